@@ -1,0 +1,128 @@
+# quarry — build, test, benchmark and demo.
+#
+#   make            build the C core (build/quarry/core.so)
+#   make demo       install missing Debian packages, build, run the demo
+#   make test       install missing Debian packages, run every test
+#   make bench      benchmarks (CORPUS=path/to/corpus.jsonl)
+#   make lint       luacheck over the Lua code
+#   make unicode    regenerate csrc/qr_unidata.h from /usr/share/unicode
+#
+# Dependencies are found with pkg-config; a missing one is named.
+
+LUA        ?= lua5.4
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+BUSTED     ?= /usr/bin/busted
+
+# --- dependencies -----------------------------------------------------------
+pc_exists = $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo $(1))
+LUA_PC   := $(firstword $(foreach p,lua5.4 lua-5.4 lua54,$(call pc_exists,$(p))))
+PCRE2_PC := $(call pc_exists,libpcre2-8)
+SQLITE_PC := $(call pc_exists,sqlite3)
+
+MISSING :=
+ifeq ($(LUA_PC),)
+MISSING += Lua 5.4 headers (pkg-config lua5.4; Debian package liblua5.4-dev);
+endif
+ifeq ($(PCRE2_PC),)
+MISSING += PCRE2 (pkg-config libpcre2-8; Debian package libpcre2-dev);
+endif
+ifeq ($(SQLITE_PC),)
+MISSING += SQLite3 (pkg-config sqlite3; Debian package libsqlite3-dev);
+endif
+
+DEP_CFLAGS := $(if $(MISSING),,$(shell $(PKG_CONFIG) --cflags $(LUA_PC) $(PCRE2_PC) $(SQLITE_PC)))
+# A Lua C module takes its Lua symbols from the interpreter: no -llua.
+DEP_LIBS   := $(if $(MISSING),,$(shell $(PKG_CONFIG) --libs $(PCRE2_PC) $(SQLITE_PC)))
+
+# --- flags --------------------------------------------------------------------
+WARN   = -std=c99 -pedantic -Wall -Wextra -Wshadow -Wmissing-prototypes \
+         -Wstrict-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings -Wvla \
+         -Wformat=2 -Wundef
+ifeq ($(CI),true)
+WARN  += -Werror
+endif
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(DEP_CFLAGS)
+SAN_FLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+SRC := $(sort $(wildcard csrc/*.c))
+HDR := $(wildcard csrc/*.h)
+
+CORE      = build/quarry/core.so
+CORE_ASAN = build/asan/quarry/core.so
+
+LUA_ENV = LUA_PATH='lua/?.lua;lua/?/init.lua;./?.lua;;' LUA_CPATH='build/?.so;;'
+ASAN_LIB = $(shell $(CC) -print-file-name=libasan.so)
+ASAN_ENV = LD_PRELOAD=$(ASAN_LIB) ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+CORPUS ?= $(firstword $(wildcard ../shared/corpora/bbc.jsonl))
+
+.PHONY: all check-deps setup test test-c test-lua test-asan demo bench lint unicode clean
+
+all: $(CORE)
+
+check-deps:
+	@if [ -n "$(strip $(MISSING))" ]; then \
+	  echo "quarry: cannot build, missing: $(MISSING)" >&2; \
+	  echo "quarry: on Debian, tools/setup-debian.sh installs them" >&2; exit 1; fi
+
+$(CORE): $(SRC) $(HDR) | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $(SRC) $(DEP_LIBS)
+
+$(CORE_ASAN): $(SRC) $(HDR) | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -shared -o $@ $(SRC) $(DEP_LIBS)
+
+setup:
+	@sh tools/setup-debian.sh
+
+# --- tests --------------------------------------------------------------------
+# Every suite writes TAP into build/tap; tests/summary.lua adds them up and
+# prints the closing "N passed, N failed" line.
+TAP = build/tap
+
+build/test_unicode: tests/c/test_unicode.c csrc/qr_unicode.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_unicode.c csrc/qr_unicode.c
+
+build/test_token: tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c
+
+test: setup
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token
+	@rm -rf $(TAP) && mkdir -p $(TAP)
+	@echo "== C unit tests (ASan + UBSan)"
+	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
+	-@./build/test_token > $(TAP)/c-token.tap 2>&1; tail -n 1 $(TAP)/c-token.tap
+	@echo "== Lua specs"
+	-@$(LUA_ENV) $(LUA) $(BUSTED) -o TAP --cpath='build/?.so' tests > $(TAP)/lua.tap 2>&1; grep -E '^not ok|^#' $(TAP)/lua.tap | head -n 60; tail -n 1 $(TAP)/lua.tap
+	@echo "== Lua specs against the C core built with ASan + UBSan"
+	-@$(LUA_ENV) $(ASAN_ENV) QUARRY_CPATH='build/asan/?.so' $(LUA) $(BUSTED) -o TAP --cpath='build/asan/?.so' tests > $(TAP)/lua-asan.tap 2>&1; grep -E '^not ok|ERROR|runtime error' $(TAP)/lua-asan.tap | head -n 60; tail -n 1 $(TAP)/lua-asan.tap
+	@$(LUA) tests/summary.lua $(TAP)/*.tap
+
+lint:
+	luacheck lua bin tests bench
+
+# --- demo and benchmarks ------------------------------------------------------
+demo: setup
+	@$(MAKE) --no-print-directory $(CORE)
+	@$(LUA_ENV) $(LUA) bin/quarry tokens examples/articles
+
+bench: $(CORE)
+	@if [ -z "$(CORPUS)" ]; then echo "make bench: set CORPUS=path/to/corpus.jsonl" >&2; exit 2; fi
+	@$(LUA_ENV) $(LUA) bench/tokenize.lua $(CORPUS)
+	@$(LUA_ENV) $(LUA) bench/memory.lua $(CORPUS)
+
+# --- maintenance ----------------------------------------------------------------
+unicode:
+	$(LUA) tools/gen_unicode.lua /usr/share/unicode > csrc/qr_unidata.h.new
+	mv csrc/qr_unidata.h.new csrc/qr_unidata.h
+
+clean:
+	rm -rf build

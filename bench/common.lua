@@ -1,0 +1,69 @@
+--- Shared helpers of the benchmarks: loading a corpus, timing, printing.
+local cjson = require "cjson.safe"
+
+local common = {}
+
+--- The texts of a corpus: a JSONL file ({text=...} a line) or a text file.
+function common.load_texts(path)
+   local texts = {}
+   if path:match("%.jsonl$") then
+      for line in io.lines(path) do
+         local obj = cjson.decode(line)
+         if obj and type(obj.text) == "string" then texts[#texts + 1] = obj.text end
+      end
+   else
+      local f = assert(io.open(path, "rb"))
+      texts[1] = f:read("a")
+      f:close()
+   end
+   return texts
+end
+
+--- Best wall-clock-free CPU time of fn over `rounds` calls, and its last result.
+function common.best_time(fn, rounds)
+   local best, result = math.huge, nil
+   for _ = 1, rounds do
+      local t0 = os.clock()
+      result = fn()
+      local dt = os.clock() - t0
+      if dt < best then best = dt end
+   end
+   return best, result
+end
+
+--- Runs named measurements interleaved, round after round, so that a
+-- noisy neighbour slows all of them alike; keeps each one's best time.
+function common.interleaved(cases, rounds)
+   local best, results = {}, {}
+   for _ = 1, rounds do
+      for _, case in ipairs(cases) do
+         -- the garbage of one case must not be collected on another's clock
+         collectgarbage()
+         local t0 = os.clock()
+         local r = case.run()
+         local dt = os.clock() - t0
+         if not best[case.name] or dt < best[case.name] then best[case.name] = dt end
+         results[case.name] = r
+      end
+   end
+   return best, results
+end
+
+function common.status_line(key, value)
+   for line in io.lines("/proc/self/status") do
+      local v = line:match("^" .. key .. ":%s*(%d+)")
+      if v then return tonumber(v) * 1024 end
+   end
+   return nil
+end
+
+--- Resets the peak-RSS counter (Linux); returns false where that is not allowed.
+function common.reset_peak()
+   local f = io.open("/proc/self/clear_refs", "w")
+   if not f then return false end
+   local ok = f:write("5")
+   f:close()
+   return ok ~= nil
+end
+
+return common

@@ -1,0 +1,26 @@
+/*
+ * quarry.core: the C half of quarry. Each pipeline stage registers its own
+ * functions; this file only assembles the module table.
+ */
+#include "qr_lua.h"
+
+#define QR_VERSION "0.1.0"
+
+int luaopen_quarry_core(lua_State *L);
+
+int qr_option_error(lua_State *L, int arg, const char *key, const char *what)
+{
+    return luaL_argerror(L, arg, lua_pushfstring(L, "option '%s' %s", key, what));
+}
+
+/* require "quarry.core" -> table */
+int luaopen_quarry_core(lua_State *L)
+{
+    luaL_checkversion(L);
+    lua_newtable(L);
+    lua_pushliteral(L, QR_VERSION);
+    lua_setfield(L, -2, "version");
+    qr_open_tokens(L);
+    qr_open_fts(L);
+    return 1;
+}

@@ -1,0 +1,577 @@
+/*
+ * Lua binding of the tokeniser: one quarry.Tokens object per text, token
+ * fields computed on demand, never a Lua table per token.
+ *
+ * Conventions: token, sentence and paragraph numbers are 1-based like Lua
+ * arrays; byte offsets are 0-based with an exclusive stop, like the JSON
+ * output, SQLite and PCRE2, so text:sub(start + 1, stop) is the token.
+ */
+#include "qr_lua.h"
+#include "qr_token.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ltokens {
+    qr_tokens t;
+    const char *text;     /* the string in user value 1 */
+    size_t len;
+    int closed;
+} ltokens;
+
+typedef struct ltoken {
+    size_t index;         /* 0-based; user value 1 is the quarry.Tokens */
+} ltoken;
+
+enum field {
+    F_INDEX, F_START, F_STOP, F_TEXT, F_KIND, F_KEY, F_BARE_KEY, F_SHAPE, F_SHORT_SHAPE,
+    F_CASE, F_SENT_START, F_PARA_START, F_LINE_START, F_SPACE_BEFORE, F_ABBREV,
+    F_CLITIC, F_HYPHENATED, F_RANGE, F_INVALID, F_SENTENCE, F_PARAGRAPH
+};
+
+static const char *const field_names[] = {
+    "index", "start", "stop", "text", "kind", "key", "bare_key", "shape", "short_shape",
+    "case", "sent_start", "para_start", "line_start", "space_before", "abbrev",
+    "clitic", "hyphenated", "range", "invalid", "sentence", "paragraph", NULL
+};
+
+static ltokens *check_tokens(lua_State *L, int idx)
+{
+    ltokens *lt = luaL_checkudata(L, idx, QR_TOKENS_MT);
+    if (lt->closed) luaL_error(L, "attempt to use a closed quarry.Tokens");
+    return lt;
+}
+
+/* 1-based token number at idx, checked against the count. */
+static size_t check_index(lua_State *L, const ltokens *lt, int idx)
+{
+    lua_Integer i = luaL_checkinteger(L, idx);
+    luaL_argcheck(L, i >= 1 && (lua_Unsigned)i <= lt->t.n, idx, "token index out of range");
+    return (size_t)(i - 1);
+}
+
+static void push_key(lua_State *L, const ltokens *lt, const qr_token *t, unsigned mode)
+{
+    luaL_Buffer b;
+    size_t len = t->stop - t->start;
+    char *out = luaL_buffinitsize(L, &b, 3 * len + 1);
+    luaL_pushresultsize(&b, qr_token_key(lt->text, t, mode, out));
+}
+
+static void push_shape(lua_State *L, const ltokens *lt, const qr_token *t, int collapse)
+{
+    luaL_Buffer b;
+    size_t len = t->stop - t->start;
+    char *out = luaL_buffinitsize(L, &b, 4 * len + 1);
+    luaL_pushresultsize(&b, qr_token_shape(lt->text, t, collapse, out));
+}
+
+static void push_field(lua_State *L, const ltokens *lt, size_t i, int field)
+{
+    const qr_token *t = &lt->t.tok[i];
+    switch (field) {
+    case F_INDEX: lua_pushinteger(L, (lua_Integer)i + 1); break;
+    case F_START: lua_pushinteger(L, t->start); break;
+    case F_STOP: lua_pushinteger(L, t->stop); break;
+    case F_TEXT: lua_pushlstring(L, lt->text + t->start, t->stop - t->start); break;
+    case F_KIND: lua_pushstring(L, qr_kind_name(t->kind)); break;
+    case F_KEY: push_key(L, lt, t, 0); break;
+    case F_BARE_KEY: push_key(L, lt, t, QR_KEY_BARE); break;
+    case F_SHAPE: push_shape(L, lt, t, 0); break;
+    case F_SHORT_SHAPE: push_shape(L, lt, t, 1); break;
+    case F_CASE: lua_pushstring(L, qr_case_name(t->casing)); break;
+    case F_SENT_START: lua_pushboolean(L, t->flags & QR_F_SENT_START); break;
+    case F_PARA_START: lua_pushboolean(L, t->flags & QR_F_PARA_START); break;
+    case F_LINE_START: lua_pushboolean(L, t->flags & QR_F_LINE_START); break;
+    case F_SPACE_BEFORE: lua_pushboolean(L, t->flags & QR_F_SPACE_BEFORE); break;
+    case F_ABBREV: lua_pushboolean(L, t->flags & QR_F_ABBREV); break;
+    case F_CLITIC: lua_pushboolean(L, t->flags & QR_F_CLITIC); break;
+    case F_HYPHENATED: lua_pushboolean(L, t->flags & QR_F_HYPHEN); break;
+    case F_RANGE: lua_pushboolean(L, t->flags & QR_F_RANGE); break;
+    case F_INVALID: lua_pushboolean(L, t->flags & QR_F_INVALID); break;
+    case F_SENTENCE:
+        if (lt->t.nsent) lua_pushinteger(L, (lua_Integer)qr_tokens_group_of(lt->t.sent, lt->t.nsent, i) + 1);
+        else lua_pushnil(L);
+        break;
+    case F_PARAGRAPH:
+        if (lt->t.npara) lua_pushinteger(L, (lua_Integer)qr_tokens_group_of(lt->t.para, lt->t.npara, i) + 1);
+        else lua_pushnil(L);
+        break;
+    default: lua_pushnil(L); break;
+    }
+}
+
+/* Field number of the string at idx, or -1; looked up in upvalue 1. */
+static int field_of(lua_State *L, int idx)
+{
+    int f = -1;
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER) f = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return f;
+}
+
+/* --- quarry.Token ------------------------------------------------------- */
+
+static ltokens *token_owner(lua_State *L, int idx, ltoken **tk)
+{
+    ltokens *lt;
+    *tk = luaL_checkudata(L, idx, QR_TOKEN_MT);
+    lua_getiuservalue(L, idx, 1);
+    lt = lua_touserdata(L, -1);
+    lua_pop(L, 1);    /* the token's user value keeps the owner alive */
+    return lt;
+}
+
+/* token.field -> value (fields: see field_names) */
+static int token_index(lua_State *L)
+{
+    ltoken *tk;
+    ltokens *lt = token_owner(L, 1, &tk);
+    int f = field_of(L, 2);
+    if (lt->closed) return luaL_error(L, "attempt to use a token of a closed quarry.Tokens");
+    if (f < 0) return luaL_error(L, "quarry.Token has no field '%s'", luaL_tolstring(L, 2, NULL));
+    push_field(L, lt, tk->index, f);
+    return 1;
+}
+
+/* tostring(token) -> 'quarry.Token 3 word [13,19) "Lavrov"' */
+static int token_tostring(lua_State *L)
+{
+    ltoken *tk;
+    ltokens *lt = token_owner(L, 1, &tk);
+    const qr_token *t;
+    if (lt->closed) { lua_pushliteral(L, "quarry.Token (closed)"); return 1; }
+    t = &lt->t.tok[tk->index];
+    lua_pushfstring(L, "quarry.Token %d %s [%d,%d) \"", (int)tk->index + 1, qr_kind_name(t->kind),
+                    (int)t->start, (int)t->stop);
+    lua_pushlstring(L, lt->text + t->start, t->stop - t->start);
+    lua_pushliteral(L, "\"");
+    lua_concat(L, 3);
+    return 1;
+}
+
+/* a == b: the same token of the same quarry.Tokens */
+static int token_eq(lua_State *L)
+{
+    ltoken *a, *b;
+    ltokens *oa = token_owner(L, 1, &a), *ob = token_owner(L, 2, &b);
+    lua_pushboolean(L, oa == ob && a->index == b->index);
+    return 1;
+}
+
+static void push_token(lua_State *L, int owner, size_t i)
+{
+    ltoken *tk = lua_newuserdatauv(L, sizeof *tk, 1);
+    tk->index = i;
+    lua_pushvalue(L, owner);
+    lua_setiuservalue(L, -2, 1);
+    luaL_setmetatable(L, QR_TOKEN_MT);
+}
+
+/* --- quarry.Tokens ------------------------------------------------------ */
+
+/* tokens:close() and __gc/__close: frees the token arrays; idempotent */
+static int tokens_release(lua_State *L)
+{
+    ltokens *lt = luaL_checkudata(L, 1, QR_TOKENS_MT);
+    if (!lt->closed) {
+        qr_tokens_free(&lt->t);
+        lt->closed = 1;
+        lt->text = NULL;
+        lt->len = 0;
+        lua_pushnil(L);
+        lua_setiuservalue(L, 1, 1);
+    }
+    return 0;
+}
+
+/* #tokens -> number of tokens */
+static int tokens_len(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    lua_pushinteger(L, (lua_Integer)lt->t.n);
+    return 1;
+}
+
+/* tokens[i] -> quarry.Token or nil; tokens.method -> method */
+static int tokens_index(lua_State *L)
+{
+    if (lua_type(L, 2) == LUA_TNUMBER) {
+        ltokens *lt = check_tokens(L, 1);
+        lua_Integer i;
+        if (!lua_isinteger(L, 2)) return 0;
+        i = lua_tointeger(L, 2);
+        if (i < 1 || (lua_Unsigned)i > lt->t.n) return 0;
+        push_token(L, 1, (size_t)(i - 1));
+        return 1;
+    }
+    lua_pushvalue(L, 2);
+    lua_rawget(L, lua_upvalueindex(2));   /* the method table */
+    return 1;
+}
+
+/* tostring(tokens) -> "quarry.Tokens: 12 tokens, 2 sentences" or "... (closed)" */
+static int tokens_tostring(lua_State *L)
+{
+    ltokens *lt = luaL_checkudata(L, 1, QR_TOKENS_MT);
+    if (lt->closed) lua_pushliteral(L, "quarry.Tokens (closed)");
+    else lua_pushfstring(L, "quarry.Tokens: %d tokens, %d sentences, %d paragraphs",
+                         (int)lt->t.n, (int)lt->t.nsent, (int)lt->t.npara);
+    return 1;
+}
+
+/* tokens:get(i, field) -> value, without creating a token object */
+static int tokens_get(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    size_t i = check_index(L, lt, 2);
+    int f;
+    luaL_checkstring(L, 3);
+    f = field_of(L, 3);
+    if (f < 0) return luaL_argerror(L, 3, lua_pushfstring(L, "no token field '%s'", lua_tostring(L, 3)));
+    push_field(L, lt, i, f);
+    return 1;
+}
+
+/* tokens:span(i) -> start, stop (byte offsets, stop exclusive) */
+static int tokens_span(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    size_t i = check_index(L, lt, 2);
+    lua_pushinteger(L, lt->t.tok[i].start);
+    lua_pushinteger(L, lt->t.tok[i].stop);
+    return 2;
+}
+
+/* tokens:kind(i) -> "word" | "number" | ... */
+static int tokens_kind(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    push_field(L, lt, check_index(L, lt, 2), F_KIND);
+    return 1;
+}
+
+/* tokens:text([i]) -> the token's text, or the whole text without i */
+static int tokens_text(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    if (lua_isnoneornil(L, 2)) { lua_getiuservalue(L, 1, 1); return 1; }
+    push_field(L, lt, check_index(L, lt, 2), F_TEXT);
+    return 1;
+}
+
+/* tokens:key(i [, bare]) -> normalised key; bare also strips diacritics */
+static int tokens_key(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    size_t i = check_index(L, lt, 2);
+    push_field(L, lt, i, lua_toboolean(L, 3) ? F_BARE_KEY : F_KEY);
+    return 1;
+}
+
+/* tokens:shape(i [, short]) -> "Xxxxx" ("Xx" when short) */
+static int tokens_shape(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    size_t i = check_index(L, lt, 2);
+    push_field(L, lt, i, lua_toboolean(L, 3) ? F_SHORT_SHAPE : F_SHAPE);
+    return 1;
+}
+
+/* tokens:at(offset) -> index of the token covering byte offset, or nil */
+static int tokens_at(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    lua_Integer off = luaL_checkinteger(L, 2);
+    size_t lo = 0, hi = lt->t.n;
+    if (off < 0) return 0;
+    while (lo < hi) {               /* first token whose stop is past off */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((lua_Integer)lt->t.tok[mid].stop <= off) lo = mid + 1; else hi = mid;
+    }
+    if (lo < lt->t.n && (lua_Integer)lt->t.tok[lo].start <= off) {
+        lua_pushinteger(L, (lua_Integer)lo + 1);
+        return 1;
+    }
+    return 0;
+}
+
+/* tokens:counts() -> {word = n, number = n, ...} */
+static int tokens_counts(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    size_t count[QR_KIND_COUNT] = {0}, i;
+    for (i = 0; i < lt->t.n; i++) count[lt->t.tok[i].kind]++;
+    lua_createtable(L, 0, QR_KIND_COUNT);
+    for (i = 0; i < QR_KIND_COUNT; i++) {
+        lua_pushinteger(L, (lua_Integer)count[i]);
+        lua_setfield(L, -2, qr_kind_name((unsigned)i));
+    }
+    return 1;
+}
+
+/* Groups (sentences, paragraphs) share their code: upvalue-free helpers
+ * that take which array to use. */
+static void group_array(const ltokens *lt, int para, const uint32_t **starts, size_t *count)
+{
+    *starts = para ? lt->t.para : lt->t.sent;
+    *count = para ? lt->t.npara : lt->t.nsent;
+}
+
+/* Pushes start, stop, first, last of group g (0-based). */
+static int push_group(lua_State *L, const ltokens *lt, const uint32_t *starts, size_t count, size_t g)
+{
+    size_t first = starts[g], last = (g + 1 < count ? starts[g + 1] : lt->t.n) - 1;
+    lua_pushinteger(L, lt->t.tok[first].start);
+    lua_pushinteger(L, lt->t.tok[last].stop);
+    lua_pushinteger(L, (lua_Integer)first + 1);
+    lua_pushinteger(L, (lua_Integer)last + 1);
+    return 4;
+}
+
+static int group_get(lua_State *L, int para)
+{
+    ltokens *lt = check_tokens(L, 1);
+    const uint32_t *starts;
+    size_t count;
+    lua_Integer g = luaL_checkinteger(L, 2);
+    group_array(lt, para, &starts, &count);
+    luaL_argcheck(L, g >= 1 && (lua_Unsigned)g <= count, 2,
+                  para ? "paragraph index out of range" : "sentence index out of range");
+    return push_group(L, lt, starts, count, (size_t)(g - 1));
+}
+
+/* tokens:sentence(i) -> start, stop, first_token, last_token */
+static int tokens_sentence(lua_State *L) { return group_get(L, 0); }
+/* tokens:paragraph(i) -> start, stop, first_token, last_token */
+static int tokens_paragraph(lua_State *L) { return group_get(L, 1); }
+
+static int group_iter(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    int para = (int)lua_tointeger(L, lua_upvalueindex(1));
+    lua_Integer g = luaL_checkinteger(L, 2);   /* previous group, 0 at first */
+    const uint32_t *starts;
+    size_t count;
+    group_array(lt, para, &starts, &count);
+    if (g < 0 || (lua_Unsigned)g >= count) return 0;
+    lua_pushinteger(L, g + 1);
+    return 1 + push_group(L, lt, starts, count, (size_t)g);
+}
+
+static int group_each(lua_State *L, int para)
+{
+    check_tokens(L, 1);
+    lua_pushinteger(L, para);
+    lua_pushcclosure(L, group_iter, 1);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
+    return 3;
+}
+
+/* for i, start, stop, first, last in tokens:sentences() do ... end */
+static int tokens_sentences(lua_State *L) { return group_each(L, 0); }
+/* for i, start, stop, first, last in tokens:paragraphs() do ... end */
+static int tokens_paragraphs(lua_State *L) { return group_each(L, 1); }
+
+/* tokens:nsentences() -> count */
+static int tokens_nsentences(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)check_tokens(L, 1)->t.nsent);
+    return 1;
+}
+
+/* tokens:nparagraphs() -> count */
+static int tokens_nparagraphs(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)check_tokens(L, 1)->t.npara);
+    return 1;
+}
+
+/* tokens:memsize() -> bytes held by the token, sentence and paragraph arrays */
+static int tokens_memsize(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    size_t bytes = lt->t.cap * sizeof(qr_token) + (lt->t.nsent + lt->t.npara) * sizeof(uint32_t);
+    lua_pushinteger(L, (lua_Integer)bytes);
+    return 1;
+}
+
+/* --- quarry.tokenize ---------------------------------------------------- */
+
+static void read_options(lua_State *L, int arg, qr_tokopts *o)
+{
+    if (lua_isnoneornil(L, arg)) return;
+    luaL_checktype(L, arg, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, arg)) {
+        const char *key;
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_argerror(L, arg, "option names must be strings");
+        key = lua_tostring(L, -2);
+        if (!strcmp(key, "sentences")) o->sentences = lua_toboolean(L, -1);
+        else if (!strcmp(key, "urls")) o->urls = lua_toboolean(L, -1);
+        else if (!strcmp(key, "paragraphs")) {
+            static const char *const modes[] = { "auto", "blank", "line", NULL };
+            const char *v = lua_tostring(L, -1);
+            int m = -1;
+            for (int k = 0; v && modes[k]; k++) if (!strcmp(v, modes[k])) m = k;
+            if (m < 0) qr_option_error(L, arg, key, "must be \"auto\", \"blank\" or \"line\"");
+            o->paragraphs = m;
+        } else if (!strcmp(key, "abbreviations")) {
+            size_t count, k;
+            qr_word *words;
+            if (!lua_istable(L, -1)) qr_option_error(L, arg, key, "must be a list of strings");
+            count = lua_rawlen(L, -1);
+            /* a userdata so the list is collected if anything below raises */
+            words = lua_newuserdatauv(L, (count ? count : 1) * sizeof *words, 0);
+            lua_insert(L, arg + 1);
+            for (k = 0; k < count; k++) {
+                size_t len;
+                const char *w;
+                lua_rawgeti(L, -1, (lua_Integer)k + 1);
+                w = lua_tolstring(L, -1, &len);
+                if (lua_type(L, -1) != LUA_TSTRING || len == 0)
+                    qr_option_error(L, arg, key, "must be a list of non-empty strings");
+                if (w[len - 1] == '.') len--;     /* "Amb." and "Amb" mean the same */
+                words[k].s = w;                   /* anchored by the options table */
+                words[k].len = len;
+                lua_pop(L, 1);
+            }
+            qsort(words, count, sizeof *words, qr_word_cmp);
+            o->abbrevs = words;
+            o->nabbrevs = count;
+        } else {
+            luaL_argerror(L, arg, lua_pushfstring(L, "unknown option '%s'", key));
+        }
+        lua_pop(L, 1);
+    }
+}
+
+/* quarry.tokenize(text [, {sentences, urls, paragraphs, abbreviations}]) -> quarry.Tokens */
+static int l_tokenize(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    qr_tokopts o;
+    ltokens *lt;
+    int rc;
+
+    qr_tokopts_default(&o);
+    read_options(L, 2, &o);
+    if (len > QR_MAX_TEXT)
+        return luaL_error(L, "text too large for the tokeniser (%I bytes; the limit is 4 GiB)",
+                          (lua_Integer)len);
+    lt = lua_newuserdatauv(L, sizeof *lt, 1);
+    memset(lt, 0, sizeof *lt);
+    luaL_setmetatable(L, QR_TOKENS_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    lt->text = text;
+    lt->len = len;
+    rc = qr_tokenize(text, len, &o, &lt->t);
+    if (rc != QR_OK) {
+        lt->closed = 1;
+        return luaL_error(L, "not enough memory to tokenise %I bytes", (lua_Integer)len);
+    }
+    /* The arrays live outside Lua's heap: let the collector know they cost
+     * something, or a loop over many documents would hold them too long. */
+    lua_gc(L, LUA_GCSTEP, (int)((lt->t.cap * sizeof(qr_token)) >> 10));
+    return 1;
+}
+
+/* quarry.normalize(text [, {diacritics = false}]) -> key: case-folded, quotes unified */
+static int l_normalize(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    unsigned mode = 0;
+    luaL_Buffer b;
+    char *out;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {
+            const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+            if (strcmp(key, "diacritics") != 0)
+                return luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key));
+            if (!lua_toboolean(L, -1)) mode |= QR_KEY_BARE;
+            lua_pop(L, 1);
+        }
+    }
+    if (len > (((size_t)-1) / 4)) return luaL_error(L, "text too large");
+    out = luaL_buffinitsize(L, &b, 3 * len + 1);
+    luaL_pushresultsize(&b, qr_normalize(s, len, mode, out));
+    return 1;
+}
+
+static void push_field_table(lua_State *L)
+{
+    int k;
+    lua_newtable(L);
+    for (k = 0; field_names[k]; k++) {
+        lua_pushinteger(L, k);
+        lua_setfield(L, -2, field_names[k]);
+    }
+}
+
+void qr_open_tokens(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        { "get", tokens_get }, { "span", tokens_span }, { "kind", tokens_kind },
+        { "text", tokens_text }, { "key", tokens_key }, { "shape", tokens_shape },
+        { "at", tokens_at }, { "counts", tokens_counts },
+        { "sentence", tokens_sentence }, { "paragraph", tokens_paragraph },
+        { "sentences", tokens_sentences }, { "paragraphs", tokens_paragraphs },
+        { "nsentences", tokens_nsentences }, { "nparagraphs", tokens_nparagraphs },
+        { "memsize", tokens_memsize }, { "close", tokens_release },
+        { NULL, NULL }
+    };
+    int k;
+
+    /* quarry.Token: __index needs the field table */
+    luaL_newmetatable(L, QR_TOKEN_MT);
+    push_field_table(L);
+    lua_pushcclosure(L, token_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, token_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, token_eq);
+    lua_setfield(L, -2, "__eq");
+    lua_pushliteral(L, "quarry.Token");
+    lua_setfield(L, -2, "__name");
+    lua_pop(L, 1);
+
+    /* quarry.Tokens: methods get the field table as upvalue 1 */
+    luaL_newmetatable(L, QR_TOKENS_MT);
+    push_field_table(L);                        /* upvalue 1 of every method */
+    lua_newtable(L);                            /* the method table */
+    for (k = 0; methods[k].name; k++) {
+        lua_pushvalue(L, -2);
+        lua_pushcclosure(L, methods[k].func, 1);
+        lua_setfield(L, -2, methods[k].name);
+    }
+    lua_pushcclosure(L, tokens_index, 2);       /* upvalue 2: the method table */
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, tokens_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, tokens_release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, tokens_release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, tokens_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    lua_pushcfunction(L, l_tokenize);
+    lua_setfield(L, -2, "tokenize");
+    lua_pushcfunction(L, l_normalize);
+    lua_setfield(L, -2, "normalize");
+    lua_createtable(L, QR_KIND_COUNT, 0);
+    for (k = 0; k < QR_KIND_COUNT; k++) {
+        lua_pushstring(L, qr_kind_name((unsigned)k));
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "kinds");
+}

@@ -1,0 +1,1300 @@
+/*
+ * The tokeniser. One left-to-right pass over the bytes emits tokens with
+ * their break flags; a second pass over the token array (not the text)
+ * decides paragraphs and sentences. Token storage is 12 bytes a token and
+ * grows by a quarter at a time, so a large text never holds much more than
+ * it needs (see qr_tokenize).
+ */
+#define _DEFAULT_SOURCE 1     /* madvise */
+#include "qr_token.h"
+#include "qr_unicode.h"
+#include "qr_utf8.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+#define CL_BAD 0xFEu   /* invalid UTF-8: behaves as an uncased letter */
+#define CL_END 0xFFu   /* past the end of the text */
+
+/* Classes of the ASCII range, the same values qr_uni_class returns. */
+#define O QR_U_OTHER
+#define S QR_U_SPACE
+#define L QR_U_LOWER
+#define U QR_U_UPPER
+#define D QR_U_DIGIT
+#define P QR_U_PUNCT
+#define Y QR_U_SYMBOL
+#define C QR_U_CURRENCY
+#define B QR_U_OPEN
+#define E QR_U_CLOSE
+#define H QR_U_DASH
+static const unsigned char ascii_class[128] = {
+    O, O, O, O, O, O, O, O, O, S, S, S, S, S, O, O,   /* 00 */
+    O, O, O, O, O, O, O, O, O, O, O, O, O, O, O, O,   /* 10 */
+    S, P, P, P, C, P, P, P, B, E, P, Y, P, H, P, P,   /* 20  !"#$%&'()*+,-./ */
+    D, D, D, D, D, D, D, D, D, D, P, P, Y, Y, Y, P,   /* 30 0-9:;<=>? */
+    P, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,   /* 40 @A-O */
+    U, U, U, U, U, U, U, U, U, U, U, B, P, E, Y, P,   /* 50 P-Z[\]^_ */
+    Y, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,   /* 60 `a-o */
+    L, L, L, L, L, L, L, L, L, L, L, B, Y, E, Y, O,   /* 70 p-z{|}~ */
+};
+#undef O
+#undef S
+#undef L
+#undef U
+#undef D
+#undef P
+#undef Y
+#undef C
+#undef B
+#undef E
+#undef H
+
+/* Sentence and paragraph boundaries are decided as tokens are emitted: a
+ * token's flags are final once the token after it is known, so no second
+ * pass over the token array is needed (except to switch paragraph mode). */
+typedef struct bounds {
+    unsigned para_breaks;  /* token flags that open a paragraph */
+    unsigned watch;        /* token flags that need boundary_step */
+    int expect;            /* EXPECT_* */
+    size_t from;           /* index of the terminal or abbreviation expecting */
+    size_t scap, pcap;     /* capacities of the sentence and paragraph arrays */
+    int err;
+} bounds;
+
+enum { EXPECT_NONE, EXPECT_AFTER_TERMINAL, EXPECT_AFTER_ABBREV, EXPECT_START };
+
+typedef struct scan {
+    bounds b;
+    int bounds_on;
+    const char *text;
+    const unsigned char *s;
+    size_t n;
+    const qr_tokopts *o;
+    qr_tokens *out;
+    unsigned pending;      /* break flags waiting for the next token */
+    size_t line_breaks;    /* single line breaks (no blank line, no indent) */
+    size_t sentence_lines; /* ... of them after sentence-final punctuation */
+    unsigned seen;         /* union of all break flags, for paragraph mode */
+    int dq_open;           /* a straight double quote is open */
+    int sq_open;           /* single quotation marks opened and not closed */
+    int err;
+} scan;
+
+static unsigned class_at(const scan *sc, size_t p, uint32_t *cp, size_t *clen)
+{
+    unsigned char b;
+    if (p >= sc->n) { *cp = 0; *clen = 0; return CL_END; }
+    b = sc->s[p];
+    if (b < 0x80) { *cp = b; *clen = 1; return ascii_class[b]; }
+    *cp = qr_utf8_decode(sc->s + p, sc->n - p, clen);
+    return *cp == QR_UTF8_BAD ? CL_BAD : qr_uni_class(*cp);
+}
+
+static int is_letter_class(unsigned c)
+{
+    return c == QR_U_LOWER || c == QR_U_UPPER || c == QR_U_TITLE || c == QR_U_LETTER || c == CL_BAD;
+}
+
+static int is_word_class(unsigned c)
+{
+    return is_letter_class(c) || c == QR_U_DIGIT || c == QR_U_NUMBER || c == QR_U_MARK;
+}
+
+static int is_apostrophe(uint32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02BC; }
+static int is_hyphen(uint32_t cp) { return cp == '-' || cp == 0x2010 || cp == 0x2011; }
+static int is_digit_byte(unsigned char b) { return b >= '0' && b <= '9'; }
+static int is_ascii_alnum(unsigned char b)
+{
+    unsigned char l = (unsigned char)(b | 0x20);
+    return (l >= 'a' && l <= 'z') || is_digit_byte(b);
+}
+
+static int is_terminal_cp(uint32_t cp)
+{
+    switch (cp) {
+    case '.': case '!': case '?': case 0x2026: case 0x203C: case 0x203D:
+    case 0x2047: case 0x2048: case 0x2049: case 0x3002: case 0xFF01:
+    case 0xFF1F: case 0xFF0E: case 0x0589: case 0x037E: case 0x061F:
+    case 0x06D4: case 0x0964: case 0x0965:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* --- word lists ------------------------------------------------------- */
+
+int qr_word_cmp(const void *a, const void *b)
+{
+    const qr_word *x = a, *y = b;
+    const unsigned char *u = (const unsigned char *)x->s, *v = (const unsigned char *)y->s;
+    size_t m = x->len < y->len ? x->len : y->len, k;
+    /* the words are short: a byte loop beats a call to memcmp */
+    for (k = 0; k < m; k++)
+        if (u[k] != v[k]) return u[k] < v[k] ? -1 : 1;
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Binary search without bsearch's indirect calls: it runs for every word
+ * before a period. */
+static int in_list(const qr_word *list, size_t count, const unsigned char *s, size_t len)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, k, m;
+        const unsigned char *w = (const unsigned char *)list[mid].s;
+        int c = 0;
+        m = len < list[mid].len ? len : list[mid].len;
+        for (k = 0; k < m && !c; k++) c = (s[k] > w[k]) - (s[k] < w[k]);
+        if (!c) c = (len > list[mid].len) - (len < list[mid].len);
+        if (!c) return 1;
+        if (c < 0) hi = mid; else lo = mid + 1;
+    }
+    return 0;
+}
+
+#define W(x) { x, sizeof(x) - 1 }
+/* Titles before names never end a sentence. Sorted (strcmp order). */
+static const qr_word title_abbrevs[] = {
+    W("Adm"), W("Amb"), W("Brig"), W("Capt"), W("Cdr"), W("Cllr"), W("Cmdr"),
+    W("Col"), W("Cpl"), W("Dr"), W("Fr"), W("Ft"), W("Gen"), W("Gov"),
+    W("Hon"), W("Insp"), W("Lt"), W("Maj"), W("Messrs"), W("Mr"), W("Mrs"),
+    W("Ms"), W("Mt"), W("Pres"), W("Prof"), W("Rep"), W("Reps"), W("Rev"),
+    W("Sen"), W("Sens"), W("Sgt"), W("St"), W("Supt"),
+};
+/* Other abbreviations: they end a sentence only before a likely opener.
+ * Kept apart by initial case, since most words before a period are lower
+ * case and only need the short list. */
+static const qr_word capital_abbrevs[] = {
+    W("Apr"), W("Assn"), W("Aug"), W("Ave"), W("Blvd"), W("Bros"), W("Co"),
+    W("Corp"), W("Dec"), W("Dept"), W("Feb"), W("Fig"), W("Fri"), W("Inc"),
+    W("Jan"), W("Jr"), W("Jul"), W("Jun"), W("Ltd"), W("Mar"), W("Mon"),
+    W("No"), W("Nos"), W("Nov"), W("Oct"), W("Rd"), W("Sat"), W("Sep"),
+    W("Sept"), W("Sr"), W("Sun"), W("Thu"), W("Thur"), W("Thurs"), W("Tue"),
+    W("Tues"), W("Univ"), W("Vol"), W("Wed"),
+};
+static const qr_word lower_abbrevs[] = {
+    W("al"), W("approx"), W("ca"), W("cf"), W("etc"), W("incl"), W("nos"),
+    W("viz"), W("vol"), W("vs"),
+};
+/* Capitalised words that usually open a sentence; used after abbreviations. */
+static const qr_word openers[] = {
+    W("A"), W("According"), W("After"), W("Also"), W("Although"), W("An"),
+    W("And"), W("Another"), W("As"), W("At"), W("Before"), W("Both"), W("But"),
+    W("During"), W("Earlier"), W("Even"), W("For"), W("From"), W("He"),
+    W("Her"), W("Here"), W("His"), W("How"), W("However"), W("I"), W("If"),
+    W("In"), W("It"), W("Its"), W("Last"), W("Later"), W("Many"),
+    W("Meanwhile"), W("Most"), W("My"), W("Now"), W("On"), W("One"), W("Our"),
+    W("She"), W("Since"), W("So"), W("Some"), W("That"), W("The"), W("Their"),
+    W("Then"), W("There"), W("These"), W("They"), W("This"), W("Those"),
+    W("Though"), W("To"), W("Under"), W("We"), W("What"), W("When"),
+    W("Where"), W("While"), W("Who"), W("Why"), W("With"), W("Yet"), W("You"),
+};
+/* Top-level domains accepted for bare domain names (rferl.org). */
+static const qr_word tlds[] = {
+    W("am"), W("at"), W("au"), W("az"), W("be"), W("biz"), W("br"), W("ca"),
+    W("ch"), W("cn"), W("co"), W("com"), W("cz"), W("de"), W("dk"), W("edu"),
+    W("es"), W("eu"), W("fi"), W("fr"), W("ge"), W("gov"), W("gr"), W("ie"),
+    W("il"), W("in"), W("info"), W("int"), W("io"), W("ir"), W("it"), W("jp"),
+    W("kr"), W("kz"), W("mil"), W("mx"), W("net"), W("news"), W("nl"),
+    W("no"), W("nz"), W("org"), W("pl"), W("pt"), W("ru"), W("se"), W("tr"),
+    W("tv"), W("ua"), W("uk"), W("us"), W("za"),
+};
+#undef W
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- emitting ------------------------------------------------------------ */
+
+/* A token array of megabytes is written once, front to back: with 4 KiB
+ * pages a quarter of the tokeniser's time went to page faults. Ask for
+ * transparent huge pages where the kernel offers them on request. */
+static void advise_huge(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p; (void)bytes;
+#endif
+}
+
+static int grow(scan *sc)
+{
+    qr_tokens *out = sc->out;
+    /* Grow by a quarter: with mremap-backed realloc the peak stays near the
+     * final size instead of doubling. */
+    size_t ncap = out->cap + out->cap / 4 + 64;
+    qr_token *nt = realloc(out->tok, ncap * sizeof *nt);
+    if (!nt) { sc->err = QR_ENOMEM; return 0; }
+    out->tok = nt;
+    out->cap = ncap;
+    advise_huge(nt, ncap * sizeof *nt);
+    return 1;
+}
+
+static void boundary_step(bounds *b, const char *text, qr_tokens *tk, size_t i);
+
+static inline void emit(scan *sc, size_t start, size_t stop, unsigned kind, unsigned casing, unsigned flags)
+{
+    qr_tokens *out = sc->out;
+    qr_token *t;
+    if (out->n == out->cap && !grow(sc)) return;
+    t = &out->tok[out->n++];
+    flags |= sc->pending;
+    t->start = (uint32_t)start;
+    t->stop = (uint32_t)stop;
+    t->kind = (uint8_t)kind;
+    t->casing = (uint8_t)casing;
+    t->flags = (uint16_t)flags;
+    sc->pending = 0;
+    if (sc->bounds_on && ((flags & sc->b.watch) || sc->b.expect))
+        boundary_step(&sc->b, sc->text, out, out->n - 1);
+}
+
+static const qr_token *last_token(const scan *sc)
+{
+    return sc->out->n ? &sc->out->tok[sc->out->n - 1] : NULL;
+}
+
+/* --- white space ----------------------------------------------------------- */
+
+static size_t skip_space(scan *sc, size_t p)
+{
+    unsigned newlines = 0, indent = 0, blank = 0;
+    while (p < sc->n) {
+        uint32_t cp;
+        size_t clen;
+        unsigned c = class_at(sc, p, &cp, &clen);
+        if (c == QR_U_SPACE) {
+            if (cp == '\n' || cp == 0x2028 || cp == 0x85) { newlines++; indent = 0; }
+            else if (cp == '\r') {
+                if (p + 1 >= sc->n || sc->s[p + 1] != '\n') { newlines++; indent = 0; }
+            } else if (cp == '\f' || cp == 0x2029) { blank = 1; indent = 0; }
+            else if (cp == '\t') indent += 2;
+            else indent++;
+        } else if (c == QR_U_FORMAT || (c == QR_U_OTHER && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)))) {
+            /* controls and zero-width format characters separate tokens */
+        } else {
+            break;
+        }
+        p += clen;
+    }
+    sc->pending |= QR_F_SPACE_BEFORE;
+    if (newlines >= 2 || blank) sc->pending |= QR_F_BLANK_BREAK | QR_F_LINE_START;
+    else if (newlines == 1 && indent >= 2) sc->pending |= QR_F_INDENT_BREAK | QR_F_LINE_START;
+    else if (newlines == 1) {
+        const qr_token *t = last_token(sc);
+        sc->pending |= QR_F_LINE_START;
+        sc->line_breaks++;
+        if (t && (t->flags & QR_F_TERMINAL || t->kind == QR_CLOSE_QUOTE)) sc->sentence_lines++;
+    }
+    if (sc->pending & (QR_F_BLANK_BREAK | QR_F_INDENT_BREAK)) { sc->dq_open = 0; sc->sq_open = 0; }
+    sc->seen |= sc->pending;
+    return p;
+}
+
+/* --- URLs, e-mail, domains ------------------------------------------------- */
+
+static int has_prefix_ci(const scan *sc, size_t p, const char *pre)
+{
+    size_t k = 0;
+    for (; pre[k]; k++) {
+        if (p + k >= sc->n) return 0;
+        unsigned char b = sc->s[p + k];
+        if (b >= 'A' && b <= 'Z') b = (unsigned char)(b + 32);
+        if (b != (unsigned char)pre[k]) return 0;
+    }
+    return 1;
+}
+
+/* Extend a URL from p to its end: up to white space, angle brackets or
+ * quotation marks, minus trailing punctuation and unbalanced brackets. */
+static size_t url_tail(const scan *sc, size_t p, size_t url_start)
+{
+    size_t end, k;
+    int paren = 0, square = 0;
+    while (p < sc->n) {
+        uint32_t cp;
+        size_t clen;
+        unsigned c = class_at(sc, p, &cp, &clen);
+        if (c == QR_U_SPACE || c == QR_U_INITIAL || c == QR_U_FINAL || cp == '"' || cp == '<'
+            || cp == '>' || (c == QR_U_OTHER && cp < 0x20) || c == CL_BAD)
+            break;
+        p += clen;
+    }
+    end = p;
+    for (k = url_start; k < end; k++) {
+        if (sc->s[k] == '(') paren++;
+        else if (sc->s[k] == ')') paren--;
+        else if (sc->s[k] == '[') square++;
+        else if (sc->s[k] == ']') square--;
+    }
+    while (end > url_start) {
+        unsigned char b = sc->s[end - 1];
+        if (b == ')' && paren < 0) paren++;
+        else if (b == ']' && square < 0) square++;
+        else if (!strchr(".,;:!?'*", b)) break;
+        end--;
+    }
+    return end;
+}
+
+static size_t scan_scheme_url(const scan *sc, size_t p)
+{
+    size_t q;
+    if (has_prefix_ci(sc, p, "https://")) q = p + 8;
+    else if (has_prefix_ci(sc, p, "http://")) q = p + 7;
+    else if (has_prefix_ci(sc, p, "ftp://")) q = p + 6;
+    else if (has_prefix_ci(sc, p, "www.")) q = p + 4;
+    else return p;
+    if (q >= sc->n || !is_ascii_alnum(sc->s[q])) return p;
+    q = url_tail(sc, q, p);
+    return q;
+}
+
+/* name.tld or name.name.tld, ASCII, with an optional path. */
+static size_t scan_domain(const scan *sc, size_t p0)
+{
+    const unsigned char *s = sc->s;
+    size_t q = p0, label = p0, n = sc->n;
+    int dots = 0;
+    for (;;) {
+        label = q;
+        while (q < n && (is_ascii_alnum(s[q]) || s[q] == '-')) q++;
+        if (q == label) return 0;
+        if (q + 1 < n && s[q] == '.' && is_ascii_alnum(s[q + 1])) { q++; dots++; continue; }
+        break;
+    }
+    if (!dots || !in_list(tlds, COUNT(tlds), s + label, q - label)) return 0;
+    if (q < n) {
+        uint32_t cp;
+        size_t clen;
+        unsigned c = class_at(sc, q, &cp, &clen);
+        if (is_word_class(c) || cp == '@' || cp == '_') return 0;
+        if (cp == '/') return url_tail(sc, q, p0);
+    }
+    return q;
+}
+
+static int email_local(unsigned char b)
+{
+    return is_ascii_alnum(b) || b == '.' || b == '_' || b == '%' || b == '+' || b == '-';
+}
+
+static size_t scan_email(const scan *sc, size_t p0)
+{
+    const unsigned char *s = sc->s;
+    size_t q = p0, n = sc->n, label;
+    int dots = 0;
+    while (q < n && email_local(s[q])) q++;
+    if (q == p0 || q >= n || s[q] != '@' || s[q - 1] == '.') return 0;
+    q++;
+    for (;;) {
+        label = q;
+        while (q < n && (is_ascii_alnum(s[q]) || s[q] == '-')) q++;
+        if (q == label) return 0;
+        if (q + 1 < n && s[q] == '.' && is_ascii_alnum(s[q + 1])) { q++; dots++; continue; }
+        break;
+    }
+    if (!dots || q - label < 2) return 0;
+    for (; label < q; label++)
+        if (is_digit_byte(s[label])) return 0;   /* the last label is a TLD: letters */
+    return q;
+}
+
+/* --- words and numbers ----------------------------------------------------- */
+
+/* Word-character classes as bits, so the hot loop ORs instead of counting. */
+#define M_LOW 0x01u
+#define M_UP  0x02u
+#define M_DIG 0x04u
+#define M_LET 0x08u    /* letter without case */
+#define M_BAD 0x10u    /* invalid UTF-8 */
+#define M_NUM 0x20u    /* other numeric characters: ², Ⅻ */
+#define M_ALPHA (M_LOW | M_UP | M_LET | M_BAD | M_NUM)
+
+static unsigned class_mask(unsigned c)
+{
+    switch (c) {
+    case QR_U_LOWER: return M_LOW;
+    case QR_U_UPPER: case QR_U_TITLE: return M_UP;
+    case QR_U_DIGIT: return M_DIG;
+    case QR_U_LETTER: return M_LET;
+    case CL_BAD: return M_BAD;
+    case QR_U_NUMBER: return M_NUM;
+    default: return 0;
+    }
+}
+
+/* class_mask of every ASCII byte, the inner loop's only lookup */
+static const unsigned char ascii_mask[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+};
+
+/* Casing from the first character's mask and the OR of the others, by
+ * table: a branch here would mispredict on every capitalised word. Index:
+ * first's case bits | rest's case bits << 2 (M_LOW = 1, M_UP = 2). */
+static const unsigned char casing_table[16] = {
+    /* rest: none */  QR_CASE_NONE, QR_CASE_LOWER, QR_CASE_UPPER, QR_CASE_MIXED,
+    /* rest: lower */ QR_CASE_LOWER, QR_CASE_LOWER, QR_CASE_TITLE, QR_CASE_MIXED,
+    /* rest: upper */ QR_CASE_UPPER, QR_CASE_MIXED, QR_CASE_UPPER, QR_CASE_MIXED,
+    /* rest: both */  QR_CASE_MIXED, QR_CASE_MIXED, QR_CASE_MIXED, QR_CASE_MIXED,
+};
+
+static inline unsigned casing_of(unsigned first, unsigned rest)
+{
+    return casing_table[(first & 3u) | ((rest & 3u) << 2)];
+}
+
+/* Casing of a joined word (O'Brien, Nagorno-Karabakh, U.S.): a capital that
+ * opens a segment keeps it title case. */
+static unsigned casing_by_segments(const scan *sc, size_t p, size_t q)
+{
+    unsigned nupper = 0, nlower = 0, inner = 0;
+    int first_cased = -1, seg_start = 1;
+    while (p < q) {
+        uint32_t cp;
+        size_t clen;
+        unsigned c = class_at(sc, p, &cp, &clen);
+        if (c == QR_U_UPPER || c == QR_U_TITLE) {
+            nupper++;
+            if (first_cased < 0) first_cased = 1;
+            else if (!seg_start) inner++;
+            seg_start = 0;
+        } else if (c == QR_U_LOWER) {
+            nlower++;
+            if (first_cased < 0) first_cased = 0;
+            seg_start = 0;
+        } else if (c != QR_U_MARK && c != QR_U_FORMAT && c != QR_U_DIGIT) {
+            seg_start = 1;
+        }
+        p += clen;
+    }
+    if (nupper + nlower == 0) return QR_CASE_NONE;
+    if (nupper == 0) return QR_CASE_LOWER;
+    if (nlower == 0) return QR_CASE_UPPER;
+    if (first_cased == 1 && inner == 0) return QR_CASE_TITLE;
+    return QR_CASE_MIXED;
+}
+
+static size_t count_codepoints(const unsigned char *s, size_t p, size_t q)
+{
+    size_t k = 0;
+    for (; p < q; p++) k += !qr_utf8_cont(s[p]);
+    return k;
+}
+
+/* End of an all-capitals segment starting at p (RFE/RL, AT&T), or 0. */
+static size_t caps_segment(const scan *sc, size_t p)
+{
+    size_t q = p;
+    uint32_t cp;
+    size_t clen;
+    unsigned c;
+    while ((c = class_at(sc, q, &cp, &clen)) == QR_U_UPPER || c == QR_U_DIGIT) q += clen;
+    if (q == p || is_word_class(c)) return 0;
+    return q;
+}
+
+/* Initialisms: U.S., J.R.R., e.g., Ph.D. — letter groups of one or two
+ * letters, each closed by a period, at least two groups, one of them a
+ * single letter. p is the first period. Returns the end or 0. */
+static size_t scan_initialism(const scan *sc, size_t p, size_t first_len)
+{
+    size_t q = p;
+    unsigned groups = 1, single = first_len == 1;
+    for (;;) {
+        uint32_t cp;
+        size_t clen, r;
+        unsigned len = 0;
+        r = q + 1;
+        while (len < 3 && is_letter_class(class_at(sc, r, &cp, &clen)) && cp != QR_UTF8_BAD) {
+            r += clen;
+            len++;
+        }
+        if (len == 0 || len > 2 || r >= sc->n || sc->s[r] != '.') break;
+        if (len == 1) single = 1;
+        groups++;
+        q = r;
+    }
+    if (groups < 2 || !single) return 0;
+    return q + 1;
+}
+
+static int is_abbrev(const scan *sc, const unsigned char *w, size_t len, int *title)
+{
+    *title = 0;
+    if (len > 6) return 0;
+    if (w[0] >= 'a' && w[0] <= 'z') {
+        if (in_list(lower_abbrevs, COUNT(lower_abbrevs), w, len)) return 1;
+    } else {
+        if (in_list(title_abbrevs, COUNT(title_abbrevs), w, len)) { *title = 1; return 1; }
+        if (in_list(capital_abbrevs, COUNT(capital_abbrevs), w, len)) return 1;
+    }
+    return sc->o->nabbrevs && in_list(sc->o->abbrevs, sc->o->nabbrevs, w, len);
+}
+
+/* "No." and "Nos." are abbreviations only before a number ("No. 5"). */
+static int is_number_abbrev(const unsigned char *w, size_t len)
+{
+    return (len == 2 || (len == 3 && w[2] == 's')) && (w[0] == 'N' || w[0] == 'n') && w[1] == 'o';
+}
+
+static int number_follows(const scan *sc, size_t p)
+{
+    while (p < sc->n && (sc->s[p] == ' ' || sc->s[p] == '\t')) p++;
+    return p < sc->n && is_digit_byte(sc->s[p]);
+}
+
+/* 21st, 2nd, 1990s: digits (with separators) and an ordinal or plural tail */
+static int is_ordinal_tail(const unsigned char *s, size_t a, size_t b)
+{
+    size_t k = a;
+    while (k < b && (is_digit_byte(s[k]) || s[k] == ',' || s[k] == '.')) k++;
+    if (k == a) return 0;
+    if (b - k == 1) return s[k] == 's';
+    if (b - k != 2) return 0;
+    return !memcmp(s + k, "st", 2) || !memcmp(s + k, "nd", 2) || !memcmp(s + k, "rd", 2)
+        || !memcmp(s + k, "th", 2);
+}
+
+/* What the period at p does to the word [p0, p): returns the end of the
+ * token it completes (abbreviation, initialism, e-mail, domain), or 0 when
+ * the period is a token of its own. */
+static size_t word_period(scan *sc, size_t p0, size_t p, unsigned first, unsigned rest,
+                          unsigned flags)
+{
+    const unsigned char *s = sc->s;
+    unsigned all = first | rest;
+    uint32_t cp2;
+    size_t clen2, q;
+    unsigned c2 = class_at(sc, p + 1, &cp2, &clen2);
+    int title;
+
+    if (!(all & ~(M_LOW | M_UP | M_LET)) && is_letter_class(c2) && p - p0 <= 8) {
+        size_t ncp = count_codepoints(s, p0, p);
+        if (ncp <= 2) {
+            size_t end = scan_initialism(sc, p, ncp);
+            if (end) {
+                emit(sc, p0, end, QR_WORD, casing_by_segments(sc, p0, end), flags | QR_F_ABBREV);
+                return end;
+            }
+        }
+    }
+    if ((first & M_UP) && !rest && count_codepoints(s, p0, p) == 1) {
+        /* an initial before a name: J. Smith, George W. Bush */
+        q = p + 1;
+        while (q < sc->n && s[q] == ' ') q++;
+        if (q > p + 1 && class_at(sc, q, &cp2, &clen2) == QR_U_UPPER) {
+            emit(sc, p0, p + 1, QR_WORD, QR_CASE_UPPER, flags | QR_F_ABBREV | QR_F_NOBREAK);
+            return p + 1;
+        }
+    }
+    if (!(all & M_DIG) && is_abbrev(sc, s + p0, p - p0, &title)
+        && (!is_number_abbrev(s + p0, p - p0) || number_follows(sc, p + 1))) {
+        unsigned casing = (flags & QR_F_HYPHEN) ? casing_by_segments(sc, p0, p) : casing_of(first, rest);
+        emit(sc, p0, p + 1, QR_WORD, casing, flags | QR_F_ABBREV | (title ? QR_F_NOBREAK : 0));
+        return p + 1;
+    }
+    if (sc->o->urls && c2 != CL_END && cp2 < 0x80 && is_ascii_alnum((unsigned char)cp2)) {
+        q = scan_email(sc, p0);
+        if (q) { emit(sc, p0, q, QR_EMAIL, QR_CASE_NONE, 0); return q; }
+        q = scan_domain(sc, p0);
+        if (q) { emit(sc, p0, q, QR_URL, QR_CASE_NONE, 0); return q; }
+    }
+    return 0;
+}
+
+/* ASCII bytes that may join two parts of a word: ' - . / & @ , : */
+static const unsigned char is_connector[128] = {
+    ['\''] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1, ['&'] = 1, ['@'] = 1, [','] = 1, [':'] = 1,
+};
+
+static const unsigned char is_plain_punct[128] = {
+    [','] = 1, [';'] = 1, [':'] = 1, [')'] = 1, [']'] = 1,
+};
+
+/* The hot loop: a run of ASCII letters and digits from p; ORs their masks.
+ * Words average under six bytes, so the cost is the mispredicted loop exit,
+ * not the bytes: with SSE2 (every x86-64) one 16-byte compare finds the
+ * end of most words without a loop. */
+static inline size_t ascii_run_scalar(const unsigned char *s, size_t p, size_t n, unsigned *mask)
+{
+    unsigned m = 0;
+    while (p < n) {
+        unsigned char b = s[p];
+        unsigned k;
+        if (b >= 0x80) break;
+        k = ascii_mask[b];
+        if (!k) break;
+        m |= k;
+        p++;
+    }
+    *mask |= m;
+    return p;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static inline unsigned in_range16(__m128i v, char lo, char hi)
+{
+    /* signed compares: bytes >= 0x80 are negative and fall outside */
+    __m128i ge = _mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1)));
+    __m128i le = _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1)));
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(ge, le));
+}
+
+static inline size_t ascii_run(const unsigned char *s, size_t p, size_t n, unsigned *mask)
+{
+    while (p + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
+        unsigned lo = in_range16(v, 'a', 'z'), up = in_range16(v, 'A', 'Z');
+        unsigned dg = in_range16(v, '0', '9');
+        unsigned stop = ~(lo | up | dg) & 0xFFFFu, span;
+        if (stop) {
+            unsigned k = (unsigned)__builtin_ctz(stop);
+            span = (1u << k) - 1;
+            *mask |= ((lo & span) ? M_LOW : 0) | ((up & span) ? M_UP : 0) | ((dg & span) ? M_DIG : 0);
+            return p + k;
+        }
+        *mask |= (lo ? M_LOW : 0) | (up ? M_UP : 0) | (dg ? M_DIG : 0);
+        p += 16;
+    }
+    return ascii_run_scalar(s, p, n, mask);
+}
+#else
+#define ascii_run ascii_run_scalar
+#endif
+
+static size_t scan_word_slow(scan *sc, size_t p0)
+{
+    const unsigned char *s = sc->s;
+    size_t n = sc->n, p = p0, clen;
+    uint32_t cp;
+    unsigned first, rest = 0, flags = 0, segmented = 0, kind, all;
+
+    if (s[p0] < 0x80) { first = ascii_mask[s[p0]]; clen = 1; }
+    else first = class_mask(class_at(sc, p0, &cp, &clen));
+    p += clen;
+    for (;;) {
+        uint32_t cp2;
+        size_t clen2, q;
+        unsigned c, c2;
+        int numeric;
+
+        p = ascii_run(s, p, n, &rest);
+        if (p >= n) break;
+        if (s[p] < 0x80) {
+            cp = s[p];
+            if (!is_connector[cp]) break;    /* the usual end: space, comma, ... */
+            c = ascii_class[cp];
+            clen = 1;
+        } else {
+            unsigned m;
+            c = class_at(sc, p, &cp, &clen);
+            m = class_mask(c);
+            if (m) { rest |= m; p += clen; continue; }
+            if (c == QR_U_MARK || c == QR_U_FORMAT) { p += clen; continue; }
+        }
+
+        /* URLs are found where their scheme ends: http: https: ftp: www. */
+        if (sc->o->urls && (cp == ':' || cp == '.') && p - p0 <= 5) {
+            q = scan_scheme_url(sc, p0);
+            if (q > p0) { emit(sc, p0, q, QR_URL, QR_CASE_NONE, 0); return q; }
+        }
+
+        /* A connector joins only when a word character follows it. */
+        all = first | rest;
+        numeric = (all & M_DIG) && !(all & M_ALPHA) && !(flags & QR_F_HYPHEN);
+        c2 = class_at(sc, p + clen, &cp2, &clen2);
+
+        if (is_apostrophe(cp) && is_letter_class(c2)) {
+            if (cp2 == 's' || cp2 == 'S') {
+                uint32_t cp3;
+                size_t clen3;
+                if (!is_word_class(class_at(sc, p + clen + clen2, &cp3, &clen3)))
+                    break;                       /* possessive: 's is split off */
+            }
+            p += clen;
+            segmented = 1;
+            continue;
+        }
+        if (is_hyphen(cp) && is_word_class(c2) && c2 != QR_U_MARK) {
+            if (numeric && c2 == QR_U_DIGIT && cp == '-') flags |= QR_F_RANGE;
+            else { flags |= QR_F_HYPHEN; segmented = 1; }
+            p += clen;
+            continue;
+        }
+        if (cp == 0x2013 && numeric && c2 == QR_U_DIGIT) {   /* 2010–2011 */
+            flags |= QR_F_RANGE;
+            p += clen;
+            continue;
+        }
+        if (cp == '.') {
+            if (numeric && c2 == QR_U_DIGIT) { p += 1; continue; }
+            q = word_period(sc, p0, p, first, rest, flags | ((all & M_DIG) ? QR_F_DIGIT : 0));
+            if (q) return q;
+            break;
+        }
+        if (cp == '/' || cp == '&') {
+            if (cp == '/' && numeric && c2 == QR_U_DIGIT) { p += 1; continue; }
+            if (!(all & ~(M_UP | M_DIG)) && (all & M_UP) && c2 == QR_U_UPPER) {
+                q = caps_segment(sc, p + 1);
+                if (q) { p = q; segmented = 1; }
+            }
+            break;
+        }
+        if (cp == '@' && sc->o->urls) {
+            q = scan_email(sc, p0);
+            if (q) { emit(sc, p0, q, QR_EMAIL, QR_CASE_NONE, 0); return q; }
+            break;
+        }
+        if (cp == ',' && numeric && c2 == QR_U_DIGIT) {
+            /* thousands separator: exactly three digits follow */
+            if (p + 4 <= n && is_digit_byte(s[p + 2]) && is_digit_byte(s[p + 3])
+                && (p + 4 == n || !is_digit_byte(s[p + 4]))) { p += 1; continue; }
+            break;
+        }
+        if (cp == ':' && numeric && p - p0 <= 2 && c2 == QR_U_DIGIT) {
+            /* clock time 10:30 */
+            if (p + 3 <= n && is_digit_byte(s[p + 2]) && (p + 3 == n || !is_digit_byte(s[p + 3]))) {
+                p += 1;
+                continue;
+            }
+            break;
+        }
+        break;
+    }
+
+    all = first | rest;
+    if (all & M_DIG) flags |= QR_F_DIGIT;
+    if (all & M_BAD) flags |= QR_F_INVALID;
+    if ((all & M_DIG) && !(all & M_ALPHA) && !(flags & QR_F_HYPHEN)) kind = QR_NUMBER;
+    else if ((first & M_DIG) && is_ordinal_tail(s, p0, p)) kind = QR_NUMBER;
+    else kind = QR_WORD;
+    emit(sc, p0, p, kind, segmented ? casing_by_segments(sc, p0, p) : casing_of(first, rest), flags);
+    return p;
+}
+
+/* Whether the connector ending the ASCII word [p0, p) is plain punctuation
+ * here: a comma or colon after a word without digits (1,000 10:30 http:),
+ * a single period after a lower-case word that is no abbreviation. */
+static int plain_end(const scan *sc, size_t p0, size_t p, unsigned first, unsigned all)
+{
+    const unsigned char *s = sc->s;
+    unsigned char e = s[p], next = p + 1 < sc->n ? s[p + 1] : ' ';
+    if (all & M_DIG) return 0;
+    if (e == ',') return 1;
+    if (e == ':') return p - p0 > 5;
+    if (e != '.' || next == '.' || next >= 0x80 || ascii_mask[next]) return 0;
+    if (!(first & M_LOW) || sc->o->nabbrevs) return p - p0 > 6 && !sc->o->nabbrevs;
+    return p - p0 > 6 || !in_list(lower_abbrevs, COUNT(lower_abbrevs), s + p0, p - p0);
+}
+
+/* Most words are ASCII letters ended by a space or plain punctuation:
+ * handle those here, and everything else in scan_word_slow. Runs of such
+ * words separated by single spaces stay in this loop. */
+static size_t scan_word(scan *sc, size_t p0)
+{
+    const unsigned char *s = sc->s;
+    size_t n = sc->n, p;
+    for (;;) {
+        unsigned first, rest = 0, all;
+        if (s[p0] >= 0x80) return scan_word_slow(sc, p0);
+        first = ascii_mask[s[p0]];
+        p = ascii_run(s, p0 + 1, n, &rest);
+        all = first | rest;
+        if (p < n && (s[p] >= 0x80 || (is_connector[s[p]] && !plain_end(sc, p0, p, first, all))))
+            return scan_word_slow(sc, p0);
+        if (!(all & (M_LOW | M_UP)))
+            emit(sc, p0, p, QR_NUMBER, QR_CASE_NONE, QR_F_DIGIT);
+        else if (first & M_DIG)
+            emit(sc, p0, p, is_ordinal_tail(s, p0, p) ? QR_NUMBER : QR_WORD, casing_of(first, rest), QR_F_DIGIT);
+        else
+            emit(sc, p0, p, QR_WORD, casing_of(first, rest), (all & M_DIG) ? QR_F_DIGIT : 0);
+        if (p < n && s[p] == '.') { emit(sc, p, p + 1, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL); p++; }
+        /* punctuation that is always a token of its own: , ; : ) ] */
+        while (p < n && s[p] < 0x80 && is_plain_punct[s[p]]) { emit(sc, p, p + 1, QR_PUNCT, QR_CASE_NONE, 0); p++; }
+        if (p + 1 >= n || s[p] != ' ' || s[p + 1] >= 0x80 || !ascii_mask[s[p + 1]]) return p;
+        sc->pending |= QR_F_SPACE_BEFORE;
+        p0 = p + 1;
+    }
+}
+
+/* --- punctuation, quotes, symbols ------------------------------------------ */
+
+static int prev_is_word(const scan *sc, size_t p)
+{
+    const qr_token *t = last_token(sc);
+    return t && t->stop == p && !(sc->pending & QR_F_SPACE_BEFORE)
+        && (t->kind == QR_WORD || t->kind == QR_NUMBER);
+}
+
+static size_t scan_straight_double(scan *sc, size_t p)
+{
+    uint32_t cp;
+    size_t clen;
+    unsigned next = class_at(sc, p + 1, &cp, &clen), kind;
+    const qr_token *t = last_token(sc);
+    int after_opening = !t || (sc->pending & QR_F_SPACE_BEFORE) || t->stop != p
+        || t->kind == QR_OPEN_QUOTE || t->kind == QR_DASH
+        || (t->kind == QR_PUNCT && (sc->s[t->start] == '(' || sc->s[t->start] == '['));
+    int before_closing = next == CL_END || next == QR_U_SPACE || next == QR_U_CLOSE
+        || (next == QR_U_PUNCT && cp != '#' && cp != '@' && cp != '\'') || next == QR_U_DASH;
+    if (after_opening && !before_closing) kind = QR_OPEN_QUOTE;
+    else if (before_closing && !after_opening) kind = QR_CLOSE_QUOTE;
+    else kind = sc->dq_open ? QR_CLOSE_QUOTE : QR_OPEN_QUOTE;
+    sc->dq_open = kind == QR_OPEN_QUOTE;
+    emit(sc, p, p + 1, kind, QR_CASE_NONE, 0);
+    return p + 1;
+}
+
+/* ' ’ ‘ ` and ʼ outside a word: a possessive, or a single quotation mark. */
+static size_t scan_single(scan *sc, size_t p, uint32_t cp, size_t clen)
+{
+    uint32_t cp2, cp3;
+    size_t clen2, clen3;
+    unsigned c2 = class_at(sc, p + clen, &cp2, &clen2), c3;
+    int glued = prev_is_word(sc, p);
+
+    if (is_apostrophe(cp) && glued && (cp2 == 's' || cp2 == 'S')) {
+        c3 = class_at(sc, p + clen + 1, &cp3, &clen3);
+        if (!is_word_class(c3)) {
+            emit(sc, p, p + clen + 1, QR_WORD, cp2 == 's' ? QR_CASE_LOWER : QR_CASE_UPPER, QR_F_CLITIC);
+            return p + clen + 1;
+        }
+    }
+    if (cp == '`' || cp == '\'') {
+        if (cp2 == cp) {   /* `` and '' stand for double quotation marks */
+            unsigned kind = cp == '`' ? QR_OPEN_QUOTE : QR_CLOSE_QUOTE;
+            emit(sc, p, p + 2, kind, QR_CASE_NONE, 0);
+            return p + 2;
+        }
+    }
+    if (cp == 0x2018 || cp == '`') {
+        sc->sq_open++;
+        emit(sc, p, p + clen, QR_OPEN_QUOTE, QR_CASE_NONE, QR_F_SINGLE);
+        return p + clen;
+    }
+    if (glued && !is_word_class(c2)) {
+        const qr_token *t = last_token(sc);
+        unsigned char lastb = sc->s[t->stop - 1];
+        if (sc->sq_open > 0) {
+            sc->sq_open--;
+            emit(sc, p, p + clen, QR_CLOSE_QUOTE, QR_CASE_NONE, QR_F_SINGLE);
+        } else if (lastb == 's' || lastb == 'z' || lastb == 'S') {
+            emit(sc, p, p + clen, QR_PUNCT, QR_CASE_NONE, QR_F_CLITIC);   /* leaders' */
+        } else {
+            emit(sc, p, p + clen, QR_CLOSE_QUOTE, QR_CASE_NONE, QR_F_SINGLE);
+        }
+        return p + clen;
+    }
+    if ((sc->pending & QR_F_SPACE_BEFORE) || !last_token(sc) || is_word_class(c2)) {
+        const qr_token *t = last_token(sc);
+        if (!(sc->pending & QR_F_SPACE_BEFORE) && t && t->stop == p && sc->sq_open > 0
+            && !is_word_class(c2)) {
+            sc->sq_open--;
+            emit(sc, p, p + clen, QR_CLOSE_QUOTE, QR_CASE_NONE, QR_F_SINGLE);
+            return p + clen;
+        }
+        sc->sq_open++;
+        emit(sc, p, p + clen, QR_OPEN_QUOTE, QR_CASE_NONE, QR_F_SINGLE);
+        return p + clen;
+    }
+    if (sc->sq_open > 0) sc->sq_open--;
+    emit(sc, p, p + clen, QR_CLOSE_QUOTE, QR_CASE_NONE, QR_F_SINGLE);
+    return p + clen;
+}
+
+/* Extend p over marks, format characters and emoji joiner sequences. */
+static size_t extend_symbol(const scan *sc, size_t p)
+{
+    for (;;) {
+        uint32_t cp;
+        size_t clen;
+        unsigned c = class_at(sc, p, &cp, &clen);
+        if (c == QR_U_MARK || (c == QR_U_FORMAT && cp != 0x200D)) { p += clen; continue; }
+        if (cp == 0x200D) {          /* zero-width joiner binds the next symbol */
+            uint32_t cp2;
+            size_t clen2;
+            unsigned c2 = class_at(sc, p + clen, &cp2, &clen2);
+            if (c2 == QR_U_SYMBOL) { p += clen + clen2; continue; }
+            p += clen;
+            continue;
+        }
+        return p;
+    }
+}
+
+static size_t scan_other(scan *sc, size_t p, uint32_t cp, size_t clen, unsigned c)
+{
+    uint32_t cp2;
+    size_t clen2, q;
+    unsigned c2;
+
+    if (is_apostrophe(cp) || cp == 0x2018 || cp == '`') return scan_single(sc, p, cp, clen);
+    if (cp == '"') return scan_straight_double(sc, p);
+    if (is_terminal_cp(cp)) {
+        q = p + clen;
+        while ((c2 = class_at(sc, q, &cp2, &clen2)) != CL_END && is_terminal_cp(cp2)) q += clen2;
+        emit(sc, p, q, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL);
+        return q;
+    }
+    if (c == QR_U_DASH || cp == '-') {
+        q = p + clen;
+        while ((c2 = class_at(sc, q, &cp2, &clen2)) == QR_U_DASH) q += clen2;
+        emit(sc, p, q, QR_DASH, QR_CASE_NONE, 0);
+        return q;
+    }
+    if (sc->o->urls && (cp == '@' || cp == '#')) {
+        const qr_token *t = last_token(sc);
+        int free_standing = !t || t->stop != p || (sc->pending & QR_F_SPACE_BEFORE)
+            || !(t->kind == QR_WORD || t->kind == QR_NUMBER);
+        c2 = class_at(sc, p + 1, &cp2, &clen2);
+        if (free_standing && cp == '@' && cp2 < 0x80 && (is_ascii_alnum((unsigned char)cp2) || cp2 == '_')) {
+            q = p + 1;
+            while (q < sc->n && (is_ascii_alnum(sc->s[q]) || sc->s[q] == '_')) q++;
+            emit(sc, p, q, QR_HANDLE, QR_CASE_NONE, 0);
+            return q;
+        }
+        if (free_standing && cp == '#' && is_letter_class(c2) && c2 != CL_BAD) {
+            q = p + 1;
+            while ((c2 = class_at(sc, q, &cp2, &clen2)) != CL_END
+                   && ((is_word_class(c2) && c2 != CL_BAD) || cp2 == '_'))
+                q += clen2;
+            emit(sc, p, q, QR_HASHTAG, QR_CASE_NONE, 0);
+            return q;
+        }
+    }
+    switch (c) {
+    case QR_U_INITIAL:
+        emit(sc, p, p + clen, QR_OPEN_QUOTE, QR_CASE_NONE, (cp == 0x2039) ? QR_F_SINGLE : 0);
+        return p + clen;
+    case QR_U_FINAL:
+        emit(sc, p, p + clen, QR_CLOSE_QUOTE, QR_CASE_NONE, (cp == 0x203A) ? QR_F_SINGLE : 0);
+        return p + clen;
+    case QR_U_OPEN:
+        if (cp == 0x201E || cp == 0x201A) {     /* „ and ‚ open low quotations */
+            emit(sc, p, p + clen, QR_OPEN_QUOTE, QR_CASE_NONE, cp == 0x201A ? QR_F_SINGLE : 0);
+            return p + clen;
+        }
+        emit(sc, p, p + clen, QR_PUNCT, QR_CASE_NONE, 0);
+        return p + clen;
+    case QR_U_SYMBOL: case QR_U_CURRENCY: case QR_U_MARK: case QR_U_OTHER:
+        q = extend_symbol(sc, p + clen);
+        emit(sc, p, q, QR_SYMBOL, QR_CASE_NONE, 0);
+        return q;
+    default:
+        emit(sc, p, p + clen, QR_PUNCT, QR_CASE_NONE, 0);
+        return p + clen;
+    }
+}
+
+/* --- sentences and paragraphs ------------------------------------------------ */
+
+static int starts_upper(const char *text, const qr_token *t)
+{
+    size_t clen;
+    uint32_t cp = qr_utf8_decode((const unsigned char *)text + t->start, t->stop - t->start, &clen);
+    unsigned c = cp == QR_UTF8_BAD ? CL_BAD : qr_uni_class(cp);
+    return c == QR_U_UPPER || c == QR_U_TITLE || c == QR_U_LETTER;
+}
+
+static int opens_sentence(const char *text, const qr_token *t)
+{
+    switch (t->kind) {
+    case QR_WORD:
+        return !(t->flags & QR_F_CLITIC) && starts_upper(text, t);
+    case QR_NUMBER: case QR_OPEN_QUOTE: case QR_SYMBOL: case QR_HANDLE: case QR_HASHTAG:
+        return 1;
+    case QR_PUNCT:
+        return text[t->start] == '(' || text[t->start] == '[';
+    default:
+        return 0;
+    }
+}
+
+static int is_opener_word(const char *text, const qr_token *t)
+{
+    return t->kind == QR_WORD
+        && in_list(openers, COUNT(openers), (const unsigned char *)text + t->start, t->stop - t->start);
+}
+
+static int is_closer(const char *text, const qr_token *t)
+{
+    return t->kind == QR_CLOSE_QUOTE
+        || (t->kind == QR_PUNCT && (text[t->start] == ')' || text[t->start] == ']'));
+}
+
+static int push_index(uint32_t **v, size_t *count, size_t *cap, size_t i)
+{
+    if (*count == *cap) {
+        size_t ncap = *cap + *cap / 2 + 64;
+        uint32_t *nv = realloc(*v, ncap * sizeof *nv);
+        if (!nv) return 0;
+        *v = nv;
+        *cap = ncap;
+    }
+    (*v)[(*count)++] = (uint32_t)i;
+    return 1;
+}
+
+static void bounds_init(bounds *b, unsigned para_breaks)
+{
+    memset(b, 0, sizeof *b);
+    b->para_breaks = para_breaks;
+    b->watch = para_breaks | QR_F_TERMINAL | QR_F_ABBREV;
+    b->expect = EXPECT_START;
+}
+
+/* Decides whether token i opens a sentence or paragraph; every earlier
+ * token is already decided. */
+static void boundary_step(bounds *b, const char *text, qr_tokens *tk, size_t i)
+{
+    qr_token *t = &tk->tok[i];
+    int brk = 0;
+    if (b->expect == EXPECT_START || (t->flags & b->para_breaks)) {
+        t->flags |= QR_F_PARA_START | QR_F_SENT_START;
+    } else if (b->expect == EXPECT_AFTER_TERMINAL) {
+        if (is_closer(text, t)) return;     /* ”) after the period stay in the sentence */
+        brk = opens_sentence(text, t);
+        /* "word.(" or "3.$" with no space: not a break; "word.Word" is */
+        if (brk && t->kind != QR_WORD && t->kind != QR_OPEN_QUOTE
+            && !(t->flags & QR_F_SPACE_BEFORE) && i == b->from + 1)
+            brk = 0;
+    } else if (b->expect == EXPECT_AFTER_ABBREV) {
+        brk = is_opener_word(text, t) || t->kind == QR_OPEN_QUOTE;
+    }
+    b->expect = EXPECT_NONE;
+    if (brk) t->flags |= QR_F_SENT_START;
+    if ((t->flags & QR_F_SENT_START) && !push_index(&tk->sent, &tk->nsent, &b->scap, i)) b->err = QR_ENOMEM;
+    if ((t->flags & QR_F_PARA_START) && !push_index(&tk->para, &tk->npara, &b->pcap, i)) b->err = QR_ENOMEM;
+    if (t->flags & QR_F_TERMINAL) { b->expect = EXPECT_AFTER_TERMINAL; b->from = i; }
+    else if ((t->flags & (QR_F_ABBREV | QR_F_NOBREAK)) == QR_F_ABBREV) { b->expect = EXPECT_AFTER_ABBREV; b->from = i; }
+}
+
+/* Redoes the boundaries with other paragraph breaks, over the array. */
+static int resplit(const char *text, qr_tokens *tk, unsigned para_breaks)
+{
+    bounds b;
+    size_t i;
+    bounds_init(&b, para_breaks);
+    b.scap = tk->nsent;
+    b.pcap = tk->npara;
+    tk->nsent = tk->npara = 0;
+    for (i = 0; i < tk->n; i++) tk->tok[i].flags &= (uint16_t)~(QR_F_SENT_START | QR_F_PARA_START);
+    for (i = 0; i < tk->n && !b.err; i++) boundary_step(&b, text, tk, i);
+    return b.err;
+}
+
+/* --- driver ------------------------------------------------------------- */
+
+void qr_tokopts_default(qr_tokopts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->sentences = 1;
+    o->urls = 1;
+    o->paragraphs = QR_PARA_AUTO;
+}
+
+void qr_tokens_free(qr_tokens *t)
+{
+    free(t->tok);
+    free(t->sent);
+    free(t->para);
+    memset(t, 0, sizeof *t);
+}
+
+int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *out)
+{
+    scan sc;
+    size_t p = 0;
+    qr_tokopts defaults;
+
+    memset(out, 0, sizeof *out);
+    if (len > QR_MAX_TEXT) return QR_ETOOBIG;
+    if (!o) { qr_tokopts_default(&defaults); o = &defaults; }
+    memset(&sc, 0, sizeof sc);
+    sc.s = (const unsigned char *)text;
+    sc.n = len;
+    sc.o = o;
+    sc.out = out;
+    sc.pending = QR_F_SPACE_BEFORE | QR_F_LINE_START;
+    sc.text = text;
+    sc.bounds_on = o->sentences;
+    bounds_init(&sc.b, o->paragraphs == QR_PARA_BLANK ? QR_F_BLANK_BREAK
+                     : o->paragraphs == QR_PARA_LINE ? QR_F_LINE_START
+                     : QR_F_BLANK_BREAK | QR_F_INDENT_BREAK);
+
+    /* News prose runs about five bytes a token: start there, so most texts
+     * never grow the array. Untouched pages of a large block cost nothing. */
+    out->cap = len / 4 + 16;
+    out->tok = malloc(out->cap * sizeof *out->tok);
+    if (!out->tok) return QR_ENOMEM;
+    advise_huge(out->tok, out->cap * sizeof *out->tok);
+
+    while (p < len && !sc.err) {
+        uint32_t cp;
+        size_t clen;
+        unsigned char b = sc.s[p];
+        unsigned c;
+        if (b == ' ') { sc.pending |= QR_F_SPACE_BEFORE; p++; continue; }
+        if (b < 0x80) {
+            if (ascii_mask[b]) {
+                p = scan_word(&sc, p);
+                continue;
+            }
+            c = ascii_class[b];
+            cp = b;
+            clen = 1;
+        } else {
+            c = class_at(&sc, p, &cp, &clen);
+        }
+        switch (c) {
+        case QR_U_SPACE: case QR_U_FORMAT:
+            p = skip_space(&sc, p);
+            break;
+        case QR_U_LOWER: case QR_U_UPPER: case QR_U_TITLE: case QR_U_LETTER:
+        case QR_U_DIGIT: case QR_U_NUMBER: case CL_BAD:
+            p = scan_word(&sc, p);
+            break;
+        case QR_U_OTHER:
+            if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) { p = skip_space(&sc, p); break; }
+            p = scan_other(&sc, p, cp, clen, c);
+            break;
+        default:
+            p = scan_other(&sc, p, cp, clen, c);
+            break;
+        }
+    }
+    if (!sc.err) sc.err = sc.b.err;
+    if (sc.err) { qr_tokens_free(out); return sc.err; }
+
+    if (out->n < out->cap) {
+        /* give back the estimate's slack */
+        qr_token *nt = realloc(out->tok, (out->n ? out->n : 1) * sizeof *nt);
+        if (nt) { out->tok = nt; out->cap = out->n ? out->n : 1; }
+    }
+    /* Hard-wrapped text breaks lines mid-sentence; where most single line
+     * breaks follow the end of a sentence instead, lines are paragraphs. */
+    if (o->sentences && o->paragraphs == QR_PARA_AUTO && sc.sentence_lines * 2 > sc.line_breaks
+        && resplit(text, out, QR_F_LINE_START) != QR_OK) {
+        qr_tokens_free(out);
+        return QR_ENOMEM;
+    }
+    return QR_OK;
+}
+
+size_t qr_tokens_group_of(const uint32_t *starts, size_t count, size_t i)
+{
+    size_t lo = 0, hi = count;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (starts[mid] <= i) lo = mid; else hi = mid;
+    }
+    return lo;
+}
+
+/* --- names, keys and shapes ------------------------------------------------- */
+
+static const char *const kind_names[QR_KIND_COUNT] = {
+    "word", "number", "punct", "open_quote", "close_quote", "dash",
+    "symbol", "url", "email", "handle", "hashtag",
+};
+static const char *const case_names[QR_CASE_COUNT] = { "none", "lower", "upper", "title", "mixed" };
+
+const char *qr_kind_name(unsigned kind) { return kind < QR_KIND_COUNT ? kind_names[kind] : "?"; }
+const char *qr_case_name(unsigned casing) { return casing < QR_CASE_COUNT ? case_names[casing] : "?"; }
+
+static uint32_t unify_quote(uint32_t cp)
+{
+    switch (cp) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x2035:
+    case 0x0060: case 0x00B4: case 0x02BC: case 0x2039: case 0x203A: case 0xFF07:
+        return '\'';
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x2036:
+    case 0x00AB: case 0x00BB: case 0x301D: case 0x301E: case 0xFF02:
+        return '"';
+    default:
+        return cp;
+    }
+}
+
+size_t qr_normalize(const char *text, size_t len, unsigned mode, char *out)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t p = 0, o = 0;
+    while (p < len) {
+        unsigned char b = s[p];
+        uint32_t cp, f[3];
+        size_t clen, nf, k;
+        if (b < 0x80) {
+            out[o++] = (char)((b >= 'A' && b <= 'Z') ? b + 32 : (b == '`' ? '\'' : b));
+            p++;
+            continue;
+        }
+        cp = qr_utf8_decode(s + p, len - p, &clen);
+        p += clen;
+        if (cp == QR_UTF8_BAD) { o += qr_utf8_encode(QR_REPLACEMENT, out + o); continue; }
+        if (qr_uni_class(cp) == QR_U_FORMAT) continue;   /* soft hyphens, joiners */
+        cp = unify_quote(cp);
+        nf = qr_uni_fold(cp, f);
+        for (k = 0; k < nf; k++) {
+            uint32_t c = f[k];
+            if ((mode & QR_KEY_BARE) && !qr_uni_strip(f[k], &c)) continue;
+            o += qr_utf8_encode(c, out + o);
+        }
+    }
+    return o;
+}
+
+size_t qr_token_key(const char *text, const qr_token *t, unsigned mode, char *out)
+{
+    if (t->kind == QR_OPEN_QUOTE || t->kind == QR_CLOSE_QUOTE) {
+        out[0] = (t->flags & QR_F_SINGLE) ? '\'' : '"';
+        return 1;
+    }
+    return qr_normalize(text + t->start, t->stop - t->start, mode, out);
+}
+
+size_t qr_token_shape(const char *text, const qr_token *t, int collapse, char *out)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t p = t->start, o = 0;
+    uint32_t last = 0;
+    unsigned run = 0;
+    while (p < t->stop) {
+        size_t clen;
+        uint32_t cp = qr_utf8_decode(s + p, t->stop - p, &clen), code;
+        unsigned c = cp == QR_UTF8_BAD ? CL_BAD : qr_uni_class(cp);
+        switch (c) {
+        case QR_U_UPPER: case QR_U_TITLE: code = 'X'; break;
+        case QR_U_LOWER: case QR_U_LETTER: code = 'x'; break;
+        case QR_U_DIGIT: code = 'd'; break;
+        case CL_BAD: code = '?'; break;
+        case QR_U_MARK: case QR_U_FORMAT: p += clen; continue;
+        default: code = cp; break;
+        }
+        p += clen;
+        if (code == last) run++; else run = 0;
+        last = code;
+        if (collapse ? run > 0 : run >= 4) continue;
+        o += qr_utf8_encode(code, out + o);
+    }
+    return o;
+}

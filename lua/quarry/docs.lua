@@ -1,0 +1,206 @@
+--- Reading documents from text files, folders, JSONL and standard input.
+-- A document is a table {id, text, title, date, source, url, path, meta}.
+-- Text files: the first line is the headline when a blank line follows it.
+-- JSONL: one object a line with id, text and optionally title, date,
+-- source, url; other fields are kept in meta.
+local cjson = require "cjson.safe"
+local lfs = require "lfs"
+
+local error, ipairs, pairs, type, tostring = error, ipairs, pairs, type, tostring
+local io_open, io_stdin = io.open, io.stdin
+local string_format, utf8_len, utf8_char = string.format, utf8.len, utf8.char
+local math_tointeger = math.tointeger
+local table_sort, pcall = table.sort, pcall
+
+local docs = {}
+
+-- Windows-1252 differs from Latin-1 in 0x80-0x9F, where scraped "Latin-1"
+-- text keeps its curly quotes and dashes.
+local cp1252 = {
+   [0x80] = 0x20AC, [0x82] = 0x201A, [0x83] = 0x0192, [0x84] = 0x201E, [0x85] = 0x2026,
+   [0x86] = 0x2020, [0x87] = 0x2021, [0x88] = 0x02C6, [0x89] = 0x2030, [0x8A] = 0x0160,
+   [0x8B] = 0x2039, [0x8C] = 0x0152, [0x8E] = 0x017D, [0x91] = 0x2018, [0x92] = 0x2019,
+   [0x93] = 0x201C, [0x94] = 0x201D, [0x95] = 0x2022, [0x96] = 0x2013, [0x97] = 0x2014,
+   [0x98] = 0x02DC, [0x99] = 0x2122, [0x9A] = 0x0161, [0x9B] = 0x203A, [0x9C] = 0x0153,
+   [0x9E] = 0x017E, [0x9F] = 0x0178,
+}
+
+--- Text as valid UTF-8: returns it unchanged when it already is, else
+-- converts it from Windows-1252/Latin-1 and returns the converted text and
+-- the byte offset of the first invalid byte.
+function docs.to_utf8(text)
+   local ok, bad = utf8_len(text)
+   if ok then return text end
+   local converted = text:gsub("[\128-\255]", function(c)
+      local b = c:byte()
+      return utf8_char(cp1252[b] or b)
+   end)
+   return converted, bad - 1
+end
+
+--- 64-bit FNV-1a of a string, as 16 hex digits: ids for documents that
+-- come without one.
+function docs.hash(s)
+   local h = -3750763034362895579   -- 0xcbf29ce484222325
+   for i = 1, #s do
+      h = (h ~ s:byte(i)) * 1099511628211
+   end
+   return string_format("%016x", h)
+end
+
+--- The headline of a text: its first line when a blank line follows.
+function docs.headline(text)
+   local first, rest = text:match("^[ \t]*([^\r\n]+)\r?\n[ \t]*\r?\n()")
+   if first and rest then return (first:gsub("%s+$", "")) end
+   return nil
+end
+
+local function read_all(path)
+   local f, err = io_open(path, "rb")
+   if not f then return nil, err end
+   local text, rerr = f:read("a")
+   f:close()
+   if not text then return nil, string_format("%s: %s", path, rerr or "read error") end
+   return text
+end
+
+--- A document from a text and where it came from.
+-- opts: id, path, warn(message)
+function docs.from_text(text, opts)
+   opts = opts or {}
+   local utf8_text, bad = docs.to_utf8(text)
+   if bad and opts.warn then
+      opts.warn(string_format("%s: not valid UTF-8 (first bad byte at offset %d); read as Windows-1252/Latin-1",
+         opts.path or "input", bad))
+   end
+   local id = opts.id
+   if not id then
+      id = opts.path and opts.path:gsub("^%./", "") or docs.hash(utf8_text)
+   end
+   return { id = id, text = utf8_text, title = docs.headline(utf8_text), path = opts.path }
+end
+
+local known = { id = true, text = true, title = true, date = true, source = true, url = true }
+
+--- A document from one JSONL object; raises "where: problem" on a malformed one.
+function docs.from_json(obj, where, warn)
+   if type(obj) ~= "table" then error(where .. ": not a JSON object", 0) end
+   if type(obj.text) ~= "string" then error(where .. ": field 'text' must be a string", 0) end
+   local id = obj.id
+   if type(id) == "number" then id = math_tointeger(id) or id end   -- 7, not "7.0"
+   local doc = docs.from_text(obj.text, { id = id ~= nil and id ~= cjson.null and tostring(id) or nil,
+      path = where, warn = warn })
+   for _, k in ipairs { "title", "date", "source", "url" } do
+      if obj[k] ~= nil and obj[k] ~= cjson.null then doc[k] = tostring(obj[k]) end
+   end
+   local meta
+   for k, v in pairs(obj) do
+      if not known[k] then
+         meta = meta or {}
+         meta[k] = v
+      end
+   end
+   doc.meta = meta
+   doc.path = nil
+   return doc
+end
+
+local function is_jsonl(path)
+   return path:match("%.jsonl$") or path:match("%.ndjson$")
+end
+
+-- Files a folder contributes: text and JSONL, or no extension at all. A
+-- file named explicitly is always read.
+local function is_text_name(name)
+   local ext = name:match("%.([^./]+)$")
+   return not ext or ext == "txt" or ext == "text" or ext == "jsonl" or ext == "ndjson"
+end
+
+-- Text files under dir, sorted, recursively; hidden entries are skipped.
+local function walk(dir, out)
+   local names = {}
+   for name in lfs.dir(dir) do
+      if name:sub(1, 1) ~= "." then names[#names + 1] = name end
+   end
+   table_sort(names)
+   for _, name in ipairs(names) do
+      local full = dir .. "/" .. name
+      local mode = lfs.attributes(full, "mode")
+      if mode == "directory" then walk(full, out)
+      elseif mode == "file" and is_text_name(name) then out[#out + 1] = full end
+   end
+end
+
+-- Streams a JSONL file line by line, so memory stays flat however long it is.
+local function each_jsonl_line(next_line, where, warn, emit, first)
+   local n = 0
+   local line = first or next_line()
+   while line do
+      n = n + 1
+      if line:match("%S") then
+         local obj, err = cjson.decode(line)
+         if obj == nil then
+            error(string_format("%s:%d: bad JSON: %s", where, n, err), 0)
+         end
+         emit(docs.from_json(obj, string_format("%s:%d", where, n), warn))
+      end
+      line = next_line()
+   end
+end
+
+--- Iterates over the documents of paths (files, folders, JSONL, "-" for
+-- stdin). opts.warn(message) hears about converted text; opts.fail(message)
+-- about unreadable files, which are skipped. Malformed JSONL raises.
+-- Returns an iterator yielding documents.
+function docs.each(paths, opts)
+   opts = opts or {}
+   if type(paths) == "string" then paths = { paths } end
+   if type(paths) ~= "table" then error("docs.each: paths must be a string or a list", 2) end
+   local warn = opts.warn
+   local fail = opts.fail or function(msg) error(msg, 0) end
+   -- coroutine.wrap would prefix errors with its own position; resume keeps
+   -- the message as it was raised ("file:line: ...").
+   local co = coroutine.create(function()
+      local function emit(doc) coroutine.yield(doc) end
+      for _, path in ipairs(paths) do
+         if path == "-" then
+            -- JSONL when the first line opens an object, else one text
+            local first = io_stdin:read("L")
+            if first and first:match("^%s*{") then
+               each_jsonl_line(io_stdin:lines(), "stdin", warn, emit, (first:gsub("\n$", "")))
+            elseif first then
+               emit(docs.from_text(first .. (io_stdin:read("a") or ""), { warn = warn }))
+            end
+         else
+            local mode, err = lfs.attributes(path, "mode")
+            local files = {}
+            if mode == "directory" then walk(path, files)
+            elseif mode then files[1] = path
+            else fail(string_format("%s: %s", path, (err or "no such file"):match("[^:]*$"):gsub("^%s+", ""))) end
+            for _, file in ipairs(files) do
+               if is_jsonl(file) then
+                  local f, ferr = io_open(file, "rb")
+                  if not f then fail(ferr)
+                  else
+                     local ok, e = pcall(each_jsonl_line, f:lines(), file, warn, emit)
+                     f:close()
+                     if not ok then error(e, 0) end
+                  end
+               else
+                  local text, rerr = read_all(file)
+                  if not text then fail(rerr)
+                  else emit(docs.from_text(text, { path = file, warn = warn })) end
+               end
+            end
+         end
+      end
+   end)
+   return function()
+      if coroutine.status(co) == "dead" then return nil end
+      local ok, doc = coroutine.resume(co)
+      if not ok then error(doc, 0) end
+      return doc
+   end
+end
+
+return docs

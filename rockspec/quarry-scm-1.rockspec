@@ -1,0 +1,51 @@
+rockspec_format = "3.0"
+package = "quarry"
+version = "scm-1"
+source = {
+   url = "git+https://github.com/quarry-text/quarry.git",
+}
+description = {
+   summary = "Fast text mining for news in Lua: tokenise, index, extract, report.",
+   detailed = [[
+quarry tokenises text in C, stores articles in SQLite with an FTS5 index
+on the same tokens, runs extraction rules written in Lua (token patterns,
+PCRE2 regexes, gazetteers) and renders who-said-what reports.]],
+   license = "MIT",
+   homepage = "https://github.com/quarry-text/quarry",
+   labels = { "nlp", "text", "news", "sqlite", "fts5" },
+}
+dependencies = {
+   "lua >= 5.4, < 5.5",
+   "lua-cjson >= 2.1",
+   "argparse >= 0.7",
+   "luafilesystem >= 1.8",
+}
+external_dependencies = {
+   PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
+   SQLITE = { header = "sqlite3.h", library = "sqlite3" },
+}
+build = {
+   type = "builtin",
+   modules = {
+      ["quarry.core"] = {
+         sources = {
+            "csrc/qr_core.c",
+            "csrc/qr_fts.c",
+            "csrc/qr_ltoken.c",
+            "csrc/qr_token.c",
+            "csrc/qr_unicode.c",
+         },
+         defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
+         libraries = { "pcre2-8", "sqlite3" },
+         incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(SQLITE_INCDIR)" },
+         libdirs = { "$(PCRE2_LIBDIR)", "$(SQLITE_LIBDIR)" },
+      },
+      ["quarry"] = "lua/quarry/init.lua",
+      ["quarry.docs"] = "lua/quarry/docs.lua",
+      ["quarry.cli"] = "lua/quarry/cli/init.lua",
+      ["quarry.cli.tokens"] = "lua/quarry/cli/tokens.lua",
+   },
+   install = {
+      bin = { quarry = "bin/quarry" },
+   },
+}
