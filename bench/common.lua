@@ -49,7 +49,7 @@ function common.interleaved(cases, rounds)
    return best, results
 end
 
-function common.status_line(key, value)
+function common.status_line(key)
    for line in io.lines("/proc/self/status") do
       local v = line:match("^" .. key .. ":%s*(%d+)")
       if v then return tonumber(v) * 1024 end

@@ -42,6 +42,7 @@ end
 local q = best["quarry.tokenize"]
 local vs_gmatch = best["gmatch %a+ (baseline)"] / q
 local vs_fts = best["fts5 unicode61"] / q
-print(string.format("  quarry / gmatch %%a+     %6.2fx  (target >= 10x: %s)", vs_gmatch, vs_gmatch >= 10 and "met" or "MISSED"))
+print(string.format("  quarry / gmatch %%a+     %6.2fx  (target >= 10x: %s)", vs_gmatch,
+   vs_gmatch >= 10 and "met" or "MISSED"))
 print(string.format("  quarry / gmatch UTF-8   %6.2fx", best["gmatch [%w\\128-\\255]+"] / q))
 print(string.format("  quarry / fts5 unicode61 %6.2fx  (target > 1x: %s)", vs_fts, vs_fts > 1 and "met" or "MISSED"))

@@ -7,6 +7,7 @@
  * output, SQLite and PCRE2, so text:sub(start + 1, stop) is the token.
  */
 #include "qr_lua.h"
+#include "qr_keys.h"
 #include "qr_token.h"
 
 #include <stdlib.h>
@@ -17,6 +18,8 @@ typedef struct ltokens {
     const char *text;     /* the string in user value 1 */
     size_t len;
     int closed;
+    qr_keys keys[2];      /* built on first use: [0] keys, [1] bare keys */
+    int have_keys[2];
 } ltokens;
 
 typedef struct ltoken {
@@ -177,6 +180,8 @@ static int tokens_release(lua_State *L)
     ltokens *lt = luaL_checkudata(L, 1, QR_TOKENS_MT);
     if (!lt->closed) {
         qr_tokens_free(&lt->t);
+        qr_keys_free(&lt->keys[0]);
+        qr_keys_free(&lt->keys[1]);
         lt->closed = 1;
         lt->text = NULL;
         lt->len = 0;
@@ -398,6 +403,28 @@ static int tokens_memsize(lua_State *L)
     return 1;
 }
 
+/* --- access for the other stages of the C core ------------------------- */
+
+const qr_tokens *qr_check_tokens(lua_State *L, int idx, const char **text, size_t *len)
+{
+    ltokens *lt = check_tokens(L, idx);
+    if (text) *text = lt->text;
+    if (len) *len = lt->len;
+    return &lt->t;
+}
+
+const qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode)
+{
+    ltokens *lt = check_tokens(L, idx);
+    int k = (mode & QR_KEY_BARE) ? 1 : 0;
+    if (!lt->have_keys[k]) {
+        if (qr_keys_build(&lt->keys[k], lt->text, &lt->t, mode) != QR_OK)
+            luaL_error(L, "not enough memory for the keys of %d tokens", (int)lt->t.n);
+        lt->have_keys[k] = 1;
+    }
+    return &lt->keys[k];
+}
+
 /* --- quarry.tokenize ---------------------------------------------------- */
 
 static void read_options(lua_State *L, int arg, qr_tokopts *o)
@@ -410,8 +437,11 @@ static void read_options(lua_State *L, int arg, qr_tokopts *o)
         if (lua_type(L, -2) != LUA_TSTRING)
             luaL_argerror(L, arg, "option names must be strings");
         key = lua_tostring(L, -2);
-        if (!strcmp(key, "sentences")) o->sentences = lua_toboolean(L, -1);
-        else if (!strcmp(key, "urls")) o->urls = lua_toboolean(L, -1);
+        if (!strcmp(key, "sentences") || !strcmp(key, "urls")) {
+            if (!lua_isboolean(L, -1)) qr_option_error(L, arg, key, "must be a boolean");
+            if (key[0] == 's') o->sentences = lua_toboolean(L, -1);
+            else o->urls = lua_toboolean(L, -1);
+        }
         else if (!strcmp(key, "paragraphs")) {
             static const char *const modes[] = { "auto", "blank", "line", NULL };
             const char *v = lua_tostring(L, -1);
@@ -430,10 +460,12 @@ static void read_options(lua_State *L, int arg, qr_tokopts *o)
             for (k = 0; k < count; k++) {
                 size_t len;
                 const char *w;
-                lua_rawgeti(L, -1, (lua_Integer)k + 1);
-                w = lua_tolstring(L, -1, &len);
-                if (lua_type(L, -1) != LUA_TSTRING || len == 0)
+                /* check the type first: lua_tolstring would convert a number
+                 * on the stack only, and the string would die when popped */
+                if (lua_rawgeti(L, -1, (lua_Integer)k + 1) != LUA_TSTRING)
                     qr_option_error(L, arg, key, "must be a list of non-empty strings");
+                w = lua_tolstring(L, -1, &len);
+                if (len == 0) qr_option_error(L, arg, key, "must be a list of non-empty strings");
                 if (w[len - 1] == '.') len--;     /* "Amb." and "Amb" mean the same */
                 words[k].s = w;                   /* anchored by the options table */
                 words[k].len = len;

@@ -15,6 +15,15 @@
 void qr_open_tokens(lua_State *L);
 void qr_open_fts(lua_State *L);
 
+struct qr_tokens;
+struct qr_keys;
+
+/* The tokens (and text) of the quarry.Tokens at idx; raises if closed. */
+const struct qr_tokens *qr_check_tokens(lua_State *L, int idx, const char **text, size_t *len);
+/* Keys of every token of the quarry.Tokens at idx (mode 0 or QR_KEY_BARE),
+ * built on first use and kept until the Tokens is closed. */
+const struct qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode);
+
 /* Raise "bad option" errors the same way everywhere. */
 int qr_option_error(lua_State *L, int arg, const char *key, const char *what);
 

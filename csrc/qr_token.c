@@ -179,8 +179,8 @@ static const qr_word capital_abbrevs[] = {
     W("Tues"), W("Univ"), W("Vol"), W("Wed"),
 };
 static const qr_word lower_abbrevs[] = {
-    W("al"), W("approx"), W("ca"), W("cf"), W("etc"), W("incl"), W("nos"),
-    W("viz"), W("vol"), W("vs"),
+    W("al"), W("approx"), W("ca"), W("cf"), W("etc"), W("incl"), W("no"),
+    W("nos"), W("viz"), W("vol"), W("vs"),
 };
 /* Capitalised words that usually open a sentence; used after abbreviations. */
 static const qr_word openers[] = {
@@ -325,7 +325,7 @@ static size_t url_tail(const scan *sc, size_t p, size_t url_start)
         size_t clen;
         unsigned c = class_at(sc, p, &cp, &clen);
         if (c == QR_U_SPACE || c == QR_U_INITIAL || c == QR_U_FINAL || cp == '"' || cp == '<'
-            || cp == '>' || (c == QR_U_OTHER && cp < 0x20) || c == CL_BAD)
+            || cp == '>' || (c == QR_U_OTHER && (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))) || c == CL_BAD)
             break;
         p += clen;
     }
@@ -538,14 +538,15 @@ static size_t scan_initialism(const scan *sc, size_t p, size_t first_len)
 static int is_abbrev(const scan *sc, const unsigned char *w, size_t len, int *title)
 {
     *title = 0;
-    if (len > 6) return 0;
+    if (sc->o->nabbrevs && in_list(sc->o->abbrevs, sc->o->nabbrevs, w, len)) return 1;
+    if (len > 6) return 0;     /* no built-in abbreviation is longer */
     if (w[0] >= 'a' && w[0] <= 'z') {
         if (in_list(lower_abbrevs, COUNT(lower_abbrevs), w, len)) return 1;
     } else {
         if (in_list(title_abbrevs, COUNT(title_abbrevs), w, len)) { *title = 1; return 1; }
         if (in_list(capital_abbrevs, COUNT(capital_abbrevs), w, len)) return 1;
     }
-    return sc->o->nabbrevs && in_list(sc->o->abbrevs, sc->o->nabbrevs, w, len);
+    return 0;
 }
 
 /* "No." and "Nos." are abbreviations only before a number ("No. 5"). */
@@ -838,11 +839,14 @@ static size_t scan_word(scan *sc, size_t p0)
 
 /* --- punctuation, quotes, symbols ------------------------------------------ */
 
+/* Is the token just before p glued to it and word-like (so an apostrophe
+ * at p can be a possessive: Lavrov's, @rferl's, example.org's)? */
 static int prev_is_word(const scan *sc, size_t p)
 {
     const qr_token *t = last_token(sc);
     return t && t->stop == p && !(sc->pending & QR_F_SPACE_BEFORE)
-        && (t->kind == QR_WORD || t->kind == QR_NUMBER);
+        && (t->kind == QR_WORD || t->kind == QR_NUMBER || t->kind == QR_HANDLE
+            || t->kind == QR_HASHTAG || t->kind == QR_URL || t->kind == QR_EMAIL);
 }
 
 static size_t scan_straight_double(scan *sc, size_t p)
@@ -1252,11 +1256,22 @@ size_t qr_normalize(const char *text, size_t len, unsigned mode, char *out)
         p += clen;
         if (cp == QR_UTF8_BAD) { o += qr_utf8_encode(QR_REPLACEMENT, out + o); continue; }
         if (qr_uni_class(cp) == QR_U_FORMAT) continue;   /* soft hyphens, joiners */
-        cp = unify_quote(cp);
-        nf = qr_uni_fold(cp, f);
+        nf = qr_uni_fold(unify_quote(cp), f);
         for (k = 0; k < nf; k++) {
-            uint32_t c = f[k];
-            if ((mode & QR_KEY_BARE) && !qr_uni_strip(f[k], &c)) continue;
+            /* quotes again after folding (ŉ folds to ʼn), and fold again
+             * after stripping (ẜ strips to ſ): normalising a key twice
+             * must not change it */
+            uint32_t c = unify_quote(f[k]), g[3];
+            size_t ng, j;
+            if (mode & QR_KEY_BARE) {
+                uint32_t base;
+                if (!qr_uni_strip(c, &base)) continue;
+                if (base != c) {
+                    ng = qr_uni_fold(base, g);
+                    for (j = 0; j < ng; j++) o += qr_utf8_encode(unify_quote(g[j]), out + o);
+                    continue;
+                }
+            }
             o += qr_utf8_encode(c, out + o);
         }
     }

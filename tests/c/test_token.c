@@ -202,6 +202,29 @@ static void test_keys(void)
     ok(n == 6 && valid_utf8(out, n), "the largest folding growth (3x) fits");
 }
 
+/* Every code point: keys stay within 3x and normalising a key again does
+ * not change it, in both modes. */
+static void test_keys_every_code_point(void)
+{
+    uint32_t cp;
+    int grow = 0, unstable = 0;
+    char in[4], k1[16], k2[64];
+    for (cp = 0; cp <= 0x10FFFF; cp++) {
+        unsigned mode;
+        size_t n;
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        n = qr_utf8_encode(cp, in);
+        for (mode = 0; mode <= QR_KEY_BARE; mode += QR_KEY_BARE) {
+            size_t a = qr_normalize(in, n, mode, k1), b;
+            if (a > 3 * n) grow++;
+            b = qr_normalize(k1, a, mode, k2);
+            if (a != b || memcmp(k1, k2, a)) unstable++;
+        }
+    }
+    ok(grow == 0, "no code point's key is longer than three times its bytes");
+    ok(unstable == 0, "normalising a key again leaves it unchanged, for every code point");
+}
+
 int main(void)
 {
     test_empty();
@@ -211,6 +234,7 @@ int main(void)
     test_many_quotes();
     test_growth();
     test_keys();
+    test_keys_every_code_point();
     printf("1..%d\n", tests);
     return failures ? 1 : 0;
 }
