@@ -22,5 +22,8 @@ int luaopen_quarry_core(lua_State *L)
     lua_setfield(L, -2, "version");
     qr_open_tokens(L);
     qr_open_fts(L);
+    qr_open_db(L);
+    qr_open_match(L);
+    qr_open_regex(L);
     return 1;
 }

@@ -1,13 +1,24 @@
 /*
- * SQLite FTS5 plumbing shared by the corpus store and the benchmarks:
- * finding the fts5_api of a connection and running any registered FTS5
- * tokenizer over a text, so quarry's tokens can be compared with what
- * SQLite's own tokenizers produce on the same input.
+ * SQLite FTS5 plumbing: the tokenizer named "quarry", which indexes the
+ * tokens of quarry's own tokeniser under their normalised keys, so search
+ * and rules see the same tokens; the auxiliary function quarry_hits, which
+ * turns a match into byte offsets (for KWIC); and running any registered
+ * FTS5 tokenizer over a text from Lua, so quarry's tokens can be compared
+ * with what SQLite's own tokenizers produce on the same input.
+ *
+ * Nothing here calls Lua while SQLite is on the stack: the tokenizer and the
+ * auxiliary function are pure C, and the Lua functions collect what SQLite
+ * reports in C buffers and build Lua values only after SQLite has returned.
  */
 #include "qr_lua.h"
+#include "qr_fts.h"
+#include "qr_token.h"
 
-#include <sqlite3.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define QR_FTS_TOKENS_MT "quarry.FtsCollector"
 
 /* The fts5_api of db, or NULL when SQLite was built without FTS5. */
 static fts5_api *fts5_api_of(sqlite3 *db)
@@ -21,25 +32,316 @@ static fts5_api *fts5_api_of(sqlite3 *db)
     return api;
 }
 
-typedef struct fts_count {
-    lua_Integer tokens;
-    lua_Integer bytes;    /* sum of token lengths, so callers can compare splits */
-} fts_count;
+/* --- the "quarry" tokenizer ------------------------------------------------ */
 
-static int count_token(void *ctx, int flags, const char *tok, int ntok, int start, int stop)
+/* Arguments (tokenize = 'quarry diacritics 1 parts 0'):
+ *   diacritics 0|1  keep diacritics in keys (default 0: Łódź is indexed as lodz,
+ *                   like unicode61's remove_diacritics)
+ *   parts 0|1       also index each part of a hyphenated word or number
+ *                   range at the same position (default 1: Karabakh finds
+ *                   Nagorno-Karabakh) */
+typedef struct ftok {
+    unsigned mode;      /* qr_token_key mode */
+    int parts;
+    char *buf;          /* scratch for keys, reused across calls */
+    size_t cap;
+} ftok;
+
+static int ftok_create(void *udata, const char **args, int nargs, Fts5Tokenizer **out)
 {
-    fts_count *c = ctx;
-    (void)flags; (void)tok; (void)ntok;
-    c->tokens++;
-    c->bytes += stop - start;
+    ftok *t;
+    int k;
+    (void)udata;
+    *out = NULL;
+    if (nargs % 2) return SQLITE_ERROR;
+    t = sqlite3_malloc(sizeof *t);
+    if (!t) return SQLITE_NOMEM;
+    memset(t, 0, sizeof *t);
+    t->mode = QR_KEY_BARE;
+    t->parts = 1;
+    for (k = 0; k < nargs; k += 2) {
+        int on = !strcmp(args[k + 1], "1");
+        if (!on && strcmp(args[k + 1], "0") != 0) break;
+        if (!strcmp(args[k], "diacritics")) t->mode = on ? 0 : QR_KEY_BARE;
+        else if (!strcmp(args[k], "parts")) t->parts = on;
+        else break;
+    }
+    if (k < nargs) {
+        sqlite3_free(t);
+        return SQLITE_ERROR;
+    }
+    *out = (Fts5Tokenizer *)t;
     return SQLITE_OK;
 }
 
-/* Runs tokenizer `name` over text inside its own in-memory connection.
- * Returns NULL on success or a static description of what failed. No Lua
- * error is raised from here: SQLite frames must not be unwound by longjmp. */
+static void ftok_delete(Fts5Tokenizer *p)
+{
+    ftok *t = (ftok *)p;
+    if (!t) return;
+    sqlite3_free(t->buf);
+    sqlite3_free(t);
+}
+
+/* Room for n bytes in the scratch buffer. */
+static int ftok_reserve(ftok *t, size_t n)
+{
+    char *nb;
+    size_t cap;
+    if (n <= t->cap) return 1;
+    cap = n < 256 ? 256 : n + n / 2;
+    if (cap > (size_t)INT_MAX) return 0;
+    nb = sqlite3_realloc64(t->buf, cap);
+    if (!nb) return 0;
+    t->buf = nb;
+    t->cap = cap;
+    return 1;
+}
+
+/* Words, numbers, URLs, e-mail addresses, handles and hashtags are indexed;
+ * punctuation, quotes, dashes, symbols and possessive clitics are not. */
+static int is_indexed(const qr_token *tk)
+{
+    switch (tk->kind) {
+    case QR_WORD: case QR_NUMBER: case QR_URL: case QR_EMAIL: case QR_HANDLE: case QR_HASHTAG:
+        return !(tk->flags & QR_F_CLITIC);
+    default:
+        return 0;
+    }
+}
+
+typedef int (*xtoken_fn)(void *, int, const char *, int, int, int);
+
+/* Length of the hyphen at s[0] (hyphen-minus, U+2010..U+2013), or 0. */
+static size_t hyphen_len(const unsigned char *s, size_t n)
+{
+    if (s[0] == '-') return 1;
+    if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0x90 && s[2] <= 0x93) return 3;
+    return 0;
+}
+
+/* Each part of a hyphenated token, at the token's position. */
+static int emit_parts(ftok *t, void *ctx, const char *text, const qr_token *tk, xtoken_fn xToken)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t a = tk->start, p = tk->start;
+    int rc = SQLITE_OK;
+    while (rc == SQLITE_OK && p <= tk->stop) {
+        size_t h = p < tk->stop ? hyphen_len(s + p, tk->stop - p) : 1;
+        if (!h) { p++; continue; }
+        if (p > a && !(a == tk->start && p == tk->stop)) {
+            size_t klen = qr_normalize(text + a, p - a, t->mode, t->buf);
+            if (klen > 0) rc = xToken(ctx, FTS5_TOKEN_COLOCATED, t->buf, (int)klen, (int)a, (int)p);
+        }
+        p += h;
+        a = p;
+    }
+    return rc;
+}
+
+static int ftok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int ntext,
+                         xtoken_fn xToken)
+{
+    ftok *t = (ftok *)p;
+    int parts = t->parts && (flags & FTS5_TOKENIZE_DOCUMENT);
+    qr_tokopts o;
+    qr_tokens toks;
+    size_t i;
+    int rc = SQLITE_OK;
+
+    if (ntext <= 0) return SQLITE_OK;
+    qr_tokopts_default(&o);
+    o.sentences = 0;             /* boundaries do not change tokens; skip them */
+    if (qr_tokenize(text, (size_t)ntext, &o, &toks) != QR_OK) return SQLITE_NOMEM;
+    for (i = 0; i < toks.n && rc == SQLITE_OK; i++) {
+        const qr_token *tk = &toks.tok[i];
+        size_t klen;
+        if (!is_indexed(tk)) continue;
+        if (!ftok_reserve(t, 3 * (size_t)(tk->stop - tk->start) + 1)) { rc = SQLITE_NOMEM; break; }
+        klen = qr_token_key(text, tk, t->mode, t->buf);
+        if (klen == 0 || klen > (size_t)INT_MAX) continue;
+        rc = xToken(ctx, 0, t->buf, (int)klen, (int)tk->start, (int)tk->stop);
+        if (rc == SQLITE_OK && parts && (tk->flags & (QR_F_HYPHEN | QR_F_RANGE)))
+            rc = emit_parts(t, ctx, text, tk, xToken);
+    }
+    qr_tokens_free(&toks);
+    return rc;
+}
+
+/* --- quarry_hits(fts, column): byte offsets of every phrase match ----------- */
+
+typedef struct hit {
+    int first, last;     /* token positions in the column */
+    int start, stop;     /* byte offsets, -1 until found */
+} hit;
+
+typedef struct hits_walk {
+    hit *h;
+    hit **by_last;
+    int n, pos, a, b;    /* next position; next hit by first, by last */
+} hits_walk;
+
+static int cmp_first(const void *x, const void *y)
+{
+    const hit *a = x, *b = y;
+    return a->first != b->first ? (a->first < b->first ? -1 : 1) : (a->last > b->last) - (a->last < b->last);
+}
+
+static int cmp_last(const void *x, const void *y)
+{
+    const hit *a = *(hit *const *)x, *b = *(hit *const *)y;
+    return (a->last > b->last) - (a->last < b->last);
+}
+
+static int hits_token(void *ctx, int tflags, const char *tok, int ntok, int start, int stop)
+{
+    hits_walk *w = ctx;
+    (void)tok; (void)ntok;
+    if (tflags & FTS5_TOKEN_COLOCATED) return SQLITE_OK;    /* same position */
+    while (w->a < w->n && w->h[w->a].first == w->pos) w->h[w->a++].start = start;
+    while (w->b < w->n && w->by_last[w->b]->last == w->pos) w->by_last[w->b++]->stop = stop;
+    w->pos++;
+    return w->b < w->n ? SQLITE_OK : SQLITE_DONE;
+}
+
+/* SQL: quarry_hits(fts, column) -> 'start stop start stop ...' (0-based byte
+ * offsets, stop exclusive) of every phrase instance matched in column. */
+static void hits_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                          int nval, sqlite3_value **vals)
+{
+    int col = nval > 0 ? sqlite3_value_int(vals[0]) : 0;
+    int ninst = 0, n = 0, k, rc, ntext = 0;
+    const char *text = NULL;
+    hits_walk w;
+    sqlite3_str *out;
+
+    memset(&w, 0, sizeof w);
+    rc = api->xInstCount(fts, &ninst);
+    if (rc == SQLITE_OK && ninst > 0) {
+        w.h = sqlite3_malloc64((sqlite3_uint64)ninst * sizeof *w.h);
+        w.by_last = sqlite3_malloc64((sqlite3_uint64)ninst * sizeof *w.by_last);
+        if (!w.h || !w.by_last) rc = SQLITE_NOMEM;
+    }
+    for (k = 0; rc == SQLITE_OK && k < ninst; k++) {
+        int phrase, icol, off;
+        rc = api->xInst(fts, k, &phrase, &icol, &off);
+        if (rc == SQLITE_OK && icol == col) {
+            int size = api->xPhraseSize(fts, phrase);
+            w.h[n].first = off;
+            w.h[n].last = off + (size > 0 ? size : 1) - 1;
+            w.h[n].start = w.h[n].stop = -1;
+            n++;
+        }
+    }
+    if (rc == SQLITE_OK && n > 0) {
+        qsort(w.h, (size_t)n, sizeof *w.h, cmp_first);
+        for (k = 0; k < n; k++) w.by_last[k] = &w.h[k];
+        qsort(w.by_last, (size_t)n, sizeof *w.by_last, cmp_last);
+        w.n = n;
+        rc = api->xColumnText(fts, col, &text, &ntext);
+        if (rc == SQLITE_OK && text) rc = api->xTokenize(fts, text, ntext, &w, hits_token);
+        if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_free(w.h);
+        sqlite3_free(w.by_last);
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    out = sqlite3_str_new(NULL);
+    for (k = 0; k < n; k++) {
+        if (w.h[k].start < 0 || w.h[k].stop < 0) continue;    /* index out of step with text */
+        sqlite3_str_appendf(out, k ? " %d %d" : "%d %d", w.h[k].start, w.h[k].stop);
+    }
+    sqlite3_free(w.h);
+    sqlite3_free(w.by_last);
+    rc = sqlite3_str_errcode(out);
+    if (rc != SQLITE_OK) {
+        sqlite3_free(sqlite3_str_finish(out));
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    n = sqlite3_str_length(out);
+    {
+        char *s = sqlite3_str_finish(out);    /* NULL when empty */
+        if (s) sqlite3_result_text(ctx, s, n, sqlite3_free);
+        else sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+    }
+}
+
+int qr_fts_register(sqlite3 *db)
+{
+    static fts5_tokenizer tokenizer = { ftok_create, ftok_delete, ftok_tokenize };
+    fts5_api *api = fts5_api_of(db);
+    int rc;
+    if (!api) return SQLITE_ERROR;
+    rc = api->xCreateTokenizer(api, "quarry", NULL, &tokenizer, NULL);
+    if (rc == SQLITE_OK) rc = api->xCreateFunction(api, "quarry_hits", NULL, hits_function, NULL);
+    return rc;
+}
+
+/* --- running a tokenizer from Lua -------------------------------------------- */
+
+/* What a tokenizer reported, collected in C while SQLite runs it. */
+typedef struct collected {
+    int keep;             /* keep every token (else only count) */
+    lua_Integer tokens;   /* tokens at their own position */
+    lua_Integer bytes;    /* sum of their lengths, so callers can compare splits */
+    struct rec { size_t koff; int klen, start, stop, colocated; } *recs;
+    size_t n, cap;
+    char *keys;
+    size_t klen, kcap;
+    int oom;
+} collected;
+
+/* Room for one more record and ntok more key bytes. */
+static int collected_reserve(collected *c, size_t ntok)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        void *np = realloc(c->recs, cap * sizeof *c->recs);
+        if (!np) return 0;
+        c->recs = np;
+        c->cap = cap;
+    }
+    if (c->klen + ntok > c->kcap) {
+        size_t cap = (c->klen + ntok) * 2 + 256;
+        char *np = realloc(c->keys, cap);
+        if (!np) return 0;
+        c->keys = np;
+        c->kcap = cap;
+    }
+    return 1;
+}
+
+static int collect_token(void *ctx, int flags, const char *tok, int ntok, int start, int stop)
+{
+    collected *c = ctx;
+    if (!(flags & FTS5_TOKEN_COLOCATED)) {
+        c->tokens++;
+        c->bytes += stop - start;
+    }
+    if (!c->keep) return SQLITE_OK;
+    if (!collected_reserve(c, (size_t)ntok)) {
+        c->oom = 1;
+        return SQLITE_NOMEM;
+    }
+    memcpy(c->keys + c->klen, tok, (size_t)ntok);
+    c->recs[c->n].koff = c->klen;
+    c->recs[c->n].klen = ntok;
+    c->recs[c->n].start = start;
+    c->recs[c->n].stop = stop;
+    c->recs[c->n].colocated = (flags & FTS5_TOKEN_COLOCATED) != 0;
+    c->n++;
+    c->klen += (size_t)ntok;
+    return SQLITE_OK;
+}
+
+/* Runs tokenizer `name` over text inside its own in-memory connection, as
+ * FTS5 does for a document. Returns NULL on success or a static description
+ * of what failed. No Lua error is raised from here: SQLite frames must not
+ * be unwound by longjmp. */
 static const char *run_fts5_tokenizer(const char *name, const char **args, int nargs,
-                                      const char *text, size_t len, fts_count *out)
+                                      const char *text, size_t len, collected *out)
 {
     sqlite3 *db = NULL;
     fts5_api *api;
@@ -55,43 +357,111 @@ static const char *run_fts5_tokenizer(const char *name, const char **args, int n
     }
     api = fts5_api_of(db);
     if (!api) err = "this SQLite has no FTS5";
+    else if (qr_fts_register(db) != SQLITE_OK) err = "cannot register the quarry tokenizer";
     else if (api->xFindTokenizer(api, name, &udata, &tk) != SQLITE_OK) err = "no such FTS5 tokenizer";
     else if (tk.xCreate(udata, args, nargs, &inst) != SQLITE_OK) err = "the tokenizer rejected its arguments";
-    else if (tk.xTokenize(inst, out, FTS5_TOKENIZE_DOCUMENT, text, (int)len, count_token) != SQLITE_OK)
-        err = "the tokenizer failed";
+    else if (tk.xTokenize(inst, out, FTS5_TOKENIZE_DOCUMENT, text, (int)len, collect_token) != SQLITE_OK)
+        err = out->oom ? "not enough memory" : "the tokenizer failed";
     if (inst) tk.xDelete(inst);
     sqlite3_close(db);
     return err;
 }
 
-/* quarry.core.fts5_tokenize(text, tokenizer [, arg...]) -> count, bytes | nil, message */
+static const char *tokenize_args(lua_State *L, const char **args, int *nargs, size_t *len)
+{
+    const char *text = luaL_checklstring(L, 1, len);
+    int k;
+    luaL_checkstring(L, 2);
+    *nargs = lua_gettop(L) - 2;
+    luaL_argcheck(L, *nargs <= 16, 19, "at most 16 tokenizer arguments");
+    for (k = 0; k < *nargs; k++) args[k] = luaL_checkstring(L, 3 + k);
+    return text;
+}
+
+/* __gc of the box holding a collector: frees what a raised error left. */
+static int collected_gc(lua_State *L)
+{
+    collected *c = luaL_checkudata(L, 1, QR_FTS_TOKENS_MT);
+    free(c->recs);
+    free(c->keys);
+    c->recs = NULL;
+    c->keys = NULL;
+    return 0;
+}
+
+/* A collector in a userdata at the top of the stack, so its buffers are
+ * freed even when building the Lua result raises. */
+static collected *new_collected(lua_State *L, int keep)
+{
+    collected *c = lua_newuserdatauv(L, sizeof *c, 0);
+    memset(c, 0, sizeof *c);
+    c->keep = keep;
+    luaL_setmetatable(L, QR_FTS_TOKENS_MT);
+    return c;
+}
+
+static int tokenize_failed(lua_State *L, const char *err)
+{
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: '%s'", err, lua_tostring(L, 2));
+    return 2;
+}
+
+/* quarry.core.fts5_tokenize(text, tokenizer [, arg...]) -> count, bytes | nil, message
+ * (count and bytes of the tokens at their own position, as a document) */
 static int l_fts5_tokenize(lua_State *L)
 {
     size_t len;
-    const char *text = luaL_checklstring(L, 1, &len);
-    const char *name = luaL_checkstring(L, 2);
     const char *args[16];
-    int nargs = lua_gettop(L) - 2, k;
-    fts_count count = { 0, 0 };
-    const char *err;
-
-    luaL_argcheck(L, nargs <= 16, 19, "at most 16 tokenizer arguments");
-    for (k = 0; k < nargs; k++) args[k] = luaL_checkstring(L, 3 + k);
-    err = run_fts5_tokenizer(name, args, nargs, text, len, &count);
-    if (err) {
-        lua_pushnil(L);
-        lua_pushfstring(L, "%s: '%s'", err, name);
-        return 2;
-    }
-    lua_pushinteger(L, count.tokens);
-    lua_pushinteger(L, count.bytes);
+    int nargs;
+    const char *text = tokenize_args(L, args, &nargs, &len);
+    collected *c = new_collected(L, 0);
+    const char *err = run_fts5_tokenizer(lua_tostring(L, 2), args, nargs, text, len, c);
+    if (err) return tokenize_failed(L, err);
+    lua_pushinteger(L, c->tokens);
+    lua_pushinteger(L, c->bytes);
     return 2;
+}
+
+/* quarry.core.fts5_tokens(text, tokenizer [, arg...])
+ *   -> {{token = key, start = s, stop = e, colocated = bool}, ...} | nil, message
+ * Every token the tokenizer reports for text as a document; offsets are
+ * 0-based bytes, stop exclusive. */
+static int l_fts5_tokens(lua_State *L)
+{
+    size_t len, k;
+    const char *args[16];
+    int nargs;
+    const char *text = tokenize_args(L, args, &nargs, &len);
+    collected *c = new_collected(L, 1);
+    const char *err = run_fts5_tokenizer(lua_tostring(L, 2), args, nargs, text, len, c);
+    if (err) return tokenize_failed(L, err);
+    lua_createtable(L, (int)(c->n < INT_MAX ? c->n : INT_MAX), 0);
+    for (k = 0; k < c->n; k++) {
+        lua_createtable(L, 0, 4);
+        lua_pushlstring(L, c->keys + c->recs[k].koff, (size_t)c->recs[k].klen);
+        lua_setfield(L, -2, "token");
+        lua_pushinteger(L, c->recs[k].start);
+        lua_setfield(L, -2, "start");
+        lua_pushinteger(L, c->recs[k].stop);
+        lua_setfield(L, -2, "stop");
+        lua_pushboolean(L, c->recs[k].colocated);
+        lua_setfield(L, -2, "colocated");
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    return 1;
 }
 
 void qr_open_fts(lua_State *L)
 {
+    luaL_newmetatable(L, QR_FTS_TOKENS_MT);
+    lua_pushcfunction(L, collected_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
     lua_pushcfunction(L, l_fts5_tokenize);
     lua_setfield(L, -2, "fts5_tokenize");
+    lua_pushcfunction(L, l_fts5_tokens);
+    lua_setfield(L, -2, "fts5_tokens");
     lua_pushstring(L, sqlite3_libversion());
     lua_setfield(L, -2, "sqlite_version");
 }

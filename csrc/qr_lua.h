@@ -10,10 +10,16 @@
 
 #define QR_TOKENS_MT "quarry.Tokens"
 #define QR_TOKEN_MT  "quarry.Token"
+#define QR_DB_MT     "quarry.Db"
+#define QR_STMT_MT   "quarry.Stmt"
+#define QR_REGEX_MT  "quarry.Regex"
 
 /* Each adds its functions to the table on top of the stack. */
 void qr_open_tokens(lua_State *L);
 void qr_open_fts(lua_State *L);
+void qr_open_db(lua_State *L);
+void qr_open_match(lua_State *L);
+void qr_open_regex(lua_State *L);
 
 struct qr_tokens;
 struct qr_keys;

@@ -31,7 +31,9 @@ build = {
          sources = {
             "csrc/qr_core.c",
             "csrc/qr_fts.c",
+            "csrc/qr_lregex.c",
             "csrc/qr_ltoken.c",
+            "csrc/qr_regex.c",
             "csrc/qr_token.c",
             "csrc/qr_unicode.c",
          },
@@ -42,6 +44,7 @@ build = {
       },
       ["quarry"] = "lua/quarry/init.lua",
       ["quarry.docs"] = "lua/quarry/docs.lua",
+      ["quarry.regex"] = "lua/quarry/regex.lua",
       ["quarry.cli"] = "lua/quarry/cli/init.lua",
       ["quarry.cli.tokens"] = "lua/quarry/cli/tokens.lua",
    },

@@ -131,6 +131,33 @@ local function walk(dir, out)
    end
 end
 
+--- How many documents paths hold: one a text file, one a non-blank line
+-- of a JSONL file. For progress reports; nil when a path is "-" (stdin).
+function docs.count(paths)
+   if type(paths) == "string" then paths = { paths } end
+   local total = 0
+   for _, path in ipairs(paths) do
+      if path == "-" then return nil end
+      local files = {}
+      local mode = lfs.attributes(path, "mode")
+      if mode == "directory" then walk(path, files) elseif mode then files[1] = path end
+      for _, file in ipairs(files) do
+         if is_jsonl(file) then
+            local f = io_open(file, "rb")
+            if f then
+               for line in f:lines() do
+                  if line:find("%S") then total = total + 1 end
+               end
+               f:close()
+            end
+         else
+            total = total + 1
+         end
+      end
+   end
+   return total
+end
+
 -- Streams a JSONL file line by line, so memory stays flat however long it is.
 local function each_jsonl_line(next_line, where, warn, emit, first)
    local n = 0

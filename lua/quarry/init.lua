@@ -3,6 +3,8 @@
 -- module is what users require.
 local core = require "quarry.core"
 
+local error, setmetatable, type = error, setmetatable, type
+
 local quarry = {
    version = core.version,
    --- Tokenise a text: quarry.tokenize(text [, opts]) -> quarry.Tokens
@@ -11,6 +13,35 @@ local quarry = {
    normalize = core.normalize,
    --- Token kinds, in the order of their internal codes.
    kinds = core.kinds,
+   --- Regular expressions: quarry.regex.compile(pattern [, opts]) -> quarry.Regex,
+   -- quarry.regex.align(tokens, start, stop) -> first, last, start, stop
+   regex = require "quarry.regex",
+   --- Token patterns: the rule language (P.word, P.set, P.ann, ... see quarry.pattern).
+   pattern = require "quarry.pattern",
+   --- Rule packs: quarry.rules.load(name_or_path [, {trusted}]) -> pack.
+   rules = require "quarry.rules",
 }
+
+local packs = setmetatable({}, { __mode = "v" })
+
+--- Runs a rule pack over a text or a document {text, date, ...}:
+-- quarry.extract(text_or_doc, pack [, opts]) -> annotations sorted by start,
+-- each {type, start, stop, text, rule, attrs} (0-based byte offsets, stop
+-- exclusive). pack is a loaded pack, or a name or path to load (kept in a
+-- cache); opts.trusted is passed to the loader.
+function quarry.extract(doc, pack, opts)
+   if type(pack) == "string" then
+      local key = pack .. (opts and opts.trusted and "\0trusted" or "")
+      local loaded = packs[key]
+      if not loaded then
+         loaded = quarry.rules.load(pack, opts)
+         packs[key] = loaded
+      end
+      pack = loaded
+   elseif type(pack) ~= "table" or not pack.run then
+      error("quarry.extract: expected a rule pack, or its name or path", 2)
+   end
+   return pack:run(doc, opts)
+end
 
 return quarry

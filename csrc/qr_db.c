@@ -1,0 +1,637 @@
+/*
+ * A small SQLite binding for the corpus store: quarry.Db (a connection) and
+ * quarry.Stmt (a prepared statement).
+ *
+ * Conventions:
+ * - Failures of the world (the file cannot be opened, is locked past the
+ *   busy timeout, read-only, corrupt, the disk is full, a query is
+ *   malformed) return nil, message, code: the message names the file and
+ *   gives SQLite's own words; code is SQLite's primary result code as a word
+ *   ("busy", "readonly", "corrupt", "full", "error", ...).
+ * - Misuse raises: a closed object, a value SQLite cannot store, a parameter
+ *   that does not exist.
+ * - No Lua error is ever raised while SQLite is on the C stack: each function
+ *   leaves SQLite with a status first, then raises or returns.
+ * - Every connection gets quarry's FTS5 tokenizer (see qr_fts.c).
+ * - A Stmt anchors its Db (user value 1); a Db keeps a list of its live
+ *   statements and finalizes them when it is closed, so closing in any order
+ *   (or leaving it to the collector) is safe. close, __close and __gc are the
+ *   same idempotent function.
+ */
+#include "qr_lua.h"
+#include "qr_fts.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+typedef struct lstmt lstmt;
+
+typedef struct ldb {
+    sqlite3 *db;          /* NULL once closed */
+    lstmt *stmts;         /* live statements of this connection */
+} ldb;
+
+struct lstmt {
+    sqlite3_stmt *st;     /* NULL once closed */
+    ldb *owner;           /* NULL once closed; the Db is user value 1 */
+    lstmt *prev, *next;
+};
+
+#define QR_STMT_GUARD_MT "quarry.StmtGuard"
+
+/* --- errors ------------------------------------------------------------------ */
+
+static const char *code_name(int rc)
+{
+    switch (rc & 0xFF) {
+    case SQLITE_OK: return "ok";
+    case SQLITE_ERROR: return "error";
+    case SQLITE_INTERNAL: return "internal";
+    case SQLITE_PERM: return "perm";
+    case SQLITE_ABORT: return "abort";
+    case SQLITE_BUSY: return "busy";
+    case SQLITE_LOCKED: return "locked";
+    case SQLITE_NOMEM: return "nomem";
+    case SQLITE_READONLY: return "readonly";
+    case SQLITE_INTERRUPT: return "interrupt";
+    case SQLITE_IOERR: return "ioerr";
+    case SQLITE_CORRUPT: return "corrupt";
+    case SQLITE_FULL: return "full";
+    case SQLITE_CANTOPEN: return "cantopen";
+    case SQLITE_PROTOCOL: return "protocol";
+    case SQLITE_SCHEMA: return "schema";
+    case SQLITE_TOOBIG: return "toobig";
+    case SQLITE_CONSTRAINT: return "constraint";
+    case SQLITE_MISMATCH: return "mismatch";
+    case SQLITE_MISUSE: return "misuse";
+    case SQLITE_AUTH: return "auth";
+    case SQLITE_RANGE: return "range";
+    case SQLITE_NOTADB: return "notadb";
+    default: return "error";
+    }
+}
+
+/* Pushes the path of the Db at idx (its user value 1). */
+static const char *push_path(lua_State *L, int db_idx)
+{
+    lua_getiuservalue(L, db_idx, 1);
+    if (!lua_isstring(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "?");
+    }
+    return lua_tostring(L, -1);
+}
+
+/* Returns nil, "path: message", code. msg was copied out of SQLite by the
+ * caller (or is static), so nothing here touches the connection. */
+static int fail_with(lua_State *L, int db_idx, const char *msg, int rc)
+{
+    const char *path;
+    db_idx = lua_absindex(L, db_idx);
+    lua_pushnil(L);
+    path = push_path(L, db_idx);
+    lua_pushfstring(L, "%s: %s", *path ? path : ":memory:", msg);
+    lua_remove(L, -2);
+    lua_pushstring(L, code_name(rc));
+    return 3;
+}
+
+/* The same for the connection's current error; copies SQLite's message
+ * before anything else can change it. */
+static int fail_db(lua_State *L, int db_idx, sqlite3 *db, int rc)
+{
+    char msg[512];
+    const char *m = sqlite3_errmsg(db);
+    size_t n = strlen(m);
+    if (n >= sizeof msg) n = sizeof msg - 1;
+    memcpy(msg, m, n);
+    msg[n] = '\0';
+    if ((rc & 0xFF) == SQLITE_MISUSE)
+        return luaL_error(L, "SQLite misuse: %s", msg);
+    return fail_with(L, db_idx, msg, rc);
+}
+
+/* --- quarry.Db ----------------------------------------------------------------- */
+
+static ldb *check_db(lua_State *L, int idx)
+{
+    ldb *d = luaL_checkudata(L, idx, QR_DB_MT);
+    if (!d->db) luaL_error(L, "attempt to use a closed quarry.Db");
+    return d;
+}
+
+static void unlink_stmt(lstmt *s)
+{
+    if (!s->owner) return;
+    if (s->prev) s->prev->next = s->next;
+    else s->owner->stmts = s->next;
+    if (s->next) s->next->prev = s->prev;
+    s->prev = s->next = NULL;
+    s->owner = NULL;
+}
+
+/* db:close() and __gc/__close: finalizes its statements, closes; idempotent */
+static int db_close(lua_State *L)
+{
+    ldb *d = luaL_checkudata(L, 1, QR_DB_MT);
+    if (d->db) {
+        while (d->stmts) {
+            lstmt *s = d->stmts;
+            sqlite3_finalize(s->st);
+            s->st = NULL;
+            unlink_stmt(s);
+        }
+        sqlite3_close_v2(d->db);
+        d->db = NULL;
+    }
+    return 0;
+}
+
+/* tostring(db) -> "quarry.Db: path" or "quarry.Db (closed)" */
+static int db_tostring(lua_State *L)
+{
+    ldb *d = luaL_checkudata(L, 1, QR_DB_MT);
+    if (!d->db) {
+        lua_pushliteral(L, "quarry.Db (closed)");
+        return 1;
+    }
+    lua_pushfstring(L, "quarry.Db: %s", push_path(L, 1));
+    return 1;
+}
+
+/* db:exec(sql) -> true | nil, message, code  (any number of statements, no rows) */
+static int db_exec(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    const char *sql = luaL_checkstring(L, 2);
+    int rc = sqlite3_exec(d->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return fail_db(L, 1, d->db, rc);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* db:prepare(sql) -> quarry.Stmt | nil, message, code  (exactly one statement) */
+static int db_prepare(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    size_t len;
+    const char *sql = luaL_checklstring(L, 2, &len);
+    const char *tail = NULL;
+    lstmt *s;
+    int rc;
+
+    /* the userdata first: nothing can raise once SQLite holds a statement */
+    s = lua_newuserdatauv(L, sizeof *s, 1);
+    memset(s, 0, sizeof *s);
+    luaL_setmetatable(L, QR_STMT_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    if (len > 0x7FFFFFFF) return luaL_argerror(L, 2, "SQL text too long");
+    rc = sqlite3_prepare_v3(d->db, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &s->st, &tail);
+    if (rc != SQLITE_OK) {
+        lua_pop(L, 1);
+        return fail_db(L, 1, d->db, rc);
+    }
+    while (tail && *tail && strchr(" \t\r\n;", *tail)) tail++;
+    if (!s->st || (tail && *tail)) {
+        int empty = !s->st;
+        sqlite3_finalize(s->st);
+        s->st = NULL;
+        return luaL_argerror(L, 2, empty ? "no SQL statement" : "db:prepare takes one SQL statement");
+    }
+    s->owner = d;
+    s->next = d->stmts;
+    if (d->stmts) d->stmts->prev = s;
+    d->stmts = s;
+    return 1;
+}
+
+/* db:changes() -> rows changed by the last INSERT, UPDATE or DELETE */
+static int db_changes(lua_State *L)
+{
+    lua_pushinteger(L, sqlite3_changes64(check_db(L, 1)->db));
+    return 1;
+}
+
+/* db:last_insert_rowid() -> rowid of the last insert */
+static int db_last_insert_rowid(lua_State *L)
+{
+    lua_pushinteger(L, sqlite3_last_insert_rowid(check_db(L, 1)->db));
+    return 1;
+}
+
+/* db:errmsg() -> SQLite's message for the last failure on this connection */
+static int db_errmsg(lua_State *L)
+{
+    lua_pushstring(L, sqlite3_errmsg(check_db(L, 1)->db));
+    return 1;
+}
+
+/* db:readonly() -> true when the main database cannot be written */
+static int db_readonly(lua_State *L)
+{
+    lua_pushboolean(L, sqlite3_db_readonly(check_db(L, 1)->db, "main") == 1);
+    return 1;
+}
+
+/* db:autocommit() -> true outside an explicit transaction */
+static int db_autocommit(lua_State *L)
+{
+    lua_pushboolean(L, sqlite3_get_autocommit(check_db(L, 1)->db));
+    return 1;
+}
+
+/* quarry.core.db_open(path [, {readonly = false, create = true, timeout_ms = 5000}])
+ *   -> quarry.Db | nil, message, code   (path may be ":memory:") */
+static int l_db_open(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    int readonly = 0, create = 1, rc;
+    lua_Integer timeout = 5000;
+    ldb *d;
+
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {
+            const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+            if (!strcmp(key, "readonly")) readonly = lua_toboolean(L, -1);
+            else if (!strcmp(key, "create")) create = lua_toboolean(L, -1);
+            else if (!strcmp(key, "timeout_ms")) {
+                if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 || lua_tointeger(L, -1) > 0x7FFFFFFF)
+                    qr_option_error(L, 2, key, "must be a non-negative integer (milliseconds)");
+                timeout = lua_tointeger(L, -1);
+            } else {
+                return luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key));
+            }
+            lua_pop(L, 1);
+        }
+    }
+    d = lua_newuserdatauv(L, sizeof *d, 1);
+    memset(d, 0, sizeof *d);
+    luaL_setmetatable(L, QR_DB_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    rc = sqlite3_open_v2(path, &d->db,
+                         readonly ? SQLITE_OPEN_READONLY
+                                  : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(d->db, 1);
+        sqlite3_busy_timeout(d->db, (int)timeout);
+        rc = qr_fts_register(d->db);
+        if (rc != SQLITE_OK) {
+            sqlite3_close_v2(d->db);
+            d->db = NULL;
+            return fail_with(L, -1, "cannot register the quarry FTS5 tokenizer (does this SQLite have FTS5?)", rc);
+        }
+        return 1;
+    }
+    if (!d->db) return fail_with(L, -1, "not enough memory to open", SQLITE_NOMEM);
+    rc = fail_db(L, lua_gettop(L), d->db, rc);
+    sqlite3_close_v2(d->db);
+    d->db = NULL;
+    return rc;
+}
+
+/* --- quarry.Stmt ----------------------------------------------------------------- */
+
+static lstmt *check_stmt(lua_State *L, int idx)
+{
+    lstmt *s = luaL_checkudata(L, idx, QR_STMT_MT);
+    if (!s->st) luaL_error(L, "attempt to use a closed quarry.Stmt");
+    return s;
+}
+
+/* stmt:close() and __gc/__close: finalizes; idempotent */
+static int stmt_close(lua_State *L)
+{
+    lstmt *s = luaL_checkudata(L, 1, QR_STMT_MT);
+    if (s->st) {
+        sqlite3_finalize(s->st);
+        s->st = NULL;
+        unlink_stmt(s);
+    }
+    return 0;
+}
+
+/* tostring(stmt) -> "quarry.Stmt: SQL" or "quarry.Stmt (closed)" */
+static int stmt_tostring(lua_State *L)
+{
+    lstmt *s = luaL_checkudata(L, 1, QR_STMT_MT);
+    if (!s->st) lua_pushliteral(L, "quarry.Stmt (closed)");
+    else lua_pushfstring(L, "quarry.Stmt: %s", sqlite3_sql(s->st));
+    return 1;
+}
+
+/* A failure of a statement: nil, message, code (the Db is user value 1). */
+static int fail_stmt(lua_State *L, int idx, lstmt *s, int rc)
+{
+    int n;
+    lua_getiuservalue(L, idx, 1);
+    n = fail_db(L, lua_gettop(L), s->owner->db, rc);
+    lua_remove(L, -n - 1);
+    return n;
+}
+
+/* Parameter number of the key at idx: an integer, or a name with or
+ * without its prefix (":id", "@id", "$id" or "id"). Raises if unknown. */
+static int param_index(lua_State *L, lstmt *s, int idx, int arg)
+{
+    int n = sqlite3_bind_parameter_count(s->st), i = 0;
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        lua_Integer k = lua_isinteger(L, idx) ? lua_tointeger(L, idx) : 0;
+        if (k < 1 || k > n)
+            return luaL_argerror(L, arg, lua_pushfstring(L, "no parameter %s (the statement has %d)",
+                                                         lua_tostring(L, idx), n));
+        return (int)k;
+    }
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        const char *name = lua_tostring(L, idx);
+        if (strchr(":@$?", name[0])) i = sqlite3_bind_parameter_index(s->st, name);
+        else {
+            static const char prefixes[] = ":@$";
+            for (int k = 0; !i && prefixes[k]; k++) {
+                char buf[128];
+                size_t len = strlen(name);
+                if (len + 2 > sizeof buf) break;
+                buf[0] = prefixes[k];
+                memcpy(buf + 1, name, len + 1);
+                i = sqlite3_bind_parameter_index(s->st, buf);
+            }
+        }
+        if (!i) return luaL_argerror(L, arg, lua_pushfstring(L, "no parameter named '%s'", name));
+        return i;
+    }
+    return luaL_argerror(L, arg, "parameter must be an index or a name");
+}
+
+/* Binds the value at idx to parameter i; raises on a type SQLite cannot store. */
+static void bind_value(lua_State *L, lstmt *s, int i, int idx, int arg)
+{
+    int rc;
+    switch (lua_type(L, idx)) {
+    case LUA_TNONE: case LUA_TNIL:
+        rc = sqlite3_bind_null(s->st, i);
+        break;
+    case LUA_TBOOLEAN:
+        rc = sqlite3_bind_int(s->st, i, lua_toboolean(L, idx));
+        break;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) rc = sqlite3_bind_int64(s->st, i, lua_tointeger(L, idx));
+        else rc = sqlite3_bind_double(s->st, i, lua_tonumber(L, idx));
+        break;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *v = lua_tolstring(L, idx, &len);
+        rc = sqlite3_bind_text64(s->st, i, v, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        break;
+    }
+    default:
+        luaL_argerror(L, arg, lua_pushfstring(L, "cannot bind a %s (nil, boolean, number or string)",
+                                              luaL_typename(L, idx)));
+        return;
+    }
+    if (rc == SQLITE_TOOBIG) luaL_argerror(L, arg, "value too large for SQLite");
+    else if (rc == SQLITE_NOMEM) luaL_error(L, "not enough memory to bind a value");
+    else if (rc != SQLITE_OK) luaL_error(L, "cannot bind parameter %d: %s", i, sqlite3_errstr(rc));
+}
+
+/* stmt:bind(index_or_name, value) -> stmt */
+static int stmt_bind(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    int i = param_index(L, s, 2, 2);
+    bind_value(L, s, i, 3, 3);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* Clears all bindings, then binds the arguments from first on: either
+ * values in order, or one table (array part by position, string keys by name). */
+static void bind_args(lua_State *L, lstmt *s, int first)
+{
+    int top = lua_gettop(L), k;
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+    if (top == first && lua_type(L, first) == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, first)) {
+            int i = param_index(L, s, -2, first);
+            bind_value(L, s, i, -1, first);
+            lua_pop(L, 1);
+        }
+        return;
+    }
+    if (top - first + 1 > sqlite3_bind_parameter_count(s->st))
+        luaL_error(L, "%d values for %d parameters", top - first + 1, sqlite3_bind_parameter_count(s->st));
+    for (k = first; k <= top; k++) bind_value(L, s, k - first + 1, k, k);
+}
+
+/* stmt:bind_all(value...) or stmt:bind_all{...} -> stmt  (resets; unbound parameters are NULL) */
+static int stmt_bind_all(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    bind_args(L, s, 2);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* stmt:step() -> true (a row) | false (done) | nil, message, code (the statement is reset) */
+static int stmt_step(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        lua_pushboolean(L, rc == SQLITE_ROW);
+        return 1;
+    }
+    rc = fail_stmt(L, 1, s, rc);
+    sqlite3_reset(s->st);
+    return rc;
+}
+
+/* stmt:reset() -> stmt  (keeps the bindings) */
+static int stmt_reset(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    sqlite3_reset(s->st);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static void push_column(lua_State *L, sqlite3_stmt *st, int i)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(st, i)); break;
+    case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(st, i)); break;
+    case SQLITE_TEXT: {
+        const char *v = (const char *)sqlite3_column_text(st, i);
+        int n = sqlite3_column_bytes(st, i);
+        if (v) lua_pushlstring(L, v, (size_t)n);
+        else if (sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM)
+            luaL_error(L, "not enough memory to read a column");
+        else lua_pushliteral(L, "");
+        break;
+    }
+    case SQLITE_BLOB: {
+        const void *v = sqlite3_column_blob(st, i);
+        int n = sqlite3_column_bytes(st, i);
+        lua_pushlstring(L, v ? v : "", v ? (size_t)n : 0);
+        break;
+    }
+    default: lua_pushnil(L); break;
+    }
+}
+
+static void push_row(lua_State *L, sqlite3_stmt *st)
+{
+    int n = sqlite3_data_count(st), i;
+    lua_createtable(L, 0, n);
+    for (i = 0; i < n; i++) {
+        const char *name = sqlite3_column_name(st, i);
+        if (!name) luaL_error(L, "not enough memory to read a column name");
+        push_column(L, st, i);
+        lua_setfield(L, -2, name);
+    }
+}
+
+/* stmt:row() -> {column = value, ...} of the current row (NULL -> absent) */
+static int stmt_row(lua_State *L)
+{
+    push_row(L, check_stmt(L, 1)->st);
+    return 1;
+}
+
+/* stmt:values() -> value, value, ... of the current row, in column order */
+static int stmt_values(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    int n = sqlite3_data_count(s->st), i;
+    luaL_checkstack(L, n, "too many columns");
+    for (i = 0; i < n; i++) push_column(L, s->st, i);
+    return n;
+}
+
+/* The iterator of stmt:rows(): a row table, or nil when done; a failure
+ * raises (a for loop cannot return nil, message). */
+static int rows_iter(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW) {
+        push_row(L, s->st);
+        return 1;
+    }
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s->st);
+        return 0;
+    }
+    fail_stmt(L, 1, s, rc);
+    sqlite3_reset(s->st);
+    lua_pop(L, 1);           /* the code; raise the message */
+    return lua_error(L);
+}
+
+/* __close of the value closing a for loop over stmt:rows(): resets it */
+static int guard_close(lua_State *L)
+{
+    lstmt *s;
+    lua_getiuservalue(L, 1, 1);
+    s = luaL_testudata(L, -1, QR_STMT_MT);
+    if (s && s->st) sqlite3_reset(s->st);
+    return 0;
+}
+
+/* for row in stmt:rows([value... | {...}]) do ... end
+ * Binds the arguments when there are any, resets, iterates; leaving the
+ * loop early (break, error) resets the statement too. */
+static int stmt_rows(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    if (lua_gettop(L) > 1) bind_args(L, s, 2);
+    else sqlite3_reset(s->st);
+    lua_pushcfunction(L, rows_iter);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    lua_newuserdatauv(L, 0, 1);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    luaL_setmetatable(L, QR_STMT_GUARD_MT);
+    return 4;
+}
+
+/* stmt:columns() -> {name, ...} in column order */
+static int stmt_columns(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    int n = sqlite3_column_count(s->st), i;
+    lua_createtable(L, n, 0);
+    for (i = 0; i < n; i++) {
+        const char *name = sqlite3_column_name(s->st, i);
+        if (!name) return luaL_error(L, "not enough memory to read a column name");
+        lua_pushstring(L, name);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* --- content hash ---------------------------------------------------------------- */
+
+/* quarry.core.hash(s) -> 16 hex digits: 64-bit FNV-1a, the same as quarry.docs.hash */
+static int l_hash(lua_State *L)
+{
+    size_t len, i;
+    const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    char out[17];
+    static const char hex[] = "0123456789abcdef";
+    for (i = 0; i < len; i++) h = (h ^ s[i]) * 0x100000001b3ULL;
+    for (i = 0; i < 16; i++) out[i] = hex[(h >> (60 - 4 * i)) & 0xF];
+    lua_pushlstring(L, out, 16);
+    return 1;
+}
+
+/* --- registration ------------------------------------------------------------------ */
+
+static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction release,
+                      lua_CFunction tostring)
+{
+    luaL_newmetatable(L, name);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+}
+
+void qr_open_db(lua_State *L)
+{
+    static const luaL_Reg db_methods[] = {
+        { "exec", db_exec }, { "prepare", db_prepare }, { "changes", db_changes },
+        { "last_insert_rowid", db_last_insert_rowid }, { "errmsg", db_errmsg },
+        { "readonly", db_readonly }, { "autocommit", db_autocommit }, { "close", db_close },
+        { NULL, NULL }
+    };
+    static const luaL_Reg stmt_methods[] = {
+        { "bind", stmt_bind }, { "bind_all", stmt_bind_all }, { "step", stmt_step },
+        { "row", stmt_row }, { "values", stmt_values }, { "rows", stmt_rows },
+        { "reset", stmt_reset }, { "columns", stmt_columns }, { "close", stmt_close },
+        { NULL, NULL }
+    };
+    new_class(L, QR_DB_MT, db_methods, db_close, db_tostring);
+    new_class(L, QR_STMT_MT, stmt_methods, stmt_close, stmt_tostring);
+    luaL_newmetatable(L, QR_STMT_GUARD_MT);
+    lua_pushcfunction(L, guard_close);
+    lua_setfield(L, -2, "__close");
+    lua_pop(L, 1);
+
+    lua_pushcfunction(L, l_db_open);
+    lua_setfield(L, -2, "db_open");
+    lua_pushcfunction(L, l_hash);
+    lua_setfield(L, -2, "hash");
+}

@@ -1,0 +1,15 @@
+/*
+ * quarry's FTS5 side: the tokenizer named "quarry" and the auxiliary
+ * function quarry_hits, registered on every SQLite connection quarry opens.
+ */
+#ifndef QR_FTS_H
+#define QR_FTS_H
+
+#include <sqlite3.h>
+
+/* Registers the FTS5 tokenizer "quarry" and the auxiliary function
+ * quarry_hits(fts, column) on db. Returns SQLITE_OK, or SQLITE_ERROR when
+ * this SQLite has no FTS5 (or another SQLite error code). */
+int qr_fts_register(sqlite3 *db);
+
+#endif

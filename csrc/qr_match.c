@@ -1,0 +1,1058 @@
+/*
+ * Token patterns: a backtracking matcher over tokens and the annotations of
+ * earlier phases. lua/quarry/pattern.lua compiles the Lua DSL into a
+ * description (instructions, predicates, constants); this file checks it,
+ * builds the C program and runs every rule of a phase over a text in one
+ * pass, dispatching on the first token so that a rule only runs where it
+ * can start.
+ *
+ * Semantics are those of regular expressions over tokens: alternatives and
+ * repetitions backtrack (greedy or lazy), the first successful path from a
+ * start token is that start's match. Units: one token (a predicate), an
+ * annotation of an earlier phase (longest first), lookaround.
+ */
+#include "qr_lua.h"
+#include "qr_keys.h"
+#include "qr_regex.h"
+#include "qr_token.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QR_MATCHER_MT "quarry.Matcher"
+
+/* --- instructions and predicates ------------------------------------------ */
+
+enum op {
+    OP_END, OP_TOKEN, OP_ANN, OP_CHOICE, OP_JMP, OP_FAIL, OP_OPEN, OP_CLOSE,
+    OP_AHEAD, OP_BEHIND, OP_COUNT
+};
+
+typedef struct inst {
+    int op;
+    int a, b, c, d;    /* operands; see compile_code */
+} inst;
+
+enum pred_op {
+    P_TRUE, P_TEXT, P_KEY, P_BARE, P_KEYSET, P_BARESET, P_KIND, P_CASE, P_SHAPE,
+    P_SHORT_SHAPE, P_REGEX, P_LEN, P_FLAGS, P_WITHIN, P_STARTS, P_ENDS, P_NOT, P_AND, P_OR,
+    P_COUNT
+};
+
+typedef struct strset {
+    char **keys;        /* open addressing, NULL = empty */
+    size_t *lens;
+    size_t cap, count;
+} strset;
+
+typedef struct pred {
+    int op;
+    int a, b;           /* masks, numbers, class, set or regex index */
+    char *s;            /* string operand */
+    size_t slen;
+    int *kids;          /* P_NOT/P_AND/P_OR: predicate indexes */
+    int nkids;
+} pred;
+
+typedef struct rule {
+    char *name;
+    int entry;          /* first instruction */
+    int ncaps;
+    int scope;          /* SCOPE_* */
+    int first_any;      /* 1: can start on any token (after kind/case filter) */
+    unsigned first_kinds, first_cases;
+} rule;
+
+enum { SCOPE_DOCUMENT, SCOPE_PARAGRAPH, SCOPE_SENTENCE };
+
+/* Rules that may start on a token with a given key: key -> rule list. */
+typedef struct dispatch {
+    strset keys;        /* key -> slot in lists */
+    int **lists;        /* per key slot: rule ids, -1 terminated */
+    int *any;           /* rules that may start anywhere, -1 terminated */
+} dispatch;
+
+typedef struct matcher {
+    inst *code;
+    int ncode;
+    pred *preds;
+    int npreds;
+    strset *sets;
+    int nsets;
+    qr_regex **regexes;  /* anchored by user value 1 (the regex list) */
+    int nregexes;
+    rule *rules;
+    int nrules;
+    int nclasses;
+    int needs_keys, needs_bare;
+    dispatch disp;
+    long step_limit;
+    int closed;
+} matcher;
+
+/* --- string sets -------------------------------------------------------------- */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u;
+    size_t i;
+    for (i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211u; }
+    return h;
+}
+
+static void strset_free(strset *st)
+{
+    size_t i;
+    for (i = 0; i < st->cap; i++) free(st->keys[i]);
+    free(st->keys);
+    free(st->lens);
+    memset(st, 0, sizeof *st);
+}
+
+static int strset_init(strset *st, size_t expected)
+{
+    size_t cap = 16;
+    while (cap < expected * 2 + 2) cap <<= 1;
+    st->keys = calloc(cap, sizeof *st->keys);
+    st->lens = calloc(cap, sizeof *st->lens);
+    st->cap = cap;
+    st->count = 0;
+    return st->keys && st->lens;
+}
+
+/* Slot of s, or of the empty place where it would go. */
+static size_t strset_slot(const strset *st, const char *s, size_t n)
+{
+    size_t i = (size_t)hash_bytes(s, n) & (st->cap - 1);
+    while (st->keys[i] && (st->lens[i] != n || memcmp(st->keys[i], s, n)))
+        i = (i + 1) & (st->cap - 1);
+    return i;
+}
+
+static long strset_find(const strset *st, const char *s, size_t n)
+{
+    size_t i;
+    if (!st->cap) return -1;
+    i = strset_slot(st, s, n);
+    return st->keys[i] ? (long)i : -1;
+}
+
+/* Adds s (the set was sized for it); returns its slot or -1 on no memory. */
+static long strset_add(strset *st, const char *s, size_t n)
+{
+    size_t i = strset_slot(st, s, n);
+    if (!st->keys[i]) {
+        char *copy = malloc(n + 1);
+        if (!copy) return -1;
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+        st->keys[i] = copy;
+        st->lens[i] = n;
+        st->count++;
+    }
+    return (long)i;
+}
+
+/* --- freeing ------------------------------------------------------------------ */
+
+static void matcher_free(matcher *m)
+{
+    int i;
+    size_t k;
+    if (m->preds)
+        for (i = 0; i < m->npreds; i++) { free(m->preds[i].s); free(m->preds[i].kids); }
+    free(m->preds);
+    if (m->sets) for (i = 0; i < m->nsets; i++) strset_free(&m->sets[i]);
+    free(m->sets);
+    if (m->rules) for (i = 0; i < m->nrules; i++) free(m->rules[i].name);
+    free(m->rules);
+    free(m->code);
+    free(m->regexes);
+    if (m->disp.lists) for (k = 0; k < m->disp.keys.cap; k++) free(m->disp.lists[k]);
+    free(m->disp.lists);
+    strset_free(&m->disp.keys);
+    free(m->disp.any);
+    memset(m, 0, sizeof *m);
+    m->closed = 1;
+}
+
+/* --- reading the description -------------------------------------------------- */
+
+/* Integer field of the table at idx; raises naming where when missing. */
+static int int_field(lua_State *L, int idx, const char *key, const char *where)
+{
+    int isnum, v;
+    lua_getfield(L, idx, key);
+    v = (int)lua_tointegerx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "matcher description: %s needs an integer '%s'", where, key);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int opt_int_field(lua_State *L, int idx, const char *key, int dflt)
+{
+    int isnum, v;
+    lua_getfield(L, idx, key);
+    v = (int)lua_tointegerx(L, -1, &isnum);
+    lua_pop(L, 1);
+    return isnum ? v : dflt;
+}
+
+static char *dup_lstring(lua_State *L, int idx, size_t *len)
+{
+    size_t n;
+    const char *s = lua_tolstring(L, idx, &n);
+    char *copy = malloc(n + 1);
+    if (!copy) luaL_error(L, "not enough memory");
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    if (len) *len = n;
+    return copy;
+}
+
+static void read_sets(lua_State *L, int desc, matcher *m)
+{
+    int i;
+    lua_getfield(L, desc, "sets");
+    m->nsets = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
+    m->sets = calloc((size_t)m->nsets + 1, sizeof *m->sets);
+    if (!m->sets) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->nsets; i++) {
+        size_t k, count;
+        lua_rawgeti(L, -1, i + 1);
+        luaL_checktype(L, -1, LUA_TTABLE);
+        count = lua_rawlen(L, -1);
+        if (!strset_init(&m->sets[i], count)) luaL_error(L, "not enough memory");
+        for (k = 0; k < count; k++) {
+            size_t n;
+            const char *s;
+            lua_rawgeti(L, -1, (lua_Integer)k + 1);
+            s = lua_tolstring(L, -1, &n);
+            if (!s) luaL_error(L, "matcher description: set %d holds a non-string", i + 1);
+            if (strset_add(&m->sets[i], s, n) < 0) luaL_error(L, "not enough memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void read_regexes(lua_State *L, int desc, matcher *m, int self)
+{
+    int i;
+    lua_getfield(L, desc, "regexes");
+    m->nregexes = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
+    m->regexes = calloc((size_t)m->nregexes + 1, sizeof *m->regexes);
+    if (!m->regexes) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->nregexes; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        m->regexes[i] = qr_check_regex(L, -1);
+        lua_pop(L, 1);
+    }
+    /* the matcher keeps its regexes alive */
+    lua_setiuservalue(L, self, 1);
+}
+
+static void read_preds(lua_State *L, int desc, matcher *m)
+{
+    int i;
+    lua_getfield(L, desc, "preds");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    m->npreds = (int)lua_rawlen(L, -1);
+    m->preds = calloc((size_t)m->npreds + 1, sizeof *m->preds);
+    if (!m->preds) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->npreds; i++) {
+        pred *p = &m->preds[i];
+        int t = lua_gettop(L) + 1;
+        lua_rawgeti(L, -1, i + 1);
+        luaL_checktype(L, t, LUA_TTABLE);
+        p->op = int_field(L, t, "op", "a predicate");
+        if (p->op < 0 || p->op >= P_COUNT) luaL_error(L, "matcher description: bad predicate op %d", p->op);
+        p->a = opt_int_field(L, t, "a", 0);
+        p->b = opt_int_field(L, t, "b", 0);
+        lua_getfield(L, t, "s");
+        if (lua_type(L, -1) == LUA_TSTRING) p->s = dup_lstring(L, -1, &p->slen);
+        lua_pop(L, 1);
+        lua_getfield(L, t, "kids");
+        if (lua_istable(L, -1)) {
+            int k;
+            p->nkids = (int)lua_rawlen(L, -1);
+            p->kids = calloc((size_t)p->nkids + 1, sizeof *p->kids);
+            if (!p->kids) luaL_error(L, "not enough memory");
+            for (k = 0; k < p->nkids; k++) {
+                lua_rawgeti(L, -1, k + 1);
+                p->kids[k] = (int)lua_tointeger(L, -1) - 1;
+                if (p->kids[k] < 0 || p->kids[k] >= i)   /* children come first: no cycles */
+                    luaL_error(L, "matcher description: predicate %d has a bad child", i + 1);
+                lua_pop(L, 1);
+            }
+        }
+        lua_pop(L, 1);
+        switch (p->op) {
+        case P_TEXT: case P_KEY: case P_BARE: case P_SHAPE: case P_SHORT_SHAPE:
+            if (!p->s) luaL_error(L, "matcher description: predicate %d needs a string", i + 1);
+            break;
+        case P_KEYSET: case P_BARESET:
+            if (p->a < 1 || p->a > m->nsets) luaL_error(L, "matcher description: predicate %d: bad set", i + 1);
+            break;
+        case P_REGEX:
+            if (p->a < 1 || p->a > m->nregexes) luaL_error(L, "matcher description: predicate %d: bad regex", i + 1);
+            break;
+        case P_WITHIN: case P_STARTS: case P_ENDS:
+            if (p->a < 1 || p->a > m->nclasses) luaL_error(L, "matcher description: predicate %d: bad class", i + 1);
+            break;
+        case P_NOT:
+            if (p->nkids != 1) luaL_error(L, "matcher description: predicate %d: 'not' takes one", i + 1);
+            break;
+        default:
+            break;
+        }
+        if (p->op == P_KEY || p->op == P_KEYSET) m->needs_keys = 1;
+        if (p->op == P_BARE || p->op == P_BARESET) m->needs_bare = 1;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void read_code(lua_State *L, int desc, matcher *m)
+{
+    int i;
+    lua_getfield(L, desc, "code");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    m->ncode = (int)(lua_rawlen(L, -1) / 5);
+    m->code = calloc((size_t)m->ncode + 1, sizeof *m->code);
+    if (!m->code) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->ncode; i++) {
+        inst *in = &m->code[i];
+        int f[5], k;
+        for (k = 0; k < 5; k++) {
+            lua_rawgeti(L, -1, 5 * i + k + 1);
+            f[k] = (int)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        in->op = f[0]; in->a = f[1]; in->b = f[2]; in->c = f[3]; in->d = f[4];
+        switch (in->op) {
+        case OP_TOKEN:
+            if (in->a < 1 || in->a > m->npreds) luaL_error(L, "matcher description: instruction %d: bad predicate", i + 1);
+            in->a--;
+            break;
+        case OP_ANN:
+            if (in->a < 1 || in->a > m->nclasses) luaL_error(L, "matcher description: instruction %d: bad class", i + 1);
+            break;
+        case OP_CHOICE: case OP_JMP:
+            if (in->a < 1 || in->a > m->ncode) luaL_error(L, "matcher description: instruction %d: bad target", i + 1);
+            in->a--;
+            break;
+        case OP_AHEAD: case OP_BEHIND:
+            if (in->a < 1 || in->a > m->ncode) luaL_error(L, "matcher description: instruction %d: bad target", i + 1);
+            in->a--;
+            break;
+        case OP_OPEN: case OP_CLOSE:
+            if (in->a < 0) luaL_error(L, "matcher description: instruction %d: bad capture", i + 1);
+            break;
+        case OP_END: case OP_FAIL:
+            break;
+        default:
+            luaL_error(L, "matcher description: instruction %d: bad op %d", i + 1, in->op);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+static void read_rules(lua_State *L, int desc, matcher *m)
+{
+    int i;
+    lua_getfield(L, desc, "rules");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    m->nrules = (int)lua_rawlen(L, -1);
+    m->rules = calloc((size_t)m->nrules + 1, sizeof *m->rules);
+    if (!m->rules) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->nrules; i++) {
+        rule *r = &m->rules[i];
+        int t = lua_gettop(L) + 1;
+        lua_rawgeti(L, -1, i + 1);
+        luaL_checktype(L, t, LUA_TTABLE);
+        lua_getfield(L, t, "name");
+        r->name = dup_lstring(L, -1, NULL);
+        lua_pop(L, 1);
+        r->entry = int_field(L, t, "entry", r->name) - 1;
+        if (r->entry < 0 || r->entry >= m->ncode) luaL_error(L, "matcher description: rule %s: bad entry", r->name);
+        r->ncaps = opt_int_field(L, t, "ncaps", 0);
+        r->scope = opt_int_field(L, t, "scope", SCOPE_PARAGRAPH);
+        r->first_kinds = (unsigned)opt_int_field(L, t, "first_kinds", -1);
+        r->first_cases = (unsigned)opt_int_field(L, t, "first_cases", -1);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* Builds the first-token dispatch: rule i starts only on tokens whose key
+ * is in its first_keys list when it has one. */
+static void build_dispatch(lua_State *L, int desc, matcher *m)
+{
+    int i, nany = 0;
+    size_t total = 0, k;
+    int *counts;
+    lua_getfield(L, desc, "rules");
+    for (i = 0; i < m->nrules; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        lua_getfield(L, -1, "first_keys");
+        if (lua_istable(L, -1)) total += lua_rawlen(L, -1);
+        else m->rules[i].first_any = 1, nany++;
+        lua_pop(L, 2);
+    }
+    if (!strset_init(&m->disp.keys, total)) luaL_error(L, "not enough memory");
+    m->disp.lists = calloc(m->disp.keys.cap, sizeof *m->disp.lists);
+    /* scratch in a userdata: collected even when an error below unwinds */
+    counts = lua_newuserdatauv(L, m->disp.keys.cap * sizeof *counts, 0);
+    memset(counts, 0, m->disp.keys.cap * sizeof *counts);
+    lua_insert(L, -2);
+    m->disp.any = malloc(((size_t)nany + 1) * sizeof *m->disp.any);
+    if (!m->disp.lists || !m->disp.any) luaL_error(L, "not enough memory");
+    /* two passes over the keys: count rules per key, then fill */
+    for (int pass = 0; pass < 2; pass++) {
+        for (i = 0; i < m->nrules; i++) {
+            size_t n;
+            lua_rawgeti(L, -1, i + 1);
+            lua_getfield(L, -1, "first_keys");
+            n = lua_istable(L, -1) ? lua_rawlen(L, -1) : 0;
+            for (k = 0; k < n; k++) {
+                size_t len;
+                const char *s;
+                long slot;
+                lua_rawgeti(L, -1, (lua_Integer)k + 1);
+                s = lua_tolstring(L, -1, &len);
+                if (!s) luaL_error(L, "matcher description: rule %s: bad first key", m->rules[i].name);
+                slot = pass == 0 ? strset_add(&m->disp.keys, s, len) : strset_find(&m->disp.keys, s, len);
+                if (slot < 0) luaL_error(L, "not enough memory");
+                if (pass == 0) counts[slot]++;
+                else {
+                    int *list = m->disp.lists[slot], j = 0;
+                    while (list[j] >= 0 && list[j] != i) j++;
+                    list[j] = i;     /* a rule listed twice for a key is kept once */
+                }
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 2);
+        }
+        if (pass == 0) {
+            for (k = 0; k < m->disp.keys.cap; k++) {
+                if (!m->disp.keys.keys[k]) continue;
+                m->disp.lists[k] = malloc(((size_t)counts[k] + 1) * sizeof(int));
+                if (!m->disp.lists[k]) luaL_error(L, "not enough memory");
+                for (int j = 0; j <= counts[k]; j++) m->disp.lists[k][j] = -1;
+            }
+        }
+    }
+    nany = 0;
+    for (i = 0; i < m->nrules; i++) if (m->rules[i].first_any) m->disp.any[nany++] = i;
+    m->disp.any[nany] = -1;
+    lua_pop(L, 2);      /* the rules and the scratch */
+}
+
+/* --- annotation index ------------------------------------------------------- */
+
+typedef struct annref {
+    uint32_t first, last;   /* token span, inclusive */
+    int32_t ref;            /* the caller's annotation number */
+} annref;
+
+typedef struct annindex {
+    int nclasses;
+    annref **byclass;       /* per class, sorted by first, then longest first */
+    size_t *count;
+    uint8_t **cover;        /* per class, per token: COVER_* bits */
+} annindex;
+
+#define COVER_WITHIN 1u
+#define COVER_STARTS 2u
+#define COVER_ENDS   4u
+
+static void annindex_free(annindex *ax)
+{
+    int c;
+    for (c = 0; c < ax->nclasses; c++) {
+        if (ax->byclass) free(ax->byclass[c]);
+        if (ax->cover) free(ax->cover[c]);
+    }
+    free(ax->byclass);
+    free(ax->count);
+    free(ax->cover);
+    memset(ax, 0, sizeof *ax);
+}
+
+static int annref_cmp(const void *x, const void *y)
+{
+    const annref *a = x, *b = y;
+    if (a->first != b->first) return a->first < b->first ? -1 : 1;
+    if (a->last != b->last) return a->last > b->last ? -1 : 1;
+    return (a->ref > b->ref) - (a->ref < b->ref);
+}
+
+/* First entry of class c starting at token t, or -1. */
+static long annindex_find(const annindex *ax, int c, size_t t)
+{
+    size_t lo = 0, hi = ax->count[c];
+    const annref *v = ax->byclass[c];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].first < t) lo = mid + 1; else hi = mid;
+    }
+    return lo < ax->count[c] && v[lo].first == t ? (long)lo : -1;
+}
+
+/* --- the machine ------------------------------------------------------------ */
+
+typedef struct capev {     /* capture log entry */
+    int slot;
+    int close;
+    size_t pos;
+} capev;
+
+typedef struct frame {     /* backtrack entry */
+    int pc;
+    size_t pos;
+    size_t caps;           /* capture log length to restore */
+    long alt;              /* OP_ANN: next alternative in the class list, else -1 */
+} frame;
+
+typedef struct run {
+    const matcher *m;
+    const qr_tokens *toks;
+    const char *text;
+    const qr_keys *keys, *bare;
+    const annindex *ax;
+    frame *stack;
+    size_t nstack, capstack;
+    capev *caps;
+    size_t ncaps, capcaps;
+    long steps;
+    int err;               /* RUN_* */
+    const char *err_rule;
+    size_t err_token;
+    int regex_err;
+    char shape_buf[256];
+} run;
+
+enum { RUN_OK, RUN_NOMEM, RUN_STEPS, RUN_REGEX };
+
+static int push_frame(run *r, int pc, size_t pos, long alt)
+{
+    if (r->nstack == r->capstack) {
+        size_t ncap = r->capstack ? 2 * r->capstack : 64;
+        frame *ns = realloc(r->stack, ncap * sizeof *ns);
+        if (!ns) { r->err = RUN_NOMEM; return 0; }
+        r->stack = ns;
+        r->capstack = ncap;
+    }
+    r->stack[r->nstack].pc = pc;
+    r->stack[r->nstack].pos = pos;
+    r->stack[r->nstack].caps = r->ncaps;
+    r->stack[r->nstack].alt = alt;
+    r->nstack++;
+    return 1;
+}
+
+static int log_cap(run *r, int slot, int close, size_t pos)
+{
+    if (r->ncaps == r->capcaps) {
+        size_t ncap = r->capcaps ? 2 * r->capcaps : 64;
+        capev *nc = realloc(r->caps, ncap * sizeof *nc);
+        if (!nc) { r->err = RUN_NOMEM; return 0; }
+        r->caps = nc;
+        r->capcaps = ncap;
+    }
+    r->caps[r->ncaps].slot = slot;
+    r->caps[r->ncaps].close = close;
+    r->caps[r->ncaps].pos = pos;
+    r->ncaps++;
+    return 1;
+}
+
+static size_t count_codepoints(const char *s, size_t n)
+{
+    size_t k = 0, i;
+    for (i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+static int eval_pred(run *r, int pi, size_t t)
+{
+    const pred *p = &r->m->preds[pi];
+    const qr_token *tok = &r->toks->tok[t];
+    const char *s;
+    size_t n;
+    int k;
+    switch (p->op) {
+    case P_TRUE:
+        return 1;
+    case P_TEXT:
+        n = tok->stop - tok->start;
+        return n == p->slen && !memcmp(r->text + tok->start, p->s, n);
+    case P_KEY:
+        s = qr_key_of(r->keys, t, &n);
+        return n == p->slen && !memcmp(s, p->s, n);
+    case P_BARE:
+        s = qr_key_of(r->bare, t, &n);
+        return n == p->slen && !memcmp(s, p->s, n);
+    case P_KEYSET:
+        s = qr_key_of(r->keys, t, &n);
+        return strset_find(&r->m->sets[p->a - 1], s, n) >= 0;
+    case P_BARESET:
+        s = qr_key_of(r->bare, t, &n);
+        return strset_find(&r->m->sets[p->a - 1], s, n) >= 0;
+    case P_KIND:
+        return ((unsigned)p->a >> tok->kind) & 1u;
+    case P_CASE:
+        return ((unsigned)p->a >> tok->casing) & 1u;
+    case P_SHAPE: case P_SHORT_SHAPE:
+        if (4 * (size_t)(tok->stop - tok->start) > sizeof r->shape_buf) return 0;  /* no shape that long */
+        n = qr_token_shape(r->text, tok, p->op == P_SHORT_SHAPE, r->shape_buf);
+        return n == p->slen && !memcmp(r->shape_buf, p->s, n);
+    case P_REGEX: {
+        int rc = qr_regex_test(r->m->regexes[p->a - 1], r->text + tok->start, tok->stop - tok->start);
+        if (rc < 0) { r->err = RUN_REGEX; r->regex_err = rc; return 0; }
+        return rc;
+    }
+    case P_LEN:
+        n = count_codepoints(r->text + tok->start, tok->stop - tok->start);
+        return (long)n >= p->a && (p->b < 0 || (long)n <= p->b);
+    case P_FLAGS:
+        /* a: flags that must be set, b: flags that must be clear */
+        return (tok->flags & (unsigned)p->a) == (unsigned)p->a && !(tok->flags & (unsigned)p->b);
+    case P_WITHIN:
+        return r->ax && (r->ax->cover[p->a - 1][t] & COVER_WITHIN);
+    case P_STARTS:
+        return r->ax && (r->ax->cover[p->a - 1][t] & COVER_STARTS);
+    case P_ENDS:
+        return r->ax && (r->ax->cover[p->a - 1][t] & COVER_ENDS);
+    case P_NOT:
+        return !eval_pred(r, p->kids[0], t);
+    case P_AND:
+        for (k = 0; k < p->nkids; k++) if (!eval_pred(r, p->kids[k], t)) return 0;
+        return 1;
+    case P_OR:
+        for (k = 0; k < p->nkids; k++) if (eval_pred(r, p->kids[k], t)) return 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int vm(run *r, int pc, size_t pos, size_t limit, size_t lower, long need_end, size_t *endpos);
+
+/* From entry i on (longest first), the first annotation of class c that
+ * starts at pos and ends before limit, or -1. */
+static long ann_fit(const annindex *ax, int c, long i, size_t pos, size_t limit)
+{
+    for (; i >= 0 && (size_t)i < ax->count[c]; i++) {
+        const annref *a = &ax->byclass[c][i];
+        if (a->first != pos) return -1;
+        if (a->last < limit) return i;
+    }
+    return -1;
+}
+
+/* Takes annotation i of the class of instruction pc as the unit at *pos,
+ * leaving a backtrack entry for the next shorter one. */
+static int take_ann(run *r, int pc, long i, size_t *pos, size_t limit)
+{
+    int c = r->m->code[pc].a - 1;
+    const annref *a = &r->ax->byclass[c][i];
+    long next = ann_fit(r->ax, c, i + 1, *pos, limit);
+    if (next >= 0 && !push_frame(r, pc, *pos, next)) return 0;
+    if (!log_cap(r, -1 - (c + 1), 0, (size_t)a->ref)) return 0;   /* the unit, for actions */
+    *pos = a->last + 1;
+    return 1;
+}
+
+/* Lookaround at pos: does the sub-program at entry match (ahead: starting at
+ * pos; behind: ending exactly at pos, starting between c and d tokens back)? */
+static int lookaround(run *r, const inst *in, size_t pos, size_t limit, size_t lower)
+{
+    size_t saved_stack = r->nstack, saved_caps = r->ncaps, end, back;
+    int hit = 0;
+    if (in->op == OP_AHEAD) {
+        hit = vm(r, in->a, pos, limit, lower, -1, &end);
+    } else {
+        for (back = (size_t)in->c; back <= (size_t)in->d && !hit && !r->err; back++) {
+            if (back > pos - lower) break;
+            hit = vm(r, in->a, pos - back, pos, lower, (long)pos, &end);
+        }
+    }
+    r->nstack = saved_stack;
+    r->ncaps = saved_caps;   /* nothing inside lookaround is captured */
+    return hit;
+}
+
+/* Runs from pc at pos within [lower, limit); need_end >= 0 demands that the
+ * match ends there (lookbehind). Returns 1 with *endpos on success. */
+static int vm(run *r, int pc, size_t pos, size_t limit, size_t lower, long need_end, size_t *endpos)
+{
+    const matcher *m = r->m;
+    size_t base = r->nstack;
+    for (;;) {
+        const inst *in;
+        if (++r->steps > m->step_limit) { r->err = RUN_STEPS; return 0; }
+        if (r->err) return 0;
+        in = &m->code[pc];
+        switch (in->op) {
+        case OP_END:
+            if (need_end < 0 || (long)pos == need_end) {
+                *endpos = pos;
+                r->nstack = base;
+                return 1;
+            }
+            goto fail;
+        case OP_TOKEN:
+            if (pos < limit && eval_pred(r, in->a, pos)) { pos++; pc++; continue; }
+            goto fail;
+        case OP_ANN: {
+            long i;
+            if (!r->ax || pos >= limit) goto fail;
+            i = ann_fit(r->ax, in->a - 1, annindex_find(r->ax, in->a - 1, pos), pos, limit);
+            if (i < 0 || !take_ann(r, pc, i, &pos, limit)) goto fail_or_error;
+            pc++;
+            continue;
+        }
+        case OP_CHOICE:
+            if (!push_frame(r, in->a, pos, -1)) return 0;
+            pc++;
+            continue;
+        case OP_JMP:
+            pc = in->a;
+            continue;
+        case OP_OPEN: case OP_CLOSE:
+            if (!log_cap(r, in->a, in->op == OP_CLOSE, pos)) return 0;
+            pc++;
+            continue;
+        case OP_AHEAD: case OP_BEHIND: {
+            int hit = lookaround(r, in, pos, limit, lower);
+            if (r->err) return 0;
+            if (hit != in->b) { pc++; continue; }   /* b: 1 for negative lookaround */
+            goto fail;
+        }
+        case OP_FAIL:
+        default:
+            goto fail;
+        }
+    fail_or_error:
+        if (r->err) return 0;
+    fail:
+        if (r->nstack <= base) return 0;
+        {
+            frame *f = &r->stack[--r->nstack];
+            pc = f->pc;
+            pos = f->pos;
+            r->ncaps = f->caps;
+            if (f->alt >= 0) {
+                /* resume an annotation unit with its next alternative */
+                if (!take_ann(r, pc, f->alt, &pos, limit)) goto fail_or_error;
+                pc++;
+            }
+        }
+    }
+}
+
+/* --- running a phase over a text ---------------------------------------------- */
+
+static size_t scope_end(const run *r, int scope, size_t t)
+{
+    const qr_tokens *tk = r->toks;
+    const uint32_t *starts = scope == SCOPE_SENTENCE ? tk->sent : tk->para;
+    size_t count = scope == SCOPE_SENTENCE ? tk->nsent : tk->npara, g;
+    if (scope == SCOPE_DOCUMENT || count == 0) return tk->n;
+    g = qr_tokens_group_of(starts, count, t);
+    return g + 1 < count ? starts[g + 1] : tk->n;
+}
+
+static size_t scope_start(const run *r, int scope, size_t t)
+{
+    const qr_tokens *tk = r->toks;
+    const uint32_t *starts = scope == SCOPE_SENTENCE ? tk->sent : tk->para;
+    size_t count = scope == SCOPE_SENTENCE ? tk->nsent : tk->npara;
+    if (scope == SCOPE_DOCUMENT || count == 0) return 0;
+    return starts[qr_tokens_group_of(starts, count, t)];
+}
+
+/* Pushes the match of rule ri from start to end as a Lua table. */
+static void push_match(lua_State *L, run *r, int ri, size_t start, size_t end)
+{
+    const rule *ru = &r->m->rules[ri];
+    size_t i;
+    int nunits = 0;
+    lua_createtable(L, 0, 5);
+    lua_pushinteger(L, ri + 1);
+    lua_setfield(L, -2, "rule");
+    lua_pushinteger(L, (lua_Integer)start + 1);
+    lua_setfield(L, -2, "first");
+    lua_pushinteger(L, (lua_Integer)end);          /* last token, inclusive, 1-based */
+    lua_setfield(L, -2, "last");
+    /* captures: replay the log; the last close of a slot wins */
+    lua_createtable(L, ru->ncaps, 0);
+    for (i = 0; i < r->ncaps; i++) {
+        const capev *e = &r->caps[i];
+        if (e->slot < 0) continue;
+        lua_rawgeti(L, -1, e->slot + 1);
+        if (!lua_istable(L, -1)) {
+            lua_pop(L, 1);
+            lua_createtable(L, 2, 0);
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, -3, e->slot + 1);
+        }
+        lua_pushinteger(L, (lua_Integer)e->pos + (e->close ? 0 : 1));
+        lua_rawseti(L, -2, e->close ? 2 : 1);
+        lua_pop(L, 1);
+    }
+    lua_setfield(L, -2, "caps");
+    /* annotation units, in order: {class, ref} */
+    lua_newtable(L);
+    for (i = 0; i < r->ncaps; i++) {
+        const capev *e = &r->caps[i];
+        if (e->slot >= 0) continue;
+        lua_createtable(L, 2, 0);
+        lua_pushinteger(L, -1 - e->slot);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, (lua_Integer)e->pos);
+        lua_rawseti(L, -2, 2);
+        lua_rawseti(L, -2, ++nunits);
+    }
+    lua_setfield(L, -2, "units");
+}
+
+static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
+{
+    const rule *ru = &r->m->rules[ri];
+    const qr_token *tok = &r->toks->tok[t];
+    size_t end;
+    if (!((ru->first_kinds >> tok->kind) & 1u) || !((ru->first_cases >> tok->casing) & 1u)) return 0;
+    r->nstack = 0;
+    r->ncaps = 0;
+    r->steps = 0;
+    if (vm(r, ru->entry, t, scope_end(r, ru->scope, t), scope_start(r, ru->scope, t), -1, &end)) {
+        if (end > t) {          /* empty matches are not annotations */
+            push_match(L, r, ri, t, end);
+            lua_rawseti(L, -2, ++*nout);
+        }
+    }
+    if (r->err) {
+        r->err_rule = ru->name;
+        r->err_token = t;
+        return -1;
+    }
+    return 0;
+}
+
+static matcher *check_matcher(lua_State *L, int idx)
+{
+    matcher *m = luaL_checkudata(L, idx, QR_MATCHER_MT);
+    if (m->closed) luaL_error(L, "attempt to use a closed quarry.Matcher");
+    return m;
+}
+
+/* Builds the annotation index from the flat list {class, first, last, ref, ...}
+ * (1-based token numbers, inclusive). Raises on bad input. */
+static void build_annindex(lua_State *L, int idx, const matcher *m, size_t ntok, annindex *ax)
+{
+    size_t n = lua_rawlen(L, idx) / 4, i, *fill;
+    int c;
+    ax->nclasses = m->nclasses;
+    ax->byclass = calloc((size_t)m->nclasses + 1, sizeof *ax->byclass);
+    ax->count = calloc((size_t)m->nclasses + 1, sizeof *ax->count);
+    ax->cover = calloc((size_t)m->nclasses + 1, sizeof *ax->cover);
+    fill = lua_newuserdatauv(L, ((size_t)m->nclasses + 1) * sizeof *fill, 0);   /* collected on error */
+    memset(fill, 0, ((size_t)m->nclasses + 1) * sizeof *fill);
+    if (!ax->byclass || !ax->count || !ax->cover) luaL_error(L, "not enough memory");
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)(4 * i + 1));
+        c = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        if (c < 1 || c > m->nclasses) luaL_error(L, "annotation list: bad class %d", c);
+        ax->count[c - 1]++;
+    }
+    for (c = 0; c < m->nclasses; c++) {
+        ax->byclass[c] = malloc((ax->count[c] + 1) * sizeof(annref));
+        ax->cover[c] = calloc(ntok + 1, 1);
+        if (!ax->byclass[c] || !ax->cover[c]) luaL_error(L, "not enough memory");
+    }
+    for (i = 0; i < n; i++) {
+        lua_Integer v[4];
+        int k;
+        annref *a;
+        for (k = 0; k < 4; k++) {
+            lua_rawgeti(L, idx, (lua_Integer)(4 * i + (size_t)k + 1));
+            v[k] = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        if (v[1] < 1 || v[2] < v[1] || (lua_Unsigned)v[2] > ntok)
+            luaL_error(L, "annotation list: bad token span %d..%d", (int)v[1], (int)v[2]);
+        c = (int)v[0] - 1;
+        a = &ax->byclass[c][fill[c]++];
+        a->first = (uint32_t)(v[1] - 1);
+        a->last = (uint32_t)(v[2] - 1);
+        a->ref = (int32_t)v[3];
+    }
+    lua_pop(L, 1);      /* fill */
+    for (c = 0; c < m->nclasses; c++) {
+        qsort(ax->byclass[c], ax->count[c], sizeof(annref), annref_cmp);
+        for (i = 0; i < ax->count[c]; i++) {
+            const annref *a = &ax->byclass[c][i];
+            size_t t;
+            for (t = a->first; t <= a->last; t++) ax->cover[c][t] |= COVER_WITHIN;
+            ax->cover[c][a->first] |= COVER_STARTS;
+            ax->cover[c][a->last] |= COVER_ENDS;
+        }
+    }
+}
+
+/* Cleans up a run whatever happens, through a to-be-closed userdata. */
+typedef struct runbox {
+    run r;
+    annindex ax;
+} runbox;
+
+static int runbox_gc(lua_State *L)
+{
+    runbox *b = lua_touserdata(L, 1);
+    free(b->r.stack);
+    free(b->r.caps);
+    b->r.stack = NULL;
+    b->r.caps = NULL;
+    annindex_free(&b->ax);
+    return 0;
+}
+
+/* matcher:run(tokens [, annotations]) -> list of matches
+ * {rule, first, last, caps = {{first, last}, ...}, units = {{class, ref}, ...}};
+ * annotations: flat {class, first_token, last_token, ref, ...}. Raises naming
+ * the rule when a pattern exceeds the step limit or a regex its limits. */
+static int matcher_run(lua_State *L)
+{
+    matcher *m = check_matcher(L, 1);
+    const char *text;
+    const qr_tokens *toks = qr_check_tokens(L, 2, &text, NULL);
+    runbox *box;
+    run *r;
+    size_t t;
+    int nout = 0, boxidx;
+
+    lua_settop(L, 3);     /* the annotations stay at 3 even when absent */
+    box = lua_newuserdatauv(L, sizeof *box, 0);
+    memset(box, 0, sizeof *box);
+    boxidx = lua_gettop(L);
+    luaL_setmetatable(L, "quarry.MatchRun");
+    lua_toclose(L, boxidx);
+    r = &box->r;
+    r->m = m;
+    r->toks = toks;
+    r->text = text;
+    if (m->needs_keys) r->keys = qr_tokens_keys(L, 2, 0);
+    if (m->needs_bare) r->bare = qr_tokens_keys(L, 2, QR_KEY_BARE);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        build_annindex(L, 3, m, toks->n, &box->ax);
+        r->ax = &box->ax;
+    }
+
+    lua_newtable(L);
+    {
+        const qr_keys *dk = r->keys;
+        for (t = 0; t < toks->n; t++) {
+            const int *list;
+            int k;
+            if (m->disp.keys.count && dk) {
+                size_t n;
+                const char *s = qr_key_of(dk, t, &n);
+                long slot = strset_find(&m->disp.keys, s, n);
+                if (slot >= 0)
+                    for (list = m->disp.lists[slot], k = 0; list[k] >= 0; k++)
+                        if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
+            }
+            for (list = m->disp.any, k = 0; list[k] >= 0; k++)
+                if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
+        }
+    }
+    return 1;
+failed:
+    switch (r->err) {
+    case RUN_STEPS:
+        return luaL_error(L, "rule %s: the pattern took more than %d steps at token %d (catastrophic backtracking)",
+                          r->err_rule, (int)m->step_limit, (int)r->err_token + 1);
+    case RUN_REGEX:
+        return luaL_error(L, "rule %s: a token regex failed at token %d (%s)", r->err_rule,
+                          (int)r->err_token + 1, r->regex_err == -47 ? "match limit exceeded" : "PCRE2 error");
+    default:
+        return luaL_error(L, "rule %s: not enough memory", r->err_rule);
+    }
+}
+
+/* matcher:close() and __gc/__close: frees the program; idempotent */
+static int matcher_release(lua_State *L)
+{
+    matcher *m = luaL_checkudata(L, 1, QR_MATCHER_MT);
+    if (!m->closed) matcher_free(m);
+    return 0;
+}
+
+/* tostring(matcher) -> "quarry.Matcher: 3 rules" or "quarry.Matcher (closed)" */
+static int matcher_tostring(lua_State *L)
+{
+    matcher *m = luaL_checkudata(L, 1, QR_MATCHER_MT);
+    if (m->closed) lua_pushliteral(L, "quarry.Matcher (closed)");
+    else lua_pushfstring(L, "quarry.Matcher: %d rules, %d instructions", m->nrules, m->ncode);
+    return 1;
+}
+
+/* quarry.core.matcher(description) -> quarry.Matcher
+ * description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
+ *   regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
+ *   first_keys, first_kinds, first_cases}, ...}, step_limit = n}.
+ * Built by quarry.pattern; raises on a malformed description. */
+static int l_matcher(lua_State *L)
+{
+    matcher *m;
+    int self;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    m = lua_newuserdatauv(L, sizeof *m, 1);
+    memset(m, 0, sizeof *m);
+    self = lua_gettop(L);
+    luaL_setmetatable(L, QR_MATCHER_MT);     /* from here __gc frees whatever was built */
+    m->nclasses = opt_int_field(L, 1, "classes", 0);
+    m->step_limit = opt_int_field(L, 1, "step_limit", 100000);
+    if (m->nclasses < 0 || m->step_limit < 1) luaL_error(L, "matcher description: bad classes or step_limit");
+    read_sets(L, 1, m);
+    read_regexes(L, 1, m, self);
+    read_preds(L, 1, m);
+    read_code(L, 1, m);
+    read_rules(L, 1, m);
+    build_dispatch(L, 1, m);
+    if ((m->disp.keys.count) && !m->needs_keys) m->needs_keys = 1;
+    lua_settop(L, self);
+    return 1;
+}
+
+void qr_open_match(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        { "run", matcher_run }, { "close", matcher_release }, { NULL, NULL }
+    };
+    luaL_newmetatable(L, "quarry.MatchRun");   /* scratch of one run, freed on exit */
+    lua_pushcfunction(L, runbox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, runbox_gc);
+    lua_setfield(L, -2, "__close");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, QR_MATCHER_MT);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, matcher_release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, matcher_release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, matcher_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_matcher);
+    lua_setfield(L, -2, "matcher");
+}

@@ -1,0 +1,182 @@
+/*
+ * Regular expressions over PCRE2: compiling (once, with UTF, UCP and
+ * invalid-UTF matching), the JIT, limits, matching. No Lua here; the
+ * binding is qr_lregex.c.
+ */
+#include "qr_regex.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct qr_regex {
+    pcre2_code *code;
+    pcre2_match_data *md;          /* one per regex, sized for the pattern */
+    pcre2_match_context *mctx;     /* match and depth limits, JIT stack */
+    pcre2_jit_stack *jit_stack;    /* NULL without the JIT */
+    const size_t *ovector;         /* of md */
+    char *source;                  /* copy of the pattern, NUL-terminated */
+    size_t source_len;
+    uint32_t groups;
+    const char **names;            /* names[g] for g in 1..groups, or NULL */
+    qr_regex_opts opts;
+    int jit;
+};
+
+void qr_regex_opts_default(qr_regex_opts *o)
+{
+    o->flags = 0;
+    o->match_limit = QR_RE_MATCH_LIMIT;
+    o->depth_limit = QR_RE_DEPTH_LIMIT;
+    o->jit = 1;
+}
+
+void qr_regex_free(qr_regex *re)
+{
+    if (!re) return;
+    pcre2_jit_stack_free(re->jit_stack);
+    pcre2_match_context_free(re->mctx);
+    pcre2_match_data_free(re->md);
+    pcre2_code_free(re->code);
+    free(re->names);
+    free(re->source);
+    free(re);
+}
+
+/* The name of every named group, by group number. The names point into the
+ * compiled pattern's name table (PCRE2 NUL-terminates each entry). */
+static int collect_names(qr_regex *re)
+{
+    uint32_t count = 0, entry = 0, k;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(re->code, PCRE2_INFO_NAMECOUNT, &count);
+    if (count == 0) return 1;
+    pcre2_pattern_info(re->code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+    pcre2_pattern_info(re->code, PCRE2_INFO_NAMETABLE, &table);
+    re->names = calloc((size_t)re->groups + 1, sizeof *re->names);
+    if (!re->names) return 0;
+    for (k = 0; k < count; k++) {
+        PCRE2_SPTR e = table + (size_t)k * entry;
+        uint32_t g = ((uint32_t)e[0] << 8) | e[1];
+        if (g >= 1 && g <= re->groups) re->names[g] = (const char *)(e + 2);
+    }
+    return 1;
+}
+
+static size_t jit_stack_size(uint32_t depth_limit)
+{
+    uint64_t bytes = (uint64_t)depth_limit * QR_RE_JIT_BYTES_PER_LEVEL;
+    if (bytes < QR_RE_JIT_STACK_MIN) bytes = QR_RE_JIT_STACK_MIN;
+    if (bytes > QR_RE_JIT_STACK_MAX) bytes = QR_RE_JIT_STACK_MAX;
+    return (size_t)bytes;
+}
+
+qr_regex *qr_regex_compile(const char *pattern, size_t len, const qr_regex_opts *o,
+                           int *errcode, size_t *erroffset)
+{
+    uint32_t flags = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+    qr_regex *re;
+    PCRE2_SIZE off = 0;
+    int err = 0;
+
+    *errcode = PCRE2_ERROR_NOMEMORY;
+    *erroffset = 0;
+    if (o->flags & QR_RE_CASELESS) flags |= PCRE2_CASELESS;
+    if (o->flags & QR_RE_MULTILINE) flags |= PCRE2_MULTILINE;
+    if (o->flags & QR_RE_DOTALL) flags |= PCRE2_DOTALL;
+    if (o->flags & QR_RE_EXTENDED) flags |= PCRE2_EXTENDED;
+    if (o->flags & QR_RE_ANCHORED) flags |= PCRE2_ANCHORED;
+
+    re = calloc(1, sizeof *re);
+    if (!re) return NULL;
+    re->opts = *o;
+    re->source = malloc(len + 1);
+    if (!re->source) goto fail;
+    if (len) memcpy(re->source, pattern, len);
+    re->source[len] = '\0';
+    re->source_len = len;
+
+    re->code = pcre2_compile((PCRE2_SPTR)re->source, len, flags, &err, &off, NULL);
+    if (!re->code) {
+        *errcode = err;
+        *erroffset = off;
+        goto fail;
+    }
+    pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->groups);
+    if (!collect_names(re)) goto fail;
+
+    /* The JIT when this PCRE2 has one for this machine; the interpreter
+     * otherwise (pcre2_match picks whichever the code holds). */
+    if (o->jit && pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0) {
+        size_t jit_size = 0;
+        pcre2_pattern_info(re->code, PCRE2_INFO_JITSIZE, &jit_size);
+        re->jit = jit_size > 0;
+    }
+
+    re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+    re->mctx = pcre2_match_context_create(NULL);
+    if (!re->md || !re->mctx) goto fail;
+    re->ovector = pcre2_get_ovector_pointer(re->md);
+    pcre2_set_match_limit(re->mctx, o->match_limit ? o->match_limit : 1);
+    pcre2_set_depth_limit(re->mctx, o->depth_limit ? o->depth_limit : 1);
+    if (re->jit) {
+        size_t max = jit_stack_size(o->depth_limit);
+        re->jit_stack = pcre2_jit_stack_create(QR_RE_JIT_STACK_MIN, max, NULL);
+        if (!re->jit_stack) goto fail;
+        pcre2_jit_stack_assign(re->mctx, NULL, re->jit_stack);
+    }
+    return re;
+
+fail:
+    qr_regex_free(re);
+    return NULL;
+}
+
+int qr_regex_match(const qr_regex *re, const char *s, size_t len, size_t start, uint32_t options)
+{
+    if (!re || !re->code) return PCRE2_ERROR_NULL;
+    if (start > len) return PCRE2_ERROR_BADOFFSET;
+    /* No PCRE2_ANCHORED here: the JIT does not support it at match time
+     * (anchoring is a compile flag instead). */
+    return pcre2_match(re->code, (PCRE2_SPTR)(s ? s : ""), len, start, options, re->md, re->mctx);
+}
+
+int qr_regex_test(const qr_regex *re, const char *s, size_t len)
+{
+    int rc = qr_regex_match(re, s, len, 0, 0);
+    if (rc >= 0) return 1;     /* 0 would mean a too small ovector: still a match */
+    return rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
+}
+
+const size_t *qr_regex_ovector(const qr_regex *re) { return re->ovector; }
+const char *qr_regex_source(const qr_regex *re) { return re->source; }
+size_t qr_regex_source_len(const qr_regex *re) { return re->source_len; }
+uint32_t qr_regex_groups(const qr_regex *re) { return re->groups; }
+int qr_regex_is_jit(const qr_regex *re) { return re->jit; }
+const qr_regex_opts *qr_regex_options(const qr_regex *re) { return &re->opts; }
+
+const char *qr_regex_group_name(const qr_regex *re, uint32_t group)
+{
+    if (!re->names || group < 1 || group > re->groups) return NULL;
+    return re->names[group];
+}
+
+const char *qr_regex_error(int code, char *buf, size_t size)
+{
+    const char *msg = NULL;
+    switch (code) {
+    case PCRE2_ERROR_MATCHLIMIT: msg = "match limit exceeded"; break;
+    case PCRE2_ERROR_DEPTHLIMIT: msg = "depth limit exceeded"; break;
+    case PCRE2_ERROR_JIT_STACKLIMIT: msg = "depth limit exceeded (JIT stack full)"; break;
+    case PCRE2_ERROR_HEAPLIMIT: msg = "heap limit exceeded"; break;
+    case PCRE2_ERROR_NOMEMORY: msg = "not enough memory"; break;
+    default: break;
+    }
+    if (size == 0) return "";
+    if (msg) {
+        snprintf(buf, size, "%s", msg);
+    } else if (pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, size) < 0) {
+        snprintf(buf, size, "PCRE2 error %d", code);
+    }
+    return buf;
+}

@@ -1,0 +1,967 @@
+--- The corpus store: documents in one SQLite file, a full-text index on
+-- quarry's own tokens, and the annotation spans the rule engine writes.
+--
+--   local corpus <close> = assert(quarry.open("news.db"))
+--   corpus:ingest { "articles/" }
+--   for _, hit in ipairs(assert(corpus:search('"peace talks" NEAR/5 Geneva'))) do ... end
+--
+-- Conventions: misuse (a wrong argument, an unknown option, a closed
+-- corpus) raises; failures of the world (a locked, read-only, corrupt or
+-- full file, a malformed query) return nil, message, code, where code is
+-- SQLite's word for it ("busy", "readonly", "corrupt", "full", "error", ...)
+-- or "notfound". Offsets are 0-based bytes, stop exclusive, as everywhere in
+-- quarry. Every write is one transaction: a crash leaves the file as it was
+-- before the write, or after it.
+local core = require "quarry.core"
+local docs = require "quarry.docs"
+local cjson = require "cjson.safe"
+
+local error, getmetatable, setmetatable, ipairs, pairs, pcall, type, tostring, tonumber =
+   error, getmetatable, setmetatable, ipairs, pairs, pcall, type, tostring, tonumber
+local math_type, math_huge = math.type, math.huge
+local table_pack = table.pack
+local string_format, table_concat, table_sort, table_unpack =
+   string.format, table.concat, table.sort, table.unpack
+local utf8_len = utf8.len
+local os_clock = os.clock
+local hash = core.hash
+
+local corpus = {}
+
+--- The schema version this quarry writes and reads (PRAGMA user_version).
+corpus.SCHEMA_VERSION = 1
+
+local SCHEMA = [[
+CREATE TABLE docs (
+   rowid  INTEGER PRIMARY KEY,
+   id     TEXT NOT NULL UNIQUE,
+   title  TEXT,
+   date   TEXT,            -- ISO 8601
+   source TEXT,
+   url    TEXT,
+   text   TEXT NOT NULL,
+   meta   TEXT,            -- JSON object
+   hash   TEXT NOT NULL    -- quarry.core.hash(text)
+);
+CREATE VIRTUAL TABLE docs_fts USING fts5(
+   title, text, content = 'docs', content_rowid = 'rowid', tokenize = 'quarry'
+);
+INSERT INTO docs_fts(docs_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
+-- The index follows the table whoever writes to it, in the same transaction.
+CREATE TRIGGER docs_ai AFTER INSERT ON docs BEGIN
+   INSERT INTO docs_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER docs_ad AFTER DELETE ON docs BEGIN
+   INSERT INTO docs_fts(docs_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER docs_au AFTER UPDATE OF title, text ON docs BEGIN
+   INSERT INTO docs_fts(docs_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+   INSERT INTO docs_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TABLE spans (
+   id    INTEGER PRIMARY KEY,
+   doc   INTEGER NOT NULL REFERENCES docs(rowid) ON DELETE CASCADE,
+   start INTEGER NOT NULL,
+   stop  INTEGER NOT NULL,
+   type  TEXT NOT NULL,
+   rule  TEXT,
+   pack  TEXT,
+   attrs TEXT              -- JSON object
+);
+CREATE INDEX spans_type ON spans(type, doc);
+CREATE INDEX spans_doc ON spans(doc, pack);
+-- Which rule pack ran on which document, over which text (its hash): the
+-- rule engine skips documents whose text and pack version are unchanged.
+CREATE TABLE runs (
+   doc     INTEGER NOT NULL REFERENCES docs(rowid) ON DELETE CASCADE,
+   pack    TEXT NOT NULL,
+   version TEXT,
+   hash    TEXT NOT NULL,
+   at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+   PRIMARY KEY (doc, pack)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
+]]
+
+local Corpus = {}
+Corpus.__index = Corpus
+Corpus.__name = "quarry.Corpus"
+
+-- World failures travel as tables with this metatable from deep inside an
+-- operation to its public method, which returns nil, message, code.
+local Failure = {}
+
+local function fail(msg, code)
+   error(setmetatable({ msg = msg, code = code or "error" }, Failure), 0)
+end
+
+-- ok, or raise the failure nil, msg, code describes.
+local function check(ok, msg, code)
+   if ok == nil and msg ~= nil then fail(msg, code) end
+   return ok
+end
+
+-- Runs fn(...) and turns a Failure into nil, message, code; anything else
+-- (a bug) is raised again as it was.
+local function guarded(fn, ...)
+   local res = table_pack(pcall(fn, ...))
+   if res[1] then return table_unpack(res, 2, res.n) end
+   local e = res[2]
+   if getmetatable(e) == Failure then return nil, e.msg, e.code end
+   error(e, 0)
+end
+
+local function live(self, level)
+   if getmetatable(self) ~= Corpus then error("expected a quarry.Corpus (use corpus:method())", level + 1) end
+   if not self.db then error("attempt to use a closed quarry.Corpus", level + 1) end
+   return self
+end
+
+local function check_opts(opts, known, level, what)
+   if opts == nil then return {} end
+   if type(opts) ~= "table" then error(what .. ": options must be a table", level + 1) end
+   for k in pairs(opts) do
+      if not known[k] then error(string_format("%s: unknown option '%s'", what, tostring(k)), level + 1) end
+   end
+   return opts
+end
+
+-- A cached prepared statement; raises a Failure when SQLite cannot prepare it.
+local function stmt(self, sql)
+   local st = self.stmts[sql]
+   if not st then
+      st = check(self.db:prepare(sql))
+      self.stmts[sql] = st
+   end
+   return st
+end
+
+-- Binds, steps once; returns the row table (or nil when done) and resets.
+local function first_row(st, ...)
+   st:bind_all(...)
+   local ok = check(st:step())
+   local row = ok and st:row() or nil
+   st:reset()
+   return row
+end
+
+-- Binds and steps a statement that returns no rows.
+local function run(st, ...)
+   st:bind_all(...)
+   check(st:step())
+   st:reset()
+end
+
+-- Runs fn(...) in one transaction (a savepoint inside another one); an
+-- error in fn rolls back and is raised again.
+local function transaction(self, fn, ...)
+   local db = self.db
+   local res
+   if db:autocommit() then
+      -- IMMEDIATE: take the write lock now (waiting up to the busy timeout),
+      -- not halfway through, when waiting could deadlock with another writer
+      check(db:exec("BEGIN IMMEDIATE"))
+      res = table_pack(pcall(fn, ...))
+      if res[1] then
+         local ok, msg, code = db:exec("COMMIT")
+         if ok then return table_unpack(res, 2, res.n) end
+         if not db:autocommit() then db:exec("ROLLBACK") end
+         fail(msg, code)
+      end
+      if not db:autocommit() then db:exec("ROLLBACK") end
+   else
+      check(db:exec("SAVEPOINT quarry"))
+      res = table_pack(pcall(fn, ...))
+      if res[1] then
+         check(db:exec("RELEASE quarry"))
+         return table_unpack(res, 2, res.n)
+      end
+      db:exec("ROLLBACK TO quarry")
+      db:exec("RELEASE quarry")
+   end
+   error(res[2], 0)
+end
+
+--- corpus:transaction(fn, ...) -> fn's results | nil, message, code
+-- Runs fn(...) in one transaction (a savepoint inside another): all of its
+-- writes are kept, or none. An error in fn rolls back and is raised again;
+-- methods called inside that return nil, message do not roll back by
+-- themselves: check them, and raise to roll back.
+function Corpus:transaction(fn, ...)
+   live(self, 2)
+   if type(fn) ~= "function" then error("corpus:transaction: fn must be a function", 2) end
+   return guarded(transaction, self, fn, ...)
+end
+
+-- --- opening ----------------------------------------------------------------
+
+local function user_version(self)
+   local row = first_row(stmt(self, "PRAGMA user_version"))
+   return row and row.user_version or 0
+end
+
+local function setup(self, readonly)
+   local db, path = self.db, self.path
+   check(db:exec("PRAGMA foreign_keys = ON"))
+   local version = user_version(self)
+   if version > corpus.SCHEMA_VERSION then
+      fail(string_format("%s: made by a newer version of quarry (corpus schema version %d; "
+         .. "this quarry reads version %d and older)", path, version, corpus.SCHEMA_VERSION), "version")
+   end
+   if version == 0 then
+      local other = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema"))
+      if other.n > 0 then
+         fail(path .. ": not a quarry corpus (an SQLite database with other tables)", "notacorpus")
+      end
+      if readonly then fail(path .. ": not a quarry corpus (empty file opened read-only)", "notacorpus") end
+   end
+   if not readonly and path ~= ":memory:" and path ~= "" then
+      -- WAL: readers never wait for the writer; a commit is one append.
+      local row = first_row(stmt(self, "PRAGMA journal_mode = WAL"))
+      if not row or row.journal_mode ~= "wal" then
+         fail(path .. ": cannot switch to WAL journal mode", "error")
+      end
+   end
+   check(db:exec("PRAGMA synchronous = NORMAL"))
+   if version == 0 then
+      transaction(self, function()
+         if user_version(self) == 0 then check(db:exec(SCHEMA)) end
+      end)
+   end
+   return true
+end
+
+--- quarry.open(path [, {readonly, create, timeout_ms}]) -> quarry.Corpus | nil, message, code
+-- Opens (or creates) a corpus file; ":memory:" gives a corpus in memory.
+-- readonly opens for reading only; create = false refuses to create a
+-- missing file; timeout_ms (default 5000) is how long a write waits for
+-- another writer before it fails with code "busy".
+function corpus.open(path, opts)
+   if type(path) ~= "string" or path == "" then error("quarry.open: path must be a non-empty string", 2) end
+   opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true }, 2, "quarry.open")
+   local t = opts.timeout_ms
+   if t ~= nil and (math_type(t) ~= "integer" or t < 0) then
+      error("quarry.open: option 'timeout_ms' must be a non-negative integer", 2)
+   end
+   local readonly = opts.readonly and true or false
+   local db, err, code = core.db_open(path, {
+      readonly = readonly, create = opts.create ~= false and not readonly, timeout_ms = t or 5000,
+   })
+   if not db then return nil, err, code end
+   local self = setmetatable({ db = db, path = path, stmts = {}, readonly = readonly }, Corpus)
+   local ok, msg, c = guarded(setup, self, readonly)
+   if not ok then
+      db:close()
+      self.db = nil
+      return nil, msg, c
+   end
+   return self
+end
+
+--- corpus:close(): closes the file; idempotent; also runs for <close> and __gc.
+function Corpus:close()
+   if self.db then
+      for _, st in pairs(self.stmts) do st:close() end
+      self.stmts = {}
+      self.db:close()
+      self.db = nil
+   end
+end
+Corpus.__close = Corpus.close
+Corpus.__gc = Corpus.close
+
+function Corpus:__tostring()
+   if not self.db then return "quarry.Corpus (closed)" end
+   return "quarry.Corpus: " .. self.path
+end
+
+-- --- documents --------------------------------------------------------------
+
+local DOC_FIELDS = { id = true, text = true, title = true, date = true, source = true, url = true,
+   meta = true, path = true }
+
+local function iso_date(s)
+   local d = s:match("^%d%d%d%d%-%d%d%-%d%d(.*)$")
+   if not d then return s:match("^%d%d%d%d$") or s:match("^%d%d%d%d%-%d%d$") end
+   if d == "" then return s end
+   local t = d:match("^[T ]%d%d:%d%d(.*)$")
+   if not t then return nil end
+   t = t:gsub("^:%d%d", ""):gsub("^[.,]%d+", "")
+   if t == "" or t == "Z" or t:match("^[+-]%d%d:?%d%d$") then return s end
+   return nil
+end
+
+--- Whether s is an ISO 8601 date: YYYY, YYYY-MM, YYYY-MM-DD, optionally
+-- followed by a time (THH:MM[:SS[.fff]]) and zone (Z, +HH:MM).
+corpus.is_iso_date = function(s) return type(s) == "string" and iso_date(s) ~= nil end
+
+-- A checked document row: raises (misuse) on a malformed one. warn hears
+-- about text that had to be converted to UTF-8.
+local function doc_row(doc, level, warn)
+   if type(doc) ~= "table" then error("document must be a table", level + 1) end
+   for k in pairs(doc) do
+      if not DOC_FIELDS[k] then error(string_format("document has an unknown field '%s'", tostring(k)), level + 1) end
+   end
+   local text = doc.text
+   if type(text) ~= "string" then error("document field 'text' must be a string", level + 1) end
+   local id = doc.id
+   if id == nil then id = doc.path and doc.path:gsub("^%./", "") or hash(text) end
+   if math_type(id) == "integer" then id = tostring(id) end
+   if type(id) ~= "string" or id == "" then
+      error("document field 'id' must be a non-empty string or an integer", level + 1)
+   end
+   for _, k in ipairs { "title", "date", "source", "url" } do
+      if doc[k] ~= nil and type(doc[k]) ~= "string" then
+         error(string_format("document field '%s' must be a string", k), level + 1)
+      end
+   end
+   if doc.date and not iso_date(doc.date) then
+      error(string_format("document field 'date' must be ISO 8601 (YYYY-MM-DD...), not '%s'", doc.date), level + 1)
+   end
+   local meta = doc.meta
+   if meta ~= nil then
+      if type(meta) ~= "table" then error("document field 'meta' must be a table", level + 1) end
+      local err
+      meta, err = cjson.encode(meta)
+      if not meta then error("document field 'meta' cannot be stored as JSON: " .. err, level + 1) end
+   end
+   local utf8_text, bad = docs.to_utf8(text)
+   if bad and warn then
+      warn(string_format("%s: not valid UTF-8 (first bad byte at offset %d); read as Windows-1252/Latin-1", id, bad))
+   end
+   local title = doc.title and docs.to_utf8(doc.title)
+   return { id, title, doc.date, doc.source, doc.url, utf8_text, meta, hash(utf8_text) }
+end
+
+local INSERT_DOC = [[INSERT INTO docs(id, title, date, source, url, text, meta, hash)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING]]
+local REINSERT_DOC = [[INSERT INTO docs(rowid, id, title, date, source, url, text, meta, hash)
+VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)]]
+local OLD_DOC = "SELECT rowid, title, date, source, url, meta, hash FROM docs WHERE id = ?"
+
+-- Stores one checked row; returns "added", "replaced", "unchanged" or "skipped".
+local function put(self, row, replace)
+   run(stmt(self, INSERT_DOC), table_unpack(row, 1, 8))
+   if self.db:changes() > 0 then return "added" end
+   if not replace then return "skipped" end
+   local old = first_row(stmt(self, OLD_DOC), row[1])
+   if old.hash == row[8] and old.title == row[2] and old.date == row[3] and old.source == row[4]
+      and old.url == row[5] and old.meta == row[7] then
+      return "unchanged"      -- nothing to write; its annotations are still valid
+   end
+   -- same rowid, new content; the cascade drops its spans and runs
+   run(stmt(self, "DELETE FROM docs WHERE rowid = ?"), old.rowid)
+   row[9] = old.rowid
+   run(stmt(self, REINSERT_DOC), table_unpack(row, 1, 9))
+   return "replaced"
+end
+
+local ADD_OPTS = { replace = true, warn = true }
+
+--- corpus:add(doc [, {replace = true, warn = fn}]) -> "added" | "replaced" | "unchanged" | "skipped"
+--   | nil, message, code
+-- doc: {id, text, title, date, source, url, meta}; without an id, the id is
+-- the path (doc.path, "./" removed) or the hash of the text. Re-adding an id
+-- replaces the document and drops its annotations (unless every field is
+-- unchanged); replace = false skips it instead.
+function Corpus:add(doc, opts)
+   live(self, 2)
+   opts = check_opts(opts, ADD_OPTS, 2, "corpus:add")
+   local row = doc_row(doc, 2, opts.warn)
+   return guarded(transaction, self, put, self, row, opts.replace ~= false)
+end
+
+local function add_rows(self, rows, replace)
+   local counts = { added = 0, replaced = 0, unchanged = 0, skipped = 0 }
+   transaction(self, function()
+      for _, row in ipairs(rows) do
+         local what = put(self, row, replace)
+         counts[what] = counts[what] + 1
+      end
+   end)
+   return counts
+end
+
+--- corpus:add_batch(docs [, {replace = true, warn = fn}])
+--   -> {added = n, replaced = n, unchanged = n, skipped = n} | nil, message, code
+-- Adds a list of documents in one transaction: all of them, or none.
+function Corpus:add_batch(list, opts)
+   live(self, 2)
+   if type(list) ~= "table" then error("corpus:add_batch: docs must be a list of documents", 2) end
+   opts = check_opts(opts, ADD_OPTS, 2, "corpus:add_batch")
+   local rows = {}
+   for i, doc in ipairs(list) do
+      local ok, row = pcall(doc_row, doc, 1, opts.warn)
+      if not ok then error(string_format("corpus:add_batch: document %d: %s", i, row), 2) end
+      rows[i] = row
+   end
+   return guarded(add_rows, self, rows, opts.replace ~= false)
+end
+
+local function decode_doc(row)
+   if not row then return nil end
+   row.rowid = nil
+   if row.meta then row.meta = cjson.decode(row.meta) end
+   return row
+end
+
+local DOC_COLUMNS = "d.rowid, d.id, d.title, d.date, d.source, d.url, d.text, d.meta, d.hash"
+
+--- corpus:get(id) -> {id, title, date, source, url, text, meta, hash} | nil (no such id)
+--   | nil, message, code
+function Corpus:get(id)
+   live(self, 2)
+   if math_type(id) == "integer" then id = tostring(id) end
+   if type(id) ~= "string" then error("corpus:get: id must be a string", 2) end
+   return guarded(function()
+      return decode_doc(first_row(stmt(self, "SELECT " .. DOC_COLUMNS .. " FROM docs d WHERE d.id = ?"), id))
+   end)
+end
+
+--- corpus:delete(id) -> true | false (no such id) | nil, message, code
+-- Its annotations and pack runs go with it.
+function Corpus:delete(id)
+   live(self, 2)
+   if math_type(id) == "integer" then id = tostring(id) end
+   if type(id) ~= "string" then error("corpus:delete: id must be a string", 2) end
+   return guarded(transaction, self, function()
+      run(stmt(self, "DELETE FROM docs WHERE id = ?"), id)
+      return self.db:changes() > 0
+   end)
+end
+
+--- corpus:count() -> number of documents | nil, message, code
+function Corpus:count()
+   live(self, 2)
+   return guarded(function()
+      return first_row(stmt(self, "SELECT count(*) AS n FROM docs")).n
+   end)
+end
+
+--- for doc in corpus:documents([{pending = pack, version = v}]) do ... end
+-- Every document in the order they were added. With pending, only those the
+-- pack has not run on since their text (or the pack version) changed.
+-- Leaving the loop early releases the read; a failure raises.
+function Corpus:documents(opts)
+   live(self, 2)
+   opts = check_opts(opts, { pending = true, version = true }, 2, "corpus:documents")
+   if opts.pending ~= nil and type(opts.pending) ~= "string" then
+      error("corpus:documents: option 'pending' must be a pack name", 2)
+   end
+   local sql, args = "SELECT " .. DOC_COLUMNS .. " FROM docs d ORDER BY d.rowid", {}
+   if opts.pending then
+      sql = "SELECT " .. DOC_COLUMNS .. [[ FROM docs d LEFT JOIN runs r ON r.doc = d.rowid AND r.pack = ?1
+WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.rowid]]
+      args = { opts.pending, opts.version }
+   end
+   local st, err = self.db:prepare(sql)
+   if not st then error(err, 2) end
+   local iter, state, _, closing = st:rows(args)
+   return function()
+      local row = iter(state)
+      if row then return decode_doc(row) end
+      st:close()
+      return nil
+   end, nil, nil, closing
+end
+
+-- --- ingest -------------------------------------------------------------------
+
+local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true }
+
+--- corpus:ingest(paths [, {batch = 1000, replace = false, progress = fn, warn = fn, fail = fn}])
+--   -> {added, replaced, unchanged, skipped, failed, seconds} | nil, message, code
+-- Reads text files (first line is the headline when a blank line follows),
+-- folders (recursively), JSONL files and "-" (stdin), and stores the
+-- documents batch by batch, one transaction a batch: after a crash the file
+-- holds exactly the committed batches, and running the same ingest again
+-- completes it, skipping ids already present unless replace is true.
+-- progress(done, total_or_nil, doc) after each document; warn(message) for
+-- converted text and dates that are not ISO 8601 (kept in meta.date);
+-- fail(message) for unreadable files, which are skipped (counted in failed).
+function Corpus:ingest(paths, opts)
+   live(self, 2)
+   if type(paths) == "string" then paths = { paths } end
+   if type(paths) ~= "table" then error("corpus:ingest: paths must be a string or a list", 2) end
+   opts = check_opts(opts, INGEST_OPTS, 2, "corpus:ingest")
+   local batch = opts.batch or 1000
+   if math_type(batch) ~= "integer" or batch < 1 then
+      error("corpus:ingest: option 'batch' must be a positive integer", 2)
+   end
+   for _, k in ipairs { "progress", "warn", "fail" } do
+      if opts[k] ~= nil and type(opts[k]) ~= "function" then
+         error(string_format("corpus:ingest: option '%s' must be a function", k), 2)
+      end
+   end
+   local replace, progress, warn = opts.replace and true or false, opts.progress, opts.warn
+   local t0 = os_clock()
+   local total = { added = 0, replaced = 0, unchanged = 0, skipped = 0, failed = 0 }
+   local function flush(rows)
+      if #rows == 0 then return end
+      local c = add_rows(self, rows, replace)
+      for k, v in pairs(c) do total[k] = total[k] + v end
+   end
+   return guarded(function()
+      local expected = progress and docs.count(paths) or nil
+      local rows, done = {}, 0
+      local iter = docs.each(paths, {
+         warn = warn,
+         fail = function(msg)
+            total.failed = total.failed + 1
+            if opts.fail then opts.fail(msg) end
+         end,
+      })
+      while true do
+         local ok, doc = pcall(iter)
+         if not ok then
+            flush(rows)      -- what was read before the bad line is good
+            fail(doc, "input")
+         end
+         if not doc then break end
+         if doc.date and not iso_date(doc.date) then
+            if warn then
+               warn(string_format("%s: date '%s' is not ISO 8601; kept in meta.date", doc.id, doc.date))
+            end
+            doc.meta = doc.meta or {}
+            doc.meta.date = doc.date
+            doc.date = nil
+         end
+         rows[#rows + 1] = doc_row(doc, 1)
+         done = done + 1
+         if #rows >= batch then
+            flush(rows)
+            rows = {}
+         end
+         if progress then progress(done, expected, doc) end
+      end
+      flush(rows)
+      total.seconds = os_clock() - t0
+      return total
+   end)
+end
+
+-- --- search -------------------------------------------------------------------
+
+-- SQLite's message without the "path: " prefix.
+local function bare_message(self, msg)
+   local prefix = (self.path == "" and ":memory:" or self.path) .. ": "
+   if msg:sub(1, #prefix) == prefix then return msg:sub(#prefix + 1) end
+   return msg
+end
+
+local SEARCH_OPTS = { limit = true, offset = true, snippet = true, from_date = true, to_date = true, source = true }
+
+local function check_count(v, name, what, level)
+   if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
+      error(string_format("%s: option '%s' must be a non-negative integer", what, name), level + 1)
+   end
+end
+
+-- SQL conditions and arguments for the date and source filters of search.
+local function doc_filters(opts, where, args)
+   if opts.from_date then
+      where[#where + 1] = "d.date >= ?"
+      args[#args + 1] = opts.from_date
+   end
+   if opts.to_date then
+      -- inclusive at the precision given: to_date 2024-03 keeps 2024-03-31T23:59
+      where[#where + 1] = "substr(d.date, 1, length(?)) <= ?"
+      args[#args + 1] = opts.to_date
+      args[#args + 1] = opts.to_date
+   end
+   if opts.source then
+      where[#where + 1] = "d.source = ?"
+      args[#args + 1] = opts.source
+   end
+end
+
+--- corpus:search(query [, {limit = 20, offset = 0, snippet = true, from_date, to_date, source}])
+--   -> {{id, title, date, source, url, rank, snippet}, ...} | nil, message, code
+-- query is any FTS5 query: words, "phrases", prefix*, AND, OR, NOT, NEAR(...),
+-- column filters (title: ..., text: ...). Results come best first (bm25; a
+-- hit in the title counts twice). snippet is true, false, or
+-- {open = "[", close = "]", ellipsis = "…", tokens = 16}. Dates are compared
+-- as ISO 8601 text; to_date is inclusive. A malformed query returns
+-- nil, "bad query ...: <what FTS5 says>", "query".
+function Corpus:search(query, opts)
+   live(self, 2)
+   if type(query) ~= "string" then error("corpus:search: query must be a string", 2) end
+   opts = check_opts(opts, SEARCH_OPTS, 2, "corpus:search")
+   check_count(opts.limit, "limit", "corpus:search", 2)
+   check_count(opts.offset, "offset", "corpus:search", 2)
+   for _, k in ipairs { "from_date", "to_date", "source" } do
+      if opts[k] ~= nil and type(opts[k]) ~= "string" then
+         error(string_format("corpus:search: option '%s' must be a string", k), 2)
+      end
+   end
+   local snip = opts.snippet
+   if snip == nil or snip == true then snip = {} end
+   if snip and type(snip) ~= "table" then error("corpus:search: option 'snippet' must be a boolean or a table", 2) end
+   local cols = "d.id, d.title, d.date, d.source, d.url, docs_fts.rank AS rank"
+   local args = { query }
+   if snip then
+      local tokens = snip.tokens or 16
+      if math_type(tokens) ~= "integer" or tokens < 1 or tokens > 64 then
+         error("corpus:search: snippet.tokens must be an integer from 1 to 64", 2)
+      end
+      cols = cols .. ", snippet(docs_fts, -1, ?2, ?3, ?4, ?5) AS snippet"
+      args[2], args[3], args[4], args[5] = snip.open or "[", snip.close or "]", snip.ellipsis or "…", tokens
+   end
+   -- the query is ?1, the snippet's arguments ?2 to ?5; the filters' plain
+   -- ? are numbered after the largest so far
+   local where = { "docs_fts MATCH ?1" }
+   local filters = {}
+   doc_filters(opts, where, filters)
+   local sql = "SELECT " .. cols .. " FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE "
+      .. table_concat(where, " AND ") .. " ORDER BY docs_fts.rank LIMIT ? OFFSET ?"
+   for _, v in ipairs(filters) do args[#args + 1] = v end
+   args[#args + 1] = opts.limit or 20
+   args[#args + 1] = opts.offset or 0
+   return guarded(function()
+      local st = stmt(self, sql)
+      st:bind_all(args)
+      local results = {}
+      while true do
+         local more, msg, code = st:step()
+         if more == nil then
+            if code == "error" then
+               fail(string_format("bad query '%s': %s", query, bare_message(self, msg)), "query")
+            end
+            fail(msg, code)
+         end
+         if not more then break end
+         results[#results + 1] = st:row()
+      end
+      st:reset()
+      return results
+   end)
+end
+
+-- --- KWIC ------------------------------------------------------------------------
+
+local function squeeze(s)
+   return (s:gsub("%s+", " "))
+end
+
+local function width_of(s)
+   return utf8_len(s, 1, -1, true) or #s
+end
+
+-- Left and right context of text[start, stop) cut on token boundaries:
+-- the most whole tokens that fit in width characters (white space squeezed).
+local function contexts(toks, text, start, stop, width)
+   local first, last = toks:at(start), toks:at(stop - 1)
+   local left, right = "", ""
+   if first then
+      for i = first - 1, 1, -1 do
+         local s = toks:span(i)
+         local cand = squeeze(text:sub(s + 1, start)):gsub("^ ", "")
+         if width_of(cand) > width then break end
+         left = cand
+      end
+   end
+   if last then
+      for i = last + 1, #toks do
+         local _, e = toks:span(i)
+         local cand = squeeze(text:sub(stop + 1, e)):gsub(" $", "")
+         if width_of(cand) > width then break end
+         right = cand
+      end
+   end
+   return left, right
+end
+
+--- corpus:kwic(term_or_phrase [, {width = 40, limit, query = false}])
+--   -> {{doc, start, stop, left, match, right}, ...} | nil, message, code
+-- Concordance lines for a word or phrase (a trailing * makes it a prefix)
+-- in the text of every document, in document order; left and right hold
+-- at most width characters of context, cut on token boundaries, white space
+-- squeezed. query = true takes term as a full FTS5 query instead.
+function Corpus:kwic(term, opts)
+   live(self, 2)
+   if type(term) ~= "string" then error("corpus:kwic: term must be a string", 2) end
+   opts = check_opts(opts, { width = true, limit = true, query = true }, 2, "corpus:kwic")
+   local width = opts.width or 40
+   if math_type(width) ~= "integer" or width < 0 then error("corpus:kwic: option 'width' must be a non-negative integer", 2) end
+   check_count(opts.limit, "limit", "corpus:kwic", 2)
+   local match = term
+   if not opts.query then
+      local body, star = term:match("^%s*(.-)%s*(%*?)%s*$")
+      match = '"' .. body:gsub('"', '""') .. '"' .. (star ~= "" and " *" or "")
+   end
+   local limit = opts.limit or math_huge
+   local tokenize = core.tokenize
+   return guarded(function()
+      local st = stmt(self, [[SELECT d.id, d.text, quarry_hits(docs_fts, 1) AS hits
+FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ? ORDER BY docs_fts.rowid]])
+      st:bind_all(match)
+      local lines = {}
+      while #lines < limit do
+         local more, msg, code = st:step()
+         if more == nil then
+            st:reset()
+            if code == "error" then
+               fail(string_format("bad query '%s': %s", match, bare_message(self, msg)), "query")
+            end
+            fail(msg, code)
+         end
+         if not more then break end
+         local id, text, hits = st:values()
+         if hits ~= "" then
+            local toks <close> = tokenize(text, { sentences = false })
+            for s, e in hits:gmatch("(%d+) (%d+)") do
+               s, e = tonumber(s), tonumber(e)
+               local left, right = contexts(toks, text, s, e, width)
+               lines[#lines + 1] = { doc = id, start = s, stop = e, left = left,
+                  match = squeeze(text:sub(s + 1, e)), right = right }
+               if #lines >= limit then break end
+            end
+         end
+      end
+      st:reset()
+      return lines
+   end)
+end
+
+-- --- spans -----------------------------------------------------------------------
+
+local SPAN_COLUMNS = { type = "s.type", rule = "s.rule", pack = "s.pack", doc = "d.id" }
+
+local function attr_path(key)
+   return '$."' .. key:gsub('[\\"]', "\\%0") .. '"'
+end
+
+-- SQL conditions and arguments for a span filter {type, doc, rule, pack, attrs}.
+local function span_filter(f, what, level)
+   local where, args = {}, {}
+   for _, k in ipairs { "type", "rule", "pack" } do
+      local v = f[k]
+      if v ~= nil then
+         if type(v) ~= "string" then error(string_format("%s: '%s' must be a string", what, k), level + 1) end
+         where[#where + 1] = "s." .. k .. " = ?"
+         args[#args + 1] = v
+      end
+   end
+   if f.doc ~= nil then
+      local id = math_type(f.doc) == "integer" and tostring(f.doc) or f.doc
+      if type(id) ~= "string" then error(what .. ": 'doc' must be a document id", level + 1) end
+      where[#where + 1] = "s.doc = (SELECT rowid FROM docs WHERE id = ?)"
+      args[#args + 1] = id
+   end
+   if f.attrs ~= nil then
+      if type(f.attrs) ~= "table" then error(what .. ": 'attrs' must be a table", level + 1) end
+      local keys = {}
+      for k, v in pairs(f.attrs) do
+         if type(k) ~= "string" then error(what .. ": attrs keys must be strings", level + 1) end
+         local tv = type(v)
+         if tv ~= "string" and tv ~= "number" and tv ~= "boolean" then
+            error(string_format("%s: attrs.%s must be a string, number or boolean", what, k), level + 1)
+         end
+         keys[#keys + 1] = k
+      end
+      table_sort(keys)
+      for _, k in ipairs(keys) do
+         where[#where + 1] = "json_extract(s.attrs, ?) = ?"
+         args[#args + 1] = attr_path(k)
+         args[#args + 1] = f.attrs[k]
+      end
+   end
+   return where, args
+end
+
+local function where_sql(where)
+   return #where > 0 and (" WHERE " .. table_concat(where, " AND ")) or ""
+end
+
+--- corpus:spans{type, doc, rule, pack, attrs = {key = value}, limit, offset, with_text}
+--   -> {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} | nil, message, code
+-- The annotations that match every field given, in document and text
+-- order; with_text adds the covered text.
+function Corpus:spans(filter)
+   live(self, 2)
+   local f = check_opts(filter, { type = true, doc = true, rule = true, pack = true, attrs = true,
+      limit = true, offset = true, with_text = true }, 2, "corpus:spans")
+   check_count(f.limit, "limit", "corpus:spans", 2)
+   check_count(f.offset, "offset", "corpus:spans", 2)
+   local where, args = span_filter(f, "corpus:spans", 2)
+   local cols = "s.id, d.id AS doc, s.start, s.stop, s.type, s.rule, s.pack, s.attrs"
+   if f.with_text then
+      cols = cols .. ", CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS text"
+   end
+   local sql = "SELECT " .. cols .. " FROM spans s JOIN docs d ON d.rowid = s.doc" .. where_sql(where)
+      .. " ORDER BY s.doc, s.start, s.id LIMIT ? OFFSET ?"
+   args[#args + 1] = f.limit or -1
+   args[#args + 1] = f.offset or 0
+   return guarded(function()
+      local out = {}
+      for row in stmt(self, sql):rows(args) do
+         if row.attrs then row.attrs = cjson.decode(row.attrs) end
+         out[#out + 1] = row
+      end
+      return out
+   end)
+end
+
+--- corpus:count_spans{type, doc, rule, pack, attrs, by = key or {key...}, docs = false, limit}
+--   -> n | {{count = n, [key] = value, ...}, ...} | nil, message, code
+-- Without by, how many spans match the filter; with by, how many for each
+-- value of by, most first. A key is a column (type, rule, pack, doc) or an
+-- attrs key ("speaker", or "attrs.type" where a key shadows a column).
+-- docs = true counts documents instead of spans.
+function Corpus:count_spans(filter)
+   live(self, 2)
+   local f = check_opts(filter, { type = true, doc = true, rule = true, pack = true, attrs = true,
+      by = true, docs = true, limit = true }, 2, "corpus:count_spans")
+   check_count(f.limit, "limit", "corpus:count_spans", 2)
+   local where, args = span_filter(f, "corpus:count_spans", 2)
+   local counted = f.docs and "count(DISTINCT s.doc)" or "count(*)"
+   local by = f.by
+   if type(by) == "string" then by = { by } end
+   if by ~= nil and (type(by) ~= "table" or #by == 0) then
+      error("corpus:count_spans: 'by' must be a key or a list of keys", 2)
+   end
+   local from = " FROM spans s JOIN docs d ON d.rowid = s.doc"
+   if not by then
+      return guarded(function()
+         return first_row(stmt(self, "SELECT " .. counted .. " AS n" .. from .. where_sql(where)), args).n
+      end)
+   end
+   local exprs, names, key_args = {}, {}, {}
+   for i, key in ipairs(by) do
+      if type(key) ~= "string" or key == "" then error("corpus:count_spans: 'by' keys must be strings", 2) end
+      local attr = key:match("^attrs%.(.+)$")
+      if not attr and SPAN_COLUMNS[key] then
+         exprs[i] = SPAN_COLUMNS[key]
+      else
+         exprs[i] = "json_extract(s.attrs, ?)"
+         key_args[#key_args + 1] = attr_path(attr or key)
+      end
+      names[i] = "k" .. i
+   end
+   local select_list = {}
+   for i, e in ipairs(exprs) do select_list[i] = e .. " AS " .. names[i] end
+   local sql = "SELECT " .. table_concat(select_list, ", ") .. ", " .. counted .. " AS n" .. from
+      .. where_sql(where) .. " GROUP BY " .. table_concat(names, ", ") .. " ORDER BY n DESC, "
+      .. table_concat(names, ", ") .. " LIMIT ?"
+   local all = {}
+   for _, v in ipairs(key_args) do all[#all + 1] = v end
+   for _, v in ipairs(args) do all[#all + 1] = v end
+   all[#all + 1] = f.limit or -1
+   return guarded(function()
+      local out = {}
+      for row in stmt(self, sql):rows(all) do
+         local r = { count = row.n }
+         for i, key in ipairs(by) do r[key] = row[names[i]] end
+         out[#out + 1] = r
+      end
+      return out
+   end)
+end
+
+-- The rowid and text length of document id, or a "notfound" failure.
+local function doc_ref(self, id)
+   local row = first_row(stmt(self, "SELECT rowid, length(CAST(text AS BLOB)) AS len, hash FROM docs WHERE id = ?"), id)
+   if not row then fail(string_format("%s: no document '%s'", self.path, id), "notfound") end
+   return row
+end
+
+-- Checked span rows (misuse raises); the largest stop.
+local function span_rows(list, what, level)
+   if type(list) ~= "table" then error(what .. ": spans must be a list", level + 1) end
+   local rows, max = {}, 0
+   for i, sp in ipairs(list) do
+      if type(sp) ~= "table" then error(string_format("%s: span %d must be a table", what, i), level + 1) end
+      local start, stop = sp.start, sp.stop
+      if math_type(start) ~= "integer" or math_type(stop) ~= "integer" or start < 0 or stop < start then
+         error(string_format("%s: span %d: start and stop must be byte offsets, 0 <= start <= stop", what, i),
+            level + 1)
+      end
+      if stop > max then max = stop end
+      if type(sp.type) ~= "string" or sp.type == "" then
+         error(string_format("%s: span %d: 'type' must be a non-empty string", what, i), level + 1)
+      end
+      if sp.rule ~= nil and type(sp.rule) ~= "string" then
+         error(string_format("%s: span %d: 'rule' must be a string", what, i), level + 1)
+      end
+      local attrs = sp.attrs
+      if attrs ~= nil then
+         if type(attrs) ~= "table" then error(string_format("%s: span %d: 'attrs' must be a table", what, i), level + 1) end
+         local err
+         attrs, err = cjson.encode(attrs)
+         if not attrs then error(string_format("%s: span %d: attrs: %s", what, i, err), level + 1) end
+      end
+      rows[i] = { start, stop, sp.type, sp.rule, attrs }
+   end
+   return rows, max
+end
+
+local INSERT_SPAN = "INSERT INTO spans(doc, start, stop, type, rule, pack, attrs) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+local function store_spans(self, id, pack, rows, max, what, replace, version)
+   local ref = doc_ref(self, id)
+   if max > ref.len then
+      error(string_format("%s: a span ends at %d, past the end of document '%s' (%d bytes)", what, max, id, ref.len), 0)
+   end
+   if replace then
+      run(stmt(self, "DELETE FROM spans WHERE doc = ? AND pack IS ?"), ref.rowid, pack)
+   end
+   local ins = stmt(self, INSERT_SPAN)
+   for _, r in ipairs(rows) do run(ins, ref.rowid, r[1], r[2], r[3], r[4], pack, r[5]) end
+   if replace and pack ~= nil then
+      run(stmt(self, [[INSERT INTO runs(doc, pack, version, hash) VALUES (?, ?, ?, ?)
+ON CONFLICT(doc, pack) DO UPDATE SET version = excluded.version, hash = excluded.hash, at = excluded.at]]),
+         ref.rowid, pack, version, ref.hash)
+   end
+   return #rows
+end
+
+local function check_span_args(id, pack, what)
+   if math_type(id) == "integer" then id = tostring(id) end
+   if type(id) ~= "string" then error(what .. ": doc_id must be a document id", 3) end
+   if pack ~= nil and type(pack) ~= "string" then error(what .. ": pack must be a string or nil", 3) end
+   return id
+end
+
+--- corpus:add_spans(doc_id, pack, spans) -> number added | nil, message, code
+-- spans: {{type, start, stop, rule, attrs}, ...}, offsets into the document's
+-- text (0-based bytes, stop exclusive). One transaction. An unknown doc_id
+-- returns nil, message, "notfound"; offsets past the text raise.
+function Corpus:add_spans(doc_id, pack, spans)
+   live(self, 2)
+   local id = check_span_args(doc_id, pack, "corpus:add_spans")
+   local rows, max = span_rows(spans, "corpus:add_spans", 2)
+   return guarded(transaction, self, store_spans, self, id, pack, rows, max, "corpus:add_spans", false)
+end
+
+--- corpus:replace_spans(doc_id, pack, spans [, {version = v}]) -> number stored | nil, message, code
+-- Drops the document's spans from pack, stores these, and records that pack
+-- (at version) ran on the document's current text; one transaction.
+function Corpus:replace_spans(doc_id, pack, spans, opts)
+   live(self, 2)
+   local id = check_span_args(doc_id, pack, "corpus:replace_spans")
+   opts = check_opts(opts, { version = true }, 2, "corpus:replace_spans")
+   if opts.version ~= nil and type(opts.version) ~= "string" then
+      error("corpus:replace_spans: option 'version' must be a string", 2)
+   end
+   local rows, max = span_rows(spans, "corpus:replace_spans", 2)
+   return guarded(transaction, self, store_spans, self, id, pack, rows, max, "corpus:replace_spans", true,
+      opts.version)
+end
+
+--- corpus:run_info(doc_id, pack) -> {version, hash, at, current = bool} | nil (never ran)
+--   | nil, message, code
+-- When pack last ran on the document; current is true when the text has
+-- not changed since.
+function Corpus:run_info(doc_id, pack)
+   live(self, 2)
+   local id = check_span_args(doc_id, pack, "corpus:run_info")
+   if type(pack) ~= "string" then error("corpus:run_info: pack must be a string", 2) end
+   return guarded(function()
+      local row = first_row(stmt(self, [[SELECT r.version, r.hash, r.at, r.hash = d.hash AS current
+FROM runs r JOIN docs d ON d.rowid = r.doc WHERE d.id = ? AND r.pack = ?]]), id, pack)
+      if row then row.current = row.current == 1 end
+      return row
+   end)
+end
+
+return corpus

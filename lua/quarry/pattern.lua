@@ -1,0 +1,589 @@
+--- Token patterns: a small language for rules over tokens, compiled to the
+-- C matcher (quarry.core.matcher).
+--
+--   local P = require "quarry.pattern"
+--   local title = P.set { "minister", "president", "negotiator" }
+--   local name = P.case "title" ^ 1
+--   local p = P.word "said" * P.cap("speaker", name)
+--
+-- Single-token patterns: P.word, P.text, P.bare, P.set, P.kind, P.case,
+-- P.shape, P.short_shape, P.regex, P.len, P.tok{...}, P.any, P.within,
+-- P.starts, P.ends, and the flags P.sent_start, P.para_start, P.line_start.
+-- Units: P.ann(type [, attrs]) takes an annotation of an earlier phase as
+-- one unit. Combinators: a * b (sequence), a + b (alternatives, tried in
+-- order, with backtracking), p ^ n (n or more), p ^ -n (at most n),
+-- P.rep(p, min, max [, "lazy"]), P.opt(p), -p (a token that does not match
+-- the single-token pattern p), P.cap(name, p), lookaround P.ahead,
+-- P.notahead, P.behind, P.notbehind. Strings stand for P.word and tables
+-- for P.tok wherever a pattern is expected.
+local core = require "quarry.core"
+
+local error, ipairs, pairs, select, setmetatable, getmetatable, tostring, type =
+   error, ipairs, pairs, select, setmetatable, getmetatable, tostring, type
+local math_huge, string_format, table_concat, table_sort = math.huge, string.format, table.concat, table.sort
+local debug_getinfo = debug.getinfo
+
+local normalize, tokenize = core.normalize, core.tokenize
+
+local P = {}
+
+-- Instruction and predicate codes; they match enum op / enum pred_op in
+-- csrc/qr_match.c.
+local OP = { END = 0, TOKEN = 1, ANN = 2, CHOICE = 3, JMP = 4, FAIL = 5, OPEN = 6, CLOSE = 7,
+   AHEAD = 8, BEHIND = 9 }
+local PR = { TRUE = 0, TEXT = 1, KEY = 2, BARE = 3, KEYSET = 4, BARESET = 5, KIND = 6, CASE = 7,
+   SHAPE = 8, SHORT_SHAPE = 9, REGEX = 10, LEN = 11, FLAGS = 12, WITHIN = 13, STARTS = 14,
+   ENDS = 15, NOT = 16, AND = 17, OR = 18 }
+P.OP, P.PRED = OP, PR
+
+local KIND_BIT = {}
+for i, name in ipairs(core.kinds) do KIND_BIT[name] = 1 << (i - 1) end
+local CASE_BIT = { none = 1, lower = 2, upper = 4, title = 8, mixed = 16 }
+-- token flag bits, as in csrc/qr_token.h
+local FLAG = { space_before = 0x1, line_start = 0x2, para_start = 0x4, sent_start = 0x8,
+   abbrev = 0x10, clitic = 0x100, hyphenated = 0x200 }
+
+local mt = {}
+mt.__index = mt
+
+-- Where a pattern was written, for error messages: the first caller
+-- outside this module.
+local function where()
+   for level = 3, 8 do
+      local info = debug_getinfo(level, "Sl")
+      if not info then break end
+      if info.source ~= debug_getinfo(1, "S").source then
+         return string_format("%s:%d", info.short_src, info.currentline or 0)
+      end
+   end
+   return "?"
+end
+
+local function node(t)
+   t.where = t.where or where()
+   return setmetatable(t, mt)
+end
+
+local function is_pattern(v) return getmetatable(v) == mt end
+P.is_pattern = is_pattern
+
+local function fail(msg, level)
+   error(msg, (level or 1) + 1)
+end
+
+-- A single-token pattern from a predicate tree.
+local function tok(pred) return node { t = "tok", pred = pred } end
+
+local coerce   -- forward
+
+--- P.word(s): tokens whose keys equal those of s ("said", "New York").
+function P.word(s)
+   if type(s) ~= "string" or s == "" then fail("P.word: expected a non-empty string", 2) end
+   local toks = tokenize(s, { sentences = false })
+   if #toks == 0 then fail("P.word: '" .. s .. "' holds no token", 2) end
+   if #toks == 1 then return tok { op = PR.KEY, s = toks:key(1) } end
+   local list = {}
+   for i = 1, #toks do list[i] = tok { op = PR.KEY, s = toks:key(i) } end
+   return node { t = "seq", list = list }
+end
+
+--- P.bare(s): like P.word, ignoring diacritics too ("Lodz" matches "Łódź").
+function P.bare(s)
+   if type(s) ~= "string" or s == "" then fail("P.bare: expected a non-empty string", 2) end
+   local toks = tokenize(s, { sentences = false })
+   local list = {}
+   for i = 1, #toks do list[i] = tok { op = PR.BARE, s = toks:key(i, true) } end
+   if #list == 0 then fail("P.bare: '" .. s .. "' holds no token", 2) end
+   return #list == 1 and list[1] or node { t = "seq", list = list }
+end
+
+--- P.text(s): one token whose text is exactly s.
+function P.text(s)
+   if type(s) ~= "string" or s == "" then fail("P.text: expected a non-empty string", 2) end
+   return tok { op = PR.TEXT, s = s }
+end
+
+--- P.set(list [, {bare = true}]): one of the words or phrases in list.
+function P.set(list, opts)
+   if type(list) ~= "table" then fail("P.set: expected a list of strings", 2) end
+   local bare = opts and opts.bare
+   local singles, phrases = {}, {}
+   for _, s in ipairs(list) do
+      if type(s) ~= "string" or s == "" then fail("P.set: every member must be a non-empty string", 2) end
+      local toks = tokenize(s, { sentences = false })
+      if #toks == 1 then singles[#singles + 1] = toks:key(1, bare)
+      elseif #toks > 1 then phrases[#phrases + 1] = bare and P.bare(s) or P.word(s) end
+   end
+   local alts = {}
+   if #singles > 0 then alts[1] = tok { op = bare and PR.BARESET or PR.KEYSET, set = singles } end
+   for _, p in ipairs(phrases) do alts[#alts + 1] = p end
+   if #alts == 0 then fail("P.set: the list is empty", 2) end
+   return #alts == 1 and alts[1] or node { t = "alt", list = alts }
+end
+
+local function mask_of(what, bits, values, level)
+   local m = 0
+   for _, v in ipairs(values) do
+      local b = bits[v]
+      if not b then fail(string_format("P.%s: unknown %s '%s'", what, what, tostring(v)), level + 1) end
+      m = m | b
+   end
+   return m
+end
+
+--- P.kind("word", "number", ...): a token of one of these kinds.
+function P.kind(...)
+   return tok { op = PR.KIND, a = mask_of("kind", KIND_BIT, { ... }, 2) }
+end
+
+--- P.case("title", "upper", ...): a token of one of these cases.
+function P.case(...)
+   return tok { op = PR.CASE, a = mask_of("case", CASE_BIT, { ... }, 2) }
+end
+
+--- P.shape("Xxxxx") and P.short_shape("Xx"): a token of that shape.
+function P.shape(s) return tok { op = PR.SHAPE, s = s } end
+function P.short_shape(s) return tok { op = PR.SHORT_SHAPE, s = s } end
+
+--- P.regex(pattern [, opts]): a token whose text matches the PCRE2 regex.
+function P.regex(pattern, opts)
+   if type(pattern) ~= "string" then fail("P.regex: expected a pattern string", 2) end
+   local ok, re = pcall(core.regex, pattern, opts)
+   if not ok then fail("P.regex: " .. tostring(re), 2) end
+   return tok { op = PR.REGEX, re = re }
+end
+
+--- P.len(min [, max]): a token of min..max characters.
+function P.len(min, max)
+   return tok { op = PR.LEN, a = min or 0, b = max or -1 }
+end
+
+local function flag(name, set)
+   return tok { op = PR.FLAGS, a = set and FLAG[name] or 0, b = set and 0 or FLAG[name] }
+end
+
+--- P.within/starts/ends(type [, attrs]): a token inside, at the start of,
+-- or at the end of an annotation of an earlier phase.
+local function classref(t, attrs, what)
+   if type(t) ~= "string" then fail(what .. ": expected an annotation type", 3) end
+   if attrs ~= nil and type(attrs) ~= "table" then fail(what .. ": attrs must be a table", 3) end
+   return { type = t, attrs = attrs }
+end
+function P.within(t, attrs) return tok { op = PR.WITHIN, class = classref(t, attrs, "P.within") } end
+function P.starts(t, attrs) return tok { op = PR.STARTS, class = classref(t, attrs, "P.starts") } end
+function P.ends(t, attrs) return tok { op = PR.ENDS, class = classref(t, attrs, "P.ends") } end
+
+--- P.ann(type [, attrs]): an annotation of an earlier phase as one unit.
+function P.ann(t, attrs)
+   return node { t = "ann", class = classref(t, attrs, "P.ann") }
+end
+
+local tok_fields = {
+   word = function(v) return P.word(v) end,
+   text = function(v) return P.text(v) end,
+   bare = function(v) return P.bare(v) end,
+   set = function(v) return P.set(v) end,
+   kind = function(v) return P.kind(table.unpack(type(v) == "table" and v or { v })) end,
+   case = function(v) return P.case(table.unpack(type(v) == "table" and v or { v })) end,
+   shape = function(v) return P.shape(v) end,
+   short_shape = function(v) return P.short_shape(v) end,
+   regex = function(v) return P.regex(v) end,
+   len = function(v) return type(v) == "table" and P.len(v[1], v[2]) or P.len(v, v) end,
+   within = function(v) return P.within(v) end,
+   starts = function(v) return P.starts(v) end,
+   ends = function(v) return P.ends(v) end,
+}
+for name in pairs(FLAG) do tok_fields[name] = function(v) return flag(name, v) end end
+
+--- P.tok{word=, text=, bare=, set=, kind=, case=, shape=, short_shape=,
+-- regex=, len=, within=, starts=, ends=, sent_start=, para_start=,
+-- line_start=, space_before=, abbrev=, clitic=, hyphenated=}: one token
+-- meeting every constraint.
+function P.tok(spec)
+   if type(spec) ~= "table" then fail("P.tok: expected a table of constraints", 2) end
+   local kids = {}
+   local names = {}
+   for k in pairs(spec) do names[#names + 1] = k end
+   table_sort(names)
+   for _, k in ipairs(names) do
+      local build = tok_fields[k]
+      if not build then fail("P.tok: unknown constraint '" .. tostring(k) .. "'", 2) end
+      local p = build(spec[k])
+      if p.t ~= "tok" then fail("P.tok: constraint '" .. k .. "' must describe one token", 2) end
+      kids[#kids + 1] = p.pred
+   end
+   if #kids == 0 then return P.any end
+   if #kids == 1 then return tok(kids[1]) end
+   return tok { op = PR.AND, kids = kids }
+end
+
+P.any = tok { op = PR.TRUE }
+P.sent_start = flag("sent_start", true)
+P.para_start = flag("para_start", true)
+P.line_start = flag("line_start", true)
+
+coerce = function(v, level)
+   if is_pattern(v) then return v end
+   if type(v) == "string" then return P.word(v) end
+   if type(v) == "table" then return P.tok(v) end
+   fail("expected a pattern, a string or a table, got " .. type(v), (level or 1) + 1)
+end
+P.P = function(v) return coerce(v, 2) end
+
+local function flatten(kind, a, b)
+   local list = {}
+   for _, p in ipairs { a, b } do
+      if p.t == kind and not p.name then
+         for _, q in ipairs(p.list) do list[#list + 1] = q end
+      else
+         list[#list + 1] = p
+      end
+   end
+   return node { t = kind, list = list }
+end
+
+mt.__mul = function(a, b) return flatten("seq", coerce(a, 2), coerce(b, 2)) end
+mt.__add = function(a, b) return flatten("alt", coerce(a, 2), coerce(b, 2)) end
+
+--- P.rep(p, min [, max [, "lazy"]]): min to max repetitions (max nil: no limit).
+function P.rep(p, min, max, mode)
+   p = coerce(p, 2)
+   min = min or 0
+   if type(min) ~= "number" or min < 0 or min % 1 ~= 0 then fail("P.rep: min must be a whole number >= 0", 2) end
+   if max ~= nil and (type(max) ~= "number" or max < min or max % 1 ~= 0) then
+      fail("P.rep: max must be a whole number >= min", 2)
+   end
+   if mode ~= nil and mode ~= "lazy" and mode ~= "greedy" then fail("P.rep: mode is 'greedy' or 'lazy'", 2) end
+   if (max or min) > 1000 then fail("P.rep: at most 1000 repetitions", 2) end
+   return node { t = "rep", p = p, min = min, max = max or math_huge, lazy = mode == "lazy" }
+end
+
+mt.__pow = function(p, n)
+   if type(n) ~= "number" or n % 1 ~= 0 then fail("pattern ^ n: n must be a whole number", 2) end
+   if n >= 0 then return P.rep(p, n, nil) end
+   return P.rep(p, 0, -n)
+end
+
+--- P.opt(p): p or nothing.
+function P.opt(p) return P.rep(p, 0, 1) end
+
+--- P.lazy(rep): the same repetition, taking as few as it can.
+function P.lazy(p)
+   p = coerce(p, 2)
+   if p.t ~= "rep" then fail("P.lazy: expected a repetition", 2) end
+   return node { t = "rep", p = p.p, min = p.min, max = p.max, lazy = true }
+end
+
+mt.__unm = function(p)
+   p = coerce(p, 2)
+   if p.t ~= "tok" then fail("-p: only a single-token pattern can be negated (use P.notahead)", 2) end
+   return tok { op = PR.NOT, kids = { p.pred } }
+end
+
+--- P.cap(name, p) or p:cap(name): a named capture.
+function P.cap(name, p)
+   if type(name) ~= "string" or name == "" then fail("P.cap: expected a capture name", 2) end
+   return node { t = "cap", name = name, p = coerce(p, 2) }
+end
+function mt:cap(name) return P.cap(name, self) end
+
+local function look(dir, neg)
+   return function(p) return node { t = "look", dir = dir, neg = neg, p = coerce(p, 2) } end
+end
+P.ahead, P.notahead = look("ahead", false), look("ahead", true)
+P.behind, P.notbehind = look("behind", false), look("behind", true)
+
+mt.__tostring = function(p) return "quarry.pattern " .. p.t .. " (" .. p.where .. ")" end
+
+-- Smallest and largest number of tokens p can take (largest: math.huge).
+local function width(p)
+   local t = p.t
+   if t == "tok" then return 1, 1 end
+   if t == "ann" then return 1, math_huge end
+   if t == "look" then return 0, 0 end
+   if t == "cap" then return width(p.p) end
+   if t == "seq" then
+      local lo, hi = 0, 0
+      for _, q in ipairs(p.list) do
+         local a, b = width(q)
+         lo, hi = lo + a, hi + b
+      end
+      return lo, hi
+   end
+   if t == "alt" then
+      local lo, hi = math_huge, 0
+      for _, q in ipairs(p.list) do
+         local a, b = width(q)
+         if a < lo then lo = a end
+         if b > hi then hi = b end
+      end
+      return lo, hi
+   end
+   if t == "rep" then
+      local a, b = width(p.p)
+      return a * p.min, (p.max == math_huge or b == math_huge) and (b == 0 and 0 or math_huge) or b * p.max
+   end
+   error("unknown pattern node " .. tostring(t))
+end
+P.width = width
+
+--- A phase compiler: collects the constants and code of many rules.
+local Compiler = {}
+Compiler.__index = Compiler
+
+function P.compiler()
+   return setmetatable({
+      code = {}, preds = {}, pred_ids = {}, sets = {}, regexes = {}, regex_ids = {},
+      classes = {}, class_ids = {}, rules = {}, subs = {},
+   }, Compiler)
+end
+
+local function attrs_key(attrs)
+   if not attrs then return "" end
+   local keys = {}
+   for k in pairs(attrs) do keys[#keys + 1] = k end
+   table_sort(keys)
+   local parts = {}
+   for i, k in ipairs(keys) do parts[i] = tostring(k) .. "=" .. tostring(attrs[k]) end
+   return table_concat(parts, "\0")
+end
+
+function Compiler:class(c)
+   local key = c.type .. "\1" .. attrs_key(c.attrs)
+   local id = self.class_ids[key]
+   if not id then
+      id = #self.classes + 1
+      self.classes[id] = { type = c.type, attrs = c.attrs }
+      self.class_ids[key] = id
+   end
+   return id
+end
+
+function Compiler:pred(pr)
+   local kids
+   if pr.kids then
+      kids = {}
+      for i, k in ipairs(pr.kids) do kids[i] = self:pred(k) end
+   end
+   local entry = { op = pr.op, a = pr.a, b = pr.b, s = pr.s, kids = kids }
+   if pr.set then
+      self.sets[#self.sets + 1] = pr.set
+      entry.a = #self.sets
+   elseif pr.re then
+      local id = self.regex_ids[pr.re]
+      if not id then
+         self.regexes[#self.regexes + 1] = pr.re
+         id = #self.regexes
+         self.regex_ids[pr.re] = id
+      end
+      entry.a = id
+   elseif pr.class then
+      entry.a = self:class(pr.class)
+   end
+   local key = table_concat({ entry.op, entry.a or "", entry.b or "", entry.s or "",
+      kids and table_concat(kids, ",") or "" }, "\1")
+   local id = self.pred_ids[key]
+   if not id then
+      self.preds[#self.preds + 1] = entry
+      id = #self.preds
+      self.pred_ids[key] = id
+   end
+   return id
+end
+
+-- Appends an instruction; returns its 1-based index.
+function Compiler:emit(op, a, b, c, d)
+   local code = self.code
+   local n = #code
+   code[n + 1], code[n + 2], code[n + 3], code[n + 4], code[n + 5] = op, a or 0, b or 0, c or 0, d or 0
+   return n // 5 + 1
+end
+
+function Compiler:here() return #self.code // 5 + 1 end
+
+function Compiler:patch(at, target)
+   self.code[(at - 1) * 5 + 2] = target
+end
+
+function Compiler:gen(p, rule)
+   local t = p.t
+   if t == "tok" then
+      self:emit(OP.TOKEN, self:pred(p.pred))
+   elseif t == "ann" then
+      self:emit(OP.ANN, self:class(p.class))
+   elseif t == "seq" then
+      for _, q in ipairs(p.list) do self:gen(q, rule) end
+   elseif t == "alt" then
+      local exits = {}
+      for i, q in ipairs(p.list) do
+         if i < #p.list then
+            local choice = self:emit(OP.CHOICE, 0)
+            self:gen(q, rule)
+            exits[#exits + 1] = self:emit(OP.JMP, 0)
+            self:patch(choice, self:here())
+         else
+            self:gen(q, rule)
+         end
+      end
+      for _, j in ipairs(exits) do self:patch(j, self:here()) end
+   elseif t == "rep" then
+      local lo, _ = width(p.p)
+      if lo == 0 and p.max == math_huge then
+         fail(string_format("rule %s: %s: a repetition of a pattern that can match no token would never end",
+            rule.name, p.where), 0)
+      end
+      for _ = 1, p.min do self:gen(p.p, rule) end
+      if p.max == math_huge then
+         local top = self:here()
+         if p.lazy then
+            local choice = self:emit(OP.CHOICE, 0)
+            local out = self:emit(OP.JMP, 0)
+            self:patch(choice, self:here())
+            self:gen(p.p, rule)
+            self:emit(OP.JMP, top)
+            self:patch(out, self:here())
+         else
+            local choice = self:emit(OP.CHOICE, 0)
+            self:gen(p.p, rule)
+            self:emit(OP.JMP, top)
+            self:patch(choice, self:here())
+         end
+      else
+         local outs = {}
+         for _ = p.min + 1, p.max do
+            if p.lazy then
+               local choice = self:emit(OP.CHOICE, 0)
+               outs[#outs + 1] = self:emit(OP.JMP, 0)
+               self:patch(choice, self:here())
+            else
+               outs[#outs + 1] = self:emit(OP.CHOICE, 0)
+            end
+            self:gen(p.p, rule)
+         end
+         for _, o in ipairs(outs) do self:patch(o, self:here()) end
+      end
+   elseif t == "cap" then
+      local slot = rule.cap_ids[p.name]
+      if not slot then
+         slot = #rule.caps
+         rule.caps[slot + 1] = p.name
+         rule.cap_ids[p.name] = slot
+      end
+      self:emit(OP.OPEN, slot)
+      self:gen(p.p, rule)
+      self:emit(OP.CLOSE, slot)
+   elseif t == "look" then
+      local lo, hi = width(p.p)
+      if p.dir == "behind" and hi == math_huge then
+         fail(string_format("rule %s: %s: lookbehind needs a pattern of bounded length", rule.name, p.where), 0)
+      end
+      local at = self:emit(p.dir == "ahead" and OP.AHEAD or OP.BEHIND, 0, p.neg and 1 or 0, lo,
+         hi == math_huge and 0 or hi)
+      self.subs[#self.subs + 1] = { at = at, p = p.p, rule = rule }
+   else
+      error("unknown pattern node " .. tostring(t))
+   end
+end
+
+-- The keys, kinds and cases a match can start with (nil keys: any key).
+local function first_info(p)
+   local t = p.t
+   if t == "tok" then
+      local pr = p.pred
+      local keys, kinds, cases = nil, -1, -1
+      local function scan(q)
+         if q.op == PR.KEY then keys = { q.s }
+         elseif q.op == PR.KEYSET then keys = q.set
+         elseif q.op == PR.KIND then kinds = q.a
+         elseif q.op == PR.CASE then cases = q.a
+         elseif q.op == PR.AND then for _, k in ipairs(q.kids) do scan(k) end end
+      end
+      scan(pr)
+      return keys, kinds, cases, false
+   elseif t == "cap" then
+      return first_info(p.p)
+   elseif t == "seq" then
+      -- lookarounds take no token: the first consuming element decides
+      for _, q in ipairs(p.list) do
+         if q.t ~= "look" then
+            local lo = width(q)
+            if lo == 0 then return nil, -1, -1, true end
+            return first_info(q)
+         end
+      end
+      return nil, -1, -1, true
+   elseif t == "alt" then
+      local keys, kinds, cases, seen = {}, 0, 0, {}
+      for _, q in ipairs(p.list) do
+         local k, ki, ca, any = first_info(q)
+         if any or not k then keys = nil end
+         if keys then
+            for _, s in ipairs(k) do
+               if not seen[s] then seen[s] = true; keys[#keys + 1] = s end
+            end
+         end
+         kinds, cases = kinds | ki, cases | ca
+      end
+      return keys, kinds, cases, false
+   elseif t == "rep" and p.min > 0 then
+      return first_info(p.p)
+   end
+   return nil, -1, -1, true
+end
+
+local SCOPES = { document = 0, paragraph = 1, sentence = 2 }
+
+--- Adds a rule: compiler:add(name, pattern [, {scope = "paragraph"}]).
+-- Returns the rule number in the phase matcher.
+function Compiler:add(name, p, opts)
+   p = coerce(p, 2)
+   local scope = SCOPES[opts and opts.scope or "paragraph"]
+   if not scope then fail("rule " .. name .. ": scope must be document, paragraph or sentence", 2) end
+   local rule = { name = name, caps = {}, cap_ids = {}, scope = scope }
+   local lo = width(p)
+   if lo == 0 then
+      fail(string_format("rule %s: %s: the pattern can match no token", name, p.where), 0)
+   end
+   rule.entry = self:here()
+   self:gen(p, rule)
+   self:emit(OP.END)
+   local keys, kinds, cases = first_info(p)
+   rule.first_keys = keys
+   rule.first_kinds = kinds
+   rule.first_cases = cases
+   rule.ncaps = #rule.caps
+   self.rules[#self.rules + 1] = rule
+   return #self.rules
+end
+
+--- Builds the C matcher of every rule added.
+function Compiler:build(opts)
+   -- lookaround bodies go after all rules; their own lookarounds after them
+   local i = 1
+   while self.subs[i] do
+      local sub = self.subs[i]
+      self:patch(sub.at, self:here())
+      self:gen(sub.p, sub.rule)
+      self:emit(OP.END)
+      i = i + 1
+   end
+   local rules = {}
+   for n, r in ipairs(self.rules) do
+      rules[n] = { name = r.name, entry = r.entry, ncaps = r.ncaps, scope = r.scope,
+         first_keys = r.first_keys, first_kinds = r.first_kinds & 0x7fffffff,
+         first_cases = r.first_cases & 0x7fffffff }
+   end
+   return core.matcher {
+      code = self.code, preds = self.preds, sets = self.sets, regexes = self.regexes,
+      classes = #self.classes, rules = rules, step_limit = opts and opts.step_limit,
+   }
+end
+
+--- Compiles one pattern on its own: P.compile(p [, opts]) -> matcher, info.
+function P.compile(p, opts)
+   local c = P.compiler()
+   c:add(opts and opts.name or "pattern", p, opts)
+   return c:build(opts), c
+end
+
+return P

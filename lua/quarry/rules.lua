@@ -1,0 +1,605 @@
+--- Rule packs: loading, compiling and running extraction rules.
+--
+-- A pack is a Lua file (or a folder with init.lua) that returns
+--
+--   { name = "mypack", phases = { phase, ... } }
+--
+-- A phase is { name = ..., control = "appelt" | "all" | "first", rules = {...} }.
+-- A rule is a table with a name and one of
+--   pattern = <token pattern>   (see quarry.pattern)
+--   regex = "PCRE2 pattern"     (over the document text; named groups are captures)
+--   gazetteer = <gazetteer or path>
+-- and what it emits: type = "...", span = "capture" (default: the whole
+-- match), attrs = { key = "constant" | "$capture" | "$capture.attr" | function(m) },
+-- or action = function(m) ... end returning annotations, true (emit the
+-- declared one) or nil/false (veto). Optional: priority (default 0),
+-- scope ("sentence" | "paragraph" | "document" for token patterns),
+-- examples = {{text = ..., expect = {...}}}.
+--
+-- Each phase sees the tokens and the annotations of earlier phases.
+-- Overlaps within a phase are resolved by its control style:
+--   appelt (default): higher priority wins, then the longer span, then the
+--     earlier start, then the rule declared first;
+--   first: left to right, at each token the first rule (in declaration
+--     order) that matches there, then on after its end;
+--   all: every match is kept.
+-- Annotations are tables {type, start, stop, text, rule, attrs}; offsets
+-- are 0-based bytes into the document text, stop exclusive.
+local quarry_core = require "quarry.core"
+local P = require "quarry.pattern"
+
+local error, ipairs, pairs, pcall, select, setmetatable, tostring, type, next =
+   error, ipairs, pairs, pcall, select, setmetatable, tostring, type, next
+local string_format, table_sort = string.format, table.sort
+local debug_getinfo = debug.getinfo
+
+local rules = {}
+
+local function rule_where(rule)
+   if rule.where then return rule.where end
+   if type(rule.pattern) == "table" and rule.pattern.where then return rule.pattern.where end
+   return rule.pack_file or "?"
+end
+
+local function rule_error(rule, msg, level)
+   error(string_format("%s: rule %s: %s", rule_where(rule), rule.name or "?", msg), (level or 1) + 1)
+end
+
+-- --- loading -------------------------------------------------------------
+
+local safe_globals = {
+   "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen", "rawset",
+   "select", "setmetatable", "getmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION",
+}
+local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
+
+-- Modules a sandboxed pack may require.
+local allowed_modules = {
+   ["quarry.pattern"] = true, ["quarry.gazetteer"] = true, ["quarry.regex"] = true, ["cjson"] = true,
+   ["cjson.safe"] = true,
+}
+
+local function copy(t)
+   local c = {}
+   for k, v in pairs(t) do c[k] = v end
+   return c
+end
+
+--- The environment a pack runs in: no os, io, debug, load or loadfile
+-- unless trusted; `rule{...}` records where each rule was written;
+-- `include "file"` loads a sibling file of a folder pack.
+local function pack_env(dir, trusted)
+   local env
+   if trusted then
+      env = setmetatable({}, { __index = _G })
+   else
+      env = {}
+      for _, name in ipairs(safe_globals) do env[name] = _G[name] end
+      for _, name in ipairs(safe_libs) do env[name] = copy(_G[name]) end
+      env.string.dump = nil
+      env.require = function(name)
+         if not allowed_modules[name] and not name:match("^quarry%.rules%.") then
+            error(string_format("module '%s' is not available to an untrusted rule pack (mark it trusted)", name), 2)
+         end
+         return require(name)
+      end
+   end
+   env.P = P
+   env.rule = function(t)
+      if type(t) ~= "table" then error("rule: expected a table", 2) end
+      local info = debug_getinfo(2, "Sl")
+      t.where = t.where or string_format("%s:%d", info.short_src, info.currentline)
+      return t
+   end
+   env.include = function(name)
+      if type(name) ~= "string" or name:find("%.%.") or name:match("^/") then
+         error("include: expected a file name inside the pack folder", 2)
+      end
+      local path = dir .. "/" .. name .. (name:match("%.lua$") and "" or ".lua")
+      local chunk, err = loadfile(path, "t", env)
+      if not chunk then error(err, 2) end
+      return chunk()
+   end
+   env.gazetteer = function(spec, opts)
+      local gaz = require "quarry.gazetteer"
+      if type(spec) == "string" then
+         if not trusted and (spec:match("^/") or spec:find("%.%.")) then
+            error("gazetteer: an untrusted pack loads files from its own folder only", 2)
+         end
+         if not spec:match("^/") then spec = dir .. "/" .. spec end
+      end
+      return gaz.load(spec, opts)
+   end
+   env.pack_dir = dir
+   return env
+end
+
+local function find_pack(name_or_path)
+   local f = io.open(name_or_path, "r")
+   if f then
+      f:close()
+      local init = name_or_path .. "/init.lua"
+      local g = io.open(init, "r")
+      if g then g:close(); return init, name_or_path end
+      return name_or_path, name_or_path:match("^(.*)/[^/]*$") or "."
+   end
+   local path, err = package.searchpath("quarry.rules." .. name_or_path, package.path)
+   if not path then
+      return nil, string_format("rule pack '%s' not found (as a path, or as quarry.rules.%s:%s)",
+         name_or_path, name_or_path, err)
+   end
+   return path, path:match("^(.*)/[^/]*$") or "."
+end
+
+local Pack = {}
+Pack.__index = Pack
+
+--- Loads a pack by name (quarry.rules.NAME on package.path) or path.
+-- opts.trusted lets it use os, io and any module. Returns the compiled
+-- pack, or raises "file:line: rule NAME: problem" for a malformed one.
+function rules.load(name_or_path, opts)
+   if type(name_or_path) == "table" then return rules.compile(name_or_path, opts) end
+   if type(name_or_path) ~= "string" then error("rules.load: expected a pack name, path or table", 2) end
+   opts = opts or {}
+   local path, dir = find_pack(name_or_path)
+   if not path then error(dir, 2) end
+   local env = pack_env(dir, opts.trusted)
+   local chunk, err = loadfile(path, "t", env)
+   if not chunk then error(err, 2) end
+   local ok, def = pcall(chunk)
+   if not ok then error(tostring(def), 2) end
+   if type(def) ~= "table" then error(path .. ": a rule pack must return a table", 2) end
+   def.file = def.file or path
+   def.name = def.name or name_or_path:match("([^/]+)$"):gsub("%.lua$", "")
+   return rules.compile(def, opts)
+end
+
+local function check_attrs(rule)
+   if rule.attrs == nil then return end
+   if type(rule.attrs) ~= "table" then rule_error(rule, "attrs must be a table", 3) end
+end
+
+local control_styles = { appelt = true, all = true, first = true }
+
+--- Compiles a pack definition (the table a pack file returns).
+function rules.compile(def, opts)
+   opts = opts or {}
+   if type(def.phases) ~= "table" or #def.phases == 0 then
+      error((def.file or "pack") .. ": a rule pack needs a non-empty 'phases' list", 2)
+   end
+   local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {},
+      version = def.version }, Pack)
+   local seen = {}
+   for pi, ph in ipairs(def.phases) do
+      if type(ph) ~= "table" or type(ph.rules) ~= "table" then
+         error(string_format("%s: phase %d needs a 'rules' list", def.file or "pack", pi), 2)
+      end
+      local phase = { name = ph.name or ("phase" .. pi), control = ph.control or "appelt",
+         token_rules = {}, regex_rules = {}, gaz_rules = {}, rules = {} }
+      if not control_styles[phase.control] then
+         error(string_format("%s: phase %s: control must be appelt, first or all", def.file or "pack",
+            phase.name), 2)
+      end
+      local compiler = P.compiler()
+      for ri, rule in ipairs(ph.rules) do
+         if type(rule) ~= "table" then
+            error(string_format("%s: phase %s: rule %d is not a table", def.file or "pack", phase.name, ri), 2)
+         end
+         rule.pack_file = def.file
+         rule.name = rule.name or string_format("%s.%d", phase.name, ri)
+         if seen[rule.name] then rule_error(rule, "a rule of that name already exists", 2) end
+         seen[rule.name] = true
+         rule.order = #pack.rules + 1
+         rule.priority = rule.priority or 0
+         rule.phase = phase.name
+         check_attrs(rule)
+         if rule.action ~= nil and type(rule.action) ~= "function" then rule_error(rule, "action must be a function", 2) end
+         if not rule.action and not rule.type then rule_error(rule, "needs a type or an action", 2) end
+         local kinds = (rule.pattern and 1 or 0) + (rule.regex and 1 or 0) + (rule.gazetteer and 1 or 0)
+         if kinds ~= 1 then rule_error(rule, "needs exactly one of pattern, regex or gazetteer", 2) end
+         if rule.pattern then
+            local ok, err = pcall(function()
+               rule.index = compiler:add(rule.name, rule.pattern, { scope = rule.scope })
+            end)
+            if not ok then rule_error(rule, tostring(err):gsub("^rule [^:]+: ", ""), 2) end
+            phase.token_rules[rule.index] = rule
+         elseif rule.regex then
+            if type(rule.regex) ~= "string" then rule_error(rule, "regex must be a string", 2) end
+            local ok, re = pcall(quarry_core.regex, rule.regex, rule.regex_options)
+            if not ok then rule_error(rule, tostring(re), 2) end
+            rule.compiled = re
+            phase.regex_rules[#phase.regex_rules + 1] = rule
+         else
+            local g = rule.gazetteer
+            if type(g) == "string" or (type(g) == "table" and not g.match) then
+               local ok, loaded = pcall(require("quarry.gazetteer").load, g, rule.gazetteer_options)
+               if not ok then rule_error(rule, tostring(loaded), 2) end
+               g = loaded
+            end
+            rule.compiled = g
+            phase.gaz_rules[#phase.gaz_rules + 1] = rule
+         end
+         phase.rules[#phase.rules + 1] = rule
+         pack.rules[#pack.rules + 1] = rule
+      end
+      if next(phase.token_rules) then
+         local ok, m = pcall(compiler.build, compiler, { step_limit = opts.step_limit })
+         if not ok then error(tostring(m), 2) end
+         phase.matcher = m
+         phase.compiler = compiler
+      end
+      pack.phases[#pack.phases + 1] = phase
+   end
+   return pack
+end
+
+-- --- running ---------------------------------------------------------------
+
+-- Token span of a byte span: the tokens it touches (nil when none).
+local function token_span(toks, start, stop)
+   local n = #toks
+   if n == 0 or stop <= start then return nil end
+   local first = toks:at(start)
+   if not first then
+      -- in white space: the next token
+      local lo, hi = 1, n
+      while lo < hi do
+         local mid = (lo + hi) // 2
+         local _, e = toks:span(mid)
+         if e <= start then lo = mid + 1 else hi = mid end
+      end
+      first = lo
+      local s = toks:span(first)
+      if s >= stop then return nil end
+   end
+   local last = toks:at(stop - 1)
+   if not last then
+      local lo, hi = 1, n
+      while lo < hi do
+         local mid = (lo + hi + 1) // 2
+         if toks:span(mid) < stop then lo = mid else hi = mid - 1 end
+      end
+      last = lo
+   end
+   if last < first then return nil end
+   return first, last
+end
+rules.token_span = token_span
+
+local function attrs_match(want, have)
+   if not want then return true end
+   if not have then return false end
+   for k, v in pairs(want) do
+      if have[k] ~= v then return false end
+   end
+   return true
+end
+
+-- Builds the flat annotation list of a phase's classes.
+local function class_list(phase, toks, anns)
+   local compiler = phase.compiler
+   local list = {}
+   if not compiler or #compiler.classes == 0 then return nil end
+   for ai, a in ipairs(anns) do
+      for ci, c in ipairs(compiler.classes) do
+         if a.type == c.type and attrs_match(c.attrs, a.attrs) then
+            local first, last = a.first, a.last
+            if not first then first, last = token_span(toks, a.start, a.stop) end
+            if first then
+               list[#list + 1] = ci
+               list[#list + 1] = first
+               list[#list + 1] = last
+               list[#list + 1] = ai
+            end
+         end
+      end
+   end
+   return list
+end
+
+local Match = {}
+Match.__index = Match
+
+--- The text of a capture (or of the whole match).
+function Match:text(name)
+   if not name then return self.doc_text:sub(self.start + 1, self.stop) end
+   local c = self.caps[name]
+   return c and c.text
+end
+
+local function capture_value(m, spec)
+   local name, attr = spec:match("^%$([%w_]+)%.([%w_]+)$")
+   if name then
+      local c = m.caps[name]
+      if not c then return nil end
+      for _, u in ipairs(c.units or {}) do
+         if u.attrs and u.attrs[attr] ~= nil then return u.attrs[attr] end
+      end
+      return nil
+   end
+   name = spec:match("^%$([%w_]+)$")
+   if name then
+      if name == "match" then return m:text() end
+      local c = m.caps[name]
+      return c and c.text
+   end
+   return spec
+end
+
+local function declared_annotation(rule, m)
+   local start, stop = m.start, m.stop
+   if rule.span then
+      local c = m.caps[rule.span]
+      if not c then return nil end     -- the span's capture took no token
+      start, stop = c.start, c.stop
+   end
+   local attrs
+   if rule.attrs then
+      attrs = {}
+      for k, v in pairs(rule.attrs) do
+         if type(v) == "string" and v:sub(1, 1) == "$" then attrs[k] = capture_value(m, v)
+         elseif type(v) == "function" then attrs[k] = v(m)
+         else attrs[k] = v end
+      end
+   end
+   return { type = rule.type, start = start, stop = stop, attrs = attrs }
+end
+
+local function call_action(rule, m)
+   local ok, res = pcall(rule.action, m)
+   if not ok then
+      local info = debug_getinfo(rule.action, "S")
+      error(string_format("%s:%d: rule %s: action failed: %s", info.short_src, info.linedefined, rule.name,
+         tostring(res)), 0)
+   end
+   return res
+end
+
+-- Candidates of one match: the annotations its rule emits.
+local function emit(rule, m, out)
+   local res = true
+   if rule.action then res = call_action(rule, m) end
+   if res == true then
+      local a = declared_annotation(rule, m)
+      if a then out[#out + 1] = a end
+   elseif type(res) == "table" then
+      if res.type or res.start then res = { res } end
+      for _, a in ipairs(res) do
+         if type(a) ~= "table" or type(a.start) ~= "number" or type(a.stop) ~= "number" then
+            rule_error(rule, "an action must return annotations with numeric start and stop", 1)
+         end
+         a.type = a.type or rule.type
+         if not a.type then rule_error(rule, "an annotation from the action has no type", 1) end
+         out[#out + 1] = a
+      end
+   elseif res ~= nil and res ~= false then
+      rule_error(rule, "an action returns annotations, true, or nil/false to veto", 1)
+   end
+end
+
+local function make_match(rule, doc_text, toks, start, stop, first, last, caps, units)
+   return setmetatable({ rule = rule.name, doc_text = doc_text, tokens = toks, start = start, stop = stop,
+      first = first, last = last, caps = caps or {}, units = units or {} }, Match)
+end
+
+local function run_token_rules(phase, ctx, anns, cands)
+   local toks, text = ctx.tokens, ctx.text
+   local ok, matches = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns))
+   if not ok then error(tostring(matches):gsub("^rule (%S+):", function(name)
+      for _, r in pairs(phase.token_rules) do
+         if r.name == name then return rule_where(r) .. ": rule " .. name .. ":" end
+      end
+      return "rule " .. name .. ":"
+   end), 0) end
+   for _, mt in ipairs(matches) do
+      local rule = phase.token_rules[mt.rule]
+      local cr = phase.compiler.rules[mt.rule]
+      local start = toks:span(mt.first)
+      local _, stop = toks:span(mt.last)
+      local caps = {}
+      for slot, span in pairs(mt.caps) do
+         local name = cr.caps[slot]
+         if span[1] and span[2] and span[2] >= span[1] then
+            local cs = toks:span(span[1])
+            local _, ce = toks:span(span[2])
+            caps[name] = { start = cs, stop = ce, first = span[1], last = span[2], text = text:sub(cs + 1, ce) }
+         end
+      end
+      local units = {}
+      for i, u in ipairs(mt.units) do units[i] = anns[u[2]] end
+      -- units inside captures, for "$capture.attr"
+      for _, c in pairs(caps) do
+         for _, u in ipairs(units) do
+            if u.start >= c.start and u.stop <= c.stop then
+               c.units = c.units or {}
+               c.units[#c.units + 1] = u
+            end
+         end
+      end
+      local m = make_match(rule, text, toks, start, stop, mt.first, mt.last, caps, units)
+      m.doc = ctx.doc
+      local before = #cands
+      emit(rule, m, cands)
+      for i = before + 1, #cands do cands[i].rule_ref = rule; cands[i].match_start = start end
+   end
+end
+
+local function run_regex_rules(phase, ctx, cands)
+   local toks, text = ctx.tokens, ctx.text
+   for _, rule in ipairs(phase.regex_rules) do
+      local re = rule.compiled
+      local init = 0
+      while init <= #text do
+         local s, e, groups = re:find(text, init)
+         if s == nil then
+            if groups then rule_error(rule, groups, 1) end   -- nil, message: a limit was hit
+            break
+         end
+         local first, last = token_span(toks, s, e)
+         if first then
+            local ms = toks:span(first)
+            local _, me = toks:span(last)
+            local caps = {}
+            for name, span in pairs(groups or {}) do
+               if type(name) == "string" and span[1] and span[2] > span[1] then
+                  local cf, cl = token_span(toks, span[1], span[2])
+                  if cf then
+                     local cs = toks:span(cf)
+                     local _, ce = toks:span(cl)
+                     caps[name] = { start = cs, stop = ce, first = cf, last = cl, text = text:sub(cs + 1, ce),
+                        raw_start = span[1], raw_stop = span[2] }
+                  end
+               end
+            end
+            local m = make_match(rule, text, toks, ms, me, first, last, caps, nil)
+            m.raw_start, m.raw_stop = s, e
+            m.doc = ctx.doc
+            local before = #cands
+            emit(rule, m, cands)
+            for i = before + 1, #cands do cands[i].rule_ref = rule; cands[i].match_start = ms end
+         end
+         init = e > s and e or e + 1
+      end
+   end
+end
+
+local function run_gaz_rules(phase, ctx, cands)
+   local toks, text = ctx.tokens, ctx.text
+   for _, rule in ipairs(phase.gaz_rules) do
+      for _, hit in ipairs(rule.compiled:match(toks, { all = phase.control == "all" })) do
+         local m = make_match(rule, text, toks, hit.start, hit.stop, hit.first, hit.last, nil, nil)
+         m.entry = hit
+         m.doc = ctx.doc
+         local before = #cands
+         if rule.action then
+            emit(rule, m, cands)
+         else
+            local a = declared_annotation(rule, m)
+            a.attrs = a.attrs or {}
+            if a.attrs.name == nil then a.attrs.name = hit.canonical end
+            if a.attrs.category == nil and hit.type and hit.type ~= "" then a.attrs.category = hit.type end
+            cands[#cands + 1] = a
+         end
+         for i = before + 1, #cands do cands[i].rule_ref = rule; cands[i].match_start = hit.start end
+      end
+   end
+end
+
+local function overlaps(a, b) return a.start < b.stop and b.start < a.stop end
+
+local function resolve(phase, cands)
+   if phase.control == "all" then return cands end
+   if phase.control == "first" then
+      table_sort(cands, function(a, b)
+         if a.start ~= b.start then return a.start < b.start end
+         return a.rule_ref.order < b.rule_ref.order
+      end)
+   else
+      table_sort(cands, function(a, b)
+         local pa, pb = a.rule_ref.priority, b.rule_ref.priority
+         if pa ~= pb then return pa > pb end
+         local la, lb = a.stop - a.start, b.stop - b.start
+         if la ~= lb then return la > lb end
+         if a.start ~= b.start then return a.start < b.start end
+         return a.rule_ref.order < b.rule_ref.order
+      end)
+   end
+   local kept = {}
+   for _, c in ipairs(cands) do
+      local clash = false
+      for _, k in ipairs(kept) do
+         if overlaps(c, k) then clash = true; break end
+      end
+      if not clash then kept[#kept + 1] = c end
+   end
+   return kept
+end
+
+--- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
+-- -> list of annotations sorted by start. opts.tokens reuses a quarry.Tokens.
+function Pack:run(doc, opts)
+   if type(doc) == "string" then doc = { text = doc } end
+   if type(doc) ~= "table" or type(doc.text) ~= "string" then
+      error("pack:run: expected a text or a document {text = ...}", 2)
+   end
+   opts = opts or {}
+   local toks = opts.tokens or quarry_core.tokenize(doc.text)
+   local ctx = { doc = doc, text = doc.text, tokens = toks, date = doc.date }
+   local anns = {}
+   for _, phase in ipairs(self.phases) do
+      local cands = {}
+      if phase.matcher then run_token_rules(phase, ctx, anns, cands) end
+      if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands) end
+      if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands) end
+      for _, a in ipairs(resolve(phase, cands)) do
+         local rule = a.rule_ref
+         a.rule_ref, a.match_start = nil, nil
+         a.rule = a.rule or rule.name
+         a.phase = phase.name
+         a.text = doc.text:sub(a.start + 1, a.stop)
+         anns[#anns + 1] = a
+      end
+   end
+   if not opts.tokens then toks:close() end
+   table_sort(anns, function(a, b)
+      if a.start ~= b.start then return a.start < b.start end
+      if a.stop ~= b.stop then return a.stop > b.stop end
+      return a.type < b.type
+   end)
+   return anns
+end
+
+--- The rules of a pack, in order: pack:list() -> {{name, phase, kind, type, where}}.
+function Pack:list()
+   local out = {}
+   for _, r in ipairs(self.rules) do
+      out[#out + 1] = { name = r.name, phase = r.phase, type = r.type,
+         kind = r.pattern and "pattern" or r.regex and "regex" or "gazetteer", where = rule_where(r) }
+   end
+   return out
+end
+
+local function expect_matches(found, want)
+   -- want: {type=, text=, attrs=} tables; each must be among found
+   for _, w in ipairs(want) do
+      local hit = false
+      for _, a in ipairs(found) do
+         if (not w.type or a.type == w.type) and (not w.text or a.text == w.text)
+            and attrs_match(w.attrs, a.attrs) then
+            hit = true
+            break
+         end
+      end
+      if not hit then return false, w end
+   end
+   return true
+end
+
+--- Runs every inline example of the pack's rules:
+-- pack:test() -> passed, failed, failures {{rule, where, text, missing}}.
+function Pack:test()
+   local passed, failed, failures = 0, 0, {}
+   for _, r in ipairs(self.rules) do
+      for _, ex in ipairs(r.examples or {}) do
+         local found = self:run({ text = ex.text, date = ex.date })
+         local mine = {}
+         for _, a in ipairs(found) do if a.rule == r.name or ex.any_rule then mine[#mine + 1] = a end end
+         local ok, missing = expect_matches(mine, ex.expect or {})
+         if ok and ex.reject then
+            for _, rej in ipairs(ex.reject) do
+               if expect_matches(mine, { rej }) then ok, missing = false, { unexpected = rej } end
+            end
+         end
+         if ok then passed = passed + 1
+         else
+            failed = failed + 1
+            failures[#failures + 1] = { rule = r.name, where = rule_where(r), text = ex.text, missing = missing }
+         end
+      end
+   end
+   return passed, failed, failures
+end
+
+rules.Pack = Pack
+rules.resolve = resolve
+return rules
