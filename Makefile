@@ -92,14 +92,24 @@ build/test_token: tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c
 
+build/test_gaz: tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
+
+build/test_regex: tests/c/test_regex.c csrc/qr_regex.c $(HDR) | check-deps
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -o $@ tests/c/test_regex.c csrc/qr_regex.c $(DEP_LIBS)
+
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token
+test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_gaz build/test_regex
 	@rm -rf $(TAP) && mkdir -p $(TAP)
 	@echo "== C unit tests (ASan + UBSan)"
 	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
 	-@./build/test_token > $(TAP)/c-token.tap 2>&1; tail -n 1 $(TAP)/c-token.tap
+	-@./build/test_gaz > $(TAP)/c-gaz.tap 2>&1; tail -n 1 $(TAP)/c-gaz.tap
+	-@./build/test_regex > $(TAP)/c-regex.tap 2>&1; tail -n 1 $(TAP)/c-regex.tap
 	@echo "== Lua specs"
 	-@$(LUA_ENV) $(LUA) $(BUSTED) -o TAP --cpath='build/?.so' tests > $(TAP)/lua.tap 2>&1; grep -E '^not ok|^#' $(TAP)/lua.tap | head -n 60; tail -n 1 $(TAP)/lua.tap
 	@echo "== Lua specs against the C core built with ASan + UBSan"
@@ -118,6 +128,8 @@ bench: $(CORE)
 	@if [ -z "$(CORPUS)" ]; then echo "make bench: set CORPUS=path/to/corpus.jsonl" >&2; exit 2; fi
 	@$(LUA_ENV) $(LUA) bench/tokenize.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/memory.lua $(CORPUS)
+	@$(LUA_ENV) $(LUA) bench/regex.lua $(CORPUS)
+	@$(LUA_ENV) $(LUA) bench/gazetteer.lua $(CORPUS)
 
 # --- maintenance ----------------------------------------------------------------
 unicode:

@@ -25,5 +25,6 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_db(L);
     qr_open_match(L);
     qr_open_regex(L);
+    qr_open_gazetteer(L);
     return 1;
 }

@@ -21,7 +21,10 @@
 #include "qr_lua.h"
 #include "qr_fts.h"
 
+#include "qr_utf8.h"
+
 #include <sqlite3.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct lstmt lstmt;
@@ -450,6 +453,25 @@ static int stmt_step(lua_State *L)
     return rc;
 }
 
+/* stmt:run([value... | {...}]) -> true | nil, message, code
+ * Binds the arguments (as bind_all), steps until the statement is done and
+ * resets it: one call for an INSERT, UPDATE or DELETE. */
+static int stmt_run(lua_State *L)
+{
+    lstmt *s = check_stmt(L, 1);
+    int rc;
+    bind_args(L, s, 2);
+    while ((rc = sqlite3_step(s->st)) == SQLITE_ROW) {}
+    if (rc != SQLITE_DONE) {
+        rc = fail_stmt(L, 1, s, rc);
+        sqlite3_reset(s->st);
+        return rc;
+    }
+    sqlite3_reset(s->st);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 /* stmt:reset() -> stmt  (keeps the bindings) */
 static int stmt_reset(lua_State *L)
 {
@@ -577,17 +599,68 @@ static int stmt_columns(lua_State *L)
 
 /* --- content hash ---------------------------------------------------------------- */
 
-/* quarry.core.hash(s) -> 16 hex digits: 64-bit FNV-1a, the same as quarry.docs.hash */
+/* 8 bytes as a little-endian number, whatever the machine's order, so a
+ * hash is the same everywhere (compilers turn this into one load). */
+static uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24
+         | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* quarry.core.hash(s) -> 16 hex digits: a 64-bit content hash (8 bytes a
+ * step, then MurmurHash3's finaliser), the same on every platform. For ids
+ * of documents that come without one and for noticing changed text; not
+ * for security. */
 static int l_hash(lua_State *L)
 {
     size_t len, i;
     const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
-    unsigned long long h = 0xcbf29ce484222325ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)len, tail = 0;
     char out[17];
     static const char hex[] = "0123456789abcdef";
-    for (i = 0; i < len; i++) h = (h ^ s[i]) * 0x100000001b3ULL;
+    for (i = 0; i + 8 <= len; i += 8) {
+        h = (h ^ le64(s + i)) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    for (; i < len; i++) tail = tail << 8 | s[i];
+    h = mix64((h ^ tail) * 0xC2B2AE3D27D4EB4FULL);
     for (i = 0; i < 16; i++) out[i] = hex[(h >> (60 - 4 * i)) & 0xF];
     lua_pushlstring(L, out, 16);
+    return 1;
+}
+
+/* quarry.core.utf8_valid(s) -> true | false, offset of the first invalid byte (0-based)
+ * The same verdict as utf8.len(s) (no overlongs, surrogates or code points
+ * past U+10FFFF), several times faster on mostly ASCII text. */
+static int l_utf8_valid(lua_State *L)
+{
+    size_t len, p = 0, clen;
+    const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
+    while (p < len) {
+        uint64_t w;
+        if (p + 8 <= len) {
+            memcpy(&w, s + p, 8);
+            if (!(w & 0x8080808080808080ULL)) { p += 8; continue; }
+        }
+        if (s[p] < 0x80) { p++; continue; }
+        if (qr_utf8_decode(s + p, len - p, &clen) == QR_UTF8_BAD) {
+            lua_pushboolean(L, 0);
+            lua_pushinteger(L, (lua_Integer)p);
+            return 2;
+        }
+        p += clen;
+    }
+    lua_pushboolean(L, 1);
     return 1;
 }
 
@@ -620,7 +693,8 @@ void qr_open_db(lua_State *L)
     static const luaL_Reg stmt_methods[] = {
         { "bind", stmt_bind }, { "bind_all", stmt_bind_all }, { "step", stmt_step },
         { "row", stmt_row }, { "values", stmt_values }, { "rows", stmt_rows },
-        { "reset", stmt_reset }, { "columns", stmt_columns }, { "close", stmt_close },
+        { "reset", stmt_reset }, { "run", stmt_run }, { "columns", stmt_columns },
+        { "close", stmt_close },
         { NULL, NULL }
     };
     new_class(L, QR_DB_MT, db_methods, db_close, db_tostring);
@@ -634,4 +708,6 @@ void qr_open_db(lua_State *L)
     lua_setfield(L, -2, "db_open");
     lua_pushcfunction(L, l_hash);
     lua_setfield(L, -2, "hash");
+    lua_pushcfunction(L, l_utf8_valid);
+    lua_setfield(L, -2, "utf8_valid");
 }

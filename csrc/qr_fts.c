@@ -15,6 +15,7 @@
 #include "qr_token.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,11 +112,55 @@ static int is_indexed(const qr_token *tk)
 
 typedef int (*xtoken_fn)(void *, int, const char *, int, int, int);
 
+/* Bytes whose key differs from the byte itself. */
+#define NON_ASCII 1u
+#define FOLDS     2u
+static unsigned char ascii_flags[256];
+
+static void init_ascii_flags(void)
+{
+    int b;
+    for (b = 0x80; b < 256; b++) ascii_flags[b] = NON_ASCII;
+    for (b = 'A'; b <= 'Z'; b++) ascii_flags[b] = FOLDS;
+    ascii_flags['`'] = FOLDS;
+}
+
 /* Length of the hyphen at s[0] (hyphen-minus, U+2010..U+2013), or 0. */
 static size_t hyphen_len(const unsigned char *s, size_t n)
 {
     if (s[0] == '-') return 1;
     if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0x90 && s[2] <= 0x93) return 3;
+    return 0;
+}
+
+/* 8 bytes as a little-endian number on any machine (one load on most). */
+static uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24
+         | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
+/* Whether w[0, len) holds a byte above 0x7F or a backquote: the bytes
+ * qr_normalize changes besides ASCII capitals. Eight bytes at a time,
+ * reading past the token (never past end) to save a loop over its tail. */
+static int odd_bytes(const unsigned char *w, size_t len, const unsigned char *end)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL, bq = ones * '`';
+    while (len > 0) {
+        uint64_t x, y;
+        if (len >= 8) x = le64(w);
+        else if ((size_t)(end - w) >= 8) x = le64(w) & (~(uint64_t)0 >> (64 - 8 * len));
+        else {
+            size_t k;
+            for (k = 0; k < len; k++) if (w[k] >= 0x80 || w[k] == '`') return 1;
+            return 0;
+        }
+        y = x ^ bq;     /* a zero byte where x has a backquote */
+        if ((x & high) || ((y - ones) & ~y & high)) return 1;
+        if (len <= 8) return 0;
+        w += 8;
+        len -= 8;
+    }
     return 0;
 }
 
@@ -125,6 +170,7 @@ static int emit_parts(ftok *t, void *ctx, const char *text, const qr_token *tk, 
     const unsigned char *s = (const unsigned char *)text;
     size_t a = tk->start, p = tk->start;
     int rc = SQLITE_OK;
+    if (!ftok_reserve(t, 3 * (size_t)(tk->stop - tk->start) + 1)) return SQLITE_NOMEM;
     while (rc == SQLITE_OK && p <= tk->stop) {
         size_t h = p < tk->stop ? hyphen_len(s + p, tk->stop - p) : 1;
         if (!h) { p++; continue; }
@@ -142,6 +188,7 @@ static int ftok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *tex
                          xtoken_fn xToken)
 {
     ftok *t = (ftok *)p;
+    const unsigned char *end = (const unsigned char *)text + (ntext > 0 ? ntext : 0);
     int parts = t->parts && (flags & FTS5_TOKENIZE_DOCUMENT);
     qr_tokopts o;
     qr_tokens toks;
@@ -154,12 +201,29 @@ static int ftok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *tex
     if (qr_tokenize(text, (size_t)ntext, &o, &toks) != QR_OK) return SQLITE_NOMEM;
     for (i = 0; i < toks.n && rc == SQLITE_OK; i++) {
         const qr_token *tk = &toks.tok[i];
-        size_t klen;
+        const unsigned char *w = (const unsigned char *)text + tk->start;
+        size_t len = tk->stop - tk->start, klen, k;
+        unsigned seen = 0;
         if (!is_indexed(tk)) continue;
-        if (!ftok_reserve(t, 3 * (size_t)(tk->stop - tk->start) + 1)) { rc = SQLITE_NOMEM; break; }
-        klen = qr_token_key(text, tk, t->mode, t->buf);
-        if (klen == 0 || klen > (size_t)INT_MAX) continue;
-        rc = xToken(ctx, 0, t->buf, (int)klen, (int)tk->start, (int)tk->stop);
+        if (tk->kind <= QR_NUMBER) {
+            /* words and numbers know whether they hold capitals */
+            seen = odd_bytes(w, len, end) ? NON_ASCII : tk->casing > QR_CASE_LOWER ? FOLDS : 0;
+        } else {
+            for (k = 0; k < len; k++) seen |= ascii_flags[w[k]];
+        }
+        if (!seen) {            /* most tokens: the key is the text itself */
+            rc = xToken(ctx, 0, (const char *)w, (int)len, (int)tk->start, (int)tk->stop);
+        } else {
+            if (!ftok_reserve(t, 3 * len + 1)) { rc = SQLITE_NOMEM; break; }
+            if (seen & NON_ASCII) klen = qr_token_key(text, tk, t->mode, t->buf);
+            else {              /* ASCII with capitals or backquotes: as qr_normalize does */
+                for (k = 0; k < len; k++)
+                    t->buf[k] = (char)(w[k] >= 'A' && w[k] <= 'Z' ? w[k] + 32 : w[k] == '`' ? '\'' : w[k]);
+                klen = len;
+            }
+            if (klen == 0 || klen > (size_t)INT_MAX) continue;
+            rc = xToken(ctx, 0, t->buf, (int)klen, (int)tk->start, (int)tk->stop);
+        }
         if (rc == SQLITE_OK && parts && (tk->flags & (QR_F_HYPHEN | QR_F_RANGE)))
             rc = emit_parts(t, ctx, text, tk, xToken);
     }
@@ -274,6 +338,7 @@ int qr_fts_register(sqlite3 *db)
     fts5_api *api = fts5_api_of(db);
     int rc;
     if (!api) return SQLITE_ERROR;
+    if (!ascii_flags[0x80]) init_ascii_flags();    /* idempotent: same values from any thread */
     rc = api->xCreateTokenizer(api, "quarry", NULL, &tokenizer, NULL);
     if (rc == SQLITE_OK) rc = api->xCreateFunction(api, "quarry_hits", NULL, hits_function, NULL);
     return rc;

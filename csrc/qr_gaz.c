@@ -1,19 +1,26 @@
 /*
- * Gazetteer trie (see qr_gaz.h). Layout, all in flat C arrays:
+ * Gazetteer trie (see qr_gaz.h). Layout, all in flat C arrays, chosen so
+ * that following one token costs few cache misses however big the list:
  *
- *   keys     every distinct token key of the phrases, interned: bytes back
- *            to back in one arena, ids 1..n, found by a hash table;
- *   nodes    node 0 is the root; every other node has exactly one parent
- *            edge, so the node stores it: (parent, key id), plus the head
- *            of the list of entries that end there (terms);
- *   edges    a hash table of node ids keyed by (parent, key id);
+ *   keys     every distinct token key of the phrases, interned: records
+ *            (id, length, bytes) back to back in one arena, ids 1..n,
+ *            found by a hash table whose slots hold the record's offset,
+ *            so a lookup touches the slot and the record;
+ *   root     the children of the root, indexed by key id;
+ *   edges    every other edge, (parent, key id, child) in the slot itself
+ *            of a hash table keyed by (parent, key id);
+ *   terms    term[n] heads the list of the entries node n ends; the
+ *            child word of an edge (in root or in edges) has TERM_BIT set
+ *            when the child ends entries, so walking never touches a node
+ *            that ends nothing;
  *   entries  (canonical, type id, attrs) with the strings in one arena,
  *            found by (canonical, type) through a hash table, so aliases
  *            share an entry.
  *
- * Every hash table is open addressing with linear probing, at most half
- * full; a slot holds an id (0 = empty) and the 32-bit hash of what it
- * points at, compared before the data itself.
+ * Every hash table is open addressing with linear probing, with the 32-bit
+ * hash (or the key itself) in the slot; the tables that text matching
+ * probes for absent keys are at most half full, the others (entries by
+ * name, and edges, which have a filter) three quarters.
  */
 #include "qr_gaz.h"
 
@@ -22,35 +29,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ID_LIMIT 0xFFFFFFF0u    /* ids and arena offsets are 32-bit */
+#define ID_LIMIT 0x7FFFFFF0u    /* node ids leave the top bit to TERM_BIT */
+#define TERM_BIT 0x80000000u    /* in a child word: the child ends entries */
+#define REC_HEAD 8              /* a key record: u32 id, u32 length, bytes */
 
-typedef struct slot { uint32_t id, hash; } slot;
+typedef struct slot { uint32_t id, hash; } slot;     /* id 0: empty */
 
 typedef struct table {
     slot *s;
     size_t mask;            /* capacity - 1; the capacity is a power of two */
     size_t used;
+    unsigned quarters;      /* most it may hold, in quarters of its capacity */
 } table;
 
+typedef struct eslot { uint32_t parent, key, child; } eslot;   /* child 0: empty */
+
+typedef struct etable {
+    eslot *s;
+    size_t mask, used;
+    uint64_t *filter;       /* 8 bits a slot, one set per edge (see etable_ref) */
+} etable;
+
 typedef struct strtab {     /* interned byte strings, ids 1..n */
-    char *buf;
+    char *buf;              /* records: u32 id, u32 length, the bytes */
     size_t len, cap;
-    uint32_t *off;          /* string k spans buf[off[k - 1]] .. buf[off[k]] */
+    uint32_t *off;          /* off[id]: offset of the record of id; off[0] unused */
     size_t n, ocap;
-    table t;
+    table t;                /* slot id: record offset + 1 */
 } strtab;
 
-typedef struct gnode { uint32_t parent, key, term; } gnode;
-typedef struct gterm { uint32_t entry, next; } gterm;
 typedef struct gentry { uint32_t coff, clen, type, aoff, alen; } gentry;
+typedef struct gterm { uint32_t entry, next; } gterm;
 
 struct qr_gaz {
     unsigned mode;
     strtab keys;            /* token keys of the phrases */
     strtab types;           /* entry types */
-    gnode *nodes;           /* nodes[0] is the root */
-    size_t nnodes, nodecap;
-    table edges;            /* child node ids by (parent, key id) */
+    uint32_t *root;         /* root[key id]: child word (0: none) */
+    size_t rootcap;
+    etable edges;           /* the other edges */
+    uint32_t *term;         /* term[node]: first term of the node (0: none) */
+    size_t nnodes, nodecap; /* node 0 is the root */
     gterm *terms;           /* terms[0] unused: term ids are 1-based */
     size_t nterms, termcap;
     gentry *entries;        /* entries[0] unused: entry ids are 1-based */
@@ -118,11 +137,12 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     return np;
 }
 
-static int table_init(table *t, size_t cap)
+static int table_init(table *t, size_t cap, unsigned quarters)
 {
     t->s = calloc(cap, sizeof *t->s);
     t->mask = cap - 1;
     t->used = 0;
+    t->quarters = quarters;
     return t->s ? QR_OK : QR_ENOMEM;
 }
 
@@ -136,22 +156,111 @@ static void table_put(table *t, uint32_t id, uint32_t h)
     t->used++;
 }
 
-/* Makes room for one more id, keeping the table at most half full. */
-static int table_reserve(table *t)
+/* Moves the table to `cap` slots (a power of two, more than it holds). */
+static int table_resize(table *t, size_t cap)
 {
     table nt;
-    size_t i, cap = t->mask + 1;
-    if (2 * (t->used + 1) <= cap) return QR_OK;
-    if (cap > ((size_t)-1) / 2 / sizeof(slot)) return QR_ENOMEM;
-    if (table_init(&nt, 2 * cap) != QR_OK) return QR_ENOMEM;
-    for (i = 0; i < cap; i++)
+    size_t i;
+    if (cap > ((size_t)-1) / sizeof(slot)) return QR_ENOMEM;
+    if (table_init(&nt, cap, t->quarters) != QR_OK) return QR_ENOMEM;
+    for (i = 0; i <= t->mask; i++)
         if (t->s[i].id) table_put(&nt, t->s[i].id, t->s[i].hash);
     free(t->s);
     *t = nt;
     return QR_OK;
 }
 
+/* Makes room for one more id, keeping the table at most t->quarters full. */
+static int table_reserve(table *t)
+{
+    size_t cap = t->mask + 1;
+    if (4 * (t->used + 1) <= t->quarters * cap) return QR_OK;
+    return cap > ((size_t)-1) / 2 ? QR_ENOMEM : table_resize(t, 2 * cap);
+}
+
+/* Edge tables: the slot holds the edge itself, and the table may be three
+ * quarters full. A filter of 8 bits a slot, one set per edge by a second
+ * hash, answers most lookups of edges that do not exist (the common case
+ * when scanning text) without touching the slots: it is 1/12 of their
+ * size, so it stays in cache when they do not. */
+static uint32_t filter_bit(uint32_t parent, uint32_t key)
+{
+    return mix32(((uint64_t)key << 32 | parent) ^ UINT64_C(0x9E6C63D0676A9A99));
+}
+
+static int etable_init(etable *t, size_t cap)
+{
+    t->s = calloc(cap, sizeof *t->s);
+    t->filter = calloc(cap / 8, sizeof *t->filter);
+    t->mask = cap - 1;
+    t->used = 0;
+    if (t->s && t->filter) return QR_OK;
+    free(t->s);
+    free(t->filter);
+    t->s = NULL;
+    t->filter = NULL;
+    return QR_ENOMEM;
+}
+
+static void etable_free(etable *t)
+{
+    free(t->s);
+    free(t->filter);
+    t->s = NULL;
+    t->filter = NULL;
+}
+
+static void etable_put(etable *t, uint32_t parent, uint32_t key, uint32_t child)
+{
+    size_t i = pair_hash(parent, key) & t->mask, b = filter_bit(parent, key) & (8 * t->mask + 7);
+    while (t->s[i].child) i = (i + 1) & t->mask;
+    t->s[i].parent = parent;
+    t->s[i].key = key;
+    t->s[i].child = child;
+    t->filter[b >> 6] |= UINT64_C(1) << (b & 63);
+    t->used++;
+}
+
+static int etable_resize(etable *t, size_t cap)
+{
+    etable nt;
+    size_t i;
+    if (cap > ((size_t)-1) / sizeof(eslot)) return QR_ENOMEM;
+    if (etable_init(&nt, cap) != QR_OK) return QR_ENOMEM;
+    for (i = 0; i <= t->mask; i++)
+        if (t->s[i].child) etable_put(&nt, t->s[i].parent, t->s[i].key, t->s[i].child);
+    etable_free(t);
+    *t = nt;
+    return QR_OK;
+}
+
+static int etable_reserve(etable *t)
+{
+    size_t cap = t->mask + 1;
+    if (4 * (t->used + 1) <= 3 * cap) return QR_OK;
+    return cap > ((size_t)-1) / 2 ? QR_ENOMEM : etable_resize(t, 2 * cap);
+}
+
+/* The child word of edge (parent, key) in the edge table, or NULL. */
+static uint32_t *etable_ref(const etable *t, uint32_t parent, uint32_t key)
+{
+    size_t i, b = filter_bit(parent, key) & (8 * t->mask + 7);
+    if (!(t->filter[b >> 6] & (UINT64_C(1) << (b & 63)))) return NULL;
+    for (i = pair_hash(parent, key) & t->mask;; i = (i + 1) & t->mask) {
+        eslot *sl = &t->s[i];
+        if (!sl->child) return NULL;
+        if (sl->parent == parent && sl->key == key) return &sl->child;
+    }
+}
+
 /* --- interned strings ------------------------------------------------------ */
+
+static uint32_t get32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
 
 static int strtab_init(strtab *st)
 {
@@ -159,7 +268,7 @@ static int strtab_init(strtab *st)
     st->off = grow(NULL, &st->ocap, 16, sizeof *st->off);
     if (!st->off) return QR_ENOMEM;
     st->off[0] = 0;
-    return table_init(&st->t, 64);
+    return table_init(&st->t, 64, 2);
 }
 
 static void strtab_free(strtab *st)
@@ -177,29 +286,40 @@ static uint32_t strtab_find(const strtab *st, const char *s, size_t len, uint32_
         const slot *sl = &st->t.s[i];
         if (!sl->id) return 0;
         if (sl->hash == h) {
-            uint32_t a = st->off[sl->id - 1], b = st->off[sl->id];
-            if (b - a == len && memcmp(st->buf + a, s, len) == 0) return sl->id;
+            const char *rec = st->buf + (sl->id - 1);
+            if (get32(rec + 4) == len && memcmp(rec + REC_HEAD, s, len) == 0) return get32(rec);
         }
     }
 }
 
+static const char *strtab_str(const strtab *st, uint32_t id, size_t *len)
+{
+    const char *rec = st->buf + st->off[id];
+    *len = get32(rec + 4);
+    return rec + REC_HEAD;
+}
+
 static int strtab_intern(strtab *st, const char *s, size_t len, uint32_t *id)
 {
-    uint32_t h = hash_bytes(s, len);
+    uint32_t h = hash_bytes(s, len), v;
     char *nb;
     uint32_t *noff;
     if ((*id = strtab_find(st, s, len, h)) != 0) return QR_OK;
-    if (st->n + 1 >= ID_LIMIT || len >= ID_LIMIT - st->len) return QR_ETOOBIG;
+    if (st->n + 1 >= ID_LIMIT || len + REC_HEAD >= ID_LIMIT - st->len) return QR_ETOOBIG;
     if (table_reserve(&st->t) != QR_OK) return QR_ENOMEM;
     if (!(noff = grow(st->off, &st->ocap, st->n + 2, sizeof *st->off))) return QR_ENOMEM;
     st->off = noff;
-    if (!(nb = grow(st->buf, &st->cap, st->len + len + 1, 1))) return QR_ENOMEM;
+    if (!(nb = grow(st->buf, &st->cap, st->len + REC_HEAD + len, 1))) return QR_ENOMEM;
     st->buf = nb;
-    if (len) memcpy(st->buf + st->len, s, len);
-    st->len += len;
     st->n++;
+    v = (uint32_t)st->n;
+    memcpy(st->buf + st->len, &v, 4);
+    v = (uint32_t)len;
+    memcpy(st->buf + st->len + 4, &v, 4);
+    if (len) memcpy(st->buf + st->len + REC_HEAD, s, len);
     st->off[st->n] = (uint32_t)st->len;
-    table_put(&st->t, (uint32_t)st->n, h);
+    table_put(&st->t, (uint32_t)st->len + 1, h);
+    st->len += REC_HEAD + len;
     *id = (uint32_t)st->n;
     return QR_OK;
 }
@@ -212,14 +332,16 @@ qr_gaz *qr_gaz_new(unsigned mode)
     if (!g) return NULL;
     g->mode = mode <= QR_GAZ_BARE ? mode : QR_GAZ_CASE;
     if (strtab_init(&g->keys) != QR_OK || strtab_init(&g->types) != QR_OK
-        || table_init(&g->edges, 64) != QR_OK || table_init(&g->byname, 64) != QR_OK
-        || !(g->nodes = grow(NULL, &g->nodecap, 16, sizeof *g->nodes))
+        || etable_init(&g->edges, 64) != QR_OK || table_init(&g->byname, 64, 3) != QR_OK
+        || !(g->root = grow(NULL, &g->rootcap, 16, sizeof *g->root))
+        || !(g->term = grow(NULL, &g->nodecap, 16, sizeof *g->term))
         || !(g->terms = grow(NULL, &g->termcap, 16, sizeof *g->terms))
         || !(g->entries = grow(NULL, &g->entcap, 16, sizeof *g->entries))) {
         qr_gaz_free(g);
         return NULL;
     }
-    memset(&g->nodes[0], 0, sizeof g->nodes[0]);
+    memset(g->root, 0, g->rootcap * sizeof *g->root);
+    g->term[0] = 0;
     g->nnodes = 1;
     return g;
 }
@@ -229,8 +351,9 @@ void qr_gaz_free(qr_gaz *g)
     if (!g) return;
     strtab_free(&g->keys);
     strtab_free(&g->types);
-    free(g->nodes);
-    free(g->edges.s);
+    free(g->root);
+    etable_free(&g->edges);
+    free(g->term);
     free(g->terms);
     free(g->entries);
     free(g->byname.s);
@@ -245,45 +368,52 @@ size_t qr_gaz_entries(const qr_gaz *g) { return g->nentries; }
 size_t qr_gaz_phrases(const qr_gaz *g) { return g->nterms; }
 size_t qr_gaz_longest(const qr_gaz *g) { return g->longest; }
 
+static size_t strtab_memsize(const strtab *st)
+{
+    return st->cap + st->ocap * sizeof(uint32_t) + (st->t.mask + 1) * sizeof(slot);
+}
+
 size_t qr_gaz_memsize(const qr_gaz *g)
 {
-    return sizeof *g
-        + g->keys.cap + g->keys.ocap * sizeof(uint32_t) + (g->keys.t.mask + 1) * sizeof(slot)
-        + g->types.cap + g->types.ocap * sizeof(uint32_t) + (g->types.t.mask + 1) * sizeof(slot)
-        + g->nodecap * sizeof(gnode) + (g->edges.mask + 1) * sizeof(slot)
-        + g->termcap * sizeof(gterm) + g->entcap * sizeof(gentry)
+    return sizeof *g + strtab_memsize(&g->keys) + strtab_memsize(&g->types)
+        + g->rootcap * sizeof(uint32_t) + (g->edges.mask + 1) * (sizeof(eslot) + 1)
+        + g->nodecap * sizeof(uint32_t) + g->termcap * sizeof(gterm) + g->entcap * sizeof(gentry)
         + (g->byname.mask + 1) * sizeof(slot) + g->ncap + g->scap;
 }
 
+/* The child word of edge (parent, key) (the child node, with TERM_BIT when
+ * it ends entries), or 0. */
 static uint32_t edge_find(const qr_gaz *g, uint32_t parent, uint32_t key)
 {
-    uint32_t h = pair_hash(parent, key);
-    size_t i = h & g->edges.mask;
-    for (;; i = (i + 1) & g->edges.mask) {
-        const slot *sl = &g->edges.s[i];
-        if (!sl->id) return 0;
-        if (sl->hash == h && g->nodes[sl->id].parent == parent && g->nodes[sl->id].key == key)
-            return sl->id;
-    }
+    const uint32_t *ref;
+    if (parent == 0) return key < g->rootcap ? g->root[key] : 0;
+    ref = etable_ref(&g->edges, parent, key);
+    return ref ? *ref : 0;
 }
 
-/* The child of *nd along key (s, len), created if missing, into *nd. */
-static int child_of(qr_gaz *g, const char *s, size_t len, uint32_t *nd)
+/* The child of *nd along key (s, len), created if missing, into *nd; the
+ * key id goes to *key. */
+static int child_of(qr_gaz *g, const char *s, size_t len, uint32_t *nd, uint32_t *key)
 {
-    uint32_t key, child;
-    gnode *nn;
-    int rc = strtab_intern(&g->keys, s, len, &key);
+    uint32_t child, *nt;
+    int rc = strtab_intern(&g->keys, s, len, key);
     if (rc != QR_OK) return rc;
-    if ((child = edge_find(g, *nd, key)) != 0) { *nd = child; return QR_OK; }
+    if (*key >= g->rootcap) {           /* keep root[] as long as the key ids */
+        size_t old = g->rootcap;
+        uint32_t *nr = grow(g->root, &g->rootcap, (size_t)*key + 1, sizeof *g->root);
+        if (!nr) return QR_ENOMEM;
+        g->root = nr;
+        memset(g->root + old, 0, (g->rootcap - old) * sizeof *g->root);
+    }
+    if ((child = edge_find(g, *nd, *key)) != 0) { *nd = child & ~TERM_BIT; return QR_OK; }
     if (g->nnodes >= ID_LIMIT) return QR_ETOOBIG;
-    if (table_reserve(&g->edges) != QR_OK) return QR_ENOMEM;
-    if (!(nn = grow(g->nodes, &g->nodecap, g->nnodes + 1, sizeof *g->nodes))) return QR_ENOMEM;
-    g->nodes = nn;
+    if (*nd && etable_reserve(&g->edges) != QR_OK) return QR_ENOMEM;
+    if (!(nt = grow(g->term, &g->nodecap, g->nnodes + 1, sizeof *g->term))) return QR_ENOMEM;
+    g->term = nt;
     child = (uint32_t)g->nnodes++;
-    g->nodes[child].parent = *nd;
-    g->nodes[child].key = key;
-    g->nodes[child].term = 0;
-    table_put(&g->edges, child, pair_hash(*nd, key));
+    g->term[child] = 0;
+    if (*nd) etable_put(&g->edges, *nd, *key, child);
+    else g->root[*key] = child;
     *nd = child;
     return QR_OK;
 }
@@ -312,9 +442,9 @@ static int entry_of(qr_gaz *g, const char *c, size_t clen, uint32_t type,
     for (;; i = (i + 1) & g->byname.mask) {
         const slot *sl = &g->byname.s[i];
         if (!sl->id) break;
+        if (sl->hash != h) continue;
         e = &g->entries[sl->id];
-        if (sl->hash == h && e->type == type && e->clen == clen
-            && memcmp(g->names + e->coff, c, clen) == 0) {
+        if (e->type == type && e->clen == clen && memcmp(g->names + e->coff, c, clen) == 0) {
             if (alen && !e->alen) {
                 uint32_t off;
                 if ((rc = names_append(g, attrs, alen, &off)) != QR_OK) return rc;
@@ -344,12 +474,12 @@ static int entry_of(qr_gaz *g, const char *c, size_t clen, uint32_t type,
     return QR_OK;
 }
 
-/* Node nd ends entry e (appended to its list unless already there). */
-static int add_term(qr_gaz *g, uint32_t nd, uint32_t e)
+/* Node nd, reached by edge (parent, key), ends entry e (appended to its
+ * list unless already there). */
+static int add_term(qr_gaz *g, uint32_t parent, uint32_t key, uint32_t nd, uint32_t e)
 {
-    uint32_t *link = &g->nodes[nd].term;
+    uint32_t *link = &g->term[nd], id;
     gterm *nt;
-    uint32_t id;
     while (*link) {
         if (g->terms[*link].entry == e) return QR_OK;
         link = &g->terms[*link].next;
@@ -360,8 +490,14 @@ static int add_term(qr_gaz *g, uint32_t nd, uint32_t e)
     id = (uint32_t)++g->nterms;
     g->terms[id].entry = e;
     g->terms[id].next = 0;
-    /* find the link again: it may have pointed into the old terms array */
-    link = &g->nodes[nd].term;
+    if (!g->term[nd]) {                 /* the node's first entry: mark its edge */
+        g->term[nd] = id;
+        if (parent) *etable_ref(&g->edges, parent, key) |= TERM_BIT;
+        else g->root[key] |= TERM_BIT;
+        return QR_OK;
+    }
+    /* find the tail again: link may have pointed into the old terms array */
+    link = &g->term[nd];
     while (*link) link = &g->terms[*link].next;
     *link = id;
     return QR_OK;
@@ -379,13 +515,46 @@ static void trim(const char **s, size_t *len)
     while (*len && is_space((*s)[*len - 1])) (*len)--;
 }
 
+static size_t pow2_at_least(size_t n)
+{
+    size_t c = 64;
+    while (c < n && c <= ((size_t)-1) / 4) c *= 2;
+    return c;
+}
+
+/* Room for `lines` more phrases of up to three tokens, so that loading a
+ * large file does not rehash as it grows (the other arrays double, and
+ * realloc moves large blocks without copying). A hint: failures to
+ * allocate are left to the adds that follow. */
+static void reserve(qr_gaz *g, size_t lines)
+{
+    size_t cap;
+    void *p;
+    if (lines == 0 || lines > ID_LIMIT / 4) return;
+    cap = pow2_at_least(4 * (g->edges.used + 2 * lines) / 3 + 4);
+    if (cap > g->edges.mask + 1) etable_resize(&g->edges, cap);
+    cap = pow2_at_least(4 * (g->byname.used + lines + 1) / 3 + 4);
+    if (cap > g->byname.mask + 1) table_resize(&g->byname, cap);
+    /* at most one entry and one term a line: exact sizes, not doubled */
+    cap = g->nentries + lines + 2;
+    if (cap > g->entcap && (p = realloc(g->entries, cap * sizeof *g->entries))) {
+        g->entries = p;
+        g->entcap = cap;
+    }
+    cap = g->nterms + lines + 2;
+    if (cap > g->termcap && (p = realloc(g->terms, cap * sizeof *g->terms))) {
+        g->terms = p;
+        g->termcap = cap;
+    }
+}
+
 int qr_gaz_add(qr_gaz *g, const char *phrase, size_t plen,
                const char *canonical, size_t clen, const char *type, size_t tlen,
                const char *attrs, size_t alen, uint32_t *entry)
 {
     qr_tokopts o;
     qr_tokens t;
-    uint32_t nd = 0, tid = 0, e = 0;
+    uint32_t nd = 0, parent = 0, key = 0, tid = 0, e = 0;
     size_t i;
     int rc;
 
@@ -402,8 +571,9 @@ int qr_gaz_add(qr_gaz *g, const char *phrase, size_t plen,
     for (i = 0; rc == QR_OK && i < t.n; i++) {
         const qr_token *tk = &t.tok[i];
         size_t len = tk->stop - tk->start;
+        parent = nd;
         if (g->mode == QR_GAZ_EXACT) {
-            rc = child_of(g, phrase + tk->start, len, &nd);
+            rc = child_of(g, phrase + tk->start, len, &nd, &key);
             continue;
         }
         if (3 * len + 1 > g->scap) {
@@ -413,7 +583,7 @@ int qr_gaz_add(qr_gaz *g, const char *phrase, size_t plen,
             g->scap = 3 * len + 1;
         }
         len = qr_token_key(phrase, tk, qr_gaz_key_mode(g), g->scratch);
-        rc = child_of(g, g->scratch, len, &nd);
+        rc = child_of(g, g->scratch, len, &nd, &key);
     }
     if (rc == QR_OK && !clen) {
         canonical = phrase + t.tok[0].start;
@@ -421,7 +591,7 @@ int qr_gaz_add(qr_gaz *g, const char *phrase, size_t plen,
     }
     if (rc == QR_OK && tlen) rc = strtab_intern(&g->types, type, tlen, &tid);
     if (rc == QR_OK) rc = entry_of(g, canonical, clen, tid, attrs, alen, &e);
-    if (rc == QR_OK) rc = add_term(g, nd, e);
+    if (rc == QR_OK) rc = add_term(g, parent, key, nd, e);
     if (rc == QR_OK) {
         if (t.n > g->longest) g->longest = t.n;
         if (entry) *entry = e;
@@ -434,12 +604,15 @@ size_t qr_gaz_entry(const qr_gaz *g, uint32_t id, const char **canonical, size_t
                     const char **type, size_t *tlen, const char **attrs, size_t *alen)
 {
     const gentry *e;
+    const char *ts = "";
+    size_t tl = 0;
     if (id == 0 || id > g->nentries) return 0;
     e = &g->entries[id];
+    if (e->type) ts = strtab_str(&g->types, e->type, &tl);
     if (canonical) *canonical = g->names + e->coff;
     if (clen) *clen = e->clen;
-    if (type) *type = e->type ? g->types.buf + g->types.off[e->type - 1] : "";
-    if (tlen) *tlen = e->type ? g->types.off[e->type] - g->types.off[e->type - 1] : 0;
+    if (type) *type = ts;
+    if (tlen) *tlen = tl;
     if (attrs) *attrs = e->alen ? g->names + e->aoff : "";
     if (alen) *alen = e->alen;
     return 1;
@@ -447,52 +620,49 @@ size_t qr_gaz_entry(const qr_gaz *g, uint32_t id, const char **canonical, size_t
 
 /* --- matching ---------------------------------------------------------------- */
 
-size_t qr_gaz_match_at(const qr_gaz *g, const qr_tokens *t, const char *text,
-                       const qr_keys *keys, size_t i, size_t limit,
-                       qr_gaz_match *out, size_t cap)
+/* The key id of token j (0: no phrase has its key). */
+static uint32_t token_id(const qr_gaz *g, const qr_tokens *t, const char *text,
+                         const qr_keys *keys, size_t j)
 {
-    uint32_t hit[QR_GAZ_MAX_TOKENS], hend[QR_GAZ_MAX_TOKENS];
-    size_t nhit = 0, n = 0, j, stop;
-    uint32_t nd = 0;
+    const qr_token *tk = &t->tok[j];
+    const char *s;
+    size_t len;
     char local[256], *heap = NULL;
-
-    if (limit > t->n) limit = t->n;
-    if (i >= limit) return 0;
-    stop = limit - i > g->longest ? i + g->longest : limit;
-    for (j = i; j < stop; j++) {
-        const qr_token *tk = &t->tok[j];
-        const char *s;
-        size_t len;
-        uint32_t k;
-        if (g->mode == QR_GAZ_EXACT) {
-            s = text + tk->start;
-            len = tk->stop - tk->start;
-        } else if (keys) {
-            s = qr_key_of(keys, j, &len);
-        } else {                  /* no keys given: compute this one */
-            size_t need = 3 * (size_t)(tk->stop - tk->start) + 1;
-            char *buf = local;
-            if (need > sizeof local) {
-                free(heap);
-                if (!(heap = malloc(need))) break;
-                buf = heap;
-            }
-            len = qr_token_key(text, tk, qr_gaz_key_mode(g), buf);
-            s = buf;
-        }
-        k = strtab_find(&g->keys, s, len, hash_bytes(s, len));
-        if (!k || !(nd = edge_find(g, nd, k))) break;
-        if (g->nodes[nd].term) {
-            hit[nhit] = nd;
-            hend[nhit] = (uint32_t)(j + 1);
-            nhit++;
-        }
+    uint32_t id;
+    if (g->mode == QR_GAZ_EXACT) {
+        s = text + tk->start;
+        len = tk->stop - tk->start;
+    } else if (keys) {
+        s = qr_key_of(keys, j, &len);
+    } else {                      /* no keys given: compute this one */
+        size_t need = 3 * (size_t)(tk->stop - tk->start) + 1;
+        char *buf = local;
+        if (need > sizeof local && !(buf = heap = malloc(need))) return 0;
+        len = qr_token_key(text, tk, qr_gaz_key_mode(g), buf);
+        s = buf;
     }
+    id = strtab_find(&g->keys, s, len, hash_bytes(s, len));
     free(heap);
+    return id;
+}
+
+void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
+                    size_t first, size_t last, uint32_t *ids)
+{
+    size_t j;
+    if (last > t->n) last = t->n;
+    for (j = first; j < last; j++) ids[j] = token_id(g, t, text, keys, j);
+}
+
+/* Emits the entries of the terminal nodes hit[0 .. nhit), deepest first. */
+static size_t emit(const qr_gaz *g, const uint32_t *hit, const uint32_t *hend, size_t nhit,
+                   qr_gaz_match *out, size_t cap)
+{
+    size_t n = 0;
     while (nhit > 0) {
         uint32_t tm;
         nhit--;
-        for (tm = g->nodes[hit[nhit]].term; tm; tm = g->terms[tm].next) {
+        for (tm = g->term[hit[nhit]]; tm; tm = g->terms[tm].next) {
             if (n < cap) {
                 out[n].end = hend[nhit];
                 out[n].entry = g->terms[tm].entry;
@@ -501,6 +671,45 @@ size_t qr_gaz_match_at(const qr_gaz *g, const qr_tokens *t, const char *text,
         }
     }
     return n;
+}
+
+size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t limit,
+                        qr_gaz_match *out, size_t cap)
+{
+    uint32_t hit[QR_GAZ_MAX_TOKENS], hend[QR_GAZ_MAX_TOKENS], nd = 0, w;
+    size_t nhit = 0, j, stop;
+    if (i >= limit || !ids[i]) return 0;
+    stop = limit - i > g->longest ? i + g->longest : limit;
+    for (j = i; j < stop && ids[j] && (w = edge_find(g, nd, ids[j])) != 0; j++) {
+        nd = w & ~TERM_BIT;
+        if (w & TERM_BIT) {
+            hit[nhit] = nd;
+            hend[nhit] = (uint32_t)(j + 1);
+            nhit++;
+        }
+    }
+    return emit(g, hit, hend, nhit, out, cap);
+}
+
+size_t qr_gaz_match_at(const qr_gaz *g, const qr_tokens *t, const char *text,
+                       const qr_keys *keys, size_t i, size_t limit,
+                       qr_gaz_match *out, size_t cap)
+{
+    uint32_t hit[QR_GAZ_MAX_TOKENS], hend[QR_GAZ_MAX_TOKENS], nd = 0, w, id;
+    size_t nhit = 0, j, stop;
+    if (limit > t->n) limit = t->n;
+    if (i >= limit) return 0;
+    stop = limit - i > g->longest ? i + g->longest : limit;
+    for (j = i; j < stop; j++) {
+        if (!(id = token_id(g, t, text, keys, j)) || !(w = edge_find(g, nd, id))) break;
+        nd = w & ~TERM_BIT;
+        if (w & TERM_BIT) {
+            hit[nhit] = nd;
+            hend[nhit] = (uint32_t)(j + 1);
+            nhit++;
+        }
+    }
+    return emit(g, hit, hend, nhit, out, cap);
 }
 
 /* --- files ------------------------------------------------------------------- */
@@ -587,6 +796,17 @@ int qr_gaz_load_file(qr_gaz *g, const char *path, int format, const char *type, 
         return QR_GAZ_EIO;
     }
     if (!(buf = malloc(cap))) { rc = QR_ENOMEM; goto fail; }
+    if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > (long)cap && fseek(f, 0, SEEK_SET) == 0) {
+        /* a large regular file: count its lines first to size the tables */
+        size_t got, lines = 0;
+        while ((got = fread(buf, 1, cap, f)) > 0) {
+            const char *q = buf, *end = buf + got;
+            while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) { lines++; q++; }
+        }
+        reserve(g, lines + 1);
+    }
+    clearerr(f);
+    if (fseek(f, 0, SEEK_SET) != 0) clearerr(f);   /* not seekable: nothing was read */
     while (!eof) {
         size_t p = 0, got = fread(buf + have, 1, cap - have, f);
         if (got < cap - have) {

@@ -2,8 +2,8 @@
  * Gazetteers: lists of phrases (names of people, places, organisations...)
  * matched on tokens. A phrase is tokenised with the text tokeniser
  * (sentences off) and stored as the sequence of its token keys in a trie.
- * The trie's edges live in one open-addressing hash table keyed by
- * (node, interned key), so following one token costs O(1) whatever the
+ * The trie's edges live in an open-addressing hash table keyed by
+ * (node, interned key id), so following one token costs O(1) whatever the
  * size of the list: matching cost does not grow with the list.
  *
  * Fold modes: QR_GAZ_EXACT compares token text as is; QR_GAZ_CASE (the
@@ -65,7 +65,8 @@ unsigned qr_gaz_key_mode(const qr_gaz *g);
  * type is reused (an alias); it keeps the first non-empty attrs given.
  * Adding a phrase that already leads to the entry changes nothing.
  * Returns QR_OK (and the entry id in *entry), QR_GAZ_EEMPTY, QR_GAZ_ELONG,
- * QR_GAZ_EATTRS, QR_ENOMEM or QR_ETOOBIG (more than 2^32 - 2 of something).
+ * QR_GAZ_EATTRS, QR_ENOMEM or QR_ETOOBIG (about 2^31 nodes, entries or
+ * bytes of names: ids and offsets are 32-bit).
  * On an error the gazetteer holds what it held before (perhaps with unused
  * trie nodes). The strings must not point into g's own (qr_gaz_entry). */
 int qr_gaz_add(qr_gaz *g, const char *phrase, size_t plen,
@@ -75,7 +76,9 @@ int qr_gaz_add(qr_gaz *g, const char *phrase, size_t plen,
 /* Loads a file: QR_GAZ_TSV lines are phrase<TAB>canonical<TAB>type, with an
  * optional fourth field of attrs (a JSON object); canonical and type may be
  * empty. QR_GAZ_LINES lines are one phrase each. Blank lines and lines that
- * start with '#' are skipped; a CR before the LF is dropped. type (tlen
+ * start with '#' are skipped; a CR before the LF and a UTF-8 BOM at the
+ * start are dropped. A regular file over 1 MB is read twice: first to
+ * count its lines and size the tables. type (tlen
  * bytes, may be NULL) is the type of lines whose type is empty.
  * Returns QR_OK with the number of phrases added in *count, QR_GAZ_EIO
  * ("path: reason" in err) or QR_GAZ_ESYNTAX ("path:line: problem" in err),
@@ -87,18 +90,34 @@ int qr_gaz_load_file(qr_gaz *g, const char *path, int format, const char *type, 
 /* Every phrase of g that starts at token i of a text and ends at or before
  * token `limit` (exclusive; e.g. the end of the sentence, the paragraph or
  * the text; clamped to t->n). keys are the text's keys in the mode
- * qr_gaz_key_mode(g) gives, built with qr_keys_build or qr_tokens_keys;
- * NULL for a QR_GAZ_EXACT gazetteer, which compares text[tok.start..stop).
+ * qr_gaz_key_mode(g) gives, built with qr_keys_build or qr_tokens_keys
+ * (NULL works too, computing each key as it goes, more slowly); ignored by
+ * a QR_GAZ_EXACT gazetteer, which compares text[tok.start..stop).
  *
  * Matches go to out[0 .. cap) longest first (by end, descending); the
  * entries of one phrase in the order they were first added. Returns the
  * number of matches there are, which may exceed cap: then only the first
  * cap (the longest) were stored. cap 1 gives the longest match; cap 0 just
- * counts. Costs one hash probe per token followed, at most the gazetteer's
- * longest phrase. */
+ * counts. Costs one key lookup and one edge probe per token followed, at
+ * most the gazetteer's longest phrase. */
 size_t qr_gaz_match_at(const qr_gaz *g, const qr_tokens *t, const char *text,
                        const qr_keys *keys, size_t i, size_t limit,
                        qr_gaz_match *out, size_t cap);
+
+/* The fast path for scanning a whole text: look every token's key up once
+ * with qr_gaz_key_ids, then match at each token with qr_gaz_match_ids,
+ * which follows edges only (no hashing of key bytes).
+ *
+ * qr_gaz_key_ids sets ids[j], for every token j in [first, last) (clamped
+ * to t->n), to the id of the token's key in g, 0 when no phrase has it;
+ * text and keys as for qr_gaz_match_at. The ids stay valid until the next
+ * qr_gaz_add or load. qr_gaz_match_ids is qr_gaz_match_at over such ids:
+ * ids[i .. limit) must be set (limit is not clamped); same results, same
+ * order. */
+void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
+                    size_t first, size_t last, uint32_t *ids);
+size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t limit,
+                        qr_gaz_match *out, size_t cap);
 
 /* Entry `id`: its canonical name, type and attrs (each with its length;
  * type and attrs have length 0 when absent; the strings are not

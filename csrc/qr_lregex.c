@@ -46,8 +46,8 @@ static int push_failure(lua_State *L, int rc)
 
 /* Pushes the captures of the last match of re (rc from qr_regex_match):
  * {[1] = {start, stop}, name = {start, stop}, ...}; a group that took no
- * part is false. A name shared by several groups ((?J)) gets the first of
- * them that took part. */
+ * part is left out (nil), so pairs() sees only spans. A name shared by
+ * several groups ((?J)) gets the first of them that took part. */
 static void push_captures(lua_State *L, const qr_regex *re, int rc)
 {
     const size_t *ov = qr_regex_ovector(re);
@@ -55,24 +55,17 @@ static void push_captures(lua_State *L, const qr_regex *re, int rc)
     lua_createtable(L, (int)n, 0);
     for (g = 1; g <= n; g++) {
         const char *name = qr_regex_group_name(re, g);
-        int set = (int)g < rc && ov[2 * g] != PCRE2_UNSET;
-        if (set) {
-            lua_createtable(L, 2, 0);
-            lua_pushinteger(L, (lua_Integer)ov[2 * g]);
-            lua_rawseti(L, -2, 1);
-            lua_pushinteger(L, (lua_Integer)ov[2 * g + 1]);
-            lua_rawseti(L, -2, 2);
-        } else {
-            lua_pushboolean(L, 0);
+        if ((int)g >= rc || ov[2 * g] == PCRE2_UNSET) continue;
+        lua_createtable(L, 2, 0);
+        lua_pushinteger(L, (lua_Integer)ov[2 * g]);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, (lua_Integer)ov[2 * g + 1]);
+        lua_rawseti(L, -2, 2);
+        if (name && lua_getfield(L, -2, name) == LUA_TNIL) {
+            lua_pushvalue(L, -2);
+            lua_setfield(L, -4, name);
         }
-        if (name) {
-            lua_getfield(L, -2, name);
-            if (!lua_toboolean(L, -1)) {
-                lua_pushvalue(L, -2);
-                lua_setfield(L, -4, name);
-            }
-            lua_pop(L, 1);
-        }
+        if (name) lua_pop(L, 1);
         lua_rawseti(L, -2, (lua_Integer)g);
     }
 }
@@ -83,35 +76,6 @@ static size_t check_init(lua_State *L, int idx, size_t len)
     lua_Integer init = luaL_optinteger(L, idx, 0);
     luaL_argcheck(L, init >= 0 && (lua_Unsigned)init <= len, idx, "initial offset out of range");
     return (size_t)init;
-}
-
-/* Steps from one match to the next: the search resumes at the end of the
- * last match; after an empty match PCRE2_NOTEMPTY_ATSTART makes PCRE2
- * itself look for a non-empty match there or any match from the next
- * character on (a whole code point, or one invalid byte). */
-typedef struct scan {
-    size_t pos;
-    int after_empty;
-    int done;
-} scan;
-
-/* Next match: rc > 0 with the ovector set, PCRE2_ERROR_NOMATCH at the end, or an error. */
-static int scan_next(const qr_regex *re, const char *s, size_t len, scan *sc)
-{
-    const size_t *ov;
-    int rc;
-    if (sc->done) return PCRE2_ERROR_NOMATCH;
-    rc = qr_regex_match(re, s, len, sc->pos, sc->after_empty ? PCRE2_NOTEMPTY_ATSTART : 0);
-    if (rc == 0) rc = 1;
-    if (rc < 0) { sc->done = 1; return rc; }
-    ov = qr_regex_ovector(re);
-    /* \K inside a lookaround may report a match whose end lies before the
-     * search offset; never step backwards. */
-    if (ov[1] < sc->pos) { sc->done = 1; return PCRE2_ERROR_NOMATCH; }
-    sc->after_empty = ov[0] == ov[1];
-    if (ov[0] == ov[1] && ov[1] == len) sc->done = 1;
-    sc->pos = ov[1];
-    return rc;
 }
 
 /* --- quarry.Regex ---------------------------------------------------------- */
@@ -191,8 +155,8 @@ static int each_iter(lua_State *L)
     lregex *lr = check_lregex(L, lua_upvalueindex(1));
     size_t len;
     const char *s = lua_tolstring(L, lua_upvalueindex(2), &len);
-    scan *sc = lua_touserdata(L, lua_upvalueindex(3));
-    int rc = scan_next(lr->re, s, len, sc);
+    qr_regex_scan *sc = lua_touserdata(L, lua_upvalueindex(3));
+    int rc = qr_regex_scan_next(lr->re, s, len, sc);
     const size_t *ov;
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
     if (rc < 0) {
@@ -215,16 +179,14 @@ static int each_iter(lua_State *L)
 static int regex_each(lua_State *L)
 {
     size_t len, init;
-    scan *sc;
+    qr_regex_scan *sc;
     check_lregex(L, 1);
     luaL_checklstring(L, 2, &len);
     init = check_init(L, 3, len);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, 2);
     sc = lua_newuserdatauv(L, sizeof *sc, 0);
-    sc->pos = init;
-    sc->after_empty = 0;
-    sc->done = 0;
+    qr_regex_scan_init(sc, init);
     lua_pushcclosure(L, each_iter, 3);
     return 1;
 }
@@ -235,14 +197,12 @@ static int regex_find_all(lua_State *L)
     lregex *lr = check_lregex(L, 1);
     size_t len;
     const char *s = luaL_checklstring(L, 2, &len);
-    scan sc;
+    qr_regex_scan sc;
     lua_Integer n = 0;
     int rc;
-    sc.pos = check_init(L, 3, len);
-    sc.after_empty = 0;
-    sc.done = 0;
+    qr_regex_scan_init(&sc, check_init(L, 3, len));
     lua_newtable(L);
-    while ((rc = scan_next(lr->re, s, len, &sc)) > 0) {
+    while ((rc = qr_regex_scan_next(lr->re, s, len, &sc)) > 0) {
         const size_t *ov = qr_regex_ovector(lr->re);
         lua_createtable(L, 0, 3);
         lua_pushinteger(L, (lua_Integer)ov[0]);

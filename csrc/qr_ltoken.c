@@ -302,6 +302,30 @@ static int tokens_at(lua_State *L)
     return 0;
 }
 
+/* tokens:cover(start, stop) -> first, last: the tokens a byte span
+ * [start, stop) touches (1-based, inclusive), or nil when it touches none */
+static int tokens_cover(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    lua_Integer start = luaL_checkinteger(L, 2), stop = luaL_checkinteger(L, 3);
+    size_t lo = 0, hi = lt->t.n, first;
+    if (stop <= start || lt->t.n == 0) return 0;
+    while (lo < hi) {               /* first token ending after start */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((lua_Integer)lt->t.tok[mid].stop <= start) lo = mid + 1; else hi = mid;
+    }
+    if (lo >= lt->t.n || (lua_Integer)lt->t.tok[lo].start >= stop) return 0;
+    first = lo;
+    hi = lt->t.n;
+    while (lo < hi) {               /* first token starting at or after stop */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((lua_Integer)lt->t.tok[mid].start < stop) lo = mid + 1; else hi = mid;
+    }
+    lua_pushinteger(L, (lua_Integer)first + 1);
+    lua_pushinteger(L, (lua_Integer)lo);
+    return 2;
+}
+
 /* tokens:counts() -> {word = n, number = n, ...} */
 static int tokens_counts(lua_State *L)
 {
@@ -553,7 +577,7 @@ void qr_open_tokens(lua_State *L)
     static const luaL_Reg methods[] = {
         { "get", tokens_get }, { "span", tokens_span }, { "kind", tokens_kind },
         { "text", tokens_text }, { "key", tokens_key }, { "shape", tokens_shape },
-        { "at", tokens_at }, { "counts", tokens_counts },
+        { "at", tokens_at }, { "cover", tokens_cover }, { "counts", tokens_counts },
         { "sentence", tokens_sentence }, { "paragraph", tokens_paragraph },
         { "sentences", tokens_sentences }, { "paragraphs", tokens_paragraphs },
         { "nsentences", tokens_nsentences }, { "nparagraphs", tokens_nparagraphs },

@@ -13,6 +13,7 @@
 #define QR_DB_MT     "quarry.Db"
 #define QR_STMT_MT   "quarry.Stmt"
 #define QR_REGEX_MT  "quarry.Regex"
+#define QR_GAZ_MT    "quarry.Gazetteer"
 
 /* Each adds its functions to the table on top of the stack. */
 void qr_open_tokens(lua_State *L);
@@ -20,6 +21,7 @@ void qr_open_fts(lua_State *L);
 void qr_open_db(lua_State *L);
 void qr_open_match(lua_State *L);
 void qr_open_regex(lua_State *L);
+void qr_open_gazetteer(lua_State *L);
 
 struct qr_tokens;
 struct qr_keys;
@@ -29,6 +31,11 @@ const struct qr_tokens *qr_check_tokens(lua_State *L, int idx, const char **text
 /* Keys of every token of the quarry.Tokens at idx (mode 0 or QR_KEY_BARE),
  * built on first use and kept until the Tokens is closed. */
 const struct qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode);
+
+struct qr_gaz;
+/* The gazetteer of the quarry.Gazetteer at idx (qr_gaz.h); raises if it is
+ * not one or is closed. */
+struct qr_gaz *qr_check_gaz(lua_State *L, int idx);
 
 /* Raise "bad option" errors the same way everywhere. */
 int qr_option_error(lua_State *L, int arg, const char *key, const char *what);

@@ -70,7 +70,10 @@ enum { SCOPE_DOCUMENT, SCOPE_PARAGRAPH, SCOPE_SENTENCE };
 typedef struct dispatch {
     strset keys;        /* key -> slot in lists */
     int **lists;        /* per key slot: rule ids, -1 terminated */
-    int *any;           /* rules that may start anywhere, -1 terminated */
+    int *any;           /* rules that may start on any key, -1 terminated */
+    /* ... of them, those whose first token may have this kind and case: most
+     * tokens then try no rule at all instead of failing each one */
+    int *any_by[QR_KIND_COUNT][QR_CASE_COUNT];
 } dispatch;
 
 typedef struct matcher {
@@ -173,6 +176,8 @@ static void matcher_free(matcher *m)
     free(m->disp.lists);
     strset_free(&m->disp.keys);
     free(m->disp.any);
+    for (i = 0; i < QR_KIND_COUNT; i++)
+        for (int c = 0; c < QR_CASE_COUNT; c++) free(m->disp.any_by[i][c]);
     memset(m, 0, sizeof *m);
     m->closed = 1;
 }
@@ -448,6 +453,18 @@ static void build_dispatch(lua_State *L, int desc, matcher *m)
     nany = 0;
     for (i = 0; i < m->nrules; i++) if (m->rules[i].first_any) m->disp.any[nany++] = i;
     m->disp.any[nany] = -1;
+    for (int kind = 0; kind < QR_KIND_COUNT; kind++) {
+        for (int cs = 0; cs < QR_CASE_COUNT; cs++) {
+            int *list = malloc(((size_t)nany + 1) * sizeof *list), n = 0, j;
+            if (!list) luaL_error(L, "not enough memory");
+            m->disp.any_by[kind][cs] = list;
+            for (j = 0; j < nany; j++) {
+                const rule *ru = &m->rules[m->disp.any[j]];
+                if (((ru->first_kinds >> kind) & 1u) && ((ru->first_cases >> cs) & 1u)) list[n++] = m->disp.any[j];
+            }
+            list[n] = -1;
+        }
+    }
     lua_pop(L, 2);      /* the rules and the scratch */
 }
 
@@ -532,6 +549,7 @@ typedef struct run {
     const char *err_rule;
     size_t err_token;
     int regex_err;
+    size_t bounds[3][2];   /* per scope: [start, end) of the group holding the current token */
     char shape_buf[256];
 } run;
 
@@ -678,7 +696,8 @@ static int lookaround(run *r, const inst *in, size_t pos, size_t limit, size_t l
     } else {
         for (back = (size_t)in->c; back <= (size_t)in->d && !hit && !r->err; back++) {
             if (back > pos - lower) break;
-            hit = vm(r, in->a, pos - back, pos, lower, (long)pos, &end);
+            /* the body may look ahead past pos; need_end keeps the match ending there */
+            hit = vm(r, in->a, pos - back, limit, lower, (long)pos, &end);
         }
     }
     r->nstack = saved_stack;
@@ -757,26 +776,33 @@ static int vm(run *r, int pc, size_t pos, size_t limit, size_t lower, long need_
 
 /* --- running a phase over a text ---------------------------------------------- */
 
-static size_t scope_end(const run *r, int scope, size_t t)
+/* Sets r->bounds for token t: the document, its paragraph, its sentence.
+ * Called with t increasing, so the groups are found by walking forward. */
+static void set_bounds(run *r, size_t t, size_t *para, size_t *sent)
 {
     const qr_tokens *tk = r->toks;
-    const uint32_t *starts = scope == SCOPE_SENTENCE ? tk->sent : tk->para;
-    size_t count = scope == SCOPE_SENTENCE ? tk->nsent : tk->npara, g;
-    if (scope == SCOPE_DOCUMENT || count == 0) return tk->n;
-    g = qr_tokens_group_of(starts, count, t);
-    return g + 1 < count ? starts[g + 1] : tk->n;
+    r->bounds[SCOPE_DOCUMENT][0] = 0;
+    r->bounds[SCOPE_DOCUMENT][1] = tk->n;
+    if (tk->npara) {
+        while (*para + 1 < tk->npara && tk->para[*para + 1] <= t) (*para)++;
+        r->bounds[SCOPE_PARAGRAPH][0] = tk->para[*para];
+        r->bounds[SCOPE_PARAGRAPH][1] = *para + 1 < tk->npara ? tk->para[*para + 1] : tk->n;
+    } else {
+        r->bounds[SCOPE_PARAGRAPH][0] = 0;
+        r->bounds[SCOPE_PARAGRAPH][1] = tk->n;
+    }
+    if (tk->nsent) {
+        while (*sent + 1 < tk->nsent && tk->sent[*sent + 1] <= t) (*sent)++;
+        r->bounds[SCOPE_SENTENCE][0] = tk->sent[*sent];
+        r->bounds[SCOPE_SENTENCE][1] = *sent + 1 < tk->nsent ? tk->sent[*sent + 1] : tk->n;
+    } else {
+        r->bounds[SCOPE_SENTENCE][0] = r->bounds[SCOPE_PARAGRAPH][0];
+        r->bounds[SCOPE_SENTENCE][1] = r->bounds[SCOPE_PARAGRAPH][1];
+    }
 }
 
-static size_t scope_start(const run *r, int scope, size_t t)
-{
-    const qr_tokens *tk = r->toks;
-    const uint32_t *starts = scope == SCOPE_SENTENCE ? tk->sent : tk->para;
-    size_t count = scope == SCOPE_SENTENCE ? tk->nsent : tk->npara;
-    if (scope == SCOPE_DOCUMENT || count == 0) return 0;
-    return starts[qr_tokens_group_of(starts, count, t)];
-}
-
-/* Pushes the match of rule ri from start to end as a Lua table. */
+/* Pushes the match of rule ri from start to end as a Lua table:
+ * {rule, first, last, start, stop, caps = {[slot + 1] = {first, last, start, stop}}, units}. */
 static void push_match(lua_State *L, run *r, int ri, size_t start, size_t end)
 {
     const rule *ru = &r->m->rules[ri];
@@ -789,6 +815,10 @@ static void push_match(lua_State *L, run *r, int ri, size_t start, size_t end)
     lua_setfield(L, -2, "first");
     lua_pushinteger(L, (lua_Integer)end);          /* last token, inclusive, 1-based */
     lua_setfield(L, -2, "last");
+    lua_pushinteger(L, r->toks->tok[start].start);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, r->toks->tok[end - 1].stop);
+    lua_setfield(L, -2, "stop");
     /* captures: replay the log; the last close of a slot wins */
     lua_createtable(L, ru->ncaps, 0);
     for (i = 0; i < r->ncaps; i++) {
@@ -797,12 +827,22 @@ static void push_match(lua_State *L, run *r, int ri, size_t start, size_t end)
         lua_rawgeti(L, -1, e->slot + 1);
         if (!lua_istable(L, -1)) {
             lua_pop(L, 1);
-            lua_createtable(L, 2, 0);
+            lua_createtable(L, 4, 0);
             lua_pushvalue(L, -1);
             lua_rawseti(L, -3, e->slot + 1);
         }
-        lua_pushinteger(L, (lua_Integer)e->pos + (e->close ? 0 : 1));
-        lua_rawseti(L, -2, e->close ? 2 : 1);
+        /* {first, last, start, stop}: tokens 1-based inclusive, bytes 0-based exclusive */
+        if (e->close) {
+            lua_pushinteger(L, (lua_Integer)e->pos);
+            lua_rawseti(L, -2, 2);
+            lua_pushinteger(L, e->pos > 0 ? r->toks->tok[e->pos - 1].stop : 0);
+            lua_rawseti(L, -2, 4);
+        } else {
+            lua_pushinteger(L, (lua_Integer)e->pos + 1);
+            lua_rawseti(L, -2, 1);
+            lua_pushinteger(L, e->pos < r->toks->n ? r->toks->tok[e->pos].start : 0);
+            lua_rawseti(L, -2, 3);
+        }
         lua_pop(L, 1);
     }
     lua_setfield(L, -2, "caps");
@@ -830,7 +870,7 @@ static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
     r->nstack = 0;
     r->ncaps = 0;
     r->steps = 0;
-    if (vm(r, ru->entry, t, scope_end(r, ru->scope, t), scope_start(r, ru->scope, t), -1, &end)) {
+    if (vm(r, ru->entry, t, r->bounds[ru->scope][1], r->bounds[ru->scope][0], -1, &end)) {
         if (end > t) {          /* empty matches are not annotations */
             push_match(L, r, ri, t, end);
             lua_rawseti(L, -2, ++*nout);
@@ -947,6 +987,18 @@ static int matcher_run(lua_State *L)
     r->m = m;
     r->toks = toks;
     r->text = text;
+    if (m->nregexes) {
+        /* regexes come from a shared cache: someone may have closed one since
+         * the matcher was built, so look them up again (raises if closed) */
+        int i;
+        lua_getiuservalue(L, 1, 1);
+        for (i = 0; i < m->nregexes; i++) {
+            lua_rawgeti(L, -1, i + 1);
+            m->regexes[i] = qr_check_regex(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
     if (m->needs_keys) r->keys = qr_tokens_keys(L, 2, 0);
     if (m->needs_bare) r->bare = qr_tokens_keys(L, 2, QR_KEY_BARE);
     if (!lua_isnoneornil(L, 3)) {
@@ -958,9 +1010,11 @@ static int matcher_run(lua_State *L)
     lua_newtable(L);
     {
         const qr_keys *dk = r->keys;
+        size_t para = 0, sent = 0;
         for (t = 0; t < toks->n; t++) {
             const int *list;
             int k;
+            set_bounds(r, t, &para, &sent);
             if (m->disp.keys.count && dk) {
                 size_t n;
                 const char *s = qr_key_of(dk, t, &n);
@@ -969,7 +1023,8 @@ static int matcher_run(lua_State *L)
                     for (list = m->disp.lists[slot], k = 0; list[k] >= 0; k++)
                         if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
             }
-            for (list = m->disp.any, k = 0; list[k] >= 0; k++)
+            list = m->disp.any_by[toks->tok[t].kind][toks->tok[t].casing];
+            for (k = 0; list[k] >= 0; k++)
                 if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
         }
     }
@@ -979,9 +1034,11 @@ failed:
     case RUN_STEPS:
         return luaL_error(L, "rule %s: the pattern took more than %d steps at token %d (catastrophic backtracking)",
                           r->err_rule, (int)m->step_limit, (int)r->err_token + 1);
-    case RUN_REGEX:
+    case RUN_REGEX: {
+        char buf[128];
         return luaL_error(L, "rule %s: a token regex failed at token %d (%s)", r->err_rule,
-                          (int)r->err_token + 1, r->regex_err == -47 ? "match limit exceeded" : "PCRE2 error");
+                          (int)r->err_token + 1, qr_regex_error(r->regex_err, buf, sizeof buf));
+    }
     default:
         return luaL_error(L, "rule %s: not enough memory", r->err_rule);
     }

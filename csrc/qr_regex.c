@@ -4,6 +4,7 @@
  * binding is qr_lregex.c.
  */
 #include "qr_regex.h"
+#include "qr_utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 struct qr_regex {
     pcre2_code *code;
+    pcre2_code *code_valid;        /* without the JIT: for subjects known to be valid */
     pcre2_match_data *md;          /* one per regex, sized for the pattern */
     pcre2_match_context *mctx;     /* match and depth limits, JIT stack */
     pcre2_jit_stack *jit_stack;    /* NULL without the JIT */
@@ -38,6 +40,7 @@ void qr_regex_free(qr_regex *re)
     pcre2_match_context_free(re->mctx);
     pcre2_match_data_free(re->md);
     pcre2_code_free(re->code);
+    pcre2_code_free(re->code_valid);
     free(re->names);
     free(re->source);
     free(re);
@@ -112,6 +115,10 @@ qr_regex *qr_regex_compile(const char *pattern, size_t len, const qr_regex_opts 
         pcre2_pattern_info(re->code, PCRE2_INFO_JITSIZE, &jit_size);
         re->jit = jit_size > 0;
     }
+    if (!re->jit) {   /* see qr_regex_scan_next; NULL (no shortcut) if this fails */
+        re->code_valid = pcre2_compile((PCRE2_SPTR)re->source, len, flags & ~PCRE2_MATCH_INVALID_UTF,
+                                       &err, &off, NULL);
+    }
 
     re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
     re->mctx = pcre2_match_context_create(NULL);
@@ -146,6 +153,55 @@ int qr_regex_test(const qr_regex *re, const char *s, size_t len)
     int rc = qr_regex_match(re, s, len, 0, 0);
     if (rc >= 0) return 1;     /* 0 would mean a too small ovector: still a match */
     return rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
+}
+
+static int valid_utf8(const unsigned char *s, size_t len)
+{
+    size_t p = 0, n;
+    while (p < len) {
+        if (s[p] < 0x80) { p++; continue; }
+        if (qr_utf8_decode(s + p, len - p, &n) == QR_UTF8_BAD) return 0;
+        p += n;
+    }
+    return 1;
+}
+
+void qr_regex_scan_init(qr_regex_scan *sc, size_t start)
+{
+    sc->pos = start;
+    sc->after_empty = 0;
+    sc->done = 0;
+    sc->valid = -1;
+}
+
+int qr_regex_scan_next(const qr_regex *re, const char *s, size_t len, qr_regex_scan *sc)
+{
+    uint32_t options;
+    int rc;
+    if (sc->done) return PCRE2_ERROR_NOMATCH;
+    if (!re || !re->code) { sc->done = 1; return PCRE2_ERROR_NULL; }
+    if (sc->pos > len) { sc->done = 1; return PCRE2_ERROR_BADOFFSET; }
+    if (!s) s = "";
+    if (sc->valid < 0) {
+        const unsigned char *u = (const unsigned char *)s;
+        sc->valid = re->code_valid && (sc->pos == len || !qr_utf8_cont(u[sc->pos]))
+                    && valid_utf8(u, len);
+    }
+    options = sc->after_empty ? PCRE2_NOTEMPTY_ATSTART : 0;
+    if (sc->valid)
+        rc = pcre2_match(re->code_valid, (PCRE2_SPTR)s, len, sc->pos, options | PCRE2_NO_UTF_CHECK,
+                         re->md, re->mctx);
+    else
+        rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, sc->pos, options, re->md, re->mctx);
+    if (rc == 0) rc = 1;       /* a too small ovector: still a match */
+    if (rc < 0) { sc->done = 1; return rc; }
+    /* \K inside a lookaround may report a match that ends before the
+     * search offset; never step backwards. */
+    if (re->ovector[1] < sc->pos) { sc->done = 1; return PCRE2_ERROR_NOMATCH; }
+    sc->after_empty = re->ovector[0] == re->ovector[1];
+    if (sc->after_empty && re->ovector[1] == len) sc->done = 1;
+    sc->pos = re->ovector[1];
+    return rc;
 }
 
 const size_t *qr_regex_ovector(const qr_regex *re) { return re->ovector; }

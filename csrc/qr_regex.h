@@ -74,6 +74,28 @@ int qr_regex_test(const qr_regex *re, const char *s, size_t len);
 int qr_regex_match(const qr_regex *re, const char *s, size_t len, size_t start, uint32_t options);
 const size_t *qr_regex_ovector(const qr_regex *re);
 
+/* Every non-overlapping match, left to right: the search resumes at the end
+ * of the last match, and after an empty match PCRE2 itself looks for a
+ * non-empty match there or any match from the next character on (a whole
+ * code point, or one invalid byte).
+ *
+ * Without the JIT, PCRE2 checks the UTF-8 of the rest of the subject on
+ * every call in invalid-UTF mode, which would make a scan quadratic; so a
+ * scan checks a subject once, and when it is all valid it matches with a
+ * copy of the pattern compiled without PCRE2_MATCH_INVALID_UTF and
+ * PCRE2_NO_UTF_CHECK. */
+typedef struct qr_regex_scan {
+    size_t pos;          /* where the next search starts */
+    int after_empty;     /* the last match was empty */
+    int done;
+    int valid;           /* -1 not checked yet, else whether the subject is valid UTF-8 */
+} qr_regex_scan;
+
+void qr_regex_scan_init(qr_regex_scan *sc, size_t start);
+/* The next match: > 0 with the ovector set, PCRE2_ERROR_NOMATCH after the
+ * last, or another negative code (the scan then stops). */
+int qr_regex_scan_next(const qr_regex *re, const char *s, size_t len, qr_regex_scan *sc);
+
 const char *qr_regex_source(const qr_regex *re);    /* the pattern text, for error messages */
 size_t qr_regex_source_len(const qr_regex *re);
 uint32_t qr_regex_groups(const qr_regex *re);       /* number of capture groups */

@@ -31,6 +31,9 @@ build = {
          sources = {
             "csrc/qr_core.c",
             "csrc/qr_fts.c",
+            "csrc/qr_gaz.c",
+            "csrc/qr_keys.c",
+            "csrc/qr_lgaz.c",
             "csrc/qr_lregex.c",
             "csrc/qr_ltoken.c",
             "csrc/qr_regex.c",
@@ -44,6 +47,7 @@ build = {
       },
       ["quarry"] = "lua/quarry/init.lua",
       ["quarry.docs"] = "lua/quarry/docs.lua",
+      ["quarry.gazetteer"] = "lua/quarry/gazetteer.lua",
       ["quarry.regex"] = "lua/quarry/regex.lua",
       ["quarry.cli"] = "lua/quarry/cli/init.lua",
       ["quarry.cli.tokens"] = "lua/quarry/cli/tokens.lua",

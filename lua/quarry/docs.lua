@@ -5,10 +5,12 @@
 -- source, url; other fields are kept in meta.
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
+local core = require "quarry.core"
 
 local error, ipairs, pairs, type, tostring = error, ipairs, pairs, type, tostring
 local io_open, io_stdin = io.open, io.stdin
-local string_format, utf8_len, utf8_char = string.format, utf8.len, utf8.char
+local string_format, utf8_char = string.format, utf8.char
+local utf8_valid = core.utf8_valid
 local math_tointeger = math.tointeger
 local table_sort, pcall = table.sort, pcall
 
@@ -29,24 +31,18 @@ local cp1252 = {
 -- converts it from Windows-1252/Latin-1 and returns the converted text and
 -- the byte offset of the first invalid byte.
 function docs.to_utf8(text)
-   local ok, bad = utf8_len(text)
+   local ok, bad = utf8_valid(text)
    if ok then return text end
    local converted = text:gsub("[\128-\255]", function(c)
       local b = c:byte()
       return utf8_char(cp1252[b] or b)
    end)
-   return converted, bad - 1
+   return converted, bad
 end
 
---- 64-bit FNV-1a of a string, as 16 hex digits: ids for documents that
--- come without one.
-function docs.hash(s)
-   local h = -3750763034362895579   -- 0xcbf29ce484222325
-   for i = 1, #s do
-      h = (h ~ s:byte(i)) * 1099511628211
-   end
-   return string_format("%016x", h)
-end
+--- A 64-bit hash of a string, as 16 hex digits (quarry.core.hash): ids for
+-- documents that come without one; the corpus store's content hash.
+docs.hash = core.hash
 
 --- The headline of a text: its first line when a blank line follows.
 function docs.headline(text)
@@ -81,18 +77,40 @@ function docs.from_text(text, opts)
 end
 
 local known = { id = true, text = true, title = true, date = true, source = true, url = true }
+local FIELDS = { "title", "date", "source", "url" }
+local null = cjson.null
 
---- A document from one JSONL object; raises "where: problem" on a malformed one.
-function docs.from_json(obj, where, warn)
-   if type(obj) ~= "table" then error(where .. ": not a JSON object", 0) end
-   if type(obj.text) ~= "string" then error(where .. ": field 'text' must be a string", 0) end
-   local id = obj.id
-   if type(id) == "number" then id = math_tointeger(id) or id end   -- 7, not "7.0"
-   local doc = docs.from_text(obj.text, { id = id ~= nil and id ~= cjson.null and tostring(id) or nil,
-      path = where, warn = warn })
-   for _, k in ipairs { "title", "date", "source", "url" } do
-      if obj[k] ~= nil and obj[k] ~= cjson.null then doc[k] = tostring(obj[k]) end
+-- A document from one JSONL object. where is "file:line", or a function
+-- returning it, called only when a message or an id needs it (ingesting
+-- many small documents, formatting it for each one shows).
+local function json_doc(obj, where, warn)
+   if type(obj) ~= "table" then
+      error((type(where) == "function" and where() or where) .. ": not a JSON object", 0)
    end
+   local text = obj.text
+   if type(text) ~= "string" then
+      error((type(where) == "function" and where() or where) .. ": field 'text' must be a string", 0)
+   end
+   local utf8_text, bad = docs.to_utf8(text)
+   if bad and warn then
+      warn(string_format("%s: not valid UTF-8 (first bad byte at offset %d); read as Windows-1252/Latin-1",
+         type(where) == "function" and where() or where, bad))
+   end
+   local id = obj.id
+   if id == nil or id == null then
+      id = (type(where) == "function" and where() or where):gsub("^%./", "")
+   elseif type(id) == "number" then
+      id = tostring(math_tointeger(id) or id)   -- 7, not "7.0"
+   else
+      id = tostring(id)
+   end
+   local doc = { id = id, text = utf8_text }
+   for i = 1, 4 do
+      local k = FIELDS[i]
+      local v = obj[k]
+      if v ~= nil and v ~= null then doc[k] = tostring(v) end
+   end
+   if not doc.title then doc.title = docs.headline(utf8_text) end
    local meta
    for k, v in pairs(obj) do
       if not known[k] then
@@ -101,8 +119,12 @@ function docs.from_json(obj, where, warn)
       end
    end
    doc.meta = meta
-   doc.path = nil
    return doc
+end
+
+--- A document from one JSONL object; raises "where: problem" on a malformed one.
+function docs.from_json(obj, where, warn)
+   return json_doc(obj, where, warn)
 end
 
 local function is_jsonl(path)
@@ -162,14 +184,15 @@ end
 local function each_jsonl_line(next_line, where, warn, emit, first)
    local n = 0
    local line = first or next_line()
+   local function where_of() return string_format("%s:%d", where, n) end
    while line do
       n = n + 1
-      if line:match("%S") then
+      if line:byte(1) == 123 or line:find("%S") then    -- "{": no need to look further
          local obj, err = cjson.decode(line)
          if obj == nil then
             error(string_format("%s:%d: bad JSON: %s", where, n, err), 0)
          end
-         emit(docs.from_json(obj, string_format("%s:%d", where, n), warn))
+         emit(json_doc(obj, where_of, warn))
       end
       line = next_line()
    end

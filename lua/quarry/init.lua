@@ -18,8 +18,14 @@ local quarry = {
    regex = require "quarry.regex",
    --- Token patterns: the rule language (P.word, P.set, P.ann, ... see quarry.pattern).
    pattern = require "quarry.pattern",
+   --- Gazetteers: quarry.gazetteer.new([{fold}]) -> quarry.Gazetteer,
+   -- quarry.gazetteer.load(path_or_list [, opts]) -> quarry.Gazetteer | nil, message
+   gazetteer = require "quarry.gazetteer",
    --- Rule packs: quarry.rules.load(name_or_path [, {trusted}]) -> pack.
    rules = require "quarry.rules",
+   --- The corpus store: quarry.open(path [, {readonly, create, timeout_ms}])
+   -- -> quarry.Corpus | nil, message, code (see quarry.corpus).
+   open = require("quarry.corpus").open,
 }
 
 local packs = setmetatable({}, { __mode = "v" })

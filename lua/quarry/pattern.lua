@@ -18,12 +18,13 @@
 -- for P.tok wherever a pattern is expected.
 local core = require "quarry.core"
 
-local error, ipairs, pairs, select, setmetatable, getmetatable, tostring, type =
-   error, ipairs, pairs, select, setmetatable, getmetatable, tostring, type
+local error, ipairs, pairs, pcall, setmetatable, getmetatable, tostring, type =
+   error, ipairs, pairs, pcall, setmetatable, getmetatable, tostring, type
+local table_unpack = table.unpack
 local math_huge, string_format, table_concat, table_sort = math.huge, string.format, table.concat, table.sort
 local debug_getinfo = debug.getinfo
 
-local normalize, tokenize = core.normalize, core.tokenize
+local tokenize = core.tokenize
 
 local P = {}
 
@@ -68,7 +69,8 @@ local function is_pattern(v) return getmetatable(v) == mt end
 P.is_pattern = is_pattern
 
 local function fail(msg, level)
-   error(msg, (level or 1) + 1)
+   -- level 0: the message already says where (the pattern's file:line)
+   error(msg, level == 0 and 0 or (level or 1) + 1)
 end
 
 -- A single-token pattern from a predicate tree.
@@ -183,8 +185,8 @@ local tok_fields = {
    text = function(v) return P.text(v) end,
    bare = function(v) return P.bare(v) end,
    set = function(v) return P.set(v) end,
-   kind = function(v) return P.kind(table.unpack(type(v) == "table" and v or { v })) end,
-   case = function(v) return P.case(table.unpack(type(v) == "table" and v or { v })) end,
+   kind = function(v) return P.kind(table_unpack(type(v) == "table" and v or { v })) end,
+   case = function(v) return P.case(table_unpack(type(v) == "table" and v or { v })) end,
    shape = function(v) return P.shape(v) end,
    short_shape = function(v) return P.short_shape(v) end,
    regex = function(v) return P.regex(v) end,
@@ -493,6 +495,7 @@ local function first_info(p)
       local keys, kinds, cases = nil, -1, -1
       local function scan(q)
          if q.op == PR.KEY then keys = { q.s }
+         elseif q.op == PR.TEXT then keys = { core.normalize(q.s) }   -- equal text, equal key
          elseif q.op == PR.KEYSET then keys = q.set
          elseif q.op == PR.KIND then kinds = q.a
          elseif q.op == PR.CASE then cases = q.a

@@ -28,8 +28,8 @@
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
 
-local error, ipairs, pairs, pcall, select, setmetatable, tostring, type, next =
-   error, ipairs, pairs, pcall, select, setmetatable, tostring, type, next
+local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile =
+   error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
 local string_format, table_sort = string.format, table.sort
 local debug_getinfo = debug.getinfo
 
@@ -55,9 +55,17 @@ local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
 
 -- Modules a sandboxed pack may require.
 local allowed_modules = {
-   ["quarry.pattern"] = true, ["quarry.gazetteer"] = true, ["quarry.regex"] = true, ["cjson"] = true,
-   ["cjson.safe"] = true,
+   ["quarry.pattern"] = true, ["quarry.regex"] = true, ["cjson"] = true, ["cjson.safe"] = true,
 }
+
+-- What an untrusted pack gets of a gazetteer: matching, not loading files.
+local function gazetteer_view(g)
+   local view = {}
+   function view.match(_, toks, opts) return g:match(toks, opts) end
+   function view.entry(_, id) return g:entry(id) end
+   function view.size() return #g end
+   return view
+end
 
 local function copy(t)
    local c = {}
@@ -68,6 +76,25 @@ end
 --- The environment a pack runs in: no os, io, debug, load or loadfile
 -- unless trusted; `rule{...}` records where each rule was written;
 -- `include "file"` loads a sibling file of a folder pack.
+-- The last line a pack file ran, for rules built in a tail call.
+local last_line
+local own_source = debug_getinfo(1, "S").source
+
+-- Runs a pack chunk, recording the lines it runs (cheap: packs run once).
+local function run_chunk(chunk, ...)
+   local hook, mask, count = debug.gethook()
+   debug.sethook(function(_, line)
+      local info = debug_getinfo(2, "S")
+      if info.what ~= "C" and info.source ~= own_source then
+         last_line = string_format("%s:%d", info.short_src, line)
+      end
+   end, "l")
+   local res = table.pack(pcall(chunk, ...))
+   debug.sethook(hook, mask, count)
+   if not res[1] then error(res[2], 0) end
+   return table.unpack(res, 2, res.n)
+end
+
 local function pack_env(dir, trusted)
    local env
    if trusted then
@@ -77,18 +104,36 @@ local function pack_env(dir, trusted)
       for _, name in ipairs(safe_globals) do env[name] = _G[name] end
       for _, name in ipairs(safe_libs) do env[name] = copy(_G[name]) end
       env.string.dump = nil
+      local loaded = {}
       env.require = function(name)
-         if not allowed_modules[name] and not name:match("^quarry%.rules%.") then
-            error(string_format("module '%s' is not available to an untrusted rule pack (mark it trusted)", name), 2)
+         if type(name) ~= "string" then error("require: expected a module name", 2) end
+         if allowed_modules[name] then return require(name) end
+         if name:match("^quarry%.rules%.") then
+            -- a pack's own modules run in the sandbox too
+            if loaded[name] == nil then
+               local path, err = package.searchpath(name, package.path)
+               if not path then error(err, 2) end
+               local chunk, lerr = loadfile(path, "t", env)
+               if not chunk then error(lerr, 2) end
+               local value = chunk(name, path)
+               loaded[name] = value == nil and true or value
+            end
+            return loaded[name]
          end
-         return require(name)
+         error(string_format("module '%s' is not available to an untrusted rule pack (mark it trusted)", name), 2)
       end
    end
    env.P = P
    env.rule = function(t)
       if type(t) ~= "table" then error("rule: expected a table", 2) end
-      local info = debug_getinfo(2, "Sl")
-      t.where = t.where or string_format("%s:%d", info.short_src, info.currentline)
+      -- "return rule{...}" is a tail call: the caller's frame is gone, and
+      -- the last pack line run (recorded by run_chunk's hook) says where
+      if debug_getinfo(1, "t").istailcall then
+         t.where = t.where or last_line
+      else
+         local info = debug_getinfo(2, "Sl")
+         t.where = t.where or string_format("%s:%d", info.short_src, info.currentline)
+      end
       return t
    end
    env.include = function(name)
@@ -98,7 +143,7 @@ local function pack_env(dir, trusted)
       local path = dir .. "/" .. name .. (name:match("%.lua$") and "" or ".lua")
       local chunk, err = loadfile(path, "t", env)
       if not chunk then error(err, 2) end
-      return chunk()
+      return run_chunk(chunk)
    end
    env.gazetteer = function(spec, opts)
       local gaz = require "quarry.gazetteer"
@@ -108,13 +153,16 @@ local function pack_env(dir, trusted)
          end
          if not spec:match("^/") then spec = dir .. "/" .. spec end
       end
-      return gaz.load(spec, opts)
+      local g, err = gaz.load(spec, opts)
+      if not g then error(err, 2) end
+      return trusted and g or gazetteer_view(g)
    end
    env.pack_dir = dir
    return env
 end
 
 local function find_pack(name_or_path)
+   name_or_path = name_or_path:gsub("(.)/+$", "%1")
    local f = io.open(name_or_path, "r")
    if f then
       f:close()
@@ -143,14 +191,15 @@ function rules.load(name_or_path, opts)
    opts = opts or {}
    local path, dir = find_pack(name_or_path)
    if not path then error(dir, 2) end
+   opts = { trusted = opts.trusted, step_limit = opts.step_limit, dir = dir }
    local env = pack_env(dir, opts.trusted)
    local chunk, err = loadfile(path, "t", env)
    if not chunk then error(err, 2) end
-   local ok, def = pcall(chunk)
+   local ok, def = pcall(run_chunk, chunk)
    if not ok then error(tostring(def), 2) end
    if type(def) ~= "table" then error(path .. ": a rule pack must return a table", 2) end
    def.file = def.file or path
-   def.name = def.name or name_or_path:match("([^/]+)$"):gsub("%.lua$", "")
+   def.name = def.name or (name_or_path:gsub("/+$", ""):match("([^/]+)$"):gsub("%.lua$", ""))
    return rules.compile(def, opts)
 end
 
@@ -193,7 +242,13 @@ function rules.compile(def, opts)
          rule.priority = rule.priority or 0
          rule.phase = phase.name
          check_attrs(rule)
-         if rule.action ~= nil and type(rule.action) ~= "function" then rule_error(rule, "action must be a function", 2) end
+         rule.needs_match = rule.action ~= nil
+         for _, v in pairs(rule.attrs or {}) do
+            if type(v) == "function" then rule.needs_match = true end
+         end
+         if rule.action ~= nil and type(rule.action) ~= "function" then
+            rule_error(rule, "action must be a function", 2)
+         end
          if not rule.action and not rule.type then rule_error(rule, "needs a type or an action", 2) end
          local kinds = (rule.pattern and 1 or 0) + (rule.regex and 1 or 0) + (rule.gazetteer and 1 or 0)
          if kinds ~= 1 then rule_error(rule, "needs exactly one of pattern, regex or gazetteer", 2) end
@@ -201,7 +256,12 @@ function rules.compile(def, opts)
             local ok, err = pcall(function()
                rule.index = compiler:add(rule.name, rule.pattern, { scope = rule.scope })
             end)
-            if not ok then rule_error(rule, tostring(err):gsub("^rule [^:]+: ", ""), 2) end
+            if not ok then
+               err = tostring(err)
+               -- it names the pattern's file:line; add the rule's
+               if err:match("^rule [^:]+: ") then error(rule_where(rule) .. ": " .. err, 2) end
+               rule_error(rule, err, 2)
+            end
             phase.token_rules[rule.index] = rule
          elseif rule.regex then
             if type(rule.regex) ~= "string" then rule_error(rule, "regex must be a string", 2) end
@@ -212,8 +272,15 @@ function rules.compile(def, opts)
          else
             local g = rule.gazetteer
             if type(g) == "string" or (type(g) == "table" and not g.match) then
-               local ok, loaded = pcall(require("quarry.gazetteer").load, g, rule.gazetteer_options)
+               if type(g) == "string" then
+                  if not opts.trusted and (g:match("^/") or g:find("%.%.")) then
+                     rule_error(rule, "an untrusted pack loads gazetteers from its own folder only", 2)
+                  end
+                  if not g:match("^/") and opts.dir then g = opts.dir .. "/" .. g end
+               end
+               local ok, loaded, lerr = pcall(require("quarry.gazetteer").load, g, rule.gazetteer_options)
                if not ok then rule_error(rule, tostring(loaded), 2) end
+               if not loaded then rule_error(rule, tostring(lerr), 2) end
                g = loaded
             end
             rule.compiled = g
@@ -237,32 +304,7 @@ end
 
 -- Token span of a byte span: the tokens it touches (nil when none).
 local function token_span(toks, start, stop)
-   local n = #toks
-   if n == 0 or stop <= start then return nil end
-   local first = toks:at(start)
-   if not first then
-      -- in white space: the next token
-      local lo, hi = 1, n
-      while lo < hi do
-         local mid = (lo + hi) // 2
-         local _, e = toks:span(mid)
-         if e <= start then lo = mid + 1 else hi = mid end
-      end
-      first = lo
-      local s = toks:span(first)
-      if s >= stop then return nil end
-   end
-   local last = toks:at(stop - 1)
-   if not last then
-      local lo, hi = 1, n
-      while lo < hi do
-         local mid = (lo + hi + 1) // 2
-         if toks:span(mid) < stop then lo = mid else hi = mid - 1 end
-      end
-      last = lo
-   end
-   if last < first then return nil end
-   return first, last
+   return toks:cover(start, stop)
 end
 rules.token_span = token_span
 
@@ -299,6 +341,18 @@ end
 
 local Match = {}
 Match.__index = Match
+
+-- A capture's text is cut from the document only when someone reads it.
+local Capture = {
+   __index = function(c, k)
+      if k == "text" then
+         local t = c.doc_text:sub(c.start + 1, c.stop)
+         rawset(c, "text", t)
+         return t
+      end
+      return nil
+   end,
+}
 
 --- The text of a capture (or of the whole match).
 function Match:text(name)
@@ -394,32 +448,39 @@ local function run_token_rules(phase, ctx, anns, cands)
    for _, mt in ipairs(matches) do
       local rule = phase.token_rules[mt.rule]
       local cr = phase.compiler.rules[mt.rule]
-      local start = toks:span(mt.first)
-      local _, stop = toks:span(mt.last)
+      local start, stop = mt.start, mt.stop
       local caps = {}
       for slot, span in pairs(mt.caps) do
-         local name = cr.caps[slot]
-         if span[1] and span[2] and span[2] >= span[1] then
-            local cs = toks:span(span[1])
-            local _, ce = toks:span(span[2])
-            caps[name] = { start = cs, stop = ce, first = span[1], last = span[2], text = text:sub(cs + 1, ce) }
+         local first, last = span[1], span[2]
+         if first and last and last >= first then
+            caps[cr.caps[slot]] = setmetatable({ start = span[3], stop = span[4], first = first, last = last,
+               doc_text = text }, Capture)
          end
       end
       local units = {}
-      for i, u in ipairs(mt.units) do units[i] = anns[u[2]] end
-      -- units inside captures, for "$capture.attr"
-      for _, c in pairs(caps) do
-         for _, u in ipairs(units) do
-            if u.start >= c.start and u.stop <= c.stop then
-               c.units = c.units or {}
-               c.units[#c.units + 1] = u
+      if #mt.units > 0 then
+         for i, u in ipairs(mt.units) do units[i] = anns[u[2]] end
+         -- units inside captures, for "$capture.attr"
+         for _, c in pairs(caps) do
+            for _, u in ipairs(units) do
+               if u.start >= c.start and u.stop <= c.stop then
+                  c.units = c.units or {}
+                  c.units[#c.units + 1] = u
+               end
             end
          end
       end
-      local m = make_match(rule, text, toks, start, stop, mt.first, mt.last, caps, units)
-      m.doc = ctx.doc
       local before = #cands
-      emit(rule, m, cands)
+      if rule.needs_match then
+         local m = make_match(rule, text, toks, start, stop, mt.first, mt.last, caps, units)
+         m.doc = ctx.doc
+         emit(rule, m, cands)
+      else
+         -- a declared rule needs no match object: the annotation straight away
+         local a = declared_annotation(rule, { start = start, stop = stop, caps = caps, doc_text = text,
+            text = Match.text })
+         if a then cands[#cands + 1] = a end
+      end
       for i = before + 1, #cands do cands[i].rule_ref = rule; cands[i].match_start = start end
    end
 end
@@ -427,27 +488,23 @@ end
 local function run_regex_rules(phase, ctx, cands)
    local toks, text = ctx.tokens, ctx.text
    for _, rule in ipairs(phase.regex_rules) do
-      local re = rule.compiled
-      local init = 0
-      while init <= #text do
-         local s, e, groups = re:find(text, init)
-         if s == nil then
-            if groups then rule_error(rule, groups, 1) end   -- nil, message: a limit was hit
-            break
-         end
+      local found, err = rule.compiled:find_all(text)
+      if not found then rule_error(rule, "regex failed: " .. tostring(err), 1) end
+      for _, hit in ipairs(found) do
+         local s, e = hit.start, hit.stop
          local first, last = token_span(toks, s, e)
          if first then
             local ms = toks:span(first)
             local _, me = toks:span(last)
             local caps = {}
-            for name, span in pairs(groups or {}) do
-               if type(name) == "string" and span[1] and span[2] > span[1] then
+            for name, span in pairs(hit.captures or {}) do
+               if type(name) == "string" and span[2] > span[1] then
                   local cf, cl = token_span(toks, span[1], span[2])
                   if cf then
                      local cs = toks:span(cf)
                      local _, ce = toks:span(cl)
-                     caps[name] = { start = cs, stop = ce, first = cf, last = cl, text = text:sub(cs + 1, ce),
-                        raw_start = span[1], raw_stop = span[2] }
+                     caps[name] = setmetatable({ start = cs, stop = ce, first = cf, last = cl, doc_text = text,
+                        raw_start = span[1], raw_stop = span[2] }, Capture)
                   end
                end
             end
@@ -458,7 +515,6 @@ local function run_regex_rules(phase, ctx, cands)
             emit(rule, m, cands)
             for i = before + 1, #cands do cands[i].rule_ref = rule; cands[i].match_start = ms end
          end
-         init = e > s and e or e + 1
       end
    end
 end
@@ -467,15 +523,14 @@ local function run_gaz_rules(phase, ctx, cands)
    local toks, text = ctx.tokens, ctx.text
    for _, rule in ipairs(phase.gaz_rules) do
       for _, hit in ipairs(rule.compiled:match(toks, { all = phase.control == "all" })) do
-         local m = make_match(rule, text, toks, hit.start, hit.stop, hit.first, hit.last, nil, nil)
-         m.entry = hit
-         m.doc = ctx.doc
          local before = #cands
-         if rule.action then
+         if rule.needs_match or rule.attrs or rule.span then
+            local m = make_match(rule, text, toks, hit.start, hit.stop, hit.first, hit.last, nil, nil)
+            m.entry = hit
+            m.doc = ctx.doc
             emit(rule, m, cands)
          else
-            local a = declared_annotation(rule, m)
-            a.attrs = a.attrs or {}
+            local a = { type = rule.type, start = hit.start, stop = hit.stop, attrs = {} }
             if a.attrs.name == nil then a.attrs.name = hit.canonical end
             if a.attrs.category == nil and hit.type and hit.type ~= "" then a.attrs.category = hit.type end
             cands[#cands + 1] = a
@@ -491,7 +546,8 @@ local function resolve(phase, cands)
    if phase.control == "all" then return cands end
    if phase.control == "first" then
       table_sort(cands, function(a, b)
-         if a.start ~= b.start then return a.start < b.start end
+         local sa, sb = a.match_start or a.start, b.match_start or b.start
+         if sa ~= sb then return sa < sb end
          return a.rule_ref.order < b.rule_ref.order
       end)
    else

@@ -1,0 +1,83 @@
+--- Rule engine throughput: a pack of 100 token rules, 10 regex rules and a
+-- 100,000-entry gazetteer over a corpus at 1x, 4x and 16x its size, and
+-- compromise (npm) on the same text in the same run.
+--   lua5.4 bench/rules.lua CORPUS
+local quarry = require "quarry"
+local common = require "bench.common"
+local bench_pack = require "bench.rules_pack"
+
+local path = assert(arg[1], "usage: bench/rules.lua CORPUS")
+local texts = common.load_texts(path)
+local bytes = 0
+for _, t in ipairs(texts) do bytes = bytes + #t end
+
+local t0 = os.clock()
+local def, gaz = bench_pack.build(texts, 100000)
+local pack = quarry.rules.compile(def)
+local build_s = os.clock() - t0
+local ntoken, nregex = 0, 0
+for _, ph in ipairs(pack.phases) do
+   for _, r in ipairs(ph.rules) do
+      if r.pattern then ntoken = ntoken + 1 elseif r.regex then nregex = nregex + 1 end
+   end
+end
+print(string.format("rule engine benchmark: %s, %.2f MB in %d documents", path, bytes / 1e6, #texts))
+print(string.format("  pack: %d token rules, %d regex rules, gazetteer of %d entries (built in %.2f s)",
+   ntoken, nregex, #gaz, build_s))
+
+local function run_times(times)
+   local found, t = 0, os.clock()
+   for _ = 1, times do
+      for _, text in ipairs(texts) do found = found + #pack:run(text) end
+   end
+   return os.clock() - t, found
+end
+
+local rates = {}
+for _, k in ipairs { 1, 4, 16 } do
+   collectgarbage()
+   local secs, found = run_times(k)
+   rates[k] = bytes * k / secs / 1e6
+   print(string.format("  %2dx corpus: %7.1f MB in %6.2f s = %6.2f MB/s, %d annotations", k, bytes * k / 1e6, secs,
+      rates[k], found))
+end
+print(string.format("  throughput target >= 10 MB/s: %s; 16x/1x rate ratio %.2f (linear: near 1)",
+   rates[1] >= 10 and "met" or "MISSED", rates[16] / rates[1]))
+
+-- compromise on the same text: people, places, organizations, quotations
+local node_dir = "bench/node"
+local have = io.open(node_dir .. "/node_modules/compromise/package.json", "r")
+if have then have:close() else
+   print("  installing compromise from npm into bench/node (benchmark only, not a dependency of quarry)")
+   os.execute("npm install --silent --no-audit --no-fund --prefix " .. node_dir .. " compromise >/dev/null 2>&1")
+end
+local sample = {}
+local sample_bytes = 0
+for _, t in ipairs(texts) do
+   if sample_bytes >= 1.5e6 then break end
+   sample[#sample + 1] = t
+   sample_bytes = sample_bytes + #t
+end
+local tmp = os.tmpname()
+local f = assert(io.open(tmp, "w"))
+local cjson = require "cjson"
+for _, t in ipairs(sample) do f:write(cjson.encode { text = t }, "\n") end
+f:close()
+local p = io.popen("node " .. node_dir .. "/compromise_bench.mjs " .. tmp .. " 2>&1")
+local out = p:read("a")
+p:close()
+os.remove(tmp)
+local c_secs, c_found = out:match("seconds=([%d.]+) found=(%d+)")
+if c_secs then
+   local t = os.clock()
+   local found = 0
+   for _, text in ipairs(sample) do found = found + #pack:run(text) end
+   local q_secs = os.clock() - t
+   local c_rate, q_rate = sample_bytes / tonumber(c_secs) / 1e6, sample_bytes / q_secs / 1e6
+   print(string.format("  on %.2f MB: compromise %.3f MB/s (%s entities and quotations), quarry %.2f MB/s (%d annotations)",
+      sample_bytes / 1e6, c_rate, c_found, q_rate, found))
+   print(string.format("  quarry / compromise: %.0fx (target >= 100x: %s)", q_rate / c_rate,
+      q_rate / c_rate >= 100 and "met" or "MISSED"))
+else
+   print("  compromise: not measured (" .. (out:gsub("%s+$", "")) .. ")")
+end

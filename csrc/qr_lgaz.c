@@ -1,0 +1,480 @@
+/*
+ * Lua binding of gazetteers (qr_gaz.h): quarry.core.gazetteer([opts])
+ * returns a quarry.Gazetteer. Entries live in C; Lua sees them only
+ * through entry ids (1-based) and the match tables match() builds.
+ *
+ * Offsets follow the tokeniser's conventions: token numbers are 1-based,
+ * byte offsets 0-based with an exclusive stop. Phrases never match across
+ * a paragraph boundary (by default; see match's `within`), but may cross a
+ * sentence boundary, because the sentence splitter can be wrong after an
+ * abbreviation ("U.S.", "St.") inside a name.
+ */
+#include "qr_lua.h"
+#include "qr_gaz.h"
+#include "qr_keys.h"
+#include "qr_token.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct lgaz {
+    qr_gaz *g;              /* NULL once closed */
+    qr_gaz_match *buf;      /* the matches at one token, for match{all = true} */
+    size_t bufcap;
+    uint32_t *ids;          /* key ids of the tokens of the text being matched */
+    size_t idcap;
+} lgaz;
+
+#define KEEP_IDS 65536      /* ids kept between match calls; more are freed */
+
+static const char *const fold_names[] = { "exact", "case", "bare", NULL };
+
+static lgaz *check_lgaz(lua_State *L, int idx)
+{
+    lgaz *lg = luaL_checkudata(L, idx, QR_GAZ_MT);
+    if (!lg->g) luaL_error(L, "attempt to use a closed quarry.Gazetteer");
+    return lg;
+}
+
+qr_gaz *qr_check_gaz(lua_State *L, int idx)
+{
+    return check_lgaz(L, idx)->g;
+}
+
+/* Raises for an error code of qr_gaz_add; arg is the phrase's argument. */
+static int add_error(lua_State *L, int rc, int arg, int attrs_arg)
+{
+    switch (rc) {
+    case QR_GAZ_EEMPTY: case QR_GAZ_ELONG:
+        return luaL_argerror(L, arg, qr_gaz_strerror(rc));
+    case QR_GAZ_EATTRS:
+        return luaL_argerror(L, attrs_arg, qr_gaz_strerror(rc));
+    default:
+        return luaL_error(L, "gazetteer: %s", qr_gaz_strerror(rc));
+    }
+}
+
+/* Calls fn(L, key, value_index, ud) for each option of the table at arg
+ * (nothing when the argument is absent or nil); names must be strings. */
+static void each_option(lua_State *L, int arg, void (*fn)(lua_State *, int, const char *, void *),
+                        void *ud)
+{
+    if (lua_isnoneornil(L, arg)) return;
+    luaL_checktype(L, arg, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, arg)) {
+        if (lua_type(L, -2) != LUA_TSTRING) luaL_argerror(L, arg, "option names must be strings");
+        fn(L, arg, lua_tostring(L, -2), ud);
+        lua_pop(L, 1);
+    }
+}
+
+static void unknown_option(lua_State *L, int arg, const char *key)
+{
+    luaL_argerror(L, arg, lua_pushfstring(L, "unknown option '%s'", key));
+}
+
+/* The string option on top of the stack (anchored by the options table). */
+static const char *string_option(lua_State *L, int arg, const char *key, size_t *len)
+{
+    if (lua_type(L, -1) != LUA_TSTRING) qr_option_error(L, arg, key, "must be a string");
+    return lua_tolstring(L, -1, len);
+}
+
+/* --- quarry.core.gazetteer ---------------------------------------------- */
+
+static void new_option(lua_State *L, int arg, const char *key, void *ud)
+{
+    unsigned *mode = ud;
+    int k;
+    if (strcmp(key, "fold") != 0) { unknown_option(L, arg, key); return; }
+    for (k = 0; fold_names[k]; k++)
+        if (lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), fold_names[k])) {
+            *mode = (unsigned)k;
+            return;
+        }
+    qr_option_error(L, arg, key, "must be \"case\", \"bare\" or \"exact\"");
+}
+
+/* quarry.core.gazetteer([{fold = "case"|"bare"|"exact"}]) -> quarry.Gazetteer */
+static int l_gazetteer(lua_State *L)
+{
+    unsigned mode = QR_GAZ_CASE;
+    lgaz *lg;
+    each_option(L, 1, new_option, &mode);
+    lg = lua_newuserdatauv(L, sizeof *lg, 0);
+    memset(lg, 0, sizeof *lg);
+    luaL_setmetatable(L, QR_GAZ_MT);
+    if (!(lg->g = qr_gaz_new(mode))) return luaL_error(L, "not enough memory for a gazetteer");
+    return 1;
+}
+
+/* --- quarry.Gazetteer ----------------------------------------------------- */
+
+/* gaz:close() and __gc/__close: frees the gazetteer now; idempotent */
+static int gaz_release(lua_State *L)
+{
+    lgaz *lg = luaL_checkudata(L, 1, QR_GAZ_MT);
+    qr_gaz_free(lg->g);
+    free(lg->buf);
+    free(lg->ids);
+    lg->g = NULL;
+    lg->buf = NULL;
+    lg->bufcap = 0;
+    lg->ids = NULL;
+    lg->idcap = 0;
+    return 0;
+}
+
+/* tostring(gaz) -> "quarry.Gazetteer (case): 3 entries, 5 phrases" or "quarry.Gazetteer (closed)" */
+static int gaz_tostring(lua_State *L)
+{
+    lgaz *lg = luaL_checkudata(L, 1, QR_GAZ_MT);
+    if (!lg->g) lua_pushliteral(L, "quarry.Gazetteer (closed)");
+    else lua_pushfstring(L, "quarry.Gazetteer (%s): %I entries, %I phrases",
+                         fold_names[qr_gaz_mode(lg->g)], (lua_Integer)qr_gaz_entries(lg->g),
+                         (lua_Integer)qr_gaz_phrases(lg->g));
+    return 1;
+}
+
+/* #gaz -> number of entries */
+static int gaz_len(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)qr_gaz_entries(check_lgaz(L, 1)->g));
+    return 1;
+}
+
+/* gaz:phrases() -> number of (phrase, entry) pairs */
+static int gaz_phrases(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)qr_gaz_phrases(check_lgaz(L, 1)->g));
+    return 1;
+}
+
+/* gaz:fold() -> "case" | "bare" | "exact" */
+static int gaz_fold(lua_State *L)
+{
+    lua_pushstring(L, fold_names[qr_gaz_mode(check_lgaz(L, 1)->g)]);
+    return 1;
+}
+
+/* gaz:longest() -> the longest phrase, in tokens (0 when empty) */
+static int gaz_longest(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)qr_gaz_longest(check_lgaz(L, 1)->g));
+    return 1;
+}
+
+/* gaz:memsize() -> bytes held in C */
+static int gaz_memsize(lua_State *L)
+{
+    lgaz *lg = check_lgaz(L, 1);
+    lua_pushinteger(L, (lua_Integer)(qr_gaz_memsize(lg->g) + lg->bufcap * sizeof *lg->buf
+                                     + lg->idcap * sizeof *lg->ids));
+    return 1;
+}
+
+/* gaz:add(phrase [, canonical [, type [, attrs_json]]]) -> entry id */
+static int gaz_add(lua_State *L)
+{
+    lgaz *lg = check_lgaz(L, 1);
+    size_t plen, clen, tlen, alen;
+    const char *phrase = luaL_checklstring(L, 2, &plen);
+    const char *canonical = luaL_optlstring(L, 3, "", &clen);
+    const char *type = luaL_optlstring(L, 4, "", &tlen);
+    const char *attrs = luaL_optlstring(L, 5, "", &alen);
+    uint32_t id = 0;
+    int rc = qr_gaz_add(lg->g, phrase, plen, canonical, clen, type, tlen, attrs, alen, &id);
+    if (rc != QR_OK) return add_error(L, rc, 2, 5);
+    lua_pushinteger(L, id);
+    return 1;
+}
+
+typedef struct load_opts {
+    int format;
+    const char *type;
+    size_t tlen;
+} load_opts;
+
+static void load_option(lua_State *L, int arg, const char *key, void *ud)
+{
+    load_opts *o = ud;
+    if (!strcmp(key, "format")) {
+        const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+        if (!strcmp(v, "tsv")) o->format = QR_GAZ_TSV;
+        else if (!strcmp(v, "lines")) o->format = QR_GAZ_LINES;
+        else qr_option_error(L, arg, key, "must be \"tsv\" or \"lines\"");
+    } else if (!strcmp(key, "type")) {
+        o->type = string_option(L, arg, key, &o->tlen);
+    } else {
+        unknown_option(L, arg, key);
+    }
+}
+
+/* gaz:load(path [, {format = "tsv"|"lines", type = default_type}]) -> count | nil, message */
+static int gaz_load(lua_State *L)
+{
+    lgaz *lg = check_lgaz(L, 1);
+    const char *path = luaL_checkstring(L, 2);
+    load_opts o = { QR_GAZ_TSV, NULL, 0 };
+    size_t count = 0;
+    char err[512];
+    int rc;
+    each_option(L, 3, load_option, &o);
+    rc = qr_gaz_load_file(lg->g, path, o.format, o.type, o.tlen, &count, err, sizeof err);
+    if (rc == QR_OK) {
+        lua_pushinteger(L, (lua_Integer)count);
+        return 1;
+    }
+    if (rc == QR_GAZ_EIO || rc == QR_GAZ_ESYNTAX) {
+        luaL_pushfail(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    return luaL_error(L, "gazetteer: %s", err);
+}
+
+/* Field `key` of the item table on top of the stack: a string or absent. */
+static const char *item_string(lua_State *L, int arg, lua_Integer item, const char *key, size_t *len)
+{
+    const char *s = NULL;
+    *len = 0;
+    if (lua_getfield(L, -1, key) == LUA_TSTRING) s = lua_tolstring(L, -1, len);
+    else if (!lua_isnil(L, -1))
+        luaL_argerror(L, arg, lua_pushfstring(L, "item %I: '%s' must be a string", item, key));
+    lua_pop(L, 1);          /* the string stays anchored by the item table */
+    return s;
+}
+
+static void add_item_phrase(lua_State *L, qr_gaz *g, int arg, lua_Integer item,
+                            const char *phrase, size_t plen, const char *canonical, size_t clen,
+                            const char *type, size_t tlen, const char *attrs, size_t alen)
+{
+    int rc = qr_gaz_add(g, phrase, plen, canonical, clen, type, tlen, attrs, alen, NULL);
+    if (rc == QR_GAZ_EEMPTY || rc == QR_GAZ_ELONG || rc == QR_GAZ_EATTRS)
+        luaL_argerror(L, arg, lua_pushfstring(L, "item %I: %s", item, qr_gaz_strerror(rc)));
+    else if (rc != QR_OK)
+        luaL_error(L, "gazetteer: %s", qr_gaz_strerror(rc));
+}
+
+static void table_option(lua_State *L, int arg, const char *key, void *ud)
+{
+    load_opts *o = ud;
+    if (strcmp(key, "type") != 0) { unknown_option(L, arg, key); return; }
+    o->type = string_option(L, arg, key, &o->tlen);
+}
+
+/* gaz:load_table(list [, {type = default_type}]) -> count of phrases added.
+ * Items: "phrase" | {phrase, canonical =, type =, attrs =}
+ *        | {names = {phrase, ...}, canonical =, type =, attrs =}
+ * canonical defaults to the item's first phrase, so names share an entry. */
+static int gaz_load_table(lua_State *L)
+{
+    lgaz *lg = check_lgaz(L, 1);
+    load_opts o = { QR_GAZ_TSV, NULL, 0 };
+    lua_Integer i, n, count = 0;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    each_option(L, 3, table_option, &o);
+    n = (lua_Integer)lua_rawlen(L, 2);
+    for (i = 1; i <= n; i++) {
+        int kind = lua_rawgeti(L, 2, i);
+        size_t plen, clen, tlen, alen;
+        const char *phrase, *canonical, *type, *attrs;
+        if (kind == LUA_TSTRING) {
+            phrase = lua_tolstring(L, -1, &plen);
+            add_item_phrase(L, lg->g, 2, i, phrase, plen, NULL, 0, o.type, o.tlen, NULL, 0);
+            count++;
+        } else if (kind == LUA_TTABLE) {
+            int item = lua_gettop(L), k, have = 0;
+            lua_Integer nn = 0;
+            canonical = item_string(L, 2, i, "canonical", &clen);
+            type = item_string(L, 2, i, "type", &tlen);
+            attrs = item_string(L, 2, i, "attrs", &alen);
+            if (!type || !tlen) { type = o.type; tlen = o.tlen; }
+            /* the phrases: item[1], then names[1..]; the first one is the
+             * canonical name unless one is given, so they share an entry */
+            if (lua_getfield(L, item, "names") == LUA_TTABLE) nn = (lua_Integer)lua_rawlen(L, -1);
+            else if (!lua_isnil(L, -1))
+                luaL_argerror(L, 2, lua_pushfstring(L, "item %I: 'names' must be a list of strings", i));
+            for (k = 0; k <= nn; k++) {
+                int t = k == 0 ? lua_rawgeti(L, item, 1) : lua_rawgeti(L, item + 1, k);
+                if (k == 0 && t == LUA_TNIL) { lua_pop(L, 1); continue; }
+                if (t != LUA_TSTRING)
+                    luaL_argerror(L, 2, lua_pushfstring(L, k ? "item %I: 'names' must be a list of strings"
+                                                            : "item %I: the phrase must be a string", i));
+                phrase = lua_tolstring(L, -1, &plen);   /* anchored by the item */
+                if (!canonical || !clen) { canonical = phrase; clen = plen; }
+                add_item_phrase(L, lg->g, 2, i, phrase, plen, canonical, clen, type, tlen, attrs, alen);
+                have++;
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);            /* names */
+            if (!have)
+                luaL_argerror(L, 2, lua_pushfstring(L, "item %I has no phrase (item[1] or names)", i));
+            count += have;
+        } else {
+            luaL_argerror(L, 2, lua_pushfstring(L, "item %I must be a string or a table, not %s", i,
+                                                luaL_typename(L, -1)));
+        }
+        lua_pop(L, 1);                /* the item */
+    }
+    lua_pushinteger(L, count);
+    return 1;
+}
+
+/* gaz:entry(id) -> canonical, type | nil, attrs_json | nil */
+static int gaz_entry(lua_State *L)
+{
+    lgaz *lg = check_lgaz(L, 1);
+    lua_Integer id = luaL_checkinteger(L, 2);
+    const char *c, *t, *a;
+    size_t cl, tl, al;
+    luaL_argcheck(L, id >= 1 && (lua_Unsigned)id <= qr_gaz_entries(lg->g), 2, "entry id out of range");
+    qr_gaz_entry(lg->g, (uint32_t)id, &c, &cl, &t, &tl, &a, &al);
+    lua_pushlstring(L, c, cl);
+    if (tl) lua_pushlstring(L, t, tl); else lua_pushnil(L);
+    if (al) lua_pushlstring(L, a, al); else lua_pushnil(L);
+    return 3;
+}
+
+enum { WITHIN_PARAGRAPH, WITHIN_SENTENCE, WITHIN_TEXT };
+
+typedef struct match_opts { int all, within; } match_opts;
+
+static void match_option(lua_State *L, int arg, const char *key, void *ud)
+{
+    match_opts *o = ud;
+    if (!strcmp(key, "all")) {
+        if (!lua_isboolean(L, -1)) qr_option_error(L, arg, key, "must be a boolean");
+        o->all = lua_toboolean(L, -1);
+    } else if (!strcmp(key, "within")) {
+        const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+        if (!strcmp(v, "paragraph")) o->within = WITHIN_PARAGRAPH;
+        else if (!strcmp(v, "sentence")) o->within = WITHIN_SENTENCE;
+        else if (!strcmp(v, "text")) o->within = WITHIN_TEXT;
+        else qr_option_error(L, arg, key, "must be \"paragraph\", \"sentence\" or \"text\"");
+    } else {
+        unknown_option(L, arg, key);
+    }
+}
+
+/* Appends {start, stop, first, last, entry, canonical, type, attrs} to the
+ * list on top of the stack, as item n. */
+static void push_match(lua_State *L, const qr_gaz *g, const qr_tokens *t, size_t i,
+                       const qr_gaz_match *m, lua_Integer n)
+{
+    const char *c, *ty, *a;
+    size_t cl, tl, al;
+    qr_gaz_entry(g, m->entry, &c, &cl, &ty, &tl, &a, &al);
+    lua_createtable(L, 0, 8);
+    lua_pushinteger(L, t->tok[i].start);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, t->tok[m->end - 1].stop);
+    lua_setfield(L, -2, "stop");
+    lua_pushinteger(L, (lua_Integer)i + 1);
+    lua_setfield(L, -2, "first");
+    lua_pushinteger(L, m->end);
+    lua_setfield(L, -2, "last");
+    lua_pushinteger(L, m->entry);
+    lua_setfield(L, -2, "entry");
+    lua_pushlstring(L, c, cl);
+    lua_setfield(L, -2, "canonical");
+    if (tl) {
+        lua_pushlstring(L, ty, tl);
+        lua_setfield(L, -2, "type");
+    }
+    if (al) {
+        lua_pushlstring(L, a, al);
+        lua_setfield(L, -2, "attrs");
+    }
+    lua_rawseti(L, -2, n);
+}
+
+/* gaz:match(tokens [, {all = false, within = "paragraph"|"sentence"|"text"}])
+ *   -> {{start, stop, first, last, entry, canonical, type, attrs}, ...}
+ * Default: the longest match at each token, left to right, not overlapping
+ * (of several entries of that phrase, the first added). all = true: every
+ * match, by first token, then longest first. */
+static int gaz_match(lua_State *L)
+{
+    lgaz *lg = check_lgaz(L, 1);
+    const qr_gaz *g = lg->g;
+    const char *text;
+    const qr_tokens *t = qr_check_tokens(L, 2, &text, NULL);
+    const qr_keys *keys = NULL;
+    match_opts o = { 0, WITHIN_PARAGRAPH };
+    const uint32_t *starts = NULL;
+    size_t nstarts = 0, gi = 0, i = 0;
+    lua_Integer n = 0;
+
+    each_option(L, 3, match_option, &o);
+    if (qr_gaz_mode(g) != QR_GAZ_EXACT) keys = qr_tokens_keys(L, 2, qr_gaz_key_mode(g));
+    if (o.within == WITHIN_PARAGRAPH) { starts = t->para; nstarts = t->npara; }
+    else if (o.within == WITHIN_SENTENCE) { starts = t->sent; nstarts = t->nsent; }
+    if (t->n > lg->idcap) {
+        uint32_t *ni = realloc(lg->ids, t->n * sizeof *ni);
+        if (!ni) return luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
+        lg->ids = ni;
+        lg->idcap = t->n;
+    }
+    qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids);
+    lua_newtable(L);
+    while (i < t->n) {
+        size_t limit, m, k;
+        while (gi + 1 < nstarts && starts[gi + 1] <= i) gi++;
+        limit = gi + 1 < nstarts ? starts[gi + 1] : t->n;
+        if (!o.all) {
+            qr_gaz_match one;
+            if (qr_gaz_match_ids(g, lg->ids, i, limit, &one, 1)) {
+                push_match(L, g, t, i, &one, ++n);
+                i = one.end;
+            } else {
+                i++;
+            }
+            continue;
+        }
+        m = qr_gaz_match_ids(g, lg->ids, i, limit, lg->buf, lg->bufcap);
+        if (m > lg->bufcap) {
+            qr_gaz_match *nb = realloc(lg->buf, m * sizeof *nb);
+            if (!nb) return luaL_error(L, "not enough memory for %I gazetteer matches", (lua_Integer)m);
+            lg->buf = nb;
+            lg->bufcap = m;
+            m = qr_gaz_match_ids(g, lg->ids, i, limit, lg->buf, lg->bufcap);
+        }
+        for (k = 0; k < m; k++) push_match(L, g, t, i, &lg->buf[k], ++n);
+        i++;
+    }
+    if (lg->idcap > KEEP_IDS) {
+        free(lg->ids);
+        lg->ids = NULL;
+        lg->idcap = 0;
+    }
+    return 1;
+}
+
+void qr_open_gazetteer(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        { "add", gaz_add }, { "load", gaz_load }, { "load_table", gaz_load_table },
+        { "entry", gaz_entry }, { "match", gaz_match }, { "phrases", gaz_phrases },
+        { "fold", gaz_fold }, { "longest", gaz_longest }, { "memsize", gaz_memsize },
+        { "close", gaz_release },
+        { NULL, NULL }
+    };
+    luaL_newmetatable(L, QR_GAZ_MT);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, gaz_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, gaz_release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, gaz_release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, gaz_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    lua_pushcfunction(L, l_gazetteer);
+    lua_setfield(L, -2, "gazetteer");
+}

@@ -1,0 +1,52 @@
+--- quarry explain PACK FILE: which rule produced each annotation, and where it is written.
+local common = require "quarry.cli.common"
+
+local io_stdout, io_stderr, ipairs, pairs, table_concat, table_sort, tostring =
+   io.stdout, io.stderr, ipairs, pairs, table.concat, table.sort, tostring
+
+local explain = {
+   help = "Show which rule (phase, file:line) produced each annotation of a document.",
+}
+
+function explain.configure(cmd)
+   cmd:argument("pack", "Rule pack: a name (quarry.rules.NAME) or a path.")
+   cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("+")
+   cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none.")
+   cmd:flag("--trusted", "Let the pack use os, io and any module.")
+end
+
+local function attrs_text(attrs)
+   if not attrs then return "" end
+   local keys = {}
+   for k in pairs(attrs) do keys[#keys + 1] = k end
+   table_sort(keys)
+   local parts = {}
+   for i, k in ipairs(keys) do parts[i] = k .. "=" .. tostring(attrs[k]) end
+   return table_concat(parts, " ")
+end
+
+function explain.run(args)
+   local pack, err = common.load_pack(args.pack, args.trusted)
+   if not pack then
+      io_stderr:write(err, "\n")
+      return 1
+   end
+   local where = {}
+   for _, r in ipairs(pack:list()) do where[r.name] = r.where end
+   local iter, failed = common.documents("explain", args.path)
+   for doc in iter do
+      if args.date and not doc.date then doc.date = args.date end
+      io_stdout:write("== ", doc.id, "\n")
+      local rows = {}
+      for _, a in ipairs(pack:run(doc)) do
+         local text = a.text:gsub("%s+", " ")
+         if #text > 60 then text = text:sub(1, 57) .. "..." end
+         rows[#rows + 1] = { a.start .. "-" .. a.stop, a.type, text, a.phase or "", a.rule,
+            where[a.rule] or "?", attrs_text(a.attrs) }
+      end
+      common.print_table(io_stdout, { "span", "type", "text", "phase", "rule", "written at", "attrs" }, rows)
+   end
+   return failed() and 1 or 0
+end
+
+return explain

@@ -1,0 +1,59 @@
+--- quarry kwic: concordance lines (keyword in context) from a corpus file.
+local search = require "quarry.cli.search"
+local cjson = require "cjson"
+
+local io_stdout, io_stderr, os_execute = io.stdout, io.stderr, os.execute
+local ipairs, math_tointeger, string_rep, tonumber = ipairs, math.tointeger, string.rep, tonumber
+local utf8_len = utf8.len
+
+local kwic = {
+   help = "Concordance: every occurrence of a word or phrase with its left and right context.",
+}
+
+local function count(s)
+   local n = math_tointeger(tonumber(s))
+   if n and n >= 0 then return n end
+   return nil, "must be a non-negative integer"
+end
+
+function kwic.configure(cmd)
+   cmd:argument("db", "The corpus file.")
+   cmd:argument("term", "A word or phrase (\"peace talks\"); a trailing * matches a prefix (negotiat*).")
+   cmd:option("-w --width", "Characters of context on each side.", "40"):convert(count)
+   cmd:option("-n --limit", "At most N lines."):convert(count)
+   cmd:flag("--query", "TERM is a full FTS5 query (NEAR, OR, ...); its phrases are shown.")
+   cmd:flag("--json", "One JSON object a line: doc, start, end, left, match, right.")
+end
+
+local function width_of(s)
+   return utf8_len(s, 1, -1, true) or #s
+end
+
+function kwic.run(args)
+   local corpus = search.open_existing("kwic", args.db)
+   if not corpus then return 1 end
+   local lines, err = corpus:kwic(args.term, { width = args.width, limit = args.limit, query = args.query })
+   corpus:close()
+   if not lines then
+      io_stderr:write("quarry kwic: ", err, "\n")
+      return 1
+   end
+   local tty = not args.json and os_execute("test -t 1")
+   local open, close = tty and "\27[1m" or "", tty and "\27[0m" or ""
+   for _, l in ipairs(lines) do
+      if args.json then
+         io_stdout:write(cjson.encode {
+            doc = l.doc, start = l.start, ["end"] = l.stop, left = l.left, match = l.match, right = l.right,
+         }, "\n")
+      else
+         local lpad = args.width - width_of(l.left)
+         local rpad = args.width - width_of(l.right)
+         io_stdout:write(string_rep(" ", lpad > 0 and lpad or 0), l.left, open, l.match, close, l.right,
+            string_rep(" ", rpad > 0 and rpad or 0), "  ", l.doc, "\n")
+      end
+   end
+   if #lines == 0 and not args.json then io_stderr:write("quarry kwic: no matches\n") end
+   return 0
+end
+
+return kwic

@@ -1,0 +1,73 @@
+--- quarry search: full-text search of a corpus file, best matches first.
+local quarry = require "quarry"
+local cjson = require "cjson"
+
+local io_open, io_stdout, io_stderr, os_execute = io.open, io.stdout, io.stderr, os.execute
+local ipairs, math_tointeger, string_format, tonumber = ipairs, math.tointeger, string.format, tonumber
+
+local search = {
+   help = "Search a corpus: words, \"phrases\", prefix*, AND/OR/NOT, NEAR(...), title: or text: filters.",
+}
+
+local function count(s)
+   local n = math_tointeger(tonumber(s))
+   if n and n >= 0 then return n end
+   return nil, "must be a non-negative integer"
+end
+
+function search.configure(cmd)
+   cmd:argument("db", "The corpus file.")
+   cmd:argument("query", "An FTS5 query, e.g. '\"peace talks\" AND Geneva', 'NEAR(Voronov envoy*, 10)'.")
+   cmd:option("-n --limit", "At most N results.", "20"):convert(count)
+   cmd:option("--offset", "Skip the first N results.", "0"):convert(count)
+   cmd:option("--from", "Only documents dated on or after DATE (ISO 8601).")
+   cmd:option("--to", "Only documents dated on or before DATE (ISO 8601; 2024-03 includes all of March).")
+   cmd:option("--source", "Only documents from SOURCE.")
+   cmd:flag("--json", "One JSON object a result: id, title, date, source, url, rank, snippet.")
+end
+
+--- Opens a corpus for reading, naming a missing file plainly; shared by the
+-- commands that only read.
+function search.open_existing(command, path)
+   local f = io_open(path, "rb")
+   if not f then
+      io_stderr:write("quarry ", command, ": ", path, ": no such corpus file\n")
+      return nil
+   end
+   f:close()
+   local corpus, err = quarry.open(path, { readonly = true })
+   if not corpus then io_stderr:write("quarry ", command, ": ", err, "\n") end
+   return corpus
+end
+
+function search.run(args)
+   local corpus = search.open_existing("search", args.db)
+   if not corpus then return 1 end
+   local tty = not args.json and os_execute("test -t 1")
+   local results, err = corpus:search(args.query, {
+      limit = args.limit, offset = args.offset, from_date = args.from, to_date = args.to, source = args.source,
+      snippet = { open = tty and "\27[1m" or "[", close = tty and "\27[0m" or "]" },
+   })
+   corpus:close()
+   if not results then
+      io_stderr:write("quarry search: ", err, "\n")
+      return 1
+   end
+   for i, r in ipairs(results) do
+      local snippet = r.snippet and r.snippet:gsub("%s+", " ")
+      if args.json then
+         io_stdout:write(cjson.encode {
+            id = r.id, title = r.title, date = r.date, source = r.source, url = r.url, rank = r.rank,
+            snippet = snippet,
+         }, "\n")
+      else
+         io_stdout:write(string_format("%d. %s%s%s\n", i + (args.offset or 0), r.id,
+            r.date and ("  " .. r.date) or "", r.title and ("  " .. r.title) or ""))
+         if snippet and snippet ~= "" then io_stdout:write("   ", snippet, "\n") end
+      end
+   end
+   if #results == 0 and not args.json then io_stderr:write("quarry search: no documents match\n") end
+   return 0
+end
+
+return search

@@ -1,0 +1,288 @@
+/*
+ * C-level tests of the regex layer (qr_regex.c), built with ASan and UBSan
+ * by `make test`: the API the token-pattern engine calls (qr_regex_test
+ * never fails on any bytes, reports limits as PCRE2 codes), compile errors
+ * with offsets, names, the interpreter fallback. Prints TAP.
+ */
+#include "qr_regex.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int tests, failures;
+
+static void ok(int cond, const char *what)
+{
+    tests++;
+    if (!cond) failures++;
+    printf("%sok %d - %s\n", cond ? "" : "not ", tests, what);
+}
+
+static qr_regex *compile(const char *pattern, unsigned flags, int jit)
+{
+    qr_regex_opts o;
+    int code;
+    size_t off;
+    qr_regex *re;
+    qr_regex_opts_default(&o);
+    o.flags = flags;
+    o.jit = jit;
+    re = qr_regex_compile(pattern, strlen(pattern), &o, &code, &off);
+    if (!re) printf("# cannot compile %s: error %d at %zu\n", pattern, code, off);
+    return re;
+}
+
+static int test_str(const qr_regex *re, const char *s)
+{
+    return qr_regex_test(re, s, strlen(s));
+}
+
+static uint64_t rng_state = 0x243F6A8885A308D3u;
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+
+static void test_basics(int jit)
+{
+    char what[128];
+    qr_regex *re = compile("\\bЛавров\\b", 0, jit), *ci = compile("лавров", QR_RE_CASELESS, jit);
+    qr_regex *anch = compile("\\d+", QR_RE_ANCHORED, jit);
+    snprintf(what, sizeof what, "compiles (jit %d)", jit);
+    ok(re && ci && anch, what);
+    if (!re || !ci || !anch) { qr_regex_free(re); qr_regex_free(ci); qr_regex_free(anch); return; }
+    snprintf(what, sizeof what, "Cyrillic word boundaries (jit %d)", jit);
+    ok(test_str(re, "министр Лавров сказал") == 1 && test_str(re, "Лаврова") == 0, what);
+    snprintf(what, sizeof what, "caseless Cyrillic (jit %d)", jit);
+    ok(test_str(ci, "ЛАВРОВ") == 1, what);
+    snprintf(what, sizeof what, "anchored flag (jit %d)", jit);
+    ok(test_str(anch, "2024") == 1 && test_str(anch, "May 2024") == 0, what);
+    snprintf(what, sizeof what, "empty subject and NULL pointer with length 0 (jit %d)", jit);
+    ok(test_str(re, "") == 0 && qr_regex_test(re, NULL, 0) == 0, what);
+    snprintf(what, sizeof what, "jit flag reflects the option (jit %d)", jit);
+    ok(jit || !qr_regex_is_jit(re), what);
+    qr_regex_free(re);
+    qr_regex_free(ci);
+    qr_regex_free(anch);
+}
+
+static void test_limits(int jit)
+{
+    char what[128], s[64];
+    qr_regex *re = compile("^(a+)+$", 0, jit);
+    qr_regex_opts o;
+    int code;
+    size_t off;
+    memset(s, 'a', 40);
+    s[40] = 'b';
+    s[41] = '\0';
+    snprintf(what, sizeof what, "catastrophic pattern: PCRE2_ERROR_MATCHLIMIT (jit %d)", jit);
+    ok(re && qr_regex_test(re, s, 41) == PCRE2_ERROR_MATCHLIMIT, what);
+    snprintf(what, sizeof what, "the same regex still matches afterwards (jit %d)", jit);
+    ok(re && qr_regex_test(re, s, 40) == 1, what);
+    qr_regex_free(re);
+
+    qr_regex_opts_default(&o);
+    o.jit = jit;
+    o.depth_limit = 100;
+    re = qr_regex_compile("^(?:(a)b)+$", 11, &o, &code, &off);
+    {
+        size_t n = 20000, i;
+        char *ab = malloc(n);
+        int rc;
+        for (i = 0; i < n; i++) ab[i] = "ab"[i % 2];
+        rc = re ? qr_regex_test(re, ab, n) : 0;
+        snprintf(what, sizeof what, "deep match: depth or JIT stack limit (jit %d, rc %d)", jit, rc);
+        ok(rc == (qr_regex_is_jit(re) ? PCRE2_ERROR_JIT_STACKLIMIT : PCRE2_ERROR_DEPTHLIMIT), what);
+        free(ab);
+    }
+    qr_regex_free(re);
+}
+
+static void test_invalid_utf(int jit)
+{
+    char what[128];
+    qr_regex *re = compile("\\w+", 0, jit), *dot = compile(".", QR_RE_DOTALL, jit);
+    char buf[256];
+    int round, bad = 0;
+    if (!re || !dot) { ok(0, "compile"); qr_regex_free(re); qr_regex_free(dot); return; }
+    for (round = 0; round < 2000; round++) {
+        size_t n = rng() % sizeof buf, i;
+        int a, b;
+        for (i = 0; i < n; i++) buf[i] = (char)(rng() & 0xFF);
+        a = qr_regex_test(re, buf, n);
+        b = qr_regex_test(dot, buf, n);
+        if (a < 0 || b < 0) bad++;
+    }
+    snprintf(what, sizeof what, "random bytes never fail a match (jit %d)", jit);
+    ok(bad == 0, what);
+    snprintf(what, sizeof what, "invalid bytes match nothing, words around them do (jit %d)", jit);
+    ok(qr_regex_test(re, "\xff\xfe\xc3", 3) == 0 && test_str(re, "\xff\xfe\xc3Łódź") == 1, what);
+    qr_regex_free(re);
+    qr_regex_free(dot);
+}
+
+static void test_match_api(void)
+{
+    qr_regex *re = compile("(?<who>\\p{Lu}\\w+) (?:said|told)(?: (?<whom>\\w+))?", 0, 1);
+    const char *s = "Yesterday Łukasz said.";
+    const size_t *ov;
+    int rc;
+    if (!re) { ok(0, "compile"); return; }
+    rc = qr_regex_match(re, s, strlen(s), 0, 0);
+    ov = qr_regex_ovector(re);
+    ok(rc == 2 && ov[0] == 10 && ov[1] == 22 && ov[2] == 10 && ov[3] == 17, "match offsets in bytes");
+    ok(ov[4] == PCRE2_UNSET, "a group that took no part is unset");
+    ok(qr_regex_groups(re) == 2, "two groups");
+    ok(qr_regex_group_name(re, 1) && !strcmp(qr_regex_group_name(re, 1), "who")
+       && !strcmp(qr_regex_group_name(re, 2), "whom") && !qr_regex_group_name(re, 3)
+       && !qr_regex_group_name(re, 0), "group names by number");
+    ok(!strcmp(qr_regex_source(re), "(?<who>\\p{Lu}\\w+) (?:said|told)(?: (?<whom>\\w+))?"), "source");
+    ok(qr_regex_match(re, s, strlen(s), strlen(s) + 1, 0) == PCRE2_ERROR_BADOFFSET, "offset past the end");
+    ok(qr_regex_match(re, s, strlen(s), 11, 0) == PCRE2_ERROR_NOMATCH, "search from an offset inside a character");
+    qr_regex_free(re);
+    qr_regex_free(NULL);
+    ok(1, "qr_regex_free(NULL)");
+}
+
+/* Scans s with the pattern, with and without the JIT, into "start-stop "
+ * lists; returns 1 when both agree with want (or want is NULL). */
+static int scan_agrees(const char *pattern, const char *s, size_t len, const char *want)
+{
+    char out[2][4096];
+    int jit;
+    for (jit = 0; jit <= 1; jit++) {
+        qr_regex *re = compile(pattern, 0, jit);
+        qr_regex_scan sc;
+        size_t used = 0;
+        int rc;
+        out[jit][0] = '\0';
+        if (!re) return 0;
+        qr_regex_scan_init(&sc, 0);
+        while ((rc = qr_regex_scan_next(re, s, len, &sc)) > 0 && used < sizeof out[jit] - 64) {
+            const size_t *ov = qr_regex_ovector(re);
+            used += (size_t)snprintf(out[jit] + used, sizeof out[jit] - used, "%zu-%zu ", ov[0], ov[1]);
+        }
+        qr_regex_free(re);
+        if (rc != PCRE2_ERROR_NOMATCH) return 0;
+    }
+    if (strcmp(out[0], out[1]) != 0) {
+        printf("# interpreter: %s\n# JIT:         %s\n", out[0], out[1]);
+        return 0;
+    }
+    if (want && strcmp(out[0], want) != 0) {
+        printf("# got %s, want %s\n", out[0], want);
+        return 0;
+    }
+    return 1;
+}
+
+/* A scan of s, with and without the JIT: every match ends at or after the
+ * last, offsets never fall inside a valid character, the scan ends with
+ * PCRE2_ERROR_NOMATCH. */
+static int scan_sane(const char *pattern, const char *s, size_t len)
+{
+    int jit;
+    for (jit = 0; jit <= 1; jit++) {
+        qr_regex *re = compile(pattern, 0, jit);
+        qr_regex_scan sc;
+        size_t last = 0, n = 0;
+        int rc, good = 1;
+        if (!re) return 0;
+        qr_regex_scan_init(&sc, 0);
+        while ((rc = qr_regex_scan_next(re, s, len, &sc)) > 0 && n++ <= len + 1) {
+            const size_t *ov = qr_regex_ovector(re);
+            if (ov[0] < last || ov[1] < ov[0] || ov[1] > len) good = 0;
+            if (ov[0] < len && ov[0] > 0 && (s[ov[0]] & 0xC0) == 0x80 && (s[ov[0] - 1] & 0xC0) != 0x80
+                && (unsigned char)s[ov[0] - 1] >= 0xC2)
+                good = 0;    /* inside a two-byte character */
+            last = ov[1];
+        }
+        qr_regex_free(re);
+        if (rc != PCRE2_ERROR_NOMATCH || !good) return 0;
+    }
+    return 1;
+}
+
+static void test_scan(void)
+{
+    static const char *const patterns[] = {
+        "x*", "\\w+", "\\b", "(?<=\\w)\\b", "^|$", "(?m)^", ".", "\\X", "\\p{Lu}\\w*", "", NULL
+    };
+    char buf[300];
+    int round, k, bad = 0, bad_invalid = 0;
+    ok(scan_agrees("x*", "a€xxЖ", strlen("a€xxЖ"), "0-0 1-1 4-6 6-6 8-8 "), "empty matches step by code point");
+    ok(scan_agrees("", "\xff" "a", 2, "0-0 1-1 2-2 "), "empty matches step over an invalid byte");
+    ok(scan_agrees("\\w+", "Łódź \xc3 Москва", strlen("Łódź \xc3 Москва"), "0-7 10-22 "),
+       "words around an invalid byte");
+    /* Valid subjects: the interpreter (through its valid-subject shortcut)
+     * and the JIT find the same matches. On invalid subjects PCRE2's own
+     * interpreter and JIT differ at the edges of invalid bytes (empty
+     * matches next to them), so there the scan is only checked for sanity:
+     * no errors, no overlap, no offset inside a character. */
+    for (round = 0; round < 300; round++) {
+        /* the last two parts are invalid UTF-8; odd rounds leave them out */
+        static const char *const parts[] = { "a", "x", "Ж", "€", " ", "\n", "Łódź", "B", "\xff", "\xc3" };
+        int valid = round % 2;
+        size_t len = 0;
+        while (len < 200) {
+            const char *p = parts[rng() % (valid ? 8 : 10)];
+            memcpy(buf + len, p, strlen(p));
+            len += strlen(p);
+        }
+        for (k = 0; patterns[k]; k++) {
+            if (valid) {
+                if (!scan_agrees(patterns[k], buf, len, NULL)) bad++;
+            } else if (!scan_sane(patterns[k], buf, len)) {
+                bad_invalid++;
+            }
+        }
+    }
+    ok(bad == 0, "interpreter and JIT scans agree on valid subjects");
+    ok(bad_invalid == 0, "scans of invalid subjects never fail, overlap or split a character");
+}
+
+static void test_compile_errors(void)
+{
+    qr_regex_opts o;
+    int code = 0;
+    size_t off = 0;
+    char buf[128];
+    qr_regex *re;
+    qr_regex_opts_default(&o);
+    re = qr_regex_compile("Lavrov (met", 11, &o, &code, &off);
+    ok(!re && off == 11 && code == PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS, "missing parenthesis at offset 11");
+    qr_regex_error(code, buf, sizeof buf);
+    ok(strstr(buf, "missing closing parenthesis") != NULL, "PCRE2's message");
+    re = qr_regex_compile("[\xff]", 3, &o, &code, &off);
+    ok(!re && off == 1, "invalid UTF-8 in a pattern at offset 1");
+    ok(!strcmp(qr_regex_error(PCRE2_ERROR_MATCHLIMIT, buf, sizeof buf), "match limit exceeded"),
+       "limit message");
+    ok(!strcmp(qr_regex_error(PCRE2_ERROR_DEPTHLIMIT, buf, sizeof buf), "depth limit exceeded"),
+       "depth message");
+    qr_regex_error(-12345, buf, 8);
+    ok(strlen(buf) < 8, "messages fit the buffer");
+    re = qr_regex_compile("a\0b", 3, &o, &code, &off);
+    ok(re && qr_regex_test(re, "xa\0b", 4) == 1 && qr_regex_test(re, "ab", 2) == 0, "NUL inside a pattern");
+    qr_regex_free(re);
+}
+
+int main(void)
+{
+    int jit;
+    for (jit = 0; jit <= 1; jit++) {
+        test_basics(jit);
+        test_limits(jit);
+        test_invalid_utf(jit);
+    }
+    test_match_api();
+    test_scan();
+    test_compile_errors();
+    printf("1..%d\n", tests);
+    return failures ? 1 : 0;
+}

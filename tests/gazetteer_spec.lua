@@ -1,0 +1,424 @@
+-- Specs for gazetteers: quarry.gazetteer (new, load) and the
+-- quarry.Gazetteer methods (add, load, load_table, entry, match, close),
+-- on a news fixture with people, places and organisations, name variants,
+-- diacritics, punctuation and non-Latin scripts.
+local quarry = require "quarry"
+local core = require "quarry.core"
+
+local gazetteer = quarry.gazetteer
+
+local here = (debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "tests/")
+local function path_of(name) return here .. "fixtures/" .. name end
+local function fixture(name)
+   local f = assert(io.open(path_of(name), "rb"))
+   local s = f:read("a")
+   f:close()
+   return s
+end
+
+local function raises(fn, needle)
+   local ok, err = pcall(fn)
+   assert.is_false(ok, "expected an error")
+   if needle then
+      assert.is_truthy(tostring(err):find(needle, 1, true),
+                       "error '" .. tostring(err) .. "' does not mention '" .. needle .. "'")
+   end
+   return err
+end
+
+-- The canonical names of the matches, in order.
+local function canon(matches)
+   local out = {}
+   for i, m in ipairs(matches) do out[i] = m.canonical end
+   return out
+end
+
+-- The matched text of each match.
+local function spans(text, matches)
+   local out = {}
+   for i, m in ipairs(matches) do out[i] = text:sub(m.start + 1, m.stop) end
+   return out
+end
+
+local function gaz_of(phrases, opts)
+   local g = gazetteer.new(opts)
+   for _, p in ipairs(phrases) do g:add(p[1], p[2], p[3], p[4]) end
+   return g
+end
+
+local function match_text(g, text, opts)
+   local toks <close> = quarry.tokenize(text)
+   return g:match(toks, opts)
+end
+
+describe("quarry.gazetteer", function()
+   local news = fixture("gazetteer_news.txt")
+
+   describe("building", function()
+      it("is exposed as quarry.gazetteer and quarry.core.gazetteer", function()
+         assert.is_function(gazetteer.new)
+         assert.is_function(gazetteer.load)
+         assert.is_function(core.gazetteer)
+         local g = core.gazetteer()
+         assert.is_true(gazetteer.is_gazetteer(g))
+         assert.is_false(gazetteer.is_gazetteer({}))
+         assert.equal("case", g:fold())
+      end)
+
+      it("adds phrases with canonical names, types and attrs; aliases share an entry", function()
+         local g = gazetteer.new()
+         local lavrov = g:add("Sergei Lavrov", nil, "person", '{"country": "RU"}')
+         assert.equal(1, lavrov)
+         assert.equal(lavrov, g:add("Sergey Lavrov", "Sergei Lavrov", "person"))
+         assert.equal(lavrov, g:add("Lavrov", "Sergei Lavrov", "person"))
+         assert.equal(lavrov, g:add("Lavrov", "Sergei Lavrov", "person"))      -- twice: no change
+         local ny = g:add("New York")
+         assert.equal(2, ny)
+         local georgia = g:add("Georgia", "Georgia (US state)", "place")
+         assert.are_not.equal(georgia, g:add("Georgia", "Georgia", "country"))
+         assert.equal(4, #g)
+         assert.equal(6, g:phrases())
+         assert.equal(2, g:longest())
+         assert.same({ "Sergei Lavrov", "person", '{"country": "RU"}' }, { g:entry(lavrov) })
+         assert.same({ "New York" }, { g:entry(ny) })
+         local c, t, a = g:entry(ny)
+         assert.equal("New York", c)
+         assert.is_nil(t)
+         assert.is_nil(a)
+         assert.matches("^quarry.Gazetteer %(case%): 4 entries, 6 phrases$", tostring(g))
+         assert.is_true(g:memsize() > 0)
+      end)
+
+      it("uses the phrase from its first to its last token as the default canonical name", function()
+         local g = gazetteer.new()
+         local id = g:add("  New   York \n")
+         assert.equal("New   York", (g:entry(id)))
+         -- an empty canonical means the phrase itself: here another name, another entry
+         assert.equal(id + 1, g:add("new york", ""))
+         assert.equal("new york", (g:entry(id + 1)))
+         assert.equal(2, #g)
+      end)
+
+      it("rejects misuse", function()
+         local g = gazetteer.new()
+         raises(function() g:add("") end, "the phrase has no tokens")
+         raises(function() g:add("   \n") end, "the phrase has no tokens")
+         raises(function() g:add(("a "):rep(129)) end, "longer than 128 tokens")
+         raises(function() g:add("x", nil, nil, "[1]") end, "attrs must be a JSON object")
+         raises(function() g:add({}) end, "string expected")
+         raises(function() g:add("x", {}) end, "string expected")
+         raises(function() g:entry(1) end, "entry id out of range")
+         g:add("x")
+         raises(function() g:entry(0) end, "entry id out of range")
+         raises(function() g:entry(2) end, "entry id out of range")
+         raises(function() g:entry("one") end, "number expected")
+         assert.equal(1, #g)
+         raises(function() gazetteer.new({ fold = "upper" }) end,
+                "option 'fold' must be \"case\", \"bare\" or \"exact\"")
+         raises(function() gazetteer.new({ folds = "case" }) end, "unknown option 'folds'")
+         raises(function() gazetteer.new("case") end, "bad argument #1 to 'new'")
+         raises(function() core.gazetteer({ [1] = true }) end, "option names must be strings")
+      end)
+   end)
+
+   describe("loading", function()
+      it("loads a TSV file: comments, blank lines, empty canonical names, attrs", function()
+         local g = assert(gazetteer.load(path_of("gazetteer.tsv")))
+         assert.equal(14, #g)
+         assert.equal(23, g:phrases())
+         local g2 = gazetteer.new()
+         assert.equal(23, g2:load(path_of("gazetteer.tsv")))
+         assert.same({ "Sergei Lavrov", "person", '{"role": "foreign minister", "country": "RU"}' }, { g2:entry(1) })
+         assert.equal(23, g2:load(path_of("gazetteer.tsv")))    -- again: nothing new
+         assert.equal(14, #g2)
+         assert.equal(23, g2:phrases())
+      end)
+
+      it("reports a malformed line as nil, path:line: problem, keeping the lines before it", function()
+         local path = path_of("gazetteer_bad.tsv")
+         local g, err = gazetteer.load(path)
+         assert.is_nil(g)
+         assert.equal(path .. ":3: expected phrase<TAB>canonical<TAB>type[<TAB>attrs], found 2 fields", err)
+         local g2 = gazetteer.new()
+         local n, err2 = g2:load(path)
+         assert.is_nil(n)
+         assert.equal(err, err2)
+         assert.equal(1, #g2)
+      end)
+
+      it("reports other malformed lines", function()
+         local path = os.tmpname()
+         local function try(content)
+            local f = assert(io.open(path, "wb"))
+            f:write(content)
+            f:close()
+            local _, err = gazetteer.load(path)
+            return err
+         end
+         assert.equal(path .. ":2: too many fields (5 or more; at most 4: phrase, canonical, type, attrs)",
+                      try("a\t\tx\nb\tB\tx\t{}\textra\n"))
+         assert.equal(path .. ":1: attrs must be a JSON object ({...})", try("a\tA\tx\tnot json\n"))
+         assert.equal(path .. ":3: the phrase has no tokens", try("a\t\t\n\n \t\tx\n"))
+         assert.is_nil(try("\xEF\xBB\xBF# a BOM, then a comment\r\nParis\t\tplace\r\nLyon\t\tplace"))
+         os.remove(path)
+      end)
+
+      it("returns nil, message for a file that cannot be read", function()
+         local g, err = gazetteer.load(path_of("no_such_gazetteer.tsv"))
+         assert.is_nil(g)
+         assert.matches("no_such_gazetteer.tsv: ", err, 1, true)
+         local g2 = gazetteer.new()
+         local n, err2 = g2:load(here .. "fixtures")      -- a directory
+         assert.is_nil(n)
+         assert.is_string(err2)
+      end)
+
+      it("loads one phrase a line with format = \"lines\" and a default type", function()
+         local path = os.tmpname()
+         local f = assert(io.open(path, "wb"))
+         f:write("# capitals\nParis\n\nBerlin\nWashington, D.C.\n")
+         f:close()
+         local g = assert(gazetteer.load(path, { format = "lines", type = "city" }))
+         os.remove(path)
+         assert.equal(3, #g)
+         assert.same({ "Washington, D.C.", "city" }, { g:entry(3) })
+         assert.same({ "Washington, D.C." }, canon(match_text(g, "He flew to Washington, D.C. on Monday.")))
+      end)
+
+      it("loads Lua lists: strings, {phrase, ...} and {names = {...}, ...} items", function()
+         local g = assert(gazetteer.load({
+            "Kyiv",
+            { "Kiev", canonical = "Kyiv", type = "place" },
+            { names = { "Volodymyr Zelensky", "Zelenskyy", "Zelensky" }, type = "person",
+              attrs = { country = "UA" } },
+            { "António Guterres", names = { "Guterres" }, type = "person" },
+         }, { type = "misc" }))
+         -- Kyiv (misc: the default type), Kyiv (place), Zelensky, Guterres
+         assert.equal(4, #g)
+         local c, t, a = g:entry(3)
+         assert.equal("Volodymyr Zelensky", c)
+         assert.equal("person", t)
+         assert.equal('{"country":"UA"}', a)
+         assert.same({ "Kyiv", "misc" }, { g:entry(1) })
+         local m = match_text(g, "Zelenskyy met Guterres in Kiev.")
+         assert.same({ "Volodymyr Zelensky", "António Guterres", "Kyiv" }, canon(m))
+         assert.same({ "person", "person", "place" }, { m[1].type, m[2].type, m[3].type })
+         assert.equal(1, g:load_table({ "Kyiv" }, { type = "misc" }))
+         assert.equal(4, #g)
+      end)
+
+      it("rejects malformed lists and options", function()
+         raises(function() gazetteer.load({ "a", 5 }) end, "item 2 must be a string or a table")
+         raises(function() gazetteer.load({ { names = { "b", 5 } } }) end, "item 1: 'names' must be a list of strings")
+         raises(function() gazetteer.load({ { canonical = "x" } }) end, "item 1 has no phrase")
+         raises(function() gazetteer.load({ { "a", type = 5 } }) end, "item 1: 'type' must be a string")
+         raises(function() gazetteer.load({ "" }) end, "item 1: the phrase has no tokens")
+         raises(function() gazetteer.load({ { "a", attrs = { f = print } } }) end, "attrs cannot be encoded")
+         raises(function() gazetteer.load({ "a" }, { format = "tsv" }) end, "applies to files only")
+         raises(function() gazetteer.load({ "a" }, { fold = "up" }) end, "option 'fold'")
+         raises(function() gazetteer.load({ "a" }, { colour = 1 }) end, "unknown option 'colour'")
+         raises(function() gazetteer.load("x.tsv", { format = "csv" }) end, "option 'format' must be")
+         raises(function() gazetteer.load("x.tsv", { type = 1 }) end, "option 'type' must be a string")
+         raises(function() gazetteer.load(42) end, "a path or a list expected")
+         raises(function() gazetteer.load({}, "case") end, "bad argument #2 to 'load'")
+         local g = gazetteer.new()
+         raises(function() g:load_table("a") end, "table expected")
+         raises(function() g:load_table({}, { fold = "case" }) end, "unknown option 'fold'")
+         raises(function() g:load({}) end, "string expected")
+         raises(function() g:load("x", { format = 1 }) end, "option 'format' must be")
+      end)
+   end)
+
+   describe("matching the news fixture", function()
+      local g = assert(gazetteer.load(path_of("gazetteer.tsv")))
+      local toks = quarry.tokenize(news)
+
+      it("finds the longest match at each position, left to right, without overlaps", function()
+         local m = g:match(toks)
+         assert.same({
+            "Geneva", "Sergei Lavrov", "United States", "Antony Blinken", "Geneva", "New York Times",
+            "Sergei Lavrov", "Nagorno-Karabakh", "Yerevan", "Bosnia and Herzegovina", "European Union",
+            "Sarajevo", "United States", "Sarajevo", "Łódź", "New York", "Yerevan", "Athens", "Moscow",
+            "Sergei Lavrov", "New York",
+         }, canon(m))
+         assert.same({
+            "GENEVA", "Sergei Lavrov", "U.S.", "Antony Blinken", "Geneva", "New York Times",
+            "SERGEY LAVROV", "Nagorno-Karabakh", "Yerevan", "Bosnia-Herzegovina", "European Union",
+            "Sarajevo", "U.S.", "Sarajevo", "Łódź", "New York", "Երևան", "Αθήνα", "Москва",
+            "Lavrov", "New York",
+         }, spans(news, m))
+         for i = 2, #m do assert.is_true(m[i].first > m[i - 1].last) end
+      end)
+
+      it("gives token numbers, byte offsets, entry ids, types and attrs", function()
+         local m = g:match(toks)[2]
+         assert.equal("Sergei Lavrov", news:sub(m.start + 1, m.stop))
+         assert.equal(m.start, (toks:span(m.first)))
+         assert.equal(m.stop, select(2, toks:span(m.last)))
+         assert.equal("Sergei", toks[m.first].text)
+         assert.equal("Lavrov", toks[m.last].text)
+         assert.equal(1, m.entry)
+         assert.equal("person", m.type)
+         assert.equal('{"role": "foreign minister", "country": "RU"}', m.attrs)
+         local un = g:match(toks)[11]
+         assert.equal("European Union", un.canonical)
+         assert.is_nil(un.attrs)
+      end)
+
+      it("returns every match with all = true, longest first at each token", function()
+         local m = g:match(toks, { all = true })
+         local at = {}
+         for _, x in ipairs(m) do
+            if x.canonical:match("^New York") then at[#at + 1] = x.canonical .. "@" .. x.first end
+         end
+         assert.same({ "New York Times@25", "New York@25", "New York@93", "New York@131" }, at)
+         local names = {}
+         for _, x in ipairs(m) do
+            if x.canonical == "Sergei Lavrov" then names[#names + 1] = news:sub(x.start + 1, x.stop) end
+         end
+         assert.same({ "Sergei Lavrov", "Lavrov", "SERGEY LAVROV", "LAVROV", "Lavrov" }, names)
+         for i = 2, #m do assert.is_true(m[i].first >= m[i - 1].first) end
+      end)
+
+      it("does not match across a paragraph break", function()
+         -- "...late in New York\n\nTimes reporters..." is New York, not the newspaper
+         local last = g:match(toks)[21]
+         assert.equal("New York", last.canonical)
+         assert.same({ "New York Times" }, canon(match_text(g, "late in New York Times reporters")))
+         local across = match_text(g, "late in New York\n\nTimes reporters", { within = "text" })
+         assert.same({ "New York Times" }, canon(across))
+      end)
+   end)
+
+   describe("folding", function()
+      local phrases = {
+         { "Łódź", nil, "place" }, { "Genève", "Geneva", "place" }, { "Москва", "Moscow", "place" },
+         { "Σίσυφος", "Sisyphus", "myth" }, { "Երևան", "Yerevan", "place" },
+      }
+      local text = "ŁÓDŹ, Lodz, Łódź; GENÈVE, Geneve; МОСКВА, Москва; ΣΊΣΥΦΟΣ; ԵՐԵՒԱՆ, Երևան"
+
+      it("is case-insensitive by default, with full Unicode case folding", function()
+         local g = gaz_of(phrases)
+         assert.same({ "ŁÓDŹ", "Łódź", "GENÈVE", "МОСКВА", "Москва", "ΣΊΣΥΦΟΣ", "ԵՐԵՒԱՆ", "Երևան" },
+                     spans(text, match_text(g, text)))
+      end)
+
+      it("also ignores diacritics with fold = \"bare\"", function()
+         local g = gaz_of(phrases, { fold = "bare" })
+         assert.equal("bare", g:fold())
+         assert.same({ "ŁÓDŹ", "Lodz", "Łódź", "GENÈVE", "Geneve", "МОСКВА", "Москва", "ΣΊΣΥΦΟΣ", "ԵՐԵՒԱՆ", "Երևան" },
+                     spans(text, match_text(g, text)))
+      end)
+
+      it("compares token text as is with fold = \"exact\"", function()
+         local g = gaz_of(phrases, { fold = "exact" })
+         assert.same({ "Łódź", "Москва", "Երևան" }, spans(text, match_text(g, text)))
+         local news_g = assert(gazetteer.load(path_of("gazetteer.tsv"), { fold = "exact" }))
+         local found = canon(match_text(news_g, news))
+         assert.equal("Sergei Lavrov", found[1])         -- GENEVA and SERGEY LAVROV do not match
+         assert.equal(19, #found)
+      end)
+
+      it("unifies quotation marks and apostrophes unless exact", function()
+         local g = gaz_of({ { "“Iron Dome”", "Iron Dome", "system" }, { "O'Brien", nil, "person" } })
+         local text2 = 'the "Iron Dome" and O’Brien'
+         assert.same({ '"Iron Dome"', "O’Brien" }, spans(text2, match_text(g, text2)))
+         local e = gaz_of({ { "“Iron Dome”" }, { "O'Brien" } }, { fold = "exact" })
+         assert.same({}, match_text(e, text2))
+      end)
+   end)
+
+   describe("phrases and tokens", function()
+      it("matches phrases with periods, hyphens and ampersands as the tokeniser splits them", function()
+         local g = gaz_of({
+            { "U.S.", "United States", "place" }, { "Bosnia-Herzegovina", nil, "place" },
+            { "AT&T", nil, "org" }, { "Washington, D.C.", nil, "place" }, { "St. Petersburg", nil, "place" },
+            { "Marks & Spencer", nil, "org" }, { "RFE/RL", nil, "org" },
+         })
+         local text = "RFE/RL said U.S. firms (AT&T, Marks & Spencer) left St. Petersburg for "
+            .. "Washington, D.C. and Bosnia-Herzegovina's capital."
+         assert.same({ "RFE/RL", "U.S.", "AT&T", "Marks & Spencer", "St. Petersburg", "Washington, D.C.",
+                       "Bosnia-Herzegovina" }, spans(text, match_text(g, text)))
+      end)
+
+      it("matches a name before a possessive", function()
+         local g = gaz_of({ { "Russia", nil, "place" }, { "Sergei Lavrov", nil, "person" } })
+         local text = "Russia’s envoy and Sergei Lavrov's aide"
+         assert.same({ "Russia", "Sergei Lavrov" }, spans(text, match_text(g, text)))
+      end)
+
+      it("does not match a part of a token", function()
+         local g = gaz_of({ { "York" }, { "Bosnia" } })
+         assert.same({}, match_text(g, "Yorkshire and Bosnia-Herzegovina"))
+      end)
+
+      it("can be limited to sentences, or to nothing", function()
+         local g = gaz_of({ { "U.S. The Hague" } })
+         local text = "Talks in the U.S. The Hague court waited."
+         assert.same({ "U.S. The Hague" }, canon(match_text(g, text)))
+         assert.same({}, match_text(g, text, { within = "sentence" }))
+         local toks <close> = quarry.tokenize(text, { sentences = false })
+         assert.same({ "U.S. The Hague" }, canon(g:match(toks)))
+         assert.same({ "U.S. The Hague" }, canon(g:match(toks, { within = "sentence" })))
+      end)
+
+      it("copes with invalid UTF-8", function()
+         local g = gaz_of({ { "Caf\xE9 Riche", nil, "place" } })
+         assert.same({ "Caf\xE9 Riche" }, canon(match_text(g, "at the Caf\xE9 Riche.")))
+         assert.same({}, match_text(g, "at the Caf\xC3\xA9 Riche."))
+      end)
+
+      it("keeps matching while it grows, and with many entries", function()
+         local g = gazetteer.new()
+         local list = {}
+         for i = 1, 20000 do list[i] = { "Person" .. i .. " Surname" .. (i % 97), type = "person" } end
+         assert.equal(20000, g:load_table(list))
+         assert.equal(20000, #g)
+         local m = match_text(g, "Person123 Surname26 met Person20000 Surname18 and Person5 Surname6.")
+         assert.same({ "Person123 Surname26", "Person20000 Surname18" }, canon(m))
+         g:add("Person5 Surname6")
+         assert.equal(3, #match_text(g, "Person123 Surname26 met Person20000 Surname18 and Person5 Surname6."))
+      end)
+
+      it("returns an empty list when nothing matches, or when empty", function()
+         assert.same({}, match_text(gazetteer.new(), news))
+         assert.same({}, match_text(gaz_of({ { "Paris" } }), ""))
+      end)
+   end)
+
+   describe("misuse and closing", function()
+      it("raises on bad arguments and options to match", function()
+         local g = gaz_of({ { "Paris" } })
+         local toks <close> = quarry.tokenize("Paris")
+         raises(function() g:match("Paris") end, "quarry.Tokens expected")
+         raises(function() g:match(toks, { all = 1 }) end, "option 'all' must be a boolean")
+         raises(function() g:match(toks, { within = "page" }) end,
+                "option 'within' must be \"paragraph\", \"sentence\" or \"text\"")
+         raises(function() g:match(toks, { longest = true }) end, "unknown option 'longest'")
+         raises(function() g:match(toks, true) end, "table expected")
+         raises(function() g.match(toks, toks) end, "quarry.Gazetteer expected")
+         toks:close()
+         raises(function() g:match(toks) end, "closed quarry.Tokens")
+      end)
+
+      it("closes once, with close() or <close>, and raises on later use", function()
+         local g = gaz_of({ { "Paris" } })
+         g:close()
+         g:close()
+         assert.equal("quarry.Gazetteer (closed)", tostring(g))
+         raises(function() return #g end, "attempt to use a closed quarry.Gazetteer")
+         raises(function() g:add("x") end, "closed quarry.Gazetteer")
+         raises(function() g:entry(1) end, "closed quarry.Gazetteer")
+         raises(function() g:load(path_of("gazetteer.tsv")) end, "closed quarry.Gazetteer")
+         raises(function() g:match(quarry.tokenize("Paris")) end, "closed quarry.Gazetteer")
+         raises(function() g:phrases() end, "closed quarry.Gazetteer")
+         local kept
+         do
+            local g2 <close> = gaz_of({ { "Paris" } })
+            kept = g2
+            assert.equal(1, #g2)
+         end
+         assert.equal("quarry.Gazetteer (closed)", tostring(kept))
+      end)
+   end)
+end)

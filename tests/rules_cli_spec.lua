@@ -1,0 +1,418 @@
+-- The rule tools of the command line: quarry rules check|test|list,
+-- quarry explain, quarry extract --rules and quarry eval.
+local cjson = require "cjson"
+local lfs = require "lfs"
+
+local CPATH = os.getenv("QUARRY_CPATH") or "build/?.so"
+local PACKS = "tests/fixtures/packs/"
+
+-- Runs bin/quarry; returns exit code, stdout, stderr. opts.path is put in
+-- front of LUA_PATH (packs found by name), opts.input goes to stdin.
+local function run(cmdline, opts)
+   opts = opts or {}
+   local env = "LUA_PATH='" .. (opts.path or "") .. "lua/?.lua;lua/?/init.lua;;' LUA_CPATH='" .. CPATH .. ";;' "
+   local tmp = os.tmpname()
+   if opts.input then
+      local f = assert(io.open(tmp, "wb"))
+      f:write(opts.input)
+      f:close()
+   end
+   local errf = os.tmpname()
+   local p = assert(io.popen(env .. "lua5.4 bin/quarry " .. cmdline .. (opts.input and (" < " .. tmp) or "")
+      .. " 2>" .. errf, "r"))
+   local out = p:read("a")
+   local _, _, code = p:close()
+   local ef = assert(io.open(errf, "rb"))
+   local err = ef:read("a")
+   ef:close()
+   os.remove(tmp)
+   os.remove(errf)
+   return code, out, err
+end
+
+local function lines(s)
+   local out = {}
+   for line in s:gmatch("[^\n]+") do out[#out + 1] = line end
+   return out
+end
+
+local function has(haystack, needle)
+   assert.is_truthy(haystack:find(needle, 1, true), "'" .. haystack .. "' does not contain '" .. needle .. "'")
+end
+
+-- JSON lines as {doc, type, start, end, text} strings, checking each line's keys.
+local KEYS = { "doc", "type", "start", "end", "text", "rule", "attrs" }
+local function annotations(out)
+   local rows, objs = {}, {}
+   for _, line in ipairs(lines(out)) do
+      -- exactly these keys, in this order
+      local pos = 1
+      local obj = cjson.decode(line)
+      local n = 0
+      for _ in pairs(obj) do n = n + 1 end
+      assert.equal(#KEYS, n, line)
+      for _, k in ipairs(KEYS) do
+         local at = line:find('"' .. k .. '":', pos, true)
+         assert.is_truthy(at, "key " .. k .. " missing or out of order in " .. line)
+         pos = at
+      end
+      assert.equal("table", type(obj.attrs))
+      rows[#rows + 1] = string.format("%s %s %d-%d %s", obj.doc, obj.type, obj.start, obj["end"], obj.text)
+      objs[#objs + 1] = obj
+   end
+   return rows, objs
+end
+
+local function read(path)
+   local f = assert(io.open(path, "rb"))
+   local s = f:read("a")
+   f:close()
+   return s
+end
+
+local made = {}
+local function tmpdir()
+   local dir = os.tmpname()
+   os.remove(dir)
+   assert(lfs.mkdir(dir))
+   made[#made + 1] = dir
+   return dir
+end
+local function put(dir, name, content)
+   local path = dir
+   for part in name:gmatch("([^/]+)/") do
+      path = path .. "/" .. part
+      lfs.mkdir(path)
+   end
+   local f = assert(io.open(dir .. "/" .. name, "wb"))
+   f:write(content)
+   f:close()
+   return dir .. "/" .. name
+end
+local function rmtree(path)
+   if lfs.attributes(path, "mode") == "directory" then
+      for name in lfs.dir(path) do
+         if name ~= "." and name ~= ".." then rmtree(path .. "/" .. name) end
+      end
+      lfs.rmdir(path)
+   else
+      os.remove(path)
+   end
+end
+
+teardown(function()
+   for _, d in ipairs(made) do rmtree(d) end
+end)
+
+describe("quarry rules", function()
+   it("check compiles a pack and exits 0", function()
+      local code, out = run("rules check " .. PACKS .. "newsroom.lua")
+      assert.equal(0, code)
+      assert.equal("newsroom: 4 rules in 2 phases compile\n", out)
+      code, out = run("rules check " .. PACKS .. "folder_pack")
+      assert.equal(0, code)
+      assert.equal("folder_pack: 3 rules in 2 phases compile\n", out)
+   end)
+
+   it("check exits 1 on a broken pack, naming file:line and the rule", function()
+      local _
+      local code, out, err = run("rules check " .. PACKS .. "broken_lookbehind.lua")
+      assert.equal(1, code)
+      assert.equal("", out)
+      has(err, PACKS .. "broken_lookbehind.lua:7")
+      has(err, "rule after_title")
+      has(err, "lookbehind needs a pattern of bounded length")
+      local dir = tmpdir()
+      put(dir, "syntax.lua",
+         "return { phases = { { rules = {\n   rule { name = 'r', type = 't', pattern = P.word 'x' }\n} }\n")
+      code, _, err = run("rules check " .. dir .. "/syntax.lua")
+      assert.equal(1, code)
+      has(err, dir .. "/syntax.lua:4")
+      put(dir, "dup.lua", [[
+return { phases = { { rules = {
+   rule { name = "twice", type = "t", pattern = P.word "x" },
+   rule { name = "twice", type = "u", pattern = P.word "y" },
+} } } }
+]])
+      code, _, err = run("rules check " .. dir .. "/dup.lua")
+      assert.equal(1, code)
+      has(err, dir .. "/dup.lua:3: rule twice: a rule of that name already exists")
+      code, _, err = run("rules check no_such_pack_xyz")
+      assert.equal(1, code)
+      has(err, "rule pack 'no_such_pack_xyz' not found")
+   end)
+
+   it("test runs the inline examples", function()
+      local code, out = run("rules test " .. PACKS .. "newsroom.lua")
+      assert.equal(0, code)
+      assert.equal("3 passed, 0 failed\n", out)
+   end)
+
+   it("test exits 1 on a failing example and says where the rule is", function()
+      local code, out = run("rules test " .. PACKS .. "failing_example.lua")
+      assert.equal(1, code)
+      assert.same({
+         "FAIL " .. PACKS .. "failing_example.lua:8: rule weekday: missing date 'Friday' in: The vote is on Friday.",
+         "1 passed, 1 failed",
+      }, lines(out))
+   end)
+
+   it("list shows phase, rule, kind, type and file:line", function()
+      local code, out = run("rules list " .. PACKS .. "newsroom.lua")
+      assert.equal(0, code)
+      local rows = lines(out)
+      assert.equal(5, #rows)
+      assert.matches("^phase%s+rule%s+kind%s+type%s+where$", rows[1])
+      local function row(...) return table.concat({ ... }, "%s+") .. "$" end
+      local at = PACKS:gsub("%p", "%%%0") .. "newsroom%.lua:"
+      assert.matches(row("^people", "title_name", "pattern", "person", at .. "10"), rows[2])
+      assert.matches(row("^people", "city", "pattern", "place", ".-newsroom%.lua:17"), rows[3])
+      assert.matches(row("^speech", "said", "pattern", "speech", ".-newsroom%.lua:21"), rows[4])
+      assert.matches(row("^speech", "quote", "regex", "quote", ".-newsroom%.lua:28"), rows[5])
+   end)
+
+   it("finds a pack by name on LUA_PATH", function()
+      local dir = tmpdir()
+      put(dir, "quarry/rules/clipack.lua", [[
+return { phases = { { rules = {
+   rule { name = "day", type = "date", pattern = P.set { "Monday", "Tuesday" } },
+} } } }
+]])
+      local path = dir .. "/?.lua;" .. dir .. "/?/init.lua;"
+      local code, out = run("rules list clipack", { path = path })
+      assert.equal(0, code)
+      has(out, dir .. "/quarry/rules/clipack.lua:2")
+      code, out = run("extract --rules clipack -", { path = path, input = "Talks resume on Tuesday." })
+      assert.equal(0, code)
+      local rows, objs = annotations(out)
+      assert.equal(1, #rows)
+      assert.matches(" date 16%-23 Tuesday$", rows[1])
+      assert.equal("day", objs[1].rule)
+   end)
+end)
+
+describe("quarry explain", function()
+   it("shows each annotation with its phase, rule and file:line", function()
+      local code, out = run("explain " .. PACKS .. "newsroom.lua " .. PACKS .. "texts/talks.txt")
+      assert.equal(0, code)
+      local rows = lines(out)
+      assert.equal("== " .. PACKS .. "texts/talks.txt", rows[1])
+      assert.matches("^span%s+type%s+text%s+phase%s+rule%s+written at%s+attrs$", rows[2])
+      assert.matches("^41%-60%s+speech%s+Sergei Voronov said%s+speech%s+said%s+" .. PACKS:gsub("%p", "%%%0")
+         .. "newsroom%.lua:21%s+speaker=Sergei Voronov title=Minister$", rows[4])
+      assert.matches("^41%-55%s+person%s+Sergei Voronov%s+people%s+title_name%s+.-newsroom%.lua:10%s+title=Minister$",
+         rows[5])
+      assert.equal(8, #rows)
+   end)
+end)
+
+describe("quarry extract --rules", function()
+   it("writes one JSON object a line with exactly doc, type, start, end, text, rule, attrs", function()
+      local code, out = run("extract --rules " .. PACKS .. "newsroom.lua " .. PACKS .. "texts/docs.jsonl")
+      assert.equal(0, code)
+      local rows, objs = annotations(out)
+      assert.same({
+         "wire-1 speech 29-44 Ilse Marek said",
+         "wire-1 person 29-39 Ilse Marek",
+         "wire-1 place 57-63 Lisbon",
+         "wire-2 speech 28-48 Tomás Ibáñez told",
+         "wire-2 person 28-43 Tomás Ibáñez",
+         "wire-2 place 62-68 Geneva",
+      }, rows)
+      assert.same({ speaker = "Ilse Marek", title = "President" }, objs[1].attrs)
+      assert.equal("title_name", objs[2].rule)
+      assert.same({}, objs[3].attrs)
+      -- byte offsets into the document text, end exclusive, after multi-byte text
+      local texts = {}
+      for line in io.lines(PACKS .. "texts/docs.jsonl") do
+         local d = cjson.decode(line)
+         texts[d.id] = d.text
+      end
+      for _, o in ipairs(objs) do
+         assert.equal(o.text, texts[o.doc]:sub(o.start + 1, o["end"]))
+      end
+      assert.equal(29, #"Zoë Żak reports: President ")
+   end)
+
+   it("reads text files, folders and stdin", function()
+      local code, out = run("extract --rules " .. PACKS .. "newsroom.lua " .. PACKS .. "texts/bridge.txt")
+      assert.equal(0, code)
+      local doc = PACKS .. "texts/bridge.txt"
+      assert.same({
+         doc .. " place 18-25 Kraków",
+         doc .. " speech 46-59 Ana Ruiz said",
+         doc .. " person 46-54 Ana Ruiz",
+         doc .. " quote 104-124 We kept our promise,",
+      }, (annotations(out)))
+      local text = read(doc)
+      assert.equal("Ana Ruiz", text:sub(47, 54))
+      -- a folder: its text and JSONL files in name order
+      code, out = run("extract --rules " .. PACKS .. "newsroom.lua " .. PACKS .. "texts")
+      assert.equal(0, code)
+      local docs, seen = {}, {}
+      for _, o in ipairs(select(2, annotations(out))) do
+         if not seen[o.doc] then seen[o.doc] = true; docs[#docs + 1] = o.doc end
+      end
+      assert.same({ PACKS .. "texts/bridge.txt", "wire-1", "wire-2", PACKS .. "texts/talks.txt" }, docs)
+      -- stdin
+      code, out = run("extract --rules " .. PACKS .. "newsroom.lua -", { input = "Łódź: Mayor Ana Ruiz said so." })
+      assert.equal(0, code)
+      local rows = annotations(out)
+      assert.equal(2, #rows)
+      assert.matches(" speech 15%-28 Ana Ruiz said$", rows[1])
+      assert.matches(" person 15%-23 Ana Ruiz$", rows[2])
+   end)
+
+   it("passes the JSONL date, or --date, to the pack", function()
+      local code, out = run("extract --rules " .. PACKS .. "dated.lua " .. PACKS .. "texts/docs.jsonl")
+      assert.equal(0, code)
+      local _, objs = annotations(out)
+      assert.same({ "wire-1", "wire-2" }, { objs[1].doc, objs[2].doc })
+      assert.same({ date = "2024-05-02" }, objs[1].attrs)
+      assert.same({ date = "none" }, objs[2].attrs)
+      code, out = run("extract --date 2024-06-01 --rules " .. PACKS .. "dated.lua " .. PACKS .. "texts/docs.jsonl")
+      assert.equal(0, code)
+      _, objs = annotations(out)
+      assert.same({ date = "2024-05-02" }, objs[1].attrs)
+      assert.same({ date = "2024-06-01" }, objs[2].attrs)
+      code = run("extract --date 06/01/2024 --rules " .. PACKS .. "dated.lua " .. PACKS .. "texts/docs.jsonl")
+      assert.equal(2, code)
+   end)
+
+   it("refuses a pack that needs os and io unless --trusted", function()
+      local code, out, err = run("extract --rules " .. PACKS .. "needs_trust.lua " .. PACKS .. "texts/talks.txt")
+      assert.equal(1, code)
+      assert.equal("", out)
+      has(err, PACKS .. "needs_trust.lua:3")
+      has(err, "global 'os'")
+      code, out = run("extract --trusted --rules " .. PACKS .. "needs_trust.lua " .. PACKS .. "texts/talks.txt")
+      assert.equal(0, code)
+      local rows, objs = annotations(out)
+      assert.equal(2, #rows)
+      assert.same({ shell = "true" }, objs[1].attrs)
+   end)
+
+   it("exits 1 when an action fails, naming the rule and its file:line", function()
+      local code, _, err = run("extract --rules " .. PACKS .. "action_error.lua " .. PACKS .. "texts/talks.txt")
+      assert.equal(1, code)
+      has(err, PACKS .. "action_error.lua:7: rule fragile: action failed: " .. PACKS .. "action_error.lua:8:")
+   end)
+end)
+
+describe("quarry eval", function()
+   local function eval_json(args)
+      local code, out, err = run("eval " .. args .. " --json")
+      assert.equal(0, code, err)
+      return cjson.decode(out)
+   end
+
+   local function prf(cell, tp, fp, fn)
+      assert.same({ tp, fp, fn }, { cell.tp, cell.fp, cell.fn })
+      local p = (tp + fp) > 0 and tp / (tp + fp) or 0
+      local r = (tp + fn) > 0 and tp / (tp + fn) or 0
+      assert.near(p, cell.precision, 1e-9)
+      assert.near(r, cell.recall, 1e-9)
+      assert.near((p + r) > 0 and 2 * p * r / (p + r) or 0, cell.f1, 1e-9)
+   end
+
+   it("scores JSONL gold per type and per rule", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl " .. PACKS .. "texts/docs.jsonl")
+      assert.equal(2, rep.documents)
+      prf(rep.types.person, 2, 0, 1)
+      prf(rep.types.place, 2, 0, 0)
+      prf(rep.types.speech, 1, 1, 1)
+      prf(rep.total, 5, 1, 2)
+      prf(rep.rules.title_name, 2, 0, 0)
+      prf(rep.rules.city, 2, 0, 0)
+      prf(rep.rules.said, 1, 1, 0)
+      assert.is_nil(rep.rules.quote)
+   end)
+
+   it("prints tables of P/R/F1", function()
+      local code, out = run("eval " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      assert.equal(0, code)
+      local rows = lines(out)
+      assert.equal("2 documents, exact match", rows[1])
+      has(out, "\nper type\n")
+      assert.matches("\nperson%s+2%s+0%s+1%s+1%.000%s+0%.667%s+0%.800\n", out)
+      assert.matches("\nspeech%s+1%s+1%s+1%s+0%.500%s+0%.500%s+0%.500\n", out)
+      assert.matches("\nall%s+5%s+1%s+2%s+0%.833%s+0%.714%s+0%.769\n", out)
+      has(out, "\nper rule")
+      assert.matches("\nsaid%s+1%s+1%s+0%.500\n", out)
+   end)
+
+   it("--match overlap counts overlapping spans of the same type", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --match overlap --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      prf(rep.types.speech, 2, 0, 0)
+      prf(rep.types.person, 2, 0, 1)
+      prf(rep.total, 6, 0, 1)
+   end)
+
+   it("--types and --map restrict and rename", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --types person --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      prf(rep.total, 2, 0, 1)
+      assert.is_nil(rep.types.speech)
+      -- gold "person" scored as system "speech": nothing lines up
+      rep = eval_json(PACKS .. "newsroom.lua --map person=speech --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      assert.is_nil(rep.types.person)
+      prf(rep.types.speech, 1, 1, 4)
+   end)
+
+   it("exits 2 when JSONL gold comes without documents or --map is malformed", function()
+      local code, _, err = run("eval " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl")
+      assert.equal(2, code)
+      has(err, "give the documents too")
+      code, _, err = run("eval " .. PACKS .. "newsroom.lua --map Person --gold " .. PACKS .. "gold.jsonl x")
+      assert.equal(2, code)
+      has(err, "--map takes gold=system pairs")
+   end)
+
+   it("reads BRAT .ann files beside their .txt, with --map Gold=system", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/beside --map Person=person,Place=place")
+      assert.equal(1, rep.documents)
+      prf(rep.types.person, 1, 0, 1)
+      prf(rep.types.place, 1, 0, 0)
+      assert.is_nil(rep.types.speech)
+      prf(rep.total, 2, 0, 1)
+      prf(rep.rules.title_name, 1, 0, 0)
+   end)
+
+   it("reads BRAT .ann files in attributions/ with the text in a sibling text/ folder", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/polnear --map Person=person,Place=place")
+      assert.equal(1, rep.documents)
+      prf(rep.types.person, 1, 0, 0)
+      prf(rep.types.place, 1, 0, 0)
+   end)
+
+   it("pairs PolNeAR's annotator-suffixed .ann names (vote_c3d9.ann) with text/vote.txt", function()
+      -- KNOWN BUG: PolNeAR names its annotation files <article>_<annotator>.ann
+      -- next to text/<article>.txt; brat_pairs looks for <article>_<annotator>.txt,
+      -- finds nothing and silently scores 0 documents.
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS
+         .. "brat/polnear_suffix --map Person=person,Place=place")
+      assert.equal(1, rep.documents)
+      prf(rep.types.person, 1, 0, 0)
+   end)
+
+   it("reads BRAT offsets as characters, not bytes", function()
+      -- KNOWN BUG: BRAT standoff offsets count characters; eval compares
+      -- them with byte offsets, so any annotation after a non-ASCII
+      -- character ("Łódź") is a false positive plus a false negative.
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/unicode --map Person=person")
+      assert.equal(1, rep.documents)
+      prf(rep.types.person, 1, 0, 0)
+   end)
+
+   it("matches gold and documents with numeric ids", function()
+      -- KNOWN BUG: read_jsonl turns "doc": 7 into "7.0" (cjson decodes a
+      -- float) while the document's id is "7": the gold is never used and
+      -- not even counted as missed.
+      local rep = eval_json(PACKS .. "newsroom.lua --types person --gold " .. PACKS .. "numbered/gold.jsonl "
+         .. PACKS .. "numbered/docs.jsonl")
+      prf(rep.types.person, 1, 0, 0)
+   end)
+end)
