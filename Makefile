@@ -3,7 +3,7 @@
 #   make            build the C core (build/quarry/core.so)
 #   make demo       install missing Debian packages, build, run the demo
 #   make test       install missing Debian packages, run every test
-#   make bench      benchmarks (CORPUS=path/to/corpus.jsonl)
+#   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl")
 #   make lint       luacheck over the Lua code
 #   make unicode    regenerate csrc/qr_unidata.h from /usr/share/unicode
 #
@@ -58,6 +58,8 @@ ASAN_ENV = LD_PRELOAD=$(ASAN_LIB) ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 CORPUS ?= $(firstword $(wildcard ../shared/corpora/bbc.jsonl))
+# The corpus store benchmark: ingest on each, search latency on the last.
+STORE_CORPORA ?= $(wildcard ../shared/corpora/bbc.jsonl ../shared/corpora/reuters.jsonl)
 
 .PHONY: all check-deps setup test test-c test-lua test-asan demo bench lint unicode clean
 
@@ -130,6 +132,8 @@ bench: $(CORE)
 	@$(LUA_ENV) $(LUA) bench/memory.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/regex.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/gazetteer.lua $(CORPUS)
+	@if [ -n "$(STORE_CORPORA)" ]; then $(LUA_ENV) $(LUA) bench/ingest.lua $(STORE_CORPORA); \
+	  else echo "make bench: corpus store benchmark skipped (set STORE_CORPORA=a.jsonl b.jsonl)"; fi
 
 # --- maintenance ----------------------------------------------------------------
 unicode:

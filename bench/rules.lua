@@ -74,8 +74,8 @@ if c_secs then
    for _, text in ipairs(sample) do found = found + #pack:run(text) end
    local q_secs = os.clock() - t
    local c_rate, q_rate = sample_bytes / tonumber(c_secs) / 1e6, sample_bytes / q_secs / 1e6
-   print(string.format("  on %.2f MB: compromise %.3f MB/s (%s entities and quotations), quarry %.2f MB/s (%d annotations)",
-      sample_bytes / 1e6, c_rate, c_found, q_rate, found))
+   print(string.format("  on %.2f MB: compromise %.3f MB/s (%s entities and quotations), quarry %.2f MB/s"
+      .. " (%d annotations)", sample_bytes / 1e6, c_rate, c_found, q_rate, found))
    print(string.format("  quarry / compromise: %.0fx (target >= 100x: %s)", q_rate / c_rate,
       q_rate / c_rate >= 100 and "met" or "MISSED"))
 else

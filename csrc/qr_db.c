@@ -101,17 +101,28 @@ static int fail_with(lua_State *L, int db_idx, const char *msg, int rc)
 
 /* The same for the connection's current error; copies SQLite's message
  * before anything else can change it. */
-static int fail_db(lua_State *L, int db_idx, sqlite3 *db, int rc)
+static void copy_errmsg(sqlite3 *db, char *msg, size_t size)
 {
-    char msg[512];
     const char *m = sqlite3_errmsg(db);
     size_t n = strlen(m);
-    if (n >= sizeof msg) n = sizeof msg - 1;
+    if (n >= size) n = size - 1;
     memcpy(msg, m, n);
     msg[n] = '\0';
+}
+
+/* nil, "path: msg", code for a failure of the world; raises on misuse. */
+static int fail_copied(lua_State *L, int db_idx, const char *msg, int rc)
+{
     if ((rc & 0xFF) == SQLITE_MISUSE)
         return luaL_error(L, "SQLite misuse: %s", msg);
     return fail_with(L, db_idx, msg, rc);
+}
+
+static int fail_db(lua_State *L, int db_idx, sqlite3 *db, int rc)
+{
+    char msg[512];
+    copy_errmsg(db, msg, sizeof msg);
+    return fail_copied(L, db_idx, msg, rc);
 }
 
 /* --- quarry.Db ----------------------------------------------------------------- */
@@ -336,16 +347,25 @@ static int fail_stmt(lua_State *L, int idx, lstmt *s, int rc)
     return n;
 }
 
+/* Before raising while strings are bound without a copy (see bind_value):
+ * no binding may outlive the strings. */
+static void drop_borrowed(lstmt *s, int borrow)
+{
+    if (borrow) sqlite3_clear_bindings(s->st);
+}
+
 /* Parameter number of the key at idx: an integer, or a name with or
  * without its prefix (":id", "@id", "$id" or "id"). Raises if unknown. */
-static int param_index(lua_State *L, lstmt *s, int idx, int arg)
+static int param_index(lua_State *L, lstmt *s, int idx, int arg, int borrow)
 {
     int n = sqlite3_bind_parameter_count(s->st), i = 0;
     if (lua_type(L, idx) == LUA_TNUMBER) {
         lua_Integer k = lua_isinteger(L, idx) ? lua_tointeger(L, idx) : 0;
-        if (k < 1 || k > n)
+        if (k < 1 || k > n) {
+            drop_borrowed(s, borrow);
             return luaL_argerror(L, arg, lua_pushfstring(L, "no parameter %s (the statement has %d)",
                                                          lua_tostring(L, idx), n));
+        }
         return (int)k;
     }
     if (lua_type(L, idx) == LUA_TSTRING) {
@@ -362,14 +382,20 @@ static int param_index(lua_State *L, lstmt *s, int idx, int arg)
                 i = sqlite3_bind_parameter_index(s->st, buf);
             }
         }
-        if (!i) return luaL_argerror(L, arg, lua_pushfstring(L, "no parameter named '%s'", name));
+        if (!i) {
+            drop_borrowed(s, borrow);
+            return luaL_argerror(L, arg, lua_pushfstring(L, "no parameter named '%s'", name));
+        }
         return i;
     }
+    drop_borrowed(s, borrow);
     return luaL_argerror(L, arg, "parameter must be an index or a name");
 }
 
-/* Binds the value at idx to parameter i; raises on a type SQLite cannot store. */
-static void bind_value(lua_State *L, lstmt *s, int i, int idx, int arg)
+/* Binds the value at idx to parameter i; raises on a type SQLite cannot
+ * store. With borrow, a string is bound without a copy: the caller keeps it
+ * alive and clears the binding before returning to Lua. */
+static void bind_value(lua_State *L, lstmt *s, int i, int idx, int arg, int borrow)
 {
     int rc;
     switch (lua_type(L, idx)) {
@@ -386,32 +412,36 @@ static void bind_value(lua_State *L, lstmt *s, int i, int idx, int arg)
     case LUA_TSTRING: {
         size_t len;
         const char *v = lua_tolstring(L, idx, &len);
-        rc = sqlite3_bind_text64(s->st, i, v, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        rc = sqlite3_bind_text64(s->st, i, v, len, borrow ? SQLITE_STATIC : SQLITE_TRANSIENT, SQLITE_UTF8);
         break;
     }
     default:
+        drop_borrowed(s, borrow);
         luaL_argerror(L, arg, lua_pushfstring(L, "cannot bind a %s (nil, boolean, number or string)",
                                               luaL_typename(L, idx)));
         return;
     }
+    if (rc != SQLITE_OK) drop_borrowed(s, borrow);
     if (rc == SQLITE_TOOBIG) luaL_argerror(L, arg, "value too large for SQLite");
     else if (rc == SQLITE_NOMEM) luaL_error(L, "not enough memory to bind a value");
     else if (rc != SQLITE_OK) luaL_error(L, "cannot bind parameter %d: %s", i, sqlite3_errstr(rc));
 }
 
-/* stmt:bind(index_or_name, value) -> stmt */
+/* stmt:bind(index_or_name, value) -> stmt  (resets the statement; other bindings stay) */
 static int stmt_bind(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
-    int i = param_index(L, s, 2, 2);
-    bind_value(L, s, i, 3, 3);
+    int i = param_index(L, s, 2, 2, 0);
+    sqlite3_reset(s->st);
+    bind_value(L, s, i, 3, 3, 0);
     lua_settop(L, 1);
     return 1;
 }
 
 /* Clears all bindings, then binds the arguments from first on: either
- * values in order, or one table (array part by position, string keys by name). */
-static void bind_args(lua_State *L, lstmt *s, int first)
+ * values in order, or one table (array part by position, string keys by name).
+ * borrow: see bind_value (the table or the stack keeps the strings alive). */
+static void bind_args(lua_State *L, lstmt *s, int first, int borrow)
 {
     int top = lua_gettop(L), k;
     sqlite3_reset(s->st);
@@ -419,22 +449,22 @@ static void bind_args(lua_State *L, lstmt *s, int first)
     if (top == first && lua_type(L, first) == LUA_TTABLE) {
         lua_pushnil(L);
         while (lua_next(L, first)) {
-            int i = param_index(L, s, -2, first);
-            bind_value(L, s, i, -1, first);
+            int i = param_index(L, s, -2, first, borrow);
+            bind_value(L, s, i, -1, first, borrow);
             lua_pop(L, 1);
         }
         return;
     }
     if (top - first + 1 > sqlite3_bind_parameter_count(s->st))
         luaL_error(L, "%d values for %d parameters", top - first + 1, sqlite3_bind_parameter_count(s->st));
-    for (k = first; k <= top; k++) bind_value(L, s, k - first + 1, k, k);
+    for (k = first; k <= top; k++) bind_value(L, s, k - first + 1, k, k, borrow);
 }
 
 /* stmt:bind_all(value...) or stmt:bind_all{...} -> stmt  (resets; unbound parameters are NULL) */
 static int stmt_bind_all(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
-    bind_args(L, s, 2);
+    bind_args(L, s, 2, 0);
     lua_settop(L, 1);
     return 1;
 }
@@ -453,23 +483,31 @@ static int stmt_step(lua_State *L)
     return rc;
 }
 
-/* stmt:run([value... | {...}]) -> true | nil, message, code
- * Binds the arguments (as bind_all), steps until the statement is done and
- * resets it: one call for an INSERT, UPDATE or DELETE. */
+/* stmt:run([value... | {...}]) -> changes, last_insert_rowid | nil, message, code
+ * Binds the arguments (as bind_all), steps until the statement is done,
+ * resets it and clears its bindings: one call for an INSERT, UPDATE or
+ * DELETE; returns the rows it changed and the connection's last inserted
+ * rowid. Strings are not copied: they stay on the stack (or in the table)
+ * for the whole call, and no binding outlives it. */
 static int stmt_run(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
     int rc;
-    bind_args(L, s, 2);
+    bind_args(L, s, 2, 1);
     while ((rc = sqlite3_step(s->st)) == SQLITE_ROW) {}
     if (rc != SQLITE_DONE) {
-        rc = fail_stmt(L, 1, s, rc);
+        char msg[512];
+        copy_errmsg(s->owner->db, msg, sizeof msg);
         sqlite3_reset(s->st);
-        return rc;
+        sqlite3_clear_bindings(s->st);
+        lua_getiuservalue(L, 1, 1);
+        return fail_copied(L, lua_gettop(L), msg, rc);
     }
     sqlite3_reset(s->st);
-    lua_pushboolean(L, 1);
-    return 1;
+    sqlite3_clear_bindings(s->st);
+    lua_pushinteger(L, sqlite3_changes64(s->owner->db));
+    lua_pushinteger(L, sqlite3_last_insert_rowid(s->owner->db));
+    return 2;
 }
 
 /* stmt:reset() -> stmt  (keeps the bindings) */
@@ -570,7 +608,7 @@ static int guard_close(lua_State *L)
 static int stmt_rows(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
-    if (lua_gettop(L) > 1) bind_args(L, s, 2);
+    if (lua_gettop(L) > 1) bind_args(L, s, 2, 0);
     else sqlite3_reset(s->st);
     lua_pushcfunction(L, rows_iter);
     lua_pushvalue(L, 1);

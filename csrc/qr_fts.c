@@ -134,7 +134,7 @@ static size_t hyphen_len(const unsigned char *s, size_t n)
 }
 
 /* 8 bytes as a little-endian number on any machine (one load on most). */
-static uint64_t le64(const unsigned char *p)
+static inline uint64_t le64(const unsigned char *p)
 {
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24
          | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
@@ -162,6 +162,23 @@ static int odd_bytes(const unsigned char *w, size_t len, const unsigned char *en
         len -= 8;
     }
     return 0;
+}
+
+/* ASCII text without backquotes, lower-cased into out (as qr_normalize
+ * does), 8 bytes at a time where the text allows reading ahead; out has
+ * room for len + 7 bytes. */
+static void lower_ascii(const unsigned char *w, size_t len, const unsigned char *end, char *out)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    size_t k = 0, b;
+    for (; k < len && (size_t)(end - (w + k)) >= 8; k += 8) {
+        uint64_t x = le64(w + k);
+        /* 0x80 in each byte from 'A' to 'Z' (all bytes are below 0x80) */
+        uint64_t upper = (x + ones * (0x80 - 'A')) & ~(x + ones * (0x80 - 'Z' - 1)) & high;
+        x |= upper >> 2;                    /* + 0x20 */
+        for (b = 0; b < 8; b++) out[k + b] = (char)(x >> (8 * b));
+    }
+    for (; k < len; k++) out[k] = (char)(w[k] >= 'A' && w[k] <= 'Z' ? w[k] + 32 : w[k]);
 }
 
 /* Each part of a hyphenated token, at the token's position. */
@@ -214,11 +231,15 @@ static int ftok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *tex
         if (!seen) {            /* most tokens: the key is the text itself */
             rc = xToken(ctx, 0, (const char *)w, (int)len, (int)tk->start, (int)tk->stop);
         } else {
-            if (!ftok_reserve(t, 3 * len + 1)) { rc = SQLITE_NOMEM; break; }
+            if (!ftok_reserve(t, 3 * len + 8)) { rc = SQLITE_NOMEM; break; }
             if (seen & NON_ASCII) klen = qr_token_key(text, tk, t->mode, t->buf);
-            else {              /* ASCII with capitals or backquotes: as qr_normalize does */
+            else if (tk->kind <= QR_NUMBER) {   /* ASCII capitals only (odd_bytes found none else) */
+                lower_ascii(w, len, end, t->buf);
+                klen = len;
+            } else {            /* ASCII with capitals or backquotes: as qr_normalize does */
+                char *out = t->buf;
                 for (k = 0; k < len; k++)
-                    t->buf[k] = (char)(w[k] >= 'A' && w[k] <= 'Z' ? w[k] + 32 : w[k] == '`' ? '\'' : w[k]);
+                    out[k] = (char)(w[k] >= 'A' && w[k] <= 'Z' ? w[k] + 32 : w[k] == '`' ? '\'' : w[k]);
                 klen = len;
             }
             if (klen == 0 || klen > (size_t)INT_MAX) continue;

@@ -339,12 +339,19 @@ static int gaz_entry(lua_State *L)
 
 enum { WITHIN_PARAGRAPH, WITHIN_SENTENCE, WITHIN_TEXT };
 
-typedef struct match_opts { int all, within; } match_opts;
+typedef struct match_opts {
+    int all, within;
+    const char *annotate;   /* type of ready-made annotations, or NULL (anchored by the options table) */
+    size_t annotate_len;
+} match_opts;
 
 static void match_option(lua_State *L, int arg, const char *key, void *ud)
 {
     match_opts *o = ud;
-    if (!strcmp(key, "all")) {
+    if (!strcmp(key, "annotate")) {
+        if (lua_type(L, -1) != LUA_TSTRING) qr_option_error(L, arg, key, "must be an annotation type");
+        o->annotate = lua_tolstring(L, -1, &o->annotate_len);
+    } else if (!strcmp(key, "all")) {
         if (!lua_isboolean(L, -1)) qr_option_error(L, arg, key, "must be a boolean");
         o->all = lua_toboolean(L, -1);
     } else if (!strcmp(key, "within")) {
@@ -356,6 +363,34 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
     } else {
         unknown_option(L, arg, key);
     }
+}
+
+/* Appends the annotation {type, start, stop, attrs = {name = canonical,
+ * category = type}} to the list on top of the stack, as item n: what the rule
+ * engine emits for a plain gazetteer rule, without a table per hit in
+ * between. */
+static void push_annotation(lua_State *L, const qr_gaz *g, const qr_tokens *t, size_t i,
+                            const qr_gaz_match *m, lua_Integer n, const match_opts *o)
+{
+    const char *c, *ty, *a;
+    size_t cl, tl, al;
+    qr_gaz_entry(g, m->entry, &c, &cl, &ty, &tl, &a, &al);
+    lua_createtable(L, 0, 4);
+    lua_pushlstring(L, o->annotate, o->annotate_len);
+    lua_setfield(L, -2, "type");
+    lua_pushinteger(L, t->tok[i].start);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, t->tok[m->end - 1].stop);
+    lua_setfield(L, -2, "stop");
+    lua_createtable(L, 0, 2);
+    lua_pushlstring(L, c, cl);
+    lua_setfield(L, -2, "name");
+    if (tl) {
+        lua_pushlstring(L, ty, tl);
+        lua_setfield(L, -2, "category");
+    }
+    lua_setfield(L, -2, "attrs");
+    lua_rawseti(L, -2, n);
 }
 
 /* Appends {start, stop, first, last, entry, canonical, type, attrs} to the
@@ -390,8 +425,9 @@ static void push_match(lua_State *L, const qr_gaz *g, const qr_tokens *t, size_t
     lua_rawseti(L, -2, n);
 }
 
-/* gaz:match(tokens [, {all = false, within = "paragraph"|"sentence"|"text"}])
+/* gaz:match(tokens [, {all = false, within = "paragraph"|"sentence"|"text", annotate = type}])
  *   -> {{start, stop, first, last, entry, canonical, type, attrs}, ...}
+ * or, with annotate, {{type, start, stop, attrs = {name, category}}, ...}
  * Default: the longest match at each token, left to right, not overlapping
  * (of several entries of that phrase, the first added). all = true: every
  * match, by first token, then longest first. */
@@ -402,7 +438,7 @@ static int gaz_match(lua_State *L)
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 2, &text, NULL);
     const qr_keys *keys = NULL;
-    match_opts o = { 0, WITHIN_PARAGRAPH };
+    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0 };
     const uint32_t *starts = NULL;
     size_t nstarts = 0, gi = 0, i = 0;
     lua_Integer n = 0;
@@ -426,7 +462,8 @@ static int gaz_match(lua_State *L)
         if (!o.all) {
             qr_gaz_match one;
             if (qr_gaz_match_ids(g, lg->ids, i, limit, &one, 1)) {
-                push_match(L, g, t, i, &one, ++n);
+                if (o.annotate) push_annotation(L, g, t, i, &one, ++n, &o);
+                else push_match(L, g, t, i, &one, ++n);
                 i = one.end;
             } else {
                 i++;
@@ -441,7 +478,10 @@ static int gaz_match(lua_State *L)
             lg->bufcap = m;
             m = qr_gaz_match_ids(g, lg->ids, i, limit, lg->buf, lg->bufcap);
         }
-        for (k = 0; k < m; k++) push_match(L, g, t, i, &lg->buf[k], ++n);
+        for (k = 0; k < m; k++) {
+            if (o.annotate) push_annotation(L, g, t, i, &lg->buf[k], ++n, &o);
+            else push_match(L, g, t, i, &lg->buf[k], ++n);
+        }
         i++;
     }
     if (lg->idcap > KEEP_IDS) {

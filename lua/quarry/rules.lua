@@ -199,6 +199,15 @@ function rules.load(name_or_path, opts)
    if not ok then error(tostring(def), 2) end
    if type(def) ~= "table" then error(path .. ": a rule pack must return a table", 2) end
    def.file = def.file or path
+   -- what changes when the pack's main file does: corpus:extract reruns
+   -- documents whose spans came from another version
+   do
+      local f = io.open(path, "rb")
+      if f then
+         def.fingerprint = require("quarry.docs").hash(f:read("a") or "")
+         f:close()
+      end
+   end
    def.name = def.name or (name_or_path:gsub("/+$", ""):match("([^/]+)$"):gsub("%.lua$", ""))
    return rules.compile(def, opts)
 end
@@ -217,7 +226,7 @@ function rules.compile(def, opts)
       error((def.file or "pack") .. ": a rule pack needs a non-empty 'phases' list", 2)
    end
    local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {},
-      version = def.version }, Pack)
+      version = def.version and tostring(def.version) or def.fingerprint }, Pack)
    local seen = {}
    for pi, ph in ipairs(def.phases) do
       if type(ph) ~= "table" or type(ph.rules) ~= "table" then
@@ -436,7 +445,7 @@ local function make_match(rule, doc_text, toks, start, stop, first, last, caps, 
       first = first, last = last, caps = caps or {}, units = units or {} }, Match)
 end
 
-local function run_token_rules(phase, ctx, anns, cands)
+local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    local ok, matches = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns))
    if not ok then error(tostring(matches):gsub("^rule (%S+):", function(name)
@@ -481,11 +490,11 @@ local function run_token_rules(phase, ctx, anns, cands)
             text = Match.text })
          if a then cands[#cands + 1] = a end
       end
-      for i = before + 1, #cands do cands[i].rule_ref = rule; cands[i].match_start = start end
+      for i = before + 1, #cands do crules[i], cstarts[i] = rule, start end
    end
 end
 
-local function run_regex_rules(phase, ctx, cands)
+local function run_regex_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    for _, rule in ipairs(phase.regex_rules) do
       local found, err = rule.compiled:find_all(text)
@@ -508,67 +517,128 @@ local function run_regex_rules(phase, ctx, cands)
                   end
                end
             end
-            local m = make_match(rule, text, toks, ms, me, first, last, caps, nil)
-            m.raw_start, m.raw_stop = s, e
-            m.doc = ctx.doc
             local before = #cands
-            emit(rule, m, cands)
-            for i = before + 1, #cands do cands[i].rule_ref = rule; cands[i].match_start = ms end
+            if rule.needs_match then
+               local m = make_match(rule, text, toks, ms, me, first, last, caps, nil)
+               m.raw_start, m.raw_stop = s, e
+               m.doc = ctx.doc
+               emit(rule, m, cands)
+            else
+               local a = declared_annotation(rule, { start = ms, stop = me, caps = caps, doc_text = text,
+                  text = Match.text })
+               if a then cands[#cands + 1] = a end
+            end
+            for i = before + 1, #cands do crules[i], cstarts[i] = rule, ms end
          end
       end
    end
 end
 
-local function run_gaz_rules(phase, ctx, cands)
+local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
+   local all = phase.control == "all"
    for _, rule in ipairs(phase.gaz_rules) do
-      for _, hit in ipairs(rule.compiled:match(toks, { all = phase.control == "all" })) do
-         local before = #cands
-         if rule.needs_match or rule.attrs or rule.span then
+      if rule.needs_match or rule.attrs or rule.span or type(rule.compiled) ~= "userdata" then
+         for _, hit in ipairs(rule.compiled:match(toks, { all = all })) do
+            local before = #cands
             local m = make_match(rule, text, toks, hit.start, hit.stop, hit.first, hit.last, nil, nil)
             m.entry = hit
             m.doc = ctx.doc
             emit(rule, m, cands)
-         else
-            local a = { type = rule.type, start = hit.start, stop = hit.stop, attrs = {} }
-            if a.attrs.name == nil then a.attrs.name = hit.canonical end
-            if a.attrs.category == nil and hit.type and hit.type ~= "" then a.attrs.category = hit.type end
-            cands[#cands + 1] = a
+            for i = before + 1, #cands do
+               local a = cands[i]
+               if not rule.action then
+                  a.attrs = a.attrs or {}
+                  if a.attrs.name == nil then a.attrs.name = hit.canonical end
+                  if a.attrs.category == nil and hit.type and hit.type ~= "" then a.attrs.category = hit.type end
+               end
+               crules[i], cstarts[i] = rule, hit.start
+            end
          end
-         for i = before + 1, #cands do cands[i].rule_ref = rule; cands[i].match_start = hit.start end
+      else
+         -- a plain gazetteer rule: the C side builds the annotations
+         local n = #cands
+         for _, a in ipairs(rule.compiled:match(toks, { all = all, annotate = rule.type })) do
+            n = n + 1
+            cands[n], crules[n], cstarts[n] = a, rule, a.start
+         end
       end
    end
 end
 
 local function overlaps(a, b) return a.start < b.stop and b.start < a.stop end
 
-local function resolve(phase, cands)
-   if phase.control == "all" then return cands end
+-- Which candidates a phase keeps: their indexes, by its control style.
+-- crules[i] is the rule of cands[i], cstarts[i] where its match starts.
+local function resolve(phase, cands, crules, cstarts)
+   local order = {}
+   for i = 1, #cands do order[i] = i end
+   if phase.control == "all" then return order end
    if phase.control == "first" then
-      table_sort(cands, function(a, b)
-         local sa, sb = a.match_start or a.start, b.match_start or b.start
-         if sa ~= sb then return sa < sb end
-         return a.rule_ref.order < b.rule_ref.order
+      table_sort(order, function(i, j)
+         if cstarts[i] ~= cstarts[j] then return cstarts[i] < cstarts[j] end
+         if crules[i].order ~= crules[j].order then return crules[i].order < crules[j].order end
+         return i < j
       end)
    else
-      table_sort(cands, function(a, b)
-         local pa, pb = a.rule_ref.priority, b.rule_ref.priority
+      table_sort(order, function(i, j)
+         local a, b = cands[i], cands[j]
+         local pa, pb = crules[i].priority, crules[j].priority
          if pa ~= pb then return pa > pb end
          local la, lb = a.stop - a.start, b.stop - b.start
          if la ~= lb then return la > lb end
          if a.start ~= b.start then return a.start < b.start end
-         return a.rule_ref.order < b.rule_ref.order
+         if crules[i].order ~= crules[j].order then return crules[i].order < crules[j].order end
+         return i < j
       end)
    end
    local kept = {}
-   for _, c in ipairs(cands) do
-      local clash = false
+   for _, i in ipairs(order) do
+      local c, clash = cands[i], false
       for _, k in ipairs(kept) do
-         if overlaps(c, k) then clash = true; break end
+         if overlaps(c, cands[k]) then clash = true; break end
       end
-      if not clash then kept[#kept + 1] = c end
+      if not clash then kept[#kept + 1] = i end
    end
    return kept
+end
+
+local function by_type(a, b) return a.type < b.type end
+
+-- Sorts annotations by start, then longest first, then type. table.sort
+-- with a Lua comparator was most of the engine's Lua time; integer keys
+-- (start, then 2^31 - length) sort in C, and only the rare annotations
+-- sharing a span are compared by type.
+local function sort_by_position(anns)
+   local n = #anns
+   if n < 2 then return anns end
+   local keys, groups = {}, {}
+   for i = 1, n do
+      local a = anns[i]
+      local key = (a.start << 31) | (0x7fffffff - (a.stop - a.start))
+      local g = groups[key]
+      if g == nil then
+         keys[#keys + 1] = key
+         groups[key] = a
+      elseif g.type then              -- a second annotation with this span
+         groups[key] = { g, a }
+      else
+         g[#g + 1] = a
+      end
+   end
+   table_sort(keys)
+   local k = 0
+   for _, key in ipairs(keys) do
+      local g = groups[key]
+      if g.type then
+         k = k + 1
+         anns[k] = g
+      else
+         table_sort(g, by_type)
+         for _, a in ipairs(g) do k = k + 1; anns[k] = a end
+      end
+   end
+   return anns
 end
 
 --- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
@@ -579,30 +649,26 @@ function Pack:run(doc, opts)
       error("pack:run: expected a text or a document {text = ...}", 2)
    end
    opts = opts or {}
-   local toks = opts.tokens or quarry_core.tokenize(doc.text)
-   local ctx = { doc = doc, text = doc.text, tokens = toks, date = doc.date }
+   local text = doc.text
+   local toks = opts.tokens or quarry_core.tokenize(text)
+   local ctx = { doc = doc, text = text, tokens = toks, date = doc.date }
    local anns = {}
    for _, phase in ipairs(self.phases) do
-      local cands = {}
-      if phase.matcher then run_token_rules(phase, ctx, anns, cands) end
-      if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands) end
-      if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands) end
-      for _, a in ipairs(resolve(phase, cands)) do
-         local rule = a.rule_ref
-         a.rule_ref, a.match_start = nil, nil
-         a.rule = a.rule or rule.name
-         a.phase = phase.name
-         a.text = doc.text:sub(a.start + 1, a.stop)
+      local cands, crules, cstarts = {}, {}, {}
+      if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
+      if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
+      if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
+      local pname = phase.name
+      for _, i in ipairs(resolve(phase, cands, crules, cstarts)) do
+         local a = cands[i]
+         a.rule = a.rule or crules[i].name
+         a.phase = pname
+         a.text = text:sub(a.start + 1, a.stop)
          anns[#anns + 1] = a
       end
    end
    if not opts.tokens then toks:close() end
-   table_sort(anns, function(a, b)
-      if a.start ~= b.start then return a.start < b.start end
-      if a.stop ~= b.stop then return a.stop > b.stop end
-      return a.type < b.type
-   end)
-   return anns
+   return sort_by_position(anns)
 end
 
 --- The rules of a pack, in order: pack:list() -> {{name, phase, kind, type, where}}.

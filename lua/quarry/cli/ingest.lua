@@ -21,6 +21,8 @@ function ingest.configure(cmd)
    cmd:flag("--replace", "Replace documents whose id is already stored (default: skip them).")
    cmd:option("--batch", "Documents per transaction: a crash keeps every committed batch.", "10000")
       :convert(positive)
+   cmd:option("--timeout", "Milliseconds to wait for another writer before giving up.", "5000")
+      :convert(positive)
 end
 
 -- A progress bar on stderr, redrawn at most every tenth of a second.
@@ -53,7 +55,7 @@ local function progress_bar()
 end
 
 function ingest.run(args)
-   local corpus, err = quarry.open(args.db)
+   local corpus, err = quarry.open(args.db, { timeout_ms = args.timeout })
    if not corpus then
       io_stderr:write("quarry ingest: ", err, "\n")
       return 1

@@ -1,0 +1,52 @@
+-- The rockspec installs what the checkout has: every C source of the core
+-- and every Lua module, so `luarocks make` builds the same quarry.
+local lfs = require "lfs"
+
+local function rockspec()
+   local env = {}
+   local chunk = assert(loadfile("rockspec/quarry-scm-1.rockspec", "t", env))
+   chunk()
+   return env
+end
+
+local function files(dir, pattern, out)
+   out = out or {}
+   for name in lfs.dir(dir) do
+      if name:sub(1, 1) ~= "." then
+         local path = dir .. "/" .. name
+         if lfs.attributes(path, "mode") == "directory" then files(path, pattern, out)
+         elseif name:match(pattern) then out[#out + 1] = path end
+      end
+   end
+   return out
+end
+
+describe("the rockspec", function()
+   local spec = rockspec()
+   local modules = spec.build.modules
+
+   it("compiles every C source of the core", function()
+      local listed = {}
+      for _, s in ipairs(modules["quarry.core"].sources) do listed[s] = true end
+      for _, path in ipairs(files("csrc", "%.c$")) do
+         assert.is_true(listed[path] == true, path .. " is missing from the rockspec")
+      end
+   end)
+
+   it("maps every Lua module under lua/", function()
+      for _, path in ipairs(files("lua", "%.lua$")) do
+         local name = path:gsub("^lua/", ""):gsub("%.lua$", ""):gsub("/init$", ""):gsub("/", ".")
+         assert.equal(path, modules[name], name .. " is not mapped to " .. path)
+      end
+   end)
+
+   it("installs the command line and declares its dependencies", function()
+      assert.equal("bin/quarry", spec.build.install.bin.quarry)
+      local deps = table.concat(spec.dependencies, " ")
+      for _, d in ipairs { "lua >= 5.4", "lua%-cjson", "argparse", "luafilesystem" } do
+         assert.matches(d, deps)
+      end
+      assert.is_table(spec.external_dependencies.PCRE2)
+      assert.is_table(spec.external_dependencies.SQLITE)
+   end)
+end)
