@@ -43,8 +43,8 @@ function pack.build(texts, gaz_size)
       { name = "percent", regex = [[\b\d+(?:\.\d+)?%]], type = "percent" },
       { name = "year", regex = [[\b(?:19|20)\d\d\b]], type = "year" },
       { name = "quote", regex = [["[^"\n]{1,400}"]], type = "quote" },
-      { name = "date", type = "date",
-        regex = [[\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)\b]] },
+      { name = "date", type = "date", regex = [[\d{1,2} (?:January|February|March|April|May|June|July|August|]]
+         .. [[September|October|November|December)\b]] },
       { name = "email", regex = [[[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+]], type = "email" },
       { name = "url", regex = [[\bhttps?://\S+]], type = "url" },
       { name = "time", regex = [[\d{1,2}[:.]\d\d ?(?:am|pm|GMT|BST)\b]], type = "time" },

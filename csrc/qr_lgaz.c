@@ -343,6 +343,9 @@ typedef struct match_opts {
     int all, within;
     const char *annotate;   /* type of ready-made annotations, or NULL (anchored by the options table) */
     size_t annotate_len;
+    const char *rule, *phase;   /* with annotate: copied into each annotation when given */
+    size_t rule_len, phase_len;
+    const char *text;           /* the document text, for the annotations' text field */
 } match_opts;
 
 static void match_option(lua_State *L, int arg, const char *key, void *ud)
@@ -351,6 +354,10 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
     if (!strcmp(key, "annotate")) {
         if (lua_type(L, -1) != LUA_TSTRING) qr_option_error(L, arg, key, "must be an annotation type");
         o->annotate = lua_tolstring(L, -1, &o->annotate_len);
+    } else if (!strcmp(key, "rule") || !strcmp(key, "phase")) {
+        if (lua_type(L, -1) != LUA_TSTRING) qr_option_error(L, arg, key, "must be a string");
+        if (key[0] == 'r') o->rule = lua_tolstring(L, -1, &o->rule_len);
+        else o->phase = lua_tolstring(L, -1, &o->phase_len);
     } else if (!strcmp(key, "all")) {
         if (!lua_isboolean(L, -1)) qr_option_error(L, arg, key, "must be a boolean");
         o->all = lua_toboolean(L, -1);
@@ -375,13 +382,23 @@ static void push_annotation(lua_State *L, const qr_gaz *g, const qr_tokens *t, s
     const char *c, *ty, *a;
     size_t cl, tl, al;
     qr_gaz_entry(g, m->entry, &c, &cl, &ty, &tl, &a, &al);
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 7);
     lua_pushlstring(L, o->annotate, o->annotate_len);
     lua_setfield(L, -2, "type");
     lua_pushinteger(L, t->tok[i].start);
     lua_setfield(L, -2, "start");
     lua_pushinteger(L, t->tok[m->end - 1].stop);
     lua_setfield(L, -2, "stop");
+    lua_pushlstring(L, o->text + t->tok[i].start, t->tok[m->end - 1].stop - t->tok[i].start);
+    lua_setfield(L, -2, "text");
+    if (o->rule) {
+        lua_pushlstring(L, o->rule, o->rule_len);
+        lua_setfield(L, -2, "rule");
+    }
+    if (o->phase) {
+        lua_pushlstring(L, o->phase, o->phase_len);
+        lua_setfield(L, -2, "phase");
+    }
     lua_createtable(L, 0, 2);
     lua_pushlstring(L, c, cl);
     lua_setfield(L, -2, "name");
@@ -427,7 +444,8 @@ static void push_match(lua_State *L, const qr_gaz *g, const qr_tokens *t, size_t
 
 /* gaz:match(tokens [, {all = false, within = "paragraph"|"sentence"|"text", annotate = type}])
  *   -> {{start, stop, first, last, entry, canonical, type, attrs}, ...}
- * or, with annotate, {{type, start, stop, attrs = {name, category}}, ...}
+ * or, with annotate = type (and optional rule, phase names),
+ * {{type, start, stop, text, rule, phase, attrs = {name, category}}, ...}
  * Default: the longest match at each token, left to right, not overlapping
  * (of several entries of that phrase, the first added). all = true: every
  * match, by first token, then longest first. */
@@ -438,12 +456,13 @@ static int gaz_match(lua_State *L)
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 2, &text, NULL);
     const qr_keys *keys = NULL;
-    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0 };
+    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, NULL };
     const uint32_t *starts = NULL;
     size_t nstarts = 0, gi = 0, i = 0;
     lua_Integer n = 0;
 
     each_option(L, 3, match_option, &o);
+    o.text = text;
     if (qr_gaz_mode(g) != QR_GAZ_EXACT) keys = qr_tokens_keys(L, 2, qr_gaz_key_mode(g));
     if (o.within == WITHIN_PARAGRAPH) { starts = t->para; nstarts = t->npara; }
     else if (o.within == WITHIN_SENTENCE) { starts = t->sent; nstarts = t->nsent; }

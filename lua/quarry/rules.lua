@@ -558,7 +558,8 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
       else
          -- a plain gazetteer rule: the C side builds the annotations
          local n = #cands
-         for _, a in ipairs(rule.compiled:match(toks, { all = all, annotate = rule.type })) do
+         for _, a in ipairs(rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
+            phase = phase.name })) do
             n = n + 1
             cands[n], crules[n], cstarts[n] = a, rule, a.start
          end
@@ -661,9 +662,11 @@ function Pack:run(doc, opts)
       local pname = phase.name
       for _, i in ipairs(resolve(phase, cands, crules, cstarts)) do
          local a = cands[i]
-         a.rule = a.rule or crules[i].name
-         a.phase = pname
-         a.text = text:sub(a.start + 1, a.stop)
+         if a.phase ~= pname then  -- annotations made in C come complete
+            a.rule = a.rule or crules[i].name
+            a.phase = pname
+            a.text = text:sub(a.start + 1, a.stop)
+         end
          anns[#anns + 1] = a
       end
    end
