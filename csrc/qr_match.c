@@ -61,6 +61,7 @@ typedef struct rule {
     int ncaps;
     int scope;          /* SCOPE_* */
     int first_any;      /* 1: can start on any token (after kind/case filter) */
+    uint64_t required;  /* bloom bits of the keys every match contains */
     unsigned first_kinds, first_cases;
 } rule;
 
@@ -89,6 +90,7 @@ typedef struct matcher {
     int nrules;
     int nclasses;
     int needs_keys, needs_bare;
+    int any_required;   /* some rule has required keys: build paragraph blooms */
     dispatch disp;
     long step_limit;
     int closed;
@@ -102,6 +104,13 @@ static uint64_t hash_bytes(const char *s, size_t n)
     size_t i;
     for (i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211u; }
     return h;
+}
+
+/* Two bits of a 64-bit bloom filter for a key. */
+static uint64_t bloom_bits(const char *s, size_t n)
+{
+    uint64_t h = hash_bytes(s, n);
+    return ((uint64_t)1 << (h & 63)) | ((uint64_t)1 << ((h >> 6) & 63));
 }
 
 static void strset_free(strset *st)
@@ -387,7 +396,21 @@ static void read_rules(lua_State *L, int desc, matcher *m)
         r->scope = opt_int_field(L, t, "scope", SCOPE_PARAGRAPH);
         r->first_kinds = (unsigned)opt_int_field(L, t, "first_kinds", -1);
         r->first_cases = (unsigned)opt_int_field(L, t, "first_cases", -1);
-        lua_pop(L, 1);
+        lua_getfield(L, t, "required_keys");
+        if (lua_istable(L, -1)) {
+            size_t k, count = lua_rawlen(L, -1);
+            for (k = 0; k < count; k++) {
+                size_t n;
+                const char *key;
+                lua_rawgeti(L, -1, (lua_Integer)k + 1);
+                key = lua_tolstring(L, -1, &n);
+                if (!key) luaL_error(L, "matcher description: rule %s: bad required key", r->name);
+                r->required |= bloom_bits(key, n);
+                lua_pop(L, 1);
+            }
+            if (r->required) m->any_required = 1;
+        }
+        lua_pop(L, 2);
     }
     lua_pop(L, 1);
 }
@@ -550,6 +573,12 @@ typedef struct run {
     size_t err_token;
     int regex_err;
     size_t bounds[3][2];   /* per scope: [start, end) of the group holding the current token */
+    uint64_t bloom_doc, bloom_para;   /* keys present in the text, in the current paragraph */
+    uint64_t *para_blooms;
+    /* the any-key rules of each kind and case whose required words the
+     * current paragraph has: filtered once a paragraph, when first needed */
+    int *pass_lists;
+    long pass_stamp[QR_KIND_COUNT][QR_CASE_COUNT];
     char shape_buf[256];
 } run;
 
@@ -867,6 +896,10 @@ static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
     const qr_token *tok = &r->toks->tok[t];
     size_t end;
     if (!((ru->first_kinds >> tok->kind) & 1u) || !((ru->first_cases >> tok->casing) & 1u)) return 0;
+    if (ru->required) {
+        uint64_t have = ru->scope == SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
+        if ((ru->required & have) != ru->required) return 0;   /* a required word is absent */
+    }
     r->nstack = 0;
     r->ncaps = 0;
     r->steps = 0;
@@ -946,6 +979,27 @@ static void build_annindex(lua_State *L, int idx, const matcher *m, size_t ntok,
     }
 }
 
+/* The rules of bucket (kind, casing) that the paragraph's keys allow. */
+static const int *passing_rules(run *r, unsigned kind, unsigned casing, size_t para)
+{
+    size_t nany = 0;
+    int *out;
+    const int *all = r->m->disp.any_by[kind][casing];
+    while (r->m->disp.any[nany] >= 0) nany++;
+    out = r->pass_lists + ((size_t)kind * QR_CASE_COUNT + casing) * (nany + 1);
+    if (r->pass_stamp[kind][casing] != (long)para) {
+        size_t n = 0, k;
+        for (k = 0; all[k] >= 0; k++) {
+            const rule *ru = &r->m->rules[all[k]];
+            uint64_t have = ru->scope == SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
+            if ((ru->required & have) == ru->required) out[n++] = all[k];
+        }
+        out[n] = -1;
+        r->pass_stamp[kind][casing] = (long)para;
+    }
+    return out;
+}
+
 /* Cleans up a run whatever happens, through a to-be-closed userdata. */
 typedef struct runbox {
     run r;
@@ -957,8 +1011,12 @@ static int runbox_gc(lua_State *L)
     runbox *b = lua_touserdata(L, 1);
     free(b->r.stack);
     free(b->r.caps);
+    free(b->r.para_blooms);
+    free(b->r.pass_lists);
+    b->r.pass_lists = NULL;
     b->r.stack = NULL;
     b->r.caps = NULL;
+    b->r.para_blooms = NULL;
     annindex_free(&b->ax);
     return 0;
 }
@@ -1007,6 +1065,28 @@ static int matcher_run(lua_State *L)
         r->ax = &box->ax;
     }
 
+    if (m->any_required) {
+        /* which keys each paragraph holds, for the rules' prefilter */
+        size_t np = toks->npara ? toks->npara : 1, pi = 0;
+        r->para_blooms = calloc(np, sizeof *r->para_blooms);
+        if (!r->para_blooms) return luaL_error(L, "not enough memory");
+        for (t = 0; t < toks->n; t++) {
+            size_t n;
+            const char *s = qr_key_of(r->keys, t, &n);
+            uint64_t bits = bloom_bits(s, n);
+            while (pi + 1 < toks->npara && toks->para[pi + 1] <= t) pi++;
+            r->para_blooms[pi] |= bits;
+            r->bloom_doc |= bits;
+        }
+        {
+            size_t nany = 0, b, c;
+            while (m->disp.any[nany] >= 0) nany++;
+            r->pass_lists = malloc((size_t)QR_KIND_COUNT * QR_CASE_COUNT * (nany + 1) * sizeof(int));
+            if (!r->pass_lists) return luaL_error(L, "not enough memory");
+            for (b = 0; b < QR_KIND_COUNT; b++)
+                for (c = 0; c < QR_CASE_COUNT; c++) r->pass_stamp[b][c] = -1;
+        }
+    }
     lua_newtable(L);
     {
         const qr_keys *dk = r->keys;
@@ -1015,6 +1095,7 @@ static int matcher_run(lua_State *L)
             const int *list;
             int k;
             set_bounds(r, t, &para, &sent);
+            if (r->para_blooms) r->bloom_para = r->para_blooms[para];
             if (m->disp.keys.count && dk) {
                 size_t n;
                 const char *s = qr_key_of(dk, t, &n);
@@ -1024,6 +1105,7 @@ static int matcher_run(lua_State *L)
                         if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
             }
             list = m->disp.any_by[toks->tok[t].kind][toks->tok[t].casing];
+            if (r->pass_lists && list[0] >= 0) list = passing_rules(r, toks->tok[t].kind, toks->tok[t].casing, para);
             for (k = 0; list[k] >= 0; k++)
                 if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
         }
@@ -1084,7 +1166,7 @@ static int l_matcher(lua_State *L)
     read_code(L, 1, m);
     read_rules(L, 1, m);
     build_dispatch(L, 1, m);
-    if ((m->disp.keys.count) && !m->needs_keys) m->needs_keys = 1;
+    if ((m->disp.keys.count || m->any_required) && !m->needs_keys) m->needs_keys = 1;
     lua_settop(L, self);
     return 1;
 }

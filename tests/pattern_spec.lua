@@ -321,11 +321,31 @@ describe("patterns refused when compiled", function()
    it("stops catastrophic backtracking at the step limit, naming the rule", function()
       local p = (P.any ^ 1) ^ 1 * P.word "zzz"
       local m = P.compile(p, { name = "blowup" })
-      local toks = quarry.tokenize(string.rep("word ", 40))
+      -- "zzz" is in the paragraph (else the required-word prefilter skips the
+      -- rule altogether) but never after the repetition
+      local toks = quarry.tokenize("zzz " .. string.rep("word ", 40))
       raises(function() m:run(toks) end, "rule blowup", "catastrophic backtracking")
       -- a smaller limit stops earlier still
       local small = P.compile(P.any ^ 1 * P.word "zzz", { name = "linear", step_limit = 10 })
       raises(function() small:run(toks) end, "rule linear", "more than 10 steps")
+      toks:close()
+   end)
+
+   it("does not try a rule in a paragraph that lacks a word every match needs", function()
+      -- the same runaway pattern is harmless where "zzz" does not occur
+      local m = P.compile((P.any ^ 1) ^ 1 * P.word "zzz", { name = "blowup" })
+      local toks = quarry.tokenize(string.rep("word ", 40) .. "\n\nzzz " .. string.rep("word ", 40))
+      local ok, err = pcall(m.run, m, toks)
+      assert.is_false(ok)                      -- the last paragraph has it: it runs, and runs away
+      assert.matches("catastrophic", err)
+      toks:close()
+      toks = quarry.tokenize(string.rep("word ", 40))
+      assert.same({}, m:run(toks))
+      -- required words are found through alternatives only when every branch has them
+      local both = P.compile((P.word "a" * P.word "zzz") + (P.word "b" * P.word "zzz"))
+      local t2 = quarry.tokenize("b zzz")
+      assert.equal(1, #both:run(t2))
+      t2:close()
       toks:close()
    end)
 end)

@@ -534,6 +534,43 @@ local function first_info(p)
    return nil, -1, -1, true
 end
 
+-- Keys every match of p must contain (a set), for the matcher's prefilter:
+-- a rule is not tried in a paragraph that lacks one of them.
+local function required_keys(p)
+   local t = p.t
+   if t == "tok" then
+      local req = {}
+      local function scan(q)
+         if q.op == PR.KEY then req[q.s] = true
+         elseif q.op == PR.TEXT then req[core.normalize(q.s)] = true
+         elseif q.op == PR.AND then for _, k in ipairs(q.kids) do scan(k) end end
+      end
+      scan(p.pred)
+      return req
+   elseif t == "cap" then
+      return required_keys(p.p)
+   elseif t == "rep" then
+      return p.min > 0 and required_keys(p.p) or {}
+   elseif t == "seq" then
+      local req = {}
+      for _, q in ipairs(p.list) do
+         for k in pairs(required_keys(q)) do req[k] = true end
+      end
+      return req
+   elseif t == "alt" then
+      local req
+      for _, q in ipairs(p.list) do
+         local r = required_keys(q)
+         if not req then req = r
+         else
+            for k in pairs(req) do if not r[k] then req[k] = nil end end
+         end
+      end
+      return req or {}
+   end
+   return {}   -- annotation units and lookaround promise no key
+end
+
 local SCOPES = { document = 0, paragraph = 1, sentence = 2 }
 
 --- Adds a rule: compiler:add(name, pattern [, {scope = "paragraph"}]).
@@ -554,6 +591,10 @@ function Compiler:add(name, p, opts)
    rule.first_keys = keys
    rule.first_kinds = kinds
    rule.first_cases = cases
+   local req = {}
+   for k in pairs(required_keys(p)) do req[#req + 1] = k end
+   table_sort(req)
+   rule.required_keys = req
    rule.ncaps = #rule.caps
    self.rules[#self.rules + 1] = rule
    return #self.rules
@@ -573,7 +614,7 @@ function Compiler:build(opts)
    local rules = {}
    for n, r in ipairs(self.rules) do
       rules[n] = { name = r.name, entry = r.entry, ncaps = r.ncaps, scope = r.scope,
-         first_keys = r.first_keys, first_kinds = r.first_kinds & 0x7fffffff,
+         first_keys = r.first_keys, required_keys = r.required_keys, first_kinds = r.first_kinds & 0x7fffffff,
          first_cases = r.first_cases & 0x7fffffff }
    end
    return core.matcher {
