@@ -30,7 +30,7 @@ local P = require "quarry.pattern"
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
-local string_format, table_sort = string.format, table.sort
+local string_format, table_sort, table_insert = string.format, table.sort, table.insert
 local debug_getinfo = debug.getinfo
 
 local rules = {}
@@ -593,13 +593,23 @@ local function resolve(phase, cands, crules, cstarts)
          return i < j
       end)
    end
-   local kept = {}
+   -- kept spans never overlap, so sorted by start they are sorted by stop
+   -- too: a candidate clashes only with its neighbours in that order
+   local kept, starts, stops = {}, {}, {}
    for _, i in ipairs(order) do
-      local c, clash = cands[i], false
-      for _, k in ipairs(kept) do
-         if overlaps(c, cands[k]) then clash = true; break end
+      local c = cands[i]
+      local lo, hi = 1, #starts + 1
+      while lo < hi do
+         local mid = (lo + hi) // 2
+         if starts[mid] < c.start then lo = mid + 1 else hi = mid end
       end
-      if not clash then kept[#kept + 1] = i end
+      local clash = (starts[lo] ~= nil and overlaps(c, { start = starts[lo], stop = stops[lo] }))
+         or (lo > 1 and overlaps(c, { start = starts[lo - 1], stop = stops[lo - 1] }))
+      if not clash then
+         table_insert(starts, lo, c.start)
+         table_insert(stops, lo, c.stop)
+         kept[#kept + 1] = i
+      end
    end
    return kept
 end
