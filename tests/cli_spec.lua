@@ -1,27 +1,9 @@
 -- The quarry command line: exit codes, stdin, statistics and token lists.
 local cjson = require "cjson"
+local support = require "tests.support"
+local function run(cmdline, input) return support.quarry(cmdline, { input = input }) end
 
-local env = "LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='" .. (os.getenv("QUARRY_CPATH") or "build/?.so") .. ";;' "
 
-local function run(cmdline, input)
-   local tmp = os.tmpname()
-   if input then
-      local f = assert(io.open(tmp, "wb"))
-      f:write(input)
-      f:close()
-   end
-   local errf = os.tmpname()
-   local p = assert(io.popen(env .. "lua5.4 bin/quarry " .. cmdline .. (input and (" < " .. tmp) or "")
-      .. " 2>" .. errf, "r"))
-   local out = p:read("a")
-   local _, _, code = p:close()
-   local ef = assert(io.open(errf, "rb"))
-   local err = ef:read("a")
-   ef:close()
-   os.remove(tmp)
-   os.remove(errf)
-   return code, out, err
-end
 
 describe("quarry command line", function()
    it("prints statistics for the demo articles", function()

@@ -5,19 +5,10 @@
 local quarry = require "quarry"
 local core = require "quarry.core"
 local lfs = require "lfs"
+local support = require "tests.support"
+local tmpdir, write = support.tmpdir, support.write
 
-local function tmpdir()
-   local dir = os.tmpname()
-   os.remove(dir)
-   assert(lfs.mkdir(dir))
-   return dir
-end
 
-local function write(path, content)
-   local f = assert(io.open(path, "wb"))
-   f:write(content)
-   f:close()
-end
 
 local function ids(list, field)
    local out = {}

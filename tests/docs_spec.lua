@@ -2,19 +2,10 @@
 -- Latin-1 conversion, and the errors that name file and line.
 local docs = require "quarry.docs"
 local lfs = require "lfs"
+local support = require "tests.support"
+local tmpdir, write = support.tmpdir, support.write
 
-local function tmpdir()
-   local dir = os.tmpname()
-   os.remove(dir)
-   assert(lfs.mkdir(dir))
-   return dir
-end
 
-local function write(path, content)
-   local f = assert(io.open(path, "wb"))
-   f:write(content)
-   f:close()
-end
 
 local function collect(paths, opts)
    local out = {}

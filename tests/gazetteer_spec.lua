@@ -4,6 +4,7 @@
 -- diacritics, punctuation and non-Latin scripts.
 local quarry = require "quarry"
 local core = require "quarry.core"
+local raises = require("tests.support").raises
 
 local gazetteer = quarry.gazetteer
 
@@ -16,15 +17,6 @@ local function fixture(name)
    return s
 end
 
-local function raises(fn, needle)
-   local ok, err = pcall(fn)
-   assert.is_false(ok, "expected an error")
-   if needle then
-      assert.is_truthy(tostring(err):find(needle, 1, true),
-                       "error '" .. tostring(err) .. "' does not mention '" .. needle .. "'")
-   end
-   return err
-end
 
 -- The canonical names of the matches, in order.
 local function canon(matches)

@@ -5,47 +5,16 @@
 local quarry = require "quarry"
 local lfs = require "lfs"
 
-local cpath = os.getenv("QUARRY_CPATH") or "build/?.so"
+local support = require "tests.support"
+local tmpdir, write, read = support.tmpdir, support.write, support.read
+local function run(args, input) return support.quarry(args, { input = input }) end
+local cpath = support.CPATH
 local env = "LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='" .. cpath .. ";;' "
 
-local function tmpdir()
-   local dir = os.tmpname()
-   os.remove(dir)
-   assert(lfs.mkdir(dir))
-   return dir
-end
 
-local function write(path, content)
-   local f = assert(io.open(path, "wb"))
-   f:write(content)
-   f:close()
-end
 
-local function read(path)
-   local f = io.open(path, "rb")
-   if not f then return "" end
-   local s = f:read("a")
-   f:close()
-   return s
-end
 
 -- Runs `quarry ARGS` to completion: exit code, stdout, stderr.
-local function run(args, input)
-   local errf, inf = os.tmpname(), nil
-   local cmd = env .. "lua5.4 bin/quarry " .. args
-   if input then
-      inf = os.tmpname()
-      write(inf, input)
-      cmd = cmd .. " < " .. inf
-   end
-   local p = assert(io.popen(cmd .. " 2>" .. errf, "r"))
-   local out = p:read("a")
-   local _, _, code = p:close()
-   local err = read(errf)
-   os.remove(errf)
-   if inf then os.remove(inf) end
-   return code, out, err
-end
 
 -- Starts a command in the background; returns its pid.
 local function spawn(cmd, outfile)

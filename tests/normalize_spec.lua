@@ -1,18 +1,11 @@
 -- Specs for quarry.normalize: the keys that token.key and token.bare_key
 -- are made of.
 local quarry = require "quarry"
+local raises = require("tests.support").raises
 
 local norm = quarry.normalize
 local function bare(s) return quarry.normalize(s, { diacritics = false }) end
 
-local function raises(fn, needle)
-   local ok, err = pcall(fn)
-   assert.is_false(ok, "expected an error")
-   if needle then
-      assert.is_truthy(tostring(err):find(needle, 1, true),
-                       "error '" .. tostring(err) .. "' does not mention '" .. needle .. "'")
-   end
-end
 
 local FFFD = "\u{FFFD}"
 

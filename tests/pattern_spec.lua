@@ -4,6 +4,7 @@
 -- quarry.Matcher object itself.
 local quarry = require "quarry"
 local P = require "quarry.pattern"
+local raises = require("tests.support").raises
 
 -- Every match of p over text: {text, first, last, start, stop, caps = {name = text}}.
 -- Checks the byte offsets against the token numbers on the way.
@@ -39,15 +40,6 @@ local function texts(p, text, opts)
    return out
 end
 
-local function raises(fn, ...)
-   local ok, err = pcall(fn)
-   assert.is_false(ok, "expected an error")
-   err = tostring(err)
-   for _, needle in ipairs { ... } do
-      assert.is_truthy(err:find(needle, 1, true), "error '" .. err .. "' does not mention '" .. needle .. "'")
-   end
-   return err
-end
 
 -- This file, as error messages name it.
 local THIS = debug.getinfo(1, "S").short_src

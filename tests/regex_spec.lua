@@ -3,6 +3,7 @@
 -- (compile, alignment to token boundaries).
 local quarry = require "quarry"
 local core = require "quarry.core"
+local raises = require("tests.support").raises
 local regex = quarry.regex
 
 -- Fixtures live next to this file.
@@ -14,15 +15,6 @@ local function fixture(name)
    return s
 end
 
-local function raises(fn, needle)
-   local ok, err = pcall(fn)
-   assert.is_false(ok, "expected an error")
-   if needle then
-      assert.is_truthy(tostring(err):find(needle, 1, true),
-                       "error '" .. tostring(err) .. "' does not mention '" .. needle .. "'")
-   end
-   return err
-end
 
 -- The text of a byte span (0-based start, exclusive stop).
 local function sub(s, start, stop) return s:sub(start + 1, stop) end

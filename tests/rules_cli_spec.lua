@@ -1,34 +1,13 @@
 -- The rule tools of the command line: quarry rules check|test|list,
 -- quarry explain, quarry extract --rules and quarry eval.
 local cjson = require "cjson"
-local lfs = require "lfs"
 
-local CPATH = os.getenv("QUARRY_CPATH") or "build/?.so"
+local support = require "tests.support"
+local run, read, tmpdir, put = support.quarry, support.read, support.tmpdir, support.put
 local PACKS = "tests/fixtures/packs/"
 
 -- Runs bin/quarry; returns exit code, stdout, stderr. opts.path is put in
 -- front of LUA_PATH (packs found by name), opts.input goes to stdin.
-local function run(cmdline, opts)
-   opts = opts or {}
-   local env = "LUA_PATH='" .. (opts.path or "") .. "lua/?.lua;lua/?/init.lua;;' LUA_CPATH='" .. CPATH .. ";;' "
-   local tmp = os.tmpname()
-   if opts.input then
-      local f = assert(io.open(tmp, "wb"))
-      f:write(opts.input)
-      f:close()
-   end
-   local errf = os.tmpname()
-   local p = assert(io.popen(env .. "lua5.4 bin/quarry " .. cmdline .. (opts.input and (" < " .. tmp) or "")
-      .. " 2>" .. errf, "r"))
-   local out = p:read("a")
-   local _, _, code = p:close()
-   local ef = assert(io.open(errf, "rb"))
-   local err = ef:read("a")
-   ef:close()
-   os.remove(tmp)
-   os.remove(errf)
-   return code, out, err
-end
 
 local function lines(s)
    local out = {}
@@ -63,46 +42,9 @@ local function annotations(out)
    return rows, objs
 end
 
-local function read(path)
-   local f = assert(io.open(path, "rb"))
-   local s = f:read("a")
-   f:close()
-   return s
-end
 
-local made = {}
-local function tmpdir()
-   local dir = os.tmpname()
-   os.remove(dir)
-   assert(lfs.mkdir(dir))
-   made[#made + 1] = dir
-   return dir
-end
-local function put(dir, name, content)
-   local path = dir
-   for part in name:gmatch("([^/]+)/") do
-      path = path .. "/" .. part
-      lfs.mkdir(path)
-   end
-   local f = assert(io.open(dir .. "/" .. name, "wb"))
-   f:write(content)
-   f:close()
-   return dir .. "/" .. name
-end
-local function rmtree(path)
-   if lfs.attributes(path, "mode") == "directory" then
-      for name in lfs.dir(path) do
-         if name ~= "." and name ~= ".." then rmtree(path .. "/" .. name) end
-      end
-      lfs.rmdir(path)
-   else
-      os.remove(path)
-   end
-end
 
-teardown(function()
-   for _, d in ipairs(made) do rmtree(d) end
-end)
+teardown(support.cleanup)
 
 describe("quarry rules", function()
    it("check compiles a pack and exits 0", function()

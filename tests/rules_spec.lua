@@ -6,52 +6,16 @@ local rules = require "quarry.rules"
 local P = require "quarry.pattern"
 local lfs = require "lfs"
 
+local support = require "tests.support"
+local raises, put, tmpdir = support.raises, support.put, support.tmpdir
+
 local PACKS = "tests/fixtures/packs/"
 
-local function raises(fn, ...)
-   local ok, err = pcall(fn)
-   assert.is_false(ok, "expected an error")
-   err = tostring(err)
-   for _, needle in ipairs { ... } do
-      assert.is_truthy(err:find(needle, 1, true), "error '" .. err .. "' does not mention '" .. needle .. "'")
-   end
-   return err
-end
 
 -- Writes dir/name, making the folders on the way.
-local function put(dir, name, content)
-   local path = dir
-   for part in name:gmatch("([^/]+)/") do
-      path = path .. "/" .. part
-      lfs.mkdir(path)
-   end
-   local f = assert(io.open(dir .. "/" .. name, "wb"))
-   f:write(content)
-   f:close()
-   return dir .. "/" .. name
-end
 
 -- A temporary folder with files: tmpdir { ["a/b.lua"] = "..." } -> path.
-local made = {}
-local function tmpdir(files)
-   local dir = os.tmpname()
-   os.remove(dir)
-   assert(lfs.mkdir(dir))
-   made[#made + 1] = dir
-   for name, content in pairs(files or {}) do put(dir, name, content) end
-   return dir
-end
 
-local function rmtree(path)
-   if lfs.attributes(path, "mode") == "directory" then
-      for name in lfs.dir(path) do
-         if name ~= "." and name ~= ".." then rmtree(path .. "/" .. name) end
-      end
-      lfs.rmdir(path)
-   else
-      os.remove(path)
-   end
-end
 
 local function exists(path) return lfs.attributes(path) ~= nil end
 
@@ -75,9 +39,7 @@ end
 
 local LEDE = "Foreign Minister Sergei Voronov said on Monday that talks in Geneva would resume."
 
-teardown(function()
-   for _, d in ipairs(made) do rmtree(d) end
-end)
+teardown(support.cleanup)
 
 describe("loading packs", function()
    it("loads a pack file by path and runs its phases", function()

@@ -1,6 +1,7 @@
 -- Specs for quarry.tokenize: the Lua API of the tokeniser, its splitting
 -- rules, sentences and paragraphs, invalid input and large input.
 local quarry = require "quarry"
+local raises = require("tests.support").raises
 
 -- Fixtures live next to this file.
 local here = (debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "tests/")
@@ -47,15 +48,6 @@ local function groups(toks, which)
    return out
 end
 
-local function raises(fn, needle)
-   local ok, err = pcall(fn)
-   assert.is_false(ok, "expected an error")
-   if needle then
-      assert.is_truthy(tostring(err):find(needle, 1, true),
-                       "error '" .. tostring(err) .. "' does not mention '" .. needle .. "'")
-   end
-   return err
-end
 
 -- A deterministic generator (an LCG), independent of math.random.
 local function lcg(seed)

@@ -445,6 +445,25 @@ local function make_match(rule, doc_text, toks, start, stop, first, last, caps, 
       first = first, last = last, caps = caps or {}, units = units or {} }, Match)
 end
 
+-- The candidates a match of rule adds (hit: start, stop, first, last,
+-- caps, units, raw_start, raw_stop); crules and cstarts record each one's
+-- rule and where its match starts, for overlap resolution.
+local function add_candidates(rule, ctx, hit, cands, crules, cstarts)
+   local before = #cands
+   if rule.needs_match then
+      local m = make_match(rule, ctx.text, ctx.tokens, hit.start, hit.stop, hit.first, hit.last, hit.caps, hit.units)
+      m.raw_start, m.raw_stop = hit.raw_start, hit.raw_stop
+      m.doc = ctx.doc
+      emit(rule, m, cands)
+   else
+      -- a declared rule needs no match object: the annotation straight away
+      hit.doc_text, hit.text = ctx.text, Match.text
+      local a = declared_annotation(rule, hit)
+      if a then cands[#cands + 1] = a end
+   end
+   for i = before + 1, #cands do crules[i], cstarts[i] = rule, hit.start end
+end
+
 local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    local ok, matches = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns))
@@ -479,18 +498,8 @@ local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
             end
          end
       end
-      local before = #cands
-      if rule.needs_match then
-         local m = make_match(rule, text, toks, start, stop, mt.first, mt.last, caps, units)
-         m.doc = ctx.doc
-         emit(rule, m, cands)
-      else
-         -- a declared rule needs no match object: the annotation straight away
-         local a = declared_annotation(rule, { start = start, stop = stop, caps = caps, doc_text = text,
-            text = Match.text })
-         if a then cands[#cands + 1] = a end
-      end
-      for i = before + 1, #cands do crules[i], cstarts[i] = rule, start end
+      add_candidates(rule, ctx, { start = start, stop = stop, first = mt.first, last = mt.last, caps = caps,
+         units = units }, cands, crules, cstarts)
    end
 end
 
@@ -517,18 +526,8 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
                   end
                end
             end
-            local before = #cands
-            if rule.needs_match then
-               local m = make_match(rule, text, toks, ms, me, first, last, caps, nil)
-               m.raw_start, m.raw_stop = s, e
-               m.doc = ctx.doc
-               emit(rule, m, cands)
-            else
-               local a = declared_annotation(rule, { start = ms, stop = me, caps = caps, doc_text = text,
-                  text = Match.text })
-               if a then cands[#cands + 1] = a end
-            end
-            for i = before + 1, #cands do crules[i], cstarts[i] = rule, ms end
+            add_candidates(rule, ctx, { start = ms, stop = me, first = first, last = last, caps = caps,
+               raw_start = s, raw_stop = e }, cands, crules, cstarts)
          end
       end
    end

@@ -1,0 +1,108 @@
+--- What the specs share: temporary folders and files, fixtures, error
+-- assertions, and running the quarry command line (against the build the
+-- suite runs on: QUARRY_CPATH names the ASan build in its run).
+local lfs = require "lfs"
+local assert = require "luassert"   -- busted's, as in the specs
+
+local support = {}
+
+support.CPATH = os.getenv("QUARRY_CPATH") or "build/?.so"
+
+--- Asserts that fn raises an error mentioning every needle (plain text);
+-- returns the message.
+function support.raises(fn, ...)
+   local ok, err = pcall(fn)
+   assert.is_false(ok, "expected an error")
+   err = tostring(err)
+   for _, needle in ipairs { ... } do
+      assert.is_truthy(err:find(needle, 1, true), "error '" .. err .. "' does not mention '" .. needle .. "'")
+   end
+   return err
+end
+
+--- The contents of a file ("" when it cannot be read).
+function support.read(path)
+   local f = io.open(path, "rb")
+   if not f then return "" end
+   local s = f:read("a")
+   f:close()
+   return s
+end
+
+function support.write(path, content)
+   local f = io.open(path, "wb") or error("cannot write " .. path)
+   f:write(content)
+   f:close()
+end
+
+--- The text of tests/fixtures/NAME.
+function support.fixture(name)
+   local f = io.open("tests/fixtures/" .. name, "rb") or error("no fixture " .. name)
+   local s = f:read("a")
+   f:close()
+   return s
+end
+
+--- Writes dir/name, making the folders on the way; returns the path.
+function support.put(dir, name, content)
+   local path = dir
+   for part in name:gmatch("([^/]+)/") do
+      path = path .. "/" .. part
+      lfs.mkdir(path)
+   end
+   support.write(dir .. "/" .. name, content)
+   return dir .. "/" .. name
+end
+
+function support.rmtree(path)
+   if lfs.attributes(path, "mode") == "directory" then
+      for name in lfs.dir(path) do
+         if name ~= "." and name ~= ".." then support.rmtree(path .. "/" .. name) end
+      end
+      lfs.rmdir(path)
+   else
+      os.remove(path)
+   end
+end
+
+local made = {}
+
+--- A new temporary folder, with files { ["a/b.txt"] = "..." } if given;
+-- support.cleanup() removes every folder made so far.
+function support.tmpdir(files)
+   local dir = os.tmpname()
+   os.remove(dir)
+   assert.truthy(lfs.mkdir(dir))
+   made[#made + 1] = dir
+   for name, content in pairs(files or {}) do support.put(dir, name, content) end
+   return dir
+end
+
+function support.cleanup()
+   for _, d in ipairs(made) do support.rmtree(d) end
+   made = {}
+end
+
+--- Runs bin/quarry CMDLINE to completion: exit code, stdout, stderr.
+-- opts.input goes to stdin; opts.path is put in front of LUA_PATH.
+function support.quarry(cmdline, opts)
+   opts = opts or {}
+   local env = "LUA_PATH='" .. (opts.path or "") .. "lua/?.lua;lua/?/init.lua;;' LUA_CPATH='"
+      .. support.CPATH .. ";;' "
+   local inf, errf = nil, os.tmpname()
+   local cmd = env .. "lua5.4 bin/quarry " .. cmdline
+   if opts.input then
+      inf = os.tmpname()
+      support.write(inf, opts.input)
+      cmd = cmd .. " < " .. inf
+   end
+   local p = io.popen(cmd .. " 2>" .. errf, "r") or error("cannot run " .. cmd)
+   local out = p:read("a")
+   local _, _, code = p:close()
+   local err = support.read(errf)
+   os.remove(errf)
+   if inf then os.remove(inf) end
+   return code, out, err
+end
+
+return support
