@@ -1171,6 +1171,66 @@ static int l_matcher(lua_State *L)
     return 1;
 }
 
+typedef struct sortkey {
+    lua_Integer start, stop;
+    const char *type;
+    size_t tlen;
+    int index;           /* position in the list, for a stable order */
+} sortkey;
+
+static int sortkey_cmp(const void *x, const void *y)
+{
+    const sortkey *a = x, *b = y;
+    int c;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    if (a->stop != b->stop) return a->stop > b->stop ? -1 : 1;       /* longer first */
+    c = memcmp(a->type, b->type, a->tlen < b->tlen ? a->tlen : b->tlen);
+    if (c) return c;
+    if (a->tlen != b->tlen) return a->tlen < b->tlen ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* quarry.core.sort_annotations(list) -> list, sorted in place by start,
+ * then longest first, then type (a stable order otherwise). Each item needs
+ * integer start and stop and a string type; raises naming the bad item. */
+static int l_sort_annotations(lua_State *L)
+{
+    size_t n, i;
+    sortkey *keys;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    n = lua_rawlen(L, 1);
+    if (n < 2) { lua_settop(L, 1); return 1; }
+    keys = lua_newuserdatauv(L, n * sizeof *keys, 0);     /* collected on error */
+    for (i = 0; i < n; i++) {
+        int ok1, ok2;
+        if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
+            return luaL_error(L, "sort_annotations: item %d is not a table", (int)i + 1);
+        lua_getfield(L, -1, "start");
+        lua_getfield(L, -2, "stop");
+        lua_getfield(L, -3, "type");
+        keys[i].start = lua_tointegerx(L, -3, &ok1);
+        keys[i].stop = lua_tointegerx(L, -2, &ok2);
+        keys[i].type = lua_tolstring(L, -1, &keys[i].tlen);    /* anchored by the item */
+        if (!ok1 || !ok2 || !keys[i].type)
+            return luaL_error(L, "sort_annotations: item %d needs integer start and stop and a type", (int)i + 1);
+        keys[i].index = (int)i + 1;
+        lua_pop(L, 4);
+    }
+    qsort(keys, n, sizeof *keys, sortkey_cmp);
+    /* items go back through a copy: the list is being overwritten */
+    lua_createtable(L, (int)n, 0);
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, keys[i].index);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        lua_rawseti(L, 1, (lua_Integer)i + 1);
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
 void qr_open_match(lua_State *L)
 {
     static const luaL_Reg methods[] = {
@@ -1194,4 +1254,6 @@ void qr_open_match(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_matcher);
     lua_setfield(L, -2, "matcher");
+    lua_pushcfunction(L, l_sort_annotations);
+    lua_setfield(L, -2, "sort_annotations");
 }

@@ -63,3 +63,22 @@ describe("overlap resolution", function()
       assert.same({ 1, 2 }, rules.resolve({ control = "all" }, cands, {}, {}))
    end)
 end)
+
+describe("quarry.core.sort_annotations", function()
+   local core = require "quarry.core"
+   it("orders by start, then longest first, then type, and keeps ties stable", function()
+      local a = { start = 5, stop = 9, type = "b", n = 1 }
+      local b = { start = 0, stop = 3, type = "z", n = 2 }
+      local c = { start = 5, stop = 12, type = "c", n = 3 }
+      local d = { start = 5, stop = 9, type = "a", n = 4 }
+      local e = { start = 5, stop = 9, type = "a", n = 5 }
+      local list = core.sort_annotations { a, b, c, d, e }
+      local order = {}
+      for i, x in ipairs(list) do order[i] = x.n end
+      assert.same({ 2, 3, 4, 5, 1 }, order)
+   end)
+   it("refuses items without integer offsets or a type", function()
+      local untyped = { { start = 1, stop = 2 }, { start = 0, stop = 1, type = "t" } }
+      assert.has_error(function() core.sort_annotations(untyped) end)
+   end)
+end)
