@@ -90,15 +90,15 @@ build/test_unicode: tests/c/test_unicode.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_unicode.c csrc/qr_unicode.c
 
-build/test_token: tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+build/test_token: tests/c/tap.h tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c
 
-build/test_gaz: tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+build/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
 
-build/test_regex: tests/c/test_regex.c csrc/qr_regex.c $(HDR) | check-deps
+build/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | check-deps
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -o $@ tests/c/test_regex.c csrc/qr_regex.c $(DEP_LIBS)
 

@@ -15,24 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tap.h"
 
-static int tests, failures;
 
-static void ok(int cond, const char *what)
-{
-    tests++;
-    if (!cond) failures++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", tests, what);
-}
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 11);
-}
 
 static uint32_t add(qr_gaz *g, const char *phrase, const char *canonical, const char *type,
                     const char *attrs)

@@ -10,15 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define TAP_SEED 0x243F6A8885A308D3u
+#include "tap.h"
 
-static int tests, failures;
-
-static void ok(int cond, const char *what)
-{
-    tests++;
-    if (!cond) failures++;
-    printf("%sok %d - %s\n", cond ? "" : "not ", tests, what);
-}
 
 static qr_regex *compile(const char *pattern, unsigned flags, int jit)
 {
@@ -39,14 +33,6 @@ static int test_str(const qr_regex *re, const char *s)
     return qr_regex_test(re, s, strlen(s));
 }
 
-static uint64_t rng_state = 0x243F6A8885A308D3u;
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 11);
-}
 
 static void test_basics(int jit)
 {

@@ -43,6 +43,13 @@ function common.annotation_json(doc_id, a)
    }
 end
 
+--- An argparse converter for options that take a count (0, 1, 2, ...).
+function common.count(s)
+   local n = math.tointeger(tonumber(s))
+   if n and n >= 0 then return n end
+   return nil, "must be a non-negative integer"
+end
+
 --- Pads and prints rows of cells as an aligned table.
 function common.print_table(out, header, rows)
    local widths = {}

@@ -3,18 +3,14 @@ local search = require "quarry.cli.search"
 local cjson = require "cjson"
 
 local io_stdout, io_stderr, os_execute = io.stdout, io.stderr, os.execute
-local ipairs, math_tointeger, string_rep, tonumber = ipairs, math.tointeger, string.rep, tonumber
+local ipairs, string_rep = ipairs, string.rep
 local utf8_len = utf8.len
 
 local kwic = {
    help = "Concordance: every occurrence of a word or phrase with its left and right context.",
 }
 
-local function count(s)
-   local n = math_tointeger(tonumber(s))
-   if n and n >= 0 then return n end
-   return nil, "must be a non-negative integer"
-end
+local count = require("quarry.cli.common").count
 
 function kwic.configure(cmd)
    cmd:argument("db", "The corpus file.")

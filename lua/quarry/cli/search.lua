@@ -3,17 +3,13 @@ local quarry = require "quarry"
 local cjson = require "cjson"
 
 local io_open, io_stdout, io_stderr, os_execute = io.open, io.stdout, io.stderr, os.execute
-local ipairs, math_tointeger, string_format, tonumber = ipairs, math.tointeger, string.format, tonumber
+local ipairs, string_format = ipairs, string.format
 
 local search = {
    help = "Search a corpus: words, \"phrases\", prefix*, AND/OR/NOT, NEAR(...), title: or text: filters.",
 }
 
-local function count(s)
-   local n = math_tointeger(tonumber(s))
-   if n and n >= 0 then return n end
-   return nil, "must be a non-negative integer"
-end
+local count = require("quarry.cli.common").count
 
 function search.configure(cmd)
    cmd:argument("db", "The corpus file.")
