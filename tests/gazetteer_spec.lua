@@ -10,12 +10,7 @@ local gazetteer = quarry.gazetteer
 
 local here = (debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "tests/")
 local function path_of(name) return here .. "fixtures/" .. name end
-local function fixture(name)
-   local f = assert(io.open(path_of(name), "rb"))
-   local s = f:read("a")
-   f:close()
-   return s
-end
+local fixture = require("tests.support").fixture
 
 
 -- The canonical names of the matches, in order.

@@ -3,14 +3,7 @@
 local quarry = require "quarry"
 local raises = require("tests.support").raises
 
--- Fixtures live next to this file.
-local here = (debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "tests/")
-local function fixture(name)
-   local f = assert(io.open(here .. "fixtures/" .. name, "rb"))
-   local s = f:read("a")
-   f:close()
-   return s
-end
+local fixture = require("tests.support").fixture
 
 local function texts(toks)
    local out = {}
