@@ -399,6 +399,11 @@ static void push_annotation(lua_State *L, const qr_gaz *g, const qr_tokens *t, s
         lua_pushlstring(L, o->phase, o->phase_len);
         lua_setfield(L, -2, "phase");
     }
+    if (al) {
+        /* the entry's own attrs: the rule engine decodes them once per entry */
+        lua_pushinteger(L, (lua_Integer)m->entry);
+        lua_setfield(L, -2, "entry");
+    }
     lua_createtable(L, 0, 2);
     lua_pushlstring(L, c, cl);
     lua_setfield(L, -2, "name");

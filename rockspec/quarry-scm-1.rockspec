@@ -65,8 +65,32 @@ build = {
       ["quarry.pattern"] = "lua/quarry/pattern.lua",
       ["quarry.regex"] = "lua/quarry/regex.lua",
       ["quarry.rules"] = "lua/quarry/rules.lua",
+      ["quarry.rules.news"] = "lua/quarry/rules/news/init.lua",
+      ["quarry.rules.news.dates"] = "lua/quarry/rules/news/dates.lua",
+      ["quarry.rules.news.entities"] = "lua/quarry/rules/news/entities.lua",
+      ["quarry.rules.news.lexicon"] = "lua/quarry/rules/news/lexicon.lua",
+      ["quarry.rules.news.people"] = "lua/quarry/rules/news/people.lua",
+      ["quarry.rules.news.quotes"] = "lua/quarry/rules/news/quotes.lua",
+      ["quarry.rules.news.resolve"] = "lua/quarry/rules/news/resolve.lua",
+      ["quarry.rules.news.structure"] = "lua/quarry/rules/news/structure.lua",
    },
    install = {
       bin = { quarry = "bin/quarry" },
+      -- the news pack's word lists and gazetteers, next to its modules
+      -- (a key names the folder; the file keeps its own name)
+      lua = {
+         ["quarry.rules.news.data.agencies"] = "lua/quarry/rules/news/data/agencies.tsv",
+         ["quarry.rules.news.data.countries"] = "lua/quarry/rules/news/data/countries.tsv",
+         ["quarry.rules.news.data.demonyms"] = "lua/quarry/rules/news/data/demonyms.tsv",
+         ["quarry.rules.news.data.first_names"] = "lua/quarry/rules/news/data/first_names.txt",
+         ["quarry.rules.news.data.org_heads"] = "lua/quarry/rules/news/data/org_heads.txt",
+         ["quarry.rules.news.data.org_prefixes"] = "lua/quarry/rules/news/data/org_prefixes.txt",
+         ["quarry.rules.news.data.organizations"] = "lua/quarry/rules/news/data/organizations.tsv",
+         ["quarry.rules.news.data.place_cues"] = "lua/quarry/rules/news/data/place_cues.txt",
+         ["quarry.rules.news.data.places"] = "lua/quarry/rules/news/data/places.tsv",
+         ["quarry.rules.news.data.speech_verbs"] = "lua/quarry/rules/news/data/speech_verbs.txt",
+         ["quarry.rules.news.data.surname_particles"] = "lua/quarry/rules/news/data/surname_particles.txt",
+         ["quarry.rules.news.data.titles"] = "lua/quarry/rules/news/data/titles.txt",
+      },
    },
 }

@@ -49,6 +49,7 @@ describe("overlap resolution", function()
                   if crules[i].priority ~= crules[j].priority then return crules[i].priority > crules[j].priority end
                   if a.stop - a.start ~= b.stop - b.start then return a.stop - a.start > b.stop - b.start end
                   if a.start ~= b.start then return a.start < b.start end
+                  if cstarts[i] ~= cstarts[j] then return cstarts[i] < cstarts[j] end
                   if crules[i].order ~= crules[j].order then return crules[i].order < crules[j].order end
                   return i < j
                end)

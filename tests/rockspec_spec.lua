@@ -40,6 +40,21 @@ describe("the rockspec", function()
       end
    end)
 
+   it("installs the data files of the shipped rule packs next to their modules", function()
+      local installed = {}
+      for key, path in pairs(spec.build.install.lua or {}) do
+         -- luarocks puts the file in the key's folder, under its own name
+         local dir = key:gsub("%.[^.]*$", ""):gsub("%.", "/")
+         assert.equal("lua/" .. dir .. "/" .. path:match("([^/]+)$"), path, key .. " would install elsewhere")
+         installed[path] = true
+      end
+      for _, path in ipairs(files("lua", "")) do
+         if not path:match("%.lua$") then
+            assert.is_true(installed[path] == true, path .. " is not installed by the rockspec")
+         end
+      end
+   end)
+
    it("installs the command line and declares its dependencies", function()
       assert.equal("bin/quarry", spec.build.install.bin.quarry)
       local deps = table.concat(spec.dependencies, " ")

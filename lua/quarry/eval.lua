@@ -1,11 +1,16 @@
 --- Evaluating extractions against gold annotations: precision, recall and
--- F1 per type and per rule, and the readers for gold data (JSONL in the
--- extract format, BRAT standoff).
+-- F1 per type and per rule, the accuracy of attributes, quotations and
+-- their speakers; and the readers for gold data (JSONL in the extract
+-- format, BRAT standoff, CoNLL columns with IOB tags).
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
+local core = require "quarry.core"
+local docs = require "quarry.docs"
 
 local ipairs, pairs, tonumber, tostring, type = ipairs, pairs, tonumber, tostring, type
-local io_open, string_format, table_sort = io.open, string.format, table.sort
+local io_open, string_format, table_concat, table_sort = io.open, string.format, table.concat, table.sort
+local math_max, math_min = math.max, math.min
+local null = cjson.null
 
 local eval = {}
 
@@ -23,37 +28,93 @@ function eval.char_to_byte(text)
    return function(ch) return map[ch] or #text end
 end
 
+-- The T lines (text-bound annotations) and E lines (events) of a BRAT
+-- .ann file: spans, events, spans by id; or nil, message.
+local function parse_brat(path)
+   local f, err = io_open(path, "rb")
+   if not f then return nil, err end
+   local spans, events, by_id, n = {}, {}, {}, 0
+   local function bad(what)
+      f:close()
+      return nil, string_format("%s:%d: %s", path, n, what)
+   end
+   for line in f:lines() do
+      n = n + 1
+      local kind = line:sub(1, 1)
+      if kind == "T" then
+         local id, typ, ranges, body = line:match("^(T%d+)\t(%S+) ([%d ;]+)\t(.*)$")
+         if not id then return bad("malformed text-bound annotation") end
+         local lo, hi
+         for a, b in ranges:gmatch("(%d+) (%d+)") do
+            a, b = tonumber(a), tonumber(b)
+            if not lo or a < lo then lo = a end
+            if not hi or b > hi then hi = b end
+         end
+         if not lo then return bad("malformed text-bound annotation") end
+         local t = { id = id, type = typ, start = lo, stop = hi, text = (body:gsub("\r$", "")) }
+         spans[#spans + 1] = t
+         by_id[id] = t
+      elseif kind == "E" then
+         local id, args = line:match("^(E%d+)\t(.-)%s*$")
+         if not id then return bad("malformed event") end
+         local ev = { id = id, line = n, args = {} }
+         for arg in args:gmatch("%S+") do
+            local role, ref = arg:match("^([^:]+):([TE]%d+)$")
+            if not role then return bad("malformed event argument '" .. arg .. "'") end
+            ev.args[#ev.args + 1] = { role = role, ref = ref }
+         end
+         if #ev.args == 0 then return bad("malformed event") end
+         events[#events + 1] = ev
+      end
+   end
+   f:close()
+   return spans, events, by_id
+end
+
+local function to_bytes(spans, text)
+   local byte = eval.char_to_byte(text)
+   for _, a in ipairs(spans) do a.start, a.stop = byte(a.start), byte(a.stop) end
+end
+
 --- Reads a BRAT .ann file: text-bound annotations (T lines) with
 -- discontinuous spans joined to their outer bounds. Offsets are BRAT's
 -- character offsets; give text to have them as byte offsets. Returns a list
 -- of {id, type, start, stop, text} or nil, message.
 function eval.read_brat(path, text)
-   local f, err = io_open(path, "rb")
-   if not f then return nil, err end
-   local out, n = {}, 0
-   for line in f:lines() do
-      n = n + 1
-      if line:sub(1, 1) == "T" then
-         local id, typ, spans, body = line:match("^(T%d+)\t(%S+) ([%d ;]+)\t(.*)$")
-         if not id then
-            f:close()
-            return nil, string_format("%s:%d: malformed text-bound annotation", path, n)
+   local spans, err = parse_brat(path)
+   if not spans then return nil, err end
+   if text then to_bytes(spans, text) end
+   return spans
+end
+
+--- Reads the attributions of a BRAT .ann file as PolNeAR writes them:
+-- each event (E line) `E1<TAB>Attribution:T4 Content:T3 Cue:T2 Source:T1`
+-- becomes {id, type (the trigger's role, e.g. "Attribution-no-source"),
+-- source, cue, contents}, source and cue being spans or nil and contents
+-- the spans of the roles Content, Content2, ... Spans are as read_brat
+-- gives them (byte offsets when text is given). Returns {spans,
+-- attributions} or nil, message.
+function eval.read_brat_attributions(path, text)
+   local spans, events, by_id = parse_brat(path)
+   if not spans then return nil, events end
+   if text then to_bytes(spans, text) end
+   local out = {}
+   for _, ev in ipairs(events) do
+      local a = { id = ev.id, contents = {} }
+      for i, arg in ipairs(ev.args) do
+         local t = by_id[arg.ref]
+         if not t and arg.ref:sub(1, 1) == "T" then
+            return nil, string_format("%s:%d: %s refers to %s, which is not defined", path, ev.line, ev.id, arg.ref)
          end
-         local lo, hi
-         for a, b in spans:gmatch("(%d+) (%d+)") do
-            a, b = tonumber(a), tonumber(b)
-            if not lo or a < lo then lo = a end
-            if not hi or b > hi then hi = b end
-         end
-         out[#out + 1] = { id = id, type = typ, start = lo, stop = hi, text = body }
+         local role = arg.role:gsub("%d+$", "")
+         if i == 1 then a.type = arg.role
+         elseif t and role == "Source" then a.source = a.source or t
+         elseif t and role == "Cue" then a.cue = a.cue or t
+         elseif t and role == "Content" then a.contents[#a.contents + 1] = t end
       end
+      out[#out + 1] = a
    end
-   f:close()
-   if text then
-      local byte = eval.char_to_byte(text)
-      for _, a in ipairs(out) do a.start, a.stop = byte(a.start), byte(a.stop) end
-   end
-   return out
+   return { spans = spans, attributions = out }
 end
 
 --- BRAT documents under dir: every .ann with its .txt beside it, or in a
@@ -121,40 +182,504 @@ function eval.read_jsonl(path)
    return by_doc
 end
 
-local function same_span(a, b, mode)
-   if mode == "overlap" then return a.start < b.stop and b.start < a.stop end
-   return a.start == b.start and a.stop == b.stop
+--- What kind of gold a path holds: "brat" (a folder), "jsonl" (a file
+-- whose first line opens a JSON object) or "conll" (a file whose first
+-- line is columns ending in an IOB tag: `token POS chunk tag`, or at least
+-- `token tag`). Returns the kind, or nil, message when the file cannot be
+-- read.
+function eval.gold_format(path)
+   if lfs.attributes(path, "mode") == "directory" then return "brat" end
+   local f, err = io_open(path, "rb")
+   if not f then return nil, err end
+   local kind = "jsonl"   -- what is neither: the JSONL reader says what is wrong
+   for line in f:lines() do
+      if line:find("%S") and not line:find("^%-DOCSTART%-") then
+         local nfields, last = 0, nil
+         for field in line:gmatch("%S+") do nfields, last = nfields + 1, field end
+         if not line:find("^%s*{") and nfields >= 2 and (last == "O" or last:find("^[BI]%-%S")) then
+            kind = "conll"
+         end
+         break
+      end
+   end
+   f:close()
+   return kind
 end
 
---- A scorer: score:add(system, gold) per document, then score:report().
--- opts.match: "exact" (default) or "overlap"; opts.types: list of types
--- to score (default: every type seen in the gold).
+--- Sentences a CoNLL document holds at most when the file marks no
+-- document boundaries (no -DOCSTART- lines, no datelines).
+eval.CONLL_SENTENCES = 40
+
+-- A dateline sentence of CoNLL-2003 ("LONDON 1996-08-30"): at most eight
+-- tokens, the last an ISO date. Returns the date.
+local function dateline_date(tokens)
+   if #tokens > 8 then return nil end
+   return tokens[#tokens]:match("^%d%d%d%d%-%d%d%-%d%d$")
+end
+
+-- Where documents start, as indexes into sentences.
+local function conll_starts(sentences)
+   local starts, marked = {}, false
+   for i, s in ipairs(sentences) do
+      if s.docstart then marked = true end
+      if i == 1 or s.docstart then starts[#starts + 1] = i end
+   end
+   if marked then return starts, "-DOCSTART- lines" end
+   local found = false
+   starts = { 1 }
+   for i, s in ipairs(sentences) do
+      if dateline_date(s.tokens) then
+         found = true
+         -- the headline before the dateline opens the document
+         local first = i > 1 and i - 1 or i
+         if first > starts[#starts] then starts[#starts + 1] = first end
+      end
+   end
+   if found then return starts, "datelines" end
+   starts = {}
+   for i = 1, #sentences, eval.CONLL_SENTENCES do starts[#starts + 1] = i end
+   return starts, "every " .. eval.CONLL_SENTENCES .. " sentences"
+end
+
+--- Reads CoNLL columns: one token a line with its tag in the last column
+-- (CoNLL-2003: `token POS chunk tag`), a blank line between sentences.
+-- Tags are IOB2 (B-TYPE opens an entity, I-TYPE continues it) or IOB1
+-- (I-TYPE also opens one after O or another type; B-TYPE only separates
+-- two entities of one type); `O` is outside.
+--
+-- Documents are rebuilt from the tokens: a sentence is its tokens joined by
+-- one space, a document its sentences joined by a line break. A document
+-- starts at each -DOCSTART- line when the file has any; else at each
+-- dateline (a sentence of at most eight tokens ending in a date
+-- YYYY-MM-DD, as "LONDON 1996-08-30") — together with the headline just
+-- before it — and the dateline's date is the document's date; a file with
+-- neither is cut every eval.CONLL_SENTENCES (40) sentences. Documents are
+-- named FILE#1, FILE#2, ... after the file's base name.
+--
+-- Returns a list of documents {id, text, date, gold = {{type, start, stop,
+-- text}}} (byte offsets, the gold types as tagged: PER, ORG, ...) and
+-- {sentences, documents, split}; or nil, "path:line: problem".
+-- opts.warn(message) hears about text read as Windows-1252.
+function eval.read_conll(path, opts)
+   opts = opts or {}
+   local f, err = io_open(path, "rb")
+   if not f then return nil, err end
+   local content = f:read("a")
+   f:close()
+   if not content then return nil, path .. ": cannot read" end
+   local converted, bad = docs.to_utf8(content)
+   if bad and opts.warn then
+      opts.warn(string_format("%s: not valid UTF-8 (first bad byte at offset %d); read as Windows-1252/Latin-1",
+         path, bad))
+   end
+   local sentences, cur, docstart, n = {}, nil, false, 0
+   local function finish()
+      if cur then sentences[#sentences + 1] = cur end
+      cur = nil
+   end
+   for line in (converted:gsub("\r\n", "\n") .. "\n"):gmatch("([^\n]*)\n") do
+      n = n + 1
+      if not line:find("%S") then
+         finish()
+      elseif line:find("^%s*%-DOCSTART%-") then
+         finish()
+         docstart = true
+      else
+         local fields = {}
+         for field in line:gmatch("%S+") do fields[#fields + 1] = field end
+         if #fields < 2 then
+            return nil, string_format("%s:%d: expected a token and its tag (columns separated by spaces)", path, n)
+         end
+         local tag = fields[#fields]
+         if tag ~= "O" and not tag:find("^[BI]%-%S") then
+            return nil, string_format("%s:%d: '%s' is not an IOB tag (O, B-TYPE or I-TYPE)", path, n, tag)
+         end
+         if not cur then
+            cur = { tokens = {}, tags = {}, docstart = docstart }
+            docstart = false
+         end
+         cur.tokens[#cur.tokens + 1] = fields[1]
+         cur.tags[#cur.tags + 1] = tag
+      end
+   end
+   finish()
+   local starts, split = conll_starts(sentences)
+   local base = path:match("([^/]+)$")
+   local out = {}
+   for d, first in ipairs(starts) do
+      local last = (starts[d + 1] or #sentences + 1) - 1
+      local parts, gold, offset, date = {}, {}, 0, nil
+      for si = first, last do
+         local s = sentences[si]
+         date = date or dateline_date(s.tokens)
+         if si > first then offset = offset + 1 end   -- the line break
+         local open
+         local function close()
+            if open then gold[#gold + 1] = open end
+            open = nil
+         end
+         for i, tok in ipairs(s.tokens) do
+            if i > 1 then offset = offset + 1 end      -- the space
+            local start, stop = offset, offset + #tok
+            local tag = s.tags[i]
+            if tag == "O" then
+               close()
+            else
+               local typ = tag:sub(3)
+               if tag:byte(1) == 66 or not open or open.type ~= typ then   -- "B"
+                  close()
+                  open = { type = typ, start = start, stop = stop }
+               else
+                  open.stop = stop
+               end
+            end
+            offset = stop
+         end
+         close()
+         parts[#parts + 1] = table_concat(s.tokens, " ")
+      end
+      local text = table_concat(parts, "\n")
+      for _, g in ipairs(gold) do g.text = text:sub(g.start + 1, g.stop) end
+      out[#out + 1] = { id = string_format("%s#%d", base, d), text = text, date = date, gold = gold }
+   end
+   return out, { sentences = #sentences, documents = #out, split = split }
+end
+
+-- Quotation marks: “ and ” (U+201C, U+201D) and the straight ".
+local OPEN_BEFORE = { ["("] = true, ["["] = true, ["{"] = true, ["-"] = true, ["/"] = true }
+local CLOSE_AFTER = { ["."] = true, [","] = true, [";"] = true, [":"] = true, ["!"] = true, ["?"] = true,
+   [")"] = true, ["]"] = true, ["}"] = true }
+local WIDE = { ["\226\128\147"] = "dash", ["\226\128\148"] = "dash", ["\226\128\166"] = "ellipsis" }
+
+-- The next quotation mark at or after byte pos (1-based) ending by byte
+-- last: its first and last byte.
+local function next_mark(text, pos, last)
+   while true do
+      local p = text:find('["\226]', pos)
+      if not p or p > last then return nil end
+      if text:byte(p) == 34 then return p, p end
+      local b2, b3 = text:byte(p + 1, p + 2)
+      if b2 == 128 and (b3 == 156 or b3 == 157) and p + 2 <= last then return p, p + 2 end
+      pos = p + 1
+   end
+end
+
+-- Which way a mark at bytes p..q faces by what stands around it: "open"
+-- after a space, a line start, an opening bracket or a dash and before
+-- anything else; "close" before a space, the end, punctuation or a dash
+-- and after anything else; nil when both or neither hold.
+local function mark_side(text, p, q)
+   local before, after
+   if p == 1 then before = true
+   else
+      local c = text:sub(p - 1, p - 1)
+      before = c:find("%s") ~= nil or OPEN_BEFORE[c] or (p > 3 and WIDE[text:sub(p - 3, p - 1)] == "dash")
+   end
+   if q == #text then after = true
+   else
+      local c = text:sub(q + 1, q + 1)
+      after = c:find("%s") ~= nil or CLOSE_AFTER[c] or WIDE[text:sub(q + 1, q + 3)] ~= nil
+   end
+   if before and not after then return "open" end
+   if after and not before then return "close" end
+   return nil
+end
+
+--- The quoted stretches of text[start, stop): the text between each
+-- opening quotation mark and its closing one, marks excluded. The marks
+-- are “, ” and the straight "; each faces by its context, not its glyph
+-- (news text has ”Typos“): a mark after a space, a line start, an opening
+-- bracket or a dash and before a letter opens; one after a letter or
+-- punctuation and before a space, punctuation or the end closes; any other
+-- opens when no quote is open and else closes. Quotes inside a quote are
+-- part of it. A quote still open at stop runs to stop; a closing mark
+-- before any quote opened closes a quote that runs from start (the span
+-- began inside a quote); an opening mark in a later paragraph while a
+-- quote is open (a quotation continued over paragraphs) ends the open
+-- quote at its line break and starts another. Empty stretches are
+-- dropped. Returns a list of {start, stop} (0-based bytes, stop exclusive).
+function eval.quoted_stretches(text, start, stop)
+   local out = {}
+   local function emit(a, b)
+      if b > a then out[#out + 1] = { start = a, stop = b } end
+   end
+   local depth, inside = 0, nil   -- inside: where the open quote's text starts (0-based)
+   local pos = start + 1
+   while true do
+      local p, q = next_mark(text, pos, stop)
+      if not p then break end
+      local side = mark_side(text, p, q) or (depth == 0 and "open" or "close")
+      if side == "open" then
+         if depth == 0 then
+            depth, inside = 1, q
+         else
+            local nl = text:find("\n", inside + 1, true)
+            if nl and nl < p then
+               local e = nl - 1
+               while e > inside and text:sub(e, e):find("%s") do e = e - 1 end
+               emit(inside, e)
+               depth, inside = 1, q
+            else
+               depth = depth + 1
+            end
+         end
+      elseif depth > 0 then
+         depth = depth - 1
+         if depth == 0 then emit(inside, p - 1) end
+      elseif #out == 0 then
+         emit(start, p - 1)
+      end
+      pos = q + 1
+   end
+   if depth > 0 then emit(inside, stop) end
+   return out
+end
+
+--- The gold quotations of a document from its BRAT attributions (as
+-- read_brat_attributions returns them, in byte offsets): every quoted
+-- stretch (eval.quoted_stretches) of the Content spans (outer bounds) of
+-- each attribution, with the attribution's id and its Source span {start,
+-- stop, text} (nil for an attribution without one). Returns the quotes
+-- sorted by start, and the Content spans of the document (quoted or not).
+function eval.gold_quotes(text, brat)
+   local quotes, contents = {}, {}
+   for _, t in ipairs(brat.spans) do
+      if t.type:find("^Content%d*$") then contents[#contents + 1] = { start = t.start, stop = t.stop } end
+   end
+   for _, a in ipairs(brat.attributions) do
+      local src = a.source and { start = a.source.start, stop = a.source.stop, text = a.source.text }
+      for _, c in ipairs(a.contents) do
+         for _, s in ipairs(eval.quoted_stretches(text, c.start, c.stop)) do
+            quotes[#quotes + 1] = { start = s.start, stop = s.stop, text = text:sub(s.start + 1, s.stop),
+               attribution = a.id, source = src }
+         end
+      end
+   end
+   table_sort(quotes, function(x, y)
+      if x.start ~= y.start then return x.start < y.start end
+      return x.stop < y.stop
+   end)
+   return quotes, contents
+end
+
+-- Capitalised words that do not name anyone (keys, without a final period).
+local NOT_NAMES = {}
+for w in ([[the a an this that these those his her its their our my your he she it they we i you him them us
+   mr mrs ms miss dr prof sir dame lord lady rev sen rep gov gen col lt sgt capt adm
+   president vice senator representative congressman congresswoman governor secretary minister prime mayor
+   chairman chairwoman chair chief director spokesman spokeswoman spokesperson official officials
+   former general judge justice ambassador candidate nominee leader sources source aide aides
+   according but and or in on of for]]):gmatch("%S+") do
+   NOT_NAMES[w] = true
+end
+
+--- The name tokens of a string, as a set of keys: words in title case,
+-- capitals or mixed case, of two characters or more, compared without
+-- case or diacritics, leaving out possessive 's and capitalised words that
+-- are not names (articles, pronouns, honorifics, titles: "The", "He",
+-- "Mr.", "Sen.", "President", ...).
+function eval.name_tokens(s)
+   local keys = {}
+   if type(s) ~= "string" or s == "" then return keys end
+   local toks <close> = core.tokenize(s)
+   for i = 1, #toks do
+      if toks:kind(i) == "word" and not toks:get(i, "clitic") then
+         local case = toks:get(i, "case")
+         if case == "title" or case == "upper" or case == "mixed" then
+            local key = toks:key(i, true):gsub("%.$", "")
+            if (utf8.len(key) or #key) >= 2 and not NOT_NAMES[key] then keys[key] = true end
+         end
+      end
+   end
+   return keys
+end
+
+--- Whether a quote's speaker is the gold source {start, stop, text}: the
+-- speaker mention [attrs.speaker_start, attrs.speaker_end) overlaps the
+-- source's span, or the canonical name attrs.speaker and the source's text
+-- share a name token (eval.name_tokens: "Trump" and "Donald Trump").
+-- Returns true, "mention" or "name"; or false.
+function eval.speaker_matches(attrs, source)
+   attrs = attrs or {}
+   local ss, se = attrs.speaker_start, attrs.speaker_end
+   if type(ss) == "number" and type(se) == "number" and ss < source.stop and source.start < se then
+      return true, "mention"
+   end
+   if type(attrs.speaker) == "string" then
+      local gold = eval.name_tokens(source.text)
+      for k in pairs(eval.name_tokens(attrs.speaker)) do
+         if gold[k] then return true, "name" end
+      end
+   end
+   return false
+end
+
+local function overlap(a, b)
+   return math_min(a.stop, b.stop) - math_max(a.start, b.start)
+end
+
+--- Whether spans a and b match: mode "exact" (same start and stop),
+-- "overlap" (they share a byte) or "half" (they share at least half of
+-- the shorter one's bytes; equal spans always match).
+function eval.spans_match(a, b, mode)
+   if a.start == b.start and a.stop == b.stop then return true end
+   if mode == "overlap" then return a.start < b.stop and b.start < a.stop end
+   if mode == "half" then
+      local o = overlap(a, b)
+      return o > 0 and 2 * o >= math_min(a.stop - a.start, b.stop - b.start)
+   end
+   return false
+end
+
+--- One-to-one greedy matching of system spans to gold spans: of every
+-- pair that matches (eval.spans_match), the one sharing the most bytes is
+-- taken first (ties: the earlier gold span, then the earlier system span),
+-- and each span is taken once. Returns system index -> gold index and
+-- gold index -> system index.
+function eval.match_greedy(system, gold, mode)
+   local cands = {}
+   for i, a in ipairs(system) do
+      for j, g in ipairs(gold) do
+         if eval.spans_match(a, g, mode) then cands[#cands + 1] = { i, j, overlap(a, g) } end
+      end
+   end
+   table_sort(cands, function(x, y)
+      if x[3] ~= y[3] then return x[3] > y[3] end
+      if x[2] ~= y[2] then return x[2] < y[2] end
+      return x[1] < y[1]
+   end)
+   local s2g, g2s = {}, {}
+   for _, c in ipairs(cands) do
+      if not s2g[c[1]] and not g2s[c[2]] then s2g[c[1]], g2s[c[2]] = c[2], c[1] end
+   end
+   return s2g, g2s
+end
+
+--- A stretch of text around [start, stop) for error reports: up to width
+-- (60) bytes each side, cut at character boundaries, white space squeezed.
+function eval.context(text, start, stop, width)
+   width = width or 60
+   local a, b = math_max(0, start - width), math_min(#text, stop + width)
+   while a > 0 and (text:byte(a + 1) or 0) & 0xC0 == 0x80 do a = a - 1 end
+   while b < #text and text:byte(b + 1) & 0xC0 == 0x80 do b = b + 1 end
+   return (text:sub(a + 1, b):gsub("%s+", " "))
+end
+
+local ERROR_KEYS = { "doc", "kind", "type", "start", "end", "text", "context" }
+local ERROR_KEY = {}
+for _, k in ipairs(ERROR_KEYS) do ERROR_KEY[k] = true end
+
+--- An error record as one JSON line, its keys in a fixed order: doc, kind,
+-- type, start, end, text, context, then the others sorted.
+function eval.error_json(rec)
+   local parts = {}
+   local function put(k, v)
+      if v ~= nil then parts[#parts + 1] = cjson.encode(k) .. ":" .. (cjson.encode(v) or "null") end
+   end
+   for _, k in ipairs(ERROR_KEYS) do put(k, rec[k]) end
+   local rest = {}
+   for k in pairs(rec) do
+      if not ERROR_KEY[k] then rest[#rest + 1] = k end
+   end
+   table_sort(rest)
+   for _, k in ipairs(rest) do put(k, rec[k]) end
+   return "{" .. table_concat(parts, ",") .. "}"
+end
+
+local function error_record(doc, kind, span, extra)
+   local rec = { doc = doc and doc.id, kind = kind, type = span.type, start = span.start, ["end"] = span.stop }
+   if doc and doc.text then
+      rec.text = doc.text:sub(span.start + 1, span.stop)
+      rec.context = eval.context(doc.text, span.start, span.stop)
+   else
+      rec.text = span.text
+   end
+   for k, v in pairs(extra or {}) do rec[k] = v end
+   return rec
+end
+
+local function prf(c)
+   local p = (c.tp + c.fp) > 0 and c.tp / (c.tp + c.fp) or 0
+   local r = (c.tp + c.fn) > 0 and c.tp / (c.tp + c.fn) or 0
+   local f = (p + r) > 0 and 2 * p * r / (p + r) or 0
+   return { tp = c.tp, fp = c.fp, fn = c.fn, precision = p, recall = r, f1 = f }
+end
+eval.prf = prf
+
+-- Attribute values are equal: the same value, JSON null as nil, tables
+-- compared by their contents.
+local function same_value(a, b)
+   if a == null then a = nil end
+   if b == null then b = nil end
+   if a == b then return true end
+   if type(a) == "table" and type(b) == "table" then
+      for k, v in pairs(a) do
+         if not same_value(v, b[k]) then return false end
+      end
+      for k, v in pairs(b) do
+         if a[k] == nil and not same_value(v, nil) then return false end
+      end
+      return true
+   end
+   return false
+end
+eval.same_value = same_value
+
+--- A scorer: score:add(system, gold [, doc]) per document, then
+-- score:report(). opts.match: "exact" (default), "overlap" or "half"
+-- (eval.spans_match); opts.types: list of types to score (default: every
+-- type seen); opts.attrs: names of attributes whose values are compared
+-- on matched pairs whose gold has one; opts.errors(record): hears each
+-- miss, false positive and wrong attribute ({doc, kind, type, start, end,
+-- text, context, ...}; doc {id, text} gives doc, text and context).
 function eval.scorer(opts)
    opts = opts or {}
-   local s = { by_type = {}, by_rule = {}, match = opts.match or "exact", only = nil }
+   local s = { by_type = {}, by_rule = {}, by_attr = {}, match = opts.match or "exact", only = nil }
    if opts.types then
       s.only = {}
       for _, t in ipairs(opts.types) do s.only[t] = true end
    end
+   local attrs, on_error = opts.attrs, opts.errors
    local function cell(tab, key)
       local c = tab[key]
       if not c then c = { tp = 0, fp = 0, fn = 0 }; tab[key] = c end
       return c
    end
-   function s.add(_, system, gold)
+   local function check_attrs(a, g, doc)
+      for _, name in ipairs(attrs) do
+         local want = g.attrs and g.attrs[name]
+         if want ~= nil and want ~= null then
+            local by_name = s.by_attr[a.type] or {}
+            s.by_attr[a.type] = by_name
+            local c = by_name[name] or { scored = 0, correct = 0 }
+            by_name[name] = c
+            c.scored = c.scored + 1
+            local got = a.attrs and a.attrs[name]
+            if same_value(got, want) then
+               c.correct = c.correct + 1
+            elseif on_error then
+               on_error(error_record(doc, "wrong_attr", a, { attr = name, gold = want,
+                  system = (got == nil) and null or got }))
+            end
+         end
+      end
+   end
+   function s.add(_, system, gold, doc)
       local used = {}
       for _, a in ipairs(system) do
          if not s.only or s.only[a.type] then
             local hit
             for gi, g in ipairs(gold) do
-               if not used[gi] and g.type == a.type and same_span(a, g, s.match) then hit = gi; break end
+               if not used[gi] and g.type == a.type and eval.spans_match(a, g, s.match) then hit = gi; break end
             end
             local ct, cr = cell(s.by_type, a.type), cell(s.by_rule, a.rule or "?")
             if hit then
                used[hit] = true
                ct.tp, cr.tp = ct.tp + 1, cr.tp + 1
+               if attrs then check_attrs(a, gold[hit], doc) end
             else
                ct.fp, cr.fp = ct.fp + 1, cr.fp + 1
+               if on_error then on_error(error_record(doc, "false_positive", a, { rule = a.rule })) end
             end
          end
       end
@@ -162,16 +687,11 @@ function eval.scorer(opts)
          if not used[gi] and (not s.only or s.only[g.type]) then
             local ct = cell(s.by_type, g.type)
             ct.fn = ct.fn + 1
+            if on_error then on_error(error_record(doc, "missed", g)) end
          end
       end
    end
    function s.report()
-      local function prf(c)
-         local p = (c.tp + c.fp) > 0 and c.tp / (c.tp + c.fp) or 0
-         local r = (c.tp + c.fn) > 0 and c.tp / (c.tp + c.fn) or 0
-         local f = (p + r) > 0 and 2 * p * r / (p + r) or 0
-         return { tp = c.tp, fp = c.fp, fn = c.fn, precision = p, recall = r, f1 = f }
-      end
       local out = { types = {}, rules = {}, total = { tp = 0, fp = 0, fn = 0 } }
       for t, c in pairs(s.by_type) do
          out.types[t] = prf(c)
@@ -179,7 +699,115 @@ function eval.scorer(opts)
       end
       for r, c in pairs(s.by_rule) do out.rules[r] = prf(c) end
       out.total = prf(out.total)
+      if attrs then
+         -- per type and attribute, and "all" types per attribute
+         local all = {}
+         out.attributes = { types = {}, all = all }
+         for _, name in ipairs(attrs) do all[name] = { scored = 0, correct = 0, accuracy = 0 } end
+         for t, by_name in pairs(s.by_attr) do
+            local row = {}
+            out.attributes.types[t] = row
+            for name, c in pairs(by_name) do
+               row[name] = { scored = c.scored, correct = c.correct, accuracy = c.correct / c.scored }
+               local a = all[name]
+               a.scored, a.correct = a.scored + c.scored, a.correct + c.correct
+            end
+         end
+         for _, a in pairs(all) do a.accuracy = a.scored > 0 and a.correct / a.scored or 0 end
+      end
       return out
+   end
+   return s
+end
+
+--- A scorer of quotations and their speakers: score:add(annotations,
+-- gold_quotes, contents [, doc]) per document (eval.gold_quotes gives the
+-- gold quotes and the Content spans), then score:report().
+--
+-- The system's quotes are its annotations of type opts.type ("quote").
+-- They are matched one-to-one to the gold quotes (eval.match_greedy, by
+-- opts.match: "half" by default, or "exact" or "overlap"). An unmatched
+-- system quote that overlaps no gold Content span is "unattributed" (scare
+-- quotes, titles, quotes no attribution covers); one that does is a plain
+-- false positive. Precision is given twice: "strict" counts every
+-- unmatched system quote as a false positive; "attributed" leaves the
+-- unattributed ones out. Recall is the same in both.
+--
+-- Speakers are checked on matched quotes whose gold attribution has a
+-- Source (eval.speaker_matches on the system quote's attrs); matched
+-- quotes of attributions without one are counted apart.
+-- opts.errors(record) hears misses ("missed"), false positives
+-- ("false_positive", "unattributed") and wrong speakers ("wrong_speaker").
+function eval.quote_scorer(opts)
+   opts = opts or {}
+   local s = { match = opts.match or "half", type = opts.type or "quote", documents = 0,
+      gold = 0, system = 0, tp = 0, fn = 0, fp = 0, unattributed = 0,
+      speaker_scored = 0, speaker_correct = 0, speaker_by_mention = 0, no_gold_source = 0 }
+   local on_error = opts.errors
+   function s.add(_, annotations, gold, contents, doc)
+      s.documents = s.documents + 1
+      local system = {}
+      for _, a in ipairs(annotations) do
+         if a.type == s.type then system[#system + 1] = a end
+      end
+      s.gold, s.system = s.gold + #gold, s.system + #system
+      local s2g, g2s = eval.match_greedy(system, gold, s.match)
+      for i, a in ipairs(system) do
+         local gi = s2g[i]
+         if gi then
+            s.tp = s.tp + 1
+            local g = gold[gi]
+            if not g.source then
+               s.no_gold_source = s.no_gold_source + 1
+            else
+               s.speaker_scored = s.speaker_scored + 1
+               local ok, how = eval.speaker_matches(a.attrs, g.source)
+               if ok then
+                  s.speaker_correct = s.speaker_correct + 1
+                  if how == "mention" then s.speaker_by_mention = s.speaker_by_mention + 1 end
+               elseif on_error then
+                  local at = a.attrs or {}
+                  on_error(error_record(doc, "wrong_speaker", a, {
+                     gold_start = g.start, gold_end = g.stop,
+                     gold_speaker = g.source.text,
+                     gold_speaker_start = g.source.start, gold_speaker_end = g.source.stop,
+                     speaker = at.speaker == nil and null or at.speaker,
+                     speaker_start = at.speaker_start, speaker_end = at.speaker_end }))
+               end
+            end
+         else
+            local inside = false
+            for _, c in ipairs(contents) do
+               if a.start < c.stop and c.start < a.stop then inside = true; break end
+            end
+            if inside then s.fp = s.fp + 1 else s.unattributed = s.unattributed + 1 end
+            if on_error then
+               on_error(error_record(doc, inside and "false_positive" or "unattributed", a, { rule = a.rule }))
+            end
+         end
+      end
+      for gi, g in ipairs(gold) do
+         if not g2s[gi] then
+            s.fn = s.fn + 1
+            if on_error then
+               on_error(error_record(doc, "missed", { type = s.type, start = g.start, stop = g.stop, text = g.text },
+                  { gold_speaker = g.source and g.source.text or null, attribution = g.attribution }))
+            end
+         end
+      end
+   end
+   function s.report()
+      local strict = prf { tp = s.tp, fp = s.fp + s.unattributed, fn = s.fn }
+      local attributed = prf { tp = s.tp, fp = s.fp, fn = s.fn }
+      return {
+         documents = s.documents, match = s.match,
+         quotes = { gold = s.gold, system = s.system, tp = s.tp, fn = s.fn, fp = s.fp + s.unattributed,
+            unattributed = s.unattributed, strict = strict, attributed = attributed },
+         speaker = { scored = s.speaker_scored, correct = s.speaker_correct,
+            accuracy = s.speaker_scored > 0 and s.speaker_correct / s.speaker_scored or 0,
+            by_mention = s.speaker_by_mention, by_name = s.speaker_correct - s.speaker_by_mention,
+            no_gold_source = s.no_gold_source },
+      }
    end
    return s
 end

@@ -4,7 +4,11 @@
 --
 --   { name = "mypack", phases = { phase, ... } }
 --
--- A phase is { name = ..., control = "appelt" | "all" | "first", rules = {...} }.
+-- A phase is { name = ..., control = "appelt" | "all" | "first", rules = {...} },
+-- or a document phase { name = ..., run = function(ctx) ... end }: Lua that
+-- sees the whole document at once (ctx.doc, ctx.text, ctx.tokens, ctx.date,
+-- ctx.annotations: everything earlier phases kept) and returns the list of
+-- annotations the next phases see (nil: ctx.annotations as it left them).
 -- A rule is a table with a name and one of
 --   pattern = <token pattern>   (see quarry.pattern)
 --   regex = "PCRE2 pattern"     (over the document text; named groups are captures)
@@ -27,10 +31,12 @@
 -- are 0-based bytes into the document text, stop exclusive.
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
+local cjson_decode = require("cjson").decode
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
 local string_format, table_sort, table_insert = string.format, table.sort, table.insert
+local math_type = math.type
 local debug_getinfo = debug.getinfo
 
 local rules = {}
@@ -64,6 +70,7 @@ local function gazetteer_view(g)
    function view.match(_, toks, opts) return g:match(toks, opts) end
    function view.entry(_, id) return g:entry(id) end
    function view.size() return #g end
+   view.native = true   -- match() takes the C options, annotate included
    return view
 end
 
@@ -157,6 +164,29 @@ local function pack_env(dir, trusted)
       if not g then error(err, 2) end
       return trusted and g or gazetteer_view(g)
    end
+   -- A data file of the pack's own folder as rows of tab-separated fields
+   -- ("#" lines and blank lines skipped): word lists, cue lists.
+   env.read_list = function(name)
+      if type(name) ~= "string" or name:find("%.%.") or name:match("^/") then
+         error("read_list: expected a file name inside the pack folder", 2)
+      end
+      local path = dir .. "/" .. name
+      local f, err = io.open(path, "rb")
+      if not f then error("read_list: " .. err, 2) end
+      local rows, n = {}, 0
+      for line in f:lines() do
+         n = n + 1
+         line = line:gsub("\r$", "")
+         if line ~= "" and not line:match("^#") then
+            local row = {}
+            for field in (line .. "\t"):gmatch("([^\t]*)\t") do row[#row + 1] = field end
+            row.line = n
+            rows[#rows + 1] = row
+         end
+      end
+      f:close()
+      return rows
+   end
    env.pack_dir = dir
    return env
 end
@@ -177,6 +207,37 @@ local function find_pack(name_or_path)
          name_or_path, name_or_path, err)
    end
    return path, path:match("^(.*)/[^/]*$") or "."
+end
+
+-- What a pack's results depend on: its file, or for a folder pack every
+-- file of the folder (included rules, gazetteers, word lists).
+local function fingerprint(path, dir)
+   local parts = {}
+   local function add(p)
+      local f = io.open(p, "rb")
+      if f then
+         parts[#parts + 1] = p:sub(#dir + 2) .. "\0" .. (f:read("a") or "")
+         f:close()
+      end
+   end
+   if path:match("/init%.lua$") and path:sub(1, #dir) == dir then
+      local lfs = require "lfs"
+      local function walk(d)
+         local names = {}
+         for name in lfs.dir(d) do
+            if name:sub(1, 1) ~= "." then names[#names + 1] = name end
+         end
+         table_sort(names)
+         for _, name in ipairs(names) do
+            local p = d .. "/" .. name
+            if lfs.attributes(p, "mode") == "directory" then walk(p) else add(p) end
+         end
+      end
+      walk(dir)
+   else
+      add(path)
+   end
+   return require("quarry.docs").hash(table.concat(parts, "\0"))
 end
 
 local Pack = {}
@@ -201,13 +262,7 @@ function rules.load(name_or_path, opts)
    def.file = def.file or path
    -- what changes when the pack's main file does: corpus:extract reruns
    -- documents whose spans came from another version
-   do
-      local f = io.open(path, "rb")
-      if f then
-         def.fingerprint = require("quarry.docs").hash(f:read("a") or "")
-         f:close()
-      end
-   end
+   def.fingerprint = fingerprint(path, dir)
    def.name = def.name or (name_or_path:gsub("/+$", ""):match("([^/]+)$"):gsub("%.lua$", ""))
    return rules.compile(def, opts)
 end
@@ -219,6 +274,11 @@ end
 
 local control_styles = { appelt = true, all = true, first = true }
 
+local function document_phase_where(fn)
+   local info = debug_getinfo(fn, "S")
+   return string_format("%s:%d", info.short_src, info.linedefined)
+end
+
 --- Compiles a pack definition (the table a pack file returns).
 function rules.compile(def, opts)
    opts = opts or {}
@@ -229,8 +289,11 @@ function rules.compile(def, opts)
       version = def.version and tostring(def.version) or def.fingerprint }, Pack)
    local seen = {}
    for pi, ph in ipairs(def.phases) do
-      if type(ph) ~= "table" or type(ph.rules) ~= "table" then
-         error(string_format("%s: phase %d needs a 'rules' list", def.file or "pack", pi), 2)
+      if type(ph) ~= "table" or (type(ph.rules) ~= "table" and type(ph.run) ~= "function") then
+         error(string_format("%s: phase %d needs a 'rules' list or a 'run' function", def.file or "pack", pi), 2)
+      end
+      if ph.rules ~= nil and ph.run ~= nil then
+         error(string_format("%s: phase %d has both 'rules' and 'run'", def.file or "pack", pi), 2)
       end
       local phase = { name = ph.name or ("phase" .. pi), control = ph.control or "appelt",
          token_rules = {}, regex_rules = {}, gaz_rules = {}, rules = {} }
@@ -238,8 +301,11 @@ function rules.compile(def, opts)
          error(string_format("%s: phase %s: control must be appelt, first or all", def.file or "pack",
             phase.name), 2)
       end
+      phase.run = ph.run
+      phase.examples = ph.examples
+      phase.where = ph.where or (ph.run and document_phase_where(ph.run)) or def.file
       local compiler = P.compiler()
-      for ri, rule in ipairs(ph.rules) do
+      for ri, rule in ipairs(ph.rules or {}) do
          if type(rule) ~= "table" then
             error(string_format("%s: phase %s: rule %d is not a table", def.file or "pack", phase.name, ri), 2)
          end
@@ -533,11 +599,36 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
    end
 end
 
+-- A gazetteer entry's own attrs (its TSV column or list item's attrs)
+-- join the annotation's name and category; decoded once per entry.
+local function merge_entry_attrs(rule, a)
+   local cache = rule.entry_attrs
+   if not cache then
+      cache = {}
+      rule.entry_attrs = cache
+   end
+   local extra = cache[a.entry]
+   if extra == nil then
+      local _, _, json = rule.compiled:entry(a.entry)
+      local ok, decoded = pcall(cjson_decode, json or "")
+      extra = ok and type(decoded) == "table" and decoded or false
+      cache[a.entry] = extra
+   end
+   a.entry = nil
+   if extra then
+      local attrs = a.attrs
+      for k, v in pairs(extra) do
+         if attrs[k] == nil then attrs[k] = v end
+      end
+   end
+end
+
 local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    local all = phase.control == "all"
    for _, rule in ipairs(phase.gaz_rules) do
-      if rule.needs_match or rule.attrs or rule.span or type(rule.compiled) ~= "userdata" then
+      if rule.needs_match or rule.attrs or rule.span
+         or (type(rule.compiled) ~= "userdata" and not rule.compiled.native) then
          for _, hit in ipairs(rule.compiled:match(toks, { all = all })) do
             local before = #cands
             local m = make_match(rule, text, toks, hit.start, hit.stop, hit.first, hit.last, nil, nil)
@@ -550,6 +641,10 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
                   a.attrs = a.attrs or {}
                   if a.attrs.name == nil then a.attrs.name = hit.canonical end
                   if a.attrs.category == nil and hit.type and hit.type ~= "" then a.attrs.category = hit.type end
+                  if hit.attrs then
+                     a.entry = hit.entry
+                     merge_entry_attrs(rule, a)
+                  end
                end
                crules[i], cstarts[i] = rule, hit.start
             end
@@ -559,6 +654,7 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
          local n = #cands
          for _, a in ipairs(rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
             phase = phase.name })) do
+            if a.entry then merge_entry_attrs(rule, a) end
             n = n + 1
             cands[n], crules[n], cstarts[n] = a, rule, a.start
          end
@@ -588,6 +684,8 @@ local function resolve(phase, cands, crules, cstarts)
          local la, lb = a.stop - a.start, b.stop - b.start
          if la ~= lb then return la > lb end
          if a.start ~= b.start then return a.start < b.start end
+         -- the same span from a longer match: the one that saw more context
+         if cstarts[i] ~= cstarts[j] then return cstarts[i] < cstarts[j] end
          if crules[i].order ~= crules[j].order then return crules[i].order < crules[j].order end
          return i < j
       end)
@@ -613,6 +711,36 @@ local function resolve(phase, cands, crules, cstarts)
    return kept
 end
 
+-- A document phase: its function gets the whole document and the
+-- annotations so far (by position), and returns those the next phases see.
+local function run_document_phase(phase, ctx, anns)
+   ctx.annotations = quarry_core.sort_annotations(anns)
+   local ok, out = pcall(phase.run, ctx)
+   ctx.annotations = nil
+   if not ok then
+      error(string_format("%s: phase %s: %s", phase.where, phase.name, tostring(out)), 0)
+   end
+   if out == nil then out = anns end
+   if type(out) ~= "table" then
+      error(string_format("%s: phase %s: run must return a list of annotations or nil", phase.where,
+         phase.name), 0)
+   end
+   local text = ctx.text
+   for i, a in ipairs(out) do
+      if type(a) ~= "table" or type(a.type) ~= "string" or math_type(a.start) ~= "integer"
+         or math_type(a.stop) ~= "integer" or a.start < 0 or a.stop < a.start or a.stop > #text then
+         error(string_format("%s: phase %s: annotation %d needs a type and integer start <= stop within the text",
+            phase.where, phase.name, i), 0)
+      end
+      if a.phase == nil then
+         a.phase = phase.name
+         a.rule = a.rule or phase.name
+      end
+      if a.text == nil then a.text = text:sub(a.start + 1, a.stop) end
+   end
+   return out
+end
+
 -- By start, then longest first, then type: in C, where a Lua comparator
 -- was the largest part of the engine's Lua time.
 local sort_by_position = quarry_core.sort_annotations
@@ -630,6 +758,10 @@ function Pack:run(doc, opts)
    local ctx = { doc = doc, text = text, tokens = toks, date = doc.date }
    local anns = {}
    for _, phase in ipairs(self.phases) do
+      if phase.run then
+         anns = run_document_phase(phase, ctx, anns)
+         goto next_phase
+      end
       local cands, crules, cstarts = {}, {}, {}
       if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
       if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
@@ -644,6 +776,7 @@ function Pack:run(doc, opts)
          end
          anns[#anns + 1] = a
       end
+      ::next_phase::
    end
    if not opts.tokens then toks:close() end
    return sort_by_position(anns)
@@ -652,9 +785,14 @@ end
 --- The rules of a pack, in order: pack:list() -> {{name, phase, kind, type, where}}.
 function Pack:list()
    local out = {}
-   for _, r in ipairs(self.rules) do
-      out[#out + 1] = { name = r.name, phase = r.phase, type = r.type,
-         kind = r.pattern and "pattern" or r.regex and "regex" or "gazetteer", where = rule_where(r) }
+   for _, phase in ipairs(self.phases) do
+      if phase.run then
+         out[#out + 1] = { name = phase.name, phase = phase.name, kind = "document", where = phase.where }
+      end
+      for _, r in ipairs(phase.rules) do
+         out[#out + 1] = { name = r.name, phase = r.phase, type = r.type,
+            kind = r.pattern and "pattern" or r.regex and "regex" or "gazetteer", where = rule_where(r) }
+      end
    end
    return out
 end
@@ -679,11 +817,22 @@ end
 -- pack:test() -> passed, failed, failures {{rule, where, text, missing}}.
 function Pack:test()
    local passed, failed, failures = 0, 0, {}
-   for _, r in ipairs(self.rules) do
+   local owners = {}
+   for _, r in ipairs(self.rules) do owners[#owners + 1] = r end
+   for _, phase in ipairs(self.phases) do
+      if phase.examples then
+         owners[#owners + 1] = { name = phase.name, where = phase.where, examples = phase.examples, phase = true }
+      end
+   end
+   for _, r in ipairs(owners) do
       for _, ex in ipairs(r.examples or {}) do
          local found = self:run({ text = ex.text, date = ex.date })
          local mine = {}
-         for _, a in ipairs(found) do if a.rule == r.name or ex.any_rule then mine[#mine + 1] = a end end
+         for _, a in ipairs(found) do
+            if a.rule == r.name or ex.any_rule or (r.phase == true and a.phase == r.name) then
+               mine[#mine + 1] = a
+            end
+         end
          local ok, missing = expect_matches(mine, ex.expect or {})
          if ok and ex.reject then
             for _, rej in ipairs(ex.reject) do

@@ -1,0 +1,215 @@
+-- People across a document: mentions of one person ("Sergey Lavrov",
+-- "Sergei Lavrov", "Lavrov", "Mr. Lavrov") merged into one cluster with a
+-- canonical name; surnames the rules missed found again; who a pronoun
+-- or a description ("the top Russian diplomat") stands for.
+
+local people = {}
+
+-- Spelling variants of transliterated names meet on one key:
+-- Sergey/Sergei, Dmitry/Dmitri, Sarkisian/Sarkissian, Mikhail/Mihail.
+local function variant(key)
+   key = key:gsub("[\u{2019}']s$", ""):gsub("[^%w]", "")
+   key = key:gsub("y", "i"):gsub("kh", "h"):gsub("ph", "f"):gsub("w", "v")
+   key = key:gsub("(%a)%1", "%1")
+   return key
+end
+people.variant = variant
+
+local function split_words(s)
+   local out = {}
+   for w in s:gmatch("[^%s]+") do
+      if not w:match("^%p+$") then out[#out + 1] = w end
+   end
+   return out
+end
+
+local FEMALE_TITLES = { ["mrs"] = true, ["mrs."] = true, ["ms"] = true, ["ms."] = true, ["lady"] = true,
+   ["dame"] = true, ["queen"] = true, ["princess"] = true, ["spokeswoman"] = true, ["chairwoman"] = true,
+   ["congresswoman"] = true, ["businesswoman"] = true, ["madam"] = true, ["first lady"] = true }
+local MALE_TITLES = { ["mr"] = true, ["mr."] = true, ["sir"] = true, ["lord"] = true, ["king"] = true,
+   ["prince"] = true, ["spokesman"] = true, ["chairman"] = true, ["congressman"] = true,
+   ["businessman"] = true }
+
+local function sex_from_title(title)
+   if not title then return nil end
+   for w in title:lower():gmatch("[%a%.]+") do
+      if FEMALE_TITLES[w] then return "f" end
+      if MALE_TITLES[w] then return "m" end
+   end
+   return nil
+end
+
+--- Clusters the person annotations of a document (sorted by start) and
+-- adds the mentions of known surnames the rules did not mark.
+-- persons: list of annotations; covered(start, stop) -> true when a span
+-- overlaps an entity already kept; allowed(start) -> false inside clutter.
+-- Returns the clusters {canonical, key, sex, titles, mentions}.
+function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names)
+   local clusters = {}
+   local by_last = {}
+   local function new_cluster(words)
+      local c = { forms = {}, order = {}, mentions = {}, titles = {}, last = variant(words[#words]:lower()),
+         first = #words > 1 and variant(words[1]:lower()) or nil }
+      clusters[#clusters + 1] = c
+      local list = by_last[c.last]
+      if not list then
+         list = {}
+         by_last[c.last] = list
+      end
+      list[#list + 1] = c
+      return c
+   end
+   local function add(c, a, words)
+      c.mentions[#c.mentions + 1] = a
+      a.cluster = c
+      if #words > 1 then
+         local form = table.concat(words, " ")
+         if not c.forms[form] then c.order[#c.order + 1] = form end
+         c.forms[form] = (c.forms[form] or 0) + 1
+         c.first_form = c.first_form or form
+         if not c.first then c.first = variant(words[1]:lower()) end
+      else
+         c.single = c.single or words[1]
+      end
+      if a.attrs.title then c.titles[#c.titles + 1] = a.attrs.title end
+      local first = #words > 1 and words[1]:lower()
+      c.sex = c.sex or sex_from_title(a.attrs.title) or (first and sex_of[first] ~= "u" and sex_of[first]) or nil
+   end
+   -- full names first, so that a surname before its full name ("Says
+   -- Lavrov" in a headline) still joins it
+   local singles = {}
+   for _, a in ipairs(persons) do
+      local words = split_words(a.attrs.name or a.text)
+      -- "Mr." "Dr." stay titles, not first names
+      while #words > 1 and words[1]:match("%.$") and #words[1] <= 5 and not words[1]:match("^%u%.$") do
+         table.remove(words, 1)
+      end
+      a.words = words
+      if #words > 1 then
+         local last = variant(words[#words]:lower())
+         local first = variant(words[1]:lower())
+         local found
+         for _, c in ipairs(by_last[last] or {}) do
+            local initial = c.first and c.first:sub(1, 1) == first:sub(1, 1) and (#first == 1 or #c.first == 1)
+            if c.first == nil or c.first == first or initial then
+               found = c
+            end
+         end
+         add(found or new_cluster(words), a, words)
+      else
+         singles[#singles + 1] = a
+      end
+   end
+   local function find_single(word)
+      local key = variant(word:lower())
+      local list = by_last[key]
+      if list then return list[#list] end
+      -- a first name alone ("Hillary") for one person of that first name
+      local hit
+      for _, c in ipairs(clusters) do
+         if c.first == key then
+            if hit then return nil end
+            hit = c
+         end
+      end
+      return hit
+   end
+   for _, a in ipairs(singles) do
+      local w = a.words[1]
+      local c = w and find_single(w)
+      if not c and w then c = new_cluster(a.words) end
+      if c then add(c, a, a.words) end
+   end
+   -- surnames of known people the rules did not mark
+   local stop = {}
+   for _, w in ipairs(not_names) do stop[w] = true end
+   local added = {}
+   for i = 1, #toks do
+      local case = toks:get(i, "case")
+      if (case == "title" or case == "upper") and toks:kind(i) == "word" then
+         local key = variant(toks:key(i, true))
+         local list = by_last[key]
+         if list and not stop[toks:key(i)] then
+            local s, e = toks:span(i)
+            if allowed(s) and not covered(s, e) then
+               local c = list[#list]
+               local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {},
+                  text = text:sub(s + 1, e) }
+               add(c, a, { a.text })
+               added[#added + 1] = a
+            end
+         end
+      end
+   end
+   for _, c in ipairs(clusters) do
+      -- the form written most often; on a tie, the first written
+      local best, n = nil, 0
+      for _, form in ipairs(c.order) do
+         if c.forms[form] > n then best, n = form, c.forms[form] end
+      end
+      c.canonical = best or c.single
+      c.key = (c.first and c.first .. " " or "") .. c.last
+   end
+   return clusters, added
+end
+
+-- Words of a description that point at a role, and the titles that hold it.
+local ROLE_WORDS = {
+   diplomat = { "foreign minister", "minister", "ambassador", "envoy", "diplomat", "secretary of state",
+                "foreign secretary", "negotiator" },
+   minister = { "minister" }, official = false, leader = { "president", "prime minister", "leader",
+   "chancellor", "king", "head" }, president = { "president" }, premier = { "prime minister", "premier" },
+   negotiator = { "negotiator", "envoy" }, spokesman = { "spokesman", "spokesperson" },
+   spokeswoman = { "spokeswoman", "spokesperson" }, spokesperson = { "spokes" }, chief = { "chief", "head" },
+   envoy = { "envoy", "ambassador" }, ambassador = { "ambassador" }, senator = { "senator", "sen." },
+   governor = { "governor", "gov." }, mayor = { "mayor" }, candidate = { "candidate", "nominee" },
+   nominee = { "nominee", "candidate" }, secretary = { "secretary" }, chancellor = { "chancellor" },
+   prosecutor = { "prosecutor" }, judge = { "judge", "justice" }, general = { "general", "gen.", "commander" },
+   commander = { "commander", "general" }, executive = { "chief executive", "ceo", "executive" },
+   ceo = { "ceo", "chief executive" }, chairman = { "chairman", "chair" }, director = { "director" },
+   analyst = { "analyst" }, lawyer = { "lawyer", "attorney" }, adviser = { "adviser", "advisor", "aide" },
+   aide = { "aide", "adviser", "advisor" }, economist = { "economist" }, professor = { "professor", "prof." },
+   coach = { "coach", "manager" }, manager = { "manager", "coach" }, mogul = { "businessman", "mogul" },
+   billionaire = { "businessman", "billionaire", "mogul" }, businessman = { "businessman", "mogul" },
+}
+people.ROLE_WORDS = ROLE_WORDS
+
+--- Which cluster a description stands for ("the top Russian diplomat"):
+-- the one whose titles share its role and its nationality; nil when none
+-- does. desc_words: lower-case words; countries: set of lower-case
+-- country names and demonyms the description holds.
+function people.describe(clusters, desc_words, before)
+   local best, best_score, best_pos = nil, 0, -1
+   for _, c in ipairs(clusters) do
+      local titles = table.concat(c.titles, " | "):lower()
+      local last_pos = -1
+      for _, m in ipairs(c.mentions) do
+         if m.start < before and m.start > last_pos then last_pos = m.start end
+      end
+      if titles ~= "" and last_pos >= 0 then
+         local score = 0
+         for _, w in ipairs(desc_words) do
+            local roles = ROLE_WORDS[w]
+            if roles then
+               for _, r in ipairs(roles) do
+                  if titles:find(r, 1, true) then
+                     score = score + 2
+                     break
+                  end
+               end
+            elseif #w > 3 and titles:find(w, 1, true) then
+               score = score + 1
+            elseif #w > 5 and (w:match("ian$") or w:match("ani$")) and titles:find(w:sub(1, -2), 1, true) then
+               -- "Armenian" in the description, "Armenia's" in the title
+               score = score + 1
+            end
+         end
+         if score > best_score or (score == best_score and score > 0 and last_pos > best_pos) then
+            best, best_score, best_pos = c, score, last_pos
+         end
+      end
+   end
+   return best
+end
+
+return people

@@ -1,0 +1,525 @@
+-- Quotes and their speakers.
+--
+-- Pairing: quotation marks (the tokeniser tells opening from closing
+-- ones, straight quotes included) pair up within a paragraph; an opening
+-- mark left open runs to the paragraph's end (the quote goes on in the
+-- next paragraph, which opens with a mark again); marks inside a quote
+-- are a nested quote, part of it.
+--
+-- Speakers, in the order tried:
+--   after the quote:   “…,” he said / said Lavrov / Lavrov told … /
+--                      the agency quoted him as saying
+--   before it:         Lavrov said a “…” / Lavrov went on to stress: “…”
+--                      / according to X, “…”
+--   later in its sentence: ‘Narrowing’ in Talks, Says Lavrov
+--   none of these:     the quote goes on from the previous quote of the
+--                      paragraph, or opens a paragraph right after one:
+--                      the same speaker.
+
+local quotes = {}
+local null = require("cjson").null
+local people   -- set by quotes.setup
+
+local DOUBLE = { ["\""] = true, ["\u{201C}"] = true, ["\u{201D}"] = true, ["\u{201E}"] = true,
+   ["\u{00AB}"] = true, ["\u{00BB}"] = true, ["''"] = true, ["``"] = true }
+
+local PRONOUNS = { he = "m", him = "m", she = "f", her = "f", they = "p", them = "p", we = "p", i = "s" }
+local SKIP_AFTER_CUE = { ["also"] = true, ["then"] = true, ["later"] = true, ["again"] = true,
+   ["further"] = true, ["simply"] = true, ["only"] = true, ["flatly"] = true, ["firmly"] = true,
+   ["recently"] = true, ["previously"] = true, ["earlier"] = true, ["once"] = true, ["has"] = true,
+   ["had"] = true, ["have"] = true, ["was"] = true, ["is"] = true, ["would"] = true, ["will"] = true,
+   ["did"] = true, ["not"] = true, ["reportedly"] = true, ["publicly"] = true,
+   ["privately"] = true, ["repeatedly"] = true, ["told"] = false }
+local DESC_HEADS = {
+   official = true, officials = true, minister = true, diplomat = true, spokesman = true,
+   spokeswoman = true, spokesperson = true, president = true, leader = true, premier = true, source = true,
+   sources = true, negotiator = true, envoy = true, ambassador = true, ministry = true, statement = true,
+   newspaper = true, agency = true, paper = true, daily = true, report = true, outlet = true, channel = true,
+   website = true, broadcaster = true, senator = true, governor = true, mayor = true, candidate = true,
+   nominee = true, chief = true, head = true, aide = true, adviser = true, advisor = true, lawyer = true,
+   analyst = true, expert = true, experts = true, executive = true, chairman = true, secretary = true,
+   commander = true, general = true, prosecutor = true, judge = true, campaign = true, government = true,
+   kremlin = true, administration = true, company = true, firm = true, group = true, spokesmen = true,
+   man = true, woman = true, billionaire = true, businessman = true, mogul = true, democrat = true,
+   republican = true, lawmaker = true, lawmakers = true, witness = true, witnesses = true, police = true,
+   coach = true, manager = true, economist = true, professor = true, researcher = true, scientist = true,
+   director = true, founder = true, ceo = true, chancellor = true, king = true, queen = true, pope = true,
+   narrator = true, organizer = true, organizers = true, organiser = true, organisers = true,
+   spokespeople = true, representative = true, representatives = true, activist = true, activists = true,
+   protesters = true, residents = true, resident = true, critics = true, critic = true, supporters = true,
+   voters = true, voter = true, doctor = true, host = true, anchor = true, moderator = true,
+}
+local OUTLET_HEADS = { newspaper = true, agency = true, paper = true, daily = true, report = true,
+   outlet = true, channel = true, website = true, broadcaster = true, magazine = true, tabloid = true }
+local ORG_HEADS = { ministry = true, government = true, kremlin = true, administration = true,
+   company = true, firm = true, group = true, campaign = true, police = true, statement = true }
+local UNNAMED = { source = true, sources = true, officials = true, experts = true, witnesses = true,
+   lawmakers = true, man = true, woman = true, protesters = true, residents = true, resident = true,
+   critics = true, supporters = true, voters = true, voter = true, activists = true, organizers = true,
+   organisers = true, representatives = true }
+
+--- Pairs the quotation marks of a document: -> list of
+-- {open = i, close = j | nil, start, stop, single, continued} with token
+-- indexes and the byte span of the text inside the marks.
+function quotes.pair(toks, text)
+   local n = #toks
+   local pairs_ = {}
+   local stack = {}
+   local para = nil
+   local function flush(last_stop)
+      -- marks left open at a paragraph's end: the outermost double one
+      -- runs to the end of the paragraph
+      for _, o in ipairs(stack) do
+         if not o.single then
+            pairs_[#pairs_ + 1] = { open = o.i, close = nil, start = o.stop, stop = last_stop, single = false }
+            break
+         end
+      end
+      stack = {}
+   end
+   local last_stop = 0
+   for i = 1, n do
+      local p = toks:get(i, "paragraph")
+      if p ~= para then
+         if para then flush(last_stop) end
+         para = p
+      end
+      local kind = toks:kind(i)
+      if kind == "open_quote" or kind == "close_quote" then
+         local s, e = toks:span(i)
+         local mark = text:sub(s + 1, e)
+         local single = not DOUBLE[mark]
+         if kind == "open_quote" then
+            stack[#stack + 1] = { i = i, start = s, stop = e, single = single }
+         else
+            for k = #stack, 1, -1 do
+               if stack[k].single == single then
+                  local o = stack[k]
+                  for _ = k, #stack do stack[#stack] = nil end
+                  if k == 1 or not (stack[1] and not stack[1].single) then
+                     pairs_[#pairs_ + 1] = { open = o.i, close = i, start = o.stop, stop = s, single = single,
+                        depth = #stack }
+                  end
+                  break
+               end
+            end
+         end
+      end
+      local _, e = toks:span(i)
+      last_stop = e
+   end
+   flush(last_stop)
+   -- keep the outermost: a pair inside another is a nested quote
+   table.sort(pairs_, function(a, b) return a.start < b.start end)
+   local out = {}
+   for _, q in ipairs(pairs_) do
+      local prev = out[#out]
+      if not (prev and q.start >= prev.start and q.stop <= prev.stop) then out[#out + 1] = q end
+   end
+   return out
+end
+
+local verbs = {}
+
+--- quotes.setup(entities): the speech verbs of the pack's data.
+function quotes.setup(E, people_module)
+   people = people_module
+   for _, v in ipairs(E.speech_verbs) do verbs[v:lower()] = true end
+   -- verbs that attribute words without being speech: X called Y a “…”
+   for _, v in ipairs { "called", "calls", "calling", "described", "describes", "describing", "dubbed",
+                        "labeled", "labelled", "branded", "termed", "hailed", "praised", "slammed",
+                        "blasted", "accused", "urged", "vowed", "pledged", "promised" } do
+      verbs[v] = true
+   end
+end
+
+local DETS = { the = true, a = true, an = true, his = true, her = true, its = true, their = true,
+   one = true, another = true, two = true, three = true, several = true, some = true, many = true,
+   other = true, ["this"] = true, ["that"] = true }
+local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
+
+local SCARE_WORDS = 0
+local SMALL = { ["of"] = true, ["the"] = true, ["and"] = true, ["in"] = true, ["on"] = true, ["a"] = true,
+   ["an"] = true, ["for"] = true, ["to"] = true, ["with"] = true, ["at"] = true, ["by"] = true, ["&"] = true }
+
+-- "State of the Union.", "Fox News Sunday," "13th": capitalised words only.
+local function title_like(s)
+   local n = 0
+   for w in s:gmatch("[^%s]+") do
+      local bare = w:gsub("^%p+", ""):gsub("%p+$", "")
+      if bare ~= "" and not SMALL[bare] then
+         if not bare:match("^[%u%d]") then return false end
+         n = n + 1
+      end
+   end
+   return n >= 1 and n <= 7
+end
+
+local function compatible(sex, g)
+   if g ~= "m" and g ~= "f" then return false end
+   return sex == nil or sex == "u" or sex == g
+end
+
+--- Finds the quotes of a document and their speakers:
+-- quotes.find(ctx, entities, clusters, allowed) -> quote annotations.
+function quotes.find(ctx, kept, clusters, allowed)
+   local toks, text = ctx.tokens, ctx.text
+   local n = #toks
+   local at, ends = {}, {}
+   local persons = {}
+   for _, a in ipairs(kept) do
+      if a.type == "person" or a.type == "organization" or a.type == "location" then
+         local f, l = toks:cover(a.start, a.stop)
+         if f then
+            a.first_tok, a.last_tok = f, l
+            at[f], ends[l] = a, a
+         end
+         if a.type == "person" then persons[#persons + 1] = a end
+      end
+   end
+   local function key(i) return toks:key(i) end
+   local function is_cue(i)
+      if i < 1 or i > n then return false end
+      local k = key(i)
+      if verbs[k] == true then return true end
+      -- "he went on", "she goes on": a speech verb of two words
+      return (k == "went" or k == "goes" or k == "go") and i < n and key(i + 1) == "on"
+   end
+   local function sent(i) return toks:get(i, "sentence") end
+   local function span_of(first, last)
+      local s = toks:span(first)
+      local _, e = toks:span(last)
+      return s, e
+   end
+
+   -- a description: determiner, up to five words, a role or outlet noun
+   local function description_from(i)
+      local k = key(i)
+      if not DETS[k] then return nil end
+      for t = i + 1, math.min(i + 6, n) do
+         local kt = key(t)
+         local kind = toks:kind(t)
+         if kind ~= "word" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then return nil end
+         if DESC_HEADS[kt] then
+            -- "the ministry spokesman": the longest description
+            local last = t
+            while last + 1 <= n and DESC_HEADS[key(last + 1)] do last = last + 1 end
+            local words = {}
+            for w = i + 1, last do words[#words + 1] = key(w) end
+            return { kind = "desc", first = i, last = last, words = words, head = key(last) }
+         end
+         if verbs[kt] then return nil end
+      end
+      return nil
+   end
+
+   -- the mention that starts at token i: a person or organisation, a
+   -- pronoun, a description
+   local function mention_at(i)
+      if i < 1 or i > n then return nil end
+      local a = at[i]
+      if a then return { kind = a.type, ann = a, first = i, last = a.last_tok } end
+      local k = key(i)
+      if PRONOUNS[k] and k ~= "her" and k ~= "them" then return { kind = "pronoun", pron = k, first = i, last = i } end
+      return description_from(i)
+   end
+
+   -- the mention that ends at token i (the subject before a verb)
+   local function mention_ending(i, floor)
+      if i < floor then return nil end
+      local a = ends[i]
+      if a then return { kind = a.type, ann = a, first = a.first_tok, last = i } end
+      local k = key(i)
+      if PRONOUNS[k] and k ~= "him" and k ~= "them" and k ~= "her" then
+         return { kind = "pronoun", pron = k, first = i, last = i }
+      end
+      if DESC_HEADS[k] then
+         for d = i - 1, math.max(floor, i - 6), -1 do
+            local m = description_from(d)
+            if m and m.last == i then return m end
+            -- "Obama's former campaign strategist", "the IMF report"
+            local kd = key(d)
+            if kd == "'s" then
+               local owner = ends[d - 1]
+               local first = owner and owner.first_tok or d - 1
+               if first > 1 and DETS[key(first - 1)] then first = first - 1 end
+               local words = {}
+               for w = d + 1, i do words[#words + 1] = key(w) end
+               return { kind = "desc", first = first, last = i, words = words, head = k, owner = owner }
+            end
+            if toks:kind(d) ~= "word" then break end
+         end
+      end
+      return nil
+   end
+
+   -- the subject of the cue at token c: the nearest mention before it in
+   -- its sentence, over adverbs and auxiliaries
+   local function subject_before(c, floor)
+      local t = c - 1
+      while t >= floor and (SKIP_AFTER_CUE[key(t)] or key(t) == ",") do t = t - 1 end
+      local m = mention_ending(t, floor)
+      if m then return m end
+      -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
+      for u = t - 1, math.max(floor, c - 12), -1 do
+         m = mention_ending(u, floor)
+         if m and m.kind ~= "pronoun" or (m and u == t) then return m end
+         if m and m.kind == "pronoun" then return m end
+      end
+      return nil
+   end
+
+   -- the speaker a cue introduces after it: "said Lavrov", "said the Rev.
+   -- Peter Wherry", "told reporters Lavrov" is not one
+   local function mention_after_cue(k)
+      if k <= n and SKIP_AFTER_CUE[key(k)] then k = k + 1 end
+      local m = mention_at(k)
+      if m and m.kind == "desc" then
+         -- "the former secretary of State Hillary Clinton": the person wins
+         for t = m.first + 1, math.min(m.last + 3, n) do
+            local a = at[t]
+            if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
+         end
+      end
+      if m then return m end
+      for t = k + 1, math.min(k + 3, n) do
+         local a = at[t]
+         if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
+         if toks:kind(t) ~= "word" then break end
+      end
+      return nil
+   end
+
+   local function after_quote(j)
+      if j > n then return nil end
+      if key(j) == "," then j = j + 1 end
+      -- “…,” according to Marta Solberg
+      if j < n and key(j) == "according" and key(j + 1) == "to" then
+         local m = mention_at(j + 2)
+         if m then return m, j, j + 1 end
+      end
+      -- “…” ― Jane Doe
+      if j <= n and toks:kind(j) == "dash" then
+         local m = mention_at(j + 1)
+         if m and m.kind ~= "desc" then return m, j end
+      end
+      if is_cue(j) then
+         local m = mention_after_cue(j + 1)
+         if m then return m, j end
+      end
+      local m = mention_at(j)
+      if m then
+         local k = m.last + 1
+         -- "Scott Pruitt, the attorney general of Oklahoma, said"
+         if k <= n and key(k) == "," then
+            local s0 = sent(k)
+            for t = k + 1, math.min(k + 16, n) do
+               if sent(t) ~= s0 or toks:kind(t) == "open_quote" then break end
+               if key(t) == "," then
+                  k = t + 1
+                  break
+               end
+            end
+         end
+         while k <= n and SKIP_AFTER_CUE[key(k)] do k = k + 1 end
+         if is_cue(k) then
+            if QUOTING[key(k)] then
+               local obj = mention_at(k + 1)
+               if obj then return obj, k end
+            end
+            return m, k
+         end
+      end
+      return nil
+   end
+
+   local function according_to(from, to)
+      for t = from, to - 1 do
+         if key(t) == "according" and t + 1 <= n and key(t + 1) == "to" then
+            local m = mention_at(t + 2)
+            if m then return m, t, t + 1 end
+         end
+      end
+      return nil
+   end
+
+   local function before_quote(o)
+      local s = sent(o)
+      local floor = o
+      while floor > 1 and sent(floor - 1) == s do floor = floor - 1 end
+      local m, c1, c2 = according_to(floor, o)
+      if m then return m, c1, c2 end
+      for c = o - 1, floor, -1 do
+         if is_cue(c) then
+            m = subject_before(c, floor)
+            if m then return m, c end
+            -- "said Lavrov: ..." / "said the minister, ..."
+            m = mention_after_cue(c + 1)
+            if m and m.last < o then return m, c end
+         end
+      end
+      return nil
+   end
+
+   local function later_in_sentence(j)
+      if j > n then return nil end
+      local s = sent(j - 1)
+      local t = j
+      while t <= n and sent(t) == s do
+         local kind = toks:kind(t)
+         if kind == "open_quote" then return nil end
+         if is_cue(t) then
+            local m = mention_at(t + 1)
+            if m then return m, t end
+            m = subject_before(t, j)
+            if m then return m, t end
+         end
+         t = t + 1
+      end
+      return nil
+   end
+
+   -- who a mention stands for: -> canonical name or nil, cluster or nil
+   local function sentence_subject(s_index, before_pos)
+      -- the first person of sentence s_index that starts before before_pos
+      for _, a in ipairs(persons) do
+         local f = a.first_tok
+         if f and sent(f) == s_index and a.start < before_pos then return a end
+         if f and sent(f) > s_index then break end
+      end
+      return nil
+   end
+   local last_speaker
+   local function resolve_mention(m)
+      if m.kind == "person" then return m.ann.attrs.name, m.ann.cluster end
+      if m.kind == "organization" or m.kind == "location" then return m.ann.attrs.name, nil end
+      if m.kind == "pronoun" then
+         local g = PRONOUNS[m.pron]
+         if g ~= "m" and g ~= "f" then return nil end
+         local s = sent(m.first)
+         local ms = toks:span(m.first)
+         for back = 0, 4 do
+            if s - back < 1 then break end
+            local a = sentence_subject(s - back, ms)
+            -- the same sentence's subject, or an earlier sentence's
+            if a and compatible(a.cluster and a.cluster.sex, g) then return a.attrs.name, a.cluster end
+         end
+         if last_speaker and last_speaker.cluster and compatible(last_speaker.cluster.sex, g) then
+            return last_speaker.name, last_speaker.cluster
+         end
+         return nil
+      end
+      if m.kind == "desc" then
+         local head = m.head
+         if UNNAMED[head] then return nil end
+         local ms = toks:span(m.first)
+         -- "the Northern Ledger newspaper": the outlet it names
+         local _, me = toks:span(m.last)
+         for _, a in ipairs(kept) do
+            if a.start >= ms and a.stop <= me and (a.type == "organization" or a.type == "person") then
+               return a.attrs.name, a.cluster
+            end
+         end
+         if m.owner and OUTLET_HEADS[head] then return m.owner.attrs.name, nil end
+         if OUTLET_HEADS[head] or ORG_HEADS[head] then
+            for k = #kept, 1, -1 do
+               local a = kept[k]
+               if a.type == "organization" and a.start < ms then
+                  local kind = a.attrs.kind
+                  local outlet = kind == "agency" or kind == "newspaper" or kind == "broadcaster"
+                     or kind == "magazine" or kind == "website" or kind == "outlet"
+                  if (OUTLET_HEADS[head] and outlet) or (ORG_HEADS[head] and not outlet
+                     and (a.text:lower():find(head, 1, true) or head == "government" or head == "campaign")) then
+                     return a.attrs.name, nil
+                  end
+               end
+            end
+            return nil
+         end
+         local c = people.describe(clusters, m.words, ms)
+         if c then return c.canonical, c end
+         return nil
+      end
+      return nil
+   end
+
+   local out = {}
+   local prev   -- the previous quote: {speaker, para, close}
+   local function prev_para_of(p) return p and p.para or -2 end
+   for _, q in ipairs(quotes.pair(toks, text)) do
+      local s, e = q.start, q.stop
+      while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
+      while e > s and text:sub(e, e):match("%s") do e = e - 1 end
+      if e > s and allowed(s) then
+         local m, c, c2
+         if q.close then m, c, c2 = after_quote(q.close + 1) end
+         if not m then m, c, c2 = before_quote(q.open) end
+         if not m and q.close then m, c = later_in_sentence(q.close + 1) end
+         local speaker, cluster, sstart, send
+         if m then
+            speaker, cluster = resolve_mention(m)
+            sstart, send = span_of(m.first, m.last)
+         end
+         local para = toks:get(q.open, "paragraph")
+         local inherited = false
+         local next_para = para == prev_para_of(prev) + 1 and toks:get(q.open, "para_start")
+         if not m and prev and prev.speaker and (para == prev.para or next_para) then
+            speaker, cluster, sstart, send = prev.speaker, prev.cluster, prev.sstart, prev.send
+            inherited = true
+         end
+         -- the kind: a whole statement, or words woven into a sentence
+         local first_char = text:sub(s + 1, s + 1)
+         local before = q.open > 1 and key(q.open - 1) or nil
+         local opens_sentence = q.open == 1 or sent(q.open - 1) ~= sent(q.open) or before == ":"
+            or (before == "," and q.open > 2 and is_cue(q.open - 2))
+            or toks:get(q.open, "para_start")
+         local kind = (opens_sentence and not first_char:match("%l")) and "direct" or "partial"
+         local words = 0
+         for _ in text:sub(s + 1, e):gmatch("%S+") do words = words + 1 end
+         -- a scare quote or a title: short, unattributed, no speech around it
+         local keep = true
+         if not m and not inherited then
+            -- markup (tweet="..."), titles of shows and films ("State of the
+            -- Union", ‘13th’), one- or two-word scare quotes: not speech
+            if before == "=" or title_like(text:sub(s + 1, e)) then keep = false
+            elseif words <= SCARE_WORDS and kind == "partial" then keep = false end
+         end
+         if keep then
+            local cue_text = null
+            if c then
+               local cs = toks:span(c)
+               local _, ce = toks:span(c2 or c)
+               cue_text = text:sub(cs + 1, ce)
+            elseif q.close == nil or before == ":" then
+               cue_text = before == ":" and ":" or null
+            end
+            out[#out + 1] = { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
+               attrs = { speaker = speaker or null, speaker_start = sstart or null, speaker_end = send or null,
+                         cue = cue_text, kind = kind } }
+            prev = { speaker = speaker, cluster = cluster, para = para, sstart = sstart, send = send }
+            if speaker then last_speaker = { name = speaker, cluster = cluster } end
+         end
+      end
+   end
+   -- a quote left open at its paragraph's end goes on in the next one:
+   -- the speaker named there is its speaker too
+   for i = #out - 1, 1, -1 do
+      local q, nxt = out[i], out[i + 1]
+      if q.open_ended and q.attrs.speaker == null and nxt.attrs.speaker ~= null then
+         q.attrs.speaker, q.attrs.speaker_start, q.attrs.speaker_end = nxt.attrs.speaker,
+            nxt.attrs.speaker_start, nxt.attrs.speaker_end
+         q.attrs.cue = nxt.attrs.cue
+      end
+      if q.open_ended then nxt.attrs.kind = q.attrs.kind end
+   end
+   for _, q in ipairs(out) do q.open_ended = nil end
+   return out
+end
+
+quotes.PRONOUNS = PRONOUNS
+quotes.DESC_HEADS = DESC_HEADS
+quotes.OUTLET_HEADS = OUTLET_HEADS
+quotes.ORG_HEADS = ORG_HEADS
+quotes.UNNAMED = UNNAMED
+quotes.SKIP_AFTER_CUE = SKIP_AFTER_CUE
+return quotes

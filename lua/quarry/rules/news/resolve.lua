@@ -1,0 +1,221 @@
+-- The last phase, over the whole document: drops what the page's clutter
+-- holds, settles overlapping entities, merges people, resolves relative
+-- dates, pairs quotes and finds their speakers.
+
+local resolve = {}
+
+-- set by init.lua: the entities, dates, people and quotes modules
+local E, D, people, quotes
+
+function resolve.setup(deps)
+   E, D, people, quotes = deps.entities, deps.dates, deps.people, deps.quotes
+end
+
+local CLUTTER = { comments = true, related = true, boilerplate = true }
+
+-- How much an entity rule is trusted when spans of different phases
+-- overlap: the higher wins, then the longer span.
+local RANK = {
+   title_name = 6, name_title = 6, org_of = 5, org_head = 5, organization = 5, outlet = 5,
+   first_name = 4, country = 4, place = 4, outlet_cue = 3, place_cue_before = 3, place_cue_after = 3,
+   speaker_name = 2, said_name = 2, name_pair = 1, place_prep = 0,
+   team_score = 5, team_versus = 5, team_table = 5, team_coref = 5, team_same = 4.5,
+   team_beat = 5, team_role = 5, team_game = 5,
+}
+
+local ENTITY = { person = true, organization = true, location = true }
+
+local function lower_first(s) return s:match("^%l") ~= nil end
+
+-- Spans kept so far, for overlap tests: a sorted list of {start, stop}.
+local function span_set()
+   local starts, stops = {}, {}
+   local set = {}
+   function set.overlaps(s, e)
+      local lo, hi = 1, #starts + 1
+      while lo < hi do
+         local mid = (lo + hi) // 2
+         if starts[mid] < s then lo = mid + 1 else hi = mid end
+      end
+      if starts[lo] and starts[lo] < e then return true end
+      if lo > 1 and stops[lo - 1] > s then return true end
+      return false
+   end
+   function set.add(s, e)
+      local lo, hi = 1, #starts + 1
+      while lo < hi do
+         local mid = (lo + hi) // 2
+         if starts[mid] < s then lo = mid + 1 else hi = mid end
+      end
+      table.insert(starts, lo, s)
+      table.insert(stops, lo, e)
+   end
+   return set
+end
+
+local function reference_day(ctx, dated)
+   local ref = ctx.date and D.parse_iso(ctx.date)
+   if ref then return ref end
+   -- no metadata: the first full date of the article's opening
+   for _, a in ipairs(dated) do
+      if a.start > 600 then break end
+      local v = a.attrs.value
+      if type(v) == "string" and #v == 10 then return D.parse_iso(v) end
+   end
+   return nil
+end
+
+function resolve.run(ctx)
+   local text, toks = ctx.text, ctx.tokens
+   local anns = ctx.annotations
+   local out = {}
+   -- 1. clutter
+   local clutter = {}
+   for _, a in ipairs(anns) do
+      if a.type == "segment" then
+         out[#out + 1] = a
+         if CLUTTER[a.attrs.kind] then clutter[#clutter + 1] = a end
+      elseif a.type == "dateline" then
+         out[#out + 1] = a
+      end
+   end
+   local function allowed(pos)
+      for _, c in ipairs(clutter) do
+         if pos >= c.start and pos < c.stop then return false end
+      end
+      return true
+   end
+
+   -- 2. entities: rank, then keep what does not overlap a better one
+   local cands, demonyms, dated = {}, {}, {}
+   for _, a in ipairs(anns) do
+      if allowed(a.start) then
+         if ENTITY[a.type] then
+            local lexical = a.phase == "lexicon"
+            -- gazetteer names count written with a capital (or in capitals)
+            if not (lexical and lower_first(a.text)) then cands[#cands + 1] = a end
+         elseif a.type == "demonym" then
+            if not lower_first(a.text) then demonyms[#demonyms + 1] = a end
+         elseif a.type == "date" then
+            dated[#dated + 1] = a
+         end
+      end
+   end
+   local teams = E.team_names(ctx, cands)
+   table.sort(cands, function(x, y)
+      local rx, ry = RANK[x.rule] or 2, RANK[y.rule] or 2
+      if rx ~= ry then return rx > ry end
+      local lx, ly = x.stop - x.start, y.stop - y.start
+      if lx ~= ly then return lx > ly end
+      return x.start < y.start
+   end)
+   local taken = span_set()
+   local kept = {}
+   for _, a in ipairs(cands) do
+      if not taken.overlaps(a.start, a.stop) then
+         taken.add(a.start, a.stop)
+         kept[#kept + 1] = a
+      end
+   end
+   E.team_coref(ctx, teams, kept, taken, allowed)
+   table.sort(kept, function(x, y) return x.start < y.start end)
+
+   -- 3. people
+   local persons = {}
+   for _, a in ipairs(kept) do
+      if a.type == "person" then persons[#persons + 1] = a end
+   end
+   local clusters, added = people.cluster(persons, E.sex_of, toks, text, taken.overlaps, allowed, E.not_names)
+   for _, a in ipairs(added) do
+      taken.add(a.start, a.stop)
+      kept[#kept + 1] = a
+   end
+   table.sort(kept, function(x, y) return x.start < y.start end)
+   -- a lone guess that is only ever a single word and never a speaker is noise
+   -- guesses in a headline or a dateline ("Talks Stall", "Caspian Wire")
+   -- are title case, not names, unless the text names them elsewhere
+   local heads = {}
+   for _, a in ipairs(out) do
+      if a.type == "segment" and (a.attrs.kind == "headline" or a.attrs.kind == "dateline") then
+         heads[#heads + 1] = a
+      end
+   end
+   local function in_heads(a)
+      for _, h in ipairs(heads) do
+         if a.start >= h.start and a.stop <= h.stop then return h.attrs.kind, h end
+      end
+      return nil
+   end
+   local function firm(c)
+      for _, m in ipairs(c.mentions) do
+         if not m.attrs.guess and not in_heads(m) then return true end
+      end
+      return false
+   end
+   local filtered = {}
+   for _, a in ipairs(kept) do
+      local where, h = in_heads(a)
+      -- a dateline holds its place and its source, nothing else
+      local drop = where == "dateline" and not (a.type == "location" and a.start == h.start)
+         or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster))
+      if not drop then filtered[#filtered + 1] = a end
+   end
+   kept = filtered
+   for _, a in ipairs(kept) do
+      if a.type == "person" then
+         local c = a.cluster
+         a.attrs.name = c and c.canonical or a.attrs.name or a.text
+         if c then a.attrs.key = c.key end
+      else
+         a.attrs.name = a.attrs.name or a.text
+      end
+      a.attrs.guess, a.attrs.category, a.attrs.ambiguous = nil, nil, nil
+      out[#out + 1] = a
+   end
+   for _, a in ipairs(demonyms) do
+      a.attrs.country = a.attrs.country or a.attrs.name
+      a.attrs.name = a.text
+      a.attrs.category, a.attrs.ambiguous, a.attrs.plural = nil, nil, nil
+      out[#out + 1] = a
+   end
+
+   -- 4. dates
+   local ref = reference_day(ctx, dated)
+   local dtaken = span_set()
+   -- "in May and June 2016": the year said once serves both
+   table.sort(dated, function(x, y) return x.start < y.start end)
+   for i = 1, #dated - 1 do
+      local a, b = dated[i], dated[i + 1]
+      local rel = a.attrs.rel
+      if rel and rel.month and not rel.year and b.start - a.stop <= 12
+         and text:sub(a.stop + 1, b.start):match("^[%s,]*%a*[%s,%-\u{2013}]*$") then
+         local y = b.attrs.value and tonumber(tostring(b.attrs.value):match("^(%d%d%d%d)"))
+            or b.attrs.rel and b.attrs.rel.year
+         if y then rel.year = y end
+      end
+   end
+   table.sort(dated, function(x, y)
+      if x.stop - x.start ~= y.stop - y.start then return x.stop - x.start > y.stop - y.start end
+      return x.start < y.start
+   end)
+   for _, a in ipairs(dated) do
+      if not dtaken.overlaps(a.start, a.stop) then
+         dtaken.add(a.start, a.stop)
+         if a.attrs.rel then
+            a.attrs.value = D.resolve(a.attrs.rel, ref)
+            a.attrs.rel = nil
+            a.attrs.relative = true
+         end
+         out[#out + 1] = a
+      end
+   end
+
+   -- 5. quotes
+   local found = quotes.find(ctx, kept, clusters, allowed)
+   for _, q in ipairs(found) do out[#out + 1] = q end
+
+   for _, a in ipairs(kept) do a.cluster, a.words = nil, nil end
+   return out
+end
+
+return resolve

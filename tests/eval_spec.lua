@@ -1,0 +1,429 @@
+-- quarry eval beyond plain span scoring: CoNLL gold, quotations and their
+-- speakers against BRAT attributions (PolNeAR), attribute accuracy, and
+-- the readers and matching rules under them. Fixtures: tests/fixtures/eval/.
+local cjson = require "cjson"
+local evaluation = require "quarry.eval"
+local support = require "tests.support"
+local run, read, tmpdir, put = support.quarry, support.read, support.tmpdir, support.put
+
+local DIR = "tests/fixtures/eval/"
+local QUOTES = DIR .. "quotes_pack.lua --gold " .. DIR .. "polnear --quotes"
+local NER = DIR .. "ner_pack.lua --gold " .. DIR .. "conll/regatta.iob2"
+local DATES = DIR .. "dates_pack.lua --gold " .. DIR .. "dates/gold.jsonl " .. DIR .. "dates/docs.jsonl"
+
+local function has(haystack, needle)
+   assert.is_truthy(haystack:find(needle, 1, true), "'" .. haystack .. "' does not contain '" .. needle .. "'")
+end
+
+local function eval_json(args)
+   local code, out, err = run("eval " .. args .. " --json")
+   assert.equal(0, code, err)
+   return cjson.decode(out)
+end
+
+-- tp, fp, fn of a cell and P/R/F1 computed from them
+local function prf(cell, tp, fp, fn)
+   assert.same({ tp, fp, fn }, { cell.tp, cell.fp, cell.fn })
+   local p = (tp + fp) > 0 and tp / (tp + fp) or 0
+   local r = (tp + fn) > 0 and tp / (tp + fn) or 0
+   assert.near(p, cell.precision, 1e-9)
+   assert.near(r, cell.recall, 1e-9)
+   assert.near((p + r) > 0 and 2 * p * r / (p + r) or 0, cell.f1, 1e-9)
+end
+
+local function json_lines(s)
+   local out = {}
+   for line in s:gmatch("[^\n]+") do out[#out + 1] = cjson.decode(line) end
+   return out
+end
+
+local function read_text(path)
+   local f = assert(io.open(path, "rb"))
+   local s = f:read("a")
+   f:close()
+   return s
+end
+
+after_each(support.cleanup)
+
+describe("quarry.eval.read_conll", function()
+   it("rebuilds documents at datelines, one sentence a line, with IOB2 spans in bytes", function()
+      local list, info = evaluation.read_conll(DIR .. "conll/regatta.iob2")
+      assert.same({ sentences = 9, documents = 2, split = "datelines" }, info)
+      assert.equal(2, #list)
+      local d1, d2 = list[1], list[2]
+      assert.equal("regatta.iob2#1", d1.id)
+      assert.equal("regatta.iob2#2", d2.id)
+      assert.equal("2024-05-04", d1.date)
+      assert.equal("2024-05-05", d2.date)
+      assert.equal("SAILING - HARBOUR CUP ENDS IN GDANSK .\nGDANSK 2024-05-04\n"
+         .. "Anna Nowak of Baltic Yacht Club won the final race on Sunday .\n"
+         .. "Nowak beat Jan Kowalski , Piotr Lis and Ewa Zielinska .\n"
+         .. "The Gdansk Sopot ferry was cancelled .", d1.text)
+      local got = {}
+      for _, g in ipairs(d1.gold) do
+         assert.equal(g.text, d1.text:sub(g.start + 1, g.stop))
+         got[#got + 1] = g.type .. ":" .. g.text
+      end
+      -- B-LOC B-LOC: two places, not "Gdansk Sopot"
+      assert.same({ "MISC:HARBOUR CUP", "LOC:GDANSK", "LOC:GDANSK", "PER:Anna Nowak", "ORG:Baltic Yacht Club",
+         "PER:Nowak", "PER:Jan Kowalski", "PER:Piotr Lis", "PER:Ewa Zielinska", "LOC:Gdansk", "LOC:Sopot" }, got)
+      assert.same({ type = "PER", start = 57, stop = 67, text = "Anna Nowak" }, d1.gold[4])
+      got = {}
+      for _, g in ipairs(d2.gold) do got[#got + 1] = g.type .. ":" .. g.text end
+      assert.same({ "LOC:WARSAW", "ORG:Vistula Rowing Club", "ORG:Oder Crew", "LOC:Warsaw", "MISC:Polish",
+         "PER:Marta Wrona", "LOC:Poznan" }, got)
+   end)
+
+   it("reads IOB1 tags (I- opens an entity, B- only between two of one type) to the same spans", function()
+      local one = assert(evaluation.read_conll(DIR .. "conll/regatta.iob1"))
+      local two = assert(evaluation.read_conll(DIR .. "conll/regatta.iob2"))
+      for i = 1, 2 do
+         assert.equal(two[i].text, one[i].text)
+         assert.same(two[i].gold, one[i].gold)
+      end
+   end)
+
+   it("starts documents at -DOCSTART- lines, or every 40 sentences when nothing marks them", function()
+      local dir = tmpdir()
+      put(dir, "marked.conll", "-DOCSTART- -X- -X- O\n\nA B-PER\nsaid O\n\nB O\n\n-DOCSTART- -X- O O\n\nC B-LOC\n")
+      local list, info = assert(evaluation.read_conll(dir .. "/marked.conll"))
+      assert.equal("-DOCSTART- lines", info.split)
+      assert.equal(2, #list)
+      assert.equal("A said\nB", list[1].text)
+      assert.same({ { type = "PER", start = 0, stop = 1, text = "A" } }, list[1].gold)
+      assert.equal("C", list[2].text)
+      local lines = {}
+      for i = 1, 45 do lines[#lines + 1] = "word" .. i .. " O\n" end
+      put(dir, "plain.conll", table.concat(lines, "\n"))
+      list, info = assert(evaluation.read_conll(dir .. "/plain.conll"))
+      assert.same({ sentences = 45, documents = 2, split = "every 40 sentences" }, info)
+      assert.equal("word41\nword42\nword43\nword44\nword45", list[2].text)
+   end)
+
+   it("names file and line of a malformed line, and says when the file cannot be read", function()
+      local dir = tmpdir()
+      put(dir, "bad.conll", "Anna NNP B-NP B-PER\nNowak NNP I-NP X-PER\n")
+      put(dir, "short.conll", "Anna B-PER\n\nlonely\n")
+      local ok, err = evaluation.read_conll(dir .. "/bad.conll")
+      assert.is_nil(ok)
+      assert.equal(dir .. "/bad.conll:2: 'X-PER' is not an IOB tag (O, B-TYPE or I-TYPE)", err)
+      ok, err = evaluation.read_conll(dir .. "/short.conll")
+      assert.is_nil(ok)
+      has(err, dir .. "/short.conll:3: expected a token and its tag")
+      ok, err = evaluation.read_conll(dir .. "/missing.conll")
+      assert.is_nil(ok)
+      has(err, dir .. "/missing.conll")
+   end)
+
+   it("tells gold formats apart", function()
+      assert.equal("brat", evaluation.gold_format(DIR .. "polnear"))
+      assert.equal("conll", evaluation.gold_format(DIR .. "conll/regatta.iob1"))
+      assert.equal("jsonl", evaluation.gold_format(DIR .. "dates/gold.jsonl"))
+      local dir = tmpdir { ["two.conll"] = "\n-DOCSTART- O\n\nParis B-LOC\n", ["prose.txt"] = "Just some words here\n" }
+      assert.equal("conll", evaluation.gold_format(dir .. "/two.conll"))
+      assert.equal("jsonl", evaluation.gold_format(dir .. "/prose.txt"))
+      local kind, err = evaluation.gold_format(dir .. "/nothing.jsonl")
+      assert.is_nil(kind)
+      has(err, dir .. "/nothing.jsonl")
+   end)
+end)
+
+describe("quarry.eval quotations", function()
+   local function stretches(s)
+      local out = {}
+      for _, q in ipairs(evaluation.quoted_stretches(s, 0, #s)) do out[#out + 1] = s:sub(q.start + 1, q.stop) end
+      return out
+   end
+
+   it("finds the text between opening and closing marks, curly or straight", function()
+      assert.same({ "We agree." }, stretches("“We agree.”"))
+      assert.same({ "Not now,", "Maybe later." }, stretches("“Not now,” she said. “Maybe later.”"))
+      assert.same({ "a disaster" }, stretches('the plan was "a disaster" for them'))
+      assert.same({ "yes", "no" }, stretches('"yes" or "no"'))
+      assert.same({}, stretches('an empty "" pair and no marks'))
+   end)
+
+   it("runs a quote still open at the end to the end, and one closed first from the start", function()
+      assert.same({ "on time and" }, stretches("that it was “on time and"))
+      assert.same({ "within budget," }, stretches("within budget,” the report said"))
+      -- only the first closing mark without an opening one counts
+      assert.same({ "one", "two" }, stretches("one” and “two”"))
+      assert.same({ "one" }, stretches("one” and two”"))
+   end)
+
+   it("goes by the marks' context, not their glyph, and keeps quotes inside quotes", function()
+      assert.same({ "Typo at the start." }, stretches("”Typo at the start.”"))
+      assert.same({ "Typo at the end." }, stretches("“Typo at the end.“"))
+      assert.same({ "He called it “hell” today." }, stretches("“He called it “hell” today.”"))
+      assert.same({ "Read this: “Is it safe” then answer." },
+         stretches('"Read this: “Is it safe” then answer."'))
+   end)
+
+   it("splits a quotation continued into a new paragraph", function()
+      local s = "“First paragraph goes on.  \n\n“Second one ends.”"
+      assert.same({ "First paragraph goes on.", "Second one ends." }, stretches(s))
+   end)
+
+   it("reads PolNeAR attributions with byte offsets and keeps the quoted stretches of their Content", function()
+      local text = read_text(DIR .. "polnear/text/harbour.txt")
+      local brat = assert(evaluation.read_brat_attributions(DIR .. "polnear/attributions/harbour_a1b2.ann", text))
+      assert.equal(4, #brat.attributions)
+      assert.equal("Attribution", brat.attributions[1].type)
+      assert.equal("Mayor Zofia Król", brat.attributions[1].source.text)
+      local quotes, contents = evaluation.gold_quotes(text, brat)
+      assert.equal(4, #contents)
+      local got = {}
+      for _, q in ipairs(quotes) do
+         assert.equal(q.text, text:sub(q.start + 1, q.stop))
+         assert.equal(q.source.text, text:sub(q.source.start + 1, q.source.stop))
+         got[#got + 1] = { q.attribution, q.text, q.source.text }
+      end
+      assert.same({
+         { "E1", "We will open the harbour in May.", "Mayor Zofia Król" },
+         { "E2", "It is too expensive,", "Piotr Wiśniewski" },       -- a Content in two pieces
+         { "E2", "Nobody has seen the costs.", "Piotr Wiśniewski" },
+         { "E3", "vanity project", "Wiśniewski" },                   -- a partial quote
+         { "E4", "on schedule and within", "The port authority" },   -- the Content ends mid-quote
+      }, got)
+      -- BRAT says character 56; Łódź, “ ” and ó before it take 10 more bytes
+      assert.equal(66, quotes[1].start)
+      assert.equal(98, quotes[1].stop)
+
+      text = read_text(DIR .. "polnear/text/budget.txt")
+      brat = assert(evaluation.read_brat_attributions(DIR .. "polnear/attributions/budget.ann", text))
+      quotes = evaluation.gold_quotes(text, brat)
+      assert.equal(2, #quotes)
+      assert.equal("We have done our job,", quotes[1].text)
+      assert.equal("heading for trouble", quotes[2].text)
+      assert.equal("Attribution-no-source", brat.attributions[2].type)
+      assert.is_nil(quotes[2].source)
+   end)
+
+   it("names file and line of a malformed event or one that refers to no span", function()
+      local dir = tmpdir { ["a.ann"] = "T1\tSource 0 3\tAnn\nE1\tAttribution:T2 Source:T1\n",
+         ["b.ann"] = "T1\tSource 0 3\tAnn\nE1\tAttribution T1\n" }
+      local ok, err = evaluation.read_brat_attributions(dir .. "/a.ann")
+      assert.is_nil(ok)
+      assert.equal(dir .. "/a.ann:2: E1 refers to T2, which is not defined", err)
+      ok, err = evaluation.read_brat_attributions(dir .. "/b.ann")
+      assert.is_nil(ok)
+      assert.equal(dir .. "/b.ann:2: malformed event argument 'Attribution'", err)
+   end)
+
+   it("takes a speaker as right by its mention or by a shared name token", function()
+      local src = { start = 10, stop = 15, text = "Trump" }
+      assert.same({ true, "name" }, { evaluation.speaker_matches({ speaker = "Donald Trump" }, src) })
+      assert.same({ true, "mention" },
+         { evaluation.speaker_matches({ speaker = "Someone Else", speaker_start = 12, speaker_end = 20 }, src) })
+      assert.is_false(evaluation.speaker_matches({ speaker = "Donald Trump", speaker_start = 15, speaker_end = 27 },
+         { start = 10, stop = 15, text = "he" }))
+      assert.is_false(evaluation.speaker_matches({ speaker = "The Mayor" }, { start = 0, stop = 5, text = "The port" }))
+      assert.is_false(evaluation.speaker_matches({ speaker = "President Obama" },
+         { start = 0, stop = 5, text = "President Trump" }))
+      assert.is_true(evaluation.speaker_matches({ speaker = "Mr. Wiśniewski" },
+         { start = 0, stop = 5, text = "WISNIEWSKI’s aide" }))
+      assert.is_false(evaluation.speaker_matches({}, src))
+      assert.same({ piotr = true, ["wisniewski"] = true }, evaluation.name_tokens("Sen. Piotr Wiśniewski's office"))
+   end)
+
+   it("matches spans exactly, by any overlap, or by half of the shorter one, one to one", function()
+      local g = { start = 10, stop = 30 }
+      assert.is_true(evaluation.spans_match({ start = 10, stop = 30 }, g, "exact"))
+      assert.is_false(evaluation.spans_match({ start = 10, stop = 31 }, g, "exact"))
+      assert.is_true(evaluation.spans_match({ start = 29, stop = 60 }, g, "overlap"))
+      assert.is_false(evaluation.spans_match({ start = 29, stop = 60 }, g, "half"))
+      assert.is_true(evaluation.spans_match({ start = 25, stop = 35 }, g, "half"))   -- 5 of the shorter 10
+      assert.is_false(evaluation.spans_match({ start = 26, stop = 36 }, g, "half"))  -- 4 of 10
+      assert.is_false(evaluation.spans_match({ start = 30, stop = 40 }, g, "overlap"))
+      -- two system spans on one gold span: the one sharing more bytes takes it
+      local s2g, g2s = evaluation.match_greedy({ { start = 8, stop = 20 }, { start = 12, stop = 30 } },
+         { g, { start = 40, stop = 50 } }, "half")
+      assert.same({ [2] = 1 }, s2g)
+      assert.same({ [1] = 2 }, g2s)
+   end)
+end)
+
+describe("quarry eval --quotes", function()
+   it("prints strict and attributed precision, recall, F1 and speaker accuracy", function()
+      local code, out, err = run("eval " .. QUOTES)
+      assert.equal(0, code, err)
+      has(out, "2 documents, half match, 7 gold quotes, 9 system quotes\n")
+      assert.matches("\nstrict%s+6%s+3%s+1%s+0%.667%s+0%.857%s+0%.750\n", out)
+      assert.matches("\nattributed%s+6%s+1%s+1%s+0%.857%s+0%.857%s+0%.857\n", out)
+      has(out, "the 2 outside every gold Content (unattributed) are left out")
+      assert.matches("\nmatched quotes%s+4%s+5%s+0%.800\n", out)
+      has(out, "by speaker mention: 1, by name: 3; matched quotes without a gold source (not scored): 1")
+   end)
+
+   it("gives the numbers as JSON, and --match exact asks for the same span", function()
+      local rep = eval_json(QUOTES)
+      assert.equal("half", rep.match)
+      assert.equal(2, rep.documents)
+      local q = rep.quotes
+      assert.same({ 7, 9, 6, 1, 3, 2 }, { q.gold, q.system, q.tp, q.fn, q.fp, q.unattributed })
+      prf(q.strict, 6, 3, 1)
+      prf(q.attributed, 6, 1, 1)
+      assert.same({ scored = 5, correct = 4, accuracy = 0.8, by_mention = 1, by_name = 3, no_gold_source = 1 },
+         rep.speaker)
+      -- "on schedule and within budget" no longer matches the gold quote cut at "within"
+      rep = eval_json(QUOTES .. " --match exact")
+      assert.equal("exact", rep.match)
+      prf(rep.quotes.strict, 5, 4, 2)
+      prf(rep.quotes.attributed, 5, 2, 2)
+      assert.same({ 4, 4, 1 }, { rep.speaker.scored, rep.speaker.correct, rep.speaker.accuracy })
+   end)
+
+   it("writes misses, false positives and wrong speakers with --errors", function()
+      local dir = tmpdir()
+      local code, _, err = run("eval " .. QUOTES .. " --errors " .. dir .. "/errors.jsonl")
+      assert.equal(0, code, err)
+      local recs = json_lines(read(dir .. "/errors.jsonl"))
+      local kinds = {}
+      for _, r in ipairs(recs) do
+         assert.equal("harbour_a1b2", r.doc)
+         kinds[#kinds + 1] = r.kind .. ":" .. r.text
+         has(r.context, r.text)
+      end
+      assert.same({ "unattributed:harbour", "false_positive:the plan", "wrong_speaker:on schedule and within budget",
+         "unattributed:the hole", "missed:Nobody has seen the costs." }, kinds)
+      local wrong = recs[3]
+      assert.same({ 371, 400, 371, 393 }, { wrong.start, wrong["end"], wrong.gold_start, wrong.gold_end })
+      assert.equal("The Mayor", wrong.speaker)
+      assert.equal("The port authority", wrong.gold_speaker)
+      assert.same({ "E2", "Piotr Wiśniewski" }, { recs[5].attribution, recs[5].gold_speaker })
+   end)
+
+   it("exits 2 on usage errors: --quotes without BRAT gold, or with --types, --map, --attr, documents", function()
+      local cases = {
+         { DIR .. "quotes_pack.lua --quotes --gold " .. DIR .. "dates/gold.jsonl " .. DIR .. "dates/docs.jsonl",
+           "--quotes needs BRAT gold" },
+         { DIR .. "quotes_pack.lua --quotes --gold " .. DIR .. "conll/regatta.iob2", "is conll" },
+         { DIR .. "quotes_pack.lua --quotes --format jsonl --gold " .. DIR .. "polnear", "not jsonl" },
+         { QUOTES .. " --types quote", "--map, --types and --attr do not apply" },
+         { QUOTES .. " --attr speaker", "--map, --types and --attr do not apply" },
+         { QUOTES .. " " .. DIR .. "dates/docs.jsonl", "give no document paths" },
+      }
+      for _, c in ipairs(cases) do
+         local code, out, err = run("eval " .. c[1])
+         assert.equal(2, code, err)
+         assert.equal("", out)
+         has(err, c[2])
+      end
+   end)
+
+   it("exits 1 naming the file when the gold cannot be read", function()
+      local code, _, err = run("eval " .. DIR .. "quotes_pack.lua --quotes --gold " .. DIR .. "no-such-dir")
+      assert.equal(1, code)
+      has(err, "quarry eval: " .. DIR .. "no-such-dir")
+      local dir = tmpdir { ["text/a.txt"] = "Ann said so.",
+         ["attributions/a.ann"] = "T1\tSource 0 3\tAnn\nE1\tSource:T9\n" }
+      code, _, err = run("eval " .. DIR .. "quotes_pack.lua --quotes --gold " .. dir)
+      assert.equal(1, code)
+      has(err, dir .. "/attributions/a.ann:2: E1 refers to T9")
+   end)
+end)
+
+describe("quarry eval on CoNLL gold", function()
+   it("detects the format, maps PER/ORG/LOC, ignores MISC and micro-averages", function()
+      local code, out, err = run("eval " .. NER)
+      assert.equal(0, code, err)
+      has(out, "2 documents, exact match\nCoNLL: 9 sentences; a document starts at each dateline (with its headline)\n")
+      assert.matches("\nlocation%s+7%s+0%s+0%s+1%.000%s+1%.000%s+1%.000\n", out)
+      assert.matches("\norganization%s+2%s+1%s+1%s+0%.667%s+0%.667%s+0%.667\n", out)
+      assert.matches("\nperson%s+4%s+1%s+2%s+0%.800%s+0%.667%s+0%.727\n", out)
+      assert.matches("\nall%s+13%s+2%s+3%s+0%.867%s+0%.812%s+0%.839\n", out)
+      local rep = eval_json(NER)
+      assert.same({ 9, "datelines", 2 }, { rep.sentences, rep.split, rep.documents })
+      prf(rep.types.person, 4, 1, 2)
+      prf(rep.types.organization, 2, 1, 1)
+      prf(rep.types.location, 7, 0, 0)
+      prf(rep.total, 13, 2, 3)
+      assert.is_nil(rep.types.MISC)
+      assert.is_nil(rep.types.nationality)
+   end)
+
+   it("takes IOB1, --format conll, --match overlap and --map additions", function()
+      local rep = eval_json(DIR .. "ner_pack.lua --format conll --gold " .. DIR .. "conll/regatta.iob1"
+         .. " --match overlap --map MISC=nationality")
+      prf(rep.types.person, 5, 0, 1)           -- "Marta" overlaps "Marta Wrona"
+      prf(rep.types.organization, 3, 0, 0)     -- "Oder" overlaps "Oder Crew"
+      prf(rep.types.location, 7, 0, 0)
+      prf(rep.types.nationality, 1, 0, 1)      -- HARBOUR CUP is MISC too
+      prf(rep.total, 16, 0, 2)
+      rep = eval_json(NER .. " --map PER=people_only --types people_only")
+      prf(rep.total, 0, 0, 6)
+   end)
+
+   it("writes what it got wrong with --errors", function()
+      local dir = tmpdir()
+      local code, _, err = run("eval " .. NER .. " --errors " .. dir .. "/e.jsonl")
+      assert.equal(0, code, err)
+      local got = {}
+      for _, r in ipairs(json_lines(read(dir .. "/e.jsonl"))) do
+         got[#got + 1] = r.doc .. " " .. r.kind .. " " .. r.type .. " " .. r.text
+      end
+      assert.same({ "regatta.iob2#1 missed person Ewa Zielinska", "regatta.iob2#2 false_positive organization Oder",
+         "regatta.iob2#2 false_positive person Marta", "regatta.iob2#2 missed organization Oder Crew",
+         "regatta.iob2#2 missed person Marta Wrona" }, got)
+   end)
+
+   it("exits 2 when documents are given, 1 with the line of a malformed file", function()
+      local code, _, err = run("eval " .. NER .. " " .. DIR .. "dates/docs.jsonl")
+      assert.equal(2, code)
+      has(err, "with CoNLL gold the documents come from the gold")
+      local dir = tmpdir { ["bad.conll"] = "Anna B-PER\nNowak I_PER\n" }
+      code, _, err = run("eval " .. DIR .. "ner_pack.lua --format conll --gold " .. dir .. "/bad.conll")
+      assert.equal(1, code)
+      has(err, "quarry eval: " .. dir .. "/bad.conll:2: 'I_PER' is not an IOB tag")
+   end)
+end)
+
+describe("quarry eval --attr", function()
+   it("gives the share of matched spans whose attribute equals the gold's", function()
+      local code, out, err = run("eval " .. DATES .. " --attr value")
+      assert.equal(0, code, err)
+      assert.matches("\ndate%s+5%s+0%s+1%s+1%.000%s+0%.833%s+0%.909\n", out)
+      has(out, "\nattributes (of matched spans whose gold has the attribute)\n")
+      assert.matches("\ndate%s+value%s+3%s+5%s+0%.600\n", out)
+      assert.matches("\nall%s+value%s+3%s+5%s+0%.600\n", out)
+      local rep = eval_json(DATES .. " --attr value,kind")
+      assert.same({ scored = 5, correct = 3, accuracy = 0.6 }, rep.attributes.types.date.value)
+      assert.same({ scored = 0, correct = 0, accuracy = 0 }, rep.attributes.all.kind)
+      assert.same(rep, eval_json(DATES .. " --attr value --attr kind"))
+      -- without --attr the report is as before
+      assert.is_nil(eval_json(DATES).attributes)
+   end)
+
+   it("reports wrong values with --errors", function()
+      local dir = tmpdir()
+      local code, _, err = run("eval " .. DATES .. " --attr value --errors " .. dir .. "/e.jsonl")
+      assert.equal(0, code, err)
+      local recs = json_lines(read(dir .. "/e.jsonl"))
+      assert.equal(3, #recs)
+      assert.same({ "fair-1", "missed", "June" }, { recs[1].doc, recs[1].kind, recs[1].text })
+      assert.same({ "wrong_attr", "last month", "value", "2024-04", cjson.null },
+         { recs[2].kind, recs[2].text, recs[2].attr, recs[2].gold, recs[2].system })
+      assert.same({ "wrong_attr", "Tuesday", "2024-05-21", "2024-05-14" },
+         { recs[3].kind, recs[3].text, recs[3].gold, recs[3].system })
+   end)
+
+   it("gives documents without a date the one of --date", function()
+      local dir = tmpdir {
+         ["pack.lua"] = "return { name = 'stamp', phases = { { name = 'd', rules = {\n"
+            .. "  rule { name = 'today', type = 'date', pattern = P.word 'today',\n"
+            .. "         attrs = { value = function(m) return m.doc.date end } } } } } }\n",
+         ["docs.jsonl"] = '{"id": "a", "text": "Open today."}\n'
+            .. '{"id": "b", "date": "2024-01-02", "text": "Shut today."}\n',
+         ["gold.jsonl"] = '{"doc": "a", "type": "date", "start": 5, "end": 10, "attrs": {"value": "2024-03-04"}}\n'
+            .. '{"doc": "b", "type": "date", "start": 5, "end": 10, "attrs": {"value": "2024-01-02"}}\n',
+      }
+      local args = dir .. "/pack.lua --gold " .. dir .. "/gold.jsonl " .. dir .. "/docs.jsonl --attr value"
+      assert.same({ scored = 2, correct = 1, accuracy = 0.5 }, eval_json(args).attributes.all.value)
+      assert.same({ scored = 2, correct = 2, accuracy = 1 },
+         eval_json(args .. " --date 2024-03-04").attributes.all.value)
+      local code, _, err = run("eval " .. args .. " --date 4/3/2024")
+      assert.equal(2, code)
+      has(err, "--date must be YYYY-MM-DD")
+   end)
+end)

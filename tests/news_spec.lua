@@ -1,0 +1,287 @@
+-- The shipped news pack, on articles written for these tests
+-- (tests/fixtures/news/): page structure, people, places, organisations,
+-- dates, and quotes with their speakers, in the output contract that
+-- `quarry extract --rules news` prints.
+local rules = require "quarry.rules"
+local support = require "tests.support"
+local cjson = require "cjson"
+
+local news = rules.load("news")
+
+local function run(text, date) return news:run({ text = text, date = date }) end
+
+-- Annotations of a type (and, optionally, text).
+local function of(anns, type_, text)
+   local out = {}
+   for _, a in ipairs(anns) do
+      if a.type == type_ and (text == nil or a.text == text) then out[#out + 1] = a end
+   end
+   return out
+end
+
+local function one(anns, type_, text)
+   local list = of(anns, type_, text)
+   assert.equal(1, #list, string.format("expected one %s %q, found %d", type_, tostring(text), #list))
+   return list[1]
+end
+
+-- The quote whose text starts with a prefix.
+local function quote(anns, prefix)
+   for _, a in ipairs(anns) do
+      if a.type == "quote" and a.text:sub(1, #prefix) == prefix then return a end
+   end
+   error("no quote starting " .. prefix)
+end
+
+describe("the news pack", function()
+   local text = support.fixture("news/article.txt")
+   local anns = run(text, "2021-02-10")
+
+   local function segment_at(needle)
+      local pos = assert(text:find(needle, 1, true), needle) - 1
+      for _, a in ipairs(anns) do
+         if a.type == "segment" and a.attrs.kind ~= "dateline" and a.start <= pos and pos < a.stop then
+            return a.attrs.kind
+         end
+      end
+   end
+
+   describe("page structure", function()
+      it("segments the headline, byline, dateline and body", function()
+         assert.equal("headline", segment_at("Talks Stall"))
+         assert.equal("byline", segment_at("By Lena"))
+         assert.equal("body", segment_at("Foreign Minister Sergey"))
+         local d = one(anns, "dateline")
+         assert.equal("TBILISI (Caspian Wire) —", d.text)
+         assert.same({ place = "TBILISI", source = "Caspian Wire" }, d.attrs)
+         assert.equal(1, #of(anns, "segment", "TBILISI (Caspian Wire) —"))
+      end)
+
+      it("segments newsletter prompts, related posts and reader comments", function()
+         assert.equal("boilerplate", segment_at("Sign up for our newsletter"))
+         assert.equal("boilerplate", segment_at("Get the best stories"))
+         assert.equal("related", segment_at("Voronov Meets Sardaryan"))
+         assert.equal("comments", segment_at("Leave a Reply"))
+         assert.equal("comments", segment_at("Harold Finch said"))
+      end)
+
+      it("finds no quote, person or date of the article inside the clutter", function()
+         local clutter_from = text:find("Sign up for our newsletter", 1, true) - 1
+         for _, a in ipairs(anns) do
+            if a.start >= clutter_from then
+               assert.equal("segment", a.type, a.type .. " " .. a.text .. " found in the clutter")
+            end
+         end
+      end)
+
+      it("reads the datelines of wires and agencies", function()
+         local cases = {
+            { "MOSCOW (RFE/RL) — The talks resumed.", "MOSCOW", "RFE/RL" },
+            { "NEW YORK (Reuters) - Stocks fell.", "NEW YORK", "Reuters" },
+            { "YEREVAN — The vote was delayed.", "YEREVAN", nil },
+            { "MUNICH (Combined Sources)–Talks went on.", "MUNICH", "Combined Sources" },
+         }
+         for _, c in ipairs(cases) do
+            local d = one(run(c[1]), "dateline")
+            assert.equal(c[2], d.attrs.place)
+            assert.equal(c[3], d.attrs.source)
+         end
+         assert.equal(0, #of(run("U.S.-based firms grew. NATO-led forces left."), "dateline"))
+      end)
+   end)
+
+   describe("people", function()
+      it("reads titles before a name and in an appositive", function()
+         local p = of(anns, "person", "Sergey Voronov")[1]
+         assert.equal("Foreign Minister", p.attrs.title)
+         local s = one(anns, "person", "Davit Sardaryan")
+         assert.equal("Armenia\u{2019}s chief negotiator", s.attrs.title)
+         local m = one(anns, "person", "Marta Solberg")
+         assert.is_truthy(m.attrs.title == nil or m.attrs.title:find("spokeswoman", 1, true))
+      end)
+
+      it("merges spelling variants and surnames into one canonical name", function()
+         local names = {}
+         for _, p in ipairs(of(anns, "person")) do names[p.attrs.name] = (names[p.attrs.name] or 0) + 1 end
+         assert.is_nil(names["Sergei Voronov"])
+         assert.is_true(names["Sergey Voronov"] >= 5)
+         assert.equal("Sergey Voronov", one(anns, "person", "Sergei Voronov").attrs.name)
+         for _, p in ipairs(of(anns, "person", "Sardaryan")) do assert.equal("Davit Sardaryan", p.attrs.name) end
+      end)
+
+      it("does not take title-case headline words for people", function()
+         assert.equal(0, #of(anns, "person", "Talks Stall"))
+         assert.equal(0, #of(anns, "person", "Envoys Trade"))
+      end)
+   end)
+
+   describe("places and organisations", function()
+      it("finds gazetteer names with their canonical names", function()
+         local found = run("Officials from the U.S., the Russian Federation and the UN met in Kyiv.")
+         local names = {}
+         for _, a in ipairs(found) do names[a.type .. ":" .. (a.attrs.name or "")] = true end
+         assert.is_true(names["location:United States"])
+         assert.is_true(names["location:Russia"])
+         assert.is_true(names["organization:United Nations"])
+      end)
+
+      it("links demonyms to their countries", function()
+         local d = one(run("Armenian troops withdrew."), "demonym", "Armenian")
+         assert.equal("Armenia", d.attrs.country)
+      end)
+
+      it("finds organisations and places the gazetteers lack by their cue words", function()
+         assert.equal("Norwegian Foreign Ministry", one(anns, "organization", "Norwegian Foreign Ministry").attrs.name)
+         local found = run("Zarvek Holdings opened a plant near Lake Orvan, in Velmora province.")
+         assert.equal(1, #of(found, "organization", "Zarvek Holdings"))
+         assert.equal(1, #of(found, "location", "Lake Orvan"))
+      end)
+
+      it("ignores lower-case words that spell an ambiguous name", function()
+         local found = run("We ate turkey and asked who would chair it.")
+         assert.equal(0, #of(found, "location"))
+         assert.equal(0, #of(found, "organization"))
+      end)
+   end)
+
+   describe("dates", function()
+      local function value(t) return one(anns, "date", t).attrs.value end
+
+      it("normalises absolute dates to ISO 8601", function()
+         assert.equal("2021-03-03", value("March 3, 2021"))
+         assert.equal("2020", value("2020"))
+         local found = run("It was signed on 7 December 1988, revised in June 2016 and in May and June 2017.")
+         local v = {}
+         for _, a in ipairs(of(found, "date")) do v[a.text] = a.attrs.value end
+         assert.same({ ["7 December 1988"] = "1988-12-07", ["June 2016"] = "2016-06", ["May"] = "2017-05",
+            ["June 2017"] = "2017-06" }, v)
+      end)
+
+      it("resolves relative dates against the document's date", function()
+         assert.equal("2021-02-08", value("Monday"))      -- the Monday before Wednesday 10 February
+         assert.equal("2021-02-05", value("Friday"))
+         assert.equal("2021-W05", value("last week"))
+         assert.equal("2020-07-16", value("July 16"))     -- past, so last year's
+         assert.equal("2021", value("this year"))
+      end)
+
+      it("takes the reference date from the dateline when the document has none", function()
+         local found = run("PARIS, France 1996-08-22\nThe minister spoke on Tuesday.")
+         assert.equal("1996-08-20", one(found, "date", "Tuesday").attrs.value)
+      end)
+
+      it("leaves a relative date without a value when there is nothing to resolve it against", function()
+         assert.is_nil(one(run("They met on Tuesday."), "date", "Tuesday").attrs.value)
+      end)
+   end)
+
+   describe("quotes", function()
+      it("takes the text inside the marks, partial and direct", function()
+         local q = quote(anns, "time is running out")
+         assert.equal("partial", q.attrs.kind)
+         assert.equal("time is running out", q.text)
+         local d = quote(anns, "We have offered")
+         assert.equal("direct", d.attrs.kind)
+         -- over two sentences
+         assert.equal("We have offered every guarantee we can. Nobody can accuse us of standing still,", d.text)
+      end)
+
+      it("finds the speaker after the quote, before it, or introducing it", function()
+         local q = quote(anns, "We have offered")
+         assert.equal("Sergey Voronov", q.attrs.speaker)
+         assert.equal("told", q.attrs.cue)
+         assert.equal("Voronov", text:sub(q.attrs.speaker_start + 1, q.attrs.speaker_end))
+         local added = quote(anns, "There will be no concessions")
+         assert.equal("Davit Sardaryan", added.attrs.speaker)
+         assert.equal("added", added.attrs.cue)
+         local stress = quote(anns, "Our people will decide")
+         assert.equal("Davit Sardaryan", stress.attrs.speaker)
+         assert.equal("stress", stress.attrs.cue)
+         assert.equal("direct", stress.attrs.kind)
+         local partial = quote(anns, "dead on arrival")
+         assert.equal("Davit Sardaryan", partial.attrs.speaker)
+      end)
+
+      it("takes 'according to X' and an outlet as speakers", function()
+         local acc = quote(anns, "The ministry has received")
+         assert.equal("Marta Solberg", acc.attrs.speaker)
+         assert.equal("according to", acc.attrs.cue)
+         local paper = quote(anns, "Both capitals")
+         assert.equal("wrote", paper.attrs.cue)
+         assert.equal("the Northern Ledger newspaper", text:sub(paper.attrs.speaker_start + 1, paper.attrs.speaker_end))
+         assert.is_truthy(tostring(paper.attrs.speaker):find("Ledger", 1, true))
+      end)
+
+      it("resolves pronouns and descriptions to the person meant", function()
+         local he = quote(anns, "A deal this year")
+         assert.equal("Davit Sardaryan", he.attrs.speaker)
+         assert.equal("he", text:sub(he.attrs.speaker_start + 1, he.attrs.speaker_end))
+         local desc = quote(anns, "It is a question of will")
+         assert.equal("Davit Sardaryan", desc.attrs.speaker)
+         assert.equal("the top Armenian diplomat", text:sub(desc.attrs.speaker_start + 1, desc.attrs.speaker_end))
+      end)
+
+      it("gives a quote that continues the previous one its speaker", function()
+         assert.equal("Sergey Voronov", quote(anns, "The next step is theirs.").attrs.speaker)
+      end)
+
+      it("carries a quote left open into the next paragraph", function()
+         local first = quote(anns, "The first point is security.")
+         assert.equal("The first point is security. The second point is trust. And the third point, which people forget,",
+            first.text)
+         assert.equal("Sergey Voronov", first.attrs.speaker)
+         assert.equal("Sergey Voronov", quote(anns, "is money").attrs.speaker)
+      end)
+
+      it("finds single-quoted headline quotes and their speakers", function()
+         local q = quote(anns, "Ultimatums")
+         assert.equal("Sergey Voronov", q.attrs.speaker)
+      end)
+
+      it("keeps a nested quote inside the outer one, with straight quotes too", function()
+         local found = run('"He told me \'never again\' and meant it," Hollis said. She said: "No."')
+         local qs = of(found, "quote")
+         assert.equal(2, #qs)
+         assert.equal("He told me 'never again' and meant it,", qs[1].text)
+         assert.equal("Hollis", qs[1].attrs.speaker)
+         assert.equal("No.", qs[2].text)
+      end)
+
+      it("gives a pronoun the nearest person of its gender", function()
+         local found = run("Mayor Anna Keller met Governor Tom Ruiz. \u{201C}We agreed on nothing,\u{201D} she said.")
+         assert.equal("Anna Keller", one(found, "quote").attrs.speaker)
+      end)
+
+      it("leaves an unattributed quote's speaker null", function()
+         local found = run("The sign read \u{201C}Closed until further notice because of the storm.\u{201D}")
+         local q = one(found, "quote")
+         assert.equal(cjson.null, q.attrs.speaker)
+      end)
+   end)
+
+   it("prints the output contract from the command line", function()
+      local code, out = support.quarry("extract --rules news --date 2021-02-10 tests/fixtures/news/article.txt")
+      assert.equal(0, code)
+      local n = 0
+      for line in out:gmatch("[^\n]+") do
+         local a = cjson.decode(line)
+         n = n + 1
+         for _, k in ipairs { "doc", "type", "start", "end", "text", "rule", "attrs" } do
+            assert.is_not_nil(a[k], k .. " missing in " .. line)
+         end
+         assert.equal(text:sub(a.start + 1, a["end"]), a.text)
+         if a.type == "quote" then
+            for _, k in ipairs { "speaker", "speaker_start", "speaker_end", "cue", "kind" } do
+               assert.is_true(line:find('"' .. k .. '":', 1, true) ~= nil, k .. " missing in " .. line)
+            end
+         end
+      end
+      assert.is_true(n > 40)
+   end)
+
+   it("passes its own inline examples", function()
+      local passed, failed, failures = news:test()
+      assert.equal(0, failed, failures[1] and (failures[1].where .. " " .. failures[1].rule) or "")
+      assert.is_true(passed >= 20)
+   end)
+end)
