@@ -100,7 +100,12 @@ function dates.resolve(rel, ref)
       -- past, so a date more than three months ahead is last year's
       local y = ry
       local z = days_from_civil(y, rel.month, rel.day or 28)
-      if z - ref > 92 then y = y - 1 end
+      if rel.future then
+         -- "will resume on January 8", said in December: next year's
+         if days_from_civil(y, rel.month, rel.day or days_in_month(y, rel.month)) < ref then y = y + 1 end
+      elseif z - ref > 92 then
+         y = y - 1
+      end
       if rel.day then
          if not valid(y, rel.month, rel.day) then return nil end
          return iso_day(y, rel.month, rel.day)
@@ -110,7 +115,7 @@ function dates.resolve(rel, ref)
    if rel.weekday then
       local wd = weekday(ref)
       local z
-      if rel.dir == "next" then
+      if rel.dir == "next" or (rel.future and rel.dir == nil) then
          z = ref + ((rel.weekday - wd - 1) % 7) + 1
       elseif rel.dir == "last" then
          z = ref - ((wd - rel.weekday - 1) % 7) - 1
@@ -202,7 +207,7 @@ dates.rules = {
       examples = { { text = "They met in June 2016.", expect = { { type = "date", attrs = { value = "2016-06" } } } } } },
    rule { name = "month", type = "date",
       pattern = P.behind(P.set { "in", "since", "until", "last", "early", "late", "mid", "during", "of", "by",
-                                 "and", "or", "before", "after", "next", "this" })
+                                 "and", "or", "before", "after", "next", "this", "for", "through", "from" })
          * P.cap("month", MONTH) * P.notahead(P.kind "number"),
       action = date_from },
    rule { name = "year", type = "date",

@@ -233,6 +233,19 @@ function quotes.find(ctx, kept, clusters, allowed)
       if PRONOUNS[k] and k ~= "him" and k ~= "them" and k ~= "her" then
          return { kind = "pronoun", pron = k, first = i, last = i }
       end
+      -- "one questioner", "the clip", "the band leader": a determiner and a
+      -- noun the lists do not know
+      if not DESC_HEADS[k] and toks:get(i, "case") == "lower" and toks:kind(i) == "word" and not verbs[k] then
+         for d = i - 1, math.max(floor, i - 3), -1 do
+            local kd = key(d)
+            if DETS[kd] and kd ~= "that" and kd ~= "this" then
+               local words = {}
+               for w = d + 1, i do words[#words + 1] = key(w) end
+               return { kind = "desc", first = d, last = i, words = words, head = k }
+            end
+            if toks:kind(d) ~= "word" then break end
+         end
+      end
       if DESC_HEADS[k] then
          for d = i - 1, math.max(floor, i - 6), -1 do
             local m = description_from(d)
@@ -263,8 +276,8 @@ function quotes.find(ctx, kept, clusters, allowed)
       -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
       for u = t - 1, math.max(floor, c - 12), -1 do
          m = mention_ending(u, floor)
-         if m and m.kind ~= "pronoun" or (m and u == t) then return m end
-         if m and m.kind == "pronoun" then return m end
+         -- a place in between ("in Virginia") is where, not who
+         if m and m.kind ~= "location" then return m end
       end
       return nil
    end
@@ -290,6 +303,19 @@ function quotes.find(ctx, kept, clusters, allowed)
       return nil
    end
 
+   -- capitalised words the rules did not take for a name, when a speech
+   -- verb follows them ("Rendell recalled", "Quina Jones, 25, said")
+   local function bare_name_at(i)
+      if i > n or toks:kind(i) ~= "word" then return nil end
+      local last = i - 1
+      while last + 1 <= n and last - i < 3 and toks:kind(last + 1) == "word"
+         and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")) do
+         last = last + 1
+      end
+      if last < i or DETS[key(i)] or PRONOUNS[key(i)] then return nil end
+      return { kind = "name", first = i, last = last }
+   end
+
    local function after_quote(j)
       if j > n then return nil end
       if key(j) == "," then j = j + 1 end
@@ -302,12 +328,20 @@ function quotes.find(ctx, kept, clusters, allowed)
       if j <= n and toks:kind(j) == "dash" then
          local m = mention_at(j + 1)
          if m and m.kind ~= "desc" then return m, j end
+         -- a name the rules did not know: the capitalised words after the dash
+         local last = j
+         while last + 1 <= n and last - j < 5 and toks:kind(last + 1) == "word"
+            and (toks:get(last + 1, "case") == "title" or toks:get(last + 1, "case") == "upper"
+                 or toks:text(last + 1):match("^%u%.?$")) do
+            last = last + 1
+         end
+         if last > j then return { kind = "name", first = j + 1, last = last }, j end
       end
       if is_cue(j) then
          local m = mention_after_cue(j + 1)
          if m then return m, j end
       end
-      local m = mention_at(j)
+      local m = mention_at(j) or bare_name_at(j)
       if m then
          local k = m.last + 1
          -- "Scott Pruitt, the attorney general of Oklahoma, said"
@@ -379,6 +413,29 @@ function quotes.find(ctx, kept, clusters, allowed)
       return nil
    end
 
+   -- words woven into a sentence are most often its subject's: "Trump is
+   -- promising lower taxes and “jobs, jobs, jobs”"
+   local function kind_guess(q)
+      local first = q.open + 1
+      if first > n then return "direct" end
+      local starts = q.open == 1 or sent(q.open - 1) ~= sent(q.open) or key(q.open - 1) == ":"
+      return (starts and toks:get(first, "case") ~= "lower") and "direct" or "partial"
+   end
+   local function sentence_subject_mention(o)
+      local s0 = sent(o)
+      local floor = o
+      while floor > 1 and sent(floor - 1) == s0 do floor = floor - 1 end
+      for t = floor, o - 1 do
+         local m = mention_at(t)
+         if m and m.kind ~= "location" and (m.kind ~= "desc" or not DETS[key(t)] or key(t) == "the") then
+            -- the subject comes before the sentence's first verb-like word
+            return m
+         end
+         if toks:kind(t) == "open_quote" then return nil end
+      end
+      return nil
+   end
+
    -- who a mention stands for: -> canonical name or nil, cluster or nil
    local function sentence_subject(s_index, before_pos)
       -- the first person of sentence s_index that starts before before_pos
@@ -393,6 +450,11 @@ function quotes.find(ctx, kept, clusters, allowed)
    local function resolve_mention(m)
       if m.kind == "person" then return m.ann.attrs.name, m.ann.cluster end
       if m.kind == "organization" or m.kind == "location" then return m.ann.attrs.name, nil end
+      if m.kind == "name" then
+         local ns = toks:span(m.first)
+         local _, ne = toks:span(m.last)
+         return text:sub(ns + 1, ne), nil
+      end
       if m.kind == "pronoun" then
          local g = PRONOUNS[m.pron]
          if g ~= "m" and g ~= "f" then return nil end
@@ -452,9 +514,15 @@ function quotes.find(ctx, kept, clusters, allowed)
       while e > s and text:sub(e, e):match("%s") do e = e - 1 end
       if e > s and allowed(s) then
          local m, c, c2
-         if q.close then m, c, c2 = after_quote(q.close + 1) end
+         -- "…narrator says, “what…?” The campaign says": the cue right
+         -- before the opening mark outranks a mention in the next sentence
+         local lead_in = q.open > 2 and (key(q.open - 1) == "," or key(q.open - 1) == ":")
+            and is_cue(q.open - 2)
+         if lead_in then m, c, c2 = before_quote(q.open) end
+         if not m and q.close then m, c, c2 = after_quote(q.close + 1) end
          if not m then m, c, c2 = before_quote(q.open) end
          if not m and q.close then m, c = later_in_sentence(q.close + 1) end
+         if not m and kind_guess(q) == "partial" then m = sentence_subject_mention(q.open) end
          local speaker, cluster, sstart, send
          if m then
             speaker, cluster = resolve_mention(m)

@@ -191,8 +191,10 @@ function structure.run(ctx)
          kind = block
       elseif not first_body and i <= 3 and is_byline(t, words) then
          kind = "byline"
-      elseif not first_body and i <= 2 and not dateline(t) and is_headline(t, words)
-         and (i == 1 or kinds[1] == "headline" or kinds[1] == "byline") then
+      elseif not first_body and not dateline(t) and is_headline(t, words)
+         and (i == 1 or (i == 2 and kinds[1] == "byline")
+              -- a page that prints its headline twice
+              or (kinds[i - 1] == "headline" and t == trim(text:sub(paras[i - 1].start + 1, paras[i - 1].stop)))) then
          kind = "headline"
       elseif not first_body and i <= 4 and words <= 8 and not t:match("[%.!?:\"”]$") and #paras > 3 then
          -- a photo caption or kicker between headline and text
