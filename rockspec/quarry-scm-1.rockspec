@@ -80,14 +80,17 @@ build = {
       -- (a key names the folder; the file keeps its own name)
       lua = {
          ["quarry.rules.news.data.agencies"] = "lua/quarry/rules/news/data/agencies.tsv",
+         ["quarry.rules.news.data.clubs"] = "lua/quarry/rules/news/data/clubs.tsv",
          ["quarry.rules.news.data.countries"] = "lua/quarry/rules/news/data/countries.tsv",
          ["quarry.rules.news.data.demonyms"] = "lua/quarry/rules/news/data/demonyms.tsv",
          ["quarry.rules.news.data.first_names"] = "lua/quarry/rules/news/data/first_names.txt",
          ["quarry.rules.news.data.org_heads"] = "lua/quarry/rules/news/data/org_heads.txt",
          ["quarry.rules.news.data.org_prefixes"] = "lua/quarry/rules/news/data/org_prefixes.txt",
          ["quarry.rules.news.data.organizations"] = "lua/quarry/rules/news/data/organizations.tsv",
+         ["quarry.rules.news.data.organizations_exact"] = "lua/quarry/rules/news/data/organizations_exact.tsv",
          ["quarry.rules.news.data.place_cues"] = "lua/quarry/rules/news/data/place_cues.txt",
          ["quarry.rules.news.data.places"] = "lua/quarry/rules/news/data/places.tsv",
+         ["quarry.rules.news.data.pronouns"] = "lua/quarry/rules/news/data/pronouns.txt",
          ["quarry.rules.news.data.speech_verbs"] = "lua/quarry/rules/news/data/speech_verbs.txt",
          ["quarry.rules.news.data.surname_particles"] = "lua/quarry/rules/news/data/surname_particles.txt",
          ["quarry.rules.news.data.titles"] = "lua/quarry/rules/news/data/titles.txt",

@@ -227,8 +227,8 @@ describe("the news pack", function()
 
       it("carries a quote left open into the next paragraph", function()
          local first = quote(anns, "The first point is security.")
-         assert.equal("The first point is security. The second point is trust. And the third point, which people forget,",
-            first.text)
+         assert.equal("The first point is security. The second point is trust. "
+            .. "And the third point, which people forget,", first.text)
          assert.equal("Sergey Voronov", first.attrs.speaker)
          assert.equal("Sergey Voronov", quote(anns, "is money").attrs.speaker)
       end)

@@ -77,6 +77,9 @@ local NOT_NAMES = {
    "christians", "jewish", "jews", "catholic", "orthodox", "north", "south", "east", "west",
    "northern", "southern", "eastern", "western", "central", "new", "old", "great", "first", "second",
    "last", "next", "former", "late", "ex", "acting", "deputy", "vice", "chief", "senior", "top",
+   "add", "neither", "nor", "either", "instead", "otherwise", "besides", "moreover", "nevertheless",
+   "indeed", "perhaps", "yes", "thanks", "please", "note", "notes", "total", "attendance", "scorers",
+   "scorer", "halftime", "result", "results", "standings", "fixtures", "summary", "source", "sources",
 }
 entities.not_names = NOT_NAMES
 
@@ -89,11 +92,19 @@ local INITIAL = P.regex [[^(?:\p{Lu}\.){1,3}$]]
 local PARTICLE = P.set(particles)
 -- A surname may follow a particle: "Ursula von der Leyen", "Bashar al-Assad"
 local SURNAME = P.rep(PARTICLE, 0, 2) * NAME_TOK
+-- a later token of a name, on the same line as the first
+local NEXT = P.notahead(P.line_start)
 local FIRST = P.notahead(LEX) * P.tok { set = first_name_list, case = { "title", "upper" } }
 
 -- A full name: first name, optional middle names or initials, surname(s).
-local FULL_NAME = FIRST * P.rep(INITIAL + NAME_TOK, 0, 2) * SURNAME
--- Any name: one to four name tokens, initials allowed before the last.
+-- A first name or surname may also be a one-word place ("Anthony
+-- Washington", "Helena Sukova"), but not both.
+local FIRST_PLACE = P.notahead(P.within("organization") + P.within("demonym"))
+   * P.tok { set = first_name_list, case = { "title", "upper" }, starts = "location", ends = "location" }
+local PLACE_SURNAME = P.notahead(STOP + P.within("organization") + P.within("demonym"))
+   * P.tok { case = { "title", "mixed" }, len = { 2, 30 }, starts = "location", ends = "location" }
+local MIDDLE = P.rep(NEXT * (INITIAL + NAME_TOK), 0, 2)
+local FULL_NAME = FIRST * MIDDLE * NEXT * (SURNAME + PLACE_SURNAME) + FIRST_PLACE * MIDDLE * NEXT * SURNAME
 local NAME = P.rep(INITIAL + NAME_TOK, 0, 3) * SURNAME
 
 -- Title phrases: "Foreign Minister", "Russia's chief Karabakh negotiator",
@@ -114,6 +125,27 @@ local HONORIFIC = P.set { "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", 
    "Adm.", "Maj.", "Cmdr.", "Supt.", "Insp.", "Det.", "Pres.", "Amb." }
 local SPEECH = P.set(verb_list)
 local DET = P.set { "the", "a", "an", "his", "her", "its", "their" }
+-- Last words of capitalised pairs that name places, events and firms, not
+-- people ("Wall Street", "World Cup", "Labor Day", "Gold Fields").
+local NOT_SURNAME = P.set { "street", "road", "avenue", "square", "park", "bridge", "wells", "cup", "day",
+   "series", "open", "classic", "meeting", "bowl", "games", "prison", "airport", "port", "station",
+   "stadium", "arena", "hall", "house", "centre", "center", "record", "trophy", "prize", "award",
+   "awards", "championship", "championships", "tournament", "grand", "prix", "jones", "medical",
+   "fields", "copper", "consolidated", "counties", "index", "exchange", "council", "university",
+   "college", "school", "hospital", "church", "cathedral", "mosque", "temple", "palace", "castle",
+   "museum", "valley", "island", "islands", "coast", "desert", "strait", "gulf", "canal", "peninsula",
+   "province", "region", "district", "state", "city", "town", "village", "county", "court", "office" }
+-- "Ontario-based", "Family-controlled": words before a name, not names
+local COMPOUND = P.regex [[^\p{L}+-(?:based|controlled|owned|listed|born|led|backed|run|held|made|registered)$]]
+-- A word of an organisation's name before its head word ("Foreign" in
+-- "Foreign Ministry"): a demonym, a place, or a capitalised word that is
+-- not a function word, on a line that is not in capitals only.
+local ORG_UNIT = P.ann("demonym") + P.ann("location") + P.word "of" * P.ann("location")
+   + P.notahead(COMPOUND) * P.notahead(P.set(NOT_NAMES) * P.notahead(P.set { "first", "new", "great", "central",
+      "north", "south", "east", "west", "northern", "southern", "eastern", "western" }))
+     * P.tok { case = { "title", "mixed" } }
+   + P.notahead(NOT_NAME) * P.regex [[^\p{Lu}{2,5}$]] * P.notbehind(P.regex [[^\p{Lu}{2,}$]])
+     * P.notahead(NEXT * P.regex [[^\p{Lu}{2,}$]])
 
 -- The sides a team rule found, as organisations; a country is left out.
 local function sides(m, ...)
@@ -170,39 +202,57 @@ entities.rules = {
       pattern = FULL_NAME,
       attrs = { name = "$match" },
       examples = { { text = "Later, Sergei Voronov left.", expect = { { type = "person", text = "Sergei Voronov" } } },
-                   { text = "Then George W. Bush spoke.", expect = { { type = "person", text = "George W. Bush" } } } } },
+                   { text = "Then George W. Bush spoke.",
+                     expect = { { type = "person", text = "George W. Bush" } } } } },
+   rule { name = "initial_name", type = "person", priority = 1,
+      pattern = P.notbehind(P.tok { case = { "title", "upper" } }) * P.notahead(LEX) * INITIAL
+         * P.opt(NEXT * INITIAL) * NEXT * (SURNAME + PLACE_SURNAME) * P.notahead(P.tok { case = { "title", "mixed" } }),
+      attrs = { name = "$match" },
+      examples = { { text = "Scorers: P. Tarrant 12, J.R. Hollis 9.",
+                     expect = { { type = "person", text = "P. Tarrant" },
+                                { type = "person", text = "J.R. Hollis" } } } } },
    rule { name = "speaker_name", type = "person", span = "name",
       pattern = P.cap("name", NAME) * P.opt(P.set { "also", "then", "later", "again", "further" }) * SPEECH,
       attrs = { name = "$name" },
       examples = { { text = "“No,” Mnatsakanyan said.", expect = { { type = "person", text = "Mnatsakanyan" } } } } },
    rule { name = "said_name", type = "person", span = "name",
-      pattern = P.behind(P.set { "\u{201D}", "\"", "," }) * SPEECH * P.cap("name", NAME) * P.ahead(P.set { ".", ",", ";" }),
+      pattern = P.behind(P.set { "\u{201D}", "\"", "," }) * SPEECH * P.cap("name", NAME)
+         * P.ahead(P.set { ".", ",", ";" }),
       attrs = { name = "$name" },
       examples = { { text = "“No,” added Mnatsakanyan.", expect = { { type = "person", text = "Mnatsakanyan" } } } } },
    rule { name = "name_pair", type = "person", priority = -1,
-      pattern = P.notbehind(P.tok { case = { "title", "upper" } }) * NAME_TOK * NAME_TOK
-         * P.notahead(P.tok { case = { "title", "upper" } }),
+      pattern = P.notbehind(P.tok { case = { "title", "upper" } }) * P.notahead(COMPOUND) * NAME_TOK
+         * NEXT * P.notahead(NOT_SURNAME + COMPOUND) * NAME_TOK * P.notahead(P.tok { case = { "title", "upper" } }),
       attrs = { name = "$match", guess = true } },
 
    -- organisations
    rule { name = "org_head", type = "organization", priority = 2,
-      pattern = P.rep(P.ann("demonym") + P.ann("location") + NOT_NAME * P.tok { case = { "title", "upper", "mixed" } }, 1, 5)
-         * P.tok { set = org_heads, case = { "title", "upper" } },
+      pattern = P.notbehind(NOT_NAME * P.tok { case = { "title", "mixed" } } + P.text "&") * ORG_UNIT
+         * P.rep(NEXT * (P.opt(P.text "&" + POSSESSIVE) * ORG_UNIT), 0, 4)
+         * NEXT * P.notahead(P.within("location"))
+         * (P.tok { set = org_heads, case = "title" }
+            + P.ahead(P.regex [[^\p{Lu}{2,4}\.?$]]) * P.tok { set = org_heads }),
       attrs = { name = "$match" },
-      examples = { { text = "The Russian Foreign Ministry said.", expect = { { type = "organization", text = "Russian Foreign Ministry" } } },
-                   { text = "Shares of Acme Holdings fell.", expect = { { type = "organization", text = "Acme Holdings" } } } } },
+      examples = { { text = "Shares of Tarrow & Lomax Co rose.",
+                     expect = { { type = "organization", text = "Tarrow & Lomax Co" } } },
+                   { text = "The Ruritanian Foreign Ministry said.",
+                     expect = { { type = "organization", text = "Ruritanian Foreign Ministry" } } },
+                   { text = "Shares of Acme Holdings fell.",
+                     expect = { { type = "organization", text = "Acme Holdings" } } } } },
    rule { name = "org_of", type = "organization", priority = 2,
       pattern = P.ahead(P.tok { case = "title" }) * P.set(org_prefixes) * P.opt("the")
-         * P.rep(P.ann("location") + NOT_NAME * P.tok { case = { "title", "upper" } } + P.set { "and", "&" }
-                 * P.ahead(P.tok { case = "title" }), 1, 4),
+         * P.rep(NEXT * (P.ann("location") + NOT_NAME * P.tok { case = { "title", "upper" } } + P.set { "and", "&" }
+                 * P.ahead(P.tok { case = "title" })), 1, 4) * P.opt(P.word "in" * P.ann("location")),
       attrs = { name = "$match" },
-      examples = { { text = "The Ministry of Foreign Affairs agreed.", expect = { { type = "organization", text = "Ministry of Foreign Affairs" } } } } },
+      examples = { { text = "The Ministry of Foreign Affairs agreed.",
+                     expect = { { type = "organization", text = "Ministry of Foreign Affairs" } } } } },
    rule { name = "outlet_cue", type = "organization", span = "name", priority = 1,
       pattern = P.cap("name", P.rep(CAP_TOK, 1, 3))
          * P.set { "news agency", "agency", "newspaper", "daily", "TV channel", "channel", "TV", "television",
                    "broadcaster", "website", "magazine", "weekly", "radio", "news site" },
       attrs = { name = "$name", kind = "outlet" },
-      examples = { { text = "He told the Azerbaijani APA news agency.", expect = { { type = "organization", text = "APA" } } } } },
+      examples = { { text = "He told the Azerbaijani Zarvan news agency.",
+                     expect = { { type = "organization", text = "Zarvan" } } } } },
 
    -- sports teams, from results, fixtures and tables: a club's name is the
    -- club even when it is a place ("Leeds 2 Everton 1"); a country's name
@@ -212,20 +262,24 @@ entities.rules = {
          * P.notahead(P.set { "-", "." } * P.kind "number"),
       action = function(m) return sides(m, "a", "b") end,
       examples = { { text = "Results: Leeds 2 Everton 1 on Saturday.",
-                     expect = { { type = "organization", text = "Leeds" }, { type = "organization", text = "Everton" } } },
+                     expect = { { type = "organization", text = "Leeds" },
+                                { type = "organization", text = "Everton" } } },
                    { text = "Result: Italy 2 Ghana 1.", reject = { { type = "organization", text = "Italy" } } } } },
    rule { name = "team_versus", type = "organization", priority = 3,
       pattern = P.notahead(FIRST) * P.cap("a", TEAM) * P.set { "v", "v.", "vs", "vs.", "versus" }
          * P.notahead(FIRST) * P.cap("b", TEAM),
       action = function(m) return sides(m, "a", "b") end,
       examples = { { text = "Saturday: Stoke v Leeds United (3pm).",
-                     expect = { { type = "organization", text = "Stoke" }, { type = "organization", text = "Leeds United" } } } } },
+                     expect = { { type = "organization", text = "Stoke" },
+                                { type = "organization", text = "Leeds United" } } } } },
    rule { name = "team_table", type = "organization", priority = 3,
       pattern = P.ahead(P.line_start) * P.notahead(FIRST) * P.cap("a", TEAM)
-         * (SCORE * (SCORE + P.word "and" * P.kind "number") + P.regex [[^\d{1,3}-\d{1,2}$]] * P.set { "declared", "dec" }),
+         * (SCORE * (SCORE + P.word "and" * P.kind "number")
+            + P.regex [[^\d{1,3}-\d{1,2}$]] * P.set { "declared", "dec" }),
       action = function(m) return sides(m, "a") end,
       examples = { { text = "Standings:\nBarnsley 4 3 1 0 9 3 10\nWatford 4 2 2 0 7 4 8",
-                     expect = { { type = "organization", text = "Barnsley" }, { type = "organization", text = "Watford" } } } } },
+                     expect = { { type = "organization", text = "Barnsley" },
+                                { type = "organization", text = "Watford" } } } } },
 
    rule { name = "team_beat", type = "organization", priority = 3,
       pattern = P.cap("a", SIDE) * P.opt(P.set { "also", "then", "comfortably", "narrowly" })
@@ -234,7 +288,8 @@ entities.rules = {
          * P.cap("b", SIDE) * P.notahead(P.tok { case = { "title", "upper" } }),
       action = function(m) return sides(m, "a", "b") end,
       examples = { { text = "Leicester beat Oldham by two goals.",
-                     expect = { { type = "organization", text = "Leicester" }, { type = "organization", text = "Oldham" } } } } },
+                     expect = { { type = "organization", text = "Leicester" },
+                                { type = "organization", text = "Oldham" } } } } },
    rule { name = "team_role", type = "organization", priority = 3,
       pattern = P.cap("a", SIDE) * P.opt(P.tok { case = "lower", set = { "club", "team", "first-team", "reserve",
             "central", "left", "right", "former", "new", "veteran", "assistant", "caretaker", "star", "young",
@@ -245,7 +300,8 @@ entities.rules = {
                    "opener", "spinner", "pitcher", "quarterback", "outfielder", "shortstop", "infielder",
                    "fans", "supporters", "squad", "chairman", "president", "side" },
       action = function(m) return sides(m, "a") end,
-      examples = { { text = "The Leeds striker scored twice.", expect = { { type = "organization", text = "Leeds" } } } } },
+      examples = { { text = "The Leeds striker scored twice.",
+                     expect = { { type = "organization", text = "Leeds" } } } } },
    rule { name = "team_game", type = "organization", priority = 3,
       pattern = P.set { "match", "game", "win", "victory", "defeat", "draw", "loss", "clash", "fixture",
                         "semifinal", "semi-final", "final", "tie", "joined", "signed for", "signed with",
@@ -253,7 +309,8 @@ entities.rules = {
          * P.opt(P.set { "against", "over", "with", "to", "by", "at", "from" }) * P.cap("a", SIDE)
          * P.notahead(P.tok { case = { "title", "upper" } }),
       action = function(m) return sides(m, "a") end,
-      examples = { { text = "He scored in their 2-0 win over Oldham.", expect = { { type = "organization", text = "Oldham" } } } } },
+      examples = { { text = "He scored in their 2-0 win over Oldham.",
+                     expect = { { type = "organization", text = "Oldham" } } } } },
 
    -- places
    rule { name = "place_cue_before", type = "location", priority = 1,
@@ -263,12 +320,14 @@ entities.rules = {
    rule { name = "place_cue_after", type = "location", priority = 1,
       pattern = P.rep(NAME_TOK, 1, 2) * P.tok { set = place_after, case = "title" },
       attrs = { name = "$match" },
-      examples = { { text = "Boats on the Tarrow River.", expect = { { type = "location", text = "Tarrow River" } } } } },
+      examples = { { text = "Boats on the Tarrow River.",
+                     expect = { { type = "location", text = "Tarrow River" } } } } },
    rule { name = "place_prep", type = "location", span = "place", priority = -2,
       pattern = P.set { "in", "near", "outside", "from" } * P.cap("place", NAME_TOK * P.opt(NAME_TOK))
          * P.notahead(P.tok { case = { "title", "mixed" } } + POSSESSIVE + SPEECH),
       attrs = { name = "$place", guess = true },
-      examples = { { text = "He spoke in Dilijan on Monday.", expect = { { type = "location", text = "Dilijan" } } } } },
+      examples = { { text = "He spoke in Dilijan on Monday.",
+                     expect = { { type = "location", text = "Dilijan" } } } } },
 }
 
 -- The key of the tokens covering [start, stop): their keys joined by spaces.
@@ -284,39 +343,117 @@ local function span_key(toks, start, stop)
    return table.concat(parts, " ")
 end
 
--- A place opening a dateline ("LONDON 1996-08-30", "BIRMINGHAM , England",
--- "PARIS (AFP) -") is a place, whatever teams it names.
+-- A place in a dateline ("LONDON 1996-08-30", "BIRMINGHAM , England
+-- 1996-08-31", "PARIS (AFP) -") is a place, whatever teams it names: a
+-- line that opens with a word in capitals followed by a comma, a
+-- parenthesis, a dash or a date, up to that parenthesis, dash or date.
 local function dateline_at(toks, start)
    local i = toks:at(start)
-   if not i or not toks:get(i, "line_start") then return false end
+   if not i then return false end
+   local first = i
+   while first > 1 and not toks:get(first, "line_start") do first = first - 1 end
+   if toks:get(first, "case") ~= "upper" then return false end
    local n = #toks
-   local j = i + 1
+   local j = first + 1
    while j <= n and toks:get(j, "case") == "upper" and not toks:get(j, "line_start") do j = j + 1 end
    if j > n or toks:get(j, "line_start") then return false end
-   local t = toks:text(j)
-   return t == "," or t == "(" or toks:kind(j) == "dash" or t:match("^%d%d%d%d%-%d%d%-%d%d$") ~= nil
+   local function stop_tok(k)
+      local t = toks:text(k)
+      return t == "(" or toks:kind(k) == "dash" or t:match("^%d%d%d%d%-%d%d%-%d%d$") ~= nil
+   end
+   if toks:text(j) ~= "," and not stop_tok(j) then return false end
+   -- the dateline ends at its parenthesis, dash or date, within a few tokens
+   for k = j, math.min(n, first + 8) do
+      if k > first and toks:get(k, "line_start") then return false end
+      if stop_tok(k) then return i < k end
+   end
+   return false
+end
+
+-- A line written in capitals only (a headline): no word on it in lower or
+-- title case.
+local function caps_line(toks, start)
+   local i = toks:at(start)
+   if not i then return false end
+   local first, n = i, #toks
+   while first > 1 and not toks:get(first, "line_start") do first = first - 1 end
+   for k = first, n do
+      if k > first and toks:get(k, "line_start") then break end
+      local case = toks:get(k, "case")
+      if toks:kind(k) == "word" and (case == "lower" or case == "title") then return false end
+   end
+   return true
+end
+
+-- A place named as a venue: "at Leeds", "in Milan", "(Leeds)".
+local VENUE = { at = true, ["in"] = true, ["("] = true, near = true, from = true }
+local function venue_at(toks, start)
+   local i = toks:at(start)
+   return i ~= nil and i > 1 and VENUE[toks:key(i - 1)] == true
+end
+
+-- Words of sports reports: three different ones make a document about sport.
+local SPORT_WORDS = {}
+for _, w in ipairs { "goal", "goals", "scored", "scorer", "scorers", "striker", "midfielder", "defender",
+   "goalkeeper", "penalty", "halftime", "half-time", "innings", "wicket", "wickets", "batting", "bowling",
+   "bowler", "batsman", "runs", "overs", "pitcher", "inning", "homer", "homers", "touchdown", "quarterback",
+   "league", "championship", "cup", "tournament", "playoff", "playoffs", "standings", "fixtures", "stadium",
+   "referee", "semifinal", "semi-final", "quarter-final", "quarterfinal", "coach", "season", "match",
+   "matches", "draw", "drew", "beat", "defeat", "victory", "win", "club", "clubs", "squad", "team", "teams",
+   "striker", "soccer", "football", "cricket", "rugby", "baseball", "basketball", "hockey", "tries",
+   "points", "title", "relegation", "promoted", "transfer" } do
+   SPORT_WORDS[w] = true
+end
+
+local function about_sport(toks)
+   local seen, n = {}, 0
+   for i = 1, #toks do
+      local k = toks:key(i)
+      if SPORT_WORDS[k] and not seen[k] then
+         seen[k] = true
+         n = n + 1
+         if n >= 4 then return true end
+      end
+   end
+   return false
 end
 
 --- Teams of a document (resolve phase, before overlaps are settled): the
--- names the team rules found; other candidates with the same words (a
--- place or a guessed person) become that team. Returns the set of keys.
+-- names the team rules and the club gazetteer found; names of clubs that are
+-- also places or words count only in a document about sport. Other
+-- candidates with the same words (a place or a guessed person) become that
+-- team. Returns the candidates kept and the set of team keys.
 function entities.team_names(ctx, cands)
-   local toks, teams, any = ctx.tokens, {}, false
+   local toks, teams = ctx.tokens, {}
+   local sport, any_sport_club = nil, false
    for _, a in ipairs(cands) do
-      if a.type == "organization" and a.attrs.kind == "team" then
-         teams[span_key(toks, a.start, a.stop)] = true
-         any = true
+      if a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") then sport = true end
+      if a.rule == "club_sport" then any_sport_club = true end
+   end
+   if any_sport_club and not sport then sport = about_sport(toks) end
+   local out = {}
+   for _, a in ipairs(cands) do
+      if a.rule == "club_sport" and (not sport or dateline_at(toks, a.start) or venue_at(toks, a.start)) then
+         a = nil
+      end
+      -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
+      if a and a.rule == "organization_exact" and caps_line(toks, a.start) then a = nil end
+      if a then
+         if a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club" or a.rule == "club_sport") then
+            teams[span_key(toks, a.start, a.stop)] = true
+         end
+         out[#out + 1] = a
       end
    end
-   if not any then return teams end
-   for _, a in ipairs(cands) do
+   if not sport then return out, teams end
+   for _, a in ipairs(out) do
       if a.type ~= "organization" and a.rule ~= "country" and teams[span_key(toks, a.start, a.stop)]
          and not dateline_at(toks, a.start) then
          a.type, a.rule = "organization", "team_same"
          a.attrs = { name = a.attrs.name, kind = "team" }
       end
    end
-   return teams
+   return out, teams
 end
 
 local MAX_TEAM = 4

@@ -23,7 +23,8 @@ local people   -- set by quotes.setup
 local DOUBLE = { ["\""] = true, ["\u{201C}"] = true, ["\u{201D}"] = true, ["\u{201E}"] = true,
    ["\u{00AB}"] = true, ["\u{00BB}"] = true, ["''"] = true, ["``"] = true }
 
-local PRONOUNS = { he = "m", him = "m", she = "f", her = "f", they = "p", them = "p", we = "p", i = "s" }
+local PRONOUNS = { he = "m", him = "m", she = "f", her = "f", they = "p", them = "p", we = "p", i = "s",
+   it = "n" }
 local SKIP_AFTER_CUE = { ["also"] = true, ["then"] = true, ["later"] = true, ["again"] = true,
    ["further"] = true, ["simply"] = true, ["only"] = true, ["flatly"] = true, ["firmly"] = true,
    ["recently"] = true, ["previously"] = true, ["earlier"] = true, ["once"] = true, ["has"] = true,
@@ -120,11 +121,14 @@ function quotes.pair(toks, text)
 end
 
 local verbs = {}
+local NOT_NAMES = {}
 
 --- quotes.setup(entities): the speech verbs of the pack's data.
 function quotes.setup(E, people_module)
    people = people_module
    for _, v in ipairs(E.speech_verbs) do verbs[v:lower()] = true end
+   for _, w in ipairs(E.not_names) do NOT_NAMES[w] = true end
+   NOT_NAMES.unlike, NOT_NAMES.like = true, true
    -- verbs that attribute words without being speech: X called Y a “…”
    for _, v in ipairs { "called", "calls", "calling", "described", "describes", "describing", "dubbed",
                         "labeled", "labelled", "branded", "termed", "hailed", "praised", "slammed",
@@ -307,13 +311,17 @@ function quotes.find(ctx, kept, clusters, allowed)
    -- verb follows them ("Rendell recalled", "Quina Jones, 25, said")
    local function bare_name_at(i)
       if i > n or toks:kind(i) ~= "word" then return nil end
+      local first = i
+      -- "The Hill reported": an outlet's article is part of its name
+      if key(i) == "the" and i < n and toks:get(i + 1, "case") == "title" then i = i + 1 end
+      if NOT_NAMES[key(i)] then return nil end
       local last = i - 1
       while last + 1 <= n and last - i < 3 and toks:kind(last + 1) == "word"
          and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")) do
          last = last + 1
       end
       if last < i or DETS[key(i)] or PRONOUNS[key(i)] then return nil end
-      return { kind = "name", first = i, last = last }
+      return { kind = "name", first = first, last = last }
    end
 
    local function after_quote(j)
@@ -342,14 +350,27 @@ function quotes.find(ctx, kept, clusters, allowed)
          if m then return m, j end
       end
       local m = mention_at(j) or bare_name_at(j)
+      -- “…,” the letter reads: a determiner and the nouns before a speech verb
+      if not m and j <= n and DETS[key(j)] then
+         for t = j + 1, math.min(j + 4, n) do
+            if is_cue(t) and t > j + 1 then
+               local words = {}
+               for w = j + 1, t - 1 do words[#words + 1] = key(w) end
+               m = { kind = "desc", first = j, last = t - 1, words = words, head = key(t - 1) }
+               break
+            end
+            if toks:kind(t) ~= "word" then break end
+         end
+      end
       if m then
          local k = m.last + 1
-         -- "Scott Pruitt, the attorney general of Oklahoma, said"
-         if k <= n and key(k) == "," then
+         -- "Scott Pruitt, the attorney general of Oklahoma, one of the
+         -- states suing, said": over appositives to a comma and a cue
+         if k <= n and key(k) == "," and not is_cue(k + 1) then
             local s0 = sent(k)
-            for t = k + 1, math.min(k + 16, n) do
+            for t = k + 1, math.min(k + 24, n - 1) do
                if sent(t) ~= s0 or toks:kind(t) == "open_quote" then break end
-               if key(t) == "," then
+               if key(t) == "," and is_cue(t + 1) then
                   k = t + 1
                   break
                end
@@ -425,10 +446,11 @@ function quotes.find(ctx, kept, clusters, allowed)
       local s0 = sent(o)
       local floor = o
       while floor > 1 and sent(floor - 1) == s0 do floor = floor - 1 end
-      for t = floor, o - 1 do
+      -- the subject opens the sentence ("But Trump", "On Monday, she")
+      for t = floor, math.min(o - 1, floor + 4) do
          local m = mention_at(t)
-         if m and m.kind ~= "location" and (m.kind ~= "desc" or not DETS[key(t)] or key(t) == "the") then
-            -- the subject comes before the sentence's first verb-like word
+         if m then
+            if m.kind == "location" or m.kind == "pronoun" and PRONOUNS[m.pron] == "n" then return nil end
             return m
          end
          if toks:kind(t) == "open_quote" then return nil end
@@ -457,6 +479,15 @@ function quotes.find(ctx, kept, clusters, allowed)
       end
       if m.kind == "pronoun" then
          local g = PRONOUNS[m.pron]
+         if g == "n" then
+            -- "it added": the organisation or outlet last named
+            local ms = toks:span(m.first)
+            for k = #kept, 1, -1 do
+               local a = kept[k]
+               if a.type == "organization" and a.start < ms then return a.attrs.name, nil end
+            end
+            return nil
+         end
          if g ~= "m" and g ~= "f" then return nil end
          local s = sent(m.first)
          local ms = toks:span(m.first)
@@ -519,6 +550,13 @@ function quotes.find(ctx, kept, clusters, allowed)
          local lead_in = q.open > 2 and (key(q.open - 1) == "," or key(q.open - 1) == ":")
             and is_cue(q.open - 2)
          if lead_in then m, c, c2 = before_quote(q.open) end
+         -- “…,” he told the host, “…”: the second half of a split quote
+         local split = prev and prev.close_tok and prev.speaker and sent(prev.close_tok) == sent(q.open)
+            and q.open > 1 and key(q.open - 1) == ","
+         if not m and split then
+            m = prev.mention
+            c = prev.cue_tok
+         end
          if not m and q.close then m, c, c2 = after_quote(q.close + 1) end
          if not m then m, c, c2 = before_quote(q.open) end
          if not m and q.close then m, c = later_in_sentence(q.close + 1) end
@@ -564,7 +602,8 @@ function quotes.find(ctx, kept, clusters, allowed)
             out[#out + 1] = { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
                attrs = { speaker = speaker or null, speaker_start = sstart or null, speaker_end = send or null,
                          cue = cue_text, kind = kind } }
-            prev = { speaker = speaker, cluster = cluster, para = para, sstart = sstart, send = send }
+            prev = { speaker = speaker, cluster = cluster, para = para, sstart = sstart, send = send,
+               close_tok = q.close, mention = m, cue_tok = c }
             if speaker then last_speaker = { name = speaker, cluster = cluster } end
          end
       end

@@ -16,14 +16,17 @@ local CLUTTER = { comments = true, related = true, boilerplate = true }
 -- How much an entity rule is trusted when spans of different phases
 -- overlap: the higher wins, then the longer span.
 local RANK = {
-   title_name = 6, name_title = 6, org_of = 5, org_head = 5, organization = 5, outlet = 5,
-   first_name = 4, country = 4, place = 4, outlet_cue = 3, place_cue_before = 3, place_cue_after = 3,
+   title_name = 6, name_title = 6, org_of = 5, org_head = 5, organization = 5, organization_exact = 5, outlet = 5,
+   first_name = 4.3, country = 4, place = 4, outlet_cue = 3, place_cue_before = 3, place_cue_after = 3,
    speaker_name = 2, said_name = 2, name_pair = 1, place_prep = 0,
-   team_score = 5, team_versus = 5, team_table = 5, team_coref = 5, team_same = 4.5,
-   team_beat = 5, team_role = 5, team_game = 5,
+   team_score = 5.5, team_versus = 5.5, team_table = 5.5, team_beat = 5.5, team_role = 5.5, team_game = 5.5,
+   team_coref = 5.5, team_same = 4.5, club = 5, club_sport = 4.2,
 }
 
 local ENTITY = { person = true, organization = true, location = true }
+
+local FUTURE = { " will ", "'ll ", "\u{2019}ll ", " shall ", " expected to ", " due to ", " set to ",
+   " scheduled ", " going to ", " plans to ", " planned for ", " upcoming ", " next " }
 
 local function lower_first(s) return s:match("^%l") ~= nil end
 
@@ -101,7 +104,8 @@ function resolve.run(ctx)
          end
       end
    end
-   local teams = E.team_names(ctx, cands)
+   local teams
+   cands, teams = E.team_names(ctx, cands)
    table.sort(cands, function(x, y)
       local rx, ry = RANK[x.rule] or 2, RANK[y.rule] or 2
       if rx ~= ry then return rx > ry end
@@ -182,6 +186,18 @@ function resolve.run(ctx)
    -- 4. dates
    local ref = reference_day(ctx, dated)
    local dtaken = span_set()
+   -- is the sentence of a date about what is to come? ("will vote on
+   -- Thursday", "is expected to close in January")
+   local function future_tense(a)
+      local first = toks:cover(a.start, a.stop)
+      if not first then return false end
+      local s0, e0 = toks:sentence(toks:get(first, "sentence"))
+      local sentence = " " .. text:sub(s0 + 1, e0):lower() .. " "
+      for _, marker in ipairs(FUTURE) do
+         if sentence:find(marker, 1, true) then return true end
+      end
+      return false
+   end
    -- "in May and June 2016": the year said once serves both
    table.sort(dated, function(x, y) return x.start < y.start end)
    for i = 1, #dated - 1 do
@@ -202,6 +218,7 @@ function resolve.run(ctx)
       if not dtaken.overlaps(a.start, a.stop) then
          dtaken.add(a.start, a.stop)
          if a.attrs.rel then
+            a.attrs.rel.future = future_tense(a)
             a.attrs.value = D.resolve(a.attrs.rel, ref)
             a.attrs.rel = nil
             a.attrs.relative = true
