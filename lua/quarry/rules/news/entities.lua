@@ -84,7 +84,24 @@ local NOT_NAMES = {
 entities.not_names = NOT_NAMES
 
 local LEX = P.within("location") + P.within("organization") + P.within("demonym")
-local STOP = P.set(NOT_NAMES) + P.set(title_list) + P.set(org_heads) + P.set(verb_list)
+-- One token test for all of them: a phrase ("prime minister") stops a
+-- name at its first word. (A set of phrases would be an alternation of
+-- sequences, tried at every capitalised token.)
+local function first_words(...)
+   local out, seen = {}, {}
+   for _, list in ipairs { ... } do
+      for _, w in ipairs(list) do
+         local first = w:match("^(%S+)")
+         -- only what is one token ("Mr." is; "U.S.-led" is not)
+         if first and not seen[first:lower()] and pcall(P.tok, { set = { first } }) then
+            seen[first:lower()] = true
+            out[#out + 1] = first
+         end
+      end
+   end
+   return out
+end
+local STOP = P.tok { set = first_words(NOT_NAMES, title_list, org_heads, verb_list) }
 
 -- One token of a name: capitalised (or mixed, "McDonald"), not a stop word.
 local NAME_TOK = P.notahead(STOP) * P.notahead(LEX) * P.tok { case = { "title", "mixed" }, len = { 2, 30 } }
@@ -109,12 +126,29 @@ local NAME = P.rep(INITIAL + NAME_TOK, 0, 3) * SURNAME
 
 -- Title phrases: "Foreign Minister", "Russia's chief Karabakh negotiator",
 -- "Russian Foreign Minister", "Azerbaijan's Foreign Ministry Spokesman".
-local TITLE_HEAD = P.set(title_list)
-local SPEECH_VERB = P.set(verb_list)
+-- A title ends in a one-word title ("minister" ends "prime minister", and
+-- the words before it are modifiers); the few with "of" inside
+-- ("secretary of state") are phrases of their own. One token test per
+-- position instead of an alternation of hundreds of phrases.
+local title_words, title_of_phrases = {}, {}
+do
+   local seen = {}
+   for _, t in ipairs(title_list) do
+      if t:find(" of ", 1, true) then
+         title_of_phrases[#title_of_phrases + 1] = t
+      elseif not t:find("%s") and not seen[t] and pcall(P.tok, { set = { t } }) then
+         seen[t] = true
+         title_words[#title_words + 1] = t
+      end
+   end
+end
+local TITLE_HEAD = P.tok { set = title_words }
+   + (#title_of_phrases > 0 and P.set(title_of_phrases) or P.tok { set = title_words })
+local SPEECH_VERB = P.tok { set = first_words(verb_list) }
 -- "'s" alone would tokenise as a quote and an "s": match the clitic's text
 local POSSESSIVE = P.text "'s" + P.text "\u{2019}s" + P.text "'S" + P.text "\u{2019}S"
 local ORIGIN = P.ann("demonym") + (P.ann("location") + P.ann("organization")) * POSSESSIVE
-local NOT_NAME = P.notahead(P.set(NOT_NAMES))
+local NOT_NAME = P.notahead(P.tok { set = first_words(NOT_NAMES) })
 local MODIFIER = P.notahead(P.set(FUNCTION_WORDS) + SPEECH_VERB + POSSESSIVE) * P.tok { case = { "lower", "title" } }
    + P.ann("demonym")
 -- a capitalised word, abbreviation or mixed-case name that is not a known place or body
