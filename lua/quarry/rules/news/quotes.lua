@@ -458,6 +458,36 @@ function quotes.find(ctx, kept, clusters, allowed)
       return nil
    end
 
+   -- "Lynch said she had doubts. “This is what people have to see.”": a
+   -- quote with no attribution of its own belongs to the speaker of the
+   -- sentence before (or the one before that), in its paragraph or the
+   -- previous one
+   local function previous_sentences(o)
+      local s0 = sent(o)
+      local para = toks:get(o, "paragraph")
+      local t = o - 1
+      for _ = 1, 2 do
+         -- the tokens of the sentence before t's
+         while t >= 1 and sent(t) == s0 do t = t - 1 end
+         if t < 1 or toks:get(t, "paragraph") < para - 1 then return nil end
+         s0 = sent(t)
+         local last = t
+         local floor = t
+         while floor > 1 and sent(floor - 1) == s0 do floor = floor - 1 end
+         local inside = false
+         for c = last, floor, -1 do
+            local kind = toks:kind(c)
+            -- a cue inside another quote is someone's words, not ours
+            if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
+            if not inside and is_cue(c) then
+               local m = subject_before(c, floor)
+               if m and m.kind ~= "location" then return m, c end
+            end
+         end
+      end
+      return nil
+   end
+
    -- who a mention stands for: -> canonical name or nil, cluster or nil
    local function sentence_subject(s_index, before_pos)
       -- the first person of sentence s_index that starts before before_pos
@@ -567,11 +597,19 @@ function quotes.find(ctx, kept, clusters, allowed)
             sstart, send = span_of(m.first, m.last)
          end
          local para = toks:get(q.open, "paragraph")
-         local inherited = false
+         local inherited, weak = false, false
          local next_para = para == prev_para_of(prev) + 1 and toks:get(q.open, "para_start")
          if not m and prev and prev.speaker and (para == prev.para or next_para) then
             speaker, cluster, sstart, send = prev.speaker, prev.cluster, prev.sstart, prev.send
             inherited = true
+         end
+         if not m and not inherited then
+            m, c = previous_sentences(q.open)
+            weak = m ~= nil
+            if m then
+               speaker, cluster = resolve_mention(m)
+               sstart, send = span_of(m.first, m.last)
+            end
          end
          -- the kind: a whole statement, or words woven into a sentence
          local first_char = text:sub(s + 1, s + 1)
@@ -584,7 +622,7 @@ function quotes.find(ctx, kept, clusters, allowed)
          for _ in text:sub(s + 1, e):gmatch("%S+") do words = words + 1 end
          -- a scare quote or a title: short, unattributed, no speech around it
          local keep = true
-         if not m and not inherited then
+         if (not m or weak) and not inherited then
             -- markup (tweet="..."), titles of shows and films ("State of the
             -- Union", ‘13th’), one- or two-word scare quotes: not speech
             if before == "=" or title_like(text:sub(s + 1, e)) then keep = false
