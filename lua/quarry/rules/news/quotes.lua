@@ -603,7 +603,8 @@ function quotes.find(ctx, kept, clusters, allowed)
             speaker, cluster, sstart, send = prev.speaker, prev.cluster, prev.sstart, prev.send
             inherited = true
          end
-         if not m and not inherited then
+         -- (a quote left open takes the speaker of where it goes on, below)
+         if not m and not inherited and q.close then
             m, c = previous_sentences(q.open)
             weak = m ~= nil
             if m then
