@@ -259,6 +259,25 @@ describe("the news pack", function()
       end)
    end)
 
+   it("gives a person one name across a corpus, whatever each article spells", function()
+      local corpus = require "quarry.corpus"
+      local dir = support.tmpdir()
+      local db = assert(corpus.open(dir .. "/c.db"))
+      assert(db:add { id = "a", date = "2021-02-01",
+         text = "Foreign Minister Sergey Voronov met envoys. Sergey Voronov said \"we are ready.\"" })
+      assert(db:add { id = "b", date = "2021-02-02", text = "Sergey Voronov arrived. Voronov left." })
+      assert(db:add { id = "c", date = "2021-02-03",
+         text = "\"Talks are over,\" Sergei Voronov told reporters. Sergei Voronov then left." })
+      assert(db:extract("news"))
+      local names = {}
+      for _, s in ipairs(assert(db:spans { type = "person" })) do names[s.attrs.name] = true end
+      assert.same({ ["Sergey Voronov"] = true }, names)
+      local speakers = {}
+      for _, s in ipairs(assert(db:spans { type = "quote" })) do speakers[s.doc] = s.attrs.speaker end
+      assert.same({ a = "Sergey Voronov", c = "Sergey Voronov" }, speakers)
+      db:close()
+   end)
+
    it("prints the output contract from the command line", function()
       local code, out = support.quarry("extract --rules news --date 2021-02-10 tests/fixtures/news/article.txt")
       assert.equal(0, code)

@@ -1042,6 +1042,34 @@ local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true,
 -- (for relative dates). One transaction a batch of documents: after a
 -- crash the corpus holds the committed batches, and running again
 -- completes the job. progress(done, total, doc) after each document.
+-- Names one document spells "Sergey Lavrov" and another "Sergei Lavrov"
+-- become one across the corpus: a pack's `merge` list says which attr is
+-- the spelling-variant key and which the name, per type
+-- ({type = "person", key = "key", name = "name"}); every span of that
+-- type and key gets the name written most often with it (the first in
+-- sort order on a tie). `like = "person"` takes the names of another
+-- entry's type (a quote's speaker follows the people's names).
+local function merge_variants(self, pack)
+   local by_type = {}
+   for _, m in ipairs(pack.merge) do by_type[m.type] = m end
+   for _, m in ipairs(pack.merge) do
+      local src = by_type[m.like or m.type] or m
+      run(stmt(self, [[
+WITH counts AS (
+   SELECT json_extract(attrs, ?6) AS k, json_extract(attrs, ?7) AS n, count(*) AS c
+   FROM spans WHERE type = ?5 AND pack = ?2 AND json_extract(attrs, ?6) IS NOT NULL
+   GROUP BY k, n),
+best AS (
+   SELECT k, min(n) AS n FROM counts c1
+   WHERE c = (SELECT max(c) FROM counts c2 WHERE c2.k = c1.k) GROUP BY k)
+UPDATE spans SET attrs = json_set(attrs, ?4,
+   (SELECT n FROM best WHERE best.k = json_extract(spans.attrs, ?3)))
+WHERE type = ?1 AND pack = ?2 AND json_extract(attrs, ?3) IN (SELECT k FROM best)
+   AND json_extract(attrs, ?4) IS NOT (SELECT n FROM best WHERE best.k = json_extract(spans.attrs, ?3))]]),
+         m.type, pack.name, "$." .. m.key, "$." .. m.name, src.type, "$." .. src.key, "$." .. src.name)
+   end
+end
+
 function Corpus:extract(pack, opts)
    live(self, 2)
    opts = check_opts(opts, EXTRACT_OPTS, 2, "corpus:extract")
@@ -1086,6 +1114,9 @@ WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.ro
             end
          end)
          i = last + 1
+      end
+      if pack.merge and stats.documents > 0 then
+         transaction(self, function() merge_variants(self, pack) end)
       end
       stats.seconds = os.clock() - t0
       return stats

@@ -285,7 +285,16 @@ function rules.compile(def, opts)
    if type(def.phases) ~= "table" or #def.phases == 0 then
       error((def.file or "pack") .. ": a rule pack needs a non-empty 'phases' list", 2)
    end
-   local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {},
+   if def.merge ~= nil and type(def.merge) ~= "table" then
+      error((def.file or "pack") .. ": 'merge' must be a list of {type, key, name}", 2)
+   end
+   for i, m in ipairs(def.merge or {}) do
+      if type(m) ~= "table" or type(m.type) ~= "string" or type(m.key) ~= "string" or type(m.name) ~= "string"
+         or not m.key:match("^[%w_]+$") or not m.name:match("^[%w_]+$") then
+         error(string_format("%s: merge %d needs type, key and name (attr names)", def.file or "pack", i), 2)
+      end
+   end
+   local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {}, merge = def.merge,
       version = def.version and tostring(def.version) or def.fingerprint }, Pack)
    local seen = {}
    for pi, ph in ipairs(def.phases) do

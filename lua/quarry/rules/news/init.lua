@@ -29,6 +29,9 @@ resolve.setup { entities = entities, dates = dates, people = people, quotes = qu
 
 return {
    name = "news",
+   -- across a corpus, spelling variants of a person take one name
+   merge = { { type = "person", key = "key", name = "name" },
+             { type = "quote", key = "speaker_key", name = "speaker", like = "person" } },
    phases = {
       { name = "structure", run = structure.run,
         examples = {

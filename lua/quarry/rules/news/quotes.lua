@@ -640,7 +640,7 @@ function quotes.find(ctx, kept, clusters, allowed)
             end
             out[#out + 1] = { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
                attrs = { speaker = speaker or null, speaker_start = sstart or null, speaker_end = send or null,
-                         cue = cue_text, kind = kind } }
+                         cue = cue_text, kind = kind, speaker_key = cluster and cluster.key or nil } }
             prev = { speaker = speaker, cluster = cluster, para = para, sstart = sstart, send = send,
                close_tok = q.close, mention = m, cue_tok = c }
             if speaker then last_speaker = { name = speaker, cluster = cluster } end
@@ -654,6 +654,7 @@ function quotes.find(ctx, kept, clusters, allowed)
       if q.open_ended and q.attrs.speaker == null and nxt.attrs.speaker ~= null then
          q.attrs.speaker, q.attrs.speaker_start, q.attrs.speaker_end = nxt.attrs.speaker,
             nxt.attrs.speaker_start, nxt.attrs.speaker_end
+         q.attrs.speaker_key = nxt.attrs.speaker_key
          q.attrs.cue = nxt.attrs.cue
       end
       if q.open_ended then nxt.attrs.kind = q.attrs.kind end
