@@ -324,6 +324,23 @@ function quotes.find(ctx, kept, clusters, allowed)
       return { kind = "name", first = first, last = last }
    end
 
+   -- After a quote that ended its sentence (“… wrong.” Lavrov said), a
+   -- name and a verb attribute it only when the verb ends the clause:
+   -- “… wrong.” Democrats also described the vote as… is a new statement.
+   local CLAUSE_END = { ["."] = true, [","] = true, [";"] = true, ["in"] = true, ["on"] = true, ["at"] = true,
+      ["to"] = true, ["during"] = true, ["after"] = true, ["before"] = true, ["via"] = true, ["from"] = true,
+      ["while"] = true, ["as"] = true, ["of"] = true, ["when"] = true, ["with"] = true, ["in a"] = true,
+      ["later"] = true, ["afterward"] = true, ["afterwards"] = true, ["recently"] = true, ["today"] = true,
+      ["yesterday"] = true, ["earlier"] = true, ["monday"] = true, ["tuesday"] = true, ["wednesday"] = true,
+      ["thursday"] = true, ["friday"] = true, ["saturday"] = true, ["sunday"] = true, ["\u{2014}"] = true,
+      ["-"] = true, ["--"] = true, ["("] = true, [":"] = true, ["!"] = true, ["?"] = true }
+   local function ends_clause(k)
+      local kk = k + 1
+      while kk <= n and SKIP_AFTER_CUE[key(kk)] do kk = kk + 1 end
+      return kk > n or CLAUSE_END[key(kk)] or toks:kind(kk) == "open_quote" or sent(kk) ~= sent(k)
+   end
+   local closed_sentence = false
+
    local function after_quote(j)
       if j > n then return nil end
       if key(j) == "," then j = j + 1 end
@@ -377,7 +394,7 @@ function quotes.find(ctx, kept, clusters, allowed)
             end
          end
          while k <= n and SKIP_AFTER_CUE[key(k)] do k = k + 1 end
-         if is_cue(k) then
+         if is_cue(k) and (not closed_sentence or QUOTING[key(k)] or ends_clause(k)) then
             if QUOTING[key(k)] then
                local obj = mention_at(k + 1)
                if obj then return obj, k end
@@ -424,9 +441,10 @@ function quotes.find(ctx, kept, clusters, allowed)
          local kind = toks:kind(t)
          if kind == "open_quote" then return nil end
          if is_cue(t) then
-            local m = mention_at(t + 1)
+            -- "…,” though she noted she has…": the subject before the cue first
+            local m = subject_before(t, j)
             if m then return m, t end
-            m = subject_before(t, j)
+            m = mention_at(t + 1)
             if m then return m, t end
          end
          t = t + 1
@@ -587,6 +605,8 @@ function quotes.find(ctx, kept, clusters, allowed)
             m = prev.mention
             c = prev.cue_tok
          end
+         local tail = text:sub(math.max(1, e - 2), e)
+         closed_sentence = q.close ~= nil and (tail:match("[%.%?!]$") ~= nil or tail == "\u{2026}")
          if not m and q.close then m, c, c2 = after_quote(q.close + 1) end
          if not m then m, c, c2 = before_quote(q.open) end
          if not m and q.close then m, c = later_in_sentence(q.close + 1) end
