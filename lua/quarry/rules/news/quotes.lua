@@ -137,7 +137,7 @@ function quotes.setup(E, people_module)
    end
 end
 
-local DETS = { the = true, a = true, an = true, his = true, her = true, its = true, their = true,
+local DETS = { the = true, a = true, an = true, his = true, her = true, its = true, their = true, my = true, our = true,
    one = true, another = true, two = true, three = true, several = true, some = true, many = true,
    other = true, ["this"] = true, ["that"] = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
