@@ -512,7 +512,7 @@ end
 
 -- --- ingest -------------------------------------------------------------------
 
-local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true }
+local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true }
 
 --- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn}])
 --   -> {added, replaced, unchanged, skipped, failed, seconds} | nil, message, code
@@ -524,7 +524,9 @@ local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true
 -- progress(done, total_or_nil, doc) after each document (the batch holding
 -- it may not be committed yet); warn(message) for
 -- converted text and dates that are not ISO 8601 (kept in meta.date);
--- fail(message) for unreadable files, which are skipped (counted in failed).
+-- fail(message) for unreadable files, which are skipped (counted in failed);
+-- meta: a table from quarry.docs.read_meta, the id, title, date, source and
+-- url of text files by name.
 function Corpus:ingest(paths, opts)
    live(self, 2)
    if type(paths) == "string" then paths = { paths } end
@@ -538,6 +540,9 @@ function Corpus:ingest(paths, opts)
       if opts[k] ~= nil and type(opts[k]) ~= "function" then
          error(string_format("corpus:ingest: option '%s' must be a function", k), 2)
       end
+   end
+   if opts.meta ~= nil and type(opts.meta) ~= "table" then
+      error("corpus:ingest: option 'meta' must be a table (quarry.docs.read_meta)", 2)
    end
    if not self.db:autocommit() then
       error("corpus:ingest commits batch by batch: call it outside a transaction", 2)
@@ -560,6 +565,7 @@ function Corpus:ingest(paths, opts)
       local done = 0
       local iter = docs.each(paths, {
          warn = warn,
+         meta = opts.meta,
          fail = function(msg)
             total.failed = total.failed + 1
             if opts.fail then opts.fail(msg) end
