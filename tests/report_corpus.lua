@@ -28,6 +28,8 @@ fixture.docs = {
         { "person", "Berg", 2, { name = "Tomas Berg" } },
         { "location", "Lisbon", 1, { name = "Lisbon" } },
         { "segment", "2 comments\n\nPaulo said:\n“Ruiz is wrong,” I think.", 1, { kind = "comments" } },
+        -- a reader's quote: the reports leave what is inside comments out
+        { "quote", "Ruiz is wrong,", 1, { speaker = "Paulo Reader", kind = "direct" } },
      } },
    { id = "b", date = "2024-04-10", source = "Wire Service", title = "Talks to resume",
      text = "Talks to resume\n\nGENEVA (Wire Service) — Envoy Ilse Marek said talks would resume in March 2025. "

@@ -4,7 +4,7 @@
 local render = require "quarry.render"
 
 local ipairs, tonumber = ipairs, tonumber
-local math_max, math_floor = math.max, math.floor
+local math_max, math_min = math.max, math.min
 local string_rep, table_concat = string.rep, table.concat
 local utf8_len, utf8_offset = utf8.len, utf8.offset
 
@@ -28,8 +28,8 @@ local function cell(v, kind)
    return s
 end
 
--- Column widths: natural widths, then the widest columns shrink (never
--- below 8 characters) until the line fits.
+-- Column widths: natural widths, then one cap for the widest columns (no
+-- lower than 8 characters), the largest with which the line fits.
 local function widths(cols, cells, total)
    local w = {}
    for i, c in ipairs(cols) do w[i] = width_of(c.label or c.key) end
@@ -39,13 +39,21 @@ local function widths(cols, cells, total)
          if n > w[i] then w[i] = n end
       end
    end
-   local function line() local n = 2 * (#cols - 1) for i = 1, #cols do n = n + w[i] end return n end
-   while line() > total do
-      local widest, at = 0, nil
-      for i = 1, #cols do if w[i] > widest then widest, at = w[i], i end end
-      if not at or widest <= 8 then break end
-      w[at] = math_max(8, widest - math_max(1, math_floor((line() - total))))
+   local budget = total - 2 * (#cols - 1)
+   local function used(cap)
+      local n = 0
+      for i = 1, #cols do n = n + math_min(w[i], cap) end
+      return n
    end
+   local widest = 0
+   for i = 1, #cols do widest = math_max(widest, w[i]) end
+   if used(widest) <= budget then return w end
+   local lo, hi = 8, widest          -- the largest cap in [8, widest] that fits
+   while lo < hi do
+      local mid = (lo + hi + 1) // 2
+      if used(mid) <= budget then lo = mid else hi = mid - 1 end
+   end
+   for i = 1, #cols do w[i] = math_min(w[i], lo) end
    return w
 end
 
@@ -75,13 +83,28 @@ local function write_section(out, cols, rows, total)
    for _, r in ipairs(cells) do line(r) end
 end
 
+-- s wrapped at spaces into lines of at most width characters.
+local function wrap(s, width)
+   local lines, line = {}, ""
+   for word in s:gmatch("%S+") do
+      if line ~= "" and width_of(line) + 1 + width_of(word) > width then
+         lines[#lines + 1] = line
+         line = word
+      else
+         line = line == "" and word or (line .. " " .. word)
+      end
+   end
+   if line ~= "" then lines[#lines + 1] = line end
+   return table_concat(lines, "\n")
+end
+
 local function write_model(model, out, total, level)
    local title = render.text(model.title or model.report or "Report")
    out:write(title, "\n", string_rep(level == 1 and "═" or "─", math.min(width_of(title), total)), "\n")
-   if model.description and model.description ~= "" then out:write(model.description, "\n") end
+   if model.description and model.description ~= "" then out:write(wrap(model.description, total), "\n") end
    local filters = render.filters_text(model.filters)
-   if filters then out:write("filters: ", filters, "\n") end
-   for _, note in ipairs(model.notes or {}) do out:write("note: ", note, "\n") end
+   if filters then out:write(wrap("filters: " .. filters, total), "\n") end
+   for _, note in ipairs(model.notes or {}) do out:write(wrap("note: " .. note, total), "\n") end
    if model.stats and #model.stats > 0 then
       local lw = 0
       for _, s in ipairs(model.stats) do lw = math_max(lw, width_of(s.label)) end

@@ -202,10 +202,18 @@ local function state(ctx)
    return p
 end
 
+-- SQLite's message without the "path: " it starts with.
+local function sql_message(p, err)
+   err = tostring(err)
+   local prefix = (p.corpus.path or "") .. ": "
+   if err:sub(1, #prefix) == prefix then err = err:sub(#prefix + 1) end
+   return "report SQL: " .. err
+end
+
 local function prepare(p, sql, level)
    check_select(sql, level + 1)
    local st, err = p.db:prepare(sql)
-   if not st then error("report SQL: " .. tostring(err), level + 1) end
+   if not st then error(sql_message(p, err), level + 1) end
    return st
 end
 
@@ -246,7 +254,7 @@ function Context:one(sql, ...)
    local ok, err = st:step()
    if ok == nil then
       st:close()
-      error("report SQL: " .. tostring(err), 2)
+      error(sql_message(p, err), 2)
    end
    local row = ok and st:row() or nil
    st:close()
@@ -261,7 +269,7 @@ function Context:value(sql, ...)
    local ok, err = st:step()
    if ok == nil then
       st:close()
-      error("report SQL: " .. tostring(err), 2)
+      error(sql_message(p, err), 2)
    end
    local v = ok and st:values() or nil
    st:close()
@@ -385,6 +393,19 @@ function Context:mentions_where(alias)
       self:entity_where("json_extract(e.attrs, '$.name')"))
 end
 
+--- The segment kinds that are not the article: reader comments, lists of
+-- related stories, page furniture.
+base.NOT_ARTICLE = { "comments", "related", "boilerplate" }
+
+--- ctx:article_where(alias) -> SQL: the span alias does not lie inside a
+-- segment that is not the article (base.NOT_ARTICLE): quotes and dates in
+-- reader comments stay out of the quotes and the timeline.
+function Context.article_where(_, alias)
+   return string_format("NOT EXISTS (SELECT 1 FROM spans g WHERE g.type = 'segment' AND g.doc = %s.doc "
+      .. "AND g.start <= %s.start AND g.stop >= %s.stop AND %s)", alias, alias, alias,
+      in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
+end
+
 --- ctx:limit_sql() -> " LIMIT n" for --limit, else "".
 function Context:limit_sql()
    local n = self.filters.limit
@@ -483,7 +504,7 @@ function Context:context(window, start, stop, opts)
       end
       st:bind_all(start, stop, window)
       local ok, err = st:step()
-      if ok == nil then error("report SQL: " .. tostring(err), 2) end
+      if ok == nil then error(sql_message(p, err), 2) end
       local w = ok and st:values() or nil
       st:reset()
       if not ok then return "" end
@@ -558,7 +579,13 @@ function base.run(corpus, report, filters, opts)
    private[ctx] = p
    local ok, result = pcall(report.run, ctx)
    if p.window_stmt then p.window_stmt:close() end
-   if not ok then error(result, 0) end
+   if not ok then
+      -- a tail call leaves no line to name: name the report's file at least
+      if type(result) == "string" and report.file and not result:find(report.file, 1, true) then
+         result = report.file .. ": " .. result
+      end
+      error(result, 0)
+   end
    return complete(report, result, p.notes, f, opts.level or 2)
 end
 

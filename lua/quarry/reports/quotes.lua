@@ -1,5 +1,6 @@
 --- quotes: who said what, grouped by speaker (most quoted first), with
 -- the document, its date and the words around each quote.
+-- Quotes inside reader comments (a segment of kind comments) are left out.
 -- --speaker keeps one speaker's quotes (any variant of the name);
 -- --entity keeps the quotes that mention an entity; --limit N keeps N
 -- quotes a speaker.
@@ -26,7 +27,7 @@ return base.new {
          .. ctx:text_sql("d", "s") .. " AS quote, " .. ctx:window_sql("d", "s") .. " AS window "
          .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'quote' AND "
          .. ctx:docs_where("d", { speaker = false }) .. " AND " .. ctx:speaker_where(speaker)
-         .. " AND " .. ctx:mentions_where("s")
+         .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:article_where("s")
          .. " ORDER BY d.date, d.id, s.start"
       local groups, order = {}, {}
       local docs, total = {}, 0

@@ -1,7 +1,7 @@
 --- search: the documents that pass the filters. With --query, best matches
 -- first (bm25, a hit in the title counting twice) with a snippet; without
--- it, in date order. Each row counts the document's quotes and entity
--- mentions. --limit N keeps N documents.
+-- it, in date order. Each row counts the document's quotes (not those in
+-- reader comments) and entity mentions. --limit N keeps N documents.
 local base = require "quarry.reports.base"
 
 local COLUMNS = {
@@ -21,7 +21,8 @@ return base.new {
    columns = WITH_SNIPPET,
    run = function(ctx)
       local q = ctx.filters.query
-      local counts = "(SELECT count(*) FROM spans s WHERE s.type = 'quote' AND s.doc = d.rowid) AS quotes, "
+      local counts = "(SELECT count(*) FROM spans s WHERE s.type = 'quote' AND s.doc = d.rowid AND "
+         .. ctx:article_where("s") .. ") AS quotes, "
          .. "(SELECT count(*) FROM spans s WHERE s.type IN ('person', 'organization', 'location') "
          .. "AND s.doc = d.rowid) AS entities"
       local sql

@@ -33,7 +33,7 @@ return base.new {
       local speaker = "json_extract(s.attrs, '$.speaker')"
       local quoted = ctx:all("SELECT " .. speaker .. " AS speaker, count(*) AS quotes, "
          .. "count(DISTINCT s.doc) AS documents " .. spans_in .. " AND s.type = 'quote' AND " .. speaker
-         .. " IS NOT NULL GROUP BY 1 ORDER BY quotes DESC, speaker" .. top)
+         .. " IS NOT NULL AND " .. ctx:article_where("s") .. " GROUP BY 1 ORDER BY quotes DESC, speaker" .. top)
       local speakers = ctx:value("SELECT count(DISTINCT " .. speaker .. ") " .. spans_in .. " AND s.type = 'quote'")
       local name = "json_extract(s.attrs, '$.name')"
       local named = ctx:all("SELECT " .. name .. " AS name, s.type AS type, count(*) AS mentions, "

@@ -4,7 +4,8 @@
 -- it. --from and --to apply to these dates; --speaker keeps that
 -- speaker's statements (and the events of documents quoting them);
 -- --entity keeps the statements that mention it (and the events of the
--- documents that do); --limit N keeps the first N items. In HTML, a chart
+-- documents that do); --limit N keeps the first N items. Nothing inside
+-- reader comments counts (ctx:article_where). In HTML, a chart
 -- draws a mark for each dated item.
 local base = require "quarry.reports.base"
 
@@ -28,7 +29,7 @@ return base.new {
          .. ctx:text_sql("d", "s") .. " AS quote FROM spans s JOIN docs d ON d.rowid = s.doc "
          .. "WHERE s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
          .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
-         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s")) do
+         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:article_where("s")) do
          local said = base.squeeze(r.quote or ""):gsub("^ ", ""):gsub(" $", "")
          items[#items + 1] = { date = r.date:sub(1, 10), kind = "statement",
             speaker = type(r.speaker) == "string" and r.speaker or nil,
@@ -38,7 +39,8 @@ return base.new {
       for r in ctx:rows("SELECT " .. value .. " AS value, d.id AS doc, d.date AS published, s.start, s.stop, "
          .. ctx:text_sql("d", "s") .. " AS surface, " .. ctx:window_sql("d", "s") .. " AS window "
          .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'date' AND " .. value .. " IS NOT NULL AND "
-         .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false })) do
+         .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
+         .. ctx:article_where("s")) do
          if type(r.value) == "string" and r.value:match("^%d%d%d%d") then
             items[#items + 1] = { date = r.value, kind = "event",
                text = ctx:context(r.window or "", r.start, r.stop, { mark = r.surface or "", width = 140 }),
