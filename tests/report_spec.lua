@@ -233,8 +233,8 @@ describe("reports", function()
          local model = run("sources")
          assert.same({ "Outlets", "Agencies", "Datelines" }, titles(model))
          local outlets = model.sections[1].rows
-         assert.same({ outlet = "Harbour Herald", documents = 2, datelines = 1, first = "2024-03-04", last = "2024-06-20" },
-            outlets[1])
+         assert.same({ outlet = "Harbour Herald", documents = 2, datelines = 1, first = "2024-03-04",
+            last = "2024-06-20" }, outlets[1])
          local agency = model.sections[2].rows[1]
          assert.equal("Wire Service", agency.agency)
          assert.equal(2, agency.datelines)
@@ -364,7 +364,8 @@ return { run = function(ctx) return ctx:all("ATTACH DATABASE 'x.db' AS x") end }
       it("names the file and line of a broken report", function()
          local broken = support.put(dir, "broken.lua",
             "return {\n  run = function(ctx)\n    local rows = ctx:all('SELECT 1 FRM x')\n    return rows\n  end\n}\n")
-         support.raises(function() reports.run(corpus, broken) end, "broken.lua:3: report SQL: near \"x\": syntax error")
+         support.raises(function() reports.run(corpus, broken) end,
+            "broken.lua:3: report SQL: near \"x\": syntax error")
          -- a tail call leaves no line: the file is named
          local tail = support.put(dir, "tail.lua", "return { run = function(ctx) return ctx:all('SELEC 1') end }")
          support.raises(function() reports.run(corpus, tail) end, "tail.lua: a report may only run SELECT")
