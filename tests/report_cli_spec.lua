@@ -91,10 +91,11 @@ describe("quarry report", function()
 
    it("writes to a file with --output, and nothing to stdout", function()
       local path = dir .. "/out/report.html"
-      local code, out, err = run("report " .. db .. " digest --format html -o " .. path)
+      local code, _, err = run("report " .. db .. " digest --format html -o " .. path)
       assert.equal(1, code)      -- no such folder
       assert.matches("out/report%.html", err)
       os.execute("mkdir -p " .. dir .. "/out")
+      local out
       code, out, err = run("report " .. db .. " digest --format html -o " .. path)
       assert.equal(0, code, err)
       assert.equal("", out)
@@ -256,7 +257,8 @@ describe("the demo", function()
       assert.is_true(ok, err)
       assert.matches("^# Corpus summary\n", md)
       assert.matches("%- %*%*Documents%*%*: 14\n", md)
-      assert.matches("## Most quoted\n\n| Speaker | Quotes | Documents |\n| %-%-%- | %-%-%-: | %-%-%-: |\n| Sergei Voronov", md)
+      assert.matches("## Most quoted\n\n| Speaker | Quotes | Documents |\n| %-%-%- | %-%-%-: | %-%-%-: |\n"
+         .. "| Sergei Voronov", md)
       assert.matches("HTML report written to " .. out:gsub("%p", "%%%0") .. "/report%.html", err)
       local page = support.read(out .. "/report.html")
       assert.matches("^<!DOCTYPE html>", page)
