@@ -88,8 +88,8 @@ describe("the HTML report in a browser", function()
       local path = dir .. "/" .. name .. ".html"
       support.write(path, (page:gsub("<head>\n", "<head>\n" .. PROBE, 1)))
       -- the browser is no part of quarry: not under the ASan run's LD_PRELOAD
-      local cmd = string.format("env -u LD_PRELOAD -u ASAN_OPTIONS %q --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions "
-         .. "--user-data-dir=%q --virtual-time-budget=5000 --dump-dom %q 2>%q", browser, dir .. "/profile-" .. name,
+      local cmd = string.format("env -u LD_PRELOAD -u ASAN_OPTIONS %q --headless --no-sandbox --disable-gpu "
+         .. "--no-first-run --disable-extensions --user-data-dir=%q --virtual-time-budget=5000 --dump-dom %q 2>%q", browser, dir .. "/profile-" .. name,
          "file://" .. path, dir .. "/" .. name .. ".log")
       local p = io.popen(cmd)
       local dom = p:read("a")
@@ -117,7 +117,8 @@ describe("the HTML report in a browser", function()
       end
       local page = render.to_string({ report = "x", title = "Broken", columns = { { key = "a" } },
          sections = { { rows = { { a = "1" } } } } }, "html")
-      page = page:gsub("</main>", '<img src="https://example.invalid/x.png"><script>no_such_function();</script></main>')
+      page = page:gsub("</main>",
+         '<img src="https://example.invalid/x.png"><script>no_such_function();</script></main>')
       local dom = load(page, "broken")
       local errors = cjson.decode(attr(dom, "data-errors") or "[]")
       local text = table.concat(errors, "\n")
