@@ -89,8 +89,8 @@ describe("the HTML report in a browser", function()
       support.write(path, (page:gsub("<head>\n", "<head>\n" .. PROBE, 1)))
       -- the browser is no part of quarry: not under the ASan run's LD_PRELOAD
       local cmd = string.format("env -u LD_PRELOAD -u ASAN_OPTIONS %q --headless --no-sandbox --disable-gpu "
-         .. "--no-first-run --disable-extensions --user-data-dir=%q --virtual-time-budget=5000 --dump-dom %q 2>%q", browser, dir .. "/profile-" .. name,
-         "file://" .. path, dir .. "/" .. name .. ".log")
+         .. "--no-first-run --disable-extensions --user-data-dir=%q --virtual-time-budget=5000 --dump-dom %q 2>%q",
+         browser, dir .. "/profile-" .. name, "file://" .. path, dir .. "/" .. name .. ".log")
       local p = io.popen(cmd)
       local dom = p:read("a")
       p:close()
