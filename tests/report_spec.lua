@@ -163,6 +163,7 @@ describe("reports", function()
          m = run("quotes", { limit = 1, speaker = "Sergei Voronov" })
          assert.equal(1, #rows_of(m))
          assert.matches("first 1 shown", m.sections[1].note)
+         assert.equal("Sergey Voronov said: “…”", m.sections[1].rows[1].context)
       end)
    end)
 
@@ -178,7 +179,6 @@ describe("reports", function()
          table.sort(v.variants)
          assert.same({ "Sergei Voronov", "Sergey Voronov", "Voronov" }, v.variants)
          assert.same({ "b", "c" }, v.docs)
-         assert.equal("2024-04-10", v.first)
          assert.equal("organization", by["Port Authority"].type)
          assert.equal(5, by.Lisbon.mentions)
          assert.equal("Lisbon", rows_of(model)[1].name)
@@ -302,6 +302,43 @@ describe("reports", function()
          assert.same({ "Ana Ruiz" }, titles(model.parts[2]))
          local cols = render.flatten(model)
          assert.equal("report", cols[1].key)
+      end)
+   end)
+
+   describe("the indexes", function()
+      it("give the same rows as a scan for every filter shape the reports use", function()
+         -- SQLite 3.40 can lose rows with an IN list on an indexed expression
+         -- in some query shapes: these are the shapes the reports use
+         local names = "('Ana Ruiz', 'Tomas Berg', 'Port Authority', 'Ilse Marek', 'Sergei Voronov')"
+         local shapes = {
+            "SELECT count(*) AS n FROM spans s WHERE s.type = 'quote' AND "
+               .. "%sjson_extract(s.attrs, '$.speaker') IN " .. names,
+            "SELECT count(*) AS n FROM docs d WHERE d.rowid IN (SELECT doc FROM spans WHERE type IN ('person', "
+               .. "'organization', 'location') AND %sjson_extract(attrs, '$.name') IN " .. names .. ")",
+            "SELECT count(*) AS n FROM spans s WHERE s.type = 'quote' AND s.id IN (SELECT x.id FROM spans e "
+               .. "JOIN spans x ON x.doc = e.doc AND x.start <= e.start AND x.stop >= e.stop "
+               .. "WHERE e.type IN ('person', "
+               .. "'organization', 'location') AND %sjson_extract(e.attrs, '$.name') IN " .. names .. ")",
+            "SELECT count(*) AS n FROM spans s WHERE s.type IN ('person', 'organization', 'location') AND "
+               .. "%sjson_extract(s.attrs, '$.name') IN " .. names,
+         }
+         local probe = base.new { run = function(ctx)
+            local out = {}
+            for i, shape in ipairs(shapes) do
+               out[i] = { indexed = ctx:one(shape:format("")).n, scanned = ctx:one(shape:format("+")).n }
+            end
+            return out
+         end }
+         local m = base.run(corpus, probe, {})
+         for i, r in ipairs(m.sections[1].rows) do
+            assert.equal(r.scanned, r.indexed, "shape " .. i)
+            assert.is_true(r.scanned > 0, "shape " .. i)
+         end
+         local indexes = {}
+         for row in corpus.db:prepare("SELECT name FROM sqlite_schema WHERE type = 'index'"):rows() do
+            indexes[row.name] = true
+         end
+         assert.is_true(indexes.spans_speaker and indexes.spans_name)
       end)
    end)
 

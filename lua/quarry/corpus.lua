@@ -88,6 +88,17 @@ CREATE TABLE runs (
 PRAGMA user_version = 1;
 ]]
 
+-- Indexes for the reports (who said what, who is named): the names they
+-- group by, so that a report reads an index rather than the JSON of
+-- every span. Made with the schema, and on opening a file that lacks them
+-- for writing (files made before them stay readable; reports on them are
+-- slower).
+local REPORT_INDEXES = [[
+CREATE INDEX IF NOT EXISTS spans_speaker ON spans(json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
+CREATE INDEX IF NOT EXISTS spans_name ON spans(type, json_extract(attrs, '$.name'), doc)
+   WHERE type IN ('person', 'organization', 'location');
+]]
+
 local Corpus = {}
 Corpus.__index = Corpus
 Corpus.__name = "quarry.Corpus"
@@ -242,6 +253,11 @@ local function setup(self, readonly)
       transaction(self, function()
          if user_version(self) == 0 then check(db:exec(SCHEMA)) end
       end)
+   end
+   if not readonly then
+      local have = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' "
+         .. "AND name IN ('spans_speaker', 'spans_name')")).n
+      if have < 2 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
    end
    return true
 end

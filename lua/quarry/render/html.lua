@@ -19,7 +19,9 @@ local ESC = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;",
 
 --- Text escaped for HTML content and attribute values.
 function html.escape(s)
-   return (render.text(s):gsub("[&<>\"']", ESC))
+   s = render.text(s)
+   if not s:find("[&<>\"']") then return s end
+   return (s:gsub("[&<>\"']", ESC))
 end
 local esc = html.escape
 

@@ -10,8 +10,12 @@ local markdown = {}
 local text = render.text
 
 local function cell(v, kind)
-   local s = text(v):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
-   s = s:gsub("\\", "\\\\"):gsub("|", "\\|")
+   local s = text(v)
+   -- most cells need none of this: look before rewriting
+   if s:find("[\n\r\t\f\v]") or s:find("  ", 1, true) then s = s:gsub("%s+", " ") end
+   if s:byte(1) == 32 then s = s:sub(2) end
+   if s:byte(-1) == 32 then s = s:sub(1, -2) end
+   if s:find("[|\\]") then s = s:gsub("\\", "\\\\"):gsub("|", "\\|") end
    if kind == "quote" and s ~= "" then s = "“" .. s .. "”" end
    return s
 end

@@ -23,7 +23,10 @@ local function fit(s, w)
 end
 
 local function cell(v, kind)
-   local s = render.text(v):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+   local s = render.text(v)
+   if s:find("[\n\r\t\f\v]") or s:find("  ", 1, true) then s = s:gsub("%s+", " ") end
+   if s:byte(1) == 32 then s = s:sub(2) end
+   if s:byte(-1) == 32 then s = s:sub(1, -2) end
    if kind == "quote" and s ~= "" then s = "“" .. s .. "”" end
    return s
 end

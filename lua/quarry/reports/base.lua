@@ -236,6 +236,32 @@ function Context:rows(sql, ...)
    end, nil, nil, closing
 end
 
+--- for a, b, c in ctx:tuples(sql, ...) do ... end: the columns of each row
+-- as values, in order (no table a row: for scans of millions of spans).
+-- A for loop stops at a nil first value: put a column first that is never
+-- NULL (an id, a rowid).
+function Context:tuples(sql, ...)
+   local p = state(self)
+   local st = prepare(p, sql, 2)
+   st:bind_all(args_of(...))
+   local done = false
+   return function()
+      if done then return nil end
+      local ok, err = st:step()
+      if ok == nil then
+         done = true
+         st:close()
+         error(sql_message(p, err), 2)
+      end
+      if not ok then
+         done = true
+         st:close()
+         return nil
+      end
+      return st:values()
+   end, nil, nil, setmetatable({}, { __close = function() if not done then done = true st:close() end end })
+end
+
 --- ctx:all(sql, ...) -> every row, a list.
 function Context:all(sql, ...)
    local p = state(self)
@@ -384,12 +410,22 @@ function Context:docs_where(alias, skip)
    return table_concat(conds, " AND ")
 end
 
+--- ctx:spans_where(alias [, skip]) -> SQL: the span alias (a row of
+-- spans) belongs to a document that passes the filters (as docs_where,
+-- with the same skip), without joining docs: "1" without filters.
+function Context:spans_where(alias, skip)
+   local cond = self:docs_where("d", skip)
+   if cond == "1" then return "1" end
+   return string_format("%s.doc IN (SELECT d.rowid FROM docs d WHERE %s)", alias, cond)
+end
+
 --- ctx:mentions_where(alias) -> SQL: the span alias (a row of spans)
 -- holds a mention of the --entity; "1" without --entity.
 function Context:mentions_where(alias)
    if not self.filters.entity then return "1" end
-   return string_format("EXISTS (SELECT 1 FROM spans e WHERE e.doc = %s.doc AND e.start >= %s.start "
-      .. "AND e.stop <= %s.stop AND %s AND %s)", alias, alias, alias, in_list("e.type", base.ENTITY_TYPES),
+   -- the spans holding a mention, found once from the mentions (not once a span)
+   return string_format("%s.id IN (SELECT x.id FROM spans e JOIN spans x ON x.doc = e.doc AND x.start <= e.start "
+      .. "AND x.stop >= e.stop WHERE e.type IN ('person', 'organization', 'location') AND %s)", alias,
       self:entity_where("json_extract(e.attrs, '$.name')"))
 end
 
@@ -401,8 +437,9 @@ base.NOT_ARTICLE = { "comments", "related", "boilerplate" }
 -- segment that is not the article (base.NOT_ARTICLE): quotes and dates in
 -- reader comments stay out of the quotes and the timeline.
 function Context.article_where(_, alias)
-   return string_format("NOT EXISTS (SELECT 1 FROM spans g WHERE g.type = 'segment' AND g.doc = %s.doc "
-      .. "AND g.start <= %s.start AND g.stop >= %s.stop AND %s)", alias, alias, alias,
+   -- the spans inside such segments, found once (not once a span)
+   return string_format("%s.id NOT IN (SELECT x.id FROM spans g JOIN spans x ON x.doc = g.doc "
+      .. "AND x.start >= g.start AND x.stop <= g.stop WHERE g.type = 'segment' AND %s)", alias,
       in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
 end
 

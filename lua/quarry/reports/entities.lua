@@ -2,6 +2,11 @@
 -- their canonical names, with the variants written in the text, how often
 -- they are mentioned, and in which documents. --entity keeps one entity
 -- (any variant of its name); --limit N keeps the N most mentioned.
+--
+-- One pass over the mentions in document order (the text of a mention is
+-- read where it is stored, document by document, which is what makes the
+-- variants cheap; each entity's mentions come in document order); the
+-- rest is counting.
 local base = require "quarry.reports.base"
 
 -- How many document ids a row lists (the count says how many there are).
@@ -17,54 +22,83 @@ return base.new {
       { key = "variants", label = "Variants", kind = "list" },
       { key = "mentions", label = "Mentions", kind = "number" },
       { key = "documents", label = "Documents", kind = "number" },
-      { key = "first", label = "First", kind = "date" },
-      { key = "last", label = "Last", kind = "date" },
-      { key = "docs", label = "In", kind = "list" },
+      { key = "docs", label = "First documents", kind = "list" },
    },
    run = function(ctx)
-      local types = "s.type IN ('person', 'organization', 'location')"
-      local name = "coalesce(json_extract(s.attrs, '$.name'), " .. ctx:text_sql("d", "s") .. ")"
-      local where = " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. types .. " AND "
-         .. ctx:docs_where("d", { entity = false }) .. " AND " .. ctx:entity_where("json_extract(s.attrs, '$.name')")
-      local rows, by_key = {}, {}
+      local text = ctx:text_sql("d", "s")
+      -- without --entity every mention is read: in document order (as they
+      -- are stored), not by name, which would jump from document to document
+      local scan = ctx.filters.entity and "" or " INDEXED BY spans_doc"
+      local sql = "SELECT s.type, coalesce(json_extract(s.attrs, '$.name'), " .. text .. "), " .. text .. ", s.doc "
+         .. "FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc "
+         .. "WHERE s.type IN ('person', 'organization', 'location') AND "
+         .. ctx:spans_where("s", { entity = false }) .. " AND " .. ctx:entity_where("json_extract(s.attrs, '$.name')")
+      local by_key, list = {}, {}
+      local mentions, docs_seen, ndocs = 0, {}, 0
+      for kind, name, surface, doc in ctx:tuples(sql) do
+         local key = kind .. "\0" .. name
+         local e = by_key[key]
+         if not e then
+            e = { name = name, type = kind, mentions = 0, documents = 0, variants = {}, docs = {} }
+            by_key[key] = e
+            list[#list + 1] = e
+         end
+         e.mentions = e.mentions + 1
+         if e.last ~= doc then
+            -- documents come in order: a new one is a new document for e
+            e.last = doc
+            e.documents = e.documents + 1
+            if #e.docs < DOC_IDS then e.docs[#e.docs + 1] = doc end
+         end
+         local v = e.variants
+         v[surface] = (v[surface] or 0) + 1
+         mentions = mentions + 1
+         if not docs_seen[doc] then
+            docs_seen[doc] = true
+            ndocs = ndocs + 1
+         end
+      end
+      table.sort(list, function(a, b)
+         if a.mentions ~= b.mentions then return a.mentions > b.mentions end
+         if a.name ~= b.name then return a.name < b.name end
+         return a.type < b.type
+      end)
       local limit = ctx.filters.limit
-      local entities, mentions_total = 0, 0
-      for r in ctx:rows("SELECT " .. name .. " AS name, s.type AS type, count(*) AS mentions, "
-         .. "count(DISTINCT s.doc) AS documents, min(d.date) AS first, max(d.date) AS last" .. where
-         .. " GROUP BY 1, 2 ORDER BY mentions DESC, name, type") do
-         entities, mentions_total = entities + 1, mentions_total + r.mentions
-         if not limit or limit == 0 or #rows < limit then
-            local row = { name = r.name, type = r.type, variants = {}, mentions = r.mentions,
-               documents = r.documents, first = r.first, last = r.last, docs = {} }
-            rows[#rows + 1] = row
-            by_key[r.type .. "\0" .. r.name] = row
+      local rows = {}
+      local wanted = {}
+      for i, e in ipairs(list) do
+         if limit and limit > 0 and i > limit then break end
+         -- variants: each way of writing the name, most used first
+         local counts, names = {}, {}
+         for surface, n in pairs(e.variants) do
+            local s = base.squeeze(surface):gsub("^ ", ""):gsub(" $", "")
+            if not counts[s] then names[#names + 1] = s end
+            counts[s] = (counts[s] or 0) + n
+         end
+         table.sort(names, function(a, b)
+            if counts[a] ~= counts[b] then return counts[a] > counts[b] end
+            return a < b
+         end)
+         for _, d in ipairs(e.docs) do wanted[#wanted + 1] = d end
+         rows[i] = { name = e.name, type = e.type, variants = names, mentions = e.mentions, documents = e.documents,
+            docs = e.docs }
+      end
+      -- the ids of the documents listed
+      local ids = {}
+      for first = 1, #wanted, 500 do
+         local chunk = table.concat(wanted, ",", first, math.min(#wanted, first + 499))
+         for rowid, id in ctx:tuples("SELECT rowid, id FROM docs WHERE rowid IN (" .. chunk .. ")") do
+            ids[rowid] = id
          end
       end
-      -- the variants: each different text, most used first
-      for r in ctx:rows("SELECT " .. name .. " AS name, s.type AS type, " .. ctx:text_sql("d", "s")
-         .. " AS surface, count(*) AS n" .. where .. " GROUP BY 1, 2, 3 ORDER BY n DESC, surface") do
-         local row = by_key[r.type .. "\0" .. r.name]
-         if row then
-            local v = base.squeeze(r.surface or "")
-            local list = row.variants
-            local dup = false
-            for _, x in ipairs(list) do if x == v then dup = true break end end
-            if not dup then list[#list + 1] = v end
-         end
-      end
-      -- the first documents of each, by date
-      for r in ctx:rows("SELECT name, type, id FROM (SELECT x.name, x.type, d.id, row_number() OVER "
-         .. "(PARTITION BY x.name, x.type ORDER BY d.date, d.id) AS k FROM (SELECT DISTINCT " .. name
-         .. " AS name, s.type AS type, s.doc AS doc" .. where .. ") x JOIN docs d ON d.rowid = x.doc) WHERE k <= "
-         .. DOC_IDS) do
-         local row = by_key[r.type .. "\0" .. r.name]
-         if row then row.docs[#row.docs + 1] = r.id end
+      for _, r in ipairs(rows) do
+         for k, d in ipairs(r.docs) do r.docs[k] = ids[d] end
       end
       return {
          stats = {
-            { key = "entities", label = "Entities", value = entities },
-            { key = "mentions", label = "Mentions", value = mentions_total },
-            { key = "documents", label = "Documents", value = ctx:value("SELECT count(DISTINCT s.doc)" .. where) },
+            { key = "entities", label = "Entities", value = #list },
+            { key = "mentions", label = "Mentions", value = mentions },
+            { key = "documents", label = "Documents", value = ndocs },
          },
          rows = rows,
          empty = "No entities match.",

@@ -46,7 +46,8 @@ return base.new {
             end
          end
          local dates = {}
-         for _, l in ipairs(ctx:kwic(f.query, { query = true, width = WIDTH })) do
+         -- the limit goes to the concordance itself unless other filters drop lines
+         for _, l in ipairs(ctx:kwic(f.query, { query = true, width = WIDTH, limit = not allowed and limit or nil })) do
             if not allowed or allowed[l.doc] then
                if dates[l.doc] == nil then
                   dates[l.doc] = ctx:value("SELECT date FROM docs WHERE id = ?", l.doc) or false

@@ -19,7 +19,8 @@ return base.new {
    run = function(ctx)
       local docs = ctx:docs_where("d")
       local top = " LIMIT " .. ((ctx.filters.limit and ctx.filters.limit > 0) and ctx.filters.limit or TOP)
-      local spans_in = "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. docs
+      -- the spans of the documents chosen, without a join to them
+      local spans_in = "FROM spans s WHERE " .. ctx:spans_where("s")
       local d = ctx:one("SELECT count(*) AS documents, count(d.date) AS dated, min(d.date) AS first, "
          .. "max(d.date) AS last, count(DISTINCT d.source) AS outlets, sum(length(CAST(d.text AS BLOB))) AS bytes "
          .. "FROM docs d WHERE " .. docs)
@@ -45,8 +46,9 @@ return base.new {
       local months = ctx:all("SELECT substr(d.date, 1, 7) AS month, count(*) AS documents "
          .. "FROM docs d WHERE d.date IS NOT NULL AND " .. docs .. " GROUP BY 1 ORDER BY 1")
       local quotes_in = {}
-      for r in ctx:rows("SELECT substr(d.date, 1, 7) AS month, count(*) AS n " .. spans_in
-         .. " AND s.type = 'quote' AND d.date IS NOT NULL GROUP BY 1") do
+      for r in ctx:rows("SELECT substr(d.date, 1, 7) AS month, count(*) AS n FROM spans s JOIN docs d "
+         .. "ON d.rowid = s.doc WHERE " .. docs .. " AND s.type = 'quote' AND d.date IS NOT NULL AND "
+         .. ctx:article_where("s") .. " GROUP BY 1") do
          quotes_in[r.month] = r.n
       end
       for _, m in ipairs(months) do m.quotes = quotes_in[m.month] or 0 end

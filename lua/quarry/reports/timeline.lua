@@ -25,31 +25,31 @@ return base.new {
    run = function(ctx)
       local items = {}
       local speaker = "json_extract(s.attrs, '$.speaker')"
-      for r in ctx:rows("SELECT d.date AS date, d.id AS doc, s.start, " .. speaker .. " AS speaker, "
-         .. ctx:text_sql("d", "s") .. " AS quote FROM spans s JOIN docs d ON d.rowid = s.doc "
+      for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
+         .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s JOIN docs d ON d.rowid = s.doc "
          .. "WHERE s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
          .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
          .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:article_where("s")) do
-         local said = base.squeeze(r.quote or ""):gsub("^ ", ""):gsub(" $", "")
-         items[#items + 1] = { date = r.date:sub(1, 10), kind = "statement",
-            speaker = type(r.speaker) == "string" and r.speaker or nil,
-            text = "“" .. said .. "”", doc = r.doc, published = r.date, start = r.start }
+         local said = base.squeeze(quote or ""):gsub("^ ", ""):gsub(" $", "")
+         items[#items + 1] = { date = date:sub(1, 10), kind = "statement",
+            speaker = type(who) == "string" and who or nil, text = "“" .. said .. "”", doc = doc, published = date,
+            rowid = rowid, start = start }
       end
       local value = "json_extract(s.attrs, '$.value')"
-      for r in ctx:rows("SELECT " .. value .. " AS value, d.id AS doc, d.date AS published, s.start, s.stop, "
-         .. ctx:text_sql("d", "s") .. " AS surface, " .. ctx:window_sql("d", "s") .. " AS window "
-         .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'date' AND " .. value .. " IS NOT NULL AND "
+      for rowid, v, doc, published, start, stop, surface, window in ctx:tuples("SELECT d.rowid, " .. value
+         .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", " .. ctx:window_sql("d", "s")
+         .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'date' AND " .. value .. " IS NOT NULL AND "
          .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
          .. ctx:article_where("s")) do
-         if type(r.value) == "string" and r.value:match("^%d%d%d%d") then
-            items[#items + 1] = { date = r.value, kind = "event",
-               text = ctx:context(r.window or "", r.start, r.stop, { mark = r.surface or "", width = 140 }),
-               doc = r.doc, published = r.published, start = r.start }
+         if type(v) == "string" and v:match("^%d%d%d%d") then
+            items[#items + 1] = { date = v, kind = "event",
+               text = ctx:context(window or "", start, stop, { mark = surface or "", width = 140 }),
+               doc = doc, published = published, rowid = rowid, start = start }
          end
       end
       table.sort(items, function(a, b)
          if a.date ~= b.date then return a.date < b.date end
-         if a.doc ~= b.doc then return a.doc < b.doc end
+         if a.rowid ~= b.rowid then return a.rowid < b.rowid end
          if a.start ~= b.start then return a.start < b.start end
          return a.kind < b.kind
       end)
@@ -58,7 +58,7 @@ return base.new {
       local statements, events = 0, 0
       for _, it in ipairs(items) do
          if limit and limit > 0 and #rows >= limit then break end
-         it.start = nil
+         it.start, it.rowid = nil, nil
          rows[#rows + 1] = it
          if it.kind == "statement" then statements = statements + 1 else events = events + 1 end
          chart[#chart + 1] = { date = it.date, kind = it.kind, row = it,
