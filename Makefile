@@ -1,7 +1,7 @@
 # quarry — build, test, benchmark and demo.
 #
 #   make            build the C core (build/quarry/core.so)
-#   make demo       install missing Debian packages, build, run the demo
+#   make demo       install missing Debian packages, build, run the demo (examples/demo.sh)
 #   make test       install missing Debian packages, run every test
 #   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl")
 #   make lint       luacheck over the Lua code
@@ -122,9 +122,11 @@ lint:
 	luacheck lua bin tests bench
 
 # --- demo and benchmarks ------------------------------------------------------
+# The corpus of examples/articles, the news pack's annotations, a Markdown
+# summary on stdout, the HTML report in build/demo/report.html.
 demo: setup
 	@$(MAKE) --no-print-directory $(CORE)
-	@$(LUA_ENV) $(LUA) bin/quarry tokens examples/articles
+	@$(LUA_ENV) QUARRY="$(LUA) bin/quarry" sh examples/demo.sh build/demo
 
 bench: $(CORE)
 	@if [ -z "$(CORPUS)" ]; then echo "make bench: set CORPUS=path/to/corpus.jsonl" >&2; exit 2; fi

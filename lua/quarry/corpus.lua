@@ -88,6 +88,17 @@ CREATE TABLE runs (
 PRAGMA user_version = 1;
 ]]
 
+-- Indexes for the reports (who said what, who is named): the names they
+-- group by, so that a report reads an index rather than the JSON of
+-- every span. Made with the schema, and on opening a file that lacks them
+-- for writing (files made before them stay readable; reports on them are
+-- slower).
+local REPORT_INDEXES = [[
+CREATE INDEX IF NOT EXISTS spans_speaker ON spans(json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
+CREATE INDEX IF NOT EXISTS spans_name ON spans(type, json_extract(attrs, '$.name'), doc)
+   WHERE type IN ('person', 'organization', 'location');
+]]
+
 local Corpus = {}
 Corpus.__index = Corpus
 Corpus.__name = "quarry.Corpus"
@@ -242,6 +253,11 @@ local function setup(self, readonly)
       transaction(self, function()
          if user_version(self) == 0 then check(db:exec(SCHEMA)) end
       end)
+   end
+   if not readonly then
+      local have = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' "
+         .. "AND name IN ('spans_speaker', 'spans_name')")).n
+      if have < 2 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
    end
    return true
 end
@@ -512,7 +528,7 @@ end
 
 -- --- ingest -------------------------------------------------------------------
 
-local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true }
+local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true }
 
 --- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn}])
 --   -> {added, replaced, unchanged, skipped, failed, seconds} | nil, message, code
@@ -524,7 +540,9 @@ local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true
 -- progress(done, total_or_nil, doc) after each document (the batch holding
 -- it may not be committed yet); warn(message) for
 -- converted text and dates that are not ISO 8601 (kept in meta.date);
--- fail(message) for unreadable files, which are skipped (counted in failed).
+-- fail(message) for unreadable files, which are skipped (counted in failed);
+-- meta: a table from quarry.docs.read_meta, the id, title, date, source and
+-- url of text files by name.
 function Corpus:ingest(paths, opts)
    live(self, 2)
    if type(paths) == "string" then paths = { paths } end
@@ -538,6 +556,9 @@ function Corpus:ingest(paths, opts)
       if opts[k] ~= nil and type(opts[k]) ~= "function" then
          error(string_format("corpus:ingest: option '%s' must be a function", k), 2)
       end
+   end
+   if opts.meta ~= nil and type(opts.meta) ~= "table" then
+      error("corpus:ingest: option 'meta' must be a table (quarry.docs.read_meta)", 2)
    end
    if not self.db:autocommit() then
       error("corpus:ingest commits batch by batch: call it outside a transaction", 2)
@@ -560,6 +581,7 @@ function Corpus:ingest(paths, opts)
       local done = 0
       local iter = docs.each(paths, {
          warn = warn,
+         meta = opts.meta,
          fail = function(msg)
             total.failed = total.failed + 1
             if opts.fail then opts.fail(msg) end

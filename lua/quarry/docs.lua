@@ -198,9 +198,57 @@ local function each_jsonl_line(next_line, where, warn, emit, first)
    end
 end
 
+--- Reads a metadata sidecar for text files: JSON lines
+-- {"file": "name.txt", "id": ..., "date": ..., "source": ..., "url": ...,
+-- "title": ...}; other keys go to the document's meta. Returns a table
+-- keyed by file name, or nil, "path:line: problem".
+function docs.read_meta(path)
+   local f, err = io_open(path, "rb")
+   if not f then return nil, err end
+   local out, n = {}, 0
+   for line in f:lines() do
+      n = n + 1
+      if line:find("%S") then
+         local obj, jerr = cjson.decode(line)
+         if type(obj) ~= "table" then
+            f:close()
+            return nil, string_format("%s:%d: %s", path, n, jerr and ("bad JSON: " .. jerr) or "not a JSON object")
+         end
+         if type(obj.file) ~= "string" or obj.file == "" then
+            f:close()
+            return nil, string_format("%s:%d: field 'file' (the text file's name) must be a string", path, n)
+         end
+         out[obj.file] = obj
+      end
+   end
+   f:close()
+   return out
+end
+
+-- The sidecar record of a text file: by its path as written, then by the
+-- path without leading "./", then by its name.
+local function meta_of(meta, path)
+   return meta[path] or meta[(path:gsub("^%./", ""))] or meta[path:match("([^/]+)$")]
+end
+
+-- A text document with its sidecar record applied.
+local function with_meta(doc, rec)
+   if not rec then return doc end
+   for k, v in pairs(rec) do
+      if k == "id" or k == "title" or k == "date" or k == "source" or k == "url" then
+         if v ~= null then doc[k] = type(v) == "number" and tostring(math_tointeger(v) or v) or tostring(v) end
+      elseif k ~= "file" then
+         doc.meta = doc.meta or {}
+         doc.meta[k] = v
+      end
+   end
+   return doc
+end
+
 --- Iterates over the documents of paths (files, folders, JSONL, "-" for
 -- stdin). opts.warn(message) hears about converted text; opts.fail(message)
 -- about unreadable files, which are skipped. Malformed JSONL raises.
+-- opts.meta (from docs.read_meta) gives text files their id, date, source...
 -- Returns an iterator yielding documents.
 function docs.each(paths, opts)
    opts = opts or {}
@@ -239,7 +287,11 @@ function docs.each(paths, opts)
                else
                   local text, rerr = read_all(file)
                   if not text then fail(rerr)
-                  else emit(docs.from_text(text, { path = file, warn = warn })) end
+                  else
+                     local doc = docs.from_text(text, { path = file, warn = warn })
+                     if opts.meta then doc = with_meta(doc, meta_of(opts.meta, file)) end
+                     emit(doc)
+                  end
                end
             end
          end

@@ -16,13 +16,21 @@ function common.load_pack(name, trusted)
    return pack
 end
 
---- Iterates over the documents of paths, warning and failing on stderr.
--- Returns the iterator and a function telling whether anything failed.
-function common.documents(cmd, paths)
+--- Iterates over the documents of paths, warning and failing on stderr
+-- (clearing bar, a progress bar, first). Returns the iterator and a
+-- function telling whether anything failed.
+function common.documents(cmd, paths, bar)
    local failed = false
    local iter = docs.each(paths, {
-      warn = function(msg) io_stderr:write("quarry ", cmd, ": warning: ", msg, "\n") end,
-      fail = function(msg) io_stderr:write("quarry ", cmd, ": ", msg, "\n"); failed = true end,
+      warn = function(msg)
+         if bar then bar.clear() end
+         io_stderr:write("quarry ", cmd, ": warning: ", msg, "\n")
+      end,
+      fail = function(msg)
+         if bar then bar.clear() end
+         io_stderr:write("quarry ", cmd, ": ", msg, "\n")
+         failed = true
+      end,
    })
    return iter, function() return failed end
 end
@@ -48,6 +56,44 @@ function common.count(s)
    local n = math.tointeger(tonumber(s))
    if n and n >= 0 then return n end
    return nil, "must be a non-negative integer"
+end
+
+--- Whether stderr is a terminal (progress bars are drawn only there).
+function common.stderr_is_tty()
+   return os.execute("test -t 2") == true
+end
+
+--- A progress bar on stderr, redrawn at most every tenth of a second, or
+-- nil when stderr is not a terminal (then nothing extra is written).
+-- bar.update(done, total_or_nil), bar.clear() (before other messages).
+function common.progress_bar(unit)
+   if not common.stderr_is_tty() then return nil end
+   unit = unit or "documents"
+   local bar = { shown = false }
+   local last = -1
+   local started = os.time()
+   function bar.update(done, total)
+      local now = os.clock()
+      if now - last < 0.1 and done ~= total then return end
+      last = now
+      local line
+      if total and total > 0 then
+         local frac = done / total
+         if frac > 1 then frac = 1 end
+         local filled = math.floor(frac * 30 + 0.5)
+         line = string.format("[%s%s] %3d%% %d/%d %s", string.rep("#", filled), string.rep(".", 30 - filled),
+            math.floor(frac * 100), done, total, unit)
+      else
+         line = string.format("%d %s", done, unit)
+      end
+      io_stderr:write("\r\27[K", line, string.format("  %ds", os.time() - started))
+      bar.shown = true
+   end
+   function bar.clear()
+      if bar.shown then io_stderr:write("\r\27[K") end
+      bar.shown = false
+   end
+   return bar
 end
 
 --- Pads and prints rows of cells as an aligned table.

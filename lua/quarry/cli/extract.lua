@@ -34,7 +34,10 @@ function extract.run(args)
          io_stderr:write("quarry extract: ", oerr, "\n")
          return 1
       end
-      local stats, xerr = corpus:extract(pack, { force = args.force, date = args.date })
+      local bar = common.progress_bar("documents")
+      local stats, xerr = corpus:extract(pack, { force = args.force, date = args.date,
+         progress = bar and function(done, total) bar.update(done, total) end or nil })
+      if bar then bar.clear() end
       corpus:close()
       if not stats then
          io_stderr:write("quarry extract: ", xerr, "\n")
@@ -48,14 +51,21 @@ function extract.run(args)
       io_stderr:write("quarry extract: give files, folders, JSONL or - (or --db DB)\n")
       return 2
    end
-   local iter, failed = common.documents("extract", args.path)
+   -- one document at a time: memory stays flat however long the input is
+   local bar = common.progress_bar("documents")
+   local total = bar and require("quarry.docs").count(args.path) or nil
+   local iter, failed = common.documents("extract", args.path, bar)
+   local done = 0
    for doc in iter do
       if args.date and not doc.date then doc.date = args.date end
       for _, a in ipairs(pack:run(doc)) do
          io_stdout:write(common.annotation_json(doc.id, a), "\n")
       end
       io_stdout:flush()
+      done = done + 1
+      if bar then bar.update(done, total) end
    end
+   if bar then bar.clear() end
    return failed() and 1 or 0
 end
 

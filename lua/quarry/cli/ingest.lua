@@ -1,8 +1,9 @@
 --- quarry ingest: store documents in a corpus file with a full-text index.
 local quarry = require "quarry"
+local common = require "quarry.cli.common"
 
-local io_stdout, io_stderr, os_execute, os_time = io.stdout, io.stderr, os.execute, os.time
-local math_floor, math_tointeger, string_format, string_rep = math.floor, math.tointeger, string.format, string.rep
+local io_stdout, io_stderr = io.stdout, io.stderr
+local math_tointeger, string_format = math.tointeger, string.format
 local tonumber = tonumber
 
 local ingest = {
@@ -23,44 +24,25 @@ function ingest.configure(cmd)
       :convert(positive)
    cmd:option("--timeout", "Milliseconds to wait for another writer before giving up.", "5000")
       :convert(positive)
-end
-
--- A progress bar on stderr, redrawn at most every tenth of a second.
-local function progress_bar()
-   local bar = { shown = false }
-   local last = -1
-   local started = os_time()
-   function bar.update(done, total)
-      local now = os.clock()
-      if now - last < 0.1 and done ~= total then return end
-      last = now
-      local line
-      if total and total > 0 then
-         local frac = done / total
-         if frac > 1 then frac = 1 end
-         local filled = math_floor(frac * 30 + 0.5)
-         line = string_format("[%s%s] %3d%% %d/%d documents", string_rep("#", filled), string_rep(".", 30 - filled),
-            math_floor(frac * 100), done, total)
-      else
-         line = string_format("%d documents", done)
-      end
-      io_stderr:write("\r\27[K", line, string_format("  %ds", os_time() - started))
-      bar.shown = true
-   end
-   function bar.clear()
-      if bar.shown then io_stderr:write("\r\27[K") end
-      bar.shown = false
-   end
-   return bar
+   cmd:option("--meta", "JSON lines {file, id, date, source, url, title}: the fields of the text files of "
+      .. "that name (as in examples/articles.meta.jsonl).")
 end
 
 function ingest.run(args)
+   local meta, merr
+   if args.meta then
+      meta, merr = require("quarry.docs").read_meta(args.meta)
+      if not meta then
+         io_stderr:write("quarry ingest: ", merr, "\n")
+         return 1
+      end
+   end
    local corpus, err = quarry.open(args.db, { timeout_ms = args.timeout })
    if not corpus then
       io_stderr:write("quarry ingest: ", err, "\n")
       return 1
    end
-   local bar = os_execute("test -t 2") and progress_bar() or nil
+   local bar = common.progress_bar("documents")
    local failed = false
    local function say(prefix, msg)
       if bar then bar.clear() end
@@ -69,6 +51,7 @@ function ingest.run(args)
    local summary, ierr = corpus:ingest(args.path, {
       batch = args.batch,
       replace = args.replace,
+      meta = meta,
       progress = bar and bar.update or nil,
       warn = function(msg) say("warning: ", msg) end,
       fail = function(msg) say("", msg); failed = true end,

@@ -1,0 +1,112 @@
+--- quarry report DB REPORT: render a report over a corpus file.
+local reports = require "quarry.reports"
+local render = require "quarry.render"
+local corpus_mod = require "quarry.corpus"
+local search = require "quarry.cli.search"
+
+local io_open, io_stdout, io_stderr, os_remove, os_rename = io.open, io.stdout, io.stderr, os.remove, os.rename
+local ipairs, pcall, tostring = ipairs, pcall, tostring
+local table_concat = table.concat
+
+local report = {
+   help = "Render a report (quotes, entities, timeline, ...) over a corpus: Markdown, JSON, CSV, HTML or a table.",
+}
+
+local count = require("quarry.cli.common").count
+
+local DESCRIPTIONS = {
+   summary = "an overview: documents, annotations, most quoted and most mentioned",
+   quotes = "who said what, grouped by speaker, with document, date and context",
+   entities = "canonical names, variants, mention counts and documents",
+   timeline = "dated statements and events in order (an SVG chart in HTML)",
+   sources = "outlets, agencies and datelines",
+   kwic = "a concordance of --query, or of the mentions of --entity or --speaker",
+   search = "the documents that pass the filters (ranked with --query)",
+   digest = "summary, quotes, timeline, entities and sources in one document",
+}
+
+function report.configure(cmd)
+   local lines = {}
+   for _, name in ipairs(reports.SHIPPED) do
+      lines[#lines + 1] = string.format("   %-9s %s", name, DESCRIPTIONS[name] or "")
+   end
+   cmd:argument("db", "The corpus file.")
+   cmd:argument("report", "A shipped report (below) or the path of your own report file (.lua).")
+   cmd:option("-f --format", "Output format: " .. table_concat(render.formats, ", ") .. ".", "md")
+      :choices(render.formats)
+   cmd:option("--speaker", "Only this speaker's quotes (any variant of the name; case does not matter).")
+   cmd:option("--entity", "Only this person, organisation or place (any variant of the name).")
+   cmd:option("--from", "Only dates on or after DATE (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD).")
+   cmd:option("--to", "Only dates on or before DATE (inclusive: 2024-03 keeps all of March).")
+   cmd:option("-q --query", "Only documents matching this full-text query (as quarry search takes).")
+   cmd:option("-n --limit", "At most N rows a table (for summary: the length of its top lists).")
+      :convert(count)
+   cmd:option("-o --output", "Write to FILE instead of standard output.")
+   cmd:flag("--trusted", "Let your own report use os, io and any module.")
+   cmd:epilog("Reports:\n" .. table_concat(lines, "\n")
+      .. "\n\nExamples:\n   quarry report news.db quotes --speaker 'Sergei Voronov' --from 2024-03\n"
+      .. "   quarry report news.db digest --format html -o report.html\n"
+      .. "   quarry report news.db examples/reports/titles.lua --format csv")
+end
+
+-- Writes the rendering to path through a temporary file, so that a failed
+-- run leaves no half-written report.
+local function write_file(path, model, fmt)
+   local tmp = path .. ".tmp"
+   local f, err = io_open(tmp, "wb")
+   if not f then return nil, err end
+   local ok, werr = pcall(render.write, model, fmt, f)
+   local closed, cerr = f:close()
+   if not ok or not closed then
+      os_remove(tmp)
+      return nil, tostring(ok and cerr or werr)
+   end
+   local renamed, rerr = os_rename(tmp, path)
+   if not renamed then
+      os_remove(tmp)
+      return nil, rerr
+   end
+   return true
+end
+
+function report.run(args)
+   for _, k in ipairs { "from", "to" } do
+      if args[k] and not corpus_mod.is_iso_date(args[k]) then
+         io_stderr:write("quarry report: --", k, " must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), not '",
+            args[k], "'\n")
+         return 2
+      end
+   end
+   local rep, err, code = reports.load(args.report, { trusted = args.trusted })
+   if not rep then
+      io_stderr:write("quarry report: ", err, "\n")
+      return code == "notfound" and 2 or 1
+   end
+   local corpus = search.open_existing("report", args.db)
+   if not corpus then return 1 end
+   local model
+   model, err, code = reports.run(corpus, rep, {
+      speaker = args.speaker, entity = args.entity, from = args.from, to = args.to, query = args.query,
+      limit = args.limit,
+   })
+   if not model then
+      corpus:close()
+      io_stderr:write("quarry report: ", err, "\n")
+      return code == "usage" and 2 or 1
+   end
+   corpus:close()
+   for _, note in ipairs(model.notes or {}) do io_stderr:write("quarry report: ", note, "\n") end
+   if args.output then
+      local ok, werr = write_file(args.output, model, args.format)
+      if not ok then
+         io_stderr:write("quarry report: ", args.output, ": ", tostring(werr), "\n")
+         return 1
+      end
+      return 0
+   end
+   render.write(model, args.format, io_stdout)
+   io_stdout:flush()
+   return 0
+end
+
+return report

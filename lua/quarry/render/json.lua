@@ -1,0 +1,141 @@
+--- JSON (one document holding the whole model) and JSON lines (one object
+-- a row, keys in column order, every column present: null when empty).
+-- Keys are written in a fixed order, so the same corpus gives the same bytes.
+local cjson = require "cjson"
+local render = require "quarry.render"
+
+local ipairs, pairs, type, tostring = ipairs, pairs, type, tostring
+local math_type, math_huge, math_floor = math.type, math.huge, math.floor
+local string_format, table_concat, table_sort = string.format, table.concat, table.sort
+local cjson_encode = cjson.encode
+
+local json = {}
+
+local function str(s)
+   -- cjson writes "/" as "\/": valid, but noisy in URLs
+   return (cjson_encode(s):gsub("\\/", "/"))
+end
+
+local encode
+
+local function number(v)
+   if math_type(v) == "integer" then return tostring(v) end
+   if v ~= v or v == math_huge or v == -math_huge then return "null" end
+   if v == math_floor(v) and v > -1e15 and v < 1e15 then return string_format("%d", v) end
+   return string_format("%.14g", v)
+end
+
+-- A table is an array when its keys are 1..n (an empty table is an array).
+local function is_array(t)
+   local n = #t
+   for k in pairs(t) do
+      if math_type(k) ~= "integer" or k < 1 or k > n then return false end
+   end
+   return true
+end
+
+encode = function(v, keys)
+   local t = type(v)
+   if v == nil or v == cjson.null then return "null" end
+   if t == "string" then return str(v) end
+   if t == "number" then return number(v) end
+   if t == "boolean" then return v and "true" or "false" end
+   if t ~= "table" then return str(tostring(v)) end
+   if not keys and is_array(v) then
+      local parts = {}
+      for i, x in ipairs(v) do parts[i] = encode(x) end
+      return "[" .. table_concat(parts, ",") .. "]"
+   end
+   local order = keys
+   if not order then
+      order = {}
+      for k in pairs(v) do order[#order + 1] = tostring(k) end
+      table_sort(order)
+   end
+   local parts = {}
+   for _, k in ipairs(order) do
+      local x = v[k]
+      if x ~= nil then parts[#parts + 1] = str(k) .. ":" .. encode(x) end
+   end
+   return "{" .. table_concat(parts, ",") .. "}"
+end
+json.encode = encode
+
+-- A row with every column (null where empty), keys in column order.
+local function row_json(cols, row)
+   local parts = {}
+   for i, c in ipairs(cols) do parts[i] = str(c.key) .. ":" .. encode(row[c.key]) end
+   return "{" .. table_concat(parts, ",") .. "}"
+end
+
+local function column_keys(cols)
+   local keys = {}
+   for i, c in ipairs(cols) do keys[i] = c.key end
+   return keys
+end
+
+local function write_model(model, out, indent)
+   local pad = string.rep("  ", indent)
+   local function field(name, value, last)
+      out:write(pad, "  ", str(name), ": ", value, last and "\n" or ",\n")
+   end
+   out:write("{\n")
+   field("report", encode(model.report))
+   field("title", encode(model.title))
+   if model.description then field("description", encode(model.description)) end
+   field("filters", encode(model.filters or {}, { "speaker", "entity", "from", "to", "query", "limit" }))
+   if model.notes and #model.notes > 0 then field("notes", encode(model.notes)) end
+   if model.stats and #model.stats > 0 then
+      local obj, keys = {}, {}
+      for i, s in ipairs(model.stats) do
+         keys[i] = s.key
+         obj[s.key] = s.value
+      end
+      field("stats", encode(obj, keys))
+   end
+   local parts = model.parts or {}
+   local cols = model.columns or {}
+   local kinds = {}
+   for i, c in ipairs(cols) do kinds[i] = { key = c.key, label = c.label, kind = c.kind or "text" } end
+   field("columns", encode(kinds))
+   if model.group then field("group", encode(model.group)) end
+   out:write(pad, '  "sections": [')
+   for si, section in ipairs(model.sections or {}) do
+      local scols = render.columns_of(model, section)
+      out:write(si > 1 and ",\n" or "\n", pad, "    {")
+      if section.title then out:write('"title": ', encode(section.title), ", ") end
+      if section.note then out:write('"note": ', encode(section.note), ", ") end
+      if section.columns then out:write('"columns": ', encode(column_keys(scols)), ", ") end
+      out:write('"rows": [')
+      for ri, row in ipairs(section.rows) do
+         out:write(ri > 1 and ",\n" or "\n", pad, "      ", row_json(scols, row))
+      end
+      out:write(#section.rows > 0 and ("\n" .. pad .. "    ]}") or "]}")
+   end
+   out:write(#(model.sections or {}) > 0 and ("\n" .. pad .. "  ]") or "]")
+   if #parts > 0 then
+      out:write(',\n', pad, '  "parts": [\n')
+      for pi, p in ipairs(parts) do
+         out:write(pad, "    ")
+         write_model(p, out, indent + 2)
+         out:write(pi < #parts and ",\n" or "\n")
+      end
+      out:write(pad, "  ]")
+   end
+   out:write("\n", pad, "}")
+end
+
+--- One JSON document: {report, title, description, filters, notes, stats,
+-- columns, group, sections = [{title, note, rows}], parts}.
+function json.json(model, out)
+   write_model(model, out, 0)
+   out:write("\n")
+end
+
+--- One JSON object a row (see render.flatten).
+function json.jsonl(model, out)
+   local cols, rows = render.flatten(model)
+   for _, row in ipairs(rows) do out:write(row_json(cols, row), "\n") end
+end
+
+return json

@@ -1,0 +1,635 @@
+--- The base every report builds on (docs/reports.md describes it in full).
+--
+--   local base = require "quarry.reports.base"
+--   return base.new {
+--      name = "titles", title = "People and their titles",
+--      columns = { { key = "name", label = "Person" }, { key = "n", label = "Mentions", kind = "number" } },
+--      run = function(ctx)
+--         return ctx:all([[SELECT json_extract(s.attrs, '$.name') AS name, count(*) AS n
+--            FROM spans s JOIN docs d ON d.rowid = s.doc
+--            WHERE s.type = 'person' AND ]] .. ctx:docs_where("d") .. " GROUP BY name ORDER BY n DESC")
+--      end,
+--   }
+--
+-- A report's run(ctx) returns its rows, or a model {title, description,
+-- stats, columns, group, sections, chart, parts, notes} (see
+-- quarry.render); the base fills in what it leaves out. ctx reads the
+-- corpus with SQL (read-only statements only) and turns the command
+-- line's filters (--speaker, --entity, --from, --to, --query, --limit)
+-- into SQL conditions, so that reports query the indexed spans table
+-- rather than reading text.
+local core = require "quarry.core"
+
+local error, getmetatable, ipairs, next, pairs, pcall, select, setmetatable, tostring, type =
+   error, getmetatable, ipairs, next, pairs, pcall, select, setmetatable, tostring, type
+local math_type, math_max = math.type, math.max
+local utf8_len, utf8_offset = utf8.len, utf8.offset
+local string_format, table_concat, table_sort = string.format, table.concat, table.sort
+local normalize, tokenize = core.normalize, core.tokenize
+
+local base = {}
+
+--- The span types that name entities.
+base.ENTITY_TYPES = { "person", "organization", "location" }
+
+--- The filters a report takes, in the order they are shown.
+base.FILTERS = { "speaker", "entity", "from", "to", "query", "limit" }
+
+local KINDS = { text = true, number = true, date = true, quote = true, list = true }
+
+local Report = {}
+Report.__index = Report
+Report.__name = "quarry.Report"
+
+-- --- checking definitions and models ----------------------------------------------
+
+local function check_columns(cols, what, level)
+   if type(cols) ~= "table" then error(what .. ": columns must be a list", level + 1) end
+   for i, c in ipairs(cols) do
+      if type(c) ~= "table" or type(c.key) ~= "string" or c.key == "" then
+         error(string_format("%s: column %d needs a key (a string)", what, i), level + 1)
+      end
+      if c.kind ~= nil and not KINDS[c.kind] then
+         error(string_format("%s: column '%s': unknown kind '%s' (text, number, date, quote, list)", what, c.key,
+            tostring(c.kind)), level + 1)
+      end
+      if c.label ~= nil and type(c.label) ~= "string" then
+         error(string_format("%s: column '%s': label must be a string", what, c.key), level + 1)
+      end
+   end
+end
+
+--- base.new{name, title, description, columns, group, run} -> a report.
+-- run(ctx) is required; the rest are defaults for the model it returns.
+-- Raises on a malformed definition.
+function base.new(def)
+   if type(def) ~= "table" then error("base.new: expected a table", 2) end
+   if type(def.run) ~= "function" then error("base.new: a report needs a run function", 2) end
+   for _, k in ipairs { "name", "title", "description", "group" } do
+      if def[k] ~= nil and type(def[k]) ~= "string" then error("base.new: '" .. k .. "' must be a string", 2) end
+   end
+   if def.columns ~= nil then check_columns(def.columns, "base.new", 2) end
+   if getmetatable(def) == Report then return def end
+   return setmetatable(def, Report)
+end
+
+--- Whether x is a report made by base.new.
+function base.is_report(x)
+   return getmetatable(x) == Report
+end
+
+local function is_list(t)
+   return type(t) == "table" and (t[1] ~= nil or next(t) == nil)
+end
+
+local function stat_key(label)
+   local k = tostring(label):lower():gsub("[^%w]+", "_"):gsub("^_+", ""):gsub("_+$", "")
+   return k
+end
+
+-- The model a run returned, completed and checked.
+local function complete(report, result, ctx_notes, filters, level)
+   local what = "report " .. (report.name or "?")
+   local model
+   if result == nil then result = {} end
+   if type(result) ~= "table" then error(what .. ": run must return rows or a model table", level + 1) end
+   if is_list(result) and result.sections == nil and result.rows == nil and result.parts == nil then
+      model = { rows = result }
+   else
+      model = result
+   end
+   model.report = model.report or report.name
+   model.title = model.title or report.title or report.name
+   model.description = model.description or report.description
+   model.columns = model.columns or report.columns
+   model.group = model.group or report.group
+   if model.rows then
+      if model.sections then error(what .. ": a model has rows or sections, not both", level + 1) end
+      model.sections = { { rows = model.rows, empty = model.empty } }
+      model.rows = nil
+   end
+   model.sections = model.sections or {}
+   for i, s in ipairs(model.sections) do
+      if type(s) ~= "table" or type(s.rows) ~= "table" then
+         error(string_format("%s: section %d needs a rows list", what, i), level + 1)
+      end
+      if s.columns then check_columns(s.columns, what, level + 1) end
+   end
+   if not model.columns then
+      -- columns from the first row's keys, sorted, when the report names none
+      local first = model.sections[1] and model.sections[1].rows[1]
+      local keys = {}
+      for k in pairs(first or {}) do
+         if type(k) == "string" then keys[#keys + 1] = k end
+      end
+      table_sort(keys)
+      model.columns = {}
+      for i, k in ipairs(keys) do model.columns[i] = { key = k, label = k } end
+   end
+   check_columns(model.columns, what, level + 1)
+   for _, c in ipairs(model.columns) do c.label = c.label or c.key end
+   for _, s in ipairs(model.sections) do
+      for _, c in ipairs(s.columns or {}) do c.label = c.label or c.key end
+   end
+   for i, s in ipairs(model.stats or {}) do
+      if type(s) ~= "table" or s.label == nil then
+         error(string_format("%s: stat %d needs a label", what, i), level + 1)
+      end
+      s.key = s.key or stat_key(s.label)
+   end
+   local notes = {}
+   for _, n in ipairs(ctx_notes) do notes[#notes + 1] = n end
+   for _, n in ipairs(model.notes or {}) do notes[#notes + 1] = n end
+   model.notes = notes
+   model.filters = model.filters or filters
+   return model
+end
+
+-- --- SQL -------------------------------------------------------------------------------
+
+--- A string as an SQL literal ('it''s'); numbers as they are; nil as NULL.
+function base.quote(v)
+   if v == nil then return "NULL" end
+   if math_type(v) then return tostring(v) end
+   return "'" .. tostring(v):gsub("'", "''") .. "'"
+end
+local quote = base.quote
+
+local function in_list(expr, values)
+   if #values == 0 then return "0" end
+   local q = {}
+   for i, v in ipairs(values) do q[i] = quote(v) end
+   return expr .. " IN (" .. table_concat(q, ", ") .. ")"
+end
+
+--- The key names are compared under: case, quotation marks and
+-- diacritics folded, white space squeezed.
+function base.name_key(s)
+   s = tostring(s):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
+   return normalize(s, { diacritics = false })
+end
+local name_key = base.name_key
+
+-- Only statements that read: a report cannot change the corpus (it is
+-- also opened read-only) nor reach other files (ATTACH, VACUUM INTO).
+local function check_select(sql, level)
+   if type(sql) ~= "string" then error("SQL must be a string", level + 1) end
+   local s = sql
+   while true do
+      local before = s
+      s = s:gsub("^%s+", ""):gsub("^%-%-[^\n]*", ""):gsub("^/%*.-%*/", "")
+      if s == before then break end
+   end
+   local word = (s:match("^(%a+)") or ""):upper()
+   if word ~= "SELECT" and word ~= "WITH" and word ~= "VALUES" then
+      error("a report may only run SELECT statements (got: " .. (word ~= "" and word or sql:sub(1, 20)) .. ")",
+         level + 1)
+   end
+end
+
+-- --- the context ---------------------------------------------------------------------------
+
+local Context = {}
+Context.__index = Context
+Context.__name = "quarry.ReportContext"
+
+-- What a context keeps from the report: the corpus, its statements.
+local private = setmetatable({}, { __mode = "k" })
+
+local function state(ctx)
+   local p = private[ctx]
+   if not p then error("expected a report context (use ctx:method())", 3) end
+   return p
+end
+
+-- SQLite's message without the "path: " it starts with.
+local function sql_message(p, err)
+   err = tostring(err)
+   local prefix = (p.corpus.path or "") .. ": "
+   if err:sub(1, #prefix) == prefix then err = err:sub(#prefix + 1) end
+   return "report SQL: " .. err
+end
+
+local function prepare(p, sql, level)
+   check_select(sql, level + 1)
+   local st, err = p.db:prepare(sql)
+   if not st then error(sql_message(p, err), level + 1) end
+   return st
+end
+
+local function args_of(...)
+   local n = select("#", ...)
+   if n == 1 and type((...)) == "table" then return (...) end
+   return { ... }
+end
+
+--- for row in ctx:rows(sql, ...) do ... end: rows as tables keyed by column
+-- name. Arguments bind to ? (or pass one table, with names for :name).
+function Context:rows(sql, ...)
+   local p = state(self)
+   local st = prepare(p, sql, 2)
+   local iter, st_state, _, closing = st:rows(args_of(...))
+   return function()
+      local row = iter(st_state)
+      if row == nil then st:close() end
+      return row
+   end, nil, nil, closing
+end
+
+--- for a, b, c in ctx:tuples(sql, ...) do ... end: the columns of each row
+-- as values, in order (no table a row: for scans of millions of spans).
+-- A for loop stops at a nil first value: put a column first that is never
+-- NULL (an id, a rowid).
+function Context:tuples(sql, ...)
+   local p = state(self)
+   local st = prepare(p, sql, 2)
+   st:bind_all(args_of(...))
+   local done = false
+   return function()
+      if done then return nil end
+      local ok, err = st:step()
+      if ok == nil then
+         done = true
+         st:close()
+         error(sql_message(p, err), 2)
+      end
+      if not ok then
+         done = true
+         st:close()
+         return nil
+      end
+      return st:values()
+   end, nil, nil, setmetatable({}, { __close = function() if not done then done = true st:close() end end })
+end
+
+--- ctx:all(sql, ...) -> every row, a list.
+function Context:all(sql, ...)
+   local p = state(self)
+   local st = prepare(p, sql, 2)
+   local out = {}
+   for row in st:rows(args_of(...)) do out[#out + 1] = row end
+   st:close()
+   return out
+end
+
+--- ctx:one(sql, ...) -> the first row, or nil.
+function Context:one(sql, ...)
+   local p = state(self)
+   local st = prepare(p, sql, 2)
+   st:bind_all(args_of(...))
+   local ok, err = st:step()
+   if ok == nil then
+      st:close()
+      error(sql_message(p, err), 2)
+   end
+   local row = ok and st:row() or nil
+   st:close()
+   return row
+end
+
+--- ctx:value(sql, ...) -> the first column of the first row, or nil.
+function Context:value(sql, ...)
+   local p = state(self)
+   local st = prepare(p, sql, 2)
+   st:bind_all(args_of(...))
+   local ok, err = st:step()
+   if ok == nil then
+      st:close()
+      error(sql_message(p, err), 2)
+   end
+   local v = ok and st:values() or nil
+   st:close()
+   return v
+end
+
+Context.quote = function(_, v) return quote(v) end
+
+-- The canonical names a --speaker or --entity NAME stands for: those whose
+-- key is NAME's, and those of spans whose text is NAME (its variants).
+local function resolve(self, p, which)
+   if p.resolved[which] then return p.resolved[which] end
+   local wanted = self.filters[which]
+   local key = name_key(wanted)
+   local found, list = {}, {}
+   local function add(name)
+      if name and not found[name] then
+         found[name] = true
+         list[#list + 1] = name
+      end
+   end
+   local types = which == "speaker" and { "person" } or base.ENTITY_TYPES
+   local names_sql = which == "speaker"
+      and "SELECT DISTINCT json_extract(attrs, '$.speaker') AS name FROM spans WHERE type = 'quote'"
+      or ("SELECT DISTINCT json_extract(attrs, '$.name') AS name FROM spans WHERE " .. in_list("type", types))
+   for row in self:rows(names_sql) do
+      if row.name and type(row.name) == "string" and name_key(row.name) == key then add(row.name) end
+   end
+   -- variants: spans as long as NAME (in bytes) whose text has its key
+   for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
+      .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
+      .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types)
+      .. " AND s.stop - s.start = ?", #wanted) do
+      if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
+         add(row.name)
+      end
+   end
+   table_sort(list)
+   if #list == 0 then
+      p.notes[#p.notes + 1] = string_format("No %s named '%s' in the corpus.", which == "speaker" and "speaker"
+         or "entity", wanted)
+   end
+   p.resolved[which] = list
+   return list
+end
+
+--- ctx:speakers() -> the canonical speaker names --speaker stands for (nil
+-- without --speaker): the name itself and the names it is a variant of,
+-- compared without case, quotation marks or diacritics.
+function Context:speakers()
+   local p = state(self)
+   if not self.filters.speaker then return nil end
+   return resolve(self, p, "speaker")
+end
+
+--- ctx:entities() -> the canonical entity names --entity stands for (nil without --entity).
+function Context:entities()
+   local p = state(self)
+   if not self.filters.entity then return nil end
+   return resolve(self, p, "entity")
+end
+
+--- ctx:speaker_where(expr) -> SQL: expr (a speaker name) is one --speaker
+-- stands for; "1" without --speaker.
+function Context:speaker_where(expr)
+   local names = self:speakers()
+   if not names then return "1" end
+   return in_list(expr, names)
+end
+
+--- ctx:entity_where(expr) -> SQL: expr (an entity name) is one --entity stands for; "1" without --entity.
+function Context:entity_where(expr)
+   local names = self:entities()
+   if not names then return "1" end
+   return in_list(expr, names)
+end
+
+--- ctx:dates_where(expr) -> SQL: the date expr lies within --from and --to
+-- (--to is inclusive at its precision: 2024-03 keeps all of March); "1"
+-- without them.
+function Context:dates_where(expr)
+   local f, conds = self.filters, {}
+   if f.from then conds[#conds + 1] = expr .. " >= " .. quote(f.from) end
+   if f.to then conds[#conds + 1] = string_format("substr(%s, 1, %d) <= %s", expr, #f.to, quote(f.to)) end
+   if #conds == 0 then return "1" end
+   return "(" .. expr .. " IS NOT NULL AND " .. table_concat(conds, " AND ") .. ")"
+end
+
+--- ctx:docs_where(alias [, {speaker = false, entity = false, dates = false, query = false}])
+--   -> SQL: the document alias (a row of docs) passes the filters: dated
+-- within --from/--to, matching --query, quoting --speaker, mentioning
+-- --entity. Turn off the filters a report applies in its own way.
+function Context:docs_where(alias, skip)
+   state(self)
+   alias = alias or "d"
+   skip = skip or {}
+   local f, conds = self.filters, {}
+   if skip.dates ~= false and (f.from or f.to) then conds[#conds + 1] = self:dates_where(alias .. ".date") end
+   if skip.query ~= false and f.query then
+      conds[#conds + 1] = string_format("%s.rowid IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH %s)", alias,
+         quote(f.query))
+   end
+   if skip.speaker ~= false and f.speaker then
+      conds[#conds + 1] = string_format("%s.rowid IN (SELECT doc FROM spans WHERE type = 'quote' AND %s)", alias,
+         self:speaker_where("json_extract(attrs, '$.speaker')"))
+   end
+   if skip.entity ~= false and f.entity then
+      conds[#conds + 1] = string_format("%s.rowid IN (SELECT doc FROM spans WHERE %s AND %s)", alias,
+         in_list("type", base.ENTITY_TYPES), self:entity_where("json_extract(attrs, '$.name')"))
+   end
+   if #conds == 0 then return "1" end
+   return table_concat(conds, " AND ")
+end
+
+--- ctx:spans_where(alias [, skip]) -> SQL: the span alias (a row of
+-- spans) belongs to a document that passes the filters (as docs_where,
+-- with the same skip), without joining docs: "1" without filters.
+function Context:spans_where(alias, skip)
+   local cond = self:docs_where("d", skip)
+   if cond == "1" then return "1" end
+   return string_format("%s.doc IN (SELECT d.rowid FROM docs d WHERE %s)", alias, cond)
+end
+
+--- ctx:mentions_where(alias) -> SQL: the span alias (a row of spans)
+-- holds a mention of the --entity; "1" without --entity.
+function Context:mentions_where(alias)
+   if not self.filters.entity then return "1" end
+   -- the spans holding a mention, found once from the mentions (not once a span)
+   return string_format("%s.id IN (SELECT x.id FROM spans e JOIN spans x ON x.doc = e.doc AND x.start <= e.start "
+      .. "AND x.stop >= e.stop WHERE e.type IN ('person', 'organization', 'location') AND %s)", alias,
+      self:entity_where("json_extract(e.attrs, '$.name')"))
+end
+
+--- The segment kinds that are not the article: reader comments, lists of
+-- related stories, page furniture.
+base.NOT_ARTICLE = { "comments", "related", "boilerplate" }
+
+--- ctx:article_where(alias) -> SQL: the span alias does not lie inside a
+-- segment that is not the article (base.NOT_ARTICLE): quotes and dates in
+-- reader comments stay out of the quotes and the timeline.
+function Context.article_where(_, alias)
+   -- the spans inside such segments, found once (not once a span)
+   return string_format("%s.id NOT IN (SELECT x.id FROM spans g JOIN spans x ON x.doc = g.doc "
+      .. "AND x.start >= g.start AND x.stop <= g.stop WHERE g.type = 'segment' AND %s)", alias,
+      in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
+end
+
+--- ctx:limit_sql() -> " LIMIT n" for --limit, else "".
+function Context:limit_sql()
+   local n = self.filters.limit
+   if n and n > 0 then return " LIMIT " .. n end
+   return ""
+end
+
+--- ctx:text_sql(doc_alias, span_alias) -> SQL: the text a span covers.
+function Context.text_sql(_, d, s)
+   return string_format("CAST(substr(CAST(%s.text AS BLOB), %s.start + 1, %s.stop - %s.start) AS TEXT)", d, s, s, s)
+end
+
+--- Bytes of text on each side of a span that ctx:window_sql takes.
+base.WINDOW = 320
+
+--- ctx:window_sql(doc_alias, span_alias) -> SQL: the span's text with
+-- base.WINDOW bytes on each side, for ctx:context.
+function Context.window_sql(_, d, s)
+   local w = base.WINDOW
+   return string_format("CAST(substr(CAST(%s.text AS BLOB), max(%s.start - %d, 0) + 1, "
+      .. "%s.stop - max(%s.start - %d, 0) + %d) AS TEXT)", d, s, w, s, s, w, w)
+end
+
+local function squeeze(s)
+   return (s:gsub("%s+", " "))
+end
+
+-- s without a broken UTF-8 sequence at its start or end (windows are cut in bytes).
+local function trim_utf8(s)
+   s = s:gsub("^[\128-\191]+", "")
+   local last = #s
+   local i = last
+   while i > 0 and i > last - 4 do
+      local b = s:byte(i)
+      if b < 128 then break end
+      if b >= 192 then
+         local need = b >= 240 and 4 or (b >= 224 and 3 or 2)
+         if last - i + 1 < need then s = s:sub(1, i - 1) end
+         break
+      end
+      i = i - 1
+   end
+   return s
+end
+
+-- The start (1-based) of the last sentence of s, found with the tokeniser.
+local function last_sentence_start(s)
+   local toks <close> = tokenize(s)
+   local n = toks:nsentences()
+   if n == 0 then return 1 end
+   return (toks:sentence(n)) + 1
+end
+
+-- The end of the first sentence of s.
+local function first_sentence_end(s)
+   local toks <close> = tokenize(s)
+   if toks:nsentences() == 0 then return #s end
+   local _, stop = toks:sentence(1)
+   return stop
+end
+
+local function cut_left(s, chars)
+   if (utf8_len(s) or #s) <= chars then return s end
+   local from = utf8_offset(s, -chars) or (#s - chars)
+   local cut = s:sub(from)
+   local at = cut:find(" ", 1, true)
+   if at and at < #cut then cut = cut:sub(at + 1) end
+   return "…" .. cut
+end
+
+local function cut_right(s, chars)
+   if (utf8_len(s) or #s) <= chars then return s end
+   local to = (utf8_offset(s, chars + 1) or (chars + 1)) - 1
+   local cut = s:sub(1, to)
+   local at = cut:match(".*() ")
+   if at and at > 1 then cut = cut:sub(1, at - 1) end
+   return cut .. "…"
+end
+
+--- ctx:context(window, start, stop [, {width = 100, mark = "…"}]) -> text
+-- What surrounds a span in its sentence: at most width characters on each
+-- side, cut at the sentence's ends, the span itself shown as mark.
+-- window is ctx:window_sql's column for the span (start and stop are the
+-- span's own offsets), or the document's rowid (slower: one query a call).
+function Context:context(window, start, stop, opts)
+   local p = state(self)
+   opts = opts or {}
+   local width, mark = opts.width or 100, opts.mark or "…"
+   local w0
+   if type(window) ~= "string" then
+      local st = p.window_stmt
+      if not st then
+         st = p.db:prepare("SELECT " .. self:window_sql("d", "s") .. " AS w FROM (SELECT ? AS start, ? AS stop) s, "
+            .. "docs d WHERE d.rowid = ?")
+         p.window_stmt = st
+      end
+      st:bind_all(start, stop, window)
+      local ok, err = st:step()
+      if ok == nil then error(sql_message(p, err), 2) end
+      local w = ok and st:values() or nil
+      st:reset()
+      if not ok then return "" end
+      window = w or ""
+   end
+   w0 = math_max(start - base.WINDOW, 0)
+   local left = trim_utf8(window:sub(1, start - w0))
+   local right = trim_utf8(window:sub(stop - w0 + 1))
+   if left ~= "" then left = left:sub(last_sentence_start(left)) end
+   if right ~= "" then right = right:sub(1, first_sentence_end(right)) end
+   left, right = squeeze(left):gsub("^ ", ""), squeeze(right):gsub(" $", "")
+   return cut_left(left, width) .. mark .. cut_right(right, width)
+end
+
+--- A usage error: what ctx:usage_error raises (reports.run returns it as
+-- nil, message, "usage"; the command line exits 2).
+base.UsageError = { __tostring = function(e) return e.msg end }
+
+--- ctx:usage_error(message): stops the report, saying the filters given
+-- cannot make it (e.g. a concordance with no word to look for).
+function Context.usage_error(_, msg)
+   error(setmetatable({ msg = tostring(msg) }, base.UsageError), 0)
+end
+
+--- ctx:kwic(term [, {width, limit, query}]) -> concordance lines
+-- {doc, start, stop, left, match, right} (corpus:kwic: the full-text
+-- index finds the term, the tokeniser cuts the context).
+function Context:kwic(term, opts)
+   local p = state(self)
+   local lines, err = p.corpus:kwic(term, opts)
+   if not lines then error(err, 2) end
+   return lines
+end
+
+--- ctx:note(message): a line the report shows above its tables.
+function Context:note(msg)
+   local p = state(self)
+   p.notes[#p.notes + 1] = tostring(msg)
+end
+
+--- ctx:include(name_or_report) -> the model of another report, made with
+-- the same corpus and filters (a composite report's parts).
+function Context:include(name)
+   local p = state(self)
+   local report = name
+   if type(name) == "string" then
+      report = p.load(name)
+   end
+   return base.run(p.corpus, report, self.filters, { load = p.load, level = 2 })
+end
+
+-- --- running --------------------------------------------------------------------------------
+
+--- base.run(corpus, report, filters [, {load}]) -> model
+-- Runs a report over an open corpus with filters {speaker, entity, from,
+-- to, query, limit}; raises on a broken report. quarry.reports.run is the
+-- checked way in.
+function base.run(corpus, report, filters, opts)
+   opts = opts or {}
+   if not base.is_report(report) then error("base.run: expected a report made by base.new", 2) end
+   local f = {}
+   for _, k in ipairs(base.FILTERS) do
+      local v = filters and filters[k]
+      if v ~= nil and v ~= "" then f[k] = v end
+   end
+   local ctx = setmetatable({ filters = setmetatable({}, {
+      __index = f,
+      __newindex = function() error("ctx.filters is read-only", 2) end,
+      __pairs = function() return next, f, nil end,
+   }), name = report.name }, Context)
+   local p = { corpus = corpus, db = corpus.db, notes = {}, resolved = {}, load = opts.load }
+   private[ctx] = p
+   local ok, result = pcall(report.run, ctx)
+   if p.window_stmt then p.window_stmt:close() end
+   if not ok then
+      -- a tail call leaves no line to name: name the report's file at least
+      if type(result) == "string" and report.file and not result:find(report.file, 1, true) then
+         result = report.file .. ": " .. result
+      end
+      error(result, 0)
+   end
+   return complete(report, result, p.notes, f, opts.level or 2)
+end
+
+--- base.squeeze(s): white space runs as one space.
+base.squeeze = squeeze
+--- base.trim_utf8(s): s without a UTF-8 sequence cut at its start or end.
+base.trim_utf8 = trim_utf8
+base.Context = Context
+
+return base

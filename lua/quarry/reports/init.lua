@@ -1,0 +1,195 @@
+--- Reports: finding, loading and running them.
+--
+--   local reports = require "quarry.reports"
+--   local report = assert(reports.load("quotes"))          -- or "path/to/report.lua"
+--   local model = assert(reports.run(corpus, report, { speaker = "Sergei Voronov" }))
+--   require("quarry.render").write(model, "md", io.stdout)
+--
+-- A report is found as the module quarry.reports.NAME on package.path, or
+-- by the path of a Lua file. Like a rule pack, it runs in a sandbox unless
+-- trusted: string, table, math, utf8, coroutine and the safe base
+-- functions, require reaching only quarry.reports.* and cjson; no os, io,
+-- debug, load or loadfile. Its SQL can only read (quarry.reports.base).
+local base = require "quarry.reports.base"
+local corpus_mod = require "quarry.corpus"
+
+local error, getmetatable, ipairs, loadfile, pairs, pcall, require, select, setmetatable, tostring, type =
+   error, getmetatable, ipairs, loadfile, pairs, pcall, require, select, setmetatable, tostring, type
+local math_type = math.type
+local string_format, table_concat = string.format, table.concat
+local io_open = io.open
+
+local reports = {}
+
+--- The shipped reports, in the order --help lists them.
+reports.SHIPPED = { "summary", "quotes", "entities", "timeline", "sources", "kwic", "search", "digest" }
+
+-- Module names under quarry.reports that are not reports.
+local NOT_REPORTS = { base = true, init = true }
+
+local safe_globals = {
+   "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen", "rawset",
+   "select", "setmetatable", "getmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION", "print",
+}
+local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
+local allowed_modules = { ["quarry.reports.base"] = true, ["cjson"] = true, ["cjson.safe"] = true }
+
+local function copy(t)
+   local c = {}
+   for k, v in pairs(t) do c[k] = v end
+   return c
+end
+
+local load_report
+
+local function report_env(trusted)
+   if trusted then return setmetatable({}, { __index = _G }) end
+   local env = {}
+   for _, name in ipairs(safe_globals) do env[name] = _G[name] end
+   -- print would write into the report's output: send it to stderr
+   env.print = function(...)
+      local parts = {}
+      for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+      io.stderr:write(table_concat(parts, "\t"), "\n")
+   end
+   for _, name in ipairs(safe_libs) do env[name] = copy(_G[name]) end
+   env.string.dump = nil
+   env.require = function(name)
+      if type(name) ~= "string" then error("require: expected a module name", 2) end
+      if allowed_modules[name] then return require(name) end
+      local sub = name:match("^quarry%.reports%.(.+)$")
+      if sub and not NOT_REPORTS[sub] then
+         local r, err = load_report(sub, { trusted = false })
+         if not r then error(err, 2) end
+         return r
+      end
+      error(string_format("module '%s' is not available to an untrusted report (run it with --trusted)", name), 2)
+   end
+   return env
+end
+
+local function exists(path)
+   local f = io_open(path, "r")
+   if f then f:close() end
+   return f ~= nil
+end
+
+--- reports.find(name_or_path) -> path | nil, message
+-- A path (anything with a slash, or ending in .lua, or an existing file)
+-- is taken as it is; a name is looked up as quarry.reports.NAME.
+function reports.find(name_or_path)
+   if type(name_or_path) ~= "string" or name_or_path == "" then
+      error("reports.find: expected a report name or path", 2)
+   end
+   if name_or_path:find("/", 1, true) or name_or_path:match("%.lua$") or exists(name_or_path) then
+      if not exists(name_or_path) then return nil, string_format("%s: no such report file", name_or_path) end
+      return name_or_path
+   end
+   local shipped = table_concat(reports.SHIPPED, ", ")
+   if NOT_REPORTS[name_or_path] or not name_or_path:match("^[%w_%-]+$") then
+      return nil, string_format("unknown report '%s' (reports: %s; or the path of a .lua file)", name_or_path, shipped)
+   end
+   local path = package.searchpath("quarry.reports." .. name_or_path, package.path)
+   if not path then
+      return nil, string_format("unknown report '%s' (reports: %s; or the path of a .lua file)", name_or_path, shipped)
+   end
+   return path
+end
+
+load_report = function(name_or_path, opts)
+   local path, err = reports.find(name_or_path)
+   if not path then return nil, err, "notfound" end
+   local chunk, lerr = loadfile(path, "t", report_env(opts.trusted))
+   if not chunk then error(lerr, 0) end
+   local ok, def = pcall(chunk, name_or_path, path)
+   if not ok then error(tostring(def), 0) end
+   if type(def) ~= "table" then error(path .. ": a report must return a table (base.new{...})", 0) end
+   if not base.is_report(def) then
+      local bok, r = pcall(base.new, def)
+      if not bok then error(path .. ": " .. tostring(r):gsub("^base%.new: ", ""), 0) end
+      def = r
+   end
+   def.name = def.name or path:match("([^/]+)%.lua$") or name_or_path
+   def.file = def.file or path
+   return def
+end
+
+--- reports.load(name_or_path [, {trusted}]) -> report | nil, message, "notfound"
+-- Loads a report; a report that is not there returns nil, message,
+-- "notfound"; a broken one raises with its file and line.
+function reports.load(name_or_path, opts)
+   if base.is_report(name_or_path) then return name_or_path end
+   if type(name_or_path) ~= "string" then error("reports.load: expected a report name or path", 2) end
+   opts = opts or {}
+   local ok, r, err, code = pcall(load_report, name_or_path, opts)
+   if not ok then error(r, 2) end
+   return r, err, code
+end
+
+local function check_filters(filters, level)
+   if filters == nil then return {} end
+   if type(filters) ~= "table" then error("reports.run: filters must be a table", level + 1) end
+   local known = {}
+   for _, k in ipairs(base.FILTERS) do known[k] = true end
+   for k, v in pairs(filters) do
+      if not known[k] then error(string_format("reports.run: unknown filter '%s'", tostring(k)), level + 1) end
+      if k == "limit" then
+         if math_type(v) ~= "integer" or v < 0 then
+            error("reports.run: filter 'limit' must be a non-negative integer", level + 1)
+         end
+      elseif type(v) ~= "string" then
+         error(string_format("reports.run: filter '%s' must be a string", k), level + 1)
+      end
+   end
+   for _, k in ipairs { "from", "to" } do
+      if filters[k] and not corpus_mod.is_iso_date(filters[k]) then
+         error(string_format("reports.run: filter '%s' must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), "
+            .. "not '%s'", k, filters[k]), level + 1)
+      end
+   end
+   return filters
+end
+
+--- reports.run(corpus, report, filters [, {trusted}]) -> model | nil, message, code
+-- Runs a report (loaded, or a name or path) over an open corpus. filters:
+-- {speaker, entity, from, to, query, limit}. A malformed --query returns
+-- nil, "bad query ...", "query"; a report that is not there nil, message,
+-- "notfound"; a broken report raises.
+function reports.run(corpus, report, filters, opts)
+   if getmetatable(corpus) == nil or type(corpus.db) ~= "userdata" then
+      error("reports.run: expected an open quarry.Corpus", 2)
+   end
+   filters = check_filters(filters, 2)
+   opts = opts or {}
+   if type(report) == "string" then
+      local r, err, code = reports.load(report, { trusted = opts.trusted })
+      if not r then return nil, err, code end
+      report = r
+   elseif not base.is_report(report) then
+      error("reports.run: expected a report, or its name or path", 2)
+   end
+   if filters.query then
+      -- a malformed query fails here, plainly, rather than inside a report
+      local st = corpus.db:prepare("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ? LIMIT 1")
+      local ok, err = st:bind_all { filters.query }
+      if ok then ok, err = st:step() end
+      st:close()
+      if ok == nil then
+         err = tostring(err)
+         local prefix = (corpus.path or "") .. ": "
+         if err:sub(1, #prefix) == prefix then err = err:sub(#prefix + 1) end
+         return nil, string_format("bad query '%s': %s", filters.query, err), "query"
+      end
+   end
+   local function loader(name)
+      local r, err = reports.load(name, { trusted = opts.trusted })
+      if not r then error(err, 0) end
+      return r
+   end
+   local ok, model = pcall(base.run, corpus, report, filters, { load = loader })
+   if ok then return model end
+   if getmetatable(model) == base.UsageError then return nil, model.msg, "usage" end
+   error(model, 0)
+end
+
+return reports

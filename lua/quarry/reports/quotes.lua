@@ -1,0 +1,103 @@
+--- quotes: who said what, grouped by speaker (most quoted first), with
+-- the document, its date and the words around each quote. Quotes inside
+-- reader comments (a segment of kind comments) are left out.
+-- --speaker keeps one speaker's quotes (any variant of the name);
+-- --entity keeps the quotes that mention an entity; --limit N keeps N
+-- quotes a speaker (the first by date).
+local base = require "quarry.reports.base"
+
+local UNATTRIBUTED = "(unattributed)"
+
+local function quote_text(s)
+   return (base.squeeze(s or ""):gsub("^ ", ""):gsub(" $", ""))
+end
+
+local function before(a, b)
+   if a.date ~= b.date then
+      if a.date == nil or b.date == nil then return b.date == nil end
+      return a.date < b.date
+   end
+   if a.rowid ~= b.rowid then return a.rowid < b.rowid end
+   return a.start < b.start
+end
+
+return base.new {
+   name = "quotes",
+   title = "Quotes by speaker",
+   description = "Who said what: each quote with its speaker, document, date and context.",
+   group = "speaker",
+   columns = {
+      { key = "speaker", label = "Speaker" },
+      { key = "quote", label = "Quote", kind = "quote" },
+      { key = "date", label = "Date", kind = "date" },
+      { key = "doc", label = "Document" },
+      { key = "title", label = "Title" },
+      { key = "context", label = "Context" },
+   },
+   run = function(ctx)
+      local limit = ctx.filters.limit
+      if limit == 0 then limit = nil end
+      local speaker = "json_extract(s.attrs, '$.speaker')"
+      -- with --limit the context is made for the quotes kept only, later
+      local window = limit and "NULL" or ctx:window_sql("d", "s")
+      local sql = "SELECT d.rowid, " .. speaker .. ", d.id, d.title, d.date, s.start, s.stop, "
+         .. ctx:text_sql("d", "s") .. ", " .. window .. " FROM spans s JOIN docs d ON d.rowid = s.doc "
+         .. "WHERE s.type = 'quote' AND " .. ctx:docs_where("d", { speaker = false }) .. " AND "
+         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:article_where("s")
+      local groups, order = {}, {}
+      local docs, ndocs, total = {}, 0, 0
+      for rowid, who, id, title, date, start, stop, text, win in ctx:tuples(sql) do
+         local name = type(who) == "string" and who or UNATTRIBUTED
+         local g = groups[name]
+         if not g then
+            g = { title = name, rows = {}, docs = {}, ndocs = 0 }
+            groups[name] = g
+            order[#order + 1] = g
+         end
+         if not g.docs[rowid] then
+            g.docs[rowid] = true
+            g.ndocs = g.ndocs + 1
+         end
+         if not docs[rowid] then
+            docs[rowid] = true
+            ndocs = ndocs + 1
+         end
+         total = total + 1
+         g.rows[#g.rows + 1] = {
+            speaker = name, quote = quote_text(text), date = date, doc = id, title = title,
+            context = win and ctx:context(win, start, stop) or nil, rowid = rowid, start = start, stop = stop,
+         }
+      end
+      table.sort(order, function(a, b)
+         if (a.title == UNATTRIBUTED) ~= (b.title == UNATTRIBUTED) then return b.title == UNATTRIBUTED end
+         if #a.rows ~= #b.rows then return #a.rows > #b.rows end
+         return a.title < b.title
+      end)
+      local speakers = 0
+      for _, g in ipairs(order) do
+         if g.title ~= UNATTRIBUTED then speakers = speakers + 1 end
+         local count = #g.rows
+         table.sort(g.rows, before)
+         if limit and count > limit then
+            for i = count, limit + 1, -1 do g.rows[i] = nil end
+         end
+         for _, r in ipairs(g.rows) do
+            if not r.context then r.context = ctx:context(r.rowid, r.start, r.stop) end
+            r.rowid, r.start, r.stop = nil, nil, nil
+         end
+         g.note = string.format("%d quote%s in %d document%s%s", count, count == 1 and "" or "s", g.ndocs,
+            g.ndocs == 1 and "" or "s", #g.rows < count and string.format(" (first %d shown)", #g.rows) or "")
+         g.docs, g.ndocs = nil, nil
+      end
+      local sections = order
+      if #sections == 0 then sections = { { rows = {}, empty = "No quotes match." } } end
+      return {
+         stats = {
+            { key = "quotes", label = "Quotes", value = total },
+            { key = "speakers", label = "Speakers", value = speakers },
+            { key = "documents", label = "Documents", value = ndocs },
+         },
+         sections = sections,
+      }
+   end,
+}

@@ -1,0 +1,80 @@
+--- timeline: dated statements and events in order. A statement is a quote,
+-- dated by its document; an event is a date the text names (a date span's
+-- attrs.value: YYYY, YYYY-MM or YYYY-MM-DD), told by the sentence around
+-- it. --from and --to apply to these dates; --speaker keeps that
+-- speaker's statements (and the events of documents quoting them);
+-- --entity keeps the statements that mention it (and the events of the
+-- documents that do); --limit N keeps the first N items. Nothing inside
+-- reader comments counts (ctx:article_where). In HTML, a chart
+-- draws a mark for each dated item.
+local base = require "quarry.reports.base"
+
+return base.new {
+   name = "timeline",
+   title = "Timeline",
+   description = "Dated statements (quotes, by the date of their document) and events (dates named in the text), "
+      .. "in order.",
+   columns = {
+      { key = "date", label = "Date", kind = "date" },
+      { key = "kind", label = "Kind" },
+      { key = "speaker", label = "Speaker" },
+      { key = "text", label = "What" },
+      { key = "doc", label = "Document" },
+      { key = "published", label = "Published", kind = "date" },
+   },
+   run = function(ctx)
+      local items = {}
+      local speaker = "json_extract(s.attrs, '$.speaker')"
+      for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
+         .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s JOIN docs d ON d.rowid = s.doc "
+         .. "WHERE s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
+         .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
+         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:article_where("s")) do
+         local said = base.squeeze(quote or ""):gsub("^ ", ""):gsub(" $", "")
+         items[#items + 1] = { date = date:sub(1, 10), kind = "statement",
+            speaker = type(who) == "string" and who or nil, text = "“" .. said .. "”", doc = doc, published = date,
+            rowid = rowid, start = start }
+      end
+      local value = "json_extract(s.attrs, '$.value')"
+      for rowid, v, doc, published, start, stop, surface, window in ctx:tuples("SELECT d.rowid, " .. value
+         .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", " .. ctx:window_sql("d", "s")
+         .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'date' AND " .. value .. " IS NOT NULL AND "
+         .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
+         .. ctx:article_where("s")) do
+         if type(v) == "string" and v:match("^%d%d%d%d") then
+            items[#items + 1] = { date = v, kind = "event",
+               text = ctx:context(window or "", start, stop, { mark = surface or "", width = 140 }),
+               doc = doc, published = published, rowid = rowid, start = start }
+         end
+      end
+      table.sort(items, function(a, b)
+         if a.date ~= b.date then return a.date < b.date end
+         if a.rowid ~= b.rowid then return a.rowid < b.rowid end
+         if a.start ~= b.start then return a.start < b.start end
+         return a.kind < b.kind
+      end)
+      local limit = ctx.filters.limit
+      local rows, chart = {}, {}
+      local statements, events = 0, 0
+      for _, it in ipairs(items) do
+         if limit and limit > 0 and #rows >= limit then break end
+         it.start, it.rowid = nil, nil
+         rows[#rows + 1] = it
+         if it.kind == "statement" then statements = statements + 1 else events = events + 1 end
+         chart[#chart + 1] = { date = it.date, kind = it.kind, row = it,
+            label = (it.speaker and (it.speaker .. ": ") or "") .. it.text }
+      end
+      return {
+         stats = {
+            { key = "items", label = "Dated items", value = #rows },
+            { key = "statements", label = "Statements", value = statements },
+            { key = "events", label = "Events", value = events },
+            { key = "from", label = "From", value = rows[1] and rows[1].date },
+            { key = "to", label = "To", value = rows[#rows] and rows[#rows].date },
+         },
+         rows = rows,
+         empty = "No dated statements or events match.",
+         chart = { kind = "timeline", items = chart },
+      }
+   end,
+}
