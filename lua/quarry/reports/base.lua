@@ -324,10 +324,11 @@ local function resolve(self, p, which)
    for row in self:rows(names_sql) do
       if row.name and type(row.name) == "string" and name_key(row.name) == key then add(row.name) end
    end
-   -- variants: spans as long as NAME (in bytes) whose text has its key
+   -- variants: spans as long as NAME (in bytes) whose text has its key,
+   -- read in document order (by type, then document: each text once)
    for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
       .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-      .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types)
+      .. "FROM spans s INDEXED BY spans_type JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types)
       .. " AND s.stop - s.start = ?", #wanted) do
       if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
          add(row.name)
@@ -433,13 +434,15 @@ end
 -- related stories, page furniture.
 base.NOT_ARTICLE = { "comments", "related", "boilerplate" }
 
---- ctx:article_where(alias) -> SQL: the span alias does not lie inside a
--- segment that is not the article (base.NOT_ARTICLE): quotes and dates in
--- reader comments stay out of the quotes and the timeline.
-function Context.article_where(_, alias)
+--- ctx:article_where(alias [, type]) -> SQL: the span alias does not lie
+-- inside a segment that is not the article (base.NOT_ARTICLE): quotes and
+-- dates in reader comments stay out of the quotes and the timeline. Give
+-- the span's type when it is known: fewer spans to look at.
+function Context.article_where(_, alias, span_type)
    -- the spans inside such segments, found once (not once a span)
-   return string_format("%s.id NOT IN (SELECT x.id FROM spans g JOIN spans x ON x.doc = g.doc "
+   return string_format("%s.id NOT IN (SELECT x.id FROM spans g JOIN spans x ON %sx.doc = g.doc "
       .. "AND x.start >= g.start AND x.stop <= g.stop WHERE g.type = 'segment' AND %s)", alias,
+      span_type and ("x.type = " .. quote(span_type) .. " AND ") or "",
       in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
 end
 
@@ -467,12 +470,20 @@ function Context.window_sql(_, d, s)
 end
 
 local function squeeze(s)
+   -- most strings need nothing: look before rewriting
+   if not s:find("[\n\r\t\f\v]") and not s:find("  ", 1, true) then return s end
    return (s:gsub("%s+", " "))
 end
 
 -- s without a broken UTF-8 sequence at its start or end (windows are cut in bytes).
 local function trim_utf8(s)
-   s = s:gsub("^[\128-\191]+", "")
+   local first = 1
+   while first <= #s and first <= 4 do
+      local b = s:byte(first)
+      if b < 128 or b >= 192 then break end
+      first = first + 1
+   end
+   if first > 1 then s = s:sub(first) end
    local last = #s
    local i = last
    while i > 0 and i > last - 4 do
@@ -548,12 +559,31 @@ function Context:context(window, start, stop, opts)
       window = w or ""
    end
    w0 = math_max(start - base.WINDOW, 0)
-   local left = trim_utf8(window:sub(1, start - w0))
-   local right = trim_utf8(window:sub(stop - w0 + 1))
-   if left ~= "" then left = left:sub(last_sentence_start(left)) end
-   if right ~= "" then right = right:sub(1, first_sentence_end(right)) end
-   left, right = squeeze(left):gsub("^ ", ""), squeeze(right):gsub(" $", "")
-   return cut_left(left, width) .. mark .. cut_right(right, width)
+   -- no more text than the widest context needs goes to the tokeniser
+   local lim = width * 2 + 16
+   local left, right = window:sub(1, start - w0), window:sub(stop - w0 + 1)
+   local left_cut, right_cut = #left > lim or w0 > 0 and #left == start - w0 and start - w0 >= base.WINDOW, #right > lim
+   if #left > lim then left = left:sub(-lim) end
+   if #right > lim then right = right:sub(1, lim) end
+   left, right = trim_utf8(left), trim_utf8(right)
+   if left ~= "" then
+      local at = last_sentence_start(left)
+      if at > 1 then left_cut = false end
+      left = left:sub(at)
+   end
+   if right ~= "" then
+      local at = first_sentence_end(right)
+      if at < #right then right_cut = false end
+      right = right:sub(1, at)
+   end
+   left = squeeze(left)
+   if left:byte(1) == 32 then left = left:sub(2) end
+   right = squeeze(right)
+   if right:byte(-1) == 32 then right = right:sub(1, -2) end
+   left, right = cut_left(left, width), cut_right(right, width)
+   if left_cut and left:sub(1, 3) ~= "…" then left = "…" .. left end
+   if right_cut and right:sub(-3) ~= "…" then right = right .. "…" end
+   return left .. mark .. right
 end
 
 --- A usage error: what ctx:usage_error raises (reports.run returns it as
@@ -628,6 +658,14 @@ end
 
 --- base.squeeze(s): white space runs as one space.
 base.squeeze = squeeze
+--- base.clean(s): white space squeezed and trimmed ("" for nil).
+function base.clean(s)
+   if s == nil then return "" end
+   s = squeeze(s)
+   if s:byte(1) == 32 then s = s:sub(2) end
+   if s:byte(-1) == 32 then s = s:sub(1, -2) end
+   return s
+end
 --- base.trim_utf8(s): s without a UTF-8 sequence cut at its start or end.
 base.trim_utf8 = trim_utf8
 base.Context = Context
