@@ -324,14 +324,18 @@ local function resolve(self, p, which)
    for row in self:rows(names_sql) do
       if row.name and type(row.name) == "string" and name_key(row.name) == key then add(row.name) end
    end
-   -- variants: spans as long as NAME (in bytes) whose text has its key,
-   -- read in document order (by type, then document: each text once)
-   for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
-      .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-      .. "FROM spans s INDEXED BY spans_type JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types)
-      .. " AND s.stop - s.start = ?", #wanted) do
-      if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
-         add(row.name)
+   -- variants: spans as long as NAME (in bytes) whose text has its key, in
+   -- the documents the full-text index finds NAME in (as a phrase)
+   if wanted:find("[%w\128-\255]") then
+      local phrase = '"' .. wanted:gsub('"', '""') .. '"'
+      for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
+         .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
+         .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types)
+         .. " AND s.stop - s.start = ? AND s.doc IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)",
+         #wanted, phrase) do
+         if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
+            add(row.name)
+         end
       end
    end
    table_sort(list)
@@ -612,15 +616,19 @@ function Context:note(msg)
    p.notes[#p.notes + 1] = tostring(msg)
 end
 
---- ctx:include(name_or_report) -> the model of another report, made with
--- the same corpus and filters (a composite report's parts).
-function Context:include(name)
+--- ctx:include(name_or_report [, defaults]) -> the model of another
+-- report, made with the same corpus and filters (a composite report's
+-- parts); defaults fill the filters not given (e.g. {limit = 10}).
+function Context:include(name, defaults)
    local p = state(self)
    local report = name
    if type(name) == "string" then
       report = p.load(name)
    end
-   return base.run(p.corpus, report, self.filters, { load = p.load, level = 2 })
+   local filters = {}
+   for k, v in pairs(defaults or {}) do filters[k] = v end
+   for k, v in pairs(self.filters) do filters[k] = v end
+   return base.run(p.corpus, report, filters, { load = p.load, level = 2 })
 end
 
 -- --- running --------------------------------------------------------------------------------

@@ -37,16 +37,20 @@ return base.new {
             speaker = type(who) == "string" and who or nil, text = "“" .. said .. "”", doc = doc, published = date,
             rowid = rowid, start = start }
       end
+      local limit = ctx.filters.limit
+      if limit == 0 then limit = nil end
+      -- with --limit the events' sentences are found for the items kept only
       local value = "json_extract(s.attrs, '$.value')"
       for rowid, v, doc, published, start, stop, surface, window in ctx:tuples("SELECT d.rowid, " .. value
-         .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", " .. ctx:window_sql("d", "s")
+         .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", "
+         .. (limit and "NULL" or ctx:window_sql("d", "s"))
          .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'date' AND " .. value .. " IS NOT NULL AND "
          .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
          .. ctx:article_where("s", "date")) do
          if type(v) == "string" and v:match("^%d%d%d%d") then
-            events_list[#events_list + 1] = { date = v, kind = "event",
-               text = ctx:context(window or "", start, stop, { mark = surface or "", width = 140 }),
-               doc = doc, published = published, rowid = rowid, start = start }
+            events_list[#events_list + 1] = { date = v, kind = "event", surface = surface or "",
+               text = window and ctx:context(window, start, stop, { mark = surface or "", width = 140 }) or nil,
+               doc = doc, published = published, rowid = rowid, start = start, stop = stop }
          end
       end
       local function before(a, b)
@@ -70,20 +74,25 @@ return base.new {
             j = j + 1
          end
       end
-      local limit = ctx.filters.limit
       local rows, chart = {}, {}
       local statements, events = 0, 0
       for _, it in ipairs(items) do
-         if limit and limit > 0 and #rows >= limit then break end
-         it.start, it.rowid = nil, nil
+         if limit and #rows >= limit then break end
+         if not it.text then
+            it.text = ctx:context(it.rowid, it.start, it.stop, { mark = it.surface, width = 140 })
+         end
+         it.start, it.stop, it.rowid, it.surface = nil, nil, nil, nil
          rows[#rows + 1] = it
          if it.kind == "statement" then statements = statements + 1 else events = events + 1 end
          chart[#chart + 1] = { date = it.date, kind = it.kind, row = it,
             label = (it.speaker and (it.speaker .. ": ") or "") .. it.text }
       end
+      if #rows < #items then
+         ctx:note(string.format("The first %d of %d dated items, by date.", #rows, #items))
+      end
       return {
          stats = {
-            { key = "items", label = "Dated items", value = #rows },
+            { key = "items", label = "Dated items", value = #items },
             { key = "statements", label = "Statements", value = statements },
             { key = "events", label = "Events", value = events },
             { key = "from", label = "From", value = rows[1] and rows[1].date },
