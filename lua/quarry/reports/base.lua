@@ -307,7 +307,7 @@ Context.quote = function(_, v) return quote(v) end
 -- The canonical names a --speaker or --entity NAME stands for: those whose
 -- key is NAME's, and those of spans whose text is NAME (its variants).
 local function resolve(self, p, which)
-   if p.resolved[which] then return p.resolved[which] end
+   if p.shared.resolved[which] then return p.shared.resolved[which] end
    local wanted = self.filters[which]
    local key = name_key(wanted)
    local found, list = {}, {}
@@ -340,10 +340,9 @@ local function resolve(self, p, which)
    end
    table_sort(list)
    if #list == 0 then
-      p.notes[#p.notes + 1] = string_format("No %s named '%s' in the corpus.", which == "speaker" and "speaker"
-         or "entity", wanted)
+      p.shared.notes[#p.shared.notes + 1] = string_format("No %s named '%s' in the corpus.", which, wanted)
    end
-   p.resolved[which] = list
+   p.shared.resolved[which] = list
    return list
 end
 
@@ -566,7 +565,8 @@ function Context:context(window, start, stop, opts)
    -- no more text than the widest context needs goes to the tokeniser
    local lim = width * 2 + 16
    local left, right = window:sub(1, start - w0), window:sub(stop - w0 + 1)
-   local left_cut, right_cut = #left > lim or w0 > 0 and #left == start - w0 and start - w0 >= base.WINDOW, #right > lim
+   -- cut short: the text goes on beyond the window (unless a sentence ends in it)
+   local left_cut, right_cut = #left > lim or w0 > 0, #right > lim
    if #left > lim then left = left:sub(-lim) end
    if #right > lim then right = right:sub(1, lim) end
    left, right = trim_utf8(left), trim_utf8(right)
@@ -628,7 +628,8 @@ function Context:include(name, defaults)
    local filters = {}
    for k, v in pairs(defaults or {}) do filters[k] = v end
    for k, v in pairs(self.filters) do filters[k] = v end
-   return base.run(p.corpus, report, filters, { load = p.load, level = 2 })
+   -- the names the filters stand for are looked up once, and said once, here
+   return base.run(p.corpus, report, filters, { load = p.load, level = 2, parent = p })
 end
 
 -- --- running --------------------------------------------------------------------------------
@@ -650,7 +651,10 @@ function base.run(corpus, report, filters, opts)
       __newindex = function() error("ctx.filters is read-only", 2) end,
       __pairs = function() return next, f, nil end,
    }), name = report.name }, Context)
-   local p = { corpus = corpus, db = corpus.db, notes = {}, resolved = {}, load = opts.load }
+   -- shared with the reports it includes: the names the filters stand for,
+   -- and what was said about them
+   local p = { corpus = corpus, db = corpus.db, notes = {}, load = opts.load,
+      shared = opts.parent and opts.parent.shared or { resolved = {}, notes = {} } }
    private[ctx] = p
    local ok, result = pcall(report.run, ctx)
    if p.window_stmt then p.window_stmt:close() end
@@ -661,7 +665,12 @@ function base.run(corpus, report, filters, opts)
       end
       error(result, 0)
    end
-   return complete(report, result, p.notes, f, opts.level or 2)
+   local notes = {}
+   if not opts.parent then
+      for _, n in ipairs(p.shared.notes) do notes[#notes + 1] = n end
+   end
+   for _, n in ipairs(p.notes) do notes[#notes + 1] = n end
+   return complete(report, result, notes, f, opts.level or 2)
 end
 
 --- base.squeeze(s): white space runs as one space.
