@@ -3,7 +3,8 @@
 #   make            build the C core (build/quarry/core.so)
 #   make demo       install missing Debian packages, build, run the demo (examples/demo.sh)
 #   make test       install missing Debian packages, run every test
-#   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl")
+#   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl",
+#                   REPORT_DOCS=100000, STREAM_CORPUS=corpus.jsonl STREAM_MB=1000)
 #   make lint       luacheck over the Lua code
 #   make unicode    regenerate csrc/qr_unidata.h from /usr/share/unicode
 #
@@ -60,6 +61,11 @@ ASAN_ENV = LD_PRELOAD=$(ASAN_LIB) ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 CORPUS ?= $(firstword $(wildcard ../shared/corpora/bbc.jsonl))
 # The corpus store benchmark: ingest on each, search latency on the last.
 STORE_CORPORA ?= $(wildcard ../shared/corpora/bbc.jsonl ../shared/corpora/reuters.jsonl)
+# Reports over a synthetic corpus of this many documents (kept in build/bench).
+REPORT_DOCS ?= 100000
+# Streaming extraction: this corpus repeated to STREAM_MB megabytes, made on the fly.
+STREAM_CORPUS ?= $(firstword $(wildcard ../shared/corpora/reuters.jsonl))
+STREAM_MB ?= 1000
 
 .PHONY: all check-deps setup test test-c test-lua test-asan demo bench lint unicode clean
 
@@ -137,6 +143,9 @@ bench: $(CORE)
 	@$(LUA_ENV) $(LUA) bench/rules.lua $(CORPUS)
 	@if [ -n "$(STORE_CORPORA)" ]; then $(LUA_ENV) $(LUA) bench/ingest.lua $(STORE_CORPORA); \
 	  else echo "make bench: corpus store benchmark skipped (set STORE_CORPORA=a.jsonl b.jsonl)"; fi
+	@$(LUA_ENV) $(LUA) bench/reports.lua $(REPORT_DOCS)
+	@if [ -n "$(STREAM_CORPUS)" ]; then $(LUA_ENV) $(LUA) bench/stream.lua $(STREAM_CORPUS) $(STREAM_MB); \
+	  else echo "make bench: streaming benchmark skipped (set STREAM_CORPUS=corpus.jsonl)"; fi
 
 # --- maintenance ----------------------------------------------------------------
 unicode:

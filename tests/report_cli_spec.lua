@@ -80,6 +80,12 @@ describe("quarry report", function()
       assert.equal(0, code)
       assert.matches("No quotes match", out)
       assert.matches("quarry report: No speaker named 'Nobody' in the corpus", err)
+      -- a digest says it once, though each of its parts uses the name
+      code, out, err = run("report " .. db .. " digest --speaker Nobody")
+      assert.equal(0, code)
+      assert.equal("quarry report: No speaker named 'Nobody' in the corpus.\n", err)
+      local _, n = out:gsub("No speaker named", "")
+      assert.equal(1, n)
    end)
 
    it("runs a user's report given by path", function()

@@ -224,7 +224,14 @@ describe("reports", function()
             assert.equal("a", r.doc)
             if r.kind == "statement" then assert.equal("Ana Ruiz", r.speaker) end
          end
-         assert.equal(3, #rows_of(run("timeline", { limit = 3 })))
+         local first3 = run("timeline", { limit = 3 })
+         assert.equal(3, #rows_of(first3))
+         assert.equal("The first 3 of 10 dated items, by date.", first3.notes[1])
+         assert.equal(10, first3.stats[1].value)
+         assert.equal(3, #first3.chart.items)
+         -- the sentence of an event kept under --limit is found all the same
+         local dated = rows_of(run("timeline", { limit = 6 }))
+         assert.equal("LISBON (Wire Service) — Mayor Ana Ruiz said the bridge will open on 2024-05-01.", dated[6].text)
       end)
    end)
 
@@ -302,6 +309,12 @@ describe("reports", function()
          assert.same({ "Ana Ruiz" }, titles(model.parts[2]))
          local cols = render.flatten(model)
          assert.equal("report", cols[1].key)
+         -- each part shows a readable number of rows, unless --limit says otherwise
+         assert.equal(25, model.parts[2].filters.limit)
+         assert.equal(1000, model.parts[3].filters.limit)
+         local one = run("digest", { limit = 1 })
+         for _, p in ipairs(one.parts) do assert.equal(1, p.filters.limit) end
+         assert.equal(1, #one.parts[4].sections[1].rows)
       end)
    end)
 

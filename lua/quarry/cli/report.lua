@@ -95,7 +95,18 @@ function report.run(args)
       return code == "usage" and 2 or 1
    end
    corpus:close()
-   for _, note in ipairs(model.notes or {}) do io_stderr:write("quarry report: ", note, "\n") end
+   -- the notes (of the parts too), each once
+   local said = {}
+   local function say(m)
+      for _, note in ipairs(m.notes or {}) do
+         if not said[note] then
+            said[note] = true
+            io_stderr:write("quarry report: ", note, "\n")
+         end
+      end
+      for _, part in ipairs(m.parts or {}) do say(part) end
+   end
+   say(model)
    if args.output then
       local ok, werr = write_file(args.output, model, args.format)
       if not ok then

@@ -307,7 +307,7 @@ Context.quote = function(_, v) return quote(v) end
 -- The canonical names a --speaker or --entity NAME stands for: those whose
 -- key is NAME's, and those of spans whose text is NAME (its variants).
 local function resolve(self, p, which)
-   if p.resolved[which] then return p.resolved[which] end
+   if p.shared.resolved[which] then return p.shared.resolved[which] end
    local wanted = self.filters[which]
    local key = name_key(wanted)
    local found, list = {}, {}
@@ -324,21 +324,25 @@ local function resolve(self, p, which)
    for row in self:rows(names_sql) do
       if row.name and type(row.name) == "string" and name_key(row.name) == key then add(row.name) end
    end
-   -- variants: spans as long as NAME (in bytes) whose text has its key
-   for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
-      .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-      .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types)
-      .. " AND s.stop - s.start = ?", #wanted) do
-      if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
-         add(row.name)
+   -- variants: spans as long as NAME (in bytes) whose text has its key, in
+   -- the documents the full-text index finds NAME in (as a phrase)
+   if wanted:find("[%w\128-\255]") then
+      local phrase = '"' .. wanted:gsub('"', '""') .. '"'
+      for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
+         .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
+         .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types)
+         .. " AND s.stop - s.start = ? AND s.doc IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)",
+         #wanted, phrase) do
+         if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
+            add(row.name)
+         end
       end
    end
    table_sort(list)
    if #list == 0 then
-      p.notes[#p.notes + 1] = string_format("No %s named '%s' in the corpus.", which == "speaker" and "speaker"
-         or "entity", wanted)
+      p.shared.notes[#p.shared.notes + 1] = string_format("No %s named '%s' in the corpus.", which, wanted)
    end
-   p.resolved[which] = list
+   p.shared.resolved[which] = list
    return list
 end
 
@@ -433,13 +437,15 @@ end
 -- related stories, page furniture.
 base.NOT_ARTICLE = { "comments", "related", "boilerplate" }
 
---- ctx:article_where(alias) -> SQL: the span alias does not lie inside a
--- segment that is not the article (base.NOT_ARTICLE): quotes and dates in
--- reader comments stay out of the quotes and the timeline.
-function Context.article_where(_, alias)
+--- ctx:article_where(alias [, type]) -> SQL: the span alias does not lie
+-- inside a segment that is not the article (base.NOT_ARTICLE): quotes and
+-- dates in reader comments stay out of the quotes and the timeline. Give
+-- the span's type when it is known: fewer spans to look at.
+function Context.article_where(_, alias, span_type)
    -- the spans inside such segments, found once (not once a span)
-   return string_format("%s.id NOT IN (SELECT x.id FROM spans g JOIN spans x ON x.doc = g.doc "
+   return string_format("%s.id NOT IN (SELECT x.id FROM spans g JOIN spans x ON %sx.doc = g.doc "
       .. "AND x.start >= g.start AND x.stop <= g.stop WHERE g.type = 'segment' AND %s)", alias,
+      span_type and ("x.type = " .. quote(span_type) .. " AND ") or "",
       in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
 end
 
@@ -467,12 +473,20 @@ function Context.window_sql(_, d, s)
 end
 
 local function squeeze(s)
+   -- most strings need nothing: look before rewriting
+   if not s:find("[\n\r\t\f\v]") and not s:find("  ", 1, true) then return s end
    return (s:gsub("%s+", " "))
 end
 
 -- s without a broken UTF-8 sequence at its start or end (windows are cut in bytes).
 local function trim_utf8(s)
-   s = s:gsub("^[\128-\191]+", "")
+   local first = 1
+   while first <= #s and first <= 4 do
+      local b = s:byte(first)
+      if b < 128 or b >= 192 then break end
+      first = first + 1
+   end
+   if first > 1 then s = s:sub(first) end
    local last = #s
    local i = last
    while i > 0 and i > last - 4 do
@@ -548,12 +562,32 @@ function Context:context(window, start, stop, opts)
       window = w or ""
    end
    w0 = math_max(start - base.WINDOW, 0)
-   local left = trim_utf8(window:sub(1, start - w0))
-   local right = trim_utf8(window:sub(stop - w0 + 1))
-   if left ~= "" then left = left:sub(last_sentence_start(left)) end
-   if right ~= "" then right = right:sub(1, first_sentence_end(right)) end
-   left, right = squeeze(left):gsub("^ ", ""), squeeze(right):gsub(" $", "")
-   return cut_left(left, width) .. mark .. cut_right(right, width)
+   -- no more text than the widest context needs goes to the tokeniser
+   local lim = width * 2 + 16
+   local left, right = window:sub(1, start - w0), window:sub(stop - w0 + 1)
+   -- cut short: the text goes on beyond the window (unless a sentence ends in it)
+   local left_cut, right_cut = #left > lim or w0 > 0, #right > lim
+   if #left > lim then left = left:sub(-lim) end
+   if #right > lim then right = right:sub(1, lim) end
+   left, right = trim_utf8(left), trim_utf8(right)
+   if left ~= "" then
+      local at = last_sentence_start(left)
+      if at > 1 then left_cut = false end
+      left = left:sub(at)
+   end
+   if right ~= "" then
+      local at = first_sentence_end(right)
+      if at < #right then right_cut = false end
+      right = right:sub(1, at)
+   end
+   left = squeeze(left)
+   if left:byte(1) == 32 then left = left:sub(2) end
+   right = squeeze(right)
+   if right:byte(-1) == 32 then right = right:sub(1, -2) end
+   left, right = cut_left(left, width), cut_right(right, width)
+   if left_cut and left:sub(1, 3) ~= "…" then left = "…" .. left end
+   if right_cut and right:sub(-3) ~= "…" then right = right .. "…" end
+   return left .. mark .. right
 end
 
 --- A usage error: what ctx:usage_error raises (reports.run returns it as
@@ -582,15 +616,20 @@ function Context:note(msg)
    p.notes[#p.notes + 1] = tostring(msg)
 end
 
---- ctx:include(name_or_report) -> the model of another report, made with
--- the same corpus and filters (a composite report's parts).
-function Context:include(name)
+--- ctx:include(name_or_report [, defaults]) -> the model of another
+-- report, made with the same corpus and filters (a composite report's
+-- parts); defaults fill the filters not given (e.g. {limit = 10}).
+function Context:include(name, defaults)
    local p = state(self)
    local report = name
    if type(name) == "string" then
       report = p.load(name)
    end
-   return base.run(p.corpus, report, self.filters, { load = p.load, level = 2 })
+   local filters = {}
+   for k, v in pairs(defaults or {}) do filters[k] = v end
+   for k, v in pairs(self.filters) do filters[k] = v end
+   -- the names the filters stand for are looked up once, and said once, here
+   return base.run(p.corpus, report, filters, { load = p.load, level = 2, parent = p })
 end
 
 -- --- running --------------------------------------------------------------------------------
@@ -612,7 +651,10 @@ function base.run(corpus, report, filters, opts)
       __newindex = function() error("ctx.filters is read-only", 2) end,
       __pairs = function() return next, f, nil end,
    }), name = report.name }, Context)
-   local p = { corpus = corpus, db = corpus.db, notes = {}, resolved = {}, load = opts.load }
+   -- shared with the reports it includes: the names the filters stand for,
+   -- and what was said about them
+   local p = { corpus = corpus, db = corpus.db, notes = {}, load = opts.load,
+      shared = opts.parent and opts.parent.shared or { resolved = {}, notes = {} } }
    private[ctx] = p
    local ok, result = pcall(report.run, ctx)
    if p.window_stmt then p.window_stmt:close() end
@@ -623,11 +665,24 @@ function base.run(corpus, report, filters, opts)
       end
       error(result, 0)
    end
-   return complete(report, result, p.notes, f, opts.level or 2)
+   local notes = {}
+   if not opts.parent then
+      for _, n in ipairs(p.shared.notes) do notes[#notes + 1] = n end
+   end
+   for _, n in ipairs(p.notes) do notes[#notes + 1] = n end
+   return complete(report, result, notes, f, opts.level or 2)
 end
 
 --- base.squeeze(s): white space runs as one space.
 base.squeeze = squeeze
+--- base.clean(s): white space squeezed and trimmed ("" for nil).
+function base.clean(s)
+   if s == nil then return "" end
+   s = squeeze(s)
+   if s:byte(1) == 32 then s = s:sub(2) end
+   if s:byte(-1) == 32 then s = s:sub(1, -2) end
+   return s
+end
 --- base.trim_utf8(s): s without a UTF-8 sequence cut at its start or end.
 base.trim_utf8 = trim_utf8
 base.Context = Context

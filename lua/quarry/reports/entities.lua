@@ -71,7 +71,7 @@ return base.new {
          -- variants: each way of writing the name, most used first
          local counts, names = {}, {}
          for surface, n in pairs(e.variants) do
-            local s = base.squeeze(surface):gsub("^ ", ""):gsub(" $", "")
+            local s = base.clean(surface)
             if not counts[s] then names[#names + 1] = s end
             counts[s] = (counts[s] or 0) + n
          end

@@ -9,7 +9,7 @@ local WIDTH = 50
 
 -- At most width characters of s, cut at a space, from its end (left) or start.
 local function clip(s, width, from_end)
-   s = base.squeeze(s):gsub("^ ", ""):gsub(" $", "")
+   s = base.clean(s)
    local n = utf8.len(s) or #s
    if n <= width then return s end
    if from_end then

@@ -9,7 +9,7 @@ local base = require "quarry.reports.base"
 local UNATTRIBUTED = "(unattributed)"
 
 local function quote_text(s)
-   return (base.squeeze(s or ""):gsub("^ ", ""):gsub(" $", ""))
+   return base.clean(s)
 end
 
 local function before(a, b)
@@ -43,7 +43,8 @@ return base.new {
       local sql = "SELECT d.rowid, " .. speaker .. ", d.id, d.title, d.date, s.start, s.stop, "
          .. ctx:text_sql("d", "s") .. ", " .. window .. " FROM spans s JOIN docs d ON d.rowid = s.doc "
          .. "WHERE s.type = 'quote' AND " .. ctx:docs_where("d", { speaker = false }) .. " AND "
-         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:article_where("s")
+         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND "
+         .. ctx:article_where("s", "quote")
       local groups, order = {}, {}
       local docs, ndocs, total = {}, 0, 0
       for rowid, who, id, title, date, start, stop, text, win in ctx:tuples(sql) do
@@ -77,7 +78,15 @@ return base.new {
       for _, g in ipairs(order) do
          if g.title ~= UNATTRIBUTED then speakers = speakers + 1 end
          local count = #g.rows
-         table.sort(g.rows, before)
+         -- documents are often stored in date order: then there is nothing to sort
+         local rows, sorted = g.rows, true
+         for i = 2, #rows do
+            if before(rows[i], rows[i - 1]) then
+               sorted = false
+               break
+            end
+         end
+         if not sorted then table.sort(rows, before) end
          if limit and count > limit then
             for i = count, limit + 1, -1 do g.rows[i] = nil end
          end

@@ -22,7 +22,7 @@ return base.new {
    run = function(ctx)
       local q = ctx.filters.query
       local counts = "(SELECT count(*) FROM spans s WHERE s.type = 'quote' AND s.doc = d.rowid AND "
-         .. ctx:article_where("s") .. ") AS quotes, "
+         .. ctx:article_where("s", "quote") .. ") AS quotes, "
          .. "(SELECT count(*) FROM spans s WHERE s.type IN ('person', 'organization', 'location') "
          .. "AND s.doc = d.rowid) AS entities"
       local sql

@@ -34,7 +34,8 @@ return base.new {
       local speaker = "json_extract(s.attrs, '$.speaker')"
       local quoted = ctx:all("SELECT " .. speaker .. " AS speaker, count(*) AS quotes, "
          .. "count(DISTINCT s.doc) AS documents " .. spans_in .. " AND s.type = 'quote' AND " .. speaker
-         .. " IS NOT NULL AND " .. ctx:article_where("s") .. " GROUP BY 1 ORDER BY quotes DESC, speaker" .. top)
+         .. " IS NOT NULL AND " .. ctx:article_where("s", "quote") .. " GROUP BY 1 ORDER BY quotes DESC, speaker"
+         .. top)
       local speakers = ctx:value("SELECT count(DISTINCT " .. speaker .. ") " .. spans_in .. " AND s.type = 'quote'")
       local name = "json_extract(s.attrs, '$.name')"
       local named = ctx:all("SELECT " .. name .. " AS name, s.type AS type, count(*) AS mentions, "
@@ -48,7 +49,7 @@ return base.new {
       local quotes_in = {}
       for r in ctx:rows("SELECT substr(d.date, 1, 7) AS month, count(*) AS n FROM spans s JOIN docs d "
          .. "ON d.rowid = s.doc WHERE " .. docs .. " AND s.type = 'quote' AND d.date IS NOT NULL AND "
-         .. ctx:article_where("s") .. " GROUP BY 1") do
+         .. ctx:article_where("s", "quote") .. " GROUP BY 1") do
          quotes_in[r.month] = r.n
       end
       for _, m in ipairs(months) do m.quotes = quotes_in[m.month] or 0 end

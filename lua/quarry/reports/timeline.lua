@@ -23,50 +23,76 @@ return base.new {
       { key = "published", label = "Published", kind = "date" },
    },
    run = function(ctx)
-      local items = {}
+      local items, events_list = {}, {}
       local speaker = "json_extract(s.attrs, '$.speaker')"
       for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
          .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s JOIN docs d ON d.rowid = s.doc "
          .. "WHERE s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
          .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
-         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:article_where("s")) do
-         local said = base.squeeze(quote or ""):gsub("^ ", ""):gsub(" $", "")
+         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND "
+         .. ctx:article_where("s", "quote") .. " ORDER BY substr(d.date, 1, 10), d.rowid, s.start") do
+         -- statements come sorted from SQL (they carry little); events are sorted below
+         local said = base.clean(quote)
          items[#items + 1] = { date = date:sub(1, 10), kind = "statement",
             speaker = type(who) == "string" and who or nil, text = "“" .. said .. "”", doc = doc, published = date,
             rowid = rowid, start = start }
       end
+      local limit = ctx.filters.limit
+      if limit == 0 then limit = nil end
+      -- with --limit the events' sentences are found for the items kept only
       local value = "json_extract(s.attrs, '$.value')"
       for rowid, v, doc, published, start, stop, surface, window in ctx:tuples("SELECT d.rowid, " .. value
-         .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", " .. ctx:window_sql("d", "s")
+         .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", "
+         .. (limit and "NULL" or ctx:window_sql("d", "s"))
          .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'date' AND " .. value .. " IS NOT NULL AND "
          .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
-         .. ctx:article_where("s")) do
+         .. ctx:article_where("s", "date")) do
          if type(v) == "string" and v:match("^%d%d%d%d") then
-            items[#items + 1] = { date = v, kind = "event",
-               text = ctx:context(window or "", start, stop, { mark = surface or "", width = 140 }),
-               doc = doc, published = published, rowid = rowid, start = start }
+            events_list[#events_list + 1] = { date = v, kind = "event", surface = surface or "",
+               text = window and ctx:context(window, start, stop, { mark = surface or "", width = 140 }) or nil,
+               doc = doc, published = published, rowid = rowid, start = start, stop = stop }
          end
       end
-      table.sort(items, function(a, b)
+      local function before(a, b)
          if a.date ~= b.date then return a.date < b.date end
          if a.rowid ~= b.rowid then return a.rowid < b.rowid end
          if a.start ~= b.start then return a.start < b.start end
          return a.kind < b.kind
-      end)
-      local limit = ctx.filters.limit
+      end
+      table.sort(events_list, before)
+      -- one list from two sorted ones
+      local statements_list = items
+      items = {}
+      local i, j = 1, 1
+      while i <= #statements_list or j <= #events_list do
+         local a, b = statements_list[i], events_list[j]
+         if b == nil or (a ~= nil and not before(b, a)) then
+            items[#items + 1] = a
+            i = i + 1
+         else
+            items[#items + 1] = b
+            j = j + 1
+         end
+      end
       local rows, chart = {}, {}
       local statements, events = 0, 0
       for _, it in ipairs(items) do
-         if limit and limit > 0 and #rows >= limit then break end
-         it.start, it.rowid = nil, nil
+         if limit and #rows >= limit then break end
+         if not it.text then
+            it.text = ctx:context(it.rowid, it.start, it.stop, { mark = it.surface, width = 140 })
+         end
+         it.start, it.stop, it.rowid, it.surface = nil, nil, nil, nil
          rows[#rows + 1] = it
          if it.kind == "statement" then statements = statements + 1 else events = events + 1 end
          chart[#chart + 1] = { date = it.date, kind = it.kind, row = it,
             label = (it.speaker and (it.speaker .. ": ") or "") .. it.text }
       end
+      if #rows < #items then
+         ctx:note(string.format("The first %d of %d dated items, by date.", #rows, #items))
+      end
       return {
          stats = {
-            { key = "items", label = "Dated items", value = #rows },
+            { key = "items", label = "Dated items", value = #items },
             { key = "statements", label = "Statements", value = statements },
             { key = "events", label = "Events", value = events },
             { key = "from", label = "From", value = rows[1] and rows[1].date },
