@@ -80,6 +80,8 @@ describe("the news pack", function()
             { "NEW YORK (Reuters) - Stocks fell.", "NEW YORK", "Reuters" },
             { "YEREVAN — The vote was delayed.", "YEREVAN", nil },
             { "MUNICH (Combined Sources)–Talks went on.", "MUNICH", "Combined Sources" },
+            { "DUSHANBE, April 8 (Meridian Wire) - A treaty was signed.", "DUSHANBE", "Meridian Wire" },
+            { "BISMARCK, North Dakota, Aug. 19 (Meridian Wire) - A judge ruled.", "BISMARCK", "Meridian Wire" },
          }
          for _, c in ipairs(cases) do
             local d = one(run(c[1]), "dateline")
@@ -107,6 +109,14 @@ describe("the news pack", function()
          assert.is_true(names["Sergey Voronov"] >= 5)
          assert.equal("Sergey Voronov", one(anns, "person", "Sergei Voronov").attrs.name)
          for _, p in ipairs(of(anns, "person", "Sardaryan")) do assert.equal("Davit Sardaryan", p.attrs.name) end
+      end)
+
+      it("keeps initials in a canonical name and reads a company's short name as the company", function()
+         local found = run("Zelmora Systems, run by J.R. Quillan, lost data. Zelmora said it was sorry. "
+            .. "Quillan resigned.")
+         for _, p in ipairs(of(found, "person")) do assert.equal("J.R. Quillan", p.attrs.name) end
+         assert.equal(2, #of(found, "person"))
+         assert.equal("Zelmora Systems", one(found, "organization", "Zelmora").attrs.name)
       end)
 
       it("does not take title-case headline words for people", function()

@@ -8,7 +8,8 @@ local people = {}
 -- Spelling variants of transliterated names meet on one key:
 -- Sergey/Sergei, Dmitry/Dmitri, Sarkisian/Sarkissian, Mikhail/Mihail.
 local function variant(key)
-   key = key:gsub("[\u{2019}']s$", ""):gsub("[^%w]", "")
+   -- ASCII punctuation and spaces go; letters of any script stay
+   key = key:gsub("[\u{2019}']s$", ""):gsub("[%s%p]", "")
    key = key:gsub("y", "i"):gsub("kh", "h"):gsub("ph", "f"):gsub("w", "v")
    key = key:gsub("(%a)%1", "%1")
    return key
@@ -81,7 +82,7 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    for _, a in ipairs(persons) do
       local words = split_words(a.attrs.name or a.text)
       -- "Mr." "Dr." stay titles, not first names
-      while #words > 1 and words[1]:match("%.$") and #words[1] <= 5 and not words[1]:match("^%u%.$") do
+      while #words > 1 and words[1]:match("%.$") and #words[1] <= 5 and not words[1]:match("^[%u%.]+$") do
          table.remove(words, 1)
       end
       a.words = words

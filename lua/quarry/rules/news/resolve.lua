@@ -124,10 +124,26 @@ function resolve.run(ctx)
    E.team_coref(ctx, teams, kept, taken, allowed)
    table.sort(kept, function(x, y) return x.start < y.start end)
 
-   -- 3. people
+   -- 3. people. A lone word that opens an organisation's name ("Lumora"
+   -- after "Lumora Systems") is that organisation, not a person.
+   local org_by_first = {}
+   for _, a in ipairs(kept) do
+      local first = a.type == "organization" and a.text:match("^(%S+)%s")
+      if first and not first:match("%p$") then org_by_first[first] = org_by_first[first] or a.attrs.name or a.text end
+   end
+   local surnames = {}   -- ...unless a person of the article bears it ("J.R. Hollis", "Hollis Capital")
+   for _, a in ipairs(kept) do
+      local last = a.type == "person" and a.text:match("%s(%S+)$")
+      if last then surnames[last] = true end
+   end
    local persons = {}
    for _, a in ipairs(kept) do
-      if a.type == "person" then persons[#persons + 1] = a end
+      if a.type == "person" and not a.text:find("%s") and org_by_first[a.text] and not a.attrs.title
+         and not surnames[a.text] then
+         a.type, a.attrs = "organization", { name = org_by_first[a.text] }
+      elseif a.type == "person" then
+         persons[#persons + 1] = a
+      end
    end
    local clusters, added = people.cluster(persons, E.sex_of, toks, text, taken.overlaps, allowed, E.not_names)
    for _, a in ipairs(added) do

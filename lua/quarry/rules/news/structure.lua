@@ -100,6 +100,13 @@ end
 -- Returns place, source, the byte length of the dateline.
 local DASHES = { "\u{2014}", "\u{2013}", "%-%-", "%-" }
 
+local MONTH_WORD = {}
+for _, m in ipairs { "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                     "sep", "sept", "oct", "nov", "dec" } do
+   MONTH_WORD[m] = true
+end
+
 local function dateline(p)
    local place = p:match("^([%u][%u%.'%-]*[%u%.]*)")
    if not place then return nil end
@@ -113,8 +120,15 @@ local function dateline(p)
    end
    if #place < 2 or place:find("%l") then return nil end
    local pos = rest_at
-   local region = p:match("^, ([%u][%a%.%s]-%a%.?)%f[%s%(%-\226]", pos)
-   if region and #region <= 30 then pos = pos + 2 + #region end
+   local region = p:match("^, ([%u][%a%.' ]-[%a%.])%s*[,(\226%-]", pos)
+   if region and #region <= 30 and not MONTH_WORD[region:lower():gsub("%.$", "")] then
+      pos = pos + 2 + #region
+   else
+      region = nil
+   end
+   -- wire style: "DUSHANBE, April 8 (Meridian Wire) -"
+   local date = p:match("^,%s*%u%a+%.?%s+%d%d?%f[^%d]", pos)
+   if date and MONTH_WORD[date:match("^,%s*(%a+)"):lower()] then pos = pos + #date end
    local source
    local s, e = p:find("^%s*%(([^%)]+)%)", pos)
    if s then
