@@ -229,7 +229,18 @@ function quotes.find(ctx, kept, clusters, allowed)
    end
 
    -- the mention that ends at token i (the subject before a verb)
-   local function mention_ending(i, floor)
+   local PREPOSITIONS = { ["in"] = true, ["on"] = true, ["at"] = true, ["from"] = true, ["during"] = true,
+      ["with"] = true, ["to"] = true, ["for"] = true, ["by"] = true, ["about"] = true, ["after"] = true,
+      ["before"] = true, ["of"] = true, ["into"] = true, ["through"] = true, ["than"] = true, ["like"] = true }
+   local mention_ending_inner
+   -- a description right after a preposition ("in a statement", "in an
+   -- interview") is where or how something was said, not who said it
+   local function mention_ending(i, floor, generic)
+      local m = mention_ending_inner(i, floor, generic)
+      if m and m.kind == "desc" and m.first > 1 and PREPOSITIONS[key(m.first - 1)] then return nil end
+      return m
+   end
+   function mention_ending_inner(i, floor, generic)
       if i < floor then return nil end
       local a = ends[i]
       if a then return { kind = a.type, ann = a, first = a.first_tok, last = i } end
@@ -239,7 +250,8 @@ function quotes.find(ctx, kept, clusters, allowed)
       end
       -- "one questioner", "the clip", "the band leader": a determiner and a
       -- noun the lists do not know
-      if not DESC_HEADS[k] and toks:get(i, "case") == "lower" and toks:kind(i) == "word" and not verbs[k] then
+      if generic and not DESC_HEADS[k] and toks:get(i, "case") == "lower" and toks:kind(i) == "word"
+         and not verbs[k] then
          for d = i - 1, math.max(floor, i - 3), -1 do
             local kd = key(d)
             if DETS[kd] and kd ~= "that" and kd ~= "this" then
@@ -275,13 +287,16 @@ function quotes.find(ctx, kept, clusters, allowed)
    local function subject_before(c, floor)
       local t = c - 1
       while t >= floor and (SKIP_AFTER_CUE[key(t)] or key(t) == ",") do t = t - 1 end
-      local m = mention_ending(t, floor)
+      local m = mention_ending(t, floor, true)
       if m then return m end
       -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
       for u = t - 1, math.max(floor, c - 12), -1 do
          m = mention_ending(u, floor)
-         -- a place in between ("in Virginia") is where, not who
-         if m and m.kind ~= "location" then return m end
+         -- a place in between ("in Virginia") is where, not who; the
+         -- object of a preposition ("sings to Clinton") is not the subject
+         if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[key(m.first - 1)]) then
+            return m
+         end
       end
       return nil
    end
