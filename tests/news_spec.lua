@@ -74,6 +74,26 @@ describe("the news pack", function()
          end
       end)
 
+      it("knows other pages' clutter: pingbacks, 'You may also like', numbered comments", function()
+         local page = table.concat({
+            "Port strike ends after talks",
+            "The union said \u{201C}we won the argument on pay and on safety,\u{201D} according to Ana Ruiz.",
+            "You May Also Like",
+            "Dockers vote on new contract",
+            "4 thoughts on \u{201C}Port strike ends after talks\u{201D}",
+            "3. Dave K. said:",
+            "Ruiz told me \u{201C}the strike will be back in May\u{201D} and she was right.",
+            "Pingback: Harbour news roundup",
+         }, "\n\n")
+         local found = run(page, "2024-05-02")
+         local kinds = {}
+         for _, a in ipairs(of(found, "segment")) do kinds[#kinds + 1] = a.attrs.kind end
+         assert.same({ "headline", "body", "related", "comments" }, kinds)
+         assert.equal(1, #of(found, "quote"))
+         assert.equal("Ana Ruiz", of(found, "quote")[1].attrs.speaker)
+         assert.equal(0, #of(found, "date"))
+      end)
+
       it("reads the datelines of wires and agencies", function()
          local cases = {
             { "MOSCOW (RFE/RL) — The talks resumed.", "MOSCOW", "RFE/RL" },
