@@ -260,6 +260,18 @@ entities.rules = {
       attrs = { name = "$match", guess = true } },
 
    -- organisations
+   -- "drinks firm Allied Domecq", "shares in Pernod Ricard": what a
+   -- business story says of a company
+   rule { name = "company_cue", type = "organization", span = "name", priority = 2,
+      pattern = (P.set { "firm", "company", "group", "giant", "maker", "retailer", "carrier", "airline",
+                         "lender", "insurer", "brewer", "chain", "conglomerate", "operator", "manufacturer",
+                         "producer", "start-up", "startup", "distiller", "supermarket", "bank", "miner",
+                         "shares in", "shares of", "stake in", "takeover of", "bid for", "merger with",
+                         "acquisition of", "subsidiary" } + P.ann("demonym") * P.set { "rival" })
+         * P.cap("name", P.rep(CAP_TOK, 1, 3)) * P.notahead(P.tok { case = { "title", "upper" } }),
+      attrs = { name = "$name", kind = "company" },
+      examples = { { text = "Shares in drinks firm Vellacourt Tarn rose.",
+                     expect = { { type = "organization", text = "Vellacourt Tarn" } } } } },
    rule { name = "org_head", type = "organization", priority = 2,
       pattern = P.notbehind(NOT_NAME * P.tok { case = { "title", "mixed" } } + P.text "&") * ORG_UNIT
          * P.rep(NEXT * (P.opt(P.text "&" + POSSESSIVE) * ORG_UNIT), 0, 4)

@@ -16,7 +16,7 @@ local CLUTTER = { comments = true, related = true, boilerplate = true }
 -- How much an entity rule is trusted when spans of different phases
 -- overlap: the higher wins, then the longer span.
 local RANK = {
-   title_name = 6, name_title = 6, org_of = 5, org_head = 5, organization = 5, organization_exact = 5, outlet = 5,
+   title_name = 6, name_title = 6, org_of = 5, org_head = 5, company_cue = 5, organization = 5, organization_exact = 5, outlet = 5,
    first_name = 4.3, country = 4, place = 4, outlet_cue = 3, place_cue_before = 3, place_cue_after = 3,
    speaker_name = 2, said_name = 2, name_pair = 1, place_prep = 0,
    team_score = 5.5, team_versus = 5.5, team_table = 5.5, team_beat = 5.5, team_role = 5.5, team_game = 5.5,
@@ -126,10 +126,18 @@ function resolve.run(ctx)
 
    -- 3. people. A lone word that opens an organisation's name ("Lumora"
    -- after "Lumora Systems") is that organisation, not a person.
-   local org_by_first = {}
+   local org_by_first, org_by_text = {}, {}
    for _, a in ipairs(kept) do
       local first = a.type == "organization" and a.text:match("^(%S+)%s")
       if first and not first:match("%p$") then org_by_first[first] = org_by_first[first] or a.attrs.name or a.text end
+      if a.type == "organization" then org_by_text[a.text] = org_by_text[a.text] or a.attrs.name or a.text end
+   end
+   -- a name guessed a person that the article elsewhere shows to be a
+   -- company ("drinks firm Allied Domecq") is that company everywhere
+   for _, a in ipairs(kept) do
+      if a.type == "person" and org_by_text[a.text] and not a.attrs.title then
+         a.type, a.attrs = "organization", { name = org_by_text[a.text] }
+      end
    end
    local surnames = {}   -- ...unless a person of the article bears it ("J.R. Hollis", "Hollis Capital")
    for _, a in ipairs(kept) do
