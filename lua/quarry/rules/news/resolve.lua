@@ -16,7 +16,8 @@ local CLUTTER = { comments = true, related = true, boilerplate = true }
 -- How much an entity rule is trusted when spans of different phases
 -- overlap: the higher wins, then the longer span.
 local RANK = {
-   title_name = 6, name_title = 6, org_of = 5, org_head = 5, company_cue = 5, organization = 5, organization_exact = 5, outlet = 5,
+   title_name = 6, name_title = 6, org_of = 5, org_head = 5, company_cue = 5, organization = 5,
+   organization_exact = 5, outlet = 5,
    first_name = 4.3, country = 4, place = 4, outlet_cue = 3, place_cue_before = 3, place_cue_after = 3,
    speaker_name = 2, said_name = 2, name_pair = 1, place_prep = 0,
    team_score = 5.5, team_versus = 5.5, team_table = 5.5, team_beat = 5.5, team_role = 5.5, team_game = 5.5,
