@@ -4,6 +4,8 @@
 #   make demo       install missing Debian packages, build, run the demo
 #   make test       install missing Debian packages, run every test
 #   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl")
+#   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 30)
+#   make valgrind   C tests and Lua specs under valgrind memcheck
 #   make lint       luacheck over the Lua code
 #   make unicode    regenerate csrc/qr_unidata.h from /usr/share/unicode
 #
@@ -61,7 +63,7 @@ CORPUS ?= $(firstword $(wildcard ../shared/corpora/bbc.jsonl))
 # The corpus store benchmark: ingest on each, search latency on the last.
 STORE_CORPORA ?= $(wildcard ../shared/corpora/bbc.jsonl ../shared/corpora/reuters.jsonl)
 
-.PHONY: all check-deps setup test test-c test-lua test-asan demo bench lint unicode clean
+.PHONY: all check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
 
 all: $(CORE)
 
@@ -120,6 +122,39 @@ test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_ga
 
 lint:
 	luacheck lua bin tests bench
+
+# --- fuzzing ------------------------------------------------------------------
+# libFuzzer targets (tests/fuzz/fuzz_*.c) built with Debian's clang and
+# ASan + UBSan, over the C core compiled once with coverage instrumentation.
+# The Lua-driven targets embed a lua_State (liblua5.4, for these binaries
+# only) and run tests/fuzz/fuzz_*.lua. Seeds: tests/fuzz/corpus/<target>/;
+# inputs that once crashed: tests/fuzz/regressions/<target>/, replayed by
+# make test. `make fuzz` runs each target for FUZZ_TIME seconds and fails on
+# a crash, a leak or a hang (tests/fuzz/run.sh).
+FUZZ_CC      ?= clang-14
+FUZZ_TIME    ?= 30
+FUZZ_TARGETS  = token match regex gaz fts docs
+FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+                $(WARN) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -DQR_FUZZ_ROOT='"$(CURDIR)"'
+FUZZ_LIBS     = $(DEP_LIBS) $(if $(LUA_PC),$(shell $(PKG_CONFIG) --libs $(LUA_PC))) -lm -ldl
+FUZZ_OBJ      = $(patsubst csrc/%.c,build/fuzz/obj/%.o,$(SRC))
+
+build/fuzz/obj/%.o: csrc/%.c $(HDR) | check-deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_lua.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(FUZZ_LIBS)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@mkdir -p $(TAP)
+	@sh tests/fuzz/run.sh fuzz $(FUZZ_TIME) $(FUZZ_TARGETS) > $(TAP)/fuzz.tap; status=$$?; \
+	  grep -E '^#' $(TAP)/fuzz.tap; $(LUA) tests/summary.lua $(TAP)/fuzz.tap && exit $$status
 
 # --- demo and benchmarks ------------------------------------------------------
 demo: setup
