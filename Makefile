@@ -51,6 +51,16 @@ SAN_FLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 SRC := $(sort $(wildcard csrc/*.c))
 HDR := $(wildcard csrc/*.h)
 
+# Fuzz targets (see "fuzzing" below).
+FUZZ_CC      ?= clang-14
+FUZZ_TIME    ?= 30
+FUZZ_TARGETS  = token match regex gaz fts docs
+FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+                $(WARN) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -DQR_FUZZ_ROOT='"$(CURDIR)"'
+FUZZ_LIBS     = $(DEP_LIBS) $(if $(LUA_PC),$(shell $(PKG_CONFIG) --libs $(LUA_PC))) -lm -ldl
+FUZZ_OBJ      = $(patsubst csrc/%.c,build/fuzz/obj/%.o,$(SRC))
+
 CORE      = build/quarry/core.so
 CORE_ASAN = build/asan/quarry/core.so
 
@@ -107,13 +117,15 @@ build/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | ch
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_gaz build/test_regex
+test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_gaz build/test_regex $(FUZZ_BINS)
 	@rm -rf $(TAP) && mkdir -p $(TAP)
 	@echo "== C unit tests (ASan + UBSan)"
 	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
 	-@./build/test_token > $(TAP)/c-token.tap 2>&1; tail -n 1 $(TAP)/c-token.tap
 	-@./build/test_gaz > $(TAP)/c-gaz.tap 2>&1; tail -n 1 $(TAP)/c-gaz.tap
 	-@./build/test_regex > $(TAP)/c-regex.tap 2>&1; tail -n 1 $(TAP)/c-regex.tap
+	@echo "== Fuzz targets: every seed and regression input once (ASan + UBSan)"
+	-@sh tests/fuzz/run.sh replay $(FUZZ_TARGETS) > $(TAP)/fuzz-replay.tap 2>&1; grep -E '^not ok|^#   ' $(TAP)/fuzz-replay.tap; tail -n 1 $(TAP)/fuzz-replay.tap
 	@echo "== Lua specs"
 	-@$(LUA_ENV) $(LUA) $(BUSTED) -o TAP --cpath='build/?.so' tests > $(TAP)/lua.tap 2>&1; grep -E '^not ok|^#' $(TAP)/lua.tap | head -n 60; tail -n 1 $(TAP)/lua.tap
 	@echo "== Lua specs against the C core built with ASan + UBSan"
@@ -131,14 +143,6 @@ lint:
 # inputs that once crashed: tests/fuzz/regressions/<target>/, replayed by
 # make test. `make fuzz` runs each target for FUZZ_TIME seconds and fails on
 # a crash, a leak or a hang (tests/fuzz/run.sh).
-FUZZ_CC      ?= clang-14
-FUZZ_TIME    ?= 30
-FUZZ_TARGETS  = token match regex gaz fts docs
-FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
-                $(WARN) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -DQR_FUZZ_ROOT='"$(CURDIR)"'
-FUZZ_LIBS     = $(DEP_LIBS) $(if $(LUA_PC),$(shell $(PKG_CONFIG) --libs $(LUA_PC))) -lm -ldl
-FUZZ_OBJ      = $(patsubst csrc/%.c,build/fuzz/obj/%.o,$(SRC))
 
 build/fuzz/obj/%.o: csrc/%.c $(HDR) | check-deps
 	@mkdir -p $(dir $@)
