@@ -610,6 +610,11 @@ local function bare_message(self, msg)
    return msg
 end
 
+--- Documents with more phrase hits than this get quarry's snippet (the
+-- window around the first hit of the column with the most hits) instead of
+-- FTS5's, whose time grows with the square of the hits.
+corpus.SNIPPET_HITS = 1000
+
 local SEARCH_OPTS = { limit = true, offset = true, snippet = true, from_date = true, to_date = true, source = true }
 
 local function check_count(v, name, what, level)
@@ -665,7 +670,11 @@ function Corpus:search(query, opts)
       if math_type(tokens) ~= "integer" or tokens < 1 or tokens > 64 then
          error("corpus:search: snippet.tokens must be an integer from 1 to 64", 2)
       end
-      cols = cols .. ", snippet(docs_fts, -1, ?2, ?3, ?4, ?5) AS snippet"
+      -- FTS5's snippet() is quadratic in a document's hits: past a thousand
+      -- (a long document and a common word) quarry's linear one takes over
+      cols = cols .. ", CASE WHEN quarry_instances(docs_fts) <= " .. corpus.SNIPPET_HITS
+         .. " THEN snippet(docs_fts, -1, ?2, ?3, ?4, ?5) ELSE quarry_snippet(docs_fts, -1, ?2, ?3, ?4, ?5) END"
+         .. " AS snippet"
       args[2], args[3], args[4], args[5] = snip.open or "[", snip.close or "]", snip.ellipsis or "…", tokens
    end
    -- the query is ?1, the snippet's arguments ?2 to ?5; the filters' plain

@@ -1,8 +1,8 @@
 /*
  * Fuzz target: the FTS query path — quarry's FTS5 tokenizer (qr_fts.c)
- * tokenising queries, prefixes and documents, and the auxiliary function
- * quarry_hits, with snippet, highlight and bm25 over them, as
- * corpus:search and corpus:kwic run them. An in-memory SQLite database
+ * tokenising queries, prefixes and documents, and the auxiliary functions
+ * quarry_hits, quarry_instances and quarry_snippet, with snippet,
+ * highlight and bm25 over them, as corpus:search and corpus:kwic run them. An in-memory SQLite database
  * holds a few fictional documents in a table shaped like the corpus
  * store's (external content, tokenize = 'quarry').
  *
@@ -100,11 +100,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         sqlite3_finalize(p);
     }
     query[0] = prepare("SELECT d.text, d.title, docs_fts.rank, snippet(docs_fts, -1, '[', ']', '…', 16),"
-                       " highlight(docs_fts, 0, '<', '>'), quarry_hits(docs_fts, 1), quarry_hits(docs_fts, 0)"
+                       " highlight(docs_fts, 0, '<', '>'), quarry_hits(docs_fts, 1), quarry_hits(docs_fts, 0),"
+                       " quarry_instances(docs_fts), quarry_snippet(docs_fts, -1, '[', ']', '…', 16)"
                        " FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ?1"
                        " ORDER BY docs_fts.rank LIMIT 20");
     query[1] = prepare("SELECT text, title, rank, snippet(plain, 1, '[', ']', '…', 8),"
-                       " highlight(plain, 1, '<', '>'), quarry_hits(plain, 1), quarry_hits(plain, 0)"
+                       " highlight(plain, 1, '<', '>'), quarry_hits(plain, 1), quarry_hits(plain, 0),"
+                       " quarry_instances(plain), quarry_snippet(plain, 1, '', '', '', 70)"
                        " FROM plain WHERE plain MATCH ?1 ORDER BY rank");
     atexit(close_db);
     return 0;
@@ -168,6 +170,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_hits(sqlite3_column_text(st, 6), hlen);
         (void)sqlite3_column_text(st, 3);
         (void)sqlite3_column_text(st, 4);
+        CHECK(sqlite3_column_int(st, 7) >= 0);
+        CHECK(sqlite3_column_bytes(st, 8) <= 3 * (tlen > hlen ? tlen : hlen) + 64);
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
