@@ -100,6 +100,9 @@ local Failure = {}
 local HINTS = {
    busy = " (another connection holds the write lock; try again later, or open with a longer timeout_ms)",
    readonly = " (the corpus was opened read-only, or the file or its folder cannot be written)",
+   corrupt = " (the file is damaged: restore it from a copy, or ingest the documents into a new corpus)",
+   full = " (the disk, or the size limit set for the database, is full; the write that failed stored nothing,"
+      .. " earlier ones are kept)",
 }
 
 local function fail(msg, code)
@@ -156,6 +159,22 @@ local function first_row(st, ...)
    local row = ok and st:row() or nil
    st:reset()
    return row
+end
+
+-- Binds, steps to the end; returns the row tables. (stmt:rows() raises a
+-- plain message on a failure; this raises a Failure, so the public method
+-- returns nil, message, code.)
+local function all_rows(st, args)
+   st:bind_all(args)
+   local out = {}
+   while true do
+      local more, msg, code = st:step()
+      if more == nil then fail(msg, code) end
+      if not more then break end
+      out[#out + 1] = st:row()
+   end
+   st:reset()
+   return out
 end
 
 -- Binds and runs a statement that returns no rows.
@@ -866,7 +885,7 @@ function Corpus:spans(filter)
    args[#args + 1] = f.offset or 0
    return guarded(function()
       local out = {}
-      for row in stmt(self, sql):rows(args) do
+      for _, row in ipairs(all_rows(stmt(self, sql), args)) do
          if row.attrs then row.attrs = cjson.decode(row.attrs) end
          out[#out + 1] = row
       end
@@ -921,7 +940,7 @@ function Corpus:count_spans(filter)
    all[#all + 1] = f.limit or -1
    return guarded(function()
       local out = {}
-      for row in stmt(self, sql):rows(all) do
+      for _, row in ipairs(all_rows(stmt(self, sql), all)) do
          local r = { count = row.n }
          for i, key in ipairs(by) do r[key] = row[names[i]] end
          out[#out + 1] = r
@@ -1074,7 +1093,7 @@ function Corpus:extract(pack, opts)
       local st = stmt(self, filter and [[SELECT d.id FROM docs d LEFT JOIN runs r ON r.doc = d.rowid AND r.pack = ?1
 WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.rowid]]
          or "SELECT id FROM docs ORDER BY rowid")
-      for row in st:rows(filter and { pack.name, pack.version } or {}) do ids[#ids + 1] = row.id end
+      for _, row in ipairs(all_rows(st, filter and { pack.name, pack.version } or {})) do ids[#ids + 1] = row.id end
       local total = first_row(stmt(self, "SELECT count(*) AS n FROM docs")).n
       local stats = { documents = 0, skipped = total - #ids, spans = 0 }
       local i = 1
@@ -1082,7 +1101,8 @@ WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.ro
          local last = math.min(#ids, i + batch - 1)
          transaction(self, function()
             for k = i, last do
-               local doc = self:get(ids[k])
+               local doc, gerr, gcode = self:get(ids[k])
+               if gerr then fail(gerr, gcode) end
                if doc then
                   if opts.date and not doc.date then doc.date = opts.date end
                   local spans = pack:run(doc)
