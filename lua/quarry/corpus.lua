@@ -1105,7 +1105,8 @@ WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.ro
                if gerr then fail(gerr, gcode) end
                if doc then
                   if opts.date and not doc.date then doc.date = opts.date end
-                  local spans = pack:run(doc)
+                  local ok, spans = pcall(pack.run, pack, doc)
+                  if not ok then error(string_format("document %s: %s", doc.id, tostring(spans)), 0) end
                   local n, err, code = self:replace_spans(doc.id, pack.name, spans, { version = pack.version })
                   if not n then fail(err, code) end
                   stats.documents = stats.documents + 1
