@@ -5,6 +5,8 @@
 #   make test       install missing Debian packages, run every test
 #   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl",
 #                   REPORT_DOCS=100000, STREAM_CORPUS=corpus.jsonl STREAM_MB=1000)
+#   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 30)
+#   make valgrind   C tests and Lua specs under valgrind memcheck
 #   make lint       luacheck over the Lua code
 #   make unicode    regenerate csrc/qr_unidata.h from /usr/share/unicode
 #
@@ -50,6 +52,16 @@ SAN_FLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 SRC := $(sort $(wildcard csrc/*.c))
 HDR := $(wildcard csrc/*.h)
 
+# Fuzz targets (see "fuzzing" below).
+FUZZ_CC      ?= clang-14
+FUZZ_TIME    ?= 30
+FUZZ_TARGETS  = token match regex gaz fts docs
+FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+                $(WARN) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -DQR_FUZZ_ROOT='"$(CURDIR)"'
+FUZZ_LIBS     = $(DEP_LIBS) $(if $(LUA_PC),$(shell $(PKG_CONFIG) --libs $(LUA_PC))) -lm -ldl
+FUZZ_OBJ      = $(patsubst csrc/%.c,build/fuzz/obj/%.o,$(SRC))
+
 CORE      = build/quarry/core.so
 CORE_ASAN = build/asan/quarry/core.so
 
@@ -67,7 +79,7 @@ REPORT_DOCS ?= 100000
 STREAM_CORPUS ?= $(firstword $(wildcard ../shared/corpora/reuters.jsonl))
 STREAM_MB ?= 1000
 
-.PHONY: all check-deps setup test test-c test-lua test-asan demo bench lint unicode clean
+.PHONY: all check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
 
 all: $(CORE)
 
@@ -111,13 +123,15 @@ build/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | ch
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_gaz build/test_regex
+test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_gaz build/test_regex $(FUZZ_BINS)
 	@rm -rf $(TAP) && mkdir -p $(TAP)
 	@echo "== C unit tests (ASan + UBSan)"
 	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
 	-@./build/test_token > $(TAP)/c-token.tap 2>&1; tail -n 1 $(TAP)/c-token.tap
 	-@./build/test_gaz > $(TAP)/c-gaz.tap 2>&1; tail -n 1 $(TAP)/c-gaz.tap
 	-@./build/test_regex > $(TAP)/c-regex.tap 2>&1; tail -n 1 $(TAP)/c-regex.tap
+	@echo "== Fuzz targets: every seed and regression input once (ASan + UBSan)"
+	-@sh tests/fuzz/run.sh replay $(FUZZ_TARGETS) > $(TAP)/fuzz-replay.tap 2>&1; grep -E '^not ok|^#   ' $(TAP)/fuzz-replay.tap; tail -n 1 $(TAP)/fuzz-replay.tap
 	@echo "== Lua specs"
 	-@$(LUA_ENV) $(LUA) $(BUSTED) -o TAP --cpath='build/?.so' tests > $(TAP)/lua.tap 2>&1; grep -E '^not ok|^#' $(TAP)/lua.tap | head -n 60; tail -n 1 $(TAP)/lua.tap
 	@echo "== Lua specs against the C core built with ASan + UBSan"
@@ -126,6 +140,31 @@ test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_ga
 
 lint:
 	luacheck lua bin tests bench
+
+# --- fuzzing ------------------------------------------------------------------
+# libFuzzer targets (tests/fuzz/fuzz_*.c) built with Debian's clang and
+# ASan + UBSan, over the C core compiled once with coverage instrumentation.
+# The Lua-driven targets embed a lua_State (liblua5.4, for these binaries
+# only) and run tests/fuzz/fuzz_*.lua. Seeds: tests/fuzz/corpus/<target>/;
+# inputs that once crashed: tests/fuzz/regressions/<target>/, replayed by
+# make test. `make fuzz` runs each target for FUZZ_TIME seconds and fails on
+# a crash, a leak or a hang (tests/fuzz/run.sh).
+
+build/fuzz/obj/%.o: csrc/%.c $(HDR) | check-deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_lua.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(FUZZ_LIBS)
+
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@mkdir -p $(TAP)
+	@sh tests/fuzz/run.sh fuzz $(FUZZ_TIME) $(FUZZ_TARGETS) > $(TAP)/fuzz.tap; status=$$?; \
+	  grep -E '^#' $(TAP)/fuzz.tap; $(LUA) tests/summary.lua $(TAP)/fuzz.tap && exit $$status
 
 # --- demo and benchmarks ------------------------------------------------------
 # The corpus of examples/articles, the news pack's annotations, a Markdown

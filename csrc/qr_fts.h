@@ -7,8 +7,9 @@
 
 #include <sqlite3.h>
 
-/* Registers the FTS5 tokenizer "quarry" and the auxiliary function
- * quarry_hits(fts, column) on db. Returns SQLITE_OK, or SQLITE_ERROR when
+/* Registers the FTS5 tokenizer "quarry" and the auxiliary functions
+ * quarry_hits(fts, column), quarry_instances(fts) and quarry_snippet(fts,
+ * column, open, close, ellipsis, tokens) on db. Returns SQLITE_OK, or SQLITE_ERROR when
  * this SQLite has no FTS5 (or another SQLite error code). */
 int qr_fts_register(sqlite3 *db);
 

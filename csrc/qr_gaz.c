@@ -741,6 +741,14 @@ static int load_line(qr_gaz *g, const char *s, size_t n, int format, const char 
     *added = 0;
     if (n && s[n - 1] == '\r') n--;
     if (n && s[0] == '#') return QR_OK;
+    {
+        const char *nul = memchr(s, '\0', n);   /* text has none: a binary file */
+        if (nul) {
+            snprintf(why, whysize, "a NUL byte at byte offset %lu of the line (not a text file?)",
+                     (unsigned long)(nul - s));
+            return QR_GAZ_ESYNTAX;
+        }
+    }
     for (k = 0; k < n && is_space(s[k]); k++) {}
     if (k == n) return QR_OK;
     if (format == QR_GAZ_LINES) {

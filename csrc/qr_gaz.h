@@ -77,7 +77,8 @@ int qr_gaz_add(qr_gaz *g, const char *phrase, size_t plen,
  * optional fourth field of attrs (a JSON object); canonical and type may be
  * empty. QR_GAZ_LINES lines are one phrase each. Blank lines and lines that
  * start with '#' are skipped; a CR before the LF and a UTF-8 BOM at the
- * start are dropped. A regular file over 1 MB is read twice: first to
+ * start are dropped; a line holding a NUL byte is malformed (a binary
+ * file). A regular file over 1 MB is read twice: first to
  * count its lines and size the tables. type (tlen
  * bytes, may be NULL) is the type of lines whose type is empty.
  * Returns QR_OK with the number of phrases added in *count, QR_GAZ_EIO

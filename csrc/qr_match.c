@@ -67,6 +67,8 @@ typedef struct rule {
 
 enum { SCOPE_DOCUMENT, SCOPE_PARAGRAPH, SCOPE_SENTENCE };
 
+#define QR_MAX_CAPS 65536   /* capture slots of a rule: 0 .. QR_MAX_CAPS - 1 */
+
 /* Rules that may start on a token with a given key: key -> rule list. */
 typedef struct dispatch {
     strset keys;        /* key -> slot in lists */
@@ -363,7 +365,8 @@ static void read_code(lua_State *L, int desc, matcher *m)
             in->a--;
             break;
         case OP_OPEN: case OP_CLOSE:
-            if (in->a < 0) luaL_error(L, "matcher description: instruction %d: bad capture", i + 1);
+            if (in->a < 0 || in->a >= QR_MAX_CAPS)
+                luaL_error(L, "matcher description: instruction %d: bad capture", i + 1);
             break;
         case OP_END: case OP_FAIL:
             break;
@@ -394,6 +397,10 @@ static void read_rules(lua_State *L, int desc, matcher *m)
         if (r->entry < 0 || r->entry >= m->ncode) luaL_error(L, "matcher description: rule %s: bad entry", r->name);
         r->ncaps = opt_int_field(L, t, "ncaps", 0);
         r->scope = opt_int_field(L, t, "scope", SCOPE_PARAGRAPH);
+        if (r->ncaps < 0 || r->ncaps > QR_MAX_CAPS)
+            luaL_error(L, "matcher description: rule %s: bad ncaps %d", r->name, r->ncaps);
+        if (r->scope < SCOPE_DOCUMENT || r->scope > SCOPE_SENTENCE)
+            luaL_error(L, "matcher description: rule %s: bad scope %d", r->name, r->scope);
         r->first_kinds = (unsigned)opt_int_field(L, t, "first_kinds", -1);
         r->first_cases = (unsigned)opt_int_field(L, t, "first_cases", -1);
         lua_getfield(L, t, "required_keys");
@@ -568,6 +575,7 @@ typedef struct run {
     capev *caps;
     size_t ncaps, capcaps;
     long steps;
+    int depth;             /* lookarounds open around the current step */
     int err;               /* RUN_* */
     const char *err_rule;
     size_t err_token;
@@ -582,7 +590,11 @@ typedef struct run {
     char shape_buf[256];
 } run;
 
-enum { RUN_OK, RUN_NOMEM, RUN_STEPS, RUN_REGEX };
+enum { RUN_OK, RUN_NOMEM, RUN_STEPS, RUN_REGEX, RUN_DEPTH };
+
+/* Each lookaround inside another runs the machine one level deeper on the
+ * C stack: deeper nesting fails the rule instead of overflowing the stack. */
+#define QR_MAX_LOOK_DEPTH 1000
 
 static int push_frame(run *r, int pc, size_t pos, long alt)
 {
@@ -720,6 +732,11 @@ static int lookaround(run *r, const inst *in, size_t pos, size_t limit, size_t l
 {
     size_t saved_stack = r->nstack, saved_caps = r->ncaps, end, back;
     int hit = 0;
+    if (r->depth >= QR_MAX_LOOK_DEPTH) {
+        r->err = RUN_DEPTH;
+        return 0;
+    }
+    r->depth++;
     if (in->op == OP_AHEAD) {
         hit = vm(r, in->a, pos, limit, lower, -1, &end);
     } else {
@@ -729,6 +746,7 @@ static int lookaround(run *r, const inst *in, size_t pos, size_t limit, size_t l
             hit = vm(r, in->a, pos - back, limit, lower, (long)pos, &end);
         }
     }
+    r->depth--;
     r->nstack = saved_stack;
     r->ncaps = saved_caps;   /* nothing inside lookaround is captured */
     return hit;
@@ -903,6 +921,7 @@ static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
     r->nstack = 0;
     r->ncaps = 0;
     r->steps = 0;
+    r->depth = 0;
     if (vm(r, ru->entry, t, r->bounds[ru->scope][1], r->bounds[ru->scope][0], -1, &end)) {
         if (end > t) {          /* empty matches are not annotations */
             push_match(L, r, ri, t, end);
@@ -1116,6 +1135,9 @@ failed:
     case RUN_STEPS:
         return luaL_error(L, "rule %s: the pattern took more than %d steps at token %d (catastrophic backtracking)",
                           r->err_rule, (int)m->step_limit, (int)r->err_token + 1);
+    case RUN_DEPTH:
+        return luaL_error(L, "rule %s: lookarounds nested more than %d deep at token %d", r->err_rule,
+                          QR_MAX_LOOK_DEPTH, (int)r->err_token + 1);
     case RUN_REGEX: {
         char buf[128];
         return luaL_error(L, "rule %s: a token regex failed at token %d (%s)", r->err_rule,

@@ -66,6 +66,15 @@ static int collect_names(qr_regex *re)
     return 1;
 }
 
+/* QUARRY_NO_JIT=1 (any value but "" or "0") in the environment turns the
+ * JIT off for every regex compiled from then on: memory checkers such as
+ * valgrind cannot follow JIT-compiled code and report false errors in it. */
+static int jit_disabled(void)
+{
+    const char *v = getenv("QUARRY_NO_JIT");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
 static size_t jit_stack_size(uint32_t depth_limit)
 {
     uint64_t bytes = (uint64_t)depth_limit * QR_RE_JIT_BYTES_PER_LEVEL;
@@ -110,7 +119,7 @@ qr_regex *qr_regex_compile(const char *pattern, size_t len, const qr_regex_opts 
 
     /* The JIT when this PCRE2 has one for this machine; the interpreter
      * otherwise (pcre2_match picks whichever the code holds). */
-    if (o->jit && pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0) {
+    if (o->jit && !jit_disabled() && pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0) {
         size_t jit_size = 0;
         pcre2_pattern_info(re->code, PCRE2_INFO_JITSIZE, &jit_size);
         re->jit = jit_size > 0;

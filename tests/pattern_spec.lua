@@ -427,6 +427,52 @@ describe("quarry.Matcher", function()
       raises(function()
          core.matcher { code = { 0, 0, 0, 0, 0 }, preds = {}, rules = { { name = "r", entry = 5 } } }
       end, "rule r: bad entry")
+      -- found by fuzzing (tests/fuzz/regressions/match/ubsan-rule-scope-out-of-range):
+      -- a scope out of range indexed past the run's bounds
+      raises(function()
+         core.matcher { code = { 0, 0, 0, 0, 0 }, preds = {}, rules = { { name = "r", entry = 1, scope = -1 } } }
+      end, "rule r: bad scope -1")
+      raises(function()
+         core.matcher { code = { 0, 0, 0, 0, 0 }, preds = {}, rules = { { name = "r", entry = 1, scope = 3 } } }
+      end, "rule r: bad scope 3")
+      raises(function()
+         core.matcher { code = { 0, 0, 0, 0, 0 }, preds = {}, rules = { { name = "r", entry = 1, ncaps = -2 } } }
+      end, "rule r: bad ncaps -2")
+      raises(function()
+         core.matcher { code = { 6, 70000, 0, 0, 0, 0, 0, 0, 0, 0 }, preds = {}, rules = {} }
+      end, "instruction 1: bad capture")
+   end)
+
+   it("refuses a pattern whose nested repetitions would compile to too many instructions", function()
+      -- found by fuzzing (tests/fuzz/regressions/match/oom-nested-repetitions):
+      -- bounded repetitions are unrolled, so nesting them multiplied the
+      -- code until memory ran out
+      local p = P.word "x"
+      for _ = 1, 20 do p = p ^ 3 end
+      raises(function() P.compile(p, { name = "deep" }) end, "rule deep:", "more than 1000000 instructions")
+      local q = P.word "x"
+      for _ = 1, 5 do q = P.rep(q, 2, 2) end       -- 32 tokens exactly: nesting itself is fine
+      assert.same({ string.rep("x ", 31) .. "x" }, texts(q, string.rep("x ", 32)))
+   end)
+end)
+
+describe("deeply nested lookaround", function()
+   it("fails the rule instead of overflowing the C stack", function()
+      -- each nested lookaround ran the machine one level deeper in C: 50,000
+      -- levels crashed the process (a segmentation fault); the regression
+      -- input tests/fuzz/regressions/match/stack-overflow-nested-lookaround
+      -- makes a description that looks ahead into itself
+      local function nested(n)
+         local p = P.word "x"
+         for _ = 1, n do p = P.ahead(p) * P.word "x" end
+         return p
+      end
+      assert.equal(901, #texts(nested(900), string.rep("x ", 901)))    -- every token
+      raises(function() texts(nested(1500), string.rep("x ", 1501)) end, "lookarounds nested more than 1000 deep")
+      local core = require "quarry.core"
+      local m = core.matcher { step_limit = 1000000, preds = { { op = 0 } }, code = { 8, 1, 0, 0, 0 },
+         rules = { { name = "self", entry = 1 } } }
+      raises(function() m:run(quarry.tokenize "x y") end, "rule self: lookarounds nested more than 1000 deep")
    end)
 end)
 

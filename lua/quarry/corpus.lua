@@ -111,6 +111,9 @@ local Failure = {}
 local HINTS = {
    busy = " (another connection holds the write lock; try again later, or open with a longer timeout_ms)",
    readonly = " (the corpus was opened read-only, or the file or its folder cannot be written)",
+   corrupt = " (the file is damaged: restore it from a copy, or ingest the documents into a new corpus)",
+   full = " (the disk, or the size limit set for the database, is full; the write that failed stored nothing,"
+      .. " earlier ones are kept)",
 }
 
 local function fail(msg, code)
@@ -167,6 +170,22 @@ local function first_row(st, ...)
    local row = ok and st:row() or nil
    st:reset()
    return row
+end
+
+-- Binds, steps to the end; returns the row tables. (stmt:rows() raises a
+-- plain message on a failure; this raises a Failure, so the public method
+-- returns nil, message, code.)
+local function all_rows(st, args)
+   st:bind_all(args)
+   local out = {}
+   while true do
+      local more, msg, code = st:step()
+      if more == nil then fail(msg, code) end
+      if not more then break end
+      out[#out + 1] = st:row()
+   end
+   st:reset()
+   return out
 end
 
 -- Binds and runs a statement that returns no rows.
@@ -632,6 +651,11 @@ local function bare_message(self, msg)
    return msg
 end
 
+--- Documents with more phrase hits than this get quarry's snippet (the
+-- window around the first hit of the column with the most hits) instead of
+-- FTS5's, whose time grows with the square of the hits.
+corpus.SNIPPET_HITS = 1000
+
 local SEARCH_OPTS = { limit = true, offset = true, snippet = true, from_date = true, to_date = true, source = true }
 
 local function check_count(v, name, what, level)
@@ -687,7 +711,11 @@ function Corpus:search(query, opts)
       if math_type(tokens) ~= "integer" or tokens < 1 or tokens > 64 then
          error("corpus:search: snippet.tokens must be an integer from 1 to 64", 2)
       end
-      cols = cols .. ", snippet(docs_fts, -1, ?2, ?3, ?4, ?5) AS snippet"
+      -- FTS5's snippet() is quadratic in a document's hits: past a thousand
+      -- (a long document and a common word) quarry's linear one takes over
+      cols = cols .. ", CASE WHEN quarry_instances(docs_fts) <= " .. corpus.SNIPPET_HITS
+         .. " THEN snippet(docs_fts, -1, ?2, ?3, ?4, ?5) ELSE quarry_snippet(docs_fts, -1, ?2, ?3, ?4, ?5) END"
+         .. " AS snippet"
       args[2], args[3], args[4], args[5] = snip.open or "[", snip.close or "]", snip.ellipsis or "…", tokens
    end
    -- the query is ?1, the snippet's arguments ?2 to ?5; the filters' plain
@@ -879,7 +907,7 @@ function Corpus:spans(filter)
    args[#args + 1] = f.offset or 0
    return guarded(function()
       local out = {}
-      for row in stmt(self, sql):rows(args) do
+      for _, row in ipairs(all_rows(stmt(self, sql), args)) do
          if row.attrs then row.attrs = cjson.decode(row.attrs) end
          out[#out + 1] = row
       end
@@ -934,7 +962,7 @@ function Corpus:count_spans(filter)
    all[#all + 1] = f.limit or -1
    return guarded(function()
       local out = {}
-      for row in stmt(self, sql):rows(all) do
+      for _, row in ipairs(all_rows(stmt(self, sql), all)) do
          local r = { count = row.n }
          for i, key in ipairs(by) do r[key] = row[names[i]] end
          out[#out + 1] = r
@@ -1115,7 +1143,7 @@ function Corpus:extract(pack, opts)
       local st = stmt(self, filter and [[SELECT d.id FROM docs d LEFT JOIN runs r ON r.doc = d.rowid AND r.pack = ?1
 WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.rowid]]
          or "SELECT id FROM docs ORDER BY rowid")
-      for row in st:rows(filter and { pack.name, pack.version } or {}) do ids[#ids + 1] = row.id end
+      for _, row in ipairs(all_rows(st, filter and { pack.name, pack.version } or {})) do ids[#ids + 1] = row.id end
       local total = first_row(stmt(self, "SELECT count(*) AS n FROM docs")).n
       local stats = { documents = 0, skipped = total - #ids, spans = 0 }
       local i = 1
@@ -1123,10 +1151,12 @@ WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.ro
          local last = math.min(#ids, i + batch - 1)
          transaction(self, function()
             for k = i, last do
-               local doc = self:get(ids[k])
+               local doc, gerr, gcode = self:get(ids[k])
+               if gerr then fail(gerr, gcode) end
                if doc then
                   if opts.date and not doc.date then doc.date = opts.date end
-                  local spans = pack:run(doc)
+                  local ok, spans = pcall(pack.run, pack, doc)
+                  if not ok then error(string_format("document %s: %s", doc.id, tostring(spans)), 0) end
                   local n, err, code = self:replace_spans(doc.id, pack.name, spans, { version = pack.version })
                   if not n then fail(err, code) end
                   stats.documents = stats.documents + 1

@@ -60,6 +60,18 @@ local function read_all(path)
    return text
 end
 
+--- Where a text file looks binary: the offset of a NUL byte in its first
+-- 8,000 bytes (text has none; git looks at as many), else nil.
+function docs.binary_offset(text)
+   local at = text:find("\0", 1, true)
+   if at and at <= 8000 then return at - 1 end
+   return nil
+end
+
+local function binary_message(where, at)
+   return string_format("%s: a binary file, not text (a NUL byte at offset %d); skipped", where, at)
+end
+
 --- A document from a text and where it came from.
 -- opts: id, path, warn(message)
 function docs.from_text(text, opts)
@@ -247,7 +259,8 @@ end
 
 --- Iterates over the documents of paths (files, folders, JSONL, "-" for
 -- stdin). opts.warn(message) hears about converted text; opts.fail(message)
--- about unreadable files, which are skipped. Malformed JSONL raises.
+-- about unreadable and binary files (a NUL byte in the first 8,000 bytes),
+-- which are skipped. Malformed JSONL raises.
 -- opts.meta (from docs.read_meta) gives text files their id, date, source...
 -- Returns an iterator yielding documents.
 function docs.each(paths, opts)
@@ -267,7 +280,10 @@ function docs.each(paths, opts)
             if first and first:match("^%s*{") then
                each_jsonl_line(io_stdin:lines(), "stdin", warn, emit, (first:gsub("\n$", "")))
             elseif first then
-               emit(docs.from_text(first .. (io_stdin:read("a") or ""), { warn = warn }))
+               local text = first .. (io_stdin:read("a") or "")
+               local at = docs.binary_offset(text)
+               if at then fail(binary_message("stdin", at))
+               else emit(docs.from_text(text, { warn = warn })) end
             end
          else
             local mode, err = lfs.attributes(path, "mode")
@@ -286,7 +302,9 @@ function docs.each(paths, opts)
                   end
                else
                   local text, rerr = read_all(file)
+                  local at = text and docs.binary_offset(text)
                   if not text then fail(rerr)
+                  elseif at then fail(binary_message(file, at))
                   else
                      local doc = docs.from_text(text, { path = file, warn = warn })
                      if opts.meta then doc = with_meta(doc, meta_of(opts.meta, file)) end

@@ -393,10 +393,45 @@ function Compiler:pred(pr)
    return id
 end
 
+-- The most instructions a phase compiles to. Bounded repetitions are
+-- unrolled, so nested ones multiply: ((p ^ 3) ^ 3) ^ 3 ... grows
+-- exponentially with the nesting and must fail rather than exhaust memory.
+P.MAX_INSTRUCTIONS = 1000000
+
+function Compiler:emit_limit()
+   local r = self.current or {}
+   fail(string_format("rule %s: %s: the pattern compiles to more than %d instructions "
+      .. "(nested repetitions multiply: write fewer or smaller ones)", r.name or "?", r.where or "?",
+      P.MAX_INSTRUCTIONS), 0)
+end
+
+-- How many instructions p compiles to, lookaround bodies included (seen
+-- memoises shared sub-patterns; the count may be a float past 2^53).
+local function code_size(p, seen)
+   local n = seen[p]
+   if n then return n end
+   local t = p.t
+   if t == "tok" or t == "ann" then n = 1
+   elseif t == "cap" then n = code_size(p.p, seen) + 2
+   elseif t == "look" then n = code_size(p.p, seen) + 2
+   elseif t == "seq" or t == "alt" then
+      n = t == "alt" and 2 * (#p.list - 1) or 0
+      for _, q in ipairs(p.list) do n = n + code_size(q, seen) end
+   elseif t == "rep" then
+      local body = code_size(p.p, seen)
+      n = p.min * body + (p.max == math_huge and body + 3 or (p.max - p.min) * (body + 2))
+   else
+      n = 1
+   end
+   seen[p] = n
+   return n
+end
+
 -- Appends an instruction; returns its 1-based index.
 function Compiler:emit(op, a, b, c, d)
    local code = self.code
    local n = #code
+   if n >= 5 * P.MAX_INSTRUCTIONS then self:emit_limit() end
    code[n + 1], code[n + 2], code[n + 3], code[n + 4], code[n + 5] = op, a or 0, b or 0, c or 0, d or 0
    return n // 5 + 1
 end
@@ -585,6 +620,8 @@ function Compiler:add(name, p, opts)
       fail(string_format("rule %s: %s: the pattern can match no token", name, p.where), 0)
    end
    rule.entry = self:here()
+   self.current = { name = name, where = p.where }
+   if self:here() + code_size(p, {}) > P.MAX_INSTRUCTIONS then self:emit_limit() end
    self:gen(p, rule)
    self:emit(OP.END)
    local keys, kinds, cases = first_info(p)
@@ -607,6 +644,7 @@ function Compiler:build(opts)
    while self.subs[i] do
       local sub = self.subs[i]
       self:patch(sub.at, self:here())
+      self.current = { name = sub.rule.name, where = sub.p.where }
       self:gen(sub.p, sub.rule)
       self:emit(OP.END)
       i = i + 1

@@ -193,7 +193,10 @@ end
 
 local function find_pack(name_or_path)
    name_or_path = name_or_path:gsub("(.)/+$", "%1")
-   local f = io.open(name_or_path, "r")
+   local f, oerr = io.open(name_or_path, "r")
+   if not f and oerr and not oerr:find("No such file or directory", 1, true) then
+      return nil, oerr       -- there, but unreadable: say so, not "not found"
+   end
    if f then
       f:close()
       local init = name_or_path .. "/init.lua"
@@ -582,7 +585,9 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    for _, rule in ipairs(phase.regex_rules) do
       local found, err = rule.compiled:find_all(text)
-      if not found then rule_error(rule, "regex failed: " .. tostring(err), 1) end
+      if not found then   -- level 0: the message names the pack's file:line, not this one
+         error(string_format("%s: rule %s: regex failed: %s", rule_where(rule), rule.name or "?", tostring(err)), 0)
+      end
       for _, hit in ipairs(found) do
          local s, e = hit.start, hit.stop
          local first, last = token_span(toks, s, e)

@@ -4,6 +4,7 @@
  * never fails on any bytes, reports limits as PCRE2 codes), compile errors
  * with offsets, names, the interpreter fallback. Prints TAP.
  */
+#define _POSIX_C_SOURCE 200809L   /* setenv, strdup */
 #include "qr_regex.h"
 
 #include <stdint.h>
@@ -258,6 +259,29 @@ static void test_compile_errors(void)
     qr_regex_free(re);
 }
 
+/* QUARRY_NO_JIT=1 turns the JIT off (for valgrind); "0" or "" do not. */
+static void test_no_jit_switch(void)
+{
+    const char *saved = getenv("QUARRY_NO_JIT");
+    char *copy = saved ? strdup(saved) : NULL;
+    qr_regex *re, *plain;
+    setenv("QUARRY_NO_JIT", "1", 1);
+    re = compile("^(a+)+$", 0, 1);
+    ok(re && !qr_regex_is_jit(re), "QUARRY_NO_JIT=1: compiled without the JIT");
+    ok(re && qr_regex_test(re, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab", 30) == PCRE2_ERROR_MATCHLIMIT,
+       "QUARRY_NO_JIT=1: the match limit still stops a catastrophic pattern");
+    setenv("QUARRY_NO_JIT", "0", 1);
+    plain = compile("^(a+)+$", 0, 1);
+    unsetenv("QUARRY_NO_JIT");
+    qr_regex_free(re);
+    re = compile("^(a+)+$", 0, 1);
+    ok(plain && re && qr_regex_is_jit(plain) == qr_regex_is_jit(re), "QUARRY_NO_JIT=0: the JIT as without it");
+    qr_regex_free(plain);
+    qr_regex_free(re);
+    if (copy) setenv("QUARRY_NO_JIT", copy, 1);
+    free(copy);
+}
+
 int main(void)
 {
     int jit;
@@ -269,6 +293,7 @@ int main(void)
     test_match_api();
     test_scan();
     test_compile_errors();
+    test_no_jit_switch();
     printf("1..%d\n", tests);
     return failures ? 1 : 0;
 }

@@ -56,17 +56,26 @@ function extract.run(args)
    local total = bar and require("quarry.docs").count(args.path) or nil
    local iter, failed = common.documents("extract", args.path, bar)
    local done = 0
+   local rule_failed = false
    for doc in iter do
       if args.date and not doc.date then doc.date = args.date end
-      for _, a in ipairs(pack:run(doc)) do
-         io_stdout:write(common.annotation_json(doc.id, a), "\n")
+      -- a rule that fails on one document (a regex past its match limit)
+      -- is reported with the document, and the others still run
+      local ok, anns = pcall(pack.run, pack, doc)
+      if ok then
+         for _, a in ipairs(anns) do
+            io_stdout:write(common.annotation_json(doc.id, a), "\n")
+         end
+      else
+         io_stderr:write("quarry extract: ", doc.id, ": ", tostring(anns), "\n")
+         rule_failed = true
       end
       io_stdout:flush()
       done = done + 1
       if bar then bar.update(done, total) end
    end
    if bar then bar.clear() end
-   return failed() and 1 or 0
+   return (failed() or rule_failed) and 1 or 0
 end
 
 return extract
