@@ -10,6 +10,7 @@
 #include "qr_unicode.h"
 #include "qr_utf8.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -860,6 +861,28 @@ static inline void block_classes(const unsigned char *s, unsigned *let, unsigned
     *dg = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(d, _mm_set1_epi8((char)(-128 + 10))));
 }
 
+/* Writes a token: two stores where the layout allows (the fields in
+ * order, little-endian), else one a field. */
+typedef char qr_token_layout_check[(offsetof(qr_token, stop) == 4 && offsetof(qr_token, kind) == 8
+    && offsetof(qr_token, casing) == 9 && offsetof(qr_token, flags) == 10 && sizeof(qr_token) == 12) ? 1 : -1];
+
+static inline void put_token(qr_token *t, size_t start, size_t stop, unsigned kind, unsigned casing,
+                             unsigned flags)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t span = (uint64_t)(uint32_t)start | (uint64_t)(uint32_t)stop << 32;
+    uint32_t rest = (kind & 0xFFu) | (casing & 0xFFu) << 8 | (flags & 0xFFFFu) << 16;
+    memcpy(t, &span, sizeof span);
+    memcpy((unsigned char *)t + offsetof(qr_token, kind), &rest, sizeof rest);
+#else
+    t->start = (uint32_t)start;
+    t->stop = (uint32_t)stop;
+    t->kind = (uint8_t)kind;
+    t->casing = (uint8_t)casing;
+    t->flags = (uint16_t)flags;
+#endif
+}
+
 static inline void window_classes(const unsigned char *s, window *w)
 {
     uint64_t let = 0, up = 0, dg = 0;
@@ -908,45 +931,41 @@ static size_t scan_word(scan *sc, size_t p0)
 {
     const unsigned char *const s = sc->s;
     const size_t n = sc->n;
+    /* the loop reads at most 64 bytes past a word's start and two past
+     * its end: below `safe` it needs no other check against n */
+    const size_t safe = n > 80 ? n - 80 : 0;
     qr_tokens *const out = sc->out;
     const size_t from = out->n;
-    size_t nt = from, room, p;
+    size_t nt = from, room, p, cur = sc->wtag;
     unsigned pending = sc->pending;
     qr_token *tok;
+    window w = sc->win;
     enum { DONE, SLOW, SCALAR } how = DONE;
 
+    if (s[p0] >= 0x80) return scan_word_slow(sc, p0);
     if (out->cap - nt < 3 && !grow(sc)) return n;
     tok = out->tok;
     room = out->cap - 3;        /* a word and two punctuation marks fit */
 
-#define FAST_EMIT(a, z, kind_, casing_, flags_) do {                                        \
-        tok[nt].start = (uint32_t)(a);                                                         \
-        tok[nt].stop = (uint32_t)(z);                                                          \
-        tok[nt].kind = (uint8_t)(kind_);                                                       \
-        tok[nt].casing = (uint8_t)(casing_);                                                   \
-        tok[nt].flags = (uint16_t)(flags_);                                                    \
-        nt++;                                                                                  \
-    } while (0)
-
     for (;;) {
-        /* p0: an ASCII letter or digit (else the slow path's business) */
+        /* p0: an ASCII letter or digit */
         const size_t wb = p0 & ~(size_t)63;
         unsigned sh = (unsigned)(p0 & 63), k, first, casing, b, kind, flags;
-        uint64_t t = 0, lo, up, dg, rm, wm;
-        if (s[p0] >= 0x80) { how = SLOW; break; }
+        uint64_t t, lo, up, dg, rm, wm;
+        if (p0 >= safe) { how = SCALAR; break; }
         if (nt > room) break;   /* the main loop comes back with room */
         first = ascii_mask[s[p0]];
-        if (sc->wtag != wb + 1 && wb + 64 <= n) {
-            window_classes(s + wb, &sc->win);
-            sc->wtag = wb + 1;
+        if (cur != wb + 1) {
+            window_classes(s + wb, &w);
+            cur = wb + 1;
         }
-        if (sc->wtag == wb + 1) t = sc->win.nal >> sh;
+        t = w.nal >> sh;
         if (t) {
             k = (unsigned)__builtin_ctzll(t);
-            lo = sc->win.lo;
-            up = sc->win.up;
-            dg = sc->win.dg;
-        } else if (p0 + 16 <= n) {      /* into the next window, or near the end */
+            lo = w.lo;
+            up = w.up;
+            dg = w.dg;
+        } else {                        /* into the next window */
             unsigned l16, u16, d16, stop;
             block_classes(s + p0, &l16, &u16, &d16);
             stop = ~(l16 | d16) & 0xFFFFu;
@@ -956,11 +975,8 @@ static size_t scan_word(scan *sc, size_t p0)
             up = u16;
             dg = d16;
             sh = 0;
-        } else {
-            how = SCALAR;
-            break;
         }
-        p = p0 + k;                     /* < n: the block held a byte after the word */
+        p = p0 + k;
         rm = (((uint64_t)1 << k) - 2) << sh;    /* the word's bytes after the first */
         wm = rm | (uint64_t)1 << sh;
         casing = casing_table[(first & 3u) | ((unsigned)((lo & rm) != 0) << 2)
@@ -974,8 +990,8 @@ static size_t scan_word(scan *sc, size_t p0)
         }
         b = s[p];
         if (b == ' ') {
-            FAST_EMIT(p0, p, kind, casing, flags);
-            if (p + 1 < n && is_alnum256[s[p + 1]]) {
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            if (is_alnum256[s[p + 1]]) {
                 pending = QR_F_SPACE_BEFORE;
                 p0 = p + 1;
                 continue;
@@ -987,10 +1003,10 @@ static size_t scan_word(scan *sc, size_t p0)
         if (b >= 0x80) { how = SLOW; break; }
         if ((b == ',' && !(flags & QR_F_DIGIT)) || b == ';' || b == ')' || b == ']') {
             /* punctuation that is always a token of its own */
-            FAST_EMIT(p0, p, kind, casing, flags);
-            FAST_EMIT(p, p + 1, QR_PUNCT, QR_CASE_NONE, 0);
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            put_token(tok + nt++, p, p + 1, QR_PUNCT, QR_CASE_NONE, 0);
             pending = 0;
-            if (p + 2 >= n || s[p + 1] != ' ' || !is_alnum256[s[p + 2]]) {
+            if (s[p + 1] != ' ' || !is_alnum256[s[p + 2]]) {
                 p0 = p + 1;
                 break;
             }
@@ -999,17 +1015,17 @@ static size_t scan_word(scan *sc, size_t p0)
             continue;
         }
         if (!is_connector[b]) {         /* a line break, a quotation mark, ... */
-            FAST_EMIT(p0, p, kind, casing, flags);
+            put_token(tok + nt++, p0, p, kind, casing, flags);
             pending = 0;
             p0 = p;
             break;
         }
-        if (b == '.' && k > 6 && !(flags & QR_F_DIGIT) && !sc->o->nabbrevs && p + 1 < n
+        if (b == '.' && k > 6 && !(flags & QR_F_DIGIT) && !sc->o->nabbrevs
             && s[p + 1] < 0x80 && s[p + 1] != '.' && !ascii_mask[s[p + 1]]) {
             /* a sentence's period (no abbreviation is that long): the run
              * ends after it */
-            FAST_EMIT(p0, p, kind, casing, flags);
-            FAST_EMIT(p, p + 1, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL);
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            put_token(tok + nt++, p, p + 1, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL);
             pending = 0;
             p0 = p + 1;
             break;
@@ -1017,9 +1033,10 @@ static size_t scan_word(scan *sc, size_t p0)
         how = SCALAR;                   /* an apostrophe, a hyphen, a short word's period, ... */
         break;
     }
-#undef FAST_EMIT
     out->n = nt;
     sc->pending = pending;
+    sc->win = w;
+    sc->wtag = cur;
     if (sc->bounds_on && nt > from) {
         /* the first token, and a closing period */
         if ((tok[from].flags & sc->b.watch) || sc->b.expect) boundary_step(&sc->b, sc->text, out, from);
