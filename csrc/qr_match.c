@@ -77,6 +77,24 @@ typedef struct dispatch {
     int *any_by[QR_KIND_COUNT][QR_CASE_COUNT];
 } dispatch;
 
+/* Declared rules (matcher:declare): their matches come out as finished
+ * annotations. The strings and constant values live in user value 2. */
+enum { EA_CONST, EA_CAP, EA_MATCH };
+
+typedef struct emitattr {
+    int key;            /* user value 2 index of the key */
+    int kind;           /* EA_* */
+    int arg;            /* EA_CONST: index of the value; EA_CAP: capture slot */
+} emitattr;
+
+typedef struct emitspec {
+    int on;
+    int type, name, phase;  /* user value 2 indexes */
+    int span;           /* capture slot giving the span, or -1: the match */
+    int nattrs;         /* -1: no attrs table */
+    emitattr *attrs;
+} emitspec;
+
 typedef struct matcher {
     inst *code;
     int ncode;
@@ -92,6 +110,8 @@ typedef struct matcher {
     int needs_keys, needs_bare;
     int any_required;   /* some rule has required keys: build paragraph blooms */
     dispatch disp;
+    emitspec *emit;     /* per rule, or NULL when no rule is declared */
+    int nvalues;        /* items in user value 2 */
     long step_limit;
     int closed;
 } matcher;
@@ -185,6 +205,8 @@ static void matcher_free(matcher *m)
     free(m->disp.lists);
     strset_free(&m->disp.keys);
     free(m->disp.any);
+    if (m->emit) for (i = 0; i < m->nrules; i++) free(m->emit[i].attrs);
+    free(m->emit);
     for (i = 0; i < QR_KIND_COUNT; i++)
         for (int c = 0; c < QR_CASE_COUNT; c++) free(m->disp.any_by[i][c]);
     memset(m, 0, sizeof *m);
@@ -579,6 +601,7 @@ typedef struct run {
      * current paragraph has: filtered once a paragraph, when first needed */
     int *pass_lists;
     long pass_stamp[QR_KIND_COUNT][QR_CASE_COUNT];
+    int list, rules, starts, values;   /* stack indexes of the results and of user value 2 */
     char shape_buf[256];
 } run;
 
@@ -890,6 +913,67 @@ static void push_match(lua_State *L, run *r, int ri, size_t start, size_t end)
     lua_setfield(L, -2, "units");
 }
 
+/* The span of capture slot `slot` in the match just found: the last time
+ * it was opened and closed (as push_match replays the log). Returns 0 when
+ * it took no token. */
+static int cap_span(const run *r, int slot, uint32_t *start, uint32_t *stop)
+{
+    size_t i, open = 0, close = 0;
+    int have_open = 0, have_close = 0;
+    for (i = 0; i < r->ncaps; i++) {
+        const capev *e = &r->caps[i];
+        if (e->slot != slot) continue;
+        if (e->close) { close = e->pos; have_close = 1; }
+        else { open = e->pos; have_open = 1; }
+    }
+    if (!have_open || !have_close || close < open + 1) return 0;
+    *start = r->toks->tok[open].start;
+    *stop = r->toks->tok[close - 1].stop;
+    return 1;
+}
+
+/* Pushes the annotation that declared rule ri makes of its match from
+ * token start to end: {type, start, stop, text, rule, phase[, attrs]}, as
+ * the rule engine builds it for a declared rule (attrs filled in the order
+ * the rule lists them, from constants, captures' text and the match's).
+ * Returns 0, pushing nothing, when its span capture took no token. */
+static int push_declared(lua_State *L, run *r, int ri, size_t start, size_t end)
+{
+    const emitspec *es = &r->m->emit[ri];
+    const qr_token *tok = r->toks->tok;
+    uint32_t ms = tok[start].start, me = tok[end - 1].stop, s = ms, e = me;
+    int k;
+    if (es->span >= 0 && !cap_span(r, es->span, &s, &e)) return 0;
+    lua_createtable(L, 0, 7);
+    lua_rawgeti(L, r->values, es->type);
+    lua_setfield(L, -2, "type");
+    lua_pushinteger(L, s);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, e);
+    lua_setfield(L, -2, "stop");
+    if (es->nattrs >= 0) {
+        lua_newtable(L);        /* grown as the Lua side grows it: the same order for pairs() */
+        for (k = 0; k < es->nattrs; k++) {
+            const emitattr *a = &es->attrs[k];
+            uint32_t cs, ce;
+            if (a->kind == EA_CAP && !cap_span(r, a->arg, &cs, &ce)) continue;   /* nil */
+            lua_rawgeti(L, r->values, a->key);
+            if (a->kind == EA_CONST) lua_rawgeti(L, r->values, a->arg);
+            else if (a->kind == EA_CAP) lua_pushlstring(L, r->text + cs, ce - cs);
+            else lua_pushlstring(L, r->text + ms, me - ms);
+            lua_rawset(L, -3);
+        }
+        lua_setfield(L, -2, "attrs");
+    }
+    lua_rawgeti(L, r->values, es->name);
+    lua_setfield(L, -2, "rule");
+    lua_rawgeti(L, r->values, es->phase);
+    lua_setfield(L, -2, "phase");
+    lua_pushlstring(L, r->text + s, e - s);
+    lua_setfield(L, -2, "text");
+    return 1;
+}
+
 static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
 {
     const rule *ru = &r->m->rules[ri];
@@ -904,9 +988,15 @@ static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
     r->ncaps = 0;
     r->steps = 0;
     if (vm(r, ru->entry, t, r->bounds[ru->scope][1], r->bounds[ru->scope][0], -1, &end)) {
-        if (end > t) {          /* empty matches are not annotations */
-            push_match(L, r, ri, t, end);
-            lua_rawseti(L, -2, ++*nout);
+        /* empty matches are not annotations; a declared rule's match whose
+         * span capture took no token is none either */
+        if (end > t && (r->m->emit && r->m->emit[ri].on ? push_declared(L, r, ri, t, end)
+                                                         : (push_match(L, r, ri, t, end), 1))) {
+            lua_rawseti(L, r->list, ++*nout);
+            lua_pushinteger(L, ri + 1);
+            lua_rawseti(L, r->rules, *nout);
+            lua_pushinteger(L, r->toks->tok[t].start);
+            lua_rawseti(L, r->starts, *nout);
         }
     }
     if (r->err) {
@@ -1021,10 +1111,13 @@ static int runbox_gc(lua_State *L)
     return 0;
 }
 
-/* matcher:run(tokens [, annotations]) -> list of matches
- * {rule, first, last, caps = {{first, last}, ...}, units = {{class, ref}, ...}};
- * annotations: flat {class, first_token, last_token, ref, ...}. Raises naming
- * the rule when a pattern exceeds the step limit or a regex its limits. */
+/* matcher:run(tokens [, annotations]) -> list, rules, starts
+ * list: the matches {rule, first, last, caps = {{first, last}, ...}, units =
+ * {{class, ref}, ...}} in order, where a declared rule (matcher:declare) has
+ * its annotation instead; rules[i] and starts[i]: the rule number of item i
+ * and the byte offset where its match starts. annotations: flat {class,
+ * first_token, last_token, ref, ...}. Raises naming the rule when a pattern
+ * exceeds the step limit or a regex its limits. */
 static int matcher_run(lua_State *L)
 {
     matcher *m = check_matcher(L, 1);
@@ -1087,7 +1180,16 @@ static int matcher_run(lua_State *L)
                 for (c = 0; c < QR_CASE_COUNT; c++) r->pass_stamp[b][c] = -1;
         }
     }
+    if (m->emit) {
+        lua_getiuservalue(L, 1, 2);
+        r->values = lua_gettop(L);
+    }
     lua_newtable(L);
+    r->rules = lua_gettop(L);
+    lua_newtable(L);
+    r->starts = lua_gettop(L);
+    lua_newtable(L);
+    r->list = lua_gettop(L);
     {
         const qr_keys *dk = r->keys;
         size_t para = 0, sent = 0;
@@ -1110,7 +1212,9 @@ static int matcher_run(lua_State *L)
                 if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
         }
     }
-    return 1;
+    lua_pushvalue(L, r->rules);
+    lua_pushvalue(L, r->starts);
+    return 3;
 failed:
     switch (r->err) {
     case RUN_STEPS:
@@ -1124,6 +1228,105 @@ failed:
     default:
         return luaL_error(L, "rule %s: not enough memory", r->err_rule);
     }
+}
+
+/* Appends the value on top of the stack to user value 2 (popping it);
+ * returns its index there. */
+static int keep_value(lua_State *L, matcher *m, int self)
+{
+    lua_getiuservalue(L, self, 2);
+    lua_insert(L, -2);
+    lua_rawseti(L, -2, ++m->nvalues);
+    lua_pop(L, 1);
+    return m->nvalues;
+}
+
+/* Keeps field `key` of the table at idx (a string) in user value 2. */
+static int keep_string_field(lua_State *L, matcher *m, int self, int idx, const char *key)
+{
+    if (lua_getfield(L, idx, key) != LUA_TSTRING)
+        return luaL_error(L, "matcher:declare: '%s' must be a string", key);
+    return keep_value(L, m, self);
+}
+
+/* matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
+ *   {key, "cap", slot} | {key, "match"}, ...}]})
+ * Declares rule number `rule` (1-based): matcher:run returns its matches as
+ * the annotations the rule engine would make of them, {type, start, stop,
+ * text, rule, phase[, attrs]}: the span is capture `slot` (0-based; a
+ * match where it took no token makes none) or the whole match; attrs, in
+ * the order listed, are constants, a capture's text (left out when it took
+ * no token) or the match's text. Raises on a malformed declaration. */
+static int matcher_declare(lua_State *L)
+{
+    matcher *m = check_matcher(L, 1);
+    lua_Integer ri = luaL_checkinteger(L, 2);
+    emitspec es;
+    int k;
+    luaL_argcheck(L, ri >= 1 && ri <= m->nrules, 2, "rule number out of range");
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (!m->emit) {
+        m->emit = calloc((size_t)m->nrules, sizeof *m->emit);
+        if (!m->emit) return luaL_error(L, "not enough memory");
+    }
+    if (m->emit[ri - 1].on) return luaL_error(L, "matcher:declare: rule %d is declared already", (int)ri);
+    memset(&es, 0, sizeof es);
+    es.type = keep_string_field(L, m, 1, 3, "type");
+    es.name = keep_string_field(L, m, 1, 3, "rule");
+    es.phase = keep_string_field(L, m, 1, 3, "phase");
+    es.span = -1;
+    if (lua_getfield(L, 3, "span") != LUA_TNIL) {
+        int isnum;
+        es.span = (int)lua_tointegerx(L, -1, &isnum);
+        if (!isnum || es.span < 0 || es.span >= m->rules[ri - 1].ncaps)
+            return luaL_error(L, "matcher:declare: bad span capture");
+    }
+    lua_pop(L, 1);
+    es.nattrs = -1;
+    if (lua_getfield(L, 3, "attrs") == LUA_TTABLE) {
+        int n = (int)lua_rawlen(L, -1), at = lua_gettop(L);
+        /* scratch until complete, so that an error leaves nothing half made */
+        emitattr *attrs = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *attrs, 0);
+        for (k = 0; k < n; k++) {
+            const char *kind;
+            int item;
+            lua_rawgeti(L, at, k + 1);
+            item = lua_gettop(L);
+            luaL_checktype(L, item, LUA_TTABLE);
+            lua_rawgeti(L, item, 1);
+            if (lua_isnil(L, -1)) return luaL_error(L, "matcher:declare: an attr needs a key");
+            attrs[k].key = keep_value(L, m, 1);
+            lua_rawgeti(L, item, 2);
+            kind = lua_tostring(L, -1);
+            if (kind && !strcmp(kind, "const")) {
+                lua_rawgeti(L, item, 3);
+                attrs[k].kind = EA_CONST;
+                attrs[k].arg = keep_value(L, m, 1);
+            } else if (kind && !strcmp(kind, "cap")) {
+                int isnum;
+                lua_rawgeti(L, item, 3);
+                attrs[k].kind = EA_CAP;
+                attrs[k].arg = (int)lua_tointegerx(L, -1, &isnum);
+                if (!isnum || attrs[k].arg < 0 || attrs[k].arg >= m->rules[ri - 1].ncaps)
+                    return luaL_error(L, "matcher:declare: bad attr capture");
+                lua_pop(L, 1);
+            } else if (kind && !strcmp(kind, "match")) {
+                attrs[k].kind = EA_MATCH;
+            } else {
+                return luaL_error(L, "matcher:declare: attr kind must be const, cap or match");
+            }
+            lua_settop(L, item - 1);
+        }
+        es.attrs = malloc(((size_t)n + 1) * sizeof *es.attrs);
+        if (!es.attrs) return luaL_error(L, "not enough memory");
+        memcpy(es.attrs, attrs, (size_t)n * sizeof *attrs);
+        es.nattrs = n;
+    } else if (!lua_isnil(L, -1)) {
+        return luaL_error(L, "matcher:declare: attrs must be a list");
+    }
+    es.on = 1;
+    m->emit[ri - 1] = es;
+    return 0;
 }
 
 /* matcher:close() and __gc/__close: frees the program; idempotent */
@@ -1153,10 +1356,12 @@ static int l_matcher(lua_State *L)
     matcher *m;
     int self;
     luaL_checktype(L, 1, LUA_TTABLE);
-    m = lua_newuserdatauv(L, sizeof *m, 1);
+    m = lua_newuserdatauv(L, sizeof *m, 2);
     memset(m, 0, sizeof *m);
     self = lua_gettop(L);
     luaL_setmetatable(L, QR_MATCHER_MT);     /* from here __gc frees whatever was built */
+    lua_newtable(L);                          /* the declared rules' strings and values */
+    lua_setiuservalue(L, self, 2);
     m->nclasses = opt_int_field(L, 1, "classes", 0);
     m->step_limit = opt_int_field(L, 1, "step_limit", 100000);
     if (m->nclasses < 0 || m->step_limit < 1) luaL_error(L, "matcher description: bad classes or step_limit");
@@ -1234,7 +1439,8 @@ static int l_sort_annotations(lua_State *L)
 void qr_open_match(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        { "run", matcher_run }, { "close", matcher_release }, { NULL, NULL }
+        { "run", matcher_run }, { "declare", matcher_declare }, { "close", matcher_release },
+        { NULL, NULL }
     };
     luaL_newmetatable(L, "quarry.MatchRun");   /* scratch of one run, freed on exit */
     lua_pushcfunction(L, runbox_gc);

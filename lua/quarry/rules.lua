@@ -28,6 +28,8 @@
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
 
+local regex_annotations = quarry_core.regex_annotations
+
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
 local string_format, table_sort, table_insert = string.format, table.sort, table.insert
@@ -219,6 +221,43 @@ end
 
 local control_styles = { appelt = true, all = true, first = true }
 
+-- How the C side makes the annotations of a declared rule (no action, no
+-- function in attrs, no "$capture.attr"), or nil when the rule needs Lua:
+-- {type, rule, phase, span, attrs = {{key, "const", value} | {key, "cap", ref}
+-- | {key, "match"}, ...}} with attrs in the order pairs() gives them, as
+-- declared_annotation fills them. cap(name) is the capture's reference for
+-- the C side, or nil when the rule has no such capture.
+local function emit_spec(rule, phase_name, cap)
+   if rule.needs_match or type(rule.type) ~= "string" or type(rule.name) ~= "string"
+      or type(phase_name) ~= "string" then
+      return nil
+   end
+   local spec = { type = rule.type, rule = rule.name, phase = phase_name }
+   if rule.span ~= nil then
+      spec.span = type(rule.span) == "string" and cap(rule.span) or nil
+      if spec.span == nil then return nil end
+   end
+   if rule.attrs then
+      local list = {}
+      for k, v in pairs(rule.attrs) do
+         local item = { k, "const", v }
+         if type(v) == "string" and v:sub(1, 1) == "$" then
+            if v:match("^%$[%w_]+%.[%w_]+$") then return nil end
+            local name = v:match("^%$([%w_]+)$")
+            if name == "match" then
+               item = { k, "match" }
+            elseif name then
+               local ref = cap(name)
+               item = ref ~= nil and { k, "cap", ref } or nil   -- no such capture: always nil
+            end
+         end
+         list[#list + 1] = item
+      end
+      spec.attrs = list
+   end
+   return spec
+end
+
 --- Compiles a pack definition (the table a pack file returns).
 function rules.compile(def, opts)
    opts = opts or {}
@@ -277,6 +316,7 @@ function rules.compile(def, opts)
             local ok, re = pcall(quarry_core.regex, rule.regex, rule.regex_options)
             if not ok then rule_error(rule, tostring(re), 2) end
             rule.compiled = re
+            rule.emit_spec = emit_spec(rule, phase.name, function(name) return name end)
             phase.regex_rules[#phase.regex_rules + 1] = rule
          else
             local g = rule.gazetteer
@@ -303,6 +343,12 @@ function rules.compile(def, opts)
          if not ok then error(tostring(m), 2) end
          phase.matcher = m
          phase.compiler = compiler
+         -- declared rules: the matcher makes their annotations
+         for index, rule in pairs(phase.token_rules) do
+            local cap_ids = compiler.rules[index].cap_ids
+            local spec = emit_spec(rule, phase.name, function(name) return cap_ids[name] end)
+            if spec then m:declare(index, spec) end
+         end
       end
       pack.phases[#pack.phases + 1] = phase
    end
@@ -466,15 +512,23 @@ end
 
 local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
-   local ok, matches = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns))
+   local ok, matches, mrules, mstarts = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns))
    if not ok then error(tostring(matches):gsub("^rule (%S+):", function(name)
       for _, r in pairs(phase.token_rules) do
          if r.name == name then return rule_where(r) .. ": rule " .. name .. ":" end
       end
       return "rule " .. name .. ":"
    end), 0) end
-   for _, mt in ipairs(matches) do
-      local rule = phase.token_rules[mt.rule]
+   local token_rules = phase.token_rules
+   for k = 1, #matches do
+      local mt = matches[k]
+      local rule = token_rules[mrules[k]]
+      if mt.phase then
+         -- a declared rule's annotation, made by the matcher
+         local n = #cands + 1
+         cands[n], crules[n], cstarts[n] = mt, rule, mstarts[k]
+         goto next_match
+      end
       local cr = phase.compiler.rules[mt.rule]
       local start, stop = mt.start, mt.stop
       local caps = {}
@@ -500,12 +554,24 @@ local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
       end
       add_candidates(rule, ctx, { start = start, stop = stop, first = mt.first, last = mt.last, caps = caps,
          units = units }, cands, crules, cstarts)
+      ::next_match::
    end
 end
 
 local function run_regex_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    for _, rule in ipairs(phase.regex_rules) do
+      if rule.emit_spec then
+         -- a declared rule: its annotations made in C
+         local list, starts = regex_annotations(rule.compiled, text, toks, rule.emit_spec)
+         if not list then rule_error(rule, "regex failed: " .. tostring(starts), 1) end
+         local n = #cands
+         for k = 1, #list do
+            n = n + 1
+            cands[n], crules[n], cstarts[n] = list[k], rule, starts[k]
+         end
+         goto next_rule
+      end
       local found, err = rule.compiled:find_all(text)
       if not found then rule_error(rule, "regex failed: " .. tostring(err), 1) end
       for _, hit in ipairs(found) do
@@ -530,6 +596,7 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
                raw_start = s, raw_stop = e }, cands, crules, cstarts)
          end
       end
+      ::next_rule::
    end
 end
 
