@@ -63,6 +63,8 @@ typedef struct rule {
     int first_any;      /* 1: can start on any token (after kind/case filter) */
     uint64_t required;  /* bloom bits of the keys every match contains */
     unsigned first_kinds, first_cases;
+    int anchor_off;     /* > 0: every match has a token meeting predicate */
+    int anchor_pred;    /* anchor_pred (a key) this many tokens after its start */
 } rule;
 
 enum { SCOPE_DOCUMENT, SCOPE_PARAGRAPH, SCOPE_SENTENCE };
@@ -418,6 +420,10 @@ static void read_rules(lua_State *L, int desc, matcher *m)
         r->scope = opt_int_field(L, t, "scope", SCOPE_PARAGRAPH);
         r->first_kinds = (unsigned)opt_int_field(L, t, "first_kinds", -1);
         r->first_cases = (unsigned)opt_int_field(L, t, "first_cases", -1);
+        r->anchor_off = opt_int_field(L, t, "anchor_offset", 0);
+        r->anchor_pred = opt_int_field(L, t, "anchor_pred", 0) - 1;
+        if (r->anchor_off < 0 || (r->anchor_off > 0 && (r->anchor_pred < 0 || r->anchor_pred >= m->npreds)))
+            luaL_error(L, "matcher description: rule %s: bad anchor", r->name);
         lua_getfield(L, t, "required_keys");
         if (lua_istable(L, -1)) {
             size_t k, count = lua_rawlen(L, -1);
@@ -984,6 +990,12 @@ static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
         uint64_t have = ru->scope == SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
         if ((ru->required & have) != ru->required) return 0;   /* a required word is absent */
     }
+    if (ru->anchor_off > 0) {
+        /* the token a fixed number of tokens into every match: a key
+         * compare instead of running the program where it is absent */
+        size_t a = t + (size_t)ru->anchor_off;
+        if (a >= r->bounds[ru->scope][1] || !eval_pred(r, ru->anchor_pred, a)) return 0;
+    }
     r->nstack = 0;
     r->ncaps = 0;
     r->steps = 0;
@@ -1349,7 +1361,7 @@ static int matcher_tostring(lua_State *L)
 /* quarry.core.matcher(description) -> quarry.Matcher
  * description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
  *   regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
- *   first_keys, first_kinds, first_cases}, ...}, step_limit = n}.
+ *   first_keys, first_kinds, first_cases, anchor_offset, anchor_pred}, ...}, step_limit = n}.
  * Built by quarry.pattern; raises on a malformed description. */
 static int l_matcher(lua_State *L)
 {
