@@ -65,6 +65,8 @@ typedef struct rule {
     unsigned first_kinds, first_cases;
     int anchor_off;     /* > 0: every match has a token meeting predicate */
     int anchor_pred;    /* anchor_pred (a key) this many tokens after its start */
+    int anchor_hashed;  /* the anchor is one key, whose hash_bytes is anchor_hash */
+    uint64_t anchor_hash;
 } rule;
 
 enum { SCOPE_DOCUMENT, SCOPE_PARAGRAPH, SCOPE_SENTENCE };
@@ -74,6 +76,7 @@ typedef struct dispatch {
     strset keys;        /* key -> slot in lists */
     int **lists;        /* per key slot: rule ids, -1 terminated */
     int *any;           /* rules that may start on any key, -1 terminated */
+    size_t nany;
     /* ... of them, those whose first token may have this kind and case: most
      * tokens then try no rule at all instead of failing each one */
     int *any_by[QR_KIND_COUNT][QR_CASE_COUNT];
@@ -128,11 +131,15 @@ static uint64_t hash_bytes(const char *s, size_t n)
     return h;
 }
 
-/* Two bits of a 64-bit bloom filter for a key. */
+/* Two bits of a 64-bit bloom filter for a key whose hash_bytes is h. */
+static uint64_t bloom_of(uint64_t h)
+{
+    return ((uint64_t)1 << (h & 63)) | ((uint64_t)1 << ((h >> 6) & 63));
+}
+
 static uint64_t bloom_bits(const char *s, size_t n)
 {
-    uint64_t h = hash_bytes(s, n);
-    return ((uint64_t)1 << (h & 63)) | ((uint64_t)1 << ((h >> 6) & 63));
+    return bloom_of(hash_bytes(s, n));
 }
 
 static void strset_free(strset *st)
@@ -155,21 +162,31 @@ static int strset_init(strset *st, size_t expected)
     return st->keys && st->lens;
 }
 
-/* Slot of s, or of the empty place where it would go. */
-static size_t strset_slot(const strset *st, const char *s, size_t n)
+/* Slot of s (whose hash_bytes is h), or of the empty place where it would go. */
+static size_t strset_slot_h(const strset *st, const char *s, size_t n, uint64_t h)
 {
-    size_t i = (size_t)hash_bytes(s, n) & (st->cap - 1);
+    size_t i = (size_t)h & (st->cap - 1);
     while (st->keys[i] && (st->lens[i] != n || memcmp(st->keys[i], s, n)))
         i = (i + 1) & (st->cap - 1);
     return i;
 }
 
-static long strset_find(const strset *st, const char *s, size_t n)
+static size_t strset_slot(const strset *st, const char *s, size_t n)
+{
+    return strset_slot_h(st, s, n, hash_bytes(s, n));
+}
+
+static long strset_find_h(const strset *st, const char *s, size_t n, uint64_t h)
 {
     size_t i;
     if (!st->cap) return -1;
-    i = strset_slot(st, s, n);
+    i = strset_slot_h(st, s, n, h);
     return st->keys[i] ? (long)i : -1;
+}
+
+static long strset_find(const strset *st, const char *s, size_t n)
+{
+    return strset_find_h(st, s, n, hash_bytes(s, n));
 }
 
 /* Adds s (the set was sized for it); returns its slot or -1 on no memory. */
@@ -424,6 +441,10 @@ static void read_rules(lua_State *L, int desc, matcher *m)
         r->anchor_pred = opt_int_field(L, t, "anchor_pred", 0) - 1;
         if (r->anchor_off < 0 || (r->anchor_off > 0 && (r->anchor_pred < 0 || r->anchor_pred >= m->npreds)))
             luaL_error(L, "matcher description: rule %s: bad anchor", r->name);
+        if (r->anchor_off > 0 && m->preds[r->anchor_pred].op == P_KEY) {
+            r->anchor_hashed = 1;
+            r->anchor_hash = hash_bytes(m->preds[r->anchor_pred].s, m->preds[r->anchor_pred].slen);
+        }
         lua_getfield(L, t, "required_keys");
         if (lua_istable(L, -1)) {
             size_t k, count = lua_rawlen(L, -1);
@@ -504,6 +525,7 @@ static void build_dispatch(lua_State *L, int desc, matcher *m)
     nany = 0;
     for (i = 0; i < m->nrules; i++) if (m->rules[i].first_any) m->disp.any[nany++] = i;
     m->disp.any[nany] = -1;
+    m->disp.nany = (size_t)nany;
     for (int kind = 0; kind < QR_KIND_COUNT; kind++) {
         for (int cs = 0; cs < QR_CASE_COUNT; cs++) {
             int *list = malloc(((size_t)nany + 1) * sizeof *list), n = 0, j;
@@ -603,6 +625,7 @@ typedef struct run {
     size_t bounds[3][2];   /* per scope: [start, end) of the group holding the current token */
     uint64_t bloom_doc, bloom_para;   /* keys present in the text, in the current paragraph */
     uint64_t *para_blooms;
+    uint64_t *khash;       /* hash_bytes of every token's key */
     /* the any-key rules of each kind and case whose required words the
      * current paragraph has: filtered once a paragraph, when first needed */
     int *pass_lists;
@@ -994,7 +1017,9 @@ static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
         /* the token a fixed number of tokens into every match: a key
          * compare instead of running the program where it is absent */
         size_t a = t + (size_t)ru->anchor_off;
-        if (a >= r->bounds[ru->scope][1] || !eval_pred(r, ru->anchor_pred, a)) return 0;
+        if (a >= r->bounds[ru->scope][1]) return 0;
+        if (ru->anchor_hashed && r->khash && r->khash[a] != ru->anchor_hash) return 0;
+        if (!eval_pred(r, ru->anchor_pred, a)) return 0;
     }
     r->nstack = 0;
     r->ncaps = 0;
@@ -1084,10 +1109,9 @@ static void build_annindex(lua_State *L, int idx, const matcher *m, size_t ntok,
 /* The rules of bucket (kind, casing) that the paragraph's keys allow. */
 static const int *passing_rules(run *r, unsigned kind, unsigned casing, size_t para)
 {
-    size_t nany = 0;
+    size_t nany = r->m->disp.nany;
     int *out;
     const int *all = r->m->disp.any_by[kind][casing];
-    while (r->m->disp.any[nany] >= 0) nany++;
     out = r->pass_lists + ((size_t)kind * QR_CASE_COUNT + casing) * (nany + 1);
     if (r->pass_stamp[kind][casing] != (long)para) {
         size_t n = 0, k;
@@ -1114,7 +1138,9 @@ static int runbox_gc(lua_State *L)
     free(b->r.stack);
     free(b->r.caps);
     free(b->r.para_blooms);
+    free(b->r.khash);
     free(b->r.pass_lists);
+    b->r.khash = NULL;
     b->r.pass_lists = NULL;
     b->r.stack = NULL;
     b->r.caps = NULL;
@@ -1170,22 +1196,30 @@ static int matcher_run(lua_State *L)
         r->ax = &box->ax;
     }
 
+    if (m->needs_keys) {
+        /* every key's hash once: for the dispatch on the first key, the
+         * anchors and the paragraphs' key filters */
+        r->khash = malloc((toks->n + 1) * sizeof *r->khash);
+        if (!r->khash) return luaL_error(L, "not enough memory");
+        for (t = 0; t < toks->n; t++) {
+            size_t n;
+            const char *s = qr_key_of(r->keys, t, &n);
+            r->khash[t] = hash_bytes(s, n);
+        }
+    }
     if (m->any_required) {
         /* which keys each paragraph holds, for the rules' prefilter */
         size_t np = toks->npara ? toks->npara : 1, pi = 0;
         r->para_blooms = calloc(np, sizeof *r->para_blooms);
         if (!r->para_blooms) return luaL_error(L, "not enough memory");
         for (t = 0; t < toks->n; t++) {
-            size_t n;
-            const char *s = qr_key_of(r->keys, t, &n);
-            uint64_t bits = bloom_bits(s, n);
+            uint64_t bits = bloom_of(r->khash[t]);
             while (pi + 1 < toks->npara && toks->para[pi + 1] <= t) pi++;
             r->para_blooms[pi] |= bits;
             r->bloom_doc |= bits;
         }
         {
-            size_t nany = 0, b, c;
-            while (m->disp.any[nany] >= 0) nany++;
+            size_t nany = m->disp.nany, b, c;
             r->pass_lists = malloc((size_t)QR_KIND_COUNT * QR_CASE_COUNT * (nany + 1) * sizeof(int));
             if (!r->pass_lists) return luaL_error(L, "not enough memory");
             for (b = 0; b < QR_KIND_COUNT; b++)
@@ -1213,15 +1247,22 @@ static int matcher_run(lua_State *L)
             if (m->disp.keys.count && dk) {
                 size_t n;
                 const char *s = qr_key_of(dk, t, &n);
-                long slot = strset_find(&m->disp.keys, s, n);
+                long slot = strset_find_h(&m->disp.keys, s, n, r->khash[t]);
                 if (slot >= 0)
                     for (list = m->disp.lists[slot], k = 0; list[k] >= 0; k++)
                         if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
             }
             list = m->disp.any_by[toks->tok[t].kind][toks->tok[t].casing];
             if (r->pass_lists && list[0] >= 0) list = passing_rules(r, toks->tok[t].kind, toks->tok[t].casing, para);
-            for (k = 0; list[k] >= 0; k++)
+            for (k = 0; list[k] >= 0; k++) {
+                const rule *ru = &m->rules[list[k]];
+                /* the anchor's hash, before calling: most tokens try no rule */
+                if (ru->anchor_hashed && r->khash
+                    && (t + (size_t)ru->anchor_off >= toks->n
+                        || r->khash[t + (size_t)ru->anchor_off] != ru->anchor_hash))
+                    continue;
                 if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
+            }
         }
     }
     lua_pushvalue(L, r->rules);
