@@ -413,6 +413,9 @@ static int named_span(const qr_regex *re, int rc, const qr_tokens *t, const char
 }
 
 enum { RA_CONST, RA_CAP, RA_MATCH };
+/* the annotations' field names, pushed once a call */
+enum { RF_TYPE, RF_START, RF_STOP, RF_ATTRS, RF_RULE, RF_PHASE, RF_TEXT, RF_COUNT };
+static const char *const rfield_names[RF_COUNT] = { "type", "start", "stop", "attrs", "rule", "phase", "text" };
 typedef struct rattr { int kind, key, value; const char *name; } rattr;   /* stack indexes */
 
 #define MAX_RATTRS 64
@@ -437,7 +440,7 @@ static int l_regex_annotations(lua_State *L)
     const qr_tokens *t = qr_check_tokens(L, 3, NULL, NULL);
     const char *span = NULL;
     rattr attrs[MAX_RATTRS];
-    int nattrs = -1, k, rc, type, rule, phase, list, starts;
+    int nattrs = -1, k, rc, type, rule, phase, list, starts, fk;
     lua_Integer n = 0;
     qr_regex_scan sc;
 
@@ -483,6 +486,9 @@ static int l_regex_annotations(lua_State *L)
     } else if (!lua_isnil(L, -1)) {
         return luaL_argerror(L, 4, "'attrs' must be a list");
     }
+    luaL_checkstack(L, 16, "regex annotations");
+    fk = lua_gettop(L) + 1;
+    for (k = 0; k < RF_COUNT; k++) lua_pushstring(L, rfield_names[k]);
     lua_newtable(L);
     starts = lua_gettop(L);
     lua_newtable(L);
@@ -496,13 +502,17 @@ static int l_regex_annotations(lua_State *L)
         me = ae = t->tok[last].stop;
         if (span && !named_span(lr->re, rc, t, span, &as, &ae)) continue;
         lua_createtable(L, 0, 7);
+        lua_pushvalue(L, fk + RF_TYPE);
         lua_pushvalue(L, type);
-        lua_setfield(L, -2, "type");
+        lua_rawset(L, -3);
+        lua_pushvalue(L, fk + RF_START);
         lua_pushinteger(L, (lua_Integer)as);
-        lua_setfield(L, -2, "start");
+        lua_rawset(L, -3);
+        lua_pushvalue(L, fk + RF_STOP);
         lua_pushinteger(L, (lua_Integer)ae);
-        lua_setfield(L, -2, "stop");
+        lua_rawset(L, -3);
         if (nattrs >= 0) {
+            lua_pushvalue(L, fk + RF_ATTRS);
             lua_newtable(L);    /* grown as the Lua side grows it: the same order for pairs() */
             for (k = 0; k < nattrs; k++) {
                 size_t cs, ce;
@@ -513,14 +523,17 @@ static int l_regex_annotations(lua_State *L)
                 else lua_pushlstring(L, s + ms, me - ms);
                 lua_rawset(L, -3);
             }
-            lua_setfield(L, -2, "attrs");
+            lua_rawset(L, -3);
         }
+        lua_pushvalue(L, fk + RF_RULE);
         lua_pushvalue(L, rule);
-        lua_setfield(L, -2, "rule");
+        lua_rawset(L, -3);
+        lua_pushvalue(L, fk + RF_PHASE);
         lua_pushvalue(L, phase);
-        lua_setfield(L, -2, "phase");
+        lua_rawset(L, -3);
+        lua_pushvalue(L, fk + RF_TEXT);
         lua_pushlstring(L, s + as, ae - as);
-        lua_setfield(L, -2, "text");
+        lua_rawset(L, -3);
         lua_rawseti(L, list, ++n);
         lua_pushinteger(L, (lua_Integer)ms);
         lua_rawseti(L, starts, n);

@@ -631,6 +631,7 @@ typedef struct run {
     int *pass_lists;
     long pass_stamp[QR_KIND_COUNT][QR_CASE_COUNT];
     int list, rules, starts, values;   /* stack indexes of the results and of user value 2 */
+    int fkeys;             /* stack index of the annotations' field names (F_*) */
     char shape_buf[256];
 } run;
 
@@ -942,6 +943,10 @@ static void push_match(lua_State *L, run *r, int ri, size_t start, size_t end)
     lua_setfield(L, -2, "units");
 }
 
+/* The field names of declared annotations, pushed once a run at r->fkeys. */
+enum { F_TYPE, F_START, F_STOP, F_ATTRS, F_RULE, F_PHASE, F_TEXT, F_COUNT };
+static const char *const field_names[F_COUNT] = { "type", "start", "stop", "attrs", "rule", "phase", "text" };
+
 /* The span of capture slot `slot` in the match just found: the last time
  * it was opened and closed (as push_match replays the log). Returns 0 when
  * it took no token. */
@@ -974,13 +979,17 @@ static int push_declared(lua_State *L, run *r, int ri, size_t start, size_t end)
     int k;
     if (es->span >= 0 && !cap_span(r, es->span, &s, &e)) return 0;
     lua_createtable(L, 0, 7);
+    lua_pushvalue(L, r->fkeys + F_TYPE);
     lua_rawgeti(L, r->values, es->type);
-    lua_setfield(L, -2, "type");
+    lua_rawset(L, -3);
+    lua_pushvalue(L, r->fkeys + F_START);
     lua_pushinteger(L, s);
-    lua_setfield(L, -2, "start");
+    lua_rawset(L, -3);
+    lua_pushvalue(L, r->fkeys + F_STOP);
     lua_pushinteger(L, e);
-    lua_setfield(L, -2, "stop");
+    lua_rawset(L, -3);
     if (es->nattrs >= 0) {
+        lua_pushvalue(L, r->fkeys + F_ATTRS);
         lua_newtable(L);        /* grown as the Lua side grows it: the same order for pairs() */
         for (k = 0; k < es->nattrs; k++) {
             const emitattr *a = &es->attrs[k];
@@ -992,14 +1001,17 @@ static int push_declared(lua_State *L, run *r, int ri, size_t start, size_t end)
             else lua_pushlstring(L, r->text + ms, me - ms);
             lua_rawset(L, -3);
         }
-        lua_setfield(L, -2, "attrs");
+        lua_rawset(L, -3);
     }
+    lua_pushvalue(L, r->fkeys + F_RULE);
     lua_rawgeti(L, r->values, es->name);
-    lua_setfield(L, -2, "rule");
+    lua_rawset(L, -3);
+    lua_pushvalue(L, r->fkeys + F_PHASE);
     lua_rawgeti(L, r->values, es->phase);
-    lua_setfield(L, -2, "phase");
+    lua_rawset(L, -3);
+    lua_pushvalue(L, r->fkeys + F_TEXT);
     lua_pushlstring(L, r->text + s, e - s);
-    lua_setfield(L, -2, "text");
+    lua_rawset(L, -3);
     return 1;
 }
 
@@ -1227,8 +1239,12 @@ static int matcher_run(lua_State *L)
         }
     }
     if (m->emit) {
+        int k;
         lua_getiuservalue(L, 1, 2);
         r->values = lua_gettop(L);
+        luaL_checkstack(L, F_COUNT + 8, "matcher run");
+        r->fkeys = lua_gettop(L) + 1;
+        for (k = 0; k < F_COUNT; k++) lua_pushstring(L, field_names[k]);
     }
     lua_newtable(L);
     r->rules = lua_gettop(L);

@@ -32,7 +32,7 @@ local regex_annotations = quarry_core.regex_annotations
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
-local string_format, table_sort, table_insert = string.format, table.sort, table.insert
+local string_format, table_sort, table_insert, table_move = string.format, table.sort, table.insert, table.move
 local debug_getinfo = debug.getinfo
 
 local rules = {}
@@ -519,14 +519,16 @@ local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
       end
       return "rule " .. name .. ":"
    end), 0) end
-   local token_rules = phase.token_rules
+   local token_rules, keep_all = phase.token_rules, phase.control == "all"
    for k = 1, #matches do
       local mt = matches[k]
       local rule = token_rules[mrules[k]]
       if mt.phase then
-         -- a declared rule's annotation, made by the matcher
+         -- a declared rule's annotation, made by the matcher (a phase that
+         -- keeps every candidate needs no rule and start for it)
          local n = #cands + 1
-         cands[n], crules[n], cstarts[n] = mt, rule, mstarts[k]
+         cands[n] = mt
+         if not keep_all then crules[n], cstarts[n] = rule, mstarts[k] end
          goto next_match
       end
       local cr = phase.compiler.rules[mt.rule]
@@ -566,9 +568,9 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
          local list, starts = regex_annotations(rule.compiled, text, toks, rule.emit_spec)
          if not list then rule_error(rule, "regex failed: " .. tostring(starts), 1) end
          local n = #cands
-         for k = 1, #list do
-            n = n + 1
-            cands[n], crules[n], cstarts[n] = list[k], rule, starts[k]
+         table_move(list, 1, #list, n + 1, cands)
+         if phase.control ~= "all" then
+            for k = 1, #list do crules[n + k], cstarts[n + k] = rule, starts[k] end
          end
          goto next_rule
       end
@@ -624,10 +626,11 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
       else
          -- a plain gazetteer rule: the C side builds the annotations
          local n = #cands
-         for _, a in ipairs(rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
-            phase = phase.name })) do
-            n = n + 1
-            cands[n], crules[n], cstarts[n] = a, rule, a.start
+         local list = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
+            phase = phase.name })
+         table_move(list, 1, #list, n + 1, cands)
+         if not all then
+            for k = 1, #list do crules[n + k], cstarts[n + k] = rule, list[k].start end
          end
       end
    end
@@ -701,15 +704,19 @@ function Pack:run(doc, opts)
       if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
       if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
       if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
-      local pname = phase.name
-      for _, i in ipairs(resolve(phase, cands, crules, cstarts)) do
+      local pname, n = phase.name, #anns
+      -- a phase that keeps every candidate keeps them in order
+      local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts)
+      for k = 1, kept and #kept or #cands do
+         local i = kept and kept[k] or k
          local a = cands[i]
          if a.phase ~= pname then  -- annotations made in C come complete
             a.rule = a.rule or crules[i].name
             a.phase = pname
             a.text = text:sub(a.start + 1, a.stop)
          end
-         anns[#anns + 1] = a
+         n = n + 1
+         anns[n] = a
       end
    end
    if not opts.tokens then toks:close() end
