@@ -89,6 +89,9 @@ typedef struct scan {
     int sq_open;           /* single quotation marks opened and not closed */
     int err;
     window win;            /* classes of the 64 bytes from wtag - 1 (scan_word) */
+    /* by first letter: bit n set when a lower_abbrevs word of n letters
+     * starts with it (scan_word's filter before the list itself) */
+    unsigned lower_abbrev_lens[26];
     size_t wtag;           /* 0: none yet */
 } scan;
 
@@ -1020,10 +1023,26 @@ static size_t scan_word(scan *sc, size_t p0)
             p0 = p;
             break;
         }
-        if (b == '.' && k > 6 && !(flags & QR_F_DIGIT) && !sc->o->nabbrevs
-            && s[p + 1] < 0x80 && s[p + 1] != '.' && !ascii_mask[s[p + 1]]) {
-            /* a sentence's period (no abbreviation is that long): the run
-             * ends after it */
+        if (b == '\'' && (s[p + 1] | 0x20) == 's' && s[p + 2] < 0x80 && !ascii_mask[s[p + 2]]) {
+            /* a possessive: 's is a token of its own (as scan_single makes it) */
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            put_token(tok + nt++, p, p + 2, QR_WORD, s[p + 1] == 's' ? QR_CASE_LOWER : QR_CASE_UPPER,
+                      QR_F_CLITIC);
+            pending = 0;
+            if (s[p + 2] != ' ' || !is_alnum256[s[p + 3]]) {
+                p0 = p + 2;
+                break;
+            }
+            pending = QR_F_SPACE_BEFORE;
+            p0 = p + 3;
+            continue;
+        }
+        if (b == '.' && !(flags & QR_F_DIGIT) && !sc->o->nabbrevs
+            && s[p + 1] < 0x80 && s[p + 1] != '.' && !ascii_mask[s[p + 1]]
+            && (k > 6 || ((first & M_LOW) && !((sc->lower_abbrev_lens[s[p0] - 'a'] >> k) & 1u)))) {
+            /* a sentence's period: after a word too long for an
+             * abbreviation, or a small word no abbreviation of its first
+             * letter and length could be (plain_end); the run ends after it */
             put_token(tok + nt++, p0, p, kind, casing, flags);
             put_token(tok + nt++, p, p + 1, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL);
             pending = 0;
@@ -1354,6 +1373,11 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
     sc.pending = QR_F_SPACE_BEFORE | QR_F_LINE_START;
     sc.text = text;
     sc.bounds_on = o->sentences;
+    {
+        size_t k;
+        for (k = 0; k < COUNT(lower_abbrevs); k++)
+            sc.lower_abbrev_lens[lower_abbrevs[k].s[0] - 'a'] |= 1u << lower_abbrevs[k].len;
+    }
     bounds_init(&sc.b, o->paragraphs == QR_PARA_BLANK ? QR_F_BLANK_BREAK
                      : o->paragraphs == QR_PARA_LINE ? QR_F_LINE_START
                      : QR_F_BLANK_BREAK | QR_F_INDENT_BREAK);
