@@ -92,6 +92,7 @@ typedef struct scan {
     /* by first letter: bit n set when a lower_abbrevs word of n letters
      * starts with it (scan_word's filter before the list itself) */
     unsigned lower_abbrev_lens[26];
+    unsigned capital_abbrev_lens[26];   /* the same of title_ and capital_abbrevs */
     size_t wtag;           /* 0: none yet */
 } scan;
 
@@ -848,7 +849,7 @@ static size_t scan_word_scalar(scan *sc, size_t p0, int once)
     }
 }
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(QR_TOKEN_SCALAR)   /* tests build the scalar one too */
 /* Bit i of *let, *up, *dg: byte i of the 16 at s is an ASCII letter, a
  * capital, a digit. One add and one signed compare per range: bytes of the
  * range land on the 26 (or 10) lowest signed values, every other byte,
@@ -1039,10 +1040,15 @@ static size_t scan_word(scan *sc, size_t p0)
         }
         if (b == '.' && !(flags & QR_F_DIGIT) && !sc->o->nabbrevs
             && s[p + 1] < 0x80 && s[p + 1] != '.' && !ascii_mask[s[p + 1]]
-            && (k > 6 || ((first & M_LOW) && !((sc->lower_abbrev_lens[s[p0] - 'a'] >> k) & 1u)))) {
+            && (k > 6 || ((first & M_LOW) && !((sc->lower_abbrev_lens[s[p0] - 'a'] >> k) & 1u))
+                || ((first & M_UP) && k > 1 && s[p + 1] != '!' && s[p + 1] != '?'
+                    && !((sc->capital_abbrev_lens[s[p0] - 'A'] >> k) & 1u)))) {
             /* a sentence's period: after a word too long for an
-             * abbreviation, or a small word no abbreviation of its first
-             * letter and length could be (plain_end); the run ends after it */
+             * abbreviation, or a word no abbreviation of its first letter
+             * and length could be (plain_end; after a capital, word_period
+             * finds no initial, abbreviation or address, and the main loop
+             * makes the period, alone before anything but ! or ?); the run
+             * ends after it */
             put_token(tok + nt++, p0, p, kind, casing, flags);
             put_token(tok + nt++, p, p + 1, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL);
             pending = 0;
@@ -1377,6 +1383,10 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
         size_t k;
         for (k = 0; k < COUNT(lower_abbrevs); k++)
             sc.lower_abbrev_lens[lower_abbrevs[k].s[0] - 'a'] |= 1u << lower_abbrevs[k].len;
+        for (k = 0; k < COUNT(title_abbrevs); k++)
+            sc.capital_abbrev_lens[title_abbrevs[k].s[0] - 'A'] |= 1u << title_abbrevs[k].len;
+        for (k = 0; k < COUNT(capital_abbrevs); k++)
+            sc.capital_abbrev_lens[capital_abbrevs[k].s[0] - 'A'] |= 1u << capital_abbrevs[k].len;
     }
     bounds_init(&sc.b, o->paragraphs == QR_PARA_BLANK ? QR_F_BLANK_BREAK
                      : o->paragraphs == QR_PARA_LINE ? QR_F_LINE_START
