@@ -112,6 +112,10 @@ build/test_token: tests/c/tap.h tests/c/test_token.c csrc/qr_token.c csrc/qr_uni
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c
 
+build/test_token_fast: tests/c/tap.h tests/c/test_token_fast.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_token_fast.c csrc/qr_token.c csrc/qr_unicode.c
+
 build/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
@@ -123,11 +127,12 @@ build/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | ch
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_gaz build/test_regex $(FUZZ_BINS)
+test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_regex $(FUZZ_BINS)
 	@rm -rf $(TAP) && mkdir -p $(TAP)
 	@echo "== C unit tests (ASan + UBSan)"
 	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
 	-@./build/test_token > $(TAP)/c-token.tap 2>&1; tail -n 1 $(TAP)/c-token.tap
+	-@./build/test_token_fast > $(TAP)/c-token-fast.tap 2>&1; tail -n 1 $(TAP)/c-token-fast.tap
 	-@./build/test_gaz > $(TAP)/c-gaz.tap 2>&1; tail -n 1 $(TAP)/c-gaz.tap
 	-@./build/test_regex > $(TAP)/c-regex.tap 2>&1; tail -n 1 $(TAP)/c-regex.tap
 	@echo "== Fuzz targets: every seed and regression input once (ASan + UBSan)"

@@ -646,12 +646,50 @@ static uint32_t token_id(const qr_gaz *g, const qr_tokens *t, const char *text,
     return id;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Looking up every key of a text in the interned keys of a large list
+ * waits on memory twice a token (the slot, then the record). The slot of
+ * the key AHEAD tokens on is fetched ahead, and the record of the key half
+ * as far on once its slot is in: the waits overlap. */
+#define AHEAD 8
+
 void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
                     size_t first, size_t last, uint32_t *ids)
 {
+    const strtab *st = &g->keys;
+    uint32_t hashes[2 * AHEAD];     /* of the keys j - AHEAD .. j */
     size_t j;
     if (last > t->n) last = t->n;
-    for (j = first; j < last; j++) ids[j] = token_id(g, t, text, keys, j);
+    if (first >= last) return;
+    if (g->mode == QR_GAZ_EXACT || !keys) {
+        for (j = first; j < last; j++) ids[j] = token_id(g, t, text, keys, j);
+        return;
+    }
+    for (j = first; j < last + AHEAD; j++) {
+        size_t len;
+        const char *s;
+        if (j < last) {         /* the slot of key j, fetched now, read AHEAD tokens on */
+            uint32_t h;
+            s = qr_key_of(keys, j, &len);
+            h = hash_bytes(s, len);
+            hashes[j % (2 * AHEAD)] = h;
+            PREFETCH(&st->t.s[h & st->t.mask]);
+        }
+        if (j >= first + AHEAD / 2 && j - AHEAD / 2 < last) {   /* its record, half way */
+            const slot *sl = &st->t.s[hashes[(j - AHEAD / 2) % (2 * AHEAD)] & st->t.mask];
+            if (sl->id) PREFETCH(st->buf + (sl->id - 1));
+        }
+        if (j >= first + AHEAD) {
+            size_t k = j - AHEAD;
+            s = qr_key_of(keys, k, &len);
+            ids[k] = strtab_find(st, s, len, hashes[k % (2 * AHEAD)]);
+        }
+    }
 }
 
 /* Emits the entries of the terminal nodes hit[0 .. nhit), deepest first. */

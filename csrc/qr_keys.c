@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What qr_normalize makes of an ASCII byte: capitals lower-cased, the
+ * backquote an apostrophe (bytes above 0x7F are left to it). */
+static inline unsigned char ascii_key(unsigned char b)
+{
+    if ((unsigned)(b - 'A') < 26u) return (unsigned char)(b + 32);
+    return b == '`' ? '\'' : b;
+}
+
 int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode)
 {
     size_t i, total = 0, o = 0;
@@ -17,8 +25,24 @@ int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mod
     k->buf = malloc(3 * total + 1);
     if (!k->off || !k->buf) { qr_keys_free(k); return QR_ENOMEM; }
     for (i = 0; i < t->n; i++) {
+        const qr_token *tk = &t->tok[i];
         k->off[i] = (uint32_t)o;
-        o += qr_token_key(text, &t->tok[i], mode, k->buf + o);
+        if (tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE) {
+            /* most tokens are ASCII: lower-cased by table (as qr_normalize
+             * does), and normalised only when a byte above 0x7F shows up */
+            const unsigned char *w = (const unsigned char *)text + tk->start;
+            size_t len = tk->stop - tk->start, j;
+            unsigned seen = 0;
+            for (j = 0; j < len; j++) {
+                seen |= w[j];
+                k->buf[o + j] = (char)ascii_key(w[j]);
+            }
+            if (!(seen & 0x80)) {
+                o += len;
+                continue;
+            }
+        }
+        o += qr_token_key(text, tk, mode, k->buf + o);
     }
     k->off[t->n] = (uint32_t)o;
     k->n = t->n;

@@ -346,6 +346,7 @@ typedef struct match_opts {
     const char *rule, *phase;   /* with annotate: copied into each annotation when given */
     size_t rule_len, phase_len;
     const char *text;           /* the document text, for the annotations' text field */
+    int kbase;                  /* with annotate: see push_annotation_keys */
 } match_opts;
 
 static void match_option(lua_State *L, int arg, const char *key, void *ud)
@@ -372,6 +373,33 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
     }
 }
 
+/* The field names of push_annotation and its constant values, pushed once
+ * a call (at o->kbase): setting fields by these strings skips looking each
+ * name up again for every annotation. */
+enum { K_TYPE, K_START, K_STOP, K_TEXT, K_RULE, K_PHASE, K_ATTRS, K_NAME, K_CATEGORY,
+       V_TYPE, V_RULE, V_PHASE, K_COUNT };
+
+static int push_annotation_keys(lua_State *L, const match_opts *o)
+{
+    static const char *const names[] = { "type", "start", "stop", "text", "rule", "phase", "attrs",
+                                         "name", "category" };
+    int base = lua_gettop(L) + 1, k;
+    luaL_checkstack(L, K_COUNT + 8, "gazetteer match");
+    for (k = 0; k < V_TYPE; k++) lua_pushstring(L, names[k]);
+    lua_pushlstring(L, o->annotate, o->annotate_len);
+    if (o->rule) lua_pushlstring(L, o->rule, o->rule_len); else lua_pushnil(L);
+    if (o->phase) lua_pushlstring(L, o->phase, o->phase_len); else lua_pushnil(L);
+    return base;
+}
+
+/* t[key at base + k] = value on top (popped); t is at -2 */
+static void set_key(lua_State *L, int base, int k)
+{
+    lua_pushvalue(L, base + k);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
 /* Appends the annotation {type, start, stop, attrs = {name = canonical,
  * category = type}} to the list on top of the stack, as item n: what the rule
  * engine emits for a plain gazetteer rule, without a table per hit in
@@ -381,23 +409,24 @@ static void push_annotation(lua_State *L, const qr_gaz *g, const qr_tokens *t, s
 {
     const char *c, *ty, *a;
     size_t cl, tl, al;
+    int b = o->kbase;
     qr_gaz_entry(g, m->entry, &c, &cl, &ty, &tl, &a, &al);
     lua_createtable(L, 0, 7);
-    lua_pushlstring(L, o->annotate, o->annotate_len);
-    lua_setfield(L, -2, "type");
+    lua_pushvalue(L, b + V_TYPE);
+    set_key(L, b, K_TYPE);
     lua_pushinteger(L, t->tok[i].start);
-    lua_setfield(L, -2, "start");
+    set_key(L, b, K_START);
     lua_pushinteger(L, t->tok[m->end - 1].stop);
-    lua_setfield(L, -2, "stop");
+    set_key(L, b, K_STOP);
     lua_pushlstring(L, o->text + t->tok[i].start, t->tok[m->end - 1].stop - t->tok[i].start);
-    lua_setfield(L, -2, "text");
+    set_key(L, b, K_TEXT);
     if (o->rule) {
-        lua_pushlstring(L, o->rule, o->rule_len);
-        lua_setfield(L, -2, "rule");
+        lua_pushvalue(L, b + V_RULE);
+        set_key(L, b, K_RULE);
     }
     if (o->phase) {
-        lua_pushlstring(L, o->phase, o->phase_len);
-        lua_setfield(L, -2, "phase");
+        lua_pushvalue(L, b + V_PHASE);
+        set_key(L, b, K_PHASE);
     }
     if (al) {
         /* the entry's own attrs: the rule engine decodes them once per entry */
@@ -406,12 +435,12 @@ static void push_annotation(lua_State *L, const qr_gaz *g, const qr_tokens *t, s
     }
     lua_createtable(L, 0, 2);
     lua_pushlstring(L, c, cl);
-    lua_setfield(L, -2, "name");
+    set_key(L, b, K_NAME);
     if (tl) {
         lua_pushlstring(L, ty, tl);
-        lua_setfield(L, -2, "category");
+        set_key(L, b, K_CATEGORY);
     }
-    lua_setfield(L, -2, "attrs");
+    set_key(L, b, K_ATTRS);
     lua_rawseti(L, -2, n);
 }
 
@@ -461,7 +490,7 @@ static int gaz_match(lua_State *L)
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 2, &text, NULL);
     const qr_keys *keys = NULL;
-    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, NULL };
+    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, NULL, 0 };
     const uint32_t *starts = NULL;
     size_t nstarts = 0, gi = 0, i = 0;
     lua_Integer n = 0;
@@ -478,6 +507,7 @@ static int gaz_match(lua_State *L)
         lg->idcap = t->n;
     }
     qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids);
+    if (o.annotate) o.kbase = push_annotation_keys(L, &o);
     lua_newtable(L);
     while (i < t->n) {
         size_t limit, m, k;

@@ -14,6 +14,7 @@
  */
 #include "qr_lua.h"
 #include "qr_regex.h"
+#include "qr_token.h"
 
 #include <string.h>
 
@@ -368,6 +369,180 @@ static int l_regex(lua_State *L)
     return 1;
 }
 
+/* --- annotations for the rule engine ---------------------------------------- */
+
+/* The tokens a byte span [start, stop) touches, as tokens:cover finds them:
+ * *first and *last (0-based, inclusive); 0 when it touches none. */
+static int cover(const qr_tokens *t, size_t start, size_t stop, size_t *first, size_t *last)
+{
+    size_t lo = 0, hi = t->n;
+    if (stop <= start || t->n == 0) return 0;
+    while (lo < hi) {               /* first token ending after start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->tok[mid].stop <= start) lo = mid + 1; else hi = mid;
+    }
+    if (lo >= t->n || t->tok[lo].start >= stop) return 0;
+    *first = lo;
+    hi = t->n;
+    while (lo < hi) {               /* first token starting at or after stop */
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->tok[mid].start < stop) lo = mid + 1; else hi = mid;
+    }
+    *last = lo - 1;
+    return 1;
+}
+
+/* The token-aligned span of the named group `name` in the last match (rc
+ * from the scan): the first group of that name that took part, if it is
+ * not empty and touches a token. Returns 0 otherwise. */
+static int named_span(const qr_regex *re, int rc, const qr_tokens *t, const char *name,
+                      size_t *start, size_t *stop)
+{
+    const size_t *ov = qr_regex_ovector(re);
+    uint32_t n = qr_regex_groups(re), g;
+    size_t f, l;
+    for (g = 1; g <= n; g++) {
+        const char *gn = qr_regex_group_name(re, g);
+        if (!gn || strcmp(gn, name) || (int)g >= rc || ov[2 * g] == PCRE2_UNSET) continue;
+        if (ov[2 * g + 1] <= ov[2 * g] || !cover(t, ov[2 * g], ov[2 * g + 1], &f, &l)) return 0;
+        *start = t->tok[f].start;
+        *stop = t->tok[l].stop;
+        return 1;
+    }
+    return 0;
+}
+
+enum { RA_CONST, RA_CAP, RA_MATCH };
+/* the annotations' field names, pushed once a call */
+enum { RF_TYPE, RF_START, RF_STOP, RF_ATTRS, RF_RULE, RF_PHASE, RF_TEXT, RF_COUNT };
+static const char *const rfield_names[RF_COUNT] = { "type", "start", "stop", "attrs", "rule", "phase", "text" };
+typedef struct rattr { int kind, key, value; const char *name; } rattr;   /* stack indexes */
+
+#define MAX_RATTRS 64
+
+/* quarry.core.regex_annotations(re, text, tokens, {type =, rule =, phase = [, span = name]
+ *   [, attrs = {{key, "const", value} | {key, "cap", name} | {key, "match"}, ...}]})
+ *   -> list, starts | nil, message
+ * What the rule engine makes of a declared regex rule, in C: every match of
+ * re in text (as find_all finds them) that touches a token, widened to the
+ * tokens it touches, as {type, start, stop, text, rule, phase[, attrs]}:
+ * the span is the named group `span` (widened likewise; a match where it
+ * took no part, is empty or touches no token makes none) or the match;
+ * attrs, filled in the order listed, are constants, a named group's text
+ * (widened; left out when there is none) or the match's. starts[i] is where
+ * the match of item i starts (widened). A match that runs into a limit
+ * returns nil, message. */
+static int l_regex_annotations(lua_State *L)
+{
+    lregex *lr = check_lregex(L, 1);
+    size_t len;
+    const char *s = luaL_checklstring(L, 2, &len);
+    const qr_tokens *t = qr_check_tokens(L, 3, NULL, NULL);
+    const char *span = NULL;
+    rattr attrs[MAX_RATTRS];
+    int nattrs = -1, k, rc, type, rule, phase, list, starts, fk;
+    lua_Integer n = 0;
+    qr_regex_scan sc;
+
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_settop(L, 4);
+    if (t->n && t->tok[t->n - 1].stop > len) return luaL_argerror(L, 3, "the tokens are not those of the text");
+    if (lua_getfield(L, 4, "type") != LUA_TSTRING) return luaL_argerror(L, 4, "'type' must be a string");
+    type = lua_gettop(L);
+    if (lua_getfield(L, 4, "rule") != LUA_TSTRING) return luaL_argerror(L, 4, "'rule' must be a string");
+    rule = lua_gettop(L);
+    if (lua_getfield(L, 4, "phase") != LUA_TSTRING) return luaL_argerror(L, 4, "'phase' must be a string");
+    phase = lua_gettop(L);
+    if (lua_getfield(L, 4, "span") == LUA_TSTRING) span = lua_tostring(L, -1);
+    else if (!lua_isnil(L, -1)) return luaL_argerror(L, 4, "'span' must be a group name");
+    if (lua_getfield(L, 4, "attrs") == LUA_TTABLE) {
+        int at = lua_gettop(L);
+        nattrs = (int)lua_rawlen(L, at);
+        if (nattrs > MAX_RATTRS) return luaL_argerror(L, 4, "too many attrs");
+        luaL_checkstack(L, 2 * nattrs + 8, "too many attrs");
+        for (k = 0; k < nattrs; k++) {
+            const char *kind;
+            lua_rawgeti(L, at, k + 1);
+            if (!lua_istable(L, -1)) return luaL_argerror(L, 4, "attrs must be a list of {key, kind, ...}");
+            lua_rawgeti(L, -1, 1);
+            lua_rawgeti(L, -2, 2);
+            lua_rawgeti(L, -3, 3);
+            kind = lua_tostring(L, -2);
+            lua_remove(L, -2);
+            lua_remove(L, -3);     /* the item: key and value stay */
+            attrs[k].key = lua_gettop(L) - 1;
+            attrs[k].value = lua_gettop(L);
+            attrs[k].name = NULL;
+            if (lua_isnil(L, attrs[k].key)) return luaL_argerror(L, 4, "an attr needs a key");
+            if (kind && !strcmp(kind, "const")) attrs[k].kind = RA_CONST;
+            else if (kind && !strcmp(kind, "match")) attrs[k].kind = RA_MATCH;
+            else if (kind && !strcmp(kind, "cap") && lua_type(L, -1) == LUA_TSTRING) {
+                attrs[k].kind = RA_CAP;
+                attrs[k].name = lua_tostring(L, -1);
+            } else {
+                return luaL_argerror(L, 4, "attr kind must be const, cap (with a group name) or match");
+            }
+        }
+    } else if (!lua_isnil(L, -1)) {
+        return luaL_argerror(L, 4, "'attrs' must be a list");
+    }
+    luaL_checkstack(L, 16, "regex annotations");
+    fk = lua_gettop(L) + 1;
+    for (k = 0; k < RF_COUNT; k++) lua_pushstring(L, rfield_names[k]);
+    lua_newtable(L);
+    starts = lua_gettop(L);
+    lua_newtable(L);
+    list = lua_gettop(L);
+    qr_regex_scan_init(&sc, 0);
+    while ((rc = qr_regex_scan_next(lr->re, s, len, &sc)) > 0) {
+        const size_t *ov = qr_regex_ovector(lr->re);
+        size_t first, last, ms, me, as, ae;
+        if (!cover(t, ov[0], ov[1], &first, &last)) continue;
+        ms = as = t->tok[first].start;
+        me = ae = t->tok[last].stop;
+        if (span && !named_span(lr->re, rc, t, span, &as, &ae)) continue;
+        lua_createtable(L, 0, 7);
+        lua_pushvalue(L, fk + RF_TYPE);
+        lua_pushvalue(L, type);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, fk + RF_START);
+        lua_pushinteger(L, (lua_Integer)as);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, fk + RF_STOP);
+        lua_pushinteger(L, (lua_Integer)ae);
+        lua_rawset(L, -3);
+        if (nattrs >= 0) {
+            lua_pushvalue(L, fk + RF_ATTRS);
+            lua_newtable(L);    /* grown as the Lua side grows it: the same order for pairs() */
+            for (k = 0; k < nattrs; k++) {
+                size_t cs, ce;
+                if (attrs[k].kind == RA_CAP && !named_span(lr->re, rc, t, attrs[k].name, &cs, &ce)) continue;
+                lua_pushvalue(L, attrs[k].key);
+                if (attrs[k].kind == RA_CONST) lua_pushvalue(L, attrs[k].value);
+                else if (attrs[k].kind == RA_CAP) lua_pushlstring(L, s + cs, ce - cs);
+                else lua_pushlstring(L, s + ms, me - ms);
+                lua_rawset(L, -3);
+            }
+            lua_rawset(L, -3);
+        }
+        lua_pushvalue(L, fk + RF_RULE);
+        lua_pushvalue(L, rule);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, fk + RF_PHASE);
+        lua_pushvalue(L, phase);
+        lua_rawset(L, -3);
+        lua_pushvalue(L, fk + RF_TEXT);
+        lua_pushlstring(L, s + as, ae - as);
+        lua_rawset(L, -3);
+        lua_rawseti(L, list, ++n);
+        lua_pushinteger(L, (lua_Integer)ms);
+        lua_rawseti(L, starts, n);
+    }
+    if (rc != PCRE2_ERROR_NOMATCH) return push_failure(L, rc);
+    lua_pushvalue(L, starts);
+    return 2;
+}
+
 void qr_open_regex(lua_State *L)
 {
     static const luaL_Reg methods[] = {
@@ -398,4 +573,6 @@ void qr_open_regex(lua_State *L)
 
     lua_pushcfunction(L, l_regex);
     lua_setfield(L, -2, "regex");
+    lua_pushcfunction(L, l_regex_annotations);
+    lua_setfield(L, -2, "regex_annotations");
 }

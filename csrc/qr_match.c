@@ -63,6 +63,10 @@ typedef struct rule {
     int first_any;      /* 1: can start on any token (after kind/case filter) */
     uint64_t required;  /* bloom bits of the keys every match contains */
     unsigned first_kinds, first_cases;
+    int anchor_off;     /* > 0: every match has a token meeting predicate */
+    int anchor_pred;    /* anchor_pred (a key) this many tokens after its start */
+    int anchor_hashed;  /* the anchor is one key, whose hash_bytes is anchor_hash */
+    uint64_t anchor_hash;
 } rule;
 
 enum { SCOPE_DOCUMENT, SCOPE_PARAGRAPH, SCOPE_SENTENCE };
@@ -74,10 +78,29 @@ typedef struct dispatch {
     strset keys;        /* key -> slot in lists */
     int **lists;        /* per key slot: rule ids, -1 terminated */
     int *any;           /* rules that may start on any key, -1 terminated */
+    size_t nany;
     /* ... of them, those whose first token may have this kind and case: most
      * tokens then try no rule at all instead of failing each one */
     int *any_by[QR_KIND_COUNT][QR_CASE_COUNT];
 } dispatch;
+
+/* Declared rules (matcher:declare): their matches come out as finished
+ * annotations. The strings and constant values live in user value 2. */
+enum { EA_CONST, EA_CAP, EA_MATCH };
+
+typedef struct emitattr {
+    int key;            /* user value 2 index of the key */
+    int kind;           /* EA_* */
+    int arg;            /* EA_CONST: index of the value; EA_CAP: capture slot */
+} emitattr;
+
+typedef struct emitspec {
+    int on;
+    int type, name, phase;  /* user value 2 indexes */
+    int span;           /* capture slot giving the span, or -1: the match */
+    int nattrs;         /* -1: no attrs table */
+    emitattr *attrs;
+} emitspec;
 
 typedef struct matcher {
     inst *code;
@@ -94,25 +117,48 @@ typedef struct matcher {
     int needs_keys, needs_bare;
     int any_required;   /* some rule has required keys: build paragraph blooms */
     dispatch disp;
+    emitspec *emit;     /* per rule, or NULL when no rule is declared */
+    int nvalues;        /* items in user value 2 */
     long step_limit;
     int closed;
 } matcher;
 
 /* --- string sets -------------------------------------------------------------- */
 
+/* Eight bytes at a time: every key of a text is hashed once a run. The low
+ * bits index the sets, two groups of six the paragraph filters. */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603u;
-    size_t i;
-    for (i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211u; }
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
+        h ^= h >> 31;
+        s += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
+        h ^= h >> 29;
+    }
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
     return h;
 }
 
-/* Two bits of a 64-bit bloom filter for a key. */
+/* Two bits of a 64-bit bloom filter for a key whose hash_bytes is h. */
+static uint64_t bloom_of(uint64_t h)
+{
+    return ((uint64_t)1 << (h & 63)) | ((uint64_t)1 << ((h >> 6) & 63));
+}
+
 static uint64_t bloom_bits(const char *s, size_t n)
 {
-    uint64_t h = hash_bytes(s, n);
-    return ((uint64_t)1 << (h & 63)) | ((uint64_t)1 << ((h >> 6) & 63));
+    return bloom_of(hash_bytes(s, n));
 }
 
 static void strset_free(strset *st)
@@ -135,21 +181,31 @@ static int strset_init(strset *st, size_t expected)
     return st->keys && st->lens;
 }
 
-/* Slot of s, or of the empty place where it would go. */
-static size_t strset_slot(const strset *st, const char *s, size_t n)
+/* Slot of s (whose hash_bytes is h), or of the empty place where it would go. */
+static size_t strset_slot_h(const strset *st, const char *s, size_t n, uint64_t h)
 {
-    size_t i = (size_t)hash_bytes(s, n) & (st->cap - 1);
+    size_t i = (size_t)h & (st->cap - 1);
     while (st->keys[i] && (st->lens[i] != n || memcmp(st->keys[i], s, n)))
         i = (i + 1) & (st->cap - 1);
     return i;
 }
 
-static long strset_find(const strset *st, const char *s, size_t n)
+static size_t strset_slot(const strset *st, const char *s, size_t n)
+{
+    return strset_slot_h(st, s, n, hash_bytes(s, n));
+}
+
+static long strset_find_h(const strset *st, const char *s, size_t n, uint64_t h)
 {
     size_t i;
     if (!st->cap) return -1;
-    i = strset_slot(st, s, n);
+    i = strset_slot_h(st, s, n, h);
     return st->keys[i] ? (long)i : -1;
+}
+
+static long strset_find(const strset *st, const char *s, size_t n)
+{
+    return strset_find_h(st, s, n, hash_bytes(s, n));
 }
 
 /* Adds s (the set was sized for it); returns its slot or -1 on no memory. */
@@ -187,6 +243,8 @@ static void matcher_free(matcher *m)
     free(m->disp.lists);
     strset_free(&m->disp.keys);
     free(m->disp.any);
+    if (m->emit) for (i = 0; i < m->nrules; i++) free(m->emit[i].attrs);
+    free(m->emit);
     for (i = 0; i < QR_KIND_COUNT; i++)
         for (int c = 0; c < QR_CASE_COUNT; c++) free(m->disp.any_by[i][c]);
     memset(m, 0, sizeof *m);
@@ -403,6 +461,14 @@ static void read_rules(lua_State *L, int desc, matcher *m)
             luaL_error(L, "matcher description: rule %s: bad scope %d", r->name, r->scope);
         r->first_kinds = (unsigned)opt_int_field(L, t, "first_kinds", -1);
         r->first_cases = (unsigned)opt_int_field(L, t, "first_cases", -1);
+        r->anchor_off = opt_int_field(L, t, "anchor_offset", 0);
+        r->anchor_pred = opt_int_field(L, t, "anchor_pred", 0) - 1;
+        if (r->anchor_off < 0 || (r->anchor_off > 0 && (r->anchor_pred < 0 || r->anchor_pred >= m->npreds)))
+            luaL_error(L, "matcher description: rule %s: bad anchor", r->name);
+        if (r->anchor_off > 0 && m->preds[r->anchor_pred].op == P_KEY) {
+            r->anchor_hashed = 1;
+            r->anchor_hash = hash_bytes(m->preds[r->anchor_pred].s, m->preds[r->anchor_pred].slen);
+        }
         lua_getfield(L, t, "required_keys");
         if (lua_istable(L, -1)) {
             size_t k, count = lua_rawlen(L, -1);
@@ -483,6 +549,7 @@ static void build_dispatch(lua_State *L, int desc, matcher *m)
     nany = 0;
     for (i = 0; i < m->nrules; i++) if (m->rules[i].first_any) m->disp.any[nany++] = i;
     m->disp.any[nany] = -1;
+    m->disp.nany = (size_t)nany;
     for (int kind = 0; kind < QR_KIND_COUNT; kind++) {
         for (int cs = 0; cs < QR_CASE_COUNT; cs++) {
             int *list = malloc(((size_t)nany + 1) * sizeof *list), n = 0, j;
@@ -583,10 +650,13 @@ typedef struct run {
     size_t bounds[3][2];   /* per scope: [start, end) of the group holding the current token */
     uint64_t bloom_doc, bloom_para;   /* keys present in the text, in the current paragraph */
     uint64_t *para_blooms;
+    uint64_t *khash;       /* hash_bytes of every token's key */
     /* the any-key rules of each kind and case whose required words the
      * current paragraph has: filtered once a paragraph, when first needed */
     int *pass_lists;
     long pass_stamp[QR_KIND_COUNT][QR_CASE_COUNT];
+    int list, rules, starts, values;   /* stack indexes of the results and of user value 2 */
+    int fkeys;             /* stack index of the annotations' field names (F_*) */
     char shape_buf[256];
 } run;
 
@@ -908,6 +978,78 @@ static void push_match(lua_State *L, run *r, int ri, size_t start, size_t end)
     lua_setfield(L, -2, "units");
 }
 
+/* The field names of declared annotations, pushed once a run at r->fkeys. */
+enum { F_TYPE, F_START, F_STOP, F_ATTRS, F_RULE, F_PHASE, F_TEXT, F_COUNT };
+static const char *const field_names[F_COUNT] = { "type", "start", "stop", "attrs", "rule", "phase", "text" };
+
+/* The span of capture slot `slot` in the match just found: the last time
+ * it was opened and closed (as push_match replays the log). Returns 0 when
+ * it took no token. */
+static int cap_span(const run *r, int slot, uint32_t *start, uint32_t *stop)
+{
+    size_t i, open = 0, close = 0;
+    int have_open = 0, have_close = 0;
+    for (i = 0; i < r->ncaps; i++) {
+        const capev *e = &r->caps[i];
+        if (e->slot != slot) continue;
+        if (e->close) { close = e->pos; have_close = 1; }
+        else { open = e->pos; have_open = 1; }
+    }
+    if (!have_open || !have_close || close < open + 1) return 0;
+    *start = r->toks->tok[open].start;
+    *stop = r->toks->tok[close - 1].stop;
+    return 1;
+}
+
+/* Pushes the annotation that declared rule ri makes of its match from
+ * token start to end: {type, start, stop, text, rule, phase[, attrs]}, as
+ * the rule engine builds it for a declared rule (attrs filled in the order
+ * the rule lists them, from constants, captures' text and the match's).
+ * Returns 0, pushing nothing, when its span capture took no token. */
+static int push_declared(lua_State *L, run *r, int ri, size_t start, size_t end)
+{
+    const emitspec *es = &r->m->emit[ri];
+    const qr_token *tok = r->toks->tok;
+    uint32_t ms = tok[start].start, me = tok[end - 1].stop, s = ms, e = me;
+    int k;
+    if (es->span >= 0 && !cap_span(r, es->span, &s, &e)) return 0;
+    lua_createtable(L, 0, 7);
+    lua_pushvalue(L, r->fkeys + F_TYPE);
+    lua_rawgeti(L, r->values, es->type);
+    lua_rawset(L, -3);
+    lua_pushvalue(L, r->fkeys + F_START);
+    lua_pushinteger(L, s);
+    lua_rawset(L, -3);
+    lua_pushvalue(L, r->fkeys + F_STOP);
+    lua_pushinteger(L, e);
+    lua_rawset(L, -3);
+    if (es->nattrs >= 0) {
+        lua_pushvalue(L, r->fkeys + F_ATTRS);
+        lua_newtable(L);        /* grown as the Lua side grows it: the same order for pairs() */
+        for (k = 0; k < es->nattrs; k++) {
+            const emitattr *a = &es->attrs[k];
+            uint32_t cs, ce;
+            if (a->kind == EA_CAP && !cap_span(r, a->arg, &cs, &ce)) continue;   /* nil */
+            lua_rawgeti(L, r->values, a->key);
+            if (a->kind == EA_CONST) lua_rawgeti(L, r->values, a->arg);
+            else if (a->kind == EA_CAP) lua_pushlstring(L, r->text + cs, ce - cs);
+            else lua_pushlstring(L, r->text + ms, me - ms);
+            lua_rawset(L, -3);
+        }
+        lua_rawset(L, -3);
+    }
+    lua_pushvalue(L, r->fkeys + F_RULE);
+    lua_rawgeti(L, r->values, es->name);
+    lua_rawset(L, -3);
+    lua_pushvalue(L, r->fkeys + F_PHASE);
+    lua_rawgeti(L, r->values, es->phase);
+    lua_rawset(L, -3);
+    lua_pushvalue(L, r->fkeys + F_TEXT);
+    lua_pushlstring(L, r->text + s, e - s);
+    lua_rawset(L, -3);
+    return 1;
+}
+
 static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
 {
     const rule *ru = &r->m->rules[ri];
@@ -918,14 +1060,28 @@ static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
         uint64_t have = ru->scope == SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
         if ((ru->required & have) != ru->required) return 0;   /* a required word is absent */
     }
+    if (ru->anchor_off > 0) {
+        /* the token a fixed number of tokens into every match: a key
+         * compare instead of running the program where it is absent */
+        size_t a = t + (size_t)ru->anchor_off;
+        if (a >= r->bounds[ru->scope][1]) return 0;
+        if (ru->anchor_hashed && r->khash && r->khash[a] != ru->anchor_hash) return 0;
+        if (!eval_pred(r, ru->anchor_pred, a)) return 0;
+    }
     r->nstack = 0;
     r->ncaps = 0;
     r->steps = 0;
     r->depth = 0;
     if (vm(r, ru->entry, t, r->bounds[ru->scope][1], r->bounds[ru->scope][0], -1, &end)) {
-        if (end > t) {          /* empty matches are not annotations */
-            push_match(L, r, ri, t, end);
-            lua_rawseti(L, -2, ++*nout);
+        /* empty matches are not annotations; a declared rule's match whose
+         * span capture took no token is none either */
+        if (end > t && (r->m->emit && r->m->emit[ri].on ? push_declared(L, r, ri, t, end)
+                                                         : (push_match(L, r, ri, t, end), 1))) {
+            lua_rawseti(L, r->list, ++*nout);
+            lua_pushinteger(L, ri + 1);
+            lua_rawseti(L, r->rules, *nout);
+            lua_pushinteger(L, r->toks->tok[t].start);
+            lua_rawseti(L, r->starts, *nout);
         }
     }
     if (r->err) {
@@ -1001,10 +1157,9 @@ static void build_annindex(lua_State *L, int idx, const matcher *m, size_t ntok,
 /* The rules of bucket (kind, casing) that the paragraph's keys allow. */
 static const int *passing_rules(run *r, unsigned kind, unsigned casing, size_t para)
 {
-    size_t nany = 0;
+    size_t nany = r->m->disp.nany;
     int *out;
     const int *all = r->m->disp.any_by[kind][casing];
-    while (r->m->disp.any[nany] >= 0) nany++;
     out = r->pass_lists + ((size_t)kind * QR_CASE_COUNT + casing) * (nany + 1);
     if (r->pass_stamp[kind][casing] != (long)para) {
         size_t n = 0, k;
@@ -1031,7 +1186,9 @@ static int runbox_gc(lua_State *L)
     free(b->r.stack);
     free(b->r.caps);
     free(b->r.para_blooms);
+    free(b->r.khash);
     free(b->r.pass_lists);
+    b->r.khash = NULL;
     b->r.pass_lists = NULL;
     b->r.stack = NULL;
     b->r.caps = NULL;
@@ -1040,10 +1197,13 @@ static int runbox_gc(lua_State *L)
     return 0;
 }
 
-/* matcher:run(tokens [, annotations]) -> list of matches
- * {rule, first, last, caps = {{first, last}, ...}, units = {{class, ref}, ...}};
- * annotations: flat {class, first_token, last_token, ref, ...}. Raises naming
- * the rule when a pattern exceeds the step limit or a regex its limits. */
+/* matcher:run(tokens [, annotations]) -> list, rules, starts
+ * list: the matches {rule, first, last, caps = {{first, last}, ...}, units =
+ * {{class, ref}, ...}} in order, where a declared rule (matcher:declare) has
+ * its annotation instead; rules[i] and starts[i]: the rule number of item i
+ * and the byte offset where its match starts. annotations: flat {class,
+ * first_token, last_token, ref, ...}. Raises naming the rule when a pattern
+ * exceeds the step limit or a regex its limits. */
 static int matcher_run(lua_State *L)
 {
     matcher *m = check_matcher(L, 1);
@@ -1084,29 +1244,50 @@ static int matcher_run(lua_State *L)
         r->ax = &box->ax;
     }
 
+    if (m->needs_keys) {
+        /* every key's hash once: for the dispatch on the first key, the
+         * anchors and the paragraphs' key filters */
+        r->khash = malloc((toks->n + 1) * sizeof *r->khash);
+        if (!r->khash) return luaL_error(L, "not enough memory");
+        for (t = 0; t < toks->n; t++) {
+            size_t n;
+            const char *s = qr_key_of(r->keys, t, &n);
+            r->khash[t] = hash_bytes(s, n);
+        }
+    }
     if (m->any_required) {
         /* which keys each paragraph holds, for the rules' prefilter */
         size_t np = toks->npara ? toks->npara : 1, pi = 0;
         r->para_blooms = calloc(np, sizeof *r->para_blooms);
         if (!r->para_blooms) return luaL_error(L, "not enough memory");
         for (t = 0; t < toks->n; t++) {
-            size_t n;
-            const char *s = qr_key_of(r->keys, t, &n);
-            uint64_t bits = bloom_bits(s, n);
+            uint64_t bits = bloom_of(r->khash[t]);
             while (pi + 1 < toks->npara && toks->para[pi + 1] <= t) pi++;
             r->para_blooms[pi] |= bits;
             r->bloom_doc |= bits;
         }
         {
-            size_t nany = 0, b, c;
-            while (m->disp.any[nany] >= 0) nany++;
+            size_t nany = m->disp.nany, b, c;
             r->pass_lists = malloc((size_t)QR_KIND_COUNT * QR_CASE_COUNT * (nany + 1) * sizeof(int));
             if (!r->pass_lists) return luaL_error(L, "not enough memory");
             for (b = 0; b < QR_KIND_COUNT; b++)
                 for (c = 0; c < QR_CASE_COUNT; c++) r->pass_stamp[b][c] = -1;
         }
     }
+    if (m->emit) {
+        int k;
+        lua_getiuservalue(L, 1, 2);
+        r->values = lua_gettop(L);
+        luaL_checkstack(L, F_COUNT + 8, "matcher run");
+        r->fkeys = lua_gettop(L) + 1;
+        for (k = 0; k < F_COUNT; k++) lua_pushstring(L, field_names[k]);
+    }
     lua_newtable(L);
+    r->rules = lua_gettop(L);
+    lua_newtable(L);
+    r->starts = lua_gettop(L);
+    lua_newtable(L);
+    r->list = lua_gettop(L);
     {
         const qr_keys *dk = r->keys;
         size_t para = 0, sent = 0;
@@ -1118,18 +1299,27 @@ static int matcher_run(lua_State *L)
             if (m->disp.keys.count && dk) {
                 size_t n;
                 const char *s = qr_key_of(dk, t, &n);
-                long slot = strset_find(&m->disp.keys, s, n);
+                long slot = strset_find_h(&m->disp.keys, s, n, r->khash[t]);
                 if (slot >= 0)
                     for (list = m->disp.lists[slot], k = 0; list[k] >= 0; k++)
                         if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
             }
             list = m->disp.any_by[toks->tok[t].kind][toks->tok[t].casing];
             if (r->pass_lists && list[0] >= 0) list = passing_rules(r, toks->tok[t].kind, toks->tok[t].casing, para);
-            for (k = 0; list[k] >= 0; k++)
+            for (k = 0; list[k] >= 0; k++) {
+                const rule *ru = &m->rules[list[k]];
+                /* the anchor's hash, before calling: most tokens try no rule */
+                if (ru->anchor_hashed && r->khash
+                    && (t + (size_t)ru->anchor_off >= toks->n
+                        || r->khash[t + (size_t)ru->anchor_off] != ru->anchor_hash))
+                    continue;
                 if (try_rule(L, r, list[k], t, &nout) < 0) goto failed;
+            }
         }
     }
-    return 1;
+    lua_pushvalue(L, r->rules);
+    lua_pushvalue(L, r->starts);
+    return 3;
 failed:
     switch (r->err) {
     case RUN_STEPS:
@@ -1146,6 +1336,105 @@ failed:
     default:
         return luaL_error(L, "rule %s: not enough memory", r->err_rule);
     }
+}
+
+/* Appends the value on top of the stack to user value 2 (popping it);
+ * returns its index there. */
+static int keep_value(lua_State *L, matcher *m, int self)
+{
+    lua_getiuservalue(L, self, 2);
+    lua_insert(L, -2);
+    lua_rawseti(L, -2, ++m->nvalues);
+    lua_pop(L, 1);
+    return m->nvalues;
+}
+
+/* Keeps field `key` of the table at idx (a string) in user value 2. */
+static int keep_string_field(lua_State *L, matcher *m, int self, int idx, const char *key)
+{
+    if (lua_getfield(L, idx, key) != LUA_TSTRING)
+        return luaL_error(L, "matcher:declare: '%s' must be a string", key);
+    return keep_value(L, m, self);
+}
+
+/* matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
+ *   {key, "cap", slot} | {key, "match"}, ...}]})
+ * Declares rule number `rule` (1-based): matcher:run returns its matches as
+ * the annotations the rule engine would make of them, {type, start, stop,
+ * text, rule, phase[, attrs]}: the span is capture `slot` (0-based; a
+ * match where it took no token makes none) or the whole match; attrs, in
+ * the order listed, are constants, a capture's text (left out when it took
+ * no token) or the match's text. Raises on a malformed declaration. */
+static int matcher_declare(lua_State *L)
+{
+    matcher *m = check_matcher(L, 1);
+    lua_Integer ri = luaL_checkinteger(L, 2);
+    emitspec es;
+    int k;
+    luaL_argcheck(L, ri >= 1 && ri <= m->nrules, 2, "rule number out of range");
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (!m->emit) {
+        m->emit = calloc((size_t)m->nrules, sizeof *m->emit);
+        if (!m->emit) return luaL_error(L, "not enough memory");
+    }
+    if (m->emit[ri - 1].on) return luaL_error(L, "matcher:declare: rule %d is declared already", (int)ri);
+    memset(&es, 0, sizeof es);
+    es.type = keep_string_field(L, m, 1, 3, "type");
+    es.name = keep_string_field(L, m, 1, 3, "rule");
+    es.phase = keep_string_field(L, m, 1, 3, "phase");
+    es.span = -1;
+    if (lua_getfield(L, 3, "span") != LUA_TNIL) {
+        int isnum;
+        es.span = (int)lua_tointegerx(L, -1, &isnum);
+        if (!isnum || es.span < 0 || es.span >= m->rules[ri - 1].ncaps)
+            return luaL_error(L, "matcher:declare: bad span capture");
+    }
+    lua_pop(L, 1);
+    es.nattrs = -1;
+    if (lua_getfield(L, 3, "attrs") == LUA_TTABLE) {
+        int n = (int)lua_rawlen(L, -1), at = lua_gettop(L);
+        /* scratch until complete, so that an error leaves nothing half made */
+        emitattr *attrs = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *attrs, 0);
+        for (k = 0; k < n; k++) {
+            const char *kind;
+            int item;
+            lua_rawgeti(L, at, k + 1);
+            item = lua_gettop(L);
+            luaL_checktype(L, item, LUA_TTABLE);
+            lua_rawgeti(L, item, 1);
+            if (lua_isnil(L, -1)) return luaL_error(L, "matcher:declare: an attr needs a key");
+            attrs[k].key = keep_value(L, m, 1);
+            lua_rawgeti(L, item, 2);
+            kind = lua_tostring(L, -1);
+            if (kind && !strcmp(kind, "const")) {
+                lua_rawgeti(L, item, 3);
+                attrs[k].kind = EA_CONST;
+                attrs[k].arg = keep_value(L, m, 1);
+            } else if (kind && !strcmp(kind, "cap")) {
+                int isnum;
+                lua_rawgeti(L, item, 3);
+                attrs[k].kind = EA_CAP;
+                attrs[k].arg = (int)lua_tointegerx(L, -1, &isnum);
+                if (!isnum || attrs[k].arg < 0 || attrs[k].arg >= m->rules[ri - 1].ncaps)
+                    return luaL_error(L, "matcher:declare: bad attr capture");
+                lua_pop(L, 1);
+            } else if (kind && !strcmp(kind, "match")) {
+                attrs[k].kind = EA_MATCH;
+            } else {
+                return luaL_error(L, "matcher:declare: attr kind must be const, cap or match");
+            }
+            lua_settop(L, item - 1);
+        }
+        es.attrs = malloc(((size_t)n + 1) * sizeof *es.attrs);
+        if (!es.attrs) return luaL_error(L, "not enough memory");
+        memcpy(es.attrs, attrs, (size_t)n * sizeof *attrs);
+        es.nattrs = n;
+    } else if (!lua_isnil(L, -1)) {
+        return luaL_error(L, "matcher:declare: attrs must be a list");
+    }
+    es.on = 1;
+    m->emit[ri - 1] = es;
+    return 0;
 }
 
 /* matcher:close() and __gc/__close: frees the program; idempotent */
@@ -1168,17 +1457,19 @@ static int matcher_tostring(lua_State *L)
 /* quarry.core.matcher(description) -> quarry.Matcher
  * description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
  *   regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
- *   first_keys, first_kinds, first_cases}, ...}, step_limit = n}.
+ *   first_keys, first_kinds, first_cases, anchor_offset, anchor_pred}, ...}, step_limit = n}.
  * Built by quarry.pattern; raises on a malformed description. */
 static int l_matcher(lua_State *L)
 {
     matcher *m;
     int self;
     luaL_checktype(L, 1, LUA_TTABLE);
-    m = lua_newuserdatauv(L, sizeof *m, 1);
+    m = lua_newuserdatauv(L, sizeof *m, 2);
     memset(m, 0, sizeof *m);
     self = lua_gettop(L);
     luaL_setmetatable(L, QR_MATCHER_MT);     /* from here __gc frees whatever was built */
+    lua_newtable(L);                          /* the declared rules' strings and values */
+    lua_setiuservalue(L, self, 2);
     m->nclasses = opt_int_field(L, 1, "classes", 0);
     m->step_limit = opt_int_field(L, 1, "step_limit", 100000);
     if (m->nclasses < 0 || m->step_limit < 1) luaL_error(L, "matcher description: bad classes or step_limit");
@@ -1256,7 +1547,8 @@ static int l_sort_annotations(lua_State *L)
 void qr_open_match(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        { "run", matcher_run }, { "close", matcher_release }, { NULL, NULL }
+        { "run", matcher_run }, { "declare", matcher_declare }, { "close", matcher_release },
+        { NULL, NULL }
     };
     luaL_newmetatable(L, "quarry.MatchRun");   /* scratch of one run, freed on exit */
     lua_pushcfunction(L, runbox_gc);

@@ -10,6 +10,7 @@
 #include "qr_unicode.h"
 #include "qr_utf8.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,10 @@ typedef struct bounds {
 
 enum { EXPECT_NONE, EXPECT_AFTER_TERMINAL, EXPECT_AFTER_ABBREV, EXPECT_START };
 
+/* The classes of 64 bytes of text as bit masks (bit i: byte i): not an
+ * ASCII letter or digit, capitals, small letters, digits. */
+typedef struct window { uint64_t nal, up, lo, dg; } window;
+
 typedef struct scan {
     bounds b;
     int bounds_on;
@@ -83,6 +88,12 @@ typedef struct scan {
     int dq_open;           /* a straight double quote is open */
     int sq_open;           /* single quotation marks opened and not closed */
     int err;
+    window win;            /* classes of the 64 bytes from wtag - 1 (scan_word) */
+    /* by first letter: bit n set when a lower_abbrevs word of n letters
+     * starts with it (scan_word's filter before the list itself) */
+    unsigned lower_abbrev_lens[26];
+    unsigned capital_abbrev_lens[26];   /* the same of title_ and capital_abbrevs */
+    size_t wtag;           /* 0: none yet */
 } scan;
 
 static unsigned class_at(const scan *sc, size_t p, uint32_t *cp, size_t *clen)
@@ -809,8 +820,9 @@ static int plain_end(const scan *sc, size_t p0, size_t p, unsigned first, unsign
 
 /* Most words are ASCII letters ended by a space or plain punctuation:
  * handle those here, and everything else in scan_word_slow. Runs of such
- * words separated by single spaces stay in this loop. */
-static size_t scan_word(scan *sc, size_t p0)
+ * words separated by single spaces stay in this loop. This is the scalar
+ * version, for the last bytes of a text (and machines without SSE2). */
+static size_t scan_word_scalar(scan *sc, size_t p0, int once)
 {
     const unsigned char *s = sc->s;
     size_t n = sc->n, p;
@@ -831,11 +843,237 @@ static size_t scan_word(scan *sc, size_t p0)
         if (p < n && s[p] == '.') { emit(sc, p, p + 1, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL); p++; }
         /* punctuation that is always a token of its own: , ; : ) ] */
         while (p < n && s[p] < 0x80 && is_plain_punct[s[p]]) { emit(sc, p, p + 1, QR_PUNCT, QR_CASE_NONE, 0); p++; }
-        if (p + 1 >= n || s[p] != ' ' || s[p + 1] >= 0x80 || !ascii_mask[s[p + 1]]) return p;
+        if (once || p + 1 >= n || s[p] != ' ' || s[p + 1] >= 0x80 || !ascii_mask[s[p + 1]]) return p;
         sc->pending |= QR_F_SPACE_BEFORE;
         p0 = p + 1;
     }
 }
+
+#if defined(__SSE2__) && !defined(QR_TOKEN_SCALAR)   /* tests build the scalar one too */
+/* Bit i of *let, *up, *dg: byte i of the 16 at s is an ASCII letter, a
+ * capital, a digit. One add and one signed compare per range: bytes of the
+ * range land on the 26 (or 10) lowest signed values, every other byte,
+ * those >= 0x80 included, above them. */
+static inline void block_classes(const unsigned char *s, unsigned *let, unsigned *up, unsigned *dg)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i l = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)(0x80 - 'a')));
+    __m128i u = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A')));
+    __m128i d = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0')));
+    *let = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(l, _mm_set1_epi8((char)(-128 + 26))));
+    *up = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(u, _mm_set1_epi8((char)(-128 + 26))));
+    *dg = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(d, _mm_set1_epi8((char)(-128 + 10))));
+}
+
+/* Writes a token: two stores where the layout allows (the fields in
+ * order, little-endian), else one a field. */
+typedef char qr_token_layout_check[(offsetof(qr_token, stop) == 4 && offsetof(qr_token, kind) == 8
+    && offsetof(qr_token, casing) == 9 && offsetof(qr_token, flags) == 10 && sizeof(qr_token) == 12) ? 1 : -1];
+
+static inline void put_token(qr_token *t, size_t start, size_t stop, unsigned kind, unsigned casing,
+                             unsigned flags)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t span = (uint64_t)(uint32_t)start | (uint64_t)(uint32_t)stop << 32;
+    uint32_t rest = (kind & 0xFFu) | (casing & 0xFFu) << 8 | (flags & 0xFFFFu) << 16;
+    memcpy(t, &span, sizeof span);
+    memcpy((unsigned char *)t + offsetof(qr_token, kind), &rest, sizeof rest);
+#else
+    t->start = (uint32_t)start;
+    t->stop = (uint32_t)stop;
+    t->kind = (uint8_t)kind;
+    t->casing = (uint8_t)casing;
+    t->flags = (uint16_t)flags;
+#endif
+}
+
+static inline void window_classes(const unsigned char *s, window *w)
+{
+    uint64_t let = 0, up = 0, dg = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        unsigned l, u, d;
+        block_classes(s + 16 * i, &l, &u, &d);
+        let |= (uint64_t)l << (16 * i);
+        up |= (uint64_t)u << (16 * i);
+        dg |= (uint64_t)d << (16 * i);
+    }
+    w->nal = ~(let | dg);
+    w->up = up;
+    w->lo = let & ~up;
+    w->dg = dg;
+}
+
+/* ASCII letters and digits, as a table of all bytes */
+static const unsigned char is_alnum256[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+    ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
+/* scan_word_scalar with the classes of the text's bytes computed 64 at a
+ * time (one window, kept between calls): a word then costs a few bit
+ * operations (its end, case and digits) instead of a pass over its bytes.
+ * A word running into the next window is read from a 16-byte block.
+ *
+ * The loop handles the usual words (ended by a space, a comma or one of
+ * ; ) ] or a sentence's period) and calls nothing, so that its state stays
+ * in registers: the compiler could not keep the token array and its length
+ * there across calls, nor across stores through sc->out (a token's
+ * uint8_t fields may alias anything). Anything else leaves the loop: a
+ * word it does not finish goes to scan_word_scalar (once) or
+ * scan_word_slow, any other byte to the main loop, which comes back here
+ * at the next word; the tokens and flags are the same. A run ends after a
+ * period, so that of its tokens only the first (which may open a sentence
+ * or paragraph) and that period need boundary_step: words within carry
+ * only QR_F_SPACE_BEFORE and QR_F_DIGIT, and , ; ) ] no flag. */
+static size_t scan_word(scan *sc, size_t p0)
+{
+    const unsigned char *const s = sc->s;
+    const size_t n = sc->n;
+    /* the loop reads at most 64 bytes past a word's start and two past
+     * its end: below `safe` it needs no other check against n */
+    const size_t safe = n > 80 ? n - 80 : 0;
+    qr_tokens *const out = sc->out;
+    const size_t from = out->n;
+    size_t nt = from, room, p, cur = sc->wtag;
+    unsigned pending = sc->pending;
+    qr_token *tok;
+    window w = sc->win;
+    enum { DONE, SLOW, SCALAR } how = DONE;
+
+    if (s[p0] >= 0x80) return scan_word_slow(sc, p0);
+    if (out->cap - nt < 3 && !grow(sc)) return n;
+    tok = out->tok;
+    room = out->cap - 3;        /* a word and two punctuation marks fit */
+
+    for (;;) {
+        /* p0: an ASCII letter or digit */
+        const size_t wb = p0 & ~(size_t)63;
+        unsigned sh = (unsigned)(p0 & 63), k, first, casing, b, kind, flags;
+        uint64_t t, lo, up, dg, rm, wm;
+        if (p0 >= safe) { how = SCALAR; break; }
+        if (nt > room) break;   /* the main loop comes back with room */
+        first = ascii_mask[s[p0]];
+        if (cur != wb + 1) {
+            window_classes(s + wb, &w);
+            cur = wb + 1;
+        }
+        t = w.nal >> sh;
+        if (t) {
+            k = (unsigned)__builtin_ctzll(t);
+            lo = w.lo;
+            up = w.up;
+            dg = w.dg;
+        } else {                        /* into the next window */
+            unsigned l16, u16, d16, stop;
+            block_classes(s + p0, &l16, &u16, &d16);
+            stop = ~(l16 | d16) & 0xFFFFu;
+            if (!stop) { how = SCALAR; break; }     /* a word of 16 bytes or more */
+            k = (unsigned)__builtin_ctz(stop);
+            lo = l16 & ~u16;
+            up = u16;
+            dg = d16;
+            sh = 0;
+        }
+        p = p0 + k;
+        rm = (((uint64_t)1 << k) - 2) << sh;    /* the word's bytes after the first */
+        wm = rm | (uint64_t)1 << sh;
+        casing = casing_table[(first & 3u) | ((unsigned)((lo & rm) != 0) << 2)
+                              | ((unsigned)((up & rm) != 0) << 3)];
+        kind = QR_WORD;
+        flags = pending;
+        if (dg & wm) {
+            flags |= QR_F_DIGIT;
+            if (!((lo | up) & wm)) { kind = QR_NUMBER; casing = QR_CASE_NONE; }
+            else if (first & M_DIG) { how = SCALAR; break; }     /* 21st, 1990s */
+        }
+        b = s[p];
+        if (b == ' ') {
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            if (is_alnum256[s[p + 1]]) {
+                pending = QR_F_SPACE_BEFORE;
+                p0 = p + 1;
+                continue;
+            }
+            pending = 0;
+            p0 = p;
+            break;
+        }
+        if (b >= 0x80) { how = SLOW; break; }
+        if ((b == ',' && !(flags & QR_F_DIGIT)) || b == ';' || b == ')' || b == ']') {
+            /* punctuation that is always a token of its own */
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            put_token(tok + nt++, p, p + 1, QR_PUNCT, QR_CASE_NONE, 0);
+            pending = 0;
+            if (s[p + 1] != ' ' || !is_alnum256[s[p + 2]]) {
+                p0 = p + 1;
+                break;
+            }
+            pending = QR_F_SPACE_BEFORE;
+            p0 = p + 2;
+            continue;
+        }
+        if (!is_connector[b]) {         /* a line break, a quotation mark, ... */
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            pending = 0;
+            p0 = p;
+            break;
+        }
+        if (b == '\'' && (s[p + 1] | 0x20) == 's' && s[p + 2] < 0x80 && !ascii_mask[s[p + 2]]) {
+            /* a possessive: 's is a token of its own (as scan_single makes it) */
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            put_token(tok + nt++, p, p + 2, QR_WORD, s[p + 1] == 's' ? QR_CASE_LOWER : QR_CASE_UPPER,
+                      QR_F_CLITIC);
+            pending = 0;
+            if (s[p + 2] != ' ' || !is_alnum256[s[p + 3]]) {
+                p0 = p + 2;
+                break;
+            }
+            pending = QR_F_SPACE_BEFORE;
+            p0 = p + 3;
+            continue;
+        }
+        if (b == '.' && !(flags & QR_F_DIGIT) && !sc->o->nabbrevs
+            && s[p + 1] < 0x80 && s[p + 1] != '.' && !ascii_mask[s[p + 1]]
+            && (k > 6 || ((first & M_LOW) && !((sc->lower_abbrev_lens[s[p0] - 'a'] >> k) & 1u))
+                || ((first & M_UP) && k > 1 && s[p + 1] != '!' && s[p + 1] != '?'
+                    && !((sc->capital_abbrev_lens[s[p0] - 'A'] >> k) & 1u)))) {
+            /* a sentence's period: after a word too long for an
+             * abbreviation, or a word no abbreviation of its first letter
+             * and length could be (plain_end; after a capital, word_period
+             * finds no initial, abbreviation or address, and the main loop
+             * makes the period, alone before anything but ! or ?); the run
+             * ends after it */
+            put_token(tok + nt++, p0, p, kind, casing, flags);
+            put_token(tok + nt++, p, p + 1, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL);
+            pending = 0;
+            p0 = p + 1;
+            break;
+        }
+        how = SCALAR;                   /* an apostrophe, a hyphen, a short word's period, ... */
+        break;
+    }
+    out->n = nt;
+    sc->pending = pending;
+    sc->win = w;
+    sc->wtag = cur;
+    if (sc->bounds_on && nt > from) {
+        /* the first token, and a closing period */
+        if ((tok[from].flags & sc->b.watch) || sc->b.expect) boundary_step(&sc->b, sc->text, out, from);
+        if (nt - 1 > from && (tok[nt - 1].flags & QR_F_TERMINAL)) boundary_step(&sc->b, sc->text, out, nt - 1);
+    }
+    if (how == SLOW) return scan_word_slow(sc, p0);
+    if (how == SCALAR) return scan_word_scalar(sc, p0, 1);
+    return p0;
+}
+#else
+#define scan_word(sc, p0) scan_word_scalar(sc, p0, 0)
+#endif
 
 /* --- punctuation, quotes, symbols ------------------------------------------ */
 
@@ -1141,6 +1379,15 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
     sc.pending = QR_F_SPACE_BEFORE | QR_F_LINE_START;
     sc.text = text;
     sc.bounds_on = o->sentences;
+    {
+        size_t k;
+        for (k = 0; k < COUNT(lower_abbrevs); k++)
+            sc.lower_abbrev_lens[lower_abbrevs[k].s[0] - 'a'] |= 1u << lower_abbrevs[k].len;
+        for (k = 0; k < COUNT(title_abbrevs); k++)
+            sc.capital_abbrev_lens[title_abbrevs[k].s[0] - 'A'] |= 1u << title_abbrevs[k].len;
+        for (k = 0; k < COUNT(capital_abbrevs); k++)
+            sc.capital_abbrev_lens[capital_abbrevs[k].s[0] - 'A'] |= 1u << capital_abbrevs[k].len;
+    }
     bounds_init(&sc.b, o->paragraphs == QR_PARA_BLANK ? QR_F_BLANK_BREAK
                      : o->paragraphs == QR_PARA_LINE ? QR_F_LINE_START
                      : QR_F_BLANK_BREAK | QR_F_INDENT_BREAK);

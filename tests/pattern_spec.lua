@@ -340,6 +340,31 @@ describe("patterns refused when compiled", function()
       t2:close()
       toks:close()
    end)
+
+   it("checks a word a fixed number of tokens into every match first, finding the same matches", function()
+      local text = "Sergei Voronov said that Anna Lind told Mr Voronov, and Mr Lind said so said Ann. "
+         .. "Foreign Minister Voronov said; Geneva said Anna said"
+      local name2 = P.case("title") * P.case("title")
+      for _, p in ipairs {
+         P.cap("who", name2) * P.word "said",
+         name2 * P.set { "said", "told" },
+         P.case("title") * P.cap("x", P.any * P.tok { word = "said", kind = "word" }),
+         P.any * P.any * P.word "said" * P.any,
+      } do
+         -- the same pattern behind a lookahead, which takes no token but
+         -- keeps the matcher from checking the word before running it
+         local plain = matches(P.ahead(P.any) * p, text)
+         assert.is_true(#plain > 0)
+         assert.same(plain, matches(p, text))
+         local _, c = P.compile(p)
+         assert.is_true(c.rules[1].anchor_offset > 0)
+      end
+      -- scope bounds hold: the word after the end of the sentence is not this match's
+      assert.same({}, texts(P.case("title") * P.word "said", "Come Anna. Said it", { scope = "sentence" }))
+      -- a regex before the word keeps its errors: no anchor
+      local _, c = P.compile(P.regex "^A" * P.word "said")
+      assert.is_nil(c.rules[1].anchor_offset)
+   end)
 end)
 
 describe("quarry.Matcher", function()

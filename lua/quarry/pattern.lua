@@ -606,6 +606,57 @@ local function required_keys(p)
    return {}   -- annotation units and lookaround promise no key
 end
 
+-- A key predicate every token matching pred meets (KEY or KEYSET), or nil.
+local function key_pred(pr)
+   if pr.op == PR.KEY or pr.op == PR.KEYSET then return pr end
+   if pr.op == PR.AND then
+      for _, k in ipairs(pr.kids) do
+         local q = key_pred(k)
+         if q then return q end
+      end
+   end
+   return nil
+end
+
+-- Whether a token predicate can fail with an error (a regex's limits).
+local function may_raise(pr)
+   if pr.op == PR.REGEX then return true end
+   for _, k in ipairs(pr.kids or {}) do
+      if may_raise(k) then return true end
+   end
+   return false
+end
+
+-- The matcher's anchor of p: a key predicate that the token `offset` (> 0)
+-- tokens after the start of every match meets, with only plain tokens and
+-- captures before it (so that checking it first changes nothing but the
+-- time: no backtracking and no error is skipped). Returns offset, predicate
+-- or nil.
+local function anchor_of(p)
+   local offset = 0
+   local function walk(q)       -- true to go on after q, or offset, predicate
+      if q.t == "tok" then
+         local kp = key_pred(q.pred)
+         if kp and offset > 0 then return offset, kp end
+         if may_raise(q.pred) then return false end
+         offset = offset + 1
+         return true
+      elseif q.t == "cap" then
+         return walk(q.p)
+      elseif q.t == "seq" then
+         for _, r in ipairs(q.list) do
+            local a, b = walk(r)
+            if a ~= true then return a, b end
+         end
+         return true
+      end
+      return false
+   end
+   local a, b = walk(p)
+   if type(a) == "number" then return a, b end
+   return nil
+end
+
 local SCOPES = { document = 0, paragraph = 1, sentence = 2 }
 
 --- Adds a rule: compiler:add(name, pattern [, {scope = "paragraph"}]).
@@ -624,6 +675,10 @@ function Compiler:add(name, p, opts)
    if self:here() + code_size(p, {}) > P.MAX_INSTRUCTIONS then self:emit_limit() end
    self:gen(p, rule)
    self:emit(OP.END)
+   local aoff, apred = anchor_of(p)
+   if aoff then
+      rule.anchor_offset, rule.anchor_pred = aoff, self:pred(apred)
+   end
    local keys, kinds, cases = first_info(p)
    rule.first_keys = keys
    rule.first_kinds = kinds
@@ -653,7 +708,7 @@ function Compiler:build(opts)
    for n, r in ipairs(self.rules) do
       rules[n] = { name = r.name, entry = r.entry, ncaps = r.ncaps, scope = r.scope,
          first_keys = r.first_keys, required_keys = r.required_keys, first_kinds = r.first_kinds & 0x7fffffff,
-         first_cases = r.first_cases & 0x7fffffff }
+         first_cases = r.first_cases & 0x7fffffff, anchor_offset = r.anchor_offset, anchor_pred = r.anchor_pred }
    end
    return core.matcher {
       code = self.code, preds = self.preds, sets = self.sets, regexes = self.regexes,

@@ -33,9 +33,11 @@ local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
 local cjson_decode = require("cjson").decode
 
+local regex_annotations = quarry_core.regex_annotations
+
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
-local string_format, table_sort, table_insert = string.format, table.sort, table.insert
+local string_format, table_sort, table_insert, table_move = string.format, table.sort, table.insert, table.move
 local math_type = math.type
 local debug_getinfo = debug.getinfo
 
@@ -282,6 +284,43 @@ local function document_phase_where(fn)
    return string_format("%s:%d", info.short_src, info.linedefined)
 end
 
+-- How the C side makes the annotations of a declared rule (no action, no
+-- function in attrs, no "$capture.attr"), or nil when the rule needs Lua:
+-- {type, rule, phase, span, attrs = {{key, "const", value} | {key, "cap", ref}
+-- | {key, "match"}, ...}} with attrs in the order pairs() gives them, as
+-- declared_annotation fills them. cap(name) is the capture's reference for
+-- the C side, or nil when the rule has no such capture.
+local function emit_spec(rule, phase_name, cap)
+   if rule.needs_match or type(rule.type) ~= "string" or type(rule.name) ~= "string"
+      or type(phase_name) ~= "string" then
+      return nil
+   end
+   local spec = { type = rule.type, rule = rule.name, phase = phase_name }
+   if rule.span ~= nil then
+      spec.span = type(rule.span) == "string" and cap(rule.span) or nil
+      if spec.span == nil then return nil end
+   end
+   if rule.attrs then
+      local list = {}
+      for k, v in pairs(rule.attrs) do
+         local item = { k, "const", v }
+         if type(v) == "string" and v:sub(1, 1) == "$" then
+            if v:match("^%$[%w_]+%.[%w_]+$") then return nil end
+            local name = v:match("^%$([%w_]+)$")
+            if name == "match" then
+               item = { k, "match" }
+            elseif name then
+               local ref = cap(name)
+               item = ref ~= nil and { k, "cap", ref } or nil   -- no such capture: always nil
+            end
+         end
+         list[#list + 1] = item
+      end
+      spec.attrs = list
+   end
+   return spec
+end
+
 --- Compiles a pack definition (the table a pack file returns).
 function rules.compile(def, opts)
    opts = opts or {}
@@ -355,6 +394,7 @@ function rules.compile(def, opts)
             local ok, re = pcall(quarry_core.regex, rule.regex, rule.regex_options)
             if not ok then rule_error(rule, tostring(re), 2) end
             rule.compiled = re
+            rule.emit_spec = emit_spec(rule, phase.name, function(name) return name end)
             phase.regex_rules[#phase.regex_rules + 1] = rule
          else
             local g = rule.gazetteer
@@ -381,6 +421,12 @@ function rules.compile(def, opts)
          if not ok then error(tostring(m), 2) end
          phase.matcher = m
          phase.compiler = compiler
+         -- declared rules: the matcher makes their annotations
+         for index, rule in pairs(phase.token_rules) do
+            local cap_ids = compiler.rules[index].cap_ids
+            local spec = emit_spec(rule, phase.name, function(name) return cap_ids[name] end)
+            if spec then m:declare(index, spec) end
+         end
       end
       pack.phases[#pack.phases + 1] = phase
    end
@@ -544,15 +590,25 @@ end
 
 local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
-   local ok, matches = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns))
+   local ok, matches, mrules, mstarts = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns))
    if not ok then error(tostring(matches):gsub("^rule (%S+):", function(name)
       for _, r in pairs(phase.token_rules) do
          if r.name == name then return rule_where(r) .. ": rule " .. name .. ":" end
       end
       return "rule " .. name .. ":"
    end), 0) end
-   for _, mt in ipairs(matches) do
-      local rule = phase.token_rules[mt.rule]
+   local token_rules, keep_all = phase.token_rules, phase.control == "all"
+   for k = 1, #matches do
+      local mt = matches[k]
+      local rule = token_rules[mrules[k]]
+      if mt.phase then
+         -- a declared rule's annotation, made by the matcher (a phase that
+         -- keeps every candidate needs no rule and start for it)
+         local n = #cands + 1
+         cands[n] = mt
+         if not keep_all then crules[n], cstarts[n] = rule, mstarts[k] end
+         goto next_match
+      end
       local cr = phase.compiler.rules[mt.rule]
       local start, stop = mt.start, mt.stop
       local caps = {}
@@ -578,12 +634,27 @@ local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
       end
       add_candidates(rule, ctx, { start = start, stop = stop, first = mt.first, last = mt.last, caps = caps,
          units = units }, cands, crules, cstarts)
+      ::next_match::
    end
 end
 
 local function run_regex_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    for _, rule in ipairs(phase.regex_rules) do
+      if rule.emit_spec then
+         -- a declared rule: its annotations made in C
+         local list, starts = regex_annotations(rule.compiled, text, toks, rule.emit_spec)
+         if not list then   -- level 0: the message names the pack's file:line, not this one
+            error(string_format("%s: rule %s: regex failed: %s", rule_where(rule), rule.name or "?",
+               tostring(starts)), 0)
+         end
+         local n = #cands
+         table_move(list, 1, #list, n + 1, cands)
+         if phase.control ~= "all" then
+            for k = 1, #list do crules[n + k], cstarts[n + k] = rule, starts[k] end
+         end
+         goto next_rule
+      end
       local found, err = rule.compiled:find_all(text)
       if not found then   -- level 0: the message names the pack's file:line, not this one
          error(string_format("%s: rule %s: regex failed: %s", rule_where(rule), rule.name or "?", tostring(err)), 0)
@@ -610,6 +681,7 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
                raw_start = s, raw_stop = e }, cands, crules, cstarts)
          end
       end
+      ::next_rule::
    end
 end
 
@@ -666,11 +738,14 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
       else
          -- a plain gazetteer rule: the C side builds the annotations
          local n = #cands
-         for _, a in ipairs(rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
-            phase = phase.name })) do
-            if a.entry then merge_entry_attrs(rule, a) end
-            n = n + 1
-            cands[n], crules[n], cstarts[n] = a, rule, a.start
+         local list = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
+            phase = phase.name })
+         for k = 1, #list do
+            if list[k].entry then merge_entry_attrs(rule, list[k]) end
+         end
+         table_move(list, 1, #list, n + 1, cands)
+         if not all then
+            for k = 1, #list do crules[n + k], cstarts[n + k] = rule, list[k].start end
          end
       end
    end
@@ -780,15 +855,19 @@ function Pack:run(doc, opts)
       if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
       if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
       if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
-      local pname = phase.name
-      for _, i in ipairs(resolve(phase, cands, crules, cstarts)) do
+      local pname, n = phase.name, #anns
+      -- a phase that keeps every candidate keeps them in order
+      local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts)
+      for k = 1, kept and #kept or #cands do
+         local i = kept and kept[k] or k
          local a = cands[i]
          if a.phase ~= pname then  -- annotations made in C come complete
             a.rule = a.rule or crules[i].name
             a.phase = pname
             a.text = text:sub(a.start + 1, a.stop)
          end
-         anns[#anns + 1] = a
+         n = n + 1
+         anns[n] = a
       end
       ::next_phase::
    end

@@ -398,8 +398,48 @@ static void test_files(void)
     remove(path);
 }
 
+/* The keys of all tokens, built at once (an ASCII fast path), are each
+ * token's qr_token_key: random texts of ASCII, backquotes, quotes, non-ASCII
+ * letters and invalid bytes, in both key modes. */
+static void test_keys(void)
+{
+    static const char *const parts[] = {
+        "Word", "WORD", "word", "O'Brien", "`quoted'", "\xe2\x80\x9cSaid\xe2\x80\x9d", "\xc5\x81\xc3\xb3" "d\xc5\xba",
+        "Stra\xc3\x9f" "e", "\xff", "U.S.", "2010-2011", "e-mail@example.org", " ", "\n", ", ", "-", "\"",
+        "'", "ABC`DEF", "\xce\xa3\xce\x8a", "zz",
+    };
+    int round, bad = 0;
+    for (round = 0; round < 300; round++) {
+        char s[2048];
+        size_t n = 0, i;
+        qr_tokens t;
+        unsigned mode;
+        while (n < 1500) {
+            const char *p = parts[rng() % (sizeof parts / sizeof parts[0])];
+            size_t l = strlen(p);
+            memcpy(s + n, p, l);
+            n += l;
+        }
+        if (qr_tokenize(s, n, NULL, &t) != QR_OK) { bad++; continue; }
+        for (mode = 0; mode <= QR_KEY_BARE; mode += QR_KEY_BARE) {
+            qr_keys k;
+            char one[3 * sizeof s];
+            if (qr_keys_build(&k, s, &t, mode) != QR_OK) { bad++; continue; }
+            for (i = 0; i < t.n; i++) {
+                size_t kl, l = qr_token_key(s, &t.tok[i], mode, one);
+                const char *ks = qr_key_of(&k, i, &kl);
+                if (kl != l || memcmp(ks, one, l)) bad++;
+            }
+            qr_keys_free(&k);
+        }
+        qr_tokens_free(&t);
+    }
+    ok(bad == 0, "keys built at once are each token's key (300 random texts, both modes)");
+}
+
 int main(void)
 {
+    test_keys();
     test_basics();
     test_modes();
     test_random(QR_GAZ_EXACT);
