@@ -94,7 +94,7 @@ PRAGMA user_version = 1;
 -- for writing (files made before them stay readable; reports on them are
 -- slower).
 local REPORT_INDEXES = [[
-CREATE INDEX IF NOT EXISTS spans_speaker ON spans(json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
+CREATE INDEX IF NOT EXISTS spans_speaker ON spans(type, json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
 CREATE INDEX IF NOT EXISTS spans_name ON spans(type, json_extract(attrs, '$.name'), doc)
    WHERE type IN ('person', 'organization', 'location');
 ]]

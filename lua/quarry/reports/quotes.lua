@@ -40,8 +40,11 @@ return base.new {
       local speaker = "json_extract(s.attrs, '$.speaker')"
       -- with --limit the context is made for the quotes kept only, later
       local window = limit and "NULL" or ctx:window_sql("d", "s")
+      -- every quote's text is read: in document order (one speaker's quotes
+      -- through the speaker index)
+      local scan = ctx.filters.speaker and "" or " INDEXED BY spans_type"
       local sql = "SELECT d.rowid, " .. speaker .. ", d.id, d.title, d.date, s.start, s.stop, "
-         .. ctx:text_sql("d", "s") .. ", " .. window .. " FROM spans s JOIN docs d ON d.rowid = s.doc "
+         .. ctx:text_sql("d", "s") .. ", " .. window .. " FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc "
          .. "WHERE s.type = 'quote' AND " .. ctx:docs_where("d", { speaker = false }) .. " AND "
          .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND "
          .. ctx:article_where("s", "quote")

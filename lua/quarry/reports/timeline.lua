@@ -26,8 +26,8 @@ return base.new {
       local items, events_list = {}, {}
       local speaker = "json_extract(s.attrs, '$.speaker')"
       for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
-         .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s JOIN docs d ON d.rowid = s.doc "
-         .. "WHERE s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
+         .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s" .. (ctx.filters.speaker and "" or " INDEXED BY spans_type")
+         .. " JOIN docs d ON d.rowid = s.doc WHERE s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
          .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
          .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND "
          .. ctx:article_where("s", "quote") .. " ORDER BY substr(d.date, 1, 10), d.rowid, s.start") do
