@@ -214,8 +214,9 @@ end
 
 -- --- the reports ---------------------------------------------------------------------------------
 
+-- the filters' subject: the most quoted speaker
 local top_person = scalar("SELECT json_extract(attrs, '$.speaker') FROM spans WHERE type = 'quote' "
-   .. "AND json_extract(attrs, '$.speaker') IS NOT NULL LIMIT 1")
+   .. "AND json_extract(attrs, '$.speaker') IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
 local cases = {}
 for _, name in ipairs(reports.SHIPPED) do
    cases[#cases + 1] = { name = name, filters = name == "kwic" and { query = "agreement", limit = 1000 } or {} }

@@ -167,6 +167,25 @@ describe("reports", function()
       end)
    end)
 
+   describe("--limit", function()
+      it("keeps the same first rows as the whole report, with the same counts", function()
+         for _, name in ipairs { "quotes", "timeline" } do
+            local all, first = run(name), run(name, { limit = 1 })
+            assert.equal(all.stats[1].value, first.stats[1].value, name)
+            assert.equal(#all.sections, #first.sections, name)
+            for i, s in ipairs(first.sections) do
+               assert.equal(all.sections[i].title, s.title)
+               assert.same(all.sections[i].rows[1], s.rows[1])
+               assert.is_nil(s.rows[2])
+               if s.note then
+                  assert.equal(all.sections[i].note:match("^%d+ quotes? in %d+ documents?"),
+                     s.note:match("^%d+ quotes? in %d+ documents?"))
+               end
+            end
+         end
+      end)
+   end)
+
    describe("entities", function()
       it("lists canonical names with their variants, mentions and documents", function()
          local model = run("entities")
