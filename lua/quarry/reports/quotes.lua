@@ -54,20 +54,26 @@ return base.new {
       end
       local docs, ndocs, total = {}, 0, 0
       if limit then
-         -- the counts from the speaker index, then only the quotes kept are read
+         -- the counts from the speaker index (no join), then only the quotes
+         -- kept are read
+         local counted = "s.type = 'quote' AND " .. ctx:spans_where("s", { speaker = false }) .. " AND "
+            .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND "
+            .. ctx:article_where("s", "quote")
          for _, who, n, nd in ctx:tuples("SELECT 1, " .. speaker .. ", count(*), count(DISTINCT s.doc) "
-            .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. where .. " GROUP BY 2") do
+            .. "FROM spans s WHERE " .. counted .. " GROUP BY 2") do
             local g = group(who)
             g.count, g.ndocs = n, nd
             total = total + n
          end
-         ndocs = ctx:value("SELECT count(DISTINCT s.doc) FROM spans s JOIN docs d ON d.rowid = s.doc WHERE "
-            .. where)
+         ndocs = ctx:value("SELECT count(DISTINCT s.doc) FROM spans s WHERE " .. counted)
+         -- the dates are read in document order, then sorted: not by speaker,
+         -- which would jump from document to document
+         local scan = ctx.filters.speaker and "" or " INDEXED BY spans_type"
          for rowid, who, id, title, date, start, stop, text in ctx:tuples("SELECT x.doc, x.speaker, d.id, d.title, "
             .. "d.date, x.start, x.stop, CAST(substr(CAST(d.text AS BLOB), x.start + 1, x.stop - x.start) AS TEXT) "
             .. "FROM (SELECT s.doc AS doc, " .. speaker .. " AS speaker, s.start AS start, s.stop AS stop, "
             .. "row_number() OVER (PARTITION BY " .. speaker .. " ORDER BY d.date IS NULL, d.date, s.doc, s.start) "
-            .. "AS k FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. where .. ") x "
+            .. "AS k FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc WHERE " .. where .. ") x "
             .. "JOIN docs d ON d.rowid = x.doc WHERE x.k <= " .. limit) do
             local g = group(who)
             g.rows[#g.rows + 1] = { speaker = g.title, quote = quote_text(text), date = date, doc = id,
