@@ -35,7 +35,7 @@ return base.new {
          .. "WHERE s.type IN ('person', 'organization', 'location') AND "
          .. ctx:spans_where("s", { entity = false }) .. " AND " .. ctx:entity_where("json_extract(s.attrs, '$.name')")
       local by_key, list = {}, {}
-      local mentions, docs_seen, ndocs, last_doc = 0, {}, 0, nil
+      local docs_seen, ndocs, last_doc = {}, 0, nil
       for key, surface, doc in ctx:tuples(sql) do
          local e = by_key[key]
          if not e then
@@ -61,7 +61,7 @@ return base.new {
             end
          end
       end
-      mentions = 0
+      local mentions = 0
       for _, e in ipairs(list) do mentions = mentions + e.mentions end
       table.sort(list, function(a, b)
          if a.mentions ~= b.mentions then return a.mentions > b.mentions end
