@@ -374,6 +374,47 @@ describe("reports", function()
       end)
    end)
 
+   describe("the indexes of older files and large runs", function()
+      local function indexes(c)
+         local have = {}
+         for row in c.db:prepare("SELECT name FROM sqlite_schema WHERE type = 'index'"):rows() do
+            have[row.name] = true
+         end
+         return have
+      end
+
+      it("are made when a file without them is opened for writing; reports work without them", function()
+         local path = dir .. "/old.db"
+         fixture.build(path):close()
+         local c = assert(quarry.open(path))
+         assert(c.db:exec("DROP INDEX spans_speaker; DROP INDEX spans_name"))
+         c:close()
+         c = assert(quarry.open(path, { readonly = true }))
+         assert.is_nil(indexes(c).spans_speaker)
+         local without = reports.run(c, "quotes", { speaker = "Sergey Voronov" })
+         c:close()
+         c = assert(quarry.open(path))
+         assert.is_true(indexes(c).spans_speaker and indexes(c).spans_name)
+         assert.same(rows_of(without), rows_of(assert(reports.run(c, "quotes", { speaker = "Sergey Voronov" }))))
+         c:close()
+      end)
+
+      it("are built once at the end of a large extraction, and are there after it", function()
+         local c = assert(quarry.open(dir .. "/many.db"))
+         local batch = {}
+         for i = 1, 1200 do
+            batch[i] = { id = "m" .. i, text = "Mayor Ana Ruiz said the bridge opens. “It is ready,” she added." }
+         end
+         assert(c:add_batch(batch))
+         local stats = assert(c:extract("tests/fixtures/packs/newsroom.lua"))
+         assert.equal(1200, stats.documents)
+         assert.is_true(indexes(c).spans_speaker and indexes(c).spans_name)
+         local m = assert(reports.run(c, "summary", {}))
+         assert.equal(1200, m.stats[1].value)
+         c:close()
+      end)
+   end)
+
    describe("errors", function()
       it("says which report is unknown, and returns a malformed query as a failure", function()
          local r, err, code = reports.load("no_such_report")
