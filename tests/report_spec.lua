@@ -167,6 +167,25 @@ describe("reports", function()
       end)
    end)
 
+   describe("--limit", function()
+      it("keeps the same first rows as the whole report, with the same counts", function()
+         for _, name in ipairs { "quotes", "timeline" } do
+            local all, first = run(name), run(name, { limit = 1 })
+            assert.equal(all.stats[1].value, first.stats[1].value, name)
+            assert.equal(#all.sections, #first.sections, name)
+            for i, s in ipairs(first.sections) do
+               assert.equal(all.sections[i].title, s.title)
+               assert.same(all.sections[i].rows[1], s.rows[1])
+               assert.is_nil(s.rows[2])
+               if s.note then
+                  assert.equal(all.sections[i].note:match("^%d+ quotes? in %d+ documents?"),
+                     s.note:match("^%d+ quotes? in %d+ documents?"))
+               end
+            end
+         end
+      end)
+   end)
+
    describe("entities", function()
       it("lists canonical names with their variants, mentions and documents", function()
          local model = run("entities")
@@ -352,6 +371,47 @@ describe("reports", function()
             indexes[row.name] = true
          end
          assert.is_true(indexes.spans_speaker and indexes.spans_name)
+      end)
+   end)
+
+   describe("the indexes of older files and large runs", function()
+      local function indexes(c)
+         local have = {}
+         for row in c.db:prepare("SELECT name FROM sqlite_schema WHERE type = 'index'"):rows() do
+            have[row.name] = true
+         end
+         return have
+      end
+
+      it("are made when a file without them is opened for writing; reports work without them", function()
+         local path = dir .. "/old.db"
+         fixture.build(path):close()
+         local c = assert(quarry.open(path))
+         assert(c.db:exec("DROP INDEX spans_speaker; DROP INDEX spans_name"))
+         c:close()
+         c = assert(quarry.open(path, { readonly = true }))
+         assert.is_nil(indexes(c).spans_speaker)
+         local without = reports.run(c, "quotes", { speaker = "Sergey Voronov" })
+         c:close()
+         c = assert(quarry.open(path))
+         assert.is_true(indexes(c).spans_speaker and indexes(c).spans_name)
+         assert.same(rows_of(without), rows_of(assert(reports.run(c, "quotes", { speaker = "Sergey Voronov" }))))
+         c:close()
+      end)
+
+      it("are built once at the end of a large extraction, and are there after it", function()
+         local c = assert(quarry.open(dir .. "/many.db"))
+         local batch = {}
+         for i = 1, 1200 do
+            batch[i] = { id = "m" .. i, text = "Mayor Ana Ruiz said the bridge opens. “It is ready,” she added." }
+         end
+         assert(c:add_batch(batch))
+         local stats = assert(c:extract("tests/fixtures/packs/newsroom.lua"))
+         assert.equal(1200, stats.documents)
+         assert.is_true(indexes(c).spans_speaker and indexes(c).spans_name)
+         local m = assert(reports.run(c, "summary", {}))
+         assert.equal(1200, m.stats[1].value)
+         c:close()
       end)
    end)
 

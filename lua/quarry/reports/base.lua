@@ -318,9 +318,11 @@ local function resolve(self, p, which)
       end
    end
    local types = which == "speaker" and { "person" } or base.ENTITY_TYPES
+   -- (type first: the order of the speaker and name indexes)
    local names_sql = which == "speaker"
-      and "SELECT DISTINCT json_extract(attrs, '$.speaker') AS name FROM spans WHERE type = 'quote'"
-      or ("SELECT DISTINCT json_extract(attrs, '$.name') AS name FROM spans WHERE " .. in_list("type", types))
+      and "SELECT DISTINCT type, json_extract(attrs, '$.speaker') AS name FROM spans WHERE type = 'quote'"
+      or "SELECT DISTINCT type, json_extract(attrs, '$.name') AS name FROM spans "
+         .. "WHERE type IN ('person', 'organization', 'location')"
    for row in self:rows(names_sql) do
       if row.name and type(row.name) == "string" and name_key(row.name) == key then add(row.name) end
    end
@@ -330,9 +332,9 @@ local function resolve(self, p, which)
       local phrase = '"' .. wanted:gsub('"', '""') .. '"'
       for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
          .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-         .. "FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types)
-         .. " AND s.stop - s.start = ? AND s.doc IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?)",
-         #wanted, phrase) do
+         .. "FROM docs_fts f CROSS JOIN spans s ON s.doc = f.rowid CROSS JOIN docs d ON d.rowid = s.doc "
+         .. "WHERE docs_fts MATCH ? AND " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
+         phrase, #wanted) do
          if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
             add(row.name)
          end

@@ -29,16 +29,17 @@ return base.new {
       -- without --entity every mention is read: in document order (as they
       -- are stored), not by name, which would jump from document to document
       local scan = ctx.filters.entity and "" or " INDEXED BY spans_doc"
-      local sql = "SELECT s.type, coalesce(json_extract(s.attrs, '$.name'), " .. text .. "), " .. text .. ", s.doc "
-         .. "FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc "
+      -- the key (type, NUL, name) is made by SQLite: one string a row for Lua
+      local sql = "SELECT s.type || char(0) || coalesce(json_extract(s.attrs, '$.name'), " .. text .. "), "
+         .. text .. ", s.doc FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc "
          .. "WHERE s.type IN ('person', 'organization', 'location') AND "
          .. ctx:spans_where("s", { entity = false }) .. " AND " .. ctx:entity_where("json_extract(s.attrs, '$.name')")
       local by_key, list = {}, {}
-      local mentions, docs_seen, ndocs = 0, {}, 0
-      for kind, name, surface, doc in ctx:tuples(sql) do
-         local key = kind .. "\0" .. name
+      local docs_seen, ndocs, last_doc = {}, 0, nil
+      for key, surface, doc in ctx:tuples(sql) do
          local e = by_key[key]
          if not e then
+            local kind, name = key:match("^(%Z*)%z(.*)$")
             e = { name = name, type = kind, mentions = 0, documents = 0, variants = {}, docs = {} }
             by_key[key] = e
             list[#list + 1] = e
@@ -52,12 +53,16 @@ return base.new {
          end
          local v = e.variants
          v[surface] = (v[surface] or 0) + 1
-         mentions = mentions + 1
-         if not docs_seen[doc] then
-            docs_seen[doc] = true
-            ndocs = ndocs + 1
+         if doc ~= last_doc then
+            last_doc = doc
+            if not docs_seen[doc] then
+               docs_seen[doc] = true
+               ndocs = ndocs + 1
+            end
          end
       end
+      local mentions = 0
+      for _, e in ipairs(list) do mentions = mentions + e.mentions end
       table.sort(list, function(a, b)
          if a.mentions ~= b.mentions then return a.mentions > b.mentions end
          if a.name ~= b.name then return a.name < b.name end

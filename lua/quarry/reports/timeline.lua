@@ -24,34 +24,42 @@ return base.new {
    },
    run = function(ctx)
       local items, events_list = {}, {}
+      local limit = ctx.filters.limit
+      if limit == 0 then limit = nil end
+      -- with --limit SQL keeps the first items of each kind (a sort of small
+      -- rows), and the events' sentences are found for the items kept only
+      local top = limit and (" LIMIT " .. limit) or ""
       local speaker = "json_extract(s.attrs, '$.speaker')"
-      for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
-         .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s JOIN docs d ON d.rowid = s.doc "
-         .. "WHERE s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
+      local said_where = "s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
          .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
          .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND "
-         .. ctx:article_where("s", "quote") .. " ORDER BY substr(d.date, 1, 10), d.rowid, s.start") do
-         -- statements come sorted from SQL (they carry little); events are sorted below
+         .. ctx:article_where("s", "quote")
+      local scan = ctx.filters.speaker and "" or " INDEXED BY spans_type"
+      for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
+         .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc WHERE "
+         .. said_where .. " ORDER BY substr(d.date, 1, 10), d.rowid, s.start" .. top) do
          local said = base.clean(quote)
          items[#items + 1] = { date = date:sub(1, 10), kind = "statement",
             speaker = type(who) == "string" and who or nil, text = "“" .. said .. "”", doc = doc, published = date,
             rowid = rowid, start = start }
       end
-      local limit = ctx.filters.limit
-      if limit == 0 then limit = nil end
-      -- with --limit the events' sentences are found for the items kept only
       local value = "json_extract(s.attrs, '$.value')"
+      local event_where = "s.type = 'date' AND " .. value .. " GLOB '[0-9][0-9][0-9][0-9]*' AND "
+         .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
+         .. ctx:article_where("s", "date")
       for rowid, v, doc, published, start, stop, surface, window in ctx:tuples("SELECT d.rowid, " .. value
          .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", "
-         .. (limit and "NULL" or ctx:window_sql("d", "s"))
-         .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'date' AND " .. value .. " IS NOT NULL AND "
-         .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
-         .. ctx:article_where("s", "date")) do
-         if type(v) == "string" and v:match("^%d%d%d%d") then
-            events_list[#events_list + 1] = { date = v, kind = "event", surface = surface or "",
-               text = window and ctx:context(window, start, stop, { mark = surface or "", width = 140 }) or nil,
-               doc = doc, published = published, rowid = rowid, start = start, stop = stop }
-         end
+         .. (limit and "NULL" or ctx:window_sql("d", "s")) .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE "
+         .. event_where .. (limit and (" ORDER BY 2, d.rowid, s.start" .. top) or "")) do
+         events_list[#events_list + 1] = { date = v, kind = "event", surface = surface or "",
+            text = window and ctx:context(window, start, stop, { mark = surface or "", width = 140 }) or nil,
+            doc = doc, published = published, rowid = rowid, start = start, stop = stop }
+      end
+      -- how many there are in all, when SQL kept the first only
+      local total = #items + #events_list
+      if limit then
+         total = ctx:value("SELECT count(*) FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. said_where)
+            + ctx:value("SELECT count(*) FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. event_where)
       end
       local function before(a, b)
          if a.date ~= b.date then return a.date < b.date end
@@ -87,12 +95,12 @@ return base.new {
          chart[#chart + 1] = { date = it.date, kind = it.kind, row = it,
             label = (it.speaker and (it.speaker .. ": ") or "") .. it.text }
       end
-      if #rows < #items then
-         ctx:note(string.format("The first %d of %d dated items, by date.", #rows, #items))
+      if #rows < total then
+         ctx:note(string.format("The first %d of %d dated items, by date.", #rows, total))
       end
       return {
          stats = {
-            { key = "items", label = "Dated items", value = #items },
+            { key = "items", label = "Dated items", value = total },
             { key = "statements", label = "Statements", value = statements },
             { key = "events", label = "Events", value = events },
             { key = "from", label = "From", value = rows[1] and rows[1].date },
