@@ -171,6 +171,36 @@ fuzz: $(FUZZ_BINS)
 	@sh tests/fuzz/run.sh fuzz $(FUZZ_TIME) $(FUZZ_TARGETS) > $(TAP)/fuzz.tap; status=$$?; \
 	  grep -E '^#' $(TAP)/fuzz.tap; $(LUA) tests/summary.lua $(TAP)/fuzz.tap && exit $$status
 
+# --- valgrind -------------------------------------------------------------------
+# The C unit tests built without sanitizers, and the Lua specs against the
+# normal build, under valgrind memcheck (tests/valgrind.sh; QUARRY_NO_JIT=1).
+# Writes $(TAP)/valgrind.tap; fails on any memcheck error or definite leak.
+VG_CFLAGS = -O1 -g $(WARN) -Icsrc
+
+build/valgrind/test_unicode: tests/c/test_unicode.c csrc/qr_unicode.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_unicode.c csrc/qr_unicode.c
+
+build/valgrind/test_token: tests/c/tap.h tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c
+
+build/valgrind/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
+
+build/valgrind/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) -DPCRE2_CODE_UNIT_WIDTH=8 $(DEP_CFLAGS) -o $@ tests/c/test_regex.c csrc/qr_regex.c $(DEP_LIBS)
+
+VG_TESTS = build/valgrind/test_unicode build/valgrind/test_token build/valgrind/test_gaz build/valgrind/test_regex
+
+valgrind: $(CORE) $(VG_TESTS)
+	@mkdir -p $(TAP)
+	@echo "== valgrind memcheck: C tests and Lua specs (QUARRY_NO_JIT=1)"
+	@sh tests/valgrind.sh $(LUA) $(BUSTED) > $(TAP)/valgrind.tap; status=$$?; \
+	  grep -E '^(not )?ok|^#' $(TAP)/valgrind.tap; $(LUA) tests/summary.lua $(TAP)/valgrind.tap && exit $$status
+
 # --- demo and benchmarks ------------------------------------------------------
 # The corpus of examples/articles, the news pack's annotations, a Markdown
 # summary on stdout, the HTML report in build/demo/report.html.

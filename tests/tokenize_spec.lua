@@ -815,7 +815,9 @@ describe("invalid UTF-8 and control characters", function()
       assert.same({ "see", "example.org/a", "b" }, texts(tok("see example.org/a\u{81}b")))
    end)
 
-   it("holds invariants for random byte strings", function()
+   -- #slow: Lua-heavy (luassert on every token); under valgrind it alone took
+   -- minutes, and fuzz_token checks the same invariants in C under ASan
+   it("holds invariants for random byte strings #slow", function()
       local rnd = lcg(20240611)
       local pieces = {
          " ", "  ", "\n", "\n\n", "\n    ", "\t", "\r\n", "\f", "\0", "\1",

@@ -8,7 +8,7 @@ set -eu
 
 PACKAGES="lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev pkg-config gcc make
 luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-check unicode-data
-chromium"
+chromium clang libclang-rt-14-dev valgrind"
 
 missing=""
 for p in $PACKAGES "$@"; do
