@@ -1309,8 +1309,12 @@ static size_t scan_other(scan *sc, size_t p, uint32_t cp, size_t clen, unsigned 
 static int starts_upper(const char *text, const qr_token *t)
 {
     size_t clen;
-    uint32_t cp = qr_utf8_decode((const unsigned char *)text + t->start, t->stop - t->start, &clen);
-    unsigned c = cp == QR_UTF8_BAD ? CL_BAD : qr_uni_class(cp);
+    unsigned char b = (unsigned char)text[t->start];
+    uint32_t cp;
+    unsigned c;
+    if (b < 0x80) return ascii_class[b] == QR_U_UPPER;
+    cp = qr_utf8_decode((const unsigned char *)text + t->start, t->stop - t->start, &clen);
+    c = cp == QR_UTF8_BAD ? CL_BAD : qr_uni_class(cp);
     return c == QR_U_UPPER || c == QR_U_TITLE || c == QR_U_LETTER;
 }
 
