@@ -69,6 +69,13 @@ typedef struct bounds {
 
 enum { EXPECT_NONE, EXPECT_AFTER_TERMINAL, EXPECT_AFTER_ABBREV, EXPECT_START };
 
+/* Hides a value from the optimizer: it then keeps all its 64 bits. */
+#if defined(__GNUC__)
+#define OPAQUE(x) __asm__("" : "+r"(x))
+#else
+#define OPAQUE(x) ((void)0)
+#endif
+
 /* The classes of 64 bytes of text as bit masks (bit i: byte i): not an
  * ASCII letter or digit, capitals, small letters, digits. */
 typedef struct window { uint64_t nal, up, lo, dg; } window;
@@ -1013,7 +1020,6 @@ static size_t scan_word(scan *sc, size_t p0)
         uint64_t t, lo, up, dg, rm, wm;
         if (p0 >= safe) { how = SCALAR; break; }
         if (nt > room) break;   /* the main loop comes back with room */
-        first = ascii_mask[s[p0]];
         if (cur != wb + 1) {
             window_classes(s + wb, &w);
             cur = wb + 1;
@@ -1033,9 +1039,18 @@ static size_t scan_word(scan *sc, size_t p0)
             lo = l16 & ~u16;
             up = u16;
             dg = d16;
+            /* as wide as the window's: kept on the stack 32 bits wide and read
+             * back 64, they would stall the word (no store forwarding) */
+            OPAQUE(lo);
+            OPAQUE(up);
+            OPAQUE(dg);
             sh = 0;
         }
         p = p0 + k;
+        /* the first byte's class bits (M_LOW, M_UP, M_DIG) from the masks:
+         * loaded from ascii_mask, the compiler kept it on the stack a byte
+         * wide and read it back wider, a stall at every word */
+        first = (unsigned)((lo >> sh) & 1u) | (unsigned)((up >> sh) & 1u) << 1 | (unsigned)((dg >> sh) & 1u) << 2;
         rm = (((uint64_t)1 << k) - 2) << sh;    /* the word's bytes after the first */
         wm = rm | (uint64_t)1 << sh;
         casing = casing_table[(first & 3u) | ((unsigned)((lo & rm) != 0) << 2)
