@@ -33,13 +33,19 @@ local function run_times(times)
    return os.clock() - t, found
 end
 
+-- the 1x corpus is timed three times (the best counts), the 4x and 16x
+-- corpora once: they are their own repetitions
 local rates = {}
 for _, k in ipairs { 1, 4, 16 } do
-   collectgarbage()
-   local secs, found = run_times(k)
+   local secs, found = math.huge, 0
+   for _ = 1, k == 1 and 3 or 1 do
+      collectgarbage()
+      local s, f = run_times(k)
+      if s < secs then secs, found = s, f end
+   end
    rates[k] = bytes * k / secs / 1e6
-   print(string.format("  %2dx corpus: %7.1f MB in %6.2f s = %6.2f MB/s, %d annotations", k, bytes * k / 1e6, secs,
-      rates[k], found))
+   print(string.format("  %2dx corpus: %7.1f MB in %6.2f s = %6.2f MB/s, %d annotations%s", k, bytes * k / 1e6, secs,
+      rates[k], found, k == 1 and " (best of 3)" or ""))
 end
 print(string.format("  throughput target >= 10 MB/s: %s; 16x/1x rate ratio %.2f (linear: near 1)",
    rates[1] >= 10 and "met" or "MISSED", rates[16] / rates[1]))
@@ -63,19 +69,29 @@ local f = assert(io.open(tmp, "w"))
 local cjson = require "cjson"
 for _, t in ipairs(sample) do f:write(cjson.encode { text = t }, "\n") end
 f:close()
-local p = io.popen("node " .. node_dir .. "/compromise_bench.mjs " .. tmp .. " 2>&1")
-local out = p:read("a")
-p:close()
-os.remove(tmp)
-local c_secs, c_found = out:match("seconds=([%d.]+) found=(%d+)")
-if c_secs then
+-- three rounds, each a fresh node process and a quarry run (after a full
+-- collection, as above), interleaved; the best time of each
+local c_secs, c_found, q_secs, found, out
+for _ = 1, 3 do
+   local p = io.popen("node " .. node_dir .. "/compromise_bench.mjs " .. tmp .. " 2>&1")
+   out = p:read("a")
+   p:close()
+   local secs, n = out:match("seconds=([%d.]+) found=(%d+)")
+   if not secs then break end
+   if not c_secs or tonumber(secs) < c_secs then c_secs = tonumber(secs) end
+   c_found = n
+   collectgarbage()
    local t = os.clock()
-   local found = 0
+   found = 0
    for _, text in ipairs(sample) do found = found + #pack:run(text) end
-   local q_secs = os.clock() - t
-   local c_rate, q_rate = sample_bytes / tonumber(c_secs) / 1e6, sample_bytes / q_secs / 1e6
-   print(string.format("  on %.2f MB: compromise %.3f MB/s (%s entities and quotations), quarry %.2f MB/s"
-      .. " (%d annotations)", sample_bytes / 1e6, c_rate, c_found, q_rate, found))
+   local dt = os.clock() - t
+   if not q_secs or dt < q_secs then q_secs = dt end
+end
+os.remove(tmp)
+if c_secs then
+   local c_rate, q_rate = sample_bytes / c_secs / 1e6, sample_bytes / q_secs / 1e6
+   print(string.format("  on %.2f MB, best of 3 rounds: compromise %.3f MB/s (%s entities and quotations), quarry"
+      .. " %.2f MB/s (%d annotations)", sample_bytes / 1e6, c_rate, c_found, q_rate, found))
    print(string.format("  quarry / compromise: %.0fx (target >= 100x: %s)", q_rate / c_rate,
       q_rate / c_rate >= 100 and "met" or "MISSED"))
 else

@@ -69,6 +69,13 @@ typedef struct bounds {
 
 enum { EXPECT_NONE, EXPECT_AFTER_TERMINAL, EXPECT_AFTER_ABBREV, EXPECT_START };
 
+/* Hides a value from the optimizer: it then keeps all its 64 bits. */
+#if defined(__GNUC__)
+#define OPAQUE(x) __asm__("" : "+r"(x))
+#else
+#define OPAQUE(x) ((void)0)
+#endif
+
 /* The classes of 64 bytes of text as bit masks (bit i: byte i): not an
  * ASCII letter or digit, capitals, small letters, digits. */
 typedef struct window { uint64_t nal, up, lo, dg; } window;
@@ -818,6 +825,26 @@ static int plain_end(const scan *sc, size_t p0, size_t p, unsigned first, unsign
     return p - p0 > 6 || !in_list(lower_abbrevs, COUNT(lower_abbrevs), s + p0, p - p0);
 }
 
+/* ASCII letters and digits, as a table of all bytes */
+static const unsigned char is_alnum256[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+    ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+/* ASCII letters, as a table of all bytes */
+static const unsigned char is_alpha256[256] = {
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 /* Most words are ASCII letters ended by a space or plain punctuation:
  * handle those here, and everything else in scan_word_slow. Runs of such
  * words separated by single spaces stay in this loop. This is the scalar
@@ -850,6 +877,51 @@ static size_t scan_word_scalar(scan *sc, size_t p0, int once)
 }
 
 #if defined(__SSE2__) && !defined(QR_TOKEN_SCALAR)   /* tests build the scalar one too */
+/* A word of ASCII letters joined by hyphens or apostrophes (well-known,
+ * O'Brien, don't), ended by a space or punctuation other than a
+ * connector: what scan_word_slow makes of it (its casing_by_segments
+ * counted on the way), without its passes over the bytes. Anything else
+ * goes to scan_word_slow. */
+static size_t joined_word(scan *sc, size_t p0)
+{
+    const unsigned char *s = sc->s;
+    size_t n = sc->n, p = p0;
+    unsigned flags = 0, upper = 0, lower = 0, inner = 0, seg_start = 1, first_upper = 0, joins = 0;
+    for (;;) {
+        unsigned char b;
+        if (p >= n || !is_alpha256[s[p]]) return scan_word_slow(sc, p0);   /* a segment of letters */
+        while (p < n && is_alpha256[b = s[p]]) {
+            if (b <= 'Z') {
+                if (upper + lower == 0) first_upper = 1;
+                else if (!seg_start) inner = 1;
+                upper = 1;
+            } else {
+                lower = 1;
+            }
+            seg_start = 0;
+            p++;
+        }
+        if (p + 2 >= n) return scan_word_slow(sc, p0);
+        b = s[p];
+        if (is_alnum256[b]) return scan_word_slow(sc, p0);    /* digits too */
+        if ((b == '-' || b == '\'') && is_alpha256[s[p + 1]]) {
+            /* a possessive 's ends the word there */
+            if (b == '\'' && (s[p + 1] | 0x20) == 's' && !is_alnum256[s[p + 2]]) return scan_word_slow(sc, p0);
+            if (b == '-') flags |= QR_F_HYPHEN;
+            seg_start = 1;
+            joins++;
+            p++;
+            continue;
+        }
+        if (b >= 0x80 || is_connector[b] || p == p0) return scan_word_slow(sc, p0);
+        break;
+    }
+    if (!joins) return scan_word_slow(sc, p0);
+    emit(sc, p0, p, QR_WORD, !upper ? QR_CASE_LOWER : !lower ? QR_CASE_UPPER
+                             : first_upper && !inner ? QR_CASE_TITLE : QR_CASE_MIXED, flags);
+    return p;
+}
+
 /* Bit i of *let, *up, *dg: byte i of the 16 at s is an ASCII letter, a
  * capital, a digit. One add and one signed compare per range: bytes of the
  * range land on the 26 (or 10) lowest signed values, every other byte,
@@ -904,16 +976,6 @@ static inline void window_classes(const unsigned char *s, window *w)
     w->dg = dg;
 }
 
-/* ASCII letters and digits, as a table of all bytes */
-static const unsigned char is_alnum256[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
-    ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
-    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
-    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
-    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
-};
 
 /* scan_word_scalar with the classes of the text's bytes computed 64 at a
  * time (one window, kept between calls): a word then costs a few bit
@@ -944,7 +1006,7 @@ static size_t scan_word(scan *sc, size_t p0)
     unsigned pending = sc->pending;
     qr_token *tok;
     window w = sc->win;
-    enum { DONE, SLOW, SCALAR } how = DONE;
+    enum { DONE, SLOW, SCALAR, JOINED } how = DONE;
 
     if (s[p0] >= 0x80) return scan_word_slow(sc, p0);
     if (out->cap - nt < 3 && !grow(sc)) return n;
@@ -958,7 +1020,6 @@ static size_t scan_word(scan *sc, size_t p0)
         uint64_t t, lo, up, dg, rm, wm;
         if (p0 >= safe) { how = SCALAR; break; }
         if (nt > room) break;   /* the main loop comes back with room */
-        first = ascii_mask[s[p0]];
         if (cur != wb + 1) {
             window_classes(s + wb, &w);
             cur = wb + 1;
@@ -978,9 +1039,18 @@ static size_t scan_word(scan *sc, size_t p0)
             lo = l16 & ~u16;
             up = u16;
             dg = d16;
+            /* as wide as the window's: kept on the stack 32 bits wide and read
+             * back 64, they would stall the word (no store forwarding) */
+            OPAQUE(lo);
+            OPAQUE(up);
+            OPAQUE(dg);
             sh = 0;
         }
         p = p0 + k;
+        /* the first byte's class bits (M_LOW, M_UP, M_DIG) from the masks:
+         * loaded from ascii_mask, the compiler kept it on the stack a byte
+         * wide and read it back wider, a stall at every word */
+        first = (unsigned)((lo >> sh) & 1u) | (unsigned)((up >> sh) & 1u) << 1 | (unsigned)((dg >> sh) & 1u) << 2;
         rm = (((uint64_t)1 << k) - 2) << sh;    /* the word's bytes after the first */
         wm = rm | (uint64_t)1 << sh;
         casing = casing_table[(first & 3u) | ((unsigned)((lo & rm) != 0) << 2)
@@ -1038,6 +1108,7 @@ static size_t scan_word(scan *sc, size_t p0)
             p0 = p + 3;
             continue;
         }
+        if ((b == '-' || b == '\'') && !(flags & QR_F_DIGIT)) { how = JOINED; break; }
         if (b == '.' && !(flags & QR_F_DIGIT) && !sc->o->nabbrevs
             && s[p + 1] < 0x80 && s[p + 1] != '.' && !ascii_mask[s[p + 1]]
             && (k > 6 || ((first & M_LOW) && !((sc->lower_abbrev_lens[s[p0] - 'a'] >> k) & 1u))
@@ -1069,6 +1140,7 @@ static size_t scan_word(scan *sc, size_t p0)
     }
     if (how == SLOW) return scan_word_slow(sc, p0);
     if (how == SCALAR) return scan_word_scalar(sc, p0, 1);
+    if (how == JOINED) return joined_word(sc, p0);
     return p0;
 }
 #else
@@ -1252,8 +1324,12 @@ static size_t scan_other(scan *sc, size_t p, uint32_t cp, size_t clen, unsigned 
 static int starts_upper(const char *text, const qr_token *t)
 {
     size_t clen;
-    uint32_t cp = qr_utf8_decode((const unsigned char *)text + t->start, t->stop - t->start, &clen);
-    unsigned c = cp == QR_UTF8_BAD ? CL_BAD : qr_uni_class(cp);
+    unsigned char b = (unsigned char)text[t->start];
+    uint32_t cp;
+    unsigned c;
+    if (b < 0x80) return ascii_class[b] == QR_U_UPPER;
+    cp = qr_utf8_decode((const unsigned char *)text + t->start, t->stop - t->start, &clen);
+    c = cp == QR_UTF8_BAD ? CL_BAD : qr_uni_class(cp);
     return c == QR_U_UPPER || c == QR_U_TITLE || c == QR_U_LETTER;
 }
 

@@ -52,6 +52,7 @@ static const char *const pieces[] = {
     "\xc5\x81\xc3\xb3" "d\xc5\xba", "Stra\xc3\x9f" "e", "\xce\x95\xcf\x81\xce\xb5\xcf\x85\xce\xbd\xce\xb1",
     "caf\xc3\xa9", "\xff", "\xc3", "\xe2\x80\x8b", "\x01", "abcdefghijklmnopqrstu",
     "Abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz", "x1y2z3",
+    "ex-E17", "x-ray", "rock'n'roll", "I'm", "e-Mail", "McDonald-Smith", "well-", "Jones'", "a-b-c-d",
 };
 
 static size_t random_text(char *s, size_t cap)
