@@ -1511,16 +1511,24 @@ static int l_sort_annotations(lua_State *L)
     size_t n, i;
     sortkey *keys;
     luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
     n = lua_rawlen(L, 1);
-    if (n < 2) { lua_settop(L, 1); return 1; }
+    if (n < 2) return 1;
     keys = lua_newuserdatauv(L, n * sizeof *keys, 0);     /* collected on error */
+    lua_pushliteral(L, "start");     /* the field names once, at 3, 4, 5 */
+    lua_pushliteral(L, "stop");
+    lua_pushliteral(L, "type");
     for (i = 0; i < n; i++) {
         int ok1, ok2;
         if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "sort_annotations: item %d is not a table", (int)i + 1);
-        lua_getfield(L, -1, "start");
-        lua_getfield(L, -2, "stop");
-        lua_getfield(L, -3, "type");
+        /* fields read as lua_getfield would (an item may have a metatable) */
+        lua_pushvalue(L, 3);
+        lua_gettable(L, -2);
+        lua_pushvalue(L, 4);
+        lua_gettable(L, -3);
+        lua_pushvalue(L, 5);
+        lua_gettable(L, -4);
         keys[i].start = lua_tointegerx(L, -3, &ok1);
         keys[i].stop = lua_tointegerx(L, -2, &ok2);
         keys[i].type = lua_tolstring(L, -1, &keys[i].tlen);    /* anchored by the item */

@@ -78,7 +78,14 @@ enum { EXPECT_NONE, EXPECT_AFTER_TERMINAL, EXPECT_AFTER_ABBREV, EXPECT_START };
 
 /* The classes of 64 bytes of text as bit masks (bit i: byte i): not an
  * ASCII letter or digit, capitals, small letters, digits. */
-typedef struct window { uint64_t nal, up, lo, dg; } window;
+typedef struct window {
+    uint64_t nal, up, lo, dg;
+    /* where runs of letters and digits start; and at the byte after each
+     * run: set when the run has no inner capital, no inner small letter,
+     * and (fast) when it has no digit and that byte is a space before the
+     * next run (scan_word's fast lane) */
+    uint64_t start, no_up, no_lo, fast;
+} window;
 
 typedef struct scan {
     bounds b;
@@ -959,21 +966,34 @@ static inline void put_token(qr_token *t, size_t start, size_t stop, unsigned ki
 #endif
 }
 
+/* s[64] must be readable too (whether a run starts right after). */
 static inline void window_classes(const unsigned char *s, window *w)
 {
-    uint64_t let = 0, up = 0, dg = 0;
+    uint64_t let = 0, up = 0, dg = 0, sp = 0, a, st;
     int i;
     for (i = 0; i < 4; i++) {
         unsigned l, u, d;
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
         block_classes(s + 16 * i, &l, &u, &d);
         let |= (uint64_t)l << (16 * i);
         up |= (uint64_t)u << (16 * i);
         dg |= (uint64_t)d << (16 * i);
+        sp |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) << (16 * i);
     }
-    w->nal = ~(let | dg);
+    a = let | dg;
+    w->nal = ~a;
     w->up = up;
     w->lo = let & ~up;
     w->dg = dg;
+    /* Adding a run's lowest bit to the run carries out past its top into
+     * the byte after it, unless the run has a hole: a run without some
+     * class has that byte's bit set in ((the run minus the class) + its
+     * start). A run reaching past the window loses its carry. */
+    st = a & ~(a << 1);
+    w->start = st;
+    w->no_up = ((a & ~(up & ~st)) + st) & ~a;
+    w->no_lo = ((a & ~(w->lo & ~st)) + st) & ~a;
+    w->fast = ((a & ~dg) + st) & ~a & sp & ((a >> 1) | (uint64_t)is_alnum256[s[64]] << 63);
 }
 
 
@@ -1023,6 +1043,27 @@ static size_t scan_word(scan *sc, size_t p0)
         if (cur != wb + 1) {
             window_classes(s + wb, &w);
             cur = wb + 1;
+        }
+        if ((w.start >> sh) & 1u) {
+            /* the fast lane: words of letters followed by a space and the
+             * next word, their end, case and next start from the window's
+             * masks alone (what the general code below makes of them) */
+            for (;;) {
+                uint64_t t0 = w.nal >> sh;
+                unsigned e0, i0;
+                if (!t0) break;
+                e0 = sh + (unsigned)__builtin_ctzll(t0);
+                if (!((w.fast >> e0) & 1u) || nt > room) break;
+                i0 = (unsigned)((w.lo >> sh) & 1u) | (unsigned)((w.up >> sh) & 1u) << 1
+                   | (unsigned)(~(w.no_lo >> e0) & 1u) << 2 | (unsigned)(~(w.no_up >> e0) & 1u) << 3;
+                put_token(tok + nt++, wb + sh, wb + e0, QR_WORD, casing_table[i0], pending);
+                pending = QR_F_SPACE_BEFORE;
+                sh = e0 + 1;
+                if (sh == 64) break;
+            }
+            p0 = wb + sh;
+            if (sh == 64) continue;     /* the next word opens the next window */
+            if (p0 >= safe) { how = SCALAR; break; }
         }
         t = w.nal >> sh;
         if (t) {

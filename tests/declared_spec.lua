@@ -96,7 +96,7 @@ describe("declared rules", function()
             for _, r in ipairs(rule_defs()) do assert.is_truthy(by_rule[r.name], r.name) end
          end
          local phase = fast.phases[1]
-         assert.is_truthy(phase.regex_rules[1].emit_spec)
+         assert.is_truthy(phase.regex_specs[phase.regex_rules[1]])
          local toks = require("quarry").tokenize(articles()[1])
          local declared = 0
          for _, item in ipairs(phase.matcher:run(toks)) do

@@ -347,7 +347,7 @@ function rules.compile(def, opts)
          error(string_format("%s: phase %d has both 'rules' and 'run'", def.file or "pack", pi), 2)
       end
       local phase = { name = ph.name or ("phase" .. pi), control = ph.control or "appelt",
-         token_rules = {}, regex_rules = {}, gaz_rules = {}, rules = {} }
+         token_rules = {}, regex_rules = {}, gaz_rules = {}, rules = {}, regex_specs = {} }
       if not control_styles[phase.control] then
          error(string_format("%s: phase %s: control must be appelt, first or all", def.file or "pack",
             phase.name), 2)
@@ -394,7 +394,7 @@ function rules.compile(def, opts)
             local ok, re = pcall(quarry_core.regex, rule.regex, rule.regex_options)
             if not ok then rule_error(rule, tostring(re), 2) end
             rule.compiled = re
-            rule.emit_spec = emit_spec(rule, phase.name, function(name) return name end)
+            phase.regex_specs[rule] = emit_spec(rule, phase.name, function(name) return name end)
             phase.regex_rules[#phase.regex_rules + 1] = rule
          else
             local g = rule.gazetteer
@@ -641,9 +641,10 @@ end
 local function run_regex_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    for _, rule in ipairs(phase.regex_rules) do
-      if rule.emit_spec then
+      local spec = phase.regex_specs[rule]
+      if spec then
          -- a declared rule: its annotations made in C
-         local list, starts = regex_annotations(rule.compiled, text, toks, rule.emit_spec)
+         local list, starts = regex_annotations(rule.compiled, text, toks, spec)
          if not list then   -- level 0: the message names the pack's file:line, not this one
             error(string_format("%s: rule %s: regex failed: %s", rule_where(rule), rule.name or "?",
                tostring(starts)), 0)
