@@ -76,6 +76,11 @@ enum { EXPECT_NONE, EXPECT_AFTER_TERMINAL, EXPECT_AFTER_ABBREV, EXPECT_START };
 #define OPAQUE(x) ((void)0)
 #endif
 
+/* scan_word's fast loop runs on words starting FAST_MIN bytes or more
+ * before the end of the text (it reads up to 64 bytes past a word's start
+ * and 3 past its end); shorter texts, and the end of any, go the scalar way */
+#define FAST_MIN 80
+
 /* The classes of 64 bytes of text as bit masks (bit i: byte i): not an
  * ASCII letter or digit, capitals, small letters, digits. */
 typedef struct window {
@@ -105,8 +110,8 @@ typedef struct scan {
     window win;            /* classes of the 64 bytes from wtag - 1 (scan_word) */
     /* by first letter: bit n set when a lower_abbrevs word of n letters
      * starts with it (scan_word's filter before the list itself) */
-    unsigned lower_abbrev_lens[26];
-    unsigned capital_abbrev_lens[26];   /* the same of title_ and capital_abbrevs */
+    unsigned char lower_abbrev_lens[26];
+    unsigned char capital_abbrev_lens[26];  /* the same of title_ and capital_abbrevs */
     size_t wtag;           /* 0: none yet */
 } scan;
 
@@ -1017,21 +1022,26 @@ static size_t scan_word(scan *sc, size_t p0)
 {
     const unsigned char *const s = sc->s;
     const size_t n = sc->n;
-    /* the loop reads at most 64 bytes past a word's start and two past
+    /* the loop reads at most 64 bytes past a word's start and three past
      * its end: below `safe` it needs no other check against n */
-    const size_t safe = n > 80 ? n - 80 : 0;
-    qr_tokens *const out = sc->out;
-    const size_t from = out->n;
-    size_t nt = from, room, p, cur = sc->wtag;
-    unsigned pending = sc->pending;
+    const size_t safe = n > FAST_MIN ? n - FAST_MIN : 0;
+    qr_tokens *out;
+    size_t from, nt, room, p, cur;
+    unsigned pending;
     qr_token *tok;
-    window w = sc->win;
+    window w;
     enum { DONE, SLOW, SCALAR, JOINED } how = DONE;
 
     if (s[p0] >= 0x80) return scan_word_slow(sc, p0);
+    if (p0 >= safe) return scan_word_scalar(sc, p0, 0);    /* short texts, a text's end */
+    out = sc->out;
+    from = nt = out->n;
     if (out->cap - nt < 3 && !grow(sc)) return n;
     tok = out->tok;
     room = out->cap - 3;        /* a word and two punctuation marks fit */
+    cur = sc->wtag;
+    pending = sc->pending;
+    w = sc->win;
 
     for (;;) {
         /* p0: an ASCII letter or digit */
@@ -1496,14 +1506,14 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
     sc.pending = QR_F_SPACE_BEFORE | QR_F_LINE_START;
     sc.text = text;
     sc.bounds_on = o->sentences;
-    {
+    if (len > FAST_MIN) {       /* only scan_word's fast loop reads them */
         size_t k;
         for (k = 0; k < COUNT(lower_abbrevs); k++)
-            sc.lower_abbrev_lens[lower_abbrevs[k].s[0] - 'a'] |= 1u << lower_abbrevs[k].len;
+            sc.lower_abbrev_lens[lower_abbrevs[k].s[0] - 'a'] |= (unsigned char)(1u << lower_abbrevs[k].len);
         for (k = 0; k < COUNT(title_abbrevs); k++)
-            sc.capital_abbrev_lens[title_abbrevs[k].s[0] - 'A'] |= 1u << title_abbrevs[k].len;
+            sc.capital_abbrev_lens[title_abbrevs[k].s[0] - 'A'] |= (unsigned char)(1u << title_abbrevs[k].len);
         for (k = 0; k < COUNT(capital_abbrevs); k++)
-            sc.capital_abbrev_lens[capital_abbrevs[k].s[0] - 'A'] |= 1u << capital_abbrevs[k].len;
+            sc.capital_abbrev_lens[capital_abbrevs[k].s[0] - 'A'] |= (unsigned char)(1u << capital_abbrevs[k].len);
     }
     bounds_init(&sc.b, o->paragraphs == QR_PARA_BLANK ? QR_F_BLANK_BREAK
                      : o->paragraphs == QR_PARA_LINE ? QR_F_LINE_START
