@@ -22,6 +22,7 @@
  * probes for absent keys are at most half full, the others (entries by
  * name, and edges, which have a filter) three quarters.
  */
+#include "qr_hash.h"
 #include "qr_gaz.h"
 
 #include <errno.h>
@@ -96,21 +97,7 @@ static uint32_t mix32(uint64_t x)
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
-        h ^= h >> 31;
-        s += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
-        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
-        h ^= h >> 29;
-    }
+    uint64_t h = qr_hash_absorb(s, n);
     return mix32(h);
 }
 

@@ -11,6 +11,7 @@
  * start token is that start's match. Units: one token (a predicate), an
  * annotation of an earlier phase (longest first), lookaround.
  */
+#include "qr_hash.h"
 #include "qr_lua.h"
 #include "qr_keys.h"
 #include "qr_regex.h"
@@ -129,21 +130,7 @@ typedef struct matcher {
  * bits index the sets, two groups of six the paragraph filters. */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
-        h ^= h >> 31;
-        s += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        memcpy(&w, s, n);
-        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
-        h ^= h >> 29;
-    }
+    uint64_t h = qr_hash_absorb(s, n);
     h ^= h >> 33;
     h *= UINT64_C(0xff51afd7ed558ccd);
     h ^= h >> 33;

@@ -1,0 +1,30 @@
+/* The byte hash the gazetteer's string table and the matcher's key tables
+ * share: eight bytes a step, then a tail. Each caller finishes it with its
+ * own mix (the gazetteer folds it to 32 bits). */
+#ifndef QR_HASH_H
+#define QR_HASH_H
+
+#include <stdint.h>
+#include <string.h>
+
+static inline uint64_t qr_hash_absorb(const char *s, size_t n)
+{
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
+        h ^= h >> 31;
+        s += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, s, n);
+        h = (h ^ w) * UINT64_C(0x94d049bb133111eb);
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+#endif
