@@ -272,33 +272,31 @@ function Context:all(sql, ...)
    return out
 end
 
---- ctx:one(sql, ...) -> the first row, or nil.
-function Context:one(sql, ...)
+-- The first row of a query, read by get (st:row or st:values), or nil;
+-- a failing query is an error of the caller's caller (level 3).
+local function first_row(self, sql, get, ...)
    local p = state(self)
-   local st = prepare(p, sql, 2)
+   local st = prepare(p, sql, 3)
    st:bind_all(args_of(...))
    local ok, err = st:step()
    if ok == nil then
       st:close()
-      error(sql_message(p, err), 2)
+      error(sql_message(p, err), 3)
    end
-   local row = ok and st:row() or nil
+   local v = ok and get(st) or nil
    st:close()
+   return v
+end
+
+--- ctx:one(sql, ...) -> the first row, or nil.
+function Context:one(sql, ...)
+   local row = first_row(self, sql, function(st) return st:row() end, ...)   -- not a tail call: levels count
    return row
 end
 
 --- ctx:value(sql, ...) -> the first column of the first row, or nil.
 function Context:value(sql, ...)
-   local p = state(self)
-   local st = prepare(p, sql, 2)
-   st:bind_all(args_of(...))
-   local ok, err = st:step()
-   if ok == nil then
-      st:close()
-      error(sql_message(p, err), 2)
-   end
-   local v = ok and st:values() or nil
-   st:close()
+   local v = first_row(self, sql, function(st) return st:values() end, ...)
    return v
 end
 
