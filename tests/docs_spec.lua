@@ -59,6 +59,27 @@ describe("quarry.docs", function()
       assert.matches("notext%.jsonl:1: field 'text' must be a string", err)
    end)
 
+   it("puts JSONL titles, dates, sources and urls on one trimmed line of UTF-8", function()
+      write(dir .. "/t.jsonl", '{"id": "t1", "text": "A.", "title": " Talks\\n\\tresume\\r\\n", '
+         .. '"source": "Wire\\u0000", "date": 2024, "url": "  "}\n')
+      local got = collect { dir .. "/t.jsonl" }
+      assert.equal("Talks resume", got[1].title)
+      assert.equal("Wire", got[1].source)
+      assert.equal("2024", got[1].date)
+      assert.is_nil(got[1].url)   -- blank: as if absent
+   end)
+
+   it("refuses a JSONL document with an empty id or a field that is not text", function()
+      write(dir .. "/e.jsonl", '{"id": "ok", "text": "A."}\n{"id": "", "text": "B."}\n')
+      local ok, err = pcall(collect, { dir .. "/e.jsonl" })
+      assert.is_false(ok)
+      assert.matches("e%.jsonl:2: field 'id' is empty", err)
+      write(dir .. "/a.jsonl", '{"id": "x", "text": "A.", "title": ["Talks"]}\n')
+      ok, err = pcall(collect, { dir .. "/a.jsonl" })
+      assert.is_false(ok)
+      assert.matches("a%.jsonl:1: field 'title' must be a string, not a JSON array", err)
+   end)
+
    it("converts Latin-1 text to UTF-8 with a warning naming the file", function()
       write(dir .. "/latin1.txt", "Caf\233 owner says \147no\148 to the plan")
       local warnings = {}

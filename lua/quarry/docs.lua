@@ -88,6 +88,18 @@ function docs.from_text(text, opts)
    return { id = id, text = utf8_text, title = docs.headline(utf8_text), path = opts.path }
 end
 
+-- A metadata field as the store and the reports take it: a string of valid
+-- UTF-8 on one line (titles scraped from HTML carry newlines and tabs, and
+-- a title with a line break would break every Markdown table and CSV row
+-- that shows it), trimmed; numbers without a trailing ".0".
+local function field_text(v)
+   if type(v) == "number" then return tostring(math_tointeger(v) or v) end
+   local s = docs.to_utf8(tostring(v))
+   if s:find("[%c]") then s = s:gsub("%c+", " ") end
+   return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+end
+docs.field_text = field_text
+
 local known = { id = true, text = true, title = true, date = true, source = true, url = true }
 local FIELDS = { "title", "date", "source", "url" }
 local null = cjson.null
@@ -111,16 +123,26 @@ local function json_doc(obj, where, warn)
    local id = obj.id
    if id == nil or id == null then
       id = (type(where) == "function" and where() or where):gsub("^%./", "")
-   elseif type(id) == "number" then
-      id = tostring(math_tointeger(id) or id)   -- 7, not "7.0"
+   elseif type(id) == "table" then
+      error((type(where) == "function" and where() or where) .. ": field 'id' must be a string or a number", 0)
    else
-      id = tostring(id)
+      id = field_text(id)   -- 7, not "7.0"
+      if id == "" then
+         error((type(where) == "function" and where() or where) .. ": field 'id' is empty", 0)
+      end
    end
    local doc = { id = id, text = utf8_text }
    for i = 1, 4 do
       local k = FIELDS[i]
       local v = obj[k]
-      if v ~= nil and v ~= null then doc[k] = tostring(v) end
+      if v ~= nil and v ~= null then
+         if type(v) == "table" then
+            error(string_format("%s: field '%s' must be a string, not a JSON %s",
+               type(where) == "function" and where() or where, k, #v > 0 and "array" or "object"), 0)
+         end
+         v = field_text(v)
+         if v ~= "" then doc[k] = v end
+      end
    end
    if not doc.title then doc.title = docs.headline(utf8_text) end
    local meta
@@ -230,6 +252,12 @@ function docs.read_meta(path)
             f:close()
             return nil, string_format("%s:%d: field 'file' (the text file's name) must be a string", path, n)
          end
+         for _, k in ipairs({ "id", "title", "date", "source", "url" }) do
+            if type(obj[k]) == "table" then
+               f:close()
+               return nil, string_format("%s:%d: field '%s' must be a string", path, n, k)
+            end
+         end
          out[obj.file] = obj
       end
    end
@@ -248,7 +276,10 @@ local function with_meta(doc, rec)
    if not rec then return doc end
    for k, v in pairs(rec) do
       if k == "id" or k == "title" or k == "date" or k == "source" or k == "url" then
-         if v ~= null then doc[k] = type(v) == "number" and tostring(math_tointeger(v) or v) or tostring(v) end
+         if v ~= null then
+            v = field_text(v)
+            if v ~= "" then doc[k] = v end
+         end
       elseif k ~= "file" then
          doc.meta = doc.meta or {}
          doc.meta[k] = v

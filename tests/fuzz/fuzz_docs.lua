@@ -5,6 +5,7 @@
 -- searched and emptied again. quarry raising or
 -- returning nil, message is an expected result; a broken invariant calls
 -- fuzz_fail: every document read has a non-empty id and valid UTF-8 text,
+-- its title, date, source and url are one line of valid UTF-8,
 -- and what a successful ingest reports added is in the corpus.
 local dir = ...
 local docs = require "quarry.docs"
@@ -29,15 +30,19 @@ local function read_all(path)
          out[#out + 1] = doc
       end
    end)
-   return ok and out or nil, failed
+   return out, failed, ok
 end
 
 local function check_doc(doc, where)
    if type(doc.text) ~= "string" or not core.utf8_valid(doc.text) then fail(where .. ": text not valid UTF-8") end
    if type(doc.id) ~= "string" then fail(where .. ": id is not a string") end
-   if doc.title ~= nil and (type(doc.title) ~= "string" or doc.title:find("\n")) then
-      fail(where .. ": bad title " .. tostring(doc.title))
+   for _, k in ipairs({ "title", "date", "source", "url" }) do
+      local v = doc[k]
+      if v ~= nil and (type(v) ~= "string" or v == "" or v:find("%c") or not core.utf8_valid(v)) then
+         fail(string.format("%s: bad %s %q", where, k, tostring(v)))
+      end
    end
+   if doc.id == "" then fail(where .. ": empty id") end
 end
 
 local function ingest(path)
@@ -58,10 +63,12 @@ return function(data)
    local jsonl, txt = dir .. "/input.jsonl", dir .. "/input.txt"
    write(jsonl, data)
    write(txt, data)
+   -- documents read before a malformed line are checked too
    local list = read_all(jsonl)
-   for i, doc in ipairs(list or {}) do check_doc(doc, "jsonl doc " .. i) end
-   local failed
-   list, failed = read_all(txt)
+   for i, doc in ipairs(list) do check_doc(doc, "jsonl doc " .. i) end
+   local failed, ok
+   list, failed, ok = read_all(txt)
+   if not ok then list = nil end
    if docs.binary_offset(data) then       -- a NUL byte early on: skipped, saying so
       if not list or #list ~= 0 or #failed ~= 1 or not failed[1]:find("binary file", 1, true) then
          fail("a binary file was not refused")
