@@ -211,6 +211,21 @@ describe("quarry.eval quotations", function()
       assert.equal(dir .. "/b.ann:2: malformed event argument 'Attribution'", err)
    end)
 
+   it("reads an annotation whose text holds a line break, even one that opens with T", function()
+      -- BRAT writes the text of a discontinuous span as it is, newline and all
+      local dir = tmpdir { ["c.ann"] = "T1\tSource 0 3\tAnn\nT2\tContent 5 9;11 20\tmet.\n\nThe talks\n"
+         .. "T3\tCue 21 25\tsaid\nE1\tAttribution:T3 Content:T2 Source:T1\n" }
+      local brat = assert(evaluation.read_brat_attributions(dir .. "/c.ann"))
+      assert.equal(1, #brat.attributions)
+      assert.equal(5, brat.attributions[1].contents[1].start)
+      assert.equal(20, brat.attributions[1].contents[1].stop)
+      assert.equal("Ann", brat.attributions[1].source.text)
+      local bad = tmpdir { ["d.ann"] = "T1 Source 0 3 Ann\n" }
+      local ok, err = evaluation.read_brat_attributions(bad .. "/d.ann")
+      assert.is_nil(ok)
+      assert.equal(bad .. "/d.ann:1: malformed text-bound annotation", err)
+   end)
+
    it("takes a speaker as right by its mention or by a shared name token", function()
       local src = { start = 10, stop = 15, text = "Trump" }
       assert.same({ true, "name" }, { evaluation.speaker_matches({ speaker = "Donald Trump" }, src) })

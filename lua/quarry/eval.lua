@@ -40,7 +40,10 @@ local function parse_brat(path)
    end
    for line in f:lines() do
       n = n + 1
-      local kind = line:sub(1, 1)
+      -- an annotation line opens with its id and a tab; a line that does
+      -- not is the rest of the previous one's text, which held a newline
+      -- (a discontinuous span across a paragraph break)
+      local kind = line:match("^([TE])%d+\t") or (line:match("^[TE]%d") and line:sub(1, 1))
       if kind == "T" then
          local id, typ, ranges, body = line:match("^(T%d+)\t(%S+) ([%d ;]+)\t(.*)$")
          if not id then return bad("malformed text-bound annotation") end
