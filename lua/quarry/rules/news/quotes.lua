@@ -140,6 +140,9 @@ end
 local DETS = { the = true, a = true, an = true, his = true, her = true, its = true, their = true, my = true, our = true,
    one = true, another = true, two = true, three = true, several = true, some = true, many = true,
    other = true, ["this"] = true, ["that"] = true }
+-- words before a speech verb that make it a noun: "Trump's tweet", "the claim"
+local NOUN_LEADS = { the = true, a = true, an = true, his = true, her = true, its = true, their = true, our = true,
+   my = true, your = true, these = true, those = true, ["'s"] = true, ["\u{2019}s"] = true, ["s'"] = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
 local SCARE_WORDS = 0
@@ -185,7 +188,19 @@ function quotes.find(ctx, kept, clusters, allowed)
    local function is_cue(i)
       if i < 1 or i > n then return false end
       local k = key(i)
-      if verbs[k] == true then return true end
+      if verbs[k] == true then
+         -- "Trump's tweet", "his early-morning tweets", "the claim": a noun
+         if k:sub(-2) ~= "ed" and i > 1 then
+            local p = key(i - 1)
+            if NOUN_LEADS[p] then return false end
+            -- "his early-morning tweets" (an adjective between; "the ad
+            -- says" has a noun there, which the tokens cannot tell apart)
+            if i > 2 and NOUN_LEADS[key(i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then
+               return false
+            end
+         end
+         return true
+      end
       -- "he went on", "she goes on": a speech verb of two words
       return (k == "went" or k == "goes" or k == "go") and i < n and key(i + 1) == "on"
    end
@@ -571,8 +586,11 @@ function quotes.find(ctx, kept, clusters, allowed)
          local ms = toks:span(m.first)
          -- "the Northern Ledger newspaper": the outlet it names
          local _, me = toks:span(m.last)
+         -- (the entity must end the description: "a top Trump surrogate"
+         -- is not Trump)
          for _, a in ipairs(kept) do
-            if a.start >= ms and a.stop <= me and (a.type == "organization" or a.type == "person") then
+            if a.start >= ms and a.stop <= me and (a.type == "organization" or a.type == "person")
+               and (a.last_tok == m.last or OUTLET_HEADS[head] and a.type == "organization") then
                return a.attrs.name, a.cluster
             end
          end
