@@ -143,6 +143,11 @@ local DETS = { the = true, a = true, an = true, his = true, her = true, its = tr
 -- words before a speech verb that make it a noun: "Trump's tweet", "the claim"
 local NOUN_LEADS = { the = true, a = true, an = true, his = true, her = true, its = true, their = true, our = true,
    my = true, your = true, these = true, those = true, ["'s"] = true, ["\u{2019}s"] = true, ["s'"] = true }
+-- what opens a clause of its own, whose subject a verb before it does not govern
+local CLAUSE_JOINS = { ["and"] = true, ["but"] = true, ["while"] = true, ["whereas"] = true, ["although"] = true,
+   ["though"] = true, ["or"] = true, [";"] = true, [":"] = true, ["."] = true, ["when"] = true, ["after"] = true,
+   ["before"] = true, ["as"] = true, ["since"] = true, ["if"] = true, ["unless"] = true, ["yet"] = true,
+   ["\u{2014}"] = true, ["\u{2013}"] = true, ["--"] = true, ["("] = true, ["meanwhile"] = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
 local SCARE_WORDS = 0
@@ -451,15 +456,38 @@ function quotes.find(ctx, kept, clusters, allowed)
       while floor > 1 and sent(floor - 1) == s do floor = floor - 1 end
       local m, c1, c2 = according_to(floor, o)
       if m then return m, c1, c2 end
+      local found, cue
+      local inside = false
       for c = o - 1, floor, -1 do
-         if is_cue(c) then
+         local kind = toks:kind(c)
+         -- a cue inside another quote is someone else's words
+         if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
+         if not inside and is_cue(c) and (not found or c < found.first) then
             m = subject_before(c, floor)
-            if m then return m, c end
-            -- "said Lavrov: ..." / "said the minister, ..."
-            m = mention_after_cue(c + 1)
-            if m and m.last < o then return m, c end
+            if not m and not found then
+               -- "said Lavrov: ..." / "said the minister, ..."
+               m = mention_after_cue(c + 1)
+               if m and m.last >= o then m = nil end
+            end
+            if m then
+               -- the outermost attribution holds the quote: "Trump said
+               -- Clinton called it “…”" is Trump's; "…, and Clinton called it
+               -- “…”" opens a clause of its own
+               if found and m.kind == "location" then m = nil end
+               if m then
+                  found, cue = m, c
+                  -- after a comma or a quote, the subject opens the main
+                  -- clause ("When I emailed him, he replied, “…”")
+                  local before = found.first - 1
+                  if before < floor or CLAUSE_JOINS[key(before)] or key(before) == ","
+                     or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote" then
+                     break
+                  end
+               end
+            end
          end
       end
+      if found then return found, cue end
       return nil
    end
 
