@@ -148,6 +148,13 @@ local CLAUSE_JOINS = { ["and"] = true, ["but"] = true, ["while"] = true, ["where
    ["though"] = true, ["or"] = true, [";"] = true, [":"] = true, ["."] = true, ["when"] = true, ["after"] = true,
    ["before"] = true, ["as"] = true, ["since"] = true, ["if"] = true, ["unless"] = true, ["yet"] = true,
    ["\u{2014}"] = true, ["\u{2013}"] = true, ["--"] = true, ["("] = true, ["meanwhile"] = true }
+-- words that cannot end the noun phrase of a subject
+local NOT_NOUNS = { ["that"] = true, ["which"] = true, ["who"] = true, ["whom"] = true, ["whose"] = true,
+   ["be"] = true, ["been"] = true, ["being"] = true, ["are"] = true, ["were"] = true, ["does"] = true,
+   ["do"] = true, ["can"] = true, ["could"] = true, ["should"] = true, ["may"] = true, ["might"] = true,
+   ["must"] = true, ["so"] = true, ["too"] = true, ["very"] = true, ["not"] = true, ["never"] = true,
+   ["also"] = true, ["still"] = true, ["just"] = true, ["even"] = true, ["there"] = true, ["here"] = true,
+   ["then"] = true, ["now"] = true, ["what"] = true, ["how"] = true, ["why"] = true, ["where"] = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
 local SCARE_WORDS = 0
@@ -271,7 +278,8 @@ function quotes.find(ctx, kept, clusters, allowed)
       -- "one questioner", "the clip", "the band leader": a determiner and a
       -- noun the lists do not know
       if generic and not DESC_HEADS[k] and toks:get(i, "case") == "lower" and toks:kind(i) == "word"
-         and not verbs[k] then
+         and not verbs[k] and not NOT_NOUNS[k] and not PREPOSITIONS[k] and not CLAUSE_JOINS[k]
+         and SKIP_AFTER_CUE[k] == nil and not k:find("n[\'\u{2019}]t$") and not k:find("ly$") then
          for d = i - 1, math.max(floor, i - 3), -1 do
             local kd = key(d)
             if DETS[kd] and kd ~= "that" and kd ~= "this" then
@@ -378,6 +386,9 @@ function quotes.find(ctx, kept, clusters, allowed)
 
    local function after_quote(j)
       if j > n then return nil end
+      -- a new paragraph speaks for itself, unless it is a signature
+      -- ("— Bernie Sanders")
+      if toks:get(j, "para_start") and toks:kind(j) ~= "dash" then return nil end
       if key(j) == "," then j = j + 1 end
       -- “…,” according to Marta Solberg
       if j < n and key(j) == "according" and key(j + 1) == "to" then
@@ -429,7 +440,9 @@ function quotes.find(ctx, kept, clusters, allowed)
             end
          end
          while k <= n and SKIP_AFTER_CUE[key(k)] do k = k + 1 end
-         if is_cue(k) and (not closed_sentence or QUOTING[key(k)] or ends_clause(k)) then
+         -- “…” Trump replied: “…”: the cue introduces the next quote
+         local introduces = closed_sentence and k < n and key(k + 1) == ":"
+         if is_cue(k) and not introduces and (not closed_sentence or QUOTING[key(k)] or ends_clause(k)) then
             if QUOTING[key(k)] then
                local obj = mention_at(k + 1)
                if obj then return obj, k end
