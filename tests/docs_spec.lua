@@ -22,6 +22,9 @@ describe("quarry.docs", function()
       assert.equal("Talks resume in Geneva", docs.headline("Talks resume in Geneva\n\nGENEVA — Envoys met."))
       assert.equal("Talks resume", docs.headline("Talks resume  \r\n \r\nBody"))
       assert.is_nil(docs.headline("GENEVA — Envoys met.\nThey talked."))
+      -- control bytes scraped into a title are spaces
+      assert.equal("Talks resume", docs.headline("\1\0Talks\tresume \1\n\nBody"))
+      assert.is_nil(docs.headline("\1\n\nBody"))
    end)
 
    it("reads a folder recursively, sorted, text and JSONL files only", function()

@@ -47,7 +47,11 @@ docs.hash = core.hash
 --- The headline of a text: its first line when a blank line follows.
 function docs.headline(text)
    local first, rest = text:match("^[ \t]*([^\r\n]+)\r?\n[ \t]*\r?\n()")
-   if first and rest then return (first:gsub("%s+$", "")) end
+   if first and rest then
+      -- control characters (a stray NUL, a tab) are spaces in a title
+      first = first:gsub("%c+", " "):gsub("^%s+", ""):gsub("%s+$", "")
+      if first ~= "" then return first end
+   end
    return nil
 end
 
