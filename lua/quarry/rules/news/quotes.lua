@@ -155,6 +155,9 @@ local NOT_NOUNS = { ["that"] = true, ["which"] = true, ["who"] = true, ["whom"] 
    ["must"] = true, ["so"] = true, ["too"] = true, ["very"] = true, ["not"] = true, ["never"] = true,
    ["also"] = true, ["still"] = true, ["just"] = true, ["even"] = true, ["there"] = true, ["here"] = true,
    ["then"] = true, ["now"] = true, ["what"] = true, ["how"] = true, ["why"] = true, ["where"] = true }
+local SUBORDINATORS = { as = true, when = true, after = true, before = true, ["while"] = true, although = true,
+   though = true, ["if"] = true, because = true, since = true, once = true, ["until"] = true, unless = true,
+   whereas = true, despite = true, amid = true, following = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
 local SCARE_WORDS = 0
@@ -258,7 +261,9 @@ function quotes.find(ctx, kept, clusters, allowed)
    -- the mention that ends at token i (the subject before a verb)
    local PREPOSITIONS = { ["in"] = true, ["on"] = true, ["at"] = true, ["from"] = true, ["during"] = true,
       ["with"] = true, ["to"] = true, ["for"] = true, ["by"] = true, ["about"] = true, ["after"] = true,
-      ["before"] = true, ["of"] = true, ["into"] = true, ["through"] = true, ["than"] = true, ["like"] = true }
+      ["before"] = true, ["of"] = true, ["into"] = true, ["through"] = true, ["than"] = true, ["like"] = true,
+      ["unlike"] = true, ["against"] = true, ["over"] = true, ["under"] = true, ["toward"] = true, ["towards"] = true,
+      ["behind"] = true, ["among"] = true, ["between"] = true, ["despite"] = true, ["amid"] = true }
    local mention_ending_inner
    -- a description right after a preposition ("in a statement", "in an
    -- interview") is where or how something was said, not who said it
@@ -312,9 +317,56 @@ function quotes.find(ctx, kept, clusters, allowed)
 
    -- the subject of the cue at token c: the nearest mention before it in
    -- its sentence, over adverbs and auxiliaries
-   local function subject_before(c, floor)
+   -- the subject of the clause that holds token c: its first mention that
+   -- is not the object of a preposition, after any subordinate clause it
+   -- opens with ("On Monday, in Ohio, Clinton…", "As Trump spoke, Clinton…")
+   local function clause_subject(c, floor)
+      local start = floor
+      for t = c - 1, floor + 1, -1 do
+         local k = key(t)
+         if k == ";" or (key(t - 1) == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
+            start = t + 1
+            break
+         end
+      end
+      while start < c - 1 and (key(start) == "and" or key(start) == "but" or key(start) == "so"
+         or key(start) == "yet" or key(start) == "or") do
+         start = start + 1
+      end
+      if SUBORDINATORS[key(start)] then
+         for t = start + 1, c - 1 do
+            if key(t) == "," then start = t + 1 break end
+         end
+      end
+      local t = start
+      while t < c do
+         if toks:kind(t) == "open_quote" then
+            repeat t = t + 1 until t >= c or toks:kind(t) == "close_quote"
+         else
+            local m = mention_at(t)
+            if m and m.last < c then
+               if m.kind ~= "location" and not (t > 1 and PREPOSITIONS[key(t - 1)]) and m.pron ~= "him" then
+                  return m
+               end
+               t = m.last
+            end
+         end
+         t = t + 1
+      end
+      return nil
+   end
+
+   local subject_before
+   function subject_before(c, floor)
       local t = c - 1
       while t >= floor and (SKIP_AFTER_CUE[key(t)] or key(t) == ",") do t = t - 1 end
+      -- "Clinton hit back at Trump on Monday, saying “…”": a participle
+      -- after a comma has the subject of its clause
+      if t < c - 1 and key(c):find("ing$") and key(t + 1) == "," then
+         -- "…, Spicer said, adding": the subject of the cue before
+         local m = is_cue(t) and t > floor and subject_before(t, floor) or clause_subject(c, floor)
+         if m then return m end
+      end
       local m = mention_ending(t, floor, true)
       if m then return m end
       -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
