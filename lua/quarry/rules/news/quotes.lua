@@ -345,7 +345,8 @@ function quotes.find(ctx, kept, clusters, allowed)
          else
             local m = mention_at(t)
             if m and m.last < c then
-               if m.kind ~= "location" and not (t > 1 and PREPOSITIONS[key(t - 1)]) and m.pron ~= "him" then
+               if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[key(t - 1)] or NOUN_LEADS[key(t - 1)]))
+                  and m.pron ~= "him" then
                   return m
                end
                t = m.last
@@ -360,6 +361,12 @@ function quotes.find(ctx, kept, clusters, allowed)
    function subject_before(c, floor)
       local t = c - 1
       while t >= floor and (SKIP_AFTER_CUE[key(t)] or key(t) == ",") do t = t - 1 end
+      -- "Rep. Gwen Moore (D-Wis.) said"
+      if t > floor and key(t) == ")" then
+         local open = t - 1
+         while open > math.max(floor, t - 8) and key(open) ~= "(" do open = open - 1 end
+         if key(open) == "(" then t = open - 1 end
+      end
       -- "Clinton hit back at Trump on Monday, saying “…”": a participle
       -- after a comma has the subject of its clause
       if t < c - 1 and key(c):find("ing$") and key(t + 1) == "," then
@@ -398,6 +405,20 @@ function quotes.find(ctx, kept, clusters, allowed)
          local a = at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
          if toks:kind(t) ~= "word" then break end
+      end
+      -- "said a person close to the Clintons": a determiner and the words
+      -- up to a preposition or a punctuation mark
+      if k <= n and DETS[key(k)] and key(k) ~= "that" and key(k) ~= "this" then
+         local last = k
+         while last + 1 <= n and last - k < 5 and toks:kind(last + 1) == "word" and not PREPOSITIONS[key(last + 1)]
+            and not verbs[key(last + 1)] and not CLAUSE_JOINS[key(last + 1)] and not NOT_NOUNS[key(last + 1)] do
+            last = last + 1
+         end
+         if last > k then
+            local words = {}
+            for w = k + 1, last do words[#words + 1] = key(w) end
+            return { kind = "desc", first = k, last = last, words = words, head = key(last) }
+         end
       end
       return nil
    end
@@ -467,7 +488,7 @@ function quotes.find(ctx, kept, clusters, allowed)
       local m = mention_at(j) or bare_name_at(j)
       -- “…,” the letter reads: a determiner and the nouns before a speech verb
       if not m and j <= n and DETS[key(j)] then
-         for t = j + 1, math.min(j + 4, n) do
+         for t = j + 1, math.min(j + 6, n) do
             if is_cue(t) and t > j + 1 then
                local words = {}
                for w = j + 1, t - 1 do words[#words + 1] = key(w) end
@@ -479,6 +500,12 @@ function quotes.find(ctx, kept, clusters, allowed)
       end
       if m then
          local k = m.last + 1
+         -- "Sen. Chuck Schumer (D-N.Y.) said"
+         if k <= n and key(k) == "(" then
+            local close = k + 1
+            while close <= math.min(n, k + 8) and key(close) ~= ")" do close = close + 1 end
+            if close <= n and key(close) == ")" then k = close + 1 end
+         end
          -- "Scott Pruitt, the attorney general of Oklahoma, one of the
          -- states suing, said": over appositives to a comma and a cue
          if k <= n and key(k) == "," and not is_cue(k + 1) then
@@ -553,6 +580,44 @@ function quotes.find(ctx, kept, clusters, allowed)
          end
       end
       if found then return found, cue end
+      return nil
+   end
+
+   local function colon_intro(p)
+      local s0 = sent(p)
+      local floor = p
+      while floor > 1 and sent(floor - 1) == s0 do floor = floor - 1 end
+      local m = mention_ending(p - 1, floor)
+      if m and m.first > floor and (is_cue(m.first - 1) or PREPOSITIONS[key(m.first - 1)]) then
+         -- "Priebus told Fox News:", "he said in an interview with CNN:": to
+         -- whom or where, the subject speaks
+         for c = m.first - 1, floor, -1 do
+            if is_cue(c) then
+               local subj = subject_before(c, floor)
+               if subj then return subj, c end
+               break
+            end
+         end
+         m = nil
+      end
+      if m and m.kind ~= "location" then return m end
+      if is_cue(p - 1) then
+         m = subject_before(p - 1, floor)
+         if m then return m, p - 1 end
+         -- "Stated Stone:" / "said the minister:"
+         return nil
+      end
+      -- "- Philip Bump:", "Stone:"
+      local first = p - 1
+      while first > floor and toks:kind(first - 1) == "word" and toks:get(first - 1, "case") == "title" do
+         first = first - 1
+      end
+      if first >= floor and toks:get(p - 1, "case") == "title" and (first == floor or toks:kind(first - 1) == "dash")
+         and not NOT_NAMES[key(first)] then
+         return { kind = "name", first = first, last = p - 1 }
+      end
+      m = clause_subject(p, floor)
+      if m and m.kind ~= "desc" then return m end
       return nil
    end
 
@@ -724,8 +789,11 @@ function quotes.find(ctx, kept, clusters, allowed)
          local lead_in = q.open > 2 and (key(q.open - 1) == "," or key(q.open - 1) == ":")
             and is_cue(q.open - 2)
          if lead_in then m, c, c2 = before_quote(q.open) end
+         -- “Pollster Daron Shaw: “…”, Dr. Ward stated: ¶ “…”: what the colon
+         -- closes introduces the quote
+         if not m and q.open > 2 and key(q.open - 1) == ":" then m, c = colon_intro(q.open - 1) end
          -- “…,” he told the host, “…”: the second half of a split quote
-         local split = prev and prev.close_tok and prev.speaker and sent(prev.close_tok) == sent(q.open)
+         local split = prev and prev.close_tok and prev.mention and sent(prev.close_tok) == sent(q.open)
             and q.open > 1 and key(q.open - 1) == ","
          if not m and split then
             m = prev.mention
@@ -745,7 +813,7 @@ function quotes.find(ctx, kept, clusters, allowed)
          local para = toks:get(q.open, "paragraph")
          local inherited, weak = false, false
          local next_para = para == prev_para_of(prev) + 1 and toks:get(q.open, "para_start")
-         if not m and prev and prev.speaker and (para == prev.para or next_para) then
+         if not m and prev and prev.sstart and (para == prev.para or next_para) then
             speaker, cluster, sstart, send = prev.speaker, prev.cluster, prev.sstart, prev.send
             inherited = true
          end
