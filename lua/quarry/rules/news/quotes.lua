@@ -361,6 +361,29 @@ function quotes.find(ctx, kept, clusters, allowed)
    function subject_before(c, floor)
       local t = c - 1
       while t >= floor and (SKIP_AFTER_CUE[key(t)] or key(t) == ",") do t = t - 1 end
+      -- "McConnell, who in 2010 said": the relative pronoun is the mention
+      -- that attributes, and the name before it who it stands for
+      for u = t, math.max(floor + 1, c - 6), -1 do
+         local ku = key(u)
+         if ku == "who" or ku == "which" then
+            local a = u - 1
+            if key(a) == "," then a = a - 1 end
+            local ante = mention_ending(a, floor, true)
+            if not ante then
+               for v = a - 1, math.max(floor, a - 8), -1 do
+                  ante = mention_ending(v, floor)
+                  if ante then break end
+                  if key(v) == "," then break end
+               end
+            end
+            return { kind = "rel", first = u, last = u, antecedent = ante }
+         end
+         -- (a subject of its own between: "in which he says")
+         if ku == "," or toks:kind(u) ~= "word" and toks:kind(u) ~= "number" or is_cue(u)
+            or ends[u] or PRONOUNS[ku] then
+            break
+         end
+      end
       -- "Rep. Gwen Moore (D-Wis.) said"
       if t > floor and key(t) == ")" then
          local open = t - 1
@@ -705,7 +728,12 @@ function quotes.find(ctx, kept, clusters, allowed)
       return nil
    end
    local last_speaker
-   local function resolve_mention(m)
+   local resolve_mention
+   function resolve_mention(m)
+      if m.kind == "rel" then
+         if m.antecedent then return resolve_mention(m.antecedent) end
+         return nil
+      end
       if m.kind == "person" then return m.ann.attrs.name, m.ann.cluster end
       if m.kind == "organization" or m.kind == "location" then return m.ann.attrs.name, nil end
       if m.kind == "name" then
