@@ -832,7 +832,16 @@ function quotes.find(ctx, kept, clusters, allowed)
          if not m and q.close then m, c, c2 = after_quote(q.close + 1) end
          if not m then m, c, c2 = before_quote(q.open) end
          if not m and q.close then m, c = later_in_sentence(q.close + 1) end
-         if not m and kind_guess(q) == "partial" then m = sentence_subject_mention(q.open) end
+         if not m and kind_guess(q) == "partial" then
+            m = sentence_subject_mention(q.open)
+            -- "In one of her columns, Bradley criticized … “…”"
+            if not m then
+               local floor = q.open
+               while floor > 1 and sent(floor - 1) == sent(q.open) do floor = floor - 1 end
+               m = clause_subject(q.open, floor)
+               if m and m.kind == "location" then m = nil end
+            end
+         end
          local speaker, cluster, sstart, send
          if m then
             speaker, cluster = resolve_mention(m)
