@@ -158,6 +158,17 @@ local NOT_NOUNS = { ["that"] = true, ["which"] = true, ["who"] = true, ["whom"] 
 local SUBORDINATORS = { as = true, when = true, after = true, before = true, ["while"] = true, although = true,
    though = true, ["if"] = true, because = true, since = true, once = true, ["until"] = true, unless = true,
    whereas = true, despite = true, amid = true, following = true }
+-- nouns of saying: "his promise to be “neutral”", "Trump's claim that “…”"
+local SPEECH_NOUNS = {}
+for w in ([[claim claims promise promises assertion assertions comment comments remark remarks statement
+   statements call calls demand demands description warning warnings pledge pledges vow vows words suggestion
+   contention argument insistence accusation accusations charge charges declaration tweet tweets message
+   answer response reply retort quip quote quotes question slogan catchphrase rhetoric complaint complaints
+   admission announcement prediction boast boasts threat threats insult insults attack attacks criticism
+   characterization labeling denial assessment explanation plea appeal request line refrain mantra]]):gmatch("%S+") do
+   SPEECH_NOUNS[w] = true
+end
+local POSSESSIVE_PRONOUNS = { his = "he", her = "she", their = "they", its = "it", my = "i", our = "we" }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
 local SCARE_WORDS = 0
@@ -606,6 +617,46 @@ function quotes.find(ctx, kept, clusters, allowed)
       return nil
    end
 
+   -- "her assertion during the debate that “…”", "Trump's claim that “…”":
+   -- the owner of a noun of saying just before the quote
+   local function possessive_source(o)
+      local s0 = sent(o)
+      for i = o - 1, math.max(1, o - 8), -1 do
+         if sent(i) ~= s0 or toks:kind(i) == "close_quote" then return nil end
+         if SPEECH_NOUNS[key(i)] then
+            -- "Ryan called Trump's comment “…”": a verb of saying in its
+            -- clause has the speaker as its subject
+            for t = i - 1, 1, -1 do
+               if sent(t) ~= s0 or key(t) == "," or key(t) == ";" then break end
+               if is_cue(t) then return nil end
+            end
+            -- nor one after it ("Leaning into her message, she added that"),
+            -- and "X denounced Trump's remarks as “…”" is X's
+            for t = i + 1, o - 1 do
+               if is_cue(t) or key(t) == "as" then return nil end
+            end
+            local p = i - 1
+            -- one adjective between: "his famous demand", "her March comment"
+            if p > 1 and not POSSESSIVE_PRONOUNS[key(p)] and key(p) ~= "'s" and key(p) ~= "\u{2019}s"
+               and toks:kind(p) == "word" and not DETS[key(p)] then
+               p = p - 1
+            end
+            local kp = key(p)
+            if POSSESSIVE_PRONOUNS[kp] then
+               return { kind = "pronoun", pron = POSSESSIVE_PRONOUNS[kp], first = p, last = p }
+            end
+            if (kp == "'s" or kp == "\u{2019}s") and p > 1 then
+               local owner = ends[p - 1]
+               if owner and (owner.type == "person" or owner.type == "organization") then
+                  return { kind = owner.type, ann = owner, first = owner.first_tok, last = p - 1 }
+               end
+            end
+            return nil
+         end
+      end
+      return nil
+   end
+
    local function colon_intro(p)
       local s0 = sent(p)
       local floor = p
@@ -830,6 +881,7 @@ function quotes.find(ctx, kept, clusters, allowed)
          local tail = text:sub(math.max(1, e - 2), e)
          closed_sentence = q.close ~= nil and (tail:match("[%.%?!]$") ~= nil or tail == "\u{2026}")
          if not m and q.close then m, c, c2 = after_quote(q.close + 1) end
+         if not m then m = possessive_source(q.open) end
          if not m then m, c, c2 = before_quote(q.open) end
          if not m and q.close then m, c = later_in_sentence(q.close + 1) end
          if not m and kind_guess(q) == "partial" then
