@@ -344,6 +344,14 @@ function quotes.find(ctx, kept, clusters, allowed)
          or key(start) == "yet" or key(start) == "or") do
          start = start + 1
       end
+      -- "FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton…": past
+      -- the dateline
+      for t = start + 1, math.min(c - 1, start + 15) do
+         if toks:kind(t) == "dash" and (key(t - 1) == ")" or toks:get(t - 1, "case") == "upper") then
+            start = t + 1
+            break
+         end
+      end
       if SUBORDINATORS[key(start)] then
          for t = start + 1, c - 1 do
             if key(t) == "," then start = t + 1 break end
@@ -410,6 +418,12 @@ function quotes.find(ctx, kept, clusters, allowed)
       end
       local m = mention_ending(t, floor, true)
       if m then return m end
+      -- "Even China, Pyongyang's only ally and its lifeline, said": the
+      -- subject before the appositive
+      if t < c - 1 and key(t + 1) == "," then
+         m = clause_subject(c, floor)
+         if m and m.last + 1 < c and key(m.last + 1) == "," then return m end
+      end
       -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
       for u = t - 1, math.max(floor, c - 12), -1 do
          m = mention_ending(u, floor)
@@ -591,9 +605,10 @@ function quotes.find(ctx, kept, clusters, allowed)
          if not inside and is_cue(c) and (not found or c < found.first) then
             m = subject_before(c, floor)
             if not m and not found then
-               -- "said Lavrov: ..." / "said the minister, ..."
+               -- "said Lavrov: ..." / "said the minister, ..." ("said it was"
+               -- is what was said)
                m = mention_after_cue(c + 1)
-               if m and m.last >= o then m = nil end
+               if m and (m.last >= o or m.kind == "pronoun") then m = nil end
             end
             if m then
                -- the outermost attribution holds the quote: "Trump said
@@ -729,7 +744,9 @@ function quotes.find(ctx, kept, clusters, allowed)
       -- the subject opens the sentence ("But Trump", "On Monday, she")
       for t = floor, math.min(o - 1, floor + 4) do
          local m = mention_at(t)
-         if m then
+         -- "In a White House statement, President Obama": what follows a
+         -- preposition is where or how
+         if m and not (t > 1 and PREPOSITIONS[key(t - 1)]) then
             if m.kind == "location" or m.kind == "pronoun" and PRONOUNS[m.pron] == "n" then return nil end
             return m
          end
