@@ -169,6 +169,8 @@ for w in ([[claim claims promise promises assertion assertions comment comments 
    SPEECH_NOUNS[w] = true
 end
 local POSSESSIVE_PRONOUNS = { his = "he", her = "she", their = "they", its = "it", my = "i", our = "we" }
+local PASSIVE_AUX = { was = true, were = true, been = true, being = true, is = true, are = true, be = true,
+   got = true, gets = true, get = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
 local SCARE_WORDS = 0
@@ -603,7 +605,13 @@ function quotes.find(ctx, kept, clusters, allowed)
          -- a cue inside another quote is someone else's words
          if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
          if not inside and is_cue(c) and (not found or c < found.first) then
-            m = subject_before(c, floor)
+            -- "Rubio was asked by moderator Gerard Baker whether “…”": the agent
+            local agent = key(c + 1) == "by" and c + 2 < o and PASSIVE_AUX[key(c - 1)] and mention_after_cue(c + 2)
+            if agent and agent.last < o and agent.kind ~= "pronoun" then
+               m = agent
+            else
+               m = subject_before(c, floor)
+            end
             if not m and not found then
                -- "said Lavrov: ..." / "said the minister, ..." ("said it was"
                -- is what was said)
