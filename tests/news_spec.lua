@@ -282,6 +282,62 @@ describe("the news pack", function()
          assert.equal("Anna Keller", one(found, "quote").attrs.speaker)
       end)
 
+      -- who speaks a quote woven into a sentence that names several people
+      local function speaker_of(sentence)
+         local q = one(run(sentence), "quote")
+         return q.attrs.speaker, sentence:sub(q.attrs.speaker_start + 1, q.attrs.speaker_end)
+      end
+
+      it("gives a quote to the outermost attribution of its sentence", function()
+         assert.equal("Ann Vance", speaker_of("Senator Ann Vance said on Tuesday that Mayor Tom Reed had "
+            .. "called the plan \u{201C}a disaster\u{201D} for the port."))
+         -- a speech verb used as a noun is nobody's attribution
+         assert.equal("Lisa Park", speaker_of("Governor Lisa Park said Tom Reed's tweet was \u{201C}reckless.\u{201D}"))
+         -- a clause of its own after "and" has its own subject
+         assert.equal("Tom Reed", speaker_of("Ann Vance spoke first, and Tom Reed called the vote "
+            .. "\u{201C}a farce.\u{201D}"))
+      end)
+
+      it("gives a participle after a comma the subject of its clause", function()
+         assert.equal("Tom Reed", speaker_of("On Monday, Mayor Tom Reed hit back at Senator Ann Vance, saying "
+            .. "the vote was \u{201C}a farce.\u{201D}"))
+         assert.equal("Ann Vance", speaker_of("Senator Ann Vance, who chairs the committee, described the plan to "
+            .. "Tom Reed as \u{201C}unworkable.\u{201D}"))
+      end)
+
+      it("takes the agent of a passive cue and the owner of a noun of saying", function()
+         assert.equal("Maria Chen", speaker_of("Tom Reed was asked by host Maria Chen whether "
+            .. "\u{201C}the budget is dead.\u{201D}"))
+         local name, mention = speaker_of("Mayor Ann Vance toured the docks. By Friday her promise to be "
+            .. "\u{201C}neutral\u{201D} in the dispute was forgotten.")
+         assert.equal("Ann Vance", name)
+         assert.equal("her", mention)
+      end)
+
+      it("takes a relative pronoun as the mention and its antecedent as the speaker", function()
+         local name, mention = speaker_of("The plan was backed by Ann Vance, who on Monday said it would be "
+            .. "\u{201C}a new start.\u{201D}")
+         assert.equal("Ann Vance", name)
+         assert.equal("who", mention)
+      end)
+
+      it("takes the speaker a colon closes, and a transcript's capitals", function()
+         assert.equal("Dana Ruiz", speaker_of("The fall did not surprise the economist Dana Ruiz: "
+            .. "\u{201C}Prices always follow the harvest.\u{201D}"))
+         local found = run("Senator Ann Vance spoke to Tom Reed on the radio.\n\n"
+            .. "\u{201C}REED: Will you vote for it?\u{201D}\n\n\u{201C}VANCE: Never.\u{201D}")
+         local q = quote(found, "Never")
+         assert.equal("Ann Vance", q.attrs.speaker)
+         assert.equal("Tom Reed", quote(found, "Will you").attrs.speaker)
+      end)
+
+      it("does not take a speaker from the next paragraph, which introduces its own quote", function()
+         local found = run("Mayor Tom Reed spoke last. \u{201C}We will win this.\u{201D}\n\n"
+            .. "Senator Ann Vance replied: \u{201C}Not this year.\u{201D}")
+         assert.equal("Tom Reed", quote(found, "We will").attrs.speaker)
+         assert.equal("Ann Vance", quote(found, "Not this").attrs.speaker)
+      end)
+
       it("leaves an unattributed quote's speaker null", function()
          local found = run("The sign read \u{201C}Closed until further notice because of the storm.\u{201D}")
          local q = one(found, "quote")

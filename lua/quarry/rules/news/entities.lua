@@ -80,6 +80,12 @@ local NOT_NAMES = {
    "add", "neither", "nor", "either", "instead", "otherwise", "besides", "moreover", "nevertheless",
    "indeed", "perhaps", "yes", "thanks", "please", "note", "notes", "total", "attendance", "scorers",
    "scorer", "halftime", "result", "results", "standings", "fixtures", "summary", "source", "sources",
+   -- groups that speak at a sentence's start ("Critics noted that")
+   "critics", "officials", "analysts", "experts", "protesters", "supporters", "opponents", "residents",
+   "witnesses", "observers", "authorities", "police", "investigators", "prosecutors", "lawmakers",
+   "voters", "scientists", "researchers", "economists", "doctors", "activists", "organizers", "parents",
+   "students", "teachers", "workers", "employees", "leaders", "members", "diplomats", "aides", "advisers",
+   "insiders", "observers", "pollsters", "strategists", "donors", "fans", "viewers", "readers", "people",
 }
 entities.not_names = NOT_NAMES
 

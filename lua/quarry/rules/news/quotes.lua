@@ -171,6 +171,11 @@ end
 local POSSESSIVE_PRONOUNS = { his = "he", her = "she", their = "they", its = "it", my = "i", our = "we" }
 local PASSIVE_AUX = { was = true, were = true, been = true, being = true, is = true, are = true, be = true,
    got = true, gets = true, get = true }
+-- capitals before a colon that head a text rather than name who speaks
+local NOT_LABELS = { video = true, photo = true, photos = true, watch = true, update = true, updated = true,
+   breaking = true, note = true, ["editor's note"] = true, read = true, related = true, source = true,
+   sources = true, credit = true, warning = true, listen = true, audio = true, exclusive = true, live = true,
+   opinion = true, analysis = true, transcript = true, correction = true, ["ps"] = true, ["p.s."] = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
 local SCARE_WORDS = 0
@@ -811,6 +816,15 @@ function quotes.find(ctx, kept, clusters, allowed)
          return nil
       end
       if m.kind == "person" then return m.ann.attrs.name, m.ann.cluster end
+      if m.kind == "label" then
+         -- "PENCE": the person of the article whose name ends so
+         local want = m.label:lower():gsub("^.*%s", "")
+         for _, a in ipairs(persons) do
+            local name = a.attrs.name or ""
+            if name:lower():match("(%S+)$") == want then return name, a.cluster end
+         end
+         return (m.label:gsub("(%u)(%u*)", function(a, b) return a .. b:lower() end)), nil
+      end
       if m.kind == "organization" or m.kind == "location" then return m.ann.attrs.name, nil end
       if m.kind == "name" then
          local ns = toks:span(m.first)
@@ -888,6 +902,18 @@ function quotes.find(ctx, kept, clusters, allowed)
       while e > s and text:sub(e, e):match("%s") do e = e - 1 end
       if e > s and allowed(s) then
          local m, c, c2
+         -- a transcript: “PENCE: Well, look…” names its speaker in capitals
+         local label = text:match("^(%u[%u%.%-' ]*%u%.?):%s", s + 1)
+         if label and #label <= 40 and not NOT_LABELS[label:lower()] then
+            local lstart, lstop = s, s + #label
+            local first, last = toks:cover(lstart, lstop)
+            if first then
+               m = { kind = "label", first = first, last = last, label = label }
+               c = last + 1 <= n and key(last + 1) == ":" and last + 1 or nil
+               s = lstop + 1
+               while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
+            end
+         end
          -- "…narrator says, “what…?” The campaign says": the cue right
          -- before the opening mark outranks a mention in the next sentence
          local lead_in = q.open > 2 and (key(q.open - 1) == "," or key(q.open - 1) == ":")
