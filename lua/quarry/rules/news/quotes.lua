@@ -456,10 +456,11 @@ function quotes.find(ctx, kept, clusters, allowed)
          end
       end
       if m then return m end
-      for t = k + 1, math.min(k + 3, n) do
+      -- "said former South Carolina Gov. Jim Hodges"
+      for t = k + 1, math.min(k + 5, n) do
          local a = at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-         if toks:kind(t) ~= "word" then break end
+         if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower") then break end
       end
       -- "said a person close to the Clintons": a determiner and the words
       -- up to a preposition or a punctuation mark
@@ -511,6 +512,7 @@ function quotes.find(ctx, kept, clusters, allowed)
       return kk > n or CLAUSE_END[key(kk)] or toks:kind(kk) == "open_quote" or sent(kk) ~= sent(k)
    end
    local closed_sentence = false
+   local soft_end = false   -- the quote ends on a comma, "!" or "?"
 
    local function after_quote(j)
       if j > n then return nil end
@@ -539,6 +541,16 @@ function quotes.find(ctx, kept, clusters, allowed)
       if is_cue(j) then
          local m = mention_after_cue(j + 1)
          if m then return m, j end
+         -- “…,” said Cuban, who…: a name the rules did not know
+         m = bare_name_at(j + 1)
+         if m and m.last < n and (key(m.last + 1) == "," or key(m.last + 1) == ".") then return m, j end
+      end
+      -- “…!” beamed Donald Hartley: a verb the lists lack, between a quote
+      -- that ends on a comma or a cry and a name that ends the clause
+      if soft_end and j < n and toks:kind(j) == "word" and toks:get(j, "case") == "lower" and not NOT_NOUNS[key(j)]
+         and not PREPOSITIONS[key(j)] and not CLAUSE_JOINS[key(j)] and not DETS[key(j)] then
+         local m = mention_at(j + 1)
+         if m and m.kind == "person" and ends_clause(m.last) then return m, j end
       end
       local m = mention_at(j) or bare_name_at(j)
       -- “…,” the letter reads: a determiner and the nouns before a speech verb
@@ -581,7 +593,23 @@ function quotes.find(ctx, kept, clusters, allowed)
                local obj = mention_at(k + 1)
                if obj then return obj, k end
             end
+            -- “…,” Welch said, according to Vermont Edition: the source
+            -- that reports the words
+            if k + 4 <= n and key(k + 1) == "," and key(k + 2) == "according" and key(k + 3) == "to" then
+               local src = mention_at(k + 4)
+               if src then return src, k + 2, k + 3 end
+            end
             return m, k
+         end
+         -- “…,” Trump shot back. / “…,” the man shouted.: a verb the lists
+         -- lack, when the quote ends on a comma or a cry and the verb ends
+         -- the clause
+         if soft_end and not introduces and k <= n and toks:kind(k) == "word" and toks:get(k, "case") == "lower"
+            and not NOT_NOUNS[key(k)] and not PREPOSITIONS[key(k)] and not CLAUSE_JOINS[key(k)]
+            and not DETS[key(k)] and m.kind ~= "location" then
+            local v = k
+            if v < n and (key(v + 1) == "back" or key(v + 1) == "out" or key(v + 1) == "up") then v = v + 1 end
+            if ends_clause(v) then return m, k end
          end
       end
       return nil
@@ -931,6 +959,7 @@ function quotes.find(ctx, kept, clusters, allowed)
          end
          local tail = text:sub(math.max(1, e - 2), e)
          closed_sentence = q.close ~= nil and (tail:match("[%.%?!]$") ~= nil or tail == "\u{2026}")
+         soft_end = q.close ~= nil and tail:match("[,!?]$") ~= nil
          if not m and q.close then m, c, c2 = after_quote(q.close + 1) end
          if not m then m = possessive_source(q.open) end
          if not m then m, c, c2 = before_quote(q.open) end
