@@ -338,6 +338,18 @@ describe("the news pack", function()
          assert.equal("Ann Vance", quote(found, "Not this").attrs.speaker)
       end)
 
+      it("takes a name and a verb the lists lack after a quote that ends on a comma", function()
+         assert.equal("Tom Reed", speaker_of("Mayor Tom Reed faced the council. \u{201C}Sit down,\u{201D} Reed "
+            .. "shot back."))
+         assert.equal("Quorvath", speaker_of("\u{201C}It is too early to tell,\u{201D} said Quorvath, who "
+            .. "runs the port."))
+         -- a wire that reports the words is their source
+         local name, mention = speaker_of("\u{201C}We will vote,\u{201D} Tom Reed said, according to the "
+            .. "Harbour Gazette newspaper.")
+         assert.equal("the Harbour Gazette newspaper", mention)
+         assert.is_not_nil(name)
+      end)
+
       it("leaves an unattributed quote's speaker null", function()
          local found = run("The sign read \u{201C}Closed until further notice because of the storm.\u{201D}")
          local q = one(found, "quote")
