@@ -338,7 +338,8 @@ function quotes.find(ctx, kept, clusters, allowed)
    -- the subject of the clause that holds token c: its first mention that
    -- is not the object of a preposition, after any subordinate clause it
    -- opens with ("On Monday, in Ohio, Clinton…", "As Trump spoke, Clinton…")
-   local function clause_subject(c, floor)
+   local clause_subject
+   function clause_subject(c, floor)
       local start = floor
       for t = c - 1, floor + 1, -1 do
          local k = key(t)
@@ -380,6 +381,9 @@ function quotes.find(ctx, kept, clusters, allowed)
          end
          t = t + 1
       end
+      -- "The senator sought to calm them, and took a heckler in stride,
+      -- saying": verbs joined without a subject of their own share the first
+      if start > floor and not SUBORDINATORS[key(floor)] then return clause_subject(start - 1, floor) end
       return nil
    end
 
@@ -424,6 +428,13 @@ function quotes.find(ctx, kept, clusters, allowed)
          if m then return m end
       end
       local m = mention_ending(t, floor, true)
+      -- "Trump and Ryan issued a statement describing": the statement is
+      -- what they issued, they are who speaks
+      if m and m.kind == "desc" and key(c):find("ing$") and (m.head == "statement" or m.head == "letter"
+         or m.head == "report" or m.head == "release" or m.head == "memo") then
+         local subj = clause_subject(m.first, floor)
+         if subj then return subj end
+      end
       if m then return m end
       -- "Even China, Pyongyang's only ally and its lifeline, said": the
       -- subject before the appositive
