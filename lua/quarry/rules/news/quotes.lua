@@ -176,6 +176,7 @@ local NOT_LABELS = { video = true, photo = true, photos = true, watch = true, up
    breaking = true, note = true, ["editor's note"] = true, read = true, related = true, source = true,
    sources = true, credit = true, warning = true, listen = true, audio = true, exclusive = true, live = true,
    opinion = true, analysis = true, transcript = true, correction = true, ["ps"] = true, ["p.s."] = true }
+local RELATIVES = { which = true, who = true, whom = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
 local SCARE_WORDS = 0
@@ -672,7 +673,7 @@ function quotes.find(ctx, kept, clusters, allowed)
                   -- after a comma or a quote, the subject opens the main
                   -- clause ("When I emailed him, he replied, “…”")
                   local before = found.first - 1
-                  if before < floor or CLAUSE_JOINS[key(before)] or key(before) == ","
+                  if before < floor or CLAUSE_JOINS[key(before)] or key(before) == "," or RELATIVES[key(before)]
                      or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote" then
                      break
                   end
@@ -960,6 +961,12 @@ function quotes.find(ctx, kept, clusters, allowed)
          if lead_in then m, c, c2 = before_quote(q.open) end
          -- “Pollster Daron Shaw: “…”, Dr. Ward stated: ¶ “…”: what the colon
          -- closes introduces the quote
+         local tail0 = text:sub(math.max(1, e - 2), e)
+         soft_end = q.close ~= nil and tail0:match("[,!?]$") ~= nil
+         closed_sentence = q.close ~= nil and (tail0:match("[%.%?!]$") ~= nil or tail0 == "\u{2026}")
+         -- “…,” he claimed: a quote that ends on a comma is attributed after
+         -- it, whatever introduced it
+         if not m and soft_end and q.open > 2 and key(q.open - 1) == ":" then m, c, c2 = after_quote(q.close + 1) end
          if not m and q.open > 2 and key(q.open - 1) == ":" then m, c = colon_intro(q.open - 1) end
          -- “…,” he told the host, “…”: the second half of a split quote
          local split = prev and prev.close_tok and prev.mention and sent(prev.close_tok) == sent(q.open)
