@@ -176,6 +176,13 @@ local NOT_LABELS = { video = true, photo = true, photos = true, watch = true, up
    breaking = true, note = true, ["editor's note"] = true, read = true, related = true, source = true,
    sources = true, credit = true, warning = true, listen = true, audio = true, exclusive = true, live = true,
    opinion = true, analysis = true, transcript = true, correction = true, ["ps"] = true, ["p.s."] = true }
+-- cues whose object follows them: "told Politico" names who heard it
+local OBJECT_CUES = {}
+for w in ([[told tells telling tell asked asks asking ask urged urges urging warned warns warning reminded
+   reminds assured assures informed informs called calls calling described describes describing praised
+   accused accuses blasted slammed labeled labelled branded dubbed termed hailed]]):gmatch("%S+") do
+   OBJECT_CUES[w] = true
+end
 local RELATIVES = { which = true, who = true, whom = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
@@ -206,7 +213,7 @@ end
 function quotes.find(ctx, kept, clusters, allowed)
    local toks, text = ctx.tokens, ctx.text
    local n = #toks
-   local at, ends = {}, {}
+   local at, ends, in_name = {}, {}, {}
    local persons = {}
    for _, a in ipairs(kept) do
       if a.type == "person" or a.type == "organization" or a.type == "location" then
@@ -214,6 +221,10 @@ function quotes.find(ctx, kept, clusters, allowed)
          if f then
             a.first_tok, a.last_tok = f, l
             at[f], ends[l] = a, a
+            -- "United States", "Says Media": a word of a name is no cue
+            if a.type ~= "person" then
+               for t = f, l do in_name[t] = true end
+            end
          end
          if a.type == "person" then persons[#persons + 1] = a end
       end
@@ -222,7 +233,7 @@ function quotes.find(ctx, kept, clusters, allowed)
    local function is_cue(i)
       if i < 1 or i > n then return false end
       local k = key(i)
-      if verbs[k] == true then
+      if verbs[k] == true and not in_name[i] then
          -- "Trump's tweet", "his early-morning tweets", "the claim": a noun
          if k:sub(-2) ~= "ed" and i > 1 then
             local p = key(i - 1)
@@ -607,9 +618,13 @@ function quotes.find(ctx, kept, clusters, allowed)
             end
             -- “…,” Welch said, according to Vermont Edition: the source
             -- that reports the words
-            if k + 4 <= n and key(k + 1) == "," and key(k + 2) == "according" and key(k + 3) == "to" then
-               local src = mention_at(k + 4)
-               if src then return src, k + 2, k + 3 end
+            local s0 = sent(k)
+            for t = k + 1, math.min(n - 2, k + 16) do
+               if sent(t) ~= s0 or toks:kind(t) == "open_quote" then break end
+               if key(t) == "according" and key(t + 1) == "to" and key(t - 1) == "," then
+                  local src = mention_at(t + 2)
+                  if src then return src, t, t + 1 end
+               end
             end
             return m, k
          end
@@ -703,6 +718,15 @@ function quotes.find(ctx, kept, clusters, allowed)
             for t = i + 1, o - 1 do
                if is_cue(t) or key(t) == "as" then return nil end
             end
+            -- nor one later in the sentence ("Clark's comments further “…”,
+            -- the groups say")
+            local inside = true
+            for t = o + 1, n do
+               if sent(t) ~= s0 then break end
+               local kind = toks:kind(t)
+               if kind == "close_quote" then inside = false elseif kind == "open_quote" then inside = true
+               elseif not inside and is_cue(t) then return nil end
+            end
             local p = i - 1
             -- one adjective between: "his famous demand", "her March comment"
             if p > 1 and not POSSESSIVE_PRONOUNS[key(p)] and key(p) ~= "'s" and key(p) ~= "\u{2019}s"
@@ -767,10 +791,20 @@ function quotes.find(ctx, kept, clusters, allowed)
       if j > n then return nil end
       local s = sent(j - 1)
       local t = j
+      -- "…” fostered by Trump, according to the groups": the source named
+      local last = j
+      while last + 1 <= n and sent(last + 1) == s and toks:kind(last + 1) ~= "open_quote" do last = last + 1 end
+      local src, a1, a2 = according_to(j, last + 1)
+      if src then return src, a1, a2 end
       while t <= n and sent(t) == s do
          local kind = toks:kind(t)
          if kind == "open_quote" then return nil end
          if is_cue(t) then
+            -- "…”, reported the Washington Examiner.": the inverted subject
+            if t > j and key(t - 1) == "," and not OBJECT_CUES[key(t)] then
+               local after = mention_after_cue(t + 1)
+               if after and after.kind ~= "pronoun" and ends_clause(after.last) then return after, t end
+            end
             -- "…,” though she noted she has…": the subject before the cue first
             local m = subject_before(t, j)
             if m then return m, t end
