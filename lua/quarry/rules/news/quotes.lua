@@ -440,6 +440,17 @@ function quotes.find(ctx, kept, clusters, allowed)
          if m then return m end
       end
       local m = mention_ending(t, floor, true)
+      -- "King says", "Democrats said": capitalised words the rules did not
+      -- take for a name, right before the cue
+      if not m and t >= floor and t == c - 1 and toks:kind(t) == "word" and toks:get(t, "case") == "title"
+         and not NOT_NAMES[key(t)] and not PRONOUNS[key(t)] and not DETS[key(t)] and not key(t):find("ing$") then
+         local first = t
+         while first > floor and toks:kind(first - 1) == "word" and toks:get(first - 1, "case") == "title"
+            and not NOT_NAMES[key(first - 1)] and t - first < 3 do
+            first = first - 1
+         end
+         return { kind = "name", first = first, last = t }
+      end
       -- "Trump and Ryan issued a statement describing": the statement is
       -- what they issued, they are who speaks
       if m and m.kind == "desc" and key(c):find("ing$") and (m.head == "statement" or m.head == "letter"
@@ -903,7 +914,16 @@ function quotes.find(ctx, kept, clusters, allowed)
       if m.kind == "name" then
          local ns = toks:span(m.first)
          local _, ne = toks:span(m.last)
-         return text:sub(ns + 1, ne), nil
+         local written = text:sub(ns + 1, ne)
+         -- "King" alone: the person of the article whose name ends so
+         if m.first == m.last then
+            local want = key(m.first)
+            for _, a in ipairs(persons) do
+               local name = a.attrs.name or ""
+               if name:lower():match("(%S+)$") == want then return name, a.cluster end
+            end
+         end
+         return written, nil
       end
       if m.kind == "pronoun" then
          local g = PRONOUNS[m.pron]
