@@ -344,7 +344,8 @@ describe("the news pack", function()
          assert.equal("Quorvath", speaker_of("\u{201C}It is too early to tell,\u{201D} said Quorvath, who "
             .. "runs the port."))
          -- a capitalised word before a cue is its subject, not the name after it
-         assert.equal("Dolan", speaker_of("Coach Marek Ilves sat down. Dolan says Ilves \u{201C}never gave up.\u{201D}"))
+         assert.equal("Dolan", speaker_of("Coach Marek Ilves sat down. Dolan says Ilves "
+            .. "\u{201C}never gave up.\u{201D}"))
          -- a wire that reports the words is their source
          local name, mention = speaker_of("\u{201C}We will vote,\u{201D} Tom Reed said, according to the "
             .. "Harbour Gazette newspaper.")
