@@ -439,6 +439,13 @@ function quotes.find(ctx, kept, clusters, allowed)
          local m = is_cue(t) and t > floor and subject_before(t, floor) or clause_subject(c, floor)
          if m then return m end
       end
+      -- "Police Commissioner Richard Ross, who spent the morning near City
+      -- Hall, described": the subject before the appositive or relative
+      -- clause that ends in a comma before the cue
+      if t < c - 1 and key(t + 1) == "," then
+         local subj = clause_subject(c, floor)
+         if subj and subj.last + 1 < t and key(subj.last + 1) == "," then return subj end
+      end
       local m = mention_ending(t, floor, true)
       -- "King says", "Democrats said": capitalised words the rules did not
       -- take for a name, right before the cue
@@ -994,6 +1001,11 @@ function quotes.find(ctx, kept, clusters, allowed)
       local s, e = q.start, q.stop
       while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
       while e > s and text:sub(e, e):match("%s") do e = e - 1 end
+      -- “on MSNBC's “Morning Joe,””: a title, whose marks (PolNeAR counts
+      -- them as quotes) must not hand their speaker to the next quote
+      local lead = q.open > 1 and key(q.open - 1) or nil
+      local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
+         and title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
       if e > s and allowed(s) then
          local m, c, c2
          -- a transcript: “PENCE: Well, look…” names its speaker in capitals
@@ -1096,8 +1108,10 @@ function quotes.find(ctx, kept, clusters, allowed)
             out[#out + 1] = { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
                attrs = { speaker = speaker or null, speaker_start = sstart or null, speaker_end = send or null,
                          cue = cue_text, kind = kind, speaker_key = cluster and cluster.key or nil } }
-            prev = { speaker = speaker, cluster = cluster, para = para, sstart = sstart, send = send,
-               close_tok = q.close, mention = m, cue_tok = c }
+            if not is_title then
+               prev = { speaker = speaker, cluster = cluster, para = para, sstart = sstart, send = send,
+                  close_tok = q.close, mention = m, cue_tok = c }
+            end
             if speaker then last_speaker = { name = speaker, cluster = cluster } end
          end
       end
