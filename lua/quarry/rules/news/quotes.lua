@@ -183,6 +183,9 @@ for w in ([[told tells telling tell asked asks asking ask urged urges urging war
    accused accuses blasted slammed labeled labelled branded dubbed termed hailed]]):gmatch("%S+") do
    OBJECT_CUES[w] = true
 end
+-- what someone issues and speaks through: "X released a statement saying"
+local ISSUED = { statement = true, letter = true, report = true, release = true, memo = true, ad = true,
+   video = true, email = true, post = true, message = true, op = true, editorial = true }
 local RELATIVES = { which = true, who = true, whom = true }
 local QUOTING = { quoted = true, quotes = true, quoting = true, cited = true, cites = true }
 
@@ -264,6 +267,8 @@ function quotes.find(ctx, kept, clusters, allowed)
          local kt = key(t)
          local kind = toks:kind(t)
          if kind ~= "word" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then return nil end
+         -- "that he is responsible for higher voter": a clause, not a noun phrase
+         if PRONOUNS[kt] or NOT_NOUNS[kt] or SKIP_AFTER_CUE[kt] ~= nil then return nil end
          if DESC_HEADS[kt] then
             -- "the ministry spokesman": the longest description
             local last = t
@@ -460,8 +465,7 @@ function quotes.find(ctx, kept, clusters, allowed)
       end
       -- "Trump and Ryan issued a statement describing": the statement is
       -- what they issued, they are who speaks
-      if m and m.kind == "desc" and key(c):find("ing$") and (m.head == "statement" or m.head == "letter"
-         or m.head == "report" or m.head == "release" or m.head == "memo") then
+      if m and m.kind == "desc" and key(c):find("ing$") and ISSUED[m.head] then
          local subj = clause_subject(m.first, floor)
          if subj then return subj end
       end
@@ -783,6 +787,11 @@ function quotes.find(ctx, kept, clusters, allowed)
             end
          end
          m = nil
+      end
+      -- "President Clinton released the following statement:"
+      if m and m.kind == "desc" and ISSUED[m.head] and m.first > floor then
+         local subj = clause_subject(m.first, floor)
+         if subj then return subj end
       end
       if m and m.kind ~= "location" then return m end
       if is_cue(p - 1) then
