@@ -502,10 +502,10 @@ function quotes.find(ctx, kept, clusters, allowed)
       end
       if m then return m end
       -- "said former South Carolina Gov. Jim Hodges"
-      for t = k + 1, math.min(k + 5, n) do
+      for t = k + 1, math.min(k + 9, n) do
          local a = at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-         if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower") then break end
+         if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower" and key(t) ~= "and") then break end
       end
       -- "said a person close to the Clintons": a determiner and the words
       -- up to a preposition or a punctuation mark
@@ -550,7 +550,8 @@ function quotes.find(ctx, kept, clusters, allowed)
       ["later"] = true, ["afterward"] = true, ["afterwards"] = true, ["recently"] = true, ["today"] = true,
       ["yesterday"] = true, ["earlier"] = true, ["monday"] = true, ["tuesday"] = true, ["wednesday"] = true,
       ["thursday"] = true, ["friday"] = true, ["saturday"] = true, ["sunday"] = true, ["\u{2014}"] = true,
-      ["-"] = true, ["--"] = true, ["("] = true, [":"] = true, ["!"] = true, ["?"] = true }
+      ["-"] = true, ["--"] = true, ["("] = true, [":"] = true, ["!"] = true, ["?"] = true, ["about"] = true,
+      ["matter-of-factly"] = true }
    local function ends_clause(k)
       local kk = k + 1
       while kk <= n and SKIP_AFTER_CUE[key(kk)] do kk = kk + 1 end
@@ -608,6 +609,17 @@ function quotes.find(ctx, kept, clusters, allowed)
                break
             end
             if toks:kind(t) ~= "word" then break end
+         end
+      end
+      if m and m.kind ~= "person" then
+         -- “…,” US Senator Jeff Sessions said: the person the title leads to
+         for t = m.last + 1, math.min(n, m.last + 4) do
+            local a = at[t]
+            if a and a.type == "person" then
+               m = { kind = "person", ann = a, first = t, last = a.last_tok }
+               break
+            end
+            if toks:kind(t) ~= "word" or toks:get(t, "case") == "lower" then break end
          end
       end
       if m then
@@ -1051,7 +1063,8 @@ function quotes.find(ctx, kept, clusters, allowed)
             c = prev.cue_tok
          end
          local tail = text:sub(math.max(1, e - 2), e)
-         closed_sentence = q.close ~= nil and (tail:match("[%.%?!]$") ~= nil or tail == "\u{2026}")
+         -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
+         closed_sentence = q.close ~= nil and (tail:match("%.$") ~= nil or tail == "\u{2026}")
          soft_end = q.close ~= nil and tail:match("[,!?]$") ~= nil
          if not m and q.close then m, c, c2 = after_quote(q.close + 1) end
          if not m then m = possessive_source(q.open) end
