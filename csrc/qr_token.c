@@ -3,9 +3,9 @@
  * their break flags; a second pass over the token array (not the text)
  * decides paragraphs and sentences. Token storage is 12 bytes a token and
  * grows by a quarter at a time, so a large text never holds much more than
- * it needs (see qr_tokenize).
+ * it needs (see qr_tokenize and "the token array").
  */
-#define _DEFAULT_SOURCE 1     /* madvise */
+#define _GNU_SOURCE 1         /* mremap, madvise */
 #include "qr_token.h"
 #include "qr_unicode.h"
 #include "qr_utf8.h"
@@ -16,6 +16,7 @@
 #include <string.h>
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #define CL_BAD 0xFEu   /* invalid UTF-8: behaves as an uncased letter */
@@ -238,34 +239,136 @@ static const qr_word tlds[] = {
 #undef W
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* --- emitting ------------------------------------------------------------ */
+/* --- the token array ------------------------------------------------------ */
 
-/* A token array of megabytes is written once, front to back: with 4 KiB
- * pages a quarter of the tokeniser's time went to page faults. Ask for
- * transparent huge pages where the kernel offers them on request. */
+/* A token array of megabytes is written once, front to back. From malloc
+ * it is a mapping at some 4 KiB boundary, so it took its first and last
+ * huge pages as hundreds of 4 KiB page faults, and glibc gave back the
+ * estimate's slack (the final realloc) by mremap anyway. Such arrays get a
+ * mapping of their own here, aligned to 2 MiB and marked for transparent
+ * huge pages (a fault each 2 MiB); the pages never touched cost no memory,
+ * growing moves pages instead of copying them, and trimming unmaps the
+ * tail. Linux only: elsewhere malloc and realloc. */
+#if defined(__linux__) && defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+#define MAP_TOKENS 1
+#define HUGE_BYTES ((size_t)2 << 20)
+#define MAP_MIN_BYTES ((size_t)4 << 20)      /* smaller arrays come from malloc */
+
+static size_t round_up(size_t x, size_t unit) { return (x + unit - 1) / unit * unit; }
+
 static void advise_huge(void *p, size_t bytes)
 {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t b = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#if defined(MADV_HUGEPAGE)
+    madvise(p, bytes, MADV_HUGEPAGE);
 #else
     (void)p; (void)bytes;
 #endif
 }
 
+/* A mapping of `bytes` (a multiple of HUGE_BYTES) at a 2 MiB boundary. */
+static void *map_tokens(size_t bytes)
+{
+    size_t span = bytes + HUGE_BYTES;
+    char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *a;
+    if (m == MAP_FAILED) return NULL;
+    a = (char *)(((uintptr_t)m + HUGE_BYTES - 1) & ~(uintptr_t)(HUGE_BYTES - 1));
+    if (a > m) munmap(m, (size_t)(a - m));
+    if (a + bytes < m + span) munmap(a + bytes, (size_t)(m + span - (a + bytes)));
+    advise_huge(a, bytes);
+    return a;
+}
+#endif
+
+/* Room for cap tokens (or more); the array is empty. */
+static int tokens_alloc(qr_tokens *out, size_t cap)
+{
+#ifdef MAP_TOKENS
+    if (cap * sizeof(qr_token) >= MAP_MIN_BYTES) {
+        size_t bytes = round_up(cap * sizeof(qr_token), HUGE_BYTES);
+        void *a = map_tokens(bytes);
+        if (a) {
+            out->tok = a;
+            out->map = bytes;
+            out->cap = bytes / sizeof(qr_token);
+            return 1;
+        }
+    }
+#endif
+    out->tok = malloc(cap * sizeof *out->tok);
+    out->cap = cap;
+    return out->tok != NULL;
+}
+
+/* Room for ncap tokens, keeping the first n. */
+static int tokens_resize(qr_tokens *out, size_t ncap)
+{
+    qr_token *nt;
+#ifdef MAP_TOKENS
+    if (out->map) {
+        size_t bytes = round_up(ncap * sizeof(qr_token), HUGE_BYTES);
+        void *a = mremap(out->tok, out->map, bytes, MREMAP_MAYMOVE);
+        if (a == MAP_FAILED) return 0;
+        advise_huge(a, bytes);
+        out->tok = a;
+        out->map = bytes;
+        out->cap = bytes / sizeof(qr_token);
+        return 1;
+    }
+    if (ncap * sizeof(qr_token) >= MAP_MIN_BYTES) {
+        size_t bytes = round_up(ncap * sizeof(qr_token), HUGE_BYTES);
+        void *a = map_tokens(bytes);
+        if (a) {
+            memcpy(a, out->tok, out->n * sizeof(qr_token));
+            free(out->tok);
+            out->tok = a;
+            out->map = bytes;
+            out->cap = bytes / sizeof(qr_token);
+            return 1;
+        }
+    }
+#endif
+    nt = realloc(out->tok, ncap * sizeof *nt);
+    if (!nt) return 0;
+    out->tok = nt;
+    out->cap = ncap;
+    return 1;
+}
+
+/* Gives back the room past the last token. */
+static void tokens_trim(qr_tokens *out)
+{
+    size_t n = out->n ? out->n : 1;
+    qr_token *nt;
+    if (n >= out->cap) return;
+#ifdef MAP_TOKENS
+    if (out->map) {
+        long page = sysconf(_SC_PAGESIZE);
+        size_t keep = round_up(n * sizeof(qr_token), page > 0 ? (size_t)page : HUGE_BYTES);
+        if (keep < out->map && munmap((char *)out->tok + keep, out->map - keep) == 0) out->map = keep;
+        out->cap = n;
+        return;
+    }
+#endif
+    nt = realloc(out->tok, n * sizeof *nt);
+    if (nt) { out->tok = nt; out->cap = n; }
+}
+
+static void tokens_free_array(qr_tokens *t)
+{
+#ifdef MAP_TOKENS
+    if (t->map) { munmap(t->tok, t->map); return; }
+#endif
+    free(t->tok);
+}
+
+/* --- emitting ------------------------------------------------------------ */
+
 static int grow(scan *sc)
 {
     qr_tokens *out = sc->out;
-    /* Grow by a quarter: with mremap-backed realloc the peak stays near the
-     * final size instead of doubling. */
-    size_t ncap = out->cap + out->cap / 4 + 64;
-    qr_token *nt = realloc(out->tok, ncap * sizeof *nt);
-    if (!nt) { sc->err = QR_ENOMEM; return 0; }
-    out->tok = nt;
-    out->cap = ncap;
-    advise_huge(nt, ncap * sizeof *nt);
+    /* Grow by a quarter: with a mapping moved rather than copied, the peak
+     * stays near the final size instead of doubling. */
+    if (!tokens_resize(out, out->cap + out->cap / 4 + 64)) { sc->err = QR_ENOMEM; return 0; }
     return 1;
 }
 
@@ -1483,7 +1586,7 @@ void qr_tokopts_default(qr_tokopts *o)
 
 void qr_tokens_free(qr_tokens *t)
 {
-    free(t->tok);
+    tokens_free_array(t);
     free(t->sent);
     free(t->para);
     memset(t, 0, sizeof *t);
@@ -1521,10 +1624,7 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
 
     /* News prose runs about five bytes a token: start there, so most texts
      * never grow the array. Untouched pages of a large block cost nothing. */
-    out->cap = len / 4 + 16;
-    out->tok = malloc(out->cap * sizeof *out->tok);
-    if (!out->tok) return QR_ENOMEM;
-    advise_huge(out->tok, out->cap * sizeof *out->tok);
+    if (!tokens_alloc(out, len / 4 + 16)) return QR_ENOMEM;
 
     while (p < len && !sc.err) {
         uint32_t cp;
@@ -1563,11 +1663,7 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
     if (!sc.err) sc.err = sc.b.err;
     if (sc.err) { qr_tokens_free(out); return sc.err; }
 
-    if (out->n < out->cap) {
-        /* give back the estimate's slack */
-        qr_token *nt = realloc(out->tok, (out->n ? out->n : 1) * sizeof *nt);
-        if (nt) { out->tok = nt; out->cap = out->n ? out->n : 1; }
-    }
+    tokens_trim(out);     /* give back the estimate's slack */
     /* Hard-wrapped text breaks lines mid-sentence; where most single line
      * breaks follow the end of a sentence instead, lines are paragraphs. */
     if (o->sentences && o->paragraphs == QR_PARA_AUTO && sc.sentence_lines * 2 > sc.line_breaks

@@ -43,6 +43,7 @@ typedef struct qr_token {
 typedef struct qr_tokens {
     qr_token *tok;
     size_t n, cap;
+    size_t map;        /* bytes mapped for tok; 0: from malloc */
     uint32_t *sent;    /* index of the first token of each sentence */
     size_t nsent;
     uint32_t *para;    /* index of the first token of each paragraph */
