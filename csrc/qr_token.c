@@ -3,9 +3,9 @@
  * their break flags; a second pass over the token array (not the text)
  * decides paragraphs and sentences. Token storage is 12 bytes a token and
  * grows by a quarter at a time, so a large text never holds much more than
- * it needs (see qr_tokenize).
+ * it needs (see qr_tokenize and "the token array").
  */
-#define _DEFAULT_SOURCE 1     /* madvise */
+#define _GNU_SOURCE 1         /* mremap, madvise */
 #include "qr_token.h"
 #include "qr_unicode.h"
 #include "qr_utf8.h"
@@ -16,6 +16,7 @@
 #include <string.h>
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 #define CL_BAD 0xFEu   /* invalid UTF-8: behaves as an uncased letter */
@@ -69,27 +70,34 @@ typedef struct bounds {
 
 enum { EXPECT_NONE, EXPECT_AFTER_TERMINAL, EXPECT_AFTER_ABBREV, EXPECT_START };
 
-/* Hides a value from the optimizer: it then keeps all its 64 bits. */
-#if defined(__GNUC__)
-#define OPAQUE(x) __asm__("" : "+r"(x))
-#else
-#define OPAQUE(x) ((void)0)
-#endif
-
 /* scan_word's fast loop runs on words starting FAST_MIN bytes or more
- * before the end of the text (it reads up to 64 bytes past a word's start
- * and 3 past its end); shorter texts, and the end of any, go the scalar way */
+ * before the end of the text (it reads up to 65 bytes past a window's
+ * start, a byte before a word, and 3 past a word's end); shorter texts, and
+ * the end of any, go the scalar way */
 #define FAST_MIN 80
 
-/* The classes of 64 bytes of text as bit masks (bit i: byte i): not an
- * ASCII letter or digit, capitals, small letters, digits. */
+/* Room scan_word's loop needs in the token array: a region (at most one
+ * token a byte of a window) and a word with two punctuation marks. */
+#define REGION_ROOM 68
+/* scan_word's run ends when this many of its tokens wait for
+ * boundary_step (a region may add a window's worth more) */
+#define MARKS_MAX 16
+
+/* The classes of 64 bytes of text (bit i: byte i) and what scan_word's
+ * regions make of them (window_masks). */
 typedef struct window {
-    uint64_t nal, up, lo, dg;
-    /* where runs of letters and digits start; and at the byte after each
-     * run: set when the run has no inner capital, no inner small letter,
-     * and (fast) when it has no digit and that byte is a space before the
-     * next run (scan_word's fast lane) */
-    uint64_t start, no_up, no_lo, fast;
+    uint64_t nal, up, lo, dg;  /* not an ASCII letter or digit, capitals, small letters, digits */
+    uint64_t start;            /* where runs of letters and digits start */
+    uint64_t inside;           /* bytes of runs but their first */
+    /* where a region's tokens start and end; where a region stops; where it
+     * stops before the run there (runs, and the byte after each) */
+    uint64_t tstart, tend, stop, adj;
+    uint64_t pe;               /* periods that end a sentence */
+    /* by byte, for a region's token starting there: bits 0-1 its class
+     * (small letter 0, capital 1, digit 2, , ; ) ] 3), bit 2 whether the
+     * next byte is a small letter, bit 3 whether the byte before is a
+     * space (neither known at the window's edges), bit 4 a period */
+    unsigned char code[64];
 } window;
 
 typedef struct scan {
@@ -107,12 +115,17 @@ typedef struct scan {
     int dq_open;           /* a straight double quote is open */
     int sq_open;           /* single quotation marks opened and not closed */
     int err;
-    window win;            /* classes of the 64 bytes from wtag - 1 (scan_word) */
-    /* by first letter: bit n set when a lower_abbrevs word of n letters
-     * starts with it (scan_word's filter before the list itself) */
-    unsigned char lower_abbrev_lens[26];
-    unsigned char capital_abbrev_lens[26];  /* the same of title_ and capital_abbrevs */
-    size_t wtag;           /* 0: none yet */
+    /* scan_word's window: win[wi], of the 64 bytes from wtag - 1 (wtag 0:
+     * none); the other takes the next while the tokens of one are made */
+    window win[2];
+    unsigned wi;
+    /* by first byte: bit n set when a word of n letters starting with it
+     * may be an abbreviation (lower_abbrevs after a small letter, title_
+     * and capital_abbrevs after a capital) or an initial (n = 1 after a
+     * capital): scan_word's filter before the lists themselves */
+    unsigned char abbrev_lens[256];
+    int simd;              /* 1: window_classes_avx2 for window_classes */
+    size_t wtag;
 } scan;
 
 static unsigned class_at(const scan *sc, size_t p, uint32_t *cp, size_t *clen)
@@ -238,38 +251,141 @@ static const qr_word tlds[] = {
 #undef W
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* --- emitting ------------------------------------------------------------ */
+/* --- the token array ------------------------------------------------------ */
 
-/* A token array of megabytes is written once, front to back: with 4 KiB
- * pages a quarter of the tokeniser's time went to page faults. Ask for
- * transparent huge pages where the kernel offers them on request. */
+/* A token array of megabytes is written once, front to back. From malloc
+ * it is a mapping at some 4 KiB boundary, so it took its first and last
+ * huge pages as hundreds of 4 KiB page faults, and glibc gave back the
+ * estimate's slack (the final realloc) by mremap anyway. Such arrays get a
+ * mapping of their own here, aligned to 2 MiB and marked for transparent
+ * huge pages (a fault each 2 MiB); the pages never touched cost no memory,
+ * growing moves pages instead of copying them, and trimming unmaps the
+ * tail. Linux only: elsewhere malloc and realloc. */
+#if defined(__linux__) && defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+#define MAP_TOKENS 1
+#define HUGE_BYTES ((size_t)2 << 20)
+#define MAP_MIN_BYTES ((size_t)4 << 20)      /* smaller arrays come from malloc */
+
+static size_t round_up(size_t x, size_t unit) { return (x + unit - 1) / unit * unit; }
+
 static void advise_huge(void *p, size_t bytes)
 {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t b = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#if defined(MADV_HUGEPAGE)
+    madvise(p, bytes, MADV_HUGEPAGE);
 #else
     (void)p; (void)bytes;
 #endif
 }
 
+/* A mapping of `bytes` (a multiple of HUGE_BYTES) at a 2 MiB boundary. */
+static void *map_tokens(size_t bytes)
+{
+    size_t span = bytes + HUGE_BYTES;
+    char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *a;
+    if (m == MAP_FAILED) return NULL;
+    a = (char *)(((uintptr_t)m + HUGE_BYTES - 1) & ~(uintptr_t)(HUGE_BYTES - 1));
+    if (a > m) munmap(m, (size_t)(a - m));
+    if (a + bytes < m + span) munmap(a + bytes, (size_t)(m + span - (a + bytes)));
+    advise_huge(a, bytes);
+    return a;
+}
+#endif
+
+/* Room for cap tokens (or more); the array is empty. */
+static int tokens_alloc(qr_tokens *out, size_t cap)
+{
+#ifdef MAP_TOKENS
+    if (cap * sizeof(qr_token) >= MAP_MIN_BYTES) {
+        size_t bytes = round_up(cap * sizeof(qr_token), HUGE_BYTES);
+        void *a = map_tokens(bytes);
+        if (a) {
+            out->tok = a;
+            out->map = bytes;
+            out->cap = bytes / sizeof(qr_token);
+            return 1;
+        }
+    }
+#endif
+    out->tok = malloc(cap * sizeof *out->tok);
+    out->cap = cap;
+    return out->tok != NULL;
+}
+
+/* Room for ncap tokens, keeping the first n. */
+static int tokens_resize(qr_tokens *out, size_t ncap)
+{
+    qr_token *nt;
+#ifdef MAP_TOKENS
+    if (out->map) {
+        size_t bytes = round_up(ncap * sizeof(qr_token), HUGE_BYTES);
+        void *a = mremap(out->tok, out->map, bytes, MREMAP_MAYMOVE);
+        if (a == MAP_FAILED) return 0;
+        advise_huge(a, bytes);
+        out->tok = a;
+        out->map = bytes;
+        out->cap = bytes / sizeof(qr_token);
+        return 1;
+    }
+    if (ncap * sizeof(qr_token) >= MAP_MIN_BYTES) {
+        size_t bytes = round_up(ncap * sizeof(qr_token), HUGE_BYTES);
+        void *a = map_tokens(bytes);
+        if (a) {
+            memcpy(a, out->tok, out->n * sizeof(qr_token));
+            free(out->tok);
+            out->tok = a;
+            out->map = bytes;
+            out->cap = bytes / sizeof(qr_token);
+            return 1;
+        }
+    }
+#endif
+    nt = realloc(out->tok, ncap * sizeof *nt);
+    if (!nt) return 0;
+    out->tok = nt;
+    out->cap = ncap;
+    return 1;
+}
+
+/* Gives back the room past the last token. */
+static void tokens_trim(qr_tokens *out)
+{
+    size_t n = out->n ? out->n : 1;
+    qr_token *nt;
+    if (n >= out->cap) return;
+#ifdef MAP_TOKENS
+    if (out->map) {
+        long page = sysconf(_SC_PAGESIZE);
+        size_t keep = round_up(n * sizeof(qr_token), page > 0 ? (size_t)page : HUGE_BYTES);
+        if (keep < out->map && munmap((char *)out->tok + keep, out->map - keep) == 0) out->map = keep;
+        out->cap = n;
+        return;
+    }
+#endif
+    nt = realloc(out->tok, n * sizeof *nt);
+    if (nt) { out->tok = nt; out->cap = n; }
+}
+
+static void tokens_free_array(qr_tokens *t)
+{
+#ifdef MAP_TOKENS
+    if (t->map) { munmap(t->tok, t->map); return; }
+#endif
+    free(t->tok);
+}
+
+/* --- emitting ------------------------------------------------------------ */
+
 static int grow(scan *sc)
 {
     qr_tokens *out = sc->out;
-    /* Grow by a quarter: with mremap-backed realloc the peak stays near the
-     * final size instead of doubling. */
-    size_t ncap = out->cap + out->cap / 4 + 64;
-    qr_token *nt = realloc(out->tok, ncap * sizeof *nt);
-    if (!nt) { sc->err = QR_ENOMEM; return 0; }
-    out->tok = nt;
-    out->cap = ncap;
-    advise_huge(nt, ncap * sizeof *nt);
+    /* Grow by a quarter: with a mapping moved rather than copied, the peak
+     * stays near the final size instead of doubling. */
+    if (!tokens_resize(out, out->cap + out->cap / 4 + 64)) { sc->err = QR_ENOMEM; return 0; }
     return 1;
 }
 
 static void boundary_step(bounds *b, const char *text, qr_tokens *tk, size_t i);
+static int push_index(uint32_t **v, size_t *count, size_t *cap, size_t i);
 
 static inline void emit(scan *sc, size_t start, size_t stop, unsigned kind, unsigned casing, unsigned flags)
 {
@@ -295,6 +411,23 @@ static const qr_token *last_token(const scan *sc)
 
 /* --- white space ----------------------------------------------------------- */
 
+/* The break flags a run of white space adds to `pending` (its line breaks,
+ * indentation, page break); last: the token before it. */
+static unsigned space_flags(scan *sc, unsigned pending, unsigned newlines, unsigned indent, unsigned blank,
+                            const qr_token *last)
+{
+    pending |= QR_F_SPACE_BEFORE;
+    if (newlines >= 2 || blank) pending |= QR_F_BLANK_BREAK | QR_F_LINE_START;
+    else if (newlines == 1 && indent >= 2) pending |= QR_F_INDENT_BREAK | QR_F_LINE_START;
+    else if (newlines == 1) {
+        pending |= QR_F_LINE_START;
+        sc->line_breaks++;
+        if (last && (last->flags & QR_F_TERMINAL || last->kind == QR_CLOSE_QUOTE)) sc->sentence_lines++;
+    }
+    if (pending & (QR_F_BLANK_BREAK | QR_F_INDENT_BREAK)) { sc->dq_open = 0; sc->sq_open = 0; }
+    return pending;
+}
+
 static size_t skip_space(scan *sc, size_t p)
 {
     unsigned newlines = 0, indent = 0, blank = 0;
@@ -316,16 +449,7 @@ static size_t skip_space(scan *sc, size_t p)
         }
         p += clen;
     }
-    sc->pending |= QR_F_SPACE_BEFORE;
-    if (newlines >= 2 || blank) sc->pending |= QR_F_BLANK_BREAK | QR_F_LINE_START;
-    else if (newlines == 1 && indent >= 2) sc->pending |= QR_F_INDENT_BREAK | QR_F_LINE_START;
-    else if (newlines == 1) {
-        const qr_token *t = last_token(sc);
-        sc->pending |= QR_F_LINE_START;
-        sc->line_breaks++;
-        if (t && (t->flags & QR_F_TERMINAL || t->kind == QR_CLOSE_QUOTE)) sc->sentence_lines++;
-    }
-    if (sc->pending & (QR_F_BLANK_BREAK | QR_F_INDENT_BREAK)) { sc->dq_open = 0; sc->sq_open = 0; }
+    sc->pending = space_flags(sc, sc->pending, newlines, indent, blank, last_token(sc));
     sc->seen |= sc->pending;
     return p;
 }
@@ -934,169 +1058,461 @@ static size_t joined_word(scan *sc, size_t p0)
     return p;
 }
 
-/* Bit i of *let, *up, *dg: byte i of the 16 at s is an ASCII letter, a
- * capital, a digit. One add and one signed compare per range: bytes of the
- * range land on the 26 (or 10) lowest signed values, every other byte,
- * those >= 0x80 included, above them. */
-static inline void block_classes(const unsigned char *s, unsigned *let, unsigned *up, unsigned *dg)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i l = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8((char)(0x80 - 'a')));
-    __m128i u = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A')));
-    __m128i d = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0')));
-    *let = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(l, _mm_set1_epi8((char)(-128 + 26))));
-    *up = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(u, _mm_set1_epi8((char)(-128 + 26))));
-    *dg = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(d, _mm_set1_epi8((char)(-128 + 10))));
-}
-
 /* Writes a token: two stores where the layout allows (the fields in
  * order, little-endian), else one a field. */
 typedef char qr_token_layout_check[(offsetof(qr_token, stop) == 4 && offsetof(qr_token, kind) == 8
     && offsetof(qr_token, casing) == 9 && offsetof(qr_token, flags) == 10 && sizeof(qr_token) == 12) ? 1 : -1];
 
-static inline void put_token(qr_token *t, size_t start, size_t stop, unsigned kind, unsigned casing,
-                             unsigned flags)
+/* rest: kind, casing << 8, flags << 16 */
+static inline void put_code(qr_token *t, size_t start, size_t stop, uint32_t rest)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     uint64_t span = (uint64_t)(uint32_t)start | (uint64_t)(uint32_t)stop << 32;
-    uint32_t rest = (kind & 0xFFu) | (casing & 0xFFu) << 8 | (flags & 0xFFFFu) << 16;
     memcpy(t, &span, sizeof span);
     memcpy((unsigned char *)t + offsetof(qr_token, kind), &rest, sizeof rest);
 #else
     t->start = (uint32_t)start;
     t->stop = (uint32_t)stop;
-    t->kind = (uint8_t)kind;
-    t->casing = (uint8_t)casing;
-    t->flags = (uint16_t)flags;
+    t->kind = (uint8_t)rest;
+    t->casing = (uint8_t)(rest >> 8);
+    t->flags = (uint16_t)(rest >> 16);
 #endif
 }
 
-/* s[64] must be readable too (whether a run starts right after). */
-static inline void window_classes(const unsigned char *s, window *w)
+static inline void put_token(qr_token *t, size_t start, size_t stop, unsigned kind, unsigned casing,
+                             unsigned flags)
 {
-    uint64_t let = 0, up = 0, dg = 0, sp = 0, a, st;
-    int i;
-    for (i = 0; i < 4; i++) {
-        unsigned l, u, d;
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
-        block_classes(s + 16 * i, &l, &u, &d);
-        let |= (uint64_t)l << (16 * i);
-        up |= (uint64_t)u << (16 * i);
-        dg |= (uint64_t)d << (16 * i);
-        sp |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) << (16 * i);
-    }
-    a = let | dg;
-    w->nal = ~a;
-    w->up = up;
-    w->lo = let & ~up;
-    w->dg = dg;
-    /* Adding a run's lowest bit to the run carries out past its top into
-     * the byte after it, unless the run has a hole: a run without some
-     * class has that byte's bit set in ((the run minus the class) + its
-     * start). A run reaching past the window loses its carry. */
-    st = a & ~(a << 1);
-    w->start = st;
-    w->no_up = ((a & ~(up & ~st)) + st) & ~a;
-    w->no_lo = ((a & ~(w->lo & ~st)) + st) & ~a;
-    w->fast = ((a & ~dg) + st) & ~a & sp & ((a >> 1) | (uint64_t)is_alnum256[s[64]] << 63);
+    put_code(t, start, stop, (kind & 0xFFu) | (casing & 0xFFu) << 8 | (flags & 0xFFFFu) << 16);
 }
 
+/* The classes of 16 bytes, as byte masks. One add and one signed compare
+ * per range: bytes of the range land on the 26 (or 10) lowest signed
+ * values, every other byte, those >= 0x80 included, above them. */
+typedef struct vclasses { __m128i lo, up, dg, sp, pu; } vclasses;
+
+static inline vclasses block_vclasses(const unsigned char *s)
+{
+    vclasses c;
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i let = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                              _mm_set1_epi8((char)(0x80 - 'a'))),
+                                 _mm_set1_epi8((char)(-128 + 26)));
+    c.up = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'A'))), _mm_set1_epi8((char)(-128 + 26)));
+    c.dg = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))), _mm_set1_epi8((char)(-128 + 10)));
+    c.lo = _mm_andnot_si128(c.up, let);
+    c.sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+    c.pu = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8(';'))),
+                        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(')')), _mm_cmpeq_epi8(v, _mm_set1_epi8(']'))));
+    return c;
+}
+
+/* window.code of the 16 bytes of c: the next block's small letters and
+ * the last one's spaces give the bytes at the edges */
+static inline void block_code(unsigned char *out, const vclasses *c, __m128i next_lo, __m128i last_sp)
+{
+    __m128i lo_next = _mm_or_si128(_mm_srli_si128(c->lo, 1), _mm_slli_si128(next_lo, 15));
+    __m128i sp_last = _mm_or_si128(_mm_slli_si128(c->sp, 1), _mm_srli_si128(last_sp, 15));
+    __m128i code = _mm_or_si128(_mm_and_si128(_mm_or_si128(c->up, c->pu), _mm_set1_epi8(1)),
+                                _mm_and_si128(_mm_or_si128(c->dg, c->pu), _mm_set1_epi8(2)));
+    code = _mm_or_si128(code, _mm_or_si128(_mm_and_si128(lo_next, _mm_set1_epi8(4)),
+                                           _mm_and_si128(sp_last, _mm_set1_epi8(8))));
+    _mm_storeu_si128((__m128i *)(void *)out, code);
+}
+
+static inline uint64_t mask64(__m128i a, __m128i b, __m128i c, __m128i d)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(a) | (uint64_t)(unsigned)_mm_movemask_epi8(b) << 16
+         | (uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 | (uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+
+/* What the fast loop of scan_word makes of the classes of the 64 bytes at
+ * s (bit masks: small letters, capitals, digits, spaces, , ; ) ], periods,
+ * and bytes after which a period is more than a sentence's end: . ! ?
+ * letters, digits, non-ASCII); lens: scan.abbrev_lens. */
+static inline void window_masks(const unsigned char *s, window *w, const unsigned char *lens,
+                                uint64_t lo, uint64_t up, uint64_t dg, uint64_t sp, uint64_t pu,
+                                uint64_t pe, uint64_t nb)
+{
+    uint64_t a = lo | up | dg, st, en, il, iu, id, d1, u1, m;
+    w->nal = ~a;
+    w->up = up;
+    w->lo = lo;
+    w->dg = dg;
+    st = a & ~(a << 1);
+    en = ~a & (a << 1);
+    w->start = st;
+    w->inside = a & ~st;
+    /* Adding a run's lowest bit to the run carries out past its top into
+     * the byte after it, unless the run has a hole: a run with some class
+     * after its first byte has that byte's bit clear in ((the run minus
+     * the class) + its start). A run reaching past the window loses its
+     * carry, and has no byte after it here. */
+    il = en & ~((a & ~(lo & ~st)) + st);
+    iu = en & ~((a & ~(up & ~st)) + st);
+    id = en & ~((a & ~(dg & ~st)) + st);
+    d1 = (a + (st & dg)) & en;          /* runs that start with a digit */
+    u1 = (a + (st & up)) & en;          /* ... with a capital */
+    /* periods that end a sentence: after a run without digits that no
+     * abbreviation or initial could be (of its first letter and length,
+     * as the general code of scan_word tells), before a space or
+     * punctuation other than . ! ? */
+    pe &= en & ~(d1 | id) & ~(nb >> 1) & ~((uint64_t)1 << 63);
+    for (m = pe; m; m &= m - 1) {
+        unsigned q = (unsigned)__builtin_ctzll(m), len;
+        uint64_t before = st & (((uint64_t)1 << q) - 1);
+        if (!before) continue;          /* a word from before the window: never a region's */
+        len = q - (63u - (unsigned)__builtin_clzll(before));
+        pe &= ~((uint64_t)((len <= 6) & (lens[s[q - len]] >> (len & 7))) << q);
+    }
+    w->pe = pe;
+    w->tstart = st | pu | pe;
+    w->tend = en | (pu | pe) << 1;
+    w->adj = a | en;
+    /* A region stops at any byte but letters, digits, spaces and , ; ) ];
+     * before a run of mixed case (iPhone, McCain: the region knows a run's
+     * case from its first two bytes), with a digit after a letter (A4), a
+     * number with letters (21st) or a number before punctuation (1,000);
+     * and at the last byte, whose next is not in the window. Sentence
+     * periods are tokens of a region. */
+    w->stop = ~(a | sp | pu | pe) | (iu & ~u1) | (il & iu) | (id & ~d1) | (d1 & (il | pu))
+            | (uint64_t)1 << 63;
+}
+
+/* The classes of the 64 bytes at s, and what the fast loop of scan_word
+ * makes of them (window_masks); lens: scan.abbrev_lens. With SSE2 alone
+ * periods are left to the general code: their classes cost more than
+ * they saved. */
+static inline void window_classes(const unsigned char *s, window *w, const unsigned char *lens)
+{
+    const __m128i zero = _mm_setzero_si128();
+    vclasses c0 = block_vclasses(s), c1 = block_vclasses(s + 16);
+    vclasses c2 = block_vclasses(s + 32), c3 = block_vclasses(s + 48);
+
+    block_code(w->code, &c0, c1.lo, zero);
+    block_code(w->code + 16, &c1, c2.lo, c0.sp);
+    block_code(w->code + 32, &c2, c3.lo, c1.sp);
+    block_code(w->code + 48, &c3, zero, c2.sp);
+    window_masks(s, w, lens, mask64(c0.lo, c1.lo, c2.lo, c3.lo), mask64(c0.up, c1.up, c2.up, c3.up),
+                 mask64(c0.dg, c1.dg, c2.dg, c3.dg), mask64(c0.sp, c1.sp, c2.sp, c3.sp),
+                 mask64(c0.pu, c1.pu, c2.pu, c3.pu), 0, 0);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(QR_TOKEN_SCALAR) && !defined(QR_TOKEN_NO_AVX2)
+#define HAVE_AVX2 1
+#include <immintrin.h>
+
+/* One half of a window with AVX2: the bit masks of window_masks, and
+ * window.code (a token's neighbours from loads a byte off). */
+typedef struct half_masks { uint32_t lo, up, dg, sp, pu, dot, nb; } half_masks;
+
+__attribute__((target("avx2")))
+static inline half_masks half_avx2(const unsigned char *b, unsigned char *code_out)
+{
+    half_masks m;
+    const __m256i lim26 = _mm256_set1_epi8((char)(-128 + 26));
+    __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)b);
+    __m256i next = _mm256_loadu_si256((const __m256i *)(const void *)(b + 1));
+    __m256i last = _mm256_loadu_si256((const __m256i *)(const void *)(b - 1));
+    __m256i let = _mm256_cmpgt_epi8(lim26, _mm256_add_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)),
+                                                           _mm256_set1_epi8((char)(0x80 - 'a'))));
+    __m256i up = _mm256_cmpgt_epi8(lim26, _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - 'A'))));
+    __m256i dg = _mm256_cmpgt_epi8(_mm256_set1_epi8((char)(-128 + 10)),
+                                   _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - '0'))));
+    __m256i lo = _mm256_andnot_si256(up, let);
+    __m256i lo_next = _mm256_cmpgt_epi8(lim26, _mm256_add_epi8(next, _mm256_set1_epi8((char)(0x80 - 'a'))));
+    __m256i sp = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(' '));
+    __m256i sp_last = _mm256_cmpeq_epi8(last, _mm256_set1_epi8(' '));
+    __m256i pu = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(',')),
+                                                 _mm256_cmpeq_epi8(v, _mm256_set1_epi8(';'))),
+                                 _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(')')),
+                                                 _mm256_cmpeq_epi8(v, _mm256_set1_epi8(']'))));
+    __m256i dot = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'));
+    /* bytes that make a period before them more than a sentence's end:
+     * . ! ? letters, digits and anything not ASCII (the top bit alone) */
+    __m256i nb = _mm256_or_si256(_mm256_or_si256(_mm256_or_si256(dot, let), _mm256_or_si256(dg, v)),
+                                 _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('!')),
+                                                 _mm256_cmpeq_epi8(v, _mm256_set1_epi8('?'))));
+    __m256i code = _mm256_or_si256(_mm256_and_si256(_mm256_or_si256(up, pu), _mm256_set1_epi8(1)),
+                                   _mm256_and_si256(_mm256_or_si256(dg, pu), _mm256_set1_epi8(2)));
+    code = _mm256_or_si256(code, _mm256_or_si256(_mm256_and_si256(lo_next, _mm256_set1_epi8(4)),
+                                                 _mm256_and_si256(sp_last, _mm256_set1_epi8(8))));
+    code = _mm256_or_si256(code, _mm256_and_si256(dot, _mm256_set1_epi8(16)));
+    _mm256_storeu_si256((__m256i *)(void *)code_out, code);
+    m.lo = (uint32_t)_mm256_movemask_epi8(lo);
+    m.up = (uint32_t)_mm256_movemask_epi8(up);
+    m.dg = (uint32_t)_mm256_movemask_epi8(dg);
+    m.sp = (uint32_t)_mm256_movemask_epi8(sp);
+    m.pu = (uint32_t)_mm256_movemask_epi8(pu);
+    m.dot = (uint32_t)_mm256_movemask_epi8(dot);
+    m.nb = (uint32_t)_mm256_movemask_epi8(nb);
+    return m;
+}
+
+/* window_classes with AVX2, in two halves of 32 bytes; s[-1] must be
+ * readable. */
+__attribute__((target("avx2")))
+static void window_classes_avx2(const unsigned char *s, window *w, const unsigned char *lens)
+{
+    half_masks a = half_avx2(s, w->code), b = half_avx2(s + 32, w->code + 32);
+#define JOIN(f) ((uint64_t)a.f | (uint64_t)b.f << 32)
+    /* the SSE2 code after this must not find the upper halves in use */
+    _mm256_zeroupper();
+    window_masks(s, w, lens, JOIN(lo), JOIN(up), JOIN(dg), JOIN(sp), JOIN(pu), JOIN(dot), JOIN(nb));
+#undef JOIN
+}
+
+static int cpu_avx2(void)
+{
+    return __builtin_cpu_supports("avx2");
+}
+#endif
+
+/* A region's token by its window.code: kind, casing << 8, flags << 16. A
+ * run of capitals is title case when its second byte is a small letter
+ * (the region leaves runs of mixed case). */
+#define RC_SPACE(i) ((uint32_t)((i) & 8 ? QR_F_SPACE_BEFORE : 0) << 16)
+#define RC(i) ((i) & 16 ? (uint32_t)QR_PUNCT | (uint32_t)QR_F_TERMINAL << 16 | RC_SPACE(i) \
+             : ((i) & 3) == 3 ? (uint32_t)QR_PUNCT | RC_SPACE(i) \
+             : ((i) & 3) == 2 ? (uint32_t)QR_NUMBER | (uint32_t)QR_F_DIGIT << 16 | RC_SPACE(i) \
+             : ((i) & 3) == 1 ? (uint32_t)QR_WORD | RC_SPACE(i) \
+                                | (uint32_t)((i) & 4 ? QR_CASE_TITLE : QR_CASE_UPPER) << 8 \
+             : (uint32_t)QR_WORD | (uint32_t)QR_CASE_LOWER << 8 | RC_SPACE(i))
+#define RC4(i) RC(i), RC((i) + 1), RC((i) + 2), RC((i) + 3)
+static const uint32_t region_code[32] = {
+    RC4(0), RC4(4), RC4(8), RC4(12), RC4(16), RC4(20), RC4(24), RC4(28),
+};
+#undef RC4
+#undef RC
+#undef RC_SPACE
+
+/* What emit would have done token by token for the run of tokens from
+ * `from` that scan_word made: boundary_step for the first token, the
+ * others that need it (marks: periods, tokens after line breaks) and the
+ * tokens after each while the boundary waits. A word or number after a
+ * sentence's period, the most common case, is decided here as
+ * boundary_step would. */
+static void run_bounds(scan *sc, size_t from, const size_t *marks, unsigned nmarks)
+{
+    bounds *b = &sc->b;
+    qr_tokens *out = sc->out;
+    qr_token *tok = out->tok;
+    size_t i = from, nt = out->n;
+    unsigned k;
+    if ((tok[from].flags & b->watch) || b->expect)
+        for (boundary_step(b, sc->text, out, i++); i < nt && b->expect; i++) boundary_step(b, sc->text, out, i);
+    for (k = 0; k < nmarks; k++) {
+        size_t m = marks[k];
+        qr_token *t = &tok[m + 1];
+        if (m < i) continue;            /* done on the way */
+        if (m >= nt) break;             /* a word left to other code */
+        /* no boundary waits at m: the tokens before it since i have no
+         * flag that needs one */
+        if (tok[m].flags == QR_F_TERMINAL && m + 1 < nt && !(t->flags & (b->para_breaks | QR_F_CLITIC))
+            && (t->kind == QR_WORD || t->kind == QR_NUMBER)) {
+            int brk = t->kind == QR_WORD ? (unsigned char)(sc->s[t->start] - 'A') < 26
+                                         : (t->flags & QR_F_SPACE_BEFORE) != 0;
+            b->from = m;
+            if (brk) {
+                t->flags |= QR_F_SENT_START;
+                if (!push_index(&out->sent, &out->nsent, &b->scap, m + 1)) b->err = QR_ENOMEM;
+            }
+            i = m + 2;
+            continue;
+        }
+        for (i = m, boundary_step(b, sc->text, out, i++); i < nt && b->expect; i++) boundary_step(b, sc->text, out, i);
+    }
+}
+
+/* The window at s (window_classes), with the SIMD code the CPU has.
+ * Not inlined: scan_word's loop keeps its registers (it ran a tenth
+ * slower with the window's code inside it). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void window_at(const scan *sc, const unsigned char *s, window *w)
+{
+#ifdef HAVE_AVX2
+    if (sc->simd) { window_classes_avx2(s, w, sc->abbrev_lens); return; }
+#endif
+    window_classes(s, w, sc->abbrev_lens);
+}
 
 /* scan_word_scalar with the classes of the text's bytes computed 64 at a
- * time (one window, kept between calls): a word then costs a few bit
- * operations (its end, case and digits) instead of a pass over its bytes.
- * A word running into the next window is read from a 16-byte block.
+ * time (a window, kept between calls): a token then costs a few bit
+ * operations instead of a pass over its bytes, and mostly no branch.
  *
- * The loop handles the usual words (ended by a space, a comma or one of
- * ; ) ] or a sentence's period) and calls nothing, so that its state stays
- * in registers: the compiler could not keep the token array and its length
- * there across calls, nor across stores through sc->out (a token's
- * uint8_t fields may alias anything). Anything else leaves the loop: a
- * word it does not finish goes to scan_word_scalar (once) or
- * scan_word_slow, any other byte to the main loop, which comes back here
- * at the next word; the tokens and flags are the same. A run ends after a
- * period, so that of its tokens only the first (which may open a sentence
- * or paragraph) and that period need boundary_step: words within carry
- * only QR_F_SPACE_BEFORE and QR_F_DIGIT, and , ; ) ] no flag. */
+ * A region is the stretch of a window from p0 up to the first byte other
+ * than ASCII letters and digits, spaces, , ; ) ] and sentence periods
+ * (window.stop; or up to the run of letters and digits just before such a
+ * byte, or one the window cuts off, or one the region does not know:
+ * window.adj): its tokens are those runs and punctuation marks, each with
+ * its kind, case and flags from window.code at its start, and the loop
+ * over them pairs the k-th start with the k-th end without a branch on
+ * what they are. A region running to the window's end goes on in the next
+ * window, made while the tokens are. What the region stops at is done
+ * after it: a run of letters and digits by scan_word_scalar's code on the
+ * window's masks, a straight double quotation mark or white space as
+ * scan_straight_double and skip_space do them; then the next region.
+ *
+ * The loop keeps the token array and its length in registers: the
+ * compiler could not across calls, nor across stores through sc->out (a
+ * token's uint8_t fields may alias anything). So boundary_step waits for
+ * the end of the run (run_bounds), and tokens that need it (marks) are
+ * noted; the run ends after MARKS_MAX of them. Anything else leaves the
+ * loop: a word it does not finish goes to scan_word_scalar (once),
+ * scan_word_slow or joined_word, any other byte to the main loop, which
+ * comes back here at the next word; the tokens and flags are the same. */
 static size_t scan_word(scan *sc, size_t p0)
 {
     const unsigned char *const s = sc->s;
     const size_t n = sc->n;
-    /* the loop reads at most 64 bytes past a word's start and three past
-     * its end: below `safe` it needs no other check against n */
+    /* the loop reads from a byte before a window (at the byte before a
+     * token) to 65 bytes past its start, and three past a word's end:
+     * below `safe` it needs no other check against n */
     const size_t safe = n > FAST_MIN ? n - FAST_MIN : 0;
     qr_tokens *out;
     size_t from, nt, room, p, cur;
     unsigned pending;
     qr_token *tok;
-    window w;
+    window *w = &sc->win[sc->wi];
     enum { DONE, SLOW, SCALAR, JOINED } how = DONE;
+    /* the tokens of the run but the first that need boundary_step
+     * (periods, tokens after line breaks) */
+    size_t marks[MARKS_MAX + 64];
+    unsigned nmarks = 0;
+    /* with abbreviations of the caller's, the general code decides every
+     * period */
+    const uint64_t pe_stop = sc->o->nabbrevs ? ~(uint64_t)0 : 0;
 
     if (s[p0] >= 0x80) return scan_word_slow(sc, p0);
     if (p0 >= safe) return scan_word_scalar(sc, p0, 0);    /* short texts, a text's end */
+    if (p0 <= 1) return scan_word_scalar(sc, p0, 1);        /* no byte before the window */
     out = sc->out;
     from = nt = out->n;
-    if (out->cap - nt < 3 && !grow(sc)) return n;
+    if (out->cap - nt < REGION_ROOM && !grow(sc)) return n;
     tok = out->tok;
-    room = out->cap - 3;        /* a word and two punctuation marks fit */
+    room = out->cap - REGION_ROOM;
     cur = sc->wtag;
     pending = sc->pending;
-    w = sc->win;
 
     for (;;) {
-        /* p0: an ASCII letter or digit */
-        const size_t wb = p0 & ~(size_t)63;
-        unsigned sh = (unsigned)(p0 & 63), k, first, casing, b, kind, flags;
+        size_t wb = cur - 1;
+        unsigned sh, k, first, casing, b, kind, flags;
         uint64_t t, lo, up, dg, rm, wm;
-        if (p0 >= safe) { how = SCALAR; break; }
-        if (nt > room) break;   /* the main loop comes back with room */
-        if (cur != wb + 1) {
-            window_classes(s + wb, &w);
+        if (p0 >= safe) {
+            if (is_alnum256[s[p0]]) how = SCALAR;
+            break;
+        }
+        if (nt > room || nmarks >= MARKS_MAX) break;   /* the main loop comes back */
+        if (!cur || p0 - wb >= 64) {
+            /* a window from the byte before p0 (whether a run starts at
+             * p0): windows overlap, so that a run the last one cut off is
+             * whole in this one */
+            wb = p0 - 1;
+            window_at(sc, s + wb, w);
             cur = wb + 1;
         }
-        if ((w.start >> sh) & 1u) {
-            /* the fast lane: words of letters followed by a space and the
-             * next word, their end, case and next start from the window's
-             * masks alone (what the general code below makes of them) */
-            for (;;) {
-                uint64_t t0 = w.nal >> sh;
-                unsigned e0, i0;
-                if (!t0) break;
-                e0 = sh + (unsigned)__builtin_ctzll(t0);
-                if (!((w.fast >> e0) & 1u) || nt > room) break;
-                i0 = (unsigned)((w.lo >> sh) & 1u) | (unsigned)((w.up >> sh) & 1u) << 1
-                   | (unsigned)(~(w.no_lo >> e0) & 1u) << 2 | (unsigned)(~(w.no_up >> e0) & 1u) << 3;
-                put_token(tok + nt++, wb + sh, wb + e0, QR_WORD, casing_table[i0], pending);
-                pending = QR_F_SPACE_BEFORE;
-                sh = e0 + 1;
-                if (sh == 64) break;
+        sh = (unsigned)(p0 - wb);
+
+        if (!((w->inside >> sh) & 1u)) {
+            /* the region from p0: up to `stop`, or the start of a run
+             * that ends there (but not one before p0); a period at p0,
+             * with no word before it here, is the main loop's */
+            unsigned stop = sh + (unsigned)__builtin_ctzll((w->stop | (w->pe & (pe_stop | (uint64_t)1 << sh))) >> sh);
+            unsigned lim = stop;
+            int ahead;
+            uint64_t ts, te, runs = w->start & (((uint64_t)2 << stop) - 1) & ~(((uint64_t)1 << sh) - 1);
+            if (((w->adj >> stop) & 1u) && runs) lim = 63u - (unsigned)__builtin_clzll(runs);
+            ts = w->tstart & ~(((uint64_t)1 << sh) - 1) & (((uint64_t)1 << lim) - 1);
+            te = w->tend & ~(((uint64_t)2 << sh) - 1) & (((uint64_t)2 << lim) - 1);
+            /* A region to the window's end goes on in the next window,
+             * from the byte before where this one stops: computed now, so
+             * that its work overlaps the tokens'. */
+            ahead = stop == 63 && lim > 1 && wb + lim < safe;
+            if (ahead) window_at(sc, s + wb + lim - 1, &sc->win[sc->wi ^ 1u]);
+            if (ts) {
+                size_t nt0 = nt;
+                const unsigned char *const code = w->code;
+                if (pending & ~QR_F_SPACE_BEFORE) marks[nmarks++] = nt;
+                do {
+                    unsigned a0 = (unsigned)__builtin_ctzll(ts), e0 = (unsigned)__builtin_ctzll(te), c = code[a0];
+                    marks[nmarks] = nt;
+                    nmarks += c >> 4;   /* a period */
+                    put_code(tok + nt++, wb + a0, wb + e0, region_code[c]);
+                    ts &= ts - 1;
+                    te &= te - 1;
+                } while (ts);
+                /* the first token takes the flags waiting for it */
+                tok[nt0].flags = (uint16_t)(tok[nt0].flags | pending);
+                pending = 0;
             }
-            p0 = wb + sh;
-            if (sh == 64) continue;     /* the next word opens the next window */
-            if (p0 >= safe) { how = SCALAR; break; }
+            sh = lim;
+            p0 = wb + lim;
+            if (s[p0 - 1] == ' ') pending |= QR_F_SPACE_BEFORE;
+            if (ahead) {
+                sc->wi ^= 1u;
+                w = &sc->win[sc->wi];
+                cur = p0;               /* the window's offset plus one */
+                continue;
+            }
+            if (!((w->start >> sh) & 1u)) {
+                /* the byte the region stops at */
+                b = s[p0];
+                if (b < 0x20 || b == 0x7F) {
+                    /* white space but the plain space, and controls: what
+                     * skip_space makes of them, when they end before
+                     * ASCII */
+                    size_t q = p0;
+                    unsigned newlines = 0, indent = 0, blank = 0, c = 0;
+                    for (; q < safe; q++) {
+                        c = s[q];
+                        if (c == '\n') { newlines++; indent = 0; }
+                        else if (c == '\r') { if (s[q + 1] != '\n') { newlines++; indent = 0; } }
+                        else if (c == '\f') { blank = 1; indent = 0; }
+                        else if (c == '\t') indent += 2;
+                        else if (c == ' ' || c == '\v') indent++;
+                        else if (c >= 0x20 && c != 0x7F) break;
+                    }
+                    if (q >= safe || c >= 0x80) break;
+                    pending = space_flags(sc, pending, newlines, indent, blank, nt ? tok + nt - 1 : NULL);
+                    p0 = q;
+                    continue;
+                }
+                if (b == '"' && s[p0 + 1] < 0x80) {
+                    /* a straight double quotation mark, as
+                     * scan_straight_double makes it */
+                    const qr_token *last = nt ? tok + nt - 1 : NULL;
+                    unsigned next = ascii_class[s[p0 + 1]], c = s[p0 + 1];
+                    int after_opening = !last || (pending & QR_F_SPACE_BEFORE) || last->stop != p0
+                        || last->kind == QR_OPEN_QUOTE || last->kind == QR_DASH
+                        || (last->kind == QR_PUNCT && (s[last->start] == '(' || s[last->start] == '['));
+                    int before_closing = next == QR_U_SPACE || next == QR_U_CLOSE
+                        || (next == QR_U_PUNCT && c != '#' && c != '@' && c != '\'') || next == QR_U_DASH;
+                    if (after_opening && !before_closing) kind = QR_OPEN_QUOTE;
+                    else if (before_closing && !after_opening) kind = QR_CLOSE_QUOTE;
+                    else kind = sc->dq_open ? QR_CLOSE_QUOTE : QR_OPEN_QUOTE;
+                    sc->dq_open = kind == QR_OPEN_QUOTE;
+                    if (pending & ~QR_F_SPACE_BEFORE) marks[nmarks++] = nt;
+                    put_token(tok + nt++, p0, p0 + 1, kind, QR_CASE_NONE, pending);
+                    pending = 0;
+                    p0++;
+                    continue;
+                }
+                break;
+            }
         }
-        t = w.nal >> sh;
-        if (t) {
-            k = (unsigned)__builtin_ctzll(t);
-            lo = w.lo;
-            up = w.up;
-            dg = w.dg;
-        } else {                        /* into the next window */
-            unsigned l16, u16, d16, stop;
-            block_classes(s + p0, &l16, &u16, &d16);
-            stop = ~(l16 | d16) & 0xFFFFu;
-            if (!stop) { how = SCALAR; break; }     /* a word of 16 bytes or more */
-            k = (unsigned)__builtin_ctz(stop);
-            lo = l16 & ~u16;
-            up = u16;
-            dg = d16;
-            /* as wide as the window's: kept on the stack 32 bits wide and read
-             * back 64, they would stall the word (no store forwarding) */
-            OPAQUE(lo);
-            OPAQUE(up);
-            OPAQUE(dg);
-            sh = 0;
+
+        /* a run of letters and digits the region left */
+        t = w->nal >> sh;
+        if (!t) {
+            if (sh <= 1) { how = SCALAR; break; }      /* a word of 63 bytes or more */
+            cur = 0;                    /* it runs into the next window */
+            continue;
         }
+        k = (unsigned)__builtin_ctzll(t);
+        lo = w->lo;
+        up = w->up;
+        dg = w->dg;
         p = p0 + k;
         /* the first byte's class bits (M_LOW, M_UP, M_DIG) from the masks:
          * loaded from ascii_mask, the compiler kept it on the stack a byte
@@ -1108,6 +1524,10 @@ static size_t scan_word(scan *sc, size_t p0)
                               | ((unsigned)((up & rm) != 0) << 3)];
         kind = QR_WORD;
         flags = pending;
+        /* the word needs boundary_step if emitted here (run_bounds skips
+         * a mark past the run's last token) */
+        marks[nmarks] = nt;
+        nmarks += (pending & ~QR_F_SPACE_BEFORE) != 0;
         if (dg & wm) {
             flags |= QR_F_DIGIT;
             if (!((lo | up) & wm)) { kind = QR_NUMBER; casing = QR_CASE_NONE; }
@@ -1116,14 +1536,9 @@ static size_t scan_word(scan *sc, size_t p0)
         b = s[p];
         if (b == ' ') {
             put_token(tok + nt++, p0, p, kind, casing, flags);
-            if (is_alnum256[s[p + 1]]) {
-                pending = QR_F_SPACE_BEFORE;
-                p0 = p + 1;
-                continue;
-            }
             pending = 0;
             p0 = p;
-            break;
+            continue;
         }
         if (b >= 0x80) { how = SLOW; break; }
         if ((b == ',' && !(flags & QR_F_DIGIT)) || b == ';' || b == ')' || b == ']') {
@@ -1131,19 +1546,14 @@ static size_t scan_word(scan *sc, size_t p0)
             put_token(tok + nt++, p0, p, kind, casing, flags);
             put_token(tok + nt++, p, p + 1, QR_PUNCT, QR_CASE_NONE, 0);
             pending = 0;
-            if (s[p + 1] != ' ' || !is_alnum256[s[p + 2]]) {
-                p0 = p + 1;
-                break;
-            }
-            pending = QR_F_SPACE_BEFORE;
-            p0 = p + 2;
+            p0 = p + 1;
             continue;
         }
         if (!is_connector[b]) {         /* a line break, a quotation mark, ... */
             put_token(tok + nt++, p0, p, kind, casing, flags);
             pending = 0;
             p0 = p;
-            break;
+            continue;
         }
         if (b == '\'' && (s[p + 1] | 0x20) == 's' && s[p + 2] < 0x80 && !ascii_mask[s[p + 2]]) {
             /* a possessive: 's is a token of its own (as scan_single makes it) */
@@ -1151,44 +1561,34 @@ static size_t scan_word(scan *sc, size_t p0)
             put_token(tok + nt++, p, p + 2, QR_WORD, s[p + 1] == 's' ? QR_CASE_LOWER : QR_CASE_UPPER,
                       QR_F_CLITIC);
             pending = 0;
-            if (s[p + 2] != ' ' || !is_alnum256[s[p + 3]]) {
-                p0 = p + 2;
-                break;
-            }
-            pending = QR_F_SPACE_BEFORE;
-            p0 = p + 3;
+            p0 = p + 2;
             continue;
         }
         if ((b == '-' || b == '\'') && !(flags & QR_F_DIGIT)) { how = JOINED; break; }
         if (b == '.' && !(flags & QR_F_DIGIT) && !sc->o->nabbrevs
             && s[p + 1] < 0x80 && s[p + 1] != '.' && !ascii_mask[s[p + 1]]
-            && (k > 6 || ((first & M_LOW) && !((sc->lower_abbrev_lens[s[p0] - 'a'] >> k) & 1u))
-                || ((first & M_UP) && k > 1 && s[p + 1] != '!' && s[p + 1] != '?'
-                    && !((sc->capital_abbrev_lens[s[p0] - 'A'] >> k) & 1u)))) {
+            && (k > 6 || ((first & M_LOW) && !((sc->abbrev_lens[s[p0]] >> k) & 1u))
+                || ((first & M_UP) && s[p + 1] != '!' && s[p + 1] != '?'
+                    && !((sc->abbrev_lens[s[p0]] >> k) & 1u)))) {
             /* a sentence's period: after a word too long for an
              * abbreviation, or a word no abbreviation of its first letter
              * and length could be (plain_end; after a capital, word_period
              * finds no initial, abbreviation or address, and the main loop
-             * makes the period, alone before anything but ! or ?); the run
-             * ends after it */
+             * makes the period, alone before anything but ! or ?) */
             put_token(tok + nt++, p0, p, kind, casing, flags);
             put_token(tok + nt++, p, p + 1, QR_PUNCT, QR_CASE_NONE, QR_F_TERMINAL);
             pending = 0;
             p0 = p + 1;
-            break;
+            marks[nmarks++] = nt - 1;
+            continue;
         }
         how = SCALAR;                   /* an apostrophe, a hyphen, a short word's period, ... */
         break;
     }
     out->n = nt;
     sc->pending = pending;
-    sc->win = w;
     sc->wtag = cur;
-    if (sc->bounds_on && nt > from) {
-        /* the first token, and a closing period */
-        if ((tok[from].flags & sc->b.watch) || sc->b.expect) boundary_step(&sc->b, sc->text, out, from);
-        if (nt - 1 > from && (tok[nt - 1].flags & QR_F_TERMINAL)) boundary_step(&sc->b, sc->text, out, nt - 1);
-    }
+    if (sc->bounds_on && nt > from) run_bounds(sc, from, marks, nmarks);
     if (how == SLOW) return scan_word_slow(sc, p0);
     if (how == SCALAR) return scan_word_scalar(sc, p0, 1);
     if (how == JOINED) return joined_word(sc, p0);
@@ -1483,10 +1883,22 @@ void qr_tokopts_default(qr_tokopts *o)
 
 void qr_tokens_free(qr_tokens *t)
 {
-    free(t->tok);
+    tokens_free_array(t);
     free(t->sent);
     free(t->para);
     memset(t, 0, sizeof *t);
+}
+
+static int simd_cap = 1;
+
+int qr_token_simd(int cap)
+{
+    if (cap >= 0) simd_cap = cap;
+#ifdef HAVE_AVX2
+    return simd_cap >= 1 && cpu_avx2();
+#else
+    return 0;
+#endif
 }
 
 int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *out)
@@ -1508,12 +1920,14 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
     sc.bounds_on = o->sentences;
     if (len > FAST_MIN) {       /* only scan_word's fast loop reads them */
         size_t k;
+        sc.simd = qr_token_simd(-1);
+        for (k = 'A'; k <= 'Z'; k++) sc.abbrev_lens[k] = 1u << 1;
         for (k = 0; k < COUNT(lower_abbrevs); k++)
-            sc.lower_abbrev_lens[lower_abbrevs[k].s[0] - 'a'] |= (unsigned char)(1u << lower_abbrevs[k].len);
+            sc.abbrev_lens[(unsigned char)lower_abbrevs[k].s[0]] |= (unsigned char)(1u << lower_abbrevs[k].len);
         for (k = 0; k < COUNT(title_abbrevs); k++)
-            sc.capital_abbrev_lens[title_abbrevs[k].s[0] - 'A'] |= (unsigned char)(1u << title_abbrevs[k].len);
+            sc.abbrev_lens[(unsigned char)title_abbrevs[k].s[0]] |= (unsigned char)(1u << title_abbrevs[k].len);
         for (k = 0; k < COUNT(capital_abbrevs); k++)
-            sc.capital_abbrev_lens[capital_abbrevs[k].s[0] - 'A'] |= (unsigned char)(1u << capital_abbrevs[k].len);
+            sc.abbrev_lens[(unsigned char)capital_abbrevs[k].s[0]] |= (unsigned char)(1u << capital_abbrevs[k].len);
     }
     bounds_init(&sc.b, o->paragraphs == QR_PARA_BLANK ? QR_F_BLANK_BREAK
                      : o->paragraphs == QR_PARA_LINE ? QR_F_LINE_START
@@ -1521,10 +1935,7 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
 
     /* News prose runs about five bytes a token: start there, so most texts
      * never grow the array. Untouched pages of a large block cost nothing. */
-    out->cap = len / 4 + 16;
-    out->tok = malloc(out->cap * sizeof *out->tok);
-    if (!out->tok) return QR_ENOMEM;
-    advise_huge(out->tok, out->cap * sizeof *out->tok);
+    if (!tokens_alloc(out, len / 4 + 16)) return QR_ENOMEM;
 
     while (p < len && !sc.err) {
         uint32_t cp;
@@ -1563,11 +1974,7 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
     if (!sc.err) sc.err = sc.b.err;
     if (sc.err) { qr_tokens_free(out); return sc.err; }
 
-    if (out->n < out->cap) {
-        /* give back the estimate's slack */
-        qr_token *nt = realloc(out->tok, (out->n ? out->n : 1) * sizeof *nt);
-        if (nt) { out->tok = nt; out->cap = out->n ? out->n : 1; }
-    }
+    tokens_trim(out);     /* give back the estimate's slack */
     /* Hard-wrapped text breaks lines mid-sentence; where most single line
      * breaks follow the end of a sentence instead, lines are paragraphs. */
     if (o->sentences && o->paragraphs == QR_PARA_AUTO && sc.sentence_lines * 2 > sc.line_breaks

@@ -43,6 +43,7 @@ typedef struct qr_token {
 typedef struct qr_tokens {
     qr_token *tok;
     size_t n, cap;
+    size_t map;        /* bytes mapped for tok; 0: from malloc */
     uint32_t *sent;    /* index of the first token of each sentence */
     size_t nsent;
     uint32_t *para;    /* index of the first token of each paragraph */
@@ -66,6 +67,10 @@ enum { QR_OK = 0, QR_ENOMEM = 1, QR_ETOOBIG = 2 };
 #define QR_MAX_TEXT 0xFFFFFFFEu  /* offsets are 32-bit */
 
 void qr_tokopts_default(qr_tokopts *o);
+/* The SIMD code of the tokeniser's fast path: 1 with AVX2 (x86-64, where
+ * the CPU has it), else 0 (SSE2 or none); the tokens are the same. cap >= 0
+ * sets the most it may use (tests run each); -1 only asks. */
+int qr_token_simd(int cap);
 int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *out);
 void qr_tokens_free(qr_tokens *t);
 int qr_word_cmp(const void *a, const void *b);
