@@ -922,6 +922,14 @@ function quotes.find(ctx, kept, clusters, allowed)
       return nil
    end
    local last_speaker
+   -- "PENCE", "King" alone: the person of the article whose name ends so
+   local function person_by_surname(want)
+      for _, a in ipairs(persons) do
+         local name = a.attrs.name or ""
+         if name:lower():match("(%S+)$") == want then return name, a.cluster end
+      end
+      return nil
+   end
    local resolve_mention
    function resolve_mention(m)
       if m.kind == "rel" then
@@ -930,12 +938,8 @@ function quotes.find(ctx, kept, clusters, allowed)
       end
       if m.kind == "person" then return m.ann.attrs.name, m.ann.cluster end
       if m.kind == "label" then
-         -- "PENCE": the person of the article whose name ends so
-         local want = m.label:lower():gsub("^.*%s", "")
-         for _, a in ipairs(persons) do
-            local name = a.attrs.name or ""
-            if name:lower():match("(%S+)$") == want then return name, a.cluster end
-         end
+         local name, cluster = person_by_surname((m.label:lower():gsub("^.*%s", "")))
+         if name then return name, cluster end
          return (m.label:gsub("(%u)(%u*)", function(a, b) return a .. b:lower() end)), nil
       end
       if m.kind == "organization" or m.kind == "location" then return m.ann.attrs.name, nil end
@@ -943,13 +947,9 @@ function quotes.find(ctx, kept, clusters, allowed)
          local ns = toks:span(m.first)
          local _, ne = toks:span(m.last)
          local written = text:sub(ns + 1, ne)
-         -- "King" alone: the person of the article whose name ends so
          if m.first == m.last then
-            local want = key(m.first)
-            for _, a in ipairs(persons) do
-               local name = a.attrs.name or ""
-               if name:lower():match("(%S+)$") == want then return name, a.cluster end
-            end
+            local name, cluster = person_by_surname(key(m.first))
+            if name then return name, cluster end
          end
          return written, nil
       end
@@ -1048,9 +1048,10 @@ function quotes.find(ctx, kept, clusters, allowed)
          if lead_in then m, c, c2 = before_quote(q.open) end
          -- “Pollster Daron Shaw: “…”, Dr. Ward stated: ¶ “…”: what the colon
          -- closes introduces the quote
-         local tail0 = text:sub(math.max(1, e - 2), e)
-         soft_end = q.close ~= nil and tail0:match("[,!?]$") ~= nil
-         closed_sentence = q.close ~= nil and (tail0:match("[%.%?!]$") ~= nil or tail0 == "\u{2026}")
+         local tail = text:sub(math.max(1, e - 2), e)
+         -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
+         closed_sentence = q.close ~= nil and (tail:match("%.$") ~= nil or tail == "\u{2026}")
+         soft_end = q.close ~= nil and tail:match("[,!?]$") ~= nil
          -- “…,” he claimed: a quote that ends on a comma is attributed after
          -- it, whatever introduced it
          if not m and soft_end and q.open > 2 and key(q.open - 1) == ":" then m, c, c2 = after_quote(q.close + 1) end
@@ -1062,10 +1063,6 @@ function quotes.find(ctx, kept, clusters, allowed)
             m = prev.mention
             c = prev.cue_tok
          end
-         local tail = text:sub(math.max(1, e - 2), e)
-         -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
-         closed_sentence = q.close ~= nil and (tail:match("%.$") ~= nil or tail == "\u{2026}")
-         soft_end = q.close ~= nil and tail:match("[,!?]$") ~= nil
          if not m and q.close then m, c, c2 = after_quote(q.close + 1) end
          if not m then m = possessive_source(q.open) end
          if not m then m, c, c2 = before_quote(q.open) end
