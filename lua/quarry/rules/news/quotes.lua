@@ -253,6 +253,12 @@ function quotes.find(ctx, kept, clusters, allowed)
       return (k == "went" or k == "goes" or k == "go") and i < n and key(i + 1) == "on"
    end
    local function sent(i) return toks:get(i, "sentence") end
+   -- the first token of token i's sentence
+   local function sentence_start(i)
+      local s0 = sent(i)
+      while i > 1 and sent(i - 1) == s0 do i = i - 1 end
+      return i
+   end
    local function span_of(first, last)
       local s = toks:span(first)
       local _, e = toks:span(last)
@@ -687,9 +693,7 @@ function quotes.find(ctx, kept, clusters, allowed)
    end
 
    local function before_quote(o)
-      local s = sent(o)
-      local floor = o
-      while floor > 1 and sent(floor - 1) == s do floor = floor - 1 end
+      local floor = sentence_start(o)
       local m, c1, c2 = according_to(floor, o)
       if m then return m, c1, c2 end
       local found, cue
@@ -784,9 +788,7 @@ function quotes.find(ctx, kept, clusters, allowed)
    end
 
    local function colon_intro(p)
-      local s0 = sent(p)
-      local floor = p
-      while floor > 1 and sent(floor - 1) == s0 do floor = floor - 1 end
+      local floor = sentence_start(p)
       local m = mention_ending(p - 1, floor)
       if m and m.first > floor and (is_cue(m.first - 1) or PREPOSITIONS[key(m.first - 1)]) then
          -- "Priebus told Fox News:", "he said in an interview with CNN:": to
@@ -864,9 +866,7 @@ function quotes.find(ctx, kept, clusters, allowed)
       return (starts and toks:get(first, "case") ~= "lower") and "direct" or "partial"
    end
    local function sentence_subject_mention(o)
-      local s0 = sent(o)
-      local floor = o
-      while floor > 1 and sent(floor - 1) == s0 do floor = floor - 1 end
+      local floor = sentence_start(o)
       -- the subject opens the sentence ("But Trump", "On Monday, she")
       for t = floor, math.min(o - 1, floor + 4) do
          local m = mention_at(t)
@@ -895,8 +895,7 @@ function quotes.find(ctx, kept, clusters, allowed)
          if t < 1 or toks:get(t, "paragraph") < para - 1 then return nil end
          s0 = sent(t)
          local last = t
-         local floor = t
-         while floor > 1 and sent(floor - 1) == s0 do floor = floor - 1 end
+         local floor = sentence_start(t)
          local inside = false
          for c = last, floor, -1 do
             local kind = toks:kind(c)
@@ -1071,9 +1070,7 @@ function quotes.find(ctx, kept, clusters, allowed)
             m = sentence_subject_mention(q.open)
             -- "In one of her columns, Bradley criticized … “…”"
             if not m then
-               local floor = q.open
-               while floor > 1 and sent(floor - 1) == sent(q.open) do floor = floor - 1 end
-               m = clause_subject(q.open, floor)
+               m = clause_subject(q.open, sentence_start(q.open))
                if m and m.kind == "location" then m = nil end
             end
          end
