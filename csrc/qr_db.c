@@ -682,21 +682,13 @@ static int l_hash(lua_State *L)
  * past U+10FFFF), several times faster on mostly ASCII text. */
 static int l_utf8_valid(lua_State *L)
 {
-    size_t len, p = 0, clen;
+    size_t len, bad;
     const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &len);
-    while (p < len) {
-        uint64_t w;
-        if (p + 8 <= len) {
-            memcpy(&w, s + p, 8);
-            if (!(w & 0x8080808080808080ULL)) { p += 8; continue; }
-        }
-        if (s[p] < 0x80) { p++; continue; }
-        if (qr_utf8_decode(s + p, len - p, &clen) == QR_UTF8_BAD) {
-            lua_pushboolean(L, 0);
-            lua_pushinteger(L, (lua_Integer)p);
-            return 2;
-        }
-        p += clen;
+    bad = qr_utf8_invalid_at(s, len);
+    if (bad < len) {
+        lua_pushboolean(L, 0);
+        lua_pushinteger(L, (lua_Integer)bad);
+        return 2;
     }
     lua_pushboolean(L, 1);
     return 1;

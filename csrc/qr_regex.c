@@ -164,17 +164,6 @@ int qr_regex_test(const qr_regex *re, const char *s, size_t len)
     return rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
 }
 
-static int valid_utf8(const unsigned char *s, size_t len)
-{
-    size_t p = 0, n;
-    while (p < len) {
-        if (s[p] < 0x80) { p++; continue; }
-        if (qr_utf8_decode(s + p, len - p, &n) == QR_UTF8_BAD) return 0;
-        p += n;
-    }
-    return 1;
-}
-
 void qr_regex_scan_init(qr_regex_scan *sc, size_t start)
 {
     sc->pos = start;
@@ -194,7 +183,7 @@ int qr_regex_scan_next(const qr_regex *re, const char *s, size_t len, qr_regex_s
     if (sc->valid < 0) {
         const unsigned char *u = (const unsigned char *)s;
         sc->valid = re->code_valid && (sc->pos == len || !qr_utf8_cont(u[sc->pos]))
-                    && valid_utf8(u, len);
+                    && qr_utf8_invalid_at(u, len) == len;
     }
     options = sc->after_empty ? PCRE2_NOTEMPTY_ATSTART : 0;
     if (sc->valid)

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define QR_UTF8_BAD 0x110000u   /* outside the code space on purpose */
 #define QR_REPLACEMENT 0xFFFDu
@@ -49,6 +50,25 @@ static inline uint32_t qr_utf8_decode(const unsigned char *s, size_t n, size_t *
     *len = 4;
     return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12)
          | ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3Fu);
+}
+
+/* Where s[0..n) stops being valid UTF-8: the offset of the first ill-formed
+ * byte, or n when it is all valid. Eight ASCII bytes at a time, since most
+ * text checked is mostly ASCII. */
+static inline size_t qr_utf8_invalid_at(const unsigned char *s, size_t n)
+{
+    size_t p = 0, clen;
+    while (p < n) {
+        if (p + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + p, 8);
+            if (!(w & 0x8080808080808080ULL)) { p += 8; continue; }
+        }
+        if (s[p] < 0x80) { p++; continue; }
+        if (qr_utf8_decode(s + p, n - p, &clen) == QR_UTF8_BAD) return p;
+        p += clen;
+    }
+    return n;
 }
 
 /* Encode cp (must be <= 0x10FFFF) into out (4 bytes room); returns length. */

@@ -18,12 +18,7 @@
 /* Is [s, s+n) valid UTF-8? */
 static int valid_utf8(const char *s, size_t n)
 {
-    size_t p = 0, len;
-    while (p < n) {
-        if (qr_utf8_decode((const unsigned char *)s + p, n - p, &len) == QR_UTF8_BAD) return 0;
-        p += len;
-    }
-    return 1;
+    return qr_utf8_invalid_at((const unsigned char *)s, n) == n;
 }
 
 /* Checks every invariant of a tokenisation; returns 1 when all hold. */

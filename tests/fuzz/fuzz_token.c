@@ -28,12 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int valid_utf8(const char *s, size_t n)
 {
-    size_t p = 0, len;
-    while (p < n) {
-        if (qr_utf8_decode((const unsigned char *)s + p, n - p, &len) == QR_UTF8_BAD) return 0;
-        p += len;
-    }
-    return 1;
+    return qr_utf8_invalid_at((const unsigned char *)s, n) == n;
 }
 
 static void check_groups(const qr_tokens *t, const uint32_t *starts, size_t count)
