@@ -289,6 +289,46 @@ static void *map_tokens(size_t bytes)
     advise_huge(a, bytes);
     return a;
 }
+
+/* The last freed mapping of at most SPARE_MAX_BYTES, kept for the next
+ * array; its first word holds its size. A fresh mapping's pages are
+ * zeroed by the kernel as they are first written, about a tenth of the
+ * tokeniser's time; a text tokenised after another (ingest, a rule pass
+ * over a corpus) writes over the pages of the last one instead. This is
+ * what glibc's malloc does with a freed block below its mmap threshold,
+ * and the bound is its threshold's (32 MiB: texts of about 10 MB); larger
+ * arrays go back to the system at once. One slot, taken and given with an
+ * atomic exchange, so Lua states in several threads may share it. */
+#define SPARE_MAX_BYTES ((size_t)32 << 20)
+static void *spare_map;
+
+static void *take_spare(size_t bytes, size_t *have)
+{
+    void *m = __atomic_exchange_n(&spare_map, NULL, __ATOMIC_ACQ_REL), *a;
+    size_t size;
+    if (!m) return NULL;
+    memcpy(&size, m, sizeof size);
+    if (size >= bytes) { *have = size; return m; }
+    /* the pages past the old end are fresh, the rest keep their frames */
+    a = mremap(m, size, bytes, MREMAP_MAYMOVE);
+    if (a == MAP_FAILED) { munmap(m, size); return NULL; }
+    advise_huge(a, bytes);
+    *have = bytes;
+    return a;
+}
+
+static void give_spare(void *m, size_t bytes)
+{
+    void *old;
+    if (bytes > SPARE_MAX_BYTES) { munmap(m, bytes); return; }
+    memcpy(m, &bytes, sizeof bytes);
+    old = __atomic_exchange_n(&spare_map, m, __ATOMIC_ACQ_REL);
+    if (old) {
+        size_t size;
+        memcpy(&size, old, sizeof size);
+        munmap(old, size);
+    }
+}
 #endif
 
 /* Room for cap tokens (or more); the array is empty. */
@@ -296,12 +336,13 @@ static int tokens_alloc(qr_tokens *out, size_t cap)
 {
 #ifdef MAP_TOKENS
     if (cap * sizeof(qr_token) >= MAP_MIN_BYTES) {
-        size_t bytes = round_up(cap * sizeof(qr_token), HUGE_BYTES);
-        void *a = map_tokens(bytes);
+        size_t bytes = round_up(cap * sizeof(qr_token), HUGE_BYTES), have = bytes;
+        void *a = take_spare(bytes, &have);
+        if (!a) a = map_tokens(bytes);
         if (a) {
             out->tok = a;
-            out->map = bytes;
-            out->cap = bytes / sizeof(qr_token);
+            out->map = have;
+            out->cap = have / sizeof(qr_token);
             return 1;
         }
     }
@@ -368,7 +409,7 @@ static void tokens_trim(qr_tokens *out)
 static void tokens_free_array(qr_tokens *t)
 {
 #ifdef MAP_TOKENS
-    if (t->map) { munmap(t->tok, t->map); return; }
+    if (t->map) { give_spare(t->tok, t->map); return; }
 #endif
     free(t->tok);
 }
