@@ -67,9 +67,10 @@ enum { QR_OK = 0, QR_ENOMEM = 1, QR_ETOOBIG = 2 };
 #define QR_MAX_TEXT 0xFFFFFFFEu  /* offsets are 32-bit */
 
 void qr_tokopts_default(qr_tokopts *o);
-/* The SIMD code of the tokeniser's fast path: 1 with AVX2 (x86-64, where
- * the CPU has it), else 0 (SSE2 or none); the tokens are the same. cap >= 0
- * sets the most it may use (tests run each); -1 only asks. */
+/* The SIMD code of the tokeniser's fast path, the best the CPU has (on
+ * x86-64): 2 with AVX-512BW, 1 with AVX2, else 0 (SSE2 or none); the
+ * tokens are the same. cap >= 0 sets the most it may use (tests run each);
+ * -1 only asks. */
 int qr_token_simd(int cap);
 int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *out);
 void qr_tokens_free(qr_tokens *t);
