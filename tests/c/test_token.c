@@ -205,6 +205,59 @@ static void test_keys_every_code_point(void)
     ok(unstable == 0, "normalising a key again leaves it unchanged, for every code point");
 }
 
+/* A text of n bytes of news-like words, numbers and punctuation (seeded). */
+static char *news_like(size_t n, unsigned seed)
+{
+    static const char *const words[] = { "The ", "minister ", "said, ", "\"We ", "will ", "not ", "agree.\" ",
+                                         "Talks ", "in ", "Yerevan ", "ended ", "on ", "5 ", "May. ", "\n\n",
+                                         "well-known ", "Lavrov's ", "U.S. ", "1,000 ", "(RFE/RL) " };
+    char *s = malloc(n + 1);
+    size_t p = 0;
+    while (p < n) {
+        const char *w;
+        seed = seed * 1103515245u + 12345u;
+        w = words[(seed >> 16) % (sizeof words / sizeof *words)];
+        while (*w && p < n) s[p++] = *w++;
+    }
+    return s;
+}
+
+static int same_tokens(const qr_tokens *a, const qr_tokens *b)
+{
+    return a->n == b->n && a->nsent == b->nsent && a->npara == b->npara
+        && !memcmp(a->tok, b->tok, a->n * sizeof *a->tok)
+        && !memcmp(a->sent, b->sent, a->nsent * sizeof *a->sent)
+        && !memcmp(a->para, b->para, a->npara * sizeof *a->para);
+}
+
+static void test_reused_arrays(void)
+{
+    /* Arrays of megabytes are mappings, and the last one freed serves the
+     * next call: a text must tokenise the same whether its array is fresh,
+     * a smaller one grown, or a larger one still holding another text's
+     * tokens. */
+    size_t small = 3u << 20, large = 5u << 20;
+    char *a = news_like(small, 1), *b = news_like(large, 2);
+    qr_tokens a1, a2, a3, b0, b1, b2;
+    int rc = qr_tokenize(a, small, NULL, &a1);          /* fresh */
+    rc |= qr_tokenize(a, small, NULL, &a2);             /* fresh: a1 is still held */
+    rc |= qr_tokenize(b, large, NULL, &b0);             /* fresh */
+    rc |= qr_tokenize(b, large, NULL, &b1);
+    qr_tokens_free(&b1);
+    rc |= qr_tokenize(a, small, NULL, &a3);             /* over b's tokens */
+    ok(rc == QR_OK && same_tokens(&a1, &a2) && same_tokens(&a1, &a3) && a1.n > (1u << 19),
+       "a text's tokens are the same in a fresh array and in one another text used");
+    qr_tokens_free(&a3);
+    rc = qr_tokenize(b, large, NULL, &b2);              /* a's smaller array, grown */
+    ok(rc == QR_OK && same_tokens(&b0, &b2), "... and in a smaller array grown for it");
+    qr_tokens_free(&a1);
+    qr_tokens_free(&a2);
+    qr_tokens_free(&b0);
+    qr_tokens_free(&b2);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     test_empty();
@@ -213,6 +266,7 @@ int main(void)
     test_one_huge_token();
     test_many_quotes();
     test_growth();
+    test_reused_arrays();
     test_keys();
     test_keys_every_code_point();
     printf("1..%d\n", tests);

@@ -60,6 +60,11 @@ static const char *const pieces[] = {
     "said.", "Iraq.", "year.\"", "no.", "etc.", "Blair.\n\n", "\n\n\"", "said,\"", "\"Yes", "x.!",
     "A4.", "iPhone.", "USA.", "it.\n", " \n\n  ", "\n \n", "(word)", "[a]", "word;",
     "\"=", "\":", "\"*", "\"+", "\"}", "\"-", "\"#", "\"\xc2\xa0", "\"\xe2\x80\x9d", "\"\"", "=\"",
+    /* joined words, which the fast loop's runs take in */
+    "A-Team", "UN-backed", "US-Russian", "al-Qaeda", "AL-QAEDA", "well-Known", "X-ray", "A-B", "s-s",
+    "rock-star's", "Nagorno-Karabakh's", "1990's", "e-mail,", "self-defence:", "ex-wife.", "pre-2010",
+    "O'Neill-Smith", "don't.", "it's-", "a-", "-a", "'s", "-", "'", "x'S", "Tsar's-", "ne'er-do-well",
+    "Jean-Pierre.", "co-op;", "Hong Kong-based)", "twenty-one]", "well-known\xe2\x80\x9d", "a-\xc3\xa9",
 };
 
 static size_t random_text(char *s, size_t cap)
