@@ -1310,8 +1310,8 @@ static int cpu_avx2(void)
 #define HAVE_AVX512 1
 /* window_classes with AVX-512BW: the 64 bytes in one register, each class
  * a compare straight into a bit mask (no movemask), a byte's neighbours
- * from the masks shifted by one. A fifth of the instructions of the AVX2
- * code. */
+ * from the masks shifted by one: about half the instructions of the AVX2
+ * code (117 to 211), which made the tokeniser some 2% faster. */
 __attribute__((target("avx512bw")))
 static void window_classes_avx512(const unsigned char *s, window *w, const unsigned char *lens)
 {
@@ -1648,8 +1648,9 @@ static size_t scan_word(scan *sc, size_t p0)
             continue;
         }
         if ((b == '-' || b == '\'') && !(flags & QR_F_DIGIT)) {
-            /* a joined word (well-known, don't), taken here as joined_word
-             * would: leaving the loop for it cost more than the word */
+            /* a joined word (well-known, don't), taken here as
+             * scan_word_slow would make it: leaving the loop for it cost
+             * more than the word */
             uint32_t code;
             size_t q = joined_span(s, n, p0, &code);
             if (!q) { how = SLOW; break; }
