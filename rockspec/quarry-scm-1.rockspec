@@ -59,6 +59,7 @@ build = {
       ["quarry.cli.rules"] = "lua/quarry/cli/rules.lua",
       ["quarry.cli.search"] = "lua/quarry/cli/search.lua",
       ["quarry.cli.tokens"] = "lua/quarry/cli/tokens.lua",
+      ["quarry.calendar"] = "lua/quarry/calendar.lua",
       ["quarry.corpus"] = "lua/quarry/corpus.lua",
       ["quarry.docs"] = "lua/quarry/docs.lua",
       ["quarry.eval"] = "lua/quarry/eval.lua",

@@ -63,7 +63,8 @@ local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
 
 -- Modules a sandboxed pack may require.
 local allowed_modules = {
-   ["quarry.pattern"] = true, ["quarry.regex"] = true, ["cjson"] = true, ["cjson.safe"] = true,
+   ["quarry.pattern"] = true, ["quarry.regex"] = true, ["quarry.calendar"] = true, ["cjson"] = true,
+   ["cjson.safe"] = true,
 }
 
 -- What an untrusted pack gets of a gazetteer: matching, not loading files.

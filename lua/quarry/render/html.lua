@@ -4,6 +4,7 @@
 -- heading is clicked, a box filters their rows, and a timeline chart
 -- (SVG) draws one mark per dated item, each linked to its row.
 local render = require "quarry.render"
+local calendar = require "quarry.calendar"
 
 local ipairs, pairs, tonumber, tostring, type = ipairs, pairs, tonumber, tostring, type
 local math_floor, math_max, math_min = math.floor, math.max, math.min
@@ -135,29 +136,7 @@ local SCRIPT = [[
 
 -- --- dates -------------------------------------------------------------------------
 
--- Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-local function days_from_civil(y, m, d)
-   y = m <= 2 and y - 1 or y
-   local era = (y >= 0 and y or y - 399) // 400
-   local yoe = y - era * 400
-   local mp = (m + 9) % 12
-   local doy = (153 * mp + 2) // 5 + d - 1
-   local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-   return era * 146097 + doe - 719468
-end
-
-local function civil_from_days(z)
-   z = z + 719468
-   local era = (z >= 0 and z or z - 146096) // 146097
-   local doe = z - era * 146097
-   local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-   local y = yoe + era * 400
-   local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-   local mp = (5 * doy + 2) // 153
-   local d = doy - (153 * mp + 2) // 5 + 1
-   local m = mp < 10 and mp + 3 or mp - 9
-   return m <= 2 and y + 1 or y, m, d
-end
+local days_from_civil, civil_from_days = calendar.days_from_civil, calendar.civil_from_days
 
 --- The day number of an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD, any
 -- time after it ignored); nil when it is not one. A year or a month counts

@@ -31,34 +31,11 @@ end
 table.sort(month_words)
 table.sort(weekday_words)
 
--- Calendar arithmetic on day numbers (days since 1970-01-01), after
--- Howard Hinnant's days_from_civil: the sandbox has no os.time.
-local function days_from_civil(y, m, d)
-   y = m <= 2 and y - 1 or y
-   local era = (y >= 0 and y or y - 399) // 400
-   local yoe = y - era * 400
-   local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
-   local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-   return era * 146097 + doe - 719468
-end
-local function civil_from_days(z)
-   z = z + 719468
-   local era = (z >= 0 and z or z - 146096) // 146097
-   local doe = z - era * 146097
-   local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-   local y = yoe + era * 400
-   local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-   local mp = (5 * doy + 2) // 153
-   local d = doy - (153 * mp + 2) // 5 + 1
-   local m = mp + (mp < 10 and 3 or -9)
-   return m <= 2 and y + 1 or y, m, d
-end
-local function weekday(z) return (z + 3) % 7 + 1 end   -- 1970-01-01 was a Thursday; Monday = 1
-
-local function days_in_month(y, m)
-   if m == 2 then return (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) and 29 or 28 end
-   return (m == 4 or m == 6 or m == 9 or m == 11) and 30 or 31
-end
+-- Calendar arithmetic on day numbers (days since 1970-01-01), shared
+-- with the reports: the sandbox has no os.time.
+local calendar = require "quarry.calendar"
+local days_from_civil, civil_from_days = calendar.days_from_civil, calendar.civil_from_days
+local weekday, days_in_month = calendar.weekday, calendar.days_in_month
 
 local function iso_day(y, m, d) return string.format("%04d-%02d-%02d", y, m, d) end
 local function iso_month(y, m) return string.format("%04d-%02d", y, m) end
@@ -259,5 +236,4 @@ dates.rules = {
                      expect = { { type = "date", attrs = { value = "2010-W05" } } } } } },
 }
 
-dates.days_from_civil = days_from_civil
 return dates

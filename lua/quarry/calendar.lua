@@ -1,0 +1,42 @@
+--- Calendar arithmetic on day numbers (days since 1970-01-01, proleptic
+-- Gregorian), after Howard Hinnant's days_from_civil: pure integer
+-- arithmetic, so that sandboxed rule packs (which have no os.time) and the
+-- reports share one implementation.
+local calendar = {}
+
+--- The day number of a civil date: calendar.days_from_civil(y, m, d) -> integer
+function calendar.days_from_civil(y, m, d)
+   y = m <= 2 and y - 1 or y
+   -- Lua's // floors, where the C original truncates and corrects for
+   -- negative years: the correction here would count a year twice
+   local era = y // 400
+   local yoe = y - era * 400
+   local doy = (153 * (m + (m > 2 and -3 or 9)) + 2) // 5 + d - 1
+   local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+   return era * 146097 + doe - 719468
+end
+
+--- The civil date of a day number: calendar.civil_from_days(z) -> y, m, d
+function calendar.civil_from_days(z)
+   z = z + 719468
+   local era = z // 146097
+   local doe = z - era * 146097
+   local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+   local y = yoe + era * 400
+   local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+   local mp = (5 * doy + 2) // 153
+   local d = doy - (153 * mp + 2) // 5 + 1
+   local m = mp + (mp < 10 and 3 or -9)
+   return m <= 2 and y + 1 or y, m, d
+end
+
+--- ISO weekday of a day number, Monday = 1: calendar.weekday(z) -> 1..7
+function calendar.weekday(z) return (z + 3) % 7 + 1 end   -- 1970-01-01 was a Thursday
+
+--- calendar.days_in_month(y, m) -> 28..31
+function calendar.days_in_month(y, m)
+   if m == 2 then return (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) and 29 or 28 end
+   return (m == 4 or m == 6 or m == 9 or m == 11) and 30 or 31
+end
+
+return calendar
