@@ -629,6 +629,7 @@ typedef struct run {
     capev *caps;
     size_t ncaps, capcaps;
     long steps;
+    long backtracks;       /* of this attempt: tells a runaway pattern from a long match */
     int depth;             /* lookarounds open around the current step */
     int err;               /* RUN_* */
     const char *err_rule;
@@ -864,6 +865,7 @@ static int vm(run *r, int pc, size_t pos, size_t limit, size_t lower, long need_
         if (r->err) return 0;
     fail:
         if (r->nstack <= base) return 0;
+        r->backtracks++;
         {
             frame *f = &r->stack[--r->nstack];
             pc = f->pc;
@@ -1058,6 +1060,7 @@ static int try_rule(lua_State *L, run *r, int ri, size_t t, int *nout)
     r->nstack = 0;
     r->ncaps = 0;
     r->steps = 0;
+    r->backtracks = 0;
     r->depth = 0;
     if (vm(r, ru->entry, t, r->bounds[ru->scope][1], r->bounds[ru->scope][0], -1, &end)) {
         /* empty matches are not annotations; a declared rule's match whose
@@ -1310,8 +1313,13 @@ static int matcher_run(lua_State *L)
 failed:
     switch (r->err) {
     case RUN_STEPS:
-        return luaL_error(L, "rule %s: the pattern took more than %d steps at token %d (catastrophic backtracking)",
-                          r->err_rule, (int)m->step_limit, (int)r->err_token + 1);
+        /* most steps spent going back: a pattern that tries exponentially
+         * many ways; few: one match longer than the limit allows */
+        if (r->backtracks > m->step_limit / 4)
+            return luaL_error(L, "rule %s: the pattern took more than %d steps at token %d (catastrophic backtracking)",
+                              r->err_rule, (int)m->step_limit, (int)r->err_token + 1);
+        return luaL_error(L, "rule %s: the pattern took more than %d steps at token %d (a match longer than the "
+                          "limit allows; raise step_limit)", r->err_rule, (int)m->step_limit, (int)r->err_token + 1);
     case RUN_DEPTH:
         return luaL_error(L, "rule %s: lookarounds nested more than %d deep at token %d", r->err_rule,
                           QR_MAX_LOOK_DEPTH, (int)r->err_token + 1);
