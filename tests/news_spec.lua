@@ -167,6 +167,15 @@ describe("the news pack", function()
          assert.equal(1, #of(found, "location", "Lake Orvan"))
       end)
 
+      it("reads a first name before a company whose name is also a word or a name as a person", function()
+         local found = run("Shares in Vale fell after Ann Vale, a senator, spoke. Senator Ann Vale left. "
+            .. "Henry Ford built cars; Ford shares rose.")
+         assert.equal(2, #of(found, "person", "Ann Vale"))
+         assert.equal(1, #of(found, "person", "Henry Ford"))
+         assert.equal(1, #of(found, "organization", "Vale"))
+         assert.equal(1, #of(found, "organization", "Ford"))
+      end)
+
       it("ignores lower-case words that spell an ambiguous name", function()
          local found = run("We ate turkey and asked who would chair it.")
          assert.equal(0, #of(found, "location"))

@@ -126,8 +126,13 @@ local FIRST_PLACE = P.notahead(P.within("organization") + P.within("demonym"))
    * P.tok { set = first_name_list, case = { "title", "upper" }, starts = "location", ends = "location" }
 local PLACE_SURNAME = P.notahead(STOP + P.within("organization") + P.within("demonym"))
    * P.tok { case = { "title", "mixed" }, len = { 2, 30 }, starts = "location", ends = "location" }
+-- ... or a one-word organisation whose name is also a word or a name
+-- ("Ann Vale", "Henry Ford": the gazetteer marks them ambiguous)
+local ORG_SURNAME = P.ahead(P.starts("organization", { ambiguous = true }))
+   * P.tok { case = "title", len = { 2, 30 }, ends = "organization" }
 local MIDDLE = P.rep(NEXT * (INITIAL + NAME_TOK), 0, 2)
-local FULL_NAME = FIRST * MIDDLE * NEXT * (SURNAME + PLACE_SURNAME) + FIRST_PLACE * MIDDLE * NEXT * SURNAME
+local FULL_NAME = FIRST * MIDDLE * NEXT * (SURNAME + PLACE_SURNAME + ORG_SURNAME)
+   + FIRST_PLACE * MIDDLE * NEXT * SURNAME
 local NAME = P.rep(INITIAL + NAME_TOK, 0, 3) * SURNAME
 
 -- Title phrases: "Foreign Minister", "Russia's chief Karabakh negotiator",
@@ -221,7 +226,7 @@ local SCORE = P.regex [[^\d{1,3}$]]
 
 entities.rules = {
    rule { name = "title_name", type = "person", span = "name", priority = 3,
-      pattern = P.cap("title", TITLE + HONORIFIC) * P.opt(",") * P.cap("name", NAME),
+      pattern = P.cap("title", TITLE + HONORIFIC) * P.opt(",") * P.cap("name", FULL_NAME + NAME),
       attrs = { title = "$title", name = "$name" },
       examples = { { text = "Russian Foreign Minister Sergey Lavrov spoke.",
                      expect = { { type = "person", text = "Sergey Lavrov",
@@ -243,7 +248,8 @@ entities.rules = {
       attrs = { name = "$match" },
       examples = { { text = "Later, Sergei Voronov left.", expect = { { type = "person", text = "Sergei Voronov" } } },
                    { text = "Then George W. Bush spoke.",
-                     expect = { { type = "person", text = "George W. Bush" } } } } },
+                     expect = { { type = "person", text = "George W. Bush" } } },
+                   { text = "Henry Ford built cars.", expect = { { type = "person", text = "Henry Ford" } } } } },
    rule { name = "initial_name", type = "person", priority = 1,
       pattern = P.notbehind(P.tok { case = { "title", "upper" } }) * P.notahead(LEX) * INITIAL
          * P.opt(NEXT * INITIAL) * NEXT * (SURNAME + PLACE_SURNAME) * P.notahead(P.tok { case = { "title", "mixed" } }),

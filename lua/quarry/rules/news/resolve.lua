@@ -107,8 +107,14 @@ function resolve.run(ctx)
    end
    local teams
    cands, teams = E.team_names(ctx, cands)
+   -- a gazetteer organisation whose name is also a word or a name ranks
+   -- below a full name ending in it ("Ann Vale", "Henry Ford")
+   local function rank(a)
+      if a.phase == "lexicon" and a.attrs and a.attrs.ambiguous then return 4.25 end
+      return RANK[a.rule] or 2
+   end
    table.sort(cands, function(x, y)
-      local rx, ry = RANK[x.rule] or 2, RANK[y.rule] or 2
+      local rx, ry = rank(x), rank(y)
       if rx ~= ry then return rx > ry end
       local lx, ly = x.stop - x.start, y.stop - y.start
       if lx ~= ly then return lx > ly end
