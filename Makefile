@@ -108,11 +108,11 @@ build/test_unicode: tests/c/test_unicode.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_unicode.c csrc/qr_unicode.c
 
-build/test_token: tests/c/tap.h tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+build/test_token: tests/c/tap.h tests/c/same_tokens.h tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c
 
-build/test_token_fast: tests/c/tap.h tests/c/test_token_fast.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+build/test_token_fast: tests/c/tap.h tests/c/same_tokens.h tests/c/test_token_fast.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_token_fast.c csrc/qr_token.c csrc/qr_unicode.c
 
@@ -181,7 +181,7 @@ build/valgrind/test_unicode: tests/c/test_unicode.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_unicode.c csrc/qr_unicode.c
 
-build/valgrind/test_token: tests/c/tap.h tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+build/valgrind/test_token: tests/c/tap.h tests/c/same_tokens.h tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c
 

@@ -18,6 +18,14 @@ describe("quarry.docs", function()
    before_each(function() dir = tmpdir() end)
    after_each(function() os.execute("rm -rf '" .. dir .. "'") end)
 
+   -- The error of reading a file written with these contents (it must fail).
+   local function refusal(name, contents)
+      write(dir .. "/" .. name, contents)
+      local ok, err = pcall(collect, { dir .. "/" .. name })
+      assert.is_false(ok)
+      return err
+   end
+
    it("takes the first line as headline only when a blank line follows", function()
       assert.equal("Talks resume in Geneva", docs.headline("Talks resume in Geneva\n\nGENEVA — Envoys met."))
       assert.equal("Talks resume", docs.headline("Talks resume  \r\n \r\nBody"))
@@ -52,14 +60,9 @@ describe("quarry.docs", function()
    end)
 
    it("names file and line of malformed JSONL", function()
-      write(dir .. "/bad.jsonl", '{"id": 1, "text": "ok"}\n\n{"id": 2, "text": \n')
-      local ok, err = pcall(collect, { dir .. "/bad.jsonl" })
-      assert.is_false(ok)
-      assert.matches("bad%.jsonl:3: bad JSON", err)
-      write(dir .. "/notext.jsonl", '{"id": 1, "body": "x"}\n')
-      ok, err = pcall(collect, { dir .. "/notext.jsonl" })
-      assert.is_false(ok)
-      assert.matches("notext%.jsonl:1: field 'text' must be a string", err)
+      assert.matches("bad%.jsonl:3: bad JSON", refusal("bad.jsonl", '{"id": 1, "text": "ok"}\n\n{"id": 2, "text": \n'))
+      assert.matches("notext%.jsonl:1: field 'text' must be a string",
+         refusal("notext.jsonl", '{"id": 1, "body": "x"}\n'))
    end)
 
    it("puts JSONL titles, dates, sources and urls on one trimmed line of UTF-8", function()
@@ -73,14 +76,10 @@ describe("quarry.docs", function()
    end)
 
    it("refuses a JSONL document with an empty id or a field that is not text", function()
-      write(dir .. "/e.jsonl", '{"id": "ok", "text": "A."}\n{"id": "", "text": "B."}\n')
-      local ok, err = pcall(collect, { dir .. "/e.jsonl" })
-      assert.is_false(ok)
-      assert.matches("e%.jsonl:2: field 'id' is empty", err)
-      write(dir .. "/a.jsonl", '{"id": "x", "text": "A.", "title": ["Talks"]}\n')
-      ok, err = pcall(collect, { dir .. "/a.jsonl" })
-      assert.is_false(ok)
-      assert.matches("a%.jsonl:1: field 'title' must be a string, not a JSON array", err)
+      assert.matches("e%.jsonl:2: field 'id' is empty",
+         refusal("e.jsonl", '{"id": "ok", "text": "A."}\n{"id": "", "text": "B."}\n'))
+      assert.matches("a%.jsonl:1: field 'title' must be a string, not a JSON array",
+         refusal("a.jsonl", '{"id": "x", "text": "A.", "title": ["Talks"]}\n'))
    end)
 
    it("converts Latin-1 text to UTF-8 with a warning naming the file", function()

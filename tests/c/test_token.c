@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
+#include "same_tokens.h"
 
 
 
@@ -220,14 +221,6 @@ static char *news_like(size_t n, unsigned seed)
         while (*w && p < n) s[p++] = *w++;
     }
     return s;
-}
-
-static int same_tokens(const qr_tokens *a, const qr_tokens *b)
-{
-    return a->n == b->n && a->nsent == b->nsent && a->npara == b->npara
-        && !memcmp(a->tok, b->tok, a->n * sizeof *a->tok)
-        && !memcmp(a->sent, b->sent, a->nsent * sizeof *a->sent)
-        && !memcmp(a->para, b->para, a->npara * sizeof *a->para);
 }
 
 static void test_reused_arrays(void)

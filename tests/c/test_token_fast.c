@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
+#include "same_tokens.h"
 
 /* the fast build, from csrc/qr_token.c (linked) */
 void qr_tokopts_default(qr_tokopts *o);
@@ -80,14 +81,6 @@ static size_t random_text(char *s, size_t cap)
     return n;
 }
 
-static int same(const qr_tokens *a, const qr_tokens *b)
-{
-    return a->n == b->n && a->nsent == b->nsent && a->npara == b->npara
-        && (!a->n || !memcmp(a->tok, b->tok, a->n * sizeof *a->tok))
-        && (!a->nsent || !memcmp(a->sent, b->sent, a->nsent * sizeof *a->sent))
-        && (!a->npara || !memcmp(a->para, b->para, a->npara * sizeof *a->para));
-}
-
 int main(void)
 {
     static char text[8192];
@@ -110,7 +103,7 @@ int main(void)
             /* mode 6: the text from an odd offset (other window alignments) */
             rf = qr_tokenize(text + (mode == 6), n - (mode == 6), &o, &fast);
             rs = scalar_tokenize(text + (mode == 6), n - (mode == 6), &o, &scalar);
-            if (rf != rs || (rf == QR_OK && !same(&fast, &scalar))) bad[mode]++;
+            if (rf != rs || (rf == QR_OK && !same_tokens(&fast, &scalar))) bad[mode]++;
             qr_tokens_free(&fast);
             scalar_tokens_free(&scalar);
         }
