@@ -549,9 +549,10 @@ end
 
 -- --- ingest -------------------------------------------------------------------
 
-local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true }
+local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true,
+   max_bytes = true }
 
---- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn}])
+--- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn, max_bytes}])
 --   -> {added, replaced, unchanged, skipped, failed, seconds} | nil, message, code
 -- Reads text files (first line is the headline when a blank line follows),
 -- folders (recursively), JSONL files and "-" (stdin), and stores the
@@ -561,9 +562,11 @@ local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true
 -- progress(done, total_or_nil, doc) after each document (the batch holding
 -- it may not be committed yet); warn(message) for
 -- converted text and dates that are not ISO 8601 (kept in meta.date);
--- fail(message) for unreadable files, which are skipped (counted in failed);
--- meta: a table from quarry.docs.read_meta, the id, title, date, source and
--- url of text files by name.
+-- fail(message) for unreadable files and folders, binary files and files
+-- over max_bytes (default quarry.docs.MAX_BYTES), which are skipped
+-- (counted in failed); meta: a table from quarry.docs.read_meta, the id,
+-- title, date, source and url of text files by name. Folders are read as
+-- quarry.docs.each reads them (a folder once, however many links lead there).
 function Corpus:ingest(paths, opts)
    live(self, 2)
    if type(paths) == "string" then paths = { paths } end
@@ -572,6 +575,9 @@ function Corpus:ingest(paths, opts)
    local batch = opts.batch or 10000
    if math_type(batch) ~= "integer" or batch < 1 then
       error("corpus:ingest: option 'batch' must be a positive integer", 2)
+   end
+   if opts.max_bytes ~= nil and (math_type(opts.max_bytes) ~= "integer" or opts.max_bytes < 1) then
+      error("corpus:ingest: option 'max_bytes' must be a positive integer", 2)
    end
    for _, k in ipairs { "progress", "warn", "fail" } do
       if opts[k] ~= nil and type(opts[k]) ~= "function" then
@@ -603,6 +609,7 @@ function Corpus:ingest(paths, opts)
       local iter = docs.each(paths, {
          warn = warn,
          meta = opts.meta,
+         max_bytes = opts.max_bytes,
          fail = function(msg)
             total.failed = total.failed + 1
             if opts.fail then opts.fail(msg) end

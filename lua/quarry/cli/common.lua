@@ -16,12 +16,36 @@ function common.load_pack(name, trusted)
    return pack
 end
 
+--- An argparse converter for options that take a positive integer.
+function common.positive(s)
+   local n = math.tointeger(tonumber(s))
+   if n and n > 0 then return n end
+   return nil, "must be a positive integer"
+end
+
+--- The help of the commands that read documents (ingest, extract, tokens):
+-- what their paths may be, and how folders are read.
+common.PATHS_HELP = "Text files, folders, JSONL files, or - for stdin."
+common.READING_EPILOG = "Folders are read recursively, hidden files and folders left out. A symbolic link "
+   .. "to a folder is followed once: a folder read already (the same device and inode) is skipped with a "
+   .. "warning, so links cannot loop. A folder that cannot be read, a binary file (a NUL byte in its first "
+   .. "8,000 bytes) and a file or JSONL line over --max-bytes are skipped with a message naming them "
+   .. "(exit code 1); the rest is read."
+
+--- Adds the options of the commands that read documents.
+function common.reading_options(cmd)
+   cmd:option("--max-bytes", "The largest document read, in bytes (a text file, or one JSONL line).",
+      tostring(docs.MAX_BYTES)):convert(common.positive):argname("<n>")
+   cmd:epilog(common.READING_EPILOG)
+end
+
 --- Iterates over the documents of paths, warning and failing on stderr
 -- (clearing bar, a progress bar, first). Returns the iterator and a
--- function telling whether anything failed.
-function common.documents(cmd, paths, bar)
+-- function telling whether anything failed. max_bytes: see quarry.docs.each.
+function common.documents(cmd, paths, bar, max_bytes)
    local failed = false
    local iter = docs.each(paths, {
+      max_bytes = max_bytes,
       warn = function(msg)
          if bar then bar.clear() end
          io_stderr:write("quarry ", cmd, ": warning: ", msg, "\n")

@@ -9,12 +9,13 @@ local extract = {
 }
 
 function extract.configure(cmd)
-   cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("*")
+   cmd:argument("path", common.PATHS_HELP):args("*")
    cmd:option("-r --rules", "Rule pack: a name (quarry.rules.NAME) or a path.", "news")
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:option("--db", "Run over the documents of this corpus and store the spans there.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
    cmd:flag("--force", "With --db: run again on documents the pack already saw unchanged.")
+   common.reading_options(cmd)
 end
 
 function extract.run(args)
@@ -54,7 +55,7 @@ function extract.run(args)
    -- one document at a time: memory stays flat however long the input is
    local bar = common.progress_bar("documents")
    local total = bar and require("quarry.docs").count(args.path) or nil
-   local iter, failed = common.documents("extract", args.path, bar)
+   local iter, failed = common.documents("extract", args.path, bar, args.max_bytes)
    local done = 0
    local rule_failed = false
    for doc in iter do

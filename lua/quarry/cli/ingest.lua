@@ -3,22 +3,17 @@ local quarry = require "quarry"
 local common = require "quarry.cli.common"
 
 local io_stdout, io_stderr = io.stdout, io.stderr
-local math_tointeger, string_format = math.tointeger, string.format
-local tonumber = tonumber
+local string_format = string.format
 
 local ingest = {
    help = "Store documents in a corpus file (created if missing), with a full-text index.",
 }
 
-local function positive(s)
-   local n = math_tointeger(tonumber(s))
-   if n and n > 0 then return n end
-   return nil, "must be a positive integer"
-end
+local positive = common.positive
 
 function ingest.configure(cmd)
    cmd:argument("db", "The corpus file (SQLite); created if missing.")
-   cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("+")
+   cmd:argument("path", common.PATHS_HELP):args("+")
    cmd:flag("--replace", "Replace documents whose id is already stored (default: skip them).")
    cmd:option("--batch", "Documents per transaction: a crash keeps every committed batch.", "10000")
       :convert(positive)
@@ -26,6 +21,7 @@ function ingest.configure(cmd)
       :convert(positive)
    cmd:option("--meta", "JSON lines {file, id, date, source, url, title}: the fields of the text files of "
       .. "that name (as in examples/articles.meta.jsonl).")
+   common.reading_options(cmd)
 end
 
 function ingest.run(args)
@@ -52,6 +48,7 @@ function ingest.run(args)
       batch = args.batch,
       replace = args.replace,
       meta = meta,
+      max_bytes = args.max_bytes,
       progress = bar and bar.update or nil,
       warn = function(msg) say("warning: ", msg) end,
       fail = function(msg) say("", msg); failed = true end,

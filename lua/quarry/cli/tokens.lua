@@ -2,6 +2,7 @@
 local quarry = require "quarry"
 local docs = require "quarry.docs"
 local cjson = require "cjson"
+local common = require "quarry.cli.common"
 
 local io_stdout, io_stderr, ipairs, string_format = io.stdout, io.stderr, ipairs, string.format
 local os_clock = os.clock
@@ -11,11 +12,12 @@ local tokens = {
 }
 
 function tokens.configure(cmd)
-   cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("+")
+   cmd:argument("path", common.PATHS_HELP):args("+")
    cmd:flag("-l --list", "Print every token: doc, index, start, stop, kind, case, shape, key, text (TSV).")
    cmd:flag("--json", "With --list, one JSON object a token; otherwise statistics as JSON.")
    cmd:option("--paragraphs", "Paragraph breaks: auto, blank or line.", "auto")
       :choices { "auto", "blank", "line" }
+   common.reading_options(cmd)
 end
 
 local function escape(s)
@@ -57,6 +59,7 @@ function tokens.run(args)
    for _, k in ipairs(columns) do total[k] = 0 end
    local seconds = 0
    local iter = docs.each(args.path, {
+      max_bytes = args.max_bytes,
       warn = function(msg) io_stderr:write("quarry tokens: warning: ", msg, "\n") end,
       fail = function(msg) io_stderr:write("quarry tokens: ", msg, "\n"); failed = true end,
    })
