@@ -1,4 +1,4 @@
---- quarry eval PACK --gold PATH: precision, recall and F1 per type and per
+--- quarry eval [--rules PACK] --gold PATH: precision, recall and F1 per type and per
 -- rule against JSONL, BRAT or CoNLL gold; attribute accuracy (--attr);
 -- quotations and their speakers against BRAT attributions (--quotes).
 local common = require "quarry.cli.common"
@@ -20,7 +20,7 @@ local eval_cmd = {
 local CONLL_MAP = { PER = "person", ORG = "organization", LOC = "location" }
 
 function eval_cmd.configure(cmd)
-   cmd:argument("pack", "Rule pack: a name (quarry.rules.NAME) or a path.")
+   common.rules_option(cmd)
    cmd:argument("docs", "With JSONL gold: the documents (files, folders, JSONL)."):args("*")
    cmd:option("--gold", "Gold: a JSONL file in the extract format, a folder of BRAT .ann files, "
       .. "or a CoNLL file (token ... IOB-tag a line)."):count(1)
@@ -137,6 +137,7 @@ function eval_cmd.run(args)
       io_stderr:write("quarry eval: ", msg, "\n")
       return 1
    end
+   local pack_name = common.rules_of("eval", args, "docs")
    local map = {}
    for _, pair in ipairs(split_list(args.map)) do
       local g, s = pair:match("^([^=]+)=(.+)$")
@@ -174,7 +175,7 @@ function eval_cmd.run(args)
    end
    local match = args.match or (args.quotes and "half" or "exact")
 
-   local pack, err = common.load_pack(args.pack, args.trusted)
+   local pack, err = common.load_pack(pack_name, args.trusted)
    if not pack then return fail(err) end
 
    local errors_out, on_error
