@@ -137,7 +137,8 @@ local function run_sh(dir, block, where)
    for _, cmd in ipairs(commands(block.body)) do
       local code, out, err = sh(dir, cmd)
       local file = output_file(cmd)
-      local wrote = out:match("%S") or err:match("%S") or not cmd:match("quarry")
+      local runs_quarry = cmd:match("^%s*quarry%s") or cmd:match("|%s*quarry%s")
+      local wrote = out:match("%S") or err:match("%S") or not runs_quarry
          or (file and support.read(dir .. "/" .. file):match("%S"))
       local said
       for _, e in ipairs(EMPTY) do
