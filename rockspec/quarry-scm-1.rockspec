@@ -19,6 +19,7 @@ dependencies = {
    "lua-cjson >= 2.1",
    "argparse >= 0.7",
    "luafilesystem >= 1.8",
+   "luaexpat >= 1.4",
 }
 external_dependencies = {
    PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
