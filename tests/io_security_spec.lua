@@ -270,3 +270,130 @@ describe("JSONL input", function()
       has(err, "stdin:4: field 'id' must be a string or an integer, not 2.5")
    end)
 end)
+
+describe("a corpus in a folder that cannot be written", function()
+   local dir
+   before_each(function() dir = support.tmpdir() end)
+   after_each(function()
+      os.execute("chmod -R u+w '" .. dir .. "'")
+      support.cleanup()
+   end)
+
+   it("is searched and reported on, read-only", function()
+      local prefix, why = unprivileged()
+      if not prefix then return pending(why) end
+      write(dir .. "/a.txt", "Talks resume\n\nThe council met in Geneva.")
+      support.put(dir, "ro/keep", "")
+      local code = support.quarry("ingest " .. dir .. "/ro/c.db " .. dir .. "/a.txt")
+      assert.equal(0, code)
+      assert(os.execute("chmod 555 '" .. dir .. "/ro'"))
+      local out, err
+      code, out, err = sh(ENV .. prefix .. "lua5.4 bin/quarry search " .. dir .. "/ro/c.db Geneva")
+      assert.equal("", err)
+      assert.equal(0, code)
+      has(out, "1. " .. dir .. "/a.txt  Talks resume")
+      code, out, err = sh(ENV .. prefix .. "lua5.4 bin/quarry report " .. dir .. "/ro/c.db summary --format json")
+      assert.equal(0, code, err)
+      has(out, '"report": "summary"')
+      code, out = sh(ENV .. prefix .. "lua5.4 bin/quarry kwic " .. dir .. "/ro/c.db council")
+      assert.equal(0, code)
+      has(out, "council")
+      code, out = sh(ENV .. prefix .. "lua5.4 -e \"local c = assert(require('quarry').open('" .. dir
+         .. "/ro/c.db', {readonly = true})); print(c:count(), c.immutable, c:add{id = 'x', text = 'y'})\"")
+      assert.equal(0, code)
+      assert.matches("^1\ttrue\tnil\t.*attempt to write a readonly database.*\treadonly\n$", out)
+      -- writing is refused as before, naming the file
+      code, _, err = sh(ENV .. prefix .. "lua5.4 bin/quarry ingest " .. dir .. "/ro/c.db " .. dir .. "/a.txt")
+      assert.equal(1, code)
+      has(err, dir .. "/ro/c.db: ")
+      assert.same({ "c.db", "keep" }, (function()
+         local names = {}
+         for name in lfs.dir(dir .. "/ro") do
+            if name ~= "." and name ~= ".." then names[#names + 1] = name end
+         end
+         table.sort(names)
+         return names
+      end)())
+   end)
+
+   it("is refused, saying why, when its write-ahead log holds changes it could not read", function()
+      local prefix, why = unprivileged()
+      if not prefix then return pending(why) end
+      assert(lfs.mkdir(dir .. "/ro"))
+      local c <close> = assert(quarry.open(dir .. "/c.db"))
+      assert(c:add { id = "a", text = "The council met." })
+      -- the writer is still open: its changes are in c.db-wal only
+      assert(os.execute("cp '" .. dir .. "/c.db' '" .. dir .. "/c.db-wal' '" .. dir .. "/ro/'"))
+      assert(os.execute("chmod 555 '" .. dir .. "/ro'"))
+      local code, out, err = sh(ENV .. prefix .. "lua5.4 bin/quarry search " .. dir .. "/ro/c.db council")
+      assert.equal(1, code)
+      assert.equal("", out)
+      has(err, "its write-ahead log " .. dir .. "/ro/c.db-wal holds changes, and reading them needs a "
+         .. dir .. "/ro/c.db-shm file that quarry may not create in that folder")
+   end)
+end)
+
+describe("the cost of a query", function()
+   -- 50 documents of 100 different words starting with c: 300 prefixes c*
+   -- make FTS5 expand and intersect for seconds (66 s on a larger corpus)
+   local function corpus(opts)
+      local c = assert(quarry.open(":memory:", opts))
+      local batch, x = {}, 7
+      for i = 1, 50 do
+         local words = {}
+         for j = 1, 100 do
+            x = (x * 1103515245 + 12345) % 2147483648
+            words[j] = string.format("c%x", x % 65536)
+         end
+         batch[i] = { id = "d" .. i, text = "Geneva talks. " .. table.concat(words, " ") }
+      end
+      assert(c:add_batch(batch))
+      return c
+   end
+   local SLOW = ("c* "):rep(300)
+
+   it("stops a search, a concordance or a report past the time limit, and says so", function()
+      local c <close> = corpus { time_limit_ms = 5 }
+      local res, err, code = c:search(SLOW)
+      assert.is_nil(res)
+      assert.equal(":memory:: the query took longer than the time limit of 5 ms", err)
+      assert.equal("timeout", code)
+      assert.equal(1, #assert(c:search("Geneva", { limit = 1 })))      -- the corpus goes on
+      res, err, code = c:kwic(SLOW, { query = true })
+      assert.is_nil(res)
+      assert.same({ ":memory:: the query took longer than the time limit of 5 ms", "timeout" }, { err, code })
+      local reports = require "quarry.reports"
+      res, err, code = reports.run(c, "search", { query = SLOW })
+      assert.is_nil(res)
+      assert.same({ ":memory:: the query took longer than the time limit of 5 ms", "timeout" }, { err, code })
+      assert.truthy(reports.run(c, "summary", {}))
+      local ok, oerr = pcall(quarry.open, ":memory:", { time_limit_ms = -1 })
+      assert.is_false(ok)
+      has(oerr, "option 'time_limit_ms' must be a non-negative integer")
+   end)
+
+   it("has a --timeout in search, kwic and report, with a default", function()
+      local dir = support.tmpdir()
+      do
+         local c <close> = corpus()
+         assert(c.db:exec("VACUUM INTO '" .. dir .. "/c.db'"))
+      end
+      for _, cmd in ipairs {
+         "search --timeout 5 " .. dir .. "/c.db '" .. SLOW .. "'",
+         "kwic --query --timeout 5 " .. dir .. "/c.db '" .. SLOW .. "'",
+         "report --timeout 5 " .. dir .. "/c.db search --query '" .. SLOW .. "'",
+      } do
+         local code, out, err = support.quarry(cmd)
+         assert.equal(1, code)
+         assert.equal("", out)
+         assert.matches("^quarry %a+: " .. dir:gsub("%p", "%%%0") .. "/c%.db: the query took longer than the time "
+            .. "limit of 5 ms; raise the limit with %-%-timeout MS, or %-%-timeout 0 for none\n$", err)
+      end
+      for cmd, default in pairs { search = 10000, kwic = 10000, report = 60000 } do
+         local _, out = support.quarry(cmd .. " --help")
+         has(out, "--timeout <ms>")
+         has(out, "(default: " .. default .. ")")
+      end
+      support.cleanup()
+   end)
+end)

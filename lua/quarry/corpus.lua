@@ -283,31 +283,94 @@ local function setup(self, readonly)
    return true
 end
 
---- quarry.open(path [, {readonly, create, timeout_ms}]) -> quarry.Corpus | nil, message, code
+-- A corpus in a folder nobody may write (a read-only mount, a shared
+-- archive) cannot get the -shm file SQLite needs to read a WAL database:
+-- opened read-only, it is read as an immutable file instead (no locks, no
+-- -shm), unless a -wal file holds writes the database file lacks, which
+-- that would miss. Returns the connection or nil, message, code.
+local function open_immutable(path, msg, code)
+   local f = io.open(path .. "-wal", "rb")
+   local size = f and f:seek("end")
+   if f then f:close() end
+   if size and size > 0 then
+      return nil, string_format("%s (its write-ahead log %s-wal holds changes, and reading them needs a "
+         .. "%s-shm file that quarry may not create in that folder: open the corpus once with write access "
+         .. "to the folder, or copy the three files elsewhere)", msg, path, path), code
+   end
+   return core.db_open(path, { immutable = true })
+end
+
+local function time_limit_opt(v, level)
+   if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
+      error("option 'time_limit_ms' must be a non-negative integer (milliseconds; 0 for no limit)", level + 1)
+   end
+   return v ~= 0 and v or nil
+end
+
+--- quarry.open(path [, {readonly, create, timeout_ms, time_limit_ms}]) -> quarry.Corpus | nil, message, code
 -- Opens (or creates) a corpus file; ":memory:" gives a corpus in memory.
--- readonly opens for reading only; create = false refuses to create a
--- missing file; timeout_ms (default 5000) is how long a write waits for
--- another writer before it fails with code "busy".
+-- readonly opens for reading only (a corpus in a folder that cannot be
+-- written is then read as an immutable file: nobody must change it while it
+-- is open); create = false refuses to create a missing file; timeout_ms
+-- (default 5000) is how long a write waits for another writer before it
+-- fails with code "busy"; time_limit_ms (default none) is how long a search,
+-- a concordance or a report may take (corpus:with_time_limit).
 function corpus.open(path, opts)
    if type(path) ~= "string" or path == "" then error("quarry.open: path must be a non-empty string", 2) end
-   opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true }, 2, "quarry.open")
+   opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true, time_limit_ms = true }, 2,
+      "quarry.open")
    local t = opts.timeout_ms
    if t ~= nil and (math_type(t) ~= "integer" or t < 0) then
       error("quarry.open: option 'timeout_ms' must be a non-negative integer", 2)
    end
+   local ok, limit = pcall(time_limit_opt, opts.time_limit_ms, 1)
+   if not ok then error("quarry.open: " .. limit, 2) end
    local readonly = opts.readonly and true or false
    local db, err, code = core.db_open(path, {
       readonly = readonly, create = opts.create ~= false and not readonly, timeout_ms = t or 5000,
    })
    if not db then return nil, err, code end
-   local self = setmetatable({ db = db, path = path, stmts = {}, readonly = readonly }, Corpus)
-   local ok, msg, c = guarded(setup, self, readonly)
+   local self = setmetatable({ db = db, path = path, stmts = {}, readonly = readonly, time_limit_ms = limit },
+      Corpus)
+   local msg, c
+   ok, msg, c = guarded(setup, self, readonly)
+   if not ok and readonly and (c == "readonly" or c == "cantopen") and path ~= ":memory:" then
+      self:close()
+      self.db, err, code = open_immutable(path, msg, c)
+      if not self.db then return nil, err, code end
+      self.immutable = true
+      ok, msg, c = guarded(setup, self, readonly)
+   end
    if not ok then
-      db:close()
-      self.db = nil
+      self:close()
       return nil, msg, c
    end
    return self
+end
+
+--- corpus:with_time_limit(fn, ...) -> fn's results | nil, message, "timeout"
+-- Runs fn(...) under the corpus's time limit (quarry.open's time_limit_ms),
+-- counted from this call: a statement still running past it stops, and
+-- this returns nil, "path: the query took longer than the time limit of N
+-- ms", "timeout", whatever fn returned or raised. Without a limit, or
+-- inside another call (a report that searches), it just runs fn. search,
+-- kwic and quarry.reports.run use it.
+function Corpus:with_time_limit(fn, ...)
+   live(self, 2)
+   local ms, db = self.time_limit_ms, self.db
+   if not ms or self.timing then return fn(...) end
+   self.timing = true
+   db:time_limit(ms)
+   local res = table_pack(pcall(fn, ...))
+   local stopped = db:timed_out()
+   db:time_limit(0)
+   self.timing = false
+   if stopped then
+      return nil, string_format("%s: the query took longer than the time limit of %d ms", self.path, stopped),
+         "timeout"
+   end
+   if not res[1] then error(res[2], 0) end
+   return table_unpack(res, 2, res.n)
 end
 
 --- corpus:close(): closes the file; idempotent; also runs for <close> and __gc.
@@ -737,7 +800,7 @@ function Corpus:search(query, opts)
    for _, v in ipairs(filters) do args[#args + 1] = v end
    args[#args + 1] = opts.limit or 20
    args[#args + 1] = opts.offset or 0
-   return guarded(function()
+   return self:with_time_limit(guarded, function()
       local st = stmt(self, sql)
       st:bind_all(args)
       local results = {}
@@ -813,7 +876,7 @@ function Corpus:kwic(term, opts)
    end
    local limit = opts.limit or math_huge
    local tokenize = core.tokenize
-   return guarded(function()
+   return self:with_time_limit(guarded, function()
       local st = stmt(self, [[SELECT d.id, d.text, quarry_hits(docs_fts, 1) AS hits
 FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ? ORDER BY docs_fts.rowid]])
       st:bind_all(match)

@@ -73,6 +73,21 @@ function common.rules_of(cmd, args, key)
    return "news"
 end
 
+--- Adds --timeout to a command that queries a corpus (search, kwic,
+-- report): the milliseconds its queries may take, default_ms by default.
+function common.timeout_option(cmd, default_ms)
+   cmd:option("--timeout", "Give up when the query takes longer than this many milliseconds (0: no limit).",
+      tostring(default_ms)):convert(common.count):argname("<ms>")
+end
+
+--- The message of a failed query, with what to do when it took too long.
+function common.query_error(err, code)
+   if code == "timeout" then
+      return err .. "; raise the limit with --timeout MS, or --timeout 0 for none"
+   end
+   return err
+end
+
 --- Iterates over the documents of paths, warning and failing on stderr
 -- (clearing bar, a progress bar, first). Returns the iterator and a
 -- function telling whether anything failed. max_bytes: see quarry.docs.each.

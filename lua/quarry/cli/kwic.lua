@@ -10,7 +10,8 @@ local kwic = {
    help = "Concordance: every occurrence of a word or phrase with its left and right context.",
 }
 
-local count = require("quarry.cli.common").count
+local common = require "quarry.cli.common"
+local count = common.count
 
 function kwic.configure(cmd)
    cmd:argument("db", "The corpus file.")
@@ -19,6 +20,7 @@ function kwic.configure(cmd)
    cmd:option("-n --limit", "At most N lines."):convert(count)
    cmd:flag("--query", "TERM is a full FTS5 query (NEAR, OR, ...); its phrases are shown.")
    cmd:flag("--json", "One JSON object a line: doc, start, end, left, match, right.")
+   common.timeout_option(cmd, search.TIMEOUT_MS)
 end
 
 local function width_of(s)
@@ -26,12 +28,12 @@ local function width_of(s)
 end
 
 function kwic.run(args)
-   local corpus = search.open_existing("kwic", args.db)
+   local corpus = search.open_existing("kwic", args.db, args.timeout)
    if not corpus then return 1 end
-   local lines, err = corpus:kwic(args.term, { width = args.width, limit = args.limit, query = args.query })
+   local lines, err, code = corpus:kwic(args.term, { width = args.width, limit = args.limit, query = args.query })
    corpus:close()
    if not lines then
-      io_stderr:write("quarry kwic: ", err, "\n")
+      io_stderr:write("quarry kwic: ", common.query_error(err, code), "\n")
       return 1
    end
    local tty = not args.json and os_execute("test -t 1")

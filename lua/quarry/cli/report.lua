@@ -12,7 +12,11 @@ local report = {
    help = "Render a report (quotes, entities, timeline, ...) over a corpus: Markdown, JSON, CSV, HTML or a table.",
 }
 
-local count = require("quarry.cli.common").count
+local common = require "quarry.cli.common"
+local count = common.count
+
+--- The time limit of a report by default, in milliseconds.
+report.TIMEOUT_MS = 60000
 
 local DESCRIPTIONS = {
    summary = "an overview: documents, annotations, most quoted and most mentioned",
@@ -49,6 +53,7 @@ function report.configure(cmd)
    cmd:option("-o --output", "Write to FILE instead of standard output.")
       :argname("<file>")
    cmd:flag("--trusted", "Let your own report use os, io and any module.")
+   common.timeout_option(cmd, report.TIMEOUT_MS)
    cmd:epilog("Reports:\n" .. table_concat(lines, "\n")
       .. "\n\nExamples:\n   quarry report news.db quotes --speaker 'Sergei Voronov' --from 2024-03\n"
       .. "   quarry report news.db digest --format html -o report.html\n"
@@ -88,7 +93,7 @@ function report.run(args)
       io_stderr:write("quarry report: ", err, "\n")
       return code == "notfound" and 2 or 1
    end
-   local corpus = search.open_existing("report", args.db)
+   local corpus = search.open_existing("report", args.db, args.timeout)
    if not corpus then return 1 end
    local model
    model, err, code = reports.run(corpus, rep, {
@@ -97,7 +102,7 @@ function report.run(args)
    })
    if not model then
       corpus:close()
-      io_stderr:write("quarry report: ", err, "\n")
+      io_stderr:write("quarry report: ", common.query_error(err, code), "\n")
       return code == "usage" and 2 or 1
    end
    corpus:close()

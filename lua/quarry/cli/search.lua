@@ -9,7 +9,11 @@ local search = {
    help = "Search a corpus: words, \"phrases\", prefix*, AND/OR/NOT, NEAR(...), title: or text: filters.",
 }
 
-local count = require("quarry.cli.common").count
+local common = require "quarry.cli.common"
+local count = common.count
+
+--- The time limit of search and kwic by default, in milliseconds.
+search.TIMEOUT_MS = 10000
 
 function search.configure(cmd)
    cmd:argument("db", "The corpus file.")
@@ -20,33 +24,34 @@ function search.configure(cmd)
    cmd:option("--to", "Only documents dated on or before DATE (ISO 8601; 2024-03 includes all of March).")
    cmd:option("--source", "Only documents from SOURCE.")
    cmd:flag("--json", "One JSON object a result: id, title, date, source, url, rank, snippet.")
+   common.timeout_option(cmd, search.TIMEOUT_MS)
 end
 
 --- Opens a corpus for reading, naming a missing file plainly; shared by the
--- commands that only read.
-function search.open_existing(command, path)
+-- commands that only read. time_limit_ms: see quarry.open.
+function search.open_existing(command, path, time_limit_ms)
    local f = io_open(path, "rb")
    if not f then
       io_stderr:write("quarry ", command, ": ", path, ": no such corpus file\n")
       return nil
    end
    f:close()
-   local corpus, err = quarry.open(path, { readonly = true })
+   local corpus, err = quarry.open(path, { readonly = true, time_limit_ms = time_limit_ms })
    if not corpus then io_stderr:write("quarry ", command, ": ", err, "\n") end
    return corpus
 end
 
 function search.run(args)
-   local corpus = search.open_existing("search", args.db)
+   local corpus = search.open_existing("search", args.db, args.timeout)
    if not corpus then return 1 end
    local tty = not args.json and os_execute("test -t 1")
-   local results, err = corpus:search(args.query, {
+   local results, err, code = corpus:search(args.query, {
       limit = args.limit, offset = args.offset, from_date = args.from, to_date = args.to, source = args.source,
       snippet = { open = tty and "\27[1m" or "[", close = tty and "\27[0m" or "]" },
    })
    corpus:close()
    if not results then
-      io_stderr:write("quarry search: ", err, "\n")
+      io_stderr:write("quarry search: ", common.query_error(err, code), "\n")
       return 1
    end
    for i, r in ipairs(results) do
