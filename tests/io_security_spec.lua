@@ -397,3 +397,110 @@ describe("the cost of a query", function()
       support.cleanup()
    end)
 end)
+
+describe("output that a spreadsheet, a terminal or a Markdown page reads", function()
+   local render = require "quarry.render"
+   local term = require "quarry.term"
+   local dir
+   before_each(function() dir = support.tmpdir() end)
+   after_each(function() support.cleanup() end)
+
+   local function model(values, kind)
+      local rows = {}
+      for i, v in ipairs(values) do rows[i] = { v = v } end
+      return { report = "t", title = "T", columns = { { key = "v", label = "v", kind = kind } },
+         sections = { { rows = rows } } }
+   end
+
+   -- A corpus file whose text, title and id carry terminal controls
+   -- (corpus:add keeps them; ingest makes spaces of those in ids and titles).
+   local function hostile_corpus()
+      local c <close> = assert(quarry.open(dir .. "/c.db"))
+      assert(c:add { id = "evil\27]0;pwned\7", title = "\27[31mRed alert\27[0m",
+         text = "The council met \27[2J in Geneva \7 today, \194\1556n said Ana." })
+      assert(c:add { id = "b", title = "=cmd|' /C calc'!A0", text = "The council met again in Geneva." })
+      return dir .. "/c.db"
+   end
+
+   local function no_controls(s, what)
+      assert.is_nil(s:find("[%z\1-\8\11-\31\127]"), what .. " holds a control character: " .. ("%q"):format(s))
+      assert.is_nil(s:find("\194[\128-\159]"), what .. " holds a C1 control")
+   end
+
+   it("neutralises CSV cells a spreadsheet would run as formulas, and keeps numbers", function()
+      local out = render.to_string(model { '=HYPERLINK("http://x.example","y")', "+1+2", "-2+3", "@SUM(A1)",
+         "\tTab", "\rCR", "-3", "+2.5", "-1.5e3", ".5", -3, 2.5, "plain", "a=b", "" }, "csv")
+      assert.equal(table.concat({ "v",
+         '"\'=HYPERLINK(""http://x.example"",""y"")"', "'+1+2", "'-2+3", "'@SUM(A1)", "'\tTab", '"\'\rCR"',
+         "-3", "+2.5", "-1.5e3", ".5", "-3", "2.5", "plain", "a=b", "", "" }, "\r\n"), out)
+      local db = hostile_corpus()
+      local code, csv = support.quarry("report " .. db .. " search --format csv")
+      assert.equal(0, code)
+      has(csv, "'=cmd|' /C calc'!A0")
+      assert.is_nil(csv:find("[\n,]=cmd"))
+   end)
+
+   it("escapes control characters in one helper", function()
+      assert.equal("a\\x1B[2Jb\\x07 \\ é \\u{9B} x\\x9By\\xFF\\t", term.escape("a\27[2Jb\7 \\ é \194\155 x\155y\255\t"))
+      assert.equal("a\\tb\\\\c", term.escape("a\tb\\c", true))
+      assert.equal("Geneva — “talks”", term.escape("Geneva — “talks”"))
+   end)
+
+   it("writes no control character to the terminal in search, kwic, tables and tokens", function()
+      local db = hostile_corpus()
+      local code, out = support.quarry("search " .. db .. " Geneva")
+      assert.equal(0, code)
+      no_controls(out, "search")
+      has(out, "evil\\x1B]0;pwned\\x07  \\x1B[31mRed alert\\x1B[0m")
+      has(out, "met \\x1B[2J in [Geneva] \\x07 today, \\u{9B}6n said")
+      code, out = support.quarry("kwic " .. db .. " Geneva")
+      assert.equal(0, code)
+      no_controls(out, "kwic")
+      has(out, "The council met \\x1B[2J in Geneva \\x07 today, \\u{9B}6n said Ana.")
+      has(out, "  evil\\x1B]0;pwned\\x07\n")
+      code, out = support.quarry("report " .. db .. " search --format table")
+      assert.equal(0, code)
+      no_controls(out, "report --format table")
+      has(out, "\\x1B[31mRed alert")
+      code, out = support.quarry("report " .. db .. " search")
+      assert.equal(0, code)
+      no_controls(out, "report --format md")
+      -- a file name that holds controls, in tokens --list and in messages
+      local name = dir .. "/x\27]2;title\7.txt"
+      write(name, "Geneva talks.")
+      write(dir .. "/y\27[2J.txt", "\0binary")
+      local err
+      code, out, err = support.quarry("tokens --list '" .. name .. "' '" .. dir .. "/y\27[2J.txt'")
+      assert.equal(1, code)
+      no_controls(out, "tokens --list")
+      has(out, "/x\\x1B]2;title\\x07.txt\t1\t0\t6\t")
+      no_controls(err, "a message")
+      has(err, "/y\\x1B[2J.txt: a binary file")
+      code, out = support.quarry("tokens '" .. name .. "'")
+      no_controls(out, "tokens")
+   end)
+
+   it("escapes raw HTML, links and entities in Markdown reports", function()
+      local m = model { "<img src=x onerror=alert(1)>", "[click](javascript:alert(1))", "<javascript:alert(1)>",
+         "![img](http://x.example/p.png)", "`code`", "&lt;b&gt; &amp; AT&T", "a | b \\ c" }
+      m.title = "<b>Title</b>"
+      m.description = "<script>alert(1)</script>\n[x]: javascript:alert(1)"
+      m.notes = { "<!-- hidden -->" }
+      local md = render.to_string(m, "md")
+      assert.equal(table.concat({
+         "# \\<b\\>Title\\</b\\>", "",
+         "\\<script\\>alert(1)\\</script\\> \\[x\\]: javascript:alert(1)", "",
+         "> \\<!-- hidden --\\>", "",
+         "| v |", "| --- |",
+         "| \\<img src=x onerror=alert(1)\\> |",
+         "| \\[click\\](javascript:alert(1)) |",
+         "| \\<javascript:alert(1)\\> |",
+         "| !\\[img\\](http://x.example/p.png) |",
+         "| \\`code\\` |",
+         "| \\&lt;b\\&gt; \\&amp; AT&T |",
+         "| a \\| b \\\\ c |", "", "" }, "\n"), md)
+      -- no unescaped character opens HTML or a link
+      assert.is_nil(md:find("[^\\]<"))
+      assert.is_nil(md:find("[^\\]%["))
+   end)
+end)

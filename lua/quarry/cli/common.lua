@@ -3,6 +3,7 @@
 local cjson = require "cjson"
 local quarry = require "quarry"
 local docs = require "quarry.docs"
+local term = require "quarry.term"
 
 local io_stderr, ipairs, next, pcall, tostring = io.stderr, ipairs, next, pcall, tostring
 local table_concat = table.concat
@@ -97,11 +98,11 @@ function common.documents(cmd, paths, bar, max_bytes)
       max_bytes = max_bytes,
       warn = function(msg)
          if bar then bar.clear() end
-         io_stderr:write("quarry ", cmd, ": warning: ", msg, "\n")
+         io_stderr:write("quarry ", cmd, ": warning: ", term.escape(msg), "\n")
       end,
       fail = function(msg)
          if bar then bar.clear() end
-         io_stderr:write("quarry ", cmd, ": ", msg, "\n")
+         io_stderr:write("quarry ", cmd, ": ", term.escape(msg), "\n")
          failed = true
       end,
    })

@@ -1,6 +1,7 @@
 --- quarry extract: run a rule pack over documents; JSON lines out, or
 -- spans stored in a corpus with --db.
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs = io.stdout, io.stderr, ipairs
 
@@ -68,7 +69,7 @@ function extract.run(args)
             io_stdout:write(common.annotation_json(doc.id, a), "\n")
          end
       else
-         io_stderr:write("quarry extract: ", doc.id, ": ", tostring(anns), "\n")
+         io_stderr:write("quarry extract: ", term.escape(doc.id .. ": " .. tostring(anns)), "\n")
          rule_failed = true
       end
       io_stdout:flush()

@@ -1,6 +1,7 @@
 --- quarry ingest: store documents in a corpus file with a full-text index.
 local quarry = require "quarry"
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr = io.stdout, io.stderr
 local string_format = string.format
@@ -42,7 +43,7 @@ function ingest.run(args)
    local failed = false
    local function say(prefix, msg)
       if bar then bar.clear() end
-      io_stderr:write("quarry ingest: ", prefix, msg, "\n")
+      io_stderr:write("quarry ingest: ", prefix, term.escape(msg), "\n")
    end
    local summary, ierr = corpus:ingest(args.path, {
       batch = args.batch,

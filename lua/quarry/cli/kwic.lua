@@ -1,6 +1,7 @@
 --- quarry kwic: concordance lines (keyword in context) from a corpus file.
 local search = require "quarry.cli.search"
 local cjson = require "cjson"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, os_execute = io.stdout, io.stderr, os.execute
 local ipairs, string_rep = ipairs, string.rep
@@ -44,10 +45,11 @@ function kwic.run(args)
             doc = l.doc, start = l.start, ["end"] = l.stop, left = l.left, match = l.match, right = l.right,
          }, "\n")
       else
-         local lpad = args.width - width_of(l.left)
-         local rpad = args.width - width_of(l.right)
-         io_stdout:write(string_rep(" ", lpad > 0 and lpad or 0), l.left, open, l.match, close, l.right,
-            string_rep(" ", rpad > 0 and rpad or 0), "  ", l.doc, "\n")
+         local left, right = term.escape(l.left), term.escape(l.right)
+         local lpad = args.width - width_of(left)
+         local rpad = args.width - width_of(right)
+         io_stdout:write(string_rep(" ", lpad > 0 and lpad or 0), left, open, term.escape(l.match), close, right,
+            string_rep(" ", rpad > 0 and rpad or 0), "  ", term.escape(l.doc), "\n")
       end
    end
    if #lines == 0 and not args.json then io_stderr:write("quarry kwic: no matches\n") end
