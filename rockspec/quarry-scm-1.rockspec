@@ -30,12 +30,14 @@ build = {
    modules = {
       ["quarry.core"] = {
          sources = {
+            "csrc/qr_ann.c",
             "csrc/qr_core.c",
             "csrc/qr_db.c",
             "csrc/qr_fts.c",
             "csrc/qr_gaz.c",
             "csrc/qr_keys.c",
             "csrc/qr_lgaz.c",
+            "csrc/qr_lmatch.c",
             "csrc/qr_lregex.c",
             "csrc/qr_ltoken.c",
             "csrc/qr_lvocab.c",
