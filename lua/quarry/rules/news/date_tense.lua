@@ -75,8 +75,13 @@ local function breaks(toks, i)
    return BREAK[k] or ((k == "and" or k == "or") and verb_follows(toks, i + 1))
 end
 
+-- How far a clause is looked for each way, in tokens: a sentence without
+-- punctuation must not make the search quadratic.
+local REACH = 40
+
 -- The first and last token of the clause of tokens [first, last].
 local function clause(toks, first, last, sfirst, slast)
+   sfirst, slast = math.max(sfirst, first - REACH), math.min(slast, last + REACH)
    local lo, hi, attached, closed = first, last, true, false
    local i = first - 1
    while i >= sfirst do
@@ -118,7 +123,7 @@ function tense.of(toks, a)
    -- come, unless its sentence looks back from it ("Until Thursday, they
    -- had described him as a witness")
    if DEADLINE[before] then
-      for i = sfirst or lo, slast or hi do
+      for i = math.max(sfirst or lo, first - REACH), math.min(slast or hi, last + REACH) do
          if toks:key(i) == "had" then return "past" end
       end
       return "future"

@@ -17,6 +17,7 @@
 --     year before.
 
 local calendar = require "quarry.calendar"
+local spanset = require "quarry.spanset"
 local days_from_civil, civil_from_days = calendar.days_from_civil, calendar.civil_from_days
 local weekday, days_in_month = calendar.weekday, calendar.days_in_month
 
@@ -359,14 +360,10 @@ local function without_overlaps(dated)
       if x.stop - x.start ~= y.stop - y.start then return x.stop - x.start > y.stop - y.start end
       return x.start < y.start
    end)
-   local kept, spans = {}, {}
+   local kept, taken = {}, spanset.new()
    for _, a in ipairs(order) do
-      local clash = false
-      for _, s in ipairs(spans) do
-         if a.start < s.stop and s.start < a.stop then clash = true; break end
-      end
-      if not clash then
-         spans[#spans + 1] = a
+      if not taken:overlaps(a.start, a.stop) then
+         taken:add(a.start, a.stop)
          kept[a] = true
       end
    end
