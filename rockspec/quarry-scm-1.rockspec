@@ -71,6 +71,7 @@ build = {
       ["quarry.gazetteer"] = "lua/quarry/gazetteer.lua",
       ["quarry.pattern"] = "lua/quarry/pattern.lua",
       ["quarry.regex"] = "lua/quarry/regex.lua",
+      ["quarry.term"] = "lua/quarry/term.lua",
       ["quarry.wordset"] = "lua/quarry/wordset.lua",
       ["quarry.render"] = "lua/quarry/render/init.lua",
       ["quarry.render.csv"] = "lua/quarry/render/csv.lua",

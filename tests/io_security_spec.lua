@@ -303,6 +303,7 @@ describe("a corpus in a folder that cannot be written", function()
       assert.equal(0, code)
       assert.matches("^1\ttrue\tnil\t.*attempt to write a readonly database.*\treadonly\n$", out)
       -- writing is refused as before, naming the file
+      local _
       code, _, err = sh(ENV .. prefix .. "lua5.4 bin/quarry ingest " .. dir .. "/ro/c.db " .. dir .. "/a.txt")
       assert.equal(1, code)
       has(err, dir .. "/ro/c.db: ")
@@ -476,8 +477,14 @@ describe("output that a spreadsheet, a terminal or a Markdown page reads", funct
       has(out, "/x\\x1B]2;title\\x07.txt\t1\t0\t6\t")
       no_controls(err, "a message")
       has(err, "/y\\x1B[2J.txt: a binary file")
+      code, out = support.quarry("explain --rules tests/fixtures/packs/newsroom.lua '" .. name .. "'")
+      assert.equal(0, code)
+      no_controls(out, "explain")
+      has(out, "== " .. dir .. "/x\\x1B]2;title\\x07.txt\n")
       code, out = support.quarry("tokens '" .. name .. "'")
+      assert.equal(0, code)
       no_controls(out, "tokens")
+      has(out, "x\\x1B]2;title\\x07.txt")
    end)
 
    it("escapes raw HTML, links and entities in Markdown reports", function()

@@ -170,26 +170,30 @@ function common.progress_bar(unit)
    return bar
 end
 
---- Pads and prints rows of cells as an aligned table.
+--- Pads and prints rows of cells as an aligned table, control characters
+-- escaped (quarry.term).
 function common.print_table(out, header, rows)
    local widths = {}
    for i, h in ipairs(header) do widths[i] = #h end
-   for _, r in ipairs(rows) do
+   local shown = {}      -- the cells as the terminal gets them (quarry.term)
+   for ri, r in ipairs(rows) do
+      shown[ri] = {}
       for i, c in ipairs(r) do
-         local n = utf8.len(tostring(c)) or #tostring(c)
+         local s = term.escape(tostring(c))
+         shown[ri][i] = s
+         local n = utf8.len(s) or #s
          if n > widths[i] then widths[i] = n end
       end
    end
    local function line(cells)
       local parts = {}
-      for i, c in ipairs(cells) do
-         local s = tostring(c)
+      for i, s in ipairs(cells) do
          parts[i] = s .. string.rep(" ", widths[i] - (utf8.len(s) or #s))
       end
       out:write(table_concat(parts, "  "):gsub("%s+$", ""), "\n")
    end
    line(header)
-   for _, r in ipairs(rows) do line(r) end
+   for _, r in ipairs(shown) do line(r) end
 end
 
 return common

@@ -1,5 +1,6 @@
 --- quarry explain [--rules PACK] FILE...: which rule produced each annotation, and where it is written.
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs, pairs, table_concat, table_sort, tostring =
    io.stdout, io.stderr, ipairs, pairs, table.concat, table.sort, tostring
@@ -40,7 +41,7 @@ function explain.run(args)
    local iter, failed = common.documents("explain", args.path)
    for doc in iter do
       if args.date and not doc.date then doc.date = args.date end
-      io_stdout:write("== ", doc.id, "\n")
+      io_stdout:write("== ", term.escape(doc.id), "\n")
       local rows = {}
       for _, a in ipairs(pack:run(doc)) do
          local text = a.text:gsub("%s+", " ")
