@@ -19,6 +19,7 @@ dependencies = {
    "lua-cjson >= 2.1",
    "argparse >= 0.7",
    "luafilesystem >= 1.8",
+   "luv >= 1.44",
 }
 external_dependencies = {
    PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
@@ -64,6 +65,7 @@ build = {
       ["quarry.docs"] = "lua/quarry/docs.lua",
       ["quarry.eval"] = "lua/quarry/eval.lua",
       ["quarry.gazetteer"] = "lua/quarry/gazetteer.lua",
+      ["quarry.parallel"] = "lua/quarry/parallel.lua",
       ["quarry.pattern"] = "lua/quarry/pattern.lua",
       ["quarry.regex"] = "lua/quarry/regex.lua",
       ["quarry.render"] = "lua/quarry/render/init.lua",
@@ -83,6 +85,7 @@ build = {
       ["quarry.reports.summary"] = "lua/quarry/reports/summary.lua",
       ["quarry.reports.timeline"] = "lua/quarry/reports/timeline.lua",
       ["quarry.rules"] = "lua/quarry/rules.lua",
+      ["quarry.runner"] = "lua/quarry/runner.lua",
       ["quarry.rules.news"] = "lua/quarry/rules/news/init.lua",
       ["quarry.rules.news.dates"] = "lua/quarry/rules/news/dates.lua",
       ["quarry.rules.news.entities"] = "lua/quarry/rules/news/entities.lua",

@@ -18,8 +18,8 @@ local core = require "quarry.core"
 local docs = require "quarry.docs"
 local cjson = require "cjson.safe"
 
-local error, getmetatable, setmetatable, ipairs, pairs, pcall, type, tostring, tonumber =
-   error, getmetatable, setmetatable, ipairs, pairs, pcall, type, tostring, tonumber
+local error, getmetatable, setmetatable, ipairs, next, pairs, pcall, type, tostring, tonumber =
+   error, getmetatable, setmetatable, ipairs, next, pairs, pcall, type, tostring, tonumber
 local math_type, math_huge = math.type, math.huge
 local table_pack = table.pack
 local string_format, table_concat, table_sort, table_unpack =
@@ -27,6 +27,7 @@ local string_format, table_concat, table_sort, table_unpack =
 local utf8_len = utf8.len
 local os_clock = os.clock
 local hash, to_utf8 = core.hash, docs.to_utf8
+local sorted_json = require("quarry.render.json").encode
 
 local corpus = {}
 
@@ -104,6 +105,20 @@ local DROP_REPORT_INDEXES = "DROP INDEX IF EXISTS spans_speaker; DROP INDEX IF E
 local Corpus = {}
 Corpus.__index = Corpus
 Corpus.__name = "quarry.Corpus"
+--- The methods of a corpus, for the modules that add their own
+-- (quarry.runner adds corpus:extract, which joins the rule engine).
+corpus.Corpus = Corpus
+
+-- A table as JSON, keys sorted, so the same values make the same bytes in
+-- every process (Lua seeds its table order per process); nil, message for
+-- what JSON cannot hold.
+local function json_of(t)
+   local json, err = cjson.encode(t)
+   if not json then return nil, err end
+   local k1 = next(t)
+   if k1 == nil or next(t, k1) == nil then return json end   -- one key: one order
+   return sorted_json(t)
+end
 
 -- World failures travel as tables with this metatable from deep inside an
 -- operation to its public method, which returns nil, message, code.
@@ -375,7 +390,7 @@ local function doc_row(doc, level, warn)
    if meta ~= nil then
       if type(meta) ~= "table" then error("document field 'meta' must be a table", level + 1) end
       local err
-      meta, err = cjson.encode(meta)
+      meta, err = json_of(meta)
       if not meta then error("document field 'meta' cannot be stored as JSON: " .. err, level + 1) end
    end
    local utf8_text, bad = to_utf8(text)
@@ -399,7 +414,7 @@ local function ingest_row(doc, warn, row)
       date = nil
    end
    if meta ~= nil then
-      local json, err = cjson.encode(meta)
+      local json, err = json_of(meta)
       if not json and warn then warn(string_format("%s: metadata dropped: %s", doc.id, err)) end
       meta = json
    end
@@ -1004,7 +1019,7 @@ local function span_rows(list, what, level)
             error(string_format("%s: span %d: 'attrs' must be a table", what, i), level + 1)
          end
          local err
-         attrs, err = cjson.encode(attrs)
+         attrs, err = json_of(attrs)
          if not attrs then error(string_format("%s: span %d: attrs: %s", what, i, err), level + 1) end
       end
       rows[i] = { start, stop, sp.type, sp.rule, attrs }
@@ -1081,30 +1096,62 @@ FROM runs r JOIN docs d ON d.rowid = r.doc WHERE d.id = ? AND r.pack = ?]]), id,
    end)
 end
 
--- --- running a rule pack ---------------------------------------------------------
+-- --- what a rule pack run needs from the store -------------------------------------
 
-local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true, trusted = true }
+--- corpus:pending(pack_name, version [, force]) -> {id, ...}, total | nil, message, code
+-- The ids of the documents pack (at version) has not run on since their
+-- text changed, in the order they were added (every id with force), and
+-- how many documents the corpus holds.
+function Corpus:pending(pack_name, version, force)
+   live(self, 2)
+   if type(pack_name) ~= "string" then error("corpus:pending: pack_name must be a string", 2) end
+   return guarded(function()
+      local st = stmt(self, not force and [[SELECT d.id FROM docs d LEFT JOIN runs r ON r.doc = d.rowid AND r.pack = ?1
+WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.rowid]]
+         or "SELECT id FROM docs ORDER BY rowid")
+      local ids = {}
+      for _, row in ipairs(all_rows(st, not force and { pack_name, version } or {})) do ids[#ids + 1] = row.id end
+      return ids, first_row(stmt(self, "SELECT count(*) AS n FROM docs")).n
+   end)
+end
 
---- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted}])
---   -> {documents, skipped, spans, seconds} | nil, message, code
--- Runs a rule pack (loaded, or a name or path) over the corpus and stores
--- its spans, replacing that pack's earlier spans of each document. Documents
--- whose text and pack version are unchanged since the pack last ran are
--- skipped unless force is true. date: the date of documents that have none
--- (for relative dates). One transaction a batch of documents: after a
--- crash the corpus holds the committed batches, and running again
--- completes the job. progress(done, total, doc) after each document.
--- Names one document spells "Sergey Lavrov" and another "Sergei Lavrov"
--- become one across the corpus: a pack's `merge` list says which attr is
--- the spelling-variant key and which the name, per type
--- ({type = "person", key = "key", name = "name"}); every span of that
--- type and key gets the name written most often with it (the first in
--- sort order on a tie). `like = "person"` takes the names of another
--- entry's type (a quote's speaker follows the people's names).
-local function merge_variants(self, pack)
+--- corpus:report_indexes(build) -> true | nil, message, code
+-- Drops (false) or builds (true) the indexes the reports read: a bulk load
+-- builds them once at the end rather than entry by entry (measured: a
+-- third of the time of storing spans). A corpus opened for writing builds
+-- missing ones itself.
+function Corpus:report_indexes(build)
+   live(self, 2)
+   return guarded(function()
+      check(self.db:exec(build and REPORT_INDEXES or DROP_REPORT_INDEXES))
+      return true
+   end)
+end
+
+-- The packs whose name merging the corpus keeps (for quarry merge).
+local PACKS_TABLE = [[CREATE TABLE IF NOT EXISTS packs (
+   name    TEXT PRIMARY KEY,
+   version TEXT,
+   merge   TEXT            -- JSON list of {type, key, name, like}
+)]]
+
+local function check_merge_list(list, level)
+   if type(list) ~= "table" then error("corpus:merge_names: merge must be a list", level + 1) end
+   for i, m in ipairs(list) do
+      if type(m) ~= "table" or type(m.type) ~= "string" or type(m.key) ~= "string" or type(m.name) ~= "string"
+         or (m.like ~= nil and type(m.like) ~= "string") then
+         error(string_format("corpus:merge_names: merge entry %d must be {type, key, name [, like]} (strings)", i),
+            level + 1)
+      end
+   end
+end
+
+-- Every span of an entry's type and key gets the name written most often
+-- with that key (the first in sort order on a tie).
+local function merge_variants(self, pack_name, list)
    local by_type = {}
-   for _, m in ipairs(pack.merge) do by_type[m.type] = m end
-   for _, m in ipairs(pack.merge) do
+   for _, m in ipairs(list) do by_type[m.type] = m end
+   for _, m in ipairs(list) do
       local src = by_type[m.like or m.type] or m
       run(stmt(self, [[
 WITH counts AS (
@@ -1118,68 +1165,41 @@ UPDATE spans SET attrs = json_set(attrs, ?4,
    (SELECT n FROM best WHERE best.k = json_extract(spans.attrs, ?3)))
 WHERE type = ?1 AND pack = ?2 AND json_extract(attrs, ?3) IN (SELECT k FROM best)
    AND json_extract(attrs, ?4) IS NOT (SELECT n FROM best WHERE best.k = json_extract(spans.attrs, ?3))]]),
-         m.type, pack.name, "$." .. m.key, "$." .. m.name, src.type, "$." .. src.key, "$." .. src.name)
+         m.type, pack_name, "$." .. m.key, "$." .. m.name, src.type, "$." .. src.key, "$." .. src.name)
    end
 end
 
-function Corpus:extract(pack, opts)
+--- corpus:merge_names([pack_name, merge [, version]]) -> true | nil, message, code
+-- Names one document spells "Sergey Lavrov" and another "Sergei Lavrov"
+-- become one across the corpus. merge (a pack's `merge` list) says which
+-- attr is the spelling-variant key and which the name, per type
+-- ({type = "person", key = "key", name = "name"}); every span of that type
+-- and key gets the name written most often with it (the first in sort
+-- order on a tie). `like = "person"` takes the names of another entry's
+-- type (a quote's speaker follows the people's names). The list is kept in
+-- the corpus: without merge, the lists kept for pack_name (or, without
+-- pack_name, for every pack) are applied again (quarry merge does, once
+-- the shards are in). One transaction.
+function Corpus:merge_names(pack_name, list, version)
    live(self, 2)
-   opts = check_opts(opts, EXTRACT_OPTS, 2, "corpus:extract")
-   local rules = require "quarry.rules"
-   if type(pack) == "string" then
-      local ok, loaded = pcall(rules.load, pack, { trusted = opts.trusted })
-      if not ok then error(tostring(loaded), 2) end
-      pack = loaded
-   elseif type(pack) ~= "table" or type(pack.run) ~= "function" then
-      error("corpus:extract: expected a rule pack, or its name or path", 2)
+   if pack_name ~= nil and type(pack_name) ~= "string" then
+      error("corpus:merge_names: pack_name must be a string", 2)
    end
-   local batch = opts.batch or 500
-   if math_type(batch) ~= "integer" or batch < 1 then
-      error("corpus:extract: option 'batch' must be a positive integer", 2)
-   end
-   local t0 = os.clock()
-   return guarded(function()
-      -- ids first: the documents are read one by one while spans are written
-      local ids = {}
-      local filter = not opts.force and { pending = pack.name, version = pack.version } or nil
-      local st = stmt(self, filter and [[SELECT d.id FROM docs d LEFT JOIN runs r ON r.doc = d.rowid AND r.pack = ?1
-WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.rowid]]
-         or "SELECT id FROM docs ORDER BY rowid")
-      for _, row in ipairs(all_rows(st, filter and { pack.name, pack.version } or {})) do ids[#ids + 1] = row.id end
-      local total = first_row(stmt(self, "SELECT count(*) AS n FROM docs")).n
-      local stats = { documents = 0, skipped = total - #ids, spans = 0 }
-      -- a large run builds the report indexes once at the end, rather than
-      -- entry by entry (measured: a third of the time of storing spans);
-      -- if it stops halfway, the next open for writing builds them
-      local bulk = #ids >= 1000 and #ids * 4 >= total
-      if bulk then check(self.db:exec(DROP_REPORT_INDEXES)) end
-      local i = 1
-      while i <= #ids do
-         local last = math.min(#ids, i + batch - 1)
-         transaction(self, function()
-            for k = i, last do
-               local doc, gerr, gcode = self:get(ids[k])
-               if gerr then fail(gerr, gcode) end
-               if doc then
-                  if opts.date and not doc.date then doc.date = opts.date end
-                  local ok, spans = pcall(pack.run, pack, doc)
-                  if not ok then error(string_format("document %s: %s", doc.id, tostring(spans)), 0) end
-                  local n, err, code = self:replace_spans(doc.id, pack.name, spans, { version = pack.version })
-                  if not n then fail(err, code) end
-                  stats.documents = stats.documents + 1
-                  stats.spans = stats.spans + n
-                  if opts.progress then opts.progress(stats.documents, #ids, doc) end
-               end
-            end
-         end)
-         i = last + 1
+   if list ~= nil then check_merge_list(list, 2) end
+   return guarded(transaction, self, function()
+      check(self.db:exec(PACKS_TABLE))
+      if list then
+         run(stmt(self, [[INSERT INTO packs(name, version, merge) VALUES (?, ?, ?)
+ON CONFLICT(name) DO UPDATE SET version = excluded.version, merge = excluded.merge]]),
+            pack_name, version, cjson.encode(list))
+         merge_variants(self, pack_name, list)
+         return true
       end
-      if bulk then check(self.db:exec(REPORT_INDEXES)) end
-      if pack.merge and stats.documents > 0 then
-         transaction(self, function() merge_variants(self, pack) end)
+      local sql = "SELECT name, merge FROM packs" .. (pack_name and " WHERE name = ?" or "") .. " ORDER BY name"
+      for _, row in ipairs(all_rows(stmt(self, sql), pack_name and { pack_name } or {})) do
+         merge_variants(self, row.name, cjson.decode(row.merge) or {})
       end
-      stats.seconds = os.clock() - t0
-      return stats
+      return true
    end)
 end
 
