@@ -19,7 +19,11 @@ dependencies = {
    "lua-cjson >= 2.1",
    "argparse >= 0.7",
    "luafilesystem >= 1.8",
+<<<<<<< HEAD
    "luv >= 1.44",
+=======
+   "luaexpat >= 1.4",
+>>>>>>> main
 }
 external_dependencies = {
    PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
@@ -38,10 +42,12 @@ build = {
             "csrc/qr_lgaz.c",
             "csrc/qr_lregex.c",
             "csrc/qr_ltoken.c",
+            "csrc/qr_lvocab.c",
             "csrc/qr_match.c",
             "csrc/qr_regex.c",
             "csrc/qr_token.c",
             "csrc/qr_unicode.c",
+            "csrc/qr_vocab.c",
          },
          defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
          libraries = { "pcre2-8", "sqlite3" },
@@ -68,6 +74,7 @@ build = {
       ["quarry.parallel"] = "lua/quarry/parallel.lua",
       ["quarry.pattern"] = "lua/quarry/pattern.lua",
       ["quarry.regex"] = "lua/quarry/regex.lua",
+      ["quarry.wordset"] = "lua/quarry/wordset.lua",
       ["quarry.render"] = "lua/quarry/render/init.lua",
       ["quarry.render.csv"] = "lua/quarry/render/csv.lua",
       ["quarry.render.html"] = "lua/quarry/render/html.lua",

@@ -18,6 +18,9 @@ local quarry = {
    regex = require "quarry.regex",
    --- Token patterns: the rule language (P.word, P.set, P.ann, ... see quarry.pattern).
    pattern = require "quarry.pattern",
+   --- Word sets: quarry.wordset.new(list [, {bare}]) -> quarry.WordSet, whose
+   -- set:has(tokens, i) tests a token in O(1) (see quarry.wordset).
+   wordset = require "quarry.wordset",
    --- Gazetteers: quarry.gazetteer.new([{fold}]) -> quarry.Gazetteer,
    -- quarry.gazetteer.load(path_or_list [, opts]) -> quarry.Gazetteer | nil, message
    gazetteer = require "quarry.gazetteer",

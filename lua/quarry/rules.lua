@@ -39,6 +39,7 @@ local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, 
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
 local string_format, table_sort, table_insert, table_move = string.format, table.sort, table.insert, table.move
 local math_type = math.type
+local os_clock = os.clock
 local debug_getinfo = debug.getinfo
 
 local rules = {}
@@ -64,7 +65,7 @@ local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
 -- Modules a sandboxed pack may require.
 local allowed_modules = {
    ["quarry.pattern"] = true, ["quarry.regex"] = true, ["quarry.calendar"] = true, ["cjson"] = true,
-   ["cjson.safe"] = true,
+   ["cjson.safe"] = true, ["quarry.wordset"] = true,
 }
 
 -- What an untrusted pack gets of a gazetteer: matching, not loading files.
@@ -832,12 +833,40 @@ local function run_document_phase(phase, ctx, anns)
    return out
 end
 
+-- A phase of declared rules: the candidates of its token, regex and
+-- gazetteer rules, those its control style keeps appended to anns.
+local function run_rule_phase(phase, ctx, anns)
+   local cands, crules, cstarts = {}, {}, {}
+   if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
+   if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
+   if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
+   local text, pname, n = ctx.text, phase.name, #anns
+   -- a phase that keeps every candidate keeps them in order
+   local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts)
+   for k = 1, kept and #kept or #cands do
+      local i = kept and kept[k] or k
+      local a = cands[i]
+      if a.phase ~= pname then  -- annotations made in C come complete
+         a.rule = a.rule or crules[i].name
+         a.phase = pname
+         a.text = text:sub(a.start + 1, a.stop)
+      end
+      n = n + 1
+      anns[n] = a
+   end
+   return anns
+end
+
 -- By start, then longest first, then type: in C, where a Lua comparator
 -- was the largest part of the engine's Lua time.
 local sort_by_position = quarry_core.sort_annotations
 
 --- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
--- -> list of annotations sorted by start. opts.tokens reuses a quarry.Tokens.
+-- -> list of annotations sorted by start.
+-- @param doc string|table the text, or a document {text = ..., date = ...}
+-- @param opts table optional: tokens (a quarry.Tokens to reuse); phase_times
+-- (a table: the CPU seconds of each phase are added to phase_times[name])
+-- @return table the annotations
 function Pack:run(doc, opts)
    if type(doc) == "string" then doc = { text = doc } end
    if type(doc) ~= "table" or type(doc.text) ~= "string" then
@@ -848,30 +877,16 @@ function Pack:run(doc, opts)
    local toks = opts.tokens or quarry_core.tokenize(text)
    local ctx = { doc = doc, text = text, tokens = toks, date = doc.date }
    local anns = {}
+   local times = opts.phase_times
+   local clock = times and os_clock()
    for _, phase in ipairs(self.phases) do
-      if phase.run then
-         anns = run_document_phase(phase, ctx, anns)
-         goto next_phase
+      if phase.run then anns = run_document_phase(phase, ctx, anns)
+      else anns = run_rule_phase(phase, ctx, anns) end
+      if times then
+         local now = os_clock()
+         times[phase.name] = (times[phase.name] or 0) + (now - clock)
+         clock = now
       end
-      local cands, crules, cstarts = {}, {}, {}
-      if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
-      if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
-      if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
-      local pname, n = phase.name, #anns
-      -- a phase that keeps every candidate keeps them in order
-      local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts)
-      for k = 1, kept and #kept or #cands do
-         local i = kept and kept[k] or k
-         local a = cands[i]
-         if a.phase ~= pname then  -- annotations made in C come complete
-            a.rule = a.rule or crules[i].name
-            a.phase = pname
-            a.text = text:sub(a.start + 1, a.stop)
-         end
-         n = n + 1
-         anns[n] = a
-      end
-      ::next_phase::
    end
    if not opts.tokens then toks:close() end
    return sort_by_position(anns)
