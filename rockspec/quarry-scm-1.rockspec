@@ -62,6 +62,7 @@ build = {
       ["quarry.cli.extract"] = "lua/quarry/cli/extract.lua",
       ["quarry.cli.ingest"] = "lua/quarry/cli/ingest.lua",
       ["quarry.cli.kwic"] = "lua/quarry/cli/kwic.lua",
+      ["quarry.cli.merge"] = "lua/quarry/cli/merge.lua",
       ["quarry.cli.report"] = "lua/quarry/cli/report.lua",
       ["quarry.cli.rules"] = "lua/quarry/cli/rules.lua",
       ["quarry.cli.search"] = "lua/quarry/cli/search.lua",

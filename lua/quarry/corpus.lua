@@ -564,9 +564,87 @@ end
 
 -- --- ingest -------------------------------------------------------------------
 
-local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true }
+local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true,
+   jobs = true }
+local ROW_FIELDS = { "id", "title", "date", "source", "url", "text", "meta", "hash" }
 
---- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn}])
+-- Documents go to an ingest worker in bundles of about this many bytes
+-- (small documents one by one cost more in messages than in work).
+local BUNDLE_BYTES = 1 << 16
+
+--- The job of an ingest worker process (quarry.parallel): a bundle of
+-- documents, or raw JSONL lines, in; their rows and the warnings they gave
+-- out; a malformed one ends the bundle with its message.
+function corpus.ingest_worker()
+   local parallel = require "quarry.parallel"
+   return function(payload)
+      local outs = {}
+      for i, unit in ipairs(parallel.decode(payload)) do
+         local warnings = {}
+         local function warn(msg) warnings[#warnings + 1] = msg end
+         local ok, doc = pcall(function() return unit.raw and docs.from_line(unit, warn) or unit end)
+         if not ok then
+            outs.error = tostring(doc)
+            break
+         end
+         local row = ingest_row(doc, warn, {})
+         local out = { warnings = warnings }
+         for k, field in ipairs(ROW_FIELDS) do out[field] = row[k] end
+         outs[i] = out
+      end
+      return parallel.encode(outs)
+   end
+end
+
+-- The documents of iter stored through worker processes: they read,
+-- decode and hash; this process writes, in input order. store(row, doc)
+-- is the writer; an input error is raised as reading one would be.
+local function ingest_jobs(iter, jobs, warn, store, reading)
+   local parallel = require "quarry.parallel"
+   local row, ended = {}, false
+   local ok, err, signal = parallel.map {
+      jobs = jobs, worker = "quarry.corpus:ingest_worker",
+      input = function()
+         local bundle, bytes = {}, 0
+         while not ended and bytes < BUNDLE_BYTES do
+            reading.now = true
+            local unit = iter()
+            reading.now = false
+            if not unit then
+               ended = true
+               break
+            end
+            bundle[#bundle + 1] = unit
+            bytes = bytes + #(unit.raw or unit.text)
+         end
+         if #bundle == 0 then return nil end
+         return parallel.encode(bundle)
+      end,
+      result = function(payload)
+         local outs = parallel.decode(payload)
+         for _, out in ipairs(outs) do
+            if warn then
+               for _, msg in ipairs(out.warnings) do warn(msg) end
+            end
+            for i, k in ipairs(ROW_FIELDS) do row[i] = out[k] end
+            row[9] = nil
+            store(row, { id = out.id, title = out.title })
+         end
+         if outs.error then
+            -- malformed input met by a worker: as if this process had read it
+            reading.now = true
+            error(outs.error, 0)
+         end
+      end,
+      failed = function(msg) error(msg, 0) end,
+   }
+   if not ok then
+      if signal then fail(string_format("interrupted by %s", signal:upper()), "interrupted") end
+      fail(err, "error")
+   end
+end
+
+--- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn, meta, jobs = 1}])
 --   -> {added, replaced, unchanged, skipped, failed, seconds} | nil, message, code
 -- Reads text files (first line is the headline when a blank line follows),
 -- folders (recursively), JSONL files and "-" (stdin), and stores the
@@ -578,15 +656,21 @@ local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true
 -- converted text and dates that are not ISO 8601 (kept in meta.date);
 -- fail(message) for unreadable files, which are skipped (counted in failed);
 -- meta: a table from quarry.docs.read_meta, the id, title, date, source and
--- url of text files by name.
+-- url of text files by name. jobs > 1: that many worker processes read,
+-- decode and hash the documents while this one writes them, in the same
+-- order (the same rows); an interrupt (Ctrl-C) returns nil, message,
+-- "interrupted", keeping the committed batches.
 function Corpus:ingest(paths, opts)
    live(self, 2)
    if type(paths) == "string" then paths = { paths } end
    if type(paths) ~= "table" then error("corpus:ingest: paths must be a string or a list", 2) end
    opts = check_opts(opts, INGEST_OPTS, 2, "corpus:ingest")
-   local batch = opts.batch or 10000
-   if math_type(batch) ~= "integer" or batch < 1 then
-      error("corpus:ingest: option 'batch' must be a positive integer", 2)
+   local batch, jobs = opts.batch or 10000, opts.jobs or 1
+   for _, k in ipairs { "batch", "jobs" } do
+      local v = opts[k]
+      if v ~= nil and (math_type(v) ~= "integer" or v < 1) then
+         error(string_format("corpus:ingest: option '%s' must be a positive integer", k), 2)
+      end
    end
    for _, k in ipairs { "progress", "warn", "fail" } do
       if opts[k] ~= nil and type(opts[k]) ~= "function" then
@@ -602,7 +686,7 @@ function Corpus:ingest(paths, opts)
    local replace, progress, warn = opts.replace and true or false, opts.progress, opts.warn
    local db, t0 = self.db, os_clock()
    local total = { added = 0, replaced = 0, unchanged = 0, skipped = 0, failed = 0 }
-   local open, in_batch, reading = false, 0, false
+   local open, in_batch, reading = false, 0, { now = false }
    local function commit()
       if not open then return end
       open, in_batch = false, 0
@@ -612,33 +696,40 @@ function Corpus:ingest(paths, opts)
          fail(msg, code)
       end
    end
+   local expected = progress and docs.count(paths) or nil
+   local done = 0
+   local function store(row, doc)
+      if not open then
+         check(db:exec("BEGIN IMMEDIATE"))
+         open = true
+      end
+      local what = put(self, row, replace)
+      total[what] = total[what] + 1
+      done, in_batch = done + 1, in_batch + 1
+      if in_batch >= batch then commit() end
+      if progress then progress(done, expected, doc) end
+   end
    local function load()
-      local expected = progress and docs.count(paths) or nil
-      local done = 0
       local iter = docs.each(paths, {
          warn = warn,
          meta = opts.meta,
+         raw = jobs > 1,
          fail = function(msg)
             total.failed = total.failed + 1
             if opts.fail then opts.fail(msg) end
          end,
       })
-      local row = {}      -- one row table for all: put() is done with it when it returns
-      while true do
-         reading = true
-         local doc = iter()
-         reading = false
-         if not doc then break end
-         ingest_row(doc, warn, row)
-         if not open then
-            check(db:exec("BEGIN IMMEDIATE"))
-            open = true
+      if jobs > 1 then
+         ingest_jobs(iter, jobs, warn, store, reading)
+      else
+         local row = {}      -- one row table for all: put() is done with it when it returns
+         while true do
+            reading.now = true
+            local doc = iter()
+            reading.now = false
+            if not doc then break end
+            store(ingest_row(doc, warn, row), doc)
          end
-         local what = put(self, row, replace)
-         total[what] = total[what] + 1
-         done, in_batch = done + 1, in_batch + 1
-         if in_batch >= batch then commit() end
-         if progress then progress(done, expected, doc) end
       end
       commit()
       total.seconds = os_clock() - t0
@@ -648,7 +739,7 @@ function Corpus:ingest(paths, opts)
    return guarded(function()
       local ok, res = pcall(load)
       if ok then return res end
-      if reading and type(res) == "string" then
+      if reading.now and type(res) == "string" then
          -- malformed input: what was read before it is good
          local cok, cerr = pcall(commit)
          if cok then fail(res, "input") end
@@ -1147,25 +1238,37 @@ local function check_merge_list(list, level)
 end
 
 -- Every span of an entry's type and key gets the name written most often
--- with that key (the first in sort order on a tie).
+-- with that key (the first in sort order on a tie). A span whose name
+-- changes keeps its document's own spelling in <name>_spelled, and the
+-- counts are of those spellings: merging shards that were merged each
+-- alone gives the names one corpus of them all would have.
+local MERGE_NAMES = [[
+WITH counts AS (
+   SELECT json_extract(attrs, ?6) AS k, coalesce(json_extract(attrs, ?8), json_extract(attrs, ?7)) AS n,
+      count(*) AS c
+   FROM spans WHERE type = ?5 AND pack = ?2 AND json_extract(attrs, ?6) IS NOT NULL
+   GROUP BY k, n),
+best AS (
+   SELECT k, min(n) AS n FROM counts c1
+   WHERE c = (SELECT max(c) FROM counts c2 WHERE c2.k = c1.k) GROUP BY k),
+todo AS (
+   SELECT s.id, b.n AS best, json_extract(s.attrs, ?4) AS cur, json_extract(s.attrs, ?9) AS spelled,
+      coalesce(json_extract(s.attrs, ?9), json_extract(s.attrs, ?4)) AS own
+   FROM spans s JOIN best b ON b.k = json_extract(s.attrs, ?3)
+   WHERE s.type = ?1 AND s.pack = ?2)
+UPDATE spans SET attrs = (SELECT CASE WHEN t.own IS NULL OR t.own = t.best
+      THEN json_remove(json_set(spans.attrs, ?4, t.best), ?9)
+      ELSE json_set(spans.attrs, ?4, t.best, ?9, t.own) END FROM todo t WHERE t.id = spans.id)
+WHERE id IN (SELECT id FROM todo WHERE cur IS NOT best OR (own = best AND spelled IS NOT NULL)
+   OR (own IS NOT best AND spelled IS NULL))]]
+
 local function merge_variants(self, pack_name, list)
    local by_type = {}
    for _, m in ipairs(list) do by_type[m.type] = m end
    for _, m in ipairs(list) do
       local src = by_type[m.like or m.type] or m
-      run(stmt(self, [[
-WITH counts AS (
-   SELECT json_extract(attrs, ?6) AS k, json_extract(attrs, ?7) AS n, count(*) AS c
-   FROM spans WHERE type = ?5 AND pack = ?2 AND json_extract(attrs, ?6) IS NOT NULL
-   GROUP BY k, n),
-best AS (
-   SELECT k, min(n) AS n FROM counts c1
-   WHERE c = (SELECT max(c) FROM counts c2 WHERE c2.k = c1.k) GROUP BY k)
-UPDATE spans SET attrs = json_set(attrs, ?4,
-   (SELECT n FROM best WHERE best.k = json_extract(spans.attrs, ?3)))
-WHERE type = ?1 AND pack = ?2 AND json_extract(attrs, ?3) IN (SELECT k FROM best)
-   AND json_extract(attrs, ?4) IS NOT (SELECT n FROM best WHERE best.k = json_extract(spans.attrs, ?3))]]),
-         m.type, pack_name, "$." .. m.key, "$." .. m.name, src.type, "$." .. src.key, "$." .. src.name)
+      run(stmt(self, MERGE_NAMES), m.type, pack_name, "$." .. m.key, "$." .. m.name, src.type, "$." .. src.key,
+         "$." .. src.name, "$." .. src.name .. "_spelled", "$." .. m.name .. "_spelled")
    end
 end
 
@@ -1200,6 +1303,148 @@ ON CONFLICT(name) DO UPDATE SET version = excluded.version, merge = excluded.mer
          merge_variants(self, row.name, cjson.decode(row.merge) or {})
       end
       return true
+   end)
+end
+
+-- --- shards ------------------------------------------------------------------------
+
+--- The SQLite URI that opens path read-only (for ATTACH).
+function corpus.readonly_uri(path)
+   if type(path) ~= "string" or path == "" then error("corpus.readonly_uri: path must be a non-empty string", 2) end
+   return "file:" .. path:gsub("[%%?#]", function(c) return string_format("%%%02X", c:byte()) end) .. "?mode=ro"
+end
+
+--- corpus.check_shard(db, schema, path) -> true | nil, message, code
+-- Whether the database attached to db as schema is a quarry corpus this
+-- quarry reads and writes (its schema version is this one's); path names
+-- it in the message.
+function corpus.check_shard(db, schema, path)
+   local function value(sql)
+      local st = db:prepare(sql)
+      if not st then return nil end
+      local ok, err, code = st:step()
+      local v = ok and st:values() or nil
+      st:close()
+      if ok == nil then return nil, string_format("%s: %s", path, err), code end
+      return v
+   end
+   local v, err, code = value(string_format('PRAGMA "%s".user_version', schema))
+   if v == nil then return nil, err or (path .. ": cannot read it as an SQLite database"), code or "notadb" end
+   local n = value(string_format("SELECT count(*) FROM \"%s\".sqlite_schema WHERE type = 'table' "
+      .. "AND name IN ('docs', 'spans', 'runs')", schema))
+   if v == 0 or (n or 0) < 3 then return nil, path .. ": not a quarry corpus", "notacorpus" end
+   if v ~= corpus.SCHEMA_VERSION then
+      return nil, string_format("%s: made by %s version of quarry (corpus schema version %d; this quarry reads and "
+         .. "writes version %d): open it with the quarry that made it, or ingest its documents again",
+         path, v > corpus.SCHEMA_VERSION and "a newer" or "an older", v, corpus.SCHEMA_VERSION), "version"
+   end
+   return true
+end
+
+-- Pack versions and name-merging lists of the shard that this corpus
+-- holds otherwise: the spans of two versions of a pack do not mix.
+local function check_packs(self, path)
+   local clash = first_row(stmt(self, [[SELECT r.pack, r.version AS theirs,
+   (SELECT m.version FROM main.runs m WHERE m.pack = r.pack AND m.version IS NOT r.version LIMIT 1) AS ours
+FROM shard.runs r WHERE ours IS NOT NULL LIMIT 1]]))
+   if clash then
+      fail(string_format("%s: its spans come from version %s of pack '%s', this corpus's from version %s: "
+         .. "run `quarry extract --db` with the same pack on both first", path, tostring(clash.theirs), clash.pack,
+         tostring(clash.ours)), "version")
+   end
+end
+
+local MERGE_STEPS = {
+   -- documents whose id the corpus lacks, in the shard's order
+   [[INSERT INTO main.docs(id, title, date, source, url, text, meta, hash)
+SELECT id, title, date, source, url, text, meta, hash FROM shard.docs s
+WHERE NOT EXISTS (SELECT 1 FROM main.docs d WHERE d.id = s.id) ORDER BY s.rowid]],
+   -- shard rowid -> corpus rowid, for the documents with the same text
+   [[INSERT INTO temp.merge_map(old, new, added)
+SELECT s.rowid, d.rowid, d.rowid > ?1 FROM shard.docs s JOIN main.docs d ON d.id = s.id AND d.hash = s.hash]],
+   [[INSERT INTO main.docs_fts(rowid, title, text) SELECT rowid, title, text FROM main.docs WHERE rowid > ?1
+ORDER BY rowid]],
+   -- the pack runs the corpus lacks
+   [[INSERT INTO temp.merge_runs(doc, pack)
+SELECT m.new, r.pack FROM shard.runs r JOIN temp.merge_map m ON m.old = r.doc
+WHERE NOT EXISTS (SELECT 1 FROM main.runs x WHERE x.doc = m.new AND x.pack = r.pack)]],
+   [[INSERT INTO main.runs(doc, pack, version, hash, at)
+SELECT m.new, r.pack, r.version, r.hash, r.at FROM shard.runs r JOIN temp.merge_map m ON m.old = r.doc
+WHERE (m.new, r.pack) IN (SELECT doc, pack FROM temp.merge_runs)]],
+   -- their spans; spans of no pack run only with a new document
+   [[INSERT INTO main.spans(doc, start, stop, type, rule, pack, attrs)
+SELECT m.new, s.start, s.stop, s.type, s.rule, s.pack, s.attrs FROM shard.spans s JOIN temp.merge_map m ON m.old = s.doc
+WHERE (m.new, s.pack) IN (SELECT doc, pack FROM temp.merge_runs)
+   OR (m.added AND NOT EXISTS (SELECT 1 FROM shard.runs r WHERE r.doc = s.doc AND r.pack IS s.pack))
+ORDER BY s.doc, s.id]],
+}
+
+-- What the shard adds, in one transaction; returns the counts.
+local function merge_shard(self, path)
+   local db = self.db
+   check(db:exec([[CREATE TEMP TABLE IF NOT EXISTS merge_map(old INTEGER PRIMARY KEY, new INTEGER, added INTEGER);
+CREATE TEMP TABLE IF NOT EXISTS merge_runs(doc INTEGER, pack TEXT, PRIMARY KEY (doc, pack)) WITHOUT ROWID;
+DELETE FROM temp.merge_map; DELETE FROM temp.merge_runs;]]))
+   check_packs(self, path)
+   local before = first_row(stmt(self, "SELECT coalesce(max(rowid), 0) AS n FROM main.docs")).n
+   local spans_before = first_row(stmt(self, "SELECT count(*) AS n FROM main.spans")).n
+   for i, sql in ipairs(MERGE_STEPS) do
+      if i == 2 or i == 3 then run(stmt(self, sql), before) else run(stmt(self, sql)) end
+   end
+   local has_packs = first_row(stmt(self,
+      "SELECT count(*) AS n FROM shard.sqlite_schema WHERE type = 'table' AND name = 'packs'")).n > 0
+   if has_packs then
+      check(db:exec(PACKS_TABLE))
+      run(stmt(self, "INSERT INTO main.packs(name, version, merge) SELECT name, version, merge FROM shard.packs "
+         .. "WHERE true ON CONFLICT(name) DO NOTHING"))
+   end
+   local counts = first_row(stmt(self, [[SELECT
+   (SELECT count(*) FROM shard.docs) AS documents,
+   (SELECT count(*) FROM temp.merge_map WHERE added) AS added,
+   (SELECT count(*) FROM temp.merge_map WHERE NOT added) AS present,
+   (SELECT count(*) FROM temp.merge_runs) AS runs]]))
+   counts.conflicts = counts.documents - counts.added - counts.present
+   counts.spans = first_row(stmt(self, "SELECT count(*) AS n FROM main.spans")).n - spans_before
+   return counts
+end
+
+--- corpus:merge(shard_path) -> {documents, added, present, conflicts, runs, spans} | nil, message, code
+-- Adds the documents, full-text index, pack runs and spans of another
+-- corpus file (a shard made elsewhere), in one transaction: a merge killed
+-- halfway leaves the corpus as it was. A document whose id the corpus
+-- holds with the same text adds only the pack runs the corpus lacks
+-- (present); with another text, the corpus keeps its own (conflicts).
+-- Merging the same shard twice adds nothing. A shard of another schema
+-- version, or whose spans come from another version of a pack the corpus
+-- has run, is refused (code "version"). Afterwards, corpus:merge_names()
+-- makes one spelling of each name across the shards.
+function Corpus:merge(path)
+   live(self, 2)
+   if type(path) ~= "string" or path == "" then error("corpus:merge: path must be a non-empty string", 2) end
+   if self.readonly then error("corpus:merge: the corpus was opened read-only", 2) end
+   if not self.db:autocommit() then error("corpus:merge: call it outside a transaction", 2) end
+   local f = io.open(path, "rb")
+   if not f then return nil, path .. ": no such corpus file", "cantopen" end
+   f:close()
+   return guarded(function()
+      local st = check(self.db:prepare("ATTACH DATABASE ? AS shard"))
+      local ok, err, code = st:run(corpus.readonly_uri(path))
+      st:close()
+      if not ok then fail(string_format("%s: %s", path, err), code) end
+      local res = table_pack(pcall(function()
+         check(corpus.check_shard(self.db, "shard", path))
+         return transaction(self, merge_shard, self, path)
+      end))
+      -- statements on the shard go before it does
+      for sql, cached in pairs(self.stmts) do
+         if sql:find("shard.", 1, true) then
+            cached:close()
+            self.stmts[sql] = nil
+         end
+      end
+      self.db:exec("DETACH DATABASE shard")
+      if not res[1] then error(res[2], 0) end
+      return res[2]
    end)
 end
 

@@ -11,7 +11,8 @@
 --
 -- Each worker is a fresh Lua interpreter (the one running this, with the
 -- same package.path and package.cpath) that requires the module `worker`
--- names and calls its worker(config) -> handler [, info]; handler(payload)
+-- names ("module", or "module:function") and calls its worker(config)
+-- (or that function) -> handler [, info]; handler(payload)
 -- -> result (strings both ways) runs once an item. An item whose handler
 -- raises is handed to failed with the message; a worker that dies (a
 -- crash, kill -9) hands every item it held to failed with how it died, and
@@ -158,7 +159,9 @@ function parallel.serve()
    local kind, _, job = read_frame()
    if kind ~= "J" then os.exit(1) end
    local name, config = job:match("^([^\0]*)\0(.*)$")
-   local ok, handler, info = pcall(function() return require(name).worker(config) end)
+   -- "module" runs module.worker; "module:fn" runs module.fn
+   local mod, fn = name:match("^([^:]+):?(.*)$")
+   local ok, handler, info = pcall(function() return require(mod)[fn ~= "" and fn or "worker"](config) end)
    if not ok then
       send(out, "E", 0, tostring(handler))
       os.exit(1)
@@ -234,22 +237,26 @@ end
 -- The complete frames a worker sent so far, as {kind, seq, payload}.
 local function frames(w)
    local out = {}
-   while w.size >= HEADER_SIZE do
-      local first = w.chunks[1]
-      if #first < HEADER_SIZE then
-         first = table_concat(w.chunks)
-         w.chunks = { first }
-      end
-      local _, _, need = string_unpack(HEADER, first)
-      -- a large frame arrives in many reads: join them once it is whole
-      if w.size < HEADER_SIZE + need then break end
-      local buf = #w.chunks == 1 and first or table_concat(w.chunks)
-      local kind, seq, len = string_unpack(HEADER, buf)
-      out[#out + 1] = { kind, seq, buf:sub(HEADER_SIZE + 1, HEADER_SIZE + len) }
-      local rest = buf:sub(HEADER_SIZE + len + 1)
-      w.chunks = rest ~= "" and { rest } or {}
-      w.size = #rest
+   if w.size < HEADER_SIZE then return out end
+   local first = w.chunks[1]
+   if #first < HEADER_SIZE then
+      first = table_concat(w.chunks)
+      w.chunks = { first }
    end
+   -- a large frame arrives in many reads: join them once it is whole
+   local _, _, need = string_unpack(HEADER, first)
+   if w.size < HEADER_SIZE + need then return out end
+   local buf = #w.chunks == 1 and first or table_concat(w.chunks)
+   local pos, size = 1, #buf
+   while size - pos + 1 >= HEADER_SIZE do
+      local kind, seq, len = string_unpack(HEADER, buf, pos)
+      if size - pos + 1 < HEADER_SIZE + len then break end
+      out[#out + 1] = { kind, seq, buf:sub(pos + HEADER_SIZE, pos + HEADER_SIZE + len - 1) }
+      pos = pos + HEADER_SIZE + len
+   end
+   local rest = pos > size and "" or buf:sub(pos)
+   w.chunks = rest ~= "" and { rest } or {}
+   w.size = #rest
    return out
 end
 
