@@ -890,6 +890,15 @@ local function contexts(toks, text, start, stop, width)
    return left, right
 end
 
+local kwic_lines
+
+-- The schemas of a corpus's shards, in order.
+local function shard_schemas(self)
+   local out = {}
+   for i, sh in ipairs(self.shards) do out[i] = sh.schema end
+   return out
+end
+
 --- corpus:kwic(term_or_phrase [, {width = 40, limit, query = false}])
 --   -> {{doc, start, stop, left, match, right}, ...} | nil, message, code
 -- Concordance lines for a word or phrase (a trailing * makes it a prefix)
@@ -913,10 +922,22 @@ function Corpus:kwic(term, opts)
    local limit = opts.limit or math_huge
    local tokenize = core.tokenize
    return guarded(function()
-      local st = stmt(self, [[SELECT d.id, d.text, quarry_hits(docs_fts, 1) AS hits
-FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ? ORDER BY docs_fts.rowid]])
-      st:bind_all(match)
       local lines = {}
+      for _, schema in ipairs(self.shards and shard_schemas(self) or { "main" }) do
+         if #lines >= limit then break end
+         kwic_lines(self, schema, match, tokenize, width, limit, lines)
+      end
+      return lines
+   end)
+end
+
+-- The concordance lines of one shard (schema), added to lines.
+kwic_lines = function(self, schema, match, tokenize, width, limit, lines)
+   do
+      local st = stmt(self, string_format([[SELECT d.id, d.text, quarry_hits(docs_fts, 1) AS hits
+FROM %s.docs_fts JOIN %s.docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ? ORDER BY docs_fts.rowid]],
+         schema, schema))
+      st:bind_all(match)
       while #lines < limit do
          local more, msg, code = st:step()
          if more == nil then
@@ -940,8 +961,7 @@ FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ? ORD
          end
       end
       st:reset()
-      return lines
-   end)
+   end
 end
 
 -- --- spans -----------------------------------------------------------------------
@@ -1446,6 +1466,131 @@ function Corpus:merge(path)
       if not res[1] then error(res[2], 0) end
       return res[2]
    end)
+end
+
+-- --- reports over shards -------------------------------------------------------------
+
+-- The shards read as one: document metadata, spans and runs copied into
+-- TEMP tables (rowids shifted shard by shard) with the corpus's indexes,
+-- so that reports join them as fast as one corpus; the texts stay in the
+-- shards, read through the docs view one document at a time.
+local SHARD_TABLES = [[
+CREATE TEMP TABLE docs_meta (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, title TEXT, date TEXT, source TEXT,
+   url TEXT, meta TEXT, hash TEXT NOT NULL, shard INTEGER NOT NULL, srowid INTEGER NOT NULL);
+CREATE TEMP TABLE spans (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, start INTEGER NOT NULL, stop INTEGER NOT NULL,
+   type TEXT NOT NULL, rule TEXT, pack TEXT, attrs TEXT);
+CREATE TEMP TABLE runs (doc INTEGER NOT NULL, pack TEXT NOT NULL, version TEXT, hash TEXT NOT NULL, at TEXT NOT NULL,
+   PRIMARY KEY (doc, pack)) WITHOUT ROWID;
+]]
+local SHARD_COPY = {
+   "INSERT INTO temp.docs_meta SELECT rowid + %d, id, title, date, source, url, meta, hash, %d, rowid FROM %s.docs",
+   "INSERT INTO temp.spans SELECT id + %d, doc + %d, start, stop, type, rule, pack, attrs FROM %s.spans",
+   "INSERT INTO temp.runs SELECT doc + %d, pack, version, hash, at FROM %s.runs",
+}
+local SHARD_INDEXES = [[
+CREATE INDEX temp.docs_meta_id ON docs_meta(id);
+CREATE INDEX temp.spans_type ON spans(type, doc);
+CREATE INDEX temp.spans_doc ON spans(doc, pack);
+CREATE INDEX temp.spans_speaker ON spans(type, json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
+CREATE INDEX temp.spans_name ON spans(type, json_extract(attrs, '$.name'), doc)
+   WHERE type IN ('person', 'organization', 'location');
+]]
+
+-- Copies the shards into the TEMP tables and makes the docs view.
+local function read_as_one(self, shards)
+   local db = self.db
+   check(db:exec(SHARD_TABLES))
+   local text = {}
+   for i, sh in ipairs(shards) do
+      check(db:exec(string_format(SHARD_COPY[1], sh.doc, i, sh.schema)))
+      check(db:exec(string_format(SHARD_COPY[2], sh.span, sh.doc, sh.schema)))
+      check(db:exec(string_format(SHARD_COPY[3], sh.doc, sh.schema)))
+      text[i] = string_format("WHEN %d THEN (SELECT t.text FROM %s.docs t WHERE t.rowid = m.srowid)", i, sh.schema)
+   end
+   check(db:exec(SHARD_INDEXES))
+   check(db:exec("CREATE TEMP VIEW docs AS SELECT m.rowid AS rowid, m.id, m.title, m.date, m.source, m.url, CASE m.shard "
+      .. table_concat(text, " ") .. " END AS text, m.meta, m.hash FROM temp.docs_meta m"))
+end
+
+-- Attaches the shards after the first; shows them as one.
+local function attach_shards(self, paths)
+   local shards = { { schema = "main", path = paths[1], doc = 0, span = 0 } }
+   for i = 2, #paths do
+      local schema = "shard" .. i
+      local f = io.open(paths[i], "rb")
+      if not f then fail(paths[i] .. ": no such corpus file", "cantopen") end
+      f:close()
+      local st = check(self.db:prepare("ATTACH DATABASE ? AS " .. schema))
+      local ok, err, code = st:run(corpus.readonly_uri(paths[i]))
+      st:close()
+      if not ok then
+         if err:find("too many attached", 1, true) then
+            fail(string_format("%s: a report reads at most %d shards at once (SQLite attaches at most %d databases "
+               .. "to one); merge some first (quarry merge)", paths[i], i - 1, i - 2), "error")
+         end
+         fail(string_format("%s: %s", paths[i], err), code)
+      end
+      check(corpus.check_shard(self.db, schema, paths[i]))
+      shards[i] = { schema = schema, path = paths[i] }
+   end
+   -- each shard's rowids follow the last one's, as a merge would number them
+   for i = 2, #shards do
+      local prev = shards[i - 1]
+      local row = first_row(stmt(self, string_format("SELECT (SELECT coalesce(max(rowid), 0) FROM %s.docs) AS d, "
+         .. "(SELECT coalesce(max(id), 0) FROM %s.spans) AS s", prev.schema, prev.schema)))
+      shards[i].doc, shards[i].span = prev.doc + row.d, prev.span + row.s
+   end
+   read_as_one(self, shards)
+   return shards
+end
+
+--- corpus.open_shards(paths [, {timeout_ms}]) -> quarry.Corpus (read-only) | nil, message, code
+-- Opens these corpus files (shards) for reading as one, without merging,
+-- for a report: the first is opened read-only, the others are ATTACHed
+-- read-only (SQLite attaches at most ten: eleven shards in all), and TEMP
+-- tables docs_meta, spans and runs (a view docs with the texts) hold their
+-- rows together, rowids shifted shard by shard in the order given (as
+-- quarry merge would number them): opening costs a copy of every span and
+-- document's metadata (not of the texts), reports then run as on one.
+-- Full-text search asks every shard's index: corpus:match_sql (reports:
+-- ctx:match_sql); corpus:kwic reads every shard. The shards should hold
+-- different documents. One path opens that corpus read-only.
+function corpus.open_shards(paths, opts)
+   if type(paths) ~= "table" or #paths == 0 then error("corpus.open_shards: paths must be a non-empty list", 2) end
+   for i, p in ipairs(paths) do
+      if type(p) ~= "string" or p == "" then error(string_format("corpus.open_shards: path %d must be a string", i), 2) end
+   end
+   opts = check_opts(opts, { timeout_ms = true }, 2, "corpus.open_shards")
+   local self, err, code = corpus.open(paths[1], { readonly = true, timeout_ms = opts.timeout_ms })
+   if not self then return nil, err, code end
+   if #paths == 1 then return self end
+   local shards
+   shards, err, code = guarded(attach_shards, self, paths)
+   if not shards then
+      self:close()
+      return nil, err, code
+   end
+   self.shards = shards
+   return self
+end
+
+--- corpus:match_sql(query_sql [, columns]) -> SQL
+-- A SELECT of the rowid (and columns, e.g. "rank") of the documents
+-- matching a full-text query (query_sql: an SQL expression, a quoted
+-- literal or a parameter), over every shard of a corpus from
+-- corpus.open_shards (there, rank compares within a shard: bm25 weighs
+-- each shard's own statistics).
+function Corpus:match_sql(query_sql, columns)
+   live(self, 2)
+   if type(query_sql) ~= "string" then error("corpus:match_sql: query_sql must be a string", 2) end
+   local cols = columns and (", " .. columns) or ""
+   if not self.shards then return "SELECT rowid" .. cols .. " FROM docs_fts WHERE docs_fts MATCH " .. query_sql end
+   local arms = {}
+   for i, sh in ipairs(self.shards) do
+      arms[i] = string_format("SELECT rowid + %d AS rowid%s FROM %s.docs_fts WHERE docs_fts MATCH %s", sh.doc, cols,
+         sh.schema, query_sql)
+   end
+   return table_concat(arms, " UNION ALL ")
 end
 
 return corpus
