@@ -19,11 +19,8 @@ dependencies = {
    "lua-cjson >= 2.1",
    "argparse >= 0.7",
    "luafilesystem >= 1.8",
-<<<<<<< HEAD
-   "luv >= 1.44",
-=======
    "luaexpat >= 1.4",
->>>>>>> main
+   "luv >= 1.44",
 }
 external_dependencies = {
    PCRE2 = { header = "pcre2.h", library = "pcre2-8" },

@@ -1508,8 +1508,8 @@ local function read_as_one(self, shards)
       text[i] = string_format("WHEN %d THEN (SELECT t.text FROM %s.docs t WHERE t.rowid = m.srowid)", i, sh.schema)
    end
    check(db:exec(SHARD_INDEXES))
-   check(db:exec("CREATE TEMP VIEW docs AS SELECT m.rowid AS rowid, m.id, m.title, m.date, m.source, m.url, CASE m.shard "
-      .. table_concat(text, " ") .. " END AS text, m.meta, m.hash FROM temp.docs_meta m"))
+   check(db:exec("CREATE TEMP VIEW docs AS SELECT m.rowid AS rowid, m.id, m.title, m.date, m.source, m.url, "
+      .. "CASE m.shard " .. table_concat(text, " ") .. " END AS text, m.meta, m.hash FROM temp.docs_meta m"))
 end
 
 -- Attaches the shards after the first; shows them as one.
@@ -1558,7 +1558,9 @@ end
 function corpus.open_shards(paths, opts)
    if type(paths) ~= "table" or #paths == 0 then error("corpus.open_shards: paths must be a non-empty list", 2) end
    for i, p in ipairs(paths) do
-      if type(p) ~= "string" or p == "" then error(string_format("corpus.open_shards: path %d must be a string", i), 2) end
+      if type(p) ~= "string" or p == "" then
+         error(string_format("corpus.open_shards: path %d must be a string", i), 2)
+      end
    end
    opts = check_opts(opts, { timeout_ms = true }, 2, "corpus.open_shards")
    local self, err, code = corpus.open(paths[1], { readonly = true, timeout_ms = opts.timeout_ms })

@@ -200,7 +200,8 @@ local SIGNALS = { [1] = "SIGHUP", [2] = "SIGINT", [6] = "SIGABRT", [7] = "SIGBUS
    [11] = "SIGSEGV", [13] = "SIGPIPE", [15] = "SIGTERM" }
 local function death(code, signal)
    if signal and signal ~= 0 then
-      return string_format("was killed by signal %d%s", signal, SIGNALS[signal] and " (" .. SIGNALS[signal] .. ")" or "")
+      local name = SIGNALS[signal]
+      return string_format("was killed by signal %d%s", signal, name and " (" .. name .. ")" or "")
    end
    return string_format("exited with status %d", code or -1)
 end
