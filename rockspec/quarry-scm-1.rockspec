@@ -99,6 +99,7 @@ build = {
       ["quarry.rules.news.quotes"] = "lua/quarry/rules/news/quotes.lua",
       ["quarry.rules.news.resolve"] = "lua/quarry/rules/news/resolve.lua",
       ["quarry.rules.news.structure"] = "lua/quarry/rules/news/structure.lua",
+      ["quarry.spanset"] = "lua/quarry/spanset.lua",
    },
    install = {
       bin = { quarry = "bin/quarry" },

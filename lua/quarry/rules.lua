@@ -31,13 +31,14 @@
 -- are 0-based bytes into the document text, stop exclusive.
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
+local spanset = require "quarry.spanset"
 local cjson_decode = require("cjson").decode
 
 local regex_annotations = quarry_core.regex_annotations
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
-local string_format, table_sort, table_insert, table_move = string.format, table.sort, table.insert, table.move
+local string_format, table_sort, table_move = string.format, table.sort, table.move
 local math_type = math.type
 local os_clock = os.clock
 local debug_getinfo = debug.getinfo
@@ -65,7 +66,7 @@ local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
 -- Modules a sandboxed pack may require.
 local allowed_modules = {
    ["quarry.pattern"] = true, ["quarry.regex"] = true, ["quarry.calendar"] = true, ["cjson"] = true,
-   ["cjson.safe"] = true, ["quarry.wordset"] = true,
+   ["cjson.safe"] = true, ["quarry.spanset"] = true, ["quarry.wordset"] = true,
 }
 
 -- What an untrusted pack gets of a gazetteer: matching, not loading files.
@@ -754,8 +755,6 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
    end
 end
 
-local function overlaps(a, b) return a.start < b.stop and b.start < a.stop end
-
 -- Which candidates a phase keeps: their indexes, by its control style.
 -- crules[i] is the rule of cands[i], cstarts[i] where its match starts.
 local function resolve(phase, cands, crules, cstarts)
@@ -782,21 +781,12 @@ local function resolve(phase, cands, crules, cstarts)
          return i < j
       end)
    end
-   -- kept spans never overlap, so sorted by start they are sorted by stop
-   -- too: a candidate clashes only with its neighbours in that order
-   local kept, starts, stops = {}, {}, {}
+   -- (a span set's test costs the same however many spans it holds)
+   local kept, taken = {}, spanset.new()
    for _, i in ipairs(order) do
       local c = cands[i]
-      local lo, hi = 1, #starts + 1
-      while lo < hi do
-         local mid = (lo + hi) // 2
-         if starts[mid] < c.start then lo = mid + 1 else hi = mid end
-      end
-      local clash = (starts[lo] ~= nil and overlaps(c, { start = starts[lo], stop = stops[lo] }))
-         or (lo > 1 and overlaps(c, { start = starts[lo - 1], stop = stops[lo - 1] }))
-      if not clash then
-         table_insert(starts, lo, c.start)
-         table_insert(stops, lo, c.stop)
+      if not taken:overlaps(c.start, c.stop) then
+         taken:add(c.start, c.stop)
          kept[#kept + 1] = i
       end
    end
