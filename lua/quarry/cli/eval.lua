@@ -1,4 +1,4 @@
---- quarry eval PACK --gold PATH: precision, recall and F1 per type and per
+--- quarry eval [--rules PACK] --gold PATH: precision, recall and F1 per type and per
 -- rule against JSONL, BRAT, CoNLL or TimeML gold; attribute accuracy and
 -- F1 (--attr); quotations and their speakers against BRAT attributions
 -- (--quotes).
@@ -24,7 +24,7 @@ local CONLL_MAP = { PER = "person", ORG = "organization", LOC = "location" }
 local TIMEML_MAP = { DATE = "date" }
 
 function eval_cmd.configure(cmd)
-   cmd:argument("pack", "Rule pack: a name (quarry.rules.NAME) or a path.")
+   common.rules_option(cmd)
    cmd:argument("docs", "With JSONL gold: the documents (files, folders, JSONL)."):args("*")
    cmd:option("--gold", "Gold: a JSONL file in the extract format, a folder of BRAT .ann files, "
       .. "a CoNLL file (token ... IOB-tag a line), or a TimeML .tml file or folder of them."):count(1)
@@ -305,10 +305,11 @@ function eval_cmd.run(args)
       io_stderr:write("quarry eval: ", msg, "\n")
       return 1
    end
+   local pack_name = common.rules_of("eval", args, "docs")
    local opt, code = options(args, usage, fail)
    if not opt then return code end
 
-   local pack, err = common.load_pack(args.pack, args.trusted)
+   local pack, err = common.load_pack(pack_name, args.trusted)
    if not pack then return fail(err) end
 
    local errors_out, on_error

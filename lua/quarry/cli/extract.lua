@@ -10,7 +10,7 @@ local extract = {
 
 function extract.configure(cmd)
    cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("*")
-   cmd:option("-r --rules", "Rule pack: a name (quarry.rules.NAME) or a path.", "news")
+   common.rules_option(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:option("--db", "Run over the documents of this corpus and store the spans there.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
@@ -83,6 +83,7 @@ function extract.run(args)
       io_stderr:write("quarry extract: --date must be YYYY-MM-DD\n")
       return 2
    end
+<<<<<<< HEAD
    args.jobs = args.jobs or require("quarry.parallel").cores()
    if args.jobs > 1 and not args.db and #args.path > 0 then
       local bar = common.progress_bar("documents")
@@ -90,6 +91,12 @@ function extract.run(args)
       local iter, failed = common.documents("extract", args.path, bar)
       local code = run_jobs(args, iter, bar, total)
       return failed() and code == 0 and 1 or code
+=======
+   local pack, err = common.load_pack(args.rules or "news", args.trusted)
+   if not pack then
+      io_stderr:write("quarry extract: ", err, "\n")
+      return 1
+>>>>>>> main
    end
    if args.db then
       local quarry = require "quarry"
