@@ -83,7 +83,7 @@ function extract.run(args)
       io_stderr:write("quarry extract: --date must be YYYY-MM-DD\n")
       return 2
    end
-<<<<<<< HEAD
+   args.rules = args.rules or "news"
    args.jobs = args.jobs or require("quarry.parallel").cores()
    if args.jobs > 1 and not args.db and #args.path > 0 then
       local bar = common.progress_bar("documents")
@@ -91,12 +91,6 @@ function extract.run(args)
       local iter, failed = common.documents("extract", args.path, bar)
       local code = run_jobs(args, iter, bar, total)
       return failed() and code == 0 and 1 or code
-=======
-   local pack, err = common.load_pack(args.rules or "news", args.trusted)
-   if not pack then
-      io_stderr:write("quarry extract: ", err, "\n")
-      return 1
->>>>>>> main
    end
    if args.db then
       local quarry = require "quarry"
