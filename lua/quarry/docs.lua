@@ -412,11 +412,20 @@ function docs.count(paths)
    return total
 end
 
+-- The document of JSONL line n of where; raises "where:n: problem".
+local function line_doc(line, where, n, where_of, warn)
+   local obj, err = cjson.decode(line)
+   if obj == nil then error(string_format("%s:%d: bad JSON: %s", where, n, err), 0) end
+   if line:byte(1) ~= 123 and not line:find("^%s*{") then error(not_object(where_of(), obj), 0) end
+   return json_doc(obj, where_of, warn, line)
+end
+
 -- Streams a JSONL file line by line, so memory stays flat however long it
 -- is. n0: the lines before first, when first is given. A line longer than
--- max is skipped (fail hears of it); a malformed one raises.
+-- max is skipped (fail hears of it); a malformed one raises. With opts.raw,
+-- each line goes out undecoded (docs.from_line decodes it).
 local function each_jsonl_line(next_line, where, opts, first, n0)
-   local warn, emit, max = opts.warn, opts.emit, opts.max
+   local warn, emit, max, raw = opts.warn, opts.emit, opts.max, opts.raw
    local n = n0 or 0
    local line = first or next_line()
    local function where_of() return string_format("%s:%d", where, n) end
@@ -425,16 +434,20 @@ local function each_jsonl_line(next_line, where, opts, first, n0)
       n = n + 1
       if #line > max then
          opts.fail(too_large(where_of(), max))
+      elseif raw and (line:byte(1) == 123 or line:find("%S")) then
+         emit({ raw = line, file = where, line = n })
       elseif line:byte(1) == 123 or line:find("%S") then    -- "{": no need to look further
-         local obj, err = cjson.decode(line)
-         if obj == nil then
-            error(string_format("%s:%d: bad JSON: %s", where, n, err), 0)
-         end
-         if line:byte(1) ~= 123 and not line:find("^%s*{") then error(not_object(where_of(), obj), 0) end
-         emit(json_doc(obj, where_of, warn, line))
+         emit(line_doc(line, where, n, where_of, warn))
       end
       line = next_line()
    end
+end
+
+--- The document of a raw JSONL line {raw, file, line} that docs.each
+-- gave with opts.raw; raises "file:line: problem" as docs.each would.
+function docs.from_line(unit, warn)
+   return line_doc(unit.raw, unit.file, unit.line, function() return string_format("%s:%d", unit.file, unit.line) end,
+      warn)
 end
 
 --- Reads a metadata sidecar for text files: JSON lines
@@ -569,6 +582,8 @@ end
 -- to a folder is followed unless that folder (by device and inode) was read
 -- already, so links cannot loop.
 -- opts.meta (from docs.read_meta) gives text files their id, date, source...
+-- opts.raw: JSONL lines come out undecoded, as {raw, file, line}, for
+-- docs.from_line to decode elsewhere (a worker process).
 -- Returns an iterator yielding documents.
 function docs.each(paths, opts)
    opts = opts or {}
@@ -579,7 +594,7 @@ function docs.each(paths, opts)
       error("docs.each: option 'max_bytes' must be a positive integer", 2)
    end
    local state = {
-      warn = opts.warn, meta = opts.meta, max = max,
+      warn = opts.warn, meta = opts.meta, max = max, raw = opts.raw,
       fail = opts.fail or function(msg) error(msg, 0) end,
       emit = function(doc) coroutine.yield(doc) end,
    }

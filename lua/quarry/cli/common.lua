@@ -17,13 +17,6 @@ function common.load_pack(name, trusted)
    return pack
 end
 
---- An argparse converter for options that take a positive integer.
-function common.positive(s)
-   local n = math.tointeger(tonumber(s))
-   if n and n > 0 then return n end
-   return nil, "must be a positive integer"
-end
-
 --- The help of the commands that read documents (ingest, extract, tokens):
 -- what their paths may be, and how folders are read.
 common.PATHS_HELP = "Text files, folders, JSONL files, or - for stdin."
@@ -110,9 +103,12 @@ function common.documents(cmd, paths, bar, max_bytes)
 end
 
 local encode = cjson.encode
+-- keys sorted (quarry.render.json): the same annotations give the same
+-- bytes in every process (Lua's table order is seeded per process)
+local sorted_encode = require("quarry.render.json").encode
 local function json_attrs(attrs)
    if attrs == nil or next(attrs) == nil then return "{}" end
-   return encode(attrs)
+   return sorted_encode(attrs)
 end
 
 --- One annotation as a JSON line in the extract format (fixed key order):
@@ -130,6 +126,13 @@ function common.count(s)
    local n = math.tointeger(tonumber(s))
    if n and n >= 0 then return n end
    return nil, "must be a non-negative integer"
+end
+
+--- An argparse converter for options that take a positive count (1, 2, ...).
+function common.positive(s)
+   local n = math.tointeger(tonumber(s))
+   if n and n > 0 then return n end
+   return nil, "must be a positive integer"
 end
 
 --- Whether stderr is a terminal (progress bars are drawn only there).

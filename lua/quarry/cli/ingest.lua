@@ -22,6 +22,9 @@ function ingest.configure(cmd)
       :convert(positive)
    cmd:option("--meta", "JSON lines {file, id, date, source, url, title}: the fields of the text files of "
       .. "that name (as in examples/articles.meta.jsonl).")
+   cmd:option("-j --jobs", "Worker processes that read and decode while this one writes (default: the number of "
+      .. "cores; 1 does it all in this process). The corpus is the same whatever the number."):convert(positive)
+      :argname("<n>")
    common.reading_options(cmd)
 end
 
@@ -45,7 +48,8 @@ function ingest.run(args)
       if bar then bar.clear() end
       io_stderr:write("quarry ingest: ", prefix, term.escape(msg), "\n")
    end
-   local summary, ierr = corpus:ingest(args.path, {
+   local summary, ierr, icode = corpus:ingest(args.path, {
+      jobs = args.jobs or require("quarry.parallel").cores(),
       batch = args.batch,
       replace = args.replace,
       meta = meta,
@@ -58,8 +62,8 @@ function ingest.run(args)
    local count = summary and corpus:count()
    corpus:close()
    if not summary then
-      io_stderr:write("quarry ingest: ", ierr, "\n")
-      return 1
+      io_stderr:write("quarry ingest: ", term.escape(ierr), "\n")
+      return icode == "interrupted" and 130 or 1
    end
    io_stdout:write(string_format(
       "ingested %d documents into %s: %d added, %d replaced, %d unchanged, %d skipped (already stored); "
