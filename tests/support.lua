@@ -54,8 +54,11 @@ function support.put(dir, name, content)
    return dir .. "/" .. name
 end
 
+--- Removes path and, for a folder, what is in it. A symbolic link is
+-- removed, never followed: a link to / in a test folder must not take the
+-- machine's files with it.
 function support.rmtree(path)
-   if lfs.attributes(path, "mode") == "directory" then
+   if lfs.symlinkattributes(path, "mode") == "directory" then
       for name in lfs.dir(path) do
          if name ~= "." and name ~= ".." then support.rmtree(path .. "/" .. name) end
       end
