@@ -22,6 +22,7 @@ void qr_open_db(lua_State *L);
 void qr_open_match(lua_State *L);
 void qr_open_regex(lua_State *L);
 void qr_open_gazetteer(lua_State *L);
+void qr_open_sandbox(lua_State *L);
 
 struct qr_tokens;
 struct qr_keys;

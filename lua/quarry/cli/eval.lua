@@ -41,6 +41,7 @@ function eval_cmd.configure(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:flag("--json", "Print the scores as JSON.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
 end
 
 local function split_list(s)
@@ -174,7 +175,7 @@ function eval_cmd.run(args)
    end
    local match = args.match or (args.quotes and "half" or "exact")
 
-   local pack, err = common.load_pack(args.pack, args.trusted)
+   local pack, err = common.load_pack(args.pack, args.trusted, common.limits(args))
    if not pack then return fail(err) end
 
    local errors_out, on_error

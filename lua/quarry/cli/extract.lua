@@ -14,6 +14,7 @@ function extract.configure(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:option("--db", "Run over the documents of this corpus and store the spans there.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
    cmd:flag("--force", "With --db: run again on documents the pack already saw unchanged.")
 end
 
@@ -22,7 +23,7 @@ function extract.run(args)
       io_stderr:write("quarry extract: --date must be YYYY-MM-DD\n")
       return 2
    end
-   local pack, err = common.load_pack(args.rules, args.trusted)
+   local pack, err = common.load_pack(args.rules, args.trusted, common.limits(args))
    if not pack then
       io_stderr:write("quarry extract: ", err, "\n")
       return 1
