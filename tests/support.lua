@@ -54,9 +54,8 @@ function support.put(dir, name, content)
    return dir .. "/" .. name
 end
 
---- Removes path and, for a folder, what is in it. A symbolic link is
--- removed, never followed: a link to / in a test folder must not take the
--- machine's files with it.
+--- Removes a file or a folder and everything in it; a symbolic link is
+-- removed, never followed (a scratch folder may link into the checkout).
 function support.rmtree(path)
    if lfs.symlinkattributes(path, "mode") == "directory" then
       for name in lfs.dir(path) do

@@ -7,7 +7,7 @@
 set -eu
 
 PACKAGES="lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev pkg-config gcc make
-luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-check unicode-data
+luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-expat lua-check unicode-data jq
 chromium clang libclang-rt-14-dev valgrind"
 
 missing=""
@@ -35,20 +35,25 @@ if [ -n "$missing" ]; then
     echo "quarry setup: installed:$missing"
 fi
 
-# Debian's lua-cjson, lua-argparse and lua-filesystem are not in LuaRocks'
-# own tree; declare them as provided so `luarocks make` resolves the
-# rockspec's dependencies offline instead of trying to download them.
+# Debian's lua-cjson, lua-argparse, lua-filesystem and lua-expat are not in
+# LuaRocks' own tree; declare them as provided so `luarocks make` resolves
+# the rockspec's dependencies offline instead of trying to download them.
 conf_dir="${HOME:-/root}/.luarocks"
 conf="$conf_dir/config-5.4.lua"
+if grep -q 'quarry: system rocks' "$conf" 2>/dev/null && ! grep -q 'luaexpat' "$conf"; then
+    # written by an older setup, without luaexpat: drop its two lines to write them again
+    sed -i '/quarry: system rocks/{N;d}' "$conf"
+    echo "quarry setup: adding luaexpat to the rocks quarry declared in $conf"
+fi
 if ! grep -q 'quarry: system rocks' "$conf" 2>/dev/null; then
     if grep -q 'rocks_provided' "$conf" 2>/dev/null; then
-        echo "quarry setup: $conf already sets rocks_provided; add lua-cjson, argparse and luafilesystem to it by hand" >&2
+        echo "quarry setup: $conf already sets rocks_provided; add lua-cjson, argparse, luafilesystem and luaexpat to it by hand" >&2
     else
         mkdir -p "$conf_dir"
         cat >>"$conf" <<'CONF'
--- quarry: system rocks installed by Debian packages (lua-cjson, lua-argparse, lua-filesystem)
-rocks_provided = { ["lua-cjson"] = "2.1.0-1", argparse = "0.7.1-1", luafilesystem = "1.8.0-1" }
+-- quarry: system rocks installed by Debian packages (lua-cjson, lua-argparse, lua-filesystem, lua-expat)
+rocks_provided = { ["lua-cjson"] = "2.1.0-1", argparse = "0.7.1-1", luafilesystem = "1.8.0-1", luaexpat = "1.5.1-1" }
 CONF
-        echo "quarry setup: told LuaRocks that Debian provides lua-cjson, argparse and luafilesystem ($conf)"
+        echo "quarry setup: told LuaRocks that Debian provides lua-cjson, argparse, luafilesystem and luaexpat ($conf)"
     fi
 fi

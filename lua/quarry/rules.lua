@@ -32,14 +32,16 @@
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
 local sandbox = require "quarry.sandbox"
+local spanset = require "quarry.spanset"
 local cjson_decode = require("cjson").decode
 
 local regex_annotations = quarry_core.regex_annotations
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
-local string_format, table_sort, table_insert, table_move = string.format, table.sort, table.insert, table.move
+local string_format, table_sort, table_move = string.format, table.sort, table.move
 local math_type = math.type
+local os_clock = os.clock
 local debug_getinfo = debug.getinfo
 
 local rules = {}
@@ -61,7 +63,8 @@ local string_find, string_gsub, string_match, string_sub = string.find, string.g
 local lfs_attributes = require("lfs").attributes
 
 -- Modules an untrusted pack may require; each pack gets its own instance.
-local PACK_MODULES = { "quarry.pattern", "quarry.regex", "quarry.calendar", "cjson", "cjson.safe" }
+local PACK_MODULES = { "quarry.pattern", "quarry.regex", "quarry.calendar", "quarry.spanset", "quarry.wordset",
+   "cjson", "cjson.safe" }
 
 -- require "quarry.rules.<...>" in an untrusted pack: a module file inside
 -- the pack's folder, run in the pack's sandbox, once.
@@ -711,8 +714,6 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
    end
 end
 
-local function overlaps(a, b) return a.start < b.stop and b.start < a.stop end
-
 -- Which candidates a phase keeps: their indexes, by its control style.
 -- crules[i] is the rule of cands[i], cstarts[i] where its match starts.
 local function resolve(phase, cands, crules, cstarts)
@@ -739,21 +740,12 @@ local function resolve(phase, cands, crules, cstarts)
          return i < j
       end)
    end
-   -- kept spans never overlap, so sorted by start they are sorted by stop
-   -- too: a candidate clashes only with its neighbours in that order
-   local kept, starts, stops = {}, {}, {}
+   -- (a span set's test costs the same however many spans it holds)
+   local kept, taken = {}, spanset.new()
    for _, i in ipairs(order) do
       local c = cands[i]
-      local lo, hi = 1, #starts + 1
-      while lo < hi do
-         local mid = (lo + hi) // 2
-         if starts[mid] < c.start then lo = mid + 1 else hi = mid end
-      end
-      local clash = (starts[lo] ~= nil and overlaps(c, { start = starts[lo], stop = stops[lo] }))
-         or (lo > 1 and overlaps(c, { start = starts[lo - 1], stop = stops[lo - 1] }))
-      if not clash then
-         table_insert(starts, lo, c.start)
-         table_insert(stops, lo, c.stop)
+      if not taken:overlaps(c.start, c.stop) then
+         taken:add(c.start, c.stop)
          kept[#kept + 1] = i
       end
    end
@@ -790,6 +782,30 @@ local function run_document_phase(phase, ctx, anns)
    return out
 end
 
+-- A phase of declared rules: the candidates of its token, regex and
+-- gazetteer rules, those its control style keeps appended to anns.
+local function run_rule_phase(phase, ctx, anns)
+   local cands, crules, cstarts = {}, {}, {}
+   if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
+   if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
+   if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
+   local text, pname, n = ctx.text, phase.name, #anns
+   -- a phase that keeps every candidate keeps them in order
+   local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts)
+   for k = 1, kept and #kept or #cands do
+      local i = kept and kept[k] or k
+      local a = cands[i]
+      if a.phase ~= pname then  -- annotations made in C come complete
+         a.rule = a.rule or crules[i].name
+         a.phase = pname
+         a.text = text:sub(a.start + 1, a.stop)
+      end
+      n = n + 1
+      anns[n] = a
+   end
+   return anns
+end
+
 -- By start, then longest first, then type: in C, where a Lua comparator
 -- was the largest part of the engine's Lua time.
 local sort_by_position = quarry_core.sort_annotations
@@ -799,30 +815,16 @@ local function run_phases(self, doc, opts)
    local toks = opts.tokens or quarry_core.tokenize(text)
    local ctx = { doc = doc, text = text, tokens = toks, date = doc.date }
    local anns = {}
+   local times = opts.phase_times
+   local clock = times and os_clock()
    for _, phase in ipairs(self.phases) do
-      if phase.run then
-         anns = run_document_phase(phase, ctx, anns)
-         goto next_phase
+      if phase.run then anns = run_document_phase(phase, ctx, anns)
+      else anns = run_rule_phase(phase, ctx, anns) end
+      if times then
+         local now = os_clock()
+         times[phase.name] = (times[phase.name] or 0) + (now - clock)
+         clock = now
       end
-      local cands, crules, cstarts = {}, {}, {}
-      if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
-      if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
-      if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
-      local pname, n = phase.name, #anns
-      -- a phase that keeps every candidate keeps them in order
-      local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts)
-      for k = 1, kept and #kept or #cands do
-         local i = kept and kept[k] or k
-         local a = cands[i]
-         if a.phase ~= pname then  -- annotations made in C come complete
-            a.rule = a.rule or crules[i].name
-            a.phase = pname
-            a.text = text:sub(a.start + 1, a.stop)
-         end
-         n = n + 1
-         anns[n] = a
-      end
-      ::next_phase::
    end
    if not opts.tokens then toks:close() end
    return sort_by_position(anns)
@@ -837,10 +839,13 @@ local function run_boxed(self, doc, opts)
 end
 
 --- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
--- -> list of annotations sorted by start. opts.tokens reuses a quarry.Tokens.
--- A loaded pack runs under its limits (quarry.sandbox): past them, it
--- raises "rule pack 'NAME', document 'ID': file:line: ... step limit
--- exceeded ..." (or memory limit).
+-- -> list of annotations sorted by start. A loaded pack runs under its
+-- limits (quarry.sandbox): past them, it raises "rule pack 'NAME',
+-- document 'ID': file:line: ... step limit exceeded ..." (or memory limit).
+-- @param doc string|table the text, or a document {text = ..., date = ...}
+-- @param opts table optional: tokens (a quarry.Tokens to reuse); phase_times
+-- (a table: the CPU seconds of each phase are added to phase_times[name])
+-- @return table the annotations
 function Pack:run(doc, opts)
    if type(doc) == "string" then doc = { text = doc } end
    if type(doc) ~= "table" or type(doc.text) ~= "string" then

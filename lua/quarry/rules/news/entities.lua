@@ -405,15 +405,35 @@ end
 -- 1996-08-31", "PARIS (AFP) -") is a place, whatever teams it names: a
 -- line that opens with a word in capitals followed by a comma, a
 -- parenthesis, a dash or a date, up to that parenthesis, dash or date.
-local function dateline_at(toks, start)
+-- line_of(i): the first token of token i's line, walking back no further
+-- than the last token asked (so asking in order is linear in a document).
+local function line_finder(toks)
+   local memo_i, memo_first
+   return function(i)
+      local first = i
+      while first > 1 and not toks:get(first, "line_start") do
+         if first == memo_i then
+            first = memo_first
+            break
+         end
+         first = first - 1
+      end
+      memo_i, memo_first = i, first
+      return first
+   end
+end
+
+local function dateline_at(toks, start, line_of)
    local i = toks:at(start)
    if not i then return false end
-   local first = i
-   while first > 1 and not toks:get(first, "line_start") do first = first - 1 end
+   local first = line_of(i)
    if toks:get(first, "case") ~= "upper" then return false end
    local n = #toks
    local j = first + 1
-   while j <= n and toks:get(j, "case") == "upper" and not toks:get(j, "line_start") do j = j + 1 end
+   while j <= n and j <= first + 8 and toks:get(j, "case") == "upper" and not toks:get(j, "line_start") do
+      j = j + 1
+   end
+   if j > first + 8 then return false end   -- (no dateline ends past first + 8)
    if j > n or toks:get(j, "line_start") then return false end
    local function stop_tok(k)
       local t = toks:text(k)
@@ -430,17 +450,21 @@ end
 
 -- A line written in capitals only (a headline): no word on it in lower or
 -- title case.
-local function caps_line(toks, start)
+local function caps_line(toks, start, line_of, memo)
    local i = toks:at(start)
    if not i then return false end
-   local first, n = i, #toks
-   while first > 1 and not toks:get(first, "line_start") do first = first - 1 end
+   local first, n = line_of(i), #toks
+   if memo[first] ~= nil then return memo[first] end
+   memo[first] = true
    for k = first, n do
       if k > first and toks:get(k, "line_start") then break end
       local case = toks:get(k, "case")
-      if toks:kind(k) == "word" and (case == "lower" or case == "title") then return false end
+      if toks:kind(k) == "word" and (case == "lower" or case == "title") then
+         memo[first] = false
+         break
+      end
    end
-   return true
+   return memo[first]
 end
 
 -- A place named as a venue: "at Leeds", "in Milan", "(Leeds)".
@@ -483,6 +507,7 @@ end
 -- team. Returns the candidates kept and the set of team keys.
 function entities.team_names(ctx, cands)
    local toks, teams = ctx.tokens, {}
+   local line_of, caps = line_finder(toks), {}
    local sport, any_sport_club = nil, false
    for _, a in ipairs(cands) do
       if a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") then sport = true end
@@ -491,11 +516,11 @@ function entities.team_names(ctx, cands)
    if any_sport_club and not sport then sport = about_sport(toks) end
    local out = {}
    for _, a in ipairs(cands) do
-      if a.rule == "club_sport" and (not sport or dateline_at(toks, a.start) or venue_at(toks, a.start)) then
+      if a.rule == "club_sport" and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start)) then
          a = nil
       end
       -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
-      if a and a.rule == "organization_exact" and caps_line(toks, a.start) then a = nil end
+      if a and a.rule == "organization_exact" and caps_line(toks, a.start, line_of, caps) then a = nil end
       if a then
          if a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club" or a.rule == "club_sport") then
             teams[span_key(toks, a.start, a.stop)] = true
@@ -506,7 +531,7 @@ function entities.team_names(ctx, cands)
    if not sport then return out, teams end
    for _, a in ipairs(out) do
       if a.type ~= "organization" and a.rule ~= "country" and teams[span_key(toks, a.start, a.stop)]
-         and not dateline_at(toks, a.start) then
+         and not dateline_at(toks, a.start, line_of) then
          a.type, a.rule = "organization", "team_same"
          a.attrs = { name = a.attrs.name, kind = "team" }
       end
@@ -521,6 +546,7 @@ function entities.team_coref(ctx, teams, kept, taken, allowed)
    if next(teams) == nil then return end
    local toks, text = ctx.tokens, ctx.text
    local n = #toks
+   local line_of = line_finder(toks)
    local i = 1
    while i <= n do
       local case = toks:get(i, "case")
@@ -536,8 +562,8 @@ function entities.team_coref(ctx, teams, kept, taken, allowed)
       if hit then
          local s = toks:span(i)
          local _, e = toks:span(hit)
-         if allowed(s) and not taken.overlaps(s, e) and not dateline_at(toks, s) then
-            taken.add(s, e)
+         if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s, line_of) then
+            taken:add(s, e)
             kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
                attrs = { kind = "team" }, text = text:sub(s + 1, e) }
          end
