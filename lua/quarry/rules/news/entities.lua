@@ -183,8 +183,8 @@ local EVENT_WORD = P.ann("location") + P.ann("demonym") + P.regex [[^\d[\d,]*$]]
 local function sides(m, ...)
    local out = {}
    for _, name in ipairs { ... } do
-      local c = m.caps[name]
-      local country = false
+      local c = m.caps[name] or { start = 0, stop = 0 }
+      local country = c.stop == c.start      -- (a side the pattern did not capture)
       for _, u in ipairs(c.units or {}) do
          if u.rule == "country" and u.start == c.start and u.stop == c.stop then country = true end
       end
@@ -341,8 +341,8 @@ entities.rules = {
                                 { type = "organization", text = "Everton" } } },
                    { text = "Result: Italy 2 Ghana 1.", reject = { { type = "organization", text = "Italy" } } } } },
    rule { name = "team_versus", type = "organization", priority = 3,
-      pattern = P.notahead(FIRST) * P.cap("a", TEAM) * P.set { "v", "v.", "vs", "vs.", "versus" }
-         * P.notahead(FIRST) * P.cap("b", TEAM),
+      pattern = (P.notahead(FIRST) * P.cap("a", TEAM) + P.behind(P.text ")"))
+         * P.set { "v", "v.", "vs", "vs.", "versus" } * P.notahead(FIRST) * P.cap("b", TEAM),
       action = function(m) return sides(m, "a", "b") end,
       examples = { { text = "Saturday: Stoke v Leeds United (3pm).",
                      expect = { { type = "organization", text = "Stoke" },
@@ -409,6 +409,15 @@ entities.rules = {
       examples = { { text = "League match , halftime 0-0 :\nLeeds 1 ( Sharpe 58 ) Wimbledon 0 . The striker scored .",
                      expect = { { type = "organization", text = "Leeds" },
                                 { type = "organization", text = "Wimbledon" } } } } },
+   -- "Olivier Panis ( France ) Ligier 1:54.220": the team after a rider's country
+   rule { name = "team_after_country", type = "organization", priority = 3,
+      pattern = P.text "(" * P.ann("location") * P.text ")" * P.cap("a", TEAM_WORD * P.opt(NEXT * TEAM_WORD))
+         * P.ahead(P.regex [[^\d+(?:[:.]\d+)*$]]),
+      action = function(m)
+         local a = m.caps.a
+         return { type = "organization", start = a.start, stop = a.stop,
+                  attrs = { kind = "team", sport_only = true } }
+      end },
    -- a fixture list "PHILADELPHIA AT SAN FRANCISCO": the visitors, then where they play
    rule { name = "schedule_at", type = "organization", priority = 3,
       pattern = P.ahead(P.line_start) * P.cap("a", TEAM) * P.text "AT" * P.cap("b", TEAM) * LINE_END,
@@ -591,7 +600,10 @@ function entities.team_names(ctx, cands)
    local sport, any_sport_only = nil, false
    for _, a in ipairs(cands) do
       if a.attrs.sport_only or a.rule == "club_sport" then any_sport_only = true
-      elseif a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") then sport = true end
+      -- a club, a firm pattern of results, or players listed after a score
+      elseif a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") or a.rule == "scorers" then
+         sport = true
+      end
    end
    if any_sport_only and not sport then sport = about_sport(toks) end
    local out = {}
