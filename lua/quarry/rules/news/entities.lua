@@ -397,7 +397,8 @@ entities.rules = {
       examples = { { text = "Leeds 1 ( Sharpe 58 , Dorigo pen 81 ) Wimbledon 0 ( halftime 0-0 ) .",
                      expect = { { type = "person", text = "Sharpe" }, { type = "person", text = "Dorigo" } } },
                    { text = "Durham 114 ( S. Watkin 4-28 , J.E. Morris 52 not out ) .",
-                     expect = { { type = "person", text = "S. Watkin" }, { type = "person", text = "J.E. Morris" } } } } },
+                     expect = { { type = "person", text = "S. Watkin" },
+                                { type = "person", text = "J.E. Morris" } } } } },
    rule { name = "team_paren", type = "organization", priority = 3,
       pattern = (P.ahead(P.line_start) + P.behind(P.set { ")", ":", ",", ";" }))
          * P.notahead(FIRST) * P.cap("a", TEAM) * TOTAL * P.ahead(P.text "(" + P.set { ".", ",", ";" } + LINE_END),
