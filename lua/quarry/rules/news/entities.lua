@@ -625,38 +625,49 @@ function entities.team_names(ctx, cands)
 end
 
 local MAX_TEAM = 4
---- Mentions of the document's teams that no rule marked (resolve phase,
--- after overlaps): added to kept and taken.
-function entities.team_coref(ctx, teams, kept, taken, allowed)
-   if next(teams) == nil then return end
-   local toks, text = ctx.tokens, ctx.text
-   local n = #toks
-   local line_of = line_finder(toks)
-   local i = 1
+
+-- Runs of tokens, from those where starts(i) holds, whose keys joined by
+-- spaces are in known (at most MAX_TEAM tokens, on one line; the longest
+-- wins): found(start, stop, known[key]) for each, in text order.
+local function each_known(toks, known, starts, found)
+   local n, i = #toks, 1
    while i <= n do
-      local case = toks:get(i, "case")
-      local hit = nil
-      if (case == "title" or case == "upper") and toks:kind(i) == "word" then
+      local hit, value = nil, nil
+      if starts(i) then
          local parts = {}
          for j = i, math.min(n, i + MAX_TEAM - 1) do
             if j > i and toks:get(j, "line_start") then break end
             parts[#parts + 1] = toks:key(j)
-            if teams[table.concat(parts, " ")] then hit = j end
+            local v = known[table.concat(parts, " ")]
+            if v then hit, value = j, v end
          end
       end
       if hit then
          local s = toks:span(i)
          local _, e = toks:span(hit)
-         if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s, line_of) then
-            taken:add(s, e)
-            kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
-               attrs = { kind = "team" }, text = text:sub(s + 1, e) }
-         end
+         found(s, e, value)
          i = hit + 1
       else
          i = i + 1
       end
    end
+end
+--- Mentions of the document's teams that no rule marked (resolve phase,
+-- after overlaps): added to kept and taken.
+function entities.team_coref(ctx, teams, kept, taken, allowed)
+   if next(teams) == nil then return end
+   local toks, text = ctx.tokens, ctx.text
+   local line_of = line_finder(toks)
+   each_known(toks, teams, function(i)
+      local case = toks:get(i, "case")
+      return (case == "title" or case == "upper") and toks:kind(i) == "word"
+   end, function(s, e)
+      if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s, line_of) then
+         taken:add(s, e)
+         kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
+            attrs = { kind = "team" }, text = text:sub(s + 1, e) }
+      end
+   end)
 end
 
 -- The initials of a name's capitalised words: "Patriotic Union of
@@ -739,27 +750,11 @@ function entities.caps_names(ctx, kept, taken, allowed)
    end
    if next(known) == nil then return end
    local line_of, memo = line_finder(toks), {}
-   local i = 1
-   while i <= #toks do
-      local hit, typ = nil, nil
-      if toks:get(i, "case") == "upper" and toks:kind(i) == "word" and caps_line(toks, toks:span(i), line_of, memo) then
-         local parts = {}
-         for j = i, math.min(#toks, i + MAX_TEAM - 1) do
-            if j > i and toks:get(j, "line_start") then break end
-            parts[#parts + 1] = toks:key(j)
-            local t = known[table.concat(parts, " ")]
-            if t then hit, typ = j, t end
-         end
-      end
-      if hit then
-         local s = toks:span(i)
-         local _, e = toks:span(hit)
-         if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "caps_name") end
-         i = hit + 1
-      else
-         i = i + 1
-      end
-   end
+   each_known(toks, known, function(i)
+      return toks:get(i, "case") == "upper" and toks:kind(i) == "word" and caps_line(toks, toks:span(i), line_of, memo)
+   end, function(s, e, typ)
+      if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "caps_name") end
+   end)
 end
 
 return entities
