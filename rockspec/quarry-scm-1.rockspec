@@ -130,6 +130,7 @@ build = {
          ["quarry.rules.news.data.organizations"] = "lua/quarry/rules/news/data/organizations.tsv",
          ["quarry.rules.news.data.organizations_exact"] = "lua/quarry/rules/news/data/organizations_exact.tsv",
          ["quarry.rules.news.data.place_cues"] = "lua/quarry/rules/news/data/place_cues.txt",
+         ["quarry.rules.news.data.page_clutter"] = "lua/quarry/rules/news/data/page_clutter.tsv",
          ["quarry.rules.news.data.places"] = "lua/quarry/rules/news/data/places.tsv",
          ["quarry.rules.news.data.pronouns"] = "lua/quarry/rules/news/data/pronouns.txt",
          ["quarry.rules.news.data.sports"] = "lua/quarry/rules/news/data/sports.tsv",
