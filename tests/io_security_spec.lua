@@ -12,9 +12,14 @@ local support = require "tests.support"
 local write, read = support.write, support.read
 
 local ENV = "LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='" .. support.CPATH .. ";;' "
--- The normal build, without the ASan preload: for runs under `ulimit -v`
--- (ASan reserves terabytes of address space).
-local PLAIN_ENV = "env -u LD_PRELOAD LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/?.so;;' "
+-- A command line (no double quotes in it) run with at most kb kilobytes of
+-- address space (ulimit -v), on the normal build, in a shell started
+-- without the ASan preload of the ASan run (ASan reserves terabytes of
+-- address space, and fails under the limit).
+local function limited(kb, cmd)
+   return "env -u LD_PRELOAD sh -c \"ulimit -v " .. kb
+      .. "; LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/?.so;;' " .. cmd .. "\""
+end
 
 -- Runs a shell command to completion: exit code, stdout, stderr.
 local function sh(cmd)
@@ -140,8 +145,8 @@ describe("reading large and binary files", function()
       sparse(dir .. "/zeros.txt", "", 1024 ^ 3)               -- 1 GB of NUL, no disk used
       write(dir .. "/ok.txt", "The council met.")
       -- 200 MB of address space: reading the gigabyte would not fit
-      local code, out, err = sh("ulimit -v 200000; " .. PLAIN_ENV .. "lua5.4 bin/quarry ingest " .. dir .. "/c.db "
-         .. dir .. "/zeros.txt " .. dir .. "/ok.txt")
+      local code, out, err = sh(limited(200000, "lua5.4 bin/quarry ingest " .. dir .. "/c.db "
+         .. dir .. "/zeros.txt " .. dir .. "/ok.txt"))
       assert.equal(1, code)
       assert.equal("quarry ingest: " .. dir .. "/zeros.txt: a binary file, not text (a NUL byte at offset 0); "
          .. "skipped\n", err)
@@ -164,8 +169,8 @@ describe("reading large and binary files", function()
             .. "skipped",
       }, failures)
       -- the default limit skips the gigabyte too, within 200 MB
-      local code, out, err = sh("ulimit -v 200000; " .. PLAIN_ENV .. "lua5.4 bin/quarry ingest " .. dir .. "/c.db "
-         .. dir .. "/huge.txt " .. dir .. "/small.txt")
+      local code, out, err = sh(limited(200000, "lua5.4 bin/quarry ingest " .. dir .. "/c.db "
+         .. dir .. "/huge.txt " .. dir .. "/small.txt"))
       assert.equal(1, code)
       has(err, dir .. "/huge.txt: larger than the limit of 268435456 bytes for one document")
       has(out, "1 added")
@@ -181,8 +186,8 @@ describe("reading large and binary files", function()
    it("names the file that does not fit in memory, and reads the next", function()
       sparse(dir .. "/big.txt", ("The council met. "):rep(1000), 1024 ^ 3)
       write(dir .. "/ok.txt", "The mayor spoke.")
-      local code, out, err = sh("ulimit -v 400000; " .. PLAIN_ENV .. "lua5.4 bin/quarry ingest --max-bytes 2000000000 "
-         .. dir .. "/c.db " .. dir .. "/big.txt " .. dir .. "/ok.txt")
+      local code, out, err = sh(limited(400000, "lua5.4 bin/quarry ingest --max-bytes 2000000000 "
+         .. dir .. "/c.db " .. dir .. "/big.txt " .. dir .. "/ok.txt"))
       assert.equal(1, code)
       assert.equal("quarry ingest: " .. dir .. "/big.txt: not enough memory; skipped\n", err)
       has(out, "1 added")
