@@ -210,14 +210,21 @@ describe("JSONL input", function()
       write(dir .. "/ids.jsonl", '{"id": 12345678901234567, "text": "First."}\n'
          .. '{"text": "Second.", "id": 12345678901234568}\n'
          .. '{"id": -42, "text": "Third.", "meta": {"id": 1.5}}\n'
-         .. '{"id": 1, "id": 99999999999999999999, "text": "Fourth: the last id counts, as in cjson."}\n')
+         .. '{"id": 1, "id": 99999999999999999999, "text": "Fourth: the last id counts, as in cjson."}\n'
+         .. '{"x": {"id": 2.5, "s": "a\\"}b"}, "\\u0069d": 12345678901234569, "text": "Fifth: a key escaped."}\n')
       local got = collect { dir .. "/ids.jsonl" }
-      assert.same({ "12345678901234567", "12345678901234568", "-42", "99999999999999999999" },
-         { got[1].id, got[2].id, got[3].id, got[4].id })
+      assert.same({ "12345678901234567", "12345678901234568", "-42", "99999999999999999999", "12345678901234569" },
+         { got[1].id, got[2].id, got[3].id, got[4].id, got[5].id })
       local c <close> = assert(quarry.open(":memory:"))
       local s = assert(c:ingest { dir .. "/ids.jsonl" })
-      assert.same({ 4, 0 }, { s.added, s.skipped })
+      assert.same({ 5, 0 }, { s.added, s.skipped })
       assert.equal("Second.", c:get("12345678901234568").text)
+      -- through worker processes, which decode the lines
+      local code, out = support.quarry("ingest -j 2 " .. dir .. "/w.db " .. dir .. "/ids.jsonl")
+      assert.equal(0, code)
+      has(out, "5 added")
+      local w <close> = assert(quarry.open(dir .. "/w.db", { readonly = true }))
+      assert.equal("Fifth: a key escaped.", w:get("12345678901234569").text)
       -- an id in a metadata sidecar too
       write(dir .. "/a.txt", "Body.")
       write(dir .. "/meta.jsonl", '{"file": "a.txt", "id": 12345678901234567}\n')
