@@ -66,7 +66,7 @@ local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
 -- Modules a sandboxed pack may require.
 local allowed_modules = {
    ["quarry.pattern"] = true, ["quarry.regex"] = true, ["quarry.calendar"] = true, ["cjson"] = true,
-   ["cjson.safe"] = true, ["quarry.spanset"] = true, ["quarry.wordset"] = true,
+   ["cjson.safe"] = true, ["quarry.sieve"] = true, ["quarry.spanset"] = true, ["quarry.wordset"] = true,
 }
 
 -- What an untrusted pack gets of a gazetteer: matching, not loading files.
@@ -106,6 +106,8 @@ local function run_chunk(chunk, ...)
    if not res[1] then error(res[2], 0) end
    return table.unpack(res, 2, res.n)
 end
+
+local load_definition   -- a pack's definition, for include "news" (below)
 
 local function pack_env(dir, trusted)
    local env
@@ -148,14 +150,34 @@ local function pack_env(dir, trusted)
       end
       return t
    end
+   -- a file runs once a pack load: a second include of it returns what
+   -- the first returned, as require does; the packs it includes are listed
+   -- for the fingerprint
+   local included, packs = {}, {}
    env.include = function(name)
       if type(name) ~= "string" or name:find("%.%.") or name:match("^/") then
          error("include: expected a file name inside the pack folder", 2)
       end
       local path = dir .. "/" .. name .. (name:match("%.lua$") and "" or ".lua")
+      if included[path] then return included[path][1] end
+      local f = io.open(path, "r")
+      if not f and name:match("^[%w_]+$") then
+         -- no such file: a shipped pack by name ("news"), to build on
+         local ppath = package.searchpath("quarry.rules." .. name, package.path)
+         if ppath then
+            local ok, def = pcall(load_definition, ppath, ppath:match("^(.*)/[^/]*$") or ".", trusted, name)
+            if not ok then error(def, 2) end
+            packs[#packs + 1] = def
+            included[path] = { def }
+            return def
+         end
+      end
+      if f then f:close() end
       local chunk, err = loadfile(path, "t", env)
       if not chunk then error(err, 2) end
-      return run_chunk(chunk)
+      local value = run_chunk(chunk)
+      included[path] = { value }
+      return value
    end
    env.gazetteer = function(spec, opts)
       local gaz = require "quarry.gazetteer"
@@ -193,7 +215,7 @@ local function pack_env(dir, trusted)
       return rows
    end
    env.pack_dir = dir
-   return env
+   return env, packs
 end
 
 local function find_pack(name_or_path)
@@ -251,6 +273,43 @@ end
 local Pack = {}
 Pack.__index = Pack
 
+-- Runs a pack's file in its own environment: its definition (below).
+function load_definition(path, dir, trusted, name)
+   local env, packs = pack_env(dir, trusted)
+   local chunk, err = loadfile(path, "t", env)
+   if not chunk then error(err, 2) end
+   local ok, def = pcall(run_chunk, chunk)
+   if not ok then error(tostring(def), 2) end
+   if type(def) ~= "table" then error(path .. ": a rule pack must return a table", 2) end
+   def.file = def.file or path
+   def.dir = def.dir or dir
+   -- what changes when the pack's files do (and those of the packs it
+   -- includes): corpus:extract reruns documents whose spans came from
+   -- another version
+   local parts = { fingerprint(path, dir) }
+   for _, inc in ipairs(packs) do parts[#parts + 1] = inc.fingerprint end
+   def.fingerprint = #parts == 1 and parts[1] or require("quarry.docs").hash(table.concat(parts, "\0"))
+   def.name = def.name or (name:gsub("/+$", ""):match("([^/]+)$"):gsub("%.lua$", ""))
+   return def
+end
+
+--- The definition of a pack, before it is compiled: the table its file
+-- returns (its phases, rules and whatever else it exposes, such as the news
+-- pack's `quotes` sieve), with file, dir, name and fingerprint set. A pack
+-- changes a definition (it gets one with `include "news"`), rules.load
+-- compiles one.
+-- rules.definition(name_or_path [, {trusted}]) -> table; raises
+-- "file:line: problem" for a pack that does not load.
+function rules.definition(name_or_path, opts)
+   if type(name_or_path) ~= "string" then error("rules.definition: expected a pack name or path", 2) end
+   opts = opts or {}
+   local path, dir = find_pack(name_or_path)
+   if not path then error(dir, 2) end
+   local ok, def = pcall(load_definition, path, dir, opts.trusted, name_or_path)
+   if not ok then error(def, 2) end
+   return def
+end
+
 --- Loads a pack by name (quarry.rules.NAME on package.path) or path.
 -- opts.trusted lets it use os, io and any module. Returns the compiled
 -- pack, or raises "file:line: rule NAME: problem" for a malformed one.
@@ -258,21 +317,9 @@ function rules.load(name_or_path, opts)
    if type(name_or_path) == "table" then return rules.compile(name_or_path, opts) end
    if type(name_or_path) ~= "string" then error("rules.load: expected a pack name, path or table", 2) end
    opts = opts or {}
-   local path, dir = find_pack(name_or_path)
-   if not path then error(dir, 2) end
-   opts = { trusted = opts.trusted, step_limit = opts.step_limit, dir = dir }
-   local env = pack_env(dir, opts.trusted)
-   local chunk, err = loadfile(path, "t", env)
-   if not chunk then error(err, 2) end
-   local ok, def = pcall(run_chunk, chunk)
-   if not ok then error(tostring(def), 2) end
-   if type(def) ~= "table" then error(path .. ": a rule pack must return a table", 2) end
-   def.file = def.file or path
-   -- what changes when the pack's main file does: corpus:extract reruns
-   -- documents whose spans came from another version
-   def.fingerprint = fingerprint(path, dir)
-   def.name = def.name or (name_or_path:gsub("/+$", ""):match("([^/]+)$"):gsub("%.lua$", ""))
-   return rules.compile(def, opts)
+   local ok, def = pcall(rules.definition, name_or_path, { trusted = opts.trusted })
+   if not ok then error(def, 2) end
+   return rules.compile(def, { trusted = opts.trusted, step_limit = opts.step_limit, dir = def.dir })
 end
 
 local function check_attrs(rule)
