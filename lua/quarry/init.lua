@@ -24,6 +24,8 @@ local quarry = {
    --- Gazetteers: quarry.gazetteer.new([{fold}]) -> quarry.Gazetteer,
    -- quarry.gazetteer.load(path_or_list [, opts]) -> quarry.Gazetteer | nil, message
    gazetteer = require "quarry.gazetteer",
+   --- Reading documents: text files, folders, JSONL, stdin, metadata sidecars (see quarry.docs).
+   docs = require "quarry.docs",
    --- Rule packs: quarry.rules.load(name_or_path [, {trusted}]) -> pack.
    rules = require "quarry.rules",
    --- The corpus store: quarry.open(path [, {readonly, create, timeout_ms}])

@@ -16,6 +16,40 @@ function common.load_pack(name, trusted)
    return pack
 end
 
+--- Declares the -r/--rules option of a command that runs a pack over
+-- documents (extract, explain, eval): one spelling in every command.
+function common.rules_option(cmd)
+   cmd:option("-r --rules", "Rule pack: a name (quarry.rules.NAME) or a path (default: news).")
+      :argname("<pack>")
+end
+
+-- Whether a command-line word names a rule pack rather than a document:
+-- a .lua file, a folder with an init.lua, or an installed pack's name
+-- that is no file here.
+local function names_pack(word)
+   if word == nil or word == "-" then return false end
+   if word:match("%.lua$") then return true end
+   local f = io.open(word .. "/init.lua", "rb")
+   if f then f:close(); return true end
+   f = io.open(word, "rb")
+   if f then f:close(); return false end
+   return package.searchpath("quarry.rules." .. word, package.path) ~= nil
+end
+
+--- The pack a command runs: --rules, else (the form before --rules, kept
+-- with a note on stderr) a first argument that names a pack, else "news".
+-- Takes that argument out of args[key].
+function common.rules_of(cmd, args, key)
+   if args.rules then return args.rules end
+   local list = args[key]
+   if list and names_pack(list[1]) then
+      io_stderr:write("quarry ", cmd, ": note: the pack as first argument is deprecated; use --rules ",
+         list[1], "\n")
+      return table.remove(list, 1)
+   end
+   return "news"
+end
+
 --- Iterates over the documents of paths, warning and failing on stderr
 -- (clearing bar, a progress bar, first). Returns the iterator and a
 -- function telling whether anything failed.

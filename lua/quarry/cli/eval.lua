@@ -1,4 +1,4 @@
---- quarry eval PACK --gold PATH: precision, recall and F1 per type and per
+--- quarry eval [--rules PACK] --gold PATH: precision, recall and F1 per type and per
 -- rule against JSONL, BRAT, CoNLL or TimeML gold; attribute accuracy and
 -- F1 (--attr); quotations and their speakers against BRAT attributions
 -- (--quotes).
@@ -24,7 +24,7 @@ local CONLL_MAP = { PER = "person", ORG = "organization", LOC = "location" }
 local TIMEML_MAP = { DATE = "date" }
 
 function eval_cmd.configure(cmd)
-   cmd:argument("pack", "Rule pack: a name (quarry.rules.NAME) or a path.")
+   common.rules_option(cmd)
    cmd:argument("docs", "With JSONL gold: the documents (files, folders, JSONL)."):args("*")
    cmd:option("--gold", "Gold: a JSONL file in the extract format, a folder of BRAT .ann files, "
       .. "a CoNLL file (token ... IOB-tag a line), or a TimeML .tml file or folder of them."):count(1)
@@ -112,6 +112,17 @@ local function print_spans(report, ndocs, match, conll)
    local t = report.total
    rows[#rows + 1] = { "all", t.tp, t.fp, t.fn, fmt(t.precision), fmt(t.recall), fmt(t.f1) }
    common.print_table(io_stdout, { "type", "tp", "fp", "fn", "precision", "recall", "f1" }, rows)
+   if report.false_positives_over then
+      local parts = {}
+      for ty, row in pairs(report.false_positives_over) do
+         local gold = {}
+         for g, n in pairs(row) do gold[#gold + 1] = string_format("%s %d", g, n) end
+         table_sort(gold)
+         parts[#parts + 1] = ty .. ": " .. table.concat(gold, ", ")
+      end
+      table_sort(parts)
+      io_stdout:write("false positives that overlap gold of a type not scored: ", table.concat(parts, "; "), "\n")
+   end
    if report.exact then
       io_stdout:write("\nexact match\n")
       rows = rows_of(report.exact.types)
@@ -305,10 +316,11 @@ function eval_cmd.run(args)
       io_stderr:write("quarry eval: ", msg, "\n")
       return 1
    end
+   local pack_name = common.rules_of("eval", args, "docs")
    local opt, code = options(args, usage, fail)
    if not opt then return code end
 
-   local pack, err = common.load_pack(args.pack, args.trusted)
+   local pack, err = common.load_pack(pack_name, args.trusted)
    if not pack then return fail(err) end
 
    local errors_out, on_error

@@ -1,4 +1,4 @@
---- quarry explain PACK FILE: which rule produced each annotation, and where it is written.
+--- quarry explain [--rules PACK] FILE...: which rule produced each annotation, and where it is written.
 local common = require "quarry.cli.common"
 
 local io_stdout, io_stderr, ipairs, pairs, table_concat, table_sort, tostring =
@@ -10,8 +10,8 @@ local explain = {
 }
 
 function explain.configure(cmd)
-   cmd:argument("pack", "Rule pack: a name (quarry.rules.NAME) or a path.")
    cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("+")
+   common.rules_option(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
 end
@@ -27,10 +27,14 @@ local function attrs_text(attrs)
 end
 
 function explain.run(args)
-   local pack, err = common.load_pack(args.pack, args.trusted)
+   local pack, err = common.load_pack(common.rules_of("explain", args, "path"), args.trusted)
    if not pack then
-      io_stderr:write(err, "\n")
+      io_stderr:write("quarry explain: ", err, "\n")
       return 1
+   end
+   if #args.path == 0 then
+      io_stderr:write("quarry explain: give files, folders, JSONL or - after the pack\n")
+      return 2
    end
    local where = {}
    for _, r in ipairs(pack:list()) do where[r.name] = r.where end

@@ -10,7 +10,7 @@ local extract = {
 
 function extract.configure(cmd)
    cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("*")
-   cmd:option("-r --rules", "Rule pack: a name (quarry.rules.NAME) or a path.", "news")
+   common.rules_option(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:option("--db", "Run over the documents of this corpus and store the spans there.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
@@ -22,7 +22,7 @@ function extract.run(args)
       io_stderr:write("quarry extract: --date must be YYYY-MM-DD\n")
       return 2
    end
-   local pack, err = common.load_pack(args.rules, args.trusted)
+   local pack, err = common.load_pack(args.rules or "news", args.trusted)
    if not pack then
       io_stderr:write("quarry extract: ", err, "\n")
       return 1
