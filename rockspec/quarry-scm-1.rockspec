@@ -20,6 +20,7 @@ dependencies = {
    "argparse >= 0.7",
    "luafilesystem >= 1.8",
    "luaexpat >= 1.4",
+   "luv >= 1.44",
 }
 external_dependencies = {
    PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
@@ -30,12 +31,14 @@ build = {
    modules = {
       ["quarry.core"] = {
          sources = {
+            "csrc/qr_ann.c",
             "csrc/qr_core.c",
             "csrc/qr_db.c",
             "csrc/qr_fts.c",
             "csrc/qr_gaz.c",
             "csrc/qr_keys.c",
             "csrc/qr_lgaz.c",
+            "csrc/qr_lmatch.c",
             "csrc/qr_lregex.c",
             "csrc/qr_ltoken.c",
             "csrc/qr_lvocab.c",
@@ -58,6 +61,7 @@ build = {
       ["quarry.cli.extract"] = "lua/quarry/cli/extract.lua",
       ["quarry.cli.ingest"] = "lua/quarry/cli/ingest.lua",
       ["quarry.cli.kwic"] = "lua/quarry/cli/kwic.lua",
+      ["quarry.cli.merge"] = "lua/quarry/cli/merge.lua",
       ["quarry.cli.report"] = "lua/quarry/cli/report.lua",
       ["quarry.cli.rules"] = "lua/quarry/cli/rules.lua",
       ["quarry.cli.search"] = "lua/quarry/cli/search.lua",
@@ -67,6 +71,7 @@ build = {
       ["quarry.docs"] = "lua/quarry/docs.lua",
       ["quarry.eval"] = "lua/quarry/eval.lua",
       ["quarry.gazetteer"] = "lua/quarry/gazetteer.lua",
+      ["quarry.parallel"] = "lua/quarry/parallel.lua",
       ["quarry.pattern"] = "lua/quarry/pattern.lua",
       ["quarry.regex"] = "lua/quarry/regex.lua",
       ["quarry.wordset"] = "lua/quarry/wordset.lua",
@@ -87,6 +92,7 @@ build = {
       ["quarry.reports.summary"] = "lua/quarry/reports/summary.lua",
       ["quarry.reports.timeline"] = "lua/quarry/reports/timeline.lua",
       ["quarry.rules"] = "lua/quarry/rules.lua",
+      ["quarry.runner"] = "lua/quarry/runner.lua",
       ["quarry.rules.news"] = "lua/quarry/rules/news/init.lua",
       ["quarry.rules.news.date_tense"] = "lua/quarry/rules/news/date_tense.lua",
       ["quarry.rules.news.date_values"] = "lua/quarry/rules/news/date_values.lua",
@@ -133,6 +139,8 @@ build = {
          ["quarry.rules.news.data.date_refs"] = "lua/quarry/rules/news/data/date_refs.tsv",
          ["quarry.rules.news.data.date_tense"] = "lua/quarry/rules/news/data/date_tense.tsv",
          ["quarry.rules.news.data.demonyms"] = "lua/quarry/rules/news/data/demonyms.tsv",
+         ["quarry.rules.news.data.entity_words"] = "lua/quarry/rules/news/data/entity_words.tsv",
+         ["quarry.rules.news.data.events"] = "lua/quarry/rules/news/data/events.tsv",
          ["quarry.rules.news.data.first_names"] = "lua/quarry/rules/news/data/first_names.txt",
          ["quarry.rules.news.data.holidays"] = "lua/quarry/rules/news/data/holidays.tsv",
          ["quarry.rules.news.data.org_heads"] = "lua/quarry/rules/news/data/org_heads.txt",
@@ -142,6 +150,7 @@ build = {
          ["quarry.rules.news.data.place_cues"] = "lua/quarry/rules/news/data/place_cues.txt",
          ["quarry.rules.news.data.places"] = "lua/quarry/rules/news/data/places.tsv",
          ["quarry.rules.news.data.pronouns"] = "lua/quarry/rules/news/data/pronouns.txt",
+         ["quarry.rules.news.data.sports"] = "lua/quarry/rules/news/data/sports.tsv",
          ["quarry.rules.news.data.speech_verbs"] = "lua/quarry/rules/news/data/speech_verbs.txt",
          ["quarry.rules.news.data.surname_particles"] = "lua/quarry/rules/news/data/surname_particles.txt",
          ["quarry.rules.news.data.titles"] = "lua/quarry/rules/news/data/titles.txt",

@@ -70,9 +70,12 @@ function common.documents(cmd, paths, bar)
 end
 
 local encode = cjson.encode
+-- keys sorted (quarry.render.json): the same annotations give the same
+-- bytes in every process (Lua's table order is seeded per process)
+local sorted_encode = require("quarry.render.json").encode
 local function json_attrs(attrs)
    if attrs == nil or next(attrs) == nil then return "{}" end
-   return encode(attrs)
+   return sorted_encode(attrs)
 end
 
 --- One annotation as a JSON line in the extract format (fixed key order):
@@ -90,6 +93,13 @@ function common.count(s)
    local n = math.tointeger(tonumber(s))
    if n and n >= 0 then return n end
    return nil, "must be a non-negative integer"
+end
+
+--- An argparse converter for options that take a positive count (1, 2, ...).
+function common.positive(s)
+   local n = math.tointeger(tonumber(s))
+   if n and n > 0 then return n end
+   return nil, "must be a positive integer"
 end
 
 --- Whether stderr is a terminal (progress bars are drawn only there).

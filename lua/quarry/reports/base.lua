@@ -330,9 +330,9 @@ local function resolve(self, p, which)
       local phrase = '"' .. wanted:gsub('"', '""') .. '"'
       for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
          .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-         .. "FROM docs_fts f CROSS JOIN spans s ON s.doc = f.rowid CROSS JOIN docs d ON d.rowid = s.doc "
-         .. "WHERE docs_fts MATCH ? AND " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
-         phrase, #wanted) do
+         .. "FROM (" .. self:match_sql(quote(phrase)) .. ") f CROSS JOIN spans s ON s.doc = f.rowid "
+         .. "CROSS JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
+         #wanted) do
          if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
             add(row.name)
          end
@@ -344,6 +344,18 @@ local function resolve(self, p, which)
    end
    p.shared.resolved[which] = list
    return list
+end
+
+--- ctx:match_sql(query_sql [, columns]) -> SQL: a SELECT of the rowid
+-- (and columns, such as "rank" or "snippet(docs_fts, ...)") of the
+-- documents matching a full-text query (query_sql: a quoted literal,
+-- ctx:quote(q)). Use it rather than docs_fts itself: over several shards
+-- (quarry report a.db b.db ...) it asks each shard's index.
+function Context:match_sql(query_sql, columns)
+   local p = state(self)
+   local c = p.corpus
+   if type(c.match_sql) == "function" then return c:match_sql(query_sql, columns) end
+   return "SELECT rowid" .. (columns and (", " .. columns) or "") .. " FROM docs_fts WHERE docs_fts MATCH " .. query_sql
 end
 
 --- ctx:speakers() -> the canonical speaker names --speaker stands for (nil
@@ -399,8 +411,7 @@ function Context:docs_where(alias, skip)
    local f, conds = self.filters, {}
    if skip.dates ~= false and (f.from or f.to) then conds[#conds + 1] = self:dates_where(alias .. ".date") end
    if skip.query ~= false and f.query then
-      conds[#conds + 1] = string_format("%s.rowid IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH %s)", alias,
-         quote(f.query))
+      conds[#conds + 1] = string_format("%s.rowid IN (%s)", alias, self:match_sql(quote(f.query)))
    end
    if skip.speaker ~= false and f.speaker then
       conds[#conds + 1] = string_format("%s.rowid IN (SELECT doc FROM spans WHERE type = 'quote' AND %s)", alias,
