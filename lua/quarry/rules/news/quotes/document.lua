@@ -30,7 +30,6 @@ local WINDOW = 128
 document.WINDOW = WINDOW
 
 local Doc = {}
-Doc.__index = Doc
 document.Doc = Doc
 
 -- The long sentences of a document: {s, first, before, after} each, where
@@ -52,9 +51,12 @@ end
 --- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
-   local doc = setmetatable({ toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
+   local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
       allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {},
-      long = long_sentences(toks) }, Doc)
+      long = long_sentences(toks) }
+   -- the methods, as fields: a metatable made in a pack's sandbox would
+   -- have quarry check every annotation of the document for one
+   for k, f in pairs(Doc) do doc[k] = f end
    local at, ends, in_name, persons = doc.at, doc.ends, doc.in_name, doc.persons
    for _, a in ipairs(kept) do
       if a.type == "person" or a.type == "organization" or a.type == "location" then
