@@ -1,5 +1,6 @@
 --- quarry explain [--rules PACK] FILE...: which rule produced each annotation, and where it is written.
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs, pairs, pcall, table_concat, table_sort, tostring =
    io.stdout, io.stderr, ipairs, pairs, pcall, table.concat, table.sort, tostring
@@ -46,11 +47,11 @@ function explain.run(args)
       -- a document the pack fails on (past a limit) is reported, and the others still run
       local ok, anns = pcall(pack.run, pack, doc)
       if not ok then
-         io_stderr:write("quarry explain: ", doc.id, ": ", tostring(anns), "\n")
+         io_stderr:write("quarry explain: ", term.escape(doc.id .. ": " .. tostring(anns)), "\n")
          rule_failed = true
          goto next_doc
       end
-      io_stdout:write("== ", doc.id, "\n")
+      io_stdout:write("== ", term.escape(doc.id), "\n")
       local rows, traced = {}, {}
       for _, a in ipairs(anns) do
          local text = a.text:gsub("%s+", " ")
@@ -67,7 +68,8 @@ function explain.run(args)
          local tr = t[2]
          local tried = type(tr.tried) == "table" and #tr.tried > 0 and table_concat(tr.tried, ", ") or "none"
          io_stdout:write(t[1], ": ", tr.strategy and ("found by " .. tostring(tr.strategy)) or "found by no strategy",
-            tr.where and (" (" .. tostring(tr.where) .. ")") or "", "; tried before: ", tried, "\n")
+            tr.where and (" (" .. term.escape(tostring(tr.where)) .. ")") or "", "; tried before: ",
+            term.escape(tried), "\n")
       end
       ::next_doc::
    end
