@@ -19,6 +19,8 @@ dependencies = {
    "lua-cjson >= 2.1",
    "argparse >= 0.7",
    "luafilesystem >= 1.8",
+   -- quarry serve (the corpus explorer); Debian: lua-http, with lua-cqueues
+   "http >= 0.4",
 }
 external_dependencies = {
    PCRE2 = { header = "pcre2.h", library = "pcre2-8" },
@@ -34,6 +36,7 @@ build = {
             "csrc/qr_fts.c",
             "csrc/qr_gaz.c",
             "csrc/qr_keys.c",
+            "csrc/qr_lfts.c",
             "csrc/qr_lgaz.c",
             "csrc/qr_lregex.c",
             "csrc/qr_ltoken.c",
@@ -46,6 +49,19 @@ build = {
          libraries = { "pcre2-8", "sqlite3" },
          incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(SQLITE_INCDIR)" },
          libdirs = { "$(PCRE2_LIBDIR)", "$(SQLITE_LIBDIR)" },
+      },
+      -- the loadable SQLite extension (docs/sql.md): quarry's FTS5 tokenizer
+      -- for the sqlite3 shell, Datasette, ...; it calls the SQLite of the
+      -- program that loads it, so it links no libsqlite3
+      ["quarry_sqlite"] = {
+         sources = {
+            "csrc/qr_sqlite_ext.c",
+            "csrc/qr_fts.c",
+            "csrc/qr_token.c",
+            "csrc/qr_unicode.c",
+         },
+         defines = { "QR_SQLITE_EXTENSION" },
+         incdirs = { "csrc", "$(SQLITE_INCDIR)" },
       },
       ["quarry"] = "lua/quarry/init.lua",
       ["quarry.cli"] = "lua/quarry/cli/init.lua",

@@ -8,7 +8,7 @@ set -eu
 
 PACKAGES="lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev pkg-config gcc make
 luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-check unicode-data
-chromium clang libclang-rt-14-dev valgrind"
+chromium clang libclang-rt-14-dev valgrind sqlite3 lua-http lua-cqueues lua-posix"
 
 missing=""
 for p in $PACKAGES "$@"; do
@@ -35,20 +35,23 @@ if [ -n "$missing" ]; then
     echo "quarry setup: installed:$missing"
 fi
 
-# Debian's lua-cjson, lua-argparse and lua-filesystem are not in LuaRocks'
-# own tree; declare them as provided so `luarocks make` resolves the
-# rockspec's dependencies offline instead of trying to download them.
+# Debian's lua-cjson, lua-argparse, lua-filesystem and lua-http are not in
+# LuaRocks' own tree; declare them as provided so `luarocks make` resolves
+# the rockspec's dependencies offline instead of trying to download them.
+# One line a rock, each added when missing. (Debian packages lua-http for
+# Lua 5.1 to 5.3; it is plain Lua and runs on 5.4: quarry.serve finds it.)
 conf_dir="${HOME:-/root}/.luarocks"
 conf="$conf_dir/config-5.4.lua"
-if ! grep -q 'quarry: system rocks' "$conf" 2>/dev/null; then
-    if grep -q 'rocks_provided' "$conf" 2>/dev/null; then
-        echo "quarry setup: $conf already sets rocks_provided; add lua-cjson, argparse and luafilesystem to it by hand" >&2
-    else
+provide() {    # provide ROCK VERSION
+    if ! grep -q "^rocks_provided\[\"$1\"\]" "$conf" 2>/dev/null \
+        && ! grep -q "^rocks_provided = {.*[\" ]$1\"\{0,1\} = " "$conf" 2>/dev/null; then
         mkdir -p "$conf_dir"
-        cat >>"$conf" <<'CONF'
--- quarry: system rocks installed by Debian packages (lua-cjson, lua-argparse, lua-filesystem)
-rocks_provided = { ["lua-cjson"] = "2.1.0-1", argparse = "0.7.1-1", luafilesystem = "1.8.0-1" }
-CONF
-        echo "quarry setup: told LuaRocks that Debian provides lua-cjson, argparse and luafilesystem ($conf)"
+        printf 'rocks_provided = rocks_provided or {}\nrocks_provided["%s"] = "%s" -- quarry: a Debian package provides it\n' \
+            "$1" "$2" >>"$conf"
+        echo "quarry setup: told LuaRocks that Debian provides $1 ($conf)"
     fi
-fi
+}
+provide lua-cjson 2.1.0-1
+provide argparse 0.7.1-1
+provide luafilesystem 1.8.0-1
+provide http 0.4-0

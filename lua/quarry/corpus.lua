@@ -99,6 +99,24 @@ CREATE INDEX IF NOT EXISTS spans_name ON spans(type, json_extract(attrs, '$.name
    WHERE type IN ('person', 'organization', 'location');
 ]]
 
+-- Views for any SQLite tool (docs/sql.md): the quotes and the entity
+-- mentions with plain columns, so that an analyst's SQL needs no
+-- json_extract. Read-only (a view without triggers cannot be written).
+-- Made with the schema, and on opening for writing a file that lacks them.
+local VIEWS = [[
+CREATE VIEW IF NOT EXISTS quotes AS
+SELECT d.id AS document, d.date AS date, d.source AS outlet, json_extract(s.attrs, '$.speaker') AS speaker,
+       CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS quote,
+       json_extract(s.attrs, '$.cue') AS cue, json_extract(s.attrs, '$.kind') AS kind,
+       s.start AS start, s.stop AS stop, s.doc AS doc_rowid, s.id AS span_id
+FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'quote';
+CREATE VIEW IF NOT EXISTS mentions AS
+SELECT d.id AS document, d.date AS date, d.source AS outlet, s.type AS type, json_extract(s.attrs, '$.name') AS name,
+       CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS text,
+       s.start AS start, s.stop AS stop, s.doc AS doc_rowid, s.id AS span_id
+FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type IN ('person', 'organization', 'location');
+]]
+
 local DROP_REPORT_INDEXES = "DROP INDEX IF EXISTS spans_speaker; DROP INDEX IF EXISTS spans_name;"
 
 local Corpus = {}
@@ -279,6 +297,9 @@ local function setup(self, readonly)
       local have = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' "
          .. "AND name IN ('spans_speaker', 'spans_name')")).n
       if have < 2 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
+      local views = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'view' "
+         .. "AND name IN ('quotes', 'mentions')")).n
+      if views < 2 then transaction(self, function() check(db:exec(VIEWS)) end) end
    end
    return true
 end
