@@ -44,8 +44,17 @@ function report.configure(cmd)
       :argname("<date>")
    cmd:option("-q --query", "Only documents matching this full-text query (as quarry search takes).")
       :argname("<fts>")
+   cmd:option("--outlet", "Only documents from this outlet (the documents' source).")
+      :argname("<name>")
+   cmd:option("--doc", "Only this document (its id); the article report needs it.")
+      :argname("<id>")
    cmd:option("-n --limit", "At most N rows a table (for summary: the length of its top lists).")
       :convert(count):argname("<n>")
+   cmd:option("--offset", "Skip the first N rows (with --limit: a page of the search report).")
+      :convert(count):argname("<n>")
+   cmd:option("--base-url", "HTML: link documents to the article pages of a quarry serve at this URL "
+      .. "(e.g. http://127.0.0.1:8080/).")
+      :argname("<url>")
    cmd:option("-o --output", "Write to FILE instead of standard output.")
       :argname("<file>")
    cmd:flag("--trusted", "Let your own report use os, io and any module.")
@@ -57,11 +66,11 @@ end
 
 -- Writes the rendering to path through a temporary file, so that a failed
 -- run leaves no half-written report.
-local function write_file(path, model, fmt)
+local function write_file(path, model, fmt, ropts)
    local tmp = path .. ".tmp"
    local f, err = io_open(tmp, "wb")
    if not f then return nil, err end
-   local ok, werr = pcall(render.write, model, fmt, f)
+   local ok, werr = pcall(render.write, model, fmt, f, ropts)
    local closed, cerr = f:close()
    if not ok or not closed then
       os_remove(tmp)
@@ -76,6 +85,10 @@ local function write_file(path, model, fmt)
 end
 
 function report.run(args)
+   if args.base_url and not args.base_url:match("^https?://[^%s\"'<>]+$") then
+      io_stderr:write("quarry report: --base-url must be an http:// or https:// URL, not '", args.base_url, "'\n")
+      return 2
+   end
    for _, k in ipairs { "from", "to" } do
       if args[k] and not corpus_mod.is_iso_date(args[k]) then
          io_stderr:write("quarry report: --", k, " must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), not '",
@@ -93,7 +106,7 @@ function report.run(args)
    local model
    model, err, code = reports.run(corpus, rep, {
       speaker = args.speaker, entity = args.entity, from = args.from, to = args.to, query = args.query,
-      limit = args.limit,
+      outlet = args.outlet, doc = args.doc, limit = args.limit, offset = args.offset,
    })
    if not model then
       corpus:close()
@@ -113,15 +126,16 @@ function report.run(args)
       for _, part in ipairs(m.parts or {}) do say(part) end
    end
    say(model)
+   local ropts = { base_url = args.base_url }
    if args.output then
-      local ok, werr = write_file(args.output, model, args.format)
+      local ok, werr = write_file(args.output, model, args.format, ropts)
       if not ok then
          io_stderr:write("quarry report: ", args.output, ": ", tostring(werr), "\n")
          return 1
       end
       return 0
    end
-   render.write(model, args.format, io_stdout)
+   render.write(model, args.format, io_stdout, ropts)
    io_stdout:flush()
    return 0
 end

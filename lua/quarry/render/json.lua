@@ -83,7 +83,8 @@ local function write_model(model, out, indent)
    field("report", encode(model.report))
    field("title", encode(model.title))
    if model.description then field("description", encode(model.description)) end
-   field("filters", encode(model.filters or {}, { "speaker", "entity", "from", "to", "query", "limit" }))
+   field("filters", encode(model.filters or {}, { "speaker", "entity", "from", "to", "query", "outlet", "doc",
+      "limit", "offset" }))
    if model.notes and #model.notes > 0 then field("notes", encode(model.notes)) end
    if model.stats and #model.stats > 0 then
       local obj, keys = {}, {}

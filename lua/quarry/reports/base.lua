@@ -15,7 +15,8 @@
 -- stats, columns, group, sections, chart, parts, notes} (see
 -- quarry.render); the base fills in what it leaves out. ctx reads the
 -- corpus with SQL (read-only statements only) and turns the command
--- line's filters (--speaker, --entity, --from, --to, --query, --limit)
+-- line's filters (--speaker, --entity, --from, --to, --query, --outlet,
+-- --doc, --limit, --offset)
 -- into SQL conditions, so that reports query the indexed spans table
 -- rather than reading text.
 local core = require "quarry.core"
@@ -33,7 +34,7 @@ local base = {}
 base.ENTITY_TYPES = { "person", "organization", "location" }
 
 --- The filters a report takes, in the order they are shown.
-base.FILTERS = { "speaker", "entity", "from", "to", "query", "limit" }
+base.FILTERS = { "speaker", "entity", "from", "to", "query", "outlet", "doc", "limit", "offset" }
 
 local KINDS = { text = true, number = true, date = true, quote = true, list = true }
 
@@ -391,12 +392,15 @@ end
 --- ctx:docs_where(alias [, {speaker = false, entity = false, dates = false, query = false}])
 --   -> SQL: the document alias (a row of docs) passes the filters: dated
 -- within --from/--to, matching --query, quoting --speaker, mentioning
--- --entity. Turn off the filters a report applies in its own way.
+-- --entity, from the --outlet, the document --doc. Turn off the filters a
+-- report applies in its own way.
 function Context:docs_where(alias, skip)
    state(self)
    alias = alias or "d"
    skip = skip or {}
    local f, conds = self.filters, {}
+   if f.doc then conds[#conds + 1] = alias .. ".id = " .. quote(f.doc) end
+   if f.outlet then conds[#conds + 1] = alias .. ".source = " .. quote(f.outlet) end
    if skip.dates ~= false and (f.from or f.to) then conds[#conds + 1] = self:dates_where(alias .. ".date") end
    if skip.query ~= false and f.query then
       conds[#conds + 1] = string_format("%s.rowid IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH %s)", alias,
@@ -449,10 +453,13 @@ function Context.article_where(_, alias, span_type)
       in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
 end
 
---- ctx:limit_sql() -> " LIMIT n" for --limit, else "".
+--- ctx:limit_sql() -> " LIMIT n" for --limit (" LIMIT n OFFSET k" with
+-- --offset: a page of rows), else "".
 function Context:limit_sql()
-   local n = self.filters.limit
-   if n and n > 0 then return " LIMIT " .. n end
+   local n, k = self.filters.limit, self.filters.offset
+   local offset = (k and k > 0) and (" OFFSET " .. k) or ""
+   if n and n > 0 then return " LIMIT " .. n .. offset end
+   if offset ~= "" then return " LIMIT -1" .. offset end
    return ""
 end
 

@@ -133,9 +133,9 @@ local function check_filters(filters, level)
    for _, k in ipairs(base.FILTERS) do known[k] = true end
    for k, v in pairs(filters) do
       if not known[k] then error(string_format("reports.run: unknown filter '%s'", tostring(k)), level + 1) end
-      if k == "limit" then
+      if k == "limit" or k == "offset" then
          if math_type(v) ~= "integer" or v < 0 then
-            error("reports.run: filter 'limit' must be a non-negative integer", level + 1)
+            error(string_format("reports.run: filter '%s' must be a non-negative integer", k), level + 1)
          end
       elseif type(v) ~= "string" then
          error(string_format("reports.run: filter '%s' must be a string", k), level + 1)
@@ -152,7 +152,7 @@ end
 
 --- reports.run(corpus, report, filters [, {trusted}]) -> model | nil, message, code
 -- Runs a report (loaded, or a name or path) over an open corpus. filters:
--- {speaker, entity, from, to, query, limit}. A malformed --query returns
+-- {speaker, entity, from, to, query, outlet, doc, limit, offset}. A malformed --query returns
 -- nil, "bad query ...", "query"; a report that is not there nil, message,
 -- "notfound"; a broken report raises.
 function reports.run(corpus, report, filters, opts)

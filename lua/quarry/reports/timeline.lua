@@ -6,7 +6,8 @@
 -- --entity keeps the statements that mention it (and the events of the
 -- documents that do); --limit N keeps the first N items. Nothing inside
 -- reader comments counts (ctx:article_where). In HTML, a chart
--- draws a mark for each dated item.
+-- draws a mark for each dated item (when --limit keeps the first items
+-- only, bars count all of them a month: model.chart.counts).
 local base = require "quarry.reports.base"
 
 return base.new {
@@ -17,9 +18,9 @@ return base.new {
    columns = {
       { key = "date", label = "Date", kind = "date" },
       { key = "kind", label = "Kind" },
-      { key = "speaker", label = "Speaker" },
-      { key = "text", label = "What" },
-      { key = "doc", label = "Document" },
+      { key = "speaker", label = "Speaker", link = "speaker" },
+      { key = "text", label = "What", link = "at" },
+      { key = "doc", label = "Document", link = "article" },
       { key = "published", label = "Published", kind = "date" },
    },
    run = function(ctx)
@@ -89,6 +90,7 @@ return base.new {
          if not it.text then
             it.text = ctx:context(it.rowid, it.start, it.stop, { mark = it.surface, width = 140 })
          end
+         it.at = it.start     -- where it is in its document (not a column: for links into it)
          it.start, it.stop, it.rowid, it.surface = nil, nil, nil, nil
          rows[#rows + 1] = it
          if it.kind == "statement" then statements = statements + 1 else events = events + 1 end
@@ -97,6 +99,19 @@ return base.new {
       end
       if #rows < total then
          ctx:note(string.format("The first %d of %d dated items, by date.", #rows, total))
+      end
+      -- every item counted a month, so that a chart spans all of them when
+      -- the rows are only the first
+      local counts = {}
+      if #rows < total then
+         for month, n in ctx:tuples("SELECT substr(d.date, 1, 7), count(*) FROM spans s" .. scan
+            .. " JOIN docs d ON d.rowid = s.doc WHERE " .. said_where .. " GROUP BY 1") do
+            counts[#counts + 1] = { kind = "statement", date = month, n = n }
+         end
+         for month, n in ctx:tuples("SELECT substr(" .. value .. ", 1, 7), count(*) FROM spans s JOIN docs d "
+            .. "ON d.rowid = s.doc WHERE " .. event_where .. " GROUP BY 1") do
+            counts[#counts + 1] = { kind = "event", date = month, n = n }
+         end
       end
       return {
          stats = {
@@ -108,7 +123,7 @@ return base.new {
          },
          rows = rows,
          empty = "No dated statements or events match.",
-         chart = { kind = "timeline", items = chart },
+         chart = { kind = "timeline", items = chart, counts = #counts > 0 and counts or nil, total = total },
       }
    end,
 }
