@@ -72,7 +72,9 @@ local top_person = scalar("SELECT json_extract(attrs, '$.speaker') FROM spans WH
    .. "AND json_extract(attrs, '$.speaker') IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
 local cases = {}
 for _, name in ipairs(reports.SHIPPED) do
-   cases[#cases + 1] = { name = name, filters = name == "kwic" and { query = "agreement", limit = 1000 } or {} }
+   local needs = { kwic = { query = "agreement", limit = 1000 }, article = { doc = "bench-1" },
+      profile = { speaker = top_person } }
+   cases[#cases + 1] = { name = name, filters = needs[name] or {} }
 end
 cases[#cases + 1] = { name = "quotes", label = "quotes --speaker", filters = { speaker = top_person:lower() } }
 cases[#cases + 1] = { name = "quotes", label = "quotes --from/--to", filters = { from = "2022-03", to = "2022-05" } }

@@ -23,6 +23,9 @@ local DESCRIPTIONS = {
    kwic = "a concordance of --query, or of the mentions of --entity or --speaker",
    search = "the documents that pass the filters (ranked with --query)",
    digest = "summary, quotes, timeline, entities and sources in one document",
+   article = "one document (--doc ID): its text, quotes, entities and dates",
+   profile = "one speaker (--speaker) or entity (--entity): quotes, variants, co-mentions, months",
+   facets = "the documents counted by outlet, month, speaker and entity",
 }
 
 function report.configure(cmd)

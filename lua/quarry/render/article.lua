@@ -38,7 +38,8 @@ local function tags(sp, linker)
          "</mark>" .. after
    elseif ENTITY[t] then
       local url = sp.name and linker:page("entity", { name = sp.name })
-      local title = esc(TYPE_LABELS[t] .. (sp.name and (": " .. sp.name) or "") .. (sp.title and (", " .. sp.title) or ""))
+      local title = esc(TYPE_LABELS[t] .. (sp.name and (": " .. sp.name) or "")
+         .. (sp.title and (", " .. sp.title) or ""))
       if url then
          return string_format('<a class="hl %s" href="%s" title="%s">', t, esc(url), title), "</a>"
       end

@@ -43,7 +43,8 @@ table.data td.quote::before{content:"\201C"}table.data td.quote::after{content:"
 table.data tr:target td{background:var(--hl)}
 a.src{text-decoration:none;margin-left:4px;font-size:.85em}
 .empty{color:var(--muted);font-style:italic}
-details.sec>summary{cursor:pointer;font-weight:600;margin:.5em 0}
+details.sec>summary{cursor:pointer;font-weight:600;margin:.4em 0}
+details.sec:not([open]){display:inline-block;margin:0 18px 0 0}details.sec:not([open])>summary{margin:.15em 0}
 details.sec>summary .note{font-weight:400}
 details.table>summary{cursor:pointer;color:var(--muted);font-size:.9em}
 figure.chart{margin:6px 0 12px;overflow-x:auto}figure.chart figcaption{color:var(--muted);font-size:.86em}
@@ -76,7 +77,8 @@ ol.hits .meta{color:var(--muted);font-size:.86em}ol.hits .kwic{font-size:.92em}
 .pager{margin:10px 0;display:flex;gap:14px;align-items:center;color:var(--muted)}
 .article{white-space:pre-wrap;line-height:1.6;max-width:860px;font-size:1.02em}
 .seg{display:block;margin:0 0 .4em}.seg-headline{font-weight:700;font-size:1.15em}
-.seg-comments,.seg-related,.seg-boilerplate{background:var(--clutter);color:var(--muted);padding:4px 8px;border-radius:4px}
+.seg-comments,.seg-related,.seg-boilerplate{background:var(--clutter);color:var(--muted);padding:4px 8px;
+border-radius:4px}
 .seg-comments::before,.seg-related::before,.seg-boilerplate::before{content:attr(data-kind) " (clutter)";
 display:block;font-size:.8em;text-transform:uppercase;letter-spacing:.04em}
 .seg-dateline{display:inline}
@@ -134,7 +136,8 @@ assets.SCRIPT = [==[
   var all = document.querySelectorAll("table.data tbody tr");
   function own(el, sel) {
     var sec = el.closest("section");
-    return Array.prototype.filter.call(sec.querySelectorAll(sel), function (x) { return x.closest("section") === sec; });
+    return Array.prototype.filter.call(sec.querySelectorAll(sel),
+      function (x) { return x.closest("section") === sec; });
   }
   function column(table, name) {
     var i = -1;
@@ -143,12 +146,20 @@ assets.SCRIPT = [==[
   }
   function recount(dd) {
     var spec = dd.getAttribute("data-count"), rows = [], seen = {}, n = 0;
-    own(dd, "table.data").forEach(function (t) { each(t.tBodies[0].rows, function (r) { if (!r.hidden) rows.push([t, r]); }); });
+    own(dd, "table.data").forEach(function (t) { each(t.tBodies[0].rows, function (r) { if (!r.hidden) rows.push([t,
+      r]); }); });
     rows.forEach(function (tr) {
-      var m = /^(distinct|where):([\w-]+)(?:=(.*))?$/.exec(spec), i = m ? column(tr[0], m[2]) : -1;
-      if (!m) n++;
-      else if (i >= 0 && m[1] === "distinct") { var v = text(tr[1].cells[i]); if (v && !seen[v]) { seen[v] = 1; n++; } }
-      else if (i >= 0 && text(tr[1].cells[i]) === m[3]) n++;
+      var m = /^(distinct|where):([\w-]+)(?:=(.*))?$/.exec(spec), i = m ? column(tr[0], m[2]) : -1, v = null;
+      if (!m) { n++; return; }
+      if (i >= 0) v = text(tr[1].cells[i]);
+      else {  // the column a grouped table leaves out: its section's heading says it
+        var sec = tr[1].closest(".sec[data-key]");
+        if (sec && sec.getAttribute("data-key") === m[2]) v = sec.getAttribute("data-value");
+      }
+      if (v === null) return;
+      // "(unattributed)", "(none)": no value
+      if (m[1] === "distinct") { if (v && v.charAt(0) !== "(" && !seen[v]) { seen[v] = 1; n++; } }
+      else if (v === m[3]) n++;
     });
     return n;
   }
@@ -200,7 +211,8 @@ assets.SCRIPT = [==[
     var out = [], span = hi - lo, a = dayDate(lo), y0 = a.getUTCFullYear(), y1 = dayDate(hi).getUTCFullYear(), d;
     if (span > 3 * 366) {
       var step = Math.max(1, Math.floor((y1 - y0) / 10));
-      for (var y = y0; y <= y1 + 1; y += step) { d = Date.UTC(y, 0, 1) / 86400000; if (d >= lo && d <= hi) out.push([d, String(y)]); }
+      for (var y = y0; y <= y1 + 1; y += step) { d = Date.UTC(y, 0, 1) / 86400000;
+        if (d >= lo && d <= hi) out.push([d, String(y)]); }
     } else if (span > 62) {
       var mstep = span > 500 ? 3 : 1, yy = y0, m = a.getUTCMonth();
       for (;;) {
@@ -211,13 +223,15 @@ assets.SCRIPT = [==[
       }
     } else {
       var dstep = span > 20 ? 7 : (span > 8 ? 2 : 1);
-      for (d = lo; d <= hi; d += dstep) { var t = dayDate(d); out.push([d, t.getUTCDate() + " " + MONTHS[t.getUTCMonth()]]); }
+      for (d = lo; d <= hi; d += dstep) { var t = dayDate(d); out.push([d,
+        t.getUTCDate() + " " + MONTHS[t.getUTCMonth()]]); }
     }
     return out;
   }
   var NS = "http://www.w3.org/2000/svg";
   function draw(svg, lo, hi) {
-    var left = +svg.getAttribute("data-left"), plot = +svg.getAttribute("data-plot"), axis = +svg.getAttribute("data-axis");
+    var left = +svg.getAttribute("data-left"), plot = +svg.getAttribute("data-plot"),
+      axis = +svg.getAttribute("data-axis");
     var x = function (d) { return left + (d - lo) / (hi - lo) * plot; };
     each(svg.querySelectorAll(".mark"), function (c) {
       var d = +c.getAttribute("data-day");
@@ -233,10 +247,12 @@ assets.SCRIPT = [==[
     var g = svg.querySelector("g.ticks");
     while (g.firstChild) g.removeChild(g.firstChild);
     ticks(lo, hi).forEach(function (t) {
-      var line = document.createElementNS(NS, "line"), label = document.createElementNS(NS, "text"), px = x(t[0]).toFixed(1);
+      var line = document.createElementNS(NS, "line"), label = document.createElementNS(NS, "text"),
+        px = x(t[0]).toFixed(1);
       line.setAttribute("class", "tick"); line.setAttribute("x1", px); line.setAttribute("x2", px);
       line.setAttribute("y1", "10"); line.setAttribute("y2", String(axis));
-      label.setAttribute("x", px); label.setAttribute("y", String(axis + 15)); label.setAttribute("text-anchor", "middle");
+      label.setAttribute("x", px); label.setAttribute("y", String(axis + 15)); label.setAttribute("text-anchor",
+        "middle");
       label.textContent = t[1];
       g.appendChild(line); g.appendChild(label);
     });
@@ -253,7 +269,8 @@ assets.SCRIPT = [==[
       return Math.min(left + plot, Math.max(left, q.x));
     }
     function day(px) { return Math.round(lo + (px - left) / plot * (hi - lo)); }
-    area.addEventListener("mousedown", function (e) { start = at(e); brush.setAttribute("x", start); brush.setAttribute("width", 0); e.preventDefault(); });
+    area.addEventListener("mousedown", function (e) { start = at(e); brush.setAttribute("x", start);
+      brush.setAttribute("width", 0); e.preventDefault(); });
     svg.addEventListener("mousemove", function (e) {
       if (start === null) return;
       var now = at(e);

@@ -38,9 +38,9 @@ html.day = svg.day
 html.MAX_MARKS = svg.MAX_MARKS
 
 -- Tables longer than this scroll in a box of their own.
-local BOX_ROWS = 15
+local BOX_ROWS = 8
 -- A model with more sections than this shows the first few open, the rest folded.
-local OPEN_SECTIONS = 4
+local OPEN_SECTIONS = 3
 
 -- --- tables -----------------------------------------------------------------------
 
@@ -52,7 +52,9 @@ local function cell(c, row, linker)
       if url then s = '<a href="' .. esc(url) .. '">' .. s .. "</a>" end
       if c.link == "article" and linker.base then
          local src = links.safe_url(row.url)
-         if src then s = s .. '<a class="src" href="' .. esc(src) .. '" title="the source" rel="noopener noreferrer">↗</a>' end
+         if src then
+            s = s .. '<a class="src" href="' .. esc(src) .. '" title="the source" rel="noopener noreferrer">↗</a>'
+         end
       end
    end
    return s
@@ -109,10 +111,12 @@ local function write_timeline(out, chart, row_ids, st)
       out:write('<p class="empty">No dated items to chart.</p>\n</figure>\n')
       return
    end
-   out:write(svg.timeline(drawn, { counts = counts ~= nil, keep = keep, zoom = st.zoom }), "\n")
+   out:write(svg.timeline(drawn, { counts = counts ~= nil, keep = keep, zoom = st.zoom, max_marks = html.MAX_MARKS }),
+      "\n")
    local n = chart.total or #items
-   local how = (counts or #items > svg.MAX_MARKS) and "bars count them a month (or a day)"
-      or "one mark each; click a mark to find its row"
+   local how = counts and "bars count them a month" or (#items > html.MAX_MARKS
+      and "too many to draw one by one, so bars count them a month (or a day)"
+      or "one mark each; click a mark to find its row")
    out:write(string_format("<figcaption>%d dated items: %s. Top lane: quotes, at the date their document was "
       .. "published; bottom lane: dates named in the text. Drag across the chart to zoom.</figcaption>\n", n, how))
    out:write("</figure>\n")
@@ -129,9 +133,15 @@ local function write_bars(out, section, linker)
       end
    end
    local rows = section.rows
+   if spec.top and #rows > spec.top then
+      rows = { table.unpack(rows, 1, spec.top) }
+   end
    out:write('<figure class="chart">\n', svg.bars(rows, { label = spec.label, value = spec.value, time = time,
       title = section.title }, link_kind and function(r) return linker:cell(link_kind, r[spec.label], r) end),
       "\n</figure>\n")
+   if rows ~= section.rows then
+      out:write('<p class="note">The ', #rows, " largest of ", #section.rows, ".</p>\n")
+   end
 end
 
 -- --- sections ----------------------------------------------------------------------------
@@ -167,11 +177,14 @@ local function write_section(out, model, section, i, h, st)
    local titled = section.title ~= nil and (#sections > 1 or model.group ~= nil or section.columns ~= nil)
    local fold = titled and #sections > OPEN_SECTIONS + 2
    local hh = math_min(h + 1, 6)
+   -- a grouped model's section is one value of the group column (which its table leaves out)
+   local group = model.group and section.title ~= nil
+      and (' data-key="' .. esc(model.group) .. '" data-value="' .. esc(section.title) .. '"') or ""
    if fold then
-      out:write('<details class="sec"', i <= OPEN_SECTIONS and " open" or "", "><summary>", esc(section.title),
+      out:write('<details class="sec"', group, i <= OPEN_SECTIONS and " open" or "", "><summary>", esc(section.title),
          section.note and (' <span class="note">— ' .. esc(section.note) .. "</span>") or "", "</summary>\n")
    else
-      out:write('<div class="sec">\n')
+      out:write('<div class="sec"', group, '>\n')
       if titled then out:write("<h", hh, ">", esc(section.title), "</h", hh, ">\n") end
       if section.note then out:write('<p class="note">', esc(section.note), "</p>\n") end
    end
@@ -222,7 +235,9 @@ local function write_model(out, model, level, st)
       out:write('<p class="desc">', esc(model.description), "</p>\n")
    end
    local filters = render.filters_text(model.filters)
-   if filters and level == 1 and not st.explorer then out:write('<p class="filters">Filters: ', esc(filters), "</p>\n") end
+   if filters and level == 1 and not st.explorer then
+      out:write('<p class="filters">Filters: ', esc(filters), "</p>\n")
+   end
    if model.notes and #model.notes > 0 then
       out:write('<div class="notes">')
       for _, n in ipairs(model.notes) do out:write("<p>", esc(n), "</p>") end

@@ -53,25 +53,33 @@ end
 local MONTHS = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" }
 
 --- The axis of a list of day numbers: lo, hi (the days the axis spans).
--- The bulk of them: TAIL of the days at each end may fall outside when
--- they lie far from the rest (more than half the bulk's width away);
--- the days in keep (the documents' own dates) always fall inside.
+-- With keep (the documents' own dates: the corpus's range) the axis spans
+-- those, widened by a quarter of their span on each side to take in the
+-- days near them. Without, it spans the bulk of the days: TAIL of them at
+-- each end may fall outside when they lie far from the rest (more than
+-- half the bulk's width away).
 function svg.range(days, keep)
    local sorted = {}
    for i, d in ipairs(days) do sorted[i] = d end
    table_sort(sorted)
    local n = #sorted
    if n == 0 then return nil end
-   local cut = math_floor(n * svg.TAIL)
-   local p_lo, p_hi = sorted[cut + 1], sorted[n - cut]
-   local w = math_max(p_hi - p_lo, 60)
-   local lo, hi = p_hi, p_lo
+   local p_lo, p_hi, reach
+   if keep and #keep > 0 then
+      p_lo, p_hi = math_huge, -math_huge
+      for _, d in ipairs(keep) do p_lo, p_hi = math_min(p_lo, d), math_max(p_hi, d) end
+      reach = math_max(p_hi - p_lo, 60) / 4
+   else
+      local cut = math_floor(n * svg.TAIL)
+      p_lo, p_hi = sorted[cut + 1], sorted[n - cut]
+      reach = math_max(p_hi - p_lo, 60) / 2
+   end
+   local lo, hi = p_lo, p_hi
    for _, d in ipairs(sorted) do
-      if d >= p_lo - w / 2 and d <= p_hi + w / 2 then
+      if d >= p_lo - reach and d <= p_hi + reach then
          lo, hi = math_min(lo, d), math_max(hi, d)
       end
    end
-   for _, d in ipairs(keep or {}) do lo, hi = math_min(lo, d), math_max(hi, d) end
    if hi - lo < 14 then lo, hi = lo - 7, hi + 7 end
    return lo, hi
 end
@@ -226,7 +234,7 @@ function svg.timeline(items, opts)
    local function x_of(day) return left + (day - lo) / (hi - lo) * plot end
    local lanes, lane_of, colors = lanes_of(items)
    local before, after = outside(items, lo, hi)
-   local bars = opts.counts or #items > svg.MAX_MARKS
+   local bars = opts.counts or #items > (opts.max_marks or svg.MAX_MARKS)
    local r = 5
    local buckets = bars and buckets_of(items, lane_of, lo, hi) or nil
    local tops, heights, y = {}, {}, 18
@@ -348,7 +356,7 @@ function svg.columns(rows, spec, maxv)
    if first > last then return "" end
    local n = last - first + 1
    local left, width, height, top = 40, 1000, 150, 10
-   local cw = (width - left - 10) / n
+   local cw = math_min((width - left - 10) / n, 48)
    local parts = { string_format('<svg class="columns" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
       .. 'viewBox="0 0 %d %d" role="img" aria-label="%s">', width, height + 30, width, height + 30,
       esc(spec.title or "Counts a month")) }

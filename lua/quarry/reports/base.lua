@@ -106,7 +106,9 @@ local function complete(report, result, ctx_notes, filters, level)
    model.group = model.group or report.group
    if model.rows then
       if model.sections then error(what .. ": a model has rows or sections, not both", level + 1) end
-      model.sections = { { rows = model.rows, empty = model.empty } }
+      model.sections = { { rows = model.rows, empty = model.empty, chart = model.chart and model.chart.kind == "bars"
+         and model.chart or nil } }
+      if model.chart and model.chart.kind == "bars" then model.chart = nil end
       model.rows = nil
    end
    model.sections = model.sections or {}

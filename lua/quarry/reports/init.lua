@@ -22,7 +22,8 @@ local io_open = io.open
 local reports = {}
 
 --- The shipped reports, in the order --help lists them.
-reports.SHIPPED = { "summary", "quotes", "entities", "timeline", "sources", "kwic", "search", "digest" }
+reports.SHIPPED = { "summary", "quotes", "entities", "timeline", "sources", "kwic", "search", "digest", "article",
+   "profile", "facets" }
 
 -- Module names under quarry.reports that are not reports.
 local NOT_REPORTS = { base = true, init = true }

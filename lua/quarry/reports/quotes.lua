@@ -137,9 +137,9 @@ return base.new {
       if #sections == 0 then sections = { { rows = {}, empty = "No quotes match." } } end
       return {
          stats = {
-            { key = "quotes", label = "Quotes", value = total },
-            { key = "speakers", label = "Speakers", value = speakers },
-            { key = "documents", label = "Documents", value = ndocs },
+            { key = "quotes", label = "Quotes", value = total, count = "rows" },
+            { key = "speakers", label = "Speakers", value = speakers, count = "distinct:speaker" },
+            { key = "documents", label = "Documents", value = ndocs, count = "distinct:doc" },
          },
          sections = sections,
       }

@@ -74,7 +74,7 @@ return base.new {
       if (limit and limit > 0) or offset > 0 then n = ctx:value(total) end
       return {
          description = q and ("Documents matching " .. q .. ", best first.") or "Documents in date order.",
-         stats = { { key = "documents", label = "Documents", value = n } },
+         stats = { { key = "documents", label = "Documents", value = n, count = "rows" } },
          columns = q and WITH_SNIPPET or COLUMNS,
          rows = rows,
          page = { offset = offset, limit = (limit and limit > 0) and limit or nil, total = n, shown = #rows },

@@ -115,9 +115,9 @@ return base.new {
       end
       return {
          stats = {
-            { key = "items", label = "Dated items", value = total },
-            { key = "statements", label = "Statements", value = statements },
-            { key = "events", label = "Events", value = events },
+            { key = "items", label = "Dated items", value = total, count = "rows" },
+            { key = "statements", label = "Statements", value = statements, count = "where:kind=statement" },
+            { key = "events", label = "Events", value = events, count = "where:kind=event" },
             { key = "from", label = "From", value = rows[1] and rows[1].date },
             { key = "to", label = "To", value = rows[#rows] and rows[#rows].date },
          },

@@ -101,9 +101,10 @@ function serve.start(opts)
    -- another connection's commit changes data_version: the facets cache is dropped then
    local dv = corpus.db:prepare("PRAGMA data_version")
    app.data_version = function()
-      dv:reset()
       dv:step()
-      return (dv:values())
+      local v = dv:values()
+      dv:reset()   -- a statement left stepped would hold a read transaction: stale pages
+      return v
    end
    local host = opts.host or "127.0.0.1"
    local srv, lerr = http_server.listen {

@@ -210,7 +210,8 @@ local function error_page(status, msg, json)
    end
    local esc = require("quarry.render.html").escape
    local title = status == 404 and "Not found" or (status == 400 and "Bad request" or "Error")
-   return status, "text/html; charset=utf-8", string_format('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+   return status, "text/html; charset=utf-8", string_format('<!DOCTYPE html>\n<html lang="en"><head>'
+      .. '<meta charset="utf-8">'
       .. '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
       .. '<link rel="icon" href="data:,"><title>%d %s</title></head><body style="font:15px system-ui,sans-serif;'
       .. 'margin:2em"><h1>%d %s</h1><p>%s</p><p><a href="/">Back to the search</a></p></body></html>\n',
@@ -240,7 +241,8 @@ local function respond(app, path, params)
    return 200, "text/html; charset=utf-8", render.to_string(model, "html", {
       base_url = app.base,
       generated = "quarry serve: " .. tostring(app.name or "corpus") .. " (read-only)",
-      explorer = { path = path, params = shown, json = linker:page(path, json_params), aside = type(how) == "table" and how.aside },
+      explorer = { path = path, params = shown, json = linker:page(path, json_params),
+         aside = type(how) == "table" and how.aside },
    })
 end
 
