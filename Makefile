@@ -220,7 +220,7 @@ demo: setup
 	@$(MAKE) --no-print-directory $(CORE)
 	@$(LUA_ENV) QUARRY="$(LUA) bin/quarry" sh examples/demo.sh build/demo
 
-bench: $(CORE)
+bench: $(CORE) $(EXT)
 	@if [ -z "$(CORPUS)" ]; then echo "make bench: set CORPUS=path/to/corpus.jsonl" >&2; exit 2; fi
 	@$(LUA_ENV) $(LUA) bench/tokenize.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/memory.lua $(CORPUS)
@@ -230,6 +230,7 @@ bench: $(CORE)
 	@if [ -n "$(STORE_CORPORA)" ]; then $(LUA_ENV) $(LUA) bench/ingest.lua $(STORE_CORPORA); \
 	  else echo "make bench: corpus store benchmark skipped (set STORE_CORPORA=a.jsonl b.jsonl)"; fi
 	@$(LUA_ENV) $(LUA) bench/reports.lua $(REPORT_DOCS)
+	@$(LUA_ENV) $(LUA) bench/serve.lua $(REPORT_DOCS)
 	@if [ -n "$(STREAM_CORPUS)" ]; then $(LUA_ENV) $(LUA) bench/stream.lua $(STREAM_CORPUS) $(STREAM_MB); \
 	  else echo "make bench: streaming benchmark skipped (set STREAM_CORPUS=corpus.jsonl)"; fi
 

@@ -69,11 +69,15 @@ function article.text(doc, linker)
       if a.stop ~= b.stop then return a.stop > b.stop end
       return (a.type == "segment" and 0 or 1) < (b.type == "segment" and 0 or 1)
    end)
-   local out, stack, pos = {}, {}, 0
+   -- segments are blocks: the line breaks around them are theirs, not the text's
+   local out, stack, pos, after_block = {}, {}, 0, false
    local function emit(to)
       if to > pos then
-         out[#out + 1] = esc(text:sub(pos + 1, to))
+         local chunk = esc(text:sub(pos + 1, to))
+         if after_block then chunk = chunk:gsub("^[\r\n]+", "") end
+         out[#out + 1] = chunk
          pos = to
+         after_block = after_block and chunk == ""
       end
    end
    local function close_to(at)
@@ -82,6 +86,7 @@ function article.text(doc, linker)
          emit(top.stop)
          out[#out + 1] = top.close
          stack[#stack] = nil
+         after_block = top.block
       end
    end
    for _, sp in ipairs(spans) do
@@ -91,8 +96,10 @@ function article.text(doc, linker)
       if #stack > 0 and stop > stack[#stack].stop then stop = stack[#stack].stop end
       local open, close = tags(sp, linker)
       if open and stop > sp.start then
+         if sp.type == "segment" and #out > 0 then out[#out] = out[#out]:gsub("[\r\n]+$", "") end
          out[#out + 1] = open
-         stack[#stack + 1] = { stop = stop, close = close }
+         stack[#stack + 1] = { stop = stop, close = close, block = sp.type == "segment" }
+         after_block = false
       end
    end
    close_to(#text)

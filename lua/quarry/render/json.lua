@@ -94,6 +94,19 @@ local function write_model(model, out, indent)
       end
       field("stats", encode(obj, keys))
    end
+   if model.document then
+      -- a document with its annotations (the article report): offsets are bytes into text
+      local d = model.document
+      local spans = {}
+      for i, sp in ipairs(d.spans or {}) do
+         spans[i] = encode(sp, { "id", "type", "start", "stop", "name", "speaker", "cue", "kind", "value", "title",
+            "place", "source", "clutter" })
+      end
+      field("document", "{" .. table_concat({ '"id":' .. encode(d.id), '"title":' .. encode(d.title),
+         '"date":' .. encode(d.date), '"source":' .. encode(d.source), '"url":' .. encode(d.url),
+         '"text":' .. encode(d.text), '"spans":[' .. table_concat(spans, ",") .. "]" }, ",") .. "}")
+   end
+   if model.page then field("page", encode(model.page, { "offset", "limit", "total", "shown" })) end
    local parts = model.parts or {}
    local cols = model.columns or {}
    local kinds = {}
