@@ -305,6 +305,10 @@ end
 
 Context.quote = function(_, v) return quote(v) end
 
+--- How many of the documents that contain a --speaker or --entity name
+-- are searched for the canonical names it is a variant of.
+base.VARIANT_DOCS = 500
+
 -- The canonical names a --speaker or --entity NAME stands for: those whose
 -- key is NAME's, and those of spans whose text is NAME (its variants).
 local function resolve(self, p, which)
@@ -328,13 +332,15 @@ local function resolve(self, p, which)
       if row.name and type(row.name) == "string" and name_key(row.name) == key then add(row.name) end
    end
    -- variants: spans as long as NAME (in bytes) whose text has its key, in
-   -- the documents the full-text index finds NAME in (as a phrase)
+   -- the documents the full-text index finds NAME in (as a phrase): in the
+   -- first base.VARIANT_DOCS of them (a common name is in thousands)
    if wanted:find("[%w\128-\255]") then
       local phrase = '"' .. wanted:gsub('"', '""') .. '"'
       for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
          .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-         .. "FROM docs_fts f CROSS JOIN spans s ON s.doc = f.rowid CROSS JOIN docs d ON d.rowid = s.doc "
-         .. "WHERE docs_fts MATCH ? AND " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
+         .. "FROM (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ? LIMIT " .. base.VARIANT_DOCS .. ") f "
+         .. "CROSS JOIN spans s ON s.doc = f.rowid CROSS JOIN docs d ON d.rowid = s.doc "
+         .. "WHERE " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
          phrase, #wanted) do
          if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
             add(row.name)
@@ -452,6 +458,16 @@ function Context.article_where(_, alias, span_type)
    return string_format("%s.id NOT IN (SELECT x.id FROM spans g JOIN spans x ON %sx.doc = g.doc "
       .. "AND x.start >= g.start AND x.stop <= g.stop WHERE g.type = 'segment' AND %s)", alias,
       span_type and ("x.type = " .. quote(span_type) .. " AND ") or "",
+      in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
+end
+
+--- ctx:in_article_sql(alias) -> SQL: the span alias does not lie inside a
+-- segment that is not the article, looked up for that span alone (from
+-- the spans of its document): for a few documents, where
+-- ctx:article_where would list the clutter of the whole corpus first.
+function Context.in_article_sql(_, alias)
+   return string_format("NOT EXISTS (SELECT 1 FROM spans g WHERE g.type = 'segment' AND g.doc = %s.doc AND "
+      .. "g.start <= %s.start AND g.stop >= %s.stop AND %s)", alias, alias, alias,
       in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
 end
 

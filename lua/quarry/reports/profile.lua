@@ -1,14 +1,32 @@
---- profile: one person, organisation or place. With --speaker NAME: every
--- quote of the speaker (the quotes report, with date, outlet and the place
--- of the quote in its document); with --entity NAME: the quotes that
--- mention the entity. Both: the ways the text writes the name (its
--- variants), the entities named in the same documents, and the mentions
--- (and quotes) month by month, as a chart. The other filters (--from,
--- --to, --query, --outlet) choose the documents; --limit N keeps N quotes
--- (default 500) and N co-mentioned entities (default 20).
+--- profile: one person, organisation or place (the explorer's speaker and
+-- entity pages). With --speaker NAME: the speaker's quotes, latest first,
+-- each with its date, outlet and place in its document; with --entity
+-- NAME: the quotes that contain a mention of it. Both: the documents
+-- naming it month by month (a chart), the ways the text writes the name
+-- (its variants) and the entities named in the same documents. The other
+-- filters (--from, --to, --query, --outlet) choose the documents.
+--
+-- Bounded on a large corpus: the counts (mentions, documents, months,
+-- first and last date) come from the indexes and cover every document;
+-- the quotes (--limit N, default 200), the variants and the co-mentioned
+-- entities are read from the latest SAMPLE documents naming it (the notes
+-- say so when there are more).
 local base = require "quarry.reports.base"
 
-local QUOTES, TOP = 500, 20
+local QUOTES, TOP, SAMPLE = 200, 20, 1000
+
+-- The rows of a quotes query (as the quotes report has them).
+local function quote_rows(ctx, where, limit)
+   local rows = {}
+   for rowid, who, id, title, date, outlet, url, start, text in ctx:tuples("SELECT d.rowid, "
+      .. "json_extract(s.attrs, '$.speaker'), d.id, d.title, d.date, d.source, d.url, s.start, "
+      .. ctx:text_sql("d", "s") .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. where
+      .. " ORDER BY d.date DESC, d.rowid DESC, s.start LIMIT " .. limit) do
+      rows[#rows + 1] = { speaker = type(who) == "string" and who or "(unattributed)", quote = base.clean(text),
+         date = date, doc = id, outlet = outlet, title = title, at = start, url = url, rowid = rowid }
+   end
+   return rows
+end
 
 return base.new {
    name = "profile",
@@ -19,49 +37,58 @@ return base.new {
          ctx:usage_error("the profile report needs a name: --speaker NAME or --entity NAME")
       end
       local names = f.speaker and ctx:speakers() or ctx:entities()
-      local name_expr = "json_extract(s.attrs, '$.name')"
-      local is_name = f.speaker and ctx:speaker_where(name_expr) or ctx:entity_where(name_expr)
-      local types = f.speaker and "s.type = 'person'" or "s.type IN ('person', 'organization', 'location')"
-      local docs = ctx:spans_where("s", { speaker = false, entity = false })
-      local mentions = types .. " AND " .. is_name .. " AND " .. docs
-      local limit = (f.limit and f.limit > 0) and f.limit or nil
-      local quotes = ctx:include("quotes", { limit = QUOTES })
-      local quote_rows = {}
-      for _, s in ipairs(quotes.sections) do
-         for _, r in ipairs(s.rows) do quote_rows[#quote_rows + 1] = r end
+      local who = names[1] or f.speaker or f.entity
+      local function named(expr) return f.speaker and ctx:speaker_where(expr) or ctx:entity_where(expr) end
+      -- (the IN as the index of names has it: SQLite uses a partial index only for its own condition)
+      local types = "s.type IN ('person', 'organization', 'location')" .. (f.speaker and " AND s.type = 'person'" or "")
+      local others = ctx:spans_where("s", { speaker = false, entity = false })
+      local mentions = types .. " AND " .. named("json_extract(s.attrs, '$.name')") .. " AND " .. others
+      local said = f.speaker and ("s.type = 'quote' AND " .. ctx:speaker_where("json_extract(s.attrs, '$.speaker')")
+         .. " AND " .. others) or nil
+      -- the documents naming it (or quoting the speaker): every one, through the indexes
+      local docs = "SELECT s.doc FROM spans s WHERE " .. mentions .. (said and (" UNION SELECT s.doc FROM spans s "
+         .. "WHERE " .. said) or "")
+      local total = ctx:one("SELECT count(*) AS documents, min(d.date) AS first, max(d.date) AS last FROM docs d "
+         .. "INDEXED BY docs_date WHERE d.rowid IN (" .. docs .. ")")
+      local nmentions = ctx:value("SELECT count(*) FROM spans s WHERE " .. mentions)
+      local months = ctx:all("SELECT substr(d.date, 1, 7) AS month, count(*) AS documents FROM docs d INDEXED BY "
+         .. "docs_date WHERE d.date IS NOT NULL AND d.rowid IN (" .. docs .. ") GROUP BY 1 ORDER BY 1")
+      -- the latest SAMPLE of them: read for the quotes, variants and co-mentions
+      local sample = "SELECT d.rowid FROM docs d INDEXED BY docs_date WHERE d.rowid IN (" .. docs .. ") "
+         .. "ORDER BY d.date DESC, d.rowid DESC LIMIT " .. SAMPLE
+      local notes = {}
+      if total.documents > SAMPLE then
+         notes[#notes + 1] = string.format("Quotes, variants and names alongside: from the latest %d of the %d "
+            .. "documents.", SAMPLE, total.documents)
       end
+      local limit = (f.limit and f.limit > 0) and f.limit or QUOTES
+      local in_sample = "s.doc IN (" .. sample .. ") AND " .. ctx:in_article_sql("s")
+      local quotes
+      if f.speaker then
+         quotes = quote_rows(ctx, said .. " AND " .. in_sample, limit)
+      else
+         quotes = quote_rows(ctx, "s.type = 'quote' AND " .. in_sample .. " AND EXISTS (SELECT 1 FROM spans e WHERE "
+            .. "e.doc = s.doc AND e.start >= s.start AND e.stop <= s.stop AND " .. types:gsub("s%.type", "e.type")
+            .. " AND " .. named("json_extract(e.attrs, '$.name')") .. ")", limit)
+      end
+      for _, r in ipairs(quotes) do r.rowid = nil end
       local variants = ctx:all("SELECT " .. ctx:text_sql("d", "s") .. " AS variant, count(*) AS mentions, "
          .. "count(DISTINCT s.doc) AS documents FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. mentions
-         .. " GROUP BY 1 ORDER BY mentions DESC, variant")
+         .. " AND s.doc IN (" .. sample .. ") GROUP BY 1 ORDER BY mentions DESC, variant")
       for _, v in ipairs(variants) do v.variant = base.clean(v.variant) end
       local with = ctx:all("SELECT json_extract(e.attrs, '$.name') AS name, e.type AS type, "
-         .. "count(DISTINCT e.doc) AS documents FROM spans e WHERE e.type IN ('person', 'organization', "
-         .. "'location') AND e.doc IN (SELECT s.doc FROM spans s WHERE " .. mentions .. ") AND NOT ("
-         .. (f.speaker and ctx:speaker_where("json_extract(e.attrs, '$.name')")
-            or ctx:entity_where("json_extract(e.attrs, '$.name')"))
-         .. ") AND json_extract(e.attrs, '$.name') IS NOT NULL GROUP BY 1, 2 ORDER BY documents DESC, name LIMIT "
-         .. (limit or TOP))
-      local months = ctx:all("SELECT substr(d.date, 1, 7) AS month, count(*) AS mentions, "
-         .. "count(DISTINCT s.doc) AS documents FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. mentions
-         .. " AND d.date IS NOT NULL GROUP BY 1 ORDER BY 1")
-      local said = {}
-      for _, r in ipairs(quote_rows) do
-         local m = r.date and r.date:sub(1, 7)
-         if m then said[m] = (said[m] or 0) + 1 end
-      end
-      for _, m in ipairs(months) do m.quotes = said[m.month] or 0 end
-      local total = ctx:one("SELECT count(*) AS mentions, count(DISTINCT s.doc) AS documents, min(d.date) AS first, "
-         .. "max(d.date) AS last FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. mentions)
-      local nquotes = 0
-      for _, st in ipairs(quotes.stats or {}) do if st.key == "quotes" then nquotes = st.value end end
-      local who = names[1] or f.speaker or f.entity
+         .. "count(DISTINCT e.doc) AS documents FROM spans e INDEXED BY spans_doc WHERE e.doc IN (" .. sample
+         .. ") AND e.type IN ('person', 'organization', 'location') AND NOT (" .. named("json_extract(e.attrs, '$.name')")
+         .. ") AND json_extract(e.attrs, '$.name') IS NOT NULL GROUP BY 2, 1 ORDER BY documents DESC, name LIMIT " .. TOP)
       return {
          title = who,
          description = f.speaker and ("What " .. who .. " said, and where the name appears.")
             or ("Where " .. who .. " is named, and the quotes that mention it."),
+         notes = notes,
          stats = {
-            { key = "quotes", label = f.speaker and "Quotes" or "Quotes mentioning", value = nquotes },
-            { key = "mentions", label = "Mentions", value = total.mentions },
+            { key = "quotes", label = f.speaker and "Quotes" or "Quotes mentioning",
+              value = #quotes < limit and #quotes or (#quotes .. "+") },
+            { key = "mentions", label = "Mentions", value = nmentions },
             { key = "documents", label = "Documents", value = total.documents },
             { key = "first", label = "First", value = total.first and total.first:sub(1, 10) },
             { key = "last", label = "Last", value = total.last and total.last:sub(1, 10) },
@@ -69,16 +96,20 @@ return base.new {
          names = names,
          columns = {},
          sections = {
-            { title = "Mentions by month", rows = months, empty = "No dated mentions.",
-              chart = { kind = "bars", label = "month", value = "mentions" }, columns = {
+            { title = "Documents by month", rows = months, empty = "No dated documents.",
+              chart = { kind = "bars", label = "month", value = "documents" }, columns = {
                { key = "month", label = "Month", kind = "date" },
-               { key = "mentions", label = "Mentions", kind = "number" },
                { key = "documents", label = "Documents", kind = "number" },
-               { key = "quotes", label = "Quotes", kind = "number" },
             } },
-            { title = f.speaker and "Quotes" or "Quotes mentioning " .. who, rows = quote_rows,
-              note = quotes.sections[1] and #quotes.sections == 1 and quotes.sections[1].note or nil,
-              empty = "No quotes.", columns = quotes.columns },
+            { title = f.speaker and "Quotes" or ("Quotes mentioning " .. who), rows = quotes, empty = "No quotes.",
+              note = #quotes >= limit and string.format("The latest %d.", limit) or nil, columns = {
+               { key = "speaker", label = "Speaker", link = "speaker" },
+               { key = "quote", label = "Quote", kind = "quote", link = "at" },
+               { key = "date", label = "Date", kind = "date" },
+               { key = "doc", label = "Document", link = "article" },
+               { key = "outlet", label = "Outlet", link = "outlet" },
+               { key = "title", label = "Title" },
+            } },
             { title = "Name variants", rows = variants, empty = "No mentions.", columns = {
                { key = "variant", label = "Written as" },
                { key = "mentions", label = "Mentions", kind = "number" },

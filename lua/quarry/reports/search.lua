@@ -43,31 +43,48 @@ return base.new {
    run = function(ctx)
       local q = ctx.filters.query
       local counts = "(SELECT count(*) FROM spans s WHERE s.type = 'quote' AND s.doc = d.rowid AND "
-         .. ctx:article_where("s", "quote") .. ") AS quotes, "
+         .. ctx:in_article_sql("s") .. ") AS quotes, "
          .. "(SELECT count(*) FROM spans s WHERE s.type IN ('person', 'organization', 'location') "
          .. "AND s.doc = d.rowid) AS entities"
-      local sql, total
+      -- the documents the other filters allow, from the indexes of docs (no text read)
+      local others = ctx:docs_where("d", { query = false })
+      -- (+rowid: a condition FTS5 checks on each match, not one it runs the MATCH again for, row by row)
+      local allowed = others == "1" and "" or (" AND +rowid IN (SELECT d.rowid FROM docs d WHERE " .. others .. ")")
+      local page, total
       if q then
-         local where = "docs_fts MATCH " .. ctx:quote(q) .. " AND " .. ctx:docs_where("d", { query = false })
-         sql = "SELECT d.id AS doc, d.date, d.source, d.title, d.url, " .. counts .. ", CASE WHEN "
-            .. "quarry_instances(docs_fts) <= " .. SNIPPET_HITS .. " THEN snippet(docs_fts, -1, char(1), char(2), "
-            .. "'…', 16) ELSE quarry_snippet(docs_fts, -1, char(1), char(2), '…', 16) END AS snippet "
-            .. "FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE " .. where
-            .. " ORDER BY docs_fts.rank" .. ctx:limit_sql()
-         total = "SELECT count(*) FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE " .. where
+         -- the page's documents by FTS5's ranking alone; then only theirs are read and cut into snippets
+         local match = "docs_fts MATCH " .. ctx:quote(q) .. allowed
+         page = "SELECT rowid, row_number() OVER () AS k FROM (SELECT rowid FROM docs_fts WHERE " .. match
+            .. " ORDER BY rank" .. ctx:limit_sql() .. ")"
+         total = "SELECT count(*) FROM docs_fts WHERE " .. match
       else
-         -- the page's documents from the index of dates (no text read), then theirs counted
-         local where = ctx:docs_where("d")
-         sql = "SELECT d.id AS doc, d.date, d.source, d.title, d.url, " .. counts .. " FROM (SELECT d.rowid AS r, "
-            .. "row_number() OVER () AS k FROM (SELECT d.rowid FROM docs d WHERE " .. where
-            .. " ORDER BY d.date IS NULL, d.date, d.rowid" .. ctx:limit_sql() .. ") d) p "
-            .. "JOIN docs d ON d.rowid = p.r ORDER BY p.k"
-         total = "SELECT count(*) FROM docs d WHERE " .. where
+         -- the page's documents from the index of dates
+         page = "SELECT d.rowid AS rowid, row_number() OVER () AS k FROM (SELECT d.rowid FROM docs d WHERE "
+            .. ctx:docs_where("d") .. " ORDER BY d.date IS NULL, d.date, d.rowid" .. ctx:limit_sql() .. ") d"
+         total = "SELECT count(*) FROM docs d WHERE " .. ctx:docs_where("d")
+      end
+      local order, ks = {}, {}
+      for rowid, k in ctx:tuples(page) do
+         order[#order + 1] = rowid
+         ks[rowid] = k
       end
       local rows = {}
-      for r in ctx:rows(sql) do
-         if r.snippet then r.snippet, r.hit = hit_of(r.snippet) end
-         rows[#rows + 1] = r
+      if #order > 0 then
+         local ids = table.concat(order, ",")
+         local sql = "SELECT d.rowid AS rowid, d.id AS doc, d.date, d.source, d.title, d.url, " .. counts
+         if q then
+            sql = sql .. ", CASE WHEN quarry_instances(docs_fts) <= " .. SNIPPET_HITS .. " THEN snippet(docs_fts, -1, "
+               .. "char(1), char(2), '…', 16) ELSE quarry_snippet(docs_fts, -1, char(1), char(2), '…', 16) END "
+               .. "AS snippet FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH "
+               .. ctx:quote(q) .. " AND docs_fts.rowid IN (" .. ids .. ")"
+         else
+            sql = sql .. " FROM docs d WHERE d.rowid IN (" .. ids .. ")"
+         end
+         for r in ctx:rows(sql) do
+            if r.snippet then r.snippet, r.hit = hit_of(r.snippet) end
+            rows[ks[r.rowid]] = r
+            r.rowid = nil
+         end
       end
       local limit, offset = ctx.filters.limit, ctx.filters.offset or 0
       local n = #rows

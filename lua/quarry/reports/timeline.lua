@@ -56,11 +56,22 @@ return base.new {
             text = window and ctx:context(window, start, stop, { mark = surface or "", width = 140 }) or nil,
             doc = doc, published = published, rowid = rowid, start = start, stop = stop }
       end
-      -- how many there are in all, when SQL kept the first only
+      -- how many there are in all, when SQL kept the first only: counted a
+      -- month, so that a chart spans all of them
       local total = #items + #events_list
-      if limit then
-         total = ctx:value("SELECT count(*) FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. said_where)
-            + ctx:value("SELECT count(*) FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. event_where)
+      local counts = {}
+      if limit and #items + #events_list > limit then
+         total = 0
+         for month, n in ctx:tuples("SELECT substr(d.date, 1, 7), count(*) FROM spans s" .. scan
+            .. " JOIN docs d ON d.rowid = s.doc WHERE " .. said_where .. " GROUP BY 1") do
+            counts[#counts + 1] = { kind = "statement", date = month, n = n }
+            total = total + n
+         end
+         for month, n in ctx:tuples("SELECT substr(" .. value .. ", 1, 7), count(*) FROM spans s JOIN docs d "
+            .. "ON d.rowid = s.doc WHERE " .. event_where .. " GROUP BY 1") do
+            counts[#counts + 1] = { kind = "event", date = month, n = n }
+            total = total + n
+         end
       end
       local function before(a, b)
          if a.date ~= b.date then return a.date < b.date end
@@ -100,19 +111,6 @@ return base.new {
       if #rows < total then
          ctx:note(string.format("The first %d of %d dated items, by date.", #rows, total))
       end
-      -- every item counted a month, so that a chart spans all of them when
-      -- the rows are only the first
-      local counts = {}
-      if #rows < total then
-         for month, n in ctx:tuples("SELECT substr(d.date, 1, 7), count(*) FROM spans s" .. scan
-            .. " JOIN docs d ON d.rowid = s.doc WHERE " .. said_where .. " GROUP BY 1") do
-            counts[#counts + 1] = { kind = "statement", date = month, n = n }
-         end
-         for month, n in ctx:tuples("SELECT substr(" .. value .. ", 1, 7), count(*) FROM spans s JOIN docs d "
-            .. "ON d.rowid = s.doc WHERE " .. event_where .. " GROUP BY 1") do
-            counts[#counts + 1] = { kind = "event", date = month, n = n }
-         end
-      end
       return {
          stats = {
             { key = "items", label = "Dated items", value = total, count = "rows" },
@@ -123,7 +121,7 @@ return base.new {
          },
          rows = rows,
          empty = "No dated statements or events match.",
-         chart = { kind = "timeline", items = chart, counts = #counts > 0 and counts or nil, total = total },
+         chart = { kind = "timeline", items = chart, counts = #rows < total and counts or nil, total = total },
       }
    end,
 }

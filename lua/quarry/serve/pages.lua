@@ -145,25 +145,32 @@ local function run(app, name, filters)
    return model
 end
 
--- The facets of a filter set, kept until the corpus changes (another
--- connection commits: PRAGMA data_version moves).
+--- How many results (facets, pages) the server keeps until the corpus changes.
+pages.CACHE = 64
+
+-- A value kept by key until the corpus changes (another connection
+-- commits: PRAGMA data_version moves), or made by make() and kept.
+local function cached(app, key, make)
+   local version = app.data_version and app.data_version() or 0
+   if app.cache_version ~= version or not app.cache then
+      app.cache, app.cache_version, app.cached = {}, version, 0
+   end
+   local v = app.cache[key]
+   if v == nil then
+      v = make()
+      if app.cached >= pages.CACHE then app.cache, app.cached = {}, 0 end
+      app.cache[key], app.cached = v, app.cached + 1
+   end
+   return v
+end
+
+-- The facets of a filter set (the same for every page of a search).
 local function facets(app, filters)
    local f = {}
    for k, v in pairs(filters) do
       if k ~= "offset" and k ~= "limit" then f[k] = v end
    end
-   local key = links.query(f)
-   local version = app.data_version and app.data_version() or 0
-   if app.cache_version ~= version then
-      app.cache, app.cache_version, app.cached = {}, version, 0
-   end
-   local m = app.cache[key]
-   if not m then
-      m = run(app, "facets", f)
-      if app.cached >= 64 then app.cache, app.cached = {}, 0 end
-      app.cache[key], app.cached = m, app.cached + 1
-   end
-   return m
+   return cached(app, "facets?" .. links.query(f), function() return run(app, "facets", f) end)
 end
 
 -- The model of a page and how to render it (opts for the renderer), or nil, status, message.
@@ -229,7 +236,11 @@ local function respond(app, path, params)
    for _, k in ipairs(spec.required or {}) do
       if not params[k] or params[k] == "" then bad("this page needs the parameter '%s'", k) end
    end
-   local model, how, msg = model_of(app, path, params)
+   -- a page is made once until the corpus changes (a timeline of 100,000 documents takes seconds)
+   local made = cached(app, "page:" .. path .. "?" .. links.query(params), function()
+      return table.pack(model_of(app, path, params))
+   end)
+   local model, how, msg = made[1], made[2], made[3]
    if not model then return error_page(how, msg, fmt == "json") end
    if fmt == "json" then return 200, "application/json; charset=utf-8", render.to_string(model, "json") end
    local shown = {}
