@@ -5,7 +5,8 @@
 #   make demo       install missing Debian packages, build, run the demo (examples/demo.sh)
 #   make test       install missing Debian packages, run every test
 #   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl",
-#                   REPORT_DOCS=100000, STREAM_CORPUS=corpus.jsonl STREAM_MB=1000)
+#                   REPORT_DOCS=100000, STREAM_CORPUS=corpus.jsonl STREAM_MB=1000); bench/news.lua
+#                   runs the news pack against compromise (npm) on 1 MB of CORPUS
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 30)
 #   make valgrind   C tests and Lua specs under valgrind memcheck
 #   make lint       luacheck over the Lua code
@@ -132,6 +133,12 @@ build/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c cs
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
 
+VOCAB_SRC = csrc/qr_vocab.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
+
+build/test_vocab: tests/c/tap.h tests/c/test_vocab.c $(VOCAB_SRC) $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_vocab.c $(VOCAB_SRC)
+
 build/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | check-deps
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -o $@ tests/c/test_regex.c csrc/qr_regex.c $(DEP_LIBS)
@@ -139,13 +146,14 @@ build/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | ch
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_regex $(FUZZ_BINS)
+test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_vocab build/test_regex $(FUZZ_BINS)
 	@rm -rf $(TAP) && mkdir -p $(TAP)
 	@echo "== C unit tests (ASan + UBSan)"
 	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
 	-@./build/test_token > $(TAP)/c-token.tap 2>&1; tail -n 1 $(TAP)/c-token.tap
 	-@./build/test_token_fast > $(TAP)/c-token-fast.tap 2>&1; tail -n 1 $(TAP)/c-token-fast.tap
 	-@./build/test_gaz > $(TAP)/c-gaz.tap 2>&1; tail -n 1 $(TAP)/c-gaz.tap
+	-@./build/test_vocab > $(TAP)/c-vocab.tap 2>&1; tail -n 1 $(TAP)/c-vocab.tap
 	-@./build/test_regex > $(TAP)/c-regex.tap 2>&1; tail -n 1 $(TAP)/c-regex.tap
 	@echo "== Fuzz targets: every seed and regression input once (ASan + UBSan)"
 	-@sh tests/fuzz/run.sh replay $(FUZZ_TARGETS) > $(TAP)/fuzz-replay.tap 2>&1; grep -E '^not ok|^#   ' $(TAP)/fuzz-replay.tap; tail -n 1 $(TAP)/fuzz-replay.tap
@@ -201,11 +209,16 @@ build/valgrind/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
 
+build/valgrind/test_vocab: tests/c/tap.h tests/c/test_vocab.c $(VOCAB_SRC) $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_vocab.c $(VOCAB_SRC)
+
 build/valgrind/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -DPCRE2_CODE_UNIT_WIDTH=8 $(DEP_CFLAGS) -o $@ tests/c/test_regex.c csrc/qr_regex.c $(DEP_LIBS)
 
-VG_TESTS = build/valgrind/test_unicode build/valgrind/test_token build/valgrind/test_gaz build/valgrind/test_regex
+VG_TESTS = build/valgrind/test_unicode build/valgrind/test_token build/valgrind/test_gaz build/valgrind/test_vocab \
+           build/valgrind/test_regex
 
 valgrind: $(CORE) $(VG_TESTS)
 	@mkdir -p $(TAP)
@@ -227,6 +240,7 @@ bench: $(CORE) $(EXT)
 	@$(LUA_ENV) $(LUA) bench/regex.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/gazetteer.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/rules.lua $(CORPUS)
+	@$(LUA_ENV) $(LUA) bench/news.lua $(CORPUS)
 	@if [ -n "$(STORE_CORPORA)" ]; then $(LUA_ENV) $(LUA) bench/ingest.lua $(STORE_CORPORA); \
 	  else echo "make bench: corpus store benchmark skipped (set STORE_CORPORA=a.jsonl b.jsonl)"; fi
 	@$(LUA_ENV) $(LUA) bench/reports.lua $(REPORT_DOCS)

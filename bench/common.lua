@@ -66,4 +66,27 @@ function common.reset_peak()
    return ok ~= nil
 end
 
+local NODE_DIR = "bench/node"
+
+--- Installs compromise (npm) into bench/node on first use: a peer measured
+-- beside quarry, never a dependency of it.
+function common.ensure_compromise()
+   local have = io.open(NODE_DIR .. "/node_modules/compromise/package.json", "r")
+   if have then have:close() return end
+   print("  installing compromise from npm into bench/node (benchmark only, not a dependency of quarry)")
+   os.execute("npm install --silent --no-audit --no-fund --prefix " .. NODE_DIR .. " >/dev/null 2>&1")
+end
+
+--- Runs compromise in a fresh node process over a JSONL file of {text}:
+-- seconds, how many people, places, organizations and quotations it found;
+-- or nil and its output.
+function common.run_compromise(jsonl)
+   local p = io.popen("node " .. NODE_DIR .. "/compromise_bench.mjs " .. jsonl .. " 2>&1")
+   local out = p:read("a")
+   p:close()
+   local secs, n = out:match("seconds=([%d.]+) found=(%d+)")
+   if not secs then return nil, (out:gsub("%s+$", "")) end
+   return tonumber(secs), tonumber(n)
+end
+
 return common

@@ -51,12 +51,7 @@ print(string.format("  throughput target >= 10 MB/s: %s; 16x/1x rate ratio %.2f 
    rates[1] >= 10 and "met" or "MISSED", rates[16] / rates[1]))
 
 -- compromise on the same text: people, places, organizations, quotations
-local node_dir = "bench/node"
-local have = io.open(node_dir .. "/node_modules/compromise/package.json", "r")
-if have then have:close() else
-   print("  installing compromise from npm into bench/node (benchmark only, not a dependency of quarry)")
-   os.execute("npm install --silent --no-audit --no-fund --prefix " .. node_dir .. " compromise >/dev/null 2>&1")
-end
+common.ensure_compromise()
 local sample = {}
 local sample_bytes = 0
 for _, t in ipairs(texts) do
@@ -73,12 +68,9 @@ f:close()
 -- collection, as above), interleaved; the best time of each
 local c_secs, c_found, q_secs, found, out
 for _ = 1, 3 do
-   local p = io.popen("node " .. node_dir .. "/compromise_bench.mjs " .. tmp .. " 2>&1")
-   out = p:read("a")
-   p:close()
-   local secs, n = out:match("seconds=([%d.]+) found=(%d+)")
-   if not secs then break end
-   if not c_secs or tonumber(secs) < c_secs then c_secs = tonumber(secs) end
+   local secs, n = common.run_compromise(tmp)
+   if not secs then out = n break end
+   if not c_secs or secs < c_secs then c_secs = secs end
    c_found = n
    collectgarbage()
    local t = os.clock()

@@ -9,6 +9,7 @@
 #include "qr_lua.h"
 #include "qr_keys.h"
 #include "qr_token.h"
+#include "qr_vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@ typedef struct ltokens {
     int closed;
     qr_keys keys[2];      /* built on first use: [0] keys, [1] bare keys */
     int have_keys[2];
+    uint32_t *ids[2];     /* the keys' ids in the state's vocabulary (qr_vocab.h), on first use */
+    uint32_t ids_count[2];  /* how many ids the vocabulary had when ids[k] was filled */
 } ltokens;
 
 typedef struct ltoken {
@@ -182,6 +185,9 @@ static int tokens_release(lua_State *L)
         qr_tokens_free(&lt->t);
         qr_keys_free(&lt->keys[0]);
         qr_keys_free(&lt->keys[1]);
+        free(lt->ids[0]);
+        free(lt->ids[1]);
+        lt->ids[0] = lt->ids[1] = NULL;
         lt->closed = 1;
         lt->text = NULL;
         lt->len = 0;
@@ -449,6 +455,38 @@ const qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode)
     return &lt->keys[k];
 }
 
+const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode)
+{
+    ltokens *lt = check_tokens(L, idx);
+    int k = (mode & QR_KEY_BARE) ? 1 : 0;
+    const qr_vocab *v = qr_state_vocab(L);
+    if (!lt->ids[k] || lt->ids_count[k] != v->count) {
+        /* first use, or rules made since added words: look up the keys
+         * that had none */
+        const qr_keys *keys = qr_tokens_keys(L, idx, mode);
+        int again = lt->ids[k] != NULL;
+        if (!again) {
+            lt->ids[k] = malloc((lt->t.n + 1) * sizeof *lt->ids[k]);
+            if (!lt->ids[k]) luaL_error(L, "not enough memory for the key ids of %d tokens", (int)lt->t.n);
+        }
+        qr_vocab_ids(v, keys, lt->ids[k], again);
+        lt->ids_count[k] = v->count;
+    }
+    return lt->ids[k];
+}
+
+/* tokens:key_id(i [, bare]) -> integer: the id of the token's key (its bare
+ * key with bare) among the words that rules and word sets name
+ * (quarry.wordset.id), or 0 when none names it */
+static int tokens_key_id(lua_State *L)
+{
+    ltokens *lt = check_tokens(L, 1);
+    size_t i = check_index(L, lt, 2);
+    const uint32_t *ids = qr_tokens_ids(L, 1, lua_toboolean(L, 3) ? QR_KEY_BARE : 0);
+    lua_pushinteger(L, ids[i]);
+    return 1;
+}
+
 /* --- quarry.tokenize ---------------------------------------------------- */
 
 static void read_options(lua_State *L, int arg, qr_tokopts *o)
@@ -576,7 +614,7 @@ void qr_open_tokens(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         { "get", tokens_get }, { "span", tokens_span }, { "kind", tokens_kind },
-        { "text", tokens_text }, { "key", tokens_key }, { "shape", tokens_shape },
+        { "text", tokens_text }, { "key", tokens_key }, { "key_id", tokens_key_id }, { "shape", tokens_shape },
         { "at", tokens_at }, { "cover", tokens_cover }, { "counts", tokens_counts },
         { "sentence", tokens_sentence }, { "paragraph", tokens_paragraph },
         { "sentences", tokens_sentences }, { "paragraphs", tokens_paragraphs },

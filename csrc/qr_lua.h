@@ -7,6 +7,7 @@
 
 #include <lua.h>
 #include <lauxlib.h>
+#include <stdint.h>
 
 #define QR_TOKENS_MT "quarry.Tokens"
 #define QR_TOKEN_MT  "quarry.Token"
@@ -14,6 +15,7 @@
 #define QR_STMT_MT   "quarry.Stmt"
 #define QR_REGEX_MT  "quarry.Regex"
 #define QR_GAZ_MT    "quarry.Gazetteer"
+#define QR_WORDSET_MT "quarry.WordSet"
 
 /* Each adds its functions to the table on top of the stack. */
 void qr_open_tokens(lua_State *L);
@@ -22,6 +24,9 @@ void qr_open_db(lua_State *L);
 void qr_open_match(lua_State *L);
 void qr_open_regex(lua_State *L);
 void qr_open_gazetteer(lua_State *L);
+void qr_open_vocab(lua_State *L);
+void qr_open_ann(lua_State *L);
+void qr_open_sandbox(lua_State *L);
 
 struct qr_tokens;
 struct qr_keys;
@@ -31,6 +36,15 @@ const struct qr_tokens *qr_check_tokens(lua_State *L, int idx, const char **text
 /* Keys of every token of the quarry.Tokens at idx (mode 0 or QR_KEY_BARE),
  * built on first use and kept until the Tokens is closed. */
 const struct qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode);
+
+struct qr_vocab;
+/* The vocabulary of interned keys of this Lua state (qr_vocab.h), made on
+ * first use; rules and word sets add their words to it. */
+struct qr_vocab *qr_state_vocab(lua_State *L);
+/* Ids in that vocabulary of the keys (mode 0 or QR_KEY_BARE) of every token
+ * of the quarry.Tokens at idx, 0 for the keys it lacks: computed on first
+ * use, and again for those keys when the vocabulary has grown since. */
+const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode);
 
 struct qr_gaz;
 /* The gazetteer of the quarry.Gazetteer at idx (qr_gaz.h); raises if it is

@@ -10,6 +10,7 @@ local DIR = "tests/fixtures/eval/"
 local QUOTES = DIR .. "quotes_pack.lua --gold " .. DIR .. "polnear --quotes"
 local NER = DIR .. "ner_pack.lua --gold " .. DIR .. "conll/regatta.iob2"
 local DATES = DIR .. "dates_pack.lua --gold " .. DIR .. "dates/gold.jsonl " .. DIR .. "dates/docs.jsonl"
+local TIMEML = DIR .. "dates_pack.lua --gold " .. DIR .. "timeml"
 
 local function has(haystack, needle)
    assert.is_truthy(haystack:find(needle, 1, true), "'" .. haystack .. "' does not contain '" .. needle .. "'")
@@ -399,12 +400,17 @@ describe("quarry eval --attr", function()
       local code, out, err = run("eval " .. DATES .. " --attr value")
       assert.equal(0, code, err)
       assert.matches("\ndate%s+5%s+0%s+1%s+1%.000%s+0%.833%s+0%.909\n", out)
-      has(out, "\nattributes (of matched spans whose gold has the attribute)\n")
-      assert.matches("\ndate%s+value%s+3%s+5%s+0%.600\n", out)
-      assert.matches("\nall%s+value%s+3%s+5%s+0%.600\n", out)
+      has(out, "\nattributes (accuracy: of matched spans whose gold has the attribute; precision, recall, f1: "
+         .. "a span counts when it matches and its attribute is right)\n")
+      -- value F1: 3 right values of 5 system dates and 6 gold dates
+      assert.matches("\ndate%s+value%s+3%s+5%s+0%.600%s+0%.600%s+0%.500%s+0%.545\n", out)
+      assert.matches("\nall%s+value%s+3%s+5%s+0%.600%s+0%.600%s+0%.500%s+0%.545\n", out)
       local rep = eval_json(DATES .. " --attr value,kind")
-      assert.same({ scored = 5, correct = 3, accuracy = 0.6 }, rep.attributes.types.date.value)
-      assert.same({ scored = 0, correct = 0, accuracy = 0 }, rep.attributes.all.kind)
+      local v = rep.attributes.types.date.value
+      assert.same({ 5, 3, 0.6, 5, 6 }, { v.scored, v.correct, v.accuracy, v.system, v.gold })
+      assert.near(3 / 5.5, v.f1, 1e-9)
+      assert.same({ 0, 0, 0, 0 }, { rep.attributes.all.kind.scored, rep.attributes.all.kind.correct,
+         rep.attributes.all.kind.accuracy, rep.attributes.all.kind.f1 })
       assert.same(rep, eval_json(DATES .. " --attr value --attr kind"))
       -- without --attr the report is as before
       assert.is_nil(eval_json(DATES).attributes)
@@ -434,11 +440,91 @@ describe("quarry eval --attr", function()
             .. '{"doc": "b", "type": "date", "start": 5, "end": 10, "attrs": {"value": "2024-01-02"}}\n',
       }
       local args = dir .. "/pack.lua --gold " .. dir .. "/gold.jsonl " .. dir .. "/docs.jsonl --attr value"
-      assert.same({ scored = 2, correct = 1, accuracy = 0.5 }, eval_json(args).attributes.all.value)
-      assert.same({ scored = 2, correct = 2, accuracy = 1 },
-         eval_json(args .. " --date 2024-03-04").attributes.all.value)
+      local v = eval_json(args).attributes.all.value
+      assert.same({ 2, 1, 0.5 }, { v.scored, v.correct, v.accuracy })
+      v = eval_json(args .. " --date 2024-03-04").attributes.all.value
+      assert.same({ 2, 2, 1 }, { v.scored, v.correct, v.accuracy })
       local code, _, err = run("eval " .. args .. " --date 4/3/2024")
       assert.equal(2, code)
       has(err, "--date must be YYYY-MM-DD")
+   end)
+end)
+
+describe("quarry eval on TimeML gold", function()
+   it("reads the TEXT's character data, its TIMEX3 spans in bytes and the creation time", function()
+      local doc = assert(evaluation.read_timeml(DIR .. "timeml/summer/ferry.tml"))
+      assert.equal("ferry", doc.id)              -- no DOCID: the file's name
+      assert.equal("2024-06-03", doc.date)
+      assert.equal("\nThe ferry “Tern” left at 9 a.m. on 2 June 2024", doc.text:sub(1, 51))
+      local got = {}
+      for _, g in ipairs(doc.gold) do
+         assert.equal(g.text, doc.text:sub(g.start + 1, g.stop))
+         got[#got + 1] = g.type .. " " .. g.attrs.value .. " " .. g.text
+      end
+      -- the empty TIMEX3 (an implicit time) is left out
+      assert.same({ "TIME 2024-06-02T09:00 9 a.m.", "DATE 2024-06-02 2 June 2024",
+         "DATE 2019-SU the summer of 2019", "DATE PRESENT_REF now" }, got)
+      doc = assert(evaluation.read_timeml(DIR .. "timeml/spring/harbour.tml"))
+      assert.equal("harbour-1", doc.id)
+      assert.truthy(doc.text:find("three months & the pilots' union said last month", 1, true))
+      assert.equal("last month", doc.gold[4].text)
+   end)
+
+   it("names file, line and column of malformed XML", function()
+      local dir = tmpdir { ["bad.tml"] = "<TimeML>\n<TEXT>on <TIMEX3 type='DATE'>May</TEXT>\n</TimeML>\n" }
+      local doc, err = evaluation.read_timeml(dir .. "/bad.tml")
+      assert.is_nil(doc)
+      has(err, dir .. "/bad.tml:2:")
+      has(err, "mismatched tag")
+      local code, _, cerr = run("eval " .. DIR .. "dates_pack.lua --gold " .. dir)
+      assert.equal(1, code)
+      has(cerr, "quarry eval: " .. dir .. "/bad.tml:2:")
+   end)
+
+   it("scores DATE against date with its value, relaxed and exact, as TempEval-3 does", function()
+      assert.equal("timeml", evaluation.gold_format(DIR .. "timeml"))
+      assert.equal("timeml", evaluation.gold_format(DIR .. "timeml/spring/harbour.tml"))
+      assert.equal("brat", evaluation.gold_format(DIR .. "polnear"))
+      local code, out, err = run("eval " .. TIMEML)
+      assert.equal(0, code, err)
+      has(out, "2 documents, overlap match (TempEval-3's relaxed match; exact below)\n")
+      -- "the summer of 2019" is found as "2019": a relaxed match with a
+      -- wrong value; "1950" is no date; "now" is missed
+      assert.matches("\ndate%s+5%s+1%s+1%s+0%.833%s+0%.833%s+0%.833\n", out)
+      assert.matches("\nexact match\ntype.-\ndate%s+4%s+2%s+2%s+0%.667", out)
+      assert.matches("\ndate%s+value%s+3%s+5%s+0%.600%s+0%.500%s+0%.500%s+0%.500\n", out)
+      local rep = eval_json(TIMEML)
+      prf(rep.types.date, 5, 1, 1)
+      prf(rep.exact.types.date, 4, 2, 2)
+      assert.is_nil(rep.types.TIME)
+      assert.is_nil(rep.types.DURATION)
+      assert.same(rep, eval_json(TIMEML .. " --format timeml"))
+      rep = eval_json(TIMEML .. " --match exact")
+      prf(rep.types.date, 4, 2, 2)
+      assert.is_nil(rep.exact)
+      rep = eval_json(TIMEML .. " --map DURATION=date")
+      prf(rep.types.date, 5, 1, 2)   -- "three months" is missed too
+   end)
+
+   it("writes wrong values, misses and false positives with --errors", function()
+      local dir = tmpdir()
+      local code, _, err = run("eval " .. TIMEML .. " --errors " .. dir .. "/e.jsonl")
+      assert.equal(0, code, err)
+      local got = {}
+      for _, r in ipairs(json_lines(read(dir .. "/e.jsonl"))) do
+         got[#got + 1] = table.concat({ r.doc, r.kind, r.text, tostring(r.gold or "") }, " ")
+      end
+      assert.same({ "harbour-1 wrong_attr last month 2024-04", "ferry wrong_attr 2019 2019-SU",
+         "ferry false_positive 1950 ", "ferry missed now " }, got)
+   end)
+
+   it("exits 2 when documents are given, 1 when the folder holds no TimeML", function()
+      local code, _, err = run("eval " .. TIMEML .. " " .. DIR .. "dates/docs.jsonl")
+      assert.equal(2, code)
+      has(err, "with TimeML gold the documents come from the gold")
+      local dir = tmpdir { ["notes.txt"] = "nothing here\n" }
+      code, _, err = run("eval " .. DIR .. "dates_pack.lua --format timeml --gold " .. dir)
+      assert.equal(1, code)
+      has(err, dir .. ": no .tml files in this folder")
    end)
 end)

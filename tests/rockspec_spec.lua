@@ -70,7 +70,7 @@ describe("the rockspec", function()
    it("installs the command line and declares its dependencies", function()
       assert.equal("bin/quarry", spec.build.install.bin.quarry)
       local deps = table.concat(spec.dependencies, " ")
-      for _, d in ipairs { "lua >= 5.4", "lua%-cjson", "argparse", "luafilesystem" } do
+      for _, d in ipairs { "lua >= 5.4", "lua%-cjson", "argparse", "luafilesystem", "luaexpat" } do
          assert.matches(d, deps)
       end
       assert.is_table(spec.external_dependencies.PCRE2)

@@ -135,8 +135,9 @@ end)
 
 describe("quarry explain", function()
    it("shows each annotation with its phase, rule and file:line", function()
-      local code, out = run("explain " .. PACKS .. "newsroom.lua " .. PACKS .. "texts/talks.txt")
+      local code, out, err = run("explain --rules " .. PACKS .. "newsroom.lua " .. PACKS .. "texts/talks.txt")
       assert.equal(0, code)
+      assert.equal("", err)
       local rows = lines(out)
       assert.equal("== " .. PACKS .. "texts/talks.txt", rows[1])
       assert.matches("^span%s+type%s+text%s+phase%s+rule%s+written at%s+attrs$", rows[2])
@@ -145,6 +146,19 @@ describe("quarry explain", function()
       assert.matches("^41%-55%s+person%s+Sergei Voronov%s+people%s+title_name%s+.-newsroom%.lua:10%s+title=Minister$",
          rows[5])
       assert.equal(8, #rows)
+   end)
+
+   it("still takes the pack as its first argument, with a note that --rules is the way now", function()
+      local code, out, err = run("explain " .. PACKS .. "newsroom.lua " .. PACKS .. "texts/talks.txt")
+      assert.equal(0, code)
+      assert.equal("quarry explain: note: the pack as first argument is deprecated; use --rules "
+         .. PACKS .. "newsroom.lua\n", err)
+      local _, same = run("explain --rules " .. PACKS .. "newsroom.lua " .. PACKS .. "texts/talks.txt")
+      assert.equal(same, out)
+      -- a document is never taken for a pack
+      code, _, err = run("explain " .. PACKS .. "texts/talks.txt")
+      assert.equal(0, code)
+      assert.equal("", err)
    end)
 end)
 
@@ -271,9 +285,16 @@ describe("quarry eval", function()
    end)
 
    it("prints tables of P/R/F1", function()
-      local code, out = run("eval " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl "
+      local code, out, err = run("eval --rules " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl "
          .. PACKS .. "texts/docs.jsonl")
       assert.equal(0, code)
+      assert.equal("", err)
+      -- the form before --rules gives the same, with a note
+      local code2, out2, err2 = run("eval " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      assert.equal(0, code2)
+      assert.equal(out, out2)
+      has(err2, "quarry eval: note: the pack as first argument is deprecated; use --rules")
       local rows = lines(out)
       assert.equal("2 documents, exact match", rows[1])
       has(out, "\nper type\n")

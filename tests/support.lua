@@ -54,8 +54,10 @@ function support.put(dir, name, content)
    return dir .. "/" .. name
 end
 
+--- Removes a file or a folder and everything in it; a symbolic link is
+-- removed, never followed (a scratch folder may link into the checkout).
 function support.rmtree(path)
-   if lfs.attributes(path, "mode") == "directory" then
+   if lfs.symlinkattributes(path, "mode") == "directory" then
       for name in lfs.dir(path) do
          if name ~= "." and name ~= ".." then support.rmtree(path .. "/" .. name) end
       end

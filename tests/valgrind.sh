@@ -38,7 +38,7 @@ report() {
     fi
 }
 
-for t in unicode token gaz regex; do
+for t in unicode token gaz vocab regex; do
     args=""
     if [ $t = unicode ]; then args="/usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt"; fi
     start=$(date +%s)

@@ -7,8 +7,8 @@
 set -eu
 
 PACKAGES="lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev pkg-config gcc make
-luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-check unicode-data
-chromium clang libclang-rt-14-dev valgrind sqlite3 lua-http lua-cqueues lua-posix"
+luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-expat lua-luv lua-check unicode-data jq
+chromium clang libclang-rt-14-dev valgrind parallel sqlite3 lua-http lua-cqueues"
 
 missing=""
 for p in $PACKAGES "$@"; do
@@ -35,23 +35,43 @@ if [ -n "$missing" ]; then
     echo "quarry setup: installed:$missing"
 fi
 
-# Debian's lua-cjson, lua-argparse, lua-filesystem and lua-http are not in
+# Debian's lua-cjson, lua-argparse, lua-filesystem and lua-expat are not in
 # LuaRocks' own tree; declare them as provided so `luarocks make` resolves
 # the rockspec's dependencies offline instead of trying to download them.
-# One line a rock, each added when missing. (Debian packages lua-http for
-# Lua 5.1 to 5.3; it is plain Lua and runs on 5.4: quarry.serve finds it.)
 conf_dir="${HOME:-/root}/.luarocks"
 conf="$conf_dir/config-5.4.lua"
-provide() {    # provide ROCK VERSION
-    if ! grep -q "^rocks_provided\[\"$1\"\]" "$conf" 2>/dev/null \
-        && ! grep -q "^rocks_provided = {.*[\" ]$1\"\{0,1\} = " "$conf" 2>/dev/null; then
+if grep -q 'quarry: system rocks' "$conf" 2>/dev/null && ! grep -q 'luaexpat' "$conf"; then
+    # written by an older setup, without luaexpat: drop its two lines to write them again
+    sed -i '/quarry: system rocks/{N;d}' "$conf"
+    echo "quarry setup: adding luaexpat to the rocks quarry declared in $conf"
+fi
+if ! grep -q 'quarry: system rocks' "$conf" 2>/dev/null; then
+    if grep -q 'rocks_provided' "$conf" 2>/dev/null; then
+        echo "quarry setup: $conf already sets rocks_provided; add lua-cjson, argparse, luafilesystem and luaexpat to it by hand" >&2
+    else
         mkdir -p "$conf_dir"
-        printf 'rocks_provided = rocks_provided or {}\nrocks_provided["%s"] = "%s" -- quarry: a Debian package provides it\n' \
-            "$1" "$2" >>"$conf"
-        echo "quarry setup: told LuaRocks that Debian provides $1 ($conf)"
+        cat >>"$conf" <<'CONF'
+-- quarry: system rocks installed by Debian packages (lua-cjson, lua-argparse, lua-filesystem, lua-expat)
+rocks_provided = { ["lua-cjson"] = "2.1.0-1", argparse = "0.7.1-1", luafilesystem = "1.8.0-1", luaexpat = "1.5.1-1" }
+CONF
+        echo "quarry setup: told LuaRocks that Debian provides lua-cjson, argparse, luafilesystem and luaexpat ($conf)"
     fi
-}
-provide lua-cjson 2.1.0-1
-provide argparse 0.7.1-1
-provide luafilesystem 1.8.0-1
-provide http 0.4-0
+fi
+
+# lua-luv (libuv: quarry's worker processes; Debian's lua-posix is not
+# built for Lua 5.4), declared on a line of its own.
+if ! grep -q '^rocks_provided\["luv"\]' "$conf" 2>/dev/null; then
+    mkdir -p "$conf_dir"
+    printf 'rocks_provided = rocks_provided or {}\nrocks_provided["luv"] = "1.44.2-1" -- quarry: a Debian package provides it\n' \
+        >>"$conf"
+    echo "quarry setup: told LuaRocks that Debian provides luv ($conf)"
+fi
+
+# lua-http (quarry serve), declared on a line of its own. Debian packages it
+# for Lua 5.1 to 5.3; it is plain Lua and runs on 5.4: quarry.serve finds it.
+if ! grep -q '^rocks_provided\["http"\]' "$conf" 2>/dev/null; then
+    mkdir -p "$conf_dir"
+    printf 'rocks_provided = rocks_provided or {}\nrocks_provided["http"] = "0.4-0" -- quarry: a Debian package provides it\n' \
+        >>"$conf"
+    echo "quarry setup: told LuaRocks that Debian provides http ($conf)"
+fi

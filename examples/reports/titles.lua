@@ -17,6 +17,7 @@ SELECT json_extract(s.attrs, '$.name') AS name, json_extract(s.attrs, '$.title')
        count(*) AS mentions, count(DISTINCT s.doc) AS documents
 FROM spans s JOIN docs d ON d.rowid = s.doc
 WHERE s.type = 'person' AND json_extract(s.attrs, '$.title') IS NOT NULL AND ]] .. ctx:docs_where("d")
-         .. " GROUP BY name, title ORDER BY mentions DESC, name" .. ctx:limit_sql())
+         -- group by the expressions: a bare "title" would be docs.title
+         .. " GROUP BY 1, 2 ORDER BY mentions DESC, name, title" .. ctx:limit_sql())
    end,
 }

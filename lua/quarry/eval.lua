@@ -1,13 +1,13 @@
 --- Evaluating extractions against gold annotations: precision, recall and
 -- F1 per type and per rule, the accuracy of attributes, quotations and
 -- their speakers; and the readers for gold data (JSONL in the extract
--- format, BRAT standoff, CoNLL columns with IOB tags).
+-- format, BRAT standoff, CoNLL columns with IOB tags, TimeML).
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
 local core = require "quarry.core"
 local docs = require "quarry.docs"
 
-local ipairs, pairs, tonumber, tostring, type = ipairs, pairs, tonumber, tostring, type
+local ipairs, next, pairs, tonumber, tostring, type = ipairs, next, pairs, tonumber, tostring, type
 local io_open, string_format, table_concat, table_sort = io.open, string.format, table.concat, table.sort
 local math_max, math_min = math.max, math.min
 local null = cjson.null
@@ -185,13 +185,108 @@ function eval.read_jsonl(path)
    return by_doc
 end
 
---- What kind of gold a path holds: "brat" (a folder), "jsonl" (a file
+-- The files under dir (recursively) whose names end in ext, sorted.
+local function files_under(dir, ext, out)
+   out = out or {}
+   for name in lfs.dir(dir) do
+      if name:sub(1, 1) ~= "." then
+         local full = dir .. "/" .. name
+         if lfs.attributes(full, "mode") == "directory" then files_under(full, ext, out)
+         elseif name:sub(-#ext) == ext then out[#out + 1] = full end
+      end
+   end
+   table_sort(out)
+   return out
+end
+
+--- The TimeML files of a gold path: the path itself when it is a file,
+-- else every .tml file under the folder (recursively), sorted. Returns the
+-- list, or nil, message.
+function eval.timeml_files(path)
+   local mode = lfs.attributes(path, "mode")
+   if not mode then return nil, path .. ": no such file or folder" end
+   if mode ~= "directory" then return { path } end
+   local list = files_under(path, ".tml")
+   if #list == 0 then return nil, path .. ": no .tml files in this folder" end
+   return list
+end
+
+--- Reads a TimeML document (TempEval-3, TimeBank, AQUAINT): the text is
+-- the character data of its TEXT element, tags left out and XML entities
+-- decoded; the gold are its TIMEX3 elements inside TEXT, as {type (the
+-- TIMEX3 type: DATE, TIME, DURATION or SET), start, stop (byte offsets
+-- into the text), text, attrs = {value, tid}}; the date is the value (its
+-- YYYY-MM-DD) of the TIMEX3 whose functionInDocument is CREATION_TIME (the
+-- document creation time, in DCT). Empty TIMEX3 elements (TimeML's
+-- implicit times) are left out. Returns {id (the DOCID, else the file's
+-- base name), text, date, gold}, or nil, "path:line:column: problem".
+function eval.read_timeml(path)
+   local ok, lxp = pcall(require, "lxp")
+   if not ok then
+      return nil, "reading TimeML needs LuaExpat (Debian: apt-get install lua-expat; LuaRocks: luaexpat)"
+   end
+   local f, err = io_open(path, "rb")
+   if not f then return nil, err end
+   local content = f:read("a")
+   f:close()
+   if not content then return nil, path .. ": cannot read" end
+   local parts, len, in_text, in_docid, open = {}, 0, 0, false, nil
+   local doc = { gold = {} }
+   local docid = {}
+   local parser = lxp.new {
+      StartElement = function(_, name, attrs)
+         if name == "TEXT" then in_text = in_text + 1
+         elseif name == "DOCID" then in_docid = true
+         elseif name == "TIMEX3" then
+            if attrs.functionInDocument == "CREATION_TIME" and not doc.date then
+               doc.date = tostring(attrs.value or ""):match("^%d%d%d%d%-%d%d%-%d%d")
+            end
+            if in_text > 0 then
+               open = { type = attrs.type, start = len, attrs = { value = attrs.value, tid = attrs.tid } }
+            end
+         end
+      end,
+      EndElement = function(_, name)
+         if name == "TEXT" then in_text = in_text - 1
+         elseif name == "DOCID" then in_docid = false
+         elseif name == "TIMEX3" and open then
+            open.stop = len
+            if open.stop > open.start then doc.gold[#doc.gold + 1] = open end
+            open = nil
+         end
+      end,
+      CharacterData = function(_, s)
+         if in_text > 0 then
+            parts[#parts + 1] = s
+            len = len + #s
+         elseif in_docid then
+            docid[#docid + 1] = s
+         end
+      end,
+   }
+   local res, msg, line, col = parser:parse(content)
+   if res then res, msg, line, col = parser:parse() end
+   pcall(parser.close, parser)   -- it raises on a document left unfinished
+   if not res then return nil, string_format("%s:%d:%d: %s", path, line or 0, col or 0, msg) end
+   doc.text = table_concat(parts)
+   for _, g in ipairs(doc.gold) do g.text = doc.text:sub(g.start + 1, g.stop) end
+   doc.id = table_concat(docid):match("^%s*(.-)%s*$")
+   if doc.id == "" then doc.id = path:match("([^/]+)$"):gsub("%.tml$", "") end
+   return doc
+end
+
+--- What kind of gold a path holds: "timeml" (a .tml file, or a folder
+-- holding .tml files), "brat" (a folder of .ann files), "jsonl" (a file
 -- whose first line opens a JSON object) or "conll" (a file whose first
 -- line is columns ending in an IOB tag: `token POS chunk tag`, or at least
 -- `token tag`). Returns the kind, or nil, message when the file cannot be
 -- read.
 function eval.gold_format(path)
-   if lfs.attributes(path, "mode") == "directory" then return "brat" end
+   if lfs.attributes(path, "mode") == "directory" then
+      if #files_under(path, ".ann") == 0 and #files_under(path, ".tml") > 0 then return "timeml" end
+      return "brat"
+   end
+   if path:match("%.tml$") then return "timeml" end
    local f, err = io_open(path, "rb")
    if not f then return nil, err end
    local kind = "jsonl"   -- what is neither: the JSONL reader says what is wrong
@@ -632,12 +727,17 @@ eval.same_value = same_value
 -- score:report(). opts.match: "exact" (default), "overlap" or "half"
 -- (eval.spans_match); opts.types: list of types to score (default: every
 -- type seen); opts.attrs: names of attributes whose values are compared
--- on matched pairs whose gold has one; opts.errors(record): hears each
--- miss, false positive and wrong attribute ({doc, kind, type, start, end,
--- text, context, ...}; doc {id, text} gives doc, text and context).
+-- on matched pairs whose gold has one: the report gives their accuracy
+-- (correct of scored) and their F1 as TempEval-3 gives a value's (correct
+-- over the system's spans of the type, and over the gold's);
+-- The report's false_positives_over counts, per system type, the false
+-- positives that overlap gold of a type not scored (by gold type).
+-- opts.errors(record): hears each miss, false positive and wrong attribute
+-- ({doc, kind, type, start, end, text, context, ...}; doc {id, text} gives
+-- doc, text and context).
 function eval.scorer(opts)
    opts = opts or {}
-   local s = { by_type = {}, by_rule = {}, by_attr = {}, match = opts.match or "exact", only = nil }
+   local s = { by_type = {}, by_rule = {}, by_attr = {}, over = {}, match = opts.match or "exact", only = nil }
    if opts.types then
       s.only = {}
       for _, t in ipairs(opts.types) do s.only[t] = true end
@@ -682,7 +782,20 @@ function eval.scorer(opts)
                if attrs then check_attrs(a, gold[hit], doc) end
             else
                ct.fp, cr.fp = ct.fp + 1, cr.fp + 1
-               if on_error then on_error(error_record(doc, "false_positive", a, { rule = a.rule })) end
+               -- a false positive on gold of a type not scored (a date on a
+               -- TimeML TIME, an organisation on a CoNLL MISC) is told apart
+               local over
+               for _, g in ipairs(gold) do
+                  if s.only and not s.only[g.type] and eval.spans_match(a, g, "overlap") then over = g.type; break end
+               end
+               if over then
+                  local row = s.over[a.type] or {}
+                  s.over[a.type] = row
+                  row[over] = (row[over] or 0) + 1
+               end
+               if on_error then
+                  on_error(error_record(doc, "false_positive", a, { rule = a.rule, gold_type = over }))
+               end
             end
          end
       end
@@ -701,6 +814,7 @@ function eval.scorer(opts)
          out.total.tp, out.total.fp, out.total.fn = out.total.tp + c.tp, out.total.fp + c.fp, out.total.fn + c.fn
       end
       for r, c in pairs(s.by_rule) do out.rules[r] = prf(c) end
+      if next(s.over) then out.false_positives_over = s.over end
       out.total = prf(out.total)
       if attrs then
          -- per type and attribute, and "all" types per attribute
@@ -716,7 +830,25 @@ function eval.scorer(opts)
                a.scored, a.correct = a.scored + c.scored, a.correct + c.correct
             end
          end
-         for _, a in pairs(all) do a.accuracy = a.scored > 0 and a.correct / a.scored or 0 end
+         -- attribute F1 (TempEval-3's value F1): a system span counts
+         -- when it matches and its attribute equals the gold's
+         for t, row in pairs(out.attributes.types) do
+            local c = s.by_type[t] or { tp = 0, fp = 0, fn = 0 }
+            for _, a in pairs(row) do
+               a.system, a.gold = c.tp + c.fp, c.tp + c.fn
+               local p, r = a.system > 0 and a.correct / a.system or 0, a.gold > 0 and a.correct / a.gold or 0
+               a.precision, a.recall, a.f1 = p, r, (p + r) > 0 and 2 * p * r / (p + r) or 0
+            end
+         end
+         for name, a in pairs(all) do
+            a.accuracy = a.scored > 0 and a.correct / a.scored or 0
+            a.system, a.gold = 0, 0
+            for _, row in pairs(out.attributes.types) do
+               if row[name] then a.system, a.gold = a.system + row[name].system, a.gold + row[name].gold end
+            end
+            local p, r = a.system > 0 and a.correct / a.system or 0, a.gold > 0 and a.correct / a.gold or 0
+            a.precision, a.recall, a.f1 = p, r, (p + r) > 0 and 2 * p * r / (p + r) or 0
+         end
       end
       return out
    end

@@ -18,15 +18,22 @@ local quarry = {
    regex = require "quarry.regex",
    --- Token patterns: the rule language (P.word, P.set, P.ann, ... see quarry.pattern).
    pattern = require "quarry.pattern",
+   --- Word sets: quarry.wordset.new(list [, {bare}]) -> quarry.WordSet, whose
+   -- set:has(tokens, i) tests a token in O(1) (see quarry.wordset).
+   wordset = require "quarry.wordset",
    --- Gazetteers: quarry.gazetteer.new([{fold}]) -> quarry.Gazetteer,
    -- quarry.gazetteer.load(path_or_list [, opts]) -> quarry.Gazetteer | nil, message
    gazetteer = require "quarry.gazetteer",
+   --- Reading documents: text files, folders, JSONL, stdin, metadata sidecars (see quarry.docs).
+   docs = require "quarry.docs",
    --- Rule packs: quarry.rules.load(name_or_path [, {trusted}]) -> pack.
    rules = require "quarry.rules",
    --- The corpus store: quarry.open(path [, {readonly, create, timeout_ms}])
    -- -> quarry.Corpus | nil, message, code (see quarry.corpus).
    open = require("quarry.corpus").open,
 }
+-- corpus:extract, where the rule engine and the store meet
+require "quarry.runner"
 
 local packs = setmetatable({}, { __mode = "v" })
 

@@ -1,6 +1,7 @@
---- quarry eval PACK --gold PATH: precision, recall and F1 per type and per
--- rule against JSONL, BRAT or CoNLL gold; attribute accuracy (--attr);
--- quotations and their speakers against BRAT attributions (--quotes).
+--- quarry eval [--rules PACK] --gold PATH: precision, recall and F1 per type and per
+-- rule against JSONL, BRAT, CoNLL or TimeML gold; attribute accuracy and
+-- F1 (--attr); quotations and their speakers against BRAT attributions
+-- (--quotes).
 local common = require "quarry.cli.common"
 local docs = require "quarry.docs"
 local evaluation = require "quarry.eval"
@@ -12,26 +13,32 @@ local string_format = string.format
 
 local eval_cmd = {
    help = "Score a pack against gold annotations: JSONL in the extract format, BRAT .ann/.txt, "
-      .. "or CoNLL columns; --quotes scores quotations and speakers against BRAT attributions.",
+      .. "CoNLL columns or TimeML; --quotes scores quotations and speakers against BRAT attributions.",
 }
 
 -- CoNLL-2003's types as the news pack names them; MISC is not scored
 -- unless --map names it.
 local CONLL_MAP = { PER = "person", ORG = "organization", LOC = "location" }
+-- TimeML's TIMEX3 types: DATE is the news pack's date, scored with its
+-- value; TIME, DURATION and SET are not scored unless --map names them.
+local TIMEML_MAP = { DATE = "date" }
 
 function eval_cmd.configure(cmd)
-   cmd:argument("pack", "Rule pack: a name (quarry.rules.NAME) or a path.")
+   common.rules_option(cmd)
    cmd:argument("docs", "With JSONL gold: the documents (files, folders, JSONL)."):args("*")
    cmd:option("--gold", "Gold: a JSONL file in the extract format, a folder of BRAT .ann files, "
-      .. "or a CoNLL file (token ... IOB-tag a line)."):count(1)
-   cmd:option("--format", "Gold format: auto (a folder is BRAT; a file is JSONL, or CoNLL when "
-      .. "its first line is columns ending in an IOB tag), jsonl, brat or conll.", "auto")
-      :choices { "auto", "jsonl", "brat", "conll" }
+      .. "a CoNLL file (token ... IOB-tag a line), or a TimeML .tml file or folder of them."):count(1)
+   cmd:option("--format", "Gold format: auto (a folder is TimeML when it holds .tml files and no "
+      .. ".ann, else BRAT; a .tml file is TimeML; another file is JSONL, or CoNLL when its first line "
+      .. "is columns ending in an IOB tag), jsonl, brat, conll or timeml.", "auto")
+      :choices { "auto", "jsonl", "brat", "conll", "timeml" }
    cmd:option("--map", "Gold type = system type, comma separated (e.g. Content=quote). "
-      .. "CoNLL: PER=person,ORG=organization,LOC=location unless overridden."):default("")
+      .. "CoNLL: PER=person,ORG=organization,LOC=location unless overridden; "
+      .. "TimeML: DATE=date (scored with --attr value unless --attr is given)."):default("")
    cmd:option("--types", "Only score these system types, comma separated.")
    cmd:option("--match", "Span matching: exact, overlap (any shared byte) or half (shared bytes at least "
-      .. "half of the shorter span). Default: exact; with --quotes, half."):choices { "exact", "overlap", "half" }
+      .. "half of the shorter span). Default: exact; with --quotes, half; with TimeML, overlap "
+      .. "(TempEval-3's relaxed match; the exact match is given too)."):choices { "exact", "overlap", "half" }
    cmd:option("--attr", "Also give the accuracy of this attribute on matched spans whose gold has it "
       .. "(repeatable, or comma separated), e.g. --attr value."):count("*")
    cmd:flag("--quotes", "Score the pack's quote annotations and their speakers against BRAT "
@@ -41,6 +48,7 @@ function eval_cmd.configure(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:flag("--json", "Print the scores as JSON.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
 end
 
 local function split_list(s)
@@ -94,7 +102,8 @@ local function print_spans(report, ndocs, match, conll)
       end
       return rows
    end
-   io_stdout:write(string_format("%d documents, %s match\n", ndocs, match))
+   io_stdout:write(string_format("%d documents, %s match%s\n", ndocs, match,
+      report.exact and " (TempEval-3's relaxed match; exact below)" or ""))
    if conll then
       io_stdout:write(string_format("CoNLL: %d sentences; a document starts at %s\n", conll.sentences,
          conll.split == "datelines" and "each dateline (with its headline)" or conll.split))
@@ -104,8 +113,27 @@ local function print_spans(report, ndocs, match, conll)
    local t = report.total
    rows[#rows + 1] = { "all", t.tp, t.fp, t.fn, fmt(t.precision), fmt(t.recall), fmt(t.f1) }
    common.print_table(io_stdout, { "type", "tp", "fp", "fn", "precision", "recall", "f1" }, rows)
+   if report.false_positives_over then
+      local parts = {}
+      for ty, row in pairs(report.false_positives_over) do
+         local gold = {}
+         for g, n in pairs(row) do gold[#gold + 1] = string_format("%s %d", g, n) end
+         table_sort(gold)
+         parts[#parts + 1] = ty .. ": " .. table.concat(gold, ", ")
+      end
+      table_sort(parts)
+      io_stdout:write("false positives that overlap gold of a type not scored: ", table.concat(parts, "; "), "\n")
+   end
+   if report.exact then
+      io_stdout:write("\nexact match\n")
+      rows = rows_of(report.exact.types)
+      t = report.exact.total
+      rows[#rows + 1] = { "all", t.tp, t.fp, t.fn, fmt(t.precision), fmt(t.recall), fmt(t.f1) }
+      common.print_table(io_stdout, { "type", "tp", "fp", "fn", "precision", "recall", "f1" }, rows)
+   end
    if report.attributes then
-      io_stdout:write("\nattributes (of matched spans whose gold has the attribute)\n")
+      io_stdout:write("\nattributes (accuracy: of matched spans whose gold has the attribute; "
+         .. "precision, recall, f1: a span counts when it matches and its attribute is right)\n")
       local arows, types = {}, {}
       for ty in pairs(report.attributes.types) do types[#types + 1] = ty end
       table_sort(types)
@@ -115,17 +143,169 @@ local function print_spans(report, ndocs, match, conll)
          table_sort(names)
          for _, name in ipairs(names) do
             local c = by_name[name]
-            arows[#arows + 1] = { ty, name, c.correct, c.scored, fmt(c.accuracy) }
+            arows[#arows + 1] = { ty, name, c.correct, c.scored, fmt(c.accuracy), fmt(c.precision),
+               fmt(c.recall), fmt(c.f1) }
          end
       end
       for _, ty in ipairs(types) do add(ty, report.attributes.types[ty]) end
       add("all", report.attributes.all)
-      common.print_table(io_stdout, { "type", "attribute", "correct", "scored", "accuracy" }, arows)
+      common.print_table(io_stdout, { "type", "attribute", "correct", "scored", "accuracy", "precision",
+         "recall", "f1" }, arows)
    end
    io_stdout:write("\nper rule (recall is per type)\n")
    local rrows = {}
    for _, r in ipairs(rows_of(report.rules)) do rrows[#rrows + 1] = { r[1], r[2], r[3], r[5] } end
    common.print_table(io_stdout, { "rule", "tp", "fp", "precision" }, rrows)
+end
+
+-- The options, checked: {map, attrs, format, match} or nil, exit code
+-- with the message printed.
+local function options(args, usage, fail)
+   local map = {}
+   for _, pair in ipairs(split_list(args.map)) do
+      local g, s = pair:match("^([^=]+)=(.+)$")
+      if not g then return nil, usage("--map takes gold=system pairs") end
+      map[g] = s
+   end
+   local attrs = {}
+   for _, item in ipairs(args.attr or {}) do
+      for _, name in ipairs(split_list(item)) do attrs[#attrs + 1] = name end
+   end
+   if args.date and not args.date:match("^%d%d%d%d%-%d%d%-%d%d$") then
+      return nil, usage("--date must be YYYY-MM-DD")
+   end
+   if args.quotes then
+      if args.format ~= "auto" and args.format ~= "brat" then
+         return nil, usage("--quotes needs BRAT gold (a folder of .ann files with their .txt), not " .. args.format)
+      end
+      if next(map) or args.types or #attrs > 0 then
+         return nil, usage("--quotes scores the pack's quote annotations: --map, --types and --attr do not apply")
+      end
+   end
+   local format = args.format
+   if format == "auto" then
+      local ferr
+      format, ferr = evaluation.gold_format(args.gold)
+      if not format then return nil, fail(ferr) end
+   end
+   if args.quotes and format ~= "brat" then
+      return nil, usage("--quotes needs BRAT gold (a folder of .ann files with their .txt); " .. args.gold
+         .. " is " .. format)
+   end
+   if (args.quotes or format == "conll" or format == "timeml") and #args.docs > 0 then
+      return nil, usage("with " .. (args.quotes and "--quotes" or format == "conll" and "CoNLL gold"
+         or "TimeML gold") .. " the documents come from the gold: give no document paths")
+   end
+   local default_map = format == "conll" and CONLL_MAP or format == "timeml" and TIMEML_MAP or {}
+   for g, s in pairs(default_map) do
+      if map[g] == nil then map[g] = s end
+   end
+   if format == "timeml" and #attrs == 0 then attrs = { "value" } end
+   local match = args.match or (args.quotes and "half" or format == "timeml" and "overlap" or "exact")
+   return { map = map, attrs = attrs, format = format, match = match }
+end
+
+local function score_quotes(args, opt, run, on_error, fail)
+   local scorer = evaluation.quote_scorer { match = opt.match, errors = on_error }
+   local pairs_, perr = evaluation.brat_pairs(args.gold)
+   if not pairs_ then return fail(perr) end
+   for _, p in ipairs(pairs_) do
+      local text, terr = read_file(p.txt)
+      if not text then return fail(terr) end
+      local brat, berr = evaluation.read_brat_attributions(p.ann, text)
+      if not brat then return fail(berr) end
+      local doc = docs.from_text(text, { id = p.id, path = p.txt })
+      local gold, contents = evaluation.gold_quotes(doc.text, brat)
+      scorer:add(run(doc), gold, contents, doc)
+   end
+   local report = scorer:report()
+   if args.json then io_stdout:write(cjson.encode(report), "\n") else print_quotes(report) end
+   return 0
+end
+
+-- Calls add(doc, gold) for each document of the gold. Returns the number
+-- of documents and what the reader says of them (CoNLL), or nil, exit code.
+local function each_document(args, format, add, usage, fail)
+   local ndocs, extra = 0, nil
+   if format == "brat" then
+      local pairs_, perr = evaluation.brat_pairs(args.gold)
+      if not pairs_ then return nil, fail(perr) end
+      for _, p in ipairs(pairs_) do
+         local text, terr = read_file(p.txt)
+         if not text then return nil, fail(terr) end
+         local gold, gerr = evaluation.read_brat(p.ann, text)
+         if not gold then return nil, fail(gerr) end
+         add(docs.from_text(text, { id = p.id, path = p.txt }), gold)
+         ndocs = ndocs + 1
+      end
+   elseif format == "conll" then
+      local list, info = evaluation.read_conll(args.gold, {
+         warn = function(msg) io_stderr:write("quarry eval: warning: ", msg, "\n") end })
+      if not list then return nil, fail(info) end
+      for _, doc in ipairs(list) do
+         add(doc, doc.gold)
+         ndocs = ndocs + 1
+      end
+      extra = info
+   elseif format == "timeml" then
+      local files, ferr = evaluation.timeml_files(args.gold)
+      if not files then return nil, fail(ferr) end
+      for _, path in ipairs(files) do
+         local doc, derr = evaluation.read_timeml(path)
+         if not doc then return nil, fail(derr) end
+         add({ id = doc.id, text = doc.text, date = doc.date, path = path }, doc.gold)
+         ndocs = ndocs + 1
+      end
+   else
+      local gold, gerr = evaluation.read_jsonl(args.gold)
+      if not gold then return nil, fail(gerr) end
+      if #args.docs == 0 then return nil, usage("with JSONL gold, give the documents too") end
+      local iter, failed = common.documents("eval", args.docs)
+      for doc in iter do
+         add(doc, gold[doc.id] or {})
+         ndocs = ndocs + 1
+      end
+      if failed() then return nil, 1 end
+   end
+   return ndocs, extra
+end
+
+local function score_spans(args, opt, run, on_error, usage, fail)
+   local map = opt.map
+   local types = args.types and split_list(args.types)
+   if not types and next(map) then
+      types = {}
+      local seen = {}
+      for _, s in pairs(map) do
+         if not seen[s] then types[#types + 1], seen[s] = s, true end
+      end
+      table_sort(types)
+   end
+   local attrs = #opt.attrs > 0 and opt.attrs or nil
+   local scorer = evaluation.scorer { match = opt.match, types = types, attrs = attrs, errors = on_error }
+   -- TimeML: TempEval-3 gives the exact span match beside the relaxed one
+   local exact = opt.format == "timeml" and opt.match ~= "exact"
+      and evaluation.scorer { match = "exact", types = types, attrs = attrs }
+   local function add(doc, gold)
+      for _, g in ipairs(gold) do g.type = map[g.type] or g.type end
+      local system = run(doc)
+      scorer:add(system, gold, doc)
+      if exact then exact:add(system, gold, doc) end
+   end
+   local ndocs, extra = each_document(args, opt.format, add, usage, fail)
+   if not ndocs then return extra end
+   local report = scorer:report()
+   report.documents = ndocs
+   if extra then
+      report.sentences, report.split = extra.sentences, extra.split
+   end
+   if exact then report.exact = exact:report() end
+   if args.json then
+      io_stdout:write(cjson.encode(report), "\n")
+   else
+      print_spans(report, ndocs, opt.match, extra)
+   end
+   return 0
 end
 
 function eval_cmd.run(args)
@@ -137,44 +317,11 @@ function eval_cmd.run(args)
       io_stderr:write("quarry eval: ", msg, "\n")
       return 1
    end
-   local map = {}
-   for _, pair in ipairs(split_list(args.map)) do
-      local g, s = pair:match("^([^=]+)=(.+)$")
-      if not g then return usage("--map takes gold=system pairs") end
-      map[g] = s
-   end
-   local attrs = {}
-   for _, item in ipairs(args.attr or {}) do
-      for _, name in ipairs(split_list(item)) do attrs[#attrs + 1] = name end
-   end
-   if args.date and not args.date:match("^%d%d%d%d%-%d%d%-%d%d$") then
-      return usage("--date must be YYYY-MM-DD")
-   end
-   if args.quotes then
-      if args.format == "jsonl" or args.format == "conll" then
-         return usage("--quotes needs BRAT gold (a folder of .ann files with their .txt), not " .. args.format)
-      end
-      if next(map) or args.types or #attrs > 0 then
-         return usage("--quotes scores the pack's quote annotations: --map, --types and --attr do not apply")
-      end
-   end
-   local format = args.format
-   if format == "auto" then
-      local ferr
-      format, ferr = evaluation.gold_format(args.gold)
-      if not format then return fail(ferr) end
-   end
-   if args.quotes and format ~= "brat" then
-      return usage("--quotes needs BRAT gold (a folder of .ann files with their .txt); " .. args.gold
-         .. " is " .. format)
-   end
-   if (args.quotes or format == "conll") and #args.docs > 0 then
-      return usage("with " .. (args.quotes and "--quotes" or "CoNLL gold")
-         .. " the documents come from the gold: give no document paths")
-   end
-   local match = args.match or (args.quotes and "half" or "exact")
+   local pack_name = common.rules_of("eval", args, "docs")
+   local opt, code = options(args, usage, fail)
+   if not opt then return code end
 
-   local pack, err = common.load_pack(args.pack, args.trusted)
+   local pack, err = common.load_pack(pack_name, args.trusted, common.limits(args))
    if not pack then return fail(err) end
 
    local errors_out, on_error
@@ -184,97 +331,17 @@ function eval_cmd.run(args)
       if not errors_out then return fail(eerr) end
       on_error = function(rec) errors_out:write(evaluation.error_json(rec), "\n") end
    end
-   local function finish(code)
-      if errors_out then errors_out:close() end
-      return code
-   end
    local function run(doc)
       if args.date and not doc.date then doc.date = args.date end
       return pack:run(doc)
    end
-
    if args.quotes then
-      local scorer = evaluation.quote_scorer { match = match, errors = on_error }
-      local pairs_, perr = evaluation.brat_pairs(args.gold)
-      if not pairs_ then return finish(fail(perr)) end
-      for _, p in ipairs(pairs_) do
-         local text, terr = read_file(p.txt)
-         if not text then return finish(fail(terr)) end
-         local brat, berr = evaluation.read_brat_attributions(p.ann, text)
-         if not brat then return finish(fail(berr)) end
-         local doc = docs.from_text(text, { id = p.id, path = p.txt })
-         local gold, contents = evaluation.gold_quotes(doc.text, brat)
-         scorer:add(run(doc), gold, contents, doc)
-      end
-      local report = scorer:report()
-      if args.json then io_stdout:write(cjson.encode(report), "\n") else print_quotes(report) end
-      return finish(0)
-   end
-
-   if format == "conll" then
-      for g, s in pairs(CONLL_MAP) do
-         if map[g] == nil then map[g] = s end
-      end
-   end
-   local types = args.types and split_list(args.types)
-   if not types and next(map) then
-      types = {}
-      local seen = {}
-      for _, s in pairs(map) do
-         if not seen[s] then types[#types + 1], seen[s] = s, true end
-      end
-      table_sort(types)
-   end
-   local scorer = evaluation.scorer { match = match, types = types, attrs = #attrs > 0 and attrs or nil,
-      errors = on_error }
-   local function mapped(list)
-      for _, g in ipairs(list) do g.type = map[g.type] or g.type end
-      return list
-   end
-   local ndocs, extra = 0, nil
-   if format == "brat" then
-      local pairs_, perr = evaluation.brat_pairs(args.gold)
-      if not pairs_ then return finish(fail(perr)) end
-      for _, p in ipairs(pairs_) do
-         local text, terr = read_file(p.txt)
-         if not text then return finish(fail(terr)) end
-         local gold, gerr = evaluation.read_brat(p.ann, text)
-         if not gold then return finish(fail(gerr)) end
-         local doc = docs.from_text(text, { id = p.id, path = p.txt })
-         scorer:add(run(doc), mapped(gold), doc)
-         ndocs = ndocs + 1
-      end
-   elseif format == "conll" then
-      local list, info = evaluation.read_conll(args.gold, {
-         warn = function(msg) io_stderr:write("quarry eval: warning: ", msg, "\n") end })
-      if not list then return finish(fail(info)) end
-      for _, doc in ipairs(list) do
-         scorer:add(run(doc), mapped(doc.gold), doc)
-         ndocs = ndocs + 1
-      end
-      extra = info
+      code = score_quotes(args, opt, run, on_error, fail)
    else
-      local gold, gerr = evaluation.read_jsonl(args.gold)
-      if not gold then return finish(fail(gerr)) end
-      if #args.docs == 0 then return finish(usage("with JSONL gold, give the documents too")) end
-      local iter, failed = common.documents("eval", args.docs)
-      for doc in iter do
-         scorer:add(run(doc), mapped(gold[doc.id] or {}), doc)
-         ndocs = ndocs + 1
-      end
-      if failed() then return finish(1) end
+      code = score_spans(args, opt, run, on_error, usage, fail)
    end
-   local report = scorer:report()
-   report.documents = ndocs
-   if extra then
-      report.sentences, report.split = extra.sentences, extra.split
-   end
-   if args.json then
-      io_stdout:write(cjson.encode(report), "\n")
-   else
-      print_spans(report, ndocs, match, extra)
-   end
-   return finish(0)
+   if errors_out then errors_out:close() end
+   return code
 end
 
 return eval_cmd

@@ -14,9 +14,9 @@
 -- A report's run(ctx) returns its rows, or a model {title, description,
 -- stats, columns, group, sections, chart, parts, notes} (see
 -- quarry.render); the base fills in what it leaves out. ctx reads the
--- corpus with SQL (read-only statements only) and turns the command
--- line's filters (--speaker, --entity, --from, --to, --query, --outlet,
--- --doc, --limit, --offset)
+-- corpus with SQL (SQLite refuses anything but reading: see
+-- quarry.reports) and turns the command line's filters (--speaker,
+-- --entity, --from, --to, --query, --outlet, --doc, --limit, --offset)
 -- into SQL conditions, so that reports query the indexed spans table
 -- rather than reading text.
 local core = require "quarry.core"
@@ -38,9 +38,9 @@ base.FILTERS = { "speaker", "entity", "from", "to", "query", "outlet", "doc", "l
 
 local KINDS = { text = true, number = true, date = true, quote = true, list = true }
 
-local Report = {}
-Report.__index = Report
-Report.__name = "quarry.Report"
+-- The metatable of reports; no __index, so that a report's own code
+-- cannot reach it through its table.
+local Report = { __name = "quarry.Report" }
 
 -- --- checking definitions and models ----------------------------------------------
 
@@ -173,28 +173,12 @@ function base.name_key(s)
 end
 local name_key = base.name_key
 
--- Only statements that read: a report cannot change the corpus (it is
--- also opened read-only) nor reach other files (ATTACH, VACUUM INTO).
-local function check_select(sql, level)
-   if type(sql) ~= "string" then error("SQL must be a string", level + 1) end
-   local s = sql
-   while true do
-      local before = s
-      s = s:gsub("^%s+", ""):gsub("^%-%-[^\n]*", ""):gsub("^/%*.-%*/", "")
-      if s == before then break end
-   end
-   local word = (s:match("^(%a+)") or ""):upper()
-   if word ~= "SELECT" and word ~= "WITH" and word ~= "VALUES" then
-      error("a report may only run SELECT statements (got: " .. (word ~= "" and word or sql:sub(1, 20)) .. ")",
-         level + 1)
-   end
-end
-
 -- --- the context ---------------------------------------------------------------------------
 
+-- The methods of a context; its metatable stays out of a report's reach
+-- (ctx.__index is nil).
 local Context = {}
-Context.__index = Context
-Context.__name = "quarry.ReportContext"
+local ContextMT = { __index = Context, __name = "quarry.ReportContext", __metatable = "quarry.ReportContext" }
 
 -- What a context keeps from the report: the corpus, its statements.
 local private = setmetatable({}, { __mode = "k" })
@@ -213,8 +197,11 @@ local function sql_message(p, err)
    return "report SQL: " .. err
 end
 
+-- What SQL may do is SQLite's to check: quarry.reports.run sets the
+-- connection's read-only authorizer (db:authorizer "read") while a report
+-- runs.
 local function prepare(p, sql, level)
-   check_select(sql, level + 1)
+   if type(sql) ~= "string" then error("SQL must be a string", level + 1) end
    local st, err = p.db:prepare(sql)
    if not st then error(sql_message(p, err), level + 1) end
    return st
@@ -338,10 +325,10 @@ local function resolve(self, p, which)
       local phrase = '"' .. wanted:gsub('"', '""') .. '"'
       for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
          .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-         .. "FROM (SELECT rowid FROM docs_fts WHERE docs_fts MATCH ? LIMIT " .. base.VARIANT_DOCS .. ") f "
+         .. "FROM (SELECT rowid FROM (" .. self:match_sql(quote(phrase)) .. ") LIMIT " .. base.VARIANT_DOCS .. ") f "
          .. "CROSS JOIN spans s ON s.doc = f.rowid CROSS JOIN docs d ON d.rowid = s.doc "
          .. "WHERE " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
-         phrase, #wanted) do
+         #wanted) do
          if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
             add(row.name)
          end
@@ -353,6 +340,18 @@ local function resolve(self, p, which)
    end
    p.shared.resolved[which] = list
    return list
+end
+
+--- ctx:match_sql(query_sql [, columns]) -> SQL: a SELECT of the rowid
+-- (and columns, such as "rank" or "snippet(docs_fts, ...)") of the
+-- documents matching a full-text query (query_sql: a quoted literal,
+-- ctx:quote(q)). Use it rather than docs_fts itself: over several shards
+-- (quarry report a.db b.db ...) it asks each shard's index.
+function Context:match_sql(query_sql, columns)
+   local p = state(self)
+   local c = p.corpus
+   if type(c.match_sql) == "function" then return c:match_sql(query_sql, columns) end
+   return "SELECT rowid" .. (columns and (", " .. columns) or "") .. " FROM docs_fts WHERE docs_fts MATCH " .. query_sql
 end
 
 --- ctx:speakers() -> the canonical speaker names --speaker stands for (nil
@@ -411,8 +410,7 @@ function Context:docs_where(alias, skip)
    if f.outlet then conds[#conds + 1] = alias .. ".source = " .. quote(f.outlet) end
    if skip.dates ~= false and (f.from or f.to) then conds[#conds + 1] = self:dates_where(alias .. ".date") end
    if skip.query ~= false and f.query then
-      conds[#conds + 1] = string_format("%s.rowid IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH %s)", alias,
-         quote(f.query))
+      conds[#conds + 1] = string_format("%s.rowid IN (%s)", alias, self:match_sql(quote(f.query)))
    end
    if skip.speaker ~= false and f.speaker then
       conds[#conds + 1] = string_format("%s.rowid IN (SELECT doc FROM spans WHERE type = 'quote' AND %s)", alias,
@@ -459,6 +457,17 @@ function Context.article_where(_, alias, span_type)
       .. "AND x.start >= g.start AND x.stop <= g.stop WHERE g.type = 'segment' AND %s)", alias,
       span_type and ("x.type = " .. quote(span_type) .. " AND ") or "",
       in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
+end
+
+--- ctx:indexed_by(index) -> " INDEXED BY index" on a single corpus, ""
+-- over shards (quarry report a.db b.db: docs is a view there, and the
+-- TEMP tables have only the spans' indexes). For a scan that SQLite's
+-- planner would otherwise do through the table (the index of dates
+-- docs_date, of outlets docs_source, spans_doc).
+function Context:indexed_by(index)
+   local p = state(self)
+   if p.corpus.shards and (index == "docs_date" or index == "docs_source") then return "" end
+   return " INDEXED BY " .. index
 end
 
 --- ctx:in_article_sql(alias) -> SQL: the span alias does not lie inside a
@@ -675,7 +684,7 @@ function base.run(corpus, report, filters, opts)
       __index = f,
       __newindex = function() error("ctx.filters is read-only", 2) end,
       __pairs = function() return next, f, nil end,
-   }), name = report.name }, Context)
+   }), name = report.name }, ContextMT)
    -- shared with the reports it includes: the names the filters stand for,
    -- and what was said about them
    local p = { corpus = corpus, db = corpus.db, notes = {}, load = opts.load,

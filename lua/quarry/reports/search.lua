@@ -47,16 +47,17 @@ return base.new {
          .. "(SELECT count(*) FROM spans s WHERE s.type IN ('person', 'organization', 'location') "
          .. "AND s.doc = d.rowid) AS entities"
       -- the documents the other filters allow, from the indexes of docs (no text read)
-      local others = ctx:docs_where("d", { query = false })
       -- (+rowid: a condition FTS5 checks on each match, not one it runs the MATCH again for, row by row)
-      local allowed = others == "1" and "" or (" AND +rowid IN (SELECT d.rowid FROM docs d WHERE " .. others .. ")")
+      local others = ctx:docs_where("d", { query = false })
+      local allowed = others == "1" and "" or (" AND +f.rowid IN (SELECT d.rowid FROM docs d WHERE " .. others .. ")")
       local page, total
       if q then
          -- the page's documents by FTS5's ranking alone; then only theirs are read and cut into snippets
-         local match = "docs_fts MATCH " .. ctx:quote(q) .. allowed
-         page = "SELECT rowid, row_number() OVER () AS k FROM (SELECT rowid FROM docs_fts WHERE " .. match
-            .. " ORDER BY rank" .. ctx:limit_sql() .. ")"
-         total = "SELECT count(*) FROM docs_fts WHERE " .. match
+         -- (over shards, each shard's index ranks its own documents)
+         local matches = "(" .. ctx:match_sql(ctx:quote(q), "rank") .. ") f WHERE 1" .. allowed
+         page = "SELECT rowid, row_number() OVER () AS k FROM (SELECT f.rowid FROM " .. matches
+            .. " ORDER BY f.rank, f.rowid" .. ctx:limit_sql() .. ")"
+         total = "SELECT count(*) FROM " .. matches
       else
          -- the page's documents from the index of dates
          page = "SELECT d.rowid AS rowid, row_number() OVER () AS k FROM (SELECT d.rowid FROM docs d WHERE "
@@ -73,10 +74,10 @@ return base.new {
          local ids = table.concat(order, ",")
          local sql = "SELECT d.rowid AS rowid, d.id AS doc, d.date, d.source, d.title, d.url, " .. counts
          if q then
-            sql = sql .. ", CASE WHEN quarry_instances(docs_fts) <= " .. SNIPPET_HITS .. " THEN snippet(docs_fts, -1, "
-               .. "char(1), char(2), '…', 16) ELSE quarry_snippet(docs_fts, -1, char(1), char(2), '…', 16) END "
-               .. "AS snippet FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH "
-               .. ctx:quote(q) .. " AND docs_fts.rowid IN (" .. ids .. ")"
+            sql = sql .. ", f.snippet FROM (" .. ctx:match_sql(ctx:quote(q), "CASE WHEN quarry_instances(docs_fts) <= "
+               .. SNIPPET_HITS .. " THEN snippet(docs_fts, -1, char(1), char(2), '…', 16) ELSE "
+               .. "quarry_snippet(docs_fts, -1, char(1), char(2), '…', 16) END AS snippet") .. ") f "
+               .. "JOIN docs d ON d.rowid = f.rowid WHERE f.rowid IN (" .. ids .. ")"
          else
             sql = sql .. " FROM docs d WHERE d.rowid IN (" .. ids .. ")"
          end

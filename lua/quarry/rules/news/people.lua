@@ -101,19 +101,18 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
          singles[#singles + 1] = a
       end
    end
+   -- a first name alone ("Hillary") for one person of that first name
+   -- (the clusters made so far by first name: made for full names, the
+   -- singles below make none with a first name)
+   local by_first = {}
+   for _, c in ipairs(clusters) do
+      if c.first then by_first[c.first] = by_first[c.first] == nil and c or false end
+   end
    local function find_single(word)
       local key = variant(word:lower())
       local list = by_last[key]
       if list then return list[#list] end
-      -- a first name alone ("Hillary") for one person of that first name
-      local hit
-      for _, c in ipairs(clusters) do
-         if c.first == key then
-            if hit then return nil end
-            hit = c
-         end
-      end
-      return hit
+      return by_first[key] or nil
    end
    for _, a in ipairs(singles) do
       local w = a.words[1]
@@ -175,42 +174,75 @@ local ROLE_WORDS = {
 }
 people.ROLE_WORDS = ROLE_WORDS
 
---- Which cluster a description stands for ("the top Russian diplomat"):
--- the one whose titles share its role and its nationality; nil when none
--- does. desc_words: lower-case words; countries: set of lower-case
--- country names and demonyms the description holds.
-function people.describe(clusters, desc_words, before)
-   local best, best_score, best_pos = nil, 0, -1
-   for _, c in ipairs(clusters) do
-      local titles = table.concat(c.titles, " | "):lower()
-      local last_pos = -1
-      for _, m in ipairs(c.mentions) do
-         if m.start < before and m.start > last_pos then last_pos = m.start end
-      end
-      if titles ~= "" and last_pos >= 0 then
-         local score = 0
-         for _, w in ipairs(desc_words) do
-            local roles = ROLE_WORDS[w]
-            if roles then
-               for _, r in ipairs(roles) do
-                  if titles:find(r, 1, true) then
-                     score = score + 2
-                     break
-                  end
-               end
-            elseif #w > 3 and titles:find(w, 1, true) then
-               score = score + 1
-            elseif #w > 5 and (w:match("ian$") or w:match("ani$")) and titles:find(w:sub(1, -2), 1, true) then
-               -- "Armenian" in the description, "Armenia's" in the title
-               score = score + 1
+-- How far back (bytes) a description looks for the person it stands for.
+local DESCRIBE_WINDOW = 100000
+people.DESCRIBE_WINDOW = DESCRIBE_WINDOW
+
+local function score_words(titles, desc_words)
+   local score = 0
+   for _, w in ipairs(desc_words) do
+      local roles = ROLE_WORDS[w]
+      if roles then
+         for _, r in ipairs(roles) do
+            if titles:find(r, 1, true) then
+               score = score + 2
+               break
             end
          end
-         if score > best_score or (score == best_score and score > 0 and last_pos > best_pos) then
-            best, best_score, best_pos = c, score, last_pos
+      elseif #w > 3 and titles:find(w, 1, true) then
+         score = score + 1
+      elseif #w > 5 and (w:match("ian$") or w:match("ani$")) and titles:find(w:sub(1, -2), 1, true) then
+         -- "Armenian" in the description, "Armenia's" in the title
+         score = score + 1
+      end
+   end
+   return score
+end
+
+--- Who the descriptions of a document stand for: people.describer(clusters)
+-- -> describe(desc_words, before), which returns the cluster a description
+-- ("the top Russian diplomat") written at byte before stands for: of the
+-- people with a title named in the DESCRIBE_WINDOW bytes before it, the
+-- one whose titles share most of its role and nationality words, the
+-- latest named on a tie; nil when none shares any. desc_words: lower-case
+-- words.
+function people.describer(clusters)
+   -- the mentions of titled people: pos[k], owner[k], order sorts them by pos
+   local pos, owner, order = {}, {}, {}
+   local titles = {}
+   for _, c in ipairs(clusters) do
+      local t = table.concat(c.titles, " | "):lower()
+      if t ~= "" then
+         titles[c] = t
+         for _, m in ipairs(c.mentions) do
+            local k = #pos + 1
+            pos[k], owner[k], order[k] = m.start, c, k
          end
       end
    end
-   return best
+   table.sort(order, function(a, b) return pos[a] < pos[b] end)
+   return function(desc_words, before)
+      local lo, hi = 1, #order + 1
+      while lo < hi do
+         local mid = (lo + hi) // 2
+         if pos[order[mid]] < before then lo = mid + 1 else hi = mid end
+      end
+      -- the latest mention of each person first: the first seen of the
+      -- best score wins
+      local best, best_score = nil, 0
+      local seen = {}
+      for i = lo - 1, 1, -1 do
+         local k = order[i]
+         if pos[k] < before - DESCRIBE_WINDOW then break end
+         local c = owner[k]
+         if not seen[c] then
+            seen[c] = true
+            local score = score_words(titles[c], desc_words)
+            if score > best_score then best, best_score = c, score end
+         end
+      end
+      return best
+   end
 end
 
 return people

@@ -66,6 +66,7 @@ function quotes.pair(toks, text)
    local n = #toks
    local pairs_ = {}
    local stack = {}
+   local top = {}   -- [single] = the innermost open mark of that kind
    local para = nil
    local function flush(last_stop)
       -- marks left open at a paragraph's end: the outermost double one
@@ -77,6 +78,7 @@ function quotes.pair(toks, text)
          end
       end
       stack = {}
+      top = {}
    end
    local last_stop = 0
    for i = 1, n do
@@ -91,17 +93,23 @@ function quotes.pair(toks, text)
          local mark = text:sub(s + 1, e)
          local single = not DOUBLE[mark]
          if kind == "open_quote" then
-            stack[#stack + 1] = { i = i, start = s, stop = e, single = single }
+            local o = { i = i, start = s, stop = e, single = single, below = top[single] }
+            stack[#stack + 1] = o
+            o.at = #stack
+            top[single] = o
          else
-            for k = #stack, 1, -1 do
-               if stack[k].single == single then
-                  local o = stack[k]
-                  for _ = k, #stack do stack[#stack] = nil end
-                  if k == 1 or not (stack[1] and not stack[1].single) then
-                     pairs_[#pairs_ + 1] = { open = o.i, close = i, start = o.stop, stop = s, single = single,
-                        depth = #stack }
-                  end
-                  break
+            -- the innermost open mark of the same kind (single or double)
+            local o = top[single]
+            if o then
+               local k = o.at
+               for _ = k, #stack do
+                  local gone = stack[#stack]
+                  top[gone.single] = gone.below
+                  stack[#stack] = nil
+               end
+               if k == 1 or not (stack[1] and not stack[1].single) then
+                  pairs_[#pairs_ + 1] = { open = o.i, close = i, start = o.stop, stop = s, single = single,
+                     depth = #stack }
                end
             end
          end
@@ -206,9 +214,103 @@ local function title_like(s)
    return n >= 1 and n <= 7
 end
 
+-- The sentences a speaker is looked for in: the tokeniser's sentences,
+-- those longer than WINDOW tokens cut into windows of WINDOW tokens, so
+-- that no search around a quote walks more than WINDOW tokens (a paragraph
+-- without full stops would make each quote walk all of it).
+local WINDOW = 128
+quotes.WINDOW = WINDOW
+
+--- The attribution sentences of a document: quotes.windows(toks) ->
+-- sent(i), the number of token i's sentence (or window of a long one),
+-- and sentence_start(i), its first token.
+function quotes.windows(toks)
+   local long = {}   -- sentences longer than WINDOW: {s, first, before, after}
+   local extra = 0   -- windows added by the long sentences so far
+   for s, _, _, first, last in toks:sentences() do
+      if last - first + 1 > WINDOW then
+         local added = (last - first) // WINDOW
+         long[#long + 1] = { s = s, first = first, before = extra, after = extra + added }
+         extra = extra + added
+      end
+   end
+   local function long_at(s)   -- the last long sentence numbered <= s
+      local lo, hi = 1, #long
+      local found
+      while lo <= hi do
+         local mid = (lo + hi) // 2
+         if long[mid].s <= s then found, lo = long[mid], mid + 1 else hi = mid - 1 end
+      end
+      return found
+   end
+   local function sent(i)
+      local s = toks:get(i, "sentence")
+      if not long[1] then return s end
+      local l = long_at(s)
+      if not l then return s end
+      if l.s == s then return s + l.before + (i - l.first) // WINDOW end
+      return s + l.after
+   end
+   local function sentence_start(i)
+      local _, _, first = toks:sentence(toks:get(i, "sentence"))
+      if i - first >= WINDOW then return first + (i - first) // WINDOW * WINDOW end
+      return first
+   end
+   return sent, sentence_start
+end
+
 local function compatible(sex, g)
    if g ~= "m" and g ~= "f" then return false end
    return sex == nil or sex == "u" or sex == g
+end
+
+local OUTLET_KINDS = { agency = true, newspaper = true, broadcaster = true, magazine = true, website = true,
+   outlet = true }
+
+--- The organisations of a document's entities (sorted by start), for
+-- lookups by position: quotes.org_index(kept) -> index with
+-- index.all (the organisations), index.first_from(pos) (the first entity
+-- of kept starting at or after pos), index.heads(head) (the organisations
+-- a description with that head noun can stand for: outlets for "the
+-- newspaper", others for "the ministry"), index.last_before(list, pos).
+function quotes.org_index(kept)
+   local all = {}
+   for _, a in ipairs(kept) do
+      if a.type == "organization" then all[#all + 1] = a end
+   end
+   local index = { all = all }
+   local by_head = {}
+   function index.heads(head)
+      local list = by_head[head]
+      if list then return list end
+      list = {}
+      for _, a in ipairs(all) do
+         local outlet = OUTLET_KINDS[a.attrs.kind] == true
+         if (OUTLET_HEADS[head] and outlet) or (ORG_HEADS[head] and not outlet
+            and (a.text:lower():find(head, 1, true) or head == "government" or head == "campaign")) then
+            list[#list + 1] = a
+         end
+      end
+      by_head[head] = list
+      return list
+   end
+   function index.last_before(list, pos)
+      local lo, hi, found = 1, #list, nil
+      while lo <= hi do
+         local mid = (lo + hi) // 2
+         if list[mid].start < pos then found, lo = list[mid], mid + 1 else hi = mid - 1 end
+      end
+      return found
+   end
+   function index.first_from(pos)
+      local lo, hi = 1, #kept + 1
+      while lo < hi do
+         local mid = (lo + hi) // 2
+         if kept[mid].start < pos then lo = mid + 1 else hi = mid end
+      end
+      return lo
+   end
+   return index
 end
 
 --- Finds the quotes of a document and their speakers:
@@ -252,13 +354,7 @@ function quotes.find(ctx, kept, clusters, allowed)
       -- "he went on", "she goes on": a speech verb of two words
       return (k == "went" or k == "goes" or k == "go") and i < n and key(i + 1) == "on"
    end
-   local function sent(i) return toks:get(i, "sentence") end
-   -- the first token of token i's sentence
-   local function sentence_start(i)
-      local s0 = sent(i)
-      while i > 1 and sent(i - 1) == s0 do i = i - 1 end
-      return i
-   end
+   local sent, sentence_start = quotes.windows(toks)
    local function span_of(first, last)
       local s = toks:span(first)
       local _, e = toks:span(last)
@@ -766,6 +862,8 @@ function quotes.find(ctx, kept, clusters, allowed)
                elseif not inside and is_cue(t) then return nil end
             end
             local p = i - 1
+            -- (a noun of saying that opens the text has no owner before it)
+            if p < 1 then return nil end
             -- one adjective between: "his famous demand", "her March comment"
             if p > 1 and not POSSESSIVE_PRONOUNS[key(p)] and key(p) ~= "'s" and key(p) ~= "\u{2019}s"
                and toks:kind(p) == "word" and not DETS[key(p)] then
@@ -911,24 +1009,40 @@ function quotes.find(ctx, kept, clusters, allowed)
    end
 
    -- who a mention stands for: -> canonical name or nil, cluster or nil
+   -- the first person of each sentence, the first person of each surname,
+   -- the organisations by position: built on first use
+   local first_person, by_surname, index, describe
    local function sentence_subject(s_index, before_pos)
-      -- the first person of sentence s_index that starts before before_pos
-      for _, a in ipairs(persons) do
-         local f = a.first_tok
-         if f and sent(f) == s_index and a.start < before_pos then return a end
-         if f and sent(f) > s_index then break end
+      -- the first person of sentence s_index, if it starts before before_pos
+      if not first_person then
+         first_person = {}
+         for _, a in ipairs(persons) do
+            local f = a.first_tok
+            if f then
+               local si = sent(f)
+               first_person[si] = first_person[si] or a
+            end
+         end
       end
+      local a = first_person[s_index]
+      if a and a.start < before_pos then return a end
       return nil
    end
    local last_speaker
    -- "PENCE", "King" alone: the person of the article whose name ends so
    local function person_by_surname(want)
-      for _, a in ipairs(persons) do
-         local name = a.attrs.name or ""
-         if name:lower():match("(%S+)$") == want then return name, a.cluster end
+      if not by_surname then
+         by_surname = {}
+         for _, a in ipairs(persons) do
+            local last = (a.attrs.name or ""):lower():match("(%S+)$")
+            if last and not by_surname[last] then by_surname[last] = a end
+         end
       end
+      local a = by_surname[want]
+      if a then return a.attrs.name or "", a.cluster end
       return nil
    end
+   local function orgs() index = index or quotes.org_index(kept); return index end
    local resolve_mention
    function resolve_mention(m)
       if m.kind == "rel" then
@@ -956,11 +1070,8 @@ function quotes.find(ctx, kept, clusters, allowed)
          local g = PRONOUNS[m.pron]
          if g == "n" then
             -- "it added": the organisation or outlet last named
-            local ms = toks:span(m.first)
-            for k = #kept, 1, -1 do
-               local a = kept[k]
-               if a.type == "organization" and a.start < ms then return a.attrs.name, nil end
-            end
+            local a = orgs().last_before(orgs().all, toks:span(m.first))
+            if a then return a.attrs.name, nil end
             return nil
          end
          if g ~= "m" and g ~= "f" then return nil end
@@ -985,7 +1096,9 @@ function quotes.find(ctx, kept, clusters, allowed)
          local _, me = toks:span(m.last)
          -- (the entity must end the description: "a top Trump surrogate"
          -- is not Trump)
-         for _, a in ipairs(kept) do
+         for k = orgs().first_from(ms), #kept do
+            local a = kept[k]
+            if a.start > me then break end
             if a.start >= ms and a.stop <= me and (a.type == "organization" or a.type == "person")
                and (a.last_tok == m.last or OUTLET_HEADS[head] and a.type == "organization") then
                return a.attrs.name, a.cluster
@@ -993,21 +1106,12 @@ function quotes.find(ctx, kept, clusters, allowed)
          end
          if m.owner and OUTLET_HEADS[head] then return m.owner.attrs.name, nil end
          if OUTLET_HEADS[head] or ORG_HEADS[head] then
-            for k = #kept, 1, -1 do
-               local a = kept[k]
-               if a.type == "organization" and a.start < ms then
-                  local kind = a.attrs.kind
-                  local outlet = kind == "agency" or kind == "newspaper" or kind == "broadcaster"
-                     or kind == "magazine" or kind == "website" or kind == "outlet"
-                  if (OUTLET_HEADS[head] and outlet) or (ORG_HEADS[head] and not outlet
-                     and (a.text:lower():find(head, 1, true) or head == "government" or head == "campaign")) then
-                     return a.attrs.name, nil
-                  end
-               end
-            end
+            local a = orgs().last_before(orgs().heads(head), ms)
+            if a then return a.attrs.name, nil end
             return nil
          end
-         local c = people.describe(clusters, m.words, ms)
+         describe = describe or people.describer(clusters)
+         local c = describe(m.words, ms)
          if c then return c.canonical, c end
          return nil
       end
@@ -1029,7 +1133,8 @@ function quotes.find(ctx, kept, clusters, allowed)
       if e > s and allowed(s) then
          local m, c, c2
          -- a transcript: “PENCE: Well, look…” names its speaker in capitals
-         local label = text:match("^(%u[%u%.%-' ]*%u%.?):%s", s + 1)
+         -- (the label is at most 40 bytes: a prefix of the quote holds it)
+         local label = text:sub(s + 1, s + 64):match("^(%u[%u%.%-' ]*%u%.?):%s")
          if label and #label <= 40 and not NOT_LABELS[label:lower()] then
             local lstart, lstop = s, s + #label
             local first, last = toks:cover(lstart, lstop)

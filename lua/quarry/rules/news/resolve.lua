@@ -3,6 +3,7 @@
 -- dates, pairs quotes and finds their speakers.
 
 local resolve = {}
+local spanset = require "quarry.spanset"
 
 -- set by init.lua: the entities, dates, people and quotes modules
 local E, D, people, quotes
@@ -22,51 +23,61 @@ local RANK = {
    speaker_name = 2, said_name = 2, name_pair = 1, place_prep = 0,
    team_score = 5.5, team_versus = 5.5, team_table = 5.5, team_beat = 5.5, team_role = 5.5, team_game = 5.5,
    team_coref = 5.5, team_same = 4.5, club = 5, club_sport = 4.2,
+   scorers = 5.6, team_paren = 5.5, schedule_at = 5.5, sign_off = 5.5, event = 6.5,
 }
 
-local ENTITY = { person = true, organization = true, location = true }
-
-local FUTURE = { " will ", "'ll ", "\u{2019}ll ", " shall ", " expected to ", " due to ", " set to ",
-   " scheduled ", " going to ", " plans to ", " planned for ", " upcoming ", " next " }
+local ENTITY = { person = true, organization = true, location = true, event = true }
 
 local function lower_first(s) return s:match("^%l") ~= nil end
 
--- Spans kept so far, for overlap tests: a sorted list of {start, stop}.
-local function span_set()
-   local starts, stops = {}, {}
-   local set = {}
-   function set.overlaps(s, e)
-      local lo, hi = 1, #starts + 1
-      while lo < hi do
-         local mid = (lo + hi) // 2
-         if starts[mid] < s then lo = mid + 1 else hi = mid end
-      end
-      if starts[lo] and starts[lo] < e then return true end
-      if lo > 1 and stops[lo - 1] > s then return true end
-      return false
+-- container(spans) -> within(a): the first span of the list that holds
+-- annotation a (its kind and the span), or nil. Segments do not overlap:
+-- a binary search finds it; spans that overlap are searched one by one.
+local function container(spans)
+   local disjoint = true
+   for i = 2, #spans do
+      if spans[i].start < spans[i - 1].stop then disjoint = false end
    end
-   function set.add(s, e)
-      local lo, hi = 1, #starts + 1
-      while lo < hi do
-         local mid = (lo + hi) // 2
-         if starts[mid] < s then lo = mid + 1 else hi = mid end
+   return function(a)
+      if disjoint then
+         local lo, hi, found = 1, #spans, nil
+         while lo <= hi do
+            local mid = (lo + hi) // 2
+            if spans[mid].start <= a.start then found, lo = spans[mid], mid + 1 else hi = mid - 1 end
+         end
+         if found and a.stop <= found.stop then return found.attrs.kind, found end
+         return nil
       end
-      table.insert(starts, lo, s)
-      table.insert(stops, lo, e)
+      for _, h in ipairs(spans) do
+         if a.start >= h.start and a.stop <= h.stop then return h.attrs.kind, h end
+      end
+      return nil
    end
-   return set
 end
 
-local function reference_day(ctx, dated)
-   local ref = ctx.date and D.parse_iso(ctx.date)
-   if ref then return ref end
-   -- no metadata: the first full date of the article's opening
-   for _, a in ipairs(dated) do
-      if a.start > 600 then break end
-      local v = a.attrs.value
-      if type(v) == "string" and #v == 10 then return D.parse_iso(v) end
+-- outside(spans) -> allowed(pos): true when no span of the list holds
+-- byte pos (a binary search over the spans merged and sorted).
+local function outside(spans)
+   local sorted = {}
+   for i, a in ipairs(spans) do sorted[i] = a end
+   table.sort(sorted, function(x, y) return x.start < y.start end)
+   local starts, stops = {}, {}
+   for _, a in ipairs(sorted) do
+      local k = #starts
+      if k > 0 and a.start <= stops[k] then
+         if a.stop > stops[k] then stops[k] = a.stop end
+      else
+         starts[k + 1], stops[k + 1] = a.start, a.stop
+      end
    end
-   return nil
+   return function(pos)
+      local lo, hi, found = 1, #starts, nil
+      while lo <= hi do
+         local mid = (lo + hi) // 2
+         if starts[mid] <= pos then found, lo = mid, mid + 1 else hi = mid - 1 end
+      end
+      return not (found and pos < stops[found])
+   end
 end
 
 function resolve.run(ctx)
@@ -83,12 +94,7 @@ function resolve.run(ctx)
          out[#out + 1] = a
       end
    end
-   local function allowed(pos)
-      for _, c in ipairs(clutter) do
-         if pos >= c.start and pos < c.stop then return false end
-      end
-      return true
-   end
+   local allowed = outside(clutter)
 
    -- 2. entities: rank, then keep what does not overlap a better one
    local cands, demonyms, dated = {}, {}, {}
@@ -120,15 +126,17 @@ function resolve.run(ctx)
       if lx ~= ly then return lx > ly end
       return x.start < y.start
    end)
-   local taken = span_set()
+   local taken = spanset.new()
    local kept = {}
    for _, a in ipairs(cands) do
-      if not taken.overlaps(a.start, a.stop) then
-         taken.add(a.start, a.stop)
+      if not taken:overlaps(a.start, a.stop) then
+         taken:add(a.start, a.stop)
          kept[#kept + 1] = a
       end
    end
    E.team_coref(ctx, teams, kept, taken, allowed)
+   E.acronyms(ctx, kept, taken, allowed)
+   E.caps_names(ctx, kept, taken, allowed)
    table.sort(kept, function(x, y) return x.start < y.start end)
 
    -- 3. people. A lone word that opens an organisation's name ("Lumora"
@@ -160,9 +168,10 @@ function resolve.run(ctx)
          persons[#persons + 1] = a
       end
    end
-   local clusters, added = people.cluster(persons, E.sex_of, toks, text, taken.overlaps, allowed, E.not_names)
+   local clusters, added = people.cluster(persons, E.sex_of, toks, text,
+      function(s, e) return taken:overlaps(s, e) end, allowed, E.not_names)
    for _, a in ipairs(added) do
-      taken.add(a.start, a.stop)
+      taken:add(a.start, a.stop)
       kept[#kept + 1] = a
    end
    table.sort(kept, function(x, y) return x.start < y.start end)
@@ -175,12 +184,7 @@ function resolve.run(ctx)
          heads[#heads + 1] = a
       end
    end
-   local function in_heads(a)
-      for _, h in ipairs(heads) do
-         if a.start >= h.start and a.stop <= h.stop then return h.attrs.kind, h end
-      end
-      return nil
-   end
+   local in_heads = container(heads)
    local function firm(c)
       for _, m in ipairs(c.mentions) do
          if not m.attrs.guess and not in_heads(m) then return true end
@@ -215,48 +219,7 @@ function resolve.run(ctx)
    end
 
    -- 4. dates
-   local ref = reference_day(ctx, dated)
-   local dtaken = span_set()
-   -- is the sentence of a date about what is to come? ("will vote on
-   -- Thursday", "is expected to close in January")
-   local function future_tense(a)
-      local first = toks:cover(a.start, a.stop)
-      if not first then return false end
-      local s0, e0 = toks:sentence(toks:get(first, "sentence"))
-      local sentence = " " .. text:sub(s0 + 1, e0):lower() .. " "
-      for _, marker in ipairs(FUTURE) do
-         if sentence:find(marker, 1, true) then return true end
-      end
-      return false
-   end
-   -- "in May and June 2016": the year said once serves both
-   table.sort(dated, function(x, y) return x.start < y.start end)
-   for i = 1, #dated - 1 do
-      local a, b = dated[i], dated[i + 1]
-      local rel = a.attrs.rel
-      if rel and rel.month and not rel.year and b.start - a.stop <= 12
-         and text:sub(a.stop + 1, b.start):match("^[%s,]*%a*[%s,%-\u{2013}]*$") then
-         local y = b.attrs.value and tonumber(tostring(b.attrs.value):match("^(%d%d%d%d)"))
-            or b.attrs.rel and b.attrs.rel.year
-         if y then rel.year = y end
-      end
-   end
-   table.sort(dated, function(x, y)
-      if x.stop - x.start ~= y.stop - y.start then return x.stop - x.start > y.stop - y.start end
-      return x.start < y.start
-   end)
-   for _, a in ipairs(dated) do
-      if not dtaken.overlaps(a.start, a.stop) then
-         dtaken.add(a.start, a.stop)
-         if a.attrs.rel then
-            a.attrs.rel.future = future_tense(a)
-            a.attrs.value = D.resolve(a.attrs.rel, ref)
-            a.attrs.rel = nil
-            a.attrs.relative = true
-         end
-         out[#out + 1] = a
-      end
-   end
+   for _, a in ipairs(D.resolve_document(ctx, dated)) do out[#out + 1] = a end
 
    -- 5. quotes
    local found = quotes.find(ctx, kept, clusters, allowed)

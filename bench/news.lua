@@ -1,0 +1,127 @@
+--- The news pack against compromise (npm) on the same text, interleaved in
+-- one run: steady-state throughput (the pack loaded and warmed up first),
+-- the time to load the pack, each phase's share of the time, peak RSS, and
+-- the ratio of the two rates.
+--   lua5.4 bench/news.lua CORPUS [MEGABYTES [ROUNDS]]
+--
+-- The sample is about MEGABYTES (default 1) of the corpus's documents, taken
+-- at an even stride through it so that every section of the corpus (BBC:
+-- business, entertainment, politics, sport, tech) is in it. Each round runs
+-- compromise in a fresh node process on the sample, then the pack over it
+-- (after a full collection); the best time of each counts. The load time is
+-- that of the first load of the pack in this process, and of a second one.
+local quarry = require "quarry"
+local common = require "bench.common"
+local cjson = require "cjson"
+
+local path = assert(arg[1], "usage: bench/news.lua CORPUS [MEGABYTES [ROUNDS]]")
+local want = (tonumber(arg[2]) or 1) * 1e6
+local rounds = tonumber(arg[3]) or 3
+
+-- the documents of the corpus, with their ids
+local docs = {}
+if path:match("%.jsonl$") then
+   for line in io.lines(path) do
+      local ok, obj = pcall(cjson.decode, line)
+      if ok and type(obj) == "table" and type(obj.text) == "string" then
+         docs[#docs + 1] = { id = obj.id or tostring(#docs + 1), text = obj.text, date = obj.date }
+      end
+   end
+else
+   docs[1] = { id = path, text = common.load_texts(path)[1] }
+end
+local corpus_bytes = 0
+for _, d in ipairs(docs) do corpus_bytes = corpus_bytes + #d.text end
+local sample, bytes = {}, 0
+local stride = math.max(1, corpus_bytes / want)
+local pos = 1
+while pos <= #docs and bytes < want do
+   local d = docs[math.floor(pos)]
+   sample[#sample + 1] = d
+   bytes = bytes + #d.text
+   pos = pos + stride
+end
+
+local function sh(cmd)
+   local p = io.popen(cmd .. " 2>/dev/null")
+   local out = p and p:read("a") or ""
+   if p then p:close() end
+   return (out:gsub("%s+$", ""))
+end
+print(string.format("news pack benchmark: %s, %.2f MB in %d of its %d documents (even stride)", path, bytes / 1e6,
+   #sample, #docs))
+print(string.format("  %s, commit %s, CPU %s, command: lua5.4 bench/news.lua %s %s %s", os.date("%Y-%m-%d"),
+   sh("git rev-parse --short HEAD"), sh("lscpu | sed -n 's/^Model name: *//p'"), path, arg[2] or "1", rounds))
+
+-- loading: the first load in this process, then a second one
+local t0 = os.clock()
+quarry.rules.load("news")
+local load_cold = os.clock() - t0
+t0 = os.clock()
+local pack = quarry.rules.load("news")
+local load_warm = os.clock() - t0
+
+-- one pass over the sample; failures are counted, not fatal
+local function run_pack(times)
+   local found, failed, first_err = 0, 0, nil
+   for _, d in ipairs(sample) do
+      local ok, anns = pcall(pack.run, pack, d, { phase_times = times })
+      if ok then found = found + #anns
+      else
+         failed = failed + 1
+         first_err = first_err or (d.id .. ": " .. tostring(anns))
+      end
+   end
+   return found, failed, first_err
+end
+
+common.reset_peak()
+run_pack()   -- warm-up: caches filled, steady state from here
+
+common.ensure_compromise()
+local tmp = os.tmpname()
+local f = assert(io.open(tmp, "w"))
+for _, d in ipairs(sample) do f:write(cjson.encode { text = d.text }, "\n") end
+f:close()
+
+local c_secs, c_found, c_out
+local q_secs, q_times, found, failed, first_err = math.huge, nil, 0, 0, nil
+for _ = 1, rounds do
+   local secs, n = common.run_compromise(tmp)
+   if not secs then c_out = n
+   elseif not c_secs or secs < c_secs then c_secs, c_found = secs, n end
+   collectgarbage()
+   local times = {}
+   local t = os.clock()
+   found, failed, first_err = run_pack(times)
+   local dt = os.clock() - t
+   if dt < q_secs then q_secs, q_times = dt, times end
+end
+os.remove(tmp)
+local peak = common.status_line("VmHWM")
+
+local rate = bytes / q_secs / 1e6
+print(string.format("  load: %.3f s first, %.3f s again (target <= 0.2 s: %s)",
+   load_cold, load_warm, load_cold <= 0.2 and "met" or "MISSED"))
+print(string.format("  news pack: %.3f s for %.2f MB = %.2f MB/s steady state, best of %d, %d annotations%s",
+   q_secs, bytes / 1e6, rate, rounds, found, failed > 0 and string.format(", %d documents failed", failed) or ""))
+if first_err then print("    first failure: " .. first_err:sub(1, 200)) end
+local shares = {}
+for _, ph in ipairs(pack.phases) do
+   local s = q_times[ph.name] or 0
+   shares[#shares + 1] = string.format("%s %.0f%% (%.2f MB/s)", ph.name, 100 * s / q_secs,
+      bytes / math.max(s, 1e-9) / 1e6)
+end
+print("  phases: " .. table.concat(shares, ", "))
+print(string.format("  peak RSS: %.1f MB", (peak or 0) / 1e6))
+print(string.format("  throughput target >= 5 MB/s (stretch 10): %s",
+   rate >= 10 and "stretch met" or rate >= 5 and "met" or "MISSED"))
+if c_secs then
+   local c_rate = bytes / c_secs / 1e6
+   print(string.format("  compromise: %.3f MB/s (%s people, places, organizations and quotations), best of %d",
+      c_rate, c_found, rounds))
+   print(string.format("  news pack / compromise: %.0fx (target >= 50x, stretch 100x: %s)", rate / c_rate,
+      rate / c_rate >= 100 and "stretch met" or rate / c_rate >= 50 and "met" or "MISSED"))
+else
+   print("  compromise: not measured (" .. ((c_out or ""):gsub("%s+$", "")) .. ")")
+end

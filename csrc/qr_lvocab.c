@@ -1,0 +1,240 @@
+/*
+ * Lua binding of the vocabulary of interned keys (qr_vocab.h): one
+ * vocabulary a Lua state, shared by the token-pattern matchers and by word
+ * sets (quarry.WordSet), so that a document's token keys are looked up once
+ * (tokens:key_id) and every word test after that is an array read.
+ *
+ * Lua: quarry.core.wordset(list [, {bare = true}]) -> quarry.WordSet;
+ * set:has(tokens, i), set:find(tokens, i [, j]), set:contains(word), #set;
+ * quarry.core.key_id(word [, bare]) -> id. See lua/quarry/wordset.lua.
+ */
+#include "qr_lua.h"
+#include "qr_token.h"
+#include "qr_vocab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QR_VOCAB_MT "quarry.Vocab"
+
+typedef struct lwordset {
+    qr_idset set;
+    unsigned mode;      /* 0 or QR_KEY_BARE: which key of a token it tests */
+} lwordset;
+
+static const char vocab_key = 'v';   /* its address keys the registry entry */
+
+struct qr_vocab *qr_state_vocab(lua_State *L)
+{
+    qr_vocab *v;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &vocab_key) == LUA_TUSERDATA) {
+        v = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        return v;
+    }
+    lua_pop(L, 1);
+    v = lua_newuserdatauv(L, sizeof *v, 0);
+    qr_vocab_init(v);
+    luaL_setmetatable(L, QR_VOCAB_MT);       /* freed when the state closes */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &vocab_key);
+    return v;
+}
+
+static int vocab_gc(lua_State *L)
+{
+    qr_vocab_free(lua_touserdata(L, 1));
+    return 0;
+}
+
+/* The key of word (mode 0 or QR_KEY_BARE) into out (3 * n + 1 bytes), as
+ * the token it makes would have it. Returns the number of tokens the word
+ * makes (the key is set only when that is 1), or -1 on no memory. */
+static int word_key(const char *s, size_t n, unsigned mode, char *out, size_t *klen)
+{
+    qr_tokopts o;
+    qr_tokens t;
+    int ntok;
+    qr_tokopts_default(&o);
+    o.sentences = 0;
+    if (qr_tokenize(s, n, &o, &t) != QR_OK) return -1;
+    ntok = t.n > 2 ? 2 : (int)t.n;
+    if (ntok == 1) *klen = qr_token_key(s, &t.tok[0], mode, out);
+    qr_tokens_free(&t);
+    return ntok;
+}
+
+/* Interns the key of the string at idx; raises naming what when it is not
+ * a string of exactly one token. */
+static uint32_t intern_word(lua_State *L, int idx, unsigned mode, const char *what)
+{
+    size_t n = 0, klen = 0;
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &n) : NULL;
+    char *out;
+    int ntok, rc;
+    uint32_t id;
+    if (!s || n == 0) luaL_error(L, "%s must be a non-empty string", what);
+    if (n > QR_MAX_TEXT / 3) luaL_error(L, "%s is too long", what);
+    out = lua_newuserdatauv(L, 3 * n + 1, 0);   /* scratch, collected on error */
+    ntok = word_key(s, n, mode, out, &klen);
+    if (ntok < 0) luaL_error(L, "not enough memory");
+    if (ntok != 1)
+        luaL_error(L, "%s ('%s') %s; a word set holds single words", what, s,
+                   ntok == 0 ? "holds no token" : "is more than one token");
+    rc = qr_vocab_intern(qr_state_vocab(L), out, klen, &id);
+    if (rc != QR_OK) luaL_error(L, rc == QR_ENOMEM ? "not enough memory" : "too many words");
+    lua_pop(L, 1);
+    return id;
+}
+
+static int set_gc(lua_State *L)
+{
+    lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
+    qr_idset_free(&ws->set);
+    return 0;
+}
+
+/* quarry.core.wordset(list [, {bare = true}]) -> quarry.WordSet
+ * A set of single words, each taken as the key of the token it makes (bare:
+ * diacritics stripped too). Raises naming the member that is not a string
+ * of one token. */
+static int l_wordset(lua_State *L)
+{
+    lwordset *ws;
+    lua_Integer i, count;
+    unsigned mode = 0;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {
+            if (lua_type(L, -2) != LUA_TSTRING || strcmp(lua_tostring(L, -2), "bare") != 0)
+                return luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", luaL_tolstring(L, -2, NULL)));
+            if (lua_toboolean(L, -1)) mode = QR_KEY_BARE;
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, 1);
+    ws = lua_newuserdatauv(L, sizeof *ws, 0);
+    qr_idset_init(&ws->set);
+    ws->mode = mode;
+    luaL_setmetatable(L, QR_WORDSET_MT);     /* from here __gc frees the bits */
+    count = (lua_Integer)lua_rawlen(L, 1);
+    for (i = 1; i <= count; i++) {
+        char what[48];
+        uint32_t id;
+        int rc;
+        lua_rawgeti(L, 1, i);
+        snprintf(what, sizeof what, "wordset: member %d", (int)i);
+        id = intern_word(L, 3, mode, what);
+        rc = qr_idset_add(&ws->set, id);
+        if (rc != QR_OK) return luaL_error(L, "not enough memory");
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
+/* quarry.core.key_id(word [, bare]) -> integer: the id of word's key, which
+ * tokens:key_id(i) gives for a token with that key (added to the
+ * vocabulary when new). Raises when word is not one token. */
+static int l_key_id(lua_State *L)
+{
+    lua_pushinteger(L, intern_word(L, 1, lua_toboolean(L, 2) ? QR_KEY_BARE : 0, "key_id: the word"));
+    return 1;
+}
+
+/* set:has(tokens, i) -> boolean: token i's key is in the set; false for an
+ * index outside 1 .. #tokens */
+static int set_has(lua_State *L)
+{
+    lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
+    const qr_tokens *t = qr_check_tokens(L, 2, NULL, NULL);
+    lua_Integer i = luaL_checkinteger(L, 3);
+    int hit = 0;
+    if (i >= 1 && (lua_Unsigned)i <= t->n) hit = qr_idset_has(&ws->set, qr_tokens_ids(L, 2, ws->mode)[i - 1]);
+    lua_pushboolean(L, hit);
+    return 1;
+}
+
+/* set:find(tokens, i [, j]) -> index or nil: the first token from i to j
+ * (inclusive; j defaults to #tokens; j < i looks backwards) whose key is in
+ * the set. i and j are clamped to 1 .. #tokens. */
+static int set_find(lua_State *L)
+{
+    lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
+    const qr_tokens *t = qr_check_tokens(L, 2, NULL, NULL);
+    lua_Integer i = luaL_checkinteger(L, 3);
+    lua_Integer j = luaL_optinteger(L, 4, (lua_Integer)t->n), k, n = (lua_Integer)t->n;
+    const uint32_t *ids;
+    if (n == 0) return 0;
+    ids = qr_tokens_ids(L, 2, ws->mode);
+    if (i <= j) {
+        if (i < 1) i = 1;
+        if (j > n) j = n;
+        for (k = i; k <= j; k++)
+            if (qr_idset_has(&ws->set, ids[k - 1])) { lua_pushinteger(L, k); return 1; }
+    } else {
+        if (i > n) i = n;
+        if (j < 1) j = 1;
+        for (k = i; k >= j; k--)
+            if (qr_idset_has(&ws->set, ids[k - 1])) { lua_pushinteger(L, k); return 1; }
+    }
+    return 0;
+}
+
+/* set:contains(word) -> boolean: word (one token) has a key in the set */
+static int set_contains(lua_State *L)
+{
+    lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
+    size_t n, klen = 0;
+    const char *s = luaL_checklstring(L, 2, &n);
+    char *out;
+    int ntok;
+    if (n == 0 || n > QR_MAX_TEXT / 3) { lua_pushboolean(L, 0); return 1; }
+    out = lua_newuserdatauv(L, 3 * n + 1, 0);
+    ntok = word_key(s, n, ws->mode, out, &klen);
+    if (ntok < 0) return luaL_error(L, "not enough memory");
+    lua_pushboolean(L, ntok == 1 && qr_idset_has(&ws->set, qr_vocab_find(qr_state_vocab(L), out, klen)));
+    return 1;
+}
+
+/* #set -> number of distinct words */
+static int set_len(lua_State *L)
+{
+    lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
+    lua_pushinteger(L, ws->set.count);
+    return 1;
+}
+
+/* tostring(set) -> "quarry.WordSet: 12 words" */
+static int set_tostring(lua_State *L)
+{
+    lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
+    lua_pushfstring(L, "quarry.WordSet: %d words%s", (int)ws->set.count, ws->mode ? " (bare)" : "");
+    return 1;
+}
+
+void qr_open_vocab(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        { "has", set_has }, { "find", set_find }, { "contains", set_contains }, { NULL, NULL }
+    };
+    luaL_newmetatable(L, QR_VOCAB_MT);
+    lua_pushcfunction(L, vocab_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, QR_WORDSET_MT);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, set_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, set_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, set_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_wordset);
+    lua_setfield(L, -2, "wordset");
+    lua_pushcfunction(L, l_key_id);
+    lua_setfield(L, -2, "key_id");
+}

@@ -1,0 +1,58 @@
+-- The news pack on text shaped to break it: a regression for a crash on
+-- a real article's shape, and paragraphs long enough that any search
+-- that walks a whole paragraph or sentence for each quote would show.
+-- The sentences are written for these tests.
+local rules = require "quarry.rules"
+
+local news = rules.load("news")
+
+local function quotes_of(anns)
+   local out = {}
+   for _, a in ipairs(anns) do
+      if a.type == "quote" then out[#out + 1] = a end
+   end
+   return out
+end
+
+-- CPU seconds to run the pack over text (the best of two runs).
+local function cost(text)
+   local best = math.huge
+   for _ = 1, 2 do
+      local t0 = os.clock()
+      news:run(text)
+      best = math.min(best, os.clock() - t0)
+   end
+   return best
+end
+
+describe("the news pack on hostile shapes", function()
+   it("takes a headline that opens with a noun of saying before a quote", function()
+      -- the noun of saying ("Warning") is the text's first token: no owner
+      -- can stand before it (this once raised "token index out of range")
+      local anns = news:run("Warning over 'cheap' loans\n\nBanks lend more, the report said.")
+      local q = quotes_of(anns)
+      assert.equal(1, #q)
+      assert.equal("cheap", q[1].text)
+      assert.equal(require("cjson").null, q[1].attrs.speaker)
+   end)
+
+   -- #slow: about two seconds of CPU
+   it("grows linearly with a paragraph of quotes, a paragraph without full stops, and unbalanced marks #slow",
+      function()
+      local shapes = {
+         quoted = "\u{201C}We will not accept this,\u{201D} said Vera Lind, the foreign minister. "
+            .. "She added that the talks would go on and called the plan \u{201C}a trap\u{201D}. ",
+         run_on = "he called it \u{201C}a disaster\u{201D} and \u{201C}a shame\u{201D} and the minister said "
+            .. "\u{201C}no\u{201D} and Lind told reporters ",
+         unbalanced = "\u{201C}We said \u{2018}no and \u{201C}yes, ' Lind said \u{2019} and \u{201D} ",
+      }
+      for name, unit in pairs(shapes) do
+         local small = unit:rep(30000 // #unit)
+         local large = unit:rep(120000 // #unit)
+         local ratio = cost(large) / math.max(cost(small), 1e-3)
+         -- four times the text: about four times the work (a search over the
+         -- paragraph for each quote would make it sixteen)
+         assert.is_true(ratio < 8, string.format("%s: 4x the text took %.1fx the time", name, ratio))
+      end
+   end)
+end)
