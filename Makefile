@@ -105,9 +105,11 @@ $(EXT): $(EXT_SRC) $(HDR) | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DQR_SQLITE_EXTENSION -shared -o $@ $(EXT_SRC)
 
-$(CORE_ASAN): $(SRC) $(HDR) | check-deps
+$(CORE_ASAN): $(SRC) $(HDR) $(EXT) | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -shared -o $@ $(SRC) $(DEP_LIBS)
+	@# the SQLite extension beside it, as built (it is loaded into programs built without ASan)
+	cp $(EXT) build/asan/quarry_sqlite.so
 
 setup:
 	@sh tools/setup-debian.sh

@@ -78,7 +78,8 @@ end
 local cases = {
    { "reference: 404 page", function() return "no-such-page" end },
    { "search: first page", function(i) return "?q=" .. links.encode(QUERIES[(i - 1) % #QUERIES + 1]) end },
-   { "search: page 10", function(i) return "?q=" .. links.encode(QUERIES[(i - 1) % #QUERIES + 1]) .. "&offset=200" end },
+   { "search: page 10", function(i)
+      return "?q=" .. links.encode(QUERIES[(i - 1) % #QUERIES + 1]) .. "&offset=200" end },
    { "search: no query, page", function(i) return "?offset=" .. (i * 997 % (ndocs - 20)) end },
    { "search: + outlet facet", function(i)
       return "?q=" .. links.encode(QUERIES[(i - 1) % #QUERIES + 1]) .. "&from=2021-06&to=2021-06" end },

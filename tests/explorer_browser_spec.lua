@@ -71,7 +71,7 @@ local function corpora(dir)
    return list
 end
 
-describe("the corpus explorer in a browser", function()
+describe("the corpus explorer in a browser #slow", function()
    local dir, browser, page, why, list
    local servers = {}
 

@@ -10,7 +10,7 @@ local support = require "tests.support"
 local fixture = require "tests.report_corpus"
 local cdp = require "tests.cdp"
 
-describe("the HTML report in a browser", function()
+describe("the HTML report in a browser #slow", function()
    local dir, corpus, browser, page, why
 
    setup(function()

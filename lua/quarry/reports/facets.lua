@@ -27,9 +27,8 @@ return base.new {
       -- the documents: the index of dates or sources scanned, each checked against the full-text matches
       local function doc_counts(index, value)
          local where = docs
-         if q then where = where .. " AND d.rowid IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH "
-            .. ctx:quote(q) .. ")" end
-         return "SELECT " .. value .. " AS value, count(*) AS documents FROM docs d INDEXED BY " .. index
+         if q then where = where .. " AND d.rowid IN (" .. ctx:match_sql(ctx:quote(q)) .. ")" end
+         return "SELECT " .. value .. " AS value, count(*) AS documents FROM docs d" .. ctx:indexed_by(index)
             .. " WHERE " .. where
       end
       local outlets = ctx:all(doc_counts("docs_source", "d.source") .. " AND d.source IS NOT NULL GROUP BY 1 "
@@ -37,15 +36,15 @@ return base.new {
       local months = ctx:all(doc_counts("docs_date", "substr(d.date, 1, 7)") .. " AND d.date IS NOT NULL "
          .. "GROUP BY 1 ORDER BY 1")
       -- the documents whose spans are counted: all, or the first SAMPLE
-      local total, spans, note, scan = nil, "1", nil, ""
+      local spans, note, scan = "1", nil, ""
       if q or docs ~= "1" then
-         local all = q and ("SELECT rowid FROM docs_fts WHERE docs_fts MATCH " .. ctx:quote(q)
-            .. (docs ~= "1" and (" AND +rowid IN (SELECT d.rowid FROM docs d WHERE " .. docs .. ")") or ""))
+         local all = q and ("SELECT f.rowid FROM (" .. ctx:match_sql(ctx:quote(q), "rank") .. ") f"
+            .. (docs ~= "1" and (" WHERE +f.rowid IN (SELECT d.rowid FROM docs d WHERE " .. docs .. ")") or ""))
             or ("SELECT d.rowid FROM docs d WHERE " .. docs)
-         total = ctx:value("SELECT count(*) FROM (" .. all .. ")")
-         spans = "s.doc IN (" .. all .. (q and " ORDER BY rank" or " ORDER BY d.date, d.rowid") .. " LIMIT " .. SAMPLE
-            .. ")"
-         scan = " INDEXED BY spans_doc"     -- the spans of those documents, not the whole index scanned
+         local total = ctx:value("SELECT count(*) FROM (" .. all .. ")")
+         spans = "s.doc IN (" .. all .. (q and " ORDER BY f.rank" or " ORDER BY d.date, d.rowid") .. " LIMIT "
+            .. SAMPLE .. ")"
+         scan = ctx:indexed_by("spans_doc")     -- the spans of those documents, not the whole index scanned
          if total > SAMPLE then
             note = string.format("In the first %d of %d documents%s.", SAMPLE, total, q and ", the best matches" or "")
          end

@@ -48,14 +48,15 @@ return base.new {
       -- the documents naming it (or quoting the speaker): every one, through the indexes
       local docs = "SELECT s.doc FROM spans s WHERE " .. mentions .. (said and (" UNION SELECT s.doc FROM spans s "
          .. "WHERE " .. said) or "")
-      local total = ctx:one("SELECT count(*) AS documents, min(d.date) AS first, max(d.date) AS last FROM docs d "
-         .. "INDEXED BY docs_date WHERE d.rowid IN (" .. docs .. ")")
+      local total = ctx:one("SELECT count(*) AS documents, min(d.date) AS first, max(d.date) AS last FROM docs d"
+         .. ctx:indexed_by("docs_date") .. " WHERE d.rowid IN (" .. docs .. ")")
       local nmentions = ctx:value("SELECT count(*) FROM spans s WHERE " .. mentions)
-      local months = ctx:all("SELECT substr(d.date, 1, 7) AS month, count(*) AS documents FROM docs d INDEXED BY "
-         .. "docs_date WHERE d.date IS NOT NULL AND d.rowid IN (" .. docs .. ") GROUP BY 1 ORDER BY 1")
+      local months = ctx:all("SELECT substr(d.date, 1, 7) AS month, count(*) AS documents FROM docs d"
+         .. ctx:indexed_by("docs_date") .. " WHERE d.date IS NOT NULL AND d.rowid IN (" .. docs .. ") "
+         .. "GROUP BY 1 ORDER BY 1")
       -- the latest SAMPLE of them: read for the quotes, variants and co-mentions
-      local sample = "SELECT d.rowid FROM docs d INDEXED BY docs_date WHERE d.rowid IN (" .. docs .. ") "
-         .. "ORDER BY d.date DESC, d.rowid DESC LIMIT " .. SAMPLE
+      local sample = "SELECT d.rowid FROM docs d" .. ctx:indexed_by("docs_date") .. " WHERE d.rowid IN (" .. docs
+         .. ") ORDER BY d.date DESC, d.rowid DESC LIMIT " .. SAMPLE
       local notes = {}
       if total.documents > SAMPLE then
          notes[#notes + 1] = string.format("Quotes, variants and names alongside: from the latest %d of the %d "
@@ -77,9 +78,10 @@ return base.new {
          .. " AND s.doc IN (" .. sample .. ") GROUP BY 1 ORDER BY mentions DESC, variant")
       for _, v in ipairs(variants) do v.variant = base.clean(v.variant) end
       local with = ctx:all("SELECT json_extract(e.attrs, '$.name') AS name, e.type AS type, "
-         .. "count(DISTINCT e.doc) AS documents FROM spans e INDEXED BY spans_doc WHERE e.doc IN (" .. sample
-         .. ") AND e.type IN ('person', 'organization', 'location') AND NOT (" .. named("json_extract(e.attrs, '$.name')")
-         .. ") AND json_extract(e.attrs, '$.name') IS NOT NULL GROUP BY 2, 1 ORDER BY documents DESC, name LIMIT " .. TOP)
+         .. "count(DISTINCT e.doc) AS documents FROM spans e" .. ctx:indexed_by("spans_doc") .. " WHERE e.doc IN ("
+         .. sample .. ") AND e.type IN ('person', 'organization', 'location') AND NOT ("
+         .. named("json_extract(e.attrs, '$.name')") .. ") AND json_extract(e.attrs, '$.name') IS NOT NULL "
+         .. "GROUP BY 2, 1 ORDER BY documents DESC, name LIMIT " .. TOP)
       return {
          title = who,
          description = f.speaker and ("What " .. who .. " said, and where the name appears.")
