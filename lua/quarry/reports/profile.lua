@@ -12,8 +12,15 @@
 -- entities are read from the latest SAMPLE documents naming it (the notes
 -- say so when there are more).
 local base = require "quarry.reports.base"
+local quotes_report = require "quarry.reports.quotes"
 
 local QUOTES, TOP, SAMPLE = 200, 20, 1000
+
+-- The quotes report's columns, without its context (a profile lists many quotes).
+local QUOTE_COLUMNS = {}
+for _, c in ipairs(quotes_report.columns) do
+   if c.key ~= "context" then QUOTE_COLUMNS[#QUOTE_COLUMNS + 1] = c end
+end
 
 -- The rows of a quotes query (as the quotes report has them).
 local function quote_rows(ctx, where, limit)
@@ -104,14 +111,7 @@ return base.new {
                { key = "documents", label = "Documents", kind = "number" },
             } },
             { title = f.speaker and "Quotes" or ("Quotes mentioning " .. who), rows = quotes, empty = "No quotes.",
-              note = #quotes >= limit and string.format("The latest %d.", limit) or nil, columns = {
-               { key = "speaker", label = "Speaker", link = "speaker" },
-               { key = "quote", label = "Quote", kind = "quote", link = "at" },
-               { key = "date", label = "Date", kind = "date" },
-               { key = "doc", label = "Document", link = "article" },
-               { key = "outlet", label = "Outlet", link = "outlet" },
-               { key = "title", label = "Title" },
-            } },
+              note = #quotes >= limit and string.format("The latest %d.", limit) or nil, columns = QUOTE_COLUMNS },
             { title = "Name variants", rows = variants, empty = "No mentions.", columns = {
                { key = "variant", label = "Written as" },
                { key = "mentions", label = "Mentions", kind = "number" },
