@@ -161,7 +161,7 @@ describe("the explorer's pages", function()
       assert.equal(before, outlets)   -- months: the new one is dated, "d" is not
    end)
 
-   it("runs as quarry serve, over HTTP, on 127.0.0.1", function()
+   it("runs as quarry serve, over HTTP, on 127.0.0.1 #slow", function()
       local http_ok = serve.http()
       if not http_ok then
          pending("lua-http is not installed (Debian: apt-get install lua-http); HTTP test skipped")
