@@ -18,6 +18,7 @@
  *   (or leaving it to the collector) is safe. close, __close and __gc are the
  *   same idempotent function.
  */
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime */
 #include "qr_lua.h"
 #include "qr_fts.h"
 
@@ -25,13 +26,20 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct lstmt lstmt;
 
 typedef struct ldb {
     sqlite3 *db;          /* NULL once closed */
     lstmt *stmts;         /* live statements of this connection */
+    int read_only_sql;    /* db:authorizer("read") is set */
+    char denied[96];      /* what it refused last */
+    double deadline;      /* db:time_limit: monotonic seconds; 0 for none */
+    lua_Integer limit_ms; /* the limit it was set with */
+    int timed_out;        /* the progress handler stopped a statement */
 } ldb;
 
 struct lstmt {
@@ -122,6 +130,13 @@ static int fail_db(lua_State *L, int db_idx, sqlite3 *db, int rc)
 {
     char msg[512];
     copy_errmsg(db, msg, sizeof msg);
+    if ((rc & 0xFF) == SQLITE_AUTH) {
+        /* say what the authorizer refused (read_authorizer below) */
+        ldb *d = luaL_testudata(L, db_idx, QR_DB_MT);
+        size_t n = strlen(msg);
+        if (d && d->denied[0] && n + 1 < sizeof msg)
+            snprintf(msg + n, sizeof msg - n, ": %s (only reading the corpus is allowed)", d->denied);
+    }
     return fail_copied(L, db_idx, msg, rc);
 }
 
@@ -206,6 +221,13 @@ static int db_prepare(lua_State *L)
         lua_pop(L, 1);
         return fail_db(L, 1, d->db, rc);
     }
+    if (d->read_only_sql && s->st && !sqlite3_stmt_readonly(s->st)) {
+        sqlite3_finalize(s->st);
+        s->st = NULL;
+        lua_pop(L, 1);
+        return fail_with(L, 1, "not authorized: a statement that writes (only reading the corpus is allowed)",
+                         SQLITE_AUTH);
+    }
     while (tail && *tail && strchr(" \t\r\n;", *tail)) tail++;
     if (!s->st || (tail && *tail)) {
         int empty = !s->st;
@@ -255,12 +277,43 @@ static int db_autocommit(lua_State *L)
     return 1;
 }
 
-/* quarry.core.db_open(path [, {readonly = false, create = true, timeout_ms = 5000}])
- *   -> quarry.Db | nil, message, code   (path may be ":memory:") */
+/* --- immutable files --------------------------------------------------------------- */
+
+/* Pushes the URI that opens path read-only as an immutable file: SQLite
+ * then takes no locks and needs no -wal or -shm file, so a corpus in a
+ * folder nobody may write can be read. Characters a URI gives a meaning
+ * (%, ?, #) are percent-encoded. */
+static const char *push_immutable_uri(lua_State *L, const char *path)
+{
+    luaL_Buffer b;
+    const char *p;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, path[0] == '/' ? "file://" : "file:");
+    for (p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#') {
+            char esc[4];
+            esc[0] = '%';
+            esc[1] = "0123456789ABCDEF"[(unsigned char)*p >> 4];
+            esc[2] = "0123456789ABCDEF"[(unsigned char)*p & 0xF];
+            esc[3] = '\0';
+            luaL_addstring(&b, esc);
+        } else {
+            luaL_addchar(&b, *p);
+        }
+    }
+    luaL_addstring(&b, "?immutable=1");
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
+/* quarry.core.db_open(path [, {readonly = false, create = true, timeout_ms = 5000, immutable = false}])
+ *   -> quarry.Db | nil, message, code   (path may be ":memory:")
+ * immutable opens the file read-only as one nobody changes (see
+ * push_immutable_uri): for a corpus in a folder that cannot be written. */
 static int l_db_open(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
-    int readonly = 0, create = 1, rc;
+    int readonly = 0, create = 1, immutable = 0, rc;
     lua_Integer timeout = 5000;
     ldb *d;
 
@@ -271,6 +324,7 @@ static int l_db_open(lua_State *L)
             const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
             if (!strcmp(key, "readonly")) readonly = lua_toboolean(L, -1);
             else if (!strcmp(key, "create")) create = lua_toboolean(L, -1);
+            else if (!strcmp(key, "immutable")) immutable = lua_toboolean(L, -1);
             else if (!strcmp(key, "timeout_ms")) {
                 if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 || lua_tointeger(L, -1) > 0x7FFFFFFF)
                     qr_option_error(L, 2, key, "must be a non-negative integer (milliseconds)");
@@ -286,9 +340,13 @@ static int l_db_open(lua_State *L)
     luaL_setmetatable(L, QR_DB_MT);
     lua_pushvalue(L, 1);
     lua_setiuservalue(L, -2, 1);
-    rc = sqlite3_open_v2(path, &d->db,
-                         readonly ? SQLITE_OPEN_READONLY
-                                  : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+    if (immutable)
+        rc = sqlite3_open_v2(push_immutable_uri(L, path), &d->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    else
+        rc = sqlite3_open_v2(path, &d->db,
+                             readonly ? SQLITE_OPEN_READONLY
+                                      : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+    if (immutable) lua_pop(L, 1);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(d->db, 1);
         sqlite3_busy_timeout(d->db, (int)timeout);
@@ -305,6 +363,127 @@ static int l_db_open(lua_State *L)
     sqlite3_close_v2(d->db);
     d->db = NULL;
     return rc;
+}
+
+/* --- the read-only authorizer ---------------------------------------------------------- */
+
+/* What SQL may do while db:authorizer("read") is set (reports' SQL, and
+ * the host's while a report runs): SQLite asks at prepare time, for every
+ * action a statement takes, and anything not allowed here fails with
+ * "not authorized". The allow-list:
+ *
+ *   SQLITE_SELECT, SQLITE_RECURSIVE   queries, WITH RECURSIVE
+ *   SQLITE_READ                       columns of any table the connection
+ *                                     has: the corpus, and databases the
+ *                                     host attached before
+ *   SQLITE_FUNCTION                   every function but those below
+ *   SQLITE_PRAGMA                     only the introspection pragmas below
+ *   SQLITE_UPDATE of sqlite_master    SQLite's own, when FTS5 connects
+ *
+ * Refused: writing (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, REINDEX,
+ * ANALYZE), ATTACH and DETACH (and so VACUUM INTO, which attaches its
+ * output file), transactions and savepoints, every other PRAGMA. What
+ * SQLite says would write without asking (REINDEX, VACUUM) is refused by
+ * db:prepare after the fact (sqlite3_stmt_readonly). */
+static const char *const denied_functions[] = {
+    "load_extension",              /* loads a shared library */
+    "readfile", "writefile", "edit", /* the sqlite3 shell's file functions, if registered */
+    "fts3_tokenizer",              /* takes and hands out C pointers */
+    NULL
+};
+
+static const char *const read_pragmas[] = {
+    "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+    "foreign_key_list", "collation_list", "function_list", "module_list", "pragma_list",
+    "database_list", "compile_options",
+    "data_version",                /* FTS5 asks it; it has no form that writes */
+    NULL
+};
+
+static int in_list(const char *const *list, const char *name)
+{
+    if (!name) return 0;
+    for (; *list; list++)
+        if (!sqlite3_stricmp(*list, name)) return 1;
+    return 0;
+}
+
+static const char *write_action(int action)
+{
+    switch (action) {
+    case SQLITE_INSERT: return "INSERT into";
+    case SQLITE_UPDATE: return "UPDATE of";
+    case SQLITE_DELETE: return "DELETE from";
+    case SQLITE_ALTER_TABLE: return "ALTER TABLE";
+    case SQLITE_ANALYZE: return "ANALYZE";
+    case SQLITE_REINDEX: return "REINDEX";
+    case SQLITE_CREATE_VTABLE: case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_VIEW: case SQLITE_CREATE_TEMP_INDEX: case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_TRIGGER: case SQLITE_CREATE_TEMP_VIEW: return "CREATE";
+    default: return "DROP";
+    }
+}
+
+static int read_authorizer(void *ud, int action, const char *a, const char *b, const char *schema,
+                           const char *trigger)
+{
+    ldb *d = ud;
+    (void)schema;
+    (void)trigger;
+    switch (action) {
+    case SQLITE_SELECT: case SQLITE_RECURSIVE: case SQLITE_READ:
+        return SQLITE_OK;
+    case SQLITE_UPDATE:
+        /* SQLite's own bookkeeping when a virtual table (FTS5) connects;
+         * SQL that updates the schema table fails anyway (no
+         * writable_schema), and db:prepare refuses statements that write */
+        if (a && !sqlite3_stricmp(a, "sqlite_master")) return SQLITE_OK;
+        break;
+    case SQLITE_FUNCTION:
+        if (!in_list(denied_functions, b)) return SQLITE_OK;
+        snprintf(d->denied, sizeof d->denied, "function %s()", b);
+        return SQLITE_DENY;
+    case SQLITE_PRAGMA:
+        if (in_list(read_pragmas, a)) return SQLITE_OK;
+        snprintf(d->denied, sizeof d->denied, "PRAGMA %s", a ? a : "?");
+        return SQLITE_DENY;
+    case SQLITE_ATTACH:
+        snprintf(d->denied, sizeof d->denied, "ATTACH (or VACUUM INTO)");
+        return SQLITE_DENY;
+    case SQLITE_DETACH:
+        snprintf(d->denied, sizeof d->denied, "DETACH");
+        return SQLITE_DENY;
+    case SQLITE_TRANSACTION: case SQLITE_SAVEPOINT:
+        snprintf(d->denied, sizeof d->denied, "transactions");
+        return SQLITE_DENY;
+    default:
+        break;
+    }
+    snprintf(d->denied, sizeof d->denied, "writing (%s%s%s)", write_action(action), a ? " " : "", a ? a : "");
+    return SQLITE_DENY;
+}
+
+/* db:authorizer("read" | nil) -> db
+ * "read": from now on, statements prepared on this connection may only
+ * read (the allow-list above); nil: no authorizer. Statements prepared
+ * before keep what they were allowed. */
+static int db_authorizer(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    int rc;
+    if (lua_isnoneornil(L, 2)) {
+        rc = sqlite3_set_authorizer(d->db, NULL, NULL);
+        d->read_only_sql = 0;
+    } else {
+        const char *policy = luaL_checkstring(L, 2);
+        if (strcmp(policy, "read") != 0) return luaL_argerror(L, 2, "expected \"read\" or nil");
+        d->denied[0] = '\0';
+        rc = sqlite3_set_authorizer(d->db, read_authorizer, d);
+        d->read_only_sql = 1;
+    }
+    if (rc != SQLITE_OK) return luaL_error(L, "cannot set the authorizer: %s", sqlite3_errstr(rc));
+    lua_settop(L, 1);
+    return 1;
 }
 
 /* --- quarry.Stmt ----------------------------------------------------------------- */
@@ -694,6 +873,65 @@ static int l_utf8_valid(lua_State *L)
     return 1;
 }
 
+/* --- time limit ------------------------------------------------------------------------ */
+
+/* How often, in SQLite virtual machine instructions, the progress handler
+ * looks at the clock: about every tenth of a millisecond of a busy query,
+ * at a cost too small to measure. */
+#define QR_PROGRESS_OPS 1000
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The progress handler: non-zero stops the statement (SQLITE_INTERRUPT). */
+static int past_deadline(void *ud)
+{
+    ldb *d = ud;
+    if (d->deadline > 0 && monotonic_seconds() > d->deadline) {
+        d->timed_out = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* db:time_limit(ms) -> db
+ * Statements stepped from now on fail with code "interrupt" once ms
+ * milliseconds have passed (wall clock, counted from this call, Lua's time
+ * between steps included); db:time_limit(nil) or (0) lifts the limit.
+ * SQLite calls the check every QR_PROGRESS_OPS instructions, also inside
+ * FTS5's own reads. */
+static int db_time_limit(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    lua_Integer ms = luaL_optinteger(L, 2, 0);
+    luaL_argcheck(L, ms >= 0, 2, "the time limit must be a non-negative number of milliseconds");
+    d->timed_out = 0;
+    d->limit_ms = ms;
+    if (ms > 0) {
+        d->deadline = monotonic_seconds() + (double)ms / 1000.0;
+        sqlite3_progress_handler(d->db, QR_PROGRESS_OPS, past_deadline, d);
+    } else {
+        d->deadline = 0;
+        sqlite3_progress_handler(d->db, 0, NULL, NULL);
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* db:timed_out() -> ms | nil: the limit that stopped a statement since
+ * db:time_limit was last called, or nil when none was stopped. */
+static int db_timed_out(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    if (d->timed_out) lua_pushinteger(L, d->limit_ms);
+    else lua_pushnil(L);
+    return 1;
+}
+
 /* --- registration ------------------------------------------------------------------ */
 
 static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction release,
@@ -717,7 +955,8 @@ void qr_open_db(lua_State *L)
     static const luaL_Reg db_methods[] = {
         { "exec", db_exec }, { "prepare", db_prepare }, { "changes", db_changes },
         { "last_insert_rowid", db_last_insert_rowid }, { "errmsg", db_errmsg },
-        { "readonly", db_readonly }, { "autocommit", db_autocommit }, { "close", db_close },
+        { "readonly", db_readonly }, { "autocommit", db_autocommit }, { "authorizer", db_authorizer },
+        { "close", db_close }, { "time_limit", db_time_limit }, { "timed_out", db_timed_out },
         { NULL, NULL }
     };
     static const luaL_Reg stmt_methods[] = {

@@ -32,6 +32,8 @@ local quarry = {
    -- -> quarry.Corpus | nil, message, code (see quarry.corpus).
    open = require("quarry.corpus").open,
 }
+-- corpus:extract, where the rule engine and the store meet
+require "quarry.runner"
 
 local packs = setmetatable({}, { __mode = "v" })
 

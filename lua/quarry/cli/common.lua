@@ -3,17 +3,36 @@
 local cjson = require "cjson"
 local quarry = require "quarry"
 local docs = require "quarry.docs"
+local sandbox = require "quarry.sandbox"
+local term = require "quarry.term"
 
 local io_stderr, ipairs, next, pcall, tostring = io.stderr, ipairs, next, pcall, tostring
 local table_concat = table.concat
 
 local common = {}
 
---- Loads a pack for a command; returns the pack or nil, message.
-function common.load_pack(name, trusted)
-   local ok, pack = pcall(quarry.rules.load, name, { trusted = trusted })
+--- Loads a pack for a command (limits: {steps, memory}, see
+-- common.limits); returns the pack or nil, message.
+function common.load_pack(name, trusted, limits)
+   local ok, pack = pcall(quarry.rules.load, name, { trusted = trusted, limits = limits })
    if not ok then return nil, tostring(pack) end
    return pack
+end
+
+--- The help of the commands that read documents (ingest, extract, tokens):
+-- what their paths may be, and how folders are read.
+common.PATHS_HELP = "Text files, folders, JSONL files, or - for stdin."
+common.READING_EPILOG = "Folders are read recursively, hidden files and folders left out. A symbolic link "
+   .. "to a folder is followed once: a folder read already (the same device and inode) is skipped with a "
+   .. "warning, so links cannot loop. A folder that cannot be read, a binary file (a NUL byte in its first "
+   .. "8,000 bytes) and a file or JSONL line over --max-bytes are skipped with a message naming them "
+   .. "(exit code 1); the rest is read."
+
+--- Adds the options of the commands that read documents.
+function common.reading_options(cmd)
+   cmd:option("--max-bytes", "The largest document read, in bytes (a text file, or one JSONL line).",
+      tostring(docs.MAX_BYTES)):convert(common.positive):argname("<n>")
+   cmd:epilog(common.READING_EPILOG)
 end
 
 --- Declares the -r/--rules option of a command that runs a pack over
@@ -50,19 +69,35 @@ function common.rules_of(cmd, args, key)
    return "news"
 end
 
+--- Adds --timeout to a command that queries a corpus (search, kwic,
+-- report): the milliseconds its queries may take, default_ms by default.
+function common.timeout_option(cmd, default_ms)
+   cmd:option("--timeout", "Give up when the query takes longer than this many milliseconds (0: no limit).",
+      tostring(default_ms)):convert(common.count):argname("<ms>")
+end
+
+--- The message of a failed query, with what to do when it took too long.
+function common.query_error(err, code)
+   if code == "timeout" then
+      return err .. "; raise the limit with --timeout MS, or --timeout 0 for none"
+   end
+   return err
+end
+
 --- Iterates over the documents of paths, warning and failing on stderr
 -- (clearing bar, a progress bar, first). Returns the iterator and a
--- function telling whether anything failed.
-function common.documents(cmd, paths, bar)
+-- function telling whether anything failed. max_bytes: see quarry.docs.each.
+function common.documents(cmd, paths, bar, max_bytes)
    local failed = false
    local iter = docs.each(paths, {
+      max_bytes = max_bytes,
       warn = function(msg)
          if bar then bar.clear() end
-         io_stderr:write("quarry ", cmd, ": warning: ", msg, "\n")
+         io_stderr:write("quarry ", cmd, ": warning: ", term.escape(msg), "\n")
       end,
       fail = function(msg)
          if bar then bar.clear() end
-         io_stderr:write("quarry ", cmd, ": ", msg, "\n")
+         io_stderr:write("quarry ", cmd, ": ", term.escape(msg), "\n")
          failed = true
       end,
    })
@@ -70,9 +105,12 @@ function common.documents(cmd, paths, bar)
 end
 
 local encode = cjson.encode
+-- keys sorted (quarry.render.json): the same annotations give the same
+-- bytes in every process (Lua's table order is seeded per process)
+local sorted_encode = require("quarry.render.json").encode
 local function json_attrs(attrs)
    if attrs == nil or next(attrs) == nil then return "{}" end
-   return encode(attrs)
+   return sorted_encode(attrs)
 end
 
 --- One annotation as a JSON line in the extract format (fixed key order):
@@ -90,6 +128,38 @@ function common.count(s)
    local n = math.tointeger(tonumber(s))
    if n and n >= 0 then return n end
    return nil, "must be a non-negative integer"
+end
+
+--- The argparse converter of --max-memory: bytes, as 1000000, 512M, 2G.
+function common.size(s)
+   local n, err = sandbox.parse_size(s)
+   if not n then return nil, "--max-memory: " .. err end
+   return n
+end
+
+--- The --max-steps and --max-memory options of a command that runs the
+-- code of a pack or a report (what: "pack" or "report").
+function common.limit_options(cmd, what)
+   local report = what == "report"
+   cmd:option("--max-steps", string.format("At most N Lua steps (VM instructions) in each call of the %s's code: "
+      .. "%s. 0: no limit. Default: %d%s.", what, report and "loading it, running it" or "loading it, each document",
+      sandbox.DEFAULT_STEPS, report and "" or ", or a lower limits.steps the pack sets"))
+      :convert(common.count):argname("<n>")
+   cmd:option("--max-memory", string.format("At most SIZE bytes (512M, 2G) of Lua memory added by each call of "
+      .. "the %s's code. 0: no limit. Default: %dM%s.", what, sandbox.DEFAULT_MEMORY // (1024 * 1024),
+      report and "" or ", or a lower limits.memory the pack sets")):convert(common.size):argname("<size>")
+end
+
+--- The limits the options give: {steps, memory}, nil where not given.
+function common.limits(args)
+   return { steps = args.max_steps, memory = args.max_memory }
+end
+
+--- An argparse converter for options that take a positive count (1, 2, ...).
+function common.positive(s)
+   local n = math.tointeger(tonumber(s))
+   if n and n > 0 then return n end
+   return nil, "must be a positive integer"
 end
 
 --- Whether stderr is a terminal (progress bars are drawn only there).
@@ -130,26 +200,30 @@ function common.progress_bar(unit)
    return bar
 end
 
---- Pads and prints rows of cells as an aligned table.
+--- Pads and prints rows of cells as an aligned table, control characters
+-- escaped (quarry.term).
 function common.print_table(out, header, rows)
    local widths = {}
    for i, h in ipairs(header) do widths[i] = #h end
-   for _, r in ipairs(rows) do
+   local shown = {}      -- the cells as the terminal gets them (quarry.term)
+   for ri, r in ipairs(rows) do
+      shown[ri] = {}
       for i, c in ipairs(r) do
-         local n = utf8.len(tostring(c)) or #tostring(c)
+         local s = term.escape(tostring(c))
+         shown[ri][i] = s
+         local n = utf8.len(s) or #s
          if n > widths[i] then widths[i] = n end
       end
    end
    local function line(cells)
       local parts = {}
-      for i, c in ipairs(cells) do
-         local s = tostring(c)
+      for i, s in ipairs(cells) do
          parts[i] = s .. string.rep(" ", widths[i] - (utf8.len(s) or #s))
       end
       out:write(table_concat(parts, "  "):gsub("%s+$", ""), "\n")
    end
    line(header)
-   for _, r in ipairs(rows) do line(r) end
+   for _, r in ipairs(shown) do line(r) end
 end
 
 return common

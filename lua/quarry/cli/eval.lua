@@ -2,6 +2,7 @@
 -- rule against JSONL, BRAT, CoNLL or TimeML gold; attribute accuracy and
 -- F1 (--attr); quotations and their speakers against BRAT attributions
 -- (--quotes).
+local calendar = require "quarry.calendar"
 local common = require "quarry.cli.common"
 local docs = require "quarry.docs"
 local evaluation = require "quarry.eval"
@@ -48,6 +49,7 @@ function eval_cmd.configure(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:flag("--json", "Print the scores as JSON.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
 end
 
 local function split_list(s)
@@ -170,7 +172,7 @@ local function options(args, usage, fail)
    for _, item in ipairs(args.attr or {}) do
       for _, name in ipairs(split_list(item)) do attrs[#attrs + 1] = name end
    end
-   if args.date and not args.date:match("^%d%d%d%d%-%d%d%-%d%d$") then
+   if args.date and not (#args.date == 10 and select(3, calendar.parse_iso(args.date))) then
       return nil, usage("--date must be YYYY-MM-DD")
    end
    if args.quotes then
@@ -320,7 +322,7 @@ function eval_cmd.run(args)
    local opt, code = options(args, usage, fail)
    if not opt then return code end
 
-   local pack, err = common.load_pack(pack_name, args.trusted)
+   local pack, err = common.load_pack(pack_name, args.trusted, common.limits(args))
    if not pack then return fail(err) end
 
    local errors_out, on_error

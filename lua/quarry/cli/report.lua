@@ -12,7 +12,11 @@ local report = {
    help = "Render a report (quotes, entities, timeline, ...) over a corpus: Markdown, JSON, CSV, HTML or a table.",
 }
 
-local count = require("quarry.cli.common").count
+local common = require "quarry.cli.common"
+local count = common.count
+
+--- The time limit of a report by default, in milliseconds.
+report.TIMEOUT_MS = 60000
 
 local DESCRIPTIONS = {
    summary = "an overview: documents, annotations, most quoted and most mentioned",
@@ -23,6 +27,9 @@ local DESCRIPTIONS = {
    kwic = "a concordance of --query, or of the mentions of --entity or --speaker",
    search = "the documents that pass the filters (ranked with --query)",
    digest = "summary, quotes, timeline, entities and sources in one document",
+   article = "one document (--doc ID): its text, quotes, entities and dates",
+   profile = "one speaker (--speaker) or entity (--entity): quotes, variants, co-mentions, months",
+   facets = "the documents counted by outlet, month, speaker and entity",
 }
 
 function report.configure(cmd)
@@ -30,8 +37,10 @@ function report.configure(cmd)
    for _, name in ipairs(reports.SHIPPED) do
       lines[#lines + 1] = string.format("   %-9s %s", name, DESCRIPTIONS[name] or "")
    end
-   cmd:argument("db", "The corpus file.")
-   cmd:argument("report", "A shipped report (below) or the path of your own report file (.lua).")
+   cmd:usage("Usage: quarry report [-h] <db> [<db>] ... <report> [options]")
+   cmd:argument("db", "The corpus file. Several (shards, up to 11) are read as one, without merging.")
+   cmd:argument("report", "A shipped report (below) or the path of your own report file (.lua), after the "
+      .. "corpus files."):args("+")
    cmd:option("-f --format", "Output format: " .. table_concat(render.formats, ", ") .. ".", "md")
       :choices(render.formats):argname("<format>")
    cmd:option("--speaker", "Only this speaker's quotes (any variant of the name; case does not matter).")
@@ -44,24 +53,36 @@ function report.configure(cmd)
       :argname("<date>")
    cmd:option("-q --query", "Only documents matching this full-text query (as quarry search takes).")
       :argname("<fts>")
+   cmd:option("--outlet", "Only documents from this outlet (the documents' source).")
+      :argname("<name>")
+   cmd:option("--doc", "Only this document (its id); the article report needs it.")
+      :argname("<id>")
    cmd:option("-n --limit", "At most N rows a table (for summary: the length of its top lists).")
       :convert(count):argname("<n>")
+   cmd:option("--offset", "Skip the first N rows (with --limit: a page of the search report).")
+      :convert(count):argname("<n>")
+   cmd:option("--base-url", "HTML: link documents to the article pages of a quarry serve at this URL "
+      .. "(e.g. http://127.0.0.1:8080/).")
+      :argname("<url>")
    cmd:option("-o --output", "Write to FILE instead of standard output.")
       :argname("<file>")
    cmd:flag("--trusted", "Let your own report use os, io and any module.")
+   common.timeout_option(cmd, report.TIMEOUT_MS)
+   common.limit_options(cmd, "report")
    cmd:epilog("Reports:\n" .. table_concat(lines, "\n")
       .. "\n\nExamples:\n   quarry report news.db quotes --speaker 'Sergei Voronov' --from 2024-03\n"
       .. "   quarry report news.db digest --format html -o report.html\n"
-      .. "   quarry report news.db examples/reports/titles.lua --format csv")
+      .. "   quarry report news.db examples/reports/titles.lua --format csv\n"
+      .. "   quarry report shard1.db shard2.db shard3.db entities   (three shards read as one)")
 end
 
 -- Writes the rendering to path through a temporary file, so that a failed
 -- run leaves no half-written report.
-local function write_file(path, model, fmt)
+local function write_file(path, model, fmt, ropts)
    local tmp = path .. ".tmp"
    local f, err = io_open(tmp, "wb")
    if not f then return nil, err end
-   local ok, werr = pcall(render.write, model, fmt, f)
+   local ok, werr = pcall(render.write, model, fmt, f, ropts)
    local closed, cerr = f:close()
    if not ok or not closed then
       os_remove(tmp)
@@ -75,7 +96,32 @@ local function write_file(path, model, fmt)
    return true
 end
 
+-- Opens the corpus files for reading, several as one (the shards of
+-- quarry.corpus.open_shards), under a time limit; nil after saying why not.
+local function open_corpora(paths, time_limit_ms)
+   if #paths == 1 then return search.open_existing("report", paths[1], time_limit_ms) end
+   for _, path in ipairs(paths) do
+      local f = io_open(path, "rb")
+      if not f then
+         io_stderr:write("quarry report: ", path, ": no such corpus file\n")
+         return nil
+      end
+      f:close()
+   end
+   local corpus, err = corpus_mod.open_shards(paths, { time_limit_ms = time_limit_ms })
+   if not corpus then io_stderr:write("quarry report: ", err, "\n") end
+   return corpus
+end
+
 function report.run(args)
+   if args.base_url and not args.base_url:match("^https?://[^%s\"'<>]+$") then
+      io_stderr:write("quarry report: --base-url must be an http:// or https:// URL, not '", args.base_url, "'\n")
+      return 2
+   end
+   -- the report comes last, after the corpus files
+   local paths = { args.db }
+   for i = 1, #args.report - 1 do paths[#paths + 1] = args.report[i] end
+   args.report = args.report[#args.report]
    for _, k in ipairs { "from", "to" } do
       if args[k] and not corpus_mod.is_iso_date(args[k]) then
          io_stderr:write("quarry report: --", k, " must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), not '",
@@ -83,21 +129,22 @@ function report.run(args)
          return 2
       end
    end
-   local rep, err, code = reports.load(args.report, { trusted = args.trusted })
+   local limits = require("quarry.cli.common").limits(args)
+   local rep, err, code = reports.load(args.report, { trusted = args.trusted, limits = limits })
    if not rep then
       io_stderr:write("quarry report: ", err, "\n")
       return code == "notfound" and 2 or 1
    end
-   local corpus = search.open_existing("report", args.db)
+   local corpus = open_corpora(paths, args.timeout)
    if not corpus then return 1 end
    local model
    model, err, code = reports.run(corpus, rep, {
       speaker = args.speaker, entity = args.entity, from = args.from, to = args.to, query = args.query,
-      limit = args.limit,
-   })
+      outlet = args.outlet, doc = args.doc, limit = args.limit, offset = args.offset,
+   }, { trusted = args.trusted, limits = limits })
    if not model then
       corpus:close()
-      io_stderr:write("quarry report: ", err, "\n")
+      io_stderr:write("quarry report: ", common.query_error(err, code), "\n")
       return code == "usage" and 2 or 1
    end
    corpus:close()
@@ -113,15 +160,16 @@ function report.run(args)
       for _, part in ipairs(m.parts or {}) do say(part) end
    end
    say(model)
+   local ropts = { base_url = args.base_url }
    if args.output then
-      local ok, werr = write_file(args.output, model, args.format)
+      local ok, werr = write_file(args.output, model, args.format, ropts)
       if not ok then
          io_stderr:write("quarry report: ", args.output, ": ", tostring(werr), "\n")
          return 1
       end
       return 0
    end
-   render.write(model, args.format, io_stdout)
+   render.write(model, args.format, io_stdout, ropts)
    io_stdout:flush()
    return 0
 end

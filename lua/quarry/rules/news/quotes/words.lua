@@ -1,0 +1,55 @@
+-- The word lists of quote attribution, shared by its modules (read only),
+-- from data/quote_words.tsv and data/pronouns.txt.
+local words = {}
+
+-- The lists of data/quote_words.tsv, by role: a set each (SKIP_AFTER_CUE
+-- holds false for a word that is listed but not skipped).
+local ROLES = {
+   double_mark = "DOUBLE", skip = "SKIP_AFTER_CUE", desc_head = "DESC_HEADS", outlet_head = "OUTLET_HEADS",
+   org_head = "ORG_HEADS", unnamed = "UNNAMED", determiner = "DETS", noun_lead = "NOUN_LEADS",
+   clause_join = "CLAUSE_JOINS", not_noun = "NOT_NOUNS", subordinator = "SUBORDINATORS",
+   speech_noun = "SPEECH_NOUNS", passive_aux = "PASSIVE_AUX", not_label = "NOT_LABELS", object_cue = "OBJECT_CUES",
+   issued = "ISSUED", relative = "RELATIVES", quoting = "QUOTING", title_small = "SMALL",
+   preposition = "PREPOSITIONS", clause_end = "CLAUSE_END", outlet_kind = "OUTLET_KINDS",
+   attributive = "ATTRIBUTIVE", not_name = "MORE_NOT_NAMES",
+}
+for _, name in pairs(ROLES) do words[name] = {} end
+for _, row in ipairs(read_list("data/quote_words.tsv")) do
+   local name = ROLES[row[2]]
+   if not name or not row[1] or row[1] == "" then
+      error("data/quote_words.tsv:" .. row.line .. ": expected a word and one of its roles, got '"
+         .. tostring(row[2]) .. "'")
+   end
+   words[name][row[1]] = row[3] ~= "listed"
+end
+
+-- Pronouns (data/pronouns.txt): PRONOUNS, the mentions of a speaker (the
+-- subject forms, the object forms of the third person) with their gender
+-- (m, f, n; p: plural, s: singular of either); POSSESSIVE_PRONOUNS, a
+-- possessive's subject form ("his": "he").
+local PRONOUNS, POSSESSIVE_PRONOUNS = {}, {}
+for _, row in ipairs(read_list("data/pronouns.txt")) do
+   local word, gender, number, person, forms, base = row[1]:lower(), row[2], row[3], row[4], row[5] or "", row[6]
+   if forms:find("subject") or (forms:find("object") and person == "3") then
+      PRONOUNS[word] = (gender == "u") and (number == "pl" and "p" or "s") or gender
+   end
+   if forms:find("possessive") then POSSESSIVE_PRONOUNS[word] = (base or word):lower() end
+end
+words.PRONOUNS, words.POSSESSIVE_PRONOUNS = PRONOUNS, POSSESSIVE_PRONOUNS
+
+-- set by words.setup from the pack's other data
+local VERBS, NOT_NAMES = {}, {}
+
+--- words.setup(entities): the speech verbs and the words that are no
+-- names, from the entities module's data.
+function words.setup(E)
+   for _, v in ipairs(E.speech_verbs) do VERBS[v:lower()] = true end
+   for _, w in ipairs(E.not_names) do NOT_NAMES[w] = true end
+   for w in pairs(words.MORE_NOT_NAMES) do NOT_NAMES[w] = true end
+   -- verbs that attribute words without being speech: X called Y a “…”
+   for v in pairs(words.ATTRIBUTIVE) do VERBS[v] = true end
+end
+
+words.VERBS = VERBS
+words.NOT_NAMES = NOT_NAMES
+return words
