@@ -385,7 +385,25 @@ describe("the cost of a query", function()
       has(oerr, "option 'time_limit_ms' must be a non-negative integer")
    end)
 
-   it("has a --timeout in search, kwic and report, with a default", function()
+   it("answers the explorer's page of a query past the limit with a 400 that says so", function()
+      local dir = support.tmpdir()
+      do
+         local c <close> = corpus()
+         assert(c.db:exec("VACUUM INTO '" .. dir .. "/c.db'"))
+      end
+      local c <close> = assert(quarry.open(dir .. "/c.db", { readonly = true, time_limit_ms = 5 }))
+      local app = { corpus = c, base = "/", name = "c.db", log = function() end,
+         data_version = function() return 1 end }
+      local pages = require "quarry.serve.pages"
+      local status, _, body = pages.handle(app, "GET", "/?format=json&q=" .. SLOW:gsub(" ", "+"))
+      assert.equal(400, status)
+      has(body, "the query took longer than the time limit of 5 ms")
+      status = pages.handle(app, "GET", "/?format=json&q=Geneva")
+      assert.equal(200, status)
+      support.cleanup()
+   end)
+
+   it("has a --timeout in search, kwic, report and serve, with a default", function()
       local dir = support.tmpdir()
       do
          local c <close> = corpus()
@@ -402,7 +420,7 @@ describe("the cost of a query", function()
          assert.matches("^quarry %a+: " .. dir:gsub("%p", "%%%0") .. "/c%.db: the query took longer than the time "
             .. "limit of 5 ms; raise the limit with %-%-timeout MS, or %-%-timeout 0 for none\n$", err)
       end
-      for cmd, default in pairs { search = 10000, kwic = 10000, report = 60000 } do
+      for cmd, default in pairs { search = 10000, kwic = 10000, report = 60000, serve = 10000 } do
          local _, out = support.quarry(cmd .. " --help")
          has(out, "--timeout <ms>")
          has(out, "(default: " .. default .. ")")
