@@ -228,6 +228,7 @@ bench: $(CORE)
 	@$(LUA_ENV) $(LUA) bench/regex.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/gazetteer.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/rules.lua $(CORPUS)
+	@$(LUA_ENV) $(LUA) bench/sandbox.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/news.lua $(CORPUS)
 	@if [ -n "$(STORE_CORPORA)" ]; then $(LUA_ENV) $(LUA) bench/ingest.lua $(STORE_CORPORA); \
 	  else echo "make bench: corpus store benchmark skipped (set STORE_CORPORA=a.jsonl b.jsonl)"; fi
