@@ -193,7 +193,16 @@ local function load_def(box, chunk, path, name, cfg)
       -- what the pack set, not the defaults filling the rest
       for k in pairs(checked) do if def.limits[k] == nil then checked[k] = nil end end
    end
-   return rules.compile(def, cfg), declared
+   local pack = rules.compile(def, cfg)
+   -- what quarry reads of a rule later, outside the pack's limits, as
+   -- strings now: reading them then runs none of the pack's code
+   for _, r in ipairs(pack.rules) do
+      r.where = tostring(rule_where(r))
+      if type(r.name) ~= "string" then rule_error(r, "name must be a string", 1) end
+      if r.type ~= nil and type(r.type) ~= "string" then rule_error(r, "type must be a string", 1) end
+   end
+   for _, ph in ipairs(pack.phases) do ph.where = tostring(ph.where) end
+   return pack, declared
 end
 
 local Pack = {}
@@ -834,7 +843,7 @@ end
 -- what it returns holds no table of its own with a metatable.
 local function run_boxed(self, doc, opts)
    local anns = run_phases(self, copy(doc), opts)
-   if next(self.box.own) ~= nil then self.box:check_plain(anns, self.name .. ": the annotations") end
+   self.box:check_annotations(anns, self.name .. ": the annotations")
    return anns
 end
 
