@@ -1,11 +1,13 @@
 --- quarry explain [--rules PACK] FILE...: which rule produced each annotation, and where it is written.
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs, pairs, pcall, table_concat, table_sort, tostring =
    io.stdout, io.stderr, ipairs, pairs, pcall, table.concat, table.sort, tostring
 
 local explain = {
-   help = "Show which rule (phase, file:line) produced each annotation of a document.",
+   help = "Show which rule (phase, file:line) produced each annotation of a document, and for each quote "
+      .. "the strategy that found its speaker and those tried before it.",
 }
 
 function explain.configure(cmd)
@@ -45,19 +47,30 @@ function explain.run(args)
       -- a document the pack fails on (past a limit) is reported, and the others still run
       local ok, anns = pcall(pack.run, pack, doc)
       if not ok then
-         io_stderr:write("quarry explain: ", doc.id, ": ", tostring(anns), "\n")
+         io_stderr:write("quarry explain: ", term.escape(doc.id .. ": " .. tostring(anns)), "\n")
          rule_failed = true
          goto next_doc
       end
-      io_stdout:write("== ", doc.id, "\n")
-      local rows = {}
+      io_stdout:write("== ", term.escape(doc.id), "\n")
+      local rows, traced = {}, {}
       for _, a in ipairs(anns) do
          local text = a.text:gsub("%s+", " ")
          if #text > 60 then text = text:sub(1, 57) .. "..." end
+         local trace = type(a.trace) == "table" and a.trace or nil
          rows[#rows + 1] = { a.start .. "-" .. a.stop, a.type, text, a.phase or "", a.rule,
-            where[a.rule] or "?", attrs_text(a.attrs) }
+            trace and trace.where or where[a.rule] or "?", attrs_text(a.attrs) }
+         if trace then traced[#traced + 1] = { a.start .. "-" .. a.stop, trace } end
       end
       common.print_table(io_stdout, { "span", "type", "text", "phase", "rule", "written at", "attrs" }, rows)
+      -- a sieve of strategies (the news pack's speakers): which one decided,
+      -- after which
+      for _, t in ipairs(traced) do
+         local tr = t[2]
+         local tried = type(tr.tried) == "table" and #tr.tried > 0 and table_concat(tr.tried, ", ") or "none"
+         io_stdout:write(t[1], ": ", tr.strategy and ("found by " .. tostring(tr.strategy)) or "found by no strategy",
+            tr.where and (" (" .. term.escape(tostring(tr.where)) .. ")") or "", "; tried before: ",
+            term.escape(tried), "\n")
+      end
       ::next_doc::
    end
    return (failed() or rule_failed) and 1 or 0
