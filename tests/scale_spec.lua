@@ -323,7 +323,7 @@ describe("quarry merge", function()
       local other = dir .. "/other.db"
       support.write(other, support.read(b))
       c = require("quarry.core").db_open(other)
-      assert(c:exec("UPDATE runs SET version = 'elsewhere'"))
+      assert(c:exec("UPDATE runs SET version = 'elsewhere'; UPDATE packs SET version = 'elsewhere'"))
       c:close()
       code, _, err = support.quarry("merge " .. out .. " " .. a .. " " .. other)
       assert.equal(1, code)
