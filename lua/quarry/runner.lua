@@ -16,13 +16,14 @@ local os_clock = os.clock
 
 local runner = {}
 
-local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true, trusted = true, jobs = true }
+local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true, trusted = true, jobs = true,
+   limits = true }
 
 --- The job of a worker process (quarry.parallel): a document in, its
--- spans out (without their text). config: {pack = name or path, trusted}.
+-- spans out (without their text). config: {pack = name or path, trusted, limits}.
 function runner.worker(config)
    local opts = parallel.decode(config)
-   local pack = rules.load(opts.pack, { trusted = opts.trusted })
+   local pack = rules.load(opts.pack, { trusted = opts.trusted, limits = opts.limits })
    return function(payload)
       local doc = parallel.decode(payload)
       local ok, spans = pcall(pack.run, pack, doc)
@@ -104,7 +105,7 @@ end
 
 local function check_extract(pack, opts, level)
    if type(pack) == "string" then
-      local ok, loaded = pcall(rules.load, pack, { trusted = opts.trusted })
+      local ok, loaded = pcall(rules.load, pack, { trusted = opts.trusted, limits = opts.limits })
       if not ok then error(tostring(loaded), level + 1) end
       return loaded, pack
    elseif type(pack) ~= "table" or type(pack.run) ~= "function" then
@@ -131,7 +132,7 @@ local function extract(self, pack, spec, opts)
    local pool
    if jobs > 1 and #ids > 1 then
       pool = parallel.pool { jobs = jobs, worker = "quarry.runner",
-         config = parallel.encode { pack = spec, trusted = opts.trusted or false } }
+         config = parallel.encode { pack = spec, trusted = opts.trusted or false, limits = opts.limits } }
    end
    local ok, err = pcall(function()
       local i = 1
@@ -153,7 +154,7 @@ local function extract(self, pack, spec, opts)
    return stats
 end
 
---- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted, jobs = 1}])
+--- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted, limits, jobs = 1}])
 --   -> {documents, skipped, spans, seconds} | nil, message, code
 -- Runs a rule pack (loaded, or a name or path) over the corpus and stores
 -- its spans, replacing that pack's earlier spans of each document. Documents

@@ -14,6 +14,7 @@ function extract.configure(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:option("--db", "Run over the documents of this corpus and store the spans there.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
    cmd:flag("--force", "With --db: run again on documents the pack already saw unchanged.")
    cmd:option("-j --jobs", "Worker processes (default: the number of cores; 1 runs in this process). "
       .. "The output is the same whatever the number."):convert(common.positive):argname("<n>")
@@ -24,7 +25,7 @@ end
 function extract.worker(config)
    local parallel = require "quarry.parallel"
    local opts = parallel.decode(config)
-   local pack, err = common.load_pack(opts.rules, opts.trusted)
+   local pack, err = common.load_pack(opts.rules, opts.trusted, opts.limits)
    if not pack then error(err, 0) end
    return function(payload)
       local doc = parallel.decode(payload)
@@ -50,7 +51,7 @@ local function run_jobs(args, iter, bar, total)
    local done, rule_failed = 0, false
    local ok, err, signal = parallel.map {
       jobs = args.jobs, worker = "quarry.cli.extract",
-      config = parallel.encode { rules = args.rules, trusted = args.trusted or false },
+      config = parallel.encode { rules = args.rules, trusted = args.trusted or false, limits = common.limits(args) },
       input = function()
          local doc = iter()
          if not doc then return nil end
@@ -101,7 +102,7 @@ function extract.run(args)
       end
       local bar = common.progress_bar("documents")
       local ok, stats, xerr, xcode = pcall(corpus.extract, corpus, args.rules, { force = args.force, date = args.date,
-         trusted = args.trusted, jobs = args.jobs,
+         trusted = args.trusted, limits = common.limits(args), jobs = args.jobs,
          progress = bar and function(done, total) bar.update(done, total) end or nil })
       if bar then bar.clear() end
       corpus:close()
@@ -113,7 +114,7 @@ function extract.run(args)
          :format(stats.documents, stats.skipped, stats.spans))
       return 0
    end
-   local pack, err = common.load_pack(args.rules, args.trusted)
+   local pack, err = common.load_pack(args.rules, args.trusted, common.limits(args))
    if not pack then
       io_stderr:write("quarry extract: ", err, "\n")
       return 1

@@ -51,6 +51,7 @@ function report.configure(cmd)
    cmd:option("-o --output", "Write to FILE instead of standard output.")
       :argname("<file>")
    cmd:flag("--trusted", "Let your own report use os, io and any module.")
+   require("quarry.cli.common").limit_options(cmd, "report")
    cmd:epilog("Reports:\n" .. table_concat(lines, "\n")
       .. "\n\nExamples:\n   quarry report news.db quotes --speaker 'Sergei Voronov' --from 2024-03\n"
       .. "   quarry report news.db digest --format html -o report.html\n"
@@ -107,7 +108,8 @@ function report.run(args)
          return 2
       end
    end
-   local rep, err, code = reports.load(args.report, { trusted = args.trusted })
+   local limits = require("quarry.cli.common").limits(args)
+   local rep, err, code = reports.load(args.report, { trusted = args.trusted, limits = limits })
    if not rep then
       io_stderr:write("quarry report: ", err, "\n")
       return code == "notfound" and 2 or 1
@@ -118,7 +120,7 @@ function report.run(args)
    model, err, code = reports.run(corpus, rep, {
       speaker = args.speaker, entity = args.entity, from = args.from, to = args.to, query = args.query,
       limit = args.limit,
-   })
+   }, { trusted = args.trusted, limits = limits })
    if not model then
       corpus:close()
       io_stderr:write("quarry report: ", err, "\n")

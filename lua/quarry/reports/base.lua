@@ -14,7 +14,8 @@
 -- A report's run(ctx) returns its rows, or a model {title, description,
 -- stats, columns, group, sections, chart, parts, notes} (see
 -- quarry.render); the base fills in what it leaves out. ctx reads the
--- corpus with SQL (read-only statements only) and turns the command
+-- corpus with SQL (SQLite refuses anything but reading: see
+-- quarry.reports) and turns the command
 -- line's filters (--speaker, --entity, --from, --to, --query, --limit)
 -- into SQL conditions, so that reports query the indexed spans table
 -- rather than reading text.
@@ -37,9 +38,9 @@ base.FILTERS = { "speaker", "entity", "from", "to", "query", "limit" }
 
 local KINDS = { text = true, number = true, date = true, quote = true, list = true }
 
-local Report = {}
-Report.__index = Report
-Report.__name = "quarry.Report"
+-- The metatable of reports; no __index, so that a report's own code
+-- cannot reach it through its table.
+local Report = { __name = "quarry.Report" }
 
 -- --- checking definitions and models ----------------------------------------------
 
@@ -170,28 +171,12 @@ function base.name_key(s)
 end
 local name_key = base.name_key
 
--- Only statements that read: a report cannot change the corpus (it is
--- also opened read-only) nor reach other files (ATTACH, VACUUM INTO).
-local function check_select(sql, level)
-   if type(sql) ~= "string" then error("SQL must be a string", level + 1) end
-   local s = sql
-   while true do
-      local before = s
-      s = s:gsub("^%s+", ""):gsub("^%-%-[^\n]*", ""):gsub("^/%*.-%*/", "")
-      if s == before then break end
-   end
-   local word = (s:match("^(%a+)") or ""):upper()
-   if word ~= "SELECT" and word ~= "WITH" and word ~= "VALUES" then
-      error("a report may only run SELECT statements (got: " .. (word ~= "" and word or sql:sub(1, 20)) .. ")",
-         level + 1)
-   end
-end
-
 -- --- the context ---------------------------------------------------------------------------
 
+-- The methods of a context; its metatable stays out of a report's reach
+-- (ctx.__index is nil).
 local Context = {}
-Context.__index = Context
-Context.__name = "quarry.ReportContext"
+local ContextMT = { __index = Context, __name = "quarry.ReportContext", __metatable = "quarry.ReportContext" }
 
 -- What a context keeps from the report: the corpus, its statements.
 local private = setmetatable({}, { __mode = "k" })
@@ -210,8 +195,11 @@ local function sql_message(p, err)
    return "report SQL: " .. err
 end
 
+-- What SQL may do is SQLite's to check: quarry.reports.run sets the
+-- connection's read-only authorizer (db:authorizer "read") while a report
+-- runs.
 local function prepare(p, sql, level)
-   check_select(sql, level + 1)
+   if type(sql) ~= "string" then error("SQL must be a string", level + 1) end
    local st, err = p.db:prepare(sql)
    if not st then error(sql_message(p, err), level + 1) end
    return st
@@ -661,7 +649,7 @@ function base.run(corpus, report, filters, opts)
       __index = f,
       __newindex = function() error("ctx.filters is read-only", 2) end,
       __pairs = function() return next, f, nil end,
-   }), name = report.name }, Context)
+   }), name = report.name }, ContextMT)
    -- shared with the reports it includes: the names the filters stand for,
    -- and what was said about them
    local p = { corpus = corpus, db = corpus.db, notes = {}, load = opts.load,
