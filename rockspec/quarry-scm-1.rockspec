@@ -75,6 +75,7 @@ build = {
       ["quarry.parallel"] = "lua/quarry/parallel.lua",
       ["quarry.pattern"] = "lua/quarry/pattern.lua",
       ["quarry.regex"] = "lua/quarry/regex.lua",
+      ["quarry.term"] = "lua/quarry/term.lua",
       ["quarry.wordset"] = "lua/quarry/wordset.lua",
       ["quarry.render"] = "lua/quarry/render/init.lua",
       ["quarry.render.csv"] = "lua/quarry/render/csv.lua",

@@ -299,31 +299,94 @@ local function setup(self, readonly)
    return true
 end
 
---- quarry.open(path [, {readonly, create, timeout_ms}]) -> quarry.Corpus | nil, message, code
+-- A corpus in a folder nobody may write (a read-only mount, a shared
+-- archive) cannot get the -shm file SQLite needs to read a WAL database:
+-- opened read-only, it is read as an immutable file instead (no locks, no
+-- -shm), unless a -wal file holds writes the database file lacks, which
+-- that would miss. Returns the connection or nil, message, code.
+local function open_immutable(path, msg, code)
+   local f = io.open(path .. "-wal", "rb")
+   local size = f and f:seek("end")
+   if f then f:close() end
+   if size and size > 0 then
+      return nil, string_format("%s (its write-ahead log %s-wal holds changes, and reading them needs a "
+         .. "%s-shm file that quarry may not create in that folder: open the corpus once with write access "
+         .. "to the folder, or copy the three files elsewhere)", msg, path, path), code
+   end
+   return core.db_open(path, { immutable = true })
+end
+
+local function time_limit_opt(v, level)
+   if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
+      error("option 'time_limit_ms' must be a non-negative integer (milliseconds; 0 for no limit)", level + 1)
+   end
+   return v ~= 0 and v or nil
+end
+
+--- quarry.open(path [, {readonly, create, timeout_ms, time_limit_ms}]) -> quarry.Corpus | nil, message, code
 -- Opens (or creates) a corpus file; ":memory:" gives a corpus in memory.
--- readonly opens for reading only; create = false refuses to create a
--- missing file; timeout_ms (default 5000) is how long a write waits for
--- another writer before it fails with code "busy".
+-- readonly opens for reading only (a corpus in a folder that cannot be
+-- written is then read as an immutable file: nobody must change it while it
+-- is open); create = false refuses to create a missing file; timeout_ms
+-- (default 5000) is how long a write waits for another writer before it
+-- fails with code "busy"; time_limit_ms (default none) is how long a search,
+-- a concordance or a report may take (corpus:with_time_limit).
 function corpus.open(path, opts)
    if type(path) ~= "string" or path == "" then error("quarry.open: path must be a non-empty string", 2) end
-   opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true }, 2, "quarry.open")
+   opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true, time_limit_ms = true }, 2,
+      "quarry.open")
    local t = opts.timeout_ms
    if t ~= nil and (math_type(t) ~= "integer" or t < 0) then
       error("quarry.open: option 'timeout_ms' must be a non-negative integer", 2)
    end
+   local ok, limit = pcall(time_limit_opt, opts.time_limit_ms, 1)
+   if not ok then error("quarry.open: " .. limit, 2) end
    local readonly = opts.readonly and true or false
    local db, err, code = core.db_open(path, {
       readonly = readonly, create = opts.create ~= false and not readonly, timeout_ms = t or 5000,
    })
    if not db then return nil, err, code end
-   local self = setmetatable({ db = db, path = path, stmts = {}, readonly = readonly }, Corpus)
-   local ok, msg, c = guarded(setup, self, readonly)
+   local self = setmetatable({ db = db, path = path, stmts = {}, readonly = readonly, time_limit_ms = limit },
+      Corpus)
+   local msg, c
+   ok, msg, c = guarded(setup, self, readonly)
+   if not ok and readonly and (c == "readonly" or c == "cantopen") and path ~= ":memory:" then
+      self:close()
+      self.db, err, code = open_immutable(path, msg, c)
+      if not self.db then return nil, err, code end
+      self.immutable = true
+      ok, msg, c = guarded(setup, self, readonly)
+   end
    if not ok then
-      db:close()
-      self.db = nil
+      self:close()
       return nil, msg, c
    end
    return self
+end
+
+--- corpus:with_time_limit(fn, ...) -> fn's results | nil, message, "timeout"
+-- Runs fn(...) under the corpus's time limit (quarry.open's time_limit_ms),
+-- counted from this call: a statement still running past it stops, and
+-- this returns nil, "path: the query took longer than the time limit of N
+-- ms", "timeout", whatever fn returned or raised. Without a limit, or
+-- inside another call (a report that searches), it just runs fn. search,
+-- kwic and quarry.reports.run use it.
+function Corpus:with_time_limit(fn, ...)
+   live(self, 2)
+   local ms, db = self.time_limit_ms, self.db
+   if not ms or self.timing then return fn(...) end
+   self.timing = true
+   db:time_limit(ms)
+   local res = table_pack(pcall(fn, ...))
+   local stopped = db:timed_out()
+   db:time_limit(0)
+   self.timing = false
+   if stopped then
+      return nil, string_format("%s: the query took longer than the time limit of %d ms", self.path, stopped),
+         "timeout"
+   end
+   if not res[1] then error(res[2], 0) end
+   return table_unpack(res, 2, res.n)
 end
 
 --- corpus:close(): closes the file; idempotent; also runs for <close> and __gc.
@@ -560,7 +623,7 @@ end
 -- --- ingest -------------------------------------------------------------------
 
 local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true,
-   jobs = true }
+   jobs = true, max_bytes = true }
 local ROW_FIELDS = { "id", "title", "date", "source", "url", "text", "meta", "hash" }
 
 -- Documents go to an ingest worker in bundles of about this many bytes
@@ -639,7 +702,8 @@ local function ingest_jobs(iter, jobs, warn, store, reading)
    end
 end
 
---- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn, meta, jobs = 1}])
+--- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn, meta, jobs = 1,
+--   max_bytes}])
 --   -> {added, replaced, unchanged, skipped, failed, seconds} | nil, message, code
 -- Reads text files (first line is the headline when a blank line follows),
 -- folders (recursively), JSONL files and "-" (stdin), and stores the
@@ -649,9 +713,12 @@ end
 -- progress(done, total_or_nil, doc) after each document (the batch holding
 -- it may not be committed yet); warn(message) for
 -- converted text and dates that are not ISO 8601 (kept in meta.date);
--- fail(message) for unreadable files, which are skipped (counted in failed);
--- meta: a table from quarry.docs.read_meta, the id, title, date, source and
--- url of text files by name. jobs > 1: that many worker processes read,
+-- fail(message) for unreadable files and folders, binary files and files
+-- over max_bytes (default quarry.docs.MAX_BYTES), which are skipped
+-- (counted in failed); meta: a table from quarry.docs.read_meta, the id,
+-- title, date, source and url of text files by name. Folders are read as
+-- quarry.docs.each reads them (a folder once, however many links lead there).
+-- jobs > 1: that many worker processes read,
 -- decode and hash the documents while this one writes them, in the same
 -- order (the same rows); an interrupt (Ctrl-C) returns nil, message,
 -- "interrupted", keeping the committed batches.
@@ -666,6 +733,9 @@ function Corpus:ingest(paths, opts)
       if v ~= nil and (math_type(v) ~= "integer" or v < 1) then
          error(string_format("corpus:ingest: option '%s' must be a positive integer", k), 2)
       end
+   end
+   if opts.max_bytes ~= nil and (math_type(opts.max_bytes) ~= "integer" or opts.max_bytes < 1) then
+      error("corpus:ingest: option 'max_bytes' must be a positive integer", 2)
    end
    for _, k in ipairs { "progress", "warn", "fail" } do
       if opts[k] ~= nil and type(opts[k]) ~= "function" then
@@ -708,6 +778,7 @@ function Corpus:ingest(paths, opts)
       local iter = docs.each(paths, {
          warn = warn,
          meta = opts.meta,
+         max_bytes = opts.max_bytes,
          raw = jobs > 1,
          fail = function(msg)
             total.failed = total.failed + 1
@@ -831,7 +902,7 @@ function Corpus:search(query, opts)
    for _, v in ipairs(filters) do args[#args + 1] = v end
    args[#args + 1] = opts.limit or 20
    args[#args + 1] = opts.offset or 0
-   return guarded(function()
+   return self:with_time_limit(guarded, function()
       local st = stmt(self, sql)
       st:bind_all(args)
       local results = {}
@@ -916,7 +987,7 @@ function Corpus:kwic(term, opts)
    end
    local limit = opts.limit or math_huge
    local tokenize = core.tokenize
-   return guarded(function()
+   return self:with_time_limit(guarded, function()
       local lines = {}
       for _, schema in ipairs(self.shards and shard_schemas(self) or { "main" }) do
          if #lines >= limit then break end
@@ -1545,7 +1616,7 @@ local function attach_shards(self, paths)
    return shards
 end
 
---- corpus.open_shards(paths [, {timeout_ms}]) -> quarry.Corpus (read-only) | nil, message, code
+--- corpus.open_shards(paths [, {timeout_ms, time_limit_ms}]) -> quarry.Corpus (read-only) | nil, message, code
 -- Opens these corpus files (shards) for reading as one, without merging,
 -- for a report: the first is opened read-only, the others are ATTACHed
 -- read-only (SQLite attaches at most ten: eleven shards in all), and TEMP
@@ -1563,8 +1634,9 @@ function corpus.open_shards(paths, opts)
          error(string_format("corpus.open_shards: path %d must be a string", i), 2)
       end
    end
-   opts = check_opts(opts, { timeout_ms = true }, 2, "corpus.open_shards")
-   local self, err, code = corpus.open(paths[1], { readonly = true, timeout_ms = opts.timeout_ms })
+   opts = check_opts(opts, { timeout_ms = true, time_limit_ms = true }, 2, "corpus.open_shards")
+   local self, err, code = corpus.open(paths[1], { readonly = true, timeout_ms = opts.timeout_ms,
+      time_limit_ms = opts.time_limit_ms })
    if not self then return nil, err, code end
    if #paths == 1 then return self end
    local shards

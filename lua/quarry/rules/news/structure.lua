@@ -43,11 +43,10 @@ end
 -- Returns place, source, the byte length of the dateline.
 local DASHES = { "\u{2014}", "\u{2013}", "%-%-", "%-" }
 
+-- month names and abbreviations (data/date_names.tsv), lower case
 local MONTH_WORD = {}
-for _, m in ipairs { "january", "february", "march", "april", "may", "june", "july", "august", "september",
-                     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-                     "sep", "sept", "oct", "nov", "dec" } do
-   MONTH_WORD[m] = true
+for _, row in ipairs(read_list("data/date_names.tsv")) do
+   if row[2] == "month" then MONTH_WORD[row[1]] = true end
 end
 
 local function dateline(p)
