@@ -42,7 +42,7 @@ local function articles()
 end
 
 local function sh(cmd)
-   local p = io.popen(cmd .. " 2>&1")
+   local p = io.popen("(" .. cmd .. ") 2>&1")
    local out = p:read("a")
    local _, _, code = p:close()
    return code, out
