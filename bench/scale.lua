@@ -10,6 +10,7 @@
 local quarry = require "quarry"
 local parallel = require "quarry.parallel"
 local cjson = require "cjson.safe"
+local bench = require "bench.common"
 
 local corpus, extract_mb, rounds, pack = nil, 3, 3, nil
 do
@@ -32,13 +33,7 @@ pack = pack or (package.searchpath("quarry.rules.news", package.path) and "news"
 local interpreter = arg[-1] or "lua5.4"
 local cores = parallel.cores()
 
-local function wall()
-   local f = io.open("/proc/uptime", "r")
-   if not f then return os.time() end
-   local up = f:read("n")
-   f:close()
-   return up
-end
+local wall, size_of = bench.wall, bench.size_of
 
 local function loadavg()
    local f = io.open("/proc/loadavg")
@@ -67,12 +62,6 @@ do
    out:close()
 end
 
-local function size_of(path)
-   local f = io.open(path, "rb")
-   local n = f and f:seek("end") or 0
-   if f then f:close() end
-   return n
-end
 
 local function run(cmd)
    local w0 = wall()

@@ -41,27 +41,7 @@ local function articles()
    return table.concat(lines, "\n") .. "\n"
 end
 
-local function sh(cmd)
-   local p = io.popen("(" .. cmd .. ") 2>&1")
-   local out = p:read("a")
-   local _, _, code = p:close()
-   return code, out
-end
-
-local function dump(path, sql)
-   local c = assert(quarry.open(path, { readonly = true }))
-   local st = assert(c.db:prepare(sql))
-   local rows = {}
-   for row in st:rows() do
-      local cells = {}
-      for k, v in pairs(row) do cells[#cells + 1] = k .. "=" .. tostring(v) end
-      table.sort(cells)
-      rows[#rows + 1] = table.concat(cells, "|")
-   end
-   st:close()
-   c:close()
-   return table.concat(rows, "\n")
-end
+local sh, dump = support.sh, support.rows
 
 describe("GNU parallel with quarry (docs/scale.md) #slow", function()
    local dir, env
