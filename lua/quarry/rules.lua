@@ -309,6 +309,7 @@ function rules.load(name_or_path, opts)
 end
 
 local function check_attrs(rule)
+   if rule.rank ~= nil and type(rule.rank) ~= "number" then rule_error(rule, "rank must be a number", 3) end
    if rule.attrs == nil then return end
    if type(rule.attrs) ~= "table" then rule_error(rule, "attrs must be a table", 3) end
 end
@@ -786,6 +787,8 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
          table_move(list, 1, #list, n + 1, cands)
          if not all then
             for k = 1, #list do crules[n + k], cstarts[n + k] = rule, list[k].start end
+         elseif rule.rank ~= nil then
+            for k = 1, #list do list[k].rank = rule.rank end
          end
       end
    end
@@ -872,11 +875,14 @@ local function run_rule_phase(phase, ctx, anns)
    for k = 1, kept and #kept or #cands do
       local i = kept and kept[k] or k
       local a = cands[i]
+      local rule = crules[i]
       if a.phase ~= pname then  -- annotations made in C come complete
-         a.rule = a.rule or crules[i].name
+         a.rule = a.rule or rule.name
          a.phase = pname
          a.text = text:sub(a.start + 1, a.stop)
       end
+      -- a rule's rank goes with its annotations, for later document phases
+      if rule and rule.rank ~= nil then a.rank = rule.rank end
       n = n + 1
       anns[n] = a
    end
