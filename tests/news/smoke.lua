@@ -29,7 +29,9 @@ local function run(doc)
    if t > report.slowest.seconds then report.slowest = { seconds = t, id = doc.id } end
    if not ok then
       report.errors = report.errors + 1
-      if #report.first_errors < 5 then report.first_errors[#report.first_errors + 1] = doc.id .. ": " .. tostring(err) end
+      if #report.first_errors < 5 then
+         report.first_errors[#report.first_errors + 1] = doc.id .. ": " .. tostring(err)
+      end
    end
 end
 
