@@ -463,10 +463,11 @@ end
 -- over shards (quarry report a.db b.db: docs is a view there, and the
 -- TEMP tables have only the spans' indexes). For a scan that SQLite's
 -- planner would otherwise do through the table (the index of dates
--- docs_date, of outlets docs_source, spans_doc).
+-- docs_date, of outlets docs_source, of the dates the text names
+-- spans_value, spans_doc).
 function Context:indexed_by(index)
    local p = state(self)
-   if p.corpus.shards and (index == "docs_date" or index == "docs_source") then return "" end
+   if p.corpus.shards and (index == "docs_date" or index == "docs_source" or index == "spans_value") then return "" end
    return " INDEXED BY " .. index
 end
 

@@ -31,27 +31,33 @@ return base.new {
       -- rows), and the events' sentences are found for the items kept only
       local top = limit and (" LIMIT " .. limit) or ""
       local speaker = "json_extract(s.attrs, '$.speaker')"
+      -- the documents in date order from their index, each one's quotes from
+      -- the index of types (the first LIMIT found without reading the
+      -- rest); one speaker's quotes from the index of speakers
+      local from = ctx.filters.speaker and "spans s JOIN docs d ON d.rowid = s.doc"
+         or ("docs d" .. ctx:indexed_by("docs_date") .. " CROSS JOIN spans s" .. ctx:indexed_by("spans_type")
+            .. " ON s.type = 'quote' AND s.doc = d.rowid")
       local said_where = "s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
          .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
-         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND "
-         .. ctx:article_where("s", "quote")
-      local scan = ctx.filters.speaker and "" or " INDEXED BY spans_type"
+         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:in_article_sql("s")
       for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
-         .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc WHERE "
-         .. said_where .. " ORDER BY substr(d.date, 1, 10), d.rowid, s.start" .. top) do
+         .. ", " .. ctx:text_sql("d", "s") .. " FROM " .. from .. " WHERE " .. said_where
+         .. " ORDER BY d.date, d.rowid, s.start" .. top) do
          local said = base.clean(quote)
          items[#items + 1] = { date = date:sub(1, 10), kind = "statement",
             speaker = type(who) == "string" and who or nil, text = "“" .. said .. "”", doc = doc, published = date,
             rowid = rowid, start = start }
       end
       local value = "json_extract(s.attrs, '$.value')"
+      -- the dates the text names in order from their index (spans_value)
+      local event_docs = ctx:docs_where("d", { dates = false })
       local event_where = "s.type = 'date' AND " .. value .. " GLOB '[0-9][0-9][0-9][0-9]*' AND "
-         .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
-         .. ctx:article_where("s", "date")
+         .. ctx:dates_where(value) .. " AND " .. event_docs .. " AND " .. ctx:in_article_sql("s")
+      local events_from = "spans s" .. ctx:indexed_by("spans_value") .. " JOIN docs d ON d.rowid = s.doc"
       for rowid, v, doc, published, start, stop, surface, window in ctx:tuples("SELECT d.rowid, " .. value
          .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", "
-         .. (limit and "NULL" or ctx:window_sql("d", "s")) .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE "
-         .. event_where .. (limit and (" ORDER BY 2, d.rowid, s.start" .. top) or "")) do
+         .. (limit and "NULL" or ctx:window_sql("d", "s")) .. " FROM " .. events_from .. " WHERE "
+         .. event_where .. (limit and (" ORDER BY 2, s.doc, s.start" .. top) or "")) do
          events_list[#events_list + 1] = { date = v, kind = "event", surface = surface or "",
             text = window and ctx:context(window, start, stop, { mark = surface or "", width = 140 }) or nil,
             doc = doc, published = published, rowid = rowid, start = start, stop = stop }
@@ -62,13 +68,19 @@ return base.new {
       local counts = {}
       if limit and #items + #events_list > limit then
          total = 0
-         for month, n in ctx:tuples("SELECT substr(d.date, 1, 7), count(*) FROM spans s" .. scan
-            .. " JOIN docs d ON d.rowid = s.doc WHERE " .. said_where .. " GROUP BY 1") do
+         -- (every item: the clutter listed once, not looked up item by item)
+         local clutter = ctx:in_article_sql("s")
+         local said_all = said_where:gsub(clutter:gsub("%p", "%%%0"), ctx:article_where("s", "quote"))
+         local events_all = event_where:gsub(clutter:gsub("%p", "%%%0"), ctx:article_where("s", "date"))
+         for month, n in ctx:tuples("SELECT substr(d.date, 1, 7), count(*) FROM " .. from .. " WHERE " .. said_all
+            .. " GROUP BY 1") do
             counts[#counts + 1] = { kind = "statement", date = month, n = n }
             total = total + n
          end
-         for month, n in ctx:tuples("SELECT substr(" .. value .. ", 1, 7), count(*) FROM spans s JOIN docs d "
-            .. "ON d.rowid = s.doc WHERE " .. event_where .. " GROUP BY 1") do
+         -- (no filter on the documents: no need to join them)
+         for month, n in ctx:tuples("SELECT substr(" .. value .. ", 1, 7), count(*) FROM "
+            .. (event_docs == "1" and ("spans s" .. ctx:indexed_by("spans_value")) or events_from)
+            .. " WHERE " .. events_all .. " GROUP BY 1") do
             counts[#counts + 1] = { kind = "event", date = month, n = n }
             total = total + n
          end
@@ -80,6 +92,13 @@ return base.new {
          return a.kind < b.kind
       end
       table.sort(events_list, before)
+      -- statements come by their document's full date (a time sorts within a day): by day here
+      for i = 2, #items do
+         if before(items[i], items[i - 1]) then
+            table.sort(items, before)
+            break
+         end
+      end
       -- one list from two sorted ones
       local statements_list = items
       items = {}
