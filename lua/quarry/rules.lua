@@ -276,6 +276,20 @@ function rules.definition(name_or_path, opts)
    return open_pack(name_or_path, opts or {}, 2)
 end
 
+-- Compiles def (under box:run); what quarry reads of a rule later,
+-- outside the pack's limits, it makes plain strings now: reading them then
+-- runs none of the pack's code.
+local function compile_plain(def, cfg)
+   local pack = rules.compile(def, cfg)
+   for _, r in ipairs(pack.rules) do
+      r.where = tostring(rule_where(r))
+      if type(r.name) ~= "string" then rule_error(r, "name must be a string", 1) end
+      if r.type ~= nil and type(r.type) ~= "string" then rule_error(r, "type must be a string", 1) end
+   end
+   for _, ph in ipairs(pack.phases) do ph.where = tostring(ph.where) end
+   return pack
+end
+
 -- Compiles a definition that rules.definition read, in its own sandbox.
 local function compile_in(def, opts, level)
    local origin = origins[def]
@@ -283,7 +297,7 @@ local function compile_in(def, opts, level)
    local cfg = { trusted = box.trusted, step_limit = opts.step_limit, dir = origin.dir, box = box,
       pattern = origin.pattern }
    if opts.limits then box:set_limits(sandbox.limits(opts.limits, level + 1)) end
-   local ok, pack = pcall(box.run, box, "loading", rules.compile, def, cfg)
+   local ok, pack = pcall(box.run, box, "loading", compile_plain, def, cfg)
    if not ok then error(tostring(pack), level + 1) end
    pack.version = pack.version or def.fingerprint
    pack.fingerprint = def.fingerprint
@@ -874,7 +888,7 @@ end
 -- what it returns holds no table of its own with a metatable.
 local function run_boxed(self, doc, opts)
    local anns = run_phases(self, copy(doc), opts)
-   if next(self.box.own) ~= nil then self.box:check_plain(anns, self.name .. ": the annotations") end
+   self.box:check_annotations(anns, self.name .. ": the annotations")
    return anns
 end
 
