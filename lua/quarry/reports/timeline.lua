@@ -10,6 +10,20 @@
 -- only, bars count all of them a month: model.chart.counts).
 local base = require "quarry.reports.base"
 
+-- The items counted a month: {{kind, month expression, FROM, WHERE}} ->
+-- {{kind, date = month, n}}, and their total.
+local function month_counts(ctx, kinds)
+   local counts, total = {}, 0
+   for _, k in ipairs(kinds) do
+      for month, n in ctx:tuples("SELECT " .. k[2] .. ", count(*) FROM " .. k[3] .. " WHERE " .. k[4]
+         .. " GROUP BY 1") do
+         counts[#counts + 1] = { kind = k[1], date = month, n = n }
+         total = total + n
+      end
+   end
+   return counts, total
+end
+
 return base.new {
    name = "timeline",
    title = "Timeline",
@@ -37,22 +51,24 @@ return base.new {
       local from = ctx.filters.speaker and "spans s JOIN docs d ON d.rowid = s.doc"
          or ("docs d" .. ctx:indexed_by("docs_date") .. " CROSS JOIN spans s" .. ctx:indexed_by("spans_type")
             .. " ON s.type = 'quote' AND s.doc = d.rowid")
-      local said_where = "s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
+      local said = "s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
          .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
-         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND " .. ctx:in_article_sql("s")
+         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s")
+      local said_where = said .. " AND " .. ctx:in_article_sql("s")
       for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
          .. ", " .. ctx:text_sql("d", "s") .. " FROM " .. from .. " WHERE " .. said_where
          .. " ORDER BY d.date, d.rowid, s.start" .. top) do
-         local said = base.clean(quote)
+         local words = base.clean(quote)
          items[#items + 1] = { date = date:sub(1, 10), kind = "statement",
-            speaker = type(who) == "string" and who or nil, text = "“" .. said .. "”", doc = doc, published = date,
+            speaker = type(who) == "string" and who or nil, text = "“" .. words .. "”", doc = doc, published = date,
             rowid = rowid, start = start }
       end
       local value = "json_extract(s.attrs, '$.value')"
       -- the dates the text names in order from their index (spans_value)
       local event_docs = ctx:docs_where("d", { dates = false })
-      local event_where = "s.type = 'date' AND " .. value .. " GLOB '[0-9][0-9][0-9][0-9]*' AND "
-         .. ctx:dates_where(value) .. " AND " .. event_docs .. " AND " .. ctx:in_article_sql("s")
+      local event = "s.type = 'date' AND " .. value .. " GLOB '[0-9][0-9][0-9][0-9]*' AND "
+         .. ctx:dates_where(value) .. " AND " .. event_docs
+      local event_where = event .. " AND " .. ctx:in_article_sql("s")
       local events_from = "spans s" .. ctx:indexed_by("spans_value") .. " JOIN docs d ON d.rowid = s.doc"
       for rowid, v, doc, published, start, stop, surface, window in ctx:tuples("SELECT d.rowid, " .. value
          .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", "
@@ -67,23 +83,14 @@ return base.new {
       local total = #items + #events_list
       local counts = {}
       if limit and #items + #events_list > limit then
-         total = 0
-         -- (every item: the clutter listed once, not looked up item by item)
-         local clutter = ctx:in_article_sql("s")
-         local said_all = said_where:gsub(clutter:gsub("%p", "%%%0"), ctx:article_where("s", "quote"))
-         local events_all = event_where:gsub(clutter:gsub("%p", "%%%0"), ctx:article_where("s", "date"))
-         for month, n in ctx:tuples("SELECT substr(d.date, 1, 7), count(*) FROM " .. from .. " WHERE " .. said_all
-            .. " GROUP BY 1") do
-            counts[#counts + 1] = { kind = "statement", date = month, n = n }
-            total = total + n
-         end
-         -- (no filter on the documents: no need to join them)
-         for month, n in ctx:tuples("SELECT substr(" .. value .. ", 1, 7), count(*) FROM "
-            .. (event_docs == "1" and ("spans s" .. ctx:indexed_by("spans_value")) or events_from)
-            .. " WHERE " .. events_all .. " GROUP BY 1") do
-            counts[#counts + 1] = { kind = "event", date = month, n = n }
-            total = total + n
-         end
+         -- every item: the clutter listed once, not looked up item by item;
+         -- no join with the documents when nothing filters them
+         counts, total = month_counts(ctx, {
+            { "statement", "substr(d.date, 1, 7)", from, said .. " AND " .. ctx:article_where("s", "quote") },
+            { "event", "substr(" .. value .. ", 1, 7)",
+              event_docs == "1" and ("spans s" .. ctx:indexed_by("spans_value")) or events_from,
+              event .. " AND " .. ctx:article_where("s", "date") },
+         })
       end
       local function before(a, b)
          if a.date ~= b.date then return a.date < b.date end
