@@ -14,6 +14,7 @@
 -- newer schema), "notacorpus". Offsets are 0-based bytes, stop exclusive, as everywhere in
 -- quarry. Every write is one transaction: a crash leaves the file as it was
 -- before the write, or after it.
+-- @module quarry.corpus
 local core = require "quarry.core"
 local docs = require "quarry.docs"
 local cjson = require "cjson.safe"
@@ -231,6 +232,10 @@ end
 -- writes are kept, or none. An error in fn rolls back and is raised again;
 -- methods called inside that return nil, message do not roll back by
 -- themselves: check them, and raise to roll back.
+-- @param fn function the writes to make as one
+-- @param ... the arguments fn is called with
+-- @return what fn returns; or nil, message, code when the commit fails
+-- @within Corpus
 function Corpus:transaction(fn, ...)
    live(self, 2)
    if type(fn) ~= "function" then error("corpus:transaction: fn must be a function", 2) end
@@ -288,6 +293,9 @@ end
 -- readonly opens for reading only; create = false refuses to create a
 -- missing file; timeout_ms (default 5000) is how long a write waits for
 -- another writer before it fails with code "busy".
+-- @param path string the corpus file, or ":memory:"
+-- @param opts table optional: readonly (boolean), create (boolean, default true), timeout_ms (integer, default 5000)
+-- @return quarry.Corpus; or nil, message, code ("cantopen", "notadb", "version", "notacorpus", ...)
 function corpus.open(path, opts)
    if type(path) ~= "string" or path == "" then error("quarry.open: path must be a non-empty string", 2) end
    opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true }, 2, "quarry.open")
@@ -311,6 +319,8 @@ function corpus.open(path, opts)
 end
 
 --- corpus:close(): closes the file; idempotent; also runs for <close> and __gc.
+-- @return nothing
+-- @within Corpus
 function Corpus:close()
    if self.db then
       for _, st in pairs(self.stmts) do st:close() end
@@ -346,6 +356,8 @@ end
 
 --- Whether s is an ISO 8601 date: YYYY, YYYY-MM, YYYY-MM-DD, optionally
 -- followed by a time (THH:MM[:SS[.fff]]) and zone (Z, +HH:MM).
+-- @param s string the text to check (any other value is not a date)
+-- @return boolean
 corpus.is_iso_date = function(s) return type(s) == "string" and iso_date(s) ~= nil end
 
 -- A checked document row: raises (misuse) on a malformed one. warn hears
@@ -440,12 +452,19 @@ end
 
 local ADD_OPTS = { replace = true, warn = true }
 
+--- A corpus: one SQLite file of documents, their full-text index and
+-- their annotations. quarry.open makes one.
+-- @type Corpus
+
 --- corpus:add(doc [, {replace = true, warn = fn}]) -> "added" | "replaced" | "unchanged" | "skipped"
 --   | nil, message, code
 -- doc: {id, text, title, date, source, url, meta}; without an id, the id is
 -- the path (doc.path, "./" removed) or the hash of the text. Re-adding an id
 -- replaces the document and drops its annotations (unless every field is
 -- unchanged); replace = false skips it instead.
+-- @param doc table the document: {id, text, title, date, source, url, meta, path}; text is required
+-- @param opts table optional: replace (boolean, default true), warn (function(message): converted text, a date that is not ISO 8601)
+-- @return string "added", "replaced", "unchanged" or "skipped"; or nil, message, code
 function Corpus:add(doc, opts)
    live(self, 2)
    opts = check_opts(opts, ADD_OPTS, 2, "corpus:add")
@@ -467,6 +486,9 @@ end
 --- corpus:add_batch(docs [, {replace = true, warn = fn}])
 --   -> {added = n, replaced = n, unchanged = n, skipped = n} | nil, message, code
 -- Adds a list of documents in one transaction: all of them, or none.
+-- @param list table the documents, as for corpus:add
+-- @param opts table optional: replace, warn, as for corpus:add
+-- @return table {added, replaced, unchanged, skipped} counts; or nil, message, code
 function Corpus:add_batch(list, opts)
    live(self, 2)
    if type(list) ~= "table" then error("corpus:add_batch: docs must be a list of documents", 2) end
@@ -491,6 +513,8 @@ local DOC_COLUMNS = "d.rowid, d.id, d.title, d.date, d.source, d.url, d.text, d.
 
 --- corpus:get(id) -> {id, title, date, source, url, text, meta, hash} | nil (no such id)
 --   | nil, message, code
+-- @param id string the document's id
+-- @return table {id, title, date, source, url, text, meta, hash}; nil when there is no such id; or nil, message, code
 function Corpus:get(id)
    live(self, 2)
    if math_type(id) == "integer" then id = tostring(id) end
@@ -502,6 +526,8 @@ end
 
 --- corpus:delete(id) -> true | false (no such id) | nil, message, code
 -- Its annotations and pack runs go with it.
+-- @param id string the document's id
+-- @return boolean true, or false when there is no such id; or nil, message, code
 function Corpus:delete(id)
    live(self, 2)
    if math_type(id) == "integer" then id = tostring(id) end
@@ -513,6 +539,7 @@ function Corpus:delete(id)
 end
 
 --- corpus:count() -> number of documents | nil, message, code
+-- @return integer the number of documents; or nil, message, code
 function Corpus:count()
    live(self, 2)
    return guarded(function()
@@ -524,6 +551,8 @@ end
 -- Every document in the order they were added. With pending, only those the
 -- pack has not run on since their text (or the pack version) changed.
 -- Leaving the loop early releases the read; a failure raises.
+-- @param opts table optional: pending (a pack or its name: only the documents it has not run on in their current text), version (the pack's version)
+-- @return an iterator yielding documents {id, title, date, source, url, text, meta, hash}
 function Corpus:documents(opts)
    live(self, 2)
    opts = check_opts(opts, { pending = true, version = true }, 2, "corpus:documents")
@@ -564,6 +593,9 @@ local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true
 -- fail(message) for unreadable files, which are skipped (counted in failed);
 -- meta: a table from quarry.docs.read_meta, the id, title, date, source and
 -- url of text files by name.
+-- @param paths table text files, folders, JSONL files and "-" (stdin); a string is one path
+-- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
+-- @return table {added, replaced, unchanged, skipped, failed, seconds}; or nil, message, code
 function Corpus:ingest(paths, opts)
    live(self, 2)
    if type(paths) == "string" then paths = { paths } end
@@ -692,6 +724,9 @@ end
 -- {open = "[", close = "]", ellipsis = "…", tokens = 16}. Dates are compared
 -- as ISO 8601 text; to_date is inclusive. A malformed query returns
 -- nil, "bad query ...: <what FTS5 says>", "query".
+-- @param query string an FTS5 query
+-- @param opts table optional: limit (20), offset (0), snippet (true, false or {open, close, ellipsis, tokens}), from_date, to_date (ISO 8601, inclusive), source
+-- @return table the hits, best first: {{id, title, date, source, url, rank, snippet}, ...}; or nil, message, code ("query" for a malformed query)
 function Corpus:search(query, opts)
    live(self, 2)
    if type(query) ~= "string" then error("corpus:search: query must be a string", 2) end
@@ -790,6 +825,9 @@ end
 -- in the text of every document, in document order; left and right hold
 -- at most width characters of context, cut on token boundaries, white space
 -- squeezed. query = true takes term as a full FTS5 query instead.
+-- @param term string a word or phrase (a trailing * makes it a prefix), or with query = true an FTS5 query
+-- @param opts table optional: width (characters of context a side, 40), limit, query (boolean)
+-- @return table the lines in document order: {{doc, start, stop, left, match, right}, ...}; or nil, message, code
 function Corpus:kwic(term, opts)
    live(self, 2)
    if type(term) ~= "string" then error("corpus:kwic: term must be a string", 2) end
@@ -892,6 +930,8 @@ end
 --   -> {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} | nil, message, code
 -- The annotations that match every field given, in document and text
 -- order; with_text adds the covered text.
+-- @param filter table any of: type, doc (an id), rule, pack, attrs ({key = value}), limit, offset, with_text (boolean)
+-- @return table {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} in document and text order; or nil, message, code
 function Corpus:spans(filter)
    live(self, 2)
    local f = check_opts(filter, { type = true, doc = true, rule = true, pack = true, attrs = true,
@@ -923,6 +963,8 @@ end
 -- value of by, most first. A key is a column (type, rule, pack, doc) or an
 -- attrs key ("speaker", or "attrs.type" where a key shadows a column).
 -- docs = true counts documents instead of spans.
+-- @param filter table as for corpus:spans, and by (a key or a list of keys: a column or an attrs key), docs (boolean: count documents), limit
+-- @return integer the count without by; with by, {{count, [key] = value, ...}, ...} most first; or nil, message, code
 function Corpus:count_spans(filter)
    live(self, 2)
    local f = check_opts(filter, { type = true, doc = true, rule = true, pack = true, attrs = true,
@@ -1043,6 +1085,10 @@ end
 -- spans: {{type, start, stop, rule, attrs}, ...}, offsets into the document's
 -- text (0-based bytes, stop exclusive). One transaction. An unknown doc_id
 -- returns nil, message, "notfound"; offsets past the text raise.
+-- @param doc_id string the document's id
+-- @param pack string the name of the pack the spans come from
+-- @param spans table {{type, start, stop, rule, attrs}, ...}: byte offsets into the document's text
+-- @return integer the number added; or nil, message, code ("notfound" for an unknown document)
 function Corpus:add_spans(doc_id, pack, spans)
    live(self, 2)
    local id = check_span_args(doc_id, pack, "corpus:add_spans")
@@ -1053,6 +1099,11 @@ end
 --- corpus:replace_spans(doc_id, pack, spans [, {version = v}]) -> number stored | nil, message, code
 -- Drops the document's spans from pack, stores these, and records that pack
 -- (at version) ran on the document's current text; one transaction.
+-- @param doc_id string the document's id
+-- @param pack string the pack's name
+-- @param spans table the new spans, as for corpus:add_spans
+-- @param opts table optional: version (the pack's version, recorded with the run)
+-- @return integer the number stored; or nil, message, code
 function Corpus:replace_spans(doc_id, pack, spans, opts)
    live(self, 2)
    local id = check_span_args(doc_id, pack, "corpus:replace_spans")
@@ -1069,6 +1120,9 @@ end
 --   | nil, message, code
 -- When pack last ran on the document; current is true when the text has
 -- not changed since.
+-- @param doc_id string the document's id
+-- @param pack string the pack's name
+-- @return table {version, hash, at, current}; nil when the pack never ran on it; or nil, message, code
 function Corpus:run_info(doc_id, pack)
    live(self, 2)
    local id = check_span_args(doc_id, pack, "corpus:run_info")
@@ -1122,6 +1176,13 @@ WHERE type = ?1 AND pack = ?2 AND json_extract(attrs, ?3) IN (SELECT k FROM best
    end
 end
 
+--- Runs a rule pack over the corpus and stores its annotations: corpus:extract(pack [, opts]).
+-- Documents the pack already ran on in their current text are skipped
+-- unless opts.force; the pack's merge list then settles names across the
+-- corpus (see docs/rules.md, "One name across a corpus").
+-- @param pack a loaded pack (quarry.rules.load), or a pack's name or path
+-- @param opts table optional: force (boolean), date (YYYY-MM-DD for documents without one), progress (function(done, total)), trusted (boolean, for a pack given by name or path)
+-- @return table {documents, skipped, spans}; or nil, message, code
 function Corpus:extract(pack, opts)
    live(self, 2)
    opts = check_opts(opts, EXTRACT_OPTS, 2, "corpus:extract")

@@ -2,6 +2,7 @@
 -- F1 per type and per rule, the accuracy of attributes, quotations and
 -- their speakers; and the readers for gold data (JSONL in the extract
 -- format, BRAT standoff, CoNLL columns with IOB tags, TimeML).
+-- @module quarry.eval
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
 local core = require "quarry.core"

@@ -16,6 +16,7 @@
 -- the single-token pattern p), P.cap(name, p), lookaround P.ahead,
 -- P.notahead, P.behind, P.notbehind. Strings stand for P.word and tables
 -- for P.tok wherever a pattern is expected.
+-- @module quarry.pattern
 local core = require "quarry.core"
 
 local error, ipairs, pairs, pcall, setmetatable, getmetatable, tostring, type =

@@ -29,6 +29,7 @@
 --   all: every match is kept.
 -- Annotations are tables {type, start, stop, text, rule, attrs}; offsets
 -- are 0-based bytes into the document text, stop exclusive.
+-- @module quarry.rules
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
 local spanset = require "quarry.spanset"
@@ -85,7 +86,7 @@ local function copy(t)
    return c
 end
 
---- The environment a pack runs in: no os, io, debug, load or loadfile
+-- The environment a pack runs in: no os, io, debug, load or loadfile
 -- unless trusted; `rule{...}` records where each rule was written;
 -- `include "file"` loads a sibling file of a folder pack.
 -- The last line a pack file ran, for rules built in a tail call.
@@ -254,6 +255,9 @@ Pack.__index = Pack
 --- Loads a pack by name (quarry.rules.NAME on package.path) or path.
 -- opts.trusted lets it use os, io and any module. Returns the compiled
 -- pack, or raises "file:line: rule NAME: problem" for a malformed one.
+-- @param name_or_path string a pack's name, or the path of a file or of a folder with init.lua
+-- @param opts table optional: trusted (boolean), step_limit (integer: steps a pattern may take from one token)
+-- @return table the compiled pack (see Pack)
 function rules.load(name_or_path, opts)
    if type(name_or_path) == "table" then return rules.compile(name_or_path, opts) end
    if type(name_or_path) ~= "string" then error("rules.load: expected a pack name, path or table", 2) end
@@ -325,6 +329,9 @@ local function emit_spec(rule, phase_name, cap)
 end
 
 --- Compiles a pack definition (the table a pack file returns).
+-- @param def table the pack definition {name, phases, merge}
+-- @param opts table optional: file (where the pack was written, for messages), step_limit
+-- @return table the compiled pack
 function rules.compile(def, opts)
    opts = opts or {}
    if type(def.phases) ~= "table" or #def.phases == 0 then
@@ -444,6 +451,23 @@ local function token_span(toks, start, stop)
 end
 rules.token_span = token_span
 
+--- The tokens a byte span touches: rules.token_span(toks, start, stop) -> first, last.
+-- @function token_span
+-- @param toks quarry.Tokens the document's tokens
+-- @param start integer the span's start (0-based byte)
+-- @param stop integer the span's end (exclusive)
+-- @return integer the first token (1-based), or nil when the span touches none
+-- @return integer the last token
+
+--- Which candidates of a phase survive its overlap control:
+-- rules.resolve(phase, cands, crules, cstarts) -> kept (used by pack:run; exposed for its specs).
+-- @function resolve
+-- @param phase table the compiled phase (its control: "appelt", "first" or "all")
+-- @param cands table the candidate annotations {type, start, stop, ...}
+-- @param crules table the rule of each candidate
+-- @param cstarts table where each candidate's match starts
+-- @return table the indexes of the candidates kept, in order
+
 local function attrs_match(want, have)
    if not want then return true end
    if not have then return false end
@@ -475,6 +499,9 @@ local function class_list(phase, toks, anns)
    return list
 end
 
+--- What a rule's action gets for each match: m.start, m.stop, m.caps
+-- (name -> {start, stop, text, first, last, units}), m.units, m.tokens, m.doc.
+-- @type Match
 local Match = {}
 Match.__index = Match
 
@@ -491,6 +518,8 @@ local Capture = {
 }
 
 --- The text of a capture (or of the whole match).
+-- @param name string optional: a capture's name
+-- @return string the capture's text, or the whole match's; nil for a capture that took no part
 function Match:text(name)
    if not name then return self.doc_text:sub(self.start + 1, self.stop) end
    local c = self.caps[name]
@@ -851,6 +880,10 @@ end
 -- was the largest part of the engine's Lua time.
 local sort_by_position = quarry_core.sort_annotations
 
+--- A compiled rule pack, as rules.load returns it: pack.name, pack.phases,
+-- pack.rules, and the methods below.
+-- @type Pack
+
 --- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
 -- -> list of annotations sorted by start.
 -- @param doc string|table the text, or a document {text = ..., date = ...}
@@ -883,6 +916,7 @@ function Pack:run(doc, opts)
 end
 
 --- The rules of a pack, in order: pack:list() -> {{name, phase, kind, type, where}}.
+-- @return table {{name, phase, kind, type, where}, ...}
 function Pack:list()
    local out = {}
    for _, phase in ipairs(self.phases) do
@@ -915,6 +949,9 @@ end
 
 --- Runs every inline example of the pack's rules:
 -- pack:test() -> passed, failed, failures {{rule, where, text, missing}}.
+-- @return integer the examples that passed
+-- @return integer the examples that failed
+-- @return table the failures: {{rule, where, text, missing}, ...}
 function Pack:test()
    local passed, failed, failures = 0, 0, {}
    local owners = {}

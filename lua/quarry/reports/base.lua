@@ -18,6 +18,7 @@
 -- line's filters (--speaker, --entity, --from, --to, --query, --limit)
 -- into SQL conditions, so that reports query the indexed spans table
 -- rather than reading text.
+-- @module quarry.reports.base
 local core = require "quarry.core"
 
 local error, getmetatable, ipairs, next, pairs, pcall, select, setmetatable, tostring, type =

@@ -10,6 +10,7 @@
 -- trusted: string, table, math, utf8, coroutine and the safe base
 -- functions, require reaching only quarry.reports.* and cjson; no os, io,
 -- debug, load or loadfile. Its SQL can only read (quarry.reports.base).
+-- @module quarry.reports
 local base = require "quarry.reports.base"
 local corpus_mod = require "quarry.corpus"
 
@@ -77,6 +78,8 @@ end
 --- reports.find(name_or_path) -> path | nil, message
 -- A path (anything with a slash, or ending in .lua, or an existing file)
 -- is taken as it is; a name is looked up as quarry.reports.NAME.
+-- @param name_or_path string a report's name, or the path of a Lua file
+-- @return string the path of the report's file; or nil, message
 function reports.find(name_or_path)
    if type(name_or_path) ~= "string" or name_or_path == "" then
       error("reports.find: expected a report name or path", 2)
@@ -117,6 +120,9 @@ end
 --- reports.load(name_or_path [, {trusted}]) -> report | nil, message, "notfound"
 -- Loads a report; a report that is not there returns nil, message,
 -- "notfound"; a broken one raises with its file and line.
+-- @param name_or_path string a report's name, or the path of a Lua file
+-- @param opts table optional: trusted (boolean: os, io and any module)
+-- @return table the report; or nil, message, "notfound"
 function reports.load(name_or_path, opts)
    if base.is_report(name_or_path) then return name_or_path end
    if type(name_or_path) ~= "string" then error("reports.load: expected a report name or path", 2) end
@@ -155,6 +161,11 @@ end
 -- {speaker, entity, from, to, query, limit}. A malformed --query returns
 -- nil, "bad query ...", "query"; a report that is not there nil, message,
 -- "notfound"; a broken report raises.
+-- @param corpus quarry.Corpus an open corpus
+-- @param report a loaded report, or a report's name or path
+-- @param filters table {speaker, entity, from, to, query, limit}, each optional
+-- @param opts table optional: trusted (boolean)
+-- @return table the model (see quarry.render); or nil, message, code ("query", "usage", "notfound")
 function reports.run(corpus, report, filters, opts)
    if getmetatable(corpus) == nil or type(corpus.db) ~= "userdata" then
       error("reports.run: expected an open quarry.Corpus", 2)
