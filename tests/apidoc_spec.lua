@@ -74,7 +74,8 @@ describe("the API reference", function()
             local item = { mod = mod, name = name, kind = kind, params = params, returns = tonumber(returns),
                summary = summary }
             items[#items + 1] = item
-            by_name[mod .. "." .. name] = item
+            -- "P.word" in quarry.pattern (whose table is P) is quarry.pattern.word
+            by_name[mod .. "." .. (name:match("^[%w_]+%.([%w_]+)$") or name)] = item
             by_name[name] = by_name[name] or item
          end
       end
