@@ -24,7 +24,7 @@ local string_format = string.format
 
 local render = {}
 
---- The formats, in the order --help lists them, and the module of each.
+--- The formats, in the order the command line's help lists them, and the module of each.
 render.formats = { "md", "json", "jsonl", "csv", "html", "table" }
 local MODULES = {
    md = "quarry.render.markdown", markdown = "quarry.render.markdown",

@@ -22,7 +22,7 @@ local io_open = io.open
 
 local reports = {}
 
---- The shipped reports, in the order --help lists them.
+--- The shipped reports, in the order the command line's help lists them.
 reports.SHIPPED = { "summary", "quotes", "entities", "timeline", "sources", "kwic", "search", "digest" }
 
 -- Module names under quarry.reports that are not reports.
