@@ -23,6 +23,10 @@
 
 #define QR_MATCHER_MT "quarry.Matcher"
 
+/***
+@module quarry.core
+*/
+
 /* --- instructions and predicates ------------------------------------------ */
 
 enum op {
@@ -1187,13 +1191,27 @@ static int runbox_gc(lua_State *L)
     return 0;
 }
 
-/* matcher:run(tokens [, annotations]) -> list, rules, starts
- * list: the matches {rule, first, last, caps = {{first, last}, ...}, units =
- * {{class, ref}, ...}} in order, where a declared rule (matcher:declare) has
- * its annotation instead; rules[i] and starts[i]: the rule number of item i
- * and the byte offset where its match starts. annotations: flat {class,
- * first_token, last_token, ref, ...}. Raises naming the rule when a pattern
- * exceeds the step limit or a regex its limits. */
+/***
+The compiled token patterns of one phase (quarry.pattern builds one; the rule
+engine runs it).
+@type Matcher
+*/
+
+/***
+matcher:run(tokens [, annotations]) -> list, rules, starts
+list: the matches {rule, first, last, caps = {{first, last}, ...}, units =
+{{class, ref}, ...}} in order, where a declared rule (matcher:declare) has
+its annotation instead; rules[i] and starts[i]: the rule number of item i
+and the byte offset where its match starts. annotations: flat {class,
+first_token, last_token, ref, ...}. Raises naming the rule when a pattern
+exceeds the step limit or a regex its limits.
+@function Matcher:run
+@param tokens quarry.Tokens the document's tokens
+@param annotations table optional: the annotations of earlier phases, flat
+@return table list: the matches
+@return table rules: the rule number of each item
+@return table starts: where each item's match starts
+*/
 static int matcher_run(lua_State *L)
 {
     matcher *m = check_matcher(L, 1);
@@ -1352,14 +1370,20 @@ static int keep_string_field(lua_State *L, matcher *m, int self, int idx, const 
     return keep_value(L, m, self);
 }
 
-/* matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
- *   {key, "cap", slot} | {key, "match"}, ...}]})
- * Declares rule number `rule` (1-based): matcher:run returns its matches as
- * the annotations the rule engine would make of them, {type, start, stop,
- * text, rule, phase[, attrs]}: the span is capture `slot` (0-based; a
- * match where it took no token makes none) or the whole match; attrs, in
- * the order listed, are constants, a capture's text (left out when it took
- * no token) or the match's text. Raises on a malformed declaration. */
+/***
+matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
+  {key, "cap", slot} | {key, "match"}, ...}]})
+Declares rule number `rule` (1-based): matcher:run returns its matches as
+the annotations the rule engine would make of them, {type, start, stop,
+text, rule, phase[, attrs]}: the span is capture `slot` (0-based; a
+match where it took no token makes none) or the whole match; attrs, in
+the order listed, are constants, a capture's text (left out when it took
+no token) or the match's text. Raises on a malformed declaration.
+@function Matcher:declare
+@param rule integer the rule's number (1-based)
+@param decl table {type, rule, phase, span, attrs}
+@return nothing
+*/
 static int matcher_declare(lua_State *L)
 {
     matcher *m = check_matcher(L, 1);
@@ -1432,7 +1456,11 @@ static int matcher_declare(lua_State *L)
     return 0;
 }
 
-/* matcher:close() and __gc/__close: frees the program; idempotent */
+/***
+matcher:close() and __gc/__close: frees the program; idempotent
+@function Matcher:close
+@return nothing
+*/
 static int matcher_release(lua_State *L)
 {
     matcher *m = luaL_checkudata(L, 1, QR_MATCHER_MT);
@@ -1449,11 +1477,21 @@ static int matcher_tostring(lua_State *L)
     return 1;
 }
 
-/* quarry.core.matcher(description) -> quarry.Matcher
- * description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
- *   regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
- *   first_keys, first_kinds, first_cases, anchor_offset, anchor_pred}, ...}, step_limit = n}.
- * Built by quarry.pattern; raises on a malformed description. */
+/***
+The rule engine: matchers and the order of annotations.
+@section engine
+*/
+
+/***
+quarry.core.matcher(description) -> quarry.Matcher
+description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
+  regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
+  first_keys, first_kinds, first_cases, anchor_offset, anchor_pred}, ...}, step_limit = n}.
+Built by quarry.pattern; raises on a malformed description.
+@function matcher
+@param description table the program, as quarry.pattern builds it
+@return quarry.Matcher
+*/
 static int l_matcher(lua_State *L)
 {
     matcher *m;
@@ -1498,9 +1536,14 @@ static int sortkey_cmp(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-/* quarry.core.sort_annotations(list) -> list, sorted in place by start,
- * then longest first, then type (a stable order otherwise). Each item needs
- * integer start and stop and a string type; raises naming the bad item. */
+/***
+quarry.core.sort_annotations(list) -> list, sorted in place by start,
+then longest first, then type (a stable order otherwise). Each item needs
+integer start and stop and a string type; raises naming the bad item.
+@function sort_annotations
+@param list table the annotations {type, start, stop, ...}
+@return table the same list, sorted
+*/
 static int l_sort_annotations(lua_State *L)
 {
     size_t n, i;

@@ -46,6 +46,9 @@ end
 
 --- A 64-bit hash of a string, as 16 hex digits (quarry.core.hash): ids for
 -- documents that come without one; the corpus store's content hash.
+-- @function hash
+-- @param s string any bytes
+-- @return string 16 hex digits
 docs.hash = core.hash
 
 --- The headline of a text: its first line when a blank line follows.
@@ -114,6 +117,11 @@ local function field_text(v)
    return (s:gsub("^%s+", ""):gsub("%s+$", ""))
 end
 docs.field_text = field_text
+
+--- docs.field_text(v) -> a document field as the store takes it (see field_text above).
+-- @function field_text
+-- @param v a string or a number
+-- @return string one trimmed line of valid UTF-8
 
 local known = { id = true, text = true, title = true, date = true, source = true, url = true }
 local FIELDS = { "title", "date", "source", "url" }

@@ -756,6 +756,11 @@ local function prf(c)
 end
 eval.prf = prf
 
+--- Precision, recall and F1 of counts: eval.prf{tp, fp, fn} -> {tp, fp, fn, precision, recall, f1}.
+-- @function prf
+-- @param c table the counts {tp, fp, fn}
+-- @return table the counts and precision, recall and f1 (0 where undefined)
+
 -- Attribute values are equal: the same value, JSON null as nil, tables
 -- compared by their contents.
 local function same_value(a, b)
@@ -774,6 +779,13 @@ local function same_value(a, b)
    return false
 end
 eval.same_value = same_value
+
+--- Whether two attribute values are equal: eval.same_value(a, b) -> boolean
+-- (JSON null is nil; tables compared by their contents).
+-- @function same_value
+-- @param a a value
+-- @param b a value
+-- @return boolean
 
 --- A scorer: score:add(system, gold [, doc]) per document, then
 -- score:report(). opts.match: "exact" (default), "overlap" or "half"
