@@ -34,6 +34,7 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_fts(L);
     qr_open_db(L);
     qr_open_match(L);
+    qr_open_ann(L);
     qr_open_regex(L);
     qr_open_gazetteer(L);
     qr_open_vocab(L);

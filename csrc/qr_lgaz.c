@@ -9,6 +9,7 @@
  * sentence boundary, because the sentence splitter can be wrong after an
  * abbreviation ("U.S.", "St.") inside a name.
  */
+#include "qr_ann.h"
 #include "qr_lua.h"
 #include "qr_gaz.h"
 #include "qr_keys.h"
@@ -408,8 +409,6 @@ typedef struct match_opts {
     size_t annotate_len;
     const char *rule, *phase;   /* with annotate: copied into each annotation when given */
     size_t rule_len, phase_len;
-    const char *text;           /* the document text, for the annotations' text field */
-    int kbase;                  /* with annotate: see push_annotation_keys */
 } match_opts;
 
 static void match_option(lua_State *L, int arg, const char *key, void *ud)
@@ -436,75 +435,19 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
     }
 }
 
-/* The field names of push_annotation and its constant values, pushed once
- * a call (at o->kbase): setting fields by these strings skips looking each
- * name up again for every annotation. */
-enum { K_TYPE, K_START, K_STOP, K_TEXT, K_RULE, K_PHASE, K_ATTRS, K_NAME, K_CATEGORY,
-       V_TYPE, V_RULE, V_PHASE, K_COUNT };
-
-static int push_annotation_keys(lua_State *L, const match_opts *o)
-{
-    static const char *const names[] = { "type", "start", "stop", "text", "rule", "phase", "attrs",
-                                         "name", "category" };
-    int base = lua_gettop(L) + 1, k;
-    luaL_checkstack(L, K_COUNT + 8, "gazetteer match");
-    for (k = 0; k < V_TYPE; k++) lua_pushstring(L, names[k]);
-    lua_pushlstring(L, o->annotate, o->annotate_len);
-    if (o->rule) lua_pushlstring(L, o->rule, o->rule_len); else lua_pushnil(L);
-    if (o->phase) lua_pushlstring(L, o->phase, o->phase_len); else lua_pushnil(L);
-    return base;
-}
-
-/* t[key at base + k] = value on top (popped); t is at -2 */
-static void set_key(lua_State *L, int base, int k)
-{
-    lua_pushvalue(L, base + k);
-    lua_insert(L, -2);
-    lua_rawset(L, -3);
-}
-
-/* Appends the annotation {type, start, stop, attrs = {name = canonical,
- * category = type}} to the list on top of the stack, as item n: what the rule
- * engine emits for a plain gazetteer rule, without a table per hit in
- * between. */
-static void push_annotation(lua_State *L, const qr_gaz *g, const qr_tokens *t, size_t i,
-                            const qr_gaz_match *m, lua_Integer n, const match_opts *o)
+/* Appends the annotation of match m at token i (qr_ann_push_entry) to the
+ * list on top of the stack, as item n: what the rule engine emits for a
+ * plain gazetteer rule, without a table per hit in between. type, rule and
+ * phase are at stack indexes (0: none). */
+static void push_annotation(const qr_annemit *e, const qr_gaz *g, const qr_tokens *t, size_t i,
+                            const qr_gaz_match *m, lua_Integer n, const int *names)
 {
     const char *c, *ty, *a;
     size_t cl, tl, al;
-    int b = o->kbase;
     qr_gaz_entry(g, m->entry, &c, &cl, &ty, &tl, &a, &al);
-    lua_createtable(L, 0, 7);
-    lua_pushvalue(L, b + V_TYPE);
-    set_key(L, b, K_TYPE);
-    lua_pushinteger(L, t->tok[i].start);
-    set_key(L, b, K_START);
-    lua_pushinteger(L, t->tok[m->end - 1].stop);
-    set_key(L, b, K_STOP);
-    lua_pushlstring(L, o->text + t->tok[i].start, t->tok[m->end - 1].stop - t->tok[i].start);
-    set_key(L, b, K_TEXT);
-    if (o->rule) {
-        lua_pushvalue(L, b + V_RULE);
-        set_key(L, b, K_RULE);
-    }
-    if (o->phase) {
-        lua_pushvalue(L, b + V_PHASE);
-        set_key(L, b, K_PHASE);
-    }
-    if (al) {
-        /* the entry's own attrs: the rule engine decodes them once per entry */
-        lua_pushinteger(L, (lua_Integer)m->entry);
-        lua_setfield(L, -2, "entry");
-    }
-    lua_createtable(L, 0, 2);
-    lua_pushlstring(L, c, cl);
-    set_key(L, b, K_NAME);
-    if (tl) {
-        lua_pushlstring(L, ty, tl);
-        set_key(L, b, K_CATEGORY);
-    }
-    set_key(L, b, K_ATTRS);
-    lua_rawseti(L, -2, n);
+    qr_ann_push_entry(e, names[0], names[1], names[2], t->tok[i].start, t->tok[m->end - 1].stop, c, cl,
+                      tl ? ty : NULL, tl, al ? (lua_Integer)m->entry : 0);
+    lua_rawseti(e->L, -2, n);
 }
 
 /* Appends {start, stop, first, last, entry, canonical, type, attrs} to the
@@ -559,13 +502,14 @@ static int gaz_match(lua_State *L)
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 2, &text, NULL);
     const qr_keys *keys = NULL;
-    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, NULL, 0 };
+    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0 };
+    qr_annemit e;
+    int names[3] = { 0, 0, 0 };   /* stack indexes of the annotations' type, rule, phase */
     const uint32_t *starts = NULL;
     size_t nstarts = 0, gi = 0, i = 0;
     lua_Integer n = 0;
 
     each_option(L, 3, match_option, &o);
-    o.text = text;
     if (qr_gaz_mode(g) != QR_GAZ_EXACT) keys = qr_tokens_keys(L, 2, qr_gaz_key_mode(g));
     if (o.within == WITHIN_PARAGRAPH) { starts = t->para; nstarts = t->npara; }
     else if (o.within == WITHIN_SENTENCE) { starts = t->sent; nstarts = t->nsent; }
@@ -576,7 +520,13 @@ static int gaz_match(lua_State *L)
         lg->idcap = t->n;
     }
     qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids);
-    if (o.annotate) o.kbase = push_annotation_keys(L, &o);
+    if (o.annotate) {
+        qr_ann_begin(L, &e, 0, text, NULL, NULL);
+        lua_pushlstring(L, o.annotate, o.annotate_len);
+        names[0] = lua_gettop(L);
+        if (o.rule) { lua_pushlstring(L, o.rule, o.rule_len); names[1] = lua_gettop(L); }
+        if (o.phase) { lua_pushlstring(L, o.phase, o.phase_len); names[2] = lua_gettop(L); }
+    }
     lua_newtable(L);
     while (i < t->n) {
         size_t limit, m, k;
@@ -585,7 +535,7 @@ static int gaz_match(lua_State *L)
         if (!o.all) {
             qr_gaz_match one;
             if (qr_gaz_match_ids(g, lg->ids, i, limit, &one, 1)) {
-                if (o.annotate) push_annotation(L, g, t, i, &one, ++n, &o);
+                if (o.annotate) push_annotation(&e, g, t, i, &one, ++n, names);
                 else push_match(L, g, t, i, &one, ++n);
                 i = one.end;
             } else {
@@ -602,7 +552,7 @@ static int gaz_match(lua_State *L)
             m = qr_gaz_match_ids(g, lg->ids, i, limit, lg->buf, lg->bufcap);
         }
         for (k = 0; k < m; k++) {
-            if (o.annotate) push_annotation(L, g, t, i, &lg->buf[k], ++n, &o);
+            if (o.annotate) push_annotation(&e, g, t, i, &lg->buf[k], ++n, names);
             else push_match(L, g, t, i, &lg->buf[k], ++n);
         }
         i++;

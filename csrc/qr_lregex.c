@@ -12,6 +12,7 @@
  * registry, keyed by the pattern and every option: compiling the same
  * pattern with the same options twice returns the same object.
  */
+#include "qr_ann.h"
 #include "qr_lua.h"
 #include "qr_regex.h"
 #include "qr_token.h"
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #define CACHE_KEY "quarry.Regex.cache"
+#define SPEC_MT "quarry.RegexSpec"     /* a spec read for one call, freed on exit */
 
 typedef struct lregex {
     qr_regex *re;          /* NULL once closed; user value 1 is the pattern */
@@ -475,13 +477,31 @@ static int named_span(const qr_regex *re, int rc, const qr_tokens *t, const char
     return 0;
 }
 
-enum { RA_CONST, RA_CAP, RA_MATCH };
-/* the annotations' field names, pushed once a call */
-enum { RF_TYPE, RF_START, RF_STOP, RF_ATTRS, RF_RULE, RF_PHASE, RF_TEXT, RF_COUNT };
-static const char *const rfield_names[RF_COUNT] = { "type", "start", "stop", "attrs", "rule", "phase", "text" };
-typedef struct rattr { int kind, key, value; const char *name; } rattr;   /* stack indexes */
+#define MAX_GROUP_REFS 65   /* names a spec may use: the span's and one an attr */
 
-#define MAX_RATTRS 64
+/* The named groups a spec refers to, and the match they are read from. */
+typedef struct group_refs {
+    const char *names[MAX_GROUP_REFS];   /* anchored by the spec table */
+    int n;
+    const qr_regex *re;
+    int rc;                 /* of the current match */
+    const qr_tokens *t;
+} group_refs;
+
+/* A capture of a declared regex rule is a group name. */
+static int resolve_group(lua_State *L, void *ud)
+{
+    group_refs *g = ud;
+    if (lua_type(L, -1) != LUA_TSTRING || g->n >= MAX_GROUP_REFS) return -1;
+    g->names[g->n] = lua_tostring(L, -1);
+    return g->n++;
+}
+
+static int group_bytes(void *ud, int ref, size_t *start, size_t *stop)
+{
+    const group_refs *g = ud;
+    return named_span(g->re, g->rc, g->t, g->names[ref], start, stop);
+}
 
 /***
 quarry.core.regex_annotations(re, text, tokens, {type =, rule =, phase = [, span = name]
@@ -489,13 +509,12 @@ quarry.core.regex_annotations(re, text, tokens, {type =, rule =, phase = [, span
   -> list, starts | nil, message
 What the rule engine makes of a declared regex rule, in C: every match of
 re in text (as find_all finds them) that touches a token, widened to the
-tokens it touches, as {type, start, stop, text, rule, phase[, attrs]}:
-the span is the named group `span` (widened likewise; a match where it
-took no part, is empty or touches no token makes none) or the match;
-attrs, filled in the order listed, are constants, a named group's text
-(widened; left out when there is none) or the match's. starts[i] is where
-the match of item i starts (widened). A match that runs into a limit
-returns nil, message.
+tokens it touches, as the annotation qr_ann_push makes of it: the span
+is the named group `span` (widened likewise; a match where it took no
+part, is empty or touches no token makes none) or the match; a "cap"
+attr is a named group's text (widened). starts[i] is where the match of
+item i starts (widened). A match that runs into a limit returns nil,
+message.
 @function regex_annotations
 @param re quarry.Regex the rule's regex
 @param text string the document's text
@@ -510,57 +529,27 @@ static int l_regex_annotations(lua_State *L)
     size_t len;
     const char *s = luaL_checklstring(L, 2, &len);
     const qr_tokens *t = qr_check_tokens(L, 3, NULL, NULL);
-    const char *span = NULL;
-    rattr attrs[MAX_RATTRS];
-    int nattrs = -1, k, rc, type, rule, phase, list, starts, fk;
+    group_refs g;
+    qr_annspec *spec;
+    qr_annemit e;
+    int rc, list, starts;
     lua_Integer n = 0;
     qr_regex_scan sc;
 
     luaL_checktype(L, 4, LUA_TTABLE);
     lua_settop(L, 4);
     if (t->n && t->tok[t->n - 1].stop > len) return luaL_argerror(L, 3, "the tokens are not those of the text");
-    if (lua_getfield(L, 4, "type") != LUA_TSTRING) return luaL_argerror(L, 4, "'type' must be a string");
-    type = lua_gettop(L);
-    if (lua_getfield(L, 4, "rule") != LUA_TSTRING) return luaL_argerror(L, 4, "'rule' must be a string");
-    rule = lua_gettop(L);
-    if (lua_getfield(L, 4, "phase") != LUA_TSTRING) return luaL_argerror(L, 4, "'phase' must be a string");
-    phase = lua_gettop(L);
-    if (lua_getfield(L, 4, "span") == LUA_TSTRING) span = lua_tostring(L, -1);
-    else if (!lua_isnil(L, -1)) return luaL_argerror(L, 4, "'span' must be a group name");
-    if (lua_getfield(L, 4, "attrs") == LUA_TTABLE) {
-        int at = lua_gettop(L);
-        nattrs = (int)lua_rawlen(L, at);
-        if (nattrs > MAX_RATTRS) return luaL_argerror(L, 4, "too many attrs");
-        luaL_checkstack(L, 2 * nattrs + 8, "too many attrs");
-        for (k = 0; k < nattrs; k++) {
-            const char *kind;
-            lua_rawgeti(L, at, k + 1);
-            if (!lua_istable(L, -1)) return luaL_argerror(L, 4, "attrs must be a list of {key, kind, ...}");
-            lua_rawgeti(L, -1, 1);
-            lua_rawgeti(L, -2, 2);
-            lua_rawgeti(L, -3, 3);
-            kind = lua_tostring(L, -2);
-            lua_remove(L, -2);
-            lua_remove(L, -3);     /* the item: key and value stay */
-            attrs[k].key = lua_gettop(L) - 1;
-            attrs[k].value = lua_gettop(L);
-            attrs[k].name = NULL;
-            if (lua_isnil(L, attrs[k].key)) return luaL_argerror(L, 4, "an attr needs a key");
-            if (kind && !strcmp(kind, "const")) attrs[k].kind = RA_CONST;
-            else if (kind && !strcmp(kind, "match")) attrs[k].kind = RA_MATCH;
-            else if (kind && !strcmp(kind, "cap") && lua_type(L, -1) == LUA_TSTRING) {
-                attrs[k].kind = RA_CAP;
-                attrs[k].name = lua_tostring(L, -1);
-            } else {
-                return luaL_argerror(L, 4, "attr kind must be const, cap (with a group name) or match");
-            }
-        }
-    } else if (!lua_isnil(L, -1)) {
-        return luaL_argerror(L, 4, "'attrs' must be a list");
-    }
-    luaL_checkstack(L, 16, "regex annotations");
-    fk = lua_gettop(L) + 1;
-    for (k = 0; k < RF_COUNT; k++) lua_pushstring(L, rfield_names[k]);
+    memset(&g, 0, sizeof g);
+    g.re = lr->re;
+    g.t = t;
+    lua_newtable(L);     /* 5: the spec's values */
+    /* the spec's attrs array is freed with this box, whatever happens below */
+    spec = lua_newuserdatauv(L, sizeof *spec, 0);
+    memset(spec, 0, sizeof *spec);
+    luaL_setmetatable(L, SPEC_MT);
+    lua_toclose(L, 6);
+    qr_annspec_read(L, 4, 5, spec, resolve_group, &g, "regex_annotations");
+    qr_ann_begin(L, &e, 5, s, group_bytes, &g);
     lua_newtable(L);
     starts = lua_gettop(L);
     lua_newtable(L);
@@ -568,51 +557,24 @@ static int l_regex_annotations(lua_State *L)
     qr_regex_scan_init(&sc, 0);
     while ((rc = qr_regex_scan_next(lr->re, s, len, &sc)) > 0) {
         const size_t *ov = qr_regex_ovector(lr->re);
-        size_t first, last, ms, me, as, ae;
+        size_t first, last;
         if (!cover(t, ov[0], ov[1], &first, &last)) continue;
-        ms = as = t->tok[first].start;
-        me = ae = t->tok[last].stop;
-        if (span && !named_span(lr->re, rc, t, span, &as, &ae)) continue;
-        lua_createtable(L, 0, 7);
-        lua_pushvalue(L, fk + RF_TYPE);
-        lua_pushvalue(L, type);
-        lua_rawset(L, -3);
-        lua_pushvalue(L, fk + RF_START);
-        lua_pushinteger(L, (lua_Integer)as);
-        lua_rawset(L, -3);
-        lua_pushvalue(L, fk + RF_STOP);
-        lua_pushinteger(L, (lua_Integer)ae);
-        lua_rawset(L, -3);
-        if (nattrs >= 0) {
-            lua_pushvalue(L, fk + RF_ATTRS);
-            lua_newtable(L);    /* grown as the Lua side grows it: the same order for pairs() */
-            for (k = 0; k < nattrs; k++) {
-                size_t cs, ce;
-                if (attrs[k].kind == RA_CAP && !named_span(lr->re, rc, t, attrs[k].name, &cs, &ce)) continue;
-                lua_pushvalue(L, attrs[k].key);
-                if (attrs[k].kind == RA_CONST) lua_pushvalue(L, attrs[k].value);
-                else if (attrs[k].kind == RA_CAP) lua_pushlstring(L, s + cs, ce - cs);
-                else lua_pushlstring(L, s + ms, me - ms);
-                lua_rawset(L, -3);
-            }
-            lua_rawset(L, -3);
-        }
-        lua_pushvalue(L, fk + RF_RULE);
-        lua_pushvalue(L, rule);
-        lua_rawset(L, -3);
-        lua_pushvalue(L, fk + RF_PHASE);
-        lua_pushvalue(L, phase);
-        lua_rawset(L, -3);
-        lua_pushvalue(L, fk + RF_TEXT);
-        lua_pushlstring(L, s + as, ae - as);
-        lua_rawset(L, -3);
+        g.rc = rc;
+        if (!qr_ann_push(&e, spec, t->tok[first].start, t->tok[last].stop)) continue;
         lua_rawseti(L, list, ++n);
-        lua_pushinteger(L, (lua_Integer)ms);
+        lua_pushinteger(L, (lua_Integer)t->tok[first].start);
         lua_rawseti(L, starts, n);
     }
     if (rc != PCRE2_ERROR_NOMATCH) return push_failure(L, rc);
+    lua_pushvalue(L, list);
     lua_pushvalue(L, starts);
     return 2;
+}
+
+static int spec_gc(lua_State *L)
+{
+    qr_annspec_free(lua_touserdata(L, 1));
+    return 0;
 }
 
 void qr_open_regex(lua_State *L)
@@ -623,6 +585,13 @@ void qr_open_regex(lua_State *L)
         { "info", regex_info }, { "close", regex_release },
         { NULL, NULL }
     };
+
+    luaL_newmetatable(L, SPEC_MT);
+    lua_pushcfunction(L, spec_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, spec_gc);
+    lua_setfield(L, -2, "__close");
+    lua_pop(L, 1);
 
     luaL_newmetatable(L, QR_REGEX_MT);
     luaL_newlib(L, methods);

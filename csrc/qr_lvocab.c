@@ -72,7 +72,7 @@ static int word_key(const char *s, size_t n, unsigned mode, char *out, size_t *k
  * a string of exactly one token. */
 static uint32_t intern_word(lua_State *L, int idx, unsigned mode, const char *what)
 {
-    size_t n, klen = 0;
+    size_t n = 0, klen = 0;
     const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &n) : NULL;
     char *out;
     int ntok, rc;

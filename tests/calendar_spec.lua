@@ -29,4 +29,16 @@ describe("quarry.calendar", function()
       assert.equal(4, calendar.weekday(0))                                  -- a Thursday
       assert.equal(1, calendar.weekday(calendar.days_from_civil(2026, 11, 23)))  -- a Monday
    end)
+
+   it("parses ISO dates of real days, with or without a time, and nothing else", function()
+      assert.same({ 2024, 2, 29 }, { calendar.parse_iso("2024-02-29") })
+      assert.same({ 1998, 12, 5 }, { calendar.parse_iso("1998-12-05T09:42") })
+      assert.same({ 1998, 12, 5 }, { calendar.parse_iso("1998-12-05 09:42:18.5+01:00") })
+      assert.same({ 2016, 7 }, { calendar.parse_iso("2016-07") })
+      assert.same({ 2016 }, { calendar.parse_iso("2016") })
+      for _, bad in ipairs { "2023-02-29", "2016-13", "2016-00-10", "16-07-01", "2016-07-16x", "2016-07-16T9:00",
+                             "", 20160716 } do
+         assert.is_nil(calendar.parse_iso(bad), tostring(bad))
+      end
+   end)
 end)

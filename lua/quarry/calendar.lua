@@ -53,4 +53,37 @@ function calendar.days_in_month(y, m)
    return (m == 4 or m == 6 or m == 9 or m == 11) and 30 or 31
 end
 
+--- Parses an ISO 8601 date: "YYYY", "YYYY-MM" or "YYYY-MM-DD", the last
+-- optionally followed by a time ("THH:MM[:SS[.fff]]", or a space for the
+-- T) and a zone ("Z", "+HH:MM", "-HHMM"). The one ISO-date parser of
+-- quarry: the corpus checks documents' dates with it, the news pack and
+-- `quarry eval` read dates with it.
+-- calendar.parse_iso(s) -> year, month|nil, day|nil of a real date; or nil
+-- @param s string the text
+-- @return integer the year, or nil when s is not an ISO 8601 date of a real day
+-- @return integer the month, or nil for "YYYY"
+-- @return integer the day, or nil for "YYYY" and "YYYY-MM"
+function calendar.parse_iso(s)
+   if type(s) ~= "string" then return nil end
+   local y, m, d, rest = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)(.*)$")
+   if not y then
+      y = s:match("^(%d%d%d%d)$")
+      if y then return tonumber(y) end
+      y, m = s:match("^(%d%d%d%d)%-(%d%d)$")
+      if not y then return nil end
+      m = tonumber(m)
+      if m < 1 or m > 12 then return nil end
+      return tonumber(y), m
+   end
+   if rest ~= "" then
+      local t = rest:match("^[T ]%d%d:%d%d(.*)$")
+      if not t then return nil end
+      t = t:gsub("^:%d%d", ""):gsub("^[.,]%d+", "")
+      if not (t == "" or t == "Z" or t:match("^[+-]%d%d:?%d%d$")) then return nil end
+   end
+   y, m, d = tonumber(y), tonumber(m), tonumber(d)
+   if m < 1 or m > 12 or d < 1 or d > calendar.days_in_month(y, m) then return nil end
+   return y, m, d
+end
+
 return calendar

@@ -15,6 +15,7 @@
 -- quarry. Every write is one transaction: a crash leaves the file as it was
 -- before the write, or after it.
 -- @module quarry.corpus
+local calendar = require "quarry.calendar"
 local core = require "quarry.core"
 local docs = require "quarry.docs"
 local cjson = require "cjson.safe"
@@ -343,19 +344,13 @@ local DOC_FIELDS = { id = true, text = true, title = true, date = true, source =
    meta = true, path = true }
 
 local function iso_date(s)
-   if #s == 10 and s:find("^%d%d%d%d%-%d%d%-%d%d$") then return s end     -- the usual case, first
-   local d = s:match("^%d%d%d%d%-%d%d%-%d%d(.*)$")
-   if not d then return s:match("^%d%d%d%d$") or s:match("^%d%d%d%d%-%d%d$") end
-   if d == "" then return s end
-   local t = d:match("^[T ]%d%d:%d%d(.*)$")
-   if not t then return nil end
-   t = t:gsub("^:%d%d", ""):gsub("^[.,]%d+", "")
-   if t == "" or t == "Z" or t:match("^[+-]%d%d:?%d%d$") then return s end
+   if calendar.parse_iso(s) then return s end
    return nil
 end
 
 --- Whether s is an ISO 8601 date: YYYY, YYYY-MM, YYYY-MM-DD, optionally
--- followed by a time (THH:MM[:SS[.fff]]) and zone (Z, +HH:MM).
+-- followed by a time (THH:MM[:SS[.fff]]) and zone (Z, +HH:MM), of a real
+-- day (quarry.calendar.parse_iso).
 -- @param s string the text to check (any other value is not a date)
 -- @return boolean
 corpus.is_iso_date = function(s) return type(s) == "string" and iso_date(s) ~= nil end

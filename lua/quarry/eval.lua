@@ -8,7 +8,7 @@ local lfs = require "lfs"
 local core = require "quarry.core"
 local docs = require "quarry.docs"
 
-local ipairs, pairs, tonumber, tostring, type = ipairs, pairs, tonumber, tostring, type
+local ipairs, next, pairs, tonumber, tostring, type = ipairs, next, pairs, tonumber, tostring, type
 local io_open, string_format, table_concat, table_sort = io.open, string.format, table.concat, table.sort
 local math_max, math_min = math.max, math.min
 local null = cjson.null
@@ -794,6 +794,8 @@ eval.same_value = same_value
 -- on matched pairs whose gold has one: the report gives their accuracy
 -- (correct of scored) and their F1 as TempEval-3 gives a value's (correct
 -- over the system's spans of the type, and over the gold's);
+-- The report's false_positives_over counts, per system type, the false
+-- positives that overlap gold of a type not scored (by gold type).
 -- opts.errors(record): hears each miss, false positive and wrong attribute
 -- ({doc, kind, type, start, end, text, context, ...}; doc {id, text} gives
 -- doc, text and context).
@@ -801,7 +803,7 @@ eval.same_value = same_value
 -- @return table a scorer with add(system, gold [, doc]) and report()
 function eval.scorer(opts)
    opts = opts or {}
-   local s = { by_type = {}, by_rule = {}, by_attr = {}, match = opts.match or "exact", only = nil }
+   local s = { by_type = {}, by_rule = {}, by_attr = {}, over = {}, match = opts.match or "exact", only = nil }
    if opts.types then
       s.only = {}
       for _, t in ipairs(opts.types) do s.only[t] = true end
@@ -846,7 +848,20 @@ function eval.scorer(opts)
                if attrs then check_attrs(a, gold[hit], doc) end
             else
                ct.fp, cr.fp = ct.fp + 1, cr.fp + 1
-               if on_error then on_error(error_record(doc, "false_positive", a, { rule = a.rule })) end
+               -- a false positive on gold of a type not scored (a date on a
+               -- TimeML TIME, an organisation on a CoNLL MISC) is told apart
+               local over
+               for _, g in ipairs(gold) do
+                  if s.only and not s.only[g.type] and eval.spans_match(a, g, "overlap") then over = g.type; break end
+               end
+               if over then
+                  local row = s.over[a.type] or {}
+                  s.over[a.type] = row
+                  row[over] = (row[over] or 0) + 1
+               end
+               if on_error then
+                  on_error(error_record(doc, "false_positive", a, { rule = a.rule, gold_type = over }))
+               end
             end
          end
       end
@@ -865,6 +880,7 @@ function eval.scorer(opts)
          out.total.tp, out.total.fp, out.total.fn = out.total.tp + c.tp, out.total.fp + c.fp, out.total.fn + c.fn
       end
       for r, c in pairs(s.by_rule) do out.rules[r] = prf(c) end
+      if next(s.over) then out.false_positives_over = s.over end
       out.total = prf(out.total)
       if attrs then
          -- per type and attribute, and "all" types per attribute

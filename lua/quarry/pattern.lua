@@ -29,8 +29,8 @@ local tokenize = core.tokenize
 
 local P = {}
 
--- Instruction and predicate codes; they match enum op / enum pred_op in
--- csrc/qr_match.c.
+-- Instruction and predicate codes; they match enum qr_mop / enum qr_mpred_op
+-- in csrc/qr_match.h.
 local OP = { END = 0, TOKEN = 1, ANN = 2, CHOICE = 3, JMP = 4, FAIL = 5, OPEN = 6, CLOSE = 7,
    AHEAD = 8, BEHIND = 9 }
 local PR = { TRUE = 0, TEXT = 1, KEY = 2, BARE = 3, KEYSET = 4, BARESET = 5, KIND = 6, CASE = 7,

@@ -1,7 +1,8 @@
 /*
  * Fuzz target: the token-pattern compiler (lua/quarry/pattern.lua, through
  * rule packs in lua/quarry/rules.lua) and the matcher it builds in C
- * (csrc/qr_match.c), driven by tests/fuzz/fuzz_match.lua: either patterns
+ * (csrc/qr_match.c, read and run by its binding csrc/qr_lmatch.c; declared
+ * rules' annotations made by csrc/qr_ann.c), driven by tests/fuzz/fuzz_match.lua: either patterns
  * built from the input with the pattern language, in phases whose later
  * rules take the earlier ones' annotations as units, run over a text; or
  * a matcher description made from the input bytes directly, as a rule

@@ -27,6 +27,9 @@ local TYPES = { "A", "B", "C" }
 local CAPS = { "who", "what", "x" }
 local SCOPES = { "sentence", "paragraph", "document" }
 local CONTROLS = { "appelt", "first", "all" }
+-- declared rules of every kind: their annotations are made in C (csrc/qr_ann.c)
+local NAMED_REGEXES = { "(?<who>\\p{Lu}\\w+) said", "\\b(?<who>\\w+)\\b", "(?<who>x)?y", "\\d+", "(?<who>)a|b" }
+local ATTRS = { false, { k = "c" }, { who = "$who", m = "$match" }, { x = "$nope", n = 3 } }
 
 local function reader(data, from, to)
    local pos = from
@@ -45,6 +48,7 @@ local function check_anns(anns, text)
          fail("annotation outside the text: " .. tostring(a.start) .. ".." .. tostring(a.stop))
       end
       if a.start < last then fail("annotations out of order") end
+      if a.text ~= text:sub(a.start + 1, a.stop) then fail("an annotation's text is not its span's") end
       last = a.start
    end
 end
@@ -97,7 +101,19 @@ local function build_pack(next_byte)
          nrule = nrule + 1
          ph.rules[#ph.rules + 1] = { name = "r" .. nrule, type = TYPES[#phases], pattern = p,
             scope = pick(SCOPES), span = (next_byte() or 0) % 4 == 0 and "who" or nil,
-            priority = (next_byte() or 0) % 3 }
+            priority = (next_byte() or 0) % 3, attrs = pick(ATTRS) or nil }
+      end,
+      function()
+         local ph = phases[#phases]
+         nrule = nrule + 1
+         ph.rules[#ph.rules + 1] = { name = "r" .. nrule, type = TYPES[#phases], regex = pick(NAMED_REGEXES),
+            span = (next_byte() or 0) % 3 == 0 and "who" or nil, attrs = pick(ATTRS) or nil }
+      end,
+      function()
+         local ph = phases[#phases]
+         nrule = nrule + 1
+         ph.rules[#ph.rules + 1] = { name = "r" .. nrule, type = TYPES[#phases],
+            gazetteer = { pick(WORDS), pick(WORDS), { pick(WORDS), attrs = '{"k":1}' } } }
       end,
       function()
          if #phases < 3 and #phases[#phases].rules > 0 then

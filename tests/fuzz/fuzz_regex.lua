@@ -79,6 +79,25 @@ return function(data)
          end
       end
    end
+   if len > 0 then
+      -- what a declared regex rule makes (csrc/qr_ann.c): annotations on token
+      -- bounds, their text their span's, a named group as span and attr
+      toks = toks or core.tokenize(subject)
+      local names = re:names()
+      local spec = { type = "t", rule = "r", phase = "p", attrs = { { "m", "match" }, { "c", "const", 1 } } }
+      if names[1] then
+         spec.span = names[1]
+         spec.attrs[3] = { "g", "cap", names[#names] }
+      end
+      local anns, starts = core.regex_annotations(re, subject, toks, spec)
+      for i, a in ipairs(anns or {}) do
+         check_span(a.start, a.stop, len, "regex_annotations")
+         if a.text ~= subject:sub(a.start + 1, a.stop) or a.type ~= "t" or a.attrs.c ~= 1 then
+            fail("regex_annotations: a bad annotation")
+         end
+         if not toks:at(a.start) or type(starts[i]) ~= "number" then fail("regex_annotations: off the tokens") end
+      end
+   end
    local count = 0
    pcall(function()
       for a, b in re:each(subject) do

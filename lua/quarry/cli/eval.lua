@@ -112,6 +112,17 @@ local function print_spans(report, ndocs, match, conll)
    local t = report.total
    rows[#rows + 1] = { "all", t.tp, t.fp, t.fn, fmt(t.precision), fmt(t.recall), fmt(t.f1) }
    common.print_table(io_stdout, { "type", "tp", "fp", "fn", "precision", "recall", "f1" }, rows)
+   if report.false_positives_over then
+      local parts = {}
+      for ty, row in pairs(report.false_positives_over) do
+         local gold = {}
+         for g, n in pairs(row) do gold[#gold + 1] = string_format("%s %d", g, n) end
+         table_sort(gold)
+         parts[#parts + 1] = ty .. ": " .. table.concat(gold, ", ")
+      end
+      table_sort(parts)
+      io_stdout:write("false positives that overlap gold of a type not scored: ", table.concat(parts, "; "), "\n")
+   end
    if report.exact then
       io_stdout:write("\nexact match\n")
       rows = rows_of(report.exact.types)

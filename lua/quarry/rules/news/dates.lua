@@ -1,150 +1,133 @@
--- Dates, as ISO 8601 values: "2016-07-16", "July 2016", "2016". Dates
--- without a year or relative to the article ("on Monday", "last week",
--- "July 16", "yesterday") carry what they say in attrs.rel; the resolve
--- phase turns that into a value against the document's date (its
--- metadata, or the first full date of its dateline or lead).
+-- Dates, as TIMEX3 values: "2016-07-16", "2016-07", "2016", a week
+-- "2016-W28", a quarter "2016-Q3", a half "2016-H2", a season "2016-SU",
+-- a weekend "2016-W28-WE", a decade "201", a century "20", and PRESENT_REF,
+-- PAST_REF, FUTURE_REF for "now", "recently", "the future".
 --
--- Values: YYYY-MM-DD, YYYY-MM or YYYY; a week ("last week") is the ISO
--- week YYYY-Www.
+-- The rules find the expressions. One that names its date ("July 16,
+-- 2016", "the 1990s", "now") carries attrs.value; one relative to the
+-- article ("on Monday", "last week", "July 16", "a year earlier", "the
+-- third quarter") carries what it says in attrs.rel, and the resolve
+-- phase turns that into a value (date_values.lua) against the document's
+-- date, the tense of the date's clause and the dates mentioned before it.
+--
+-- Word lists: data/date_names.tsv (months, weekdays, seasons, ordinals,
+-- numbers, units), data/date_refs.tsv ("now", "the past"),
+-- data/date_not_years.tsv (what makes 1840 a count, a clock time or an
+-- index level rather than a year).
 
 local dates = {}
 
-local MONTHS = {
-   january = 1, february = 2, march = 3, april = 4, may = 5, june = 6, july = 7, august = 8,
-   september = 9, october = 10, november = 11, december = 12,
-   jan = 1, feb = 2, mar = 3, apr = 4, jun = 6, jul = 7, aug = 8, sep = 9, sept = 9, oct = 10,
-   nov = 11, dec = 12,
-}
-local WEEKDAYS = { monday = 1, tuesday = 2, wednesday = 3, thursday = 4, friday = 5, saturday = 6,
-   sunday = 7, mon = 1, tue = 2, tues = 2, wed = 3, thu = 4, thur = 4, thurs = 4, fri = 5, sat = 6, sun = 7 }
+local values = include "date_values"
+local tense = include "date_tense"
+dates.values = values
 
-local month_words, weekday_words = {}, {}
-for w in pairs(MONTHS) do
-   month_words[#month_words + 1] = w:sub(1, 1):upper() .. w:sub(2)
-   if #w <= 4 and w ~= "may" and w ~= "june" and w ~= "july" then
-      month_words[#month_words + 1] = w:sub(1, 1):upper() .. w:sub(2) .. "."
+--- Resolves the document's dates (see date_values.lua): ctx {text,
+-- tokens, date}, dated: its date annotations. Returns those kept, in
+-- text order, with their values.
+function dates.resolve_document(ctx, dated)
+   return values.resolve_document(ctx, dated, tense.of)
+end
+
+-- The calendar's words: NAMES[kind][word] = value, and each kind's words
+-- as written in text (title case, with and without an abbreviation's
+-- period).
+local NAMES, ABBR = {}, {}
+for _, row in ipairs(read_list("data/date_names.tsv")) do
+   local word, kind, v = row[1], row[2], row[3]
+   NAMES[kind] = NAMES[kind] or {}
+   NAMES[kind][word] = tonumber(v) or v
+   if row[4] == "abbr" then ABBR[word] = true end
+end
+
+-- A kind's words as a list: full names, and abbreviations (with and
+-- without their period) when asked for.
+local function spellings(kind, abbreviations)
+   local out = {}
+   -- title case: the tokeniser keeps "Sept." one token, as it is written
+   for w in pairs(NAMES[kind]) do
+      local t = w:sub(1, 1):upper() .. w:sub(2)
+      if not ABBR[w] then out[#out + 1] = t
+      elseif abbreviations then out[#out + 1] = t; out[#out + 1] = t .. "." end
    end
-end
-for w in pairs(WEEKDAYS) do
-   if #w > 4 then weekday_words[#weekday_words + 1] = w:sub(1, 1):upper() .. w:sub(2) end
-end
-table.sort(month_words)
-table.sort(weekday_words)
-
--- Calendar arithmetic on day numbers (days since 1970-01-01), shared
--- with the reports: the sandbox has no os.time.
-local calendar = require "quarry.calendar"
-local days_from_civil, civil_from_days = calendar.days_from_civil, calendar.civil_from_days
-local weekday, days_in_month = calendar.weekday, calendar.days_in_month
-
-local function iso_day(y, m, d) return string.format("%04d-%02d-%02d", y, m, d) end
-local function iso_month(y, m) return string.format("%04d-%02d", y, m) end
-
-local function iso_week(z)
-   -- the ISO week of day z: the week of its Thursday
-   local thursday = z - weekday(z) + 4
-   local y = civil_from_days(thursday)
-   local week = (thursday - days_from_civil(y, 1, 1)) // 7 + 1
-   return string.format("%04d-W%02d", y, week)
+   table.sort(out)
+   return out
 end
 
---- "2016-07-16..." -> day number, or nil.
-function dates.parse_iso(s)
-   local y, m, d = tostring(s or ""):match("^(%d%d%d%d)%-(%d%d)%-(%d%d)")
-   if not y then return nil end
-   y, m, d = tonumber(y), tonumber(m), tonumber(d)
-   if m < 1 or m > 12 or d < 1 or d > days_in_month(y, m) then return nil end
-   return days_from_civil(y, m, d)
-end
-
--- A year, month, day that say a real date (day optional).
-local function valid(y, m, d)
-   if m and (m < 1 or m > 12) then return false end
-   if d and (d < 1 or d > days_in_month(y or 2000, m)) then return false end
-   return true
-end
-
---- Resolves a relative date against the reference day number `ref`:
--- rel -> value (or nil when it needs a reference and has none).
-function dates.resolve(rel, ref)
-   if rel.year and rel.month and rel.day then return iso_day(rel.year, rel.month, rel.day) end
-   if rel.year and rel.month then return iso_month(rel.year, rel.month) end
-   if rel.year then return string.format("%04d", rel.year) end
-   if not ref then return nil end
-   local ry, rm = civil_from_days(ref)
-   if rel.month then
-      -- "July 16" in an article of August: this year; news tells of the
-      -- past, so a date more than three months ahead is last year's
-      local y = ry
-      local z = days_from_civil(y, rel.month, rel.day or 28)
-      if rel.future then
-         -- "will resume on January 8", said in December: next year's
-         if days_from_civil(y, rel.month, rel.day or days_in_month(y, rel.month)) < ref then y = y + 1 end
-      elseif z - ref > 92 then
-         y = y - 1
-      end
-      if rel.day then
-         if not valid(y, rel.month, rel.day) then return nil end
-         return iso_day(y, rel.month, rel.day)
-      end
-      return iso_month(y, rel.month)
+-- Holidays (data/holidays.tsv): name -> {month, day, weekday, nth} or
+-- {easter = offset}.
+local HOLIDAYS, HOLIDAY_NAMES = {}, {}
+for _, row in ipairs(read_list("data/holidays.tsv")) do
+   local h
+   if row[2] == "easter" then h = { easter = tonumber(row[3]) or 0 }
+   else
+      h = { month = tonumber(row[2]), day = tonumber(row[3] or ""), weekday = tonumber(row[4] or ""),
+            nth = tonumber(row[5] or "") }
    end
-   if rel.weekday then
-      local wd = weekday(ref)
-      local z
-      if rel.dir == "next" or (rel.future and rel.dir == nil) then
-         z = ref + ((rel.weekday - wd - 1) % 7) + 1
-      elseif rel.dir == "last" then
-         z = ref - ((wd - rel.weekday - 1) % 7) - 1
-      else
-         -- "on Monday": news reports the past; the day itself counts
-         z = ref - ((wd - rel.weekday) % 7)
-      end
-      return iso_day(civil_from_days(z))
-   end
-   if rel.offset_days then return iso_day(civil_from_days(ref + rel.offset_days)) end
-   if rel.unit == "week" then return iso_week(ref + 7 * rel.offset) end
-   if rel.unit == "month" then
-      local m0 = ry * 12 + (rm - 1) + rel.offset
-      return iso_month(m0 // 12, m0 % 12 + 1)
-   end
-   if rel.unit == "year" then return string.format("%04d", ry + rel.offset) end
-   return nil
+   HOLIDAYS[row[1]] = h
+   HOLIDAY_NAMES[#HOLIDAY_NAMES + 1] = row[1]
+end
+-- longer names first: "Thanksgiving Day" before "Thanksgiving"
+table.sort(HOLIDAY_NAMES, function(x, y) return #x > #y end)
+local HOLIDAY = nil
+for _, name in ipairs(HOLIDAY_NAMES) do HOLIDAY = HOLIDAY and HOLIDAY + P.word(name) or P.word(name) end
+
+-- What makes a year-like number no year.
+local NOT_YEAR = { unit = {}, clock = {}, market = {}, level = {} }
+for _, row in ipairs(read_list("data/date_not_years.tsv")) do NOT_YEAR[row[2]][row[1]] = true end
+local function list_of(set)
+   local out = {}
+   for w in pairs(set) do out[#out + 1] = w end
+   table.sort(out)
+   return out
 end
 
-local function month_of(s)
-   return MONTHS[(s:lower():gsub("%.$", ""))]
+local function name_of(kind, s)
+   return NAMES[kind][(s:lower():gsub("%.$", ""))]
 end
 
-local function number(s)
+local function number_of(s)
    local n = tonumber((s:gsub("[^%d]", "")))
    return n
 end
 
--- The date an annotation of a match says, from its captures.
+-- A year written in digits, or spoken: "nineteen ninety-six", "two
+-- thousand", "two thousand and one".
+local function year_of(s)
+   if s:match("^%d") then return number_of(s) end
+   local low = s:lower()
+   local words = {}
+   for w in low:gmatch("[%a]+") do
+      if w ~= "and" then words[#words + 1] = w end
+   end
+   if words[1] == "two" and words[2] == "thousand" then
+      return 2000 + (words[3] and NAMES.number[words[3]] or 0)
+   end
+   local century = NAMES.number[words[1]]
+   local tens, units = NAMES.number[words[2] or ""], NAMES.number[words[3] or ""]
+   if not century or not tens then return nil end
+   return century * 100 + tens + (units or 0)
+end
+
+-- A year, month, day that say a real date (any may be nil).
+local valid = values.valid
+
+-- The date of a match's captures year, month, day.
 local function date_from(m)
    local caps = m.caps
    local rel = {}
-   if caps.year then rel.year = number(caps.year.text) end
-   if caps.month then rel.month = month_of(caps.month.text) end
-   if caps.day then rel.day = number(caps.day.text) end
+   if caps.year then rel.year = year_of(caps.year.text) end
+   if caps.month then rel.month = name_of("month", caps.month.text) end
+   if caps.day then rel.day = number_of(caps.day.text) end
+   if caps.dir then rel.dir = caps.dir.text:lower() end
    if not valid(rel.year, rel.month, rel.day) then return nil end
    local a = { type = "date", start = m.start, stop = m.stop, attrs = {} }
    if rel.year then
-      a.attrs.value = dates.resolve(rel)
+      a.attrs.value = values.format(rel)
    else
       a.attrs.rel = rel
    end
    return a
 end
-
-local MONTH = P.tok { set = month_words, case = { "title", "upper" } }
-local DAY = P.regex [[^(?:[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?$]]
-local YEAR = P.regex [[^(?:1[89][0-9]{2}|20[0-9]{2})$]]
-local YEAR_CUE = P.set { "in", "since", "by", "until", "till", "of", "from", "to", "and", "during",
-   "before", "after", "through", "early", "late", "mid", "end", "spring", "summer", "autumn", "fall",
-   "winter", "year", "the", "for", "between", "around", "circa", "throughout", "fiscal" }
-local WEEKDAY = P.tok { set = weekday_words, case = { "title", "upper" } }
 
 local function relative(rel)
    return function(m)
@@ -152,14 +135,227 @@ local function relative(rel)
    end
 end
 
+local function valued(m, value)
+   return { type = "date", start = m.start, stop = m.stop, attrs = { value = value } }
+end
+
+-- Token patterns.
+local MONTH = P.tok { set = spellings("month", true), case = { "title", "upper" } }
+-- alone, without a day or a year: "Jan" is more often a name ("Jan Kavan")
+local MONTH_ALONE = P.tok { set = spellings("month", false), case = { "title", "upper" } }
+   + P.tok { set = spellings("month", true), case = { "title", "upper" }, regex = [[\.$]] }
+local WEEKDAY = P.tok { set = spellings("weekday"), case = { "title", "upper" } }
+local DAY = P.regex [[^(?:[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?$]]
+local DIGIT_YEAR = P.regex [[^(?:1[89][0-9]{2}|20[0-9]{2})$]]
+-- spoken, in transcripts: "nineteen ninety-six", "two thousand"
+local function number_words(lo, hi, step)
+   local out = {}
+   for w, n in pairs(NAMES.number) do
+      if n >= lo and n <= hi and n % step == 0 and #w > 2 then out[#out + 1] = w end
+   end
+   table.sort(out)
+   return table.concat(out, "|")
+end
+local TENS = P.regex("^(?i:" .. number_words(20, 90, 10) .. ")(?:-(?i:" .. number_words(1, 9, 1) .. "))?$")
+local YEAR = DIGIT_YEAR + P.set { "eighteen", "nineteen" } * TENS
+   + P.word "two thousand" * P.opt(P.opt("and") * P.set { "one", "two", "three", "four", "five", "six", "seven",
+                                                           "eight", "nine" })
+local SEASON = P.set(spellings("season"))
+local ORDINAL = P.set(spellings("ordinal")) + P.regex [[^(?:[1-9]|1[0-9]|2[01])(?:st|nd|rd|th)$]]
+local COUNT = P.set(spellings("number")) + P.regex [[^[1-9][0-9]?$]]
+local UNIT = P.set(spellings("unit"))
+-- a determiner or possessive: "a 2011 audit", "its 2009 report", "the
+-- company's 1989 results"
+local DET = P.set { "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our",
+   "my", "your", "each", "every", "another", "whose" } + P.regex [[^['’]s$]]
+local NOT_UNIT = P.notahead(P.set(list_of(NOT_YEAR.unit)) + P.set(list_of(NOT_YEAR.clock)))
+local YEAR_CUE = P.set { "in", "since", "by", "until", "till", "of", "from", "to", "and", "during",
+   "before", "after", "through", "early", "late", "mid", "end", "spring", "summer", "autumn", "fall",
+   "winter", "year", "for", "between", "around", "circa", "throughout", "fiscal", "or", "than", "as", "both",
+   "either", "into", "due" }
+-- what makes "the fall" a noun: "the fall of Rome", "the fall in prices"
+local SEASON_NOT_AFTER = P.set { "of", "in", "to", "from", "on", "at", "'s", "’s", "and", "was", "is", "has",
+   "had", "will", "would", "came", "comes" }
+-- "early", "late", "mid-", "the end of": a part of the date, TIMEX3's mod
+local PART = P.set { "early", "late", "mid", "earlier", "later", "the end of", "the beginning of",
+   "the start of", "the middle of", "the turn of" }
+
+-- A number that looks like a year is no year when a clock or an index
+-- level is meant: "from 1800 to 2100 local time", "the Dow rose to 1850".
+local function false_year(m, cap)
+   local toks = m.tokens
+   local first, last = toks:cover(cap.start, cap.stop)
+   if not first then return false end
+   -- the next word, or the one after a range's second number
+   for i = last + 1, math.min(#toks, last + 4) do
+      local k = toks:key(i)
+      if NOT_YEAR.clock[k] then return true end
+      if not (k == "to" or k == "and" or k == "-" or k == "\u{2013}" or toks:kind(i) == "number") then break end
+   end
+   local before = first > 1 and toks:key(first - 1)
+   local level = last < #toks and NOT_YEAR.level[toks:key(last + 1)]
+   if level or before == "to" or before == "at" or before == "from" or before == "the" or before == "above"
+      or before == "below" or before == "near" or before == "around" then
+      local s0, e0 = toks:sentence(toks:get(first, "sentence"))
+      local f, l = toks:cover(s0, e0)
+      for i = f or 1, l or 0 do
+         if NOT_YEAR.market[toks:key(i)] then return true end
+      end
+   end
+   return false
+end
+
+local function year_action(m)
+   if false_year(m, m.caps.year) then return nil end
+   return date_from(m)
+end
+
+-- "2007-2008", "1998-99": the first year, with attrs.through the last.
+local function year_range(m)
+   local a, b = m:text():match("^(%d%d%d%d)[%-\u{2013}](%d+)$")
+   local y1, y2 = tonumber(a), tonumber(b)
+   if #b == 2 then y2 = y1 // 100 * 100 + y2 elseif #b ~= 4 then return nil end
+   if y2 <= y1 or y2 - y1 > 20 or false_year(m, m) then return nil end
+   local d = valued(m, string.format("%04d", y1))
+   d.attrs.through = string.format("%04d", y2)
+   return d
+end
+
+-- Refers to the present, the past or the future (data/date_refs.tsv).
+local REFS, ref_alts = {}, nil
+do
+   local rows = read_list("data/date_refs.tsv")
+   table.sort(rows, function(x, y) return #x[1] > #y[1] end)   -- longer phrases first
+   local function set_of(s)
+      local out = {}
+      for w in (s or ""):gmatch("[^,]+") do out[#out + 1] = w end
+      return out
+   end
+   for _, row in ipairs(rows) do
+      REFS[row[1]] = row[2]
+      local p = P.word(row[1])
+      local need, not_before, not_after = set_of(row[3]), set_of(row[4]), set_of(row[5])
+      if #need > 0 then p = P.behind(P.set(need)) * p end
+      if #not_before > 0 then p = P.notbehind(P.set(not_before)) * p end
+      -- "the past 20 years" is a duration
+      p = p * P.notahead(P.kind "number" + (#not_after > 0 and P.set(not_after) or P.kind "number"))
+      ref_alts = ref_alts and ref_alts + p or p
+   end
+end
+
+local function ref_word(m)
+   local key = m:text():lower():gsub("%s+", " ")
+   local v = REFS[key]
+   if not v then return nil end
+   return valued(m, v)
+end
+
+-- "two years ago", "a decade ago", "several years ago"
+local function ago(m)
+   local n = m.caps.n and (tonumber(m.caps.n.text) or name_of("number", m.caps.n.text))
+   local unit = name_of("unit", m.caps.unit.text)
+   if not n then return valued(m, "PAST_REF") end   -- "several years ago", "years ago"
+   if unit == "decade" then n, unit = 10 * n, "year" end
+   if unit == "century" then n, unit = 100 * n, "year" end
+   return relative { ago = n, unit = unit } (m)
+end
+
+-- "the third quarter", "third-quarter", "the fiscal first quarter", "the
+-- 1988 third quarter", "the third quarter of 1990", "this year's third
+-- quarter", "the first half of 1990"
+local function quarter(m)
+   local caps = m.caps
+   local q = caps.ord and (name_of("ordinal", caps.ord.text) or number_of(caps.ord.text))
+   local half = caps.unit and caps.unit.text:lower() == "half"
+   if caps.hq then
+      local o, unit = caps.hq.text:lower():match("^(%w+)%-(%a+)$")
+      q = name_of("ordinal", o) or number_of(o)
+      half = unit == "half"
+   end
+   if not q or q < 1 or q > (half and 2 or 4) then return nil end
+   local rel = { quarter = not half and q or nil, half = half and q or nil }
+   local year = caps.year2 or caps.year
+   if year then rel.year = year_of(year.text) end
+   if caps.whose then
+      local w = caps.whose.text:lower()
+      rel.year_offset = (w:match("^last") or w:match("^year")) and -1 or w:match("^next") and 1 or 0
+   end
+   return relative(rel)(m)
+end
+
+-- "the quarter", "the latest quarter", "this quarter", "the year-ago
+-- quarter", "the year-earlier period"
+local function quarter_ref(m)
+   local which = m.caps.which and m.caps.which.text:lower() or "the"
+   local rel
+   if which:match("year") or which == "comparable" or which:match("^last year") then
+      rel = { quarter = "anaphor", year_offset = -1 }
+   elseif which == "this" or which == "current" then rel = { quarter = "current" }
+   elseif which == "next" or which == "coming" then rel = { quarter = "current", offset = 1 }
+   elseif which == "last" or which == "previous" or which == "prior" then rel = { quarter = "current", offset = -1 }
+   else rel = { quarter = "anaphor" } end
+   return relative(rel)(m)
+end
+
+-- "last summer", "this spring", "the summer of 2019", "winter 2013"
+local function season(m)
+   local caps = m.caps
+   local rel = { season = name_of("season", caps.season.text) }
+   if caps.year then rel.year = year_of(caps.year.text) end
+   if caps.dir then
+      local d = caps.dir.text:lower()
+      rel.dir = d:match("last") and "last" or d:match("next") and "next" or d:match("this") and "this" or nil
+   end
+   if not rel.year and not rel.dir and not caps.det then return nil end
+   return relative(rel)(m)
+end
+
+-- "the 1990s", "the '80s", "the mid-1990s", "the nineties", "the 20th
+-- century", "this century"
+local function decade(m)
+   local caps = m.caps
+   if caps.dec then
+      local t = caps.dec.text:gsub("^%a+%-", "")
+      local four = t:match("^(%d%d%d)0s$")
+      if four then return valued(m, four) end
+      local two = t:match("^(%d)0s$")
+      if two then return valued(m, "19" .. two) end
+      return nil
+   end
+   if caps.word then return valued(m, "19" .. name_of("decade", caps.word.text)) end
+   if caps.cent then
+      local n = name_of("ordinal", caps.cent.text) or number_of(caps.cent.text)
+      if not n or n < 1 or n > 21 then return nil end
+      return valued(m, string.format("%02d", n - 1))
+   end
+   return relative { unit = "century", offset = 0 } (m)
+end
+
+-- "a year earlier", "a year ago" said of a quarter or a month: that period
+-- a year before; "the day before", "the following week", "that year"
+local function anaphor(m)
+   local caps = m.caps
+   local unit = name_of("unit", caps.unit.text)
+   local n = caps.n and (tonumber(caps.n.text) or name_of("number", caps.n.text)) or 1
+   local w = caps.how and caps.how.text:lower() or ""
+   local rel = { anaphor = unit, offset = 0 }
+   if w == "earlier" or w == "before" or w == "previous" or w == "prior" or w == "ago" or w == "year-ago"
+      or w == "year-earlier" then
+      rel.offset = -n
+   elseif w == "later" or w == "after" or w == "following" or w == "next" then
+      rel.offset = n
+   end
+   if w == "ago" then rel.deictic = true end
+   return relative(rel)(m)
+end
+
 dates.rules = {
    rule { name = "iso_date", type = "date",
       pattern = P.regex [[^\d{4}-\d{2}-\d{2}$]],
       action = function(m)
-         local y, mo, d = m:text():match("^(%d+)-(%d+)-(%d+)$")
-         y, mo, d = tonumber(y), tonumber(mo), tonumber(d)
-         if not valid(y, mo, d) then return nil end
-         return { type = "date", start = m.start, stop = m.stop, attrs = { value = iso_day(y, mo, d) } }
+         local y, mo, d = values.parse(m:text())
+         if not d then return nil end
+         return valued(m, values.format { year = y, month = mo, day = d })
       end,
       examples = { { text = "Filed 1996-08-22 in Paris.",
                      expect = { { type = "date", attrs = { value = "1996-08-22" } } } } } },
@@ -182,30 +378,89 @@ dates.rules = {
       pattern = P.cap("day", DAY) * P.opt("of") * P.cap("month", MONTH),
       action = date_from },
    rule { name = "month_year", type = "date", priority = 1,
-      pattern = P.cap("month", MONTH) * P.opt(",") * P.cap("year", YEAR),
+      pattern = P.opt(P.cap("part", PART)) * P.cap("month", MONTH) * P.opt(",") * P.cap("year", YEAR),
       action = date_from,
       examples = { { text = "They met in June 2016.",
                      expect = { { type = "date", attrs = { value = "2016-06" } } } } } },
    rule { name = "month", type = "date",
-      pattern = P.behind(P.set { "in", "since", "until", "last", "early", "late", "mid", "during", "of", "by",
-                                 "and", "or", "before", "after", "next", "this", "for", "through", "from" })
-         * P.cap("month", MONTH) * P.notahead(P.kind "number"),
-      action = date_from },
-   rule { name = "year", type = "date",
-      pattern = P.behind(YEAR_CUE) * P.cap("year", YEAR)
-         * P.notahead(P.set { "people", "troops", "soldiers", "votes", "km", "miles", "tons", "tonnes",
-                              "dollars", "euros", "metres", "meters", "feet", "times", "%" }),
+      pattern = (P.cap("dir", P.set { "last", "next", "this", "this past", "this coming" })
+                 + P.cap("part", PART)
+                 + P.behind(P.set { "in", "since", "until", "during", "of", "by", "and", "or", "before",
+                                    "after", "for", "through", "from", "till" })
+                 -- "the October slaying", "a June agreement"
+                 + P.behind(P.set { "the", "a", "an", "its", "their", "his", "her", "last year's", "this year's" }))
+         * P.cap("month", MONTH_ALONE) * P.notahead(P.kind "number" + P.tok { kind = "word", case = "title" }),
       action = date_from,
+      examples = { { text = "The deal was signed last May.", date = "1998-02-27",
+                     expect = { { type = "date", text = "last May", attrs = { value = "1997-05" } } } } } },
+   rule { name = "month_rel_year", type = "date", priority = 2,
+      pattern = P.opt(P.cap("part", PART)) * P.cap("month", MONTH)
+         * P.cap("dir", P.set { "this", "last", "next" }) * P.word "year",
+      action = function(m)
+         local d = m.caps.dir.text:lower()
+         local off = d == "last" and -1 or d == "next" and 1 or 0
+         return relative { month = name_of("month", m.caps.month.text), year_offset = off } (m)
+      end,
+      examples = { { text = "The pact was signed in June last year.", date = "1998-02-19",
+                     expect = { { type = "date", text = "June last year", attrs = { value = "1997-06" } } } } } },
+   rule { name = "holiday", type = "date", priority = 1,
+      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this" })) * P.cap("name", HOLIDAY)
+         * P.opt(P.cap("year", YEAR)),
+      action = function(m)
+         local name = m.caps.name.text:lower():gsub("’", "'"):gsub("%s+", " ")
+         local rel = { holiday = HOLIDAYS[name], dir = m.caps.dir and m.caps.dir.text:lower() }
+         if not rel.holiday then return nil end
+         if m.caps.year then rel.year = year_of(m.caps.year.text) end
+         return relative(rel)(m)
+      end,
+      examples = { { text = "Stores opened on Thanksgiving Day.", date = "2013-12-02",
+                     expect = { { type = "date", text = "Thanksgiving Day", attrs = { value = "2013-11-28" } } } } } },
+   rule { name = "mid_month", type = "date", priority = 1,
+      pattern = P.regex("^(?:mid|early|late)-(?:" .. table.concat(spellings("month", true), "|"):gsub("%.", "\\.")
+         .. ")$"),
+      action = function(m)
+         local month = name_of("month", m:text():match("%-(%a+)"))
+         return month and relative { month = month } (m)
+      end,
+      examples = { { text = "Talks resume in mid-November.", date = "1989-10-30",
+                     expect = { { type = "date", attrs = { value = "1989-11" } } } } } },
+   rule { name = "year", type = "date",
+      pattern = (P.behind(YEAR_CUE) + P.behind(DET)) * P.cap("year", YEAR) * NOT_UNIT,
+      action = year_action,
       examples = { { text = "These approaches came up in 2014 and 2016.",
                      expect = { { type = "date", text = "2014", attrs = { value = "2014" } },
-                                { type = "date", text = "2016", attrs = { value = "2016" } } } } } },
+                                { type = "date", text = "2016", attrs = { value = "2016" } } } },
+                   { text = "A 2011 audit and its 2009 report found it; the company's 1989 results.",
+                     expect = { { type = "date", text = "2011" }, { type = "date", text = "2009" },
+                                { type = "date", text = "1989" } } },
+                   { text = "Curfew runs from 1800 to 2100 local time; the Dow touched the 1840 level.",
+                     reject = { { type = "date" } } } } },
+   rule { name = "mid_year", type = "date", priority = 1,
+      pattern = P.regex [[^(?:mid|early|late)-(?:1[89]|20)[0-9]{2}$]],
+      action = function(m) return valued(m, m:text():match("(%d%d%d%d)$")) end },
+   rule { name = "fiscal_year", type = "date", priority = 1,
+      pattern = P.word "fiscal" * P.opt("year") * P.cap("year", YEAR),
+      action = function(m) return valued(m, string.format("%04d", year_of(m.caps.year.text))) end,
+      examples = { { text = "Sales fell in fiscal 1989.", expect = { { type = "date", text = "fiscal 1989",
+         attrs = { value = "1989" } } } } } },
+   rule { name = "year_word", type = "date", priority = 1,
+      pattern = P.word "the year" * P.cap("year", YEAR),
+      action = function(m) return valued(m, string.format("%04d", year_of(m.caps.year.text))) end },
+   rule { name = "year_range", type = "date", priority = 1,
+      pattern = P.regex [[^(?:1[89][0-9]{2}|20[0-9]{2})[-–](?:[0-9]{2}|1[89][0-9]{2}|20[0-9]{2})$]] * NOT_UNIT,
+      action = year_range,
+      examples = { { text = "The 2007-2008 crisis and the 1998-99 season.",
+                     expect = { { type = "date", text = "2007-2008", attrs = { value = "2007", through = "2008" } },
+                                { type = "date", text = "1998-99", attrs = { value = "1998", through = "1999" } } } },
+                   { text = "The curfew lasts 1800-2100 GMT.", reject = { { type = "date" } } } } },
    rule { name = "weekday", type = "date",
-      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this", "on", "On" })) * P.cap("wd", WEEKDAY)
-         * P.notahead(P.opt(",") * (MONTH + DAY)),
+      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this", "on", "On", "this coming", "this past" }))
+         * P.cap("wd", WEEKDAY) * P.notahead(P.opt(",") * (MONTH + DAY)),
       action = function(m)
          local dir = m.caps.dir and m.caps.dir.text:lower() or nil
+         if dir == "this coming" then dir = "next" elseif dir == "this past" then dir = "last" end
          if dir == "on" or dir == "this" then dir = nil end
-         local wd = WEEKDAYS[m.caps.wd.text:lower()]
+         local wd = name_of("weekday", m.caps.wd.text)
          local start = m.caps.dir and (dir and m.caps.dir.start or m.caps.wd.start) or m.start
          return { type = "date", start = start, stop = m.stop, attrs = { rel = { weekday = wd, dir = dir } } }
       end,
@@ -225,15 +480,160 @@ dates.rules = {
       examples = { { text = "He said so yesterday.", date = "2020-08-28",
                      expect = { { type = "date", attrs = { value = "2020-08-27" } } } } } },
    rule { name = "last_unit", type = "date",
-      pattern = P.cap("dir", P.set { "last", "next", "this", "past", "earlier this", "later this" })
-         * P.cap("unit", P.set { "week", "month", "year" }),
+      pattern = P.opt(P.cap("part", PART)) * P.opt("the")
+         * P.cap("dir", P.set { "last", "next", "this", "past", "earlier this", "later this", "coming",
+                                "current", "previous", "this past" })
+         * P.opt("fiscal") * P.cap("unit", P.set { "week", "month", "year", "decade" }),
       action = function(m)
          local dir = m.caps.dir.text:lower()
-         local offset = (dir == "last" or dir == "past") and -1 or dir == "next" and 1 or 0
-         return relative { unit = m.caps.unit.text:lower(), offset = offset } (m)
+         local unit = m.caps.unit.text:lower()
+         if unit == "decade" and dir ~= "last" and dir ~= "past" and dir ~= "this" then return nil end
+         local offset = (dir == "last" or dir == "past" or dir == "previous" or dir == "this past") and -1
+            or (dir == "next" or dir == "coming") and 1 or 0
+         return relative { unit = unit, offset = offset } (m)
       end,
       examples = { { text = "It aired last week.", date = "2010-02-10",
-                     expect = { { type = "date", attrs = { value = "2010-W05" } } } } } },
+                     expect = { { type = "date", attrs = { value = "2010-W05" } } } },
+                   { text = "Profit will rise this fiscal year.", date = "2013-05-02",
+                     expect = { { type = "date", text = "this fiscal year", attrs = { value = "2013" } } } } } },
+   rule { name = "year_end", type = "date",
+      pattern = P.opt(P.cap("part", PART)) * P.word "the" * P.opt(P.set { "full", "whole", "entire", "fiscal" })
+         * P.cap("unit", P.set { "year", "month", "week" })
+         * P.notahead(P.set { "before", "after", "earlier", "later", "ago", "-", "'s", "’s", "ended", "ending", "to",
+                              "of", "in", "that", "when" } + YEAR + P.kind "number")
+         + P.behind(P.set { "by", "at", "since", "before", "after", "until", "around", "the" })
+           * P.cap("unit", P.set { "year-end", "year end" }),
+      action = function(m)
+         -- "the year" alone is the article's year; with "the end of" its end
+         local unit = m.caps.unit.text:lower():gsub("[%- ]end$", "")
+         return relative { unit = unit, offset = 0 } (m)
+      end,
+      examples = { { text = "Prices should fall by the end of the year and by year-end.", date = "2013-05-02",
+                     expect = { { type = "date", text = "the end of the year", attrs = { value = "2013" } },
+                                { type = "date", text = "year-end", attrs = { value = "2013" } } } },
+                   { text = "Profit for the year ended March 31 rose.",
+                     reject = { { type = "date", text = "the year" } } } } },
+   rule { name = "ref_word", type = "date",
+      pattern = ref_alts,
+      action = ref_word,
+      examples = { { text = "Prices are currently high; at the time they were low, as in the past.",
+                     expect = { { type = "date", text = "currently", attrs = { value = "PRESENT_REF" } },
+                                { type = "date", text = "the time", attrs = { value = "PAST_REF" } },
+                                { type = "date", text = "the past", attrs = { value = "PAST_REF" } } } },
+                   { text = "From now on, the past few weeks look dry.", reject = { { type = "date" } } } } },
+   rule { name = "ago", type = "date",
+      pattern = P.opt(P.set { "nearly", "almost", "about", "some", "more than", "less than", "over", "roughly",
+                              "just over", "just under" })
+         * P.opt(P.cap("n", COUNT + P.set { "several", "a few", "many", "a couple of" }))
+         * P.cap("unit", UNIT) * P.word "ago",
+      action = function(m)
+         local n = m.caps.n and m.caps.n.text:lower()
+         if n == "several" or n == "a few" or n == "many" or n == "a couple of" then m.caps.n = nil
+         elseif not n and not m.caps.unit.text:lower():match("s$") then return nil end
+         local rel = ago(m)
+         -- "a year ago" said of a quarter is that quarter's year-ago one
+         local r = rel.attrs.rel
+         if r and r.ago == 1 and r.unit == "year" then r.same_period = true end
+         return rel
+      end,
+      examples = { { text = "The plant closed two years ago.", date = "2013-05-02",
+                     expect = { { type = "date", text = "two years ago", attrs = { value = "2011" } } } } } },
+   rule { name = "anaphor", type = "date", priority = 1,
+      pattern = (P.cap("n", COUNT) * P.cap("unit", UNIT)
+                 * (P.cap("how", P.set { "earlier", "later", "previously" }) * P.notahead(P.word "than")
+                    + P.cap("how", P.set { "before", "after" }) * P.notahead(P.kind("word", "number"))))
+         + (P.word "the" * P.cap("unit", P.set { "day", "week", "month", "year" })
+            * P.cap("how", P.set { "before", "after" })
+            * P.notahead(P.kind("word", "number")))
+         + (P.word "the" * P.cap("how", P.set { "previous", "following", "next", "prior", "same" })
+            * P.cap("unit", P.set { "day", "week", "month", "year" }) * P.notahead(P.set { "as", "that" }))
+         + (P.set { "later that", "earlier that" } * P.cap("unit", P.set { "day", "week", "month", "year" }))
+         + P.word "that" * P.cap("unit", P.word "year"),
+      action = function(m)
+         local unit = name_of("unit", m.caps.unit.text)
+         if not unit or unit == "century" then return nil end
+         local rel = anaphor(m)
+         -- "a year earlier" said of a quarter is that quarter's year-ago one
+         if unit == "year" and rel.attrs.rel.offset ~= 0 then rel.attrs.rel.same_period = true end
+         return rel
+      end,
+      examples = { { text = "He arrived on March 3, 2010; his wife had come the day before.",
+                     expect = { { type = "date", text = "the day before" } } } } },
+   rule { name = "year_adj", type = "date",
+      pattern = P.set { "year-earlier", "year-ago" } * P.opt(P.set { "quarter", "period" }),
+      action = function(m)
+         return relative { anaphor = "year", offset = -1, same_period = true } (m)
+      end },
+   rule { name = "quarter", type = "date", priority = 1,
+      pattern = P.opt(DET) * P.opt(P.cap("whose", P.set { "this year's", "last year's", "next year's",
+                                                           "this year’s", "last year’s", "next year’s",
+                                                           "year-ago", "year-earlier" }))
+         * P.opt(P.cap("year", YEAR)) * P.opt("fiscal")
+         * (P.cap("ord", ORDINAL) * P.opt("-") * P.cap("unit", P.set { "quarter", "half" })
+            + P.cap("hq", P.regex [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]]))
+         * P.opt(P.word "of" * P.cap("year2", YEAR)),
+      action = quarter,
+      examples = { { text = "Profit rose in the third quarter of 1990 and in third-quarter trading.",
+                     date = "1990-11-02",
+                     expect = { { type = "date", text = "the third quarter of 1990", attrs = { value = "1990-Q3" } },
+                                { type = "date", text = "third-quarter", attrs = { value = "1990-Q3" } } } } } },
+   rule { name = "quarter_ref", type = "date",
+      pattern = P.set { "the", "this", "that", "its", "last", "next" }
+         * (P.opt(P.cap("which", P.set { "latest", "current", "comparable", "same", "previous", "prior", "coming",
+                                         "year-ago", "year-earlier", "comparable year-ago", "most recent" }))
+            * P.word "quarter"
+            + P.cap("which", P.set { "latest", "year-ago", "year-earlier", "comparable year-ago", "most recent" })
+            * P.word "period")
+         * P.notahead(P.set { "of", "century", "mile", "-" }),
+      action = function(m)
+         local first = m.tokens:key(m.tokens:cover(m.start, m.start + 1))
+         if not m.caps.which and (first == "this" or first == "last" or first == "next") then
+            m.caps.which = { text = first }
+         end
+         return quarter_ref(m)
+      end },
+   rule { name = "season", type = "date", priority = 1,
+      pattern = P.cap("dir", P.set { "last", "next", "this", "this past", "this coming" })
+         * P.cap("season", SEASON) * P.opt(P.opt("of") * P.cap("year", YEAR))
+         -- "the fall of Rome", "the spring equinox": nouns
+         + P.cap("det", P.set { "the", "early", "late", "mid", "the early", "the late" })
+         * P.cap("season", SEASON) * P.opt(P.opt("of") * P.cap("year", YEAR))
+         * P.notahead(SEASON_NOT_AFTER + P.tok { kind = "word", case = "lower" })
+         + P.behind(P.set { "in", "during", "by", "until", "since", "through" })
+         * P.cap("det", P.opt(P.set { "early", "late" }))
+         * P.cap("season", SEASON) * P.opt(P.opt("of") * P.cap("year", YEAR)) * P.notahead(SEASON_NOT_AFTER)
+         + P.cap("season", SEASON) * P.opt("of") * P.cap("year", YEAR),
+      action = function(m)
+         -- "in spring": a capture that took nothing is absent; say it was there
+         if not m.caps.det and not m.caps.dir and not m.caps.year then m.caps.det = true end
+         return season(m)
+      end,
+      examples = { { text = "Sales slumped last summer.", date = "2014-03-10",
+                     expect = { { type = "date", text = "last summer", attrs = { value = "2013-SU" } } } },
+                   { text = "Prices fall in spring after the fall of the wall.", date = "2014-03-10",
+                     expect = { { type = "date", text = "spring", attrs = { value = "2014-SP" } } },
+                     reject = { { type = "date", text = "fall" }, { type = "date", text = "the fall" } } } } },
+   rule { name = "decade", type = "date", priority = 1,
+      pattern = (P.word "the" * P.opt(P.set { "early", "late", "mid", "last half of the", "first half of the" })
+                 + P.set { "early", "late", "mid" } + P.behind(P.set { "in", "of", "since", "during", "and" }))
+         * (P.opt("'") * P.cap("dec", P.regex [[^(?:(?:mid|early|late)-)?(?:1[89][0-9]0s|20[0-9]0s|[0-9]0s)$]])
+            + P.cap("word", P.set(spellings("decade"))))
+         + DET * P.cap("cent", ORDINAL) * P.word "century"
+         + P.word "this century",
+      action = decade,
+      examples = { { text = "Since the 1990s and the 20th century.",
+                     expect = { { type = "date", text = "the 1990s", attrs = { value = "199" } },
+                                { type = "date", text = "the 20th century", attrs = { value = "19" } } } } } },
+   rule { name = "weekend", type = "date",
+      pattern = P.notbehind(P.set { "every", "each", "per", "a" })
+         * P.cap("dir", P.set { "the", "this", "last", "next", "this past", "this coming" }) * P.word "weekend",
+      action = function(m)
+         local d = m.caps.dir.text:lower()
+         local dir = d:match("last") or d:match("past") and "last" or d:match("next") or d:match("coming") and "next"
+         return relative { weekend = true, dir = dir } (m)
+      end,
+      examples = { { text = "Protesters gathered over the weekend.", date = "2014-03-12",
+                     expect = { { type = "date", text = "the weekend", attrs = { value = "2014-W10-WE" } } } } } },
 }
 
 return dates

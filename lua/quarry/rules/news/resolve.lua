@@ -27,9 +27,6 @@ local RANK = {
 
 local ENTITY = { person = true, organization = true, location = true }
 
-local FUTURE = { " will ", "'ll ", "\u{2019}ll ", " shall ", " expected to ", " due to ", " set to ",
-   " scheduled ", " going to ", " plans to ", " planned for ", " upcoming ", " next " }
-
 local function lower_first(s) return s:match("^%l") ~= nil end
 
 -- container(spans) -> within(a): the first span of the list that holds
@@ -80,18 +77,6 @@ local function outside(spans)
       end
       return not (found and pos < stops[found])
    end
-end
-
-local function reference_day(ctx, dated)
-   local ref = ctx.date and D.parse_iso(ctx.date)
-   if ref then return ref end
-   -- no metadata: the first full date of the article's opening
-   for _, a in ipairs(dated) do
-      if a.start > 600 then break end
-      local v = a.attrs.value
-      if type(v) == "string" and #v == 10 then return D.parse_iso(v) end
-   end
-   return nil
 end
 
 function resolve.run(ctx)
@@ -231,52 +216,7 @@ function resolve.run(ctx)
    end
 
    -- 4. dates
-   local ref = reference_day(ctx, dated)
-   local dtaken = spanset.new()
-   -- is the sentence of a date about what is to come? ("will vote on
-   -- Thursday", "is expected to close in January")
-   local future_of = {}   -- [sentence] = its answer (a sentence holds several dates)
-   local function future_tense(a)
-      local first = toks:cover(a.start, a.stop)
-      if not first then return false end
-      local si = toks:get(first, "sentence")
-      if future_of[si] ~= nil then return future_of[si] end
-      local s0, e0 = toks:sentence(si)
-      local sentence = " " .. text:sub(s0 + 1, e0):lower() .. " "
-      future_of[si] = false
-      for _, marker in ipairs(FUTURE) do
-         if sentence:find(marker, 1, true) then future_of[si] = true break end
-      end
-      return future_of[si]
-   end
-   -- "in May and June 2016": the year said once serves both
-   table.sort(dated, function(x, y) return x.start < y.start end)
-   for i = 1, #dated - 1 do
-      local a, b = dated[i], dated[i + 1]
-      local rel = a.attrs.rel
-      if rel and rel.month and not rel.year and b.start - a.stop <= 12
-         and text:sub(a.stop + 1, b.start):match("^[%s,]*%a*[%s,%-\u{2013}]*$") then
-         local y = b.attrs.value and tonumber(tostring(b.attrs.value):match("^(%d%d%d%d)"))
-            or b.attrs.rel and b.attrs.rel.year
-         if y then rel.year = y end
-      end
-   end
-   table.sort(dated, function(x, y)
-      if x.stop - x.start ~= y.stop - y.start then return x.stop - x.start > y.stop - y.start end
-      return x.start < y.start
-   end)
-   for _, a in ipairs(dated) do
-      if not dtaken:overlaps(a.start, a.stop) then
-         dtaken:add(a.start, a.stop)
-         if a.attrs.rel then
-            a.attrs.rel.future = future_tense(a)
-            a.attrs.value = D.resolve(a.attrs.rel, ref)
-            a.attrs.rel = nil
-            a.attrs.relative = true
-         end
-         out[#out + 1] = a
-      end
-   end
+   for _, a in ipairs(D.resolve_document(ctx, dated)) do out[#out + 1] = a end
 
    -- 5. quotes
    local found = quotes.find(ctx, kept, clusters, allowed)

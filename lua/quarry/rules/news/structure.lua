@@ -210,6 +210,9 @@ function structure.run(ctx)
               -- a page that prints its headline twice
               or (kinds[i - 1] == "headline" and t == trim(text:sub(paras[i - 1].start + 1, paras[i - 1].stop)))) then
          kind = "headline"
+      elseif not first_body and select(3, dateline(t)) == #t then
+         -- a dateline on a line of its own: "BUDAPEST, March 12 (Xinhua) --"
+         kind = "dateline"
       elseif not first_body and i <= 4 and words <= 8 and not t:match("[%.!?:\"”]$") and #paras > 3 then
          -- a photo caption or kicker between headline and text
          kind = "boilerplate"
@@ -226,13 +229,13 @@ function structure.run(ctx)
       local kind = kinds[i]
       local j = i
       while j < #paras and kinds[j + 1] == kind and kind ~= "headline" do j = j + 1 end
-      if kind == "body" then
-         -- the dateline opens the body's first paragraph
+      if kind == "body" or kind == "dateline" then
+         -- the dateline opens the body's first paragraph, or stands before it
          local p = paras[i]
          local ptext = text:sub(p.start + 1, p.stop)
          local lead = #ptext:match("^%s*")
          local place, source, len = dateline(ptext:sub(lead + 1))
-         if place and i == first_body then
+         if place and (i == first_body or kind == "dateline") then
             local ds = p.start + lead
             local de = ds + len
             local trimmed = text:sub(ds + 1, de):match("^(.-)%s*$")
@@ -242,8 +245,10 @@ function structure.run(ctx)
                attrs = { kind = "dateline" }, rule = "segments" }
          end
       end
-      out[#out + 1] = { type = "segment", start = paras[i].start, stop = paras[j].stop,
-         attrs = { kind = kind }, rule = "segments" }
+      if kind ~= "dateline" then
+         out[#out + 1] = { type = "segment", start = paras[i].start, stop = paras[j].stop,
+            attrs = { kind = kind }, rule = "segments" }
+      end
       i = j + 1
    end
    return out

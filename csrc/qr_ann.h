@@ -1,0 +1,81 @@
+/*
+ * Annotations as Lua values: the one place that turns a span of the text
+ * and its attribute spec into the table the rule engine keeps,
+ * {type, start, stop, text, rule, phase [, attrs]}, for the bindings that
+ * make annotations in C (the token-pattern matcher, regexes, gazetteers);
+ * and the sort of annotation lists by position.
+ *
+ * A spec says what a declared rule emits: its type, the rule's and phase's
+ * names, the capture whose span the annotation takes (or the whole match),
+ * and attrs, each a constant, a capture's text or the match's text. Each
+ * binding names captures its own way (a slot number, a group name): it
+ * resolves them to integer references when the spec is read, and gives
+ * their spans back for each match.
+ */
+#ifndef QR_ANN_H
+#define QR_ANN_H
+
+#include "qr_lua.h"
+
+#include <stddef.h>
+
+enum { QR_ANN_CONST, QR_ANN_CAP, QR_ANN_MATCH };
+
+typedef struct qr_annattr {
+    int kind;           /* QR_ANN_* */
+    int key;            /* index of the attr's key in the values table */
+    int arg;            /* CONST: index of the value there; CAP: the capture's reference */
+} qr_annattr;
+
+typedef struct qr_annspec {
+    int type, rule, phase;  /* indexes of the strings in the values table */
+    int span;           /* the capture reference giving the span, or -1: the match */
+    int nattrs;         /* -1: no attrs table */
+    qr_annattr *attrs;  /* malloc'd (qr_annspec_free) */
+} qr_annspec;
+
+/* Resolves the capture named by the Lua value on top of the stack (a slot,
+ * a group name) to a reference >= 0, or returns -1 when there is none such. */
+typedef int (*qr_ann_resolve)(lua_State *L, void *ud);
+
+/* Reads the spec {type =, rule =, phase = [, span = cap] [, attrs = {{key,
+ * "const", value} | {key, "cap", cap} | {key, "match"}, ...}]} at idx,
+ * appending its strings and values to the table at index values. Raises
+ * "WHAT: ..." on a malformed one; spec is then empty. */
+void qr_annspec_read(lua_State *L, int idx, int values, qr_annspec *spec, qr_ann_resolve resolve, void *ud,
+                     const char *what);
+void qr_annspec_free(qr_annspec *spec);
+
+/* The state of one call that makes annotations: the field names, pushed
+ * once (qr_ann_begin), the values table, the text, and how to find a
+ * capture's byte span [*start, *stop) in the current match (0: it took no
+ * part). */
+typedef struct qr_annemit {
+    lua_State *L;
+    int keys;           /* stack index of the first field name */
+    int values;         /* stack index of the values table */
+    const char *text;
+    int (*cap)(void *ud, int ref, size_t *start, size_t *stop);
+    void *ud;
+} qr_annemit;
+
+/* Pushes the field names (a few stack slots, kept until the call returns). */
+void qr_ann_begin(lua_State *L, qr_annemit *e, int values, const char *text,
+                  int (*cap)(void *ud, int ref, size_t *start, size_t *stop), void *ud);
+
+/* Pushes the annotation spec s makes of a match over bytes [ms, me):
+ * {type, start, stop, [attrs,] rule, phase, text}; the span is the spec's
+ * capture's or the match's. Attrs, in the order listed, are constants, a
+ * capture's text (left out when it took no part) or the match's text.
+ * Returns 0, pushing nothing, when the span's capture took no part. */
+int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me);
+
+/* Pushes the annotation of a gazetteer entry over [start, stop):
+ * {type, start, stop, text, rule, phase, [entry,] attrs = {name = canonical
+ * [, category]}}; type at stack index type, rule and phase at theirs (0:
+ * left out); entry (> 0) when the entry has attrs of its own. */
+void qr_ann_push_entry(const qr_annemit *e, int type, int rule, int phase, size_t start, size_t stop,
+                       const char *canonical, size_t clen, const char *category, size_t catlen,
+                       lua_Integer entry);
+
+#endif

@@ -1,0 +1,699 @@
+/*
+ * Lua binding of the token-pattern matcher (qr_match.h): reads the
+ * description lua/quarry/pattern.lua compiles (instructions, predicates,
+ * word sets, regexes, rules), interning its words in the state's vocabulary
+ * (qr_vocab.h), and turns matches into Lua values: the annotations of
+ * declared rules (qr_ann.h), or match tables for rules with Lua actions.
+ */
+#include "qr_ann.h"
+#include "qr_lua.h"
+#include "qr_match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define QR_MATCHER_MT "quarry.Matcher"
+#define QR_MATCHRUN_MT "quarry.MatchRun"
+
+typedef struct lmatcher {
+    qr_matcher m;
+    qr_annspec *specs;  /* per rule (matcher:declare), or NULL when no rule is declared */
+    char *declared;     /* per rule: 1 when declared */
+    int closed;
+} lmatcher;
+
+static void lmatcher_free(lmatcher *lm)
+{
+    int i;
+    if (lm->specs) for (i = 0; i < lm->m.nrules; i++) qr_annspec_free(&lm->specs[i]);
+    free(lm->specs);
+    free(lm->declared);
+    qr_matcher_free(&lm->m);
+    lm->specs = NULL;
+    lm->declared = NULL;
+    lm->closed = 1;
+}
+
+static lmatcher *check_matcher(lua_State *L, int idx)
+{
+    lmatcher *lm = luaL_checkudata(L, idx, QR_MATCHER_MT);
+    if (lm->closed) luaL_error(L, "attempt to use a closed quarry.Matcher");
+    return lm;
+}
+
+/***
+@module quarry.core
+*/
+
+/* --- reading the description -------------------------------------------------- */
+
+/* Integer field of the table at idx; raises naming where when missing. */
+static int int_field(lua_State *L, int idx, const char *key, const char *where)
+{
+    int isnum, v;
+    lua_getfield(L, idx, key);
+    v = (int)lua_tointegerx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "matcher description: %s needs an integer '%s'", where, key);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int opt_int_field(lua_State *L, int idx, const char *key, int dflt)
+{
+    int isnum, v;
+    lua_getfield(L, idx, key);
+    v = (int)lua_tointegerx(L, -1, &isnum);
+    lua_pop(L, 1);
+    return isnum ? v : dflt;
+}
+
+static char *dup_lstring(lua_State *L, int idx, size_t *len)
+{
+    size_t n;
+    const char *s = lua_tolstring(L, idx, &n);
+    char *copy = malloc(n + 1);
+    if (!copy) luaL_error(L, "not enough memory");
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    if (len) *len = n;
+    return copy;
+}
+
+/* The id of the key string at idx, interned (what names it, for errors). */
+static uint32_t intern_key(lua_State *L, int idx, const char *what, const char *where)
+{
+    size_t n = 0;
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &n) : NULL;
+    uint32_t id;
+    int rc;
+    if (!s) luaL_error(L, "matcher description: %s %s holds a non-string", what, where);
+    rc = qr_vocab_intern(qr_state_vocab(L), s, n, &id);
+    if (rc != QR_OK) luaL_error(L, rc == QR_ENOMEM ? "not enough memory" : "too many words");
+    return id;
+}
+
+static void read_sets(lua_State *L, int desc, qr_matcher *m)
+{
+    int i;
+    lua_getfield(L, desc, "sets");
+    m->nsets = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
+    m->sets = calloc((size_t)m->nsets + 1, sizeof *m->sets);
+    if (!m->sets) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->nsets; i++) {
+        size_t k, count;
+        char where[32];
+        lua_rawgeti(L, -1, i + 1);
+        luaL_checktype(L, -1, LUA_TTABLE);
+        snprintf(where, sizeof where, "%d", i + 1);
+        count = lua_rawlen(L, -1);
+        for (k = 0; k < count; k++) {
+            lua_rawgeti(L, -1, (lua_Integer)k + 1);
+            if (qr_idset_add(&m->sets[i], intern_key(L, -1, "set", where)) != QR_OK)
+                luaL_error(L, "not enough memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void read_regexes(lua_State *L, int desc, qr_matcher *m, int self)
+{
+    int i;
+    lua_getfield(L, desc, "regexes");
+    m->nregexes = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
+    m->regexes = calloc((size_t)m->nregexes + 1, sizeof *m->regexes);
+    if (!m->regexes) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->nregexes; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        m->regexes[i] = qr_check_regex(L, -1);
+        lua_pop(L, 1);
+    }
+    /* the matcher keeps its regexes alive */
+    lua_setiuservalue(L, self, 1);
+}
+
+static void read_kids(lua_State *L, int t, qr_mpred *p, int i)
+{
+    int k;
+    lua_getfield(L, t, "kids");
+    if (lua_istable(L, -1)) {
+        p->nkids = (int)lua_rawlen(L, -1);
+        p->kids = calloc((size_t)p->nkids + 1, sizeof *p->kids);
+        if (!p->kids) luaL_error(L, "not enough memory");
+        for (k = 0; k < p->nkids; k++) {
+            lua_rawgeti(L, -1, k + 1);
+            p->kids[k] = (int)lua_tointeger(L, -1) - 1;
+            if (p->kids[k] < 0 || p->kids[k] >= i)   /* children come first: no cycles */
+                luaL_error(L, "matcher description: predicate %d has a bad child", i + 1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+static void check_pred(lua_State *L, qr_matcher *m, qr_mpred *p, int i)
+{
+    switch (p->op) {
+    case QR_P_TEXT: case QR_P_KEY: case QR_P_BARE: case QR_P_SHAPE: case QR_P_SHORT_SHAPE:
+        if (!p->s) luaL_error(L, "matcher description: predicate %d needs a string", i + 1);
+        break;
+    case QR_P_KEYSET: case QR_P_BARESET:
+        if (p->a < 1 || p->a > m->nsets) luaL_error(L, "matcher description: predicate %d: bad set", i + 1);
+        break;
+    case QR_P_REGEX:
+        if (p->a < 1 || p->a > m->nregexes) luaL_error(L, "matcher description: predicate %d: bad regex", i + 1);
+        break;
+    case QR_P_WITHIN: case QR_P_STARTS: case QR_P_ENDS:
+        if (p->a < 1 || p->a > m->nclasses) luaL_error(L, "matcher description: predicate %d: bad class", i + 1);
+        break;
+    case QR_P_NOT:
+        if (p->nkids != 1) luaL_error(L, "matcher description: predicate %d: 'not' takes one", i + 1);
+        break;
+    default:
+        break;
+    }
+    if (p->op == QR_P_KEY || p->op == QR_P_BARE) {
+        uint32_t id;
+        int rc = qr_vocab_intern(qr_state_vocab(L), p->s, p->slen, &id);
+        if (rc != QR_OK) luaL_error(L, rc == QR_ENOMEM ? "not enough memory" : "too many words");
+        p->id = id;
+    }
+    if (p->op == QR_P_KEY || p->op == QR_P_KEYSET) m->needs_ids = 1;
+    if (p->op == QR_P_BARE || p->op == QR_P_BARESET) m->needs_bare = 1;
+}
+
+static void read_preds(lua_State *L, int desc, qr_matcher *m)
+{
+    int i;
+    lua_getfield(L, desc, "preds");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    m->npreds = (int)lua_rawlen(L, -1);
+    m->preds = calloc((size_t)m->npreds + 1, sizeof *m->preds);
+    if (!m->preds) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->npreds; i++) {
+        qr_mpred *p = &m->preds[i];
+        int t = lua_gettop(L) + 1;
+        lua_rawgeti(L, -1, i + 1);
+        luaL_checktype(L, t, LUA_TTABLE);
+        p->op = int_field(L, t, "op", "a predicate");
+        if (p->op < 0 || p->op >= QR_P_COUNT) luaL_error(L, "matcher description: bad predicate op %d", p->op);
+        p->a = opt_int_field(L, t, "a", 0);
+        p->b = opt_int_field(L, t, "b", 0);
+        lua_getfield(L, t, "s");
+        if (lua_type(L, -1) == LUA_TSTRING) p->s = dup_lstring(L, -1, &p->slen);
+        lua_pop(L, 1);
+        read_kids(L, t, p, i);
+        check_pred(L, m, p, i);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void read_code(lua_State *L, int desc, qr_matcher *m)
+{
+    int i;
+    lua_getfield(L, desc, "code");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    m->ncode = (int)(lua_rawlen(L, -1) / 5);
+    m->code = calloc((size_t)m->ncode + 1, sizeof *m->code);
+    if (!m->code) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->ncode; i++) {
+        qr_minst *in = &m->code[i];
+        int f[5], k;
+        for (k = 0; k < 5; k++) {
+            lua_rawgeti(L, -1, 5 * i + k + 1);
+            f[k] = (int)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        in->op = f[0]; in->a = f[1]; in->b = f[2]; in->c = f[3]; in->d = f[4];
+        switch (in->op) {
+        case QR_OP_TOKEN:
+            if (in->a < 1 || in->a > m->npreds) luaL_error(L, "matcher description: instruction %d: bad predicate", i + 1);
+            in->a--;
+            break;
+        case QR_OP_ANN:
+            if (in->a < 1 || in->a > m->nclasses) luaL_error(L, "matcher description: instruction %d: bad class", i + 1);
+            break;
+        case QR_OP_CHOICE: case QR_OP_JMP: case QR_OP_AHEAD: case QR_OP_BEHIND:
+            if (in->a < 1 || in->a > m->ncode) luaL_error(L, "matcher description: instruction %d: bad target", i + 1);
+            in->a--;
+            break;
+        case QR_OP_OPEN: case QR_OP_CLOSE:
+            if (in->a < 0 || in->a >= QR_MAX_CAPS)
+                luaL_error(L, "matcher description: instruction %d: bad capture", i + 1);
+            break;
+        case QR_OP_END: case QR_OP_FAIL:
+            break;
+        default:
+            luaL_error(L, "matcher description: instruction %d: bad op %d", i + 1, in->op);
+        }
+    }
+    lua_pop(L, 1);
+}
+
+/* The words of the list field `key` of the rule table at t, as ids: the
+ * first keys (into r->first_ids) or the required ones (into r->required). */
+static void read_rule_words(lua_State *L, int t, qr_mrule *r, const char *key)
+{
+    size_t k, count;
+    int first = key[0] == 'f';
+    lua_getfield(L, t, key);
+    if (!lua_istable(L, -1)) { lua_pop(L, 1); return; }
+    count = lua_rawlen(L, -1);
+    if (first) {
+        r->first_ids = malloc((count + 1) * sizeof *r->first_ids);
+        if (!r->first_ids) luaL_error(L, "not enough memory");
+        r->nfirst = 0;
+    }
+    for (k = 0; k < count; k++) {
+        uint32_t id;
+        lua_rawgeti(L, -1, (lua_Integer)k + 1);
+        id = intern_key(L, -1, first ? "rule's first keys:" : "rule's required keys:", r->name);
+        if (first) r->first_ids[r->nfirst++] = id;
+        else r->required |= qr_match_bloom(id);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void read_rules(lua_State *L, int desc, qr_matcher *m)
+{
+    int i;
+    lua_getfield(L, desc, "rules");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    m->nrules = (int)lua_rawlen(L, -1);
+    m->rules = calloc((size_t)m->nrules + 1, sizeof *m->rules);
+    if (!m->rules) luaL_error(L, "not enough memory");
+    for (i = 0; i < m->nrules; i++) {
+        qr_mrule *r = &m->rules[i];
+        int t = lua_gettop(L) + 1;
+        lua_rawgeti(L, -1, i + 1);
+        luaL_checktype(L, t, LUA_TTABLE);
+        lua_getfield(L, t, "name");
+        r->name = dup_lstring(L, -1, NULL);
+        lua_pop(L, 1);
+        r->entry = int_field(L, t, "entry", r->name) - 1;
+        if (r->entry < 0 || r->entry >= m->ncode) luaL_error(L, "matcher description: rule %s: bad entry", r->name);
+        r->ncaps = opt_int_field(L, t, "ncaps", 0);
+        r->scope = opt_int_field(L, t, "scope", QR_SCOPE_PARAGRAPH);
+        if (r->ncaps < 0 || r->ncaps > QR_MAX_CAPS)
+            luaL_error(L, "matcher description: rule %s: bad ncaps %d", r->name, r->ncaps);
+        if (r->scope < QR_SCOPE_DOCUMENT || r->scope > QR_SCOPE_SENTENCE)
+            luaL_error(L, "matcher description: rule %s: bad scope %d", r->name, r->scope);
+        r->first_kinds = (unsigned)opt_int_field(L, t, "first_kinds", -1);
+        r->first_cases = (unsigned)opt_int_field(L, t, "first_cases", -1);
+        r->anchor_off = opt_int_field(L, t, "anchor_offset", 0);
+        r->anchor_pred = opt_int_field(L, t, "anchor_pred", 0) - 1;
+        if (r->anchor_off < 0 || (r->anchor_off > 0 && (r->anchor_pred < 0 || r->anchor_pred >= m->npreds)))
+            luaL_error(L, "matcher description: rule %s: bad anchor", r->name);
+        read_rule_words(L, t, r, "required_keys");
+        read_rule_words(L, t, r, "first_keys");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/***
+quarry.core.matcher(description) -> quarry.Matcher
+description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
+  regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
+  first_keys, required_keys, first_kinds, first_cases, anchor_offset,
+  anchor_pred}, ...}, step_limit = n}.
+Built by quarry.pattern; raises on a malformed description.
+@function matcher
+@param description table the program, as quarry.pattern builds it
+@return quarry.Matcher
+*/
+static int l_matcher(lua_State *L)
+{
+    lmatcher *lm;
+    qr_matcher *m;
+    int self;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lm = lua_newuserdatauv(L, sizeof *lm, 2);
+    memset(lm, 0, sizeof *lm);
+    m = &lm->m;
+    self = lua_gettop(L);
+    luaL_setmetatable(L, QR_MATCHER_MT);     /* from here __gc frees whatever was built */
+    lua_newtable(L);                          /* the declared rules' strings and values */
+    lua_setiuservalue(L, self, 2);
+    m->nclasses = opt_int_field(L, 1, "classes", 0);
+    m->step_limit = opt_int_field(L, 1, "step_limit", 100000);
+    if (m->nclasses < 0 || m->step_limit < 1) luaL_error(L, "matcher description: bad classes or step_limit");
+    read_sets(L, 1, m);
+    read_regexes(L, 1, m, self);
+    read_preds(L, 1, m);
+    read_code(L, 1, m);
+    read_rules(L, 1, m);
+    if (qr_matcher_prepare(m) != QR_OK) luaL_error(L, "not enough memory");
+    lua_settop(L, self);
+    return 1;
+}
+
+/***
+The compiled token patterns of one phase (quarry.pattern builds one; the rule
+engine runs it).
+@type Matcher
+*/
+
+/* --- declared rules ------------------------------------------------------------- */
+
+typedef struct slot_limit { int ncaps; } slot_limit;
+
+/* A capture of a declared rule is its slot number (0-based). */
+static int resolve_slot(lua_State *L, void *ud)
+{
+    const slot_limit *sl = ud;
+    int isnum;
+    lua_Integer slot = lua_tointegerx(L, -1, &isnum);
+    return isnum && slot >= 0 && slot < sl->ncaps ? (int)slot : -1;
+}
+
+/***
+matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
+  {key, "cap", slot} | {key, "match"}, ...}]})
+Declares rule number `rule` (1-based): matcher:run returns its matches as
+the annotations the rule engine would make of them (qr_ann_push): the
+span is capture `slot` (0-based; a match where it took no token makes
+none) or the whole match. Raises on a malformed declaration.
+@function Matcher:declare
+@param rule integer the rule's number (1-based)
+@param decl table {type, rule, phase, span, attrs}
+@return nothing
+*/
+static int matcher_declare(lua_State *L)
+{
+    lmatcher *lm = check_matcher(L, 1);
+    lua_Integer ri = luaL_checkinteger(L, 2);
+    slot_limit sl;
+    qr_annspec spec;
+    luaL_argcheck(L, ri >= 1 && ri <= lm->m.nrules, 2, "rule number out of range");
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    if (!lm->specs) {
+        lm->specs = calloc((size_t)lm->m.nrules + 1, sizeof *lm->specs);
+        lm->declared = calloc((size_t)lm->m.nrules + 1, 1);
+        if (!lm->specs || !lm->declared) return luaL_error(L, "not enough memory");
+    }
+    if (lm->declared[ri - 1]) return luaL_error(L, "matcher:declare: rule %d is declared already", (int)ri);
+    sl.ncaps = lm->m.rules[ri - 1].ncaps;
+    lua_getiuservalue(L, 1, 2);
+    qr_annspec_read(L, 3, 4, &spec, resolve_slot, &sl, "matcher:declare");
+    lm->specs[ri - 1] = spec;
+    lm->declared[ri - 1] = 1;
+    return 0;
+}
+
+/* --- running -------------------------------------------------------------------- */
+
+/* What a run's emit callback needs. */
+typedef struct emitter {
+    lua_State *L;
+    const lmatcher *lm;
+    const qr_tokens *toks;
+    qr_annemit ann;
+    const qr_mrun *run;      /* the run of the match being emitted */
+    int list, rules, starts; /* stack indexes of the results */
+    int nout;
+} emitter;
+
+/* qr_annemit's capture span: slot's tokens as bytes */
+static int cap_bytes(void *ud, int slot, size_t *start, size_t *stop)
+{
+    const emitter *em = ud;
+    size_t first, end;
+    if (!qr_mrun_cap(em->run, slot, &first, &end)) return 0;
+    *start = em->toks->tok[first].start;
+    *stop = em->toks->tok[end - 1].stop;
+    return 1;
+}
+
+/* Pushes the match of rule ri from first to end as a Lua table:
+ * {rule, first, last, start, stop, caps = {[slot + 1] = {first, last, start, stop}}, units}. */
+static void push_match(lua_State *L, const qr_mrun *r, int ri, size_t start, size_t end)
+{
+    const qr_mrule *ru = &r->m->rules[ri];
+    size_t i;
+    int nunits = 0, slot;
+    lua_createtable(L, 0, 7);
+    lua_pushinteger(L, ri + 1);
+    lua_setfield(L, -2, "rule");
+    lua_pushinteger(L, (lua_Integer)start + 1);
+    lua_setfield(L, -2, "first");
+    lua_pushinteger(L, (lua_Integer)end);          /* last token, inclusive, 1-based */
+    lua_setfield(L, -2, "last");
+    lua_pushinteger(L, r->toks->tok[start].start);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, r->toks->tok[end - 1].stop);
+    lua_setfield(L, -2, "stop");
+    /* captures that took tokens: {first, last, start, stop}, tokens 1-based
+     * inclusive, bytes 0-based exclusive */
+    lua_createtable(L, ru->ncaps, 0);
+    for (slot = 0; slot < ru->ncaps; slot++) {
+        size_t first, cend;
+        if (!qr_mrun_cap(r, slot, &first, &cend)) continue;
+        lua_createtable(L, 4, 0);
+        lua_pushinteger(L, (lua_Integer)first + 1);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, (lua_Integer)cend);
+        lua_rawseti(L, -2, 2);
+        lua_pushinteger(L, r->toks->tok[first].start);
+        lua_rawseti(L, -2, 3);
+        lua_pushinteger(L, r->toks->tok[cend - 1].stop);
+        lua_rawseti(L, -2, 4);
+        lua_rawseti(L, -2, slot + 1);
+    }
+    lua_setfield(L, -2, "caps");
+    /* annotation units, in order: {class, ref} */
+    lua_newtable(L);
+    for (i = 0; i < r->ncaps; i++) {
+        const qr_mcapev *e = &r->caps[i];
+        if (e->slot >= 0) continue;
+        lua_createtable(L, 2, 0);
+        lua_pushinteger(L, -1 - e->slot);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, (lua_Integer)e->pos);
+        lua_rawseti(L, -2, 2);
+        lua_rawseti(L, -2, ++nunits);
+    }
+    lua_setfield(L, -2, "units");
+}
+
+static int emit_match(void *ud, const qr_mrun *r, int ri, size_t first, size_t end)
+{
+    emitter *em = ud;
+    lua_State *L = em->L;
+    em->run = r;
+    if (em->lm->declared && em->lm->declared[ri]) {
+        /* a declared rule's match whose span capture took no token is none */
+        if (!qr_ann_push(&em->ann, &em->lm->specs[ri], em->toks->tok[first].start, em->toks->tok[end - 1].stop))
+            return 0;
+    } else {
+        push_match(L, r, ri, first, end);
+    }
+    lua_rawseti(L, em->list, ++em->nout);
+    lua_pushinteger(L, ri + 1);
+    lua_rawseti(L, em->rules, em->nout);
+    lua_pushinteger(L, em->toks->tok[first].start);
+    lua_rawseti(L, em->starts, em->nout);
+    return 0;
+}
+
+/* Builds the annotation index from the flat list {class, first, last, ref, ...}
+ * (1-based token numbers, inclusive). Raises on bad input. */
+static void build_annindex(lua_State *L, int idx, const qr_matcher *m, size_t ntok, qr_annindex *ax)
+{
+    size_t n = lua_rawlen(L, idx) / 4, i, *fill, *counts;
+    int c;
+    counts = lua_newuserdatauv(L, 2 * ((size_t)m->nclasses + 1) * sizeof *counts, 0);   /* collected on error */
+    memset(counts, 0, 2 * ((size_t)m->nclasses + 1) * sizeof *counts);
+    fill = counts + m->nclasses + 1;
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)(4 * i + 1));
+        c = (int)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        if (c < 1 || c > m->nclasses) luaL_error(L, "annotation list: bad class %d", c);
+        counts[c - 1]++;
+    }
+    if (qr_annindex_init(ax, m->nclasses, ntok, counts) != QR_OK) luaL_error(L, "not enough memory");
+    for (i = 0; i < n; i++) {
+        lua_Integer v[4];
+        int k;
+        qr_annref *a;
+        for (k = 0; k < 4; k++) {
+            lua_rawgeti(L, idx, (lua_Integer)(4 * i + (size_t)k + 1));
+            v[k] = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        if (v[1] < 1 || v[2] < v[1] || (lua_Unsigned)v[2] > ntok)
+            luaL_error(L, "annotation list: bad token span %d..%d", (int)v[1], (int)v[2]);
+        c = (int)v[0] - 1;
+        a = &ax->byclass[c][fill[c]++];
+        a->first = (uint32_t)(v[1] - 1);
+        a->last = (uint32_t)(v[2] - 1);
+        a->ref = (int32_t)v[3];
+    }
+    memcpy(ax->count, counts, (size_t)m->nclasses * sizeof *counts);
+    lua_pop(L, 1);
+    qr_annindex_finish(ax, ntok);
+}
+
+/* Cleans up a run whatever happens, through a to-be-closed userdata. */
+typedef struct runbox {
+    qr_mrun r;
+    qr_annindex ax;
+} runbox;
+
+static int runbox_gc(lua_State *L)
+{
+    runbox *b = lua_touserdata(L, 1);
+    qr_mrun_free(&b->r);
+    qr_annindex_free(&b->ax);
+    return 0;
+}
+
+/* Raises the error of a run that failed, naming its rule and token. */
+static int run_error(lua_State *L, const lmatcher *lm, const qr_mrun *r, int rc)
+{
+    const char *name = lm->m.rules[r->err_rule].name;
+    int token = (int)r->err_token + 1, limit = (int)lm->m.step_limit;
+    switch (rc) {
+    case QR_MATCH_STEPS:
+        /* most steps spent going back: a pattern that tries exponentially
+         * many ways; few: one match longer than the limit allows */
+        if (r->backtracks > lm->m.step_limit / 4)
+            return luaL_error(L, "rule %s: the pattern took more than %d steps at token %d (catastrophic backtracking)",
+                              name, limit, token);
+        return luaL_error(L, "rule %s: the pattern took more than %d steps at token %d (a match longer than the "
+                          "limit allows; raise step_limit)", name, limit, token);
+    case QR_MATCH_DEPTH:
+        return luaL_error(L, "rule %s: lookarounds nested more than %d deep at token %d", name, QR_MAX_LOOK_DEPTH,
+                          token);
+    case QR_MATCH_REGEX: {
+        char buf[128];
+        return luaL_error(L, "rule %s: a token regex failed at token %d (%s)", name, token,
+                          qr_regex_error(r->regex_err, buf, sizeof buf));
+    }
+    default:
+        return luaL_error(L, "rule %s: not enough memory", name);
+    }
+}
+
+/***
+matcher:run(tokens [, annotations]) -> list, rules, starts
+list: the matches {rule, first, last, start, stop, caps = {[slot + 1] =
+{first, last, start, stop}}, units = {{class, ref}, ...}} in order, where
+a declared rule (matcher:declare) has its annotation instead; rules[i]
+and starts[i]: the rule number of item i and the byte offset where its
+match starts. annotations: flat {class, first_token, last_token, ref,
+...}. Raises naming the rule when a pattern exceeds the step limit or a
+regex its limits.
+@function Matcher:run
+@param tokens quarry.Tokens the document's tokens
+@param annotations table optional: the annotations of earlier phases, flat
+@return table list: the matches
+@return table rules: the rule number of each item
+@return table starts: where each item's match starts
+*/
+static int matcher_run(lua_State *L)
+{
+    lmatcher *lm = check_matcher(L, 1);
+    qr_matcher *m = &lm->m;
+    const char *text;
+    const qr_tokens *toks = qr_check_tokens(L, 2, &text, NULL);
+    const uint32_t *ids = NULL, *bare = NULL;
+    runbox *box;
+    emitter em;
+    int rc;
+
+    lua_settop(L, 3);     /* the annotations stay at 3 even when absent */
+    box = lua_newuserdatauv(L, sizeof *box, 0);
+    memset(box, 0, sizeof *box);
+    luaL_setmetatable(L, QR_MATCHRUN_MT);
+    lua_toclose(L, 4);
+    if (m->nregexes) {
+        /* regexes come from a shared cache: someone may have closed one since
+         * the matcher was built, so look them up again (raises if closed) */
+        int i;
+        lua_getiuservalue(L, 1, 1);
+        for (i = 0; i < m->nregexes; i++) {
+            lua_rawgeti(L, -1, i + 1);
+            m->regexes[i] = qr_check_regex(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    if (m->needs_ids) ids = qr_tokens_ids(L, 2, 0);
+    if (m->needs_bare) bare = qr_tokens_ids(L, 2, QR_KEY_BARE);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        build_annindex(L, 3, m, toks->n, &box->ax);
+    }
+    memset(&em, 0, sizeof em);
+    em.L = L;
+    em.lm = lm;
+    em.toks = toks;
+    if (lm->specs) {
+        lua_getiuservalue(L, 1, 2);
+        qr_ann_begin(L, &em.ann, lua_gettop(L), text, cap_bytes, &em);
+    }
+    lua_newtable(L);
+    em.rules = lua_gettop(L);
+    lua_newtable(L);
+    em.starts = lua_gettop(L);
+    lua_newtable(L);
+    em.list = lua_gettop(L);
+    rc = qr_match_run(&box->r, m, toks, text, ids, bare, box->ax.nclasses ? &box->ax : NULL, emit_match, &em);
+    if (rc != QR_MATCH_OK) return run_error(L, lm, &box->r, rc);
+    lua_pushvalue(L, em.rules);
+    lua_pushvalue(L, em.starts);
+    return 3;
+}
+
+/***
+matcher:close() and __gc/__close: frees the program; idempotent
+@function Matcher:close
+@return nothing
+*/
+static int matcher_release(lua_State *L)
+{
+    lmatcher *lm = luaL_checkudata(L, 1, QR_MATCHER_MT);
+    if (!lm->closed) lmatcher_free(lm);
+    return 0;
+}
+
+/* tostring(matcher) -> "quarry.Matcher: 3 rules, 12 instructions" or "quarry.Matcher (closed)" */
+static int matcher_tostring(lua_State *L)
+{
+    lmatcher *lm = luaL_checkudata(L, 1, QR_MATCHER_MT);
+    if (lm->closed) lua_pushliteral(L, "quarry.Matcher (closed)");
+    else lua_pushfstring(L, "quarry.Matcher: %d rules, %d instructions", lm->m.nrules, lm->m.ncode);
+    return 1;
+}
+
+void qr_open_match(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        { "run", matcher_run }, { "declare", matcher_declare }, { "close", matcher_release },
+        { NULL, NULL }
+    };
+    luaL_newmetatable(L, QR_MATCHRUN_MT);   /* scratch of one run, freed on exit */
+    lua_pushcfunction(L, runbox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, runbox_gc);
+    lua_setfield(L, -2, "__close");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, QR_MATCHER_MT);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, matcher_release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, matcher_release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, matcher_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_matcher);
+    lua_setfield(L, -2, "matcher");
+}

@@ -1,0 +1,208 @@
+/*
+ * Token patterns, the engine: a backtracking machine over tokens and the
+ * annotations of earlier phases, running every rule of a phase over a text
+ * in one pass and dispatching on the first token so that a rule only runs
+ * where it can start. No Lua here: qr_lmatch.c reads the description that
+ * lua/quarry/pattern.lua compiles into a qr_matcher, and turns matches into
+ * Lua values.
+ *
+ * Semantics are those of regular expressions over tokens: alternatives and
+ * repetitions backtrack (greedy or lazy), the first successful path from a
+ * start token is that start's match. Units: one token (a predicate), an
+ * annotation of an earlier phase (longest first), lookaround.
+ *
+ * Words are compared as ids of a vocabulary (qr_vocab.h): the binding
+ * interns every word a pattern names, and a run gets the ids of the text's
+ * token keys, so that a word test is an integer compare and a word-set test
+ * one bit of a bitmap.
+ */
+#ifndef QR_MATCH_H
+#define QR_MATCH_H
+
+#include "qr_regex.h"
+#include "qr_token.h"
+#include "qr_vocab.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Instructions; the codes are those of OP in lua/quarry/pattern.lua. */
+enum qr_mop {
+    QR_OP_END, QR_OP_TOKEN, QR_OP_ANN, QR_OP_CHOICE, QR_OP_JMP, QR_OP_FAIL, QR_OP_OPEN, QR_OP_CLOSE,
+    QR_OP_AHEAD, QR_OP_BEHIND, QR_OP_COUNT
+};
+
+typedef struct qr_minst {
+    int op;
+    int a, b, c, d;     /* TOKEN: a = predicate; ANN: a = class (1-based); CHOICE, JMP: a = target;
+                           OPEN, CLOSE: a = capture slot; AHEAD, BEHIND: a = body, b = 1 if
+                           negative, c .. d = tokens a lookbehind body takes */
+} qr_minst;
+
+/* Token predicates; the codes are those of PRED in lua/quarry/pattern.lua. */
+enum qr_mpred_op {
+    QR_P_TRUE, QR_P_TEXT, QR_P_KEY, QR_P_BARE, QR_P_KEYSET, QR_P_BARESET, QR_P_KIND, QR_P_CASE, QR_P_SHAPE,
+    QR_P_SHORT_SHAPE, QR_P_REGEX, QR_P_LEN, QR_P_FLAGS, QR_P_WITHIN, QR_P_STARTS, QR_P_ENDS, QR_P_NOT, QR_P_AND,
+    QR_P_OR, QR_P_COUNT
+};
+
+typedef struct qr_mpred {
+    int op;
+    int a, b;           /* masks, numbers, class, set (1-based) or regex (1-based) */
+    char *s;            /* TEXT, SHAPE, SHORT_SHAPE: the string */
+    size_t slen;
+    uint32_t id;        /* KEY, BARE: the word's id */
+    int *kids;          /* NOT, AND, OR: predicate indexes (0-based) */
+    int nkids;
+} qr_mpred;
+
+enum { QR_SCOPE_DOCUMENT, QR_SCOPE_PARAGRAPH, QR_SCOPE_SENTENCE };
+
+#define QR_MAX_CAPS 65536   /* capture slots of a rule: 0 .. QR_MAX_CAPS - 1 */
+
+typedef struct qr_mrule {
+    char *name;
+    int entry;          /* first instruction */
+    int ncaps;
+    int scope;          /* QR_SCOPE_* */
+    unsigned first_kinds, first_cases;   /* bits of the kinds and cases a match may start with */
+    uint32_t *first_ids;  /* the words every match starts with, or NULL: any */
+    size_t nfirst;
+    uint64_t required;  /* bloom bits (qr_match_bloom) of the words every match contains */
+    int anchor_off;     /* > 0: every match has a token meeting predicate */
+    int anchor_pred;    /* anchor_pred this many tokens after its start */
+} qr_mrule;
+
+/* Rules that may start on a token with a given word: its id -> a list. */
+typedef struct qr_mdispatch {
+    uint32_t *ids;      /* open addressing over word ids, 0 = empty */
+    int **lists;        /* per slot: rule numbers, -1 terminated */
+    size_t cap;
+    int *any;           /* rules that may start on any word, -1 terminated */
+    size_t nany;
+    /* ... of them, those whose first token may have this kind and case: most
+     * tokens then try no rule at all instead of failing each one */
+    int *any_by[QR_KIND_COUNT][QR_CASE_COUNT];
+} qr_mdispatch;
+
+typedef struct qr_matcher {
+    qr_minst *code;
+    int ncode;
+    qr_mpred *preds;
+    int npreds;
+    qr_idset *sets;     /* KEYSET, BARESET */
+    int nsets;
+    qr_regex **regexes;
+    int nregexes;
+    qr_mrule *rules;
+    int nrules;
+    int nclasses;
+    int needs_ids, needs_bare;   /* which token ids a run needs */
+    int any_required;   /* some rule has required words: paragraph filters are built */
+    qr_mdispatch disp;
+    long step_limit;
+} qr_matcher;
+
+/* Bloom bits of word id in a 64-bit filter (two bits). */
+static inline uint64_t qr_match_bloom(uint32_t id)
+{
+    uint64_t h = (uint64_t)id * UINT64_C(0x9E3779B97F4A7C15);
+    return ((uint64_t)1 << (h >> 58)) | ((uint64_t)1 << ((h >> 52) & 63));
+}
+
+/* Builds the first-token dispatch of a matcher whose code, predicates and
+ * rules are set: QR_OK or QR_ENOMEM. */
+int qr_matcher_prepare(qr_matcher *m);
+/* Frees everything the matcher holds (not the regexes: the binding's). */
+void qr_matcher_free(qr_matcher *m);
+
+/* --- annotations of earlier phases ----------------------------------------- */
+
+typedef struct qr_annref {
+    uint32_t first, last;   /* token span, inclusive, 0-based */
+    int32_t ref;            /* the caller's annotation number */
+} qr_annref;
+
+typedef struct qr_annindex {
+    int nclasses;
+    qr_annref **byclass;    /* per class, sorted by first, then longest first */
+    size_t *count;
+    uint8_t **cover;        /* per class, per token: QR_COVER_* bits */
+} qr_annindex;
+
+#define QR_COVER_WITHIN 1u
+#define QR_COVER_STARTS 2u
+#define QR_COVER_ENDS   4u
+
+/* Sets up an index of nclasses classes over ntok tokens, counts[c] of
+ * class c, whose entries the caller fills (qr_annindex_slot), then sorts
+ * and covers (qr_annindex_finish). QR_OK or QR_ENOMEM. */
+int qr_annindex_init(qr_annindex *ax, int nclasses, size_t ntok, const size_t *counts);
+void qr_annindex_finish(qr_annindex *ax, size_t ntok);
+void qr_annindex_free(qr_annindex *ax);
+
+/* --- running ----------------------------------------------------------------- */
+
+typedef struct qr_mcapev {  /* capture log entry */
+    int slot;               /* >= 0: a capture slot; < 0: an annotation unit of class -1 - slot */
+    int close;
+    size_t pos;             /* token; for a unit: the annotation's ref */
+} qr_mcapev;
+
+typedef struct qr_mframe qr_mframe;
+
+enum { QR_MATCH_OK, QR_MATCH_NOMEM, QR_MATCH_STEPS, QR_MATCH_REGEX, QR_MATCH_DEPTH, QR_MATCH_STOPPED };
+
+/* Each lookaround inside another runs the machine one level deeper on the
+ * C stack: deeper nesting fails the rule instead of overflowing the stack. */
+#define QR_MAX_LOOK_DEPTH 1000
+
+typedef struct qr_mrun qr_mrun;
+
+/* Called for each match of rule ri from token first to end (exclusive),
+ * non-empty, in order of first token, then rule dispatch order. The
+ * captures are those of r (qr_mrun_cap, r->caps). Returns 0 to go on. */
+typedef int (*qr_match_emit)(void *ud, const qr_mrun *r, int ri, size_t first, size_t end);
+
+struct qr_mrun {
+    const qr_matcher *m;
+    const qr_tokens *toks;
+    const char *text;
+    const uint32_t *ids, *bare;   /* per token: the ids of its key and bare key (or NULL) */
+    const qr_annindex *ax;        /* or NULL */
+    qr_mframe *stack;
+    size_t nstack, capstack;
+    qr_mcapev *caps;              /* the capture log of the match being made */
+    size_t ncaps, capcaps;
+    long steps;
+    long backtracks;       /* of this attempt: tells a runaway pattern from a long match */
+    int depth;             /* lookarounds open around the current step */
+    int err;               /* QR_MATCH_* */
+    int err_rule;          /* rule and token where it happened */
+    size_t err_token;
+    int regex_err;         /* QR_MATCH_REGEX: the regex's code */
+    size_t bounds[3][2];   /* per scope: [start, end) of the group holding the current token */
+    uint64_t bloom_doc, bloom_para;   /* words present in the text, in the current paragraph */
+    uint64_t *para_blooms;
+    /* the any-word rules of each kind and case whose required words the
+     * current paragraph has: filtered once a paragraph, when first needed */
+    int *pass_lists;
+    long pass_stamp[QR_KIND_COUNT][QR_CASE_COUNT];
+    char shape_buf[256];
+};
+
+/* Runs every rule of m over toks (text, the ids of its keys: see
+ * qr_matcher needs_ids and needs_bare; ax may be NULL), calling emit for
+ * each match. r is scratch that the caller zeroes before and frees after
+ * (qr_mrun_free), also when emit does not return. Returns QR_MATCH_OK, or
+ * an error with r->err_rule and r->err_token set (QR_MATCH_STOPPED: emit
+ * asked to stop). */
+int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const char *text, const uint32_t *ids,
+                 const uint32_t *bare, const qr_annindex *ax, qr_match_emit emit, void *ud);
+void qr_mrun_free(qr_mrun *r);
+
+/* In emit: the tokens capture slot took in the match (the last time it was
+ * opened and closed), [*first, *end); 0 when it took none. */
+int qr_mrun_cap(const qr_mrun *r, int slot, size_t *first, size_t *end);
+
+#endif

@@ -1,0 +1,154 @@
+-- The tense of a date's own clause, for the news pack's dates: "future"
+-- when the clause is about what is to come ("will vote on Thursday"),
+-- "past" when its verb is in the past ("was arrested on Sept. 12"), nil
+-- when it does not say.
+--
+-- The clause of a date runs from it, both ways, to the nearest
+-- punctuation (, ; : brackets, dashes, quotation marks), conjunction or
+-- relative pronoun (data/date_tense.tsv, "break"), or speech verb
+-- (data/speech_verbs.txt). A date just after a speech verb, with only
+-- prepositions between ("said Friday", "announced on Monday"), belongs
+-- to the speech verb's clause, which ends with the date: in "The mayor
+-- said Friday the bridge will reopen", Friday is past.
+
+local tense = {}
+
+local FUTURE, FUTURE_PHRASES = {}, {}
+local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {} }
+for _, row in ipairs(read_list("data/date_tense.tsv")) do
+   local w, role = row[1], row[2]
+   if role == "future" and w:find(" ") then
+      local words = {}
+      for x in w:gmatch("%S+") do words[#words + 1] = x end
+      FUTURE_PHRASES[#FUTURE_PHRASES + 1] = words
+   elseif role == "future" then
+      FUTURE[w] = true
+   elseif WORDS[role] then
+      WORDS[role][w] = true
+   else
+      error("data/date_tense.tsv:" .. row.line .. ": unknown role '" .. tostring(role) .. "'")
+   end
+end
+local BREAK, PAST, NOT_PAST, ATTACH, DEADLINE = WORDS["break"], WORDS.past, WORDS.not_past, WORDS.attach,
+   WORDS.deadline
+local SINCE, ADJECTIVAL = WORDS.since, WORDS.adjectival
+
+local SPEECH = {}
+for _, row in ipairs(read_list("data/speech_verbs.txt")) do
+   if not row[1]:find(" ") then SPEECH[row[1]] = true end
+end
+
+local PUNCT = { [","] = true, [";"] = true, [":"] = true, ["("] = true, [")"] = true, ["["] = true, ["]"] = true }
+
+-- Whether token i ends a clause by its kind: punctuation, a spaced dash,
+-- a quotation mark.
+local function stop_token(toks, i)
+   local kind = toks:kind(i)
+   if kind == "punct" then return PUNCT[toks:text(i)] or false end
+   if kind == "dash" then return toks:text(i) ~= "-" or toks:get(i, "space_before") end
+   return kind == "open_quote" or kind == "close_quote"
+end
+
+-- A verb in the past: one of the list, or a lower-case word in -ed that
+-- does not follow a determiner or a form of "be" ("the reduced dividend",
+-- "is expected" are no past).
+local function past_word(toks, i)
+   local k = toks:key(i)
+   if PAST[k] then return true end
+   if not (#k >= 5 and k:sub(-2) == "ed" and toks:get(i, "case") == "lower" and not NOT_PAST[k]) then
+      return false
+   end
+   return not (i > 1 and ADJECTIVAL[toks:key(i - 1)])
+end
+
+-- "and" or "or" before a verb opens a clause: "opened on Thanksgiving and
+-- will stay open until Christmas".
+local function verb_follows(toks, i)
+   if i > #toks then return false end
+   local k = toks:key(i)
+   return FUTURE[k] or k:match("'ll$") ~= nil or PAST[k] or k == "is" or k == "are" or k == "has" or k == "have"
+      or (#k >= 5 and k:sub(-2) == "ed" and toks:get(i, "case") == "lower" and not NOT_PAST[k])
+end
+
+local function breaks(toks, i)
+   local k = toks:key(i)
+   return BREAK[k] or ((k == "and" or k == "or") and verb_follows(toks, i + 1))
+end
+
+-- How far a clause is looked for each way, in tokens: a sentence without
+-- punctuation must not make the search quadratic.
+local REACH = 40
+
+-- The first and last token of the clause of tokens [first, last].
+local function clause(toks, first, last, sfirst, slast)
+   sfirst, slast = math.max(sfirst, first - REACH), math.min(slast, last + REACH)
+   local lo, hi, attached, closed = first, last, true, false
+   local i = first - 1
+   while i >= sfirst do
+      if stop_token(toks, i) then break end
+      local k = toks:key(i)
+      if breaks(toks, i) then break end
+      if SPEECH[k] and not closed then
+         if not attached then break end
+         closed = true                  -- "said Friday": the speech verb's clause ends here
+      elseif not ATTACH[k] then
+         attached = false
+      end
+      lo, i = i, i - 1
+   end
+   if not closed then
+      i = last + 1
+      while i <= slast do
+         if stop_token(toks, i) then break end
+         local k = toks:key(i)
+         if breaks(toks, i) or SPEECH[k] then break end
+         hi, i = i, i + 1
+      end
+   end
+   return lo, hi
+end
+
+--- The tense of the clause of a date annotation a: "future", "past" or
+-- nil. toks: the document's tokens.
+function tense.of(toks, a)
+   local first, last = toks:cover(a.start, a.stop)
+   if not first then return nil end
+   local s0, e0 = toks:sentence(toks:get(first, "sentence"))
+   local sfirst, slast = toks:cover(s0, e0)
+   local lo, hi = clause(toks, first, last, sfirst or first, slast or last)
+   local before = first > 1 and toks:key(first - 1)
+   -- "since March" looks back
+   if SINCE[before] then return "past" end
+   -- "by Jan. 14", "until Tuesday", "effective Feb. 1": a deadline is to
+   -- come, unless its sentence looks back from it ("Until Thursday, they
+   -- had described him as a witness")
+   if DEADLINE[before] then
+      for i = math.max(sfirst or lo, first - REACH), math.min(slast or hi, last + REACH) do
+         if toks:key(i) == "had" then return "past" end
+      end
+      return "future"
+   end
+   -- "Friday's purchases", "Wednesday's ruling": an event already named
+   if last < #toks and toks:key(last + 1) == "'s" and not (before == "of" and first > 2
+      and toks:key(first - 2) == "ahead") then
+      return "past"
+   end
+   local past = false
+   for i = lo, hi do
+      if i < first or i > last then
+         local k = toks:key(i)
+         if FUTURE[k] or k:match("'ll$") then return "future" end
+         for _, words in ipairs(FUTURE_PHRASES) do
+            local ok = true
+            for j, w in ipairs(words) do
+               if i + j - 1 > hi or toks:key(i + j - 1) ~= w then ok = false; break end
+            end
+            if ok then return "future" end
+         end
+         if not past and past_word(toks, i) then past = true end
+      end
+   end
+   return past and "past" or nil
+end
+
+return tense

@@ -1,0 +1,416 @@
+-- The values of the news pack's dates: a relative date (attrs.rel, as the
+-- rules of dates.lua write it) resolved against the document's date, the
+-- tense of the date's own clause and the dates mentioned before it.
+--
+-- Resolution, in text order (dates.resolve_document):
+--   - the reference day is the document's date, else the first full date
+--     of its opening (a dateline's);
+--   - a weekday, a month or a season without a year is the past one, or
+--     the coming one when the date's clause is about the future ("will",
+--     "is expected to": data/date_tense.tsv). The clause ends at
+--     punctuation, at a conjunction and at a speech verb: in "The mayor
+--     said Friday the bridge will reopen" Friday is past. "last May" is
+--     strictly before the reference month, "next May" strictly after;
+--   - "the quarter", "a year earlier", "the day before", "that year" are
+--     read against the dates before them (the anchor): "Profit rose in
+--     the third quarter from a year earlier" is the third quarter of the
+--     year before.
+
+local calendar = require "quarry.calendar"
+local spanset = require "quarry.spanset"
+local days_from_civil, civil_from_days = calendar.days_from_civil, calendar.civil_from_days
+local weekday, days_in_month = calendar.weekday, calendar.days_in_month
+
+local values = {}
+
+local fmt = string.format
+
+--- A year, month, day that say a real date (any may be nil).
+function values.valid(y, m, d)
+   if m and (m < 1 or m > 12) then return false end
+   if d and (d < 1 or d > days_in_month(y or 2000, m or 1)) then return false end
+   return true
+end
+
+--- An ISO date "YYYY[-MM[-DD]]": year, month, day (quarry.calendar.parse_iso).
+values.parse = calendar.parse_iso
+
+--- "2016-07-16..." -> its day number, or nil.
+function values.day_of(s)
+   local y, m, d = calendar.parse_iso(s)
+   if not d then return nil end
+   return days_from_civil(y, m, d)
+end
+
+--- {year, month, day} (month and day optional) -> "YYYY-MM-DD", "YYYY-MM", "YYYY".
+function values.format(rel)
+   if rel.day then return fmt("%04d-%02d-%02d", rel.year, rel.month, rel.day) end
+   if rel.month then return fmt("%04d-%02d", rel.year, rel.month) end
+   return fmt("%04d", rel.year)
+end
+
+local function iso_day(z) return fmt("%04d-%02d-%02d", civil_from_days(z)) end
+local function add_months(y, m, n)
+   local m0 = y * 12 + (m - 1) + n
+   return m0 // 12, m0 % 12 + 1
+end
+
+-- The ISO week of day z: the week of its Thursday.
+local function week_of(z)
+   local thursday = z - weekday(z) + 4
+   local y = civil_from_days(thursday)
+   return y, (thursday - days_from_civil(y, 1, 1)) // 7 + 1
+end
+local function iso_week(z) return fmt("%04d-W%02d", week_of(z)) end
+
+--- What a value says, for anaphora: {kind = "day"|"week"|"month"|
+-- "quarter"|"half"|"season"|"year", y, m, d, n (week, quarter, half),
+-- season, z (a day number)}; nil for PRESENT_REF and the like.
+function values.parse_value(v)
+   if type(v) ~= "string" then return nil end
+   local y, m, d = calendar.parse_iso(v)
+   if d then return { kind = "day", y = y, m = m, d = d, z = days_from_civil(y, m, d) } end
+   if m then return { kind = "month", y = y, m = m } end
+   if y then return { kind = "year", y = y } end
+   local yy, k, n = v:match("^(%d%d%d%d)%-([WQH])(%d+)$")
+   if yy then
+      local kind = k == "W" and "week" or k == "Q" and "quarter" or "half"
+      return { kind = kind, y = tonumber(yy), n = tonumber(n) }
+   end
+   local sy, s = v:match("^(%d%d%d%d)%-(%u%u)$")
+   if sy then return { kind = "season", y = tonumber(sy), season = s } end
+   return nil
+end
+
+-- Seasons: the month each begins in.
+local SEASON_START = { SP = 3, SU = 6, FA = 9, WI = 12 }
+
+local function season_value(rel, ref, tense)
+   if rel.year then return fmt("%04d-%s", rel.year, rel.season) end
+   if not ref then return nil end
+   local ry, rm = civil_from_days(ref)
+   local sm = SEASON_START[rel.season]
+   local function start(y) return days_from_civil(y, sm, 1) end
+   local function stop(y) local ey, em = add_months(y, sm, 3); return days_from_civil(ey, em, 1) end
+   local y
+   if rel.dir == "this" then
+      y = (rel.season == "WI" and rm <= 2) and ry - 1 or ry
+   elseif rel.dir == "last" then
+      y = ry + 1
+      while stop(y) > ref do y = y - 1 end          -- the latest one over before the reference day
+   elseif rel.dir == "next" or tense == "future" then
+      y = ry - 1
+      while (rel.dir == "next" and start(y) <= ref) or stop(y) <= ref do y = y + 1 end
+   else
+      y = ry + 1
+      while start(y) > ref do y = y - 1 end         -- the latest one begun
+   end
+   return fmt("%04d-%s", y, rel.season)
+end
+
+local function quarter_of(y, m) return y, (m - 1) // 3 + 1 end
+
+local function add_quarters(y, q, n)
+   local q0 = y * 4 + (q - 1) + n
+   return q0 // 4, q0 % 4 + 1
+end
+
+-- "the third quarter", "the quarter", "this quarter", "the first half"
+local function quarter_value(rel, st)
+   local ref = st.ref
+   if rel.quarter == "anaphor" then
+      local y, q
+      if st.quarter then y, q = st.quarter.y, st.quarter.n
+      elseif ref then
+         local ry, rm = civil_from_days(ref)
+         y, q = add_quarters(ry, select(2, quarter_of(ry, rm)), -1)   -- the latest over
+      else return nil end
+      return fmt("%04d-Q%d", y + (rel.year_offset or 0), q)
+   end
+   if rel.quarter == "current" then
+      if not ref then return nil end
+      local ry, rm = civil_from_days(ref)
+      local y, q = add_quarters(ry, select(2, quarter_of(ry, rm)), rel.offset or 0)
+      return fmt("%04d-Q%d", y, q)
+   end
+   local n, per = rel.quarter or rel.half, rel.quarter and 3 or 6
+   local y = rel.year
+   if not y then
+      if not ref then return nil end
+      local ry = civil_from_days(ref)
+      y = ry + (rel.year_offset or 0)
+      -- a quarter not yet begun is last year's, unless it is to come
+      if not rel.year_offset and st.tense ~= "future" and days_from_civil(y, (n - 1) * per + 1, 1) > ref then
+         y = y - 1
+      end
+   end
+   return fmt("%04d-%s%d", y, rel.quarter and "Q" or "H", n)
+end
+
+-- A month without a year: "in January", "last May", "July 16".
+local function month_value(rel, ref, tense)
+   local ry, rm = civil_from_days(ref)
+   local y = ry
+   local dir = rel.dir
+   if dir == "last" or dir == "this past" then
+      if rel.month >= rm then y = ry - 1 end
+   elseif dir == "next" or dir == "this coming" then
+      if rel.month <= rm then y = ry + 1 end
+   elseif dir == "this" then
+      y = ry
+   elseif tense == "future" then
+      -- "will resume on January 8", said in December: next year's
+      if days_from_civil(y, rel.month, rel.day or days_in_month(y, rel.month)) < ref then y = y + 1 end
+   elseif tense == "past" then
+      -- a past clause may still name a date a few weeks ahead ("was
+      -- extended to Nov. 16"); one further ahead is last year's
+      if days_from_civil(y, rel.month, rel.day or 1) - ref > 31 then y = y - 1 end
+   elseif days_from_civil(y, rel.month, rel.day or 28) - ref > 92 then
+      -- news tells of the past: more than three months ahead is last year's
+      y = y - 1
+   end
+   if rel.day then
+      if not values.valid(y, rel.month, rel.day) then return nil end
+      return fmt("%04d-%02d-%02d", y, rel.month, rel.day)
+   end
+   return fmt("%04d-%02d", y, rel.month)
+end
+
+-- Easter Sunday of year y (the Gregorian computus): month, day.
+local function easter(y)
+   local a, b, c = y % 19, y // 100, y % 100
+   local d, e = b // 4, b % 4
+   local g = (8 * b + 13) // 25
+   local h = (19 * a + b - d - g + 15) % 30
+   local i, k = c // 4, c % 4
+   local l = (32 + 2 * e + 2 * i - h - k) % 7
+   local m = (a + 11 * h + 19 * l) // 433
+   local month = (h + l - 7 * m + 90) // 25
+   return month, (h + l - 7 * m + 33 * month + 19) % 32
+end
+
+-- The day number of a holiday in year y.
+local function holiday_day(h, y)
+   if h.easter then
+      local m, d = easter(y)
+      return days_from_civil(y, m, d) + h.easter
+   end
+   if h.day and not h.weekday then return days_from_civil(y, h.month, h.day) end
+   if h.day then                              -- the first such weekday on or after the day
+      local z = days_from_civil(y, h.month, h.day)
+      return z + (h.weekday - weekday(z)) % 7
+   end
+   if h.nth and h.nth > 0 then
+      local z = days_from_civil(y, h.month, 1)
+      return z + (h.weekday - weekday(z)) % 7 + 7 * (h.nth - 1)
+   end
+   local z = days_from_civil(y, h.month, days_in_month(y, h.month))
+   return z - (weekday(z) - h.weekday) % 7
+end
+
+-- "Thanksgiving", "last Christmas", "Easter 2014": the past one, or the
+-- coming one in a clause about the future.
+local function holiday_value(rel, ref, tense)
+   if rel.year then return iso_day(holiday_day(rel.holiday, rel.year)) end
+   local ry = civil_from_days(ref)
+   local z = holiday_day(rel.holiday, ry)
+   if rel.dir == "last" then
+      if z >= ref then z = holiday_day(rel.holiday, ry - 1) end
+   elseif rel.dir == "next" or (tense == "future" and rel.dir == nil) then
+      if z < ref then z = holiday_day(rel.holiday, ry + 1) end
+   elseif rel.dir ~= "this" and z - ref > 92 then
+      z = holiday_day(rel.holiday, ry - 1)
+   end
+   return iso_day(z)
+end
+
+local function weekday_value(rel, ref, tense)
+   local wd = weekday(ref)
+   local z
+   if rel.dir == "next" or (tense == "future" and rel.dir == nil) then
+      z = ref + ((rel.weekday - wd - 1) % 7) + 1
+   elseif rel.dir == "last" then
+      z = ref - ((wd - rel.weekday - 1) % 7) - 1
+   else
+      -- "on Monday": news reports the past; the day itself counts
+      z = ref - ((wd - rel.weekday) % 7)
+   end
+   return iso_day(z)
+end
+
+local function weekend_value(rel, ref, tense)
+   local wd = weekday(ref)
+   local z
+   if rel.dir == "next" or (tense == "future" and rel.dir == nil) then
+      z = ref + ((6 - wd - 1) % 7) + 1                 -- the next Saturday
+   else
+      z = ref - ((wd - 6) % 7)                         -- the latest Saturday
+   end
+   return iso_week(z) .. "-WE"
+end
+
+-- A unit and an offset from a day z: "last week", "next month", "this year".
+local function unit_value(unit, offset, z)
+   local y, m = civil_from_days(z)
+   if unit == "day" then return iso_day(z + offset) end
+   if unit == "week" then return iso_week(z + 7 * offset) end
+   if unit == "month" then return fmt("%04d-%02d", add_months(y, m, offset)) end
+   if unit == "quarter" then
+      local qy, q = add_quarters(y, select(2, quarter_of(y, m)), offset)
+      return fmt("%04d-Q%d", qy, q)
+   end
+   if unit == "year" then return fmt("%04d", y + offset) end
+   if unit == "decade" then return fmt("%03d", y // 10 + offset) end
+   if unit == "century" then return fmt("%02d", y // 100 + offset) end
+   return nil
+end
+
+-- The same period a year (or n years) earlier: a quarter, a half, a
+-- month or a season keeps its kind, anything else is a year.
+local function shifted(anchor, years)
+   local y = anchor.y + years
+   if anchor.kind == "quarter" then return fmt("%04d-Q%d", y, anchor.n) end
+   if anchor.kind == "half" then return fmt("%04d-H%d", y, anchor.n) end
+   if anchor.kind == "month" then return fmt("%04d-%02d", y, anchor.m) end
+   if anchor.kind == "season" then return fmt("%04d-%s", y, anchor.season) end
+   return fmt("%04d", y)
+end
+
+-- "the day before", "a week later", "the following year", "a year
+-- earlier": from the anchor; "a year ago" from the reference day, or the
+-- same period of the year before when the sentence compares periods.
+local function anaphor_value(rel, st)
+   local unit, off, anchor = rel.anaphor or rel.unit, rel.offset or -(rel.ago or 0), st.anchor
+   if unit == "year" and rel.same_period and (st.period or st.quarter) then
+      return shifted(st.period or st.quarter, off)
+   end
+   if rel.ago or (rel.deictic) then
+      if not st.ref then return nil end
+      return unit_value(unit, off, st.ref)
+   end
+   if anchor and anchor.z and (unit == "day" or unit == "week" or unit == "month") then
+      return unit_value(unit, off, anchor.z)
+   end
+   if anchor and unit == "month" and anchor.m then
+      return fmt("%04d-%02d", add_months(anchor.y, anchor.m, off))
+   end
+   if anchor and unit == "year" then return fmt("%04d", anchor.y + off) end
+   if not st.ref then return nil end
+   return unit_value(unit, off, st.ref)
+end
+
+--- Resolves a relative date: rel -> value, or nil when it needs a
+-- reference and has none. st: {ref (day number), tense ("future",
+-- "past" or nil), anchor (values.parse_value of the latest date before
+-- it), quarter (of the latest quarter mentioned), period (of a quarter,
+-- half, month or season of the same or the previous sentence)}.
+function values.resolve(rel, st)
+   st = st or {}
+   local ref = st.ref
+   if rel.quarter or rel.half then return quarter_value(rel, st) end
+   if rel.season then return season_value(rel, ref, st.tense) end
+   if rel.anaphor or rel.ago then return anaphor_value(rel, st) end
+   if rel.holiday and (rel.year or ref) then return holiday_value(rel, ref, st.tense) end
+   if rel.year then return values.format(rel) end
+   if not ref then return nil end
+   if rel.month and rel.year_offset then
+      return values.format { year = civil_from_days(ref) + rel.year_offset, month = rel.month, day = rel.day }
+   end
+   if rel.month then return month_value(rel, ref, st.tense) end
+   if rel.weekday then return weekday_value(rel, ref, st.tense) end
+   if rel.weekend then return weekend_value(rel, ref, st.tense) end
+   if rel.offset_days then return iso_day(ref + rel.offset_days) end
+   if rel.unit then return unit_value(rel.unit, rel.offset or 0, ref) end
+   return nil
+end
+
+-- The reference day of a document: its date, else the first full date
+-- of its opening (a dateline's).
+local function reference_day(ctx, dated)
+   local ref = ctx.date and values.day_of(ctx.date)
+   if ref then return ref end
+   for _, a in ipairs(dated) do
+      if a.start > 600 then break end
+      local v = a.attrs.value
+      if type(v) == "string" and #v == 10 then return values.day_of(v) end
+   end
+   return nil
+end
+values.reference_day = reference_day
+
+-- "in May and June 2016": the year said once serves both.
+local function share_years(text, dated)
+   for i = 1, #dated - 1 do
+      local a, b = dated[i], dated[i + 1]
+      local rel = a.attrs.rel
+      if rel and rel.month and not rel.year and not rel.dir and b.start - a.stop <= 12
+         and text:sub(a.stop + 1, b.start):match("^[%s,]*%a*[%s,%-\u{2013}]*$") then
+         local y = b.attrs.value and tonumber(tostring(b.attrs.value):match("^(%d%d%d%d)"))
+            or b.attrs.rel and b.attrs.rel.year
+         if y then rel.year = y end
+      end
+   end
+end
+
+-- Of overlapping dates, the longest (then the first) is kept.
+local function without_overlaps(dated)
+   local order = {}
+   for i, a in ipairs(dated) do order[i] = a end
+   table.sort(order, function(x, y)
+      if x.stop - x.start ~= y.stop - y.start then return x.stop - x.start > y.stop - y.start end
+      return x.start < y.start
+   end)
+   local kept, taken = {}, spanset.new()
+   for _, a in ipairs(order) do
+      if not taken:overlaps(a.start, a.stop) then
+         taken:add(a.start, a.stop)
+         kept[a] = true
+      end
+   end
+   local out = {}
+   for _, a in ipairs(dated) do
+      if kept[a] then out[#out + 1] = a end
+   end
+   return out
+end
+
+local PERIOD = { quarter = true, half = true, month = true, season = true }
+
+--- Resolves the dates of a document in place: dated, its date annotations
+-- (overlapping ones are dropped, the longest kept); ctx: {text, tokens,
+-- date}; tense_of(tokens, annotation) -> "future" | "past" | nil. Returns
+-- the dates kept, in text order, relative ones with attrs.value (nil
+-- when nothing resolves them) and attrs.relative = true.
+function values.resolve_document(ctx, dated, tense_of)
+   local toks = ctx.tokens
+   table.sort(dated, function(x, y) return x.start < y.start end)
+   share_years(ctx.text, dated)
+   dated = without_overlaps(dated)
+   local st = { ref = reference_day(ctx, dated) }
+   local period_sentence
+   for _, a in ipairs(dated) do
+      local first = toks:cover(a.start, a.stop)
+      local sentence = first and toks:get(first, "sentence") or 0
+      -- a period compared with "a year earlier" is of this sentence or the last
+      if st.period and period_sentence and sentence - period_sentence > 1 then st.period = nil end
+      local rel = a.attrs.rel
+      if rel then
+         st.tense = tense_of(toks, a)
+         a.attrs.value = values.resolve(rel, st)
+         a.attrs.rel = nil
+         a.attrs.relative = true
+      end
+      -- a date shifted a year back ("a year earlier", "the year-ago
+      -- quarter") is no anchor: the next one is read against the period
+      -- compared, not against it
+      local parsed = not (rel and (rel.same_period or rel.year_offset)) and values.parse_value(a.attrs.value)
+      if parsed then
+         st.anchor = parsed
+         if parsed.kind == "quarter" then st.quarter = parsed end
+         if PERIOD[parsed.kind] then st.period, period_sentence = parsed, sentence end
+      end
+   end
+   return dated
+end
+
+return values

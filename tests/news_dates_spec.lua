@@ -1,0 +1,114 @@
+-- The news pack's dates as TIMEX3 values, on sentences written for these
+-- tests: references to the present and the past, ranges, years after a
+-- determiner, "ago", decades and centuries, anaphoric days and periods,
+-- seasons, quarters, holidays, the tense of the date's own clause, and
+-- numbers that only look like years.
+local rules = require "quarry.rules"
+
+local news = rules.load("news")
+
+-- text -> {date text = value} of the dates found
+local function dates(text, date)
+   local out = {}
+   for _, a in ipairs(news:run({ text = text, date = date })) do
+      if a.type == "date" then out[a.text] = a.attrs.value or false end
+   end
+   return out
+end
+
+describe("news dates", function()
+   it("reads references to the present, the past and the future", function()
+      assert.same({ currently = "PRESENT_REF", ["the time"] = "PAST_REF", ["the past"] = "PAST_REF",
+         now = "PRESENT_REF", ["the future"] = "FUTURE_REF" },
+         dates("Rents are currently high. At the time, tenants paid less, as they had in the past. "
+            .. "The council now plans for the future.", "2019-04-02"))
+      -- a conjunction, a duration's start and a duration are none
+      assert.same({}, dates("From now on, the past few weeks and the past 20 years count.", "2019-04-02"))
+   end)
+
+   it("reads year ranges, with the last year in attrs.through", function()
+      local found = news:run({ text = "Output fell in 2007-2008 and again in the 1998-99 season." })
+      local got = {}
+      for _, a in ipairs(found) do
+         if a.type == "date" then got[#got + 1] = { a.text, a.attrs.value, a.attrs.through } end
+      end
+      assert.same({ { "2007-2008", "2007", "2008" }, { "1998-99", "1998", "1999" } }, got)
+   end)
+
+   it("reads a year after any determiner", function()
+      assert.same({ ["2011"] = "2011", ["2009"] = "2009", ["1996"] = "1996" },
+         dates("A 2011 audit repeated its 2009 report and the agency's 1996 findings."))
+   end)
+
+   it("does not take clock times and index levels for years", function()
+      assert.same({}, dates("A curfew runs from 1800 to 2100 local time, and flights leave at 1800 GMT."))
+      assert.same({}, dates("The Dow touched the 1840 level before the index rose to 1850 points."))
+      -- without a market in the sentence, "the 1987 level" is a year
+      assert.same({ ["1987"] = "1987" }, dates("Net income stayed below the 1987 level."))
+   end)
+
+   it("counts back from the document's date: 'N years ago', decades and centuries", function()
+      assert.same({ ["two years ago"] = "2011", ["a decade ago"] = "2003", ["three weeks ago"] = "2013-W15" },
+         dates("The plant closed two years ago; a decade ago it had 900 workers; the last shift left "
+            .. "three weeks ago.", "2013-05-02"))
+      assert.same({ ["the 1990s"] = "199", ["the 20th century"] = "19", ["the '80s"] = "198" },
+         dates("Prices doubled in the 1990s, the fastest rise of the 20th century, after a slump in the '80s."))
+   end)
+
+   it("reads seasons, fiscal years and parts of years", function()
+      assert.same({ ["last summer"] = "2013-SU", ["this fiscal year"] = "2014",
+         ["the end of the year"] = "2014", ["the winter of 2011"] = "2011-WI" },
+         dates("Sales slumped last summer and will recover this fiscal year, probably by the end of the year, "
+            .. "as after the winter of 2011.", "2014-03-10"))
+      assert.same({ ["this summer"] = "2014-SU", ["next spring"] = "2015-SP", ["last fall"] = "2013-FA" },
+         dates("The pool opens this summer, the museum next spring; the school closed last fall.", "2014-03-10"))
+   end)
+
+   it("reads anaphoric days and years against the date before them", function()
+      assert.same({ ["March 3, 2010"] = "2010-03-03", ["the day before"] = "2010-03-02",
+         ["A week later"] = "2010-W10", ["later that year"] = "2010" },
+         dates("The ship docked on March 3, 2010. Its crew had been paid the day before. "
+            .. "A week later it sailed again, and later that year it sank."))
+   end)
+
+   it("reads quarters, and 'a year earlier' as the same quarter a year before", function()
+      assert.same({ ["the third quarter"] = "2013-Q3", ["a year earlier"] = "2012-Q3",
+         ["the quarter"] = "2013-Q3", ["the first half of 2014"] = "2014-H1",
+         ["fourth-quarter"] = "2013-Q4" },
+         dates("Profit rose 8% in the third quarter from a year earlier. Sales in the quarter were flat. "
+            .. "The company expects fourth-quarter growth and a recovery in the first half of 2014.",
+            "2013-10-24"))
+   end)
+
+   it("reads holidays, the past one or the coming one", function()
+      assert.same({ ["Thanksgiving"] = "2013-11-28", ["Christmas"] = "2013-12-25" },
+         dates("Stores opened on Thanksgiving and will stay open until Christmas.", "2013-12-02"))
+      assert.same({ ["last Easter"] = "2013-03-31" }, dates("The church was full last Easter.", "2013-05-02"))
+   end)
+
+   it("takes the tense of the date's own clause, not of the sentence", function()
+      -- the speech verb's clause ends with its date: Friday is past
+      assert.same({ Friday = "2014-03-07" },
+         dates("The mayor said Friday the bridge will reopen.", "2014-03-10"))
+      assert.same({ Friday = "2014-03-14" },
+         dates("The mayor said the bridge will reopen Friday.", "2014-03-10"))
+      assert.same({ Thursday = "2014-03-13", today = "2014-03-10" },
+         dates("Parliament will vote on Thursday, the speaker's office announced today.", "2014-03-10"))
+   end)
+
+   it("puts 'last November' strictly before the document's month and a bare month by its tense", function()
+      assert.same({ ["last November"] = "2012-11" }, dates("Talks stalled last November.", "2013-11-20"))
+      assert.same({ ["last November"] = "2013-11" }, dates("Talks stalled last November.", "2014-01-20"))
+      assert.same({ January = "2014-01" }, dates("The new line will open in January.", "2013-10-20"))
+      assert.same({ January = "2013-01" }, dates("The old line was closed in January.", "2013-10-20"))
+      -- a deadline is to come, a date after "since" is past
+      assert.same({ Monday = "2013-12-09", ["Feb. 1"] = "2014-02-01", ["March"] = "2013-03" },
+         dates("The merger, approved on Monday, is effective Feb. 1; the ship has been at sea since March "
+            .. "and was scheduled to return.", "2013-12-09"))
+   end)
+
+   it("joins a month to 'this year' and 'last year'", function()
+      assert.same({ ["June last year"] = "2012-06", ["January this year"] = "2013-01" },
+         dates("The pact was signed in June last year and ratified in January this year.", "2013-05-02"))
+   end)
+end)
