@@ -422,7 +422,8 @@ P.width = width
 local Compiler = {}
 Compiler.__index = Compiler
 
---- A phase compiler: P.compiler() -> compiler, which compiles the rules of a phase into one C matcher (compiler:add, compiler:build).
+--- A phase compiler: P.compiler() -> compiler, which compiles the rules of a phase
+-- into one C matcher (compiler:add, compiler:build).
 -- @return a compiler
 function P.compiler()
    return setmetatable({

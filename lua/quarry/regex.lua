@@ -29,7 +29,8 @@ end
 -- returned as it is. Raises on a malformed pattern:
 -- "regex error at offset N: message".
 -- @param pattern string or quarry.Regex the PCRE2 pattern
--- @param opts table optional: caseless, multiline, dotall, extended, anchored (booleans), match_limit, depth_limit (integers), jit (boolean)
+-- @param opts table optional: caseless, multiline, dotall, extended, anchored (booleans), match_limit, depth_limit
+-- (integers), jit (boolean)
 -- @return quarry.Regex
 function regex.compile(pattern, opts)
    if is_regex(pattern) and opts == nil then return pattern end
