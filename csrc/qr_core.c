@@ -38,5 +38,6 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_regex(L);
     qr_open_gazetteer(L);
     qr_open_vocab(L);
+    qr_open_sandbox(L);
     return 1;
 }

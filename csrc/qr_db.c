@@ -25,6 +25,7 @@
 
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct lstmt lstmt;
@@ -32,6 +33,8 @@ typedef struct lstmt lstmt;
 typedef struct ldb {
     sqlite3 *db;          /* NULL once closed */
     lstmt *stmts;         /* live statements of this connection */
+    int read_only_sql;    /* db:authorizer("read") is set */
+    char denied[96];      /* what it refused last */
 } ldb;
 
 struct lstmt {
@@ -126,6 +129,13 @@ static int fail_db(lua_State *L, int db_idx, sqlite3 *db, int rc)
 {
     char msg[512];
     copy_errmsg(db, msg, sizeof msg);
+    if ((rc & 0xFF) == SQLITE_AUTH) {
+        /* say what the authorizer refused (read_authorizer below) */
+        ldb *d = luaL_testudata(L, db_idx, QR_DB_MT);
+        size_t n = strlen(msg);
+        if (d && d->denied[0] && n + 1 < sizeof msg)
+            snprintf(msg + n, sizeof msg - n, ": %s (only reading the corpus is allowed)", d->denied);
+    }
     return fail_copied(L, db_idx, msg, rc);
 }
 
@@ -230,6 +240,13 @@ static int db_prepare(lua_State *L)
     if (rc != SQLITE_OK) {
         lua_pop(L, 1);
         return fail_db(L, 1, d->db, rc);
+    }
+    if (d->read_only_sql && s->st && !sqlite3_stmt_readonly(s->st)) {
+        sqlite3_finalize(s->st);
+        s->st = NULL;
+        lua_pop(L, 1);
+        return fail_with(L, 1, "not authorized: a statement that writes (only reading the corpus is allowed)",
+                         SQLITE_AUTH);
     }
     while (tail && *tail && strchr(" \t\r\n;", *tail)) tail++;
     if (!s->st || (tail && *tail)) {
@@ -363,11 +380,134 @@ static int l_db_open(lua_State *L)
     return rc;
 }
 
+<<<<<<< HEAD
 /***
 A prepared statement (db:prepare). Parameters are numbered from 1 or named
 (:name, @name, $name).
 @type Stmt
 */
+=======
+/* --- the read-only authorizer ---------------------------------------------------------- */
+
+/* What SQL may do while db:authorizer("read") is set (reports' SQL, and
+ * the host's while a report runs): SQLite asks at prepare time, for every
+ * action a statement takes, and anything not allowed here fails with
+ * "not authorized". The allow-list:
+ *
+ *   SQLITE_SELECT, SQLITE_RECURSIVE   queries, WITH RECURSIVE
+ *   SQLITE_READ                       columns of any table the connection
+ *                                     has: the corpus, and databases the
+ *                                     host attached before
+ *   SQLITE_FUNCTION                   every function but those below
+ *   SQLITE_PRAGMA                     only the introspection pragmas below
+ *   SQLITE_UPDATE of sqlite_master    SQLite's own, when FTS5 connects
+ *
+ * Refused: writing (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, REINDEX,
+ * ANALYZE), ATTACH and DETACH (and so VACUUM INTO, which attaches its
+ * output file), transactions and savepoints, every other PRAGMA. What
+ * SQLite says would write without asking (REINDEX, VACUUM) is refused by
+ * db:prepare after the fact (sqlite3_stmt_readonly). */
+static const char *const denied_functions[] = {
+    "load_extension",              /* loads a shared library */
+    "readfile", "writefile", "edit", /* the sqlite3 shell's file functions, if registered */
+    "fts3_tokenizer",              /* takes and hands out C pointers */
+    NULL
+};
+
+static const char *const read_pragmas[] = {
+    "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+    "foreign_key_list", "collation_list", "function_list", "module_list", "pragma_list",
+    "database_list", "compile_options",
+    "data_version",                /* FTS5 asks it; it has no form that writes */
+    NULL
+};
+
+static int in_list(const char *const *list, const char *name)
+{
+    if (!name) return 0;
+    for (; *list; list++)
+        if (!sqlite3_stricmp(*list, name)) return 1;
+    return 0;
+}
+
+static const char *write_action(int action)
+{
+    switch (action) {
+    case SQLITE_INSERT: return "INSERT into";
+    case SQLITE_UPDATE: return "UPDATE of";
+    case SQLITE_DELETE: return "DELETE from";
+    case SQLITE_ALTER_TABLE: return "ALTER TABLE";
+    case SQLITE_ANALYZE: return "ANALYZE";
+    case SQLITE_REINDEX: return "REINDEX";
+    case SQLITE_CREATE_VTABLE: case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_VIEW: case SQLITE_CREATE_TEMP_INDEX: case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_TRIGGER: case SQLITE_CREATE_TEMP_VIEW: return "CREATE";
+    default: return "DROP";
+    }
+}
+
+static int read_authorizer(void *ud, int action, const char *a, const char *b, const char *schema,
+                           const char *trigger)
+{
+    ldb *d = ud;
+    (void)schema;
+    (void)trigger;
+    switch (action) {
+    case SQLITE_SELECT: case SQLITE_RECURSIVE: case SQLITE_READ:
+        return SQLITE_OK;
+    case SQLITE_UPDATE:
+        /* SQLite's own bookkeeping when a virtual table (FTS5) connects;
+         * SQL that updates the schema table fails anyway (no
+         * writable_schema), and db:prepare refuses statements that write */
+        if (a && !sqlite3_stricmp(a, "sqlite_master")) return SQLITE_OK;
+        break;
+    case SQLITE_FUNCTION:
+        if (!in_list(denied_functions, b)) return SQLITE_OK;
+        snprintf(d->denied, sizeof d->denied, "function %s()", b);
+        return SQLITE_DENY;
+    case SQLITE_PRAGMA:
+        if (in_list(read_pragmas, a)) return SQLITE_OK;
+        snprintf(d->denied, sizeof d->denied, "PRAGMA %s", a ? a : "?");
+        return SQLITE_DENY;
+    case SQLITE_ATTACH:
+        snprintf(d->denied, sizeof d->denied, "ATTACH (or VACUUM INTO)");
+        return SQLITE_DENY;
+    case SQLITE_DETACH:
+        snprintf(d->denied, sizeof d->denied, "DETACH");
+        return SQLITE_DENY;
+    case SQLITE_TRANSACTION: case SQLITE_SAVEPOINT:
+        snprintf(d->denied, sizeof d->denied, "transactions");
+        return SQLITE_DENY;
+    default:
+        break;
+    }
+    snprintf(d->denied, sizeof d->denied, "writing (%s%s%s)", write_action(action), a ? " " : "", a ? a : "");
+    return SQLITE_DENY;
+}
+
+/* db:authorizer("read" | nil) -> db
+ * "read": from now on, statements prepared on this connection may only
+ * read (the allow-list above); nil: no authorizer. Statements prepared
+ * before keep what they were allowed. */
+static int db_authorizer(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    int rc;
+    if (lua_isnoneornil(L, 2)) {
+        rc = sqlite3_set_authorizer(d->db, NULL, NULL);
+        d->read_only_sql = 0;
+    } else {
+        const char *policy = luaL_checkstring(L, 2);
+        if (strcmp(policy, "read") != 0) return luaL_argerror(L, 2, "expected \"read\" or nil");
+        d->denied[0] = '\0';
+        rc = sqlite3_set_authorizer(d->db, read_authorizer, d);
+        d->read_only_sql = 1;
+    }
+    if (rc != SQLITE_OK) return luaL_error(L, "cannot set the authorizer: %s", sqlite3_errstr(rc));
+    lua_settop(L, 1);
+    return 1;
+}
+>>>>>>> main
 
 /* --- quarry.Stmt ----------------------------------------------------------------- */
 
@@ -841,7 +981,8 @@ void qr_open_db(lua_State *L)
     static const luaL_Reg db_methods[] = {
         { "exec", db_exec }, { "prepare", db_prepare }, { "changes", db_changes },
         { "last_insert_rowid", db_last_insert_rowid }, { "errmsg", db_errmsg },
-        { "readonly", db_readonly }, { "autocommit", db_autocommit }, { "close", db_close },
+        { "readonly", db_readonly }, { "autocommit", db_autocommit }, { "authorizer", db_authorizer },
+        { "close", db_close },
         { NULL, NULL }
     };
     static const luaL_Reg stmt_methods[] = {

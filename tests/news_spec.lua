@@ -371,6 +371,7 @@ describe("the news pack", function()
 
    it("gives a person one name across a corpus, whatever each article spells", function()
       local corpus = require "quarry.corpus"
+      require "quarry.runner"     -- corpus:extract
       local dir = support.tmpdir()
       local db = assert(corpus.open(dir .. "/c.db"))
       assert(db:add { id = "a", date = "2021-02-01",

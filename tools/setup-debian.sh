@@ -7,8 +7,8 @@
 set -eu
 
 PACKAGES="lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev pkg-config gcc make
-luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-expat lua-check lua-ldoc lua-markdown unicode-data jq
-chromium clang libclang-rt-14-dev valgrind"
+luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-expat lua-luv lua-check lua-ldoc lua-markdown unicode-data jq
+chromium clang libclang-rt-14-dev valgrind parallel sqlite3"
 
 missing=""
 for p in $PACKAGES "$@"; do
@@ -56,4 +56,13 @@ rocks_provided = { ["lua-cjson"] = "2.1.0-1", argparse = "0.7.1-1", luafilesyste
 CONF
         echo "quarry setup: told LuaRocks that Debian provides lua-cjson, argparse, luafilesystem and luaexpat ($conf)"
     fi
+fi
+
+# lua-luv (libuv: quarry's worker processes; Debian's lua-posix is not
+# built for Lua 5.4), declared on a line of its own.
+if ! grep -q '^rocks_provided\["luv"\]' "$conf" 2>/dev/null; then
+    mkdir -p "$conf_dir"
+    printf 'rocks_provided = rocks_provided or {}\nrocks_provided["luv"] = "1.44.2-1" -- quarry: a Debian package provides it\n' \
+        >>"$conf"
+    echo "quarry setup: told LuaRocks that Debian provides luv ($conf)"
 fi

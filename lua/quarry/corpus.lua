@@ -20,8 +20,8 @@ local core = require "quarry.core"
 local docs = require "quarry.docs"
 local cjson = require "cjson.safe"
 
-local error, getmetatable, setmetatable, ipairs, pairs, pcall, type, tostring, tonumber =
-   error, getmetatable, setmetatable, ipairs, pairs, pcall, type, tostring, tonumber
+local error, getmetatable, setmetatable, ipairs, next, pairs, pcall, type, tostring, tonumber =
+   error, getmetatable, setmetatable, ipairs, next, pairs, pcall, type, tostring, tonumber
 local math_type, math_huge = math.type, math.huge
 local table_pack = table.pack
 local string_format, table_concat, table_sort, table_unpack =
@@ -29,6 +29,7 @@ local string_format, table_concat, table_sort, table_unpack =
 local utf8_len = utf8.len
 local os_clock = os.clock
 local hash, to_utf8 = core.hash, docs.to_utf8
+local sorted_json = require("quarry.render.json").encode
 
 local corpus = {}
 
@@ -106,6 +107,20 @@ local DROP_REPORT_INDEXES = "DROP INDEX IF EXISTS spans_speaker; DROP INDEX IF E
 local Corpus = {}
 Corpus.__index = Corpus
 Corpus.__name = "quarry.Corpus"
+--- The methods of a corpus, for the modules that add their own
+-- (quarry.runner adds corpus:extract, which joins the rule engine).
+corpus.Corpus = Corpus
+
+-- A table as JSON, keys sorted, so the same values make the same bytes in
+-- every process (Lua seeds its table order per process); nil, message for
+-- what JSON cannot hold.
+local function json_of(t)
+   local json, err = cjson.encode(t)
+   if not json then return nil, err end
+   local k1 = next(t)
+   if k1 == nil or next(t, k1) == nil then return json end   -- one key: one order
+   return sorted_json(t)
+end
 
 -- World failures travel as tables with this metatable from deep inside an
 -- operation to its public method, which returns nil, message, code.
@@ -382,7 +397,7 @@ local function doc_row(doc, level, warn)
    if meta ~= nil then
       if type(meta) ~= "table" then error("document field 'meta' must be a table", level + 1) end
       local err
-      meta, err = cjson.encode(meta)
+      meta, err = json_of(meta)
       if not meta then error("document field 'meta' cannot be stored as JSON: " .. err, level + 1) end
    end
    local utf8_text, bad = to_utf8(text)
@@ -406,7 +421,7 @@ local function ingest_row(doc, warn, row)
       date = nil
    end
    if meta ~= nil then
-      local json, err = cjson.encode(meta)
+      local json, err = json_of(meta)
       if not json and warn then warn(string_format("%s: metadata dropped: %s", doc.id, err)) end
       meta = json
    end
@@ -575,9 +590,87 @@ end
 
 -- --- ingest -------------------------------------------------------------------
 
-local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true }
+local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true,
+   jobs = true }
+local ROW_FIELDS = { "id", "title", "date", "source", "url", "text", "meta", "hash" }
 
---- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn}])
+-- Documents go to an ingest worker in bundles of about this many bytes
+-- (small documents one by one cost more in messages than in work).
+local BUNDLE_BYTES = 1 << 16
+
+--- The job of an ingest worker process (quarry.parallel): a bundle of
+-- documents, or raw JSONL lines, in; their rows and the warnings they gave
+-- out; a malformed one ends the bundle with its message.
+function corpus.ingest_worker()
+   local parallel = require "quarry.parallel"
+   return function(payload)
+      local outs = {}
+      for i, unit in ipairs(parallel.decode(payload)) do
+         local warnings = {}
+         local function warn(msg) warnings[#warnings + 1] = msg end
+         local ok, doc = pcall(function() return unit.raw and docs.from_line(unit, warn) or unit end)
+         if not ok then
+            outs.error = tostring(doc)
+            break
+         end
+         local row = ingest_row(doc, warn, {})
+         local out = { warnings = warnings }
+         for k, field in ipairs(ROW_FIELDS) do out[field] = row[k] end
+         outs[i] = out
+      end
+      return parallel.encode(outs)
+   end
+end
+
+-- The documents of iter stored through worker processes: they read,
+-- decode and hash; this process writes, in input order. store(row, doc)
+-- is the writer; an input error is raised as reading one would be.
+local function ingest_jobs(iter, jobs, warn, store, reading)
+   local parallel = require "quarry.parallel"
+   local row, ended = {}, false
+   local ok, err, signal = parallel.map {
+      jobs = jobs, worker = "quarry.corpus:ingest_worker",
+      input = function()
+         local bundle, bytes = {}, 0
+         while not ended and bytes < BUNDLE_BYTES do
+            reading.now = true
+            local unit = iter()
+            reading.now = false
+            if not unit then
+               ended = true
+               break
+            end
+            bundle[#bundle + 1] = unit
+            bytes = bytes + #(unit.raw or unit.text)
+         end
+         if #bundle == 0 then return nil end
+         return parallel.encode(bundle)
+      end,
+      result = function(payload)
+         local outs = parallel.decode(payload)
+         for _, out in ipairs(outs) do
+            if warn then
+               for _, msg in ipairs(out.warnings) do warn(msg) end
+            end
+            for i, k in ipairs(ROW_FIELDS) do row[i] = out[k] end
+            row[9] = nil
+            store(row, { id = out.id, title = out.title })
+         end
+         if outs.error then
+            -- malformed input met by a worker: as if this process had read it
+            reading.now = true
+            error(outs.error, 0)
+         end
+      end,
+      failed = function(msg) error(msg, 0) end,
+   }
+   if not ok then
+      if signal then fail(string_format("interrupted by %s", signal:upper()), "interrupted") end
+      fail(err, "error")
+   end
+end
+
+--- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn, meta, jobs = 1}])
 --   -> {added, replaced, unchanged, skipped, failed, seconds} | nil, message, code
 -- Reads text files (first line is the headline when a blank line follows),
 -- folders (recursively), JSONL files and "-" (stdin), and stores the
@@ -589,19 +682,29 @@ local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true
 -- converted text and dates that are not ISO 8601 (kept in meta.date);
 -- fail(message) for unreadable files, which are skipped (counted in failed);
 -- meta: a table from quarry.docs.read_meta, the id, title, date, source and
+<<<<<<< HEAD
 -- url of text files by name.
 -- @param paths table text files, folders, JSONL files and "-" (stdin); a string is one path
 -- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn
 -- (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
 -- @return table {added, replaced, unchanged, skipped, failed, seconds}; or nil, message, code
+=======
+-- url of text files by name. jobs > 1: that many worker processes read,
+-- decode and hash the documents while this one writes them, in the same
+-- order (the same rows); an interrupt (Ctrl-C) returns nil, message,
+-- "interrupted", keeping the committed batches.
+>>>>>>> main
 function Corpus:ingest(paths, opts)
    live(self, 2)
    if type(paths) == "string" then paths = { paths } end
    if type(paths) ~= "table" then error("corpus:ingest: paths must be a string or a list", 2) end
    opts = check_opts(opts, INGEST_OPTS, 2, "corpus:ingest")
-   local batch = opts.batch or 10000
-   if math_type(batch) ~= "integer" or batch < 1 then
-      error("corpus:ingest: option 'batch' must be a positive integer", 2)
+   local batch, jobs = opts.batch or 10000, opts.jobs or 1
+   for _, k in ipairs { "batch", "jobs" } do
+      local v = opts[k]
+      if v ~= nil and (math_type(v) ~= "integer" or v < 1) then
+         error(string_format("corpus:ingest: option '%s' must be a positive integer", k), 2)
+      end
    end
    for _, k in ipairs { "progress", "warn", "fail" } do
       if opts[k] ~= nil and type(opts[k]) ~= "function" then
@@ -617,7 +720,7 @@ function Corpus:ingest(paths, opts)
    local replace, progress, warn = opts.replace and true or false, opts.progress, opts.warn
    local db, t0 = self.db, os_clock()
    local total = { added = 0, replaced = 0, unchanged = 0, skipped = 0, failed = 0 }
-   local open, in_batch, reading = false, 0, false
+   local open, in_batch, reading = false, 0, { now = false }
    local function commit()
       if not open then return end
       open, in_batch = false, 0
@@ -627,33 +730,40 @@ function Corpus:ingest(paths, opts)
          fail(msg, code)
       end
    end
+   local expected = progress and docs.count(paths) or nil
+   local done = 0
+   local function store(row, doc)
+      if not open then
+         check(db:exec("BEGIN IMMEDIATE"))
+         open = true
+      end
+      local what = put(self, row, replace)
+      total[what] = total[what] + 1
+      done, in_batch = done + 1, in_batch + 1
+      if in_batch >= batch then commit() end
+      if progress then progress(done, expected, doc) end
+   end
    local function load()
-      local expected = progress and docs.count(paths) or nil
-      local done = 0
       local iter = docs.each(paths, {
          warn = warn,
          meta = opts.meta,
+         raw = jobs > 1,
          fail = function(msg)
             total.failed = total.failed + 1
             if opts.fail then opts.fail(msg) end
          end,
       })
-      local row = {}      -- one row table for all: put() is done with it when it returns
-      while true do
-         reading = true
-         local doc = iter()
-         reading = false
-         if not doc then break end
-         ingest_row(doc, warn, row)
-         if not open then
-            check(db:exec("BEGIN IMMEDIATE"))
-            open = true
+      if jobs > 1 then
+         ingest_jobs(iter, jobs, warn, store, reading)
+      else
+         local row = {}      -- one row table for all: put() is done with it when it returns
+         while true do
+            reading.now = true
+            local doc = iter()
+            reading.now = false
+            if not doc then break end
+            store(ingest_row(doc, warn, row), doc)
          end
-         local what = put(self, row, replace)
-         total[what] = total[what] + 1
-         done, in_batch = done + 1, in_batch + 1
-         if in_batch >= batch then commit() end
-         if progress then progress(done, expected, doc) end
       end
       commit()
       total.seconds = os_clock() - t0
@@ -663,7 +773,7 @@ function Corpus:ingest(paths, opts)
    return guarded(function()
       local ok, res = pcall(load)
       if ok then return res end
-      if reading and type(res) == "string" then
+      if reading.now and type(res) == "string" then
          -- malformed input: what was read before it is good
          local cok, cerr = pcall(commit)
          if cok then fail(res, "input") end
@@ -819,6 +929,15 @@ local function contexts(toks, text, start, stop, width)
    return left, right
 end
 
+local kwic_lines
+
+-- The schemas of a corpus's shards, in order.
+local function shard_schemas(self)
+   local out = {}
+   for i, sh in ipairs(self.shards) do out[i] = sh.schema end
+   return out
+end
+
 --- corpus:kwic(term_or_phrase [, {width = 40, limit, query = false}])
 --   -> {{doc, start, stop, left, match, right}, ...} | nil, message, code
 -- Concordance lines for a word or phrase (a trailing * makes it a prefix)
@@ -845,10 +964,22 @@ function Corpus:kwic(term, opts)
    local limit = opts.limit or math_huge
    local tokenize = core.tokenize
    return guarded(function()
-      local st = stmt(self, [[SELECT d.id, d.text, quarry_hits(docs_fts, 1) AS hits
-FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ? ORDER BY docs_fts.rowid]])
-      st:bind_all(match)
       local lines = {}
+      for _, schema in ipairs(self.shards and shard_schemas(self) or { "main" }) do
+         if #lines >= limit then break end
+         kwic_lines(self, schema, match, tokenize, width, limit, lines)
+      end
+      return lines
+   end)
+end
+
+-- The concordance lines of one shard (schema), added to lines.
+kwic_lines = function(self, schema, match, tokenize, width, limit, lines)
+   do
+      local st = stmt(self, string_format([[SELECT d.id, d.text, quarry_hits(docs_fts, 1) AS hits
+FROM %s.docs_fts JOIN %s.docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ? ORDER BY docs_fts.rowid]],
+         schema, schema))
+      st:bind_all(match)
       while #lines < limit do
          local more, msg, code = st:step()
          if more == nil then
@@ -872,8 +1003,7 @@ FROM docs_fts JOIN docs d ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH ? ORD
          end
       end
       st:reset()
-      return lines
-   end)
+   end
 end
 
 -- --- spans -----------------------------------------------------------------------
@@ -1048,7 +1178,7 @@ local function span_rows(list, what, level)
             error(string_format("%s: span %d: 'attrs' must be a table", what, i), level + 1)
          end
          local err
-         attrs, err = cjson.encode(attrs)
+         attrs, err = json_of(attrs)
          if not attrs then error(string_format("%s: span %d: attrs: %s", what, i, err), level + 1) end
       end
       rows[i] = { start, stop, sp.type, sp.rule, attrs }
@@ -1137,47 +1267,92 @@ FROM runs r JOIN docs d ON d.rowid = r.doc WHERE d.id = ? AND r.pack = ?]]), id,
    end)
 end
 
--- --- running a rule pack ---------------------------------------------------------
+-- --- what a rule pack run needs from the store -------------------------------------
 
-local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true, trusted = true }
+--- corpus:pending(pack_name, version [, force]) -> {id, ...}, total | nil, message, code
+-- The ids of the documents pack (at version) has not run on since their
+-- text changed, in the order they were added (every id with force), and
+-- how many documents the corpus holds.
+function Corpus:pending(pack_name, version, force)
+   live(self, 2)
+   if type(pack_name) ~= "string" then error("corpus:pending: pack_name must be a string", 2) end
+   return guarded(function()
+      local st = stmt(self, not force and [[SELECT d.id FROM docs d LEFT JOIN runs r ON r.doc = d.rowid AND r.pack = ?1
+WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.rowid]]
+         or "SELECT id FROM docs ORDER BY rowid")
+      local ids = {}
+      for _, row in ipairs(all_rows(st, not force and { pack_name, version } or {})) do ids[#ids + 1] = row.id end
+      return ids, first_row(stmt(self, "SELECT count(*) AS n FROM docs")).n
+   end)
+end
 
---- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted}])
---   -> {documents, skipped, spans, seconds} | nil, message, code
--- Runs a rule pack (loaded, or a name or path) over the corpus and stores
--- its spans, replacing that pack's earlier spans of each document. Documents
--- whose text and pack version are unchanged since the pack last ran are
--- skipped unless force is true. date: the date of documents that have none
--- (for relative dates). One transaction a batch of documents: after a
--- crash the corpus holds the committed batches, and running again
--- completes the job. progress(done, total, doc) after each document.
--- Names one document spells "Sergey Lavrov" and another "Sergei Lavrov"
--- become one across the corpus: a pack's `merge` list says which attr is
--- the spelling-variant key and which the name, per type
--- ({type = "person", key = "key", name = "name"}); every span of that
--- type and key gets the name written most often with it (the first in
--- sort order on a tie). `like = "person"` takes the names of another
--- entry's type (a quote's speaker follows the people's names).
-local function merge_variants(self, pack)
-   local by_type = {}
-   for _, m in ipairs(pack.merge) do by_type[m.type] = m end
-   for _, m in ipairs(pack.merge) do
-      local src = by_type[m.like or m.type] or m
-      run(stmt(self, [[
+--- corpus:report_indexes(build) -> true | nil, message, code
+-- Drops (false) or builds (true) the indexes the reports read: a bulk load
+-- builds them once at the end rather than entry by entry (measured: a
+-- third of the time of storing spans). A corpus opened for writing builds
+-- missing ones itself.
+function Corpus:report_indexes(build)
+   live(self, 2)
+   return guarded(function()
+      check(self.db:exec(build and REPORT_INDEXES or DROP_REPORT_INDEXES))
+      return true
+   end)
+end
+
+-- The packs whose name merging the corpus keeps (for quarry merge).
+local PACKS_TABLE = [[CREATE TABLE IF NOT EXISTS packs (
+   name    TEXT PRIMARY KEY,
+   version TEXT,
+   merge   TEXT            -- JSON list of {type, key, name, like}
+)]]
+
+local function check_merge_list(list, level)
+   if type(list) ~= "table" then error("corpus:merge_names: merge must be a list", level + 1) end
+   for i, m in ipairs(list) do
+      if type(m) ~= "table" or type(m.type) ~= "string" or type(m.key) ~= "string" or type(m.name) ~= "string"
+         or (m.like ~= nil and type(m.like) ~= "string") then
+         error(string_format("corpus:merge_names: merge entry %d must be {type, key, name [, like]} (strings)", i),
+            level + 1)
+      end
+   end
+end
+
+-- Every span of an entry's type and key gets the name written most often
+-- with that key (the first in sort order on a tie). A span whose name
+-- changes keeps its document's own spelling in <name>_spelled, and the
+-- counts are of those spellings: merging shards that were merged each
+-- alone gives the names one corpus of them all would have.
+local MERGE_NAMES = [[
 WITH counts AS (
-   SELECT json_extract(attrs, ?6) AS k, json_extract(attrs, ?7) AS n, count(*) AS c
+   SELECT json_extract(attrs, ?6) AS k, coalesce(json_extract(attrs, ?8), json_extract(attrs, ?7)) AS n,
+      count(*) AS c
    FROM spans WHERE type = ?5 AND pack = ?2 AND json_extract(attrs, ?6) IS NOT NULL
    GROUP BY k, n),
 best AS (
    SELECT k, min(n) AS n FROM counts c1
-   WHERE c = (SELECT max(c) FROM counts c2 WHERE c2.k = c1.k) GROUP BY k)
-UPDATE spans SET attrs = json_set(attrs, ?4,
-   (SELECT n FROM best WHERE best.k = json_extract(spans.attrs, ?3)))
-WHERE type = ?1 AND pack = ?2 AND json_extract(attrs, ?3) IN (SELECT k FROM best)
-   AND json_extract(attrs, ?4) IS NOT (SELECT n FROM best WHERE best.k = json_extract(spans.attrs, ?3))]]),
-         m.type, pack.name, "$." .. m.key, "$." .. m.name, src.type, "$." .. src.key, "$." .. src.name)
+   WHERE c = (SELECT max(c) FROM counts c2 WHERE c2.k = c1.k) GROUP BY k),
+todo AS (
+   SELECT s.id, b.n AS best, json_extract(s.attrs, ?4) AS cur, json_extract(s.attrs, ?9) AS spelled,
+      coalesce(json_extract(s.attrs, ?9), json_extract(s.attrs, ?4)) AS own
+   FROM spans s JOIN best b ON b.k = json_extract(s.attrs, ?3)
+   WHERE s.type = ?1 AND s.pack = ?2)
+UPDATE spans SET attrs = (SELECT CASE WHEN t.own IS NULL OR t.own = t.best
+      THEN json_remove(json_set(spans.attrs, ?4, t.best), ?9)
+      ELSE json_set(spans.attrs, ?4, t.best, ?9, t.own) END FROM todo t WHERE t.id = spans.id)
+WHERE id IN (SELECT id FROM todo WHERE cur IS NOT best OR (own = best AND spelled IS NOT NULL)
+   OR (own IS NOT best AND spelled IS NULL))]]
+
+local function merge_variants(self, pack_name, list)
+   local by_type = {}
+   for _, m in ipairs(list) do by_type[m.type] = m end
+   for _, m in ipairs(list) do
+      local src = by_type[m.like or m.type] or m
+      run(stmt(self, MERGE_NAMES), m.type, pack_name, "$." .. m.key, "$." .. m.name, src.type, "$." .. src.key,
+         "$." .. src.name, "$." .. src.name .. "_spelled", "$." .. m.name .. "_spelled")
    end
 end
 
+<<<<<<< HEAD
 --- Runs a rule pack over the corpus and stores its annotations: corpus:extract(pack [, opts]).
 -- Documents the pack already ran on in their current text are skipped
 -- unless opts.force; the pack's merge list then settles names across the
@@ -1187,64 +1362,309 @@ end
 -- total)), trusted (boolean, for a pack given by name or path)
 -- @return table {documents, skipped, spans}; or nil, message, code
 function Corpus:extract(pack, opts)
+=======
+--- corpus:merge_names([pack_name, merge [, version]]) -> true | nil, message, code
+-- Names one document spells "Sergey Lavrov" and another "Sergei Lavrov"
+-- become one across the corpus. merge (a pack's `merge` list) says which
+-- attr is the spelling-variant key and which the name, per type
+-- ({type = "person", key = "key", name = "name"}); every span of that type
+-- and key gets the name written most often with it (the first in sort
+-- order on a tie). `like = "person"` takes the names of another entry's
+-- type (a quote's speaker follows the people's names). The list is kept in
+-- the corpus: without merge, the lists kept for pack_name (or, without
+-- pack_name, for every pack) are applied again (quarry merge does, once
+-- the shards are in). One transaction.
+function Corpus:merge_names(pack_name, list, version)
+>>>>>>> main
    live(self, 2)
-   opts = check_opts(opts, EXTRACT_OPTS, 2, "corpus:extract")
-   local rules = require "quarry.rules"
-   if type(pack) == "string" then
-      local ok, loaded = pcall(rules.load, pack, { trusted = opts.trusted })
-      if not ok then error(tostring(loaded), 2) end
-      pack = loaded
-   elseif type(pack) ~= "table" or type(pack.run) ~= "function" then
-      error("corpus:extract: expected a rule pack, or its name or path", 2)
+   if pack_name ~= nil and type(pack_name) ~= "string" then
+      error("corpus:merge_names: pack_name must be a string", 2)
    end
-   local batch = opts.batch or 500
-   if math_type(batch) ~= "integer" or batch < 1 then
-      error("corpus:extract: option 'batch' must be a positive integer", 2)
-   end
-   local t0 = os.clock()
-   return guarded(function()
-      -- ids first: the documents are read one by one while spans are written
-      local ids = {}
-      local filter = not opts.force and { pending = pack.name, version = pack.version } or nil
-      local st = stmt(self, filter and [[SELECT d.id FROM docs d LEFT JOIN runs r ON r.doc = d.rowid AND r.pack = ?1
-WHERE r.doc IS NULL OR r.hash IS NOT d.hash OR r.version IS NOT ?2 ORDER BY d.rowid]]
-         or "SELECT id FROM docs ORDER BY rowid")
-      for _, row in ipairs(all_rows(st, filter and { pack.name, pack.version } or {})) do ids[#ids + 1] = row.id end
-      local total = first_row(stmt(self, "SELECT count(*) AS n FROM docs")).n
-      local stats = { documents = 0, skipped = total - #ids, spans = 0 }
-      -- a large run builds the report indexes once at the end, rather than
-      -- entry by entry (measured: a third of the time of storing spans);
-      -- if it stops halfway, the next open for writing builds them
-      local bulk = #ids >= 1000 and #ids * 4 >= total
-      if bulk then check(self.db:exec(DROP_REPORT_INDEXES)) end
-      local i = 1
-      while i <= #ids do
-         local last = math.min(#ids, i + batch - 1)
-         transaction(self, function()
-            for k = i, last do
-               local doc, gerr, gcode = self:get(ids[k])
-               if gerr then fail(gerr, gcode) end
-               if doc then
-                  if opts.date and not doc.date then doc.date = opts.date end
-                  local ok, spans = pcall(pack.run, pack, doc)
-                  if not ok then error(string_format("document %s: %s", doc.id, tostring(spans)), 0) end
-                  local n, err, code = self:replace_spans(doc.id, pack.name, spans, { version = pack.version })
-                  if not n then fail(err, code) end
-                  stats.documents = stats.documents + 1
-                  stats.spans = stats.spans + n
-                  if opts.progress then opts.progress(stats.documents, #ids, doc) end
-               end
-            end
-         end)
-         i = last + 1
+   if list ~= nil then check_merge_list(list, 2) end
+   return guarded(transaction, self, function()
+      check(self.db:exec(PACKS_TABLE))
+      if list then
+         run(stmt(self, [[INSERT INTO packs(name, version, merge) VALUES (?, ?, ?)
+ON CONFLICT(name) DO UPDATE SET version = excluded.version, merge = excluded.merge]]),
+            pack_name, version, cjson.encode(list))
+         merge_variants(self, pack_name, list)
+         return true
       end
-      if bulk then check(self.db:exec(REPORT_INDEXES)) end
-      if pack.merge and stats.documents > 0 then
-         transaction(self, function() merge_variants(self, pack) end)
+      local sql = "SELECT name, merge FROM packs" .. (pack_name and " WHERE name = ?" or "") .. " ORDER BY name"
+      for _, row in ipairs(all_rows(stmt(self, sql), pack_name and { pack_name } or {})) do
+         merge_variants(self, row.name, cjson.decode(row.merge) or {})
       end
-      stats.seconds = os.clock() - t0
-      return stats
+      return true
    end)
+end
+
+-- --- shards ------------------------------------------------------------------------
+
+--- The SQLite URI that opens path read-only (for ATTACH).
+function corpus.readonly_uri(path)
+   if type(path) ~= "string" or path == "" then error("corpus.readonly_uri: path must be a non-empty string", 2) end
+   return "file:" .. path:gsub("[%%?#]", function(c) return string_format("%%%02X", c:byte()) end) .. "?mode=ro"
+end
+
+--- corpus.check_shard(db, schema, path) -> true | nil, message, code
+-- Whether the database attached to db as schema is a quarry corpus this
+-- quarry reads and writes (its schema version is this one's); path names
+-- it in the message.
+function corpus.check_shard(db, schema, path)
+   local function value(sql)
+      local st = db:prepare(sql)
+      if not st then return nil end
+      local ok, err, code = st:step()
+      local v = ok and st:values() or nil
+      st:close()
+      if ok == nil then return nil, string_format("%s: %s", path, err), code end
+      return v
+   end
+   local v, err, code = value(string_format('PRAGMA "%s".user_version', schema))
+   if v == nil then return nil, err or (path .. ": cannot read it as an SQLite database"), code or "notadb" end
+   local n = value(string_format("SELECT count(*) FROM \"%s\".sqlite_schema WHERE type = 'table' "
+      .. "AND name IN ('docs', 'spans', 'runs')", schema))
+   if v == 0 or (n or 0) < 3 then return nil, path .. ": not a quarry corpus", "notacorpus" end
+   if v ~= corpus.SCHEMA_VERSION then
+      return nil, string_format("%s: made by %s version of quarry (corpus schema version %d; this quarry reads and "
+         .. "writes version %d): open it with the quarry that made it, or ingest its documents again",
+         path, v > corpus.SCHEMA_VERSION and "a newer" or "an older", v, corpus.SCHEMA_VERSION), "version"
+   end
+   return true
+end
+
+-- Pack versions and name-merging lists of the shard that this corpus
+-- holds otherwise: the spans of two versions of a pack do not mix.
+local function check_packs(self, path)
+   local clash = first_row(stmt(self, [[SELECT r.pack, r.version AS theirs,
+   (SELECT m.version FROM main.runs m WHERE m.pack = r.pack AND m.version IS NOT r.version LIMIT 1) AS ours
+FROM shard.runs r WHERE ours IS NOT NULL LIMIT 1]]))
+   if clash then
+      fail(string_format("%s: its spans come from version %s of pack '%s', this corpus's from version %s: "
+         .. "run `quarry extract --db` with the same pack on both first", path, tostring(clash.theirs), clash.pack,
+         tostring(clash.ours)), "version")
+   end
+end
+
+local MERGE_STEPS = {
+   -- documents whose id the corpus lacks, in the shard's order
+   [[INSERT INTO main.docs(id, title, date, source, url, text, meta, hash)
+SELECT id, title, date, source, url, text, meta, hash FROM shard.docs s
+WHERE NOT EXISTS (SELECT 1 FROM main.docs d WHERE d.id = s.id) ORDER BY s.rowid]],
+   -- shard rowid -> corpus rowid, for the documents with the same text
+   [[INSERT INTO temp.merge_map(old, new, added)
+SELECT s.rowid, d.rowid, d.rowid > ?1 FROM shard.docs s JOIN main.docs d ON d.id = s.id AND d.hash = s.hash]],
+   [[INSERT INTO main.docs_fts(rowid, title, text) SELECT rowid, title, text FROM main.docs WHERE rowid > ?1
+ORDER BY rowid]],
+   -- the pack runs the corpus lacks
+   [[INSERT INTO temp.merge_runs(doc, pack)
+SELECT m.new, r.pack FROM shard.runs r JOIN temp.merge_map m ON m.old = r.doc
+WHERE NOT EXISTS (SELECT 1 FROM main.runs x WHERE x.doc = m.new AND x.pack = r.pack)]],
+   [[INSERT INTO main.runs(doc, pack, version, hash, at)
+SELECT m.new, r.pack, r.version, r.hash, r.at FROM shard.runs r JOIN temp.merge_map m ON m.old = r.doc
+WHERE (m.new, r.pack) IN (SELECT doc, pack FROM temp.merge_runs)]],
+   -- their spans; spans of no pack run only with a new document
+   [[INSERT INTO main.spans(doc, start, stop, type, rule, pack, attrs)
+SELECT m.new, s.start, s.stop, s.type, s.rule, s.pack, s.attrs FROM shard.spans s JOIN temp.merge_map m ON m.old = s.doc
+WHERE (m.new, s.pack) IN (SELECT doc, pack FROM temp.merge_runs)
+   OR (m.added AND NOT EXISTS (SELECT 1 FROM shard.runs r WHERE r.doc = s.doc AND r.pack IS s.pack))
+ORDER BY s.doc, s.id]],
+}
+
+-- What the shard adds, in one transaction; returns the counts.
+local function merge_shard(self, path)
+   local db = self.db
+   check(db:exec([[CREATE TEMP TABLE IF NOT EXISTS merge_map(old INTEGER PRIMARY KEY, new INTEGER, added INTEGER);
+CREATE TEMP TABLE IF NOT EXISTS merge_runs(doc INTEGER, pack TEXT, PRIMARY KEY (doc, pack)) WITHOUT ROWID;
+DELETE FROM temp.merge_map; DELETE FROM temp.merge_runs;]]))
+   check_packs(self, path)
+   local before = first_row(stmt(self, "SELECT coalesce(max(rowid), 0) AS n FROM main.docs")).n
+   local spans_before = first_row(stmt(self, "SELECT count(*) AS n FROM main.spans")).n
+   for i, sql in ipairs(MERGE_STEPS) do
+      if i == 2 or i == 3 then run(stmt(self, sql), before) else run(stmt(self, sql)) end
+   end
+   local has_packs = first_row(stmt(self,
+      "SELECT count(*) AS n FROM shard.sqlite_schema WHERE type = 'table' AND name = 'packs'")).n > 0
+   if has_packs then
+      check(db:exec(PACKS_TABLE))
+      run(stmt(self, "INSERT INTO main.packs(name, version, merge) SELECT name, version, merge FROM shard.packs "
+         .. "WHERE true ON CONFLICT(name) DO NOTHING"))
+   end
+   local counts = first_row(stmt(self, [[SELECT
+   (SELECT count(*) FROM shard.docs) AS documents,
+   (SELECT count(*) FROM temp.merge_map WHERE added) AS added,
+   (SELECT count(*) FROM temp.merge_map WHERE NOT added) AS present,
+   (SELECT count(*) FROM temp.merge_runs) AS runs]]))
+   counts.conflicts = counts.documents - counts.added - counts.present
+   counts.spans = first_row(stmt(self, "SELECT count(*) AS n FROM main.spans")).n - spans_before
+   return counts
+end
+
+--- corpus:merge(shard_path) -> {documents, added, present, conflicts, runs, spans} | nil, message, code
+-- Adds the documents, full-text index, pack runs and spans of another
+-- corpus file (a shard made elsewhere), in one transaction: a merge killed
+-- halfway leaves the corpus as it was. A document whose id the corpus
+-- holds with the same text adds only the pack runs the corpus lacks
+-- (present); with another text, the corpus keeps its own (conflicts).
+-- Merging the same shard twice adds nothing. A shard of another schema
+-- version, or whose spans come from another version of a pack the corpus
+-- has run, is refused (code "version"). Afterwards, corpus:merge_names()
+-- makes one spelling of each name across the shards.
+function Corpus:merge(path)
+   live(self, 2)
+   if type(path) ~= "string" or path == "" then error("corpus:merge: path must be a non-empty string", 2) end
+   if self.readonly then error("corpus:merge: the corpus was opened read-only", 2) end
+   if not self.db:autocommit() then error("corpus:merge: call it outside a transaction", 2) end
+   local f = io.open(path, "rb")
+   if not f then return nil, path .. ": no such corpus file", "cantopen" end
+   f:close()
+   return guarded(function()
+      local st = check(self.db:prepare("ATTACH DATABASE ? AS shard"))
+      local ok, err, code = st:run(corpus.readonly_uri(path))
+      st:close()
+      if not ok then fail(string_format("%s: %s", path, err), code) end
+      local res = table_pack(pcall(function()
+         check(corpus.check_shard(self.db, "shard", path))
+         return transaction(self, merge_shard, self, path)
+      end))
+      -- statements on the shard go before it does
+      for sql, cached in pairs(self.stmts) do
+         if sql:find("shard.", 1, true) then
+            cached:close()
+            self.stmts[sql] = nil
+         end
+      end
+      self.db:exec("DETACH DATABASE shard")
+      if not res[1] then error(res[2], 0) end
+      return res[2]
+   end)
+end
+
+-- --- reports over shards -------------------------------------------------------------
+
+-- The shards read as one: document metadata, spans and runs copied into
+-- TEMP tables (rowids shifted shard by shard) with the corpus's indexes,
+-- so that reports join them as fast as one corpus; the texts stay in the
+-- shards, read through the docs view one document at a time.
+local SHARD_TABLES = [[
+CREATE TEMP TABLE docs_meta (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL, title TEXT, date TEXT, source TEXT,
+   url TEXT, meta TEXT, hash TEXT NOT NULL, shard INTEGER NOT NULL, srowid INTEGER NOT NULL);
+CREATE TEMP TABLE spans (id INTEGER PRIMARY KEY, doc INTEGER NOT NULL, start INTEGER NOT NULL, stop INTEGER NOT NULL,
+   type TEXT NOT NULL, rule TEXT, pack TEXT, attrs TEXT);
+CREATE TEMP TABLE runs (doc INTEGER NOT NULL, pack TEXT NOT NULL, version TEXT, hash TEXT NOT NULL, at TEXT NOT NULL,
+   PRIMARY KEY (doc, pack)) WITHOUT ROWID;
+]]
+local SHARD_COPY = {
+   "INSERT INTO temp.docs_meta SELECT rowid + %d, id, title, date, source, url, meta, hash, %d, rowid FROM %s.docs",
+   "INSERT INTO temp.spans SELECT id + %d, doc + %d, start, stop, type, rule, pack, attrs FROM %s.spans",
+   "INSERT INTO temp.runs SELECT doc + %d, pack, version, hash, at FROM %s.runs",
+}
+local SHARD_INDEXES = [[
+CREATE INDEX temp.docs_meta_id ON docs_meta(id);
+CREATE INDEX temp.spans_type ON spans(type, doc);
+CREATE INDEX temp.spans_doc ON spans(doc, pack);
+CREATE INDEX temp.spans_speaker ON spans(type, json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
+CREATE INDEX temp.spans_name ON spans(type, json_extract(attrs, '$.name'), doc)
+   WHERE type IN ('person', 'organization', 'location');
+]]
+
+-- Copies the shards into the TEMP tables and makes the docs view.
+local function read_as_one(self, shards)
+   local db = self.db
+   check(db:exec(SHARD_TABLES))
+   local text = {}
+   for i, sh in ipairs(shards) do
+      check(db:exec(string_format(SHARD_COPY[1], sh.doc, i, sh.schema)))
+      check(db:exec(string_format(SHARD_COPY[2], sh.span, sh.doc, sh.schema)))
+      check(db:exec(string_format(SHARD_COPY[3], sh.doc, sh.schema)))
+      text[i] = string_format("WHEN %d THEN (SELECT t.text FROM %s.docs t WHERE t.rowid = m.srowid)", i, sh.schema)
+   end
+   check(db:exec(SHARD_INDEXES))
+   check(db:exec("CREATE TEMP VIEW docs AS SELECT m.rowid AS rowid, m.id, m.title, m.date, m.source, m.url, "
+      .. "CASE m.shard " .. table_concat(text, " ") .. " END AS text, m.meta, m.hash FROM temp.docs_meta m"))
+end
+
+-- Attaches the shards after the first; shows them as one.
+local function attach_shards(self, paths)
+   local shards = { { schema = "main", path = paths[1], doc = 0, span = 0 } }
+   for i = 2, #paths do
+      local schema = "shard" .. i
+      local f = io.open(paths[i], "rb")
+      if not f then fail(paths[i] .. ": no such corpus file", "cantopen") end
+      f:close()
+      local st = check(self.db:prepare("ATTACH DATABASE ? AS " .. schema))
+      local ok, err, code = st:run(corpus.readonly_uri(paths[i]))
+      st:close()
+      if not ok then
+         if err:find("too many attached", 1, true) then
+            fail(string_format("%s: a report reads at most %d shards at once (SQLite attaches at most %d databases "
+               .. "to one); merge some first (quarry merge)", paths[i], i - 1, i - 2), "error")
+         end
+         fail(string_format("%s: %s", paths[i], err), code)
+      end
+      check(corpus.check_shard(self.db, schema, paths[i]))
+      shards[i] = { schema = schema, path = paths[i] }
+   end
+   -- each shard's rowids follow the last one's, as a merge would number them
+   for i = 2, #shards do
+      local prev = shards[i - 1]
+      local row = first_row(stmt(self, string_format("SELECT (SELECT coalesce(max(rowid), 0) FROM %s.docs) AS d, "
+         .. "(SELECT coalesce(max(id), 0) FROM %s.spans) AS s", prev.schema, prev.schema)))
+      shards[i].doc, shards[i].span = prev.doc + row.d, prev.span + row.s
+   end
+   read_as_one(self, shards)
+   return shards
+end
+
+--- corpus.open_shards(paths [, {timeout_ms}]) -> quarry.Corpus (read-only) | nil, message, code
+-- Opens these corpus files (shards) for reading as one, without merging,
+-- for a report: the first is opened read-only, the others are ATTACHed
+-- read-only (SQLite attaches at most ten: eleven shards in all), and TEMP
+-- tables docs_meta, spans and runs (a view docs with the texts) hold their
+-- rows together, rowids shifted shard by shard in the order given (as
+-- quarry merge would number them): opening costs a copy of every span and
+-- document's metadata (not of the texts), reports then run as on one.
+-- Full-text search asks every shard's index: corpus:match_sql (reports:
+-- ctx:match_sql); corpus:kwic reads every shard. The shards should hold
+-- different documents. One path opens that corpus read-only.
+function corpus.open_shards(paths, opts)
+   if type(paths) ~= "table" or #paths == 0 then error("corpus.open_shards: paths must be a non-empty list", 2) end
+   for i, p in ipairs(paths) do
+      if type(p) ~= "string" or p == "" then
+         error(string_format("corpus.open_shards: path %d must be a string", i), 2)
+      end
+   end
+   opts = check_opts(opts, { timeout_ms = true }, 2, "corpus.open_shards")
+   local self, err, code = corpus.open(paths[1], { readonly = true, timeout_ms = opts.timeout_ms })
+   if not self then return nil, err, code end
+   if #paths == 1 then return self end
+   local shards
+   shards, err, code = guarded(attach_shards, self, paths)
+   if not shards then
+      self:close()
+      return nil, err, code
+   end
+   self.shards = shards
+   return self
+end
+
+--- corpus:match_sql(query_sql [, columns]) -> SQL
+-- A SELECT of the rowid (and columns, e.g. "rank") of the documents
+-- matching a full-text query (query_sql: an SQL expression, a quoted
+-- literal or a parameter), over every shard of a corpus from
+-- corpus.open_shards (there, rank compares within a shard: bm25 weighs
+-- each shard's own statistics).
+function Corpus:match_sql(query_sql, columns)
+   live(self, 2)
+   if type(query_sql) ~= "string" then error("corpus:match_sql: query_sql must be a string", 2) end
+   local cols = columns and (", " .. columns) or ""
+   if not self.shards then return "SELECT rowid" .. cols .. " FROM docs_fts WHERE docs_fts MATCH " .. query_sql end
+   local arms = {}
+   for i, sh in ipairs(self.shards) do
+      arms[i] = string_format("SELECT rowid + %d AS rowid%s FROM %s.docs_fts WHERE docs_fts MATCH %s", sh.doc, cols,
+         sh.schema, query_sql)
+   end
+   return table_concat(arms, " UNION ALL ")
 end
 
 return corpus

@@ -243,22 +243,35 @@ function docs.count(paths)
    return total
 end
 
--- Streams a JSONL file line by line, so memory stays flat however long it is.
-local function each_jsonl_line(next_line, where, warn, emit, first)
+-- Streams a JSONL file line by line, so memory stays flat however long it
+-- is. With raw, each line goes out undecoded (docs.from_line decodes it).
+local function each_jsonl_line(next_line, where, warn, emit, first, raw)
    local n = 0
    local line = first or next_line()
    local function where_of() return string_format("%s:%d", where, n) end
    while line do
       n = n + 1
       if line:byte(1) == 123 or line:find("%S") then    -- "{": no need to look further
-         local obj, err = cjson.decode(line)
-         if obj == nil then
-            error(string_format("%s:%d: bad JSON: %s", where, n, err), 0)
+         if raw then
+            emit({ raw = line, file = where, line = n })
+         else
+            local obj, err = cjson.decode(line)
+            if obj == nil then
+               error(string_format("%s:%d: bad JSON: %s", where, n, err), 0)
+            end
+            emit(json_doc(obj, where_of, warn))
          end
-         emit(json_doc(obj, where_of, warn))
       end
       line = next_line()
    end
+end
+
+--- The document of a raw JSONL line {raw, file, line} that docs.each
+-- gave with opts.raw; raises "file:line: problem" as docs.each would.
+function docs.from_line(unit, warn)
+   local obj, err = cjson.decode(unit.raw)
+   if obj == nil then error(string_format("%s:%d: bad JSON: %s", unit.file, unit.line, err), 0) end
+   return json_doc(obj, function() return string_format("%s:%d", unit.file, unit.line) end, warn)
 end
 
 --- Reads a metadata sidecar for text files: JSON lines
@@ -324,6 +337,8 @@ end
 -- about unreadable and binary files (a NUL byte in the first 8,000 bytes),
 -- which are skipped. Malformed JSONL raises.
 -- opts.meta (from docs.read_meta) gives text files their id, date, source...
+-- opts.raw: JSONL lines come out undecoded, as {raw, file, line}, for
+-- docs.from_line to decode elsewhere (a worker process).
 -- Returns an iterator yielding documents.
 -- @param paths table files, folders, JSONL files and "-" (stdin); a string is one path
 -- @param opts table optional: warn (function(message)), fail (function(message)), meta (from docs.read_meta)
@@ -343,7 +358,7 @@ function docs.each(paths, opts)
             -- JSONL when the first line opens an object, else one text
             local first = io_stdin:read("L")
             if first and first:match("^%s*{") then
-               each_jsonl_line(io_stdin:lines(), "stdin", warn, emit, (first:gsub("\n$", "")))
+               each_jsonl_line(io_stdin:lines(), "stdin", warn, emit, (first:gsub("\n$", "")), opts.raw)
             elseif first then
                local text = first .. (io_stdin:read("a") or "")
                local at = docs.binary_offset(text)
@@ -361,7 +376,7 @@ function docs.each(paths, opts)
                   local f, ferr = io_open(file, "rb")
                   if not f then fail(ferr)
                   else
-                     local ok, e = pcall(each_jsonl_line, f:lines(), file, warn, emit)
+                     local ok, e = pcall(each_jsonl_line, f:lines(), file, warn, emit, nil, opts.raw)
                      f:close()
                      if not ok then error(e, 0) end
                   end

@@ -48,6 +48,8 @@ local quarry = {
    -- @return quarry.Corpus; or nil, message, code
    open = require("quarry.corpus").open,
 }
+-- corpus:extract, where the rule engine and the store meet
+require "quarry.runner"
 
 local packs = setmetatable({}, { __mode = "v" })
 

@@ -32,13 +32,14 @@
 -- @module quarry.rules
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
+local sandbox = require "quarry.sandbox"
 local spanset = require "quarry.spanset"
 local cjson_decode = require("cjson").decode
 
 local regex_annotations = quarry_core.regex_annotations
 
-local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile =
-   error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require, loadfile
+local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
+   error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
 local string_format, table_sort, table_move = string.format, table.sort, table.move
 local math_type = math.type
 local os_clock = os.clock
@@ -58,28 +59,31 @@ end
 
 -- --- loading -------------------------------------------------------------
 
-local safe_globals = {
-   "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen", "rawset",
-   "select", "setmetatable", "getmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION",
-}
-local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
+-- Loading code calls no method and no field a pack could have reached.
+local string_find, string_gsub, string_match, string_sub = string.find, string.gsub, string.match, string.sub
+local lfs_attributes = require("lfs").attributes
 
--- Modules a sandboxed pack may require.
-local allowed_modules = {
-   ["quarry.pattern"] = true, ["quarry.regex"] = true, ["quarry.calendar"] = true, ["cjson"] = true,
-   ["cjson.safe"] = true, ["quarry.spanset"] = true, ["quarry.wordset"] = true,
-}
+-- Modules an untrusted pack may require; each pack gets its own instance.
+local PACK_MODULES = { "quarry.pattern", "quarry.regex", "quarry.calendar", "quarry.spanset", "quarry.wordset",
+   "cjson", "cjson.safe" }
 
--- What an untrusted pack gets of a gazetteer: matching, not loading files.
-local function gazetteer_view(g)
-   local view = {}
-   function view.match(_, toks, opts) return g:match(toks, opts) end
-   function view.entry(_, id) return g:entry(id) end
-   function view.size() return #g end
-   view.native = true   -- match() takes the C options, annotate included
-   return view
+-- require "quarry.rules.<...>" in an untrusted pack: a module file inside
+-- the pack's folder, run in the pack's sandbox, once.
+local function pack_module(box, name)
+   if not string_find(name, "^quarry%.rules%.") then return false end
+   local value = box.loaded[name]
+   if value == nil then
+      local path, err = package.searchpath(name, package.path)
+      if not path then error(err, 3) end
+      local real = box:path(path, "require '" .. name .. "'", 3, true)
+      value = box:load(real, 3, path)(name, path)
+      if value == nil then value = true end
+      box.loaded[name] = value
+   end
+   return true, value
 end
 
+<<<<<<< HEAD
 local function copy(t)
    local c = {}
    for k, v in pairs(t) do c[k] = v end
@@ -196,11 +200,20 @@ local function pack_env(dir, trusted)
    env.pack_dir = dir
    return env
 end
+=======
+-- rule{...}: the rule, with where it is written. A C function (see
+-- quarry.core.callsite) sees its caller's line even in `return rule{...}`.
+local rule_helper = quarry_core.callsite(function(where, t)
+   if type(t) ~= "table" then error((where and where .. ": " or "") .. "rule: expected a table", 0) end
+   if t.where == nil then t.where = where end
+   return t
+end)
+>>>>>>> main
 
 local function find_pack(name_or_path)
-   name_or_path = name_or_path:gsub("(.)/+$", "%1")
+   name_or_path = string_gsub(name_or_path, "(.)/+$", "%1")
    local f, oerr = io.open(name_or_path, "r")
-   if not f and oerr and not oerr:find("No such file or directory", 1, true) then
+   if not f and oerr and not string_find(oerr, "No such file or directory", 1, true) then
       return nil, oerr       -- there, but unreadable: say so, not "not found"
    end
    if f then
@@ -208,75 +221,142 @@ local function find_pack(name_or_path)
       local init = name_or_path .. "/init.lua"
       local g = io.open(init, "r")
       if g then g:close(); return init, name_or_path end
-      return name_or_path, name_or_path:match("^(.*)/[^/]*$") or "."
+      return name_or_path, string_match(name_or_path, "^(.*)/[^/]*$") or "."
    end
    local path, err = package.searchpath("quarry.rules." .. name_or_path, package.path)
    if not path then
       return nil, string_format("rule pack '%s' not found (as a path, or as quarry.rules.%s:%s)",
          name_or_path, name_or_path, err)
    end
-   return path, path:match("^(.*)/[^/]*$") or "."
+   return path, string_match(path, "^(.*)/[^/]*$") or "."
 end
 
 -- What a pack's results depend on: its file, or for a folder pack every
--- file of the folder (included rules, gazetteers, word lists).
+-- regular file of the folder (included rules, gazetteers, word lists;
+-- sandbox.files never leaves the folder nor reads devices).
 local function fingerprint(path, dir)
    local parts = {}
-   local function add(p)
+   local function add(p, rel)
       local f = io.open(p, "rb")
       if f then
-         parts[#parts + 1] = p:sub(#dir + 2) .. "\0" .. (f:read("a") or "")
+         parts[#parts + 1] = rel .. "\0" .. (f:read("a") or "")
          f:close()
       end
    end
-   if path:match("/init%.lua$") and path:sub(1, #dir) == dir then
-      local lfs = require "lfs"
-      local function walk(d)
-         local names = {}
-         for name in lfs.dir(d) do
-            if name:sub(1, 1) ~= "." then names[#names + 1] = name end
-         end
-         table_sort(names)
-         for _, name in ipairs(names) do
-            local p = d .. "/" .. name
-            if lfs.attributes(p, "mode") == "directory" then walk(p) else add(p) end
-         end
-      end
-      walk(dir)
+   if string_find(path, "/init%.lua$") and string_sub(path, 1, #dir) == dir then
+      for _, rel in ipairs(sandbox.files(dir)) do add(dir .. "/" .. rel, rel) end
    else
-      add(path)
+      add(path, string_sub(path, #dir + 2))
    end
    return require("quarry.docs").hash(table.concat(parts, "\0"))
+end
+
+local function copy(t)
+   local c = {}
+   for k, v in next, t do c[k] = v end
+   return c
+end
+
+-- The pack's tables as quarry keeps them: copies, so that what compile
+-- records on a rule (its compiled gazetteer, its order) stays out of the
+-- pack's reach.
+local function copy_def(def)
+   local d = copy(def)
+   if type(def.phases) ~= "table" then return d end
+   d.phases = {}
+   for i, ph in ipairs(def.phases) do
+      if type(ph) == "table" then
+         ph = copy(ph)
+         if type(ph.rules) == "table" then
+            local list = {}
+            for j, r in ipairs(ph.rules) do list[j] = type(r) == "table" and copy(r) or r end
+            ph.rules = list
+         end
+      end
+      d.phases[i] = ph
+   end
+   return d
+end
+
+-- The limits of a pack's documents: the command line's, else the pack's
+-- own (an untrusted pack may only lower them), else the defaults.
+local function pack_limits(given, declared, trusted)
+   local out = {}
+   for _, k in ipairs { "steps", "memory" } do
+      local user = given and given[k]
+      local own = declared and declared[k]
+      local default = sandbox.limits(nil)[k]
+      if user ~= nil then
+         out[k] = user
+      elseif own ~= nil and (trusted or (own ~= 0 and (default == 0 or own < default))) then
+         out[k] = own
+      else
+         out[k] = default
+      end
+   end
+   return out
+end
+
+-- Runs the pack's file and compiles what it returns (under box:run).
+local function load_def(box, chunk, path, name, cfg)
+   local def = chunk()
+   if type(def) ~= "table" then error(path .. ": a rule pack must return a table", 0) end
+   box:check_plain(def, path)
+   def = copy_def(def)
+   def.file = def.file or path
+   def.name = def.name or name
+   local declared = def.limits
+   if declared ~= nil then
+      local ok, checked = pcall(sandbox.limits, declared)
+      if not ok then error(path .. ": " .. tostring(checked), 0) end
+      declared = checked
+      -- what the pack set, not the defaults filling the rest
+      for k in pairs(checked) do if def.limits[k] == nil then checked[k] = nil end end
+   end
+   return rules.compile(def, cfg), declared
 end
 
 local Pack = {}
 Pack.__index = Pack
 
 --- Loads a pack by name (quarry.rules.NAME on package.path) or path.
+<<<<<<< HEAD
 -- opts.trusted lets it use os, io and any module. Returns the compiled
 -- pack, or raises "file:line: rule NAME: problem" for a malformed one.
 -- @param name_or_path string a pack's name, or the path of a file or of a folder with init.lua
 -- @param opts table optional: trusted (boolean), step_limit (integer: steps a pattern may take from one token)
 -- @return table the compiled pack (see Pack)
+=======
+-- opts.trusted lets it use os, io and any module; opts.limits = {steps,
+-- memory} caps each call of its code (loading, each document; see
+-- quarry.sandbox), over the pack's own `limits` and the defaults.
+-- Returns the compiled pack, or raises "file:line: rule NAME: problem"
+-- for a malformed one.
+>>>>>>> main
 function rules.load(name_or_path, opts)
    if type(name_or_path) == "table" then return rules.compile(name_or_path, opts) end
    if type(name_or_path) ~= "string" then error("rules.load: expected a pack name, path or table", 2) end
    opts = opts or {}
    local path, dir = find_pack(name_or_path)
    if not path then error(dir, 2) end
-   opts = { trusted = opts.trusted, step_limit = opts.step_limit, dir = dir }
-   local env = pack_env(dir, opts.trusted)
-   local chunk, err = loadfile(path, "t", env)
-   if not chunk then error(err, 2) end
-   local ok, def = pcall(run_chunk, chunk)
-   if not ok then error(tostring(def), 2) end
-   if type(def) ~= "table" then error(path .. ": a rule pack must return a table", 2) end
-   def.file = def.file or path
-   -- what changes when the pack's main file does: corpus:extract reruns
+   if lfs_attributes(path, "mode") ~= "file" then error(path .. ": a rule pack must be a regular file", 2) end
+   local name = string_gsub(string_match(string_gsub(name_or_path, "/+$", ""), "([^/]+)$") or "pack", "%.lua$", "")
+   local limits = sandbox.limits(opts.limits, 2)
+   local box = sandbox.new { kind = "rule pack", name = name, root = dir, trusted = opts.trusted, limits = limits,
+      modules = PACK_MODULES, require = pack_module, files = true, globals = { rule = rule_helper } }
+   local pattern = opts.trusted and P or box:module("quarry.pattern")
+   box.env.P = pattern
+   local cfg = { trusted = opts.trusted, step_limit = opts.step_limit, dir = dir, box = box, pattern = pattern }
+   local ok, pack, declared = pcall(box.run, box, "loading", load_def, box, box:load(path, 2), path, name, cfg)
+   if not ok then error(tostring(pack), 2) end
+   -- what changes when the pack's files do: corpus:extract reruns
    -- documents whose spans came from another version
-   def.fingerprint = fingerprint(path, dir)
-   def.name = def.name or (name_or_path:gsub("/+$", ""):match("([^/]+)$"):gsub("%.lua$", ""))
-   return rules.compile(def, opts)
+   local fp = fingerprint(path, dir)
+   pack.version = pack.version or fp
+   pack.fingerprint = fp
+   pack.box = box
+   box:set_limits(pack_limits(opts.limits, declared, opts.trusted))
+   return pack
 end
 
 local function check_attrs(rule)
@@ -365,7 +445,7 @@ function rules.compile(def, opts)
       phase.run = ph.run
       phase.examples = ph.examples
       phase.where = ph.where or (ph.run and document_phase_where(ph.run)) or def.file
-      local compiler = P.compiler()
+      local compiler = (opts.pattern or P).compiler()   -- the pack's own quarry.pattern
       for ri, rule in ipairs(ph.rules or {}) do
          if type(rule) ~= "table" then
             error(string_format("%s: phase %s: rule %d is not a table", def.file or "pack", phase.name, ri), 2)
@@ -409,11 +489,13 @@ function rules.compile(def, opts)
          else
             local g = rule.gazetteer
             if type(g) == "string" or (type(g) == "table" and not g.match) then
-               if type(g) == "string" then
-                  if not opts.trusted and (g:match("^/") or g:find("%.%.")) then
-                     rule_error(rule, "an untrusted pack loads gazetteers from its own folder only", 2)
-                  end
-                  if not g:match("^/") and opts.dir then g = opts.dir .. "/" .. g end
+               if type(g) == "string" and opts.box then
+                  -- a file of the pack's folder (quarry.sandbox checks where it leads)
+                  local ok, path = pcall(opts.box.path, opts.box, g, "gazetteer")
+                  if not ok then rule_error(rule, tostring(path), 2) end
+                  g = path
+               elseif type(g) == "string" and not g:match("^/") and opts.dir then
+                  g = opts.dir .. "/" .. g
                end
                local ok, loaded, lerr = pcall(require("quarry.gazetteer").load, g, rule.gazetteer_options)
                if not ok then rule_error(rule, tostring(loaded), 2) end
@@ -503,7 +585,8 @@ end
 -- (name -> {start, stop, text, first, last, units}), m.units, m.tokens, m.doc.
 -- @type Match
 local Match = {}
-Match.__index = Match
+-- (the methods stay out of a pack's reach: m.__index is nil)
+local MatchMT = { __index = Match, __metatable = "quarry.Match" }
 
 -- A capture's text is cut from the document only when someone reads it.
 local Capture = {
@@ -598,7 +681,7 @@ end
 
 local function make_match(rule, doc_text, toks, start, stop, first, last, caps, units)
    return setmetatable({ rule = rule.name, doc_text = doc_text, tokens = toks, start = start, stop = stop,
-      first = first, last = last, caps = caps or {}, units = units or {} }, Match)
+      first = first, last = last, caps = caps or {}, units = units or {} }, MatchMT)
 end
 
 -- The candidates a match of rule adds (hit: start, stop, first, last,
@@ -880,6 +963,7 @@ end
 -- was the largest part of the engine's Lua time.
 local sort_by_position = quarry_core.sort_annotations
 
+<<<<<<< HEAD
 --- A compiled rule pack, as rules.load returns it: pack.name, pack.phases,
 -- pack.rules, and the methods below.
 -- @type Pack
@@ -896,6 +980,9 @@ function Pack:run(doc, opts)
       error("pack:run: expected a text or a document {text = ...}", 2)
    end
    opts = opts or {}
+=======
+local function run_phases(self, doc, opts)
+>>>>>>> main
    local text = doc.text
    local toks = opts.tokens or quarry_core.tokenize(text)
    local ctx = { doc = doc, text = text, tokens = toks, date = doc.date }
@@ -913,6 +1000,34 @@ function Pack:run(doc, opts)
    end
    if not opts.tokens then toks:close() end
    return sort_by_position(anns)
+end
+
+-- A document under the pack's sandbox: the pack sees a copy of it, and
+-- what it returns holds no table of its own with a metatable.
+local function run_boxed(self, doc, opts)
+   local anns = run_phases(self, copy(doc), opts)
+   if next(self.box.own) ~= nil then self.box:check_plain(anns, self.name .. ": the annotations") end
+   return anns
+end
+
+--- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
+-- -> list of annotations sorted by start. A loaded pack runs under its
+-- limits (quarry.sandbox): past them, it raises "rule pack 'NAME',
+-- document 'ID': file:line: ... step limit exceeded ..." (or memory limit).
+-- @param doc string|table the text, or a document {text = ..., date = ...}
+-- @param opts table optional: tokens (a quarry.Tokens to reuse); phase_times
+-- (a table: the CPU seconds of each phase are added to phase_times[name])
+-- @return table the annotations
+function Pack:run(doc, opts)
+   if type(doc) == "string" then doc = { text = doc } end
+   if type(doc) ~= "table" or type(doc.text) ~= "string" then
+      error("pack:run: expected a text or a document {text = ...}", 2)
+   end
+   opts = opts or {}
+   if not self.box then return run_phases(self, doc, opts) end
+   local id = doc.id
+   local what = (type(id) == "string" or math_type(id)) and string_format("document '%s'", id) or "a document"
+   return self.box:run(what, run_boxed, self, doc, opts)
 end
 
 --- The rules of a pack, in order: pack:list() -> {{name, phase, kind, type, where}}.

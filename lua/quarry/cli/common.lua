@@ -3,15 +3,17 @@
 local cjson = require "cjson"
 local quarry = require "quarry"
 local docs = require "quarry.docs"
+local sandbox = require "quarry.sandbox"
 
 local io_stderr, ipairs, next, pcall, tostring = io.stderr, ipairs, next, pcall, tostring
 local table_concat = table.concat
 
 local common = {}
 
---- Loads a pack for a command; returns the pack or nil, message.
-function common.load_pack(name, trusted)
-   local ok, pack = pcall(quarry.rules.load, name, { trusted = trusted })
+--- Loads a pack for a command (limits: {steps, memory}, see
+-- common.limits); returns the pack or nil, message.
+function common.load_pack(name, trusted, limits)
+   local ok, pack = pcall(quarry.rules.load, name, { trusted = trusted, limits = limits })
    if not ok then return nil, tostring(pack) end
    return pack
 end
@@ -70,9 +72,12 @@ function common.documents(cmd, paths, bar)
 end
 
 local encode = cjson.encode
+-- keys sorted (quarry.render.json): the same annotations give the same
+-- bytes in every process (Lua's table order is seeded per process)
+local sorted_encode = require("quarry.render.json").encode
 local function json_attrs(attrs)
    if attrs == nil or next(attrs) == nil then return "{}" end
-   return encode(attrs)
+   return sorted_encode(attrs)
 end
 
 --- One annotation as a JSON line in the extract format (fixed key order):
@@ -90,6 +95,38 @@ function common.count(s)
    local n = math.tointeger(tonumber(s))
    if n and n >= 0 then return n end
    return nil, "must be a non-negative integer"
+end
+
+--- The argparse converter of --max-memory: bytes, as 1000000, 512M, 2G.
+function common.size(s)
+   local n, err = sandbox.parse_size(s)
+   if not n then return nil, "--max-memory: " .. err end
+   return n
+end
+
+--- The --max-steps and --max-memory options of a command that runs the
+-- code of a pack or a report (what: "pack" or "report").
+function common.limit_options(cmd, what)
+   local report = what == "report"
+   cmd:option("--max-steps", string.format("At most N Lua steps (VM instructions) in each call of the %s's code: "
+      .. "%s. 0: no limit. Default: %d%s.", what, report and "loading it, running it" or "loading it, each document",
+      sandbox.DEFAULT_STEPS, report and "" or ", or a lower limits.steps the pack sets"))
+      :convert(common.count):argname("<n>")
+   cmd:option("--max-memory", string.format("At most SIZE bytes (512M, 2G) of Lua memory added by each call of "
+      .. "the %s's code. 0: no limit. Default: %dM%s.", what, sandbox.DEFAULT_MEMORY // (1024 * 1024),
+      report and "" or ", or a lower limits.memory the pack sets")):convert(common.size):argname("<size>")
+end
+
+--- The limits the options give: {steps, memory}, nil where not given.
+function common.limits(args)
+   return { steps = args.max_steps, memory = args.max_memory }
+end
+
+--- An argparse converter for options that take a positive count (1, 2, ...).
+function common.positive(s)
+   local n = math.tointeger(tonumber(s))
+   if n and n > 0 then return n end
+   return nil, "must be a positive integer"
 end
 
 --- Whether stderr is a terminal (progress bars are drawn only there).

@@ -48,6 +48,7 @@ function eval_cmd.configure(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:flag("--json", "Print the scores as JSON.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
 end
 
 local function split_list(s)
@@ -320,7 +321,7 @@ function eval_cmd.run(args)
    local opt, code = options(args, usage, fail)
    if not opt then return code end
 
-   local pack, err = common.load_pack(pack_name, args.trusted)
+   local pack, err = common.load_pack(pack_name, args.trusted, common.limits(args))
    if not pack then return fail(err) end
 
    local errors_out, on_error

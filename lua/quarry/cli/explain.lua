@@ -1,8 +1,8 @@
 --- quarry explain [--rules PACK] FILE...: which rule produced each annotation, and where it is written.
 local common = require "quarry.cli.common"
 
-local io_stdout, io_stderr, ipairs, pairs, table_concat, table_sort, tostring =
-   io.stdout, io.stderr, ipairs, pairs, table.concat, table.sort, tostring
+local io_stdout, io_stderr, ipairs, pairs, pcall, table_concat, table_sort, tostring =
+   io.stdout, io.stderr, ipairs, pairs, pcall, table.concat, table.sort, tostring
 
 local explain = {
    help = "Show which rule (phase, file:line) produced each annotation of a document.",
@@ -13,6 +13,7 @@ function explain.configure(cmd)
    common.rules_option(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
 end
 
 local function attrs_text(attrs)
@@ -26,7 +27,7 @@ local function attrs_text(attrs)
 end
 
 function explain.run(args)
-   local pack, err = common.load_pack(common.rules_of("explain", args, "path"), args.trusted)
+   local pack, err = common.load_pack(common.rules_of("explain", args, "path"), args.trusted, common.limits(args))
    if not pack then
       io_stderr:write("quarry explain: ", err, "\n")
       return 1
@@ -38,19 +39,28 @@ function explain.run(args)
    local where = {}
    for _, r in ipairs(pack:list()) do where[r.name] = r.where end
    local iter, failed = common.documents("explain", args.path)
+   local rule_failed = false
    for doc in iter do
       if args.date and not doc.date then doc.date = args.date end
+      -- a document the pack fails on (past a limit) is reported, and the others still run
+      local ok, anns = pcall(pack.run, pack, doc)
+      if not ok then
+         io_stderr:write("quarry explain: ", doc.id, ": ", tostring(anns), "\n")
+         rule_failed = true
+         goto next_doc
+      end
       io_stdout:write("== ", doc.id, "\n")
       local rows = {}
-      for _, a in ipairs(pack:run(doc)) do
+      for _, a in ipairs(anns) do
          local text = a.text:gsub("%s+", " ")
          if #text > 60 then text = text:sub(1, 57) .. "..." end
          rows[#rows + 1] = { a.start .. "-" .. a.stop, a.type, text, a.phase or "", a.rule,
             where[a.rule] or "?", attrs_text(a.attrs) }
       end
       common.print_table(io_stdout, { "span", "type", "text", "phase", "rule", "written at", "attrs" }, rows)
+      ::next_doc::
    end
-   return failed() and 1 or 0
+   return (failed() or rule_failed) and 1 or 0
 end
 
 return explain

@@ -14,7 +14,69 @@ function extract.configure(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:option("--db", "Run over the documents of this corpus and store the spans there.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
    cmd:flag("--force", "With --db: run again on documents the pack already saw unchanged.")
+   cmd:option("-j --jobs", "Worker processes (default: the number of cores; 1 runs in this process). "
+      .. "The output is the same whatever the number."):convert(common.positive):argname("<n>")
+end
+
+--- The job of a worker process of `quarry extract -j N` (quarry.parallel):
+-- a document in, its annotations out as the JSON lines -j 1 writes.
+function extract.worker(config)
+   local parallel = require "quarry.parallel"
+   local opts = parallel.decode(config)
+   local pack, err = common.load_pack(opts.rules, opts.trusted, opts.limits)
+   if not pack then error(err, 0) end
+   return function(payload)
+      local doc = parallel.decode(payload)
+      local ok, anns = pcall(pack.run, pack, doc)
+      if not ok then error(doc.id .. ": " .. tostring(anns), 0) end
+      local lines = {}
+      for i, a in ipairs(anns) do lines[i] = common.annotation_json(doc.id, a) end
+      lines[#lines + 1] = ""
+      return table.concat(lines, "\n")
+   end
+end
+
+-- Writes s to stdout; raises when stdout is gone (a closed pipe).
+local function emit(s)
+   local ok, err = io_stdout:write(s)
+   if ok then ok, err = io_stdout:flush() end
+   if not ok then error("standard output: " .. tostring(err), 0) end
+end
+
+-- The documents of paths through worker processes; returns the exit code.
+local function run_jobs(args, iter, bar, total)
+   local parallel = require "quarry.parallel"
+   local done, rule_failed = 0, false
+   local ok, err, signal = parallel.map {
+      jobs = args.jobs, worker = "quarry.cli.extract",
+      config = parallel.encode { rules = args.rules, trusted = args.trusted or false, limits = common.limits(args) },
+      input = function()
+         local doc = iter()
+         if not doc then return nil end
+         if args.date and not doc.date then doc.date = args.date end
+         return parallel.encode(doc), doc.id
+      end,
+      result = function(lines)
+         if lines ~= "" then emit(lines) end
+         done = done + 1
+         if bar then bar.update(done, total) end
+      end,
+      failed = function(msg, id)
+         if bar then bar.clear() end
+         if msg:find("^worker %d") then msg = id .. ": not annotated: " .. msg end
+         io_stderr:write("quarry extract: ", msg, "\n")
+         rule_failed = true
+         done = done + 1
+      end,
+   }
+   if bar then bar.clear() end
+   if not ok then
+      io_stderr:write("quarry extract: ", err, signal and string.format(" (%d documents written)", done) or "", "\n")
+      return signal == "sigint" and 130 or 1
+   end
+   return rule_failed and 1 or 0
 end
 
 function extract.run(args)
@@ -22,10 +84,14 @@ function extract.run(args)
       io_stderr:write("quarry extract: --date must be YYYY-MM-DD\n")
       return 2
    end
-   local pack, err = common.load_pack(args.rules or "news", args.trusted)
-   if not pack then
-      io_stderr:write("quarry extract: ", err, "\n")
-      return 1
+   args.rules = args.rules or "news"
+   args.jobs = args.jobs or require("quarry.parallel").cores()
+   if args.jobs > 1 and not args.db and #args.path > 0 then
+      local bar = common.progress_bar("documents")
+      local total = bar and require("quarry.docs").count(args.path) or nil
+      local iter, failed = common.documents("extract", args.path, bar)
+      local code = run_jobs(args, iter, bar, total)
+      return failed() and code == 0 and 1 or code
    end
    if args.db then
       local quarry = require "quarry"
@@ -35,17 +101,23 @@ function extract.run(args)
          return 1
       end
       local bar = common.progress_bar("documents")
-      local stats, xerr = corpus:extract(pack, { force = args.force, date = args.date,
+      local ok, stats, xerr, xcode = pcall(corpus.extract, corpus, args.rules, { force = args.force, date = args.date,
+         trusted = args.trusted, limits = common.limits(args), jobs = args.jobs,
          progress = bar and function(done, total) bar.update(done, total) end or nil })
       if bar then bar.clear() end
       corpus:close()
-      if not stats then
-         io_stderr:write("quarry extract: ", xerr, "\n")
-         return 1
+      if not ok or not stats then
+         io_stderr:write("quarry extract: ", tostring(ok and xerr or stats), "\n")
+         return xcode == "interrupted" and 130 or 1
       end
       io_stderr:write(("quarry extract: %d documents, %d skipped unchanged, %d spans stored\n")
          :format(stats.documents, stats.skipped, stats.spans))
       return 0
+   end
+   local pack, err = common.load_pack(args.rules, args.trusted, common.limits(args))
+   if not pack then
+      io_stderr:write("quarry extract: ", err, "\n")
+      return 1
    end
    if #args.path == 0 then
       io_stderr:write("quarry extract: give files, folders, JSONL or - (or --db DB)\n")

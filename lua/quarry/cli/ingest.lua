@@ -3,18 +3,13 @@ local quarry = require "quarry"
 local common = require "quarry.cli.common"
 
 local io_stdout, io_stderr = io.stdout, io.stderr
-local math_tointeger, string_format = math.tointeger, string.format
-local tonumber = tonumber
+local string_format = string.format
 
 local ingest = {
    help = "Store documents in a corpus file (created if missing), with a full-text index.",
 }
 
-local function positive(s)
-   local n = math_tointeger(tonumber(s))
-   if n and n > 0 then return n end
-   return nil, "must be a positive integer"
-end
+local positive = common.positive
 
 function ingest.configure(cmd)
    cmd:argument("db", "The corpus file (SQLite); created if missing.")
@@ -26,6 +21,9 @@ function ingest.configure(cmd)
       :convert(positive)
    cmd:option("--meta", "JSON lines {file, id, date, source, url, title}: the fields of the text files of "
       .. "that name (as in examples/articles.meta.jsonl).")
+   cmd:option("-j --jobs", "Worker processes that read and decode while this one writes (default: the number of "
+      .. "cores; 1 does it all in this process). The corpus is the same whatever the number."):convert(positive)
+      :argname("<n>")
 end
 
 function ingest.run(args)
@@ -48,7 +46,8 @@ function ingest.run(args)
       if bar then bar.clear() end
       io_stderr:write("quarry ingest: ", prefix, msg, "\n")
    end
-   local summary, ierr = corpus:ingest(args.path, {
+   local summary, ierr, icode = corpus:ingest(args.path, {
+      jobs = args.jobs or require("quarry.parallel").cores(),
       batch = args.batch,
       replace = args.replace,
       meta = meta,
@@ -61,7 +60,7 @@ function ingest.run(args)
    corpus:close()
    if not summary then
       io_stderr:write("quarry ingest: ", ierr, "\n")
-      return 1
+      return icode == "interrupted" and 130 or 1
    end
    io_stdout:write(string_format(
       "ingested %d documents into %s: %d added, %d replaced, %d unchanged, %d skipped (already stored); "

@@ -30,8 +30,10 @@ function report.configure(cmd)
    for _, name in ipairs(reports.SHIPPED) do
       lines[#lines + 1] = string.format("   %-9s %s", name, DESCRIPTIONS[name] or "")
    end
-   cmd:argument("db", "The corpus file.")
-   cmd:argument("report", "A shipped report (below) or the path of your own report file (.lua).")
+   cmd:usage("Usage: quarry report [-h] <db> [<db>] ... <report> [options]")
+   cmd:argument("db", "The corpus file. Several (shards, up to 11) are read as one, without merging.")
+   cmd:argument("report", "A shipped report (below) or the path of your own report file (.lua), after the "
+      .. "corpus files."):args("+")
    cmd:option("-f --format", "Output format: " .. table_concat(render.formats, ", ") .. ".", "md")
       :choices(render.formats):argname("<format>")
    cmd:option("--speaker", "Only this speaker's quotes (any variant of the name; case does not matter).")
@@ -49,10 +51,12 @@ function report.configure(cmd)
    cmd:option("-o --output", "Write to FILE instead of standard output.")
       :argname("<file>")
    cmd:flag("--trusted", "Let your own report use os, io and any module.")
+   require("quarry.cli.common").limit_options(cmd, "report")
    cmd:epilog("Reports:\n" .. table_concat(lines, "\n")
       .. "\n\nExamples:\n   quarry report news.db quotes --speaker 'Sergei Voronov' --from 2024-03\n"
       .. "   quarry report news.db digest --format html -o report.html\n"
-      .. "   quarry report news.db examples/reports/titles.lua --format csv")
+      .. "   quarry report news.db examples/reports/titles.lua --format csv\n"
+      .. "   quarry report shard1.db shard2.db shard3.db entities   (three shards read as one)")
 end
 
 -- Writes the rendering to path through a temporary file, so that a failed
@@ -75,7 +79,28 @@ local function write_file(path, model, fmt)
    return true
 end
 
+-- Opens the corpus files for reading, several as one (the shards of
+-- quarry.corpus.open_shards); nil after saying why not.
+local function open_corpora(paths)
+   if #paths == 1 then return search.open_existing("report", paths[1]) end
+   for _, path in ipairs(paths) do
+      local f = io_open(path, "rb")
+      if not f then
+         io_stderr:write("quarry report: ", path, ": no such corpus file\n")
+         return nil
+      end
+      f:close()
+   end
+   local corpus, err = corpus_mod.open_shards(paths)
+   if not corpus then io_stderr:write("quarry report: ", err, "\n") end
+   return corpus
+end
+
 function report.run(args)
+   -- the report comes last, after the corpus files
+   local paths = { args.db }
+   for i = 1, #args.report - 1 do paths[#paths + 1] = args.report[i] end
+   args.report = args.report[#args.report]
    for _, k in ipairs { "from", "to" } do
       if args[k] and not corpus_mod.is_iso_date(args[k]) then
          io_stderr:write("quarry report: --", k, " must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), not '",
@@ -83,18 +108,19 @@ function report.run(args)
          return 2
       end
    end
-   local rep, err, code = reports.load(args.report, { trusted = args.trusted })
+   local limits = require("quarry.cli.common").limits(args)
+   local rep, err, code = reports.load(args.report, { trusted = args.trusted, limits = limits })
    if not rep then
       io_stderr:write("quarry report: ", err, "\n")
       return code == "notfound" and 2 or 1
    end
-   local corpus = search.open_existing("report", args.db)
+   local corpus = open_corpora(paths)
    if not corpus then return 1 end
    local model
    model, err, code = reports.run(corpus, rep, {
       speaker = args.speaker, entity = args.entity, from = args.from, to = args.to, query = args.query,
       limit = args.limit,
-   })
+   }, { trusted = args.trusted, limits = limits })
    if not model then
       corpus:close()
       io_stderr:write("quarry report: ", err, "\n")

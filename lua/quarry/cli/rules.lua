@@ -12,10 +12,11 @@ function rules_cmd.configure(cmd)
       :choices { "check", "test", "list" }
    cmd:argument("pack", "Rule pack: a name (quarry.rules.NAME) or a path.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
+   common.limit_options(cmd, "pack")
 end
 
 function rules_cmd.run(args)
-   local pack, err = common.load_pack(args.pack, args.trusted)
+   local pack, err = common.load_pack(args.pack, args.trusted, common.limits(args))
    if not pack then
       io_stderr:write(err, "\n")
       return 1

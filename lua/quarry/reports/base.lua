@@ -14,7 +14,8 @@
 -- A report's run(ctx) returns its rows, or a model {title, description,
 -- stats, columns, group, sections, chart, parts, notes} (see
 -- quarry.render); the base fills in what it leaves out. ctx reads the
--- corpus with SQL (read-only statements only) and turns the command
+-- corpus with SQL (SQLite refuses anything but reading: see
+-- quarry.reports) and turns the command
 -- line's filters (--speaker, --entity, --from, --to, --query, --limit)
 -- into SQL conditions, so that reports query the indexed spans table
 -- rather than reading text.
@@ -38,9 +39,9 @@ base.FILTERS = { "speaker", "entity", "from", "to", "query", "limit" }
 
 local KINDS = { text = true, number = true, date = true, quote = true, list = true }
 
-local Report = {}
-Report.__index = Report
-Report.__name = "quarry.Report"
+-- The metatable of reports; no __index, so that a report's own code
+-- cannot reach it through its table.
+local Report = { __name = "quarry.Report" }
 
 -- --- checking definitions and models ----------------------------------------------
 
@@ -179,32 +180,19 @@ function base.name_key(s)
 end
 local name_key = base.name_key
 
--- Only statements that read: a report cannot change the corpus (it is
--- also opened read-only) nor reach other files (ATTACH, VACUUM INTO).
-local function check_select(sql, level)
-   if type(sql) ~= "string" then error("SQL must be a string", level + 1) end
-   local s = sql
-   while true do
-      local before = s
-      s = s:gsub("^%s+", ""):gsub("^%-%-[^\n]*", ""):gsub("^/%*.-%*/", "")
-      if s == before then break end
-   end
-   local word = (s:match("^(%a+)") or ""):upper()
-   if word ~= "SELECT" and word ~= "WITH" and word ~= "VALUES" then
-      error("a report may only run SELECT statements (got: " .. (word ~= "" and word or sql:sub(1, 20)) .. ")",
-         level + 1)
-   end
-end
-
 -- --- the context ---------------------------------------------------------------------------
 
+<<<<<<< HEAD
 --- The context a report's run function gets: ctx.filters ({speaker,
 -- entity, from, to, query, limit}, read-only) and the methods below, which
 -- read the corpus with SQL and turn the filters into SQL conditions.
 -- @type Context
+=======
+-- The methods of a context; its metatable stays out of a report's reach
+-- (ctx.__index is nil).
+>>>>>>> main
 local Context = {}
-Context.__index = Context
-Context.__name = "quarry.ReportContext"
+local ContextMT = { __index = Context, __name = "quarry.ReportContext", __metatable = "quarry.ReportContext" }
 
 -- What a context keeps from the report: the corpus, its statements.
 local private = setmetatable({}, { __mode = "k" })
@@ -223,8 +211,11 @@ local function sql_message(p, err)
    return "report SQL: " .. err
 end
 
+-- What SQL may do is SQLite's to check: quarry.reports.run sets the
+-- connection's read-only authorizer (db:authorizer "read") while a report
+-- runs.
 local function prepare(p, sql, level)
-   check_select(sql, level + 1)
+   if type(sql) ~= "string" then error("SQL must be a string", level + 1) end
    local st, err = p.db:prepare(sql)
    if not st then error(sql_message(p, err), level + 1) end
    return st
@@ -362,9 +353,9 @@ local function resolve(self, p, which)
       local phrase = '"' .. wanted:gsub('"', '""') .. '"'
       for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
          .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-         .. "FROM docs_fts f CROSS JOIN spans s ON s.doc = f.rowid CROSS JOIN docs d ON d.rowid = s.doc "
-         .. "WHERE docs_fts MATCH ? AND " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
-         phrase, #wanted) do
+         .. "FROM (" .. self:match_sql(quote(phrase)) .. ") f CROSS JOIN spans s ON s.doc = f.rowid "
+         .. "CROSS JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
+         #wanted) do
          if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
             add(row.name)
          end
@@ -378,8 +369,25 @@ local function resolve(self, p, which)
    return list
 end
 
+<<<<<<< HEAD
 --- ctx:speakers() -> the canonical speaker names the speaker filter stands for
 -- (nil without --speaker): the name itself and the names it is a variant of,
+=======
+--- ctx:match_sql(query_sql [, columns]) -> SQL: a SELECT of the rowid
+-- (and columns, such as "rank" or "snippet(docs_fts, ...)") of the
+-- documents matching a full-text query (query_sql: a quoted literal,
+-- ctx:quote(q)). Use it rather than docs_fts itself: over several shards
+-- (quarry report a.db b.db ...) it asks each shard's index.
+function Context:match_sql(query_sql, columns)
+   local p = state(self)
+   local c = p.corpus
+   if type(c.match_sql) == "function" then return c:match_sql(query_sql, columns) end
+   return "SELECT rowid" .. (columns and (", " .. columns) or "") .. " FROM docs_fts WHERE docs_fts MATCH " .. query_sql
+end
+
+--- ctx:speakers() -> the canonical speaker names --speaker stands for (nil
+-- without --speaker): the name itself and the names it is a variant of,
+>>>>>>> main
 -- compared without case, quotation marks or diacritics.
 -- @return table the names, or nil without --speaker
 function Context:speakers()
@@ -444,8 +452,7 @@ function Context:docs_where(alias, skip)
    local f, conds = self.filters, {}
    if skip.dates ~= false and (f.from or f.to) then conds[#conds + 1] = self:dates_where(alias .. ".date") end
    if skip.query ~= false and f.query then
-      conds[#conds + 1] = string_format("%s.rowid IN (SELECT rowid FROM docs_fts WHERE docs_fts MATCH %s)", alias,
-         quote(f.query))
+      conds[#conds + 1] = string_format("%s.rowid IN (%s)", alias, self:match_sql(quote(f.query)))
    end
    if skip.speaker ~= false and f.speaker then
       conds[#conds + 1] = string_format("%s.rowid IN (SELECT doc FROM spans WHERE type = 'quote' AND %s)", alias,
@@ -737,7 +744,7 @@ function base.run(corpus, report, filters, opts)
       __index = f,
       __newindex = function() error("ctx.filters is read-only", 2) end,
       __pairs = function() return next, f, nil end,
-   }), name = report.name }, Context)
+   }), name = report.name }, ContextMT)
    -- shared with the reports it includes: the names the filters stand for,
    -- and what was said about them
    local p = { corpus = corpus, db = corpus.db, notes = {}, load = opts.load,

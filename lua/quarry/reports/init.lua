@@ -6,18 +6,31 @@
 --   require("quarry.render").write(model, "md", io.stdout)
 --
 -- A report is found as the module quarry.reports.NAME on package.path, or
+<<<<<<< HEAD
 -- by the path of a Lua file. Like a rule pack, it runs in a sandbox unless
 -- trusted: string, table, math, utf8, coroutine and the safe base
 -- functions, require reaching only quarry.reports.* and cjson; no os, io,
 -- debug, load or loadfile. Its SQL can only read (quarry.reports.base).
 -- @module quarry.reports
+=======
+-- by the path of a Lua file. Like a rule pack, it runs in a sandbox
+-- (quarry.sandbox) unless trusted: string, table, math, utf8, coroutine
+-- and the safe base functions, require reaching only quarry.reports.* and
+-- cjson; no os, io, debug, load or loadfile; under a step budget and a
+-- memory ceiling. Trusted or not, its SQL can only read: while it runs,
+-- the connection has SQLite's authorizer set to a read-only allow-list
+-- (db:authorizer "read", csrc/qr_db.c).
+>>>>>>> main
 local base = require "quarry.reports.base"
 local corpus_mod = require "quarry.corpus"
 
-local error, getmetatable, ipairs, loadfile, pairs, pcall, require, select, setmetatable, tostring, type =
-   error, getmetatable, ipairs, loadfile, pairs, pcall, require, select, setmetatable, tostring, type
+local sandbox = require "quarry.sandbox"
+
+local error, getmetatable, ipairs, pairs, pcall, setmetatable, tostring, type =
+   error, getmetatable, ipairs, pairs, pcall, setmetatable, tostring, type
 local math_type = math.type
-local string_format, table_concat = string.format, table.concat
+local string_find, string_format, string_gsub, string_match, table_concat =
+   string.find, string.format, string.gsub, string.match, table.concat
 local io_open = io.open
 
 local reports = {}
@@ -28,45 +41,22 @@ reports.SHIPPED = { "summary", "quotes", "entities", "timeline", "sources", "kwi
 -- Module names under quarry.reports that are not reports.
 local NOT_REPORTS = { base = true, init = true }
 
-local safe_globals = {
-   "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen", "rawset",
-   "select", "setmetatable", "getmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION", "print",
-}
-local safe_libs = { "string", "table", "math", "utf8", "coroutine" }
-local allowed_modules = { ["quarry.reports.base"] = true, ["cjson"] = true, ["cjson.safe"] = true }
+-- Modules an untrusted report may require; each report gets its own instance.
+local REPORT_MODULES = { "quarry.reports.base", "cjson", "cjson.safe" }
 
-local function copy(t)
-   local c = {}
-   for k, v in pairs(t) do c[k] = v end
-   return c
-end
+-- The sandbox of each report loaded (kept here, out of the report's reach).
+local boxes = setmetatable({}, { __mode = "k" })
 
 local load_report
 
-local function report_env(trusted)
-   if trusted then return setmetatable({}, { __index = _G }) end
-   local env = {}
-   for _, name in ipairs(safe_globals) do env[name] = _G[name] end
-   -- print would write into the report's output: send it to stderr
-   env.print = function(...)
-      local parts = {}
-      for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
-      io.stderr:write(table_concat(parts, "\t"), "\n")
-   end
-   for _, name in ipairs(safe_libs) do env[name] = copy(_G[name]) end
-   env.string.dump = nil
-   env.require = function(name)
-      if type(name) ~= "string" then error("require: expected a module name", 2) end
-      if allowed_modules[name] then return require(name) end
-      local sub = name:match("^quarry%.reports%.(.+)$")
-      if sub and not NOT_REPORTS[sub] then
-         local r, err = load_report(sub, { trusted = false })
-         if not r then error(err, 2) end
-         return r
-      end
-      error(string_format("module '%s' is not available to an untrusted report (run it with --trusted)", name), 2)
-   end
-   return env
+-- require "quarry.reports.NAME" in an untrusted report: that report,
+-- loaded in a sandbox of its own.
+local function report_module(box, name)
+   local sub = string_match(name, "^quarry%.reports%.(.+)$")
+   if not sub or NOT_REPORTS[sub] then return false end
+   local r, err = load_report(sub, { trusted = false, limits = box.limits })
+   if not r then error(err, 3) end
+   return true, r
 end
 
 local function exists(path)
@@ -84,12 +74,12 @@ function reports.find(name_or_path)
    if type(name_or_path) ~= "string" or name_or_path == "" then
       error("reports.find: expected a report name or path", 2)
    end
-   if name_or_path:find("/", 1, true) or name_or_path:match("%.lua$") or exists(name_or_path) then
+   if string_find(name_or_path, "/", 1, true) or string_find(name_or_path, "%.lua$") or exists(name_or_path) then
       if not exists(name_or_path) then return nil, string_format("%s: no such report file", name_or_path) end
       return name_or_path
    end
    local shipped = table_concat(reports.SHIPPED, ", ")
-   if NOT_REPORTS[name_or_path] or not name_or_path:match("^[%w_%-]+$") then
+   if NOT_REPORTS[name_or_path] or not string_find(name_or_path, "^[%w_%-]+$") then
       return nil, string_format("unknown report '%s' (reports: %s; or the path of a .lua file)", name_or_path, shipped)
    end
    local path = package.searchpath("quarry.reports." .. name_or_path, package.path)
@@ -99,30 +89,45 @@ function reports.find(name_or_path)
    return path
 end
 
-load_report = function(name_or_path, opts)
-   local path, err = reports.find(name_or_path)
-   if not path then return nil, err, "notfound" end
-   local chunk, lerr = loadfile(path, "t", report_env(opts.trusted))
-   if not chunk then error(lerr, 0) end
-   local ok, def = pcall(chunk, name_or_path, path)
-   if not ok then error(tostring(def), 0) end
+-- Runs a report's file and checks what it returns (under box:run).
+local function load_def(box, chunk, name_or_path, path)
+   local def = chunk(name_or_path, path)
    if type(def) ~= "table" then error(path .. ": a report must return a table (base.new{...})", 0) end
+   box:check_plain(def, path)
    if not base.is_report(def) then
       local bok, r = pcall(base.new, def)
-      if not bok then error(path .. ": " .. tostring(r):gsub("^base%.new: ", ""), 0) end
+      if not bok then error(path .. ": " .. string_gsub(tostring(r), "^base%.new: ", ""), 0) end
       def = r
    end
-   def.name = def.name or path:match("([^/]+)%.lua$") or name_or_path
-   def.file = def.file or path
+   if def.name == nil then def.name = string_match(path, "([^/]+)%.lua$") or name_or_path end
+   if def.file == nil then def.file = path end
    return def
 end
 
---- reports.load(name_or_path [, {trusted}]) -> report | nil, message, "notfound"
+load_report = function(name_or_path, opts)
+   local path, err = reports.find(name_or_path)
+   if not path then return nil, err, "notfound" end
+   local name = string_match(path, "([^/]+)%.lua$") or name_or_path
+   local box = sandbox.new { kind = "report", name = name, trusted = opts.trusted, limits = opts.limits,
+      modules = REPORT_MODULES, require = report_module }
+   -- print would write into the report's output: an untrusted report's goes to stderr
+   if not opts.trusted then box.env.print = sandbox.print end
+   local def = box:run("loading", load_def, box, box:load(path, 0), name_or_path, path)
+   boxes[def] = box
+   return def
+end
+
+--- reports.load(name_or_path [, {trusted, limits}]) -> report | nil, message, "notfound"
 -- Loads a report; a report that is not there returns nil, message,
+<<<<<<< HEAD
 -- "notfound"; a broken one raises with its file and line.
 -- @param name_or_path string a report's name, or the path of a Lua file
 -- @param opts table optional: trusted (boolean: os, io and any module)
 -- @return table the report; or nil, message, "notfound"
+=======
+-- "notfound"; a broken one raises with its file and line. limits =
+-- {steps, memory} caps loading it and, later, running it (quarry.sandbox).
+>>>>>>> main
 function reports.load(name_or_path, opts)
    if base.is_report(name_or_path) then return name_or_path end
    if type(name_or_path) ~= "string" then error("reports.load: expected a report name or path", 2) end
@@ -156,7 +161,17 @@ local function check_filters(filters, level)
    return filters
 end
 
---- reports.run(corpus, report, filters [, {trusted}]) -> model | nil, message, code
+-- A report's run, under its sandbox (a report made by the caller's own
+-- base.new has none): the model holds no table of the report's own with
+-- a metatable.
+local function run_report(box, corpus, report, filters, loader)
+   if not box then return base.run(corpus, report, filters, { load = loader }) end
+   local model = box:run("running", base.run, corpus, report, filters, { load = loader })
+   box:check_plain(model, report.file or report.name or "report")
+   return model
+end
+
+--- reports.run(corpus, report, filters [, {trusted, limits}]) -> model | nil, message, code
 -- Runs a report (loaded, or a name or path) over an open corpus. filters:
 -- {speaker, entity, from, to, query, limit}. A malformed --query returns
 -- nil, "bad query ...", "query"; a report that is not there nil, message,
@@ -173,7 +188,7 @@ function reports.run(corpus, report, filters, opts)
    filters = check_filters(filters, 2)
    opts = opts or {}
    if type(report) == "string" then
-      local r, err, code = reports.load(report, { trusted = opts.trusted })
+      local r, err, code = reports.load(report, { trusted = opts.trusted, limits = opts.limits })
       if not r then return nil, err, code end
       report = r
    elseif not base.is_report(report) then
@@ -193,11 +208,15 @@ function reports.run(corpus, report, filters, opts)
       end
    end
    local function loader(name)
-      local r, err = reports.load(name, { trusted = opts.trusted })
+      local r, err = reports.load(name, { trusted = opts.trusted, limits = opts.limits })
       if not r then error(err, 0) end
       return r
    end
-   local ok, model = pcall(base.run, corpus, report, filters, { load = loader })
+   -- SQLite checks every statement while the report runs: reads only
+   local db = corpus.db
+   db:authorizer("read")
+   local ok, model = pcall(run_report, boxes[report], corpus, report, filters, loader)
+   db:authorizer(nil)
    if ok then return model end
    if getmetatable(model) == base.UsageError then return nil, model.msg, "usage" end
    error(model, 0)

@@ -27,10 +27,11 @@ return base.new {
          .. "AND s.doc = d.rowid) AS entities"
       local sql
       if q then
-         sql = "SELECT d.id AS doc, d.date, d.source, d.title, " .. counts .. ", "
-            .. "snippet(docs_fts, -1, '[', ']', '…', 16) AS snippet FROM docs_fts JOIN docs d "
-            .. "ON d.rowid = docs_fts.rowid WHERE docs_fts MATCH " .. ctx:quote(q) .. " AND "
-            .. ctx:docs_where("d", { query = false }) .. " ORDER BY docs_fts.rank" .. ctx:limit_sql()
+         -- (over shards, each shard's index ranks its own documents)
+         sql = "SELECT d.id AS doc, d.date, d.source, d.title, " .. counts .. ", f.snippet FROM ("
+            .. ctx:match_sql(ctx:quote(q), "rank, snippet(docs_fts, -1, '[', ']', '…', 16) AS snippet")
+            .. ") f JOIN docs d ON d.rowid = f.rowid WHERE " .. ctx:docs_where("d", { query = false })
+            .. " ORDER BY f.rank, f.rowid" .. ctx:limit_sql()
       else
          sql = "SELECT d.id AS doc, d.date, d.source, d.title, " .. counts .. " FROM docs d WHERE "
             .. ctx:docs_where("d") .. " ORDER BY d.date IS NULL, d.date, d.id" .. ctx:limit_sql()

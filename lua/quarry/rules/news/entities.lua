@@ -17,6 +17,16 @@ local function words(file, column)
    return list
 end
 
+-- Word lists by role (data/entity_words.tsv): function words, capitalised
+-- words that are no names, last words that make a pair no person's name,
+-- words that are no sports team, words of sports reports, honorifics.
+local WORDS = { ["function"] = {}, not_name = {}, not_surname = {}, team_stop = {}, sport = {}, honorific = {} }
+for _, row in ipairs(read_list("data/entity_words.tsv")) do
+   local list = WORDS[row[2]]
+   if not list then error("data/entity_words.tsv:" .. row.line .. ": unknown role '" .. tostring(row[2]) .. "'") end
+   list[#list + 1] = row[1]
+end
+
 -- first names, with the sex used to match pronouns ("he", "she")
 local first_name_list, sex_of = {}, {}
 for _, row in ipairs(read_list("data/first_names.txt")) do
@@ -50,43 +60,9 @@ for _, row in ipairs(read_list("data/place_cues.txt")) do
 end
 
 -- Words that are never part of a name or a title.
-local FUNCTION_WORDS = {
-   "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "in", "on", "at", "for", "but", "and",
-   "or", "if", "when", "while", "after", "before", "this", "that", "these", "those", "his", "her",
-   "their", "its", "our", "my", "your", "as", "by", "with", "from", "to", "of", "so", "yet", "there",
-   "here", "what", "who", "why", "how", "where", "which", "is", "was", "were", "are", "be", "been",
-   "has", "have", "had", "will", "would", "can", "could", "should", "not", "no",
-}
+local FUNCTION_WORDS = WORDS["function"]
 -- Capitalised words that are not names.
-local NOT_NAMES = {
-   "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "in", "on", "at", "for", "but", "and",
-   "or", "if", "when", "while", "after", "before", "this", "that", "these", "those", "his", "her",
-   "their", "its", "our", "my", "your", "as", "by", "with", "from", "to", "of", "so", "yet", "there",
-   "here", "what", "who", "why", "how", "where", "which", "all", "some", "many", "most", "no", "not",
-   "one", "two", "three", "both", "each", "every", "any", "such", "since", "until", "despite",
-   "although", "though", "because", "however", "meanwhile", "also", "still", "now", "then", "even",
-   "only", "just", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "monday", "tuesday",
-   "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
-   "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb",
-   "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday",
-   "tomorrow", "according", "during", "under", "over", "about", "against", "between", "among",
-   "through", "into", "upon", "within", "without", "following", "speaking", "asked", "says", "said",
-   "read", "click", "reply", "share", "comments", "comment", "related", "posted", "updated", "photo",
-   "video", "image", "reuters", "ap", "afp", "god", "christmas", "easter", "ramadan", "internet",
-   "web", "online", "email", "covid", "coronavirus", "islam", "muslim", "muslims", "christian",
-   "christians", "jewish", "jews", "catholic", "orthodox", "north", "south", "east", "west",
-   "northern", "southern", "eastern", "western", "central", "new", "old", "great", "first", "second",
-   "last", "next", "former", "late", "ex", "acting", "deputy", "vice", "chief", "senior", "top",
-   "add", "neither", "nor", "either", "instead", "otherwise", "besides", "moreover", "nevertheless",
-   "indeed", "perhaps", "yes", "thanks", "please", "note", "notes", "total", "attendance", "scorers",
-   "scorer", "halftime", "result", "results", "standings", "fixtures", "summary", "source", "sources",
-   -- groups that speak at a sentence's start ("Critics noted that")
-   "critics", "officials", "analysts", "experts", "protesters", "supporters", "opponents", "residents",
-   "witnesses", "observers", "authorities", "police", "investigators", "prosecutors", "lawmakers",
-   "voters", "scientists", "researchers", "economists", "doctors", "activists", "organizers", "parents",
-   "students", "teachers", "workers", "employees", "leaders", "members", "diplomats", "aides", "advisers",
-   "insiders", "observers", "pollsters", "strategists", "donors", "fans", "viewers", "readers", "people",
-}
+local NOT_NAMES = WORDS.not_name
 entities.not_names = NOT_NAMES
 
 local LEX = P.within("location") + P.within("organization") + P.within("demonym")
@@ -131,7 +107,11 @@ local PLACE_SURNAME = P.notahead(STOP + P.within("organization") + P.within("dem
 local ORG_SURNAME = P.ahead(P.starts("organization", { ambiguous = true }))
    * P.tok { case = "title", len = { 2, 30 }, ends = "organization" }
 local MIDDLE = P.rep(NEXT * (INITIAL + NAME_TOK), 0, 2)
-local FULL_NAME = FIRST * MIDDLE * NEXT * (SURNAME + PLACE_SURNAME + ORG_SURNAME)
+-- a title word after a first name is a surname ("Prime Minister John
+-- Major", "Lord Justice Judge"), when the name ends there
+local TITLE_SURNAME = P.tok { set = first_words(title_list), case = "title", len = { 3, 30 } }
+   * P.notahead(NEXT * P.tok { case = { "title", "mixed" } })
+local FULL_NAME = FIRST * MIDDLE * NEXT * (SURNAME + PLACE_SURNAME + ORG_SURNAME + TITLE_SURNAME)
    + FIRST_PLACE * MIDDLE * NEXT * SURNAME
 local NAME = P.rep(INITIAL + NAME_TOK, 0, 3) * SURNAME
 
@@ -165,21 +145,12 @@ local MODIFIER = P.notahead(P.set(FUNCTION_WORDS) + SPEECH_VERB + POSSESSIVE) * 
 -- a capitalised word, abbreviation or mixed-case name that is not a known place or body
 local CAP_TOK = P.notahead(STOP) * P.notahead(LEX) * P.tok { case = { "title", "upper", "mixed" } }
 local TITLE = P.opt(ORIGIN) * P.rep(P.notahead(TITLE_HEAD) * MODIFIER, 0, 3) * P.rep(TITLE_HEAD, 1, 3)
-local HONORIFIC = P.set { "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Prof", "Prof.", "Sir",
-   "Dame", "Lord", "Lady", "Rev", "Rev.", "Sen.", "Rep.", "Gov.", "Gen.", "Col.", "Lt.", "Sgt.", "Capt.",
-   "Adm.", "Maj.", "Cmdr.", "Supt.", "Insp.", "Det.", "Pres.", "Amb." }
+local HONORIFIC = P.set(WORDS.honorific)
 local SPEECH = P.set(verb_list)
 local DET = P.set { "the", "a", "an", "his", "her", "its", "their" }
 -- Last words of capitalised pairs that name places, events and firms, not
 -- people ("Wall Street", "World Cup", "Labor Day", "Gold Fields").
-local NOT_SURNAME = P.set { "street", "road", "avenue", "square", "park", "bridge", "wells", "cup", "day",
-   "series", "open", "classic", "meeting", "bowl", "games", "prison", "airport", "port", "station",
-   "stadium", "arena", "hall", "house", "centre", "center", "record", "trophy", "prize", "award",
-   "awards", "championship", "championships", "tournament", "grand", "prix", "jones", "medical",
-   "fields", "copper", "consolidated", "counties", "index", "exchange", "council", "university",
-   "college", "school", "hospital", "church", "cathedral", "mosque", "temple", "palace", "castle",
-   "museum", "valley", "island", "islands", "coast", "desert", "strait", "gulf", "canal", "peninsula",
-   "province", "region", "district", "state", "city", "town", "village", "county", "court", "office" }
+local NOT_SURNAME = P.set(WORDS.not_surname)
 -- "Ontario-based", "Family-controlled": words before a name, not names
 local COMPOUND = P.regex [[^\p{L}+-(?:based|controlled|owned|listed|born|led|backed|run|held|made|registered)$]]
 -- A word of an organisation's name before its head word ("Foreign" in
@@ -192,12 +163,28 @@ local ORG_UNIT = P.ann("demonym") + P.ann("location") + P.word "of" * P.ann("loc
    + P.notahead(NOT_NAME) * P.regex [[^\p{Lu}{2,5}$]] * P.notbehind(P.regex [[^\p{Lu}{2,}$]])
      * P.notahead(NEXT * P.regex [[^\p{Lu}{2,}$]])
 
+-- Events: words that end the name of a tournament, a race or a league
+-- ("U.S. Open", "Davis Cup", "1,000 Lakes Rally", "National League"), and
+-- the words of such names (data/events.tsv).
+local EVENT_HEADS, EVENT_HEAD_KIND = {}, {}
+for _, row in ipairs(read_list("data/events.tsv")) do
+   EVENT_HEADS[#EVENT_HEADS + 1] = row[1]
+   EVENT_HEAD_KIND[row[1]] = row[2]
+end
+-- words that end a player's name in a list of scorers ("pen", "og")
+local PLAYER_STOP = {}
+for _, row in ipairs(read_list("data/sports.tsv")) do
+   if row[2] == "after_player" then PLAYER_STOP[row[1]] = true end
+end
+local EVENT_WORD = P.ann("location") + P.ann("demonym") + P.regex [[^\d[\d,]*$]]
+   + P.notahead(P.set(FUNCTION_WORDS)) * P.tok { case = { "title", "upper", "mixed" }, len = { 2, 30 } }
+
 -- The sides a team rule found, as organisations; a country is left out.
 local function sides(m, ...)
    local out = {}
    for _, name in ipairs { ... } do
-      local c = m.caps[name]
-      local country = false
+      local c = m.caps[name] or { start = 0, stop = 0 }
+      local country = c.stop == c.start      -- (a side the pattern did not capture)
       for _, u in ipairs(c.units or {}) do
          if u.rule == "country" and u.start == c.start and u.stop == c.stop then country = true end
       end
@@ -210,19 +197,49 @@ end
 
 -- Sports sides: a known place or body, or capitalised words (not days,
 -- months or function words), on one line.
-local TEAM_STOP = P.set(FUNCTION_WORDS) + P.set {
-   "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-   "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-   "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "half", "halftime",
-   "attendance", "score", "scores", "result", "results", "round", "group", "week", "day", "game", "games",
-   "match", "matches", "played", "won", "lost", "drawn", "goals", "points", "pts", "total", "v", "vs" }
+local TEAM_STOP = P.set(FUNCTION_WORDS) + P.set(WORDS.team_stop)
 local TEAM_WORD = P.notahead(TEAM_STOP + INITIAL + P.regex [[^\p{Lu}{4,}$]])
    * P.tok { case = { "title", "upper", "mixed" }, kind = "word" }
 local TEAM_UNIT = P.ann("location") + P.ann("organization") + TEAM_WORD
 local TEAM = TEAM_UNIT * P.rep(P.notahead(P.line_start) * TEAM_UNIT, 0, 3)
+   * P.opt(P.notahead(P.line_start) * P.text "II")
 -- a side named in running text: a place or body the lexicon knows
 local SIDE = P.ann("location") + P.ann("organization")
 local SCORE = P.regex [[^\d{1,3}$]]
+-- a score or a cricket total ("343-8")
+local TOTAL = P.regex [[^\d{1,3}(?:-\d{1,2})?$]]
+-- the last token of a line: nothing follows it on its line
+local LINE_END = P.notahead(P.notahead(P.line_start) * P.any)
+-- heads of sign-offs: "-- London Newsroom +44 171 542 7950"
+local DESK = P.tok { set = { "newsroom", "bureau", "desk" }, case = { "title", "upper" } }
+
+-- The players a parenthesis after a score lists: in each part between
+-- commas or semicolons, the initials and capitalised words it opens with,
+-- when a number or a word in lower case follows them ("Sharpe 58",
+-- "Dorigo pen 81", "J.E. Morris 52 not out").
+local function scorers(m)
+   local toks = m.tokens
+   local first, last = toks:cover(m.start, m.stop)
+   local text = toks:text()
+   local out = {}
+   local i = first + 1
+   while i < last do
+      local j = i
+      while j < last and (toks:text(j):match("^%u%.") or (toks:kind(j) == "word" and toks:text(j):match("^%u")
+         and not PLAYER_STOP[toks:key(j)])) do
+         j = j + 1
+      end
+      if j > i and j < last and (toks:kind(j) == "number" or toks:text(j):match("^%l")) then
+         local s = toks:span(i)
+         local _, e = toks:span(j - 1)
+         out[#out + 1] = { type = "person", start = s, stop = e, attrs = { name = text:sub(s + 1, e) } }
+      end
+      -- on to the next part
+      while j < last and toks:text(j) ~= "," and toks:text(j) ~= ";" do j = j + 1 end
+      i = j + 1
+   end
+   return out
+end
 
 entities.rules = {
    rule { name = "title_name", type = "person", span = "name", priority = 3,
@@ -324,8 +341,8 @@ entities.rules = {
                                 { type = "organization", text = "Everton" } } },
                    { text = "Result: Italy 2 Ghana 1.", reject = { { type = "organization", text = "Italy" } } } } },
    rule { name = "team_versus", type = "organization", priority = 3,
-      pattern = P.notahead(FIRST) * P.cap("a", TEAM) * P.set { "v", "v.", "vs", "vs.", "versus" }
-         * P.notahead(FIRST) * P.cap("b", TEAM),
+      pattern = (P.notahead(FIRST) * P.cap("a", TEAM) + P.behind(P.text ")"))
+         * P.set { "v", "v.", "vs", "vs.", "versus" } * P.notahead(FIRST) * P.cap("b", TEAM),
       action = function(m) return sides(m, "a", "b") end,
       examples = { { text = "Saturday: Stoke v Leeds United (3pm).",
                      expect = { { type = "organization", text = "Stoke" },
@@ -369,6 +386,73 @@ entities.rules = {
       action = function(m) return sides(m, "a") end,
       examples = { { text = "He scored in their 2-0 win over Oldham.",
                      expect = { { type = "organization", text = "Oldham" } } } } },
+
+   -- "Leeds 1 ( Sharpe 58 ) Wimbledon 0", "Durham 114 ( S. Watkin 4-28 )":
+   -- the names in parentheses after a team's score are players, the side
+   -- before the score a team, whatever place it is named after
+   rule { name = "scorers", type = "person", priority = 3,
+      pattern = P.behind(TOTAL) * P.text "(" * P.rep(P.notahead(P.text ")" + P.line_start) * P.any, 1, 60)
+         * P.text ")",
+      action = function(m) return scorers(m) end,
+      examples = { { text = "Leeds 1 ( Sharpe 58 , Dorigo pen 81 ) Wimbledon 0 ( halftime 0-0 ) .",
+                     expect = { { type = "person", text = "Sharpe" }, { type = "person", text = "Dorigo" } } },
+                   { text = "Durham 114 ( S. Watkin 4-28 , J.E. Morris 52 not out ) .",
+                     expect = { { type = "person", text = "S. Watkin" },
+                                { type = "person", text = "J.E. Morris" } } } } },
+   rule { name = "team_paren", type = "organization", priority = 3,
+      pattern = (P.ahead(P.line_start) + P.behind(P.set { ")", ":", ",", ";" }))
+         * P.notahead(FIRST) * P.cap("a", TEAM) * TOTAL * P.ahead(P.text "(" + P.set { ".", ",", ";" } + LINE_END),
+      action = function(m)
+         local out = sides(m, "a")
+         for _, a in ipairs(out) do a.attrs.sport_only = true end
+         return out
+      end,
+      examples = { { text = "League match , halftime 0-0 :\nLeeds 1 ( Sharpe 58 ) Wimbledon 0 . The striker scored .",
+                     expect = { { type = "organization", text = "Leeds" },
+                                { type = "organization", text = "Wimbledon" } } } } },
+   -- "Olivier Panis ( France ) Ligier 1:54.220": the team after a rider's country
+   rule { name = "team_after_country", type = "organization", priority = 3,
+      pattern = P.text "(" * P.ann("location") * P.text ")" * P.cap("a", TEAM_WORD * P.opt(NEXT * TEAM_WORD))
+         * P.ahead(P.regex [[^\d+(?:[:.]\d+)*$]]),
+      action = function(m)
+         local a = m.caps.a
+         return { type = "organization", start = a.start, stop = a.stop,
+                  attrs = { kind = "team", sport_only = true } }
+      end },
+   -- a fixture list "PHILADELPHIA AT SAN FRANCISCO": the visitors, then where they play
+   rule { name = "schedule_at", type = "organization", priority = 3,
+      pattern = P.ahead(P.line_start) * P.cap("a", TEAM) * P.text "AT" * P.cap("b", TEAM) * LINE_END,
+      action = function(m)
+         local a, b = m.caps.a, m.caps.b
+         return { { type = "organization", start = a.start, stop = a.stop, attrs = { kind = "team" } },
+                  { type = "location", start = b.start, stop = b.stop, attrs = { kind = "venue" } } }
+      end,
+      examples = { { text = "Schedule\nPHILADELPHIA AT SAN FRANCISCO\nHOUSTON AT TEXAS",
+                     expect = { { type = "organization", text = "PHILADELPHIA" },
+                                { type = "location", text = "SAN FRANCISCO" } } } } },
+   -- a wire's sign-off: "-- London Newsroom +44 171 542 7950"
+   rule { name = "sign_off", type = "organization", priority = 3,
+      pattern = (P.ann("location") + CAP_TOK) * P.rep(NEXT * CAP_TOK, 0, 2) * NEXT * DESK,
+      attrs = { name = "$match", kind = "newsroom" },
+      examples = { { text = "-- London Newsroom +44 171 542 7950",
+                     expect = { { type = "organization", text = "London Newsroom" } } } } },
+   -- tournaments, races and leagues: no person, organisation or place
+   rule { name = "event", type = "event", priority = 4,
+      pattern = P.opt(P.word "the") * P.cap("name", P.notahead(P.tok { set = EVENT_HEADS }) * EVENT_WORD
+         * P.rep(NEXT * P.notahead(P.tok { set = EVENT_HEADS }) * EVENT_WORD, 0, 3)
+         * NEXT * P.tok { set = EVENT_HEADS, case = { "title", "upper" } })
+         + P.cap("name", P.tok { set = { "tour", "giro", "vuelta" }, case = { "title", "upper" } }
+            * NEXT * P.set { "de", "of", "d'", "of the", "de la", "d\u{2019}" } * NEXT * EVENT_WORD),
+      action = function(m)
+         local c = m.caps.name
+         local _, last = m.tokens:cover(c.start, c.stop)
+         local kind = EVENT_HEAD_KIND[m.tokens:key(last)] or "tournament"
+         return { type = "event", start = c.start, stop = c.stop,
+                  attrs = { name = c.text, kind = kind, sport_only = kind == "league" or nil } }
+      end,
+      examples = { { text = "She reached the U.S. Open final and rode the Tour de France.",
+                     expect = { { type = "event", text = "U.S. Open" }, { type = "event", text = "Tour de France" } },
+                     reject = { { type = "location", text = "U.S." }, { type = "location", text = "France" } } } } },
 
    -- places
    rule { name = "place_cue_before", type = "location", priority = 1,
@@ -474,16 +558,9 @@ local function venue_at(toks, start)
    return i ~= nil and i > 1 and VENUE[toks:key(i - 1)] == true
 end
 
--- Words of sports reports: three different ones make a document about sport.
+-- Words of sports reports: four different ones make a document about sport.
 local SPORT_WORDS = {}
-for _, w in ipairs { "goal", "goals", "scored", "scorer", "scorers", "striker", "midfielder", "defender",
-   "goalkeeper", "penalty", "halftime", "half-time", "innings", "wicket", "wickets", "batting", "bowling",
-   "bowler", "batsman", "runs", "overs", "pitcher", "inning", "homer", "homers", "touchdown", "quarterback",
-   "league", "championship", "cup", "tournament", "playoff", "playoffs", "standings", "fixtures", "stadium",
-   "referee", "semifinal", "semi-final", "quarter-final", "quarterfinal", "coach", "season", "match",
-   "matches", "draw", "drew", "beat", "defeat", "victory", "win", "club", "clubs", "squad", "team", "teams",
-   "striker", "soccer", "football", "cricket", "rugby", "baseball", "basketball", "hockey", "tries",
-   "points", "title", "relegation", "promoted", "transfer" } do
+for _, w in ipairs(WORDS.sport) do
    SPORT_WORDS[w] = true
 end
 
@@ -500,6 +577,19 @@ local function about_sport(toks)
    return false
 end
 
+-- Whether annotation a is glued by a hyphen to a word in lower case
+-- ("U.S.-led", "anti-Iraq"): an adjective, not a name.
+local function glued(toks, a)
+   local first, last = toks:cover(a.start, a.stop)
+   if not first then return false end
+   if last + 2 <= #toks and toks:kind(last + 1) == "dash" and toks:text(last + 1) == "-"
+      and not toks:get(last + 1, "space_before") and not toks:get(last + 2, "space_before")
+      and toks:get(last + 2, "case") == "lower" then
+      return true
+   end
+   return false
+end
+
 --- Teams of a document (resolve phase, before overlaps are settled): the
 -- names the team rules and the club gazetteer found; names of clubs that are
 -- also places or words count only in a document about sport. Other
@@ -508,17 +598,24 @@ end
 function entities.team_names(ctx, cands)
    local toks, teams = ctx.tokens, {}
    local line_of, caps = line_finder(toks), {}
-   local sport, any_sport_club = nil, false
+   local sport, any_sport_only = nil, false
    for _, a in ipairs(cands) do
-      if a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") then sport = true end
-      if a.rule == "club_sport" then any_sport_club = true end
+      if a.attrs.sport_only or a.rule == "club_sport" then any_sport_only = true
+      -- a club, a firm pattern of results, or players listed after a score
+      elseif a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") or a.rule == "scorers" then
+         sport = true
+      end
    end
-   if any_sport_club and not sport then sport = about_sport(toks) end
+   if any_sport_only and not sport then sport = about_sport(toks) end
    local out = {}
    for _, a in ipairs(cands) do
       if a.rule == "club_sport" and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start)) then
          a = nil
       end
+      -- a league, or a side in a looser pattern, outside a story about sport
+      if a and a.attrs.sport_only and not sport then a = nil end
+      -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
+      if a and glued(toks, a) then a = nil end
       -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
       if a and a.rule == "organization_exact" and caps_line(toks, a.start, line_of, caps) then a = nil end
       if a then
@@ -530,8 +627,8 @@ function entities.team_names(ctx, cands)
    end
    if not sport then return out, teams end
    for _, a in ipairs(out) do
-      if a.type ~= "organization" and a.rule ~= "country" and teams[span_key(toks, a.start, a.stop)]
-         and not dateline_at(toks, a.start, line_of) then
+      if a.type ~= "organization" and a.type ~= "event" and a.rule ~= "country" and a.attrs.kind ~= "venue"
+         and teams[span_key(toks, a.start, a.stop)] and not dateline_at(toks, a.start, line_of) then
          a.type, a.rule = "organization", "team_same"
          a.attrs = { name = a.attrs.name, kind = "team" }
       end
@@ -567,6 +664,109 @@ function entities.team_coref(ctx, teams, kept, taken, allowed)
             kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
                attrs = { kind = "team" }, text = text:sub(s + 1, e) }
          end
+         i = hit + 1
+      else
+         i = i + 1
+      end
+   end
+end
+
+-- The initials of a name's capitalised words: "Patriotic Union of
+-- Kurdistan" -> "PUK".
+local function initials(toks, first, last)
+   local out = {}
+   for i = first, last do
+      local t = toks:text(i)
+      if t:match("^%u") then out[#out + 1] = t:sub(1, 1) end
+   end
+   return table.concat(out)
+end
+
+-- Whether acronym acr abbreviates a name with these initials: the same
+-- first letter, and its letters in the initials' order.
+local function abbreviates(acr, init)
+   if acr:sub(1, 1) ~= init:sub(1, 1) then return false end
+   local pos = 1
+   for ch in acr:gmatch(".") do
+      pos = init:find(ch, pos, true)
+      if not pos then return #acr <= 4 end      -- short ones may come from another language
+      pos = pos + 1
+   end
+   return true
+end
+
+local function add(ctx, kept, taken, typ, s, e, rule)
+   taken:add(s, e)
+   kept[#kept + 1] = { type = typ, start = s, stop = e, rule = rule, attrs = {}, text = ctx.text:sub(s + 1, e) }
+end
+
+--- Acronyms a document defines ("Patriotic Union of Kurdistan ( PUK )"),
+-- and their later mentions, take the type of the name they abbreviate
+-- (resolve phase, after overlaps): added to kept and taken.
+function entities.acronyms(ctx, kept, taken, allowed)
+   local toks = ctx.tokens
+   local defined = {}
+   local named = {}
+   for _, a in ipairs(kept) do
+      if a.type == "organization" or a.type == "location" then
+         local _, last = toks:cover(a.start, a.stop)
+         if last then named[last] = a end
+      end
+   end
+   for i = 1, #toks - 2 do
+      local acr = toks:text(i + 1)
+      if toks:text(i) == "(" and toks:text(i + 2) == ")" and acr:match("^%u[%u&]+$") and #acr <= 6 then
+         local a = named[i - 1]
+         local first = a and toks:cover(a.start, a.stop)
+         if a and abbreviates(acr, initials(toks, first, i - 1)) then
+            defined[acr] = a.type
+            local s, e = toks:span(i + 1)
+            if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, a.type, s, e, "acronym") end
+         end
+      end
+   end
+   if next(defined) == nil then return end
+   for i = 1, #toks do
+      local typ = defined[toks:text(i)]
+      if typ then
+         local s, e = toks:span(i)
+         if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "acronym") end
+      end
+   end
+end
+
+--- Names in a headline or dateline in capitals ("FERGUSON BACK IN
+-- SQUAD") that the text names in ordinary case ("Duncan Ferguson"): a
+-- person by the surname, an organisation or a place by its whole name
+-- (resolve phase, after overlaps): added to kept and taken.
+function entities.caps_names(ctx, kept, taken, allowed)
+   local toks = ctx.tokens
+   local known = {}
+   for _, a in ipairs(kept) do
+      if (a.type == "person" or a.type == "organization" or a.type == "location") and a.text:find("%l") then
+         known[span_key(toks, a.start, a.stop)] = a.type
+         local first, last = toks:cover(a.start, a.stop)
+         if a.type == "person" and last and last > first then known[toks:key(last)] = "person" end
+      end
+   end
+   if next(known) == nil then return end
+   local line_of, memo = line_finder(toks), {}
+   local i = 1
+   while i <= #toks do
+      local hit, typ = nil, nil
+      if toks:get(i, "case") == "upper" and toks:kind(i) == "word" and caps_line(toks, toks:span(i), line_of, memo) then
+         local parts = {}
+         for j = i, math.min(#toks, i + MAX_TEAM - 1) do
+            if j > i and toks:get(j, "line_start") then break end
+            parts[#parts + 1] = toks:key(j)
+            local t = known[table.concat(parts, " ")]
+            if t then hit, typ = j, t end
+         end
+      end
+      if hit then
+         local s = toks:span(i)
+         local _, e = toks:span(hit)
+         if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "caps_name") end
          i = hit + 1
       else
          i = i + 1

@@ -23,9 +23,10 @@ local RANK = {
    speaker_name = 2, said_name = 2, name_pair = 1, place_prep = 0,
    team_score = 5.5, team_versus = 5.5, team_table = 5.5, team_beat = 5.5, team_role = 5.5, team_game = 5.5,
    team_coref = 5.5, team_same = 4.5, club = 5, club_sport = 4.2,
+   scorers = 5.6, team_paren = 5.5, schedule_at = 5.5, sign_off = 5.5, event = 6.5,
 }
 
-local ENTITY = { person = true, organization = true, location = true }
+local ENTITY = { person = true, organization = true, location = true, event = true }
 
 local function lower_first(s) return s:match("^%l") ~= nil end
 
@@ -134,6 +135,8 @@ function resolve.run(ctx)
       end
    end
    E.team_coref(ctx, teams, kept, taken, allowed)
+   E.acronyms(ctx, kept, taken, allowed)
+   E.caps_names(ctx, kept, taken, allowed)
    table.sort(kept, function(x, y) return x.start < y.start end)
 
    -- 3. people. A lone word that opens an organisation's name ("Lumora"

@@ -143,11 +143,15 @@ local function dateline(p)
          local after = p:match("^%s*", de + 1)
          -- "U.S.-based" is not a dateline
          if d == "%-" and #ws == 0 and #after == 0 then return nil end
+         -- "SOCCER - LEEDS BEAT EVERTON": a headline in capitals, no dateline
+         local line = p:match("^[^\n]*", de + 1)
+         if line:find("%u%u") and not line:find("%l") then return nil end
          return place, source, de + #after, region
       end
    end
    -- wire style: "AL-AIN , United Arab Emirates 1996-12-06"
    local wire = p:match("^%s*,?%s*[%u][%a ]-%s%d%d%d%d%-%d%d%-%d%d", rest_at)
+      or p:match("^%s+%d%d%d%d%-%d%d%-%d%d", rest_at)       -- "PARIS 1996-08-27"
    if wire then return place, nil, rest_at - 1 + #wire, nil end
    return nil
 end

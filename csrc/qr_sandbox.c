@@ -1,0 +1,303 @@
+/*
+ * What the sandbox (lua/quarry/sandbox.lua) needs from C: limits on the
+ * untrusted Lua code of rule packs and reports, where a rule is written,
+ * and paths resolved as the kernel resolves them.
+ *
+ * Limits. A step budget is counted by a count hook (every QR_STEP_CHUNK
+ * VM instructions); a memory ceiling is kept by a lua_Alloc wrapper that
+ * counts the bytes of the Lua heap (string.rep("x", 1e10) asks it for
+ * 10 GB and is refused before anything is allocated). Both hold only
+ * inside core.limited(); outside, the hook is not set and the wrapper
+ * only counts. The wrapper is installed on first use and stays until the
+ * state is closed, when the finalizer of a sentinel in the registry puts
+ * the original allocator back: lua_close unloads this library (the
+ * package library's finalizer, marked earlier, runs later) and frees the
+ * rest of the state through whatever allocator is set by then.
+ *
+ * A limit that trips raises an error in the code that ran past it. Code
+ * that catches it gets QR_STEP_GRACE more steps to unwind and say where it
+ * was; past that, the hook raises at every instruction, so that no loop
+ * of pcalls outlives the limit. Memory needs no grace: unwinding leaves
+ * the memory that tripped the limit to the collector, and every request
+ * past the ceiling is refused again. core.limited reports which limit
+ * tripped.
+ *
+ * Hooks are per coroutine: core.limit_thread(co) sets the same hook on a
+ * coroutine the sandboxed code creates. Finalizers (__gc) run with hooks
+ * off, so the sandbox refuses __gc (sandbox.lua).
+ */
+#define _XOPEN_SOURCE 700   /* realpath */
+
+#include "qr_lua.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QR_STEP_CHUNK 1000          /* instructions between two hook calls */
+#define QR_STEP_GRACE 100000        /* steps to unwind after the step limit tripped */
+
+typedef struct qr_limits {
+    lua_Alloc real;               /* the allocator this one wraps */
+    void *real_ud;
+    long long total;              /* bytes of the Lua heap */
+    int active;                   /* inside core.limited */
+    /* memory: total may not pass base + max (max 0: no ceiling) */
+    long long mem_base, mem_max, mem_peak;
+    int mem_trips;                /* requests refused (and not given on Lua's second try) */
+    int pending;                  /* the last request to grow was refused: */
+    void *refused_ptr;            /* ... this one */
+    size_t refused_size;
+    /* steps: used may not pass max (max 0: no budget) */
+    long long steps_max, steps_used;
+    int steps_tripped;            /* 1: tripped once; 2: past the grace too */
+} qr_limits;
+
+/* --- the allocator ------------------------------------------------------------ */
+
+static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    qr_limits *lim = ud;
+    long long old = ptr ? (long long)osize : 0;
+    void *res;
+    if (nsize == 0) {
+        lim->total -= old;
+        return lim->real(lim->real_ud, ptr, osize, 0);
+    }
+    if (lim->active && lim->mem_max > 0 && (long long)nsize > old) {
+        /* Lua collects its garbage and asks again once before it raises
+         * "not enough memory": a refusal counts as a trip unless that
+         * second request, the very next one to grow, gets its memory */
+        int retry = lim->pending && ptr == lim->refused_ptr && nsize == lim->refused_size;
+        lim->pending = 0;
+        if (nsize > (size_t)LLONG_MAX / 2 || lim->total - old + (long long)nsize > lim->mem_base + lim->mem_max) {
+            if (!retry) {
+                lim->mem_trips++;
+                lim->pending = 1;
+                lim->refused_ptr = ptr;
+                lim->refused_size = nsize;
+            }
+            return NULL;
+        }
+        res = lim->real(lim->real_ud, ptr, osize, nsize);
+        if (res && retry) lim->mem_trips--;
+    } else {
+        res = lim->real(lim->real_ud, ptr, osize, nsize);
+    }
+    if (res) {
+        lim->total += (long long)nsize - old;
+        if (lim->active && lim->total - lim->mem_base > lim->mem_peak) lim->mem_peak = lim->total - lim->mem_base;
+    }
+    return res;
+}
+
+/* The limits of the state of L, or NULL before they are installed. */
+static qr_limits *limits_if_any(lua_State *L)
+{
+    void *ud;
+    return lua_getallocf(L, &ud) == limit_alloc ? ud : NULL;
+}
+
+/* __gc of the sentinel: the original allocator back, the bookkeeping freed */
+static int limits_uninstall(lua_State *L)
+{
+    qr_limits *lim = limits_if_any(L);
+    if (lim) {
+        lua_setallocf(L, lim->real, lim->real_ud);
+        lim->real(lim->real_ud, lim, sizeof *lim, 0);
+    }
+    return 0;
+}
+
+/* The limits of the state of L, installing the counting allocator. */
+static qr_limits *limits_of(lua_State *L)
+{
+    void *ud;
+    lua_Alloc real = lua_getallocf(L, &ud);
+    qr_limits *lim;
+    if (real == limit_alloc) return ud;
+    /* the sentinel first: nothing may raise once the allocator is set */
+    lua_newuserdatauv(L, 0, 0);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, limits_uninstall);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    lim = real(ud, NULL, 0, sizeof *lim);
+    if (!lim) {
+        luaL_error(L, "not enough memory");
+        return NULL;
+    }
+    memset(lim, 0, sizeof *lim);
+    lim->real = real;
+    lim->real_ud = ud;
+    lim->total = (long long)lua_gc(L, LUA_GCCOUNT) * 1024 + lua_gc(L, LUA_GCCOUNTB);
+    lua_setallocf(L, limit_alloc, lim);
+    lua_setfield(L, LUA_REGISTRYINDEX, "quarry.limits");
+    return lim;
+}
+
+/* --- the step hook -------------------------------------------------------------- */
+
+static void limit_hook(lua_State *L, lua_Debug *ar)
+{
+    qr_limits *lim = limits_if_any(L);
+    const char *src = "?";
+    int line = 0;
+    if (!lim || !lim->active || lim->steps_max <= 0) return;
+    lim->steps_used += QR_STEP_CHUNK;
+    if (lim->steps_tripped < 2) {
+        long long allowed = lim->steps_max + (lim->steps_tripped ? QR_STEP_GRACE : 0);
+        if (lim->steps_used <= allowed) return;
+        if (lim->steps_tripped) lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+        lim->steps_tripped++;
+    }
+    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
+        src = ar->short_src;
+        line = ar->currentline;
+    }
+    lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps)", src, line, (lua_Integer)lim->steps_max);
+    lua_error(L);
+}
+
+/* core.limit_thread(co) -> co: the step budget counts co's steps too */
+static int l_limit_thread(lua_State *L)
+{
+    lua_State *co = lua_tothread(L, 1);
+    luaL_argexpected(L, co != NULL, 1, "coroutine");
+    limits_of(L);
+    lua_sethook(co, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* core.limited(max_steps, max_bytes, f, ...) -> true, f's results... | false, message, kind
+ * Calls f(...) in protected mode with at most max_steps Lua VM
+ * instructions (counted every 1000; 0: no budget) and the Lua heap
+ * growing by at most max_bytes over its size at the call (0: no ceiling).
+ * kind is "steps" or "memory" when a limit tripped, "error" otherwise; the
+ * error object is f's, as pcall gives it (turning it into a string may run
+ * untrusted code: the caller does that under limits of its own). Inside
+ * another core.limited call, the outer limits hold and this is a pcall. */
+static int l_limited(lua_State *L)
+{
+    lua_Integer steps = luaL_checkinteger(L, 1), bytes = luaL_checkinteger(L, 2);
+    qr_limits *lim;
+    lua_Hook old_hook;
+    int old_mask, old_count, status, nargs;
+    const char *kind;
+    luaL_checktype(L, 3, LUA_TFUNCTION);
+    lim = limits_of(L);
+    nargs = lua_gettop(L) - 3;
+    if (lim->active) {
+        status = lua_pcall(L, nargs, LUA_MULTRET, 0);
+        kind = "error";
+    } else {
+        old_hook = lua_gethook(L);
+        old_mask = lua_gethookmask(L);
+        old_count = lua_gethookcount(L);
+        lim->active = 1;
+        lim->steps_max = steps > 0 ? steps : 0;
+        lim->steps_used = 0;
+        lim->steps_tripped = 0;
+        lim->mem_max = bytes > 0 ? bytes : 0;
+        lim->mem_base = lim->total;
+        lim->mem_peak = 0;
+        lim->mem_trips = lim->pending = 0;
+        if (lim->steps_max) lua_sethook(L, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
+        status = lua_pcall(L, nargs, LUA_MULTRET, 0);
+        lua_sethook(L, old_hook, old_mask, old_count);
+        lim->active = 0;
+        kind = lim->steps_tripped ? "steps"
+             : (lim->mem_trips > 0 || status == LUA_ERRMEM) ? "memory" : "error";
+    }
+    if (status == LUA_OK) {                         /* the results from index 3 on */
+        lua_pushboolean(L, 1);
+        lua_insert(L, 3);
+        return lua_gettop(L) - 2;
+    }
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
+    lua_pushstring(L, kind);
+    return 3;
+}
+
+/* core.limit_tripped() -> "steps" | "memory" | nil: inside core.limited,
+ * which limit has tripped (the sandbox's pcall raises it again) */
+static int l_limit_tripped(lua_State *L)
+{
+    qr_limits *lim = limits_if_any(L);
+    if (lim && lim->active && lim->steps_tripped) lua_pushliteral(L, "steps");
+    else if (lim && lim->active && lim->mem_trips > 0) lua_pushliteral(L, "memory");
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* core.limit_stats() -> steps, bytes: the steps the last core.limited call
+ * counted (a multiple of 1000) and how far the Lua heap grew over its size
+ * at the call, at most */
+static int l_limit_stats(lua_State *L)
+{
+    qr_limits *lim = limits_if_any(L);
+    lua_pushinteger(L, lim ? (lua_Integer)lim->steps_used : 0);
+    lua_pushinteger(L, lim ? (lua_Integer)lim->mem_peak : 0);
+    return 2;
+}
+
+/* --- where a function was called from --------------------------------------------- */
+
+static int callsite_call(lua_State *L)
+{
+    lua_Debug ar;
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    /* level 1: the caller, whose frame a C function keeps even in a tail call */
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
+        lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+    else
+        lua_pushnil(L);
+    lua_rotate(L, 1, 2);
+    lua_call(L, n + 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* core.callsite(f) -> g: g(...) returns f(where, ...), where being the
+ * "file:line" g was called from (nil when that is not Lua code). As a C
+ * function, g sees its caller even in `return g{...}`, a tail call that
+ * would leave a Lua function no trace of it. */
+static int l_callsite(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_pushcclosure(L, callsite_call, 1);
+    return 1;
+}
+
+/* --- paths ---------------------------------------------------------------------------- */
+
+/* core.realpath(path) -> canonical absolute path | nil, message
+ * realpath(3): ".", ".." and symbolic links resolved; the file must exist. */
+static int l_realpath(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    char *resolved = realpath(path, NULL);
+    if (!resolved) {
+        int err = errno;
+        lua_pushnil(L);
+        lua_pushfstring(L, "%s: %s", path, strerror(err));
+        return 2;
+    }
+    lua_pushstring(L, resolved);
+    free(resolved);
+    return 1;
+}
+
+void qr_open_sandbox(lua_State *L)
+{
+    static const luaL_Reg funcs[] = {
+        { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_tripped", l_limit_tripped },
+        { "limit_stats", l_limit_stats }, { "callsite", l_callsite }, { "realpath", l_realpath },
+        { NULL, NULL }
+    };
+    luaL_setfuncs(L, funcs, 0);
+}

@@ -1,0 +1,490 @@
+--- The sandbox rule packs and reports run in (docs/security.md says what
+-- it promises and how that is tested).
+--
+--   local sandbox = require "quarry.sandbox"
+--   local box = sandbox.new { kind = "rule pack", name = "mypack", root = "path/to/mypack",
+--      modules = { "quarry.pattern", "cjson" }, files = true }
+--   local def = box:run("loading", box:load("path/to/mypack/init.lua"))
+--
+-- Untrusted code (the default) gets the safe base functions; copies of
+-- string (without dump), table, math, utf8 and coroutine of its own; an
+-- instance of its own of each module it may require; and, with `files`,
+-- the files of its own folder (include, read_list, gazetteer), resolved as
+-- realpath(3) resolves them, symbolic links included. It cannot reach the
+-- string metatable or quarry's metatables, os, io, debug, load, loadfile,
+-- dofile or collectgarbage, nor set a __gc metamethod (a finalizer runs
+-- where no limit can reach it).
+--
+-- Whatever runs through box:run runs under the box's limits
+-- (quarry.core.limited): a step budget and a memory ceiling, per call.
+-- Trusted code gets the global environment; box:run limits it too, though
+-- trusted code can lift the limits with debug.sethook.
+local core = require "quarry.core"
+local lfs = require "lfs"
+
+-- Captured now, before any untrusted code runs: the checks below never
+-- call a method or a table field untrusted code could have reached.
+local error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber =
+   error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber
+local tostring, type, xpcall, require = tostring, type, xpcall, require
+local math_type, math_floor = math.type, math.floor
+local string_byte, string_find, string_format, string_gmatch, string_gsub, string_lower, string_match, string_sub =
+   string.byte, string.find, string.format, string.gmatch, string.gsub, string.lower, string.match, string.sub
+local table_concat, table_sort = table.concat, table.sort
+local coroutine_create, coroutine_resume, coroutine_close = coroutine.create, coroutine.resume, coroutine.close
+local io_open, io_stderr = io.open, io.stderr
+local package_searchpath = package.searchpath
+local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symlinkattributes, lfs.dir
+local limited, limit_thread, limit_tripped = core.limited, core.limit_thread, core.limit_tripped
+local realpath = core.realpath
+
+local sandbox = {}
+
+--- Default step budget of one call (loading a pack, one document, one
+-- report): Lua VM instructions, counted every 1000. The news pack spends
+-- about 25 a byte of text (2026-12, BBC and Reuters: at most 560,000 on
+-- one article), so this takes documents of tens of megabytes.
+sandbox.DEFAULT_STEPS = 1000000000
+--- Default memory ceiling of one call: how far the Lua heap may grow over
+-- its size when the call began, garbage collected first (1 GiB; the news
+-- pack grows it by under 1 MB on one article).
+sandbox.DEFAULT_MEMORY = 1024 * 1024 * 1024
+
+-- Methods of strings while boxed code runs: string's functions but dump,
+-- which ("").dump would reach otherwise (functions added to string later
+-- are looked up there). The string metatable itself stays out of reach
+-- (the box's getmetatable).
+local string_mt = debug.getmetatable("")
+local string_methods = {}
+for k, v in next, string do
+   if k ~= "dump" then string_methods[k] = v end
+end
+local string_lib = string
+setmetatable(string_methods, { __index = function(_, k)
+   if k ~= "dump" then return string_lib[k] end
+   return nil
+end })
+
+-- Limits of the conversion of an untrusted error object into a message.
+local MESSAGE_STEPS, MESSAGE_MEMORY = 1000000, 16 * 1024 * 1024
+
+local SAFE_GLOBALS = {
+   "assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen", "rawset",
+   "select", "tonumber", "tostring", "type", "_VERSION",
+}
+local SAFE_LIBS = { "string", "table", "math", "utf8", "coroutine" }
+
+local UNITS = { [""] = 1, k = 1024, m = 1024 ^ 2, g = 1024 ^ 3, t = 1024 ^ 4 }
+
+--- sandbox.parse_size(v) -> bytes | nil, message: a count of bytes, or a
+-- string "512M", "2G", "64k", "1000000" (K, M, G, T: powers of 1024).
+function sandbox.parse_size(v)
+   if math_type(v) == "integer" and v >= 0 then return v end
+   if math_type(v) == "float" and v >= 0 and v == math_floor(v) and v < 2 ^ 53 then return math_floor(v) end
+   if type(v) == "string" then
+      local num, unit = string_match(v, "^%s*(%d+%.?%d*)%s*([kKmMgGtT]?)[iI]?[bB]?%s*$")
+      local n = num and tonumber(num)
+      if n then return math_floor(n * UNITS[string_lower(unit)]) end
+   end
+   return nil, string_format("expected a size in bytes such as 512M or 2G, not '%s'", tostring(v))
+end
+
+--- sandbox.limits(given, level) -> {steps, memory}: limits checked, the
+-- defaults filling what given (a table or nil) leaves out. 0 means none.
+function sandbox.limits(given, level)
+   level = (level or 1) + 1
+   if given == nil then given = {} end
+   if type(given) ~= "table" then error("limits must be a table {steps = n, memory = size}", level) end
+   for k in next, given do
+      if k ~= "steps" and k ~= "memory" then
+         error(string_format("limits: unknown limit '%s' (steps, memory)", tostring(k)), level)
+      end
+   end
+   local steps = rawget(given, "steps")
+   if steps == nil then steps = sandbox.DEFAULT_STEPS end
+   if math_type(steps) == "float" and steps == math_floor(steps) and steps < 2 ^ 63 then steps = math_floor(steps) end
+   if math_type(steps) ~= "integer" or steps < 0 then
+      error("limits: steps must be a non-negative integer (0: no budget)", level)
+   end
+   local memory = rawget(given, "memory")
+   if memory == nil then memory = sandbox.DEFAULT_MEMORY end
+   local bytes, err = sandbox.parse_size(memory)
+   if not bytes then error("limits: memory: " .. err, level) end
+   return { steps = steps, memory = bytes }
+end
+
+local Box = {}
+local BoxMT = { __index = Box, __metatable = "quarry.Sandbox" }
+
+-- The tables untrusted code gave a metatable (weak keys), of every box:
+-- values go from one box to another through quarry (a report's parts).
+local own = setmetatable({}, { __mode = "k" })
+
+local function copy(t)
+   local c = {}
+   for k, v in next, t do c[k] = v end
+   return c
+end
+
+-- A limit that tripped inside untrusted code's own pcall goes on up.
+local function rethrow_trip(ok, ...)
+   if not ok and limit_tripped() then error((...), 0) end
+   return ok, ...
+end
+
+local function wrap_results(co, ok, ...)
+   if ok then return ... end
+   coroutine_close(co)
+   error((...), 0)
+end
+
+-- The coroutine library of untrusted code: coroutines it makes count
+-- against the step budget (hooks are per coroutine), and its pcalls let
+-- a tripped limit through.
+local function coroutine_lib()
+   local lib = copy(coroutine)
+   lib.create = function(f)
+      local co = coroutine_create(f)
+      limit_thread(co)
+      return co
+   end
+   lib.resume = function(co, ...) return rethrow_trip(coroutine_resume(co, ...)) end
+   lib.wrap = function(f)
+      local co = lib.create(f)
+      return function(...) return wrap_results(co, coroutine_resume(co, ...)) end
+   end
+   return lib
+end
+
+-- getmetatable and setmetatable of untrusted code: it sees and changes
+-- only the metatables it set itself (box.own); the string metatable and
+-- quarry's stay out of reach, and no metatable of its has a __gc.
+local function metatable_functions(box)
+   local function get(v)
+      local mt = getmetatable(v)
+      if own[v] or type(mt) ~= "table" then return mt end
+      return nil
+   end
+   local function set(t, mt)
+      if type(t) ~= "table" then
+         error(string_format("bad argument #1 to 'setmetatable' (table expected, got %s)", type(t)), 2)
+      end
+      if mt ~= nil and type(mt) ~= "table" then
+         error(string_format("bad argument #2 to 'setmetatable' (nil or table expected, got %s)", type(mt)), 2)
+      end
+      if mt ~= nil and rawget(mt, "__gc") ~= nil then
+         error(string_format("setmetatable: __gc is not available to an untrusted %s (a finalizer runs outside "
+            .. "its limits)", box.kind), 2)
+      end
+      if getmetatable(t) ~= nil and not own[t] then error("cannot change a protected metatable", 2) end
+      setmetatable(t, mt)
+      own[t] = mt ~= nil or nil
+      return t
+   end
+   return get, set
+end
+
+-- The instance of a module this box's code gets: cjson as cjson.new(),
+-- quarry's Lua modules loaded anew (their tables, metatables and caches
+-- its own).
+local function module_instance(box, name)
+   local m = box.instances[name]
+   if m ~= nil then return m end
+   if name == "cjson" or name == "cjson.safe" then
+      m = require(name).new()
+   else
+      local path, err = package_searchpath(name, package.path)
+      if not path then error(err, 3) end
+      local chunk, lerr = loadfile(path, "t")   -- quarry's own code, in the global environment
+      if not chunk then error(lerr, 3) end
+      m = chunk(name, path)
+   end
+   box.instances[name] = m
+   return m
+end
+
+local function untrusted_env(box, opts)
+   local env = {}
+   for _, name in ipairs(SAFE_GLOBALS) do env[name] = _G[name] end
+   for _, name in ipairs(SAFE_LIBS) do env[name] = copy(_G[name]) end
+   env.string.dump = nil
+   env.coroutine = coroutine_lib()
+   env.getmetatable, env.setmetatable = metatable_functions(box)
+   env.pcall = function(f, ...) return rethrow_trip(pcall(f, ...)) end
+   env.xpcall = function(f, msgh, ...) return rethrow_trip(xpcall(f, msgh, ...)) end
+   env._G = env
+   local allowed = {}
+   for _, name in ipairs(opts.modules or {}) do allowed[name] = true end
+   local find_module = opts.require
+   env.require = function(name)
+      if type(name) ~= "string" then error("require: expected a module name", 2) end
+      if allowed[name] then return module_instance(box, name) end
+      if find_module then
+         local found, value = find_module(box, name)
+         if found then return value end
+      end
+      error(string_format("module '%s' is not available to an untrusted %s (mark it trusted)", name, box.kind), 2)
+   end
+   return env
+end
+
+--- sandbox.new(opts) -> box
+-- opts: kind ("rule pack", "report": for messages), name, root (the folder
+-- whose files the code may read; required with files), trusted, limits
+-- ({steps, memory}, see sandbox.limits), modules (names untrusted code may
+-- require, each box getting its own instance), require (function(box, name)
+-- -> found, value for other names), files (true: include, read_list,
+-- gazetteer and pack_dir in the environment), globals (more names).
+function sandbox.new(opts)
+   local box = setmetatable({ kind = opts.kind or "rule pack", name = opts.name or "?", trusted = opts.trusted and true,
+      limits = sandbox.limits(opts.limits, 2), instances = {}, loaded = {}, own = own }, BoxMT)
+   if opts.root then
+      local root, err = realpath(opts.root)
+      if not root then error(err, 2) end
+      box.root, box.dir = root, opts.root
+   end
+   if box.trusted then
+      box.env = setmetatable({}, { __index = _G })
+   else
+      box.env = untrusted_env(box, opts)
+   end
+   if opts.files then
+      local env = box.env
+      env.include = function(name) return box:include(name, 2) end
+      env.read_list = function(name) return box:read_list(name, 2) end
+      env.gazetteer = function(spec, gopts) return box:gazetteer(spec, gopts, 2) end
+      env.pack_dir = box.root
+   end
+   for k, v in pairs(opts.globals or {}) do box.env[k] = v end
+   return box
+end
+
+-- --- running under limits -------------------------------------------------------
+
+--- box:set_limits(limits): the limits of later calls (see sandbox.limits).
+function Box:set_limits(limits)
+   self.limits = sandbox.limits(limits, 2)
+end
+
+-- The message of an error object: a string as it is; an object untrusted
+-- code made, turned into a string under limits of its own.
+local function message_of(box, err)
+   if type(err) == "string" then return err end
+   if box.own[err] then
+      local ok, s = limited(MESSAGE_STEPS, MESSAGE_MEMORY, tostring, err)
+      if ok and type(s) == "string" then return s end
+      return "(an error object whose __tostring failed: " .. (type(s) == "string" and s or "?") .. ")"
+   end
+   return tostring(err)
+end
+
+local HINTS = {
+   steps = "raise it with --max-steps, or limits.steps in the pack",
+   memory = "raise it with --max-memory, or limits.memory in the pack",
+}
+
+local function finish(box, what, ok, ...)
+   if ok then return ... end
+   local err, kind = ...
+   if kind == "error" then
+      -- an object of quarry's own (a report's usage error) goes on as it is
+      if type(err) == "table" and not box.own[err] then error(err, 0) end
+      error(message_of(box, err), 0)
+   end
+   local msg = message_of(box, err)
+   if kind == "memory" then
+      local limit = string_format("memory limit exceeded (the Lua heap grew by more than %d bytes)", box.limits.memory)
+      local replaced, n = string_gsub(msg, "not enough memory", limit)
+      msg = n > 0 and replaced or (msg .. ": " .. limit)
+   end
+   error(string_format("%s '%s', %s: %s (%s)", box.kind, box.name, what, msg, HINTS[kind]), 0)
+end
+
+--- box:run(what, f, ...) -> f's results
+-- Calls f(...) under the box's limits; what says what it is for messages
+-- ("loading", "document 'x'"). A limit that trips raises "KIND 'NAME',
+-- WHAT: file:line: step limit exceeded ..." (or memory limit); other errors
+-- go on as they are (an error object untrusted code made, as a string).
+local function restore_methods(saved, ...)
+   string_mt.__index = saved
+   return ...
+end
+
+function Box:run(what, f, ...)
+   local saved = string_mt.__index
+   string_mt.__index = string_methods
+   return finish(self, what, restore_methods(saved, limited(self.limits.steps, self.limits.memory, f, ...)))
+end
+
+-- --- values leaving the box ----------------------------------------------------------
+
+local function check_plain(box, v, what, seen)
+   if seen[v] then return end
+   seen[v] = true
+   if box.own[v] then
+      error(string_format("%s: a table with a metatable of the %s's own (quarry takes plain tables)", what,
+         box.kind), 0)
+   end
+   for k, x in next, v do
+      if type(k) == "table" then check_plain(box, k, what, seen) end
+      if type(x) == "table" then check_plain(box, x, what, seen) end
+   end
+end
+
+--- box:check_plain(v, what): raises "WHAT: a table with a metatable ..."
+-- when v holds (at any depth) a table the box's code gave a metatable:
+-- values quarry keeps and reads after box:run must not run code on access.
+function Box:check_plain(v, what)
+   if type(v) == "table" then check_plain(self, v, what, {}) end
+end
+
+-- --- files ---------------------------------------------------------------------------
+
+--- box:path(name, what [, level [, as_given]]) -> the real path of a file of the box's folder
+-- name is relative to the folder (as_given: to the working directory), or
+-- absolute. Untrusted: resolved like realpath(3), symbolic links followed,
+-- it must lie inside the folder and be a regular file; raises "WHAT: ..."
+-- otherwise.
+function Box:path(name, what, level, as_given)
+   level = (level or 1) + 1
+   if type(name) ~= "string" or name == "" then error(what .. ": expected a file name", level) end
+   local absolute = as_given or string_byte(name, 1) == 47
+   if self.trusted then return absolute and name or (self.dir or ".") .. "/" .. name end
+   if not self.root then error(what .. ": no files are available here", level) end
+   local real, err = realpath(absolute and name or self.root .. "/" .. name)
+   if not real then error(string_format("%s: %s", what, err), level) end
+   local prefix = self.root == "/" and "/" or self.root .. "/"
+   if string_sub(real, 1, #prefix) ~= prefix then
+      error(string_format("%s: '%s' is outside the %s's folder (an untrusted pack loads files from its own folder "
+         .. "only)", what, name, self.kind), level)
+   end
+   local mode = lfs_attributes(real, "mode")
+   if mode ~= "file" then
+      error(string_format("%s: '%s' is not a regular file (%s)", what, name, tostring(mode)), level)
+   end
+   return real
+end
+
+--- box:load(path [, level [, shown]]) -> the chunk of a Lua file, in the box's
+-- environment (text only); messages and rules name it as shown (default:
+-- path).
+function Box:load(path, level, shown)
+   level = (level or 1) + 1
+   local chunk, err
+   if shown then
+      local f, oerr = io_open(path, "rb")
+      if not f then error(oerr, level) end
+      local text = f:read("a")
+      f:close()
+      chunk, err = load(text, "@" .. shown, "t", self.env)
+   else
+      chunk, err = loadfile(path, "t", self.env)
+   end
+   if not chunk then error(err, level) end
+   return chunk
+end
+
+--- box:include(name [, level]) -> what the file NAME(.lua) of the folder returns
+-- Runs it in the same environment (the caller is under box:run already).
+function Box:include(name, level)
+   level = (level or 1) + 1
+   if type(name) ~= "string" then error("include: expected a file name inside the pack folder", level) end
+   if not string_find(name, "%.lua$") then name = name .. ".lua" end
+   return self:load(self:path(name, "include", level), level, (self.dir or ".") .. "/" .. name)()
+end
+
+--- box:read_list(name [, level]) -> rows: a data file of the folder as rows of
+-- tab-separated fields ("#" lines and blank lines skipped; row.line is the
+-- line number): word lists, cue lists.
+function Box:read_list(name, level)
+   level = (level or 1) + 1
+   local path = self:path(name, "read_list", level)
+   local f, err = io_open(path, "rb")
+   if not f then error("read_list: " .. tostring(err), level) end
+   local text = f:read("a")
+   f:close()
+   local rows, n = {}, 0
+   -- (the pattern matches an empty line once more at the very end)
+   for line in string_gmatch(text, "([^\n]*)\n?") do
+      n = n + 1
+      line = string_gsub(line, "\r$", "")
+      if line ~= "" and string_byte(line, 1) ~= 35 then
+         local row = {}
+         for field in string_gmatch(line .. "\t", "([^\t]*)\t") do row[#row + 1] = field end
+         row.line = n
+         rows[#rows + 1] = row
+      end
+   end
+   return rows
+end
+
+-- What an untrusted pack gets of a gazetteer: matching, not loading files.
+local function gazetteer_view(g)
+   local view = {}
+   function view.match(_, toks, opts) return g:match(toks, opts) end
+   function view.entry(_, id) return g:entry(id) end
+   function view.size() return #g end
+   view.native = true   -- match() takes the C options, annotate included
+   return view
+end
+
+--- box:gazetteer(spec [, opts [, level]]) -> a gazetteer (untrusted: a view
+-- that matches and reads entries) from a file of the folder or a list.
+function Box:gazetteer(spec, opts, level)
+   level = (level or 1) + 1
+   if type(spec) == "string" then spec = self:path(spec, "gazetteer", level) end
+   local g, err = require("quarry.gazetteer").load(spec, opts)
+   if not g then error(err, level) end
+   return self.trusted and g or gazetteer_view(g)
+end
+
+--- box:module(name) -> the box's own instance of a module (see sandbox.new)
+function Box:module(name)
+   return module_instance(self, name)
+end
+
+--- sandbox.files(root) -> sorted paths (relative to root) of the regular
+-- files under root: what a folder pack's results depend on. Dot files are
+-- left out; symbolic links are followed only to regular files inside root
+-- (never to folders, devices or FIFOs), so the walk ends and reads only
+-- the pack's own files.
+function sandbox.files(root)
+   local real_root = realpath(root)
+   if not real_root then return {} end
+   local prefix = real_root == "/" and "/" or real_root .. "/"
+   local out = {}
+   local function walk(dir, rel)
+      local names = {}
+      local ok, iter, state = pcall(lfs_dir, dir)
+      if not ok then return end
+      for name in iter, state do
+         if string_byte(name, 1) ~= 46 then names[#names + 1] = name end
+      end
+      table_sort(names)
+      for _, name in ipairs(names) do
+         local p, r = dir .. "/" .. name, rel == "" and name or rel .. "/" .. name
+         local mode = lfs_symlinkattributes(p, "mode")
+         if mode == "directory" then
+            walk(p, r)
+         elseif mode == "file" then
+            out[#out + 1] = r
+         elseif mode == "link" then
+            local target = realpath(p)
+            if target and string_sub(target, 1, #prefix) == prefix and lfs_attributes(target, "mode") == "file" then
+               out[#out + 1] = r
+            end
+         end
+      end
+   end
+   walk(real_root, "")
+   return out
+end
+
+--- sandbox.print(...): print for untrusted reports, to stderr (stdout is the report's output)
+function sandbox.print(...)
+   local parts = {}
+   for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+   io_stderr:write(table_concat(parts, "\t"), "\n")
+end
+
+return sandbox

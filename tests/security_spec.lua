@@ -1,0 +1,478 @@
+-- The sandbox of rule packs and reports, attacked (docs/security.md):
+-- escapes through the string metatable, symbolic links and string.dump;
+-- report SQL that writes or reaches other files; code that never ends or
+-- eats memory, wherever it hides. Each attack is written out as the pack
+-- or report an attacker would hand a user.
+local quarry = require "quarry"
+local rules = require "quarry.rules"
+local reports = require "quarry.reports"
+local sandbox = require "quarry.sandbox"
+local core = require "quarry.core"
+local support = require "tests.support"
+local fixture = require "tests.report_corpus"
+local lfs = require "lfs"
+
+local raises, tmpdir = support.raises, support.tmpdir
+
+local RULE = 'rule { name = "r", type = "t", pattern = P.word "x" }'
+local function pack_source(top, rules_src)
+   return (top or "") .. "\nreturn { phases = { { rules = { " .. (rules_src or RULE) .. " } } } }\n"
+end
+
+-- What the host's own string methods do, checked after each attack.
+local function host_strings_intact()
+   assert.equal("abc", ("ABC"):lower())
+   assert.equal(string.lower, getmetatable("").__index.lower)
+   assert.equal(3, ("abc"):find("c"))
+   assert.equal("ABC", ("abc"):upper())
+end
+
+local function exists(path) return lfs.attributes(path, "mode") ~= nil end
+
+local function run_cli(cmdline)
+   return support.quarry(cmdline)
+end
+
+describe("the sandbox", function()
+   after_each(support.cleanup)
+
+   describe("keeps the string metatable out of reach", function()
+      it("a pack cannot replace the host's string methods, nor later packs'", function()
+         local dir = tmpdir {
+            ["hostile.lua"] = pack_source([[
+local mt = getmetatable("")
+if mt and mt.__index then
+   mt.__index.lower = function() return "pwned" end
+   mt.__index.find = function() return nil end
+   mt.__index.match = function() return nil end
+end
+string.upper = function() return "pwned" end   -- its own copy
+]]),
+            ["later.lua"] = pack_source("", [[rule { name = "r", type = "t", pattern = P.word "x",
+   attrs = { lower = ("ABC"):lower(), upper = string.upper("abc"), mt = tostring(getmetatable("")) } }]]),
+         }
+         rules.load(dir .. "/hostile.lua")
+         host_strings_intact()
+         local anns = rules.load(dir .. "/later.lua"):run("x")
+         assert.same({ lower = "abc", upper = "ABC", mt = "nil" }, anns[1].attrs)
+         host_strings_intact()
+      end)
+
+      it("a pack that replaces find and match still cannot read_list a file outside its folder", function()
+         local secret = tmpdir { ["shadow"] = "root:secret\n" }
+         local dir = tmpdir {
+            ["p/init.lua"] = pack_source(([[
+pcall(function()
+   local s = getmetatable("").__index
+   s.find, s.match = function() return nil end, function() return nil end
+end)
+string.find, string.match = function() return nil end, function() return nil end
+local rows = read_list("../../../../../../../..%s/shadow")
+]]):format(secret)),
+         }
+         local err = raises(function() rules.load(dir .. "/p") end, "read_list", "outside the rule pack's folder")
+         assert.is_nil(err:find("root:secret", 1, true))
+         host_strings_intact()
+      end)
+
+      it("gives no string.dump, as a field or through a string's methods", function()
+         local dir = tmpdir { ["dump.lua"] = pack_source([[
+local found = {}
+found[#found + 1] = tostring(string.dump)
+found[#found + 1] = tostring(("").dump)
+found[#found + 1] = tostring(pcall(function() return getmetatable("").__index.dump end))
+local ok = pcall(function() return ("").dump(function() end) end)
+found[#found + 1] = tostring(ok)
+DUMPS = table.concat(found, " ")
+]], [[rule { name = "r", type = "t", pattern = P.word "x", attrs = { dumps = DUMPS },
+   action = function(m)
+      return { start = m.start, stop = m.stop, attrs = { dumps = DUMPS, late = tostring(("").dump) } }
+   end }]]) }
+         local anns = rules.load(dir .. "/dump.lua"):run("x")
+         assert.same({ dumps = "nil nil false false", late = "nil" }, anns[1].attrs)
+         -- the host keeps it
+         assert.equal("function", type(string.dump))
+         assert.equal(string.dump, ("").dump)
+      end)
+
+      it("keeps quarry's metatables out of reach: a match's methods, a context's, a pattern's", function()
+         local dir = tmpdir { ["meta.lua"] = pack_source("", [[rule { name = "r", type = "t", pattern = P.word "x",
+   action = function(m)
+      local seen = { tostring(m.__index), tostring(getmetatable(m)), tostring(getmetatable(m.tokens)) }
+      return { start = m.start, stop = m.stop, attrs = { seen = table.concat(seen, " ") } }
+   end }]]) }
+         local anns = rules.load(dir .. "/meta.lua"):run("x")
+         assert.equal("nil quarry.Match nil", anns[1].attrs.seen)
+      end)
+   end)
+
+   describe("keeps each pack's modules its own", function()
+      it("changing P or cjson reaches neither later packs nor the host", function()
+         local dir = tmpdir {
+            ["spoil.lua"] = [[
+local cjson = require "cjson"
+cjson.encode_max_depth(1)
+cjson.encode = function() return "spoiled" end
+local word = P.word
+P.word = function() error("spoiled") end
+local mine = require "quarry.pattern"
+return { phases = { { rules = { rule { name = "r", type = "t", pattern = word "x",
+   attrs = { same = tostring(mine == P) } } } } } }
+]],
+            ["later.lua"] = [[
+local cjson = require "cjson"
+return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word "x",
+   attrs = { json = cjson.encode { a = { b = { 1 } } } } } } } } }
+]],
+         }
+         assert.same({ same = "true" }, rules.load(dir .. "/spoil.lua"):run("x")[1].attrs)
+         assert.same({ json = '{"a":{"b":[1]}}' }, rules.load(dir .. "/later.lua"):run("x")[1].attrs)
+         assert.equal('{"a":{"b":[1]}}', require("cjson").encode { a = { b = { 1 } } })
+         assert.equal("function", type(require("quarry.pattern").word))
+         assert.is_true(require("quarry.pattern").is_pattern(require("quarry.pattern").word "x"))
+      end)
+
+      it("a pack does not see the rules quarry compiled from its tables", function()
+         local secret = tmpdir { ["secret.txt"] = "launch code 0000\n" }
+         local dir = tmpdir { ["field.lua"] = ([[
+local g = rule { name = "g", type = "t", gazetteer = "%s", gazetteer_options = { format = "lines" } }
+return { phases = { { rules = { g } } } }
+]]):format(secret .. "/secret.txt") }
+         raises(function() rules.load(dir .. "/field.lua") end, "rule g", "outside the rule pack's folder")
+      end)
+   end)
+
+   describe("keeps a pack's files inside its folder, links resolved", function()
+      local function folder_pack(init)
+         local dir = tmpdir { ["p/init.lua"] = init, ["p/data/words.txt"] = "alpha\nbeta\n" }
+         return dir, dir .. "/p"
+      end
+
+      it("refuses a link that leads out of the folder, for read_list, gazetteer and include", function()
+         local outside = tmpdir { ["passwd"] = "root:x:0:0\n", ["evil.lua"] = "return 1" }
+         for _, case in ipairs {
+            { 'local rows = read_list("etc/passwd")', "read_list" },
+            { 'local g = gazetteer("etc/passwd", { format = "lines" })', "gazetteer" },
+            { 'local x = include("etc/evil")', "include" },
+         } do
+            local _, p = folder_pack(pack_source(case[1]))
+            assert(lfs.link(outside, p .. "/etc", true))
+            local err = raises(function() rules.load(p) end, case[2], "outside the rule pack's folder")
+            assert.is_nil(err:find("root:x", 1, true))
+         end
+      end)
+
+      it("follows a link that stays inside the folder", function()
+         local _, p = folder_pack(pack_source([[
+local rows = read_list("alias.txt")
+WORDS = rows[1][1] .. rows[2][1]
+]], [[rule { name = "r", type = "t", pattern = P.word "x", attrs = { words = WORDS } }]]))
+         assert(lfs.link("data/words.txt", p .. "/alias.txt", true))
+         assert.same({ words = "alphabeta" }, rules.load(p):run("x")[1].attrs)
+      end)
+
+      it("reads no device, FIFO, nor a link to one, and no link loop", function()
+         local _, p = folder_pack(pack_source("local rows = read_list(NAME)"))
+         assert(lfs.link("/dev/zero", p .. "/zero", true))
+         assert(lfs.link("loop_b", p .. "/loop_a", true))
+         assert(lfs.link("loop_a", p .. "/loop_b", true))
+         assert.is_true(os.execute("mkfifo " .. p .. "/fifo"))
+         local src = support.read(p .. "/init.lua")
+         -- /dev/zero lies outside the folder; a FIFO inside is no regular file
+         for name, needle in pairs { zero = "outside the rule pack's folder",
+            loop_a = "Too many levels of symbolic links", fifo = "not a regular file" } do
+            support.write(p .. "/init.lua", (src:gsub("NAME", '"' .. name .. '"')))
+            raises(function() rules.load(p) end, "read_list", needle)
+         end
+      end)
+
+      it("computes a folder pack's fingerprint without leaving the folder nor reading devices", function()
+         -- a link to /dev/zero used 2 GB, a link to / never ended; here a
+         -- link to a folder outside holding a loop stands for /. Run in a
+         -- child with a time limit, so that a regression fails, not hangs.
+         local dir, p = folder_pack(pack_source(""))
+         local outside = tmpdir { ["big.txt"] = "outside\n" }
+         assert(lfs.link(".", outside .. "/loop", true))
+         assert(lfs.link("/dev/zero", p .. "/zero", true))
+         assert(lfs.link(outside, p .. "/elsewhere", true))
+         assert(lfs.link(".", p .. "/self", true))
+         assert.is_true(os.execute("mkfifo " .. p .. "/fifo"))
+         local cmd = string.format("cd %s && timeout 60 env LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='%s;;' "
+            .. "lua5.4 bin/quarry rules check %s 2>&1", lfs.currentdir(), support.CPATH, p)
+         local out = io.popen(cmd):read("a")
+         assert.matches("1 rules in 1 phases compile", out, 1, true)
+         assert.same({ "data/words.txt", "init.lua" }, sandbox.files(p))
+         -- the same files give the same fingerprint, whatever else lies there
+         local plain = tmpdir { ["q/init.lua"] = pack_source(""), ["q/data/words.txt"] = "alpha\nbeta\n" }
+         assert.equal(rules.load(plain .. "/q").version, rules.load(p).version)
+         assert.truthy(dir)
+      end)
+
+      it("runs a pack's own module only from inside its folder", function()
+         local outside = tmpdir { ["helper.lua"] = "return 'outside'" }
+         local dir = tmpdir { ["quarry/rules/linky/init.lua"] = pack_source([[
+local h = require "quarry.rules.linky.helper"
+]]) }
+         assert(lfs.link(outside .. "/helper.lua", dir .. "/quarry/rules/linky/helper.lua", true))
+         local saved = package.path
+         package.path = dir .. "/?.lua;" .. dir .. "/?/init.lua;" .. saved
+         local ok, err = pcall(rules.load, "linky")
+         package.path = saved
+         assert.is_false(ok)
+         assert.truthy(tostring(err):find("outside the rule pack's folder", 1, true), tostring(err))
+      end)
+   end)
+
+   describe("limits untrusted code", function()
+      local LIMITS = { steps = 2000000, memory = 64 * 1024 * 1024 }
+
+      local function load(src, limits)
+         local dir = tmpdir { ["p.lua"] = src }
+         return rules.load(dir .. "/p.lua", { limits = limits or LIMITS }), dir .. "/p.lua"
+      end
+
+      it("stops `while true do end` at a pack's top level, naming the pack, the loading and the limit", function()
+         local dir = tmpdir { ["spin.lua"] = pack_source("while true do end") }
+         raises(function() rules.load(dir .. "/spin.lua", { limits = LIMITS }) end, "rule pack 'spin', loading",
+            dir .. "/spin.lua:1: step limit exceeded (more than 2000000 steps)", "--max-steps")
+      end)
+
+      it("stops an endless action, naming the rule, the document and the limit; the next document runs", function()
+         local pack, path = load(pack_source("", [[rule { name = "spinner", type = "t", pattern = P.word "x",
+   action = function(m)
+      if m:text() == "x" and m.doc.text:find("stuck") then while true do end end
+      return true
+   end }]]))
+         raises(function() pack:run { id = "doc-1", text = "stuck x" } end, "rule pack 'p', document 'doc-1'",
+            path .. ":3: rule spinner: action failed", path .. ":4: step limit exceeded")
+         assert.same({ "x" }, { pack:run({ id = "doc-2", text = "fine x" })[1].text })
+      end)
+
+      it("stops an endless document phase, naming the phase", function()
+         local pack, path = load([[
+return { phases = { { name = "forever", run = function(ctx) while true do end end } } }
+]])
+         raises(function() pack:run { id = "d", text = "x" } end, "document 'd'", path .. ":1: phase forever",
+            "step limit exceeded")
+      end)
+
+      it("refuses a __gc metamethod (a finalizer runs outside every limit)", function()
+         local _, path = pcall(load, "")
+         local dir = tmpdir { ["gc.lua"] = pack_source([[
+setmetatable({}, { __gc = function() while true do end end })
+]]) }
+         raises(function() rules.load(dir .. "/gc.lua", { limits = LIMITS }) end, dir .. "/gc.lua:1",
+            "__gc is not available to an untrusted rule pack")
+         assert.truthy(path)
+         -- nor later: a metatable given __gc after setmetatable marks nothing
+         local later = tmpdir { ["gc2.lua"] = pack_source([[
+local mt = {}
+setmetatable({}, mt)
+mt.__gc = function() while true do end end
+]]) }
+         rules.load(later .. "/gc2.lua", { limits = LIMITS })
+         collectgarbage()
+         collectgarbage()
+      end)
+
+      it("stops an error object's endless __tostring", function()
+         local pack = load(pack_source("", [[rule { name = "r", type = "t", pattern = P.word "x",
+   action = function() error(setmetatable({}, { __tostring = function() while true do end end })) end }]]))
+         raises(function() pack:run { id = "d", text = "x" } end, "document 'd'", "step limit exceeded")
+         -- and at the top level, where quarry turns it into the message
+         local dir = tmpdir { ["top.lua"] = pack_source([[
+error(setmetatable({}, { __tostring = function() while true do end end }))
+]]) }
+         raises(function() rules.load(dir .. "/top.lua", { limits = LIMITS }) end, "__tostring failed",
+            "step limit exceeded")
+      end)
+
+      it("stops code that catches the limit's error and goes on, and code in coroutines", function()
+         for _, body in ipairs {
+            "while true do pcall(function() while true do end end) end",
+            "while true do xpcall(function() while true do end end, function(e) return e end) end",
+            "coroutine.wrap(function() while true do end end)()",
+            "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+         } do
+            local pack = load(pack_source("", ([[rule { name = "r", type = "t", pattern = P.word "x",
+   action = function() %s end }]]):format(body)))
+            raises(function() pack:run { id = "d", text = "x" } end, "document 'd'", "step limit exceeded")
+         end
+      end)
+
+      it("stops a table or a string growing in an action at the memory ceiling", function()
+         for _, body in ipairs {
+            "local t = {} for i = 1, math.huge do t[i] = i end",
+            "local s = 'x' while true do s = s .. s end",
+            "return string.rep('x', 2 ^ 30)",
+            "local t = {} for i = 1, math.huge do t[i] = {} end",
+         } do
+            local pack, path = load(pack_source("", ([[rule { name = "hog", type = "t", pattern = P.word "x",
+   action = function() %s end }]]):format(body)), { steps = 0, memory = 32 * 1024 * 1024 })
+            raises(function() pack:run { id = "d", text = "x" } end, "rule pack 'p', document 'd'",
+               path .. ":3: rule hog: action failed",
+               "memory limit exceeded (the Lua heap grew by more than 33554432 bytes)", "--max-memory")
+         end
+         -- string.rep past what Lua makes at all is its own error
+         local pack = load(pack_source("", [[rule { name = "huge", type = "t", pattern = P.word "x",
+   action = function() return string.rep("x", 1e10) end }]]), { steps = 0, memory = 32 * 1024 * 1024 })
+         raises(function() pack:run { id = "d", text = "x" } end, "rule huge")
+      end)
+
+      it("takes the pack's own lower limits, and the caller's over them", function()
+         local src = [[
+return { limits = { steps = 1000000 }, phases = { { name = "count", run = function(ctx)
+   local n = 0
+   for i = 1, tonumber(ctx.text) do n = n + i end
+   return {}
+end } } }
+]]
+         local dir = tmpdir { ["own.lua"] = src, ["greedy.lua"] = (src:gsub("1000000", "0")) }
+         local pack = rules.load(dir .. "/own.lua")
+         pack:run { text = "1000" }
+         raises(function() pack:run { text = "5000000" } end, "step limit exceeded (more than 1000000 steps)")
+         -- the caller's limit wins
+         assert.same({}, rules.load(dir .. "/own.lua", { limits = { steps = 0 } }):run { text = "5000000" })
+         -- an untrusted pack cannot lift the limits: 0 (none) is not lower
+         local greedy = rules.load(dir .. "/greedy.lua", { limits = nil })
+         assert.equal(sandbox.DEFAULT_STEPS, greedy.box.limits.steps)
+         raises(function() rules.load(dir .. "/own.lua", { limits = { steps = -1 } }) end, "steps must be")
+         raises(function() rules.load(dir .. "/own.lua", { limits = { memory = "lots" } }) end, "512M")
+      end)
+
+      it("keeps no line hook while a pack loads (it made loading 40 times slower)", function()
+         local dir = tmpdir { ["hook.lua"] = [[
+local _, mask = debug.gethook()
+return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word "x", attrs = { mask = mask } } } } } }
+]] }
+         local mask = rules.load(dir .. "/hook.lua", { trusted = true }):run("x")[1].attrs.mask
+         assert.is_nil(mask:find("l", 1, true))
+      end)
+
+      it("runs the news pack within the default limits", function()
+         local pack = rules.load("news")
+         assert.same({ steps = sandbox.DEFAULT_STEPS, memory = sandbox.DEFAULT_MEMORY }, pack.box.limits)
+         local text = support.fixture("packs/texts/talks.txt")
+         local anns = pack:run { id = "talks", text = string.rep(text .. "\n\n", 20) }
+         assert.is_true(#anns > 0)
+         local steps, bytes = core.limit_stats()
+         assert.is_true(steps < sandbox.DEFAULT_STEPS / 100, steps)
+         assert.is_true(bytes < sandbox.DEFAULT_MEMORY / 100, bytes)
+      end)
+
+      it("reports a document past a limit with quarry extract, and goes on with the next", function()
+         local dir = tmpdir {
+            ["spin.lua"] = pack_source("", [[rule { name = "spinner", type = "t", pattern = P.word "x",
+   action = function(m) if m.doc.text:find("stuck") then while true do end end return true end }]]),
+            ["docs.jsonl"] = '{"id": "one", "text": "stuck x"}\n{"id": "two", "text": "fine x"}\n',
+         }
+         local code, out, err = run_cli("extract --max-steps 100000 --rules " .. dir .. "/spin.lua " .. dir
+            .. "/docs.jsonl")
+         assert.equal(1, code)
+         assert.matches('"doc":"two"', out, 1, true)
+         assert.is_nil(out:find('"doc":"one"', 1, true))
+         assert.matches("quarry extract: one: rule pack 'spin', document 'one': ", err, 1, true)
+         assert.matches("rule spinner: action failed", err, 1, true)
+         assert.matches("step limit exceeded (more than 100000 steps)", err, 1, true)
+         code, out, err = run_cli("rules check --max-memory lots " .. dir .. "/spin.lua")
+         assert.equal("", out)
+         assert.equal(2, code)
+         assert.matches("--max-memory", err, 1, true)
+      end)
+   end)
+
+   describe("reports", function()
+      local dir, db, corpus
+      before_each(function()
+         dir = tmpdir {}
+         db = dir .. "/c.db"
+         fixture.build(db):close()
+         corpus = assert(quarry.open(db, { readonly = true }))
+      end)
+      after_each(function() corpus:close() end)
+
+      local function report(src)
+         return support.put(dir, "r" .. tostring(math.random(1e9)) .. ".lua", src)
+      end
+
+      local function sql_report(sql)
+         return report(("return { run = function(ctx) return ctx:all(%q) end }"):format(sql))
+      end
+
+      it("lets SQLite refuse what does not read: VACUUM INTO, ATTACH, load_extension, writing PRAGMAs", function()
+         local out = dir .. "/stolen.db"
+         for sql, needle in pairs {
+            ["VACUUM INTO '" .. out .. "'"] = "not authorized",
+            ["ATTACH DATABASE '" .. dir .. "/x.db' AS x"] = "not authorized: ATTACH",
+            ["DETACH DATABASE main"] = "not authorized: DETACH",
+            ["SELECT load_extension('/tmp/nothing')"] = "not authorized to use function: load_extension",
+            ["PRAGMA user_version = 7"] = "not authorized: PRAGMA user_version",
+            ["PRAGMA journal_mode = delete"] = "not authorized: PRAGMA journal_mode",
+            ["PRAGMA query_only = 0"] = "not authorized: PRAGMA query_only",
+            ["DELETE FROM docs"] = "not authorized: writing (DELETE from docs)",
+            ["CREATE TEMP TABLE t(x)"] = "not authorized",
+         } do
+            raises(function() reports.run(corpus, sql_report(sql)) end, "report SQL", needle)
+         end
+         assert.is_false(exists(out))
+         assert.is_false(exists(dir .. "/x.db"))
+         assert.equal(5, corpus:count())
+      end)
+
+      it("refuses them on a corpus opened for writing too, trusted or not; reads still work", function()
+         local rw = assert(quarry.open(db))
+         local out = dir .. "/stolen.db"
+         raises(function() reports.run(rw, sql_report("VACUUM INTO '" .. out .. "'"), nil, { trusted = true }) end,
+            "not authorized")
+         raises(function() reports.run(rw, sql_report("DELETE FROM spans")) end, "not authorized")
+         assert.is_false(exists(out))
+         local model = assert(reports.run(rw, sql_report("SELECT count(*) AS n FROM docs")))
+         assert.equal(5, model.sections[1].rows[1].n)
+         -- the host writes again once the report is done
+         assert(rw.db:exec("CREATE TABLE IF NOT EXISTS scratch(x)"))
+         rw:close()
+      end)
+
+      it("a report that replaces upper or find cannot pass VACUUM INTO off as a SELECT", function()
+         local out = dir .. "/stolen.db"
+         local path = report(([[
+pcall(function()
+   local s = getmetatable("").__index
+   s.upper = function() return "SELECT" end
+   s.find, s.match = function() return 1 end, function() return "SELECT" end
+end)
+return { run = function(ctx) return ctx:all("VACUUM INTO '%s'") end }
+]]):format(out))
+         raises(function() reports.run(corpus, path) end, "not authorized")
+         assert.is_false(exists(out))
+         host_strings_intact()
+      end)
+
+      it("keeps a context's methods out of a report's reach", function()
+         local path = report([[
+return { run = function(ctx)
+   return { { seen = tostring(ctx.__index) .. " " .. tostring(getmetatable(ctx)) } }
+end }
+]])
+         assert.equal("nil quarry.ReportContext", reports.run(corpus, path).sections[1].rows[1].seen)
+      end)
+
+      it("stops an endless report and a memory bomb, naming the report and the limit", function()
+         local spin = report("return { run = function(ctx) while true do end end }")
+         raises(function() reports.run(corpus, spin, nil, { limits = { steps = 1000000 } }) end,
+            "report '", "running", "step limit exceeded (more than 1000000 steps)", "--max-steps")
+         local hog = report("return { run = function(ctx) local t = {} for i = 1, math.huge do t[i] = i end end }")
+         raises(function() reports.run(corpus, hog, nil, { limits = { memory = "16M" } }) end,
+            "memory limit exceeded", "--max-memory")
+         local top = report("while true do end")
+         raises(function() reports.load(top, { limits = { steps = 1000000 } }) end, "loading", "step limit exceeded")
+      end)
+
+      it("quarry report takes --max-steps", function()
+         local spin = report("return { run = function(ctx) while true do end end }")
+         local code, _, err = run_cli("report --max-steps 100000 " .. db .. " " .. spin)
+         assert.equal(1, code)
+         assert.matches("step limit exceeded (more than 100000 steps)", err, 1, true)
+      end)
+   end)
+end)
