@@ -380,13 +380,6 @@ static int l_db_open(lua_State *L)
     return rc;
 }
 
-<<<<<<< HEAD
-/***
-A prepared statement (db:prepare). Parameters are numbered from 1 or named
-(:name, @name, $name).
-@type Stmt
-*/
-=======
 /* --- the read-only authorizer ---------------------------------------------------------- */
 
 /* What SQL may do while db:authorizer("read") is set (reports' SQL, and
@@ -485,10 +478,15 @@ static int read_authorizer(void *ud, int action, const char *a, const char *b, c
     return SQLITE_DENY;
 }
 
-/* db:authorizer("read" | nil) -> db
- * "read": from now on, statements prepared on this connection may only
- * read (the allow-list above); nil: no authorizer. Statements prepared
- * before keep what they were allowed. */
+/***
+db:authorizer(mode) -> db: mode "read" or nil
+"read": from now on, statements prepared on this connection may only
+read (the allow-list above); nil: no authorizer. Statements prepared
+before keep what they were allowed.
+@function Db:authorizer
+@param mode string "read", or nil for no authorizer
+@return quarry.Db the connection
+*/
 static int db_authorizer(lua_State *L)
 {
     ldb *d = check_db(L, 1);
@@ -507,7 +505,12 @@ static int db_authorizer(lua_State *L)
     lua_settop(L, 1);
     return 1;
 }
->>>>>>> main
+
+/***
+A prepared statement (db:prepare). Parameters are numbered from 1 or named
+(:name, @name, $name).
+@type Stmt
+*/
 
 /* --- quarry.Stmt ----------------------------------------------------------------- */
 

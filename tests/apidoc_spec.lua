@@ -27,7 +27,7 @@ end
 -- The methods of an object's class: its metatable's __index table, or
 -- (quarry.Tokens, whose __index is a C function) the table it looks in.
 local function methods(obj)
-   local index = getmetatable(obj).__index
+   local index = debug.getmetatable(obj).__index
    if type(index) == "function" then
       for i = 1, 4 do
          local _, v = debug.getupvalue(index, i)

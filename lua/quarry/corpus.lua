@@ -251,7 +251,6 @@ end
 -- @param fn function the writes to make as one
 -- @param ... the arguments fn is called with
 -- @return what fn returns; or nil, message, code when the commit fails
--- @within Corpus
 function Corpus:transaction(fn, ...)
    live(self, 2)
    if type(fn) ~= "function" then error("corpus:transaction: fn must be a function", 2) end
@@ -336,7 +335,6 @@ end
 
 --- corpus:close(): closes the file; idempotent; also runs for <close> and __gc.
 -- @return nothing
--- @within Corpus
 function Corpus:close()
    if self.db then
       for _, st in pairs(self.stmts) do st:close() end
@@ -461,10 +459,6 @@ local function put(self, row, replace)
 end
 
 local ADD_OPTS = { replace = true, warn = true }
-
---- A corpus: one SQLite file of documents, their full-text index and
--- their annotations. quarry.open makes one.
--- @type Corpus
 
 --- corpus:add(doc [, {replace = true, warn = fn}]) -> "added" | "replaced" | "unchanged" | "skipped"
 --   | nil, message, code
@@ -601,6 +595,7 @@ local BUNDLE_BYTES = 1 << 16
 --- The job of an ingest worker process (quarry.parallel): a bundle of
 -- documents, or raw JSONL lines, in; their rows and the warnings they gave
 -- out; a malformed one ends the bundle with its message.
+-- @return function the job: a bundle in, its rows and warnings out
 function corpus.ingest_worker()
    local parallel = require "quarry.parallel"
    return function(payload)
@@ -682,18 +677,14 @@ end
 -- converted text and dates that are not ISO 8601 (kept in meta.date);
 -- fail(message) for unreadable files, which are skipped (counted in failed);
 -- meta: a table from quarry.docs.read_meta, the id, title, date, source and
-<<<<<<< HEAD
--- url of text files by name.
--- @param paths table text files, folders, JSONL files and "-" (stdin); a string is one path
--- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn
--- (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
--- @return table {added, replaced, unchanged, skipped, failed, seconds}; or nil, message, code
-=======
 -- url of text files by name. jobs > 1: that many worker processes read,
 -- decode and hash the documents while this one writes them, in the same
 -- order (the same rows); an interrupt (Ctrl-C) returns nil, message,
 -- "interrupted", keeping the committed batches.
->>>>>>> main
+-- @param paths table text files, folders, JSONL files and "-" (stdin); a string is one path
+-- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn
+-- (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
+-- @return table {added, replaced, unchanged, skipped, failed, seconds}; or nil, message, code
 function Corpus:ingest(paths, opts)
    live(self, 2)
    if type(paths) == "string" then paths = { paths } end
@@ -1273,6 +1264,11 @@ end
 -- The ids of the documents pack (at version) has not run on since their
 -- text changed, in the order they were added (every id with force), and
 -- how many documents the corpus holds.
+-- @param pack_name string the pack's name
+-- @param version string the pack's version
+-- @param force boolean optional: every id
+-- @return table the ids; or nil, message, code
+-- @return integer the number of documents in the corpus
 function Corpus:pending(pack_name, version, force)
    live(self, 2)
    if type(pack_name) ~= "string" then error("corpus:pending: pack_name must be a string", 2) end
@@ -1291,6 +1287,8 @@ end
 -- builds them once at the end rather than entry by entry (measured: a
 -- third of the time of storing spans). A corpus opened for writing builds
 -- missing ones itself.
+-- @param build boolean true to build them, false to drop them
+-- @return true; or nil, message, code
 function Corpus:report_indexes(build)
    live(self, 2)
    return guarded(function()
@@ -1352,17 +1350,6 @@ local function merge_variants(self, pack_name, list)
    end
 end
 
-<<<<<<< HEAD
---- Runs a rule pack over the corpus and stores its annotations: corpus:extract(pack [, opts]).
--- Documents the pack already ran on in their current text are skipped
--- unless opts.force; the pack's merge list then settles names across the
--- corpus (see docs/rules.md, "One name across a corpus").
--- @param pack a loaded pack (quarry.rules.load), or a pack's name or path
--- @param opts table optional: force (boolean), date (YYYY-MM-DD for documents without one), progress (function(done,
--- total)), trusted (boolean, for a pack given by name or path)
--- @return table {documents, skipped, spans}; or nil, message, code
-function Corpus:extract(pack, opts)
-=======
 --- corpus:merge_names([pack_name, merge [, version]]) -> true | nil, message, code
 -- Names one document spells "Sergey Lavrov" and another "Sergei Lavrov"
 -- become one across the corpus. merge (a pack's `merge` list) says which
@@ -1374,8 +1361,11 @@ function Corpus:extract(pack, opts)
 -- the corpus: without merge, the lists kept for pack_name (or, without
 -- pack_name, for every pack) are applied again (quarry merge does, once
 -- the shards are in). One transaction.
+-- @param pack_name string optional: the pack's name
+-- @param list table optional: the pack's merge list
+-- @param version string optional: the pack's version
+-- @return true; or nil, message, code
 function Corpus:merge_names(pack_name, list, version)
->>>>>>> main
    live(self, 2)
    if pack_name ~= nil and type(pack_name) ~= "string" then
       error("corpus:merge_names: pack_name must be a string", 2)
@@ -1401,6 +1391,8 @@ end
 -- --- shards ------------------------------------------------------------------------
 
 --- The SQLite URI that opens path read-only (for ATTACH).
+-- @param path string the file
+-- @return string the URI
 function corpus.readonly_uri(path)
    if type(path) ~= "string" or path == "" then error("corpus.readonly_uri: path must be a non-empty string", 2) end
    return "file:" .. path:gsub("[%%?#]", function(c) return string_format("%%%02X", c:byte()) end) .. "?mode=ro"
@@ -1410,6 +1402,10 @@ end
 -- Whether the database attached to db as schema is a quarry corpus this
 -- quarry reads and writes (its schema version is this one's); path names
 -- it in the message.
+-- @param db quarry.Db the connection
+-- @param schema string the attached database's schema name
+-- @param path string its file, for the message
+-- @return true; or nil, message, code
 function corpus.check_shard(db, schema, path)
    local function value(sql)
       local st = db:prepare(sql)
@@ -1510,6 +1506,8 @@ end
 -- version, or whose spans come from another version of a pack the corpus
 -- has run, is refused (code "version"). Afterwards, corpus:merge_names()
 -- makes one spelling of each name across the shards.
+-- @param path string the shard's file
+-- @return table {documents, added, present, conflicts, runs, spans}; or nil, message, code
 function Corpus:merge(path)
    live(self, 2)
    if type(path) ~= "string" or path == "" then error("corpus:merge: path must be a non-empty string", 2) end
@@ -1627,6 +1625,9 @@ end
 -- Full-text search asks every shard's index: corpus:match_sql (reports:
 -- ctx:match_sql); corpus:kwic reads every shard. The shards should hold
 -- different documents. One path opens that corpus read-only.
+-- @param paths table the shards' files (at most eleven)
+-- @param opts table optional: timeout_ms
+-- @return quarry.Corpus read-only; or nil, message, code
 function corpus.open_shards(paths, opts)
    if type(paths) ~= "table" or #paths == 0 then error("corpus.open_shards: paths must be a non-empty list", 2) end
    for i, p in ipairs(paths) do
@@ -1654,6 +1655,9 @@ end
 -- literal or a parameter), over every shard of a corpus from
 -- corpus.open_shards (there, rank compares within a shard: bm25 weighs
 -- each shard's own statistics).
+-- @param query_sql string an SQL expression giving the FTS5 query
+-- @param columns string optional: more columns to select (e.g. "rank")
+-- @return string the SELECT
 function Corpus:match_sql(query_sql, columns)
    live(self, 2)
    if type(query_sql) ~= "string" then error("corpus:match_sql: query_sql must be a string", 2) end

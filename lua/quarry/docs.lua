@@ -268,6 +268,9 @@ end
 
 --- The document of a raw JSONL line {raw, file, line} that docs.each
 -- gave with opts.raw; raises "file:line: problem" as docs.each would.
+-- @param unit table {raw, file, line}
+-- @param warn function optional: warn(message)
+-- @return table the document
 function docs.from_line(unit, warn)
    local obj, err = cjson.decode(unit.raw)
    if obj == nil then error(string_format("%s:%d: bad JSON: %s", unit.file, unit.line, err), 0) end

@@ -83,124 +83,6 @@ local function pack_module(box, name)
    return true, value
 end
 
-<<<<<<< HEAD
-local function copy(t)
-   local c = {}
-   for k, v in pairs(t) do c[k] = v end
-   return c
-end
-
--- The environment a pack runs in: no os, io, debug, load or loadfile
--- unless trusted; `rule{...}` records where each rule was written;
--- `include "file"` loads a sibling file of a folder pack.
--- The last line a pack file ran, for rules built in a tail call.
-local last_line
-local own_source = debug_getinfo(1, "S").source
-
--- Runs a pack chunk, recording the lines it runs (cheap: packs run once).
-local function run_chunk(chunk, ...)
-   local hook, mask, count = debug.gethook()
-   debug.sethook(function(_, line)
-      local info = debug_getinfo(2, "S")
-      if info.what ~= "C" and info.source ~= own_source then
-         last_line = string_format("%s:%d", info.short_src, line)
-      end
-   end, "l")
-   local res = table.pack(pcall(chunk, ...))
-   debug.sethook(hook, mask, count)
-   if not res[1] then error(res[2], 0) end
-   return table.unpack(res, 2, res.n)
-end
-
-local function pack_env(dir, trusted)
-   local env
-   if trusted then
-      env = setmetatable({}, { __index = _G })
-   else
-      env = {}
-      for _, name in ipairs(safe_globals) do env[name] = _G[name] end
-      for _, name in ipairs(safe_libs) do env[name] = copy(_G[name]) end
-      env.string.dump = nil
-      local loaded = {}
-      env.require = function(name)
-         if type(name) ~= "string" then error("require: expected a module name", 2) end
-         if allowed_modules[name] then return require(name) end
-         if name:match("^quarry%.rules%.") then
-            -- a pack's own modules run in the sandbox too
-            if loaded[name] == nil then
-               local path, err = package.searchpath(name, package.path)
-               if not path then error(err, 2) end
-               local chunk, lerr = loadfile(path, "t", env)
-               if not chunk then error(lerr, 2) end
-               local value = chunk(name, path)
-               loaded[name] = value == nil and true or value
-            end
-            return loaded[name]
-         end
-         error(string_format("module '%s' is not available to an untrusted rule pack (mark it trusted)", name), 2)
-      end
-   end
-   env.P = P
-   env.rule = function(t)
-      if type(t) ~= "table" then error("rule: expected a table", 2) end
-      -- "return rule{...}" is a tail call: the caller's frame is gone, and
-      -- the last pack line run (recorded by run_chunk's hook) says where
-      if debug_getinfo(1, "t").istailcall then
-         t.where = t.where or last_line
-      else
-         local info = debug_getinfo(2, "Sl")
-         t.where = t.where or string_format("%s:%d", info.short_src, info.currentline)
-      end
-      return t
-   end
-   env.include = function(name)
-      if type(name) ~= "string" or name:find("%.%.") or name:match("^/") then
-         error("include: expected a file name inside the pack folder", 2)
-      end
-      local path = dir .. "/" .. name .. (name:match("%.lua$") and "" or ".lua")
-      local chunk, err = loadfile(path, "t", env)
-      if not chunk then error(err, 2) end
-      return run_chunk(chunk)
-   end
-   env.gazetteer = function(spec, opts)
-      local gaz = require "quarry.gazetteer"
-      if type(spec) == "string" then
-         if not trusted and (spec:match("^/") or spec:find("%.%.")) then
-            error("gazetteer: an untrusted pack loads files from its own folder only", 2)
-         end
-         if not spec:match("^/") then spec = dir .. "/" .. spec end
-      end
-      local g, err = gaz.load(spec, opts)
-      if not g then error(err, 2) end
-      return trusted and g or gazetteer_view(g)
-   end
-   -- A data file of the pack's own folder as rows of tab-separated fields
-   -- ("#" lines and blank lines skipped): word lists, cue lists.
-   env.read_list = function(name)
-      if type(name) ~= "string" or name:find("%.%.") or name:match("^/") then
-         error("read_list: expected a file name inside the pack folder", 2)
-      end
-      local path = dir .. "/" .. name
-      local f, err = io.open(path, "rb")
-      if not f then error("read_list: " .. err, 2) end
-      local rows, n = {}, 0
-      for line in f:lines() do
-         n = n + 1
-         line = line:gsub("\r$", "")
-         if line ~= "" and not line:match("^#") then
-            local row = {}
-            for field in (line .. "\t"):gmatch("([^\t]*)\t") do row[#row + 1] = field end
-            row.line = n
-            rows[#rows + 1] = row
-         end
-      end
-      f:close()
-      return rows
-   end
-   env.pack_dir = dir
-   return env
-end
-=======
 -- rule{...}: the rule, with where it is written. A C function (see
 -- quarry.core.callsite) sees its caller's line even in `return rule{...}`.
 local rule_helper = quarry_core.callsite(function(where, t)
@@ -208,7 +90,6 @@ local rule_helper = quarry_core.callsite(function(where, t)
    if t.where == nil then t.where = where end
    return t
 end)
->>>>>>> main
 
 local function find_pack(name_or_path)
    name_or_path = string_gsub(name_or_path, "(.)/+$", "%1")
@@ -320,19 +201,14 @@ local Pack = {}
 Pack.__index = Pack
 
 --- Loads a pack by name (quarry.rules.NAME on package.path) or path.
-<<<<<<< HEAD
--- opts.trusted lets it use os, io and any module. Returns the compiled
--- pack, or raises "file:line: rule NAME: problem" for a malformed one.
--- @param name_or_path string a pack's name, or the path of a file or of a folder with init.lua
--- @param opts table optional: trusted (boolean), step_limit (integer: steps a pattern may take from one token)
--- @return table the compiled pack (see Pack)
-=======
 -- opts.trusted lets it use os, io and any module; opts.limits = {steps,
 -- memory} caps each call of its code (loading, each document; see
 -- quarry.sandbox), over the pack's own `limits` and the defaults.
 -- Returns the compiled pack, or raises "file:line: rule NAME: problem"
 -- for a malformed one.
->>>>>>> main
+-- @param name_or_path string a pack's name, or the path of a file or of a folder with init.lua
+-- @param opts table optional: trusted (boolean), step_limit (integer: steps a pattern may take from one token)
+-- @return table the compiled pack (see Pack)
 function rules.load(name_or_path, opts)
    if type(name_or_path) == "table" then return rules.compile(name_or_path, opts) end
    if type(name_or_path) ~= "string" then error("rules.load: expected a pack name, path or table", 2) end
@@ -963,26 +839,7 @@ end
 -- was the largest part of the engine's Lua time.
 local sort_by_position = quarry_core.sort_annotations
 
-<<<<<<< HEAD
---- A compiled rule pack, as rules.load returns it: pack.name, pack.phases,
--- pack.rules, and the methods below.
--- @type Pack
-
---- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
--- -> list of annotations sorted by start.
--- @param doc string|table the text, or a document {text = ..., date = ...}
--- @param opts table optional: tokens (a quarry.Tokens to reuse); phase_times
--- (a table: the CPU seconds of each phase are added to phase_times[name])
--- @return table the annotations
-function Pack:run(doc, opts)
-   if type(doc) == "string" then doc = { text = doc } end
-   if type(doc) ~= "table" or type(doc.text) ~= "string" then
-      error("pack:run: expected a text or a document {text = ...}", 2)
-   end
-   opts = opts or {}
-=======
 local function run_phases(self, doc, opts)
->>>>>>> main
    local text = doc.text
    local toks = opts.tokens or quarry_core.tokenize(text)
    local ctx = { doc = doc, text = text, tokens = toks, date = doc.date }
@@ -1009,6 +866,10 @@ local function run_boxed(self, doc, opts)
    if next(self.box.own) ~= nil then self.box:check_plain(anns, self.name .. ": the annotations") end
    return anns
 end
+
+--- A compiled rule pack, as rules.load returns it: pack.name, pack.phases,
+-- pack.rules, and the methods below.
+-- @type Pack
 
 --- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
 -- -> list of annotations sorted by start. A loaded pack runs under its

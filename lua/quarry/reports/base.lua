@@ -182,15 +182,12 @@ local name_key = base.name_key
 
 -- --- the context ---------------------------------------------------------------------------
 
-<<<<<<< HEAD
+-- The methods of a context; its metatable stays out of a report's reach
+-- (ctx.__index is nil).
 --- The context a report's run function gets: ctx.filters ({speaker,
 -- entity, from, to, query, limit}, read-only) and the methods below, which
 -- read the corpus with SQL and turn the filters into SQL conditions.
 -- @type Context
-=======
--- The methods of a context; its metatable stays out of a report's reach
--- (ctx.__index is nil).
->>>>>>> main
 local Context = {}
 local ContextMT = { __index = Context, __name = "quarry.ReportContext", __metatable = "quarry.ReportContext" }
 
@@ -369,15 +366,14 @@ local function resolve(self, p, which)
    return list
 end
 
-<<<<<<< HEAD
---- ctx:speakers() -> the canonical speaker names the speaker filter stands for
--- (nil without --speaker): the name itself and the names it is a variant of,
-=======
 --- ctx:match_sql(query_sql [, columns]) -> SQL: a SELECT of the rowid
 -- (and columns, such as "rank" or "snippet(docs_fts, ...)") of the
 -- documents matching a full-text query (query_sql: a quoted literal,
 -- ctx:quote(q)). Use it rather than docs_fts itself: over several shards
 -- (quarry report a.db b.db ...) it asks each shard's index.
+-- @param query_sql string an SQL expression giving the FTS5 query (a quoted literal)
+-- @param columns string optional: more columns to select
+-- @return string the SELECT
 function Context:match_sql(query_sql, columns)
    local p = state(self)
    local c = p.corpus
@@ -385,9 +381,8 @@ function Context:match_sql(query_sql, columns)
    return "SELECT rowid" .. (columns and (", " .. columns) or "") .. " FROM docs_fts WHERE docs_fts MATCH " .. query_sql
 end
 
---- ctx:speakers() -> the canonical speaker names --speaker stands for (nil
--- without --speaker): the name itself and the names it is a variant of,
->>>>>>> main
+--- ctx:speakers() -> the canonical speaker names the speaker filter stands for
+-- (nil without --speaker): the name itself and the names it is a variant of,
 -- compared without case, quotation marks or diacritics.
 -- @return table the names, or nil without --speaker
 function Context:speakers()

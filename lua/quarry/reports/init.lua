@@ -6,13 +6,6 @@
 --   require("quarry.render").write(model, "md", io.stdout)
 --
 -- A report is found as the module quarry.reports.NAME on package.path, or
-<<<<<<< HEAD
--- by the path of a Lua file. Like a rule pack, it runs in a sandbox unless
--- trusted: string, table, math, utf8, coroutine and the safe base
--- functions, require reaching only quarry.reports.* and cjson; no os, io,
--- debug, load or loadfile. Its SQL can only read (quarry.reports.base).
--- @module quarry.reports
-=======
 -- by the path of a Lua file. Like a rule pack, it runs in a sandbox
 -- (quarry.sandbox) unless trusted: string, table, math, utf8, coroutine
 -- and the safe base functions, require reaching only quarry.reports.* and
@@ -20,7 +13,7 @@
 -- memory ceiling. Trusted or not, its SQL can only read: while it runs,
 -- the connection has SQLite's authorizer set to a read-only allow-list
 -- (db:authorizer "read", csrc/qr_db.c).
->>>>>>> main
+-- @module quarry.reports
 local base = require "quarry.reports.base"
 local corpus_mod = require "quarry.corpus"
 
@@ -119,15 +112,11 @@ end
 
 --- reports.load(name_or_path [, {trusted, limits}]) -> report | nil, message, "notfound"
 -- Loads a report; a report that is not there returns nil, message,
-<<<<<<< HEAD
--- "notfound"; a broken one raises with its file and line.
+-- "notfound"; a broken one raises with its file and line. limits =
+-- {steps, memory} caps loading it and, later, running it (quarry.sandbox).
 -- @param name_or_path string a report's name, or the path of a Lua file
 -- @param opts table optional: trusted (boolean: os, io and any module)
 -- @return table the report; or nil, message, "notfound"
-=======
--- "notfound"; a broken one raises with its file and line. limits =
--- {steps, memory} caps loading it and, later, running it (quarry.sandbox).
->>>>>>> main
 function reports.load(name_or_path, opts)
    if base.is_report(name_or_path) then return name_or_path end
    if type(name_or_path) ~= "string" then error("reports.load: expected a report name or path", 2) end
