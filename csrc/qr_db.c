@@ -18,6 +18,7 @@
  *   (or leaving it to the collector) is safe. close, __close and __gc are the
  *   same idempotent function.
  */
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime */
 #include "qr_lua.h"
 #include "qr_fts.h"
 
@@ -27,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct lstmt lstmt;
 
@@ -35,6 +37,9 @@ typedef struct ldb {
     lstmt *stmts;         /* live statements of this connection */
     int read_only_sql;    /* db:authorizer("read") is set */
     char denied[96];      /* what it refused last */
+    double deadline;      /* db:time_limit: monotonic seconds; 0 for none */
+    lua_Integer limit_ms; /* the limit it was set with */
+    int timed_out;        /* the progress handler stopped a statement */
 } ldb;
 
 struct lstmt {
@@ -317,14 +322,45 @@ static int db_autocommit(lua_State *L)
     return 1;
 }
 
+/* --- immutable files --------------------------------------------------------------- */
+
+/* Pushes the URI that opens path read-only as an immutable file: SQLite
+ * then takes no locks and needs no -wal or -shm file, so a corpus in a
+ * folder nobody may write can be read. Characters a URI gives a meaning
+ * (%, ?, #) are percent-encoded. */
+static const char *push_immutable_uri(lua_State *L, const char *path)
+{
+    luaL_Buffer b;
+    const char *p;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, path[0] == '/' ? "file://" : "file:");
+    for (p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#') {
+            char esc[4];
+            esc[0] = '%';
+            esc[1] = "0123456789ABCDEF"[(unsigned char)*p >> 4];
+            esc[2] = "0123456789ABCDEF"[(unsigned char)*p & 0xF];
+            esc[3] = '\0';
+            luaL_addstring(&b, esc);
+        } else {
+            luaL_addchar(&b, *p);
+        }
+    }
+    luaL_addstring(&b, "?immutable=1");
+    luaL_pushresult(&b);
+    return lua_tostring(L, -1);
+}
+
 /***
 Opening a database.
 @section db_open
 */
 
 /***
-quarry.core.db_open(path [, {readonly = false, create = true, timeout_ms = 5000}])
+quarry.core.db_open(path [, {readonly = false, create = true, timeout_ms = 5000, immutable = false}])
   -> quarry.Db | nil, message, code   (path may be ":memory:")
+immutable opens the file read-only as one nobody changes (see
+push_immutable_uri): for a corpus in a folder that cannot be written.
 @function db_open
 @param path string the file, or ":memory:"
 @param opts table optional: readonly, create, timeout_ms
@@ -333,7 +369,7 @@ quarry.core.db_open(path [, {readonly = false, create = true, timeout_ms = 5000}
 static int l_db_open(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
-    int readonly = 0, create = 1, rc;
+    int readonly = 0, create = 1, immutable = 0, rc;
     lua_Integer timeout = 5000;
     ldb *d;
 
@@ -344,6 +380,7 @@ static int l_db_open(lua_State *L)
             const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
             if (!strcmp(key, "readonly")) readonly = lua_toboolean(L, -1);
             else if (!strcmp(key, "create")) create = lua_toboolean(L, -1);
+            else if (!strcmp(key, "immutable")) immutable = lua_toboolean(L, -1);
             else if (!strcmp(key, "timeout_ms")) {
                 if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0 || lua_tointeger(L, -1) > 0x7FFFFFFF)
                     qr_option_error(L, 2, key, "must be a non-negative integer (milliseconds)");
@@ -359,9 +396,13 @@ static int l_db_open(lua_State *L)
     luaL_setmetatable(L, QR_DB_MT);
     lua_pushvalue(L, 1);
     lua_setiuservalue(L, -2, 1);
-    rc = sqlite3_open_v2(path, &d->db,
-                         readonly ? SQLITE_OPEN_READONLY
-                                  : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+    if (immutable)
+        rc = sqlite3_open_v2(push_immutable_uri(L, path), &d->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    else
+        rc = sqlite3_open_v2(path, &d->db,
+                             readonly ? SQLITE_OPEN_READONLY
+                                      : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+    if (immutable) lua_pop(L, 1);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(d->db, 1);
         sqlite3_busy_timeout(d->db, (int)timeout);
@@ -961,6 +1002,65 @@ static int l_utf8_valid(lua_State *L)
     return 1;
 }
 
+/* --- time limit ------------------------------------------------------------------------ */
+
+/* How often, in SQLite virtual machine instructions, the progress handler
+ * looks at the clock: about every tenth of a millisecond of a busy query,
+ * at a cost too small to measure. */
+#define QR_PROGRESS_OPS 1000
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The progress handler: non-zero stops the statement (SQLITE_INTERRUPT). */
+static int past_deadline(void *ud)
+{
+    ldb *d = ud;
+    if (d->deadline > 0 && monotonic_seconds() > d->deadline) {
+        d->timed_out = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* db:time_limit(ms) -> db
+ * Statements stepped from now on fail with code "interrupt" once ms
+ * milliseconds have passed (wall clock, counted from this call, Lua's time
+ * between steps included); db:time_limit(nil) or (0) lifts the limit.
+ * SQLite calls the check every QR_PROGRESS_OPS instructions, also inside
+ * FTS5's own reads. */
+static int db_time_limit(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    lua_Integer ms = luaL_optinteger(L, 2, 0);
+    luaL_argcheck(L, ms >= 0, 2, "the time limit must be a non-negative number of milliseconds");
+    d->timed_out = 0;
+    d->limit_ms = ms;
+    if (ms > 0) {
+        d->deadline = monotonic_seconds() + (double)ms / 1000.0;
+        sqlite3_progress_handler(d->db, QR_PROGRESS_OPS, past_deadline, d);
+    } else {
+        d->deadline = 0;
+        sqlite3_progress_handler(d->db, 0, NULL, NULL);
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* db:timed_out() -> ms | nil: the limit that stopped a statement since
+ * db:time_limit was last called, or nil when none was stopped. */
+static int db_timed_out(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    if (d->timed_out) lua_pushinteger(L, d->limit_ms);
+    else lua_pushnil(L);
+    return 1;
+}
+
 /* --- registration ------------------------------------------------------------------ */
 
 static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction release,
@@ -985,7 +1085,7 @@ void qr_open_db(lua_State *L)
         { "exec", db_exec }, { "prepare", db_prepare }, { "changes", db_changes },
         { "last_insert_rowid", db_last_insert_rowid }, { "errmsg", db_errmsg },
         { "readonly", db_readonly }, { "autocommit", db_autocommit }, { "authorizer", db_authorizer },
-        { "close", db_close },
+        { "close", db_close }, { "time_limit", db_time_limit }, { "timed_out", db_timed_out },
         { NULL, NULL }
     };
     static const luaL_Reg stmt_methods[] = {

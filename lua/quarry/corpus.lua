@@ -303,34 +303,97 @@ local function setup(self, readonly)
    return true
 end
 
---- quarry.open(path [, {readonly, create, timeout_ms}]) -> quarry.Corpus | nil, message, code
+-- A corpus in a folder nobody may write (a read-only mount, a shared
+-- archive) cannot get the -shm file SQLite needs to read a WAL database:
+-- opened read-only, it is read as an immutable file instead (no locks, no
+-- -shm), unless a -wal file holds writes the database file lacks, which
+-- that would miss. Returns the connection or nil, message, code.
+local function open_immutable(path, msg, code)
+   local f = io.open(path .. "-wal", "rb")
+   local size = f and f:seek("end")
+   if f then f:close() end
+   if size and size > 0 then
+      return nil, string_format("%s (its write-ahead log %s-wal holds changes, and reading them needs a "
+         .. "%s-shm file that quarry may not create in that folder: open the corpus once with write access "
+         .. "to the folder, or copy the three files elsewhere)", msg, path, path), code
+   end
+   return core.db_open(path, { immutable = true })
+end
+
+local function time_limit_opt(v, level)
+   if v ~= nil and (math_type(v) ~= "integer" or v < 0) then
+      error("option 'time_limit_ms' must be a non-negative integer (milliseconds; 0 for no limit)", level + 1)
+   end
+   return v ~= 0 and v or nil
+end
+
+--- quarry.open(path [, {readonly, create, timeout_ms, time_limit_ms}]) -> quarry.Corpus | nil, message, code
 -- Opens (or creates) a corpus file; ":memory:" gives a corpus in memory.
--- readonly opens for reading only; create = false refuses to create a
--- missing file; timeout_ms (default 5000) is how long a write waits for
--- another writer before it fails with code "busy".
+-- readonly opens for reading only (a corpus in a folder that cannot be
+-- written is then read as an immutable file: nobody must change it while it
+-- is open); create = false refuses to create a missing file; timeout_ms
+-- (default 5000) is how long a write waits for another writer before it
+-- fails with code "busy"; time_limit_ms (default none) is how long a search,
+-- a concordance or a report may take (corpus:with_time_limit).
 -- @param path string the corpus file, or ":memory:"
 -- @param opts table optional: readonly (boolean), create (boolean, default true), timeout_ms (integer, default 5000)
 -- @return quarry.Corpus; or nil, message, code ("cantopen", "notadb", "version", "notacorpus", ...)
 function corpus.open(path, opts)
    if type(path) ~= "string" or path == "" then error("quarry.open: path must be a non-empty string", 2) end
-   opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true }, 2, "quarry.open")
+   opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true, time_limit_ms = true }, 2,
+      "quarry.open")
    local t = opts.timeout_ms
    if t ~= nil and (math_type(t) ~= "integer" or t < 0) then
       error("quarry.open: option 'timeout_ms' must be a non-negative integer", 2)
    end
+   local ok, limit = pcall(time_limit_opt, opts.time_limit_ms, 1)
+   if not ok then error("quarry.open: " .. limit, 2) end
    local readonly = opts.readonly and true or false
    local db, err, code = core.db_open(path, {
       readonly = readonly, create = opts.create ~= false and not readonly, timeout_ms = t or 5000,
    })
    if not db then return nil, err, code end
-   local self = setmetatable({ db = db, path = path, stmts = {}, readonly = readonly }, Corpus)
-   local ok, msg, c = guarded(setup, self, readonly)
+   local self = setmetatable({ db = db, path = path, stmts = {}, readonly = readonly, time_limit_ms = limit },
+      Corpus)
+   local msg, c
+   ok, msg, c = guarded(setup, self, readonly)
+   if not ok and readonly and (c == "readonly" or c == "cantopen") and path ~= ":memory:" then
+      self:close()
+      self.db, err, code = open_immutable(path, msg, c)
+      if not self.db then return nil, err, code end
+      self.immutable = true
+      ok, msg, c = guarded(setup, self, readonly)
+   end
    if not ok then
-      db:close()
-      self.db = nil
+      self:close()
       return nil, msg, c
    end
    return self
+end
+
+--- corpus:with_time_limit(fn, ...) -> fn's results | nil, message, "timeout"
+-- Runs fn(...) under the corpus's time limit (quarry.open's time_limit_ms),
+-- counted from this call: a statement still running past it stops, and
+-- this returns nil, "path: the query took longer than the time limit of N
+-- ms", "timeout", whatever fn returned or raised. Without a limit, or
+-- inside another call (a report that searches), it just runs fn. search,
+-- kwic and quarry.reports.run use it.
+function Corpus:with_time_limit(fn, ...)
+   live(self, 2)
+   local ms, db = self.time_limit_ms, self.db
+   if not ms or self.timing then return fn(...) end
+   self.timing = true
+   db:time_limit(ms)
+   local res = table_pack(pcall(fn, ...))
+   local stopped = db:timed_out()
+   db:time_limit(0)
+   self.timing = false
+   if stopped then
+      return nil, string_format("%s: the query took longer than the time limit of %d ms", self.path, stopped),
+         "timeout"
+   end
+   if not res[1] then error(res[2], 0) end
+   return table_unpack(res, 2, res.n)
 end
 
 --- corpus:close(): closes the file; idempotent; also runs for <close> and __gc.
@@ -467,8 +530,7 @@ local ADD_OPTS = { replace = true, warn = true }
 -- replaces the document and drops its annotations (unless every field is
 -- unchanged); replace = false skips it instead.
 -- @param doc table the document: {id, text, title, date, source, url, meta, path}; text is required
--- @param opts table optional: replace (boolean, default true), warn (function(message): converted text, a date that
--- is not ISO 8601)
+-- @param opts table optional: replace (boolean, default true), warn (function(message): converted text, a date that is not ISO 8601)
 -- @return string "added", "replaced", "unchanged" or "skipped"; or nil, message, code
 function Corpus:add(doc, opts)
    live(self, 2)
@@ -556,8 +618,7 @@ end
 -- Every document in the order they were added. With pending, only those the
 -- pack has not run on since their text (or the pack version) changed.
 -- Leaving the loop early releases the read; a failure raises.
--- @param opts table optional: pending (a pack or its name: only the documents it has not run on in their current
--- text), version (the pack's version)
+-- @param opts table optional: pending (a pack or its name: only the documents it has not run on in their current text), version (the pack's version)
 -- @return an iterator yielding documents {id, title, date, source, url, text, meta, hash}
 function Corpus:documents(opts)
    live(self, 2)
@@ -585,7 +646,7 @@ end
 -- --- ingest -------------------------------------------------------------------
 
 local INGEST_OPTS = { batch = true, replace = true, progress = true, warn = true, fail = true, meta = true,
-   jobs = true }
+   jobs = true, max_bytes = true }
 local ROW_FIELDS = { "id", "title", "date", "source", "url", "text", "meta", "hash" }
 
 -- Documents go to an ingest worker in bundles of about this many bytes
@@ -665,7 +726,8 @@ local function ingest_jobs(iter, jobs, warn, store, reading)
    end
 end
 
---- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn, meta, jobs = 1}])
+--- corpus:ingest(paths [, {batch = 10000, replace = false, progress = fn, warn = fn, fail = fn, meta, jobs = 1,
+--   max_bytes}])
 --   -> {added, replaced, unchanged, skipped, failed, seconds} | nil, message, code
 -- Reads text files (first line is the headline when a blank line follows),
 -- folders (recursively), JSONL files and "-" (stdin), and stores the
@@ -675,15 +737,17 @@ end
 -- progress(done, total_or_nil, doc) after each document (the batch holding
 -- it may not be committed yet); warn(message) for
 -- converted text and dates that are not ISO 8601 (kept in meta.date);
--- fail(message) for unreadable files, which are skipped (counted in failed);
--- meta: a table from quarry.docs.read_meta, the id, title, date, source and
--- url of text files by name. jobs > 1: that many worker processes read,
+-- fail(message) for unreadable files and folders, binary files and files
+-- over max_bytes (default quarry.docs.MAX_BYTES), which are skipped
+-- (counted in failed); meta: a table from quarry.docs.read_meta, the id,
+-- title, date, source and url of text files by name. Folders are read as
+-- quarry.docs.each reads them (a folder once, however many links lead there).
+-- jobs > 1: that many worker processes read,
 -- decode and hash the documents while this one writes them, in the same
 -- order (the same rows); an interrupt (Ctrl-C) returns nil, message,
 -- "interrupted", keeping the committed batches.
 -- @param paths table text files, folders, JSONL files and "-" (stdin); a string is one path
--- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn
--- (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
+-- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
 -- @return table {added, replaced, unchanged, skipped, failed, seconds}; or nil, message, code
 function Corpus:ingest(paths, opts)
    live(self, 2)
@@ -696,6 +760,9 @@ function Corpus:ingest(paths, opts)
       if v ~= nil and (math_type(v) ~= "integer" or v < 1) then
          error(string_format("corpus:ingest: option '%s' must be a positive integer", k), 2)
       end
+   end
+   if opts.max_bytes ~= nil and (math_type(opts.max_bytes) ~= "integer" or opts.max_bytes < 1) then
+      error("corpus:ingest: option 'max_bytes' must be a positive integer", 2)
    end
    for _, k in ipairs { "progress", "warn", "fail" } do
       if opts[k] ~= nil and type(opts[k]) ~= "function" then
@@ -738,6 +805,7 @@ function Corpus:ingest(paths, opts)
       local iter = docs.each(paths, {
          warn = warn,
          meta = opts.meta,
+         max_bytes = opts.max_bytes,
          raw = jobs > 1,
          fail = function(msg)
             total.failed = total.failed + 1
@@ -824,10 +892,8 @@ end
 -- as ISO 8601 text; to_date is inclusive. A malformed query returns
 -- nil, "bad query ...: <what FTS5 says>", "query".
 -- @param query string an FTS5 query
--- @param opts table optional: limit (20), offset (0), snippet (true, false or {open, close, ellipsis, tokens}),
--- from_date, to_date (ISO 8601, inclusive), source
--- @return table the hits, best first: {{id, title, date, source, url, rank, snippet}, ...}; or nil, message, code
--- ("query" for a malformed query)
+-- @param opts table optional: limit (20), offset (0), snippet (true, false or {open, close, ellipsis, tokens}), from_date, to_date (ISO 8601, inclusive), source
+-- @return table the hits, best first: {{id, title, date, source, url, rank, snippet}, ...}; or nil, message, code ("query" for a malformed query)
 function Corpus:search(query, opts)
    live(self, 2)
    if type(query) ~= "string" then error("corpus:search: query must be a string", 2) end
@@ -866,7 +932,7 @@ function Corpus:search(query, opts)
    for _, v in ipairs(filters) do args[#args + 1] = v end
    args[#args + 1] = opts.limit or 20
    args[#args + 1] = opts.offset or 0
-   return guarded(function()
+   return self:with_time_limit(guarded, function()
       local st = stmt(self, sql)
       st:bind_all(args)
       local results = {}
@@ -954,7 +1020,7 @@ function Corpus:kwic(term, opts)
    end
    local limit = opts.limit or math_huge
    local tokenize = core.tokenize
-   return guarded(function()
+   return self:with_time_limit(guarded, function()
       local lines = {}
       for _, schema in ipairs(self.shards and shard_schemas(self) or { "main" }) do
          if #lines >= limit then break end
@@ -1052,8 +1118,7 @@ end
 -- The annotations that match every field given, in document and text
 -- order; with_text adds the covered text.
 -- @param filter table any of: type, doc (an id), rule, pack, attrs ({key = value}), limit, offset, with_text (boolean)
--- @return table {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} in document and text order; or nil,
--- message, code
+-- @return table {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} in document and text order; or nil, message, code
 function Corpus:spans(filter)
    live(self, 2)
    local f = check_opts(filter, { type = true, doc = true, rule = true, pack = true, attrs = true,
@@ -1085,8 +1150,7 @@ end
 -- value of by, most first. A key is a column (type, rule, pack, doc) or an
 -- attrs key ("speaker", or "attrs.type" where a key shadows a column).
 -- docs = true counts documents instead of spans.
--- @param filter table as for corpus:spans, and by (a key or a list of keys: a column or an attrs key), docs
--- (boolean: count documents), limit
+-- @param filter table as for corpus:spans, and by (a key or a list of keys: a column or an attrs key), docs (boolean: count documents), limit
 -- @return integer the count without by; with by, {{count, [key] = value, ...}, ...} most first; or nil, message, code
 function Corpus:count_spans(filter)
    live(self, 2)
@@ -1614,7 +1678,7 @@ local function attach_shards(self, paths)
    return shards
 end
 
---- corpus.open_shards(paths [, {timeout_ms}]) -> quarry.Corpus (read-only) | nil, message, code
+--- corpus.open_shards(paths [, {timeout_ms, time_limit_ms}]) -> quarry.Corpus (read-only) | nil, message, code
 -- Opens these corpus files (shards) for reading as one, without merging,
 -- for a report: the first is opened read-only, the others are ATTACHed
 -- read-only (SQLite attaches at most ten: eleven shards in all), and TEMP
@@ -1635,8 +1699,9 @@ function corpus.open_shards(paths, opts)
          error(string_format("corpus.open_shards: path %d must be a string", i), 2)
       end
    end
-   opts = check_opts(opts, { timeout_ms = true }, 2, "corpus.open_shards")
-   local self, err, code = corpus.open(paths[1], { readonly = true, timeout_ms = opts.timeout_ms })
+   opts = check_opts(opts, { timeout_ms = true, time_limit_ms = true }, 2, "corpus.open_shards")
+   local self, err, code = corpus.open(paths[1], { readonly = true, timeout_ms = opts.timeout_ms,
+      time_limit_ms = opts.time_limit_ms })
    if not self then return nil, err, code end
    if #paths == 1 then return self end
    local shards

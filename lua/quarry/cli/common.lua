@@ -4,6 +4,7 @@ local cjson = require "cjson"
 local quarry = require "quarry"
 local docs = require "quarry.docs"
 local sandbox = require "quarry.sandbox"
+local term = require "quarry.term"
 
 local io_stderr, ipairs, next, pcall, tostring = io.stderr, ipairs, next, pcall, tostring
 local table_concat = table.concat
@@ -16,6 +17,22 @@ function common.load_pack(name, trusted, limits)
    local ok, pack = pcall(quarry.rules.load, name, { trusted = trusted, limits = limits })
    if not ok then return nil, tostring(pack) end
    return pack
+end
+
+--- The help of the commands that read documents (ingest, extract, tokens):
+-- what their paths may be, and how folders are read.
+common.PATHS_HELP = "Text files, folders, JSONL files, or - for stdin."
+common.READING_EPILOG = "Folders are read recursively, hidden files and folders left out. A symbolic link "
+   .. "to a folder is followed once: a folder read already (the same device and inode) is skipped with a "
+   .. "warning, so links cannot loop. A folder that cannot be read, a binary file (a NUL byte in its first "
+   .. "8,000 bytes) and a file or JSONL line over --max-bytes are skipped with a message naming them "
+   .. "(exit code 1); the rest is read."
+
+--- Adds the options of the commands that read documents.
+function common.reading_options(cmd)
+   cmd:option("--max-bytes", "The largest document read, in bytes (a text file, or one JSONL line).",
+      tostring(docs.MAX_BYTES)):convert(common.positive):argname("<n>")
+   cmd:epilog(common.READING_EPILOG)
 end
 
 --- Declares the -r/--rules option of a command that runs a pack over
@@ -52,19 +69,35 @@ function common.rules_of(cmd, args, key)
    return "news"
 end
 
+--- Adds --timeout to a command that queries a corpus (search, kwic,
+-- report): the milliseconds its queries may take, default_ms by default.
+function common.timeout_option(cmd, default_ms)
+   cmd:option("--timeout", "Give up when the query takes longer than this many milliseconds (0: no limit).",
+      tostring(default_ms)):convert(common.count):argname("<ms>")
+end
+
+--- The message of a failed query, with what to do when it took too long.
+function common.query_error(err, code)
+   if code == "timeout" then
+      return err .. "; raise the limit with --timeout MS, or --timeout 0 for none"
+   end
+   return err
+end
+
 --- Iterates over the documents of paths, warning and failing on stderr
 -- (clearing bar, a progress bar, first). Returns the iterator and a
--- function telling whether anything failed.
-function common.documents(cmd, paths, bar)
+-- function telling whether anything failed. max_bytes: see quarry.docs.each.
+function common.documents(cmd, paths, bar, max_bytes)
    local failed = false
    local iter = docs.each(paths, {
+      max_bytes = max_bytes,
       warn = function(msg)
          if bar then bar.clear() end
-         io_stderr:write("quarry ", cmd, ": warning: ", msg, "\n")
+         io_stderr:write("quarry ", cmd, ": warning: ", term.escape(msg), "\n")
       end,
       fail = function(msg)
          if bar then bar.clear() end
-         io_stderr:write("quarry ", cmd, ": ", msg, "\n")
+         io_stderr:write("quarry ", cmd, ": ", term.escape(msg), "\n")
          failed = true
       end,
    })
@@ -167,26 +200,30 @@ function common.progress_bar(unit)
    return bar
 end
 
---- Pads and prints rows of cells as an aligned table.
+--- Pads and prints rows of cells as an aligned table, control characters
+-- escaped (quarry.term).
 function common.print_table(out, header, rows)
    local widths = {}
    for i, h in ipairs(header) do widths[i] = #h end
-   for _, r in ipairs(rows) do
+   local shown = {}      -- the cells as the terminal gets them (quarry.term)
+   for ri, r in ipairs(rows) do
+      shown[ri] = {}
       for i, c in ipairs(r) do
-         local n = utf8.len(tostring(c)) or #tostring(c)
+         local s = term.escape(tostring(c))
+         shown[ri][i] = s
+         local n = utf8.len(s) or #s
          if n > widths[i] then widths[i] = n end
       end
    end
    local function line(cells)
       local parts = {}
-      for i, c in ipairs(cells) do
-         local s = tostring(c)
+      for i, s in ipairs(cells) do
          parts[i] = s .. string.rep(" ", widths[i] - (utf8.len(s) or #s))
       end
       out:write(table_concat(parts, "  "):gsub("%s+$", ""), "\n")
    end
    line(header)
-   for _, r in ipairs(rows) do line(r) end
+   for _, r in ipairs(shown) do line(r) end
 end
 
 return common

@@ -1,5 +1,6 @@
 --- quarry explain [--rules PACK] FILE...: which rule produced each annotation, and where it is written.
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs, pairs, pcall, table_concat, table_sort, tostring =
    io.stdout, io.stderr, ipairs, pairs, pcall, table.concat, table.sort, tostring
@@ -45,11 +46,11 @@ function explain.run(args)
       -- a document the pack fails on (past a limit) is reported, and the others still run
       local ok, anns = pcall(pack.run, pack, doc)
       if not ok then
-         io_stderr:write("quarry explain: ", doc.id, ": ", tostring(anns), "\n")
+         io_stderr:write("quarry explain: ", term.escape(doc.id .. ": " .. tostring(anns)), "\n")
          rule_failed = true
          goto next_doc
       end
-      io_stdout:write("== ", doc.id, "\n")
+      io_stdout:write("== ", term.escape(doc.id), "\n")
       local rows = {}
       for _, a in ipairs(anns) do
          local text = a.text:gsub("%s+", " ")

@@ -1,6 +1,7 @@
 --- quarry extract: run a rule pack over documents; JSON lines out, or
 -- spans stored in a corpus with --db.
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs = io.stdout, io.stderr, ipairs
 
@@ -9,7 +10,7 @@ local extract = {
 }
 
 function extract.configure(cmd)
-   cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("*")
+   cmd:argument("path", common.PATHS_HELP):args("*")
    common.rules_option(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
    cmd:option("--db", "Run over the documents of this corpus and store the spans there.")
@@ -18,6 +19,7 @@ function extract.configure(cmd)
    cmd:flag("--force", "With --db: run again on documents the pack already saw unchanged.")
    cmd:option("-j --jobs", "Worker processes (default: the number of cores; 1 runs in this process). "
       .. "The output is the same whatever the number."):convert(common.positive):argname("<n>")
+   common.reading_options(cmd)
 end
 
 --- The job of a worker process of `quarry extract -j N` (quarry.parallel):
@@ -66,7 +68,7 @@ local function run_jobs(args, iter, bar, total)
       failed = function(msg, id)
          if bar then bar.clear() end
          if msg:find("^worker %d") then msg = id .. ": not annotated: " .. msg end
-         io_stderr:write("quarry extract: ", msg, "\n")
+         io_stderr:write("quarry extract: ", term.escape(msg), "\n")
          rule_failed = true
          done = done + 1
       end,
@@ -126,7 +128,7 @@ function extract.run(args)
    -- one document at a time: memory stays flat however long the input is
    local bar = common.progress_bar("documents")
    local total = bar and require("quarry.docs").count(args.path) or nil
-   local iter, failed = common.documents("extract", args.path, bar)
+   local iter, failed = common.documents("extract", args.path, bar, args.max_bytes)
    local done = 0
    local rule_failed = false
    for doc in iter do
@@ -139,7 +141,7 @@ function extract.run(args)
             io_stdout:write(common.annotation_json(doc.id, a), "\n")
          end
       else
-         io_stderr:write("quarry extract: ", doc.id, ": ", tostring(anns), "\n")
+         io_stderr:write("quarry extract: ", term.escape(doc.id .. ": " .. tostring(anns)), "\n")
          rule_failed = true
       end
       io_stdout:flush()

@@ -1,6 +1,7 @@
 --- quarry ingest: store documents in a corpus file with a full-text index.
 local quarry = require "quarry"
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr = io.stdout, io.stderr
 local string_format = string.format
@@ -13,7 +14,7 @@ local positive = common.positive
 
 function ingest.configure(cmd)
    cmd:argument("db", "The corpus file (SQLite); created if missing.")
-   cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("+")
+   cmd:argument("path", common.PATHS_HELP):args("+")
    cmd:flag("--replace", "Replace documents whose id is already stored (default: skip them).")
    cmd:option("--batch", "Documents per transaction: a crash keeps every committed batch.", "10000")
       :convert(positive)
@@ -24,6 +25,7 @@ function ingest.configure(cmd)
    cmd:option("-j --jobs", "Worker processes that read and decode while this one writes (default: the number of "
       .. "cores; 1 does it all in this process). The corpus is the same whatever the number."):convert(positive)
       :argname("<n>")
+   common.reading_options(cmd)
 end
 
 function ingest.run(args)
@@ -44,13 +46,14 @@ function ingest.run(args)
    local failed = false
    local function say(prefix, msg)
       if bar then bar.clear() end
-      io_stderr:write("quarry ingest: ", prefix, msg, "\n")
+      io_stderr:write("quarry ingest: ", prefix, term.escape(msg), "\n")
    end
    local summary, ierr, icode = corpus:ingest(args.path, {
       jobs = args.jobs or require("quarry.parallel").cores(),
       batch = args.batch,
       replace = args.replace,
       meta = meta,
+      max_bytes = args.max_bytes,
       progress = bar and bar.update or nil,
       warn = function(msg) say("warning: ", msg) end,
       fail = function(msg) say("", msg); failed = true end,
@@ -59,7 +62,7 @@ function ingest.run(args)
    local count = summary and corpus:count()
    corpus:close()
    if not summary then
-      io_stderr:write("quarry ingest: ", ierr, "\n")
+      io_stderr:write("quarry ingest: ", term.escape(ierr), "\n")
       return icode == "interrupted" and 130 or 1
    end
    io_stdout:write(string_format(

@@ -1,6 +1,7 @@
 --- quarry kwic: concordance lines (keyword in context) from a corpus file.
 local search = require "quarry.cli.search"
 local cjson = require "cjson"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, os_execute = io.stdout, io.stderr, os.execute
 local ipairs, string_rep = ipairs, string.rep
@@ -10,7 +11,8 @@ local kwic = {
    help = "Concordance: every occurrence of a word or phrase with its left and right context.",
 }
 
-local count = require("quarry.cli.common").count
+local common = require "quarry.cli.common"
+local count = common.count
 
 function kwic.configure(cmd)
    cmd:argument("db", "The corpus file.")
@@ -19,6 +21,7 @@ function kwic.configure(cmd)
    cmd:option("-n --limit", "At most N lines."):convert(count)
    cmd:flag("--query", "TERM is a full FTS5 query (NEAR, OR, ...); its phrases are shown.")
    cmd:flag("--json", "One JSON object a line: doc, start, end, left, match, right.")
+   common.timeout_option(cmd, search.TIMEOUT_MS)
 end
 
 local function width_of(s)
@@ -26,12 +29,12 @@ local function width_of(s)
 end
 
 function kwic.run(args)
-   local corpus = search.open_existing("kwic", args.db)
+   local corpus = search.open_existing("kwic", args.db, args.timeout)
    if not corpus then return 1 end
-   local lines, err = corpus:kwic(args.term, { width = args.width, limit = args.limit, query = args.query })
+   local lines, err, code = corpus:kwic(args.term, { width = args.width, limit = args.limit, query = args.query })
    corpus:close()
    if not lines then
-      io_stderr:write("quarry kwic: ", err, "\n")
+      io_stderr:write("quarry kwic: ", common.query_error(err, code), "\n")
       return 1
    end
    local tty = not args.json and os_execute("test -t 1")
@@ -42,10 +45,11 @@ function kwic.run(args)
             doc = l.doc, start = l.start, ["end"] = l.stop, left = l.left, match = l.match, right = l.right,
          }, "\n")
       else
-         local lpad = args.width - width_of(l.left)
-         local rpad = args.width - width_of(l.right)
-         io_stdout:write(string_rep(" ", lpad > 0 and lpad or 0), l.left, open, l.match, close, l.right,
-            string_rep(" ", rpad > 0 and rpad or 0), "  ", l.doc, "\n")
+         local left, right = term.escape(l.left), term.escape(l.right)
+         local lpad = args.width - width_of(left)
+         local rpad = args.width - width_of(right)
+         io_stdout:write(string_rep(" ", lpad > 0 and lpad or 0), left, open, term.escape(l.match), close, right,
+            string_rep(" ", rpad > 0 and rpad or 0), "  ", term.escape(l.doc), "\n")
       end
    end
    if #lines == 0 and not args.json then io_stderr:write("quarry kwic: no matches\n") end

@@ -12,7 +12,11 @@ local report = {
    help = "Render a report (quotes, entities, timeline, ...) over a corpus: Markdown, JSON, CSV, HTML or a table.",
 }
 
-local count = require("quarry.cli.common").count
+local common = require "quarry.cli.common"
+local count = common.count
+
+--- The time limit of a report by default, in milliseconds.
+report.TIMEOUT_MS = 60000
 
 local DESCRIPTIONS = {
    summary = "an overview: documents, annotations, most quoted and most mentioned",
@@ -51,7 +55,8 @@ function report.configure(cmd)
    cmd:option("-o --output", "Write to FILE instead of standard output.")
       :argname("<file>")
    cmd:flag("--trusted", "Let your own report use os, io and any module.")
-   require("quarry.cli.common").limit_options(cmd, "report")
+   common.timeout_option(cmd, report.TIMEOUT_MS)
+   common.limit_options(cmd, "report")
    cmd:epilog("Reports:\n" .. table_concat(lines, "\n")
       .. "\n\nExamples:\n   quarry report news.db quotes --speaker 'Sergei Voronov' --from 2024-03\n"
       .. "   quarry report news.db digest --format html -o report.html\n"
@@ -80,9 +85,9 @@ local function write_file(path, model, fmt)
 end
 
 -- Opens the corpus files for reading, several as one (the shards of
--- quarry.corpus.open_shards); nil after saying why not.
-local function open_corpora(paths)
-   if #paths == 1 then return search.open_existing("report", paths[1]) end
+-- quarry.corpus.open_shards), under a time limit; nil after saying why not.
+local function open_corpora(paths, time_limit_ms)
+   if #paths == 1 then return search.open_existing("report", paths[1], time_limit_ms) end
    for _, path in ipairs(paths) do
       local f = io_open(path, "rb")
       if not f then
@@ -91,7 +96,7 @@ local function open_corpora(paths)
       end
       f:close()
    end
-   local corpus, err = corpus_mod.open_shards(paths)
+   local corpus, err = corpus_mod.open_shards(paths, { time_limit_ms = time_limit_ms })
    if not corpus then io_stderr:write("quarry report: ", err, "\n") end
    return corpus
 end
@@ -114,7 +119,7 @@ function report.run(args)
       io_stderr:write("quarry report: ", err, "\n")
       return code == "notfound" and 2 or 1
    end
-   local corpus = open_corpora(paths)
+   local corpus = open_corpora(paths, args.timeout)
    if not corpus then return 1 end
    local model
    model, err, code = reports.run(corpus, rep, {
@@ -123,7 +128,7 @@ function report.run(args)
    }, { trusted = args.trusted, limits = limits })
    if not model then
       corpus:close()
-      io_stderr:write("quarry report: ", err, "\n")
+      io_stderr:write("quarry report: ", common.query_error(err, code), "\n")
       return code == "usage" and 2 or 1
    end
    corpus:close()

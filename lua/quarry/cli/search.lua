@@ -1,6 +1,7 @@
 --- quarry search: full-text search of a corpus file, best matches first.
 local quarry = require "quarry"
 local cjson = require "cjson"
+local term = require "quarry.term"
 
 local io_open, io_stdout, io_stderr, os_execute = io.open, io.stdout, io.stderr, os.execute
 local ipairs, string_format = ipairs, string.format
@@ -9,7 +10,13 @@ local search = {
    help = "Search a corpus: words, \"phrases\", prefix*, AND/OR/NOT, NEAR(...), title: or text: filters.",
 }
 
-local count = require("quarry.cli.common").count
+local common = require "quarry.cli.common"
+local count = common.count
+
+local HIT_OPEN, HIT_CLOSE = "\255", "\254"
+
+--- The time limit of search and kwic by default, in milliseconds.
+search.TIMEOUT_MS = 10000
 
 function search.configure(cmd)
    cmd:argument("db", "The corpus file.")
@@ -20,33 +27,36 @@ function search.configure(cmd)
    cmd:option("--to", "Only documents dated on or before DATE (ISO 8601; 2024-03 includes all of March).")
    cmd:option("--source", "Only documents from SOURCE.")
    cmd:flag("--json", "One JSON object a result: id, title, date, source, url, rank, snippet.")
+   common.timeout_option(cmd, search.TIMEOUT_MS)
 end
 
 --- Opens a corpus for reading, naming a missing file plainly; shared by the
--- commands that only read.
-function search.open_existing(command, path)
+-- commands that only read. time_limit_ms: see quarry.open.
+function search.open_existing(command, path, time_limit_ms)
    local f = io_open(path, "rb")
    if not f then
       io_stderr:write("quarry ", command, ": ", path, ": no such corpus file\n")
       return nil
    end
    f:close()
-   local corpus, err = quarry.open(path, { readonly = true })
+   local corpus, err = quarry.open(path, { readonly = true, time_limit_ms = time_limit_ms })
    if not corpus then io_stderr:write("quarry ", command, ": ", err, "\n") end
    return corpus
 end
 
 function search.run(args)
-   local corpus = search.open_existing("search", args.db)
+   local corpus = search.open_existing("search", args.db, args.timeout)
    if not corpus then return 1 end
    local tty = not args.json and os_execute("test -t 1")
-   local results, err = corpus:search(args.query, {
+   -- for the terminal, the hits are marked with bytes stored text (UTF-8)
+   -- never holds, and the text between them is escaped (quarry.term)
+   local results, err, code = corpus:search(args.query, {
       limit = args.limit, offset = args.offset, from_date = args.from, to_date = args.to, source = args.source,
-      snippet = { open = tty and "\27[1m" or "[", close = tty and "\27[0m" or "]" },
+      snippet = { open = args.json and "[" or HIT_OPEN, close = args.json and "]" or HIT_CLOSE },
    })
    corpus:close()
    if not results then
-      io_stderr:write("quarry search: ", err, "\n")
+      io_stderr:write("quarry search: ", common.query_error(err, code), "\n")
       return 1
    end
    for i, r in ipairs(results) do
@@ -57,9 +67,13 @@ function search.run(args)
             snippet = snippet,
          }, "\n")
       else
-         io_stdout:write(string_format("%d. %s%s%s\n", i + (args.offset or 0), r.id,
-            r.date and ("  " .. r.date) or "", r.title and ("  " .. r.title) or ""))
-         if snippet and snippet ~= "" then io_stdout:write("   ", snippet, "\n") end
+         io_stdout:write(term.escape(string_format("%d. %s%s%s", i + (args.offset or 0), r.id,
+            r.date and ("  " .. r.date) or "", r.title and ("  " .. r.title) or "")), "\n")
+         if snippet and snippet ~= "" then
+            snippet = snippet:gsub("[^\254\255]+", term.escape)
+               :gsub(HIT_OPEN, tty and "\27[1m" or "["):gsub(HIT_CLOSE, tty and "\27[0m" or "]")
+            io_stdout:write("   ", snippet, "\n")
+         end
       end
    end
    if #results == 0 and not args.json then io_stderr:write("quarry search: no documents match\n") end

@@ -2,6 +2,8 @@
 local quarry = require "quarry"
 local docs = require "quarry.docs"
 local cjson = require "cjson"
+local common = require "quarry.cli.common"
+local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs, string_format = io.stdout, io.stderr, ipairs, string.format
 local os_clock = os.clock
@@ -11,15 +13,17 @@ local tokens = {
 }
 
 function tokens.configure(cmd)
-   cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("+")
+   cmd:argument("path", common.PATHS_HELP):args("+")
    cmd:flag("-l --list", "Print every token: doc, index, start, stop, kind, case, shape, key, text (TSV).")
    cmd:flag("--json", "With --list, one JSON object a token; otherwise statistics as JSON.")
    cmd:option("--paragraphs", "Paragraph breaks: auto, blank or line.", "auto")
       :choices { "auto", "blank", "line" }
+   common.reading_options(cmd)
 end
 
+-- A TSV field: control characters escaped (quarry.term), backslashes doubled.
 local function escape(s)
-   return (s:gsub("[\t\n\r\\]", { ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r", ["\\"] = "\\\\" }))
+   return term.escape(s, true)
 end
 
 local function list_tokens(doc, toks, as_json)
@@ -32,7 +36,7 @@ local function list_tokens(doc, toks, as_json)
             case = toks:get(i, "case"), shape = toks:shape(i), key = toks:key(i), text = toks:text(i),
          }, "\n")
       else
-         out:write(doc.id, "\t", i, "\t", start, "\t", stop, "\t", toks:kind(i), "\t",
+         out:write(escape(doc.id), "\t", i, "\t", start, "\t", stop, "\t", toks:kind(i), "\t",
             toks:get(i, "case"), "\t", toks:shape(i), "\t", escape(toks:key(i)), "\t",
             escape(toks:text(i)), "\n")
       end
@@ -57,8 +61,9 @@ function tokens.run(args)
    for _, k in ipairs(columns) do total[k] = 0 end
    local seconds = 0
    local iter = docs.each(args.path, {
-      warn = function(msg) io_stderr:write("quarry tokens: warning: ", msg, "\n") end,
-      fail = function(msg) io_stderr:write("quarry tokens: ", msg, "\n"); failed = true end,
+      max_bytes = args.max_bytes,
+      warn = function(msg) io_stderr:write("quarry tokens: warning: ", term.escape(msg), "\n") end,
+      fail = function(msg) io_stderr:write("quarry tokens: ", term.escape(msg), "\n"); failed = true end,
    })
    for doc in iter do
       local t0 = os_clock()
@@ -80,7 +85,8 @@ function tokens.run(args)
          io_stdout:write(string_format(fmt, "document", table.unpack(columns)))
          rows[#rows + 1] = total
          for _, r in ipairs(rows) do
-            local name = #r.doc > 44 and "…" .. r.doc:sub(-42) or r.doc
+            local name = term.escape(r.doc)
+            if #name > 44 then name = "…" .. name:sub(-42) end
             local cells = {}
             for i, k in ipairs(columns) do cells[i] = r[k] end
             io_stdout:write(string_format(fmt, name, table.unpack(cells)))

@@ -1,7 +1,9 @@
 --- A table for the terminal: aligned columns that fit the width of the
 -- screen (opts.width, else $COLUMNS, else 100 characters); long cells are
--- cut with "…", numbers are right-aligned.
+-- cut with "…", numbers are right-aligned. Control characters in any text
+-- are written out (quarry.term), never sent to the terminal.
 local render = require "quarry.render"
+local term = require "quarry.term"
 
 local ipairs, tonumber = ipairs, tonumber
 local math_max, math_min = math.max, math.min
@@ -27,8 +29,14 @@ local function cell(v, kind)
    if s:find("[\n\r\t\f\v]") or s:find("  ", 1, true) then s = s:gsub("%s+", " ") end
    if s:byte(1) == 32 then s = s:sub(2) end
    if s:byte(-1) == 32 then s = s:sub(1, -2) end
+   s = term.escape(s)
    if kind == "quote" and s ~= "" then s = "“" .. s .. "”" end
    return s
+end
+
+-- Text of the report itself (titles, notes, labels): escaped, one line.
+local function plain(v)
+   return cell(v)
 end
 
 -- Column widths: natural widths, then one cap for the widest columns (no
@@ -78,7 +86,7 @@ local function write_section(out, cols, rows, total)
       out:write((table_concat(parts, "  "):gsub("%s+$", "")), "\n")
    end
    local head = {}
-   for i, c in ipairs(cols) do head[i] = c.label or c.key end
+   for i, c in ipairs(cols) do head[i] = plain(c.label or c.key) end
    line(head, true)
    local rule = {}
    for i = 1, #cols do rule[i] = string_rep("─", w[i]) end
@@ -102,17 +110,18 @@ local function wrap(s, width)
 end
 
 local function write_model(model, out, total, level)
-   local title = render.text(model.title or model.report or "Report")
+   local title = plain(model.title or model.report or "Report")
    out:write(title, "\n", string_rep(level == 1 and "═" or "─", math.min(width_of(title), total)), "\n")
-   if model.description and model.description ~= "" then out:write(wrap(model.description, total), "\n") end
+   if model.description and model.description ~= "" then out:write(wrap(plain(model.description), total), "\n") end
    local filters = render.filters_text(model.filters)
-   if filters then out:write(wrap("filters: " .. filters, total), "\n") end
-   for _, note in ipairs(model.notes or {}) do out:write(wrap("note: " .. note, total), "\n") end
+   if filters then out:write(wrap("filters: " .. plain(filters), total), "\n") end
+   for _, note in ipairs(model.notes or {}) do out:write(wrap("note: " .. plain(note), total), "\n") end
    if model.stats and #model.stats > 0 then
       local lw = 0
-      for _, s in ipairs(model.stats) do lw = math_max(lw, width_of(s.label)) end
+      for _, s in ipairs(model.stats) do lw = math_max(lw, width_of(plain(s.label))) end
       for _, s in ipairs(model.stats) do
-         out:write(s.label, ":", string_rep(" ", lw - width_of(s.label) + 1), cell(s.value), "\n")
+         local label = plain(s.label)
+         out:write(label, ":", string_rep(" ", lw - width_of(label) + 1), cell(s.value), "\n")
       end
    end
    local sections = model.sections or {}
@@ -124,7 +133,7 @@ local function write_model(model, out, total, level)
          out:write(cell(section.note), "\n")
       end
       if #section.rows == 0 then
-         out:write(section.empty or "Nothing to show.", "\n")
+         out:write(plain(section.empty or "Nothing to show."), "\n")
       else
          write_section(out, render.shown_columns(model, section), section.rows, total)
       end

@@ -160,29 +160,8 @@ local function run_report(box, corpus, report, filters, loader)
    return model
 end
 
---- reports.run(corpus, report, filters [, {trusted, limits}]) -> model | nil, message, code
--- Runs a report (loaded, or a name or path) over an open corpus. filters:
--- {speaker, entity, from, to, query, limit}. A malformed --query returns
--- nil, "bad query ...", "query"; a report that is not there nil, message,
--- "notfound"; a broken report raises.
--- @param corpus quarry.Corpus an open corpus
--- @param report a loaded report, or a report's name or path
--- @param filters table {speaker, entity, from, to, query, limit}, each optional
--- @param opts table optional: trusted (boolean)
--- @return table the model (see quarry.render); or nil, message, code ("query", "usage", "notfound")
-function reports.run(corpus, report, filters, opts)
-   if getmetatable(corpus) == nil or type(corpus.db) ~= "userdata" then
-      error("reports.run: expected an open quarry.Corpus", 2)
-   end
-   filters = check_filters(filters, 2)
-   opts = opts or {}
-   if type(report) == "string" then
-      local r, err, code = reports.load(report, { trusted = opts.trusted, limits = opts.limits })
-      if not r then return nil, err, code end
-      report = r
-   elseif not base.is_report(report) then
-      error("reports.run: expected a report, or its name or path", 2)
-   end
+-- reports.run once its arguments are checked, under the time limit.
+local function run_checked(corpus, report, filters, opts)
    if filters.query then
       -- a malformed query fails here, plainly, rather than inside a report
       local st = corpus.db:prepare("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ? LIMIT 1")
@@ -209,6 +188,34 @@ function reports.run(corpus, report, filters, opts)
    if ok then return model end
    if getmetatable(model) == base.UsageError then return nil, model.msg, "usage" end
    error(model, 0)
+end
+
+--- reports.run(corpus, report, filters [, {trusted, limits}]) -> model | nil, message, code
+-- Runs a report (loaded, or a name or path) over an open corpus. filters:
+-- {speaker, entity, from, to, query, limit}. A malformed --query returns
+-- nil, "bad query ...", "query"; a report that is not there nil, message,
+-- "notfound"; a report that takes longer than the corpus's time limit
+-- (quarry.open's time_limit_ms) nil, message, "timeout"; a broken report
+-- raises.
+-- @param corpus quarry.Corpus an open corpus
+-- @param report a loaded report, or a report's name or path
+-- @param filters table {speaker, entity, from, to, query, limit}, each optional
+-- @param opts table optional: trusted (boolean)
+-- @return table the model (see quarry.render); or nil, message, code ("query", "usage", "notfound")
+function reports.run(corpus, report, filters, opts)
+   if getmetatable(corpus) == nil or type(corpus.db) ~= "userdata" then
+      error("reports.run: expected an open quarry.Corpus", 2)
+   end
+   filters = check_filters(filters, 2)
+   opts = opts or {}
+   if type(report) == "string" then
+      local r, err, code = reports.load(report, { trusted = opts.trusted, limits = opts.limits })
+      if not r then return nil, err, code end
+      report = r
+   elseif not base.is_report(report) then
+      error("reports.run: expected a report, or its name or path", 2)
+   end
+   return corpus:with_time_limit(run_checked, corpus, report, filters, opts)
 end
 
 return reports

@@ -224,29 +224,26 @@ local function holiday_value(rel, ref, tense)
    return iso_day(z)
 end
 
-local function weekday_value(rel, ref, tense)
+-- The day of a weekday (1 Monday .. 7 Sunday) seen from day ref: the
+-- next one after it ("next Tuesday", or one in a clause about the future),
+-- the last one before it ("last Tuesday"), else the latest on or before
+-- it ("on Monday": news reports the past; the day itself counts).
+local function weekday_day(target, dir, ref, tense)
    local wd = weekday(ref)
-   local z
-   if rel.dir == "next" or (tense == "future" and rel.dir == nil) then
-      z = ref + ((rel.weekday - wd - 1) % 7) + 1
-   elseif rel.dir == "last" then
-      z = ref - ((wd - rel.weekday - 1) % 7) - 1
-   else
-      -- "on Monday": news reports the past; the day itself counts
-      z = ref - ((wd - rel.weekday) % 7)
-   end
-   return iso_day(z)
+   if dir == "next" or (tense == "future" and dir == nil) then return ref + ((target - wd - 1) % 7) + 1 end
+   if dir == "last" then return ref - ((wd - target - 1) % 7) - 1 end
+   return ref - ((wd - target) % 7)
 end
 
+local function weekday_value(rel, ref, tense)
+   return iso_day(weekday_day(rel.weekday, rel.dir, ref, tense))
+end
+
+-- "the weekend", "next weekend": the ISO week of its Saturday, and -WE;
+-- "last weekend" is the latest one, as "the weekend" in the past.
 local function weekend_value(rel, ref, tense)
-   local wd = weekday(ref)
-   local z
-   if rel.dir == "next" or (tense == "future" and rel.dir == nil) then
-      z = ref + ((6 - wd - 1) % 7) + 1                 -- the next Saturday
-   else
-      z = ref - ((wd - 6) % 7)                         -- the latest Saturday
-   end
-   return iso_week(z) .. "-WE"
+   local dir = rel.dir ~= "last" and rel.dir or nil
+   return iso_week(weekday_day(6, dir, ref, tense)) .. "-WE"
 end
 
 -- A unit and an offset from a day z: "last week", "next month", "this year".

@@ -31,12 +31,17 @@ end
 -- The calendar's words: NAMES[kind][word] = value, and each kind's words
 -- as written in text (title case, with and without an abbreviation's
 -- period).
-local NAMES, ABBR = {}, {}
+local NAMES, ABBR, LIST = {}, {}, {}
 for _, row in ipairs(read_list("data/date_names.tsv")) do
    local word, kind, v = row[1], row[2], row[3]
-   NAMES[kind] = NAMES[kind] or {}
-   NAMES[kind][word] = tonumber(v) or v
-   if row[4] == "abbr" then ABBR[word] = true end
+   if v then
+      NAMES[kind] = NAMES[kind] or {}
+      NAMES[kind][word] = tonumber(v) or v
+      if row[4] == "abbr" then ABBR[word] = true end
+   else
+      LIST[kind] = LIST[kind] or {}
+      table.insert(LIST[kind], word)
+   end
 end
 
 -- A kind's words as a list: full names, and abbreviations (with and
@@ -166,19 +171,13 @@ local COUNT = P.set(spellings("number")) + P.regex [[^[1-9][0-9]?$]]
 local UNIT = P.set(spellings("unit"))
 -- a determiner or possessive: "a 2011 audit", "its 2009 report", "the
 -- company's 1989 results"
-local DET = P.set { "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our",
-   "my", "your", "each", "every", "another", "whose" } + P.regex [[^['’]s$]]
+local DET = P.set(LIST.determiner) + P.regex [[^['’]s$]]
 local NOT_UNIT = P.notahead(P.set(list_of(NOT_YEAR.unit)) + P.set(list_of(NOT_YEAR.clock)))
-local YEAR_CUE = P.set { "in", "since", "by", "until", "till", "of", "from", "to", "and", "during",
-   "before", "after", "through", "early", "late", "mid", "end", "spring", "summer", "autumn", "fall",
-   "winter", "year", "for", "between", "around", "circa", "throughout", "fiscal", "or", "than", "as", "both",
-   "either", "into", "due" }
+local YEAR_CUE = P.set(LIST.year_cue)
 -- what makes "the fall" a noun: "the fall of Rome", "the fall in prices"
-local SEASON_NOT_AFTER = P.set { "of", "in", "to", "from", "on", "at", "'s", "’s", "and", "was", "is", "has",
-   "had", "will", "would", "came", "comes" }
+local SEASON_NOT_AFTER = P.set(LIST.noun_season)
 -- "early", "late", "mid-", "the end of": a part of the date, TIMEX3's mod
-local PART = P.set { "early", "late", "mid", "earlier", "later", "the end of", "the beginning of",
-   "the start of", "the middle of", "the turn of" }
+local PART = P.set(LIST.part)
 
 -- A number that looks like a year is no year when a clock or an index
 -- level is meant: "from 1800 to 2100 local time", "the Dow rose to 1850".

@@ -20,7 +20,9 @@ end
 -- Word lists by role (data/entity_words.tsv): function words, capitalised
 -- words that are no names, last words that make a pair no person's name,
 -- words that are no sports team, words of sports reports, honorifics.
-local WORDS = { ["function"] = {}, not_name = {}, not_surname = {}, team_stop = {}, sport = {}, honorific = {} }
+local WORDS = { ["function"] = {}, not_name = {}, not_surname = {}, team_stop = {}, sport = {}, honorific = {},
+   company_cue = {}, outlet_cue = {}, team_beat_lead = {}, team_beat = {}, team_role = {}, team_role_modifier = {},
+   team_game = {} }
 for _, row in ipairs(read_list("data/entity_words.tsv")) do
    local list = WORDS[row[2]]
    if not list then error("data/entity_words.tsv:" .. row.line .. ": unknown role '" .. tostring(row[2]) .. "'") end
@@ -292,11 +294,7 @@ entities.rules = {
    -- "drinks firm Allied Domecq", "shares in Pernod Ricard": what a
    -- business story says of a company
    rule { name = "company_cue", type = "organization", span = "name", priority = 2,
-      pattern = (P.set { "firm", "company", "group", "giant", "maker", "retailer", "carrier", "airline",
-                         "lender", "insurer", "brewer", "chain", "conglomerate", "operator", "manufacturer",
-                         "producer", "start-up", "startup", "distiller", "supermarket", "bank", "miner",
-                         "shares in", "shares of", "stake in", "takeover of", "bid for", "merger with",
-                         "acquisition of", "subsidiary" } + P.ann("demonym") * P.set { "rival" })
+      pattern = (P.set(WORDS.company_cue) + P.ann("demonym") * P.set { "rival" })
          * P.cap("name", P.rep(CAP_TOK, 1, 3)) * P.notahead(P.tok { case = { "title", "upper" } }),
       attrs = { name = "$name", kind = "company" },
       examples = { { text = "Shares in drinks firm Vellacourt Tarn rose.",
@@ -323,8 +321,7 @@ entities.rules = {
                      expect = { { type = "organization", text = "Ministry of Foreign Affairs" } } } } },
    rule { name = "outlet_cue", type = "organization", span = "name", priority = 1,
       pattern = P.cap("name", P.rep(CAP_TOK, 1, 3))
-         * P.set { "news agency", "agency", "newspaper", "daily", "TV channel", "channel", "TV", "television",
-                   "broadcaster", "website", "magazine", "weekly", "radio", "news site" },
+         * P.set(WORDS.outlet_cue),
       attrs = { name = "$name", kind = "outlet" },
       examples = { { text = "He told the Azerbaijani Zarvan news agency.",
                      expect = { { type = "organization", text = "Zarvan" } } } } },
@@ -357,30 +354,21 @@ entities.rules = {
                                 { type = "organization", text = "Watford" } } } } },
 
    rule { name = "team_beat", type = "organization", priority = 3,
-      pattern = P.cap("a", SIDE) * P.opt(P.set { "also", "then", "comfortably", "narrowly" })
-         * P.set { "beat", "beats", "defeated", "drew with", "lost to", "thrashed", "edged", "routed", "whipped",
-                   "overcame", "crushed", "trounced", "hammered", "outplayed", "eliminated", "knocked out" }
+      pattern = P.cap("a", SIDE) * P.opt(P.set(WORDS.team_beat_lead))
+         * P.set(WORDS.team_beat)
          * P.cap("b", SIDE) * P.notahead(P.tok { case = { "title", "upper" } }),
       action = function(m) return sides(m, "a", "b") end,
       examples = { { text = "Leicester beat Oldham by two goals.",
                      expect = { { type = "organization", text = "Leicester" },
                                 { type = "organization", text = "Oldham" } } } } },
    rule { name = "team_role", type = "organization", priority = 3,
-      pattern = P.cap("a", SIDE) * P.opt(P.tok { case = "lower", set = { "club", "team", "first-team", "reserve",
-            "central", "left", "right", "former", "new", "veteran", "assistant", "caretaker", "star", "young",
-            "fellow", "teenage", "experienced", "injured", "international", "opening", "fast", "spin" } })
-         * P.set { "captain", "coach", "manager", "striker", "midfielder", "defender", "goalkeeper", "keeper",
-                   "skipper", "team mate", "team-mate", "teammate", "winger", "full-back", "fullback", "centre-back",
-                   "center-back", "forward", "playmaker", "batsman", "bowler", "all-rounder", "wicketkeeper",
-                   "opener", "spinner", "pitcher", "quarterback", "outfielder", "shortstop", "infielder",
-                   "fans", "supporters", "squad", "chairman", "president", "side" },
+      pattern = P.cap("a", SIDE) * P.opt(P.tok { case = "lower", set = WORDS.team_role_modifier })
+         * P.set(WORDS.team_role),
       action = function(m) return sides(m, "a") end,
       examples = { { text = "The Leeds striker scored twice.",
                      expect = { { type = "organization", text = "Leeds" } } } } },
    rule { name = "team_game", type = "organization", priority = 3,
-      pattern = P.set { "match", "game", "win", "victory", "defeat", "draw", "loss", "clash", "fixture",
-                        "semifinal", "semi-final", "final", "tie", "joined", "signed for", "signed with",
-                        "transfer to", "move to", "home to", "away to", "rivals" }
+      pattern = P.set(WORDS.team_game)
          * P.opt(P.set { "against", "over", "with", "to", "by", "at", "from" }) * P.cap("a", SIDE)
          * P.notahead(P.tok { case = { "title", "upper" } }),
       action = function(m) return sides(m, "a") end,
@@ -637,38 +625,49 @@ function entities.team_names(ctx, cands)
 end
 
 local MAX_TEAM = 4
---- Mentions of the document's teams that no rule marked (resolve phase,
--- after overlaps): added to kept and taken.
-function entities.team_coref(ctx, teams, kept, taken, allowed)
-   if next(teams) == nil then return end
-   local toks, text = ctx.tokens, ctx.text
-   local n = #toks
-   local line_of = line_finder(toks)
-   local i = 1
+
+-- Runs of tokens, from those where starts(i) holds, whose keys joined by
+-- spaces are in known (at most MAX_TEAM tokens, on one line; the longest
+-- wins): found(start, stop, known[key]) for each, in text order.
+local function each_known(toks, known, starts, found)
+   local n, i = #toks, 1
    while i <= n do
-      local case = toks:get(i, "case")
-      local hit = nil
-      if (case == "title" or case == "upper") and toks:kind(i) == "word" then
+      local hit, value = nil, nil
+      if starts(i) then
          local parts = {}
          for j = i, math.min(n, i + MAX_TEAM - 1) do
             if j > i and toks:get(j, "line_start") then break end
             parts[#parts + 1] = toks:key(j)
-            if teams[table.concat(parts, " ")] then hit = j end
+            local v = known[table.concat(parts, " ")]
+            if v then hit, value = j, v end
          end
       end
       if hit then
          local s = toks:span(i)
          local _, e = toks:span(hit)
-         if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s, line_of) then
-            taken:add(s, e)
-            kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
-               attrs = { kind = "team" }, text = text:sub(s + 1, e) }
-         end
+         found(s, e, value)
          i = hit + 1
       else
          i = i + 1
       end
    end
+end
+--- Mentions of the document's teams that no rule marked (resolve phase,
+-- after overlaps): added to kept and taken.
+function entities.team_coref(ctx, teams, kept, taken, allowed)
+   if next(teams) == nil then return end
+   local toks, text = ctx.tokens, ctx.text
+   local line_of = line_finder(toks)
+   each_known(toks, teams, function(i)
+      local case = toks:get(i, "case")
+      return (case == "title" or case == "upper") and toks:kind(i) == "word"
+   end, function(s, e)
+      if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s, line_of) then
+         taken:add(s, e)
+         kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
+            attrs = { kind = "team" }, text = text:sub(s + 1, e) }
+      end
+   end)
 end
 
 -- The initials of a name's capitalised words: "Patriotic Union of
@@ -751,27 +750,11 @@ function entities.caps_names(ctx, kept, taken, allowed)
    end
    if next(known) == nil then return end
    local line_of, memo = line_finder(toks), {}
-   local i = 1
-   while i <= #toks do
-      local hit, typ = nil, nil
-      if toks:get(i, "case") == "upper" and toks:kind(i) == "word" and caps_line(toks, toks:span(i), line_of, memo) then
-         local parts = {}
-         for j = i, math.min(#toks, i + MAX_TEAM - 1) do
-            if j > i and toks:get(j, "line_start") then break end
-            parts[#parts + 1] = toks:key(j)
-            local t = known[table.concat(parts, " ")]
-            if t then hit, typ = j, t end
-         end
-      end
-      if hit then
-         local s = toks:span(i)
-         local _, e = toks:span(hit)
-         if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "caps_name") end
-         i = hit + 1
-      else
-         i = i + 1
-      end
-   end
+   each_known(toks, known, function(i)
+      return toks:get(i, "case") == "upper" and toks:kind(i) == "word" and caps_line(toks, toks:span(i), line_of, memo)
+   end, function(s, e, typ)
+      if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "caps_name") end
+   end)
 end
 
 return entities

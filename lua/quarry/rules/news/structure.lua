@@ -9,67 +9,12 @@
 
 local structure = {}
 
--- Paragraphs that open a block of clutter, and the block's kind. Matched
--- against the whole paragraph, case-insensitively, after trimming.
-local OPENERS = {
-   { "comments", "^%d*%s*comments?$" },
-   { "comments", "^%d+%s+comments?$" },
-   { "comments", "^%d+%s+responses?" },
-   { "comments", "^%d+%s+thoughts? on" },
-   { "comments", "^leave a reply" },
-   { "comments", "^leave a comment" },
-   { "comments", "^post a comment" },
-   { "comments", "^add a comment" },
-   { "comments", "^join the discussion" },
-   { "comments", "^join the conversation" },
-   { "comments", "^discussion policy" },
-   { "comments", "^reader comments" },
-   { "comments", "^comments are closed" },
-   { "comments", "^show comments" },
-   { "comments", "^view comments" },
-   { "comments", "^what do you think%?*$" },
-   { "comments", "^%d+%.%s+.-%s+said:$" },
-   { "comments", "^.-%s+says?:$" },
-   { "comments", "^.-%s+wrote:$" },
-   { "comments", "^pingback:" },
-   { "comments", "^trackback:" },
-   { "comments", "^reply$" },
-   { "related", "^related" },
-   { "related", "^you may also like" },
-   { "related", "^you might also like" },
-   { "related", "^you may be interested" },
-   { "related", "^more from" },
-   { "related", "^more stories" },
-   { "related", "^more on this" },
-   { "related", "^more news" },
-   { "related", "^popular stories" },
-   { "related", "^popular posts" },
-   { "related", "^most popular" },
-   { "related", "^most read" },
-   { "related", "^recommended" },
-   { "related", "^see also" },
-   { "related", "^also read" },
-   { "related", "^read also" },
-   { "related", "^read more:?$" },
-   { "related", "^trending" },
-   { "related", "^latest news" },
-   { "related", "^top stories" },
-   { "related", "^further reading" },
-   { "related", "^explore additional categories" },
-   { "related", "^editor'?s picks" },
-}
-
--- Single paragraphs of boilerplate: the block does not continue past them.
-local BOILERPLATE = {
-   "subscribe", "sign up", "newsletter", "get notified", "your email address will not be published",
-   "required fields are marked", "share this", "share on", "follow us", "click here", "read the rest",
-   "all rights reserved", "copyright", "^©", "advertisement", "^h/t ", "^hat tip", "^photo:", "^image:",
-   "^source:", "^print$", "^email$", "^share$", "^tweet$", "cookies", "privacy policy", "terms of use",
-   "^tags?:", "^filed under", "^posted in", "^categories:", "^previous post", "^next post",
-   "^previous article", "^next article", "^loading", "^skip to", "^back to top", "^listen to this",
-   "^support our journalism", "^donate", "^whatsapp", "^telegram", "^facebook", "^twitter",
-   "in your inbox", "unsubscribe", "^get the latest", "^download our app", "^watch:", "^listen:",
-}
+-- Clutter lines (data/page_clutter.tsv): {pattern, role, strong}, in the
+-- file's order.
+local CLUTTER = {}
+for _, row in ipairs(read_list("data/page_clutter.tsv")) do
+   CLUTTER[#CLUTTER + 1] = { pattern = row[1], role = row[2], strong = row[3] == "strong" }
+end
 
 local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 
@@ -78,20 +23,18 @@ local function lower_ascii(s)
    return (s:lower():gsub("\u{2019}", "'"))
 end
 
-local function opener(p)
+-- What a paragraph is by the clutter list: role ("comments", "related",
+-- "signature", "boilerplate") and whether it is strong; or nil.
+local function clutter_role(p, words)
    local low = lower_ascii(p)
-   for _, o in ipairs(OPENERS) do
-      if low:match(o[2]) then return o[1] end
+   for _, c in ipairs(CLUTTER) do
+      if c.role ~= "boilerplate" then
+         if low:match(c.pattern) then return c.role, c.strong end
+      elseif words <= 40 and low:find(c.pattern, 1, c.pattern:sub(1, 1) ~= "^") then
+         return "boilerplate", false
+      end
    end
-end
-
-local function boilerplate(p, words)
-   if words > 40 then return false end
-   local low = lower_ascii(p)
-   for _, pat in ipairs(BOILERPLATE) do
-      if low:find(pat, 1, pat:sub(1, 1) ~= "^") then return true end
-   end
-   return false
+   return nil
 end
 
 -- "MOSCOW (RFE/RL) —", "MUNICH (Combined Sources)–", "WASHINGTON, D.C. —",
@@ -100,11 +43,10 @@ end
 -- Returns place, source, the byte length of the dateline.
 local DASHES = { "\u{2014}", "\u{2013}", "%-%-", "%-" }
 
+-- month names and abbreviations (data/date_names.tsv), lower case
 local MONTH_WORD = {}
-for _, m in ipairs { "january", "february", "march", "april", "may", "june", "july", "august", "september",
-                     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-                     "sep", "sept", "oct", "nov", "dec" } do
-   MONTH_WORD[m] = true
+for _, row in ipairs(read_list("data/date_names.tsv")) do
+   if row[2] == "month" then MONTH_WORD[row[1]] = true end
 end
 
 local function dateline(p)
@@ -185,49 +127,92 @@ local function is_headline(p, words)
    return true
 end
 
---- The document phase: ctx -> annotations (segments and datelines added).
-function structure.run(ctx)
-   local text, toks = ctx.text, ctx.tokens
-   local out = ctx.annotations
-   local paras = {}
-   for _, s, e in toks:paragraphs() do paras[#paras + 1] = { start = s, stop = e } end
-   if #paras == 0 then return out end
-   local block                 -- the clutter block we are in, if any
-   local kinds = {}
-   local first_body
+-- What each paragraph looks like: {text, words, role, strong, prose,
+-- short}. Prose is article text: a sentence or more that ends as one (a
+-- teaser cut with "…" does not); a short line is a link, a title, a
+-- name, a date.
+local function describe(text, paras)
+   local out = {}
    for i, p in ipairs(paras) do
       local t = trim(text:sub(p.start + 1, p.stop))
       local words = word_count(t)
-      local kind
-      local open = opener(t)
-      if open then
-         block, kind = open, open
-      elseif boilerplate(t, words) then
-         kind = "boilerplate"
-         if block == "related" then kind = "related" end
-      elseif block then
-         kind = block
-      elseif not first_body and i <= 3 and is_byline(t, words) then
-         kind = "byline"
-      elseif not first_body and not dateline(t) and is_headline(t, words)
-         and (i == 1 or (i == 2 and kinds[1] == "byline")
-              -- a page that prints its headline twice
-              or (kinds[i - 1] == "headline" and t == trim(text:sub(paras[i - 1].start + 1, paras[i - 1].stop)))) then
-         kind = "headline"
-      elseif not first_body and select(3, dateline(t)) == #t then
-         -- a dateline on a line of its own: "BUDAPEST, March 12 (Xinhua) --"
-         kind = "dateline"
-      elseif not first_body and i <= 4 and words <= 8 and not t:match("[%.!?:\"”]$") and #paras > 3 then
-         -- a photo caption or kicker between headline and text
-         kind = "boilerplate"
-      else
-         kind = "body"
-         first_body = first_body or i
-      end
-      kinds[i] = kind
+      local role, strong = clutter_role(t, words)
+      local ends = t:match("[%.!?\"\u{201D}\u{2019}%)]$") ~= nil and not t:match("%.%.%.$")
+         and not t:match("\u{2026}$")
+      out[i] = { text = t, words = words, role = role, strong = strong,
+                 prose = role == nil and ends and words >= 8,
+                 short = role == nil and not (ends and words >= 8) and words <= 15 }
    end
-   -- boilerplate paragraphs inside the body are body-adjacent chrome; a
-   -- trailing run of short boilerplate after the comments stays clutter
+   return out
+end
+
+-- Whether the clutter marker at paragraph i opens a block: a strong one
+-- does; another needs clutter after it (a short line, page furniture,
+-- another marker, a comment's signature) or the page's end. A signature
+-- opens comments when another one, or the end, follows within three
+-- paragraphs.
+local function opens_block(d, i)
+   local m = d[i]
+   if m.strong then return true end
+   local nxt = d[i + 1]
+   if not nxt then return true end
+   if m.role == "signature" then
+      for k = i + 1, math.min(#d, i + 3) do
+         if d[k].role == "signature" or d[k].strong then return true end
+      end
+      return #d - i <= 3 or nxt.short
+   end
+   return nxt.short or nxt.role ~= nil
+end
+
+-- The clutter kind of each paragraph (nil for the article's own). A
+-- related block ends where article prose resumes; comments opened by a
+-- weak marker end there too unless a signature confirmed them.
+local function clutter_kinds(d)
+   local kinds, block, signed = {}, nil, false
+   for i, p in ipairs(d) do
+      local role = p.role
+      if role == "comments" or role == "related" or role == "signature" then
+         local kind = role == "signature" and "comments" or role
+         if block or opens_block(d, i) then
+            if block ~= kind then signed = p.strong end
+            block = kind
+            signed = signed or role == "signature"
+         end
+         kinds[i] = kind
+      elseif role == "boilerplate" then
+         kinds[i] = block == "related" and "related" or "boilerplate"
+      elseif block and p.prose and (block == "related" or not signed) then
+         block = nil                      -- the article resumes
+      elseif block then
+         kinds[i] = block
+      end
+   end
+   return kinds
+end
+
+-- The kind of an article paragraph that is not clutter: byline,
+-- headline, dateline, caption (boilerplate) or body.
+local function article_kind(text, paras, d, kinds, i, first_body)
+   local t, words = d[i].text, d[i].words
+   if first_body then return "body" end
+   if i <= 3 and is_byline(t, words) then return "byline" end
+   if not dateline(t) and is_headline(t, words)
+      and (i == 1 or (i == 2 and kinds[1] == "byline")
+           -- a page that prints its headline twice
+           or (kinds[i - 1] == "headline" and t == trim(text:sub(paras[i - 1].start + 1, paras[i - 1].stop)))) then
+      return "headline"
+   end
+   -- a dateline on a line of its own: "BUDAPEST, March 12 (Xinhua) --"
+   if select(3, dateline(t)) == #t then return "dateline" end
+   if i <= 4 and words <= 8 and not t:match("[%.!?:\"”]$") and #paras > 3 then
+      return "boilerplate"                -- a photo caption or kicker between headline and text
+   end
+   return "body"
+end
+
+-- The segments and dateline of runs of paragraphs of one kind.
+local function emit(text, paras, kinds, first_body, out)
    local i = 1
    while i <= #paras do
       local kind = kinds[i]
@@ -241,8 +226,7 @@ function structure.run(ctx)
          local place, source, len = dateline(ptext:sub(lead + 1))
          if place and (i == first_body or kind == "dateline") then
             local ds = p.start + lead
-            local de = ds + len
-            local trimmed = text:sub(ds + 1, de):match("^(.-)%s*$")
+            local trimmed = text:sub(ds + 1, ds + len):match("^(.-)%s*$")
             out[#out + 1] = { type = "dateline", start = ds, stop = ds + #trimmed,
                attrs = { place = place, source = source }, rule = "dateline" }
             out[#out + 1] = { type = "segment", start = ds, stop = ds + #trimmed,
@@ -255,6 +239,25 @@ function structure.run(ctx)
       end
       i = j + 1
    end
+end
+
+--- The document phase: ctx -> annotations (segments and datelines added).
+function structure.run(ctx)
+   local text, toks = ctx.text, ctx.tokens
+   local out = ctx.annotations
+   local paras = {}
+   for _, s, e in toks:paragraphs() do paras[#paras + 1] = { start = s, stop = e } end
+   if #paras == 0 then return out end
+   local d = describe(text, paras)
+   local kinds = clutter_kinds(d)
+   local first_body
+   for i = 1, #paras do
+      if not kinds[i] then
+         kinds[i] = article_kind(text, paras, d, kinds, i, first_body)
+         if kinds[i] == "body" then first_body = first_body or i end
+      end
+   end
+   emit(text, paras, kinds, first_body, out)
    return out
 end
 

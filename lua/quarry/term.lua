@@ -1,0 +1,54 @@
+--- Text bound for a terminal, with its control characters made visible.
+--
+-- Document text, titles and file names can hold ESC, BEL and other
+-- control characters, which a terminal obeys rather than shows: ESC ]
+-- sets the window title or writes a link, ESC [ moves the cursor, clears
+-- the screen or recolours what follows, some terminals answer queries by
+-- typing into the shell. Everything quarry writes for a person to read in
+-- a terminal (search, kwic, tokens --list, report --format table, messages
+-- naming files) goes through term.escape.
+--
+--   term.escape("a\27[2Jb")    --> "a\x1B[2Jb"
+local string_byte, string_format = string.byte, string.format
+local table_concat = table.concat
+local utf8_len = utf8.len
+
+local term = {}
+
+local NAMED = { ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
+
+local function hex(c) return NAMED[c] or string_format("\\x%02X", string_byte(c)) end
+
+-- A C1 control (U+0080 to U+009F, two bytes in UTF-8) as \u{XX}.
+local function c1(c) return string_format("\\u{%02X}", string_byte(c)) end
+
+-- s with each byte that is not part of valid UTF-8 as \xHH: a terminal
+-- might take a lone byte 0x9B as CSI (ESC [).
+local function escape_invalid(s)
+   local out, i = {}, 1
+   while true do
+      local n, bad = utf8_len(s, i)
+      if n then
+         out[#out + 1] = s:sub(i)
+         return table_concat(out)
+      end
+      out[#out + 1] = s:sub(i, bad - 1)
+      out[#out + 1] = string_format("\\x%02X", string_byte(s, bad))
+      i = bad + 1
+   end
+end
+
+--- s with every control character written out: tab, line feed and
+-- carriage return as \t, \n, \r; the other C0 controls and DEL as \xHH;
+-- C1 controls as \u{HH}; bytes that are not UTF-8 as \xHH. With backslash
+-- true, a backslash is doubled too, so the result can be read back (the
+-- TSV of tokens --list); without, a backslash stays as it is.
+function term.escape(s, backslash)
+   if backslash and s:find("\\", 1, true) then s = s:gsub("\\", "\\\\") end
+   if s:find("[%z\1-\31\127]") then s = s:gsub("[%z\1-\31\127]", hex) end
+   if s:find("\194[\128-\159]") then s = s:gsub("\194([\128-\159])", c1) end
+   if not utf8_len(s) then s = escape_invalid(s) end
+   return s
+end
+
+return term

@@ -1,0 +1,87 @@
+-- The news pack's page structure on pages written for these tests: a
+-- marker line opens a block of clutter only when clutter follows it, and
+-- the article resumes where its prose does.
+local rules = require "quarry.rules"
+
+local news = rules.load("news")
+
+-- The kind of the segment holding a needle, and the quotes found.
+local function page(paragraphs)
+   local text = table.concat(paragraphs, "\n\n")
+   local anns = news:run({ text = text, date = "2024-05-02" })
+   local function kind_at(needle)
+      local pos = assert(text:find(needle, 1, true), needle) - 1
+      for _, a in ipairs(anns) do
+         if a.type == "segment" and a.attrs.kind ~= "dateline" and a.start <= pos and pos < a.stop then
+            return a.attrs.kind
+         end
+      end
+   end
+   local quotes = {}
+   for _, a in ipairs(anns) do
+      if a.type == "quote" then quotes[#quotes + 1] = a.text end
+   end
+   return kind_at, quotes
+end
+
+describe("news page structure", function()
+   it("takes one 'Related' line inside an article for itself only", function()
+      local kind_at, quotes = page {
+         "Harbour council approves ferry budget",
+         "The harbour council approved a new budget for the ferry service on Tuesday after a long debate.",
+         "Related: Ferry fares rise for the third year",
+         "Council leader Mara Dunn said the vote was close. \u{201C}We had to keep the boats running,\u{201D} "
+            .. "Dunn said after the meeting ended late in the evening.",
+         "Opposition members said they would keep asking questions about the cost of the new vessels.",
+      }
+      assert.equal("related", kind_at("Related: Ferry fares"))
+      assert.equal("body", kind_at("Council leader Mara Dunn"))
+      assert.equal("body", kind_at("Opposition members"))
+      assert.same({ "We had to keep the boats running," }, quotes)
+   end)
+
+   it("takes a reader prompt inside an article for itself only", function()
+      local kind_at, quotes = page {
+         "Town votes to close the old library",
+         "The town voted on Monday to close its old library and move the books to the school next door.",
+         "What do you think?",
+         "Librarian Tom Vale was not convinced. \u{201C}Nobody asked the readers,\u{201D} Vale said on the steps "
+            .. "of the building as the doors closed.",
+      }
+      assert.equal("comments", kind_at("What do you think?"))
+      assert.equal("body", kind_at("Librarian Tom Vale"))
+      assert.same({ "Nobody asked the readers," }, quotes)
+   end)
+
+   it("ends a block of related links where the article's prose resumes", function()
+      local kind_at, quotes = page {
+         "Bridge repairs to last all summer",
+         "Repairs to the old bridge will last all summer, the roads office said in a statement on Friday.",
+         "Read also",
+         "Ferry fares rise for the third year",
+         "New cycle lanes open on the river road",
+         "Engineer Lisa Marr said the work was overdue. \u{201C}The steel is older than any of us,\u{201D} Marr "
+            .. "said during a tour of the site.",
+      }
+      assert.equal("related", kind_at("Read also"))
+      assert.equal("related", kind_at("New cycle lanes"))
+      assert.equal("body", kind_at("Engineer Lisa Marr"))
+      assert.same({ "The steel is older than any of us," }, quotes)
+   end)
+
+   it("keeps reader comments apart, signed or announced", function()
+      local kind_at, quotes = page {
+         "Bridge repairs to last all summer",
+         "Repairs to the old bridge will last all summer, the roads office said in a statement on Friday.",
+         "2 comments",
+         "1. Pete K. said:",
+         "They said \u{201C}two weeks\u{201D} last year as well and it took three months to finish the job.",
+         "2. Ana said:",
+         "My bus goes round the long way now and nobody at the office will say when it ends.",
+      }
+      assert.equal("comments", kind_at("2 comments"))
+      assert.equal("comments", kind_at("They said"))
+      assert.equal("comments", kind_at("My bus goes round"))
+      assert.same({}, quotes)
+   end)
+end)
