@@ -1027,12 +1027,17 @@ static int past_deadline(void *ud)
     return 0;
 }
 
-/* db:time_limit(ms) -> db
- * Statements stepped from now on fail with code "interrupt" once ms
- * milliseconds have passed (wall clock, counted from this call, Lua's time
- * between steps included); db:time_limit(nil) or (0) lifts the limit.
- * SQLite calls the check every QR_PROGRESS_OPS instructions, also inside
- * FTS5's own reads. */
+/***
+db:time_limit(ms) -> db
+Statements stepped from now on fail with code "interrupt" once ms
+milliseconds have passed (wall clock, counted from this call, Lua's time
+between steps included); db:time_limit(nil) or (0) lifts the limit.
+SQLite calls the check every QR_PROGRESS_OPS instructions, also inside
+FTS5's own reads.
+@function Db:time_limit
+@param ms integer the limit in milliseconds; nil or 0 lifts it
+@return quarry.Db the connection
+*/
 static int db_time_limit(lua_State *L)
 {
     ldb *d = check_db(L, 1);
@@ -1051,8 +1056,12 @@ static int db_time_limit(lua_State *L)
     return 1;
 }
 
-/* db:timed_out() -> ms | nil: the limit that stopped a statement since
- * db:time_limit was last called, or nil when none was stopped. */
+/***
+db:timed_out() -> ms | nil: the limit that stopped a statement since
+db:time_limit was last called, or nil when none was stopped.
+@function Db:timed_out
+@return integer the limit in ms that stopped a statement, or nil
+*/
 static int db_timed_out(lua_State *L)
 {
     ldb *d = check_db(L, 1);

@@ -378,6 +378,9 @@ end
 -- ms", "timeout", whatever fn returned or raised. Without a limit, or
 -- inside another call (a report that searches), it just runs fn. search,
 -- kwic and quarry.reports.run use it.
+-- @param fn function the reads to run
+-- @param ... its arguments
+-- @return what fn returns; or nil, message, "timeout"
 function Corpus:with_time_limit(fn, ...)
    live(self, 2)
    local ms, db = self.time_limit_ms, self.db
@@ -530,7 +533,8 @@ local ADD_OPTS = { replace = true, warn = true }
 -- replaces the document and drops its annotations (unless every field is
 -- unchanged); replace = false skips it instead.
 -- @param doc table the document: {id, text, title, date, source, url, meta, path}; text is required
--- @param opts table optional: replace (boolean, default true), warn (function(message): converted text, a date that is not ISO 8601)
+-- @param opts table optional: replace (boolean, default true), warn (function(message): converted text, a date that
+-- is not ISO 8601)
 -- @return string "added", "replaced", "unchanged" or "skipped"; or nil, message, code
 function Corpus:add(doc, opts)
    live(self, 2)
@@ -618,7 +622,8 @@ end
 -- Every document in the order they were added. With pending, only those the
 -- pack has not run on since their text (or the pack version) changed.
 -- Leaving the loop early releases the read; a failure raises.
--- @param opts table optional: pending (a pack or its name: only the documents it has not run on in their current text), version (the pack's version)
+-- @param opts table optional: pending (a pack or its name: only the documents it has not run on in their current
+-- text), version (the pack's version)
 -- @return an iterator yielding documents {id, title, date, source, url, text, meta, hash}
 function Corpus:documents(opts)
    live(self, 2)
@@ -747,7 +752,8 @@ end
 -- order (the same rows); an interrupt (Ctrl-C) returns nil, message,
 -- "interrupted", keeping the committed batches.
 -- @param paths table text files, folders, JSONL files and "-" (stdin); a string is one path
--- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
+-- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn
+-- (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
 -- @return table {added, replaced, unchanged, skipped, failed, seconds}; or nil, message, code
 function Corpus:ingest(paths, opts)
    live(self, 2)
@@ -892,8 +898,10 @@ end
 -- as ISO 8601 text; to_date is inclusive. A malformed query returns
 -- nil, "bad query ...: <what FTS5 says>", "query".
 -- @param query string an FTS5 query
--- @param opts table optional: limit (20), offset (0), snippet (true, false or {open, close, ellipsis, tokens}), from_date, to_date (ISO 8601, inclusive), source
--- @return table the hits, best first: {{id, title, date, source, url, rank, snippet}, ...}; or nil, message, code ("query" for a malformed query)
+-- @param opts table optional: limit (20), offset (0), snippet (true, false or {open, close, ellipsis, tokens}),
+-- from_date, to_date (ISO 8601, inclusive), source
+-- @return table the hits, best first: {{id, title, date, source, url, rank, snippet}, ...}; or nil, message, code
+-- ("query" for a malformed query)
 function Corpus:search(query, opts)
    live(self, 2)
    if type(query) ~= "string" then error("corpus:search: query must be a string", 2) end
@@ -1118,7 +1126,8 @@ end
 -- The annotations that match every field given, in document and text
 -- order; with_text adds the covered text.
 -- @param filter table any of: type, doc (an id), rule, pack, attrs ({key = value}), limit, offset, with_text (boolean)
--- @return table {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} in document and text order; or nil, message, code
+-- @return table {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} in document and text order; or nil,
+-- message, code
 function Corpus:spans(filter)
    live(self, 2)
    local f = check_opts(filter, { type = true, doc = true, rule = true, pack = true, attrs = true,
@@ -1150,7 +1159,8 @@ end
 -- value of by, most first. A key is a column (type, rule, pack, doc) or an
 -- attrs key ("speaker", or "attrs.type" where a key shadows a column).
 -- docs = true counts documents instead of spans.
--- @param filter table as for corpus:spans, and by (a key or a list of keys: a column or an attrs key), docs (boolean: count documents), limit
+-- @param filter table as for corpus:spans, and by (a key or a list of keys: a column or an attrs key), docs
+-- (boolean: count documents), limit
 -- @return integer the count without by; with by, {{count, [key] = value, ...}, ...} most first; or nil, message, code
 function Corpus:count_spans(filter)
    live(self, 2)
