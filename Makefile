@@ -1,6 +1,7 @@
 # quarry — build, test, benchmark and demo.
 #
-#   make            build the C core (build/quarry/core.so)
+#   make            build the C core (build/quarry/core.so) and the SQLite
+#                   extension (build/quarry_sqlite.so)
 #   make demo       install missing Debian packages, build, run the demo (examples/demo.sh)
 #   make test       install missing Debian packages, run every test
 #   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl",
@@ -51,7 +52,12 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(DEP_CFLAGS)
 SAN_FLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-SRC := $(sort $(wildcard csrc/*.c))
+# The core's sources: every C file but the SQLite extension's entry point.
+EXT_MAIN := csrc/qr_sqlite_ext.c
+SRC := $(filter-out $(EXT_MAIN),$(sort $(wildcard csrc/*.c)))
+# The loadable SQLite extension (quarry's FTS5 tokenizer for the sqlite3
+# shell, Datasette, ...): its entry point, the FTS5 plumbing and the tokeniser.
+EXT_SRC := $(EXT_MAIN) csrc/qr_fts.c csrc/qr_token.c csrc/qr_unicode.c
 HDR := $(wildcard csrc/*.h)
 
 # Fuzz targets (see "fuzzing" below).
@@ -66,6 +72,7 @@ FUZZ_OBJ      = $(patsubst csrc/%.c,build/fuzz/obj/%.o,$(SRC))
 
 CORE      = build/quarry/core.so
 CORE_ASAN = build/asan/quarry/core.so
+EXT       = build/quarry_sqlite.so
 
 LUA_ENV = LUA_PATH='lua/?.lua;lua/?/init.lua;./?.lua;;' LUA_CPATH='build/?.so;;'
 ASAN_LIB = $(shell $(CC) -print-file-name=libasan.so)
@@ -83,7 +90,7 @@ STREAM_MB ?= 1000
 
 .PHONY: all docs check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
 
-all: $(CORE)
+all: $(CORE) $(EXT)
 
 check-deps:
 	@if [ -n "$(strip $(MISSING))" ]; then \
@@ -94,9 +101,16 @@ $(CORE): $(SRC) $(HDR) | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -shared -o $@ $(SRC) $(DEP_LIBS)
 
-$(CORE_ASAN): $(SRC) $(HDR) | check-deps
+# No -lsqlite3: the extension calls the SQLite of the program that loads it.
+$(EXT): $(EXT_SRC) $(HDR) | check-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DQR_SQLITE_EXTENSION -shared -o $@ $(EXT_SRC)
+
+$(CORE_ASAN): $(SRC) $(HDR) $(EXT) | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -shared -o $@ $(SRC) $(DEP_LIBS)
+	@# the SQLite extension beside it, as built (it is loaded into programs built without ASan)
+	cp $(EXT) build/asan/quarry_sqlite.so
 
 setup:
 	@sh tools/setup-debian.sh
@@ -135,7 +149,7 @@ build/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | ch
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(CORE) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_vocab build/test_regex $(FUZZ_BINS)
+test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_vocab build/test_regex $(FUZZ_BINS)
 	@rm -rf $(TAP) && mkdir -p $(TAP)
 	@echo "== C unit tests (ASan + UBSan)"
 	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
@@ -234,7 +248,7 @@ demo: setup
 	@$(MAKE) --no-print-directory $(CORE)
 	@$(LUA_ENV) QUARRY="$(LUA) bin/quarry" sh examples/demo.sh build/demo
 
-bench: $(CORE)
+bench: $(CORE) $(EXT)
 	@if [ -z "$(CORPUS)" ]; then echo "make bench: set CORPUS=path/to/corpus.jsonl" >&2; exit 2; fi
 	@$(LUA_ENV) $(LUA) bench/tokenize.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/memory.lua $(CORPUS)
@@ -245,6 +259,7 @@ bench: $(CORE)
 	@if [ -n "$(STORE_CORPORA)" ]; then $(LUA_ENV) $(LUA) bench/ingest.lua $(STORE_CORPORA); \
 	  else echo "make bench: corpus store benchmark skipped (set STORE_CORPORA=a.jsonl b.jsonl)"; fi
 	@$(LUA_ENV) $(LUA) bench/reports.lua $(REPORT_DOCS)
+	@$(LUA_ENV) $(LUA) bench/serve.lua $(REPORT_DOCS)
 	@if [ -n "$(STREAM_CORPUS)" ]; then $(LUA_ENV) $(LUA) bench/stream.lua $(STREAM_CORPUS) $(STREAM_MB); \
 	  else echo "make bench: streaming benchmark skipped (set STREAM_CORPUS=corpus.jsonl)"; fi
 

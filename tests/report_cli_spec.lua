@@ -33,7 +33,8 @@ describe("quarry report", function()
 
    it("renders every shipped report in every format", function()
       for _, name in ipairs(reports.SHIPPED) do
-         local extra = name == "kwic" and " --query Lisbon" or ""
+         local needs = { kwic = " --query Lisbon", article = " --doc a", profile = " --speaker 'Ana Ruiz'" }
+         local extra = needs[name] or ""
          for _, fmt in ipairs { "md", "json", "jsonl", "csv", "html", "table" } do
             local code, out, err = run(("report %s %s --format %s%s"):format(db, name, fmt, extra))
             assert.equal(0, code, name .. " " .. fmt .. ": " .. err)

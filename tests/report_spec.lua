@@ -70,7 +70,8 @@ describe("reports", function()
 
    describe("every shipped report in every format", function()
       for _, name in ipairs(reports.SHIPPED) do
-         local filters = name == "kwic" and { query = "Lisbon" } or nil
+         local needs = { kwic = { query = "Lisbon" }, article = { doc = "a" }, profile = { speaker = "Ana Ruiz" } }
+         local filters = needs[name]
          it(name, function()
             local model = run(name, filters)
             assert.equal(name, model.report)
@@ -107,7 +108,8 @@ describe("reports", function()
             local page = render.to_string(model, "html")
             assert.matches("^<!DOCTYPE html>", page)
             assert.matches("</html>\n$", page)
-            assert.is_nil(page:find("<link", 1, true), "no external stylesheet")
+            assert.is_nil(page:gsub('<link rel="icon" href="data:,">', ""):find("<link", 1, true),
+               "no external stylesheet")
             assert.is_nil(page:find("src=", 1, true), "nothing loaded from elsewhere")
             assert.is_nil(page:find("https?://[^\"]*\"%s*/?>"), "no URL in an attribute that loads")
             assert.truthy(page:find("default-src 'none'", 1, true))
@@ -576,6 +578,39 @@ describe("renderers", function()
       assert.is_true(bars > 0)
       assert.is_nil(many:find('<circle class="mark"', 1, true))
       assert.truthy(many:find("40 dated items: too many to draw one by one", 1, true))
+   end)
+
+   it("spans the timeline's axis over the documents' dates, counting far-off dates at its ends", function()
+      local svg = require "quarry.render.svg"
+      local rows, items = {}, {}
+      for i = 1, 30 do
+         rows[i] = { date = string.format("2024-%02d-%02d", (i % 8) + 2, (i % 27) + 1) }
+         items[i] = { date = rows[i].date, label = "q" .. i, kind = i % 3 == 0 and "event" or "statement",
+            row = rows[i] }
+      end
+      -- "1800 hrs" read as a year, and a date in 1911, in the text
+      items[31] = { date = "1800", label = "1800 hrs", kind = "event" }
+      items[32] = { date = "1911", label = "since 1911", kind = "event" }
+      local m = { report = "tl", title = "TL", columns = { { key = "date" } }, sections = { { rows = rows } },
+         chart = { kind = "timeline", items = items } }
+      local page = render.to_string(m, "html")
+      local lo, hi = page:match('<svg class="timeline".-data%-lo="(%-?%d+)" data%-hi="(%-?%d+)"')
+      lo, hi = tonumber(lo), tonumber(hi)
+      local first, last = math.huge, -math.huge
+      for i = 1, 30 do
+         if items[i].kind == "statement" then
+            first, last = math.min(first, svg.day(items[i].date)), math.max(last, svg.day(items[i].date))
+         end
+      end
+      assert.is_true(lo <= first and hi >= last, "the axis covers the documents' dates")
+      assert.is_true(lo > svg.day("2023-06-01"), "the far-off years do not stretch the axis")
+      assert.truthy(page:find("◀ 2 earlier", 1, true))
+      local _, marks = page:gsub('<circle class="mark"', "")
+      assert.equal(30, marks)
+      local ticks = {}
+      for label in page:match('<g class="ticks">(.-)</g>'):gmatch(">([^<]+)</text>") do ticks[#ticks + 1] = label end
+      assert.is_true(#ticks >= 4, table.concat(ticks, ", "))
+      assert.is_nil(table.concat(ticks, " "):find("18%d%d"))
    end)
 
    it("knows ISO dates", function()

@@ -25,12 +25,24 @@ describe("the rockspec", function()
    local spec = rockspec()
    local modules = spec.build.modules
 
-   it("compiles every C source of the core", function()
+   it("compiles every C source of the core, and the SQLite extension from its own", function()
       local listed = {}
       for _, s in ipairs(modules["quarry.core"].sources) do listed[s] = true end
+      local ext = modules["quarry_sqlite"]
+      assert.is_table(ext, "the SQLite extension quarry_sqlite is not built")
       for _, path in ipairs(files("csrc", "%.c$")) do
-         assert.is_true(listed[path] == true, path .. " is missing from the rockspec")
+         if path == "csrc/qr_sqlite_ext.c" then
+            assert.is_nil(listed[path], "the extension's entry point is not part of the core")
+         else
+            assert.is_true(listed[path] == true, path .. " is missing from the rockspec")
+         end
       end
+      -- the extension: what the Makefile builds it from, with its define, without libsqlite3
+      local mk = assert(io.open("Makefile")):read("a")
+      local want = mk:match("EXT_SRC := ([^\n]+)"):gsub("%$%(EXT_MAIN%)", "csrc/qr_sqlite_ext.c")
+      assert.equal(want, table.concat(ext.sources, " "))
+      assert.same({ "QR_SQLITE_EXTENSION" }, ext.defines)
+      assert.is_nil(ext.libraries)
    end)
 
    it("maps every Lua module under lua/", function()

@@ -148,6 +148,27 @@ describe("quarry explain", function()
       assert.equal(8, #rows)
    end)
 
+   it("names the strategy that found each quote's speaker, where it is written, and those tried before it",
+      function()
+      local dir = tmpdir { ["vale.txt"] = "Ann Vale spoke on Monday.\n\n\u{201C}We will not sign,\u{201D} "
+         .. "said Ann Vale. She added: \u{201C}Never.\u{201D}\n" }
+      local code, out, err = run("explain --rules news " .. dir .. "/vale.txt")
+      assert.equal(0, code)
+      assert.equal("", err)
+      has(out, "quotes/after_quote.lua:")
+      has(out, "strategy=after_quote")
+      local found = {}
+      for line in out:gmatch("[^\n]+") do
+         if line:find("found by", 1, true) then found[#found + 1] = line end
+      end
+      assert.equal(2, #found)
+      assert.matches("^%d+%-%d+: found by after_quote %(lua/quarry/rules/news/quotes/after_quote%.lua:%d+%); "
+         .. "tried before: transcript_label, cue_before_mark, comma_after_colon, colon_intro, split_quote, "
+         .. "according_to$", found[1])
+      assert.matches("^%d+%-%d+: found by cue_before_mark %(.-%); tried before: transcript_label$", found[2])
+      support.cleanup()
+   end)
+
    it("still takes the pack as its first argument, with a note that --rules is the way now", function()
       local code, out, err = run("explain " .. PACKS .. "newsroom.lua " .. PACKS .. "texts/talks.txt")
       assert.equal(0, code)

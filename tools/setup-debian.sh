@@ -8,7 +8,7 @@ set -eu
 
 PACKAGES="lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev pkg-config gcc make
 luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-expat lua-luv lua-check lua-ldoc lua-markdown unicode-data jq
-chromium clang libclang-rt-14-dev valgrind parallel sqlite3"
+chromium clang libclang-rt-14-dev valgrind parallel sqlite3 lua-http lua-cqueues"
 
 missing=""
 for p in $PACKAGES "$@"; do
@@ -65,4 +65,13 @@ if ! grep -q '^rocks_provided\["luv"\]' "$conf" 2>/dev/null; then
     printf 'rocks_provided = rocks_provided or {}\nrocks_provided["luv"] = "1.44.2-1" -- quarry: a Debian package provides it\n' \
         >>"$conf"
     echo "quarry setup: told LuaRocks that Debian provides luv ($conf)"
+fi
+
+# lua-http (quarry serve), declared on a line of its own. Debian packages it
+# for Lua 5.1 to 5.3; it is plain Lua and runs on 5.4: quarry.serve finds it.
+if ! grep -q '^rocks_provided\["http"\]' "$conf" 2>/dev/null; then
+    mkdir -p "$conf_dir"
+    printf 'rocks_provided = rocks_provided or {}\nrocks_provided["http"] = "0.4-0" -- quarry: a Debian package provides it\n' \
+        >>"$conf"
+    echo "quarry setup: told LuaRocks that Debian provides http ($conf)"
 fi

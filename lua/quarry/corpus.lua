@@ -93,13 +93,34 @@ PRAGMA user_version = 1;
 
 -- Indexes for the reports (who said what, who is named): the names they
 -- group by, so that a report reads an index rather than the JSON of
--- every span. Made with the schema, and on opening a file that lacks them
+-- every span; and the documents' dates and outlets (the explorer's pages
+-- and facets sort and count them without reading the text). Made with the schema, and on opening a file that lacks them
 -- for writing (files made before them stay readable; reports on them are
 -- slower).
 local REPORT_INDEXES = [[
 CREATE INDEX IF NOT EXISTS spans_speaker ON spans(type, json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
 CREATE INDEX IF NOT EXISTS spans_name ON spans(type, json_extract(attrs, '$.name'), doc)
    WHERE type IN ('person', 'organization', 'location');
+CREATE INDEX IF NOT EXISTS docs_date ON docs(date);
+CREATE INDEX IF NOT EXISTS docs_source ON docs(source, date);
+]]
+
+-- Views for any SQLite tool (docs/sql.md): the quotes and the entity
+-- mentions with plain columns, so that an analyst's SQL needs no
+-- json_extract. Read-only (a view without triggers cannot be written).
+-- Made with the schema, and on opening for writing a file that lacks them.
+local VIEWS = [[
+CREATE VIEW IF NOT EXISTS quotes AS
+SELECT d.id AS document, d.date AS date, d.source AS outlet, json_extract(s.attrs, '$.speaker') AS speaker,
+       CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS quote,
+       json_extract(s.attrs, '$.cue') AS cue, json_extract(s.attrs, '$.kind') AS kind,
+       s.start AS start, s.stop AS stop, s.doc AS doc_rowid, s.id AS span_id
+FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type = 'quote';
+CREATE VIEW IF NOT EXISTS mentions AS
+SELECT d.id AS document, d.date AS date, d.source AS outlet, s.type AS type, json_extract(s.attrs, '$.name') AS name,
+       CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS text,
+       s.start AS start, s.stop AS stop, s.doc AS doc_rowid, s.id AS span_id
+FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type IN ('person', 'organization', 'location');
 ]]
 
 local DROP_REPORT_INDEXES = "DROP INDEX IF EXISTS spans_speaker; DROP INDEX IF EXISTS spans_name;"
@@ -297,8 +318,11 @@ local function setup(self, readonly)
    end
    if not readonly then
       local have = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' "
-         .. "AND name IN ('spans_speaker', 'spans_name')")).n
-      if have < 2 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
+         .. "AND name IN ('spans_speaker', 'spans_name', 'docs_date', 'docs_source')")).n
+      if have < 4 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
+      local views = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'view' "
+         .. "AND name IN ('quotes', 'mentions')")).n
+      if views < 2 then transaction(self, function() check(db:exec(VIEWS)) end) end
    end
    return true
 end

@@ -64,8 +64,8 @@ local string_find, string_gsub, string_match, string_sub = string.find, string.g
 local lfs_attributes = require("lfs").attributes
 
 -- Modules an untrusted pack may require; each pack gets its own instance.
-local PACK_MODULES = { "quarry.pattern", "quarry.regex", "quarry.calendar", "quarry.spanset", "quarry.wordset",
-   "cjson", "cjson.safe" }
+local PACK_MODULES = { "quarry.pattern", "quarry.regex", "quarry.calendar", "quarry.sieve", "quarry.spanset",
+   "quarry.wordset", "cjson", "cjson.safe" }
 
 -- require "quarry.rules.<...>" in an untrusted pack: a module file inside
 -- the pack's folder, run in the pack's sandbox, once.
@@ -178,8 +178,9 @@ local function pack_limits(given, declared, trusted)
    return out
 end
 
--- Runs the pack's file and compiles what it returns (under box:run).
-local function load_def(box, chunk, path, name, cfg)
+-- Runs the pack's file and checks what it returns (under box:run): its
+-- definition, a copy quarry keeps, and the limits the pack declares.
+local function read_def(box, chunk, path, name)
    local def = chunk()
    if type(def) ~= "table" then error(path .. ": a rule pack must return a table", 0) end
    box:check_plain(def, path)
@@ -194,45 +195,121 @@ local function load_def(box, chunk, path, name, cfg)
       -- what the pack set, not the defaults filling the rest
       for k in pairs(checked) do if def.limits[k] == nil then checked[k] = nil end end
    end
-   return rules.compile(def, cfg), declared
+   return def, declared
+end
+
+-- Where a definition came from, for compiling it: its sandbox, its
+-- quarry.pattern and its declared limits (kept out of the pack's reach).
+local origins = setmetatable({}, { __mode = "k" })
+
+local pack_include
+
+-- A new sandbox for a pack whose folder is dir; share: the box of
+-- the pack that includes it, whose module instances it shares (one
+-- quarry.pattern for the patterns of both).
+local function pack_box(dir, name, opts, share)
+   local box = sandbox.new { kind = "rule pack", name = name, root = dir, trusted = opts.trusted,
+      limits = share and share.limits or sandbox.limits(opts.limits, 3), modules = PACK_MODULES,
+      require = pack_module, include = pack_include, files = true, globals = { rule = rule_helper },
+      instances = share and share.instances }
+   box.env.P = opts.trusted and P or box:module("quarry.pattern")
+   box.packs = {}   -- the definitions of the packs it includes
+   return box
+end
+
+-- The definition of the pack at path, read in box (under box:run): with
+-- its fingerprint, what changes when its files (or those of the packs it
+-- includes) do; corpus:extract reruns documents whose spans came from
+-- another version.
+local function definition_in(box, path, dir, name)
+   local def, declared = read_def(box, box:load(path, 3), path, name)
+   local fp = fingerprint(path, dir)
+   if #box.packs > 0 then
+      local parts = { fp }
+      for _, inc in ipairs(box.packs) do parts[#parts + 1] = inc.fingerprint end
+      fp = require("quarry.docs").hash(table.concat(parts, "\0"))
+   end
+   def.fingerprint = fp
+   origins[def] = { box = box, pattern = box.env.P, declared = declared, dir = dir }
+   return def
+end
+
+-- include "news" in a pack with no file news.lua: the shipped pack of that
+-- name, to build on (its definition, read in a box of its own folder that
+-- shares the including pack's modules).
+function pack_include(box, name)
+   if not string_match(name, "^[%w_]+$") then return false end
+   local own = (box.root or box.dir or ".") .. "/" .. name .. ".lua"
+   if lfs_attributes(own, "mode") then return false end
+   local path = package.searchpath("quarry.rules." .. name, package.path)
+   if not path then return false end
+   local dir = string_match(path, "^(.*)/[^/]*$") or "."
+   local child = pack_box(dir, name, { trusted = box.trusted }, box)
+   local def = definition_in(child, path, dir, name)
+   box.packs[#box.packs + 1] = def
+   return true, def
 end
 
 local Pack = {}
 Pack.__index = Pack
 
---- Loads a pack by name (quarry.rules.NAME on package.path) or path.
--- opts.trusted lets it use os, io and any module; opts.limits = {steps,
--- memory} caps each call of its code (loading, each document; see
--- quarry.sandbox), over the pack's own `limits` and the defaults.
--- Returns the compiled pack, or raises "file:line: rule NAME: problem"
--- for a malformed one.
+-- The box and definition of a pack by name or path (level: for errors).
+local function open_pack(name_or_path, opts, level)
+   local path, dir = find_pack(name_or_path)
+   if not path then error(dir, level + 1) end
+   if lfs_attributes(path, "mode") ~= "file" then error(path .. ": a rule pack must be a regular file", level + 1) end
+   local name = string_gsub(string_match(string_gsub(name_or_path, "/+$", ""), "([^/]+)$") or "pack", "%.lua$", "")
+   local box = pack_box(dir, name, opts)
+   local ok, def = pcall(box.run, box, "loading", definition_in, box, path, dir, name)
+   if not ok then error(tostring(def), level + 1) end
+   return def
+end
+
+--- The definition of a pack before it is compiled: the table its file
+-- returns (its phases and rules, and what else it exposes, such as the
+-- news pack's `quotes` sieve), with file, name and fingerprint set. Change
+-- it, then compile it with rules.load(def). A pack file gets one with
+-- `include "news"`.
+-- rules.definition(name_or_path [, {trusted, limits}]) -> table; raises
+-- "file:line: problem" for a pack that does not load.
+function rules.definition(name_or_path, opts)
+   if type(name_or_path) ~= "string" then error("rules.definition: expected a pack name or path", 2) end
+   return open_pack(name_or_path, opts or {}, 2)
+end
+
+-- Compiles a definition that rules.definition read, in its own sandbox.
+local function compile_in(def, opts, level)
+   local origin = origins[def]
+   local box = origin.box
+   local cfg = { trusted = box.trusted, step_limit = opts.step_limit, dir = origin.dir, box = box,
+      pattern = origin.pattern }
+   if opts.limits then box:set_limits(sandbox.limits(opts.limits, level + 1)) end
+   local ok, pack = pcall(box.run, box, "loading", rules.compile, def, cfg)
+   if not ok then error(tostring(pack), level + 1) end
+   pack.version = pack.version or def.fingerprint
+   pack.fingerprint = def.fingerprint
+   pack.box = box
+   box:set_limits(pack_limits(opts.limits, origin.declared, box.trusted))
+   return pack
+end
+
+--- Loads a pack by name (quarry.rules.NAME on package.path), path, or
+-- definition (rules.definition). opts.trusted lets it use os, io and any
+-- module; opts.limits = {steps, memory} caps each call of its code
+-- (loading, each document; see quarry.sandbox), over the pack's own
+-- `limits` and the defaults. Returns the compiled pack, or raises
+-- "file:line: rule NAME: problem" for a malformed one.
 -- @param name_or_path string a pack's name, or the path of a file or of a folder with init.lua
 -- @param opts table optional: trusted (boolean), step_limit (integer: steps a pattern may take from one token)
 -- @return table the compiled pack (see Pack)
 function rules.load(name_or_path, opts)
-   if type(name_or_path) == "table" then return rules.compile(name_or_path, opts) end
-   if type(name_or_path) ~= "string" then error("rules.load: expected a pack name, path or table", 2) end
    opts = opts or {}
-   local path, dir = find_pack(name_or_path)
-   if not path then error(dir, 2) end
-   if lfs_attributes(path, "mode") ~= "file" then error(path .. ": a rule pack must be a regular file", 2) end
-   local name = string_gsub(string_match(string_gsub(name_or_path, "/+$", ""), "([^/]+)$") or "pack", "%.lua$", "")
-   local limits = sandbox.limits(opts.limits, 2)
-   local box = sandbox.new { kind = "rule pack", name = name, root = dir, trusted = opts.trusted, limits = limits,
-      modules = PACK_MODULES, require = pack_module, files = true, globals = { rule = rule_helper } }
-   local pattern = opts.trusted and P or box:module("quarry.pattern")
-   box.env.P = pattern
-   local cfg = { trusted = opts.trusted, step_limit = opts.step_limit, dir = dir, box = box, pattern = pattern }
-   local ok, pack, declared = pcall(box.run, box, "loading", load_def, box, box:load(path, 2), path, name, cfg)
-   if not ok then error(tostring(pack), 2) end
-   -- what changes when the pack's files do: corpus:extract reruns
-   -- documents whose spans came from another version
-   local fp = fingerprint(path, dir)
-   pack.version = pack.version or fp
-   pack.fingerprint = fp
-   pack.box = box
-   box:set_limits(pack_limits(opts.limits, declared, opts.trusted))
-   return pack
+   if type(name_or_path) == "table" then
+      if origins[name_or_path] then return compile_in(name_or_path, opts, 2) end
+      return rules.compile(name_or_path, opts)
+   end
+   if type(name_or_path) ~= "string" then error("rules.load: expected a pack name, path or table", 2) end
+   return compile_in(open_pack(name_or_path, opts, 2), opts, 2)
 end
 
 local function check_attrs(rule)

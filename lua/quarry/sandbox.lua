@@ -240,12 +240,16 @@ end
 -- ({steps, memory}, see sandbox.limits), modules (names untrusted code may
 -- require, each box getting its own instance), require (function(box, name)
 -- -> found, value for other names), files (true: include, read_list,
--- gazetteer and pack_dir in the environment), globals (more names).
+-- gazetteer and pack_dir in the environment), include (function(box, name)
+-- -> found, value: what include gives for a name before the folder's
+-- files), instances (the module instances of another box, to share),
+-- globals (more names).
 -- @param opts table {kind, name, root, trusted, limits, modules, require, files, globals}
 -- @return table the box (see Box)
 function sandbox.new(opts)
    local box = setmetatable({ kind = opts.kind or "rule pack", name = opts.name or "?", trusted = opts.trusted and true,
-      limits = sandbox.limits(opts.limits, 2), instances = {}, loaded = {}, own = own }, BoxMT)
+      limits = sandbox.limits(opts.limits, 2), instances = opts.instances or {}, loaded = {}, own = own,
+      included = {}, include_other = opts.include }, BoxMT)
    if opts.root then
       local root, err = realpath(opts.root)
       if not root then error(err, 2) end
@@ -320,7 +324,7 @@ local function restore_methods(saved, ...)
    return ...
 end
 
---- box:run(what, f, ...) -> f's results: runs code of the box within its limits; an error names WHAT.
+---box:run(what, f, ...) -> f's results: runs code of the box within its limits; an error names WHAT.
 -- @param what string what the code is doing, for messages ("loading", "running rule X")
 -- @param f function the code
 -- @param ... its arguments
@@ -412,15 +416,27 @@ function Box:load(path, level, shown)
 end
 
 --- box:include(name [, level]) -> what the file NAME(.lua) of the folder returns
--- Runs it in the same environment (the caller is under box:run already).
+-- Runs it in the same environment (the caller is under box:run already),
+-- once: a second include of the file returns what the first returned.
+-- Without such a file, the box's include option (opts.include(box, name)
+-- -> found, value) may answer for the name.
 -- @param name string the file, relative to the box's folder
 -- @param level integer optional: the level errors name
 -- @return what the file returns
 function Box:include(name, level)
    level = (level or 1) + 1
    if type(name) ~= "string" then error("include: expected a file name inside the pack folder", level) end
+   if self.include_other then
+      local found, value = self.include_other(self, name)
+      if found then return value end
+   end
    if not string_find(name, "%.lua$") then name = name .. ".lua" end
-   return self:load(self:path(name, "include", level), level, (self.dir or ".") .. "/" .. name)()
+   local real = self:path(name, "include", level)
+   local done = self.included[real]
+   if done then return done[1] end
+   local value = self:load(real, level, (self.dir or ".") .. "/" .. name)()
+   self.included[real] = { value }
+   return value
 end
 
 --- box:read_list(name [, level]) -> rows: a data file of the folder as rows of

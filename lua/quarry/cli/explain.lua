@@ -6,7 +6,8 @@ local io_stdout, io_stderr, ipairs, pairs, pcall, table_concat, table_sort, tost
    io.stdout, io.stderr, ipairs, pairs, pcall, table.concat, table.sort, tostring
 
 local explain = {
-   help = "Show which rule (phase, file:line) produced each annotation of a document.",
+   help = "Show which rule (phase, file:line) produced each annotation of a document, and for each quote "
+      .. "the strategy that found its speaker and those tried before it.",
 }
 
 function explain.configure(cmd)
@@ -51,14 +52,25 @@ function explain.run(args)
          goto next_doc
       end
       io_stdout:write("== ", term.escape(doc.id), "\n")
-      local rows = {}
+      local rows, traced = {}, {}
       for _, a in ipairs(anns) do
          local text = a.text:gsub("%s+", " ")
          if #text > 60 then text = text:sub(1, 57) .. "..." end
+         local trace = type(a.trace) == "table" and a.trace or nil
          rows[#rows + 1] = { a.start .. "-" .. a.stop, a.type, text, a.phase or "", a.rule,
-            where[a.rule] or "?", attrs_text(a.attrs) }
+            trace and trace.where or where[a.rule] or "?", attrs_text(a.attrs) }
+         if trace then traced[#traced + 1] = { a.start .. "-" .. a.stop, trace } end
       end
       common.print_table(io_stdout, { "span", "type", "text", "phase", "rule", "written at", "attrs" }, rows)
+      -- a sieve of strategies (the news pack's speakers): which one decided,
+      -- after which
+      for _, t in ipairs(traced) do
+         local tr = t[2]
+         local tried = type(tr.tried) == "table" and #tr.tried > 0 and table_concat(tr.tried, ", ") or "none"
+         io_stdout:write(t[1], ": ", tr.strategy and ("found by " .. tostring(tr.strategy)) or "found by no strategy",
+            tr.where and (" (" .. term.escape(tostring(tr.where)) .. ")") or "", "; tried before: ",
+            term.escape(tried), "\n")
+      end
       ::next_doc::
    end
    return (failed() or rule_failed) and 1 or 0

@@ -8,7 +8,8 @@ local io_stderr, ipairs, pcall, require, tostring = io.stderr, ipairs, pcall, re
 
 local cli = {}
 
-cli.commands = { "tokens", "ingest", "search", "kwic", "extract", "report", "merge", "rules", "explain", "eval" }
+cli.commands = { "tokens", "ingest", "search", "kwic", "extract", "report", "serve", "merge", "rules", "explain",
+   "eval" }
 
 local function build_parser()
    local parser = argparse("quarry", "Fast text mining for news: tokenise, index, extract, report.")

@@ -27,6 +27,9 @@ local DESCRIPTIONS = {
    kwic = "a concordance of --query, or of the mentions of --entity or --speaker",
    search = "the documents that pass the filters (ranked with --query)",
    digest = "summary, quotes, timeline, entities and sources in one document",
+   article = "one document (--doc ID): its text, quotes, entities and dates",
+   profile = "one speaker (--speaker) or entity (--entity): quotes, variants, co-mentions, months",
+   facets = "the documents counted by outlet, month, speaker and entity",
 }
 
 function report.configure(cmd)
@@ -50,8 +53,17 @@ function report.configure(cmd)
       :argname("<date>")
    cmd:option("-q --query", "Only documents matching this full-text query (as quarry search takes).")
       :argname("<fts>")
+   cmd:option("--outlet", "Only documents from this outlet (the documents' source).")
+      :argname("<name>")
+   cmd:option("--doc", "Only this document (its id); the article report needs it.")
+      :argname("<id>")
    cmd:option("-n --limit", "At most N rows a table (for summary: the length of its top lists).")
       :convert(count):argname("<n>")
+   cmd:option("--offset", "Skip the first N rows (with --limit: a page of the search report).")
+      :convert(count):argname("<n>")
+   cmd:option("--base-url", "HTML: link documents to the article pages of a quarry serve at this URL "
+      .. "(e.g. http://127.0.0.1:8080/).")
+      :argname("<url>")
    cmd:option("-o --output", "Write to FILE instead of standard output.")
       :argname("<file>")
    cmd:flag("--trusted", "Let your own report use os, io and any module.")
@@ -66,11 +78,11 @@ end
 
 -- Writes the rendering to path through a temporary file, so that a failed
 -- run leaves no half-written report.
-local function write_file(path, model, fmt)
+local function write_file(path, model, fmt, ropts)
    local tmp = path .. ".tmp"
    local f, err = io_open(tmp, "wb")
    if not f then return nil, err end
-   local ok, werr = pcall(render.write, model, fmt, f)
+   local ok, werr = pcall(render.write, model, fmt, f, ropts)
    local closed, cerr = f:close()
    if not ok or not closed then
       os_remove(tmp)
@@ -102,6 +114,10 @@ local function open_corpora(paths, time_limit_ms)
 end
 
 function report.run(args)
+   if args.base_url and not args.base_url:match("^https?://[^%s\"'<>]+$") then
+      io_stderr:write("quarry report: --base-url must be an http:// or https:// URL, not '", args.base_url, "'\n")
+      return 2
+   end
    -- the report comes last, after the corpus files
    local paths = { args.db }
    for i = 1, #args.report - 1 do paths[#paths + 1] = args.report[i] end
@@ -124,7 +140,7 @@ function report.run(args)
    local model
    model, err, code = reports.run(corpus, rep, {
       speaker = args.speaker, entity = args.entity, from = args.from, to = args.to, query = args.query,
-      limit = args.limit,
+      outlet = args.outlet, doc = args.doc, limit = args.limit, offset = args.offset,
    }, { trusted = args.trusted, limits = limits })
    if not model then
       corpus:close()
@@ -144,15 +160,16 @@ function report.run(args)
       for _, part in ipairs(m.parts or {}) do say(part) end
    end
    say(model)
+   local ropts = { base_url = args.base_url }
    if args.output then
-      local ok, werr = write_file(args.output, model, args.format)
+      local ok, werr = write_file(args.output, model, args.format, ropts)
       if not ok then
          io_stderr:write("quarry report: ", args.output, ": ", tostring(werr), "\n")
          return 1
       end
       return 0
    end
-   render.write(model, args.format, io_stdout)
+   render.write(model, args.format, io_stdout, ropts)
    io_stdout:flush()
    return 0
 end

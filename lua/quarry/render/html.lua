@@ -1,359 +1,214 @@
 --- HTML: one self-contained page. Styles, script and charts are inline; a
 -- Content-Security-Policy forbids loading anything else, so the page
 -- works offline and never calls out to the network. Tables sort when a
--- heading is clicked, a box filters their rows, and a timeline chart
--- (SVG) draws one mark per dated item, each linked to its row.
+-- heading is clicked (an arrow shows how), a box filters their rows (and
+-- hides what it leaves empty), the timeline is an SVG (quarry.render.svg)
+-- with one mark per dated item linked to its row, and a section that
+-- declares a chart (section.chart = {kind = "bars", label, value}) is
+-- drawn as bars, its table folded under it.
+--
+-- Links: a document to its source URL (http and https only), and with
+-- opts.base_url to the pages of the corpus explorer (quarry serve), which
+-- renders its pages with this module too (opts.explorer: the page's path
+-- and parameters, for the header, the facets and the pager).
 local render = require "quarry.render"
-local calendar = require "quarry.calendar"
+local svg = require "quarry.render.svg"
+local links = require "quarry.render.links"
+local article = require "quarry.render.article"
+local assets = require "quarry.render.assets"
 
-local ipairs, pairs, tonumber, tostring, type = ipairs, pairs, tonumber, tostring, type
-local math_floor, math_max, math_min = math.floor, math.max, math.min
-local string_format, table_concat, table_sort = string.format, table.concat, table.sort
+local ipairs, select = ipairs, select
+local math_min = math.min
+local string_format, table_concat = string.format, table.concat
 
 local html = {}
 
 -- Nothing but what the page holds: no network, no other files.
 local CSP = [[<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; ]]
-   .. [[script-src 'unsafe-inline'; img-src data:">]]
-
-local ESC = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
+   .. [[script-src 'unsafe-inline'; img-src data:; form-action 'self'">]]
 
 --- Text escaped for HTML content and attribute values.
-function html.escape(s)
-   s = render.text(s)
-   if not s:find("[&<>\"']") then return s end
-   return (s:gsub("[&<>\"']", ESC))
-end
+html.escape = svg.escape
 local esc = html.escape
 
---- How many dated items the timeline draws one by one; above this it
--- draws bars counting them per month (or per day over a short span).
-html.MAX_MARKS = 3000
+--- The day number of an ISO 8601 date (see quarry.render.svg).
+html.day = svg.day
 
-local CSS = [[
-:root{--ink:#1d232a;--muted:#5c6670;--line:#d9dee3;--bg:#fff;--band:#f5f7f9;--accent:#2f6db5;--hl:#fff3b0}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;
-color:var(--ink);background:var(--bg)}
-main{max-width:1180px;margin:0 auto;padding:24px 20px 60px}
-h1{font-size:1.7em;margin:.2em 0 .3em}
-h2{font-size:1.35em;margin:1.6em 0 .4em;border-bottom:2px solid var(--line);padding-bottom:.2em}
-h3{font-size:1.12em;margin:1.3em 0 .3em}h4{font-size:1em;margin:1.1em 0 .3em}
-.desc,.note,.filters{color:var(--muted);margin:.2em 0 .6em}
-.notes{background:var(--hl);padding:.4em .8em;border-radius:4px}
-dl.stats{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0 4px;padding:0}
-dl.stats div{background:var(--band);border:1px solid var(--line);border-radius:6px;padding:8px 12px;min-width:120px}
-dl.stats dt{font-size:.8em;color:var(--muted);margin:0}dl.stats dd{margin:0;font-size:1.25em;font-weight:600}
-nav.toc{font-size:.92em;margin:10px 0}nav.toc a{margin-right:12px}
-.tools{position:sticky;top:0;background:var(--bg);padding:8px 0;z-index:2;border-bottom:1px solid var(--line)}
-.tools input{font:inherit;padding:5px 9px;width:min(420px,100%);border:1px solid var(--line);border-radius:4px}
-.tools .count{color:var(--muted);margin-left:10px;font-size:.9em}
-table.data{border-collapse:collapse;width:auto;min-width:min(560px,100%);max-width:100%;margin:6px 0 14px;
-font-size:.93em}
-table.data th,table.data td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-table.data th{background:var(--band);cursor:pointer;user-select:none;white-space:nowrap;position:relative}
-table.data th[aria-sort=ascending]::after{content:" ▲";font-size:.7em}
-table.data th[aria-sort=descending]::after{content:" ▼";font-size:.7em}
-table.data td.number,table.data th.number{text-align:right;font-variant-numeric:tabular-nums}
-table.data td.date{white-space:nowrap}
-table.data td.quote{font-style:italic}
-table.data td.quote::before{content:"“"}table.data td.quote::after{content:"”"}
-table.data tr:target td{background:var(--hl)}
-.empty{color:var(--muted);font-style:italic}
-figure.chart{margin:10px 0 18px;overflow-x:auto}figure.chart figcaption{color:var(--muted);font-size:.88em}
-svg.timeline{max-width:100%;height:auto}svg.timeline text{font:11px system-ui,sans-serif;fill:var(--muted)}
-svg.timeline .axis{stroke:#9aa3ab;stroke-width:1}svg.timeline .tick{stroke:#e3e7eb}
-svg.timeline .mark{cursor:pointer;stroke:#fff;stroke-width:1}
-svg.timeline .mark:hover,svg.timeline .mark.on{stroke:var(--ink);stroke-width:2}
-svg.timeline .bar{fill:var(--accent)}
-footer{margin-top:40px;color:var(--muted);font-size:.85em}
-@media print{.tools{display:none}table.data th{cursor:auto}}
-]]
+--- How many dated items the timeline draws one by one (quarry.render.svg).
+html.MAX_MARKS = svg.MAX_MARKS
 
--- Sorting, filtering and the chart's links. Nothing here can fail on a
--- page without tables or charts.
-local SCRIPT = [[
-(function () {
-  "use strict";
-  function text(cell) { return (cell.textContent || "").trim(); }
-  function key(cell, kind) {
-    var t = text(cell);
-    if (kind === "number") { var n = parseFloat(t.replace(/[^0-9.eE+-]/g, "")); return isNaN(n) ? -Infinity : n; }
-    return t.toLowerCase();
-  }
-  function sortBy(table, index, th) {
-    var body = table.tBodies[0];
-    if (!body) return;
-    var kind = th.getAttribute("data-kind") || "text";
-    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
-    Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.removeAttribute("aria-sort"); });
-    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.forEach(function (r, i) { r._order = i; });
-    rows.sort(function (a, b) {
-      var x = key(a.cells[index], kind), y = key(b.cells[index], kind);
-      if (x < y) return -dir;
-      if (x > y) return dir;
-      return a._order - b._order;
-    });
-    rows.forEach(function (r) { body.appendChild(r); });
-  }
-  Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
-    if (!table.tHead || !table.tHead.rows.length) return;
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
-      th.tabIndex = 0;
-      th.addEventListener("click", function () { sortBy(table, i, th); });
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter") sortBy(table, i, th); });
-    });
-  });
-  var box = document.getElementById("filter"), count = document.getElementById("filter-count");
-  var all = document.querySelectorAll("table.data tbody tr");
-  function filter() {
-    var q = box.value.trim().toLowerCase(), shown = 0;
-    Array.prototype.forEach.call(all, function (r) {
-      var hit = !q || r.textContent.toLowerCase().indexOf(q) >= 0;
-      r.hidden = !hit;
-      if (hit) shown++;
-    });
-    if (count) count.textContent = q ? shown + " of " + all.length + " rows" : all.length + " rows";
-  }
-  if (box) { box.addEventListener("input", filter); filter(); }
-  Array.prototype.forEach.call(document.querySelectorAll("svg .mark[data-row]"), function (m) {
-    m.addEventListener("click", function () {
-      var row = document.getElementById(m.getAttribute("data-row"));
-      if (!row) return;
-      Array.prototype.forEach.call(document.querySelectorAll("svg .mark.on"), function (o) {
-        o.classList.remove("on");
-      });
-      m.classList.add("on");
-      row.hidden = false;
-      location.hash = row.id;
-    });
-  });
-  document.documentElement.setAttribute("data-ready", "1");
-})();
-]]
+-- Tables longer than this scroll in a box of their own.
+local BOX_ROWS = 8
+-- A model with more sections than this shows the first few open, the rest folded.
+local OPEN_SECTIONS = 3
 
--- --- dates -------------------------------------------------------------------------
+-- --- tables -----------------------------------------------------------------------
 
-local days_from_civil, civil_from_days = calendar.days_from_civil, calendar.civil_from_days
-
---- The day number of an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD, any
--- time after it ignored); nil when it is not one. A year or a month counts
--- from its first day.
-function html.day(date)
-   if type(date) ~= "string" then return nil end
-   local y, rest = date:match("^(%d%d%d%d)(.*)$")
-   if not y then return nil end
-   local m, d = 1, 1
-   local mm, rest2 = rest:match("^%-(%d%d)(.*)$")
-   if mm then
-      m = tonumber(mm)
-      local dd = rest2:match("^%-(%d%d)")
-      if dd then d = tonumber(dd) end
-   end
-   if m < 1 or m > 12 or d < 1 or d > 31 then return nil end
-   return days_from_civil(tonumber(y), m, d)
-end
-
-local MONTHS = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" }
-
--- --- the timeline chart -------------------------------------------------------------
-
-local COLORS = { "#2f6db5", "#d9822b", "#3a9d5d", "#a74fb0", "#c2453e", "#6c7a89" }
-
-local function ticks(lo, hi)
-   local out = {}
-   local span = hi - lo
-   local y0 = civil_from_days(lo)
-   if span > 3 * 366 then
-      local y1 = civil_from_days(hi)
-      local step = math_max(1, (y1 - y0) // 10)
-      for y = y0, y1 + 1, step do
-         local d = days_from_civil(y, 1, 1)
-         if d >= lo and d <= hi then out[#out + 1] = { day = d, label = tostring(y) } end
-      end
-   elseif span > 62 then
-      local y, m = civil_from_days(lo)
-      local step = span > 500 and 3 or 1
-      while true do
-         local d = days_from_civil(y, m, 1)
-         if d > hi then break end
-         if d >= lo then out[#out + 1] = { day = d, label = MONTHS[m] .. (m == 1 and (" " .. y) or "") } end
-         m = m + step
-         if m > 12 then m, y = m - 12, y + 1 end
-      end
-      if #out > 0 and not out[1].label:find("%d") then
-         local fy = civil_from_days(out[1].day)
-         out[1].label = out[1].label .. " " .. fy
-      end
-   else
-      local step = span > 20 and 7 or (span > 8 and 2 or 1)
-      for d = lo, hi, step do
-         local y, m, dd = civil_from_days(d)
-         out[#out + 1] = { day = d, label = string_format("%d %s", dd, MONTHS[m]) .. (d == lo and (" " .. y) or "") }
-      end
-   end
-   return out
-end
-
--- items: {{day, date, label, kind, id}}; returns the SVG markup.
-local function timeline_svg(items, row_ids)
-   local lanes, lane_of = {}, {}
-   local lo, hi = math.huge, -math.huge
-   for _, it in ipairs(items) do
-      local k = it.kind or "item"
-      if not lane_of[k] then
-         lanes[#lanes + 1] = k
-         lane_of[k] = #lanes
-      end
-      lo, hi = math_min(lo, it.day), math_max(hi, it.day)
-   end
-   if hi - lo < 14 then lo, hi = lo - 7, hi + 7 end
-   local left, right, width = 110, 24, 1000
-   local plot = width - left - right
-   local function x_of(day) return left + (day - lo) / (hi - lo) * plot end
-   local many = #items > html.MAX_MARKS
-   local r, step = 5, 11
-   local parts = {}
-   local y = 16
-   local lane_top, lane_height = {}, {}
-   local buckets = {}
-   if many then
-      -- counts per month (per day over a short span), one bar each
-      local by_day = (hi - lo) <= 120
-      for _, it in ipairs(items) do
-         local b
-         if by_day then b = it.day else
-            local yy, mm = civil_from_days(it.day)
-            b = days_from_civil(yy, mm, 1)
-         end
-         local lane = lane_of[it.kind or "item"]
-         buckets[lane] = buckets[lane] or {}
-         buckets[lane][b] = (buckets[lane][b] or 0) + 1
-      end
-      for li = 1, #lanes do
-         lane_top[li], lane_height[li] = y, 70
-         y = y + 70 + 14
-      end
-   else
-      -- marks stack upwards where they would overlap
-      local stacks = {}
-      for _, it in ipairs(items) do
-         local lane = lane_of[it.kind or "item"]
-         stacks[lane] = stacks[lane] or {}
-         local col = math_floor(x_of(it.day) / (2 * r + 1))
-         local n = (stacks[lane][col] or 0)
-         stacks[lane][col] = n + 1
-         it.stack = n
-      end
-      for li = 1, #lanes do
-         local max = 0
-         for _, n in pairs(stacks[li] or {}) do max = math_max(max, n) end
-         local h = math_min(max, 14) * step + 2 * r + 8
-         lane_top[li], lane_height[li] = y, h
-         y = y + h + 10
-      end
-   end
-   local height = y + 22
-   parts[#parts + 1] = string_format(
-          '<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
-         .. 'role="img" aria-label="%s">',
-      width, height, width, height, many and "Dated items per period" or "Dated items")
-   for _, t in ipairs(ticks(lo, hi)) do
-      local x = x_of(t.day)
-      parts[#parts + 1] = string_format('<line class="tick" x1="%.1f" y1="10" x2="%.1f" y2="%d"/>', x, x, y)
-      parts[#parts + 1] = string_format('<text x="%.1f" y="%d" text-anchor="middle">%s</text>', x, y + 15, esc(t.label))
-   end
-   parts[#parts + 1] = string_format('<line class="axis" x1="%d" y1="%d" x2="%d" y2="%d"/>', left, y, width - right, y)
-   for li, k in ipairs(lanes) do
-      local color = COLORS[(li - 1) % #COLORS + 1]
-      local base = lane_top[li] + lane_height[li]
-      parts[#parts + 1] = string_format('<text x="6" y="%.1f">%s</text>', base - lane_height[li] / 2 + 4,
-         esc(k:match("s$") and k or (k .. "s")))
-      parts[#parts + 1] = string_format('<line class="tick" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/>', left, base,
-         width - right, base)
-      if many then
-         local maxc = 0
-         for _, c in pairs(buckets[li] or {}) do maxc = math_max(maxc, c) end
-         local days = {}
-         for d in pairs(buckets[li] or {}) do days[#days + 1] = d end
-         table_sort(days)
-         for _, d in ipairs(days) do
-            local c = buckets[li][d]
-            local h = math_max(1, c / maxc * (lane_height[li] - 6))
-            local x = x_of(d)
-            local yy, mm, dd = civil_from_days(d)
-            parts[#parts + 1] = string_format(
-               '<rect class="bar" x="%.1f" y="%.1f" width="4" height="%.1f" fill="%s"><title>%s: %d</title></rect>',
-               x - 2, base - h, h, color, esc(string_format("%04d-%02d-%02d", yy, mm, dd)), c)
+local function cell(c, row, linker)
+   local v = row[c.key]
+   local s = esc(v)
+   if c.link and v ~= nil and v ~= "" then
+      local url = linker:cell(c.link, v, row)
+      if url then s = '<a href="' .. esc(url) .. '">' .. s .. "</a>" end
+      if c.link == "article" and linker.base then
+         local src = links.safe_url(row.url)
+         if src then
+            s = s .. '<a class="src" href="' .. esc(src) .. '" title="the source" rel="noopener noreferrer">↗</a>'
          end
       end
    end
-   if not many then
-      for _, it in ipairs(items) do
-         local li = lane_of[it.kind or "item"]
-         local color = COLORS[(li - 1) % #COLORS + 1]
-         local cy = lane_top[li] + lane_height[li] - r - 4 - math_min(it.stack, 14) * step
-         local id = it.row and row_ids[it.row]
-         parts[#parts + 1] = string_format(
-            '<circle class="mark" cx="%.1f" cy="%.1f" r="%d" fill="%s" data-date="%s"%s><title>%s</title></circle>',
-            x_of(it.day), cy, r, color, esc(it.date), id and (' data-row="' .. id .. '"') or "",
-            esc(it.date .. " — " .. render.text(it.label)))
-      end
-   end
-   parts[#parts + 1] = "</svg>"
-   return table_concat(parts, "\n")
+   return s
 end
 
-local function write_chart(out, chart, row_ids)
-   if not chart or chart.kind ~= "timeline" then return end
-   local items = {}
-   for _, it in ipairs(chart.items or {}) do
-      local day = html.day(it.date)
-      if day then
-         items[#items + 1] = { day = day, date = it.date, label = it.label, kind = it.kind, row = it.row }
-      end
-   end
-   out:write('<figure class="chart">\n')
-   if #items == 0 then
-      out:write('<p class="empty">No dated items to chart.</p>\n</figure>\n')
-      return
-   end
-   out:write(timeline_svg(items, row_ids), "\n")
-   if #items > html.MAX_MARKS then
-      out:write(string_format("<figcaption>%d dated items: too many to draw one by one, so the bars count them "
-         .. "per period.</figcaption>\n", #items))
-   else
-      out:write(string_format("<figcaption>%d dated items, one mark each; click a mark to find its row.</figcaption>\n",
-         #items))
-   end
-   out:write("</figure>\n")
-end
-
--- --- tables ------------------------------------------------------------------------
-
-local function write_table(out, cols, rows, next_id)
+local function write_table(out, cols, rows, next_id, linker)
    out:write('<table class="data">\n<thead><tr>')
    for _, c in ipairs(cols) do
       local kind = c.kind or "text"
-      out:write('<th scope="col" data-kind="', esc(kind), '"', kind == "number" and ' class="number"' or "", ">",
-         esc(c.label or c.key), "</th>")
+      out:write('<th scope="col" data-key="', esc(c.key), '" data-kind="', esc(kind), '"',
+         kind == "number" and ' class="number"' or "", ">", esc(c.label or c.key), "</th>")
    end
    out:write("</tr></thead>\n<tbody>\n")
    for _, row in ipairs(rows) do
-      local id = next_id()
-      out:write('<tr id="', id, '">')
+      out:write('<tr id="', next_id(row), '">')
       for _, c in ipairs(cols) do
          local kind = c.kind or "text"
          local v = row[c.key]
          local class = (kind == "number" or kind == "date" or kind == "quote") and (' class="' .. kind .. '"') or ""
          if kind == "quote" and (v == nil or v == "") then class = "" end
-         out:write("<td", class, ">", esc(v), "</td>")
+         out:write("<td", class, ">", cell(c, row, linker), "</td>")
       end
       out:write("</tr>\n")
    end
    out:write("</tbody>\n</table>\n")
+end
+
+-- --- charts --------------------------------------------------------------------------
+
+local function write_timeline(out, chart, row_ids, st)
+   local items, keep = {}, {}
+   for _, it in ipairs(chart.items or {}) do
+      local day = svg.day(it.date)
+      if day then
+         items[#items + 1] = { day = day, date = it.date, label = it.label, kind = it.kind,
+            id = it.row and row_ids[it.row] }
+         if it.kind == "statement" then keep[#keep + 1] = day end
+      end
+   end
+   local counts
+   if chart.counts then
+      counts = {}
+      for _, c in ipairs(chart.counts) do
+         local day = svg.day(c.date)
+         if day then
+            counts[#counts + 1] = { day = day, kind = c.kind, n = c.n }
+            if c.kind == "statement" then keep[#keep + 1] = day end
+         end
+      end
+   end
+   out:write('<figure class="chart">\n')
+   local drawn = counts or items
+   if #drawn == 0 then
+      out:write('<p class="empty">No dated items to chart.</p>\n</figure>\n')
+      return
+   end
+   out:write(svg.timeline(drawn, { counts = counts ~= nil, keep = keep, zoom = st.zoom, max_marks = html.MAX_MARKS }),
+      "\n")
+   local n = chart.total or #items
+   local how = counts and "bars count them a month" or (#items > html.MAX_MARKS
+      and "too many to draw one by one, so bars count them a month (or a day)"
+      or "one mark each; click a mark to find its row")
+   out:write(string_format("<figcaption>%d dated items: %s. Top lane: quotes, at the date their document was "
+      .. "published; bottom lane: dates named in the text. Drag across the chart to zoom.</figcaption>\n", n, how))
+   out:write("</figure>\n")
+end
+
+local function write_bars(out, section, linker)
+   local spec = section.chart
+   local cols = section.columns or {}
+   local link_kind, time
+   for _, c in ipairs(cols) do
+      if c.key == spec.label then
+         link_kind = c.link
+         time = c.kind == "date"
+      end
+   end
+   local rows = section.rows
+   if spec.top and #rows > spec.top then
+      rows = { table.unpack(rows, 1, spec.top) }
+   end
+   out:write('<figure class="chart">\n', svg.bars(rows, { label = spec.label, value = spec.value, time = time,
+      title = section.title }, link_kind and function(r) return linker:cell(link_kind, r[spec.label], r) end),
+      "\n</figure>\n")
+   if rows ~= section.rows then
+      out:write('<p class="note">The ', #rows, " largest of ", #section.rows, ".</p>\n")
+   end
+end
+
+-- --- sections ----------------------------------------------------------------------------
+
+local function write_rows(out, model, section, st)
+   local cols = render.shown_columns(model, section)
+   local next_id = function(row)
+      local id = st.row_ids[row]
+      if not id then
+         st.rows = st.rows + 1
+         id = "r" .. st.rows
+      end
+      return id
+   end
+   if section.chart and section.chart.kind == "bars" and #section.rows > 0 then
+      write_bars(out, section, st.linker)
+      out:write('<details class="table block"><summary>The table (', #section.rows, " rows)</summary>\n")
+      write_table(out, cols, section.rows, next_id, st.linker)
+      out:write("</details>\n")
+   elseif #section.rows > BOX_ROWS then
+      out:write('<div class="block box">\n')
+      write_table(out, cols, section.rows, next_id, st.linker)
+      out:write("</div>\n")
+   else
+      out:write('<div class="block">\n')
+      write_table(out, cols, section.rows, next_id, st.linker)
+      out:write("</div>\n")
+   end
+end
+
+local function write_section(out, model, section, i, h, st)
+   local sections = model.sections
+   local titled = section.title ~= nil and (#sections > 1 or model.group ~= nil or section.columns ~= nil)
+   local fold = titled and #sections > OPEN_SECTIONS + 2
+   local hh = math_min(h + 1, 6)
+   -- a grouped model's section is one value of the group column (which its table leaves out)
+   local group = model.group and section.title ~= nil
+      and (' data-key="' .. esc(model.group) .. '" data-value="' .. esc(section.title) .. '"') or ""
+   if fold then
+      out:write('<details class="sec"', group, i <= OPEN_SECTIONS and " open" or "", "><summary>", esc(section.title),
+         section.note and (' <span class="note">— ' .. esc(section.note) .. "</span>") or "", "</summary>\n")
+   else
+      out:write('<div class="sec"', group, '>\n')
+      if titled then out:write("<h", hh, ">", esc(section.title), "</h", hh, ">\n") end
+      if section.note then out:write('<p class="note">', esc(section.note), "</p>\n") end
+   end
+   if #section.rows == 0 then
+      out:write('<p class="empty">', esc(section.empty or "Nothing to show."), "</p>\n")
+   else
+      write_rows(out, model, section, st)
+   end
+   out:write(fold and "</details>\n" or "</div>\n")
+end
+
+local function write_stats(out, model)
+   if not model.stats or #model.stats == 0 then return end
+   out:write('<dl class="stats">')
+   for _, s in ipairs(model.stats) do
+      local v = esc(s.value)
+      if s.count then
+         out:write("<div><dt>", esc(s.label), '</dt><dd data-count="', esc(s.count), '" data-total="', v, '">', v,
+            "</dd></div>")
+      else
+         out:write("<div><dt>", esc(s.label), "</dt><dd>", v, "</dd></div>")
+      end
+   end
+   out:write("</dl>\n")
 end
 
 local function slug(s, used)
@@ -367,66 +222,65 @@ local function slug(s, used)
    used[id] = true
    return id
 end
+html.slug = slug
 
-local function write_model(out, model, level, state)
+local explorer = require "quarry.render.explorer"
+
+local function write_model(out, model, level, st)
    local h = math_min(level, 5)
-   local id = slug(model.report or model.title, state.used)
-   model._anchor = id
+   local id = slug(model.report or model.title, st.used)
    out:write("<section id=\"", id, "\">\n")
    out:write("<h", h, ">", esc(model.title or model.report or "Report"), "</h", h, ">\n")
    if model.description and model.description ~= "" then
       out:write('<p class="desc">', esc(model.description), "</p>\n")
    end
    local filters = render.filters_text(model.filters)
-   if filters and level == 1 then out:write('<p class="filters">Filters: ', esc(filters), "</p>\n") end
+   if filters and level == 1 and not st.explorer then
+      out:write('<p class="filters">Filters: ', esc(filters), "</p>\n")
+   end
    if model.notes and #model.notes > 0 then
       out:write('<div class="notes">')
       for _, n in ipairs(model.notes) do out:write("<p>", esc(n), "</p>") end
       out:write("</div>\n")
    end
-   if state.after_header then
-      state.after_header()
-      state.after_header = nil
+   if model.document then out:write(article.source(model.document)) end
+   if st.after_header then
+      st.after_header()
+      st.after_header = nil
    end
-   if model.stats and #model.stats > 0 then
-      out:write('<dl class="stats">')
-      for _, s in ipairs(model.stats) do
-         out:write("<div><dt>", esc(s.label), "</dt><dd>", esc(s.value), "</dd></div>")
-      end
-      out:write("</dl>\n")
+   write_stats(out, model)
+   if model.document then
+      out:write(article.legend(), '<div class="article">', article.text(model.document, st.linker), "</div>\n")
    end
-   -- the chart links to rows: give the rows their ids first
-   local row_ids = {}
-   local sections = model.sections or {}
-   if model.chart then
-      local n = state.rows
-      for _, section in ipairs(sections) do
-         for _, row in ipairs(section.rows) do
-            n = n + 1
-            row_ids[row] = "r" .. n
+   if st.explorer and model.report == "search" then
+      explorer.hits(out, model, st)
+   else
+      -- the chart links to rows: give the rows their ids first
+      if model.chart and model.chart.kind == "timeline" then
+         for _, section in ipairs(model.sections or {}) do
+            for _, row in ipairs(section.rows) do
+               st.rows = st.rows + 1
+               st.row_ids[row] = "r" .. st.rows
+            end
          end
+         write_timeline(out, model.chart, st.row_ids, st)
       end
-      write_chart(out, model.chart, row_ids)
+      for i, section in ipairs(model.sections or {}) do write_section(out, model, section, i, h, st) end
    end
-   for _, section in ipairs(sections) do
-      if section.title ~= nil and (#sections > 1 or model.group ~= nil or section.columns ~= nil) then
-         out:write("<h", math_min(h + 1, 6), ">", esc(section.title), "</h", math_min(h + 1, 6), ">\n")
-      end
-      if section.note then out:write('<p class="note">', esc(section.note), "</p>\n") end
-      if #section.rows == 0 then
-         out:write('<p class="empty">', esc(section.empty or "Nothing to show."), "</p>\n")
+   for _, part in ipairs(model.parts or {}) do
+      if part.report == "facets" and st.explorer then
+         st.facets = part
       else
-         write_table(out, render.shown_columns(model, section), section.rows, function()
-            state.rows = state.rows + 1
-            return "r" .. state.rows
-         end)
+         write_model(out, part, level + 1, st)
       end
    end
-   for _, part in ipairs(model.parts or {}) do write_model(out, part, level + 1, state) end
    out:write("</section>\n")
 end
+html.write_model = write_model
 
---- render(model, out, opts): the page. opts.generated: a line for the footer.
+--- render(model, out, opts): the page. opts.generated: a line for the
+-- footer; opts.base_url: link documents, speakers and entities to the
+-- explorer there; opts.explorer: {path, params, json} (the explorer's page).
 function html.render(model, out, opts)
    opts = opts or {}
    local title = render.text(model.title or model.report or "quarry report")
@@ -437,24 +291,48 @@ function html.render(model, out, opts)
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ]] .. CSP .. "\n" .. [[
 <meta name="generator" content="quarry">
-<title>]], esc(title), "</title>\n<style>\n", CSS, "</style>\n</head>\n<body>\n<main>\n")
+<link rel="icon" href="data:,">
+<title>]], esc(title), "</title>\n<style>\n", assets.CSS, "</style>\n</head>\n<body>\n")
+   local linker = links.new(opts.base_url)
+   local st = { used = {}, rows = 0, row_ids = {}, linker = linker, explorer = opts.explorer }
+   if opts.explorer then
+      explorer.header(out, opts.explorer, linker)
+      st.zoom = explorer.zoom(opts.explorer, linker)
+   end
+   out:write("<main>\n")
    local parts = model.parts or {}
-   local function after_header()
-      if #parts > 1 then
+   st.after_header = function()
+      if #parts > 1 and not opts.explorer then
          -- anchors are the slugs write_model gives; computed the same way here
-         local used, links = {}, {}
+         local used, list = {}, {}
          slug(model.report or model.title, used)
          for _, p in ipairs(parts) do
-            links[#links + 1] = '<a href="#' .. slug(p.report or p.title, used) .. '">' .. esc(p.title or p.report)
+            list[#list + 1] = '<a href="#' .. slug(p.report or p.title, used) .. '">' .. esc(p.title or p.report)
                .. "</a>"
          end
-         out:write('<nav class="toc">', table_concat(links, " "), "</nav>\n")
+         out:write('<nav class="toc">', table_concat(list, " "), "</nav>\n")
       end
-      out:write('<div class="tools"><input id="filter" type="search" placeholder="Filter rows" '
-         .. 'aria-label="Filter rows"><span id="filter-count" class="count"></span></div>\n')
+      if opts.explorer then
+         explorer.chips(out, opts.explorer, linker)
+      else
+         out:write('<div class="tools"><input id="filter" type="search" placeholder="Filter rows" '
+            .. 'aria-label="Filter rows"><span id="filter-count" class="count"></span></div>\n')
+      end
    end
-   write_model(out, model, 1, { used = {}, rows = 0, after_header = after_header })
-   out:write('<footer>', esc(opts.generated or "Made by quarry."), "</footer>\n</main>\n<script>\n", SCRIPT,
+   if opts.explorer and opts.explorer.aside then
+      local buf = {}
+      local sink = { write = function(self, ...)
+         for i = 1, select("#", ...) do buf[#buf + 1] = select(i, ...) end
+         return self
+      end }
+      write_model(sink, model, 1, st)
+      out:write('<div class="layout"><div>', table_concat(buf), "</div>\n")
+      explorer.facets(out, st.facets, opts.explorer, linker)
+      out:write("</div>\n")
+   else
+      write_model(out, model, 1, st)
+   end
+   out:write('<footer>', esc(opts.generated or "Made by quarry."), "</footer>\n</main>\n<script>\n", assets.SCRIPT,
       "</script>\n</body>\n</html>\n")
 end
 html.html = html.render

@@ -170,7 +170,7 @@ end
 function render.filters_text(filters)
    if not filters then return nil end
    local parts = {}
-   for _, k in ipairs { "speaker", "entity", "from", "to", "query", "limit" } do
+   for _, k in ipairs { "speaker", "entity", "from", "to", "query", "outlet", "doc", "limit", "offset" } do
       local v = filters[k]
       if v ~= nil then parts[#parts + 1] = k .. " " .. render.text(v) end
    end

@@ -83,7 +83,8 @@ local function write_model(model, out, indent)
    field("report", encode(model.report))
    field("title", encode(model.title))
    if model.description then field("description", encode(model.description)) end
-   field("filters", encode(model.filters or {}, { "speaker", "entity", "from", "to", "query", "limit" }))
+   field("filters", encode(model.filters or {}, { "speaker", "entity", "from", "to", "query", "outlet", "doc",
+      "limit", "offset" }))
    if model.notes and #model.notes > 0 then field("notes", encode(model.notes)) end
    if model.stats and #model.stats > 0 then
       local obj, keys = {}, {}
@@ -93,6 +94,19 @@ local function write_model(model, out, indent)
       end
       field("stats", encode(obj, keys))
    end
+   if model.document then
+      -- a document with its annotations (the article report): offsets are bytes into text
+      local d = model.document
+      local spans = {}
+      for i, sp in ipairs(d.spans or {}) do
+         spans[i] = encode(sp, { "id", "type", "start", "stop", "name", "speaker", "cue", "kind", "value", "title",
+            "place", "source", "clutter" })
+      end
+      field("document", "{" .. table_concat({ '"id":' .. encode(d.id), '"title":' .. encode(d.title),
+         '"date":' .. encode(d.date), '"source":' .. encode(d.source), '"url":' .. encode(d.url),
+         '"text":' .. encode(d.text), '"spans":[' .. table_concat(spans, ",") .. "]" }, ",") .. "}")
+   end
+   if model.page then field("page", encode(model.page, { "offset", "limit", "total", "shown" })) end
    local parts = model.parts or {}
    local cols = model.columns or {}
    local kinds = {}

@@ -15,8 +15,8 @@
 -- stats, columns, group, sections, chart, parts, notes} (see
 -- quarry.render); the base fills in what it leaves out. ctx reads the
 -- corpus with SQL (SQLite refuses anything but reading: see
--- quarry.reports) and turns the command
--- line's filters (--speaker, --entity, --from, --to, --query, --limit)
+-- quarry.reports) and turns the command line's filters (--speaker,
+-- --entity, --from, --to, --query, --outlet, --doc, --limit, --offset)
 -- into SQL conditions, so that reports query the indexed spans table
 -- rather than reading text.
 -- @module quarry.reports.base
@@ -35,7 +35,7 @@ local base = {}
 base.ENTITY_TYPES = { "person", "organization", "location" }
 
 --- The filters a report takes, in the order they are shown.
-base.FILTERS = { "speaker", "entity", "from", "to", "query", "limit" }
+base.FILTERS = { "speaker", "entity", "from", "to", "query", "outlet", "doc", "limit", "offset" }
 
 local KINDS = { text = true, number = true, date = true, quote = true, list = true }
 
@@ -111,7 +111,9 @@ local function complete(report, result, ctx_notes, filters, level)
    model.group = model.group or report.group
    if model.rows then
       if model.sections then error(what .. ": a model has rows or sections, not both", level + 1) end
-      model.sections = { { rows = model.rows, empty = model.empty } }
+      model.sections = { { rows = model.rows, empty = model.empty, chart = model.chart and model.chart.kind == "bars"
+         and model.chart or nil } }
+      if model.chart and model.chart.kind == "bars" then model.chart = nil end
       model.rows = nil
    end
    model.sections = model.sections or {}
@@ -322,6 +324,10 @@ end
 -- @return string the SQL literal
 Context.quote = function(_, v) return quote(v) end
 
+--- How many of the documents that contain a --speaker or --entity name
+-- are searched for the canonical names it is a variant of.
+base.VARIANT_DOCS = 500
+
 -- The canonical names a --speaker or --entity NAME stands for: those whose
 -- key is NAME's, and those of spans whose text is NAME (its variants).
 local function resolve(self, p, which)
@@ -345,13 +351,15 @@ local function resolve(self, p, which)
       if row.name and type(row.name) == "string" and name_key(row.name) == key then add(row.name) end
    end
    -- variants: spans as long as NAME (in bytes) whose text has its key, in
-   -- the documents the full-text index finds NAME in (as a phrase)
+   -- the documents the full-text index finds NAME in (as a phrase): in the
+   -- first base.VARIANT_DOCS of them (a common name is in thousands)
    if wanted:find("[%w\128-\255]") then
       local phrase = '"' .. wanted:gsub('"', '""') .. '"'
       for row in self:rows("SELECT DISTINCT json_extract(s.attrs, '$.name') AS name, "
          .. "CAST(substr(CAST(d.text AS BLOB), s.start + 1, s.stop - s.start) AS TEXT) AS surface "
-         .. "FROM (" .. self:match_sql(quote(phrase)) .. ") f CROSS JOIN spans s ON s.doc = f.rowid "
-         .. "CROSS JOIN docs d ON d.rowid = s.doc WHERE " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
+         .. "FROM (SELECT rowid FROM (" .. self:match_sql(quote(phrase)) .. ") LIMIT " .. base.VARIANT_DOCS .. ") f "
+         .. "CROSS JOIN spans s ON s.doc = f.rowid CROSS JOIN docs d ON d.rowid = s.doc "
+         .. "WHERE " .. in_list("s.type", types) .. " AND s.stop - s.start = ?",
          #wanted) do
          if type(row.name) == "string" and type(row.surface) == "string" and name_key(row.surface) == key then
             add(row.name)
@@ -436,7 +444,8 @@ end
 --- ctx:docs_where(alias [, {speaker = false, entity = false, dates = false, query = false}])
 --   -> SQL: the document alias (a row of docs) passes the filters: dated
 -- within --from/--to, matching --query, quoting --speaker, mentioning
--- --entity. Turn off the filters a report applies in its own way.
+-- --entity, from the --outlet, the document --doc. Turn off the filters a
+-- report applies in its own way.
 -- @param alias string the alias of the docs table in the query
 -- @param skip table optional: speaker, entity, dates, query = false turn those filters off
 -- @return string an SQL condition ("1" without filters)
@@ -445,6 +454,8 @@ function Context:docs_where(alias, skip)
    alias = alias or "d"
    skip = skip or {}
    local f, conds = self.filters, {}
+   if f.doc then conds[#conds + 1] = alias .. ".id = " .. quote(f.doc) end
+   if f.outlet then conds[#conds + 1] = alias .. ".source = " .. quote(f.outlet) end
    if skip.dates ~= false and (f.from or f.to) then conds[#conds + 1] = self:dates_where(alias .. ".date") end
    if skip.query ~= false and f.query then
       conds[#conds + 1] = string_format("%s.rowid IN (%s)", alias, self:match_sql(quote(f.query)))
@@ -505,11 +516,35 @@ function Context.article_where(_, alias, span_type)
       in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
 end
 
---- ctx:limit_sql() -> " LIMIT n" for the limit filter, else "".
+--- ctx:indexed_by(index) -> " INDEXED BY index" on a single corpus, ""
+-- over shards (quarry report a.db b.db: docs is a view there, and the
+-- TEMP tables have only the spans' indexes). For a scan that SQLite's
+-- planner would otherwise do through the table (the index of dates
+-- docs_date, of outlets docs_source, spans_doc).
+function Context:indexed_by(index)
+   local p = state(self)
+   if p.corpus.shards and (index == "docs_date" or index == "docs_source") then return "" end
+   return " INDEXED BY " .. index
+end
+
+--- ctx:in_article_sql(alias) -> SQL: the span alias does not lie inside a
+-- segment that is not the article, looked up for that span alone (from
+-- the spans of its document): for a few documents, where
+-- ctx:article_where would list the clutter of the whole corpus first.
+function Context.in_article_sql(_, alias)
+   return string_format("NOT EXISTS (SELECT 1 FROM spans g WHERE g.type = 'segment' AND g.doc = %s.doc AND "
+      .. "g.start <= %s.start AND g.stop >= %s.stop AND %s)", alias, alias, alias,
+      in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
+end
+
+--- ctx:limit_sql() -> " LIMIT n" for the limit filter (" LIMIT n OFFSET k"
+-- with --offset: a page of rows), else "".
 -- @return string " LIMIT n", or ""
 function Context:limit_sql()
-   local n = self.filters.limit
-   if n and n > 0 then return " LIMIT " .. n end
+   local n, k = self.filters.limit, self.filters.offset
+   local offset = (k and k > 0) and (" OFFSET " .. k) or ""
+   if n and n > 0 then return " LIMIT " .. n .. offset end
+   if offset ~= "" then return " LIMIT -1" .. offset end
    return ""
 end
 

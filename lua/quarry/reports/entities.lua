@@ -17,7 +17,7 @@ return base.new {
    title = "Entities",
    description = "People, organisations and places: canonical names, the variants used, mentions and documents.",
    columns = {
-      { key = "name", label = "Name" },
+      { key = "name", label = "Name", link = "entity" },
       { key = "type", label = "Type" },
       { key = "variants", label = "Variants", kind = "list" },
       { key = "mentions", label = "Mentions", kind = "number" },
@@ -101,12 +101,14 @@ return base.new {
       end
       return {
          stats = {
-            { key = "entities", label = "Entities", value = #list },
+            { key = "entities", label = "Entities", value = #list, count = "rows" },
             { key = "mentions", label = "Mentions", value = mentions },
             { key = "documents", label = "Documents", value = ndocs },
          },
          rows = rows,
          empty = "No entities match.",
+         -- a chart of the most mentioned (renderers that draw charts: HTML)
+         chart = { kind = "bars", label = "name", value = "mentions", top = 25 },
       }
    end,
 }

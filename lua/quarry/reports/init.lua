@@ -29,7 +29,8 @@ local io_open = io.open
 local reports = {}
 
 --- The shipped reports, in the order the command line's help lists them.
-reports.SHIPPED = { "summary", "quotes", "entities", "timeline", "sources", "kwic", "search", "digest" }
+reports.SHIPPED = { "summary", "quotes", "entities", "timeline", "sources", "kwic", "search", "digest", "article",
+   "profile", "facets" }
 
 -- Module names under quarry.reports that are not reports.
 local NOT_REPORTS = { base = true, init = true }
@@ -133,9 +134,9 @@ local function check_filters(filters, level)
    for _, k in ipairs(base.FILTERS) do known[k] = true end
    for k, v in pairs(filters) do
       if not known[k] then error(string_format("reports.run: unknown filter '%s'", tostring(k)), level + 1) end
-      if k == "limit" then
+      if k == "limit" or k == "offset" then
          if math_type(v) ~= "integer" or v < 0 then
-            error("reports.run: filter 'limit' must be a non-negative integer", level + 1)
+            error(string_format("reports.run: filter '%s' must be a non-negative integer", k), level + 1)
          end
       elseif type(v) ~= "string" then
          error(string_format("reports.run: filter '%s' must be a string", k), level + 1)
@@ -192,8 +193,8 @@ end
 
 --- reports.run(corpus, report, filters [, {trusted, limits}]) -> model | nil, message, code
 -- Runs a report (loaded, or a name or path) over an open corpus. filters:
--- {speaker, entity, from, to, query, limit}. A malformed --query returns
--- nil, "bad query ...", "query"; a report that is not there nil, message,
+-- {speaker, entity, from, to, query, outlet, doc, limit, offset}. A malformed
+-- --query returns nil, "bad query ...", "query"; a report that is not there nil, message,
 -- "notfound"; a report that takes longer than the corpus's time limit
 -- (quarry.open's time_limit_ms) nil, message, "timeout"; a broken report
 -- raises.

@@ -27,10 +27,11 @@ return base.new {
    description = "Who said what: each quote with its speaker, document, date and context.",
    group = "speaker",
    columns = {
-      { key = "speaker", label = "Speaker" },
-      { key = "quote", label = "Quote", kind = "quote" },
+      { key = "speaker", label = "Speaker", link = "speaker" },
+      { key = "quote", label = "Quote", kind = "quote", link = "at" },
       { key = "date", label = "Date", kind = "date" },
-      { key = "doc", label = "Document" },
+      { key = "doc", label = "Document", link = "article" },
+      { key = "outlet", label = "Outlet", link = "outlet" },
       { key = "title", label = "Title" },
       { key = "context", label = "Context" },
    },
@@ -69,24 +70,25 @@ return base.new {
          -- the dates are read in document order, then sorted: not by speaker,
          -- which would jump from document to document
          local scan = ctx.filters.speaker and "" or " INDEXED BY spans_type"
-         for rowid, who, id, title, date, start, stop, text in ctx:tuples("SELECT x.doc, x.speaker, d.id, d.title, "
-            .. "d.date, x.start, x.stop, CAST(substr(CAST(d.text AS BLOB), x.start + 1, x.stop - x.start) AS TEXT) "
+         for rowid, who, id, title, date, start, stop, text, outlet, url in ctx:tuples("SELECT x.doc, x.speaker, d.id, "
+            .. "d.title, d.date, x.start, x.stop, CAST(substr(CAST(d.text AS BLOB), x.start + 1, x.stop - x.start) AS "
+            .. "TEXT), d.source, d.url "
             .. "FROM (SELECT s.doc AS doc, " .. speaker .. " AS speaker, s.start AS start, s.stop AS stop, "
             .. "row_number() OVER (PARTITION BY " .. speaker .. " ORDER BY d.date IS NULL, d.date, s.doc, s.start) "
             .. "AS k FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc WHERE " .. where .. ") x "
             .. "JOIN docs d ON d.rowid = x.doc WHERE x.k <= " .. limit) do
             local g = group(who)
             g.rows[#g.rows + 1] = { speaker = g.title, quote = quote_text(text), date = date, doc = id,
-               title = title, rowid = rowid, start = start, stop = stop }
+               title = title, rowid = rowid, start = start, stop = stop, outlet = outlet, url = url }
          end
       else
          -- every quote's text is read: in document order (one speaker's
          -- quotes through the speaker index)
          local scan = ctx.filters.speaker and "" or " INDEXED BY spans_type"
-         for rowid, who, id, title, date, start, stop, text, win in ctx:tuples("SELECT d.rowid, " .. speaker
-            .. ", d.id, d.title, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", "
-            .. ctx:window_sql("d", "s") .. " FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc WHERE "
-            .. where) do
+         for rowid, who, id, title, date, start, stop, text, win, outlet, url in ctx:tuples("SELECT d.rowid, "
+            .. speaker .. ", d.id, d.title, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", "
+            .. ctx:window_sql("d", "s") .. ", d.source, d.url FROM spans s" .. scan
+            .. " JOIN docs d ON d.rowid = s.doc WHERE " .. where) do
             local g = group(who)
             g.count = g.count + 1
             if not g.docs[rowid] then
@@ -100,7 +102,7 @@ return base.new {
             total = total + 1
             g.rows[#g.rows + 1] = {
                speaker = g.title, quote = quote_text(text), date = date, doc = id, title = title,
-               context = ctx:context(win, start, stop), rowid = rowid, start = start,
+               context = ctx:context(win, start, stop), rowid = rowid, start = start, outlet = outlet, url = url,
             }
          end
       end
@@ -123,6 +125,8 @@ return base.new {
          if not sorted then table.sort(rows, before) end
          for _, r in ipairs(rows) do
             if not r.context then r.context = ctx:context(r.rowid, r.start, r.stop) end
+            -- where the quote is in its document (not a column: for links into it)
+            r.at = r.start
             r.rowid, r.start, r.stop = nil, nil, nil
          end
          g.note = string.format("%d quote%s in %d document%s%s", g.count, g.count == 1 and "" or "s", g.ndocs,
@@ -133,9 +137,9 @@ return base.new {
       if #sections == 0 then sections = { { rows = {}, empty = "No quotes match." } } end
       return {
          stats = {
-            { key = "quotes", label = "Quotes", value = total },
-            { key = "speakers", label = "Speakers", value = speakers },
-            { key = "documents", label = "Documents", value = ndocs },
+            { key = "quotes", label = "Quotes", value = total, count = "rows" },
+            { key = "speakers", label = "Speakers", value = speakers, count = "distinct:speaker" },
+            { key = "documents", label = "Documents", value = ndocs, count = "distinct:doc" },
          },
          sections = sections,
       }

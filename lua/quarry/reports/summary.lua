@@ -68,27 +68,31 @@ return base.new {
          columns = {},
          sections = {
             { title = "Annotations by type", rows = by_type, empty = "No annotations: run quarry extract --db first.",
-              columns = {
+              chart = { kind = "bars", label = "type", value = "count" }, columns = {
                { key = "type", label = "Type" },
                { key = "count", label = "Annotations", kind = "number" },
                { key = "documents", label = "Documents", kind = "number" },
             } },
-            { title = "Most quoted", rows = quoted, empty = "No attributed quotes.", columns = {
-               { key = "speaker", label = "Speaker" },
+            { title = "Most quoted", rows = quoted, empty = "No attributed quotes.",
+              chart = { kind = "bars", label = "speaker", value = "quotes" }, columns = {
+               { key = "speaker", label = "Speaker", link = "speaker" },
                { key = "quotes", label = "Quotes", kind = "number" },
                { key = "documents", label = "Documents", kind = "number" },
             } },
-            { title = "Most mentioned", rows = named, empty = "No entities.", columns = {
-               { key = "name", label = "Name" },
+            { title = "Most mentioned", rows = named, empty = "No entities.",
+              chart = { kind = "bars", label = "name", value = "mentions" }, columns = {
+               { key = "name", label = "Name", link = "entity" },
                { key = "type", label = "Type" },
                { key = "mentions", label = "Mentions", kind = "number" },
                { key = "documents", label = "Documents", kind = "number" },
             } },
-            { title = "Outlets", rows = outlets, empty = "No documents.", columns = {
-               { key = "outlet", label = "Outlet" },
+            { title = "Outlets", rows = outlets, empty = "No documents.",
+              chart = { kind = "bars", label = "outlet", value = "documents" }, columns = {
+               { key = "outlet", label = "Outlet", link = "outlet" },
                { key = "documents", label = "Documents", kind = "number" },
             } },
-            { title = "Documents by month", rows = months, empty = "No dated documents.", columns = {
+            { title = "Documents by month", rows = months, empty = "No dated documents.",
+              chart = { kind = "bars", label = "month", value = "documents" }, columns = {
                { key = "month", label = "Month", kind = "date" },
                { key = "documents", label = "Documents", kind = "number" },
                { key = "quotes", label = "Quotes", kind = "number" },

@@ -6,7 +6,8 @@
 -- --entity keeps the statements that mention it (and the events of the
 -- documents that do); --limit N keeps the first N items. Nothing inside
 -- reader comments counts (ctx:article_where). In HTML, a chart
--- draws a mark for each dated item.
+-- draws a mark for each dated item (when --limit keeps the first items
+-- only, bars count all of them a month: model.chart.counts).
 local base = require "quarry.reports.base"
 
 return base.new {
@@ -17,9 +18,9 @@ return base.new {
    columns = {
       { key = "date", label = "Date", kind = "date" },
       { key = "kind", label = "Kind" },
-      { key = "speaker", label = "Speaker" },
-      { key = "text", label = "What" },
-      { key = "doc", label = "Document" },
+      { key = "speaker", label = "Speaker", link = "speaker" },
+      { key = "text", label = "What", link = "at" },
+      { key = "doc", label = "Document", link = "article" },
       { key = "published", label = "Published", kind = "date" },
    },
    run = function(ctx)
@@ -55,11 +56,22 @@ return base.new {
             text = window and ctx:context(window, start, stop, { mark = surface or "", width = 140 }) or nil,
             doc = doc, published = published, rowid = rowid, start = start, stop = stop }
       end
-      -- how many there are in all, when SQL kept the first only
+      -- how many there are in all, when SQL kept the first only: counted a
+      -- month, so that a chart spans all of them
       local total = #items + #events_list
-      if limit then
-         total = ctx:value("SELECT count(*) FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. said_where)
-            + ctx:value("SELECT count(*) FROM spans s JOIN docs d ON d.rowid = s.doc WHERE " .. event_where)
+      local counts = {}
+      if limit and #items + #events_list > limit then
+         total = 0
+         for month, n in ctx:tuples("SELECT substr(d.date, 1, 7), count(*) FROM spans s" .. scan
+            .. " JOIN docs d ON d.rowid = s.doc WHERE " .. said_where .. " GROUP BY 1") do
+            counts[#counts + 1] = { kind = "statement", date = month, n = n }
+            total = total + n
+         end
+         for month, n in ctx:tuples("SELECT substr(" .. value .. ", 1, 7), count(*) FROM spans s JOIN docs d "
+            .. "ON d.rowid = s.doc WHERE " .. event_where .. " GROUP BY 1") do
+            counts[#counts + 1] = { kind = "event", date = month, n = n }
+            total = total + n
+         end
       end
       local function before(a, b)
          if a.date ~= b.date then return a.date < b.date end
@@ -89,6 +101,7 @@ return base.new {
          if not it.text then
             it.text = ctx:context(it.rowid, it.start, it.stop, { mark = it.surface, width = 140 })
          end
+         it.at = it.start     -- where it is in its document (not a column: for links into it)
          it.start, it.stop, it.rowid, it.surface = nil, nil, nil, nil
          rows[#rows + 1] = it
          if it.kind == "statement" then statements = statements + 1 else events = events + 1 end
@@ -100,15 +113,15 @@ return base.new {
       end
       return {
          stats = {
-            { key = "items", label = "Dated items", value = total },
-            { key = "statements", label = "Statements", value = statements },
-            { key = "events", label = "Events", value = events },
+            { key = "items", label = "Dated items", value = total, count = "rows" },
+            { key = "statements", label = "Statements", value = statements, count = "where:kind=statement" },
+            { key = "events", label = "Events", value = events, count = "where:kind=event" },
             { key = "from", label = "From", value = rows[1] and rows[1].date },
             { key = "to", label = "To", value = rows[#rows] and rows[#rows].date },
          },
          rows = rows,
          empty = "No dated statements or events match.",
-         chart = { kind = "timeline", items = chart },
+         chart = { kind = "timeline", items = chart, counts = #rows < total and counts or nil, total = total },
       }
    end,
 }

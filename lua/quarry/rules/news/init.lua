@@ -12,7 +12,7 @@
 --   dates      absolute and relative dates                dates.lua
 --   resolve    clutter removed, names merged to canonical people,
 --              relative dates resolved, quotes paired and given their
---              speakers                                   resolve.lua, quotes.lua
+--              speakers by a sieve of strategies          resolve.lua, quotes/
 --
 -- Data lists live in data/ (see each file's header); copy the folder to
 -- make a pack of your own, and run `quarry rules test` on it.
@@ -22,13 +22,17 @@ local entities = include "entities"
 local dates = include "dates"
 local structure = include "structure"
 local people = include "people"
-local quotes = include "quotes"
+local quotes = include "quotes/init"
 local resolve = include "resolve"
-quotes.setup(entities, people)
-resolve.setup { entities = entities, dates = dates, people = people, quotes = quotes }
+quotes.setup(entities)
+-- who speaks each quote: an ordered sieve of named strategies (quotes/),
+-- which a pack that includes this one can change (docs/rules.md)
+local speakers = quotes.new_sieve()
+resolve.setup { entities = entities, dates = dates, people = people, quotes = quotes, sieve = speakers }
 
 return {
    name = "news",
+   quotes = speakers,
    -- across a corpus, spelling variants of a person take one name
    merge = { { type = "person", key = "key", name = "name" },
              { type = "quote", key = "speaker_key", name = "speaker", like = "person" } },

@@ -5,11 +5,12 @@
 local resolve = {}
 local spanset = require "quarry.spanset"
 
--- set by init.lua: the entities, dates, people and quotes modules
-local E, D, people, quotes
+-- set by init.lua: the entities, dates, people and quotes modules, and
+-- the sieve of speaker strategies
+local E, D, people, quotes, sieve
 
 function resolve.setup(deps)
-   E, D, people, quotes = deps.entities, deps.dates, deps.people, deps.quotes
+   E, D, people, quotes, sieve = deps.entities, deps.dates, deps.people, deps.quotes, deps.sieve
 end
 
 local CLUTTER = { comments = true, related = true, boilerplate = true }
@@ -222,7 +223,7 @@ function resolve.run(ctx)
    for _, a in ipairs(D.resolve_document(ctx, dated)) do out[#out + 1] = a end
 
    -- 5. quotes
-   local found = quotes.find(ctx, kept, clusters, allowed)
+   local found = quotes.find(ctx, kept, clusters, allowed, sieve)
    for _, q in ipairs(found) do out[#out + 1] = q end
 
    for _, a in ipairs(kept) do a.cluster, a.words = nil, nil end

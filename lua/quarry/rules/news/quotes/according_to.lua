@@ -1,0 +1,29 @@
+-- Strategy according_to: "according to X" right after the quote:
+-- “…,” according to Marta Solberg.
+local C = include "quotes/clauses"
+local M = include "quotes/mentions"
+
+local according_to = {
+   name = "according_to",
+   about = "“…,” according to X",
+}
+
+--- The source named right after the quote's closing mark: mention,
+-- the tokens of "according" and "to"; or nil.
+function according_to.attribute(doc, q)
+   local j = C.after_start(doc, q.close + 1)
+   if not j then return nil end
+   local toks = doc.toks
+   if j < doc.n and toks:key(j) == "according" and toks:key(j + 1) == "to" then
+      local m = M.at(doc, j + 2)
+      if m then return m, j, j + 1 end
+   end
+   return nil
+end
+
+function according_to.find(q, doc)
+   if q.close then return according_to.attribute(doc, q) end
+   return nil
+end
+
+return according_to

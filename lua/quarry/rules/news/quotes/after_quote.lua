@@ -1,0 +1,175 @@
+-- Strategy after_quote: the speaker named right after the quote: “…,” he
+-- said / said Lavrov / Lavrov told … / “…” ― Jane Doe / the agency quoted
+-- him as saying / “…!” beamed Donald Hartley. After a quote that ended
+-- its sentence, a name and a verb attribute it only when the verb ends the
+-- clause (“… wrong.” Democrats also described the vote as… is a new
+-- statement), and a cue before a colon introduces the next quote instead.
+local W = include "quotes/words"
+local D = include "quotes/document"
+local M = include "quotes/mentions"
+local C = include "quotes/clauses"
+
+local NOT_NOUNS, PREPOSITIONS, CLAUSE_JOINS, DETS, SKIP_AFTER_CUE, QUOTING = W.NOT_NOUNS, W.PREPOSITIONS,
+   W.CLAUSE_JOINS, W.DETS, W.SKIP_AFTER_CUE, W.QUOTING
+local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+local after_quote = {
+   name = "after_quote",
+   about = "the speaker right after the quote: “…,” said Lavrov / he said / ― Jane Doe",
+}
+
+-- “…” ― Jane Doe: the mention after a dash at j, or the capitalised words
+-- after it (a name the rules did not know).
+local function signature(doc, j)
+   local toks, n = doc.toks, doc.n
+   local m = M.at(doc, j + 1)
+   if m and m.kind ~= "desc" then return m, j end
+   local last = j
+   while last + 1 <= n and last - j < 5 and toks:kind(last + 1) == "word"
+      and (toks:get(last + 1, "case") == "title" or toks:get(last + 1, "case") == "upper"
+           or toks:text(last + 1):match("^%u%.?$")) do
+      last = last + 1
+   end
+   if last > j then return { kind = "name", first = j + 1, last = last }, j end
+   return nil
+end
+
+-- a word that can be a verb the lists lack ("beamed", "shot back")
+local function verb_like(doc, k)
+   local toks = doc.toks
+   local key = toks:key(k)
+   return toks:kind(k) == "word" and toks:get(k, "case") == "lower" and not NOT_NOUNS[key]
+      and not PREPOSITIONS[key] and not CLAUSE_JOINS[key] and not DETS[key]
+end
+
+-- The mention at j that a cue after it may attribute: a mention, a bare
+-- name, "the letter" before a speech verb, and the person a title leads to.
+local function subject_at(doc, j)
+   local toks, n = doc.toks, doc.n
+   local m = M.at(doc, j) or M.bare_name_at(doc, j)
+   -- “…,” the letter reads: a determiner and the nouns before a speech verb
+   if not m and j <= n and DETS[toks:key(j)] then
+      for t = j + 1, math.min(j + 6, n) do
+         if is_cue(doc, t) and t > j + 1 then
+            local words = {}
+            for w = j + 1, t - 1 do words[#words + 1] = toks:key(w) end
+            m = { kind = "desc", first = j, last = t - 1, words = words, head = toks:key(t - 1) }
+            break
+         end
+         if toks:kind(t) ~= "word" then break end
+      end
+   end
+   if m and m.kind ~= "person" then
+      -- “…,” US Senator Jeff Sessions said: the person the title leads to
+      for t = m.last + 1, math.min(n, m.last + 4) do
+         local a = doc.at[t]
+         if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
+         if toks:kind(t) ~= "word" or toks:get(t, "case") == "lower" then break end
+      end
+   end
+   return m
+end
+
+-- Where the cue after mention m would be: over a parenthesis ("Sen.
+-- Chuck Schumer (D-N.Y.) said"), appositives up to a comma and a cue
+-- ("Scott Pruitt, the attorney general of Oklahoma, one of the states
+-- suing, said"), and adverbs.
+local function cue_after(doc, m)
+   local toks, n = doc.toks, doc.n
+   local k = m.last + 1
+   if k <= n and toks:key(k) == "(" then
+      local close = k + 1
+      while close <= math.min(n, k + 8) and toks:key(close) ~= ")" do close = close + 1 end
+      if close <= n and toks:key(close) == ")" then k = close + 1 end
+   end
+   if k <= n and toks:key(k) == "," and not is_cue(doc, k + 1) then
+      local s0 = sent(doc, k)
+      for t = k + 1, math.min(k + 24, n - 1) do
+         if sent(doc, t) ~= s0 or toks:kind(t) == "open_quote" then break end
+         if toks:key(t) == "," and is_cue(doc, t + 1) then
+            k = t + 1
+            break
+         end
+      end
+   end
+   while k <= n and SKIP_AFTER_CUE[toks:key(k)] do k = k + 1 end
+   return k
+end
+
+-- Mention m and the cue at k: who speaks (the object of "quoted", the
+-- source of ", according to X" after the cue, or m).
+local function speaker_of_cue(doc, m, k)
+   local toks, n = doc.toks, doc.n
+   if QUOTING[toks:key(k)] then
+      local obj = M.at(doc, k + 1)
+      if obj then return obj, k end
+   end
+   -- “…,” Welch said, according to Vermont Edition: the source that
+   -- reports the words
+   local s0 = sent(doc, k)
+   for t = k + 1, math.min(n - 2, k + 16) do
+      if sent(doc, t) ~= s0 or toks:kind(t) == "open_quote" then break end
+      if toks:key(t) == "according" and toks:key(t + 1) == "to" and toks:key(t - 1) == "," then
+         local src = M.at(doc, t + 2)
+         if src then return src, t, t + 1 end
+      end
+   end
+   return m, k
+end
+
+-- A mention after the quote and a cue after the mention.
+local function mention_then_cue(doc, q, j)
+   local toks, n = doc.toks, doc.n
+   local m = subject_at(doc, j)
+   if not m then return nil end
+   local k = cue_after(doc, m)
+   -- “…” Trump replied: “…”: the cue introduces the next quote
+   local introduces = q.closed_sentence and k < n and toks:key(k + 1) == ":"
+   if is_cue(doc, k) and not introduces
+      and (not q.closed_sentence or QUOTING[toks:key(k)] or C.ends_clause(doc, k)) then
+      return speaker_of_cue(doc, m, k)
+   end
+   -- “…,” Trump shot back. / “…,” the man shouted.: a verb the lists lack,
+   -- when the quote ends on a comma or a cry and the verb ends the clause
+   if q.soft_end and not introduces and k <= n and verb_like(doc, k) and m.kind ~= "location" then
+      local v = k
+      if v < n and (toks:key(v + 1) == "back" or toks:key(v + 1) == "out" or toks:key(v + 1) == "up") then
+         v = v + 1
+      end
+      if C.ends_clause(doc, v) then return m, k end
+   end
+   return nil
+end
+
+--- The speaker named after the quote q (not "according to X", which is
+-- the according_to strategy): mention, cue token(s); or nil.
+function after_quote.attribute(doc, q)
+   local j = C.after_start(doc, q.close + 1)
+   if not j then return nil end
+   local toks, n = doc.toks, doc.n
+   if j <= n and toks:kind(j) == "dash" then
+      local m, c = signature(doc, j)
+      if m then return m, c end
+   end
+   if is_cue(doc, j) then
+      local m = M.after_cue(doc, j + 1)
+      if m then return m, j end
+      -- “…,” said Cuban, who…: a name the rules did not know
+      m = M.bare_name_at(doc, j + 1)
+      if m and m.last < n and (toks:key(m.last + 1) == "," or toks:key(m.last + 1) == ".") then return m, j end
+   end
+   -- “…!” beamed Donald Hartley: a verb the lists lack, between a quote
+   -- that ends on a comma or a cry and a name that ends the clause
+   if q.soft_end and j < n and verb_like(doc, j) then
+      local m = M.at(doc, j + 1)
+      if m and m.kind == "person" and C.ends_clause(doc, m.last) then return m, j end
+   end
+   return mention_then_cue(doc, q, j)
+end
+
+function after_quote.find(q, doc)
+   if q.close then return after_quote.attribute(doc, q) end
+   return nil
+end
+
+return after_quote

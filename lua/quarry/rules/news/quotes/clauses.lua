@@ -1,0 +1,230 @@
+-- Clauses around a cue: the subject of a clause, the subject before a
+-- cue, where a clause ends, "according to X". Every function reads the
+-- document record (document.lua) and changes nothing.
+local W = include "quotes/words"
+local D = include "quotes/document"
+local M = include "quotes/mentions"
+
+local clauses = {}
+
+local SKIP_AFTER_CUE, PRONOUNS, PREPOSITIONS, NOUN_LEADS, SUBORDINATORS = W.SKIP_AFTER_CUE, W.PRONOUNS,
+   W.PREPOSITIONS, W.NOUN_LEADS, W.SUBORDINATORS
+local NOT_NAMES, DETS, ISSUED, CLAUSE_END = W.NOT_NAMES, W.DETS, W.ISSUED, W.CLAUSE_END
+local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+-- Where the clause that holds token c starts, not before floor: after a
+-- ";" or a ", and", a leading conjunction, a dateline, an opening
+-- subordinate clause ("As Trump spoke, Clinton…").
+local function clause_start(doc, c, floor)
+   local toks = doc.toks
+   local start = floor
+   for t = c - 1, floor + 1, -1 do
+      local k = toks:key(t)
+      if k == ";" or (toks:key(t - 1) == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
+         start = t + 1
+         break
+      end
+   end
+   while start < c - 1 and (toks:key(start) == "and" or toks:key(start) == "but" or toks:key(start) == "so"
+      or toks:key(start) == "yet" or toks:key(start) == "or") do
+      start = start + 1
+   end
+   -- "FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton…": past
+   -- the dateline
+   for t = start + 1, math.min(c - 1, start + 15) do
+      if toks:kind(t) == "dash" and (toks:key(t - 1) == ")" or toks:get(t - 1, "case") == "upper") then
+         start = t + 1
+         break
+      end
+   end
+   if SUBORDINATORS[toks:key(start)] then
+      for t = start + 1, c - 1 do
+         if toks:key(t) == "," then start = t + 1 break end
+      end
+   end
+   return start
+end
+
+--- The subject of the clause that holds token c (not before token
+-- floor): its first mention that is not the object of a preposition,
+-- after any subordinate clause it opens with ("On Monday, in Ohio,
+-- Clinton…", "As Trump spoke, Clinton…"); or nil.
+function clauses.clause_subject(doc, c, floor)
+   local toks = doc.toks
+   local start = clause_start(doc, c, floor)
+   local t = start
+   while t < c do
+      if toks:kind(t) == "open_quote" then
+         repeat t = t + 1 until t >= c or toks:kind(t) == "close_quote"
+      else
+         local m = M.at(doc, t)
+         if m and m.last < c then
+            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[toks:key(t - 1)] or NOUN_LEADS[toks:key(t - 1)]))
+               and m.pron ~= "him" then
+               return m
+            end
+            t = m.last
+         end
+      end
+      t = t + 1
+   end
+   -- "The senator sought to calm them, and took a heckler in stride,
+   -- saying": verbs joined without a subject of their own share the first
+   if start > floor and not SUBORDINATORS[toks:key(floor)] then return clauses.clause_subject(doc, start - 1, floor) end
+   return nil
+end
+
+-- "McConnell, who in 2010 said": the relative pronoun at token t (or
+-- a little before it) is the mention that attributes, the name before
+-- it who it stands for; nil when another subject stands between.
+local function relative_before(doc, c, t, floor)
+   local toks = doc.toks
+   for u = t, math.max(floor + 1, c - 6), -1 do
+      local ku = toks:key(u)
+      if ku == "who" or ku == "which" then
+         local a = u - 1
+         if toks:key(a) == "," then a = a - 1 end
+         local ante = M.ending(doc, a, floor, true)
+         if not ante then
+            for v = a - 1, math.max(floor, a - 8), -1 do
+               ante = M.ending(doc, v, floor)
+               if ante then break end
+               if toks:key(v) == "," then break end
+            end
+         end
+         return { kind = "rel", first = u, last = u, antecedent = ante }
+      end
+      -- (a subject of its own between: "in which he says")
+      if ku == "," or toks:kind(u) ~= "word" and toks:kind(u) ~= "number" or is_cue(doc, u)
+         or doc.ends[u] or PRONOUNS[ku] then
+         break
+      end
+   end
+   return nil
+end
+
+-- "King says", "Democrats said": capitalised words the rules did not
+-- take for a name, right before the cue at t + 1.
+local function capitals_before(doc, t, floor)
+   local toks = doc.toks
+   if toks:kind(t) ~= "word" or toks:get(t, "case") ~= "title" then return nil end
+   local k = toks:key(t)
+   if NOT_NAMES[k] or PRONOUNS[k] or DETS[k] or k:find("ing$") then return nil end
+   local first = t
+   while first > floor and toks:kind(first - 1) == "word" and toks:get(first - 1, "case") == "title"
+      and not NOT_NAMES[toks:key(first - 1)] and t - first < 3 do
+      first = first - 1
+   end
+   return { kind = "name", first = first, last = t }
+end
+
+-- The subject before the cue at c when a comma stands between them
+-- (t: the last token before the cue that is neither an adverb nor a comma).
+local function subject_over_comma(doc, c, t, floor)
+   local toks = doc.toks
+   -- "Clinton hit back at Trump on Monday, saying “…”": a participle
+   -- after a comma has the subject of its clause
+   if toks:key(c):find("ing$") then
+      -- "…, Spicer said, adding": the subject of the cue before
+      local m = is_cue(doc, t) and t > floor and clauses.subject_before(doc, t, floor)
+         or clauses.clause_subject(doc, c, floor)
+      if m then return m end
+   end
+   -- "Police Commissioner Richard Ross, who spent the morning near City
+   -- Hall, described": the subject before the appositive or relative
+   -- clause that ends in a comma before the cue
+   local subj = clauses.clause_subject(doc, c, floor)
+   if subj and subj.last + 1 < t and toks:key(subj.last + 1) == "," then return subj end
+   return nil
+end
+
+--- The subject of the cue at token c (not before token floor): the
+-- nearest mention before it in its sentence, over adverbs and
+-- auxiliaries, appositives and relative clauses; or nil.
+function clauses.subject_before(doc, c, floor)
+   local toks = doc.toks
+   local t = c - 1
+   while t >= floor and (SKIP_AFTER_CUE[toks:key(t)] or toks:key(t) == ",") do t = t - 1 end
+   local rel = relative_before(doc, c, t, floor)
+   if rel then return rel end
+   -- "Rep. Gwen Moore (D-Wis.) said"
+   if t > floor and toks:key(t) == ")" then
+      local open = t - 1
+      while open > math.max(floor, t - 8) and toks:key(open) ~= "(" do open = open - 1 end
+      if toks:key(open) == "(" then t = open - 1 end
+   end
+   local comma = t < c - 1 and toks:key(t + 1) == ","
+   if comma then
+      local m = subject_over_comma(doc, c, t, floor)
+      if m then return m end
+   end
+   local m = M.ending(doc, t, floor, true)
+   if not m and t >= floor and t == c - 1 then
+      local name = capitals_before(doc, t, floor)
+      if name then return name end
+   end
+   -- "Trump and Ryan issued a statement describing": the statement is
+   -- what they issued, they are who speaks
+   if m and m.kind == "desc" and toks:key(c):find("ing$") and ISSUED[m.head] then
+      local subj = clauses.clause_subject(doc, m.first, floor)
+      if subj then return subj end
+   end
+   if m then return m end
+   -- "Even China, Pyongyang's only ally and its lifeline, said": the
+   -- subject before the appositive
+   if comma then
+      m = clauses.clause_subject(doc, c, floor)
+      if m and m.last + 1 < c and toks:key(m.last + 1) == "," then return m end
+   end
+   -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
+   for u = t - 1, math.max(floor, c - 12), -1 do
+      m = M.ending(doc, u, floor)
+      -- a place in between ("in Virginia") is where, not who; the
+      -- object of a preposition ("sings to Clinton") is not the subject
+      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[toks:key(m.first - 1)]) then
+         return m
+      end
+   end
+   return nil
+end
+
+--- Whether the clause ends right after token k (over adverbs): a
+-- punctuation mark, a preposition, a time word, a quote, the sentence's
+-- end. After a quote that ended its sentence (“… wrong.” Lavrov said), a
+-- name and a verb attribute it only when the verb ends the clause.
+function clauses.ends_clause(doc, k)
+   local toks, n = doc.toks, doc.n
+   local kk = k + 1
+   while kk <= n and SKIP_AFTER_CUE[toks:key(kk)] do kk = kk + 1 end
+   return kk > n or CLAUSE_END[toks:key(kk)] or toks:kind(kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
+end
+
+--- "according to X" in tokens from .. to - 1: the mention X and the
+-- tokens of "according" and "to", or nil.
+function clauses.according_to(doc, from, to)
+   local toks, n = doc.toks, doc.n
+   for t = from, to - 1 do
+      if toks:key(t) == "according" and t + 1 <= n and toks:key(t + 1) == "to" then
+         local m = M.at(doc, t + 2)
+         if m then return m, t, t + 1 end
+      end
+   end
+   return nil
+end
+
+--- Where the words after a quote's closing mark start (token j, the mark
+-- + 1): j, or j + 1 over a comma; nil past the text or at a new paragraph
+-- (which speaks for itself) that is not a signature ("— Bernie Sanders").
+function clauses.after_start(doc, j)
+   local toks = doc.toks
+   if j > doc.n then return nil end
+   if toks:get(j, "para_start") and toks:kind(j) ~= "dash" then return nil end
+   if toks:key(j) == "," then j = j + 1 end
+   return j
+end
+
+-- the document's methods for a pack's own strategies
+D.Doc.clause_subject, D.Doc.subject_before, D.Doc.ends_clause, D.Doc.according_to =
+   clauses.clause_subject, clauses.subject_before, clauses.ends_clause, clauses.according_to
+
+return clauses

@@ -1,0 +1,70 @@
+-- Strategy colon_intro: what the colon before the opening mark closes
+-- introduces the quote: Pollster Daron Shaw: “…” / Dr. Ward stated: ¶ “…”
+-- / Priebus told Fox News: “…” (to whom or where, the subject speaks) /
+-- President Clinton released the following statement: “…”.
+local W = include "quotes/words"
+local D = include "quotes/document"
+local M = include "quotes/mentions"
+local C = include "quotes/clauses"
+
+local PREPOSITIONS, ISSUED, NOT_NAMES = W.PREPOSITIONS, W.ISSUED, W.NOT_NAMES
+local is_cue = D.Doc.is_cue
+
+-- "- Philip Bump:", "Stone:": capitalised words that open the sentence
+-- (or follow a dash) and end at the colon p.
+local function name_before_colon(doc, p, floor)
+   local toks = doc.toks
+   local first = p - 1
+   while first > floor and toks:kind(first - 1) == "word" and toks:get(first - 1, "case") == "title" do
+      first = first - 1
+   end
+   if first >= floor and toks:get(p - 1, "case") == "title" and (first == floor or toks:kind(first - 1) == "dash")
+      and not NOT_NAMES[toks:key(first)] then
+      return { kind = "name", first = first, last = p - 1 }
+   end
+   return nil
+end
+
+-- The speaker the colon at token p introduces: mention, cue token; or nil.
+local function introduced(doc, p)
+   local toks = doc.toks
+   local floor = D.Doc.sentence_start(doc, p)
+   local m = M.ending(doc, p - 1, floor)
+   if m and m.first > floor and (is_cue(doc, m.first - 1) or PREPOSITIONS[toks:key(m.first - 1)]) then
+      -- "Priebus told Fox News:", "he said in an interview with CNN:": to
+      -- whom or where, the subject speaks
+      for c = m.first - 1, floor, -1 do
+         if is_cue(doc, c) then
+            local subj = C.subject_before(doc, c, floor)
+            if subj then return subj, c end
+            break
+         end
+      end
+      m = nil
+   end
+   if m and m.kind == "desc" and ISSUED[m.head] and m.first > floor then
+      local subj = C.clause_subject(doc, m.first, floor)
+      if subj then return subj end
+   end
+   if m and m.kind ~= "location" then return m end
+   if is_cue(doc, p - 1) then
+      m = C.subject_before(doc, p - 1, floor)
+      if m then return m, p - 1 end
+      -- "Stated Stone:" / "said the minister:"
+      return nil
+   end
+   local name = name_before_colon(doc, p, floor)
+   if name then return name end
+   m = C.clause_subject(doc, p, floor)
+   if m and m.kind ~= "desc" then return m end
+   return nil
+end
+
+return {
+   name = "colon_intro",
+   about = "what a colon before the quote closes: Pollster Daron Shaw: “…”",
+   find = function(q, doc)
+      if q.open > 2 and doc.toks:key(q.open - 1) == ":" then return introduced(doc, q.open - 1) end
+      return nil
+   end,
+}

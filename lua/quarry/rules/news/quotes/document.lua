@@ -1,0 +1,140 @@
+-- The document as quote attribution reads it: built once a document by
+-- the driver (quotes/init.lua), read by every strategy, changed by none.
+--
+--   doc.toks, doc.text, doc.n      the tokens (quarry.Tokens), the text, #toks
+--   doc.kept                       the entities kept, sorted by start
+--   doc.persons                    the people among them, in order
+--   doc.clusters                   the people of the document (people.lua)
+--   doc.at[i], doc.ends[i]         the person, organisation or place that
+--                                  starts, ends at token i
+--   doc.in_name[i]                 token i is a word of an organisation's
+--                                  or a place's name
+--   doc.allowed(pos)               false inside the page's clutter
+--   doc.cache                      lookups built on first use (speakers.lua)
+--
+-- Methods (for a pack's own strategies; the modules call the functions
+-- directly): doc:key(i), doc:sent(i), doc:sentence_start(i),
+-- doc:is_cue(i), doc:span_of(first, last), and the mention and clause
+-- helpers of mentions.lua and clauses.lua (doc:mention_at(i),
+-- doc:mention_ending(i, floor), doc:mention_after_cue(i),
+-- doc:subject_before(cue, floor), doc:clause_subject(t, floor), ...).
+local W = include "quotes/words"
+
+local document = {}
+
+-- The sentences a speaker is looked for in: the tokeniser's sentences,
+-- those longer than WINDOW tokens cut into windows of WINDOW tokens, so
+-- that no search around a quote walks more than WINDOW tokens (a paragraph
+-- without full stops would make each quote walk all of it).
+local WINDOW = 128
+document.WINDOW = WINDOW
+
+local Doc = {}
+document.Doc = Doc
+
+-- The long sentences of a document: {s, first, before, after} each, where
+-- before and after count the windows the long sentences before it (and it)
+-- add.
+local function long_sentences(toks)
+   local long = {}
+   local extra = 0
+   for s, _, _, first, last in toks:sentences() do
+      if last - first + 1 > WINDOW then
+         local added = (last - first) // WINDOW
+         long[#long + 1] = { s = s, first = first, before = extra, after = extra + added }
+         extra = extra + added
+      end
+   end
+   return long
+end
+
+--- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
+function document.new(ctx, kept, clusters, allowed)
+   local toks = ctx.tokens
+   local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
+      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {},
+      long = long_sentences(toks) }
+   -- the methods, as fields: a metatable made in a pack's sandbox would
+   -- have quarry check every annotation of the document for one
+   for k, f in pairs(Doc) do doc[k] = f end
+   local at, ends, in_name, persons = doc.at, doc.ends, doc.in_name, doc.persons
+   for _, a in ipairs(kept) do
+      if a.type == "person" or a.type == "organization" or a.type == "location" then
+         local f, l = toks:cover(a.start, a.stop)
+         if f then
+            a.first_tok, a.last_tok = f, l
+            at[f], ends[l] = a, a
+            -- "United States", "Says Media": a word of a name is no cue
+            if a.type ~= "person" then
+               for t = f, l do in_name[t] = true end
+            end
+         end
+         if a.type == "person" then persons[#persons + 1] = a end
+      end
+   end
+   return doc
+end
+
+--- The key of token i (toks:key(i)), or nil outside 1 .. doc.n.
+function Doc.key(doc, i)
+   if i < 1 or i > doc.n then return nil end
+   return doc.toks:key(i)
+end
+
+--- The number of token i's attribution sentence: its sentence, or its
+-- window of a sentence longer than WINDOW tokens.
+function Doc.sent(doc, i)
+   local s = doc.toks:get(i, "sentence")
+   local long = doc.long
+   if not long[1] then return s end
+   -- the last long sentence numbered <= s
+   local lo, hi, l = 1, #long, nil
+   while lo <= hi do
+      local mid = (lo + hi) // 2
+      if long[mid].s <= s then l, lo = long[mid], mid + 1 else hi = mid - 1 end
+   end
+   if not l then return s end
+   if l.s == s then return s + l.before + (i - l.first) // WINDOW end
+   return s + l.after
+end
+
+--- The first token of token i's attribution sentence.
+function Doc.sentence_start(doc, i)
+   local toks = doc.toks
+   local _, _, first = toks:sentence(toks:get(i, "sentence"))
+   if i - first >= WINDOW then return first + (i - first) // WINDOW * WINDOW end
+   return first
+end
+
+--- The byte span of tokens first .. last: doc:span_of(first, last) -> start, stop.
+function Doc.span_of(doc, first, last)
+   local toks = doc.toks
+   local s = toks:span(first)
+   local _, e = toks:span(last)
+   return s, e
+end
+
+--- Whether token i is a cue of speech: a speech verb (not a word of a
+-- name, not a noun after a determiner or a possessive), or "went on".
+function Doc.is_cue(doc, i)
+   local n, toks = doc.n, doc.toks
+   if i < 1 or i > n then return false end
+   local k = toks:key(i)
+   if W.VERBS[k] == true and not doc.in_name[i] then
+      -- "Trump's tweet", "his early-morning tweets", "the claim": a noun
+      if k:sub(-2) ~= "ed" and i > 1 then
+         local p = toks:key(i - 1)
+         if W.NOUN_LEADS[p] then return false end
+         -- "his early-morning tweets" (an adjective between; "the ad
+         -- says" has a noun there, which the tokens cannot tell apart)
+         if i > 2 and W.NOUN_LEADS[toks:key(i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then
+            return false
+         end
+      end
+      return true
+   end
+   -- "he went on", "she goes on": a speech verb of two words
+   return (k == "went" or k == "goes" or k == "go") and i < n and toks:key(i + 1) == "on"
+end
+
+return document

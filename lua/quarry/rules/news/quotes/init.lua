@@ -1,0 +1,229 @@
+-- Quotes and their speakers: the driver of an ordered sieve of named
+-- strategies (quarry.sieve), after Stanford's quote attribution (Muzny et
+-- al. 2017): each strategy is a small rule in a file of its own, tried in
+-- order; the first that finds a mention decides who speaks.
+--
+-- For each pair of quotation marks (pairing.lua) the driver makes the
+-- quote record q, runs the sieve with (q, doc, state), resolves the
+-- mention found to a speaker (speakers.lua), decides the quote's kind and
+-- whether to keep it, and updates the state, in one place (remember).
+--
+--   q      the quote: open, close (token numbers; close is nil for a quote
+--          left open at its paragraph's end), start, stop (the bytes of its
+--          words), para (its paragraph), closed_sentence (it ends on "." or
+--          "…"), soft_end (on ",", "!" or "?"), lead_in (a cue right before
+--          its opening mark, after "," or ":"), label (a transcript's
+--          speaker in capitals that opens it: first, last, text, colon),
+--          is_title (a title after "'s" or "on": “Morning Joe”)
+--   doc    the document (document.lua): tokens, entities by position,
+--          sentences; read only
+--   state  what earlier quotes decided, read only to strategies:
+--          state.prev          the previous quote kept that is not a title:
+--                              speaker, cluster, para, sstart, send (its
+--                              speaker's span), close_tok, mention (what a
+--                              strategy found in the text; nil when the
+--                              speaker was carried over), cue_tok
+--          state.last_speaker  {name, cluster} of the last quote with one
+--
+-- A strategy is {name, about, find = function(q, doc, state) -> mention,
+-- cue token, last cue token | nil, weak = true?}; a weak one's quote can
+-- still be dropped as a scare quote or a title. The default order is
+-- quotes.ORDER; a pack that includes news changes it through news.quotes
+-- (docs/rules.md). Each quote's attrs.strategy names the strategy that
+-- attributed it; q.trace (for quarry explain) also lists those tried
+-- before it.
+local quotes = {}
+local null = require("cjson").null
+local sieve = require "quarry.sieve"
+local W = include "quotes/words"
+local D = include "quotes/document"
+local pairing = include "quotes/pairing"
+local speakers = include "quotes/speakers"
+
+local SMALL, NOT_LABELS = W.SMALL, W.NOT_LABELS
+local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+--- The strategies, most precise first.
+quotes.ORDER = {
+   "transcript_label",    -- “PENCE: Well, look…”
+   "cue_before_mark",     -- …the narrator says, “…”
+   "comma_after_colon",   -- Dr. Ward stated: “…,” he claimed
+   "colon_intro",         -- Pollster Daron Shaw: “…”
+   "split_quote",         -- “…,” he told the host, “…”
+   "according_to",        -- “…,” according to Marta Solberg
+   "after_quote",         -- “…,” said Lavrov / he said / ― Jane Doe
+   "noun_of_saying",      -- Trump's claim that “…”
+   "according_to_before", -- According to the ministry, the plan is “dead”
+   "before_quote",        -- Lavrov said a “…”
+   "later_in_sentence",   -- ‘Narrowing’ in Talks, Says Lavrov
+   "partial_subject",     -- Trump is promising “jobs, jobs, jobs”
+   "continuation",        -- the previous quote's speaker
+   "sentence_before",     -- Lynch said she had doubts. “This is…”
+}
+
+--- quotes.setup(entities): the speech verbs and non-names of the pack's data.
+function quotes.setup(E)
+   W.setup(E)
+end
+
+--- A sieve of the default strategies, in the default order:
+-- quotes.new_sieve() -> quarry.sieve object (named "news.quotes").
+function quotes.new_sieve()
+   local list = {}
+   for i, name in ipairs(quotes.ORDER) do list[i] = include("quotes/" .. name) end
+   return sieve.new("news.quotes", list)
+end
+
+-- "State of the Union.", "Fox News Sunday," "13th": capitalised words only.
+local function title_like(s)
+   local n = 0
+   for w in s:gmatch("[^%s]+") do
+      local bare = w:gsub("^%p+", ""):gsub("%p+$", "")
+      if bare ~= "" and not SMALL[bare] then
+         if not bare:match("^[%u%d]") then return false end
+         n = n + 1
+      end
+   end
+   return n >= 1 and n <= 7
+end
+
+-- A transcript: “PENCE: Well, look…” names its speaker in capitals (the
+-- label is at most 40 bytes: a prefix of the quote holds it). -> label
+-- record or nil.
+local function transcript_label(doc, s)
+   local text, toks = doc.text, doc.toks
+   local label = text:sub(s + 1, s + 64):match("^(%u[%u%.%-' ]*%u%.?):%s")
+   if not (label and #label <= 40 and not NOT_LABELS[label:lower()]) then return nil end
+   local first, last = toks:cover(s, s + #label)
+   if not first then return nil end
+   return { first = first, last = last, text = label, stop = s + #label,
+      colon = last + 1 <= doc.n and toks:key(last + 1) == ":" and last + 1 or nil }
+end
+
+-- The quote record of a pair of marks, or nil for an empty one or one in
+-- the page's clutter.
+local function quote_of(doc, p)
+   local text, toks = doc.text, doc.toks
+   local s, e = p.start, p.stop
+   while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
+   while e > s and text:sub(e, e):match("%s") do e = e - 1 end
+   -- “on MSNBC's “Morning Joe,””: a title, whose marks (PolNeAR counts
+   -- them as quotes) must not hand their speaker to the next quote
+   local lead = p.open > 1 and toks:key(p.open - 1) or nil
+   local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
+      and title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
+   if not (e > s and doc.allowed(s)) then return nil end
+   local q = { open = p.open, close = p.close, is_title = is_title, para = toks:get(p.open, "paragraph") }
+   q.label = transcript_label(doc, s)
+   if q.label then
+      s = q.label.stop + 1
+      while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
+   end
+   q.start, q.stop = s, e
+   q.lead_in = q.open > 2 and (toks:key(q.open - 1) == "," or toks:key(q.open - 1) == ":") and is_cue(doc, q.open - 2)
+   -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
+   local tail = text:sub(math.max(1, e - 2), e)
+   q.closed_sentence = q.close ~= nil and (tail:match("%.$") ~= nil or tail == "\u{2026}")
+   q.soft_end = q.close ~= nil and tail:match("[,!?]$") ~= nil
+   return q
+end
+
+-- The sieve's answer for q: the speaker's name, cluster, span, the cue
+-- tokens, the strategy and whether it inherited the speaker.
+local function attribute(the_sieve, q, doc, state)
+   local i, m, c, c2 = the_sieve:run(q, doc, state)
+   local a = { strategy = i and the_sieve.list[i] or nil, tried = i and i - 1 or #the_sieve.list, mention = m,
+      cue = c, cue_last = c2 }
+   if not m then return a end
+   if m.kind == "same_speaker" then
+      a.speaker, a.cluster, a.sstart, a.send, a.inherited = m.speaker, m.cluster, m.start, m.stop, true
+   else
+      a.speaker, a.cluster = speakers.resolve(doc, state, m)
+      a.sstart, a.send = D.Doc.span_of(doc, m.first, m.last)
+   end
+   return a
+end
+
+-- The quote's annotation, or nil when it is not kept: a title or a scare
+-- quote (short, unattributed, no speech around it) is not speech.
+local function annotation(doc, q, a, the_sieve)
+   local text, toks = doc.text, doc.toks
+   local s, e = q.start, q.stop
+   -- the kind: a whole statement, or words woven into a sentence
+   local before = q.open > 1 and toks:key(q.open - 1) or nil
+   local opens_sentence = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or before == ":"
+      or (before == "," and q.open > 2 and is_cue(doc, q.open - 2))
+      or toks:get(q.open, "para_start")
+   local kind = (opens_sentence and not text:sub(s + 1, s + 1):match("%l")) and "direct" or "partial"
+   local firm = a.mention and not (a.strategy.weak and not a.inherited)
+   -- markup (tweet="..."), titles of shows and films ("State of the
+   -- Union", ‘13th’): not speech
+   if not firm and (before == "=" or title_like(text:sub(s + 1, e))) then return nil end
+   local cue_text = null
+   if a.cue then
+      local cs = toks:span(a.cue)
+      local _, ce = toks:span(a.cue_last or a.cue)
+      cue_text = text:sub(cs + 1, ce)
+   elseif q.close == nil or before == ":" then
+      cue_text = before == ":" and ":" or null
+   end
+   local tried = {}
+   for k = 1, a.tried do tried[k] = the_sieve.list[k].name end
+   local strategy = a.strategy and a.strategy.name
+   return { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
+      attrs = { speaker = a.speaker or null, speaker_start = a.sstart or null, speaker_end = a.send or null,
+                cue = cue_text, kind = kind, speaker_key = a.cluster and a.cluster.key or nil,
+                strategy = strategy or null },
+      trace = { strategy = strategy, where = a.strategy and a.strategy.where, tried = tried } }
+end
+
+-- What a later quote needs of this one: the driver's one update of the state.
+local function remember(state, q, a)
+   if not q.is_title then
+      state.prev = { speaker = a.speaker, cluster = a.cluster, para = q.para, sstart = a.sstart, send = a.send,
+         close_tok = q.close, mention = not a.inherited and a.mention or nil, cue_tok = a.cue }
+   end
+   if a.speaker then state.last_speaker = { name = a.speaker, cluster = a.cluster } end
+end
+
+-- A quote left open at its paragraph's end goes on in the next one: the
+-- speaker named there is its speaker too, and its kind is the next one's.
+local function carry_open(out)
+   for i = #out - 1, 1, -1 do
+      local q, nxt = out[i], out[i + 1]
+      if q.open_ended and q.attrs.speaker == null and nxt.attrs.speaker ~= null then
+         local qa, na = q.attrs, nxt.attrs
+         qa.speaker, qa.speaker_start, qa.speaker_end = na.speaker, na.speaker_start, na.speaker_end
+         qa.speaker_key, qa.cue = na.speaker_key, na.cue
+         qa.strategy = "open_quote"
+         q.trace.strategy, q.trace.where = "open_quote", nil
+      end
+      if q.open_ended then nxt.attrs.kind = q.attrs.kind end
+   end
+   for _, q in ipairs(out) do q.open_ended = nil end
+end
+
+--- Finds the quotes of a document and their speakers:
+-- quotes.find(ctx, kept, clusters, allowed, the_sieve) -> quote annotations.
+-- kept: the entities kept (sorted by start); clusters: the people
+-- (people.lua); allowed(pos): false inside the page's clutter.
+function quotes.find(ctx, kept, clusters, allowed, the_sieve)
+   local doc = D.new(ctx, kept, clusters, allowed)
+   local state = { prev = nil, last_speaker = nil }
+   local out = {}
+   for _, p in ipairs(pairing.pair(doc.toks, doc.text)) do
+      local q = quote_of(doc, p)
+      if q then
+         local a = attribute(the_sieve, q, doc, state)
+         local ann = annotation(doc, q, a, the_sieve)
+         if ann then
+            out[#out + 1] = ann
+            remember(state, q, a)
+         end
+      end
+   end
+   carry_open(out)
+   return out
+end
+
+return quotes

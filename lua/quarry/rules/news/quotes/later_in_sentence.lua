@@ -1,0 +1,50 @@
+-- Strategy later_in_sentence: a cue later in the quote's sentence, after
+-- its closing mark: ‘Narrowing’ in Talks, Says Lavrov / “…”, reported the
+-- Washington Examiner. / “…” fostered by Trump, according to the groups.
+local W = include "quotes/words"
+local D = include "quotes/document"
+local M = include "quotes/mentions"
+local C = include "quotes/clauses"
+
+local OBJECT_CUES = W.OBJECT_CUES
+local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+-- The speaker of a cue later in the sentence, from token j (after the
+-- closing mark): mention, cue token; or nil.
+local function later(doc, j)
+   local toks, n = doc.toks, doc.n
+   if j > n then return nil end
+   local s = sent(doc, j - 1)
+   -- "…” fostered by Trump, according to the groups": the source named
+   local last = j
+   while last + 1 <= n and sent(doc, last + 1) == s and toks:kind(last + 1) ~= "open_quote" do last = last + 1 end
+   local src, a1 = C.according_to(doc, j, last + 1)
+   if src then return src, a1 end
+   local t = j
+   while t <= n and sent(doc, t) == s do
+      if toks:kind(t) == "open_quote" then return nil end
+      if is_cue(doc, t) then
+         -- "…”, reported the Washington Examiner.": the inverted subject
+         if t > j and toks:key(t - 1) == "," and not OBJECT_CUES[toks:key(t)] then
+            local after = M.after_cue(doc, t + 1)
+            if after and after.kind ~= "pronoun" and C.ends_clause(doc, after.last) then return after, t end
+         end
+         -- "…,” though she noted she has…": the subject before the cue first
+         local m = C.subject_before(doc, t, j)
+         if m then return m, t end
+         m = M.at(doc, t + 1)
+         if m then return m, t end
+      end
+      t = t + 1
+   end
+   return nil
+end
+
+return {
+   name = "later_in_sentence",
+   about = "a cue later in the quote's sentence: ‘Narrowing’ in Talks, Says Lavrov",
+   find = function(q, doc)
+      if q.close then return later(doc, q.close + 1) end
+      return nil
+   end,
+}

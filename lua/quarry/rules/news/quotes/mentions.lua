@@ -1,0 +1,197 @@
+-- Mentions at a position: who a stretch of tokens can name. A mention is
+-- a table {kind, first, last, ...} over tokens first .. last:
+--   kind = "person" | "organization" | "location"   an entity (ann = it)
+--   kind = "pronoun"   pron = the pronoun's key
+--   kind = "desc"      a description: words (keys), head (its last word's
+--                      key), owner (the entity before "'s", if any)
+--   kind = "name"      capitalised words the rules did not take for a name
+--   kind = "label"     a transcript's speaker in capitals (label = its text)
+--   kind = "rel"       a relative pronoun; antecedent = the mention it stands for
+-- Every function reads the document record (document.lua) and changes
+-- nothing.
+local W = include "quotes/words"
+
+local mentions = {}
+
+local DETS, PRONOUNS, NOT_NOUNS, SKIP_AFTER_CUE, DESC_HEADS = W.DETS, W.PRONOUNS, W.NOT_NOUNS, W.SKIP_AFTER_CUE,
+   W.DESC_HEADS
+local PREPOSITIONS, CLAUSE_JOINS, NOT_NAMES, VERBS = W.PREPOSITIONS, W.CLAUSE_JOINS, W.NOT_NAMES, W.VERBS
+
+--- A description that starts at token i: a determiner, up to five words,
+-- a role or outlet noun ("the ministry spokesman"), or nil.
+function mentions.description_from(doc, i)
+   local toks, n = doc.toks, doc.n
+   local k = toks:key(i)
+   if not DETS[k] then return nil end
+   for t = i + 1, math.min(i + 6, n) do
+      local kt = toks:key(t)
+      local kind = toks:kind(t)
+      if kind ~= "word" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then return nil end
+      -- "that he is responsible for higher voter": a clause, not a noun phrase
+      if PRONOUNS[kt] or NOT_NOUNS[kt] or SKIP_AFTER_CUE[kt] ~= nil then return nil end
+      if DESC_HEADS[kt] then
+         -- "the ministry spokesman": the longest description
+         local last = t
+         while last + 1 <= n and DESC_HEADS[toks:key(last + 1)] do last = last + 1 end
+         local words = {}
+         for w = i + 1, last do words[#words + 1] = toks:key(w) end
+         return { kind = "desc", first = i, last = last, words = words, head = toks:key(last) }
+      end
+      if VERBS[kt] then return nil end
+   end
+   return nil
+end
+
+--- The mention that starts at token i: a person or organisation, a
+-- pronoun, a description; or nil.
+function mentions.at(doc, i)
+   if i < 1 or i > doc.n then return nil end
+   local a = doc.at[i]
+   if a then return { kind = a.type, ann = a, first = i, last = a.last_tok } end
+   local k = doc.toks:key(i)
+   if PRONOUNS[k] and k ~= "her" and k ~= "them" then return { kind = "pronoun", pron = k, first = i, last = i } end
+   return mentions.description_from(doc, i)
+end
+
+-- "Obama's former campaign strategist", "the IMF report", "the ministry
+-- spokesman": a description that ends at i on a role or outlet noun.
+local function description_ending(doc, i, floor, k)
+   local toks = doc.toks
+   for d = i - 1, math.max(floor, i - 6), -1 do
+      local m = mentions.description_from(doc, d)
+      if m and m.last == i then return m end
+      local kd = toks:key(d)
+      if kd == "'s" then
+         local owner = doc.ends[d - 1]
+         local first = owner and owner.first_tok or d - 1
+         if first > 1 and DETS[toks:key(first - 1)] then first = first - 1 end
+         local words = {}
+         for w = d + 1, i do words[#words + 1] = toks:key(w) end
+         return { kind = "desc", first = first, last = i, words = words, head = k, owner = owner }
+      end
+      if toks:kind(d) ~= "word" then break end
+   end
+   return nil
+end
+
+-- "one questioner", "the clip", "the band leader": a determiner and a
+-- noun the lists do not know, ending at i.
+local function generic_ending(doc, i, floor, k)
+   local toks = doc.toks
+   if DESC_HEADS[k] or toks:get(i, "case") ~= "lower" or toks:kind(i) ~= "word"
+      or VERBS[k] or NOT_NOUNS[k] or PREPOSITIONS[k] or CLAUSE_JOINS[k]
+      or SKIP_AFTER_CUE[k] ~= nil or k:find("n[\'\u{2019}]t$") or k:find("ly$") then
+      return nil
+   end
+   for d = i - 1, math.max(floor, i - 3), -1 do
+      local kd = toks:key(d)
+      if DETS[kd] and kd ~= "that" and kd ~= "this" then
+         local words = {}
+         for w = d + 1, i do words[#words + 1] = toks:key(w) end
+         return { kind = "desc", first = d, last = i, words = words, head = k }
+      end
+      if toks:kind(d) ~= "word" then break end
+   end
+   return nil
+end
+
+local function ending(doc, i, floor, generic)
+   if i < floor then return nil end
+   local a = doc.ends[i]
+   if a then return { kind = a.type, ann = a, first = a.first_tok, last = i } end
+   local k = doc.toks:key(i)
+   if PRONOUNS[k] and k ~= "him" and k ~= "them" and k ~= "her" then
+      return { kind = "pronoun", pron = k, first = i, last = i }
+   end
+   local m = generic and generic_ending(doc, i, floor, k)
+   if m then return m end
+   if DESC_HEADS[k] then return description_ending(doc, i, floor, k) end
+   return nil
+end
+
+--- The mention that ends at token i, not before token floor (the subject
+-- before a verb); generic: also a determiner and a noun the lists do not
+-- know. A description right after a preposition ("in a statement", "in an
+-- interview") is where or how something was said, not who said it.
+function mentions.ending(doc, i, floor, generic)
+   local m = ending(doc, i, floor, generic)
+   if m and m.kind == "desc" and m.first > 1 and PREPOSITIONS[doc.toks:key(m.first - 1)] then return nil end
+   return m
+end
+
+-- The person a few words after token k, or nil.
+local function person_within(doc, from, to)
+   for t = from, to do
+      local a = doc.at[t]
+      if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
+   end
+   return nil
+end
+
+--- The speaker a cue introduces after it, from token k: "said Lavrov",
+-- "said the Rev. Peter Wherry", "said a person close to the Clintons"
+-- ("told reporters Lavrov" is not one); or nil.
+function mentions.after_cue(doc, k)
+   local toks, n = doc.toks, doc.n
+   if k <= n and SKIP_AFTER_CUE[toks:key(k)] then k = k + 1 end
+   local m = mentions.at(doc, k)
+   if m and m.kind == "desc" then
+      -- "the former secretary of State Hillary Clinton": the person wins
+      local p = person_within(doc, m.first + 1, math.min(m.last + 3, n))
+      if p then return p end
+   end
+   if m then return m end
+   -- "said former South Carolina Gov. Jim Hodges"
+   for t = k + 1, math.min(k + 9, n) do
+      local a = doc.at[t]
+      if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
+      if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower" and toks:key(t) ~= "and") then
+         break
+      end
+   end
+   -- "said a person close to the Clintons": a determiner and the words
+   -- up to a preposition or a punctuation mark
+   if k <= n and DETS[toks:key(k)] and toks:key(k) ~= "that" and toks:key(k) ~= "this" then
+      local last = k
+      while last + 1 <= n and last - k < 5 and toks:kind(last + 1) == "word" and not PREPOSITIONS[toks:key(last + 1)]
+         and not VERBS[toks:key(last + 1)] and not CLAUSE_JOINS[toks:key(last + 1)]
+         and not NOT_NOUNS[toks:key(last + 1)] do
+         last = last + 1
+      end
+      if last > k then
+         local words = {}
+         for w = k + 1, last do words[#words + 1] = toks:key(w) end
+         return { kind = "desc", first = k, last = last, words = words, head = toks:key(last) }
+      end
+   end
+   return nil
+end
+
+--- Capitalised words the rules did not take for a name, from token i,
+-- when a speech verb follows them ("Rendell recalled", "Quina Jones, 25,
+-- said"): a mention of kind "name", or nil.
+function mentions.bare_name_at(doc, i)
+   local toks, n = doc.toks, doc.n
+   if i > n or toks:kind(i) ~= "word" then return nil end
+   local first = i
+   -- "The Hill reported": an outlet's article is part of its name
+   if toks:key(i) == "the" and i < n and toks:get(i + 1, "case") == "title" then i = i + 1 end
+   if NOT_NAMES[toks:key(i)] then return nil end
+   local last = i - 1
+   while last + 1 <= n and last - i < 3 and toks:kind(last + 1) == "word"
+      and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")) do
+      last = last + 1
+   end
+   if last < i or DETS[toks:key(i)] or PRONOUNS[toks:key(i)] then return nil end
+   return { kind = "name", first = first, last = last }
+end
+
+--- The person that starts within tokens from .. to, or nil.
+mentions.person_within = person_within
+
+-- the document's methods for a pack's own strategies
+local Doc = include("quotes/document").Doc
+Doc.mention_at, Doc.mention_ending, Doc.mention_after_cue, Doc.bare_name_at, Doc.description_from =
+   mentions.at, mentions.ending, mentions.after_cue, mentions.bare_name_at, mentions.description_from
+
+return mentions

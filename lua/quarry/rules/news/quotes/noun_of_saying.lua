@@ -1,0 +1,73 @@
+-- Strategy noun_of_saying: the owner of a noun of saying just before the
+-- quote: "her assertion during the debate that “…”", "Trump's claim that
+-- “…”" — when no verb of saying in the sentence has a speaker of its own.
+local W = include "quotes/words"
+local D = include "quotes/document"
+
+local SPEECH_NOUNS, POSSESSIVE_PRONOUNS, DETS = W.SPEECH_NOUNS, W.POSSESSIVE_PRONOUNS, W.DETS
+local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+-- Whether a cue in the noun's sentence has the speaker as its subject:
+-- before the noun in its clause ("Ryan called Trump's comment “…”"),
+-- between it and the quote ("X denounced Trump's remarks as “…”"), or
+-- later in the sentence outside the quote ("Clark's comments further
+-- “…”, the groups say").
+local function another_cue(doc, i, o, s0)
+   local toks = doc.toks
+   for t = i - 1, 1, -1 do
+      if sent(doc, t) ~= s0 or toks:key(t) == "," or toks:key(t) == ";" then break end
+      if is_cue(doc, t) then return true end
+   end
+   for t = i + 1, o - 1 do
+      if is_cue(doc, t) or toks:key(t) == "as" then return true end
+   end
+   local inside = true
+   for t = o + 1, doc.n do
+      if sent(doc, t) ~= s0 then break end
+      local kind = toks:kind(t)
+      if kind == "close_quote" then inside = false elseif kind == "open_quote" then inside = true
+      elseif not inside and is_cue(doc, t) then return true end
+   end
+   return false
+end
+
+-- The owner of the noun of saying at token i: a possessive pronoun or an
+-- entity before "'s", over one adjective ("his famous demand").
+local function owner_of(doc, i)
+   local toks = doc.toks
+   local p = i - 1
+   -- (a noun of saying that opens the text has no owner before it)
+   if p < 1 then return nil end
+   if p > 1 and not POSSESSIVE_PRONOUNS[toks:key(p)] and toks:key(p) ~= "'s" and toks:key(p) ~= "\u{2019}s"
+      and toks:kind(p) == "word" and not DETS[toks:key(p)] then
+      p = p - 1
+   end
+   local kp = toks:key(p)
+   if POSSESSIVE_PRONOUNS[kp] then
+      return { kind = "pronoun", pron = POSSESSIVE_PRONOUNS[kp], first = p, last = p }
+   end
+   if (kp == "'s" or kp == "\u{2019}s") and p > 1 then
+      local owner = doc.ends[p - 1]
+      if owner and (owner.type == "person" or owner.type == "organization") then
+         return { kind = owner.type, ann = owner, first = owner.first_tok, last = p - 1 }
+      end
+   end
+   return nil
+end
+
+return {
+   name = "noun_of_saying",
+   about = "the owner of a noun of saying before the quote: Trump's claim that “…”",
+   find = function(q, doc)
+      local o, toks = q.open, doc.toks
+      local s0 = sent(doc, o)
+      for i = o - 1, math.max(1, o - 8), -1 do
+         if sent(doc, i) ~= s0 or toks:kind(i) == "close_quote" then return nil end
+         if SPEECH_NOUNS[toks:key(i)] then
+            if another_cue(doc, i, o, s0) then return nil end
+            return owner_of(doc, i)
+         end
+      end
+      return nil
+   end,
+}

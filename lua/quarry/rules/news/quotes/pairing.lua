@@ -1,0 +1,79 @@
+-- Pairing of quotation marks: the tokeniser tells opening from closing
+-- marks (straight quotes included); they pair up within a paragraph; an
+-- opening mark left open runs to the paragraph's end (the quote goes on in
+-- the next paragraph, which opens with a mark again); marks inside a quote
+-- are a nested quote, part of it.
+local W = include "quotes/words"
+
+local pairing = {}
+
+--- Pairs the quotation marks of a document: -> list of
+-- {open = i, close = j | nil, start, stop, single, continued} with token
+-- indexes and the byte span of the text inside the marks.
+function pairing.pair(toks, text)
+   local n = #toks
+   local pairs_ = {}
+   local stack = {}
+   local top = {}   -- [single] = the innermost open mark of that kind
+   local para = nil
+   local function flush(last_stop)
+      -- marks left open at a paragraph's end: the outermost double one
+      -- runs to the end of the paragraph
+      for _, o in ipairs(stack) do
+         if not o.single then
+            pairs_[#pairs_ + 1] = { open = o.i, close = nil, start = o.stop, stop = last_stop, single = false }
+            break
+         end
+      end
+      stack = {}
+      top = {}
+   end
+   local last_stop = 0
+   for i = 1, n do
+      local p = toks:get(i, "paragraph")
+      if p ~= para then
+         if para then flush(last_stop) end
+         para = p
+      end
+      local kind = toks:kind(i)
+      if kind == "open_quote" or kind == "close_quote" then
+         local s, e = toks:span(i)
+         local mark = text:sub(s + 1, e)
+         local single = not W.DOUBLE[mark]
+         if kind == "open_quote" then
+            local o = { i = i, start = s, stop = e, single = single, below = top[single] }
+            stack[#stack + 1] = o
+            o.at = #stack
+            top[single] = o
+         else
+            -- the innermost open mark of the same kind (single or double)
+            local o = top[single]
+            if o then
+               local k = o.at
+               for _ = k, #stack do
+                  local gone = stack[#stack]
+                  top[gone.single] = gone.below
+                  stack[#stack] = nil
+               end
+               if k == 1 or not (stack[1] and not stack[1].single) then
+                  pairs_[#pairs_ + 1] = { open = o.i, close = i, start = o.stop, stop = s, single = single,
+                     depth = #stack }
+               end
+            end
+         end
+      end
+      local _, e = toks:span(i)
+      last_stop = e
+   end
+   flush(last_stop)
+   -- keep the outermost: a pair inside another is a nested quote
+   table.sort(pairs_, function(a, b) return a.start < b.start end)
+   local out = {}
+   for _, q in ipairs(pairs_) do
+      local prev = out[#out]
+      if not (prev and q.start >= prev.start and q.stop <= prev.stop) then out[#out + 1] = q end
+   end
+   return out
+end
+
+return pairing

@@ -1,0 +1,50 @@
+-- Strategy partial_subject: words woven into a sentence are most often
+-- its subject's: "Trump is promising lower taxes and “jobs, jobs, jobs”",
+-- "In one of her columns, Bradley criticized … “…”". Only for a quote
+-- that does not open its sentence with a capital (a partial quote).
+local W = include "quotes/words"
+local D = include "quotes/document"
+local M = include "quotes/mentions"
+local C = include "quotes/clauses"
+
+local PREPOSITIONS, PRONOUNS = W.PREPOSITIONS, W.PRONOUNS
+local sent = D.Doc.sent
+
+-- whether the quote at q.open is woven into its sentence
+local function partial(doc, q)
+   local toks = doc.toks
+   local first = q.open + 1
+   if first > doc.n then return false end
+   local starts = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or toks:key(q.open - 1) == ":"
+   return not (starts and toks:get(first, "case") ~= "lower")
+end
+
+-- the subject that opens the sentence ("But Trump", "On Monday, she"),
+-- before the quote at o; what follows a preposition is where or how ("In
+-- a White House statement, President Obama")
+local function opening_subject(doc, o)
+   local toks = doc.toks
+   local floor = D.Doc.sentence_start(doc, o)
+   for t = floor, math.min(o - 1, floor + 4) do
+      local m = M.at(doc, t)
+      if m and not (t > 1 and PREPOSITIONS[toks:key(t - 1)]) then
+         if m.kind == "location" or m.kind == "pronoun" and PRONOUNS[m.pron] == "n" then return nil end
+         return m
+      end
+      if toks:kind(t) == "open_quote" then return nil end
+   end
+   return nil
+end
+
+return {
+   name = "partial_subject",
+   about = "the sentence's subject for words woven into it: Trump is promising “jobs, jobs, jobs”",
+   find = function(q, doc)
+      if not partial(doc, q) then return nil end
+      local m = opening_subject(doc, q.open)
+      if m then return m end
+      m = C.clause_subject(doc, q.open, D.Doc.sentence_start(doc, q.open))
+      if m and m.kind ~= "location" then return m end
+      return nil
+   end,
+}

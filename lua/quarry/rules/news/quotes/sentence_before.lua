@@ -1,0 +1,48 @@
+-- Strategy sentence_before: "Lynch said she had doubts. “This is what
+-- people have to see.”": a quote with no attribution of its own belongs
+-- to the speaker of the sentence before (or the one before that), in its
+-- paragraph or the previous one. Weak: a title or a scare quote it
+-- attributes is still dropped. A quote left open takes the speaker of
+-- where it goes on instead (the driver's last step).
+local D = include "quotes/document"
+local C = include "quotes/clauses"
+
+local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+-- The subject of a cue in the sentence that ends at token last (not inside
+-- another quote: a cue there is someone's words, not ours).
+local function cue_subject(doc, last)
+   local toks = doc.toks
+   local floor = D.Doc.sentence_start(doc, last)
+   local inside = false
+   for c = last, floor, -1 do
+      local kind = toks:kind(c)
+      if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
+      if not inside and is_cue(doc, c) then
+         local m = C.subject_before(doc, c, floor)
+         if m and m.kind ~= "location" then return m, c end
+      end
+   end
+   return nil
+end
+
+return {
+   name = "sentence_before",
+   about = "the speaker of the sentence before: Lynch said she had doubts. “This is…”",
+   weak = true,
+   find = function(q, doc)
+      if not q.close then return nil end
+      local toks, o = doc.toks, q.open
+      local s0 = sent(doc, o)
+      local para = toks:get(o, "paragraph")
+      local t = o - 1
+      for _ = 1, 2 do
+         while t >= 1 and sent(doc, t) == s0 do t = t - 1 end
+         if t < 1 or toks:get(t, "paragraph") < para - 1 then return nil end
+         s0 = sent(doc, t)
+         local m, c = cue_subject(doc, t)
+         if m then return m, c end
+      end
+      return nil
+   end,
+}

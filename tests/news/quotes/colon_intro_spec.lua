@@ -1,0 +1,30 @@
+-- The news pack's speaker strategy colon_intro: what the colon before the quote closes introduces it
+-- (lua/quarry/rules/news/quotes/colon_intro.lua), on sentences written for it.
+local H = require "tests.news.quotes.helper"
+local null = require("cjson").null
+
+describe("speaker strategy colon_intro", function()
+   it("attributes its quote in the news pack", function()
+      local q = H.quote("Pollster Dana Ruiz: “The race is tied.”", "The race")
+      assert.equal("Dana Ruiz", q.attrs.speaker)
+      assert.equal("colon_intro", q.attrs.strategy)
+      assert.equal(":", q.attrs.cue)
+   end)
+
+   it("finds the speaker alone in the sieve", function()
+      local q = H.alone("colon_intro", "Pollster Dana Ruiz: “The race is tied.”", "The race")
+      assert.equal("Dana Ruiz", q.attrs.speaker)
+      assert.equal("colon_intro", q.attrs.strategy)
+   end)
+
+   it("finds nothing for no colon before the mark", function()
+      local q = H.alone("colon_intro", "Ann Vale left. “We will not sign.”", "We will not sign")
+      assert.equal(null, q.attrs.strategy)
+   end)
+   it("takes the subject of a cue whose object the colon closes", function()
+      local q = H.quote("Ann Vale told Reuters: “We will not sign.”", "We will")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      assert.equal("colon_intro", q.attrs.strategy)
+      assert.equal("told", q.attrs.cue)
+   end)
+end)

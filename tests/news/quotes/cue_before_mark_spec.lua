@@ -1,0 +1,24 @@
+-- The news pack's speaker strategy cue_before_mark: a cue right before the opening mark introduces the quote
+-- (lua/quarry/rules/news/quotes/cue_before_mark.lua), on sentences written for it.
+local H = require "tests.news.quotes.helper"
+local null = require("cjson").null
+
+describe("speaker strategy cue_before_mark", function()
+   it("attributes its quote in the news pack", function()
+      local q = H.quote("Ann Vale said, “We will not sign this deal.”", "We will not sign")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      assert.equal("cue_before_mark", q.attrs.strategy)
+      assert.equal("said", q.attrs.cue)
+   end)
+
+   it("finds the speaker alone in the sieve", function()
+      local q = H.alone("cue_before_mark", "Ann Vale said, “We will not sign this deal.”", "We will not sign")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      assert.equal("cue_before_mark", q.attrs.strategy)
+   end)
+
+   it("finds nothing for a sentence with no cue before the mark", function()
+      local q = H.alone("cue_before_mark", "Ann Vale left the room. “We will not sign this deal.”", "We will not sign")
+      assert.equal(null, q.attrs.strategy)
+   end)
+end)

@@ -1,0 +1,23 @@
+-- The news pack's speaker strategy partial_subject: the sentence's subject, for words woven into it
+-- (lua/quarry/rules/news/quotes/partial_subject.lua), on sentences written for it.
+local H = require "tests.news.quotes.helper"
+local null = require("cjson").null
+
+describe("speaker strategy partial_subject", function()
+   it("attributes its quote in the news pack", function()
+      local q = H.quote("Ann Vale wants lower taxes and “jobs, jobs, jobs” for the voters.", "jobs")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      assert.equal("partial_subject", q.attrs.strategy)
+   end)
+
+   it("finds the speaker alone in the sieve", function()
+      local q = H.alone("partial_subject", "Ann Vale wants lower taxes and “jobs, jobs, jobs” for the voters.", "jobs")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      assert.equal("partial_subject", q.attrs.strategy)
+   end)
+
+   it("finds nothing for a quote that opens its sentence with a capital is not woven into it", function()
+      local q = H.alone("partial_subject", "Ann Vale left. “Jobs, jobs, jobs” was the slogan.", "Jobs")
+      assert.equal(null, q.attrs.strategy)
+   end)
+end)
