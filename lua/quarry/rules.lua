@@ -272,6 +272,9 @@ end
 -- `include "news"`.
 -- rules.definition(name_or_path [, {trusted, limits}]) -> table; raises
 -- "file:line: problem" for a pack that does not load.
+-- @param name_or_path string a pack's name or path
+-- @param opts table optional: trusted, limits
+-- @return table the definition
 function rules.definition(name_or_path, opts)
    if type(name_or_path) ~= "string" then error("rules.definition: expected a pack name or path", 2) end
    return open_pack(name_or_path, opts or {}, 2)

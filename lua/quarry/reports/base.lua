@@ -521,6 +521,8 @@ end
 -- TEMP tables have only the spans' indexes). For a scan that SQLite's
 -- planner would otherwise do through the table (the index of dates
 -- docs_date, of outlets docs_source, spans_doc).
+-- @param index string the index's name
+-- @return string " INDEXED BY index", or ""
 function Context:indexed_by(index)
    local p = state(self)
    if p.corpus.shards and (index == "docs_date" or index == "docs_source") then return "" end
@@ -531,6 +533,9 @@ end
 -- segment that is not the article, looked up for that span alone (from
 -- the spans of its document): for a few documents, where
 -- ctx:article_where would list the clutter of the whole corpus first.
+-- @function Context:in_article_sql
+-- @param alias string the alias of the spans table in the query
+-- @return string an SQL condition
 function Context.in_article_sql(_, alias)
    return string_format("NOT EXISTS (SELECT 1 FROM spans g WHERE g.type = 'segment' AND g.doc = %s.doc AND "
       .. "g.start <= %s.start AND g.stop >= %s.stop AND %s)", alias, alias, alias,
