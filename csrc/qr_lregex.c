@@ -436,27 +436,6 @@ static int l_regex(lua_State *L)
 
 /* --- annotations for the rule engine ---------------------------------------- */
 
-/* The tokens a byte span [start, stop) touches, as tokens:cover finds them:
- * *first and *last (0-based, inclusive); 0 when it touches none. */
-static int cover(const qr_tokens *t, size_t start, size_t stop, size_t *first, size_t *last)
-{
-    size_t lo = 0, hi = t->n;
-    if (stop <= start || t->n == 0) return 0;
-    while (lo < hi) {               /* first token ending after start */
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->tok[mid].stop <= start) lo = mid + 1; else hi = mid;
-    }
-    if (lo >= t->n || t->tok[lo].start >= stop) return 0;
-    *first = lo;
-    hi = t->n;
-    while (lo < hi) {               /* first token starting at or after stop */
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->tok[mid].start < stop) lo = mid + 1; else hi = mid;
-    }
-    *last = lo - 1;
-    return 1;
-}
-
 /* The token-aligned span of the named group `name` in the last match (rc
  * from the scan): the first group of that name that took part, if it is
  * not empty and touches a token. Returns 0 otherwise. */
@@ -469,7 +448,7 @@ static int named_span(const qr_regex *re, int rc, const qr_tokens *t, const char
     for (g = 1; g <= n; g++) {
         const char *gn = qr_regex_group_name(re, g);
         if (!gn || strcmp(gn, name) || (int)g >= rc || ov[2 * g] == PCRE2_UNSET) continue;
-        if (ov[2 * g + 1] <= ov[2 * g] || !cover(t, ov[2 * g], ov[2 * g + 1], &f, &l)) return 0;
+        if (ov[2 * g + 1] <= ov[2 * g] || !qr_tokens_cover(t, ov[2 * g], ov[2 * g + 1], &f, &l)) return 0;
         *start = t->tok[f].start;
         *stop = t->tok[l].stop;
         return 1;
@@ -558,7 +537,7 @@ static int l_regex_annotations(lua_State *L)
     while ((rc = qr_regex_scan_next(lr->re, s, len, &sc)) > 0) {
         const size_t *ov = qr_regex_ovector(lr->re);
         size_t first, last;
-        if (!cover(t, ov[0], ov[1], &first, &last)) continue;
+        if (!qr_tokens_cover(t, ov[0], ov[1], &first, &last)) continue;
         g.rc = rc;
         if (!qr_ann_push(&e, spec, t->tok[first].start, t->tok[last].stop)) continue;
         lua_rawseti(L, list, ++n);

@@ -377,21 +377,11 @@ static int tokens_cover(lua_State *L)
 {
     ltokens *lt = check_tokens(L, 1);
     lua_Integer start = luaL_checkinteger(L, 2), stop = luaL_checkinteger(L, 3);
-    size_t lo = 0, hi = lt->t.n, first;
-    if (stop <= start || lt->t.n == 0) return 0;
-    while (lo < hi) {               /* first token ending after start */
-        size_t mid = lo + (hi - lo) / 2;
-        if ((lua_Integer)lt->t.tok[mid].stop <= start) lo = mid + 1; else hi = mid;
-    }
-    if (lo >= lt->t.n || (lua_Integer)lt->t.tok[lo].start >= stop) return 0;
-    first = lo;
-    hi = lt->t.n;
-    while (lo < hi) {               /* first token starting at or after stop */
-        size_t mid = lo + (hi - lo) / 2;
-        if ((lua_Integer)lt->t.tok[mid].start < stop) lo = mid + 1; else hi = mid;
-    }
+    size_t first, last;
+    if (stop <= 0 || stop <= start) return 0;
+    if (!qr_tokens_cover(&lt->t, start < 0 ? 0 : (size_t)start, (size_t)stop, &first, &last)) return 0;
     lua_pushinteger(L, (lua_Integer)first + 1);
-    lua_pushinteger(L, (lua_Integer)lo);
+    lua_pushinteger(L, (lua_Integer)last + 1);
     return 2;
 }
 

@@ -1425,18 +1425,19 @@ WITH counts AS (
    FROM spans WHERE type = ?5 AND pack = ?2 AND json_extract(attrs, ?6) IS NOT NULL
    GROUP BY k, n),
 best AS (
-   SELECT k, min(n) AS n FROM counts c1
-   WHERE c = (SELECT max(c) FROM counts c2 WHERE c2.k = c1.k) GROUP BY k),
+   SELECT k, n FROM (SELECT k, n, row_number() OVER (PARTITION BY k ORDER BY c DESC, n) AS r FROM counts)
+   WHERE r = 1),
 todo AS (
    SELECT s.id, b.n AS best, json_extract(s.attrs, ?4) AS cur, json_extract(s.attrs, ?9) AS spelled,
       coalesce(json_extract(s.attrs, ?9), json_extract(s.attrs, ?4)) AS own
    FROM spans s JOIN best b ON b.k = json_extract(s.attrs, ?3)
    WHERE s.type = ?1 AND s.pack = ?2)
-UPDATE spans SET attrs = (SELECT CASE WHEN t.own IS NULL OR t.own = t.best
+UPDATE spans SET attrs = CASE WHEN t.own IS NULL OR t.own = t.best
       THEN json_remove(json_set(spans.attrs, ?4, t.best), ?9)
-      ELSE json_set(spans.attrs, ?4, t.best, ?9, t.own) END FROM todo t WHERE t.id = spans.id)
-WHERE id IN (SELECT id FROM todo WHERE cur IS NOT best OR (own = best AND spelled IS NOT NULL)
-   OR (own IS NOT best AND spelled IS NULL))]]
+      ELSE json_set(spans.attrs, ?4, t.best, ?9, t.own) END
+FROM todo t
+WHERE t.id = spans.id AND (t.cur IS NOT t.best OR (t.own = t.best AND t.spelled IS NOT NULL)
+   OR (t.own IS NOT t.best AND t.spelled IS NULL))]]
 
 local function merge_variants(self, pack_name, list)
    local by_type = {}
@@ -1527,15 +1528,21 @@ function corpus.check_shard(db, schema, path)
    return true
 end
 
--- Pack versions and name-merging lists of the shard that this corpus
--- holds otherwise: the spans of two versions of a pack do not mix.
+-- The pack versions of the shard that this corpus holds otherwise: the
+-- spans of two versions of a pack do not mix. Read from the packs tables
+-- (a row a pack; a shard made before them: from its runs), so that the
+-- check does not grow with the corpus.
 local function check_packs(self, path)
-   local clash = first_row(stmt(self, [[SELECT r.pack, r.version AS theirs,
-   (SELECT m.version FROM main.runs m WHERE m.pack = r.pack AND m.version IS NOT r.version LIMIT 1) AS ours
-FROM shard.runs r WHERE ours IS NOT NULL LIMIT 1]]))
+   local theirs_sql = "SELECT DISTINCT pack AS name, version FROM shard.runs"
+   if first_row(stmt(self, "SELECT count(*) AS n FROM shard.sqlite_schema WHERE name = 'packs'")).n > 0 then
+      theirs_sql = "SELECT name, version FROM shard.packs"
+   end
+   check(self.db:exec(PACKS_TABLE))
+   local clash = first_row(stmt(self, "SELECT t.name, t.version AS theirs, m.version AS ours FROM (" .. theirs_sql
+      .. ") t JOIN main.packs m ON m.name = t.name WHERE m.version IS NOT t.version LIMIT 1"))
    if clash then
       fail(string_format("%s: its spans come from version %s of pack '%s', this corpus's from version %s: "
-         .. "run `quarry extract --db` with the same pack on both first", path, tostring(clash.theirs), clash.pack,
+         .. "run `quarry extract --db` with the same pack on both first", path, tostring(clash.theirs), clash.name,
          tostring(clash.ours)), "version")
    end
 end
@@ -1565,7 +1572,9 @@ WHERE (m.new, s.pack) IN (SELECT doc, pack FROM temp.merge_runs)
 ORDER BY s.doc, s.id]],
 }
 
--- What the shard adds, in one transaction; returns the counts.
+-- What the shard adds, in one transaction; returns the counts. Every step
+-- reads the shard once and the corpus by index: the time grows with the
+-- shard, not with the corpus.
 local function merge_shard(self, path)
    local db = self.db
    check(db:exec([[CREATE TEMP TABLE IF NOT EXISTS merge_map(old INTEGER PRIMARY KEY, new INTEGER, added INTEGER);
@@ -1573,24 +1582,21 @@ CREATE TEMP TABLE IF NOT EXISTS merge_runs(doc INTEGER, pack TEXT, PRIMARY KEY (
 DELETE FROM temp.merge_map; DELETE FROM temp.merge_runs;]]))
    check_packs(self, path)
    local before = first_row(stmt(self, "SELECT coalesce(max(rowid), 0) AS n FROM main.docs")).n
-   local spans_before = first_row(stmt(self, "SELECT count(*) AS n FROM main.spans")).n
+   local changed = {}
    for i, sql in ipairs(MERGE_STEPS) do
       if i == 2 or i == 3 then run(stmt(self, sql), before) else run(stmt(self, sql)) end
+      changed[i] = db:changes()
    end
    local has_packs = first_row(stmt(self,
       "SELECT count(*) AS n FROM shard.sqlite_schema WHERE type = 'table' AND name = 'packs'")).n > 0
    if has_packs then
-      check(db:exec(PACKS_TABLE))
       run(stmt(self, "INSERT INTO main.packs(name, version, merge) SELECT name, version, merge FROM shard.packs "
          .. "WHERE true ON CONFLICT(name) DO NOTHING"))
    end
-   local counts = first_row(stmt(self, [[SELECT
-   (SELECT count(*) FROM shard.docs) AS documents,
-   (SELECT count(*) FROM temp.merge_map WHERE added) AS added,
-   (SELECT count(*) FROM temp.merge_map WHERE NOT added) AS present,
-   (SELECT count(*) FROM temp.merge_runs) AS runs]]))
-   counts.conflicts = counts.documents - counts.added - counts.present
-   counts.spans = first_row(stmt(self, "SELECT count(*) AS n FROM main.spans")).n - spans_before
+   local documents = first_row(stmt(self, "SELECT count(*) AS n FROM shard.docs")).n
+   local counts = { documents = documents, added = changed[1], present = changed[2] - changed[1], runs = changed[5],
+      spans = changed[6] }
+   counts.conflicts = documents - changed[2]
    return counts
 end
 

@@ -3,6 +3,7 @@
 -- their speakers; and the readers for gold data (JSONL in the extract
 -- format, BRAT standoff, CoNLL columns with IOB tags, TimeML).
 -- @module quarry.eval
+local calendar = require "quarry.calendar"
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
 local core = require "quarry.core"
@@ -256,7 +257,8 @@ function eval.read_timeml(path)
          elseif name == "DOCID" then in_docid = true
          elseif name == "TIMEX3" then
             if attrs.functionInDocument == "CREATION_TIME" and not doc.date then
-               doc.date = tostring(attrs.value or ""):match("^%d%d%d%d%-%d%d%-%d%d")
+               local y, m, d = calendar.parse_iso(attrs.value)
+               if d then doc.date = string_format("%04d-%02d-%02d", y, m, d) end
             end
             if in_text > 0 then
                open = { type = attrs.type, start = len, attrs = { value = attrs.value, tid = attrs.tid } }
@@ -331,7 +333,8 @@ eval.CONLL_SENTENCES = 40
 -- tokens, the last an ISO date. Returns the date.
 local function dateline_date(tokens)
    if #tokens > 8 then return nil end
-   return tokens[#tokens]:match("^%d%d%d%d%-%d%d%-%d%d$")
+   local last = tokens[#tokens]
+   return #last == 10 and select(3, calendar.parse_iso(last)) and last or nil
 end
 
 -- Where documents start, as indexes into sentences.

@@ -435,7 +435,8 @@ Pool.__name = "quarry.parallel.Pool"
 --- parallel.pool{jobs, worker, config [, window, on_ready]} -> pool
 -- Up to `jobs` worker processes running module `worker`'s job, started as
 -- items call for them; they stay for every pool:map until pool:close().
--- window (default 4 a worker): the most items unfinished at once.
+-- window (default 4 a worker): the most items unfinished at once (each
+-- worker holds two: one it works on, the next).
 -- on_ready(info): called once with the info the first worker's
 -- worker(config) returned. While the pool is open, SIGINT and SIGTERM
 -- stop it (pool:map returns nil, "interrupted", signal) and SIGPIPE is
@@ -450,7 +451,7 @@ function parallel.pool(opts)
    if type(opts.worker) ~= "string" then error("parallel.pool: 'worker' must be a module name", 2) end
    local window = opts.window or opts.jobs * 4
    local st = setmetatable({
-      jobs = opts.jobs, window = window, per_worker = math.max(2, window // opts.jobs), on_ready = opts.on_ready,
+      jobs = opts.jobs, window = window, per_worker = 2, on_ready = opts.on_ready,
       exe = uv.exepath(), env = worker_env(), job = opts.worker .. "\0" .. (opts.config or ""),
       workers = {}, started = 0, queue = {}, sent = 0, next_seq = 1, next_out = 1, done = {}, labels = {},
       signals = {},

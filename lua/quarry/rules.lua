@@ -33,14 +33,14 @@
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
 local sandbox = require "quarry.sandbox"
-local spanset = require "quarry.spanset"
 local cjson_decode = require("cjson").decode
 
 local regex_annotations = quarry_core.regex_annotations
+local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.resolve_overlaps
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
-local string_format, table_sort, table_move = string.format, table.sort, table.move
+local string_format, table_move = string.format, table.move
 local math_type = math.type
 local os_clock = os.clock
 local debug_getinfo = debug.getinfo
@@ -280,6 +280,20 @@ function rules.definition(name_or_path, opts)
    return open_pack(name_or_path, opts or {}, 2)
 end
 
+-- Compiles def (under box:run); what quarry reads of a rule later,
+-- outside the pack's limits, it makes plain strings now: reading them then
+-- runs none of the pack's code.
+local function compile_plain(def, cfg)
+   local pack = rules.compile(def, cfg)
+   for _, r in ipairs(pack.rules) do
+      r.where = tostring(rule_where(r))
+      if type(r.name) ~= "string" then rule_error(r, "name must be a string", 1) end
+      if r.type ~= nil and type(r.type) ~= "string" then rule_error(r, "type must be a string", 1) end
+   end
+   for _, ph in ipairs(pack.phases) do ph.where = tostring(ph.where) end
+   return pack
+end
+
 -- Compiles a definition that rules.definition read, in its own sandbox.
 local function compile_in(def, opts, level)
    local origin = origins[def]
@@ -287,7 +301,7 @@ local function compile_in(def, opts, level)
    local cfg = { trusted = box.trusted, step_limit = opts.step_limit, dir = origin.dir, box = box,
       pattern = origin.pattern }
    if opts.limits then box:set_limits(sandbox.limits(opts.limits, level + 1)) end
-   local ok, pack = pcall(box.run, box, "loading", rules.compile, def, cfg)
+   local ok, pack = pcall(box.run, box, "loading", compile_plain, def, cfg)
    if not ok then error(tostring(pack), level + 1) end
    pack.version = pack.version or def.fingerprint
    pack.fingerprint = def.fingerprint
@@ -316,6 +330,7 @@ function rules.load(name_or_path, opts)
 end
 
 local function check_attrs(rule)
+   if rule.rank ~= nil and type(rule.rank) ~= "number" then rule_error(rule, "rank must be a number", 3) end
    if rule.attrs == nil then return end
    if type(rule.attrs) ~= "table" then rule_error(rule, "attrs must be a table", 3) end
 end
@@ -515,26 +530,11 @@ local function attrs_match(want, have)
    return true
 end
 
--- Builds the flat annotation list of a phase's classes.
+-- The flat annotation list of a phase's classes (quarry.core.class_list).
 local function class_list(phase, toks, anns)
    local compiler = phase.compiler
-   local list = {}
    if not compiler or #compiler.classes == 0 then return nil end
-   for ai, a in ipairs(anns) do
-      for ci, c in ipairs(compiler.classes) do
-         if a.type == c.type and attrs_match(c.attrs, a.attrs) then
-            local first, last = a.first, a.last
-            if not first then first, last = token_span(toks, a.start, a.stop) end
-            if first then
-               list[#list + 1] = ci
-               list[#list + 1] = first
-               list[#list + 1] = last
-               list[#list + 1] = ai
-            end
-         end
-      end
-   end
-   return list
+   return core_class_list(compiler.classes, toks, anns)
 end
 
 --- What a rule's action gets for each match: m.start, m.stop, m.caps
@@ -818,47 +818,21 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
          table_move(list, 1, #list, n + 1, cands)
          if not all then
             for k = 1, #list do crules[n + k], cstarts[n + k] = rule, list[k].start end
+         elseif rule.rank ~= nil then
+            for k = 1, #list do list[k].rank = rule.rank end
          end
       end
    end
 end
 
--- Which candidates a phase keeps: their indexes, by its control style.
+-- Which candidates a phase keeps: their indexes, by its control style
+-- (quarry.core.resolve_overlaps for appelt and first; all keeps them all).
 -- crules[i] is the rule of cands[i], cstarts[i] where its match starts.
 local function resolve(phase, cands, crules, cstarts)
+   if phase.control ~= "all" then return resolve_overlaps(cands, crules, cstarts, phase.control) end
    local order = {}
    for i = 1, #cands do order[i] = i end
-   if phase.control == "all" then return order end
-   if phase.control == "first" then
-      table_sort(order, function(i, j)
-         if cstarts[i] ~= cstarts[j] then return cstarts[i] < cstarts[j] end
-         if crules[i].order ~= crules[j].order then return crules[i].order < crules[j].order end
-         return i < j
-      end)
-   else
-      table_sort(order, function(i, j)
-         local a, b = cands[i], cands[j]
-         local pa, pb = crules[i].priority, crules[j].priority
-         if pa ~= pb then return pa > pb end
-         local la, lb = a.stop - a.start, b.stop - b.start
-         if la ~= lb then return la > lb end
-         if a.start ~= b.start then return a.start < b.start end
-         -- the same span from a longer match: the one that saw more context
-         if cstarts[i] ~= cstarts[j] then return cstarts[i] < cstarts[j] end
-         if crules[i].order ~= crules[j].order then return crules[i].order < crules[j].order end
-         return i < j
-      end)
-   end
-   -- (a span set's test costs the same however many spans it holds)
-   local kept, taken = {}, spanset.new()
-   for _, i in ipairs(order) do
-      local c = cands[i]
-      if not taken:overlaps(c.start, c.stop) then
-         taken:add(c.start, c.stop)
-         kept[#kept + 1] = i
-      end
-   end
-   return kept
+   return order
 end
 
 -- A document phase: its function gets the whole document and the
@@ -904,11 +878,14 @@ local function run_rule_phase(phase, ctx, anns)
    for k = 1, kept and #kept or #cands do
       local i = kept and kept[k] or k
       local a = cands[i]
+      local rule = crules[i]
       if a.phase ~= pname then  -- annotations made in C come complete
-         a.rule = a.rule or crules[i].name
+         a.rule = a.rule or rule.name
          a.phase = pname
          a.text = text:sub(a.start + 1, a.stop)
       end
+      -- a rule's rank goes with its annotations, for later document phases
+      if rule and rule.rank ~= nil then a.rank = rule.rank end
       n = n + 1
       anns[n] = a
    end
@@ -943,7 +920,7 @@ end
 -- what it returns holds no table of its own with a metatable.
 local function run_boxed(self, doc, opts)
    local anns = run_phases(self, copy(doc), opts)
-   if next(self.box.own) ~= nil then self.box:check_plain(anns, self.name .. ": the annotations") end
+   self.box:check_annotations(anns, self.name .. ": the annotations")
    return anns
 end
 

@@ -324,7 +324,7 @@ local function restore_methods(saved, ...)
    return ...
 end
 
----box:run(what, f, ...) -> f's results: runs code of the box within its limits; an error names WHAT.
+--- box:run(what, f, ...) -> f's results: runs code of the box within its limits; an error names WHAT.
 -- @param what string what the code is doing, for messages ("loading", "running rule X")
 -- @param f function the code
 -- @param ... its arguments
@@ -337,27 +337,41 @@ end
 
 -- --- values leaving the box ----------------------------------------------------------
 
-local function check_plain(box, v, what, seen)
+local function check_plain(v, what, seen, strict)
    if seen[v] then return end
    seen[v] = true
-   if box.own[v] then
-      error(string_format("%s: a table with a metatable of the %s's own (quarry takes plain tables)", what,
-         box.kind), 0)
+   if own[v] or (strict and getmetatable(v) ~= nil) then
+      error(string_format("%s: a table with a metatable (quarry takes plain tables from a pack or report)", what), 0)
    end
    for k, x in next, v do
-      if type(k) == "table" then check_plain(box, k, what, seen) end
-      if type(x) == "table" then check_plain(box, x, what, seen) end
+      if type(k) == "table" then check_plain(k, what, seen, strict) end
+      if type(x) == "table" then check_plain(x, what, seen, strict) end
    end
 end
 
---- box:check_plain(v, what): raises "WHAT: a table with a metatable ..."
--- when v holds (at any depth) a table the box's code gave a metatable:
--- values quarry keeps and reads after box:run must not run code on access.
--- @param v the value
--- @param what string what it is, for the message
--- @return nothing; raises on a table with a metatable
-function Box:check_plain(v, what)
-   if type(v) == "table" then check_plain(self, v, what, {}) end
+--- box:check_plain(v, what [, strict]) raises "WHAT: a table with a
+-- metatable ..." when v holds, at any depth, a table untrusted code gave a
+-- metatable (strict: a table with any metatable). What quarry keeps and
+-- reads after box:run must not run untrusted code when it is read: a
+-- pack's definition, its annotations, a report's model.
+function Box.check_plain(_, v, what, strict)
+   if type(v) == "table" then check_plain(v, what, {}, strict) end
+end
+
+--- box:check_annotations(list, what): box:check_plain(list, what, true),
+-- quicker on a long list of flat annotations.
+function Box:check_annotations(list, what)
+   if getmetatable(list) ~= nil or own[list] then self:check_plain(list, what, true) end
+   for _, a in next, list do
+      if type(a) ~= "table" or getmetatable(a) ~= nil or own[a] then return self:check_plain(list, what, true) end
+      local attrs = rawget(a, "attrs")
+      if type(attrs) == "table" then
+         if getmetatable(attrs) ~= nil or own[attrs] then return self:check_plain(list, what, true) end
+         for _, x in next, attrs do
+            if type(x) == "table" then return self:check_plain(list, what, true) end
+         end
+      end
+   end
 end
 
 -- --- files ---------------------------------------------------------------------------

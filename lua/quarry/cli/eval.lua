@@ -2,6 +2,7 @@
 -- rule against JSONL, BRAT, CoNLL or TimeML gold; attribute accuracy and
 -- F1 (--attr); quotations and their speakers against BRAT attributions
 -- (--quotes).
+local calendar = require "quarry.calendar"
 local common = require "quarry.cli.common"
 local docs = require "quarry.docs"
 local evaluation = require "quarry.eval"
@@ -171,7 +172,7 @@ local function options(args, usage, fail)
    for _, item in ipairs(args.attr or {}) do
       for _, name in ipairs(split_list(item)) do attrs[#attrs + 1] = name end
    end
-   if args.date and not args.date:match("^%d%d%d%d%-%d%d%-%d%d$") then
+   if args.date and not (#args.date == 10 and select(3, calendar.parse_iso(args.date))) then
       return nil, usage("--date must be YYYY-MM-DD")
    end
    if args.quotes then

@@ -157,7 +157,7 @@ end
 local function run_report(box, corpus, report, filters, loader)
    if not box then return base.run(corpus, report, filters, { load = loader }) end
    local model = box:run("running", base.run, corpus, report, filters, { load = loader })
-   box:check_plain(model, report.file or report.name or "report")
+   box:check_plain(model, tostring(report.file or report.name or "report"), true)
    return model
 end
 

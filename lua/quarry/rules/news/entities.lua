@@ -244,7 +244,7 @@ local function scorers(m)
 end
 
 entities.rules = {
-   rule { name = "title_name", type = "person", span = "name", priority = 3,
+   rule { name = "title_name", rank = 6, type = "person", span = "name", priority = 3,
       pattern = P.cap("title", TITLE + HONORIFIC) * P.opt(",") * P.cap("name", FULL_NAME + NAME),
       attrs = { title = "$title", name = "$name" },
       examples = { { text = "Russian Foreign Minister Sergey Lavrov spoke.",
@@ -255,14 +255,14 @@ entities.rules = {
                                   attrs = { title = "Russia\u{2019}s chief Karabakh negotiator" } } } },
                    { text = "Mr. Hollis declined.", expect = { { type = "person", text = "Hollis",
                                                                   attrs = { title = "Mr." } } } } } },
-   rule { name = "name_title", type = "person", span = "name", priority = 2,
+   rule { name = "name_title", rank = 6, type = "person", span = "name", priority = 2,
       pattern = P.cap("name", FULL_NAME + NAME * P.ahead("," * P.opt(DET) * P.rep(MODIFIER, 0, 3) * TITLE_HEAD))
          * "," * P.opt(DET) * P.cap("title", TITLE) * P.ahead(P.set { ",", ".", ";", "said", "told", "and" }),
       attrs = { title = "$title", name = "$name" },
       examples = { { text = "Elkhan Polukhov, the ministry spokesman, said no.",
                      expect = { { type = "person", text = "Elkhan Polukhov",
                                   attrs = { title = "ministry spokesman" } } } } } },
-   rule { name = "first_name", type = "person", priority = 1,
+   rule { name = "first_name", rank = 4.3, type = "person", priority = 1,
       pattern = FULL_NAME,
       attrs = { name = "$match" },
       examples = { { text = "Later, Sergei Voronov left.", expect = { { type = "person", text = "Sergei Voronov" } } },
@@ -276,16 +276,16 @@ entities.rules = {
       examples = { { text = "Scorers: P. Tarrant 12, J.R. Hollis 9.",
                      expect = { { type = "person", text = "P. Tarrant" },
                                 { type = "person", text = "J.R. Hollis" } } } } },
-   rule { name = "speaker_name", type = "person", span = "name",
+   rule { name = "speaker_name", rank = 2, type = "person", span = "name",
       pattern = P.cap("name", NAME) * P.opt(P.set { "also", "then", "later", "again", "further" }) * SPEECH,
       attrs = { name = "$name" },
       examples = { { text = "“No,” Mnatsakanyan said.", expect = { { type = "person", text = "Mnatsakanyan" } } } } },
-   rule { name = "said_name", type = "person", span = "name",
+   rule { name = "said_name", rank = 2, type = "person", span = "name",
       pattern = P.behind(P.set { "\u{201D}", "\"", "," }) * SPEECH * P.cap("name", NAME)
          * P.ahead(P.set { ".", ",", ";" }),
       attrs = { name = "$name" },
       examples = { { text = "“No,” added Mnatsakanyan.", expect = { { type = "person", text = "Mnatsakanyan" } } } } },
-   rule { name = "name_pair", type = "person", priority = -1,
+   rule { name = "name_pair", rank = 1, type = "person", priority = -1,
       pattern = P.notbehind(P.tok { case = { "title", "upper" } }) * P.notahead(COMPOUND) * NAME_TOK
          * NEXT * P.notahead(NOT_SURNAME + COMPOUND) * NAME_TOK * P.notahead(P.tok { case = { "title", "upper" } }),
       attrs = { name = "$match", guess = true } },
@@ -293,13 +293,13 @@ entities.rules = {
    -- organisations
    -- "drinks firm Allied Domecq", "shares in Pernod Ricard": what a
    -- business story says of a company
-   rule { name = "company_cue", type = "organization", span = "name", priority = 2,
+   rule { name = "company_cue", rank = 5, type = "organization", span = "name", priority = 2,
       pattern = (P.set(WORDS.company_cue) + P.ann("demonym") * P.set { "rival" })
          * P.cap("name", P.rep(CAP_TOK, 1, 3)) * P.notahead(P.tok { case = { "title", "upper" } }),
       attrs = { name = "$name", kind = "company" },
       examples = { { text = "Shares in drinks firm Vellacourt Tarn rose.",
                      expect = { { type = "organization", text = "Vellacourt Tarn" } } } } },
-   rule { name = "org_head", type = "organization", priority = 2,
+   rule { name = "org_head", rank = 5, type = "organization", priority = 2,
       pattern = P.notbehind(NOT_NAME * P.tok { case = { "title", "mixed" } } + P.text "&") * ORG_UNIT
          * P.rep(NEXT * (P.opt(P.text "&" + POSSESSIVE) * ORG_UNIT), 0, 4)
          * NEXT * P.notahead(P.within("location"))
@@ -312,14 +312,14 @@ entities.rules = {
                      expect = { { type = "organization", text = "Ruritanian Foreign Ministry" } } },
                    { text = "Shares of Acme Holdings fell.",
                      expect = { { type = "organization", text = "Acme Holdings" } } } } },
-   rule { name = "org_of", type = "organization", priority = 2,
+   rule { name = "org_of", rank = 5, type = "organization", priority = 2,
       pattern = P.ahead(P.tok { case = "title" }) * P.set(org_prefixes) * P.opt("the")
          * P.rep(NEXT * (P.ann("location") + NOT_NAME * P.tok { case = { "title", "upper" } } + P.set { "and", "&" }
                  * P.ahead(P.tok { case = "title" })), 1, 4) * P.opt(P.word "in" * P.ann("location")),
       attrs = { name = "$match" },
       examples = { { text = "The Ministry of Foreign Affairs agreed.",
                      expect = { { type = "organization", text = "Ministry of Foreign Affairs" } } } } },
-   rule { name = "outlet_cue", type = "organization", span = "name", priority = 1,
+   rule { name = "outlet_cue", rank = 3, type = "organization", span = "name", priority = 1,
       pattern = P.cap("name", P.rep(CAP_TOK, 1, 3))
          * P.set(WORDS.outlet_cue),
       attrs = { name = "$name", kind = "outlet" },
@@ -329,7 +329,7 @@ entities.rules = {
    -- sports teams, from results, fixtures and tables: a club's name is the
    -- club even when it is a place ("Leeds 2 Everton 1"); a country's name
    -- stays a place (national sides count as their country)
-   rule { name = "team_score", type = "organization", priority = 3,
+   rule { name = "team_score", rank = 5.5, type = "organization", priority = 3,
       pattern = P.cap("a", TEAM) * SCORE * P.opt(",") * P.cap("b", TEAM) * SCORE
          * P.notahead(P.set { "-", "." } * P.kind "number"),
       action = function(m) return sides(m, "a", "b") end,
@@ -337,14 +337,14 @@ entities.rules = {
                      expect = { { type = "organization", text = "Leeds" },
                                 { type = "organization", text = "Everton" } } },
                    { text = "Result: Italy 2 Ghana 1.", reject = { { type = "organization", text = "Italy" } } } } },
-   rule { name = "team_versus", type = "organization", priority = 3,
+   rule { name = "team_versus", rank = 5.5, type = "organization", priority = 3,
       pattern = (P.notahead(FIRST) * P.cap("a", TEAM) + P.behind(P.text ")"))
          * P.set { "v", "v.", "vs", "vs.", "versus" } * P.notahead(FIRST) * P.cap("b", TEAM),
       action = function(m) return sides(m, "a", "b") end,
       examples = { { text = "Saturday: Stoke v Leeds United (3pm).",
                      expect = { { type = "organization", text = "Stoke" },
                                 { type = "organization", text = "Leeds United" } } } } },
-   rule { name = "team_table", type = "organization", priority = 3,
+   rule { name = "team_table", rank = 5.5, type = "organization", priority = 3,
       pattern = P.ahead(P.line_start) * P.notahead(FIRST) * P.cap("a", TEAM)
          * (SCORE * (SCORE + P.word "and" * P.kind "number")
             + P.regex [[^\d{1,3}-\d{1,2}$]] * P.set { "declared", "dec" }),
@@ -353,7 +353,7 @@ entities.rules = {
                      expect = { { type = "organization", text = "Barnsley" },
                                 { type = "organization", text = "Watford" } } } } },
 
-   rule { name = "team_beat", type = "organization", priority = 3,
+   rule { name = "team_beat", rank = 5.5, type = "organization", priority = 3,
       pattern = P.cap("a", SIDE) * P.opt(P.set(WORDS.team_beat_lead))
          * P.set(WORDS.team_beat)
          * P.cap("b", SIDE) * P.notahead(P.tok { case = { "title", "upper" } }),
@@ -361,13 +361,13 @@ entities.rules = {
       examples = { { text = "Leicester beat Oldham by two goals.",
                      expect = { { type = "organization", text = "Leicester" },
                                 { type = "organization", text = "Oldham" } } } } },
-   rule { name = "team_role", type = "organization", priority = 3,
+   rule { name = "team_role", rank = 5.5, type = "organization", priority = 3,
       pattern = P.cap("a", SIDE) * P.opt(P.tok { case = "lower", set = WORDS.team_role_modifier })
          * P.set(WORDS.team_role),
       action = function(m) return sides(m, "a") end,
       examples = { { text = "The Leeds striker scored twice.",
                      expect = { { type = "organization", text = "Leeds" } } } } },
-   rule { name = "team_game", type = "organization", priority = 3,
+   rule { name = "team_game", rank = 5.5, type = "organization", priority = 3,
       pattern = P.set(WORDS.team_game)
          * P.opt(P.set { "against", "over", "with", "to", "by", "at", "from" }) * P.cap("a", SIDE)
          * P.notahead(P.tok { case = { "title", "upper" } }),
@@ -378,7 +378,7 @@ entities.rules = {
    -- "Leeds 1 ( Sharpe 58 ) Wimbledon 0", "Durham 114 ( S. Watkin 4-28 )":
    -- the names in parentheses after a team's score are players, the side
    -- before the score a team, whatever place it is named after
-   rule { name = "scorers", type = "person", priority = 3,
+   rule { name = "scorers", rank = 5.6, type = "person", priority = 3,
       pattern = P.behind(TOTAL) * P.text "(" * P.rep(P.notahead(P.text ")" + P.line_start) * P.any, 1, 60)
          * P.text ")",
       action = function(m) return scorers(m) end,
@@ -387,7 +387,7 @@ entities.rules = {
                    { text = "Durham 114 ( S. Watkin 4-28 , J.E. Morris 52 not out ) .",
                      expect = { { type = "person", text = "S. Watkin" },
                                 { type = "person", text = "J.E. Morris" } } } } },
-   rule { name = "team_paren", type = "organization", priority = 3,
+   rule { name = "team_paren", rank = 5.5, type = "organization", priority = 3,
       pattern = (P.ahead(P.line_start) + P.behind(P.set { ")", ":", ",", ";" }))
          * P.notahead(FIRST) * P.cap("a", TEAM) * TOTAL * P.ahead(P.text "(" + P.set { ".", ",", ";" } + LINE_END),
       action = function(m)
@@ -408,7 +408,7 @@ entities.rules = {
                   attrs = { kind = "team", sport_only = true } }
       end },
    -- a fixture list "PHILADELPHIA AT SAN FRANCISCO": the visitors, then where they play
-   rule { name = "schedule_at", type = "organization", priority = 3,
+   rule { name = "schedule_at", rank = 5.5, type = "organization", priority = 3,
       pattern = P.ahead(P.line_start) * P.cap("a", TEAM) * P.text "AT" * P.cap("b", TEAM) * LINE_END,
       action = function(m)
          local a, b = m.caps.a, m.caps.b
@@ -419,13 +419,13 @@ entities.rules = {
                      expect = { { type = "organization", text = "PHILADELPHIA" },
                                 { type = "location", text = "SAN FRANCISCO" } } } } },
    -- a wire's sign-off: "-- London Newsroom +44 171 542 7950"
-   rule { name = "sign_off", type = "organization", priority = 3,
+   rule { name = "sign_off", rank = 5.5, type = "organization", priority = 3,
       pattern = (P.ann("location") + CAP_TOK) * P.rep(NEXT * CAP_TOK, 0, 2) * NEXT * DESK,
       attrs = { name = "$match", kind = "newsroom" },
       examples = { { text = "-- London Newsroom +44 171 542 7950",
                      expect = { { type = "organization", text = "London Newsroom" } } } } },
    -- tournaments, races and leagues: no person, organisation or place
-   rule { name = "event", type = "event", priority = 4,
+   rule { name = "event", rank = 6.5, type = "event", priority = 4,
       pattern = P.opt(P.word "the") * P.cap("name", P.notahead(P.tok { set = EVENT_HEADS }) * EVENT_WORD
          * P.rep(NEXT * P.notahead(P.tok { set = EVENT_HEADS }) * EVENT_WORD, 0, 3)
          * NEXT * P.tok { set = EVENT_HEADS, case = { "title", "upper" } })
@@ -443,16 +443,16 @@ entities.rules = {
                      reject = { { type = "location", text = "U.S." }, { type = "location", text = "France" } } } } },
 
    -- places
-   rule { name = "place_cue_before", type = "location", priority = 1,
+   rule { name = "place_cue_before", rank = 3, type = "location", priority = 1,
       pattern = P.tok { set = place_before, case = "title" } * P.rep(NAME_TOK, 1, 2),
       attrs = { name = "$match" },
       examples = { { text = "They swam in Lake Varnoe.", expect = { { type = "location", text = "Lake Varnoe" } } } } },
-   rule { name = "place_cue_after", type = "location", priority = 1,
+   rule { name = "place_cue_after", rank = 3, type = "location", priority = 1,
       pattern = P.rep(NAME_TOK, 1, 2) * P.tok { set = place_after, case = "title" },
       attrs = { name = "$match" },
       examples = { { text = "Boats on the Tarrow River.",
                      expect = { { type = "location", text = "Tarrow River" } } } } },
-   rule { name = "place_prep", type = "location", span = "place", priority = -2,
+   rule { name = "place_prep", rank = 0, type = "location", span = "place", priority = -2,
       pattern = P.set { "in", "near", "outside", "from" } * P.cap("place", NAME_TOK * P.opt(NAME_TOK))
          * P.notahead(P.tok { case = { "title", "mixed" } } + POSSESSIVE + SPEECH),
       attrs = { name = "$place", guess = true },
@@ -617,7 +617,8 @@ function entities.team_names(ctx, cands)
    for _, a in ipairs(out) do
       if a.type ~= "organization" and a.type ~= "event" and a.rule ~= "country" and a.attrs.kind ~= "venue"
          and teams[span_key(toks, a.start, a.stop)] and not dateline_at(toks, a.start, line_of) then
-         a.type, a.rule = "organization", "team_same"
+         -- (it ranks as a team, below the team rules: rank on the annotation)
+         a.type, a.rule, a.rank = "organization", "team_same", 4.5
          a.attrs = { name = a.attrs.name, kind = "team" }
       end
    end

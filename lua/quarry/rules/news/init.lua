@@ -28,6 +28,19 @@ quotes.setup(entities)
 -- who speaks each quote: an ordered sieve of named strategies (quotes/),
 -- which a pack that includes this one can change (docs/rules.md)
 local speakers = quotes.new_sieve()
+
+local phases = {
+   { name = "structure", run = structure.run,
+     examples = {
+        { text = "MOSCOW (RFE/RL) — The talks went on.\n\nLeave a Reply\n\nGreat piece, said Ann.",
+          expect = { { type = "dateline", attrs = { place = "MOSCOW", source = "RFE/RL" } },
+                     { type = "segment", attrs = { kind = "comments" } } } },
+     } },
+   { name = "lexicon", rules = lexicon.rules },
+   { name = "names", rules = entities.rules },
+   { name = "dates", rules = dates.rules },
+   { name = "resolve", run = resolve.run },
+}
 resolve.setup { entities = entities, dates = dates, people = people, quotes = quotes, sieve = speakers }
 
 return {
@@ -36,16 +49,5 @@ return {
    -- across a corpus, spelling variants of a person take one name
    merge = { { type = "person", key = "key", name = "name" },
              { type = "quote", key = "speaker_key", name = "speaker", like = "person" } },
-   phases = {
-      { name = "structure", run = structure.run,
-        examples = {
-           { text = "MOSCOW (RFE/RL) — The talks went on.\n\nLeave a Reply\n\nGreat piece, said Ann.",
-             expect = { { type = "dateline", attrs = { place = "MOSCOW", source = "RFE/RL" } },
-                        { type = "segment", attrs = { kind = "comments" } } } },
-        } },
-      { name = "lexicon", rules = lexicon.rules },
-      { name = "names", rules = entities.rules },
-      { name = "dates", rules = dates.rules },
-      { name = "resolve", run = resolve.run },
-   },
+   phases = phases,
 }

@@ -24,12 +24,22 @@ local function split_words(s)
    return out
 end
 
-local FEMALE_TITLES = { ["mrs"] = true, ["mrs."] = true, ["ms"] = true, ["ms."] = true, ["lady"] = true,
-   ["dame"] = true, ["queen"] = true, ["princess"] = true, ["spokeswoman"] = true, ["chairwoman"] = true,
-   ["congresswoman"] = true, ["businesswoman"] = true, ["madam"] = true, ["first lady"] = true }
-local MALE_TITLES = { ["mr"] = true, ["mr."] = true, ["sir"] = true, ["lord"] = true, ["king"] = true,
-   ["prince"] = true, ["spokesman"] = true, ["chairman"] = true, ["congressman"] = true,
-   ["businessman"] = true }
+-- Titles that tell a person's sex, and the titles a description's role
+-- words stand for (data/people_words.tsv).
+local FEMALE_TITLES, MALE_TITLES, ROLE_WORDS = {}, {}, {}
+for _, row in ipairs(read_list("data/people_words.tsv")) do
+   local word, role = row[1], row[2]
+   if role == "female_title" then FEMALE_TITLES[word] = true
+   elseif role == "male_title" then MALE_TITLES[word] = true
+   elseif role == "role" and row[3] then
+      local list = {}
+      for r in row[3]:gmatch("[^|]+") do list[#list + 1] = r end
+      ROLE_WORDS[word] = list
+   else
+      error("data/people_words.tsv:" .. row.line .. ": expected female_title, male_title or role with its titles")
+   end
+end
+people.ROLE_WORDS = ROLE_WORDS
 
 local function sex_from_title(title)
    if not title then return nil end
@@ -153,26 +163,6 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    return clusters, added
 end
 
--- Words of a description that point at a role, and the titles that hold it.
-local ROLE_WORDS = {
-   diplomat = { "foreign minister", "minister", "ambassador", "envoy", "diplomat", "secretary of state",
-                "foreign secretary", "negotiator" },
-   minister = { "minister" }, official = false, leader = { "president", "prime minister", "leader",
-   "chancellor", "king", "head" }, president = { "president" }, premier = { "prime minister", "premier" },
-   negotiator = { "negotiator", "envoy" }, spokesman = { "spokesman", "spokesperson" },
-   spokeswoman = { "spokeswoman", "spokesperson" }, spokesperson = { "spokes" }, chief = { "chief", "head" },
-   envoy = { "envoy", "ambassador" }, ambassador = { "ambassador" }, senator = { "senator", "sen." },
-   governor = { "governor", "gov." }, mayor = { "mayor" }, candidate = { "candidate", "nominee" },
-   nominee = { "nominee", "candidate" }, secretary = { "secretary" }, chancellor = { "chancellor" },
-   prosecutor = { "prosecutor" }, judge = { "judge", "justice" }, general = { "general", "gen.", "commander" },
-   commander = { "commander", "general" }, executive = { "chief executive", "ceo", "executive" },
-   ceo = { "ceo", "chief executive" }, chairman = { "chairman", "chair" }, director = { "director" },
-   analyst = { "analyst" }, lawyer = { "lawyer", "attorney" }, adviser = { "adviser", "advisor", "aide" },
-   aide = { "aide", "adviser", "advisor" }, economist = { "economist" }, professor = { "professor", "prof." },
-   coach = { "coach", "manager" }, manager = { "manager", "coach" }, mogul = { "businessman", "mogul" },
-   billionaire = { "businessman", "billionaire", "mogul" }, businessman = { "businessman", "mogul" },
-}
-people.ROLE_WORDS = ROLE_WORDS
 
 -- How far back (bytes) a description looks for the person it stands for.
 local DESCRIBE_WINDOW = 100000

@@ -16,16 +16,12 @@ end
 local CLUTTER = { comments = true, related = true, boilerplate = true }
 
 -- How much an entity rule is trusted when spans of different phases
--- overlap: the higher wins, then the longer span.
-local RANK = {
-   title_name = 6, name_title = 6, org_of = 5, org_head = 5, company_cue = 5, organization = 5,
-   organization_exact = 5, outlet = 5,
-   first_name = 4.3, country = 4, place = 4, outlet_cue = 3, place_cue_before = 3, place_cue_after = 3,
-   speaker_name = 2, said_name = 2, name_pair = 1, place_prep = 0,
-   team_score = 5.5, team_versus = 5.5, team_table = 5.5, team_beat = 5.5, team_role = 5.5, team_game = 5.5,
-   team_coref = 5.5, team_same = 4.5, club = 5, club_sport = 4.2,
-   scorers = 5.6, team_paren = 5.5, schedule_at = 5.5, sign_off = 5.5, event = 6.5,
-}
+-- overlap: the higher wins, then the longer span. Each rule declares its
+-- `rank` (the engine gives it to the rule's annotations as a.rank; code
+-- that makes an annotation may set one); DEFAULT_RANK without. A name the
+-- gazetteer data marks ambiguous, also a word or a first name ("Vale",
+-- "Ford"), ranks AMBIGUOUS_RANK: below a full name that ends in it.
+local DEFAULT_RANK, AMBIGUOUS_RANK = 2, 4.25
 
 local ENTITY = { person = true, organization = true, location = true, event = true }
 
@@ -81,11 +77,8 @@ local function outside(spans)
    end
 end
 
-function resolve.run(ctx)
-   local text, toks = ctx.text, ctx.tokens
-   local anns = ctx.annotations
-   local out = {}
-   -- 1. clutter
+-- 1. The page's structure (kept as it is) and its clutter: -> allowed(pos).
+local function structure(anns, out)
    local clutter = {}
    for _, a in ipairs(anns) do
       if a.type == "segment" then
@@ -95,9 +88,11 @@ function resolve.run(ctx)
          out[#out + 1] = a
       end
    end
-   local allowed = outside(clutter)
+   return outside(clutter)
+end
 
-   -- 2. entities: rank, then keep what does not overlap a better one
+-- The candidates outside the clutter: entities, demonyms, dates.
+local function candidates(anns, allowed)
    local cands, demonyms, dated = {}, {}, {}
    for _, a in ipairs(anns) do
       if allowed(a.start) then
@@ -112,14 +107,19 @@ function resolve.run(ctx)
          end
       end
    end
+   return cands, demonyms, dated
+end
+
+local function rank(a)
+   if a.attrs and a.attrs.ambiguous then return AMBIGUOUS_RANK end
+   return a.rank or DEFAULT_RANK
+end
+
+-- 2. Entities: by rank, then the longer span, keep what does not overlap a
+-- better one; the teams' other mentions. -> kept (sorted by start), taken.
+local function choose_entities(ctx, cands, allowed)
    local teams
    cands, teams = E.team_names(ctx, cands)
-   -- a gazetteer organisation whose name is also a word or a name ranks
-   -- below a full name ending in it ("Ann Vale", "Henry Ford")
-   local function rank(a)
-      if a.phase == "lexicon" and a.attrs and a.attrs.ambiguous then return 4.25 end
-      return RANK[a.rule] or 2
-   end
    table.sort(cands, function(x, y)
       local rx, ry = rank(x), rank(y)
       if rx ~= ry then return rx > ry end
@@ -139,23 +139,27 @@ function resolve.run(ctx)
    E.acronyms(ctx, kept, taken, allowed)
    E.caps_names(ctx, kept, taken, allowed)
    table.sort(kept, function(x, y) return x.start < y.start end)
+   return kept, taken
+end
 
-   -- 3. people. A lone word that opens an organisation's name ("Lumora"
-   -- after "Lumora Systems") is that organisation, not a person.
+-- A person guess that the article shows to be an organisation is one: a
+-- lone word that opens an organisation's name ("Lumora" after "Lumora
+-- Systems"), a name it elsewhere gives a company ("drinks firm Allied
+-- Domecq") -- unless a person of the article bears it ("J.R. Hollis",
+-- "Hollis Capital"). -> the persons left.
+local function organisations_first(kept)
    local org_by_first, org_by_text = {}, {}
    for _, a in ipairs(kept) do
       local first = a.type == "organization" and a.text:match("^(%S+)%s")
       if first and not first:match("%p$") then org_by_first[first] = org_by_first[first] or a.attrs.name or a.text end
       if a.type == "organization" then org_by_text[a.text] = org_by_text[a.text] or a.attrs.name or a.text end
    end
-   -- a name guessed a person that the article elsewhere shows to be a
-   -- company ("drinks firm Allied Domecq") is that company everywhere
    for _, a in ipairs(kept) do
       if a.type == "person" and org_by_text[a.text] and not a.attrs.title then
          a.type, a.attrs = "organization", { name = org_by_text[a.text] }
       end
    end
-   local surnames = {}   -- ...unless a person of the article bears it ("J.R. Hollis", "Hollis Capital")
+   local surnames = {}
    for _, a in ipairs(kept) do
       local last = a.type == "person" and a.text:match("%s(%S+)$")
       if last then surnames[last] = true end
@@ -169,16 +173,27 @@ function resolve.run(ctx)
          persons[#persons + 1] = a
       end
    end
-   local clusters, added = people.cluster(persons, E.sex_of, toks, text,
+   return persons
+end
+
+-- 3. People: clusters of one person's mentions, and the surnames the rules
+-- missed (added to kept). -> clusters.
+local function find_people(ctx, kept, taken, allowed)
+   local persons = organisations_first(kept)
+   local clusters, added = people.cluster(persons, E.sex_of, ctx.tokens, ctx.text,
       function(s, e) return taken:overlaps(s, e) end, allowed, E.not_names)
    for _, a in ipairs(added) do
       taken:add(a.start, a.stop)
       kept[#kept + 1] = a
    end
    table.sort(kept, function(x, y) return x.start < y.start end)
-   -- a lone guess that is only ever a single word and never a speaker is noise
-   -- guesses in a headline or a dateline ("Talks Stall", "Caspian Wire")
-   -- are title case, not names, unless the text names them elsewhere
+   return clusters
+end
+
+-- Guesses in a headline or a dateline ("Talks Stall", "Caspian Wire") are
+-- title case, not names, unless the text names them elsewhere; a dateline
+-- holds its place and its source, nothing else. -> what is left of kept.
+local function outside_heads(kept, out)
    local heads = {}
    for _, a in ipairs(out) do
       if a.type == "segment" and (a.attrs.kind == "headline" or a.attrs.kind == "dateline") then
@@ -195,12 +210,15 @@ function resolve.run(ctx)
    local filtered = {}
    for _, a in ipairs(kept) do
       local where, h = in_heads(a)
-      -- a dateline holds its place and its source, nothing else
       local drop = where == "dateline" and not (a.type == "location" and a.start == h.start)
          or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster))
       if not drop then filtered[#filtered + 1] = a end
    end
-   kept = filtered
+   return filtered
+end
+
+-- The entities and demonyms as the pack outputs them: canonical names.
+local function emit_entities(kept, demonyms, out)
    for _, a in ipairs(kept) do
       if a.type == "person" then
          local c = a.cluster
@@ -218,14 +236,20 @@ function resolve.run(ctx)
       a.attrs.category, a.attrs.ambiguous, a.attrs.plural = nil, nil, nil
       out[#out + 1] = a
    end
+end
 
+function resolve.run(ctx)
+   local out = {}
+   local allowed = structure(ctx.annotations, out)
+   local cands, demonyms, dated = candidates(ctx.annotations, allowed)
+   local kept, taken = choose_entities(ctx, cands, allowed)
+   local clusters = find_people(ctx, kept, taken, allowed)
+   kept = outside_heads(kept, out)
+   emit_entities(kept, demonyms, out)
    -- 4. dates
    for _, a in ipairs(D.resolve_document(ctx, dated)) do out[#out + 1] = a end
-
    -- 5. quotes
-   local found = quotes.find(ctx, kept, clusters, allowed, sieve)
-   for _, q in ipairs(found) do out[#out + 1] = q end
-
+   for _, q in ipairs(quotes.find(ctx, kept, clusters, allowed, sieve)) do out[#out + 1] = q end
    for _, a in ipairs(kept) do a.cluster, a.words = nil, nil end
    return out
 end
