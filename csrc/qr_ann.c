@@ -335,15 +335,23 @@ static size_t rank_of(const lua_Number *v, size_t n, lua_Number x)
     return lo;
 }
 
-/* quarry.core.resolve_overlaps(candidates, rules, starts, control) -> kept
- * Which candidates a phase keeps, by its control style ("appelt" or
- * "first"): their indexes, best first, each overlapping none kept before it
- * (two spans overlap when each starts before the other stops: an empty span
- * [p, p) overlaps one that holds p strictly inside). O(n log n).
- * candidates[i] needs numbers start and stop; rules[i] (its rule) numbers
- * priority and order; starts[i] is where its match started. appelt ranks
- * by priority, then length, then start, then match start, then rule order;
- * first by match start, then rule order. */
+/***
+quarry.core.resolve_overlaps(candidates, rules, starts, control) -> kept
+Which candidates a phase keeps, by its control style ("appelt" or
+"first"): their indexes, best first, each overlapping none kept before it
+(two spans overlap when each starts before the other stops: an empty span
+[p, p) overlaps one that holds p strictly inside). O(n log n).
+candidates[i] needs numbers start and stop; rules[i] (its rule) numbers
+priority and order; starts[i] is where its match started. appelt ranks
+by priority, then length, then start, then match start, then rule order;
+first by match start, then rule order.
+@function resolve_overlaps
+@param candidates table the candidates {start, stop, ...}
+@param rules table the rule of each candidate {priority, order}
+@param starts table where each candidate's match started
+@param control string "appelt" or "first"
+@return table the indexes of the candidates kept, best first
+*/
 static int l_resolve_overlaps(lua_State *L)
 {
     size_t n, i, ncoord, nkept = 0;

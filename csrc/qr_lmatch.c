@@ -710,13 +710,25 @@ static int attrs_match(lua_State *L, int want, int have)
     return 1;
 }
 
-/* quarry.core.class_list(classes, tokens, annotations) -> list or nil
- * The annotation list matcher:run takes, {class, first, last, ref, ...}:
- * for every annotation (ref: its index) and every class {type [, attrs]}
- * (class: its index) it belongs to (its type, and each of the class's attrs
- * with that value), the tokens it covers (its own first and last when it
- * has them). nil when there are no classes. Annotations that touch no
- * token are left out. */
+/***
+The annotations of earlier phases, as the matcher takes them.
+@section classes
+*/
+
+/***
+quarry.core.class_list(classes, tokens, annotations) -> list or nil
+The annotation list matcher:run takes, {class, first, last, ref, ...}:
+for every annotation (ref: its index) and every class {type [, attrs]}
+(class: its index) it belongs to (its type, and each of the class's attrs
+with that value), the tokens it covers (its own first and last when it
+has them). nil when there are no classes. Annotations that touch no
+token are left out.
+@function class_list
+@param classes table the classes {type [, attrs]} the phase's patterns name
+@param tokens quarry.Tokens the document's tokens
+@param annotations table the annotations of earlier phases
+@return table the flat list matcher:run takes, or nil when there are no classes
+*/
 static int l_class_list(lua_State *L)
 {
     const qr_tokens *toks;
