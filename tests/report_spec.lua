@@ -401,6 +401,24 @@ describe("reports", function()
          c:close()
       end)
 
+      it("are not needed by the explorer's reports on a file opened read-only without them", function()
+         local path = dir .. "/older.db"
+         fixture.build(path):close()
+         local c = assert(quarry.open(path))
+         local want = {}
+         local cases = { { "timeline", { limit = 3 } }, { "facets", { query = "Lisbon" } }, { "search", { limit = 2 } },
+            { "profile", { speaker = "Sergei Voronov" } }, { "profile", { entity = "Lisbon" } } }
+         for i, case in ipairs(cases) do want[i] = rows_of(assert(reports.run(c, case[1], case[2]))) end
+         assert(c.db:exec("DROP INDEX spans_value; DROP INDEX docs_date; DROP INDEX docs_source"))
+         c:close()
+         c = assert(quarry.open(path, { readonly = true }))
+         assert.is_nil(indexes(c).docs_date)
+         for i, case in ipairs(cases) do
+            assert.same(want[i], rows_of(assert(reports.run(c, case[1], case[2]))), case[1])
+         end
+         c:close()
+      end)
+
       it("are built once at the end of a large extraction, and are there after it", function()
          local c = assert(quarry.open(dir .. "/many.db"))
          local batch = {}

@@ -101,6 +101,7 @@ local REPORT_INDEXES = [[
 CREATE INDEX IF NOT EXISTS spans_speaker ON spans(type, json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
 CREATE INDEX IF NOT EXISTS spans_name ON spans(type, json_extract(attrs, '$.name'), doc)
    WHERE type IN ('person', 'organization', 'location');
+CREATE INDEX IF NOT EXISTS spans_value ON spans(type, json_extract(attrs, '$.value'), doc) WHERE type = 'date';
 CREATE INDEX IF NOT EXISTS docs_date ON docs(date);
 CREATE INDEX IF NOT EXISTS docs_source ON docs(source, date);
 ]]
@@ -123,7 +124,8 @@ SELECT d.id AS document, d.date AS date, d.source AS outlet, s.type AS type, jso
 FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type IN ('person', 'organization', 'location');
 ]]
 
-local DROP_REPORT_INDEXES = "DROP INDEX IF EXISTS spans_speaker; DROP INDEX IF EXISTS spans_name;"
+local DROP_REPORT_INDEXES = "DROP INDEX IF EXISTS spans_speaker; DROP INDEX IF EXISTS spans_name; "
+   .. "DROP INDEX IF EXISTS spans_value;"
 
 local Corpus = {}
 Corpus.__index = Corpus
@@ -318,8 +320,8 @@ local function setup(self, readonly)
    end
    if not readonly then
       local have = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' "
-         .. "AND name IN ('spans_speaker', 'spans_name', 'docs_date', 'docs_source')")).n
-      if have < 4 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
+         .. "AND name IN ('spans_speaker', 'spans_name', 'spans_value', 'docs_date', 'docs_source')")).n
+      if have < 5 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
       local views = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'view' "
          .. "AND name IN ('quotes', 'mentions')")).n
       if views < 2 then transaction(self, function() check(db:exec(VIEWS)) end) end

@@ -355,7 +355,7 @@ function svg.columns(rows, spec, maxv)
    end
    if first > last then return "" end
    local n = last - first + 1
-   local left, width, height, top = 40, 1000, 150, 10
+   local left, width, height, top = 40, 1000, 110, 10
    local cw = math_min((width - left - 10) / n, 48)
    local parts = { string_format('<svg class="columns" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
       .. 'viewBox="0 0 %d %d" role="img" aria-label="%s">', width, height + 30, width, height + 30,

@@ -520,12 +520,21 @@ end
 -- over shards (quarry report a.db b.db: docs is a view there, and the
 -- TEMP tables have only the spans' indexes). For a scan that SQLite's
 -- planner would otherwise do through the table (the index of dates
--- docs_date, of outlets docs_source, spans_doc).
+-- docs_date, of outlets docs_source, of the dates the text names
+-- spans_value, spans_doc).
+-- A corpus made before an index was added and opened read-only lacks it: "" then too.
 -- @param index string the index's name
 -- @return string " INDEXED BY index", or ""
 function Context:indexed_by(index)
    local p = state(self)
-   if p.corpus.shards and (index == "docs_date" or index == "docs_source") then return "" end
+   if p.corpus.shards and (index == "docs_date" or index == "docs_source" or index == "spans_value") then return "" end
+   local have = p.shared.indexes
+   if not have then
+      have = {}
+      for name in self:tuples("SELECT name FROM sqlite_schema WHERE type = 'index'") do have[name] = true end
+      p.shared.indexes = have
+   end
+   if not have[index] then return "" end
    return " INDEXED BY " .. index
 end
 
