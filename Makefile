@@ -11,6 +11,7 @@
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 30)
 #   make valgrind   C tests and Lua specs under valgrind memcheck
 #   make lint       luacheck over the Lua code
+#   make docs       the API reference (LDoc) in build/docs; fails on any LDoc warning
 #   make unicode    regenerate csrc/qr_unidata.h from /usr/share/unicode
 #
 # Dependencies are found with pkg-config; a missing one is named.
@@ -63,7 +64,7 @@ HDR := $(wildcard csrc/*.h)
 # Fuzz targets (see "fuzzing" below).
 FUZZ_CC      ?= clang-14
 FUZZ_TIME    ?= 30
-FUZZ_TARGETS  = token match regex gaz fts docs
+FUZZ_TARGETS  = token match regex gaz fts docs news
 FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
                 $(WARN) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -DQR_FUZZ_ROOT='"$(CURDIR)"'
@@ -92,7 +93,7 @@ STREAM_MB ?= 1000
 SCALE_CORPUS ?= $(firstword $(wildcard ../shared/corpora/reuters.jsonl))
 SCALE_MB ?= 3
 
-.PHONY: all check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
+.PHONY: all docs check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
 
 all: $(CORE) $(EXT)
 
@@ -172,6 +173,18 @@ test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/
 
 lint:
 	luacheck lua bin tests bench
+
+# The API reference, from the sources (config.ld lists them; tests/apidoc_spec.lua
+# checks that every public function is in it). LDoc's own lines are the only
+# output allowed: anything else is a warning, and fails.
+LDOC_INFO = -e '^reading configuration from' -e '^output written to' -e '^found master module' \
+            -e '^\*\*\*closing section from master module'
+docs:
+	@command -v ldoc >/dev/null || { echo "make docs: ldoc is missing (Debian package lua-ldoc)" >&2; exit 1; }
+	@out=$$(ldoc . 2>&1); status=$$?; warn=$$(printf '%s\n' "$$out" | grep -v $(LDOC_INFO)); \
+	  if [ $$status -ne 0 ] || [ -n "$$warn" ]; then printf '%s\n' "$$warn" >&2; \
+	  echo "make docs: LDoc warned (above)" >&2; exit 1; fi; \
+	  echo "API reference: build/docs/index.html"
 
 # --- fuzzing ------------------------------------------------------------------
 # libFuzzer targets (tests/fuzz/fuzz_*.c) built with Debian's clang and
