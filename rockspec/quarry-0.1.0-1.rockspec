@@ -4,7 +4,7 @@ rockspec_format = "3.0"
 package = "quarry"
 version = "0.1.0-1"
 source = {
-   url = "https://github.com/quarry-text/quarry/archive/refs/tags/v0.1.0.tar.gz",
+   url = "https://github.com/quarry-text/quarry/releases/download/v0.1.0/quarry-0.1.0.tar.gz",
    dir = "quarry-0.1.0",
 }
 description = {

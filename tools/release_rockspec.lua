@@ -25,8 +25,8 @@ end
 local out = scm
 out = replace(out, 'version = "scm-1"', ('version = "%s-1"'):format(version))
 out = replace(out, 'url = "git+https://github.com/quarry-text/quarry.git",',
-   ('url = "https://github.com/quarry-text/quarry/archive/refs/tags/v%s.tar.gz",\n   dir = "quarry-%s",')
-      :format(version, version))
+   ('url = "https://github.com/quarry-text/quarry/releases/download/v%s/quarry-%s.tar.gz",\n   dir = "quarry-%s",')
+      :format(version, version, version))
 out = replace(out, ', "QR_SCM"', "")
 out = replace(out, '         -- QR_SCM: quarry.version says "+scm" (the release rockspec leaves it out)\n', "")
 io.stdout:write("-- Generated from quarry-scm-1.rockspec by `make rockspec` (tools/release_rockspec.lua):\n",
