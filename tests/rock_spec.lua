@@ -8,12 +8,14 @@ local lfs = require "lfs"
 local quarry = require "quarry"
 local support = require "tests.support"
 
--- Runs a shell command in the checkout with the network cut; exit code, output.
+-- Runs a shell command (in dir, else the checkout) with the network cut and
+-- without the suite's LUA_PATH; exit code, output.
 local OFFLINE = "http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 "
    .. "HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 "
-local function sh(cmd)
+local function sh(cmd, dir)
    local out = os.tmpname()
-   local _, _, code = os.execute("env -u LUA_PATH -u LUA_CPATH " .. OFFLINE .. cmd .. " > " .. out .. " 2>&1")
+   local _, _, code = os.execute((dir and ("cd " .. dir .. " && ") or "") .. "unset LUA_PATH LUA_CPATH; "
+      .. OFFLINE .. cmd .. " > " .. out .. " 2>&1")
    local text = support.read(out)
    os.remove(out)
    return code, text
@@ -34,7 +36,7 @@ describe("the source rock #slow", function()
       assert(code == 0, "make rock failed:\n" .. out)
       assert.truthy(lfs.attributes(rock, "size") > 0)
       local tree = support.tmpdir()
-      code, out = sh("LUAROCKS_CONFIG=$PWD/build/luarocks-config.lua luarocks --lua-version 5.4 install --tree "
+      code, out = sh("LUAROCKS_CONFIG=" .. lfs.currentdir() .. "/build/luarocks-config.lua luarocks --lua-version 5.4 install --tree "
          .. tree .. " " .. rock)
       assert(code == 0, "luarocks install of the rock failed:\n" .. out)
 
@@ -46,15 +48,15 @@ describe("the source rock #slow", function()
 
       -- the installed command, run from elsewhere: the release's version, and
       -- the help names the example report where the rock put it
-      local cd = "cd " .. support.tmpdir() .. " && "
-      code, out = sh(cd .. tree .. "/bin/quarry --version")
+      local elsewhere = support.tmpdir()
+      code, out = sh(tree .. "/bin/quarry --version", elsewhere)
       assert.equal(0, code)
       assert.equal("quarry " .. version .. "\n", out)
-      code, out = sh(cd .. tree .. "/bin/quarry report --help")
+      code, out = sh(tree .. "/bin/quarry report --help", elsewhere)
       assert.equal(0, code)
       local named = out:match("quarry report news%.db (%S+titles%.lua)")
       assert.equal(home .. "/examples/reports/titles.lua", named)
-      code, out = sh(cd .. tree .. "/bin/quarry tokens " .. home .. "/examples/articles")
+      code, out = sh(tree .. "/bin/quarry tokens " .. home .. "/examples/articles", elsewhere)
       assert.equal(0, code, out)
       assert.matches("tokenised 14 documents", out)
    end)
