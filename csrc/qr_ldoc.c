@@ -9,7 +9,21 @@
 #include "qr_token.h"
 
 
-/* quarry.core.name_variant(s) -> the spelling-variant key of s */
+/***
+@module quarry.core
+*/
+
+/***
+Names across a document (quarry.names).
+@section names
+*/
+
+/***
+quarry.core.name_variant(s) -> the spelling-variant key of s
+@function name_variant
+@param s string a name, lower-cased
+@return string its key
+*/
 static int l_name_variant(lua_State *L)
 {
     size_t len;
@@ -20,9 +34,15 @@ static int l_name_variant(lua_State *L)
     return 1;
 }
 
-/* quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
- * or capitals whose bare key's variant is a key of the table set (with a
- * value that is not false), in order. */
+/***
+quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
+or capitals whose bare key's variant is a key of the table set (with a
+value that is not false), in order.
+@function name_tokens
+@param tokens quarry.Tokens the document's tokens
+@param set table variant keys -> a true value
+@return table the token numbers, in order
+*/
 static int l_name_tokens(lua_State *L)
 {
     const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);

@@ -36,8 +36,8 @@ describe("the source rock #slow", function()
       assert(code == 0, "make rock failed:\n" .. out)
       assert.truthy(lfs.attributes(rock, "size") > 0)
       local tree = support.tmpdir()
-      code, out = sh("LUAROCKS_CONFIG=" .. lfs.currentdir() .. "/build/luarocks-config.lua luarocks --lua-version 5.4 install --tree "
-         .. tree .. " " .. rock)
+      code, out = sh("LUAROCKS_CONFIG=" .. lfs.currentdir() .. "/build/luarocks-config.lua "
+         .. "luarocks --lua-version 5.4 install --tree " .. tree .. " " .. rock)
       assert(code == 0, "luarocks install of the rock failed:\n" .. out)
 
       local home = tree .. "/lib/luarocks/rocks-5.4/quarry/" .. version .. "-1"

@@ -65,7 +65,9 @@ function common.example(name)
       local rocks = tree .. "/lib/luarocks/rocks-5.4/quarry"
       if lfs.attributes(rocks, "mode") == "directory" then
          for version in lfs.dir(rocks) do
-            if version:sub(1, 1) ~= "." then candidates[#candidates + 1] = rocks .. "/" .. version .. "/examples/" .. name end
+            if version:sub(1, 1) ~= "." then
+               candidates[#candidates + 1] = rocks .. "/" .. version .. "/examples/" .. name
+            end
          end
       end
    end
