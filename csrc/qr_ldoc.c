@@ -3,6 +3,9 @@
  * phases: quarry.core.name_variant(s), quarry.core.name_tokens(tokens,
  * set). See lua/quarry/names.lua.
  */
+/***
+@module quarry.core
+*/
 #include "qr_lua.h"
 #include "qr_doc.h"
 #include "qr_keys.h"
@@ -10,16 +13,12 @@
 
 
 /***
-@module quarry.core
-*/
-
-/***
-Names across a document (quarry.names).
-@section names
-*/
-
-/***
-quarry.core.name_variant(s) -> the spelling-variant key of s
+**
+quarry.core.name_variant(s) -> string: the spelling-variant key of s (see
+qr_doc.h), by which "sergey" and "sergei" meet. See quarry.names.variant.
+@function name_variant
+@param s string a name, lower case
+@return string
 @function name_variant
 @param s string a name, lower-cased
 @return string its key
@@ -35,9 +34,14 @@ static int l_name_variant(lua_State *L)
 }
 
 /***
+**
 quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
 or capitals whose bare key's variant is a key of the table set (with a
-value that is not false), in order.
+value that is not false), in order. See quarry.names.find.
+@function name_tokens
+@param tokens quarry.Tokens the document's tokens
+@param set table variant keys -> true
+@return table token numbers
 @function name_tokens
 @param tokens quarry.Tokens the document's tokens
 @param set table variant keys -> a true value
