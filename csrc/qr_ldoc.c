@@ -13,15 +13,11 @@
 
 
 /***
-**
 quarry.core.name_variant(s) -> string: the spelling-variant key of s (see
 qr_doc.h), by which "sergey" and "sergei" meet. See quarry.names.variant.
 @function name_variant
 @param s string a name, lower case
 @return string
-@function name_variant
-@param s string a name, lower-cased
-@return string its key
 */
 static int l_name_variant(lua_State *L)
 {
@@ -34,7 +30,6 @@ static int l_name_variant(lua_State *L)
 }
 
 /***
-**
 quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
 or capitals whose bare key's variant is a key of the table set (with a
 value that is not false), in order. See quarry.names.find.
@@ -42,10 +37,6 @@ value that is not false), in order. See quarry.names.find.
 @param tokens quarry.Tokens the document's tokens
 @param set table variant keys -> true
 @return table token numbers
-@function name_tokens
-@param tokens quarry.Tokens the document's tokens
-@param set table variant keys -> a true value
-@return table the token numbers, in order
 */
 static int l_name_tokens(lua_State *L)
 {
