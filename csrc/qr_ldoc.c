@@ -3,13 +3,22 @@
  * phases: quarry.core.name_variant(s), quarry.core.name_tokens(tokens,
  * set). See lua/quarry/names.lua.
  */
+/***
+@module quarry.core
+*/
 #include "qr_lua.h"
 #include "qr_doc.h"
 #include "qr_keys.h"
 #include "qr_token.h"
 
 
-/* quarry.core.name_variant(s) -> the spelling-variant key of s */
+/***
+quarry.core.name_variant(s) -> string: the spelling-variant key of s (see
+qr_doc.h), by which "sergey" and "sergei" meet. See quarry.names.variant.
+@function name_variant
+@param s string a name, lower case
+@return string
+*/
 static int l_name_variant(lua_State *L)
 {
     size_t len;
@@ -20,9 +29,15 @@ static int l_name_variant(lua_State *L)
     return 1;
 }
 
-/* quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
- * or capitals whose bare key's variant is a key of the table set (with a
- * value that is not false), in order. */
+/***
+quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
+or capitals whose bare key's variant is a key of the table set (with a
+value that is not false), in order. See quarry.names.find.
+@function name_tokens
+@param tokens quarry.Tokens the document's tokens
+@param set table variant keys -> true
+@return table token numbers
+*/
 static int l_name_tokens(lua_State *L)
 {
     const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);

@@ -7,6 +7,7 @@
 --   for _, i in ipairs(names.find(toks, { lavrov = true })) do ... end
 --
 -- Available to sandboxed packs (`require "quarry.names"`).
+-- @module quarry.names
 local core = require "quarry.core"
 
 local error, pcall, type = error, pcall, type
