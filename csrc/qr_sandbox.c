@@ -148,20 +148,23 @@ Limits, call sites and paths, for quarry.sandbox.
 
 /* --- the step hook -------------------------------------------------------------- */
 
-static void limit_hook(lua_State *L, lua_Debug *ar)
+static void limit_hook(lua_State *L, lua_Debug *ar);
+
+/* Counts n more steps; past the budget (and, once tripped, past the
+ * grace), raises the limit's error, naming where ar (the function running,
+ * or a caller) is. */
+static void limit_charge(lua_State *L, qr_limits *lim, long long n, lua_Debug *ar)
 {
-    qr_limits *lim = limits_if_any(L);
     const char *src = "?";
     int line = 0;
-    if (!lim || !lim->active || lim->steps_max <= 0) return;
-    lim->steps_used += QR_STEP_CHUNK;
+    lim->steps_used += n;
     if (lim->steps_tripped < 2) {
         long long allowed = lim->steps_max + (lim->steps_tripped ? QR_STEP_GRACE : 0);
         if (lim->steps_used <= allowed) return;
         if (lim->steps_tripped) lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
         lim->steps_tripped++;
     }
-    if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
+    if (ar && lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
         src = ar->short_src;
         line = ar->currentline;
     }
@@ -169,8 +172,30 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
+static void limit_hook(lua_State *L, lua_Debug *ar)
+{
+    qr_limits *lim = limits_if_any(L);
+    if (!lim || !lim->active || lim->steps_max <= 0) return;
+    limit_charge(L, lim, QR_STEP_CHUNK, ar);
+}
+
+/* limit_charge for a C function that Lua code at stack level `level`
+ * called (through the sandbox's own Lua wrapper): the error names that
+ * code. Nothing happens outside core.limited or without a budget. */
+static void charge_caller(lua_State *L, long long n, int level)
+{
+    qr_limits *lim = limits_if_any(L);
+    lua_Debug ar;
+    if (!lim || !lim->active || lim->steps_max <= 0 || n <= 0) return;
+    if (n > LLONG_MAX / 4) n = LLONG_MAX / 4;
+    limit_charge(L, lim, n, lua_getstack(L, level, &ar) ? &ar : NULL);
+}
+
 /***
-core.limit_thread(co) -> co: the step budget counts co's steps too
+core.limit_thread(co) -> co: the step budget counts co's steps too, and
+making it costs 1000 steps (its hook counts from zero: code that makes
+many coroutines running a few instructions each would be counted too
+little otherwise)
 @function limit_thread
 @param co thread a coroutine
 @return thread co
@@ -181,8 +206,26 @@ static int l_limit_thread(lua_State *L)
     luaL_argexpected(L, co != NULL, 1, "coroutine");
     limits_of(L);
     lua_sethook(co, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
+    charge_caller(L, QR_STEP_CHUNK, 2);
     lua_settop(L, 1);
     return 1;
+}
+
+/***
+core.limit_charge(n): inside core.limited, counts n more steps against the
+budget, for work a C function does in a loop that Lua's hook cannot see
+(table.move over n slots); past the budget it raises the step limit's
+error, naming the Lua code two levels up (the caller of the Lua function
+that calls this)
+@function limit_charge
+@param n integer the steps
+@return nothing
+*/
+static int l_limit_charge(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    charge_caller(L, n, 2);
+    return 0;
 }
 
 /***
@@ -336,7 +379,7 @@ static int l_realpath(lua_State *L)
 void qr_open_sandbox(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_tripped", l_limit_tripped },
+        { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_charge", l_limit_charge }, { "limit_tripped", l_limit_tripped },
         { "limit_stats", l_limit_stats }, { "callsite", l_callsite }, { "realpath", l_realpath },
         { NULL, NULL }
     };

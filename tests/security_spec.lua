@@ -33,6 +33,30 @@ local function run_cli(cmdline)
    return support.quarry(cmdline)
 end
 
+-- Runs the Lua file at path in a child process that may take at most
+-- secs seconds: a regression of an attack that hangs fails the spec (exit
+-- code 124) rather than hanging it. Returns the exit code and the output.
+local function child(path, secs)
+   return support.sh(string.format("timeout %d env LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='%s;;' lua5.4 %s",
+      secs or 60, support.CPATH, path))
+end
+
+-- A child that loads the pack src (a file of its own folder) with a small
+-- step budget and runs it on each text, printing each result or error.
+local function probe_pack(src, texts, limits)
+   local dir = tmpdir { ["p.lua"] = src }
+   local script = support.put(dir, "probe.lua", ([[
+local rules = require "quarry.rules"
+local ok, pack = pcall(rules.load, %q, { limits = %s })
+if not ok then print("load: " .. tostring(pack)) return end
+for _, text in ipairs(%s) do
+   local rok, anns = pcall(pack.run, pack, { id = "d", text = text })
+   print(rok and ("ok " .. #anns) or ("error: " .. tostring(anns)))
+end
+]]):format(dir .. "/p.lua", limits or "{ steps = 2000000 }", texts or '{ "x" }'))
+   return child(script)
+end
+
 describe("the sandbox", function()
    after_each(support.cleanup)
 
@@ -494,6 +518,85 @@ end }
          local code, _, err = run_cli("report --max-steps 100000 " .. db .. " " .. spin)
          assert.equal(1, code)
          assert.matches("step limit exceeded (more than 100000 steps)", err, 1, true)
+      end)
+   end)
+
+   -- Attacks of an outside test (issue 12's held-out probes, run again),
+   -- each of which hung quarry or escaped the sandbox before its fix. A
+   -- regression hangs: these run in a child process with a time limit.
+   describe("holds against the second round of probes", function()
+      local function action_pack(body)
+         return pack_source("", ([[rule { name = "r", type = "t", pattern = P.word "x",
+   action = function(m) %s end }]]):format(body))
+      end
+
+      it("stops an xpcall message handler that never ends (Lua calls it inside the step hook, hooks off)", function()
+         local code, out = probe_pack(action_pack(
+            "xpcall(function() while true do end end, function(e) while true do end end)"))
+         assert.equal(0, code, out)
+         assert.matches("error: .*step limit exceeded", out)
+         -- a handler still gets the error and its result is xpcall's
+         code, out = probe_pack(action_pack([[
+local ok, v = xpcall(function() error("inner", 0) end, function(e) return "handled " .. e end)
+if ok ~= false or v ~= "handled inner" then error("xpcall gave " .. tostring(ok) .. " " .. tostring(v)) end
+return true]]))
+         assert.equal(0, code, out)
+         assert.equal("ok 1\n", out)
+      end)
+
+      it("never closes a coroutine a limit stopped: its __close would run with hooks off", function()
+         local loop_close = [[setmetatable({}, { __close = function() while true do end end })]]
+         -- coroutine.wrap closes a coroutine that failed; so does coroutine.close, a document later
+         local code, out = probe_pack(action_pack(([[
+coroutine.wrap(function() local x <close> = %s; while true do end end)()]]):format(loop_close)))
+         assert.equal(0, code, out)
+         assert.matches("error: .*step limit exceeded", out)
+         code, out = probe_pack(([[
+local co
+return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word "x", action = function(m)
+   if not co then
+      co = coroutine.create(function() local x <close> = %s; while true do end end)
+      coroutine.resume(co)
+   end
+   local ok, err = coroutine.close(co)
+   return { { start = 0, stop = 1, attrs = { closed = tostring(ok) .. " " .. tostring(err) } } }
+end } } } } }
+]]):format(loop_close), '{ "x", "x" }')
+         assert.equal(0, code, out)
+         assert.matches("^error: .-step limit exceeded.-\nok 1\n$", out)
+         -- a coroutine that failed otherwise is closed as Lua closes it
+         local pack = rules.load(tmpdir { ["c.lua"] = action_pack([[
+local closed = false
+pcall(coroutine.wrap(function() local x <close> = setmetatable({}, { __close = function() closed = true end })
+   error("boom") end))
+return { { start = 0, stop = 1, attrs = { closed = closed } } }]]) } .. "/c.lua")
+         assert.is_true(pack:run("x")[1].attrs.closed)
+      end)
+
+      it("counts the coroutines code makes: many that run a few instructions each cannot outlast the budget", function()
+         local code, out = probe_pack(action_pack(
+            "local function f() return coroutine.resume(coroutine.create(f)) end while true do f() end"))
+         assert.equal(0, code, out)
+         assert.matches("error: .*step limit exceeded", out)
+      end)
+
+      it("refuses __gc put in the metatable of a module's objects (P.word(x).__index)", function()
+         local code, out = probe_pack(pack_source([[
+local mt = (P.word "x").__index
+mt.__gc = function() while true do end end
+for i = 1, 100 do P.word("y" .. i) end
+]]))
+         assert.equal(0, code, out)
+         assert.matches("^load: .*p%.lua:3: setmetatable: __gc is not available to untrusted code", out)
+      end)
+
+      it("turns any error object into its message under limits, a module object's __tostring included", function()
+         local code, out = probe_pack(pack_source([[
+(P.word "x").__index.__tostring = function() while true do end end
+error(P.word "y")
+]]))
+         assert.equal(0, code, out)
+         assert.matches("^load: .*__tostring failed.*step limit exceeded", out)
       end)
    end)
 end)

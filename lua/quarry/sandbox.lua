@@ -27,7 +27,7 @@ local lfs = require "lfs"
 -- call a method or a table field untrusted code could have reached.
 local error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber =
    error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber
-local tostring, type, xpcall, require = tostring, type, xpcall, require
+local tostring, type, require = tostring, type, require
 local math_type, math_floor = math.type, math.floor
 local string_byte, string_find, string_format, string_gmatch, string_gsub, string_lower, string_match, string_sub =
    string.byte, string.find, string.format, string.gmatch, string.gsub, string.lower, string.match, string.sub
@@ -138,15 +138,48 @@ local function rethrow_trip(ok, ...)
    return ok, ...
 end
 
+-- xpcall of untrusted code: the message handler runs once the stack has
+-- unwound. Lua calls a handler where the error is raised, and a limit's
+-- error is raised inside the step hook, where hooks are off: a handler
+-- that loops there would never stop. (Untrusted code has no debug library,
+-- so a handler sees nothing more where Lua would call it.)
+local function handled(msgh, ok, ...)
+   if ok then return true, ... end
+   if limit_tripped() then error((...), 0) end
+   local hok, v = pcall(msgh, (...))
+   if not hok and limit_tripped() then error(v, 0) end
+   return false, v
+end
+
+-- Coroutines a limit stopped (weak keys). The limit's error left such a
+-- coroutine dead with hooks off (it was raised in the hook, and no pcall
+-- inside the coroutine restored them): closing it would run its pending
+-- __close metamethods where no limit reaches, so it is never closed.
+local stopped = setmetatable({}, { __mode = "k" })
+
+local function resumed(co, ok, ...)
+   if not ok and limit_tripped() then
+      stopped[co] = true
+      error((...), 0)
+   end
+   return ok, ...
+end
+
 local function wrap_results(co, ok, ...)
    if ok then return ... end
-   coroutine_close(co)
+   if limit_tripped() then
+      stopped[co] = true
+   else
+      coroutine_close(co)
+   end
    error((...), 0)
 end
 
 -- The coroutine library of untrusted code: coroutines it makes count
--- against the step budget (hooks are per coroutine), and its pcalls let
--- a tripped limit through.
+-- against the step budget (hooks are per coroutine; making one costs a
+-- chunk of steps, so that code making many short-lived coroutines is
+-- counted too), its pcalls let a tripped limit through, and a coroutine a
+-- limit stopped is not closed.
 local function coroutine_lib()
    local lib = copy(coroutine)
    lib.create = function(f)
@@ -154,10 +187,14 @@ local function coroutine_lib()
       limit_thread(co)
       return co
    end
-   lib.resume = function(co, ...) return rethrow_trip(coroutine_resume(co, ...)) end
+   lib.resume = function(co, ...) return resumed(co, coroutine_resume(co, ...)) end
    lib.wrap = function(f)
       local co = lib.create(f)
       return function(...) return wrap_results(co, coroutine_resume(co, ...)) end
+   end
+   lib.close = function(co)
+      if stopped[co] then return false, "the coroutine was stopped by a limit; it cannot be closed" end
+      return coroutine_close(co)
    end
    return lib
 end
@@ -190,9 +227,22 @@ local function metatable_functions(box)
    return get, set
 end
 
+-- setmetatable for quarry's modules loaded for untrusted code: their
+-- metatables are within its reach (a class's __index is the class, so
+-- P.word("x").__index is the pattern metatable), and a __gc it added there
+-- would make each object the module makes later run it as a finalizer,
+-- outside every limit.
+local function module_setmetatable(t, mt)
+   if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+      error("setmetatable: __gc is not available to untrusted code (a finalizer runs outside its limits)", 2)
+   end
+   return setmetatable(t, mt)
+end
+local MODULE_ENV_MT = { __index = _G }
+
 -- The instance of a module this box's code gets: cjson as cjson.new(),
 -- quarry's Lua modules loaded anew (their tables, metatables and caches
--- its own).
+-- its own), in an environment whose setmetatable refuses __gc.
 local function module_instance(box, name)
    local m = box.instances[name]
    if m ~= nil then return m end
@@ -201,7 +251,9 @@ local function module_instance(box, name)
    else
       local path, err = package_searchpath(name, package.path)
       if not path then error(err, 3) end
-      local chunk, lerr = loadfile(path, "t")   -- quarry's own code, in the global environment
+      -- quarry's own code: the global environment, but for setmetatable
+      local env = box.trusted and _G or setmetatable({ setmetatable = module_setmetatable }, MODULE_ENV_MT)
+      local chunk, lerr = loadfile(path, "t", env)
       if not chunk then error(lerr, 3) end
       m = chunk(name, path)
    end
@@ -217,7 +269,12 @@ local function untrusted_env(box, opts)
    env.coroutine = coroutine_lib()
    env.getmetatable, env.setmetatable = metatable_functions(box)
    env.pcall = function(f, ...) return rethrow_trip(pcall(f, ...)) end
-   env.xpcall = function(f, msgh, ...) return rethrow_trip(xpcall(f, msgh, ...)) end
+   env.xpcall = function(f, msgh, ...)
+      if type(msgh) ~= "function" then
+         error(string_format("bad argument #2 to 'xpcall' (function expected, got %s)", type(msgh)), 2)
+      end
+      return handled(msgh, pcall(f, ...))
+   end
    env._G = env
    local allowed = {}
    for _, name in ipairs(opts.modules or {}) do allowed[name] = true end
@@ -280,16 +337,41 @@ function Box:set_limits(limits)
    self.limits = sandbox.limits(limits, 2)
 end
 
--- The message of an error object: a string as it is; an object untrusted
--- code made, turned into a string under limits of its own.
-local function message_of(box, err)
+-- Calls f(...) within limits, the box's string methods in place of the
+-- real ones (string.dump left out): as box:run, and as message_of.
+local function restore_methods(saved, ...)
+   string_mt.__index = saved
+   return ...
+end
+
+local function boxed(steps, memory, f, ...)
+   local saved = string_mt.__index
+   string_mt.__index = string_methods
+   return restore_methods(saved, limited(steps, memory, f, ...))
+end
+
+-- The message of an error object: a string as it is; any other value
+-- turned into a string under limits of its own (its __tostring may be
+-- untrusted code's: one it set, or one it put in the metatable of a
+-- module instance's objects).
+local function message_of(err)
    if type(err) == "string" then return err end
-   if box.own[err] then
-      local ok, s = limited(MESSAGE_STEPS, MESSAGE_MEMORY, tostring, err)
-      if ok and type(s) == "string" then return s end
-      return "(an error object whose __tostring failed: " .. (type(s) == "string" and s or "?") .. ")"
-   end
-   return tostring(err)
+   local ok, s = boxed(MESSAGE_STEPS, MESSAGE_MEMORY, tostring, err)
+   if ok and type(s) == "string" then return s end
+   return "(an error object whose __tostring failed: " .. (type(s) == "string" and s or "?") .. ")"
+end
+
+-- The metatables of error objects quarry raises inside a box and catches
+-- outside (a report's usage error): those go on as they are.
+local host_errors = setmetatable({}, { __mode = "k" })
+
+--- sandbox.host_error(mt): error objects with metatable mt, raised by
+-- quarry's own code inside a box, go through box:run as they are (any
+-- other error object becomes its message, made under limits).
+-- @param mt table the metatable of such error objects
+-- @return nothing
+function sandbox.host_error(mt)
+   host_errors[mt] = true
 end
 
 local HINTS = {
@@ -302,10 +384,10 @@ local function finish(box, what, ok, ...)
    local err, kind = ...
    if kind == "error" then
       -- an object of quarry's own (a report's usage error) goes on as it is
-      if type(err) == "table" and not box.own[err] then error(err, 0) end
-      error(message_of(box, err), 0)
+      if type(err) == "table" and not box.own[err] and host_errors[getmetatable(err)] then error(err, 0) end
+      error(message_of(err), 0)
    end
-   local msg = message_of(box, err)
+   local msg = message_of(err)
    if kind == "memory" then
       local limit = string_format("memory limit exceeded (the Lua heap grew by more than %d bytes)", box.limits.memory)
       local replaced, n = string_gsub(msg, "not enough memory", limit)
@@ -318,21 +400,14 @@ end
 -- Calls f(...) under the box's limits; what says what it is for messages
 -- ("loading", "document 'x'"). A limit that trips raises "KIND 'NAME',
 -- WHAT: file:line: step limit exceeded ..." (or memory limit); other errors
--- go on as they are (an error object untrusted code made, as a string).
-local function restore_methods(saved, ...)
-   string_mt.__index = saved
-   return ...
-end
-
---- box:run(what, f, ...) -> f's results: runs code of the box within its limits; an error names WHAT.
+-- go on as they are (an error object as its message, but quarry's own:
+-- sandbox.host_error).
 -- @param what string what the code is doing, for messages ("loading", "running rule X")
 -- @param f function the code
 -- @param ... its arguments
 -- @return what f returns
 function Box:run(what, f, ...)
-   local saved = string_mt.__index
-   string_mt.__index = string_methods
-   return finish(self, what, restore_methods(saved, limited(self.limits.steps, self.limits.memory, f, ...)))
+   return finish(self, what, boxed(self.limits.steps, self.limits.memory, f, ...))
 end
 
 -- --- values leaving the box ----------------------------------------------------------

@@ -38,6 +38,9 @@ local NOT_REPORTS = { base = true, init = true }
 -- Modules an untrusted report may require; each report gets its own instance.
 local REPORT_MODULES = { "quarry.reports.base", "cjson", "cjson.safe" }
 
+-- A usage error a report's ctx raises goes through the sandbox as it is.
+sandbox.host_error(base.UsageError)
+
 -- The sandbox of each report loaded (kept here, out of the report's reach).
 local boxes = setmetatable({}, { __mode = "k" })
 
