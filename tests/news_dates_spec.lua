@@ -80,6 +80,33 @@ describe("news dates", function()
             "2013-10-24"))
    end)
 
+   it("compares with a year before the latest quarter over, not a forecast", function()
+      -- a charge to come in the fourth quarter is no quarter reported
+      assert.same({ ["third-quarter"] = "2013-Q3", ["a fourth-quarter"] = "2013-Q4",
+         ["the latest quarter"] = "2013-Q3", ["a year ago"] = "2012-Q3" },
+         dates("Harbor Foods reported a 12% rise in third-quarter profit. It expects a fourth-quarter charge "
+            .. "for the plant closing. In the latest quarter, sales rose from a year ago.", "2013-11-04"))
+      assert.same({ ["third-quarter"] = "2013-Q3", ["the fourth quarter"] = "2013-Q4",
+         ["the year-ago period"] = "2012-Q3" },
+         dates("Steelmakers posted lower third-quarter profit. Analysts expect the slump to continue into "
+            .. "the fourth quarter. In the year-ago period, Kessler Steel earned $9 million.", "2013-10-26"))
+      -- a fiscal quarter told of as reported is over, though the calendar's is not
+      assert.same({ ["its fiscal fourth quarter"] = "2013-Q4", ["the latest period"] = "2013-Q4",
+         ["the year-earlier period"] = "2012-Q4" },
+         dates("Delmar Mills reported a loss for its fiscal fourth quarter. Sales in the latest period fell "
+            .. "from the year-earlier period.", "2013-10-28"))
+   end)
+
+   it("reads 'the 2012 quarter' as the quarter in focus that year, and halves", function()
+      assert.same({ ["the third quarter"] = "2013-Q3", ["the 2012 quarter"] = "2012-Q3",
+         ["last year's quarter"] = "2012-Q3" },
+         dates("Net rose to $5 million in the third quarter from $4 million in the 2012 quarter. Exports in "
+            .. "last year's quarter were small.", "2013-11-04"))
+      assert.same({ ["the last half of 2012"] = "2012-H2", ["the next year"] = "2014" },
+         dates("Orders slowed in the last half of 2012; the plant will close over the next year or so.",
+            "2013-11-04"))
+   end)
+
    it("reads holidays, the past one or the coming one", function()
       assert.same({ ["Thanksgiving"] = "2013-11-28", ["Christmas"] = "2013-12-25" },
          dates("Stores opened on Thanksgiving and will stay open until Christmas.", "2013-12-02"))

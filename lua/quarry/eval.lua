@@ -764,8 +764,11 @@ function eval.scorer(opts)
             if same_value(got, want) then
                c.correct = c.correct + 1
             elseif on_error then
-               on_error(error_record(doc, "wrong_attr", a, { attr = name, gold = want,
-                  system = (got == nil) and null or got }))
+               -- the gold's own span too: a relaxed match may cover other words
+               local rec = error_record(doc, "wrong_attr", a, { attr = name, gold = want,
+                  system = (got == nil) and null or got, gold_start = g.start, gold_end = g.stop })
+               if doc and doc.text then rec.gold_text = doc.text:sub(g.start + 1, g.stop) end
+               on_error(rec)
             end
          end
       end

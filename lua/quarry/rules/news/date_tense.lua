@@ -14,7 +14,8 @@
 local tense = {}
 
 local FUTURE, FUTURE_PHRASES = {}, {}
-local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {} }
+local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {},
+   not_speech = {} }
 for _, row in ipairs(read_list("data/date_tense.tsv")) do
    local w, role = row[1], row[2]
    if role == "future" and w:find(" ") then
@@ -35,7 +36,7 @@ local SINCE, ADJECTIVAL = WORDS.since, WORDS.adjectival
 
 local SPEECH = {}
 for _, row in ipairs(read_list("data/speech_verbs.txt")) do
-   if not row[1]:find(" ") then SPEECH[row[1]] = true end
+   if not row[1]:find(" ") and not WORDS.not_speech[row[1]] then SPEECH[row[1]] = true end
 end
 
 local PUNCT = { [","] = true, [";"] = true, [":"] = true, ["("] = true, [")"] = true, ["["] = true, ["]"] = true }
@@ -106,6 +107,19 @@ local function clause(toks, first, last, sfirst, slast)
       end
    end
    return lo, hi
+end
+
+--- Whether a verb in the past tense, a speech verb's too ("reported"),
+-- stands before date annotation a in its sentence: a period told of as
+-- over ("Ralston reported a decline in fourth-quarter earnings").
+function tense.told_past(toks, a)
+   local first = toks:cover(a.start, a.stop)
+   if not first then return false end
+   local sfirst = toks:cover(toks:sentence(toks:get(first, "sentence")))
+   for i = math.max(sfirst or first, first - REACH), first - 1 do
+      if past_word(toks, i) then return true end
+   end
+   return false
 end
 
 --- The tense of the clause of a date annotation a: "future", "past" or

@@ -115,18 +115,39 @@ local function add_quarters(y, q, n)
    return q0 // 4, q0 % 4 + 1
 end
 
+-- The latest quarter over on day ref: year, quarter.
+local function latest_over(ref)
+   local ry, rm = civil_from_days(ref)
+   return add_quarters(ry, select(2, quarter_of(ry, rm)), -1)
+end
+
+-- "the quarter" is the quarter mentioned last; "the latest quarter" and
+-- one compared with a year before ("the year-ago quarter") the latest
+-- mentioned that is over (a forecast for the next quarter is not what
+-- an earnings report compares), else the latest over; "the 1988
+-- quarter", "the 1988 period" the period in focus in that year.
+local function anaphoric_quarter(rel, st)
+   local ref = st.ref
+   if rel.year then
+      local p = rel.period and st.period or st.quarter
+      if p and (p.kind == "quarter" or p.kind == "half") then
+         return fmt("%04d-%s%d", rel.year, p.kind == "quarter" and "Q" or "H", p.n)
+      end
+      return fmt("%04d", rel.year)
+   end
+   local focus = st.quarter
+   if rel.quarter == "latest" or rel.year_offset then focus = st.done_quarter end
+   local y, q
+   if focus then y, q = focus.y, focus.n
+   elseif ref then y, q = latest_over(ref)
+   else return nil end
+   return fmt("%04d-Q%d", y + (rel.year_offset or 0), q)
+end
+
 -- "the third quarter", "the quarter", "this quarter", "the first half"
 local function quarter_value(rel, st)
    local ref = st.ref
-   if rel.quarter == "anaphor" then
-      local y, q
-      if st.quarter then y, q = st.quarter.y, st.quarter.n
-      elseif ref then
-         local ry, rm = civil_from_days(ref)
-         y, q = add_quarters(ry, select(2, quarter_of(ry, rm)), -1)   -- the latest over
-      else return nil end
-      return fmt("%04d-Q%d", y + (rel.year_offset or 0), q)
-   end
+   if rel.quarter == "anaphor" or rel.quarter == "latest" then return anaphoric_quarter(rel, st) end
    if rel.quarter == "current" then
       if not ref then return nil end
       local ry, rm = civil_from_days(ref)
@@ -278,8 +299,13 @@ end
 -- same period of the year before when the sentence compares periods.
 local function anaphor_value(rel, st)
    local unit, off, anchor = rel.anaphor or rel.unit, rel.offset or -(rel.ago or 0), st.anchor
-   if unit == "year" and rel.same_period and (st.period or st.quarter) then
-      return shifted(st.period or st.quarter, off)
+   if unit == "year" and rel.same_period and (st.period or st.done_quarter) then
+      return shifted(st.period or st.done_quarter, off)
+   end
+   -- "will close over the next year": in a clause about the future, a
+   -- date counted forward from one already past counts from today
+   if off > 0 and st.tense == "future" and anchor and st.ref and anchor.y < civil_from_days(st.ref) then
+      anchor = nil
    end
    if rel.ago or (rel.deictic) then
       if not st.ref then return nil end
@@ -373,12 +399,31 @@ end
 
 local PERIOD = { quarter = true, half = true, month = true, season = true }
 
+-- A quarter mentioned: st.quarter is the latest; st.done_quarter the
+-- latest of those over (ended by the reference day, or begun and told of
+-- in the past tense, as a fiscal quarter just reported): the one a
+-- report compares with a year before, not a forecast for the next.
+-- told_past() says whether its sentence tells of it in the past, and not
+-- in a clause about the future.
+local function note_quarter(st, q, told_past)
+   st.quarter = q
+   if st.ref then
+      local ey, em = add_months(q.y, 3 * q.n + 1, 0)   -- the day after it ends
+      if days_from_civil(ey, em, 1) > st.ref
+         and (days_from_civil(q.y, 3 * q.n - 2, 1) > st.ref or not told_past()) then
+         return
+      end
+   end
+   st.done_quarter = q
+end
+
 --- Resolves the dates of a document in place: dated, its date annotations
 -- (overlapping ones are dropped, the longest kept); ctx: {text, tokens,
--- date}; tense_of(tokens, annotation) -> "future" | "past" | nil. Returns
--- the dates kept, in text order, relative ones with attrs.value (nil
--- when nothing resolves them) and attrs.relative = true.
-function values.resolve_document(ctx, dated, tense_of)
+-- date}; tense: the date_tense module (tense.of(tokens, annotation) ->
+-- "future" | "past" | nil; tense.told_past). Returns the dates kept, in
+-- text order, relative ones with attrs.value (nil when nothing resolves
+-- them) and attrs.relative = true.
+function values.resolve_document(ctx, dated, tense)
    local toks = ctx.tokens
    table.sort(dated, function(x, y) return x.start < y.start end)
    share_years(ctx.text, dated)
@@ -392,18 +437,23 @@ function values.resolve_document(ctx, dated, tense_of)
       if st.period and period_sentence and sentence - period_sentence > 1 then st.period = nil end
       local rel = a.attrs.rel
       if rel then
-         st.tense = tense_of(toks, a)
+         st.tense = tense.of(toks, a)
          a.attrs.value = values.resolve(rel, st)
          a.attrs.rel = nil
          a.attrs.relative = true
       end
       -- a date shifted a year back ("a year earlier", "the year-ago
-      -- quarter") is no anchor: the next one is read against the period
-      -- compared, not against it
-      local parsed = not (rel and (rel.same_period or rel.year_offset)) and values.parse_value(a.attrs.value)
+      -- quarter", "the 1988 quarter") is no anchor: the next one is read
+      -- against the period compared, not against it
+      local parsed = not (rel and (rel.same_period or rel.year_offset or rel.compared))
+         and values.parse_value(a.attrs.value)
       if parsed then
          st.anchor = parsed
-         if parsed.kind == "quarter" then st.quarter = parsed end
+         if parsed.kind == "quarter" then
+            note_quarter(st, parsed, function()
+               return (rel and st.tense or tense.of(toks, a)) ~= "future" and tense.told_past(toks, a)
+            end)
+         end
          if PERIOD[parsed.kind] then st.period, period_sentence = parsed, sentence end
       end
    end

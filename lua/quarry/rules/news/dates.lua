@@ -25,7 +25,7 @@ dates.values = values
 -- tokens, date}, dated: its date annotations. Returns those kept, in
 -- text order, with their values.
 function dates.resolve_document(ctx, dated)
-   return values.resolve_document(ctx, dated, tense.of)
+   return values.resolve_document(ctx, dated, tense)
 end
 
 -- The calendar's words: NAMES[kind][word] = value, and each kind's words
@@ -266,6 +266,7 @@ local function quarter(m)
    local caps = m.caps
    local q = caps.ord and (name_of("ordinal", caps.ord.text) or number_of(caps.ord.text))
    local half = caps.unit and caps.unit.text:lower() == "half"
+   if caps.latter then q = 2 end
    if caps.hq then
       local o, unit = caps.hq.text:lower():match("^(%w+)%-(%a+)$")
       q = name_of("ordinal", o) or number_of(o)
@@ -287,8 +288,12 @@ end
 local function quarter_ref(m)
    local which = m.caps.which and m.caps.which.text:lower() or "the"
    local rel
-   if which:match("year") or which == "comparable" or which:match("^last year") then
+   if m.caps.year then
+      rel = { quarter = "anaphor", year = year_of(m.caps.year.text), period = m.caps.unit.text:lower() == "period",
+              compared = true }
+   elseif which:match("year") or which == "comparable" or which:match("^last year") then
       rel = { quarter = "anaphor", year_offset = -1 }
+   elseif which == "latest" or which == "most recent" then rel = { quarter = "latest" }
    elseif which == "this" or which == "current" then rel = { quarter = "current" }
    elseif which == "next" or which == "coming" then rel = { quarter = "current", offset = 1 }
    elseif which == "last" or which == "previous" or which == "prior" then rel = { quarter = "current", offset = -1 }
@@ -552,8 +557,9 @@ dates.rules = {
          local unit = name_of("unit", m.caps.unit.text)
          if not unit or unit == "century" then return nil end
          local rel = anaphor(m)
-         -- "a year earlier" said of a quarter is that quarter's year-ago one
-         if unit == "year" and rel.attrs.rel.offset ~= 0 then rel.attrs.rel.same_period = true end
+         -- "a year earlier" said of a quarter is that quarter's year-ago
+         -- one; "the next year" is no comparison
+         if unit == "year" and rel.attrs.rel.offset < 0 then rel.attrs.rel.same_period = true end
          return rel
       end,
       examples = { { text = "He arrived on March 3, 2010; his wife had come the day before.",
@@ -569,6 +575,8 @@ dates.rules = {
                                                            "year-ago", "year-earlier" }))
          * P.opt(P.cap("year", YEAR)) * P.opt("fiscal")
          * (P.cap("ord", ORDINAL) * P.opt("-") * P.cap("unit", P.set { "quarter", "half" })
+            -- "the last half of 1989", "the latter half": the second
+            + P.cap("latter", P.set { "last", "latter" }) * P.cap("unit", P.word "half")
             + P.cap("hq", P.regex [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]]))
          * P.opt(P.word "of" * P.cap("year2", YEAR)),
       action = quarter,
@@ -577,12 +585,15 @@ dates.rules = {
                      expect = { { type = "date", text = "the third quarter of 1990", attrs = { value = "1990-Q3" } },
                                 { type = "date", text = "third-quarter", attrs = { value = "1990-Q3" } } } } } },
    rule { name = "quarter_ref", type = "date",
-      pattern = P.set { "the", "this", "that", "its", "last", "next" }
+      pattern = (P.set { "the", "this", "that", "its", "last", "next" }
          * (P.opt(P.cap("which", P.set { "latest", "current", "comparable", "same", "previous", "prior", "coming",
                                          "year-ago", "year-earlier", "comparable year-ago", "most recent" }))
             * P.word "quarter"
             + P.cap("which", P.set { "latest", "year-ago", "year-earlier", "comparable year-ago", "most recent" })
             * P.word "period")
+         -- "the 1988 quarter", "the 1989 period": the period in focus, in that year
+         + P.word "the" * P.cap("year", DIGIT_YEAR) * P.cap("unit", P.set { "quarter", "period" })
+         + P.cap("which", P.set { "last year's", "last year’s" }) * P.word "quarter")
          * P.notahead(P.set { "of", "century", "mile", "-" }),
       action = function(m)
          local first = m.tokens:key(m.tokens:cover(m.start, m.start + 1))
