@@ -123,6 +123,30 @@ describe("news dates", function()
          dates("Parliament will vote on Thursday, the speaker's office announced today.", "2014-03-10"))
    end)
 
+   it("takes a date that opens the sentence into the clause after its comma", function()
+      assert.same({ Tuesday = "2014-03-11" },
+         dates("On Tuesday, the league plans to hold a news conference.", "2014-03-10"))
+      -- the first verb of that clause says it: the planning is past
+      assert.same({ Friday = "2014-03-07", September = "2013-09" },
+         dates("On Friday, the ministry planned to pay the families. In September, the firm announced "
+            .. "plans to buy a rival.", "2014-03-12"))
+      -- a deadline told of as met
+      assert.same({ Monday = "2014-03-10" }, dates("By Monday, officials hardened their stance.", "2014-03-12"))
+   end)
+
+   it("reads deadlines past a clock time, and the nearest one for a month", function()
+      assert.same({ Tuesday = "2014-03-18" },
+         dates("The agency gave the family until 9 a.m. EST Tuesday to answer.", "2014-03-12"))
+      -- a deadline days ago is this year's, not next year's
+      assert.same({ ["Jan. 14"] = "2014-01-14" },
+         dates("Regulators told the bank to repay the loan by Jan. 14.", "2014-01-20"))
+      assert.same({ ["this year"] = "2013", August = "2013-08" },
+         dates("The fund has gained 4% this year through August.", "2013-10-25"))
+      assert.same({ ["Feb. 1"] = "2014-02-01" }, dates("The new tariff is effective Feb. 1.", "2013-12-09"))
+      assert.same({ April = "2014-04" },
+         dates("Ministers met to discuss planning for the summit in April.", "2013-12-05"))
+   end)
+
    it("puts 'last November' strictly before the document's month and a bare month by its tense", function()
       assert.same({ ["last November"] = "2012-11" }, dates("Talks stalled last November.", "2013-11-20"))
       assert.same({ ["last November"] = "2013-11" }, dates("Talks stalled last November.", "2014-01-20"))

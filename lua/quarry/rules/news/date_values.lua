@@ -161,7 +161,8 @@ local function quarter_value(rel, st)
       local ry = civil_from_days(ref)
       y = ry + (rel.year_offset or 0)
       -- a quarter not yet begun is last year's, unless it is to come
-      if not rel.year_offset and st.tense ~= "future" and days_from_civil(y, (n - 1) * per + 1, 1) > ref then
+      if not rel.year_offset and st.tense ~= "future" and st.tense ~= "deadline"
+         and days_from_civil(y, (n - 1) * per + 1, 1) > ref then
          y = y - 1
       end
    end
@@ -182,6 +183,11 @@ local function month_value(rel, ref, tense)
    elseif tense == "future" then
       -- "will resume on January 8", said in December: next year's
       if days_from_civil(y, rel.month, rel.day or days_in_month(y, rel.month)) < ref then y = y + 1 end
+   elseif tense == "deadline" then
+      -- "by Jan. 14", "effective Feb. 1": the coming one, unless this
+      -- year's ended at most two months ago ("had until Jan. 14", "so far
+      -- this year through August")
+      if days_from_civil(y, rel.month, rel.day or days_in_month(y, rel.month)) < ref - 62 then y = y + 1 end
    elseif tense == "past" then
       -- a past clause may still name a date a few weeks ahead ("was
       -- extended to Nov. 16"); one further ahead is last year's
@@ -304,7 +310,8 @@ local function anaphor_value(rel, st)
    end
    -- "will close over the next year": in a clause about the future, a
    -- date counted forward from one already past counts from today
-   if off > 0 and st.tense == "future" and anchor and st.ref and anchor.y < civil_from_days(st.ref) then
+   if off > 0 and (st.tense == "future" or st.tense == "deadline") and anchor and st.ref
+      and anchor.y < civil_from_days(st.ref) then
       anchor = nil
    end
    if rel.ago or (rel.deictic) then
@@ -324,24 +331,27 @@ end
 
 --- Resolves a relative date: rel -> value, or nil when it needs a
 -- reference and has none. st: {ref (day number), tense ("future",
--- "past" or nil), anchor (values.parse_value of the latest date before
--- it), quarter (of the latest quarter mentioned), period (of a quarter,
--- half, month or season of the same or the previous sentence)}.
+-- "past", "deadline" or nil), anchor (values.parse_value of the latest
+-- date before it), quarter (of the latest quarter mentioned),
+-- done_quarter (of the latest quarter over), period (of a quarter, half,
+-- month or season of the same or the previous sentence)}.
 function values.resolve(rel, st)
    st = st or {}
    local ref = st.ref
    if rel.quarter or rel.half then return quarter_value(rel, st) end
-   if rel.season then return season_value(rel, ref, st.tense) end
+   -- a deadline is to come; a month's is the nearest (month_value)
+   local tense = st.tense == "deadline" and "future" or st.tense
+   if rel.season then return season_value(rel, ref, tense) end
    if rel.anaphor or rel.ago then return anaphor_value(rel, st) end
-   if rel.holiday and (rel.year or ref) then return holiday_value(rel, ref, st.tense) end
+   if rel.holiday and (rel.year or ref) then return holiday_value(rel, ref, tense) end
    if rel.year then return values.format(rel) end
    if not ref then return nil end
    if rel.month and rel.year_offset then
       return values.format { year = civil_from_days(ref) + rel.year_offset, month = rel.month, day = rel.day }
    end
    if rel.month then return month_value(rel, ref, st.tense) end
-   if rel.weekday then return weekday_value(rel, ref, st.tense) end
-   if rel.weekend then return weekend_value(rel, ref, st.tense) end
+   if rel.weekday then return weekday_value(rel, ref, tense) end
+   if rel.weekend then return weekend_value(rel, ref, tense) end
    if rel.offset_days then return iso_day(ref + rel.offset_days) end
    if rel.unit then return unit_value(rel.unit, rel.offset or 0, ref) end
    return nil
@@ -420,7 +430,7 @@ end
 --- Resolves the dates of a document in place: dated, its date annotations
 -- (overlapping ones are dropped, the longest kept); ctx: {text, tokens,
 -- date}; tense: the date_tense module (tense.of(tokens, annotation) ->
--- "future" | "past" | nil; tense.told_past). Returns the dates kept, in
+-- "future" | "past" | "deadline" | nil; tense.told_past). Returns the dates kept, in
 -- text order, relative ones with attrs.value (nil when nothing resolves
 -- them) and attrs.relative = true.
 function values.resolve_document(ctx, dated, tense)
@@ -451,7 +461,8 @@ function values.resolve_document(ctx, dated, tense)
          st.anchor = parsed
          if parsed.kind == "quarter" then
             note_quarter(st, parsed, function()
-               return (rel and st.tense or tense.of(toks, a)) ~= "future" and tense.told_past(toks, a)
+               local t = rel and st.tense or tense.of(toks, a)
+               return t ~= "future" and t ~= "deadline" and tense.told_past(toks, a)
             end)
          end
          if PERIOD[parsed.kind] then st.period, period_sentence = parsed, sentence end
