@@ -26,6 +26,38 @@ describe("news dates", function()
       assert.same({}, dates("From now on, the past few weeks and the past 20 years count.", "2019-04-02"))
    end)
 
+   it("reads 'current' as the present, but not the current account or a noun", function()
+      assert.same({ current = "PRESENT_REF", ["then current"] = "PAST_REF" },
+         dates("Work stopped because of current market conditions. Holders may buy shares at the then "
+            .. "current price.", "2019-04-02"))
+      assert.same({ ["the current quarter"] = "2019-Q2" },
+         dates("The current account deficit grew in the current quarter; the swimmer fought the current.",
+            "2019-04-02"))
+   end)
+
+   it("finds dates without a cue: lists of years and days, a month's possessive, spoken years", function()
+      assert.same({ ["1994"] = "1994", ["1995"] = "1995", ["1997"] = "1997" },
+         dates("Doctors were shot in 1994, 1995 and 1997."))
+      assert.same({ ["April 24"] = "1999-04-24", ["25"] = "1999-04-25" },
+         dates("The summit meets on April 24 and 25 in Washington.", "1999-02-10"))
+      -- "May's" is more often a person's
+      assert.same({ ["December"] = "1997-12" },
+         dates("The agency revised December's figures and Theresa May's aides left.", "1998-02-06"))
+      assert.same({ ["nineteen ninety-six"] = "1996" },
+         dates("Atlanta, nineteen ninety-six. A bomb shakes the games."))
+      assert.same({ ["the fabled 11th century"] = "10", ["year's end"] = "1998" },
+         dates("Rebels held the fabled 11th century temple; the road should reopen by year's end.", "1998-02-06"))
+   end)
+
+   it("reads the week of a day or a holiday, and takes 'This Week' in title case for a name", function()
+      assert.same({ ["the week of March 6"] = "2000-W10", ["Easter week"] = "2000-W16" },
+         dates("A hearing is set for the week of March 6. Pilgrims arrived as Easter week began.", "2000-02-24"))
+      assert.same({ ["this week"] = "2000-W08" },
+         dates("Baker told ABC's \"This Week\" that talks resume this week.", "2000-02-24"))
+      -- durations in words are no dates either
+      assert.same({}, dates("Rights were violated for the past twenty years.", "2000-02-24"))
+   end)
+
    it("reads year ranges, with the last year in attrs.through", function()
       local found = news:run({ text = "Output fell in 2007-2008 and again in the 1998-99 season." })
       local got = {}

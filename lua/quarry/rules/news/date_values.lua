@@ -339,6 +339,14 @@ function values.resolve(rel, st)
    st = st or {}
    local ref = st.ref
    if rel.quarter or rel.half then return quarter_value(rel, st) end
+   if rel.week_of or (rel.holiday and rel.week) then
+      -- "the week of March 6", "Easter week": the ISO week of the day
+      local day = values.resolve({ date = rel.date, month = rel.month, day = rel.day, holiday = rel.holiday,
+                                   year = rel.year, dir = rel.dir }, st)
+      local z = values.day_of(day)
+      return z and iso_week(z) or nil
+   end
+   if rel.date then return rel.date end
    -- a deadline is to come; a month's is the nearest (month_value)
    local tense = st.tense == "deadline" and "future" or st.tense
    if rel.season then return season_value(rel, ref, tense) end
