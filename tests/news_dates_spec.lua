@@ -134,6 +134,12 @@ describe("news dates", function()
          ["last year's quarter"] = "2012-Q3" },
          dates("Net rose to $5 million in the third quarter from $4 million in the 2012 quarter. Exports in "
             .. "last year's quarter were small.", "2013-11-04"))
+      assert.same({ ["this year's third quarter"] = "2013-Q3", ["a year earlier"] = "2012-Q3",
+         ["the quarter a year ago"] = "2012-Q3", ["the corresponding period last year"] = "2012-Q3",
+         ["the fiscal-first quarter"] = "2013-Q1" },
+         dates("In this year's third quarter, net rose from a year earlier. For the quarter a year ago, it "
+            .. "earned $5 million, as in the corresponding period last year. Mills Co. posted a profit for "
+            .. "the fiscal-first quarter.", "2013-11-04"))
       assert.same({ ["the last half of 2012"] = "2012-H2", ["the next year"] = "2014" },
          dates("Orders slowed in the last half of 2012; the plant will close over the next year or so.",
             "2013-11-04"))

@@ -463,8 +463,8 @@ function values.resolve_document(ctx, dated, tense)
       -- a date shifted a year back ("a year earlier", "the year-ago
       -- quarter", "the 1988 quarter") is no anchor: the next one is read
       -- against the period compared, not against it
-      local parsed = not (rel and (rel.same_period or rel.year_offset or rel.compared))
-         and values.parse_value(a.attrs.value)
+      local shifted_back = rel and (rel.same_period or rel.compared or (rel.year_offset or 0) ~= 0)
+      local parsed = not shifted_back and values.parse_value(a.attrs.value)
       if parsed then
          st.anchor = parsed
          if parsed.kind == "quarter" then

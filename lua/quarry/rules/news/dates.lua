@@ -276,6 +276,10 @@ local function quarter(m)
    local q = caps.ord and (name_of("ordinal", caps.ord.text) or number_of(caps.ord.text))
    local half = caps.unit and caps.unit.text:lower() == "half"
    if caps.latter then q = 2 end
+   if caps.fq then
+      local o = caps.fq.text:lower():match("%-(%w+)$")
+      q = name_of("ordinal", o) or number_of(o)
+   end
    if caps.hq then
       local o, unit = caps.hq.text:lower():match("^(%w+)%-(%a+)$")
       q = name_of("ordinal", o) or number_of(o)
@@ -631,7 +635,10 @@ dates.rules = {
          * (P.cap("ord", ORDINAL) * P.opt("-") * P.cap("unit", P.set { "quarter", "half" })
             -- "the last half of 1989", "the latter half": the second
             + P.cap("latter", P.set { "last", "latter" }) * P.cap("unit", P.word "half")
-            + P.cap("hq", P.regex [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]]))
+            + P.cap("hq", P.regex [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]])
+            -- "the fiscal-first quarter"
+            + P.cap("fq", P.regex [[^(?i:fiscal)-(?i:first|second|third|fourth|1st|2nd|3rd|4th)$]])
+            * P.cap("unit", P.set { "quarter", "half" }))
          * P.opt(P.word "of" * P.cap("year2", YEAR)),
       action = quarter,
       examples = { { text = "Profit rose in the third quarter of 1990 and in third-quarter trading.",
@@ -643,17 +650,28 @@ dates.rules = {
          * (P.opt(P.cap("which", P.set { "latest", "current", "comparable", "same", "previous", "prior", "coming",
                                          "year-ago", "year-earlier", "comparable year-ago", "most recent" }))
             * P.word "quarter"
-            + P.cap("which", P.set { "latest", "year-ago", "year-earlier", "comparable year-ago", "most recent" })
+            + P.cap("which", P.set { "latest", "year-ago", "year-earlier", "comparable year-ago", "most recent",
+                                     "comparable", "corresponding", "same" })
             * P.word "period")
          -- "the 1988 quarter", "the 1989 period": the period in focus, in that year
          + P.word "the" * P.cap("year", DIGIT_YEAR) * P.cap("unit", P.set { "quarter", "period" })
          + P.cap("which", P.set { "last year's", "last year’s" }) * P.word "quarter")
+         -- "the quarter a year ago", "the corresponding period last year"
+         * P.opt(P.cap("ago", P.set { "a year ago", "a year earlier", "last year", "the year before",
+                                      "the previous year", "the prior year" }))
          * P.notahead(P.set { "of", "century", "mile", "-" }),
       action = function(m)
          local first = m.tokens:key(m.tokens:cover(m.start, m.start + 1))
          if not m.caps.which and (first == "this" or first == "last" or first == "next") then
             m.caps.which = { text = first }
          end
+         local which = m.caps.which and m.caps.which.text:lower()
+         -- "the same period" says nothing without a year before it
+         if (which == "same" or which == "corresponding") and not m.caps.ago and m.tokens:key(
+            select(2, m.tokens:cover(m.start, m.stop))) == "period" then
+            return nil
+         end
+         if m.caps.ago then m.caps.which = { text = "year-ago" } end
          return quarter_ref(m)
       end },
    rule { name = "season", type = "date", priority = 1,
