@@ -183,6 +183,22 @@ describe("news dates", function()
       assert.same({ ["Feb. 1"] = "2014-02-01" }, dates("The new tariff is effective Feb. 1.", "2013-12-09"))
       assert.same({ April = "2014-04" },
          dates("Ministers met to discuss planning for the summit in April.", "2013-12-05"))
+      -- not a deadline to come: a cleft, a "had" in the sentence a date opens
+      assert.same({ Tuesday = "2014-03-11" },
+         dates("It was not until Tuesday that the minister resigned.", "2014-03-12"))
+      assert.same({ Thursday = "2014-03-06" },
+         dates("Up until Thursday, however, the police had called him a witness.", "2014-03-12"))
+      -- a "had" in another clause of the sentence does not count
+      assert.same({ February = "2014-02" },
+         dates("The sale, which had been expected, helps it repay the loan by February.", "2013-10-30"))
+   end)
+
+   it("reads what was agreed as to come, and -ed adjectives as no past", function()
+      assert.same({ February = "2014-02" },
+         dates("Thermo agreed to buy the pump line for $22 million in February.", "2013-10-30"))
+      assert.same({ ["Dec. 7"] = "2013-12-07" },
+         dates("Conseco said it is calling for the redemption on Dec. 7 of its convertible preferred stock.",
+            "2013-10-30"))
    end)
 
    it("puts 'last November' strictly before the document's month and a bare month by its tense", function()

@@ -148,8 +148,8 @@ local function words_tense(toks, lo, hi, first, last, first_verb)
    return past and "past" or nil
 end
 
--- The word before a date, past a clock time: "until 9 a.m. EST Tuesday"
--- is a deadline as "until Tuesday" is.
+-- The word before a date, past a clock time ("until 9 a.m. EST Tuesday"
+-- is a deadline as "until Tuesday" is), and its index.
 local function word_before(toks, first)
    local i, clock = first - 1, false
    while i >= 1 and (CLOCK[toks:key(i)] or toks:kind(i) == "number") do
@@ -157,7 +157,8 @@ local function word_before(toks, first)
       i = i - 1
    end
    if not clock then i = first - 1 end
-   return i >= 1 and toks:key(i) or nil
+   if i < 1 then return nil, 0 end
+   return toks:key(i), i
 end
 
 -- A date that opens its sentence and a comma closes, prepositions aside
@@ -183,17 +184,23 @@ function tense.of(toks, a)
    local sfirst, slast = toks:cover(s0, e0)
    sfirst, slast = sfirst or first, slast or last
    local lo, hi = clause(toks, first, last, sfirst, slast)
-   local before = word_before(toks, first)
+   local before, before_i = word_before(toks, first)
    -- "since March" looks back
    if SINCE[before] then return "past" end
    -- "On Tuesday, the league plans to ...": the clause after the comma
    local main = lo == sfirst and fronted_tense(toks, lo, hi, first, last, slast)
-   -- a deadline is to be met, unless its sentence looks back from it
+   -- a deadline is to be met, unless its clause looks back from it
    -- ("Until Thursday, they had described him as a witness"; "By Monday,
    -- officials hardened their stance")
    if DEADLINE[before] then
       if main == "past" then return "past" end
-      for i = math.max(sfirst, first - REACH), math.min(slast, last + REACH) do
+      -- "it was not until Tuesday that ...": the clause's own tense
+      if before_i > 1 and toks:key(before_i - 1) == "not" then return words_tense(toks, lo, hi, first, last) end
+      -- a "had" in the clause, or in the sentence it opens ("Up until
+      -- Thursday, however, they had ...")
+      local from, to = lo, hi
+      if lo == sfirst then from, to = sfirst, math.min(slast, last + REACH) end
+      for i = from, to do
          if toks:key(i) == "had" then return "past" end
       end
       return "deadline"
