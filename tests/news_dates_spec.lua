@@ -103,6 +103,13 @@ describe("news dates", function()
             .. "A week later it sailed again, and later that year it sank."))
    end)
 
+   it("counts 'the previous Friday' and 'the following Monday' from the day told of", function()
+      assert.same({ Friday = "2014-03-07", ["the previous Friday"] = "2014-02-28",
+         ["March 3, 2010"] = "2010-03-03", ["the following Monday"] = "2010-03-08" },
+         dates("Stocks fell Friday, down 4.5% from the previous Friday. The ship left on March 3, 2010 and "
+            .. "docked the following Monday.", "2014-03-10"))
+   end)
+
    it("reads quarters, and 'a year earlier' as the same quarter a year before", function()
       assert.same({ ["the third quarter"] = "2013-Q3", ["a year earlier"] = "2012-Q3",
          ["the quarter"] = "2013-Q3", ["the first half of 2014"] = "2014-H1",

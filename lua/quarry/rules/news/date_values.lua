@@ -358,6 +358,10 @@ function values.resolve(rel, st)
       return values.format { year = civil_from_days(ref) + rel.year_offset, month = rel.month, day = rel.day }
    end
    if rel.month then return month_value(rel, ref, st.tense) end
+   if rel.weekday and (rel.dir == "before" or rel.dir == "after") then
+      local from = st.anchor and st.anchor.z or ref
+      return iso_day(weekday_day(rel.weekday, rel.dir == "before" and "last" or "next", from))
+   end
    if rel.weekday then return weekday_value(rel, ref, tense) end
    if rel.weekend then return weekend_value(rel, ref, tense) end
    if rel.offset_days then return iso_day(ref + rel.offset_days) end

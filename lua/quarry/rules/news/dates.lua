@@ -514,12 +514,16 @@ dates.rules = {
                                 { type = "date", text = "1998-99", attrs = { value = "1998", through = "1999" } } } },
                    { text = "The curfew lasts 1800-2100 GMT.", reject = { { type = "date" } } } } },
    rule { name = "weekday", type = "date",
-      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this", "on", "On", "this coming", "this past" }))
+      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this", "on", "On", "this coming", "this past",
+                                           "the previous", "the preceding", "the following" }))
          * P.cap("wd", WEEKDAY) * P.notahead(P.opt(",") * (MONTH + DAY)),
       action = function(m)
          local dir = m.caps.dir and m.caps.dir.text:lower() or nil
          if dir == "this coming" then dir = "next" elseif dir == "this past" then dir = "last" end
          if dir == "on" or dir == "this" then dir = nil end
+         -- "the previous Friday", "the following Monday": from the day told of before
+         if dir == "the previous" or dir == "the preceding" then dir = "before"
+         elseif dir == "the following" then dir = "after" end
          local wd = name_of("weekday", m.caps.wd.text)
          local start = m.caps.dir and (dir and m.caps.dir.start or m.caps.wd.start) or m.start
          return { type = "date", start = start, stop = m.stop, attrs = { rel = { weekday = wd, dir = dir } } }
