@@ -175,8 +175,10 @@ describe("news dates", function()
       assert.same({ Friday = "2014-03-07", September = "2013-09" },
          dates("On Friday, the ministry planned to pay the families. In September, the firm announced "
             .. "plans to buy a rival.", "2014-03-12"))
-      -- a deadline told of as met
+      -- a deadline told of as met, after a conjunction too
       assert.same({ Monday = "2014-03-10" }, dates("By Monday, officials hardened their stance.", "2014-03-12"))
+      assert.same({ Monday = "2014-03-10" },
+         dates("Talks stalled. But by Monday, officials hardened their stance.", "2014-03-12"))
    end)
 
    it("reads deadlines past a clock time, and the nearest one for a month", function()

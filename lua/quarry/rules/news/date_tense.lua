@@ -15,7 +15,7 @@ local tense = {}
 
 local FUTURE, FUTURE_PHRASES = {}, {}
 local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {},
-   not_speech = {}, clock = {} }
+   not_speech = {}, clock = {}, opener = {} }
 for _, row in ipairs(read_list("data/date_tense.tsv")) do
    local w, role = row[1], row[2]
    if role == "future" and w:find(" ") then
@@ -32,7 +32,7 @@ for _, row in ipairs(read_list("data/date_tense.tsv")) do
 end
 local BREAK, PAST, NOT_PAST, ATTACH, DEADLINE = WORDS["break"], WORDS.past, WORDS.not_past, WORDS.attach,
    WORDS.deadline
-local CLOCK = WORDS.clock
+local CLOCK, OPENER = WORDS.clock, WORDS.opener
 local SINCE, ADJECTIVAL = WORDS.since, WORDS.adjectival
 
 local SPEECH = {}
@@ -187,8 +187,10 @@ function tense.of(toks, a)
    local before, before_i = word_before(toks, first)
    -- "since March" looks back
    if SINCE[before] then return "past" end
-   -- "On Tuesday, the league plans to ...": the clause after the comma
-   local main = lo == sfirst and fronted_tense(toks, lo, hi, first, last, slast)
+   -- "On Tuesday, the league plans to ...", "But by Monday, officials
+   -- hardened ...": the clause after the comma
+   local opens = lo == sfirst or (lo == sfirst + 1 and OPENER[toks:key(sfirst)])
+   local main = opens and fronted_tense(toks, lo, hi, first, last, slast)
    -- a deadline is to be met, unless its clause looks back from it
    -- ("Until Thursday, they had described him as a witness"; "By Monday,
    -- officials hardened their stance")
@@ -199,7 +201,7 @@ function tense.of(toks, a)
       -- a "had" in the clause, or in the sentence it opens ("Up until
       -- Thursday, however, they had ...")
       local from, to = lo, hi
-      if lo == sfirst then from, to = sfirst, math.min(slast, last + REACH) end
+      if opens then from, to = sfirst, math.min(slast, last + REACH) end
       for i = from, to do
          if toks:key(i) == "had" then return "past" end
       end
