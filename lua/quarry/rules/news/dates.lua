@@ -175,8 +175,6 @@ local SEASON = P.set(spellings("season"))
 local ORDINAL = P.set(spellings("ordinal")) + P.regex [[^(?:[1-9]|1[0-9]|2[01])(?:st|nd|rd|th)$]]
 local COUNT = P.set(spellings("number")) + P.regex [[^[1-9][0-9]?$]]
 local UNIT = P.set(spellings("unit"))
--- a number in words, not "a": "the past twenty years"
-local NUMBER_WORD = P.regex("^(?i:" .. number_words(1, 100, 1) .. ")$")
 -- a determiner or possessive: "a 2011 audit", "its 2009 report", "the
 -- company's 1989 results"
 local DET = P.set(LIST.determiner) + P.regex [[^['’]s$]]
@@ -244,9 +242,8 @@ do
       local need, not_before, not_after = set_of(row[3]), set_of(row[4]), set_of(row[5])
       if #need > 0 then p = P.behind(P.set(need)) * p end
       if #not_before > 0 then p = P.notbehind(P.set(not_before)) * p end
-      -- "the past 20 years", "the past twenty years" are durations
-      local number = P.kind "number" + NUMBER_WORD
-      p = p * P.notahead(number + (#not_after > 0 and P.set(not_after) or number))
+      -- "the past 20 years" is a duration
+      p = p * P.notahead(P.kind "number" + (#not_after > 0 and P.set(not_after) or P.kind "number"))
       ref_alts = ref_alts and ref_alts + p or p
    end
 end
