@@ -147,6 +147,14 @@ describe("news dates", function()
          dates("In this year's third quarter, net rose from a year earlier. For the quarter a year ago, it "
             .. "earned $5 million, as in the corresponding period last year. Mills Co. posted a profit for "
             .. "the fiscal-first quarter.", "2013-11-04"))
+      -- a quarter said to have ended is over; "the same period" is the period told of
+      assert.same({ ["the first quarter"] = "2013-Q1", ["Jan. 31"] = "2013-01-31",
+         ["the year-ago quarter"] = "2012-Q1" },
+         dates("Profit for the first quarter ended Jan. 31 rose to $9 million from $7 million in the "
+            .. "year-ago quarter.", "2013-03-05"))
+      assert.same({ February = "2013-02", ["the same period last year"] = "2012-02", ["2012"] = "2012" },
+         dates("Car sales in February rose 5% from the same period last year. The comparable period for "
+            .. "2012 had fewer selling days.", "2013-03-05"))
       assert.same({ ["the last half of 2012"] = "2012-H2", ["the next year"] = "2014" },
          dates("Orders slowed in the last half of 2012; the plant will close over the next year or so.",
             "2013-11-04"))
@@ -197,6 +205,8 @@ describe("news dates", function()
          dates("It was not until Tuesday that the minister resigned.", "2014-03-12"))
       assert.same({ Thursday = "2014-03-06" },
          dates("Up until Thursday, however, the police had called him a witness.", "2014-03-12"))
+      assert.same({ Monday = "2014-03-10" },
+         dates("The senator had asked for the data by Monday, but the agency missed the deadline.", "2014-03-12"))
       -- a "had" in another clause of the sentence does not count
       assert.same({ February = "2014-02" },
          dates("The sale, which had been expected, helps it repay the loan by February.", "2013-10-30"))

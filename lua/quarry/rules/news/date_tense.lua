@@ -111,13 +111,19 @@ local function clause(toks, first, last, sfirst, slast)
 end
 
 --- Whether a verb in the past tense, a speech verb's too ("reported"),
--- stands before date annotation a in its sentence: a period told of as
--- over ("Ralston reported a decline in fourth-quarter earnings").
+-- stands before date annotation a in its sentence, or after it before a
+-- punctuation mark: a period told of as over ("Ralston reported a
+-- decline in fourth-quarter earnings", "profit for the first quarter
+-- ended Jan. 31 rose").
 function tense.told_past(toks, a)
-   local first = toks:cover(a.start, a.stop)
+   local first, last = toks:cover(a.start, a.stop)
    if not first then return false end
-   local sfirst = toks:cover(toks:sentence(toks:get(first, "sentence")))
+   local sfirst, slast = toks:cover(toks:sentence(toks:get(first, "sentence")))
    for i = math.max(sfirst or first, first - REACH), first - 1 do
+      if past_word(toks, i) then return true end
+   end
+   for i = last + 1, math.min(slast or last, last + REACH) do
+      if stop_token(toks, i) then break end
       if past_word(toks, i) then return true end
    end
    return false
@@ -198,9 +204,11 @@ function tense.of(toks, a)
       if main == "past" then return "past" end
       -- "it was not until Tuesday that ...": the clause's own tense
       if before_i > 1 and toks:key(before_i - 1) == "not" then return words_tense(toks, lo, hi, first, last) end
-      -- a "had" in the clause, or in the sentence it opens ("Up until
+      -- a "had" before it up to a punctuation mark ("Metzenbaum had asked
+      -- for the data by Monday"), or in the sentence it opens ("Up until
       -- Thursday, however, they had ...")
-      local from, to = lo, hi
+      local from, to = first, hi
+      while from > math.max(sfirst, first - REACH) and not stop_token(toks, from - 1) do from = from - 1 end
       if opens then from, to = sfirst, math.min(slast, last + REACH) end
       for i = from, to do
          if toks:key(i) == "had" then return "past" end

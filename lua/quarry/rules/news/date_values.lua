@@ -121,6 +121,17 @@ local function latest_over(ref)
    return add_quarters(ry, select(2, quarter_of(ry, rm)), -1)
 end
 
+-- The same period a year (or n years) earlier: a quarter, a half, a
+-- month or a season keeps its kind, anything else is a year.
+local function shifted(anchor, years)
+   local y = anchor.y + years
+   if anchor.kind == "quarter" then return fmt("%04d-Q%d", y, anchor.n) end
+   if anchor.kind == "half" then return fmt("%04d-H%d", y, anchor.n) end
+   if anchor.kind == "month" then return fmt("%04d-%02d", y, anchor.m) end
+   if anchor.kind == "season" then return fmt("%04d-%s", y, anchor.season) end
+   return fmt("%04d", y)
+end
+
 -- "the quarter" is the quarter mentioned last; "the latest quarter" and
 -- one compared with a year before ("the year-ago quarter") the latest
 -- mentioned that is over (a forecast for the next quarter is not what
@@ -129,11 +140,17 @@ end
 local function anaphoric_quarter(rel, st)
    local ref = st.ref
    if rel.year then
-      local p = rel.period and st.period or st.quarter
+      local p = st.period or not rel.period and st.quarter
       if p and (p.kind == "quarter" or p.kind == "half") then
          return fmt("%04d-%s%d", rel.year, p.kind == "quarter" and "Q" or "H", p.n)
       end
       return fmt("%04d", rel.year)
+   end
+   -- "the same period last year": the period of this sentence or the
+   -- last a year before, else that year
+   if rel.period then
+      if st.period then return shifted(st.period, rel.year_offset) end
+      return ref and fmt("%04d", civil_from_days(ref) + rel.year_offset) or nil
    end
    local focus = st.quarter
    if rel.quarter == "latest" or rel.year_offset then focus = st.done_quarter end
@@ -289,16 +306,6 @@ local function unit_value(unit, offset, z)
    return nil
 end
 
--- The same period a year (or n years) earlier: a quarter, a half, a
--- month or a season keeps its kind, anything else is a year.
-local function shifted(anchor, years)
-   local y = anchor.y + years
-   if anchor.kind == "quarter" then return fmt("%04d-Q%d", y, anchor.n) end
-   if anchor.kind == "half" then return fmt("%04d-H%d", y, anchor.n) end
-   if anchor.kind == "month" then return fmt("%04d-%02d", y, anchor.m) end
-   if anchor.kind == "season" then return fmt("%04d-%s", y, anchor.season) end
-   return fmt("%04d", y)
-end
 
 -- "the day before", "a week later", "the following year", "a year
 -- earlier": from the anchor; "a year ago" from the reference day, or the

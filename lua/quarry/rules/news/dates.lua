@@ -299,7 +299,7 @@ local function quarter_ref(m)
    local which = m.caps.which and m.caps.which.text:lower() or "the"
    local rel
    if m.caps.year then
-      rel = { quarter = "anaphor", year = year_of(m.caps.year.text), period = m.caps.unit.text:lower() == "period",
+      rel = { quarter = "anaphor", year = year_of(m.caps.year.text), period = m.caps.noun.text:lower() == "period",
               compared = true }
    elseif which:match("year") or which == "comparable" or which:match("^last year") then
       rel = { quarter = "anaphor", year_offset = -1 }
@@ -650,13 +650,13 @@ dates.rules = {
       pattern = (P.set { "the", "this", "that", "its", "last", "next" }
          * (P.opt(P.cap("which", P.set { "latest", "current", "comparable", "same", "previous", "prior", "coming",
                                          "year-ago", "year-earlier", "comparable year-ago", "most recent" }))
-            * P.word "quarter"
+            * P.cap("noun", P.word "quarter")
             + P.cap("which", P.set { "latest", "year-ago", "year-earlier", "comparable year-ago", "most recent",
                                      "comparable", "corresponding", "same" })
-            * P.word "period")
+            * P.cap("noun", P.word "period"))
          -- "the 1988 quarter", "the 1989 period": the period in focus, in that year
-         + P.word "the" * P.cap("year", DIGIT_YEAR) * P.cap("unit", P.set { "quarter", "period" })
-         + P.cap("which", P.set { "last year's", "last year’s" }) * P.word "quarter")
+         + P.word "the" * P.cap("year", DIGIT_YEAR) * P.cap("noun", P.set { "quarter", "period" })
+         + P.cap("which", P.set { "last year's", "last year’s" }) * P.cap("noun", P.word "quarter"))
          -- "the quarter a year ago", "the corresponding period last year"
          * P.opt(P.cap("ago", P.set { "a year ago", "a year earlier", "last year", "the year before",
                                       "the previous year", "the prior year" }))
@@ -668,12 +668,18 @@ dates.rules = {
          end
          local which = m.caps.which and m.caps.which.text:lower()
          -- "the same period" says nothing without a year before it
-         if (which == "same" or which == "corresponding") and not m.caps.ago and m.tokens:key(
-            select(2, m.tokens:cover(m.start, m.stop))) == "period" then
+         if (which == "same" or which == "corresponding" or which == "comparable") and not m.caps.ago
+            and m.caps.noun.text:lower() == "period" then
             return nil
          end
          if m.caps.ago then m.caps.which = { text = "year-ago" } end
-         return quarter_ref(m)
+         local d = quarter_ref(m)
+         -- "the same period last year" is of the period told of, not a quarter
+         if (which == "same" or which == "corresponding" or which == "comparable")
+            and m.caps.noun.text:lower() == "period" then
+            d.attrs.rel.period = true
+         end
+         return d
       end },
    rule { name = "season", type = "date", priority = 1,
       pattern = P.cap("dir", P.set { "last", "next", "this", "this past", "this coming" })
