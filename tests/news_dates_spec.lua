@@ -215,6 +215,10 @@ describe("news dates", function()
    it("reads what was agreed as to come, and -ed adjectives as no past", function()
       assert.same({ February = "2014-02" },
          dates("Thermo agreed to buy the pump line for $22 million in February.", "2013-10-30"))
+      -- "to" before a determiner is a preposition
+      assert.same({ October = "2013-10" }, dates("Malaysia agreed to the oil deal in October.", "2013-11-30"))
+      assert.same({ ["the winter"] = "2013-WI" },
+         dates("Barges could have kept loading through the winter.", "2014-03-06"))
       assert.same({ ["Dec. 7"] = "2013-12-07" },
          dates("Conseco said it is calling for the redemption on Dec. 7 of its convertible preferred stock.",
             "2013-10-30"))

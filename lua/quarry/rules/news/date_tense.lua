@@ -146,6 +146,10 @@ local function words_tense(toks, lo, hi, first, last, first_verb)
             for j, w in ipairs(words) do
                if i + j - 1 > hi or toks:key(i + j - 1) ~= w then ok = false; break end
             end
+            -- "to" before a determiner is no infinitive: "agreed to the deal",
+            -- "due to the strike"
+            local n = i + #words
+            if ok and words[#words] == "to" and n <= #toks and ADJECTIVAL[toks:key(n)] then ok = false end
             if ok then return "future" end
          end
          if not past and past_word(toks, i) then past = true end

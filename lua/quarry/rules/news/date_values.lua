@@ -98,9 +98,11 @@ local function season_value(rel, ref, tense)
    elseif rel.dir == "last" then
       y = ry + 1
       while stop(y) > ref do y = y - 1 end          -- the latest one over before the reference day
-   elseif rel.dir == "next" or tense == "future" then
+   elseif rel.dir == "next" or tense == "future" or tense == "deadline" then
       y = ry - 1
-      while (rel.dir == "next" and start(y) <= ref) or stop(y) <= ref do y = y + 1 end
+      -- a deadline may be a season just over ("kept loading through the winter")
+      local grace = tense == "deadline" and 62 or 0
+      while (rel.dir == "next" and start(y) <= ref) or stop(y) + grace <= ref do y = y + 1 end
    else
       y = ry + 1
       while start(y) > ref do y = y - 1 end         -- the latest one begun
@@ -354,9 +356,9 @@ function values.resolve(rel, st)
       return z and iso_week(z) or nil
    end
    if rel.date then return rel.date end
-   -- a deadline is to come; a month's is the nearest (month_value)
+   -- a deadline is to come; a month's or a season's may be just over
    local tense = st.tense == "deadline" and "future" or st.tense
-   if rel.season then return season_value(rel, ref, tense) end
+   if rel.season then return season_value(rel, ref, st.tense) end
    if rel.anaphor or rel.ago then return anaphor_value(rel, st) end
    if rel.holiday and (rel.year or ref) then return holiday_value(rel, ref, tense) end
    if rel.year then return values.format(rel) end
