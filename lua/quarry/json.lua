@@ -20,12 +20,14 @@ local cjson_encode, null = cjson.encode, cjson.null
 
 local json = {}
 
---- A JSON string: json.string(s) -> text.
--- @param s string the text
--- @return string the JSON string, quotes included
 local function str(s)
    return (cjson_encode(s):gsub("\\/", "/"))
 end
+
+--- A JSON string: json.string(s) -> text.
+-- @function string
+-- @param s string the text
+-- @return string the JSON string, quotes included
 json.string = str
 
 local function number(v)
