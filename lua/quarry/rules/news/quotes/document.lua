@@ -115,7 +115,8 @@ function Doc.span_of(doc, first, last)
 end
 
 --- Whether token i is a cue of speech: a speech verb (not a word of a
--- name, not a noun after a determiner or a possessive), or "went on".
+-- name, not a noun after a determiner or a possessive), or the first word
+-- of a phrasal one ("went on", "fired back").
 function Doc.is_cue(doc, i)
    local n, toks = doc.n, doc.toks
    if i < 1 or i > n then return false end
@@ -133,8 +134,9 @@ function Doc.is_cue(doc, i)
       end
       return true
    end
-   -- "he went on", "she goes on": a speech verb of two words
-   return (k == "went" or k == "goes" or k == "go") and i < n and toks:key(i + 1) == "on"
+   -- "he went on", "she fired back", "they pointed out": a speech verb of
+   -- two words (the lists' phrasal verbs)
+   return i < n and toks:kind(i) == "word" and W.VERBS[k .. " " .. toks:key(i + 1)] == true and not doc.in_name[i]
 end
 
 return document

@@ -1,5 +1,6 @@
 -- Who a mention stands for: speakers.resolve(doc, state, m) -> the
--- speaker's canonical name or nil, and the person's cluster or nil. Reads
+-- speaker's canonical name or nil, the person's cluster or nil, and the
+-- kind of speaker (attrs.speaker_type). Reads
 -- the document record and the sieve's state (the last speaker, for a
 -- pronoun no sentence before explains); changes neither, but for the
 -- lookups it builds on first use in doc.cache (the first person of each
@@ -13,6 +14,7 @@ local speakers = {}
 
 local PRONOUNS, OUTLET_HEADS, ORG_HEADS, UNNAMED, OUTLET_KINDS = W.PRONOUNS, W.OUTLET_HEADS, W.ORG_HEADS,
    W.UNNAMED, W.OUTLET_KINDS
+local SPEAKER_TYPES = W.SPEAKER_TYPES
 local sent = D.Doc.sent
 
 local function compatible(sex, g)
@@ -131,7 +133,8 @@ end
 
 -- "the Northern Ledger newspaper", "the ministry", "the top Russian
 -- diplomat": the entity the description holds, the outlet or
--- organisation last named, the person whose titles it shares.
+-- organisation last named, the person whose titles it shares: name,
+-- cluster, whether it is an organisation; or nil.
 local function description(doc, m)
    local head = m.head
    if UNNAMED[head] then return nil end
@@ -144,13 +147,13 @@ local function description(doc, m)
       if a.start > me then break end
       if a.start >= ms and a.stop <= me and (a.type == "organization" or a.type == "person")
          and (a.last_tok == m.last or OUTLET_HEADS[head] and a.type == "organization") then
-         return a.attrs.name, a.cluster
+         return a.attrs.name, a.cluster, a.type == "organization"
       end
    end
-   if m.owner and OUTLET_HEADS[head] then return m.owner.attrs.name, nil end
+   if m.owner and OUTLET_HEADS[head] then return m.owner.attrs.name, nil, true end
    if OUTLET_HEADS[head] or ORG_HEADS[head] then
       local a = last_before(organisations_for(doc, head), ms)
-      if a then return a.attrs.name, nil end
+      if a then return a.attrs.name, nil, true end
       return nil
    end
    local describe = doc.cache.describe
@@ -163,32 +166,65 @@ local function description(doc, m)
    return nil
 end
 
---- Who mention m stands for: speakers.resolve(doc, state, m) -> canonical
--- name or nil, cluster or nil.
-function speakers.resolve(doc, state, m)
+-- The kind of speaker a description or capitalised words name by their
+-- last word (data/speaker_types.tsv), or nil.
+local function type_of_head(head)
+   return head and SPEAKER_TYPES[head] or nil
+end
+
+-- A pronoun's kind of speaker: one person for "he", "she", "I"; "it" the
+-- organisation it stands for; "they", "we" a group, or the organisation.
+local function pronoun_type(m, name)
+   local g = PRONOUNS[m.pron]
+   if g == "m" or g == "f" or m.pron == "i" then return "person" end
+   if g == "n" then return name and "organization" or "unknown" end
+   return name and "organization" or "group"
+end
+
+-- Who mention m stands for and what kind of speaker: name, cluster, type.
+local function resolve(doc, state, m)
    local kind = m.kind
    if kind == "rel" then
-      if m.antecedent then return speakers.resolve(doc, state, m.antecedent) end
-      return nil
+      if m.antecedent then return resolve(doc, state, m.antecedent) end
+      return nil, nil, "unknown"
    end
-   if kind == "person" then return m.ann.attrs.name, m.ann.cluster end
+   if kind == "person" then return m.ann.attrs.name, m.ann.cluster, "person" end
    if kind == "label" then
       local name, cluster = person_by_surname(doc, (m.label:lower():gsub("^.*%s", "")))
-      if name then return name, cluster end
-      return (m.label:gsub("(%u)(%u*)", function(a, b) return a .. b:lower() end)), nil
+      if name then return name, cluster, "person" end
+      return (m.label:gsub("(%u)(%u*)", function(a, b) return a .. b:lower() end)), nil, "person"
    end
-   if kind == "organization" or kind == "location" then return m.ann.attrs.name, nil end
+   if kind == "organization" or kind == "location" then return m.ann.attrs.name, nil, "organization" end
    if kind == "name" then
       local ns, ne = D.Doc.span_of(doc, m.first, m.last)
       if m.first == m.last then
          local name, cluster = person_by_surname(doc, doc.toks:key(m.first))
-         if name then return name, cluster end
+         if name then return name, cluster, "person" end
       end
-      return doc.text:sub(ns + 1, ne), nil
+      local t = type_of_head(doc.toks:key(m.last))
+      return doc.text:sub(ns + 1, ne), nil, (t == "organization" or t == "document") and t or "person"
    end
-   if kind == "pronoun" then return pronoun(doc, state, m) end
-   if kind == "desc" then return description(doc, m) end
-   return nil
+   if kind == "pronoun" then
+      local name, cluster = pronoun(doc, state, m)
+      return name, cluster, cluster and "person" or pronoun_type(m, name)
+   end
+   if kind == "desc" then
+      local name, cluster, org = description(doc, m)
+      if cluster then return name, cluster, "person" end
+      if name then return name, nil, org and "organization" or type_of_head(m.head) or "unknown" end
+      -- a description no one named earlier speaks as written: "the water
+      -- board", "a leaked memo", "officials"
+      local ds, de = D.Doc.span_of(doc, m.first, m.last)
+      return doc.text:sub(ds + 1, de), nil, type_of_head(m.head) or "unknown"
+   end
+   return nil, nil, "unknown"
+end
+
+--- Who mention m stands for: speakers.resolve(doc, state, m) -> canonical
+-- name or nil, cluster or nil, and the kind of speaker: "person",
+-- "organization", "group", "document" or "unknown".
+function speakers.resolve(doc, state, m)
+   return resolve(doc, state, m)
 end
 
 return speakers

@@ -37,6 +37,21 @@ for _, row in ipairs(read_list("data/pronouns.txt")) do
 end
 words.PRONOUNS, words.POSSESSIVE_PRONOUNS = PRONOUNS, POSSESSIVE_PRONOUNS
 
+-- The kind of speaker a description's head names (data/speaker_types.tsv):
+-- SPEAKER_TYPES[word] = "person" | "group" | "organization" | "document";
+-- each word heads a description that can speak (DESC_HEADS).
+local SPEAKER_TYPES = {}
+local TYPE_NAMES = { person = true, group = true, organization = true, document = true }
+for _, row in ipairs(read_list("data/speaker_types.tsv")) do
+   if not (row[1] and TYPE_NAMES[row[2]]) then
+      error("data/speaker_types.tsv:" .. row.line .. ": expected a word and a type (person, group, "
+         .. "organization, document), got '" .. tostring(row[2]) .. "'")
+   end
+   SPEAKER_TYPES[row[1]] = row[2]
+   words.DESC_HEADS[row[1]] = true
+end
+words.SPEAKER_TYPES = SPEAKER_TYPES
+
 -- set by words.setup from the pack's other data
 local VERBS, NOT_NAMES = {}, {}
 
