@@ -55,6 +55,7 @@ quotes.ORDER = {
    "after_quote",         -- “…,” said Lavrov / he said / ― Jane Doe
    "noun_of_saying",      -- Trump's claim that “…”
    "according_to_before", -- According to the ministry, the plan is “dead”
+   "as_put_it",           -- The plan, as Ann Vale put it, is “a disaster”
    "before_quote",        -- Lavrov said a “…”
    "later_in_sentence",   -- ‘Narrowing’ in Talks, Says Lavrov
    "partial_subject",     -- Trump is promising “jobs, jobs, jobs”

@@ -8,6 +8,7 @@
 -- description can stand for).
 local W = include "quotes/words"
 local D = include "quotes/document"
+local M = include "quotes/mentions"
 local people = include "people"
 
 local speakers = {}
@@ -73,7 +74,58 @@ local function organisations_for(doc, head)
    return list
 end
 
--- The first person of sentence s, if it starts before byte pos.
+-- Whether paragraph p is a line of page furniture ("Article continued
+-- below", "Related"): at most FURNITURE_WORDS words and no full stop.
+local FURNITURE_WORDS = 4
+local function furniture(doc, p)
+   local lines = doc.cache.furniture
+   if not lines then
+      lines = {}
+      local toks, words, last = doc.toks, {}, {}
+      for i = 1, doc.n do
+         local q = toks:get(i, "paragraph")
+         if toks:kind(i) == "word" then words[q] = (words[q] or 0) + 1 end
+         last[q] = toks:key(i)
+      end
+      for q, n in pairs(words) do
+         lines[q] = n <= FURNITURE_WORDS and not (last[q] == "." or last[q] == "!" or last[q] == "?")
+      end
+      doc.cache.furniture = lines
+   end
+   return lines[p]
+end
+
+-- Whether person a can be the subject a pronoun stands for: not a line
+-- of page furniture, not a surname used as an adjective ("Black
+-- communities" after "Susan Black": a later mention the rules did not
+-- mark, before a word that is no verb).
+local function can_be_subject(doc, a)
+   local toks, f = doc.toks, a.first_tok
+   if furniture(doc, toks:get(f, "paragraph")) then return false end
+   if a.rule == "coref" and a.last_tok == f and f < doc.n then
+      local nk = toks:key(f + 1)
+      if toks:kind(f + 1) == "word" and toks:get(f + 1, "case") == "lower" and not D.Doc.is_cue(doc, f + 1)
+         and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and not nk:find("ed$") then
+         return false
+      end
+   end
+   return true
+end
+
+-- The genders of the possessive pronouns before token f in its sentence
+-- ("His foreman, Joe Varga": "his" stands for someone else, the topic).
+local function possessives_before(doc, f)
+   local toks, out = doc.toks, {}
+   for t = D.Doc.sentence_start(doc, f), f - 1 do
+      local base = W.POSSESSIVE_PRONOUNS[toks:key(t)]
+      if base then out[PRONOUNS[base] or "?"] = true end
+   end
+   return out
+end
+
+-- The first person of sentence s that a pronoun can stand for, if it
+-- starts before byte pos: the person, and the genders of the possessives
+-- before it.
 local function sentence_subject(doc, s, pos)
    local first = doc.cache.first_person
    if not first then
@@ -82,13 +134,29 @@ local function sentence_subject(doc, s, pos)
          local f = a.first_tok
          if f then
             local si = sent(doc, f)
-            first[si] = first[si] or a
+            if not first[si] and can_be_subject(doc, a) then
+               first[si] = { ann = a, possessives = possessives_before(doc, f) }
+            end
          end
       end
       doc.cache.first_person = first
    end
-   local a = first[s]
-   if a and a.start < pos then return a end
+   local e = first[s]
+   if e and e.ann.start < pos then return e.ann, e.possessives end
+   return nil
+end
+
+-- "The rights group condemned the mayor's remarks when he spoke": a
+-- description of one person before token p in its sentence, for a
+-- pronoun whose sentence names no one before it.
+local function description_before(doc, p)
+   local toks = doc.toks
+   for t = D.Doc.sentence_start(doc, p), p - 1 do
+      if W.DETS[toks:key(t)] then
+         local m = M.description_from(doc, t)
+         if m and m.last < p and SPEAKER_TYPES[m.head] == "person" and not W.UNNAMED[m.head] then return m end
+      end
+   end
    return nil
 end
 
@@ -105,29 +173,6 @@ local function person_by_surname(doc, want)
    end
    local a = by[want]
    if a then return a.attrs.name or "", a.cluster end
-   return nil
-end
-
--- "he", "she": the same sentence's subject or an earlier one's of that
--- gender, else the last speaker's; "it": the organisation last named.
-local function pronoun(doc, state, m)
-   local toks = doc.toks
-   local g = PRONOUNS[m.pron]
-   if g == "n" then
-      local a = last_before(organisations(doc), toks:span(m.first))
-      if a then return a.attrs.name, nil end
-      return nil
-   end
-   if g ~= "m" and g ~= "f" then return nil end
-   local s = sent(doc, m.first)
-   local ms = toks:span(m.first)
-   for back = 0, 4 do
-      if s - back < 1 then break end
-      local a = sentence_subject(doc, s - back, ms)
-      if a and compatible(a.cluster and a.cluster.sex, g) then return a.attrs.name, a.cluster end
-   end
-   local last = state.last_speaker
-   if last and last.cluster and compatible(last.cluster.sex, g) then return last.name, last.cluster end
    return nil
 end
 
@@ -163,6 +208,46 @@ local function description(doc, m)
    end
    local c = describe(m.words, ms)
    if c then return c.canonical, c end
+   return nil
+end
+
+-- "he", "she": the same sentence's subject (or the person a description
+-- before the pronoun names), else an earlier sentence's of that gender —
+-- the topic: not a person a possessive of that gender introduces ("Carl
+-- Brandt spent decades at the plant. His foreman, Joe Varga, retired. ¶
+-- 'We built engines,' he said" is Brandt's) — else the last speaker's;
+-- "it": the organisation last named.
+local function pronoun(doc, state, m)
+   local toks = doc.toks
+   local g = PRONOUNS[m.pron]
+   if g == "n" then
+      local a = last_before(organisations(doc), toks:span(m.first))
+      if a then return a.attrs.name, nil end
+      return nil
+   end
+   if g ~= "m" and g ~= "f" then return nil end
+   local s = sent(doc, m.first)
+   local ms = toks:span(m.first)
+   for back = 0, 4 do
+      if s - back < 1 then break end
+      local a, possessives = sentence_subject(doc, s - back, ms)
+      if a and compatible(a.cluster and a.cluster.sex, g) and not (back > 0 and possessives[g]) then
+         return a.attrs.name, a.cluster
+      end
+      if back == 0 and not a then
+         local d = description_before(doc, m.first)
+         if d then
+            local name, cluster = description(doc, d)
+            if cluster and compatible(cluster.sex, g) then return name, cluster end
+            if not name then
+               local ds, de = D.Doc.span_of(doc, d.first, d.last)
+               return doc.text:sub(ds + 1, de), nil
+            end
+         end
+      end
+   end
+   local last = state.last_speaker
+   if last and last.cluster and compatible(last.cluster.sex, g) then return last.name, last.cluster end
    return nil
 end
 
@@ -215,7 +300,7 @@ local function resolve(doc, state, m)
       -- a description no one named earlier speaks as written: "the water
       -- board", "a leaked memo", "officials"
       local ds, de = D.Doc.span_of(doc, m.first, m.last)
-      return doc.text:sub(ds + 1, de), nil, type_of_head(m.head) or "unknown"
+      return doc.text:sub(ds + 1, de), nil, type_of_head(m.head) or m.alone and W.ALONE[m.head] or "unknown"
    end
    return nil, nil, "unknown"
 end

@@ -19,14 +19,12 @@ local M = include "quotes/mentions"
 
 local terms = {}
 
-local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES = W.SMALL, W.DETS, W.SPEECH_NOUNS, W.SKIP_AFTER_CUE,
-   W.SPEAKER_TYPES
+local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING = W.SMALL, W.DETS, W.SPEECH_NOUNS,
+   W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 local KINDS = { scare = true, title = true, nickname = true, mention = true, speech = true }
 local WHERE = { before = true, before_title = true, after = true, inside = true }
--- what opens a clause that a verb reports: "worried that", "asked whether"
-local REPORTING = { ["that"] = true, ["whether"] = true }
 
 -- The markers, by the key nearest the marks: BEFORE[last key], AFTER[first
 -- key] = list of {keys = {...}, kind, title_only}; SPEAKING[key]: a word
@@ -76,8 +74,12 @@ local function spells(doc, keys, t, dir)
    return true
 end
 
+-- The marker of the list that the tokens at t spell, written in lower
+-- case ("Dr. Paul Song" is a name, not a song) unless it opens its
+-- sentence ("Titled “…”, the ad…").
 local function marker_at(doc, list, t, dir, title)
-   for _, e in ipairs(list or {}) do
+   if not list or doc.toks:get(t, "case") ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
+   for _, e in ipairs(list) do
       if (title or not e.title_only) and spells(doc, e.keys, t, dir) then return e end
    end
    return nil
@@ -218,7 +220,8 @@ function terms.classify(doc, q, a, opens, firm)
    end
    if q.is_title then return "title", "a title after '" .. before .. "'" end
    if title then
-      if firm and adjacent(doc, q, a) then return nil end
+      -- (“Who?” he asked. “Donald Trump.”: an answer goes on speaking)
+      if firm and (adjacent(doc, q, a) or a.inherited and opens) then return nil end
       return "title", "title-like words with no speaker or cue next to them"
    end
    if a.cue or opens or speaks(doc, q, title) or terms.cue_in_clause(doc, q) or reported_clause(doc, q) then
