@@ -20,6 +20,11 @@ local as_put_it = {
 -- first and last tokens; or nil.
 local function as_clause(doc, t)
    local toks, n = doc.toks, doc.n
+   -- "as described by FBI Director James Comey"
+   if t + 3 <= n and is_cue(doc, t + 1) and toks:key(t + 2) == "by" then
+      local agent = M.after_cue(doc, t + 3)
+      if agent and agent.kind ~= "location" then return agent, t + 1 end
+   end
    local m = M.after_cue(doc, t + 1)
    if not m or m.kind == "location" or m.last + 1 > n then return nil end
    local v = m.last + 1
