@@ -3,6 +3,7 @@
  */
 #include "qr_ann.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +197,10 @@ void qr_ann_push_entry(const qr_annemit *e, int type, int rule, int phase, size_
     set(e, K_ATTRS);
 }
 
+/***
+@module quarry.core
+*/
+
 /* --- sorting ------------------------------------------------------------------- */
 
 typedef struct sortkey {
@@ -217,9 +222,14 @@ static int sortkey_cmp(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-/* quarry.core.sort_annotations(list) -> list, sorted in place by start,
- * then longest first, then type (a stable order otherwise). Each item needs
- * integer start and stop and a string type; raises naming the bad item. */
+/***
+quarry.core.sort_annotations(list) -> list, sorted in place by start,
+then longest first, then type (a stable order otherwise). Each item needs
+integer start and stop and a string type; raises naming the bad item.
+@function sort_annotations
+@param list table the annotations {type, start, stop, ...}
+@return table the same list, sorted
+*/
 static int l_sort_annotations(lua_State *L)
 {
     size_t n, i;
@@ -266,8 +276,146 @@ static int l_sort_annotations(lua_State *L)
     return 1;
 }
 
+/* --- overlaps -------------------------------------------------------------------- */
+
+typedef struct cand {
+    lua_Number priority, start, stop, cstart;
+    lua_Integer order;
+    int index;           /* 1-based, in the candidate list */
+} cand;
+
+/* appelt: higher priority, then longer, then earlier, then the match that
+ * started earlier (saw more context), then the rule declared first */
+static int cand_cmp_appelt(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    lua_Number la = a->stop - a->start, lb = b->stop - b->start;
+    if (a->priority != b->priority) return a->priority > b->priority ? -1 : 1;
+    if (la != lb) return la > lb ? -1 : 1;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    if (a->cstart != b->cstart) return a->cstart < b->cstart ? -1 : 1;
+    if (a->order != b->order) return a->order < b->order ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* first: where the match starts, then the rule declared first */
+static int cand_cmp_first(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->cstart != b->cstart) return a->cstart < b->cstart ? -1 : 1;
+    if (a->order != b->order) return a->order < b->order ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+static lua_Number number_field(lua_State *L, int t, const char *key, const char *what, int i)
+{
+    int isnum;
+    lua_Number v;
+    lua_getfield(L, t, key);
+    v = lua_tonumberx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "resolve_overlaps: %s %d needs a number '%s'", what, i, key);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int number_cmp(const void *x, const void *y)
+{
+    lua_Number a = *(const lua_Number *)x, b = *(const lua_Number *)y;
+    return (a > b) - (a < b);
+}
+
+/* How many of the n sorted values are below v. */
+static size_t rank_of(const lua_Number *v, size_t n, lua_Number x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < x) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+/***
+quarry.core.resolve_overlaps(candidates, rules, starts, control) -> kept
+Which candidates a phase keeps, by its control style ("appelt" or
+"first"): their indexes, best first, each overlapping none kept before it
+(two spans overlap when each starts before the other stops: an empty span
+[p, p) overlaps one that holds p strictly inside). O(n log n).
+candidates[i] needs numbers start and stop; rules[i] (its rule) numbers
+priority and order; starts[i] is where its match started. appelt ranks
+by priority, then length, then start, then match start, then rule order;
+first by match start, then rule order.
+@function resolve_overlaps
+@param candidates table the candidates {start, stop, ...}
+@param rules table the rule of each candidate {priority, order}
+@param starts table where each candidate's match started
+@param control string "appelt" or "first"
+@return table the indexes of the candidates kept, best first
+*/
+static int l_resolve_overlaps(lua_State *L)
+{
+    size_t n, i, ncoord, nkept = 0;
+    cand *c;
+    lua_Number *coord, *best;
+    const char *control;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    control = luaL_checkstring(L, 4);
+    if (strcmp(control, "appelt") != 0 && strcmp(control, "first") != 0)
+        return luaL_argerror(L, 4, "control must be \"appelt\" or \"first\"");
+    lua_settop(L, 4);
+    n = lua_rawlen(L, 1);
+    /* collected on error: the candidates, their starts and stops sorted, and
+     * a Fenwick tree over those of the latest stop of a kept span by start */
+    c = lua_newuserdatauv(L, n * sizeof *c + (4 * n + 2) * sizeof(lua_Number), 0);
+    coord = (lua_Number *)(c + n);
+    best = coord + 2 * n;
+    for (i = 0; i < n; i++) {
+        int isnum;
+        if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
+            return luaL_error(L, "resolve_overlaps: candidate %d is not a table", (int)i + 1);
+        c[i].start = number_field(L, -1, "start", "candidate", (int)i + 1);
+        c[i].stop = number_field(L, -1, "stop", "candidate", (int)i + 1);
+        if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
+            return luaL_error(L, "resolve_overlaps: the rule of candidate %d is not a table", (int)i + 1);
+        c[i].priority = number_field(L, -1, "priority", "the rule of candidate", (int)i + 1);
+        c[i].order = (lua_Integer)number_field(L, -1, "order", "the rule of candidate", (int)i + 1);
+        lua_rawgeti(L, 3, (lua_Integer)i + 1);
+        c[i].cstart = lua_tonumberx(L, -1, &isnum);
+        if (!isnum) return luaL_error(L, "resolve_overlaps: the start of match %d is not a number", (int)i + 1);
+        c[i].index = (int)i + 1;
+        lua_pop(L, 3);
+    }
+    for (i = 0; i < n; i++) {
+        coord[2 * i] = c[i].start;
+        coord[2 * i + 1] = c[i].stop;
+    }
+    qsort(coord, 2 * n, sizeof *coord, number_cmp);
+    for (i = 0, ncoord = 0; i < 2 * n; i++)
+        if (ncoord == 0 || coord[i] != coord[ncoord - 1]) coord[ncoord++] = coord[i];
+    for (i = 0; i <= ncoord; i++) best[i] = -HUGE_VAL;
+    qsort(c, n, sizeof *c, control[0] == 'a' ? cand_cmp_appelt : cand_cmp_first);
+    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    for (i = 0; i < n; i++) {
+        /* [s, e) overlaps a kept span k when k.start < e and s < k.stop:
+         * the latest stop of the kept spans that start before e decides */
+        size_t k = rank_of(coord, ncoord, c[i].stop);
+        lua_Number latest = -HUGE_VAL;
+        for (; k > 0; k -= k & (~k + 1)) if (best[k] > latest) latest = best[k];
+        if (latest > c[i].start) continue;
+        for (k = rank_of(coord, ncoord, c[i].start) + 1; k <= ncoord; k += k & (~k + 1))
+            if (best[k] < c[i].stop) best[k] = c[i].stop;
+        lua_pushinteger(L, c[i].index);
+        lua_rawseti(L, -2, (lua_Integer)++nkept);
+    }
+    return 1;
+}
+
 void qr_open_ann(lua_State *L)
 {
+    lua_pushcfunction(L, l_resolve_overlaps);
+    lua_setfield(L, -2, "resolve_overlaps");
     lua_pushcfunction(L, l_sort_annotations);
     lua_setfield(L, -2, "sort_annotations");
 }

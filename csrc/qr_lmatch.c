@@ -41,6 +41,10 @@ static lmatcher *check_matcher(lua_State *L, int idx)
     return lm;
 }
 
+/***
+@module quarry.core
+*/
+
 /* --- reading the description -------------------------------------------------- */
 
 /* Integer field of the table at idx; raises naming where when missing. */
@@ -228,6 +232,11 @@ static void read_code(lua_State *L, int desc, qr_matcher *m)
             if (in->a < 1 || in->a > m->npreds) luaL_error(L, "matcher description: instruction %d: bad predicate", i + 1);
             in->a--;
             break;
+        case QR_OP_TEST:
+            if (in->a < 1 || in->a > m->npreds || in->b < 0 || in->b > 1 || in->c < 0 || in->c > 1)
+                luaL_error(L, "matcher description: instruction %d: bad test", i + 1);
+            in->a--;
+            break;
         case QR_OP_ANN:
             if (in->a < 1 || in->a > m->nclasses) luaL_error(L, "matcher description: instruction %d: bad class", i + 1);
             break;
@@ -273,9 +282,38 @@ static void read_rule_words(lua_State *L, int t, qr_mrule *r, const char *key)
     lua_pop(L, 1);
 }
 
+/* The rule's windows: {{pred =, lo =, hi =, anns =}, ...} (hi -1: no bound). */
+static void read_windows(lua_State *L, int t, const qr_matcher *m, qr_mrule *r)
+{
+    int k, n;
+    lua_getfield(L, t, "windows");
+    n = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
+    if (n > QR_MAX_WINDOWS) luaL_error(L, "matcher description: rule %s: more than %d windows", r->name, QR_MAX_WINDOWS);
+    for (k = 0; k < n; k++) {
+        qr_mwindow *w = &r->windows[k];
+        int item;
+        lua_rawgeti(L, -1, k + 1);
+        item = lua_gettop(L);
+        if (!lua_istable(L, item)) luaL_error(L, "matcher description: rule %s: bad window", r->name);
+        w->pred = opt_int_field(L, item, "pred", 0) - 1;
+        w->lo = opt_int_field(L, item, "lo", -1);
+        w->hi = opt_int_field(L, item, "hi", -2);
+        w->anns = opt_int_field(L, item, "anns", -1);
+        if (w->pred < 0 || w->pred >= m->npreds || w->lo < 0 || w->hi < -1
+            || w->anns < 0 || w->lo > QR_MAX_CAPS || w->hi > QR_MAX_CAPS || w->anns > QR_MAX_CAPS)
+            luaL_error(L, "matcher description: rule %s: bad window", r->name);
+        lua_pop(L, 1);
+    }
+    r->nwindows = n;
+    lua_pop(L, 1);
+}
+
 static void read_rules(lua_State *L, int desc, qr_matcher *m)
 {
-    int i;
+    int i, prefilter;
+    lua_getfield(L, desc, "prefilter");
+    prefilter = lua_isnil(L, -1) || lua_toboolean(L, -1);
+    lua_pop(L, 1);
     lua_getfield(L, desc, "rules");
     luaL_checktype(L, -1, LUA_TTABLE);
     m->nrules = (int)lua_rawlen(L, -1);
@@ -297,25 +335,37 @@ static void read_rules(lua_State *L, int desc, qr_matcher *m)
             luaL_error(L, "matcher description: rule %s: bad ncaps %d", r->name, r->ncaps);
         if (r->scope < QR_SCOPE_DOCUMENT || r->scope > QR_SCOPE_SENTENCE)
             luaL_error(L, "matcher description: rule %s: bad scope %d", r->name, r->scope);
-        r->first_kinds = (unsigned)opt_int_field(L, t, "first_kinds", -1);
-        r->first_cases = (unsigned)opt_int_field(L, t, "first_cases", -1);
-        r->anchor_off = opt_int_field(L, t, "anchor_offset", 0);
-        r->anchor_pred = opt_int_field(L, t, "anchor_pred", 0) - 1;
-        if (r->anchor_off < 0 || (r->anchor_off > 0 && (r->anchor_pred < 0 || r->anchor_pred >= m->npreds)))
-            luaL_error(L, "matcher description: rule %s: bad anchor", r->name);
-        read_rule_words(L, t, r, "required_keys");
-        read_rule_words(L, t, r, "first_keys");
+        r->first_kinds = (unsigned)-1;
+        r->first_cases = (unsigned)-1;
+        if (prefilter) {
+            /* what rules out starts without running the program (prefilter
+             * = false: none of it, to check that it changes no match) */
+            r->first_kinds = (unsigned)opt_int_field(L, t, "first_kinds", -1);
+            r->first_cases = (unsigned)opt_int_field(L, t, "first_cases", -1);
+            r->anchor_off = opt_int_field(L, t, "anchor_offset", 0);
+            r->anchor_pred = opt_int_field(L, t, "anchor_pred", 0) - 1;
+            if (r->anchor_off < 0 || (r->anchor_off > 0 && (r->anchor_pred < 0 || r->anchor_pred >= m->npreds)))
+                luaL_error(L, "matcher description: rule %s: bad anchor", r->name);
+            read_windows(L, t, m, r);
+            read_rule_words(L, t, r, "required_keys");
+            read_rule_words(L, t, r, "first_keys");
+        }
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
 }
 
-/* quarry.core.matcher(description) -> quarry.Matcher
- * description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
- *   regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
- *   first_keys, required_keys, first_kinds, first_cases, anchor_offset,
- *   anchor_pred}, ...}, step_limit = n}.
- * Built by quarry.pattern; raises on a malformed description. */
+/***
+quarry.core.matcher(description) -> quarry.Matcher
+description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
+  regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
+  first_keys, required_keys, first_kinds, first_cases, anchor_offset,
+  anchor_pred, windows}, ...}, step_limit = n [, prefilter = false]}.
+Built by quarry.pattern; raises on a malformed description.
+@function matcher
+@param description table the program, as quarry.pattern builds it
+@return quarry.Matcher
+*/
 static int l_matcher(lua_State *L)
 {
     lmatcher *lm;
@@ -342,6 +392,12 @@ static int l_matcher(lua_State *L)
     return 1;
 }
 
+/***
+The compiled token patterns of one phase (quarry.pattern builds one; the rule
+engine runs it).
+@type Matcher
+*/
+
 /* --- declared rules ------------------------------------------------------------- */
 
 typedef struct slot_limit { int ncaps; } slot_limit;
@@ -355,12 +411,18 @@ static int resolve_slot(lua_State *L, void *ud)
     return isnum && slot >= 0 && slot < sl->ncaps ? (int)slot : -1;
 }
 
-/* matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
- *   {key, "cap", slot} | {key, "match"}, ...}]})
- * Declares rule number `rule` (1-based): matcher:run returns its matches as
- * the annotations the rule engine would make of them (qr_ann_push): the
- * span is capture `slot` (0-based; a match where it took no token makes
- * none) or the whole match. Raises on a malformed declaration. */
+/***
+matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
+  {key, "cap", slot} | {key, "match"}, ...}]})
+Declares rule number `rule` (1-based): matcher:run returns its matches as
+the annotations the rule engine would make of them (qr_ann_push): the
+span is capture `slot` (0-based; a match where it took no token makes
+none) or the whole match. Raises on a malformed declaration.
+@function Matcher:declare
+@param rule integer the rule's number (1-based)
+@param decl table {type, rule, phase, span, attrs}
+@return nothing
+*/
 static int matcher_declare(lua_State *L)
 {
     lmatcher *lm = check_matcher(L, 1);
@@ -559,14 +621,22 @@ static int run_error(lua_State *L, const lmatcher *lm, const qr_mrun *r, int rc)
     }
 }
 
-/* matcher:run(tokens [, annotations]) -> list, rules, starts
- * list: the matches {rule, first, last, start, stop, caps = {[slot + 1] =
- * {first, last, start, stop}}, units = {{class, ref}, ...}} in order, where
- * a declared rule (matcher:declare) has its annotation instead; rules[i]
- * and starts[i]: the rule number of item i and the byte offset where its
- * match starts. annotations: flat {class, first_token, last_token, ref,
- * ...}. Raises naming the rule when a pattern exceeds the step limit or a
- * regex its limits. */
+/***
+matcher:run(tokens [, annotations]) -> list, rules, starts
+list: the matches {rule, first, last, start, stop, caps = {[slot + 1] =
+{first, last, start, stop}}, units = {{class, ref}, ...}} in order, where
+a declared rule (matcher:declare) has its annotation instead; rules[i]
+and starts[i]: the rule number of item i and the byte offset where its
+match starts. annotations: flat {class, first_token, last_token, ref,
+...}. Raises naming the rule when a pattern exceeds the step limit or a
+regex its limits.
+@function Matcher:run
+@param tokens quarry.Tokens the document's tokens
+@param annotations table optional: the annotations of earlier phases, flat
+@return table list: the matches
+@return table rules: the rule number of each item
+@return table starts: where each item's match starts
+*/
 static int matcher_run(lua_State *L)
 {
     lmatcher *lm = check_matcher(L, 1);
@@ -622,7 +692,119 @@ static int matcher_run(lua_State *L)
     return 3;
 }
 
-/* matcher:close() and __gc/__close: frees the program; idempotent */
+/* Whether every attr of the class's want table (at want) has that value in
+ * the annotation's attrs (at have, or nil). */
+static int attrs_match(lua_State *L, int want, int have)
+{
+    if (lua_isnil(L, want)) return 1;
+    if (!lua_istable(L, have)) return 0;
+    lua_pushnil(L);
+    while (lua_next(L, want)) {
+        int same;
+        lua_pushvalue(L, -2);
+        lua_gettable(L, have);
+        same = lua_compare(L, -1, -2, LUA_OPEQ);
+        lua_pop(L, 2);
+        if (!same) { lua_pop(L, 1); return 0; }
+    }
+    return 1;
+}
+
+/***
+The annotations of earlier phases, as the matcher takes them.
+@section classes
+*/
+
+/***
+quarry.core.class_list(classes, tokens, annotations) -> list or nil
+The annotation list matcher:run takes, {class, first, last, ref, ...}:
+for every annotation (ref: its index) and every class {type [, attrs]}
+(class: its index) it belongs to (its type, and each of the class's attrs
+with that value), the tokens it covers (its own first and last when it
+has them). nil when there are no classes. Annotations that touch no
+token are left out.
+@function class_list
+@param classes table the classes {type [, attrs]} the phase's patterns name
+@param tokens quarry.Tokens the document's tokens
+@param annotations table the annotations of earlier phases
+@return table the flat list matcher:run takes, or nil when there are no classes
+*/
+static int l_class_list(lua_State *L)
+{
+    const qr_tokens *toks;
+    lua_Integer nclasses, nanns, ci, ai, n = 0;
+    int base;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    toks = qr_check_tokens(L, 2, NULL, NULL);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    nclasses = (lua_Integer)lua_rawlen(L, 1);
+    if (nclasses == 0) return 0;
+    lua_settop(L, 3);
+    luaL_checkstack(L, 2 * (int)(nclasses > 1000 ? 1000 : nclasses) + 16, "class list");
+    if (nclasses > 1000) return luaL_error(L, "class_list: more than 1000 classes");
+    base = lua_gettop(L) + 1;
+    for (ci = 1; ci <= nclasses; ci++) {    /* each class's type and attrs, at base + 2 (ci - 1) */
+        if (lua_rawgeti(L, 1, ci) != LUA_TTABLE) return luaL_error(L, "class_list: class %d is not a table", (int)ci);
+        lua_getfield(L, -1, "type");
+        lua_getfield(L, -2, "attrs");
+        lua_remove(L, -3);
+    }
+    lua_newtable(L);                         /* the list */
+    nanns = (lua_Integer)lua_rawlen(L, 3);
+    for (ai = 1; ai <= nanns; ai++) {
+        int a = lua_gettop(L) + 1, isnum1, isnum2;
+        size_t first = 0, last = 0;
+        int have_span = 0;
+        if (lua_rawgeti(L, 3, ai) != LUA_TTABLE) return luaL_error(L, "class_list: annotation %d is not a table", (int)ai);
+        lua_getfield(L, a, "type");          /* a + 1 */
+        lua_getfield(L, a, "attrs");         /* a + 2 */
+        for (ci = 0; ci < nclasses; ci++) {
+            if (!lua_rawequal(L, a + 1, base + 2 * (int)ci)) continue;
+            if (!attrs_match(L, base + 2 * (int)ci + 1, a + 2)) continue;
+            if (!have_span) {
+                lua_Integer f, l;
+                lua_getfield(L, a, "first");
+                lua_getfield(L, a, "last");
+                f = lua_tointegerx(L, -2, &isnum1);
+                l = lua_tointegerx(L, -1, &isnum2);
+                lua_pop(L, 2);
+                if (isnum1 && isnum2) {
+                    first = (size_t)f - 1;
+                    last = (size_t)l - 1;
+                    have_span = 1;
+                } else {
+                    lua_Integer s0, e0;
+                    lua_getfield(L, a, "start");
+                    lua_getfield(L, a, "stop");
+                    s0 = lua_tointegerx(L, -2, &isnum1);
+                    e0 = lua_tointegerx(L, -1, &isnum2);
+                    lua_pop(L, 2);
+                    if (!isnum1 || !isnum2)
+                        return luaL_error(L, "class_list: annotation %d needs integer start and stop", (int)ai);
+                    have_span = s0 >= 0 && e0 > s0 && qr_tokens_cover(toks, (size_t)s0, (size_t)e0, &first, &last)
+                                ? 1 : -1;
+                }
+            }
+            if (have_span < 0) break;
+            lua_pushinteger(L, ci + 1);
+            lua_rawseti(L, a - 1, ++n);
+            lua_pushinteger(L, (lua_Integer)first + 1);
+            lua_rawseti(L, a - 1, ++n);
+            lua_pushinteger(L, (lua_Integer)last + 1);
+            lua_rawseti(L, a - 1, ++n);
+            lua_pushinteger(L, ai);
+            lua_rawseti(L, a - 1, ++n);
+        }
+        lua_settop(L, a - 1);
+    }
+    return 1;
+}
+
+/***
+matcher:close() and __gc/__close: frees the program; idempotent
+@function Matcher:close
+@return nothing
+*/
 static int matcher_release(lua_State *L)
 {
     lmatcher *lm = luaL_checkudata(L, 1, QR_MATCHER_MT);
@@ -663,4 +845,6 @@ void qr_open_match(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_matcher);
     lua_setfield(L, -2, "matcher");
+    lua_pushcfunction(L, l_class_list);
+    lua_setfield(L, -2, "class_list");
 }

@@ -261,8 +261,15 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
         n = qr_token_shape(r->text, tok, p->op == QR_P_SHORT_SHAPE, r->shape_buf);
         return n == p->slen && !memcmp(r->shape_buf, p->s, n);
     case QR_P_REGEX: {
-        int rc = qr_regex_test(r->m->regexes[p->a - 1], r->text + tok->start, tok->stop - tok->start);
+        /* a regex's answer for a token is kept for the run: rules, their
+         * windows and alternatives ask the same regex about the same token */
+        uint8_t *memo = r->re_memo ? r->re_memo[p->a - 1] : NULL;
+        int rc;
+        if (memo && memo[t]) return memo[t] - 1;
+        rc = qr_regex_test(r->m->regexes[p->a - 1], r->text + tok->start, tok->stop - tok->start);
         if (rc < 0) { r->err = QR_MATCH_REGEX; r->regex_err = rc; return 0; }
+        if (!memo && r->re_memo) memo = r->re_memo[p->a - 1] = calloc(r->toks->n + 1, 1);
+        if (memo) memo[t] = (uint8_t)(rc + 1);
         return rc;
     }
     case QR_P_LEN:
@@ -384,6 +391,13 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
             if (!log_cap(r, in->a, in->op == QR_OP_CLOSE, pos)) return 0;
             pc++;
             continue;
+        case QR_OP_TEST: {
+            /* the token at pos (ahead) or before it (behind), not taken */
+            int hit = in->c ? pos > lower && eval_pred(r, in->a, pos - 1) : pos < limit && eval_pred(r, in->a, pos);
+            if (r->err) return 0;
+            if (hit != in->b) { pc++; continue; }
+            goto fail;
+        }
         case QR_OP_AHEAD: case QR_OP_BEHIND: {
             int hit = lookaround(r, in, pos, limit, lower);
             if (r->err) return 0;
@@ -456,6 +470,68 @@ int qr_mrun_cap(const qr_mrun *r, int slot, size_t *first, size_t *end)
     return 1;
 }
 
+/* The first token at or after from that meets predicate pi, the predicate
+ * of window k (a rule's window), or n when none does; (size_t)-1 on an
+ * error (r->err). A window is asked with from increasing, so each token is
+ * tested at most once a run for it. */
+static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
+{
+    size_t n = r->toks->n, u;
+    uint32_t pos = r->win_pos[k];
+    const qr_mpred *p = &r->m->preds[pi];
+    if (pos != UINT32_MAX && pos >= from) return pos;
+    u = from > r->win_upto[k] ? from : r->win_upto[k];
+    if (p->op == QR_P_KEYSET) {
+        /* most windows test words: a bit a token */
+        const qr_idset *set = &r->m->sets[p->a - 1];
+        while (u < n && !qr_idset_has(set, r->ids[u])) u++;
+    } else {
+        for (; u < n; u++) {
+            int hit = eval_pred(r, pi, u);
+            if (r->err) return (size_t)-1;
+            if (hit) break;
+        }
+    }
+    r->win_pos[k] = u < n ? (uint32_t)u : UINT32_MAX;
+    r->win_upto[k] = (uint32_t)(u < n ? u + 1 : n);
+    return u;
+}
+
+/* Whether every window of rule ri has a token meeting its predicate among
+ * the tokens it covers from a start at t; -1 on an error (r->err). When one
+ * has none, r->skip[ri] is where the next start that may have one is. */
+static int windows_hold(qr_mrun *r, int ri, size_t t)
+{
+    const qr_mrule *ru = &r->m->rules[ri];
+    size_t limit = r->bounds[ru->scope][1], skip;
+    int w;
+    for (w = 0; w < ru->nwindows; w++) {
+        const qr_mwindow *wd = &ru->windows[w];
+        size_t from = t + (size_t)wd->lo, u, span;
+        if (from >= limit) {
+            skip = limit;        /* the same for every start of this scope group */
+            goto fail;
+        }
+        u = next_hit(r, (size_t)ri * QR_MAX_WINDOWS + (size_t)w, wd->pred, from);
+        if (u == (size_t)-1) return -1;
+        if (wd->hi < 0) {        /* anywhere before the group's end */
+            if (u < limit) continue;
+            skip = limit;
+            goto fail;
+        }
+        span = (size_t)wd->hi + (size_t)wd->anns * r->ann_max;
+        if (u < limit && u <= t + span) continue;
+        /* no start before u - span reaches u; none of this group past its end */
+        skip = u > t + span ? u - span : t + 1;
+        if (u >= limit && skip < limit) skip = limit;
+        goto fail;
+    }
+    return 1;
+fail:
+    if (skip > r->skip[ri]) r->skip[ri] = skip;
+    return 0;
+}
+
 /* Tries rule ri at token t; calls emit on a match. Returns 0, or -1 on an
  * error or a stop (r->err). */
 static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
@@ -467,6 +543,15 @@ static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
     if (ru->required) {
         uint64_t have = ru->scope == QR_SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
         if ((ru->required & have) != ru->required) return 0;   /* a required word is absent */
+    }
+    if (ru->nwindows) {
+        int ok = windows_hold(r, ri, t);
+        if (ok < 0) {
+            r->err_rule = ri;
+            r->err_token = t;
+            return -1;
+        }
+        if (!ok) return 0;
     }
     if (ru->anchor_off > 0) {
         /* the token a fixed number of tokens into every match: one test
@@ -540,7 +625,26 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
     r->ids = ids;
     r->bare = bare;
     r->ax = ax;
+    r->ann_max = 0;
+    if (ax) {
+        int c;
+        size_t i;
+        for (c = 0; c < ax->nclasses; c++)
+            for (i = 0; i < ax->count[c]; i++)
+                if (ax->byclass[c][i].last + 1 - ax->byclass[c][i].first > r->ann_max)
+                    r->ann_max = ax->byclass[c][i].last + 1 - ax->byclass[c][i].first;
+    }
     if (m->any_required && !build_blooms(r)) return r->err = QR_MATCH_NOMEM;
+    /* made when first needed; without memory, regexes are asked again */
+    if (m->nregexes) r->re_memo = calloc((size_t)m->nregexes, sizeof *r->re_memo);
+    {
+        size_t nw = (size_t)m->nrules * QR_MAX_WINDOWS, k;
+        r->win_pos = malloc((nw + 1) * sizeof *r->win_pos);
+        r->win_upto = calloc(nw + 1, sizeof *r->win_upto);
+        r->skip = calloc((size_t)m->nrules + 1, sizeof *r->skip);
+        if (!r->win_pos || !r->win_upto || !r->skip) return r->err = QR_MATCH_NOMEM;
+        for (k = 0; k < nw; k++) r->win_pos[k] = UINT32_MAX;
+    }
     for (t = 0; t < toks->n; t++) {
         const int *list;
         int k;
@@ -548,11 +652,12 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
         if (r->para_blooms) r->bloom_para = r->para_blooms[para];
         if (ids && (list = disp_list(&m->disp, ids[t])) != NULL)
             for (k = 0; list[k] >= 0; k++)
-                if (try_rule(r, list[k], t, emit, ud) < 0) return r->err;
+                if (r->skip[list[k]] <= t && try_rule(r, list[k], t, emit, ud) < 0) return r->err;
         list = m->disp.any_by[toks->tok[t].kind][toks->tok[t].casing];
         if (r->pass_lists && list[0] >= 0) list = passing_rules(r, toks->tok[t].kind, toks->tok[t].casing, para);
         for (k = 0; list[k] >= 0; k++) {
             const qr_mrule *ru = &m->rules[list[k]];
+            if (r->skip[list[k]] > t) continue;    /* a window rules it out until then */
             /* the anchor's word, before calling: most tokens try no rule */
             if (ru->anchor_off > 0 && m->preds[ru->anchor_pred].op == QR_P_KEY
                 && (t + (size_t)ru->anchor_off >= toks->n
@@ -566,6 +671,17 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
 
 void qr_mrun_free(qr_mrun *r)
 {
+    if (r->re_memo && r->m) {
+        int i;
+        for (i = 0; i < r->m->nregexes; i++) free(r->re_memo[i]);
+    }
+    free(r->re_memo);
+    r->re_memo = NULL;
+    free(r->win_pos);
+    free(r->win_upto);
+    free(r->skip);
+    r->win_pos = r->win_upto = NULL;
+    r->skip = NULL;
     free(r->stack);
     free(r->caps);
     free(r->para_blooms);

@@ -29,14 +29,15 @@
 /* Instructions; the codes are those of OP in lua/quarry/pattern.lua. */
 enum qr_mop {
     QR_OP_END, QR_OP_TOKEN, QR_OP_ANN, QR_OP_CHOICE, QR_OP_JMP, QR_OP_FAIL, QR_OP_OPEN, QR_OP_CLOSE,
-    QR_OP_AHEAD, QR_OP_BEHIND, QR_OP_COUNT
+    QR_OP_AHEAD, QR_OP_BEHIND, QR_OP_TEST, QR_OP_COUNT
 };
 
 typedef struct qr_minst {
     int op;
     int a, b, c, d;     /* TOKEN: a = predicate; ANN: a = class (1-based); CHOICE, JMP: a = target;
                            OPEN, CLOSE: a = capture slot; AHEAD, BEHIND: a = body, b = 1 if
-                           negative, c .. d = tokens a lookbehind body takes */
+                           negative, c .. d = tokens a lookbehind body takes; TEST: a lookaround
+                           of one token, a = predicate, b = 1 if negative, c = 1 behind */
 } qr_minst;
 
 /* Token predicates; the codes are those of PRED in lua/quarry/pattern.lua. */
@@ -60,6 +61,16 @@ enum { QR_SCOPE_DOCUMENT, QR_SCOPE_PARAGRAPH, QR_SCOPE_SENTENCE };
 
 #define QR_MAX_CAPS 65536   /* capture slots of a rule: 0 .. QR_MAX_CAPS - 1 */
 
+/* A window of a rule: every match has a token meeting predicate pred
+ * (0-based) from lo to hi + anns * (the longest annotation of the run)
+ * tokens after its start (hi < 0: anywhere from lo on). Starts where no
+ * such token is are not tried. */
+typedef struct qr_mwindow {
+    int pred, lo, hi, anns;
+} qr_mwindow;
+
+#define QR_MAX_WINDOWS 2
+
 typedef struct qr_mrule {
     char *name;
     int entry;          /* first instruction */
@@ -71,6 +82,8 @@ typedef struct qr_mrule {
     uint64_t required;  /* bloom bits (qr_match_bloom) of the words every match contains */
     int anchor_off;     /* > 0: every match has a token meeting predicate */
     int anchor_pred;    /* anchor_pred this many tokens after its start */
+    qr_mwindow windows[QR_MAX_WINDOWS];
+    int nwindows;
 } qr_mrule;
 
 /* Rules that may start on a token with a given word: its id -> a list. */
@@ -188,6 +201,13 @@ struct qr_mrun {
      * current paragraph has: filtered once a paragraph, when first needed */
     int *pass_lists;
     long pass_stamp[QR_KIND_COUNT][QR_CASE_COUNT];
+    /* per rule and window, what the scan for its predicate found so far:
+     * no token from the last start's window on meets it before win_pos,
+     * which does, or (win_pos UINT32_MAX) none before win_upto */
+    uint32_t *win_pos, *win_upto;
+    size_t *skip;          /* per rule: no start before this can pass its windows */
+    uint8_t **re_memo;     /* per regex, per token: 0 not asked yet, 1 no match, 2 a match */
+    size_t ann_max;        /* tokens of the longest annotation of the run's index */
     char shape_buf[256];
 };
 

@@ -2080,6 +2080,25 @@ int qr_tokenize(const char *text, size_t len, const qr_tokopts *o, qr_tokens *ou
     return QR_OK;
 }
 
+int qr_tokens_cover(const qr_tokens *t, size_t start, size_t stop, size_t *first, size_t *last)
+{
+    size_t lo = 0, hi = t->n;
+    if (stop <= start || t->n == 0) return 0;
+    while (lo < hi) {               /* first token ending after start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->tok[mid].stop <= start) lo = mid + 1; else hi = mid;
+    }
+    if (lo >= t->n || t->tok[lo].start >= stop) return 0;
+    *first = lo;
+    hi = t->n;
+    while (lo < hi) {               /* first token starting at or after stop */
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->tok[mid].start < stop) lo = mid + 1; else hi = mid;
+    }
+    *last = lo - 1;
+    return 1;
+}
+
 size_t qr_tokens_group_of(const uint32_t *starts, size_t count, size_t i)
 {
     size_t lo = 0, hi = count;

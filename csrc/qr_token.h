@@ -78,6 +78,9 @@ int qr_word_cmp(const void *a, const void *b);
 
 /* Index of the sentence/paragraph holding token i (binary search over starts). */
 size_t qr_tokens_group_of(const uint32_t *starts, size_t count, size_t i);
+/* The tokens the byte span [start, stop) touches: *first and *last
+ * (0-based, inclusive); 0 when it touches none (or is empty). */
+int qr_tokens_cover(const qr_tokens *t, size_t start, size_t stop, size_t *first, size_t *last);
 
 const char *qr_kind_name(unsigned kind);
 const char *qr_case_name(unsigned casing);

@@ -311,14 +311,14 @@ describe("patterns refused when compiled", function()
    end)
 
    it("stops catastrophic backtracking at the step limit, naming the rule", function()
-      local p = (P.any ^ 1) ^ 1 * P.word "zzz"
+      local p = (P.any ^ 1) ^ 1 * P.word "zzz" * P.kind "symbol"
       local m = P.compile(p, { name = "blowup" })
-      -- "zzz" is in the paragraph (else the required-word prefilter skips the
-      -- rule altogether) but never after the repetition
-      local toks = quarry.tokenize("zzz " .. string.rep("word ", 40))
+      -- "zzz" comes after every start (else the prefilters skip the rule
+      -- there), but never followed by a symbol
+      local toks = quarry.tokenize(string.rep("word ", 40) .. "zzz word")
       raises(function() m:run(toks) end, "rule blowup", "catastrophic backtracking")
       -- a smaller limit stops earlier still
-      local small = P.compile(P.any ^ 1 * P.word "zzz", { name = "linear", step_limit = 10 })
+      local small = P.compile(P.any ^ 1 * P.word "zzz" * P.kind "symbol", { name = "linear", step_limit = 10 })
       -- and a match that only runs long is not called a runaway
       raises(function() small:run(toks) end, "rule linear", "more than 10 steps",
          "a match longer than the limit allows; raise step_limit")
@@ -327,14 +327,22 @@ describe("patterns refused when compiled", function()
 
    it("does not try a rule in a paragraph that lacks a word every match needs", function()
       -- the same runaway pattern is harmless where "zzz" does not occur
-      local m = P.compile((P.any ^ 1) ^ 1 * P.word "zzz", { name = "blowup" })
-      local toks = quarry.tokenize(string.rep("word ", 40) .. "\n\nzzz " .. string.rep("word ", 40))
+      local m = P.compile((P.any ^ 1) ^ 1 * P.word "zzz" * P.kind "symbol", { name = "blowup" })
+      local toks = quarry.tokenize(string.rep("word ", 40) .. "\n\n" .. string.rep("word ", 40) .. "zzz word")
       local ok, err = pcall(m.run, m, toks)
       assert.is_false(ok)                      -- the last paragraph has it: it runs, and runs away
       assert.matches("catastrophic", err)
       toks:close()
       toks = quarry.tokenize(string.rep("word ", 40))
       assert.same({}, m:run(toks))
+      -- nor where the word is in the paragraph but not after the start:
+      -- every match has it one token or more in
+      local after = P.compile((P.any ^ 1) ^ 1 * P.word "zzz", { name = "blowup" })
+      toks:close()
+      toks = quarry.tokenize("zzz " .. string.rep("word ", 40))
+      assert.same({}, after:run(toks))
+      toks:close()
+      toks = quarry.tokenize(string.rep("word ", 40))
       -- required words are found through alternatives only when every branch has them
       local both = P.compile((P.word "a" * P.word "zzz") + (P.word "b" * P.word "zzz"))
       local t2 = quarry.tokenize("b zzz")
@@ -514,5 +522,116 @@ describe("lookaround inside lookaround", function()
    it("a lookbehind inside a lookahead", function()
       assert.same({ "Minister" },
          texts(P.word "minister" * P.ahead(P.word "sergei" * P.behind(P.word "minister" * "sergei")), LEDE))
+   end)
+end)
+
+describe("the matcher's prefilters", function()
+   -- Before running a rule at a token the matcher rules the start out by
+   -- what every match needs: its first words, kinds and cases (through
+   -- optional parts and lookarounds), words it holds (by paragraph), and a
+   -- token a predicate must meet within a window of the start (across
+   -- annotation units too). None of it may change a match: random patterns
+   -- of the kinds rules use find the same with prefilter = false.
+   local TEXT = "Lyon mayor\n\nVale\n\nThe Foreign Minister of France, Anne Vale, said on Monday that talks in Lyon "
+      .. "would resume.\n\n"
+      .. "“We are close,” she told reporters after the 2014-2015 season. Mr. Roy said 3 of 12 votes fell; "
+      .. "the mayor said nothing.\n\nLast year the third quarter grew 5% in Lyon and Nice, Vale said."
+   local WORDS = { "said", "told", "the", "of", "Lyon", "Vale", "Monday", "quarter", "mayor", "in", "," }
+   local seed = 4242
+   local function rand(n)
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed // 65536 % n + 1
+   end
+   local function pick(list) return list[rand(#list)] end
+   local function leaf()
+      local k = rand(9)
+      if k == 1 then return P.word(pick(WORDS)) end
+      if k == 2 then return P.set { pick(WORDS), pick(WORDS), pick(WORDS) } end
+      if k == 3 then return P.case(pick { "title", "lower", "upper" }) end
+      if k == 4 then return P.kind(pick { "word", "number", "punct" }) end
+      if k == 5 then return P.regex(pick { "^\\d+$", "^[A-Z]", "^(?i)s" }) end
+      if k == 6 then return P.ann(pick { "place", "person" }) end
+      if k == 7 then return P.tok { set = { pick(WORDS), pick(WORDS) }, case = "lower" } end
+      if k == 8 then return P.within(pick { "place", "person" }) end
+      return P.any
+   end
+   local function gen(depth)
+      if depth == 0 then return leaf() end
+      local k = rand(9)
+      if k == 1 then return gen(depth - 1) * gen(depth - 1) end
+      if k == 2 then return gen(depth - 1) + gen(depth - 1) end
+      if k == 3 then return P.opt(gen(depth - 1)) * gen(depth - 1) end
+      if k == 4 then return P.rep(gen(depth - 1), rand(2) - 1, rand(3)) * leaf() end
+      if k == 5 then return pick { P.ahead, P.notahead, P.behind, P.notbehind }(leaf()) * gen(depth - 1) end
+      if k == 6 then return P.cap("x", gen(depth - 1)) * leaf() end
+      if k == 7 then return (P.behind(leaf()) + P.word(pick(WORDS))) * gen(depth - 1) end
+      if k == 8 then
+         -- a word some tokens into the match, past annotation units
+         return P.opt(P.ann(pick { "place", "person" })) * P.rep(leaf(), 0, rand(4)) * P.word(pick(WORDS))
+      end
+      return leaf() * gen(depth - 1)
+   end
+   -- "Lyon", "France", "Nice" are places; "Anne Vale" and "Roy" people
+   local function annotations(toks)
+      local list = {}
+      for i = 1, #toks do
+         local t = toks:text(i)
+         if t == "Lyon" or t == "France" or t == "Nice" then list[#list + 1] = { 1, i, i, #list + 1 } end
+         if t == "Anne" then list[#list + 1] = { 2, i, i + 1, #list + 1 } end
+         if t == "Roy" then list[#list + 1] = { 2, i - 1, i, #list + 1 } end
+      end
+      local flat = {}
+      for _, a in ipairs(list) do for _, v in ipairs(a) do flat[#flat + 1] = v end end
+      return flat
+   end
+
+   it("change no match of random patterns", function()
+      local toks = quarry.tokenize(TEXT)
+      local anns = annotations(toks)
+      local compared = 0
+      for _ = 1, 400 do
+         local ok, p = pcall(gen, rand(3))
+         if ok and P.width(p) > 0 then
+            local c1, c2 = P.compiler(), P.compiler()
+            c1:class { type = "place" }; c1:class { type = "person" }
+            c2:class { type = "place" }; c2:class { type = "person" }
+            local scope = pick { "sentence", "paragraph", "document" }
+            if pcall(c1.add, c1, "r", p, { scope = scope }) then
+               c2:add("r", p, { scope = scope })
+               local fast, slow = c1:build(), c2:build { prefilter = false }
+               local ok1, a = pcall(fast.run, fast, toks, anns)
+               local ok2, b = pcall(slow.run, slow, toks, anns)
+               if ok1 and ok2 then
+                  assert.same(b, a, tostring(p))
+                  compared = compared + 1
+               end
+               fast:close()
+               slow:close()
+            end
+         end
+      end
+      assert.is_true(compared > 300)
+      toks:close()
+   end)
+
+   it("start rules whose first parts are optional on the words that can follow", function()
+      -- "the" optional before a set: the rule starts on "the" or on the set's words
+      local p = P.opt(P.word "the") * P.set { "quarter", "mayor" } * P.opt(P.word "said")
+      assert.same({ "the mayor said", "mayor said" }, texts(p, "So the mayor said no."))
+      assert.same({ "quarter" }, texts(p, "A third quarter."))
+      -- a lookbehind alternative takes no token: what follows it starts the match
+      local q = (P.behind(P.word "in") + P.word "last") * P.set { "May", "June" }
+      assert.same({ "May", "last June" }, texts(q, "Born in May, gone last June, and May too."))
+   end)
+
+   it("look for a word a match needs beyond annotation units as long as the run's longest", function()
+      local toks = quarry.tokenize("Anne Marie de la Vale said so. Vale said it.")
+      local m = P.compile(P.ann "person" * P.word "said")
+      -- a person of five tokens before "said", and one of one token
+      local got = m:run(toks, { 1, 1, 5, 1, 1, 9, 9, 2 })
+      assert.equal(2, #got)
+      assert.same({ 1, 6 }, { got[1].first, got[1].last })
+      assert.same({ 9, 10 }, { got[2].first, got[2].last })
+      toks:close()
    end)
 end)

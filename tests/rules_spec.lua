@@ -777,11 +777,11 @@ return { phases = { { rules = { rule { name = "leak", type = "t", gazetteer = g 
    it("stops a runaway token pattern, naming the rule and its file:line", function()
       local dir = tmpdir { ["slow.lua"] = [[
 return { phases = { { rules = {
-   rule { name = "runaway", type = "t", pattern = (P.any ^ 1) ^ 1 * P.word "zzz" },
+   rule { name = "runaway", type = "t", pattern = (P.any ^ 1) ^ 1 * P.word "zzz" * P.kind "symbol" },
 } } } }
 ]] }
       local pack = rules.load(dir .. "/slow.lua", { step_limit = 5000 })
-      raises(function() pack:run("zzz " .. string.rep("word ", 30)) end, dir .. "/slow.lua:2", "rule runaway",
+      raises(function() pack:run(string.rep("word ", 30) .. "zzz word") end, dir .. "/slow.lua:2", "rule runaway",
          "catastrophic backtracking")
    end)
 end)

@@ -16,6 +16,7 @@
 -- the single-token pattern p), P.cap(name, p), lookaround P.ahead,
 -- P.notahead, P.behind, P.notbehind. Strings stand for P.word and tables
 -- for P.tok wherever a pattern is expected.
+-- @module quarry.pattern
 local core = require "quarry.core"
 
 local error, ipairs, pairs, pcall, setmetatable, getmetatable, tostring, type =
@@ -31,7 +32,7 @@ local P = {}
 -- Instruction and predicate codes; they match enum qr_mop / enum qr_mpred_op
 -- in csrc/qr_match.h.
 local OP = { END = 0, TOKEN = 1, ANN = 2, CHOICE = 3, JMP = 4, FAIL = 5, OPEN = 6, CLOSE = 7,
-   AHEAD = 8, BEHIND = 9 }
+   AHEAD = 8, BEHIND = 9, TEST = 10 }
 local PR = { TRUE = 0, TEXT = 1, KEY = 2, BARE = 3, KEYSET = 4, BARESET = 5, KIND = 6, CASE = 7,
    SHAPE = 8, SHORT_SHAPE = 9, REGEX = 10, LEN = 11, FLAGS = 12, WITHIN = 13, STARTS = 14,
    ENDS = 15, NOT = 16, AND = 17, OR = 18 }
@@ -68,6 +69,11 @@ end
 local function is_pattern(v) return getmetatable(v) == mt end
 P.is_pattern = is_pattern
 
+--- Whether a value is a pattern: P.is_pattern(v) -> boolean.
+-- @function is_pattern
+-- @param v any value
+-- @return boolean
+
 local function fail(msg, level)
    -- level 0: the message already says where (the pattern's file:line)
    error(msg, level == 0 and 0 or (level or 1) + 1)
@@ -79,6 +85,8 @@ local function tok(pred) return node { t = "tok", pred = pred } end
 local coerce   -- forward
 
 --- P.word(s): tokens whose keys equal those of s ("said", "New York").
+-- @param s string a word, or several (a sequence of words)
+-- @return a pattern
 function P.word(s)
    if type(s) ~= "string" or s == "" then fail("P.word: expected a non-empty string", 2) end
    local toks = tokenize(s, { sentences = false })
@@ -90,6 +98,8 @@ function P.word(s)
 end
 
 --- P.bare(s): like P.word, ignoring diacritics too ("Lodz" matches "Łódź").
+-- @param s string a word, or several
+-- @return a pattern
 function P.bare(s)
    if type(s) ~= "string" or s == "" then fail("P.bare: expected a non-empty string", 2) end
    local toks = tokenize(s, { sentences = false })
@@ -100,12 +110,17 @@ function P.bare(s)
 end
 
 --- P.text(s): one token whose text is exactly s.
+-- @param s string the exact text of one token
+-- @return a pattern
 function P.text(s)
    if type(s) ~= "string" or s == "" then fail("P.text: expected a non-empty string", 2) end
    return tok { op = PR.TEXT, s = s }
 end
 
 --- P.set(list [, {bare = true}]): one of the words or phrases in list.
+-- @param list table words or phrases (or a quarry.WordSet)
+-- @param opts table optional: bare (boolean: ignore diacritics)
+-- @return a pattern
 function P.set(list, opts)
    if type(list) ~= "table" then fail("P.set: expected a list of strings", 2) end
    local bare = opts and opts.bare
@@ -134,20 +149,32 @@ local function mask_of(what, bits, values, level)
 end
 
 --- P.kind("word", "number", ...): a token of one of these kinds.
+-- @param ... string token kinds: "word", "number", "punct", "open_quote", ...
+-- @return a one-token pattern
 function P.kind(...)
    return tok { op = PR.KIND, a = mask_of("kind", KIND_BIT, { ... }, 2) }
 end
 
 --- P.case("title", "upper", ...): a token of one of these cases.
+-- @param ... string cases: "none", "lower", "upper", "title", "mixed"
+-- @return a one-token pattern
 function P.case(...)
    return tok { op = PR.CASE, a = mask_of("case", CASE_BIT, { ... }, 2) }
 end
 
 --- P.shape("Xxxxx") and P.short_shape("Xx"): a token of that shape.
+-- @param s string a shape, as tokens:shape gives it
+-- @return a one-token pattern
 function P.shape(s) return tok { op = PR.SHAPE, s = s } end
+--- P.short_shape("Xx"): a token of that short shape (each run of one class as one character).
+-- @param s string a short shape
+-- @return a one-token pattern
 function P.short_shape(s) return tok { op = PR.SHORT_SHAPE, s = s } end
 
 --- P.regex(pattern [, opts]): a token whose text matches the PCRE2 regex.
+-- @param pattern string a PCRE2 pattern, matched against the token's text
+-- @param opts table optional: the options of quarry.regex.compile
+-- @return a one-token pattern
 function P.regex(pattern, opts)
    if type(pattern) ~= "string" then fail("P.regex: expected a pattern string", 2) end
    local ok, re = pcall(core.regex, pattern, opts)
@@ -156,6 +183,9 @@ function P.regex(pattern, opts)
 end
 
 --- P.len(min [, max]): a token of min..max characters.
+-- @param min integer the fewest characters
+-- @param max integer optional: the most (no limit when nil)
+-- @return a one-token pattern
 function P.len(min, max)
    return tok { op = PR.LEN, a = min or 0, b = max or -1 }
 end
@@ -171,11 +201,26 @@ local function classref(t, attrs, what)
    if attrs ~= nil and type(attrs) ~= "table" then fail(what .. ": attrs must be a table", 3) end
    return { type = t, attrs = attrs }
 end
+--- P.within(type [, attrs]): a token inside an annotation of an earlier phase.
+-- @param t string the annotation type
+-- @param attrs table optional: attribute values the annotation must have
+-- @return a one-token pattern
 function P.within(t, attrs) return tok { op = PR.WITHIN, class = classref(t, attrs, "P.within") } end
+--- P.starts(type [, attrs]): a token at the start of an annotation of an earlier phase.
+-- @param t string the annotation type
+-- @param attrs table optional: attribute values the annotation must have
+-- @return a one-token pattern
 function P.starts(t, attrs) return tok { op = PR.STARTS, class = classref(t, attrs, "P.starts") } end
+--- P.ends(type [, attrs]): a token at the end of an annotation of an earlier phase.
+-- @param t string the annotation type
+-- @param attrs table optional: attribute values the annotation must have
+-- @return a one-token pattern
 function P.ends(t, attrs) return tok { op = PR.ENDS, class = classref(t, attrs, "P.ends") } end
 
 --- P.ann(type [, attrs]): an annotation of an earlier phase as one unit.
+-- @param t string the annotation type
+-- @param attrs table optional: attribute values the annotation must have
+-- @return a pattern (longest annotation first, shorter ones on backtracking)
 function P.ann(t, attrs)
    return node { t = "ann", class = classref(t, attrs, "P.ann") }
 end
@@ -201,6 +246,8 @@ for name in pairs(FLAG) do tok_fields[name] = function(v) return flag(name, v) e
 -- regex=, len=, within=, starts=, ends=, sent_start=, para_start=,
 -- line_start=, space_before=, abbrev=, clitic=, hyphenated=}: one token
 -- meeting every constraint.
+-- @param spec table the constraints, every one of which the token must meet
+-- @return a one-token pattern
 function P.tok(spec)
    if type(spec) ~= "table" then fail("P.tok: expected a table of constraints", 2) end
    local kids = {}
@@ -230,6 +277,10 @@ coerce = function(v, level)
    if type(v) == "table" then return P.tok(v) end
    fail("expected a pattern, a string or a table, got " .. type(v), (level or 1) + 1)
 end
+--- A pattern of any value a rule takes as one: P.P(v) -> pattern (a string is P.word, a table P.tok).
+-- @function P
+-- @param v a pattern, a string or a table
+-- @return a pattern
 P.P = function(v) return coerce(v, 2) end
 
 local function flatten(kind, a, b)
@@ -248,6 +299,11 @@ mt.__mul = function(a, b) return flatten("seq", coerce(a, 2), coerce(b, 2)) end
 mt.__add = function(a, b) return flatten("alt", coerce(a, 2), coerce(b, 2)) end
 
 --- P.rep(p, min [, max [, "lazy"]]): min to max repetitions (max nil: no limit).
+-- @param p a pattern
+-- @param min integer the fewest repetitions
+-- @param max integer optional: the most (nil: no limit)
+-- @param mode string optional: "lazy" to take as few as possible
+-- @return a pattern
 function P.rep(p, min, max, mode)
    p = coerce(p, 2)
    min = min or 0
@@ -267,9 +323,13 @@ mt.__pow = function(p, n)
 end
 
 --- P.opt(p): p or nothing.
+-- @param p a pattern
+-- @return a pattern
 function P.opt(p) return P.rep(p, 0, 1) end
 
 --- P.lazy(rep): the same repetition, taking as few as it can.
+-- @param p a repetition (p ^ n, P.rep, P.opt)
+-- @return a pattern
 function P.lazy(p)
    p = coerce(p, 2)
    if p.t ~= "rep" then fail("P.lazy: expected a repetition", 2) end
@@ -283,6 +343,9 @@ mt.__unm = function(p)
 end
 
 --- P.cap(name, p) or p:cap(name): a named capture.
+-- @param name string the capture's name
+-- @param p a pattern
+-- @return a pattern
 function P.cap(name, p)
    if type(name) ~= "string" or name == "" then fail("P.cap: expected a capture name", 2) end
    return node { t = "cap", name = name, p = coerce(p, 2) }
@@ -294,6 +357,26 @@ local function look(dir, neg)
 end
 P.ahead, P.notahead = look("ahead", false), look("ahead", true)
 P.behind, P.notbehind = look("behind", false), look("behind", true)
+
+--- P.ahead(p): p must match just after the match, which it is not part of.
+-- @function ahead
+-- @param p a pattern
+-- @return a pattern that takes no token
+
+--- P.notahead(p): p must not match just after the match.
+-- @function notahead
+-- @param p a pattern
+-- @return a pattern that takes no token
+
+--- P.behind(p): p must match just before the match (p of bounded length).
+-- @function behind
+-- @param p a pattern
+-- @return a pattern that takes no token
+
+--- P.notbehind(p): p must not match just before the match (p of bounded length).
+-- @function notbehind
+-- @param p a pattern
+-- @return a pattern that takes no token
 
 mt.__tostring = function(p) return "quarry.pattern " .. p.t .. " (" .. p.where .. ")" end
 
@@ -329,13 +412,22 @@ local function width(p)
 end
 P.width = width
 
+--- The fewest and most tokens a pattern can take: P.width(p) -> min, max.
+-- @function width
+-- @param p a pattern
+-- @return integer the fewest
+-- @return number the most (math.huge: no limit)
+
 --- A phase compiler: collects the constants and code of many rules.
 local Compiler = {}
 Compiler.__index = Compiler
 
+--- A phase compiler: P.compiler() -> compiler, which compiles the rules of a phase
+-- into one C matcher (compiler:add, compiler:build).
+-- @return a compiler
 function P.compiler()
    return setmetatable({
-      code = {}, preds = {}, pred_ids = {}, sets = {}, regexes = {}, regex_ids = {},
+      code = {}, preds = {}, pred_ids = {}, sets = {}, set_ids = {}, regexes = {}, regex_ids = {},
       classes = {}, class_ids = {}, rules = {}, subs = {},
    }, Compiler)
 end
@@ -361,6 +453,22 @@ function Compiler:class(c)
    return id
 end
 
+-- The number of a word set (a list of keys); the same list, or one with
+-- the same words in the same order, is one set.
+function Compiler:set(list)
+   local id = self.set_ids[list]
+   if id then return id end
+   local key = table_concat(list, "\0")
+   id = self.set_ids[key]
+   if not id then
+      self.sets[#self.sets + 1] = list
+      id = #self.sets
+      self.set_ids[key] = id
+   end
+   self.set_ids[list] = id
+   return id
+end
+
 function Compiler:pred(pr)
    local kids
    if pr.kids then
@@ -369,8 +477,7 @@ function Compiler:pred(pr)
    end
    local entry = { op = pr.op, a = pr.a, b = pr.b, s = pr.s, kids = kids }
    if pr.set then
-      self.sets[#self.sets + 1] = pr.set
-      entry.a = #self.sets
+      entry.a = self:set(pr.set)
    elseif pr.re then
       local id = self.regex_ids[pr.re]
       if not id then
@@ -442,6 +549,45 @@ function Compiler:patch(at, target)
    self.code[(at - 1) * 5 + 2] = target
 end
 
+-- A predicate that holds where one of preds does, the words of those that
+-- test words joined in one set (one bit to test a token instead of many).
+local function any_of(preds)
+   local words, seen, others = {}, {}, {}
+   local function add(pr)
+      if pr.op == PR.OR then
+         for _, k in ipairs(pr.kids) do add(k) end
+      elseif pr.op == PR.KEY or pr.op == PR.KEYSET then
+         for _, w in ipairs(pr.op == PR.KEY and { pr.s } or pr.set) do
+            if not seen[w] then seen[w] = true; words[#words + 1] = w end
+         end
+      else
+         others[#others + 1] = pr
+      end
+   end
+   for _, pr in ipairs(preds) do add(pr) end
+   local kids = {}
+   if #words > 0 then kids[1] = { op = PR.KEYSET, set = words } end
+   for _, pr in ipairs(others) do kids[#kids + 1] = pr end
+   return #kids == 1 and kids[1] or { op = PR.OR, kids = kids }
+end
+
+-- The predicate of p when p takes exactly one token and captures nothing
+-- (a token, or alternatives of such); in a lookaround, where nothing is
+-- captured, captures count as what they hold. nil otherwise.
+local function single_token(p, in_look)
+   if p.t == "tok" then return p.pred end
+   if p.t == "cap" and in_look then return single_token(p.p, in_look) end
+   if p.t == "alt" then
+      local preds = {}
+      for i, q in ipairs(p.list) do
+         preds[i] = single_token(q, in_look)
+         if not preds[i] then return nil end
+      end
+      return any_of(preds)
+   end
+   return nil
+end
+
 function Compiler:gen(p, rule)
    local t = p.t
    if t == "tok" then
@@ -451,9 +597,29 @@ function Compiler:gen(p, rule)
    elseif t == "seq" then
       for _, q in ipairs(p.list) do self:gen(q, rule) end
    elseif t == "alt" then
-      local exits = {}
+      -- neighbouring one-token alternatives are one token test: no choice
+      -- point to make and to backtrack to
+      local list, run = {}, {}
+      local function flush()
+         if #run > 1 then list[#list + 1] = tok(any_of(run))
+         elseif #run == 1 then list[#list + 1] = p.list[run.first] end
+         run = {}
+      end
       for i, q in ipairs(p.list) do
-         if i < #p.list then
+         local pr = single_token(q)
+         if pr then
+            run.first = run.first or i
+            run[#run + 1] = pr
+         else
+            flush()
+            list[#list + 1] = q
+         end
+      end
+      flush()
+      if #list == 1 then return self:gen(list[1], rule) end
+      local exits = {}
+      for i, q in ipairs(list) do
+         if i < #list then
             local choice = self:emit(OP.CHOICE, 0)
             self:gen(q, rule)
             exits[#exits + 1] = self:emit(OP.JMP, 0)
@@ -514,6 +680,12 @@ function Compiler:gen(p, rule)
       if p.dir == "behind" and hi == math_huge then
          fail(string_format("rule %s: %s: lookbehind needs a pattern of bounded length", rule.name, p.where), 0)
       end
+      local pr = single_token(p.p, true)
+      if pr then
+         -- one token before or at the position: tested in place
+         self:emit(OP.TEST, self:pred(pr), p.neg and 1 or 0, p.dir == "behind" and 1 or 0)
+         return
+      end
       local at = self:emit(p.dir == "ahead" and OP.AHEAD or OP.BEHIND, 0, p.neg and 1 or 0, lo,
          hi == math_huge and 0 or hi)
       self.subs[#self.subs + 1] = { at = at, p = p.p, rule = rule }
@@ -522,11 +694,12 @@ function Compiler:gen(p, rule)
    end
 end
 
--- The keys, kinds and cases a match can start with (nil keys: any key).
+-- What the first token p takes can be: its keys (a list; nil: any key),
+-- kinds and cases (bit masks), and whether p can take no token at all (then
+-- what follows p may take the first token: its first_info joins in).
 local function first_info(p)
    local t = p.t
    if t == "tok" then
-      local pr = p.pred
       local keys, kinds, cases = nil, -1, -1
       local function scan(q)
          if q.op == PR.KEY then keys = { q.s }
@@ -536,37 +709,37 @@ local function first_info(p)
          elseif q.op == PR.CASE then cases = q.a
          elseif q.op == PR.AND then for _, k in ipairs(q.kids) do scan(k) end end
       end
-      scan(pr)
+      scan(p.pred)
       return keys, kinds, cases, false
+   elseif t == "ann" then
+      return nil, -1, -1, false
+   elseif t == "look" then
+      return {}, 0, 0, true      -- takes no token: the next element's first token is the first
    elseif t == "cap" then
       return first_info(p.p)
-   elseif t == "seq" then
-      -- lookarounds take no token: the first consuming element decides
-      for _, q in ipairs(p.list) do
-         if q.t ~= "look" then
-            local lo = width(q)
-            if lo == 0 then return nil, -1, -1, true end
-            return first_info(q)
-         end
-      end
-      return nil, -1, -1, true
-   elseif t == "alt" then
+   elseif t == "rep" then
+      local keys, kinds, cases, empty = first_info(p.p)
+      return keys, kinds, cases, empty or p.min == 0
+   elseif t == "seq" or t == "alt" then
+      -- a sequence: its elements up to the first that must take a token;
+      -- alternatives: each of them
       local keys, kinds, cases, seen = {}, 0, 0, {}
+      local empty = t == "seq"
       for _, q in ipairs(p.list) do
-         local k, ki, ca, any = first_info(q)
-         if any or not k then keys = nil end
+         local k, ki, ca, e = first_info(q)
+         if not k then keys = nil end
          if keys then
-            for _, s in ipairs(k) do
-               if not seen[s] then seen[s] = true; keys[#keys + 1] = s end
+            for _, w in ipairs(k) do
+               if not seen[w] then seen[w] = true; keys[#keys + 1] = w end
             end
          end
          kinds, cases = kinds | ki, cases | ca
+         if t == "alt" then empty = empty or e
+         elseif not e then empty = false break end
       end
-      return keys, kinds, cases, false
-   elseif t == "rep" and p.min > 0 then
-      return first_info(p.p)
+      return keys, kinds, cases, empty
    end
-   return nil, -1, -1, true
+   error("unknown pattern node " .. tostring(t))
 end
 
 -- Keys every match of p must contain (a set), for the matcher's prefilter:
@@ -657,10 +830,160 @@ local function anchor_of(p)
    return nil
 end
 
+-- Token counts of p: the least, the most (math.huge: no bound) and how
+-- many annotation units the most leaves out (each takes as many tokens as
+-- the longest annotation of a run, which only the run knows).
+local function extent(p)
+   local t = p.t
+   if t == "tok" then return 1, 1, 0 end
+   if t == "ann" then return 1, 0, 1 end
+   if t == "look" then return 0, 0, 0 end
+   if t == "cap" then return extent(p.p) end
+   if t == "seq" or t == "alt" then
+      local lo, hi, anns = t == "alt" and math_huge or 0, 0, 0
+      for _, q in ipairs(p.list) do
+         local a, b, c = extent(q)
+         if t == "seq" then lo, hi, anns = lo + a, hi + b, anns + c
+         else
+            if a < lo then lo = a end
+            if b > hi then hi = b end
+            if c > anns then anns = c end
+         end
+      end
+      return lo, hi, anns
+   end
+   if t == "rep" then
+      local a, b, c = extent(p.p)
+      if p.max == math_huge then
+         return a * p.min, (b > 0 or c > 0) and math_huge or 0, 0
+      end
+      return a * p.min, b * p.max, c * p.max
+   end
+   error("unknown pattern node " .. tostring(t))
+end
+
+-- How many tokens of a text a token predicate is likely to let through,
+-- in the matcher's prefilter: a word or a small word set few, a regex or
+-- an annotation some, a kind, case, shape or length most (nil: too many to
+-- be worth a window).
+local function pred_cost(pr)
+   local op = pr.op
+   if op == PR.KEY or op == PR.BARE or op == PR.TEXT then return 1 end
+   if op == PR.KEYSET or op == PR.BARESET then return #pr.set end
+   if op == PR.REGEX then return 50 end
+   if op == PR.WITHIN or op == PR.STARTS or op == PR.ENDS then return 100 end
+   if op == PR.AND then
+      local best
+      for _, k in ipairs(pr.kids) do
+         local c = pred_cost(k)
+         if c and (not best or c < best) then best = c end
+      end
+      return best
+   end
+   if op == PR.OR then
+      local sum = 0
+      for _, k in ipairs(pr.kids) do
+         local c = pred_cost(k)
+         if not c then return nil end
+         sum = sum + c
+      end
+      return sum
+   end
+   return nil
+end
+
+-- Windows of p for the matcher's prefilter: {pred, cost, lo, hi, anns},
+-- each saying that every match has a token meeting the token predicate
+-- pred between lo and hi + anns * (the longest annotation) tokens after its
+-- start (hi math.huge: anywhere after lo). p starts lo .. hi (+ anns)
+-- tokens into the match.
+-- What a window tests of a token predicate: the cheapest part of an AND
+-- (every token that meets it meets that part; a word set is one bit), an
+-- OR of such parts; nil when no part is worth testing.
+local function window_pred(pr)
+   if pr.op == PR.AND then
+      local best, best_cost
+      for _, k in ipairs(pr.kids) do
+         local w = window_pred(k)
+         local c = w and pred_cost(w)
+         if c and (not best_cost or c < best_cost) then best, best_cost = w, c end
+      end
+      return best
+   elseif pr.op == PR.OR then
+      local kids = {}
+      for i, k in ipairs(pr.kids) do
+         kids[i] = window_pred(k)
+         if not kids[i] then return nil end
+      end
+      return any_of(kids)
+   end
+   return pred_cost(pr) and pr or nil
+end
+
+local function windows(p, lo, hi, anns)
+   local t = p.t
+   if t == "tok" then
+      local pr = window_pred(p.pred)
+      if not pr then return {} end
+      return { { pred = pr, cost = pred_cost(pr), lo = lo, hi = hi, anns = anns } }
+   elseif t == "cap" or (t == "look" and p.dir == "ahead" and not p.neg) then
+      return windows(p.p, lo, hi, anns)
+   elseif t == "rep" then
+      return p.min > 0 and windows(p.p, lo, hi, anns) or {}
+   elseif t == "seq" then
+      local out = {}
+      for _, q in ipairs(p.list) do
+         for _, w in ipairs(windows(q, lo, hi, anns)) do out[#out + 1] = w end
+         local a, b, c = extent(q)
+         lo, hi, anns = lo + a, hi + b, anns + c
+      end
+      return out
+   elseif t == "alt" then
+      -- one window: that one of the best window of each alternative holds
+      local kids, cost, wlo, whi, wanns = {}, 0, math_huge, 0, 0
+      for _, q in ipairs(p.list) do
+         local best
+         for _, w in ipairs(windows(q, lo, hi, anns)) do
+            if not best or w.cost < best.cost then best = w end
+         end
+         if not best then return {} end
+         kids[#kids + 1] = best.pred
+         cost = cost + best.cost
+         if best.lo < wlo then wlo = best.lo end
+         if best.hi > whi then whi = best.hi end
+         if best.anns > wanns then wanns = best.anns end
+      end
+      return { { pred = any_of(kids), cost = cost, lo = wlo, hi = whi, anns = wanns } }
+   end
+   return {}
+end
+
+-- The (at most two) windows of p most likely to rule a start out: the
+-- cheapest, bounded ones first; not one on the first token alone when the
+-- dispatch on first keys checks that already.
+local function best_windows(p, dispatched)
+   local list = {}
+   for _, w in ipairs(windows(p, 0, 0, 0)) do
+      if w.cost <= 1000 and not (dispatched and w.lo == 0 and w.hi == 0 and w.anns == 0) then
+         if w.hi == math_huge then w.cost = w.cost * 8 end
+         list[#list + 1] = w
+      end
+   end
+   table_sort(list, function(a, b)
+      if a.cost ~= b.cost then return a.cost < b.cost end
+      return a.lo > b.lo
+   end)
+   return { list[1], list[2] }
+end
+
 local SCOPES = { document = 0, paragraph = 1, sentence = 2 }
 
 --- Adds a rule: compiler:add(name, pattern [, {scope = "paragraph"}]).
 -- Returns the rule number in the phase matcher.
+-- @param name string the rule's name
+-- @param p a pattern
+-- @param opts table optional: scope ("sentence", "paragraph" or "document")
+-- @return integer the rule's number in the phase's matcher
 function Compiler:add(name, p, opts)
    p = coerce(p, 2)
    local scope = SCOPES[opts and opts.scope or "paragraph"]
@@ -679,10 +1002,15 @@ function Compiler:add(name, p, opts)
    if aoff then
       rule.anchor_offset, rule.anchor_pred = aoff, self:pred(apred)
    end
-   local keys, kinds, cases = first_info(p)
+   local keys, kinds, cases, empty = first_info(p)
+   if empty then keys, kinds, cases = nil, -1, -1 end
    rule.first_keys = keys
    rule.first_kinds = kinds
    rule.first_cases = cases
+   rule.windows = {}
+   for i, w in ipairs(best_windows(p, keys ~= nil)) do
+      rule.windows[i] = { pred = self:pred(w.pred), lo = w.lo, hi = w.hi == math_huge and -1 or w.hi, anns = w.anns }
+   end
    local req = {}
    for k in pairs(required_keys(p)) do req[#req + 1] = k end
    table_sort(req)
@@ -692,7 +1020,13 @@ function Compiler:add(name, p, opts)
    return #self.rules
 end
 
---- Builds the C matcher of every rule added.
+--- Builds the C matcher of every rule added: compiler:build([{step_limit = n,
+-- prefilter = false}]). Before running a rule's program at a token the
+-- matcher rules the start out by what every match needs (its first words,
+-- kinds and cases, words it holds and where); prefilter = false turns that
+-- off, which changes the time a run takes but no match.
+-- @param opts table optional: step_limit
+-- @return the C matcher of the phase
 function Compiler:build(opts)
    -- lookaround bodies go after all rules; their own lookarounds after them
    local i = 1
@@ -708,15 +1042,21 @@ function Compiler:build(opts)
    for n, r in ipairs(self.rules) do
       rules[n] = { name = r.name, entry = r.entry, ncaps = r.ncaps, scope = r.scope,
          first_keys = r.first_keys, required_keys = r.required_keys, first_kinds = r.first_kinds & 0x7fffffff,
-         first_cases = r.first_cases & 0x7fffffff, anchor_offset = r.anchor_offset, anchor_pred = r.anchor_pred }
+         first_cases = r.first_cases & 0x7fffffff, anchor_offset = r.anchor_offset, anchor_pred = r.anchor_pred,
+         windows = r.windows }
    end
    return core.matcher {
       code = self.code, preds = self.preds, sets = self.sets, regexes = self.regexes,
       classes = #self.classes, rules = rules, step_limit = opts and opts.step_limit,
+      prefilter = not (opts and opts.prefilter == false),
    }
 end
 
 --- Compiles one pattern on its own: P.compile(p [, opts]) -> matcher, info.
+-- @param p a pattern
+-- @param opts table optional: name (of the rule), scope, step_limit
+-- @return the C matcher
+-- @return the compiler, for its tables
 function P.compile(p, opts)
    local c = P.compiler()
    c:add(opts and opts.name or "pattern", p, opts)

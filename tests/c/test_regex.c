@@ -282,6 +282,42 @@ static void test_no_jit_switch(void)
     free(copy);
 }
 
+/* qr_regex_test turns subjects away before calling PCRE2 (too short, or an
+ * anchored pattern's impossible first byte): it must say what a full match
+ * says, caseless, with (?i) inside, for non-ASCII first characters and
+ * invalid bytes too. */
+static void test_quick_reject(void)
+{
+    static const char *const patterns[] = {
+        "^\\d{4}-\\d{2}-\\d{2}$", "^(?:mid|early|late)-x$", "(?i)^said$", "^(?i:a)b", "^\\p{Lu}\\w+",
+        "^é+", "^(?:É|x)y", "b$", "^$", "^.{3}", "^(?=a)ab", "^[^a]", "\\bz", "^(?:ab|cd)*e",
+    };
+    static const char *const subjects[] = {
+        "", "1996-08-22", "1996-08-2", "mid-x", "Mid-x", "SAID", "said", "SaId", "Ab", "aB", "ab", "AB",
+        "Lavrov", "lavrov", "Élan", "éé", "Éy", "xy", "b", "ab", "abc", "é", "\xff\xfe", "\xc3", "e", "cde", "z",
+        "qz",
+    };
+    size_t p, k;
+    int agree = 1;
+    for (p = 0; p < sizeof patterns / sizeof *patterns; p++) {
+        for (int flags = 0; flags <= (int)QR_RE_CASELESS; flags += (int)QR_RE_CASELESS) {
+            qr_regex *re = compile(patterns[p], (unsigned)flags, 1);
+            if (!re) { agree = 0; continue; }
+            for (k = 0; k < sizeof subjects / sizeof *subjects; k++) {
+                size_t n = strlen(subjects[k]);
+                int full = qr_regex_match(re, subjects[k], n, 0, 0) >= 0;
+                if (qr_regex_test(re, subjects[k], n) != full) {
+                    agree = 0;
+                    printf("# %s (flags %d) on '%s': test %d, match %d\n", patterns[p], flags, subjects[k],
+                           qr_regex_test(re, subjects[k], n), full);
+                }
+            }
+            qr_regex_free(re);
+        }
+    }
+    ok(agree, "test turns away only subjects that cannot match (length, first byte of an anchored pattern)");
+}
+
 int main(void)
 {
     int jit;
@@ -294,6 +330,7 @@ int main(void)
     test_scan();
     test_compile_errors();
     test_no_jit_switch();
+    test_quick_reject();
     printf("1..%d\n", tests);
     return failures ? 1 : 0;
 }

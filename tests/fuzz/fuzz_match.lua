@@ -146,6 +146,29 @@ local function run_dsl(data)
    local anns
    ok, anns = pcall(pack.run, pack, text)
    if ok then check_anns(anns, text) end
+   -- the matcher's prefilters rule starts out, never a match
+   local toks = core.tokenize(text)
+   for _, ph in ipairs(def.phases) do
+      for _, r in ipairs(ph.rules) do
+         if r.pattern then
+            local ok1, fast = pcall(P.compile, r.pattern, { step_limit = 20000 })
+            local ok2, slow = pcall(P.compile, r.pattern, { step_limit = 20000, prefilter = false })
+            if ok1 and ok2 then
+               local okf, a = pcall(fast.run, fast, toks)
+               local oks, b = pcall(slow.run, slow, toks)
+               if okf and oks and #a ~= #b then fail("prefilters changed the matches of " .. tostring(r.pattern)) end
+               if okf and oks then
+                  for i = 1, #a do
+                     if a[i].start ~= b[i].start or a[i].stop ~= b[i].stop then
+                        fail("prefilters changed a match of " .. tostring(r.pattern))
+                     end
+                  end
+               end
+            end
+         end
+      end
+   end
+   toks:close()
 end
 
 -- mode 1 ------------------------------------------------------------------
