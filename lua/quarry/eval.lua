@@ -563,6 +563,17 @@ function eval.quoted_stretches(text, start, stop)
    return out
 end
 
+-- A Content span in single curly marks and no double ones (a headline's
+-- ‘Nobody told us,’ says mayor): the words inside them, as one stretch;
+-- or none.
+local function single_quoted(text, start, stop)
+   local inner = text:sub(start + 1, stop)
+   local lead = inner:match("^%s*\u{2018}()")
+   local tail = inner:match("()\u{2019}[%.,;:!?]?%s*$")
+   if lead and tail and tail > lead then return { { start = start + lead - 1, stop = start + tail - 1 } } end
+   return {}
+end
+
 --- The gold quotations of a document from its BRAT attributions (as
 -- read_brat_attributions returns them, in byte offsets): every quoted
 -- stretch (eval.quoted_stretches) of the Content spans (outer bounds) of
@@ -581,7 +592,9 @@ function eval.gold_quotes(text, brat)
    for _, a in ipairs(brat.attributions) do
       local src = a.source and { start = a.source.start, stop = a.source.stop, text = a.source.text }
       for _, c in ipairs(a.contents) do
-         for _, s in ipairs(eval.quoted_stretches(text, c.start, c.stop)) do
+         local stretches = eval.quoted_stretches(text, c.start, c.stop)
+         if #stretches == 0 then stretches = single_quoted(text, c.start, c.stop) end
+         for _, s in ipairs(stretches) do
             quotes[#quotes + 1] = { start = s.start, stop = s.stop, text = text:sub(s.start + 1, s.stop),
                attribution = a.id, source = src }
          end

@@ -6,12 +6,13 @@ local D = include "quotes/document"
 local M = include "quotes/mentions"
 
 local clauses = {}
+local subject_before
 
 local SKIP_AFTER_CUE, PRONOUNS, PREPOSITIONS, NOUN_LEADS, SUBORDINATORS = W.SKIP_AFTER_CUE, W.PRONOUNS,
    W.PREPOSITIONS, W.NOUN_LEADS, W.SUBORDINATORS
 local NOT_NAMES, DETS, ISSUED, CLAUSE_END, CLAUSE_JOINS = W.NOT_NAMES, W.DETS, W.ISSUED, W.CLAUSE_END, W.CLAUSE_JOINS
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
-local MANNER = W.MANNER
+local MANNER, SHARES = W.MANNER, W.SHARES
 
 -- Where the clause that holds token c starts, not before floor: after a
 -- ";" or a ", and", a leading conjunction, a dateline, an opening
@@ -148,6 +149,15 @@ local function role_before(doc, t, floor)
       local m = M.bare_role_at(doc, k)
       if m and m.last == t then
          local before = k > 1 and toks:key(k - 1)
+         -- "61 per cent of respondents", "half of homeowners": a share of a group
+         if before == "of" and k - 2 >= floor and SHARES[toks:key(k - 2)] then
+            local first = k - 2
+            while first > floor and toks:kind(first - 1) == "number" or first > floor and SHARES[toks:key(first - 1)] do
+               first = first - 1
+            end
+            m.first = first
+            return m
+         end
          if k == floor or not (before and (DETS[before] or PREPOSITIONS[before] or NOUN_LEADS[before])) then
             return m
          end
@@ -178,8 +188,20 @@ end
 
 --- The subject of the cue at token c (not before token floor): the
 -- nearest mention before it in its sentence, over adverbs and
--- auxiliaries, appositives and relative clauses; or nil.
+-- auxiliaries, appositives and relative clauses; or nil. "The water
+-- board issued a statement Monday saying": the statement is what it
+-- issued, the board who speaks.
 function clauses.subject_before(doc, c, floor)
+   local m = subject_before(doc, c, floor)
+   if m and m.kind == "desc" and ISSUED[m.head] and doc.toks:key(c):find("ing$") and m.first > floor then
+      local subj = clauses.clause_subject(doc, m.first, floor)
+      if subj then return subj end
+   end
+   return m
+end
+
+-- (clauses.subject_before without the statement issued)
+function subject_before(doc, c, floor)
    local toks = doc.toks
    -- "Ramos corrected the candidate by tweeting back": a participle after
    -- a preposition of manner or time has the clause's subject
@@ -188,7 +210,12 @@ function clauses.subject_before(doc, c, floor)
       if subj then return subj end
    end
    local t = c - 1
-   while t >= floor and (SKIP_AFTER_CUE[toks:key(t)] or toks:key(t) == ",") do t = t - 1 end
+   -- (over adverbs, commas, and the closing mark of a quote that ends in
+   -- a comma: "Walsh, known for “This Hour Has 22 Minutes,” said")
+   while t >= floor and (SKIP_AFTER_CUE[toks:key(t)] or toks:key(t) == ","
+      or toks:kind(t) == "close_quote" and t > floor and toks:key(t - 1) == ",") do
+      t = t - 1
+   end
    local rel = relative_before(doc, c, t, floor)
    if rel then return rel end
    -- "Rep. Gwen Moore (D-Wis.) said"
@@ -206,12 +233,6 @@ function clauses.subject_before(doc, c, floor)
    if not m and t >= floor and t == c - 1 then
       local name = capitals_before(doc, t, floor) or role_before(doc, t, floor)
       if name then return name end
-   end
-   -- "Trump and Ryan issued a statement describing": the statement is
-   -- what they issued, they are who speaks
-   if m and m.kind == "desc" and toks:key(c):find("ing$") and ISSUED[m.head] then
-      local subj = clauses.clause_subject(doc, m.first, floor)
-      if subj then return subj end
    end
    if m then return m end
    -- "Even China, Pyongyang's only ally and its lifeline, said": the

@@ -155,6 +155,15 @@ function Doc.is_cue(doc, i)
       if k:sub(-2) ~= "ed" and i > 1 then
          local p = toks:key(i - 1)
          if W.NOUN_LEADS[p] then return false end
+         -- "his ‘tone-deaf’ comments": a noun after a quote a possessive opens
+         if toks:kind(i - 1) == "close_quote" then
+            for o = i - 2, math.max(1, i - 12), -1 do
+               if toks:kind(o) == "open_quote" then
+                  if o > 1 and W.NOUN_LEADS[toks:key(o - 1)] then return false end
+                  break
+               end
+            end
+         end
          -- "his early-morning tweets" (an adjective between; "the ad
          -- says" has a noun there, which the tokens cannot tell apart)
          if i > 2 and W.NOUN_LEADS[toks:key(i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then

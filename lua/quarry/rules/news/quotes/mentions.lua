@@ -27,7 +27,9 @@ function mentions.description_from(doc, i)
    for t = i + 1, math.min(i + 6, n) do
       local kt = toks:key(t)
       local kind = toks:kind(t)
-      if kind ~= "word" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then return nil end
+      if kind ~= "word" and kind ~= "number" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then
+         return nil
+      end
       -- "that he is responsible for higher voter": a clause, not a noun phrase
       if PRONOUNS[kt] or NOT_NOUNS[kt] or SKIP_AFTER_CUE[kt] ~= nil then return nil end
       if DESC_HEADS[kt] then
@@ -212,6 +214,8 @@ end
 function mentions.after_cue(doc, k)
    local toks, n = doc.toks, doc.n
    if k <= n and SKIP_AFTER_CUE[toks:key(k)] then k = k + 1 end
+   -- (the cue ends its sentence: "… comments. Sutcliffe's office said")
+   if k > n or toks:kind(k) == "punct" and toks:key(k) ~= "(" then return nil end
    local m = mentions.at(doc, k)
    if m and m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
    if m and m.kind == "desc" then
@@ -252,7 +256,10 @@ function mentions.after_cue(doc, k)
    end
    -- "‘Nobody told us,’ says mayor", "said police": a role that ends the clause
    local role = k <= n and bare_role_at(doc, k)
-   if role and (role.last == n or toks:kind(role.last + 1) ~= "word") then return role end
+   if role and (role.last == n or toks:kind(role.last + 1) ~= "word" or CLAUSE_JOINS[toks:key(role.last + 1)]
+      or PREPOSITIONS[toks:key(role.last + 1)]) then
+      return role
+   end
    return nil
 end
 

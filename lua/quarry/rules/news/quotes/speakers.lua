@@ -65,8 +65,8 @@ local function organisations_for(doc, head)
    list = {}
    for _, a in ipairs(organisations(doc)) do
       local outlet = OUTLET_KINDS[a.attrs.kind] == true
-      if (OUTLET_HEADS[head] and outlet) or (ORG_HEADS[head] and not outlet
-         and (a.text:lower():find(head, 1, true) or head == "government" or head == "campaign")) then
+      if (OUTLET_HEADS[head] and outlet) or ((ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization")
+         and not outlet and (a.text:lower():find(head, 1, true) or head == "government" or head == "campaign")) then
          list[#list + 1] = a
       end
    end
@@ -95,13 +95,33 @@ local function furniture(doc, p)
    return lines[p]
 end
 
+-- Whether token i is inside quotation marks (someone's words, whose
+-- people are not the sentence's subject).
+local function quoted(doc, i)
+   local inside = doc.cache.quoted
+   if not inside then
+      inside = {}
+      local toks, depth, para = doc.toks, 0, nil
+      for t = 1, doc.n do
+         local p = toks:get(t, "paragraph")
+         if p ~= para then para, depth = p, 0 end
+         local kind = toks:kind(t)
+         if kind == "open_quote" then depth = depth + 1
+         elseif kind == "close_quote" then depth = math.max(0, depth - 1)
+         elseif depth > 0 then inside[t] = true end
+      end
+      doc.cache.quoted = inside
+   end
+   return inside[i] == true
+end
+
 -- Whether person a can be the subject a pronoun stands for: not a line
--- of page furniture, not a surname used as an adjective ("Black
+-- of page furniture, not inside quotation marks, not a surname used as an adjective ("Black
 -- communities" after "Susan Black": a later mention the rules did not
 -- mark, before a word that is no verb).
 local function can_be_subject(doc, a)
    local toks, f = doc.toks, a.first_tok
-   if furniture(doc, toks:get(f, "paragraph")) then return false end
+   if furniture(doc, toks:get(f, "paragraph")) or quoted(doc, f) then return false end
    if a.rule == "coref" and a.last_tok == f and f < doc.n then
       local nk = toks:key(f + 1)
       if toks:kind(f + 1) == "word" and toks:get(f + 1, "case") == "lower" and not D.Doc.is_cue(doc, f + 1)
@@ -196,7 +216,7 @@ local function description(doc, m)
       end
    end
    if m.owner and OUTLET_HEADS[head] then return m.owner.attrs.name, nil, true end
-   if OUTLET_HEADS[head] or ORG_HEADS[head] then
+   if OUTLET_HEADS[head] or ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization" then
       local a = last_before(organisations_for(doc, head), ms)
       if a then return a.attrs.name, nil, true end
       return nil

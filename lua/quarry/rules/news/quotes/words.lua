@@ -57,13 +57,13 @@ for _, row in ipairs(read_list("data/speaker_types.tsv")) do
 end
 words.SPEAKER_TYPES, words.ALONE = SPEAKER_TYPES, ALONE
 
--- data/speaker_words.tsv: MANNER, REPORTING, PUT (sets).
-local MORE = { manner = "MANNER", reporting = "REPORTING", put = "PUT" }
+-- data/speaker_words.tsv: MANNER, REPORTING, PUT, SHARES (sets).
+local MORE = { manner = "MANNER", reporting = "REPORTING", put = "PUT", share = "SHARES" }
 for _, name in pairs(MORE) do words[name] = {} end
 for _, row in ipairs(read_list("data/speaker_words.tsv")) do
    local name = MORE[row[2]]
    if not (name and row[1]) then
-      error("data/speaker_words.tsv:" .. row.line .. ": expected a word and a role (manner, reporting, put), got '"
+      error("data/speaker_words.tsv:" .. row.line .. ": expected a word and a role (manner, reporting, put, share), got '"
          .. tostring(row[2]) .. "'")
    end
    words[name][row[1]] = true
