@@ -1033,7 +1033,8 @@ function eval.quote_scorer(opts)
                on_error(error_record(doc, t and "term_missed" or "missed",
                   { type = s.type, start = g.start, stop = g.stop, text = g.text },
                   { gold_speaker = g.source and g.source.text or null, attribution = g.attribution,
-                    term_kind = t and t.attrs and t.attrs.kind or nil, why = t and t.attrs.why }))
+                    term_kind = t and t.attrs and t.attrs.kind or nil,
+                    why = t and type(t.trace) == "table" and t.trace.term or nil }))
             end
          end
       end

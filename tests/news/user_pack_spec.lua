@@ -25,7 +25,8 @@ describe("a pack that builds on the news pack", function()
    local files = doc_files()
    local dir, def
    setup(function()
-      dir = support.tmpdir { ["my_news.lua"] = files["my_news.lua"], ["in_the_words_of.lua"] = files["in_the_words_of.lua"] }
+      dir = support.tmpdir { ["my_news.lua"] = files["my_news.lua"],
+                             ["in_the_words_of.lua"] = files["in_the_words_of.lua"] }
       def = rules.definition(dir .. "/my_news.lua")
    end)
    teardown(support.cleanup)

@@ -11,7 +11,8 @@ describe("speaker strategy partial_subject", function()
    end)
 
    it("finds the speaker alone in the sieve", function()
-      local q = H.alone("partial_subject", "Ann Vale wants lower taxes and “jobs for all of us” in the town.", "jobs for")
+      local q = H.alone("partial_subject", "Ann Vale wants lower taxes and “jobs for all of us” in the town.",
+         "jobs for")
       assert.equal("Ann Vale", q.attrs.speaker)
       assert.equal("partial_subject", q.attrs.strategy)
    end)

@@ -6,7 +6,7 @@ local W = include "quotes/words"
 local D = include "quotes/document"
 local M = include "quotes/mentions"
 
-local PUT, SKIP_AFTER_CUE = W.PUT, W.SKIP_AFTER_CUE
+local PUT, AS_CUES, SKIP_AFTER_CUE = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 local as_put_it = {
@@ -15,8 +15,9 @@ local as_put_it = {
 }
 
 -- "as" at token t, a mention and a verb of putting it ("as Vale put
--- it") or a cue whose clause ends at a comma or the sentence's end ("As
--- Michael Dell said last week in Tel Aviv, “…”"): the mention, the verb's
+-- it") or a verb of saying (data/speaker_words.tsv, as_cue) whose clause
+-- ends at a comma or the sentence's end ("As Michael Dell said last week
+-- in Tel Aviv, “…”"; "As Reed spoke, …" is a time): the mention, the verb's
 -- first and last tokens; or nil.
 local function as_clause(doc, t)
    local toks, n = doc.toks, doc.n
@@ -30,7 +31,7 @@ local function as_clause(doc, t)
    local v = m.last + 1
    while v < n and SKIP_AFTER_CUE[toks:key(v)] do v = v + 1 end
    if PUT[toks:key(v)] and v < n and toks:key(v + 1) == "it" then return m, v, v + 1 end
-   if not is_cue(doc, v) then return nil end
+   if not AS_CUES[toks:key(v)] then return nil end
    for u = v + 1, math.min(n, v + 8) do
       local k = toks:key(u)
       if k == "," or k == "." or k == ";" or toks:kind(u) == "close_quote" then return m, v end

@@ -27,7 +27,8 @@ local function cue_speaker(doc, c, o, floor, found)
    local toks = doc.toks
    -- "In declaring Trump's statements “not Christian,” the pope …": a
    -- participle opening the sentence speaks for the main clause's subject
-   if toks:key(c):find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[toks:key(floor)] or PREPOSITIONS[toks:key(floor)])) then
+   local k0 = toks:key(floor)
+   if toks:key(c):find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
       local m = C.main_subject_after(doc, c)
       if m then return m end
    end

@@ -142,10 +142,14 @@ local function trace_of(a, the_sieve)
    return { strategy = strategy, where = a.strategy and a.strategy.where, tried = tried }
 end
 
--- Marks around words nobody says (quotes/terms.lua): a term annotation.
+local TERMS_WHERE = sieve.where(terms.classify)
+
+-- Marks around words nobody says (quotes/terms.lua): a term annotation,
+-- whose trace says why it is no quote (quarry explain).
 local function term_annotation(q, kind, why, trace)
    trace.term = kind .. ": " .. why
-   return { type = "term", start = q.start, stop = q.stop, rule = "term", attrs = { kind = kind, why = why }, trace = trace }
+   trace.strategy, trace.where = nil, TERMS_WHERE
+   return { type = "term", start = q.start, stop = q.stop, rule = "term", attrs = { kind = kind }, trace = trace }
 end
 
 -- The quote's annotation (type "quote", or "term" for marks around words
