@@ -6,6 +6,7 @@
 -- clause of its own. A cue inside another quote is someone else's words.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -22,8 +23,7 @@ local before_quote = {
 -- subject, or for the nearest cue the speaker after it ("said Lavrov:
 -- …"; "said it was" is what was said).
 local function cue_speaker(doc, c, o, floor, found)
-   local toks = doc.toks
-   local agent = toks:key(c + 1) == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[toks:key(c - 1)]
+   local agent = key(doc, c + 1) == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[key(doc, c - 1)]
       and M.after_cue(doc, c + 2)
    local m
    if agent and agent.last < o and agent.kind ~= "pronoun" then
@@ -44,8 +44,8 @@ end
 local function opens_clause(doc, m, floor)
    local toks = doc.toks
    local before = m.first - 1
-   return before < floor or CLAUSE_JOINS[toks:key(before)] or toks:key(before) == ","
-      or RELATIVES[toks:key(before)] or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote"
+   return before < floor or CLAUSE_JOINS[key(doc, before)] or key(doc, before) == ","
+      or RELATIVES[key(doc, before)] or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote"
 end
 
 --- The speaker of the outermost cue before token o in its sentence:

@@ -3,6 +3,7 @@
 -- document record (document.lua) and changes nothing.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 
 local clauses = {}
@@ -19,27 +20,27 @@ local function clause_start(doc, c, floor)
    local toks = doc.toks
    local start = floor
    for t = c - 1, floor + 1, -1 do
-      local k = toks:key(t)
-      if k == ";" or (toks:key(t - 1) == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
+      local k = key(doc, t)
+      if k == ";" or (key(doc, t - 1) == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
          start = t + 1
          break
       end
    end
-   while start < c - 1 and (toks:key(start) == "and" or toks:key(start) == "but" or toks:key(start) == "so"
-      or toks:key(start) == "yet" or toks:key(start) == "or") do
+   while start < c - 1 and (key(doc, start) == "and" or key(doc, start) == "but" or key(doc, start) == "so"
+      or key(doc, start) == "yet" or key(doc, start) == "or") do
       start = start + 1
    end
    -- "FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton…": past
    -- the dateline
    for t = start + 1, math.min(c - 1, start + 15) do
-      if toks:kind(t) == "dash" and (toks:key(t - 1) == ")" or toks:get(t - 1, "case") == "upper") then
+      if toks:kind(t) == "dash" and (key(doc, t - 1) == ")" or toks:get(t - 1, "case") == "upper") then
          start = t + 1
          break
       end
    end
-   if SUBORDINATORS[toks:key(start)] then
+   if SUBORDINATORS[key(doc, start)] then
       for t = start + 1, c - 1 do
-         if toks:key(t) == "," then start = t + 1 break end
+         if key(doc, t) == "," then start = t + 1 break end
       end
    end
    return start
@@ -59,7 +60,7 @@ function clauses.clause_subject(doc, c, floor)
       else
          local m = M.at(doc, t)
          if m and m.last < c then
-            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[toks:key(t - 1)] or NOUN_LEADS[toks:key(t - 1)]))
+            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[key(doc, t - 1)] or NOUN_LEADS[key(doc, t - 1)]))
                and m.pron ~= "him" then
                return m
             end
@@ -70,7 +71,7 @@ function clauses.clause_subject(doc, c, floor)
    end
    -- "The senator sought to calm them, and took a heckler in stride,
    -- saying": verbs joined without a subject of their own share the first
-   if start > floor and not SUBORDINATORS[toks:key(floor)] then return clauses.clause_subject(doc, start - 1, floor) end
+   if start > floor and not SUBORDINATORS[key(doc, floor)] then return clauses.clause_subject(doc, start - 1, floor) end
    return nil
 end
 
@@ -80,16 +81,16 @@ end
 local function relative_before(doc, c, t, floor)
    local toks = doc.toks
    for u = t, math.max(floor + 1, c - 6), -1 do
-      local ku = toks:key(u)
+      local ku = key(doc, u)
       if ku == "who" or ku == "which" then
          local a = u - 1
-         if toks:key(a) == "," then a = a - 1 end
+         if key(doc, a) == "," then a = a - 1 end
          local ante = M.ending(doc, a, floor, true)
          if not ante then
             for v = a - 1, math.max(floor, a - 8), -1 do
                ante = M.ending(doc, v, floor)
                if ante then break end
-               if toks:key(v) == "," then break end
+               if key(doc, v) == "," then break end
             end
          end
          return { kind = "rel", first = u, last = u, antecedent = ante }
@@ -108,11 +109,11 @@ end
 local function capitals_before(doc, t, floor)
    local toks = doc.toks
    if toks:kind(t) ~= "word" or toks:get(t, "case") ~= "title" then return nil end
-   local k = toks:key(t)
+   local k = key(doc, t)
    if NOT_NAMES[k] or PRONOUNS[k] or DETS[k] or k:find("ing$") then return nil end
    local first = t
    while first > floor and toks:kind(first - 1) == "word" and toks:get(first - 1, "case") == "title"
-      and not NOT_NAMES[toks:key(first - 1)] and t - first < 3 do
+      and not NOT_NAMES[key(doc, first - 1)] and t - first < 3 do
       first = first - 1
    end
    return { kind = "name", first = first, last = t }
@@ -121,10 +122,9 @@ end
 -- The subject before the cue at c when a comma stands between them
 -- (t: the last token before the cue that is neither an adverb nor a comma).
 local function subject_over_comma(doc, c, t, floor)
-   local toks = doc.toks
    -- "Clinton hit back at Trump on Monday, saying “…”": a participle
    -- after a comma has the subject of its clause
-   if toks:key(c):find("ing$") then
+   if key(doc, c):find("ing$") then
       -- "…, Spicer said, adding": the subject of the cue before
       local m = is_cue(doc, t) and t > floor and clauses.subject_before(doc, t, floor)
          or clauses.clause_subject(doc, c, floor)
@@ -134,7 +134,7 @@ local function subject_over_comma(doc, c, t, floor)
    -- Hall, described": the subject before the appositive or relative
    -- clause that ends in a comma before the cue
    local subj = clauses.clause_subject(doc, c, floor)
-   if subj and subj.last + 1 < t and toks:key(subj.last + 1) == "," then return subj end
+   if subj and subj.last + 1 < t and key(doc, subj.last + 1) == "," then return subj end
    return nil
 end
 
@@ -142,18 +142,17 @@ end
 -- nearest mention before it in its sentence, over adverbs and
 -- auxiliaries, appositives and relative clauses; or nil.
 function clauses.subject_before(doc, c, floor)
-   local toks = doc.toks
    local t = c - 1
-   while t >= floor and (SKIP_AFTER_CUE[toks:key(t)] or toks:key(t) == ",") do t = t - 1 end
+   while t >= floor and (SKIP_AFTER_CUE[key(doc, t)] or key(doc, t) == ",") do t = t - 1 end
    local rel = relative_before(doc, c, t, floor)
    if rel then return rel end
    -- "Rep. Gwen Moore (D-Wis.) said"
-   if t > floor and toks:key(t) == ")" then
+   if t > floor and key(doc, t) == ")" then
       local open = t - 1
-      while open > math.max(floor, t - 8) and toks:key(open) ~= "(" do open = open - 1 end
-      if toks:key(open) == "(" then t = open - 1 end
+      while open > math.max(floor, t - 8) and key(doc, open) ~= "(" do open = open - 1 end
+      if key(doc, open) == "(" then t = open - 1 end
    end
-   local comma = t < c - 1 and toks:key(t + 1) == ","
+   local comma = t < c - 1 and key(doc, t + 1) == ","
    if comma then
       local m = subject_over_comma(doc, c, t, floor)
       if m then return m end
@@ -165,7 +164,7 @@ function clauses.subject_before(doc, c, floor)
    end
    -- "Trump and Ryan issued a statement describing": the statement is
    -- what they issued, they are who speaks
-   if m and m.kind == "desc" and toks:key(c):find("ing$") and ISSUED[m.head] then
+   if m and m.kind == "desc" and key(doc, c):find("ing$") and ISSUED[m.head] then
       local subj = clauses.clause_subject(doc, m.first, floor)
       if subj then return subj end
    end
@@ -174,14 +173,14 @@ function clauses.subject_before(doc, c, floor)
    -- subject before the appositive
    if comma then
       m = clauses.clause_subject(doc, c, floor)
-      if m and m.last + 1 < c and toks:key(m.last + 1) == "," then return m end
+      if m and m.last + 1 < c and key(doc, m.last + 1) == "," then return m end
    end
    -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
    for u = t - 1, math.max(floor, c - 12), -1 do
       m = M.ending(doc, u, floor)
       -- a place in between ("in Virginia") is where, not who; the
       -- object of a preposition ("sings to Clinton") is not the subject
-      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[toks:key(m.first - 1)]) then
+      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[key(doc, m.first - 1)]) then
          return m
       end
    end
@@ -195,16 +194,16 @@ end
 function clauses.ends_clause(doc, k)
    local toks, n = doc.toks, doc.n
    local kk = k + 1
-   while kk <= n and SKIP_AFTER_CUE[toks:key(kk)] do kk = kk + 1 end
-   return kk > n or CLAUSE_END[toks:key(kk)] or toks:kind(kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
+   while kk <= n and SKIP_AFTER_CUE[key(doc, kk)] do kk = kk + 1 end
+   return kk > n or CLAUSE_END[key(doc, kk)] or toks:kind(kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
 end
 
 --- "according to X" in tokens from .. to - 1: the mention X and the
 -- tokens of "according" and "to", or nil.
 function clauses.according_to(doc, from, to)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    for t = from, to - 1 do
-      if toks:key(t) == "according" and t + 1 <= n and toks:key(t + 1) == "to" then
+      if key(doc, t) == "according" and t + 1 <= n and key(doc, t + 1) == "to" then
          local m = M.at(doc, t + 2)
          if m then return m, t, t + 1 end
       end
@@ -219,7 +218,7 @@ function clauses.after_start(doc, j)
    local toks = doc.toks
    if j > doc.n then return nil end
    if toks:get(j, "para_start") and toks:kind(j) ~= "dash" then return nil end
-   if toks:key(j) == "," then j = j + 1 end
+   if key(doc, j) == "," then j = j + 1 end
    return j
 end
 

@@ -52,7 +52,7 @@ end
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {},
+      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, keys = {},
       long = long_sentences(toks) }
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
@@ -75,10 +75,23 @@ function document.new(ctx, kept, clusters, allowed)
    return doc
 end
 
+--- The key of token i (toks:key(i)), looked up once a document:
+-- document.key(doc, i); i in 1 .. doc.n (toks:key raises otherwise).
+local function key(doc, i)
+   local keys = doc.keys
+   local k = keys[i]
+   if k == nil then
+      k = doc.toks:key(i)
+      keys[i] = k
+   end
+   return k
+end
+document.key = key
+
 --- The key of token i (toks:key(i)), or nil outside 1 .. doc.n.
 function Doc.key(doc, i)
    if i < 1 or i > doc.n then return nil end
-   return doc.toks:key(i)
+   return key(doc, i)
 end
 
 --- The number of token i's attribution sentence: its sentence, or its
@@ -119,22 +132,22 @@ end
 function Doc.is_cue(doc, i)
    local n, toks = doc.n, doc.toks
    if i < 1 or i > n then return false end
-   local k = toks:key(i)
+   local k = key(doc, i)
    if W.VERBS[k] == true and not doc.in_name[i] then
       -- "Trump's tweet", "his early-morning tweets", "the claim": a noun
       if k:sub(-2) ~= "ed" and i > 1 then
-         local p = toks:key(i - 1)
+         local p = key(doc, i - 1)
          if W.NOUN_LEADS[p] then return false end
          -- "his early-morning tweets" (an adjective between; "the ad
          -- says" has a noun there, which the tokens cannot tell apart)
-         if i > 2 and W.NOUN_LEADS[toks:key(i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then
+         if i > 2 and W.NOUN_LEADS[key(doc, i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then
             return false
          end
       end
       return true
    end
    -- "he went on", "she goes on": a speech verb of two words
-   return (k == "went" or k == "goes" or k == "go") and i < n and toks:key(i + 1) == "on"
+   return (k == "went" or k == "goes" or k == "go") and i < n and key(doc, i + 1) == "on"
 end
 
 return document

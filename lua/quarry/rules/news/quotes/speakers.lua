@@ -7,6 +7,7 @@
 -- description can stand for).
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local people = include "people"
 
 local speakers = {}
@@ -56,8 +57,8 @@ end
 -- outlets for "the newspaper", others for "the ministry" (whose names
 -- hold the head, but for "the government" and "the campaign").
 local function organisations_for(doc, head)
-   local key = "heads " .. head
-   local list = doc.cache[key]
+   local slot = "heads " .. head
+   local list = doc.cache[slot]
    if list then return list end
    list = {}
    for _, a in ipairs(organisations(doc)) do
@@ -67,7 +68,7 @@ local function organisations_for(doc, head)
          list[#list + 1] = a
       end
    end
-   doc.cache[key] = list
+   doc.cache[slot] = list
    return list
 end
 
@@ -181,7 +182,7 @@ function speakers.resolve(doc, state, m)
    if kind == "name" then
       local ns, ne = D.Doc.span_of(doc, m.first, m.last)
       if m.first == m.last then
-         local name, cluster = person_by_surname(doc, doc.toks:key(m.first))
+         local name, cluster = person_by_surname(doc, key(doc, m.first))
          if name then return name, cluster end
       end
       return doc.text:sub(ns + 1, ne), nil
