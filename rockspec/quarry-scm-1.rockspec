@@ -30,6 +30,9 @@ external_dependencies = {
 }
 build = {
    type = "builtin",
+   -- the manual and the examples (the demo articles, examples/reports/titles.lua)
+   -- go to the rock's folder: `quarry report --help` names the installed path
+   copy_directories = { "docs", "examples" },
    modules = {
       ["quarry.core"] = {
          sources = {
@@ -54,7 +57,8 @@ build = {
             "csrc/qr_unicode.c",
             "csrc/qr_vocab.c",
          },
-         defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
+         -- QR_SCM: quarry.version says "+scm" (the release rockspec leaves it out)
+         defines = { "PCRE2_CODE_UNIT_WIDTH=8", "QR_SCM" },
          libraries = { "pcre2-8", "sqlite3" },
          incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(SQLITE_INCDIR)" },
          libdirs = { "$(PCRE2_LIBDIR)", "$(SQLITE_LIBDIR)" },
@@ -192,4 +196,10 @@ build = {
          ["quarry.rules.news.data.titles"] = "lua/quarry/rules/news/data/titles.txt",
       },
    },
+}
+-- `luarocks test` in the checkout: builds the C core and runs the busted specs
+-- (make test runs them under ASan too, with the C tests and fuzz inputs)
+test = {
+   type = "command",
+   command = "make --no-print-directory test-lua",
 }
