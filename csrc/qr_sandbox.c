@@ -276,7 +276,10 @@ static int l_callsite(lua_State *L)
 /* --- paths ---------------------------------------------------------------------------- */
 
 /* core.realpath(path) -> canonical absolute path | nil, message
- * realpath(3): ".", ".." and symbolic links resolved; the file must exist. */
+ * realpath(3): ".", ".." and symbolic links resolved; the file must exist.
+ * libc's own, bound here rather than taken from luaposix
+ * (posix.stdlib.realpath): the one function the sandbox needs, and no
+ * run-time dependency more for it. */
 static int l_realpath(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
