@@ -160,6 +160,35 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
+/* core.limit_charge(n [, level]) -> nothing: inside core.limited, counts n
+ * steps more against the budget (a library function about to go through
+ * n elements in C, where the hook does not count), raising the step
+ * limit's error, as the code at `level` (default 2: the caller's caller),
+ * when that passes it. */
+static int l_limit_charge(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    int level = (int)luaL_optinteger(L, 2, 2);
+    qr_limits *lim = limits_if_any(L);
+    lua_Debug ar;
+    const char *src = "?";
+    int line = 0;
+    if (!lim || !lim->active || lim->steps_max <= 0 || n <= 0) return 0;
+    if (n > lim->steps_max - lim->steps_used) {
+        lim->steps_used = lim->steps_max + 1;
+        if (!lim->steps_tripped) lim->steps_tripped = 1;
+        if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            src = ar.short_src;
+            line = ar.currentline;
+        }
+        lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps)", src, line,
+                        (lua_Integer)lim->steps_max);
+        return lua_error(L);
+    }
+    lim->steps_used += n;
+    return 0;
+}
+
 /* core.limit_thread(co) -> co: the step budget counts co's steps too */
 static int l_limit_thread(lua_State *L)
 {
@@ -299,7 +328,8 @@ void qr_open_sandbox(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_tripped", l_limit_tripped },
-        { "limit_stats", l_limit_stats }, { "callsite", l_callsite }, { "realpath", l_realpath },
+        { "limit_stats", l_limit_stats }, { "limit_charge", l_limit_charge }, { "callsite", l_callsite },
+        { "realpath", l_realpath },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);
