@@ -8,6 +8,10 @@
  * set:has(tokens, i), set:find(tokens, i [, j]), set:contains(word), #set;
  * quarry.core.key_id(word [, bare]) -> id. See lua/quarry/wordset.lua.
  */
+/***
+@module quarry.core
+*/
+
 #include "qr_lua.h"
 #include "qr_token.h"
 #include "qr_vocab.h"
@@ -94,10 +98,16 @@ static int set_gc(lua_State *L)
     return 0;
 }
 
-/* quarry.core.wordset(list [, {bare = true}]) -> quarry.WordSet
- * A set of single words, each taken as the key of the token it makes (bare:
- * diacritics stripped too). Raises naming the member that is not a string
- * of one token. */
+/***
+quarry.core.wordset(list [, {bare = true}]) -> quarry.WordSet
+A set of single words, each taken as the key of the token it makes (bare:
+diacritics stripped too). Raises naming the member that is not a string
+of one token.
+@function wordset
+@param list table the words
+@param opts table optional: bare (boolean)
+@return quarry.WordSet
+*/
 static int l_wordset(lua_State *L)
 {
     lwordset *ws;
@@ -134,17 +144,34 @@ static int l_wordset(lua_State *L)
     return 1;
 }
 
-/* quarry.core.key_id(word [, bare]) -> integer: the id of word's key, which
- * tokens:key_id(i) gives for a token with that key (added to the
- * vocabulary when new). Raises when word is not one token. */
+/***
+quarry.core.key_id(word [, bare]) -> integer: the id of word's key, which
+tokens:key_id(i) gives for a token with that key (added to the
+vocabulary when new). Raises when word is not one token.
+@function key_id
+@param word string one token
+@param bare boolean optional: the id of its bare key
+@return integer
+*/
 static int l_key_id(lua_State *L)
 {
     lua_pushinteger(L, intern_word(L, 1, lua_toboolean(L, 2) ? QR_KEY_BARE : 0, "key_id: the word"));
     return 1;
 }
 
-/* set:has(tokens, i) -> boolean: token i's key is in the set; false for an
- * index outside 1 .. #tokens */
+/***
+A set of words tested on tokens in O(1) (quarry.wordset.new).
+@type WordSet
+*/
+
+/***
+set:has(tokens, i) -> boolean: token i's key is in the set; false for an
+index outside 1 .. #tokens
+@function WordSet:has
+@param tokens quarry.Tokens the document's tokens
+@param i integer a token's number
+@return boolean
+*/
 static int set_has(lua_State *L)
 {
     lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
@@ -156,9 +183,16 @@ static int set_has(lua_State *L)
     return 1;
 }
 
-/* set:find(tokens, i [, j]) -> index or nil: the first token from i to j
- * (inclusive; j defaults to #tokens; j < i looks backwards) whose key is in
- * the set. i and j are clamped to 1 .. #tokens. */
+/***
+set:find(tokens, i [, j]) -> index or nil: the first token from i to j
+(inclusive; j defaults to #tokens; j < i looks backwards) whose key is in
+the set. i and j are clamped to 1 .. #tokens.
+@function WordSet:find
+@param tokens quarry.Tokens the document's tokens
+@param i integer where to start
+@param j integer optional: where to stop (inclusive)
+@return integer the token's number, or nil
+*/
 static int set_find(lua_State *L)
 {
     lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
@@ -182,7 +216,12 @@ static int set_find(lua_State *L)
     return 0;
 }
 
-/* set:contains(word) -> boolean: word (one token) has a key in the set */
+/***
+set:contains(word) -> boolean: word (one token) has a key in the set
+@function WordSet:contains
+@param word string one token
+@return boolean
+*/
 static int set_contains(lua_State *L)
 {
     lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);

@@ -29,6 +29,7 @@
 --   all: every match is kept.
 -- Annotations are tables {type, start, stop, text, rule, attrs}; offsets
 -- are 0-based bytes into the document text, stop exclusive.
+-- @module quarry.rules
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
 local sandbox = require "quarry.sandbox"
@@ -63,8 +64,8 @@ local string_find, string_gsub, string_match, string_sub = string.find, string.g
 local lfs_attributes = require("lfs").attributes
 
 -- Modules an untrusted pack may require; each pack gets its own instance.
-local PACK_MODULES = { "quarry.pattern", "quarry.regex", "quarry.calendar", "quarry.sieve", "quarry.spanset",
-   "quarry.wordset", "cjson", "cjson.safe" }
+local PACK_MODULES = { "quarry.pattern", "quarry.regex", "quarry.calendar", "quarry.names", "quarry.sieve",
+   "quarry.spanset", "quarry.wordset", "cjson", "cjson.safe" }
 
 -- require "quarry.rules.<...>" in an untrusted pack: a module file inside
 -- the pack's folder, run in the pack's sandbox, once.
@@ -271,6 +272,9 @@ end
 -- `include "news"`.
 -- rules.definition(name_or_path [, {trusted, limits}]) -> table; raises
 -- "file:line: problem" for a pack that does not load.
+-- @param name_or_path string a pack's name or path
+-- @param opts table optional: trusted, limits
+-- @return table the definition
 function rules.definition(name_or_path, opts)
    if type(name_or_path) ~= "string" then error("rules.definition: expected a pack name or path", 2) end
    return open_pack(name_or_path, opts or {}, 2)
@@ -312,6 +316,9 @@ end
 -- (loading, each document; see quarry.sandbox), over the pack's own
 -- `limits` and the defaults. Returns the compiled pack, or raises
 -- "file:line: rule NAME: problem" for a malformed one.
+-- @param name_or_path string a pack's name, or the path of a file or of a folder with init.lua
+-- @param opts table optional: trusted (boolean), step_limit (integer: steps a pattern may take from one token)
+-- @return table the compiled pack (see Pack)
 function rules.load(name_or_path, opts)
    opts = opts or {}
    if type(name_or_path) == "table" then
@@ -373,6 +380,9 @@ local function emit_spec(rule, phase_name, cap)
 end
 
 --- Compiles a pack definition (the table a pack file returns).
+-- @param def table the pack definition {name, phases, merge}
+-- @param opts table optional: file (where the pack was written, for messages), step_limit
+-- @return table the compiled pack
 function rules.compile(def, opts)
    opts = opts or {}
    if type(def.phases) ~= "table" or #def.phases == 0 then
@@ -494,6 +504,23 @@ local function token_span(toks, start, stop)
 end
 rules.token_span = token_span
 
+--- The tokens a byte span touches: rules.token_span(toks, start, stop) -> first, last.
+-- @function token_span
+-- @param toks quarry.Tokens the document's tokens
+-- @param start integer the span's start (0-based byte)
+-- @param stop integer the span's end (exclusive)
+-- @return integer the first token (1-based), or nil when the span touches none
+-- @return integer the last token
+
+--- Which candidates of a phase survive its overlap control:
+-- rules.resolve(phase, cands, crules, cstarts) -> kept (used by pack:run; exposed for its specs).
+-- @function resolve
+-- @param phase table the compiled phase (its control: "appelt", "first" or "all")
+-- @param cands table the candidate annotations {type, start, stop, ...}
+-- @param crules table the rule of each candidate
+-- @param cstarts table where each candidate's match starts
+-- @return table the indexes of the candidates kept, in order
+
 local function attrs_match(want, have)
    if not want then return true end
    if not have then return false end
@@ -510,6 +537,9 @@ local function class_list(phase, toks, anns)
    return core_class_list(compiler.classes, toks, anns)
 end
 
+--- What a rule's action gets for each match: m.start, m.stop, m.caps
+-- (name -> {start, stop, text, first, last, units}), m.units, m.tokens, m.doc.
+-- @type Match
 local Match = {}
 -- (the methods stay out of a pack's reach: m.__index is nil)
 local MatchMT = { __index = Match, __metatable = "quarry.Match" }
@@ -527,6 +557,8 @@ local Capture = {
 }
 
 --- The text of a capture (or of the whole match).
+-- @param name string optional: a capture's name
+-- @return string the capture's text, or the whole match's; nil for a capture that took no part
 function Match:text(name)
    if not name then return self.doc_text:sub(self.start + 1, self.stop) end
    local c = self.caps[name]
@@ -892,6 +924,10 @@ local function run_boxed(self, doc, opts)
    return anns
 end
 
+--- A compiled rule pack, as rules.load returns it: pack.name, pack.phases,
+-- pack.rules, and the methods below.
+-- @type Pack
+
 --- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
 -- -> list of annotations sorted by start. A loaded pack runs under its
 -- limits (quarry.sandbox): past them, it raises "rule pack 'NAME',
@@ -913,6 +949,7 @@ function Pack:run(doc, opts)
 end
 
 --- The rules of a pack, in order: pack:list() -> {{name, phase, kind, type, where}}.
+-- @return table {{name, phase, kind, type, where}, ...}
 function Pack:list()
    local out = {}
    for _, phase in ipairs(self.phases) do
@@ -945,6 +982,9 @@ end
 
 --- Runs every inline example of the pack's rules:
 -- pack:test() -> passed, failed, failures {{rule, where, text, missing}}.
+-- @return integer the examples that passed
+-- @return integer the examples that failed
+-- @return table the failures: {{rule, where, text, missing}, ...}
 function Pack:test()
    local passed, failed, failures = 0, 0, {}
    local owners = {}
