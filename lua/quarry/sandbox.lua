@@ -292,6 +292,20 @@ local function message_of(box, err)
    return tostring(err)
 end
 
+-- The globals untrusted code does not get (the full environment of a trusted
+-- pack or report has them): using one says so, and how to get it.
+local WITHHELD = { os = true, io = true, debug = true, load = true, loadfile = true, dofile = true,
+   package = true, collectgarbage = true, loadstring = true, print = false }
+
+-- "attempt to index a nil value (global 'os')" in untrusted code: say why.
+local function withheld_hint(box, msg)
+   if box.trusted or type(msg) ~= "string" then return msg end
+   local name = string.match(msg, "%(global '([%w_]+)'%)$")
+   if not (name and WITHHELD[name]) then return msg end
+   return string_format("%s: a %s has no %s unless it is trusted (--trusted; %s)", msg, box.kind, name,
+      box.kind == "report" and "reports.load(report, {trusted = true})" or "rules.load(pack, {trusted = true})")
+end
+
 local HINTS = {
    steps = "raise it with --max-steps, or limits.steps in the pack",
    memory = "raise it with --max-memory, or limits.memory in the pack",
@@ -303,7 +317,7 @@ local function finish(box, what, ok, ...)
    if kind == "error" then
       -- an object of quarry's own (a report's usage error) goes on as it is
       if type(err) == "table" and not box.own[err] then error(err, 0) end
-      error(message_of(box, err), 0)
+      error(withheld_hint(box, message_of(box, err)), 0)
    end
    local msg = message_of(box, err)
    if kind == "memory" then
@@ -415,18 +429,54 @@ end
 -- @return function the chunk
 function Box:load(path, level, shown)
    level = (level or 1) + 1
-   local chunk, err
-   if shown then
-      local f, oerr = io_open(path, "rb")
-      if not f then error(oerr, level) end
-      local text = f:read("a")
-      f:close()
-      chunk, err = load(text, "@" .. shown, "t", self.env)
-   else
-      chunk, err = loadfile(path, "t", self.env)
-   end
-   if not chunk then error(err, level) end
+   local f, oerr = io_open(path, "rb")
+   if not f then error(oerr, level) end
+   local text = f:read("a")
+   f:close()
+   local chunk, err = load(text, "@" .. (shown or path), "t", self.env)
+   -- Lua's message names the file and line: no position of quarry's is added
+   if not chunk then error(sandbox.syntax_hint(text, err), 0) end
    return chunk
+end
+
+-- The first line where the brackets of a Lua text stop agreeing with its
+-- indentation: a line that starts with a closing bracket indented unlike
+-- the line that opened it. Returns that line and the opener's, or nil.
+-- Strings and comments are skipped roughly (enough for rule packs).
+local function bracket_mismatch(text)
+   local stack, n = {}, 0
+   for line in (text .. "\n"):gmatch("([^\n]*)\n") do
+      n = n + 1
+      local indent = #line:match("^%s*")
+      local code = line:gsub("%-%-.*$", ""):gsub('"[^"]*"', '""'):gsub("'[^']*'", "''")
+      local first = true
+      for ch in code:gmatch("[%(%){}%[%]]") do
+         if ch == "{" or ch == "(" or ch == "[" then
+            stack[#stack + 1] = { line = n, indent = indent }
+         else
+            local open = table.remove(stack)
+            if open and first and code:match("^%s*[%)}%]]") and open.indent ~= indent and open.line ~= n then
+               return n, open.line
+            end
+         end
+         first = false
+      end
+   end
+   return nil
+end
+
+--- A syntax error's message as Lua gives it, and, when Lua could only tell
+-- at the end of the file (near <eof>), the first line where the file stops
+-- making sense: sandbox.syntax_hint(text, message) -> message.
+-- @param text string the Lua file's text
+-- @param msg string Lua's message
+-- @return string
+function sandbox.syntax_hint(text, msg)
+   if type(msg) ~= "string" or not msg:find("near <eof>$") then return msg end
+   local at, opened = bracket_mismatch(text)
+   if not at then return msg end
+   return string_format("%s; the file stops making sense at line %d: its closing bracket closes the one "
+      .. "opened at line %d", msg, at, opened)
 end
 
 --- box:include(name [, level]) -> what the file NAME(.lua) of the folder returns
