@@ -28,7 +28,7 @@ local lfs = require "lfs"
 local error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber =
    error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber
 local tostring, type, xpcall, require = tostring, type, xpcall, require
-local math_type, math_floor = math.type, math.floor
+local math_type, math_floor, math_tointeger = math.type, math.floor, math.tointeger
 local string_byte, string_find, string_format, string_gmatch, string_gsub, string_lower, string_match, string_sub =
    string.byte, string.find, string.format, string.gmatch, string.gsub, string.lower, string.match, string.sub
 local table_concat, table_sort = table.concat, table.sort
@@ -36,7 +36,8 @@ local coroutine_create, coroutine_resume, coroutine_close = coroutine.create, co
 local io_open, io_stderr = io.open, io.stderr
 local package_searchpath = package.searchpath
 local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symlinkattributes, lfs.dir
-local limited, limit_thread, limit_tripped = core.limited, core.limit_thread, core.limit_tripped
+local limited, limit_thread, limit_tripped, limit_charge = core.limited, core.limit_thread, core.limit_tripped,
+   core.limit_charge
 local realpath = core.realpath
 
 local sandbox = {}
@@ -162,6 +163,47 @@ local function coroutine_lib()
    return lib
 end
 
+-- The table library of untrusted code: what a function goes through in C,
+-- element by element, counts against the step budget as that many steps
+-- (the hook counts only Lua instructions: table.move({}, 1, 1e15, 1, {})
+-- would run for days in one call).
+local function table_lib()
+   local lib = copy(table)
+   local move, insert, remove, concat, unpack, sort = table.move, table.insert, table.remove, table.concat,
+      table.unpack, table.sort
+   local function span(i, j)
+      i, j = tonumber(i), tonumber(j)
+      i, j = i and math_tointeger(i), j and math_tointeger(j)
+      if i and j and j >= i then return j - i + 1 end
+      return 0   -- not a range: the function itself says what is wrong
+   end
+   lib.move = function(a1, f, e, t, a2)
+      limit_charge(span(f, e))
+      return move(a1, f, e, t, a2)
+   end
+   lib.insert = function(t, ...)
+      if select("#", ...) >= 2 then limit_charge(span((...), #t)) end
+      return insert(t, ...)
+   end
+   lib.remove = function(t, pos)
+      if pos ~= nil then limit_charge(span(pos, #t)) end
+      return remove(t, pos)
+   end
+   lib.concat = function(t, sep, i, j)
+      limit_charge(span(i or 1, j or #t))
+      return concat(t, sep, i, j)
+   end
+   lib.unpack = function(t, i, j)
+      limit_charge(span(i or 1, j or #t))
+      return unpack(t, i, j)
+   end
+   lib.sort = function(t, comp)
+      limit_charge(#t)
+      return sort(t, comp)
+   end
+   return lib
+end
+
 -- getmetatable and setmetatable of untrusted code: it sees and changes
 -- only the metatables it set itself (box.own); the string metatable and
 -- quarry's stay out of reach, and no metatable of its has a __gc.
@@ -215,6 +257,7 @@ local function untrusted_env(box, opts)
    for _, name in ipairs(SAFE_LIBS) do env[name] = copy(_G[name]) end
    env.string.dump = nil
    env.coroutine = coroutine_lib()
+   env.table = table_lib()
    env.getmetatable, env.setmetatable = metatable_functions(box)
    env.pcall = function(f, ...) return rethrow_trip(pcall(f, ...)) end
    env.xpcall = function(f, msgh, ...) return rethrow_trip(xpcall(f, msgh, ...)) end
