@@ -192,6 +192,24 @@ static void charge_caller(lua_State *L, long long n, int level)
 }
 
 /***
+core.limit_charge(n [, level]): inside core.limited, counts n steps more
+against the budget (a library function about to go through n elements in
+C, where the hook does not count), raising the step limit's error, as the
+code at `level` (default 2: the caller's caller), when that passes it.
+@function limit_charge
+@param n integer the steps
+@param level integer optional: the stack level the error names
+@return nothing
+*/
+static int l_limit_charge(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    int level = (int)luaL_optinteger(L, 2, 2);
+    charge_caller(L, n, level);
+    return 0;
+}
+
+/***
 core.limit_thread(co) -> co: the step budget counts co's steps too, and
 making it costs 1000 steps (its hook counts from zero: code that makes
 many coroutines running a few instructions each would be counted too
@@ -209,23 +227,6 @@ static int l_limit_thread(lua_State *L)
     charge_caller(L, QR_STEP_CHUNK, 2);
     lua_settop(L, 1);
     return 1;
-}
-
-/***
-core.limit_charge(n): inside core.limited, counts n more steps against the
-budget, for work a C function does in a loop that Lua's hook cannot see
-(table.move over n slots); past the budget it raises the step limit's
-error, naming the Lua code two levels up (the caller of the Lua function
-that calls this)
-@function limit_charge
-@param n integer the steps
-@return nothing
-*/
-static int l_limit_charge(lua_State *L)
-{
-    lua_Integer n = luaL_checkinteger(L, 1);
-    charge_caller(L, n, 2);
-    return 0;
 }
 
 /***
@@ -357,6 +358,9 @@ static int l_callsite(lua_State *L)
 /***
 core.realpath(path) -> canonical absolute path | nil, message
 realpath(3): ".", ".." and symbolic links resolved; the file must exist.
+libc's own, bound here rather than taken from luaposix
+(posix.stdlib.realpath): the one function the sandbox needs, and no
+run-time dependency more for it.
 @function realpath
 @param path string the path
 @return string the canonical absolute path; or nil, message
@@ -379,8 +383,9 @@ static int l_realpath(lua_State *L)
 void qr_open_sandbox(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_charge", l_limit_charge }, { "limit_tripped", l_limit_tripped },
-        { "limit_stats", l_limit_stats }, { "callsite", l_callsite }, { "realpath", l_realpath },
+        { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_tripped", l_limit_tripped },
+        { "limit_stats", l_limit_stats }, { "limit_charge", l_limit_charge }, { "callsite", l_callsite },
+        { "realpath", l_realpath },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

@@ -201,6 +201,37 @@ describe("quarry.eval quotations", function()
       assert.is_nil(quotes[2].source)
    end)
 
+   it("reads a Content in single curly marks as one quote, and counts the terms that eat gold quotes", function()
+      local text = "\u{2018}Nobody told us,\u{2019} says mayor\n\nThe so-called \u{201C}plan\u{201D} failed, "
+         .. "Ann Vale said it was \u{201C}dead\u{201D} and the \u{201C}pause\u{201D} was over."
+      local function at(s) local i = text:find(s, 1, true) return i - 1, i - 1 + #s end
+      local b0, b1 = at("\u{2018}Nobody told us,\u{2019}")
+      local d0, d1 = at("it was \u{201C}dead\u{201D} and the \u{201C}pause\u{201D}")
+      local brat = { spans = { { type = "Content", start = b0, stop = b1 },
+                               { type = "Content", start = d0, stop = d1 } },
+         attributions = { { id = "E1", contents = { { start = b0, stop = b1 } } },
+                          { id = "E2", contents = { { start = d0, stop = d1 } },
+                            source = { start = 0, stop = 0, text = "Ann Vale" } } } }
+      local gold, contents = evaluation.gold_quotes(text, brat)
+      local texts = {}
+      for _, g in ipairs(gold) do texts[#texts + 1] = g.text end
+      assert.same({ "Nobody told us,", "dead", "pause" }, texts)
+      local function span(type_, s, kind)
+         local a, b = at(s)
+         return { type = type_, start = a, stop = b, attrs = { kind = kind, speaker = "Ann Vale" } }
+      end
+      local errors = {}
+      local scorer = evaluation.quote_scorer { errors = function(r) errors[#errors + 1] = r end }
+      scorer:add({ span("quote", "Nobody told us,"), span("term", "plan", "scare"), span("quote", "dead"),
+                   span("term", "pause", "scare") }, gold, contents, { id = "d", text = text })
+      local rep = scorer:report()
+      assert.same({ system = 2, missed = 1, right = 1 }, rep.terms)
+      assert.same({ 3, 2, 1 }, { rep.quotes.gold, rep.quotes.tp, rep.quotes.fn })
+      assert.equal("term_missed", errors[1].kind)
+      assert.equal("pause", errors[1].text)
+      assert.equal("scare", errors[1].term_kind)
+   end)
+
    it("names file and line of a malformed event or one that refers to no span", function()
       local dir = tmpdir { ["a.ann"] = "T1\tSource 0 3\tAnn\nE1\tAttribution:T2 Source:T1\n",
          ["b.ann"] = "T1\tSource 0 3\tAnn\nE1\tAttribution T1\n" }
@@ -446,7 +477,7 @@ describe("quarry eval --attr", function()
       assert.same({ 2, 2, 1 }, { v.scored, v.correct, v.accuracy })
       local code, _, err = run("eval " .. args .. " --date 4/3/2024")
       assert.equal(2, code)
-      has(err, "--date must be YYYY-MM-DD")
+      has(err, "quarry eval: --date must be a date YYYY-MM-DD of a real day, not '4/3/2024'")
    end)
 end)
 
@@ -516,6 +547,10 @@ describe("quarry eval on TimeML gold", function()
       end
       assert.same({ "harbour-1 wrong_attr last month 2024-04", "ferry wrong_attr 2019 2019-SU",
          "ferry false_positive 1950 ", "ferry missed now " }, got)
+      -- a relaxed match with a wrong value tells the gold's own span too
+      local rec = json_lines(read(dir .. "/e.jsonl"))[2]
+      assert.same({ "the summer of 2019", "2019" }, { rec.gold_text, rec.text })
+      assert.equal(rec.gold_end - rec.gold_start, #"the summer of 2019")
    end)
 
    it("exits 2 when documents are given, 1 when the folder holds no TimeML", function()

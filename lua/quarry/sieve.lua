@@ -13,7 +13,8 @@
 -- adds, drops and reorders strategies by name, with no recompiling. A
 -- misuse (an unknown name, a strategy without a name or a find function,
 -- a name twice) raises an error that names the caller's file and line.
--- Available to sandboxed packs (`require "quarry.sieve"`).
+-- A sieve's field `list` holds its strategies in order (read it, change it
+-- through the methods). Available to sandboxed packs (`require "quarry.sieve"`).
 -- @module quarry.sieve
 local sieve = {}
 
@@ -214,6 +215,14 @@ function Sieve:run(...)
       if r1 ~= nil then return i, r1, r2, r3, r4 end
    end
    return nil
+end
+
+--- Where a function is written, for quarry explain: sieve.where(fn) -> "file:line".
+-- @param fn function
+-- @return string
+function sieve.where(fn)
+   if type(fn) ~= "function" then error("sieve.where: expected a function", 2) end
+   return written_at(fn)
 end
 
 --- The number of strategies: #sieve.

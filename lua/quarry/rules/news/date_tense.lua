@@ -14,7 +14,8 @@
 local tense = {}
 
 local FUTURE, FUTURE_PHRASES = {}, {}
-local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {} }
+local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {},
+   not_speech = {}, clock = {}, opener = {} }
 for _, row in ipairs(read_list("data/date_tense.tsv")) do
    local w, role = row[1], row[2]
    if role == "future" and w:find(" ") then
@@ -31,11 +32,12 @@ for _, row in ipairs(read_list("data/date_tense.tsv")) do
 end
 local BREAK, PAST, NOT_PAST, ATTACH, DEADLINE = WORDS["break"], WORDS.past, WORDS.not_past, WORDS.attach,
    WORDS.deadline
+local CLOCK, OPENER = WORDS.clock, WORDS.opener
 local SINCE, ADJECTIVAL = WORDS.since, WORDS.adjectival
 
 local SPEECH = {}
 for _, row in ipairs(read_list("data/speech_verbs.txt")) do
-   if not row[1]:find(" ") then SPEECH[row[1]] = true end
+   if not row[1]:find(" ") and not WORDS.not_speech[row[1]] then SPEECH[row[1]] = true end
 end
 
 local PUNCT = { [","] = true, [";"] = true, [":"] = true, ["("] = true, [")"] = true, ["["] = true, ["]"] = true }
@@ -108,47 +110,121 @@ local function clause(toks, first, last, sfirst, slast)
    return lo, hi
 end
 
---- The tense of the clause of a date annotation a: "future", "past" or
--- nil. toks: the document's tokens.
-function tense.of(toks, a)
+--- Whether a verb in the past tense, a speech verb's too ("reported"),
+-- stands before date annotation a in its sentence, or after it before a
+-- punctuation mark: a period told of as over ("Ralston reported a
+-- decline in fourth-quarter earnings", "profit for the first quarter
+-- ended Jan. 31 rose").
+function tense.told_past(toks, a)
    local first, last = toks:cover(a.start, a.stop)
-   if not first then return nil end
-   local s0, e0 = toks:sentence(toks:get(first, "sentence"))
-   local sfirst, slast = toks:cover(s0, e0)
-   local lo, hi = clause(toks, first, last, sfirst or first, slast or last)
-   local before = first > 1 and toks:key(first - 1)
-   -- "since March" looks back
-   if SINCE[before] then return "past" end
-   -- "by Jan. 14", "until Tuesday", "effective Feb. 1": a deadline is to
-   -- come, unless its sentence looks back from it ("Until Thursday, they
-   -- had described him as a witness")
-   if DEADLINE[before] then
-      for i = math.max(sfirst or lo, first - REACH), math.min(slast or hi, last + REACH) do
-         if toks:key(i) == "had" then return "past" end
-      end
-      return "future"
+   if not first then return false end
+   local sfirst, slast = toks:cover(toks:sentence(toks:get(first, "sentence")))
+   for i = math.max(sfirst or first, first - REACH), first - 1 do
+      if past_word(toks, i) then return true end
    end
-   -- "Friday's purchases", "Wednesday's ruling": an event already named
-   if last < #toks and toks:key(last + 1) == "'s" and not (before == "of" and first > 2
-      and toks:key(first - 2) == "ahead") then
-      return "past"
+   for i = last + 1, math.min(slast or last, last + REACH) do
+      if stop_token(toks, i) then break end
+      if past_word(toks, i) then return true end
    end
+   return false
+end
+
+-- The tense the words of tokens [lo, hi] say, those of the date [first,
+-- last] left out: "future", "past" or nil. A marker of the future
+-- anywhere makes it future, unless first_verb: then the first marker
+-- ("In September, it announced plans to ..." is past).
+local function words_tense(toks, lo, hi, first, last, first_verb)
    local past = false
    for i = lo, hi do
       if i < first or i > last then
          local k = toks:key(i)
+         -- "On Friday, the government planned to pay": the first verb's
+         if first_verb and past_word(toks, i) then return "past" end
          if FUTURE[k] or k:match("'ll$") then return "future" end
          for _, words in ipairs(FUTURE_PHRASES) do
             local ok = true
             for j, w in ipairs(words) do
                if i + j - 1 > hi or toks:key(i + j - 1) ~= w then ok = false; break end
             end
+            -- "to" before a determiner is no infinitive: "agreed to the deal",
+            -- "due to the strike"
+            local n = i + #words
+            if ok and words[#words] == "to" and n <= #toks and ADJECTIVAL[toks:key(n)] then ok = false end
             if ok then return "future" end
          end
          if not past and past_word(toks, i) then past = true end
       end
    end
    return past and "past" or nil
+end
+
+-- The word before a date, past a clock time ("until 9 a.m. EST Tuesday"
+-- is a deadline as "until Tuesday" is), and its index.
+local function word_before(toks, first)
+   local i, clock = first - 1, false
+   while i >= 1 and (CLOCK[toks:key(i)] or toks:kind(i) == "number") do
+      clock = clock or CLOCK[toks:key(i)] ~= nil
+      i = i - 1
+   end
+   if not clock then i = first - 1 end
+   if i < 1 then return nil, 0 end
+   return toks:key(i), i
+end
+
+-- A date that opens its sentence and a comma closes, prepositions aside
+-- ("On Tuesday, the league plans to ..."): the tense of the clause after
+-- the comma, or nil when the date is not such.
+local function fronted_tense(toks, lo, hi, first, last, slast)
+   if hi + 1 > slast or toks:text(hi + 1) ~= "," or hi ~= last then return nil end
+   for i = lo, first - 1 do
+      if not ATTACH[toks:key(i)] then return nil end
+   end
+   local j = hi + 2
+   while j <= math.min(slast, hi + 1 + REACH) and not stop_token(toks, j) and not breaks(toks, j) do j = j + 1 end
+   return words_tense(toks, hi + 2, j - 1, first, last, true)
+end
+
+--- The tense of the clause of a date annotation a: "future", "past",
+-- "deadline" (a date to be met: "by Jan. 14", "until Tuesday",
+-- "effective Feb. 1") or nil. toks: the document's tokens.
+function tense.of(toks, a)
+   local first, last = toks:cover(a.start, a.stop)
+   if not first then return nil end
+   local s0, e0 = toks:sentence(toks:get(first, "sentence"))
+   local sfirst, slast = toks:cover(s0, e0)
+   sfirst, slast = sfirst or first, slast or last
+   local lo, hi = clause(toks, first, last, sfirst, slast)
+   local before, before_i = word_before(toks, first)
+   -- "since March" looks back
+   if SINCE[before] then return "past" end
+   -- "On Tuesday, the league plans to ...", "But by Monday, officials
+   -- hardened ...": the clause after the comma
+   local opens = lo == sfirst or (lo == sfirst + 1 and OPENER[toks:key(sfirst)])
+   local main = opens and fronted_tense(toks, lo, hi, first, last, slast)
+   -- a deadline is to be met, unless its clause looks back from it
+   -- ("Until Thursday, they had described him as a witness"; "By Monday,
+   -- officials hardened their stance")
+   if DEADLINE[before] then
+      if main == "past" then return "past" end
+      -- "it was not until Tuesday that ...": the clause's own tense
+      if before_i > 1 and toks:key(before_i - 1) == "not" then return words_tense(toks, lo, hi, first, last) end
+      -- a "had" before it up to a punctuation mark ("Metzenbaum had asked
+      -- for the data by Monday"), or in the sentence it opens ("Up until
+      -- Thursday, however, they had ...")
+      local from, to = first, hi
+      while from > math.max(sfirst, first - REACH) and not stop_token(toks, from - 1) do from = from - 1 end
+      if opens then from, to = sfirst, math.min(slast, last + REACH) end
+      for i = from, to do
+         if toks:key(i) == "had" then return "past" end
+      end
+      return "deadline"
+   end
+   -- "Friday's purchases", "Wednesday's ruling": an event already named
+   if last < #toks and toks:key(last + 1) == "'s" and not (before == "of" and first > 2
+      and toks:key(first - 2) == "ahead") then
+      return "past"
+   end
+   return main or words_tense(toks, lo, hi, first, last)
 end
 
 return tense

@@ -10,32 +10,37 @@
 -- Every function reads the document record (document.lua) and changes
 -- nothing.
 local W = include "quotes/words"
+local D = include "quotes/document"
+local key = D.key
 
 local mentions = {}
 
 local DETS, PRONOUNS, NOT_NOUNS, SKIP_AFTER_CUE, DESC_HEADS = W.DETS, W.PRONOUNS, W.NOT_NOUNS, W.SKIP_AFTER_CUE,
    W.DESC_HEADS
 local PREPOSITIONS, CLAUSE_JOINS, NOT_NAMES, VERBS = W.PREPOSITIONS, W.CLAUSE_JOINS, W.NOT_NAMES, W.VERBS
+local SPEAKER_TYPES, ALONE = W.SPEAKER_TYPES, W.ALONE
 
 --- A description that starts at token i: a determiner, up to five words,
 -- a role or outlet noun ("the ministry spokesman"), or nil.
 function mentions.description_from(doc, i)
    local toks, n = doc.toks, doc.n
-   local k = toks:key(i)
+   local k = key(doc, i)
    if not DETS[k] then return nil end
    for t = i + 1, math.min(i + 6, n) do
-      local kt = toks:key(t)
+      local kt = key(doc, t)
       local kind = toks:kind(t)
-      if kind ~= "word" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then return nil end
+      if kind ~= "word" and kind ~= "number" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then
+         return nil
+      end
       -- "that he is responsible for higher voter": a clause, not a noun phrase
       if PRONOUNS[kt] or NOT_NOUNS[kt] or SKIP_AFTER_CUE[kt] ~= nil then return nil end
       if DESC_HEADS[kt] then
          -- "the ministry spokesman": the longest description
          local last = t
-         while last + 1 <= n and DESC_HEADS[toks:key(last + 1)] do last = last + 1 end
+         while last + 1 <= n and DESC_HEADS[key(doc, last + 1)] do last = last + 1 end
          local words = {}
-         for w = i + 1, last do words[#words + 1] = toks:key(w) end
-         return { kind = "desc", first = i, last = last, words = words, head = toks:key(last) }
+         for w = i + 1, last do words[#words + 1] = key(doc, w) end
+         return { kind = "desc", first = i, last = last, words = words, head = key(doc, last) }
       end
       if VERBS[kt] then return nil end
    end
@@ -48,7 +53,7 @@ function mentions.at(doc, i)
    if i < 1 or i > doc.n then return nil end
    local a = doc.at[i]
    if a then return { kind = a.type, ann = a, first = i, last = a.last_tok } end
-   local k = doc.toks:key(i)
+   local k = key(doc, i)
    if PRONOUNS[k] and k ~= "her" and k ~= "them" then return { kind = "pronoun", pron = k, first = i, last = i } end
    return mentions.description_from(doc, i)
 end
@@ -60,13 +65,13 @@ local function description_ending(doc, i, floor, k)
    for d = i - 1, math.max(floor, i - 6), -1 do
       local m = mentions.description_from(doc, d)
       if m and m.last == i then return m end
-      local kd = toks:key(d)
+      local kd = key(doc, d)
       if kd == "'s" then
          local owner = doc.ends[d - 1]
          local first = owner and owner.first_tok or d - 1
-         if first > 1 and DETS[toks:key(first - 1)] then first = first - 1 end
+         if first > 1 and DETS[key(doc, first - 1)] then first = first - 1 end
          local words = {}
-         for w = d + 1, i do words[#words + 1] = toks:key(w) end
+         for w = d + 1, i do words[#words + 1] = key(doc, w) end
          return { kind = "desc", first = first, last = i, words = words, head = k, owner = owner }
       end
       if toks:kind(d) ~= "word" then break end
@@ -84,10 +89,10 @@ local function generic_ending(doc, i, floor, k)
       return nil
    end
    for d = i - 1, math.max(floor, i - 3), -1 do
-      local kd = toks:key(d)
+      local kd = key(doc, d)
       if DETS[kd] and kd ~= "that" and kd ~= "this" then
          local words = {}
-         for w = d + 1, i do words[#words + 1] = toks:key(w) end
+         for w = d + 1, i do words[#words + 1] = key(doc, w) end
          return { kind = "desc", first = d, last = i, words = words, head = k }
       end
       if toks:kind(d) ~= "word" then break end
@@ -99,7 +104,7 @@ local function ending(doc, i, floor, generic)
    if i < floor then return nil end
    local a = doc.ends[i]
    if a then return { kind = a.type, ann = a, first = a.first_tok, last = i } end
-   local k = doc.toks:key(i)
+   local k = key(doc, i)
    if PRONOUNS[k] and k ~= "him" and k ~= "them" and k ~= "her" then
       return { kind = "pronoun", pron = k, first = i, last = i }
    end
@@ -115,7 +120,7 @@ end
 -- interview") is where or how something was said, not who said it.
 function mentions.ending(doc, i, floor, generic)
    local m = ending(doc, i, floor, generic)
-   if m and m.kind == "desc" and m.first > 1 and PREPOSITIONS[doc.toks:key(m.first - 1)] then return nil end
+   if m and m.kind == "desc" and m.first > 1 and PREPOSITIONS[key(doc, m.first - 1)] then return nil end
    return m
 end
 
@@ -128,41 +133,134 @@ local function person_within(doc, from, to)
    return nil
 end
 
+-- Whether token t is a possessive "'s".
+local function possessive(doc, t)
+   local k = t <= doc.n and key(doc, t)
+   return k == "'s" or k == "\u{2019}s" or k == "s'"
+end
+
+-- "Toronto economist Ann Vale", "Harbour Bank spokeswoman Ann Vale": the
+-- person a place or an organisation premodifies, over role words, from
+-- the mention m; or nil.
+local function person_premodified(doc, m)
+   local toks, n = doc.toks, doc.n
+   for t = m.last + 1, math.min(n, m.last + 5) do
+      local a = doc.at[t]
+      if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
+      if toks:kind(t) ~= "word" or toks:get(t, "case") == "lower" and not DESC_HEADS[key(doc, t)] then break end
+   end
+   return nil
+end
+
+-- "said Trump's spokesman Hope Hicks", "said Trump's campaign manager": the
+-- person or the description a possessor m opens; nil for anything else
+-- ("declaring Trump's statements": a possessor is no speaker).
+local function possessed(doc, m)
+   local toks, n = doc.toks, doc.n
+   local p = person_within(doc, m.last + 2, math.min(n, m.last + 6))
+   if p then return p end
+   for t = m.last + 2, math.min(n, m.last + 5) do
+      if toks:kind(t) ~= "word" then break end
+      local head = key(doc, t)
+      local ty = SPEAKER_TYPES[head]
+      if ty == "person" or ty == "group" then
+         local words = {}
+         for w = m.last + 2, t do words[#words + 1] = key(doc, w) end
+         return { kind = "desc", first = m.first, last = t, words = words, head = head, owner = m.ann }
+      end
+   end
+   return nil
+end
+
+-- "said another", "Others say": a word that speaks by itself, at k; or nil.
+local function alone_at(doc, k)
+   local word = k >= 1 and k <= doc.n and key(doc, k)
+   if word and ALONE[word] then return { kind = "desc", first = k, last = k, words = {}, head = word, alone = true } end
+   return nil
+end
+mentions.alone_at = alone_at
+
+-- "says mayor", "said officials", "Senior officials said": a role or a
+-- group without a determiner, up to two modifiers before it, from token k
+-- to the head at or before k + 2 that ends the noun; or nil.
+local function bare_role_at(doc, k)
+   local toks, n = doc.toks, doc.n
+   for t = k, math.min(n, k + 2) do
+      local head = key(doc, t)
+      if toks:kind(t) ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
+      local ty = SPEAKER_TYPES[head]
+      -- (a modifier is an adjective or a name: "Senior officials", not "emailed supporters")
+      if not ty and (head:find("ed$") or head:find("ing$")) then return nil end
+      if (ty == "person" or ty == "group") and not (t < n and DESC_HEADS[key(doc, t + 1)]) then
+         local words = {}
+         for w = k, t do words[#words + 1] = key(doc, w) end
+         return { kind = "desc", first = k, last = t, words = words, head = head }
+      end
+   end
+   return nil
+end
+mentions.bare_role_at = bare_role_at
+
+--- The person or description that possessor m opens ("Trump's
+-- campaign manager"), when m is followed by "'s"; nil otherwise.
+function mentions.possessed(doc, m)
+   if m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
+   return nil
+end
+
 --- The speaker a cue introduces after it, from token k: "said Lavrov",
--- "said the Rev. Peter Wherry", "said a person close to the Clintons"
--- ("told reporters Lavrov" is not one); or nil.
+-- "said the Rev. Peter Wherry", "said a person close to the Clintons",
+-- "says Toronto economist Ann Vale", "said another", "says mayor"
+-- ("told reporters Lavrov" is not one; nor "declaring Trump's
+-- statements"); or nil.
 function mentions.after_cue(doc, k)
    local toks, n = doc.toks, doc.n
-   if k <= n and SKIP_AFTER_CUE[toks:key(k)] then k = k + 1 end
+   if k <= n and SKIP_AFTER_CUE[key(doc, k)] then k = k + 1 end
+   -- (the cue ends its sentence: "… comments. Sutcliffe's office said")
+   if k > n or toks:kind(k) == "punct" and key(doc, k) ~= "(" then return nil end
    local m = mentions.at(doc, k)
+   if m and m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
    if m and m.kind == "desc" then
       -- "the former secretary of State Hillary Clinton": the person wins
       local p = person_within(doc, m.first + 1, math.min(m.last + 3, n))
       if p then return p end
    end
+   if m and (m.kind == "location" or m.kind == "organization") then
+      local p = person_premodified(doc, m)
+      if p then return p end
+   end
    if m then return m end
+   -- "said another.", "said one, who asked not to be named"
+   local alone = alone_at(doc, k)
+   if alone and (k == n or toks:kind(k + 1) ~= "word") then return alone end
    -- "said former South Carolina Gov. Jim Hodges"
    for t = k + 1, math.min(k + 9, n) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower" and toks:key(t) ~= "and") then
+      if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower" and key(doc, t) ~= "and") then
          break
       end
    end
    -- "said a person close to the Clintons": a determiner and the words
    -- up to a preposition or a punctuation mark
-   if k <= n and DETS[toks:key(k)] and toks:key(k) ~= "that" and toks:key(k) ~= "this" then
+   if k <= n and DETS[key(doc, k)] and key(doc, k) ~= "that" and key(doc, k) ~= "this" then
       local last = k
-      while last + 1 <= n and last - k < 5 and toks:kind(last + 1) == "word" and not PREPOSITIONS[toks:key(last + 1)]
-         and not VERBS[toks:key(last + 1)] and not CLAUSE_JOINS[toks:key(last + 1)]
-         and not NOT_NOUNS[toks:key(last + 1)] do
+      while last + 1 <= n and last - k < 5 and toks:kind(last + 1) == "word" and not PREPOSITIONS[key(doc, last + 1)]
+         and not VERBS[key(doc, last + 1)] and not CLAUSE_JOINS[key(doc, last + 1)]
+         and not NOT_NOUNS[key(doc, last + 1)] do
          last = last + 1
       end
       if last > k then
          local words = {}
-         for w = k + 1, last do words[#words + 1] = toks:key(w) end
-         return { kind = "desc", first = k, last = last, words = words, head = toks:key(last) }
+         for w = k + 1, last do words[#words + 1] = key(doc, w) end
+         return { kind = "desc", first = k, last = last, words = words, head = key(doc, last) }
       end
+   end
+   -- "‘Nobody told us,’ says mayor", "said police": a role that ends the clause
+   local role = k <= n and bare_role_at(doc, k)
+   if role and (role.last == n or toks:kind(role.last + 1) ~= "word" or CLAUSE_JOINS[key(doc, role.last + 1)]
+      or PREPOSITIONS[key(doc, role.last + 1)]) then
+      return role
    end
    return nil
 end
@@ -175,14 +273,14 @@ function mentions.bare_name_at(doc, i)
    if i > n or toks:kind(i) ~= "word" then return nil end
    local first = i
    -- "The Hill reported": an outlet's article is part of its name
-   if toks:key(i) == "the" and i < n and toks:get(i + 1, "case") == "title" then i = i + 1 end
-   if NOT_NAMES[toks:key(i)] then return nil end
+   if key(doc, i) == "the" and i < n and toks:get(i + 1, "case") == "title" then i = i + 1 end
+   if NOT_NAMES[key(doc, i)] then return nil end
    local last = i - 1
    while last + 1 <= n and last - i < 3 and toks:kind(last + 1) == "word"
       and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")) do
       last = last + 1
    end
-   if last < i or DETS[toks:key(i)] or PRONOUNS[toks:key(i)] then return nil end
+   if last < i or DETS[key(doc, i)] or PRONOUNS[key(doc, i)] then return nil end
    return { kind = "name", first = first, last = last }
 end
 
