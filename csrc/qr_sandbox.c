@@ -25,6 +25,18 @@
  * Hooks are per coroutine: core.limit_thread(co) sets the same hook on a
  * coroutine the sandboxed code creates. Finalizers (__gc) run with hooks
  * off, so the sandbox refuses __gc (sandbox.lua).
+ *
+ * The hook counts instructions, and one instruction can take long: a
+ * comparison of two long strings, a call of string.find over 100 MB. So
+ * the step budget also stands for CPU time, QR_NS_PER_STEP a step: while
+ * core.limited runs with a budget, an interval timer (ITIMER_VIRTUAL: user
+ * CPU time) ticks every QR_TICK_MS; its signal handler counts the tick and
+ * asks for the hook at the next instruction (lua_sethook may be called
+ * from a signal handler: lua.c's Ctrl-C handler does), and the hook trips
+ * the limit once the ticks pass the budget's CPU time. The steps counted
+ * (core.limit_stats) stay those of instructions. No tick can stop one
+ * call of a C function: those that loop charge steps themselves
+ * (core.limit_charge, sandbox.lua).
  */
 #define _XOPEN_SOURCE 700   /* realpath */
 
@@ -32,11 +44,15 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #define QR_STEP_CHUNK 1000          /* instructions between two hook calls */
 #define QR_STEP_GRACE 100000        /* steps to unwind after the step limit tripped */
+#define QR_TICK_MS 10               /* CPU time between two ticks of the CPU clock */
+#define QR_NS_PER_STEP 100          /* the CPU time a step may take, on average */
 
 typedef struct qr_limits {
     lua_Alloc real;               /* the allocator this one wraps */
@@ -52,6 +68,8 @@ typedef struct qr_limits {
     /* steps: used may not pass max (max 0: no budget) */
     long long steps_max, steps_used;
     int steps_tripped;            /* 1: tripped once; 2: past the grace too */
+    long long cpu_ticks;          /* CPU clock ticks since core.limited began */
+    int cpu_tripped;              /* the step limit tripped on CPU time */
 } qr_limits;
 
 /***
@@ -150,9 +168,59 @@ Limits, call sites and paths, for quarry.sandbox.
 
 static void limit_hook(lua_State *L, lua_Debug *ar);
 
-/* Counts n more steps; past the budget (and, once tripped, past the
- * grace), raises the limit's error, naming where ar (the function running,
- * or a caller) is. */
+/* --- the CPU clock ------------------------------------------------------------------ */
+
+static volatile sig_atomic_t clock_ticks;   /* ticks the hook has not taken yet */
+static lua_State *volatile clock_thread;    /* the thread core.limited runs on, while the clock runs */
+static int clock_usable = -1;               /* -1: not tried yet; 0: SIGVTALRM is someone else's */
+static struct itimerval clock_saved;
+
+static void clock_tick(int sig)
+{
+    lua_State *L = clock_thread;
+    (void)sig;
+    clock_ticks++;
+    if (L) lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+}
+
+/* Starts the CPU clock for core.limited on L; nothing when SIGVTALRM is
+ * taken, or the clock runs already (another Lua state's limited). */
+static void clock_start(lua_State *L)
+{
+    struct itimerval tick;
+    if (clock_usable < 0) {
+        struct sigaction sa, old;
+        clock_usable = 0;
+        if (sigaction(SIGVTALRM, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO)
+            && (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN)) {
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = clock_tick;
+            sa.sa_flags = SA_RESTART;
+            sigemptyset(&sa.sa_mask);
+            clock_usable = sigaction(SIGVTALRM, &sa, NULL) == 0;
+        }
+    }
+    if (!clock_usable || clock_thread) return;
+    clock_ticks = 0;
+    clock_thread = L;
+    tick.it_interval.tv_sec = tick.it_value.tv_sec = 0;
+    tick.it_interval.tv_usec = tick.it_value.tv_usec = QR_TICK_MS * 1000;
+    if (setitimer(ITIMER_VIRTUAL, &tick, &clock_saved) != 0) clock_thread = NULL;
+}
+
+static void clock_stop(lua_State *L)
+{
+    if (clock_thread != L) return;
+    setitimer(ITIMER_VIRTUAL, &clock_saved, NULL);
+    clock_thread = NULL;
+    clock_ticks = 0;
+}
+
+/* --- charging steps ----------------------------------------------------------------- */
+
+/* Counts n more steps; past the budget, or past its CPU time (and, once
+ * tripped, past the grace), raises the limit's error, naming where ar (the
+ * function running, or a caller) is. */
 static void limit_charge(lua_State *L, qr_limits *lim, long long n, lua_Debug *ar)
 {
     const char *src = "?";
@@ -160,23 +228,41 @@ static void limit_charge(lua_State *L, qr_limits *lim, long long n, lua_Debug *a
     lim->steps_used += n;
     if (lim->steps_tripped < 2) {
         long long allowed = lim->steps_max + (lim->steps_tripped ? QR_STEP_GRACE : 0);
-        if (lim->steps_used <= allowed) return;
+        int cpu_over = lim->cpu_ticks * QR_TICK_MS * (1000000 / QR_NS_PER_STEP) > allowed;
+        if (lim->steps_used <= allowed && !cpu_over) return;
         if (lim->steps_tripped) lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
         lim->steps_tripped++;
+        if (cpu_over && lim->steps_used <= allowed) lim->cpu_tripped = 1;
     }
     if (ar && lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
         src = ar->short_src;
         line = ar->currentline;
     }
-    lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps)", src, line, (lua_Integer)lim->steps_max);
+    if (lim->cpu_tripped)
+        lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps: its CPU time, %I ns a step, is spent)",
+                        src, line, (lua_Integer)lim->steps_max, (lua_Integer)QR_NS_PER_STEP);
+    else
+        lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps)", src, line,
+                        (lua_Integer)lim->steps_max);
     lua_error(L);
 }
 
 static void limit_hook(lua_State *L, lua_Debug *ar)
 {
     qr_limits *lim = limits_if_any(L);
+    long long n = QR_STEP_CHUNK;
+    int ticks = clock_ticks;
     if (!lim || !lim->active || lim->steps_max <= 0) return;
-    limit_charge(L, lim, QR_STEP_CHUNK, ar);
+    if (ticks) {
+        clock_ticks = 0;
+        lim->cpu_ticks += ticks;
+    }
+    if (L == clock_thread && lim->steps_tripped < 2 && lua_gethookcount(L) == 1) {
+        /* called by the clock, not after QR_STEP_CHUNK instructions */
+        lua_sethook(L, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
+        n = 0;
+    }
+    limit_charge(L, lim, n, ar);
 }
 
 /* limit_charge for a C function that Lua code at stack level `level`
@@ -265,13 +351,18 @@ static int l_limited(lua_State *L)
         lim->active = 1;
         lim->steps_max = steps > 0 ? steps : 0;
         lim->steps_used = 0;
-        lim->steps_tripped = 0;
+        lim->steps_tripped = lim->cpu_tripped = 0;
+        lim->cpu_ticks = 0;
         lim->mem_max = bytes > 0 ? bytes : 0;
         lim->mem_base = lim->total;
         lim->mem_peak = 0;
         lim->mem_trips = lim->pending = 0;
-        if (lim->steps_max) lua_sethook(L, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
+        if (lim->steps_max) {
+            lua_sethook(L, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
+            clock_start(L);
+        }
         status = lua_pcall(L, nargs, LUA_MULTRET, 0);
+        clock_stop(L);
         lua_sethook(L, old_hook, old_mask, old_count);
         lim->active = 0;
         kind = lim->steps_tripped ? "steps"

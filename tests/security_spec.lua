@@ -506,6 +506,52 @@ return { run = function(ctx) return ctx:all("VACUUM INTO '%s'") end }
          host_strings_intact()
       end)
 
+      it("a report's require and ctx:include take report names, never the path of any Lua file", function()
+         local secret = tmpdir { ["config.lua"] = 'return { api_key = "SECRET-123", run = function() return {} end }' }
+         local path = report(([[
+return { run = function(ctx)
+   local ok, r = pcall(require, "quarry.reports.%s/config.lua")
+   local ok2, r2 = pcall(ctx.include, ctx, "%s/config.lua")
+   return { { a = tostring(ok) .. " " .. (type(r) == "table" and tostring(r.api_key) or tostring(r)),
+      b = tostring(ok2) .. " " .. tostring(r2) } }
+end }
+]]):format(secret, secret))
+         local row = reports.run(corpus, path).sections[1].rows[1]
+         assert.is_nil(row.a:find("SECRET", 1, true), row.a)
+         assert.matches("^false .*unknown report '.*/config.lua'", row.a)
+         assert.matches("^false .*unknown report '.*/config.lua'", row.b)
+         -- a trusted report includes a file by its path, as before
+         local part = report('return { run = function(ctx) return { { n = 1 } } end }')
+         local whole = report(('return { run = function(ctx) return { parts = { ctx:include(%q) } } end }'):format(part))
+         assert.equal(1, reports.run(corpus, whole, nil, { trusted = true }).parts[1].sections[1].rows[1].n)
+      end)
+
+      it("a report's name is the shipped report, whatever file or folder the working folder holds", function()
+         local here = lfs.currentdir()
+         local cwd = tmpdir { ["quotes"] = 'print("a file named quotes ran") return {}' }
+         assert(lfs.mkdir(cwd .. "/summary"))
+         local saved = package.path
+         package.path = here .. "/lua/?.lua;" .. here .. "/lua/?/init.lua;" .. saved
+         assert(lfs.chdir(cwd))
+         local ok, err = pcall(function()
+            assert.matches("quarry/reports/summary%.lua$", assert(reports.find("summary")))
+            assert.matches("quarry/reports/quotes%.lua$", assert(reports.find("quotes")))
+            assert.equal("./quotes", reports.find("./quotes"))
+            local _, msg = reports.find("./summary")
+            assert.matches("not a report file %(a directory%)", msg)
+            -- a URL's /report/NAME (named) is never a file of the server's folder
+            assert(lfs.mkdir(cwd .. "/x"))
+            support.write(cwd .. "/evil", "return { run = function() return { { pwned = true } } end }")
+            local m, merr, code = reports.run(corpus, "evil", nil, { named = true })
+            assert.is_nil(m)
+            assert.equal("notfound", code)
+            assert.matches("unknown report 'evil'", merr)
+         end)
+         lfs.chdir(here)
+         package.path = saved
+         assert(ok, err)
+      end)
+
       it("keeps a context's methods out of a report's reach", function()
          local path = report([[
 return { run = function(ctx)
@@ -591,6 +637,74 @@ return { { start = 0, stop = 1, attrs = { closed = closed } } }]]) } .. "/c.lua"
             "local function f() return coroutine.resume(coroutine.create(f)) end while true do f() end"))
          assert.equal(0, code, out)
          assert.matches("error: .*step limit exceeded", out)
+      end)
+
+      it("makes string.rep of an empty string at once (it looped in C, unseen by the hook)", function()
+         local code, out = probe_pack(action_pack([[
+local a, b = string.rep("", math.maxinteger), (""):rep(math.maxinteger, "")
+if a ~= "" or b ~= "" or ("ab"):rep(2, ",") ~= "ab,ab" then error("rep") end
+return true]]))
+         assert.equal(0, code, out)
+         assert.equal("ok 1\n", out)
+      end)
+
+      it("moves the elements in Lua for table.insert and table.remove on a table whose __len lies", function()
+         for _, call in ipairs { 'table.insert(t, 1, "x")', "table.remove(t, 1)" } do
+            local code, out = probe_pack(action_pack(([[
+local n = 0
+local t = setmetatable({}, { __len = function()
+   n = n + 1
+   return n %% 2 == 1 and 1 or math.maxinteger - 1
+end })
+%s
+return true]]):format(call)))
+            assert.equal(0, code, out)
+            assert.equal("ok 1\n", out)
+         end
+         -- and they do what table.insert and table.remove do
+         local pack = rules.load(tmpdir { ["t.lua"] = action_pack([[
+local t = setmetatable({ "a", "b", "c" }, {})
+table.insert(t, 2, "x")
+local r = table.remove(t, 1)
+local ok = pcall(table.insert, t, 9, "y")
+return { { start = 0, stop = 1, attrs = { list = table.concat(t, ","), removed = r, ok = ok } } }]]) } .. "/t.lua")
+         assert.same({ list = "x,b,c", removed = "a", ok = false }, pack:run("x")[1].attrs)
+      end)
+
+      it("stops a loop of C calls that each take long, by the CPU time its steps stand for", function()
+         -- a search through 16 MB takes milliseconds and a few instructions
+         local code, out = probe_pack(action_pack([[
+local s = string.rep("x", 1 << 24)
+while true do local _ = s:find("y", 1, true) end]]), nil, "{ steps = 100000 }")
+         assert.equal(0, code, out)
+         assert.matches("error: .*step limit exceeded %(more than 100000 steps: its CPU time, 100 ns a step, is spent%)",
+            out)
+      end)
+
+      it("hands back copies of annotations: a pack cannot change them once its call is over", function()
+         -- quarry eval keeps every document's annotations to score them at the end
+         local dir = tmpdir { ["keep.lua"] = [[
+local kept
+return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word "x", action = function(m)
+   if kept then
+      kept.type, kept.attrs.v = nil, "changed"
+      setmetatable(kept, { __index = function() while true do end end })
+      setmetatable(kept.attrs, { __index = function() while true do end end })
+      return true
+   end
+   kept = { start = m.start, stop = m.stop, attrs = { v = "first" } }
+   return kept
+end } } } } }
+]] }
+         local script = support.put(dir, "probe.lua", ([[
+local pack = require("quarry.rules").load(%q, { limits = { steps = 2000000 } })
+local first = pack:run { id = "1", text = "x" }
+pack:run { id = "2", text = "x" }
+print(first[1].type, first[1].attrs.v, getmetatable(first[1]), first[1].nothing)
+]]):format(dir .. "/keep.lua"))
+         local code, out = child(script)
+         assert.equal(0, code, out)
+         assert.equal("t\tfirst\tnil\tnil\n", out)
       end)
 
       it("refuses __gc put in the metatable of a module's objects (P.word(x).__index)", function()

@@ -61,6 +61,15 @@ local string_methods = {}
 for k, v in next, string do
    if k ~= "dump" then string_methods[k] = v end
 end
+-- string.rep("", n) loops n times in C making nothing, where no hook
+-- reaches: an empty result is made at once (the arguments checked as
+-- string.rep checks them).
+local string_rep = string.rep
+local function safe_rep(s, n, sep)
+   if s == "" and (sep == nil or sep == "") then return string_rep(s, n > 0 and 1 or n, sep) end
+   return string_rep(s, n, sep)
+end
+string_methods.rep = safe_rep
 local string_lib = string
 setmetatable(string_methods, { __index = function(_, k)
    if k ~= "dump" then return string_lib[k] end
@@ -218,11 +227,45 @@ local function table_lib()
       limit_charge(span(f, e))
       return move(a1, f, e, t, a2)
    end
+   -- A table with a metatable may have a __len that answers one thing to
+   -- the count and another to table.insert itself: there, the elements
+   -- move in Lua, one #t for both (the hook counts the loop).
+   local function position(pos, fname)
+      local p = math_tointeger(pos)
+      if not p then
+         error(string_format("bad argument #2 to 'table.%s' (number has no integer representation)", fname), 3)
+      end
+      return p
+   end
+   local function insert_at(t, pos, v)
+      local e = #t + 1
+      pos = position(pos, "insert")
+      if pos < 1 or pos > e then error("bad argument #2 to 'table.insert' (position out of bounds)", 3) end
+      for i = e, pos + 1, -1 do t[i] = t[i - 1] end
+      t[pos] = v
+   end
+   local function remove_at(t, pos)
+      local size = #t
+      pos = position(pos, "remove")
+      if pos ~= size and (pos < 1 or pos > size + 1) then
+         error("bad argument #2 to 'table.remove' (position out of bounds)", 3)
+      end
+      local v = t[pos]
+      while pos < size do
+         t[pos] = t[pos + 1]
+         pos = pos + 1
+      end
+      t[pos] = nil
+      return v
+   end
    lib.insert = function(t, ...)
-      if select("#", ...) >= 2 then limit_charge(span((...), #t)) end
+      local n = select("#", ...)
+      if n == 2 and getmetatable(t) ~= nil then return insert_at(t, ...) end
+      if n >= 2 then limit_charge(span((...), #t)) end
       return insert(t, ...)
    end
    lib.remove = function(t, pos)
+      if pos ~= nil and getmetatable(t) ~= nil then return remove_at(t, pos) end
       if pos ~= nil then limit_charge(span(pos, #t)) end
       return remove(t, pos)
    end
@@ -308,6 +351,7 @@ local function untrusted_env(box, opts)
    for _, name in ipairs(SAFE_GLOBALS) do env[name] = _G[name] end
    for _, name in ipairs(SAFE_LIBS) do env[name] = copy(_G[name]) end
    env.string.dump = nil
+   env.string.rep = safe_rep
    env.coroutine = coroutine_lib()
    env.table = table_lib()
    env.getmetatable, env.setmetatable = metatable_functions(box)
@@ -490,20 +534,61 @@ function Box.check_plain(_, v, what, strict)
    if type(v) == "table" then check_plain(v, what, {}, strict) end
 end
 
---- box:check_annotations(list, what): box:check_plain(list, what, true),
--- quicker on a long list of flat annotations.
-function Box:check_annotations(list, what)
-   if getmetatable(list) ~= nil or own[list] then self:check_plain(list, what, true) end
-   for _, a in next, list do
-      if type(a) ~= "table" or getmetatable(a) ~= nil or own[a] then return self:check_plain(list, what, true) end
-      local attrs = rawget(a, "attrs")
-      if type(attrs) == "table" then
-         if getmetatable(attrs) ~= nil or own[attrs] then return self:check_plain(list, what, true) end
-         for _, x in next, attrs do
-            if type(x) == "table" then return self:check_plain(list, what, true) end
+local function plain_copy(v, what, seen)
+   local c = seen[v]
+   if c then return c end
+   if own[v] or getmetatable(v) ~= nil then
+      error(string_format("%s: a table with a metatable (quarry takes plain tables from a pack or report)", what), 0)
+   end
+   c = {}
+   seen[v] = c
+   for k, x in next, v do
+      if type(k) == "table" then k = plain_copy(k, what, seen) end
+      if type(x) == "table" then x = plain_copy(x, what, seen) end
+      c[k] = x
+   end
+   return c
+end
+
+--- box:plain_annotations(list, what) -> a copy of list, tables of quarry's
+-- own at every depth. Raises "WHAT: a table with a metatable ..." when list
+-- holds, at any depth, a table with a metatable. What a pack hands back
+-- must not run its code when quarry reads it, nor change once the call is
+-- over: the pack keeps the tables it made (and can reach those quarry made
+-- for it), and a later call, its next document, could give one of them a
+-- metatable or change its fields while quarry still holds it (quarry eval
+-- scores the annotations of every document at the end).
+-- @param list table the annotations
+-- @param what string what they are, for messages
+-- @return table the copy
+function Box.plain_annotations(_, list, what)
+   if type(list) ~= "table" then return list end
+   if own[list] or getmetatable(list) ~= nil then return plain_copy(list, what, {}) end
+   -- most annotations are flat tables with a flat attrs: copied without the
+   -- bookkeeping of cycles and shared tables
+   local out = {}
+   for i, a in next, list do
+      local c
+      if type(a) == "table" and not own[a] and getmetatable(a) == nil then
+         c = {}
+         for k, x in next, a do
+            if type(x) == "table" then
+               if k ~= "attrs" or own[x] or getmetatable(x) ~= nil then c = nil break end
+               local attrs = {}
+               for ak, ax in next, x do
+                  if type(ax) == "table" then c = nil break end
+                  attrs[ak] = ax
+               end
+               if not c then break end
+               x = attrs
+            end
+            c[k] = x
          end
       end
+      if c == nil and type(a) == "table" then c = plain_copy(a, what, {}) end
+      out[i] = c or a
    end
+   return out
 end
 
 -- --- files ---------------------------------------------------------------------------

@@ -24,7 +24,7 @@ local error, getmetatable, ipairs, pairs, pcall, setmetatable, tostring, type =
 local math_type = math.type
 local string_find, string_format, string_gsub, string_match, table_concat =
    string.find, string.format, string.gsub, string.match, table.concat
-local io_open = io.open
+local lfs_attributes = require("lfs").attributes
 
 local reports = {}
 
@@ -51,39 +51,51 @@ local load_report
 local function report_module(box, name)
    local sub = string_match(name, "^quarry%.reports%.(.+)$")
    if not sub or NOT_REPORTS[sub] then return false end
-   local r, err = load_report(sub, { trusted = false, limits = box.limits })
+   -- a report's name only: "quarry.reports./etc/x.lua" loaded any Lua file as a report
+   local r, err = load_report(sub, { trusted = false, limits = box.limits, named = true })
    if not r then error(err, 3) end
    return true, r
 end
 
-local function exists(path)
-   local f = io_open(path, "r")
-   if f then f:close() end
-   return f ~= nil
+local function is_file(path)
+   return lfs_attributes(path, "mode") == "file"
 end
 
---- reports.find(name_or_path) -> path | nil, message
--- A path (anything with a slash, or ending in .lua, or an existing file)
--- is taken as it is; a name is looked up as quarry.reports.NAME.
+-- The file of the report quarry.reports.NAME on package.path, or nil.
+local function named_path(name)
+   if NOT_REPORTS[name] or not string_find(name, "^[%w_%-]+$") then return nil end
+   return package.searchpath("quarry.reports." .. name, package.path)
+end
+
+--- reports.find(name_or_path [, {named}]) -> path | nil, message
+-- A name (letters, digits, _ and -) is looked up as quarry.reports.NAME;
+-- anything else (a slash, a name ending in .lua, a file that is no
+-- report's name) is taken as the path of a file. A file in the working
+-- folder named like a report ("summary") is that report: write
+-- "./summary" for the file. With named, only names are taken (a report's
+-- require, quarry serve's /report/NAME).
 -- @param name_or_path string a report's name, or the path of a Lua file
+-- @param opts table optional: named (boolean: names only, never a path)
 -- @return string the path of the report's file; or nil, message
-function reports.find(name_or_path)
+function reports.find(name_or_path, opts)
    if type(name_or_path) ~= "string" or name_or_path == "" then
       error("reports.find: expected a report name or path", 2)
    end
-   if string_find(name_or_path, "/", 1, true) or string_find(name_or_path, "%.lua$") or exists(name_or_path) then
-      if not exists(name_or_path) then return nil, string_format("%s: no such report file", name_or_path) end
+   local named = opts and opts.named
+   local shipped = table_concat(reports.SHIPPED, ", ")
+   local path = named_path(name_or_path)
+   if path then return path end
+   if not named and (string_find(name_or_path, "/", 1, true) or string_find(name_or_path, "%.lua$")
+      or is_file(name_or_path)) then
+      if not is_file(name_or_path) then
+         local mode = lfs_attributes(name_or_path, "mode")
+         if mode then return nil, string_format("%s: not a report file (a %s)", name_or_path, mode) end
+         return nil, string_format("%s: no such report file", name_or_path)
+      end
       return name_or_path
    end
-   local shipped = table_concat(reports.SHIPPED, ", ")
-   if NOT_REPORTS[name_or_path] or not string_find(name_or_path, "^[%w_%-]+$") then
-      return nil, string_format("unknown report '%s' (reports: %s; or the path of a .lua file)", name_or_path, shipped)
-   end
-   local path = package.searchpath("quarry.reports." .. name_or_path, package.path)
-   if not path then
-      return nil, string_format("unknown report '%s' (reports: %s; or the path of a .lua file)", name_or_path, shipped)
-   end
-   return path
+   return nil, string_format("unknown report '%s' (reports: %s%s)", name_or_path, shipped,
+      named and "" or "; or the path of a .lua file")
 end
 
 -- Runs a report's file and checks what it returns (under box:run).
@@ -102,7 +114,7 @@ local function load_def(box, chunk, name_or_path, path)
 end
 
 load_report = function(name_or_path, opts)
-   local path, err = reports.find(name_or_path)
+   local path, err = reports.find(name_or_path, { named = opts.named })
    if not path then return nil, err, "notfound" end
    local name = string_match(path, "([^/]+)%.lua$") or name_or_path
    local box = sandbox.new { kind = "report", name = name, trusted = opts.trusted, limits = opts.limits,
@@ -114,12 +126,13 @@ load_report = function(name_or_path, opts)
    return def
 end
 
---- reports.load(name_or_path [, {trusted, limits}]) -> report | nil, message, "notfound"
+--- reports.load(name_or_path [, {trusted, limits, named}]) -> report | nil, message, "notfound"
 -- Loads a report; a report that is not there returns nil, message,
 -- "notfound"; a broken one raises with its file and line. limits =
--- {steps, memory} caps loading it and, later, running it (quarry.sandbox).
+-- {steps, memory} caps loading it and, later, running it (quarry.sandbox);
+-- named: a report's name only, never a path (see reports.find).
 -- @param name_or_path string a report's name, or the path of a Lua file
--- @param opts table optional: trusted (boolean: os, io and any module)
+-- @param opts table optional: trusted (boolean: os, io and any module), limits, named
 -- @return table the report; or nil, message, "notfound"
 function reports.load(name_or_path, opts)
    if base.is_report(name_or_path) then return name_or_path end
@@ -179,8 +192,9 @@ local function run_checked(corpus, report, filters, opts)
          return nil, string_format("bad query '%s': %s", filters.query, err), "query"
       end
    end
+   -- ctx:include of an untrusted report: a report's name, not the path of any Lua file
    local function loader(name)
-      local r, err = reports.load(name, { trusted = opts.trusted, limits = opts.limits })
+      local r, err = reports.load(name, { trusted = opts.trusted, limits = opts.limits, named = not opts.trusted })
       if not r then error(err, 0) end
       return r
    end
@@ -194,7 +208,7 @@ local function run_checked(corpus, report, filters, opts)
    error(model, 0)
 end
 
---- reports.run(corpus, report, filters [, {trusted, limits}]) -> model | nil, message, code
+--- reports.run(corpus, report, filters [, {trusted, limits, named}]) -> model | nil, message, code
 -- Runs a report (loaded, or a name or path) over an open corpus. filters:
 -- {speaker, entity, from, to, query, outlet, doc, limit, offset}. A malformed
 -- --query returns nil, "bad query ...", "query"; a report that is not there nil, message,
@@ -204,7 +218,7 @@ end
 -- @param corpus quarry.Corpus an open corpus
 -- @param report a loaded report, or a report's name or path
 -- @param filters table {speaker, entity, from, to, query, limit}, each optional
--- @param opts table optional: trusted (boolean)
+-- @param opts table optional: trusted (boolean), limits, named (a report given by name only: see reports.find)
 -- @return table the model (see quarry.render); or nil, message, code ("query", "usage", "notfound")
 function reports.run(corpus, report, filters, opts)
    if getmetatable(corpus) == nil or type(corpus.db) ~= "userdata" then
@@ -213,7 +227,7 @@ function reports.run(corpus, report, filters, opts)
    filters = check_filters(filters, 2)
    opts = opts or {}
    if type(report) == "string" then
-      local r, err, code = reports.load(report, { trusted = opts.trusted, limits = opts.limits })
+      local r, err, code = reports.load(report, { trusted = opts.trusted, limits = opts.limits, named = opts.named })
       if not r then return nil, err, code end
       report = r
    elseif not base.is_report(report) then

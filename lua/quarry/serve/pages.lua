@@ -137,7 +137,8 @@ end
 -- Runs a report; a bad query, a filter the report cannot take or a query
 -- past the time limit (quarry serve --timeout) is a bad request.
 local function run(app, name, filters)
-   local model, err, code = reports.run(app.corpus, name, filters)
+   -- a name from a URL is only ever a report's name, never a file of the server's folder
+   local model, err, code = reports.run(app.corpus, name, filters, { named = true })
    if not model then
       if code == "query" or code == "usage" or code == "timeout" then bad("%s", err) end
       if code == "notfound" then return nil, err end
