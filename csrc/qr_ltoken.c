@@ -561,7 +561,8 @@ static int l_tokenize(lua_State *L)
     }
     /* The arrays live outside Lua's heap: let the collector know they cost
      * something, or a loop over many documents would hold them too long. */
-    lua_gc(L, LUA_GCSTEP, (int)((lt->t.cap * sizeof(qr_token)) >> 10));
+    if ((lt->t.cap * sizeof(qr_token)) >> 10)   /* a word's few tokens are not worth a step */
+        lua_gc(L, LUA_GCSTEP, (int)((lt->t.cap * sizeof(qr_token)) >> 10));
     return 1;
 }
 
