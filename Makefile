@@ -5,11 +5,13 @@
 #   make demo       install missing Debian packages, build, run the demo (examples/demo.sh)
 #   make test       install missing Debian packages, run every test
 #   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl",
-#                   REPORT_DOCS=100000, STREAM_CORPUS=corpus.jsonl STREAM_MB=1000); bench/news.lua
+#                   REPORT_DOCS=100000, STREAM_CORPUS=corpus.jsonl STREAM_MB=1000,
+#                   SCALE_CORPUS=corpus.jsonl SCALE_MB=3); bench/news.lua
 #                   runs the news pack against compromise (npm) on 1 MB of CORPUS
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 30)
 #   make valgrind   C tests and Lua specs under valgrind memcheck
 #   make lint       luacheck over the Lua code
+#   make docs       the API reference (LDoc) in build/docs; fails on any LDoc warning
 #   make unicode    regenerate csrc/qr_unidata.h from /usr/share/unicode
 #
 # Dependencies are found with pkg-config; a missing one is named.
@@ -86,8 +88,12 @@ REPORT_DOCS ?= 100000
 # Streaming extraction: this corpus repeated to STREAM_MB megabytes, made on the fly.
 STREAM_CORPUS ?= $(firstword $(wildcard ../shared/corpora/reuters.jsonl))
 STREAM_MB ?= 1000
+# Scale: -j 1 against -j cores (extract on SCALE_MB megabytes, ingest on the
+# whole corpus), and quarry merge over shards of several sizes.
+SCALE_CORPUS ?= $(firstword $(wildcard ../shared/corpora/reuters.jsonl))
+SCALE_MB ?= 3
 
-.PHONY: all check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
+.PHONY: all docs check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
 
 all: $(CORE) $(EXT)
 
@@ -168,6 +174,18 @@ test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/
 lint:
 	luacheck lua bin tests bench
 
+# The API reference, from the sources (config.ld lists them; tests/apidoc_spec.lua
+# checks that every public function is in it). LDoc's own lines are the only
+# output allowed: anything else is a warning, and fails.
+LDOC_INFO = -e '^reading configuration from' -e '^output written to' -e '^found master module' \
+            -e '^\*\*\*closing section from master module'
+docs:
+	@command -v ldoc >/dev/null || { echo "make docs: ldoc is missing (Debian package lua-ldoc)" >&2; exit 1; }
+	@out=$$(ldoc . 2>&1); status=$$?; warn=$$(printf '%s\n' "$$out" | grep -v $(LDOC_INFO)); \
+	  if [ $$status -ne 0 ] || [ -n "$$warn" ]; then printf '%s\n' "$$warn" >&2; \
+	  echo "make docs: LDoc warned (above)" >&2; exit 1; fi; \
+	  echo "API reference: build/docs/index.html"
+
 # --- fuzzing ------------------------------------------------------------------
 # libFuzzer targets (tests/fuzz/fuzz_*.c) built with Debian's clang and
 # ASan + UBSan, over the C core compiled once with coverage instrumentation.
@@ -242,6 +260,7 @@ bench: $(CORE) $(EXT)
 	@$(LUA_ENV) $(LUA) bench/regex.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/gazetteer.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/rules.lua $(CORPUS)
+	@$(LUA_ENV) $(LUA) bench/sandbox.lua $(CORPUS)
 	@$(LUA_ENV) $(LUA) bench/news.lua $(CORPUS)
 	@if [ -n "$(STORE_CORPORA)" ]; then $(LUA_ENV) $(LUA) bench/ingest.lua $(STORE_CORPORA); \
 	  else echo "make bench: corpus store benchmark skipped (set STORE_CORPORA=a.jsonl b.jsonl)"; fi
@@ -249,6 +268,8 @@ bench: $(CORE) $(EXT)
 	@$(LUA_ENV) $(LUA) bench/serve.lua $(REPORT_DOCS)
 	@if [ -n "$(STREAM_CORPUS)" ]; then $(LUA_ENV) $(LUA) bench/stream.lua $(STREAM_CORPUS) $(STREAM_MB); \
 	  else echo "make bench: streaming benchmark skipped (set STREAM_CORPUS=corpus.jsonl)"; fi
+	@if [ -n "$(SCALE_CORPUS)" ]; then $(LUA_ENV) $(LUA) bench/scale.lua $(SCALE_CORPUS) --extract-mb $(SCALE_MB); \
+	  else echo "make bench: scale benchmark skipped (set SCALE_CORPUS=corpus.jsonl)"; fi
 
 # --- maintenance ----------------------------------------------------------------
 unicode:

@@ -49,6 +49,24 @@ function common.interleaved(cases, rounds)
    return best, results
 end
 
+--- Wall-clock seconds (Linux, 10 ms resolution), next to os.clock's CPU time.
+function common.wall()
+   local f = io.open("/proc/uptime", "r")
+   if not f then return os.time() end
+   local up = f:read("n")
+   f:close()
+   return up
+end
+
+--- The bytes of a file (0 when it is missing).
+function common.size_of(path)
+   local f = io.open(path, "rb")
+   if not f then return 0 end
+   local n = f:seek("end")
+   f:close()
+   return n
+end
+
 function common.status_line(key)
    for line in io.lines("/proc/self/status") do
       local v = line:match("^" .. key .. ":%s*(%d+)")

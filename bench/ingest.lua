@@ -10,6 +10,7 @@
 local quarry = require "quarry"
 local core = require "quarry.core"
 local cjson = require "cjson.safe"
+local bench = require "bench.common"
 
 -- Each ingest runs in a fresh process (as `quarry ingest` would), so no
 -- case inherits another's heap; the parent interleaves them round by round.
@@ -58,22 +59,7 @@ do
 end
 assert(#paths > 0, "usage: bench/ingest.lua CORPUS.jsonl... [--rounds N]")
 
--- Wall-clock seconds (Linux, 10 ms resolution), next to os.clock's CPU time.
-local function wall()
-   local f = io.open("/proc/uptime", "r")
-   if not f then return os.time() end
-   local up = f:read("n")
-   f:close()
-   return up
-end
-
-local function size_of(path)
-   local f = io.open(path, "rb")
-   if not f then return 0 end
-   local n = f:seek("end")
-   f:close()
-   return n
-end
+local wall, size_of = bench.wall, bench.size_of
 
 local base = os.tmpname()
 local function db_path(name) return base .. "-" .. name .. ".db" end

@@ -81,7 +81,7 @@ local cases = {
    { "search: page 10", function(i)
       return "?q=" .. links.encode(QUERIES[(i - 1) % #QUERIES + 1]) .. "&offset=200" end },
    { "search: no query, page", function(i) return "?offset=" .. (i * 997 % (ndocs - 20)) end },
-   { "search: + outlet facet", function(i)
+   { "search: + month facet", function(i)
       return "?q=" .. links.encode(QUERIES[(i - 1) % #QUERIES + 1]) .. "&from=2021-06&to=2021-06" end },
    { "article", function(i) return "article?doc=" .. docs[i] end },
    { "speaker", function(i) return "speaker?name=" .. links.encode(speakers[(i - 1) % #speakers + 1]) end },

@@ -197,6 +197,10 @@ void qr_ann_push_entry(const qr_annemit *e, int type, int rule, int phase, size_
     set(e, K_ATTRS);
 }
 
+/***
+@module quarry.core
+*/
+
 /* --- sorting ------------------------------------------------------------------- */
 
 typedef struct sortkey {
@@ -218,9 +222,14 @@ static int sortkey_cmp(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-/* quarry.core.sort_annotations(list) -> list, sorted in place by start,
- * then longest first, then type (a stable order otherwise). Each item needs
- * integer start and stop and a string type; raises naming the bad item. */
+/***
+quarry.core.sort_annotations(list) -> list, sorted in place by start,
+then longest first, then type (a stable order otherwise). Each item needs
+integer start and stop and a string type; raises naming the bad item.
+@function sort_annotations
+@param list table the annotations {type, start, stop, ...}
+@return table the same list, sorted
+*/
 static int l_sort_annotations(lua_State *L)
 {
     size_t n, i;
@@ -326,15 +335,23 @@ static size_t rank_of(const lua_Number *v, size_t n, lua_Number x)
     return lo;
 }
 
-/* quarry.core.resolve_overlaps(candidates, rules, starts, control) -> kept
- * Which candidates a phase keeps, by its control style ("appelt" or
- * "first"): their indexes, best first, each overlapping none kept before it
- * (two spans overlap when each starts before the other stops: an empty span
- * [p, p) overlaps one that holds p strictly inside). O(n log n).
- * candidates[i] needs numbers start and stop; rules[i] (its rule) numbers
- * priority and order; starts[i] is where its match started. appelt ranks
- * by priority, then length, then start, then match start, then rule order;
- * first by match start, then rule order. */
+/***
+quarry.core.resolve_overlaps(candidates, rules, starts, control) -> kept
+Which candidates a phase keeps, by its control style ("appelt" or
+"first"): their indexes, best first, each overlapping none kept before it
+(two spans overlap when each starts before the other stops: an empty span
+[p, p) overlaps one that holds p strictly inside). O(n log n).
+candidates[i] needs numbers start and stop; rules[i] (its rule) numbers
+priority and order; starts[i] is where its match started. appelt ranks
+by priority, then length, then start, then match start, then rule order;
+first by match start, then rule order.
+@function resolve_overlaps
+@param candidates table the candidates {start, stop, ...}
+@param rules table the rule of each candidate {priority, order}
+@param starts table where each candidate's match started
+@param control string "appelt" or "first"
+@return table the indexes of the candidates kept, best first
+*/
 static int l_resolve_overlaps(lua_State *L)
 {
     size_t n, i, ncoord, nkept = 0;

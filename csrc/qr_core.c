@@ -8,6 +8,16 @@
 
 int luaopen_quarry_core(lua_State *L);
 
+/***
+The C core of quarry: the tokeniser, PCRE2 regexes, gazetteers, the token-pattern
+matcher, word sets and a small SQLite binding with the FTS5 tokenizer `quarry`.
+Most users reach it through the Lua modules (`quarry.tokenize`, `quarry.regex`,
+`quarry.gazetteer`, `quarry.open`); this page documents the C objects and
+functions themselves. Byte offsets are 0-based with an exclusive stop; token
+numbers are 1-based.
+@module quarry.core
+*/
+
 int qr_option_error(lua_State *L, int arg, const char *key, const char *what)
 {
     return luaL_argerror(L, arg, lua_pushfstring(L, "option '%s' %s", key, what));

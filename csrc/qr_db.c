@@ -50,6 +50,10 @@ struct lstmt {
 
 #define QR_STMT_GUARD_MT "quarry.StmtGuard"
 
+/***
+@module quarry.core
+*/
+
 /* --- errors ------------------------------------------------------------------ */
 
 static const char *code_name(int rc)
@@ -140,6 +144,13 @@ static int fail_db(lua_State *L, int db_idx, sqlite3 *db, int rc)
     return fail_copied(L, db_idx, msg, rc);
 }
 
+/***
+A connection to an SQLite file (quarry.core.db_open). Failures of the world
+return nil, message, code (code: SQLite's word, "busy", "readonly",
+"corrupt", "full", ...); misuse raises.
+@type Db
+*/
+
 /* --- quarry.Db ----------------------------------------------------------------- */
 
 static ldb *check_db(lua_State *L, int idx)
@@ -159,7 +170,11 @@ static void unlink_stmt(lstmt *s)
     s->owner = NULL;
 }
 
-/* db:close() and __gc/__close: finalizes its statements, closes; idempotent */
+/***
+db:close() and __gc/__close: finalizes its statements, closes; idempotent
+@function Db:close
+@return nothing
+*/
 static int db_close(lua_State *L)
 {
     ldb *d = luaL_checkudata(L, 1, QR_DB_MT);
@@ -188,7 +203,12 @@ static int db_tostring(lua_State *L)
     return 1;
 }
 
-/* db:exec(sql) -> true | nil, message, code  (any number of statements, no rows) */
+/***
+db:exec(sql) -> true | nil, message, code  (any number of statements, no rows)
+@function Db:exec
+@param sql string one or more statements
+@return true; or nil, message, code
+*/
 static int db_exec(lua_State *L)
 {
     ldb *d = check_db(L, 1);
@@ -199,7 +219,12 @@ static int db_exec(lua_State *L)
     return 1;
 }
 
-/* db:prepare(sql) -> quarry.Stmt | nil, message, code  (exactly one statement) */
+/***
+db:prepare(sql) -> quarry.Stmt | nil, message, code  (exactly one statement)
+@function Db:prepare
+@param sql string one statement
+@return quarry.Stmt; or nil, message, code
+*/
 static int db_prepare(lua_State *L)
 {
     ldb *d = check_db(L, 1);
@@ -242,35 +267,55 @@ static int db_prepare(lua_State *L)
     return 1;
 }
 
-/* db:changes() -> rows changed by the last INSERT, UPDATE or DELETE */
+/***
+db:changes() -> rows changed by the last INSERT, UPDATE or DELETE
+@function Db:changes
+@return integer
+*/
 static int db_changes(lua_State *L)
 {
     lua_pushinteger(L, sqlite3_changes64(check_db(L, 1)->db));
     return 1;
 }
 
-/* db:last_insert_rowid() -> rowid of the last insert */
+/***
+db:last_insert_rowid() -> rowid of the last insert
+@function Db:last_insert_rowid
+@return integer
+*/
 static int db_last_insert_rowid(lua_State *L)
 {
     lua_pushinteger(L, sqlite3_last_insert_rowid(check_db(L, 1)->db));
     return 1;
 }
 
-/* db:errmsg() -> SQLite's message for the last failure on this connection */
+/***
+db:errmsg() -> SQLite's message for the last failure on this connection
+@function Db:errmsg
+@return string
+*/
 static int db_errmsg(lua_State *L)
 {
     lua_pushstring(L, sqlite3_errmsg(check_db(L, 1)->db));
     return 1;
 }
 
-/* db:readonly() -> true when the main database cannot be written */
+/***
+db:readonly() -> true when the main database cannot be written
+@function Db:readonly
+@return boolean
+*/
 static int db_readonly(lua_State *L)
 {
     lua_pushboolean(L, sqlite3_db_readonly(check_db(L, 1)->db, "main") == 1);
     return 1;
 }
 
-/* db:autocommit() -> true outside an explicit transaction */
+/***
+db:autocommit() -> true outside an explicit transaction
+@function Db:autocommit
+@return boolean
+*/
 static int db_autocommit(lua_State *L)
 {
     lua_pushboolean(L, sqlite3_get_autocommit(check_db(L, 1)->db));
@@ -306,10 +351,21 @@ static const char *push_immutable_uri(lua_State *L, const char *path)
     return lua_tostring(L, -1);
 }
 
-/* quarry.core.db_open(path [, {readonly = false, create = true, timeout_ms = 5000, immutable = false}])
- *   -> quarry.Db | nil, message, code   (path may be ":memory:")
- * immutable opens the file read-only as one nobody changes (see
- * push_immutable_uri): for a corpus in a folder that cannot be written. */
+/***
+Opening a database.
+@section db_open
+*/
+
+/***
+quarry.core.db_open(path [, {readonly = false, create = true, timeout_ms = 5000, immutable = false}])
+  -> quarry.Db | nil, message, code   (path may be ":memory:")
+immutable opens the file read-only as one nobody changes (see
+push_immutable_uri): for a corpus in a folder that cannot be written.
+@function db_open
+@param path string the file, or ":memory:"
+@param opts table optional: readonly, create, timeout_ms
+@return quarry.Db; or nil, message, code
+*/
 static int l_db_open(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
@@ -463,10 +519,15 @@ static int read_authorizer(void *ud, int action, const char *a, const char *b, c
     return SQLITE_DENY;
 }
 
-/* db:authorizer("read" | nil) -> db
- * "read": from now on, statements prepared on this connection may only
- * read (the allow-list above); nil: no authorizer. Statements prepared
- * before keep what they were allowed. */
+/***
+db:authorizer(mode) -> db: mode "read" or nil
+"read": from now on, statements prepared on this connection may only
+read (the allow-list above); nil: no authorizer. Statements prepared
+before keep what they were allowed.
+@function Db:authorizer
+@param mode string "read", or nil for no authorizer
+@return quarry.Db the connection
+*/
 static int db_authorizer(lua_State *L)
 {
     ldb *d = check_db(L, 1);
@@ -486,6 +547,12 @@ static int db_authorizer(lua_State *L)
     return 1;
 }
 
+/***
+A prepared statement (db:prepare). Parameters are numbered from 1 or named
+(:name, @name, $name).
+@type Stmt
+*/
+
 /* --- quarry.Stmt ----------------------------------------------------------------- */
 
 static lstmt *check_stmt(lua_State *L, int idx)
@@ -495,7 +562,11 @@ static lstmt *check_stmt(lua_State *L, int idx)
     return s;
 }
 
-/* stmt:close() and __gc/__close: finalizes; idempotent */
+/***
+stmt:close() and __gc/__close: finalizes; idempotent
+@function Stmt:close
+@return nothing
+*/
 static int stmt_close(lua_State *L)
 {
     lstmt *s = luaL_checkudata(L, 1, QR_STMT_MT);
@@ -606,7 +677,13 @@ static void bind_value(lua_State *L, lstmt *s, int i, int idx, int arg, int borr
     else if (rc != SQLITE_OK) luaL_error(L, "cannot bind parameter %d: %s", i, sqlite3_errstr(rc));
 }
 
-/* stmt:bind(index_or_name, value) -> stmt  (resets the statement; other bindings stay) */
+/***
+stmt:bind(index_or_name, value) -> stmt  (resets the statement; other bindings stay)
+@function Stmt:bind
+@param index_or_name integer or string the parameter
+@param value a string, number, boolean or nil
+@return quarry.Stmt the statement
+*/
 static int stmt_bind(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
@@ -639,7 +716,12 @@ static void bind_args(lua_State *L, lstmt *s, int first, int borrow)
     for (k = first; k <= top; k++) bind_value(L, s, k - first + 1, k, k, borrow);
 }
 
-/* stmt:bind_all(value...) or stmt:bind_all{...} -> stmt  (resets; unbound parameters are NULL) */
+/***
+stmt:bind_all(...) or stmt:bind_all{...} -> stmt  (resets; unbound parameters are NULL)
+@function Stmt:bind_all
+@param ... the values in parameter order, or one table of them (names for named parameters)
+@return quarry.Stmt the statement
+*/
 static int stmt_bind_all(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
@@ -648,7 +730,11 @@ static int stmt_bind_all(lua_State *L)
     return 1;
 }
 
-/* stmt:step() -> true (a row) | false (done) | nil, message, code (the statement is reset) */
+/***
+stmt:step() -> true (a row) | false (done) | nil, message, code (the statement is reset)
+@function Stmt:step
+@return boolean true for a row, false when done; or nil, message, code
+*/
 static int stmt_step(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
@@ -662,12 +748,18 @@ static int stmt_step(lua_State *L)
     return rc;
 }
 
-/* stmt:run([value... | {...}]) -> changes, last_insert_rowid | nil, message, code
- * Binds the arguments (as bind_all), steps until the statement is done,
- * resets it and clears its bindings: one call for an INSERT, UPDATE or
- * DELETE; returns the rows it changed and the connection's last inserted
- * rowid. Strings are not copied: they stay on the stack (or in the table)
- * for the whole call, and no binding outlives it. */
+/***
+stmt:run([value... | {...}]) -> changes, last_insert_rowid | nil, message, code
+Binds the arguments (as bind_all), steps until the statement is done,
+resets it and clears its bindings: one call for an INSERT, UPDATE or
+DELETE; returns the rows it changed and the connection's last inserted
+rowid. Strings are not copied: they stay on the stack (or in the table)
+for the whole call, and no binding outlives it.
+@function Stmt:run
+@param ... optional: the values to bind, as for bind_all
+@return integer the rows changed; or nil, message, code
+@return integer the connection's last inserted rowid
+*/
 static int stmt_run(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
@@ -689,7 +781,11 @@ static int stmt_run(lua_State *L)
     return 2;
 }
 
-/* stmt:reset() -> stmt  (keeps the bindings) */
+/***
+stmt:reset() -> stmt  (keeps the bindings)
+@function Stmt:reset
+@return quarry.Stmt the statement
+*/
 static int stmt_reset(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
@@ -734,14 +830,22 @@ static void push_row(lua_State *L, sqlite3_stmt *st)
     }
 }
 
-/* stmt:row() -> {column = value, ...} of the current row (NULL -> absent) */
+/***
+stmt:row() -> {column = value, ...} of the current row (NULL -> absent)
+@function Stmt:row
+@return table
+*/
 static int stmt_row(lua_State *L)
 {
     push_row(L, check_stmt(L, 1)->st);
     return 1;
 }
 
-/* stmt:values() -> value, value, ... of the current row, in column order */
+/***
+stmt:values() -> value, value, ... of the current row, in column order
+@function Stmt:values
+@return the values
+*/
 static int stmt_values(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
@@ -781,9 +885,14 @@ static int guard_close(lua_State *L)
     return 0;
 }
 
-/* for row in stmt:rows([value... | {...}]) do ... end
- * Binds the arguments when there are any, resets, iterates; leaving the
- * loop early (break, error) resets the statement too. */
+/***
+for row in stmt:rows([value... | {...}]) do ... end
+Binds the arguments when there are any, resets, iterates; leaving the
+loop early (break, error) resets the statement too.
+@function Stmt:rows
+@param ... optional: the values to bind, as for bind_all
+@return an iterator yielding each row as a table
+*/
 static int stmt_rows(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
@@ -799,7 +908,11 @@ static int stmt_rows(lua_State *L)
     return 4;
 }
 
-/* stmt:columns() -> {name, ...} in column order */
+/***
+stmt:columns() -> {name, ...} in column order
+@function Stmt:columns
+@return table
+*/
 static int stmt_columns(lua_State *L)
 {
     lstmt *s = check_stmt(L, 1);
@@ -813,6 +926,11 @@ static int stmt_columns(lua_State *L)
     }
     return 1;
 }
+
+/***
+Content hashes and UTF-8.
+@section hashes
+*/
 
 /* --- content hash ---------------------------------------------------------------- */
 
@@ -834,10 +952,15 @@ static uint64_t mix64(uint64_t h)
     return h;
 }
 
-/* quarry.core.hash(s) -> 16 hex digits: a 64-bit content hash (8 bytes a
- * step, then MurmurHash3's finaliser), the same on every platform. For ids
- * of documents that come without one and for noticing changed text; not
- * for security. */
+/***
+quarry.core.hash(s) -> 16 hex digits: a 64-bit content hash (8 bytes a
+step, then MurmurHash3's finaliser), the same on every platform. For ids
+of documents that come without one and for noticing changed text; not
+for security.
+@function hash
+@param s string any bytes
+@return string 16 hex digits
+*/
 static int l_hash(lua_State *L)
 {
     size_t len, i;
@@ -856,9 +979,15 @@ static int l_hash(lua_State *L)
     return 1;
 }
 
-/* quarry.core.utf8_valid(s) -> true | false, offset of the first invalid byte (0-based)
- * The same verdict as utf8.len(s) (no overlongs, surrogates or code points
- * past U+10FFFF), several times faster on mostly ASCII text. */
+/***
+quarry.core.utf8_valid(s) -> true | false, offset of the first invalid byte (0-based)
+The same verdict as utf8.len(s) (no overlongs, surrogates or code points
+past U+10FFFF), several times faster on mostly ASCII text.
+@function utf8_valid
+@param s string any bytes
+@return boolean
+@return integer the offset of the first invalid byte, when not valid
+*/
 static int l_utf8_valid(lua_State *L)
 {
     size_t len, bad;
@@ -898,12 +1027,17 @@ static int past_deadline(void *ud)
     return 0;
 }
 
-/* db:time_limit(ms) -> db
- * Statements stepped from now on fail with code "interrupt" once ms
- * milliseconds have passed (wall clock, counted from this call, Lua's time
- * between steps included); db:time_limit(nil) or (0) lifts the limit.
- * SQLite calls the check every QR_PROGRESS_OPS instructions, also inside
- * FTS5's own reads. */
+/***
+db:time_limit(ms) -> db
+Statements stepped from now on fail with code "interrupt" once ms
+milliseconds have passed (wall clock, counted from this call, Lua's time
+between steps included); db:time_limit(nil) or (0) lifts the limit.
+SQLite calls the check every QR_PROGRESS_OPS instructions, also inside
+FTS5's own reads.
+@function Db:time_limit
+@param ms integer the limit in milliseconds; nil or 0 lifts it
+@return quarry.Db the connection
+*/
 static int db_time_limit(lua_State *L)
 {
     ldb *d = check_db(L, 1);
@@ -922,8 +1056,12 @@ static int db_time_limit(lua_State *L)
     return 1;
 }
 
-/* db:timed_out() -> ms | nil: the limit that stopped a statement since
- * db:time_limit was last called, or nil when none was stopped. */
+/***
+db:timed_out() -> ms | nil: the limit that stopped a statement since
+db:time_limit was last called, or nil when none was stopped.
+@function Db:timed_out
+@return integer the limit in ms that stopped a statement, or nil
+*/
 static int db_timed_out(lua_State *L)
 {
     ldb *d = check_db(L, 1);

@@ -16,6 +16,10 @@
 
 #define QR_FTS_TOKENS_MT "quarry.FtsCollector"
 
+/***
+@module quarry.core
+*/
+
 /* --- running a tokenizer from Lua -------------------------------------------- */
 
 /* What a tokenizer reported, collected in C while SQLite runs it. */
@@ -144,8 +148,16 @@ static int tokenize_failed(lua_State *L, const char *err)
     return 2;
 }
 
-/* quarry.core.fts5_tokenize(text, tokenizer [, arg...]) -> count, bytes | nil, message
- * (count and bytes of the tokens at their own position, as a document) */
+/***
+quarry.core.fts5_tokenize(text, tokenizer [, arg...]) -> count, bytes | nil, message
+(count and bytes of the tokens at their own position, as a document)
+@function fts5_tokenize
+@param text string the text
+@param tokenizer string an FTS5 tokenizer's name ("quarry", "unicode61", ...)
+@param arg string optional: the tokenizer's arguments, one string each
+@return integer count; or nil, message
+@return integer bytes
+*/
 static int l_fts5_tokenize(lua_State *L)
 {
     size_t len;
@@ -160,10 +172,17 @@ static int l_fts5_tokenize(lua_State *L)
     return 2;
 }
 
-/* quarry.core.fts5_tokens(text, tokenizer [, arg...])
- *   -> {{token = key, start = s, stop = e, colocated = bool}, ...} | nil, message
- * Every token the tokenizer reports for text as a document; offsets are
- * 0-based bytes, stop exclusive. */
+/***
+quarry.core.fts5_tokens(text, tokenizer [, arg...])
+  -> {{token = key, start = s, stop = e, colocated = bool}, ...} | nil, message
+Every token the tokenizer reports for text as a document; offsets are
+0-based bytes, stop exclusive.
+@function fts5_tokens
+@param text string the text
+@param tokenizer string an FTS5 tokenizer's name
+@param arg string optional: the tokenizer's arguments, one string each
+@return table the tokens; or nil, message
+*/
 static int l_fts5_tokens(lua_State *L)
 {
     size_t len, k;

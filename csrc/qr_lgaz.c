@@ -82,6 +82,10 @@ static const char *string_option(lua_State *L, int arg, const char *key, size_t 
     return lua_tolstring(L, -1, len);
 }
 
+/***
+@module quarry.core
+*/
+
 /* --- quarry.core.gazetteer ---------------------------------------------- */
 
 static void new_option(lua_State *L, int arg, const char *key, void *ud)
@@ -97,7 +101,12 @@ static void new_option(lua_State *L, int arg, const char *key, void *ud)
     qr_option_error(L, arg, key, "must be \"case\", \"bare\" or \"exact\"");
 }
 
-/* quarry.core.gazetteer([{fold = "case"|"bare"|"exact"}]) -> quarry.Gazetteer */
+/***
+quarry.core.gazetteer([{fold = "case"|"bare"|"exact"}]) -> quarry.Gazetteer
+@function gazetteer
+@param opts table optional: fold ("case", "bare" or "exact")
+@return quarry.Gazetteer
+*/
 static int l_gazetteer(lua_State *L)
 {
     unsigned mode = QR_GAZ_CASE;
@@ -110,9 +119,20 @@ static int l_gazetteer(lua_State *L)
     return 1;
 }
 
+/***
+A list of phrases matched on tokens, each leading to an entry (a canonical
+name, a type and optional attrs): quarry.gazetteer.new or load makes one.
+`#gaz` is the number of entries.
+@type Gazetteer
+*/
+
 /* --- quarry.Gazetteer ----------------------------------------------------- */
 
-/* gaz:close() and __gc/__close: frees the gazetteer now; idempotent */
+/***
+gaz:close() and __gc/__close: frees the gazetteer now; idempotent
+@function Gazetteer:close
+@return nothing
+*/
 static int gaz_release(lua_State *L)
 {
     lgaz *lg = luaL_checkudata(L, 1, QR_GAZ_MT);
@@ -145,28 +165,44 @@ static int gaz_len(lua_State *L)
     return 1;
 }
 
-/* gaz:phrases() -> number of (phrase, entry) pairs */
+/***
+gaz:phrases() -> number of (phrase, entry) pairs
+@function Gazetteer:phrases
+@return integer
+*/
 static int gaz_phrases(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)qr_gaz_phrases(check_lgaz(L, 1)->g));
     return 1;
 }
 
-/* gaz:fold() -> "case" | "bare" | "exact" */
+/***
+gaz:fold() -> "case" | "bare" | "exact"
+@function Gazetteer:fold
+@return string
+*/
 static int gaz_fold(lua_State *L)
 {
     lua_pushstring(L, fold_names[qr_gaz_mode(check_lgaz(L, 1)->g)]);
     return 1;
 }
 
-/* gaz:longest() -> the longest phrase, in tokens (0 when empty) */
+/***
+gaz:longest() -> the longest phrase, in tokens (0 when empty)
+@function Gazetteer:longest
+@return integer
+*/
 static int gaz_longest(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)qr_gaz_longest(check_lgaz(L, 1)->g));
     return 1;
 }
 
-/* gaz:memsize() -> bytes held in C */
+/***
+gaz:memsize() -> bytes held in C
+@function Gazetteer:memsize
+@return integer bytes
+*/
 static int gaz_memsize(lua_State *L)
 {
     lgaz *lg = check_lgaz(L, 1);
@@ -175,7 +211,15 @@ static int gaz_memsize(lua_State *L)
     return 1;
 }
 
-/* gaz:add(phrase [, canonical [, type [, attrs_json]]]) -> entry id */
+/***
+gaz:add(phrase [, canonical [, type [, attrs_json]]]) -> entry id
+@function Gazetteer:add
+@param phrase string the phrase, tokenised as text is
+@param canonical string optional: the entry's name (default: the phrase)
+@param type string optional: the entry's type
+@param attrs_json string optional: the entry's attributes, a JSON object
+@return integer the entry's id (1-based)
+*/
 static int gaz_add(lua_State *L)
 {
     lgaz *lg = check_lgaz(L, 1);
@@ -212,7 +256,13 @@ static void load_option(lua_State *L, int arg, const char *key, void *ud)
     }
 }
 
-/* gaz:load(path [, {format = "tsv"|"lines", type = default_type}]) -> count | nil, message */
+/***
+gaz:load(path [, {format = "tsv"|"lines", type = default_type}]) -> count | nil, message
+@function Gazetteer:load
+@param path string the file
+@param opts table optional: format ("tsv" or "lines"), type (for entries without one)
+@return integer the phrases added; or nil, "path:line: problem"
+*/
 static int gaz_load(lua_State *L)
 {
     lgaz *lg = check_lgaz(L, 1);
@@ -265,10 +315,16 @@ static void table_option(lua_State *L, int arg, const char *key, void *ud)
     o->type = string_option(L, arg, key, &o->tlen);
 }
 
-/* gaz:load_table(list [, {type = default_type}]) -> count of phrases added.
- * Items: "phrase" | {phrase, canonical =, type =, attrs =}
- *        | {names = {phrase, ...}, canonical =, type =, attrs =}
- * canonical defaults to the item's first phrase, so names share an entry. */
+/***
+gaz:load_table(list [, {type = default_type}]) -> count of phrases added.
+Items: "phrase" | {phrase, canonical =, type =, attrs =}
+       | {names = {phrase, ...}, canonical =, type =, attrs =}
+canonical defaults to the item's first phrase, so names share an entry.
+@function Gazetteer:load_table
+@param list table the items
+@param opts table optional: type (for items without one)
+@return integer the phrases added
+*/
 static int gaz_load_table(lua_State *L)
 {
     lgaz *lg = check_lgaz(L, 1);
@@ -323,7 +379,14 @@ static int gaz_load_table(lua_State *L)
     return 1;
 }
 
-/* gaz:entry(id) -> canonical, type | nil, attrs_json | nil */
+/***
+gaz:entry(id) -> canonical, type | nil, attrs_json | nil
+@function Gazetteer:entry
+@param id integer the entry's id
+@return string canonical, or nil for no such entry
+@return string type, or nil
+@return string attrs (JSON), or nil
+*/
 static int gaz_entry(lua_State *L)
 {
     lgaz *lg = check_lgaz(L, 1);
@@ -419,13 +482,19 @@ static void push_match(lua_State *L, const qr_gaz *g, const qr_tokens *t, size_t
     lua_rawseti(L, -2, n);
 }
 
-/* gaz:match(tokens [, {all = false, within = "paragraph"|"sentence"|"text", annotate = type}])
- *   -> {{start, stop, first, last, entry, canonical, type, attrs}, ...}
- * or, with annotate = type (and optional rule, phase names),
- * {{type, start, stop, text, rule, phase, attrs = {name, category}}, ...}
- * Default: the longest match at each token, left to right, not overlapping
- * (of several entries of that phrase, the first added). all = true: every
- * match, by first token, then longest first. */
+/***
+gaz:match(tokens [, {all = false, within = "paragraph"|"sentence"|"text", annotate = type}])
+  -> {{start, stop, first, last, entry, canonical, type, attrs}, ...}
+or, with annotate = type (and optional rule, phase names),
+{{type, start, stop, text, rule, phase, attrs = {name, category}}, ...}
+Default: the longest match at each token, left to right, not overlapping
+(of several entries of that phrase, the first added). all = true: every
+match, by first token, then longest first.
+@function Gazetteer:match
+@param tokens quarry.Tokens the text's tokens
+@param opts table optional: all (boolean), within ("paragraph", "sentence" or "text"), annotate (a type), rule, phase
+@return table the matches
+*/
 static int gaz_match(lua_State *L)
 {
     lgaz *lg = check_lgaz(L, 1);

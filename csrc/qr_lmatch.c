@@ -41,6 +41,10 @@ static lmatcher *check_matcher(lua_State *L, int idx)
     return lm;
 }
 
+/***
+@module quarry.core
+*/
+
 /* --- reading the description -------------------------------------------------- */
 
 /* Integer field of the table at idx; raises naming where when missing. */
@@ -351,12 +355,17 @@ static void read_rules(lua_State *L, int desc, qr_matcher *m)
     lua_pop(L, 1);
 }
 
-/* quarry.core.matcher(description) -> quarry.Matcher
- * description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
- *   regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
- *   first_keys, required_keys, first_kinds, first_cases, anchor_offset,
- *   anchor_pred, windows}, ...}, step_limit = n [, prefilter = false]}.
- * Built by quarry.pattern; raises on a malformed description. */
+/***
+quarry.core.matcher(description) -> quarry.Matcher
+description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
+  regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
+  first_keys, required_keys, first_kinds, first_cases, anchor_offset,
+  anchor_pred, windows}, ...}, step_limit = n [, prefilter = false]}.
+Built by quarry.pattern; raises on a malformed description.
+@function matcher
+@param description table the program, as quarry.pattern builds it
+@return quarry.Matcher
+*/
 static int l_matcher(lua_State *L)
 {
     lmatcher *lm;
@@ -383,6 +392,12 @@ static int l_matcher(lua_State *L)
     return 1;
 }
 
+/***
+The compiled token patterns of one phase (quarry.pattern builds one; the rule
+engine runs it).
+@type Matcher
+*/
+
 /* --- declared rules ------------------------------------------------------------- */
 
 typedef struct slot_limit { int ncaps; } slot_limit;
@@ -396,12 +411,18 @@ static int resolve_slot(lua_State *L, void *ud)
     return isnum && slot >= 0 && slot < sl->ncaps ? (int)slot : -1;
 }
 
-/* matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
- *   {key, "cap", slot} | {key, "match"}, ...}]})
- * Declares rule number `rule` (1-based): matcher:run returns its matches as
- * the annotations the rule engine would make of them (qr_ann_push): the
- * span is capture `slot` (0-based; a match where it took no token makes
- * none) or the whole match. Raises on a malformed declaration. */
+/***
+matcher:declare(rule, {type =, rule =, phase = [, span = slot] [, attrs = {{key, "const", value} |
+  {key, "cap", slot} | {key, "match"}, ...}]})
+Declares rule number `rule` (1-based): matcher:run returns its matches as
+the annotations the rule engine would make of them (qr_ann_push): the
+span is capture `slot` (0-based; a match where it took no token makes
+none) or the whole match. Raises on a malformed declaration.
+@function Matcher:declare
+@param rule integer the rule's number (1-based)
+@param decl table {type, rule, phase, span, attrs}
+@return nothing
+*/
 static int matcher_declare(lua_State *L)
 {
     lmatcher *lm = check_matcher(L, 1);
@@ -600,14 +621,22 @@ static int run_error(lua_State *L, const lmatcher *lm, const qr_mrun *r, int rc)
     }
 }
 
-/* matcher:run(tokens [, annotations]) -> list, rules, starts
- * list: the matches {rule, first, last, start, stop, caps = {[slot + 1] =
- * {first, last, start, stop}}, units = {{class, ref}, ...}} in order, where
- * a declared rule (matcher:declare) has its annotation instead; rules[i]
- * and starts[i]: the rule number of item i and the byte offset where its
- * match starts. annotations: flat {class, first_token, last_token, ref,
- * ...}. Raises naming the rule when a pattern exceeds the step limit or a
- * regex its limits. */
+/***
+matcher:run(tokens [, annotations]) -> list, rules, starts
+list: the matches {rule, first, last, start, stop, caps = {[slot + 1] =
+{first, last, start, stop}}, units = {{class, ref}, ...}} in order, where
+a declared rule (matcher:declare) has its annotation instead; rules[i]
+and starts[i]: the rule number of item i and the byte offset where its
+match starts. annotations: flat {class, first_token, last_token, ref,
+...}. Raises naming the rule when a pattern exceeds the step limit or a
+regex its limits.
+@function Matcher:run
+@param tokens quarry.Tokens the document's tokens
+@param annotations table optional: the annotations of earlier phases, flat
+@return table list: the matches
+@return table rules: the rule number of each item
+@return table starts: where each item's match starts
+*/
 static int matcher_run(lua_State *L)
 {
     lmatcher *lm = check_matcher(L, 1);
@@ -681,13 +710,25 @@ static int attrs_match(lua_State *L, int want, int have)
     return 1;
 }
 
-/* quarry.core.class_list(classes, tokens, annotations) -> list or nil
- * The annotation list matcher:run takes, {class, first, last, ref, ...}:
- * for every annotation (ref: its index) and every class {type [, attrs]}
- * (class: its index) it belongs to (its type, and each of the class's attrs
- * with that value), the tokens it covers (its own first and last when it
- * has them). nil when there are no classes. Annotations that touch no
- * token are left out. */
+/***
+The annotations of earlier phases, as the matcher takes them.
+@section classes
+*/
+
+/***
+quarry.core.class_list(classes, tokens, annotations) -> list or nil
+The annotation list matcher:run takes, {class, first, last, ref, ...}:
+for every annotation (ref: its index) and every class {type [, attrs]}
+(class: its index) it belongs to (its type, and each of the class's attrs
+with that value), the tokens it covers (its own first and last when it
+has them). nil when there are no classes. Annotations that touch no
+token are left out.
+@function class_list
+@param classes table the classes {type [, attrs]} the phase's patterns name
+@param tokens quarry.Tokens the document's tokens
+@param annotations table the annotations of earlier phases
+@return table the flat list matcher:run takes, or nil when there are no classes
+*/
 static int l_class_list(lua_State *L)
 {
     const qr_tokens *toks;
@@ -759,7 +800,11 @@ static int l_class_list(lua_State *L)
     return 1;
 }
 
-/* matcher:close() and __gc/__close: frees the program; idempotent */
+/***
+matcher:close() and __gc/__close: frees the program; idempotent
+@function Matcher:close
+@return nothing
+*/
 static int matcher_release(lua_State *L)
 {
     lmatcher *lm = luaL_checkudata(L, 1, QR_MATCHER_MT);

@@ -81,9 +81,24 @@ static size_t check_init(lua_State *L, int idx, size_t len)
     return (size_t)init;
 }
 
+/***
+@module quarry.core
+*/
+
 /* --- quarry.Regex ---------------------------------------------------------- */
 
-/* re:close() and __gc/__close: frees the compiled pattern now; idempotent */
+/***
+A compiled PCRE2 pattern (UTF and UCP on): quarry.regex.compile makes one, and
+gives the same object for the same pattern and options. Offsets are 0-based
+bytes, stop exclusive; captures map each group's number and name to {start, stop}.
+@type Regex
+*/
+
+/***
+re:close() and __gc/__close: frees the compiled pattern now; idempotent
+@function Regex:close
+@return nothing
+*/
 static int regex_release(lua_State *L)
 {
     lregex *lr = luaL_checkudata(L, 1, QR_REGEX_MT);
@@ -120,7 +135,12 @@ static int regex_tostring(lua_State *L)
     return 1;
 }
 
-/* re:test(s) -> boolean | nil, message (match or depth limit exceeded) */
+/***
+re:test(s) -> boolean | nil, message (match or depth limit exceeded)
+@function Regex:test
+@param s string the subject
+@return boolean; or nil, message when a limit stops the match
+*/
 static int regex_test(lua_State *L)
 {
     lregex *lr = check_lregex(L, 1);
@@ -132,8 +152,16 @@ static int regex_test(lua_State *L)
     return 1;
 }
 
-/* re:find(s [, init]) -> start, stop, captures | nil | nil, message
- * init and the offsets are 0-based bytes, stop exclusive. */
+/***
+re:find(s [, init]) -> start, stop, captures | nil | nil, message
+init and the offsets are 0-based bytes, stop exclusive.
+@function Regex:find
+@param s string the subject
+@param init integer optional: where to start (0-based byte, default 0)
+@return integer start, or nil when there is no match (nil, message when a limit stops it)
+@return integer stop
+@return table captures: group number and name -> {start, stop}
+*/
 static int regex_find(lua_State *L)
 {
     lregex *lr = check_lregex(L, 1);
@@ -174,11 +202,17 @@ static int each_iter(lua_State *L)
     return 3;
 }
 
-/* for start, stop, captures in re:each(s [, init]) do ... end
- * Every non-overlapping match, left to right. A match that runs into a
- * limit raises "match limit exceeded (regex /.../)": an iterator cannot
- * return nil, message without ending the loop silently; use find_all to
- * get nil, message instead. */
+/***
+for start, stop, captures in re:each(s [, init]) do ... end
+Every non-overlapping match, left to right. A match that runs into a
+limit raises "match limit exceeded (regex /.../)": an iterator cannot
+return nil, message without ending the loop silently; use find_all to
+get nil, message instead.
+@function Regex:each
+@param s string the subject
+@param init integer optional: where to start (0-based byte)
+@return an iterator yielding start, stop, captures
+*/
 static int regex_each(lua_State *L)
 {
     size_t len, init;
@@ -194,7 +228,13 @@ static int regex_each(lua_State *L)
     return 1;
 }
 
-/* re:find_all(s [, init]) -> {{start =, stop =, captures =}, ...} | nil, message */
+/***
+re:find_all(s [, init]) -> {{start =, stop =, captures =}, ...} | nil, message
+@function Regex:find_all
+@param s string the subject
+@param init integer optional: where to start (0-based byte)
+@return table the matches; or nil, message when a limit stops one
+*/
 static int regex_find_all(lua_State *L)
 {
     lregex *lr = check_lregex(L, 1);
@@ -220,7 +260,11 @@ static int regex_find_all(lua_State *L)
     return 1;
 }
 
-/* re:names() -> {"name", ...}: the named groups, in group order, each once */
+/***
+re:names() -> {"name", ...}: the named groups, in group order, each once
+@function Regex:names
+@return table the group names
+*/
 static int regex_names(lua_State *L)
 {
     lregex *lr = check_lregex(L, 1);
@@ -243,7 +287,11 @@ static int regex_names(lua_State *L)
     return 1;
 }
 
-/* re:source() -> the pattern text */
+/***
+re:source() -> the pattern text
+@function Regex:source
+@return string
+*/
 static int regex_source(lua_State *L)
 {
     check_lregex(L, 1);
@@ -251,8 +299,12 @@ static int regex_source(lua_State *L)
     return 1;
 }
 
-/* re:info() -> {groups =, jit =, match_limit =, depth_limit =, caseless =, multiline =,
- *               dotall =, extended =, anchored =} */
+/***
+re:info() -> {groups =, jit =, match_limit =, depth_limit =, caseless =, multiline =,
+              dotall =, extended =, anchored =}
+@function Regex:info
+@return table
+*/
 static int regex_info(lua_State *L)
 {
     lregex *lr = check_lregex(L, 1);
@@ -278,6 +330,11 @@ static int regex_info(lua_State *L)
     lua_setfield(L, -2, "anchored");
     return 1;
 }
+
+/***
+Compiling regexes, and regex rules.
+@section regexes
+*/
 
 /* --- quarry.core.regex ----------------------------------------------------- */
 
@@ -321,10 +378,16 @@ static void read_options(lua_State *L, int arg, qr_regex_opts *o)
     }
 }
 
-/* quarry.core.regex(pattern [, {caseless, multiline, dotall, extended, anchored,
- *                    match_limit, depth_limit, jit}]) -> quarry.Regex
- * UTF and UCP are always on; invalid UTF-8 in a subject never fails a match.
- * A malformed pattern raises "regex error at offset N: message". */
+/***
+quarry.core.regex(pattern [, {caseless, multiline, dotall, extended, anchored,
+                   match_limit, depth_limit, jit}]) -> quarry.Regex
+UTF and UCP are always on; invalid UTF-8 in a subject never fails a match.
+A malformed pattern raises "regex error at offset N: message".
+@function regex
+@param pattern string the PCRE2 pattern
+@param opts table optional: caseless, multiline, dotall, extended, anchored (booleans), match_limit, depth_limit (integers), jit (boolean)
+@return quarry.Regex
+*/
 static int l_regex(lua_State *L)
 {
     size_t len, erroffset;
@@ -419,17 +482,26 @@ static int group_bytes(void *ud, int ref, size_t *start, size_t *stop)
     return named_span(g->re, g->rc, g->t, g->names[ref], start, stop);
 }
 
-/* quarry.core.regex_annotations(re, text, tokens, {type =, rule =, phase = [, span = name]
- *   [, attrs = {{key, "const", value} | {key, "cap", name} | {key, "match"}, ...}]})
- *   -> list, starts | nil, message
- * What the rule engine makes of a declared regex rule, in C: every match of
- * re in text (as find_all finds them) that touches a token, widened to the
- * tokens it touches, as the annotation qr_ann_push makes of it: the span
- * is the named group `span` (widened likewise; a match where it took no
- * part, is empty or touches no token makes none) or the match; a "cap"
- * attr is a named group's text (widened). starts[i] is where the match of
- * item i starts (widened). A match that runs into a limit returns nil,
- * message. */
+/***
+quarry.core.regex_annotations(re, text, tokens, {type =, rule =, phase = [, span = name]
+  [, attrs = {{key, "const", value} | {key, "cap", name} | {key, "match"}, ...}]})
+  -> list, starts | nil, message
+What the rule engine makes of a declared regex rule, in C: every match of
+re in text (as find_all finds them) that touches a token, widened to the
+tokens it touches, as the annotation qr_ann_push makes of it: the span
+is the named group `span` (widened likewise; a match where it took no
+part, is empty or touches no token makes none) or the match; a "cap"
+attr is a named group's text (widened). starts[i] is where the match of
+item i starts (widened). A match that runs into a limit returns nil,
+message.
+@function regex_annotations
+@param re quarry.Regex the rule's regex
+@param text string the document's text
+@param tokens quarry.Tokens its tokens
+@param decl table {type, rule, phase, span, attrs}: the declared rule
+@return table the annotations; or nil, message
+@return table starts: where each item's match starts
+*/
 static int l_regex_annotations(lua_State *L)
 {
     lregex *lr = check_lregex(L, 1);

@@ -48,6 +48,10 @@ static ltokens *check_tokens(lua_State *L, int idx)
     return lt;
 }
 
+/***
+@module quarry.core
+*/
+
 /* The quarry.Tokens a method is called on (argument 1): its metatable
  * compared with the one the method closes over (upvalue 2), cheaper than
  * luaL_checkudata's look-up by name; that one raises the usual error. */
@@ -208,9 +212,22 @@ static void push_token(lua_State *L, int owner, size_t i)
     luaL_setmetatable(L, QR_TOKEN_MT);
 }
 
+/***
+A tokenised text: quarry.tokenize(text) makes one. `#tokens` is the number of
+tokens, `tokens[i]` a view of token i (a quarry.Token, nil past the end) whose
+fields are computed when read (index, start, stop, text, kind, key, bare_key,
+shape, short_shape, case, sent_start, para_start, line_start, space_before,
+abbrev, clitic, hyphenated, range, invalid, sentence, paragraph).
+@type Tokens
+*/
+
 /* --- quarry.Tokens ------------------------------------------------------ */
 
-/* tokens:close() and __gc/__close: frees the token arrays; idempotent */
+/***
+tokens:close() and __gc/__close: frees the token arrays; idempotent
+@function Tokens:close
+@return nothing
+*/
 static int tokens_release(lua_State *L)
 {
     ltokens *lt = luaL_checkudata(L, 1, QR_TOKENS_MT);
@@ -265,7 +282,13 @@ static int tokens_tostring(lua_State *L)
     return 1;
 }
 
-/* tokens:get(i, field) -> value, without creating a token object */
+/***
+tokens:get(i, field) -> value, without creating a token object
+@function Tokens:get
+@param i integer the token's number (1-based)
+@param field string a field's name, as a token view has them
+@return the field's value
+*/
 static int tokens_get(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -278,7 +301,13 @@ static int tokens_get(lua_State *L)
     return 1;
 }
 
-/* tokens:span(i) -> start, stop (byte offsets, stop exclusive) */
+/***
+tokens:span(i) -> start, stop (byte offsets, stop exclusive)
+@function Tokens:span
+@param i integer the token's number
+@return integer start (0-based byte offset)
+@return integer stop (exclusive)
+*/
 static int tokens_span(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -288,7 +317,12 @@ static int tokens_span(lua_State *L)
     return 2;
 }
 
-/* tokens:kind(i) -> "word" | "number" | ... */
+/***
+tokens:kind(i) -> "word" | "number" | ...
+@function Tokens:kind
+@param i integer the token's number
+@return string the kind: word, number, punct, open_quote, close_quote, dash, symbol, url, email, handle or hashtag
+*/
 static int tokens_kind(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -296,7 +330,12 @@ static int tokens_kind(lua_State *L)
     return 1;
 }
 
-/* tokens:text([i]) -> the token's text, or the whole text without i */
+/***
+tokens:text([i]) -> the token's text, or the whole text without i
+@function Tokens:text
+@param i integer optional: the token's number
+@return string
+*/
 static int tokens_text(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -305,7 +344,13 @@ static int tokens_text(lua_State *L)
     return 1;
 }
 
-/* tokens:key(i [, bare]) -> normalised key; bare also strips diacritics */
+/***
+tokens:key(i [, bare]) -> normalised key; bare also strips diacritics
+@function Tokens:key
+@param i integer the token's number
+@param bare boolean optional: strip diacritics too
+@return string the key
+*/
 static int tokens_key(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -314,7 +359,13 @@ static int tokens_key(lua_State *L)
     return 1;
 }
 
-/* tokens:shape(i [, short]) -> "Xxxxx" ("Xx" when short) */
+/***
+tokens:shape(i [, short]) -> "Xxxxx" ("Xx" when short)
+@function Tokens:shape
+@param i integer the token's number
+@param short boolean optional: one character a run
+@return string the shape
+*/
 static int tokens_shape(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -323,7 +374,12 @@ static int tokens_shape(lua_State *L)
     return 1;
 }
 
-/* tokens:at(offset) -> index of the token covering byte offset, or nil */
+/***
+tokens:at(offset) -> index of the token covering byte offset, or nil
+@function Tokens:at
+@param offset integer a byte offset (0-based)
+@return integer the token's number, or nil between tokens
+*/
 static int tokens_at(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -341,8 +397,15 @@ static int tokens_at(lua_State *L)
     return 0;
 }
 
-/* tokens:cover(start, stop) -> first, last: the tokens a byte span
- * [start, stop) touches (1-based, inclusive), or nil when it touches none */
+/***
+tokens:cover(start, stop) -> first, last: the tokens a byte span
+[start, stop) touches (1-based, inclusive), or nil when it touches none
+@function Tokens:cover
+@param start integer the span's start (0-based byte)
+@param stop integer the span's end (exclusive)
+@return integer the first token, or nil
+@return integer the last token
+*/
 static int tokens_cover(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -355,7 +418,11 @@ static int tokens_cover(lua_State *L)
     return 2;
 }
 
-/* tokens:counts() -> {word = n, number = n, ...} */
+/***
+tokens:counts() -> {word = n, number = n, ...}
+@function Tokens:counts
+@return table kind -> count, every kind present (0 when none)
+*/
 static int tokens_counts(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -400,9 +467,25 @@ static int group_get(lua_State *L, int para)
     return push_group(L, lt, starts, count, (size_t)(g - 1));
 }
 
-/* tokens:sentence(i) -> start, stop, first_token, last_token */
+/***
+tokens:sentence(i) -> start, stop, first_token, last_token
+@function Tokens:sentence
+@param i integer the sentence's number (1-based)
+@return integer start (0-based byte)
+@return integer stop (exclusive)
+@return integer the first token
+@return integer the last token
+*/
 static int tokens_sentence(lua_State *L) { return group_get(L, 0); }
-/* tokens:paragraph(i) -> start, stop, first_token, last_token */
+/***
+tokens:paragraph(i) -> start, stop, first_token, last_token
+@function Tokens:paragraph
+@param i integer the paragraph's number (1-based)
+@return integer start (0-based byte)
+@return integer stop (exclusive)
+@return integer the first token
+@return integer the last token
+*/
 static int tokens_paragraph(lua_State *L) { return group_get(L, 1); }
 
 static int group_iter(lua_State *L)
@@ -428,26 +511,46 @@ static int group_each(lua_State *L, int para)
     return 3;
 }
 
-/* for i, start, stop, first, last in tokens:sentences() do ... end */
+/***
+for i, start, stop, first, last in tokens:sentences() do ... end
+@function Tokens:sentences
+@return an iterator yielding i, start, stop, first, last for each sentence
+*/
 static int tokens_sentences(lua_State *L) { return group_each(L, 0); }
-/* for i, start, stop, first, last in tokens:paragraphs() do ... end */
+/***
+for i, start, stop, first, last in tokens:paragraphs() do ... end
+@function Tokens:paragraphs
+@return an iterator yielding i, start, stop, first, last for each paragraph
+*/
 static int tokens_paragraphs(lua_State *L) { return group_each(L, 1); }
 
-/* tokens:nsentences() -> count */
+/***
+tokens:nsentences() -> count
+@function Tokens:nsentences
+@return integer
+*/
 static int tokens_nsentences(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)self_tokens(L)->t.nsent);
     return 1;
 }
 
-/* tokens:nparagraphs() -> count */
+/***
+tokens:nparagraphs() -> count
+@function Tokens:nparagraphs
+@return integer
+*/
 static int tokens_nparagraphs(lua_State *L)
 {
     lua_pushinteger(L, (lua_Integer)self_tokens(L)->t.npara);
     return 1;
 }
 
-/* tokens:memsize() -> bytes held by the token, sentence and paragraph arrays */
+/***
+tokens:memsize() -> bytes held by the token, sentence and paragraph arrays
+@function Tokens:memsize
+@return integer bytes
+*/
 static int tokens_memsize(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -498,9 +601,15 @@ const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode)
     return lt->ids[k];
 }
 
-/* tokens:key_id(i [, bare]) -> integer: the id of the token's key (its bare
- * key with bare) among the words that rules and word sets name
- * (quarry.wordset.id), or 0 when none names it */
+/***
+tokens:key_id(i [, bare]) -> integer: the id of the token's key (its bare
+key with bare) among the words that rules and word sets name
+(quarry.wordset.id), or 0 when none names it
+@function Tokens:key_id
+@param i integer the token's number
+@param bare boolean optional: the id of its bare key
+@return integer the id, 0 when no word set or pattern names the key
+*/
 static int tokens_key_id(lua_State *L)
 {
     ltokens *lt = self_tokens(L);
@@ -509,6 +618,11 @@ static int tokens_key_id(lua_State *L)
     lua_pushinteger(L, ids[i]);
     return 1;
 }
+
+/***
+Tokenising and keys.
+@section tokenising
+*/
 
 /* --- quarry.tokenize ---------------------------------------------------- */
 
@@ -566,7 +680,13 @@ static void read_options(lua_State *L, int arg, qr_tokopts *o)
     }
 }
 
-/* quarry.tokenize(text [, {sentences, urls, paragraphs, abbreviations}]) -> quarry.Tokens */
+/***
+quarry.tokenize(text [, {sentences, urls, paragraphs, abbreviations}]) -> quarry.Tokens
+@function tokenize
+@param text string any bytes
+@param opts table optional: paragraphs ("auto", "blank" or "line"), sentences (boolean), urls (boolean), abbreviations (a list of words)
+@return quarry.Tokens
+*/
 static int l_tokenize(lua_State *L)
 {
     size_t len;
@@ -599,7 +719,13 @@ static int l_tokenize(lua_State *L)
     return 1;
 }
 
-/* quarry.normalize(text [, {diacritics = false}]) -> key: case-folded, quotes unified */
+/***
+quarry.normalize(text [, {diacritics = false}]) -> key: case-folded, quotes unified
+@function normalize
+@param text string any text
+@param opts table optional: diacritics (false: strip them)
+@return string the key
+*/
 static int l_normalize(lua_State *L)
 {
     size_t len;

@@ -8,6 +8,10 @@
  * set:has(tokens, i), set:find(tokens, i [, j]), set:contains(word), #set;
  * quarry.core.key_id(word [, bare]) -> id. See lua/quarry/wordset.lua.
  */
+/***
+@module quarry.core
+*/
+
 #include "qr_lua.h"
 #include "qr_token.h"
 #include "qr_vocab.h"
@@ -95,10 +99,16 @@ static int set_gc(lua_State *L)
     return 0;
 }
 
-/* quarry.core.wordset(list [, {bare = true}]) -> quarry.WordSet
- * A set of single words, each taken as the key of the token it makes (bare:
- * diacritics stripped too). Raises naming the member that is not a string
- * of one token. */
+/***
+quarry.core.wordset(list [, {bare = true}]) -> quarry.WordSet
+A set of single words, each taken as the key of the token it makes (bare:
+diacritics stripped too). Raises naming the member that is not a string
+of one token.
+@function wordset
+@param list table the words
+@param opts table optional: bare (boolean)
+@return quarry.WordSet
+*/
 static int l_wordset(lua_State *L)
 {
     lwordset *ws;
@@ -135,19 +145,31 @@ static int l_wordset(lua_State *L)
     return 1;
 }
 
-/* quarry.core.key_id(word [, bare]) -> integer: the id of word's key, which
- * tokens:key_id(i) gives for a token with that key (added to the
- * vocabulary when new). Raises when word is not one token. */
+/***
+quarry.core.key_id(word [, bare]) -> integer: the id of word's key, which
+tokens:key_id(i) gives for a token with that key (added to the
+vocabulary when new). Raises when word is not one token.
+@function key_id
+@param word string one token
+@param bare boolean optional: the id of its bare key
+@return integer
+*/
 static int l_key_id(lua_State *L)
 {
     lua_pushinteger(L, intern_word(L, 1, lua_toboolean(L, 2) ? QR_KEY_BARE : 0, "key_id: the word"));
     return 1;
 }
 
-/* quarry.core.word_keys(s [, bare]) -> key, ... : the keys of the tokens s
- * makes (with sentences off), as tokens:key gives them (bare: without
- * diacritics); nothing for a string of no token. What the pattern
- * language makes of a word, without a quarry.Tokens for it. */
+/***
+quarry.core.word_keys(s [, bare]) -> key, ...: the keys of the tokens s makes
+(with sentences off), as tokens:key gives them (bare: without diacritics);
+nothing for a string of no token. What the pattern language makes of a word,
+without a quarry.Tokens for it.
+@function word_keys
+@param s string the word or phrase
+@param bare boolean optional: keys without diacritics
+@return string... the keys
+*/
 static int l_word_keys(lua_State *L)
 {
     size_t n, i;
@@ -171,8 +193,19 @@ static int l_word_keys(lua_State *L)
     return (int)n;
 }
 
-/* set:has(tokens, i) -> boolean: token i's key is in the set; false for an
- * index outside 1 .. #tokens */
+/***
+A set of words tested on tokens in O(1) (quarry.wordset.new).
+@type WordSet
+*/
+
+/***
+set:has(tokens, i) -> boolean: token i's key is in the set; false for an
+index outside 1 .. #tokens
+@function WordSet:has
+@param tokens quarry.Tokens the document's tokens
+@param i integer a token's number
+@return boolean
+*/
 static int set_has(lua_State *L)
 {
     lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
@@ -184,9 +217,16 @@ static int set_has(lua_State *L)
     return 1;
 }
 
-/* set:find(tokens, i [, j]) -> index or nil: the first token from i to j
- * (inclusive; j defaults to #tokens; j < i looks backwards) whose key is in
- * the set. i and j are clamped to 1 .. #tokens. */
+/***
+set:find(tokens, i [, j]) -> index or nil: the first token from i to j
+(inclusive; j defaults to #tokens; j < i looks backwards) whose key is in
+the set. i and j are clamped to 1 .. #tokens.
+@function WordSet:find
+@param tokens quarry.Tokens the document's tokens
+@param i integer where to start
+@param j integer optional: where to stop (inclusive)
+@return integer the token's number, or nil
+*/
 static int set_find(lua_State *L)
 {
     lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
@@ -210,7 +250,12 @@ static int set_find(lua_State *L)
     return 0;
 }
 
-/* set:contains(word) -> boolean: word (one token) has a key in the set */
+/***
+set:contains(word) -> boolean: word (one token) has a key in the set
+@function WordSet:contains
+@param word string one token
+@return boolean
+*/
 static int set_contains(lua_State *L)
 {
     lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);

@@ -54,6 +54,10 @@ typedef struct qr_limits {
     int steps_tripped;            /* 1: tripped once; 2: past the grace too */
 } qr_limits;
 
+/***
+@module quarry.core
+*/
+
 /* --- the allocator ------------------------------------------------------------ */
 
 static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -137,6 +141,11 @@ static qr_limits *limits_of(lua_State *L)
     return lim;
 }
 
+/***
+Limits, call sites and paths, for quarry.sandbox.
+@section sandbox
+*/
+
 /* --- the step hook -------------------------------------------------------------- */
 
 static void limit_hook(lua_State *L, lua_Debug *ar)
@@ -160,7 +169,12 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
-/* core.limit_thread(co) -> co: the step budget counts co's steps too */
+/***
+core.limit_thread(co) -> co: the step budget counts co's steps too
+@function limit_thread
+@param co thread a coroutine
+@return thread co
+*/
 static int l_limit_thread(lua_State *L)
 {
     lua_State *co = lua_tothread(L, 1);
@@ -171,14 +185,22 @@ static int l_limit_thread(lua_State *L)
     return 1;
 }
 
-/* core.limited(max_steps, max_bytes, f, ...) -> true, f's results... | false, message, kind
- * Calls f(...) in protected mode with at most max_steps Lua VM
- * instructions (counted every 1000; 0: no budget) and the Lua heap
- * growing by at most max_bytes over its size at the call (0: no ceiling).
- * kind is "steps" or "memory" when a limit tripped, "error" otherwise; the
- * error object is f's, as pcall gives it (turning it into a string may run
- * untrusted code: the caller does that under limits of its own). Inside
- * another core.limited call, the outer limits hold and this is a pcall. */
+/***
+core.limited(max_steps, max_bytes, f, ...) -> true, f's results... | false, message, kind
+Calls f(...) in protected mode with at most max_steps Lua VM
+instructions (counted every 1000; 0: no budget) and the Lua heap
+growing by at most max_bytes over its size at the call (0: no ceiling).
+kind is "steps" or "memory" when a limit tripped, "error" otherwise; the
+error object is f's, as pcall gives it (turning it into a string may run
+untrusted code: the caller does that under limits of its own). Inside
+another core.limited call, the outer limits hold and this is a pcall.
+@function limited
+@param max_steps integer the most VM instructions (0: no budget)
+@param max_bytes integer the most the Lua heap may grow (0: no ceiling)
+@param f function the code
+@param ... its arguments
+@return boolean true, then f's results; or false, message, kind ("steps", "memory" or "error")
+*/
 static int l_limited(lua_State *L)
 {
     lua_Integer steps = luaL_checkinteger(L, 1), bytes = luaL_checkinteger(L, 2);
@@ -222,8 +244,12 @@ static int l_limited(lua_State *L)
     return 3;
 }
 
-/* core.limit_tripped() -> "steps" | "memory" | nil: inside core.limited,
- * which limit has tripped (the sandbox's pcall raises it again) */
+/***
+core.limit_tripped() -> "steps" | "memory" | nil: inside core.limited,
+which limit has tripped (the sandbox's pcall raises it again)
+@function limit_tripped
+@return string "steps", "memory", or nil
+*/
 static int l_limit_tripped(lua_State *L)
 {
     qr_limits *lim = limits_if_any(L);
@@ -233,9 +259,14 @@ static int l_limit_tripped(lua_State *L)
     return 1;
 }
 
-/* core.limit_stats() -> steps, bytes: the steps the last core.limited call
- * counted (a multiple of 1000) and how far the Lua heap grew over its size
- * at the call, at most */
+/***
+core.limit_stats() -> steps, bytes: the steps the last core.limited call
+counted (a multiple of 1000) and how far the Lua heap grew over its size
+at the call, at most
+@function limit_stats
+@return integer the steps counted
+@return integer the bytes the heap grew by
+*/
 static int l_limit_stats(lua_State *L)
 {
     qr_limits *lim = limits_if_any(L);
@@ -261,10 +292,15 @@ static int callsite_call(lua_State *L)
     return lua_gettop(L);
 }
 
-/* core.callsite(f) -> g: g(...) returns f(where, ...), where being the
- * "file:line" g was called from (nil when that is not Lua code). As a C
- * function, g sees its caller even in `return g{...}`, a tail call that
- * would leave a Lua function no trace of it. */
+/***
+core.callsite(f) -> g: g(...) returns f(where, ...), where being the
+"file:line" g was called from (nil when that is not Lua code). As a C
+function, g sees its caller even in `return g{...}`, a tail call that
+would leave a Lua function no trace of it.
+@function callsite
+@param f function the function to wrap
+@return function g
+*/
 static int l_callsite(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TFUNCTION);
@@ -275,8 +311,13 @@ static int l_callsite(lua_State *L)
 
 /* --- paths ---------------------------------------------------------------------------- */
 
-/* core.realpath(path) -> canonical absolute path | nil, message
- * realpath(3): ".", ".." and symbolic links resolved; the file must exist. */
+/***
+core.realpath(path) -> canonical absolute path | nil, message
+realpath(3): ".", ".." and symbolic links resolved; the file must exist.
+@function realpath
+@param path string the path
+@return string the canonical absolute path; or nil, message
+*/
 static int l_realpath(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);

@@ -401,6 +401,24 @@ describe("reports", function()
          c:close()
       end)
 
+      it("are not needed by the explorer's reports on a file opened read-only without them", function()
+         local path = dir .. "/older.db"
+         fixture.build(path):close()
+         local c = assert(quarry.open(path))
+         local want = {}
+         local cases = { { "timeline", { limit = 3 } }, { "facets", { query = "Lisbon" } }, { "search", { limit = 2 } },
+            { "profile", { speaker = "Sergei Voronov" } }, { "profile", { entity = "Lisbon" } } }
+         for i, case in ipairs(cases) do want[i] = rows_of(assert(reports.run(c, case[1], case[2]))) end
+         assert(c.db:exec("DROP INDEX spans_value; DROP INDEX docs_date; DROP INDEX docs_source"))
+         c:close()
+         c = assert(quarry.open(path, { readonly = true }))
+         assert.is_nil(indexes(c).docs_date)
+         for i, case in ipairs(cases) do
+            assert.same(want[i], rows_of(assert(reports.run(c, case[1], case[2]))), case[1])
+         end
+         c:close()
+      end)
+
       it("are built once at the end of a large extraction, and are there after it", function()
          local c = assert(quarry.open(dir .. "/many.db"))
          local batch = {}
@@ -578,6 +596,26 @@ describe("renderers", function()
       assert.is_true(bars > 0)
       assert.is_nil(many:find('<circle class="mark"', 1, true))
       assert.truthy(many:find("40 dated items: too many to draw one by one", 1, true))
+   end)
+
+   it("links documents to their source, or with a base URL to the explorer's pages", function()
+      local m = { report = "q", title = "Q", columns = {
+         { key = "speaker", link = "speaker" }, { key = "quote", kind = "quote", link = "at" },
+         { key = "doc", link = "article" } }, sections = { { rows = {
+         { speaker = "Ana Ruiz", quote = "Ready", doc = "a", at = 57, url = "https://news.example/a?x=1&y=2" },
+         { speaker = "X", quote = "Bad", doc = "b", at = 3, url = "javascript:alert(1)" },
+         { speaker = "Y", quote = "Odd", doc = "c", at = 4, url = " https://news.example/c" } } } } }
+      local page = render.to_string(m, "html")
+      assert.truthy(page:find('<a href="https://news.example/a?x=1&amp;y=2">a</a>', 1, true))
+      assert.falsy(page:lower():find("javascript:", 1, true))
+      assert.falsy(page:find('href=" https', 1, true))
+      assert.falsy(page:find("speaker?name", 1, true), "no explorer links without a base URL")
+      page = render.to_string(m, "html", { base_url = "http://127.0.0.1:9/" })
+      assert.truthy(page:find('<a href="http://127.0.0.1:9/article?doc=a">a</a><a class="src" '
+         .. 'href="https://news.example/a?x=1&amp;y=2"', 1, true))
+      assert.truthy(page:find('<a href="http://127.0.0.1:9/article?doc=a#at-57">Ready</a>', 1, true))
+      assert.truthy(page:find('<a href="http://127.0.0.1:9/speaker?name=Ana%20Ruiz">Ana Ruiz</a>', 1, true))
+      assert.truthy(page:find('<a href="http://127.0.0.1:9/article?doc=b">b</a></td>', 1, true))
    end)
 
    it("spans the timeline's axis over the documents' dates, counting far-off dates at its ends", function()

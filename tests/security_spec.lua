@@ -106,6 +106,27 @@ DUMPS = table.concat(found, " ")
       end)
    end)
 
+   describe("takes plain values back", function()
+      it("refuses annotations whose tables run code when read", function()
+         local dir = tmpdir {
+            ["own.lua"] = pack_source("", [[rule { name = "r", type = "t", pattern = P.word "x",
+   action = function(m)
+      return setmetatable({ start = m.start, stop = m.stop }, { __tostring = function() while true do end end })
+   end }]]),
+            -- a pattern's metatable is the pack's own instance's, which it may change
+            ["node.lua"] = pack_source([[
+local node = P.word "y"
+node.__index.__tostring = function() while true do end end
+NODE = node
+]], [[rule { name = "r", type = "t", pattern = P.word "x", attrs = { p = function() return NODE end } }]]),
+            ["name.lua"] = pack_source("", [[rule { name = P.word "n", type = "t", pattern = P.word "x" }]]),
+         }
+         raises(function() rules.load(dir .. "/own.lua"):run("x") end, "the annotations: a table with a metatable")
+         raises(function() rules.load(dir .. "/node.lua"):run("x") end, "the annotations: a table with a metatable")
+         raises(function() rules.load(dir .. "/name.lua") end, "name must be a string")
+      end)
+   end)
+
    describe("keeps each pack's modules its own", function()
       it("changing P or cjson reaches neither later packs nor the host", function()
          local dir = tmpdir {

@@ -107,4 +107,30 @@ function support.quarry(cmdline, opts)
    return code, out, err
 end
 
+--- Runs a shell command; returns its exit code and what it wrote (stdout
+-- and stderr together).
+function support.sh(cmd)
+   local p = io.popen("(" .. cmd .. ") 2>&1")
+   local out = p:read("a")
+   local _, _, code = p:close()
+   return code, out
+end
+
+--- Every row of an SQL query on a corpus file (opened read-only), as one
+-- string: a row a line, its cells "column=value" sorted by column.
+function support.rows(path, sql)
+   local c = assert(require("quarry").open(path, { readonly = true }))
+   local st = assert(c.db:prepare(sql))
+   local rows = {}
+   for row in st:rows() do
+      local cells = {}
+      for k, v in pairs(row) do cells[#cells + 1] = k .. "=" .. tostring(v) end
+      table.sort(cells)
+      rows[#rows + 1] = table.concat(cells, "|")
+   end
+   st:close()
+   c:close()
+   return table.concat(rows, "\n")
+end
+
 return support

@@ -7,7 +7,7 @@
 set -eu
 
 PACKAGES="lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev pkg-config gcc make
-luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-expat lua-luv lua-check unicode-data jq
+luarocks lua-busted lua-cjson lua-argparse lua-filesystem lua-expat lua-luv lua-check lua-ldoc lua-markdown unicode-data jq
 chromium clang libclang-rt-14-dev valgrind parallel sqlite3 lua-http lua-cqueues"
 
 missing=""

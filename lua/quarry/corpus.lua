@@ -14,6 +14,7 @@
 -- newer schema), "notacorpus". Offsets are 0-based bytes, stop exclusive, as everywhere in
 -- quarry. Every write is one transaction: a crash leaves the file as it was
 -- before the write, or after it.
+-- @module quarry.corpus
 local calendar = require "quarry.calendar"
 local core = require "quarry.core"
 local docs = require "quarry.docs"
@@ -100,6 +101,7 @@ local REPORT_INDEXES = [[
 CREATE INDEX IF NOT EXISTS spans_speaker ON spans(type, json_extract(attrs, '$.speaker'), doc) WHERE type = 'quote';
 CREATE INDEX IF NOT EXISTS spans_name ON spans(type, json_extract(attrs, '$.name'), doc)
    WHERE type IN ('person', 'organization', 'location');
+CREATE INDEX IF NOT EXISTS spans_value ON spans(type, json_extract(attrs, '$.value'), doc) WHERE type = 'date';
 CREATE INDEX IF NOT EXISTS docs_date ON docs(date);
 CREATE INDEX IF NOT EXISTS docs_source ON docs(source, date);
 ]]
@@ -122,7 +124,8 @@ SELECT d.id AS document, d.date AS date, d.source AS outlet, s.type AS type, jso
 FROM spans s JOIN docs d ON d.rowid = s.doc WHERE s.type IN ('person', 'organization', 'location');
 ]]
 
-local DROP_REPORT_INDEXES = "DROP INDEX IF EXISTS spans_speaker; DROP INDEX IF EXISTS spans_name;"
+local DROP_REPORT_INDEXES = "DROP INDEX IF EXISTS spans_speaker; DROP INDEX IF EXISTS spans_name; "
+   .. "DROP INDEX IF EXISTS spans_value;"
 
 local Corpus = {}
 Corpus.__index = Corpus
@@ -268,6 +271,9 @@ end
 -- writes are kept, or none. An error in fn rolls back and is raised again;
 -- methods called inside that return nil, message do not roll back by
 -- themselves: check them, and raise to roll back.
+-- @param fn function the writes to make as one
+-- @param ... the arguments fn is called with
+-- @return what fn returns; or nil, message, code when the commit fails
 function Corpus:transaction(fn, ...)
    live(self, 2)
    if type(fn) ~= "function" then error("corpus:transaction: fn must be a function", 2) end
@@ -314,8 +320,8 @@ local function setup(self, readonly)
    end
    if not readonly then
       local have = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' "
-         .. "AND name IN ('spans_speaker', 'spans_name', 'docs_date', 'docs_source')")).n
-      if have < 4 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
+         .. "AND name IN ('spans_speaker', 'spans_name', 'spans_value', 'docs_date', 'docs_source')")).n
+      if have < 5 then transaction(self, function() check(db:exec(REPORT_INDEXES)) end) end
       local views = first_row(stmt(self, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'view' "
          .. "AND name IN ('quotes', 'mentions')")).n
       if views < 2 then transaction(self, function() check(db:exec(VIEWS)) end) end
@@ -355,6 +361,9 @@ end
 -- (default 5000) is how long a write waits for another writer before it
 -- fails with code "busy"; time_limit_ms (default none) is how long a search,
 -- a concordance or a report may take (corpus:with_time_limit).
+-- @param path string the corpus file, or ":memory:"
+-- @param opts table optional: readonly (boolean), create (boolean, default true), timeout_ms (integer, default 5000)
+-- @return quarry.Corpus; or nil, message, code ("cantopen", "notadb", "version", "notacorpus", ...)
 function corpus.open(path, opts)
    if type(path) ~= "string" or path == "" then error("quarry.open: path must be a non-empty string", 2) end
    opts = check_opts(opts, { readonly = true, create = true, timeout_ms = true, time_limit_ms = true }, 2,
@@ -395,6 +404,9 @@ end
 -- ms", "timeout", whatever fn returned or raised. Without a limit, or
 -- inside another call (a report that searches), it just runs fn. search,
 -- kwic and quarry.reports.run use it.
+-- @param fn function the reads to run
+-- @param ... its arguments
+-- @return what fn returns; or nil, message, "timeout"
 function Corpus:with_time_limit(fn, ...)
    live(self, 2)
    local ms, db = self.time_limit_ms, self.db
@@ -414,6 +426,7 @@ function Corpus:with_time_limit(fn, ...)
 end
 
 --- corpus:close(): closes the file; idempotent; also runs for <close> and __gc.
+-- @return nothing
 function Corpus:close()
    if self.db then
       for _, st in pairs(self.stmts) do st:close() end
@@ -443,6 +456,8 @@ end
 --- Whether s is an ISO 8601 date: YYYY, YYYY-MM, YYYY-MM-DD, optionally
 -- followed by a time (THH:MM[:SS[.fff]]) and zone (Z, +HH:MM), of a real
 -- day (quarry.calendar.parse_iso).
+-- @param s string the text to check (any other value is not a date)
+-- @return boolean
 corpus.is_iso_date = function(s) return type(s) == "string" and iso_date(s) ~= nil end
 
 -- A checked document row: raises (misuse) on a malformed one. warn hears
@@ -543,6 +558,10 @@ local ADD_OPTS = { replace = true, warn = true }
 -- the path (doc.path, "./" removed) or the hash of the text. Re-adding an id
 -- replaces the document and drops its annotations (unless every field is
 -- unchanged); replace = false skips it instead.
+-- @param doc table the document: {id, text, title, date, source, url, meta, path}; text is required
+-- @param opts table optional: replace (boolean, default true), warn (function(message): converted text, a date that
+-- is not ISO 8601)
+-- @return string "added", "replaced", "unchanged" or "skipped"; or nil, message, code
 function Corpus:add(doc, opts)
    live(self, 2)
    opts = check_opts(opts, ADD_OPTS, 2, "corpus:add")
@@ -564,6 +583,9 @@ end
 --- corpus:add_batch(docs [, {replace = true, warn = fn}])
 --   -> {added = n, replaced = n, unchanged = n, skipped = n} | nil, message, code
 -- Adds a list of documents in one transaction: all of them, or none.
+-- @param list table the documents, as for corpus:add
+-- @param opts table optional: replace, warn, as for corpus:add
+-- @return table {added, replaced, unchanged, skipped} counts; or nil, message, code
 function Corpus:add_batch(list, opts)
    live(self, 2)
    if type(list) ~= "table" then error("corpus:add_batch: docs must be a list of documents", 2) end
@@ -588,6 +610,8 @@ local DOC_COLUMNS = "d.rowid, d.id, d.title, d.date, d.source, d.url, d.text, d.
 
 --- corpus:get(id) -> {id, title, date, source, url, text, meta, hash} | nil (no such id)
 --   | nil, message, code
+-- @param id string the document's id
+-- @return table {id, title, date, source, url, text, meta, hash}; nil when there is no such id; or nil, message, code
 function Corpus:get(id)
    live(self, 2)
    if math_type(id) == "integer" then id = tostring(id) end
@@ -599,6 +623,8 @@ end
 
 --- corpus:delete(id) -> true | false (no such id) | nil, message, code
 -- Its annotations and pack runs go with it.
+-- @param id string the document's id
+-- @return boolean true, or false when there is no such id; or nil, message, code
 function Corpus:delete(id)
    live(self, 2)
    if math_type(id) == "integer" then id = tostring(id) end
@@ -610,6 +636,7 @@ function Corpus:delete(id)
 end
 
 --- corpus:count() -> number of documents | nil, message, code
+-- @return integer the number of documents; or nil, message, code
 function Corpus:count()
    live(self, 2)
    return guarded(function()
@@ -621,6 +648,9 @@ end
 -- Every document in the order they were added. With pending, only those the
 -- pack has not run on since their text (or the pack version) changed.
 -- Leaving the loop early releases the read; a failure raises.
+-- @param opts table optional: pending (a pack or its name: only the documents it has not run on in their current
+-- text), version (the pack's version)
+-- @return an iterator yielding documents {id, title, date, source, url, text, meta, hash}
 function Corpus:documents(opts)
    live(self, 2)
    opts = check_opts(opts, { pending = true, version = true }, 2, "corpus:documents")
@@ -657,6 +687,7 @@ local BUNDLE_BYTES = 1 << 16
 --- The job of an ingest worker process (quarry.parallel): a bundle of
 -- documents, or raw JSONL lines, in; their rows and the warnings they gave
 -- out; a malformed one ends the bundle with its message.
+-- @return function the job: a bundle in, its rows and warnings out
 function corpus.ingest_worker()
    local parallel = require "quarry.parallel"
    return function(payload)
@@ -746,6 +777,10 @@ end
 -- decode and hash the documents while this one writes them, in the same
 -- order (the same rows); an interrupt (Ctrl-C) returns nil, message,
 -- "interrupted", keeping the committed batches.
+-- @param paths table text files, folders, JSONL files and "-" (stdin); a string is one path
+-- @param opts table optional: batch (integer, 10000), replace (boolean), progress (function(done, total, doc)), warn
+-- (function(message)), fail (function(message)), meta (a table from quarry.docs.read_meta)
+-- @return table {added, replaced, unchanged, skipped, failed, seconds}; or nil, message, code
 function Corpus:ingest(paths, opts)
    live(self, 2)
    if type(paths) == "string" then paths = { paths } end
@@ -888,6 +923,11 @@ end
 -- {open = "[", close = "]", ellipsis = "…", tokens = 16}. Dates are compared
 -- as ISO 8601 text; to_date is inclusive. A malformed query returns
 -- nil, "bad query ...: <what FTS5 says>", "query".
+-- @param query string an FTS5 query
+-- @param opts table optional: limit (20), offset (0), snippet (true, false or {open, close, ellipsis, tokens}),
+-- from_date, to_date (ISO 8601, inclusive), source
+-- @return table the hits, best first: {{id, title, date, source, url, rank, snippet}, ...}; or nil, message, code
+-- ("query" for a malformed query)
 function Corpus:search(query, opts)
    live(self, 2)
    if type(query) ~= "string" then error("corpus:search: query must be a string", 2) end
@@ -995,6 +1035,9 @@ end
 -- in the text of every document, in document order; left and right hold
 -- at most width characters of context, cut on token boundaries, white space
 -- squeezed. query = true takes term as a full FTS5 query instead.
+-- @param term string a word or phrase (a trailing * makes it a prefix), or with query = true an FTS5 query
+-- @param opts table optional: width (characters of context a side, 40), limit, query (boolean)
+-- @return table the lines in document order: {{doc, start, stop, left, match, right}, ...}; or nil, message, code
 function Corpus:kwic(term, opts)
    live(self, 2)
    if type(term) ~= "string" then error("corpus:kwic: term must be a string", 2) end
@@ -1108,6 +1151,9 @@ end
 --   -> {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} | nil, message, code
 -- The annotations that match every field given, in document and text
 -- order; with_text adds the covered text.
+-- @param filter table any of: type, doc (an id), rule, pack, attrs ({key = value}), limit, offset, with_text (boolean)
+-- @return table {{id, doc, start, stop, type, rule, pack, attrs, text}, ...} in document and text order; or nil,
+-- message, code
 function Corpus:spans(filter)
    live(self, 2)
    local f = check_opts(filter, { type = true, doc = true, rule = true, pack = true, attrs = true,
@@ -1139,6 +1185,9 @@ end
 -- value of by, most first. A key is a column (type, rule, pack, doc) or an
 -- attrs key ("speaker", or "attrs.type" where a key shadows a column).
 -- docs = true counts documents instead of spans.
+-- @param filter table as for corpus:spans, and by (a key or a list of keys: a column or an attrs key), docs
+-- (boolean: count documents), limit
+-- @return integer the count without by; with by, {{count, [key] = value, ...}, ...} most first; or nil, message, code
 function Corpus:count_spans(filter)
    live(self, 2)
    local f = check_opts(filter, { type = true, doc = true, rule = true, pack = true, attrs = true,
@@ -1259,6 +1308,10 @@ end
 -- spans: {{type, start, stop, rule, attrs}, ...}, offsets into the document's
 -- text (0-based bytes, stop exclusive). One transaction. An unknown doc_id
 -- returns nil, message, "notfound"; offsets past the text raise.
+-- @param doc_id string the document's id
+-- @param pack string the name of the pack the spans come from
+-- @param spans table {{type, start, stop, rule, attrs}, ...}: byte offsets into the document's text
+-- @return integer the number added; or nil, message, code ("notfound" for an unknown document)
 function Corpus:add_spans(doc_id, pack, spans)
    live(self, 2)
    local id = check_span_args(doc_id, pack, "corpus:add_spans")
@@ -1269,6 +1322,11 @@ end
 --- corpus:replace_spans(doc_id, pack, spans [, {version = v}]) -> number stored | nil, message, code
 -- Drops the document's spans from pack, stores these, and records that pack
 -- (at version) ran on the document's current text; one transaction.
+-- @param doc_id string the document's id
+-- @param pack string the pack's name
+-- @param spans table the new spans, as for corpus:add_spans
+-- @param opts table optional: version (the pack's version, recorded with the run)
+-- @return integer the number stored; or nil, message, code
 function Corpus:replace_spans(doc_id, pack, spans, opts)
    live(self, 2)
    local id = check_span_args(doc_id, pack, "corpus:replace_spans")
@@ -1285,6 +1343,9 @@ end
 --   | nil, message, code
 -- When pack last ran on the document; current is true when the text has
 -- not changed since.
+-- @param doc_id string the document's id
+-- @param pack string the pack's name
+-- @return table {version, hash, at, current}; nil when the pack never ran on it; or nil, message, code
 function Corpus:run_info(doc_id, pack)
    live(self, 2)
    local id = check_span_args(doc_id, pack, "corpus:run_info")
@@ -1303,6 +1364,11 @@ end
 -- The ids of the documents pack (at version) has not run on since their
 -- text changed, in the order they were added (every id with force), and
 -- how many documents the corpus holds.
+-- @param pack_name string the pack's name
+-- @param version string the pack's version
+-- @param force boolean optional: every id
+-- @return table the ids; or nil, message, code
+-- @return integer the number of documents in the corpus
 function Corpus:pending(pack_name, version, force)
    live(self, 2)
    if type(pack_name) ~= "string" then error("corpus:pending: pack_name must be a string", 2) end
@@ -1321,6 +1387,8 @@ end
 -- builds them once at the end rather than entry by entry (measured: a
 -- third of the time of storing spans). A corpus opened for writing builds
 -- missing ones itself.
+-- @param build boolean true to build them, false to drop them
+-- @return true; or nil, message, code
 function Corpus:report_indexes(build)
    live(self, 2)
    return guarded(function()
@@ -1359,18 +1427,19 @@ WITH counts AS (
    FROM spans WHERE type = ?5 AND pack = ?2 AND json_extract(attrs, ?6) IS NOT NULL
    GROUP BY k, n),
 best AS (
-   SELECT k, min(n) AS n FROM counts c1
-   WHERE c = (SELECT max(c) FROM counts c2 WHERE c2.k = c1.k) GROUP BY k),
+   SELECT k, n FROM (SELECT k, n, row_number() OVER (PARTITION BY k ORDER BY c DESC, n) AS r FROM counts)
+   WHERE r = 1),
 todo AS (
    SELECT s.id, b.n AS best, json_extract(s.attrs, ?4) AS cur, json_extract(s.attrs, ?9) AS spelled,
       coalesce(json_extract(s.attrs, ?9), json_extract(s.attrs, ?4)) AS own
    FROM spans s JOIN best b ON b.k = json_extract(s.attrs, ?3)
    WHERE s.type = ?1 AND s.pack = ?2)
-UPDATE spans SET attrs = (SELECT CASE WHEN t.own IS NULL OR t.own = t.best
+UPDATE spans SET attrs = CASE WHEN t.own IS NULL OR t.own = t.best
       THEN json_remove(json_set(spans.attrs, ?4, t.best), ?9)
-      ELSE json_set(spans.attrs, ?4, t.best, ?9, t.own) END FROM todo t WHERE t.id = spans.id)
-WHERE id IN (SELECT id FROM todo WHERE cur IS NOT best OR (own = best AND spelled IS NOT NULL)
-   OR (own IS NOT best AND spelled IS NULL))]]
+      ELSE json_set(spans.attrs, ?4, t.best, ?9, t.own) END
+FROM todo t
+WHERE t.id = spans.id AND (t.cur IS NOT t.best OR (t.own = t.best AND t.spelled IS NOT NULL)
+   OR (t.own IS NOT t.best AND t.spelled IS NULL))]]
 
 local function merge_variants(self, pack_name, list)
    local by_type = {}
@@ -1393,6 +1462,10 @@ end
 -- the corpus: without merge, the lists kept for pack_name (or, without
 -- pack_name, for every pack) are applied again (quarry merge does, once
 -- the shards are in). One transaction.
+-- @param pack_name string optional: the pack's name
+-- @param list table optional: the pack's merge list
+-- @param version string optional: the pack's version
+-- @return true; or nil, message, code
 function Corpus:merge_names(pack_name, list, version)
    live(self, 2)
    if pack_name ~= nil and type(pack_name) ~= "string" then
@@ -1419,6 +1492,8 @@ end
 -- --- shards ------------------------------------------------------------------------
 
 --- The SQLite URI that opens path read-only (for ATTACH).
+-- @param path string the file
+-- @return string the URI
 function corpus.readonly_uri(path)
    if type(path) ~= "string" or path == "" then error("corpus.readonly_uri: path must be a non-empty string", 2) end
    return "file:" .. path:gsub("[%%?#]", function(c) return string_format("%%%02X", c:byte()) end) .. "?mode=ro"
@@ -1428,6 +1503,10 @@ end
 -- Whether the database attached to db as schema is a quarry corpus this
 -- quarry reads and writes (its schema version is this one's); path names
 -- it in the message.
+-- @param db quarry.Db the connection
+-- @param schema string the attached database's schema name
+-- @param path string its file, for the message
+-- @return true; or nil, message, code
 function corpus.check_shard(db, schema, path)
    local function value(sql)
       local st = db:prepare(sql)
@@ -1451,15 +1530,21 @@ function corpus.check_shard(db, schema, path)
    return true
 end
 
--- Pack versions and name-merging lists of the shard that this corpus
--- holds otherwise: the spans of two versions of a pack do not mix.
+-- The pack versions of the shard that this corpus holds otherwise: the
+-- spans of two versions of a pack do not mix. Read from the packs tables
+-- (a row a pack; a shard made before them: from its runs), so that the
+-- check does not grow with the corpus.
 local function check_packs(self, path)
-   local clash = first_row(stmt(self, [[SELECT r.pack, r.version AS theirs,
-   (SELECT m.version FROM main.runs m WHERE m.pack = r.pack AND m.version IS NOT r.version LIMIT 1) AS ours
-FROM shard.runs r WHERE ours IS NOT NULL LIMIT 1]]))
+   local theirs_sql = "SELECT DISTINCT pack AS name, version FROM shard.runs"
+   if first_row(stmt(self, "SELECT count(*) AS n FROM shard.sqlite_schema WHERE name = 'packs'")).n > 0 then
+      theirs_sql = "SELECT name, version FROM shard.packs"
+   end
+   check(self.db:exec(PACKS_TABLE))
+   local clash = first_row(stmt(self, "SELECT t.name, t.version AS theirs, m.version AS ours FROM (" .. theirs_sql
+      .. ") t JOIN main.packs m ON m.name = t.name WHERE m.version IS NOT t.version LIMIT 1"))
    if clash then
       fail(string_format("%s: its spans come from version %s of pack '%s', this corpus's from version %s: "
-         .. "run `quarry extract --db` with the same pack on both first", path, tostring(clash.theirs), clash.pack,
+         .. "run `quarry extract --db` with the same pack on both first", path, tostring(clash.theirs), clash.name,
          tostring(clash.ours)), "version")
    end
 end
@@ -1489,7 +1574,9 @@ WHERE (m.new, s.pack) IN (SELECT doc, pack FROM temp.merge_runs)
 ORDER BY s.doc, s.id]],
 }
 
--- What the shard adds, in one transaction; returns the counts.
+-- What the shard adds, in one transaction; returns the counts. Every step
+-- reads the shard once and the corpus by index: the time grows with the
+-- shard, not with the corpus.
 local function merge_shard(self, path)
    local db = self.db
    check(db:exec([[CREATE TEMP TABLE IF NOT EXISTS merge_map(old INTEGER PRIMARY KEY, new INTEGER, added INTEGER);
@@ -1497,24 +1584,21 @@ CREATE TEMP TABLE IF NOT EXISTS merge_runs(doc INTEGER, pack TEXT, PRIMARY KEY (
 DELETE FROM temp.merge_map; DELETE FROM temp.merge_runs;]]))
    check_packs(self, path)
    local before = first_row(stmt(self, "SELECT coalesce(max(rowid), 0) AS n FROM main.docs")).n
-   local spans_before = first_row(stmt(self, "SELECT count(*) AS n FROM main.spans")).n
+   local changed = {}
    for i, sql in ipairs(MERGE_STEPS) do
       if i == 2 or i == 3 then run(stmt(self, sql), before) else run(stmt(self, sql)) end
+      changed[i] = db:changes()
    end
    local has_packs = first_row(stmt(self,
       "SELECT count(*) AS n FROM shard.sqlite_schema WHERE type = 'table' AND name = 'packs'")).n > 0
    if has_packs then
-      check(db:exec(PACKS_TABLE))
       run(stmt(self, "INSERT INTO main.packs(name, version, merge) SELECT name, version, merge FROM shard.packs "
          .. "WHERE true ON CONFLICT(name) DO NOTHING"))
    end
-   local counts = first_row(stmt(self, [[SELECT
-   (SELECT count(*) FROM shard.docs) AS documents,
-   (SELECT count(*) FROM temp.merge_map WHERE added) AS added,
-   (SELECT count(*) FROM temp.merge_map WHERE NOT added) AS present,
-   (SELECT count(*) FROM temp.merge_runs) AS runs]]))
-   counts.conflicts = counts.documents - counts.added - counts.present
-   counts.spans = first_row(stmt(self, "SELECT count(*) AS n FROM main.spans")).n - spans_before
+   local documents = first_row(stmt(self, "SELECT count(*) AS n FROM shard.docs")).n
+   local counts = { documents = documents, added = changed[1], present = changed[2] - changed[1], runs = changed[5],
+      spans = changed[6] }
+   counts.conflicts = documents - changed[2]
    return counts
 end
 
@@ -1528,6 +1612,8 @@ end
 -- version, or whose spans come from another version of a pack the corpus
 -- has run, is refused (code "version"). Afterwards, corpus:merge_names()
 -- makes one spelling of each name across the shards.
+-- @param path string the shard's file
+-- @return table {documents, added, present, conflicts, runs, spans}; or nil, message, code
 function Corpus:merge(path)
    live(self, 2)
    if type(path) ~= "string" or path == "" then error("corpus:merge: path must be a non-empty string", 2) end
@@ -1645,6 +1731,9 @@ end
 -- Full-text search asks every shard's index: corpus:match_sql (reports:
 -- ctx:match_sql); corpus:kwic reads every shard. The shards should hold
 -- different documents. One path opens that corpus read-only.
+-- @param paths table the shards' files (at most eleven)
+-- @param opts table optional: timeout_ms
+-- @return quarry.Corpus read-only; or nil, message, code
 function corpus.open_shards(paths, opts)
    if type(paths) ~= "table" or #paths == 0 then error("corpus.open_shards: paths must be a non-empty list", 2) end
    for i, p in ipairs(paths) do
@@ -1673,6 +1762,9 @@ end
 -- literal or a parameter), over every shard of a corpus from
 -- corpus.open_shards (there, rank compares within a shard: bm25 weighs
 -- each shard's own statistics).
+-- @param query_sql string an SQL expression giving the FTS5 query
+-- @param columns string optional: more columns to select (e.g. "rank")
+-- @return string the SELECT
 function Corpus:match_sql(query_sql, columns)
    live(self, 2)
    if type(query_sql) ~= "string" then error("corpus:match_sql: query_sql must be a string", 2) end

@@ -3,6 +3,7 @@
 -- Text files: the first line is the headline when a blank line follows it.
 -- JSONL: one object a line with id, text and optionally title, date,
 -- source, url; other fields are kept in meta.
+-- @module quarry.docs
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
 local core = require "quarry.core"
@@ -33,6 +34,9 @@ local cp1252 = {
 --- Text as valid UTF-8: returns it unchanged when it already is, else
 -- converts it from Windows-1252/Latin-1 and returns the converted text and
 -- the byte offset of the first invalid byte.
+-- @param text string any bytes
+-- @return string the text as valid UTF-8
+-- @return integer the offset of the first invalid byte, when the text was converted (nil otherwise)
 function docs.to_utf8(text)
    local ok, bad = utf8_valid(text)
    if ok then return text end
@@ -45,9 +49,14 @@ end
 
 --- A 64-bit hash of a string, as 16 hex digits (quarry.core.hash): ids for
 -- documents that come without one; the corpus store's content hash.
+-- @function hash
+-- @param s string any bytes
+-- @return string 16 hex digits
 docs.hash = core.hash
 
 --- The headline of a text: its first line when a blank line follows.
+-- @param text string a text file's contents
+-- @return string the headline, or nil when the first line is not followed by a blank line
 function docs.headline(text)
    if text:sub(1, 3) == BOM then text = text:sub(4) end
    local first, rest = text:match("^[ \t]*([^\r\n]+)\r?\n[ \t]*\r?\n()")
@@ -61,6 +70,8 @@ end
 
 --- Where a text file looks binary: the offset of a NUL byte in its first
 -- 8,000 bytes (text has none; git looks at as many), else nil.
+-- @param text string a file's contents
+-- @return integer the 0-based offset of a NUL byte, or nil for text
 function docs.binary_offset(text)
    local at = text:find("\0", 1, true)
    if at and at <= 8000 then return at - 1 end
@@ -133,6 +144,9 @@ end
 
 --- A document from a text and where it came from.
 -- opts: id, path, warn(message)
+-- @param text string the text
+-- @param opts table optional: id, path, warn (function(message))
+-- @return table the document {id, text, title, path}
 function docs.from_text(text, opts)
    opts = opts or {}
    local utf8_text, bad = docs.to_utf8(text)
@@ -158,6 +172,11 @@ local function field_text(v)
    return (s:gsub("^%s+", ""):gsub("%s+$", ""))
 end
 docs.field_text = field_text
+
+--- docs.field_text(v) -> a document field as the store takes it (see field_text above).
+-- @function field_text
+-- @param v a string or a number
+-- @return string one trimmed line of valid UTF-8
 
 local known = { id = true, text = true, title = true, date = true, source = true, url = true }
 local FIELDS = { "title", "date", "source", "url" }
@@ -311,6 +330,11 @@ end
 --- A document from one JSONL object; raises "where: problem" on a malformed
 -- one. line, the object as written, keeps a number id digit for digit
 -- (without it, a number id must be an integer a double holds exactly).
+-- @param obj table one decoded JSONL object
+-- @param where string "path:line", for messages
+-- @param warn function optional: warn(message) hears about converted text and dates moved to meta
+-- @param line string optional: the object as written (a number id kept digit for digit)
+-- @return table the document {id, text, title, date, source, url, meta}
 function docs.from_json(obj, where, warn, line)
    return json_doc(obj, where, warn, line)
 end
@@ -385,6 +409,8 @@ local function ignore() end
 
 --- How many documents paths hold: one a text file, one a non-blank line
 -- of a JSONL file. For progress reports; nil when a path is "-" (stdin).
+-- @param paths table files, folders, JSONL files and "-"
+-- @return integer the number of documents, or nil when one of the paths is "-"
 function docs.count(paths)
    if type(paths) == "string" then paths = { paths } end
    local total, seen = 0, {}
@@ -445,6 +471,9 @@ end
 
 --- The document of a raw JSONL line {raw, file, line} that docs.each
 -- gave with opts.raw; raises "file:line: problem" as docs.each would.
+-- @param unit table {raw, file, line}
+-- @param warn function optional: warn(message)
+-- @return table the document
 function docs.from_line(unit, warn)
    return line_doc(unit.raw, unit.file, unit.line, function() return string_format("%s:%d", unit.file, unit.line) end,
       warn)
@@ -454,6 +483,8 @@ end
 -- {"file": "name.txt", "id": ..., "date": ..., "source": ..., "url": ...,
 -- "title": ...}; other keys go to the document's meta. Returns a table
 -- keyed by file name, or nil, "path:line: problem".
+-- @param path string the sidecar file
+-- @return table the metadata by file name; or nil, "path:line: problem"
 function docs.read_meta(path)
    local f, err = io_open(path, "rb")
    if not f then return nil, err end
@@ -585,6 +616,9 @@ end
 -- opts.raw: JSONL lines come out undecoded, as {raw, file, line}, for
 -- docs.from_line to decode elsewhere (a worker process).
 -- Returns an iterator yielding documents.
+-- @param paths table files, folders, JSONL files and "-" (stdin); a string is one path
+-- @param opts table optional: warn (function(message)), fail (function(message)), meta (from docs.read_meta)
+-- @return function an iterator yielding documents {id, text, title, date, source, url, path, meta}
 function docs.each(paths, opts)
    opts = opts or {}
    if type(paths) == "string" then paths = { paths } end

@@ -2,6 +2,7 @@
 -- F1 per type and per rule, the accuracy of attributes, quotations and
 -- their speakers; and the readers for gold data (JSONL in the extract
 -- format, BRAT standoff, CoNLL columns with IOB tags, TimeML).
+-- @module quarry.eval
 local calendar = require "quarry.calendar"
 local cjson = require "cjson.safe"
 local lfs = require "lfs"
@@ -17,6 +18,8 @@ local eval = {}
 
 --- Byte offsets of character offsets: BRAT counts characters (code
 -- points); quarry counts bytes. Returns a function char -> byte.
+-- @param text string the document's text (UTF-8)
+-- @return function char -> byte: the byte offset of a character offset
 function eval.char_to_byte(text)
    -- ASCII, or not UTF-8 at all: characters are bytes
    if not text:find("[\128-\255]") or not utf8.len(text) then return function(c) return c end end
@@ -84,6 +87,9 @@ end
 -- discontinuous spans joined to their outer bounds. Offsets are BRAT's
 -- character offsets; give text to have them as byte offsets. Returns a list
 -- of {id, type, start, stop, text} or nil, message.
+-- @param path string the .ann file
+-- @param text string optional: the document's text, to have byte offsets
+-- @return table {{id, type, start, stop, text}, ...}; or nil, message
 function eval.read_brat(path, text)
    local spans, err = parse_brat(path)
    if not spans then return nil, err end
@@ -98,6 +104,9 @@ end
 -- the spans of the roles Content, Content2, ... Spans are as read_brat
 -- gives them (byte offsets when text is given). Returns {spans,
 -- attributions} or nil, message.
+-- @param path string the .ann file
+-- @param text string optional: the document's text, to have byte offsets
+-- @return table {spans, attributions}; or nil, message
 function eval.read_brat_attributions(path, text)
    local spans, events, by_id = parse_brat(path)
    if not spans then return nil, events end
@@ -124,6 +133,8 @@ end
 --- BRAT documents under dir: every .ann with its .txt beside it, or in a
 -- sibling folder (text/ next to attributions/, as PolNeAR keeps them).
 -- Returns a sorted list of {id, ann, txt}.
+-- @param dir string the folder of BRAT files
+-- @return table {{id, ann, txt}, ...} sorted by id
 function eval.brat_pairs(dir)
    local pairs_ = {}
    local function walk(d)
@@ -162,6 +173,8 @@ end
 
 --- Reads gold JSONL in the extract format: {doc, type, start, end, ...}
 -- a line. Returns a table doc -> list of {type, start, stop, attrs}.
+-- @param path string the gold file
+-- @return table doc id -> {{type, start, stop, attrs}, ...}; or nil, message
 function eval.read_jsonl(path)
    local f, err = io_open(path, "rb")
    if not f then return nil, err end
@@ -203,6 +216,8 @@ end
 --- The TimeML files of a gold path: the path itself when it is a file,
 -- else every .tml file under the folder (recursively), sorted. Returns the
 -- list, or nil, message.
+-- @param path string a .tml file or a folder
+-- @return table the paths, sorted; or nil, message
 function eval.timeml_files(path)
    local mode = lfs.attributes(path, "mode")
    if not mode then return nil, path .. ": no such file or folder" end
@@ -221,6 +236,8 @@ end
 -- document creation time, in DCT). Empty TIMEX3 elements (TimeML's
 -- implicit times) are left out. Returns {id (the DOCID, else the file's
 -- base name), text, date, gold}, or nil, "path:line:column: problem".
+-- @param path string the .tml file
+-- @return table {id, text, date, gold}; or nil, "path:line:column: problem"
 function eval.read_timeml(path)
    local ok, lxp = pcall(require, "lxp")
    if not ok then
@@ -283,6 +300,8 @@ end
 -- line is columns ending in an IOB tag: `token POS chunk tag`, or at least
 -- `token tag`). Returns the kind, or nil, message when the file cannot be
 -- read.
+-- @param path string the gold file or folder
+-- @return string "timeml", "brat", "jsonl" or "conll"; or nil, message
 function eval.gold_format(path)
    if lfs.attributes(path, "mode") == "directory" then
       if #files_under(path, ".ann") == 0 and #files_under(path, ".tml") > 0 then return "timeml" end
@@ -361,6 +380,10 @@ end
 -- text}}} (byte offsets, the gold types as tagged: PER, ORG, ...) and
 -- {sentences, documents, split}; or nil, "path:line: problem".
 -- opts.warn(message) hears about text read as Windows-1252.
+-- @param path string the CoNLL file
+-- @param opts table optional: warn (function(message))
+-- @return table the documents {{id, text, date, gold}, ...}; or nil, "path:line: problem"
+-- @return table {sentences, documents, split}
 function eval.read_conll(path, opts)
    opts = opts or {}
    local f, err = io_open(path, "rb")
@@ -499,6 +522,10 @@ end
 -- quote is open (a quotation continued over paragraphs) ends the open
 -- quote at its line break and starts another. Empty stretches are
 -- dropped. Returns a list of {start, stop} (0-based bytes, stop exclusive).
+-- @param text string the document's text
+-- @param start integer where to look from (0-based byte)
+-- @param stop integer where to stop (exclusive)
+-- @return table {{start, stop}, ...}
 function eval.quoted_stretches(text, start, stop)
    local out = {}
    local function emit(a, b)
@@ -542,6 +569,10 @@ end
 -- each attribution, with the attribution's id and its Source span {start,
 -- stop, text} (nil for an attribution without one). Returns the quotes
 -- sorted by start, and the Content spans of the document (quoted or not).
+-- @param text string the document's text
+-- @param brat table its attributions, as eval.read_brat_attributions returns them
+-- @return table the gold quotes sorted by start: {{start, stop, id, source}, ...}
+-- @return table the Content spans of the document
 function eval.gold_quotes(text, brat)
    local quotes, contents = {}, {}
    for _, t in ipairs(brat.spans) do
@@ -579,6 +610,8 @@ end
 -- case or diacritics, leaving out possessive 's and capitalised words that
 -- are not names (articles, pronouns, honorifics, titles: "The", "He",
 -- "Mr.", "Sen.", "President", ...).
+-- @param s string a name or a mention
+-- @return table a set: key -> true
 function eval.name_tokens(s)
    local keys = {}
    if type(s) ~= "string" or s == "" then return keys end
@@ -600,6 +633,9 @@ end
 -- source's span, or the canonical name attrs.speaker and the source's text
 -- share a name token (eval.name_tokens: "Trump" and "Donald Trump").
 -- Returns true, "mention" or "name"; or false.
+-- @param attrs table a system quote's attrs (speaker, speaker_start, speaker_end)
+-- @param source table the gold Source {start, stop, text}
+-- @return true, "mention" or "name" when they match; false otherwise
 function eval.speaker_matches(attrs, source)
    attrs = attrs or {}
    local ss, se = attrs.speaker_start, attrs.speaker_end
@@ -622,6 +658,10 @@ end
 --- Whether spans a and b match: mode "exact" (same start and stop),
 -- "overlap" (they share a byte) or "half" (they share at least half of
 -- the shorter one's bytes; equal spans always match).
+-- @param a table a span {start, stop}
+-- @param b table a span {start, stop}
+-- @param mode string "exact", "overlap" or "half"
+-- @return boolean
 function eval.spans_match(a, b, mode)
    if a.start == b.start and a.stop == b.stop then return true end
    if mode == "overlap" then return a.start < b.stop and b.start < a.stop end
@@ -637,6 +677,11 @@ end
 -- taken first (ties: the earlier gold span, then the earlier system span),
 -- and each span is taken once. Returns system index -> gold index and
 -- gold index -> system index.
+-- @param system table the system spans {start, stop}
+-- @param gold table the gold spans {start, stop}
+-- @param mode string as for eval.spans_match
+-- @return table system index -> gold index
+-- @return table gold index -> system index
 function eval.match_greedy(system, gold, mode)
    local cands = {}
    for i, a in ipairs(system) do
@@ -658,6 +703,11 @@ end
 
 --- A stretch of text around [start, stop) for error reports: up to width
 -- (60) bytes each side, cut at character boundaries, white space squeezed.
+-- @param text string the document's text
+-- @param start integer the span's start (0-based byte)
+-- @param stop integer the span's end (exclusive)
+-- @param width integer optional: bytes each side (60)
+-- @return string
 function eval.context(text, start, stop, width)
    width = width or 60
    local a, b = math_max(0, start - width), math_min(#text, stop + width)
@@ -672,6 +722,8 @@ for _, k in ipairs(ERROR_KEYS) do ERROR_KEY[k] = true end
 
 --- An error record as one JSON line, its keys in a fixed order: doc, kind,
 -- type, start, end, text, context, then the others sorted.
+-- @param rec table an error record {doc, kind, type, start, end, text, context, ...}
+-- @return string one line of JSON, without the line break
 function eval.error_json(rec)
    local parts = {}
    local function put(k, v)
@@ -707,6 +759,11 @@ local function prf(c)
 end
 eval.prf = prf
 
+--- Precision, recall and F1 of counts: eval.prf{tp, fp, fn} -> {tp, fp, fn, precision, recall, f1}.
+-- @function prf
+-- @param c table the counts {tp, fp, fn}
+-- @return table the counts and precision, recall and f1 (0 where undefined)
+
 -- Attribute values are equal: the same value, JSON null as nil, tables
 -- compared by their contents.
 local function same_value(a, b)
@@ -726,6 +783,13 @@ local function same_value(a, b)
 end
 eval.same_value = same_value
 
+--- Whether two attribute values are equal: eval.same_value(a, b) -> boolean
+-- (JSON null is nil; tables compared by their contents).
+-- @function same_value
+-- @param a a value
+-- @param b a value
+-- @return boolean
+
 --- A scorer: score:add(system, gold [, doc]) per document, then
 -- score:report(). opts.match: "exact" (default), "overlap" or "half"
 -- (eval.spans_match); opts.types: list of types to score (default: every
@@ -738,6 +802,8 @@ eval.same_value = same_value
 -- opts.errors(record): hears each miss, false positive and wrong attribute
 -- ({doc, kind, type, start, end, text, context, ...}; doc {id, text} gives
 -- doc, text and context).
+-- @param opts table optional: match, types, attrs, errors (see above)
+-- @return table a scorer with add(system, gold [, doc]) and report()
 function eval.scorer(opts)
    opts = opts or {}
    local s = { by_type = {}, by_rule = {}, by_attr = {}, over = {}, match = opts.match or "exact", only = nil }
@@ -876,6 +942,8 @@ end
 -- quotes of attributions without one are counted apart.
 -- opts.errors(record) hears misses ("missed"), false positives
 -- ("false_positive", "unattributed") and wrong speakers ("wrong_speaker").
+-- @param opts table optional: type ("quote"), match ("half"), errors (function(record))
+-- @return table a scorer with add(annotations, gold_quotes, contents [, doc]) and report()
 function eval.quote_scorer(opts)
    opts = opts or {}
    local s = { match = opts.match or "half", type = opts.type or "quote", documents = 0,

@@ -8,6 +8,7 @@
 --
 -- The quarry.Gazetteer methods (add, load, load_table, match, entry,
 -- phrases, close, ...) are the C ones; this module builds and fills one.
+-- @module quarry.gazetteer
 local core = require "quarry.core"
 local cjson = require "cjson"
 
@@ -28,6 +29,8 @@ local function as_arg_error(err, fname, arg)
 end
 
 --- Is v a quarry.Gazetteer?
+-- @param v any value
+-- @return boolean
 function gazetteer.is_gazetteer(v)
    local mt = type(v) == "userdata" and getmetatable(v)
    return type(mt) == "table" and mt.__name == "quarry.Gazetteer"
@@ -36,6 +39,8 @@ end
 --- A new, empty gazetteer. fold: "case" (the default: case-folded keys,
 -- quotes unified), "bare" (diacritics stripped too) or "exact" (token text
 -- as is).
+-- @param opts table optional: fold ("case", "bare" or "exact")
+-- @return quarry.Gazetteer
 function gazetteer.new(opts)
    if opts ~= nil and type(opts) ~= "table" then
       error("bad argument #1 to 'new' (table expected, got " .. type(opts) .. ")", 2)
@@ -72,6 +77,9 @@ end
 -- opts: fold (see new), format ("tsv" or "lines", files only), type (the
 -- type of entries that have none). A file that cannot be read or has a
 -- malformed line gives nil, "path[:line]: problem"; misuse raises.
+-- @param src string or table a file's path, or a list of items
+-- @param opts table optional: fold, format ("tsv" or "lines"), type
+-- @return quarry.Gazetteer; or nil, "path[:line]: problem"
 function gazetteer.load(src, opts)
    if opts ~= nil and type(opts) ~= "table" then
       error("bad argument #2 to 'load' (table expected, got " .. type(opts) .. ")", 2)

@@ -1,15 +1,27 @@
 --- quarry: fast text mining for Lua.
 -- The public API. The C core (quarry.core) does the heavy lifting; this
 -- module is what users require.
+-- @module quarry
 local core = require "quarry.core"
 
 local error, setmetatable, type = error, setmetatable, type
 
 local quarry = {
    version = core.version,
-   --- Tokenise a text: quarry.tokenize(text [, opts]) -> quarry.Tokens
+   --- Tokenises a text: quarry.tokenize(text [, opts]) -> quarry.Tokens (docs/tokenizer.md).
+   -- @function tokenize
+   -- @param text string any bytes (invalid UTF-8 included)
+   -- @param opts table optional: paragraphs ("auto", "blank" or "line"), sentences (false: no sentence
+   -- splitting), urls (false: URLs, e-mail addresses, handles and hashtags are split like other text),
+   -- abbreviations (a list of words that keep their period)
+   -- @return quarry.Tokens
    tokenize = core.tokenize,
-   --- Normalised key of any text: quarry.normalize(text [, {diacritics=false}])
+   --- The normalised key of any text: quarry.normalize(text [, opts]) -> key: full case folding,
+   -- quotation marks unified, zero-width characters dropped; the key tokens are compared by.
+   -- @function normalize
+   -- @param text string the text
+   -- @param opts table optional: diacritics (false: strip them, as a token's bare_key)
+   -- @return string the key
    normalize = core.normalize,
    --- Token kinds, in the order of their internal codes.
    kinds = core.kinds,
@@ -28,8 +40,12 @@ local quarry = {
    docs = require "quarry.docs",
    --- Rule packs: quarry.rules.load(name_or_path [, {trusted}]) -> pack.
    rules = require "quarry.rules",
-   --- The corpus store: quarry.open(path [, {readonly, create, timeout_ms}])
-   -- -> quarry.Corpus | nil, message, code (see quarry.corpus).
+   --- Opens or creates a corpus file: quarry.open(path [, opts]) -> quarry.Corpus | nil, message, code
+   -- (see quarry.corpus.open).
+   -- @function open
+   -- @param path string the corpus file, or ":memory:"
+   -- @param opts table optional: readonly, create, timeout_ms
+   -- @return quarry.Corpus; or nil, message, code
    open = require("quarry.corpus").open,
 }
 -- corpus:extract, where the rule engine and the store meet
@@ -42,6 +58,10 @@ local packs = setmetatable({}, { __mode = "v" })
 -- each {type, start, stop, text, rule, attrs} (0-based byte offsets, stop
 -- exclusive). pack is a loaded pack, or a name or path to load (kept in a
 -- cache); opts.trusted is passed to the loader.
+-- @param doc string or table the text, or a document {text, date, id, ...}
+-- @param pack a loaded pack, or a pack's name or path
+-- @param opts table optional: trusted (boolean, for a pack given by name or path), and the options of pack:run
+-- @return table the annotations sorted by start: {{type, start, stop, text, rule, attrs}, ...}
 function quarry.extract(doc, pack, opts)
    if type(pack) == "string" then
       local key = pack .. (opts and opts.trusted and "\0trusted" or "")

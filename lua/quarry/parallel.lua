@@ -27,6 +27,7 @@
 -- is the parent's stderr, so nothing a job prints reaches the parent's
 -- stdout. `parallel.encode`/`decode` carry Lua values exactly (documents
 -- and annotations).
+-- @module quarry.parallel
 local uv = require "luv"
 local cjson_null = require("cjson.safe").null
 
@@ -42,6 +43,7 @@ local HEADER = "<c1I8I4"
 local HEADER_SIZE = 13
 
 --- The number of cores this process may use.
+-- @return integer at least 1
 function parallel.cores()
    if uv.available_parallelism then return uv.available_parallelism() end
    local cpus = uv.cpu_info()
@@ -85,6 +87,8 @@ end
 
 --- parallel.encode(value) -> string: a string, number, boolean, nil,
 -- cjson.null or a table of these (no cycles), exactly.
+-- @param v the value
+-- @return string
 function parallel.encode(v)
    local buf = {}
    put(buf, v)
@@ -117,6 +121,8 @@ local function get(s, pos)
 end
 
 --- parallel.decode(string) -> value: what parallel.encode made.
+-- @param s string what parallel.encode made
+-- @return the value
 function parallel.decode(s)
    return (get(s, 1))
 end
@@ -138,6 +144,7 @@ end
 
 --- Runs in a worker process (started by parallel.map): reads the job,
 -- answers items until its input ends, then exits.
+-- @return nothing: the worker process exits
 function parallel.serve()
    -- Ctrl-C reaches the whole process group: the parent decides, and
    -- stops its workers itself
@@ -428,11 +435,14 @@ Pool.__name = "quarry.parallel.Pool"
 --- parallel.pool{jobs, worker, config [, window, on_ready]} -> pool
 -- Up to `jobs` worker processes running module `worker`'s job, started as
 -- items call for them; they stay for every pool:map until pool:close().
--- window (default 4 a worker): the most items unfinished at once.
+-- window (default 4 a worker): the most items unfinished at once (each
+-- worker holds two: one it works on, the next).
 -- on_ready(info): called once with the info the first worker's
 -- worker(config) returned. While the pool is open, SIGINT and SIGTERM
 -- stop it (pool:map returns nil, "interrupted", signal) and SIGPIPE is
 -- ignored (a write to a closed pipe fails instead).
+-- @param opts table {jobs, worker (a module name), config, window, on_ready}
+-- @return table the pool (see Pool)
 function parallel.pool(opts)
    if type(opts) ~= "table" then error("parallel.pool: options must be a table", 2) end
    if math_type(opts.jobs) ~= "integer" or opts.jobs < 1 then
@@ -441,7 +451,7 @@ function parallel.pool(opts)
    if type(opts.worker) ~= "string" then error("parallel.pool: 'worker' must be a module name", 2) end
    local window = opts.window or opts.jobs * 4
    local st = setmetatable({
-      jobs = opts.jobs, window = window, per_worker = math.max(2, window // opts.jobs), on_ready = opts.on_ready,
+      jobs = opts.jobs, window = window, per_worker = 2, on_ready = opts.on_ready,
       exe = uv.exepath(), env = worker_env(), job = opts.worker .. "\0" .. (opts.config or ""),
       workers = {}, started = 0, queue = {}, sent = 0, next_seq = 1, next_out = 1, done = {}, labels = {},
       signals = {},
@@ -463,6 +473,8 @@ end
 -- module fails to load) returns nil, its message; an interrupt nil,
 -- "interrupted", signal; an error raised by input, result or failed is
 -- raised again. After any of these the pool is closed.
+-- @param opts table {input, result, failed}: the functions of the job's items
+-- @return true; or nil, message [, signal]
 function Pool:map(opts)
    if getmetatable(self) ~= Pool then error("expected a quarry.parallel.Pool (use pool:map())", 2) end
    if self.closed then error("pool:map: the pool is closed", 2) end
@@ -485,6 +497,8 @@ end
 
 --- pool:close([force]): ends the workers (waiting for them; force kills
 -- them) and the signal handlers; idempotent.
+-- @param force boolean optional: kill the workers rather than wait for them
+-- @return nothing
 function Pool:close(force)
    if self.closed then return end
    self.closed = true
@@ -498,6 +512,8 @@ end
 --- parallel.map{jobs, worker, config, input, result, failed [, window, on_ready]}
 --   -> true | nil, message [, signal]
 -- A pool for one map (see parallel.pool and pool:map).
+-- @param opts table {jobs, worker, config, input, result, failed, window, on_ready}
+-- @return true; or nil, message [, signal]
 function parallel.map(opts)
    check_opts(opts, "parallel.map", { "input", "result", "failed" })
    local pool <close> = parallel.pool(opts)

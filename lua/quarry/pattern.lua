@@ -16,6 +16,7 @@
 -- the single-token pattern p), P.cap(name, p), lookaround P.ahead,
 -- P.notahead, P.behind, P.notbehind. Strings stand for P.word and tables
 -- for P.tok wherever a pattern is expected.
+-- @module quarry.pattern
 local core = require "quarry.core"
 
 local error, ipairs, pairs, pcall, setmetatable, getmetatable, tostring, type =
@@ -45,6 +46,9 @@ local FLAG = { space_before = 0x1, line_start = 0x2, para_start = 0x4, sent_star
    abbrev = 0x10, clitic = 0x100, hyphenated = 0x200 }
 
 local mt = {}
+mt.__index = mt
+-- nodes a * b and a + b made, until their list is read (see list_of)
+local lazy_mt = {}
 local rawget, rawset = rawget, rawset
 
 -- a * b and a + b (seq and alt nodes) keep their two operands (parts); the
@@ -70,11 +74,12 @@ local function list_of(p)
    end
    rawset(p, "list", list)
    rawset(p, "parts", nil)
+   setmetatable(p, mt)
    return list
 end
 
-mt.__index = function(p, k)
-   if k == "list" and rawget(p, "parts") then return list_of(p) end
+lazy_mt.__index = function(p, k)
+   if k == "list" then return list_of(p) end
    return mt[k]
 end
 
@@ -98,8 +103,16 @@ local function node(t, w)
    return setmetatable(t, mt)
 end
 
-local function is_pattern(v) return getmetatable(v) == mt end
+local function is_pattern(v)
+   local m = getmetatable(v)
+   return m == mt or m == lazy_mt
+end
 P.is_pattern = is_pattern
+
+--- Whether a value is a pattern: P.is_pattern(v) -> boolean.
+-- @function is_pattern
+-- @param v any value
+-- @return boolean
 
 local function fail(msg, level)
    -- level 0: the message already says where (the pattern's file:line)
@@ -124,24 +137,33 @@ local function word_nodes(s, bare, what)
 end
 
 --- P.word(s): tokens whose keys equal those of s ("said", "New York").
+-- @param s string a word, or several (a sequence of words)
+-- @return a pattern
 function P.word(s)
    if type(s) ~= "string" or s == "" then fail("P.word: expected a non-empty string", 2) end
    return word_nodes(s, false, "P.word")
 end
 
 --- P.bare(s): like P.word, ignoring diacritics too ("Lodz" matches "Łódź").
+-- @param s string a word, or several
+-- @return a pattern
 function P.bare(s)
    if type(s) ~= "string" or s == "" then fail("P.bare: expected a non-empty string", 2) end
    return word_nodes(s, true, "P.bare")
 end
 
 --- P.text(s): one token whose text is exactly s.
+-- @param s string the exact text of one token
+-- @return a pattern
 function P.text(s)
    if type(s) ~= "string" or s == "" then fail("P.text: expected a non-empty string", 2) end
    return tok { op = PR.TEXT, s = s }
 end
 
 --- P.set(list [, {bare = true}]): one of the words or phrases in list.
+-- @param list table words or phrases (or a quarry.WordSet)
+-- @param opts table optional: bare (boolean: ignore diacritics)
+-- @return a pattern
 function P.set(list, opts)
    if type(list) ~= "table" then fail("P.set: expected a list of strings", 2) end
    local bare = opts and opts.bare
@@ -170,20 +192,32 @@ local function mask_of(what, bits, values, level)
 end
 
 --- P.kind("word", "number", ...): a token of one of these kinds.
+-- @param ... string token kinds: "word", "number", "punct", "open_quote", ...
+-- @return a one-token pattern
 function P.kind(...)
    return tok { op = PR.KIND, a = mask_of("kind", KIND_BIT, { ... }, 2) }
 end
 
 --- P.case("title", "upper", ...): a token of one of these cases.
+-- @param ... string cases: "none", "lower", "upper", "title", "mixed"
+-- @return a one-token pattern
 function P.case(...)
    return tok { op = PR.CASE, a = mask_of("case", CASE_BIT, { ... }, 2) }
 end
 
 --- P.shape("Xxxxx") and P.short_shape("Xx"): a token of that shape.
+-- @param s string a shape, as tokens:shape gives it
+-- @return a one-token pattern
 function P.shape(s) return tok { op = PR.SHAPE, s = s } end
+--- P.short_shape("Xx"): a token of that short shape (each run of one class as one character).
+-- @param s string a short shape
+-- @return a one-token pattern
 function P.short_shape(s) return tok { op = PR.SHORT_SHAPE, s = s } end
 
 --- P.regex(pattern [, opts]): a token whose text matches the PCRE2 regex.
+-- @param pattern string a PCRE2 pattern, matched against the token's text
+-- @param opts table optional: the options of quarry.regex.compile
+-- @return a one-token pattern
 function P.regex(pattern, opts)
    if type(pattern) ~= "string" then fail("P.regex: expected a pattern string", 2) end
    local ok, re = pcall(core.regex, pattern, opts)
@@ -192,6 +226,9 @@ function P.regex(pattern, opts)
 end
 
 --- P.len(min [, max]): a token of min..max characters.
+-- @param min integer the fewest characters
+-- @param max integer optional: the most (no limit when nil)
+-- @return a one-token pattern
 function P.len(min, max)
    return tok { op = PR.LEN, a = min or 0, b = max or -1 }
 end
@@ -207,11 +244,26 @@ local function classref(t, attrs, what)
    if attrs ~= nil and type(attrs) ~= "table" then fail(what .. ": attrs must be a table", 3) end
    return { type = t, attrs = attrs }
 end
+--- P.within(type [, attrs]): a token inside an annotation of an earlier phase.
+-- @param t string the annotation type
+-- @param attrs table optional: attribute values the annotation must have
+-- @return a one-token pattern
 function P.within(t, attrs) return tok { op = PR.WITHIN, class = classref(t, attrs, "P.within") } end
+--- P.starts(type [, attrs]): a token at the start of an annotation of an earlier phase.
+-- @param t string the annotation type
+-- @param attrs table optional: attribute values the annotation must have
+-- @return a one-token pattern
 function P.starts(t, attrs) return tok { op = PR.STARTS, class = classref(t, attrs, "P.starts") } end
+--- P.ends(type [, attrs]): a token at the end of an annotation of an earlier phase.
+-- @param t string the annotation type
+-- @param attrs table optional: attribute values the annotation must have
+-- @return a one-token pattern
 function P.ends(t, attrs) return tok { op = PR.ENDS, class = classref(t, attrs, "P.ends") } end
 
 --- P.ann(type [, attrs]): an annotation of an earlier phase as one unit.
+-- @param t string the annotation type
+-- @param attrs table optional: attribute values the annotation must have
+-- @return a pattern (longest annotation first, shorter ones on backtracking)
 function P.ann(t, attrs)
    return node { t = "ann", class = classref(t, attrs, "P.ann") }
 end
@@ -237,6 +289,8 @@ for name in pairs(FLAG) do tok_fields[name] = function(v) return flag(name, v) e
 -- regex=, len=, within=, starts=, ends=, sent_start=, para_start=,
 -- line_start=, space_before=, abbrev=, clitic=, hyphenated=}: one token
 -- meeting every constraint.
+-- @param spec table the constraints, every one of which the token must meet
+-- @return a one-token pattern
 function P.tok(spec)
    if type(spec) ~= "table" then fail("P.tok: expected a table of constraints", 2) end
    local kids = {}
@@ -266,18 +320,27 @@ coerce = function(v, level)
    if type(v) == "table" then return P.tok(v) end
    fail("expected a pattern, a string or a table, got " .. type(v), (level or 1) + 1)
 end
+--- A pattern of any value a rule takes as one: P.P(v) -> pattern (a string is P.word, a table P.tok).
+-- @function P
+-- @param v a pattern, a string or a table
+-- @return a pattern
 P.P = function(v) return coerce(v, 2) end
 
 -- a * b or a + b: a node of that kind whose elements are those of a and b
 -- (a node of the same kind gives its elements, made flat when first read).
 local function flatten(kind, a, b)
-   return node { t = kind, parts = { a, b } }
+   return setmetatable(node { t = kind, parts = { a, b } }, lazy_mt)
 end
 
 mt.__mul = function(a, b) return flatten("seq", coerce(a, 2), coerce(b, 2)) end
 mt.__add = function(a, b) return flatten("alt", coerce(a, 2), coerce(b, 2)) end
 
 --- P.rep(p, min [, max [, "lazy"]]): min to max repetitions (max nil: no limit).
+-- @param p a pattern
+-- @param min integer the fewest repetitions
+-- @param max integer optional: the most (nil: no limit)
+-- @param mode string optional: "lazy" to take as few as possible
+-- @return a pattern
 function P.rep(p, min, max, mode)
    p = coerce(p, 2)
    min = min or 0
@@ -297,9 +360,13 @@ mt.__pow = function(p, n)
 end
 
 --- P.opt(p): p or nothing.
+-- @param p a pattern
+-- @return a pattern
 function P.opt(p) return P.rep(p, 0, 1) end
 
 --- P.lazy(rep): the same repetition, taking as few as it can.
+-- @param p a repetition (p ^ n, P.rep, P.opt)
+-- @return a pattern
 function P.lazy(p)
    p = coerce(p, 2)
    if p.t ~= "rep" then fail("P.lazy: expected a repetition", 2) end
@@ -313,6 +380,9 @@ mt.__unm = function(p)
 end
 
 --- P.cap(name, p) or p:cap(name): a named capture.
+-- @param name string the capture's name
+-- @param p a pattern
+-- @return a pattern
 function P.cap(name, p)
    if type(name) ~= "string" or name == "" then fail("P.cap: expected a capture name", 2) end
    return node { t = "cap", name = name, p = coerce(p, 2) }
@@ -324,6 +394,26 @@ local function look(dir, neg)
 end
 P.ahead, P.notahead = look("ahead", false), look("ahead", true)
 P.behind, P.notbehind = look("behind", false), look("behind", true)
+
+--- P.ahead(p): p must match just after the match, which it is not part of.
+-- @function ahead
+-- @param p a pattern
+-- @return a pattern that takes no token
+
+--- P.notahead(p): p must not match just after the match.
+-- @function notahead
+-- @param p a pattern
+-- @return a pattern that takes no token
+
+--- P.behind(p): p must match just before the match (p of bounded length).
+-- @function behind
+-- @param p a pattern
+-- @return a pattern that takes no token
+
+--- P.notbehind(p): p must not match just before the match (p of bounded length).
+-- @function notbehind
+-- @param p a pattern
+-- @return a pattern that takes no token
 
 mt.__tostring = function(p) return "quarry.pattern " .. p.t .. " (" .. p.where .. ")" end
 
@@ -371,10 +461,19 @@ width_of = function(p)
 end
 P.width = width
 
+--- The fewest and most tokens a pattern can take: P.width(p) -> min, max.
+-- @function width
+-- @param p a pattern
+-- @return integer the fewest
+-- @return number the most (math.huge: no limit)
+
 --- A phase compiler: collects the constants and code of many rules.
 local Compiler = {}
 Compiler.__index = Compiler
 
+--- A phase compiler: P.compiler() -> compiler, which compiles the rules of a phase
+-- into one C matcher (compiler:add, compiler:build).
+-- @return a compiler
 function P.compiler()
    return setmetatable({
       code = {}, preds = {}, pred_ids = {}, sets = {}, set_ids = {}, regexes = {}, regex_ids = {},
@@ -942,6 +1041,10 @@ local SCOPES = { document = 0, paragraph = 1, sentence = 2 }
 
 --- Adds a rule: compiler:add(name, pattern [, {scope = "paragraph"}]).
 -- Returns the rule number in the phase matcher.
+-- @param name string the rule's name
+-- @param p a pattern
+-- @param opts table optional: scope ("sentence", "paragraph" or "document")
+-- @return integer the rule's number in the phase's matcher
 function Compiler:add(name, p, opts)
    p = coerce(p, 2)
    local scope = SCOPES[opts and opts.scope or "paragraph"]
@@ -983,6 +1086,8 @@ end
 -- matcher rules the start out by what every match needs (its first words,
 -- kinds and cases, words it holds and where); prefilter = false turns that
 -- off, which changes the time a run takes but no match.
+-- @param opts table optional: step_limit
+-- @return the C matcher of the phase
 function Compiler:build(opts)
    -- lookaround bodies go after all rules; their own lookarounds after them
    local i = 1
@@ -1009,10 +1114,19 @@ function Compiler:build(opts)
 end
 
 --- Compiles one pattern on its own: P.compile(p [, opts]) -> matcher, info.
+-- @param p a pattern
+-- @param opts table optional: name (of the rule), scope, step_limit
+-- @return the C matcher
+-- @return the compiler, for its tables
 function P.compile(p, opts)
    local c = P.compiler()
    c:add(opts and opts.name or "pattern", p, opts)
    return c:build(opts), c
+end
+
+-- a lazy node is a pattern like any other: the same operators
+for k, v in pairs(mt) do
+   if lazy_mt[k] == nil then lazy_mt[k] = v end
 end
 
 return P

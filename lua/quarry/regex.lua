@@ -11,6 +11,7 @@
 -- between tokens) at either end of the match is dropped. A match that
 -- touches no token — only white space, or an empty match — aligns to
 -- nothing: align returns nil and the match is dropped.
+-- @module quarry.regex
 local core = require "quarry.core"
 
 local error, getmetatable, pcall, type = error, getmetatable, pcall, type
@@ -27,6 +28,10 @@ end
 -- before with the same options. A quarry.Regex passed without options is
 -- returned as it is. Raises on a malformed pattern:
 -- "regex error at offset N: message".
+-- @param pattern string or quarry.Regex the PCRE2 pattern
+-- @param opts table optional: caseless, multiline, dotall, extended, anchored (booleans), match_limit, depth_limit
+-- (integers), jit (boolean)
+-- @return quarry.Regex
 function regex.compile(pattern, opts)
    if is_regex(pattern) and opts == nil then return pattern end
    if type(pattern) ~= "string" then
@@ -63,6 +68,13 @@ end
 -- text of `tokens` (a quarry.Tokens) to whole tokens. Returns first_token,
 -- last_token (1-based) and the widened span snapped_start, snapped_stop;
 -- or nil when the span touches no token (see the rule at the top).
+-- @param tokens quarry.Tokens the tokens of the text
+-- @param start integer the span's start (0-based byte)
+-- @param stop integer the span's end (exclusive)
+-- @return integer the first token (1-based), or nil when the span touches no token
+-- @return integer the last token
+-- @return integer the widened span's start
+-- @return integer the widened span's stop
 function regex.align(tokens, start, stop)
    if type(tokens) ~= "userdata" then
       error("bad argument #1 to 'align' (quarry.Tokens expected, got " .. type(tokens) .. ")", 2)

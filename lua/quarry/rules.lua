@@ -29,6 +29,7 @@
 --   all: every match is kept.
 -- Annotations are tables {type, start, stop, text, rule, attrs}; offsets
 -- are 0-based bytes into the document text, stop exclusive.
+-- @module quarry.rules
 local quarry_core = require "quarry.core"
 local P = require "quarry.pattern"
 local sandbox = require "quarry.sandbox"
@@ -271,9 +272,26 @@ end
 -- `include "news"`.
 -- rules.definition(name_or_path [, {trusted, limits}]) -> table; raises
 -- "file:line: problem" for a pack that does not load.
+-- @param name_or_path string a pack's name or path
+-- @param opts table optional: trusted, limits
+-- @return table the definition
 function rules.definition(name_or_path, opts)
    if type(name_or_path) ~= "string" then error("rules.definition: expected a pack name or path", 2) end
    return open_pack(name_or_path, opts or {}, 2)
+end
+
+-- Compiles def (under box:run); what quarry reads of a rule later,
+-- outside the pack's limits, it makes plain strings now: reading them then
+-- runs none of the pack's code.
+local function compile_plain(def, cfg)
+   local pack = rules.compile(def, cfg)
+   for _, r in ipairs(pack.rules) do
+      r.where = tostring(rule_where(r))
+      if type(r.name) ~= "string" then rule_error(r, "name must be a string", 1) end
+      if r.type ~= nil and type(r.type) ~= "string" then rule_error(r, "type must be a string", 1) end
+   end
+   for _, ph in ipairs(pack.phases) do ph.where = tostring(ph.where) end
+   return pack
 end
 
 -- Compiles a definition that rules.definition read, in its own sandbox.
@@ -283,7 +301,7 @@ local function compile_in(def, opts, level)
    local cfg = { trusted = box.trusted, step_limit = opts.step_limit, dir = origin.dir, box = box,
       pattern = origin.pattern }
    if opts.limits then box:set_limits(sandbox.limits(opts.limits, level + 1)) end
-   local ok, pack = pcall(box.run, box, "loading", rules.compile, def, cfg)
+   local ok, pack = pcall(box.run, box, "loading", compile_plain, def, cfg)
    if not ok then error(tostring(pack), level + 1) end
    pack.version = pack.version or def.fingerprint
    pack.fingerprint = def.fingerprint
@@ -298,6 +316,9 @@ end
 -- (loading, each document; see quarry.sandbox), over the pack's own
 -- `limits` and the defaults. Returns the compiled pack, or raises
 -- "file:line: rule NAME: problem" for a malformed one.
+-- @param name_or_path string a pack's name, or the path of a file or of a folder with init.lua
+-- @param opts table optional: trusted (boolean), step_limit (integer: steps a pattern may take from one token)
+-- @return table the compiled pack (see Pack)
 function rules.load(name_or_path, opts)
    opts = opts or {}
    if type(name_or_path) == "table" then
@@ -359,6 +380,9 @@ local function emit_spec(rule, phase_name, cap)
 end
 
 --- Compiles a pack definition (the table a pack file returns).
+-- @param def table the pack definition {name, phases, merge}
+-- @param opts table optional: file (where the pack was written, for messages), step_limit
+-- @return table the compiled pack
 function rules.compile(def, opts)
    opts = opts or {}
    if type(def.phases) ~= "table" or #def.phases == 0 then
@@ -480,6 +504,23 @@ local function token_span(toks, start, stop)
 end
 rules.token_span = token_span
 
+--- The tokens a byte span touches: rules.token_span(toks, start, stop) -> first, last.
+-- @function token_span
+-- @param toks quarry.Tokens the document's tokens
+-- @param start integer the span's start (0-based byte)
+-- @param stop integer the span's end (exclusive)
+-- @return integer the first token (1-based), or nil when the span touches none
+-- @return integer the last token
+
+--- Which candidates of a phase survive its overlap control:
+-- rules.resolve(phase, cands, crules, cstarts) -> kept (used by pack:run; exposed for its specs).
+-- @function resolve
+-- @param phase table the compiled phase (its control: "appelt", "first" or "all")
+-- @param cands table the candidate annotations {type, start, stop, ...}
+-- @param crules table the rule of each candidate
+-- @param cstarts table where each candidate's match starts
+-- @return table the indexes of the candidates kept, in order
+
 local function attrs_match(want, have)
    if not want then return true end
    if not have then return false end
@@ -496,6 +537,9 @@ local function class_list(phase, toks, anns)
    return core_class_list(compiler.classes, toks, anns)
 end
 
+--- What a rule's action gets for each match: m.start, m.stop, m.caps
+-- (name -> {start, stop, text, first, last, units}), m.units, m.tokens, m.doc.
+-- @type Match
 local Match = {}
 -- (the methods stay out of a pack's reach: m.__index is nil)
 local MatchMT = { __index = Match, __metatable = "quarry.Match" }
@@ -513,6 +557,8 @@ local Capture = {
 }
 
 --- The text of a capture (or of the whole match).
+-- @param name string optional: a capture's name
+-- @return string the capture's text, or the whole match's; nil for a capture that took no part
 function Match:text(name)
    if not name then return self.doc_text:sub(self.start + 1, self.stop) end
    local c = self.caps[name]
@@ -874,9 +920,13 @@ end
 -- what it returns holds no table of its own with a metatable.
 local function run_boxed(self, doc, opts)
    local anns = run_phases(self, copy(doc), opts)
-   if next(self.box.own) ~= nil then self.box:check_plain(anns, self.name .. ": the annotations") end
+   self.box:check_annotations(anns, self.name .. ": the annotations")
    return anns
 end
+
+--- A compiled rule pack, as rules.load returns it: pack.name, pack.phases,
+-- pack.rules, and the methods below.
+-- @type Pack
 
 --- Runs a compiled pack over one document: pack:run(doc_or_text [, opts])
 -- -> list of annotations sorted by start. A loaded pack runs under its
@@ -899,6 +949,7 @@ function Pack:run(doc, opts)
 end
 
 --- The rules of a pack, in order: pack:list() -> {{name, phase, kind, type, where}}.
+-- @return table {{name, phase, kind, type, where}, ...}
 function Pack:list()
    local out = {}
    for _, phase in ipairs(self.phases) do
@@ -931,6 +982,9 @@ end
 
 --- Runs every inline example of the pack's rules:
 -- pack:test() -> passed, failed, failures {{rule, where, text, missing}}.
+-- @return integer the examples that passed
+-- @return integer the examples that failed
+-- @return table the failures: {{rule, where, text, missing}, ...}
 function Pack:test()
    local passed, failed, failures = 0, 0, {}
    local owners = {}

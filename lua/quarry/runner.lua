@@ -4,6 +4,7 @@
 -- in worker processes (quarry.parallel) and this process stays the
 -- corpus's only writer, storing each document's spans in document order:
 -- the rows are those one process would store.
+-- @module quarry.runner
 local corpus_mod = require "quarry.corpus"
 local rules = require "quarry.rules"
 local parallel = require "quarry.parallel"
@@ -21,6 +22,9 @@ local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true,
 
 --- The job of a worker process (quarry.parallel): a document in, its
 -- spans out (without their text). config: {pack = name or path, trusted, limits}.
+-- @param config table {pack, trusted, limits}
+-- @return function the job: a document in, its spans out
+-- @return table what the first worker reports to on_ready (the pack's name and version)
 function runner.worker(config)
    local opts = parallel.decode(config)
    local pack = rules.load(opts.pack, { trusted = opts.trusted, limits = opts.limits })
@@ -169,6 +173,10 @@ end
 -- nil, message, "interrupted"; the committed batches stay. Then the pack's
 -- `merge` list makes one spelling of each name across the corpus
 -- (corpus:merge_names).
+-- @function Corpus:extract
+-- @param pack a loaded pack, or a pack's name or path
+-- @param opts table optional: force, date, batch, progress, trusted, limits, jobs
+-- @return table {documents, skipped, spans, seconds}; or nil, message, code
 function corpus_mod.Corpus:extract(pack, opts)
    if type(opts) ~= "nil" and type(opts) ~= "table" then error("corpus:extract: options must be a table", 2) end
    opts = opts or {}

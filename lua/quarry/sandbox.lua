@@ -19,6 +19,7 @@
 -- (quarry.core.limited): a step budget and a memory ceiling, per call.
 -- Trusted code gets the global environment; box:run limits it too, though
 -- trusted code can lift the limits with debug.sethook.
+-- @module quarry.sandbox
 local core = require "quarry.core"
 local lfs = require "lfs"
 
@@ -78,6 +79,8 @@ local UNITS = { [""] = 1, k = 1024, m = 1024 ^ 2, g = 1024 ^ 3, t = 1024 ^ 4 }
 
 --- sandbox.parse_size(v) -> bytes | nil, message: a count of bytes, or a
 -- string "512M", "2G", "64k", "1000000" (K, M, G, T: powers of 1024).
+-- @param v integer or string a count of bytes, or "512M", "2G", "64k"
+-- @return integer bytes; or nil, message
 function sandbox.parse_size(v)
    if math_type(v) == "integer" and v >= 0 then return v end
    if math_type(v) == "float" and v >= 0 and v == math_floor(v) and v < 2 ^ 53 then return math_floor(v) end
@@ -91,6 +94,9 @@ end
 
 --- sandbox.limits(given, level) -> {steps, memory}: limits checked, the
 -- defaults filling what given (a table or nil) leaves out. 0 means none.
+-- @param given table optional: {steps, memory}
+-- @param level integer the level of the caller errors name
+-- @return table {steps, memory}
 function sandbox.limits(given, level)
    level = (level or 1) + 1
    if given == nil then given = {} end
@@ -238,6 +244,8 @@ end
 -- -> found, value: what include gives for a name before the folder's
 -- files), instances (the module instances of another box, to share),
 -- globals (more names).
+-- @param opts table {kind, name, root, trusted, limits, modules, require, files, globals}
+-- @return table the box (see Box)
 function sandbox.new(opts)
    local box = setmetatable({ kind = opts.kind or "rule pack", name = opts.name or "?", trusted = opts.trusted and true,
       limits = sandbox.limits(opts.limits, 2), instances = opts.instances or {}, loaded = {}, own = own,
@@ -266,6 +274,8 @@ end
 -- --- running under limits -------------------------------------------------------
 
 --- box:set_limits(limits): the limits of later calls (see sandbox.limits).
+-- @param limits table {steps, memory}
+-- @return nothing
 function Box:set_limits(limits)
    self.limits = sandbox.limits(limits, 2)
 end
@@ -314,6 +324,11 @@ local function restore_methods(saved, ...)
    return ...
 end
 
+--- box:run(what, f, ...) -> f's results: runs code of the box within its limits; an error names WHAT.
+-- @param what string what the code is doing, for messages ("loading", "running rule X")
+-- @param f function the code
+-- @param ... its arguments
+-- @return what f returns
 function Box:run(what, f, ...)
    local saved = string_mt.__index
    string_mt.__index = string_methods
@@ -322,24 +337,41 @@ end
 
 -- --- values leaving the box ----------------------------------------------------------
 
-local function check_plain(box, v, what, seen)
+local function check_plain(v, what, seen, strict)
    if seen[v] then return end
    seen[v] = true
-   if box.own[v] then
-      error(string_format("%s: a table with a metatable of the %s's own (quarry takes plain tables)", what,
-         box.kind), 0)
+   if own[v] or (strict and getmetatable(v) ~= nil) then
+      error(string_format("%s: a table with a metatable (quarry takes plain tables from a pack or report)", what), 0)
    end
    for k, x in next, v do
-      if type(k) == "table" then check_plain(box, k, what, seen) end
-      if type(x) == "table" then check_plain(box, x, what, seen) end
+      if type(k) == "table" then check_plain(k, what, seen, strict) end
+      if type(x) == "table" then check_plain(x, what, seen, strict) end
    end
 end
 
---- box:check_plain(v, what): raises "WHAT: a table with a metatable ..."
--- when v holds (at any depth) a table the box's code gave a metatable:
--- values quarry keeps and reads after box:run must not run code on access.
-function Box:check_plain(v, what)
-   if type(v) == "table" then check_plain(self, v, what, {}) end
+--- box:check_plain(v, what [, strict]) raises "WHAT: a table with a
+-- metatable ..." when v holds, at any depth, a table untrusted code gave a
+-- metatable (strict: a table with any metatable). What quarry keeps and
+-- reads after box:run must not run untrusted code when it is read: a
+-- pack's definition, its annotations, a report's model.
+function Box.check_plain(_, v, what, strict)
+   if type(v) == "table" then check_plain(v, what, {}, strict) end
+end
+
+--- box:check_annotations(list, what): box:check_plain(list, what, true),
+-- quicker on a long list of flat annotations.
+function Box:check_annotations(list, what)
+   if getmetatable(list) ~= nil or own[list] then self:check_plain(list, what, true) end
+   for _, a in next, list do
+      if type(a) ~= "table" or getmetatable(a) ~= nil or own[a] then return self:check_plain(list, what, true) end
+      local attrs = rawget(a, "attrs")
+      if type(attrs) == "table" then
+         if getmetatable(attrs) ~= nil or own[attrs] then return self:check_plain(list, what, true) end
+         for _, x in next, attrs do
+            if type(x) == "table" then return self:check_plain(list, what, true) end
+         end
+      end
+   end
 end
 
 -- --- files ---------------------------------------------------------------------------
@@ -349,6 +381,11 @@ end
 -- absolute. Untrusted: resolved like realpath(3), symbolic links followed,
 -- it must lie inside the folder and be a regular file; raises "WHAT: ..."
 -- otherwise.
+-- @param name string the file's name
+-- @param what string what asks, for messages
+-- @param level integer optional: the level errors name
+-- @param as_given boolean optional: relative to the working directory
+-- @return string the real path
 function Box:path(name, what, level, as_given)
    level = (level or 1) + 1
    if type(name) ~= "string" or name == "" then error(what .. ": expected a file name", level) end
@@ -372,6 +409,10 @@ end
 --- box:load(path [, level [, shown]]) -> the chunk of a Lua file, in the box's
 -- environment (text only); messages and rules name it as shown (default:
 -- path).
+-- @param path string the Lua file
+-- @param level integer optional: the level errors name
+-- @param shown string optional: the name messages give the file
+-- @return function the chunk
 function Box:load(path, level, shown)
    level = (level or 1) + 1
    local chunk, err
@@ -393,6 +434,9 @@ end
 -- once: a second include of the file returns what the first returned.
 -- Without such a file, the box's include option (opts.include(box, name)
 -- -> found, value) may answer for the name.
+-- @param name string the file, relative to the box's folder
+-- @param level integer optional: the level errors name
+-- @return what the file returns
 function Box:include(name, level)
    level = (level or 1) + 1
    if type(name) ~= "string" then error("include: expected a file name inside the pack folder", level) end
@@ -412,6 +456,9 @@ end
 --- box:read_list(name [, level]) -> rows: a data file of the folder as rows of
 -- tab-separated fields ("#" lines and blank lines skipped; row.line is the
 -- line number): word lists, cue lists.
+-- @param name string the file, relative to the box's folder
+-- @param level integer optional: the level errors name
+-- @return table the rows
 function Box:read_list(name, level)
    level = (level or 1) + 1
    local path = self:path(name, "read_list", level)
@@ -446,6 +493,10 @@ end
 
 --- box:gazetteer(spec [, opts [, level]]) -> a gazetteer (untrusted: a view
 -- that matches and reads entries) from a file of the folder or a list.
+-- @param spec string or table a file of the folder, or a list
+-- @param opts table optional: as quarry.gazetteer.load takes
+-- @param level integer optional: the level errors name
+-- @return a gazetteer, or its read-only view
 function Box:gazetteer(spec, opts, level)
    level = (level or 1) + 1
    if type(spec) == "string" then spec = self:path(spec, "gazetteer", level) end
@@ -455,6 +506,8 @@ function Box:gazetteer(spec, opts, level)
 end
 
 --- box:module(name) -> the box's own instance of a module (see sandbox.new)
+-- @param name string the module's name
+-- @return the box's instance of it
 function Box:module(name)
    return module_instance(self, name)
 end
@@ -464,6 +517,8 @@ end
 -- left out; symbolic links are followed only to regular files inside root
 -- (never to folders, devices or FIFOs), so the walk ends and reads only
 -- the pack's own files.
+-- @param root string the folder
+-- @return table the paths, sorted
 function sandbox.files(root)
    local real_root = realpath(root)
    if not real_root then return {} end
@@ -497,6 +552,8 @@ function sandbox.files(root)
 end
 
 --- sandbox.print(...): print for untrusted reports, to stderr (stdout is the report's output)
+-- @param ... the values to print
+-- @return nothing
 function sandbox.print(...)
    local parts = {}
    for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end

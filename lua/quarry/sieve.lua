@@ -14,6 +14,7 @@
 -- misuse (an unknown name, a strategy without a name or a find function,
 -- a name twice) raises an error that names the caller's file and line.
 -- Available to sandboxed packs (`require "quarry.sieve"`).
+-- @module quarry.sieve
 local sieve = {}
 
 local debug_getinfo = debug.getinfo
@@ -86,6 +87,7 @@ function sieve.new(what, strategies)
 end
 
 --- The names of the strategies, in order: sieve:names() -> {name, ...}.
+-- @return table the names
 function Sieve:names()
    local out = {}
    for i, s in ipairs(self.list) do out[i] = s.name end
@@ -93,12 +95,17 @@ function Sieve:names()
 end
 
 --- The strategy of a name, or nil: sieve:get(name) -> strategy.
+-- @param name string the strategy's name
+-- @return table the strategy, or nil
 function Sieve:get(name)
    local i = index_of(self, name)
    return i and self.list[i] or nil
 end
 
 --- Adds a strategy right before the one named: sieve:insert_before(name, strategy).
+-- @param name string the strategy it goes before
+-- @param s table the new strategy {name, find}
+-- @return nothing
 function Sieve:insert_before(name, s)
    check(self, "insert_before", s)
    not_held(self, "insert_before", s)
@@ -106,6 +113,9 @@ function Sieve:insert_before(name, s)
 end
 
 --- Adds a strategy right after the one named: sieve:insert_after(name, strategy).
+-- @param name string the strategy it goes after
+-- @param s table the new strategy {name, find}
+-- @return nothing
 function Sieve:insert_after(name, s)
    check(self, "insert_after", s)
    not_held(self, "insert_after", s)
@@ -113,6 +123,8 @@ function Sieve:insert_after(name, s)
 end
 
 --- Adds a strategy last: sieve:append(strategy).
+-- @param s table the new strategy {name, find}
+-- @return nothing
 function Sieve:append(s)
    check(self, "append", s)
    not_held(self, "append", s)
@@ -120,11 +132,16 @@ function Sieve:append(s)
 end
 
 --- Drops the strategy named: sieve:remove(name) -> the strategy dropped.
+-- @param name string the strategy's name
+-- @return table the strategy dropped
 function Sieve:remove(name)
    return table_remove(self.list, position(self, "remove", name))
 end
 
 --- Puts a strategy in the place of the one named: sieve:replace(name, strategy) -> the one replaced.
+-- @param name string the strategy's name
+-- @param s table the new strategy
+-- @return table the one replaced
 function Sieve:replace(name, s)
    local i = position(self, "replace", name)
    check(self, "replace", s)
@@ -136,6 +153,9 @@ end
 
 --- Moves the strategy named before or after another:
 -- sieve:move(name, {before = other}) or sieve:move(name, {after = other}).
+-- @param name string the strategy's name
+-- @param where table {before = other} or {after = other}
+-- @return nothing
 function Sieve:move(name, where)
    local i = position(self, "move", name)
    if type(where) ~= "table" or (where.before == nil) == (where.after == nil) then
@@ -152,6 +172,8 @@ end
 --- Sets the whole order: sieve:order{item, ...}, each item the name of a
 -- strategy the sieve holds or a new strategy table; strategies not listed
 -- are dropped.
+-- @param items table names of strategies the sieve holds, or new strategies, in the order wanted
+-- @return nothing
 function Sieve:order(items)
    if type(items) ~= "table" then error(string_format("%s:order: expected a list", self.what), 2) end
    local list = {}
@@ -182,6 +204,8 @@ end
 -- sieve:run(...) -> i, results of strategy i (self:names()[i] is its
 -- name), or nil when none finds anything. An error in a strategy is
 -- raised again with the strategy's name and where it is written.
+-- @param ... the arguments every strategy gets
+-- @return integer the number of the strategy that found something, then its results; or nil
 function Sieve:run(...)
    local list = self.list
    for i = 1, #list do

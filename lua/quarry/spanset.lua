@@ -9,6 +9,7 @@
 -- Spans are [start, stop) in bytes. Two spans overlap when each starts
 -- before the other stops; an empty span [p, p) overlaps a span that holds
 -- p strictly inside it.
+-- @module quarry.spanset
 local spanset = {}
 
 local BUCKET = 256
@@ -18,6 +19,7 @@ local Set = {}
 Set.__index = Set
 
 --- A new, empty set: spanset.new() -> set.
+-- @return a new, empty span set
 function spanset.new()
    return setmetatable({ buckets = {} }, Set)
 end
@@ -25,6 +27,7 @@ end
 --- Whether a span of the set overlaps [s, e): set:overlaps(s, e) -> boolean.
 -- @param s integer start byte
 -- @param e integer stop byte (exclusive)
+-- @return boolean
 function Set:overlaps(s, e)
    local buckets = self.buckets
    local last = (e > s and e - 1 or s) // BUCKET
@@ -43,6 +46,7 @@ end
 -- span touches lists it.
 -- @param s integer start byte
 -- @param e integer stop byte (exclusive)
+-- @return nothing
 function Set:add(s, e)
    local buckets = self.buckets
    local last = (e > s and e - 1 or s) // BUCKET

@@ -9,6 +9,7 @@
 -- naming files) goes through term.escape.
 --
 --   term.escape("a\27[2Jb")    --> "a\x1B[2Jb"
+-- @module quarry.term
 local string_byte, string_format = string.byte, string.format
 local table_concat = table.concat
 local utf8_len = utf8.len
@@ -43,6 +44,9 @@ end
 -- C1 controls as \u{HH}; bytes that are not UTF-8 as \xHH. With backslash
 -- true, a backslash is doubled too, so the result can be read back (the
 -- TSV of tokens --list); without, a backslash stays as it is.
+-- @param s string the text
+-- @param backslash boolean optional: double backslashes too
+-- @return string
 function term.escape(s, backslash)
    if backslash and s:find("\\", 1, true) then s = s:gsub("\\", "\\\\") end
    if s:find("[%z\1-\31\127]") then s = s:gsub("[%z\1-\31\127]", hex) end

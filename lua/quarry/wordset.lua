@@ -20,6 +20,7 @@
 -- keys be looked up again.
 --
 -- Available to sandboxed packs (`require "quarry.wordset"`).
+-- @module quarry.wordset
 local core = require "quarry.core"
 
 local error, pcall = error, pcall

@@ -91,7 +91,7 @@ function extract.run(args)
    if args.jobs > 1 and not args.db and #args.path > 0 then
       local bar = common.progress_bar("documents")
       local total = bar and require("quarry.docs").count(args.path) or nil
-      local iter, failed = common.documents("extract", args.path, bar)
+      local iter, failed = common.documents("extract", args.path, bar, args.max_bytes)
       local code = run_jobs(args, iter, bar, total)
       return failed() and code == 0 and 1 or code
    end

@@ -47,6 +47,7 @@ details.sec>summary{cursor:pointer;font-weight:600;margin:.4em 0}
 details.sec:not([open]){display:inline-block;margin:0 18px 0 0}details.sec:not([open])>summary{margin:.15em 0}
 details.sec>summary .note{font-weight:400}
 details.table>summary{cursor:pointer;color:var(--muted);font-size:.9em}
+div.sec.charted{display:inline-block;width:calc(50% - 20px);margin-right:14px;vertical-align:top}
 figure.chart{margin:6px 0 12px;overflow-x:auto}figure.chart figcaption{color:var(--muted);font-size:.86em}
 figure.chart svg{max-width:100%;height:auto}
 svg text{font:11px system-ui,sans-serif;fill:var(--muted)}

@@ -184,7 +184,12 @@ local function write_section(out, model, section, i, h, st)
       out:write('<details class="sec"', group, i <= OPEN_SECTIONS and " open" or "", "><summary>", esc(section.title),
          section.note and (' <span class="note">— ' .. esc(section.note) .. "</span>") or "", "</summary>\n")
    else
-      out:write('<div class="sec"', group, '>\n')
+      -- a section drawn as bars takes half the width: two charts side by side
+      local charted = section.chart and section.chart.kind == "bars" and #section.rows > 0
+      for _, c in ipairs(section.columns or {}) do
+         if charted and c.key == section.chart.label and c.kind == "date" then charted = false end   -- months: wide
+      end
+      out:write('<div class="sec', charted and " charted" or "", '"', group, '>\n')
       if titled then out:write("<h", hh, ">", esc(section.title), "</h", hh, ">\n") end
       if section.note then out:write('<p class="note">', esc(section.note), "</p>\n") end
    end

@@ -16,6 +16,7 @@
 -- Column kinds: "text" (the default), "number", "date", "quote" (a quoted
 -- passage), "list" (an array of strings). Rows are tables keyed by column
 -- key; a missing value is nil.
+-- @module quarry.render
 local error, ipairs, pairs, require, select, type, tostring = error, ipairs, pairs, require, select, type, tostring
 local table_concat = table.concat
 local math_type, math_floor = math.type, math.floor
@@ -23,7 +24,7 @@ local string_format = string.format
 
 local render = {}
 
---- The formats, in the order --help lists them, and the module of each.
+--- The formats, in the order the command line's help lists them, and the module of each.
 render.formats = { "md", "json", "jsonl", "csv", "html", "table" }
 local MODULES = {
    md = "quarry.render.markdown", markdown = "quarry.render.markdown",
@@ -32,12 +33,19 @@ local MODULES = {
 }
 
 --- Whether fmt names a format.
+-- @param fmt string a format's name
+-- @return boolean
 function render.known(fmt)
    return MODULES[fmt] ~= nil
 end
 
 --- Writes model in format fmt to out (anything with :write(...)).
 -- opts: width (terminal table), title (HTML page title).
+-- @param model table a report's model
+-- @param fmt string "md", "json", "jsonl", "csv", "html" or "table"
+-- @param out anything with a write method (a file, io.stdout)
+-- @param opts table optional: width (of a terminal table), title (of an HTML page)
+-- @return nothing; raises on an unknown format
 function render.write(model, fmt, out, opts)
    local name = MODULES[fmt]
    if not name then
@@ -49,6 +57,10 @@ function render.write(model, fmt, out, opts)
 end
 
 --- The model rendered as a string.
+-- @param model table a report's model
+-- @param fmt string the format, as for render.write
+-- @param opts table optional, as for render.write
+-- @return string
 function render.to_string(model, fmt, opts)
    local buf = {}
    local sink = { write = function(self, ...)
@@ -62,12 +74,18 @@ end
 -- --- helpers shared by the renderers ----------------------------------------------
 
 --- The columns of a section: its own, or the model's.
+-- @param model table a report's model
+-- @param section table one of its sections
+-- @return table {{key, label, kind}, ...}
 function render.columns_of(model, section)
    return section.columns or model.columns or {}
 end
 
 --- The columns a section shows under its own heading: those of
 -- render.columns_of without the model's group column (the heading says it).
+-- @param model table a report's model
+-- @param section table one of its sections
+-- @return table {{key, label, kind}, ...}
 function render.shown_columns(model, section)
    local cols = render.columns_of(model, section)
    if not model.group then return cols end
@@ -80,6 +98,8 @@ end
 
 --- A cell value as plain text: lists joined with "; ", integers without a
 -- fraction, nil as "".
+-- @param v a cell's value
+-- @return string
 function render.text(v)
    if v == nil then return "" end
    local t = type(v)
@@ -104,6 +124,9 @@ end
 -- when the sections hold different things (they are not groups of a column).
 -- Returns columns {{key, label, kind}} and rows (each a table keyed by
 -- column key).
+-- @param model table a report's model
+-- @return table the columns {{key, label, kind}, ...}
+-- @return table the rows, each keyed by column key
 function render.flatten(model)
    local columns, seen, rows = {}, {}, {}
    local function add_column(c)
@@ -142,6 +165,8 @@ function render.flatten(model)
 end
 
 --- "speaker = Ana Ruiz; from 2024-03-01" for the filters a model was made with.
+-- @param filters table {speaker, entity, from, to, query, limit}
+-- @return string "" without filters
 function render.filters_text(filters)
    if not filters then return nil end
    local parts = {}

@@ -320,7 +320,7 @@ function svg.bars(rows, spec, link)
    for _, r in ipairs(rows) do maxv = math_max(maxv, tonumber(r[spec.value]) or 0) end
    if maxv <= 0 then maxv = 1 end
    if spec.time then return svg.columns(rows, spec, maxv) end
-   local left, width, step = 230, 760, 20
+   local left, width, step = 190, 560, 20
    local height = #rows * step + 6
    local parts = { string_format('<svg class="bars" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
       .. 'viewBox="0 0 %d %d" role="img" aria-label="%s">', width, height, width, height, esc(spec.title or "Counts")) }
@@ -329,7 +329,7 @@ function svg.bars(rows, spec, link)
       local y = (i - 1) * step + 3
       local w = v / maxv * (width - left - 60)
       local label = string_format('<text class="label" x="%d" y="%d" text-anchor="end">%s</text>', left - 8, y + 13,
-         esc(short(r[spec.label], 34)))
+         esc(short(r[spec.label], 28)))
       local url = link and link(r)
       if url then label = '<a href="' .. esc(url) .. '">' .. label .. "</a>" end
       parts[#parts + 1] = label .. string_format('<rect class="bar" x="%d" y="%d" width="%.1f" height="%d">'
@@ -355,7 +355,7 @@ function svg.columns(rows, spec, maxv)
    end
    if first > last then return "" end
    local n = last - first + 1
-   local left, width, height, top = 40, 1000, 150, 10
+   local left, width, height, top = 40, 1000, 110, 10
    local cw = math_min((width - left - 10) / n, 48)
    local parts = { string_format('<svg class="columns" xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
       .. 'viewBox="0 0 %d %d" role="img" aria-label="%s">', width, height + 30, width, height + 30,

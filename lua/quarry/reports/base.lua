@@ -19,6 +19,7 @@
 -- --entity, --from, --to, --query, --outlet, --doc, --limit, --offset)
 -- into SQL conditions, so that reports query the indexed spans table
 -- rather than reading text.
+-- @module quarry.reports.base
 local core = require "quarry.core"
 
 local error, getmetatable, ipairs, next, pairs, pcall, select, setmetatable, tostring, type =
@@ -63,6 +64,8 @@ end
 --- base.new{name, title, description, columns, group, run} -> a report.
 -- run(ctx) is required; the rest are defaults for the model it returns.
 -- Raises on a malformed definition.
+-- @param def table {name, title, description, columns, group, run}; run(ctx) returns rows or a model
+-- @return table the report
 function base.new(def)
    if type(def) ~= "table" then error("base.new: expected a table", 2) end
    if type(def.run) ~= "function" then error("base.new: a report needs a run function", 2) end
@@ -75,6 +78,8 @@ function base.new(def)
 end
 
 --- Whether x is a report made by base.new.
+-- @param x any value
+-- @return boolean
 function base.is_report(x)
    return getmetatable(x) == Report
 end
@@ -151,6 +156,8 @@ end
 -- --- SQL -------------------------------------------------------------------------------
 
 --- A string as an SQL literal ('it''s'); numbers as they are; nil as NULL.
+-- @param v a string, a number or nil
+-- @return string the SQL literal
 function base.quote(v)
    if v == nil then return "NULL" end
    if math_type(v) then return tostring(v) end
@@ -167,6 +174,8 @@ end
 
 --- The key names are compared under: case, quotation marks and
 -- diacritics folded, white space squeezed.
+-- @param s string a name
+-- @return string its key
 function base.name_key(s)
    s = tostring(s):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", "")
    return normalize(s, { diacritics = false })
@@ -177,6 +186,10 @@ local name_key = base.name_key
 
 -- The methods of a context; its metatable stays out of a report's reach
 -- (ctx.__index is nil).
+--- The context a report's run function gets: ctx.filters ({speaker,
+-- entity, from, to, query, limit}, read-only) and the methods below, which
+-- read the corpus with SQL and turn the filters into SQL conditions.
+-- @type Context
 local Context = {}
 local ContextMT = { __index = Context, __name = "quarry.ReportContext", __metatable = "quarry.ReportContext" }
 
@@ -215,6 +228,9 @@ end
 
 --- for row in ctx:rows(sql, ...) do ... end: rows as tables keyed by column
 -- name. Arguments bind to ? (or pass one table, with names for :name).
+-- @param sql string one read-only statement (SELECT, WITH or VALUES)
+-- @param ... the values bound to its parameters (or one table of them)
+-- @return an iterator yielding each row as a table keyed by column name
 function Context:rows(sql, ...)
    local p = state(self)
    local st = prepare(p, sql, 2)
@@ -230,6 +246,9 @@ end
 -- as values, in order (no table a row: for scans of millions of spans).
 -- A for loop stops at a nil first value: put a column first that is never
 -- NULL (an id, a rowid).
+-- @param sql string one read-only statement
+-- @param ... the values bound to its parameters
+-- @return an iterator yielding each row's values in order
 function Context:tuples(sql, ...)
    local p = state(self)
    local st = prepare(p, sql, 2)
@@ -253,6 +272,9 @@ function Context:tuples(sql, ...)
 end
 
 --- ctx:all(sql, ...) -> every row, a list.
+-- @param sql string one read-only statement
+-- @param ... the values bound to its parameters
+-- @return table the rows, each a table keyed by column name
 function Context:all(sql, ...)
    local p = state(self)
    local st = prepare(p, sql, 2)
@@ -279,17 +301,27 @@ local function first_row(self, sql, get, ...)
 end
 
 --- ctx:one(sql, ...) -> the first row, or nil.
+-- @param sql string one read-only statement
+-- @param ... the values bound to its parameters
+-- @return table the first row, or nil
 function Context:one(sql, ...)
    local row = first_row(self, sql, function(st) return st:row() end, ...)   -- not a tail call: levels count
    return row
 end
 
 --- ctx:value(sql, ...) -> the first column of the first row, or nil.
+-- @param sql string one read-only statement
+-- @param ... the values bound to its parameters
+-- @return the first value of the first row, or nil
 function Context:value(sql, ...)
    local v = first_row(self, sql, function(st) return st:values() end, ...)
    return v
 end
 
+--- ctx:quote(v) -> an SQL literal, as base.quote.
+-- @function Context:quote
+-- @param v a string, a number or nil
+-- @return string the SQL literal
 Context.quote = function(_, v) return quote(v) end
 
 --- How many of the documents that contain a --speaker or --entity name
@@ -347,6 +379,9 @@ end
 -- documents matching a full-text query (query_sql: a quoted literal,
 -- ctx:quote(q)). Use it rather than docs_fts itself: over several shards
 -- (quarry report a.db b.db ...) it asks each shard's index.
+-- @param query_sql string an SQL expression giving the FTS5 query (a quoted literal)
+-- @param columns string optional: more columns to select
+-- @return string the SELECT
 function Context:match_sql(query_sql, columns)
    local p = state(self)
    local c = p.corpus
@@ -354,40 +389,50 @@ function Context:match_sql(query_sql, columns)
    return "SELECT rowid" .. (columns and (", " .. columns) or "") .. " FROM docs_fts WHERE docs_fts MATCH " .. query_sql
 end
 
---- ctx:speakers() -> the canonical speaker names --speaker stands for (nil
--- without --speaker): the name itself and the names it is a variant of,
+--- ctx:speakers() -> the canonical speaker names the speaker filter stands for
+-- (nil without --speaker): the name itself and the names it is a variant of,
 -- compared without case, quotation marks or diacritics.
+-- @return table the names, or nil without --speaker
 function Context:speakers()
    local p = state(self)
    if not self.filters.speaker then return nil end
    return resolve(self, p, "speaker")
 end
 
---- ctx:entities() -> the canonical entity names --entity stands for (nil without --entity).
+--- ctx:entities() -> the canonical entity names the entity filter stands for
+-- (nil without --entity).
+-- @return table the names, or nil without --entity
 function Context:entities()
    local p = state(self)
    if not self.filters.entity then return nil end
    return resolve(self, p, "entity")
 end
 
---- ctx:speaker_where(expr) -> SQL: expr (a speaker name) is one --speaker
--- stands for; "1" without --speaker.
+--- ctx:speaker_where(expr) -> SQL: expr (a speaker name) is one the speaker
+-- filter (--speaker) stands for; "1" without it.
+-- @param expr string an SQL expression giving a speaker's name
+-- @return string an SQL condition
 function Context:speaker_where(expr)
    local names = self:speakers()
    if not names then return "1" end
    return in_list(expr, names)
 end
 
---- ctx:entity_where(expr) -> SQL: expr (an entity name) is one --entity stands for; "1" without --entity.
+--- ctx:entity_where(expr) -> SQL: expr (an entity name) is one the entity
+-- filter (--entity) stands for; "1" without it.
+-- @param expr string an SQL expression giving an entity's name
+-- @return string an SQL condition
 function Context:entity_where(expr)
    local names = self:entities()
    if not names then return "1" end
    return in_list(expr, names)
 end
 
---- ctx:dates_where(expr) -> SQL: the date expr lies within --from and --to
--- (--to is inclusive at its precision: 2024-03 keeps all of March); "1"
+--- ctx:dates_where(expr) -> SQL: the date expr lies within the date filters
+-- (--from and --to; --to is inclusive at its precision: 2024-03 keeps all of March); "1"
 -- without them.
+-- @param expr string an SQL expression giving an ISO 8601 date
+-- @return string an SQL condition
 function Context:dates_where(expr)
    local f, conds = self.filters, {}
    if f.from then conds[#conds + 1] = expr .. " >= " .. quote(f.from) end
@@ -401,6 +446,9 @@ end
 -- within --from/--to, matching --query, quoting --speaker, mentioning
 -- --entity, from the --outlet, the document --doc. Turn off the filters a
 -- report applies in its own way.
+-- @param alias string the alias of the docs table in the query
+-- @param skip table optional: speaker, entity, dates, query = false turn those filters off
+-- @return string an SQL condition ("1" without filters)
 function Context:docs_where(alias, skip)
    state(self)
    alias = alias or "d"
@@ -427,6 +475,9 @@ end
 --- ctx:spans_where(alias [, skip]) -> SQL: the span alias (a row of
 -- spans) belongs to a document that passes the filters (as docs_where,
 -- with the same skip), without joining docs: "1" without filters.
+-- @param alias string the alias of the spans table in the query
+-- @param skip table optional, as for ctx:docs_where
+-- @return string an SQL condition
 function Context:spans_where(alias, skip)
    local cond = self:docs_where("d", skip)
    if cond == "1" then return "1" end
@@ -435,6 +486,8 @@ end
 
 --- ctx:mentions_where(alias) -> SQL: the span alias (a row of spans)
 -- holds a mention of the --entity; "1" without --entity.
+-- @param alias string the alias of the spans table in the query
+-- @return string an SQL condition
 function Context:mentions_where(alias)
    if not self.filters.entity then return "1" end
    -- the spans holding a mention, found once from the mentions (not once a span)
@@ -451,6 +504,10 @@ base.NOT_ARTICLE = { "comments", "related", "boilerplate" }
 -- inside a segment that is not the article (base.NOT_ARTICLE): quotes and
 -- dates in reader comments stay out of the quotes and the timeline. Give
 -- the span's type when it is known: fewer spans to look at.
+-- @function Context:article_where
+-- @param alias string the alias of the spans table in the query
+-- @param span_type string optional: the span's type
+-- @return string an SQL condition
 function Context.article_where(_, alias, span_type)
    -- the spans inside such segments, found once (not once a span)
    return string_format("%s.id NOT IN (SELECT x.id FROM spans g JOIN spans x ON %sx.doc = g.doc "
@@ -463,10 +520,21 @@ end
 -- over shards (quarry report a.db b.db: docs is a view there, and the
 -- TEMP tables have only the spans' indexes). For a scan that SQLite's
 -- planner would otherwise do through the table (the index of dates
--- docs_date, of outlets docs_source, spans_doc).
+-- docs_date, of outlets docs_source, of the dates the text names
+-- spans_value, spans_doc).
+-- A corpus made before an index was added and opened read-only lacks it: "" then too.
+-- @param index string the index's name
+-- @return string " INDEXED BY index", or ""
 function Context:indexed_by(index)
    local p = state(self)
-   if p.corpus.shards and (index == "docs_date" or index == "docs_source") then return "" end
+   if p.corpus.shards and (index == "docs_date" or index == "docs_source" or index == "spans_value") then return "" end
+   local have = p.shared.indexes
+   if not have then
+      have = {}
+      for name in self:tuples("SELECT name FROM sqlite_schema WHERE type = 'index'") do have[name] = true end
+      p.shared.indexes = have
+   end
+   if not have[index] then return "" end
    return " INDEXED BY " .. index
 end
 
@@ -474,14 +542,18 @@ end
 -- segment that is not the article, looked up for that span alone (from
 -- the spans of its document): for a few documents, where
 -- ctx:article_where would list the clutter of the whole corpus first.
+-- @function Context:in_article_sql
+-- @param alias string the alias of the spans table in the query
+-- @return string an SQL condition
 function Context.in_article_sql(_, alias)
    return string_format("NOT EXISTS (SELECT 1 FROM spans g WHERE g.type = 'segment' AND g.doc = %s.doc AND "
       .. "g.start <= %s.start AND g.stop >= %s.stop AND %s)", alias, alias, alias,
       in_list("json_extract(g.attrs, '$.kind')", base.NOT_ARTICLE))
 end
 
---- ctx:limit_sql() -> " LIMIT n" for --limit (" LIMIT n OFFSET k" with
--- --offset: a page of rows), else "".
+--- ctx:limit_sql() -> " LIMIT n" for the limit filter (" LIMIT n OFFSET k"
+-- with --offset: a page of rows), else "".
+-- @return string " LIMIT n", or ""
 function Context:limit_sql()
    local n, k = self.filters.limit, self.filters.offset
    local offset = (k and k > 0) and (" OFFSET " .. k) or ""
@@ -490,7 +562,11 @@ function Context:limit_sql()
    return ""
 end
 
---- ctx:text_sql(doc_alias, span_alias) -> SQL: the text a span covers.
+--- ctx:text_sql(d, s) -> SQL: the text a span covers.
+-- @function Context:text_sql
+-- @param d string the alias of the docs table in the query
+-- @param s string the alias of the spans table
+-- @return string an SQL expression
 function Context.text_sql(_, d, s)
    return string_format("CAST(substr(CAST(%s.text AS BLOB), %s.start + 1, %s.stop - %s.start) AS TEXT)", d, s, s, s)
 end
@@ -498,8 +574,12 @@ end
 --- Bytes of text on each side of a span that ctx:window_sql takes.
 base.WINDOW = 320
 
---- ctx:window_sql(doc_alias, span_alias) -> SQL: the span's text with
+--- ctx:window_sql(d, s) -> SQL: the span's text with
 -- base.WINDOW bytes on each side, for ctx:context.
+-- @function Context:window_sql
+-- @param d string the alias of the docs table in the query
+-- @param s string the alias of the spans table
+-- @return string an SQL expression
 function Context.window_sql(_, d, s)
    local w = base.WINDOW
    return string_format("CAST(substr(CAST(%s.text AS BLOB), max(%s.start - %d, 0) + 1, "
@@ -575,6 +655,11 @@ end
 -- side, cut at the sentence's ends, the span itself shown as mark.
 -- window is ctx:window_sql's column for the span (start and stop are the
 -- span's own offsets), or the document's rowid (slower: one query a call).
+-- @param window string or integer the ctx:window_sql column of the span, or the document's rowid
+-- @param start integer the span's start (0-based byte)
+-- @param stop integer the span's end (exclusive)
+-- @param opts table optional: width (characters a side, 100), mark (what stands for the span, "…")
+-- @return string the context
 function Context:context(window, start, stop, opts)
    local p = state(self)
    opts = opts or {}
@@ -630,6 +715,9 @@ base.UsageError = { __tostring = function(e) return e.msg end }
 
 --- ctx:usage_error(message): stops the report, saying the filters given
 -- cannot make it (e.g. a concordance with no word to look for).
+-- @function Context:usage_error
+-- @param msg string what is missing
+-- @return nothing: it raises
 function Context.usage_error(_, msg)
    error(setmetatable({ msg = tostring(msg) }, base.UsageError), 0)
 end
@@ -637,6 +725,9 @@ end
 --- ctx:kwic(term [, {width, limit, query}]) -> concordance lines
 -- {doc, start, stop, left, match, right} (corpus:kwic: the full-text
 -- index finds the term, the tokeniser cuts the context).
+-- @param term string a word or phrase, or with query = true an FTS5 query
+-- @param opts table optional: width, limit, query
+-- @return table {{doc, start, stop, left, match, right}, ...}
 function Context:kwic(term, opts)
    local p = state(self)
    local lines, err = p.corpus:kwic(term, opts)
@@ -645,6 +736,8 @@ function Context:kwic(term, opts)
 end
 
 --- ctx:note(message): a line the report shows above its tables.
+-- @param msg string the note
+-- @return nothing
 function Context:note(msg)
    local p = state(self)
    p.notes[#p.notes + 1] = tostring(msg)
@@ -653,6 +746,9 @@ end
 --- ctx:include(name_or_report [, defaults]) -> the model of another
 -- report, made with the same corpus and filters (a composite report's
 -- parts); defaults fill the filters not given (e.g. {limit = 10}).
+-- @param name a report's name, path or the report itself
+-- @param defaults table optional: filters for those not given (e.g. {limit = 10})
+-- @return table the other report's model
 function Context:include(name, defaults)
    local p = state(self)
    local report = name
@@ -668,10 +764,18 @@ end
 
 -- --- running --------------------------------------------------------------------------------
 
+--- Running a report, and the text helpers the shipped reports share.
+-- @section running
+
 --- base.run(corpus, report, filters [, {load}]) -> model
 -- Runs a report over an open corpus with filters {speaker, entity, from,
 -- to, query, limit}; raises on a broken report. quarry.reports.run is the
 -- checked way in.
+-- @param corpus quarry.Corpus an open corpus
+-- @param report table a report (from base.new)
+-- @param filters table {speaker, entity, from, to, query, limit}
+-- @param opts table optional: load (how to load the reports ctx:include names), level
+-- @return table the model
 function base.run(corpus, report, filters, opts)
    opts = opts or {}
    if not base.is_report(report) then error("base.run: expected a report made by base.new", 2) end
@@ -708,8 +812,13 @@ function base.run(corpus, report, filters, opts)
 end
 
 --- base.squeeze(s): white space runs as one space.
+-- @function squeeze
+-- @param s string
+-- @return string
 base.squeeze = squeeze
 --- base.clean(s): white space squeezed and trimmed ("" for nil).
+-- @param s string optional: a string
+-- @return string
 function base.clean(s)
    if s == nil then return "" end
    s = squeeze(s)
@@ -718,6 +827,9 @@ function base.clean(s)
    return s
 end
 --- base.trim_utf8(s): s without a UTF-8 sequence cut at its start or end.
+-- @function trim_utf8
+-- @param s string
+-- @return string
 base.trim_utf8 = trim_utf8
 base.Context = Context
 

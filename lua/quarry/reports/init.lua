@@ -13,6 +13,7 @@
 -- memory ceiling. Trusted or not, its SQL can only read: while it runs,
 -- the connection has SQLite's authorizer set to a read-only allow-list
 -- (db:authorizer "read", csrc/qr_db.c).
+-- @module quarry.reports
 local base = require "quarry.reports.base"
 local corpus_mod = require "quarry.corpus"
 
@@ -27,7 +28,7 @@ local io_open = io.open
 
 local reports = {}
 
---- The shipped reports, in the order --help lists them.
+--- The shipped reports, in the order the command line's help lists them.
 reports.SHIPPED = { "summary", "quotes", "entities", "timeline", "sources", "kwic", "search", "digest", "article",
    "profile", "facets" }
 
@@ -61,6 +62,8 @@ end
 --- reports.find(name_or_path) -> path | nil, message
 -- A path (anything with a slash, or ending in .lua, or an existing file)
 -- is taken as it is; a name is looked up as quarry.reports.NAME.
+-- @param name_or_path string a report's name, or the path of a Lua file
+-- @return string the path of the report's file; or nil, message
 function reports.find(name_or_path)
    if type(name_or_path) ~= "string" or name_or_path == "" then
       error("reports.find: expected a report name or path", 2)
@@ -112,6 +115,9 @@ end
 -- Loads a report; a report that is not there returns nil, message,
 -- "notfound"; a broken one raises with its file and line. limits =
 -- {steps, memory} caps loading it and, later, running it (quarry.sandbox).
+-- @param name_or_path string a report's name, or the path of a Lua file
+-- @param opts table optional: trusted (boolean: os, io and any module)
+-- @return table the report; or nil, message, "notfound"
 function reports.load(name_or_path, opts)
    if base.is_report(name_or_path) then return name_or_path end
    if type(name_or_path) ~= "string" then error("reports.load: expected a report name or path", 2) end
@@ -151,7 +157,7 @@ end
 local function run_report(box, corpus, report, filters, loader)
    if not box then return base.run(corpus, report, filters, { load = loader }) end
    local model = box:run("running", base.run, corpus, report, filters, { load = loader })
-   box:check_plain(model, report.file or report.name or "report")
+   box:check_plain(model, tostring(report.file or report.name or "report"), true)
    return model
 end
 
@@ -192,6 +198,11 @@ end
 -- "notfound"; a report that takes longer than the corpus's time limit
 -- (quarry.open's time_limit_ms) nil, message, "timeout"; a broken report
 -- raises.
+-- @param corpus quarry.Corpus an open corpus
+-- @param report a loaded report, or a report's name or path
+-- @param filters table {speaker, entity, from, to, query, limit}, each optional
+-- @param opts table optional: trusted (boolean)
+-- @return table the model (see quarry.render); or nil, message, code ("query", "usage", "notfound")
 function reports.run(corpus, report, filters, opts)
    if getmetatable(corpus) == nil or type(corpus.db) ~= "userdata" then
       error("reports.run: expected an open quarry.Corpus", 2)

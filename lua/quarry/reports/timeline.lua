@@ -10,6 +10,20 @@
 -- only, bars count all of them a month: model.chart.counts).
 local base = require "quarry.reports.base"
 
+-- The items counted a month: {{kind, month expression, FROM, WHERE}} ->
+-- {{kind, date = month, n}}, and their total.
+local function month_counts(ctx, kinds)
+   local counts, total = {}, 0
+   for _, k in ipairs(kinds) do
+      for month, n in ctx:tuples("SELECT " .. k[2] .. ", count(*) FROM " .. k[3] .. " WHERE " .. k[4]
+         .. " GROUP BY 1") do
+         counts[#counts + 1] = { kind = k[1], date = month, n = n }
+         total = total + n
+      end
+   end
+   return counts, total
+end
+
 return base.new {
    name = "timeline",
    title = "Timeline",
@@ -31,27 +45,35 @@ return base.new {
       -- rows), and the events' sentences are found for the items kept only
       local top = limit and (" LIMIT " .. limit) or ""
       local speaker = "json_extract(s.attrs, '$.speaker')"
-      local said_where = "s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
+      -- the documents in date order from their index, each one's quotes from
+      -- the index of types (the first LIMIT found without reading the
+      -- rest); one speaker's quotes from the index of speakers
+      local from = ctx.filters.speaker and "spans s JOIN docs d ON d.rowid = s.doc"
+         or ("docs d" .. ctx:indexed_by("docs_date") .. " CROSS JOIN spans s" .. ctx:indexed_by("spans_type")
+            .. " ON s.type = 'quote' AND s.doc = d.rowid")
+      local said = "s.type = 'quote' AND d.date IS NOT NULL AND " .. ctx:dates_where("d.date") .. " AND "
          .. ctx:docs_where("d", { dates = false, speaker = false, entity = false }) .. " AND "
-         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s") .. " AND "
-         .. ctx:article_where("s", "quote")
-      local scan = ctx.filters.speaker and "" or " INDEXED BY spans_type"
+         .. ctx:speaker_where(speaker) .. " AND " .. ctx:mentions_where("s")
+      local said_where = said .. " AND " .. ctx:in_article_sql("s")
       for rowid, date, doc, start, who, quote in ctx:tuples("SELECT d.rowid, d.date, d.id, s.start, " .. speaker
-         .. ", " .. ctx:text_sql("d", "s") .. " FROM spans s" .. scan .. " JOIN docs d ON d.rowid = s.doc WHERE "
-         .. said_where .. " ORDER BY substr(d.date, 1, 10), d.rowid, s.start" .. top) do
-         local said = base.clean(quote)
+         .. ", " .. ctx:text_sql("d", "s") .. " FROM " .. from .. " WHERE " .. said_where
+         .. " ORDER BY d.date, d.rowid, s.start" .. top) do
+         local words = base.clean(quote)
          items[#items + 1] = { date = date:sub(1, 10), kind = "statement",
-            speaker = type(who) == "string" and who or nil, text = "“" .. said .. "”", doc = doc, published = date,
+            speaker = type(who) == "string" and who or nil, text = "“" .. words .. "”", doc = doc, published = date,
             rowid = rowid, start = start }
       end
       local value = "json_extract(s.attrs, '$.value')"
-      local event_where = "s.type = 'date' AND " .. value .. " GLOB '[0-9][0-9][0-9][0-9]*' AND "
-         .. ctx:dates_where(value) .. " AND " .. ctx:docs_where("d", { dates = false }) .. " AND "
-         .. ctx:article_where("s", "date")
+      -- the dates the text names in order from their index (spans_value)
+      local event_docs = ctx:docs_where("d", { dates = false })
+      local event = "s.type = 'date' AND " .. value .. " GLOB '[0-9][0-9][0-9][0-9]*' AND "
+         .. ctx:dates_where(value) .. " AND " .. event_docs
+      local event_where = event .. " AND " .. ctx:in_article_sql("s")
+      local events_from = "spans s" .. ctx:indexed_by("spans_value") .. " JOIN docs d ON d.rowid = s.doc"
       for rowid, v, doc, published, start, stop, surface, window in ctx:tuples("SELECT d.rowid, " .. value
          .. ", d.id, d.date, s.start, s.stop, " .. ctx:text_sql("d", "s") .. ", "
-         .. (limit and "NULL" or ctx:window_sql("d", "s")) .. " FROM spans s JOIN docs d ON d.rowid = s.doc WHERE "
-         .. event_where .. (limit and (" ORDER BY 2, d.rowid, s.start" .. top) or "")) do
+         .. (limit and "NULL" or ctx:window_sql("d", "s")) .. " FROM " .. events_from .. " WHERE "
+         .. event_where .. (limit and (" ORDER BY 2, s.doc, s.start" .. top) or "")) do
          events_list[#events_list + 1] = { date = v, kind = "event", surface = surface or "",
             text = window and ctx:context(window, start, stop, { mark = surface or "", width = 140 }) or nil,
             doc = doc, published = published, rowid = rowid, start = start, stop = stop }
@@ -61,17 +83,14 @@ return base.new {
       local total = #items + #events_list
       local counts = {}
       if limit and #items + #events_list > limit then
-         total = 0
-         for month, n in ctx:tuples("SELECT substr(d.date, 1, 7), count(*) FROM spans s" .. scan
-            .. " JOIN docs d ON d.rowid = s.doc WHERE " .. said_where .. " GROUP BY 1") do
-            counts[#counts + 1] = { kind = "statement", date = month, n = n }
-            total = total + n
-         end
-         for month, n in ctx:tuples("SELECT substr(" .. value .. ", 1, 7), count(*) FROM spans s JOIN docs d "
-            .. "ON d.rowid = s.doc WHERE " .. event_where .. " GROUP BY 1") do
-            counts[#counts + 1] = { kind = "event", date = month, n = n }
-            total = total + n
-         end
+         -- every item: the clutter listed once, not looked up item by item;
+         -- no join with the documents when nothing filters them
+         counts, total = month_counts(ctx, {
+            { "statement", "substr(d.date, 1, 7)", from, said .. " AND " .. ctx:article_where("s", "quote") },
+            { "event", "substr(" .. value .. ", 1, 7)",
+              event_docs == "1" and ("spans s" .. ctx:indexed_by("spans_value")) or events_from,
+              event .. " AND " .. ctx:article_where("s", "date") },
+         })
       end
       local function before(a, b)
          if a.date ~= b.date then return a.date < b.date end
@@ -80,6 +99,13 @@ return base.new {
          return a.kind < b.kind
       end
       table.sort(events_list, before)
+      -- statements come by their document's full date (a time sorts within a day): by day here
+      for i = 2, #items do
+         if before(items[i], items[i - 1]) then
+            table.sort(items, before)
+            break
+         end
+      end
       -- one list from two sorted ones
       local statements_list = items
       items = {}
