@@ -12,6 +12,9 @@
 #   make valgrind   C tests and Lua specs under valgrind memcheck
 #   make lint       luacheck over the Lua code
 #   make docs       the API reference (LDoc) in build/docs; fails on any LDoc warning
+#   make rock       the source rock of this checkout, offline: build/rock/quarry-VERSION-1.src.rock
+#   make install    luarocks make of the checkout (Debian's Lua modules taken as provided)
+#   make rockspec   rockspec/quarry-VERSION-1.rockspec, derived from the scm one
 #   make unicode    regenerate csrc/qr_unidata.h from /usr/share/unicode
 #
 # Dependencies are found with pkg-config; a missing one is named.
@@ -50,7 +53,8 @@ ifeq ($(CI),true)
 WARN  += -Werror
 endif
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 $(DEP_CFLAGS)
+# a build of the checkout is an scm one: quarry --version says "+scm"
+ALL_CFLAGS = $(CFLAGS) $(WARN) -fPIC -DPCRE2_CODE_UNIT_WIDTH=8 -DQR_SCM $(DEP_CFLAGS)
 SAN_FLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The core's sources: every C file but the SQLite extension's entry point.
@@ -64,7 +68,7 @@ HDR := $(wildcard csrc/*.h)
 # Fuzz targets (see "fuzzing" below).
 FUZZ_CC      ?= clang-14
 FUZZ_TIME    ?= 30
-FUZZ_TARGETS  = token match regex gaz fts docs
+FUZZ_TARGETS  = token match regex gaz fts docs news
 FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
                 $(WARN) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -DQR_FUZZ_ROOT='"$(CURDIR)"'
@@ -93,7 +97,7 @@ STREAM_MB ?= 1000
 SCALE_CORPUS ?= $(firstword $(wildcard ../shared/corpora/reuters.jsonl))
 SCALE_MB ?= 3
 
-.PHONY: all docs check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
+.PHONY: all docs rock rockspec install test-lua check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
 
 all: $(CORE) $(EXT)
 
@@ -173,6 +177,34 @@ test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/
 
 lint:
 	luacheck lua bin tests bench
+
+# The specs once, against the normal build (luarocks test runs this).
+test-lua: $(CORE)
+	@$(LUA_ENV) $(LUA) $(BUSTED) --cpath='build/?.so' tests
+
+# --- rocks ----------------------------------------------------------------------
+# One version, in csrc/qr_core.c; the release rockspec is derived from the scm
+# one (tools/release_rockspec.lua; tests/rockspec_spec.lua checks they agree).
+VERSION := $(shell sed -n 's/^\#define QR_VERSION "\(.*\)"/\1/p' csrc/qr_core.c)
+RELEASE_ROCKSPEC = rockspec/quarry-$(VERSION)-1.rockspec
+# LuaRocks is told, for one command, that Debian's packages provide the Lua
+# modules (tools/luarocks-config.sh): no user configuration is read or written.
+LUAROCKS_CONFIG_FILE = build/luarocks-config.lua
+
+rockspec: $(RELEASE_ROCKSPEC)
+
+$(RELEASE_ROCKSPEC): rockspec/quarry-scm-1.rockspec csrc/qr_core.c tools/release_rockspec.lua
+	$(LUA) tools/release_rockspec.lua > $@.tmp && mv $@.tmp $@
+
+$(LUAROCKS_CONFIG_FILE): tools/luarocks-config.sh
+	@mkdir -p $(dir $@)
+	@sh tools/luarocks-config.sh > $@
+
+rock: $(RELEASE_ROCKSPEC) $(LUAROCKS_CONFIG_FILE)
+	@sh tools/make_rock.sh $(VERSION) $(LUAROCKS_CONFIG_FILE)
+
+install: $(LUAROCKS_CONFIG_FILE)
+	LUAROCKS_CONFIG=$(CURDIR)/$(LUAROCKS_CONFIG_FILE) luarocks --lua-version 5.4 make $(LUAROCKS_FLAGS) rockspec/quarry-scm-1.rockspec
 
 # The API reference, from the sources (config.ld lists them; tests/apidoc_spec.lua
 # checks that every public function is in it). LDoc's own lines are the only

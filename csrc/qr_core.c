@@ -4,7 +4,15 @@
  */
 #include "qr_lua.h"
 
+/* The version of quarry, the one place it is written: the release rockspec
+ * (make rockspec) takes it from here. Builds of the checkout and of the scm
+ * rock define QR_SCM and say "0.1.0+scm": code after the release. */
 #define QR_VERSION "0.1.0"
+#ifdef QR_SCM
+#define QR_VERSION_STRING QR_VERSION "+scm"
+#else
+#define QR_VERSION_STRING QR_VERSION
+#endif
 
 int luaopen_quarry_core(lua_State *L);
 
@@ -28,7 +36,7 @@ int luaopen_quarry_core(lua_State *L)
 {
     luaL_checkversion(L);
     lua_newtable(L);
-    lua_pushliteral(L, QR_VERSION);
+    lua_pushliteral(L, QR_VERSION_STRING);
     lua_setfield(L, -2, "version");
     qr_open_tokens(L);
     qr_open_fts(L);
@@ -39,5 +47,6 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_gazetteer(L);
     qr_open_vocab(L);
     qr_open_sandbox(L);
+    qr_open_doc(L);
     return 1;
 }

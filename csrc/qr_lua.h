@@ -27,6 +27,7 @@ void qr_open_gazetteer(lua_State *L);
 void qr_open_vocab(lua_State *L);
 void qr_open_ann(lua_State *L);
 void qr_open_sandbox(lua_State *L);
+void qr_open_doc(lua_State *L);
 
 struct qr_tokens;
 struct qr_keys;

@@ -77,3 +77,46 @@ describe("the rockspec", function()
       assert.is_table(spec.external_dependencies.SQLITE)
    end)
 end)
+
+describe("the release rockspec", function()
+   local quarry = require "quarry"
+   local version = quarry.version:gsub("%+scm$", "")
+   local path = "rockspec/quarry-" .. version .. "-1.rockspec"
+
+   local function load(p)
+      local env = {}
+      assert(loadfile(p, "t", env))()
+      return env
+   end
+
+   it("is the scm one at the version quarry says, as make rockspec derives it", function()
+      -- a checkout's build is an scm one: quarry.version is the release's plus "+scm"
+      assert.equal(version .. "+scm", quarry.version)
+      local release = load(path)
+      assert.equal(version .. "-1", release.version)
+      assert.matches("/quarry%-" .. version:gsub("%p", "%%%0") .. "%.tar%.gz$", release.source.url)
+      assert.equal("quarry-" .. version, release.source.dir)
+      local p = io.popen("lua5.4 tools/release_rockspec.lua")
+      local derived = p:read("a")
+      p:close()
+      local f = assert(io.open(path, "rb"))
+      local checked_in = f:read("a")
+      f:close()
+      assert(derived == checked_in, path .. " is not what `make rockspec` derives from quarry-scm-1.rockspec: run it")
+      -- the scm rock says so; the release does not
+      local scm = load("rockspec/quarry-scm-1.rockspec")
+      assert.same({ "PCRE2_CODE_UNIT_WIDTH=8", "QR_SCM" }, scm.build.modules["quarry.core"].defines)
+      assert.same({ "PCRE2_CODE_UNIT_WIDTH=8" }, release.build.modules["quarry.core"].defines)
+   end)
+
+   it("installs the manual and the examples, and runs the specs for luarocks test", function()
+      for _, p in ipairs { "rockspec/quarry-scm-1.rockspec", path } do
+         local spec = load(p)
+         assert.same({ "docs", "examples" }, spec.build.copy_directories)
+         assert.equal("command", spec.test.type)
+         assert.matches("make .*test%-lua", spec.test.command)
+         assert.equal("MIT", spec.description.license)
+      end
+      assert.matches("^MIT License", io.open("LICENSE"):read("l"))
+   end)
+end)

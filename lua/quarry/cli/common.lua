@@ -35,6 +35,52 @@ function common.reading_options(cmd)
    cmd:epilog(common.READING_EPILOG)
 end
 
+-- "a/b/../c" as "a/c", "./x" as "x".
+local function tidy_path(path)
+   local parts = {}
+   for part in path:gmatch("[^/]+") do
+      if part == ".." and #parts > 0 and parts[#parts] ~= ".." then
+         parts[#parts] = nil
+      elseif part ~= "." then
+         parts[#parts + 1] = part
+      end
+   end
+   return (path:sub(1, 1) == "/" and "/" or "") .. table_concat(parts, "/")
+end
+
+--- Where a file of quarry's examples is, for the help to name a path that
+-- works: in a checkout, examples/ beside lua/; in an installed rock, the
+-- rock's folder, where LuaRocks copies examples/ (copy_directories).
+-- @param name string the file, relative to examples/ ("reports/titles.lua")
+-- @return string its path (relative to the working directory when under it), or nil
+function common.example(name)
+   local init = package.searchpath("quarry", package.path)
+   if not init then return nil end
+   local root = init:gsub("/?quarry/init%.lua$", "")
+   if root == "" then root = "." end
+   local candidates = { root .. "/../examples/" .. name }
+   local tree = root:match("^(.*)/share/lua/5%.4$")
+   if tree then
+      local lfs = require "lfs"
+      local rocks = tree .. "/lib/luarocks/rocks-5.4/quarry"
+      if lfs.attributes(rocks, "mode") == "directory" then
+         for version in lfs.dir(rocks) do
+            if version:sub(1, 1) ~= "." then
+               candidates[#candidates + 1] = rocks .. "/" .. version .. "/examples/" .. name
+            end
+         end
+      end
+   end
+   for _, path in ipairs(candidates) do
+      local f = io.open(path, "rb")
+      if f then
+         f:close()
+         return tidy_path(path)
+      end
+   end
+   return nil
+end
+
 --- Declares the -r/--rules option of a command that runs a pack over
 -- documents (extract, explain, eval): one spelling in every command.
 function common.rules_option(cmd)

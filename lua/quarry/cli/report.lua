@@ -72,7 +72,8 @@ function report.configure(cmd)
    cmd:epilog("Reports:\n" .. table_concat(lines, "\n")
       .. "\n\nExamples:\n   quarry report news.db quotes --speaker 'Sergei Voronov' --from 2024-03\n"
       .. "   quarry report news.db digest --format html -o report.html\n"
-      .. "   quarry report news.db examples/reports/titles.lua --format csv\n"
+      .. "   quarry report news.db " .. (common.example("reports/titles.lua")
+         or "examples/reports/titles.lua") .. " --format csv\n"
       .. "   quarry report shard1.db shard2.db shard3.db entities   (three shards read as one)")
 end
 

@@ -6,14 +6,10 @@
 local people = {}
 
 -- Spelling variants of transliterated names meet on one key:
--- Sergey/Sergei, Dmitry/Dmitri, Sarkisian/Sarkissian, Mikhail/Mihail.
-local function variant(key)
-   -- ASCII punctuation and spaces go; letters of any script stay
-   key = key:gsub("[\u{2019}']s$", ""):gsub("[%s%p]", "")
-   key = key:gsub("y", "i"):gsub("kh", "h"):gsub("ph", "f"):gsub("w", "v")
-   key = key:gsub("(%a)%1", "%1")
-   return key
-end
+-- Sergey/Sergei, Dmitry/Dmitri, Sarkisian/Sarkissian, Mikhail/Mihail
+-- (quarry.names: ASCII punctuation and spaces go, letters of any script stay).
+local names = require "quarry.names"
+local variant = names.variant
 people.variant = variant
 
 local function split_words(s)
@@ -134,20 +130,17 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    local stop = {}
    for _, w in ipairs(not_names) do stop[w] = true end
    local added = {}
-   for i = 1, #toks do
-      local case = toks:get(i, "case")
-      if (case == "title" or case == "upper") and toks:kind(i) == "word" then
-         local key = variant(toks:key(i, true))
-         local list = by_last[key]
-         if list and not stop[toks:key(i)] then
-            local s, e = toks:span(i)
-            if allowed(s) and not covered(s, e) then
-               local c = list[#list]
-               local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {},
-                  text = text:sub(s + 1, e) }
-               add(c, a, { a.text })
-               added[#added + 1] = a
-            end
+   -- (the words in title case or capitals whose variant is a known surname)
+   for _, i in ipairs(names.find(toks, by_last)) do
+      local list = by_last[variant(toks:key(i, true))]
+      if not stop[toks:key(i)] then
+         local s, e = toks:span(i)
+         if allowed(s) and not covered(s, e) then
+            local c = list[#list]
+            local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {},
+               text = text:sub(s + 1, e) }
+            add(c, a, { a.text })
+            added[#added + 1] = a
          end
       end
    end

@@ -4,39 +4,46 @@
 -- the next paragraph, which opens with a mark again); marks inside a quote
 -- are a nested quote, part of it.
 local W = include "quotes/words"
+local wordset = require "quarry.wordset"
 
 local pairing = {}
 
+-- every quotation mark's key is one of these (toks:key unifies them)
+local MARKS = wordset.new { "\"", "'" }
+
 --- Pairs the quotation marks of a document: -> list of
 -- {open = i, close = j | nil, start, stop, single, continued} with token
--- indexes and the byte span of the text inside the marks.
+-- indexes and the byte span of the text inside the marks. Visits the
+-- marks only (found by their keys), not every token.
 function pairing.pair(toks, text)
    local n = #toks
    local pairs_ = {}
    local stack = {}
    local top = {}   -- [single] = the innermost open mark of that kind
-   local para = nil
-   local function flush(last_stop)
+   local para, para_stop = nil, 0
+   local function flush()
       -- marks left open at a paragraph's end: the outermost double one
       -- runs to the end of the paragraph
       for _, o in ipairs(stack) do
          if not o.single then
-            pairs_[#pairs_ + 1] = { open = o.i, close = nil, start = o.stop, stop = last_stop, single = false }
+            pairs_[#pairs_ + 1] = { open = o.i, close = nil, start = o.stop, stop = para_stop, single = false }
             break
          end
       end
       stack = {}
       top = {}
    end
-   local last_stop = 0
-   for i = 1, n do
-      local p = toks:get(i, "paragraph")
-      if p ~= para then
-         if para then flush(last_stop) end
-         para = p
-      end
+   local i = n > 0 and MARKS:find(toks, 1, n) or nil
+   while i do
       local kind = toks:kind(i)
       if kind == "open_quote" or kind == "close_quote" then
+         local p = toks:get(i, "paragraph")
+         if p ~= para or para_stop == 0 then
+            if para then flush() end
+            para = p
+            -- where the paragraph ends (the text's last token without paragraphs)
+            if p then para_stop = select(2, toks:paragraph(p)) else para_stop = select(2, toks:span(n)) end
+         end
          local s, e = toks:span(i)
          local mark = text:sub(s + 1, e)
          local single = not W.DOUBLE[mark]
@@ -62,10 +69,9 @@ function pairing.pair(toks, text)
             end
          end
       end
-      local _, e = toks:span(i)
-      last_stop = e
+      i = i < n and MARKS:find(toks, i + 1, n) or nil
    end
-   flush(last_stop)
+   flush()
    -- keep the outermost: a pair inside another is a nested quote
    table.sort(pairs_, function(a, b) return a.start < b.start end)
    local out = {}
