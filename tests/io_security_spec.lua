@@ -12,9 +12,14 @@ local support = require "tests.support"
 local write, read = support.write, support.read
 
 local ENV = "LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='" .. support.CPATH .. ";;' "
--- The normal build, without the ASan preload: for runs under `ulimit -v`
--- (ASan reserves terabytes of address space).
-local PLAIN_ENV = "env -u LD_PRELOAD LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/?.so;;' "
+-- A command line (no double quotes in it) run with at most kb kilobytes of
+-- address space (ulimit -v), on the normal build, in a shell started
+-- without the ASan preload of the ASan run (ASan reserves terabytes of
+-- address space, and fails under the limit).
+local function limited(kb, cmd)
+   return "env -u LD_PRELOAD sh -c \"ulimit -v " .. kb
+      .. "; LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/?.so;;' " .. cmd .. "\""
+end
 
 -- Runs a shell command to completion: exit code, stdout, stderr.
 local function sh(cmd)
@@ -140,8 +145,8 @@ describe("reading large and binary files", function()
       sparse(dir .. "/zeros.txt", "", 1024 ^ 3)               -- 1 GB of NUL, no disk used
       write(dir .. "/ok.txt", "The council met.")
       -- 200 MB of address space: reading the gigabyte would not fit
-      local code, out, err = sh("ulimit -v 200000; " .. PLAIN_ENV .. "lua5.4 bin/quarry ingest " .. dir .. "/c.db "
-         .. dir .. "/zeros.txt " .. dir .. "/ok.txt")
+      local code, out, err = sh(limited(200000, "lua5.4 bin/quarry ingest " .. dir .. "/c.db "
+         .. dir .. "/zeros.txt " .. dir .. "/ok.txt"))
       assert.equal(1, code)
       assert.equal("quarry ingest: " .. dir .. "/zeros.txt: a binary file, not text (a NUL byte at offset 0); "
          .. "skipped\n", err)
@@ -164,8 +169,8 @@ describe("reading large and binary files", function()
             .. "skipped",
       }, failures)
       -- the default limit skips the gigabyte too, within 200 MB
-      local code, out, err = sh("ulimit -v 200000; " .. PLAIN_ENV .. "lua5.4 bin/quarry ingest " .. dir .. "/c.db "
-         .. dir .. "/huge.txt " .. dir .. "/small.txt")
+      local code, out, err = sh(limited(200000, "lua5.4 bin/quarry ingest " .. dir .. "/c.db "
+         .. dir .. "/huge.txt " .. dir .. "/small.txt"))
       assert.equal(1, code)
       has(err, dir .. "/huge.txt: larger than the limit of 268435456 bytes for one document")
       has(out, "1 added")
@@ -181,8 +186,8 @@ describe("reading large and binary files", function()
    it("names the file that does not fit in memory, and reads the next", function()
       sparse(dir .. "/big.txt", ("The council met. "):rep(1000), 1024 ^ 3)
       write(dir .. "/ok.txt", "The mayor spoke.")
-      local code, out, err = sh("ulimit -v 400000; " .. PLAIN_ENV .. "lua5.4 bin/quarry ingest --max-bytes 2000000000 "
-         .. dir .. "/c.db " .. dir .. "/big.txt " .. dir .. "/ok.txt")
+      local code, out, err = sh(limited(400000, "lua5.4 bin/quarry ingest --max-bytes 2000000000 "
+         .. dir .. "/c.db " .. dir .. "/big.txt " .. dir .. "/ok.txt"))
       assert.equal(1, code)
       assert.equal("quarry ingest: " .. dir .. "/big.txt: not enough memory; skipped\n", err)
       has(out, "1 added")
@@ -205,14 +210,21 @@ describe("JSONL input", function()
       write(dir .. "/ids.jsonl", '{"id": 12345678901234567, "text": "First."}\n'
          .. '{"text": "Second.", "id": 12345678901234568}\n'
          .. '{"id": -42, "text": "Third.", "meta": {"id": 1.5}}\n'
-         .. '{"id": 1, "id": 99999999999999999999, "text": "Fourth: the last id counts, as in cjson."}\n')
+         .. '{"id": 1, "id": 99999999999999999999, "text": "Fourth: the last id counts, as in cjson."}\n'
+         .. '{"x": {"id": 2.5, "s": "a\\"}b"}, "\\u0069d": 12345678901234569, "text": "Fifth: a key escaped."}\n')
       local got = collect { dir .. "/ids.jsonl" }
-      assert.same({ "12345678901234567", "12345678901234568", "-42", "99999999999999999999" },
-         { got[1].id, got[2].id, got[3].id, got[4].id })
+      assert.same({ "12345678901234567", "12345678901234568", "-42", "99999999999999999999", "12345678901234569" },
+         { got[1].id, got[2].id, got[3].id, got[4].id, got[5].id })
       local c <close> = assert(quarry.open(":memory:"))
       local s = assert(c:ingest { dir .. "/ids.jsonl" })
-      assert.same({ 4, 0 }, { s.added, s.skipped })
+      assert.same({ 5, 0 }, { s.added, s.skipped })
       assert.equal("Second.", c:get("12345678901234568").text)
+      -- through worker processes, which decode the lines
+      local code, out = support.quarry("ingest -j 2 " .. dir .. "/w.db " .. dir .. "/ids.jsonl")
+      assert.equal(0, code)
+      has(out, "5 added")
+      local w <close> = assert(quarry.open(dir .. "/w.db", { readonly = true }))
+      assert.equal("Fifth: a key escaped.", w:get("12345678901234569").text)
       -- an id in a metadata sidecar too
       write(dir .. "/a.txt", "Body.")
       write(dir .. "/meta.jsonl", '{"file": "a.txt", "id": 12345678901234567}\n')
@@ -354,26 +366,60 @@ describe("the cost of a query", function()
    local SLOW = ("c* "):rep(300)
 
    it("stops a search, a concordance or a report past the time limit, and says so", function()
-      local c <close> = corpus { time_limit_ms = 5 }
+      local dir = support.tmpdir()
+      do
+         local c <close> = corpus()
+         assert(c.db:exec("VACUUM INTO '" .. dir .. "/c.db'"))
+      end
+      local path = dir .. "/c.db"
+      local c <close> = assert(quarry.open(path, { readonly = true, time_limit_ms = 5 }))
+      local stopped = path .. ": the query took longer than the time limit of 5 ms"
       local res, err, code = c:search(SLOW)
       assert.is_nil(res)
-      assert.equal(":memory:: the query took longer than the time limit of 5 ms", err)
-      assert.equal("timeout", code)
-      assert.equal(1, #assert(c:search("Geneva", { limit = 1 })))      -- the corpus goes on
+      assert.same({ stopped, "timeout" }, { err, code })
       res, err, code = c:kwic(SLOW, { query = true })
       assert.is_nil(res)
-      assert.same({ ":memory:: the query took longer than the time limit of 5 ms", "timeout" }, { err, code })
+      assert.same({ stopped, "timeout" }, { err, code })
       local reports = require "quarry.reports"
       res, err, code = reports.run(c, "search", { query = SLOW })
       assert.is_nil(res)
-      assert.same({ ":memory:: the query took longer than the time limit of 5 ms", "timeout" }, { err, code })
-      assert.truthy(reports.run(c, "summary", {}))
+      assert.same({ stopped, "timeout" }, { err, code })
+      assert.equal(50, c:count())                        -- the corpus goes on
+      assert.equal("d1", c:get("d1").id)
+      -- a limit that leaves room changes nothing (5 ms is too little for a
+      -- report on a busy machine)
+      local roomy <close> = assert(quarry.open(path, { readonly = true, time_limit_ms = 60000 }))
+      assert.equal(1, #assert(roomy:search("Geneva", { limit = 1 })))
+      assert.equal(50, #assert(roomy:kwic("Geneva")))
+      assert.truthy(reports.run(roomy, "summary", {}))
       local ok, oerr = pcall(quarry.open, ":memory:", { time_limit_ms = -1 })
       assert.is_false(ok)
       has(oerr, "option 'time_limit_ms' must be a non-negative integer")
+      support.cleanup()
    end)
 
-   it("has a --timeout in search, kwic and report, with a default", function()
+   it("answers the explorer's page of a query past the limit with a 400 that says so", function()
+      local dir = support.tmpdir()
+      do
+         local c <close> = corpus()
+         assert(c.db:exec("VACUUM INTO '" .. dir .. "/c.db'"))
+      end
+      local c <close> = assert(quarry.open(dir .. "/c.db", { readonly = true, time_limit_ms = 5 }))
+      local app = { corpus = c, base = "/", name = "c.db", log = function() end,
+         data_version = function() return 1 end }
+      local pages = require "quarry.serve.pages"
+      local status, _, body = pages.handle(app, "GET", "/?format=json&q=" .. SLOW:gsub(" ", "+"))
+      assert.equal(400, status)
+      has(body, "the query took longer than the time limit of 5 ms")
+      -- under a limit that leaves room (5 ms is too little for a page on a busy machine)
+      local roomy <close> = assert(quarry.open(dir .. "/c.db", { readonly = true, time_limit_ms = 60000 }))
+      app.corpus = roomy
+      status, _, body = pages.handle(app, "GET", "/?format=json&q=Geneva")
+      assert.equal(200, status, body)
+      support.cleanup()
+   end)
+
+   it("has a --timeout in search, kwic, report and serve, with a default", function()
       local dir = support.tmpdir()
       do
          local c <close> = corpus()
@@ -390,7 +436,7 @@ describe("the cost of a query", function()
          assert.matches("^quarry %a+: " .. dir:gsub("%p", "%%%0") .. "/c%.db: the query took longer than the time "
             .. "limit of 5 ms; raise the limit with %-%-timeout MS, or %-%-timeout 0 for none\n$", err)
       end
-      for cmd, default in pairs { search = 10000, kwic = 10000, report = 60000 } do
+      for cmd, default in pairs { search = 10000, kwic = 10000, report = 60000, serve = 10000 } do
          local _, out = support.quarry(cmd .. " --help")
          has(out, "--timeout <ms>")
          has(out, "(default: " .. default .. ")")

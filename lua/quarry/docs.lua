@@ -617,7 +617,8 @@ end
 -- docs.from_line to decode elsewhere (a worker process).
 -- Returns an iterator yielding documents.
 -- @param paths table files, folders, JSONL files and "-" (stdin); a string is one path
--- @param opts table optional: warn (function(message)), fail (function(message)), meta (from docs.read_meta)
+-- @param opts table optional: warn (function(message)), fail (function(message)), meta (from docs.read_meta),
+-- max_bytes (the largest document, default docs.MAX_BYTES), raw (JSONL lines undecoded)
 -- @return function an iterator yielding documents {id, text, title, date, source, url, path, meta}
 function docs.each(paths, opts)
    opts = opts or {}

@@ -15,6 +15,7 @@ function cmd_serve.configure(cmd)
    cmd:option("-p --port", "The port (0: any free port).", "8080")
       :convert(common.count):argname("<port>")
    cmd:flag("--quiet", "Do not log each request on stderr.")
+   common.timeout_option(cmd, require("quarry.cli.search").TIMEOUT_MS)
    cmd:epilog("Pages (each also as JSON with ?format=json):\n"
       .. "   /                  search, with hits in context and facets\n"
       .. "   /article?doc=ID    a document, what was found highlighted\n"
@@ -29,7 +30,8 @@ function cmd_serve.run(args)
    local probe = search.open_existing("serve", args.db)
    if not probe then return 1 end
    probe:close()
-   local server, err = serve.start { db = args.db, host = args.host, port = args.port, quiet = args.quiet }
+   local server, err = serve.start { db = args.db, host = args.host, port = args.port, quiet = args.quiet,
+      time_limit_ms = args.timeout }
    if not server then
       io_stderr:write("quarry serve: ", err, "\n")
       return 1

@@ -88,13 +88,15 @@ local function on_stream(app, headers_mod, stream)
    end
 end
 
---- serve.start{db, host = "127.0.0.1", port = 8080, log = fn(line), quiet}
+--- serve.start{db, host = "127.0.0.1", port = 8080, log = fn(line), quiet, time_limit_ms}
 --   -> a server (server.url, server:loop()) | nil, message
--- Opens db read-only and listens (port 0: any free port).
+-- Opens db read-only and listens (port 0: any free port). time_limit_ms:
+-- how long the queries of one page may take (quarry.open); past it the
+-- page is a 400 saying so.
 function serve.start(opts)
    local http_server, headers_mod = serve.http()
    if not http_server then return nil, headers_mod end
-   local corpus, err = quarry.open(opts.db, { readonly = true })
+   local corpus, err = quarry.open(opts.db, { readonly = true, time_limit_ms = opts.time_limit_ms })
    if not corpus then return nil, err end
    local log = opts.log or function(line) io.stderr:write("quarry serve: ", line, "\n") end
    local app = { corpus = corpus, base = "/", name = opts.db, log = log, log_requests = not opts.quiet }

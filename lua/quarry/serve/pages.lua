@@ -134,11 +134,12 @@ local function filters_of(params)
    return f
 end
 
--- Runs a report; a bad query or a filter the report cannot take is a bad request.
+-- Runs a report; a bad query, a filter the report cannot take or a query
+-- past the time limit (quarry serve --timeout) is a bad request.
 local function run(app, name, filters)
    local model, err, code = reports.run(app.corpus, name, filters)
    if not model then
-      if code == "query" or code == "usage" then bad("%s", err) end
+      if code == "query" or code == "usage" or code == "timeout" then bad("%s", err) end
       if code == "notfound" then return nil, err end
       error(err, 0)
    end
