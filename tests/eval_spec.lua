@@ -516,6 +516,10 @@ describe("quarry eval on TimeML gold", function()
       end
       assert.same({ "harbour-1 wrong_attr last month 2024-04", "ferry wrong_attr 2019 2019-SU",
          "ferry false_positive 1950 ", "ferry missed now " }, got)
+      -- a relaxed match with a wrong value tells the gold's own span too
+      local rec = json_lines(read(dir .. "/e.jsonl"))[2]
+      assert.same({ "the summer of 2019", "2019" }, { rec.gold_text, rec.text })
+      assert.equal(rec.gold_end - rec.gold_start, #"the summer of 2019")
    end)
 
    it("exits 2 when documents are given, 1 when the folder holds no TimeML", function()

@@ -26,6 +26,38 @@ describe("news dates", function()
       assert.same({}, dates("From now on, the past few weeks and the past 20 years count.", "2019-04-02"))
    end)
 
+   it("reads 'current' as the present, but not the current account or a noun", function()
+      assert.same({ current = "PRESENT_REF", ["then current"] = "PAST_REF" },
+         dates("Work stopped because of current market conditions. Holders may buy shares at the then "
+            .. "current price.", "2019-04-02"))
+      assert.same({ ["the current quarter"] = "2019-Q2" },
+         dates("The current account deficit grew in the current quarter; the swimmer fought the current.",
+            "2019-04-02"))
+   end)
+
+   it("finds dates without a cue: lists of years and days, a month's possessive, spoken years", function()
+      assert.same({ ["1994"] = "1994", ["1995"] = "1995", ["1997"] = "1997" },
+         dates("Doctors were shot in 1994, 1995 and 1997."))
+      assert.same({ ["April 24"] = "1999-04-24", ["25"] = "1999-04-25" },
+         dates("The summit meets on April 24 and 25 in Washington.", "1999-02-10"))
+      -- "May's" is more often a person's
+      assert.same({ ["December"] = "1997-12" },
+         dates("The agency revised December's figures and Theresa May's aides left.", "1998-02-06"))
+      assert.same({ ["nineteen ninety-six"] = "1996" },
+         dates("Atlanta, nineteen ninety-six. A bomb shakes the games."))
+      assert.same({ ["the fabled 11th century"] = "10", ["year's end"] = "1998" },
+         dates("Rebels held the fabled 11th century temple; the road should reopen by year's end.", "1998-02-06"))
+   end)
+
+   it("reads the week of a day or a holiday, and takes 'This Week' in title case for a name", function()
+      assert.same({ ["the week of March 6"] = "2000-W10", ["Easter week"] = "2000-W16" },
+         dates("A hearing is set for the week of March 6. Pilgrims arrived as Easter week began.", "2000-02-24"))
+      assert.same({ ["this week"] = "2000-W08" },
+         dates("Baker told ABC's \"This Week\" that talks resume this week.", "2000-02-24"))
+      -- durations in words are no dates either
+      assert.same({}, dates("Rights were violated for the past twenty years.", "2000-02-24"))
+   end)
+
    it("reads year ranges, with the last year in attrs.through", function()
       local found = news:run({ text = "Output fell in 2007-2008 and again in the 1998-99 season." })
       local got = {}
@@ -80,6 +112,33 @@ describe("news dates", function()
             "2013-10-24"))
    end)
 
+   it("compares with a year before the latest quarter over, not a forecast", function()
+      -- a charge to come in the fourth quarter is no quarter reported
+      assert.same({ ["third-quarter"] = "2013-Q3", ["a fourth-quarter"] = "2013-Q4",
+         ["the latest quarter"] = "2013-Q3", ["a year ago"] = "2012-Q3" },
+         dates("Harbor Foods reported a 12% rise in third-quarter profit. It expects a fourth-quarter charge "
+            .. "for the plant closing. In the latest quarter, sales rose from a year ago.", "2013-11-04"))
+      assert.same({ ["third-quarter"] = "2013-Q3", ["the fourth quarter"] = "2013-Q4",
+         ["the year-ago period"] = "2012-Q3" },
+         dates("Steelmakers posted lower third-quarter profit. Analysts expect the slump to continue into "
+            .. "the fourth quarter. In the year-ago period, Kessler Steel earned $9 million.", "2013-10-26"))
+      -- a fiscal quarter told of as reported is over, though the calendar's is not
+      assert.same({ ["its fiscal fourth quarter"] = "2013-Q4", ["the latest period"] = "2013-Q4",
+         ["the year-earlier period"] = "2012-Q4" },
+         dates("Delmar Mills reported a loss for its fiscal fourth quarter. Sales in the latest period fell "
+            .. "from the year-earlier period.", "2013-10-28"))
+   end)
+
+   it("reads 'the 2012 quarter' as the quarter in focus that year, and halves", function()
+      assert.same({ ["the third quarter"] = "2013-Q3", ["the 2012 quarter"] = "2012-Q3",
+         ["last year's quarter"] = "2012-Q3" },
+         dates("Net rose to $5 million in the third quarter from $4 million in the 2012 quarter. Exports in "
+            .. "last year's quarter were small.", "2013-11-04"))
+      assert.same({ ["the last half of 2012"] = "2012-H2", ["the next year"] = "2014" },
+         dates("Orders slowed in the last half of 2012; the plant will close over the next year or so.",
+            "2013-11-04"))
+   end)
+
    it("reads holidays, the past one or the coming one", function()
       assert.same({ ["Thanksgiving"] = "2013-11-28", ["Christmas"] = "2013-12-25" },
          dates("Stores opened on Thanksgiving and will stay open until Christmas.", "2013-12-02"))
@@ -94,6 +153,30 @@ describe("news dates", function()
          dates("The mayor said the bridge will reopen Friday.", "2014-03-10"))
       assert.same({ Thursday = "2014-03-13", today = "2014-03-10" },
          dates("Parliament will vote on Thursday, the speaker's office announced today.", "2014-03-10"))
+   end)
+
+   it("takes a date that opens the sentence into the clause after its comma", function()
+      assert.same({ Tuesday = "2014-03-11" },
+         dates("On Tuesday, the league plans to hold a news conference.", "2014-03-10"))
+      -- the first verb of that clause says it: the planning is past
+      assert.same({ Friday = "2014-03-07", September = "2013-09" },
+         dates("On Friday, the ministry planned to pay the families. In September, the firm announced "
+            .. "plans to buy a rival.", "2014-03-12"))
+      -- a deadline told of as met
+      assert.same({ Monday = "2014-03-10" }, dates("By Monday, officials hardened their stance.", "2014-03-12"))
+   end)
+
+   it("reads deadlines past a clock time, and the nearest one for a month", function()
+      assert.same({ Tuesday = "2014-03-18" },
+         dates("The agency gave the family until 9 a.m. EST Tuesday to answer.", "2014-03-12"))
+      -- a deadline days ago is this year's, not next year's
+      assert.same({ ["Jan. 14"] = "2014-01-14" },
+         dates("Regulators told the bank to repay the loan by Jan. 14.", "2014-01-20"))
+      assert.same({ ["this year"] = "2013", August = "2013-08" },
+         dates("The fund has gained 4% this year through August.", "2013-10-25"))
+      assert.same({ ["Feb. 1"] = "2014-02-01" }, dates("The new tariff is effective Feb. 1.", "2013-12-09"))
+      assert.same({ April = "2014-04" },
+         dates("Ministers met to discuss planning for the summit in April.", "2013-12-05"))
    end)
 
    it("puts 'last November' strictly before the document's month and a bare month by its tense", function()

@@ -790,6 +790,32 @@ eval.same_value = same_value
 -- @param b a value
 -- @return boolean
 
+-- Compares the attributes named in attrs of system span a with those of
+-- the gold span g it matched, counting into by_attr[type][name]
+-- {scored, correct}; on_error hears a wrong one, with the gold's own span
+-- (a relaxed match may cover other words).
+local function check_attrs(by_attr, attrs, on_error, a, g, doc)
+   for _, name in ipairs(attrs) do
+      local want = g.attrs and g.attrs[name]
+      if want ~= nil and want ~= null then
+         local by_name = by_attr[a.type] or {}
+         by_attr[a.type] = by_name
+         local c = by_name[name] or { scored = 0, correct = 0 }
+         by_name[name] = c
+         c.scored = c.scored + 1
+         local got = a.attrs and a.attrs[name]
+         if same_value(got, want) then
+            c.correct = c.correct + 1
+         elseif on_error then
+            local rec = error_record(doc, "wrong_attr", a, { attr = name, gold = want,
+               system = (got == nil) and null or got, gold_start = g.start, gold_end = g.stop })
+            if doc and doc.text then rec.gold_text = doc.text:sub(g.start + 1, g.stop) end
+            on_error(rec)
+         end
+      end
+   end
+end
+
 --- A scorer: score:add(system, gold [, doc]) per document, then
 -- score:report(). opts.match: "exact" (default), "overlap" or "half"
 -- (eval.spans_match); opts.types: list of types to score (default: every
@@ -817,25 +843,6 @@ function eval.scorer(opts)
       if not c then c = { tp = 0, fp = 0, fn = 0 }; tab[key] = c end
       return c
    end
-   local function check_attrs(a, g, doc)
-      for _, name in ipairs(attrs) do
-         local want = g.attrs and g.attrs[name]
-         if want ~= nil and want ~= null then
-            local by_name = s.by_attr[a.type] or {}
-            s.by_attr[a.type] = by_name
-            local c = by_name[name] or { scored = 0, correct = 0 }
-            by_name[name] = c
-            c.scored = c.scored + 1
-            local got = a.attrs and a.attrs[name]
-            if same_value(got, want) then
-               c.correct = c.correct + 1
-            elseif on_error then
-               on_error(error_record(doc, "wrong_attr", a, { attr = name, gold = want,
-                  system = (got == nil) and null or got }))
-            end
-         end
-      end
-   end
    function s.add(_, system, gold, doc)
       local used = {}
       for _, a in ipairs(system) do
@@ -848,7 +855,7 @@ function eval.scorer(opts)
             if hit then
                used[hit] = true
                ct.tp, cr.tp = ct.tp + 1, cr.tp + 1
-               if attrs then check_attrs(a, gold[hit], doc) end
+               if attrs then check_attrs(s.by_attr, attrs, on_error, a, gold[hit], doc) end
             else
                ct.fp, cr.fp = ct.fp + 1, cr.fp + 1
                -- a false positive on gold of a type not scored (a date on a

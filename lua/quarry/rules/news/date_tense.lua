@@ -14,7 +14,8 @@
 local tense = {}
 
 local FUTURE, FUTURE_PHRASES = {}, {}
-local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {} }
+local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {},
+   not_speech = {}, clock = {} }
 for _, row in ipairs(read_list("data/date_tense.tsv")) do
    local w, role = row[1], row[2]
    if role == "future" and w:find(" ") then
@@ -31,11 +32,12 @@ for _, row in ipairs(read_list("data/date_tense.tsv")) do
 end
 local BREAK, PAST, NOT_PAST, ATTACH, DEADLINE = WORDS["break"], WORDS.past, WORDS.not_past, WORDS.attach,
    WORDS.deadline
+local CLOCK = WORDS.clock
 local SINCE, ADJECTIVAL = WORDS.since, WORDS.adjectival
 
 local SPEECH = {}
 for _, row in ipairs(read_list("data/speech_verbs.txt")) do
-   if not row[1]:find(" ") then SPEECH[row[1]] = true end
+   if not row[1]:find(" ") and not WORDS.not_speech[row[1]] then SPEECH[row[1]] = true end
 end
 
 local PUNCT = { [","] = true, [";"] = true, [":"] = true, ["("] = true, [")"] = true, ["["] = true, ["]"] = true }
@@ -108,35 +110,30 @@ local function clause(toks, first, last, sfirst, slast)
    return lo, hi
 end
 
---- The tense of the clause of a date annotation a: "future", "past" or
--- nil. toks: the document's tokens.
-function tense.of(toks, a)
-   local first, last = toks:cover(a.start, a.stop)
-   if not first then return nil end
-   local s0, e0 = toks:sentence(toks:get(first, "sentence"))
-   local sfirst, slast = toks:cover(s0, e0)
-   local lo, hi = clause(toks, first, last, sfirst or first, slast or last)
-   local before = first > 1 and toks:key(first - 1)
-   -- "since March" looks back
-   if SINCE[before] then return "past" end
-   -- "by Jan. 14", "until Tuesday", "effective Feb. 1": a deadline is to
-   -- come, unless its sentence looks back from it ("Until Thursday, they
-   -- had described him as a witness")
-   if DEADLINE[before] then
-      for i = math.max(sfirst or lo, first - REACH), math.min(slast or hi, last + REACH) do
-         if toks:key(i) == "had" then return "past" end
-      end
-      return "future"
+--- Whether a verb in the past tense, a speech verb's too ("reported"),
+-- stands before date annotation a in its sentence: a period told of as
+-- over ("Ralston reported a decline in fourth-quarter earnings").
+function tense.told_past(toks, a)
+   local first = toks:cover(a.start, a.stop)
+   if not first then return false end
+   local sfirst = toks:cover(toks:sentence(toks:get(first, "sentence")))
+   for i = math.max(sfirst or first, first - REACH), first - 1 do
+      if past_word(toks, i) then return true end
    end
-   -- "Friday's purchases", "Wednesday's ruling": an event already named
-   if last < #toks and toks:key(last + 1) == "'s" and not (before == "of" and first > 2
-      and toks:key(first - 2) == "ahead") then
-      return "past"
-   end
+   return false
+end
+
+-- The tense the words of tokens [lo, hi] say, those of the date [first,
+-- last] left out: "future", "past" or nil. A marker of the future
+-- anywhere makes it future, unless first_verb: then the first marker
+-- ("In September, it announced plans to ..." is past).
+local function words_tense(toks, lo, hi, first, last, first_verb)
    local past = false
    for i = lo, hi do
       if i < first or i > last then
          local k = toks:key(i)
+         -- "On Friday, the government planned to pay": the first verb's
+         if first_verb and past_word(toks, i) then return "past" end
          if FUTURE[k] or k:match("'ll$") then return "future" end
          for _, words in ipairs(FUTURE_PHRASES) do
             local ok = true
@@ -149,6 +146,64 @@ function tense.of(toks, a)
       end
    end
    return past and "past" or nil
+end
+
+-- The word before a date, past a clock time: "until 9 a.m. EST Tuesday"
+-- is a deadline as "until Tuesday" is.
+local function word_before(toks, first)
+   local i, clock = first - 1, false
+   while i >= 1 and (CLOCK[toks:key(i)] or toks:kind(i) == "number") do
+      clock = clock or CLOCK[toks:key(i)] ~= nil
+      i = i - 1
+   end
+   if not clock then i = first - 1 end
+   return i >= 1 and toks:key(i) or nil
+end
+
+-- A date that opens its sentence and a comma closes, prepositions aside
+-- ("On Tuesday, the league plans to ..."): the tense of the clause after
+-- the comma, or nil when the date is not such.
+local function fronted_tense(toks, lo, hi, first, last, slast)
+   if hi + 1 > slast or toks:text(hi + 1) ~= "," or hi ~= last then return nil end
+   for i = lo, first - 1 do
+      if not ATTACH[toks:key(i)] then return nil end
+   end
+   local j = hi + 2
+   while j <= math.min(slast, hi + 1 + REACH) and not stop_token(toks, j) and not breaks(toks, j) do j = j + 1 end
+   return words_tense(toks, hi + 2, j - 1, first, last, true)
+end
+
+--- The tense of the clause of a date annotation a: "future", "past",
+-- "deadline" (a date to be met: "by Jan. 14", "until Tuesday",
+-- "effective Feb. 1") or nil. toks: the document's tokens.
+function tense.of(toks, a)
+   local first, last = toks:cover(a.start, a.stop)
+   if not first then return nil end
+   local s0, e0 = toks:sentence(toks:get(first, "sentence"))
+   local sfirst, slast = toks:cover(s0, e0)
+   sfirst, slast = sfirst or first, slast or last
+   local lo, hi = clause(toks, first, last, sfirst, slast)
+   local before = word_before(toks, first)
+   -- "since March" looks back
+   if SINCE[before] then return "past" end
+   -- "On Tuesday, the league plans to ...": the clause after the comma
+   local main = lo == sfirst and fronted_tense(toks, lo, hi, first, last, slast)
+   -- a deadline is to be met, unless its sentence looks back from it
+   -- ("Until Thursday, they had described him as a witness"; "By Monday,
+   -- officials hardened their stance")
+   if DEADLINE[before] then
+      if main == "past" then return "past" end
+      for i = math.max(sfirst, first - REACH), math.min(slast, last + REACH) do
+         if toks:key(i) == "had" then return "past" end
+      end
+      return "deadline"
+   end
+   -- "Friday's purchases", "Wednesday's ruling": an event already named
+   if last < #toks and toks:key(last + 1) == "'s" and not (before == "of" and first > 2
+      and toks:key(first - 2) == "ahead") then
+      return "past"
+   end
+   return main or words_tense(toks, lo, hi, first, last)
 end
 
 return tense

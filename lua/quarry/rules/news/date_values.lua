@@ -115,18 +115,39 @@ local function add_quarters(y, q, n)
    return q0 // 4, q0 % 4 + 1
 end
 
+-- The latest quarter over on day ref: year, quarter.
+local function latest_over(ref)
+   local ry, rm = civil_from_days(ref)
+   return add_quarters(ry, select(2, quarter_of(ry, rm)), -1)
+end
+
+-- "the quarter" is the quarter mentioned last; "the latest quarter" and
+-- one compared with a year before ("the year-ago quarter") the latest
+-- mentioned that is over (a forecast for the next quarter is not what
+-- an earnings report compares), else the latest over; "the 1988
+-- quarter", "the 1988 period" the period in focus in that year.
+local function anaphoric_quarter(rel, st)
+   local ref = st.ref
+   if rel.year then
+      local p = rel.period and st.period or st.quarter
+      if p and (p.kind == "quarter" or p.kind == "half") then
+         return fmt("%04d-%s%d", rel.year, p.kind == "quarter" and "Q" or "H", p.n)
+      end
+      return fmt("%04d", rel.year)
+   end
+   local focus = st.quarter
+   if rel.quarter == "latest" or rel.year_offset then focus = st.done_quarter end
+   local y, q
+   if focus then y, q = focus.y, focus.n
+   elseif ref then y, q = latest_over(ref)
+   else return nil end
+   return fmt("%04d-Q%d", y + (rel.year_offset or 0), q)
+end
+
 -- "the third quarter", "the quarter", "this quarter", "the first half"
 local function quarter_value(rel, st)
    local ref = st.ref
-   if rel.quarter == "anaphor" then
-      local y, q
-      if st.quarter then y, q = st.quarter.y, st.quarter.n
-      elseif ref then
-         local ry, rm = civil_from_days(ref)
-         y, q = add_quarters(ry, select(2, quarter_of(ry, rm)), -1)   -- the latest over
-      else return nil end
-      return fmt("%04d-Q%d", y + (rel.year_offset or 0), q)
-   end
+   if rel.quarter == "anaphor" or rel.quarter == "latest" then return anaphoric_quarter(rel, st) end
    if rel.quarter == "current" then
       if not ref then return nil end
       local ry, rm = civil_from_days(ref)
@@ -140,7 +161,8 @@ local function quarter_value(rel, st)
       local ry = civil_from_days(ref)
       y = ry + (rel.year_offset or 0)
       -- a quarter not yet begun is last year's, unless it is to come
-      if not rel.year_offset and st.tense ~= "future" and days_from_civil(y, (n - 1) * per + 1, 1) > ref then
+      if not rel.year_offset and st.tense ~= "future" and st.tense ~= "deadline"
+         and days_from_civil(y, (n - 1) * per + 1, 1) > ref then
          y = y - 1
       end
    end
@@ -161,6 +183,11 @@ local function month_value(rel, ref, tense)
    elseif tense == "future" then
       -- "will resume on January 8", said in December: next year's
       if days_from_civil(y, rel.month, rel.day or days_in_month(y, rel.month)) < ref then y = y + 1 end
+   elseif tense == "deadline" then
+      -- "by Jan. 14", "effective Feb. 1": the coming one, unless this
+      -- year's ended at most two months ago ("had until Jan. 14", "so far
+      -- this year through August")
+      if days_from_civil(y, rel.month, rel.day or days_in_month(y, rel.month)) < ref - 62 then y = y + 1 end
    elseif tense == "past" then
       -- a past clause may still name a date a few weeks ahead ("was
       -- extended to Nov. 16"); one further ahead is last year's
@@ -278,8 +305,14 @@ end
 -- same period of the year before when the sentence compares periods.
 local function anaphor_value(rel, st)
    local unit, off, anchor = rel.anaphor or rel.unit, rel.offset or -(rel.ago or 0), st.anchor
-   if unit == "year" and rel.same_period and (st.period or st.quarter) then
-      return shifted(st.period or st.quarter, off)
+   if unit == "year" and rel.same_period and (st.period or st.done_quarter) then
+      return shifted(st.period or st.done_quarter, off)
+   end
+   -- "will close over the next year": in a clause about the future, a
+   -- date counted forward from one already past counts from today
+   if off > 0 and (st.tense == "future" or st.tense == "deadline") and anchor and st.ref
+      and anchor.y < civil_from_days(st.ref) then
+      anchor = nil
    end
    if rel.ago or (rel.deictic) then
       if not st.ref then return nil end
@@ -298,24 +331,35 @@ end
 
 --- Resolves a relative date: rel -> value, or nil when it needs a
 -- reference and has none. st: {ref (day number), tense ("future",
--- "past" or nil), anchor (values.parse_value of the latest date before
--- it), quarter (of the latest quarter mentioned), period (of a quarter,
--- half, month or season of the same or the previous sentence)}.
+-- "past", "deadline" or nil), anchor (values.parse_value of the latest
+-- date before it), quarter (of the latest quarter mentioned),
+-- done_quarter (of the latest quarter over), period (of a quarter, half,
+-- month or season of the same or the previous sentence)}.
 function values.resolve(rel, st)
    st = st or {}
    local ref = st.ref
    if rel.quarter or rel.half then return quarter_value(rel, st) end
-   if rel.season then return season_value(rel, ref, st.tense) end
+   if rel.week_of or (rel.holiday and rel.week) then
+      -- "the week of March 6", "Easter week": the ISO week of the day
+      local day = values.resolve({ date = rel.date, month = rel.month, day = rel.day, holiday = rel.holiday,
+                                   year = rel.year, dir = rel.dir }, st)
+      local z = values.day_of(day)
+      return z and iso_week(z) or nil
+   end
+   if rel.date then return rel.date end
+   -- a deadline is to come; a month's is the nearest (month_value)
+   local tense = st.tense == "deadline" and "future" or st.tense
+   if rel.season then return season_value(rel, ref, tense) end
    if rel.anaphor or rel.ago then return anaphor_value(rel, st) end
-   if rel.holiday and (rel.year or ref) then return holiday_value(rel, ref, st.tense) end
+   if rel.holiday and (rel.year or ref) then return holiday_value(rel, ref, tense) end
    if rel.year then return values.format(rel) end
    if not ref then return nil end
    if rel.month and rel.year_offset then
       return values.format { year = civil_from_days(ref) + rel.year_offset, month = rel.month, day = rel.day }
    end
    if rel.month then return month_value(rel, ref, st.tense) end
-   if rel.weekday then return weekday_value(rel, ref, st.tense) end
-   if rel.weekend then return weekend_value(rel, ref, st.tense) end
+   if rel.weekday then return weekday_value(rel, ref, tense) end
+   if rel.weekend then return weekend_value(rel, ref, tense) end
    if rel.offset_days then return iso_day(ref + rel.offset_days) end
    if rel.unit then return unit_value(rel.unit, rel.offset or 0, ref) end
    return nil
@@ -373,12 +417,31 @@ end
 
 local PERIOD = { quarter = true, half = true, month = true, season = true }
 
+-- A quarter mentioned: st.quarter is the latest; st.done_quarter the
+-- latest of those over (ended by the reference day, or begun and told of
+-- in the past tense, as a fiscal quarter just reported): the one a
+-- report compares with a year before, not a forecast for the next.
+-- told_past() says whether its sentence tells of it in the past, and not
+-- in a clause about the future.
+local function note_quarter(st, q, told_past)
+   st.quarter = q
+   if st.ref then
+      local ey, em = add_months(q.y, 3 * q.n + 1, 0)   -- the day after it ends
+      if days_from_civil(ey, em, 1) > st.ref
+         and (days_from_civil(q.y, 3 * q.n - 2, 1) > st.ref or not told_past()) then
+         return
+      end
+   end
+   st.done_quarter = q
+end
+
 --- Resolves the dates of a document in place: dated, its date annotations
 -- (overlapping ones are dropped, the longest kept); ctx: {text, tokens,
--- date}; tense_of(tokens, annotation) -> "future" | "past" | nil. Returns
--- the dates kept, in text order, relative ones with attrs.value (nil
--- when nothing resolves them) and attrs.relative = true.
-function values.resolve_document(ctx, dated, tense_of)
+-- date}; tense: the date_tense module (tense.of(tokens, annotation) ->
+-- "future" | "past" | "deadline" | nil; tense.told_past). Returns the dates kept, in
+-- text order, relative ones with attrs.value (nil when nothing resolves
+-- them) and attrs.relative = true.
+function values.resolve_document(ctx, dated, tense)
    local toks = ctx.tokens
    table.sort(dated, function(x, y) return x.start < y.start end)
    share_years(ctx.text, dated)
@@ -392,18 +455,24 @@ function values.resolve_document(ctx, dated, tense_of)
       if st.period and period_sentence and sentence - period_sentence > 1 then st.period = nil end
       local rel = a.attrs.rel
       if rel then
-         st.tense = tense_of(toks, a)
+         st.tense = tense.of(toks, a)
          a.attrs.value = values.resolve(rel, st)
          a.attrs.rel = nil
          a.attrs.relative = true
       end
       -- a date shifted a year back ("a year earlier", "the year-ago
-      -- quarter") is no anchor: the next one is read against the period
-      -- compared, not against it
-      local parsed = not (rel and (rel.same_period or rel.year_offset)) and values.parse_value(a.attrs.value)
+      -- quarter", "the 1988 quarter") is no anchor: the next one is read
+      -- against the period compared, not against it
+      local parsed = not (rel and (rel.same_period or rel.year_offset or rel.compared))
+         and values.parse_value(a.attrs.value)
       if parsed then
          st.anchor = parsed
-         if parsed.kind == "quarter" then st.quarter = parsed end
+         if parsed.kind == "quarter" then
+            note_quarter(st, parsed, function()
+               local t = rel and st.tense or tense.of(toks, a)
+               return t ~= "future" and t ~= "deadline" and tense.told_past(toks, a)
+            end)
+         end
          if PERIOD[parsed.kind] then st.period, period_sentence = parsed, sentence end
       end
    end

@@ -25,7 +25,7 @@ dates.values = values
 -- tokens, date}, dated: its date annotations. Returns those kept, in
 -- text order, with their values.
 function dates.resolve_document(ctx, dated)
-   return values.resolve_document(ctx, dated, tense.of)
+   return values.resolve_document(ctx, dated, tense)
 end
 
 -- The calendar's words: NAMES[kind][word] = value, and each kind's words
@@ -134,6 +134,12 @@ local function date_from(m)
    return a
 end
 
+-- Whether the token at byte offset start opens its sentence.
+local function starts_sentence(toks, start)
+   local i = toks:cover(start, start + 1)
+   return not i or i == 1 or toks:get(i - 1, "sentence") ~= toks:get(i, "sentence")
+end
+
 local function relative(rel)
    return function(m)
       return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
@@ -169,6 +175,8 @@ local SEASON = P.set(spellings("season"))
 local ORDINAL = P.set(spellings("ordinal")) + P.regex [[^(?:[1-9]|1[0-9]|2[01])(?:st|nd|rd|th)$]]
 local COUNT = P.set(spellings("number")) + P.regex [[^[1-9][0-9]?$]]
 local UNIT = P.set(spellings("unit"))
+-- a number in words, not "a": "the past twenty years"
+local NUMBER_WORD = P.regex("^(?i:" .. number_words(1, 100, 1) .. ")$")
 -- a determiner or possessive: "a 2011 audit", "its 2009 report", "the
 -- company's 1989 results"
 local DET = P.set(LIST.determiner) + P.regex [[^['’]s$]]
@@ -236,8 +244,9 @@ do
       local need, not_before, not_after = set_of(row[3]), set_of(row[4]), set_of(row[5])
       if #need > 0 then p = P.behind(P.set(need)) * p end
       if #not_before > 0 then p = P.notbehind(P.set(not_before)) * p end
-      -- "the past 20 years" is a duration
-      p = p * P.notahead(P.kind "number" + (#not_after > 0 and P.set(not_after) or P.kind "number"))
+      -- "the past 20 years", "the past twenty years" are durations
+      local number = P.kind "number" + NUMBER_WORD
+      p = p * P.notahead(number + (#not_after > 0 and P.set(not_after) or number))
       ref_alts = ref_alts and ref_alts + p or p
    end
 end
@@ -266,6 +275,7 @@ local function quarter(m)
    local caps = m.caps
    local q = caps.ord and (name_of("ordinal", caps.ord.text) or number_of(caps.ord.text))
    local half = caps.unit and caps.unit.text:lower() == "half"
+   if caps.latter then q = 2 end
    if caps.hq then
       local o, unit = caps.hq.text:lower():match("^(%w+)%-(%a+)$")
       q = name_of("ordinal", o) or number_of(o)
@@ -287,8 +297,12 @@ end
 local function quarter_ref(m)
    local which = m.caps.which and m.caps.which.text:lower() or "the"
    local rel
-   if which:match("year") or which == "comparable" or which:match("^last year") then
+   if m.caps.year then
+      rel = { quarter = "anaphor", year = year_of(m.caps.year.text), period = m.caps.unit.text:lower() == "period",
+              compared = true }
+   elseif which:match("year") or which == "comparable" or which:match("^last year") then
       rel = { quarter = "anaphor", year_offset = -1 }
+   elseif which == "latest" or which == "most recent" then rel = { quarter = "latest" }
    elseif which == "this" or which == "current" then rel = { quarter = "current" }
    elseif which == "next" or which == "coming" then rel = { quarter = "current", offset = 1 }
    elseif which == "last" or which == "previous" or which == "prior" then rel = { quarter = "current", offset = -1 }
@@ -373,6 +387,18 @@ dates.rules = {
       action = date_from,
       examples = { { text = "The truce of July 16 held.", date = "2020-08-28",
                      expect = { { type = "date", text = "July 16", attrs = { value = "2020-07-16" } } } } } },
+   -- "April 24 and 25": the second day, of the same month
+   rule { name = "month_day_pair", type = "date", priority = 1,
+      pattern = P.behind(MONTH * DAY * P.set { "and", "or", "to", "through", "-", "\u{2013}" })
+         * P.cap("day", DAY) * P.notahead(P.kind "number" + MONTH) * NOT_UNIT,
+      action = function(m)
+         -- the month is three tokens back (a lookbehind reports no capture)
+         local i = m.tokens:cover(m.start, m.stop)
+         m.caps.month = { text = m.tokens:text(i - 3) }
+         return date_from(m)
+      end,
+      examples = { { text = "The summit meets on April 24 and 25.", date = "1999-02-10",
+                     expect = { { type = "date", text = "25", attrs = { value = "1999-04-25" } } } } } },
    rule { name = "day_month", type = "date", priority = 1,
       pattern = P.cap("day", DAY) * P.opt("of") * P.cap("month", MONTH),
       action = date_from },
@@ -388,10 +414,31 @@ dates.rules = {
                                     "after", "for", "through", "from", "till" })
                  -- "the October slaying", "a June agreement"
                  + P.behind(P.set { "the", "a", "an", "its", "their", "his", "her", "last year's", "this year's" }))
-         * P.cap("month", MONTH_ALONE) * P.notahead(P.kind "number" + P.tok { kind = "word", case = "title" }),
-      action = date_from,
+         * P.cap("month", MONTH_ALONE) * P.notahead(P.kind "number" + P.tok { kind = "word", case = "title" })
+         -- "December's figures" ("May's" is more often Theresa May's)
+         + P.cap("month", MONTH_ALONE) * P.ahead(P.regex [[^['’]s$]]),
+      action = function(m)
+         local toks = m.tokens
+         local _, last = toks:cover(m.start, m.stop)
+         local owner = last and last < #toks and (toks:key(last + 1) == "'s" or toks:key(last + 1) == "’s")
+         if owner and name_of("month", m.caps.month.text) == 5 then return nil end
+         return date_from(m)
+      end,
       examples = { { text = "The deal was signed last May.", date = "1998-02-27",
                      expect = { { type = "date", text = "last May", attrs = { value = "1997-05" } } } } } },
+   -- "the week of March 6": the ISO week of that day
+   rule { name = "week_of", type = "date", priority = 3,
+      pattern = P.word "the week of" * P.cap("month", MONTH) * P.cap("day", DAY)
+         * P.opt(P.opt(",") * P.cap("year", YEAR)),
+      action = function(m)
+         local d = date_from(m)
+         if not d then return nil end
+         d.attrs.rel = d.attrs.rel or { date = d.attrs.value }
+         d.attrs.rel.week_of, d.attrs.value = true, nil
+         return d
+      end,
+      examples = { { text = "A hearing is set for the week of March 6.", date = "2000-02-24",
+                     expect = { { type = "date", text = "the week of March 6", attrs = { value = "2000-W10" } } } } } },
    rule { name = "month_rel_year", type = "date", priority = 2,
       pattern = P.opt(P.cap("part", PART)) * P.cap("month", MONTH)
          * P.cap("dir", P.set { "this", "last", "next" }) * P.word "year",
@@ -404,12 +451,14 @@ dates.rules = {
                      expect = { { type = "date", text = "June last year", attrs = { value = "1997-06" } } } } } },
    rule { name = "holiday", type = "date", priority = 1,
       pattern = P.opt(P.cap("dir", P.set { "last", "next", "this" })) * P.cap("name", HOLIDAY)
-         * P.opt(P.cap("year", YEAR)),
+         * P.opt(P.cap("year", YEAR)) * P.opt(P.cap("week", P.word "week")),
       action = function(m)
          local name = m.caps.name.text:lower():gsub("’", "'"):gsub("%s+", " ")
          local rel = { holiday = HOLIDAYS[name], dir = m.caps.dir and m.caps.dir.text:lower() }
          if not rel.holiday then return nil end
          if m.caps.year then rel.year = year_of(m.caps.year.text) end
+         -- "Easter week", "Christmas week": the holiday's ISO week
+         if m.caps.week then rel.week = true end
          return relative(rel)(m)
       end,
       examples = { { text = "Stores opened on Thanksgiving Day.", date = "2013-12-02",
@@ -424,7 +473,9 @@ dates.rules = {
       examples = { { text = "Talks resume in mid-November.", date = "1989-10-30",
                      expect = { { type = "date", attrs = { value = "1989-11" } } } } } },
    rule { name = "year", type = "date",
-      pattern = (P.behind(YEAR_CUE) + P.behind(DET)) * P.cap("year", YEAR) * NOT_UNIT,
+      -- after a cue, a determiner, or a year of a list ("in 1994, 1995 and 1997")
+      pattern = (P.behind(YEAR_CUE) + P.behind(DET) + P.behind(DIGIT_YEAR * P.word ","))
+         * P.cap("year", YEAR) * NOT_UNIT,
       action = year_action,
       examples = { { text = "These approaches came up in 2014 and 2016.",
                      expect = { { type = "date", text = "2014", attrs = { value = "2014" } },
@@ -434,6 +485,12 @@ dates.rules = {
                                 { type = "date", text = "1989" } } },
                    { text = "Curfew runs from 1800 to 2100 local time; the Dow touched the 1840 level.",
                      reject = { { type = "date" } } } } },
+   -- a year spoken in a transcript needs no cue: "Atlanta, nineteen ninety-six."
+   rule { name = "spoken_year", type = "date",
+      pattern = P.cap("year", P.set { "eighteen", "nineteen" } * TENS) * NOT_UNIT,
+      action = date_from,
+      examples = { { text = "Atlanta, nineteen ninety-six. A bomb shakes the games.",
+                     expect = { { type = "date", text = "nineteen ninety-six", attrs = { value = "1996" } } } } } },
    rule { name = "mid_year", type = "date", priority = 1,
       pattern = P.regex [[^(?:mid|early|late)-(?:1[89]|20)[0-9]{2}$]],
       action = function(m) return valued(m, m:text():match("(%d%d%d%d)$")) end },
@@ -487,6 +544,8 @@ dates.rules = {
          local dir = m.caps.dir.text:lower()
          local unit = m.caps.unit.text:lower()
          if unit == "decade" and dir ~= "last" and dir ~= "past" and dir ~= "this" then return nil end
+         -- "This Week" in title case inside a sentence names a show or a paper
+         if m.caps.unit.text:match("^%u") and not starts_sentence(m.tokens, m.start) then return nil end
          local offset = (dir == "last" or dir == "past" or dir == "previous" or dir == "this past") and -1
             or (dir == "next" or dir == "coming") and 1 or 0
          return relative { unit = unit, offset = offset } (m)
@@ -501,10 +560,10 @@ dates.rules = {
          * P.notahead(P.set { "before", "after", "earlier", "later", "ago", "-", "'s", "’s", "ended", "ending", "to",
                               "of", "in", "that", "when" } + YEAR + P.kind "number")
          + P.behind(P.set { "by", "at", "since", "before", "after", "until", "around", "the" })
-           * P.cap("unit", P.set { "year-end", "year end" }),
+           * P.cap("unit", P.set { "year-end", "year end", "year's end", "year’s end" }),
       action = function(m)
          -- "the year" alone is the article's year; with "the end of" its end
-         local unit = m.caps.unit.text:lower():gsub("[%- ]end$", "")
+         local unit = m.caps.unit.text:lower():gsub("[%- ]end$", ""):gsub("['’]s$", "")
          return relative { unit = unit, offset = 0 } (m)
       end,
       examples = { { text = "Prices should fall by the end of the year and by year-end.", date = "2013-05-02",
@@ -552,8 +611,9 @@ dates.rules = {
          local unit = name_of("unit", m.caps.unit.text)
          if not unit or unit == "century" then return nil end
          local rel = anaphor(m)
-         -- "a year earlier" said of a quarter is that quarter's year-ago one
-         if unit == "year" and rel.attrs.rel.offset ~= 0 then rel.attrs.rel.same_period = true end
+         -- "a year earlier" said of a quarter is that quarter's year-ago
+         -- one; "the next year" is no comparison
+         if unit == "year" and rel.attrs.rel.offset < 0 then rel.attrs.rel.same_period = true end
          return rel
       end,
       examples = { { text = "He arrived on March 3, 2010; his wife had come the day before.",
@@ -569,6 +629,8 @@ dates.rules = {
                                                            "year-ago", "year-earlier" }))
          * P.opt(P.cap("year", YEAR)) * P.opt("fiscal")
          * (P.cap("ord", ORDINAL) * P.opt("-") * P.cap("unit", P.set { "quarter", "half" })
+            -- "the last half of 1989", "the latter half": the second
+            + P.cap("latter", P.set { "last", "latter" }) * P.cap("unit", P.word "half")
             + P.cap("hq", P.regex [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]]))
          * P.opt(P.word "of" * P.cap("year2", YEAR)),
       action = quarter,
@@ -577,12 +639,15 @@ dates.rules = {
                      expect = { { type = "date", text = "the third quarter of 1990", attrs = { value = "1990-Q3" } },
                                 { type = "date", text = "third-quarter", attrs = { value = "1990-Q3" } } } } } },
    rule { name = "quarter_ref", type = "date",
-      pattern = P.set { "the", "this", "that", "its", "last", "next" }
+      pattern = (P.set { "the", "this", "that", "its", "last", "next" }
          * (P.opt(P.cap("which", P.set { "latest", "current", "comparable", "same", "previous", "prior", "coming",
                                          "year-ago", "year-earlier", "comparable year-ago", "most recent" }))
             * P.word "quarter"
             + P.cap("which", P.set { "latest", "year-ago", "year-earlier", "comparable year-ago", "most recent" })
             * P.word "period")
+         -- "the 1988 quarter", "the 1989 period": the period in focus, in that year
+         + P.word "the" * P.cap("year", DIGIT_YEAR) * P.cap("unit", P.set { "quarter", "period" })
+         + P.cap("which", P.set { "last year's", "last year’s" }) * P.word "quarter")
          * P.notahead(P.set { "of", "century", "mile", "-" }),
       action = function(m)
          local first = m.tokens:key(m.tokens:cover(m.start, m.start + 1))
@@ -617,7 +682,8 @@ dates.rules = {
                  + P.set { "early", "late", "mid" } + P.behind(P.set { "in", "of", "since", "during", "and" }))
          * (P.opt("'") * P.cap("dec", P.regex [[^(?:(?:mid|early|late)-)?(?:1[89][0-9]0s|20[0-9]0s|[0-9]0s)$]])
             + P.cap("word", P.set(spellings("decade"))))
-         + DET * P.cap("cent", ORDINAL) * P.word "century"
+         -- "the 20th century", "the fabled 11th century temple"
+         + DET * P.opt(P.tok { kind = "word", case = "lower" }) * P.cap("cent", ORDINAL) * P.word "century"
          + P.word "this century",
       action = decade,
       examples = { { text = "Since the 1990s and the 20th century.",
