@@ -95,6 +95,7 @@ build = {
       ["quarry.docs"] = "lua/quarry/docs.lua",
       ["quarry.eval"] = "lua/quarry/eval.lua",
       ["quarry.gazetteer"] = "lua/quarry/gazetteer.lua",
+      ["quarry.json"] = "lua/quarry/json.lua",
       ["quarry.parallel"] = "lua/quarry/parallel.lua",
       ["quarry.names"] = "lua/quarry/names.lua",
       ["quarry.pattern"] = "lua/quarry/pattern.lua",

@@ -446,7 +446,7 @@ describe("quarry eval --attr", function()
       assert.same({ 2, 2, 1 }, { v.scored, v.correct, v.accuracy })
       local code, _, err = run("eval " .. args .. " --date 4/3/2024")
       assert.equal(2, code)
-      has(err, "--date must be YYYY-MM-DD")
+      has(err, "quarry eval: --date must be a date YYYY-MM-DD of a real day, not '4/3/2024'")
    end)
 end)
 

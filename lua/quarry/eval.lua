@@ -5,6 +5,7 @@
 -- @module quarry.eval
 local calendar = require "quarry.calendar"
 local cjson = require "cjson.safe"
+local json = require "quarry.json"
 local lfs = require "lfs"
 local core = require "quarry.core"
 local docs = require "quarry.docs"
@@ -727,7 +728,7 @@ for _, k in ipairs(ERROR_KEYS) do ERROR_KEY[k] = true end
 function eval.error_json(rec)
    local parts = {}
    local function put(k, v)
-      if v ~= nil then parts[#parts + 1] = cjson.encode(k) .. ":" .. (cjson.encode(v) or "null") end
+      if v ~= nil then parts[#parts + 1] = json.string(k) .. ":" .. json.encode(v) end
    end
    for _, k in ipairs(ERROR_KEYS) do put(k, rec[k]) end
    local rest = {}

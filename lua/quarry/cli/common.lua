@@ -1,6 +1,5 @@
 --- Helpers shared by the subcommands: loading packs, reading documents,
 -- writing annotations as JSON lines.
-local cjson = require "cjson"
 local quarry = require "quarry"
 local docs = require "quarry.docs"
 local sandbox = require "quarry.sandbox"
@@ -108,8 +107,7 @@ function common.rules_of(cmd, args, key)
    if args.rules then return args.rules end
    local list = args[key]
    if list and names_pack(list[1]) then
-      io_stderr:write("quarry ", cmd, ": note: the pack as first argument is deprecated; use --rules ",
-         list[1], "\n")
+      common.say(cmd, "note: the pack as first argument is deprecated; use --rules ", list[1])
       return table.remove(list, 1)
    end
    return "news"
@@ -150,23 +148,45 @@ function common.documents(cmd, paths, bar, max_bytes)
    return iter, function() return failed end
 end
 
-local encode = cjson.encode
--- keys sorted (quarry.render.json): the same annotations give the same
--- bytes in every process (Lua's table order is seeded per process)
-local sorted_encode = require("quarry.render.json").encode
+-- the one JSON writer: keys in a fixed order (attrs sorted), "/" unescaped
+local json = require "quarry.json"
+local encode, jstring = json.encode, json.string
 local function json_attrs(attrs)
    if attrs == nil or next(attrs) == nil then return "{}" end
-   return sorted_encode(attrs)
+   return encode(attrs)
 end
 
 --- One annotation as a JSON line in the extract format (fixed key order):
 -- {"doc", "type", "start", "end", "text", "rule", "attrs"}.
+-- @param doc_id string the document's id
+-- @param a table the annotation {type, start, stop, text, rule, attrs}
+-- @return string one line of JSON, without the line break
 function common.annotation_json(doc_id, a)
    return table_concat {
-      '{"doc":', encode(doc_id), ',"type":', encode(a.type), ',"start":', tostring(a.start),
-      ',"end":', tostring(a.stop), ',"text":', encode(a.text or ""), ',"rule":', encode(a.rule or ""),
+      '{"doc":', jstring(doc_id), ',"type":', jstring(a.type), ',"start":', tostring(a.start),
+      ',"end":', tostring(a.stop), ',"text":', jstring(a.text or ""), ',"rule":', jstring(a.rule or ""),
       ',"attrs":', json_attrs(a.attrs), "}",
    }
+end
+
+local calendar = require "quarry.calendar"
+
+--- An argparse converter for ISO 8601 dates of real days: YYYY, YYYY-MM or
+-- YYYY-MM-DD (quarry.calendar.parse_iso: 2024-13 and 2024-02-31 are refused).
+-- @param s string the option's value
+-- @return string s; or nil, message
+function common.iso_date(s)
+   if calendar.parse_iso(s) and s:match("^%d%d%d%d[%-%d]*$") then return s end
+   return nil, "must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD) of a real day"
+end
+
+--- An argparse converter for a whole date, YYYY-MM-DD, of a real day.
+-- @param s string the option's value
+-- @return string s; or nil, message
+function common.day(s)
+   local y, m, d = calendar.parse_iso(s)
+   if y and m and d and s:match("^%d%d%d%d%-%d%d%-%d%d$") then return s end
+   return nil, "must be a date YYYY-MM-DD of a real day"
 end
 
 --- An argparse converter for options that take a count (0, 1, 2, ...).
@@ -208,24 +228,66 @@ function common.positive(s)
    return nil, "must be a positive integer"
 end
 
+--- Whether --quiet was given: no progress bar, no summary, no notes (set
+-- by quarry.cli for the command it runs). Warnings and errors still show.
+common.quiet = false
+
+--- Writes an informational line on stderr ("quarry CMD: ..."), unless quiet.
+-- @param cmd string the command's name
+-- @param ... the message's parts
+-- @return nothing
+function common.say(cmd, ...)
+   if not common.quiet then io_stderr:write("quarry ", cmd, ": ", ...) io_stderr:write("\n") end
+end
+
 --- Whether stderr is a terminal (progress bars are drawn only there).
+-- @return boolean
 function common.stderr_is_tty()
    return os.execute("test -t 2") == true
 end
 
+--- Whether to colour (embolden) what is written to standard output: only on
+-- a terminal, and not when NO_COLOR is set to anything (no-color.org).
+-- @return boolean
+function common.color()
+   local no = os.getenv("NO_COLOR")
+   return (no == nil or no == "") and os.execute("test -t 1") == true
+end
+
+-- Seconds on a monotonic clock (luv), or os.time's whole seconds without it.
+local now = (function()
+   local ok, uv = pcall(require, "luv")
+   if ok and uv.hrtime then return function() return uv.hrtime() / 1e9 end end
+   return os.time
+end)()
+
+-- 75 s as "1m15s", 4000 s as "1h06m".
+local function duration(s)
+   s = math.floor(s + 0.5)
+   if s < 60 then return s .. "s" end
+   if s < 3600 then return string.format("%dm%02ds", s // 60, s % 60) end
+   return string.format("%dh%02dm", s // 3600, (s % 3600) // 60)
+end
+
 --- A progress bar on stderr, redrawn at most every tenth of a second, or
--- nil when stderr is not a terminal (then nothing extra is written).
+-- nil when stderr is not a terminal or with --quiet (then nothing extra is
+-- written): the share done, the count, the rate, and the time left (ETA)
+-- while it runs, the time taken at the end.
 -- bar.update(done, total_or_nil), bar.clear() (before other messages).
+-- @param unit string what is counted ("documents")
+-- @return table the bar, or nil
 function common.progress_bar(unit)
-   if not common.stderr_is_tty() then return nil end
+   if common.quiet or not common.stderr_is_tty() then return nil end
    unit = unit or "documents"
    local bar = { shown = false }
+   local started = now()
    local last = -1
-   local started = os.time()
    function bar.update(done, total)
-      local now = os.clock()
-      if now - last < 0.1 and done ~= total then return end
-      last = now
+      local t = now()
+      if t - last < 0.1 and done ~= total then return end
+      last = t
+      local elapsed = t - started
+      local rate = elapsed > 0 and done / elapsed or 0
       local line
       if total and total > 0 then
          local frac = done / total
@@ -233,10 +295,15 @@ function common.progress_bar(unit)
          local filled = math.floor(frac * 30 + 0.5)
          line = string.format("[%s%s] %3d%% %d/%d %s", string.rep("#", filled), string.rep(".", 30 - filled),
             math.floor(frac * 100), done, total, unit)
+         if done >= total then
+            line = line .. string.format(", %.0f/s, %s", rate, duration(elapsed))
+         elseif rate > 0 then
+            line = line .. string.format(", %.0f/s, ETA %s", rate, duration((total - done) / rate))
+         end
       else
-         line = string.format("%d %s", done, unit)
+         line = string.format("%d %s, %.0f/s, %s", done, unit, rate, duration(elapsed))
       end
-      io_stderr:write("\r\27[K", line, string.format("  %ds", os.time() - started))
+      io_stderr:write("\r\27[K", line)
       bar.shown = true
    end
    function bar.clear()

@@ -6,7 +6,7 @@ local calendar = require "quarry.calendar"
 local common = require "quarry.cli.common"
 local docs = require "quarry.docs"
 local evaluation = require "quarry.eval"
-local cjson = require "cjson"
+local json = require "quarry.json"
 
 local io_open, io_stdout, io_stderr = io.open, io.stdout, io.stderr
 local ipairs, next, pairs, table_sort = ipairs, next, pairs, table.sort
@@ -47,6 +47,7 @@ function eval_cmd.configure(cmd)
    cmd:option("--errors", "Write misses, false positives and wrong speakers or attributes to this file "
       .. "as JSON lines.")
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
+      :convert(common.day):argname("<date>")
    cmd:flag("--json", "Print the scores as JSON.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
    common.limit_options(cmd, "pack")
@@ -220,7 +221,7 @@ local function score_quotes(args, opt, run, on_error, fail)
       scorer:add(run(doc), gold, contents, doc)
    end
    local report = scorer:report()
-   if args.json then io_stdout:write(cjson.encode(report), "\n") else print_quotes(report) end
+   if args.json then io_stdout:write(json.encode(report), "\n") else print_quotes(report) end
    return 0
 end
 
@@ -302,7 +303,7 @@ local function score_spans(args, opt, run, on_error, usage, fail)
    end
    if exact then report.exact = exact:report() end
    if args.json then
-      io_stdout:write(cjson.encode(report), "\n")
+      io_stdout:write(json.encode(report), "\n")
    else
       print_spans(report, ndocs, opt.match, extra)
    end

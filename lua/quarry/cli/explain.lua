@@ -14,6 +14,7 @@ function explain.configure(cmd)
    cmd:argument("path", "Text files, folders, JSONL files, or - for stdin."):args("+")
    common.rules_option(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none.")
+      :convert(common.day):argname("<date>")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
    common.limit_options(cmd, "pack")
 end

@@ -13,6 +13,7 @@ function extract.configure(cmd)
    cmd:argument("path", common.PATHS_HELP):args("*")
    common.rules_option(cmd)
    cmd:option("--date", "Date (YYYY-MM-DD) of documents that carry none, for relative dates.")
+      :convert(common.day):argname("<date>")
    cmd:option("--db", "Run over the documents of this corpus and store the spans there.")
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
    common.limit_options(cmd, "pack")
@@ -82,10 +83,6 @@ local function run_jobs(args, iter, bar, total)
 end
 
 function extract.run(args)
-   if args.date and not args.date:match("^%d%d%d%d%-%d%d%-%d%d$") then
-      io_stderr:write("quarry extract: --date must be YYYY-MM-DD\n")
-      return 2
-   end
    args.rules = args.rules or "news"
    args.jobs = args.jobs or require("quarry.parallel").cores()
    if args.jobs > 1 and not args.db and #args.path > 0 then
@@ -97,7 +94,14 @@ function extract.run(args)
    end
    if args.db then
       local quarry = require "quarry"
-      local corpus, oerr = quarry.open(args.db)
+      -- a corpus that is not there is a typo, not a corpus to make: quarry ingest makes them
+      local f = io.open(args.db, "rb")
+      if not f then
+         io_stderr:write("quarry extract: ", term.escape(args.db), ": no such corpus file (quarry ingest makes one)\n")
+         return 1
+      end
+      f:close()
+      local corpus, oerr = quarry.open(args.db, { create = false })
       if not corpus then
          io_stderr:write("quarry extract: ", oerr, "\n")
          return 1
@@ -112,7 +116,7 @@ function extract.run(args)
          io_stderr:write("quarry extract: ", tostring(ok and xerr or stats), "\n")
          return xcode == "interrupted" and 130 or 1
       end
-      io_stderr:write(("quarry extract: %d documents, %d skipped unchanged, %d spans stored\n")
+      common.say("extract", ("%d documents, %d skipped unchanged, %d spans stored")
          :format(stats.documents, stats.skipped, stats.spans))
       return 0
    end

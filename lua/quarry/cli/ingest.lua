@@ -65,11 +65,11 @@ function ingest.run(args)
       io_stderr:write("quarry ingest: ", term.escape(ierr), "\n")
       return icode == "interrupted" and 130 or 1
    end
-   io_stdout:write(string_format(
+   if not common.quiet then io_stdout:write(string_format(
       "ingested %d documents into %s: %d added, %d replaced, %d unchanged, %d skipped (already stored); "
       .. "%d documents in the corpus\n",
       summary.added + summary.replaced + summary.unchanged + summary.skipped, args.db,
-      summary.added, summary.replaced, summary.unchanged, summary.skipped, count or 0))
+      summary.added, summary.replaced, summary.unchanged, summary.skipped, count or 0)) end
    return failed and 1 or 0
 end
 

@@ -1,11 +1,14 @@
 --- quarry kwic: concordance lines (keyword in context) from a corpus file.
 local search = require "quarry.cli.search"
-local cjson = require "cjson"
+local json = require "quarry.json"
 local term = require "quarry.term"
 
-local io_stdout, io_stderr, os_execute = io.stdout, io.stderr, os.execute
+local io_stdout, io_stderr = io.stdout, io.stderr
 local ipairs, string_rep = ipairs, string.rep
 local utf8_len = utf8.len
+
+-- the keys of a line of --json, in order
+local KEYS = { "doc", "start", "end", "left", "match", "right" }
 
 local kwic = {
    help = "Concordance: every occurrence of a word or phrase with its left and right context.",
@@ -37,13 +40,13 @@ function kwic.run(args)
       io_stderr:write("quarry kwic: ", common.query_error(err, code), "\n")
       return 1
    end
-   local tty = not args.json and os_execute("test -t 1")
+   local tty = not args.json and common.color()
    local open, close = tty and "\27[1m" or "", tty and "\27[0m" or ""
    for _, l in ipairs(lines) do
       if args.json then
-         io_stdout:write(cjson.encode {
+         io_stdout:write(json.encode({
             doc = l.doc, start = l.start, ["end"] = l.stop, left = l.left, match = l.match, right = l.right,
-         }, "\n")
+         }, KEYS), "\n")
       else
          local left, right = term.escape(l.left), term.escape(l.right)
          local lpad = args.width - width_of(left)
@@ -52,7 +55,7 @@ function kwic.run(args)
             string_rep(" ", rpad > 0 and rpad or 0), "  ", term.escape(l.doc), "\n")
       end
    end
-   if #lines == 0 and not args.json then io_stderr:write("quarry kwic: no matches\n") end
+   if #lines == 0 and not args.json then common.say("kwic", "no matches") end
    return 0
 end
 

@@ -1,5 +1,6 @@
 --- quarry merge OUT.db SHARD.db...: corpora made apart (on other
 -- machines, by other jobs) merged into one.
+local common = require "quarry.cli.common"
 local quarry = require "quarry"
 
 local io_open, io_stdout, io_stderr, ipairs = io.open, io.stdout, io.stderr, ipairs
@@ -52,9 +53,9 @@ function merge.run(args)
          io_stderr:write("quarry merge: ", merr, "\n")
          return 1
       end
-      io_stdout:write(string_format("%s: %d documents: %d added, %d already in %s (%d pack runs added), "
-         .. "%d ids with another text kept from %s; %d spans added\n", path, n.documents, n.added, n.present,
-         args.out, n.runs, n.conflicts, args.out, n.spans))
+      if not common.quiet then io_stdout:write(string_format("%s: %d documents: %d added, %d already in %s "
+         .. "(%d pack runs added), %d ids with another text kept from %s; %d spans added\n", path, n.documents,
+         n.added, n.present, args.out, n.runs, n.conflicts, args.out, n.spans)) end
       if n.conflicts > 0 then
          io_stderr:write(string_format("quarry merge: warning: %s: %d documents have an id %s holds with another "
             .. "text; %s's were kept\n", path, n.conflicts, args.out, args.out))
@@ -67,7 +68,9 @@ function merge.run(args)
       io_stderr:write("quarry merge: ", nerr, "\n")
       return 1
    end
-   io_stdout:write(string_format("%s: %d documents; names merged across the shards\n", args.out, count or 0))
+   if not common.quiet then
+      io_stdout:write(string_format("%s: %d documents; names merged across the shards\n", args.out, count or 0))
+   end
    return 0
 end
 

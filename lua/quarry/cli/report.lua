@@ -48,8 +48,10 @@ function report.configure(cmd)
    cmd:option("--entity", "Only this person, organisation or place (any variant of the name).")
       :argname("<name>")
    cmd:option("--from", "Only dates on or after DATE (ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD).")
+      :convert(common.iso_date)
       :argname("<date>")
    cmd:option("--to", "Only dates on or before DATE (inclusive: 2024-03 keeps all of March).")
+      :convert(common.iso_date)
       :argname("<date>")
    cmd:option("-q --query", "Only documents matching this full-text query (as quarry search takes).")
       :argname("<fts>")
@@ -155,7 +157,7 @@ function report.run(args)
       for _, note in ipairs(m.notes or {}) do
          if not said[note] then
             said[note] = true
-            io_stderr:write("quarry report: ", note, "\n")
+            common.say("report", note)
          end
       end
       for _, part in ipairs(m.parts or {}) do say(part) end

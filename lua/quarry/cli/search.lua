@@ -1,12 +1,14 @@
 --- quarry search: full-text search of a corpus file, best matches first.
 local quarry = require "quarry"
-local cjson = require "cjson"
+local json = require "quarry.json"
 local term = require "quarry.term"
 
-local io_open, io_stdout, io_stderr, os_execute = io.open, io.stdout, io.stderr, os.execute
+local io_open, io_stdout, io_stderr = io.open, io.stdout, io.stderr
 local ipairs, string_format = ipairs, string.format
 
 local search = {
+   --- The keys of a result of --json, in order (the document's id is "doc", as in every JSON quarry writes).
+   JSON_KEYS = { "doc", "date", "source", "title", "url", "rank", "snippet" },
    help = "Search a corpus: words, \"phrases\", prefix*, AND/OR/NOT, NEAR(...), title: or text: filters.",
 }
 
@@ -24,7 +26,9 @@ function search.configure(cmd)
    cmd:option("-n --limit", "At most N results.", "20"):convert(count)
    cmd:option("--offset", "Skip the first N results.", "0"):convert(count)
    cmd:option("--from", "Only documents dated on or after DATE (ISO 8601).")
+      :convert(common.iso_date):argname("<date>")
    cmd:option("--to", "Only documents dated on or before DATE (ISO 8601; 2024-03 includes all of March).")
+      :convert(common.iso_date):argname("<date>")
    cmd:option("--source", "Only documents from SOURCE.")
    cmd:flag("--json", "One JSON object a result: id, title, date, source, url, rank, snippet.")
    common.timeout_option(cmd, search.TIMEOUT_MS)
@@ -47,7 +51,7 @@ end
 function search.run(args)
    local corpus = search.open_existing("search", args.db, args.timeout)
    if not corpus then return 1 end
-   local tty = not args.json and os_execute("test -t 1")
+   local tty = not args.json and common.color()
    -- for the terminal, the hits are marked with bytes stored text (UTF-8)
    -- never holds, and the text between them is escaped (quarry.term)
    local results, err, code = corpus:search(args.query, {
@@ -62,10 +66,10 @@ function search.run(args)
    for i, r in ipairs(results) do
       local snippet = r.snippet and r.snippet:gsub("%s+", " ")
       if args.json then
-         io_stdout:write(cjson.encode {
-            id = r.id, title = r.title, date = r.date, source = r.source, url = r.url, rank = r.rank,
+         io_stdout:write(json.encode({
+            doc = r.id, date = r.date, source = r.source, title = r.title, url = r.url, rank = r.rank,
             snippet = snippet,
-         }, "\n")
+         }, search.JSON_KEYS), "\n")
       else
          io_stdout:write(term.escape(string_format("%d. %s%s%s", i + (args.offset or 0), r.id,
             r.date and ("  " .. r.date) or "", r.title and ("  " .. r.title) or "")), "\n")
@@ -76,7 +80,7 @@ function search.run(args)
          end
       end
    end
-   if #results == 0 and not args.json then io_stderr:write("quarry search: no documents match\n") end
+   if #results == 0 and not args.json then common.say("search", "no documents match") end
    return 0
 end
 

@@ -1,12 +1,17 @@
 --- quarry tokens: tokenise documents and print statistics or the tokens.
 local quarry = require "quarry"
 local docs = require "quarry.docs"
-local cjson = require "cjson"
+local json = require "quarry.json"
 local common = require "quarry.cli.common"
 local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs, string_format = io.stdout, io.stderr, ipairs, string.format
 local os_clock = os.clock
+
+-- the keys of --json output, in order
+local TOKEN_KEYS = { "doc", "index", "start", "end", "kind", "case", "shape", "key", "text" }
+local STATS_KEYS = { "doc", "title", "bytes", "tokens", "words", "numbers", "punct", "quotes", "sentences",
+   "paragraphs", "kinds" }
 
 local tokens = {
    help = "Tokenise documents; print statistics, or every token with --list.",
@@ -31,10 +36,10 @@ local function list_tokens(doc, toks, as_json)
    for i = 1, #toks do
       local start, stop = toks:span(i)
       if as_json then
-         out:write(cjson.encode {
+         out:write(json.encode({
             doc = doc.id, index = i, start = start, ["end"] = stop, kind = toks:kind(i),
             case = toks:get(i, "case"), shape = toks:shape(i), key = toks:key(i), text = toks:text(i),
-         }, "\n")
+         }, TOKEN_KEYS), "\n")
       else
          out:write(escape(doc.id), "\t", i, "\t", start, "\t", stop, "\t", toks:kind(i), "\t",
             toks:get(i, "case"), "\t", toks:shape(i), "\t", escape(toks:key(i)), "\t",
@@ -79,7 +84,10 @@ function tokens.run(args)
    end
    if not args.list and (#rows > 0 or not failed) then
       if args.json then
-         io_stdout:write(cjson.encode { documents = rows, total = total, seconds = seconds }, "\n")
+         local stats = {}
+         for i, r in ipairs(rows) do stats[i] = json.encode(r, STATS_KEYS) end
+         io_stdout:write('{"documents":[', table.concat(stats, ","), '],"total":', json.encode(total, STATS_KEYS),
+            ',"seconds":', json.encode(seconds), "}\n")
       else
          local fmt = "%-44s" .. string.rep(" %9s", #columns) .. "\n"
          io_stdout:write(string_format(fmt, "document", table.unpack(columns)))

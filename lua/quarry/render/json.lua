@@ -1,64 +1,16 @@
 --- JSON (one document holding the whole model) and JSON lines (one object
 -- a row, keys in column order, every column present: null when empty).
 -- Keys are written in a fixed order, so the same corpus gives the same bytes.
-local cjson = require "cjson"
 local render = require "quarry.render"
+local qjson = require "quarry.json"
 
-local ipairs, pairs, type, tostring = ipairs, pairs, type, tostring
-local math_type, math_huge, math_floor = math.type, math.huge, math.floor
-local string_format, table_concat, table_sort = string.format, table.concat, table.sort
-local cjson_encode = cjson.encode
+local ipairs = ipairs
+local table_concat = table.concat
 
 local json = {}
 
-local function str(s)
-   -- cjson writes "/" as "\/": valid, but noisy in URLs
-   return (cjson_encode(s):gsub("\\/", "/"))
-end
-
-local encode
-
-local function number(v)
-   if math_type(v) == "integer" then return tostring(v) end
-   if v ~= v or v == math_huge or v == -math_huge then return "null" end
-   if v == math_floor(v) and v > -1e15 and v < 1e15 then return string_format("%d", v) end
-   return string_format("%.14g", v)
-end
-
--- A table is an array when its keys are 1..n (an empty table is an array).
-local function is_array(t)
-   local n = #t
-   for k in pairs(t) do
-      if math_type(k) ~= "integer" or k < 1 or k > n then return false end
-   end
-   return true
-end
-
-encode = function(v, keys)
-   local t = type(v)
-   if v == nil or v == cjson.null then return "null" end
-   if t == "string" then return str(v) end
-   if t == "number" then return number(v) end
-   if t == "boolean" then return v and "true" or "false" end
-   if t ~= "table" then return str(tostring(v)) end
-   if not keys and is_array(v) then
-      local parts = {}
-      for i, x in ipairs(v) do parts[i] = encode(x) end
-      return "[" .. table_concat(parts, ",") .. "]"
-   end
-   local order = keys
-   if not order then
-      order = {}
-      for k in pairs(v) do order[#order + 1] = tostring(k) end
-      table_sort(order)
-   end
-   local parts = {}
-   for _, k in ipairs(order) do
-      local x = v[k]
-      if x ~= nil then parts[#parts + 1] = str(k) .. ":" .. encode(x) end
-   end
-   return "{" .. table_concat(parts, ",") .. "}"
-end
+-- the one JSON writer (quarry.json): keys in a fixed order, "/" unescaped
+local str, encode = qjson.string, qjson.encode
 json.encode = encode
 
 -- A row with every column (null where empty), keys in column order.
