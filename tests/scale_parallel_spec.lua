@@ -47,12 +47,18 @@ describe("GNU parallel with quarry (docs/scale.md) #slow", function()
    local dir, env
    setup(function()
       dir = support.tmpdir()
-      -- `quarry` on PATH, as an installed one is on every host
+      -- `quarry` on PATH, as an installed one is on every host; the ASan
+      -- run's LD_PRELOAD for quarry only (split and parallel abort under it)
       local root = io.popen("pwd"):read("l")
-      support.put(dir, "bin/quarry", string.format("#!/bin/sh\nLUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;;' "
-         .. "LUA_CPATH='%s/%s;;' exec lua5.4 %s/bin/quarry \"$@\"\n", root, root, root, support.CPATH, root))
+      local asan = ""
+      for _, k in ipairs { "LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS" } do
+         if os.getenv(k) then asan = asan .. k .. "='" .. os.getenv(k) .. "' " end
+      end
+      support.put(dir, "bin/quarry", string.format("#!/bin/sh\n%sLUA_PATH='%s/lua/?.lua;%s/lua/?/init.lua;;' "
+         .. "LUA_CPATH='%s/%s;;' exec lua5.4 %s/bin/quarry \"$@\"\n", asan ~= "" and ("export " .. asan .. "; ") or "",
+         root, root, root, support.CPATH, root))
       os.execute("chmod +x " .. dir .. "/bin/quarry")
-      env = "cd " .. dir .. " && export PATH=" .. dir .. "/bin:$PATH && "
+      env = "cd " .. dir .. " && unset LD_PRELOAD && export PATH=" .. dir .. "/bin:$PATH && "
       support.put(dir, "articles.jsonl", articles())
    end)
    teardown(support.cleanup)
