@@ -201,6 +201,37 @@ describe("quarry.eval quotations", function()
       assert.is_nil(quotes[2].source)
    end)
 
+   it("reads a Content in single curly marks as one quote, and counts the terms that eat gold quotes", function()
+      local text = "\u{2018}Nobody told us,\u{2019} says mayor\n\nThe so-called \u{201C}plan\u{201D} failed, "
+         .. "Ann Vale said it was \u{201C}dead\u{201D} and the \u{201C}pause\u{201D} was over."
+      local function at(s) local i = text:find(s, 1, true) return i - 1, i - 1 + #s end
+      local b0, b1 = at("\u{2018}Nobody told us,\u{2019}")
+      local d0, d1 = at("it was \u{201C}dead\u{201D} and the \u{201C}pause\u{201D}")
+      local brat = { spans = { { type = "Content", start = b0, stop = b1 },
+                               { type = "Content", start = d0, stop = d1 } },
+         attributions = { { id = "E1", contents = { { start = b0, stop = b1 } } },
+                          { id = "E2", contents = { { start = d0, stop = d1 } },
+                            source = { start = 0, stop = 0, text = "Ann Vale" } } } }
+      local gold, contents = evaluation.gold_quotes(text, brat)
+      local texts = {}
+      for _, g in ipairs(gold) do texts[#texts + 1] = g.text end
+      assert.same({ "Nobody told us,", "dead", "pause" }, texts)
+      local function span(type_, s, kind)
+         local a, b = at(s)
+         return { type = type_, start = a, stop = b, attrs = { kind = kind, speaker = "Ann Vale" } }
+      end
+      local errors = {}
+      local scorer = evaluation.quote_scorer { errors = function(r) errors[#errors + 1] = r end }
+      scorer:add({ span("quote", "Nobody told us,"), span("term", "plan", "scare"), span("quote", "dead"),
+                   span("term", "pause", "scare") }, gold, contents, { id = "d", text = text })
+      local rep = scorer:report()
+      assert.same({ system = 2, missed = 1, right = 1 }, rep.terms)
+      assert.same({ 3, 2, 1 }, { rep.quotes.gold, rep.quotes.tp, rep.quotes.fn })
+      assert.equal("term_missed", errors[1].kind)
+      assert.equal("pause", errors[1].text)
+      assert.equal("scare", errors[1].term_kind)
+   end)
+
    it("names file and line of a malformed event or one that refers to no span", function()
       local dir = tmpdir { ["a.ann"] = "T1\tSource 0 3\tAnn\nE1\tAttribution:T2 Source:T1\n",
          ["b.ann"] = "T1\tSource 0 3\tAnn\nE1\tAttribution T1\n" }

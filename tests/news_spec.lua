@@ -363,7 +363,7 @@ describe("the news pack", function()
       end)
 
       it("leaves an unattributed quote's speaker null", function()
-         local found = run("The sign read \u{201C}Closed until further notice because of the storm.\u{201D}")
+         local found = run("The door stayed shut. \u{201C}Closed until further notice because of the storm.\u{201D}")
          local q = one(found, "quote")
          assert.equal(cjson.null, q.attrs.speaker)
       end)

@@ -564,6 +564,17 @@ function eval.quoted_stretches(text, start, stop)
    return out
 end
 
+-- A Content span in single curly marks and no double ones (a headline's
+-- ‘Nobody told us,’ says mayor): the words inside them, as one stretch;
+-- or none.
+local function single_quoted(text, start, stop)
+   local inner = text:sub(start + 1, stop)
+   local lead = inner:match("^%s*\u{2018}()")
+   local tail = inner:match("()\u{2019}[%.,;:!?]?%s*$")
+   if lead and tail and tail > lead then return { { start = start + lead - 1, stop = start + tail - 1 } } end
+   return {}
+end
+
 --- The gold quotations of a document from its BRAT attributions (as
 -- read_brat_attributions returns them, in byte offsets): every quoted
 -- stretch (eval.quoted_stretches) of the Content spans (outer bounds) of
@@ -582,7 +593,9 @@ function eval.gold_quotes(text, brat)
    for _, a in ipairs(brat.attributions) do
       local src = a.source and { start = a.source.start, stop = a.source.stop, text = a.source.text }
       for _, c in ipairs(a.contents) do
-         for _, s in ipairs(eval.quoted_stretches(text, c.start, c.stop)) do
+         local stretches = eval.quoted_stretches(text, c.start, c.stop)
+         if #stretches == 0 then stretches = single_quoted(text, c.start, c.stop) end
+         for _, s in ipairs(stretches) do
             quotes[#quotes + 1] = { start = s.start, stop = s.stop, text = text:sub(s.start + 1, s.stop),
                attribution = a.id, source = src }
          end
@@ -948,22 +961,31 @@ end
 -- Speakers are checked on matched quotes whose gold attribution has a
 -- Source (eval.speaker_matches on the system quote's attrs); matched
 -- quotes of attributions without one are counted apart.
--- opts.errors(record) hears misses ("missed"), false positives
--- ("false_positive", "unattributed") and wrong speakers ("wrong_speaker").
--- @param opts table optional: type ("quote"), match ("half"), errors (function(record))
+--
+-- Words in quotation marks that the pack says nobody speaks (annotations
+-- of type opts.term_type, "term": scare quotes, titles, nicknames) are not
+-- quotes; those that match a gold quote the system's quotes left unmatched
+-- are counted as terms_missed (part of the misses), the others as
+-- terms_right.
+-- opts.errors(record) hears misses ("missed", or "term_missed" with the
+-- term's kind), false positives ("false_positive", "unattributed") and
+-- wrong speakers ("wrong_speaker", with the deciding strategy).
+-- @param opts table optional: type ("quote"), term_type ("term"), match ("half"), errors (function(record))
 -- @return table a scorer with add(annotations, gold_quotes, contents [, doc]) and report()
 function eval.quote_scorer(opts)
    opts = opts or {}
-   local s = { match = opts.match or "half", type = opts.type or "quote", documents = 0,
-      gold = 0, system = 0, tp = 0, fn = 0, fp = 0, unattributed = 0,
+   local s = { match = opts.match or "half", type = opts.type or "quote", term_type = opts.term_type or "term",
+      documents = 0, gold = 0, system = 0, tp = 0, fn = 0, fp = 0, unattributed = 0, terms = 0, terms_missed = 0,
       speaker_scored = 0, speaker_correct = 0, speaker_by_mention = 0, no_gold_source = 0 }
    local on_error = opts.errors
    function s.add(_, annotations, gold, contents, doc)
       s.documents = s.documents + 1
-      local system = {}
+      local system, terms = {}, {}
       for _, a in ipairs(annotations) do
-         if a.type == s.type then system[#system + 1] = a end
+         if a.type == s.type then system[#system + 1] = a
+         elseif a.type == s.term_type then terms[#terms + 1] = a end
       end
+      s.terms = s.terms + #terms
       s.gold, s.system = s.gold + #gold, s.system + #system
       local s2g, g2s = eval.match_greedy(system, gold, s.match)
       for i, a in ipairs(system) do
@@ -986,7 +1008,9 @@ function eval.quote_scorer(opts)
                      gold_speaker = g.source.text,
                      gold_speaker_start = g.source.start, gold_speaker_end = g.source.stop,
                      speaker = at.speaker == nil and null or at.speaker,
-                     speaker_start = at.speaker_start, speaker_end = at.speaker_end }))
+                     speaker_start = at.speaker_start, speaker_end = at.speaker_end,
+                     speaker_type = type(at.speaker_type) == "string" and at.speaker_type or nil,
+                     strategy = type(at.strategy) == "string" and at.strategy or nil }))
                end
             end
          else
@@ -1000,12 +1024,25 @@ function eval.quote_scorer(opts)
             end
          end
       end
+      -- the gold quotes left unmatched that the system typed as terms
+      local missed, missed_index = {}, {}
+      for gi, g in ipairs(gold) do
+         if not g2s[gi] then missed[#missed + 1], missed_index[#missed + 1] = g, gi end
+      end
+      local t2g = eval.match_greedy(terms, missed, s.match)
+      local termed = {}
+      for ti, mi in pairs(t2g) do termed[missed_index[mi]] = terms[ti] end
       for gi, g in ipairs(gold) do
          if not g2s[gi] then
             s.fn = s.fn + 1
+            local t = termed[gi]
+            if t then s.terms_missed = s.terms_missed + 1 end
             if on_error then
-               on_error(error_record(doc, "missed", { type = s.type, start = g.start, stop = g.stop, text = g.text },
-                  { gold_speaker = g.source and g.source.text or null, attribution = g.attribution }))
+               on_error(error_record(doc, t and "term_missed" or "missed",
+                  { type = s.type, start = g.start, stop = g.stop, text = g.text },
+                  { gold_speaker = g.source and g.source.text or null, attribution = g.attribution,
+                    term_kind = t and t.attrs and t.attrs.kind or nil,
+                    why = t and type(t.trace) == "table" and t.trace.term or nil }))
             end
          end
       end
@@ -1017,6 +1054,7 @@ function eval.quote_scorer(opts)
          documents = s.documents, match = s.match,
          quotes = { gold = s.gold, system = s.system, tp = s.tp, fn = s.fn, fp = s.fp + s.unattributed,
             unattributed = s.unattributed, strict = strict, attributed = attributed },
+         terms = { system = s.terms, missed = s.terms_missed, right = s.terms - s.terms_missed },
          speaker = { scored = s.speaker_scored, correct = s.speaker_correct,
             accuracy = s.speaker_scored > 0 and s.speaker_correct / s.speaker_scored or 0,
             by_mention = s.speaker_by_mention, by_name = s.speaker_correct - s.speaker_by_mention,

@@ -216,6 +216,14 @@ function Sieve:run(...)
    return nil
 end
 
+--- Where a function is written, for quarry explain: sieve.where(fn) -> "file:line".
+-- @param fn function
+-- @return string
+function sieve.where(fn)
+   if type(fn) ~= "function" then error("sieve.where: expected a function", 2) end
+   return written_at(fn)
+end
+
 --- The number of strategies: #sieve.
 function Sieve:__len() return #self.list end
 

@@ -25,7 +25,8 @@ describe("a pack that builds on the news pack", function()
    local files = doc_files()
    local dir, def
    setup(function()
-      dir = support.tmpdir { ["my_news.lua"] = files["my_news.lua"], ["as_x_put_it.lua"] = files["as_x_put_it.lua"] }
+      dir = support.tmpdir { ["my_news.lua"] = files["my_news.lua"],
+                             ["in_the_words_of.lua"] = files["in_the_words_of.lua"] }
       def = rules.definition(dir .. "/my_news.lua")
    end)
    teardown(support.cleanup)
@@ -35,21 +36,21 @@ describe("a pack that builds on the news pack", function()
       assert.equal("my_news", def.name)
       local names = def.quotes:names()
       local at
-      for i, n in ipairs(names) do if n == "as_x_put_it" then at = i end end
+      for i, n in ipairs(names) do if n == "in_the_words_of" then at = i end end
       assert.equal("after_quote", names[at - 1])
       -- run sandboxed (the default)
       local q = quote_of(rules.load(def):run(files["lind.txt"]))
       assert.equal("Nobody wins a war of tariffs,", q.text)
       assert.equal("Vera Lind", q.attrs.speaker)
-      assert.equal("as_x_put_it", q.attrs.strategy)
-      assert.equal("put it", q.attrs.cue)
+      assert.equal("in_the_words_of", q.attrs.strategy)
+      assert.equal("in the words of", q.attrs.cue)
       assert.same({ "transcript_label", "cue_before_mark", "comma_after_colon", "colon_intro", "split_quote",
          "according_to", "after_quote" }, q.trace.tried)
    end)
 
    it("changes nothing of the news pack itself, which falls back on the sentence before", function()
       local news = rules.definition("news")
-      assert.is_nil(news.quotes:get("as_x_put_it"))
+      assert.is_nil(news.quotes:get("in_the_words_of"))
       assert.not_equal(news.fingerprint, def.fingerprint)   -- the including pack's files count too
       local q = quote_of(rules.load(news):run(files["lind.txt"]))
       assert.equal("Ann Vale", q.attrs.speaker)
@@ -75,7 +76,7 @@ return news
 local news = include "news"
 news.name = "my_news"
 -- a typo
-news.quotes:insert_after("after_qoute", include "as_x_put_it")
+news.quotes:insert_after("after_qoute", include "in_the_words_of")
 return news
 ]])
       support.raises(function() rules.load(dir .. "/typo.lua") end, "typo.lua:4:",
@@ -84,7 +85,7 @@ return news
 
    it("runs an included file once a load", function()
       support.write(dir .. "/twice.lua", [[
-local one, two = include "as_x_put_it", include "as_x_put_it"
+local one, two = include "in_the_words_of", include "in_the_words_of"
 assert(one == two, "a second include ran the file again")
 return { phases = { { name = "none", run = function() end } } }
 ]])

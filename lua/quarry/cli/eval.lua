@@ -85,7 +85,10 @@ local function print_quotes(rep)
    end
    common.print_table(io_stdout, { "quotes", "tp", "fp", "fn", "precision", "recall", "f1" }, rows)
    io_stdout:write(string_format("strict: every unmatched system quote is a false positive; attributed: "
-      .. "the %d outside every gold Content (unattributed) are left out\n\n", q.unattributed))
+      .. "the %d outside every gold Content (unattributed) are left out\n", q.unattributed))
+   local t = rep.terms
+   io_stdout:write(string_format("terms (marks around words nobody says): %d, of which %d are gold quotes "
+      .. "(counted as misses)\n\n", t.system, t.missed))
    common.print_table(io_stdout, { "speaker", "correct", "scored", "accuracy" },
       { { "matched quotes", sp.correct, sp.scored, fmt(sp.accuracy) } })
    io_stdout:write(string_format("correct by speaker mention: %d, by name: %d; matched quotes without a gold "

@@ -6,8 +6,8 @@ local io_stdout, io_stderr, ipairs, pairs, pcall, table_concat, table_sort, tost
    io.stdout, io.stderr, ipairs, pairs, pcall, table.concat, table.sort, tostring
 
 local explain = {
-   help = "Show which rule (phase, file:line) produced each annotation of a document, and for each quote "
-      .. "the strategy that found its speaker and those tried before it.",
+   help = "Show which rule (phase, file:line) produced each annotation of a document, for each quote "
+      .. "the strategy that found its speaker and those tried before it, and for each term why it is no quote.",
 }
 
 function explain.configure(cmd)
@@ -65,12 +65,18 @@ function explain.run(args)
       common.print_table(io_stdout, { "span", "type", "text", "phase", "rule", "written at", "attrs" }, rows)
       -- a sieve of strategies (the news pack's speakers): which one decided,
       -- after which
+      -- (marks around words nobody says: why they are no quote)
       for _, t in ipairs(traced) do
          local tr = t[2]
          local tried = type(tr.tried) == "table" and #tr.tried > 0 and table_concat(tr.tried, ", ") or "none"
-         io_stdout:write(t[1], ": ", tr.strategy and ("found by " .. tostring(tr.strategy)) or "found by no strategy",
-            tr.where and (" (" .. term.escape(tostring(tr.where)) .. ")") or "", "; tried before: ",
-            term.escape(tried), "\n")
+         if tr.term then
+            io_stdout:write(t[1], ": not speech (", term.escape(tostring(tr.term)), ")\n")
+         else
+            local by = tr.strategy and ("found by " .. tostring(tr.strategy)) or "found by no strategy"
+            io_stdout:write(t[1], ": ", by,
+               tr.where and (" (" .. term.escape(tostring(tr.where)) .. ")") or "", "; tried before: ",
+               term.escape(tried), "\n")
+         end
       end
       ::next_doc::
    end

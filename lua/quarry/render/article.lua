@@ -1,6 +1,7 @@
 --- A document's text as HTML, with what was found in it highlighted:
 -- people, organisations and places (links to their pages in the
--- explorer), dates, quotes (each followed by a link to its speaker), the
+-- explorer), dates, quotes (each followed by a link to its speaker),
+-- terms (marks around words nobody says: dotted, no speaker), the
 -- dateline; segments as blocks (headline, body; comments, related stories
 -- and page furniture shaded as clutter). Spans nest as they lie in the
 -- text; one that crosses the end of the span around it is cut there.
@@ -36,6 +37,10 @@ local function tags(sp, linker)
          sp.clutter and " clutter" or "", sp.start, esc(who or ""),
          esc("quote" .. (who and (" — " .. who) or ", speaker unknown") .. (sp.cue and (" (" .. sp.cue .. ")") or ""))),
          "</mark>" .. after
+   elseif t == "term" then
+      -- marks around words nobody says: a scare quote, a title, a nickname
+      return string_format('<span class="hl term" data-kind="%s" title="%s">', esc(sp.kind or ""),
+         esc("term" .. (sp.kind and (": " .. sp.kind) or "") .. ", not a quote")), "</span>"
    elseif ENTITY[t] then
       local url = sp.name and linker:page("entity", { name = sp.name })
       local title = esc(TYPE_LABELS[t] .. (sp.name and (": " .. sp.name) or "")

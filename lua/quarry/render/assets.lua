@@ -87,6 +87,7 @@ display:block;font-size:.8em;text-transform:uppercase;letter-spacing:.04em}
 .hl.person{background:var(--person)}.hl.organization{background:var(--org)}.hl.location{background:var(--place)}
 .hl.date{background:var(--date)}.hl.dateline{border-bottom:2px dotted #9aa3ab}
 mark.quote{background:var(--quote);box-shadow:inset 0 -2px 0 #e0b400}mark.quote:target{outline:2px solid #e0b400}
+.hl.term{border-bottom:1px dotted #8a8f94}
 .hl.date:target{outline:2px solid #d9822b}
 sup.who{font-size:.72em;margin-left:2px}sup.who a{text-decoration:none}
 p.legend{font-size:.85em;color:var(--muted)}.seg-key{background:var(--clutter);padding:0 6px;border-radius:3px}

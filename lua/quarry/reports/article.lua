@@ -1,7 +1,8 @@
 --- article: one document (--doc ID) with what was found in it. The model
 -- carries the document itself (model.document = {id, title, date, source,
 -- url, text, spans}), which the HTML renderer shows as the text with its
--- people, places, organisations, dates and quotes highlighted and its
+-- people, places, organisations, dates, quotes and terms (marks around
+-- words nobody says) highlighted and its
 -- segments (headline, body, comments) marked; the tables list the quotes
 -- (speaker, cue, where), the entities (mentions, the variants written) and
 -- the dates the text names. Span offsets are bytes into the text.
@@ -11,7 +12,7 @@ local base = require "quarry.reports.base"
 local cjson = require "cjson.safe"
 
 local SHOWN = { person = true, organization = true, location = true, date = true, quote = true, segment = true,
-   dateline = true }
+   dateline = true, term = true }
 
 -- The kinds of segment that are not the article (base.NOT_ARTICLE), as a set.
 local CLUTTER = {}

@@ -20,7 +20,7 @@ describe("speaker strategy before_quote", function()
    end)
 
    it("finds nothing for no cue in the sentence", function()
-      local q = H.alone("before_quote", "Ann Vale left. The plan was “dead” for now.", "dead")
+      local q = H.alone("before_quote", "Ann Vale left. The plan was “dead, as we know” for now.", "dead")
       assert.equal(null, q.attrs.strategy)
    end)
    it("gives the quote to the outermost attribution, and a passive cue to its agent", function()

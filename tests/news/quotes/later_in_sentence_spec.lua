@@ -18,7 +18,7 @@ describe("speaker strategy later_in_sentence", function()
    end)
 
    it("finds nothing for a cue in the next sentence", function()
-      local q = H.alone("later_in_sentence", "The plan was “dead” for now. Ann Vale said so.", "dead")
+      local q = H.alone("later_in_sentence", "The plan was “dead, as we know” for now. Ann Vale said so.", "dead")
       assert.equal(null, q.attrs.strategy)
    end)
 end)

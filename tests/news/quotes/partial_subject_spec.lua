@@ -5,13 +5,14 @@ local null = require("cjson").null
 
 describe("speaker strategy partial_subject", function()
    it("attributes its quote in the news pack", function()
-      local q = H.quote("Ann Vale wants lower taxes and “jobs, jobs, jobs” for the voters.", "jobs")
+      local q = H.quote("Ann Vale wants lower taxes and “jobs for all of us” in the town.", "jobs for")
       assert.equal("Ann Vale", q.attrs.speaker)
       assert.equal("partial_subject", q.attrs.strategy)
    end)
 
    it("finds the speaker alone in the sieve", function()
-      local q = H.alone("partial_subject", "Ann Vale wants lower taxes and “jobs, jobs, jobs” for the voters.", "jobs")
+      local q = H.alone("partial_subject", "Ann Vale wants lower taxes and “jobs for all of us” in the town.",
+         "jobs for")
       assert.equal("Ann Vale", q.attrs.speaker)
       assert.equal("partial_subject", q.attrs.strategy)
    end)

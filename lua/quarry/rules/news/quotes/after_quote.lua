@@ -59,6 +59,9 @@ local function subject_at(doc, j)
          if toks:kind(t) ~= "word" then break end
       end
    end
+   -- “…,” Fox's Chris Wallace said / Trump's campaign manager said
+   local owned = m and M.possessed(doc, m)
+   if owned then return owned end
    if m and m.kind ~= "person" then
       -- “…,” US Senator Jeff Sessions said: the person the title leads to
       for t = m.last + 1, math.min(n, m.last + 4) do

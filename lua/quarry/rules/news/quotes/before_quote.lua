@@ -9,7 +9,9 @@ local D = include "quotes/document"
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
-local PASSIVE_AUX, CLAUSE_JOINS, RELATIVES = W.PASSIVE_AUX, W.CLAUSE_JOINS, W.RELATIVES
+local PASSIVE_AUX, CLAUSE_JOINS, RELATIVES, SUBORDINATORS, PREPOSITIONS = W.PASSIVE_AUX, W.CLAUSE_JOINS,
+   W.RELATIVES, W.SUBORDINATORS, W.PREPOSITIONS
+
 local is_cue = D.Doc.is_cue
 
 local before_quote = {
@@ -23,6 +25,13 @@ local before_quote = {
 -- …"; "said it was" is what was said).
 local function cue_speaker(doc, c, o, floor, found)
    local toks = doc.toks
+   -- "In declaring Trump's statements “not Christian,” the pope …": a
+   -- participle opening the sentence speaks for the main clause's subject
+   local k0 = toks:key(floor)
+   if toks:key(c):find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
+      local m = C.main_subject_after(doc, c)
+      if m then return m end
+   end
    local agent = toks:key(c + 1) == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[toks:key(c - 1)]
       and M.after_cue(doc, c + 2)
    local m
@@ -48,16 +57,36 @@ local function opens_clause(doc, m, floor)
       or RELATIVES[toks:key(before)] or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote"
 end
 
+-- "As Blumenthal spoke, the NRA was whipping lawmakers against “…”":
+-- the comma that closes a subordinate clause opening the sentence, if
+-- one does before token o; or nil.
+local function opening_clause_end(doc, floor, o)
+   local toks = doc.toks
+   local k = toks:key(floor)
+   if k == "but" or k == "and" then floor, k = floor + 1, toks:key(floor + 1) end
+   if not SUBORDINATORS[k] then return nil end
+   local inside = false
+   for t = floor + 1, o - 1 do
+      local kind = toks:kind(t)
+      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
+      elseif not inside and toks:key(t) == "," then return t end
+   end
+   return nil
+end
+
 --- The speaker of the outermost cue before token o in its sentence:
--- mention, cue token; or nil.
+-- mention, cue token; or nil. A cue in a subordinate clause that opens
+-- the sentence and ends before the quote speaks for that clause only.
 function before_quote.attribute(doc, o)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, o)
    local found, cue
    local inside = false
+   local sub_end = opening_clause_end(doc, floor, o)
    for c = o - 1, floor, -1 do
       local kind = toks:kind(c)
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
+      if sub_end and c < sub_end then break end
       if not inside and is_cue(doc, c) and (not found or c < found.first) then
          local m = cue_speaker(doc, c, o, floor, found)
          if m then

@@ -6,11 +6,13 @@ local D = include "quotes/document"
 local M = include "quotes/mentions"
 
 local clauses = {}
+local subject_before
 
 local SKIP_AFTER_CUE, PRONOUNS, PREPOSITIONS, NOUN_LEADS, SUBORDINATORS = W.SKIP_AFTER_CUE, W.PRONOUNS,
    W.PREPOSITIONS, W.NOUN_LEADS, W.SUBORDINATORS
-local NOT_NAMES, DETS, ISSUED, CLAUSE_END = W.NOT_NAMES, W.DETS, W.ISSUED, W.CLAUSE_END
+local NOT_NAMES, DETS, ISSUED, CLAUSE_END, CLAUSE_JOINS = W.NOT_NAMES, W.DETS, W.ISSUED, W.CLAUSE_END, W.CLAUSE_JOINS
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local MANNER, SHARES = W.MANNER, W.SHARES
 
 -- Where the clause that holds token c starts, not before floor: after a
 -- ";" or a ", and", a leading conjunction, a dateline, an opening
@@ -45,6 +47,23 @@ local function clause_start(doc, c, floor)
    return start
 end
 
+-- "Mark Cuban also complained that…": capitalised words the rules did
+-- not take for a name, opening the clause at t before a verb (a lowercase
+-- word that is not a determiner or a preposition); or nil.
+local function bare_subject(doc, t, c)
+   local toks = doc.toks
+   if toks:get(t, "case") ~= "title" then return nil end
+   local m = M.bare_name_at(doc, t)
+   -- (a first name and a surname: "Hours later", "Guns are" are no one)
+   if not (m and m.last + 1 < c and m.last > m.first) then return nil end
+   local v = m.last + 1
+   local kv = toks:key(v)
+   if toks:kind(v) ~= "word" or toks:get(v, "case") ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
+      return nil
+   end
+   return m
+end
+
 --- The subject of the clause that holds token c (not before token
 -- floor): its first mention that is not the object of a preposition,
 -- after any subordinate clause it opens with ("On Monday, in Ohio,
@@ -57,7 +76,7 @@ function clauses.clause_subject(doc, c, floor)
       if toks:kind(t) == "open_quote" then
          repeat t = t + 1 until t >= c or toks:kind(t) == "close_quote"
       else
-         local m = M.at(doc, t)
+         local m = M.at(doc, t) or t == start and bare_subject(doc, t, c)
          if m and m.last < c then
             if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[toks:key(t - 1)] or NOUN_LEADS[toks:key(t - 1)]))
                and m.pron ~= "him" then
@@ -118,6 +137,35 @@ local function capitals_before(doc, t, floor)
    return { kind = "name", first = first, last = t }
 end
 
+-- "Aides say", "Senior officials said", "Yet another said", "Others
+-- say": a role or a group without a determiner, or a word that speaks by
+-- itself, ending at token t right before a cue; or nil.
+local function role_before(doc, t, floor)
+   local toks = doc.toks
+   local alone = M.alone_at(doc, t)
+   -- ("Bolton and Gorka both denounced": "both" only at the clause's start)
+   if alone and (t == floor or toks:kind(t - 1) ~= "word" or CLAUSE_JOINS[toks:key(t - 1)]) then return alone end
+   for k = math.max(floor, t - 2), t do
+      local m = M.bare_role_at(doc, k)
+      if m and m.last == t then
+         local before = k > 1 and toks:key(k - 1)
+         -- "61 per cent of respondents", "half of homeowners": a share of a group
+         if before == "of" and k - 2 >= floor and SHARES[toks:key(k - 2)] then
+            local first = k - 2
+            while first > floor and toks:kind(first - 1) == "number" or first > floor and SHARES[toks:key(first - 1)] do
+               first = first - 1
+            end
+            m.first = first
+            return m
+         end
+         if k == floor or not (before and (DETS[before] or PREPOSITIONS[before] or NOUN_LEADS[before])) then
+            return m
+         end
+      end
+   end
+   return nil
+end
+
 -- The subject before the cue at c when a comma stands between them
 -- (t: the last token before the cue that is neither an adverb nor a comma).
 local function subject_over_comma(doc, c, t, floor)
@@ -140,11 +188,34 @@ end
 
 --- The subject of the cue at token c (not before token floor): the
 -- nearest mention before it in its sentence, over adverbs and
--- auxiliaries, appositives and relative clauses; or nil.
+-- auxiliaries, appositives and relative clauses; or nil. "The water
+-- board issued a statement Monday saying": the statement is what it
+-- issued, the board who speaks.
 function clauses.subject_before(doc, c, floor)
+   local m = subject_before(doc, c, floor)
+   if m and m.kind == "desc" and ISSUED[m.head] and doc.toks:key(c):find("ing$") and m.first > floor then
+      local subj = clauses.clause_subject(doc, m.first, floor)
+      if subj then return subj end
+   end
+   return m
+end
+
+-- (clauses.subject_before without the statement issued)
+function subject_before(doc, c, floor)
    local toks = doc.toks
+   -- "Ramos corrected the candidate by tweeting back": a participle after
+   -- a preposition of manner or time has the clause's subject
+   if c - 1 > floor and MANNER[toks:key(c - 1)] and toks:key(c):find("ing$") then
+      local subj = clauses.clause_subject(doc, c - 1, floor)
+      if subj then return subj end
+   end
    local t = c - 1
-   while t >= floor and (SKIP_AFTER_CUE[toks:key(t)] or toks:key(t) == ",") do t = t - 1 end
+   -- (over adverbs, commas, and the closing mark of a quote that ends in
+   -- a comma: "Walsh, known for “This Hour Has 22 Minutes,” said")
+   while t >= floor and (SKIP_AFTER_CUE[toks:key(t)] or toks:key(t) == ","
+      or toks:kind(t) == "close_quote" and t > floor and toks:key(t - 1) == ",") do
+      t = t - 1
+   end
    local rel = relative_before(doc, c, t, floor)
    if rel then return rel end
    -- "Rep. Gwen Moore (D-Wis.) said"
@@ -160,14 +231,8 @@ function clauses.subject_before(doc, c, floor)
    end
    local m = M.ending(doc, t, floor, true)
    if not m and t >= floor and t == c - 1 then
-      local name = capitals_before(doc, t, floor)
+      local name = capitals_before(doc, t, floor) or role_before(doc, t, floor)
       if name then return name end
-   end
-   -- "Trump and Ryan issued a statement describing": the statement is
-   -- what they issued, they are who speaks
-   if m and m.kind == "desc" and toks:key(c):find("ing$") and ISSUED[m.head] then
-      local subj = clauses.clause_subject(doc, m.first, floor)
-      if subj then return subj end
    end
    if m then return m end
    -- "Even China, Pyongyang's only ally and its lifeline, said": the
@@ -183,6 +248,30 @@ function clauses.subject_before(doc, c, floor)
       -- object of a preposition ("sings to Clinton") is not the subject
       if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[toks:key(m.first - 1)]) then
          return m
+      end
+   end
+   return nil
+end
+
+--- The subject of the main clause after an opening phrase that holds
+-- token from ("In declaring Trump's statements “not Christian,” the pope
+-- …"): the mention right after the phrase's closing comma (outside
+-- quotes, or at the end of one), in the sentence; or nil.
+function clauses.main_subject_after(doc, from)
+   local toks, n = doc.toks, doc.n
+   local s0, inside = sent(doc, from), false
+   for t = from, math.min(n - 1, from + 40) do
+      if sent(doc, t) ~= s0 then return nil end
+      local kind = toks:kind(t)
+      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
+      local comma = (not inside and toks:key(t) == ",") or (kind == "close_quote" and toks:key(t - 1) == ",")
+      if comma then
+         local u = t + 1
+         if toks:kind(u) == "close_quote" then u = u + 1 end
+         while u <= n and SKIP_AFTER_CUE[toks:key(u)] do u = u + 1 end
+         local m = M.at(doc, u)
+         if m and m.kind ~= "location" then return m end
+         return nil
       end
    end
    return nil
@@ -224,7 +313,8 @@ function clauses.after_start(doc, j)
 end
 
 -- the document's methods for a pack's own strategies
-D.Doc.clause_subject, D.Doc.subject_before, D.Doc.ends_clause, D.Doc.according_to =
-   clauses.clause_subject, clauses.subject_before, clauses.ends_clause, clauses.according_to
+D.Doc.clause_subject, D.Doc.subject_before, D.Doc.ends_clause, D.Doc.according_to, D.Doc.main_subject_after =
+   clauses.clause_subject, clauses.subject_before, clauses.ends_clause, clauses.according_to,
+   clauses.main_subject_after
 
 return clauses

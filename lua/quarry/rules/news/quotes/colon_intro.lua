@@ -25,6 +25,22 @@ local function name_before_colon(doc, p, floor)
    return nil
 end
 
+-- The person a label line names before its appositive, when the mention
+-- m before the colon ends that appositive: "Tom Reed, a retired teacher:"
+-- (a person opening the sentence, a comma, then m); or nil.
+local function labelled(doc, m, floor)
+   local toks = doc.toks
+   for c = m.first - 1, floor + 1, -1 do
+      if toks:key(c) == "," then
+         local who = M.ending(doc, c - 1, floor)
+         if who and who.kind == "person" and who.first == floor then return who end
+         return nil
+      end
+      if toks:kind(c) ~= "word" and toks:kind(c) ~= "number" and toks:key(c) ~= "'s" then return nil end
+   end
+   return nil
+end
+
 -- The speaker the colon at token p introduces: mention, cue token; or nil.
 local function introduced(doc, p)
    local toks = doc.toks
@@ -42,6 +58,10 @@ local function introduced(doc, p)
       end
       m = nil
    end
+   -- "Tom Reed, a retired teacher: “…”", "Ann Vale, chief economist at
+   -- Harbour Bank: “…”": a label line names the person before the comma
+   local label = m and m.kind ~= "person" and labelled(doc, m, floor)
+   if label then return label end
    if m and m.kind == "desc" and ISSUED[m.head] and m.first > floor then
       local subj = C.clause_subject(doc, m.first, floor)
       if subj then return subj end

@@ -11,7 +11,7 @@ return {
       if not (prev and prev.sstart) then return nil end
       if q.para == prev.para or (q.para == prev.para + 1 and doc.toks:get(q.open, "para_start")) then
          return { kind = "same_speaker", speaker = prev.speaker, cluster = prev.cluster, start = prev.sstart,
-            stop = prev.send }
+            stop = prev.send, speaker_type = prev.speaker_type }
       end
       return nil
    end,

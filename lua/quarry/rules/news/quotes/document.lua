@@ -10,6 +10,8 @@
 --   doc.in_name[i]                 token i is a word of an organisation's
 --                                  or a place's name
 --   doc.allowed(pos)               false inside the page's clutter
+--   doc.joined[s]                  the first token of sentence s when it goes
+--                                  on the one before ("(D-N.Y.) reacted")
 --   doc.cache                      lookups built on first use (speakers.lua)
 --
 -- Methods (for a pack's own strategies; the modules call the functions
@@ -48,12 +50,35 @@ local function long_sentences(toks)
    return long
 end
 
+-- "Rep. Hakeem Jeffries (D-N.Y.) reacted to the news": a sentence the
+-- tokeniser began inside parentheses, or in lower case right after them,
+-- goes on the one before. -> joined[s] = the first token of sentence s,
+-- for each such sentence.
+local function joined_sentences(toks)
+   local joined = {}
+   local depth, t, para = 0, 1, nil
+   for s, _, _, first, last in toks:sentences() do
+      if first > 1 and (depth > 0 or toks:key(first - 1) == ")" and toks:kind(first) == "word"
+         and toks:get(first, "case") == "lower") then
+         joined[s] = first
+      end
+      for i = math.max(t, first), last do
+         local p = toks:get(i, "paragraph")
+         if p ~= para then para, depth = p, 0 end
+         local k = toks:key(i)
+         if k == "(" then depth = depth + 1 elseif k == ")" and depth > 0 then depth = depth - 1 end
+      end
+      t = last + 1
+   end
+   return joined
+end
+
 --- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
       allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {},
-      long = long_sentences(toks) }
+      long = long_sentences(toks), joined = joined_sentences(toks) }
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
    for k, f in pairs(Doc) do doc[k] = f end
@@ -85,6 +110,8 @@ end
 -- window of a sentence longer than WINDOW tokens.
 function Doc.sent(doc, i)
    local s = doc.toks:get(i, "sentence")
+   local j = doc.joined[s]
+   if j then return Doc.sent(doc, j - 1) end
    local long = doc.long
    if not long[1] then return s end
    -- the last long sentence numbered <= s
@@ -101,6 +128,8 @@ end
 --- The first token of token i's attribution sentence.
 function Doc.sentence_start(doc, i)
    local toks = doc.toks
+   local j = doc.joined[toks:get(i, "sentence")]
+   if j then return Doc.sentence_start(doc, j - 1) end
    local _, _, first = toks:sentence(toks:get(i, "sentence"))
    if i - first >= WINDOW then return first + (i - first) // WINDOW * WINDOW end
    return first
@@ -115,7 +144,8 @@ function Doc.span_of(doc, first, last)
 end
 
 --- Whether token i is a cue of speech: a speech verb (not a word of a
--- name, not a noun after a determiner or a possessive), or "went on".
+-- name, not a noun after a determiner or a possessive), or the first word
+-- of a phrasal one ("went on", "fired back").
 function Doc.is_cue(doc, i)
    local n, toks = doc.n, doc.toks
    if i < 1 or i > n then return false end
@@ -125,6 +155,15 @@ function Doc.is_cue(doc, i)
       if k:sub(-2) ~= "ed" and i > 1 then
          local p = toks:key(i - 1)
          if W.NOUN_LEADS[p] then return false end
+         -- "his ‘tone-deaf’ comments": a noun after a quote a possessive opens
+         if toks:kind(i - 1) == "close_quote" then
+            for o = i - 2, math.max(1, i - 12), -1 do
+               if toks:kind(o) == "open_quote" then
+                  if o > 1 and W.NOUN_LEADS[toks:key(o - 1)] then return false end
+                  break
+               end
+            end
+         end
          -- "his early-morning tweets" (an adjective between; "the ad
          -- says" has a noun there, which the tokens cannot tell apart)
          if i > 2 and W.NOUN_LEADS[toks:key(i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then
@@ -133,8 +172,9 @@ function Doc.is_cue(doc, i)
       end
       return true
    end
-   -- "he went on", "she goes on": a speech verb of two words
-   return (k == "went" or k == "goes" or k == "go") and i < n and toks:key(i + 1) == "on"
+   -- "he went on", "she fired back", "they pointed out": a speech verb of
+   -- two words (the lists' phrasal verbs)
+   return i < n and toks:kind(i) == "word" and W.VERBS[k .. " " .. toks:key(i + 1)] == true and not doc.in_name[i]
 end
 
 return document

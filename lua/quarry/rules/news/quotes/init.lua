@@ -39,8 +39,9 @@ local W = include "quotes/words"
 local D = include "quotes/document"
 local pairing = include "quotes/pairing"
 local speakers = include "quotes/speakers"
+local terms = include "quotes/terms"
 
-local SMALL, NOT_LABELS = W.SMALL, W.NOT_LABELS
+local NOT_LABELS = W.NOT_LABELS
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 --- The strategies, most precise first.
@@ -54,6 +55,7 @@ quotes.ORDER = {
    "after_quote",         -- “…,” said Lavrov / he said / ― Jane Doe
    "noun_of_saying",      -- Trump's claim that “…”
    "according_to_before", -- According to the ministry, the plan is “dead”
+   "as_put_it",           -- The plan, as Ann Vale put it, is “a disaster”
    "before_quote",        -- Lavrov said a “…”
    "later_in_sentence",   -- ‘Narrowing’ in Talks, Says Lavrov
    "partial_subject",     -- Trump is promising “jobs, jobs, jobs”
@@ -72,19 +74,6 @@ function quotes.new_sieve()
    local list = {}
    for i, name in ipairs(quotes.ORDER) do list[i] = include("quotes/" .. name) end
    return sieve.new("news.quotes", list)
-end
-
--- "State of the Union.", "Fox News Sunday," "13th": capitalised words only.
-local function title_like(s)
-   local n = 0
-   for w in s:gmatch("[^%s]+") do
-      local bare = w:gsub("^%p+", ""):gsub("%p+$", "")
-      if bare ~= "" and not SMALL[bare] then
-         if not bare:match("^[%u%d]") then return false end
-         n = n + 1
-      end
-   end
-   return n >= 1 and n <= 7
 end
 
 -- A transcript: “PENCE: Well, look…” names its speaker in capitals (the
@@ -111,7 +100,7 @@ local function quote_of(doc, p)
    -- them as quotes) must not hand their speaker to the next quote
    local lead = p.open > 1 and toks:key(p.open - 1) or nil
    local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
-      and title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
+      and terms.title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
    if not (e > s and doc.allowed(s)) then return nil end
    local q = { open = p.open, close = p.close, is_title = is_title, para = toks:get(p.open, "paragraph") }
    q.label = transcript_label(doc, s)
@@ -128,24 +117,43 @@ local function quote_of(doc, p)
    return q
 end
 
--- The sieve's answer for q: the speaker's name, cluster, span, the cue
--- tokens, the strategy and whether it inherited the speaker.
+-- The sieve's answer for q: the speaker's name, cluster, type, span, the
+-- cue tokens, the strategy and whether it inherited the speaker.
 local function attribute(the_sieve, q, doc, state)
    local i, m, c, c2 = the_sieve:run(q, doc, state)
    local a = { strategy = i and the_sieve.list[i] or nil, tried = i and i - 1 or #the_sieve.list, mention = m,
-      cue = c, cue_last = c2 }
+      cue = c, cue_last = c2, speaker_type = "unknown" }
    if not m then return a end
    if m.kind == "same_speaker" then
       a.speaker, a.cluster, a.sstart, a.send, a.inherited = m.speaker, m.cluster, m.start, m.stop, true
+      a.speaker_type = m.speaker_type or "unknown"
    else
-      a.speaker, a.cluster = speakers.resolve(doc, state, m)
+      a.speaker, a.cluster, a.speaker_type = speakers.resolve(doc, state, m)
       a.sstart, a.send = D.Doc.span_of(doc, m.first, m.last)
    end
    return a
 end
 
--- The quote's annotation, or nil when it is not kept: a title or a scare
--- quote (short, unattributed, no speech around it) is not speech.
+-- The strategies tried, by name, and the one that decided.
+local function trace_of(a, the_sieve)
+   local tried = {}
+   for k = 1, a.tried do tried[k] = the_sieve.list[k].name end
+   local strategy = a.strategy and a.strategy.name
+   return { strategy = strategy, where = a.strategy and a.strategy.where, tried = tried }
+end
+
+local TERMS_WHERE = sieve.where(terms.classify)
+
+-- Marks around words nobody says (quotes/terms.lua): a term annotation,
+-- whose trace says why it is no quote (quarry explain).
+local function term_annotation(q, kind, why, trace)
+   trace.term = kind .. ": " .. why
+   trace.strategy, trace.where = nil, TERMS_WHERE
+   return { type = "term", start = q.start, stop = q.stop, rule = "term", attrs = { kind = kind }, trace = trace }
+end
+
+-- The quote's annotation (type "quote", or "term" for marks around words
+-- nobody says), or nil when it is not kept (markup: tweet="...").
 local function annotation(doc, q, a, the_sieve)
    local text, toks = doc.text, doc.toks
    local s, e = q.start, q.stop
@@ -156,9 +164,10 @@ local function annotation(doc, q, a, the_sieve)
       or toks:get(q.open, "para_start")
    local kind = (opens_sentence and not text:sub(s + 1, s + 1):match("%l")) and "direct" or "partial"
    local firm = a.mention and not (a.strategy.weak and not a.inherited)
-   -- markup (tweet="..."), titles of shows and films ("State of the
-   -- Union", ‘13th’): not speech
-   if not firm and (before == "=" or title_like(text:sub(s + 1, e))) then return nil end
+   if before == "=" and not firm then return nil end
+   local trace = trace_of(a, the_sieve)
+   local term, why = terms.classify(doc, q, a, kind == "direct", firm)
+   if term then return term_annotation(q, term, why, trace) end
    local cue_text = null
    if a.cue then
       local cs = toks:span(a.cue)
@@ -167,34 +176,33 @@ local function annotation(doc, q, a, the_sieve)
    elseif q.close == nil or before == ":" then
       cue_text = before == ":" and ":" or null
    end
-   local tried = {}
-   for k = 1, a.tried do tried[k] = the_sieve.list[k].name end
-   local strategy = a.strategy and a.strategy.name
    return { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
       attrs = { speaker = a.speaker or null, speaker_start = a.sstart or null, speaker_end = a.send or null,
                 cue = cue_text, kind = kind, speaker_key = a.cluster and a.cluster.key or nil,
-                strategy = strategy or null },
-      trace = { strategy = strategy, where = a.strategy and a.strategy.where, tried = tried } }
+                speaker_type = a.speaker_type, strategy = trace.strategy or null },
+      trace = trace }
 end
 
 -- What a later quote needs of this one: the driver's one update of the state.
 local function remember(state, q, a)
    if not q.is_title then
       state.prev = { speaker = a.speaker, cluster = a.cluster, para = q.para, sstart = a.sstart, send = a.send,
-         close_tok = q.close, mention = not a.inherited and a.mention or nil, cue_tok = a.cue }
+         close_tok = q.close, mention = not a.inherited and a.mention or nil, cue_tok = a.cue,
+         speaker_type = a.speaker_type }
    end
    if a.speaker then state.last_speaker = { name = a.speaker, cluster = a.cluster } end
 end
 
 -- A quote left open at its paragraph's end goes on in the next one: the
 -- speaker named there is its speaker too, and its kind is the next one's.
+-- (out: the quote annotations, terms left out.)
 local function carry_open(out)
    for i = #out - 1, 1, -1 do
       local q, nxt = out[i], out[i + 1]
       if q.open_ended and q.attrs.speaker == null and nxt.attrs.speaker ~= null then
          local qa, na = q.attrs, nxt.attrs
          qa.speaker, qa.speaker_start, qa.speaker_end = na.speaker, na.speaker_start, na.speaker_end
-         qa.speaker_key, qa.cue = na.speaker_key, na.cue
+         qa.speaker_key, qa.cue, qa.speaker_type = na.speaker_key, na.cue, na.speaker_type
          qa.strategy = "open_quote"
          q.trace.strategy, q.trace.where = "open_quote", nil
       end
@@ -210,7 +218,7 @@ end
 function quotes.find(ctx, kept, clusters, allowed, the_sieve)
    local doc = D.new(ctx, kept, clusters, allowed)
    local state = { prev = nil, last_speaker = nil }
-   local out = {}
+   local out, said = {}, {}
    for _, p in ipairs(pairing.pair(doc.toks, doc.text)) do
       local q = quote_of(doc, p)
       if q then
@@ -218,11 +226,14 @@ function quotes.find(ctx, kept, clusters, allowed, the_sieve)
          local ann = annotation(doc, q, a, the_sieve)
          if ann then
             out[#out + 1] = ann
-            remember(state, q, a)
+            if ann.type == "quote" then
+               said[#said + 1] = ann
+               remember(state, q, a)
+            end
          end
       end
    end
-   carry_open(out)
+   carry_open(said)
    return out
 end
 

@@ -16,6 +16,7 @@ local mentions = {}
 local DETS, PRONOUNS, NOT_NOUNS, SKIP_AFTER_CUE, DESC_HEADS = W.DETS, W.PRONOUNS, W.NOT_NOUNS, W.SKIP_AFTER_CUE,
    W.DESC_HEADS
 local PREPOSITIONS, CLAUSE_JOINS, NOT_NAMES, VERBS = W.PREPOSITIONS, W.CLAUSE_JOINS, W.NOT_NAMES, W.VERBS
+local SPEAKER_TYPES, ALONE = W.SPEAKER_TYPES, W.ALONE
 
 --- A description that starts at token i: a determiner, up to five words,
 -- a role or outlet noun ("the ministry spokesman"), or nil.
@@ -26,7 +27,9 @@ function mentions.description_from(doc, i)
    for t = i + 1, math.min(i + 6, n) do
       local kt = toks:key(t)
       local kind = toks:kind(t)
-      if kind ~= "word" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then return nil end
+      if kind ~= "word" and kind ~= "number" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then
+         return nil
+      end
       -- "that he is responsible for higher voter": a clause, not a noun phrase
       if PRONOUNS[kt] or NOT_NOUNS[kt] or SKIP_AFTER_CUE[kt] ~= nil then return nil end
       if DESC_HEADS[kt] then
@@ -128,19 +131,106 @@ local function person_within(doc, from, to)
    return nil
 end
 
+-- Whether token t is a possessive "'s".
+local function possessive(doc, t)
+   local k = t <= doc.n and doc.toks:key(t)
+   return k == "'s" or k == "\u{2019}s" or k == "s'"
+end
+
+-- "Toronto economist Ann Vale", "Harbour Bank spokeswoman Ann Vale": the
+-- person a place or an organisation premodifies, over role words, from
+-- the mention m; or nil.
+local function person_premodified(doc, m)
+   local toks, n = doc.toks, doc.n
+   for t = m.last + 1, math.min(n, m.last + 5) do
+      local a = doc.at[t]
+      if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
+      if toks:kind(t) ~= "word" or toks:get(t, "case") == "lower" and not DESC_HEADS[toks:key(t)] then break end
+   end
+   return nil
+end
+
+-- "said Trump's spokesman Hope Hicks", "said Trump's campaign manager": the
+-- person or the description a possessor m opens; nil for anything else
+-- ("declaring Trump's statements": a possessor is no speaker).
+local function possessed(doc, m)
+   local toks, n = doc.toks, doc.n
+   local p = person_within(doc, m.last + 2, math.min(n, m.last + 6))
+   if p then return p end
+   for t = m.last + 2, math.min(n, m.last + 5) do
+      if toks:kind(t) ~= "word" then break end
+      local head = toks:key(t)
+      local ty = SPEAKER_TYPES[head]
+      if ty == "person" or ty == "group" then
+         local words = {}
+         for w = m.last + 2, t do words[#words + 1] = toks:key(w) end
+         return { kind = "desc", first = m.first, last = t, words = words, head = head, owner = m.ann }
+      end
+   end
+   return nil
+end
+
+-- "said another", "Others say": a word that speaks by itself, at k; or nil.
+local function alone_at(doc, k)
+   local key = k >= 1 and k <= doc.n and doc.toks:key(k)
+   if key and ALONE[key] then return { kind = "desc", first = k, last = k, words = {}, head = key, alone = true } end
+   return nil
+end
+mentions.alone_at = alone_at
+
+-- "says mayor", "said officials", "Senior officials said": a role or a
+-- group without a determiner, up to two modifiers before it, from token k
+-- to the head at or before k + 2 that ends the noun; or nil.
+local function bare_role_at(doc, k)
+   local toks, n = doc.toks, doc.n
+   for t = k, math.min(n, k + 2) do
+      local head = toks:key(t)
+      if toks:kind(t) ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
+      local ty = SPEAKER_TYPES[head]
+      -- (a modifier is an adjective or a name: "Senior officials", not "emailed supporters")
+      if not ty and (head:find("ed$") or head:find("ing$")) then return nil end
+      if (ty == "person" or ty == "group") and not (t < n and DESC_HEADS[toks:key(t + 1)]) then
+         local words = {}
+         for w = k, t do words[#words + 1] = toks:key(w) end
+         return { kind = "desc", first = k, last = t, words = words, head = head }
+      end
+   end
+   return nil
+end
+mentions.bare_role_at = bare_role_at
+
+--- The person or description that possessor m opens ("Trump's
+-- campaign manager"), when m is followed by "'s"; nil otherwise.
+function mentions.possessed(doc, m)
+   if m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
+   return nil
+end
+
 --- The speaker a cue introduces after it, from token k: "said Lavrov",
--- "said the Rev. Peter Wherry", "said a person close to the Clintons"
--- ("told reporters Lavrov" is not one); or nil.
+-- "said the Rev. Peter Wherry", "said a person close to the Clintons",
+-- "says Toronto economist Ann Vale", "said another", "says mayor"
+-- ("told reporters Lavrov" is not one; nor "declaring Trump's
+-- statements"); or nil.
 function mentions.after_cue(doc, k)
    local toks, n = doc.toks, doc.n
    if k <= n and SKIP_AFTER_CUE[toks:key(k)] then k = k + 1 end
+   -- (the cue ends its sentence: "… comments. Sutcliffe's office said")
+   if k > n or toks:kind(k) == "punct" and toks:key(k) ~= "(" then return nil end
    local m = mentions.at(doc, k)
+   if m and m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
    if m and m.kind == "desc" then
       -- "the former secretary of State Hillary Clinton": the person wins
       local p = person_within(doc, m.first + 1, math.min(m.last + 3, n))
       if p then return p end
    end
+   if m and (m.kind == "location" or m.kind == "organization") then
+      local p = person_premodified(doc, m)
+      if p then return p end
+   end
    if m then return m end
+   -- "said another.", "said one, who asked not to be named"
+   local alone = alone_at(doc, k)
+   if alone and (k == n or toks:kind(k + 1) ~= "word") then return alone end
    -- "said former South Carolina Gov. Jim Hodges"
    for t = k + 1, math.min(k + 9, n) do
       local a = doc.at[t]
@@ -163,6 +253,12 @@ function mentions.after_cue(doc, k)
          for w = k + 1, last do words[#words + 1] = toks:key(w) end
          return { kind = "desc", first = k, last = last, words = words, head = toks:key(last) }
       end
+   end
+   -- "‘Nobody told us,’ says mayor", "said police": a role that ends the clause
+   local role = k <= n and bare_role_at(doc, k)
+   if role and (role.last == n or toks:kind(role.last + 1) ~= "word" or CLAUSE_JOINS[toks:key(role.last + 1)]
+      or PREPOSITIONS[toks:key(role.last + 1)]) then
+      return role
    end
    return nil
 end

@@ -25,6 +25,8 @@ end
 local function opening_subject(doc, o)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, o)
+   -- ("As Blumenthal spoke, the NRA…": a subordinate clause first)
+   if W.SUBORDINATORS[toks:key(floor)] then return nil end
    for t = floor, math.min(o - 1, floor + 4) do
       local m = M.at(doc, t)
       if m and not (t > 1 and PREPOSITIONS[toks:key(t - 1)]) then

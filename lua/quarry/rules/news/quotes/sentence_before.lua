@@ -40,7 +40,9 @@ return {
          while t >= 1 and sent(doc, t) == s0 do t = t - 1 end
          if t < 1 or toks:get(t, "paragraph") < para - 1 then return nil end
          s0 = sent(doc, t)
-         local m, c = cue_subject(doc, t)
+         -- (a sentence in the page's clutter speaks for no one: "Article continued below")
+         local m, c
+         if doc.allowed(toks:span(t)) then m, c = cue_subject(doc, t) end
          if m then return m, c end
       end
       return nil

@@ -1,5 +1,6 @@
 -- Who a mention stands for: speakers.resolve(doc, state, m) -> the
--- speaker's canonical name or nil, and the person's cluster or nil. Reads
+-- speaker's canonical name or nil, the person's cluster or nil, and the
+-- kind of speaker (attrs.speaker_type). Reads
 -- the document record and the sieve's state (the last speaker, for a
 -- pronoun no sentence before explains); changes neither, but for the
 -- lookups it builds on first use in doc.cache (the first person of each
@@ -7,12 +8,14 @@
 -- description can stand for).
 local W = include "quotes/words"
 local D = include "quotes/document"
+local M = include "quotes/mentions"
 local people = include "people"
 
 local speakers = {}
 
 local PRONOUNS, OUTLET_HEADS, ORG_HEADS, UNNAMED, OUTLET_KINDS = W.PRONOUNS, W.OUTLET_HEADS, W.ORG_HEADS,
    W.UNNAMED, W.OUTLET_KINDS
+local SPEAKER_TYPES = W.SPEAKER_TYPES
 local sent = D.Doc.sent
 
 local function compatible(sex, g)
@@ -62,8 +65,8 @@ local function organisations_for(doc, head)
    list = {}
    for _, a in ipairs(organisations(doc)) do
       local outlet = OUTLET_KINDS[a.attrs.kind] == true
-      if (OUTLET_HEADS[head] and outlet) or (ORG_HEADS[head] and not outlet
-         and (a.text:lower():find(head, 1, true) or head == "government" or head == "campaign")) then
+      if (OUTLET_HEADS[head] and outlet) or ((ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization")
+         and not outlet and (a.text:lower():find(head, 1, true) or head == "government" or head == "campaign")) then
          list[#list + 1] = a
       end
    end
@@ -71,7 +74,78 @@ local function organisations_for(doc, head)
    return list
 end
 
--- The first person of sentence s, if it starts before byte pos.
+-- Whether paragraph p is a line of page furniture ("Article continued
+-- below", "Related"): at most FURNITURE_WORDS words and no full stop.
+local FURNITURE_WORDS = 4
+local function furniture(doc, p)
+   local lines = doc.cache.furniture
+   if not lines then
+      lines = {}
+      local toks, words, last = doc.toks, {}, {}
+      for i = 1, doc.n do
+         local q = toks:get(i, "paragraph")
+         if toks:kind(i) == "word" then words[q] = (words[q] or 0) + 1 end
+         last[q] = toks:key(i)
+      end
+      for q, n in pairs(words) do
+         lines[q] = n <= FURNITURE_WORDS and not (last[q] == "." or last[q] == "!" or last[q] == "?")
+      end
+      doc.cache.furniture = lines
+   end
+   return lines[p]
+end
+
+-- Whether token i is inside quotation marks (someone's words, whose
+-- people are not the sentence's subject).
+local function quoted(doc, i)
+   local inside = doc.cache.quoted
+   if not inside then
+      inside = {}
+      local toks, depth, para = doc.toks, 0, nil
+      for t = 1, doc.n do
+         local p = toks:get(t, "paragraph")
+         if p ~= para then para, depth = p, 0 end
+         local kind = toks:kind(t)
+         if kind == "open_quote" then depth = depth + 1
+         elseif kind == "close_quote" then depth = math.max(0, depth - 1)
+         elseif depth > 0 then inside[t] = true end
+      end
+      doc.cache.quoted = inside
+   end
+   return inside[i] == true
+end
+
+-- Whether person a can be the subject a pronoun stands for: not a line
+-- of page furniture, not inside quotation marks, not a surname used as an adjective ("Black
+-- communities" after "Susan Black": a later mention the rules did not
+-- mark, before a word that is no verb).
+local function can_be_subject(doc, a)
+   local toks, f = doc.toks, a.first_tok
+   if furniture(doc, toks:get(f, "paragraph")) or quoted(doc, f) then return false end
+   if a.rule == "coref" and a.last_tok == f and f < doc.n then
+      local nk = toks:key(f + 1)
+      if toks:kind(f + 1) == "word" and toks:get(f + 1, "case") == "lower" and not D.Doc.is_cue(doc, f + 1)
+         and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and not nk:find("ed$") then
+         return false
+      end
+   end
+   return true
+end
+
+-- The genders of the possessive pronouns before token f in its sentence
+-- ("His foreman, Joe Varga": "his" stands for someone else, the topic).
+local function possessives_before(doc, f)
+   local toks, out = doc.toks, {}
+   for t = D.Doc.sentence_start(doc, f), f - 1 do
+      local base = W.POSSESSIVE_PRONOUNS[toks:key(t)]
+      if base then out[PRONOUNS[base] or "?"] = true end
+   end
+   return out
+end
+
+-- The first person of sentence s that a pronoun can stand for, if it
+-- starts before byte pos: the person, and the genders of the possessives
+-- before it.
 local function sentence_subject(doc, s, pos)
    local first = doc.cache.first_person
    if not first then
@@ -80,13 +154,29 @@ local function sentence_subject(doc, s, pos)
          local f = a.first_tok
          if f then
             local si = sent(doc, f)
-            first[si] = first[si] or a
+            if not first[si] and can_be_subject(doc, a) then
+               first[si] = { ann = a, possessives = possessives_before(doc, f) }
+            end
          end
       end
       doc.cache.first_person = first
    end
-   local a = first[s]
-   if a and a.start < pos then return a end
+   local e = first[s]
+   if e and e.ann.start < pos then return e.ann, e.possessives end
+   return nil
+end
+
+-- "The rights group condemned the mayor's remarks when he spoke": a
+-- description of one person before token p in its sentence, for a
+-- pronoun whose sentence names no one before it.
+local function description_before(doc, p)
+   local toks = doc.toks
+   for t = D.Doc.sentence_start(doc, p), p - 1 do
+      if W.DETS[toks:key(t)] then
+         local m = M.description_from(doc, t)
+         if m and m.last < p and SPEAKER_TYPES[m.head] == "person" and not W.UNNAMED[m.head] then return m end
+      end
+   end
    return nil
 end
 
@@ -106,8 +196,47 @@ local function person_by_surname(doc, want)
    return nil
 end
 
--- "he", "she": the same sentence's subject or an earlier one's of that
--- gender, else the last speaker's; "it": the organisation last named.
+-- "the Northern Ledger newspaper", "the ministry", "the top Russian
+-- diplomat": the entity the description holds, the outlet or
+-- organisation last named, the person whose titles it shares: name,
+-- cluster, whether it is an organisation; or nil.
+local function description(doc, m)
+   local head = m.head
+   if UNNAMED[head] then return nil end
+   local kept = doc.kept
+   local ms, me = D.Doc.span_of(doc, m.first, m.last)
+   -- (the entity must end the description: "a top Trump surrogate" is
+   -- not Trump)
+   for k = first_from(kept, ms), #kept do
+      local a = kept[k]
+      if a.start > me then break end
+      if a.start >= ms and a.stop <= me and (a.type == "organization" or a.type == "person")
+         and (a.last_tok == m.last or OUTLET_HEADS[head] and a.type == "organization") then
+         return a.attrs.name, a.cluster, a.type == "organization"
+      end
+   end
+   if m.owner and OUTLET_HEADS[head] then return m.owner.attrs.name, nil, true end
+   if OUTLET_HEADS[head] or ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization" then
+      local a = last_before(organisations_for(doc, head), ms)
+      if a then return a.attrs.name, nil, true end
+      return nil
+   end
+   local describe = doc.cache.describe
+   if not describe then
+      describe = people.describer(doc.clusters)
+      doc.cache.describe = describe
+   end
+   local c = describe(m.words, ms)
+   if c then return c.canonical, c end
+   return nil
+end
+
+-- "he", "she": the same sentence's subject (or the person a description
+-- before the pronoun names), else an earlier sentence's of that gender —
+-- the topic: not a person a possessive of that gender introduces ("Carl
+-- Brandt spent decades at the plant. His foreman, Joe Varga, retired. ¶
+-- 'We built engines,' he said" is Brandt's) — else the last speaker's;
+-- "it": the organisation last named.
 local function pronoun(doc, state, m)
    local toks = doc.toks
    local g = PRONOUNS[m.pron]
@@ -121,74 +250,86 @@ local function pronoun(doc, state, m)
    local ms = toks:span(m.first)
    for back = 0, 4 do
       if s - back < 1 then break end
-      local a = sentence_subject(doc, s - back, ms)
-      if a and compatible(a.cluster and a.cluster.sex, g) then return a.attrs.name, a.cluster end
+      local a, possessives = sentence_subject(doc, s - back, ms)
+      if a and compatible(a.cluster and a.cluster.sex, g) and not (back > 0 and possessives[g]) then
+         return a.attrs.name, a.cluster
+      end
+      if back == 0 and not a then
+         local d = description_before(doc, m.first)
+         if d then
+            local name, cluster = description(doc, d)
+            if cluster and compatible(cluster.sex, g) then return name, cluster end
+            if not name then
+               local ds, de = D.Doc.span_of(doc, d.first, d.last)
+               return doc.text:sub(ds + 1, de), nil
+            end
+         end
+      end
    end
    local last = state.last_speaker
    if last and last.cluster and compatible(last.cluster.sex, g) then return last.name, last.cluster end
    return nil
 end
 
--- "the Northern Ledger newspaper", "the ministry", "the top Russian
--- diplomat": the entity the description holds, the outlet or
--- organisation last named, the person whose titles it shares.
-local function description(doc, m)
-   local head = m.head
-   if UNNAMED[head] then return nil end
-   local kept = doc.kept
-   local ms, me = D.Doc.span_of(doc, m.first, m.last)
-   -- (the entity must end the description: "a top Trump surrogate" is
-   -- not Trump)
-   for k = first_from(kept, ms), #kept do
-      local a = kept[k]
-      if a.start > me then break end
-      if a.start >= ms and a.stop <= me and (a.type == "organization" or a.type == "person")
-         and (a.last_tok == m.last or OUTLET_HEADS[head] and a.type == "organization") then
-         return a.attrs.name, a.cluster
-      end
-   end
-   if m.owner and OUTLET_HEADS[head] then return m.owner.attrs.name, nil end
-   if OUTLET_HEADS[head] or ORG_HEADS[head] then
-      local a = last_before(organisations_for(doc, head), ms)
-      if a then return a.attrs.name, nil end
-      return nil
-   end
-   local describe = doc.cache.describe
-   if not describe then
-      describe = people.describer(doc.clusters)
-      doc.cache.describe = describe
-   end
-   local c = describe(m.words, ms)
-   if c then return c.canonical, c end
-   return nil
+-- The kind of speaker a description or capitalised words name by their
+-- last word (data/speaker_types.tsv), or nil.
+local function type_of_head(head)
+   return head and SPEAKER_TYPES[head] or nil
 end
 
---- Who mention m stands for: speakers.resolve(doc, state, m) -> canonical
--- name or nil, cluster or nil.
-function speakers.resolve(doc, state, m)
+-- A pronoun's kind of speaker: one person for "he", "she", "I"; "it" the
+-- organisation it stands for; "they", "we" a group, or the organisation.
+local function pronoun_type(m, name)
+   local g = PRONOUNS[m.pron]
+   if g == "m" or g == "f" or m.pron == "i" then return "person" end
+   if g == "n" then return name and "organization" or "unknown" end
+   return name and "organization" or "group"
+end
+
+-- Who mention m stands for and what kind of speaker: name, cluster, type.
+local function resolve(doc, state, m)
    local kind = m.kind
    if kind == "rel" then
-      if m.antecedent then return speakers.resolve(doc, state, m.antecedent) end
-      return nil
+      if m.antecedent then return resolve(doc, state, m.antecedent) end
+      return nil, nil, "unknown"
    end
-   if kind == "person" then return m.ann.attrs.name, m.ann.cluster end
+   if kind == "person" then return m.ann.attrs.name, m.ann.cluster, "person" end
    if kind == "label" then
       local name, cluster = person_by_surname(doc, (m.label:lower():gsub("^.*%s", "")))
-      if name then return name, cluster end
-      return (m.label:gsub("(%u)(%u*)", function(a, b) return a .. b:lower() end)), nil
+      if name then return name, cluster, "person" end
+      return (m.label:gsub("(%u)(%u*)", function(a, b) return a .. b:lower() end)), nil, "person"
    end
-   if kind == "organization" or kind == "location" then return m.ann.attrs.name, nil end
+   if kind == "organization" or kind == "location" then return m.ann.attrs.name, nil, "organization" end
    if kind == "name" then
       local ns, ne = D.Doc.span_of(doc, m.first, m.last)
       if m.first == m.last then
          local name, cluster = person_by_surname(doc, doc.toks:key(m.first))
-         if name then return name, cluster end
+         if name then return name, cluster, "person" end
       end
-      return doc.text:sub(ns + 1, ne), nil
+      local t = type_of_head(doc.toks:key(m.last))
+      return doc.text:sub(ns + 1, ne), nil, (t == "organization" or t == "document") and t or "person"
    end
-   if kind == "pronoun" then return pronoun(doc, state, m) end
-   if kind == "desc" then return description(doc, m) end
-   return nil
+   if kind == "pronoun" then
+      local name, cluster = pronoun(doc, state, m)
+      return name, cluster, cluster and "person" or pronoun_type(m, name)
+   end
+   if kind == "desc" then
+      local name, cluster, org = description(doc, m)
+      if cluster then return name, cluster, "person" end
+      if name then return name, nil, org and "organization" or type_of_head(m.head) or "unknown" end
+      -- a description no one named earlier speaks as written: "the water
+      -- board", "a leaked memo", "officials"
+      local ds, de = D.Doc.span_of(doc, m.first, m.last)
+      return doc.text:sub(ds + 1, de), nil, type_of_head(m.head) or m.alone and W.ALONE[m.head] or "unknown"
+   end
+   return nil, nil, "unknown"
+end
+
+--- Who mention m stands for: speakers.resolve(doc, state, m) -> canonical
+-- name or nil, cluster or nil, and the kind of speaker: "person",
+-- "organization", "group", "document" or "unknown".
+function speakers.resolve(doc, state, m)
+   return resolve(doc, state, m)
 end
 
 return speakers

@@ -37,6 +37,39 @@ for _, row in ipairs(read_list("data/pronouns.txt")) do
 end
 words.PRONOUNS, words.POSSESSIVE_PRONOUNS = PRONOUNS, POSSESSIVE_PRONOUNS
 
+-- The kind of speaker a description's head names (data/speaker_types.tsv):
+-- SPEAKER_TYPES[word] = "person" | "group" | "organization" | "document";
+-- each word heads a description that can speak (DESC_HEADS).
+-- ALONE[word] = the type of a word that speaks by itself ("said another").
+local SPEAKER_TYPES, ALONE = {}, {}
+local TYPE_NAMES = { person = true, group = true, organization = true, document = true }
+for _, row in ipairs(read_list("data/speaker_types.tsv")) do
+   if not (row[1] and TYPE_NAMES[row[2]] and (row[3] == nil or row[3] == "alone")) then
+      error("data/speaker_types.tsv:" .. row.line .. ": expected a word, a type (person, group, "
+         .. "organization, document) and maybe 'alone', got '" .. tostring(row[2]) .. "'")
+   end
+   if row[3] == "alone" then
+      ALONE[row[1]] = row[2]
+   else
+      SPEAKER_TYPES[row[1]] = row[2]
+      words.DESC_HEADS[row[1]] = true
+   end
+end
+words.SPEAKER_TYPES, words.ALONE = SPEAKER_TYPES, ALONE
+
+-- data/speaker_words.tsv: MANNER, REPORTING, PUT, SHARES, AS_CUES (sets).
+local MORE = { manner = "MANNER", reporting = "REPORTING", put = "PUT", share = "SHARES", as_cue = "AS_CUES" }
+for _, name in pairs(MORE) do words[name] = {} end
+for _, row in ipairs(read_list("data/speaker_words.tsv")) do
+   local name = MORE[row[2]]
+   if not (name and row[1]) then
+      error("data/speaker_words.tsv:" .. row.line
+         .. ": expected a word and a role (manner, reporting, put, as_cue, share), got '"
+         .. tostring(row[2]) .. "'")
+   end
+   words[name][row[1]] = true
+end
+
 -- set by words.setup from the pack's other data
 local VERBS, NOT_NAMES = {}, {}
 

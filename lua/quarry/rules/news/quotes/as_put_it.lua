@@ -1,0 +1,72 @@
+-- Strategy as_put_it: "as X put it" (or "as X said", "as X wrote") in the
+-- quote's sentence, before or after it: The plan, as Ann Vale put it, is
+-- ‘a disaster for renters’ / “…,” as a leaked memo put it. The words are
+-- X's, whatever verb the sentence's clause has.
+local W = include "quotes/words"
+local D = include "quotes/document"
+local M = include "quotes/mentions"
+
+local PUT, AS_CUES, SKIP_AFTER_CUE = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE
+local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+local as_put_it = {
+   name = "as_put_it",
+   about = "as X put it, in the quote's sentence: The plan, as Ann Vale put it, is “…”",
+}
+
+-- "as" at token t, a mention and a verb of putting it ("as Vale put
+-- it") or a verb of saying (data/speaker_words.tsv, as_cue) whose clause
+-- ends at a comma or the sentence's end ("As Michael Dell said last week
+-- in Tel Aviv, “…”"; "As Reed spoke, …" is a time): the mention, the verb's
+-- first and last tokens; or nil.
+local function as_clause(doc, t)
+   local toks, n = doc.toks, doc.n
+   -- "as described by FBI Director James Comey"
+   if t + 3 <= n and is_cue(doc, t + 1) and toks:key(t + 2) == "by" then
+      local agent = M.after_cue(doc, t + 3)
+      if agent and agent.kind ~= "location" then return agent, t + 1 end
+   end
+   local m = M.after_cue(doc, t + 1)
+   if not m or m.kind == "location" or m.last + 1 > n then return nil end
+   local v = m.last + 1
+   while v < n and SKIP_AFTER_CUE[toks:key(v)] do v = v + 1 end
+   if PUT[toks:key(v)] and v < n and toks:key(v + 1) == "it" then return m, v, v + 1 end
+   if not AS_CUES[toks:key(v)] then return nil end
+   for u = v + 1, math.min(n, v + 8) do
+      local k = toks:key(u)
+      if k == "," or k == "." or k == ";" or toks:kind(u) == "close_quote" then return m, v end
+      if toks:kind(u) == "open_quote" or is_cue(doc, u) then return nil end
+   end
+   return nil
+end
+
+--- "as X put it" in the sentence of the quote q, outside the quote and
+-- any other: mention, cue tokens; or nil.
+function as_put_it.attribute(doc, q)
+   local toks = doc.toks
+   local s0 = sent(doc, q.open)
+   local floor = D.Doc.sentence_start(doc, q.open)
+   -- (another cue between the quote and "as" attributes it: "“…,” Wallace
+   -- said, as the crowd cheered")
+   local inside, other = false, false
+   for t = floor, doc.n - 1 do
+      if sent(doc, t) ~= s0 then break end
+      local kind = toks:kind(t)
+      if t == q.open then other = false end
+      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
+      elseif not inside and toks:key(t) == "as" and not other then
+         local m, c, c2 = as_clause(doc, t)
+         if m then return m, c, c2 end
+      elseif not inside and t > q.open and is_cue(doc, t) then
+         other = true
+      end
+   end
+   return nil
+end
+
+function as_put_it.find(q, doc)
+   if q.close then return as_put_it.attribute(doc, q) end
+   return nil
+end
+
+return as_put_it

@@ -1,0 +1,233 @@
+-- Words in quotation marks that nobody says: scare quotes, titles,
+-- nicknames, words mentioned as words. A quote is reported speech — a
+-- speech cue in its clause, a speaker, a colon or a cue introducing it, a
+-- whole statement, or a continuation of one — and the driver
+-- (quotes/init.lua) asks terms.classify about each pair of marks once the
+-- sieve has looked for its speaker; what is not speech becomes an
+-- annotation of type "term" with attrs.kind "scare", "title", "nickname"
+-- or "mention". The decision is keyed on what is around the marks, never
+-- on their length: "Smith called the plan 'reckless'" is a quote (a cue
+-- governs it), "the so-called 'soft landing'" a term.
+--
+-- Markers (data/quote_terms.tsv) decide first: a phrase before the
+-- opening mark ("dubbed", "the documentary", "the phrase") or after the
+-- closing one ("… star", "… means"). Reads the document record; changes
+-- nothing.
+local W = include "quotes/words"
+local D = include "quotes/document"
+local M = include "quotes/mentions"
+
+local terms = {}
+
+local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING = W.SMALL, W.DETS, W.SPEECH_NOUNS,
+   W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING
+local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+local KINDS = { scare = true, title = true, nickname = true, mention = true, speech = true }
+local WHERE = { before = true, before_title = true, after = true, inside = true }
+
+-- The markers, by the key nearest the marks: BEFORE[last key], AFTER[first
+-- key] = list of {keys = {...}, kind, title_only}; SPEAKING[key]: a word
+-- of someone speaking.
+local BEFORE, AFTER, SPEAKING = {}, {}, {}
+for _, row in ipairs(read_list("data/quote_terms.tsv")) do
+   local phrase, kind, where = row[1], row[2], row[3]
+   if not (phrase and KINDS[kind] and WHERE[where] and (kind == "speech") == (where == "inside")) then
+      error("data/quote_terms.tsv:" .. row.line .. ": expected a phrase, a kind (scare, title, nickname, "
+         .. "mention) and where (before, before_title, after), or a word, speech, inside")
+   end
+   if kind == "speech" then
+      SPEAKING[phrase] = true
+   else
+      local keys = {}
+      for w in phrase:gmatch("%S+") do keys[#keys + 1] = w end
+      local by, near = AFTER, keys[1]
+      if where ~= "after" then by, near = BEFORE, keys[#keys] end
+      by[near] = by[near] or {}
+      table.insert(by[near], { keys = keys, kind = kind, title_only = where == "before_title" })
+   end
+end
+
+--- Whether a text is title-like: "State of the Union.", "Fox News
+-- Sunday," "13th" — one to seven capitalised words (or numbers) and the
+-- small words of titles.
+function terms.title_like(s)
+   local n = 0
+   for w in s:gmatch("[^%s]+") do
+      local bare = w:gsub("^%p+", ""):gsub("%p+$", "")
+      if bare ~= "" and not SMALL[bare] then
+         if not bare:match("^[%u%d]") then return false end
+         n = n + 1
+      end
+   end
+   return n >= 1 and n <= 7
+end
+
+-- Whether the tokens from t on (dir 1) or up to t (dir -1) spell keys.
+local function spells(doc, keys, t, dir)
+   local toks, k = doc.toks, #keys
+   local first = dir == 1 and t or t - k + 1
+   if first < 1 or first + k - 1 > doc.n then return false end
+   for i = 1, k do
+      if toks:key(first + i - 1) ~= keys[i] then return false end
+   end
+   return true
+end
+
+-- The marker of the list that the tokens at t spell, written in lower
+-- case ("Dr. Paul Song" is a name, not a song) unless it opens its
+-- sentence ("Titled “…”, the ad…").
+local function marker_at(doc, list, t, dir, title)
+   if not list or doc.toks:get(t, "case") ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
+   for _, e in ipairs(list) do
+      if (title or not e.title_only) and spells(doc, e.keys, t, dir) then return e end
+   end
+   return nil
+end
+
+--- The marker of the quote q: kind, the marker's first and last tokens;
+-- or nil. title: whether the words inside are title-like.
+function terms.marker(doc, q, title)
+   local toks, o = doc.toks, q.open
+   -- "known as 'Guccifer'", "known as the 'Gang of Eight'"
+   for _, t in ipairs { o - 1, o - 2 } do
+      if t >= 1 and (t == o - 1 or DETS[toks:key(o - 1)]) then
+         local e = marker_at(doc, BEFORE[toks:key(t)], t, -1, title)
+         if e then return e.kind, t - #e.keys + 1, t end
+      end
+   end
+   local j = q.close and q.close + 1
+   if j and j <= doc.n then
+      local e = marker_at(doc, AFTER[toks:key(j)], j, 1, title)
+      if e then return e.kind, j, j + #e.keys - 1 end
+   end
+   return nil
+end
+
+--- The speech cue of the quote's clause: a speech verb before the quote
+-- in its sentence or after it, or a noun of saying before it, outside
+-- other quotes ("Smith called the plan 'reckless'", "'…,' he said", "her
+-- promise to be 'neutral'"): its token, or nil.
+function terms.cue_in_clause(doc, q)
+   local toks = doc.toks
+   local floor = D.Doc.sentence_start(doc, q.open)
+   local inside = false
+   for t = q.open - 1, floor, -1 do
+      local kind = toks:kind(t)
+      if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
+      elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[toks:key(t)]) then return t end
+   end
+   if not q.close then return nil end
+   local s0 = sent(doc, q.close)
+   inside = false
+   for t = q.close + 1, doc.n do
+      if sent(doc, t) ~= s0 then break end
+      local kind = toks:kind(t)
+      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
+      elseif not inside and is_cue(doc, t) then return t end
+   end
+   return nil
+end
+
+-- Whether the quote's sentence is a headline in title case ("‘Narrowing’
+-- in Talks, Says Lavrov"): its words outside the marks, two at least, all
+-- capitalised but for the small words of titles.
+local function headline_case(doc, q)
+   local toks = doc.toks
+   local first, n = D.Doc.sentence_start(doc, q.open), 0
+   for t = first, doc.n do
+      if sent(doc, t) ~= sent(doc, q.open) then break end
+      if (t < q.open or t > q.close) and toks:kind(t) == "word" and not SMALL[toks:key(t)] then
+         if toks:get(t, "case") == "lower" then return false end
+         n = n + 1
+      end
+   end
+   return n >= 2
+end
+
+-- Whether a cue or the speaker is right next to the marks: a cue a few
+-- words before the opening one, in its clause ("chanted 'Lock Her Up'",
+-- "called Merkel 'The Chancellor of the Free World'"), the sieve's cue or
+-- mention within two tokens after the closing one ("'Yes We Can,' Obama
+-- said").
+local function adjacent(doc, q, a)
+   local toks = doc.toks
+   for t = q.open - 1, math.max(1, q.open - 4), -1 do
+      if is_cue(doc, t) then return true end
+      if toks:kind(t) ~= "word" then break end
+   end
+   local c = a.cue
+   if c and c > q.close and c <= q.close + 2 then return true end
+   local m = a.mention
+   return m ~= nil and m.first ~= nil and m.first > q.close and m.first <= q.close + 2
+end
+
+-- Whether the words inside speak as someone does: a first or second
+-- person ("doesn't treat me properly", "win my engraved shotgun!"), or a
+-- sentence of their own that is not a title ("I think waterboarding is
+-- peanuts…" after a dash).
+local function speaks(doc, q, title)
+   local toks = doc.toks
+   for t = q.open + 1, q.close - 1 do
+      if SPEAKING[toks:key(t)] and toks:kind(t) == "word" then return true end
+   end
+   return not title and doc.text:sub(q.start + 1, q.start + 1):match("%u") ~= nil
+end
+
+-- "Paul Ryan worried that the safety net was becoming 'a hammock'": a
+-- clause reported after a verb (that, whether) whose subject is someone,
+-- before the quote in its sentence. -> the complementiser's token or nil.
+local function reported_clause(doc, q)
+   local toks = doc.toks
+   local floor = D.Doc.sentence_start(doc, q.open)
+   for t = q.open - 1, floor + 2, -1 do
+      local k = toks:key(t)
+      if toks:kind(t) ~= "word" and toks:kind(t) ~= "number" and k ~= "," then return nil end
+      if REPORTING[k] then
+         local v = t - 1
+         if toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not DETS[toks:key(v)] then
+            v = v - 1
+            while v > floor and SKIP[toks:key(v)] do v = v - 1 end
+            local m = M.ending(doc, v, floor)
+            if m and m.kind ~= "location" and m.kind ~= "desc" or m and m.kind == "desc" and SPEAKER_TYPES[m.head] then
+               return t
+            end
+         end
+      end
+   end
+   return nil
+end
+
+--- What the quote q is when it is not speech: kind, why (for quarry
+-- explain); or nil for reported speech.
+-- @param a table the sieve's answer (strategy, mention, cue, inherited)
+-- @param opens bool whether the quote opens its sentence with a capital (a statement)
+-- @param firm bool whether a strategy that is not weak attributed it
+-- @return string|nil the term's kind
+-- @return string|nil why
+function terms.classify(doc, q, a, opens, firm)
+   local toks = doc.toks
+   local before = q.open > 1 and toks:key(q.open - 1) or nil
+   if q.label or before == ":" or q.lead_in or not q.close then return nil end
+   local inside = doc.text:sub(q.start + 1, q.stop)
+   -- (a cry is no title: "Feel the Bern!", "Mr. D'Souza?"; in a headline
+   -- every word is capitalised)
+   local title = terms.title_like(inside) and not inside:match("[!?]$") and not headline_case(doc, q)
+   local kind, mf, ml = terms.marker(doc, q, title)
+   if kind then
+      local ms, me = D.Doc.span_of(doc, mf, ml)
+      return kind, "marked by '" .. doc.text:sub(ms + 1, me) .. "'"
+   end
+   if q.is_title then return "title", "a title after '" .. before .. "'" end
+   if title then
+      -- (“Who?” he asked. “Donald Trump.”: an answer goes on speaking)
+      if firm and (adjacent(doc, q, a) or a.inherited and opens) then return nil end
+      return "title", "title-like words with no speaker or cue next to them"
+   end
+   if a.cue or opens or speaks(doc, q, title) or terms.cue_in_clause(doc, q) or reported_clause(doc, q) then
+      return nil
+   end
+   return "scare", "no speech cue in its clause"
+end
+
+return terms
