@@ -15,6 +15,7 @@
 -- nothing.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 
 local terms = {}
@@ -65,11 +66,11 @@ end
 
 -- Whether the tokens from t on (dir 1) or up to t (dir -1) spell keys.
 local function spells(doc, keys, t, dir)
-   local toks, k = doc.toks, #keys
+   local k = #keys
    local first = dir == 1 and t or t - k + 1
    if first < 1 or first + k - 1 > doc.n then return false end
    for i = 1, k do
-      if toks:key(first + i - 1) ~= keys[i] then return false end
+      if key(doc, first + i - 1) ~= keys[i] then return false end
    end
    return true
 end
@@ -88,17 +89,17 @@ end
 --- The marker of the quote q: kind, the marker's first and last tokens;
 -- or nil. title: whether the words inside are title-like.
 function terms.marker(doc, q, title)
-   local toks, o = doc.toks, q.open
+   local o = q.open
    -- "known as 'Guccifer'", "known as the 'Gang of Eight'"
    for _, t in ipairs { o - 1, o - 2 } do
-      if t >= 1 and (t == o - 1 or DETS[toks:key(o - 1)]) then
-         local e = marker_at(doc, BEFORE[toks:key(t)], t, -1, title)
+      if t >= 1 and (t == o - 1 or DETS[key(doc, o - 1)]) then
+         local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title)
          if e then return e.kind, t - #e.keys + 1, t end
       end
    end
    local j = q.close and q.close + 1
    if j and j <= doc.n then
-      local e = marker_at(doc, AFTER[toks:key(j)], j, 1, title)
+      local e = marker_at(doc, AFTER[key(doc, j)], j, 1, title)
       if e then return e.kind, j, j + #e.keys - 1 end
    end
    return nil
@@ -115,7 +116,7 @@ function terms.cue_in_clause(doc, q)
    for t = q.open - 1, floor, -1 do
       local kind = toks:kind(t)
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-      elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[toks:key(t)]) then return t end
+      elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[key(doc, t)]) then return t end
    end
    if not q.close then return nil end
    local s0 = sent(doc, q.close)
@@ -137,7 +138,7 @@ local function headline_case(doc, q)
    local first, n = D.Doc.sentence_start(doc, q.open), 0
    for t = first, doc.n do
       if sent(doc, t) ~= sent(doc, q.open) then break end
-      if (t < q.open or t > q.close) and toks:kind(t) == "word" and not SMALL[toks:key(t)] then
+      if (t < q.open or t > q.close) and toks:kind(t) == "word" and not SMALL[key(doc, t)] then
          if toks:get(t, "case") == "lower" then return false end
          n = n + 1
       end
@@ -169,7 +170,7 @@ end
 local function speaks(doc, q, title)
    local toks = doc.toks
    for t = q.open + 1, q.close - 1 do
-      if SPEAKING[toks:key(t)] and toks:kind(t) == "word" then return true end
+      if SPEAKING[key(doc, t)] and toks:kind(t) == "word" then return true end
    end
    return not title and doc.text:sub(q.start + 1, q.start + 1):match("%u") ~= nil
 end
@@ -181,13 +182,13 @@ local function reported_clause(doc, q)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, q.open)
    for t = q.open - 1, floor + 2, -1 do
-      local k = toks:key(t)
+      local k = key(doc, t)
       if toks:kind(t) ~= "word" and toks:kind(t) ~= "number" and k ~= "," then return nil end
       if REPORTING[k] then
          local v = t - 1
-         if toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not DETS[toks:key(v)] then
+         if toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not DETS[key(doc, v)] then
             v = v - 1
-            while v > floor and SKIP[toks:key(v)] do v = v - 1 end
+            while v > floor and SKIP[key(doc, v)] do v = v - 1 end
             local m = M.ending(doc, v, floor)
             if m and m.kind ~= "location" and m.kind ~= "desc" or m and m.kind == "desc" and SPEAKER_TYPES[m.head] then
                return t
@@ -206,8 +207,7 @@ end
 -- @return string|nil the term's kind
 -- @return string|nil why
 function terms.classify(doc, q, a, opens, firm)
-   local toks = doc.toks
-   local before = q.open > 1 and toks:key(q.open - 1) or nil
+   local before = q.open > 1 and key(doc, q.open - 1) or nil
    if q.label or before == ":" or q.lead_in or not q.close then return nil end
    local inside = doc.text:sub(q.start + 1, q.stop)
    -- (a cry is no title: "Feel the Bern!", "Mr. D'Souza?"; in a headline
