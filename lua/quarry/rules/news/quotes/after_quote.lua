@@ -159,7 +159,9 @@ function after_quote.attribute(doc, q)
       if m then return m, j end
       -- “…,” said Cuban, who…: a name the rules did not know
       m = M.bare_name_at(doc, j + 1)
-      if m and m.last < n and (toks:key(m.last + 1) == "," or toks:key(m.last + 1) == ".") then return m, j end
+      -- (“…,” said Chief Corrina Leween of the Cheslatta Nation)
+      local nk = m and m.last < n and toks:key(m.last + 1)
+      if nk and (nk == "," or nk == "." or PREPOSITIONS[nk]) then return m, j end
    end
    -- “…!” beamed Donald Hartley: a verb the lists lack, between a quote
    -- that ends on a comma or a cry and a name that ends the clause

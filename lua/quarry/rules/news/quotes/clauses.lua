@@ -47,6 +47,18 @@ local function clause_start(doc, c, floor)
    return start
 end
 
+-- "The pipeline's owner, TC Energy, said": the person or organisation
+-- set off by commas after a description, which names it; or nil.
+local function appositive_name(doc, m)
+   local toks = doc.toks
+   if m.kind ~= "desc" or toks:key(m.last + 1) ~= "," then return nil end
+   local e = M.at(doc, m.last + 2) or M.bare_name_at(doc, m.last + 2)
+   if e and (e.kind == "person" or e.kind == "organization" or e.kind == "name") and toks:key(e.last + 1) == "," then
+      return e
+   end
+   return nil
+end
+
 -- "Mark Cuban also complained that…": capitalised words the rules did
 -- not take for a name, opening the clause at t before a verb (a lowercase
 -- word that is not a determiner or a preposition); or nil.
@@ -80,7 +92,7 @@ function clauses.clause_subject(doc, c, floor)
          if m and m.last < c then
             if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[toks:key(t - 1)] or NOUN_LEADS[toks:key(t - 1)]))
                and m.pron ~= "him" then
-               return m
+               return appositive_name(doc, m) or m
             end
             t = m.last
          end

@@ -275,7 +275,8 @@ function mentions.bare_name_at(doc, i)
    if NOT_NAMES[toks:key(i)] then return nil end
    local last = i - 1
    while last + 1 <= n and last - i < 3 and toks:kind(last + 1) == "word"
-      and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")) do
+      and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")
+           or toks:get(last + 1, "case") == "upper" and #toks:text(last + 1) <= 5) do
       last = last + 1
    end
    if last < i or DETS[toks:key(i)] or PRONOUNS[toks:key(i)] then return nil end
