@@ -48,7 +48,8 @@ local function subject_at(doc, j)
    local toks, n = doc.toks, doc.n
    local m = M.at(doc, j) or M.bare_name_at(doc, j)
    -- “…,” the letter reads: a determiner and the nouns before a speech verb
-   if not m and j <= n and DETS[toks:key(j)] then
+   -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
+   if not m and j <= n and DETS[toks:key(j)] and toks:key(j) ~= "that" and toks:key(j) ~= "this" then
       for t = j + 1, math.min(j + 6, n) do
          if is_cue(doc, t) and t > j + 1 then
             local words = {}
@@ -150,7 +151,9 @@ function after_quote.attribute(doc, q)
    local j = C.after_start(doc, q.close + 1)
    if not j then return nil end
    local toks, n = doc.toks, doc.n
-   if j <= n and toks:kind(j) == "dash" then
+   -- (a signature signs a statement, not words woven into a sentence:
+   -- "… was “still the No. 1 force.”--Kim Hjelmgaard" is a byline)
+   if j <= n and toks:kind(j) == "dash" and doc.text:sub(q.start + 1, q.start + 1):match("[%u%d%p]") then
       local m, c = signature(doc, j)
       if m then return m, c end
    end

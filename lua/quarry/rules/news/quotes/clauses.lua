@@ -44,6 +44,11 @@ local function clause_start(doc, c, floor)
          if toks:key(t) == "," then start = t + 1 break end
       end
    end
+   -- "in what Bay Buchanan, Reagan's treasurer, called": a clause "what" opens
+   for t = c - 1, math.max(start, c - 12), -1 do
+      if toks:key(t) == "what" then return t + 1 end
+      if toks:kind(t) == "open_quote" or toks:kind(t) == "close_quote" then break end
+   end
    return start
 end
 
@@ -70,6 +75,8 @@ local function bare_subject(doc, t, c)
    if not (m and m.last + 1 < c and m.last > m.first) then return nil end
    local v = m.last + 1
    local kv = toks:key(v)
+   -- (a verb, or the comma of an appositive: "Bay Buchanan, Reagan's treasurer, called")
+   if kv == "," then return m end
    if toks:kind(v) ~= "word" or toks:get(v, "case") ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
       return nil
    end
