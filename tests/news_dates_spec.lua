@@ -103,6 +103,13 @@ describe("news dates", function()
             .. "A week later it sailed again, and later that year it sank."))
    end)
 
+   it("counts 'the previous Friday' and 'the following Monday' from the day told of", function()
+      assert.same({ Friday = "2014-03-07", ["the previous Friday"] = "2014-02-28",
+         ["March 3, 2010"] = "2010-03-03", ["the following Monday"] = "2010-03-08" },
+         dates("Stocks fell Friday, down 4.5% from the previous Friday. The ship left on March 3, 2010 and "
+            .. "docked the following Monday.", "2014-03-10"))
+   end)
+
    it("reads quarters, and 'a year earlier' as the same quarter a year before", function()
       assert.same({ ["the third quarter"] = "2013-Q3", ["a year earlier"] = "2012-Q3",
          ["the quarter"] = "2013-Q3", ["the first half of 2014"] = "2014-H1",
@@ -134,6 +141,20 @@ describe("news dates", function()
          ["last year's quarter"] = "2012-Q3" },
          dates("Net rose to $5 million in the third quarter from $4 million in the 2012 quarter. Exports in "
             .. "last year's quarter were small.", "2013-11-04"))
+      assert.same({ ["this year's third quarter"] = "2013-Q3", ["a year earlier"] = "2012-Q3",
+         ["the quarter a year ago"] = "2012-Q3", ["the corresponding period last year"] = "2012-Q3",
+         ["the fiscal-first quarter"] = "2013-Q1" },
+         dates("In this year's third quarter, net rose from a year earlier. For the quarter a year ago, it "
+            .. "earned $5 million, as in the corresponding period last year. Mills Co. posted a profit for "
+            .. "the fiscal-first quarter.", "2013-11-04"))
+      -- a quarter said to have ended is over; "the same period" is the period told of
+      assert.same({ ["the first quarter"] = "2013-Q1", ["Jan. 31"] = "2013-01-31",
+         ["the year-ago quarter"] = "2012-Q1" },
+         dates("Profit for the first quarter ended Jan. 31 rose to $9 million from $7 million in the "
+            .. "year-ago quarter.", "2013-03-05"))
+      assert.same({ February = "2013-02", ["the same period last year"] = "2012-02", ["2012"] = "2012" },
+         dates("Car sales in February rose 5% from the same period last year. The comparable period for "
+            .. "2012 had fewer selling days.", "2013-03-05"))
       assert.same({ ["the last half of 2012"] = "2012-H2", ["the next year"] = "2014" },
          dates("Orders slowed in the last half of 2012; the plant will close over the next year or so.",
             "2013-11-04"))
@@ -162,8 +183,10 @@ describe("news dates", function()
       assert.same({ Friday = "2014-03-07", September = "2013-09" },
          dates("On Friday, the ministry planned to pay the families. In September, the firm announced "
             .. "plans to buy a rival.", "2014-03-12"))
-      -- a deadline told of as met
+      -- a deadline told of as met, after a conjunction too
       assert.same({ Monday = "2014-03-10" }, dates("By Monday, officials hardened their stance.", "2014-03-12"))
+      assert.same({ Monday = "2014-03-10" },
+         dates("Talks stalled. But by Monday, officials hardened their stance.", "2014-03-12"))
    end)
 
    it("reads deadlines past a clock time, and the nearest one for a month", function()
@@ -177,6 +200,28 @@ describe("news dates", function()
       assert.same({ ["Feb. 1"] = "2014-02-01" }, dates("The new tariff is effective Feb. 1.", "2013-12-09"))
       assert.same({ April = "2014-04" },
          dates("Ministers met to discuss planning for the summit in April.", "2013-12-05"))
+      -- not a deadline to come: a cleft, a "had" in the sentence a date opens
+      assert.same({ Tuesday = "2014-03-11" },
+         dates("It was not until Tuesday that the minister resigned.", "2014-03-12"))
+      assert.same({ Thursday = "2014-03-06" },
+         dates("Up until Thursday, however, the police had called him a witness.", "2014-03-12"))
+      assert.same({ Monday = "2014-03-10" },
+         dates("The senator had asked for the data by Monday, but the agency missed the deadline.", "2014-03-12"))
+      -- a "had" in another clause of the sentence does not count
+      assert.same({ February = "2014-02" },
+         dates("The sale, which had been expected, helps it repay the loan by February.", "2013-10-30"))
+   end)
+
+   it("reads what was agreed as to come, and -ed adjectives as no past", function()
+      assert.same({ February = "2014-02" },
+         dates("Thermo agreed to buy the pump line for $22 million in February.", "2013-10-30"))
+      -- "to" before a determiner is a preposition
+      assert.same({ October = "2013-10" }, dates("Malaysia agreed to the oil deal in October.", "2013-11-30"))
+      assert.same({ ["the winter"] = "2013-WI" },
+         dates("Barges could have kept loading through the winter.", "2014-03-06"))
+      assert.same({ ["Dec. 7"] = "2013-12-07" },
+         dates("Conseco said it is calling for the redemption on Dec. 7 of its convertible preferred stock.",
+            "2013-10-30"))
    end)
 
    it("puts 'last November' strictly before the document's month and a bare month by its tense", function()

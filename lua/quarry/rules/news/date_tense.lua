@@ -15,7 +15,7 @@ local tense = {}
 
 local FUTURE, FUTURE_PHRASES = {}, {}
 local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {},
-   not_speech = {}, clock = {} }
+   not_speech = {}, clock = {}, opener = {} }
 for _, row in ipairs(read_list("data/date_tense.tsv")) do
    local w, role = row[1], row[2]
    if role == "future" and w:find(" ") then
@@ -32,7 +32,7 @@ for _, row in ipairs(read_list("data/date_tense.tsv")) do
 end
 local BREAK, PAST, NOT_PAST, ATTACH, DEADLINE = WORDS["break"], WORDS.past, WORDS.not_past, WORDS.attach,
    WORDS.deadline
-local CLOCK = WORDS.clock
+local CLOCK, OPENER = WORDS.clock, WORDS.opener
 local SINCE, ADJECTIVAL = WORDS.since, WORDS.adjectival
 
 local SPEECH = {}
@@ -111,13 +111,19 @@ local function clause(toks, first, last, sfirst, slast)
 end
 
 --- Whether a verb in the past tense, a speech verb's too ("reported"),
--- stands before date annotation a in its sentence: a period told of as
--- over ("Ralston reported a decline in fourth-quarter earnings").
+-- stands before date annotation a in its sentence, or after it before a
+-- punctuation mark: a period told of as over ("Ralston reported a
+-- decline in fourth-quarter earnings", "profit for the first quarter
+-- ended Jan. 31 rose").
 function tense.told_past(toks, a)
-   local first = toks:cover(a.start, a.stop)
+   local first, last = toks:cover(a.start, a.stop)
    if not first then return false end
-   local sfirst = toks:cover(toks:sentence(toks:get(first, "sentence")))
+   local sfirst, slast = toks:cover(toks:sentence(toks:get(first, "sentence")))
    for i = math.max(sfirst or first, first - REACH), first - 1 do
+      if past_word(toks, i) then return true end
+   end
+   for i = last + 1, math.min(slast or last, last + REACH) do
+      if stop_token(toks, i) then break end
       if past_word(toks, i) then return true end
    end
    return false
@@ -140,6 +146,10 @@ local function words_tense(toks, lo, hi, first, last, first_verb)
             for j, w in ipairs(words) do
                if i + j - 1 > hi or toks:key(i + j - 1) ~= w then ok = false; break end
             end
+            -- "to" before a determiner is no infinitive: "agreed to the deal",
+            -- "due to the strike"
+            local n = i + #words
+            if ok and words[#words] == "to" and n <= #toks and ADJECTIVAL[toks:key(n)] then ok = false end
             if ok then return "future" end
          end
          if not past and past_word(toks, i) then past = true end
@@ -148,8 +158,8 @@ local function words_tense(toks, lo, hi, first, last, first_verb)
    return past and "past" or nil
 end
 
--- The word before a date, past a clock time: "until 9 a.m. EST Tuesday"
--- is a deadline as "until Tuesday" is.
+-- The word before a date, past a clock time ("until 9 a.m. EST Tuesday"
+-- is a deadline as "until Tuesday" is), and its index.
 local function word_before(toks, first)
    local i, clock = first - 1, false
    while i >= 1 and (CLOCK[toks:key(i)] or toks:kind(i) == "number") do
@@ -157,7 +167,8 @@ local function word_before(toks, first)
       i = i - 1
    end
    if not clock then i = first - 1 end
-   return i >= 1 and toks:key(i) or nil
+   if i < 1 then return nil, 0 end
+   return toks:key(i), i
 end
 
 -- A date that opens its sentence and a comma closes, prepositions aside
@@ -183,17 +194,27 @@ function tense.of(toks, a)
    local sfirst, slast = toks:cover(s0, e0)
    sfirst, slast = sfirst or first, slast or last
    local lo, hi = clause(toks, first, last, sfirst, slast)
-   local before = word_before(toks, first)
+   local before, before_i = word_before(toks, first)
    -- "since March" looks back
    if SINCE[before] then return "past" end
-   -- "On Tuesday, the league plans to ...": the clause after the comma
-   local main = lo == sfirst and fronted_tense(toks, lo, hi, first, last, slast)
-   -- a deadline is to be met, unless its sentence looks back from it
+   -- "On Tuesday, the league plans to ...", "But by Monday, officials
+   -- hardened ...": the clause after the comma
+   local opens = lo == sfirst or (lo == sfirst + 1 and OPENER[toks:key(sfirst)])
+   local main = opens and fronted_tense(toks, lo, hi, first, last, slast)
+   -- a deadline is to be met, unless its clause looks back from it
    -- ("Until Thursday, they had described him as a witness"; "By Monday,
    -- officials hardened their stance")
    if DEADLINE[before] then
       if main == "past" then return "past" end
-      for i = math.max(sfirst, first - REACH), math.min(slast, last + REACH) do
+      -- "it was not until Tuesday that ...": the clause's own tense
+      if before_i > 1 and toks:key(before_i - 1) == "not" then return words_tense(toks, lo, hi, first, last) end
+      -- a "had" before it up to a punctuation mark ("Metzenbaum had asked
+      -- for the data by Monday"), or in the sentence it opens ("Up until
+      -- Thursday, however, they had ...")
+      local from, to = first, hi
+      while from > math.max(sfirst, first - REACH) and not stop_token(toks, from - 1) do from = from - 1 end
+      if opens then from, to = sfirst, math.min(slast, last + REACH) end
+      for i = from, to do
          if toks:key(i) == "had" then return "past" end
       end
       return "deadline"

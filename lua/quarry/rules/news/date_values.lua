@@ -98,9 +98,11 @@ local function season_value(rel, ref, tense)
    elseif rel.dir == "last" then
       y = ry + 1
       while stop(y) > ref do y = y - 1 end          -- the latest one over before the reference day
-   elseif rel.dir == "next" or tense == "future" then
+   elseif rel.dir == "next" or tense == "future" or tense == "deadline" then
       y = ry - 1
-      while (rel.dir == "next" and start(y) <= ref) or stop(y) <= ref do y = y + 1 end
+      -- a deadline may be a season just over ("kept loading through the winter")
+      local grace = tense == "deadline" and 62 or 0
+      while (rel.dir == "next" and start(y) <= ref) or stop(y) + grace <= ref do y = y + 1 end
    else
       y = ry + 1
       while start(y) > ref do y = y - 1 end         -- the latest one begun
@@ -121,6 +123,17 @@ local function latest_over(ref)
    return add_quarters(ry, select(2, quarter_of(ry, rm)), -1)
 end
 
+-- The same period a year (or n years) earlier: a quarter, a half, a
+-- month or a season keeps its kind, anything else is a year.
+local function shifted(anchor, years)
+   local y = anchor.y + years
+   if anchor.kind == "quarter" then return fmt("%04d-Q%d", y, anchor.n) end
+   if anchor.kind == "half" then return fmt("%04d-H%d", y, anchor.n) end
+   if anchor.kind == "month" then return fmt("%04d-%02d", y, anchor.m) end
+   if anchor.kind == "season" then return fmt("%04d-%s", y, anchor.season) end
+   return fmt("%04d", y)
+end
+
 -- "the quarter" is the quarter mentioned last; "the latest quarter" and
 -- one compared with a year before ("the year-ago quarter") the latest
 -- mentioned that is over (a forecast for the next quarter is not what
@@ -129,11 +142,17 @@ end
 local function anaphoric_quarter(rel, st)
    local ref = st.ref
    if rel.year then
-      local p = rel.period and st.period or st.quarter
+      local p = st.period or not rel.period and st.quarter
       if p and (p.kind == "quarter" or p.kind == "half") then
          return fmt("%04d-%s%d", rel.year, p.kind == "quarter" and "Q" or "H", p.n)
       end
       return fmt("%04d", rel.year)
+   end
+   -- "the same period last year": the period of this sentence or the
+   -- last a year before, else that year
+   if rel.period then
+      if st.period then return shifted(st.period, rel.year_offset) end
+      return ref and fmt("%04d", civil_from_days(ref) + rel.year_offset) or nil
    end
    local focus = st.quarter
    if rel.quarter == "latest" or rel.year_offset then focus = st.done_quarter end
@@ -289,16 +308,6 @@ local function unit_value(unit, offset, z)
    return nil
 end
 
--- The same period a year (or n years) earlier: a quarter, a half, a
--- month or a season keeps its kind, anything else is a year.
-local function shifted(anchor, years)
-   local y = anchor.y + years
-   if anchor.kind == "quarter" then return fmt("%04d-Q%d", y, anchor.n) end
-   if anchor.kind == "half" then return fmt("%04d-H%d", y, anchor.n) end
-   if anchor.kind == "month" then return fmt("%04d-%02d", y, anchor.m) end
-   if anchor.kind == "season" then return fmt("%04d-%s", y, anchor.season) end
-   return fmt("%04d", y)
-end
 
 -- "the day before", "a week later", "the following year", "a year
 -- earlier": from the anchor; "a year ago" from the reference day, or the
@@ -347,9 +356,9 @@ function values.resolve(rel, st)
       return z and iso_week(z) or nil
    end
    if rel.date then return rel.date end
-   -- a deadline is to come; a month's is the nearest (month_value)
+   -- a deadline is to come; a month's or a season's may be just over
    local tense = st.tense == "deadline" and "future" or st.tense
-   if rel.season then return season_value(rel, ref, tense) end
+   if rel.season then return season_value(rel, ref, st.tense) end
    if rel.anaphor or rel.ago then return anaphor_value(rel, st) end
    if rel.holiday and (rel.year or ref) then return holiday_value(rel, ref, tense) end
    if rel.year then return values.format(rel) end
@@ -358,6 +367,10 @@ function values.resolve(rel, st)
       return values.format { year = civil_from_days(ref) + rel.year_offset, month = rel.month, day = rel.day }
    end
    if rel.month then return month_value(rel, ref, st.tense) end
+   if rel.weekday and (rel.dir == "before" or rel.dir == "after") then
+      local from = st.anchor and st.anchor.z or ref
+      return iso_day(weekday_day(rel.weekday, rel.dir == "before" and "last" or "next", from))
+   end
    if rel.weekday then return weekday_value(rel, ref, tense) end
    if rel.weekend then return weekend_value(rel, ref, tense) end
    if rel.offset_days then return iso_day(ref + rel.offset_days) end
@@ -463,8 +476,8 @@ function values.resolve_document(ctx, dated, tense)
       -- a date shifted a year back ("a year earlier", "the year-ago
       -- quarter", "the 1988 quarter") is no anchor: the next one is read
       -- against the period compared, not against it
-      local parsed = not (rel and (rel.same_period or rel.year_offset or rel.compared))
-         and values.parse_value(a.attrs.value)
+      local shifted_back = rel and (rel.same_period or rel.compared or (rel.year_offset or 0) ~= 0)
+      local parsed = not shifted_back and values.parse_value(a.attrs.value)
       if parsed then
          st.anchor = parsed
          if parsed.kind == "quarter" then

@@ -175,8 +175,6 @@ local SEASON = P.set(spellings("season"))
 local ORDINAL = P.set(spellings("ordinal")) + P.regex [[^(?:[1-9]|1[0-9]|2[01])(?:st|nd|rd|th)$]]
 local COUNT = P.set(spellings("number")) + P.regex [[^[1-9][0-9]?$]]
 local UNIT = P.set(spellings("unit"))
--- a number in words, not "a": "the past twenty years"
-local NUMBER_WORD = P.regex("^(?i:" .. number_words(1, 100, 1) .. ")$")
 -- a determiner or possessive: "a 2011 audit", "its 2009 report", "the
 -- company's 1989 results"
 local DET = P.set(LIST.determiner) + P.regex [[^['’]s$]]
@@ -244,9 +242,8 @@ do
       local need, not_before, not_after = set_of(row[3]), set_of(row[4]), set_of(row[5])
       if #need > 0 then p = P.behind(P.set(need)) * p end
       if #not_before > 0 then p = P.notbehind(P.set(not_before)) * p end
-      -- "the past 20 years", "the past twenty years" are durations
-      local number = P.kind "number" + NUMBER_WORD
-      p = p * P.notahead(number + (#not_after > 0 and P.set(not_after) or number))
+      -- "the past 20 years" is a duration
+      p = p * P.notahead(P.kind "number" + (#not_after > 0 and P.set(not_after) or P.kind "number"))
       ref_alts = ref_alts and ref_alts + p or p
    end
 end
@@ -276,6 +273,10 @@ local function quarter(m)
    local q = caps.ord and (name_of("ordinal", caps.ord.text) or number_of(caps.ord.text))
    local half = caps.unit and caps.unit.text:lower() == "half"
    if caps.latter then q = 2 end
+   if caps.fq then
+      local o = caps.fq.text:lower():match("%-(%w+)$")
+      q = name_of("ordinal", o) or number_of(o)
+   end
    if caps.hq then
       local o, unit = caps.hq.text:lower():match("^(%w+)%-(%a+)$")
       q = name_of("ordinal", o) or number_of(o)
@@ -298,7 +299,7 @@ local function quarter_ref(m)
    local which = m.caps.which and m.caps.which.text:lower() or "the"
    local rel
    if m.caps.year then
-      rel = { quarter = "anaphor", year = year_of(m.caps.year.text), period = m.caps.unit.text:lower() == "period",
+      rel = { quarter = "anaphor", year = year_of(m.caps.year.text), period = m.caps.noun.text:lower() == "period",
               compared = true }
    elseif which:match("year") or which == "comparable" or which:match("^last year") then
       rel = { quarter = "anaphor", year_offset = -1 }
@@ -510,12 +511,16 @@ dates.rules = {
                                 { type = "date", text = "1998-99", attrs = { value = "1998", through = "1999" } } } },
                    { text = "The curfew lasts 1800-2100 GMT.", reject = { { type = "date" } } } } },
    rule { name = "weekday", type = "date",
-      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this", "on", "On", "this coming", "this past" }))
+      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this", "on", "On", "this coming", "this past",
+                                           "the previous", "the preceding", "the following" }))
          * P.cap("wd", WEEKDAY) * P.notahead(P.opt(",") * (MONTH + DAY)),
       action = function(m)
          local dir = m.caps.dir and m.caps.dir.text:lower() or nil
          if dir == "this coming" then dir = "next" elseif dir == "this past" then dir = "last" end
          if dir == "on" or dir == "this" then dir = nil end
+         -- "the previous Friday", "the following Monday": from the day told of before
+         if dir == "the previous" or dir == "the preceding" then dir = "before"
+         elseif dir == "the following" then dir = "after" end
          local wd = name_of("weekday", m.caps.wd.text)
          local start = m.caps.dir and (dir and m.caps.dir.start or m.caps.wd.start) or m.start
          return { type = "date", start = start, stop = m.stop, attrs = { rel = { weekday = wd, dir = dir } } }
@@ -631,7 +636,10 @@ dates.rules = {
          * (P.cap("ord", ORDINAL) * P.opt("-") * P.cap("unit", P.set { "quarter", "half" })
             -- "the last half of 1989", "the latter half": the second
             + P.cap("latter", P.set { "last", "latter" }) * P.cap("unit", P.word "half")
-            + P.cap("hq", P.regex [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]]))
+            + P.cap("hq", P.regex [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]])
+            -- "the fiscal-first quarter"
+            + P.cap("fq", P.regex [[^(?i:fiscal)-(?i:first|second|third|fourth|1st|2nd|3rd|4th)$]])
+            * P.cap("unit", P.set { "quarter", "half" }))
          * P.opt(P.word "of" * P.cap("year2", YEAR)),
       action = quarter,
       examples = { { text = "Profit rose in the third quarter of 1990 and in third-quarter trading.",
@@ -642,19 +650,36 @@ dates.rules = {
       pattern = (P.set { "the", "this", "that", "its", "last", "next" }
          * (P.opt(P.cap("which", P.set { "latest", "current", "comparable", "same", "previous", "prior", "coming",
                                          "year-ago", "year-earlier", "comparable year-ago", "most recent" }))
-            * P.word "quarter"
-            + P.cap("which", P.set { "latest", "year-ago", "year-earlier", "comparable year-ago", "most recent" })
-            * P.word "period")
+            * P.cap("noun", P.word "quarter")
+            + P.cap("which", P.set { "latest", "year-ago", "year-earlier", "comparable year-ago", "most recent",
+                                     "comparable", "corresponding", "same" })
+            * P.cap("noun", P.word "period"))
          -- "the 1988 quarter", "the 1989 period": the period in focus, in that year
-         + P.word "the" * P.cap("year", DIGIT_YEAR) * P.cap("unit", P.set { "quarter", "period" })
-         + P.cap("which", P.set { "last year's", "last year’s" }) * P.word "quarter")
+         + P.word "the" * P.cap("year", DIGIT_YEAR) * P.cap("noun", P.set { "quarter", "period" })
+         + P.cap("which", P.set { "last year's", "last year’s" }) * P.cap("noun", P.word "quarter"))
+         -- "the quarter a year ago", "the corresponding period last year"
+         * P.opt(P.cap("ago", P.set { "a year ago", "a year earlier", "last year", "the year before",
+                                      "the previous year", "the prior year" }))
          * P.notahead(P.set { "of", "century", "mile", "-" }),
       action = function(m)
          local first = m.tokens:key(m.tokens:cover(m.start, m.start + 1))
          if not m.caps.which and (first == "this" or first == "last" or first == "next") then
             m.caps.which = { text = first }
          end
-         return quarter_ref(m)
+         local which = m.caps.which and m.caps.which.text:lower()
+         -- "the same period" says nothing without a year before it
+         if (which == "same" or which == "corresponding" or which == "comparable") and not m.caps.ago
+            and m.caps.noun.text:lower() == "period" then
+            return nil
+         end
+         if m.caps.ago then m.caps.which = { text = "year-ago" } end
+         local d = quarter_ref(m)
+         -- "the same period last year" is of the period told of, not a quarter
+         if (which == "same" or which == "corresponding" or which == "comparable")
+            and m.caps.noun.text:lower() == "period" then
+            d.attrs.rel.period = true
+         end
+         return d
       end },
    rule { name = "season", type = "date", priority = 1,
       pattern = P.cap("dir", P.set { "last", "next", "this", "this past", "this coming" })
