@@ -6,7 +6,7 @@
 #   make test       install missing Debian packages, run every test
 #   make bench      benchmarks (CORPUS=path/to/corpus.jsonl, STORE_CORPORA="a.jsonl b.jsonl",
 #                   REPORT_DOCS=100000, STREAM_CORPUS=corpus.jsonl STREAM_MB=1000,
-#                   SCALE_CORPUS=corpus.jsonl SCALE_MB=3); bench/news.lua
+#                   SCALE_CORPUS=corpus.jsonl SCALE_MB=10); bench/news.lua
 #                   runs the news pack against compromise (npm) on 1 MB of CORPUS
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 30)
 #   make valgrind   C tests and Lua specs under valgrind memcheck
@@ -95,7 +95,7 @@ STREAM_MB ?= 1000
 # Scale: -j 1 against -j cores (extract on SCALE_MB megabytes, ingest on the
 # whole corpus), and quarry merge over shards of several sizes.
 SCALE_CORPUS ?= $(firstword $(wildcard ../shared/corpora/reuters.jsonl))
-SCALE_MB ?= 3
+SCALE_MB ?= 10
 
 .PHONY: all docs rock rockspec install test-lua check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
 

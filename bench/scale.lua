@@ -12,7 +12,7 @@ local parallel = require "quarry.parallel"
 local cjson = require "cjson.safe"
 local bench = require "bench.common"
 
-local corpus, extract_mb, rounds, pack = nil, 3, 3, nil
+local corpus, extract_mb, rounds, pack = nil, 10, 3, nil
 do
    local i = 1
    while arg[i] do

@@ -8,7 +8,6 @@
 */
 #include "qr_lua.h"
 #include "qr_doc.h"
-#include "qr_keys.h"
 #include "qr_token.h"
 
 
@@ -40,30 +39,30 @@ value that is not false), in order. See quarry.names.find.
 */
 static int l_name_tokens(lua_State *L)
 {
-    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
-    const qr_keys *keys;
-    char stack_buf[256];
+    const char *text;
+    const qr_tokens *t = qr_check_tokens(L, 1, &text, NULL);
+    char stack_buf[2 * 256];
     char *buf = stack_buf;          /* or a userdata at index 4, freed by the GC */
-    size_t cap = sizeof stack_buf, i;
+    size_t cap = sizeof stack_buf / 2, i;
     lua_Integer found = 0;
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    keys = qr_tokens_keys(L, 1, QR_KEY_BARE);
     lua_newtable(L);                /* 3: the result */
     lua_pushnil(L);                 /* 4: a larger buffer, when one is needed */
     for (i = 0; i < t->n; i++) {
         const qr_token *tok = &t->tok[i];
-        size_t klen, vlen;
-        const char *key;
+        size_t klen, vlen, need;
         if (tok->kind != QR_WORD || (tok->casing != QR_CASE_TITLE && tok->casing != QR_CASE_UPPER)) continue;
-        key = qr_key_of(keys, i, &klen);
-        if (klen > cap) {
-            buf = lua_newuserdatauv(L, klen, 0);
+        /* the bare key (at most 3 bytes a byte of the token), then its variant */
+        need = 3 * (size_t)(tok->stop - tok->start) + 1;
+        if (need > cap) {
+            buf = lua_newuserdatauv(L, 2 * need, 0);
             lua_replace(L, 4);
-            cap = klen;
+            cap = need;
         }
-        vlen = qr_name_variant(key, klen, buf);
-        lua_pushlstring(L, buf, vlen);
+        klen = qr_token_key(text, tok, QR_KEY_BARE, buf);
+        vlen = qr_name_variant(buf, klen, buf + cap);
+        lua_pushlstring(L, buf + cap, vlen);
         if (lua_rawget(L, 2) != LUA_TNIL && lua_toboolean(L, -1)) {
             lua_pushinteger(L, (lua_Integer)i + 1);
             lua_rawseti(L, 3, ++found);

@@ -170,6 +170,40 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
 }
 
 /***
+core.limit_charge(n [, level]): inside core.limited, counts n steps more
+against the budget (a library function about to go through n elements in
+C, where the hook does not count), raising the step limit's error, as the
+code at `level` (default 2: the caller's caller), when that passes it.
+@function limit_charge
+@param n integer the steps
+@param level integer optional: the stack level the error names
+@return nothing
+*/
+static int l_limit_charge(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    int level = (int)luaL_optinteger(L, 2, 2);
+    qr_limits *lim = limits_if_any(L);
+    lua_Debug ar;
+    const char *src = "?";
+    int line = 0;
+    if (!lim || !lim->active || lim->steps_max <= 0 || n <= 0) return 0;
+    if (n > lim->steps_max - lim->steps_used) {
+        lim->steps_used = lim->steps_max + 1;
+        if (!lim->steps_tripped) lim->steps_tripped = 1;
+        if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            src = ar.short_src;
+            line = ar.currentline;
+        }
+        lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps)", src, line,
+                        (lua_Integer)lim->steps_max);
+        return lua_error(L);
+    }
+    lim->steps_used += n;
+    return 0;
+}
+
+/***
 core.limit_thread(co) -> co: the step budget counts co's steps too
 @function limit_thread
 @param co thread a coroutine
@@ -314,6 +348,9 @@ static int l_callsite(lua_State *L)
 /***
 core.realpath(path) -> canonical absolute path | nil, message
 realpath(3): ".", ".." and symbolic links resolved; the file must exist.
+libc's own, bound here rather than taken from luaposix
+(posix.stdlib.realpath): the one function the sandbox needs, and no
+run-time dependency more for it.
 @function realpath
 @param path string the path
 @return string the canonical absolute path; or nil, message
@@ -337,7 +374,8 @@ void qr_open_sandbox(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_tripped", l_limit_tripped },
-        { "limit_stats", l_limit_stats }, { "callsite", l_callsite }, { "realpath", l_realpath },
+        { "limit_stats", l_limit_stats }, { "limit_charge", l_limit_charge }, { "callsite", l_callsite },
+        { "realpath", l_realpath },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

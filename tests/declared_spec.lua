@@ -23,8 +23,9 @@ local function articles()
 end
 
 -- Rules of every kind a declared rule may take: span captures, optional
--- captures, constants of every type, "$capture", "$match", references to
--- captures the rule lacks, and strings that only look like references.
+-- captures, constants of every type, "$capture", "$match", and strings
+-- that only look like references (a reference to a capture the rule lacks
+-- is refused when the pack loads: tests/pack_errors_spec.lua).
 local function rule_defs()
    local shared = { "a", "table" }
    local name = P.case("title") ^ 1
@@ -39,7 +40,7 @@ local function rule_defs()
       { name = "empty_span", type = "place", span = "none",
          pattern = P.word("in") * P.opt(P.cap("none", P.word("the"))) * P.case("title") },
       { name = "odd", type = "odd", pattern = P.kind("number") * P.opt(P.cap("unit", P.case("lower"))),
-         attrs = { unit = "$unit", nosuch = "$nosuch", dollar = "$", dashed = "$a-b", dotted = "$unit.attr2x" } },
+         attrs = { unit = "$unit", dollar = "$", dashed = "$a-b", price = "$5.00 a head" } },
       { name = "title", type = "person", span = "name", attrs = {},
          pattern = P.set { "Mr", "Mrs", "President", "Minister" } * P.opt(P.text(".")) * P.cap("name", name) },
       { name = "money", type = "money", regex = [[(?<cur>[$£€])(?<num>\d+(?:[.,]\d+)*)(?<unit>bn|m|k)?]],

@@ -81,7 +81,7 @@ return { phases = { { rules = {
       has(err, dir .. "/dup.lua:3: rule twice: a rule of that name already exists")
       code, _, err = run("rules check no_such_pack_xyz")
       assert.equal(1, code)
-      has(err, "rule pack 'no_such_pack_xyz' not found")
+      has(err, "no rule pack 'no_such_pack_xyz': no file or folder of that name here")
    end)
 
    it("test runs the inline examples", function()

@@ -129,7 +129,8 @@ return r
 
    it("says where it looked for a pack it cannot find", function()
       raises(function() rules.load("no_such_pack_anywhere") end,
-         "rule pack 'no_such_pack_anywhere' not found", "quarry.rules.no_such_pack_anywhere")
+         "no rule pack 'no_such_pack_anywhere': no file or folder of that name here, "
+            .. "and no quarry.rules.no_such_pack_anywhere installed")
    end)
 
    it("refuses malformed pack definitions, naming the rule", function()
@@ -273,7 +274,7 @@ describe("what a rule emits", function()
       local anns = run1("appelt", {
          { name = "titled", type = "person", span = "name",
             pattern = P.cap("title", P.word "minister") * P.cap("name", P.case "title" ^ 1),
-            attrs = { title = "$title", name = "$name", whole = "$match", source = "lede", absent = "$nope",
+            attrs = { title = "$title", name = "$name", whole = "$match", source = "lede",
                n = function(m) return #m:text() .. "/" .. m:text "name" end, count = 3 } },
       }, LEDE)
       assert.equal(1, #anns)

@@ -321,6 +321,19 @@ error(setmetatable({}, { __tostring = function() while true do end end }))
          end
       end)
 
+      it("counts what the table library goes through in C against the step budget", function()
+         for _, body in ipairs {
+            "table.move({}, 1, 1e15, 1, {})",
+            "table.concat({}, '', 1, 1e15)",
+            "local t = {} for i = 1, 1000 do t[i] = i end while true do table.insert(t, 1, 0) end",
+         } do
+            local pack, path = load(pack_source("", ([[rule { name = "mover", type = "t", pattern = P.word "x",
+   action = function() %s end }]]):format(body)))
+            raises(function() pack:run { id = "d", text = "x" } end, "document 'd'", path .. ":3: rule mover",
+               path .. ":3: step limit exceeded (more than 2000000 steps)")
+         end
+      end)
+
       it("stops a table or a string growing in an action at the memory ceiling", function()
          for _, body in ipairs {
             "local t = {} for i = 1, math.huge do t[i] = i end",

@@ -987,7 +987,10 @@ local SCOPES = { document = 0, paragraph = 1, sentence = 2 }
 function Compiler:add(name, p, opts)
    p = coerce(p, 2)
    local scope = SCOPES[opts and opts.scope or "paragraph"]
-   if not scope then fail("rule " .. name .. ": scope must be document, paragraph or sentence", 2) end
+   if not scope then
+      fail(string_format("rule %s: scope must be document, paragraph or sentence, not '%s'", name,
+         tostring(opts.scope)), 2)
+   end
    local rule = { name = name, caps = {}, cap_ids = {}, scope = scope }
    local lo = width(p)
    if lo == 0 then

@@ -53,8 +53,165 @@ local function rule_where(rule)
    return rule.pack_file or "?"
 end
 
-local function rule_error(rule, msg, level)
-   error(string_format("%s: rule %s: %s", rule_where(rule), rule.name or "?", msg), (level or 1) + 1)
+-- The message names the user's file and line (rule_where): no position of
+-- quarry's own is added to it.
+local function rule_error(rule, msg)
+   error(string_format("%s: rule %s: %s", rule_where(rule), rule.name or "?", msg), 0)
+end
+
+-- --- the mistakes a pack can make, caught when it loads ------------------------
+
+-- The fields of a rule (rule{} adds where), those compiling records on its
+-- copy, and the fields of a phase.
+local RULE_FIELDS = { "name", "type", "pattern", "regex", "regex_options", "gazetteer", "gazetteer_options",
+   "span", "attrs", "action", "priority", "rank", "scope", "examples", "where" }
+local COMPILED_FIELDS = { pack_file = true, order = true, phase = true, needs_match = true, index = true,
+   compiled = true }
+local PHASE_FIELDS = { "name", "control", "rules", "run", "examples", "where" }
+
+local function set_of(list)
+   local s = {}
+   for _, k in ipairs(list) do s[k] = true end
+   return s
+end
+local RULE_FIELD, PHASE_FIELD = set_of(RULE_FIELDS), set_of(PHASE_FIELDS)
+
+-- Edits (insertions, deletions, substitutions, swaps of neighbours) from a to b.
+local function distance(a, b)
+   local d = {}
+   for i = 0, #a do d[i] = { [0] = i } end
+   for j = 0, #b do d[0][j] = j end
+   for i = 1, #a do
+      for j = 1, #b do
+         local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+         local v = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+         if i > 1 and j > 1 and a:sub(i, i) == b:sub(j - 1, j - 1) and a:sub(i - 1, i - 1) == b:sub(j, j) then
+            v = math.min(v, d[i - 2][j - 2] + 1)
+         end
+         d[i][j] = v
+      end
+   end
+   return d[#a][#b]
+end
+
+-- " (did you mean 'span'?)" for the candidate nearest to word, when near.
+local function did_you_mean(word, candidates)
+   local best, bd
+   for _, c in ipairs(candidates) do
+      local d = distance(word, c)
+      if not bd or d < bd then best, bd = c, d end
+   end
+   if bd and bd <= math.max(1, #word // 3) then return string_format(" (did you mean '%s'?)", best) end
+   return ""
+end
+
+local function sorted_keys(t)
+   local keys = {}
+   for k in pairs(t) do keys[#keys + 1] = k end
+   table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+   return keys
+end
+
+-- A field a rule does not have is a typo (spn = "name"): the rule would
+-- compile and quietly do less.
+local function check_rule_fields(rule)
+   for _, k in ipairs(sorted_keys(rule)) do
+      if type(k) ~= "string" then
+         rule_error(rule, string_format("a value without a field name (%s): write name = value", tostring(rule[k])))
+      elseif not RULE_FIELD[k] and not COMPILED_FIELDS[k] then
+         rule_error(rule, string_format("unknown field '%s'%s", k, did_you_mean(k, RULE_FIELDS)))
+      end
+   end
+end
+
+-- The captures of a pattern: name -> whether it holds an annotation unit
+-- (P.ann), whose attrs "$name.attr" reads.
+local function pattern_captures(p, out)
+   out = out or {}
+   if type(p) ~= "table" then return out end
+   local function holds_ann(q)
+      if type(q) ~= "table" then return false end
+      if q.t == "ann" then return true end
+      if holds_ann(q.p) then return true end
+      for _, x in ipairs(type(q.list) == "table" and q.list or {}) do
+         if holds_ann(x) then return true end
+      end
+      return false
+   end
+   if p.t == "cap" and type(p.name) == "string" then out[p.name] = out[p.name] or holds_ann(p.p) end
+   pattern_captures(p.p, out)
+   for _, x in ipairs(type(p.list) == "table" and p.list or {}) do pattern_captures(x, out) end
+   return out
+end
+
+-- span and "$capture" / "$capture.attr" in attrs name captures the rule has:
+-- caps is name -> whether it holds an annotation.
+local function check_captures(rule, caps)
+   local names = sorted_keys(caps)
+   local function need(cap, what)
+      if caps[cap] == nil then
+         rule_error(rule, string_format("%s: the rule has no capture '%s'%s", what, cap, did_you_mean(cap, names)))
+      end
+   end
+   if type(rule.span) == "string" then need(rule.span, string_format('span = "%s"', rule.span)) end
+   if type(rule.attrs) ~= "table" then return end
+   for _, k in ipairs(sorted_keys(rule.attrs)) do
+      local v = rule.attrs[k]
+      if type(v) == "string" then
+         local what = string_format('attrs.%s = "%s"', tostring(k), v)
+         local cap = v:match("^%$([%w_]+)%.[%w_]+$")
+         if cap then
+            need(cap, what)
+            if not caps[cap] then
+               rule_error(rule, string_format('%s: capture \'%s\' holds no annotation (P.ann), so it has no attrs; '
+                  .. '"$%s" is its text', what, cap, cap))
+            end
+         else
+            cap = v:match("^%$([%w_]+)$")
+            if cap and cap ~= "match" then need(cap, what) end
+         end
+      end
+   end
+end
+
+-- The line of a pack file where a phase's field is written (control =
+-- "apelt"), for a message: phases have no rule{} to record it.
+local function line_of(file, field, value)
+   local f = type(file) == "string" and io.open(file, "rb")
+   if not f then return nil end
+   local n, found = 0, nil
+   for line in f:lines() do
+      n = n + 1
+      if line:find(field, 1, true)
+         and (line:find('"' .. value .. '"', 1, true) or line:find("'" .. value .. "'", 1, true)) then
+         found = n
+         break
+      end
+   end
+   f:close()
+   return found
+end
+
+-- A phase's message: "file[:line]: phase NAME: problem".
+local function phase_error(def, phase, msg, line)
+   error(string_format("%s%s: phase %s: %s", def.file or "pack", line and (":" .. line) or "", phase.name, msg), 0)
+end
+
+local control_styles = { appelt = true, all = true, first = true }
+
+-- A phase's fields and control style (ph: as the pack wrote it).
+local function check_phase(def, ph, phase)
+   for _, k in ipairs(sorted_keys(ph)) do
+      if type(k) == "string" and not PHASE_FIELD[k] then
+         phase_error(def, phase, string_format("unknown field '%s'%s", k, did_you_mean(k, PHASE_FIELDS)),
+            line_of(def.file, k, tostring(ph[k])))
+      end
+   end
+   if not control_styles[phase.control] then
+      local given = tostring(phase.control)
+      phase_error(def, phase, string_format("control must be appelt, first or all, not '%s'%s", given,
+         did_you_mean(given, { "appelt", "first", "all" })), line_of(def.file, "control", given))
+   end
 end
 
 -- --- loading -------------------------------------------------------------
@@ -104,10 +261,14 @@ local function find_pack(name_or_path)
       if g then g:close(); return init, name_or_path end
       return name_or_path, string_match(name_or_path, "^(.*)/[^/]*$") or "."
    end
-   local path, err = package.searchpath("quarry.rules." .. name_or_path, package.path)
+   local path = package.searchpath("quarry.rules." .. name_or_path, package.path)
    if not path then
-      return nil, string_format("rule pack '%s' not found (as a path, or as quarry.rules.%s:%s)",
-         name_or_path, name_or_path, err)
+      -- one line: what was looked for, not every folder of package.path
+      if string_find(name_or_path, "/", 1, true) or string_find(name_or_path, "%.lua$") then
+         return nil, name_or_path .. ": no such rule pack (a .lua file, or a folder with init.lua)"
+      end
+      return nil, string_format("no rule pack '%s': no file or folder of that name here, and no quarry.rules.%s "
+         .. "installed (the shipped pack is news)", name_or_path, name_or_path)
    end
    return path, string_match(path, "^(.*)/[^/]*$") or "."
 end
@@ -254,14 +415,15 @@ local Pack = {}
 Pack.__index = Pack
 
 -- The box and definition of a pack by name or path (level: for errors).
-local function open_pack(name_or_path, opts, level)
+local function open_pack(name_or_path, opts)
    local path, dir = find_pack(name_or_path)
-   if not path then error(dir, level + 1) end
-   if lfs_attributes(path, "mode") ~= "file" then error(path .. ": a rule pack must be a regular file", level + 1) end
+   -- these messages name the pack's file (or say there is none): no position of quarry's is added
+   if not path then error(dir, 0) end
+   if lfs_attributes(path, "mode") ~= "file" then error(path .. ": a rule pack must be a regular file", 0) end
    local name = string_gsub(string_match(string_gsub(name_or_path, "/+$", ""), "([^/]+)$") or "pack", "%.lua$", "")
    local box = pack_box(dir, name, opts)
    local ok, def = pcall(box.run, box, "loading", definition_in, box, path, dir, name)
-   if not ok then error(tostring(def), level + 1) end
+   if not ok then error(tostring(def), 0) end
    return def
 end
 
@@ -277,7 +439,7 @@ end
 -- @return table the definition
 function rules.definition(name_or_path, opts)
    if type(name_or_path) ~= "string" then error("rules.definition: expected a pack name or path", 2) end
-   return open_pack(name_or_path, opts or {}, 2)
+   return open_pack(name_or_path, opts or {})
 end
 
 -- Compiles def (under box:run); what quarry reads of a rule later,
@@ -287,8 +449,8 @@ local function compile_plain(def, cfg)
    local pack = rules.compile(def, cfg)
    for _, r in ipairs(pack.rules) do
       r.where = tostring(rule_where(r))
-      if type(r.name) ~= "string" then rule_error(r, "name must be a string", 1) end
-      if r.type ~= nil and type(r.type) ~= "string" then rule_error(r, "type must be a string", 1) end
+      if type(r.name) ~= "string" then rule_error(r, "name must be a string") end
+      if r.type ~= nil and type(r.type) ~= "string" then rule_error(r, "type must be a string") end
    end
    for _, ph in ipairs(pack.phases) do ph.where = tostring(ph.where) end
    return pack
@@ -302,7 +464,7 @@ local function compile_in(def, opts, level)
       pattern = origin.pattern }
    if opts.limits then box:set_limits(sandbox.limits(opts.limits, level + 1)) end
    local ok, pack = pcall(box.run, box, "loading", compile_plain, def, cfg)
-   if not ok then error(tostring(pack), level + 1) end
+   if not ok then error(tostring(pack), 0) end
    pack.version = pack.version or def.fingerprint
    pack.fingerprint = def.fingerprint
    pack.box = box
@@ -326,16 +488,15 @@ function rules.load(name_or_path, opts)
       return rules.compile(name_or_path, opts)
    end
    if type(name_or_path) ~= "string" then error("rules.load: expected a pack name, path or table", 2) end
-   return compile_in(open_pack(name_or_path, opts, 2), opts, 2)
+   return compile_in(open_pack(name_or_path, opts), opts, 2)
 end
 
 local function check_attrs(rule)
-   if rule.rank ~= nil and type(rule.rank) ~= "number" then rule_error(rule, "rank must be a number", 3) end
+   if rule.rank ~= nil and type(rule.rank) ~= "number" then rule_error(rule, "rank must be a number") end
    if rule.attrs == nil then return end
-   if type(rule.attrs) ~= "table" then rule_error(rule, "attrs must be a table", 3) end
+   if type(rule.attrs) ~= "table" then rule_error(rule, "attrs must be a table") end
 end
 
-local control_styles = { appelt = true, all = true, first = true }
 
 local function document_phase_where(fn)
    local info = debug_getinfo(fn, "S")
@@ -386,15 +547,15 @@ end
 function rules.compile(def, opts)
    opts = opts or {}
    if type(def.phases) ~= "table" or #def.phases == 0 then
-      error((def.file or "pack") .. ": a rule pack needs a non-empty 'phases' list", 2)
+      error((def.file or "pack") .. ": a rule pack needs a non-empty 'phases' list", 0)
    end
    if def.merge ~= nil and type(def.merge) ~= "table" then
-      error((def.file or "pack") .. ": 'merge' must be a list of {type, key, name}", 2)
+      error((def.file or "pack") .. ": 'merge' must be a list of {type, key, name}", 0)
    end
    for i, m in ipairs(def.merge or {}) do
       if type(m) ~= "table" or type(m.type) ~= "string" or type(m.key) ~= "string" or type(m.name) ~= "string"
          or not m.key:match("^[%w_]+$") or not m.name:match("^[%w_]+$") then
-         error(string_format("%s: merge %d needs type, key and name (attr names)", def.file or "pack", i), 2)
+         error(string_format("%s: merge %d needs type, key and name (attr names)", def.file or "pack", i), 0)
       end
    end
    local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {}, merge = def.merge,
@@ -402,28 +563,26 @@ function rules.compile(def, opts)
    local seen = {}
    for pi, ph in ipairs(def.phases) do
       if type(ph) ~= "table" or (type(ph.rules) ~= "table" and type(ph.run) ~= "function") then
-         error(string_format("%s: phase %d needs a 'rules' list or a 'run' function", def.file or "pack", pi), 2)
+         error(string_format("%s: phase %d needs a 'rules' list or a 'run' function", def.file or "pack", pi), 0)
       end
       if ph.rules ~= nil and ph.run ~= nil then
-         error(string_format("%s: phase %d has both 'rules' and 'run'", def.file or "pack", pi), 2)
+         error(string_format("%s: phase %d has both 'rules' and 'run'", def.file or "pack", pi), 0)
       end
       local phase = { name = ph.name or ("phase" .. pi), control = ph.control or "appelt",
          token_rules = {}, regex_rules = {}, gaz_rules = {}, rules = {}, regex_specs = {} }
-      if not control_styles[phase.control] then
-         error(string_format("%s: phase %s: control must be appelt, first or all", def.file or "pack",
-            phase.name), 2)
-      end
+      check_phase(def, ph, phase)
       phase.run = ph.run
       phase.examples = ph.examples
       phase.where = ph.where or (ph.run and document_phase_where(ph.run)) or def.file
       local compiler = (opts.pattern or P).compiler()   -- the pack's own quarry.pattern
       for ri, rule in ipairs(ph.rules or {}) do
          if type(rule) ~= "table" then
-            error(string_format("%s: phase %s: rule %d is not a table", def.file or "pack", phase.name, ri), 2)
+            error(string_format("%s: phase %s: rule %d is not a table", def.file or "pack", phase.name, ri), 0)
          end
          rule.pack_file = def.file
+         check_rule_fields(rule)
          rule.name = rule.name or string_format("%s.%d", phase.name, ri)
-         if seen[rule.name] then rule_error(rule, "a rule of that name already exists", 2) end
+         if seen[rule.name] then rule_error(rule, "a rule of that name already exists") end
          seen[rule.name] = true
          rule.order = #pack.rules + 1
          rule.priority = rule.priority or 0
@@ -434,26 +593,31 @@ function rules.compile(def, opts)
             if type(v) == "function" then rule.needs_match = true end
          end
          if rule.action ~= nil and type(rule.action) ~= "function" then
-            rule_error(rule, "action must be a function", 2)
+            rule_error(rule, "action must be a function")
          end
-         if not rule.action and not rule.type then rule_error(rule, "needs a type or an action", 2) end
+         if not rule.action and not rule.type then rule_error(rule, "needs a type or an action") end
          local kinds = (rule.pattern and 1 or 0) + (rule.regex and 1 or 0) + (rule.gazetteer and 1 or 0)
-         if kinds ~= 1 then rule_error(rule, "needs exactly one of pattern, regex or gazetteer", 2) end
+         if kinds ~= 1 then rule_error(rule, "needs exactly one of pattern, regex or gazetteer") end
          if rule.pattern then
             local ok, err = pcall(function()
                rule.index = compiler:add(rule.name, rule.pattern, { scope = rule.scope })
             end)
             if not ok then
-               err = tostring(err)
+               -- quarry's own file:line is no help to the pack's author
+               err = tostring(err):gsub("^[^\n:]-quarry/[%w_/]+%.lua:%d+: ", "")
                -- it names the pattern's file:line; add the rule's
-               if err:match("^rule [^:]+: ") then error(rule_where(rule) .. ": " .. err, 2) end
-               rule_error(rule, err, 2)
+               if err:match("^rule [^:]+: ") then error(rule_where(rule) .. ": " .. err, 0) end
+               rule_error(rule, err)
             end
+            check_captures(rule, pattern_captures(rule.pattern))
             phase.token_rules[rule.index] = rule
          elseif rule.regex then
-            if type(rule.regex) ~= "string" then rule_error(rule, "regex must be a string", 2) end
+            if type(rule.regex) ~= "string" then rule_error(rule, "regex must be a string") end
             local ok, re = pcall(quarry_core.regex, rule.regex, rule.regex_options)
-            if not ok then rule_error(rule, tostring(re), 2) end
+            if not ok then rule_error(rule, tostring(re)) end
+            local groups = {}
+            for _, g in ipairs(re:names()) do groups[g] = false end
+            check_captures(rule, groups)
             rule.compiled = re
             phase.regex_specs[rule] = emit_spec(rule, phase.name, function(name) return name end)
             phase.regex_rules[#phase.regex_rules + 1] = rule
@@ -463,16 +627,17 @@ function rules.compile(def, opts)
                if type(g) == "string" and opts.box then
                   -- a file of the pack's folder (quarry.sandbox checks where it leads)
                   local ok, path = pcall(opts.box.path, opts.box, g, "gazetteer")
-                  if not ok then rule_error(rule, tostring(path), 2) end
+                  if not ok then rule_error(rule, tostring(path)) end
                   g = path
                elseif type(g) == "string" and not g:match("^/") and opts.dir then
                   g = opts.dir .. "/" .. g
                end
                local ok, loaded, lerr = pcall(require("quarry.gazetteer").load, g, rule.gazetteer_options)
-               if not ok then rule_error(rule, tostring(loaded), 2) end
-               if not loaded then rule_error(rule, tostring(lerr), 2) end
+               if not ok then rule_error(rule, tostring(loaded)) end
+               if not loaded then rule_error(rule, tostring(lerr)) end
                g = loaded
             end
+            check_captures(rule, {})
             rule.compiled = g
             phase.gaz_rules[#phase.gaz_rules + 1] = rule
          end
@@ -481,7 +646,7 @@ function rules.compile(def, opts)
       end
       if next(phase.token_rules) then
          local ok, m = pcall(compiler.build, compiler, { step_limit = opts.step_limit })
-         if not ok then error(tostring(m), 2) end
+         if not ok then error(tostring(m), 0) end
          phase.matcher = m
          phase.compiler = compiler
          -- declared rules: the matcher makes their annotations
@@ -624,14 +789,14 @@ local function emit(rule, m, out)
       if res.type or res.start then res = { res } end
       for _, a in ipairs(res) do
          if type(a) ~= "table" or type(a.start) ~= "number" or type(a.stop) ~= "number" then
-            rule_error(rule, "an action must return annotations with numeric start and stop", 1)
+            rule_error(rule, "an action must return annotations with numeric start and stop")
          end
          a.type = a.type or rule.type
-         if not a.type then rule_error(rule, "an annotation from the action has no type", 1) end
+         if not a.type then rule_error(rule, "an annotation from the action has no type") end
          out[#out + 1] = a
       end
    elseif res ~= nil and res ~= false then
-      rule_error(rule, "an action returns annotations, true, or nil/false to veto", 1)
+      rule_error(rule, "an action returns annotations, true, or nil/false to veto")
    end
 end
 

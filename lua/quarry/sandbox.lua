@@ -28,7 +28,7 @@ local lfs = require "lfs"
 local error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber =
    error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber
 local tostring, type, xpcall, require = tostring, type, xpcall, require
-local math_type, math_floor = math.type, math.floor
+local math_type, math_floor, math_tointeger = math.type, math.floor, math.tointeger
 local string_byte, string_find, string_format, string_gmatch, string_gsub, string_lower, string_match, string_sub =
    string.byte, string.find, string.format, string.gmatch, string.gsub, string.lower, string.match, string.sub
 local table_concat, table_sort = table.concat, table.sort
@@ -36,7 +36,8 @@ local coroutine_create, coroutine_resume, coroutine_close = coroutine.create, co
 local io_open, io_stderr = io.open, io.stderr
 local package_searchpath = package.searchpath
 local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symlinkattributes, lfs.dir
-local limited, limit_thread, limit_tripped = core.limited, core.limit_thread, core.limit_tripped
+local limited, limit_thread, limit_tripped, limit_charge = core.limited, core.limit_thread, core.limit_tripped,
+   core.limit_charge
 local realpath = core.realpath
 
 local sandbox = {}
@@ -162,6 +163,47 @@ local function coroutine_lib()
    return lib
 end
 
+-- The table library of untrusted code: what a function goes through in C,
+-- element by element, counts against the step budget as that many steps
+-- (the hook counts only Lua instructions: table.move({}, 1, 1e15, 1, {})
+-- would run for days in one call).
+local function table_lib()
+   local lib = copy(table)
+   local move, insert, remove, concat, unpack, sort = table.move, table.insert, table.remove, table.concat,
+      table.unpack, table.sort
+   local function span(i, j)
+      i, j = tonumber(i), tonumber(j)
+      i, j = i and math_tointeger(i), j and math_tointeger(j)
+      if i and j and j >= i then return j - i + 1 end
+      return 0   -- not a range: the function itself says what is wrong
+   end
+   lib.move = function(a1, f, e, t, a2)
+      limit_charge(span(f, e))
+      return move(a1, f, e, t, a2)
+   end
+   lib.insert = function(t, ...)
+      if select("#", ...) >= 2 then limit_charge(span((...), #t)) end
+      return insert(t, ...)
+   end
+   lib.remove = function(t, pos)
+      if pos ~= nil then limit_charge(span(pos, #t)) end
+      return remove(t, pos)
+   end
+   lib.concat = function(t, sep, i, j)
+      limit_charge(span(i or 1, j or #t))
+      return concat(t, sep, i, j)
+   end
+   lib.unpack = function(t, i, j)
+      limit_charge(span(i or 1, j or #t))
+      return unpack(t, i, j)
+   end
+   lib.sort = function(t, comp)
+      limit_charge(#t)
+      return sort(t, comp)
+   end
+   return lib
+end
+
 -- getmetatable and setmetatable of untrusted code: it sees and changes
 -- only the metatables it set itself (box.own); the string metatable and
 -- quarry's stay out of reach, and no metatable of its has a __gc.
@@ -215,6 +257,7 @@ local function untrusted_env(box, opts)
    for _, name in ipairs(SAFE_LIBS) do env[name] = copy(_G[name]) end
    env.string.dump = nil
    env.coroutine = coroutine_lib()
+   env.table = table_lib()
    env.getmetatable, env.setmetatable = metatable_functions(box)
    env.pcall = function(f, ...) return rethrow_trip(pcall(f, ...)) end
    env.xpcall = function(f, msgh, ...) return rethrow_trip(xpcall(f, msgh, ...)) end
@@ -292,6 +335,20 @@ local function message_of(box, err)
    return tostring(err)
 end
 
+-- The globals untrusted code does not get (the full environment of a trusted
+-- pack or report has them): using one says so, and how to get it.
+local WITHHELD = { os = true, io = true, debug = true, load = true, loadfile = true, dofile = true,
+   package = true, collectgarbage = true, loadstring = true, print = false }
+
+-- "attempt to index a nil value (global 'os')" in untrusted code: say why.
+local function withheld_hint(box, msg)
+   if box.trusted or type(msg) ~= "string" then return msg end
+   local name = string.match(msg, "%(global '([%w_]+)'%)$")
+   if not (name and WITHHELD[name]) then return msg end
+   return string_format("%s: a %s has no %s unless it is trusted (--trusted; %s)", msg, box.kind, name,
+      box.kind == "report" and "reports.load(report, {trusted = true})" or "rules.load(pack, {trusted = true})")
+end
+
 local HINTS = {
    steps = "raise it with --max-steps, or limits.steps in the pack",
    memory = "raise it with --max-memory, or limits.memory in the pack",
@@ -303,7 +360,7 @@ local function finish(box, what, ok, ...)
    if kind == "error" then
       -- an object of quarry's own (a report's usage error) goes on as it is
       if type(err) == "table" and not box.own[err] then error(err, 0) end
-      error(message_of(box, err), 0)
+      error(withheld_hint(box, message_of(box, err)), 0)
    end
    local msg = message_of(box, err)
    if kind == "memory" then
@@ -415,18 +472,54 @@ end
 -- @return function the chunk
 function Box:load(path, level, shown)
    level = (level or 1) + 1
-   local chunk, err
-   if shown then
-      local f, oerr = io_open(path, "rb")
-      if not f then error(oerr, level) end
-      local text = f:read("a")
-      f:close()
-      chunk, err = load(text, "@" .. shown, "t", self.env)
-   else
-      chunk, err = loadfile(path, "t", self.env)
-   end
-   if not chunk then error(err, level) end
+   local f, oerr = io_open(path, "rb")
+   if not f then error(oerr, level) end
+   local text = f:read("a")
+   f:close()
+   local chunk, err = load(text, "@" .. (shown or path), "t", self.env)
+   -- Lua's message names the file and line: no position of quarry's is added
+   if not chunk then error(sandbox.syntax_hint(text, err), 0) end
    return chunk
+end
+
+-- The first line where the brackets of a Lua text stop agreeing with its
+-- indentation: a line that starts with a closing bracket indented unlike
+-- the line that opened it. Returns that line and the opener's, or nil.
+-- Strings and comments are skipped roughly (enough for rule packs).
+local function bracket_mismatch(text)
+   local stack, n = {}, 0
+   for line in (text .. "\n"):gmatch("([^\n]*)\n") do
+      n = n + 1
+      local indent = #line:match("^%s*")
+      local code = line:gsub("%-%-.*$", ""):gsub('"[^"]*"', '""'):gsub("'[^']*'", "''")
+      local first = true
+      for ch in code:gmatch("[%(%){}%[%]]") do
+         if ch == "{" or ch == "(" or ch == "[" then
+            stack[#stack + 1] = { line = n, indent = indent }
+         else
+            local open = table.remove(stack)
+            if open and first and code:match("^%s*[%)}%]]") and open.indent ~= indent and open.line ~= n then
+               return n, open.line
+            end
+         end
+         first = false
+      end
+   end
+   return nil
+end
+
+--- A syntax error's message as Lua gives it, and, when Lua could only tell
+-- at the end of the file (near <eof>), the first line where the file stops
+-- making sense: sandbox.syntax_hint(text, message) -> message.
+-- @param text string the Lua file's text
+-- @param msg string Lua's message
+-- @return string
+function sandbox.syntax_hint(text, msg)
+   if type(msg) ~= "string" or not msg:find("near <eof>$") then return msg end
+   local at, opened = bracket_mismatch(text)
+   if not at then return msg end
+   return string_format("%s; the file stops making sense at line %d: its closing bracket closes the one "
+      .. "opened at line %d", msg, at, opened)
 end
 
 --- box:include(name [, level]) -> what the file NAME(.lua) of the folder returns

@@ -13,7 +13,8 @@
 -- adds, drops and reorders strategies by name, with no recompiling. A
 -- misuse (an unknown name, a strategy without a name or a find function,
 -- a name twice) raises an error that names the caller's file and line.
--- Available to sandboxed packs (`require "quarry.sieve"`).
+-- A sieve's field `list` holds its strategies in order (read it, change it
+-- through the methods). Available to sandboxed packs (`require "quarry.sieve"`).
 -- @module quarry.sieve
 local sieve = {}
 

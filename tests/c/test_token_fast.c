@@ -12,6 +12,7 @@
 #define qr_tokens_free scalar_tokens_free
 #define qr_word_cmp scalar_word_cmp
 #define qr_tokens_group_of scalar_tokens_group_of
+#define qr_tokens_cover scalar_tokens_cover
 #define qr_kind_name scalar_kind_name
 #define qr_case_name scalar_case_name
 #define qr_normalize scalar_normalize
@@ -24,6 +25,7 @@
 #undef qr_tokens_free
 #undef qr_word_cmp
 #undef qr_tokens_group_of
+#undef qr_tokens_cover
 #undef qr_kind_name
 #undef qr_case_name
 #undef qr_normalize

@@ -22,9 +22,12 @@ function ingest.configure(cmd)
       :convert(positive)
    cmd:option("--meta", "JSON lines {file, id, date, source, url, title}: the fields of the text files of "
       .. "that name (as in examples/articles.meta.jsonl).")
-   cmd:option("-j --jobs", "Worker processes that read and decode while this one writes (default: the number of "
-      .. "cores; 1 does it all in this process). The corpus is the same whatever the number."):convert(positive)
-      :argname("<n>")
+   -- measured (bench/scale.lua): SQLite's one writer, building the
+   -- full-text index, is most of an ingest, so workers that only read and
+   -- decode do not make it faster; -j 1 is the default here
+   cmd:option("-j --jobs", "Worker processes that read and decode while this one writes (default 1: the "
+      .. "writer, building the full-text index, is most of the time; for a large load, ingest shards in parallel "
+      .. "and quarry merge them). The corpus is the same whatever the number."):convert(positive):argname("<n>")
    common.reading_options(cmd)
 end
 
@@ -49,7 +52,7 @@ function ingest.run(args)
       io_stderr:write("quarry ingest: ", prefix, term.escape(msg), "\n")
    end
    local summary, ierr, icode = corpus:ingest(args.path, {
-      jobs = args.jobs or require("quarry.parallel").cores(),
+      jobs = args.jobs or 1,
       batch = args.batch,
       replace = args.replace,
       meta = meta,

@@ -93,12 +93,24 @@ local function stat_key(label)
    return k
 end
 
+-- "file:line: " of a report's run function, or "".
+local function report_where(report)
+   local info = type(report.run) == "function" and debug.getinfo(report.run, "S")
+   if info and info.source:sub(1, 1) == "@" then
+      return string_format("%s:%d: ", info.source:sub(2), info.linedefined)
+   end
+   return ""
+end
+
 -- The model a run returned, completed and checked.
-local function complete(report, result, ctx_notes, filters, level)
-   local what = "report " .. (report.name or "?")
+local function complete(report, result, ctx_notes, filters)
+   -- the messages name the report's file and the line of its run function
+   -- (what run returned has no line of its own): no position of quarry's
+   local what = report_where(report) .. "report " .. (report.name or "?")
+   local level = 0
    local model
    if result == nil then result = {} end
-   if type(result) ~= "table" then error(what .. ": run must return rows or a model table", level + 1) end
+   if type(result) ~= "table" then error(what .. ": run must return rows or a model table", level) end
    if is_list(result) and result.sections == nil and result.rows == nil and result.parts == nil then
       model = { rows = result }
    else
@@ -110,7 +122,7 @@ local function complete(report, result, ctx_notes, filters, level)
    model.columns = model.columns or report.columns
    model.group = model.group or report.group
    if model.rows then
-      if model.sections then error(what .. ": a model has rows or sections, not both", level + 1) end
+      if model.sections then error(what .. ": a model has rows or sections, not both", level) end
       model.sections = { { rows = model.rows, empty = model.empty, chart = model.chart and model.chart.kind == "bars"
          and model.chart or nil } }
       if model.chart and model.chart.kind == "bars" then model.chart = nil end
@@ -119,9 +131,9 @@ local function complete(report, result, ctx_notes, filters, level)
    model.sections = model.sections or {}
    for i, s in ipairs(model.sections) do
       if type(s) ~= "table" or type(s.rows) ~= "table" then
-         error(string_format("%s: section %d needs a rows list", what, i), level + 1)
+         error(string_format("%s: section %d needs a rows list", what, i), level)
       end
-      if s.columns then check_columns(s.columns, what, level + 1) end
+      if s.columns then check_columns(s.columns, what, level) end
    end
    if not model.columns then
       -- columns from the first row's keys, sorted, when the report names none
@@ -134,14 +146,18 @@ local function complete(report, result, ctx_notes, filters, level)
       model.columns = {}
       for i, k in ipairs(keys) do model.columns[i] = { key = k, label = k } end
    end
-   check_columns(model.columns, what, level + 1)
+   check_columns(model.columns, what, level)
    for _, c in ipairs(model.columns) do c.label = c.label or c.key end
    for _, s in ipairs(model.sections) do
       for _, c in ipairs(s.columns or {}) do c.label = c.label or c.key end
    end
    for i, s in ipairs(model.stats or {}) do
       if type(s) ~= "table" or s.label == nil then
-         error(string_format("%s: stat %d needs a label", what, i), level + 1)
+         if type(s) == "table" and s[1] ~= nil then
+            error(string_format("%s: stat %d is a list; write each stat as {key = ..., label = ..., value = ...}",
+               what, i), 0)
+         end
+         error(string_format("%s: stat %d needs a label", what, i), level)
       end
       s.key = s.key or stat_key(s.label)
    end
@@ -808,7 +824,7 @@ function base.run(corpus, report, filters, opts)
       for _, n in ipairs(p.shared.notes) do notes[#notes + 1] = n end
    end
    for _, n in ipairs(p.notes) do notes[#notes + 1] = n end
-   return complete(report, result, notes, f, opts.level or 2)
+   return complete(report, result, notes, f)
 end
 
 --- base.squeeze(s): white space runs as one space.

@@ -120,8 +120,10 @@ end
 local function choose_entities(ctx, cands, allowed)
    local teams
    cands, teams = E.team_names(ctx, cands)
+   local ranks = {}
+   for _, a in ipairs(cands) do ranks[a] = rank(a) end
    table.sort(cands, function(x, y)
-      local rx, ry = rank(x), rank(y)
+      local rx, ry = ranks[x], ranks[y]
       if rx ~= ry then return rx > ry end
       local lx, ly = x.stop - x.start, y.stop - y.start
       if lx ~= ly then return lx > ly end

@@ -1,6 +1,8 @@
 -- Strategy according_to: "according to X" right after the quote:
 -- “…,” according to Marta Solberg.
 local C = include "quotes/clauses"
+local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 
 local according_to = {
@@ -13,8 +15,7 @@ local according_to = {
 function according_to.attribute(doc, q)
    local j = C.after_start(doc, q.close + 1)
    if not j then return nil end
-   local toks = doc.toks
-   if j < doc.n and toks:key(j) == "according" and toks:key(j + 1) == "to" then
+   if j < doc.n and key(doc, j) == "according" and key(doc, j + 1) == "to" then
       local m = M.at(doc, j + 2)
       if m then return m, j, j + 1 end
    end

@@ -6,6 +6,7 @@
 -- statement), and a cue before a colon introduces the next quote instead.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -37,9 +38,9 @@ end
 -- a word that can be a verb the lists lack ("beamed", "shot back")
 local function verb_like(doc, k)
    local toks = doc.toks
-   local key = toks:key(k)
-   return toks:kind(k) == "word" and toks:get(k, "case") == "lower" and not NOT_NOUNS[key]
-      and not PREPOSITIONS[key] and not CLAUSE_JOINS[key] and not DETS[key]
+   local word = key(doc, k)
+   return toks:kind(k) == "word" and toks:get(k, "case") == "lower" and not NOT_NOUNS[word]
+      and not PREPOSITIONS[word] and not CLAUSE_JOINS[word] and not DETS[word]
 end
 
 -- The mention at j that a cue after it may attribute: a mention, a bare
@@ -49,12 +50,12 @@ local function subject_at(doc, j)
    local m = M.at(doc, j) or M.bare_name_at(doc, j)
    -- “…,” the letter reads: a determiner and the nouns before a speech verb
    -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
-   if not m and j <= n and DETS[toks:key(j)] and toks:key(j) ~= "that" and toks:key(j) ~= "this" then
+   if not m and j <= n and DETS[key(doc, j)] and key(doc, j) ~= "that" and key(doc, j) ~= "this" then
       for t = j + 1, math.min(j + 6, n) do
          if is_cue(doc, t) and t > j + 1 then
             local words = {}
-            for w = j + 1, t - 1 do words[#words + 1] = toks:key(w) end
-            m = { kind = "desc", first = j, last = t - 1, words = words, head = toks:key(t - 1) }
+            for w = j + 1, t - 1 do words[#words + 1] = key(doc, w) end
+            m = { kind = "desc", first = j, last = t - 1, words = words, head = key(doc, t - 1) }
             break
          end
          if toks:kind(t) ~= "word" then break end
@@ -81,22 +82,22 @@ end
 local function cue_after(doc, m)
    local toks, n = doc.toks, doc.n
    local k = m.last + 1
-   if k <= n and toks:key(k) == "(" then
+   if k <= n and key(doc, k) == "(" then
       local close = k + 1
-      while close <= math.min(n, k + 8) and toks:key(close) ~= ")" do close = close + 1 end
-      if close <= n and toks:key(close) == ")" then k = close + 1 end
+      while close <= math.min(n, k + 8) and key(doc, close) ~= ")" do close = close + 1 end
+      if close <= n and key(doc, close) == ")" then k = close + 1 end
    end
-   if k <= n and toks:key(k) == "," and not is_cue(doc, k + 1) then
+   if k <= n and key(doc, k) == "," and not is_cue(doc, k + 1) then
       local s0 = sent(doc, k)
       for t = k + 1, math.min(k + 24, n - 1) do
          if sent(doc, t) ~= s0 or toks:kind(t) == "open_quote" then break end
-         if toks:key(t) == "," and is_cue(doc, t + 1) then
+         if key(doc, t) == "," and is_cue(doc, t + 1) then
             k = t + 1
             break
          end
       end
    end
-   while k <= n and SKIP_AFTER_CUE[toks:key(k)] do k = k + 1 end
+   while k <= n and SKIP_AFTER_CUE[key(doc, k)] do k = k + 1 end
    return k
 end
 
@@ -104,7 +105,7 @@ end
 -- source of ", according to X" after the cue, or m).
 local function speaker_of_cue(doc, m, k)
    local toks, n = doc.toks, doc.n
-   if QUOTING[toks:key(k)] then
+   if QUOTING[key(doc, k)] then
       local obj = M.at(doc, k + 1)
       if obj then return obj, k end
    end
@@ -113,7 +114,7 @@ local function speaker_of_cue(doc, m, k)
    local s0 = sent(doc, k)
    for t = k + 1, math.min(n - 2, k + 16) do
       if sent(doc, t) ~= s0 or toks:kind(t) == "open_quote" then break end
-      if toks:key(t) == "according" and toks:key(t + 1) == "to" and toks:key(t - 1) == "," then
+      if key(doc, t) == "according" and key(doc, t + 1) == "to" and key(doc, t - 1) == "," then
          local src = M.at(doc, t + 2)
          if src then return src, t, t + 1 end
       end
@@ -123,21 +124,21 @@ end
 
 -- A mention after the quote and a cue after the mention.
 local function mention_then_cue(doc, q, j)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    local m = subject_at(doc, j)
    if not m then return nil end
    local k = cue_after(doc, m)
    -- “…” Trump replied: “…”: the cue introduces the next quote
-   local introduces = q.closed_sentence and k < n and toks:key(k + 1) == ":"
+   local introduces = q.closed_sentence and k < n and key(doc, k + 1) == ":"
    if is_cue(doc, k) and not introduces
-      and (not q.closed_sentence or QUOTING[toks:key(k)] or C.ends_clause(doc, k)) then
+      and (not q.closed_sentence or QUOTING[key(doc, k)] or C.ends_clause(doc, k)) then
       return speaker_of_cue(doc, m, k)
    end
    -- “…,” Trump shot back. / “…,” the man shouted.: a verb the lists lack,
    -- when the quote ends on a comma or a cry and the verb ends the clause
    if q.soft_end and not introduces and k <= n and verb_like(doc, k) and m.kind ~= "location" then
       local v = k
-      if v < n and (toks:key(v + 1) == "back" or toks:key(v + 1) == "out" or toks:key(v + 1) == "up") then
+      if v < n and (key(doc, v + 1) == "back" or key(doc, v + 1) == "out" or key(doc, v + 1) == "up") then
          v = v + 1
       end
       if C.ends_clause(doc, v) then return m, k end
@@ -163,7 +164,7 @@ function after_quote.attribute(doc, q)
       -- “…,” said Cuban, who…: a name the rules did not know
       m = M.bare_name_at(doc, j + 1)
       -- (“…,” said Chief Corrina Leween of the Cheslatta Nation)
-      local nk = m and m.last < n and toks:key(m.last + 1)
+      local nk = m and m.last < n and key(doc, m.last + 1)
       if nk and (nk == "," or nk == "." or PREPOSITIONS[nk]) then return m, j end
    end
    -- “…!” beamed Donald Hartley: a verb the lists lack, between a quote

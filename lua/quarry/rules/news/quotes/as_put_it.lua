@@ -4,6 +4,7 @@
 -- X's, whatever verb the sentence's clause has.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 
 local PUT, AS_CUES, SKIP_AFTER_CUE = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE
@@ -22,18 +23,18 @@ local as_put_it = {
 local function as_clause(doc, t)
    local toks, n = doc.toks, doc.n
    -- "as described by FBI Director James Comey"
-   if t + 3 <= n and is_cue(doc, t + 1) and toks:key(t + 2) == "by" then
+   if t + 3 <= n and is_cue(doc, t + 1) and key(doc, t + 2) == "by" then
       local agent = M.after_cue(doc, t + 3)
       if agent and agent.kind ~= "location" then return agent, t + 1 end
    end
    local m = M.after_cue(doc, t + 1)
    if not m or m.kind == "location" or m.last + 1 > n then return nil end
    local v = m.last + 1
-   while v < n and SKIP_AFTER_CUE[toks:key(v)] do v = v + 1 end
-   if PUT[toks:key(v)] and v < n and toks:key(v + 1) == "it" then return m, v, v + 1 end
-   if not AS_CUES[toks:key(v)] then return nil end
+   while v < n and SKIP_AFTER_CUE[key(doc, v)] do v = v + 1 end
+   if PUT[key(doc, v)] and v < n and key(doc, v + 1) == "it" then return m, v, v + 1 end
+   if not AS_CUES[key(doc, v)] then return nil end
    for u = v + 1, math.min(n, v + 8) do
-      local k = toks:key(u)
+      local k = key(doc, u)
       if k == "," or k == "." or k == ";" or toks:kind(u) == "close_quote" then return m, v end
       if toks:kind(u) == "open_quote" or is_cue(doc, u) then return nil end
    end
@@ -54,7 +55,7 @@ function as_put_it.attribute(doc, q)
       local kind = toks:kind(t)
       if t == q.open then other = false end
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and toks:key(t) == "as" and not other then
+      elseif not inside and key(doc, t) == "as" and not other then
          local m, c, c2 = as_clause(doc, t)
          if m then return m, c, c2 end
       elseif not inside and t > q.open and is_cue(doc, t) then

@@ -6,6 +6,7 @@
 -- clause of its own. A cue inside another quote is someone else's words.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -24,15 +25,14 @@ local before_quote = {
 -- subject, or for the nearest cue the speaker after it ("said Lavrov:
 -- …"; "said it was" is what was said).
 local function cue_speaker(doc, c, o, floor, found)
-   local toks = doc.toks
    -- "In declaring Trump's statements “not Christian,” the pope …": a
    -- participle opening the sentence speaks for the main clause's subject
-   local k0 = toks:key(floor)
-   if toks:key(c):find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
+   local k0 = key(doc, floor)
+   if key(doc, c):find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
       local m = C.main_subject_after(doc, c)
       if m then return m end
    end
-   local agent = toks:key(c + 1) == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[toks:key(c - 1)]
+   local agent = key(doc, c + 1) == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[key(doc, c - 1)]
       and M.after_cue(doc, c + 2)
    local m
    if agent and agent.last < o and agent.kind ~= "pronoun" then
@@ -53,8 +53,8 @@ end
 local function opens_clause(doc, m, floor)
    local toks = doc.toks
    local before = m.first - 1
-   return before < floor or CLAUSE_JOINS[toks:key(before)] or toks:key(before) == ","
-      or RELATIVES[toks:key(before)] or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote"
+   return before < floor or CLAUSE_JOINS[key(doc, before)] or key(doc, before) == ","
+      or RELATIVES[key(doc, before)] or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote"
 end
 
 -- "As Blumenthal spoke, the NRA was whipping lawmakers against “…”":
@@ -62,14 +62,14 @@ end
 -- one does before token o; or nil.
 local function opening_clause_end(doc, floor, o)
    local toks = doc.toks
-   local k = toks:key(floor)
-   if k == "but" or k == "and" then floor, k = floor + 1, toks:key(floor + 1) end
+   local k = key(doc, floor)
+   if k == "but" or k == "and" then floor, k = floor + 1, key(doc, floor + 1) end
    if not SUBORDINATORS[k] then return nil end
    local inside = false
    for t = floor + 1, o - 1 do
       local kind = toks:kind(t)
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and toks:key(t) == "," then return t end
+      elseif not inside and key(doc, t) == "," then return t end
    end
    return nil
 end

@@ -3,6 +3,7 @@
 -- document record (document.lua) and changes nothing.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 
 local clauses = {}
@@ -21,32 +22,32 @@ local function clause_start(doc, c, floor)
    local toks = doc.toks
    local start = floor
    for t = c - 1, floor + 1, -1 do
-      local k = toks:key(t)
-      if k == ";" or (toks:key(t - 1) == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
+      local k = key(doc, t)
+      if k == ";" or (key(doc, t - 1) == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
          start = t + 1
          break
       end
    end
-   while start < c - 1 and (toks:key(start) == "and" or toks:key(start) == "but" or toks:key(start) == "so"
-      or toks:key(start) == "yet" or toks:key(start) == "or") do
+   while start < c - 1 and (key(doc, start) == "and" or key(doc, start) == "but" or key(doc, start) == "so"
+      or key(doc, start) == "yet" or key(doc, start) == "or") do
       start = start + 1
    end
    -- "FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton…": past
    -- the dateline
    for t = start + 1, math.min(c - 1, start + 15) do
-      if toks:kind(t) == "dash" and (toks:key(t - 1) == ")" or toks:get(t - 1, "case") == "upper") then
+      if toks:kind(t) == "dash" and (key(doc, t - 1) == ")" or toks:get(t - 1, "case") == "upper") then
          start = t + 1
          break
       end
    end
-   if SUBORDINATORS[toks:key(start)] then
+   if SUBORDINATORS[key(doc, start)] then
       for t = start + 1, c - 1 do
-         if toks:key(t) == "," then start = t + 1 break end
+         if key(doc, t) == "," then start = t + 1 break end
       end
    end
    -- "in what Bay Buchanan, Reagan's treasurer, called": a clause "what" opens
    for t = c - 1, math.max(start, c - 12), -1 do
-      if toks:key(t) == "what" then return t + 1 end
+      if key(doc, t) == "what" then return t + 1 end
       if toks:kind(t) == "open_quote" or toks:kind(t) == "close_quote" then break end
    end
    return start
@@ -55,10 +56,9 @@ end
 -- "The pipeline's owner, TC Energy, said": the person or organisation
 -- set off by commas after a description, which names it; or nil.
 local function appositive_name(doc, m)
-   local toks = doc.toks
-   if m.kind ~= "desc" or toks:key(m.last + 1) ~= "," then return nil end
+   if m.kind ~= "desc" or key(doc, m.last + 1) ~= "," then return nil end
    local e = M.at(doc, m.last + 2) or M.bare_name_at(doc, m.last + 2)
-   if e and (e.kind == "person" or e.kind == "organization" or e.kind == "name") and toks:key(e.last + 1) == "," then
+   if e and (e.kind == "person" or e.kind == "organization" or e.kind == "name") and key(doc, e.last + 1) == "," then
       return e
    end
    return nil
@@ -74,7 +74,7 @@ local function bare_subject(doc, t, c)
    -- (a first name and a surname: "Hours later", "Guns are" are no one)
    if not (m and m.last + 1 < c and m.last > m.first) then return nil end
    local v = m.last + 1
-   local kv = toks:key(v)
+   local kv = key(doc, v)
    -- (a verb, or the comma of an appositive: "Bay Buchanan, Reagan's treasurer, called")
    if kv == "," then return m end
    if toks:kind(v) ~= "word" or toks:get(v, "case") ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
@@ -97,7 +97,7 @@ function clauses.clause_subject(doc, c, floor)
       else
          local m = M.at(doc, t) or t == start and bare_subject(doc, t, c)
          if m and m.last < c then
-            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[toks:key(t - 1)] or NOUN_LEADS[toks:key(t - 1)]))
+            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[key(doc, t - 1)] or NOUN_LEADS[key(doc, t - 1)]))
                and m.pron ~= "him" then
                return appositive_name(doc, m) or m
             end
@@ -108,7 +108,7 @@ function clauses.clause_subject(doc, c, floor)
    end
    -- "The senator sought to calm them, and took a heckler in stride,
    -- saying": verbs joined without a subject of their own share the first
-   if start > floor and not SUBORDINATORS[toks:key(floor)] then return clauses.clause_subject(doc, start - 1, floor) end
+   if start > floor and not SUBORDINATORS[key(doc, floor)] then return clauses.clause_subject(doc, start - 1, floor) end
    return nil
 end
 
@@ -118,16 +118,16 @@ end
 local function relative_before(doc, c, t, floor)
    local toks = doc.toks
    for u = t, math.max(floor + 1, c - 6), -1 do
-      local ku = toks:key(u)
+      local ku = key(doc, u)
       if ku == "who" or ku == "which" then
          local a = u - 1
-         if toks:key(a) == "," then a = a - 1 end
+         if key(doc, a) == "," then a = a - 1 end
          local ante = M.ending(doc, a, floor, true)
          if not ante then
             for v = a - 1, math.max(floor, a - 8), -1 do
                ante = M.ending(doc, v, floor)
                if ante then break end
-               if toks:key(v) == "," then break end
+               if key(doc, v) == "," then break end
             end
          end
          return { kind = "rel", first = u, last = u, antecedent = ante }
@@ -146,11 +146,11 @@ end
 local function capitals_before(doc, t, floor)
    local toks = doc.toks
    if toks:kind(t) ~= "word" or toks:get(t, "case") ~= "title" then return nil end
-   local k = toks:key(t)
+   local k = key(doc, t)
    if NOT_NAMES[k] or PRONOUNS[k] or DETS[k] or k:find("ing$") then return nil end
    local first = t
    while first > floor and toks:kind(first - 1) == "word" and toks:get(first - 1, "case") == "title"
-      and not NOT_NAMES[toks:key(first - 1)] and t - first < 3 do
+      and not NOT_NAMES[key(doc, first - 1)] and t - first < 3 do
       first = first - 1
    end
    return { kind = "name", first = first, last = t }
@@ -163,15 +163,15 @@ local function role_before(doc, t, floor)
    local toks = doc.toks
    local alone = M.alone_at(doc, t)
    -- ("Bolton and Gorka both denounced": "both" only at the clause's start)
-   if alone and (t == floor or toks:kind(t - 1) ~= "word" or CLAUSE_JOINS[toks:key(t - 1)]) then return alone end
+   if alone and (t == floor or toks:kind(t - 1) ~= "word" or CLAUSE_JOINS[key(doc, t - 1)]) then return alone end
    for k = math.max(floor, t - 2), t do
       local m = M.bare_role_at(doc, k)
       if m and m.last == t then
-         local before = k > 1 and toks:key(k - 1)
+         local before = k > 1 and key(doc, k - 1)
          -- "61 per cent of respondents", "half of homeowners": a share of a group
-         if before == "of" and k - 2 >= floor and SHARES[toks:key(k - 2)] then
+         if before == "of" and k - 2 >= floor and SHARES[key(doc, k - 2)] then
             local first = k - 2
-            while first > floor and toks:kind(first - 1) == "number" or first > floor and SHARES[toks:key(first - 1)] do
+            while first > floor and toks:kind(first - 1) == "number" or first > floor and SHARES[key(doc, first - 1)] do
                first = first - 1
             end
             m.first = first
@@ -188,10 +188,9 @@ end
 -- The subject before the cue at c when a comma stands between them
 -- (t: the last token before the cue that is neither an adverb nor a comma).
 local function subject_over_comma(doc, c, t, floor)
-   local toks = doc.toks
    -- "Clinton hit back at Trump on Monday, saying “…”": a participle
    -- after a comma has the subject of its clause
-   if toks:key(c):find("ing$") then
+   if key(doc, c):find("ing$") then
       -- "…, Spicer said, adding": the subject of the cue before
       local m = is_cue(doc, t) and t > floor and clauses.subject_before(doc, t, floor)
          or clauses.clause_subject(doc, c, floor)
@@ -201,7 +200,7 @@ local function subject_over_comma(doc, c, t, floor)
    -- Hall, described": the subject before the appositive or relative
    -- clause that ends in a comma before the cue
    local subj = clauses.clause_subject(doc, c, floor)
-   if subj and subj.last + 1 < t and toks:key(subj.last + 1) == "," then return subj end
+   if subj and subj.last + 1 < t and key(doc, subj.last + 1) == "," then return subj end
    return nil
 end
 
@@ -212,7 +211,7 @@ end
 -- issued, the board who speaks.
 function clauses.subject_before(doc, c, floor)
    local m = subject_before(doc, c, floor)
-   if m and m.kind == "desc" and ISSUED[m.head] and doc.toks:key(c):find("ing$") and m.first > floor then
+   if m and m.kind == "desc" and ISSUED[m.head] and key(doc, c):find("ing$") and m.first > floor then
       local subj = clauses.clause_subject(doc, m.first, floor)
       if subj then return subj end
    end
@@ -224,26 +223,26 @@ function subject_before(doc, c, floor)
    local toks = doc.toks
    -- "Ramos corrected the candidate by tweeting back": a participle after
    -- a preposition of manner or time has the clause's subject
-   if c - 1 > floor and MANNER[toks:key(c - 1)] and toks:key(c):find("ing$") then
+   if c - 1 > floor and MANNER[key(doc, c - 1)] and key(doc, c):find("ing$") then
       local subj = clauses.clause_subject(doc, c - 1, floor)
       if subj then return subj end
    end
    local t = c - 1
    -- (over adverbs, commas, and the closing mark of a quote that ends in
    -- a comma: "Walsh, known for “This Hour Has 22 Minutes,” said")
-   while t >= floor and (SKIP_AFTER_CUE[toks:key(t)] or toks:key(t) == ","
-      or toks:kind(t) == "close_quote" and t > floor and toks:key(t - 1) == ",") do
+   while t >= floor and (SKIP_AFTER_CUE[key(doc, t)] or key(doc, t) == ","
+      or toks:kind(t) == "close_quote" and t > floor and key(doc, t - 1) == ",") do
       t = t - 1
    end
    local rel = relative_before(doc, c, t, floor)
    if rel then return rel end
    -- "Rep. Gwen Moore (D-Wis.) said"
-   if t > floor and toks:key(t) == ")" then
+   if t > floor and key(doc, t) == ")" then
       local open = t - 1
-      while open > math.max(floor, t - 8) and toks:key(open) ~= "(" do open = open - 1 end
-      if toks:key(open) == "(" then t = open - 1 end
+      while open > math.max(floor, t - 8) and key(doc, open) ~= "(" do open = open - 1 end
+      if key(doc, open) == "(" then t = open - 1 end
    end
-   local comma = t < c - 1 and toks:key(t + 1) == ","
+   local comma = t < c - 1 and key(doc, t + 1) == ","
    if comma then
       local m = subject_over_comma(doc, c, t, floor)
       if m then return m end
@@ -258,14 +257,14 @@ function subject_before(doc, c, floor)
    -- subject before the appositive
    if comma then
       m = clauses.clause_subject(doc, c, floor)
-      if m and m.last + 1 < c and toks:key(m.last + 1) == "," then return m end
+      if m and m.last + 1 < c and key(doc, m.last + 1) == "," then return m end
    end
    -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
    for u = t - 1, math.max(floor, c - 12), -1 do
       m = M.ending(doc, u, floor)
       -- a place in between ("in Virginia") is where, not who; the
       -- object of a preposition ("sings to Clinton") is not the subject
-      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[toks:key(m.first - 1)]) then
+      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[key(doc, m.first - 1)]) then
          return m
       end
    end
@@ -283,11 +282,11 @@ function clauses.main_subject_after(doc, from)
       if sent(doc, t) ~= s0 then return nil end
       local kind = toks:kind(t)
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
-      local comma = (not inside and toks:key(t) == ",") or (kind == "close_quote" and toks:key(t - 1) == ",")
+      local comma = (not inside and key(doc, t) == ",") or (kind == "close_quote" and key(doc, t - 1) == ",")
       if comma then
          local u = t + 1
          if toks:kind(u) == "close_quote" then u = u + 1 end
-         while u <= n and SKIP_AFTER_CUE[toks:key(u)] do u = u + 1 end
+         while u <= n and SKIP_AFTER_CUE[key(doc, u)] do u = u + 1 end
          local m = M.at(doc, u)
          if m and m.kind ~= "location" then return m end
          return nil
@@ -303,16 +302,16 @@ end
 function clauses.ends_clause(doc, k)
    local toks, n = doc.toks, doc.n
    local kk = k + 1
-   while kk <= n and SKIP_AFTER_CUE[toks:key(kk)] do kk = kk + 1 end
-   return kk > n or CLAUSE_END[toks:key(kk)] or toks:kind(kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
+   while kk <= n and SKIP_AFTER_CUE[key(doc, kk)] do kk = kk + 1 end
+   return kk > n or CLAUSE_END[key(doc, kk)] or toks:kind(kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
 end
 
 --- "according to X" in tokens from .. to - 1: the mention X and the
 -- tokens of "according" and "to", or nil.
 function clauses.according_to(doc, from, to)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    for t = from, to - 1 do
-      if toks:key(t) == "according" and t + 1 <= n and toks:key(t + 1) == "to" then
+      if key(doc, t) == "according" and t + 1 <= n and key(doc, t + 1) == "to" then
          local m = M.at(doc, t + 2)
          if m then return m, t, t + 1 end
       end
@@ -327,7 +326,7 @@ function clauses.after_start(doc, j)
    local toks = doc.toks
    if j > doc.n then return nil end
    if toks:get(j, "para_start") and toks:kind(j) ~= "dash" then return nil end
-   if toks:key(j) == "," then j = j + 1 end
+   if key(doc, j) == "," then j = j + 1 end
    return j
 end
 

@@ -4,6 +4,7 @@
 -- President Clinton released the following statement: “…”.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -19,7 +20,7 @@ local function name_before_colon(doc, p, floor)
       first = first - 1
    end
    if first >= floor and toks:get(p - 1, "case") == "title" and (first == floor or toks:kind(first - 1) == "dash")
-      and not NOT_NAMES[toks:key(first)] then
+      and not NOT_NAMES[key(doc, first)] then
       return { kind = "name", first = first, last = p - 1 }
    end
    return nil
@@ -31,22 +32,21 @@ end
 local function labelled(doc, m, floor)
    local toks = doc.toks
    for c = m.first - 1, floor + 1, -1 do
-      if toks:key(c) == "," then
+      if key(doc, c) == "," then
          local who = M.ending(doc, c - 1, floor)
          if who and who.kind == "person" and who.first == floor then return who end
          return nil
       end
-      if toks:kind(c) ~= "word" and toks:kind(c) ~= "number" and toks:key(c) ~= "'s" then return nil end
+      if toks:kind(c) ~= "word" and toks:kind(c) ~= "number" and key(doc, c) ~= "'s" then return nil end
    end
    return nil
 end
 
 -- The speaker the colon at token p introduces: mention, cue token; or nil.
 local function introduced(doc, p)
-   local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, p)
    local m = M.ending(doc, p - 1, floor)
-   if m and m.first > floor and (is_cue(doc, m.first - 1) or PREPOSITIONS[toks:key(m.first - 1)]) then
+   if m and m.first > floor and (is_cue(doc, m.first - 1) or PREPOSITIONS[key(doc, m.first - 1)]) then
       -- "Priebus told Fox News:", "he said in an interview with CNN:": to
       -- whom or where, the subject speaks
       for c = m.first - 1, floor, -1 do
@@ -84,7 +84,7 @@ return {
    name = "colon_intro",
    about = "what a colon before the quote closes: Pollster Daron Shaw: “…”",
    find = function(q, doc)
-      if q.open > 2 and doc.toks:key(q.open - 1) == ":" then return introduced(doc, q.open - 1) end
+      if q.open > 2 and key(doc, q.open - 1) == ":" then return introduced(doc, q.open - 1) end
       return nil
    end,
 }

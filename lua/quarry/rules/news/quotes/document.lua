@@ -21,6 +21,7 @@
 -- doc:mention_ending(i, floor), doc:mention_after_cue(i),
 -- doc:subject_before(cue, floor), doc:clause_subject(t, floor), ...).
 local W = include "quotes/words"
+local wordset = require "quarry.wordset"
 
 local document = {}
 
@@ -54,21 +55,30 @@ end
 -- tokeniser began inside parentheses, or in lower case right after them,
 -- goes on the one before. -> joined[s] = the first token of sentence s,
 -- for each such sentence.
+local PARENS = wordset.new { "(", ")" }
+
 local function joined_sentences(toks)
    local joined = {}
-   local depth, t, para = 0, 1, nil
-   for s, _, _, first, last in toks:sentences() do
-      if first > 1 and (depth > 0 or toks:key(first - 1) == ")" and toks:kind(first) == "word"
-         and toks:get(first, "case") == "lower") then
-         joined[s] = first
+   local n = #toks
+   local depth, para = 0, nil   -- parentheses open in paragraph para
+   -- (the parentheses only, found by their keys, not every token)
+   local paren = n > 0 and PARENS:find(toks, 1, n) or nil
+   for s, _, _, first in toks:sentences() do
+      if first > 1 then
+         while paren and paren < first do
+            local p = toks:get(paren, "paragraph")
+            if p ~= para then para, depth = p, 0 end
+            if toks:key(paren) == "(" then depth = depth + 1 elseif depth > 0 then depth = depth - 1 end
+            paren = paren < n and PARENS:find(toks, paren + 1, n) or nil
+         end
+         -- a paragraph starts counting again from none
+         local before = toks:get(first - 1, "paragraph")
+         if before ~= para then para, depth = before, 0 end
+         if depth > 0 or toks:key(first - 1) == ")" and toks:kind(first) == "word"
+            and toks:get(first, "case") == "lower" then
+            joined[s] = first
+         end
       end
-      for i = math.max(t, first), last do
-         local p = toks:get(i, "paragraph")
-         if p ~= para then para, depth = p, 0 end
-         local k = toks:key(i)
-         if k == "(" then depth = depth + 1 elseif k == ")" and depth > 0 then depth = depth - 1 end
-      end
-      t = last + 1
    end
    return joined
 end
@@ -77,7 +87,7 @@ end
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {},
+      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, keys = {},
       long = long_sentences(toks), joined = joined_sentences(toks) }
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
@@ -100,10 +110,23 @@ function document.new(ctx, kept, clusters, allowed)
    return doc
 end
 
---- The key of token i (toks:key(i)), or nil outside 1 .. doc.n.
+--- The key of token i (toks:key(i)), looked up once a document:
+-- document.key(doc, i); i in 1 .. doc.n (toks:key raises otherwise).
+local function key(doc, i)
+   local keys = doc.keys
+   local k = keys[i]
+   if k == nil then
+      k = doc.toks:key(i)
+      keys[i] = k
+   end
+   return k
+end
+document.key = key
+
+--- The key of token i (key(doc, i)), or nil outside 1 .. doc.n.
 function Doc.key(doc, i)
    if i < 1 or i > doc.n then return nil end
-   return doc.toks:key(i)
+   return key(doc, i)
 end
 
 --- The number of token i's attribution sentence: its sentence, or its
@@ -149,24 +172,24 @@ end
 function Doc.is_cue(doc, i)
    local n, toks = doc.n, doc.toks
    if i < 1 or i > n then return false end
-   local k = toks:key(i)
+   local k = key(doc, i)
    if W.VERBS[k] == true and not doc.in_name[i] then
       -- "Trump's tweet", "his early-morning tweets", "the claim": a noun
       if k:sub(-2) ~= "ed" and i > 1 then
-         local p = toks:key(i - 1)
+         local p = key(doc, i - 1)
          if W.NOUN_LEADS[p] then return false end
          -- "his ‘tone-deaf’ comments": a noun after a quote a possessive opens
          if toks:kind(i - 1) == "close_quote" then
             for o = i - 2, math.max(1, i - 12), -1 do
                if toks:kind(o) == "open_quote" then
-                  if o > 1 and W.NOUN_LEADS[toks:key(o - 1)] then return false end
+                  if o > 1 and W.NOUN_LEADS[key(doc, o - 1)] then return false end
                   break
                end
             end
          end
          -- "his early-morning tweets" (an adjective between; "the ad
          -- says" has a noun there, which the tokens cannot tell apart)
-         if i > 2 and W.NOUN_LEADS[toks:key(i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then
+         if i > 2 and W.NOUN_LEADS[key(doc, i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then
             return false
          end
       end
@@ -174,7 +197,7 @@ function Doc.is_cue(doc, i)
    end
    -- "he went on", "she fired back", "they pointed out": a speech verb of
    -- two words (the lists' phrasal verbs)
-   return i < n and toks:kind(i) == "word" and W.VERBS[k .. " " .. toks:key(i + 1)] == true and not doc.in_name[i]
+   return i < n and toks:kind(i) == "word" and W.VERBS[k .. " " .. key(doc, i + 1)] == true and not doc.in_name[i]
 end
 
 return document

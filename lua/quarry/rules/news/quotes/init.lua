@@ -38,6 +38,7 @@ local null = require("cjson").null
 local sieve = require "quarry.sieve"
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local pairing = include "quotes/pairing"
 local speakers = include "quotes/speakers"
 local terms = include "quotes/terms"
@@ -87,7 +88,7 @@ local function transcript_label(doc, s)
    local first, last = toks:cover(s, s + #label)
    if not first then return nil end
    return { first = first, last = last, text = label, stop = s + #label,
-      colon = last + 1 <= doc.n and toks:key(last + 1) == ":" and last + 1 or nil }
+      colon = last + 1 <= doc.n and key(doc, last + 1) == ":" and last + 1 or nil }
 end
 
 -- The quote record of a pair of marks, or nil for an empty one or one in
@@ -99,7 +100,7 @@ local function quote_of(doc, p)
    while e > s and text:sub(e, e):match("%s") do e = e - 1 end
    -- “on MSNBC's “Morning Joe,””: a title, whose marks (PolNeAR counts
    -- them as quotes) must not hand their speaker to the next quote
-   local lead = p.open > 1 and toks:key(p.open - 1) or nil
+   local lead = p.open > 1 and key(doc, p.open - 1) or nil
    local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
       and terms.title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
    if not (e > s and doc.allowed(s)) then return nil end
@@ -110,7 +111,7 @@ local function quote_of(doc, p)
       while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
    end
    q.start, q.stop = s, e
-   q.lead_in = q.open > 2 and (toks:key(q.open - 1) == "," or toks:key(q.open - 1) == ":") and is_cue(doc, q.open - 2)
+   q.lead_in = q.open > 2 and (key(doc, q.open - 1) == "," or key(doc, q.open - 1) == ":") and is_cue(doc, q.open - 2)
    -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
    local tail = text:sub(math.max(1, e - 2), e)
    q.closed_sentence = q.close ~= nil and (tail:match("%.$") ~= nil or tail == "\u{2026}")
@@ -159,7 +160,7 @@ local function annotation(doc, q, a, the_sieve)
    local text, toks = doc.text, doc.toks
    local s, e = q.start, q.stop
    -- the kind: a whole statement, or words woven into a sentence
-   local before = q.open > 1 and toks:key(q.open - 1) or nil
+   local before = q.open > 1 and key(doc, q.open - 1) or nil
    local opens_sentence = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or before == ":"
       or (before == "," and q.open > 2 and is_cue(doc, q.open - 2))
       or toks:get(q.open, "para_start")

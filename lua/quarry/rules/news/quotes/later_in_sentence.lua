@@ -3,6 +3,7 @@
 -- Washington Examiner. / “…” fostered by Trump, according to the groups.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -25,7 +26,7 @@ local function later(doc, j)
       if toks:kind(t) == "open_quote" then return nil end
       if is_cue(doc, t) then
          -- "…”, reported the Washington Examiner.": the inverted subject
-         if t > j and toks:key(t - 1) == "," and not OBJECT_CUES[toks:key(t)] then
+         if t > j and key(doc, t - 1) == "," and not OBJECT_CUES[key(doc, t)] then
             local after = M.after_cue(doc, t + 1)
             if after and after.kind ~= "pronoun" and C.ends_clause(doc, after.last) then return after, t end
          end

@@ -10,6 +10,8 @@
 -- Every function reads the document record (document.lua) and changes
 -- nothing.
 local W = include "quotes/words"
+local D = include "quotes/document"
+local key = D.key
 
 local mentions = {}
 
@@ -22,10 +24,10 @@ local SPEAKER_TYPES, ALONE = W.SPEAKER_TYPES, W.ALONE
 -- a role or outlet noun ("the ministry spokesman"), or nil.
 function mentions.description_from(doc, i)
    local toks, n = doc.toks, doc.n
-   local k = toks:key(i)
+   local k = key(doc, i)
    if not DETS[k] then return nil end
    for t = i + 1, math.min(i + 6, n) do
-      local kt = toks:key(t)
+      local kt = key(doc, t)
       local kind = toks:kind(t)
       if kind ~= "word" and kind ~= "number" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then
          return nil
@@ -35,10 +37,10 @@ function mentions.description_from(doc, i)
       if DESC_HEADS[kt] then
          -- "the ministry spokesman": the longest description
          local last = t
-         while last + 1 <= n and DESC_HEADS[toks:key(last + 1)] do last = last + 1 end
+         while last + 1 <= n and DESC_HEADS[key(doc, last + 1)] do last = last + 1 end
          local words = {}
-         for w = i + 1, last do words[#words + 1] = toks:key(w) end
-         return { kind = "desc", first = i, last = last, words = words, head = toks:key(last) }
+         for w = i + 1, last do words[#words + 1] = key(doc, w) end
+         return { kind = "desc", first = i, last = last, words = words, head = key(doc, last) }
       end
       if VERBS[kt] then return nil end
    end
@@ -51,7 +53,7 @@ function mentions.at(doc, i)
    if i < 1 or i > doc.n then return nil end
    local a = doc.at[i]
    if a then return { kind = a.type, ann = a, first = i, last = a.last_tok } end
-   local k = doc.toks:key(i)
+   local k = key(doc, i)
    if PRONOUNS[k] and k ~= "her" and k ~= "them" then return { kind = "pronoun", pron = k, first = i, last = i } end
    return mentions.description_from(doc, i)
 end
@@ -63,13 +65,13 @@ local function description_ending(doc, i, floor, k)
    for d = i - 1, math.max(floor, i - 6), -1 do
       local m = mentions.description_from(doc, d)
       if m and m.last == i then return m end
-      local kd = toks:key(d)
+      local kd = key(doc, d)
       if kd == "'s" then
          local owner = doc.ends[d - 1]
          local first = owner and owner.first_tok or d - 1
-         if first > 1 and DETS[toks:key(first - 1)] then first = first - 1 end
+         if first > 1 and DETS[key(doc, first - 1)] then first = first - 1 end
          local words = {}
-         for w = d + 1, i do words[#words + 1] = toks:key(w) end
+         for w = d + 1, i do words[#words + 1] = key(doc, w) end
          return { kind = "desc", first = first, last = i, words = words, head = k, owner = owner }
       end
       if toks:kind(d) ~= "word" then break end
@@ -87,10 +89,10 @@ local function generic_ending(doc, i, floor, k)
       return nil
    end
    for d = i - 1, math.max(floor, i - 3), -1 do
-      local kd = toks:key(d)
+      local kd = key(doc, d)
       if DETS[kd] and kd ~= "that" and kd ~= "this" then
          local words = {}
-         for w = d + 1, i do words[#words + 1] = toks:key(w) end
+         for w = d + 1, i do words[#words + 1] = key(doc, w) end
          return { kind = "desc", first = d, last = i, words = words, head = k }
       end
       if toks:kind(d) ~= "word" then break end
@@ -102,7 +104,7 @@ local function ending(doc, i, floor, generic)
    if i < floor then return nil end
    local a = doc.ends[i]
    if a then return { kind = a.type, ann = a, first = a.first_tok, last = i } end
-   local k = doc.toks:key(i)
+   local k = key(doc, i)
    if PRONOUNS[k] and k ~= "him" and k ~= "them" and k ~= "her" then
       return { kind = "pronoun", pron = k, first = i, last = i }
    end
@@ -118,7 +120,7 @@ end
 -- interview") is where or how something was said, not who said it.
 function mentions.ending(doc, i, floor, generic)
    local m = ending(doc, i, floor, generic)
-   if m and m.kind == "desc" and m.first > 1 and PREPOSITIONS[doc.toks:key(m.first - 1)] then return nil end
+   if m and m.kind == "desc" and m.first > 1 and PREPOSITIONS[key(doc, m.first - 1)] then return nil end
    return m
 end
 
@@ -133,7 +135,7 @@ end
 
 -- Whether token t is a possessive "'s".
 local function possessive(doc, t)
-   local k = t <= doc.n and doc.toks:key(t)
+   local k = t <= doc.n and key(doc, t)
    return k == "'s" or k == "\u{2019}s" or k == "s'"
 end
 
@@ -145,7 +147,7 @@ local function person_premodified(doc, m)
    for t = m.last + 1, math.min(n, m.last + 5) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if toks:kind(t) ~= "word" or toks:get(t, "case") == "lower" and not DESC_HEADS[toks:key(t)] then break end
+      if toks:kind(t) ~= "word" or toks:get(t, "case") == "lower" and not DESC_HEADS[key(doc, t)] then break end
    end
    return nil
 end
@@ -159,11 +161,11 @@ local function possessed(doc, m)
    if p then return p end
    for t = m.last + 2, math.min(n, m.last + 5) do
       if toks:kind(t) ~= "word" then break end
-      local head = toks:key(t)
+      local head = key(doc, t)
       local ty = SPEAKER_TYPES[head]
       if ty == "person" or ty == "group" then
          local words = {}
-         for w = m.last + 2, t do words[#words + 1] = toks:key(w) end
+         for w = m.last + 2, t do words[#words + 1] = key(doc, w) end
          return { kind = "desc", first = m.first, last = t, words = words, head = head, owner = m.ann }
       end
    end
@@ -172,8 +174,8 @@ end
 
 -- "said another", "Others say": a word that speaks by itself, at k; or nil.
 local function alone_at(doc, k)
-   local key = k >= 1 and k <= doc.n and doc.toks:key(k)
-   if key and ALONE[key] then return { kind = "desc", first = k, last = k, words = {}, head = key, alone = true } end
+   local word = k >= 1 and k <= doc.n and key(doc, k)
+   if word and ALONE[word] then return { kind = "desc", first = k, last = k, words = {}, head = word, alone = true } end
    return nil
 end
 mentions.alone_at = alone_at
@@ -184,14 +186,14 @@ mentions.alone_at = alone_at
 local function bare_role_at(doc, k)
    local toks, n = doc.toks, doc.n
    for t = k, math.min(n, k + 2) do
-      local head = toks:key(t)
+      local head = key(doc, t)
       if toks:kind(t) ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
       local ty = SPEAKER_TYPES[head]
       -- (a modifier is an adjective or a name: "Senior officials", not "emailed supporters")
       if not ty and (head:find("ed$") or head:find("ing$")) then return nil end
-      if (ty == "person" or ty == "group") and not (t < n and DESC_HEADS[toks:key(t + 1)]) then
+      if (ty == "person" or ty == "group") and not (t < n and DESC_HEADS[key(doc, t + 1)]) then
          local words = {}
-         for w = k, t do words[#words + 1] = toks:key(w) end
+         for w = k, t do words[#words + 1] = key(doc, w) end
          return { kind = "desc", first = k, last = t, words = words, head = head }
       end
    end
@@ -213,9 +215,9 @@ end
 -- statements"); or nil.
 function mentions.after_cue(doc, k)
    local toks, n = doc.toks, doc.n
-   if k <= n and SKIP_AFTER_CUE[toks:key(k)] then k = k + 1 end
+   if k <= n and SKIP_AFTER_CUE[key(doc, k)] then k = k + 1 end
    -- (the cue ends its sentence: "… comments. Sutcliffe's office said")
-   if k > n or toks:kind(k) == "punct" and toks:key(k) ~= "(" then return nil end
+   if k > n or toks:kind(k) == "punct" and key(doc, k) ~= "(" then return nil end
    local m = mentions.at(doc, k)
    if m and m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
    if m and m.kind == "desc" then
@@ -235,29 +237,29 @@ function mentions.after_cue(doc, k)
    for t = k + 1, math.min(k + 9, n) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower" and toks:key(t) ~= "and") then
+      if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower" and key(doc, t) ~= "and") then
          break
       end
    end
    -- "said a person close to the Clintons": a determiner and the words
    -- up to a preposition or a punctuation mark
-   if k <= n and DETS[toks:key(k)] and toks:key(k) ~= "that" and toks:key(k) ~= "this" then
+   if k <= n and DETS[key(doc, k)] and key(doc, k) ~= "that" and key(doc, k) ~= "this" then
       local last = k
-      while last + 1 <= n and last - k < 5 and toks:kind(last + 1) == "word" and not PREPOSITIONS[toks:key(last + 1)]
-         and not VERBS[toks:key(last + 1)] and not CLAUSE_JOINS[toks:key(last + 1)]
-         and not NOT_NOUNS[toks:key(last + 1)] do
+      while last + 1 <= n and last - k < 5 and toks:kind(last + 1) == "word" and not PREPOSITIONS[key(doc, last + 1)]
+         and not VERBS[key(doc, last + 1)] and not CLAUSE_JOINS[key(doc, last + 1)]
+         and not NOT_NOUNS[key(doc, last + 1)] do
          last = last + 1
       end
       if last > k then
          local words = {}
-         for w = k + 1, last do words[#words + 1] = toks:key(w) end
-         return { kind = "desc", first = k, last = last, words = words, head = toks:key(last) }
+         for w = k + 1, last do words[#words + 1] = key(doc, w) end
+         return { kind = "desc", first = k, last = last, words = words, head = key(doc, last) }
       end
    end
    -- "‘Nobody told us,’ says mayor", "said police": a role that ends the clause
    local role = k <= n and bare_role_at(doc, k)
-   if role and (role.last == n or toks:kind(role.last + 1) ~= "word" or CLAUSE_JOINS[toks:key(role.last + 1)]
-      or PREPOSITIONS[toks:key(role.last + 1)]) then
+   if role and (role.last == n or toks:kind(role.last + 1) ~= "word" or CLAUSE_JOINS[key(doc, role.last + 1)]
+      or PREPOSITIONS[key(doc, role.last + 1)]) then
       return role
    end
    return nil
@@ -271,15 +273,15 @@ function mentions.bare_name_at(doc, i)
    if i > n or toks:kind(i) ~= "word" then return nil end
    local first = i
    -- "The Hill reported": an outlet's article is part of its name
-   if toks:key(i) == "the" and i < n and toks:get(i + 1, "case") == "title" then i = i + 1 end
-   if NOT_NAMES[toks:key(i)] then return nil end
+   if key(doc, i) == "the" and i < n and toks:get(i + 1, "case") == "title" then i = i + 1 end
+   if NOT_NAMES[key(doc, i)] then return nil end
    local last = i - 1
    while last + 1 <= n and last - i < 3 and toks:kind(last + 1) == "word"
       and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")
            or toks:get(last + 1, "case") == "upper" and #toks:text(last + 1) <= 5) do
       last = last + 1
    end
-   if last < i or DETS[toks:key(i)] or PRONOUNS[toks:key(i)] then return nil end
+   if last < i or DETS[key(doc, i)] or PRONOUNS[key(doc, i)] then return nil end
    return { kind = "name", first = first, last = last }
 end
 

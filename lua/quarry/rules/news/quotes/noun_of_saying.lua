@@ -3,6 +3,7 @@
 -- “…”" — when no verb of saying in the sentence has a speaker of its own.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 
 local SPEECH_NOUNS, POSSESSIVE_PRONOUNS, DETS = W.SPEECH_NOUNS, W.POSSESSIVE_PRONOUNS, W.DETS
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
@@ -15,11 +16,11 @@ local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 local function another_cue(doc, i, o, s0)
    local toks = doc.toks
    for t = i - 1, 1, -1 do
-      if sent(doc, t) ~= s0 or toks:key(t) == "," or toks:key(t) == ";" then break end
+      if sent(doc, t) ~= s0 or key(doc, t) == "," or key(doc, t) == ";" then break end
       if is_cue(doc, t) then return true end
    end
    for t = i + 1, o - 1 do
-      if is_cue(doc, t) or toks:key(t) == "as" then return true end
+      if is_cue(doc, t) or key(doc, t) == "as" then return true end
    end
    local inside = true
    for t = o + 1, doc.n do
@@ -38,11 +39,11 @@ local function owner_of(doc, i)
    local p = i - 1
    -- (a noun of saying that opens the text has no owner before it)
    if p < 1 then return nil end
-   if p > 1 and not POSSESSIVE_PRONOUNS[toks:key(p)] and toks:key(p) ~= "'s" and toks:key(p) ~= "\u{2019}s"
-      and toks:kind(p) == "word" and not DETS[toks:key(p)] then
+   if p > 1 and not POSSESSIVE_PRONOUNS[key(doc, p)] and key(doc, p) ~= "'s" and key(doc, p) ~= "\u{2019}s"
+      and toks:kind(p) == "word" and not DETS[key(doc, p)] then
       p = p - 1
    end
-   local kp = toks:key(p)
+   local kp = key(doc, p)
    if POSSESSIVE_PRONOUNS[kp] then
       return { kind = "pronoun", pron = POSSESSIVE_PRONOUNS[kp], first = p, last = p }
    end
@@ -63,7 +64,7 @@ return {
       local s0 = sent(doc, o)
       for i = o - 1, math.max(1, o - 8), -1 do
          if sent(doc, i) ~= s0 or toks:kind(i) == "close_quote" then return nil end
-         if SPEECH_NOUNS[toks:key(i)] then
+         if SPEECH_NOUNS[key(doc, i)] then
             if another_cue(doc, i, o, s0) then return nil end
             return owner_of(doc, i)
          end

@@ -4,6 +4,7 @@
 -- that does not open its sentence with a capital (a partial quote).
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -15,7 +16,7 @@ local function partial(doc, q)
    local toks = doc.toks
    local first = q.open + 1
    if first > doc.n then return false end
-   local starts = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or toks:key(q.open - 1) == ":"
+   local starts = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or key(doc, q.open - 1) == ":"
    return not (starts and toks:get(first, "case") ~= "lower")
 end
 
@@ -26,10 +27,10 @@ local function opening_subject(doc, o)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, o)
    -- ("As Blumenthal spoke, the NRA…": a subordinate clause first)
-   if W.SUBORDINATORS[toks:key(floor)] then return nil end
+   if W.SUBORDINATORS[key(doc, floor)] then return nil end
    for t = floor, math.min(o - 1, floor + 4) do
       local m = M.at(doc, t)
-      if m and not (t > 1 and PREPOSITIONS[toks:key(t - 1)]) then
+      if m and not (t > 1 and PREPOSITIONS[key(doc, t - 1)]) then
          if m.kind == "location" or m.kind == "pronoun" and PRONOUNS[m.pron] == "n" then return nil end
          return m
       end

@@ -8,6 +8,7 @@
 -- description can stand for).
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 local people = include "people"
 
@@ -59,8 +60,8 @@ end
 -- outlets for "the newspaper", others for "the ministry" (whose names
 -- hold the head, but for "the government" and "the campaign").
 local function organisations_for(doc, head)
-   local key = "heads " .. head
-   local list = doc.cache[key]
+   local slot = "heads " .. head
+   local list = doc.cache[slot]
    if list then return list end
    list = {}
    for _, a in ipairs(organisations(doc)) do
@@ -70,7 +71,7 @@ local function organisations_for(doc, head)
          list[#list + 1] = a
       end
    end
-   doc.cache[key] = list
+   doc.cache[slot] = list
    return list
 end
 
@@ -85,7 +86,7 @@ local function furniture(doc, p)
       for i = 1, doc.n do
          local q = toks:get(i, "paragraph")
          if toks:kind(i) == "word" then words[q] = (words[q] or 0) + 1 end
-         last[q] = toks:key(i)
+         last[q] = key(doc, i)
       end
       for q, n in pairs(words) do
          lines[q] = n <= FURNITURE_WORDS and not (last[q] == "." or last[q] == "!" or last[q] == "?")
@@ -123,7 +124,7 @@ local function can_be_subject(doc, a)
    local toks, f = doc.toks, a.first_tok
    if furniture(doc, toks:get(f, "paragraph")) or quoted(doc, f) then return false end
    if a.rule == "coref" and a.last_tok == f and f < doc.n then
-      local nk = toks:key(f + 1)
+      local nk = key(doc, f + 1)
       if toks:kind(f + 1) == "word" and toks:get(f + 1, "case") == "lower" and not D.Doc.is_cue(doc, f + 1)
          and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and not nk:find("ed$") then
          return false
@@ -135,9 +136,9 @@ end
 -- The genders of the possessive pronouns before token f in its sentence
 -- ("His foreman, Joe Varga": "his" stands for someone else, the topic).
 local function possessives_before(doc, f)
-   local toks, out = doc.toks, {}
+   local out = {}
    for t = D.Doc.sentence_start(doc, f), f - 1 do
-      local base = W.POSSESSIVE_PRONOUNS[toks:key(t)]
+      local base = W.POSSESSIVE_PRONOUNS[key(doc, t)]
       if base then out[PRONOUNS[base] or "?"] = true end
    end
    return out
@@ -170,9 +171,8 @@ end
 -- description of one person before token p in its sentence, for a
 -- pronoun whose sentence names no one before it.
 local function description_before(doc, p)
-   local toks = doc.toks
    for t = D.Doc.sentence_start(doc, p), p - 1 do
-      if W.DETS[toks:key(t)] then
+      if W.DETS[key(doc, t)] then
          local m = M.description_from(doc, t)
          if m and m.last < p and SPEAKER_TYPES[m.head] == "person" and not W.UNNAMED[m.head] then return m end
       end
@@ -308,10 +308,10 @@ local function resolve(doc, state, m)
    if kind == "name" then
       local ns, ne = D.Doc.span_of(doc, m.first, m.last)
       if m.first == m.last then
-         local name, cluster = person_by_surname(doc, doc.toks:key(m.first))
+         local name, cluster = person_by_surname(doc, key(doc, m.first))
          if name then return name, cluster, "person" end
       end
-      local t = type_of_head(doc.toks:key(m.last))
+      local t = type_of_head(key(doc, m.last))
       return doc.text:sub(ns + 1, ne), nil, (t == "organization" or t == "document") and t or "person"
    end
    if kind == "pronoun" then

@@ -15,6 +15,7 @@
 -- nothing.
 local W = include "quotes/words"
 local D = include "quotes/document"
+local key = D.key
 local M = include "quotes/mentions"
 
 local terms = {}
@@ -67,22 +68,21 @@ end
 
 -- Whether the tokens from t on (dir 1) or up to t (dir -1) spell keys.
 local function spells(doc, keys, t, dir)
-   local toks, k = doc.toks, #keys
+   local k = #keys
    local first = dir == 1 and t or t - k + 1
    if first < 1 or first + k - 1 > doc.n then return false end
    for i = 1, k do
-      if toks:key(first + i - 1) ~= keys[i] then return false end
+      if key(doc, first + i - 1) ~= keys[i] then return false end
    end
    return true
 end
 
 -- Whether "what" or "which" opens the clause a few words before token t.
 local function after_what(doc, t)
-   local toks = doc.toks
    for u = t - 1, math.max(1, t - 5), -1 do
-      local k = toks:key(u)
+      local k = key(doc, u)
       if k == "what" or k == "which" then return true end
-      if toks:kind(u) ~= "word" then return false end
+      if doc.toks:kind(u) ~= "word" then return false end
    end
    return false
 end
@@ -90,7 +90,7 @@ end
 -- The marker of the list that the tokens at t spell, written in lower
 -- case ("Dr. Paul Song" is a name, not a song) unless it opens its
 -- sentence ("Titled “…”, the ad…"). far: only the markers that may stand
--- a few words before the marks.
+-- a few words before the marks; named: the words inside look like a name.
 local function marker_at(doc, list, t, dir, title, far, named)
    if not list or doc.toks:get(t, "case") ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
    for _, e in ipairs(list) do
@@ -105,27 +105,28 @@ end
 --- The marker of the quote q: kind, the marker's first and last tokens;
 -- or nil. title: whether the words inside are title-like.
 function terms.marker(doc, q, title)
-   local toks, o = doc.toks, q.open
+   local o = q.open
    -- (what a name looks like: "the tower", "Ice District fan zone"; "what
    -- it called “changing market conditions”" quotes a description)
    local inside = doc.text:sub(q.start + 1, q.stop)
    local named = inside:find("^[Tt]he%s") or inside:find("^%u")
    -- "known as 'Guccifer'", "known as the 'Gang of Eight'"
    for _, t in ipairs { o - 1, o - 2 } do
-      if t >= 1 and (t == o - 1 or DETS[toks:key(o - 1)]) then
-         local e = marker_at(doc, BEFORE[toks:key(t)], t, -1, title, false, named)
+      if t >= 1 and (t == o - 1 or DETS[key(doc, o - 1)]) then
+         local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title, false, named)
          if e then return e.kind, t - #e.keys + 1, t end
       end
    end
    -- "dubbed this year's push 'the last dance'": a naming verb a few words before
    for t = o - 3, math.max(1, o - 7), -1 do
-      if toks:kind(t) ~= "word" and toks:kind(t) ~= "number" then break end
-      local e = marker_at(doc, BEFORE[toks:key(t)], t, -1, title, true)
+      local kind = doc.toks:kind(t)
+      if kind ~= "word" and kind ~= "number" then break end
+      local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title, true)
       if e then return e.kind, t - #e.keys + 1, t end
    end
    local j = q.close and q.close + 1
    if j and j <= doc.n then
-      local e = marker_at(doc, AFTER[toks:key(j)], j, 1, title)
+      local e = marker_at(doc, AFTER[key(doc, j)], j, 1, title)
       if e then return e.kind, j, j + #e.keys - 1 end
    end
    return nil
@@ -142,7 +143,7 @@ function terms.cue_in_clause(doc, q)
    for t = q.open - 1, floor, -1 do
       local kind = toks:kind(t)
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-      elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[toks:key(t)]) then return t end
+      elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[key(doc, t)]) then return t end
    end
    if not q.close then return nil end
    local s0 = sent(doc, q.close)
@@ -164,7 +165,7 @@ local function headline_case(doc, q)
    local first, n = D.Doc.sentence_start(doc, q.open), 0
    for t = first, doc.n do
       if sent(doc, t) ~= sent(doc, q.open) then break end
-      if (t < q.open or t > q.close) and toks:kind(t) == "word" and not SMALL[toks:key(t)] then
+      if (t < q.open or t > q.close) and toks:kind(t) == "word" and not SMALL[key(doc, t)] then
          if toks:get(t, "case") == "lower" then return false end
          n = n + 1
       end
@@ -196,7 +197,7 @@ end
 local function speaks(doc, q, title)
    local toks = doc.toks
    for t = q.open + 1, q.close - 1 do
-      if SPEAKING[toks:key(t)] and toks:kind(t) == "word" then return true end
+      if SPEAKING[key(doc, t)] and toks:kind(t) == "word" then return true end
    end
    return not title and doc.text:sub(q.start + 1, q.start + 1):match("%u") ~= nil
 end
@@ -208,13 +209,13 @@ local function reported_clause(doc, q)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, q.open)
    for t = q.open - 1, floor + 2, -1 do
-      local k = toks:key(t)
+      local k = key(doc, t)
       if toks:kind(t) ~= "word" and toks:kind(t) ~= "number" and k ~= "," then return nil end
       if REPORTING[k] then
          local v = t - 1
-         if toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not DETS[toks:key(v)] then
+         if toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not DETS[key(doc, v)] then
             v = v - 1
-            while v > floor and SKIP[toks:key(v)] do v = v - 1 end
+            while v > floor and SKIP[key(doc, v)] do v = v - 1 end
             local m = M.ending(doc, v, floor)
             if m and m.kind ~= "location" and m.kind ~= "desc" or m and m.kind == "desc" and SPEAKER_TYPES[m.head] then
                return t
@@ -233,8 +234,7 @@ end
 -- @return string|nil the term's kind
 -- @return string|nil why
 function terms.classify(doc, q, a, opens, firm)
-   local toks = doc.toks
-   local before = q.open > 1 and toks:key(q.open - 1) or nil
+   local before = q.open > 1 and key(doc, q.open - 1) or nil
    if q.label or before == ":" or q.lead_in or not q.close then return nil end
    local inside = doc.text:sub(q.start + 1, q.stop)
    -- (a cry is no title: "Feel the Bern!", "Mr. D'Souza?"; in a headline
