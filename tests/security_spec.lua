@@ -522,7 +522,8 @@ end }
          assert.matches("^false .*unknown report '.*/config.lua'", row.b)
          -- a trusted report includes a file by its path, as before
          local part = report('return { run = function(ctx) return { { n = 1 } } end }')
-         local whole = report(('return { run = function(ctx) return { parts = { ctx:include(%q) } } end }'):format(part))
+         local whole = report(('return { run = function(ctx) return { parts = { ctx:include(%q) } } end }')
+            :format(part))
          assert.equal(1, reports.run(corpus, whole, nil, { trusted = true }).parts[1].sections[1].rows[1].n)
       end)
 
@@ -677,7 +678,8 @@ return { { start = 0, stop = 1, attrs = { list = table.concat(t, ","), removed =
 local s = string.rep("x", 1 << 24)
 while true do local _ = s:find("y", 1, true) end]]), nil, "{ steps = 100000 }")
          assert.equal(0, code, out)
-         assert.matches("error: .*step limit exceeded %(more than 100000 steps: its CPU time, 100 ns a step, is spent%)",
+         assert.matches(
+            "error: .*step limit exceeded %(more than 100000 steps: its CPU time, 100 ns a step, is spent%)",
             out)
       end)
 
