@@ -533,6 +533,49 @@ describe("output that a spreadsheet, a terminal or a Markdown page reads", funct
       has(out, "x\\x1B]2;title\\x07.txt")
    end)
 
+   it("writes out the bidirectional overrides that reorder a terminal's line (Trojan Source)", function()
+      assert.equal("a\\u{202E}b\\u{2066}c\\u{2069}d\\u{202A}e\u{200F}f",
+         term.escape("a\u{202E}b\u{2066}c\u{2069}d\u{202A}e\u{200F}f"))
+      local c <close> = assert(quarry.open(dir .. "/bidi.db"))
+      assert(c:add { id = "b", title = "Invoice \u{202E}fdp.exe", text = "Paid \u{202E}0001$ to Ana \u{2067}today." })
+      local db = dir .. "/bidi.db"
+      for _, cmd in ipairs { "report " .. db .. " search --format table", "report " .. db .. " search",
+         "search " .. db .. " Paid", "kwic " .. db .. " Paid" } do
+         local code, out = support.quarry(cmd)
+         assert.equal(0, code, cmd)
+         assert.is_nil(out:find("\226\128\174", 1, true), cmd .. ": " .. out)
+         assert.is_nil(out:find("\226\129\167", 1, true), cmd .. ": " .. out)
+         has(out, "\\u{202E}")
+      end
+   end)
+
+   it("escapes what a pack says in quarry rules and in messages: names, errors, example texts", function()
+      local pack = dir .. "/p.lua"
+      write(pack, [[
+return { name = "p\27]0;pwned\7", phases = { { name = "ph", rules = {
+   rule { name = "r\27[2J", type = "t", pattern = P.word "x",
+      examples = { { text = "no match \27]8;;http://x.example\7here\27[31m", expect = { { text = "x\27[5m" } } } } },
+} } } }
+]])
+      local code, out, err = support.quarry("rules test " .. pack)
+      assert.equal(1, code)
+      no_controls(out, "rules test")
+      has(out, "in: no match \\x1B]8;;http://x.example\\x07here\\x1B[31m")
+      code, out = support.quarry("rules check " .. pack)
+      assert.equal(0, code)
+      no_controls(out, "rules check")
+      code, out = support.quarry("rules list " .. pack)
+      assert.equal(0, code)
+      no_controls(out, "rules list")
+      write(pack, 'error("broken \\27]0;pwned\\7 pack")')
+      for _, cmd in ipairs { "rules check ", "extract -j 1 " .. dir .. "/none.txt --rules ", "explain --rules " } do
+         code, out, err = support.quarry(cmd .. pack .. (cmd:find("explain") and (" " .. pack) or ""))
+         assert.is_true(code ~= 0, cmd)
+         no_controls(err, cmd)
+         has(err, "broken \\x1B]0;pwned\\x07 pack")
+      end
+   end)
+
    it("escapes raw HTML, links and entities in Markdown reports", function()
       local m = model { "<img src=x onerror=alert(1)>", "[click](javascript:alert(1))", "<javascript:alert(1)>",
          "![img](http://x.example/p.png)", "`code`", "&lt;b&gt; &amp; AT&T", "a | b \\ c" }

@@ -709,6 +709,48 @@ print(first[1].type, first[1].attrs.v, getmetatable(first[1]), first[1].nothing)
          assert.equal("t\tfirst\tnil\tnil\n", out)
       end)
 
+      it("reads nothing of a pack outside its limits: phase names, examples, the merge list", function()
+         local loop = "function() while true do end end"
+         -- a phase named by a pattern whose __tostring never ends hung `quarry rules list`
+         local dir = tmpdir { ["name.lua"] = ([[
+local n = P.word "x"
+n.__index.__tostring = %s
+return { phases = { { name = n, rules = { rule { name = "r", type = "t", pattern = P.word "x" } } } } }
+]]):format(loop),
+            -- examples the pack turns into traps while they run
+            ["ex.lua"] = ([[
+local ex = { text = "x", expect = { { type = "t", text = "x" } } }
+return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word "x", examples = { ex },
+   action = function() setmetatable(ex.expect, { __index = %s }) return true end } } } } }
+]]):format(loop),
+            -- a merge list changed once the documents are annotated
+            ["merge.lua"] = ([[
+local merge = { { type = "t", key = "k", name = "n" } }
+return { merge = merge, phases = { { rules = { rule { name = "r", type = "t", pattern = P.word "x",
+   action = function(m)
+      merge[1].type = nil
+      setmetatable(merge[1], { __index = %s })
+      return { { start = m.start, stop = m.stop, attrs = { k = "x", n = "X" } } }
+   end } } } } }
+]]):format(loop),
+            ["d.txt"] = "x",
+         }
+         local code, out = child(support.put(dir, "probe.lua", ([[
+local rules = require "quarry.rules"
+local ok, err = pcall(rules.load, %q)
+print("name:", ok, err)
+local pack = rules.load(%q, { limits = { steps = 1000000 } })
+print("test:", pcall(pack.test, pack))
+local c = assert(require("quarry").open(%q))
+assert(c:ingest { %q })
+print("extract:", c:extract(rules.load(%q, { limits = { steps = 1000000 } })) ~= nil)
+]]):format(dir .. "/name.lua", dir .. "/ex.lua", dir .. "/c.db", dir .. "/d.txt", dir .. "/merge.lua")))
+         assert.equal(0, code, out)
+         assert.matches("name:\tfalse\t[^\n]*phase 1: name must be a string", out)
+         assert.matches("test:\tfalse\t[^\n]*testing its examples[^\n]*step limit exceeded", out)
+         assert.matches("extract:\ttrue", out)
+      end)
+
       it("refuses __gc put in the metatable of a module's objects (P.word(x).__index)", function()
          local code, out = probe_pack(pack_source([[
 local mt = (P.word "x").__index

@@ -552,14 +552,20 @@ function rules.compile(def, opts)
    if def.merge ~= nil and type(def.merge) ~= "table" then
       error((def.file or "pack") .. ": 'merge' must be a list of {type, key, name}", 0)
    end
+   -- the merge list as quarry keeps it: a copy of the strings checked (corpus:extract reads
+   -- it once the pack's calls are over, when the pack could have changed its own tables)
+   local merge = def.merge and {}
    for i, m in ipairs(def.merge or {}) do
       if type(m) ~= "table" or type(m.type) ~= "string" or type(m.key) ~= "string" or type(m.name) ~= "string"
-         or not m.key:match("^[%w_]+$") or not m.name:match("^[%w_]+$") then
+         or not m.key:match("^[%w_]+$") or not m.name:match("^[%w_]+$")
+         or (m.like ~= nil and type(m.like) ~= "string") then
          error(string_format("%s: merge %d needs type, key and name (attr names)", def.file or "pack", i), 0)
       end
+      merge[i] = { type = m.type, key = m.key, name = m.name, like = m.like }
    end
-   local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {}, merge = def.merge,
+   local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {}, merge = merge,
       version = def.version and tostring(def.version) or def.fingerprint }, Pack)
+   if type(pack.name) ~= "string" then error((def.file or "pack") .. ": the pack's name must be a string", 0) end
    local seen = {}
    for pi, ph in ipairs(def.phases) do
       if type(ph) ~= "table" or (type(ph.rules) ~= "table" and type(ph.run) ~= "function") then
@@ -570,6 +576,9 @@ function rules.compile(def, opts)
       end
       local phase = { name = ph.name or ("phase" .. pi), control = ph.control or "appelt",
          token_rules = {}, regex_rules = {}, gaz_rules = {}, rules = {}, regex_specs = {} }
+      if type(phase.name) ~= "string" then
+         error(string_format("%s: phase %d: name must be a string", def.file or "pack", pi), 0)
+      end
       check_phase(def, ph, phase)
       phase.run = ph.run
       phase.examples = ph.examples
@@ -1144,12 +1153,27 @@ local function expect_matches(found, want)
    return true
 end
 
---- Runs every inline example of the pack's rules:
--- pack:test() -> passed, failed, failures {{rule, where, text, missing}}.
--- @return integer the examples that passed
--- @return integer the examples that failed
--- @return table the failures: {{rule, where, text, missing}, ...}
-function Pack:test()
+-- A value of an example's expectation as a failure keeps it: a string,
+-- number or boolean as it is, anything else as tostring gives it.
+local function scalar(v)
+   local t = type(v)
+   if t == "string" or t == "number" or t == "boolean" then return v end
+   return tostring(v)
+end
+
+-- An expectation of an example ({type, text, attrs}), made of quarry's own
+-- tables and plain values: the failures are read once the pack's call is over.
+local function expectation(w)
+   if type(w) ~= "table" then return { text = scalar(w) } end
+   local out = { type = w.type ~= nil and scalar(w.type) or nil, text = w.text ~= nil and scalar(w.text) or nil }
+   if type(w.attrs) == "table" then
+      out.attrs = {}
+      for k, v in pairs(w.attrs) do out.attrs[scalar(k)] = scalar(v) end
+   end
+   return out
+end
+
+local function test_examples(self)
    local passed, failed, failures = 0, 0, {}
    local owners = {}
    for _, r in ipairs(self.rules) do owners[#owners + 1] = r end
@@ -1176,11 +1200,24 @@ function Pack:test()
          if ok then passed = passed + 1
          else
             failed = failed + 1
+            missing = missing.unexpected and { unexpected = expectation(missing.unexpected) } or expectation(missing)
             failures[#failures + 1] = { rule = r.name, where = rule_where(r), text = ex.text, missing = missing }
          end
       end
    end
    return passed, failed, failures
+end
+
+--- Runs every inline example of the pack's rules:
+-- pack:test() -> passed, failed, failures {{rule, where, text, missing}}.
+-- A loaded pack runs its examples under its limits, all of them one call
+-- (its examples are its own tables: reading them may run its code).
+-- @return integer the examples that passed
+-- @return integer the examples that failed
+-- @return table the failures: {{rule, where, text, missing}, ...}
+function Pack:test()
+   if not self.box then return test_examples(self) end
+   return self.box:run("testing its examples", test_examples, self)
 end
 
 rules.Pack = Pack

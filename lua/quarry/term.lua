@@ -23,6 +23,16 @@ local function hex(c) return NAMED[c] or string_format("\\x%02X", string_byte(c)
 -- A C1 control (U+0080 to U+009F, two bytes in UTF-8) as \u{XX}.
 local function c1(c) return string_format("\\u{%02X}", string_byte(c)) end
 
+-- The explicit bidirectional formatting characters, which reorder what a
+-- terminal shows after them ("Trojan Source", CVE-2021-42574): U+202A to
+-- U+202E (embeddings, overrides, pop) and U+2066 to U+2069 (isolates), as
+-- \u{XXXX}. The implicit marks (U+200E, U+200F, U+061C) stay: they belong
+-- in right-to-left text and reorder nothing past a neutral character.
+local function bidi(b3, b4)
+   local base = b3 == "\128" and 0x2000 or 0x2040
+   return string_format("\\u{%04X}", base + string_byte(b4) - 0x80)
+end
+
 -- s with each byte that is not part of valid UTF-8 as \xHH: a terminal
 -- might take a lone byte 0x9B as CSI (ESC [).
 local function escape_invalid(s)
@@ -41,7 +51,9 @@ end
 
 --- s with every control character written out: tab, line feed and
 -- carriage return as \t, \n, \r; the other C0 controls and DEL as \xHH;
--- C1 controls as \u{HH}; bytes that are not UTF-8 as \xHH. With backslash
+-- C1 controls as \u{HH}; the bidirectional overrides, embeddings and
+-- isolates (U+202A to U+202E, U+2066 to U+2069) as \u{XXXX}; bytes that
+-- are not UTF-8 as \xHH. With backslash
 -- true, a backslash is doubled too, so the result can be read back (the
 -- TSV of tokens --list); without, a backslash stays as it is.
 -- @param s string the text
@@ -51,6 +63,9 @@ function term.escape(s, backslash)
    if backslash and s:find("\\", 1, true) then s = s:gsub("\\", "\\\\") end
    if s:find("[%z\1-\31\127]") then s = s:gsub("[%z\1-\31\127]", hex) end
    if s:find("\194[\128-\159]") then s = s:gsub("\194([\128-\159])", c1) end
+   if s:find("\226[\128\129]") then
+      s = s:gsub("\226(\128)([\170-\174])", bidi):gsub("\226(\129)([\166-\169])", bidi)
+   end
    if not utf8_len(s) then s = escape_invalid(s) end
    return s
 end

@@ -4,6 +4,7 @@
 -- (--quotes).
 local calendar = require "quarry.calendar"
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 local docs = require "quarry.docs"
 local evaluation = require "quarry.eval"
 local json = require "quarry.json"
@@ -245,7 +246,7 @@ local function each_document(args, format, add, usage, fail)
       end
    elseif format == "conll" then
       local list, info = evaluation.read_conll(args.gold, {
-         warn = function(msg) io_stderr:write("quarry eval: warning: ", msg, "\n") end })
+         warn = function(msg) io_stderr:write("quarry eval: warning: ", term.escape(tostring(msg)), "\n") end })
       if not list then return nil, fail(info) end
       for _, doc in ipairs(list) do
          add(doc, doc.gold)
@@ -315,11 +316,11 @@ end
 
 function eval_cmd.run(args)
    local function usage(msg)
-      io_stderr:write("quarry eval: ", msg, "\n")
+      io_stderr:write("quarry eval: ", term.escape(tostring(msg)), "\n")
       return 2
    end
    local function fail(msg)
-      io_stderr:write("quarry eval: ", msg, "\n")
+      io_stderr:write("quarry eval: ", term.escape(tostring(msg)), "\n")
       return 1
    end
    local pack_name = common.rules_of("eval", args, "docs")

@@ -32,7 +32,7 @@ end
 function explain.run(args)
    local pack, err = common.load_pack(common.rules_of("explain", args, "path"), args.trusted, common.limits(args))
    if not pack then
-      io_stderr:write("quarry explain: ", err, "\n")
+      io_stderr:write("quarry explain: ", term.escape(tostring(err)), "\n")
       return 1
    end
    if #args.path == 0 then
@@ -72,7 +72,7 @@ function explain.run(args)
          if tr.term then
             io_stdout:write(t[1], ": not speech (", term.escape(tostring(tr.term)), ")\n")
          else
-            local by = tr.strategy and ("found by " .. tostring(tr.strategy)) or "found by no strategy"
+            local by = tr.strategy and ("found by " .. term.escape(tostring(tr.strategy))) or "found by no strategy"
             io_stdout:write(t[1], ": ", by,
                tr.where and (" (" .. term.escape(tostring(tr.where)) .. ")") or "", "; tried before: ",
                term.escape(tried), "\n")

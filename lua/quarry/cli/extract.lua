@@ -76,7 +76,8 @@ local function run_jobs(args, iter, bar, total)
    }
    if bar then bar.clear() end
    if not ok then
-      io_stderr:write("quarry extract: ", err, signal and string.format(" (%d documents written)", done) or "", "\n")
+      io_stderr:write("quarry extract: ", term.escape(tostring(err)),
+         signal and string.format(" (%d documents written)", done) or "", "\n")
       return signal == "sigint" and 130 or 1
    end
    return rule_failed and 1 or 0
@@ -103,7 +104,7 @@ function extract.run(args)
       f:close()
       local corpus, oerr = quarry.open(args.db, { create = false })
       if not corpus then
-         io_stderr:write("quarry extract: ", oerr, "\n")
+         io_stderr:write("quarry extract: ", term.escape(tostring(oerr)), "\n")
          return 1
       end
       local bar = common.progress_bar("documents")
@@ -113,7 +114,7 @@ function extract.run(args)
       if bar then bar.clear() end
       corpus:close()
       if not ok or not stats then
-         io_stderr:write("quarry extract: ", tostring(ok and xerr or stats), "\n")
+         io_stderr:write("quarry extract: ", term.escape(tostring(ok and xerr or stats)), "\n")
          return xcode == "interrupted" and 130 or 1
       end
       common.say("extract", ("%d documents, %d skipped unchanged, %d spans stored")
@@ -122,7 +123,7 @@ function extract.run(args)
    end
    local pack, err = common.load_pack(args.rules, args.trusted, common.limits(args))
    if not pack then
-      io_stderr:write("quarry extract: ", err, "\n")
+      io_stderr:write("quarry extract: ", term.escape(tostring(err)), "\n")
       return 1
    end
    if #args.path == 0 then

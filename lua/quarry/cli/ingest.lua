@@ -36,13 +36,13 @@ function ingest.run(args)
    if args.meta then
       meta, merr = require("quarry.docs").read_meta(args.meta)
       if not meta then
-         io_stderr:write("quarry ingest: ", merr, "\n")
+         io_stderr:write("quarry ingest: ", term.escape(tostring(merr)), "\n")
          return 1
       end
    end
    local corpus, err = quarry.open(args.db, { timeout_ms = args.timeout })
    if not corpus then
-      io_stderr:write("quarry ingest: ", err, "\n")
+      io_stderr:write("quarry ingest: ", term.escape(tostring(err)), "\n")
       return 1
    end
    local bar = common.progress_bar("documents")

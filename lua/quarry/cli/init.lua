@@ -3,6 +3,7 @@
 -- Exit codes: 0 success, 1 failure, 2 usage error.
 local argparse = require "argparse"
 local quarry = require "quarry"
+local term = require "quarry.term"
 
 local io_stderr, ipairs, pcall, require, tostring = io.stderr, ipairs, pcall, require, tostring
 
@@ -86,7 +87,7 @@ function cli.main(argv)
    local mod = modules[args.command]
    local done, code = pcall(mod.run, args)
    if not done then
-      io_stderr:write("quarry ", args.command, ": ", tostring(code), "\n")
+      io_stderr:write("quarry ", args.command, ": ", term.escape(tostring(code)), "\n")
       return 1
    end
    return code or 0

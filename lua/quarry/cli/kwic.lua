@@ -37,7 +37,7 @@ function kwic.run(args)
    local lines, err, code = corpus:kwic(args.term, { width = args.width, limit = args.limit, query = args.query })
    corpus:close()
    if not lines then
-      io_stderr:write("quarry kwic: ", common.query_error(err, code), "\n")
+      io_stderr:write("quarry kwic: ", term.escape(common.query_error(err, code)), "\n")
       return 1
    end
    local tty = not args.json and common.color()

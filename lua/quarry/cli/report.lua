@@ -13,6 +13,7 @@ local report = {
 }
 
 local common = require "quarry.cli.common"
+local term = require "quarry.term"
 local count = common.count
 
 --- The time limit of a report by default, in milliseconds.
@@ -106,13 +107,13 @@ local function open_corpora(paths, time_limit_ms)
    for _, path in ipairs(paths) do
       local f = io_open(path, "rb")
       if not f then
-         io_stderr:write("quarry report: ", path, ": no such corpus file\n")
+         io_stderr:write("quarry report: ", term.escape(path), ": no such corpus file\n")
          return nil
       end
       f:close()
    end
    local corpus, err = corpus_mod.open_shards(paths, { time_limit_ms = time_limit_ms })
-   if not corpus then io_stderr:write("quarry report: ", err, "\n") end
+   if not corpus then io_stderr:write("quarry report: ", term.escape(tostring(err)), "\n") end
    return corpus
 end
 
@@ -135,7 +136,7 @@ function report.run(args)
    local limits = require("quarry.cli.common").limits(args)
    local rep, err, code = reports.load(args.report, { trusted = args.trusted, limits = limits })
    if not rep then
-      io_stderr:write("quarry report: ", err, "\n")
+      io_stderr:write("quarry report: ", term.escape(tostring(err)), "\n")
       return code == "notfound" and 2 or 1
    end
    local corpus = open_corpora(paths, args.timeout)
@@ -147,7 +148,7 @@ function report.run(args)
    }, { trusted = args.trusted, limits = limits })
    if not model then
       corpus:close()
-      io_stderr:write("quarry report: ", common.query_error(err, code), "\n")
+      io_stderr:write("quarry report: ", term.escape(common.query_error(err, code)), "\n")
       return code == "usage" and 2 or 1
    end
    corpus:close()
@@ -167,7 +168,7 @@ function report.run(args)
    if args.output then
       local ok, werr = write_file(args.output, model, args.format, ropts)
       if not ok then
-         io_stderr:write("quarry report: ", args.output, ": ", tostring(werr), "\n")
+         io_stderr:write("quarry report: ", term.escape(args.output .. ": " .. tostring(werr)), "\n")
          return 1
       end
       return 0

@@ -39,12 +39,12 @@ end
 function search.open_existing(command, path, time_limit_ms)
    local f = io_open(path, "rb")
    if not f then
-      io_stderr:write("quarry ", command, ": ", path, ": no such corpus file\n")
+      io_stderr:write("quarry ", command, ": ", term.escape(path), ": no such corpus file\n")
       return nil
    end
    f:close()
    local corpus, err = quarry.open(path, { readonly = true, time_limit_ms = time_limit_ms })
-   if not corpus then io_stderr:write("quarry ", command, ": ", err, "\n") end
+   if not corpus then io_stderr:write("quarry ", command, ": ", term.escape(tostring(err)), "\n") end
    return corpus
 end
 
@@ -60,7 +60,7 @@ function search.run(args)
    })
    corpus:close()
    if not results then
-      io_stderr:write("quarry search: ", common.query_error(err, code), "\n")
+      io_stderr:write("quarry search: ", term.escape(common.query_error(err, code)), "\n")
       return 1
    end
    for i, r in ipairs(results) do
