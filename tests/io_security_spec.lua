@@ -127,6 +127,35 @@ describe("reading folders", function()
    end)
 end)
 
+describe("input that waits for a writer", function()
+   local dir
+   before_each(function() dir = support.tmpdir() end)
+   after_each(function() support.cleanup() end)
+
+   -- A command reading a FIFO nobody writes to, sent SIGTERM once it
+   -- waits: its exit status (143 when the signal ended it; 137 when a
+   -- guard had to kill it 10 s later, the signal unheard).
+   local function terminated_while_waiting(cmd)
+      local fifo = dir .. "/fifo.jsonl"
+      assert(os.execute("mkfifo '" .. fifo .. "'"))
+      local script = ENV .. "lua5.4 bin/quarry " .. cmd:gsub("FIFO", fifo) .. [[ 2>/dev/null & pid=$!
+sleep 2
+kill -TERM $pid
+( sleep 10; kill -9 $pid ) >/dev/null 2>&1 & guard=$!
+wait $pid; status=$?
+kill $guard 2>/dev/null
+echo "status=$status"]]
+      local _, out = sh(script)
+      os.remove(fifo)
+      return out
+   end
+
+   it("ends at SIGTERM while it waits, with worker processes too (libuv's handler swallowed it)", function()
+      has(terminated_while_waiting("extract -j 2 --rules tests/fixtures/packs/newsroom.lua FIFO"), "status=143")
+      has(terminated_while_waiting("ingest -j 2 " .. dir .. "/c.db FIFO"), "status=143")
+   end)
+end)
+
 describe("reading large and binary files", function()
    local dir
    before_each(function() dir = support.tmpdir() end)

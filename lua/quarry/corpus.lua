@@ -712,11 +712,11 @@ end
 -- The documents of iter stored through worker processes: they read,
 -- decode and hash; this process writes, in input order. store(row, doc)
 -- is the writer; an input error is raised as reading one would be.
-local function ingest_jobs(iter, jobs, warn, store, reading)
+local function ingest_jobs(iter, jobs, warn, store, reading, blocks)
    local parallel = require "quarry.parallel"
    local row, ended = {}, false
    local ok, err, signal = parallel.map {
-      jobs = jobs, worker = "quarry.corpus:ingest_worker",
+      jobs = jobs, worker = "quarry.corpus:ingest_worker", input_blocks = blocks,
       input = function()
          local bundle, bytes = {}, 0
          while not ended and bytes < BUNDLE_BYTES do
@@ -845,7 +845,7 @@ function Corpus:ingest(paths, opts)
          end,
       })
       if jobs > 1 then
-         ingest_jobs(iter, jobs, warn, store, reading)
+         ingest_jobs(iter, jobs, warn, store, reading, docs.may_wait(paths))
       else
          local row = {}      -- one row table for all: put() is done with it when it returns
          while true do

@@ -407,6 +407,20 @@ end
 
 local function ignore() end
 
+--- Whether reading paths may wait for a writer: "-" (stdin), a FIFO, a
+-- device (a folder's walk reads only its regular files). Worker pools read
+-- such input with SIGINT and SIGTERM doing what they do by default.
+-- @param paths table files, folders, JSONL files and "-"
+-- @return boolean
+function docs.may_wait(paths)
+   if type(paths) == "string" then paths = { paths } end
+   for _, path in ipairs(paths) do
+      local mode = path ~= "-" and lfs.attributes(path, "mode")
+      if path == "-" or (mode and mode ~= "file" and mode ~= "directory") then return true end
+   end
+   return false
+end
+
 --- How many documents paths hold: one a text file, one a non-blank line
 -- of a JSONL file. For progress reports; nil when a path is "-" (stdin).
 -- @param paths table files, folders, JSONL files and "-"

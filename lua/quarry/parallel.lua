@@ -367,6 +367,21 @@ local function idle(st, per_worker)
    return best
 end
 
+-- Starts (on) or stops the pool's handlers of SIGINT and SIGTERM (SIGPIPE
+-- stays ignored): a signal is noted, and the next turn returns "interrupted".
+local function listen(st, on)
+   for _, s in ipairs(st.signals) do
+      local name = st.signal_names[s]
+      if on then
+         s:start(name, function()
+            if name ~= "sigpipe" then st.signal = name end
+         end)
+      elseif name ~= "sigpipe" then
+         s:stop()
+      end
+   end
+end
+
 local function check_opts(opts, what, fields)
    if type(opts) ~= "table" then error(what .. ": options must be a table", 3) end
    for _, k in ipairs(fields) do
@@ -377,6 +392,11 @@ end
 -- One turn of the loop: read ahead, send what can go, start workers the
 -- items waiting call for, wait for an event, take what came.
 local function turn(st, opts, per_worker, window)
+   -- input that may wait (stdin, a FIFO) is read with SIGINT and SIGTERM
+   -- doing what they do by default: libuv's handlers only take note of a
+   -- signal, and the read it interrupts starts again (Ctrl-C went unheard)
+   local waiting = opts.input_blocks and not st.ended and st.next_seq - st.next_out < window
+   if waiting then listen(st, false) end
    while not st.ended and st.next_seq - st.next_out < window do
       -- an input that fails (malformed JSONL) ends the input: the items
       -- before it are finished and handed over, then the error is raised
@@ -391,6 +411,7 @@ local function turn(st, opts, per_worker, window)
       st.labels[seq] = label
       st.queue[#st.queue + 1] = { seq, payload }
    end
+   if waiting then listen(st, true) end
    while st.sent < #st.queue do
       local w = idle(st, per_worker)
       if not w then break end
@@ -454,26 +475,27 @@ function parallel.pool(opts)
       jobs = opts.jobs, window = window, per_worker = 2, on_ready = opts.on_ready,
       exe = uv.exepath(), env = worker_env(), job = opts.worker .. "\0" .. (opts.config or ""),
       workers = {}, started = 0, queue = {}, sent = 0, next_seq = 1, next_out = 1, done = {}, labels = {},
-      signals = {},
+      signals = {}, signal_names = {},
    }, Pool)
    for _, name in ipairs { "sigint", "sigterm", "sigpipe" } do
       local s = uv.new_signal()
-      s:start(name, function()
-         if name ~= "sigpipe" then st.signal = name end
-      end)
       st.signals[#st.signals + 1] = s
+      st.signal_names[s] = name
    end
+   listen(st, true)
    return st
 end
 
---- pool:map{input, result, failed} -> true | nil, message [, signal]
+--- pool:map{input, result, failed [, input_blocks]} -> true | nil, message [, signal]
 -- Runs the job over every item input() returns (payload, label; nil at
 -- the end) and hands each result to result(result, label), or a failure to
 -- failed(message, label), in input order. A job that cannot start (its
 -- module fails to load) returns nil, its message; an interrupt nil,
 -- "interrupted", signal; an error raised by input, result or failed is
--- raised again. After any of these the pool is closed.
--- @param opts table {input, result, failed}: the functions of the job's items
+-- raised again. After any of these the pool is closed. input_blocks: the
+-- input may wait (stdin, a FIFO); while it is read, SIGINT and SIGTERM end
+-- the process as they do by default, since they could not stop the read.
+-- @param opts table {input, result, failed, input_blocks}: the functions of the job's items
 -- @return true; or nil, message [, signal]
 function Pool:map(opts)
    if getmetatable(self) ~= Pool then error("expected a quarry.parallel.Pool (use pool:map())", 2) end

@@ -559,10 +559,11 @@ end
 -- metatable or change its fields while quarry still holds it (quarry eval
 -- scores the annotations of every document at the end).
 -- @param list table the annotations
--- @param what string what they are, for messages
+-- @param what string what they are, for messages (default: the box's kind and name)
 -- @return table the copy
-function Box.plain_annotations(_, list, what)
+function Box:plain_annotations(list, what)
    if type(list) ~= "table" then return list end
+   what = what or (self.kind .. " '" .. self.name .. "'")
    if own[list] or getmetatable(list) ~= nil then return plain_copy(list, what, {}) end
    -- most annotations are flat tables with a flat attrs: copied without the
    -- bookkeeping of cycles and shared tables

@@ -53,7 +53,7 @@ local function run_jobs(args, iter, bar, total)
    local parallel = require "quarry.parallel"
    local done, rule_failed = 0, false
    local ok, err, signal = parallel.map {
-      jobs = args.jobs, worker = "quarry.cli.extract",
+      jobs = args.jobs, worker = "quarry.cli.extract", input_blocks = require("quarry.docs").may_wait(args.path),
       config = parallel.encode { rules = args.rules, trusted = args.trusted or false, limits = common.limits(args) },
       input = function()
          local doc = iter()
