@@ -40,6 +40,7 @@ typedef struct ldb {
     double deadline;      /* db:time_limit: monotonic seconds; 0 for none */
     lua_Integer limit_ms; /* the limit it was set with */
     int timed_out;        /* the progress handler stopped a statement */
+    sqlite3_int64 mem_limit; /* db:memory_limit: bytes SQLite's heap may grow by; 0 for none */
 } ldb;
 
 struct lstmt {
@@ -140,6 +141,12 @@ static int fail_db(lua_State *L, int db_idx, sqlite3 *db, int rc)
         size_t n = strlen(msg);
         if (d && d->denied[0] && n + 1 < sizeof msg)
             snprintf(msg + n, sizeof msg - n, ": %s (only reading the corpus is allowed)", d->denied);
+    } else if ((rc & 0xFF) == SQLITE_NOMEM) {
+        ldb *d = luaL_testudata(L, db_idx, QR_DB_MT);
+        size_t n = strlen(msg);
+        if (d && d->mem_limit > 0 && n + 1 < sizeof msg)
+            snprintf(msg + n, sizeof msg - n, " (SQLite's memory may grow by at most %lld bytes here)",
+                     (long long)d->mem_limit);
     }
     return fail_copied(L, db_idx, msg, rc);
 }
@@ -187,6 +194,8 @@ static int db_close(lua_State *L)
         }
         sqlite3_close_v2(d->db);
         d->db = NULL;
+        if (d->mem_limit > 0) sqlite3_hard_heap_limit64(0);   /* db:memory_limit's, lifted */
+        d->mem_limit = 0;
     }
     return 0;
 }
@@ -1070,6 +1079,30 @@ static int db_timed_out(lua_State *L)
     return 1;
 }
 
+/* --- memory limit ---------------------------------------------------------------------- */
+
+/***
+db:memory_limit(bytes) -> db
+From now on, SQLite's heap may grow by at most bytes over what it holds
+now (sqlite3_hard_heap_limit64): past it, a statement fails with code
+"nomem" and a message that says so. db:memory_limit(nil) or (0) lifts it.
+The limit is the process's, not the connection's: set it around work
+that must not take all the memory (a report's SQL), and lift it after.
+@function Db:memory_limit
+@param bytes integer the most SQLite's heap may grow by; nil or 0 lifts the limit
+@return quarry.Db the connection
+*/
+static int db_memory_limit(lua_State *L)
+{
+    ldb *d = check_db(L, 1);
+    lua_Integer bytes = luaL_optinteger(L, 2, 0);
+    luaL_argcheck(L, bytes >= 0, 2, "the memory limit must be a non-negative number of bytes");
+    d->mem_limit = bytes;
+    sqlite3_hard_heap_limit64(bytes > 0 ? sqlite3_memory_used() + bytes : 0);
+    lua_settop(L, 1);
+    return 1;
+}
+
 /* --- registration ------------------------------------------------------------------ */
 
 static void new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction release,
@@ -1095,6 +1128,7 @@ void qr_open_db(lua_State *L)
         { "last_insert_rowid", db_last_insert_rowid }, { "errmsg", db_errmsg },
         { "readonly", db_readonly }, { "autocommit", db_autocommit }, { "authorizer", db_authorizer },
         { "close", db_close }, { "time_limit", db_time_limit }, { "timed_out", db_timed_out },
+        { "memory_limit", db_memory_limit },
         { NULL, NULL }
     };
     static const luaL_Reg stmt_methods[] = {

@@ -553,6 +553,19 @@ end }
          assert(ok, err)
       end)
 
+      it("holds a report's SQL to its memory limit: randomblob(1e9) took a gigabyte at a time", function()
+         local path = sql_report("SELECT length(randomblob(1000000000)) AS n")
+         raises(function() reports.run(corpus, path, nil, { limits = { memory = "64M" } }) end,
+            "out of memory (SQLite's memory may grow by at most 67108864 bytes here)")
+         -- the limit is lifted once the report is over
+         local st = assert(corpus.db:prepare("SELECT length(randomblob(100000000))"))
+         assert.is_true(st:step())
+         assert.equal(100000000, st:values())
+         st:close()
+         assert.equal(5, reports.run(corpus, sql_report("SELECT count(*) AS n FROM docs"), nil,
+            { limits = { memory = "64M" } }).sections[1].rows[1].n)
+      end)
+
       it("keeps a context's methods out of a report's reach", function()
          local path = report([[
 return { run = function(ctx)

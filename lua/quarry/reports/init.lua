@@ -198,10 +198,15 @@ local function run_checked(corpus, report, filters, opts)
       if not r then error(err, 0) end
       return r
    end
-   -- SQLite checks every statement while the report runs: reads only
+   -- SQLite checks every statement while the report runs: reads only; and
+   -- its heap may grow by the report's memory limit (randomblob(1e9) in
+   -- each of a few columns took all the memory there was)
    local db = corpus.db
+   local box = boxes[report]
    db:authorizer("read")
-   local ok, model = pcall(run_report, boxes[report], corpus, report, filters, loader)
+   db:memory_limit(box and box.limits.memory or sandbox.limits(opts.limits).memory)
+   local ok, model = pcall(run_report, box, corpus, report, filters, loader)
+   db:memory_limit(nil)
    db:authorizer(nil)
    if ok then return model end
    if getmetatable(model) == base.UsageError then return nil, model.msg, "usage" end
