@@ -52,6 +52,23 @@ static ltokens *check_tokens(lua_State *L, int idx)
 @module quarry.core
 */
 
+/* The quarry.Tokens a method is called on (argument 1): its metatable
+ * compared with the one the method closes over (upvalue 2), cheaper than
+ * luaL_checkudata's look-up by name; that one raises the usual error. */
+static ltokens *self_tokens(lua_State *L)
+{
+    ltokens *lt = lua_touserdata(L, 1);
+    if (lt && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+        lua_pop(L, 1);
+        if (same) {
+            if (lt->closed) luaL_error(L, "attempt to use a closed quarry.Tokens");
+            return lt;
+        }
+    }
+    return check_tokens(L, 1);
+}
+
 /* 1-based token number at idx, checked against the count. */
 static size_t check_index(lua_State *L, const ltokens *lt, int idx)
 {
@@ -76,7 +93,7 @@ static void push_shape(lua_State *L, const ltokens *lt, const qr_token *t, int c
     luaL_pushresultsize(&b, qr_token_shape(lt->text, t, collapse, out));
 }
 
-static void push_field(lua_State *L, const ltokens *lt, size_t i, int field)
+static void push_field(lua_State *L, ltokens *lt, size_t i, int field)
 {
     const qr_token *t = &lt->t.tok[i];
     switch (field) {
@@ -85,8 +102,24 @@ static void push_field(lua_State *L, const ltokens *lt, size_t i, int field)
     case F_STOP: lua_pushinteger(L, t->stop); break;
     case F_TEXT: lua_pushlstring(L, lt->text + t->start, t->stop - t->start); break;
     case F_KIND: lua_pushstring(L, qr_kind_name(t->kind)); break;
-    case F_KEY: push_key(L, lt, t, 0); break;
-    case F_BARE_KEY: push_key(L, lt, t, QR_KEY_BARE); break;
+    case F_KEY: case F_BARE_KEY: {
+        /* from the keys of all tokens, made on the first ask (a document
+         * phase asks for many) */
+        int k = field == F_BARE_KEY;
+        if (!lt->have_keys[k]) {
+            if (qr_keys_build(&lt->keys[k], lt->text, &lt->t, k ? QR_KEY_BARE : 0) != QR_OK) {
+                push_key(L, lt, t, k ? QR_KEY_BARE : 0);
+                break;
+            }
+            lt->have_keys[k] = 1;
+        }
+        {
+            size_t n;
+            const char *key = qr_key_of(&lt->keys[k], i, &n);
+            lua_pushlstring(L, key, n);
+        }
+        break;
+    }
     case F_SHAPE: push_shape(L, lt, t, 0); break;
     case F_SHORT_SHAPE: push_shape(L, lt, t, 1); break;
     case F_CASE: lua_pushstring(L, qr_case_name(t->casing)); break;
@@ -258,7 +291,7 @@ tokens:get(i, field) -> value, without creating a token object
 */
 static int tokens_get(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     size_t i = check_index(L, lt, 2);
     int f;
     luaL_checkstring(L, 3);
@@ -277,7 +310,7 @@ tokens:span(i) -> start, stop (byte offsets, stop exclusive)
 */
 static int tokens_span(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     size_t i = check_index(L, lt, 2);
     lua_pushinteger(L, lt->t.tok[i].start);
     lua_pushinteger(L, lt->t.tok[i].stop);
@@ -292,7 +325,7 @@ tokens:kind(i) -> "word" | "number" | ...
 */
 static int tokens_kind(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     push_field(L, lt, check_index(L, lt, 2), F_KIND);
     return 1;
 }
@@ -305,7 +338,7 @@ tokens:text([i]) -> the token's text, or the whole text without i
 */
 static int tokens_text(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     if (lua_isnoneornil(L, 2)) { lua_getiuservalue(L, 1, 1); return 1; }
     push_field(L, lt, check_index(L, lt, 2), F_TEXT);
     return 1;
@@ -320,7 +353,7 @@ tokens:key(i [, bare]) -> normalised key; bare also strips diacritics
 */
 static int tokens_key(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     size_t i = check_index(L, lt, 2);
     push_field(L, lt, i, lua_toboolean(L, 3) ? F_BARE_KEY : F_KEY);
     return 1;
@@ -335,7 +368,7 @@ tokens:shape(i [, short]) -> "Xxxxx" ("Xx" when short)
 */
 static int tokens_shape(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     size_t i = check_index(L, lt, 2);
     push_field(L, lt, i, lua_toboolean(L, 3) ? F_SHORT_SHAPE : F_SHAPE);
     return 1;
@@ -349,7 +382,7 @@ tokens:at(offset) -> index of the token covering byte offset, or nil
 */
 static int tokens_at(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     lua_Integer off = luaL_checkinteger(L, 2);
     size_t lo = 0, hi = lt->t.n;
     if (off < 0) return 0;
@@ -375,7 +408,7 @@ tokens:cover(start, stop) -> first, last: the tokens a byte span
 */
 static int tokens_cover(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     lua_Integer start = luaL_checkinteger(L, 2), stop = luaL_checkinteger(L, 3);
     size_t first, last;
     if (stop <= 0 || stop <= start) return 0;
@@ -392,7 +425,7 @@ tokens:counts() -> {word = n, number = n, ...}
 */
 static int tokens_counts(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     size_t count[QR_KIND_COUNT] = {0}, i;
     for (i = 0; i < lt->t.n; i++) count[lt->t.tok[i].kind]++;
     lua_createtable(L, 0, QR_KIND_COUNT);
@@ -424,7 +457,7 @@ static int push_group(lua_State *L, const ltokens *lt, const uint32_t *starts, s
 
 static int group_get(lua_State *L, int para)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     const uint32_t *starts;
     size_t count;
     lua_Integer g = luaL_checkinteger(L, 2);
@@ -470,7 +503,7 @@ static int group_iter(lua_State *L)
 
 static int group_each(lua_State *L, int para)
 {
-    check_tokens(L, 1);
+    self_tokens(L);
     lua_pushinteger(L, para);
     lua_pushcclosure(L, group_iter, 1);
     lua_pushvalue(L, 1);
@@ -498,7 +531,7 @@ tokens:nsentences() -> count
 */
 static int tokens_nsentences(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)check_tokens(L, 1)->t.nsent);
+    lua_pushinteger(L, (lua_Integer)self_tokens(L)->t.nsent);
     return 1;
 }
 
@@ -509,7 +542,7 @@ tokens:nparagraphs() -> count
 */
 static int tokens_nparagraphs(lua_State *L)
 {
-    lua_pushinteger(L, (lua_Integer)check_tokens(L, 1)->t.npara);
+    lua_pushinteger(L, (lua_Integer)self_tokens(L)->t.npara);
     return 1;
 }
 
@@ -520,7 +553,7 @@ tokens:memsize() -> bytes held by the token, sentence and paragraph arrays
 */
 static int tokens_memsize(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     size_t bytes = lt->t.cap * sizeof(qr_token) + (lt->t.nsent + lt->t.npara) * sizeof(uint32_t);
     lua_pushinteger(L, (lua_Integer)bytes);
     return 1;
@@ -579,7 +612,7 @@ key with bare) among the words that rules and word sets name
 */
 static int tokens_key_id(lua_State *L)
 {
-    ltokens *lt = check_tokens(L, 1);
+    ltokens *lt = self_tokens(L);
     size_t i = check_index(L, lt, 2);
     const uint32_t *ids = qr_tokens_ids(L, 1, lua_toboolean(L, 3) ? QR_KEY_BARE : 0);
     lua_pushinteger(L, ids[i]);
@@ -681,7 +714,8 @@ static int l_tokenize(lua_State *L)
     }
     /* The arrays live outside Lua's heap: let the collector know they cost
      * something, or a loop over many documents would hold them too long. */
-    lua_gc(L, LUA_GCSTEP, (int)((lt->t.cap * sizeof(qr_token)) >> 10));
+    if ((lt->t.cap * sizeof(qr_token)) >> 10)   /* a word's few tokens are not worth a step */
+        lua_gc(L, LUA_GCSTEP, (int)((lt->t.cap * sizeof(qr_token)) >> 10));
     return 1;
 }
 
@@ -759,7 +793,8 @@ void qr_open_tokens(lua_State *L)
     lua_newtable(L);                            /* the method table */
     for (k = 0; methods[k].name; k++) {
         lua_pushvalue(L, -2);
-        lua_pushcclosure(L, methods[k].func, 1);
+        lua_pushvalue(L, -4);                   /* upvalue 2: the metatable (self_tokens) */
+        lua_pushcclosure(L, methods[k].func, 2);
         lua_setfield(L, -2, methods[k].name);
     }
     lua_pushcclosure(L, tokens_index, 2);       /* upvalue 2: the method table */

@@ -16,6 +16,7 @@
 #include "qr_token.h"
 #include "qr_vocab.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,39 @@ static int l_key_id(lua_State *L)
 }
 
 /***
+quarry.core.word_keys(s [, bare]) -> key, ...: the keys of the tokens s makes
+(with sentences off), as tokens:key gives them (bare: without diacritics);
+nothing for a string of no token. What the pattern language makes of a word,
+without a quarry.Tokens for it.
+@function word_keys
+@param s string the word or phrase
+@param bare boolean optional: keys without diacritics
+@return string... the keys
+*/
+static int l_word_keys(lua_State *L)
+{
+    size_t n, i;
+    const char *s = luaL_checklstring(L, 1, &n);
+    unsigned mode = lua_toboolean(L, 2) ? QR_KEY_BARE : 0;
+    qr_tokopts o;
+    qr_tokens t;
+    char *out;
+    if (n > QR_MAX_TEXT / 3) return luaL_error(L, "word_keys: the string is too long");
+    qr_tokopts_default(&o);
+    o.sentences = 0;
+    out = lua_newuserdatauv(L, 3 * n + 1, 0);    /* scratch */
+    if (qr_tokenize(s, n, &o, &t) != QR_OK) return luaL_error(L, "not enough memory");
+    if (t.n > INT_MAX - 8 || !lua_checkstack(L, (int)t.n + 8)) {
+        qr_tokens_free(&t);
+        return luaL_error(L, "word_keys: too many tokens");
+    }
+    for (i = 0; i < t.n; i++) lua_pushlstring(L, out, qr_token_key(s, &t.tok[i], mode, out));
+    n = t.n;
+    qr_tokens_free(&t);
+    return (int)n;
+}
+
+/***
 A set of words tested on tokens in O(1) (quarry.wordset.new).
 @type WordSet
 */
@@ -276,4 +310,6 @@ void qr_open_vocab(lua_State *L)
     lua_setfield(L, -2, "wordset");
     lua_pushcfunction(L, l_key_id);
     lua_setfield(L, -2, "key_id");
+    lua_pushcfunction(L, l_word_keys);
+    lua_setfield(L, -2, "word_keys");
 }

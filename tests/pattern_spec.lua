@@ -635,3 +635,48 @@ describe("the matcher's prefilters", function()
       toks:close()
    end)
 end)
+
+describe("building patterns in a loop", function()
+   -- p = p + x (or p * x) n times takes work linear in n: the flat list of
+   -- alternatives is made once, when first read (not copied at each step).
+   -- Counted in Lua VM instructions (a count hook), not timed.
+   local function work(n, op)
+      local parts = {}
+      for i = 1, n do parts[i] = P.text("w" .. i) end
+      local count = 0
+      debug.sethook(function() count = count + 1 end, "", 100)
+      local p = parts[1]
+      for i = 2, n do p = op(p, parts[i]) end
+      local len = #p.list
+      debug.sethook()
+      return count, p, len, parts
+   end
+
+   for _, case in ipairs { { "an alternation", function(a, b) return a + b end, "alt" },
+                           { "a sequence", function(a, b) return a * b end, "seq" } } do
+      it("makes " .. case[1] .. " of n parts with work linear in n", function()
+         local small = work(2000, case[2])
+         local big, p, len, parts = work(8000, case[2])
+         assert.equal(case[3], p.t)
+         assert.equal(8000, len)
+         assert.equal(parts[1], p.list[1])
+         assert.equal(parts[4321], p.list[4321])
+         assert.equal(parts[8000], p.list[8000])
+         -- linear: about 4 times the work; copying at each step: about 16
+         assert.is_true(big < 6 * small, string.format("%d units of work for 8000 parts, %d for 2000", big, small))
+      end)
+   end
+
+   it("keeps the order and nesting of alternatives built in a loop, phrases among them", function()
+      local p = P.word "New York"
+      for i = 1, 3000 do p = p + P.word("w" .. i) end
+      p = p + (P.word "Lodz" + P.word "Paris")
+      local inner = P.word "a" + P.word "b"
+      local q = P.word "x" * inner    -- a sequence holding an alternation stays nested
+      assert.equal(3003, #p.list)
+      assert.equal("seq", p.list[1].t)
+      assert.equal(2, #q.list)
+      assert.equal("alt", q.list[2].t)
+      assert.same({ "New York", "w2999", "Paris" }, texts(p, "New York, w2999 and Paris"))
+   end)
+end)

@@ -302,6 +302,27 @@ describe("quarry.tokenize API", function()
          assert.matches("closed", tostring(t), 1, true)
       end)
 
+      it("a method called on something else raises, naming what it expected", function()
+         local toks = tok(text)
+         local other = quarry.wordset.new { "said" }
+         for _, m in ipairs { "get", "key", "kind", "text", "span", "cover", "at", "key_id" } do
+            raises(function() return toks[m](other, 1, 2) end, "quarry.Tokens expected")
+            raises(function() return toks[m]({}, 1, 2) end, "quarry.Tokens expected")
+         end
+         toks:close()
+      end)
+
+      it("gives a token's key from the keys of all tokens, made once", function()
+         local toks = tok("The MAYOR’s aide SAID Łódź")
+         local keys = {}
+         for i = 1, #toks do keys[i] = toks:key(i) end
+         assert.same({ "the", "mayor", "'s", "aide", "said", "łódź" }, keys)
+         assert.equal("lodz", toks:key(6, true))
+         assert.equal("lodz", toks:get(6, "bare_key"))
+         assert.equal("said", toks[5].key)
+         toks:close()
+      end)
+
       it("close is idempotent and __gc is the same function as __close", function()
          local toks = tok(text)
          toks:close()

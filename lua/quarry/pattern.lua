@@ -25,7 +25,7 @@ local table_unpack = table.unpack
 local math_huge, string_format, table_concat, table_sort = math.huge, string.format, table.concat, table.sort
 local debug_getinfo = debug.getinfo
 
-local tokenize = core.tokenize
+local word_keys = core.word_keys
 
 local P = {}
 
@@ -47,26 +47,66 @@ local FLAG = { space_before = 0x1, line_start = 0x2, para_start = 0x4, sent_star
 
 local mt = {}
 mt.__index = mt
+-- nodes a * b and a + b made, until their list is read (see list_of)
+local lazy_mt = {}
+local rawget, rawset = rawget, rawset
+
+-- a * b and a + b (seq and alt nodes) keep their two operands (parts); the
+-- flat list of elements is made when first read, so that p = p + x in a
+-- loop of n takes time linear in n, not quadratic (each step copying the
+-- list so far). list_of(p) makes it: the parts, the parts of parts of the
+-- same kind that have no list yet, and so on (with a stack of its own:
+-- such a chain can be thousands deep), spliced with the lists of those
+-- that have one.
+local function list_of(p)
+   local kind, list, stack = p.t, {}, { p }
+   while #stack > 0 do
+      local q = stack[#stack]
+      stack[#stack] = nil
+      local parts = q == p and rawget(q, "parts") or (q.t == kind and rawget(q, "parts"))
+      if parts then
+         for i = #parts, 1, -1 do stack[#stack + 1] = parts[i] end
+      elseif q ~= p and q.t == kind then
+         for _, r in ipairs(q.list) do list[#list + 1] = r end
+      else
+         list[#list + 1] = q
+      end
+   end
+   rawset(p, "list", list)
+   rawset(p, "parts", nil)
+   setmetatable(p, mt)
+   return list
+end
+
+lazy_mt.__index = function(p, k)
+   if k == "list" then return list_of(p) end
+   return mt[k]
+end
 
 -- Where a pattern was written, for error messages: the first caller
 -- outside this module.
+local own_source = debug_getinfo(1, "S").source
 local function where()
    for level = 3, 8 do
       local info = debug_getinfo(level, "Sl")
       if not info then break end
-      if info.source ~= debug_getinfo(1, "S").source then
+      if info.source ~= own_source then
          return string_format("%s:%d", info.short_src, info.currentline or 0)
       end
    end
    return "?"
 end
 
-local function node(t)
-   t.where = t.where or where()
+-- A pattern node; w: where it was written, when the caller knows.
+local function node(t, w)
+   t.where = t.where or w or where()
    return setmetatable(t, mt)
 end
 
-local function is_pattern(v) return getmetatable(v) == mt end
+local function is_pattern(v)
+   local m = getmetatable(v)
+   return m == mt or m == lazy_mt
+end
 P.is_pattern = is_pattern
 
 --- Whether a value is a pattern: P.is_pattern(v) -> boolean.
@@ -84,17 +124,24 @@ local function tok(pred) return node { t = "tok", pred = pred } end
 
 local coerce   -- forward
 
+-- A token node, or a sequence of them, for each key of s (op KEY or BARE).
+local function word_nodes(s, bare, what)
+   local keys = { word_keys(s, bare) }
+   if #keys == 0 then fail(what .. ": '" .. s .. "' holds no token", 3) end
+   local w = where()
+   local op = bare and PR.BARE or PR.KEY
+   if #keys == 1 then return node({ t = "tok", pred = { op = op, s = keys[1] } }, w) end
+   local list = {}
+   for i, k in ipairs(keys) do list[i] = node({ t = "tok", pred = { op = op, s = k } }, w) end
+   return node({ t = "seq", list = list }, w)
+end
+
 --- P.word(s): tokens whose keys equal those of s ("said", "New York").
 -- @param s string a word, or several (a sequence of words)
 -- @return a pattern
 function P.word(s)
    if type(s) ~= "string" or s == "" then fail("P.word: expected a non-empty string", 2) end
-   local toks = tokenize(s, { sentences = false })
-   if #toks == 0 then fail("P.word: '" .. s .. "' holds no token", 2) end
-   if #toks == 1 then return tok { op = PR.KEY, s = toks:key(1) } end
-   local list = {}
-   for i = 1, #toks do list[i] = tok { op = PR.KEY, s = toks:key(i) } end
-   return node { t = "seq", list = list }
+   return word_nodes(s, false, "P.word")
 end
 
 --- P.bare(s): like P.word, ignoring diacritics too ("Lodz" matches "Łódź").
@@ -102,11 +149,7 @@ end
 -- @return a pattern
 function P.bare(s)
    if type(s) ~= "string" or s == "" then fail("P.bare: expected a non-empty string", 2) end
-   local toks = tokenize(s, { sentences = false })
-   local list = {}
-   for i = 1, #toks do list[i] = tok { op = PR.BARE, s = toks:key(i, true) } end
-   if #list == 0 then fail("P.bare: '" .. s .. "' holds no token", 2) end
-   return #list == 1 and list[1] or node { t = "seq", list = list }
+   return word_nodes(s, true, "P.bare")
 end
 
 --- P.text(s): one token whose text is exactly s.
@@ -127,9 +170,9 @@ function P.set(list, opts)
    local singles, phrases = {}, {}
    for _, s in ipairs(list) do
       if type(s) ~= "string" or s == "" then fail("P.set: every member must be a non-empty string", 2) end
-      local toks = tokenize(s, { sentences = false })
-      if #toks == 1 then singles[#singles + 1] = toks:key(1, bare)
-      elseif #toks > 1 then phrases[#phrases + 1] = bare and P.bare(s) or P.word(s) end
+      local k1, k2 = word_keys(s, bare)
+      if k2 then phrases[#phrases + 1] = word_nodes(s, bare, "P.set")
+      elseif k1 then singles[#singles + 1] = k1 end
    end
    local alts = {}
    if #singles > 0 then alts[1] = tok { op = bare and PR.BARESET or PR.KEYSET, set = singles } end
@@ -283,16 +326,10 @@ end
 -- @return a pattern
 P.P = function(v) return coerce(v, 2) end
 
+-- a * b or a + b: a node of that kind whose elements are those of a and b
+-- (a node of the same kind gives its elements, made flat when first read).
 local function flatten(kind, a, b)
-   local list = {}
-   for _, p in ipairs { a, b } do
-      if p.t == kind and not p.name then
-         for _, q in ipairs(p.list) do list[#list + 1] = q end
-      else
-         list[#list + 1] = p
-      end
-   end
-   return node { t = kind, list = list }
+   return setmetatable(node { t = kind, parts = { a, b } }, lazy_mt)
 end
 
 mt.__mul = function(a, b) return flatten("seq", coerce(a, 2), coerce(b, 2)) end
@@ -381,7 +418,19 @@ P.behind, P.notbehind = look("behind", false), look("behind", true)
 mt.__tostring = function(p) return "quarry.pattern " .. p.t .. " (" .. p.where .. ")" end
 
 -- Smallest and largest number of tokens p can take (largest: math.huge).
+local widths = setmetatable({}, { __mode = "k" })   -- node -> {lo, hi}: nodes do not change
+local width_of
+
 local function width(p)
+   local w = widths[p]
+   if not w then
+      w = { width_of(p) }
+      widths[p] = w
+   end
+   return w[1], w[2]
+end
+
+width_of = function(p)
    local t = p.t
    if t == "tok" then return 1, 1 end
    if t == "ann" then return 1, math_huge end
@@ -833,7 +882,19 @@ end
 -- Token counts of p: the least, the most (math.huge: no bound) and how
 -- many annotation units the most leaves out (each takes as many tokens as
 -- the longest annotation of a run, which only the run knows).
+local extents = setmetatable({}, { __mode = "k" })
+local extent_of
+
 local function extent(p)
+   local e = extents[p]
+   if not e then
+      e = { extent_of(p) }
+      extents[p] = e
+   end
+   return e[1], e[2], e[3]
+end
+
+extent_of = function(p)
    local t = p.t
    if t == "tok" then return 1, 1, 0 end
    if t == "ann" then return 1, 0, 1 end
@@ -1064,6 +1125,11 @@ function P.compile(p, opts)
    local c = P.compiler()
    c:add(opts and opts.name or "pattern", p, opts)
    return c:build(opts), c
+end
+
+-- a lazy node is a pattern like any other: the same operators
+for k, v in pairs(mt) do
+   if lazy_mt[k] == nil then lazy_mt[k] = v end
 end
 
 return P

@@ -49,7 +49,8 @@ local function subject_at(doc, j)
    local toks, n = doc.toks, doc.n
    local m = M.at(doc, j) or M.bare_name_at(doc, j)
    -- “…,” the letter reads: a determiner and the nouns before a speech verb
-   if not m and j <= n and DETS[key(doc, j)] then
+   -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
+   if not m and j <= n and DETS[key(doc, j)] and key(doc, j) ~= "that" and key(doc, j) ~= "this" then
       for t = j + 1, math.min(j + 6, n) do
          if is_cue(doc, t) and t > j + 1 then
             local words = {}
@@ -151,7 +152,9 @@ function after_quote.attribute(doc, q)
    local j = C.after_start(doc, q.close + 1)
    if not j then return nil end
    local toks, n = doc.toks, doc.n
-   if j <= n and toks:kind(j) == "dash" then
+   -- (a signature signs a statement, not words woven into a sentence:
+   -- "… was “still the No. 1 force.”--Kim Hjelmgaard" is a byline)
+   if j <= n and toks:kind(j) == "dash" and doc.text:sub(q.start + 1, q.start + 1):match("[%u%d%p]") then
       local m, c = signature(doc, j)
       if m then return m, c end
    end
@@ -160,7 +163,9 @@ function after_quote.attribute(doc, q)
       if m then return m, j end
       -- “…,” said Cuban, who…: a name the rules did not know
       m = M.bare_name_at(doc, j + 1)
-      if m and m.last < n and (key(doc, m.last + 1) == "," or key(doc, m.last + 1) == ".") then return m, j end
+      -- (“…,” said Chief Corrina Leween of the Cheslatta Nation)
+      local nk = m and m.last < n and key(doc, m.last + 1)
+      if nk and (nk == "," or nk == "." or PREPOSITIONS[nk]) then return m, j end
    end
    -- “…!” beamed Donald Hartley: a verb the lists lack, between a quote
    -- that ends on a comma or a cry and a name that ends the clause

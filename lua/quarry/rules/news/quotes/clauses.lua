@@ -45,7 +45,23 @@ local function clause_start(doc, c, floor)
          if key(doc, t) == "," then start = t + 1 break end
       end
    end
+   -- "in what Bay Buchanan, Reagan's treasurer, called": a clause "what" opens
+   for t = c - 1, math.max(start, c - 12), -1 do
+      if key(doc, t) == "what" then return t + 1 end
+      if toks:kind(t) == "open_quote" or toks:kind(t) == "close_quote" then break end
+   end
    return start
+end
+
+-- "The pipeline's owner, TC Energy, said": the person or organisation
+-- set off by commas after a description, which names it; or nil.
+local function appositive_name(doc, m)
+   if m.kind ~= "desc" or key(doc, m.last + 1) ~= "," then return nil end
+   local e = M.at(doc, m.last + 2) or M.bare_name_at(doc, m.last + 2)
+   if e and (e.kind == "person" or e.kind == "organization" or e.kind == "name") and key(doc, e.last + 1) == "," then
+      return e
+   end
+   return nil
 end
 
 -- "Mark Cuban also complained that…": capitalised words the rules did
@@ -59,6 +75,8 @@ local function bare_subject(doc, t, c)
    if not (m and m.last + 1 < c and m.last > m.first) then return nil end
    local v = m.last + 1
    local kv = key(doc, v)
+   -- (a verb, or the comma of an appositive: "Bay Buchanan, Reagan's treasurer, called")
+   if kv == "," then return m end
    if toks:kind(v) ~= "word" or toks:get(v, "case") ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
       return nil
    end
@@ -81,7 +99,7 @@ function clauses.clause_subject(doc, c, floor)
          if m and m.last < c then
             if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[key(doc, t - 1)] or NOUN_LEADS[key(doc, t - 1)]))
                and m.pron ~= "him" then
-               return m
+               return appositive_name(doc, m) or m
             end
             t = m.last
          end

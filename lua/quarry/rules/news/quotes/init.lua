@@ -23,7 +23,8 @@
 --                              speaker's span), close_tok, mention (what a
 --                              strategy found in the text; nil when the
 --                              speaker was carried over), cue_tok
---          state.last_speaker  {name, cluster} of the last quote with one
+--          state.last_speaker  {name, cluster, speaker_type} of the last
+--                              quote with one
 --
 -- A strategy is {name, about, find = function(q, doc, state) -> mention,
 -- cue token, last cue token | nil, weak = true?}; a weak one's quote can
@@ -191,7 +192,7 @@ local function remember(state, q, a)
          close_tok = q.close, mention = not a.inherited and a.mention or nil, cue_tok = a.cue,
          speaker_type = a.speaker_type }
    end
-   if a.speaker then state.last_speaker = { name = a.speaker, cluster = a.cluster } end
+   if a.speaker then state.last_speaker = { name = a.speaker, cluster = a.cluster, speaker_type = a.speaker_type } end
 end
 
 -- A quote left open at its paragraph's end goes on in the next one: the

@@ -277,7 +277,8 @@ function mentions.bare_name_at(doc, i)
    if NOT_NAMES[key(doc, i)] then return nil end
    local last = i - 1
    while last + 1 <= n and last - i < 3 and toks:kind(last + 1) == "word"
-      and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")) do
+      and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")
+           or toks:get(last + 1, "case") == "upper" and #toks:text(last + 1) <= 5) do
       last = last + 1
    end
    if last < i or DETS[key(doc, i)] or PRONOUNS[key(doc, i)] then return nil end

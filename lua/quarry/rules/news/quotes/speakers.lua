@@ -299,8 +299,13 @@ local function pronoun(doc, state, m)
          end
       end
    end
+   -- (the last speaker: a person of that gender, or a person by a name the
+   -- rules did not know, "said Chief Corrina Leween")
    local last = state.last_speaker
    if last and last.cluster and compatible(last.cluster.sex, g) then return last.name, last.cluster end
+   if last and not last.cluster and last.speaker_type == "person" and m.kind == "pronoun" then
+      return last.name, nil
+   end
    return nil
 end
 

@@ -25,7 +25,8 @@ local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING = W.SMALL, W.DET
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 local KINDS = { scare = true, title = true, nickname = true, mention = true, speech = true }
-local WHERE = { before = true, before_title = true, after = true, inside = true }
+local WHERE = { before = true, before_title = true, before_far = true, what_before = true, after = true,
+   inside = true }
 
 -- The markers, by the key nearest the marks: BEFORE[last key], AFTER[first
 -- key] = list of {keys = {...}, kind, title_only}; SPEAKING[key]: a word
@@ -45,7 +46,8 @@ for _, row in ipairs(read_list("data/quote_terms.tsv")) do
       local by, near = AFTER, keys[1]
       if where ~= "after" then by, near = BEFORE, keys[#keys] end
       by[near] = by[near] or {}
-      table.insert(by[near], { keys = keys, kind = kind, title_only = where == "before_title" })
+      table.insert(by[near], { keys = keys, kind = kind, title_only = where == "before_title",
+         far = where == "before_far", what = where == "what_before" })
    end
 end
 
@@ -75,13 +77,27 @@ local function spells(doc, keys, t, dir)
    return true
 end
 
+-- Whether "what" or "which" opens the clause a few words before token t.
+local function after_what(doc, t)
+   for u = t - 1, math.max(1, t - 5), -1 do
+      local k = key(doc, u)
+      if k == "what" or k == "which" then return true end
+      if doc.toks:kind(u) ~= "word" then return false end
+   end
+   return false
+end
+
 -- The marker of the list that the tokens at t spell, written in lower
 -- case ("Dr. Paul Song" is a name, not a song) unless it opens its
--- sentence ("Titled “…”, the ad…").
-local function marker_at(doc, list, t, dir, title)
+-- sentence ("Titled “…”, the ad…"). far: only the markers that may stand
+-- a few words before the marks; named: the words inside look like a name.
+local function marker_at(doc, list, t, dir, title, far, named)
    if not list or doc.toks:get(t, "case") ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
    for _, e in ipairs(list) do
-      if (title or not e.title_only) and spells(doc, e.keys, t, dir) then return e end
+      if (title or not e.title_only) and (not far or e.far)
+         and (not e.what or named and after_what(doc, t - #e.keys + 1)) and spells(doc, e.keys, t, dir) then
+         return e
+      end
    end
    return nil
 end
@@ -90,12 +106,23 @@ end
 -- or nil. title: whether the words inside are title-like.
 function terms.marker(doc, q, title)
    local o = q.open
+   -- (what a name looks like: "the tower", "Ice District fan zone"; "what
+   -- it called “changing market conditions”" quotes a description)
+   local inside = doc.text:sub(q.start + 1, q.stop)
+   local named = inside:find("^[Tt]he%s") or inside:find("^%u")
    -- "known as 'Guccifer'", "known as the 'Gang of Eight'"
    for _, t in ipairs { o - 1, o - 2 } do
       if t >= 1 and (t == o - 1 or DETS[key(doc, o - 1)]) then
-         local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title)
+         local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title, false, named)
          if e then return e.kind, t - #e.keys + 1, t end
       end
+   end
+   -- "dubbed this year's push 'the last dance'": a naming verb a few words before
+   for t = o - 3, math.max(1, o - 7), -1 do
+      local kind = doc.toks:kind(t)
+      if kind ~= "word" and kind ~= "number" then break end
+      local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title, true)
+      if e then return e.kind, t - #e.keys + 1, t end
    end
    local j = q.close and q.close + 1
    if j and j <= doc.n then
