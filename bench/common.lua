@@ -96,15 +96,16 @@ function common.ensure_compromise()
 end
 
 --- Runs compromise in a fresh node process over a JSONL file of {text}:
--- seconds, how many people, places, organizations and quotations it found;
--- or nil and its output.
+-- seconds (wall clock around its loop), how many people, places,
+-- organizations and quotations it found, and CPU seconds (nil from an older
+-- script); or nil and its output.
 function common.run_compromise(jsonl)
    local p = io.popen("node " .. NODE_DIR .. "/compromise_bench.mjs " .. jsonl .. " 2>&1")
    local out = p:read("a")
    p:close()
    local secs, n = out:match("seconds=([%d.]+) found=(%d+)")
    if not secs then return nil, (out:gsub("%s+$", "")) end
-   return tonumber(secs), tonumber(n)
+   return tonumber(secs), tonumber(n), tonumber(out:match("cpu_seconds=([%d.]+)"))
 end
 
 return common

@@ -4,6 +4,9 @@
 -- the ratio of the two rates.
 --   lua5.4 bench/news.lua CORPUS [MEGABYTES [ROUNDS]]
 --
+-- Both rates are of CPU time (os.clock; node's process.cpuUsage), which a
+-- loaded machine inflates less than the wall clock.
+--
 -- The sample is about MEGABYTES (default 1) of the corpus's documents, taken
 -- at an even stride through it so that every section of the corpus (BBC:
 -- business, entertainment, politics, sport, tech) is in it. Each round runs
@@ -84,12 +87,14 @@ local f = assert(io.open(tmp, "w"))
 for _, d in ipairs(sample) do f:write(cjson.encode { text = d.text }, "\n") end
 f:close()
 
-local c_secs, c_found, c_out
+local c_secs, c_wall, c_found, c_out
 local q_secs, q_times, found, failed, first_err = math.huge, nil, 0, 0, nil
 for _ = 1, rounds do
-   local secs, n = common.run_compromise(tmp)
-   if not secs then c_out = n
-   elseif not c_secs or secs < c_secs then c_secs, c_found = secs, n end
+   local wall, n, cpu = common.run_compromise(tmp)
+   -- CPU time against CPU time: quarry's os.clock, node's cpuUsage
+   local secs = cpu or wall
+   if not wall then c_out = n
+   elseif not c_secs or secs < c_secs then c_secs, c_wall, c_found = secs, wall, n end
    collectgarbage()
    local times = {}
    local t = os.clock()
@@ -118,8 +123,8 @@ print(string.format("  throughput target >= 5 MB/s (stretch 10): %s",
    rate >= 10 and "stretch met" or rate >= 5 and "met" or "MISSED"))
 if c_secs then
    local c_rate = bytes / c_secs / 1e6
-   print(string.format("  compromise: %.3f MB/s (%s people, places, organizations and quotations), best of %d",
-      c_rate, c_found, rounds))
+   print(string.format("  compromise: %.3f MB/s in CPU time (%.3f MB/s by its wall clock; %s people, places, "
+      .. "organizations and quotations), best of %d", c_rate, bytes / c_wall / 1e6, c_found, rounds))
    print(string.format("  news pack / compromise: %.0fx (target >= 50x, stretch 100x: %s)", rate / c_rate,
       rate / c_rate >= 100 and "stretch met" or rate / c_rate >= 50 and "met" or "MISSED"))
 else

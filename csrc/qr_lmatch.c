@@ -123,10 +123,12 @@ static void read_regexes(lua_State *L, int desc, qr_matcher *m, int self)
     lua_getfield(L, desc, "regexes");
     m->nregexes = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
     m->regexes = calloc((size_t)m->nregexes + 1, sizeof *m->regexes);
-    if (!m->regexes) luaL_error(L, "not enough memory");
+    m->refilters = calloc((size_t)m->nregexes + 1, sizeof *m->refilters);
+    if (!m->regexes || !m->refilters) luaL_error(L, "not enough memory");
     for (i = 0; i < m->nregexes; i++) {
         lua_rawgeti(L, -1, i + 1);
         m->regexes[i] = qr_check_regex(L, -1);
+        qr_regex_get_filter(m->regexes[i], &m->refilters[i]);
         lua_pop(L, 1);
     }
     /* the matcher keeps its regexes alive */

@@ -31,6 +31,7 @@ void qr_matcher_free(qr_matcher *m)
     free(m->rules);
     free(m->code);
     free(m->regexes);
+    free(m->refilters);
     if (m->disp.lists) for (k = 0; k < m->disp.cap; k++) free(m->disp.lists[k]);
     free(m->disp.lists);
     free(m->disp.ids);
@@ -265,6 +266,9 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
          * windows and alternatives ask the same regex about the same token */
         uint8_t *memo = r->re_memo ? r->re_memo[p->a - 1] : NULL;
         int rc;
+        if (r->m->refilters && qr_regex_filter_rejects(&r->m->refilters[p->a - 1], r->text + tok->start,
+                                                       tok->stop - tok->start))
+            return 0;
         if (memo && memo[t]) return memo[t] - 1;
         rc = qr_regex_test(r->m->regexes[p->a - 1], r->text + tok->start, tok->stop - tok->start);
         if (rc < 0) { r->err = QR_MATCH_REGEX; r->regex_err = rc; return 0; }
@@ -485,10 +489,21 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
         /* most windows test words: a bit a token */
         const qr_idset *set = &r->m->sets[p->a - 1];
         while (u < n && !qr_idset_has(set, r->ids[u])) u++;
+    } else if (p->op == QR_P_KEY) {
+        while (u < n && r->ids[u] != p->id) u++;
     } else {
+        /* rules share what a predicate said of a token: each (predicate,
+         * token) is tested once a run, however many windows test it */
+        uint8_t *memo = r->pred_memo ? r->pred_memo[pi] : NULL;
+        if (r->pred_memo && !memo) memo = r->pred_memo[pi] = calloc(n + 1, 1);
         for (; u < n; u++) {
-            int hit = eval_pred(r, pi, u);
-            if (r->err) return (size_t)-1;
+            int hit;
+            if (memo && memo[u]) hit = memo[u] - 1;
+            else {
+                hit = eval_pred(r, pi, u);
+                if (r->err) return (size_t)-1;
+                if (memo) memo[u] = (uint8_t)(hit + 1);
+            }
             if (hit) break;
         }
     }
@@ -635,8 +650,10 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
                     r->ann_max = ax->byclass[c][i].last + 1 - ax->byclass[c][i].first;
     }
     if (m->any_required && !build_blooms(r)) return r->err = QR_MATCH_NOMEM;
-    /* made when first needed; without memory, regexes are asked again */
+    /* made when first needed; without memory, regexes and predicates are
+     * asked again */
     if (m->nregexes) r->re_memo = calloc((size_t)m->nregexes, sizeof *r->re_memo);
+    r->pred_memo = calloc((size_t)m->npreds + 1, sizeof *r->pred_memo);
     {
         size_t nw = (size_t)m->nrules * QR_MAX_WINDOWS, k;
         r->win_pos = malloc((nw + 1) * sizeof *r->win_pos);
@@ -677,6 +694,12 @@ void qr_mrun_free(qr_mrun *r)
     }
     free(r->re_memo);
     r->re_memo = NULL;
+    if (r->pred_memo && r->m) {
+        int i;
+        for (i = 0; i < r->m->npreds; i++) free(r->pred_memo[i]);
+    }
+    free(r->pred_memo);
+    r->pred_memo = NULL;
     free(r->win_pos);
     free(r->win_upto);
     free(r->skip);

@@ -69,7 +69,7 @@ typedef struct qr_mwindow {
     int pred, lo, hi, anns;
 } qr_mwindow;
 
-#define QR_MAX_WINDOWS 2
+#define QR_MAX_WINDOWS 4
 
 typedef struct qr_mrule {
     char *name;
@@ -106,6 +106,7 @@ typedef struct qr_matcher {
     qr_idset *sets;     /* KEYSET, BARESET */
     int nsets;
     qr_regex **regexes;
+    qr_regex_filter *refilters;   /* per regex: what turns tokens away before a call */
     int nregexes;
     qr_mrule *rules;
     int nrules;
@@ -207,6 +208,7 @@ struct qr_mrun {
     uint32_t *win_pos, *win_upto;
     size_t *skip;          /* per rule: no start before this can pass its windows */
     uint8_t **re_memo;     /* per regex, per token: 0 not asked yet, 1 no match, 2 a match */
+    uint8_t **pred_memo;   /* per window predicate, per token: the same */
     size_t ann_max;        /* tokens of the longest annotation of the run's index */
     char shape_buf[256];
 };

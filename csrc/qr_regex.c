@@ -23,12 +23,7 @@ struct qr_regex {
     const char **names;            /* names[g] for g in 1..groups, or NULL */
     qr_regex_opts opts;
     int jit;
-    /* what PCRE2 found every match needs, for qr_regex_test to turn most
-     * subjects away before calling it: at least min_chars characters, and,
-     * when anchored at the start, a first byte in first[] (have_first) */
-    uint32_t min_chars;
-    int anchored, have_first;
-    uint8_t first[32];
+    qr_regex_filter filter;        /* for qr_regex_test to turn most subjects away */
 };
 
 void qr_regex_opts_default(qr_regex_opts *o)
@@ -126,11 +121,12 @@ qr_regex *qr_regex_compile(const char *pattern, size_t len, const qr_regex_opts 
         uint32_t all = 0;
         const uint8_t *bitmap = NULL;
         pcre2_pattern_info(re->code, PCRE2_INFO_ALLOPTIONS, &all);
-        if (pcre2_pattern_info(re->code, PCRE2_INFO_MINLENGTH, &re->min_chars) != 0) re->min_chars = 0;
-        re->anchored = (all & PCRE2_ANCHORED) != 0;
+        qr_regex_filter *f = &re->filter;
+        if (pcre2_pattern_info(re->code, PCRE2_INFO_MINLENGTH, &f->min_chars) != 0) f->min_chars = 0;
+        f->anchored = (all & PCRE2_ANCHORED) != 0;
         if (pcre2_pattern_info(re->code, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
-            memcpy(re->first, bitmap, sizeof re->first);
-            re->have_first = 1;
+            memcpy(f->first, bitmap, sizeof f->first);
+            f->have_first = 1;
         }
     }
 
@@ -174,15 +170,18 @@ int qr_regex_match(const qr_regex *re, const char *s, size_t len, size_t start, 
     return pcre2_match(re->code, (PCRE2_SPTR)(s ? s : ""), len, start, options, re->md, re->mctx);
 }
 
+void qr_regex_get_filter(const qr_regex *re, qr_regex_filter *f)
+{
+    if (re && re->code) *f = re->filter;
+    else memset(f, 0, sizeof *f);
+}
+
 int qr_regex_test(const qr_regex *re, const char *s, size_t len)
 {
     int rc;
     /* a character takes at least a byte; an anchored match starts with
      * the first byte (the checks PCRE2 would make, without the call) */
-    if (re && re->code && (len < re->min_chars
-                           || (re->anchored && re->have_first && len > 0
-                               && !((re->first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7)) & 1u))))
-        return 0;
+    if (re && re->code && qr_regex_filter_rejects(&re->filter, s, len)) return 0;
     rc = qr_regex_match(re, s, len, 0, 0);
     if (rc >= 0) return 1;     /* 0 would mean a too small ovector: still a match */
     return rc == PCRE2_ERROR_NOMATCH ? 0 : rc;

@@ -60,6 +60,27 @@ void qr_regex_free(qr_regex *re);
 /* The compiled regex of the quarry.Regex at idx; raises if not one or closed. */
 qr_regex *qr_check_regex(struct lua_State *L, int idx);
 
+/* What PCRE2 found every match of a regex needs, to turn most subjects
+ * away without calling it: at least min_chars characters, and, when the
+ * regex is anchored at the start, a first byte whose bit is set in first
+ * (have_first). */
+typedef struct qr_regex_filter {
+    uint32_t min_chars;
+    int anchored, have_first;
+    uint8_t first[32];
+} qr_regex_filter;
+
+void qr_regex_get_filter(const qr_regex *re, qr_regex_filter *f);
+
+/* 1 when no match of the regex can start at s[0] of s[0..len) (a test's
+ * subject): too short, or an anchored regex's impossible first byte. */
+static inline int qr_regex_filter_rejects(const qr_regex_filter *f, const char *s, size_t len)
+{
+    return len < f->min_chars
+        || (f->anchored && f->have_first && len > 0
+            && !((f->first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7)) & 1u));
+}
+
 /* Does the regex match inside s[0..len) (anchored or not, per its flags)?
  * Returns 1 match, 0 no match, or a negative PCRE2 error code (e.g.
  * PCRE2_ERROR_MATCHLIMIT) — never raises. */

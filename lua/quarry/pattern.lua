@@ -927,10 +927,20 @@ end
 -- in the matcher's prefilter: a word or a small word set few, a regex or
 -- an annotation some, a kind, case, shape or length most (nil: too many to
 -- be worth a window).
+-- A word's share of a text, roughly: short words (and punctuation) are the
+-- common ones ("the", ",", "of"), longer ones rarer.
+local function word_cost(w)
+   return #w <= 3 and 20 or 1
+end
+
 local function pred_cost(pr)
    local op = pr.op
-   if op == PR.KEY or op == PR.BARE or op == PR.TEXT then return 1 end
-   if op == PR.KEYSET or op == PR.BARESET then return #pr.set end
+   if op == PR.KEY or op == PR.BARE or op == PR.TEXT then return word_cost(pr.s) end
+   if op == PR.KEYSET or op == PR.BARESET then
+      local c = 0
+      for _, w in ipairs(pr.set) do c = c + word_cost(w) end
+      return c
+   end
    if op == PR.REGEX then return 50 end
    if op == PR.WITHIN or op == PR.STARTS or op == PR.ENDS then return 100 end
    if op == PR.AND then
@@ -963,11 +973,16 @@ end
 -- OR of such parts; nil when no part is worth testing.
 local function window_pred(pr)
    if pr.op == PR.AND then
-      local best, best_cost
+      -- a word test is the cheapest to make on every token: one when there
+      -- is one (a month name rather than "ends in a period")
+      local best, best_cost, best_words
       for _, k in ipairs(pr.kids) do
          local w = window_pred(k)
          local c = w and pred_cost(w)
-         if c and (not best_cost or c < best_cost) then best, best_cost = w, c end
+         local words = w and (w.op == PR.KEY or w.op == PR.KEYSET)
+         if c and (not best or (words and not best_words) or (words == best_words and c < best_cost)) then
+            best, best_cost, best_words = w, c, words
+         end
       end
       return best
    elseif pr.op == PR.OR then
@@ -1019,9 +1034,10 @@ local function windows(p, lo, hi, anns)
    return {}
 end
 
--- The (at most two) windows of p most likely to rule a start out: the
+-- The (at most four) windows of p most likely to rule a start out: the
 -- cheapest, bounded ones first; not one on the first token alone when the
--- dispatch on first keys checks that already.
+-- dispatch on first keys checks that already. A start passes when every
+-- window does; each costs the matcher a test of each token once a run.
 local function best_windows(p, dispatched)
    local list = {}
    for _, w in ipairs(windows(p, 0, 0, 0)) do
@@ -1034,7 +1050,15 @@ local function best_windows(p, dispatched)
       if a.cost ~= b.cost then return a.cost < b.cost end
       return a.lo > b.lo
    end)
-   return { list[1], list[2] }
+   local out, seen = {}, {}
+   for _, w in ipairs(list) do
+      local key = tostring(w.pred) .. w.lo .. ":" .. w.hi .. ":" .. w.anns
+      if #out < 4 and not seen[key] then
+         seen[key] = true
+         out[#out + 1] = w
+      end
+   end
+   return out
 end
 
 local SCOPES = { document = 0, paragraph = 1, sentence = 2 }

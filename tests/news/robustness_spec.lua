@@ -37,7 +37,7 @@ describe("the news pack on hostile shapes", function()
    end)
 
    -- #slow: about two seconds of CPU
-   it("grows linearly with a paragraph of quotes, a paragraph without full stops, and unbalanced marks #slow",
+   it("grows linearly with paragraphs of quotes: plain, run-on, unbalanced, an open parenthesis #slow",
       function()
       local shapes = {
          quoted = "\u{201C}We will not accept this,\u{201D} said Vera Lind, the foreign minister. "
@@ -45,6 +45,8 @@ describe("the news pack on hostile shapes", function()
          run_on = "he called it \u{201C}a disaster\u{201D} and \u{201C}a shame\u{201D} and the minister said "
             .. "\u{201C}no\u{201D} and Lind told reporters ",
          unbalanced = "\u{201C}We said \u{2018}no and \u{201C}yes, ' Lind said \u{2019} and \u{201D} ",
+         -- a parenthesis left open joins every sentence after it to the one before
+         open_paren = "Vera Lind (of the party said it was \u{201C}dead\u{201D}. She left. ",
       }
       for name, unit in pairs(shapes) do
          local small = unit:rep(30000 // #unit)

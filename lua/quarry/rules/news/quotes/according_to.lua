@@ -1,5 +1,5 @@
--- Strategy according_to: "according to X" right after the quote:
--- “…,” according to Marta Solberg.
+-- Strategy according_to: "according to X" (or "per X") right after the
+-- quote: “…,” according to Marta Solberg / “…,” per the party's bylaws.
 local C = include "quotes/clauses"
 local D = include "quotes/document"
 local key = D.key
@@ -18,6 +18,10 @@ function according_to.attribute(doc, q)
    if j < doc.n and key(doc, j) == "according" and key(doc, j + 1) == "to" then
       local m = M.at(doc, j + 2)
       if m then return m, j, j + 1 end
+   end
+   if j < doc.n and key(doc, j) == "per" then
+      local m = M.at(doc, j + 1)
+      if m and m.kind ~= "location" then return m, j end
    end
    return nil
 end

@@ -7,7 +7,7 @@ local D = include "quotes/document"
 local key = D.key
 local M = include "quotes/mentions"
 
-local PUT, AS_CUES, SKIP_AFTER_CUE = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE
+local PUT, AS_CUES, SKIP_AFTER_CUE, DESC_HEADS = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE, W.DESC_HEADS
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 local as_put_it = {
@@ -30,6 +30,11 @@ local function as_clause(doc, t)
    local m = M.after_cue(doc, t + 1)
    if not m or m.kind == "location" or m.last + 1 > n then return nil end
    local v = m.last + 1
+   -- "as the Homeland Security memo put it": a name that premodifies a noun
+   if m.ann and DESC_HEADS[key(doc, v)] and toks:get(v, "case") == "lower" then
+      m = { kind = "desc", first = m.first, last = v, words = { key(doc, v) }, head = key(doc, v), owner = m.ann }
+      v = v + 1
+   end
    while v < n and SKIP_AFTER_CUE[key(doc, v)] do v = v + 1 end
    if PUT[key(doc, v)] and v < n and key(doc, v + 1) == "it" then return m, v, v + 1 end
    if not AS_CUES[key(doc, v)] then return nil end

@@ -11,7 +11,8 @@
 --                                  or a place's name
 --   doc.allowed(pos)               false inside the page's clutter
 --   doc.joined[s]                  the first token of sentence s when it goes
---                                  on the one before ("(D-N.Y.) reacted")
+--                                  on the one before ("(D-N.Y.) reacted");
+--                                  doc.root[s] the first of those it goes on
 --   doc.cache                      lookups built on first use (speakers.lua)
 --
 -- Methods (for a pack's own strategies; the modules call the functions
@@ -26,39 +27,52 @@ local wordset = require "quarry.wordset"
 local document = {}
 
 -- The sentences a speaker is looked for in: the tokeniser's sentences,
--- those longer than WINDOW tokens cut into windows of WINDOW tokens, so
--- that no search around a quote walks more than WINDOW tokens (a paragraph
--- without full stops would make each quote walk all of it).
+-- those that go on the one before joined to it (below), and those longer
+-- than WINDOW tokens cut into windows of WINDOW tokens, so that no search
+-- around a quote walks more than WINDOW tokens (a paragraph without full
+-- stops, or with a parenthesis left open, would make each quote walk all
+-- of it). A sentence joined to the one before takes its number.
 local WINDOW = 128
 document.WINDOW = WINDOW
 
 local Doc = {}
 document.Doc = Doc
 
--- The long sentences of a document: {s, first, before, after} each, where
--- before and after count the windows the long sentences before it (and it)
--- add.
-local function long_sentences(toks)
+-- The long sentences of a document (a sentence with those joined to it):
+-- {s, first, before, after} each, where before and after count the
+-- windows the long sentences before it (and it) add. root[s]: the
+-- sentence that a joined sentence s goes on.
+local function long_sentences(toks, root)
    local long = {}
    local extra = 0
-   for s, _, _, first, last in toks:sentences() do
-      if last - first + 1 > WINDOW then
-         local added = (last - first) // WINDOW
-         long[#long + 1] = { s = s, first = first, before = extra, after = extra + added }
+   local cur_s, cur_first, cur_last
+   local function finish()
+      if cur_s and cur_last - cur_first + 1 > WINDOW then
+         local added = (cur_last - cur_first) // WINDOW
+         long[#long + 1] = { s = cur_s, first = cur_first, before = extra, after = extra + added }
          extra = extra + added
       end
    end
+   for s, _, _, first, last in toks:sentences() do
+      if root[s] then
+         cur_last = last
+      else
+         finish()
+         cur_s, cur_first, cur_last = s, first, last
+      end
+   end
+   finish()
    return long
 end
 
 -- "Rep. Hakeem Jeffries (D-N.Y.) reacted to the news": a sentence the
 -- tokeniser began inside parentheses, or in lower case right after them,
 -- goes on the one before. -> joined[s] = the first token of sentence s,
--- for each such sentence.
+-- root[s] = the first sentence of those it goes on, for each such sentence.
 local PARENS = wordset.new { "(", ")" }
 
 local function joined_sentences(toks)
-   local joined = {}
+   local joined, root = {}, {}
    local n = #toks
    local depth, para = 0, nil   -- parentheses open in paragraph para
    -- (the parentheses only, found by their keys, not every token)
@@ -77,18 +91,20 @@ local function joined_sentences(toks)
          if depth > 0 or toks:key(first - 1) == ")" and toks:kind(first) == "word"
             and toks:get(first, "case") == "lower" then
             joined[s] = first
+            root[s] = root[s - 1] or s - 1
          end
       end
    end
-   return joined
+   return joined, root
 end
 
 --- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, keys = {},
-      long = long_sentences(toks), joined = joined_sentences(toks) }
+      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, keys = {}, sents = {}, cues = {} }
+   doc.joined, doc.root = joined_sentences(toks)
+   doc.long = long_sentences(toks, doc.root)
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
    for k, f in pairs(Doc) do doc[k] = f end
@@ -131,10 +147,9 @@ end
 
 --- The number of token i's attribution sentence: its sentence, or its
 -- window of a sentence longer than WINDOW tokens.
-function Doc.sent(doc, i)
+local function sent_of(doc, i)
    local s = doc.toks:get(i, "sentence")
-   local j = doc.joined[s]
-   if j then return Doc.sent(doc, j - 1) end
+   s = doc.root[s] or s
    local long = doc.long
    if not long[1] then return s end
    -- the last long sentence numbered <= s
@@ -148,12 +163,21 @@ function Doc.sent(doc, i)
    return s + l.after
 end
 
+function Doc.sent(doc, i)
+   local sents = doc.sents   -- (looked up once a token)
+   local s = sents[i]
+   if s == nil then
+      s = sent_of(doc, i)
+      sents[i] = s
+   end
+   return s
+end
+
 --- The first token of token i's attribution sentence.
 function Doc.sentence_start(doc, i)
    local toks = doc.toks
-   local j = doc.joined[toks:get(i, "sentence")]
-   if j then return Doc.sentence_start(doc, j - 1) end
-   local _, _, first = toks:sentence(toks:get(i, "sentence"))
+   local s = toks:get(i, "sentence")
+   local _, _, first = toks:sentence(doc.root[s] or s)
    if i - first >= WINDOW then return first + (i - first) // WINDOW * WINDOW end
    return first
 end
@@ -169,9 +193,21 @@ end
 --- Whether token i is a cue of speech: a speech verb (not a word of a
 -- name, not a noun after a determiner or a possessive), or the first word
 -- of a phrasal one ("went on", "fired back").
+local is_cue
+
 function Doc.is_cue(doc, i)
+   if i < 1 or i > doc.n then return false end
+   local cues = doc.cues   -- (decided once a token)
+   local c = cues[i]
+   if c == nil then
+      c = is_cue(doc, i)
+      cues[i] = c
+   end
+   return c
+end
+
+function is_cue(doc, i)
    local n, toks = doc.n, doc.toks
-   if i < 1 or i > n then return false end
    local k = key(doc, i)
    if W.VERBS[k] == true and not doc.in_name[i] then
       -- "Trump's tweet", "his early-morning tweets", "the claim": a noun

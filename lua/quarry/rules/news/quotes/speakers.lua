@@ -7,6 +7,7 @@
 -- sentence, people by surname, organisations by position, the people a
 -- description can stand for).
 local W = include "quotes/words"
+local wordset = require "quarry.wordset"
 local D = include "quotes/document"
 local key = D.key
 local M = include "quotes/mentions"
@@ -81,39 +82,71 @@ local FURNITURE_WORDS = 4
 local function furniture(doc, p)
    local lines = doc.cache.furniture
    if not lines then
+      -- each paragraph's first FURNITURE_WORDS + 1 words at most, and its
+      -- last token (not every token of the document)
       lines = {}
-      local toks, words, last = doc.toks, {}, {}
-      for i = 1, doc.n do
-         local q = toks:get(i, "paragraph")
-         if toks:kind(i) == "word" then words[q] = (words[q] or 0) + 1 end
-         last[q] = key(doc, i)
-      end
-      for q, n in pairs(words) do
-         lines[q] = n <= FURNITURE_WORDS and not (last[q] == "." or last[q] == "!" or last[q] == "?")
+      local toks = doc.toks
+      for q, _, _, first, last in toks:paragraphs() do
+         local words = 0
+         for i = first, last do
+            if toks:kind(i) == "word" then
+               words = words + 1
+               if words > FURNITURE_WORDS then break end
+            end
+         end
+         if words > 0 then
+            local k = key(doc, last)
+            lines[q] = words <= FURNITURE_WORDS and not (k == "." or k == "!" or k == "?")
+         end
       end
       doc.cache.furniture = lines
    end
    return lines[p]
 end
 
+-- The stretches of tokens inside quotation marks: from[k] .. to[k] (a
+-- mark opens one, the next mark of the paragraph ends it; marks close in
+-- any order; a paragraph starts with none open), found from the marks only.
+local MARKS = wordset.new { "\"", "'" }
+local function quoted_stretches(doc)
+   local toks, n = doc.toks, doc.n
+   local from, to = {}, {}
+   local depth, para, para_last, prev = 0, nil, n, nil
+   local function close_at(last)   -- the stretch after the last mark counted
+      if prev and depth > 0 and last > prev then from[#from + 1], to[#to + 1] = prev + 1, last end
+   end
+   local m = n > 0 and MARKS:find(toks, 1, n) or nil
+   while m do
+      local kind = toks:kind(m)
+      if kind == "open_quote" or kind == "close_quote" then
+         local p = toks:get(m, "paragraph")
+         if p ~= para then
+            close_at(para_last)
+            para, depth, prev = p, 0, nil
+            para_last = p and select(4, toks:paragraph(p)) or n
+         end
+         close_at(m - 1)
+         if kind == "open_quote" then depth = depth + 1 else depth = math.max(0, depth - 1) end
+         prev = m
+      end
+      m = m < n and MARKS:find(toks, m + 1, n) or nil
+   end
+   close_at(para_last)
+   return from, to
+end
+
 -- Whether token i is inside quotation marks (someone's words, whose
 -- people are not the sentence's subject).
 local function quoted(doc, i)
-   local inside = doc.cache.quoted
-   if not inside then
-      inside = {}
-      local toks, depth, para = doc.toks, 0, nil
-      for t = 1, doc.n do
-         local p = toks:get(t, "paragraph")
-         if p ~= para then para, depth = p, 0 end
-         local kind = toks:kind(t)
-         if kind == "open_quote" then depth = depth + 1
-         elseif kind == "close_quote" then depth = math.max(0, depth - 1)
-         elseif depth > 0 then inside[t] = true end
-      end
-      doc.cache.quoted = inside
+   local cache = doc.cache
+   if not cache.quoted_from then cache.quoted_from, cache.quoted_to = quoted_stretches(doc) end
+   local from, to = cache.quoted_from, cache.quoted_to
+   local lo, hi, found = 1, #from, nil
+   while lo <= hi do
+      local mid = (lo + hi) // 2
+      if from[mid] <= i then found, lo = mid, mid + 1 else hi = mid - 1 end
    end
-   return inside[i] == true
+   return found ~= nil and i <= to[found]
 end
 
 -- Whether person a can be the subject a pronoun stands for: not a line

@@ -24,6 +24,7 @@ local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING = W.SMALL, W.DET
    W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
+local PERSONAL = { he = true, she = true, they = true, we = true }
 local KINDS = { scare = true, title = true, nickname = true, mention = true, speech = true }
 local WHERE = { before = true, before_title = true, before_far = true, what_before = true, after = true,
    inside = true }
@@ -175,14 +176,14 @@ end
 
 -- Whether a cue or the speaker is right next to the marks: a cue a few
 -- words before the opening one, in its clause ("chanted 'Lock Her Up'",
--- "called Merkel 'The Chancellor of the Free World'"), the sieve's cue or
+-- "called the 1996 pageant winner 'Miss Piggy'"), the sieve's cue or
 -- mention within two tokens after the closing one ("'Yes We Can,' Obama
 -- said").
 local function adjacent(doc, q, a)
    local toks = doc.toks
-   for t = q.open - 1, math.max(1, q.open - 4), -1 do
+   for t = q.open - 1, math.max(1, q.open - 8), -1 do
       if is_cue(doc, t) then return true end
-      if toks:kind(t) ~= "word" then break end
+      if toks:kind(t) ~= "word" and toks:kind(t) ~= "number" then break end
    end
    local c = a.cue
    if c and c > q.close and c <= q.close + 2 then return true end
@@ -226,6 +227,16 @@ local function reported_clause(doc, q)
    return nil
 end
 
+-- Whether the words are woven into a clause whose subject is someone
+-- who can say them ("Cruz questioned Trump's 'New York values'"): the
+-- sieve found them a person, an organisation or a personal pronoun.
+local function someone_subject(a)
+   local m = a.mention
+   if not m or a.inherited then return false end
+   return m.kind == "person" or m.kind == "organization" or m.kind == "name"
+      or m.kind == "pronoun" and PERSONAL[m.pron] ~= nil
+end
+
 --- What the quote q is when it is not speech: kind, why (for quarry
 -- explain); or nil for reported speech.
 -- @param a table the sieve's answer (strategy, mention, cue, inherited)
@@ -251,7 +262,8 @@ function terms.classify(doc, q, a, opens, firm)
       if firm and (adjacent(doc, q, a) or a.inherited and opens) then return nil end
       return "title", "title-like words with no speaker or cue next to them"
    end
-   if a.cue or opens or speaks(doc, q, title) or terms.cue_in_clause(doc, q) or reported_clause(doc, q) then
+   if a.cue or opens or speaks(doc, q, title) or terms.cue_in_clause(doc, q) or reported_clause(doc, q)
+      or someone_subject(a) then
       return nil
    end
    return "scare", "no speech cue in its clause"
