@@ -56,7 +56,7 @@ end
 -- The message names the user's file and line (rule_where): no position of
 -- quarry's own is added to it.
 local function rule_error(rule, msg)
-   error(string_format("%s: rule %s: %s", rule_where(rule), rule.name or "?", msg), 0)
+   error(string_format("%s: rule %s: %s", rule_where(rule), type(rule.name) == "string" and rule.name or "?", msg), 0)
 end
 
 -- --- the mistakes a pack can make, caught when it loads ------------------------
@@ -115,6 +115,9 @@ end
 -- A field a rule does not have is a typo (spn = "name"): the rule would
 -- compile and quietly do less.
 local function check_rule_fields(rule)
+   -- before anything reaches the C matcher, which takes them as strings
+   if rule.name ~= nil and type(rule.name) ~= "string" then rule_error(rule, "name must be a string") end
+   if rule.type ~= nil and type(rule.type) ~= "string" then rule_error(rule, "type must be a string") end
    for _, k in ipairs(sorted_keys(rule)) do
       if type(k) ~= "string" then
          rule_error(rule, string_format("a value without a field name (%s): write name = value", tostring(rule[k])))
