@@ -46,7 +46,7 @@ describe("news dates", function()
       assert.same({ ["nineteen ninety-six"] = "1996" },
          dates("Atlanta, nineteen ninety-six. A bomb shakes the games."))
       assert.same({ ["the ruined 11th century"] = "10", ["year's end"] = "1998" },
-         dates("Pilgrims crowded the ruined 11th century chapel; its roof should be mended by year's end.", "1998-02-06"))
+         dates("Pilgrims crowded the ruined 11th century chapel; its roof is due by year's end.", "1998-02-06"))
    end)
 
    it("reads the week of a day or a holiday, and takes 'This Week' in title case for a name", function()

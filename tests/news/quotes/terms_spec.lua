@@ -54,7 +54,7 @@ describe("terms of the news pack", function()
       quote("The doors closed at noon. \u{201C}Nobody will be left behind.\u{201D}", "Nobody")
       quote("Ann Vale wants lower taxes and \u{201C}jobs for all of us\u{201D} in the town.", "jobs for")
       quote("The sign on the door: \u{201C}Closed for the storm.\u{201D}", "Closed")
-      quote("Tom Reed worried that the budget was becoming \u{201C}a piggy bank for the idle\u{201D} again.", "a piggy bank")
+      quote("Tom Reed worried that the budget was becoming \u{201C}a piggy bank for all\u{201D} again.", "a piggy bank")
    end)
 
    it("reads a headline in single marks as a quote attributed by its line", function()
