@@ -414,7 +414,7 @@ base.BEST = 1000
 -- search page asks for it three times (its results, its facets, its later
 -- pages).
 local best_kept = setmetatable({}, { __mode = "k" })
-local BEST_KEPT = 8
+local BEST_KEPT = 64    -- as many as the explorer keeps facets (quarry.serve.pages.CACHE)
 
 local function data_version(p)
    local st = p.db:prepare("PRAGMA data_version")
