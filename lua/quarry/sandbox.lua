@@ -38,7 +38,7 @@ local package_searchpath = package.searchpath
 local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symlinkattributes, lfs.dir
 local limited, limit_thread, limit_tripped, limit_charge = core.limited, core.limit_thread, core.limit_tripped,
    core.limit_charge
-local realpath = core.realpath
+local realpath, limit_source = core.realpath, core.limit_source
 
 local sandbox = {}
 
@@ -637,9 +637,12 @@ function Box:load(path, level, shown)
    if not f then error(oerr, level) end
    local text = f:read("a")
    f:close()
-   local chunk, err = load(text, "@" .. (shown or path), "t", self.env)
+   local chunkname = "@" .. (shown or path)
+   local chunk, err = load(text, chunkname, "t", self.env)
    -- Lua's message names the file and line: no position of quarry's is added
    if not chunk then error(sandbox.syntax_hint(text, err), 0) end
+   -- a limit's error names the nearest line of this file on the stack
+   limit_source(chunkname)
    return chunk
 end
 
