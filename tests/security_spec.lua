@@ -459,6 +459,99 @@ return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word 
          assert.equal(2, code)
          assert.matches("--max-memory", err, 1, true)
       end)
+
+      -- A pack like the one above over two documents, "one" stuck, "two"
+      -- fine: each way quarry reads them, in one process and in two workers.
+      -- (Its loop ends after a million steps, so that a run without a limit ends.)
+      local function stuck_and_fine()
+         return tmpdir {
+            ["spin.lua"] = pack_source("", [[rule { name = "spinner", type = "t", pattern = P.word "x",
+   action = function(m) if m.doc.text:find("stuck") then for _ = 1, 1e6 do end end return true end }]]),
+            ["docs.jsonl"] = '{"id": "one", "text": "stuck x"}\n{"id": "two", "text": "fine x"}\n',
+            ["gold.jsonl"] = '{"doc": "one", "type": "t", "start": 6, "end": 7}\n'
+               .. '{"doc": "two", "type": "t", "start": 5, "end": 6}\n',
+            ["files/one.txt"] = "stuck x",
+            ["files/two.txt"] = "fine x",
+         }
+      end
+      local function names_the_limit(err, doc)
+         assert.matches("quarry extract: " .. doc .. ": rule pack 'spin', document '" .. doc .. "': ", err, 1, true)
+         assert.matches("spin.lua:3: rule spinner: action failed: ", err, 1, true)
+         assert.matches("spin.lua:3: step limit exceeded (more than 100000 steps", err, 1, true)
+      end
+
+      it("goes on with the next document over files, JSONL and stdin, in one process and in two", function()
+         local dir = stuck_and_fine()
+         for _, j in ipairs { 1, 2 } do
+            for _, input in ipairs { "files", "docs.jsonl", "-" } do
+               local code, out, err = support.quarry(("extract -j %d --max-steps 100000 --rules %s/spin.lua %s")
+                  :format(j, dir, input == "-" and "-" or dir .. "/" .. input),
+                  { input = input == "-" and support.read(dir .. "/docs.jsonl") or nil })
+               local one, two = input == "files" and dir .. "/files/one.txt" or "one",
+                  input == "files" and dir .. "/files/two.txt" or "two"
+               assert.equal(1, code, err)
+               names_the_limit(err, one)
+               assert.matches('{"doc":"' .. two .. '","type":"t","start":5,"end":6', out, 1, true)
+               assert.is_nil(out:find('"doc":"' .. one .. '"', 1, true))
+            end
+         end
+      end)
+
+      it("goes on with the next document with --db, stores the rest, says how many failed", function()
+         local dir = stuck_and_fine()
+         for _, j in ipairs { 1, 2 } do
+            local db = dir .. "/c" .. j .. ".db"
+            local c = assert(quarry.open(db))
+            assert(c:ingest { dir .. "/docs.jsonl" })
+            c:close()
+            local code, out, err = support.quarry(("extract -j %d --max-steps 100000 --rules %s/spin.lua --db %s")
+               :format(j, dir, db))
+            assert.equal(1, code, err)
+            assert.equal("", out)
+            names_the_limit(err, "one")
+            assert.matches("quarry extract: 1 documents, 1 failed (running again retries them), 0 skipped "
+               .. "unchanged, 1 spans stored\n", err, 1, true)
+            local stored = "SELECT docs.id AS doc, count(*) AS n FROM spans JOIN docs ON docs.rowid = spans.doc "
+               .. "GROUP BY docs.id"
+            assert.equal("doc=two|n=1", support.rows(db, stored))
+            -- the failed document stays pending: a higher limit annotates it
+            code, out, err = support.quarry(("extract -j %d --rules %s/spin.lua --db %s --max-steps 0")
+               :format(j, dir, db))
+            assert.equal(0, code, err)
+            assert.equal("", out)
+            assert.matches("1 documents, 1 skipped unchanged, 1 spans stored", err, 1, true)
+            assert.equal("doc=one|n=1\ndoc=two|n=1", support.rows(db, stored))
+         end
+      end)
+
+      it("goes on with the next document in corpus:extract, raising at the end unless told of each", function()
+         local dir = stuck_and_fine()
+         local c <close> = assert(quarry.open(":memory:"))
+         assert(c:ingest { dir .. "/docs.jsonl" })
+         local pack = rules.load(dir .. "/spin.lua", { limits = { steps = 100000 } })
+         raises(function() c:extract(pack) end, "1 of 2 documents failed, the other 1 stored",
+            "the first: document one: rule pack 'spin', document 'one'", "step limit exceeded")
+         assert.equal(1, c:count_spans {})
+         local told = {}
+         local stats = assert(c:extract(pack, {
+            on_failure = function(id, msg) told[#told + 1] = id .. " " .. msg end }))
+         assert.same({ 0, 1, 1 }, { stats.documents, stats.failed, stats.skipped })
+         assert.equal(1, #told)
+         assert.matches("^one rule pack 'spin', document 'one': .*step limit exceeded", told[1])
+         raises(function() c:extract(pack, { on_failure = true }) end, "'on_failure' must be a function")
+      end)
+
+      it("goes on with the next document in quarry eval, scoring the failed one as annotating nothing", function()
+         local dir = stuck_and_fine()
+         local code, out, err = support.quarry(("eval --json --max-steps 100000 --rules %s/spin.lua --gold %s "
+            .. "%s"):format(dir, dir .. "/gold.jsonl", dir .. "/docs.jsonl"))
+         assert.equal(1, code, err)
+         assert.matches("quarry eval: one: rule pack 'spin', document 'one': ", err, 1, true)
+         assert.matches("step limit exceeded (more than 100000 steps", err, 1, true)
+         assert.matches("the pack failed on 1 document(s), scored as annotating nothing", err, 1, true)
+         local report = require("cjson").decode(out)
+         assert.same({ 2, 1, 0, 1 }, { report.documents, report.total.tp, report.total.fp, report.total.fn })
+      end)
    end)
 
    describe("reports", function()
