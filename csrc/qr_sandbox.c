@@ -41,7 +41,8 @@
  * The error names where the code was: the nearest stack level whose
  * source is untrusted code's (core.limit_source; the sandbox marks each
  * file it loads), so that a limit tripping inside quarry's own Lua code,
- * run on the code's behalf, still names the user's file and line.
+ * run on the code's behalf, still names the user's file and line; else
+ * the nearest level that is not quarry's own (core.limit_host), else none.
  */
 #define _XOPEN_SOURCE 700   /* realpath */
 
@@ -247,27 +248,49 @@ static int untrusted_source(lua_State *L, const char *source)
     return found;
 }
 
+/* The registry's prefix of the sources of quarry's own Lua modules. */
+#define QR_HOST_KEY "quarry.limit_host"
+
+static int host_source(lua_State *L, const char *source)
+{
+    int host = 0;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, QR_HOST_KEY) == LUA_TSTRING) {
+        size_t n;
+        const char *prefix = lua_tolstring(L, -1, &n);
+        host = strncmp(source, prefix, n) == 0;
+    }
+    lua_pop(L, 1);
+    return host;
+}
+
 /* Where the code that ran past a limit is, from stack level `level` up:
  * the nearest level whose source is untrusted code's (a pack's or a
- * report's file), not quarry's own (the sandbox's table.insert, a module
- * instance the pack called); without one, the nearest Lua level. */
+ * report's file); without one, the nearest Lua level that is not quarry's
+ * own (the sandbox's table.insert, a module instance the pack called, the
+ * rule engine), such as a pack a program made in Lua; without one, none
+ * (*line 0). The walk ends at core.limited: its caller is outside. */
+static int l_limited(lua_State *L);
+
 static void limit_position(lua_State *L, int level, char *src, size_t size, int *line)
 {
     lua_Debug ar;
-    int have = 0;
-    snprintf(src, size, "?");
     *line = 0;
     for (; level >= 0 && lua_getstack(L, level, &ar); level++) {
-        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) continue;
+        int boundary;
+        if (!lua_getinfo(L, "Slf", &ar)) continue;
+        /* what called core.limited is outside the limits */
+        boundary = lua_tocfunction(L, -1) == l_limited;
+        lua_pop(L, 1);
+        if (boundary) break;
+        if (ar.currentline <= 0) continue;
         if (untrusted_source(L, ar.source)) {
             snprintf(src, size, "%s", ar.short_src);
             *line = ar.currentline;
             return;
         }
-        if (!have) {
+        if (*line == 0 && !host_source(L, ar.source)) {
             snprintf(src, size, "%s", ar.short_src);
             *line = ar.currentline;
-            have = 1;
         }
     }
 }
@@ -290,12 +313,14 @@ static void limit_charge(lua_State *L, qr_limits *lim, long long n, int level)
         if (cpu_over && lim->steps_used <= allowed) lim->cpu_tripped = 1;
     }
     limit_position(L, level, src, sizeof src, &line);
+    if (line > 0) lua_pushfstring(L, "%s:%d: ", src, line);
+    else lua_pushliteral(L, "");
     if (lim->cpu_tripped)
-        lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps: its CPU time, %I ns a step, is spent)",
-                        src, line, (lua_Integer)lim->steps_max, (lua_Integer)QR_NS_PER_STEP);
+        lua_pushfstring(L, "step limit exceeded (more than %I steps: its CPU time, %I ns a step, is spent)",
+                        (lua_Integer)lim->steps_max, (lua_Integer)QR_NS_PER_STEP);
     else
-        lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps)", src, line,
-                        (lua_Integer)lim->steps_max);
+        lua_pushfstring(L, "step limit exceeded (more than %I steps)", (lua_Integer)lim->steps_max);
+    lua_concat(L, 2);
     lua_error(L);
 }
 
@@ -369,6 +394,23 @@ static int l_limit_source(lua_State *L)
     lua_pushvalue(L, 1);
     lua_pushboolean(L, 1);
     lua_rawset(L, -3);
+    return 0;
+}
+
+/***
+core.limit_host(prefix): the sources (chunk names) of quarry's own Lua
+modules start with prefix ("@/usr/share/lua/5.4/quarry/"): a limit's
+error never names a line of theirs, unless a file of untrusted code
+(core.limit_source) lies there too.
+@function limit_host
+@param prefix string the prefix
+@return nothing
+*/
+static int l_limit_host(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, QR_HOST_KEY);
     return 0;
 }
 
@@ -553,6 +595,7 @@ void qr_open_sandbox(lua_State *L)
     static const luaL_Reg funcs[] = {
         { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_tripped", l_limit_tripped },
         { "limit_stats", l_limit_stats }, { "limit_charge", l_limit_charge }, { "limit_source", l_limit_source },
+        { "limit_host", l_limit_host },
         { "callsite", l_callsite },
         { "realpath", l_realpath },
         { NULL, NULL }

@@ -541,7 +541,8 @@ return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word 
          raises(function() c:extract(pack, { on_failure = true }) end, "'on_failure' must be a function")
       end)
 
-      it("goes on with the next document in quarry eval, scoring the failed one as annotating nothing", function()
+      it("goes on with the next document in quarry eval (the failed one scored as annotating nothing), explain",
+         function()
          local dir = stuck_and_fine()
          local code, out, err = support.quarry(("eval --json --max-steps 100000 --rules %s/spin.lua --gold %s "
             .. "%s"):format(dir, dir .. "/gold.jsonl", dir .. "/docs.jsonl"))
@@ -551,6 +552,12 @@ return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word 
          assert.matches("the pack failed on 1 document(s), scored as annotating nothing", err, 1, true)
          local report = require("cjson").decode(out)
          assert.same({ 2, 1, 0, 1 }, { report.documents, report.total.tp, report.total.fp, report.total.fn })
+         -- and quarry explain
+         code, out, err = support.quarry(("explain --max-steps 100000 --rules %s/spin.lua %s/docs.jsonl")
+            :format(dir, dir))
+         assert.equal(1, code, err)
+         assert.matches("quarry explain: one: rule pack 'spin', document 'one': ", err, 1, true)
+         assert.matches("== two\n", out, 1, true)
       end)
    end)
 
@@ -701,11 +708,19 @@ end }
          raises(function() reports.load(top, { limits = { steps = 1000000 } }) end, "loading", "step limit exceeded")
       end)
 
-      it("quarry report takes --max-steps", function()
+      it("quarry report takes --max-steps and --max-memory", function()
          local spin = report("return { run = function(ctx) while true do end end }")
-         local code, _, err = run_cli("report --max-steps 100000 " .. db .. " " .. spin)
+         local code, out, err = run_cli("report --max-steps 100000 " .. db .. " " .. spin)
          assert.equal(1, code)
+         assert.equal("", out)
          assert.matches("step limit exceeded (more than 100000 steps", err, 1, true)
+         assert.matches("(raise it with --max-steps, or limits.steps from Lua)", err, 1, true)
+         local hog = report("return { run = function(ctx) local t = {} for i = 1, math.huge do t[i] = i end end }")
+         code, out, err = run_cli("report --max-memory 16M " .. db .. " " .. hog)
+         assert.equal(1, code)
+         assert.equal("", out)
+         assert.matches("report 'r%d+', running: .*memory limit exceeded %(the Lua heap grew by more than 16777216 "
+            .. "bytes%) %(raise it with %-%-max%-memory, or limits.memory from Lua%)", err)
       end)
    end)
 
@@ -896,6 +911,86 @@ error(P.word "y")
 ]]))
          assert.equal(0, code, out)
          assert.matches("^load: .*__tostring failed.*step limit exceeded", out)
+      end)
+   end)
+
+   -- A third round, the team's own (docs/security.md): what a pack hands
+   -- back or raises, and where misuse and limits are said to be.
+   describe("holds against the third round of probes", function()
+      local LIMITS = { steps = 2000000, memory = 64 * 1024 * 1024 }
+      local function action(body, limits)
+         local dir = tmpdir { ["p.lua"] = pack_source("", ([[rule { name = "r", type = "t", pattern = P.word "x",
+   action = function(m)
+      %s
+   end }]]):format(body)) }
+         return rules.load(dir .. "/p.lua", { limits = limits or LIMITS }), dir .. "/p.lua"
+      end
+
+      it("refuses spans outside the text, set with rawset on the match or returned", function()
+         for _, body in ipairs {
+            "rawset(m, 'start', -100) rawset(m, 'stop', 1e15) return true",
+            "return { { start = -100, stop = 1e15 } }",
+            "return { { start = 0, stop = 2 } }",
+            "return { { start = 1, stop = 0 } }",
+            "return { { start = 0.5, stop = 1 } }",
+            "return { { start = 0 / 0, stop = 1 } }",
+         } do
+            local pack, path = action(body)
+            raises(function() pack:run { id = "d", text = "x" } end, path .. ":2: rule r: an annotation needs integer "
+               .. "start <= stop within the text (0 to 1 bytes)")
+         end
+         local pack = action("return { { start = 0, stop = 1, type = {} } }")
+         raises(function() pack:run("x") end, "rule r: an annotation's type must be a string")
+         -- offsets given as floats with an integer value are taken as integers
+         local anns = action("return { { start = 0.0, stop = 1.0 } }"):run("x")
+         assert.same({ "integer", "integer" }, { math.type(anns[1].start), math.type(anns[1].stop) })
+      end)
+
+      it("names the rule of an error object whose __tostring loops, fails or returns no string", function()
+         for body, needle in pairs {
+            ["error(setmetatable({}, { __index = function() while true do end end, __tostring = function(t) "
+               .. "return t.x end }))"] = "step limit exceeded",
+            ["error(setmetatable({}, { __tostring = function() return {} end }))"] =
+               "'__tostring' must return a string",
+            ["error(setmetatable({}, { __tostring = function() error('inner', 0) end }))"] = "failed: inner",
+         } do
+            local pack, path = action(body)
+            local err = raises(function() pack:run { id = "d", text = "x" } end,
+               path .. ":3: rule r: action failed: (an error object whose __tostring failed: ", needle)
+            assert.is_nil(err:find("quarry/", 1, true), err)
+         end
+      end)
+
+      it("names the pack's line for misuse of the library functions the sandbox wraps", function()
+         for body, needle in pairs {
+            ["table.insert({}, 5, 1)"] = "bad argument #2 to 'table.insert' (position out of bounds)",
+            ["table.insert(setmetatable({}, {}), 5, 1)"] = "bad argument #2 to 'table.insert' (position out of bounds)",
+            ["table.move(1, 2, 3)"] = "bad argument #4 to 'table.move'",
+            ["table.concat(nil)"] = "bad argument #1 to 'table.concat' (table expected, got nil)",
+            ["table.concat({ {} })"] = "invalid value (table) at index 1 in table for 'concat'",
+            ["table.sort({ 3, 1, 2 }, function() error('mine', 0) end)"] = "mine",
+            ["table.remove(5, 1)"] = "bad argument #1 to 'table.remove' (table expected, got number)",
+            ["coroutine.resume(1)"] = "bad argument #1 to 'coroutine.resume' (coroutine expected, got number)",
+            ["coroutine.create(nil)"] = "bad argument #1 to 'coroutine.create' (function expected, got nil)",
+            ["coroutine.wrap(1)"] = "bad argument #1 to 'coroutine.wrap' (function expected, got number)",
+            ["coroutine.close(coroutine.running())"] = "cannot close a running coroutine",
+            ["string.rep('', 1e15, 'y')"] = "resulting string too large",
+            ["('x'):rep({})"] = "bad argument #2 to 'string.rep'",
+         } do
+            local pack, path = action(body)
+            local err = raises(function() pack:run { id = "d", text = "x" } end,
+               path .. ":3: rule r: action failed: " .. path .. ":4: ", needle)
+            assert.is_nil(err:find("sandbox.lua", 1, true), err)
+         end
+      end)
+
+      it("never names quarry's own files for a limit that trips where no line of the pack runs", function()
+         -- a budget the rule engine spends on its own, before any action
+         local pack = action("return true", { steps = 1000 })
+         local err = raises(function() pack:run { id = "d", text = string.rep("x ", 2000) } end,
+            "rule pack 'p', document 'd': ", "step limit exceeded (more than 1000 steps")
+         assert.is_nil(err:find("quarry/", 1, true), err)
+         assert.is_nil(err:find("security_spec", 1, true), err)   -- nor the caller of pack:run
       end)
    end)
 end)
