@@ -354,6 +354,21 @@ static void charge_caller(lua_State *L, long long n, int level)
     limit_charge(L, lim, n, level);
 }
 
+void qr_limit_work(lua_State *L, long long n)
+{
+    qr_limits *lim = limits_if_any(L);
+    int ticks;
+    if (!lim || !lim->active || lim->steps_max <= 0) return;
+    ticks = clock_ticks;
+    if (ticks) {
+        clock_ticks = 0;
+        lim->cpu_ticks += ticks;
+    }
+    if (n < 0) n = 0;
+    if (n > LLONG_MAX / 4) n = LLONG_MAX / 4;
+    limit_charge(L, lim, n, 1);
+}
+
 /***
 core.limit_charge(n [, level]): inside core.limited, counts n steps more
 against the budget (a library function about to go through n elements in

@@ -984,6 +984,22 @@ error(P.word "y")
          end
       end)
 
+      it("stops a Lua pattern that backtracks without end inside one call (a child with a time limit)", function()
+         -- Lua's matcher ran ("a"):rep(1e5):find(".-.-b") for hours in one C call, where no hook runs
+         for _, body in ipairs {
+            "return (string.rep('a', 1e5)):find('.-.-b') ~= nil",
+            "return string.match(string.rep('a', 1e5), 'a*a*a*b') ~= nil",
+            "for _ in string.rep('a', 1e5):gmatch('.-.-b') do end",
+            "return select(2, string.rep('a', 1e5):gsub('.-.-b', '')) > 0",
+            "local s = string.rep('(', 1e5) for _ in s:gmatch('%b()') do end",
+         } do
+            local code, out = probe_pack(pack_source("", ([[rule { name = "r", type = "t", pattern = P.word "x",
+   action = function(m) %s end }]]):format(body)))
+            assert.equal(0, code, out)
+            assert.matches("^error: [^\n]*p%.lua:3: step limit exceeded %(more than 2000000 steps", out)
+         end
+      end)
+
       it("never names quarry's own files for a limit that trips where no line of the pack runs", function()
          -- a budget the rule engine spends on its own, before any action
          local pack = action("return true", { steps = 1000 })

@@ -93,6 +93,13 @@ local function safe_rep(s, n, sep)
    return at_caller(pcall(string_rep, s, n, sep))
 end
 string_methods.rep = safe_rep
+-- Lua's pattern matcher backtracks without bound inside one C call, where
+-- no hook runs (("a"):rep(1e5):find(".-.-b") never ends): untrusted code
+-- gets the same functions on a matcher that counts its work against the
+-- step budget (csrc/qr_lpat.c).
+local PATTERN_FUNCTIONS = { find = core.lpat_find, match = core.lpat_match, gmatch = core.lpat_gmatch,
+   gsub = core.lpat_gsub }
+for k, v in next, PATTERN_FUNCTIONS do string_methods[k] = v end
 local string_lib = string
 setmetatable(string_methods, { __index = function(_, k)
    if k ~= "dump" then return string_lib[k] end
@@ -394,6 +401,7 @@ local function untrusted_env(box, opts)
    for _, name in ipairs(SAFE_LIBS) do env[name] = copy(_G[name]) end
    env.string.dump = nil
    env.string.rep = safe_rep
+   for k, v in next, PATTERN_FUNCTIONS do env.string[k] = v end
    env.coroutine = coroutine_lib()
    env.table = table_lib()
    env.getmetatable, env.setmetatable = metatable_functions(box)
