@@ -13,7 +13,34 @@ local structure = {}
 -- file's order.
 local CLUTTER = {}
 for _, row in ipairs(read_list("data/page_clutter.tsv")) do
-   CLUTTER[#CLUTTER + 1] = { pattern = row[1], role = row[2], strong = row[3] == "strong" }
+   -- (plain: a boilerplate string found as it is, not as a pattern)
+   CLUTTER[#CLUTTER + 1] = { pattern = row[1], role = row[2], strong = row[3] == "strong",
+      plain = row[1]:sub(1, 1) ~= "^" }
+end
+
+-- The class of the first byte a clutter pattern can match, when it is
+-- anchored and begins with a letter, a digit or a %-class that no
+-- quantifier makes optional ("^leave a reply": "l"); nil otherwise (a
+-- plain boilerplate string is found anywhere).
+local function first_class(c)
+   local pat = c.pattern
+   if pat:sub(1, 1) ~= "^" then return nil end
+   local class, rest = pat:match("^%^(%%%a)(.?)")
+   if not class then class, rest = pat:match("^%^(%w)(.?)") end
+   if not class or rest == "*" or rest == "?" or rest == "-" then return nil end
+   return "^" .. class .. "$"
+end
+
+-- CLUTTER_AT[b]: the entries of CLUTTER, in order, that can match a
+-- paragraph whose first byte is b (CLUTTER_AT[0]: an empty paragraph).
+local CLUTTER_AT = {}
+for b = 0, 255 do
+   local list = {}
+   for _, c in ipairs(CLUTTER) do
+      local class = first_class(c)
+      if not class or (b > 0 and string.char(b):match(class)) then list[#list + 1] = c end
+   end
+   CLUTTER_AT[b] = list
 end
 
 local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
@@ -27,10 +54,10 @@ end
 -- "signature", "boilerplate") and whether it is strong; or nil.
 local function clutter_role(p, words)
    local low = lower_ascii(p)
-   for _, c in ipairs(CLUTTER) do
+   for _, c in ipairs(CLUTTER_AT[low:byte(1) or 0]) do
       if c.role ~= "boilerplate" then
          if low:match(c.pattern) then return c.role, c.strong end
-      elseif words <= 40 and low:find(c.pattern, 1, c.pattern:sub(1, 1) ~= "^") then
+      elseif words <= 40 and low:find(c.pattern, 1, c.plain) then
          return "boilerplate", false
       end
    end
@@ -100,8 +127,7 @@ end
 structure.dateline = dateline
 
 local function word_count(p)
-   local n = 0
-   for _ in p:gmatch("%S+") do n = n + 1 end
+   local _, n = p:gsub("%S+", "")
    return n
 end
 
