@@ -45,15 +45,15 @@ describe("news dates", function()
          dates("The agency revised December's figures and Theresa May's aides left.", "1998-02-06"))
       assert.same({ ["nineteen ninety-six"] = "1996" },
          dates("Atlanta, nineteen ninety-six. A bomb shakes the games."))
-      assert.same({ ["the fabled 11th century"] = "10", ["year's end"] = "1998" },
-         dates("Rebels held the fabled 11th century temple; the road should reopen by year's end.", "1998-02-06"))
+      assert.same({ ["the ruined 11th century"] = "10", ["year's end"] = "1998" },
+         dates("Pilgrims crowded the ruined 11th century chapel; its roof is due by year's end.", "1998-02-06"))
    end)
 
    it("reads the week of a day or a holiday, and takes 'This Week' in title case for a name", function()
       assert.same({ ["the week of March 6"] = "2000-W10", ["Easter week"] = "2000-W16" },
          dates("A hearing is set for the week of March 6. Pilgrims arrived as Easter week began.", "2000-02-24"))
       assert.same({ ["this week"] = "2000-W08" },
-         dates("Baker told ABC's \"This Week\" that talks resume this week.", "2000-02-24"))
+         dates("Pell told Channel 9's \"This Week\" that talks resume this week.", "2000-02-24"))
       -- durations in words are no dates either
       assert.same({}, dates("Rights were violated for the past twenty years.", "2000-02-24"))
    end)
@@ -206,7 +206,7 @@ describe("news dates", function()
       assert.same({ Thursday = "2014-03-06" },
          dates("Up until Thursday, however, the police had called him a witness.", "2014-03-12"))
       assert.same({ Monday = "2014-03-10" },
-         dates("The senator had asked for the data by Monday, but the agency missed the deadline.", "2014-03-12"))
+         dates("The senator had wanted the figures by Monday, but the agency missed the deadline.", "2014-03-12"))
       -- a "had" in another clause of the sentence does not count
       assert.same({ February = "2014-02" },
          dates("The sale, which had been expected, helps it repay the loan by February.", "2013-10-30"))
@@ -214,13 +214,13 @@ describe("news dates", function()
 
    it("reads what was agreed as to come, and -ed adjectives as no past", function()
       assert.same({ February = "2014-02" },
-         dates("Thermo agreed to buy the pump line for $22 million in February.", "2013-10-30"))
+         dates("Delmar Mills agreed to buy the pump line for $22 million in February.", "2013-10-30"))
       -- "to" before a determiner is a preposition
-      assert.same({ October = "2013-10" }, dates("Malaysia agreed to the oil deal in October.", "2013-11-30"))
+      assert.same({ October = "2013-10" }, dates("Peru agreed to the copper deal in October.", "2013-11-30"))
       assert.same({ ["the winter"] = "2013-WI" },
          dates("Barges could have kept loading through the winter.", "2014-03-06"))
       assert.same({ ["Dec. 7"] = "2013-12-07" },
-         dates("Conseco said it is calling for the redemption on Dec. 7 of its convertible preferred stock.",
+         dates("Harbor Foods said it is calling for the buyback on Dec. 7 of its convertible preferred stock.",
             "2013-10-30"))
    end)
 

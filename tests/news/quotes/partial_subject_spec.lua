@@ -18,7 +18,7 @@ describe("speaker strategy partial_subject", function()
    end)
 
    it("finds nothing for a quote that opens its sentence with a capital is not woven into it", function()
-      local q = H.alone("partial_subject", "Ann Vale left. “Jobs, jobs, jobs” was the slogan.", "Jobs")
+      local q = H.alone("partial_subject", "Ann Vale left. “Homes, homes, homes” was the slogan.", "Homes")
       assert.equal(null, q.attrs.strategy)
    end)
 end)

@@ -214,8 +214,8 @@ function tense.of(toks, a)
       if main == "past" then return "past" end
       -- "it was not until Tuesday that ...": the clause's own tense
       if before_i > 1 and toks:key(before_i - 1) == "not" then return words_tense(toks, lo, hi, first, last) end
-      -- a "had" before it up to a punctuation mark ("Metzenbaum had asked
-      -- for the data by Monday"), or in the sentence it opens ("Up until
+      -- a "had" before it up to a punctuation mark ("Reed had wanted
+      -- the figures by Monday"), or in the sentence it opens ("Up until
       -- Thursday, however, they had ...")
       local from, to = first, hi
       while from > math.max(sfirst, first - REACH) and not stop_token(toks, from - 1) do from = from - 1 end

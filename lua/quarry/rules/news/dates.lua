@@ -478,7 +478,7 @@ dates.rules = {
       pattern = (P.behind(YEAR_CUE) + P.behind(DET) + P.behind(DIGIT_YEAR * P.word ","))
          * P.cap("year", YEAR) * NOT_UNIT,
       action = year_action,
-      examples = { { text = "These approaches came up in 2014 and 2016.",
+      examples = { { text = "The ferry ran in 2014 and 2016.",
                      expect = { { type = "date", text = "2014", attrs = { value = "2014" } },
                                 { type = "date", text = "2016", attrs = { value = "2016" } } } },
                    { text = "A 2011 audit and its 2009 report found it; the company's 1989 results.",
@@ -525,7 +525,7 @@ dates.rules = {
          local start = m.caps.dir and (dir and m.caps.dir.start or m.caps.wd.start) or m.start
          return { type = "date", start = start, stop = m.stop, attrs = { rel = { weekday = wd, dir = dir } } }
       end,
-      examples = { { text = "Lavrov on Monday called for talks.", date = "2017-03-01",
+      examples = { { text = "Voronov on Monday called for talks.", date = "2017-03-01",
                      expect = { { type = "date", text = "Monday", attrs = { value = "2017-02-27" } } } } } },
    rule { name = "weekday_date", type = "date", priority = 3,
       pattern = WEEKDAY * P.opt(",") * P.cap("month", MONTH) * P.cap("day", DAY) * P.opt(P.opt(",")
@@ -707,7 +707,7 @@ dates.rules = {
                  + P.set { "early", "late", "mid" } + P.behind(P.set { "in", "of", "since", "during", "and" }))
          * (P.opt("'") * P.cap("dec", P.regex [[^(?:(?:mid|early|late)-)?(?:1[89][0-9]0s|20[0-9]0s|[0-9]0s)$]])
             + P.cap("word", P.set(spellings("decade"))))
-         -- "the 20th century", "the fabled 11th century temple"
+         -- "the 20th century", "the ruined 11th century chapel"
          + DET * P.opt(P.tok { kind = "word", case = "lower" }) * P.cap("cent", ORDINAL) * P.word "century"
          + P.word "this century",
       action = decade,

@@ -1,6 +1,6 @@
 -- Strategy after_quote: the speaker named right after the quote: “…,” he
--- said / said Lavrov / Lavrov told … / “…” ― Jane Doe / the agency quoted
--- him as saying / “…!” beamed Donald Hartley. After a quote that ended
+-- said / said Voronov / Voronov told … / “…” ― Jane Doe / the agency quoted
+-- him as saying / “…!” beamed Nell Farraday. After a quote that ended
 -- its sentence, a name and a verb attribute it only when the verb ends the
 -- clause (“… wrong.” Democrats also described the vote as… is a new
 -- statement), and a cue before a colon introduces the next quote instead.
@@ -16,7 +16,7 @@ local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 local after_quote = {
    name = "after_quote",
-   about = "the speaker right after the quote: “…,” said Lavrov / he said / ― Jane Doe",
+   about = "the speaker right after the quote: “…,” said Voronov / he said / ― Jane Doe",
 }
 
 -- “…” ― Jane Doe: the mention after a dash at j, or the capitalised words
@@ -61,11 +61,11 @@ local function subject_at(doc, j)
          if toks:kind(t) ~= "word" then break end
       end
    end
-   -- “…,” Fox's Chris Wallace said / Trump's campaign manager said
+   -- “…,” Channel 9's Ruth Okoye said / Hadley's campaign manager said
    local owned = m and M.possessed(doc, m)
    if owned then return owned end
    if m and m.kind ~= "person" then
-      -- “…,” US Senator Jeff Sessions said: the person the title leads to
+      -- “…,” US Senator Dale Furrow said: the person the title leads to
       for t = m.last + 1, math.min(n, m.last + 4) do
          local a = doc.at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
@@ -76,9 +76,9 @@ local function subject_at(doc, j)
 end
 
 -- Where the cue after mention m would be: over a parenthesis ("Sen.
--- Chuck Schumer (D-N.Y.) said"), appositives up to a comma and a cue
--- ("Scott Pruitt, the attorney general of Oklahoma, one of the states
--- suing, said"), and adverbs.
+-- Alma Reyes (D-Ore.) said"), appositives up to a comma and a cue
+-- ("Hal Brenner, the treasurer of Maine, one of the states that
+-- sued, said"), and adverbs.
 local function cue_after(doc, m)
    local toks, n = doc.toks, doc.n
    local k = m.last + 1
@@ -109,7 +109,7 @@ local function speaker_of_cue(doc, m, k)
       local obj = M.at(doc, k + 1)
       if obj then return obj, k end
    end
-   -- “…,” Welch said, according to Vermont Edition: the source that
+   -- “…,” Dunmore said, according to Valley Morning Radio: the source that
    -- reports the words
    local s0 = sent(doc, k)
    for t = k + 1, math.min(n - 2, k + 16) do
@@ -128,13 +128,13 @@ local function mention_then_cue(doc, q, j)
    local m = subject_at(doc, j)
    if not m then return nil end
    local k = cue_after(doc, m)
-   -- “…” Trump replied: “…”: the cue introduces the next quote
+   -- “…” Hadley replied: “…”: the cue introduces the next quote
    local introduces = q.closed_sentence and k < n and key(doc, k + 1) == ":"
    if is_cue(doc, k) and not introduces
       and (not q.closed_sentence or QUOTING[key(doc, k)] or C.ends_clause(doc, k)) then
       return speaker_of_cue(doc, m, k)
    end
-   -- “…,” Trump shot back. / “…,” the man shouted.: a verb the lists lack,
+   -- “…,” Morrow shot back. / “…,” the man shouted.: a verb the lists lack,
    -- when the quote ends on a comma or a cry and the verb ends the clause
    if q.soft_end and not introduces and k <= n and verb_like(doc, k) and m.kind ~= "location" then
       local v = k
@@ -153,7 +153,7 @@ function after_quote.attribute(doc, q)
    if not j then return nil end
    local toks, n = doc.toks, doc.n
    -- (a signature signs a statement, not words woven into a sentence:
-   -- "… was “still the No. 1 force.”--Kim Hjelmgaard" is a byline)
+   -- "… was “the best we have.”--Lena Marsh" is a byline)
    if j <= n and toks:kind(j) == "dash" and doc.text:sub(q.start + 1, q.start + 1):match("[%u%d%p]") then
       local m, c = signature(doc, j)
       if m then return m, c end
@@ -161,13 +161,13 @@ function after_quote.attribute(doc, q)
    if is_cue(doc, j) then
       local m = M.after_cue(doc, j + 1)
       if m then return m, j end
-      -- “…,” said Cuban, who…: a name the rules did not know
+      -- “…,” said Trask, who…: a name the rules did not know
       m = M.bare_name_at(doc, j + 1)
-      -- (“…,” said Chief Corrina Leween of the Cheslatta Nation)
+      -- (“…,” said Chief Ada Tillman of the Marrow Lake Nation)
       local nk = m and m.last < n and key(doc, m.last + 1)
       if nk and (nk == "," or nk == "." or PREPOSITIONS[nk]) then return m, j end
    end
-   -- “…!” beamed Donald Hartley: a verb the lists lack, between a quote
+   -- “…!” beamed Nell Farraday: a verb the lists lack, between a quote
    -- that ends on a comma or a cry and a name that ends the clause
    if q.soft_end and j < n and verb_like(doc, j) then
       local m = M.at(doc, j + 1)

@@ -17,12 +17,12 @@ local as_put_it = {
 
 -- "as" at token t, a mention and a verb of putting it ("as Vale put
 -- it") or a verb of saying (data/speaker_words.tsv, as_cue) whose clause
--- ends at a comma or the sentence's end ("As Michael Dell said last week
--- in Tel Aviv, “…”"; "As Reed spoke, …" is a time): the mention, the verb's
+-- ends at a comma or the sentence's end ("As Irene Castell said last week
+-- in Lyon, “…”"; "As Reed spoke, …" is a time): the mention, the verb's
 -- first and last tokens; or nil.
 local function as_clause(doc, t)
    local toks, n = doc.toks, doc.n
-   -- "as described by FBI Director James Comey"
+   -- "as described by Police Chief Martin Oduya"
    if t + 3 <= n and is_cue(doc, t + 1) and key(doc, t + 2) == "by" then
       local agent = M.after_cue(doc, t + 3)
       if agent and agent.kind ~= "location" then return agent, t + 1 end
@@ -30,7 +30,7 @@ local function as_clause(doc, t)
    local m = M.after_cue(doc, t + 1)
    if not m or m.kind == "location" or m.last + 1 > n then return nil end
    local v = m.last + 1
-   -- "as the Homeland Security memo put it": a name that premodifies a noun
+   -- "as the Treasury memo put it": a name that premodifies a noun
    if m.ann and DESC_HEADS[key(doc, v)] and toks:get(v, "case") == "lower" then
       m = { kind = "desc", first = m.first, last = v, words = { key(doc, v) }, head = key(doc, v), owner = m.ann }
       v = v + 1
@@ -52,7 +52,7 @@ function as_put_it.attribute(doc, q)
    local toks = doc.toks
    local s0 = sent(doc, q.open)
    local floor = D.Doc.sentence_start(doc, q.open)
-   -- (another cue between the quote and "as" attributes it: "“…,” Wallace
+   -- (another cue between the quote and "as" attributes it: "“…,” Okoye
    -- said, as the crowd cheered")
    local inside, other = false, false
    for t = floor, doc.n - 1 do

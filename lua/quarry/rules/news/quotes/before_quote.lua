@@ -1,8 +1,8 @@
 -- Strategy before_quote: the speaker of a cue before the quote in its
--- sentence: Lavrov said a “…” / Lavrov went on to stress: “…” / Rubio was
--- asked by moderator Gerard Baker whether “…” (a passive cue's agent
--- speaks). The outermost attribution holds the quote: "Trump said Clinton
--- called it “…”" is Trump's; "…, and Clinton called it “…”" opens a
+-- sentence: Voronov said a “…” / Voronov went on to stress: “…” / Ostrow was
+-- asked by moderator Dana Pell whether “…” (a passive cue's agent
+-- speaks). The outermost attribution holds the quote: "Hadley said Morrow
+-- called it “…”" is Hadley's; "…, and Morrow called it “…”" opens a
 -- clause of its own. A cue inside another quote is someone else's words.
 local W = include "quotes/words"
 local D = include "quotes/document"
@@ -17,15 +17,15 @@ local is_cue = D.Doc.is_cue
 
 local before_quote = {
    name = "before_quote",
-   about = "the speaker of a cue before the quote in its sentence: Lavrov said a “…”",
+   about = "the speaker of a cue before the quote in its sentence: Voronov said a “…”",
 }
 
 -- Who speaks for the cue at c, before the quote at o (found: what a cue
 -- nearer the quote found, or nil): the agent of a passive cue, the cue's
--- subject, or for the nearest cue the speaker after it ("said Lavrov:
+-- subject, or for the nearest cue the speaker after it ("said Voronov:
 -- …"; "said it was" is what was said).
 local function cue_speaker(doc, c, o, floor, found)
-   -- "In declaring Trump's statements “not Christian,” the pope …": a
+   -- "In calling the mayor's plan “not workable,” the council …": a
    -- participle opening the sentence speaks for the main clause's subject
    local k0 = key(doc, floor)
    if key(doc, c):find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
@@ -57,7 +57,7 @@ local function opens_clause(doc, m, floor)
       or RELATIVES[key(doc, before)] or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote"
 end
 
--- "As Blumenthal spoke, the NRA was whipping lawmakers against “…”":
+-- "As Hadley spoke, the growers' lobby was pressing lawmakers against “…”":
 -- the comma that closes a subordinate clause opening the sentence, if
 -- one does before token o; or nil.
 local function opening_clause_end(doc, floor, o)

@@ -17,7 +17,7 @@ local MANNER, SHARES = W.MANNER, W.SHARES
 
 -- Where the clause that holds token c starts, not before floor: after a
 -- ";" or a ", and", a leading conjunction, a dateline, an opening
--- subordinate clause ("As Trump spoke, Clinton…").
+-- subordinate clause ("As Hadley spoke, Morrow…").
 local function clause_start(doc, c, floor)
    local toks = doc.toks
    local start = floor
@@ -32,7 +32,7 @@ local function clause_start(doc, c, floor)
       or key(doc, start) == "yet" or key(doc, start) == "or") do
       start = start + 1
    end
-   -- "FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton…": past
+   -- "MILLBROOK, Ore., Oct. 4 (Northwind) — Former Governor Ada Kessler…": past
    -- the dateline
    for t = start + 1, math.min(c - 1, start + 15) do
       if toks:kind(t) == "dash" and (key(doc, t - 1) == ")" or toks:get(t - 1, "case") == "upper") then
@@ -45,7 +45,7 @@ local function clause_start(doc, c, floor)
          if key(doc, t) == "," then start = t + 1 break end
       end
    end
-   -- "in what Bay Buchanan, Reagan's treasurer, called": a clause "what" opens
+   -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what" opens
    for t = c - 1, math.max(start, c - 12), -1 do
       if key(doc, t) == "what" then return t + 1 end
       if toks:kind(t) == "open_quote" or toks:kind(t) == "close_quote" then break end
@@ -64,7 +64,7 @@ local function appositive_name(doc, m)
    return nil
 end
 
--- "Mark Cuban also complained that…": capitalised words the rules did
+-- "Owen Trask also complained that…": capitalised words the rules did
 -- not take for a name, opening the clause at t before a verb (a lowercase
 -- word that is not a determiner or a preposition); or nil.
 local function bare_subject(doc, t, c)
@@ -75,7 +75,7 @@ local function bare_subject(doc, t, c)
    if not (m and m.last + 1 < c and m.last > m.first) then return nil end
    local v = m.last + 1
    local kv = key(doc, v)
-   -- (a verb, or the comma of an appositive: "Bay Buchanan, Reagan's treasurer, called")
+   -- (a verb, or the comma of an appositive: "Rosa Dunne, Hadley's treasurer, called")
    if kv == "," then return m end
    if toks:kind(v) ~= "word" or toks:get(v, "case") ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
       return nil
@@ -86,7 +86,7 @@ end
 --- The subject of the clause that holds token c (not before token
 -- floor): its first mention that is not the object of a preposition,
 -- after any subordinate clause it opens with ("On Monday, in Ohio,
--- Clinton…", "As Trump spoke, Clinton…"); or nil.
+-- Morrow…", "As Hadley spoke, Morrow…"); or nil.
 function clauses.clause_subject(doc, c, floor)
    local toks = doc.toks
    local start = clause_start(doc, c, floor)
@@ -106,13 +106,13 @@ function clauses.clause_subject(doc, c, floor)
       end
       t = t + 1
    end
-   -- "The senator sought to calm them, and took a heckler in stride,
+   -- "The mayor tried to settle the room, and shrugged off a heckler,
    -- saying": verbs joined without a subject of their own share the first
    if start > floor and not SUBORDINATORS[key(doc, floor)] then return clauses.clause_subject(doc, start - 1, floor) end
    return nil
 end
 
--- "McConnell, who in 2010 said": the relative pronoun at token t (or
+-- "Harrow, who in 2010 said": the relative pronoun at token t (or
 -- a little before it) is the mention that attributes, the name before
 -- it who it stands for; nil when another subject stands between.
 local function relative_before(doc, c, t, floor)
@@ -141,7 +141,7 @@ local function relative_before(doc, c, t, floor)
    return nil
 end
 
--- "King says", "Democrats said": capitalised words the rules did not
+-- "Reed says", "Democrats said": capitalised words the rules did not
 -- take for a name, right before the cue at t + 1.
 local function capitals_before(doc, t, floor)
    local toks = doc.toks
@@ -162,7 +162,7 @@ end
 local function role_before(doc, t, floor)
    local toks = doc.toks
    local alone = M.alone_at(doc, t)
-   -- ("Bolton and Gorka both denounced": "both" only at the clause's start)
+   -- ("Pell and Amsel both denounced": "both" only at the clause's start)
    if alone and (t == floor or toks:kind(t - 1) ~= "word" or CLAUSE_JOINS[key(doc, t - 1)]) then return alone end
    for k = math.max(floor, t - 2), t do
       local m = M.bare_role_at(doc, k)
@@ -188,16 +188,16 @@ end
 -- The subject before the cue at c when a comma stands between them
 -- (t: the last token before the cue that is neither an adverb nor a comma).
 local function subject_over_comma(doc, c, t, floor)
-   -- "Clinton hit back at Trump on Monday, saying “…”": a participle
+   -- "Morrow hit back at Hadley on Monday, saying “…”": a participle
    -- after a comma has the subject of its clause
    if key(doc, c):find("ing$") then
-      -- "…, Spicer said, adding": the subject of the cue before
+      -- "…, Pell said, adding": the subject of the cue before
       local m = is_cue(doc, t) and t > floor and clauses.subject_before(doc, t, floor)
          or clauses.clause_subject(doc, c, floor)
       if m then return m end
    end
-   -- "Police Commissioner Richard Ross, who spent the morning near City
-   -- Hall, described": the subject before the appositive or relative
+   -- "Fire Chief Dana Kell, who spent the morning near the old
+   -- docks, described": the subject before the appositive or relative
    -- clause that ends in a comma before the cue
    local subj = clauses.clause_subject(doc, c, floor)
    if subj and subj.last + 1 < t and key(doc, subj.last + 1) == "," then return subj end
@@ -221,7 +221,7 @@ end
 -- (clauses.subject_before without the statement issued)
 function subject_before(doc, c, floor)
    local toks = doc.toks
-   -- "Ramos corrected the candidate by tweeting back": a participle after
+   -- "Okoye corrected the candidate by tweeting back": a participle after
    -- a preposition of manner or time has the clause's subject
    if c - 1 > floor and MANNER[key(doc, c - 1)] and key(doc, c):find("ing$") then
       local subj = clauses.clause_subject(doc, c - 1, floor)
@@ -229,14 +229,14 @@ function subject_before(doc, c, floor)
    end
    local t = c - 1
    -- (over adverbs, commas, and the closing mark of a quote that ends in
-   -- a comma: "Walsh, known for “This Hour Has 22 Minutes,” said")
+   -- a comma: "Lin, known for “Harbour Nights,” said")
    while t >= floor and (SKIP_AFTER_CUE[key(doc, t)] or key(doc, t) == ","
       or toks:kind(t) == "close_quote" and t > floor and key(doc, t - 1) == ",") do
       t = t - 1
    end
    local rel = relative_before(doc, c, t, floor)
    if rel then return rel end
-   -- "Rep. Gwen Moore (D-Wis.) said"
+   -- "Rep. Ida Brandt (D-Minn.) said"
    if t > floor and key(doc, t) == ")" then
       local open = t - 1
       while open > math.max(floor, t - 8) and key(doc, open) ~= "(" do open = open - 1 end
@@ -253,13 +253,13 @@ function subject_before(doc, c, floor)
       if name then return name end
    end
    if m then return m end
-   -- "Even China, Pyongyang's only ally and its lifeline, said": the
+   -- "Even Norway, the island's closest partner and main buyer, said": the
    -- subject before the appositive
    if comma then
       m = clauses.clause_subject(doc, c, floor)
       if m and m.last + 1 < c and key(doc, m.last + 1) == "," then return m end
    end
-   -- "Lavrov, in his remarks, said" / "Lavrov went on to stress"
+   -- "Voronov, in his remarks, said" / "Voronov went on to stress"
    for u = t - 1, math.max(floor, c - 12), -1 do
       m = M.ending(doc, u, floor)
       -- a place in between ("in Virginia") is where, not who; the
@@ -272,7 +272,7 @@ function subject_before(doc, c, floor)
 end
 
 --- The subject of the main clause after an opening phrase that holds
--- token from ("In declaring Trump's statements “not Christian,” the pope
+-- token from ("In calling the mayor's plan “not workable,” the council
 -- …"): the mention right after the phrase's closing comma (outside
 -- quotes, or at the end of one), in the sentence; or nil.
 function clauses.main_subject_after(doc, from)
@@ -297,7 +297,7 @@ end
 
 --- Whether the clause ends right after token k (over adverbs): a
 -- punctuation mark, a preposition, a time word, a quote, the sentence's
--- end. After a quote that ended its sentence (“… wrong.” Lavrov said), a
+-- end. After a quote that ended its sentence (“… wrong.” Voronov said), a
 -- name and a verb attribute it only when the verb ends the clause.
 function clauses.ends_clause(doc, k)
    local toks, n = doc.toks, doc.n

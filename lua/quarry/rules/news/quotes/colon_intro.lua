@@ -1,7 +1,7 @@
 -- Strategy colon_intro: what the colon before the opening mark closes
--- introduces the quote: Pollster Daron Shaw: “…” / Dr. Ward stated: ¶ “…”
--- / Priebus told Fox News: “…” (to whom or where, the subject speaks) /
--- President Clinton released the following statement: “…”.
+-- introduces the quote: Pollster Ruth Amsel: “…” / Dr. Okafor stated: ¶ “…”
+-- / Hadley told Channel 9: “…” (to whom or where, the subject speaks) /
+-- Governor Kessler released the following statement: “…”.
 local W = include "quotes/words"
 local D = include "quotes/document"
 local key = D.key
@@ -11,7 +11,7 @@ local C = include "quotes/clauses"
 local PREPOSITIONS, ISSUED, NOT_NAMES = W.PREPOSITIONS, W.ISSUED, W.NOT_NAMES
 local is_cue = D.Doc.is_cue
 
--- "- Philip Bump:", "Stone:": capitalised words that open the sentence
+-- "- Lena Marsh:", "Brandt:": capitalised words that open the sentence
 -- (or follow a dash) and end at the colon p.
 local function name_before_colon(doc, p, floor)
    local toks = doc.toks
@@ -47,7 +47,7 @@ local function introduced(doc, p)
    local floor = D.Doc.sentence_start(doc, p)
    local m = M.ending(doc, p - 1, floor)
    if m and m.first > floor and (is_cue(doc, m.first - 1) or PREPOSITIONS[key(doc, m.first - 1)]) then
-      -- "Priebus told Fox News:", "he said in an interview with CNN:": to
+      -- "Hadley told Channel 9:", "he said in an interview with the radio station:": to
       -- whom or where, the subject speaks
       for c = m.first - 1, floor, -1 do
          if is_cue(doc, c) then
@@ -70,7 +70,7 @@ local function introduced(doc, p)
    if is_cue(doc, p - 1) then
       m = C.subject_before(doc, p - 1, floor)
       if m then return m, p - 1 end
-      -- "Stated Stone:" / "said the minister:"
+      -- "Stated Brandt:" / "said the minister:"
       return nil
    end
    local name = name_before_colon(doc, p, floor)

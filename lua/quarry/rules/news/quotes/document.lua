@@ -11,7 +11,7 @@
 --                                  or a place's name
 --   doc.allowed(pos)               false inside the page's clutter
 --   doc.joined[s]                  the first token of sentence s when it goes
---                                  on the one before ("(D-N.Y.) reacted");
+--                                  on the one before ("(D-Minn.) reacted");
 --                                  doc.root[s] the first of those it goes on
 --   doc.cache                      lookups built on first use (speakers.lua)
 --
@@ -65,7 +65,7 @@ local function long_sentences(toks, root)
    return long
 end
 
--- "Rep. Hakeem Jeffries (D-N.Y.) reacted to the news": a sentence the
+-- "Rep. Ida Brandt (D-Minn.) reacted to the news": a sentence the
 -- tokeniser began inside parentheses, or in lower case right after them,
 -- goes on the one before. -> joined[s] = the first token of sentence s,
 -- root[s] = the first sentence of those it goes on, for each such sentence.
@@ -210,7 +210,7 @@ function is_cue(doc, i)
    local n, toks = doc.n, doc.toks
    local k = key(doc, i)
    if W.VERBS[k] == true and not doc.in_name[i] then
-      -- "Trump's tweet", "his early-morning tweets", "the claim": a noun
+      -- "Hadley's tweet", "his early-morning tweets", "the claim": a noun
       if k:sub(-2) ~= "ed" and i > 1 then
          local p = key(doc, i - 1)
          if W.NOUN_LEADS[p] then return false end

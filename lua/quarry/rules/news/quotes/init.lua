@@ -48,19 +48,19 @@ local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 --- The strategies, most precise first.
 quotes.ORDER = {
-   "transcript_label",    -- “PENCE: Well, look…”
+   "transcript_label",    -- “HADLEY: Well, look…”
    "cue_before_mark",     -- …the narrator says, “…”
    "comma_after_colon",   -- Dr. Ward stated: “…,” he claimed
    "colon_intro",         -- Pollster Daron Shaw: “…”
    "split_quote",         -- “…,” he told the host, “…”
    "according_to",        -- “…,” according to Marta Solberg
-   "after_quote",         -- “…,” said Lavrov / he said / ― Jane Doe
-   "noun_of_saying",      -- Trump's claim that “…”
+   "after_quote",         -- “…,” said Voronov / he said / ― Jane Doe
+   "noun_of_saying",      -- Hadley's claim that “…”
    "according_to_before", -- According to the ministry, the plan is “dead”
    "as_put_it",           -- The plan, as Ann Vale put it, is “a disaster”
-   "before_quote",        -- Lavrov said a “…”
-   "later_in_sentence",   -- ‘Narrowing’ in Talks, Says Lavrov
-   "partial_subject",     -- Trump is promising “jobs, jobs, jobs”
+   "before_quote",        -- Voronov said a “…”
+   "later_in_sentence",   -- ‘Progress’ in Talks, Says Voronov
+   "partial_subject",     -- Hadley is promising “homes, homes, homes”
    "continuation",        -- the previous quote's speaker
    "sentence_before",     -- Lynch said she had doubts. “This is…”
 }
@@ -78,7 +78,7 @@ function quotes.new_sieve()
    return sieve.new("news.quotes", list)
 end
 
--- A transcript: “PENCE: Well, look…” names its speaker in capitals (the
+-- A transcript: “HADLEY: Well, look…” names its speaker in capitals (the
 -- label is at most 40 bytes: a prefix of the quote holds it). -> label
 -- record or nil.
 local function transcript_label(doc, s)
@@ -98,7 +98,7 @@ local function quote_of(doc, p)
    local s, e = p.start, p.stop
    while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
    while e > s and text:sub(e, e):match("%s") do e = e - 1 end
-   -- “on MSNBC's “Morning Joe,””: a title, whose marks (PolNeAR counts
+   -- “on Channel 9's “Early Edition,””: a title, whose marks (PolNeAR counts
    -- them as quotes) must not hand their speaker to the next quote
    local lead = p.open > 1 and key(doc, p.open - 1) or nil
    local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")

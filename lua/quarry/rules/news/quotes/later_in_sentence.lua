@@ -1,6 +1,6 @@
 -- Strategy later_in_sentence: a cue later in the quote's sentence, after
--- its closing mark: ‘Narrowing’ in Talks, Says Lavrov / “…”, reported the
--- Washington Examiner. / “…” fostered by Trump, according to the groups.
+-- its closing mark: ‘Progress’ in Talks, Says Voronov / “…”, reported the
+-- Harbour Gazette. / “…” fostered by Hadley, according to the groups.
 local W = include "quotes/words"
 local D = include "quotes/document"
 local key = D.key
@@ -16,7 +16,7 @@ local function later(doc, j)
    local toks, n = doc.toks, doc.n
    if j > n then return nil end
    local s = sent(doc, j - 1)
-   -- "…” fostered by Trump, according to the groups": the source named
+   -- "…” fostered by Hadley, according to the groups": the source named
    local last = j
    while last + 1 <= n and sent(doc, last + 1) == s and toks:kind(last + 1) ~= "open_quote" do last = last + 1 end
    local src, a1 = C.according_to(doc, j, last + 1)
@@ -25,7 +25,7 @@ local function later(doc, j)
    while t <= n and sent(doc, t) == s do
       if toks:kind(t) == "open_quote" then return nil end
       if is_cue(doc, t) then
-         -- "…”, reported the Washington Examiner.": the inverted subject
+         -- "…”, reported the Harbour Gazette.": the inverted subject
          if t > j and key(doc, t - 1) == "," and not OBJECT_CUES[key(doc, t)] then
             local after = M.after_cue(doc, t + 1)
             if after and after.kind ~= "pronoun" and C.ends_clause(doc, after.last) then return after, t end
@@ -43,7 +43,7 @@ end
 
 return {
    name = "later_in_sentence",
-   about = "a cue later in the quote's sentence: ‘Narrowing’ in Talks, Says Lavrov",
+   about = "a cue later in the quote's sentence: ‘Progress’ in Talks, Says Voronov",
    find = function(q, doc)
       if q.close then return later(doc, q.close + 1) end
       return nil

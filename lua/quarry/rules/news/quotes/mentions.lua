@@ -32,7 +32,7 @@ function mentions.description_from(doc, i)
       if kind ~= "word" and kind ~= "number" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then
          return nil
       end
-      -- "that he is responsible for higher voter": a clause, not a noun phrase
+      -- "that he is to blame for longer queues": a clause, not a noun phrase
       if PRONOUNS[kt] or NOT_NOUNS[kt] or SKIP_AFTER_CUE[kt] ~= nil then return nil end
       if DESC_HEADS[kt] then
          -- "the ministry spokesman": the longest description
@@ -58,7 +58,7 @@ function mentions.at(doc, i)
    return mentions.description_from(doc, i)
 end
 
--- "Obama's former campaign strategist", "the IMF report", "the ministry
+-- "Hadley's former campaign strategist", "the IMF report", "the ministry
 -- spokesman": a description that ends at i on a role or outlet noun.
 local function description_ending(doc, i, floor, k)
    local toks = doc.toks
@@ -152,9 +152,9 @@ local function person_premodified(doc, m)
    return nil
 end
 
--- "said Trump's spokesman Hope Hicks", "said Trump's campaign manager": the
+-- "said Hadley's spokeswoman Ines Roldan", "said Hadley's campaign manager": the
 -- person or the description a possessor m opens; nil for anything else
--- ("declaring Trump's statements": a possessor is no speaker).
+-- ("calling the mayor's plan": a possessor is no speaker).
 local function possessed(doc, m)
    local toks, n = doc.toks, doc.n
    local p = person_within(doc, m.last + 2, math.min(n, m.last + 6))
@@ -209,10 +209,10 @@ function mentions.possessed(doc, m)
 end
 
 --- The speaker a cue introduces after it, from token k: "said Lavrov",
--- "said the Rev. Peter Wherry", "said a person close to the Clintons",
+-- "said the Rev. Alan Quaile", "said a person close to the Hadleys",
 -- "says Toronto economist Ann Vale", "said another", "says mayor"
--- ("told reporters Lavrov" is not one; nor "declaring Trump's
--- statements"); or nil.
+-- ("told reporters Lavrov" is not one; nor "calling the mayor's
+-- plan"); or nil.
 function mentions.after_cue(doc, k)
    local toks, n = doc.toks, doc.n
    if k <= n and SKIP_AFTER_CUE[key(doc, k)] then k = k + 1 end
@@ -221,7 +221,7 @@ function mentions.after_cue(doc, k)
    local m = mentions.at(doc, k)
    if m and m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
    if m and m.kind == "desc" then
-      -- "the former secretary of State Hillary Clinton": the person wins
+      -- "the former secretary of State Ellen Marsh": the person wins
       local p = person_within(doc, m.first + 1, math.min(m.last + 3, n))
       if p then return p end
    end
@@ -233,7 +233,7 @@ function mentions.after_cue(doc, k)
    -- "said another.", "said one, who asked not to be named"
    local alone = alone_at(doc, k)
    if alone and (k == n or toks:kind(k + 1) ~= "word") then return alone end
-   -- "said former South Carolina Gov. Jim Hodges"
+   -- "said former Nebraska Gov. Tom Ashby"
    for t = k + 1, math.min(k + 9, n) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
@@ -241,7 +241,7 @@ function mentions.after_cue(doc, k)
          break
       end
    end
-   -- "said a person close to the Clintons": a determiner and the words
+   -- "said a person close to the Hadleys": a determiner and the words
    -- up to a preposition or a punctuation mark
    if k <= n and DETS[key(doc, k)] and key(doc, k) ~= "that" and key(doc, k) ~= "this" then
       local last = k
@@ -266,7 +266,7 @@ function mentions.after_cue(doc, k)
 end
 
 --- Capitalised words the rules did not take for a name, from token i,
--- when a speech verb follows them ("Rendell recalled", "Quina Jones, 25,
+-- when a speech verb follows them ("Morrow recalled", "Tia Lowe, 25,
 -- said"): a mention of kind "name", or nil.
 function mentions.bare_name_at(doc, i)
    local toks, n = doc.toks, doc.n

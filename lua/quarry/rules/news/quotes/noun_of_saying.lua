@@ -1,5 +1,5 @@
 -- Strategy noun_of_saying: the owner of a noun of saying just before the
--- quote: "her assertion during the debate that “…”", "Trump's claim that
+-- quote: "her remark during the hearing that “…”", "Hadley's claim that
 -- “…”" — when no verb of saying in the sentence has a speaker of its own.
 local W = include "quotes/words"
 local D = include "quotes/document"
@@ -9,9 +9,9 @@ local SPEECH_NOUNS, POSSESSIVE_PRONOUNS, DETS = W.SPEECH_NOUNS, W.POSSESSIVE_PRO
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 -- Whether a cue in the noun's sentence has the speaker as its subject:
--- before the noun in its clause ("Ryan called Trump's comment “…”"),
--- between it and the quote ("X denounced Trump's remarks as “…”"), or
--- later in the sentence outside the quote ("Clark's comments further
+-- before the noun in its clause ("Morrow called Hadley's comment “…”"),
+-- between it and the quote ("X denounced Hadley's remarks as “…”"), or
+-- later in the sentence outside the quote ("Dunne's comments further
 -- “…”, the groups say").
 local function another_cue(doc, i, o, s0)
    local toks = doc.toks
@@ -58,7 +58,7 @@ end
 
 return {
    name = "noun_of_saying",
-   about = "the owner of a noun of saying before the quote: Trump's claim that “…”",
+   about = "the owner of a noun of saying before the quote: Hadley's claim that “…”",
    find = function(q, doc)
       local o, toks = q.open, doc.toks
       local s0 = sent(doc, o)

@@ -1,6 +1,6 @@
 -- Strategy partial_subject: words woven into a sentence are most often
--- its subject's: "Trump is promising lower taxes and “jobs, jobs, jobs”",
--- "In one of her columns, Bradley criticized … “…”". Only for a quote
+-- its subject's: "Hadley is promising cheaper buses and “homes, homes, homes”",
+-- "In one of her columns, Amsel criticized … “…”". Only for a quote
 -- that does not open its sentence with a capital (a partial quote).
 local W = include "quotes/words"
 local D = include "quotes/document"
@@ -20,13 +20,13 @@ local function partial(doc, q)
    return not (starts and toks:get(first, "case") ~= "lower")
 end
 
--- the subject that opens the sentence ("But Trump", "On Monday, she"),
+-- the subject that opens the sentence ("But Hadley", "On Monday, she"),
 -- before the quote at o; what follows a preposition is where or how ("In
--- a White House statement, President Obama")
+-- a city hall statement, Mayor Dunne")
 local function opening_subject(doc, o)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, o)
-   -- ("As Blumenthal spoke, the NRA…": a subordinate clause first)
+   -- ("As Hadley spoke, the growers' lobby…": a subordinate clause first)
    if W.SUBORDINATORS[key(doc, floor)] then return nil end
    for t = floor, math.min(o - 1, floor + 4) do
       local m = M.at(doc, t)
@@ -41,7 +41,7 @@ end
 
 return {
    name = "partial_subject",
-   about = "the sentence's subject for words woven into it: Trump is promising “jobs, jobs, jobs”",
+   about = "the sentence's subject for words woven into it: Hadley is promising “homes, homes, homes”",
    find = function(q, doc)
       if not partial(doc, q) then return nil end
       local m = opening_subject(doc, q.open)

@@ -213,7 +213,7 @@ local function description_before(doc, p)
    return nil
 end
 
--- "PENCE", "King" alone: the person of the article whose name ends so.
+-- "HADLEY", "Reed" alone: the person of the article whose name ends so.
 local function person_by_surname(doc, want)
    local by = doc.cache.by_surname
    if not by then
@@ -238,8 +238,8 @@ local function description(doc, m)
    if UNNAMED[head] then return nil end
    local kept = doc.kept
    local ms, me = D.Doc.span_of(doc, m.first, m.last)
-   -- (the entity must end the description: "a top Trump surrogate" is
-   -- not Trump)
+   -- (the entity must end the description: "a top Hadley surrogate" is
+   -- not Hadley)
    for k = first_from(kept, ms), #kept do
       local a = kept[k]
       if a.start > me then break end

@@ -52,7 +52,7 @@ for _, row in ipairs(read_list("data/quote_terms.tsv")) do
    end
 end
 
---- Whether a text is title-like: "State of the Union.", "Fox News
+--- Whether a text is title-like: "Harbour Nights.", "Channel 9
 -- Sunday," "13th" — one to seven capitalised words (or numbers) and the
 -- small words of titles.
 function terms.title_like(s)
@@ -89,7 +89,7 @@ local function after_what(doc, t)
 end
 
 -- The marker of the list that the tokens at t spell, written in lower
--- case ("Dr. Paul Song" is a name, not a song) unless it opens its
+-- case ("Dr. Ana Song" is a name, not a song) unless it opens its
 -- sentence ("Titled “…”, the ad…"). far: only the markers that may stand
 -- a few words before the marks; named: the words inside look like a name.
 local function marker_at(doc, list, t, dir, title, far, named)
@@ -111,7 +111,7 @@ function terms.marker(doc, q, title)
    -- it called “changing market conditions”" quotes a description)
    local inside = doc.text:sub(q.start + 1, q.stop)
    local named = inside:find("^[Tt]he%s") or inside:find("^%u")
-   -- "known as 'Guccifer'", "known as the 'Gang of Eight'"
+   -- "known as 'Nightjar'", "known as the 'Gang of Five'"
    for _, t in ipairs { o - 1, o - 2 } do
       if t >= 1 and (t == o - 1 or DETS[key(doc, o - 1)]) then
          local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title, false, named)
@@ -158,8 +158,8 @@ function terms.cue_in_clause(doc, q)
    return nil
 end
 
--- Whether the quote's sentence is a headline in title case ("‘Narrowing’
--- in Talks, Says Lavrov"): its words outside the marks, two at least, all
+-- Whether the quote's sentence is a headline in title case ("‘Progress’
+-- in Talks, Says Voronov"): its words outside the marks, two at least, all
 -- capitalised but for the small words of titles.
 local function headline_case(doc, q)
    local toks = doc.toks
@@ -175,9 +175,9 @@ local function headline_case(doc, q)
 end
 
 -- Whether a cue or the speaker is right next to the marks: a cue a few
--- words before the opening one, in its clause ("chanted 'Lock Her Up'",
--- "called the 1996 pageant winner 'Miss Piggy'"), the sieve's cue or
--- mention within two tokens after the closing one ("'Yes We Can,' Obama
+-- words before the opening one, in its clause ("chanted 'Close the Gates'",
+-- "called the 1998 spelling champion 'Little Webster'"), the sieve's cue or
+-- mention within two tokens after the closing one ("'Build It Now,' Hadley
 -- said").
 local function adjacent(doc, q, a)
    local toks = doc.toks
@@ -192,9 +192,9 @@ local function adjacent(doc, q, a)
 end
 
 -- Whether the words inside speak as someone does: a first or second
--- person ("doesn't treat me properly", "win my engraved shotgun!"), or a
--- sentence of their own that is not a title ("I think waterboarding is
--- peanuts…" after a dash).
+-- person ("doesn't pay me fairly", "win my silver trophy!"), or a
+-- sentence of their own that is not a title ("I think the new tax is
+-- nothing…" after a dash).
 local function speaks(doc, q, title)
    local toks = doc.toks
    for t = q.open + 1, q.close - 1 do
@@ -203,7 +203,7 @@ local function speaks(doc, q, title)
    return not title and doc.text:sub(q.start + 1, q.start + 1):match("%u") ~= nil
 end
 
--- "Paul Ryan worried that the safety net was becoming 'a hammock'": a
+-- "Morrow worried that the pension fund was becoming 'a piggy bank'": a
 -- clause reported after a verb (that, whether) whose subject is someone,
 -- before the quote in its sentence. -> the complementiser's token or nil.
 local function reported_clause(doc, q)
@@ -228,7 +228,7 @@ local function reported_clause(doc, q)
 end
 
 -- Whether the words are woven into a clause whose subject is someone
--- who can say them ("Cruz questioned Trump's 'New York values'"): the
+-- who can say them ("Dunne questioned Hadley's 'harbour values'"): the
 -- sieve found them a person, an organisation or a personal pronoun.
 local function someone_subject(a)
    local m = a.mention
@@ -248,7 +248,7 @@ function terms.classify(doc, q, a, opens, firm)
    local before = q.open > 1 and key(doc, q.open - 1) or nil
    if q.label or before == ":" or q.lead_in or not q.close then return nil end
    local inside = doc.text:sub(q.start + 1, q.stop)
-   -- (a cry is no title: "Feel the Bern!", "Mr. D'Souza?"; in a headline
+   -- (a cry is no title: "Vote for Nell!", "Mr. O'Malley?"; in a headline
    -- every word is capitalised)
    local title = terms.title_like(inside) and not inside:match("[!?]$") and not headline_case(doc, q)
    local kind, mf, ml = terms.marker(doc, q, title)
@@ -258,7 +258,7 @@ function terms.classify(doc, q, a, opens, firm)
    end
    if q.is_title then return "title", "a title after '" .. before .. "'" end
    if title then
-      -- (“Who?” he asked. “Donald Trump.”: an answer goes on speaking)
+      -- (“Who?” he asked. “Ada Kessler.”: an answer goes on speaking)
       if firm and (adjacent(doc, q, a) or a.inherited and opens) then return nil end
       return "title", "title-like words with no speaker or cue next to them"
    end
