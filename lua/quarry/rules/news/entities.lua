@@ -68,6 +68,9 @@ local FUNCTION_WORDS = WORDS["function"]
 -- Capitalised words that are not names.
 local NOT_NAMES = WORDS.not_name
 entities.not_names = NOT_NAMES
+-- the same as a set: not_name_set[word] = true
+entities.not_name_set = {}
+for _, w in ipairs(NOT_NAMES) do entities.not_name_set[w] = true end
 
 local LEX = P.within("location") + P.within("organization") + P.within("demonym")
 -- One token test for all of them: a phrase ("prime minister") stops a
