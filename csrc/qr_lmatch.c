@@ -67,13 +67,18 @@ static int opt_int_field(lua_State *L, int idx, const char *key, int dflt)
     return isnum ? v : dflt;
 }
 
-static char *dup_lstring(lua_State *L, int idx, size_t *len)
+/* A malloc'd, NUL-terminated copy of the string at idx; anything but a
+ * string (a number included: the description is built by rules.lua, which
+ * checks names) raises, naming what it is and where. */
+static char *dup_lstring(lua_State *L, int idx, size_t *len, const char *what, int where)
 {
-    size_t n;
-    const char *s = lua_tolstring(L, idx, &n);
-    char *copy = malloc(n + 1);
+    size_t n = 0;
+    const char *s = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &n) : NULL;
+    char *copy;
+    if (!s) luaL_error(L, "matcher description: %s %d: not a string but a %s", what, where, luaL_typename(L, idx));
+    copy = malloc(n + 1);
     if (!copy) luaL_error(L, "not enough memory");
-    memcpy(copy, s, n);
+    if (n) memcpy(copy, s, n);
     copy[n] = '\0';
     if (len) *len = n;
     return copy;
@@ -203,7 +208,7 @@ static void read_preds(lua_State *L, int desc, qr_matcher *m)
         p->a = opt_int_field(L, t, "a", 0);
         p->b = opt_int_field(L, t, "b", 0);
         lua_getfield(L, t, "s");
-        if (lua_type(L, -1) == LUA_TSTRING) p->s = dup_lstring(L, -1, &p->slen);
+        if (lua_type(L, -1) == LUA_TSTRING) p->s = dup_lstring(L, -1, &p->slen, "predicate", i + 1);
         lua_pop(L, 1);
         read_kids(L, t, p, i);
         check_pred(L, m, p, i);
@@ -327,7 +332,7 @@ static void read_rules(lua_State *L, int desc, qr_matcher *m)
         lua_rawgeti(L, -1, i + 1);
         luaL_checktype(L, t, LUA_TTABLE);
         lua_getfield(L, t, "name");
-        r->name = dup_lstring(L, -1, NULL);
+        r->name = dup_lstring(L, -1, NULL, "the name of rule", i + 1);
         lua_pop(L, 1);
         r->entry = int_field(L, t, "entry", r->name) - 1;
         if (r->entry < 0 || r->entry >= m->ncode) luaL_error(L, "matcher description: rule %s: bad entry", r->name);

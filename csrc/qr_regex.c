@@ -161,13 +161,28 @@ fail:
     return NULL;
 }
 
+/* pcre2_match of one of the regex's codes, and what an anchored regex
+ * means. In invalid-UTF mode (PCRE2_MATCH_INVALID_UTF) the interpreter
+ * matches each valid fragment of the subject in turn, and PCRE2 10.42's
+ * goes on to the next fragment after failing in one even when the pattern
+ * is anchored: /H/ anchored found "H" in "J\xffH" at 2 without the JIT and
+ * none with it (found by fuzzing: tests/fuzz/regressions/regex/). The
+ * match of an anchored regex starts where the search starts, or is none. */
+static int run_match(const qr_regex *re, const pcre2_code *code, const char *s, size_t len, size_t start,
+                     uint32_t options)
+{
+    int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, options, re->md, re->mctx);
+    if (rc >= 0 && re->filter.anchored && pcre2_get_startchar(re->md) != start) return PCRE2_ERROR_NOMATCH;
+    return rc;
+}
+
 int qr_regex_match(const qr_regex *re, const char *s, size_t len, size_t start, uint32_t options)
 {
     if (!re || !re->code) return PCRE2_ERROR_NULL;
     if (start > len) return PCRE2_ERROR_BADOFFSET;
     /* No PCRE2_ANCHORED here: the JIT does not support it at match time
      * (anchoring is a compile flag instead). */
-    return pcre2_match(re->code, (PCRE2_SPTR)(s ? s : ""), len, start, options, re->md, re->mctx);
+    return run_match(re, re->code, s ? s : "", len, start, options);
 }
 
 void qr_regex_get_filter(const qr_regex *re, qr_regex_filter *f)
@@ -210,10 +225,9 @@ int qr_regex_scan_next(const qr_regex *re, const char *s, size_t len, qr_regex_s
     }
     options = sc->after_empty ? PCRE2_NOTEMPTY_ATSTART : 0;
     if (sc->valid)
-        rc = pcre2_match(re->code_valid, (PCRE2_SPTR)s, len, sc->pos, options | PCRE2_NO_UTF_CHECK,
-                         re->md, re->mctx);
+        rc = run_match(re, re->code_valid, s, len, sc->pos, options | PCRE2_NO_UTF_CHECK);
     else
-        rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, sc->pos, options, re->md, re->mctx);
+        rc = run_match(re, re->code, s, len, sc->pos, options);
     if (rc == 0) rc = 1;       /* a too small ovector: still a match */
     if (rc < 0) { sc->done = 1; return rc; }
     /* \K inside a lookaround may report a match that ends before the

@@ -86,7 +86,13 @@ local function make_scratch(corpus)
    local dir = support.tmpdir()
    for _, name in ipairs(LINKED) do assert(lfs.link(ROOT .. "/" .. name, dir .. "/" .. name, true)) end
    assert(lfs.mkdir(dir .. "/.bin"))
-   support.write(dir .. "/.bin/quarry", "#!/bin/sh\nexec env " .. lua_env() .. " lua5.4 "
+   -- the ASan run's preload, for quarry only (GNU parallel and split
+   -- abort under it: the recipe's shell unsets it)
+   local asan = ""
+   for _, k in ipairs { "LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS" } do
+      if os.getenv(k) then asan = asan .. k .. "=" .. shq(os.getenv(k)) .. " " end
+   end
+   support.write(dir .. "/.bin/quarry", "#!/bin/sh\nexec env " .. asan .. lua_env() .. " lua5.4 "
       .. shq(ROOT .. "/bin/quarry") .. ' "$@"\n')
    os.execute("chmod +x " .. shq(dir .. "/.bin/quarry"))
    if corpus then support.write(dir .. "/news.db", support.read(corpus)) end
@@ -285,6 +291,35 @@ local function broken_links(page)
    return broken
 end
 
+-- The fenced blocks of a page's section: from the heading to the next
+-- heading of its level or above.
+local function section_blocks(path, heading)
+   local level, from, to = nil, nil, math.huge
+   for n, l in ipairs(lines_of(path)) do
+      local hashes, title = l:match("^(#+)%s+(.-)%s*$")
+      if hashes and from and n > from and #hashes <= level and to == math.huge then to = n end
+      if hashes and title == heading and not from then level, from = #hashes, n end
+   end
+   assert(from, path .. " has no heading '" .. heading .. "'")
+   local inside = {}
+   for _, b in ipairs((blocks_of(path))) do
+      if b.line > from and b.line < to then inside[#inside + 1] = b end
+   end
+   return inside
+end
+
+-- A corpus's documents as JSONL, one JSON document a line.
+local function articles_jsonl(corpus)
+   local cjson = require "cjson"
+   local c = assert(require("quarry").open(corpus, { readonly = true }))
+   local st = assert(c.db:prepare("SELECT id, title, date, source, url, text FROM docs ORDER BY rowid"))
+   local lines = {}
+   for row in st:rows() do lines[#lines + 1] = cjson.encode(row) end
+   st:close()
+   c:close()
+   return table.concat(lines, "\n") .. "\n"
+end
+
 describe("the manual", function()
    local corpus
    setup(function()
@@ -303,6 +338,49 @@ describe("the manual", function()
             .. table.concat(problems, "\n\n"))
       end)
    end
+
+   it("shows in the README's scale section the recipes of docs/scale.md, command for command", function()
+      local manual, missing, engines = {}, {}, {}
+      for _, b in ipairs((blocks_of("docs/scale.md"))) do
+         for _, c in ipairs(commands(b.body)) do manual[c] = true end
+      end
+      for _, b in ipairs(section_blocks("README.md", "At scale")) do
+         for _, c in ipairs(commands(b.body)) do
+            if not manual[c] then missing[#missing + 1] = c end
+            for _, e in ipairs { "parallel %-%-pipe", "hadoop%-streaming", "%.pipe%(" } do
+               if c:find(e) then engines[e] = true end
+            end
+         end
+      end
+      assert(#missing == 0, "README.md shows commands docs/scale.md does not:\n" .. table.concat(missing, "\n"))
+      assert.same({ ["parallel %-%-pipe"] = true, ["hadoop%-streaming"] = true, ["%.pipe%("] = true }, engines)
+   end)
+
+   it("runs the README's GNU parallel recipe on the demo articles with two local hosts #slow", function()
+      local recipe
+      for _, b in ipairs(section_blocks("README.md", "At scale")) do
+         if b.body:find("parallel --pipe", 1, true) then recipe = commands(b.body) end
+      end
+      assert.truthy(recipe, "README.md's scale section has no GNU parallel recipe")
+      local dir = make_scratch(nil)
+      support.write(dir .. "/hosts", "1/:\n1/:\n")   -- this machine twice: no SSH
+      support.write(dir .. "/articles.jsonl", articles_jsonl(corpus))
+      local code, out, err = sh(dir, "set -e\nunset LD_PRELOAD\n" .. table.concat(recipe, "\n"))
+      assert(code == 0, "the recipe fails (exit " .. code .. ")\n" .. out .. err)
+      -- the annotations: the bytes of one quarry extract, in input order
+      local one
+      code, one, err = sh(dir, "quarry extract -j 1 articles.jsonl")
+      assert(code == 0, err)
+      assert.truthy(#one > 10000)
+      assert.equal(one, support.read(dir .. "/annotations.jsonl"))
+      -- the merged shards: the documents and spans of the demo corpus
+      local docs = "SELECT id, title, date, source, url, text FROM docs ORDER BY id"
+      local spans = [[SELECT d.id AS doc, s.start, s.stop, s.type, s.rule, s.pack, s.attrs FROM spans s
+JOIN docs d ON d.rowid = s.doc ORDER BY d.id, s.start, s.stop, s.type, s.rule, s.attrs]]
+      assert.equal(14, #articles_jsonl(dir .. "/news.db"):gsub("[^\n]", ""))
+      assert.equal(support.rows(corpus, docs), support.rows(dir .. "/news.db", docs))
+      assert.equal(support.rows(corpus, spans), support.rows(dir .. "/news.db", spans))
+   end)
 
    it("links every page of docs/ from the README and from the manual's index", function()
       local readme, index = support.read("README.md"), support.read("docs/README.md")

@@ -476,6 +476,13 @@ describe("quarry.Matcher", function()
       raises(function()
          core.matcher { code = { 6, 70000, 0, 0, 0, 0, 0, 0, 0, 0 }, preds = {}, rules = {} }
       end, "instruction 1: bad capture")
+      -- a name that is no string reached memcpy with NULL (UBSan, in the ASan run of the specs)
+      raises(function()
+         core.matcher { code = { 0, 0, 0, 0, 0 }, preds = {}, rules = { { name = {}, entry = 1 } } }
+      end, "the name of rule 1: not a string but a table")
+      raises(function()
+         core.matcher { code = { 0, 0, 0, 0, 0 }, preds = {}, rules = { { entry = 1 } } }
+      end, "the name of rule 1: not a string but a nil")
    end)
 
    it("refuses a pattern whose nested repetitions would compile to too many instructions", function()

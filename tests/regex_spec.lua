@@ -126,6 +126,19 @@ describe("quarry.core.regex", function()
       assert.is_nil(anchored:find(s, 5))
    end)
 
+   it("matches an anchored regex only where the search starts, past invalid bytes too, JIT or not", function()
+      -- PCRE2's interpreter went on to the text after an invalid byte (found
+      -- by fuzzing: tests/fuzz/regressions/regex/anchored-after-invalid-utf-no-jit)
+      for _, jit in ipairs { true, false } do
+         local re = core.regex("Tass", { anchored = true, jit = jit })
+         assert.is_nil(re:find("Reuters \xff Tass"))
+         assert.is_false(re:test("Reuters \xff Tass"))
+         assert.same({}, re:find_all("Reuters \xff Tass"))
+         assert.equal(10, re:find("Reuters \xff Tass", 10))
+         assert.equal(0, re:find("Tass \xff Tass"))
+      end
+   end)
+
    it("never fails on invalid UTF-8 in the subject", function()
       local s = "Lavrov \xff\xfe met \xc3 Łódź \xed\xa0\x80 \xe2\x82 \xf0\x9f\x98 end\xc0\xaf"
       local words = {}

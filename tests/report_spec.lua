@@ -522,6 +522,72 @@ end }
    end)
 end)
 
+describe("a search's best matches (ranked once for the search, its facets and its pages)", function()
+   local dir, path, reader
+   local BEST, Q = base.BEST, "Lisbon OR said"
+   setup(function()
+      dir = support.tmpdir()
+      path = dir .. "/fx.db"
+      local w = fixture.build(path)
+      -- documents that rank alike (the same text): their order is their rowid's
+      for i = 1, 4 do
+         assert(w:add { id = "same" .. i, date = "2024-09-0" .. i, text = "Ferry strike in Lisbon, said the union." })
+      end
+      w:close()
+      reader = assert(quarry.open(path, { readonly = true }))
+      base.BEST = 3    -- pages and facets on both sides of the kept list's end
+   end)
+   teardown(function()
+      base.BEST = BEST
+      reader:close()
+      support.cleanup()
+   end)
+
+   local function ids(filters)
+      local out = {}
+      for _, r in ipairs(rows_of(assert(reports.run(reader, "search", filters)))) do out[#out + 1] = r.doc end
+      return out
+   end
+
+   it("give every page of the whole ranking, within the kept list and past it", function()
+      local all = ids { query = Q }     -- no limit: ranked in one query
+      assert.equal(8, #all)
+      for _, size in ipairs { 1, 2, 3 } do
+         local paged = {}
+         for offset = 0, #all, size do
+            for _, id in ipairs(ids { query = Q, limit = size, offset = offset }) do paged[#paged + 1] = id end
+         end
+         assert.same(all, paged, "pages of " .. size)
+      end
+      -- another filter, another list
+      assert.same({ "c", "a", "b" }, ids { query = Q, to = "2024-06" })
+      assert.same({ "c", "a" }, ids { query = Q, to = "2024-06", limit = 2 })
+   end)
+
+   it("are the documents whose speakers the facets count", function()
+      local best, speakers = ids { query = Q, limit = 3 }, {}
+      for _, id in ipairs(best) do
+         for _, sp in ipairs(assert(reader:spans { doc = id, type = "quote" })) do
+            if sp.attrs.speaker and sp.attrs.speaker ~= "Paulo Reader" then speakers[sp.attrs.speaker] = true end
+         end
+      end
+      local m = assert(reports.run(reader, "facets", { query = Q }))
+      local counted = {}
+      for _, r in ipairs(m.sections[3].rows) do counted[r.value] = true end
+      assert.same(speakers, counted)
+      assert.equal("In the first 3 of 8 documents, the best matches.", m.sections[3].note)
+   end)
+
+   it("are ranked again once another connection commits", function()
+      assert.is_false(ids { query = Q, limit = 3 }[1] == "late")
+      local w = assert(quarry.open(path))
+      assert(w:add { id = "late", title = "Lisbon said", text = "Lisbon said: Lisbon, Lisbon, said Lisbon." })
+      w:close()
+      assert.same("late", ids { query = Q, limit = 3 }[1])
+      assert.equal(9, #ids { query = Q })
+   end)
+end)
+
 describe("renderers", function()
    local model = {
       report = "t", title = "A <b>title</b>", filters = {}, notes = {},

@@ -112,6 +112,22 @@ static void test_invalid_utf(int jit)
     ok(qr_regex_test(re, "\xff\xfe\xc3", 3) == 0 && test_str(re, "\xff\xfe\xc3Łódź") == 1, what);
     qr_regex_free(re);
     qr_regex_free(dot);
+
+    /* PCRE2 10.42's interpreter went on past an invalid byte to the next
+     * valid fragment even for an anchored pattern (fuzz_regex found it) */
+    re = compile("H", QR_RE_ANCHORED, jit);
+    if (!re) { ok(0, "compile"); return; }
+    {
+        qr_regex_scan sc;
+        qr_regex_scan_init(&sc, 0);
+        snprintf(what, sizeof what, "an anchored regex matches at the start or not at all, past invalid bytes too (jit %d)",
+                 jit);
+        ok(qr_regex_match(re, "J\xffH", 3, 0, 0) == PCRE2_ERROR_NOMATCH && test_str(re, "J\xffH") == 0
+           && qr_regex_scan_next(re, "J\xffH", 3, &sc) == PCRE2_ERROR_NOMATCH
+           && qr_regex_match(re, "J\xffH", 3, 2, 0) > 0 && qr_regex_ovector(re)[0] == 2
+           && test_str(re, "H\xffJ") == 1, what);
+    }
+    qr_regex_free(re);
 }
 
 static void test_match_api(void)

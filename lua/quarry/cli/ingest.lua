@@ -22,12 +22,13 @@ function ingest.configure(cmd)
       :convert(positive)
    cmd:option("--meta", "JSON lines {file, id, date, source, url, title}: the fields of the text files of "
       .. "that name (as in examples/articles.meta.jsonl).")
-   -- measured (bench/scale.lua): SQLite's one writer, building the
-   -- full-text index, is most of an ingest, so workers that only read and
-   -- decode do not make it faster; -j 1 is the default here
-   cmd:option("-j --jobs", "Worker processes that read and decode while this one writes (default 1: the "
-      .. "writer, building the full-text index, is most of the time; for a large load, ingest shards in parallel "
-      .. "and quarry merge them). The corpus is the same whatever the number."):convert(positive):argname("<n>")
+   -- measured (docs/scale.md, "Why quarry ingest defaults to -j 1"): the
+   -- writer of -j 2 does as much work as all of -j 1
+   cmd:option("-j --jobs", "Worker processes that decode and hash the documents while this one reads and "
+      .. "writes them. The default is 1, not the number of cores as for extract: the writer, building the "
+      .. "full-text index, is most of an ingest, and taking a document from a worker costs it what decoding one "
+      .. "does (Reuters, 2 cores: -j 2 ran at 0.65x the speed of -j 1; docs/scale.md). The corpus is the same "
+      .. "whatever the number."):convert(positive):argname("<n>")
    common.reading_options(cmd)
 end
 

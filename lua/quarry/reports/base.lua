@@ -405,6 +405,63 @@ function Context:match_sql(query_sql, columns)
    return "SELECT rowid" .. (columns and (", " .. columns) or "") .. " FROM docs_fts WHERE docs_fts MATCH " .. query_sql
 end
 
+--- How many of a query's best matches ctx:best_matches ranks and keeps.
+base.BEST = 1000
+
+-- The best matches of the last few queries of each read-only corpus, kept
+-- until another connection commits (PRAGMA data_version moves): ranking
+-- every match is most of a search on a large corpus, and the explorer's
+-- search page asks for it three times (its results, its facets, its later
+-- pages).
+local best_kept = setmetatable({}, { __mode = "k" })
+local BEST_KEPT = 64    -- as many as the explorer keeps facets (quarry.serve.pages.CACHE)
+
+local function data_version(p)
+   local st = p.db:prepare("PRAGMA data_version")
+   if not st then return nil end
+   local ok = st:step()
+   local v = ok and st:values() or nil
+   st:close()
+   return v
+end
+
+--- ctx:best_matches([n]) -> the rowids of the best base.BEST documents
+-- that match the query filter and pass the other filters, best first
+-- (FTS5's rank, then rowid), a list not to be changed; nil when n, the
+-- number the caller needs, is more than base.BEST (rank them yourself).
+-- On a read-only corpus the list is kept until the corpus changes, for
+-- every report that asks (a search page, its facets, its later pages).
+-- @param n integer optional: how many the caller needs
+-- @return table the rowids (empty without a query filter), or nil
+function Context:best_matches(n)
+   local p = state(self)
+   local q = self.filters.query
+   if n ~= nil and math_type(n) ~= "integer" then error("ctx:best_matches: n must be an integer", 2) end
+   if n and n > base.BEST then return nil end
+   if not q then return {} end
+   local others = self:docs_where("d", { query = false })
+   local sql = "SELECT f.rowid FROM (" .. self:match_sql(quote(q), "rank") .. ") f"
+      .. (others == "1" and "" or (" WHERE +f.rowid IN (SELECT d.rowid FROM docs d WHERE " .. others .. ")"))
+      .. " ORDER BY f.rank, f.rowid LIMIT " .. base.BEST
+   local c, kept, version = p.corpus, nil, nil
+   if c.readonly and not c.shards then
+      version = data_version(p)
+      kept = best_kept[c]
+      if not kept or kept.version ~= version then
+         kept = { version = version, lists = {}, n = 0 }
+         best_kept[c] = kept
+      end
+      if kept.lists[sql] then return kept.lists[sql] end
+   end
+   local list = {}
+   for rowid in self:tuples(sql) do list[#list + 1] = rowid end
+   if kept and version then
+      if kept.n >= BEST_KEPT then kept.lists, kept.n = {}, 0 end
+      kept.lists[sql], kept.n = list, kept.n + 1
+   end
+   return list
+end
+
 --- ctx:speakers() -> the canonical speaker names the speaker filter stands for
 -- (nil without --speaker): the name itself and the names it is a variant of,
 -- compared without case, quotation marks or diacritics.

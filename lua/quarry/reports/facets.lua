@@ -42,11 +42,18 @@ return base.new {
             .. (docs ~= "1" and (" WHERE +f.rowid IN (SELECT d.rowid FROM docs d WHERE " .. docs .. ")") or ""))
             or ("SELECT d.rowid FROM docs d WHERE " .. docs)
          local total = ctx:value("SELECT count(*) FROM (" .. all .. ")")
-         spans = "s.doc IN (" .. all .. (q and " ORDER BY f.rank" or " ORDER BY d.date, d.rowid") .. " LIMIT "
-            .. SAMPLE .. ")"
+         -- the sample chosen once for both facets: ranking every match is most of the work on a large
+         -- corpus (and the search's own results ranked them already: ctx:best_matches keeps them)
+         local sample = q and ctx:best_matches() or {}   -- base.BEST of them
+         if not q then
+            for rowid in ctx:tuples(all .. " ORDER BY d.date, d.rowid LIMIT " .. SAMPLE) do
+               sample[#sample + 1] = rowid
+            end
+         end
+         spans = "s.doc IN (" .. table.concat(sample, ",") .. ")"
          scan = ctx:indexed_by("spans_doc")     -- the spans of those documents, not the whole index scanned
-         if total > SAMPLE then
-            note = string.format("In the first %d of %d documents%s.", SAMPLE, total, q and ", the best matches" or "")
+         if total > #sample then
+            note = string.format("In the first %d of %d documents%s.", #sample, total, q and ", the best matches" or "")
          end
       end
       local speaker = "json_extract(s.attrs, '$.speaker')"

@@ -8,7 +8,9 @@
 --
 -- A page of a large corpus stays fast: the documents of the page are
 -- chosen first (from the index of dates, or FTS5's ranking), and only
--- theirs are counted and cut into snippets.
+-- theirs are counted and cut into snippets. A page within the best
+-- matches comes from ctx:best_matches, which the facets use too and a
+-- read-only corpus keeps: the matches are ranked once for them all.
 local base = require "quarry.reports.base"
 
 -- Documents with more hits than this get quarry's linear snippet (as
@@ -65,9 +67,19 @@ return base.new {
          total = "SELECT count(*) FROM docs d WHERE " .. ctx:docs_where("d")
       end
       local order, ks = {}, {}
-      for rowid, k in ctx:tuples(page) do
-         order[#order + 1] = rowid
-         ks[rowid] = k
+      local limit, offset = ctx.filters.limit, ctx.filters.offset or 0
+      -- a page among the best matches: ranked once for the first page, its facets and the later pages
+      local best = q and limit and limit > 0 and ctx:best_matches(offset + limit)
+      if best then
+         for k = offset + 1, math.min(offset + limit, #best) do
+            order[#order + 1] = best[k]
+            ks[best[k]] = k - offset
+         end
+      else
+         for rowid, k in ctx:tuples(page) do
+            order[#order + 1] = rowid
+            ks[rowid] = k
+         end
       end
       local rows = {}
       if #order > 0 then
@@ -87,7 +99,6 @@ return base.new {
             r.rowid = nil
          end
       end
-      local limit, offset = ctx.filters.limit, ctx.filters.offset or 0
       local n = #rows
       if (limit and limit > 0) or offset > 0 then n = ctx:value(total) end
       return {
