@@ -43,20 +43,39 @@ for b = 0, 255 do
    CLUTTER_AT[b] = list
 end
 
-local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+-- The byte a clutter pattern's match must end with: that of a letter, a
+-- digit or a colon just before its final "$" ("^.-%s+wrote:$": ":"), or
+-- nil. (Tried on every paragraph, "^.-" would walk each one to its end.)
+for _, c in ipairs(CLUTTER) do
+   local before, last = c.pattern:match("(.)([%w:])%$$")
+   if last and before ~= "%" then c.last = last:byte() end
+end
 
+-- s without the white space (%s) at either end
+local function trim(s)
+   local a = s:find("%S")
+   if not a then return "" end
+   local b = #s
+   while s:find("^%s", b) do b = b - 1 end
+   return s:sub(a, b)
+end
+
+local RIGHT_QUOTE = "\u{2019}"
 local function lower_ascii(s)
    -- curly apostrophes to straight, so "editor’s" meets "editor'?s"
-   return (s:lower():gsub("\u{2019}", "'"))
+   s = s:lower()
+   if not s:find(RIGHT_QUOTE, 1, true) then return s end
+   return (s:gsub(RIGHT_QUOTE, "'"))
 end
 
 -- What a paragraph is by the clutter list: role ("comments", "related",
 -- "signature", "boilerplate") and whether it is strong; or nil.
 local function clutter_role(p, words)
    local low = lower_ascii(p)
+   local last = low:byte(-1)
    for _, c in ipairs(CLUTTER_AT[low:byte(1) or 0]) do
       if c.role ~= "boilerplate" then
-         if low:match(c.pattern) then return c.role, c.strong end
+         if (c.last == nil or c.last == last) and low:match(c.pattern) then return c.role, c.strong end
       elseif words <= 40 and low:find(c.pattern, 1, c.plain) then
          return "boilerplate", false
       end
@@ -153,6 +172,12 @@ local function is_headline(p, words)
    return true
 end
 
+-- The last bytes of a paragraph that ends as a sentence: . ! ? " ) and
+-- the last bytes of ” and ’ (as the class [%.!?"”’%)] of a pattern has them)
+local ENDS_WITH = {}
+for _, b in ipairs { (".!?\")"):byte(1, -1) } do ENDS_WITH[b] = true end
+for _, b in ipairs { ("\u{201D}\u{2019}"):byte(1, -1) } do ENDS_WITH[b] = true end
+
 -- What each paragraph looks like: {text, words, role, strong, prose,
 -- short}. Prose is article text: a sentence or more that ends as one (a
 -- teaser cut with "…" does not); a short line is a link, a title, a
@@ -163,8 +188,8 @@ local function describe(text, paras)
       local t = trim(text:sub(p.start + 1, p.stop))
       local words = word_count(t)
       local role, strong = clutter_role(t, words)
-      local ends = t:match("[%.!?\"\u{201D}\u{2019}%)]$") ~= nil and not t:match("%.%.%.$")
-         and not t:match("\u{2026}$")
+      local tail = t:sub(-3)
+      local ends = ENDS_WITH[t:byte(-1) or 0] == true and tail ~= "..." and tail ~= "\u{2026}"
       out[i] = { text = t, words = words, role = role, strong = strong,
                  prose = role == nil and ends and words >= 8,
                  short = role == nil and not (ends and words >= 8) and words <= 15 }
