@@ -4,17 +4,8 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy after_quote", function()
-   it("attributes its quote in the news pack", function()
-      local q = H.quote("“We will not sign,” said Ann Vale.", "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("after_quote", q.attrs.strategy)
-      assert.equal("said", q.attrs.cue)
-   end)
-
-   it("finds the speaker alone in the sieve", function()
-      local q = H.alone("after_quote", "“We will not sign,” said Ann Vale.", "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("after_quote", q.attrs.strategy)
+   it("attributes its quote in the news pack, and alone in the sieve", function()
+      H.attributes("after_quote", "“We will not sign,” said Ann Vale.", "We will not sign", "Ann Vale", "said")
    end)
 
    it("finds nothing for a new statement after a quote that ended its sentence", function()

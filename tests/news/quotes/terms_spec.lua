@@ -61,13 +61,13 @@ describe("terms of the news pack", function()
       local q = quote("\u{2018}Nobody told us,\u{2019} says mayor as floods recede\n\nThe river rose overnight.",
          "Nobody told us")
       assert.equal("mayor", q.attrs.speaker)
-      q = quote("\u{2018}Narrowing\u{2019} in Talks, Says Ann Vale\n\nThe talks went on.", "Narrowing")
+      q = quote("\u{2018}Progress\u{2019} in Talks, Says Ann Vale\n\nThe talks went on.", "Progress")
       assert.equal("Ann Vale", q.attrs.speaker)
    end)
 
    it("makes titles after a possessive or a programme's name terms, and a title someone says a quote", function()
       term("Ann Vale said on CBC\u{2019}s \u{201C}The National\u{201D} that rates would rise.", "The National", "title")
-      local q = quote("\u{201C}Yes We Can,\u{201D} Ann Vale told the crowd.", "Yes We Can")
+      local q = quote("\u{201C}Build It Now,\u{201D} Ann Vale told the crowd.", "Build It Now")
       assert.equal("Ann Vale", q.attrs.speaker)
       -- a cry is no title
       quote("The crowd chanted \u{201C}Build the Wall!\u{201D} as he spoke.", "Build the Wall!")

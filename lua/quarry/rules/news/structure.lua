@@ -83,7 +83,7 @@ local function clutter_role(p, words)
    return nil
 end
 
--- "MOSCOW (RFE/RL) —", "MUNICH (Combined Sources)–", "WASHINGTON, D.C. —",
+-- "MOSCOW (RFE/RL) —", "MUNICH (Alpine Wire)–", "WASHINGTON, D.C. —",
 -- "AL-AIN, United Arab Emirates 1996-12-06": an upper-case place, an
 -- optional region and source, then a dash (or, wire style, a date).
 -- Returns place, source, the byte length of the dateline.

@@ -147,15 +147,7 @@ function terms.cue_in_clause(doc, q)
       elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[key(doc, t)]) then return t end
    end
    if not q.close then return nil end
-   local s0 = sent(doc, q.close)
-   inside = false
-   for t = q.close + 1, doc.n do
-      if sent(doc, t) ~= s0 then break end
-      local kind = toks:kind(t)
-      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and is_cue(doc, t) then return t end
-   end
-   return nil
+   return D.Doc.cue_later(doc, q.close + 1, sent(doc, q.close), false)
 end
 
 -- Whether the quote's sentence is a headline in title case ("‘Progress’
