@@ -29,29 +29,9 @@ local function tmpdir(files)
    return dir
 end
 
--- A prefix running a command as nobody when the specs run as root, who
--- reads files whatever their mode says.
-local function as_nobody()
-   local p = io.popen("id -u")
-   local uid = p:read("a")
-   p:close()
-   return uid:match("^0%s") and "setpriv --reuid=65534 --regid=65534 --clear-groups " or ""
-end
-
--- Runs a shell command to completion: exit code, stdout, stderr.
-local function sh(cmd)
-   local errf = os.tmpname()
-   local p = io.popen(cmd .. " 2>" .. errf, "r")
-   local out = p:read("a")
-   local _, _, code = p:close()
-   local err = read(errf)
-   os.remove(errf)
-   return code, out, err
-end
+local as_nobody, sh, has = support.as_nobody, support.run, support.has
 
 local function cli(args, input) return support.quarry(args, { input = input }) end
-
-local function has(s, needle) assert.is_truthy(s:find(needle, 1, true), "'" .. s .. "' lacks '" .. needle .. "'") end
 
 local function pragma(c, sql)
    local st = assert(c.db:prepare(sql))

@@ -1,6 +1,7 @@
 -- quarry eval beyond plain span scoring: CoNLL gold, quotations and their
 -- speakers against BRAT attributions (PolNeAR), attribute accuracy, and
--- the readers and matching rules under them. Fixtures: tests/fixtures/eval/.
+-- the readers and matching rules under them; span scoring on JSONL and
+-- BRAT gold. Fixtures: tests/fixtures/eval/.
 local cjson = require "cjson"
 local evaluation = require "quarry.eval"
 local support = require "tests.support"
@@ -11,10 +12,8 @@ local QUOTES = DIR .. "quotes_pack.lua --gold " .. DIR .. "polnear --quotes"
 local NER = DIR .. "ner_pack.lua --gold " .. DIR .. "conll/regatta.iob2"
 local DATES = DIR .. "dates_pack.lua --gold " .. DIR .. "dates/gold.jsonl " .. DIR .. "dates/docs.jsonl"
 local TIMEML = DIR .. "dates_pack.lua --gold " .. DIR .. "timeml"
-
-local function has(haystack, needle)
-   assert.is_truthy(haystack:find(needle, 1, true), "'" .. haystack .. "' does not contain '" .. needle .. "'")
-end
+local PACKS = "tests/fixtures/packs/"
+local lines, has = support.lines, support.has
 
 local function eval_json(args)
    local code, out, err = run("eval " .. args .. " --json")
@@ -94,9 +93,9 @@ describe("quarry.eval.read_conll", function()
       assert.equal("A said\nB", list[1].text)
       assert.same({ { type = "PER", start = 0, stop = 1, text = "A" } }, list[1].gold)
       assert.equal("C", list[2].text)
-      local lines = {}
-      for i = 1, 45 do lines[#lines + 1] = "word" .. i .. " O\n" end
-      put(dir, "plain.conll", table.concat(lines, "\n"))
+      local rows = {}
+      for i = 1, 45 do rows[#rows + 1] = "word" .. i .. " O\n" end
+      put(dir, "plain.conll", table.concat(rows, "\n"))
       list, info = assert(evaluation.read_conll(dir .. "/plain.conll"))
       assert.same({ sentences = 45, documents = 2, split = "every 40 sentences" }, info)
       assert.equal("word41\nword42\nword43\nword44\nword45", list[2].text)
@@ -561,5 +560,115 @@ describe("quarry eval on TimeML gold", function()
       code, _, err = run("eval " .. DIR .. "dates_pack.lua --format timeml --gold " .. dir)
       assert.equal(1, code)
       has(err, dir .. ": no .tml files in this folder")
+   end)
+end)
+
+describe("quarry eval on JSONL and BRAT gold", function()
+   it("scores JSONL gold per type and per rule", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl " .. PACKS .. "texts/docs.jsonl")
+      assert.equal(2, rep.documents)
+      prf(rep.types.person, 2, 0, 1)
+      prf(rep.types.place, 2, 0, 0)
+      prf(rep.types.speech, 1, 1, 1)
+      prf(rep.total, 5, 1, 2)
+      prf(rep.rules.title_name, 2, 0, 0)
+      prf(rep.rules.city, 2, 0, 0)
+      prf(rep.rules.said, 1, 1, 0)
+      assert.is_nil(rep.rules.quote)
+   end)
+
+   it("prints tables of P/R/F1", function()
+      local code, out, err = run("eval --rules " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      assert.equal(0, code)
+      assert.equal("", err)
+      -- the form before --rules gives the same, with a note
+      local code2, out2, err2 = run("eval " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      assert.equal(0, code2)
+      assert.equal(out, out2)
+      has(err2, "quarry eval: note: the pack as first argument is deprecated; use --rules")
+      local rows = lines(out)
+      assert.equal("2 documents, exact match", rows[1])
+      has(out, "\nper type\n")
+      assert.matches("\nperson%s+2%s+0%s+1%s+1%.000%s+0%.667%s+0%.800\n", out)
+      assert.matches("\nspeech%s+1%s+1%s+1%s+0%.500%s+0%.500%s+0%.500\n", out)
+      assert.matches("\nall%s+5%s+1%s+2%s+0%.833%s+0%.714%s+0%.769\n", out)
+      has(out, "\nper rule")
+      assert.matches("\nsaid%s+1%s+1%s+0%.500\n", out)
+   end)
+
+   it("--match overlap counts overlapping spans of the same type", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --match overlap --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      prf(rep.types.speech, 2, 0, 0)
+      prf(rep.types.person, 2, 0, 1)
+      prf(rep.total, 6, 0, 1)
+   end)
+
+   it("--types and --map restrict and rename", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --types person --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      prf(rep.total, 2, 0, 1)
+      assert.is_nil(rep.types.speech)
+      -- gold "person" scored as system "speech": nothing lines up
+      rep = eval_json(PACKS .. "newsroom.lua --map person=speech --gold " .. PACKS .. "gold.jsonl "
+         .. PACKS .. "texts/docs.jsonl")
+      assert.is_nil(rep.types.person)
+      prf(rep.types.speech, 1, 1, 4)
+   end)
+
+   it("exits 2 when JSONL gold comes without documents or --map is malformed", function()
+      local code, _, err = run("eval " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl")
+      assert.equal(2, code)
+      has(err, "give the documents too")
+      code, _, err = run("eval " .. PACKS .. "newsroom.lua --map Person --gold " .. PACKS .. "gold.jsonl x")
+      assert.equal(2, code)
+      has(err, "--map takes gold=system pairs")
+   end)
+
+   it("reads BRAT .ann files beside their .txt, with --map Gold=system", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/beside --map Person=person,Place=place")
+      assert.equal(1, rep.documents)
+      prf(rep.types.person, 1, 0, 1)
+      prf(rep.types.place, 1, 0, 0)
+      assert.is_nil(rep.types.speech)
+      prf(rep.total, 2, 0, 1)
+      prf(rep.rules.title_name, 1, 0, 0)
+   end)
+
+   it("reads BRAT .ann files in attributions/ with the text in a sibling text/ folder", function()
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/polnear --map Person=person,Place=place")
+      assert.equal(1, rep.documents)
+      prf(rep.types.person, 1, 0, 0)
+      prf(rep.types.place, 1, 0, 0)
+   end)
+
+   it("pairs PolNeAR's annotator-suffixed .ann names (vote_c3d9.ann) with text/vote.txt", function()
+      -- KNOWN BUG: PolNeAR names its annotation files <article>_<annotator>.ann
+      -- next to text/<article>.txt; brat_pairs looks for <article>_<annotator>.txt,
+      -- finds nothing and silently scores 0 documents.
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS
+         .. "brat/polnear_suffix --map Person=person,Place=place")
+      assert.equal(1, rep.documents)
+      prf(rep.types.person, 1, 0, 0)
+   end)
+
+   it("reads BRAT offsets as characters, not bytes", function()
+      -- KNOWN BUG: BRAT standoff offsets count characters; eval compares
+      -- them with byte offsets, so any annotation after a non-ASCII
+      -- character ("Łódź") is a false positive plus a false negative.
+      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/unicode --map Person=person")
+      assert.equal(1, rep.documents)
+      prf(rep.types.person, 1, 0, 0)
+   end)
+
+   it("matches gold and documents with numeric ids", function()
+      -- KNOWN BUG: read_jsonl turns "doc": 7 into "7.0" (cjson decodes a
+      -- float) while the document's id is "7": the gold is never used and
+      -- not even counted as missed.
+      local rep = eval_json(PACKS .. "newsroom.lua --types person --gold " .. PACKS .. "numbered/gold.jsonl "
+         .. PACKS .. "numbered/docs.jsonl")
+      prf(rep.types.person, 1, 0, 0)
    end)
 end)

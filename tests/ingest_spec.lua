@@ -294,19 +294,10 @@ describe("the corpus store under stress", function()
       end
       assert(os.execute("chmod 444 '" .. db .. "'"))
       -- root writes whatever the mode says: run the commands as nobody then
-      local as = ""
-      local p = io.popen("id -u")
-      if p:read("a"):match("^0%s") then as = "setpriv --reuid=65534 --regid=65534 --clear-groups " end
-      p:close()
+      local as = support.as_nobody()
       write(dir .. "/more.txt", "The mayor spoke.")
       assert(os.execute("chmod 644 '" .. dir .. "/more.txt'"))
-      local function quarry_cmd(args)
-         local errf = dir .. "/err"
-         local q = io.popen(env .. as .. "lua5.4 bin/quarry " .. args .. " 2>" .. errf)
-         local out = q:read("a")
-         local _, _, code = q:close()
-         return code, out, read(errf)
-      end
+      local function quarry_cmd(args) return support.run(env .. as .. "lua5.4 bin/quarry " .. args) end
       local code, _, err = quarry_cmd("ingest " .. db .. " " .. dir .. "/more.txt")
       assert.equal(1, code)
       assert.matches("c%.db: attempt to write a readonly database", err)

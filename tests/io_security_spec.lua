@@ -9,7 +9,7 @@ local quarry = require "quarry"
 local docs = require "quarry.docs"
 local lfs = require "lfs"
 local support = require "tests.support"
-local write, read = support.write, support.read
+local write = support.write
 
 local ENV = "LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='" .. support.CPATH .. ";;' "
 -- A command line (no double quotes in it) run with at most kb kilobytes of
@@ -21,18 +21,7 @@ local function limited(kb, cmd)
       .. "; LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/?.so;;' " .. cmd .. "\""
 end
 
--- Runs a shell command to completion: exit code, stdout, stderr.
-local function sh(cmd)
-   local errf = os.tmpname()
-   local p = io.popen(cmd .. " 2>" .. errf, "r")
-   local out = p:read("a")
-   local _, _, code = p:close()
-   local err = read(errf)
-   os.remove(errf)
-   return code, out, err
-end
-
-local function has(s, needle) assert.is_truthy(s:find(needle, 1, true), "'" .. s .. "' lacks '" .. needle .. "'") end
+local sh, has = support.run, support.has
 
 local function collect(paths, opts)
    local out = {}
@@ -45,10 +34,7 @@ end
 -- that chmod 000 means what it says; "" for other users. nil, reason when
 -- running as root with no way to drop them.
 local function unprivileged()
-   local p = io.popen("id -u")
-   local uid = p:read("a")
-   p:close()
-   if not uid:match("^0%s") then return "" end
+   if not support.is_root() then return "" end
    local prefix = "setpriv --bounding-set=-dac_override,-dac_read_search "
    if os.execute(prefix .. "true 2>/dev/null") then return prefix end
    return nil, "running as root without setpriv(1): root reads folders whatever their mode"

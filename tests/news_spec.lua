@@ -99,7 +99,7 @@ describe("the news pack", function()
             { "MOSCOW (RFE/RL) — The talks resumed.", "MOSCOW", "RFE/RL" },
             { "NEW YORK (Reuters) - Stocks fell.", "NEW YORK", "Reuters" },
             { "YEREVAN — The vote was delayed.", "YEREVAN", nil },
-            { "MUNICH (Combined Sources)–Talks went on.", "MUNICH", "Combined Sources" },
+            { "MUNICH (Alpine Wire)–Talks went on.", "MUNICH", "Alpine Wire" },
             { "DUSHANBE, April 8 (Meridian Wire) - A treaty was signed.", "DUSHANBE", "Meridian Wire" },
             { "BISMARCK, North Dakota, Aug. 19 (Meridian Wire) - A judge ruled.", "BISMARCK", "Meridian Wire" },
          }

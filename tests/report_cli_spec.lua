@@ -11,11 +11,7 @@ local function run(cmdline, input)
    return support.quarry(cmdline, { input = input })
 end
 
-local function lines(s)
-   local out = {}
-   for l in s:gmatch("[^\n]+") do out[#out + 1] = l end
-   return out
-end
+local lines = support.lines
 
 -- The command line for a shell, with the build the suite runs on.
 local function shell_quarry()
@@ -255,13 +251,8 @@ describe("the demo", function()
    it("builds the corpus, extracts, prints a Markdown summary and writes the HTML report", function()
       local out = support.tmpdir() .. "/demo"
       local cmd = demo_env() .. " QUARRY_RULES=" .. STANDIN .. " sh examples/demo.sh " .. out
-      local errf = os.tmpname()
-      local p = io.popen(cmd .. " 2>" .. errf)
-      local md = p:read("a")
-      local ok = p:close()
-      local err = support.read(errf)
-      os.remove(errf)
-      assert.is_true(ok, err)
+      local code, md, err = support.run(cmd)
+      assert.equal(0, code, err)
       assert.matches("^# Corpus summary\n", md)
       assert.matches("%- %*%*Documents%*%*: 14\n", md)
       assert.matches("## Most quoted\n\n| Speaker | Quotes | Documents |\n| %-%-%- | %-%-%-: | %-%-%-: |\n"

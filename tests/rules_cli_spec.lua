@@ -1,23 +1,12 @@
 -- The rule tools of the command line: quarry rules check|test|list,
--- quarry explain, quarry extract --rules and quarry eval.
+-- quarry explain and quarry extract --rules (quarry eval: eval_spec.lua).
 local cjson = require "cjson"
 
 local support = require "tests.support"
 local run, read, tmpdir, put = support.quarry, support.read, support.tmpdir, support.put
 local PACKS = "tests/fixtures/packs/"
 
--- Runs bin/quarry; returns exit code, stdout, stderr. opts.path is put in
--- front of LUA_PATH (packs found by name), opts.input goes to stdin.
-
-local function lines(s)
-   local out = {}
-   for line in s:gmatch("[^\n]+") do out[#out + 1] = line end
-   return out
-end
-
-local function has(haystack, needle)
-   assert.is_truthy(haystack:find(needle, 1, true), "'" .. haystack .. "' does not contain '" .. needle .. "'")
-end
+local lines, has = support.lines, support.has
 
 -- JSON lines as {doc, type, start, end, text} strings, checking each line's keys.
 local KEYS = { "doc", "type", "start", "end", "text", "rule", "attrs" }
@@ -273,130 +262,5 @@ describe("quarry extract --rules", function()
       local code, _, err = run("extract --rules " .. PACKS .. "action_error.lua " .. PACKS .. "texts/talks.txt")
       assert.equal(1, code)
       has(err, PACKS .. "action_error.lua:7: rule fragile: action failed: " .. PACKS .. "action_error.lua:8:")
-   end)
-end)
-
-describe("quarry eval", function()
-   local function eval_json(args)
-      local code, out, err = run("eval " .. args .. " --json")
-      assert.equal(0, code, err)
-      return cjson.decode(out)
-   end
-
-   local function prf(cell, tp, fp, fn)
-      assert.same({ tp, fp, fn }, { cell.tp, cell.fp, cell.fn })
-      local p = (tp + fp) > 0 and tp / (tp + fp) or 0
-      local r = (tp + fn) > 0 and tp / (tp + fn) or 0
-      assert.near(p, cell.precision, 1e-9)
-      assert.near(r, cell.recall, 1e-9)
-      assert.near((p + r) > 0 and 2 * p * r / (p + r) or 0, cell.f1, 1e-9)
-   end
-
-   it("scores JSONL gold per type and per rule", function()
-      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl " .. PACKS .. "texts/docs.jsonl")
-      assert.equal(2, rep.documents)
-      prf(rep.types.person, 2, 0, 1)
-      prf(rep.types.place, 2, 0, 0)
-      prf(rep.types.speech, 1, 1, 1)
-      prf(rep.total, 5, 1, 2)
-      prf(rep.rules.title_name, 2, 0, 0)
-      prf(rep.rules.city, 2, 0, 0)
-      prf(rep.rules.said, 1, 1, 0)
-      assert.is_nil(rep.rules.quote)
-   end)
-
-   it("prints tables of P/R/F1", function()
-      local code, out, err = run("eval --rules " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl "
-         .. PACKS .. "texts/docs.jsonl")
-      assert.equal(0, code)
-      assert.equal("", err)
-      -- the form before --rules gives the same, with a note
-      local code2, out2, err2 = run("eval " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl "
-         .. PACKS .. "texts/docs.jsonl")
-      assert.equal(0, code2)
-      assert.equal(out, out2)
-      has(err2, "quarry eval: note: the pack as first argument is deprecated; use --rules")
-      local rows = lines(out)
-      assert.equal("2 documents, exact match", rows[1])
-      has(out, "\nper type\n")
-      assert.matches("\nperson%s+2%s+0%s+1%s+1%.000%s+0%.667%s+0%.800\n", out)
-      assert.matches("\nspeech%s+1%s+1%s+1%s+0%.500%s+0%.500%s+0%.500\n", out)
-      assert.matches("\nall%s+5%s+1%s+2%s+0%.833%s+0%.714%s+0%.769\n", out)
-      has(out, "\nper rule")
-      assert.matches("\nsaid%s+1%s+1%s+0%.500\n", out)
-   end)
-
-   it("--match overlap counts overlapping spans of the same type", function()
-      local rep = eval_json(PACKS .. "newsroom.lua --match overlap --gold " .. PACKS .. "gold.jsonl "
-         .. PACKS .. "texts/docs.jsonl")
-      prf(rep.types.speech, 2, 0, 0)
-      prf(rep.types.person, 2, 0, 1)
-      prf(rep.total, 6, 0, 1)
-   end)
-
-   it("--types and --map restrict and rename", function()
-      local rep = eval_json(PACKS .. "newsroom.lua --types person --gold " .. PACKS .. "gold.jsonl "
-         .. PACKS .. "texts/docs.jsonl")
-      prf(rep.total, 2, 0, 1)
-      assert.is_nil(rep.types.speech)
-      -- gold "person" scored as system "speech": nothing lines up
-      rep = eval_json(PACKS .. "newsroom.lua --map person=speech --gold " .. PACKS .. "gold.jsonl "
-         .. PACKS .. "texts/docs.jsonl")
-      assert.is_nil(rep.types.person)
-      prf(rep.types.speech, 1, 1, 4)
-   end)
-
-   it("exits 2 when JSONL gold comes without documents or --map is malformed", function()
-      local code, _, err = run("eval " .. PACKS .. "newsroom.lua --gold " .. PACKS .. "gold.jsonl")
-      assert.equal(2, code)
-      has(err, "give the documents too")
-      code, _, err = run("eval " .. PACKS .. "newsroom.lua --map Person --gold " .. PACKS .. "gold.jsonl x")
-      assert.equal(2, code)
-      has(err, "--map takes gold=system pairs")
-   end)
-
-   it("reads BRAT .ann files beside their .txt, with --map Gold=system", function()
-      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/beside --map Person=person,Place=place")
-      assert.equal(1, rep.documents)
-      prf(rep.types.person, 1, 0, 1)
-      prf(rep.types.place, 1, 0, 0)
-      assert.is_nil(rep.types.speech)
-      prf(rep.total, 2, 0, 1)
-      prf(rep.rules.title_name, 1, 0, 0)
-   end)
-
-   it("reads BRAT .ann files in attributions/ with the text in a sibling text/ folder", function()
-      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/polnear --map Person=person,Place=place")
-      assert.equal(1, rep.documents)
-      prf(rep.types.person, 1, 0, 0)
-      prf(rep.types.place, 1, 0, 0)
-   end)
-
-   it("pairs PolNeAR's annotator-suffixed .ann names (vote_c3d9.ann) with text/vote.txt", function()
-      -- KNOWN BUG: PolNeAR names its annotation files <article>_<annotator>.ann
-      -- next to text/<article>.txt; brat_pairs looks for <article>_<annotator>.txt,
-      -- finds nothing and silently scores 0 documents.
-      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS
-         .. "brat/polnear_suffix --map Person=person,Place=place")
-      assert.equal(1, rep.documents)
-      prf(rep.types.person, 1, 0, 0)
-   end)
-
-   it("reads BRAT offsets as characters, not bytes", function()
-      -- KNOWN BUG: BRAT standoff offsets count characters; eval compares
-      -- them with byte offsets, so any annotation after a non-ASCII
-      -- character ("Łódź") is a false positive plus a false negative.
-      local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/unicode --map Person=person")
-      assert.equal(1, rep.documents)
-      prf(rep.types.person, 1, 0, 0)
-   end)
-
-   it("matches gold and documents with numeric ids", function()
-      -- KNOWN BUG: read_jsonl turns "doc": 7 into "7.0" (cjson decodes a
-      -- float) while the document's id is "7": the gold is never used and
-      -- not even counted as missed.
-      local rep = eval_json(PACKS .. "newsroom.lua --types person --gold " .. PACKS .. "numbered/gold.jsonl "
-         .. PACKS .. "numbered/docs.jsonl")
-      prf(rep.types.person, 1, 0, 0)
    end)
 end)

@@ -18,16 +18,8 @@ end
 -- it); returns exit code, stdout, stderr. The shell is no part of quarry:
 -- not under the ASan run's LD_PRELOAD.
 local function shell(db, sql, args)
-   local input, errf = os.tmpname(), os.tmpname()
-   support.write(input, sql)
-   local p = io.popen(string.format("env -u LD_PRELOAD -u ASAN_OPTIONS sqlite3 -bail -noheader %s %q < %q 2>%q",
-      args or "", db, input, errf))
-   local out = p:read("a")
-   local _, _, code = p:close()
-   local err = support.read(errf)
-   os.remove(input)
-   os.remove(errf)
-   return code, out, err
+   return support.run(string.format("env -u LD_PRELOAD -u ASAN_OPTIONS sqlite3 -bail -noheader %s %q",
+      args or "", db), sql)
 end
 
 describe("the corpus in the sqlite3 shell", function()

@@ -20,6 +20,18 @@ function support.raises(fn, ...)
    return err
 end
 
+--- Asserts that string s holds needle (plain text).
+function support.has(s, needle)
+   assert.is_truthy(s:find(needle, 1, true), "'" .. s .. "' does not contain '" .. needle .. "'")
+end
+
+--- The non-empty lines of s, in order.
+function support.lines(s)
+   local out = {}
+   for line in s:gmatch("[^\n]+") do out[#out + 1] = line end
+   return out
+end
+
 --- The contents of a file ("" when it cannot be read).
 function support.read(path)
    local f = io.open(path, "rb")
@@ -85,17 +97,13 @@ function support.cleanup()
    made = {}
 end
 
---- Runs bin/quarry CMDLINE to completion: exit code, stdout, stderr.
--- opts.input goes to stdin; opts.path is put in front of LUA_PATH.
-function support.quarry(cmdline, opts)
-   opts = opts or {}
-   local env = "LUA_PATH='" .. (opts.path or "") .. "lua/?.lua;lua/?/init.lua;;' LUA_CPATH='"
-      .. support.CPATH .. ";;' "
+--- Runs a shell command to completion: exit code, stdout, stderr (kept
+-- apart). input, if given, is the text on its standard input.
+function support.run(cmd, input)
    local inf, errf = nil, os.tmpname()
-   local cmd = env .. "lua5.4 bin/quarry " .. cmdline
-   if opts.input then
+   if input then
       inf = os.tmpname()
-      support.write(inf, opts.input)
+      support.write(inf, input)
       cmd = cmd .. " < " .. inf
    end
    local p = io.popen(cmd .. " 2>" .. errf, "r") or error("cannot run " .. cmd)
@@ -105,6 +113,30 @@ function support.quarry(cmdline, opts)
    os.remove(errf)
    if inf then os.remove(inf) end
    return code, out, err
+end
+
+--- Runs bin/quarry CMDLINE to completion: exit code, stdout, stderr.
+-- opts.input goes to stdin; opts.path is put in front of LUA_PATH.
+function support.quarry(cmdline, opts)
+   opts = opts or {}
+   local env = "LUA_PATH='" .. (opts.path or "") .. "lua/?.lua;lua/?/init.lua;;' LUA_CPATH='"
+      .. support.CPATH .. ";;' "
+   return support.run(env .. "lua5.4 bin/quarry " .. cmdline, opts.input)
+end
+
+--- Whether the specs run as root (who reads and writes files whatever
+-- their mode says).
+function support.is_root()
+   local p = io.popen("id -u")
+   local uid = p:read("a")
+   p:close()
+   return uid:match("^0%s") ~= nil
+end
+
+--- A prefix that runs a command as nobody when the specs run as root, so
+-- that a file's mode means what it says; "" for other users.
+function support.as_nobody()
+   return support.is_root() and "setpriv --reuid=65534 --regid=65534 --clear-groups " or ""
 end
 
 --- Runs a shell command; returns its exit code and what it wrote (stdout

@@ -709,8 +709,8 @@ function corpus.ingest_worker()
    end
 end
 
--- The documents of iter stored through worker processes: they read,
--- decode and hash; this process writes, in input order. store(row, doc)
+-- The documents of iter stored through worker processes: they decode
+-- and hash; this process reads and writes, in input order. store(row, doc)
 -- is the writer; an input error is raised as reading one would be.
 local function ingest_jobs(iter, jobs, warn, store, reading, blocks)
    local parallel = require "quarry.parallel"
@@ -773,8 +773,8 @@ end
 -- (counted in failed); meta: a table from quarry.docs.read_meta, the id,
 -- title, date, source and url of text files by name. Folders are read as
 -- quarry.docs.each reads them (a folder once, however many links lead there).
--- jobs > 1: that many worker processes read,
--- decode and hash the documents while this one writes them, in the same
+-- jobs > 1: that many worker processes decode
+-- and hash the documents while this one reads and writes them, in the same
 -- order (the same rows); an interrupt (Ctrl-C) returns nil, message,
 -- "interrupted", keeping the committed batches.
 -- @param paths table text files, folders, JSONL files and "-" (stdin); a string is one path

@@ -41,7 +41,7 @@ local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.re
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
 local string_format, table_move = string.format, table.move
-local math_type = math.type
+local math_type, math_floor, math_tointeger = math.type, math.floor, math.tointeger
 local os_clock = os.clock
 local debug_getinfo = debug.getinfo
 
@@ -543,6 +543,94 @@ local function emit_spec(rule, phase_name, cap)
    return spec
 end
 
+-- The merge list of a pack definition as quarry keeps it: a copy of the
+-- strings checked (corpus:extract reads it once the pack's calls are over,
+-- when the pack could have changed its own tables); nil when it has none.
+local function merge_list(def)
+   local merge = def.merge and {}
+   for i, m in ipairs(def.merge or {}) do
+      if type(m) ~= "table" or type(m.type) ~= "string" or type(m.key) ~= "string" or type(m.name) ~= "string"
+         or not m.key:match("^[%w_]+$") or not m.name:match("^[%w_]+$")
+         or (m.like ~= nil and type(m.like) ~= "string") then
+         error(string_format("%s: merge %d needs type, key and name (attr names)", def.file or "pack", i), 0)
+      end
+      merge[i] = { type = m.type, key = m.key, name = m.name, like = m.like }
+   end
+   return merge
+end
+
+-- Compiles rule number ri of a phase into phase (what the phase compiles
+-- to) and pack; seen: the rule names taken so far.
+local function compile_rule(def, opts, pack, phase, compiler, seen, ri, rule)
+   if type(rule) ~= "table" then
+      error(string_format("%s: phase %s: rule %d is not a table", def.file or "pack", phase.name, ri), 0)
+   end
+   rule.pack_file = def.file
+   check_rule_fields(rule)
+   rule.name = rule.name or string_format("%s.%d", phase.name, ri)
+   if seen[rule.name] then rule_error(rule, "a rule of that name already exists") end
+   seen[rule.name] = true
+   rule.order = #pack.rules + 1
+   rule.priority = rule.priority or 0
+   rule.phase = phase.name
+   check_attrs(rule)
+   rule.needs_match = rule.action ~= nil
+   for _, v in pairs(rule.attrs or {}) do
+      if type(v) == "function" then rule.needs_match = true end
+   end
+   if rule.action ~= nil and type(rule.action) ~= "function" then
+      rule_error(rule, "action must be a function")
+   end
+   if not rule.action and not rule.type then rule_error(rule, "needs a type or an action") end
+   local kinds = (rule.pattern and 1 or 0) + (rule.regex and 1 or 0) + (rule.gazetteer and 1 or 0)
+   if kinds ~= 1 then rule_error(rule, "needs exactly one of pattern, regex or gazetteer") end
+   if rule.pattern then
+      local ok, err = pcall(function()
+         rule.index = compiler:add(rule.name, rule.pattern, { scope = rule.scope })
+      end)
+      if not ok then
+         -- quarry's own file:line is no help to the pack's author
+         err = tostring(err):gsub("^[^\n:]-quarry/[%w_/]+%.lua:%d+: ", "")
+         -- it names the pattern's file:line; add the rule's
+         if err:match("^rule [^:]+: ") then error(rule_where(rule) .. ": " .. err, 0) end
+         rule_error(rule, err)
+      end
+      check_captures(rule, pattern_captures(rule.pattern))
+      phase.token_rules[rule.index] = rule
+   elseif rule.regex then
+      if type(rule.regex) ~= "string" then rule_error(rule, "regex must be a string") end
+      local ok, re = pcall(quarry_core.regex, rule.regex, rule.regex_options)
+      if not ok then rule_error(rule, tostring(re)) end
+      local groups = {}
+      for _, g in ipairs(re:names()) do groups[g] = false end
+      check_captures(rule, groups)
+      rule.compiled = re
+      phase.regex_specs[rule] = emit_spec(rule, phase.name, function(name) return name end)
+      phase.regex_rules[#phase.regex_rules + 1] = rule
+   else
+      local g = rule.gazetteer
+      if type(g) == "string" or (type(g) == "table" and not g.match) then
+         if type(g) == "string" and opts.box then
+            -- a file of the pack's folder (quarry.sandbox checks where it leads)
+            local ok, path = pcall(opts.box.path, opts.box, g, "gazetteer")
+            if not ok then rule_error(rule, tostring(path)) end
+            g = path
+         elseif type(g) == "string" and not g:match("^/") and opts.dir then
+            g = opts.dir .. "/" .. g
+         end
+         local ok, loaded, lerr = pcall(require("quarry.gazetteer").load, g, rule.gazetteer_options)
+         if not ok then rule_error(rule, tostring(loaded)) end
+         if not loaded then rule_error(rule, tostring(lerr)) end
+         g = loaded
+      end
+      check_captures(rule, {})
+      rule.compiled = g
+      phase.gaz_rules[#phase.gaz_rules + 1] = rule
+   end
+   phase.rules[#phase.rules + 1] = rule
+   pack.rules[#pack.rules + 1] = rule
+end
+
 --- Compiles a pack definition (the table a pack file returns).
 -- @param def table the pack definition {name, phases, merge}
 -- @param opts table optional: file (where the pack was written, for messages), step_limit
@@ -555,17 +643,7 @@ function rules.compile(def, opts)
    if def.merge ~= nil and type(def.merge) ~= "table" then
       error((def.file or "pack") .. ": 'merge' must be a list of {type, key, name}", 0)
    end
-   -- the merge list as quarry keeps it: a copy of the strings checked (corpus:extract reads
-   -- it once the pack's calls are over, when the pack could have changed its own tables)
-   local merge = def.merge and {}
-   for i, m in ipairs(def.merge or {}) do
-      if type(m) ~= "table" or type(m.type) ~= "string" or type(m.key) ~= "string" or type(m.name) ~= "string"
-         or not m.key:match("^[%w_]+$") or not m.name:match("^[%w_]+$")
-         or (m.like ~= nil and type(m.like) ~= "string") then
-         error(string_format("%s: merge %d needs type, key and name (attr names)", def.file or "pack", i), 0)
-      end
-      merge[i] = { type = m.type, key = m.key, name = m.name, like = m.like }
-   end
+   local merge = merge_list(def)
    local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {}, merge = merge,
       version = def.version and tostring(def.version) or def.fingerprint }, Pack)
    if type(pack.name) ~= "string" then error((def.file or "pack") .. ": the pack's name must be a string", 0) end
@@ -588,73 +666,7 @@ function rules.compile(def, opts)
       phase.where = ph.where or (ph.run and document_phase_where(ph.run)) or def.file
       local compiler = (opts.pattern or P).compiler()   -- the pack's own quarry.pattern
       for ri, rule in ipairs(ph.rules or {}) do
-         if type(rule) ~= "table" then
-            error(string_format("%s: phase %s: rule %d is not a table", def.file or "pack", phase.name, ri), 0)
-         end
-         rule.pack_file = def.file
-         check_rule_fields(rule)
-         rule.name = rule.name or string_format("%s.%d", phase.name, ri)
-         if seen[rule.name] then rule_error(rule, "a rule of that name already exists") end
-         seen[rule.name] = true
-         rule.order = #pack.rules + 1
-         rule.priority = rule.priority or 0
-         rule.phase = phase.name
-         check_attrs(rule)
-         rule.needs_match = rule.action ~= nil
-         for _, v in pairs(rule.attrs or {}) do
-            if type(v) == "function" then rule.needs_match = true end
-         end
-         if rule.action ~= nil and type(rule.action) ~= "function" then
-            rule_error(rule, "action must be a function")
-         end
-         if not rule.action and not rule.type then rule_error(rule, "needs a type or an action") end
-         local kinds = (rule.pattern and 1 or 0) + (rule.regex and 1 or 0) + (rule.gazetteer and 1 or 0)
-         if kinds ~= 1 then rule_error(rule, "needs exactly one of pattern, regex or gazetteer") end
-         if rule.pattern then
-            local ok, err = pcall(function()
-               rule.index = compiler:add(rule.name, rule.pattern, { scope = rule.scope })
-            end)
-            if not ok then
-               -- quarry's own file:line is no help to the pack's author
-               err = tostring(err):gsub("^[^\n:]-quarry/[%w_/]+%.lua:%d+: ", "")
-               -- it names the pattern's file:line; add the rule's
-               if err:match("^rule [^:]+: ") then error(rule_where(rule) .. ": " .. err, 0) end
-               rule_error(rule, err)
-            end
-            check_captures(rule, pattern_captures(rule.pattern))
-            phase.token_rules[rule.index] = rule
-         elseif rule.regex then
-            if type(rule.regex) ~= "string" then rule_error(rule, "regex must be a string") end
-            local ok, re = pcall(quarry_core.regex, rule.regex, rule.regex_options)
-            if not ok then rule_error(rule, tostring(re)) end
-            local groups = {}
-            for _, g in ipairs(re:names()) do groups[g] = false end
-            check_captures(rule, groups)
-            rule.compiled = re
-            phase.regex_specs[rule] = emit_spec(rule, phase.name, function(name) return name end)
-            phase.regex_rules[#phase.regex_rules + 1] = rule
-         else
-            local g = rule.gazetteer
-            if type(g) == "string" or (type(g) == "table" and not g.match) then
-               if type(g) == "string" and opts.box then
-                  -- a file of the pack's folder (quarry.sandbox checks where it leads)
-                  local ok, path = pcall(opts.box.path, opts.box, g, "gazetteer")
-                  if not ok then rule_error(rule, tostring(path)) end
-                  g = path
-               elseif type(g) == "string" and not g:match("^/") and opts.dir then
-                  g = opts.dir .. "/" .. g
-               end
-               local ok, loaded, lerr = pcall(require("quarry.gazetteer").load, g, rule.gazetteer_options)
-               if not ok then rule_error(rule, tostring(loaded)) end
-               if not loaded then rule_error(rule, tostring(lerr)) end
-               g = loaded
-            end
-            check_captures(rule, {})
-            rule.compiled = g
-            phase.gaz_rules[#phase.gaz_rules + 1] = rule
-         end
-         phase.rules[#phase.rules + 1] = rule
-         pack.rules[#pack.rules + 1] = rule
+         compile_rule(def, opts, pack, phase, compiler, seen, ri, rule)
       end
       if next(phase.token_rules) then
          local ok, m = pcall(compiler.build, compiler, { step_limit = opts.step_limit })
@@ -780,23 +792,53 @@ local function declared_annotation(rule, m)
    return { type = rule.type, start = start, stop = stop, attrs = attrs }
 end
 
+-- The message of an error a pack's code raised, as the pack's code (under
+-- its limits): an error object's __tostring may loop (the limit's error is
+-- then the message), fail, or return no string.
+local function error_text(e)
+   if type(e) == "string" then return e end
+   local ok, s = pcall(tostring, e)
+   if type(s) ~= "string" then s = "?" end
+   return ok and s or "(an error object whose __tostring failed: " .. s .. ")"
+end
+
 local function call_action(rule, m)
    local ok, res = pcall(rule.action, m)
    if not ok then
       local info = debug_getinfo(rule.action, "S")
       error(string_format("%s:%d: rule %s: action failed: %s", info.short_src, info.linedefined, rule.name,
-         tostring(res)), 0)
+         error_text(res)), 0)
    end
    return res
+end
+
+-- An annotation of a match's, checked: byte offsets within the text (the
+-- action, or a function in attrs, may have changed m.start, m.stop or a
+-- capture's with rawset, or returned any numbers) and a type.
+local function checked(rule, a, size)
+   local start, stop = a.start, a.stop
+   if math_type(start) == "float" and start == math_floor(start) then start = math_tointeger(start) end
+   if math_type(stop) == "float" and stop == math_floor(stop) then stop = math_tointeger(stop) end
+   if math_type(start) ~= "integer" or math_type(stop) ~= "integer" or start < 0 or stop < start or stop > size then
+      rule_error(rule, string_format("an annotation needs integer start <= stop within the text (0 to %d bytes), "
+         .. "not start %s, stop %s", size, tostring(a.start), tostring(a.stop)))
+   end
+   if type(a.type) ~= "string" then
+      rule_error(rule, a.type == nil and "an annotation from the action has no type" or "an annotation's type must "
+         .. "be a string")
+   end
+   a.start, a.stop = start, stop
+   return a
 end
 
 -- Candidates of one match: the annotations its rule emits.
 local function emit(rule, m, out)
    local res = true
    if rule.action then res = call_action(rule, m) end
+   local size = #m.doc_text
    if res == true then
       local a = declared_annotation(rule, m)
-      if a then out[#out + 1] = a end
+      if a then out[#out + 1] = checked(rule, a, size) end
    elseif type(res) == "table" then
       if res.type or res.start then res = { res } end
       for _, a in ipairs(res) do
@@ -804,8 +846,7 @@ local function emit(rule, m, out)
             rule_error(rule, "an action must return annotations with numeric start and stop")
          end
          a.type = a.type or rule.type
-         if not a.type then rule_error(rule, "an annotation from the action has no type") end
-         out[#out + 1] = a
+         out[#out + 1] = checked(rule, a, size)
       end
    elseif res ~= nil and res ~= false then
       rule_error(rule, "an action returns annotations, true, or nil/false to veto")
@@ -1019,7 +1060,7 @@ local function run_document_phase(phase, ctx, anns)
    local ok, out = pcall(phase.run, ctx)
    ctx.annotations = nil
    if not ok then
-      error(string_format("%s: phase %s: %s", phase.where, phase.name, tostring(out)), 0)
+      error(string_format("%s: phase %s: %s", phase.where, phase.name, error_text(out)), 0)
    end
    if out == nil then out = anns end
    if type(out) ~= "table" then

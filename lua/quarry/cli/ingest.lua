@@ -24,11 +24,11 @@ function ingest.configure(cmd)
       .. "that name (as in examples/articles.meta.jsonl).")
    -- measured (docs/scale.md, "Why quarry ingest defaults to -j 1"): the
    -- writer of -j 2 does as much work as all of -j 1
-   cmd:option("-j --jobs", "Worker processes that read and decode while this one writes. The default is 1, "
-      .. "not the number of cores as for extract: the writer, building the full-text index, is most of an "
-      .. "ingest, and taking a document from a worker costs it what reading one does (Reuters, 2 cores: -j 2 "
-      .. "ran at 0.65x the speed of -j 1; docs/scale.md). Use it for input that is slow to read. The corpus is "
-      .. "the same whatever the number."):convert(positive):argname("<n>")
+   cmd:option("-j --jobs", "Worker processes that decode and hash the documents while this one reads and "
+      .. "writes them. The default is 1, not the number of cores as for extract: the writer, building the "
+      .. "full-text index, is most of an ingest, and taking a document from a worker costs it what decoding one "
+      .. "does (Reuters, 2 cores: -j 2 ran at 0.65x the speed of -j 1; docs/scale.md). The corpus is the same "
+      .. "whatever the number."):convert(positive):argname("<n>")
    common.reading_options(cmd)
 end
 

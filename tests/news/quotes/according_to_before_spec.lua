@@ -4,17 +4,9 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy according_to_before", function()
-   it("attributes its quote in the news pack", function()
-      local q = H.quote("According to Ann Vale, the plan is “dead” for now.", "dead")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("according_to_before", q.attrs.strategy)
-      assert.equal("According to", q.attrs.cue)
-   end)
-
-   it("finds the speaker alone in the sieve", function()
-      local q = H.alone("according_to_before", "According to Ann Vale, the plan is “dead” for now.", "dead")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("according_to_before", q.attrs.strategy)
+   it("attributes its quote in the news pack, and alone in the sieve", function()
+      local text = "According to Ann Vale, the plan is “dead” for now."
+      H.attributes("according_to_before", text, "dead", "Ann Vale", "According to")
    end)
 
    it("finds nothing for no 'according to' in the sentence", function()

@@ -4,17 +4,8 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy colon_intro", function()
-   it("attributes its quote in the news pack", function()
-      local q = H.quote("Pollster Dana Ruiz: “The race is tied.”", "The race")
-      assert.equal("Dana Ruiz", q.attrs.speaker)
-      assert.equal("colon_intro", q.attrs.strategy)
-      assert.equal(":", q.attrs.cue)
-   end)
-
-   it("finds the speaker alone in the sieve", function()
-      local q = H.alone("colon_intro", "Pollster Dana Ruiz: “The race is tied.”", "The race")
-      assert.equal("Dana Ruiz", q.attrs.speaker)
-      assert.equal("colon_intro", q.attrs.strategy)
+   it("attributes its quote in the news pack, and alone in the sieve", function()
+      H.attributes("colon_intro", "Pollster Dana Ruiz: “The race is tied.”", "The race", "Dana Ruiz", ":")
    end)
 
    it("finds nothing for no colon before the mark", function()

@@ -5,18 +5,9 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy comma_after_colon", function()
-   it("attributes its quote in the news pack", function()
-      local q = H.quote("Ann Vale had one line: “We will not sign,” she claimed.", "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("comma_after_colon", q.attrs.strategy)
-      assert.equal("claimed", q.attrs.cue)
-   end)
-
-   it("finds the speaker alone in the sieve", function()
+   it("attributes its quote in the news pack, and alone in the sieve", function()
       local text = "Ann Vale had one line: “We will not sign,” she claimed."
-      local q = H.alone("comma_after_colon", text, "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("comma_after_colon", q.attrs.strategy)
+      H.attributes("comma_after_colon", text, "We will not sign", "Ann Vale", "claimed")
    end)
 
    it("finds nothing for a quote that ends its sentence", function()

@@ -4,17 +4,9 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy cue_before_mark", function()
-   it("attributes its quote in the news pack", function()
-      local q = H.quote("Ann Vale said, “We will not sign this deal.”", "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("cue_before_mark", q.attrs.strategy)
-      assert.equal("said", q.attrs.cue)
-   end)
-
-   it("finds the speaker alone in the sieve", function()
-      local q = H.alone("cue_before_mark", "Ann Vale said, “We will not sign this deal.”", "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("cue_before_mark", q.attrs.strategy)
+   it("attributes its quote in the news pack, and alone in the sieve", function()
+      local text = "Ann Vale said, “We will not sign this deal.”"
+      H.attributes("cue_before_mark", text, "We will not sign", "Ann Vale", "said")
    end)
 
    it("finds nothing for a sentence with no cue before the mark", function()

@@ -2,6 +2,7 @@
 -- pack loaded once a spec file, its quotes on a text, and a run with one
 -- strategy alone in the sieve.
 local rules = require "quarry.rules"
+local assert = require "luassert"   -- busted's, as in the specs
 
 local helper = {}
 
@@ -45,6 +46,19 @@ function helper.alone(name, text, prefix)
    local q
    helper.only({ name }, function() q = helper.quote(text, prefix) end)
    return q
+end
+
+--- Asserts that the news pack gives the quote of text that starts with
+-- prefix to speaker through strategy name (with cue, when given), and that
+-- the strategy alone in the sieve finds the same speaker.
+function helper.attributes(name, text, prefix, speaker, cue)
+   local q = helper.quote(text, prefix)
+   assert.equal(speaker, q.attrs.speaker)
+   assert.equal(name, q.attrs.strategy)
+   if cue then assert.equal(cue, q.attrs.cue) end
+   q = helper.alone(name, text, prefix)
+   assert.equal(speaker, q.attrs.speaker)
+   assert.equal(name, q.attrs.strategy)
 end
 
 return helper

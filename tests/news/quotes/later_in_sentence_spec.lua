@@ -4,17 +4,8 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy later_in_sentence", function()
-   it("attributes its quote in the news pack", function()
-      local q = H.quote("‘Narrowing’ in Talks, Says Ann Vale", "Narrowing")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("later_in_sentence", q.attrs.strategy)
-      assert.equal("Says", q.attrs.cue)
-   end)
-
-   it("finds the speaker alone in the sieve", function()
-      local q = H.alone("later_in_sentence", "‘Narrowing’ in Talks, Says Ann Vale", "Narrowing")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("later_in_sentence", q.attrs.strategy)
+   it("attributes its quote in the news pack, and alone in the sieve", function()
+      H.attributes("later_in_sentence", "‘Progress’ in Talks, Says Ann Vale", "Progress", "Ann Vale", "Says")
    end)
 
    it("finds nothing for a cue in the next sentence", function()

@@ -4,18 +4,9 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy sentence_before", function()
-   it("attributes its quote in the news pack", function()
-      local q = H.quote("The deal is off. Ann Vale said so on Monday. “We will not sign.”", "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("sentence_before", q.attrs.strategy)
-      assert.equal("said", q.attrs.cue)
-   end)
-
-   it("finds the speaker alone in the sieve", function()
+   it("attributes its quote in the news pack, and alone in the sieve", function()
       local text = "The deal is off. Ann Vale said so on Monday. “We will not sign.”"
-      local q = H.alone("sentence_before", text, "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("sentence_before", q.attrs.strategy)
+      H.attributes("sentence_before", text, "We will not sign", "Ann Vale", "said")
    end)
 
    it("finds nothing for a speaker two paragraphs back", function()

@@ -4,21 +4,10 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy transcript_label", function()
-   it("attributes its quote in the news pack", function()
+   it("attributes its quote in the news pack, and alone in the sieve", function()
       local text = "Ann Vale spoke to the panel on Monday.\n\n“VALE: We will not sign " ..
          "this deal.”"
-      local q = H.quote(text, "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("transcript_label", q.attrs.strategy)
-      assert.equal(":", q.attrs.cue)
-   end)
-
-   it("finds the speaker alone in the sieve", function()
-      local text = "Ann Vale spoke to the panel on Monday.\n\n“VALE: We will not sign " ..
-         "this deal.”"
-      local q = H.alone("transcript_label", text, "We will not sign")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("transcript_label", q.attrs.strategy)
+      H.attributes("transcript_label", text, "We will not sign", "Ann Vale", ":")
    end)
 
    it("finds nothing for a heading in capitals (VIDEO:) is not a speaker", function()

@@ -1,5 +1,5 @@
 -- Strategy colon_intro: what the colon before the opening mark closes
--- introduces the quote: Pollster Ruth Amsel: “…” / Dr. Okafor stated: ¶ “…”
+-- introduces the quote: Pollster Dana Ruiz: “…” / Dr. Okafor stated: ¶ “…”
 -- / Hadley told Channel 9: “…” (to whom or where, the subject speaks) /
 -- Governor Kessler released the following statement: “…”.
 local W = include "quotes/words"
@@ -82,7 +82,7 @@ end
 
 return {
    name = "colon_intro",
-   about = "what a colon before the quote closes: Pollster Daron Shaw: “…”",
+   about = "what a colon before the quote closes: Pollster Dana Ruiz: “…”",
    find = function(q, doc)
       if q.open > 2 and key(doc, q.open - 1) == ":" then return introduced(doc, q.open - 1) end
       return nil

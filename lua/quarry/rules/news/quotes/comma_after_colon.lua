@@ -1,6 +1,6 @@
 -- Strategy comma_after_colon: a quote that a colon introduces but that
 -- ends on a comma, "!" or "?" is attributed after it, whatever introduced
--- it: Dr. Ward stated: “…,” he claimed.
+-- it: Dr. Okafor stated: “…,” he claimed.
 local according_to = include "quotes/according_to"
 local D = include "quotes/document"
 local key = D.key

@@ -233,7 +233,21 @@ function is_cue(doc, i)
    end
    -- "he went on", "she fired back", "they pointed out": a speech verb of
    -- two words (the lists' phrasal verbs)
-   return i < n and toks:kind(i) == "word" and W.VERBS[k .. " " .. key(doc, i + 1)] == true and not doc.in_name[i]
+   return i < n and W.VERB_HEADS[k] == true and toks:kind(i) == "word" and W.VERBS[k .. " " .. key(doc, i + 1)] == true
+      and not doc.in_name[i]
+end
+
+--- The first cue of speech from token from on in sentence s0 that stands
+-- outside quotation marks (inside: whether from is inside a pair), or nil.
+function Doc.cue_later(doc, from, s0, inside)
+   local toks = doc.toks
+   for t = from, doc.n do
+      if Doc.sent(doc, t) ~= s0 then break end
+      local kind = toks:kind(t)
+      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
+      elseif not inside and Doc.is_cue(doc, t) then return t end
+   end
+   return nil
 end
 
 return document

@@ -50,8 +50,8 @@ local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 quotes.ORDER = {
    "transcript_label",    -- “HADLEY: Well, look…”
    "cue_before_mark",     -- …the narrator says, “…”
-   "comma_after_colon",   -- Dr. Ward stated: “…,” he claimed
-   "colon_intro",         -- Pollster Daron Shaw: “…”
+   "comma_after_colon",   -- Dr. Okafor stated: “…,” he claimed
+   "colon_intro",         -- Pollster Dana Ruiz: “…”
    "split_quote",         -- “…,” he told the host, “…”
    "according_to",        -- “…,” according to Marta Solberg
    "after_quote",         -- “…,” said Voronov / he said / ― Jane Doe

@@ -14,7 +14,6 @@ local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 -- later in the sentence outside the quote ("Dunne's comments further
 -- “…”, the groups say").
 local function another_cue(doc, i, o, s0)
-   local toks = doc.toks
    for t = i - 1, 1, -1 do
       if sent(doc, t) ~= s0 or key(doc, t) == "," or key(doc, t) == ";" then break end
       if is_cue(doc, t) then return true end
@@ -22,14 +21,7 @@ local function another_cue(doc, i, o, s0)
    for t = i + 1, o - 1 do
       if is_cue(doc, t) or key(doc, t) == "as" then return true end
    end
-   local inside = true
-   for t = o + 1, doc.n do
-      if sent(doc, t) ~= s0 then break end
-      local kind = toks:kind(t)
-      if kind == "close_quote" then inside = false elseif kind == "open_quote" then inside = true
-      elseif not inside and is_cue(doc, t) then return true end
-   end
-   return false
+   return D.Doc.cue_later(doc, o + 1, s0, true) ~= nil
 end
 
 -- The owner of the noun of saying at token i: a possessive pronoun or an
