@@ -24,4 +24,25 @@ describe("speaker strategy after_quote", function()
       assert.equal("Tom Reed", q.attrs.speaker)
       assert.equal("after_quote", q.attrs.strategy)
    end)
+
+   it("leaves the object of a participle after the quote alone", function()
+      -- "echoing X", "citing X": the words are the clause subject's
+      local q = H.quote("Ann Vale said the levy was “a tax on work,” echoing the farmers who marched in May.",
+         "a tax on work")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      q = H.alone("after_quote", "Ann Vale said the levy was “a tax on work,” citing a study of the port.",
+         "a tax on work")
+      assert.equal(null, q.attrs.strategy)
+   end)
+
+   it("reads a mention and a cue after words a clause before them speaks only when the verb ends the clause", function()
+      local text = "When Ann Vale said she would “stand by the harbour,” the crowd applauded loudly."
+      local q = H.quote(text, "stand by")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      q = H.alone("after_quote", text, "stand by")
+      assert.equal(null, q.attrs.strategy)
+      -- the verb ends the clause: a speaker of its own
+      q = H.quote("Ann Vale said the plan was “a good start,” Tom Reed said on Monday.", "a good start")
+      assert.equal("Tom Reed", q.attrs.speaker)
+   end)
 end)

@@ -57,6 +57,32 @@ describe("terms of the news pack", function()
       quote("Tom Reed worried that the budget was becoming \u{201C}a piggy bank for all\u{201D} again.", "a piggy bank")
    end)
 
+   it("gives words after a verb of finding or thinking to a subject that can say them", function()
+      -- a document, a description with a relative clause, a relative pronoun
+      quote("A provincial audit found \u{201C}serious gaps\u{201D} in the way the ministry tracks spending.",
+         "serious gaps")
+      quote("The former mayor, who ran the town for a decade, thinks the levy should be a "
+         .. "\u{201C}last resort\u{201D} for councils.", "last resort")
+      quote("A study that found the levy did \u{201C}lasting\u{201D} harm was released on Monday.", "lasting")
+      -- a subject that says nothing, no subject, a verb that finds nothing
+      term("The storm found the harbour town in a \u{201C}quiet\u{201D} mood.", "quiet", "scare")
+      term("The wreck was found in a \u{201C}quiet\u{201D} bay off the point.", "quiet", "scare")
+      term("The town promotes itself as the \u{201C}berry capital of the coast\u{201D} each summer.", "berry capital",
+         "scare")
+   end)
+
+   it("reads a verb of accusing in its bare form as a cue", function()
+      local q = quote("The union will accuse the board of a \u{201C}rigged\u{201D} process.", "rigged")
+      assert.equal("The union", q.attrs.speaker)
+   end)
+
+   it("takes words in marks that run over a sentence's end for speech", function()
+      quote("The levy looked clever. Worse, \u{201C}it works for a while. Then it stops.\u{201D}"
+         .. "\n\nThe vote is in May.", "it works")
+      term("The levy looked clever. Worse, it was a \u{201C}stopgap\u{201D} at best.\n\nThe vote is in May.",
+         "stopgap", "scare")
+   end)
+
    it("reads a headline in single marks as a quote attributed by its line", function()
       local q = quote("\u{2018}Nobody told us,\u{2019} says mayor as floods recede\n\nThe river rose overnight.",
          "Nobody told us")

@@ -122,7 +122,27 @@ local function speaker_of_cue(doc, m, k)
    return m, k
 end
 
--- A mention after the quote and a cue after the mention.
+-- Whether the quote q is words woven into a clause someone already
+-- speaks ("Hadley said the levy was “a tax on work,” …"): it opens in
+-- lower case, and a speech cue stands before it in its sentence, outside
+-- other quotes, past the sentence's first word ("Citing “…,” Hadley
+-- urged" opens with a phrase whose subject comes after).
+local function cue_before(doc, q)
+   local toks = doc.toks
+   if not doc.text:sub(q.start + 1, q.start + 1):match("%l") then return false end
+   local inside = false
+   for t = q.open - 1, D.Doc.sentence_start(doc, q.open) + 1, -1 do
+      local kind = toks:kind(t)
+      if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
+      elseif not inside and is_cue(doc, t) then return true end
+   end
+   return false
+end
+
+-- A mention after the quote and a cue after the mention. After a quote
+-- that ended its sentence, or words woven into a clause a cue before
+-- them speaks ("Hadley said the levy was “a tax on work,” the crowd
+-- applauded and …"), the verb must end the clause.
 local function mention_then_cue(doc, q, j)
    local n = doc.n
    local m = subject_at(doc, j)
@@ -131,7 +151,7 @@ local function mention_then_cue(doc, q, j)
    -- “…” Hadley replied: “…”: the cue introduces the next quote
    local introduces = q.closed_sentence and k < n and key(doc, k + 1) == ":"
    if is_cue(doc, k) and not introduces
-      and (not q.closed_sentence or QUOTING[key(doc, k)] or C.ends_clause(doc, k)) then
+      and (not (q.closed_sentence or cue_before(doc, q)) or QUOTING[key(doc, k)] or C.ends_clause(doc, k)) then
       return speaker_of_cue(doc, m, k)
    end
    -- “…,” Morrow shot back. / “…,” the man shouted.: a verb the lists lack,
@@ -158,7 +178,9 @@ function after_quote.attribute(doc, q)
       local m, c = signature(doc, j)
       if m then return m, c end
    end
-   if is_cue(doc, j) then
+   -- (“…,” echoing Hadley / citing a study: a participle after the quote
+   -- takes an object; the words are its clause's subject's)
+   if is_cue(doc, j) and not key(doc, j):find("ing$") then
       local m = M.after_cue(doc, j + 1)
       if m then return m, j end
       -- “…,” said Trask, who…: a name the rules did not know

@@ -20,8 +20,8 @@ local M = include "quotes/mentions"
 
 local terms = {}
 
-local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING = W.SMALL, W.DETS, W.SPEECH_NOUNS,
-   W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING
+local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING, FINDING = W.SMALL, W.DETS, W.SPEECH_NOUNS,
+   W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING, W.FINDING
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
 local PERSONAL = { he = true, she = true, they = true, we = true }
@@ -186,34 +186,47 @@ end
 -- Whether the words inside speak as someone does: a first or second
 -- person ("doesn't pay me fairly", "win my silver trophy!"), or a
 -- sentence of their own that is not a title ("I think the new tax is
--- nothing…" after a dash).
+-- nothing…" after a dash), or words that run over a sentence's end ("the
+-- levy 'works for a while. Then it doesn't.'": nobody holds two sentences
+-- at a distance).
 local function speaks(doc, q, title)
    local toks = doc.toks
    for t = q.open + 1, q.close - 1 do
       if SPEAKING[key(doc, t)] and toks:kind(t) == "word" then return true end
    end
+   if q.close - q.open > 2 and sent(doc, q.open + 1) ~= sent(doc, q.close - 1) then return true end
    return not title and doc.text:sub(q.start + 1, q.start + 1):match("%u") ~= nil
+end
+
+-- Whether a mention can say words: someone who is not a place, or a
+-- description whose head names a speaker ("the audit", "the ministry").
+local function can_say(m)
+   if m and m.kind == "rel" then m = m.antecedent end
+   if not m or m.kind == "location" then return false end
+   return m.kind ~= "desc" or SPEAKER_TYPES[m.head] ~= nil
 end
 
 -- "Morrow worried that the pension fund was becoming 'a piggy bank'": a
 -- clause reported after a verb (that, whether) whose subject is someone,
--- before the quote in its sentence. -> the complementiser's token or nil.
+-- before the quote in its sentence; "The audit found 'serious gaps'",
+-- "a study that found the levy did 'lasting' harm": a verb of finding or
+-- thinking (data/speaker_words.tsv) whose subject can say them. -> the
+-- complementiser's or the verb's token, or nil.
 local function reported_clause(doc, q)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, q.open)
-   for t = q.open - 1, floor + 2, -1 do
+   for t = q.open - 1, floor + 1, -1 do
       local k = key(doc, t)
       if toks:kind(t) ~= "word" and toks:kind(t) ~= "number" and k ~= "," then return nil end
-      if REPORTING[k] then
+      if REPORTING[k] and t >= floor + 2 then
          local v = t - 1
          if toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not DETS[key(doc, v)] then
             v = v - 1
             while v > floor and SKIP[key(doc, v)] do v = v - 1 end
-            local m = M.ending(doc, v, floor)
-            if m and m.kind ~= "location" and m.kind ~= "desc" or m and m.kind == "desc" and SPEAKER_TYPES[m.head] then
-               return t
-            end
+            if can_say(M.ending(doc, v, floor)) then return t end
          end
+      elseif FINDING[k] and toks:get(t, "case") == "lower" and can_say(D.Doc.subject_before(doc, t, floor)) then
+         return t
       end
    end
    return nil

@@ -57,14 +57,15 @@ for _, row in ipairs(read_list("data/speaker_types.tsv")) do
 end
 words.SPEAKER_TYPES, words.ALONE = SPEAKER_TYPES, ALONE
 
--- data/speaker_words.tsv: MANNER, REPORTING, PUT, SHARES, AS_CUES (sets).
-local MORE = { manner = "MANNER", reporting = "REPORTING", put = "PUT", share = "SHARES", as_cue = "AS_CUES" }
+-- data/speaker_words.tsv: MANNER, REPORTING, PUT, SHARES, AS_CUES, FINDING (sets).
+local MORE = { manner = "MANNER", reporting = "REPORTING", put = "PUT", share = "SHARES", as_cue = "AS_CUES",
+   finding = "FINDING" }
 for _, name in pairs(MORE) do words[name] = {} end
 for _, row in ipairs(read_list("data/speaker_words.tsv")) do
    local name = MORE[row[2]]
    if not (name and row[1]) then
       error("data/speaker_words.tsv:" .. row.line
-         .. ": expected a word and a role (manner, reporting, put, as_cue, share), got '"
+         .. ": expected a word and a role (manner, reporting, put, as_cue, share, finding), got '"
          .. tostring(row[2]) .. "'")
    end
    words[name][row[1]] = true
