@@ -47,6 +47,7 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_gazetteer(L);
     qr_open_vocab(L);
     qr_open_sandbox(L);
+    qr_open_lpat(L);
     qr_open_doc(L);
     return 1;
 }

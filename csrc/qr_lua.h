@@ -27,6 +27,13 @@ void qr_open_gazetteer(lua_State *L);
 void qr_open_vocab(lua_State *L);
 void qr_open_ann(lua_State *L);
 void qr_open_sandbox(lua_State *L);
+void qr_open_lpat(lua_State *L);
+
+/* Work a C function did for the Lua code that called it, inside
+ * core.limited: n steps more against the budget, and the CPU clock's
+ * ticks taken; past either, raises the step limit's error (qr_sandbox.c).
+ * Nothing outside core.limited or without a budget. */
+void qr_limit_work(lua_State *L, long long n);
 void qr_open_doc(lua_State *L);
 
 struct qr_tokens;

@@ -37,6 +37,12 @@
  * (core.limit_stats) stay those of instructions. No tick can stop one
  * call of a C function: those that loop charge steps themselves
  * (core.limit_charge, sandbox.lua).
+ *
+ * The error names where the code was: the nearest stack level whose
+ * source is untrusted code's (core.limit_source; the sandbox marks each
+ * file it loads), so that a limit tripping inside quarry's own Lua code,
+ * run on the code's behalf, still names the user's file and line; else
+ * the nearest level that is not quarry's own (core.limit_host), else none.
  */
 #define _XOPEN_SOURCE 700   /* realpath */
 
@@ -45,6 +51,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -218,13 +225,84 @@ static void clock_stop(lua_State *L)
 
 /* --- charging steps ----------------------------------------------------------------- */
 
-/* Counts n more steps; past the budget, or past its CPU time (and, once
- * tripped, past the grace), raises the limit's error, naming where ar (the
- * function running, or a caller) is. */
-static void limit_charge(lua_State *L, qr_limits *lim, long long n, lua_Debug *ar)
+/* The registry's set of the sources (chunk names) of untrusted code. */
+#define QR_SOURCES_KEY "quarry.limit_sources"
+
+/* Is source the chunk name of untrusted code (core.limit_source)? Walks
+ * the set rather than indexing it: indexing would make a string, and the
+ * heap may be at its ceiling. */
+static int untrusted_source(lua_State *L, const char *source)
 {
-    const char *src = "?";
-    int line = 0;
+    int found = 0;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, QR_SOURCES_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    lua_pushnil(L);
+    while (!found && lua_next(L, -2)) {
+        found = lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), source) == 0;
+        lua_pop(L, 1);
+    }
+    if (found) lua_pop(L, 1);   /* the key lua_next left */
+    lua_pop(L, 1);
+    return found;
+}
+
+/* The registry's prefix of the sources of quarry's own Lua modules. */
+#define QR_HOST_KEY "quarry.limit_host"
+
+static int host_source(lua_State *L, const char *source)
+{
+    int host = 0;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, QR_HOST_KEY) == LUA_TSTRING) {
+        size_t n;
+        const char *prefix = lua_tolstring(L, -1, &n);
+        host = strncmp(source, prefix, n) == 0;
+    }
+    lua_pop(L, 1);
+    return host;
+}
+
+/* Where the code that ran past a limit is, from stack level `level` up:
+ * the nearest level whose source is untrusted code's (a pack's or a
+ * report's file); without one, the nearest Lua level that is not quarry's
+ * own (the sandbox's table.insert, a module instance the pack called, the
+ * rule engine), such as a pack a program made in Lua; without one, none
+ * (*line 0). The walk ends at core.limited: its caller is outside. */
+static int l_limited(lua_State *L);
+
+static void limit_position(lua_State *L, int level, char *src, size_t size, int *line)
+{
+    lua_Debug ar;
+    *line = 0;
+    for (; level >= 0 && lua_getstack(L, level, &ar); level++) {
+        int boundary;
+        if (!lua_getinfo(L, "Slf", &ar)) continue;
+        /* what called core.limited is outside the limits */
+        boundary = lua_tocfunction(L, -1) == l_limited;
+        lua_pop(L, 1);
+        if (boundary) break;
+        if (ar.currentline <= 0) continue;
+        if (untrusted_source(L, ar.source)) {
+            snprintf(src, size, "%s", ar.short_src);
+            *line = ar.currentline;
+            return;
+        }
+        if (*line == 0 && !host_source(L, ar.source)) {
+            snprintf(src, size, "%s", ar.short_src);
+            *line = ar.currentline;
+        }
+    }
+}
+
+/* Counts n more steps; past the budget, or past its CPU time (and, once
+ * tripped, past the grace), raises the limit's error, naming where the
+ * code at stack level `level` (the function running, or a caller; -1:
+ * nowhere) is, or the untrusted code that called it (limit_position). */
+static void limit_charge(lua_State *L, qr_limits *lim, long long n, int level)
+{
+    char src[LUA_IDSIZE];
+    int line;
     lim->steps_used += n;
     if (lim->steps_tripped < 2) {
         long long allowed = lim->steps_max + (lim->steps_tripped ? QR_STEP_GRACE : 0);
@@ -234,16 +312,15 @@ static void limit_charge(lua_State *L, qr_limits *lim, long long n, lua_Debug *a
         lim->steps_tripped++;
         if (cpu_over && lim->steps_used <= allowed) lim->cpu_tripped = 1;
     }
-    if (ar && lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
-        src = ar->short_src;
-        line = ar->currentline;
-    }
+    limit_position(L, level, src, sizeof src, &line);
+    if (line > 0) lua_pushfstring(L, "%s:%d: ", src, line);
+    else lua_pushliteral(L, "");
     if (lim->cpu_tripped)
-        lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps: its CPU time, %I ns a step, is spent)",
-                        src, line, (lua_Integer)lim->steps_max, (lua_Integer)QR_NS_PER_STEP);
+        lua_pushfstring(L, "step limit exceeded (more than %I steps: its CPU time, %I ns a step, is spent)",
+                        (lua_Integer)lim->steps_max, (lua_Integer)QR_NS_PER_STEP);
     else
-        lua_pushfstring(L, "%s:%d: step limit exceeded (more than %I steps)", src, line,
-                        (lua_Integer)lim->steps_max);
+        lua_pushfstring(L, "step limit exceeded (more than %I steps)", (lua_Integer)lim->steps_max);
+    lua_concat(L, 2);
     lua_error(L);
 }
 
@@ -262,19 +339,34 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
         lua_sethook(L, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
         n = 0;
     }
-    limit_charge(L, lim, n, ar);
+    (void)ar;   /* level 0: the function running */
+    limit_charge(L, lim, n, 0);
 }
 
 /* limit_charge for a C function that Lua code at stack level `level`
  * called (through the sandbox's own Lua wrapper): the error names that
- * code. Nothing happens outside core.limited or without a budget. */
+ * code, or the untrusted code that called it. Nothing happens outside core.limited or without a budget. */
 static void charge_caller(lua_State *L, long long n, int level)
 {
     qr_limits *lim = limits_if_any(L);
-    lua_Debug ar;
     if (!lim || !lim->active || lim->steps_max <= 0 || n <= 0) return;
     if (n > LLONG_MAX / 4) n = LLONG_MAX / 4;
-    limit_charge(L, lim, n, lua_getstack(L, level, &ar) ? &ar : NULL);
+    limit_charge(L, lim, n, level);
+}
+
+void qr_limit_work(lua_State *L, long long n)
+{
+    qr_limits *lim = limits_if_any(L);
+    int ticks;
+    if (!lim || !lim->active || lim->steps_max <= 0) return;
+    ticks = clock_ticks;
+    if (ticks) {
+        clock_ticks = 0;
+        lim->cpu_ticks += ticks;
+    }
+    if (n < 0) n = 0;
+    if (n > LLONG_MAX / 4) n = LLONG_MAX / 4;
+    limit_charge(L, lim, n, 1);
 }
 
 /***
@@ -292,6 +384,48 @@ static int l_limit_charge(lua_State *L)
     lua_Integer n = luaL_checkinteger(L, 1);
     int level = (int)luaL_optinteger(L, 2, 2);
     charge_caller(L, n, level);
+    return 0;
+}
+
+/***
+core.limit_source(chunkname): marks chunkname (a source as load takes it,
+"@path/to/pack.lua") as untrusted code's. A limit's error names the
+nearest caller in such a source: a limit that trips while quarry's own Lua
+code runs on the code's behalf (the sandbox's table.insert, a module the
+pack called) names the line of the pack that called it, not quarry's.
+@function limit_source
+@param chunkname string the chunk name
+@return nothing
+*/
+static int l_limit_source(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, QR_SOURCES_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, QR_SOURCES_KEY);
+    }
+    lua_pushvalue(L, 1);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    return 0;
+}
+
+/***
+core.limit_host(prefix): the sources (chunk names) of quarry's own Lua
+modules start with prefix ("@/usr/share/lua/5.4/quarry/"): a limit's
+error never names a line of theirs, unless a file of untrusted code
+(core.limit_source) lies there too.
+@function limit_host
+@param prefix string the prefix
+@return nothing
+*/
+static int l_limit_host(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, QR_HOST_KEY);
     return 0;
 }
 
@@ -475,7 +609,9 @@ void qr_open_sandbox(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_tripped", l_limit_tripped },
-        { "limit_stats", l_limit_stats }, { "limit_charge", l_limit_charge }, { "callsite", l_callsite },
+        { "limit_stats", l_limit_stats }, { "limit_charge", l_limit_charge }, { "limit_source", l_limit_source },
+        { "limit_host", l_limit_host },
+        { "callsite", l_callsite },
         { "realpath", l_realpath },
         { NULL, NULL }
     };

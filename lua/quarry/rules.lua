@@ -41,7 +41,7 @@ local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.re
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
 local string_format, table_move = string.format, table.move
-local math_type = math.type
+local math_type, math_floor, math_tointeger = math.type, math.floor, math.tointeger
 local os_clock = os.clock
 local debug_getinfo = debug.getinfo
 
@@ -792,23 +792,53 @@ local function declared_annotation(rule, m)
    return { type = rule.type, start = start, stop = stop, attrs = attrs }
 end
 
+-- The message of an error a pack's code raised, as the pack's code (under
+-- its limits): an error object's __tostring may loop (the limit's error is
+-- then the message), fail, or return no string.
+local function error_text(e)
+   if type(e) == "string" then return e end
+   local ok, s = pcall(tostring, e)
+   if type(s) ~= "string" then s = "?" end
+   return ok and s or "(an error object whose __tostring failed: " .. s .. ")"
+end
+
 local function call_action(rule, m)
    local ok, res = pcall(rule.action, m)
    if not ok then
       local info = debug_getinfo(rule.action, "S")
       error(string_format("%s:%d: rule %s: action failed: %s", info.short_src, info.linedefined, rule.name,
-         tostring(res)), 0)
+         error_text(res)), 0)
    end
    return res
+end
+
+-- An annotation of a match's, checked: byte offsets within the text (the
+-- action, or a function in attrs, may have changed m.start, m.stop or a
+-- capture's with rawset, or returned any numbers) and a type.
+local function checked(rule, a, size)
+   local start, stop = a.start, a.stop
+   if math_type(start) == "float" and start == math_floor(start) then start = math_tointeger(start) end
+   if math_type(stop) == "float" and stop == math_floor(stop) then stop = math_tointeger(stop) end
+   if math_type(start) ~= "integer" or math_type(stop) ~= "integer" or start < 0 or stop < start or stop > size then
+      rule_error(rule, string_format("an annotation needs integer start <= stop within the text (0 to %d bytes), "
+         .. "not start %s, stop %s", size, tostring(a.start), tostring(a.stop)))
+   end
+   if type(a.type) ~= "string" then
+      rule_error(rule, a.type == nil and "an annotation from the action has no type" or "an annotation's type must "
+         .. "be a string")
+   end
+   a.start, a.stop = start, stop
+   return a
 end
 
 -- Candidates of one match: the annotations its rule emits.
 local function emit(rule, m, out)
    local res = true
    if rule.action then res = call_action(rule, m) end
+   local size = #m.doc_text
    if res == true then
       local a = declared_annotation(rule, m)
-      if a then out[#out + 1] = a end
+      if a then out[#out + 1] = checked(rule, a, size) end
    elseif type(res) == "table" then
       if res.type or res.start then res = { res } end
       for _, a in ipairs(res) do
@@ -816,8 +846,7 @@ local function emit(rule, m, out)
             rule_error(rule, "an action must return annotations with numeric start and stop")
          end
          a.type = a.type or rule.type
-         if not a.type then rule_error(rule, "an annotation from the action has no type") end
-         out[#out + 1] = a
+         out[#out + 1] = checked(rule, a, size)
       end
    elseif res ~= nil and res ~= false then
       rule_error(rule, "an action returns annotations, true, or nil/false to veto")
@@ -1031,7 +1060,7 @@ local function run_document_phase(phase, ctx, anns)
    local ok, out = pcall(phase.run, ctx)
    ctx.annotations = nil
    if not ok then
-      error(string_format("%s: phase %s: %s", phase.where, phase.name, tostring(out)), 0)
+      error(string_format("%s: phase %s: %s", phase.where, phase.name, error_text(out)), 0)
    end
    if out == nil then out = anns end
    if type(out) ~= "table" then

@@ -18,7 +18,7 @@ local os_clock = os.clock
 local runner = {}
 
 local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true, trusted = true, jobs = true,
-   limits = true }
+   limits = true, on_failure = true }
 
 --- The job of a worker process (quarry.parallel): a document in, its
 -- spans out (without their text). config: {pack = name or path, trusted, limits}.
@@ -31,7 +31,7 @@ function runner.worker(config)
    return function(payload)
       local doc = parallel.decode(payload)
       local ok, spans = pcall(pack.run, pack, doc)
-      if not ok then error(string_format("document %s: %s", doc.id, tostring(spans)), 0) end
+      if not ok then error(tostring(spans), 0) end   -- the parent names the document
       for _, sp in ipairs(spans) do sp.text = nil end
       return parallel.encode(spans)
    end
@@ -53,6 +53,18 @@ local function store(self, pack, id, spans, stats)
    stats.spans = stats.spans + n
 end
 
+-- A document the pack failed on (its error, a worker that died with it):
+-- reported to on_failure, or kept for the error at the end; the run goes
+-- on. The document keeps what was stored for it before and stays pending.
+local function failure(stats, opts, id, msg)
+   stats.failed = stats.failed + 1
+   if opts.on_failure then
+      opts.on_failure(id, msg)
+   elseif not stats.first_failure then
+      stats.first_failure = string_format("document %s: %s", id, msg)
+   end
+end
+
 -- The document id, ready for the pack (with the default date), or nil
 -- when it went away meanwhile.
 local function fetch(self, id, date)
@@ -68,9 +80,8 @@ local function run_here(self, pack, ids, first, last, stats, opts)
       local doc = fetch(self, ids[k], opts.date)
       if doc then
          local ok, spans = pcall(pack.run, pack, doc)
-         if not ok then error(string_format("document %s: %s", doc.id, tostring(spans)), 0) end
-         store(self, pack, doc.id, spans, stats)
-         if opts.progress then opts.progress(stats.documents, #ids, doc) end
+         if ok then store(self, pack, doc.id, spans, stats) else failure(stats, opts, doc.id, tostring(spans)) end
+         if opts.progress then opts.progress(stats.documents + stats.failed, #ids, doc) end
       end
    end
 end
@@ -92,12 +103,14 @@ local function run_pool(self, pool, pack, ids, first, last, stats, opts)
       end,
       result = function(payload, id)
          store(self, pack, id, parallel.decode(payload), stats)
-         if opts.progress then opts.progress(stats.documents, #ids, held[id]) end
+         if opts.progress then opts.progress(stats.documents + stats.failed, #ids, held[id]) end
          held[id] = nil
       end,
       failed = function(msg, id)
-         if msg:find("^worker %d") then msg = string_format("document %s: not annotated: %s", id, msg) end
-         error(msg, 0)
+         if msg:find("^worker %d") then msg = "not annotated: " .. msg end
+         failure(stats, opts, id, msg)
+         if opts.progress then opts.progress(stats.documents + stats.failed, #ids, held[id]) end
+         held[id] = nil
       end,
    }
    if not ok then
@@ -127,7 +140,7 @@ local function extract(self, pack, spec, opts)
    local batch, jobs = opts.batch or 500, opts.jobs or 1
    local ids, total, code = self:pending(pack.name, pack.version, opts.force)
    if not ids then world(total, code) end
-   local stats = { documents = 0, skipped = total - #ids, spans = 0 }
+   local stats = { documents = 0, skipped = total - #ids, spans = 0, failed = 0 }
    -- a large run builds the report indexes once at the end; if it stops
    -- halfway, the next open for writing builds them
    local bulk = #ids >= 1000 and #ids * 4 >= total
@@ -155,11 +168,15 @@ local function extract(self, pack, spec, opts)
    if bulk then check(self:report_indexes(true)) end
    if pack.merge and stats.documents > 0 then check(self:merge_names(pack.name, pack.merge, pack.version)) end
    stats.seconds = os_clock() - t0
+   if stats.first_failure then
+      error(string_format("%d of %d documents failed, the other %d stored (running again retries the failed ones); "
+         .. "the first: %s", stats.failed, #ids, stats.documents, stats.first_failure), 0)
+   end
    return stats
 end
 
---- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted, limits, jobs = 1}])
---   -> {documents, skipped, spans, seconds} | nil, message, code
+--- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted, limits, jobs = 1, on_failure = fn}])
+--   -> {documents, skipped, spans, failed, seconds} | nil, message, code
 -- Runs a rule pack (loaded, or a name or path) over the corpus and stores
 -- its spans, replacing that pack's earlier spans of each document. Documents
 -- whose text and pack version are unchanged since the pack last ran are
@@ -168,15 +185,20 @@ end
 -- crash the corpus holds the committed batches, and running again
 -- completes the job. progress(done, total, doc) after each document.
 -- jobs > 1 runs the pack in that many worker processes (the pack given
--- by name or path); the stored rows are the same. A worker that dies fails
--- the batch with the documents it held; an interrupt (Ctrl-C) returns
+-- by name or path); the stored rows are the same. A document the pack
+-- fails on (an error, a limit, a worker that dies with it) does not stop
+-- the run: it keeps what was stored for it before and stays pending, so
+-- that running again retries it; on_failure(id, message) hears of each
+-- and stats.failed counts them; without on_failure, extract raises at the
+-- end, once the other documents are stored, naming how many failed and
+-- the first (the pack's file, line, rule and limit). An interrupt (Ctrl-C) returns
 -- nil, message, "interrupted"; the committed batches stay. Then the pack's
 -- `merge` list makes one spelling of each name across the corpus
 -- (corpus:merge_names).
 -- @function Corpus:extract
 -- @param pack a loaded pack, or a pack's name or path
--- @param opts table optional: force, date, batch, progress, trusted, limits, jobs
--- @return table {documents, skipped, spans, seconds}; or nil, message, code
+-- @param opts table optional: force, date, batch, progress, trusted, limits, jobs, on_failure
+-- @return table {documents, skipped, spans, failed, seconds}; or nil, message, code
 function corpus_mod.Corpus:extract(pack, opts)
    if type(opts) ~= "nil" and type(opts) ~= "table" then error("corpus:extract: options must be a table", 2) end
    opts = opts or {}
@@ -186,6 +208,11 @@ function corpus_mod.Corpus:extract(pack, opts)
    for _, k in ipairs { "batch", "jobs" } do
       if opts[k] ~= nil and (math_type(opts[k]) ~= "integer" or opts[k] < 1) then
          error(string_format("corpus:extract: option '%s' must be a positive integer", k), 2)
+      end
+   end
+   for _, k in ipairs { "progress", "on_failure" } do
+      if opts[k] ~= nil and type(opts[k]) ~= "function" then
+         error(string_format("corpus:extract: option '%s' must be a function", k), 2)
       end
    end
    if not self.db then error("attempt to use a closed quarry.Corpus", 2) end

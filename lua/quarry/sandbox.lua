@@ -38,9 +38,16 @@ local package_searchpath = package.searchpath
 local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symlinkattributes, lfs.dir
 local limited, limit_thread, limit_tripped, limit_charge = core.limited, core.limit_thread, core.limit_tripped,
    core.limit_charge
-local realpath = core.realpath
+local realpath, limit_source = core.realpath, core.limit_source
 
 local sandbox = {}
+
+-- A limit's error names a line of untrusted code (limit_source, box:load)
+-- or else of any code but quarry's own modules, found where this one is.
+do
+   local here = string_match(debug.getinfo(1, "S").source, "^(@.*/)sandbox%.lua$")
+   if here then core.limit_host(here) end
+end
 
 --- Default step budget of one call (loading a pack, one document, one
 -- report): Lua VM instructions, counted every 1000. The news pack spends
@@ -61,15 +68,38 @@ local string_methods = {}
 for k, v in next, string do
    if k ~= "dump" then string_methods[k] = v end
 end
+-- The results of pcall(f, ...), f a library function a wrapper of the
+-- sandbox's calls for untrusted code, called as `return at_caller(pcall(f,
+-- ...))` (a tail call: level 2 is the wrapper's caller). A misuse that f
+-- raises names the untrusted code's line, not the wrapper's; other errors
+-- (its callbacks', a limit's) go on as they are.
+local SELF_AT = "^" .. string_gsub(debug.getinfo(1, "S").short_src, "%p", "%%%0") .. ":%d+: "
+local function at_caller(ok, ...)
+   if ok then return ... end
+   local e = ...
+   if type(e) == "string" then
+      local bare, n = string_gsub(e, SELF_AT, "", 1)
+      if n > 0 or not string_find(e, "^[^\n]-:%d+: ") then error(bare, 2) end
+   end
+   error(e, 0)
+end
+
 -- string.rep("", n) loops n times in C making nothing, where no hook
 -- reaches: an empty result is made at once (the arguments checked as
 -- string.rep checks them).
 local string_rep = string.rep
 local function safe_rep(s, n, sep)
-   if s == "" and (sep == nil or sep == "") then return string_rep(s, n > 0 and 1 or n, sep) end
-   return string_rep(s, n, sep)
+   if s == "" and (sep == nil or sep == "") then return at_caller(pcall(string_rep, s, n > 0 and 1 or n, sep)) end
+   return at_caller(pcall(string_rep, s, n, sep))
 end
 string_methods.rep = safe_rep
+-- Lua's pattern matcher backtracks without bound inside one C call, where
+-- no hook runs (("a"):rep(1e5):find(".-.-b") never ends): untrusted code
+-- gets the same functions on a matcher that counts its work against the
+-- step budget (csrc/qr_lpat.c).
+local PATTERN_FUNCTIONS = { find = core.lpat_find, match = core.lpat_match, gmatch = core.lpat_gmatch,
+   gsub = core.lpat_gsub }
+for k, v in next, PATTERN_FUNCTIONS do string_methods[k] = v end
 local string_lib = string
 setmetatable(string_methods, { __index = function(_, k)
    if k ~= "dump" then return string_lib[k] end
@@ -192,19 +222,31 @@ end
 -- limit stopped is not closed.
 local function coroutine_lib()
    local lib = copy(coroutine)
-   lib.create = function(f)
+   local function make(f, fname)
+      if type(f) ~= "function" then
+         error(string_format("bad argument #1 to '%s' (function expected, got %s)", fname, type(f)), 3)
+      end
       local co = coroutine_create(f)
       limit_thread(co)
       return co
    end
-   lib.resume = function(co, ...) return resumed(co, coroutine_resume(co, ...)) end
+   lib.create = function(f)
+      local co = make(f, "coroutine.create")   -- (not a tail call: make's level 3 is the caller)
+      return co
+   end
+   lib.resume = function(co, ...)
+      if type(co) ~= "thread" then
+         error(string_format("bad argument #1 to 'coroutine.resume' (coroutine expected, got %s)", type(co)), 2)
+      end
+      return resumed(co, coroutine_resume(co, ...))
+   end
    lib.wrap = function(f)
-      local co = lib.create(f)
+      local co = make(f, "coroutine.wrap")
       return function(...) return wrap_results(co, coroutine_resume(co, ...)) end
    end
    lib.close = function(co)
       if stopped[co] then return false, "the coroutine was stopped by a limit; it cannot be closed" end
-      return coroutine_close(co)
+      return at_caller(pcall(coroutine_close, co))
    end
    return lib
 end
@@ -217,6 +259,13 @@ local function table_lib()
    local lib = copy(table)
    local move, insert, remove, concat, unpack, sort = table.move, table.insert, table.remove, table.concat,
       table.unpack, table.sort
+   -- #t of the table argument of table.NAME (level 3: the wrapper's caller)
+   local function length(t, fname)
+      if type(t) ~= "table" then
+         error(string_format("bad argument #1 to '%s' (table expected, got %s)", fname, type(t)), 3)
+      end
+      return #t
+   end
    local function span(i, j)
       i, j = tonumber(i), tonumber(j)
       i, j = i and math_tointeger(i), j and math_tointeger(j)
@@ -225,7 +274,7 @@ local function table_lib()
    end
    lib.move = function(a1, f, e, t, a2)
       limit_charge(span(f, e))
-      return move(a1, f, e, t, a2)
+      return at_caller(pcall(move, a1, f, e, t, a2))
    end
    -- A table with a metatable may have a __len that answers one thing to
    -- the count and another to table.insert itself: there, the elements
@@ -240,7 +289,7 @@ local function table_lib()
    local function insert_at(t, pos, v)
       local e = #t + 1
       pos = position(pos, "insert")
-      if pos < 1 or pos > e then error("bad argument #2 to 'table.insert' (position out of bounds)", 3) end
+      if pos < 1 or pos > e then error("bad argument #2 to 'table.insert' (position out of bounds)", 2) end
       for i = e, pos + 1, -1 do t[i] = t[i - 1] end
       t[pos] = v
    end
@@ -248,7 +297,7 @@ local function table_lib()
       local size = #t
       pos = position(pos, "remove")
       if pos ~= size and (pos < 1 or pos > size + 1) then
-         error("bad argument #2 to 'table.remove' (position out of bounds)", 3)
+         error("bad argument #2 to 'table.remove' (position out of bounds)", 2)
       end
       local v = t[pos]
       while pos < size do
@@ -261,25 +310,25 @@ local function table_lib()
    lib.insert = function(t, ...)
       local n = select("#", ...)
       if n == 2 and getmetatable(t) ~= nil then return insert_at(t, ...) end
-      if n >= 2 then limit_charge(span((...), #t)) end
-      return insert(t, ...)
+      if n >= 2 then limit_charge(span((...), length(t, "table.insert"))) end
+      return at_caller(pcall(insert, t, ...))
    end
    lib.remove = function(t, pos)
       if pos ~= nil and getmetatable(t) ~= nil then return remove_at(t, pos) end
-      if pos ~= nil then limit_charge(span(pos, #t)) end
-      return remove(t, pos)
+      if pos ~= nil then limit_charge(span(pos, length(t, "table.remove"))) end
+      return at_caller(pcall(remove, t, pos))
    end
    lib.concat = function(t, sep, i, j)
-      limit_charge(span(i or 1, j or #t))
-      return concat(t, sep, i, j)
+      limit_charge(span(i or 1, j or length(t, "table.concat")))
+      return at_caller(pcall(concat, t, sep, i, j))
    end
    lib.unpack = function(t, i, j)
-      limit_charge(span(i or 1, j or #t))
-      return unpack(t, i, j)
+      limit_charge(span(i or 1, j or length(t, "table.unpack")))
+      return at_caller(pcall(unpack, t, i, j))
    end
    lib.sort = function(t, comp)
-      limit_charge(#t)
-      return sort(t, comp)
+      limit_charge(length(t, "table.sort"))
+      return at_caller(pcall(sort, t, comp))
    end
    return lib
 end
@@ -352,6 +401,7 @@ local function untrusted_env(box, opts)
    for _, name in ipairs(SAFE_LIBS) do env[name] = copy(_G[name]) end
    env.string.dump = nil
    env.string.rep = safe_rep
+   for k, v in next, PATTERN_FUNCTIONS do env.string[k] = v end
    env.coroutine = coroutine_lib()
    env.table = table_lib()
    env.getmetatable, env.setmetatable = metatable_functions(box)
@@ -475,9 +525,16 @@ local function withheld_hint(box, msg)
       box.kind == "report" and "reports.load(report, {trusted = true})" or "rules.load(pack, {trusted = true})")
 end
 
+-- How to raise a limit, by the box's kind (a report sets no limits of its own).
 local HINTS = {
-   steps = "raise it with --max-steps, or limits.steps in the pack",
-   memory = "raise it with --max-memory, or limits.memory in the pack",
+   ["rule pack"] = {
+      steps = "raise it with --max-steps, or limits.steps in the pack",
+      memory = "raise it with --max-memory, or limits.memory in the pack",
+   },
+   report = {
+      steps = "raise it with --max-steps, or limits.steps from Lua",
+      memory = "raise it with --max-memory, or limits.memory from Lua",
+   },
 }
 
 local function finish(box, what, ok, ...)
@@ -494,7 +551,8 @@ local function finish(box, what, ok, ...)
       local replaced, n = string_gsub(msg, "not enough memory", limit)
       msg = n > 0 and replaced or (msg .. ": " .. limit)
    end
-   error(string_format("%s '%s', %s: %s (%s)", box.kind, box.name, what, msg, HINTS[kind]), 0)
+   local hint = (HINTS[box.kind] or HINTS["rule pack"])[kind]
+   error(string_format("%s '%s', %s: %s (%s)", box.kind, box.name, what, msg, hint), 0)
 end
 
 --- box:run(what, f, ...) -> f's results
@@ -637,9 +695,12 @@ function Box:load(path, level, shown)
    if not f then error(oerr, level) end
    local text = f:read("a")
    f:close()
-   local chunk, err = load(text, "@" .. (shown or path), "t", self.env)
+   local chunkname = "@" .. (shown or path)
+   local chunk, err = load(text, chunkname, "t", self.env)
    -- Lua's message names the file and line: no position of quarry's is added
    if not chunk then error(sandbox.syntax_hint(text, err), 0) end
+   -- a limit's error names the nearest line of this file on the stack
+   limit_source(chunkname)
    return chunk
 end
 

@@ -10,7 +10,7 @@ local evaluation = require "quarry.eval"
 local json = require "quarry.json"
 
 local io_open, io_stdout, io_stderr = io.open, io.stdout, io.stderr
-local ipairs, next, pairs, table_sort = ipairs, next, pairs, table.sort
+local ipairs, next, pairs, pcall, tostring, table_sort = ipairs, next, pairs, pcall, tostring, table.sort
 local string_format = string.format
 
 local eval_cmd = {
@@ -337,9 +337,16 @@ function eval_cmd.run(args)
       if not errors_out then return fail(eerr) end
       on_error = function(rec) errors_out:write(evaluation.error_json(rec), "\n") end
    end
+   -- a document the pack fails on (an error, a limit) is reported and
+   -- scored as annotating nothing; the others still run
+   local failed = 0
    local function run(doc)
       if args.date and not doc.date then doc.date = args.date end
-      return pack:run(doc)
+      local ok, anns = pcall(pack.run, pack, doc)
+      if ok then return anns end
+      failed = failed + 1
+      io_stderr:write("quarry eval: ", term.escape(tostring(doc.id) .. ": " .. tostring(anns)), "\n")
+      return {}
    end
    if args.quotes then
       code = score_quotes(args, opt, run, on_error, fail)
@@ -347,6 +354,11 @@ function eval_cmd.run(args)
       code = score_spans(args, opt, run, on_error, usage, fail)
    end
    if errors_out then errors_out:close() end
+   if failed > 0 then
+      io_stderr:write(string_format("quarry eval: the pack failed on %d document(s), scored as annotating nothing\n",
+         failed))
+      if code == 0 then code = 1 end
+   end
    return code
 end
 

@@ -108,14 +108,26 @@ function extract.run(args)
          return 1
       end
       local bar = common.progress_bar("documents")
+      -- a document the pack fails on is reported as it comes, and the
+      -- others still run and are stored
       local ok, stats, xerr, xcode = pcall(corpus.extract, corpus, args.rules, { force = args.force, date = args.date,
          trusted = args.trusted, limits = common.limits(args), jobs = args.jobs,
-         progress = bar and function(done, total) bar.update(done, total) end or nil })
+         progress = bar and function(done, total) bar.update(done, total) end or nil,
+         on_failure = function(id, msg)
+            if bar then bar.clear() end
+            io_stderr:write("quarry extract: ", term.escape(id .. ": " .. msg), "\n")
+         end })
       if bar then bar.clear() end
       corpus:close()
       if not ok or not stats then
          io_stderr:write("quarry extract: ", term.escape(tostring(ok and xerr or stats)), "\n")
          return xcode == "interrupted" and 130 or 1
+      end
+      if stats.failed > 0 then
+         -- said even with --quiet: the run did not do all it was asked
+         io_stderr:write(("quarry extract: %d documents, %d failed (running again retries them), %d skipped "
+            .. "unchanged, %d spans stored\n"):format(stats.documents, stats.failed, stats.skipped, stats.spans))
+         return 1
       end
       common.say("extract", ("%d documents, %d skipped unchanged, %d spans stored")
          :format(stats.documents, stats.skipped, stats.spans))
