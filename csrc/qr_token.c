@@ -2117,6 +2117,18 @@ static const char *const kind_names[QR_KIND_COUNT] = {
 };
 static const char *const case_names[QR_CASE_COUNT] = { "none", "lower", "upper", "title", "mixed" };
 
+size_t qr_tokens_where(const qr_tokens *t, unsigned kinds, unsigned cases, uint32_t *out)
+{
+    size_t i, n = 0;
+    if (!kinds) kinds = ~0u;
+    if (!cases) cases = ~0u;
+    for (i = 0; i < t->n; i++) {
+        const qr_token *k = &t->tok[i];
+        if ((kinds >> k->kind & 1u) && (cases >> k->casing & 1u)) out[n++] = (uint32_t)i;
+    }
+    return n;
+}
+
 const char *qr_kind_name(unsigned kind) { return kind < QR_KIND_COUNT ? kind_names[kind] : "?"; }
 const char *qr_case_name(unsigned casing) { return casing < QR_CASE_COUNT ? case_names[casing] : "?"; }
 

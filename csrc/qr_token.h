@@ -82,6 +82,11 @@ size_t qr_tokens_group_of(const uint32_t *starts, size_t count, size_t i);
  * (0-based, inclusive); 0 when it touches none (or is empty). */
 int qr_tokens_cover(const qr_tokens *t, size_t start, size_t stop, size_t *first, size_t *last);
 
+/* The tokens whose kind is in kinds and whose case is in cases (bit k:
+ * kind or case k; 0 takes any), in order: writes their 0-based indices to
+ * out (room for t->n) and returns how many. */
+size_t qr_tokens_where(const qr_tokens *t, unsigned kinds, unsigned cases, uint32_t *out);
+
 const char *qr_kind_name(unsigned kind);
 const char *qr_case_name(unsigned casing);
 

@@ -578,6 +578,18 @@ describe("a search's best matches (ranked once for the search, its facets and it
       assert.equal("In the first 3 of 8 documents, the best matches.", m.sections[3].note)
    end)
 
+   it("are a list of the caller's own: a report that changes its list changes no other's", function()
+      local spoiler = base.new { name = "spoiler", run = function(ctx)
+         local best = ctx:best_matches()
+         for i = #best, 1, -1 do best[i] = nil end
+         return { rows = {} }
+      end }
+      local before = ids { query = Q, limit = 3 }
+      assert(reports.run(reader, spoiler, { query = Q }))
+      assert.same(before, ids { query = Q, limit = 3 })
+      assert.equal(3, #before)
+   end)
+
    it("are ranked again once another connection commits", function()
       assert.is_false(ids { query = Q, limit = 3 }[1] == "late")
       local w = assert(quarry.open(path))

@@ -96,6 +96,30 @@ return { phases = { { rules = { rule { name = "geo", type = "place", pattern = P
       assert.equal("unnamed", rules.load(dir .. "/unnamed").name)
    end)
 
+   it("reads a data file as rows of tab-separated fields (read_list)", function()
+      local dir = tmpdir {
+         ["lists/init.lua"] = [[
+local rows = read_list("data/w.tsv")
+local function run()
+   local out = {}
+   for _, r in ipairs(rows) do
+      out[#out + 1] = { type = "row", start = 0, stop = 0,
+         attrs = { line = r.line, n = #r, fields = table.concat(r, "|") } }
+   end
+   return out
+end
+return { phases = { { name = "rows", run = run } } }
+]],
+         ["lists/data/w.tsv"] = "# a comment\nalpha\nbeta\tB\t\r\n\n\tlead\ngamma\r\r\nlast",
+      }
+      local got = {}
+      for _, a in ipairs(rules.load(dir .. "/lists"):run("x")) do
+         got[#got + 1] = a.attrs.line .. ":" .. a.attrs.n .. ":" .. a.attrs.fields
+      end
+      -- empty fields kept, one CR of a line's end dropped, # and blank lines skipped
+      assert.same({ "2:1:alpha", "3:3:beta|B|", "5:2:|lead", "6:1:gamma\r", "7:1:last" }, got)
+   end)
+
    it("finds a pack by name as quarry.rules.<name> on package.path (file and folder)", function()
       local dir = tmpdir {
          ["quarry/rules/mypack.lua"] = [[

@@ -159,6 +159,31 @@ describe("quarry.tokenize API", function()
                     symbol = 0, url = 1, email = 0, handle = 1, hashtag = 0 }, counts)
    end)
 
+   it("lists the tokens of given kinds and cases, in order", function()
+      local t = tok("The BBC and NATO met Mr Smith in LONDON (UK) on 5 May.")
+      local function texts_of(list)
+         local out = {}
+         for _, i in ipairs(list) do out[#out + 1] = t:text(i) end
+         return out
+      end
+      assert.same({ "BBC", "NATO", "LONDON", "UK" }, texts_of(t:where("word", "upper")))
+      assert.same({ "The", "BBC", "NATO", "Mr", "Smith", "LONDON", "UK", "May" },
+         texts_of(t:where("word", { "title", "upper" })))
+      assert.same({ "(", ")", "." }, texts_of(t:where("punct")))
+      assert.same({ "5" }, texts_of(t:where({ "number" }, nil)))
+      assert.equal(#t, #t:where())
+      assert.same({}, t:where({}))
+      assert.same({}, t:where("word", {}))
+      assert.same({}, tok(""):where("word"))
+   end)
+
+   it("raises on an unknown kind or case, naming it", function()
+      local t = tok("Hi there.")
+      assert.error_matches(function() t:where("wrod") end, "unknown kind 'wrod'")
+      assert.error_matches(function() t:where("word", { "upper", "Title" }) end, "unknown case 'Title'")
+      assert.error_matches(function() t:where("word", { 3 }) end, "expected a case's name, got a number")
+   end)
+
    it("lists the token kinds", function()
       assert.same({ "word", "number", "punct", "open_quote", "close_quote", "dash", "symbol",
                     "url", "email", "handle", "hashtag" }, quarry.kinds)

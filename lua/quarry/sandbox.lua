@@ -785,10 +785,17 @@ function Box:read_list(name, level)
    -- (the pattern matches an empty line once more at the very end)
    for line in string_gmatch(text, "([^\n]*)\n?") do
       n = n + 1
-      line = string_gsub(line, "\r$", "")
+      if string_byte(line, -1) == 13 then line = string_sub(line, 1, -2) end   -- a CRLF line's CR
       if line ~= "" and string_byte(line, 1) ~= 35 then
-         local row = {}
-         for field in string_gmatch(line .. "\t", "([^\t]*)\t") do row[#row + 1] = field end
+         -- the fields between tabs (empty ones too)
+         local row, pos = {}, 1
+         while true do
+            local tab = string_find(line, "\t", pos, true)
+            if not tab then break end
+            row[#row + 1] = string_sub(line, pos, tab - 1)
+            pos = tab + 1
+         end
+         row[#row + 1] = string_sub(line, pos)
          row.line = n
          rows[#rows + 1] = row
       end

@@ -251,6 +251,34 @@ static void test_reused_arrays(void)
     free(b);
 }
 
+/* qr_tokens_where against a plain filter of the tokens, for random kinds
+ * and cases (0: any), on text of every kind and case. */
+static void test_where(void)
+{
+    const char *text = "The BBC said: \u201cNATO\u201d met Mr. McDonald at 10.30 in LONDON -- see http://x.org, @h #t "
+                       "1,000 iPhone a@b.com (UK) 'x'";
+    qr_tokens t = {0};
+    qr_tokopts o;
+    uint32_t *out;
+    int round, good = 1;
+    qr_tokopts_default(&o);
+    if (qr_tokenize(text, strlen(text), &o, &t) != QR_OK) { ok(0, "where: tokenise"); return; }
+    out = malloc((t.n + 1) * sizeof *out);
+    for (round = 0; round < 2000 && good && out; round++) {
+        unsigned kinds = rng() % 3 == 0 ? 0 : rng() & ((1u << QR_KIND_COUNT) - 1);
+        unsigned cases = rng() % 3 == 0 ? 0 : rng() & ((1u << QR_CASE_COUNT) - 1);
+        size_t n = qr_tokens_where(&t, kinds, cases, out), i, m = 0;
+        for (i = 0; i < t.n && good; i++) {
+            int in = (!kinds || (kinds >> t.tok[i].kind & 1u)) && (!cases || (cases >> t.tok[i].casing & 1u));
+            if (in && (m >= n || out[m++] != i)) good = 0;
+        }
+        if (m != n) good = 0;
+    }
+    ok(good && out, "where: the tokens of the kinds and cases asked, in order");
+    free(out);
+    qr_tokens_free(&t);
+}
+
 int main(void)
 {
     test_empty();
@@ -262,6 +290,7 @@ int main(void)
     test_reused_arrays();
     test_keys();
     test_keys_every_code_point();
+    test_where();
     printf("1..%d\n", tests);
     return failures ? 1 : 0;
 }

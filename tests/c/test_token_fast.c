@@ -13,6 +13,7 @@
 #define qr_word_cmp scalar_word_cmp
 #define qr_tokens_group_of scalar_tokens_group_of
 #define qr_tokens_cover scalar_tokens_cover
+#define qr_tokens_where scalar_tokens_where
 #define qr_kind_name scalar_kind_name
 #define qr_case_name scalar_case_name
 #define qr_normalize scalar_normalize

@@ -427,7 +427,7 @@ end
 
 --- ctx:best_matches([n]) -> the rowids of the best base.BEST documents
 -- that match the query filter and pass the other filters, best first
--- (FTS5's rank, then rowid), a list not to be changed; nil when n, the
+-- (FTS5's rank, then rowid), a list of the caller's own; nil when n, the
 -- number the caller needs, is more than base.BEST (rank them yourself).
 -- On a read-only corpus the list is kept until the corpus changes, for
 -- every report that asks (a search page, its facets, its later pages).
@@ -451,13 +451,14 @@ function Context:best_matches(n)
          kept = { version = version, lists = {}, n = 0 }
          best_kept[c] = kept
       end
-      if kept.lists[sql] then return kept.lists[sql] end
+      -- a copy: what a report does with its list never reaches the kept one
+      if kept.lists[sql] then return table.move(kept.lists[sql], 1, #kept.lists[sql], 1, {}) end
    end
    local list = {}
    for rowid in self:tuples(sql) do list[#list + 1] = rowid end
    if kept and version then
       if kept.n >= BEST_KEPT then kept.lists, kept.n = {}, 0 end
-      kept.lists[sql], kept.n = list, kept.n + 1
+      kept.lists[sql], kept.n = table.move(list, 1, #list, 1, {}), kept.n + 1
    end
    return list
 end

@@ -13,6 +13,8 @@
 
 local tense = {}
 
+-- FUTURE_PHRASES: the phrases of the future by their first word, each a
+-- list of its words ("going to": FUTURE_PHRASES.going = {{"going", "to"}})
 local FUTURE, FUTURE_PHRASES = {}, {}
 local WORDS = { ["break"] = {}, past = {}, not_past = {}, attach = {}, deadline = {}, since = {}, adjectival = {},
    not_speech = {}, clock = {}, opener = {} }
@@ -21,7 +23,9 @@ for _, row in ipairs(read_list("data/date_tense.tsv")) do
    if role == "future" and w:find(" ") then
       local words = {}
       for x in w:gmatch("%S+") do words[#words + 1] = x end
-      FUTURE_PHRASES[#FUTURE_PHRASES + 1] = words
+      local same = FUTURE_PHRASES[words[1]] or {}
+      same[#same + 1] = words
+      FUTURE_PHRASES[words[1]] = same
    elseif role == "future" then
       FUTURE[w] = true
    elseif WORDS[role] then
@@ -133,6 +137,7 @@ end
 -- last] left out: "future", "past" or nil. A marker of the future
 -- anywhere makes it future, unless first_verb: then the first marker
 -- ("In September, it announced plans to ..." is past).
+local NONE = {}
 local function words_tense(toks, lo, hi, first, last, first_verb)
    local past = false
    for i = lo, hi do
@@ -141,9 +146,10 @@ local function words_tense(toks, lo, hi, first, last, first_verb)
          -- "On Friday, the government planned to pay": the first verb's
          if first_verb and past_word(toks, i) then return "past" end
          if FUTURE[k] or k:match("'ll$") then return "future" end
-         for _, words in ipairs(FUTURE_PHRASES) do
+         for _, words in ipairs(FUTURE_PHRASES[k] or NONE) do
             local ok = true
-            for j, w in ipairs(words) do
+            for j = 2, #words do
+               local w = words[j]
                if i + j - 1 > hi or toks:key(i + j - 1) ~= w then ok = false; break end
             end
             -- "to" before a determiner is no infinitive: "agreed to the deal",

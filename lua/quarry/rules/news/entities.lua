@@ -6,6 +6,8 @@
 -- A name is a run of capitalised tokens that are not function words,
 -- titles, months or places/organisations the lexicon phase found.
 
+local wordset = require "quarry.wordset"
+
 local entities = {}
 
 local function words(file, column)
@@ -66,6 +68,9 @@ local FUNCTION_WORDS = WORDS["function"]
 -- Capitalised words that are not names.
 local NOT_NAMES = WORDS.not_name
 entities.not_names = NOT_NAMES
+-- the same as a set: not_name_set[word] = true
+entities.not_name_set = {}
+for _, w in ipairs(NOT_NAMES) do entities.not_name_set[w] = true end
 
 local LEX = P.within("location") + P.within("organization") + P.within("demonym")
 -- One token test for all of them: a phrase ("prime minister") stops a
@@ -547,20 +552,20 @@ local function venue_at(toks, start)
 end
 
 -- Words of sports reports: four different ones make a document about sport.
-local SPORT_WORDS = {}
-for _, w in ipairs(WORDS.sport) do
-   SPORT_WORDS[w] = true
-end
+-- (a word set: the tokens of the document are visited where they are one)
+local SPORT_WORDS = wordset.new(WORDS.sport)
 
 local function about_sport(toks)
    local seen, n = {}, 0
-   for i = 1, #toks do
+   local i = SPORT_WORDS:find(toks, 1)
+   while i do
       local k = toks:key(i)
-      if SPORT_WORDS[k] and not seen[k] then
+      if not seen[k] then
          seen[k] = true
          n = n + 1
          if n >= 4 then return true end
       end
+      i = i < #toks and SPORT_WORDS:find(toks, i + 1) or nil
    end
    return false
 end
@@ -627,19 +632,42 @@ end
 
 local MAX_TEAM = 4
 
--- Runs of tokens, from those where starts(i) holds, whose keys joined by
--- spaces are in known (at most MAX_TEAM tokens, on one line; the longest
--- wins): found(start, stop, known[key]) for each, in text order.
-local function each_known(toks, known, starts, found)
-   local n, i = #toks, 1
-   while i <= n do
+-- The keys of known cut before each of their spaces, and whole: a run of
+-- tokens can be in known only if each of its beginnings is one of them.
+local function prefixes_of(known)
+   local out = {}
+   for key in pairs(known) do
+      out[key] = true
+      local at = key:find(" ", 1, true)
+      while at do
+         out[key:sub(1, at - 1)] = true
+         at = key:find(" ", at + 1, true)
+      end
+   end
+   return out
+end
+
+local CAPITALISED = { "title", "upper" }
+local function ANY() return true end
+
+-- Runs of tokens whose keys joined by spaces are in known (at most
+-- MAX_TEAM tokens, on one line; the longest wins), each from one of the
+-- token numbers starts (in order) where accept(i) holds, none inside a run
+-- found before: found(start, stop, known[key]) for each, in text order.
+local function each_known(toks, known, starts, accept, found)
+   local n, from = #toks, 1
+   local prefixes = prefixes_of(known)
+   for _, i in ipairs(starts) do
       local hit, value = nil, nil
-      if starts(i) then
-         local parts = {}
+      local run = i >= from and toks:key(i)
+      if run and prefixes[run] and accept(i) then
          for j = i, math.min(n, i + MAX_TEAM - 1) do
-            if j > i and toks:get(j, "line_start") then break end
-            parts[#parts + 1] = toks:key(j)
-            local v = known[table.concat(parts, " ")]
+            if j > i then
+               if toks:get(j, "line_start") then break end
+               run = run .. " " .. toks:key(j)
+               if not prefixes[run] then break end
+            end
+            local v = known[run]
             if v then hit, value = j, v end
          end
       end
@@ -647,9 +675,7 @@ local function each_known(toks, known, starts, found)
          local s = toks:span(i)
          local _, e = toks:span(hit)
          found(s, e, value)
-         i = hit + 1
-      else
-         i = i + 1
+         from = hit + 1
       end
    end
 end
@@ -659,10 +685,7 @@ function entities.team_coref(ctx, teams, kept, taken, allowed)
    if next(teams) == nil then return end
    local toks, text = ctx.tokens, ctx.text
    local line_of = line_finder(toks)
-   each_known(toks, teams, function(i)
-      local case = toks:get(i, "case")
-      return (case == "title" or case == "upper") and toks:kind(i) == "word"
-   end, function(s, e)
+   each_known(toks, teams, toks:where("word", CAPITALISED), ANY, function(s, e)
       if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s, line_of) then
          taken:add(s, e)
          kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
@@ -695,6 +718,9 @@ local function abbreviates(acr, init)
    return true
 end
 
+-- where a definition "( PUK )" may begin
+local OPEN_PAREN = wordset.new { "(" }
+
 local function add(ctx, kept, taken, typ, s, e, rule)
    taken:add(s, e)
    kept[#kept + 1] = { type = typ, start = s, stop = e, rule = rule, attrs = {}, text = ctx.text:sub(s + 1, e) }
@@ -713,7 +739,9 @@ function entities.acronyms(ctx, kept, taken, allowed)
          if last then named[last] = a end
       end
    end
-   for i = 1, #toks - 2 do
+   local last_open = #toks - 2
+   local i = last_open >= 1 and OPEN_PAREN:find(toks, 1, last_open) or nil
+   while i do
       local acr = toks:text(i + 1)
       if toks:text(i) == "(" and toks:text(i + 2) == ")" and acr:match("^%u[%u&]+$") and #acr <= 6 then
          local a = named[i - 1]
@@ -724,12 +752,13 @@ function entities.acronyms(ctx, kept, taken, allowed)
             if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, a.type, s, e, "acronym") end
          end
       end
+      i = i < last_open and OPEN_PAREN:find(toks, i + 1, last_open) or nil
    end
    if next(defined) == nil then return end
-   for i = 1, #toks do
-      local typ = defined[toks:text(i)]
+   for j = 1, #toks do
+      local typ = defined[toks:text(j)]
       if typ then
-         local s, e = toks:span(i)
+         local s, e = toks:span(j)
          if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "acronym") end
       end
    end
@@ -751,8 +780,8 @@ function entities.caps_names(ctx, kept, taken, allowed)
    end
    if next(known) == nil then return end
    local line_of, memo = line_finder(toks), {}
-   each_known(toks, known, function(i)
-      return toks:get(i, "case") == "upper" and toks:kind(i) == "word" and caps_line(toks, toks:span(i), line_of, memo)
+   each_known(toks, known, toks:where("word", "upper"), function(i)
+      return caps_line(toks, toks:span(i), line_of, memo)
    end, function(s, e, typ)
       if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "caps_name") end
    end)

@@ -49,7 +49,8 @@ end
 --- Clusters the person annotations of a document (sorted by start) and
 -- adds the mentions of known surnames the rules did not mark.
 -- persons: list of annotations; covered(start, stop) -> true when a span
--- overlaps an entity already kept; allowed(start) -> false inside clutter.
+-- overlaps an entity already kept; allowed(start) -> false inside clutter;
+-- not_names: the set of words that are no name (not_names[word] = true).
 -- Returns the clusters {canonical, key, sex, titles, mentions}.
 function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names)
    local clusters = {}
@@ -127,13 +128,11 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
       if c then add(c, a, a.words) end
    end
    -- surnames of known people the rules did not mark
-   local stop = {}
-   for _, w in ipairs(not_names) do stop[w] = true end
    local added = {}
    -- (the words in title case or capitals whose variant is a known surname)
    for _, i in ipairs(names.find(toks, by_last)) do
       local list = by_last[variant(toks:key(i, true))]
-      if not stop[toks:key(i)] then
+      if not not_names[toks:key(i)] then
          local s, e = toks:span(i)
          if allowed(s) and not covered(s, e) then
             local c = list[#list]

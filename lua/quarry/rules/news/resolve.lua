@@ -183,7 +183,7 @@ end
 local function find_people(ctx, kept, taken, allowed)
    local persons = organisations_first(kept)
    local clusters, added = people.cluster(persons, E.sex_of, ctx.tokens, ctx.text,
-      function(s, e) return taken:overlaps(s, e) end, allowed, E.not_names)
+      function(s, e) return taken:overlaps(s, e) end, allowed, E.not_name_set)
    for _, a in ipairs(added) do
       taken:add(a.start, a.stop)
       kept[#kept + 1] = a

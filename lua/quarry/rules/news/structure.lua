@@ -13,24 +13,70 @@ local structure = {}
 -- file's order.
 local CLUTTER = {}
 for _, row in ipairs(read_list("data/page_clutter.tsv")) do
-   CLUTTER[#CLUTTER + 1] = { pattern = row[1], role = row[2], strong = row[3] == "strong" }
+   -- (plain: a boilerplate string found as it is, not as a pattern)
+   CLUTTER[#CLUTTER + 1] = { pattern = row[1], role = row[2], strong = row[3] == "strong",
+      plain = row[1]:sub(1, 1) ~= "^" }
 end
 
-local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+-- The class of the first byte a clutter pattern can match, when it is
+-- anchored and begins with a letter, a digit or a %-class that no
+-- quantifier makes optional ("^leave a reply": "l"); nil otherwise (a
+-- plain boilerplate string is found anywhere).
+local function first_class(c)
+   local pat = c.pattern
+   if pat:sub(1, 1) ~= "^" then return nil end
+   local class, rest = pat:match("^%^(%%%a)(.?)")
+   if not class then class, rest = pat:match("^%^(%w)(.?)") end
+   if not class or rest == "*" or rest == "?" or rest == "-" then return nil end
+   return "^" .. class .. "$"
+end
 
+-- CLUTTER_AT[b]: the entries of CLUTTER, in order, that can match a
+-- paragraph whose first byte is b (CLUTTER_AT[0]: an empty paragraph).
+local CLUTTER_AT = {}
+for b = 0, 255 do
+   local list = {}
+   for _, c in ipairs(CLUTTER) do
+      local class = first_class(c)
+      if not class or (b > 0 and string.char(b):match(class)) then list[#list + 1] = c end
+   end
+   CLUTTER_AT[b] = list
+end
+
+-- The byte a clutter pattern's match must end with: that of a letter, a
+-- digit or a colon just before its final "$" ("^.-%s+wrote:$": ":"), or
+-- nil. (Tried on every paragraph, "^.-" would walk each one to its end.)
+for _, c in ipairs(CLUTTER) do
+   local before, last = c.pattern:match("(.)([%w:])%$$")
+   if last and before ~= "%" then c.last = last:byte() end
+end
+
+-- s without the white space (%s) at either end
+local function trim(s)
+   local a = s:find("%S")
+   if not a then return "" end
+   local b = #s
+   while s:find("^%s", b) do b = b - 1 end
+   return s:sub(a, b)
+end
+
+local RIGHT_QUOTE = "\u{2019}"
 local function lower_ascii(s)
    -- curly apostrophes to straight, so "editor’s" meets "editor'?s"
-   return (s:lower():gsub("\u{2019}", "'"))
+   s = s:lower()
+   if not s:find(RIGHT_QUOTE, 1, true) then return s end
+   return (s:gsub(RIGHT_QUOTE, "'"))
 end
 
 -- What a paragraph is by the clutter list: role ("comments", "related",
 -- "signature", "boilerplate") and whether it is strong; or nil.
 local function clutter_role(p, words)
    local low = lower_ascii(p)
-   for _, c in ipairs(CLUTTER) do
+   local last = low:byte(-1)
+   for _, c in ipairs(CLUTTER_AT[low:byte(1) or 0]) do
       if c.role ~= "boilerplate" then
-         if low:match(c.pattern) then return c.role, c.strong end
-      elseif words <= 40 and low:find(c.pattern, 1, c.pattern:sub(1, 1) ~= "^") then
+         if (c.last == nil or c.last == last) and low:match(c.pattern) then return c.role, c.strong end
+      elseif words <= 40 and low:find(c.pattern, 1, c.plain) then
          return "boilerplate", false
       end
    end
@@ -100,8 +146,7 @@ end
 structure.dateline = dateline
 
 local function word_count(p)
-   local n = 0
-   for _ in p:gmatch("%S+") do n = n + 1 end
+   local _, n = p:gsub("%S+", "")
    return n
 end
 
@@ -127,6 +172,12 @@ local function is_headline(p, words)
    return true
 end
 
+-- The last bytes of a paragraph that ends as a sentence: . ! ? " ) and
+-- the last bytes of ” and ’ (as the class [%.!?"”’%)] of a pattern has them)
+local ENDS_WITH = {}
+for _, b in ipairs { (".!?\")"):byte(1, -1) } do ENDS_WITH[b] = true end
+for _, b in ipairs { ("\u{201D}\u{2019}"):byte(1, -1) } do ENDS_WITH[b] = true end
+
 -- What each paragraph looks like: {text, words, role, strong, prose,
 -- short}. Prose is article text: a sentence or more that ends as one (a
 -- teaser cut with "…" does not); a short line is a link, a title, a
@@ -137,8 +188,8 @@ local function describe(text, paras)
       local t = trim(text:sub(p.start + 1, p.stop))
       local words = word_count(t)
       local role, strong = clutter_role(t, words)
-      local ends = t:match("[%.!?\"\u{201D}\u{2019}%)]$") ~= nil and not t:match("%.%.%.$")
-         and not t:match("\u{2026}$")
+      local tail = t:sub(-3)
+      local ends = ENDS_WITH[t:byte(-1) or 0] == true and tail ~= "..." and tail ~= "\u{2026}"
       out[i] = { text = t, words = words, role = role, strong = strong,
                  prose = role == nil and ends and words >= 8,
                  short = role == nil and not (ends and words >= 8) and words <= 15 }

@@ -233,7 +233,8 @@ function is_cue(doc, i)
    end
    -- "he went on", "she fired back", "they pointed out": a speech verb of
    -- two words (the lists' phrasal verbs)
-   return i < n and toks:kind(i) == "word" and W.VERBS[k .. " " .. key(doc, i + 1)] == true and not doc.in_name[i]
+   return i < n and W.VERB_HEADS[k] == true and toks:kind(i) == "word" and W.VERBS[k .. " " .. key(doc, i + 1)] == true
+      and not doc.in_name[i]
 end
 
 --- The first cue of speech from token from on in sentence s0 that stands

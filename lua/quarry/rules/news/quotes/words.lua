@@ -71,8 +71,10 @@ for _, row in ipairs(read_list("data/speaker_words.tsv")) do
    words[name][row[1]] = true
 end
 
--- set by words.setup from the pack's other data
-local VERBS, NOT_NAMES = {}, {}
+-- set by words.setup from the pack's other data; VERB_HEADS: the speech
+-- verbs of several words cut before each of their spaces ("went on":
+-- "went"), so that a phrasal verb is looked up only from a word that opens one
+local VERBS, NOT_NAMES, VERB_HEADS = {}, {}, {}
 
 --- words.setup(entities): the speech verbs and the words that are no
 -- names, from the entities module's data.
@@ -82,8 +84,15 @@ function words.setup(E)
    for w in pairs(words.MORE_NOT_NAMES) do NOT_NAMES[w] = true end
    -- verbs that attribute words without being speech: X called Y a “…”
    for v in pairs(words.ATTRIBUTIVE) do VERBS[v] = true end
+   for v in pairs(VERBS) do
+      local at = v:find(" ", 1, true)
+      while at do
+         VERB_HEADS[v:sub(1, at - 1)] = true
+         at = v:find(" ", at + 1, true)
+      end
+   end
 end
 
-words.VERBS = VERBS
+words.VERBS, words.VERB_HEADS = VERBS, VERB_HEADS
 words.NOT_NAMES = NOT_NAMES
 return words
