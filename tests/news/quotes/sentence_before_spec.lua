@@ -15,4 +15,17 @@ describe("speaker strategy sentence_before", function()
       local q = H.alone("sentence_before", text, "We will not sign")
       assert.equal(null, q.attrs.strategy)
    end)
+
+   it("takes the outermost attribution of the sentence before: its first cue, or one that ends it", function()
+      local q = H.alone("sentence_before", "Ann Vale said the mayor had stated her case.\n\n\u{201C}We will not "
+         .. "sign.\u{201D}", "We will")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      q = H.alone("sentence_before", "The board may wait while the mayor talks, Ann Vale said.\n\n\u{201C}We "
+         .. "will not sign.\u{201D}", "We will")
+      assert.equal("Ann Vale", q.attrs.speaker)
+      -- a noun that looks like a cue ends no attribution
+      q = H.alone("sentence_before", "Ann Vale praised the harbour, the pride of a proud state.\n\n\u{201C}We "
+         .. "will not sign.\u{201D}", "We will")
+      assert.equal("Ann Vale", q.attrs.speaker)
+   end)
 end)

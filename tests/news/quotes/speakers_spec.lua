@@ -89,6 +89,16 @@ describe("speakers of the news pack", function()
          assert.not_equal("Tom Reed", q.attrs.speaker)
       end)
 
+      it("is the subject of the subordinate or absolute clause a participle follows", function()
+         assert.equal("Tom Reed", speaker("Ann Vale sat down when Tom Reed rose to speak, calling the levy "
+            .. "\u{201C}a tax on work.\u{201D}", "a tax on"))
+         assert.equal("Tom Reed", speaker("The board agreed to meet, with Tom Reed calling the delay "
+            .. "\u{201C}a tax on work.\u{201D}", "a tax on"))
+         -- a subject that says nothing: the main clause's
+         assert.equal("Ann Vale", speaker("Ann Vale apologised after the letters came out, saying they were "
+            .. "\u{201C}a young woman's mistakes.\u{201D}", "a young"))
+      end)
+
       it("goes on over an abbreviation in parentheses the tokeniser ended a sentence at", function()
          assert.equal("Ida Brandt", speaker("In a statement, Rep. Ida Brandt (D-Minn.) reacted to the news, "
             .. "saying: \u{201C}He should be in prison.\u{201D}", "He should"))

@@ -185,6 +185,45 @@ local function role_before(doc, t, floor)
    return nil
 end
 
+-- Whether mention m can say words: a person, an organisation, a name, a
+-- personal pronoun, a description whose head names a speaker (a noun
+-- phrase: "as a delegate and in a statement" is none).
+local function can_say(m)
+   if m.kind == "pronoun" then return PRONOUNS[m.pron] ~= "n" and PRONOUNS[m.pron] ~= "p" end
+   if m.kind == "desc" then
+      for _, w in ipairs(m.words) do
+         if PREPOSITIONS[w] or W.CLAUSE_JOINS[w] then return false end
+      end
+      return W.SPEAKER_TYPES[m.head] ~= nil
+   end
+   return m.kind == "person" or m.kind == "organization" or m.kind == "name"
+end
+
+--- "Vale backed the deal, although she has “serious concerns”", "Reed
+-- sat down as the mayor kept talking about “…”": the subject of the
+-- subordinate clause that holds token o, right after the nearest
+-- subordinator before it (no comma between), before a verb; or nil.
+function clauses.subordinate_subject(doc, o)
+   local toks = doc.toks
+   for t = o - 1, D.Doc.sentence_start(doc, o), -1 do
+      local k = key(doc, t)
+      -- ("As Reed spoke, the union was “…”": the clause ended at the comma)
+      if toks:kind(t) == "open_quote" or toks:kind(t) == "close_quote" or k == ";" or k == "," then return nil end
+      if W.SUBORDINATORS[k] then
+         local m = M.at(doc, t + 1)
+         if not (m and can_say(m)) then return nil end
+         local v = m.last + 1
+         local kv = key(doc, v)
+         if v < o and toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not W.DETS[kv]
+            and not PREPOSITIONS[kv] and not W.CLAUSE_JOINS[kv] then
+            return m
+         end
+         return nil
+      end
+   end
+   return nil
+end
+
 -- The subject before the cue at c when a comma stands between them
 -- (t: the last token before the cue that is neither an adverb nor a comma).
 local function subject_over_comma(doc, c, t, floor)
@@ -192,8 +231,10 @@ local function subject_over_comma(doc, c, t, floor)
    -- after a comma has the subject of its clause
    if key(doc, c):find("ing$") then
       -- "…, Pell said, adding": the subject of the cue before
+      -- "Reed sat down as the mayor rose, saying": the subject of the
+      -- subordinate clause it follows
       local m = is_cue(doc, t) and t > floor and clauses.subject_before(doc, t, floor)
-         or clauses.clause_subject(doc, c, floor)
+         or clauses.subordinate_subject(doc, t + 1) or clauses.clause_subject(doc, c, floor)
       if m then return m end
    end
    -- "Fire Chief Dana Kell, who spent the morning near the old
@@ -263,7 +304,7 @@ function subject_before(doc, c, floor)
    for u = t - 1, math.max(floor, c - 12), -1 do
       m = M.ending(doc, u, floor)
       -- a place in between ("in Virginia") is where, not who; the
-      -- object of a preposition ("sings to Clinton") is not the subject
+      -- object of a preposition ("sings to Morrow") is not the subject
       if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[key(doc, m.first - 1)]) then
          return m
       end
@@ -321,7 +362,7 @@ end
 
 --- Where the words after a quote's closing mark start (token j, the mark
 -- + 1): j, or j + 1 over a comma; nil past the text or at a new paragraph
--- (which speaks for itself) that is not a signature ("— Bernie Sanders").
+-- (which speaks for itself) that is not a signature ("— Lena Marsh").
 function clauses.after_start(doc, j)
    local toks = doc.toks
    if j > doc.n then return nil end

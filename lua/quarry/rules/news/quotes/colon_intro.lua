@@ -42,14 +42,28 @@ local function labelled(doc, m, floor)
    return nil
 end
 
+-- The token before mention m, over a determiner and the words it opens
+-- ("told The Harbour Times:", "to the weekly paper Harbour Times:").
+local function before_mention(doc, m, floor)
+   for d = m.first - 1, math.max(floor + 1, m.first - 4), -1 do
+      local k = key(doc, d)
+      if W.DETS[k] then return d - 1 end
+      if doc.toks:kind(d) ~= "word" or PREPOSITIONS[k] or is_cue(doc, d) then break end
+   end
+   return m.first - 1
+end
+
 -- The speaker the colon at token p introduces: mention, cue token; or nil.
 local function introduced(doc, p)
    local floor = D.Doc.sentence_start(doc, p)
    local m = M.ending(doc, p - 1, floor)
-   if m and m.first > floor and (is_cue(doc, m.first - 1) or PREPOSITIONS[key(doc, m.first - 1)]) then
+   -- ("As Ann Vale put it:": as_put_it's)
+   if m and m.kind == "pronoun" and m.first > floor and W.PUT[key(doc, m.first - 1)] then return nil end
+   local b = m and before_mention(doc, m, floor)
+   if m and b >= floor and (is_cue(doc, b) or PREPOSITIONS[key(doc, b)]) then
       -- "Hadley told Channel 9:", "he said in an interview with the radio station:": to
       -- whom or where, the subject speaks
-      for c = m.first - 1, floor, -1 do
+      for c = b, floor, -1 do
          if is_cue(doc, c) then
             local subj = C.subject_before(doc, c, floor)
             if subj then return subj, c end

@@ -39,51 +39,12 @@ local function opening_subject(doc, o)
    return nil
 end
 
--- Whether mention m can say words: a person, an organisation, a name, a
--- personal pronoun, a description whose head names a speaker (a noun
--- phrase: "as a delegate and in a statement" is none).
-local function can_say(m)
-   if m.kind == "pronoun" then return PRONOUNS[m.pron] ~= "n" end
-   if m.kind == "desc" then
-      for _, w in ipairs(m.words) do
-         if PREPOSITIONS[w] or W.CLAUSE_JOINS[w] then return false end
-      end
-      return W.SPEAKER_TYPES[m.head] ~= nil
-   end
-   return m.kind == "person" or m.kind == "organization" or m.kind == "name"
-end
-
--- "Vale backed the deal, although she has “serious concerns”", "Reed
--- sat down as the mayor kept talking about “…”": the subject of the
--- subordinate clause that holds the quote at o, right after the
--- nearest subordinator before it (no comma between), before a verb; or nil.
-local function subordinate_subject(doc, o)
-   local toks = doc.toks
-   for t = o - 1, D.Doc.sentence_start(doc, o), -1 do
-      local k = key(doc, t)
-      -- ("As Reed spoke, the union was “…”": the clause ended at the comma)
-      if toks:kind(t) == "open_quote" or toks:kind(t) == "close_quote" or k == ";" or k == "," then return nil end
-      if W.SUBORDINATORS[k] then
-         local m = M.at(doc, t + 1)
-         if not (m and can_say(m)) then return nil end
-         local v = m.last + 1
-         local kv = key(doc, v)
-         if v < o and toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not W.DETS[kv]
-            and not PREPOSITIONS[kv] and not W.CLAUSE_JOINS[kv] then
-            return m
-         end
-         return nil
-      end
-   end
-   return nil
-end
-
 return {
    name = "partial_subject",
    about = "the sentence's subject for words woven into it: Hadley is promising “homes, homes, homes”",
    find = function(q, doc)
       if not partial(doc, q) then return nil end
-      local m = subordinate_subject(doc, q.open) or opening_subject(doc, q.open)
+      local m = C.subordinate_subject(doc, q.open) or opening_subject(doc, q.open)
       if m then return m end
       m = C.clause_subject(doc, q.open, D.Doc.sentence_start(doc, q.open))
       if m and m.kind ~= "location" then return m end

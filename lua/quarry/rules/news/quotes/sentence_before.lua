@@ -6,22 +6,33 @@
 -- where it goes on instead (the driver's last step).
 local D = include "quotes/document"
 local C = include "quotes/clauses"
+local key = D.key
 
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
--- The subject of a cue in the sentence that ends at token last (not inside
--- another quote: a cue there is someone's words, not ours).
+-- The cue and its subject that attribute the sentence from floor to
+-- last, not inside another quote (a cue there is someone's words, not
+-- ours): the outermost attribution, which is a cue that ends the sentence
+-- after its last comma ("The board may wait while the mayor talks, Vale
+-- said.") or else the first ("Vale said the mayor had stated her case."
+-- is Vale's).
 local function cue_subject(doc, last)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, last)
-   local inside = false
-   for c = last, floor, -1 do
+   local inside, cues, final, comma = false, {}, nil, false
+   for c = floor, last do
       local kind = toks:kind(c)
-      if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
+      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
+      if not inside and key(doc, c) == "," then final, comma = nil, true end
       if not inside and is_cue(doc, c) then
-         local m = C.subject_before(doc, c, floor)
-         if m and m.kind ~= "location" then return m, c end
+         cues[#cues + 1] = c
+         if comma then final = c end
       end
+   end
+   if final and C.ends_clause(doc, final) then table.insert(cues, 1, final) end
+   for _, c in ipairs(cues) do
+      local m = C.subject_before(doc, c, floor)
+      if m and m.kind ~= "location" then return m, c end
    end
    return nil
 end
