@@ -258,15 +258,15 @@ describe("quarry.eval quotations", function()
    end)
 
    it("takes a speaker as right by its mention or by a shared name token", function()
-      local src = { start = 10, stop = 15, text = "Trump" }
-      assert.same({ true, "name" }, { evaluation.speaker_matches({ speaker = "Donald Trump" }, src) })
+      local src = { start = 10, stop = 15, text = "Kessler" }
+      assert.same({ true, "name" }, { evaluation.speaker_matches({ speaker = "Ada Kessler" }, src) })
       assert.same({ true, "mention" },
          { evaluation.speaker_matches({ speaker = "Someone Else", speaker_start = 12, speaker_end = 20 }, src) })
-      assert.is_false(evaluation.speaker_matches({ speaker = "Donald Trump", speaker_start = 15, speaker_end = 27 },
+      assert.is_false(evaluation.speaker_matches({ speaker = "Ada Kessler", speaker_start = 15, speaker_end = 27 },
          { start = 10, stop = 15, text = "he" }))
       assert.is_false(evaluation.speaker_matches({ speaker = "The Mayor" }, { start = 0, stop = 5, text = "The port" }))
-      assert.is_false(evaluation.speaker_matches({ speaker = "President Obama" },
-         { start = 0, stop = 5, text = "President Trump" }))
+      assert.is_false(evaluation.speaker_matches({ speaker = "President Hadley" },
+         { start = 0, stop = 5, text = "President Kessler" }))
       assert.is_true(evaluation.speaker_matches({ speaker = "Mr. Wiśniewski" },
          { start = 0, stop = 5, text = "WISNIEWSKI’s aide" }))
       assert.is_false(evaluation.speaker_matches({}, src))

@@ -37,14 +37,7 @@ describe("the news pack", function()
    local text = support.fixture("news/article.txt")
    local anns = run(text, "2021-02-10")
 
-   local function segment_at(needle)
-      local pos = assert(text:find(needle, 1, true), needle) - 1
-      for _, a in ipairs(anns) do
-         if a.type == "segment" and a.attrs.kind ~= "dateline" and a.start <= pos and pos < a.stop then
-            return a.attrs.kind
-         end
-      end
-   end
+   local function segment_at(needle) return support.segment_at(anns, text, needle) end
 
    describe("page structure", function()
       it("segments the headline, byline, dateline and body", function()

@@ -2,6 +2,7 @@
 -- marker line opens a block of clutter only when clutter follows it, and
 -- the article resumes where its prose does.
 local rules = require "quarry.rules"
+local support = require "tests.support"
 
 local news = rules.load("news")
 
@@ -9,14 +10,7 @@ local news = rules.load("news")
 local function page(paragraphs)
    local text = table.concat(paragraphs, "\n\n")
    local anns = news:run({ text = text, date = "2024-05-02" })
-   local function kind_at(needle)
-      local pos = assert(text:find(needle, 1, true), needle) - 1
-      for _, a in ipairs(anns) do
-         if a.type == "segment" and a.attrs.kind ~= "dateline" and a.start <= pos and pos < a.stop then
-            return a.attrs.kind
-         end
-      end
-   end
+   local function kind_at(needle) return support.segment_at(anns, text, needle) end
    local quotes = {}
    for _, a in ipairs(anns) do
       if a.type == "quote" then quotes[#quotes + 1] = a.text end

@@ -963,9 +963,11 @@ error(P.word "y")
 
       it("names the pack's line for misuse of the library functions the sandbox wraps", function()
          for body, needle in pairs {
-            ["table.insert({}, 5, 1)"] = "bad argument #2 to 'table.insert' (position out of bounds)",
+            -- (Lua names a C function by where it finds it loaded: 'table.insert', or a
+            -- library's alias of it, such as penlight's 'pl.List.push' under busted)
+            ["table.insert({}, 5, 1)"] = "(position out of bounds)",
             ["table.insert(setmetatable({}, {}), 5, 1)"] = "bad argument #2 to 'table.insert' (position out of bounds)",
-            ["table.move(1, 2, 3)"] = "bad argument #4 to 'table.move'",
+            ["table.move(1, 2, 3)"] = "bad argument #4 to '",
             ["table.concat(nil)"] = "bad argument #1 to 'table.concat' (table expected, got nil)",
             ["table.concat({ {} })"] = "invalid value (table) at index 1 in table for 'concat'",
             ["table.sort({ 3, 1, 2 }, function() error('mine', 0) end)"] = "mine",
@@ -975,7 +977,7 @@ error(P.word "y")
             ["coroutine.wrap(1)"] = "bad argument #1 to 'coroutine.wrap' (function expected, got number)",
             ["coroutine.close(coroutine.running())"] = "cannot close a running coroutine",
             ["string.rep('', 1e15, 'y')"] = "resulting string too large",
-            ["('x'):rep({})"] = "bad argument #2 to 'string.rep'",
+            ["('x'):rep({})"] = "bad argument #2 to '",
          } do
             local pack, path = action(body)
             local err = raises(function() pack:run { id = "d", text = "x" } end,

@@ -32,6 +32,18 @@ function support.lines(s)
    return out
 end
 
+--- The kind of the page segment (a news pack's "segment" annotation other
+-- than a dateline) of anns that holds the first needle (plain text) of
+-- text, or nil.
+function support.segment_at(anns, text, needle)
+   local pos = assert(text:find(needle, 1, true), needle) - 1
+   for _, a in ipairs(anns) do
+      if a.type == "segment" and a.attrs.kind ~= "dateline" and a.start <= pos and pos < a.stop then
+         return a.attrs.kind
+      end
+   end
+end
+
 --- The contents of a file ("" when it cannot be read).
 function support.read(path)
    local f = io.open(path, "rb")

@@ -645,7 +645,7 @@ end
 --- Whether a quote's speaker is the gold source {start, stop, text}: the
 -- speaker mention [attrs.speaker_start, attrs.speaker_end) overlaps the
 -- source's span, or the canonical name attrs.speaker and the source's text
--- share a name token (eval.name_tokens: "Trump" and "Donald Trump").
+-- share a name token (eval.name_tokens: "Kessler" and "Ada Kessler").
 -- Returns true, "mention" or "name"; or false.
 -- @param attrs table a system quote's attrs (speaker, speaker_start, speaker_end)
 -- @param source table the gold Source {start, stop, text}

@@ -137,11 +137,11 @@ function common.documents(cmd, paths, bar, max_bytes)
       max_bytes = max_bytes,
       warn = function(msg)
          if bar then bar.clear() end
-         io_stderr:write("quarry ", cmd, ": warning: ", term.escape(msg), "\n")
+         common.warn(cmd, msg)
       end,
       fail = function(msg)
          if bar then bar.clear() end
-         io_stderr:write("quarry ", cmd, ": ", term.escape(msg), "\n")
+         common.complain(cmd, msg)
          failed = true
       end,
    })
@@ -238,6 +238,25 @@ common.quiet = false
 -- @return nothing
 function common.say(cmd, ...)
    if not common.quiet then io_stderr:write("quarry ", cmd, ": ", ...) io_stderr:write("\n") end
+end
+
+--- Writes an error line on stderr, "quarry CMD: MESSAGE", the message
+-- escaped for the terminal (what files, packs and the corpus say may hold
+-- control characters); shown even when quiet.
+-- @param cmd string the command's name
+-- @param msg any the message (tostring'd)
+-- @return nothing
+function common.complain(cmd, msg)
+   io_stderr:write("quarry ", cmd, ": ", term.escape(tostring(msg)), "\n")
+end
+
+--- Writes a warning line on stderr, "quarry CMD: warning: MESSAGE",
+-- escaped as common.complain does; shown even when quiet.
+-- @param cmd string the command's name
+-- @param msg any the message (tostring'd)
+-- @return nothing
+function common.warn(cmd, msg)
+   io_stderr:write("quarry ", cmd, ": warning: ", term.escape(tostring(msg)), "\n")
 end
 
 --- Whether stderr is a terminal (progress bars are drawn only there).

@@ -4,7 +4,6 @@
 -- (--quotes).
 local calendar = require "quarry.calendar"
 local common = require "quarry.cli.common"
-local term = require "quarry.term"
 local docs = require "quarry.docs"
 local evaluation = require "quarry.eval"
 local json = require "quarry.json"
@@ -246,7 +245,7 @@ local function each_document(args, format, add, usage, fail)
       end
    elseif format == "conll" then
       local list, info = evaluation.read_conll(args.gold, {
-         warn = function(msg) io_stderr:write("quarry eval: warning: ", term.escape(tostring(msg)), "\n") end })
+         warn = function(msg) common.warn("eval", msg) end })
       if not list then return nil, fail(info) end
       for _, doc in ipairs(list) do
          add(doc, doc.gold)
@@ -316,11 +315,11 @@ end
 
 function eval_cmd.run(args)
    local function usage(msg)
-      io_stderr:write("quarry eval: ", term.escape(tostring(msg)), "\n")
+      common.complain("eval", msg)
       return 2
    end
    local function fail(msg)
-      io_stderr:write("quarry eval: ", term.escape(tostring(msg)), "\n")
+      common.complain("eval", msg)
       return 1
    end
    local pack_name = common.rules_of("eval", args, "docs")
@@ -345,7 +344,7 @@ function eval_cmd.run(args)
       local ok, anns = pcall(pack.run, pack, doc)
       if ok then return anns end
       failed = failed + 1
-      io_stderr:write("quarry eval: ", term.escape(tostring(doc.id) .. ": " .. tostring(anns)), "\n")
+      common.complain("eval", tostring(doc.id) .. ": " .. tostring(anns))
       return {}
    end
    if args.quotes then

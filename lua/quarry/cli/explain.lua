@@ -32,7 +32,7 @@ end
 function explain.run(args)
    local pack, err = common.load_pack(common.rules_of("explain", args, "path"), args.trusted, common.limits(args))
    if not pack then
-      io_stderr:write("quarry explain: ", term.escape(tostring(err)), "\n")
+      common.complain("explain", err)
       return 1
    end
    if #args.path == 0 then
@@ -48,7 +48,7 @@ function explain.run(args)
       -- a document the pack fails on (past a limit) is reported, and the others still run
       local ok, anns = pcall(pack.run, pack, doc)
       if not ok then
-         io_stderr:write("quarry explain: ", term.escape(doc.id .. ": " .. tostring(anns)), "\n")
+         common.complain("explain", doc.id .. ": " .. tostring(anns))
          rule_failed = true
          goto next_doc
       end

@@ -1,7 +1,6 @@
 --- quarry extract: run a rule pack over documents; JSON lines out, or
 -- spans stored in a corpus with --db.
 local common = require "quarry.cli.common"
-local term = require "quarry.term"
 
 local io_stdout, io_stderr, ipairs = io.stdout, io.stderr, ipairs
 
@@ -69,15 +68,14 @@ local function run_jobs(args, iter, bar, total)
       failed = function(msg, id)
          if bar then bar.clear() end
          if msg:find("^worker %d") then msg = id .. ": not annotated: " .. msg end
-         io_stderr:write("quarry extract: ", term.escape(msg), "\n")
+         common.complain("extract", msg)
          rule_failed = true
          done = done + 1
       end,
    }
    if bar then bar.clear() end
    if not ok then
-      io_stderr:write("quarry extract: ", term.escape(tostring(err)),
-         signal and string.format(" (%d documents written)", done) or "", "\n")
+      common.complain("extract", tostring(err) .. (signal and string.format(" (%d documents written)", done) or ""))
       return signal == "sigint" and 130 or 1
    end
    return rule_failed and 1 or 0
@@ -98,13 +96,13 @@ function extract.run(args)
       -- a corpus that is not there is a typo, not a corpus to make: quarry ingest makes them
       local f = io.open(args.db, "rb")
       if not f then
-         io_stderr:write("quarry extract: ", term.escape(args.db), ": no such corpus file (quarry ingest makes one)\n")
+         common.complain("extract", args.db .. ": no such corpus file (quarry ingest makes one)")
          return 1
       end
       f:close()
       local corpus, oerr = quarry.open(args.db, { create = false })
       if not corpus then
-         io_stderr:write("quarry extract: ", term.escape(tostring(oerr)), "\n")
+         common.complain("extract", oerr)
          return 1
       end
       local bar = common.progress_bar("documents")
@@ -115,12 +113,12 @@ function extract.run(args)
          progress = bar and function(done, total) bar.update(done, total) end or nil,
          on_failure = function(id, msg)
             if bar then bar.clear() end
-            io_stderr:write("quarry extract: ", term.escape(id .. ": " .. msg), "\n")
+            common.complain("extract", id .. ": " .. msg)
          end })
       if bar then bar.clear() end
       corpus:close()
       if not ok or not stats then
-         io_stderr:write("quarry extract: ", term.escape(tostring(ok and xerr or stats)), "\n")
+         common.complain("extract", ok and xerr or stats)
          return xcode == "interrupted" and 130 or 1
       end
       if stats.failed > 0 then
@@ -135,7 +133,7 @@ function extract.run(args)
    end
    local pack, err = common.load_pack(args.rules, args.trusted, common.limits(args))
    if not pack then
-      io_stderr:write("quarry extract: ", term.escape(tostring(err)), "\n")
+      common.complain("extract", err)
       return 1
    end
    if #args.path == 0 then
@@ -158,7 +156,7 @@ function extract.run(args)
             io_stdout:write(common.annotation_json(doc.id, a), "\n")
          end
       else
-         io_stderr:write("quarry extract: ", term.escape(doc.id .. ": " .. tostring(anns)), "\n")
+         common.complain("extract", doc.id .. ": " .. tostring(anns))
          rule_failed = true
       end
       io_stdout:flush()

@@ -37,13 +37,13 @@ function ingest.run(args)
    if args.meta then
       meta, merr = require("quarry.docs").read_meta(args.meta)
       if not meta then
-         io_stderr:write("quarry ingest: ", term.escape(tostring(merr)), "\n")
+         common.complain("ingest", merr)
          return 1
       end
    end
    local corpus, err = quarry.open(args.db, { timeout_ms = args.timeout })
    if not corpus then
-      io_stderr:write("quarry ingest: ", term.escape(tostring(err)), "\n")
+      common.complain("ingest", err)
       return 1
    end
    local bar = common.progress_bar("documents")
@@ -66,7 +66,7 @@ function ingest.run(args)
    local count = summary and corpus:count()
    corpus:close()
    if not summary then
-      io_stderr:write("quarry ingest: ", term.escape(ierr), "\n")
+      common.complain("ingest", ierr)
       return icode == "interrupted" and 130 or 1
    end
    if not common.quiet then io_stdout:write(string_format(

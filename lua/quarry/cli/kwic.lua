@@ -3,7 +3,7 @@ local search = require "quarry.cli.search"
 local json = require "quarry.json"
 local term = require "quarry.term"
 
-local io_stdout, io_stderr = io.stdout, io.stderr
+local io_stdout = io.stdout
 local ipairs, string_rep = ipairs, string.rep
 local utf8_len = utf8.len
 
@@ -37,7 +37,7 @@ function kwic.run(args)
    local lines, err, code = corpus:kwic(args.term, { width = args.width, limit = args.limit, query = args.query })
    corpus:close()
    if not lines then
-      io_stderr:write("quarry kwic: ", term.escape(common.query_error(err, code)), "\n")
+      common.complain("kwic", common.query_error(err, code))
       return 1
    end
    local tty = not args.json and common.color()

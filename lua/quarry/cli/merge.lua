@@ -1,7 +1,6 @@
 --- quarry merge OUT.db SHARD.db...: corpora made apart (on other
 -- machines, by other jobs) merged into one.
 local common = require "quarry.cli.common"
-local term = require "quarry.term"
 local quarry = require "quarry"
 
 local io_open, io_stdout, io_stderr, ipairs = io.open, io.stdout, io.stderr, ipairs
@@ -38,20 +37,20 @@ end
 function merge.run(args)
    local ok, err = check_shards(args.shard)
    if not ok then
-      io_stderr:write("quarry merge: ", term.escape(tostring(err)), "\n")
+      common.complain("merge", err)
       return 1
    end
    local out
    out, err = quarry.open(args.out, { timeout_ms = args.timeout })
    if not out then
-      io_stderr:write("quarry merge: ", term.escape(tostring(err)), "\n")
+      common.complain("merge", err)
       return 1
    end
    for _, path in ipairs(args.shard) do
       local n, merr = out:merge(path)
       if not n then
          out:close()
-         io_stderr:write("quarry merge: ", term.escape(tostring(merr)), "\n")
+         common.complain("merge", merr)
          return 1
       end
       if not common.quiet then io_stdout:write(string_format("%s: %d documents: %d added, %d already in %s "
@@ -66,7 +65,7 @@ function merge.run(args)
    local count = out:count()
    out:close()
    if not merged then
-      io_stderr:write("quarry merge: ", term.escape(tostring(nerr)), "\n")
+      common.complain("merge", nerr)
       return 1
    end
    if not common.quiet then

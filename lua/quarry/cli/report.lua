@@ -4,7 +4,7 @@ local render = require "quarry.render"
 local corpus_mod = require "quarry.corpus"
 local search = require "quarry.cli.search"
 
-local io_open, io_stdout, io_stderr, os_remove, os_rename = io.open, io.stdout, io.stderr, os.remove, os.rename
+local io_open, io_stdout, os_remove, os_rename = io.open, io.stdout, os.remove, os.rename
 local ipairs, pcall, tostring = ipairs, pcall, tostring
 local table_concat = table.concat
 
@@ -13,7 +13,6 @@ local report = {
 }
 
 local common = require "quarry.cli.common"
-local term = require "quarry.term"
 local count = common.count
 
 --- The time limit of a report by default, in milliseconds.
@@ -107,19 +106,19 @@ local function open_corpora(paths, time_limit_ms)
    for _, path in ipairs(paths) do
       local f = io_open(path, "rb")
       if not f then
-         io_stderr:write("quarry report: ", term.escape(path), ": no such corpus file\n")
+         common.complain("report", path .. ": no such corpus file")
          return nil
       end
       f:close()
    end
    local corpus, err = corpus_mod.open_shards(paths, { time_limit_ms = time_limit_ms })
-   if not corpus then io_stderr:write("quarry report: ", term.escape(tostring(err)), "\n") end
+   if not corpus then common.complain("report", err) end
    return corpus
 end
 
 function report.run(args)
    if args.base_url and not args.base_url:match("^https?://[^%s\"'<>]+$") then
-      io_stderr:write("quarry report: --base-url must be an http:// or https:// URL, not '", args.base_url, "'\n")
+      common.complain("report", "--base-url must be an http:// or https:// URL, not '" .. args.base_url .. "'")
       return 2
    end
    -- the report comes last, after the corpus files
@@ -128,15 +127,15 @@ function report.run(args)
    args.report = args.report[#args.report]
    for _, k in ipairs { "from", "to" } do
       if args[k] and not corpus_mod.is_iso_date(args[k]) then
-         io_stderr:write("quarry report: --", k, " must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), not '",
-            args[k], "'\n")
+         common.complain("report", "--" .. k .. " must be an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), not '"
+            .. args[k] .. "'")
          return 2
       end
    end
    local limits = require("quarry.cli.common").limits(args)
    local rep, err, code = reports.load(args.report, { trusted = args.trusted, limits = limits })
    if not rep then
-      io_stderr:write("quarry report: ", term.escape(tostring(err)), "\n")
+      common.complain("report", err)
       return code == "notfound" and 2 or 1
    end
    local corpus = open_corpora(paths, args.timeout)
@@ -148,7 +147,7 @@ function report.run(args)
    }, { trusted = args.trusted, limits = limits })
    if not model then
       corpus:close()
-      io_stderr:write("quarry report: ", term.escape(common.query_error(err, code)), "\n")
+      common.complain("report", common.query_error(err, code))
       return code == "usage" and 2 or 1
    end
    corpus:close()
@@ -168,7 +167,7 @@ function report.run(args)
    if args.output then
       local ok, werr = write_file(args.output, model, args.format, ropts)
       if not ok then
-         io_stderr:write("quarry report: ", term.escape(args.output .. ": " .. tostring(werr)), "\n")
+         common.complain("report", args.output .. ": " .. tostring(werr))
          return 1
       end
       return 0

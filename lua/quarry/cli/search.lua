@@ -3,7 +3,7 @@ local quarry = require "quarry"
 local json = require "quarry.json"
 local term = require "quarry.term"
 
-local io_open, io_stdout, io_stderr = io.open, io.stdout, io.stderr
+local io_open, io_stdout = io.open, io.stdout
 local ipairs, string_format = ipairs, string.format
 
 local search = {
@@ -39,12 +39,12 @@ end
 function search.open_existing(command, path, time_limit_ms)
    local f = io_open(path, "rb")
    if not f then
-      io_stderr:write("quarry ", command, ": ", term.escape(path), ": no such corpus file\n")
+      common.complain(command, path .. ": no such corpus file")
       return nil
    end
    f:close()
    local corpus, err = quarry.open(path, { readonly = true, time_limit_ms = time_limit_ms })
-   if not corpus then io_stderr:write("quarry ", command, ": ", term.escape(tostring(err)), "\n") end
+   if not corpus then common.complain(command, err) end
    return corpus
 end
 
@@ -60,7 +60,7 @@ function search.run(args)
    })
    corpus:close()
    if not results then
-      io_stderr:write("quarry search: ", term.escape(common.query_error(err, code)), "\n")
+      common.complain("search", common.query_error(err, code))
       return 1
    end
    for i, r in ipairs(results) do

@@ -2,7 +2,7 @@
 local serve = require "quarry.serve"
 local common = require "quarry.cli.common"
 
-local io_stderr, io_stdout = io.stderr, io.stdout
+local io_stdout = io.stdout
 
 local cmd_serve = {
    help = "Explore a corpus in the browser: search, articles, speakers, entities, timeline (read-only).",
@@ -33,14 +33,14 @@ function cmd_serve.run(args)
    local server, err = serve.start { db = args.db, host = args.host, port = args.port, quiet = args.quiet,
       time_limit_ms = args.timeout }
    if not server then
-      io_stderr:write("quarry serve: ", err, "\n")
+      common.complain("serve", err)
       return 1
    end
    io_stdout:write("quarry serve: ", server.url, " (read-only; Ctrl-C to stop)\n")
    io_stdout:flush()
    local ok, lerr = server:loop()
    if not ok then
-      io_stderr:write("quarry serve: ", tostring(lerr), "\n")
+      common.complain("serve", lerr)
       return 1
    end
    return 0

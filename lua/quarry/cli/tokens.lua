@@ -5,7 +5,7 @@ local json = require "quarry.json"
 local common = require "quarry.cli.common"
 local term = require "quarry.term"
 
-local io_stdout, io_stderr, ipairs, string_format = io.stdout, io.stderr, ipairs, string.format
+local io_stdout, ipairs, string_format = io.stdout, ipairs, string.format
 local os_clock = os.clock
 
 -- the keys of --json output, in order
@@ -67,8 +67,8 @@ function tokens.run(args)
    local seconds = 0
    local iter = docs.each(args.path, {
       max_bytes = args.max_bytes,
-      warn = function(msg) io_stderr:write("quarry tokens: warning: ", term.escape(msg), "\n") end,
-      fail = function(msg) io_stderr:write("quarry tokens: ", term.escape(msg), "\n"); failed = true end,
+      warn = function(msg) common.warn("tokens", msg) end,
+      fail = function(msg) common.complain("tokens", msg); failed = true end,
    })
    for doc in iter do
       local t0 = os_clock()

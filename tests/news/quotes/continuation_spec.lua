@@ -4,21 +4,9 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy continuation", function()
-   it("attributes its quote in the news pack", function()
-      local text = "Ann Vale, the minister, spoke on Monday.\n\n“We will not sign,” she " ..
-         "said.\n\n“We will never sign.”"
-      local q = H.quote(text, "We will never")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("continuation", q.attrs.strategy)
-   end)
-
-   it("finds the speaker with only the strategy that attributes the quote before", function()
-      local q
-      local text = "Ann Vale, the minister, spoke on Monday.\n\n“We will not sign,” she " ..
-         "said.\n\n“We will never sign.”"
-      H.only({ "after_quote", "continuation" }, function() q = H.quote(text, "We will never") end)
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("continuation", q.attrs.strategy)
+   it("attributes its quote in the pack, and with only the strategy that attributes the quote before", function()
+      local text = "Ann Vale, the minister, spoke on Monday.\n\n“We will not sign,” she said.\n\n“We will never sign.”"
+      H.attributes("continuation", text, "We will never", "Ann Vale", nil, { "after_quote", "continuation" })
    end)
 
    it("finds nothing for a paragraph without quotes between them", function()

@@ -50,13 +50,14 @@ end
 
 --- Asserts that the news pack gives the quote of text that starts with
 -- prefix to speaker through strategy name (with cue, when given), and that
--- the strategy alone in the sieve finds the same speaker.
-function helper.attributes(name, text, prefix, speaker, cue)
+-- the strategy finds the same speaker alone in the sieve (or with only the
+-- strategies of the list with, for one that builds on another's work).
+function helper.attributes(name, text, prefix, speaker, cue, with)
    local q = helper.quote(text, prefix)
    assert.equal(speaker, q.attrs.speaker)
    assert.equal(name, q.attrs.strategy)
    if cue then assert.equal(cue, q.attrs.cue) end
-   q = helper.alone(name, text, prefix)
+   helper.only(with or { name }, function() q = helper.quote(text, prefix) end)
    assert.equal(speaker, q.attrs.speaker)
    assert.equal(name, q.attrs.strategy)
 end

@@ -5,22 +5,9 @@ local H = require "tests.news.quotes.helper"
 local null = require("cjson").null
 
 describe("speaker strategy split_quote", function()
-   it("attributes its quote in the news pack", function()
-      local text = "Tom Reed spoke. “We will not sign,” Ann Vale told the host, “and we " ..
-         "will not wait.”"
-      local q = H.quote(text, "and we will")
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("split_quote", q.attrs.strategy)
-      assert.equal("told", q.attrs.cue)
-   end)
-
-   it("finds the speaker with only the strategy that attributes the quote before", function()
-      local q
-      local text = "Tom Reed spoke. “We will not sign,” Ann Vale told the host, “and we " ..
-         "will not wait.”"
-      H.only({ "after_quote", "split_quote" }, function() q = H.quote(text, "and we will") end)
-      assert.equal("Ann Vale", q.attrs.speaker)
-      assert.equal("split_quote", q.attrs.strategy)
+   it("attributes its quote in the pack, and with only the strategy that attributes the quote before", function()
+      local text = "Tom Reed spoke. “We will not sign,” Ann Vale told the host, “and we will not wait.”"
+      H.attributes("split_quote", text, "and we will", "Ann Vale", "told", { "after_quote", "split_quote" })
    end)
 
    it("finds nothing for the first half in another sentence", function()

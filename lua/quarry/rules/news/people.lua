@@ -108,7 +108,7 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
          singles[#singles + 1] = a
       end
    end
-   -- a first name alone ("Hillary") for one person of that first name
+   -- a first name alone ("Ellen") for one person of that first name
    -- (the clusters made so far by first name: made for full names, the
    -- singles below make none with a first name)
    local by_first = {}

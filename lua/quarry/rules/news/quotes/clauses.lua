@@ -304,7 +304,7 @@ function subject_before(doc, c, floor)
    for u = t - 1, math.max(floor, c - 12), -1 do
       m = M.ending(doc, u, floor)
       -- a place in between ("in Virginia") is where, not who; the
-      -- object of a preposition ("sings to Clinton") is not the subject
+      -- object of a preposition ("sings to Morrow") is not the subject
       if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[key(doc, m.first - 1)]) then
          return m
       end
@@ -362,7 +362,7 @@ end
 
 --- Where the words after a quote's closing mark start (token j, the mark
 -- + 1): j, or j + 1 over a comma; nil past the text or at a new paragraph
--- (which speaks for itself) that is not a signature ("— Bernie Sanders").
+-- (which speaks for itself) that is not a signature ("— Lena Marsh").
 function clauses.after_start(doc, j)
    local toks = doc.toks
    if j > doc.n then return nil end

@@ -201,7 +201,7 @@ local function bare_role_at(doc, k)
 end
 mentions.bare_role_at = bare_role_at
 
---- The person or description that possessor m opens ("Trump's
+--- The person or description that possessor m opens ("Hadley's
 -- campaign manager"), when m is followed by "'s"; nil otherwise.
 function mentions.possessed(doc, m)
    if m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
