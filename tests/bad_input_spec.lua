@@ -548,7 +548,7 @@ row { input = "a catastrophic regex",
    gives = "stops at the match limit: 'match limit exceeded', naming the rule, its file:line and the "
       .. "document; the other documents are still extracted (how soon: bench/regex.lua)",
    proven_by = {
-      { "tests/regex_spec.lua", "fails a catastrophic pattern with 'match limit exceeded' instead of hanging" },
+      { "tests/regex_spec.lua", "fails a catastrophic pattern with 'match limit exceeded' instead of hanging #slow" },
       { "tests/rules_spec.lua", "a catastrophic regex fails with an error naming the rule" },
       { "tests/c/test_regex.c", "catastrophic pattern: PCRE2_ERROR_MATCHLIMIT" },
    },
