@@ -279,6 +279,17 @@ describe("the news pack", function()
          assert.equal("No.", qs[2].text)
       end)
 
+      it("closes a quote at an opening double mark written to close it", function()
+         local found = run("Tom Reed called the film \u{201C}Frozen\u{201C} a disgrace. \u{201C}It is over,\u{201C} he "
+            .. "said. \u{201C}We will not sign.\u{201D}")
+         local texts = {}
+         for _, a in ipairs(found) do
+            if a.type == "quote" or a.type == "term" then texts[#texts + 1] = a.type .. ":" .. a.text end
+         end
+         assert.same({ "term:Frozen", "quote:It is over,", "quote:We will not sign." }, texts)
+         assert.equal("Tom Reed", of(found, "quote")[1].attrs.speaker)
+      end)
+
       it("gives a pronoun the nearest person of its gender", function()
          local found = run("Mayor Anna Keller met Governor Tom Ruiz. \u{201C}We agreed on nothing,\u{201D} she said.")
          assert.equal("Anna Keller", one(found, "quote").attrs.speaker)

@@ -47,6 +47,13 @@ function pairing.pair(toks, text)
          local s, e = toks:span(i)
          local mark = text:sub(s + 1, e)
          local single = not W.DOUBLE[mark]
+         -- (“Frozen“ and …, “It's over,“ he said: an opening double mark
+         -- written to close, right after a word or punctuation and before
+         -- a space, punctuation or the end, while a double mark is open)
+         if kind == "open_quote" and not single and top[false] and s > 0 and not text:sub(s, s):match("%s")
+            and (e >= #text or text:sub(e + 1, e + 1):match("[%s%p]")) then
+            kind = "close_quote"
+         end
          if kind == "open_quote" then
             local o = { i = i, start = s, stop = e, single = single, below = top[single] }
             stack[#stack + 1] = o
