@@ -632,17 +632,23 @@ end
 
 local MAX_TEAM = 4
 
+--- entities.add_prefixes(set, key): adds to set each of key's proper
+-- beginnings at a space ("went on to" gives "went" and "went on").
+function entities.add_prefixes(set, key)
+   local at = key:find(" ", 1, true)
+   while at do
+      set[key:sub(1, at - 1)] = true
+      at = key:find(" ", at + 1, true)
+   end
+end
+
 -- The keys of known cut before each of their spaces, and whole: a run of
 -- tokens can be in known only if each of its beginnings is one of them.
 local function prefixes_of(known)
    local out = {}
    for key in pairs(known) do
       out[key] = true
-      local at = key:find(" ", 1, true)
-      while at do
-         out[key:sub(1, at - 1)] = true
-         at = key:find(" ", at + 1, true)
-      end
+      entities.add_prefixes(out, key)
    end
    return out
 end

@@ -84,13 +84,7 @@ function words.setup(E)
    for w in pairs(words.MORE_NOT_NAMES) do NOT_NAMES[w] = true end
    -- verbs that attribute words without being speech: X called Y a “…”
    for v in pairs(words.ATTRIBUTIVE) do VERBS[v] = true end
-   for v in pairs(VERBS) do
-      local at = v:find(" ", 1, true)
-      while at do
-         VERB_HEADS[v:sub(1, at - 1)] = true
-         at = v:find(" ", at + 1, true)
-      end
-   end
+   for v in pairs(VERBS) do E.add_prefixes(VERB_HEADS, v) end
 end
 
 words.VERBS, words.VERB_HEADS = VERBS, VERB_HEADS
