@@ -645,9 +645,9 @@ describe("quarry eval on JSONL and BRAT gold", function()
    end)
 
    it("pairs PolNeAR's annotator-suffixed .ann names (vote_c3d9.ann) with text/vote.txt", function()
-      -- KNOWN BUG: PolNeAR names its annotation files <article>_<annotator>.ann
-      -- next to text/<article>.txt; brat_pairs looks for <article>_<annotator>.txt,
-      -- finds nothing and silently scores 0 documents.
+      -- PolNeAR names its annotation files <article>_<annotator>.ann next to
+      -- text/<article>.txt; brat_pairs once looked for <article>_<annotator>.txt,
+      -- found nothing and silently scored 0 documents.
       local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS
          .. "brat/polnear_suffix --map Person=person,Place=place")
       assert.equal(1, rep.documents)
@@ -655,18 +655,18 @@ describe("quarry eval on JSONL and BRAT gold", function()
    end)
 
    it("reads BRAT offsets as characters, not bytes", function()
-      -- KNOWN BUG: BRAT standoff offsets count characters; eval compares
-      -- them with byte offsets, so any annotation after a non-ASCII
-      -- character ("Łódź") is a false positive plus a false negative.
+      -- BRAT standoff offsets count characters; eval once compared them
+      -- with byte offsets, so any annotation after a non-ASCII character
+      -- ("Łódź") was a false positive plus a false negative.
       local rep = eval_json(PACKS .. "newsroom.lua --gold " .. PACKS .. "brat/unicode --map Person=person")
       assert.equal(1, rep.documents)
       prf(rep.types.person, 1, 0, 0)
    end)
 
    it("matches gold and documents with numeric ids", function()
-      -- KNOWN BUG: read_jsonl turns "doc": 7 into "7.0" (cjson decodes a
-      -- float) while the document's id is "7": the gold is never used and
-      -- not even counted as missed.
+      -- read_jsonl once turned "doc": 7 into "7.0" (cjson decodes a float)
+      -- while the document's id is "7": the gold was never used and not
+      -- even counted as missed.
       local rep = eval_json(PACKS .. "newsroom.lua --types person --gold " .. PACKS .. "numbered/gold.jsonl "
          .. PACKS .. "numbered/docs.jsonl")
       prf(rep.types.person, 1, 0, 0)
