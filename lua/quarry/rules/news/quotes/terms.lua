@@ -37,7 +37,7 @@ for _, row in ipairs(read_list("data/quote_terms.tsv")) do
    local phrase, kind, where = row[1], row[2], row[3]
    if not (phrase and KINDS[kind] and WHERE[where] and (kind == "speech") == (where == "inside")) then
       error("data/quote_terms.tsv:" .. row.line .. ": expected a phrase, a kind (scare, title, nickname, "
-         .. "mention) and where (before, before_title, after), or a word, speech, inside")
+         .. "mention) and where (before, before_title, before_far, what_before, after), or a word, speech, inside")
    end
    if kind == "speech" then
       SPEAKING[phrase] = true
