@@ -15,14 +15,14 @@
 -- names ("module", or "module:function") and calls its worker(config)
 -- (or that function) -> handler [, info]; handler(payload)
 -- -> result (strings both ways) runs once an item. Items go to a worker in
--- batches (up to 32 items, about 256 KB), and its answers come back once a
+-- batches (up to 32 items, about 64 KB), and its answers come back once a
 -- batch, so that the parent wakes once a batch, not once an item. An item
 -- whose handler raises is handed to failed with the message. A worker that
 -- dies (a crash, kill -9) is replaced; the items it held run again, each
 -- alone on a worker (notice hears how it died and what it held), and an
 -- item a worker dies on alone is handed to failed with how it died. Items
 -- go out only while fewer than `window` are unfinished, and while those
--- not sent yet hold less than 512 KB a worker, so memory stays flat
+-- not sent yet hold less than 256 KB a worker, so memory stays flat
 -- however long the input. SIGINT and SIGTERM stop every worker; map then
 -- returns nil, "interrupted", signal.
 -- Processes, pipes and signals come from libuv (Debian lua-luv): Debian's
@@ -51,7 +51,7 @@ local HEADER_SIZE = 13
 -- Items go to a worker in batches: at most MAX_BATCH items, about
 -- BATCH_BYTES of them; a worker writes its answers back once a batch (or
 -- once FLUSH_BYTES of them wait).
-local MAX_BATCH, BATCH_BYTES, FLUSH_BYTES = 32, 256 * 1024, 1024 * 1024
+local MAX_BATCH, BATCH_BYTES, FLUSH_BYTES = 32, 64 * 1024, 1024 * 1024
 
 --- The number of cores this process may use.
 -- @return integer at least 1
@@ -478,8 +478,8 @@ local function turn(st, opts, per_worker, window)
    -- signal, and the read it interrupts starts again (Ctrl-C went unheard)
    local waiting = opts.input_blocks and not st.ended and st.next_seq - st.next_out < window
    if waiting then listen(st, false) end
-   -- (and while the items not sent yet hold less than a batch's bytes a worker)
-   while not st.ended and st.next_seq - st.next_out < window and st.queued < st.jobs * st.per_worker * BATCH_BYTES do
+   -- (and while the items not sent yet hold less than four batches' bytes a worker)
+   while not st.ended and st.next_seq - st.next_out < window and st.queued < st.jobs * 4 * BATCH_BYTES do
       -- an input that fails (malformed JSONL) ends the input: the items
       -- before it are finished and handed over, then the error is raised
       local ok, payload, label = pcall(opts.input)
