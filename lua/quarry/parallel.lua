@@ -473,6 +473,9 @@ end
 -- One turn of the loop: read ahead, send what can go, start workers the
 -- items waiting call for, wait for an event, take what came.
 local function turn(st, opts, per_worker, window)
+   -- input that may wait (stdin, a FIFO) holds back the items read before
+   -- a read that waits: it is read ahead only four items a worker
+   if opts.input_blocks then window = math.min(window, st.jobs * 4) end
    -- input that may wait (stdin, a FIFO) is read with SIGINT and SIGTERM
    -- doing what they do by default: libuv's handlers only take note of a
    -- signal, and the read it interrupts starts again (Ctrl-C went unheard)
@@ -534,8 +537,9 @@ Pool.__name = "quarry.parallel.Pool"
 --- parallel.pool{jobs, worker, config [, window, on_ready]} -> pool
 -- Up to `jobs` worker processes running module `worker`'s job, started as
 -- items call for them; they stay for every pool:map until pool:close().
--- window (default 128 a worker): the most items unfinished at once (each
--- worker holds two batches: one it works on, the next).
+-- window (default 128 a worker; at most 4 a worker when the input may
+-- wait): the most items unfinished at once (each worker holds two
+-- batches: one it works on, the next).
 -- on_ready(info): called once with the info the first worker's
 -- worker(config) returned. While the pool is open, SIGINT and SIGTERM
 -- stop it (pool:map returns nil, "interrupted", signal) and SIGPIPE is
