@@ -58,7 +58,8 @@ describe("a document phase", function()
       local good = { type = "x", start = 0, stop = 1 }
       for _, bad in ipairs {
          "not a table", { start = 0, stop = 1 }, { type = 1, start = 0, stop = 1 },
-         { type = "x", start = 0.0, stop = 1 }, { type = "x", start = 0, stop = "1" }, { type = "x", start = -1, stop = 1 },
+         { type = "x", start = 0.0, stop = 1 }, { type = "x", start = 0, stop = "1" },
+         { type = "x", start = -1, stop = 1 },
          { type = "x", start = 2, stop = 1 }, { type = "x", start = 0, stop = 4 },
       } do
          support.raises(function() returning({ good, bad }):run("abc") end, "phase ret", "annotation 2")
