@@ -1,5 +1,7 @@
 -- The word lists of quote attribution, shared by its modules (read only),
 -- from data/quote_words.tsv and data/pronouns.txt.
+local wordset = require "quarry.wordset"
+
 local words = {}
 
 -- The lists of data/quote_words.tsv, by role: a set each (SKIP_AFTER_CUE
@@ -85,6 +87,24 @@ function words.setup(E)
    -- verbs that attribute words without being speech: X called Y a “…”
    for v in pairs(words.ATTRIBUTIVE) do VERBS[v] = true end
    for v in pairs(VERBS) do E.add_prefixes(VERB_HEADS, v) end
+   -- the words a cue of speech (document.lua's is_cue) can stand on, as a
+   -- word set: a stretch of tokens without one holds no cue
+   local list = {}
+   for _, set in ipairs { VERBS, VERB_HEADS } do
+      for v, yes in pairs(set) do
+         if yes == true and not v:find("%s") then list[#list + 1] = v end
+      end
+   end
+   table.sort(list)
+   local ok, set = pcall(wordset.new, list)
+   if not ok then   -- (a verb of several tokens that holds no space: none such is a token's key)
+      local one = {}
+      for _, v in ipairs(list) do
+         if pcall(wordset.new, { v }) then one[#one + 1] = v end
+      end
+      set = wordset.new(one)
+   end
+   words.CUE_WORDS = set
 end
 
 words.VERBS, words.VERB_HEADS = VERBS, VERB_HEADS
