@@ -241,6 +241,11 @@ end
 -- outside quotation marks (inside: whether from is inside a pair), or nil.
 function Doc.cue_later(doc, from, s0, inside)
    local toks = doc.toks
+   -- (the walk stays in the tokens from `from` on of sentence s0: when the
+   -- first word a cue stands on from there is in another sentence, or
+   -- there is none, it finds no cue)
+   local c = from >= 1 and from <= doc.n and W.CUE_WORDS:find(toks, from, doc.n) or nil
+   if not c or Doc.sent(doc, c) ~= s0 then return nil end
    for t = from, doc.n do
       if Doc.sent(doc, t) ~= s0 then break end
       local kind = toks:kind(t)

@@ -78,6 +78,18 @@ end
 -- "went"), so that a phrasal verb is looked up only from a word that opens one
 local VERBS, NOT_NAMES, VERB_HEADS = {}, {}, {}
 
+-- A word set of the words of list (strings without spaces) that are one
+-- token each: a word of several tokens is no token's key.
+local function one_token_words(list)
+   local ok, set = pcall(wordset.new, list)
+   if ok then return set end
+   local one = {}
+   for _, v in ipairs(list) do
+      if pcall(wordset.new, { v }) then one[#one + 1] = v end
+   end
+   return wordset.new(one)
+end
+
 --- words.setup(entities): the speech verbs and the words that are no
 -- names, from the entities module's data.
 function words.setup(E)
@@ -96,15 +108,13 @@ function words.setup(E)
       end
    end
    table.sort(list)
-   local ok, set = pcall(wordset.new, list)
-   if not ok then   -- (a verb of several tokens that holds no space: none such is a token's key)
-      local one = {}
-      for _, v in ipairs(list) do
-         if pcall(wordset.new, { v }) then one[#one + 1] = v end
-      end
-      set = wordset.new(one)
+   words.CUE_WORDS = one_token_words(list)
+   -- and those with the nouns of saying ("her promise to be 'neutral'")
+   for w, yes in pairs(words.SPEECH_NOUNS) do
+      if yes and not VERBS[w] and not VERB_HEADS[w] and not w:find("%s") then list[#list + 1] = w end
    end
-   words.CUE_WORDS = set
+   table.sort(list)
+   words.CUE_OR_NOUN_WORDS = one_token_words(list)
 end
 
 words.VERBS, words.VERB_HEADS = VERBS, VERB_HEADS
