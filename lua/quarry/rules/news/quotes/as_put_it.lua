@@ -56,10 +56,9 @@ function as_put_it.attribute(doc, q)
    local toks = doc.toks
    local s0 = sent(doc, q.open)
    local floor = D.Doc.sentence_start(doc, q.open)
-   -- (the walk below stays in the tokens from floor on of sentence s0: when
-   -- the first "as" from floor on is in another sentence, it finds none)
-   local first_as = floor <= doc.n - 1 and AS:find(toks, floor, doc.n - 1) or nil
-   if not first_as or sent(doc, first_as) ~= s0 then return nil end
+   -- (the walk below stays in the tokens from floor on of sentence s0, and
+   -- before the last token)
+   if floor > doc.n - 1 or not D.Doc.run_may_hold(doc, AS, floor, s0) then return nil end
    -- (another cue between the quote and "as" attributes it: "“…,” Okoye
    -- said, as the crowd cheered")
    local inside, other = false, false
