@@ -76,8 +76,9 @@ describe("loading packs", function()
    end)
 
    it("records where a rule is written when an included file returns `rule {...}` directly", function()
-      -- KNOWN BUG: `return rule {...}` is a tail call, so rule() reads the
-      -- file:line of the include call in init.lua instead of places.lua:4.
+      -- Guards a fixed bug: `return rule {...}` is a tail call, so rule()
+      -- read the file:line of the include call in init.lua instead of
+      -- places.lua:4.
       local pack = rules.load(PACKS .. "folder_pack")
       local where = {}
       for _, r in ipairs(pack:list()) do where[r.name] = r.where end
@@ -85,8 +86,9 @@ describe("loading packs", function()
    end)
 
    it("loads a folder pack given with a trailing slash", function()
-      -- KNOWN BUG: a pack without a name is named after the last path
-      -- component, which is empty here: "attempt to index a nil value".
+      -- Guards a fixed bug: a pack without a name is named after the last
+      -- path component, which was taken as empty here: "attempt to index a
+      -- nil value".
       local dir = tmpdir { ["unnamed/init.lua"] = [[
 return { phases = { { rules = { rule { name = "geo", type = "place", pattern = P.word "Geneva" } } } } }
 ]] }
@@ -182,8 +184,8 @@ return r
    end)
 
    it("keeps quarry's own source locations out of pattern errors", function()
-      -- KNOWN BUG: pattern.lua's fail(msg, 0) raises at level 1, so the
-      -- message carries "lua/quarry/pattern.lua:72: rule after_title: "
+      -- Guards a fixed bug: pattern.lua's fail(msg, 0) raised at level 1, so
+      -- the message carried "lua/quarry/pattern.lua:72: rule after_title: "
       -- between the pack location and the problem.
       local ok, err = pcall(rules.load, PACKS .. "broken_lookbehind.lua")
       assert.is_false(ok)
@@ -432,10 +434,9 @@ describe("overlap control", function()
    end)
 
    it("first: goes by where a match starts, not where its span capture starts", function()
-      -- KNOWN BUG: resolve() sorts "first" candidates by the annotation's
-      -- start (here the capture "Sergei Voronov"), so the second rule, whose
-      -- match starts at the same token "Minister", wins. The match start is
-      -- recorded (match_start) but never used.
+      -- Guards a fixed bug: resolve() sorted "first" candidates by the
+      -- annotation's start (here the capture "Sergei Voronov"), so the second
+      -- rule, whose match starts at the same token "Minister", won.
       local anns = run1("first", {
          { name = "named", type = "person", span = "n", pattern = P.word "minister" * P.cap("n", P.case "title" ^ 1) },
          { name = "pair", type = "pair", pattern = P.word "minister" * "sergei" },
@@ -516,8 +517,9 @@ describe("regex rules", function()
    end)
 
    it("a catastrophic regex fails with an error naming the rule", function()
-      -- KNOWN BUG: re:find returns nil, message, and run_regex_rules looks
-      -- for the message in the third value: the rule silently finds nothing.
+      -- Guards a fixed bug: re:find returns nil, message, and
+      -- run_regex_rules looked for the message in the third value: the rule
+      -- silently found nothing.
       local pack = rules.compile { phases = { { rules = {
          { name = "catastrophic", type = "t", regex = "(a+)+$" },
       } } } }
@@ -572,18 +574,18 @@ describe("gazetteer rules", function()
    end)
 
    it("a pack's relative gazetteer path is relative to the pack", function()
-      -- KNOWN BUG: `gazetteer = "cities.tsv"` in a rule is opened from the
-      -- current directory; load() returns nil, message, which compile()
-      -- keeps as the gazetteer, and run() fails with "attempt to index a
-      -- nil value (field 'compiled')".
+      -- Guards a fixed bug: `gazetteer = "cities.tsv"` in a rule was opened
+      -- from the current directory; load() returned nil, message, which
+      -- compile() kept as the gazetteer, and run() failed with "attempt to
+      -- index a nil value (field 'compiled')".
       local ok, anns = pcall(function() return rules.load(PACKS .. "gaz_field"):run("Talks in Geneva.") end)
       assert.is_true(ok, tostring(anns))
       assert.same({ "city 9-15 Geneva" }, brief(anns))
    end)
 
    it("a gazetteer file that cannot be read is an error naming the rule when the pack loads", function()
-      -- KNOWN BUG: compile() accepts it; the failure only comes at run time
-      -- and names neither the rule nor the file.
+      -- Guards a fixed bug: compile() accepted it; the failure only came at
+      -- run time and named neither the rule nor the file.
       local ok, err = pcall(rules.compile, { phases = { { rules = {
          { name = "lost", type = "city", gazetteer = "/no/such/cities.tsv" } } } } })
       assert.is_false(ok, "compile should refuse the rule")
@@ -741,10 +743,10 @@ return { phases = { { rules = { { name = "r", type = "t", pattern = P.word "x", 
    end)
 
    it("does not run a pack's helper module outside the sandbox through require 'quarry.rules.*'", function()
-      -- KNOWN BUG: the sandbox's require lets through any quarry.rules.*
-      -- module and loads it with the real require, in the global
-      -- environment: a pack installed by name runs its own helper file
-      -- with os and io.
+      -- Guards a fixed hole: the sandbox's require let through any
+      -- quarry.rules.* module and loaded it with the real require, in the
+      -- global environment: a pack installed by name ran its own helper
+      -- file with os and io.
       local dir = tmpdir {}
       local marker = dir .. "/escaped"
       put(dir, "quarry/rules/sneaky/init.lua", [[
@@ -766,9 +768,9 @@ return true
    end)
 
    it("does not let an untrusted pack read files outside its folder through gazetteers", function()
-      -- KNOWN BUG: `gazetteer = "/abs/path"` in a rule and
+      -- Guards a fixed hole: `gazetteer = "/abs/path"` in a rule and
       -- require("quarry.gazetteer").load("/abs/path") both read any file,
-      -- and gaz:entry(1) hands its first line back to the pack.
+      -- and gaz:entry(1) handed its first line back to the pack.
       local secret_dir = tmpdir { ["secret.txt"] = "launch code 0000\n" }
       local secret = secret_dir .. "/secret.txt"
       local dir = tmpdir {

@@ -7,25 +7,32 @@
 --      input = function() return payload, label end,    -- nil at the end
 --      result = function(payload, label) ... end,      -- in input order
 --      failed = function(message, label) ... end,      -- in input order
+--      notice = function(message) ... end,             -- optional
 --   }
 --
 -- Each worker is a fresh Lua interpreter (the one running this, with the
 -- same package.path and package.cpath) that requires the module `worker`
 -- names ("module", or "module:function") and calls its worker(config)
 -- (or that function) -> handler [, info]; handler(payload)
--- -> result (strings both ways) runs once an item. An item whose handler
--- raises is handed to failed with the message; a worker that dies (a
--- crash, kill -9) hands every item it held to failed with how it died, and
--- another takes its place. Items go out only while fewer than `window`
--- are unfinished, so memory stays flat however long the input. SIGINT and
--- SIGTERM stop every worker; map then returns nil, "interrupted", signal.
+-- -> result (strings both ways) runs once an item. Items go to a worker in
+-- batches (up to 32 items, about 64 KB), and its answers come back once a
+-- batch, so that the parent wakes once a batch, not once an item. An item
+-- whose handler raises is handed to failed with the message. A worker that
+-- dies (a crash, kill -9) is replaced; the items it held run again, each
+-- alone on a worker (notice hears how it died and what it held), and an
+-- item a worker dies on alone is handed to failed with how it died. Items
+-- go out only while fewer than `window` are unfinished, and while those
+-- not sent yet hold less than 256 KB a worker, so memory stays flat
+-- however long the input. SIGINT and SIGTERM stop every worker; map then
+-- returns nil, "interrupted", signal.
 -- Processes, pipes and signals come from libuv (Debian lua-luv): Debian's
 -- luaposix is not built for Lua 5.4.
 --
 -- The wire: frames of a 13-byte header (kind, item number, length) and
--- the payload, on the worker's fd 0 (in) and fd 3 (out). A worker's fd 1
--- is the parent's stderr, so nothing a job prints reaches the parent's
--- stdout. `parallel.encode`/`decode` carry Lua values exactly (documents
+-- the payload, on the worker's fd 0 (in) and fd 3 (out). An item is "D",
+-- or "L" when it ends a batch; an answer is "O" (done) or "F" (raised). A
+-- worker's fd 1 is the parent's stderr, so nothing a job prints reaches
+-- the parent's stdout. `parallel.encode`/`decode` carry Lua values exactly (documents
 -- and annotations).
 -- @module quarry.parallel
 local uv = require "luv"
@@ -41,6 +48,10 @@ local parallel = {}
 
 local HEADER = "<c1I8I4"
 local HEADER_SIZE = 13
+-- Items go to a worker in batches: at most MAX_BATCH items, about
+-- BATCH_BYTES of them; a worker writes its answers back once a batch (or
+-- once FLUSH_BYTES of them wait).
+local MAX_BATCH, BATCH_BYTES, FLUSH_BYTES = 32, 64 * 1024, 1024 * 1024
 
 --- The number of cores this process may use.
 -- @return integer at least 1
@@ -174,12 +185,21 @@ function parallel.serve()
       os.exit(1)
    end
    send(out, "R", 0, info or "")
+   -- the answers to a batch go back in one write, when its last item ("L")
+   -- is answered: the parent wakes once a batch, not once an item
+   local answers, size = {}, 0
    while true do
       local seq, payload
       kind, seq, payload = read_frame()
       if not kind then break end
       local done, res = pcall(handler, payload)
-      if done then send(out, "O", seq, res or "") else send(out, "F", seq, tostring(res)) end
+      res = done and (res or "") or tostring(res)
+      answers[#answers + 1] = string_pack(HEADER, done and "O" or "F", seq, #res) .. res
+      size = size + #res
+      if kind == "L" or size > FLUSH_BYTES then
+         write_all(out, table_concat(answers))
+         answers, size = {}, 0
+      end
    end
    out:close()
    os.exit(0)
@@ -215,7 +235,7 @@ end
 
 -- Starts worker number n; its events land in the state's tables.
 local function spawn(st, n)
-   local w = { n = n, held = {}, count = 0, chunks = {}, size = 0, ready = false, eof = false }
+   local w = { n = n, held = {}, batches = 0, chunks = {}, size = 0, ready = false, eof = false }
    w.stdin, w.stdout = uv.new_pipe(false), uv.new_pipe(false)
    local handle, pid = uv.spawn(st.exe, {
       args = { "-e", BOOT }, stdio = { w.stdin, 2, 2, w.stdout }, env = st.env,
@@ -332,15 +352,23 @@ local function take(st, w)
          return nil, payload
       else
          w.held[seq] = nil
-         w.count = w.count - 1
+         st.payloads[seq] = nil
+         if st.ends[seq] then
+            st.ends[seq] = nil
+            w.batches, w.alone = w.batches - 1, nil
+         end
          st.done[seq] = { kind == "O", payload }
       end
    end
    return true
 end
 
--- A worker that ended: its items fail, another takes its place.
-local function bury(st, w)
+-- A worker that ended: another takes its place. The items it held that
+-- went with others in a batch run again, each alone (any of them may
+-- have killed it); one that was alone fails, named with how the worker
+-- died. notice(message), when given, hears of a death that sends items
+-- round again.
+local function bury(st, w, notice)
    if not w.ready then
       return nil, string_format("a worker process %s before it was ready", death(w.code, w.signal))
    end
@@ -349,22 +377,75 @@ local function bury(st, w)
    table.sort(lost)
    local labels = {}
    for i, seq in ipairs(lost) do labels[i] = tostring(st.labels[seq] or seq) end
+   local how = string_format("worker %d (pid %d) %s while it held %s", w.n, w.pid, death(w.code, w.signal),
+      table_concat(labels, ", "))
+   local again = {}
    for _, seq in ipairs(lost) do
-      st.done[seq] = { false, string_format("worker %d (pid %d) %s while it held %s", w.n, w.pid,
-         death(w.code, w.signal), table_concat(labels, ", ")) }
+      st.ends[seq] = nil
+      if st.alone[seq] or #lost == 1 then
+         st.alone[seq] = nil
+         st.done[seq] = { false, how }
+      else
+         st.alone[seq] = true
+         again[#again + 1] = { seq, st.payloads[seq] }
+         st.queued = st.queued + #st.payloads[seq]
+      end
+   end
+   if #again > 0 then
+      -- first in the queue, in input order
+      for i = st.sent + 1, #st.queue do again[#again + 1] = st.queue[i] end
+      st.queue, st.sent = again, 0
+      if notice then notice(how .. "; running them again one at a time") end
    end
    close_worker(w)
    st.workers[w.n] = nil
    return spawn(st, w.n)
 end
 
--- The worker to send the next item to (the least busy), or nil.
-local function idle(st, per_worker)
+-- The worker to send the next batch to (the least busy), or nil. An item
+-- running alone goes to a worker that holds nothing, and then it holds
+-- nothing else.
+local function idle(st, per_worker, alone)
    local best
+   local most = alone and 1 or per_worker
    for _, w in pairs(st.workers) do
-      if w.ready and not w.exited and w.count < per_worker and (not best or w.count < best.count) then best = w end
+      if w.ready and not w.exited and not w.alone and w.batches < most and (not best or w.batches < best.batches) then
+         best = w
+      end
    end
    return best
+end
+
+-- Sends worker w the next batch of the queue: a share of the items that
+-- wait (so that the last ones spread over every worker), at most
+-- MAX_BATCH and about BATCH_BYTES; an item running again after a worker
+-- died goes alone. Every frame is "D" but the last, "L".
+local function send_batch(st, w)
+   local size = math.max(1, math.min(MAX_BATCH, (#st.queue - st.sent) // (st.jobs * st.per_worker)))
+   local out, bytes, last = {}, 0, nil
+   while st.sent < #st.queue and #out < size and bytes < BATCH_BYTES do
+      local item = st.queue[st.sent + 1]
+      if #out > 0 and st.alone[item[1]] then break end
+      st.sent = st.sent + 1
+      st.queue[st.sent] = false
+      local seq, payload = item[1], item[2]
+      st.queued = st.queued - #payload
+      w.held[seq] = true
+      -- kept until answered only when a death could send it round again
+      if not st.alone[seq] then st.payloads[seq] = payload end
+      out[#out + 1] = string_pack(HEADER, "D", seq, #payload)
+      out[#out + 1] = payload
+      bytes = bytes + #payload
+      last = seq
+      if st.alone[seq] then
+         w.alone = true
+         break
+      end
+   end
+   out[#out - 1] = string_pack(HEADER, "L", last, #out[#out])
+   st.ends[last] = true
+   w.batches = w.batches + 1
+   uv.write(w.stdin, out, function() end)
 end
 
 -- Starts (on) or stops the pool's handlers of SIGINT and SIGTERM (SIGPIPE
@@ -392,12 +473,16 @@ end
 -- One turn of the loop: read ahead, send what can go, start workers the
 -- items waiting call for, wait for an event, take what came.
 local function turn(st, opts, per_worker, window)
+   -- input that may wait (stdin, a FIFO) holds back the items read before
+   -- a read that waits: it is read ahead only four items a worker
+   if opts.input_blocks then window = math.min(window, st.jobs * 4) end
    -- input that may wait (stdin, a FIFO) is read with SIGINT and SIGTERM
    -- doing what they do by default: libuv's handlers only take note of a
    -- signal, and the read it interrupts starts again (Ctrl-C went unheard)
    local waiting = opts.input_blocks and not st.ended and st.next_seq - st.next_out < window
    if waiting then listen(st, false) end
-   while not st.ended and st.next_seq - st.next_out < window do
+   -- (and while the items not sent yet hold less than four batches' bytes a worker)
+   while not st.ended and st.next_seq - st.next_out < window and st.queued < st.jobs * 4 * BATCH_BYTES do
       -- an input that fails (malformed JSONL) ends the input: the items
       -- before it are finished and handed over, then the error is raised
       local ok, payload, label = pcall(opts.input)
@@ -410,17 +495,13 @@ local function turn(st, opts, per_worker, window)
       st.next_seq = seq + 1
       st.labels[seq] = label
       st.queue[#st.queue + 1] = { seq, payload }
+      st.queued = st.queued + #payload
    end
    if waiting then listen(st, true) end
    while st.sent < #st.queue do
-      local w = idle(st, per_worker)
+      local w = idle(st, per_worker, st.alone[st.queue[st.sent + 1][1]])
       if not w then break end
-      st.sent = st.sent + 1
-      local item = st.queue[st.sent]
-      st.queue[st.sent] = false
-      w.held[item[1]] = true
-      w.count = w.count + 1
-      uv.write(w.stdin, { string_pack(HEADER, "D", item[1], #item[2]), item[2] }, function() end)
+      send_batch(st, w)
    end
    if st.sent == #st.queue then st.queue, st.sent = {}, 0 end
    -- a worker more while more items wait than workers are starting
@@ -441,7 +522,7 @@ local function turn(st, opts, per_worker, window)
       local ok, err = take(st, w)
       if not ok then return nil, err end
       if w.exited and w.eof then
-         ok, err = bury(st, w)
+         ok, err = bury(st, w, opts.notice)
          if not ok then return nil, err end
       end
    end
@@ -456,8 +537,9 @@ Pool.__name = "quarry.parallel.Pool"
 --- parallel.pool{jobs, worker, config [, window, on_ready]} -> pool
 -- Up to `jobs` worker processes running module `worker`'s job, started as
 -- items call for them; they stay for every pool:map until pool:close().
--- window (default 4 a worker): the most items unfinished at once (each
--- worker holds two: one it works on, the next).
+-- window (default 128 a worker; at most 4 a worker when the input may
+-- wait): the most items unfinished at once (each worker holds two
+-- batches: one it works on, the next).
 -- on_ready(info): called once with the info the first worker's
 -- worker(config) returned. While the pool is open, SIGINT and SIGTERM
 -- stop it (pool:map returns nil, "interrupted", signal) and SIGPIPE is
@@ -470,11 +552,12 @@ function parallel.pool(opts)
       error("parallel.pool: 'jobs' must be a positive integer", 2)
    end
    if type(opts.worker) ~= "string" then error("parallel.pool: 'worker' must be a module name", 2) end
-   local window = opts.window or opts.jobs * 4
+   local window = opts.window or opts.jobs * 4 * MAX_BATCH
    local st = setmetatable({
       jobs = opts.jobs, window = window, per_worker = 2, on_ready = opts.on_ready,
       exe = uv.exepath(), env = worker_env(), job = opts.worker .. "\0" .. (opts.config or ""),
-      workers = {}, started = 0, queue = {}, sent = 0, next_seq = 1, next_out = 1, done = {}, labels = {},
+      workers = {}, started = 0, queue = {}, sent = 0, queued = 0, next_seq = 1, next_out = 1, done = {}, labels = {},
+      ends = {}, alone = {}, payloads = {},
       signals = {}, signal_names = {},
    }, Pool)
    for _, name in ipairs { "sigint", "sigterm", "sigpipe" } do
@@ -486,7 +569,7 @@ function parallel.pool(opts)
    return st
 end
 
---- pool:map{input, result, failed [, input_blocks]} -> true | nil, message [, signal]
+--- pool:map{input, result, failed [, input_blocks, notice]} -> true | nil, message [, signal]
 -- Runs the job over every item input() returns (payload, label; nil at
 -- the end) and hands each result to result(result, label), or a failure to
 -- failed(message, label), in input order. A job that cannot start (its
@@ -495,12 +578,15 @@ end
 -- raised again. After any of these the pool is closed. input_blocks: the
 -- input may wait (stdin, a FIFO); while it is read, SIGINT and SIGTERM end
 -- the process as they do by default, since they could not stop the read.
--- @param opts table {input, result, failed, input_blocks}: the functions of the job's items
+-- notice(message): hears of a worker that died holding several items
+-- (they run again, one at a time).
+-- @param opts table {input, result, failed, input_blocks, notice}: the functions of the job's items
 -- @return true; or nil, message [, signal]
 function Pool:map(opts)
    if getmetatable(self) ~= Pool then error("expected a quarry.parallel.Pool (use pool:map())", 2) end
    if self.closed then error("pool:map: the pool is closed", 2) end
    check_opts(opts, "pool:map", { "input", "result", "failed" })
+   if opts.notice ~= nil and type(opts.notice) ~= "function" then error("pool:map: 'notice' must be a function", 2) end
    self.ended, self.input_error = false, nil
    local ok, res, msg, sig = pcall(function()
       while true do
@@ -531,10 +617,10 @@ function Pool:__close(err)
    self:close(err ~= nil)
 end
 
---- parallel.map{jobs, worker, config, input, result, failed [, window, on_ready]}
+--- parallel.map{jobs, worker, config, input, result, failed [, window, on_ready, input_blocks, notice]}
 --   -> true | nil, message [, signal]
 -- A pool for one map (see parallel.pool and pool:map).
--- @param opts table {jobs, worker, config, input, result, failed, window, on_ready}
+-- @param opts table {jobs, worker, config, input, result, failed, window, on_ready, input_blocks, notice}
 -- @return true; or nil, message [, signal]
 function parallel.map(opts)
    check_opts(opts, "parallel.map", { "input", "result", "failed" })

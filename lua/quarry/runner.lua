@@ -18,7 +18,7 @@ local os_clock = os.clock
 local runner = {}
 
 local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true, trusted = true, jobs = true,
-   limits = true, on_failure = true }
+   limits = true, on_failure = true, on_notice = true }
 
 --- The job of a worker process (quarry.parallel): a document in, its
 -- spans out (without their text). config: {pack = name or path, trusted, limits}.
@@ -112,6 +112,7 @@ local function run_pool(self, pool, pack, ids, first, last, stats, opts)
          if opts.progress then opts.progress(stats.documents + stats.failed, #ids, held[id]) end
          held[id] = nil
       end,
+      notice = opts.on_notice,
    }
    if not ok then
       if signal then world(string_format("interrupted by %s; %d documents stored", signal:upper(),
@@ -175,7 +176,8 @@ local function extract(self, pack, spec, opts)
    return stats
 end
 
---- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted, limits, jobs = 1, on_failure = fn}])
+--- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted, limits, jobs = 1, on_failure = fn,
+--   on_notice = fn}])
 --   -> {documents, skipped, spans, failed, seconds} | nil, message, code
 -- Runs a rule pack (loaded, or a name or path) over the corpus and stores
 -- its spans, replacing that pack's earlier spans of each document. Documents
@@ -189,7 +191,9 @@ end
 -- fails on (an error, a limit, a worker that dies with it) does not stop
 -- the run: it keeps what was stored for it before and stays pending, so
 -- that running again retries it; on_failure(id, message) hears of each
--- and stats.failed counts them; without on_failure, extract raises at the
+-- and stats.failed counts them (a worker process that dies holding
+-- several documents is named to on_notice(message), and they run again
+-- one at a time: only the one it dies on alone fails); without on_failure, extract raises at the
 -- end, once the other documents are stored, naming how many failed and
 -- the first (the pack's file, line, rule and limit). An interrupt (Ctrl-C) returns
 -- nil, message, "interrupted"; the committed batches stay. Then the pack's
@@ -197,7 +201,7 @@ end
 -- (corpus:merge_names).
 -- @function Corpus:extract
 -- @param pack a loaded pack, or a pack's name or path
--- @param opts table optional: force, date, batch, progress, trusted, limits, jobs, on_failure
+-- @param opts table optional: force, date, batch, progress, trusted, limits, jobs, on_failure, on_notice
 -- @return table {documents, skipped, spans, failed, seconds}; or nil, message, code
 function corpus_mod.Corpus:extract(pack, opts)
    if type(opts) ~= "nil" and type(opts) ~= "table" then error("corpus:extract: options must be a table", 2) end
@@ -210,7 +214,7 @@ function corpus_mod.Corpus:extract(pack, opts)
          error(string_format("corpus:extract: option '%s' must be a positive integer", k), 2)
       end
    end
-   for _, k in ipairs { "progress", "on_failure" } do
+   for _, k in ipairs { "progress", "on_failure", "on_notice" } do
       if opts[k] ~= nil and type(opts[k]) ~= "function" then
          error(string_format("corpus:extract: option '%s' must be a function", k), 2)
       end

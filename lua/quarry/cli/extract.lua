@@ -72,6 +72,10 @@ local function run_jobs(args, iter, bar, total)
          rule_failed = true
          done = done + 1
       end,
+      notice = function(msg)
+         if bar then bar.clear() end
+         common.complain("extract", msg)
+      end,
    }
    if bar then bar.clear() end
    if not ok then
@@ -114,6 +118,10 @@ function extract.run(args)
          on_failure = function(id, msg)
             if bar then bar.clear() end
             common.complain("extract", id .. ": " .. msg)
+         end,
+         on_notice = function(msg)
+            if bar then bar.clear() end
+            common.complain("extract", msg)
          end })
       if bar then bar.clear() end
       corpus:close()

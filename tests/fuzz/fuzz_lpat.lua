@@ -1,0 +1,88 @@
+-- Driver of build/fuzz/fuzz_lpat (tests/fuzz/fuzz_lpat.c).
+-- Byte 1 picks the function (find, find plain, match, gmatch, gsub with a
+-- string, a table or a function as the replacement); byte 2 the start
+-- (-4 to 11; gsub: the most replacements, 0 to 15 or none); byte 3 the
+-- pattern's length (0 to 47): the pattern follows, then the subject (at
+-- most 256 bytes; the replacement string is the subject's first 8 bytes).
+-- quarry's matcher runs under a step budget: when it finishes within it,
+-- what it gives (results, or the error without its position) must be what
+-- Lua's string library gives; when it runs out, Lua's is not run (its
+-- matcher has no budget, and would take as long).
+local core = require "quarry.core"
+
+local fail = fuzz_fail    -- luacheck: globals fuzz_fail
+local pcall, tostring, type = pcall, tostring, type
+local string_format, table_concat, table_pack = string.format, table.concat, table.pack
+
+local BUDGET = 200000
+
+-- What a call gives, as one string: results or the error without its position.
+local function outcome(f, ...)
+   local r = table_pack(pcall(f, ...))
+   local parts = {}
+   for i = 1, r.n do
+      local v = r[i]
+      if i == 2 and not r[1] then v = tostring(v):gsub("^[^:]*:%d+: ", "") end
+      parts[i] = type(v) .. ":" .. tostring(v)
+   end
+   return table_concat(parts, "|")
+end
+
+local function all_of(gmatch)
+   return function(s, p, init)
+      local out, n = {}, 0
+      for a, b, c in gmatch(s, p, init) do
+         n = n + 1
+         if n > 300 then break end
+         out[n] = tostring(a) .. "/" .. tostring(b) .. "/" .. tostring(c)
+      end
+      return table_concat(out, " ")
+   end
+end
+
+local function find_plain(find)
+   return function(s, p, init) return find(s, p, init, true) end
+end
+
+local REPL = {
+   function(s) return s:sub(1, 8) end,
+   function() return { a = "A", ["1"] = false, x = 3 } end,
+   function() return function(c) if c == "a" then return nil end return c and #tostring(c) end end,
+}
+
+-- ours and Lua's of the same name
+local OPS = {
+   { "find", core.lpat_find, string.find },
+   { "find plain", find_plain(core.lpat_find), find_plain(string.find) },
+   { "match", core.lpat_match, string.match },
+   { "gmatch", all_of(core.lpat_gmatch), all_of(string.gmatch) },
+   { "gsub", core.lpat_gsub, string.gsub, 1 },
+   { "gsub table", core.lpat_gsub, string.gsub, 2 },
+   { "gsub function", core.lpat_gsub, string.gsub, 3 },
+}
+
+return function(data)
+   if #data < 3 then return end
+   local op = OPS[data:byte(1) % #OPS + 1]
+   local plen = data:byte(3) % 48
+   local p = data:sub(4, 3 + plen)
+   local s = data:sub(4 + plen, 3 + plen + 256)
+   local args
+   if op[4] then
+      local n = data:byte(2) % 17
+      args = { s, p, REPL[op[4]](s), n < 16 and n or nil, n = 4 }
+   else
+      args = { s, p, data:byte(2) % 16 - 4, n = 3 }
+   end
+   local ok, ours = core.limited(BUDGET, 0, outcome, op[2], table.unpack(args, 1, args.n))
+   -- the budget may run out inside the call (its error caught there) or
+   -- around it (CPU time counts too): either way, Lua's is not run
+   if not ok and not tostring(ours):find("step limit exceeded", 1, true) then
+      fail(op[1] .. ": core.limited failed: " .. tostring(ours))
+   end
+   if not ok or ours:find("step limit exceeded", 1, true) then return end
+   local lua = outcome(op[3], table.unpack(args, 1, args.n))
+   if ours ~= lua then
+      fail(string_format("%s(%q, %q): Lua %s, quarry %s", op[1], s, p, lua, ours))
+   end
+end
