@@ -605,6 +605,121 @@ static int l_realpath(lua_State *L)
     return 1;
 }
 
+/* --- annotations leaving the box ------------------------------------------------------ */
+
+#define QR_PLAIN_TABLES 32    /* tables of one annotation copied in C; more: sandbox.lua's copy */
+#define QR_PLAIN_DEPTH 8      /* nesting copied in C; deeper: sandbox.lua's copy */
+#define QR_PLAIN_OWN 2        /* stack slots of l_plain_annotations: the set own, */
+#define QR_PLAIN_WHAT 3       /* what, for messages, */
+#define QR_PLAIN_KEEP 6       /* and the copies made, copy j of an annotation at [j] */
+
+/* The tables of one annotation copied so far (a table met twice, or in a
+ * cycle, is one copy: copy j is at index j of the table at QR_PLAIN_KEEP). */
+typedef struct plain_seen {
+    const void *orig[QR_PLAIN_TABLES];
+    int n;
+    long long keys;           /* fields copied, charged as steps */
+} plain_seen;
+
+/* Pushes a copy of the table at idx (plain_copy of sandbox.lua: tables at
+ * every depth copied, one copy of a table met twice); raises "WHAT: a
+ * table with a metatable ..." for a table with a metatable or one the
+ * untrusted code gave one (own). Returns 0, pushing nothing, when the
+ * annotation is too large or deep for this copy. */
+static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
+{
+    const void *p = lua_topointer(L, idx);
+    int j, copy, own;
+    for (j = 0; j < seen->n; j++)
+        if (seen->orig[j] == p) { lua_rawgeti(L, QR_PLAIN_KEEP, j + 1); return 1; }
+    lua_pushvalue(L, idx);
+    own = lua_rawget(L, QR_PLAIN_OWN) != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    if (own || lua_getmetatable(L, idx))
+        luaL_error(L, "%s: a table with a metatable (quarry takes plain tables from a pack or report)",
+                   lua_tostring(L, QR_PLAIN_WHAT));
+    if (seen->n == QR_PLAIN_TABLES || depth > QR_PLAIN_DEPTH) return 0;
+    luaL_checkstack(L, 6, "annotations too deep");
+    lua_newtable(L);
+    copy = lua_gettop(L);
+    seen->orig[seen->n++] = p;
+    lua_pushvalue(L, copy);
+    lua_rawseti(L, QR_PLAIN_KEEP, seen->n);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {      /* key at copy + 1, value at copy + 2 */
+        if (lua_type(L, copy + 1) == LUA_TTABLE) {
+            if (!plain_copy_c(L, copy + 1, seen, depth + 1)) return 0;
+        } else {
+            lua_pushvalue(L, copy + 1);
+        }
+        if (lua_type(L, copy + 2) == LUA_TTABLE) {
+            if (!plain_copy_c(L, copy + 2, seen, depth + 1)) return 0;
+        } else {
+            lua_pushvalue(L, copy + 2);
+        }
+        lua_rawset(L, copy);
+        lua_pop(L, 1);              /* the value; the key stays for lua_next */
+        seen->keys++;
+    }
+    return 1;
+}
+
+/***
+core.plain_annotations(list, own, what, copy) -> a copy of list: each of its
+values that is a table copied at every depth as copy(value, what, {}) does
+it (sandbox.lua's plain_copy, which it calls for an annotation too large or
+deep), in the order next gives; raises "WHAT: a table with a metatable
+(...)" for a table with a metatable, or one that own (a set of tables)
+holds. The fields copied count against the step budget (core.limited).
+@function plain_annotations
+@param list table the annotations
+@param own table the tables untrusted code gave a metatable
+@param what string what they are, for messages
+@param copy function the copy in Lua
+@return table the copy
+*/
+static int l_plain_annotations(lua_State *L)
+{
+    const int out = 5, val = QR_PLAIN_KEEP + 2;   /* the key of list at val - 1 */
+    long long charged = 0;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, QR_PLAIN_OWN, LUA_TTABLE);
+    luaL_checkstring(L, QR_PLAIN_WHAT);
+    luaL_checktype(L, 4, LUA_TFUNCTION);
+    lua_settop(L, 4);
+    lua_newtable(L);                /* out */
+    lua_newtable(L);                /* the copies (QR_PLAIN_KEEP) */
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        if (lua_type(L, val) == LUA_TTABLE) {
+            plain_seen seen;
+            seen.n = 0;
+            seen.keys = 0;
+            if (!plain_copy_c(L, val, &seen, 0)) {
+                lua_settop(L, val);
+                lua_pushvalue(L, 4);
+                lua_pushvalue(L, val);
+                lua_pushvalue(L, QR_PLAIN_WHAT);
+                lua_newtable(L);
+                lua_call(L, 3, 1);
+            }
+            lua_replace(L, val);
+            lua_settop(L, val);
+            charged += seen.keys + 1;
+        }
+        lua_pushvalue(L, val - 1);
+        lua_insert(L, val);
+        lua_rawset(L, out);
+        if (charged >= 1024) {
+            qr_limit_work(L, charged);
+            charged = 0;
+        }
+    }
+    qr_limit_work(L, charged);
+    lua_settop(L, out);
+    return 1;
+}
+
 void qr_open_sandbox(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
@@ -613,6 +728,7 @@ void qr_open_sandbox(lua_State *L)
         { "limit_host", l_limit_host },
         { "callsite", l_callsite },
         { "realpath", l_realpath },
+        { "plain_annotations", l_plain_annotations },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

@@ -852,6 +852,58 @@ print(first[1].type, first[1].attrs.v, getmetatable(first[1]), first[1].nothing)
          assert.equal("t\tfirst\tnil\tnil\n", out)
       end)
 
+      it("copies annotations at every depth, a table met twice once, cycles and all", function()
+         local dir = tmpdir { ["deep.lua"] = [[
+local shared = { "a", "b" }
+local function chain(n) local t = { n = n }; if n > 0 then t.next = chain(n - 1) end; return t end
+local wide = {}
+for i = 1, 40 do wide[i] = { i } end
+local loop = { name = "loop" }
+loop.self = loop
+local bad = chain(12)
+return { phases = { { name = "doc", run = function(ctx)
+   if ctx.text == "bad" then
+      local last = bad
+      while last.next do last = last.next end
+      last.next = setmetatable({}, {})
+      return { { type = "t", start = 0, stop = 3, attrs = { deep = bad } } }
+   end
+   return {
+      { type = "t", start = 0, stop = 1, attrs = { x = shared, y = shared }, trace = { tried = shared } },
+      { type = "t", start = 0, stop = 1, attrs = { chain = chain(20) } },
+      { type = "t", start = 0, stop = 1, attrs = { wide = wide } },
+      { type = "t", start = 0, stop = 1, attrs = { loop = loop }, [shared] = "key" },
+   }
+end } } }
+]] }
+         local pack = rules.load(dir .. "/deep.lua")
+         local anns = pack:run("x")
+         local by = {}
+         for _, a in ipairs(anns) do
+            local k = next(a.attrs)
+            by[k == "y" and "x" or k] = a
+         end
+         local a = by.x
+         assert.equal(a.attrs.x, a.attrs.y)            -- one copy of a table met twice
+         assert.equal(a.attrs.x, a.trace.tried)
+         assert.same({ "a", "b" }, a.attrs.x)
+         local depth, c = 0, by.chain.attrs.chain
+         while c.next do depth, c = depth + 1, c.next end
+         assert.equal(20, depth)
+         assert.equal(40, #by.wide.attrs.wide)
+         assert.same({ 40 }, by.wide.attrs.wide[40])
+         local loop = by.loop.attrs.loop
+         assert.equal(loop, loop.self)
+         assert.equal("loop", loop.name)
+         local key = next(by.loop, nil)
+         for k in pairs(by.loop) do if type(k) == "table" then key = k end end
+         assert.same({ "a", "b" }, key)
+         -- the copies are quarry's: the pack's next call cannot change them
+         local again = pack:run("x")
+         assert.are_not.equal(again[1].attrs, anns[1].attrs)
+         raises(function() pack:run("bad") end, "the annotations: a table with a metatable")
+      end)
+
       it("reads nothing of a pack outside its limits: phase names, examples, the merge list", function()
          local loop = "function() while true do end end"
          -- a phase named by a pattern whose __tostring never ends hung `quarry rules list`

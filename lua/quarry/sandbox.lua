@@ -39,6 +39,7 @@ local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symli
 local limited, limit_thread, limit_tripped, limit_charge = core.limited, core.limit_thread, core.limit_tripped,
    core.limit_charge
 local realpath, limit_source = core.realpath, core.limit_source
+local plain_annotations = core.plain_annotations
 
 local sandbox = {}
 
@@ -623,31 +624,9 @@ function Box:plain_annotations(list, what)
    if type(list) ~= "table" then return list end
    what = what or (self.kind .. " '" .. self.name .. "'")
    if own[list] or getmetatable(list) ~= nil then return plain_copy(list, what, {}) end
-   -- most annotations are flat tables with a flat attrs: copied without the
-   -- bookkeeping of cycles and shared tables
-   local out = {}
-   for i, a in next, list do
-      local c
-      if type(a) == "table" and not own[a] and getmetatable(a) == nil then
-         c = {}
-         for k, x in next, a do
-            if type(x) == "table" then
-               if k ~= "attrs" or own[x] or getmetatable(x) ~= nil then c = nil break end
-               local attrs = {}
-               for ak, ax in next, x do
-                  if type(ax) == "table" then c = nil break end
-                  attrs[ak] = ax
-               end
-               if not c then break end
-               x = attrs
-            end
-            c[k] = x
-         end
-      end
-      if c == nil and type(a) == "table" then c = plain_copy(a, what, {}) end
-      out[i] = c or a
-   end
-   return out
+   -- each annotation as plain_copy copies it, in C (the largest part of
+   -- the glue between a pack's phases when it was Lua)
+   return plain_annotations(list, own, what, plain_copy)
 end
 
 -- --- files ---------------------------------------------------------------------------
