@@ -58,6 +58,7 @@ build = {
             "csrc/qr_match.c",
             "csrc/qr_regex.c",
             "csrc/qr_sandbox.c",
+            "csrc/qr_spans.c",
             "csrc/qr_token.c",
             "csrc/qr_unicode.c",
             "csrc/qr_vocab.c",

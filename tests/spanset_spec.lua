@@ -36,4 +36,56 @@ describe("quarry.spanset", function()
       assert.is_false(set:overlaps(20, 30))
       assert.is_true(set:overlaps(19, 30))
    end)
+
+   -- spanset.sort must leave spans the comparison cannot tell apart (same
+   -- start; same rank, length and start) in the order table.sort leaves
+   -- them: the news pack's output depends on it.
+   local function by_rank(rank_of)
+      return function(x, y)
+         local rx, ry = rank_of[x], rank_of[y]
+         if rx ~= ry then return rx > ry end
+         local lx, ly = x.stop - x.start, y.stop - y.start
+         if lx ~= ly then return lx > ly end
+         return x.start < y.start
+      end
+   end
+
+   it("sorts spans as table.sort does with the same comparator, ties in the same order", function()
+      local seed = 77
+      local function rand(n)
+         seed = (seed * 1103515245 + 12345) % 2147483648
+         return seed % n
+      end
+      local RANKS = { 2, 4.25, 3, 2.0, 5 }
+      for trial = 1, 400 do
+         local n = rand(trial % 5 == 0 and 300 or 40)
+         local list, ranks, rank_of = {}, {}, {}
+         local width = 1 + rand(30)
+         for i = 1, n do
+            local s = rand(width)
+            local a = { start = s, stop = s + 1 + rand(4) }
+            list[i], ranks[i] = a, RANKS[1 + rand(trial % 3 == 0 and 1 or #RANKS)]
+            rank_of[a] = ranks[i]
+         end
+         local want1 = table.move(list, 1, n, 1, {})
+         table.sort(want1, function(x, y) return x.start < y.start end)
+         local got1 = spanset.sort(table.move(list, 1, n, 1, {}))
+         local want2 = table.move(list, 1, n, 1, {})
+         table.sort(want2, by_rank(rank_of))
+         local got2 = spanset.sort(table.move(list, 1, n, 1, {}), ranks)
+         for i = 1, n do
+            assert(want1[i] == got1[i], string.format("by start: trial %d, place %d of %d", trial, i, n))
+            assert(want2[i] == got2[i], string.format("by rank: trial %d, place %d of %d", trial, i, n))
+         end
+      end
+   end)
+
+   it("sorts with table.sort itself spans whose start is no integer, or whose rank is NaN", function()
+      local a, b, c = { start = 2.5, stop = 3 }, { start = 1, stop = 2 }, { start = 2, stop = 4 }
+      assert.same({ b, c, a }, spanset.sort({ a, b, c }))
+      local ranks = { 1, 3, 2 }
+      assert.same({ b, c, a }, spanset.sort({ a, b, c }, ranks))
+      assert.is_false(require("quarry.core").sort_spans({ { start = 1, stop = 2 }, { start = 0, stop = 1 } },
+         { 0 / 0, 1 }))
+   end)
 end)

@@ -9,7 +9,14 @@
 -- Spans are [start, stop) in bytes. Two spans overlap when each starts
 -- before the other stops; an empty span [p, p) overlaps a span that holds
 -- p strictly inside it.
+--
+-- spanset.sort(list [, ranks]) sorts a list of spans as table.sort does
+-- with the comparator that orders them by start (or by rank, length and
+-- start), ties left in the same order, with the comparisons in C.
 -- @module quarry.spanset
+local core = require "quarry.core"
+
+local core_sort_spans = core.sort_spans
 local spanset = {}
 
 local BUCKET = 256
@@ -59,6 +66,37 @@ function Set:add(s, e)
       list[#list + 1] = s
       list[#list + 1] = e
    end
+end
+
+local function by_start(x, y) return x.start < y.start end
+
+--- Sorts a list of spans (tables with integer start and stop) in place:
+-- spanset.sort(list [, ranks]) -> list. Without ranks, by start: the order
+-- table.sort(list, function(x, y) return x.start < y.start end) gives,
+-- spans of one start (ties) included. With ranks (ranks[i] the number of
+-- list[i]): the higher rank first, then the longer span, then the earlier
+-- start, as table.sort with that comparator orders them. The comparisons
+-- are made in C (quarry.core.sort_spans) on keys read once, or by
+-- table.sort itself when a start is not an integer.
+-- @param list table the spans
+-- @param ranks table optional: a number for each span, in the list's order
+-- @return table the list
+function spanset.sort(list, ranks)
+   if core_sort_spans(list, ranks) then return list end
+   if not ranks then
+      table.sort(list, by_start)
+      return list
+   end
+   local rank_of = {}
+   for i, a in ipairs(list) do rank_of[a] = ranks[i] end
+   table.sort(list, function(x, y)
+      local rx, ry = rank_of[x], rank_of[y]
+      if rx ~= ry then return rx > ry end
+      local lx, ly = x.stop - x.start, y.stop - y.start
+      if lx ~= ly then return lx > ly end
+      return x.start < y.start
+   end)
+   return list
 end
 
 return spanset

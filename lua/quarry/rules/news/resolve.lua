@@ -57,7 +57,7 @@ end
 local function outside(spans)
    local sorted = {}
    for i, a in ipairs(spans) do sorted[i] = a end
-   table.sort(sorted, function(x, y) return x.start < y.start end)
+   spanset.sort(sorted)
    local starts, stops = {}, {}
    for _, a in ipairs(sorted) do
       local k = #starts
@@ -121,14 +121,8 @@ local function choose_entities(ctx, cands, allowed)
    local teams
    cands, teams = E.team_names(ctx, cands)
    local ranks = {}
-   for _, a in ipairs(cands) do ranks[a] = rank(a) end
-   table.sort(cands, function(x, y)
-      local rx, ry = ranks[x], ranks[y]
-      if rx ~= ry then return rx > ry end
-      local lx, ly = x.stop - x.start, y.stop - y.start
-      if lx ~= ly then return lx > ly end
-      return x.start < y.start
-   end)
+   for i, a in ipairs(cands) do ranks[i] = rank(a) end
+   spanset.sort(cands, ranks)
    local taken = spanset.new()
    local kept = {}
    for _, a in ipairs(cands) do
@@ -140,7 +134,7 @@ local function choose_entities(ctx, cands, allowed)
    E.team_coref(ctx, teams, kept, taken, allowed)
    E.acronyms(ctx, kept, taken, allowed)
    E.caps_names(ctx, kept, taken, allowed)
-   table.sort(kept, function(x, y) return x.start < y.start end)
+   spanset.sort(kept)
    return kept, taken
 end
 
@@ -188,7 +182,7 @@ local function find_people(ctx, kept, taken, allowed)
       taken:add(a.start, a.stop)
       kept[#kept + 1] = a
    end
-   table.sort(kept, function(x, y) return x.start < y.start end)
+   spanset.sort(kept)
    return clusters
 end
 

@@ -131,7 +131,10 @@ local function cue_before(doc, q)
    local toks = doc.toks
    if not doc.text:sub(q.start + 1, q.start + 1):match("%l") then return false end
    local inside = false
-   for t = q.open - 1, D.Doc.sentence_start(doc, q.open) + 1, -1 do
+   local floor = D.Doc.sentence_start(doc, q.open) + 1
+   -- (walked only when a word a cue stands on is there)
+   if floor > q.open - 1 or not W.CUE_WORDS:find(toks, floor, q.open - 1) then return false end
+   for t = q.open - 1, floor, -1 do
       local kind = toks:kind(t)
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
       elseif not inside and is_cue(doc, t) then return true end

@@ -3,12 +3,16 @@
 -- ‘a disaster for renters’ / “…,” as a leaked memo put it. The words are
 -- X's, whatever verb the sentence's clause has.
 local W = include "quotes/words"
+local wordset = require "quarry.wordset"
 local D = include "quotes/document"
 local key = D.key
 local M = include "quotes/mentions"
 
 local PUT, AS_CUES, SKIP_AFTER_CUE, DESC_HEADS = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE, W.DESC_HEADS
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+
+-- "as", found by its key in C: a sentence without one is not walked
+local AS = wordset.new { "as" }
 
 local as_put_it = {
    name = "as_put_it",
@@ -52,6 +56,9 @@ function as_put_it.attribute(doc, q)
    local toks = doc.toks
    local s0 = sent(doc, q.open)
    local floor = D.Doc.sentence_start(doc, q.open)
+   -- (the walk below stays in the tokens from floor on of sentence s0, and
+   -- before the last token)
+   if floor > doc.n - 1 or not D.Doc.run_may_hold(doc, AS, floor, s0) then return nil end
    -- (another cue between the quote and "as" attributes it: "“…,” Okoye
    -- said, as the crowd cheered")
    local inside, other = false, false

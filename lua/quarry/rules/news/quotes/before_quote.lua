@@ -80,6 +80,8 @@ end
 function before_quote.attribute(doc, o)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, o)
+   -- (no word a cue stands on before the quote: no cue, nothing to walk)
+   if floor > o - 1 or not W.CUE_WORDS:find(toks, floor, o - 1) then return nil end
    local found, cue
    local inside = false
    local sub_end = opening_clause_end(doc, floor, o)

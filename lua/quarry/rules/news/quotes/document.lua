@@ -237,10 +237,26 @@ function is_cue(doc, i)
       and not doc.in_name[i]
 end
 
+--- Whether the run of tokens from token from on that are in attribution
+-- sentence s0 (what a walk from there to the sentence's end visits) may
+-- hold a word of the word set: false when it surely holds none, found by
+-- the set's C scan of at most WINDOW + 1 tokens (a sentence has no more
+-- than WINDOW; the run ends at the first token of another sentence).
+function Doc.run_may_hold(doc, set, from, s0)
+   local n = doc.n
+   if from > n then return false end
+   if from < 1 then return true end
+   local last = math.min(n, from + WINDOW)
+   local w = set:find(doc.toks, from, last)
+   if w then return Doc.sent(doc, w) == s0 end   -- (the first one from there; past the run when not in s0)
+   return not (last == n or Doc.sent(doc, last) ~= s0)
+end
+
 --- The first cue of speech from token from on in sentence s0 that stands
 -- outside quotation marks (inside: whether from is inside a pair), or nil.
 function Doc.cue_later(doc, from, s0, inside)
    local toks = doc.toks
+   if not Doc.run_may_hold(doc, W.CUE_WORDS, from, s0) then return nil end
    for t = from, doc.n do
       if Doc.sent(doc, t) ~= s0 then break end
       local kind = toks:kind(t)

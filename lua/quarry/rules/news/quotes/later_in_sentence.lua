@@ -21,6 +21,8 @@ local function later(doc, j)
    while last + 1 <= n and sent(doc, last + 1) == s and toks:kind(last + 1) ~= "open_quote" do last = last + 1 end
    local src, a1 = C.according_to(doc, j, last + 1)
    if src then return src, a1 end
+   -- (the walk below stays in j .. last)
+   if not W.CUE_WORDS:find(toks, j, last) then return nil end
    local t = j
    while t <= n and sent(doc, t) == s do
       if toks:kind(t) == "open_quote" then return nil end

@@ -5,6 +5,7 @@
 -- are a nested quote, part of it.
 local W = include "quotes/words"
 local wordset = require "quarry.wordset"
+local spanset = require "quarry.spanset"
 
 local pairing = {}
 
@@ -80,7 +81,7 @@ function pairing.pair(toks, text)
    end
    flush()
    -- keep the outermost: a pair inside another is a nested quote
-   table.sort(pairs_, function(a, b) return a.start < b.start end)
+   spanset.sort(pairs_)
    local out = {}
    for _, q in ipairs(pairs_) do
       local prev = out[#out]

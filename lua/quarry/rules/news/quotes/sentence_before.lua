@@ -4,6 +4,7 @@
 -- paragraph or the previous one. Weak: a title or a scare quote it
 -- attributes is still dropped. A quote left open takes the speaker of
 -- where it goes on instead (the driver's last step).
+local W = include "quotes/words"
 local D = include "quotes/document"
 local C = include "quotes/clauses"
 local key = D.key
@@ -19,6 +20,7 @@ local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 local function cue_subject(doc, last)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, last)
+   if floor > last or not W.CUE_WORDS:find(toks, floor, last) then return nil end
    local inside, cues, final, comma = false, {}, nil, false
    for c = floor, last do
       local kind = toks:kind(c)

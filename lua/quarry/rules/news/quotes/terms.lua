@@ -141,10 +141,13 @@ function terms.cue_in_clause(doc, q)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, q.open)
    local inside = false
-   for t = q.open - 1, floor, -1 do
-      local kind = toks:kind(t)
-      if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-      elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[key(doc, t)]) then return t end
+   -- (walked only when a word a cue or a noun of saying stands on is there)
+   if floor <= q.open - 1 and W.CUE_OR_NOUN_WORDS:find(toks, floor, q.open - 1) then
+      for t = q.open - 1, floor, -1 do
+         local kind = toks:kind(t)
+         if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
+         elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[key(doc, t)]) then return t end
+      end
    end
    if not q.close then return nil end
    return D.Doc.cue_later(doc, q.close + 1, sent(doc, q.close), false)

@@ -1,5 +1,7 @@
 -- The word lists of quote attribution, shared by its modules (read only),
 -- from data/quote_words.tsv and data/pronouns.txt.
+local wordset = require "quarry.wordset"
+
 local words = {}
 
 -- The lists of data/quote_words.tsv, by role: a set each (SKIP_AFTER_CUE
@@ -76,6 +78,18 @@ end
 -- "went"), so that a phrasal verb is looked up only from a word that opens one
 local VERBS, NOT_NAMES, VERB_HEADS = {}, {}, {}
 
+-- A word set of the words of list (strings without spaces) that are one
+-- token each: a word of several tokens is no token's key.
+local function one_token_words(list)
+   local ok, set = pcall(wordset.new, list)
+   if ok then return set end
+   local one = {}
+   for _, v in ipairs(list) do
+      if pcall(wordset.new, { v }) then one[#one + 1] = v end
+   end
+   return wordset.new(one)
+end
+
 --- words.setup(entities): the speech verbs and the words that are no
 -- names, from the entities module's data.
 function words.setup(E)
@@ -85,6 +99,22 @@ function words.setup(E)
    -- verbs that attribute words without being speech: X called Y a “…”
    for v in pairs(words.ATTRIBUTIVE) do VERBS[v] = true end
    for v in pairs(VERBS) do E.add_prefixes(VERB_HEADS, v) end
+   -- the words a cue of speech (document.lua's is_cue) can stand on, as a
+   -- word set: a stretch of tokens without one holds no cue
+   local list = {}
+   for _, set in ipairs { VERBS, VERB_HEADS } do
+      for v, yes in pairs(set) do
+         if yes == true and not v:find("%s") then list[#list + 1] = v end
+      end
+   end
+   table.sort(list)
+   words.CUE_WORDS = one_token_words(list)
+   -- and those with the nouns of saying ("her promise to be 'neutral'")
+   for w, yes in pairs(words.SPEECH_NOUNS) do
+      if yes and not VERBS[w] and not VERB_HEADS[w] and not w:find("%s") then list[#list + 1] = w end
+   end
+   table.sort(list)
+   words.CUE_OR_NOUN_WORDS = one_token_words(list)
 end
 
 words.VERBS, words.VERB_HEADS = VERBS, VERB_HEADS
