@@ -25,7 +25,11 @@ local DEFAULT_RANK, AMBIGUOUS_RANK = 2, 4.25
 
 local ENTITY = { person = true, organization = true, location = true, event = true }
 
-local function lower_first(s) return s:match("^%l") ~= nil end
+-- s opens with a lower-case letter (%l: a to z)
+local function lower_first(s)
+   local b = s:byte(1)
+   return b ~= nil and b >= 97 and b <= 122
+end
 
 -- container(spans) -> within(a): the first span of the list that holds
 -- annotation a (its kind and the span), or nil. Segments do not overlap:
@@ -35,7 +39,13 @@ local function container(spans)
    for i = 2, #spans do
       if spans[i].start < spans[i - 1].stop then disjoint = false end
    end
+   -- (what ends after every span is in none: most of a text, after its headline)
+   local last_stop = -1
+   for _, h in ipairs(spans) do
+      if h.stop > last_stop then last_stop = h.stop end
+   end
    return function(a)
+      if a.stop > last_stop then return nil end
       if disjoint then
          local lo, hi, found = 1, #spans, nil
          while lo <= hi do
@@ -67,6 +77,7 @@ local function outside(spans)
          starts[k + 1], stops[k + 1] = a.start, a.stop
       end
    end
+   if not starts[1] then return function() return true end end
    return function(pos)
       local lo, hi, found = 1, #starts, nil
       while lo <= hi do
@@ -95,16 +106,14 @@ end
 local function candidates(anns, allowed)
    local cands, demonyms, dated = {}, {}, {}
    for _, a in ipairs(anns) do
-      if allowed(a.start) then
-         if ENTITY[a.type] then
-            local lexical = a.phase == "lexicon"
-            -- gazetteer names count written with a capital (or in capitals)
-            if not (lexical and lower_first(a.text)) then cands[#cands + 1] = a end
-         elseif a.type == "demonym" then
-            if not lower_first(a.text) then demonyms[#demonyms + 1] = a end
-         elseif a.type == "date" then
-            dated[#dated + 1] = a
-         end
+      local t = a.type
+      if ENTITY[t] then
+         -- gazetteer names count written with a capital (or in capitals)
+         if allowed(a.start) and not (a.phase == "lexicon" and lower_first(a.text)) then cands[#cands + 1] = a end
+      elseif t == "demonym" then
+         if allowed(a.start) and not lower_first(a.text) then demonyms[#demonyms + 1] = a end
+      elseif t == "date" then
+         if allowed(a.start) then dated[#dated + 1] = a end
       end
    end
    return cands, demonyms, dated

@@ -218,10 +218,12 @@ end
 -- kept: the entities kept (sorted by start); clusters: the people
 -- (people.lua); allowed(pos): false inside the page's clutter.
 function quotes.find(ctx, kept, clusters, allowed, the_sieve)
+   local marks = pairing.pair(ctx.tokens, ctx.text)
+   local out, said = {}, {}
+   if not marks[1] then return out end
    local doc = D.new(ctx, kept, clusters, allowed)
    local state = { prev = nil, last_speaker = nil }
-   local out, said = {}, {}
-   for _, p in ipairs(pairing.pair(doc.toks, doc.text)) do
+   for _, p in ipairs(marks) do
       local q = quote_of(doc, p)
       if q then
          local a = attribute(the_sieve, q, doc, state)
