@@ -412,10 +412,72 @@ static int l_resolve_overlaps(lua_State *L)
     return 1;
 }
 
+/* Whether the value on top of the stack is an integer in [lo, hi]; pops it. */
+static int integer_within(lua_State *L, lua_Integer lo, lua_Integer hi, lua_Integer *v)
+{
+    int ok = lua_isinteger(L, -1);
+    *v = ok ? lua_tointeger(L, -1) : 0;
+    lua_pop(L, 1);
+    return ok && *v >= lo && *v <= hi;
+}
+
+/***
+quarry.core.complete_annotations(list, text, phase) -> nil | i
+What a document phase returned, checked and completed in order, as a
+loop of ipairs over list would: each annotation a table with a string
+type and integer start <= stop within text; one without a phase gets
+phase and, when it has none, rule (both the phase's name); one without a
+text gets text's bytes [start, stop). Fields are read and set as Lua's
+a.field reads and sets them. Returns the index of the first annotation
+that is not so (those before it completed), or nil.
+@function complete_annotations
+@param list table the annotations
+@param text string the document's text
+@param phase string the phase's name
+@return integer the first bad annotation's index, or nil
+*/
+static int l_complete_annotations(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 2, &len);
+    lua_Integer i, start, stop;
+    luaL_checkstring(L, 3);
+    lua_settop(L, 3);
+    for (i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {   /* the annotation at 4 */
+        if (lua_type(L, 4) != LUA_TTABLE) break;
+        if (lua_getfield(L, 4, "type") != LUA_TSTRING) break;
+        lua_pop(L, 1);
+        lua_getfield(L, 4, "start");
+        if (!integer_within(L, 0, (lua_Integer)len, &start)) break;
+        lua_getfield(L, 4, "stop");
+        if (!integer_within(L, start, (lua_Integer)len, &stop)) break;
+        if (lua_getfield(L, 4, "phase") == LUA_TNIL) {
+            lua_pushvalue(L, 3);
+            lua_setfield(L, 4, "phase");
+            if (lua_getfield(L, 4, "rule") == LUA_TNIL || !lua_toboolean(L, -1)) {
+                lua_pushvalue(L, 3);
+                lua_setfield(L, 4, "rule");
+            }
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, 4, "text") == LUA_TNIL) {
+            lua_pushlstring(L, text + start, (size_t)(stop - start));
+            lua_setfield(L, 4, "text");
+        }
+        lua_settop(L, 3);
+    }
+    if (lua_type(L, 4) == LUA_TNIL) return 0;
+    lua_pushinteger(L, i);
+    return 1;
+}
+
 void qr_open_ann(lua_State *L)
 {
     lua_pushcfunction(L, l_resolve_overlaps);
     lua_setfield(L, -2, "resolve_overlaps");
     lua_pushcfunction(L, l_sort_annotations);
     lua_setfield(L, -2, "sort_annotations");
+    lua_pushcfunction(L, l_complete_annotations);
+    lua_setfield(L, -2, "complete_annotations");
 }

@@ -122,6 +122,33 @@ static void read_sets(lua_State *L, int desc, qr_matcher *m)
     lua_pop(L, 1);
 }
 
+/* PCRE2 gives the bytes a match can begin with (the filter's first) only
+ * for a pattern it does not anchor: "^\\d{1,3}$" has none, and a token
+ * predicate would call PCRE2 on every token. A pattern anchored by its
+ * leading "^" matches a token only where the rest of it matches at the
+ * token's start: the bytes the rest can begin with are the pattern's. */
+static void first_bytes_past_caret(const qr_regex *re, qr_regex_filter *f)
+{
+    const char *src = qr_regex_source(re);
+    size_t len = qr_regex_source_len(re), off;
+    qr_regex_opts o = *qr_regex_options(re);
+    qr_regex *rest;
+    qr_regex_filter rf;
+    int err;
+    if (!f->anchored || f->have_first || len < 2 || src[0] != '^'
+        || (o.flags & (QR_RE_ANCHORED | QR_RE_MULTILINE)))
+        return;
+    o.jit = 0;
+    rest = qr_regex_compile(src + 1, len - 1, &o, &err, &off);
+    if (!rest) return;          /* no filter more: PCRE2 is asked */
+    qr_regex_get_filter(rest, &rf);
+    if (rf.have_first && !rf.anchored) {
+        memcpy(f->first, rf.first, sizeof f->first);
+        f->have_first = 1;
+    }
+    qr_regex_free(rest);
+}
+
 static void read_regexes(lua_State *L, int desc, qr_matcher *m, int self)
 {
     int i;
@@ -134,6 +161,7 @@ static void read_regexes(lua_State *L, int desc, qr_matcher *m, int self)
         lua_rawgeti(L, -1, i + 1);
         m->regexes[i] = qr_check_regex(L, -1);
         qr_regex_get_filter(m->regexes[i], &m->refilters[i]);
+        first_bytes_past_caret(m->regexes[i], &m->refilters[i]);
         lua_pop(L, 1);
     }
     /* the matcher keeps its regexes alive */

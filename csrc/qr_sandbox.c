@@ -629,7 +629,7 @@ typedef struct plain_seen {
 static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
 {
     const void *p = lua_topointer(L, idx);
-    int j, copy, own;
+    int j, copy, own, narr, nrec;
     for (j = 0; j < seen->n; j++)
         if (seen->orig[j] == p) { lua_rawgeti(L, QR_PLAIN_KEEP, j + 1); return 1; }
     lua_pushvalue(L, idx);
@@ -640,7 +640,16 @@ static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
                    lua_tostring(L, QR_PLAIN_WHAT));
     if (seen->n == QR_PLAIN_TABLES || depth > QR_PLAIN_DEPTH) return 0;
     luaL_checkstack(L, 6, "annotations too deep");
-    lua_newtable(L);
+    /* the copy made at its size: growing it a key at a time rehashes it
+     * at every power of two (its order of keys is Lua's own either way) */
+    narr = nrec = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= INT_MAX / 2) narr++;
+        else nrec++;
+        lua_pop(L, 1);
+    }
+    lua_createtable(L, narr, nrec);
     copy = lua_gettop(L);
     seen->orig[seen->n++] = p;
     lua_pushvalue(L, copy);

@@ -53,6 +53,29 @@ describe("a document phase", function()
       support.raises(function() pack { { name = "none" } } end, "'rules' list or a 'run' function")
    end)
 
+   it("checks each annotation it returns, naming the first bad one, and fills in what they lack", function()
+      local function returning(list) return pack { { name = "ret", run = function() return list end } } end
+      local good = { type = "x", start = 0, stop = 1 }
+      for _, bad in ipairs {
+         "not a table", { start = 0, stop = 1 }, { type = 1, start = 0, stop = 1 },
+         { type = "x", start = 0.0, stop = 1 }, { type = "x", start = 0, stop = "1" },
+         { type = "x", start = -1, stop = 1 },
+         { type = "x", start = 2, stop = 1 }, { type = "x", start = 0, stop = 4 },
+      } do
+         support.raises(function() returning({ good, bad }):run("abc") end, "phase ret", "annotation 2")
+      end
+      local out = returning({ { type = "x", start = 0, stop = 3 },
+         { type = "y", start = 1, stop = 2, rule = "mine", text = "kept" },
+         { type = "z", start = 1, stop = 1, phase = "other" },
+         { type = "w", start = 2, stop = 3, rule = false } }):run("abc")
+      table.sort(out, function(a, b) return a.type < b.type end)
+      assert.same({ "abc", "ret", "ret" }, { out[2].text, out[2].rule, out[2].phase })
+      assert.same({ "kept", "mine", "ret" }, { out[3].text, out[3].rule, out[3].phase })
+      assert.same({ "", "other" }, { out[4].text, out[4].phase })
+      assert.is_nil(out[4].rule)
+      assert.same({ "c", "ret", "ret" }, { out[1].text, out[1].rule, out[1].phase })
+   end)
+
    it("is listed, and its examples run with the pack's tests", function()
       local p = pack { words, { name = "count", run = function(ctx)
          return { { type = "count", start = 0, stop = #ctx.text, attrs = { n = #ctx.annotations } } }

@@ -1015,12 +1015,18 @@ local function windows(p, lo, hi, anns)
       end
       return out
    elseif t == "alt" then
-      -- one window: that one of the best window of each alternative holds
+      -- one window: that one of the best window of each alternative holds;
+      -- a word window when an alternative has one (the best words of all
+      -- alternatives make one word set, a bit a token for the matcher,
+      -- where a regex would make it test every token)
       local kids, cost, wlo, whi, wanns = {}, 0, math_huge, 0, 0
       for _, q in ipairs(p.list) do
-         local best
+         local best, best_words
          for _, w in ipairs(windows(q, lo, hi, anns)) do
-            if not best or w.cost < best.cost then best = w end
+            local words = w.pred.op == PR.KEY or w.pred.op == PR.KEYSET
+            if not best or (words and not best_words) or (words == best_words and w.cost < best.cost) then
+               best, best_words = w, words
+            end
          end
          if not best then return {} end
          kids[#kids + 1] = best.pred
@@ -1029,7 +1035,9 @@ local function windows(p, lo, hi, anns)
          if best.hi > whi then whi = best.hi end
          if best.anns > wanns then wanns = best.anns end
       end
-      return { { pred = any_of(kids), cost = cost, lo = wlo, hi = whi, anns = wanns } }
+      -- (a word the alternatives share counts once)
+      local pred = any_of(kids)
+      return { { pred = pred, cost = math.min(cost, pred_cost(pred) or cost), lo = wlo, hi = whi, anns = wanns } }
    end
    return {}
 end

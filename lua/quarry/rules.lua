@@ -37,6 +37,7 @@ local cjson_decode = require("cjson").decode
 
 local regex_annotations = quarry_core.regex_annotations
 local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.resolve_overlaps
+local complete_annotations = quarry_core.complete_annotations
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
@@ -1067,18 +1068,11 @@ local function run_document_phase(phase, ctx, anns)
       error(string_format("%s: phase %s: run must return a list of annotations or nil", phase.where,
          phase.name), 0)
    end
-   local text = ctx.text
-   for i, a in ipairs(out) do
-      if type(a) ~= "table" or type(a.type) ~= "string" or math_type(a.start) ~= "integer"
-         or math_type(a.stop) ~= "integer" or a.start < 0 or a.stop < a.start or a.stop > #text then
-         error(string_format("%s: phase %s: annotation %d needs a type and integer start <= stop within the text",
-            phase.where, phase.name, i), 0)
-      end
-      if a.phase == nil then
-         a.phase = phase.name
-         a.rule = a.rule or phase.name
-      end
-      if a.text == nil then a.text = text:sub(a.start + 1, a.stop) end
+   -- each checked, and given the phase, rule and text it lacks (in C)
+   local bad = complete_annotations(out, ctx.text, phase.name)
+   if bad then
+      error(string_format("%s: phase %s: annotation %d needs a type and integer start <= stop within the text",
+         phase.where, phase.name, bad), 0)
    end
    return out
 end

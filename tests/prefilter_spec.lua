@@ -1,0 +1,40 @@
+-- The matcher's prefilters (csrc/qr_lmatch.c, lua/quarry/pattern.lua)
+-- turn starts and tokens away before running a pattern: the bytes an
+-- anchored regex can begin with, the windows of words a match needs.
+-- They must never lose a match: these specs run patterns whose matches
+-- only a sound prefilter keeps.
+local quarry = require "quarry"
+local P = require "quarry.pattern"
+
+-- The texts of every match of p over text.
+local function texts(p, text)
+   local m = P.compile(p)
+   local toks = quarry.tokenize(text)
+   local out = {}
+   for _, r in ipairs(m:run(toks)) do out[#out + 1] = text:sub(r.start + 1, r.stop) end
+   return out
+end
+
+describe("the matcher's prefilters", function()
+   it("keep every token an anchored regex matches, digits and capitals of any script", function()
+      assert.same({ "12", "\u{0663}\u{0664}", "7" }, texts(P.regex [[^\d{1,3}$]], "a 12 \u{0663}\u{0664} x 7 1234"))
+      assert.same({ "J.R.", "\u{00C9}.R." },
+         texts(P.regex [[^(?:\p{Lu}\.){1,3}$]], "J.R. and \u{00C9}.R. and j.r. met"))
+      -- an anchored alternation, and a leading optional group
+      assert.same({ "ab", "9", "mid-1990s", "1990s" },
+         texts(P.regex [[^ab|^\d$]] + P.regex [[^(?:(?:mid|early|late)-)?1[89][0-9]0s$]],
+            "ab x 9 99 mid-1990s 1990s"))
+      -- case folded, and a lookahead first
+      assert.same({ "Fiscal-Quarter", "ok" },
+         texts(P.regex [[^(?i:fiscal)-(?i:quarter)$]] + P.regex [[^(?=o)\w+$]], "Fiscal-Quarter ok no"))
+   end)
+
+   it("keep a match whose alternatives need a word or an acronym before the word", function()
+      local heads = P.set { "ministry", "corp" }
+      local p = P.tok { case = "title" } * P.rep(P.tok { case = "title" }, 0, 3)
+         * (P.tok { set = { "ministry", "corp" }, case = "title" } + P.ahead(P.regex [[^\p{Lu}{2,4}$]]) * heads)
+      assert.same({ "Acme Ministry" }, texts(p, "the Acme Ministry said"))
+      assert.same({ "Bell CORP" }, texts(p, "then Bell CORP said"))
+      assert.same({}, texts(p, "then Bell Works said"))
+   end)
+end)
