@@ -2,6 +2,7 @@
 -- cue, where a clause ends, "according to X". Every function reads the
 -- document record (document.lua) and changes nothing.
 local W = include "quotes/words"
+local wordset = require "quarry.wordset"
 local D = include "quotes/document"
 local key = D.key
 local M = include "quotes/mentions"
@@ -15,13 +16,19 @@ local NOT_NAMES, DETS, ISSUED, CLAUSE_END, CLAUSE_JOINS = W.NOT_NAMES, W.DETS, W
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 local MANNER, SHARES = W.MANNER, W.SHARES
 
+-- the words a clause break below stands on
+local BREAKS = wordset.new { ";", "and", "but", "while", "yet" }
+
 -- Where the clause that holds token c starts, not before floor: after a
 -- ";" or a ", and", a leading conjunction, a dateline, an opening
 -- subordinate clause ("As Hadley spoke, Morrow…").
 local function clause_start(doc, c, floor)
    local toks = doc.toks
    local start = floor
-   for t = c - 1, floor + 1, -1 do
+   -- (walked only when a word set's C scan finds one of those words there)
+   local walk = true
+   if floor + 1 >= 1 and c - 1 <= doc.n and floor + 1 <= c - 1 then walk = BREAKS:find(toks, floor + 1, c - 1) end
+   for t = walk and c - 1 or floor, floor + 1, -1 do
       local k = key(doc, t)
       if k == ";" or (key(doc, t - 1) == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
          start = t + 1
@@ -347,10 +354,14 @@ function clauses.ends_clause(doc, k)
    return kk > n or CLAUSE_END[key(doc, kk)] or toks:kind(kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
 end
 
+local ACCORDING = wordset.new { "according" }
+
 --- "according to X" in tokens from .. to - 1: the mention X and the
 -- tokens of "according" and "to", or nil.
 function clauses.according_to(doc, from, to)
    local n = doc.n
+   -- (walked only when a word set's C scan finds "according" there)
+   if from > to - 1 or from >= 1 and to - 1 <= n and not ACCORDING:find(doc.toks, from, to - 1) then return nil end
    for t = from, to - 1 do
       if key(doc, t) == "according" and t + 1 <= n and key(doc, t + 1) == "to" then
          local m = M.at(doc, t + 2)

@@ -53,6 +53,8 @@ return {
    about = "the owner of a noun of saying before the quote: Hadley's claim that “…”",
    find = function(q, doc)
       local o, toks = q.open, doc.toks
+      -- (walked only when a word set's C scan finds a noun of saying there)
+      if o < 2 or not W.SPEECH_NOUN_WORDS:find(toks, math.max(1, o - 8), o - 1) then return nil end
       local s0 = sent(doc, o)
       for i = o - 1, math.max(1, o - 8), -1 do
          if sent(doc, i) ~= s0 or toks:kind(i) == "close_quote" then return nil end

@@ -170,7 +170,10 @@ end
 -- ("His foreman, Joe Varga": "his" stands for someone else, the topic).
 local function possessives_before(doc, f)
    local out = {}
-   for t = D.Doc.sentence_start(doc, f), f - 1 do
+   local from = D.Doc.sentence_start(doc, f)
+   -- (walked only when a word set's C scan finds a possessive there)
+   if from > f - 1 or not W.POSSESSIVE_WORDS:find(doc.toks, from, f - 1) then return out end
+   for t = from, f - 1 do
       local base = W.POSSESSIVE_PRONOUNS[key(doc, t)]
       if base then out[PRONOUNS[base] or "?"] = true end
    end

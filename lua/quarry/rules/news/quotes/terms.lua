@@ -52,6 +52,17 @@ for _, row in ipairs(read_list("data/quote_terms.tsv")) do
    end
 end
 
+-- the keys a marker before the marks ends on, as a word set
+local BEFORE_WORDS
+do
+   local list = {}
+   for k in pairs(BEFORE) do
+      if not k:find("%s") then list[#list + 1] = k end
+   end
+   table.sort(list)
+   BEFORE_WORDS = W.word_set(list)
+end
+
 --- Whether a text is title-like: "Harbour Nights.", "Channel 9
 -- Sunday," "13th" — one to seven capitalised words (or numbers) and the
 -- small words of titles.
@@ -118,8 +129,10 @@ function terms.marker(doc, q, title)
          if e then return e.kind, t - #e.keys + 1, t end
       end
    end
-   -- "dubbed this year's push 'the last dance'": a naming verb a few words before
-   for t = o - 3, math.max(1, o - 7), -1 do
+   -- "dubbed this year's push 'the last dance'": a naming verb a few words
+   -- before (walked when a word set's C scan finds the end of a marker there)
+   local far = o - 3 >= 1 and BEFORE_WORDS:find(doc.toks, math.max(1, o - 7), o - 3)
+   for t = o - 3, far and math.max(1, o - 7) or o - 2, -1 do
       local kind = doc.toks:kind(t)
       if kind ~= "word" and kind ~= "number" then break end
       local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title, true)

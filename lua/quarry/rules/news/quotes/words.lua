@@ -25,6 +25,21 @@ for _, row in ipairs(read_list("data/quote_words.tsv")) do
    words[name][row[1]] = row[3] ~= "listed"
 end
 
+--- A word set of the words of list (strings without spaces) that are one
+-- token each (a word of several tokens is no token's key), for a C scan
+-- that finds whether a stretch of tokens holds one: words.word_set(list).
+local function one_token_words(list)
+   local ok, set = pcall(wordset.new, list)
+   if ok then return set end
+   local one = {}
+   for _, v in ipairs(list) do
+      if pcall(wordset.new, { v }) then one[#one + 1] = v end
+   end
+   return wordset.new(one)
+end
+
+words.word_set = one_token_words
+
 -- Pronouns (data/pronouns.txt): PRONOUNS, the mentions of a speaker (the
 -- subject forms, the object forms of the third person) with their gender
 -- (m, f, n; p: plural, s: singular of either); POSSESSIVE_PRONOUNS, a
@@ -38,6 +53,12 @@ for _, row in ipairs(read_list("data/pronouns.txt")) do
    if forms:find("possessive") then POSSESSIVE_PRONOUNS[word] = (base or word):lower() end
 end
 words.PRONOUNS, words.POSSESSIVE_PRONOUNS = PRONOUNS, POSSESSIVE_PRONOUNS
+do
+   local list = {}
+   for w in pairs(POSSESSIVE_PRONOUNS) do list[#list + 1] = w end
+   table.sort(list)
+   words.POSSESSIVE_WORDS = one_token_words(list)
+end
 
 -- The kind of speaker a description's head names (data/speaker_types.tsv):
 -- SPEAKER_TYPES[word] = "person" | "group" | "organization" | "document";
@@ -78,18 +99,6 @@ end
 -- "went"), so that a phrasal verb is looked up only from a word that opens one
 local VERBS, NOT_NAMES, VERB_HEADS = {}, {}, {}
 
--- A word set of the words of list (strings without spaces) that are one
--- token each: a word of several tokens is no token's key.
-local function one_token_words(list)
-   local ok, set = pcall(wordset.new, list)
-   if ok then return set end
-   local one = {}
-   for _, v in ipairs(list) do
-      if pcall(wordset.new, { v }) then one[#one + 1] = v end
-   end
-   return wordset.new(one)
-end
-
 --- words.setup(entities): the speech verbs and the words that are no
 -- names, from the entities module's data.
 function words.setup(E)
@@ -110,11 +119,17 @@ function words.setup(E)
    table.sort(list)
    words.CUE_WORDS = one_token_words(list)
    -- and those with the nouns of saying ("her promise to be 'neutral'")
+   local nouns = {}
    for w, yes in pairs(words.SPEECH_NOUNS) do
-      if yes and not VERBS[w] and not VERB_HEADS[w] and not w:find("%s") then list[#list + 1] = w end
+      if yes and not w:find("%s") then
+         nouns[#nouns + 1] = w
+         if not VERBS[w] and not VERB_HEADS[w] then list[#list + 1] = w end
+      end
    end
    table.sort(list)
+   table.sort(nouns)
    words.CUE_OR_NOUN_WORDS = one_token_words(list)
+   words.SPEECH_NOUN_WORDS = one_token_words(nouns)
 end
 
 words.VERBS, words.VERB_HEADS = VERBS, VERB_HEADS
