@@ -172,8 +172,9 @@ end
 local function headline_case(doc, q)
    local toks = doc.toks
    local first, n = D.Doc.sentence_start(doc, q.open), 0
+   local s0 = sent(doc, q.open)
    for t = first, doc.n do
-      if sent(doc, t) ~= sent(doc, q.open) then break end
+      if sent(doc, t) ~= s0 then break end
       if (t < q.open or t > q.close) and toks:kind(t) == "word" and not SMALL[key(doc, t)] then
          if toks:get(t, "case") == "lower" then return false end
          n = n + 1
