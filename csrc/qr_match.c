@@ -474,6 +474,40 @@ int qr_mrun_cap(const qr_mrun *r, int slot, size_t *first, size_t *end)
     return 1;
 }
 
+/* Whether predicate p is a regex, or alternatives of words and regexes:
+ * one quick_miss can rule a token out. */
+static int quick_window(const qr_mrun *r, const qr_mpred *p)
+{
+    int k;
+    if (!r->m->refilters) return 0;
+    if (p->op == QR_P_REGEX) return 1;
+    if (p->op != QR_P_OR) return 0;
+    for (k = 0; k < p->nkids; k++) {
+        int op = r->m->preds[p->kids[k]].op;
+        if (op != QR_P_KEY && op != QR_P_KEYSET && op != QR_P_REGEX) return 0;
+    }
+    return 1;
+}
+
+/* 1 when token t meets no part of predicate p (quick_window): not its
+ * words, and too short or of the wrong first byte for its regexes. */
+static int quick_miss(const qr_mrun *r, const qr_mpred *p, size_t t)
+{
+    const qr_token *tok = &r->toks->tok[t];
+    const char *s = r->text + tok->start;
+    size_t len = tok->stop - tok->start;
+    int k;
+    if (p->op == QR_P_REGEX) return qr_regex_filter_rejects(&r->m->refilters[p->a - 1], s, len);
+    for (k = 0; k < p->nkids; k++) {
+        const qr_mpred *q = &r->m->preds[p->kids[k]];
+        if (q->op == QR_P_KEY ? r->ids[t] == q->id
+            : q->op == QR_P_KEYSET ? qr_idset_has(&r->m->sets[q->a - 1], r->ids[t])
+            : !qr_regex_filter_rejects(&r->m->refilters[q->a - 1], s, len))
+            return 0;
+    }
+    return 1;
+}
+
 /* The first token at or after from that meets predicate pi, the predicate
  * of window k (a rule's window), or n when none does; (size_t)-1 on an
  * error (r->err). A window is asked with from increasing, so each token is
@@ -491,6 +525,22 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
         while (u < n && !qr_idset_has(set, r->ids[u])) u++;
     } else if (p->op == QR_P_KEY) {
         while (u < n && r->ids[u] != p->id) u++;
+    } else if (quick_window(r, p)) {
+        /* words or regexes: a token no word and no regex's first bytes
+         * let through is passed over without asking the predicate */
+        uint8_t *memo = r->pred_memo ? r->pred_memo[pi] : NULL;
+        if (r->pred_memo && !memo) memo = r->pred_memo[pi] = calloc(n + 1, 1);
+        for (; u < n; u++) {
+            int hit;
+            if (quick_miss(r, p, u)) continue;
+            if (memo && memo[u]) hit = memo[u] - 1;
+            else {
+                hit = eval_pred(r, pi, u);
+                if (r->err) return (size_t)-1;
+                if (memo) memo[u] = (uint8_t)(hit + 1);
+            }
+            if (hit) break;
+        }
     } else {
         /* rules share what a predicate said of a token: each (predicate,
          * token) is tested once a run, however many windows test it */

@@ -37,4 +37,12 @@ describe("the matcher's prefilters", function()
       assert.same({ "Bell CORP" }, texts(p, "then Bell CORP said"))
       assert.same({}, texts(p, "then Bell Works said"))
    end)
+
+   it("keep a match whose alternatives need a word or a token a regex matches", function()
+      local p = P.tok { case = "title" } * (P.word "ministry" + P.regex [[^\d{1,3}$]])
+      assert.same({ "Acme Ministry", "Route 66", "Route \u{0666}\u{0666}" },
+         texts(p, "the Acme Ministry and Route 66 and Route \u{0666}\u{0666} and Route x and Route 1234"))
+      assert.same({ "1990", "\u{0661}\u{0669}\u{0669}\u{0660}" },
+         texts(P.regex [[^\d{4}$]] * P.opt(P.word "x"), "in 1990 and \u{0661}\u{0669}\u{0669}\u{0660} or 19"))
+   end)
 end)
