@@ -157,7 +157,9 @@ local function organisations_first(kept)
    for _, a in ipairs(kept) do
       if a.type == "organization" then
          local first = a.text:match("^(%S+)%s")
-         if first and not first:match("%p$") then org_by_first[first] = org_by_first[first] or a.attrs.name or a.text end
+         if first and not first:match("%p$") then
+            org_by_first[first] = org_by_first[first] or a.attrs.name or a.text
+         end
          org_by_text[a.text] = org_by_text[a.text] or a.attrs.name or a.text
       end
    end
