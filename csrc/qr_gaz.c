@@ -621,6 +621,8 @@ static uint32_t token_id(const qr_gaz *g, const qr_tokens *t, const char *text,
         len = tk->stop - tk->start;
     } else if (keys) {
         s = qr_key_of(keys, j, &len);
+        id = strtab_find(&g->keys, s, len, mix32(keys->absorb[j]));
+        return id;
     } else {                      /* no keys given: compute this one */
         size_t need = 3 * (size_t)(tk->stop - tk->start) + 1;
         char *buf = local;
@@ -662,8 +664,7 @@ void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const
         const char *s;
         if (j < last) {         /* the slot of key j, fetched now, read AHEAD tokens on */
             uint32_t h;
-            s = qr_key_of(keys, j, &len);
-            h = hash_bytes(s, len);
+            h = mix32(keys->absorb[j]);     /* the key's hash_bytes */
             hashes[j % (2 * AHEAD)] = h;
             PREFETCH(&st->t.s[h & st->t.mask]);
         }

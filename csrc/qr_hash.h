@@ -28,14 +28,19 @@ static inline uint64_t qr_hash_absorb(const char *s, size_t n)
 }
 
 /* qr_hash_absorb finished with a 64-bit mix: every bit of the result
- * depends on every byte (the low bits index tables). */
-static inline uint64_t qr_hash64(const char *s, size_t n)
+ * depends on every byte (the low bits index tables). qr_hash64_finish is
+ * the mix, for a key whose absorb is kept (qr_keys). */
+static inline uint64_t qr_hash64_finish(uint64_t h)
 {
-    uint64_t h = qr_hash_absorb(s, n);
     h ^= h >> 33;
     h *= UINT64_C(0xff51afd7ed558ccd);
     h ^= h >> 33;
     return h;
+}
+
+static inline uint64_t qr_hash64(const char *s, size_t n)
+{
+    return qr_hash64_finish(qr_hash_absorb(s, n));
 }
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "qr_keys.h"
 
+#include "qr_hash.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +53,9 @@ int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mod
         char *nb = realloc(k->buf, o + 1);
         if (nb) k->buf = nb;
     }
+    k->absorb = malloc((t->n + 1) * sizeof *k->absorb);
+    if (!k->absorb) { qr_keys_free(k); return QR_ENOMEM; }
+    for (i = 0; i < t->n; i++) k->absorb[i] = qr_hash_absorb(k->buf + k->off[i], k->off[i + 1] - k->off[i]);
     return QR_OK;
 }
 
@@ -58,5 +63,6 @@ void qr_keys_free(qr_keys *k)
 {
     free(k->buf);
     free(k->off);
+    free(k->absorb);
     memset(k, 0, sizeof *k);
 }

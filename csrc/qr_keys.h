@@ -10,6 +10,8 @@
 typedef struct qr_keys {
     char *buf;          /* all keys, back to back */
     uint32_t *off;      /* key of token i is buf[off[i]] .. buf[off[i + 1]] */
+    uint64_t *absorb;   /* qr_hash_absorb of each key (qr_hash.h): the tables that look keys
+                         * up (the vocabulary, each gazetteer) finish it, not hash it again */
     size_t n;           /* number of tokens */
     unsigned mode;      /* 0 or QR_KEY_BARE */
 } qr_keys;

@@ -124,29 +124,31 @@ static void read_sets(lua_State *L, int desc, qr_matcher *m)
 
 /* PCRE2 gives the bytes a match can begin with (the filter's first) only
  * for a pattern it does not anchor: "^\\d{1,3}$" has none, and a token
- * predicate would call PCRE2 on every token. A pattern anchored by its
- * leading "^" matches a token only where the rest of it matches at the
- * token's start: the bytes the rest can begin with are the pattern's. */
-static void first_bytes_past_caret(const qr_regex *re, qr_regex_filter *f)
+ * predicate would call PCRE2 on every token. For an anchored one (at the
+ * subject's start: not multiline), this asks PCRE2 of each ASCII byte c
+ * whether a subject beginning with c could match: a partial match of the
+ * one byte (PCRE2_PARTIAL_HARD) says more text might, no match says none
+ * can. Every other byte stays allowed (the lead bytes of UTF-8). */
+static void sharpen_filter(const qr_regex *re, qr_regex_filter *f)
 {
-    const char *src = qr_regex_source(re);
-    size_t len = qr_regex_source_len(re), off;
     qr_regex_opts o = *qr_regex_options(re);
-    qr_regex *rest;
-    qr_regex_filter rf;
-    int err;
-    if (!f->anchored || f->have_first || len < 2 || src[0] != '^'
-        || (o.flags & (QR_RE_ANCHORED | QR_RE_MULTILINE)))
-        return;
-    o.jit = 0;
-    rest = qr_regex_compile(src + 1, len - 1, &o, &err, &off);
-    if (!rest) return;          /* no filter more: PCRE2 is asked */
-    qr_regex_get_filter(rest, &rf);
-    if (rf.have_first && !rf.anchored) {
-        memcpy(f->first, rf.first, sizeof f->first);
-        f->have_first = 1;
+    qr_regex *copy;
+    size_t off;
+    int err, c;
+    uint8_t first[32];
+    if (!f->anchored || f->have_first || (o.flags & (QR_RE_ANCHORED | QR_RE_MULTILINE))) return;
+    o.jit = 0;                  /* the interpreter: partial matching needs no JIT mode of its own */
+    copy = qr_regex_compile(qr_regex_source(re), qr_regex_source_len(re), &o, &err, &off);
+    if (!copy) return;          /* no filter more: PCRE2 is asked */
+    memset(first, 0xff, sizeof first);
+    for (c = 0; c < 128; c++) {
+        char s = (char)c;
+        if (qr_regex_match(copy, &s, 1, 0, PCRE2_PARTIAL_HARD) == PCRE2_ERROR_NOMATCH)
+            first[c >> 3] &= (uint8_t)~(1u << (c & 7));
     }
-    qr_regex_free(rest);
+    qr_regex_free(copy);
+    memcpy(f->first, first, sizeof first);
+    f->have_first = 1;
 }
 
 static void read_regexes(lua_State *L, int desc, qr_matcher *m, int self)
@@ -161,7 +163,7 @@ static void read_regexes(lua_State *L, int desc, qr_matcher *m, int self)
         lua_rawgeti(L, -1, i + 1);
         m->regexes[i] = qr_check_regex(L, -1);
         qr_regex_get_filter(m->regexes[i], &m->refilters[i]);
-        first_bytes_past_caret(m->regexes[i], &m->refilters[i]);
+        sharpen_filter(m->regexes[i], &m->refilters[i]);
         lua_pop(L, 1);
     }
     /* the matcher keeps its regexes alive */

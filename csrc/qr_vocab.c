@@ -107,7 +107,7 @@ void qr_vocab_ids(const qr_vocab *v, const qr_keys *k, uint32_t *ids, int only_z
         const char *s;
         if (only_zero && ids[i]) continue;
         s = qr_key_of(k, i, &n);
-        ids[i] = qr_vocab_find(v, s, n);
+        ids[i] = v->count ? v->slots[find_slot(v, s, n, qr_hash64_finish(k->absorb[i]))] : 0;
     }
 }
 

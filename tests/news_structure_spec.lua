@@ -78,4 +78,21 @@ describe("news page structure", function()
       assert.equal("comments", kind_at("My bus goes round"))
       assert.same({}, quotes)
    end)
+
+   it("takes a short line holding a boilerplate phrase, in any case and anywhere in it, for boilerplate", function()
+      local long = "The committee met on Thursday to read the new privacy policy of the ferry company aloud, line by "
+         .. "line, because members of the public had asked what it would mean for passengers who book their "
+         .. "tickets online and for the staff who sell them at the harbour office every morning."
+      local kind_at = page {
+         "Harbour council approves ferry budget",
+         "The harbour council approved a new budget for the ferry service on Tuesday after a long debate.",
+         long,
+         "Council leader Mara Dunn said the vote was close and that the boats would keep running all year.",
+         "Read our Privacy Policy and Terms of Use.",
+         "Opposition members said they would keep asking questions about the cost of the new vessels.",
+      }
+      assert.equal("boilerplate", kind_at("Read our Privacy Policy"))
+      assert.equal("body", kind_at("The committee met"))
+      assert.equal("body", kind_at("Council leader Mara Dunn"))
+   end)
 end)

@@ -57,9 +57,8 @@ end
 
 -- A verb in the past: one of the list, or a lower-case word in -ed that
 -- does not follow a determiner or a form of "be" ("the reduced dividend",
--- "is expected" are no past).
-local function past_word(toks, i)
-   local k = toks:key(i)
+-- "is expected" are no past). k: token i's key.
+local function past_word(toks, i, k)
    if PAST[k] then return true end
    if not (#k >= 5 and k:sub(-2) == "ed" and toks:get(i, "case") == "lower" and not NOT_PAST[k]) then
       return false
@@ -72,12 +71,12 @@ end
 local function verb_follows(toks, i)
    if i > #toks then return false end
    local k = toks:key(i)
-   return FUTURE[k] or k:match("'ll$") ~= nil or PAST[k] or k == "is" or k == "are" or k == "has" or k == "have"
+   return FUTURE[k] or k:sub(-3) == "'ll" or PAST[k] or k == "is" or k == "are" or k == "has" or k == "have"
       or (#k >= 5 and k:sub(-2) == "ed" and toks:get(i, "case") == "lower" and not NOT_PAST[k])
 end
 
-local function breaks(toks, i)
-   local k = toks:key(i)
+-- (k: token i's key)
+local function breaks(toks, i, k)
    return BREAK[k] or ((k == "and" or k == "or") and verb_follows(toks, i + 1))
 end
 
@@ -93,7 +92,7 @@ local function clause(toks, first, last, sfirst, slast)
    while i >= sfirst do
       if stop_token(toks, i) then break end
       local k = toks:key(i)
-      if breaks(toks, i) then break end
+      if breaks(toks, i, k) then break end
       if SPEECH[k] and not closed then
          if not attached then break end
          closed = true                  -- "said Friday": the speech verb's clause ends here
@@ -107,7 +106,7 @@ local function clause(toks, first, last, sfirst, slast)
       while i <= slast do
          if stop_token(toks, i) then break end
          local k = toks:key(i)
-         if breaks(toks, i) or SPEECH[k] then break end
+         if breaks(toks, i, k) or SPEECH[k] then break end
          hi, i = i, i + 1
       end
    end
@@ -124,11 +123,11 @@ function tense.told_past(toks, a)
    if not first then return false end
    local sfirst, slast = toks:cover(toks:sentence(toks:get(first, "sentence")))
    for i = math.max(sfirst or first, first - REACH), first - 1 do
-      if past_word(toks, i) then return true end
+      if past_word(toks, i, toks:key(i)) then return true end
    end
    for i = last + 1, math.min(slast or last, last + REACH) do
       if stop_token(toks, i) then break end
-      if past_word(toks, i) then return true end
+      if past_word(toks, i, toks:key(i)) then return true end
    end
    return false
 end
@@ -144,8 +143,8 @@ local function words_tense(toks, lo, hi, first, last, first_verb)
       if i < first or i > last then
          local k = toks:key(i)
          -- "On Friday, the government planned to pay": the first verb's
-         if first_verb and past_word(toks, i) then return "past" end
-         if FUTURE[k] or k:match("'ll$") then return "future" end
+         if first_verb and past_word(toks, i, k) then return "past" end
+         if FUTURE[k] or k:sub(-3) == "'ll" then return "future" end
          for _, words in ipairs(FUTURE_PHRASES[k] or NONE) do
             local ok = true
             for j = 2, #words do
@@ -158,7 +157,7 @@ local function words_tense(toks, lo, hi, first, last, first_verb)
             if ok and words[#words] == "to" and n <= #toks and ADJECTIVAL[toks:key(n)] then ok = false end
             if ok then return "future" end
          end
-         if not past and past_word(toks, i) then past = true end
+         if not past and past_word(toks, i, k) then past = true end
       end
    end
    return past and "past" or nil
@@ -186,7 +185,9 @@ local function fronted_tense(toks, lo, hi, first, last, slast)
       if not ATTACH[toks:key(i)] then return nil end
    end
    local j = hi + 2
-   while j <= math.min(slast, hi + 1 + REACH) and not stop_token(toks, j) and not breaks(toks, j) do j = j + 1 end
+   while j <= math.min(slast, hi + 1 + REACH) and not stop_token(toks, j) and not breaks(toks, j, toks:key(j)) do
+      j = j + 1
+   end
    return words_tense(toks, hi + 2, j - 1, first, last, true)
 end
 

@@ -468,13 +468,14 @@ entities.rules = {
 -- The key of the tokens covering [start, stop): their keys joined by spaces.
 local function span_key(toks, start, stop)
    local i = toks:at(start)
+   if not i then return "" end
+   local n = #toks
+   local first = i
+   while i <= n and toks:span(i) < stop do i = i + 1 end
+   if i == first then return "" end
+   if i == first + 1 then return toks:key(first) end
    local parts = {}
-   while i and i <= #toks do
-      local s = toks:span(i)
-      if s >= stop then break end
-      parts[#parts + 1] = toks:key(i)
-      i = i + 1
-   end
+   for j = first, i - 1 do parts[#parts + 1] = toks:key(j) end
    return table.concat(parts, " ")
 end
 

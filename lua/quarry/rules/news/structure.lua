@@ -7,6 +7,8 @@
 -- Emits `segment` {kind} annotations covering whole paragraphs, and
 -- `dateline` {place, source} for "MOSCOW (RFE/RL) —".
 
+local regex = require "quarry.regex"
+
 local structure = {}
 
 -- Clutter lines (data/page_clutter.tsv): {pattern, role, strong}, in the
@@ -33,14 +35,31 @@ end
 
 -- CLUTTER_AT[b]: the entries of CLUTTER, in order, that can match a
 -- paragraph whose first byte is b (CLUTTER_AT[0]: an empty paragraph).
-local CLUTTER_AT = {}
+-- CLUTTER_LEAN[b]: the same without the boilerplate strings found as they
+-- are, for a paragraph that holds none of them (ANY_PLAIN says whether one
+-- does: one search for them all, where each was a search of its own).
+local CLUTTER_AT, CLUTTER_LEAN = {}, {}
 for b = 0, 255 do
-   local list = {}
+   local list, lean = {}, {}
    for _, c in ipairs(CLUTTER) do
       local class = first_class(c)
-      if not class or (b > 0 and string.char(b):match(class)) then list[#list + 1] = c end
+      if not class or (b > 0 and string.char(b):match(class)) then
+         list[#list + 1] = c
+         if not (c.role == "boilerplate" and c.plain) then lean[#lean + 1] = c end
+      end
    end
-   CLUTTER_AT[b] = list
+   CLUTTER_AT[b], CLUTTER_LEAN[b] = list, lean
+end
+local ANY_PLAIN
+do
+   local alternatives = {}
+   for _, c in ipairs(CLUTTER) do
+      if c.role == "boilerplate" and c.plain then
+         -- the string as it is: every byte but a letter or a digit escaped
+         alternatives[#alternatives + 1] = c.pattern:gsub("[^%w\128-\255]", "\\%0")
+      end
+   end
+   if #alternatives > 0 then ANY_PLAIN = regex.compile(table.concat(alternatives, "|")) end
 end
 
 -- The byte a clutter pattern's match must end with: that of a letter, a
@@ -73,7 +92,8 @@ end
 local function clutter_role(p, words)
    local low = lower_ascii(p)
    local last = low:byte(-1)
-   for _, c in ipairs(CLUTTER_AT[low:byte(1) or 0]) do
+   local plain = words <= 40 and ANY_PLAIN and ANY_PLAIN:test(low)
+   for _, c in ipairs((plain and CLUTTER_AT or CLUTTER_LEAN)[low:byte(1) or 0]) do
       if c.role ~= "boilerplate" then
          if (c.last == nil or c.last == last) and low:match(c.pattern) then return c.role, c.strong end
       elseif words <= 40 and low:find(c.pattern, 1, c.plain) then
