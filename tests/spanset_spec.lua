@@ -2,13 +2,18 @@
 -- random spans of every length (short, and longer than a bucket).
 local spanset = require "quarry.spanset"
 
+-- rand(n) -> 0 .. n - 1: a linear congruential generator from seed, the
+-- same numbers on every run
+local function generator(seed)
+   return function(n)
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n
+   end
+end
+
 describe("quarry.spanset", function()
    it("finds an overlap exactly when a pairwise check does", function()
-      local seed = 4242
-      local function rand(n)
-         seed = (seed * 1103515245 + 12345) % 2147483648
-         return seed % n
-      end
+      local rand = generator(4242)
       for _ = 1, 20 do
          local set, spans = spanset.new(), {}
          for _ = 1, 300 do
@@ -51,11 +56,7 @@ describe("quarry.spanset", function()
    end
 
    it("sorts spans as table.sort does with the same comparator, ties in the same order", function()
-      local seed = 77
-      local function rand(n)
-         seed = (seed * 1103515245 + 12345) % 2147483648
-         return seed % n
-      end
+      local rand = generator(77)
       local RANKS = { 2, 4.25, 3, 2.0, 5 }
       for trial = 1, 400 do
          local n = rand(trial % 5 == 0 and 300 or 40)

@@ -155,19 +155,25 @@ end
 local function organisations_first(kept)
    local org_by_first, org_by_text = {}, {}
    for _, a in ipairs(kept) do
-      local first = a.type == "organization" and a.text:match("^(%S+)%s")
-      if first and not first:match("%p$") then org_by_first[first] = org_by_first[first] or a.attrs.name or a.text end
-      if a.type == "organization" then org_by_text[a.text] = org_by_text[a.text] or a.attrs.name or a.text end
-   end
-   for _, a in ipairs(kept) do
-      if a.type == "person" and org_by_text[a.text] and not a.attrs.title then
-         a.type, a.attrs = "organization", { name = org_by_text[a.text] }
+      if a.type == "organization" then
+         local first = a.text:match("^(%S+)%s")
+         if first and not first:match("%p$") then
+            org_by_first[first] = org_by_first[first] or a.attrs.name or a.text
+         end
+         org_by_text[a.text] = org_by_text[a.text] or a.attrs.name or a.text
       end
    end
+   -- (a person named as an organisation is one; the others' surnames)
    local surnames = {}
    for _, a in ipairs(kept) do
-      local last = a.type == "person" and a.text:match("%s(%S+)$")
-      if last then surnames[last] = true end
+      if a.type == "person" then
+         if org_by_text[a.text] and not a.attrs.title then
+            a.type, a.attrs = "organization", { name = org_by_text[a.text] }
+         else
+            local last = a.text:match("%s(%S+)$")
+            if last then surnames[last] = true end
+         end
+      end
    end
    local persons = {}
    for _, a in ipairs(kept) do

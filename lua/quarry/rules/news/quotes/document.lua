@@ -38,46 +38,32 @@ document.WINDOW = WINDOW
 local Doc = {}
 document.Doc = Doc
 
--- The long sentences of a document (a sentence with those joined to it):
--- {s, first, before, after} each, where before and after count the
--- windows the long sentences before it (and it) add. root[s]: the
--- sentence that a joined sentence s goes on.
-local function long_sentences(toks, root)
-   local long = {}
-   local extra = 0
-   local cur_s, cur_first, cur_last
-   local function finish()
-      if cur_s and cur_last - cur_first + 1 > WINDOW then
-         local added = (cur_last - cur_first) // WINDOW
-         long[#long + 1] = { s = cur_s, first = cur_first, before = extra, after = extra + added }
-         extra = extra + added
-      end
-   end
-   for s, _, _, first, last in toks:sentences() do
-      if root[s] then
-         cur_last = last
-      else
-         finish()
-         cur_s, cur_first, cur_last = s, first, last
-      end
-   end
-   finish()
-   return long
+-- A long sentence (a sentence with those joined to it, s its number,
+-- first .. last its tokens) in long: {s, first, before, after}, where
+-- before and after count the windows the long sentences before it (and
+-- it) add. -> the windows added so far.
+local function add_long(long, extra, s, first, last)
+   local added = (last - first) // WINDOW
+   long[#long + 1] = { s = s, first = first, before = extra, after = extra + added }
+   return extra + added
 end
 
 -- "Rep. Ida Brandt (D-Minn.) reacted to the news": a sentence the
 -- tokeniser began inside parentheses, or in lower case right after them,
 -- goes on the one before. -> joined[s] = the first token of sentence s,
--- root[s] = the first sentence of those it goes on, for each such sentence.
+-- root[s] = the first sentence of those it goes on, for each such
+-- sentence; and the long sentences (add_long), those of more than WINDOW
+-- tokens with the ones joined to them. One pass over the sentences.
 local PARENS = wordset.new { "(", ")" }
 
-local function joined_sentences(toks)
-   local joined, root = {}, {}
+local function sentence_structure(toks)
+   local joined, root, long = {}, {}, {}
    local n = #toks
    local depth, para = 0, nil   -- parentheses open in paragraph para
    -- (the parentheses only, found by their keys, not every token)
    local paren = n > 0 and PARENS:find(toks, 1, n) or nil
-   for s, _, _, first in toks:sentences() do
+   local extra, cur_s, cur_first, cur_last = 0, nil, nil, nil
+   for s, _, _, first, last in toks:sentences() do
       if first > 1 then
          while paren and paren < first do
             local p = toks:get(paren, "paragraph")
@@ -94,8 +80,17 @@ local function joined_sentences(toks)
             root[s] = root[s - 1] or s - 1
          end
       end
+      if root[s] then
+         cur_last = last
+      else
+         if cur_s and cur_last - cur_first + 1 > WINDOW then
+            extra = add_long(long, extra, cur_s, cur_first, cur_last)
+         end
+         cur_s, cur_first, cur_last = s, first, last
+      end
    end
-   return joined, root
+   if cur_s and cur_last - cur_first + 1 > WINDOW then add_long(long, extra, cur_s, cur_first, cur_last) end
+   return joined, root, long
 end
 
 --- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
@@ -103,8 +98,7 @@ function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
       allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, keys = {}, sents = {}, cues = {} }
-   doc.joined, doc.root = joined_sentences(toks)
-   doc.long = long_sentences(toks, doc.root)
+   doc.joined, doc.root, doc.long = sentence_structure(toks)
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
    for k, f in pairs(Doc) do doc[k] = f end
