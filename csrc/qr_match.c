@@ -525,29 +525,17 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
         while (u < n && !qr_idset_has(set, r->ids[u])) u++;
     } else if (p->op == QR_P_KEY) {
         while (u < n && r->ids[u] != p->id) u++;
-    } else if (quick_window(r, p)) {
-        /* words or regexes: a token no word and no regex's first bytes
-         * let through is passed over without asking the predicate */
-        uint8_t *memo = r->pred_memo ? r->pred_memo[pi] : NULL;
-        if (r->pred_memo && !memo) memo = r->pred_memo[pi] = calloc(n + 1, 1);
-        for (; u < n; u++) {
-            int hit;
-            if (quick_miss(r, p, u)) continue;
-            if (memo && memo[u]) hit = memo[u] - 1;
-            else {
-                hit = eval_pred(r, pi, u);
-                if (r->err) return (size_t)-1;
-                if (memo) memo[u] = (uint8_t)(hit + 1);
-            }
-            if (hit) break;
-        }
     } else {
         /* rules share what a predicate said of a token: each (predicate,
-         * token) is tested once a run, however many windows test it */
+         * token) is tested once a run, however many windows test it; in a
+         * window of words or regexes, a token no word and no regex's first
+         * bytes let through is passed over without asking the predicate */
+        int quick = quick_window(r, p);
         uint8_t *memo = r->pred_memo ? r->pred_memo[pi] : NULL;
         if (r->pred_memo && !memo) memo = r->pred_memo[pi] = calloc(n + 1, 1);
         for (; u < n; u++) {
             int hit;
+            if (quick && quick_miss(r, p, u)) continue;
             if (memo && memo[u]) hit = memo[u] - 1;
             else {
                 hit = eval_pred(r, pi, u);

@@ -16,25 +16,7 @@ local MALFORMED = { "[a", "%", "(", ")", "%b", "%bx", "%f", "%fx", "(()", "%1", 
 local REPLACEMENTS = { "<%0>", "%1", "%2", "x", "%%", "%", "%a", function(a) return a and a:upper() end,
    { hello = "HI", a = false }, 7 }
 
--- What a call gives, as one string: results or the error without its position.
-local function outcome(f, ...)
-   local r = table.pack(pcall(f, ...))
-   local parts = {}
-   for i = 1, r.n do
-      local v = r[i]
-      if i == 2 and not r[1] then v = tostring(v):gsub("^[^:]*:%d+: ", "") end
-      parts[i] = type(v) .. ":" .. tostring(v)
-   end
-   return table.concat(parts, "|")
-end
-
-local function all_of(gmatch)
-   return function(s, p, init)
-      local out = {}
-      for a, b, c in gmatch(s, p, init) do out[#out + 1] = tostring(a) .. "/" .. tostring(b) .. "/" .. tostring(c) end
-      return table.concat(out, " ")
-   end
-end
+local outcome, all_of = require("tests.lpat_outcome").outcome, require("tests.lpat_outcome").all_of
 
 describe("the pattern functions of untrusted code", function()
    it("give what Lua's give: find, match, gmatch and gsub, with captures, anchors, sets and errors", function()

@@ -11,34 +11,15 @@
 local core = require "quarry.core"
 
 local fail = fuzz_fail    -- luacheck: globals fuzz_fail
-local pcall, tostring, type = pcall, tostring, type
-local string_format, table_concat, table_pack = string.format, table.concat, table.pack
+local tostring = tostring
+local string_format = string.format
 
 local BUDGET = 200000
 
--- What a call gives, as one string: results or the error without its position.
-local function outcome(f, ...)
-   local r = table_pack(pcall(f, ...))
-   local parts = {}
-   for i = 1, r.n do
-      local v = r[i]
-      if i == 2 and not r[1] then v = tostring(v):gsub("^[^:]*:%d+: ", "") end
-      parts[i] = type(v) .. ":" .. tostring(v)
-   end
-   return table_concat(parts, "|")
-end
-
-local function all_of(gmatch)
-   return function(s, p, init)
-      local out, n = {}, 0
-      for a, b, c in gmatch(s, p, init) do
-         n = n + 1
-         if n > 300 then break end
-         out[n] = tostring(a) .. "/" .. tostring(b) .. "/" .. tostring(c)
-      end
-      return table_concat(out, " ")
-   end
-end
+local shared = require "tests.lpat_outcome"
+local outcome = shared.outcome
+-- (a pattern that matches the empty string matches 257 times in 256 bytes: at most 300)
+local function all_of(gmatch) return shared.all_of(gmatch, 300) end
 
 local function find_plain(find)
    return function(s, p, init) return find(s, p, init, true) end
