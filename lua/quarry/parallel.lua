@@ -194,7 +194,8 @@ function parallel.serve()
       if not kind then break end
       local done, res = pcall(handler, payload)
       res = done and (res or "") or tostring(res)
-      answers[#answers + 1] = string_pack(HEADER, done and "O" or "F", seq, #res) .. res
+      answers[#answers + 1] = string_pack(HEADER, done and "O" or "F", seq, #res)
+      answers[#answers + 1] = res
       size = size + #res
       if kind == "L" or size > FLUSH_BYTES then
          write_all(out, table_concat(answers))
@@ -473,12 +474,12 @@ end
 -- One turn of the loop: read ahead, send what can go, start workers the
 -- items waiting call for, wait for an event, take what came.
 local function turn(st, opts, per_worker, window)
-   -- input that may wait (stdin, a FIFO) holds back the items read before
-   -- a read that waits: it is read ahead only four items a worker
+   -- input that may wait (stdin, a FIFO) is read ahead only four items a
+   -- worker, since a read that waits holds back the items read before it;
+   -- and it is read with SIGINT and SIGTERM doing what they do by default:
+   -- libuv's handlers only take note of a signal, and the read it
+   -- interrupts starts again (Ctrl-C went unheard)
    if opts.input_blocks then window = math.min(window, st.jobs * 4) end
-   -- input that may wait (stdin, a FIFO) is read with SIGINT and SIGTERM
-   -- doing what they do by default: libuv's handlers only take note of a
-   -- signal, and the read it interrupts starts again (Ctrl-C went unheard)
    local waiting = opts.input_blocks and not st.ended and st.next_seq - st.next_out < window
    if waiting then listen(st, false) end
    -- (and while the items not sent yet hold less than four batches' bytes a worker)
