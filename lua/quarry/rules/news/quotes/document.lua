@@ -27,7 +27,7 @@
 -- doc:mention_ending(i, floor), doc:mention_after_cue(i),
 -- doc:subject_before(cue, floor), doc:clause_subject(t, floor), ...).
 local W = include "quotes/words"
-local wordset = require "quarry.wordset"
+local attribution = require "quarry.attribution"
 
 local document = {}
 
@@ -43,63 +43,19 @@ document.WINDOW = WINDOW
 local Doc = {}
 document.Doc = Doc
 
--- A long sentence (a sentence with those joined to it, s its number,
--- first .. last its tokens) in long: {s, first, before, after}, where
--- before and after count the windows the long sentences before it (and
--- it) add. -> the windows added so far.
-local function add_long(long, extra, s, first, last)
-   local added = (last - first) // WINDOW
-   long[#long + 1] = { s = s, first = first, before = extra, after = extra + added }
-   return extra + added
-end
-
 -- "Rep. Ida Brandt (D-Minn.) reacted to the news": a sentence the
 -- tokeniser began inside parentheses, or in lower case right after them,
 -- goes on the one before. -> joined[s] = the first token of sentence s,
 -- root[s] = the first sentence of those it goes on, for each such
--- sentence; and the long sentences (add_long), those of more than WINDOW
--- tokens with the ones joined to them. One pass over the sentences.
-local PARENS = wordset.new { "(", ")" }
+-- sentence; and the long sentences, those of more than WINDOW tokens with
+-- the ones joined to them: {s, first, before, after}, where before and
+-- after count the windows the long sentences before it (and it) add. One
+-- pass over the tokens, in C (quarry.attribution.sentences).
+local function sentence_structure(doc)
+   return attribution.sentences(doc.toks, WINDOW)
+end
 
 local kind_at, case_at, para_at
-
-local function sentence_structure(doc)
-   local toks, keys = doc.toks, doc.keys
-   local joined, root, long = {}, {}, {}
-   local n = doc.n
-   local depth, cur_para = 0, nil   -- parentheses open in paragraph cur_para
-   -- (the parentheses only, found by their keys, not every token)
-   local paren = n > 0 and PARENS:find(toks, 1, n) or nil
-   local extra, cur_s, cur_first, cur_last = 0, nil, nil, nil
-   for s, _, _, first, last in toks:sentences() do
-      if first > 1 then
-         while paren and paren < first do
-            local p = para_at(doc, paren)
-            if p ~= cur_para then cur_para, depth = p, 0 end
-            if keys[paren] == "(" then depth = depth + 1 elseif depth > 0 then depth = depth - 1 end
-            paren = paren < n and PARENS:find(toks, paren + 1, n) or nil
-         end
-         -- a paragraph starts counting again from none
-         local before = para_at(doc, first - 1)
-         if before ~= cur_para then cur_para, depth = before, 0 end
-         if depth > 0 or keys[first - 1] == ")" and kind_at(doc, first) == "word"
-            and case_at(doc, first) == "lower" then
-            joined[s] = first
-            root[s] = root[s - 1] or s - 1
-         end
-      end
-      if root[s] then
-         cur_last = last
-      else
-         if cur_s and cur_last - cur_first + 1 > WINDOW then
-            extra = add_long(long, extra, cur_s, cur_first, cur_last)
-         end
-         cur_s, cur_first, cur_last = s, first, last
-      end
-   end
-   if cur_s and cur_last - cur_first + 1 > WINDOW then add_long(long, extra, cur_s, cur_first, cur_last) end
-   return joined, root, long
-end
 
 --- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
 function document.new(ctx, kept, clusters, allowed)

@@ -224,7 +224,7 @@ end
 -- kept: the entities kept (sorted by start); clusters: the people
 -- (people.lua); allowed(pos): false inside the page's clutter.
 function quotes.find(ctx, kept, clusters, allowed, the_sieve)
-   local marks = pairing.pair(ctx.tokens, ctx.text)
+   local marks = pairing.pair(ctx.tokens)
    local out, said = {}, {}
    if not marks[1] then return out end
    local doc = D.new(ctx, kept, clusters, allowed)
