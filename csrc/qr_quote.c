@@ -182,3 +182,20 @@ size_t qr_quote_sentences(const qr_tokens *t, const qr_keys *keys, uint32_t wind
     }
     return nlong;
 }
+
+int qr_quote_sentence_of(const qr_tokens *t, const uint32_t *root, const qr_qlong *longs, size_t nlong,
+                         uint32_t window, uint32_t *sents)
+{
+    size_t i, s = 0, l = 0;         /* l: the long sentences numbered <= the root, counted */
+    if (!t->nsent) return 0;
+    for (i = 0; i < t->n; i++) {
+        uint32_t r;
+        while (s + 1 < t->nsent && t->sent[s + 1] <= i) s++;
+        r = root[s] ? root[s] : (uint32_t)s + 1;
+        while (l < nlong && longs[l].s <= r) l++;
+        if (l == 0) sents[i] = r;
+        else if (longs[l - 1].s == r) sents[i] = r + longs[l - 1].before + ((uint32_t)i + 1 - longs[l - 1].first) / window;
+        else sents[i] = r + longs[l - 1].after;
+    }
+    return 1;
+}

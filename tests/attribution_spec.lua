@@ -104,6 +104,25 @@ local function lua_sentences(toks, window)
    return joined, root, long
 end
 
+-- The attribution sentence of each token, as a walk in Lua finds it.
+local function lua_sents(toks, window, root, long)
+   local out = {}
+   for i = 1, #toks do
+      local s = toks:get(i, "sentence")
+      if s then
+         s = root[s] or s
+         local l
+         for _, x in ipairs(long) do
+            if x.s <= s then l = x end
+         end
+         if not l then out[i] = s
+         elseif l.s == s then out[i] = s + l.before + (i - l.first) // window
+         else out[i] = s + l.after end
+      end
+   end
+   return out
+end
+
 -- rand(n) -> 1 .. n, the same numbers on every run
 local function generator(seed)
    return function(n)
@@ -157,8 +176,9 @@ describe("quarry.attribution", function()
       -- "The vote (it passed." | "Barely.) was close." | "Then rain."
       local toks = tok("The vote (it passed. Barely.) was close. Then rain.")
       assert.equal(3, toks:nsentences())
-      local joined, root, long = attribution.sentences(toks, 128)
+      local joined, root, long, sents = attribution.sentences(toks, 128)
       assert.same({ [2] = 7 }, joined)
+      assert.same({ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3 }, sents)
       assert.same({ [2] = 1 }, root)
       assert.same({}, long)
       local joined2, root2 = attribution.sentences(tok("One. Two. Three."), 128)
@@ -168,10 +188,13 @@ describe("quarry.attribution", function()
 
    it("cuts a sentence of more than window tokens into windows", function()
       local text = string.rep("word ", 25) .. "end. Short one. Then " .. string.rep("more ", 11) .. "end."
-      local joined, root, long = attribution.sentences(tok(text), 10)
+      local toks = tok(text)
+      local joined, root, long, sents = attribution.sentences(toks, 10)
       assert.same({}, joined)
       assert.same({}, root)
       assert.same({ { s = 1, first = 1, before = 0, after = 2 }, { s = 3, first = 31, before = 2, after = 3 } }, long)
+      -- tokens 1 .. 10 in window 1, 11 .. 20 in 2, 21 .. 27 in 3; "Short one." is 4; then 5 and 6
+      assert.same({ 1, 2, 3, 4, 5, 6 }, { sents[1], sents[11], sents[27], sents[28], sents[31], sents[#toks] })
    end)
 
    it("raises on a bad window or a table of marks that is none", function()
@@ -192,7 +215,8 @@ describe("quarry.attribution", function()
          assert.same(lua_pairs(toks, text), attribution.pairs(toks, DOUBLE), text)
          local window = rand(6)
          local j1, r1, l1 = lua_sentences(toks, window)
-         local j2, r2, l2 = attribution.sentences(toks, window)
+         local j2, r2, l2, s2 = attribution.sentences(toks, window)
+         assert.same(lua_sents(toks, window, r1, l1), s2, text)
          assert.same(j1, j2, text)
          assert.same(r1, r2, text)
          assert.same(l1, l2, text)

@@ -37,7 +37,7 @@ function attribution.pairs(tokens, double)
 end
 
 --- The attribution sentences of a document: attribution.sentences(tokens,
--- window) -> joined, root, long. A sentence the tokeniser began inside
+-- window) -> joined, root, long, sents. A sentence the tokeniser began inside
 -- parentheses, or in lower case right after them ("Rep. Ida Brandt
 -- (D-Minn.) reacted"), goes on the one before: joined[s] is its first
 -- token, root[s] the first sentence of those it goes on. long lists, in
@@ -45,11 +45,16 @@ end
 -- tokens: {s = its number, first = its first token, before = the windows
 -- the long sentences before it add, after = those and its own}, where a
 -- sentence of k tokens has (k - 1) // window windows more than one.
+-- sents[i] is the attribution sentence of token i: the number of its
+-- sentence's root (or of its sentence), plus the windows the long
+-- sentences before add, plus for a token of a long one the number of its
+-- window in it (0 for the first); empty without sentences.
 -- @param tokens quarry.Tokens the document's tokens
 -- @param window integer the most tokens of a window
 -- @return table joined
 -- @return table root
 -- @return table long
+-- @return table sents
 function attribution.sentences(tokens, window)
    if math_type(window) ~= "integer" or window < 1 then
       error("attribution.sentences: expected a window of at least one token", 2)

@@ -4,7 +4,6 @@
 -- Governor Kessler released the following statement: “…”.
 local W = include "quotes/words"
 local D = include "quotes/document"
-local kind_at, case_at = D.kind, D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -15,10 +14,10 @@ local is_cue = D.Doc.is_cue
 -- (or follow a dash) and end at the colon p.
 local function name_before_colon(doc, p, floor)
    local first = p - 1
-   while first > floor and kind_at(doc, first - 1) == "word" and case_at(doc, first - 1) == "title" do
+   while first > floor and doc.kinds[first - 1] == "word" and doc.cases[first - 1] == "title" do
       first = first - 1
    end
-   if first >= floor and case_at(doc, p - 1) == "title" and (first == floor or kind_at(doc, first - 1) == "dash")
+   if first >= floor and doc.cases[p - 1] == "title" and (first == floor or doc.kinds[first - 1] == "dash")
       and not NOT_NAMES[doc.keys[first]] then
       return { kind = "name", first = first, last = p - 1 }
    end
@@ -35,7 +34,7 @@ local function labelled(doc, m, floor)
          if who and who.kind == "person" and who.first == floor then return who end
          return nil
       end
-      if kind_at(doc, c) ~= "word" and kind_at(doc, c) ~= "number" and doc.keys[c] ~= "'s" then return nil end
+      if doc.kinds[c] ~= "word" and doc.kinds[c] ~= "number" and doc.keys[c] ~= "'s" then return nil end
    end
    return nil
 end

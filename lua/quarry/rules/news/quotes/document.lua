@@ -2,7 +2,9 @@
 -- the driver (quotes/init.lua), read by every strategy, changed by none.
 --
 --   doc.toks, doc.text, doc.n      the tokens (quarry.Tokens), the text, #toks
---   doc.keys[i]                    the key of token i (toks:column("key"))
+--   doc.keys[i], doc.kinds[i],     the key, kind and case of token i
+--   doc.cases[i]                   (toks:column), and its attribution
+--   doc.sents[i]                   sentence (Doc.sent)
 --   doc.kept                       the entities kept, sorted by start
 --   doc.persons                    the people among them, in order
 --   doc.clusters                   the people of the document (people.lua)
@@ -16,9 +18,8 @@
 --                                  doc.root[s] the first of those it goes on
 --   doc.cache                      lookups built on first use (speakers.lua)
 --
--- The modules read a token's kind, case and paragraph through
--- document.kind(doc, i), document.case(doc, i), document.para(doc, i),
--- each looked up once a document (doc.kinds, doc.cases, doc.paras).
+-- The modules read those arrays directly, and a token's paragraph through
+-- document.para(doc, i), looked up once a document (doc.paras).
 --
 -- Methods (for a pack's own strategies; the modules call the functions
 -- directly): doc:key(i), doc:sent(i), doc:sentence_start(i),
@@ -61,10 +62,10 @@ local kind_at, case_at, para_at
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, sents = {}, cues = {},
-      keys = toks:column("key"), kinds = {}, cases = {}, paras = {}, sentences = {},
-      get = toks.get, kind_of = toks.kind }
-   doc.joined, doc.root, doc.long = sentence_structure(doc)
+      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, cues = {},
+      keys = toks:column("key"), kinds = toks:column("kind"), cases = toks:column("case"), paras = {},
+      get = toks.get }
+   doc.joined, doc.root, doc.long, doc.sents = sentence_structure(doc)
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
    for k, f in pairs(Doc) do doc[k] = f end
@@ -93,17 +94,8 @@ local function key(doc, i)
 end
 document.key = key
 
---- The kind of token i (toks:kind(i)), looked up once a document:
--- document.kind(doc, i); i in 1 .. doc.n (toks:kind raises otherwise).
-function kind_at(doc, i)
-   local kinds = doc.kinds
-   local k = kinds[i]
-   if k == nil then
-      k = doc.kind_of(doc.toks, i)
-      kinds[i] = k
-   end
-   return k
-end
+--- The kind of token i (toks:kind(i), doc.kinds[i]): document.kind(doc, i).
+function kind_at(doc, i) return doc.kinds[i] end
 document.kind = kind_at
 
 -- A field of token i that is never nil, looked up once a document in
@@ -118,8 +110,8 @@ local function field(doc, cache, name, i)
    return v
 end
 
---- The case of token i (toks:get(i, "case")): document.case(doc, i).
-function case_at(doc, i) return field(doc, "cases", "case", i) end
+--- The case of token i (toks:get(i, "case"), doc.cases[i]): document.case(doc, i).
+function case_at(doc, i) return doc.cases[i] end
 document.case = case_at
 
 --- The paragraph of token i (toks:get(i, "paragraph"); nil without
@@ -133,32 +125,10 @@ function Doc.key(doc, i)
    return key(doc, i)
 end
 
---- The number of token i's attribution sentence: its sentence, or its
--- window of a sentence longer than WINDOW tokens.
-local function sent_of(doc, i)
-   local s = doc.get(doc.toks, i, "sentence")
-   s = doc.root[s] or s
-   local long = doc.long
-   if not long[1] then return s end
-   -- the last long sentence numbered <= s
-   local lo, hi, l = 1, #long, nil
-   while lo <= hi do
-      local mid = (lo + hi) // 2
-      if long[mid].s <= s then l, lo = long[mid], mid + 1 else hi = mid - 1 end
-   end
-   if not l then return s end
-   if l.s == s then return s + l.before + (i - l.first) // WINDOW end
-   return s + l.after
-end
-
+--- The number of token i's attribution sentence (doc.sents[i]): its
+-- sentence, or its window of a sentence longer than WINDOW tokens.
 function Doc.sent(doc, i)
-   local sents = doc.sents   -- (looked up once a token)
-   local s = sents[i]
-   if s == nil then
-      s = sent_of(doc, i)
-      sents[i] = s
-   end
-   return s
+   return doc.sents[i]
 end
 
 --- The first token of token i's attribution sentence.
@@ -202,9 +172,9 @@ function is_cue(doc, i)
          local p = doc.keys[i - 1]
          if W.NOUN_LEADS[p] then return false end
          -- "his ‘tone-deaf’ comments": a noun after a quote a possessive opens
-         if kind_at(doc, i - 1) == "close_quote" then
+         if doc.kinds[i - 1] == "close_quote" then
             for o = i - 2, math.max(1, i - 12), -1 do
-               if kind_at(doc, o) == "open_quote" then
+               if doc.kinds[o] == "open_quote" then
                   if o > 1 and W.NOUN_LEADS[doc.keys[o - 1]] then return false end
                   break
                end
@@ -212,7 +182,7 @@ function is_cue(doc, i)
          end
          -- "his early-morning tweets" (an adjective between; "the ad
          -- says" has a noun there, which the tokens cannot tell apart)
-         if i > 2 and W.NOUN_LEADS[doc.keys[i - 2]] and p:find("%l%-%l") and case_at(doc, i - 1) == "lower" then
+         if i > 2 and W.NOUN_LEADS[doc.keys[i - 2]] and p:find("%l%-%l") and doc.cases[i - 1] == "lower" then
             return false
          end
       end
@@ -220,7 +190,7 @@ function is_cue(doc, i)
    end
    -- "he went on", "she fired back", "they pointed out": a speech verb of
    -- two words (the lists' phrasal verbs)
-   return i < n and W.VERB_HEADS[k] == true and kind_at(doc, i) == "word"
+   return i < n and W.VERB_HEADS[k] == true and doc.kinds[i] == "word"
       and W.VERBS[k .. " " .. doc.keys[i + 1]] == true
       and not doc.in_name[i]
 end
@@ -236,8 +206,8 @@ function Doc.run_may_hold(doc, set, from, s0)
    if from < 1 then return true end
    local last = math.min(n, from + WINDOW)
    local w = set:find(doc.toks, from, last)
-   if w then return Doc.sent(doc, w) == s0 end   -- (the first one from there; past the run when not in s0)
-   return not (last == n or Doc.sent(doc, last) ~= s0)
+   if w then return doc.sents[w] == s0 end   -- (the first one from there; past the run when not in s0)
+   return not (last == n or doc.sents[last] ~= s0)
 end
 
 --- The first cue of speech from token from on in sentence s0 that stands
@@ -245,8 +215,8 @@ end
 function Doc.cue_later(doc, from, s0, inside)
    if not Doc.run_may_hold(doc, W.CUE_WORDS, from, s0) then return nil end
    for t = from, doc.n do
-      if Doc.sent(doc, t) ~= s0 then break end
-      local kind = kind_at(doc, t)
+      if doc.sents[t] ~= s0 then break end
+      local kind = doc.kinds[t]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
       elseif not inside and Doc.is_cue(doc, t) then return t end
    end
