@@ -71,13 +71,13 @@ static int l_quote_pairs(lua_State *L)
 }
 
 /***
-quarry.core.quote_sentences(tokens, window) -> joined, root, long, sents:
+quarry.core.quote_sentences(tokens, window) -> joined, root, long, sents, starts:
 the attribution sentences of a document (see qr_quote.h): joined[s] the
 first token of sentence s when it goes on the one before, root[s] the
 first sentence of those it goes on; long: {s, first, before, after} for
 each sentence (with those joined to it) of more than window tokens, in
-order; sents[i] the attribution sentence of token i (none without
-sentences).
+order; sents[i] the attribution sentence of token i, starts[a] the first
+token of attribution sentence a (both empty without sentences).
 See quarry.attribution.sentences.
 @function quote_sentences
 @param tokens quarry.Tokens the document's tokens
@@ -86,6 +86,7 @@ See quarry.attribution.sentences.
 @return table root
 @return table long
 @return table sents
+@return table starts
 */
 static int l_quote_sentences(lua_State *L)
 {
@@ -119,19 +120,26 @@ static int l_quote_sentences(lua_State *L)
         set_int(L, "after", longs[s].after);
         lua_rawseti(L, 8, (lua_Integer)s + 1);
     }
-    /* 9: the attribution sentence of each token */
+    /* 9: the attribution sentence of each token; 10: the first token of each */
     lua_createtable(L, ns && t->n < INT_MAX ? (int)t->n : 0, 0);
+    lua_createtable(L, (int)(ns + nlong), 0);     /* (a window of a long sentence is one more) */
     if (ns) {
         uint32_t *sents = lua_newuserdatauv(L, t->n * sizeof *sents, 0);
+        uint32_t prev = 0;
         size_t i;
         qr_quote_sentence_of(t, root, longs, nlong, (uint32_t)window, sents);
         for (i = 0; i < t->n; i++) {
             lua_pushinteger(L, sents[i]);
             lua_rawseti(L, 9, (lua_Integer)i + 1);
+            if (sents[i] != prev) {     /* (the numbers only grow) */
+                lua_pushinteger(L, (lua_Integer)i + 1);
+                lua_rawseti(L, 10, sents[i]);
+                prev = sents[i];
+            }
         }
         lua_pop(L, 1);
     }
-    return 4;
+    return 5;
 }
 
 void qr_open_quote(lua_State *L)

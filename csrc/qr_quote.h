@@ -73,7 +73,8 @@ size_t qr_quote_sentences(const qr_tokens *t, const qr_keys *keys, uint32_t wind
 /* The attribution sentence of each token (0-based i) into sents[i]: its
  * sentence's root (or the sentence, 1-based), and for a token of a long
  * one (long, nlong from qr_quote_sentences) its window's number: windows
- * of long sentences before it, and of its own, numbered after it. Without
+ * of long sentences before it, and of its own, numbered after it (the
+ * numbers never decrease from a token to the next). Without
  * sentences, writes nothing and returns 0; else 1. */
 int qr_quote_sentence_of(const qr_tokens *t, const uint32_t *root, const qr_qlong *longs, size_t nlong,
                          uint32_t window, uint32_t *sents);

@@ -195,6 +195,7 @@ describe("quarry.attribution", function()
       assert.same({ { s = 1, first = 1, before = 0, after = 2 }, { s = 3, first = 31, before = 2, after = 3 } }, long)
       -- tokens 1 .. 10 in window 1, 11 .. 20 in 2, 21 .. 27 in 3; "Short one." is 4; then 5 and 6
       assert.same({ 1, 2, 3, 4, 5, 6 }, { sents[1], sents[11], sents[27], sents[28], sents[31], sents[#toks] })
+      assert.same({ 1, 11, 21, 28, 31, 41 }, select(5, attribution.sentences(toks, 10)))
    end)
 
    it("raises on a bad window or a table of marks that is none", function()
@@ -215,8 +216,14 @@ describe("quarry.attribution", function()
          assert.same(lua_pairs(toks, text), attribution.pairs(toks, DOUBLE), text)
          local window = rand(6)
          local j1, r1, l1 = lua_sentences(toks, window)
-         local j2, r2, l2, s2 = attribution.sentences(toks, window)
-         assert.same(lua_sents(toks, window, r1, l1), s2, text)
+         local j2, r2, l2, s2, f2 = attribution.sentences(toks, window)
+         local s1 = lua_sents(toks, window, r1, l1)
+         assert.same(s1, s2, text)
+         local f1 = {}
+         for i = #toks, 1, -1 do
+            if s1[i] then f1[s1[i]] = i end
+         end
+         assert.same(f1, f2, text)
          assert.same(j1, j2, text)
          assert.same(r1, r2, text)
          assert.same(l1, l2, text)

@@ -37,7 +37,7 @@ function attribution.pairs(tokens, double)
 end
 
 --- The attribution sentences of a document: attribution.sentences(tokens,
--- window) -> joined, root, long, sents. A sentence the tokeniser began inside
+-- window) -> joined, root, long, sents, starts. A sentence the tokeniser began inside
 -- parentheses, or in lower case right after them ("Rep. Ida Brandt
 -- (D-Minn.) reacted"), goes on the one before: joined[s] is its first
 -- token, root[s] the first sentence of those it goes on. long lists, in
@@ -48,13 +48,16 @@ end
 -- sents[i] is the attribution sentence of token i: the number of its
 -- sentence's root (or of its sentence), plus the windows the long
 -- sentences before add, plus for a token of a long one the number of its
--- window in it (0 for the first); empty without sentences.
+-- window in it (0 for the first); those numbers never decrease from a
+-- token to the next. starts[a] is the first token of attribution sentence
+-- a. Both are empty without sentences.
 -- @param tokens quarry.Tokens the document's tokens
 -- @param window integer the most tokens of a window
 -- @return table joined
 -- @return table root
 -- @return table long
 -- @return table sents
+-- @return table starts
 function attribution.sentences(tokens, window)
    if math_type(window) ~= "integer" or window < 1 then
       error("attribution.sentences: expected a window of at least one token", 2)

@@ -4,7 +4,8 @@
 --   doc.toks, doc.text, doc.n      the tokens (quarry.Tokens), the text, #toks
 --   doc.keys[i], doc.kinds[i],     the key, kind and case of token i
 --   doc.cases[i]                   (toks:column), and its attribution
---   doc.sents[i]                   sentence (Doc.sent)
+--   doc.sents[i]                   sentence (Doc.sent); doc.starts[a] the
+--                                  first token of attribution sentence a
 --   doc.kept                       the entities kept, sorted by start
 --   doc.persons                    the people among them, in order
 --   doc.clusters                   the people of the document (people.lua)
@@ -65,23 +66,25 @@ function document.new(ctx, kept, clusters, allowed)
       allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, cues = {},
       keys = toks:column("key"), kinds = toks:column("kind"), cases = toks:column("case"), paras = {},
       get = toks.get }
-   doc.joined, doc.root, doc.long, doc.sents = sentence_structure(doc)
+   doc.joined, doc.root, doc.long, doc.sents, doc.starts = sentence_structure(doc)
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
    for k, f in pairs(Doc) do doc[k] = f end
    local at, ends, in_name, persons = doc.at, doc.ends, doc.in_name, doc.persons
+   local cover = toks.cover
    for _, a in ipairs(kept) do
-      if a.type == "person" or a.type == "organization" or a.type == "location" then
-         local f, l = toks:cover(a.start, a.stop)
+      local ty = a.type
+      if ty == "person" or ty == "organization" or ty == "location" then
+         local f, l = cover(toks, a.start, a.stop)
          if f then
             a.first_tok, a.last_tok = f, l
             at[f], ends[l] = a, a
             -- "United States", "Says Media": a word of a name is no cue
-            if a.type ~= "person" then
+            if ty ~= "person" then
                for t = f, l do in_name[t] = true end
             end
          end
-         if a.type == "person" then persons[#persons + 1] = a end
+         if ty == "person" then persons[#persons + 1] = a end
       end
    end
    return doc
@@ -131,12 +134,10 @@ function Doc.sent(doc, i)
    return doc.sents[i]
 end
 
---- The first token of token i's attribution sentence.
+--- The first token of token i's attribution sentence (doc.starts[a]: the
+-- first token of attribution sentence a).
 function Doc.sentence_start(doc, i)
-   local s = doc.get(doc.toks, i, "sentence")
-   local _, _, first = doc.toks:sentence(doc.root[s] or s)
-   if i - first >= WINDOW then return first + (i - first) // WINDOW * WINDOW end
-   return first
+   return doc.starts[doc.sents[i]]
 end
 
 --- The byte span of tokens first .. last: doc:span_of(first, last) -> start, stop.
@@ -153,10 +154,10 @@ end
 local is_cue
 
 function Doc.is_cue(doc, i)
-   if i < 1 or i > doc.n then return false end
    local cues = doc.cues   -- (decided once a token)
    local c = cues[i]
    if c == nil then
+      if i < 1 or i > doc.n then return false end
       c = is_cue(doc, i)
       cues[i] = c
    end
