@@ -5,6 +5,7 @@
 -- clause (“… wrong.” Democrats also described the vote as… is a new
 -- statement), and a cue before a colon introduces the next quote instead.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
@@ -50,7 +51,7 @@ local function subject_at(doc, j)
    -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
    if not m and j <= n and DETS[doc.keys[j]] and doc.keys[j] ~= "that" and doc.keys[j] ~= "this" then
       for t = j + 1, math.min(j + 6, n) do
-         if is_cue(doc, t) and t > j + 1 then
+         if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) and t > j + 1 then
             local words = {}
             for w = j + 1, t - 1 do words[#words + 1] = doc.keys[w] end
             m = { kind = "desc", first = j, last = t - 1, words = words, head = doc.keys[t - 1] }
@@ -135,7 +136,7 @@ local function cue_before(doc, q)
    for t = q.open - 1, floor, -1 do
       local kind = doc.kinds[t]
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-      elseif not inside and is_cue(doc, t) then return true end
+      elseif not inside and (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
    end
    return false
 end

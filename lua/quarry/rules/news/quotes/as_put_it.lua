@@ -3,6 +3,7 @@
 -- ‘a disaster for renters’ / “…,” as a leaked memo put it. The words are
 -- X's, whatever verb the sentence's clause has.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
 local M = include "quotes/mentions"
@@ -44,7 +45,7 @@ local function as_clause(doc, t)
    for u = v + 1, math.min(n, v + 8) do
       local k = doc.keys[u]
       if k == "," or k == "." or k == ";" or doc.kinds[u] == "close_quote" then return m, v end
-      if doc.kinds[u] == "open_quote" or is_cue(doc, u) then return nil end
+      if doc.kinds[u] == "open_quote" or (CUE_KEYS[doc.keys[u]] and is_cue(doc, u)) then return nil end
    end
    return nil
 end
@@ -68,7 +69,7 @@ function as_put_it.attribute(doc, q)
       elseif not inside and doc.keys[t] == "as" and not other then
          local m, c, c2 = as_clause(doc, t)
          if m then return m, c, c2 end
-      elseif not inside and t > q.open and is_cue(doc, t) then
+      elseif not inside and t > q.open and (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then
          other = true
       end
    end

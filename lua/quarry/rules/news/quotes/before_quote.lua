@@ -5,6 +5,7 @@
 -- called it “…”" is Hadley's; "…, and Morrow called it “…”" opens a
 -- clause of its own. A cue inside another quote is someone else's words.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
@@ -86,7 +87,7 @@ function before_quote.attribute(doc, o)
       local kind = doc.kinds[c]
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
       if sub_end and c < sub_end then break end
-      if not inside and is_cue(doc, c) and (not found or c < found.first) then
+      if not inside and (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) and (not found or c < found.first) then
          local m = cue_speaker(doc, c, o, floor, found)
          if m then
             found, cue = m, c

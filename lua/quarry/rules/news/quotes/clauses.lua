@@ -2,6 +2,7 @@
 -- cue, where a clause ends, "according to X". Every function reads the
 -- document record (document.lua) and changes nothing.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
 local M = include "quotes/mentions"
@@ -136,7 +137,7 @@ local function relative_before(doc, c, t, floor)
          return { kind = "rel", first = u, last = u, antecedent = ante }
       end
       -- (a subject of its own between: "in which he says")
-      if ku == "," or doc.kinds[u] ~= "word" and doc.kinds[u] ~= "number" or is_cue(doc, u)
+      if ku == "," or doc.kinds[u] ~= "word" and doc.kinds[u] ~= "number" or (CUE_KEYS[doc.keys[u]] and is_cue(doc, u))
          or doc.ends[u] or PRONOUNS[ku] then
          break
       end

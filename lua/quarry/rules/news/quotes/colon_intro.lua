@@ -3,6 +3,7 @@
 -- / Hadley told Channel 9: “…” (to whom or where, the subject speaks) /
 -- Governor Kessler released the following statement: “…”.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
@@ -45,7 +46,7 @@ local function before_mention(doc, m, floor)
    for d = m.first - 1, math.max(floor + 1, m.first - 4), -1 do
       local k = doc.keys[d]
       if W.DETS[k] then return d - 1 end
-      if doc.toks:kind(d) ~= "word" or PREPOSITIONS[k] or is_cue(doc, d) then break end
+      if doc.kinds[d] ~= "word" or PREPOSITIONS[k] or (CUE_KEYS[doc.keys[d]] and is_cue(doc, d)) then break end
    end
    return m.first - 1
 end
@@ -61,7 +62,7 @@ local function introduced(doc, p)
       -- "Hadley told Channel 9:", "he said in an interview with the radio station:": to
       -- whom or where, the subject speaks
       for c = b, floor, -1 do
-         if is_cue(doc, c) then
+         if (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) then
             local subj = C.subject_before(doc, c, floor)
             if subj then return subj, c end
             break

@@ -30,6 +30,7 @@
 -- doc:subject_before(cue, floor), doc:clause_subject(t, floor), ...).
 local W = include "quotes/words"
 local attribution = require "quarry.attribution"
+local CUE_KEYS = W.CUE_KEYS
 
 local document = {}
 
@@ -219,7 +220,7 @@ function Doc.cue_later(doc, from, s0, inside)
       if doc.sents[t] ~= s0 then break end
       local kind = doc.kinds[t]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and Doc.is_cue(doc, t) then return t end
+      elseif not inside and (CUE_KEYS[doc.keys[t]] and Doc.is_cue(doc, t)) then return t end
    end
    return nil
 end

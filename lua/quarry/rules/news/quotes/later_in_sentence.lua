@@ -2,6 +2,7 @@
 -- its closing mark: ‘Progress’ in Talks, Says Voronov / “…”, reported the
 -- Harbour Gazette. / “…” fostered by Hadley, according to the groups.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
@@ -25,7 +26,7 @@ local function later(doc, j)
    local t = j
    while t <= n and doc.sents[t] == s do
       if doc.kinds[t] == "open_quote" then return nil end
-      if is_cue(doc, t) then
+      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then
          -- "…”, reported the Harbour Gazette.": the inverted subject
          if t > j and doc.keys[t - 1] == "," and not OBJECT_CUES[doc.keys[t]] then
             local after = M.after_cue(doc, t + 1)

@@ -5,6 +5,7 @@
 -- attributes is still dropped. A quote left open takes the speaker of
 -- where it goes on instead (the driver's last step).
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local C = include "quotes/clauses"
 local para_at = D.para
@@ -26,7 +27,7 @@ local function cue_subject(doc, last)
       local kind = doc.kinds[c]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
       if not inside and doc.keys[c] == "," then final, comma = nil, true end
-      if not inside and is_cue(doc, c) then
+      if not inside and (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) then
          cues[#cues + 1] = c
          if comma then final = c end
       end

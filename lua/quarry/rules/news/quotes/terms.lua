@@ -14,6 +14,7 @@
 -- closing one ("… star", "… means"). Reads the document record; changes
 -- nothing.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local M = include "quotes/mentions"
 
@@ -93,7 +94,7 @@ local function after_what(doc, t)
    for u = t - 1, math.max(1, t - 5), -1 do
       local k = doc.keys[u]
       if k == "what" or k == "which" then return true end
-      if doc.toks:kind(u) ~= "word" then return false end
+      if doc.kinds[u] ~= "word" then return false end
    end
    return false
 end
@@ -103,7 +104,7 @@ end
 -- sentence ("Titled “…”, the ad…"). far: only the markers that may stand
 -- a few words before the marks; named: the words inside look like a name.
 local function marker_at(doc, list, t, dir, title, far, named)
-   if not list or doc.toks:get(t, "case") ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
+   if not list or doc.cases[t] ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
    for _, e in ipairs(list) do
       if (title or not e.title_only) and (not far or e.far)
          and (not e.what or named and after_what(doc, t - #e.keys + 1)) and spells(doc, e.keys, t, dir) then
@@ -132,7 +133,7 @@ function terms.marker(doc, q, title)
    -- before (walked when a word set's C scan finds the end of a marker there)
    local far = o - 3 >= 1 and BEFORE_WORDS:find(doc.toks, math.max(1, o - 7), o - 3)
    for t = o - 3, far and math.max(1, o - 7) or o - 2, -1 do
-      local kind = doc.toks:kind(t)
+      local kind = doc.kinds[t]
       if kind ~= "word" and kind ~= "number" then break end
       local e = marker_at(doc, BEFORE[doc.keys[t]], t, -1, title, true)
       if e then return e.kind, t - #e.keys + 1, t end
@@ -158,7 +159,9 @@ function terms.cue_in_clause(doc, q)
       for t = q.open - 1, floor, -1 do
          local kind = doc.kinds[t]
          if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-         elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[doc.keys[t]]) then return t end
+         elseif not inside and ((CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) or SPEECH_NOUNS[doc.keys[t]]) then
+            return t
+         end
       end
    end
    if not q.close then return nil end
@@ -188,7 +191,7 @@ end
 -- said").
 local function adjacent(doc, q, a)
    for t = q.open - 1, math.max(1, q.open - 8), -1 do
-      if is_cue(doc, t) then return true end
+      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
       if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" then break end
    end
    local c = a.cue
