@@ -7,6 +7,7 @@
 local W = include "quotes/words"
 local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
+local case_at = D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -27,7 +28,7 @@ local function signature(doc, j)
    if m and m.kind ~= "desc" then return m, j end
    local last = j
    while last + 1 <= n and last - j < 5 and doc.kinds[last + 1] == "word"
-      and (doc.cases[last + 1] == "title" or doc.cases[last + 1] == "upper"
+      and (case_at(doc, last + 1) == "title" or case_at(doc, last + 1) == "upper"
            or toks:text(last + 1):match("^%u%.?$")) do
       last = last + 1
    end
@@ -38,7 +39,7 @@ end
 -- a word that can be a verb the lists lack ("beamed", "shot back")
 local function verb_like(doc, k)
    local word = doc.keys[k]
-   return doc.kinds[k] == "word" and doc.cases[k] == "lower" and not NOT_NOUNS[word]
+   return doc.kinds[k] == "word" and case_at(doc, k) == "lower" and not NOT_NOUNS[word]
       and not PREPOSITIONS[word] and not CLAUSE_JOINS[word] and not DETS[word]
 end
 
@@ -68,7 +69,7 @@ local function subject_at(doc, j)
       for t = m.last + 1, math.min(n, m.last + 4) do
          local a = doc.at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-         if doc.kinds[t] ~= "word" or doc.cases[t] == "lower" then break end
+         if doc.kinds[t] ~= "word" or case_at(doc, t) == "lower" then break end
       end
    end
    return m

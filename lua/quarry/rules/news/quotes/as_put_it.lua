@@ -6,6 +6,7 @@ local W = include "quotes/words"
 local CUE_KEYS = W.CUE_KEYS
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
+local case_at = D.case
 local M = include "quotes/mentions"
 
 local PUT, AS_CUES, SKIP_AFTER_CUE, DESC_HEADS = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE, W.DESC_HEADS
@@ -35,7 +36,7 @@ local function as_clause(doc, t)
    if not m or m.kind == "location" or m.last + 1 > n then return nil end
    local v = m.last + 1
    -- "as the Treasury memo put it": a name that premodifies a noun
-   if m.ann and DESC_HEADS[doc.keys[v]] and doc.cases[v] == "lower" then
+   if m.ann and DESC_HEADS[doc.keys[v]] and case_at(doc, v) == "lower" then
       m = { kind = "desc", first = m.first, last = v, words = { doc.keys[v] }, head = doc.keys[v], owner = m.ann }
       v = v + 1
    end

@@ -5,6 +5,7 @@ local W = include "quotes/words"
 local CUE_KEYS = W.CUE_KEYS
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
+local case_at = D.case
 local M = include "quotes/mentions"
 
 local clauses = {}
@@ -42,7 +43,7 @@ local function clause_start(doc, c, floor)
    -- "MILLBROOK, Ore., Oct. 4 (Northwind) — Former Governor Ada Kessler…": past
    -- the dateline
    for t = start + 1, math.min(c - 1, start + 15) do
-      if doc.kinds[t] == "dash" and (doc.keys[t - 1] == ")" or doc.cases[t - 1] == "upper") then
+      if doc.kinds[t] == "dash" and (doc.keys[t - 1] == ")" or case_at(doc, t - 1) == "upper") then
          start = t + 1
          break
       end
@@ -75,7 +76,7 @@ end
 -- not take for a name, opening the clause at t before a verb (a lowercase
 -- word that is not a determiner or a preposition); or nil.
 local function bare_subject(doc, t, c)
-   if doc.cases[t] ~= "title" then return nil end
+   if case_at(doc, t) ~= "title" then return nil end
    local m = M.bare_name_at(doc, t)
    -- (a first name and a surname: "Hours later", "Guns are" are no one)
    if not (m and m.last + 1 < c and m.last > m.first) then return nil end
@@ -83,7 +84,7 @@ local function bare_subject(doc, t, c)
    local kv = doc.keys[v]
    -- (a verb, or the comma of an appositive: "Rosa Dunne, Hadley's treasurer, called")
    if kv == "," then return m end
-   if doc.kinds[v] ~= "word" or doc.cases[v] ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
+   if doc.kinds[v] ~= "word" or case_at(doc, v) ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
       return nil
    end
    return m
@@ -148,11 +149,11 @@ end
 -- "Reed says", "Democrats said": capitalised words the rules did not
 -- take for a name, right before the cue at t + 1.
 local function capitals_before(doc, t, floor)
-   if doc.kinds[t] ~= "word" or doc.cases[t] ~= "title" then return nil end
+   if doc.kinds[t] ~= "word" or case_at(doc, t) ~= "title" then return nil end
    local k = doc.keys[t]
    if NOT_NAMES[k] or PRONOUNS[k] or DETS[k] or k:find("ing$") then return nil end
    local first = t
-   while first > floor and doc.kinds[first - 1] == "word" and doc.cases[first - 1] == "title"
+   while first > floor and doc.kinds[first - 1] == "word" and case_at(doc, first - 1) == "title"
       and not NOT_NAMES[doc.keys[first - 1]] and t - first < 3 do
       first = first - 1
    end
@@ -215,7 +216,7 @@ function clauses.subordinate_subject(doc, o)
          if not (m and can_say(m)) then return nil end
          local v = m.last + 1
          local kv = doc.keys[v]
-         if v < o and doc.kinds[v] == "word" and doc.cases[v] == "lower" and not W.DETS[kv]
+         if v < o and doc.kinds[v] == "word" and case_at(doc, v) == "lower" and not W.DETS[kv]
             and not PREPOSITIONS[kv] and not W.CLAUSE_JOINS[kv] then
             return m
          end

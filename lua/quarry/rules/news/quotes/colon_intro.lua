@@ -5,6 +5,7 @@
 local W = include "quotes/words"
 local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
+local case_at = D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -15,10 +16,10 @@ local is_cue = D.Doc.is_cue
 -- (or follow a dash) and end at the colon p.
 local function name_before_colon(doc, p, floor)
    local first = p - 1
-   while first > floor and doc.kinds[first - 1] == "word" and doc.cases[first - 1] == "title" do
+   while first > floor and doc.kinds[first - 1] == "word" and case_at(doc, first - 1) == "title" do
       first = first - 1
    end
-   if first >= floor and doc.cases[p - 1] == "title" and (first == floor or doc.kinds[first - 1] == "dash")
+   if first >= floor and case_at(doc, p - 1) == "title" and (first == floor or doc.kinds[first - 1] == "dash")
       and not NOT_NAMES[doc.keys[first]] then
       return { kind = "name", first = first, last = p - 1 }
    end

@@ -2,8 +2,8 @@
 -- the driver (quotes/init.lua), read by every strategy, changed by none.
 --
 --   doc.toks, doc.text, doc.n      the tokens (quarry.Tokens), the text, #toks
---   doc.keys[i], doc.kinds[i],     the key, kind and case of token i
---   doc.cases[i]                   (toks:column), and its attribution
+--   doc.keys[i], doc.kinds[i]      the key and kind of token i
+--                                  (toks:column), and its attribution
 --   doc.sents[i]                   sentence (Doc.sent); doc.starts[a] the
 --                                  first token of attribution sentence a
 --   doc.kept                       the entities kept, sorted by start
@@ -19,8 +19,9 @@
 --                                  doc.root[s] the first of those it goes on
 --   doc.cache                      lookups built on first use (speakers.lua)
 --
--- The modules read those arrays directly, and a token's paragraph through
--- document.para(doc, i), looked up once a document (doc.paras).
+-- The modules read those arrays directly, and a token's case and
+-- paragraph through document.case(doc, i) and document.para(doc, i),
+-- looked up once a document (doc.cases, doc.paras).
 --
 -- Methods (for a pack's own strategies; the modules call the functions
 -- directly): doc:key(i), doc:sent(i), doc:sentence_start(i),
@@ -65,7 +66,7 @@ function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
       allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, cues = {},
-      keys = toks:column("key"), kinds = toks:column("kind"), cases = toks:column("case"), paras = {},
+      keys = toks:column("key"), kinds = toks:column("kind"), cases = {}, paras = {},
       get = toks.get }
    doc.joined, doc.root, doc.long, doc.sents, doc.starts = sentence_structure(doc)
    -- the methods, as fields: a metatable made in a pack's sandbox would
@@ -114,8 +115,9 @@ local function field(doc, cache, name, i)
    return v
 end
 
---- The case of token i (toks:get(i, "case"), doc.cases[i]): document.case(doc, i).
-function case_at(doc, i) return doc.cases[i] end
+--- The case of token i (toks:get(i, "case")), looked up once a document
+-- (doc.cases): document.case(doc, i).
+function case_at(doc, i) return field(doc, "cases", "case", i) end
 document.case = case_at
 
 --- The paragraph of token i (toks:get(i, "paragraph"); nil without
@@ -184,7 +186,7 @@ function is_cue(doc, i)
          end
          -- "his early-morning tweets" (an adjective between; "the ad
          -- says" has a noun there, which the tokens cannot tell apart)
-         if i > 2 and W.NOUN_LEADS[doc.keys[i - 2]] and p:find("%l%-%l") and doc.cases[i - 1] == "lower" then
+         if i > 2 and W.NOUN_LEADS[doc.keys[i - 2]] and p:find("%l%-%l") and case_at(doc, i - 1) == "lower" then
             return false
          end
       end

@@ -10,6 +10,7 @@
 -- Every function reads the document record (document.lua) and changes
 -- nothing.
 local W = include "quotes/words"
+local case_at = include("quotes/document").case
 
 local mentions = {}
 
@@ -79,7 +80,7 @@ end
 -- "one questioner", "the clip", "the band leader": a determiner and a
 -- noun the lists do not know, ending at i.
 local function generic_ending(doc, i, floor, k)
-   if DESC_HEADS[k] or doc.cases[i] ~= "lower" or doc.kinds[i] ~= "word"
+   if DESC_HEADS[k] or case_at(doc, i) ~= "lower" or doc.kinds[i] ~= "word"
       or VERBS[k] or NOT_NOUNS[k] or PREPOSITIONS[k] or CLAUSE_JOINS[k]
       or SKIP_AFTER_CUE[k] ~= nil or k:find("n[\'\u{2019}]t$") or k:find("ly$") then
       return nil
@@ -143,7 +144,7 @@ local function person_premodified(doc, m)
    for t = m.last + 1, math.min(n, m.last + 5) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if doc.kinds[t] ~= "word" or doc.cases[t] == "lower" and not DESC_HEADS[doc.keys[t]] then break end
+      if doc.kinds[t] ~= "word" or case_at(doc, t) == "lower" and not DESC_HEADS[doc.keys[t]] then break end
    end
    return nil
 end
@@ -233,7 +234,7 @@ function mentions.after_cue(doc, k)
    for t = k + 1, math.min(k + 9, n) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if doc.kinds[t] ~= "word" or (t > k + 3 and doc.cases[t] == "lower" and doc.keys[t] ~= "and") then
+      if doc.kinds[t] ~= "word" or (t > k + 3 and case_at(doc, t) == "lower" and doc.keys[t] ~= "and") then
          break
       end
    end
@@ -269,12 +270,12 @@ function mentions.bare_name_at(doc, i)
    if i > n or doc.kinds[i] ~= "word" then return nil end
    local first = i
    -- "The Hill reported": an outlet's article is part of its name
-   if doc.keys[i] == "the" and i < n and doc.cases[i + 1] == "title" then i = i + 1 end
+   if doc.keys[i] == "the" and i < n and case_at(doc, i + 1) == "title" then i = i + 1 end
    if NOT_NAMES[doc.keys[i]] then return nil end
    local last = i - 1
    while last + 1 <= n and last - i < 3 and doc.kinds[last + 1] == "word"
-      and (doc.cases[last + 1] == "title" or toks:text(last + 1):match("^%u%.$")
-           or doc.cases[last + 1] == "upper" and #toks:text(last + 1) <= 5) do
+      and (case_at(doc, last + 1) == "title" or toks:text(last + 1):match("^%u%.$")
+           or case_at(doc, last + 1) == "upper" and #toks:text(last + 1) <= 5) do
       last = last + 1
    end
    if last < i or DETS[doc.keys[i]] or PRONOUNS[doc.keys[i]] then return nil end

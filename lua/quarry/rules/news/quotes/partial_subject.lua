@@ -4,6 +4,7 @@
 -- that does not open its sentence with a capital (a partial quote).
 local W = include "quotes/words"
 local D = include "quotes/document"
+local case_at = D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -14,7 +15,7 @@ local function partial(doc, q)
    local first = q.open + 1
    if first > doc.n then return false end
    local starts = q.open == 1 or doc.sents[q.open - 1] ~= doc.sents[q.open] or doc.keys[q.open - 1] == ":"
-   return not (starts and doc.cases[first] ~= "lower")
+   return not (starts and case_at(doc, first) ~= "lower")
 end
 
 -- the subject that opens the sentence ("But Hadley", "On Monday, she"),

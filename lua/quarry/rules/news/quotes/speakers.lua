@@ -9,7 +9,7 @@
 local W = include "quotes/words"
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
-local para_at = D.para
+local case_at, para_at = D.case, D.para
 local M = include "quotes/mentions"
 local people = include "people"
 
@@ -157,7 +157,7 @@ local function can_be_subject(doc, a)
    if furniture(doc, para_at(doc, f)) or quoted(doc, f) then return false end
    if a.rule == "coref" and a.last_tok == f and f < doc.n then
       local nk = doc.keys[f + 1]
-      if doc.kinds[f + 1] == "word" and doc.cases[f + 1] == "lower" and not D.Doc.is_cue(doc, f + 1)
+      if doc.kinds[f + 1] == "word" and case_at(doc, f + 1) == "lower" and not D.Doc.is_cue(doc, f + 1)
          and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and not nk:find("ed$") then
          return false
       end

@@ -16,6 +16,7 @@
 local W = include "quotes/words"
 local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
+local case_at = D.case
 local M = include "quotes/mentions"
 
 local terms = {}
@@ -104,7 +105,7 @@ end
 -- sentence ("Titled “…”, the ad…"). far: only the markers that may stand
 -- a few words before the marks; named: the words inside look like a name.
 local function marker_at(doc, list, t, dir, title, far, named)
-   if not list or doc.cases[t] ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
+   if not list or case_at(doc, t) ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
    for _, e in ipairs(list) do
       if (title or not e.title_only) and (not far or e.far)
          and (not e.what or named and after_what(doc, t - #e.keys + 1)) and spells(doc, e.keys, t, dir) then
@@ -177,7 +178,7 @@ local function headline_case(doc, q)
    for t = first, doc.n do
       if doc.sents[t] ~= s0 then break end
       if (t < q.open or t > q.close) and doc.kinds[t] == "word" and not SMALL[doc.keys[t]] then
-         if doc.cases[t] == "lower" then return false end
+         if case_at(doc, t) == "lower" then return false end
          n = n + 1
       end
    end
@@ -235,12 +236,12 @@ local function reported_clause(doc, q)
       if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" and k ~= "," then return nil end
       if REPORTING[k] and t >= floor + 2 then
          local v = t - 1
-         if doc.kinds[v] == "word" and doc.cases[v] == "lower" and not DETS[doc.keys[v]] then
+         if doc.kinds[v] == "word" and case_at(doc, v) == "lower" and not DETS[doc.keys[v]] then
             v = v - 1
             while v > floor and SKIP[doc.keys[v]] do v = v - 1 end
             if can_say(M.ending(doc, v, floor)) then return t end
          end
-      elseif FINDING[k] and doc.cases[t] == "lower" and can_say(D.Doc.subject_before(doc, t, floor)) then
+      elseif FINDING[k] and case_at(doc, t) == "lower" and can_say(D.Doc.subject_before(doc, t, floor)) then
          return t
       end
    end
