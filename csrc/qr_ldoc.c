@@ -150,6 +150,26 @@ static int l_span_key(lua_State *L)
     return 1;
 }
 
+/***
+quarry.core.line_first(tokens, i) -> integer: the first token of token i's
+line (the nearest at or before i that starts a line, or token 1). See
+quarry.names.line_first.
+@function line_first
+@param tokens quarry.Tokens the document's tokens
+@param i integer a token's number
+@return integer
+*/
+static int l_line_first(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    lua_Integer i = luaL_checkinteger(L, 2), first;
+    luaL_argcheck(L, i >= 1 && (lua_Unsigned)i <= t->n, 2, "token index out of range");
+    for (first = i; first > 1 && !(t->tok[first - 1].flags & QR_F_LINE_START); first--) {}
+    if (i - first > 64) qr_limit_work(L, (long long)(i - first));
+    lua_pushinteger(L, first);
+    return 1;
+}
+
 /* Into the table at index into: each string key of the table at index from
  * (whose value is true) and each of its beginnings before a space. */
 static void add_prefixes(lua_State *L, int from, int into)
@@ -573,6 +593,8 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "known_runs");
     lua_pushcfunction(L, l_find_texts);
     lua_setfield(L, -2, "find_texts");
+    lua_pushcfunction(L, l_line_first);
+    lua_setfield(L, -2, "line_first");
     lua_pushcfunction(L, l_name_variant);
     lua_setfield(L, -2, "name_variant");
     lua_pushcfunction(L, l_name_tokens);

@@ -93,6 +93,15 @@ describe("quarry.names", function()
             "names.known_runs: expected tokens, a table, a table, an integer, a function or nil, a function")
       end)
 
+      it("finds the first token of a token's line", function()
+         local won = 0
+         for i = 1, #toks do if toks:text(i) == "won" then won = i end end
+         assert.equal("United", toks:text(names.line_first(toks, won)))
+         assert.equal(1, names.line_first(toks, 3))
+         assert.equal(1, names.line_first(toks, 1))
+         assert.has_error(function() names.line_first(toks, #toks + 1) end)
+      end)
+
       it("finds the tokens written exactly as a key of a set", function()
          local function texts(set)
             local out = {}

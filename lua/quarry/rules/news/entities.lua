@@ -474,22 +474,10 @@ local span_key = names.span_key
 -- 1996-08-31", "PARIS (AFP) -") is a place, whatever teams it names: a
 -- line that opens with a word in capitals followed by a comma, a
 -- parenthesis, a dash or a date, up to that parenthesis, dash or date.
--- line_of(i): the first token of token i's line, walking back no further
--- than the last token asked (so asking in order is linear in a document).
+-- line_of(i): the first token of token i's line (in C).
 local function line_finder(toks)
-   local memo_i, memo_first
-   return function(i)
-      local first = i
-      while first > 1 and not toks:get(first, "line_start") do
-         if first == memo_i then
-            first = memo_first
-            break
-         end
-         first = first - 1
-      end
-      memo_i, memo_first = i, first
-      return first
-   end
+   local line_first = names.line_first
+   return function(i) return line_first(toks, i) end
 end
 
 local function dateline_at(toks, start, line_of)
@@ -562,17 +550,29 @@ local function about_sport(toks)
    return false
 end
 
--- Whether annotation a is glued by a hyphen to a word in lower case
--- ("U.S.-led", "anti-Iraq"): an adjective, not a name.
-local function glued(toks, a)
-   local first, last = toks:cover(a.start, a.stop)
-   if not first then return false end
-   if last + 2 <= #toks and toks:kind(last + 1) == "dash" and toks:text(last + 1) == "-"
-      and not toks:get(last + 1, "space_before") and not toks:get(last + 2, "space_before")
-      and toks:get(last + 2, "case") == "lower" then
-      return true
+-- The tokens glued by a hyphen to a word in lower case ("U.S." in
+-- "U.S.-led"): set[i] = true when token i + 1 is a "-" with no space on
+-- either side and token i + 2 is in lower case (from the document's few
+-- dashes). -> the set, or nil when there is none.
+local function glued_tokens(toks)
+   local set, n = nil, #toks
+   for _, d in ipairs(toks:where("dash")) do
+      if d > 1 and d + 1 <= n and toks:text(d) == "-" and not toks:get(d, "space_before")
+         and not toks:get(d + 1, "space_before") and toks:get(d + 1, "case") == "lower" then
+         set = set or {}
+         set[d - 1] = true
+      end
    end
-   return false
+   return set
+end
+
+-- Whether annotation a is glued by a hyphen to a word in lower case
+-- ("U.S.-led", "anti-Iraq"): an adjective, not a name. glued_set: what
+-- glued_tokens gives.
+local function glued(toks, a, glued_set)
+   if not glued_set then return false end
+   local first, last = toks:cover(a.start, a.stop)
+   return first ~= nil and glued_set[last] == true
 end
 
 --- Teams of a document (resolve phase, before overlaps are settled): the
@@ -592,7 +592,7 @@ function entities.team_names(ctx, cands)
       end
    end
    if any_sport_only and not sport then sport = about_sport(toks) end
-   local out = {}
+   local out, glued_set = {}, glued_tokens(toks)
    for _, a in ipairs(cands) do
       if a.rule == "club_sport" and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start)) then
          a = nil
@@ -600,7 +600,7 @@ function entities.team_names(ctx, cands)
       -- a league, or a side in a looser pattern, outside a story about sport
       if a and a.attrs.sport_only and not sport then a = nil end
       -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
-      if a and glued(toks, a) then a = nil end
+      if a and glued(toks, a, glued_set) then a = nil end
       -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
       if a and a.rule == "organization_exact" and caps_line(toks, a.start, line_of, caps) then a = nil end
       if a then

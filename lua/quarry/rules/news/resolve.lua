@@ -62,8 +62,9 @@ local function container(spans)
    end
 end
 
--- outside(spans) -> allowed(pos): true when no span of the list holds
--- byte pos (a binary search over the spans merged and sorted).
+-- outside(spans) -> allowed(pos), starts, stops: allowed(pos) is true when
+-- no span of the list holds byte pos (a binary search over the spans
+-- merged and sorted: starts[k], stops[k], disjoint, in order).
 local function outside(spans)
    local sorted = {}
    for i, a in ipairs(spans) do sorted[i] = a end
@@ -77,7 +78,7 @@ local function outside(spans)
          starts[k + 1], stops[k + 1] = a.start, a.stop
       end
    end
-   if not starts[1] then return function() return true end end
+   if not starts[1] then return function() return true end, starts, stops end
    return function(pos)
       local lo, hi, found = 1, #starts, nil
       while lo <= hi do
@@ -85,10 +86,11 @@ local function outside(spans)
          if starts[mid] <= pos then found, lo = mid, mid + 1 else hi = mid - 1 end
       end
       return not (found and pos < stops[found])
-   end
+   end, starts, stops
 end
 
--- 1. The page's structure (kept as it is) and its clutter: -> allowed(pos).
+-- 1. The page's structure (kept as it is) and its clutter: -> allowed(pos)
+-- and the clutter's merged spans (as outside gives them).
 local function structure(anns, out)
    local clutter = {}
    for _, a in ipairs(anns) do
@@ -102,26 +104,37 @@ local function structure(anns, out)
    return outside(clutter)
 end
 
--- The candidates outside the clutter: entities, demonyms, dates.
-local function candidates(anns, allowed)
+-- The candidates outside the clutter: entities, demonyms, dates. The
+-- annotations come by start: one walk along the clutter's merged spans
+-- (starts, stops) tells which are outside (allowed(pos) for one that would
+-- come out of order).
+local function candidates(anns, allowed, starts, stops)
    local cands, demonyms, dated = {}, {}, {}
+   local k, nspans, last = 1, #starts, -1
    for _, a in ipairs(anns) do
       local t = a.type
-      if ENTITY[t] then
+      if ENTITY[t] or t == "demonym" or t == "date" then
+         local pos, out = a.start, true
+         if nspans > 0 then
+            if pos >= last then
+               while k <= nspans and stops[k] <= pos do k = k + 1 end
+               out = not (k <= nspans and starts[k] <= pos)
+               last = pos
+            else
+               out = allowed(pos)
+            end
+         end
+         if out and t == "date" then
+            dated[#dated + 1] = a
+         elseif out and t == "demonym" then
+            if not lower_first(a.text) then demonyms[#demonyms + 1] = a end
          -- gazetteer names count written with a capital (or in capitals)
-         if allowed(a.start) and not (a.phase == "lexicon" and lower_first(a.text)) then cands[#cands + 1] = a end
-      elseif t == "demonym" then
-         if allowed(a.start) and not lower_first(a.text) then demonyms[#demonyms + 1] = a end
-      elseif t == "date" then
-         if allowed(a.start) then dated[#dated + 1] = a end
+         elseif out and not (a.phase == "lexicon" and lower_first(a.text)) then
+            cands[#cands + 1] = a
+         end
       end
    end
    return cands, demonyms, dated
-end
-
-local function rank(a)
-   if a.attrs and a.attrs.ambiguous then return AMBIGUOUS_RANK end
-   return a.rank or DEFAULT_RANK
 end
 
 -- 2. Entities: by rank, then the longer span, keep what does not overlap a
@@ -129,8 +142,12 @@ end
 local function choose_entities(ctx, cands, allowed)
    local teams
    cands, teams = E.team_names(ctx, cands)
+   -- (a name the gazetteer marks ambiguous ranks AMBIGUOUS_RANK)
    local ranks = {}
-   for i, a in ipairs(cands) do ranks[i] = rank(a) end
+   for i, a in ipairs(cands) do
+      local attrs = a.attrs
+      ranks[i] = attrs and attrs.ambiguous and AMBIGUOUS_RANK or a.rank or DEFAULT_RANK
+   end
    spanset.sort(cands, ranks)
    local taken = spanset.new()
    local kept = taken:claim(cands)
@@ -245,8 +262,8 @@ end
 
 function resolve.run(ctx)
    local out = {}
-   local allowed = structure(ctx.annotations, out)
-   local cands, demonyms, dated = candidates(ctx.annotations, allowed)
+   local allowed, cstarts, cstops = structure(ctx.annotations, out)
+   local cands, demonyms, dated = candidates(ctx.annotations, allowed, cstarts, cstops)
    local kept, taken = choose_entities(ctx, cands, allowed)
    local clusters = find_people(ctx, kept, taken, allowed)
    kept = outside_heads(kept, out)
