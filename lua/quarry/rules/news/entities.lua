@@ -600,7 +600,7 @@ function entities.team_names(ctx, cands)
       -- a league, or a side in a looser pattern, outside a story about sport
       if a and a.attrs.sport_only and not sport then a = nil end
       -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
-      if a and glued(toks, a, glued_set) then a = nil end
+      if a and glued_set and glued(toks, a, glued_set) then a = nil end
       -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
       if a and a.rule == "organization_exact" and caps_line(toks, a.start, line_of, caps) then a = nil end
       if a then
@@ -692,12 +692,9 @@ local function add(ctx, kept, taken, typ, s, e, rule)
    kept[#kept + 1] = { type = typ, start = s, stop = e, rule = rule, attrs = {}, text = ctx.text:sub(s + 1, e) }
 end
 
---- Acronyms a document defines ("Patriotic Union of Kurdistan ( PUK )"),
--- and their later mentions, take the type of the name they abbreviate
--- (resolve phase, after overlaps): added to kept and taken.
-function entities.acronyms(ctx, kept, taken, allowed)
-   local toks = ctx.tokens
-   local defined = {}
+-- The organisations and places of kept by the last token they cover
+-- (the last of them that ends there).
+local function by_last_token(toks, kept)
    local named = {}
    for _, a in ipairs(kept) do
       if a.type == "organization" or a.type == "location" then
@@ -705,11 +702,24 @@ function entities.acronyms(ctx, kept, taken, allowed)
          if last then named[last] = a end
       end
    end
+   return named
+end
+
+--- Acronyms a document defines ("Patriotic Union of Kurdistan ( PUK )"),
+-- and their later mentions, take the type of the name they abbreviate
+-- (resolve phase, after overlaps): added to kept and taken.
+function entities.acronyms(ctx, kept, taken, allowed)
+   local toks = ctx.tokens
+   local defined = {}
+   -- (the places and bodies kept by their last token, listed at the first
+   -- parenthesis that may define an acronym, before any is added)
+   local named
    local last_open = #toks - 2
    local i = last_open >= 1 and OPEN_PAREN:find(toks, 1, last_open) or nil
    while i do
       local acr = toks:text(i + 1)
       if toks:text(i) == "(" and toks:text(i + 2) == ")" and acr:match("^%u[%u&]+$") and #acr <= 6 then
+         named = named or by_last_token(toks, kept)
          local a = named[i - 1]
          local first = a and toks:cover(a.start, a.stop)
          if a and abbreviates(acr, initials(toks, first, i - 1)) then
@@ -733,6 +743,13 @@ end
 -- (resolve phase, after overlaps): added to kept and taken.
 function entities.caps_names(ctx, kept, taken, allowed)
    local toks = ctx.tokens
+   -- the words in capitals on a line in capitals only (a headline, a
+   -- dateline: few), where a run may start
+   local line_of, memo, starts = line_finder(toks), {}, {}
+   for _, i in ipairs(toks:where("word", "upper")) do
+      if caps_line(toks, toks:span(i), line_of, memo) then starts[#starts + 1] = i end
+   end
+   if not starts[1] then return end
    local known = {}
    for _, a in ipairs(kept) do
       if (a.type == "person" or a.type == "organization" or a.type == "location") and a.text:find("%l") then
@@ -742,10 +759,7 @@ function entities.caps_names(ctx, kept, taken, allowed)
       end
    end
    if next(known) == nil then return end
-   local line_of, memo = line_finder(toks), {}
-   each_known(toks, known, toks:where("word", "upper"), function(i)
-      return caps_line(toks, toks:span(i), line_of, memo)
-   end, function(s, e, typ)
+   each_known(toks, known, starts, nil, function(s, e, typ)
       if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "caps_name") end
    end)
 end

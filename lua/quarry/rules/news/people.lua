@@ -13,6 +13,11 @@ local variant = names.variant
 people.variant = variant
 
 local function split_words(s)
+   -- (one word, the most common: no iterator)
+   if not s:find("%s") then
+      if s == "" or s:match("^%p+$") then return {} end
+      return { s }
+   end
    local out = {}
    for w in s:gmatch("[^%s]+") do
       if not w:match("^%p+$") then out[#out + 1] = w end
@@ -130,17 +135,14 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    -- surnames of known people the rules did not mark
    local added = {}
    -- (the words in title case or capitals whose variant is a known surname)
+   -- (most are mentions the rules marked: that is asked first)
    for _, i in ipairs(names.find(toks, by_last)) do
-      local list = by_last[variant(toks:key(i, true))]
-      if not not_names[toks:key(i)] then
-         local s, e = toks:span(i)
-         if allowed(s) and not covered(s, e) then
-            local c = list[#list]
-            local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {},
-               text = text:sub(s + 1, e) }
-            add(c, a, { a.text })
-            added[#added + 1] = a
-         end
+      local s, e = toks:span(i)
+      if allowed(s) and not covered(s, e) and not not_names[toks:key(i)] then
+         local list = by_last[variant(toks:key(i, true))]
+         local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {}, text = text:sub(s + 1, e) }
+         add(list[#list], a, { a.text })
+         added[#added + 1] = a
       end
    end
    for _, c in ipairs(clusters) do

@@ -94,10 +94,11 @@ end
 local function structure(anns, out)
    local clutter = {}
    for _, a in ipairs(anns) do
-      if a.type == "segment" then
+      local t = a.type
+      if t == "segment" then
          out[#out + 1] = a
          if CLUTTER[a.attrs.kind] then clutter[#clutter + 1] = a end
-      elseif a.type == "dateline" then
+      elseif t == "dateline" then
          out[#out + 1] = a
       end
    end
@@ -167,31 +168,38 @@ local function organisations_first(kept)
    local org_by_first, org_by_text = {}, {}
    for _, a in ipairs(kept) do
       if a.type == "organization" then
-         local first = a.text:match("^(%S+)%s")
+         local text = a.text
+         local name = a.attrs.name or text
+         local first = text:match("^(%S+)%s")
          if first and not first:match("%p$") then
-            org_by_first[first] = org_by_first[first] or a.attrs.name or a.text
+            org_by_first[first] = org_by_first[first] or name
          end
-         org_by_text[a.text] = org_by_text[a.text] or a.attrs.name or a.text
+         org_by_text[text] = org_by_text[text] or name
       end
    end
    -- (a person named as an organisation is one; the others' surnames)
    local surnames = {}
+   -- (and the persons, each a one-word name or not)
+   local listed, one_word = {}, {}
    for _, a in ipairs(kept) do
       if a.type == "person" then
-         if org_by_text[a.text] and not a.attrs.title then
-            a.type, a.attrs = "organization", { name = org_by_text[a.text] }
+         local text = a.text
+         if org_by_text[text] and not a.attrs.title then
+            a.type, a.attrs = "organization", { name = org_by_text[text] }
          else
-            local last = a.text:match("%s(%S+)$")
+            local last = text:match("%s(%S+)$")
             if last then surnames[last] = true end
+            listed[#listed + 1] = a
+            one_word[#listed] = last == nil and not text:find("%s")
          end
       end
    end
    local persons = {}
-   for _, a in ipairs(kept) do
-      if a.type == "person" and not a.text:find("%s") and org_by_first[a.text] and not a.attrs.title
-         and not surnames[a.text] then
-         a.type, a.attrs = "organization", { name = org_by_first[a.text] }
-      elseif a.type == "person" then
+   for k, a in ipairs(listed) do
+      local text = a.text
+      if one_word[k] and org_by_first[text] and not a.attrs.title and not surnames[text] then
+         a.type, a.attrs = "organization", { name = org_by_first[text] }
+      else
          persons[#persons + 1] = a
       end
    end
@@ -241,16 +249,17 @@ end
 
 -- The entities and demonyms as the pack outputs them: canonical names.
 local function emit_entities(kept, demonyms, out)
+   local n = #out
    for _, a in ipairs(kept) do
-      if a.type == "person" then
-         local c = a.cluster
-         a.attrs.name = c and c.canonical or a.attrs.name or a.text
-         if c then a.attrs.key = c.key end
+      local attrs, c = a.attrs, a.cluster
+      if a.type == "person" and c then
+         attrs.name, attrs.key = c.canonical or attrs.name or a.text, c.key
       else
-         a.attrs.name = a.attrs.name or a.text
+         attrs.name = attrs.name or a.text
       end
-      a.attrs.guess, a.attrs.category, a.attrs.ambiguous = nil, nil, nil
-      out[#out + 1] = a
+      attrs.guess, attrs.category, attrs.ambiguous = nil, nil, nil
+      n = n + 1
+      out[n] = a
    end
    for _, a in ipairs(demonyms) do
       a.attrs.country = a.attrs.country or a.attrs.name
