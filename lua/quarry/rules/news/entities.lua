@@ -593,24 +593,27 @@ function entities.team_names(ctx, cands)
    end
    if any_sport_only and not sport then sport = about_sport(toks) end
    local out, glued_set = {}, glued_tokens(toks)
+   local n = 0
    for _, a in ipairs(cands) do
-      if a.rule == "club_sport" and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start)) then
-         a = nil
-      end
-      -- a league, or a side in a looser pattern, outside a story about sport
-      if a and a.attrs.sport_only and not sport then a = nil end
-      -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
-      if a and glued_set and glued(toks, a, glued_set) then a = nil end
-      -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
-      if a and a.rule == "organization_exact" and caps_line(toks, a.start, line_of, caps) then a = nil end
-      if a then
-         if a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club" or a.rule == "club_sport") then
+      local rule, attrs = a.rule, a.attrs
+      local drop = rule == "club_sport"
+            and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start))
+         -- a league, or a side in a looser pattern, outside a story about sport
+         or attrs.sport_only and not sport
+         -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
+         or glued_set and glued(toks, a, glued_set)
+         -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
+         or rule == "organization_exact" and caps_line(toks, a.start, line_of, caps)
+      if not drop then
+         if a.type == "organization" and (attrs.kind == "team" or rule == "club" or rule == "club_sport") then
             teams[span_key(toks, a.start, a.stop)] = true
          end
-         out[#out + 1] = a
+         n = n + 1
+         out[n] = a
       end
    end
-   if not sport then return out, teams end
+   -- (no team: no other candidate becomes one)
+   if not sport or next(teams) == nil then return out, teams end
    for _, a in ipairs(out) do
       if a.type ~= "organization" and a.type ~= "event" and a.rule ~= "country" and a.attrs.kind ~= "venue"
          and teams[span_key(toks, a.start, a.stop)] and not dateline_at(toks, a.start, line_of) then

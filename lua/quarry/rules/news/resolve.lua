@@ -224,10 +224,11 @@ end
 -- title case, not names, unless the text names them elsewhere; a dateline
 -- holds its place and its source, nothing else. -> what is left of kept.
 local function outside_heads(kept, out)
-   local heads = {}
+   local heads, last_stop = {}, -1
    for _, a in ipairs(out) do
       if a.type == "segment" and (a.attrs.kind == "headline" or a.attrs.kind == "dateline") then
          heads[#heads + 1] = a
+         if a.stop > last_stop then last_stop = a.stop end
       end
    end
    local in_heads = container(heads)
@@ -237,12 +238,19 @@ local function outside_heads(kept, out)
       end
       return false
    end
-   local filtered = {}
+   local filtered, n = {}, 0
    for _, a in ipairs(kept) do
-      local where, h = in_heads(a)
-      local drop = where == "dateline" and not (a.type == "location" and a.start == h.start)
-         or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster))
-      if not drop then filtered[#filtered + 1] = a end
+      -- (what ends after every head is in none: most of a text)
+      local drop = false
+      if a.stop <= last_stop then
+         local where, h = in_heads(a)
+         drop = where == "dateline" and not (a.type == "location" and a.start == h.start)
+            or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster))
+      end
+      if not drop then
+         n = n + 1
+         filtered[n] = a
+      end
    end
    return filtered
 end
