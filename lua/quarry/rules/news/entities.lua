@@ -748,10 +748,7 @@ function entities.caps_names(ctx, kept, taken, allowed)
    local toks = ctx.tokens
    -- the words in capitals on a line in capitals only (a headline, a
    -- dateline: few), where a run may start
-   local line_of, memo, starts = line_finder(toks), {}, {}
-   for _, i in ipairs(toks:where("word", "upper")) do
-      if caps_line(toks, toks:span(i), line_of, memo) then starts[#starts + 1] = i end
-   end
+   local starts = names.caps_words(toks)
    if not starts[1] then return end
    local known = {}
    for _, a in ipairs(kept) do

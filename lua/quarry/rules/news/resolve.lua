@@ -23,7 +23,9 @@ local CLUTTER = { comments = true, related = true, boilerplate = true }
 -- "Ford"), ranks AMBIGUOUS_RANK: below a full name that ends in it.
 local DEFAULT_RANK, AMBIGUOUS_RANK = 2, 4.25
 
-local ENTITY = { person = true, organization = true, location = true, event = true }
+-- what the candidates take: entities, demonyms, dates
+local CANDIDATE = { person = "entity", organization = "entity", location = "entity", event = "entity",
+   demonym = "demonym", date = "date" }
 
 -- s opens with a lower-case letter (%l: a to z)
 local function lower_first(s)
@@ -113,8 +115,8 @@ local function candidates(anns, allowed, starts, stops)
    local cands, demonyms, dated = {}, {}, {}
    local k, nspans, last = 1, #starts, -1
    for _, a in ipairs(anns) do
-      local t = a.type
-      if ENTITY[t] or t == "demonym" or t == "date" then
+      local t = CANDIDATE[a.type]
+      if t then
          local pos, out = a.start, true
          if nspans > 0 then
             if pos >= last then
@@ -125,13 +127,15 @@ local function candidates(anns, allowed, starts, stops)
                out = allowed(pos)
             end
          end
-         if out and t == "date" then
-            dated[#dated + 1] = a
-         elseif out and t == "demonym" then
-            if not lower_first(a.text) then demonyms[#demonyms + 1] = a end
-         -- gazetteer names count written with a capital (or in capitals)
-         elseif out and not (a.phase == "lexicon" and lower_first(a.text)) then
-            cands[#cands + 1] = a
+         if out then
+            if t == "entity" then
+               -- gazetteer names count written with a capital (or in capitals)
+               if not (a.phase == "lexicon" and lower_first(a.text)) then cands[#cands + 1] = a end
+            elseif t == "date" then
+               dated[#dated + 1] = a
+            elseif not lower_first(a.text) then
+               demonyms[#demonyms + 1] = a
+            end
          end
       end
    end
