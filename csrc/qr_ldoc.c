@@ -9,10 +9,12 @@
 */
 #include "qr_lua.h"
 #include "qr_doc.h"
+#include "qr_keys.h"
 #include "qr_spans.h"
 #include "qr_token.h"
 
 #include <limits.h>
+#include <string.h>
 
 
 /***
@@ -74,6 +76,265 @@ static int l_name_tokens(lua_State *L)
         lua_pop(L, 1);
     }
     lua_settop(L, 3);
+    return 1;
+}
+
+/* A growable byte buffer kept in a userdata at stack index slot (nil
+ * there until the first growth), the stack buffer before that. */
+typedef struct growbuf {
+    char *p;
+    size_t len, cap;
+    int slot;
+} growbuf;
+
+static void buf_add(lua_State *L, growbuf *b, const char *s, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = 2 * (b->len + n);
+        char *p = lua_newuserdatauv(L, cap, 0);
+        memcpy(p, b->p, b->len);
+        lua_replace(L, b->slot);
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+/* The 0-based token the Lua tokens:at(start) gives (the first whose stop
+ * is past start, when it starts at or before start), or t->n for none. */
+static size_t token_at(const qr_tokens *t, lua_Integer start)
+{
+    size_t lo = 0, hi = t->n;
+    if (start < 0) return t->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((lua_Integer)t->tok[mid].stop <= start) lo = mid + 1; else hi = mid;
+    }
+    return lo < t->n && (lua_Integer)t->tok[lo].start <= start ? lo : t->n;
+}
+
+/***
+quarry.core.span_key(tokens, start, stop) -> string: the keys of the
+tokens from the one at byte start (tokens:at(start)) up to the last that
+starts before stop, joined by spaces; "" when no token is at start. See
+quarry.names.span_key.
+@function span_key
+@param tokens quarry.Tokens the document's tokens
+@param start integer the span's first byte
+@param stop integer the span's end (exclusive)
+@return string
+*/
+static int l_span_key(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    lua_Integer start = luaL_checkinteger(L, 2), stop = luaL_checkinteger(L, 3);
+    const qr_keys *keys = qr_tokens_keys(L, 1, 0);
+    size_t i = token_at(t, start), j;
+    char stack_buf[256];
+    growbuf b;
+    b.p = stack_buf;
+    b.len = 0;
+    b.cap = sizeof stack_buf;
+    b.slot = 4;
+    lua_settop(L, 3);
+    lua_pushnil(L);                                  /* 4: a larger buffer */
+    for (j = i; j < t->n && (lua_Integer)t->tok[j].start < stop; j++) {
+        size_t n;
+        const char *k = qr_key_of(keys, j, &n);
+        if (j > i) buf_add(L, &b, " ", 1);
+        buf_add(L, &b, k, n);
+    }
+    if (j > i + 8) qr_limit_work(L, (long long)(j - i));
+    lua_pushlstring(L, b.p, b.len);
+    return 1;
+}
+
+/* Into the table at index into: each string key of the table at index from
+ * (whose value is true) and each of its beginnings before a space. */
+static void add_prefixes(lua_State *L, int from, int into)
+{
+    lua_pushnil(L);
+    while (lua_next(L, from)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            size_t len, k;
+            const char *key = lua_tolstring(L, -1, &len);
+            for (k = 0; k < len; k++) {
+                if (key[k] == ' ') {
+                    lua_pushlstring(L, key, k);
+                    lua_pushboolean(L, 1);
+                    lua_rawset(L, into);
+                }
+            }
+            lua_pushvalue(L, -1);
+            lua_pushboolean(L, 1);
+            lua_rawset(L, into);
+        }
+    }
+}
+
+/* Token number at place k of the list at index 3 (0-based), or t->n. */
+static size_t start_at(lua_State *L, const qr_tokens *t, lua_Integer k)
+{
+    int isnum;
+    lua_Integer i;
+    lua_rawgeti(L, 3, k);
+    i = lua_tointegerx(L, -1, &isnum);
+    lua_pop(L, 1);
+    if (!isnum || i < 1 || (lua_Unsigned)i > t->n)
+        luaL_error(L, "bad argument #3 to 'known_runs' (place %d: no token number)", (int)k);
+    return (size_t)(i - 1);
+}
+
+/* The last token (0-based) of the longest run from token i whose keys
+ * joined by spaces are a key of known (index 2), with its value pushed; -1
+ * and nothing pushed when none. prefixes at index 7, the buffer at 8. */
+static long longest_run(lua_State *L, const qr_tokens *t, const qr_keys *keys, size_t i, lua_Integer max,
+                        char *stack_buf, size_t cap, size_t *work)
+{
+    growbuf b;
+    size_t j;
+    long hit = -1;
+    b.p = stack_buf;
+    b.len = 0;
+    b.cap = cap;
+    b.slot = 8;
+    for (j = i; j < t->n && (lua_Integer)(j - i) < max; j++) {
+        size_t n;
+        const char *k = qr_key_of(keys, j, &n);
+        if (j > i) {
+            if (t->tok[j].flags & QR_F_LINE_START) break;
+            buf_add(L, &b, " ", 1);
+        }
+        buf_add(L, &b, k, n);
+        (*work)++;
+        lua_pushlstring(L, b.p, b.len);
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, 7) == LUA_TNIL) {
+            lua_pop(L, 2);
+            break;
+        }
+        lua_pop(L, 1);
+        lua_rawget(L, 2);
+        if (lua_toboolean(L, -1)) {
+            if (hit >= 0) lua_remove(L, -2);
+            hit = (long)j;
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    return hit;
+}
+
+/***
+quarry.core.known_runs(tokens, known, starts, max, accept, found): for each
+token number of the list starts (in order, none inside a run found before),
+the longest run of at most max tokens from it, on one line, whose keys
+joined by spaces are a key of the table known (with a true value); when
+there is one and accept(i) is true (accept is asked only then),
+found(start, stop, value) with the run's bytes and known's value. See
+quarry.names.known_runs.
+@function known_runs
+@param tokens quarry.Tokens the document's tokens
+@param known table keys of runs (as quarry.names.span_key gives them) -> a value
+@param starts table token numbers, in order
+@param max integer the most tokens of a run
+@param accept function accept(i) -> boolean, or nil for any
+@param found function found(start, stop, value)
+@return nothing
+*/
+static int l_known_runs(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    const qr_keys *keys;
+    lua_Integer ns, k, max = luaL_checkinteger(L, 4);
+    size_t from = 0, work = 0;
+    char stack_buf[256];
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (!lua_isnil(L, 5)) luaL_checktype(L, 5, LUA_TFUNCTION);
+    luaL_checktype(L, 6, LUA_TFUNCTION);
+    lua_settop(L, 6);
+    keys = qr_tokens_keys(L, 1, 0);
+    ns = luaL_len(L, 3);
+    lua_newtable(L);                                 /* 7: the prefixes */
+    add_prefixes(L, 2, 7);
+    lua_pushnil(L);                                  /* 8: a larger buffer */
+    for (k = 1; k <= ns; k++) {
+        size_t i = start_at(L, t, k);
+        long hit;
+        if (i < from) continue;
+        hit = longest_run(L, t, keys, i, max, stack_buf, sizeof stack_buf, &work);
+        if (hit < 0) continue;
+        if (!lua_isnil(L, 5)) {                          /* value at 9 */
+            lua_pushvalue(L, 5);
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_call(L, 1, 1);
+            if (!lua_toboolean(L, -1)) {
+                lua_settop(L, 8);
+                continue;
+            }
+            lua_pop(L, 1);
+        }
+        lua_pushvalue(L, 6);
+        lua_pushinteger(L, t->tok[i].start);
+        lua_pushinteger(L, t->tok[hit].stop);
+        lua_pushvalue(L, 9);
+        lua_call(L, 3, 0);
+        lua_settop(L, 8);
+        from = (size_t)hit + 1;
+    }
+    qr_limit_work(L, (long long)(ns + (lua_Integer)work));
+    return 0;
+}
+
+/***
+quarry.core.find_texts(tokens, set) -> {i, ...}: the numbers of the tokens
+whose text is a key of the table set (with a true value), in order. See
+quarry.names.find_texts.
+@function find_texts
+@param tokens quarry.Tokens the document's tokens
+@param set table texts -> true
+@return table the token numbers
+*/
+static int l_find_texts(lua_State *L)
+{
+    const char *text;
+    const qr_tokens *t = qr_check_tokens(L, 1, &text, NULL);
+    const char *few[8];
+    size_t few_len[8], nfew = 0, i;
+    lua_Integer found = 0;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    /* a few texts are compared byte for byte; more are looked up */
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1)) {
+            if (nfew < 8) few[nfew] = lua_tolstring(L, -2, &few_len[nfew]);   /* anchored by set */
+            nfew++;
+        }
+        lua_pop(L, 1);
+    }
+    lua_newtable(L);                                 /* 3: the result */
+    qr_limit_work(L, (long long)t->n);
+    for (i = 0; i < t->n && nfew > 0; i++) {
+        const qr_token *tok = &t->tok[i];
+        size_t len = tok->stop - tok->start, f;
+        int hit = 0;
+        if (nfew <= 8) {
+            for (f = 0; f < nfew && !hit; f++)
+                hit = few_len[f] == len && memcmp(few[f], text + tok->start, len) == 0;
+        } else {
+            lua_pushlstring(L, text + tok->start, len);
+            hit = lua_rawget(L, 2) != LUA_TNIL && lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
+        if (hit) {
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_rawseti(L, 3, ++found);
+        }
+    }
     return 1;
 }
 
@@ -163,8 +424,155 @@ static int l_sort_spans(lua_State *L)
     return 1;
 }
 
+/* --- quarry.SpanSet ---------------------------------------------------- */
+
+#define QR_SPANSET_MT "quarry.SpanSet"
+
+static qr_spanset *check_spanset(lua_State *L, int idx)
+{
+    return (qr_spanset *)luaL_checkudata(L, idx, QR_SPANSET_MT);
+}
+
+/* Charges the work of a test or an addition when it was long (a span over
+ * many buckets, a crowded bucket); a short one is the caller's step. */
+static void charge_spans(lua_State *L, size_t work)
+{
+    if (work > 64) qr_limit_work(L, (long long)(work / 8));
+}
+
+static void add_span(lua_State *L, qr_spanset *set, lua_Integer s, lua_Integer e)
+{
+    if (qr_spanset_add(set, (int64_t)s, (int64_t)e) != 0) luaL_error(L, "not enough memory");
+    charge_spans(L, (size_t)((e > s ? e - s : 0) / QR_SPANSET_BUCKET));
+}
+
+/***
+quarry.core.spanset() -> quarry.SpanSet: a new, empty set of byte spans
+with an overlap test (see quarry.spanset).
+@function spanset
+@return quarry.SpanSet
+*/
+static int l_spanset(lua_State *L)
+{
+    void *ud;
+    lua_Alloc alloc = lua_getallocf(L, &ud);
+    qr_spanset *set = lua_newuserdatauv(L, sizeof *set, 0);
+    qr_spanset_init(set, alloc, ud);
+    luaL_setmetatable(L, QR_SPANSET_MT);
+    return 1;
+}
+
+/***
+set:overlaps(s, e) -> boolean: whether a span of the set overlaps [s, e)
+@function SpanSet:overlaps
+@param s integer start byte
+@param e integer stop byte (exclusive)
+@return boolean
+*/
+static int spanset_overlaps(lua_State *L)
+{
+    qr_spanset *set = check_spanset(L, 1);
+    lua_Integer s = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+    size_t work = 0;
+    lua_pushboolean(L, qr_spanset_overlaps(set, (int64_t)s, (int64_t)e, &work));
+    charge_spans(L, work);
+    return 1;
+}
+
+/***
+set:add(s, e): adds [s, e) to the set
+@function SpanSet:add
+@param s integer start byte
+@param e integer stop byte (exclusive)
+@return nothing
+*/
+static int spanset_add(lua_State *L)
+{
+    qr_spanset *set = check_spanset(L, 1);
+    add_span(L, set, luaL_checkinteger(L, 2), luaL_checkinteger(L, 3));
+    return 0;
+}
+
+/* The integer field name of the table on top of the stack; raises naming
+ * element i of argument arg when it is no integer. */
+static lua_Integer int_field(lua_State *L, const char *name, int arg, lua_Integer i)
+{
+    lua_Integer v;
+    int isnum;
+    lua_getfield(L, -1, name);
+    v = lua_tointegerx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "bad argument #%d to 'claim' (element %d: %s is not an integer)", arg, (int)i, name);
+    lua_pop(L, 1);
+    return v;
+}
+
+/***
+set:claim(list) -> kept: of the spans of list (tables with integer start
+and stop), in order, those that overlap no span of the set, each added to
+the set as it is taken (so a later one that overlaps it is not); as
+`if not set:overlaps(a.start, a.stop) then set:add(a.start, a.stop); kept[#kept + 1] = a end`
+for each, in one call. Counts #list steps against a sandbox's budget.
+@function SpanSet:claim
+@param list table the spans, the best first
+@return table the spans taken, in the list's order
+*/
+static int spanset_claim(lua_State *L)
+{
+    qr_spanset *set = check_spanset(L, 1);
+    lua_Integer n, i, kept = 0;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    n = luaL_len(L, 2);
+    qr_limit_work(L, n > 0 ? n : 0);
+    lua_createtable(L, n > 0 && n < INT_MAX ? (int)n : 0, 0);       /* 3: kept */
+    for (i = 1; i <= n; i++) {
+        lua_Integer s, e;
+        size_t work = 0;
+        if (lua_geti(L, 2, i) != LUA_TTABLE)
+            return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)i);
+        s = int_field(L, "start", 2, i);
+        e = int_field(L, "stop", 2, i);
+        if (!qr_spanset_overlaps(set, (int64_t)s, (int64_t)e, &work)) {
+            add_span(L, set, s, e);
+            lua_rawseti(L, 3, ++kept);
+        } else {
+            lua_pop(L, 1);
+        }
+        charge_spans(L, work);
+    }
+    return 1;
+}
+
+static int spanset_gc(lua_State *L)
+{
+    qr_spanset_free(check_spanset(L, 1));
+    return 0;
+}
+
+static void open_spanset(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        { "overlaps", spanset_overlaps }, { "add", spanset_add }, { "claim", spanset_claim }, { NULL, NULL }
+    };
+    luaL_newmetatable(L, QR_SPANSET_MT);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, spanset_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_spanset);
+    lua_setfield(L, -2, "spanset");
+}
+
 void qr_open_doc(lua_State *L)
 {
+    open_spanset(L);
+    lua_pushcfunction(L, l_span_key);
+    lua_setfield(L, -2, "span_key");
+    lua_pushcfunction(L, l_known_runs);
+    lua_setfield(L, -2, "known_runs");
+    lua_pushcfunction(L, l_find_texts);
+    lua_setfield(L, -2, "find_texts");
     lua_pushcfunction(L, l_name_variant);
     lua_setfield(L, -2, "name_variant");
     lua_pushcfunction(L, l_name_tokens);

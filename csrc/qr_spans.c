@@ -111,3 +111,105 @@ void qr_sort_spans(size_t *perm, size_t n, const qr_spankey *keys, qr_spanorder 
     s.order = order;
     if (n > 1) auxsort(&s, 1, (unsigned int)n, 0);
 }
+
+/* --- span sets -------------------------------------------------------- */
+
+void qr_spanset_init(qr_spanset *set, qr_allocf alloc, void *ud)
+{
+    memset(set, 0, sizeof *set);
+    set->alloc = alloc;
+    set->ud = ud;
+}
+
+static void list_free(qr_spanset *set, qr_spanlist *l)
+{
+    if (l->pairs) set->alloc(set->ud, l->pairs, l->cap * 2 * sizeof *l->pairs, 0);
+    l->pairs = NULL;
+    l->n = l->cap = 0;
+}
+
+void qr_spanset_free(qr_spanset *set)
+{
+    size_t k;
+    for (k = 0; k < set->nbucket; k++) list_free(set, &set->bucket[k]);
+    if (set->bucket) set->alloc(set->ud, set->bucket, set->nbucket * sizeof *set->bucket, 0);
+    set->bucket = NULL;
+    set->nbucket = 0;
+    list_free(set, &set->other);
+}
+
+/* Kept in buckets: 0 <= start <= stop <= QR_SPANSET_MAX. */
+static int in_buckets(int64_t start, int64_t stop)
+{
+    return start >= 0 && stop >= start && stop <= QR_SPANSET_MAX;
+}
+
+static int list_overlaps(const qr_spanlist *l, int64_t start, int64_t stop)
+{
+    size_t k;
+    for (k = 0; k < l->n; k++) {
+        if (l->pairs[2 * k] < stop && start < l->pairs[2 * k + 1]) return 1;
+    }
+    return 0;
+}
+
+int qr_spanset_overlaps(const qr_spanset *set, int64_t start, int64_t stop, size_t *work)
+{
+    int64_t first, last, b;
+    size_t done = set->other.n;
+    int found = list_overlaps(&set->other, start, stop);
+    /* a span kept in buckets that overlaps this one lists itself in a
+     * bucket of [first, last] (a byte of both, or the empty one's place) */
+    first = start < 0 ? 0 : start / QR_SPANSET_BUCKET;
+    last = stop > start ? stop - 1 : start;
+    last = last < 0 ? -1 : last / QR_SPANSET_BUCKET;
+    if (last >= (int64_t)set->nbucket) last = (int64_t)set->nbucket - 1;
+    for (b = first; !found && b <= last; b++) {
+        const qr_spanlist *l = &set->bucket[b];
+        done += l->n + 1;
+        found = list_overlaps(l, start, stop);
+    }
+    if (work) *work += done;
+    return found;
+}
+
+static int list_push(qr_spanset *set, qr_spanlist *l, int64_t start, int64_t stop)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 4;
+        int64_t *p = set->alloc(set->ud, l->pairs, l->cap * 2 * sizeof *p, cap * 2 * sizeof *p);
+        if (!p) return -1;
+        l->pairs = p;
+        l->cap = cap;
+    }
+    l->pairs[2 * l->n] = start;
+    l->pairs[2 * l->n + 1] = stop;
+    l->n++;
+    return 0;
+}
+
+int qr_spanset_add(qr_spanset *set, int64_t start, int64_t stop)
+{
+    size_t first, last, b;
+    if (!in_buckets(start, stop)) return list_push(set, &set->other, start, stop);
+    first = (size_t)(start / QR_SPANSET_BUCKET);
+    last = (size_t)((stop > start ? stop - 1 : start) / QR_SPANSET_BUCKET);
+    if (last >= set->nbucket) {
+        size_t n = set->nbucket ? set->nbucket : 16;
+        qr_spanlist *p;
+        while (n <= last) n *= 2;
+        p = set->alloc(set->ud, set->bucket, set->nbucket * sizeof *p, n * sizeof *p);
+        if (!p) return -1;
+        memset(p + set->nbucket, 0, (n - set->nbucket) * sizeof *p);
+        set->bucket = p;
+        set->nbucket = n;
+    }
+    for (b = first; b <= last; b++) {
+        if (list_push(set, &set->bucket[b], start, stop) != 0) {
+            /* (undone: the set stays as it was) */
+            while (b-- > first) set->bucket[b].n--;
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -51,4 +51,64 @@ describe("quarry.names", function()
       assert.has_error(function() names.find(toks, "lavrov") end)
       toks:close()
    end)
+
+   describe("keys of spans and runs of known keys", function()
+      local text = "Leeds United beat LEEDS UNITED fans.\nUnited won; Leeds lost (PUK) and PUK, puk."
+      local toks
+      before_each(function() toks = core.tokenize(text) end)
+      after_each(function() toks:close() end)
+      local function at(word, from) return (text:find(word, from or 1, true)) - 1 end
+
+      it("keys a span by the keys of the tokens it covers", function()
+         local s = at("LEEDS")
+         assert.equal("leeds united", names.span_key(toks, s, s + #"LEEDS UNITED"))
+         assert.equal("leeds united", names.span_key(toks, 0, #"Leeds United"))
+         -- from the token at start, through each token that starts before stop
+         assert.equal("leeds united", names.span_key(toks, 2, #"Leeds U"))
+         assert.equal("", names.span_key(toks, #"Leeds", #"Leeds U"))
+         assert.equal("", names.span_key(toks, 0, 0))
+         assert.has_error(function() names.span_key(toks, "x", 3) end)
+      end)
+
+      it("finds the longest known run from each start, on one line, none inside another", function()
+         local known = { ["leeds united"] = "team", leeds = "place", ["united won"] = "x", ["fans united"] = "y" }
+         local found, asked = {}, {}
+         names.known_runs(toks, known, toks:where("word"), 4, function(i)
+            asked[#asked + 1] = toks:text(i)
+            return toks:text(i) ~= "Leeds" or toks:get(i, "sent_start") ~= true or true
+         end, function(s, e, v) found[#found + 1] = text:sub(s + 1, e) .. "=" .. v end)
+         -- "fans\nUnited" crosses a line; "United" inside "LEEDS UNITED" is taken
+         assert.same({ "Leeds United=team", "LEEDS UNITED=team", "United won=x", "Leeds=place" }, found)
+         assert.same({ "Leeds", "LEEDS", "United", "Leeds" }, asked)
+         found = {}
+         names.known_runs(toks, known, toks:where("word", "upper"), 1, nil,
+            function(s, e, v) found[#found + 1] = text:sub(s + 1, e) .. "=" .. v end)
+         assert.same({ "LEEDS=place" }, found)
+         found = {}
+         names.known_runs(toks, known, toks:where("word"), 4, function() return false end,
+            function(s) found[#found + 1] = s end)
+         assert.same({}, found)
+         assert.has_error(function() names.known_runs(toks, known, { 0 }, 4, nil, print) end)
+         assert.has_error(function() names.known_runs(toks, known, {}, "4", nil, print) end,
+            "names.known_runs: expected tokens, a table, a table, an integer, a function or nil, a function")
+      end)
+
+      it("finds the tokens written exactly as a key of a set", function()
+         local function texts(set)
+            local out = {}
+            for _, i in ipairs(names.find_texts(toks, set)) do out[#out + 1] = toks:text(i) .. "@" .. i end
+            return out
+         end
+         local puk = {}
+         for i = 1, #toks do if toks:text(i) == "PUK" then puk[#puk + 1] = "PUK@" .. i end end
+         assert.equal(2, #puk)
+         assert.same(puk, texts { PUK = "organization" })
+         assert.same({}, texts { PUK = false })
+         -- more than a few texts: looked up one by one, the same answer
+         local many = { PUK = true }
+         for k = 1, 20 do many["X" .. k] = true end
+         assert.same(puk, texts(many))
+         assert.same({}, texts {})
+      end)
+   end)
 end)

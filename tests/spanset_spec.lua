@@ -42,6 +42,35 @@ describe("quarry.spanset", function()
       assert.is_true(set:overlaps(19, 30))
    end)
 
+   it("keeps spans far out of a document's bytes, negative or inverted, as a pairwise check would", function()
+      local set = spanset.new()
+      set:add(-50, -10)
+      set:add(1 << 40, (1 << 40) + 5)
+      assert.is_true(set:overlaps(-20, 3))
+      assert.is_false(set:overlaps(-10, 0))
+      assert.is_true(set:overlaps((1 << 40) + 4, (1 << 41)))
+      assert.is_false(set:overlaps(0, 1 << 39))
+      set:add(300, 200)
+      -- [300, 200) overlaps what starts before 200 and stops after 300
+      assert.is_true(set:overlaps(100, 400))
+      assert.is_false(set:overlaps(250, 260))
+   end)
+
+   it("claims, in order, the spans that overlap none in the set nor one claimed before", function()
+      local set = spanset.new()
+      set:add(0, 5)
+      local a, b, c, d = { start = 3, stop = 8 }, { start = 6, stop = 9 }, { start = 8, stop = 12 },
+         { start = 9, stop = 9 }
+      local kept = set:claim { a, b, c, d }
+      assert.same({ b, d }, kept)
+      assert.equal(b, kept[1])
+      assert.is_true(set:overlaps(7, 8))
+      assert.is_false(set:overlaps(9, 20))
+      assert.same({}, set:claim {})
+      assert.has_error(function() set:claim { { start = 1 } } end,
+         "bad argument #2 to 'claim' (element 1: stop is not an integer)")
+   end)
+
    -- spanset.sort must leave spans the comparison cannot tell apart (same
    -- start; same rank, length and start) in the order table.sort leaves
    -- them: the news pack's output depends on it.

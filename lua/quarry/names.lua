@@ -10,8 +10,9 @@
 -- @module quarry.names
 local core = require "quarry.core"
 
-local error, pcall, type = error, pcall, type
+local error, pcall, type, math_type = error, pcall, type, math.type
 local core_variant, core_find = core.name_variant, core.name_tokens
+local core_span_key, core_known_runs, core_find_texts = core.span_key, core.known_runs, core.find_texts
 
 local names = {}
 
@@ -33,6 +34,55 @@ end
 -- @return table the token numbers, in order
 function names.find(tokens, set)
    local ok, found = pcall(core_find, tokens, set)
+   if not ok then error(found, 2) end
+   return found
+end
+
+--- The key of the tokens covering a span: the keys (tokens:key(i)) of the
+-- tokens from the one at byte start (tokens:at(start)) up to the last that
+-- starts before stop, joined by spaces; "" when no token is at start. Two
+-- mentions written alike ("Leeds United", "LEEDS UNITED") have one key.
+-- @param tokens quarry.Tokens the document's tokens
+-- @param start integer the span's first byte (0-based)
+-- @param stop integer the span's end (exclusive)
+-- @return string
+function names.span_key(tokens, start, stop)
+   local ok, key = pcall(core_span_key, tokens, start, stop)
+   if not ok then error(key, 2) end
+   return key
+end
+
+--- Runs of tokens with a known key: for each token number of starts (in
+-- order; none inside a run found before), the longest run of at most max
+-- tokens from it, on one line, whose key (as names.span_key gives it) is a
+-- key of known; when there is one and accept(i) holds (asked only then),
+-- found(start, stop, value) with the run's bytes and known[key]. One scan
+-- in C.
+-- @param tokens quarry.Tokens the document's tokens
+-- @param known table run keys -> a value (not false)
+-- @param starts table token numbers, in order (as tokens:where gives them)
+-- @param max integer the most tokens of a run
+-- @param accept function accept(i) -> boolean, or nil to take any
+-- @param found function found(start, stop, value)
+-- @return nothing
+function names.known_runs(tokens, known, starts, max, accept, found)
+   if type(known) ~= "table" or type(starts) ~= "table" or math_type(max) ~= "integer"
+      or (accept ~= nil and type(accept) ~= "function") or type(found) ~= "function" then
+      error("names.known_runs: expected tokens, a table, a table, an integer, a function or nil, a function", 2)
+   end
+   local ok, err = pcall(core_span_key, tokens, 0, 0)
+   if not ok then error(err, 2) end
+   -- (not in a pcall: what accept and found raise goes on as it is)
+   core_known_runs(tokens, known, starts, max, accept, found)
+end
+
+--- The tokens whose text is, byte for byte, a key of set (with a value
+-- that is not false), in order: names.find_texts(tokens, { PUK = true }).
+-- @param tokens quarry.Tokens the document's tokens
+-- @param set table texts -> true
+-- @return table the token numbers
+function names.find_texts(tokens, set)
+   local ok, found = pcall(core_find_texts, tokens, set)
    if not ok then error(found, 2) end
    return found
 end

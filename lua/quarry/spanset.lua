@@ -16,57 +16,47 @@
 -- @module quarry.spanset
 local core = require "quarry.core"
 
-local core_sort_spans = core.sort_spans
+local core_sort_spans, core_spanset = core.sort_spans, core.spanset
 local spanset = {}
 
 local BUCKET = 256
 spanset.BUCKET = BUCKET
 
-local Set = {}
-Set.__index = Set
-
---- A new, empty set: spanset.new() -> set.
+--- A new, empty set: spanset.new() -> set (a quarry.SpanSet, in C:
+-- csrc/qr_spans.c).
 -- @return a new, empty span set
 function spanset.new()
-   return setmetatable({ buckets = {} }, Set)
+   return core_spanset()
 end
 
+--- Methods of a span set.
+-- @type Set
+
 --- Whether a span of the set overlaps [s, e): set:overlaps(s, e) -> boolean.
+-- @function Set:overlaps
 -- @param s integer start byte
 -- @param e integer stop byte (exclusive)
 -- @return boolean
-function Set:overlaps(s, e)
-   local buckets = self.buckets
-   local last = (e > s and e - 1 or s) // BUCKET
-   for b = s // BUCKET, last do
-      local list = buckets[b]
-      if list then
-         for k = 1, #list, 2 do
-            if list[k] < e and s < list[k + 1] then return true end
-         end
-      end
-   end
-   return false
-end
 
 --- Adds [s, e) to the set: set:add(s, e). Each bucket of BUCKET bytes the
 -- span touches lists it.
+-- @function Set:add
 -- @param s integer start byte
 -- @param e integer stop byte (exclusive)
 -- @return nothing
-function Set:add(s, e)
-   local buckets = self.buckets
-   local last = (e > s and e - 1 or s) // BUCKET
-   for b = s // BUCKET, last do
-      local list = buckets[b]
-      if not list then
-         list = {}
-         buckets[b] = list
-      end
-      list[#list + 1] = s
-      list[#list + 1] = e
-   end
-end
+
+--- Takes from a list of spans (tables with integer start and stop), in
+-- order, those that overlap no span of the set nor one taken before them,
+-- adding each: set:claim(list) -> kept, in one call, as
+--   for _, a in ipairs(list) do
+--      if not set:overlaps(a.start, a.stop) then set:add(a.start, a.stop); kept[#kept + 1] = a end
+--   end
+-- @function Set:claim
+-- @param list table the spans, the best first
+-- @return table the spans taken, in the list's order
+
+--- Sorting.
+-- @section sorting
 
 local function by_start(x, y) return x.start < y.start end
 

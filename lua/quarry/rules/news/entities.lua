@@ -6,6 +6,7 @@
 -- A name is a run of capitalised tokens that are not function words,
 -- titles, months or places/organisations the lexicon phase found.
 
+local names = require "quarry.names"
 local wordset = require "quarry.wordset"
 
 local entities = {}
@@ -465,19 +466,9 @@ entities.rules = {
                      expect = { { type = "location", text = "Dilijan" } } } } },
 }
 
--- The key of the tokens covering [start, stop): their keys joined by spaces.
-local function span_key(toks, start, stop)
-   local i = toks:at(start)
-   if not i then return "" end
-   local n = #toks
-   local first = i
-   while i <= n and toks:span(i) < stop do i = i + 1 end
-   if i == first then return "" end
-   if i == first + 1 then return toks:key(first) end
-   local parts = {}
-   for j = first, i - 1 do parts[#parts + 1] = toks:key(j) end
-   return table.concat(parts, " ")
-end
+-- The key of the tokens covering [start, stop): their keys joined by spaces
+-- (in C).
+local span_key = names.span_key
 
 -- A place in a dateline ("LONDON 1996-08-30", "BIRMINGHAM , England
 -- 1996-08-31", "PARIS (AFP) -") is a place, whatever teams it names: a
@@ -643,56 +634,24 @@ function entities.add_prefixes(set, key)
    end
 end
 
--- The keys of known cut before each of their spaces, and whole: a run of
--- tokens can be in known only if each of its beginnings is one of them.
-local function prefixes_of(known)
-   local out = {}
-   for key in pairs(known) do
-      out[key] = true
-      entities.add_prefixes(out, key)
-   end
-   return out
-end
-
 local CAPITALISED = { "title", "upper" }
-local function ANY() return true end
 
 -- Runs of tokens whose keys joined by spaces are in known (at most
 -- MAX_TEAM tokens, on one line; the longest wins), each from one of the
--- token numbers starts (in order) where accept(i) holds, none inside a run
--- found before: found(start, stop, known[key]) for each, in text order.
+-- token numbers starts (in order) where accept(i) holds (nil: any), none
+-- inside a run found before: found(start, stop, known[key]) for each, in
+-- text order (one scan in C: quarry.names.known_runs).
 local function each_known(toks, known, starts, accept, found)
-   local n, from = #toks, 1
-   local prefixes = prefixes_of(known)
-   for _, i in ipairs(starts) do
-      local hit, value = nil, nil
-      local run = i >= from and toks:key(i)
-      if run and prefixes[run] and accept(i) then
-         for j = i, math.min(n, i + MAX_TEAM - 1) do
-            if j > i then
-               if toks:get(j, "line_start") then break end
-               run = run .. " " .. toks:key(j)
-               if not prefixes[run] then break end
-            end
-            local v = known[run]
-            if v then hit, value = j, v end
-         end
-      end
-      if hit then
-         local s = toks:span(i)
-         local _, e = toks:span(hit)
-         found(s, e, value)
-         from = hit + 1
-      end
-   end
+   names.known_runs(toks, known, starts, MAX_TEAM, accept, found)
 end
+
 --- Mentions of the document's teams that no rule marked (resolve phase,
 -- after overlaps): added to kept and taken.
 function entities.team_coref(ctx, teams, kept, taken, allowed)
    if next(teams) == nil then return end
    local toks, text = ctx.tokens, ctx.text
    local line_of = line_finder(toks)
-   each_known(toks, teams, toks:where("word", CAPITALISED), ANY, function(s, e)
+   each_known(toks, teams, toks:where("word", CAPITALISED), nil, function(s, e)
       if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s, line_of) then
          taken:add(s, e)
          kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
@@ -762,12 +721,9 @@ function entities.acronyms(ctx, kept, taken, allowed)
       i = i < last_open and OPEN_PAREN:find(toks, i + 1, last_open) or nil
    end
    if next(defined) == nil then return end
-   for j = 1, #toks do
-      local typ = defined[toks:text(j)]
-      if typ then
-         local s, e = toks:span(j)
-         if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "acronym") end
-      end
+   for _, j in ipairs(names.find_texts(toks, defined)) do
+      local s, e = toks:span(j)
+      if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, defined[toks:text(j)], s, e, "acronym") end
    end
 end
 

@@ -133,13 +133,7 @@ local function choose_entities(ctx, cands, allowed)
    for i, a in ipairs(cands) do ranks[i] = rank(a) end
    spanset.sort(cands, ranks)
    local taken = spanset.new()
-   local kept = {}
-   for _, a in ipairs(cands) do
-      if not taken:overlaps(a.start, a.stop) then
-         taken:add(a.start, a.stop)
-         kept[#kept + 1] = a
-      end
-   end
+   local kept = taken:claim(cands)
    E.team_coref(ctx, teams, kept, taken, allowed)
    E.acronyms(ctx, kept, taken, allowed)
    E.caps_names(ctx, kept, taken, allowed)
