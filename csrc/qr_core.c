@@ -49,5 +49,6 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_sandbox(L);
     qr_open_lpat(L);
     qr_open_doc(L);
+    qr_open_tense(L);
     return 1;
 }

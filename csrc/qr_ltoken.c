@@ -332,6 +332,39 @@ static int tokens_kind(lua_State *L)
 }
 
 /***
+tokens:column(field [, first [, last]]) -> {value, ...}: the field of
+tokens first .. last (default: all) in one table indexed by token number,
+each value as tokens:get(i, field) gives it; one call for a whole
+document instead of one a token. Counts a step a token against the
+sandbox's step budget.
+@function Tokens:column
+@param field string a field's name, as a token view has them ("key", "kind", "case", "sentence", ...)
+@param first integer optional: the first token (default 1)
+@param last integer optional: the last token (default #tokens)
+@return table token number -> value (nil where tokens:get gives nil)
+*/
+static int tokens_column(lua_State *L)
+{
+    ltokens *lt = self_tokens(L);
+    lua_Integer n = (lua_Integer)lt->t.n, first, last, i;
+    int f;
+    luaL_checkstring(L, 2);
+    f = field_of(L, 2);
+    if (f < 0) return luaL_argerror(L, 2, lua_pushfstring(L, "no token field '%s'", lua_tostring(L, 2)));
+    first = luaL_optinteger(L, 3, 1);
+    last = luaL_optinteger(L, 4, n);
+    luaL_argcheck(L, first >= 1 && first <= n + 1, 3, "token index out of range");
+    luaL_argcheck(L, last >= first - 1 && last <= n, 4, "token index out of range");
+    qr_limit_work(L, last - first + 1);
+    lua_createtable(L, last - first + 1 < INT_MAX ? (int)(last - first + 1) : 0, 0);
+    for (i = first; i <= last; i++) {
+        push_field(L, lt, (size_t)(i - 1), f);
+        lua_rawseti(L, -2, i);
+    }
+    return 1;
+}
+
+/***
 tokens:text([i]) -> the token's text, or the whole text without i
 @function Tokens:text
 @param i integer optional: the token's number
@@ -828,7 +861,7 @@ void qr_open_tokens(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         { "get", tokens_get }, { "span", tokens_span }, { "kind", tokens_kind },
-        { "text", tokens_text }, { "key", tokens_key }, { "key_id", tokens_key_id }, { "shape", tokens_shape },
+        { "text", tokens_text }, { "column", tokens_column }, { "key", tokens_key }, { "key_id", tokens_key_id }, { "shape", tokens_shape },
         { "at", tokens_at }, { "cover", tokens_cover }, { "counts", tokens_counts }, { "where", tokens_where },
         { "sentence", tokens_sentence }, { "paragraph", tokens_paragraph },
         { "sentences", tokens_sentences }, { "paragraphs", tokens_paragraphs },

@@ -142,6 +142,28 @@ describe("quarry.tokenize API", function()
       assert.equal(text, toks:text())
    end)
 
+   it("gives a field of a run of tokens in one table, as tokens:get gives it", function()
+      local toks = tok("Mara Quill said: \u{201C}We stay.\u{201D} Then she left.")
+      local n = #toks
+      for _, field in ipairs { "key", "kind", "case", "sentence", "paragraph", "start", "sent_start" } do
+         local col = toks:column(field)
+         for i = 1, n do assert.equal(toks:get(i, field), col[i]) end
+         assert.is_nil(col[n + 1])
+      end
+      local part = toks:column("key", 3, 5)
+      assert.same({ [3] = "said", [4] = ":", [5] = "\"" }, part)
+      assert.same({}, toks:column("kind", 4, 3))
+      assert.same({}, tok(""):column("key"))
+   end)
+
+   it("raises on a column of an unknown field or out of range", function()
+      local toks = tok("Mara Quill said so.")
+      raises(function() return toks:column("colour") end, "no token field 'colour'")
+      raises(function() return toks:column("key", 0, 2) end, "token index out of range")
+      raises(function() return toks:column("key", 2, #toks + 1) end, "token index out of range")
+      raises(function() return toks:column("key", 4, 2) end, "token index out of range")
+   end)
+
    it("finds the token at a byte offset, or nil between tokens", function()
       local toks = tok("Hello world")
       assert.equal(1, toks:at(0))

@@ -192,29 +192,36 @@ function Sieve:order(items)
    self.list = list
 end
 
--- The results of a strategy's find, or its error named.
-local function answer(s, ok, ...)
-   if not ok then
-      error(string_format("strategy %s (%s): %s", s.name, s.where, tostring((...))), 0)
+-- Tries the strategies of list in order (self.trying: the one running,
+-- for the error's name); -> i and its results, or nil.
+local function try_all(self, list, ...)
+   for i = 1, #list do
+      self.trying = i
+      local r1, r2, r3, r4 = list[i].find(...)
+      if r1 ~= nil then return i, r1, r2, r3, r4 end
    end
-   return ...
+   return nil
 end
 
 --- Tries each strategy in order with the same arguments until one finds
 -- something (a first result that is not nil):
 -- sieve:run(...) -> i, results of strategy i (self:names()[i] is its
 -- name), or nil when none finds anything. An error in a strategy is
--- raised again with the strategy's name and where it is written.
+-- raised again with the strategy's name and where it is written. (One
+-- protected call a run, not one a strategy.)
 -- @param ... the arguments every strategy gets
 -- @return integer the number of the strategy that found something, then its results; or nil
 function Sieve:run(...)
-   local list = self.list
-   for i = 1, #list do
-      local s = list[i]
-      local r1, r2, r3, r4 = answer(s, pcall(s.find, ...))
-      if r1 ~= nil then return i, r1, r2, r3, r4 end
+   local list, outer = self.list, self.trying
+   local ok, i, r1, r2, r3, r4 = pcall(try_all, self, list, ...)
+   local failed = self.trying
+   self.trying = outer   -- (a strategy may run the sieve again)
+   if not ok then
+      local s = list[failed]
+      error(string_format("strategy %s (%s): %s", s.name, s.where, tostring(i)), 0)
    end
-   return nil
+   if i == nil then return nil end
+   return i, r1, r2, r3, r4
 end
 
 --- Where a function is written, for quarry explain: sieve.where(fn) -> "file:line".

@@ -406,14 +406,21 @@ local function share_years(text, dated)
    end
 end
 
--- Of overlapping dates, the longest (then the first) is kept.
+-- Of overlapping dates, the longest (then the first) is kept. dated:
+-- sorted by start; when none overlaps the next ones (the common case), all
+-- are kept as they are.
 local function without_overlaps(dated)
-   local order = {}
-   for i, a in ipairs(dated) do order[i] = a end
-   table.sort(order, function(x, y)
-      if x.stop - x.start ~= y.stop - y.start then return x.stop - x.start > y.stop - y.start end
-      return x.start < y.start
-   end)
+   local reach = -math.huge
+   for i = 1, #dated do
+      local a = dated[i]
+      if a.start < reach then break end
+      if a.stop > reach then reach = a.stop end
+      if i == #dated then return dated end
+   end
+   local order, ranks = {}, {}
+   for i, a in ipairs(dated) do order[i], ranks[i] = a, 0 end
+   -- with one rank: the longer first, then the earlier
+   spanset.sort(order, ranks)
    local kept, taken = {}, spanset.new()
    for _, a in ipairs(order) do
       if not taken:overlaps(a.start, a.stop) then
@@ -456,7 +463,7 @@ end
 -- them) and attrs.relative = true.
 function values.resolve_document(ctx, dated, tense)
    local toks = ctx.tokens
-   table.sort(dated, function(x, y) return x.start < y.start end)
+   spanset.sort(dated)
    share_years(ctx.text, dated)
    dated = without_overlaps(dated)
    local st = { ref = reference_day(ctx, dated) }

@@ -1,8 +1,6 @@
 -- Strategy according_to: "according to X" (or "per X") right after the
 -- quote: “…,” according to Marta Solberg / “…,” per the party's bylaws.
 local C = include "quotes/clauses"
-local D = include "quotes/document"
-local key = D.key
 local M = include "quotes/mentions"
 
 local according_to = {
@@ -15,11 +13,11 @@ local according_to = {
 function according_to.attribute(doc, q)
    local j = C.after_start(doc, q.close + 1)
    if not j then return nil end
-   if j < doc.n and key(doc, j) == "according" and key(doc, j + 1) == "to" then
+   if j < doc.n and doc.keys[j] == "according" and doc.keys[j + 1] == "to" then
       local m = M.at(doc, j + 2)
       if m then return m, j, j + 1 end
    end
-   if j < doc.n and key(doc, j) == "per" then
+   if j < doc.n and doc.keys[j] == "per" then
       local m = M.at(doc, j + 1)
       if m and m.kind ~= "location" then return m, j end
    end

@@ -6,7 +6,7 @@
 -- statement), and a cue before a colon introduces the next quote instead.
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local kind_at, case_at = D.kind, D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -26,8 +26,8 @@ local function signature(doc, j)
    local m = M.at(doc, j + 1)
    if m and m.kind ~= "desc" then return m, j end
    local last = j
-   while last + 1 <= n and last - j < 5 and toks:kind(last + 1) == "word"
-      and (toks:get(last + 1, "case") == "title" or toks:get(last + 1, "case") == "upper"
+   while last + 1 <= n and last - j < 5 and kind_at(doc, last + 1) == "word"
+      and (case_at(doc, last + 1) == "title" or case_at(doc, last + 1) == "upper"
            or toks:text(last + 1):match("^%u%.?$")) do
       last = last + 1
    end
@@ -37,28 +37,27 @@ end
 
 -- a word that can be a verb the lists lack ("beamed", "shot back")
 local function verb_like(doc, k)
-   local toks = doc.toks
-   local word = key(doc, k)
-   return toks:kind(k) == "word" and toks:get(k, "case") == "lower" and not NOT_NOUNS[word]
+   local word = doc.keys[k]
+   return kind_at(doc, k) == "word" and case_at(doc, k) == "lower" and not NOT_NOUNS[word]
       and not PREPOSITIONS[word] and not CLAUSE_JOINS[word] and not DETS[word]
 end
 
 -- The mention at j that a cue after it may attribute: a mention, a bare
 -- name, "the letter" before a speech verb, and the person a title leads to.
 local function subject_at(doc, j)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    local m = M.at(doc, j) or M.bare_name_at(doc, j)
    -- “…,” the letter reads: a determiner and the nouns before a speech verb
    -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
-   if not m and j <= n and DETS[key(doc, j)] and key(doc, j) ~= "that" and key(doc, j) ~= "this" then
+   if not m and j <= n and DETS[doc.keys[j]] and doc.keys[j] ~= "that" and doc.keys[j] ~= "this" then
       for t = j + 1, math.min(j + 6, n) do
          if is_cue(doc, t) and t > j + 1 then
             local words = {}
-            for w = j + 1, t - 1 do words[#words + 1] = key(doc, w) end
-            m = { kind = "desc", first = j, last = t - 1, words = words, head = key(doc, t - 1) }
+            for w = j + 1, t - 1 do words[#words + 1] = doc.keys[w] end
+            m = { kind = "desc", first = j, last = t - 1, words = words, head = doc.keys[t - 1] }
             break
          end
-         if toks:kind(t) ~= "word" then break end
+         if kind_at(doc, t) ~= "word" then break end
       end
    end
    -- “…,” Channel 9's Ruth Okoye said / Hadley's campaign manager said
@@ -69,7 +68,7 @@ local function subject_at(doc, j)
       for t = m.last + 1, math.min(n, m.last + 4) do
          local a = doc.at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-         if toks:kind(t) ~= "word" or toks:get(t, "case") == "lower" then break end
+         if kind_at(doc, t) ~= "word" or case_at(doc, t) == "lower" then break end
       end
    end
    return m
@@ -80,32 +79,32 @@ end
 -- ("Hal Brenner, the treasurer of Maine, one of the states that
 -- sued, said"), and adverbs.
 local function cue_after(doc, m)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    local k = m.last + 1
-   if k <= n and key(doc, k) == "(" then
+   if k <= n and doc.keys[k] == "(" then
       local close = k + 1
-      while close <= math.min(n, k + 8) and key(doc, close) ~= ")" do close = close + 1 end
-      if close <= n and key(doc, close) == ")" then k = close + 1 end
+      while close <= math.min(n, k + 8) and doc.keys[close] ~= ")" do close = close + 1 end
+      if close <= n and doc.keys[close] == ")" then k = close + 1 end
    end
-   if k <= n and key(doc, k) == "," and not is_cue(doc, k + 1) then
+   if k <= n and doc.keys[k] == "," and not is_cue(doc, k + 1) then
       local s0 = sent(doc, k)
       for t = k + 1, math.min(k + 24, n - 1) do
-         if sent(doc, t) ~= s0 or toks:kind(t) == "open_quote" then break end
-         if key(doc, t) == "," and is_cue(doc, t + 1) then
+         if sent(doc, t) ~= s0 or kind_at(doc, t) == "open_quote" then break end
+         if doc.keys[t] == "," and is_cue(doc, t + 1) then
             k = t + 1
             break
          end
       end
    end
-   while k <= n and SKIP_AFTER_CUE[key(doc, k)] do k = k + 1 end
+   while k <= n and SKIP_AFTER_CUE[doc.keys[k]] do k = k + 1 end
    return k
 end
 
 -- Mention m and the cue at k: who speaks (the object of "quoted", the
 -- source of ", according to X" after the cue, or m).
 local function speaker_of_cue(doc, m, k)
-   local toks, n = doc.toks, doc.n
-   if QUOTING[key(doc, k)] then
+   local n = doc.n
+   if QUOTING[doc.keys[k]] then
       local obj = M.at(doc, k + 1)
       if obj then return obj, k end
    end
@@ -113,8 +112,8 @@ local function speaker_of_cue(doc, m, k)
    -- reports the words
    local s0 = sent(doc, k)
    for t = k + 1, math.min(n - 2, k + 16) do
-      if sent(doc, t) ~= s0 or toks:kind(t) == "open_quote" then break end
-      if key(doc, t) == "according" and key(doc, t + 1) == "to" and key(doc, t - 1) == "," then
+      if sent(doc, t) ~= s0 or kind_at(doc, t) == "open_quote" then break end
+      if doc.keys[t] == "according" and doc.keys[t + 1] == "to" and doc.keys[t - 1] == "," then
          local src = M.at(doc, t + 2)
          if src then return src, t, t + 1 end
       end
@@ -135,7 +134,7 @@ local function cue_before(doc, q)
    -- (walked only when a word a cue stands on is there)
    if floor > q.open - 1 or not W.CUE_WORDS:find(toks, floor, q.open - 1) then return false end
    for t = q.open - 1, floor, -1 do
-      local kind = toks:kind(t)
+      local kind = kind_at(doc, t)
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
       elseif not inside and is_cue(doc, t) then return true end
    end
@@ -152,16 +151,16 @@ local function mention_then_cue(doc, q, j)
    if not m then return nil end
    local k = cue_after(doc, m)
    -- “…” Hadley replied: “…”: the cue introduces the next quote
-   local introduces = q.closed_sentence and k < n and key(doc, k + 1) == ":"
+   local introduces = q.closed_sentence and k < n and doc.keys[k + 1] == ":"
    if is_cue(doc, k) and not introduces
-      and (not (q.closed_sentence or cue_before(doc, q)) or QUOTING[key(doc, k)] or C.ends_clause(doc, k)) then
+      and (not (q.closed_sentence or cue_before(doc, q)) or QUOTING[doc.keys[k]] or C.ends_clause(doc, k)) then
       return speaker_of_cue(doc, m, k)
    end
    -- “…,” Morrow shot back. / “…,” the man shouted.: a verb the lists lack,
    -- when the quote ends on a comma or a cry and the verb ends the clause
    if q.soft_end and not introduces and k <= n and verb_like(doc, k) and m.kind ~= "location" then
       local v = k
-      if v < n and (key(doc, v + 1) == "back" or key(doc, v + 1) == "out" or key(doc, v + 1) == "up") then
+      if v < n and (doc.keys[v + 1] == "back" or doc.keys[v + 1] == "out" or doc.keys[v + 1] == "up") then
          v = v + 1
       end
       if C.ends_clause(doc, v) then return m, k end
@@ -174,22 +173,22 @@ end
 function after_quote.attribute(doc, q)
    local j = C.after_start(doc, q.close + 1)
    if not j then return nil end
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    -- (a signature signs a statement, not words woven into a sentence:
    -- "… was “the best we have.”--Lena Marsh" is a byline)
-   if j <= n and toks:kind(j) == "dash" and doc.text:sub(q.start + 1, q.start + 1):match("[%u%d%p]") then
+   if j <= n and kind_at(doc, j) == "dash" and doc.text:sub(q.start + 1, q.start + 1):match("[%u%d%p]") then
       local m, c = signature(doc, j)
       if m then return m, c end
    end
    -- (“…,” echoing Hadley / citing a study: a participle after the quote
    -- takes an object; the words are its clause's subject's)
-   if is_cue(doc, j) and not key(doc, j):find("ing$") then
+   if is_cue(doc, j) and not doc.keys[j]:find("ing$") then
       local m = M.after_cue(doc, j + 1)
       if m then return m, j end
       -- “…,” said Trask, who…: a name the rules did not know
       m = M.bare_name_at(doc, j + 1)
       -- (“…,” said Chief Ada Tillman of the Marrow Lake Nation)
-      local nk = m and m.last < n and key(doc, m.last + 1)
+      local nk = m and m.last < n and doc.keys[m.last + 1]
       if nk and (nk == "," or nk == "." or PREPOSITIONS[nk]) then return m, j end
    end
    -- “…!” beamed Nell Farraday: a verb the lists lack, between a quote

@@ -5,7 +5,7 @@
 local W = include "quotes/words"
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
-local key = D.key
+local kind_at, case_at = D.kind, D.case
 local M = include "quotes/mentions"
 
 local PUT, AS_CUES, SKIP_AFTER_CUE, DESC_HEADS = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE, W.DESC_HEADS
@@ -25,9 +25,9 @@ local as_put_it = {
 -- in Lyon, “…”"; "As Reed spoke, …" is a time): the mention, the verb's
 -- first and last tokens; or nil.
 local function as_clause(doc, t)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    -- "as described by Police Chief Martin Oduya"
-   if t + 3 <= n and is_cue(doc, t + 1) and key(doc, t + 2) == "by" then
+   if t + 3 <= n and is_cue(doc, t + 1) and doc.keys[t + 2] == "by" then
       local agent = M.after_cue(doc, t + 3)
       if agent and agent.kind ~= "location" then return agent, t + 1 end
    end
@@ -35,17 +35,17 @@ local function as_clause(doc, t)
    if not m or m.kind == "location" or m.last + 1 > n then return nil end
    local v = m.last + 1
    -- "as the Treasury memo put it": a name that premodifies a noun
-   if m.ann and DESC_HEADS[key(doc, v)] and toks:get(v, "case") == "lower" then
-      m = { kind = "desc", first = m.first, last = v, words = { key(doc, v) }, head = key(doc, v), owner = m.ann }
+   if m.ann and DESC_HEADS[doc.keys[v]] and case_at(doc, v) == "lower" then
+      m = { kind = "desc", first = m.first, last = v, words = { doc.keys[v] }, head = doc.keys[v], owner = m.ann }
       v = v + 1
    end
-   while v < n and SKIP_AFTER_CUE[key(doc, v)] do v = v + 1 end
-   if PUT[key(doc, v)] and v < n and key(doc, v + 1) == "it" then return m, v, v + 1 end
-   if not AS_CUES[key(doc, v)] then return nil end
+   while v < n and SKIP_AFTER_CUE[doc.keys[v]] do v = v + 1 end
+   if PUT[doc.keys[v]] and v < n and doc.keys[v + 1] == "it" then return m, v, v + 1 end
+   if not AS_CUES[doc.keys[v]] then return nil end
    for u = v + 1, math.min(n, v + 8) do
-      local k = key(doc, u)
-      if k == "," or k == "." or k == ";" or toks:kind(u) == "close_quote" then return m, v end
-      if toks:kind(u) == "open_quote" or is_cue(doc, u) then return nil end
+      local k = doc.keys[u]
+      if k == "," or k == "." or k == ";" or kind_at(doc, u) == "close_quote" then return m, v end
+      if kind_at(doc, u) == "open_quote" or is_cue(doc, u) then return nil end
    end
    return nil
 end
@@ -53,7 +53,6 @@ end
 --- "as X put it" in the sentence of the quote q, outside the quote and
 -- any other: mention, cue tokens; or nil.
 function as_put_it.attribute(doc, q)
-   local toks = doc.toks
    local s0 = sent(doc, q.open)
    local floor = D.Doc.sentence_start(doc, q.open)
    -- (the walk below stays in the tokens from floor on of sentence s0, and
@@ -64,10 +63,10 @@ function as_put_it.attribute(doc, q)
    local inside, other = false, false
    for t = floor, doc.n - 1 do
       if sent(doc, t) ~= s0 then break end
-      local kind = toks:kind(t)
+      local kind = kind_at(doc, t)
       if t == q.open then other = false end
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and key(doc, t) == "as" and not other then
+      elseif not inside and doc.keys[t] == "as" and not other then
          local m, c, c2 = as_clause(doc, t)
          if m then return m, c, c2 end
       elseif not inside and t > q.open and is_cue(doc, t) then

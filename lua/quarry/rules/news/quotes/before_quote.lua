@@ -6,7 +6,7 @@
 -- clause of its own. A cue inside another quote is someone else's words.
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local kind_at = D.kind
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -27,12 +27,12 @@ local before_quote = {
 local function cue_speaker(doc, c, o, floor, found)
    -- "In calling the mayor's plan “not workable,” the council …": a
    -- participle opening the sentence speaks for the main clause's subject
-   local k0 = key(doc, floor)
-   if key(doc, c):find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
+   local k0 = doc.keys[floor]
+   if doc.keys[c]:find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
       local m = C.main_subject_after(doc, c)
       if m then return m end
    end
-   local agent = key(doc, c + 1) == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[key(doc, c - 1)]
+   local agent = doc.keys[c + 1] == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[doc.keys[c - 1]]
       and M.after_cue(doc, c + 2)
    local m
    if agent and agent.last < o and agent.kind ~= "pronoun" then
@@ -51,25 +51,23 @@ end
 -- after a comma or a quote, the subject opens the main clause ("When I
 -- emailed him, he replied, “…”"): no outer attribution to look for
 local function opens_clause(doc, m, floor)
-   local toks = doc.toks
    local before = m.first - 1
-   return before < floor or CLAUSE_JOINS[key(doc, before)] or key(doc, before) == ","
-      or RELATIVES[key(doc, before)] or toks:kind(before) == "close_quote" or toks:kind(before) == "open_quote"
+   return before < floor or CLAUSE_JOINS[doc.keys[before]] or doc.keys[before] == ","
+      or RELATIVES[doc.keys[before]] or kind_at(doc, before) == "close_quote" or kind_at(doc, before) == "open_quote"
 end
 
 -- "As Hadley spoke, the growers' lobby was pressing lawmakers against “…”":
 -- the comma that closes a subordinate clause opening the sentence, if
 -- one does before token o; or nil.
 local function opening_clause_end(doc, floor, o)
-   local toks = doc.toks
-   local k = key(doc, floor)
-   if k == "but" or k == "and" then floor, k = floor + 1, key(doc, floor + 1) end
+   local k = doc.keys[floor]
+   if k == "but" or k == "and" then floor, k = floor + 1, doc.keys[floor + 1] end
    if not SUBORDINATORS[k] then return nil end
    local inside = false
    for t = floor + 1, o - 1 do
-      local kind = toks:kind(t)
+      local kind = kind_at(doc, t)
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and key(doc, t) == "," then return t end
+      elseif not inside and doc.keys[t] == "," then return t end
    end
    return nil
 end
@@ -86,7 +84,7 @@ function before_quote.attribute(doc, o)
    local inside = false
    local sub_end = opening_clause_end(doc, floor, o)
    for c = o - 1, floor, -1 do
-      local kind = toks:kind(c)
+      local kind = kind_at(doc, c)
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
       if sub_end and c < sub_end then break end
       if not inside and is_cue(doc, c) and (not found or c < found.first) then

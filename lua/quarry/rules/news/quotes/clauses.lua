@@ -4,7 +4,7 @@
 local W = include "quotes/words"
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
-local key = D.key
+local kind_at, case_at = D.kind, D.case
 local M = include "quotes/mentions"
 
 local clauses = {}
@@ -29,33 +29,33 @@ local function clause_start(doc, c, floor)
    local walk = true
    if floor + 1 >= 1 and c - 1 <= doc.n and floor + 1 <= c - 1 then walk = BREAKS:find(toks, floor + 1, c - 1) end
    for t = walk and c - 1 or floor, floor + 1, -1 do
-      local k = key(doc, t)
-      if k == ";" or (key(doc, t - 1) == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
+      local k = doc.keys[t]
+      if k == ";" or (doc.keys[t - 1] == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
          start = t + 1
          break
       end
    end
-   while start < c - 1 and (key(doc, start) == "and" or key(doc, start) == "but" or key(doc, start) == "so"
-      or key(doc, start) == "yet" or key(doc, start) == "or") do
+   while start < c - 1 and (doc.keys[start] == "and" or doc.keys[start] == "but" or doc.keys[start] == "so"
+      or doc.keys[start] == "yet" or doc.keys[start] == "or") do
       start = start + 1
    end
    -- "MILLBROOK, Ore., Oct. 4 (Northwind) — Former Governor Ada Kessler…": past
    -- the dateline
    for t = start + 1, math.min(c - 1, start + 15) do
-      if toks:kind(t) == "dash" and (key(doc, t - 1) == ")" or toks:get(t - 1, "case") == "upper") then
+      if kind_at(doc, t) == "dash" and (doc.keys[t - 1] == ")" or case_at(doc, t - 1) == "upper") then
          start = t + 1
          break
       end
    end
-   if SUBORDINATORS[key(doc, start)] then
+   if SUBORDINATORS[doc.keys[start]] then
       for t = start + 1, c - 1 do
-         if key(doc, t) == "," then start = t + 1 break end
+         if doc.keys[t] == "," then start = t + 1 break end
       end
    end
    -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what" opens
    for t = c - 1, math.max(start, c - 12), -1 do
-      if key(doc, t) == "what" then return t + 1 end
-      if toks:kind(t) == "open_quote" or toks:kind(t) == "close_quote" then break end
+      if doc.keys[t] == "what" then return t + 1 end
+      if kind_at(doc, t) == "open_quote" or kind_at(doc, t) == "close_quote" then break end
    end
    return start
 end
@@ -63,9 +63,9 @@ end
 -- "The pipeline's owner, TC Energy, said": the person or organisation
 -- set off by commas after a description, which names it; or nil.
 local function appositive_name(doc, m)
-   if m.kind ~= "desc" or key(doc, m.last + 1) ~= "," then return nil end
+   if m.kind ~= "desc" or doc.keys[m.last + 1] ~= "," then return nil end
    local e = M.at(doc, m.last + 2) or M.bare_name_at(doc, m.last + 2)
-   if e and (e.kind == "person" or e.kind == "organization" or e.kind == "name") and key(doc, e.last + 1) == "," then
+   if e and (e.kind == "person" or e.kind == "organization" or e.kind == "name") and doc.keys[e.last + 1] == "," then
       return e
    end
    return nil
@@ -75,16 +75,15 @@ end
 -- not take for a name, opening the clause at t before a verb (a lowercase
 -- word that is not a determiner or a preposition); or nil.
 local function bare_subject(doc, t, c)
-   local toks = doc.toks
-   if toks:get(t, "case") ~= "title" then return nil end
+   if case_at(doc, t) ~= "title" then return nil end
    local m = M.bare_name_at(doc, t)
    -- (a first name and a surname: "Hours later", "Guns are" are no one)
    if not (m and m.last + 1 < c and m.last > m.first) then return nil end
    local v = m.last + 1
-   local kv = key(doc, v)
+   local kv = doc.keys[v]
    -- (a verb, or the comma of an appositive: "Rosa Dunne, Hadley's treasurer, called")
    if kv == "," then return m end
-   if toks:kind(v) ~= "word" or toks:get(v, "case") ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
+   if kind_at(doc, v) ~= "word" or case_at(doc, v) ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
       return nil
    end
    return m
@@ -95,16 +94,15 @@ end
 -- after any subordinate clause it opens with ("On Monday, in Ohio,
 -- Morrow…", "As Hadley spoke, Morrow…"); or nil.
 function clauses.clause_subject(doc, c, floor)
-   local toks = doc.toks
    local start = clause_start(doc, c, floor)
    local t = start
    while t < c do
-      if toks:kind(t) == "open_quote" then
-         repeat t = t + 1 until t >= c or toks:kind(t) == "close_quote"
+      if kind_at(doc, t) == "open_quote" then
+         repeat t = t + 1 until t >= c or kind_at(doc, t) == "close_quote"
       else
          local m = M.at(doc, t) or t == start and bare_subject(doc, t, c)
          if m and m.last < c then
-            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[key(doc, t - 1)] or NOUN_LEADS[key(doc, t - 1)]))
+            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[doc.keys[t - 1]] or NOUN_LEADS[doc.keys[t - 1]]))
                and m.pron ~= "him" then
                return appositive_name(doc, m) or m
             end
@@ -115,7 +113,7 @@ function clauses.clause_subject(doc, c, floor)
    end
    -- "The mayor tried to settle the room, and shrugged off a heckler,
    -- saying": verbs joined without a subject of their own share the first
-   if start > floor and not SUBORDINATORS[key(doc, floor)] then return clauses.clause_subject(doc, start - 1, floor) end
+   if start > floor and not SUBORDINATORS[doc.keys[floor]] then return clauses.clause_subject(doc, start - 1, floor) end
    return nil
 end
 
@@ -123,24 +121,23 @@ end
 -- a little before it) is the mention that attributes, the name before
 -- it who it stands for; nil when another subject stands between.
 local function relative_before(doc, c, t, floor)
-   local toks = doc.toks
    for u = t, math.max(floor + 1, c - 6), -1 do
-      local ku = key(doc, u)
+      local ku = doc.keys[u]
       if ku == "who" or ku == "which" then
          local a = u - 1
-         if key(doc, a) == "," then a = a - 1 end
+         if doc.keys[a] == "," then a = a - 1 end
          local ante = M.ending(doc, a, floor, true)
          if not ante then
             for v = a - 1, math.max(floor, a - 8), -1 do
                ante = M.ending(doc, v, floor)
                if ante then break end
-               if key(doc, v) == "," then break end
+               if doc.keys[v] == "," then break end
             end
          end
          return { kind = "rel", first = u, last = u, antecedent = ante }
       end
       -- (a subject of its own between: "in which he says")
-      if ku == "," or toks:kind(u) ~= "word" and toks:kind(u) ~= "number" or is_cue(doc, u)
+      if ku == "," or kind_at(doc, u) ~= "word" and kind_at(doc, u) ~= "number" or is_cue(doc, u)
          or doc.ends[u] or PRONOUNS[ku] then
          break
       end
@@ -151,13 +148,12 @@ end
 -- "Reed says", "Democrats said": capitalised words the rules did not
 -- take for a name, right before the cue at t + 1.
 local function capitals_before(doc, t, floor)
-   local toks = doc.toks
-   if toks:kind(t) ~= "word" or toks:get(t, "case") ~= "title" then return nil end
-   local k = key(doc, t)
+   if kind_at(doc, t) ~= "word" or case_at(doc, t) ~= "title" then return nil end
+   local k = doc.keys[t]
    if NOT_NAMES[k] or PRONOUNS[k] or DETS[k] or k:find("ing$") then return nil end
    local first = t
-   while first > floor and toks:kind(first - 1) == "word" and toks:get(first - 1, "case") == "title"
-      and not NOT_NAMES[key(doc, first - 1)] and t - first < 3 do
+   while first > floor and kind_at(doc, first - 1) == "word" and case_at(doc, first - 1) == "title"
+      and not NOT_NAMES[doc.keys[first - 1]] and t - first < 3 do
       first = first - 1
    end
    return { kind = "name", first = first, last = t }
@@ -167,18 +163,17 @@ end
 -- say": a role or a group without a determiner, or a word that speaks by
 -- itself, ending at token t right before a cue; or nil.
 local function role_before(doc, t, floor)
-   local toks = doc.toks
    local alone = M.alone_at(doc, t)
    -- ("Pell and Amsel both denounced": "both" only at the clause's start)
-   if alone and (t == floor or toks:kind(t - 1) ~= "word" or CLAUSE_JOINS[key(doc, t - 1)]) then return alone end
+   if alone and (t == floor or kind_at(doc, t - 1) ~= "word" or CLAUSE_JOINS[doc.keys[t - 1]]) then return alone end
    for k = math.max(floor, t - 2), t do
       local m = M.bare_role_at(doc, k)
       if m and m.last == t then
-         local before = k > 1 and key(doc, k - 1)
+         local before = k > 1 and doc.keys[k - 1]
          -- "61 per cent of respondents", "half of homeowners": a share of a group
-         if before == "of" and k - 2 >= floor and SHARES[key(doc, k - 2)] then
+         if before == "of" and k - 2 >= floor and SHARES[doc.keys[k - 2]] then
             local first = k - 2
-            while first > floor and toks:kind(first - 1) == "number" or first > floor and SHARES[key(doc, first - 1)] do
+            while first > floor and (kind_at(doc, first - 1) == "number" or SHARES[doc.keys[first - 1]]) do
                first = first - 1
             end
             m.first = first
@@ -211,17 +206,16 @@ end
 -- subordinate clause that holds token o, right after the nearest
 -- subordinator before it (no comma between), before a verb; or nil.
 function clauses.subordinate_subject(doc, o)
-   local toks = doc.toks
    for t = o - 1, D.Doc.sentence_start(doc, o), -1 do
-      local k = key(doc, t)
+      local k = doc.keys[t]
       -- ("As Reed spoke, the union was “…”": the clause ended at the comma)
-      if toks:kind(t) == "open_quote" or toks:kind(t) == "close_quote" or k == ";" or k == "," then return nil end
+      if kind_at(doc, t) == "open_quote" or kind_at(doc, t) == "close_quote" or k == ";" or k == "," then return nil end
       if W.SUBORDINATORS[k] then
          local m = M.at(doc, t + 1)
          if not (m and can_say(m)) then return nil end
          local v = m.last + 1
-         local kv = key(doc, v)
-         if v < o and toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not W.DETS[kv]
+         local kv = doc.keys[v]
+         if v < o and kind_at(doc, v) == "word" and case_at(doc, v) == "lower" and not W.DETS[kv]
             and not PREPOSITIONS[kv] and not W.CLAUSE_JOINS[kv] then
             return m
          end
@@ -236,7 +230,7 @@ end
 local function subject_over_comma(doc, c, t, floor)
    -- "Morrow hit back at Hadley on Monday, saying “…”": a participle
    -- after a comma has the subject of its clause
-   if key(doc, c):find("ing$") then
+   if doc.keys[c]:find("ing$") then
       -- "…, Pell said, adding": the subject of the cue before
       -- "Reed sat down as the mayor rose, saying": the subject of the
       -- subordinate clause it follows
@@ -248,7 +242,7 @@ local function subject_over_comma(doc, c, t, floor)
    -- docks, described": the subject before the appositive or relative
    -- clause that ends in a comma before the cue
    local subj = clauses.clause_subject(doc, c, floor)
-   if subj and subj.last + 1 < t and key(doc, subj.last + 1) == "," then return subj end
+   if subj and subj.last + 1 < t and doc.keys[subj.last + 1] == "," then return subj end
    return nil
 end
 
@@ -259,7 +253,7 @@ end
 -- issued, the board who speaks.
 function clauses.subject_before(doc, c, floor)
    local m = subject_before(doc, c, floor)
-   if m and m.kind == "desc" and ISSUED[m.head] and key(doc, c):find("ing$") and m.first > floor then
+   if m and m.kind == "desc" and ISSUED[m.head] and doc.keys[c]:find("ing$") and m.first > floor then
       local subj = clauses.clause_subject(doc, m.first, floor)
       if subj then return subj end
    end
@@ -268,29 +262,28 @@ end
 
 -- (clauses.subject_before without the statement issued)
 function subject_before(doc, c, floor)
-   local toks = doc.toks
    -- "Okoye corrected the candidate by tweeting back": a participle after
    -- a preposition of manner or time has the clause's subject
-   if c - 1 > floor and MANNER[key(doc, c - 1)] and key(doc, c):find("ing$") then
+   if c - 1 > floor and MANNER[doc.keys[c - 1]] and doc.keys[c]:find("ing$") then
       local subj = clauses.clause_subject(doc, c - 1, floor)
       if subj then return subj end
    end
    local t = c - 1
    -- (over adverbs, commas, and the closing mark of a quote that ends in
    -- a comma: "Lin, known for “Harbour Nights,” said")
-   while t >= floor and (SKIP_AFTER_CUE[key(doc, t)] or key(doc, t) == ","
-      or toks:kind(t) == "close_quote" and t > floor and key(doc, t - 1) == ",") do
+   while t >= floor and (SKIP_AFTER_CUE[doc.keys[t]] or doc.keys[t] == ","
+      or kind_at(doc, t) == "close_quote" and t > floor and doc.keys[t - 1] == ",") do
       t = t - 1
    end
    local rel = relative_before(doc, c, t, floor)
    if rel then return rel end
    -- "Rep. Ida Brandt (D-Minn.) said"
-   if t > floor and key(doc, t) == ")" then
+   if t > floor and doc.keys[t] == ")" then
       local open = t - 1
-      while open > math.max(floor, t - 8) and key(doc, open) ~= "(" do open = open - 1 end
-      if key(doc, open) == "(" then t = open - 1 end
+      while open > math.max(floor, t - 8) and doc.keys[open] ~= "(" do open = open - 1 end
+      if doc.keys[open] == "(" then t = open - 1 end
    end
-   local comma = t < c - 1 and key(doc, t + 1) == ","
+   local comma = t < c - 1 and doc.keys[t + 1] == ","
    if comma then
       local m = subject_over_comma(doc, c, t, floor)
       if m then return m end
@@ -305,14 +298,14 @@ function subject_before(doc, c, floor)
    -- subject before the appositive
    if comma then
       m = clauses.clause_subject(doc, c, floor)
-      if m and m.last + 1 < c and key(doc, m.last + 1) == "," then return m end
+      if m and m.last + 1 < c and doc.keys[m.last + 1] == "," then return m end
    end
    -- "Voronov, in his remarks, said" / "Voronov went on to stress"
    for u = t - 1, math.max(floor, c - 12), -1 do
       m = M.ending(doc, u, floor)
       -- a place in between ("in Virginia") is where, not who; the
       -- object of a preposition ("sings to Morrow") is not the subject
-      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[key(doc, m.first - 1)]) then
+      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[doc.keys[m.first - 1]]) then
          return m
       end
    end
@@ -324,17 +317,17 @@ end
 -- …"): the mention right after the phrase's closing comma (outside
 -- quotes, or at the end of one), in the sentence; or nil.
 function clauses.main_subject_after(doc, from)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    local s0, inside = sent(doc, from), false
    for t = from, math.min(n - 1, from + 40) do
       if sent(doc, t) ~= s0 then return nil end
-      local kind = toks:kind(t)
+      local kind = kind_at(doc, t)
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
-      local comma = (not inside and key(doc, t) == ",") or (kind == "close_quote" and key(doc, t - 1) == ",")
+      local comma = (not inside and doc.keys[t] == ",") or (kind == "close_quote" and doc.keys[t - 1] == ",")
       if comma then
          local u = t + 1
-         if toks:kind(u) == "close_quote" then u = u + 1 end
-         while u <= n and SKIP_AFTER_CUE[key(doc, u)] do u = u + 1 end
+         if kind_at(doc, u) == "close_quote" then u = u + 1 end
+         while u <= n and SKIP_AFTER_CUE[doc.keys[u]] do u = u + 1 end
          local m = M.at(doc, u)
          if m and m.kind ~= "location" then return m end
          return nil
@@ -348,10 +341,10 @@ end
 -- end. After a quote that ended its sentence (“… wrong.” Voronov said), a
 -- name and a verb attribute it only when the verb ends the clause.
 function clauses.ends_clause(doc, k)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    local kk = k + 1
-   while kk <= n and SKIP_AFTER_CUE[key(doc, kk)] do kk = kk + 1 end
-   return kk > n or CLAUSE_END[key(doc, kk)] or toks:kind(kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
+   while kk <= n and SKIP_AFTER_CUE[doc.keys[kk]] do kk = kk + 1 end
+   return kk > n or CLAUSE_END[doc.keys[kk]] or kind_at(doc, kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
 end
 
 local ACCORDING = wordset.new { "according" }
@@ -363,7 +356,7 @@ function clauses.according_to(doc, from, to)
    -- (walked only when a word set's C scan finds "according" there)
    if from > to - 1 or from >= 1 and to - 1 <= n and not ACCORDING:find(doc.toks, from, to - 1) then return nil end
    for t = from, to - 1 do
-      if key(doc, t) == "according" and t + 1 <= n and key(doc, t + 1) == "to" then
+      if doc.keys[t] == "according" and t + 1 <= n and doc.keys[t + 1] == "to" then
          local m = M.at(doc, t + 2)
          if m then return m, t, t + 1 end
       end
@@ -377,8 +370,8 @@ end
 function clauses.after_start(doc, j)
    local toks = doc.toks
    if j > doc.n then return nil end
-   if toks:get(j, "para_start") and toks:kind(j) ~= "dash" then return nil end
-   if key(doc, j) == "," then j = j + 1 end
+   if toks:get(j, "para_start") and kind_at(doc, j) ~= "dash" then return nil end
+   if doc.keys[j] == "," then j = j + 1 end
    return j
 end
 

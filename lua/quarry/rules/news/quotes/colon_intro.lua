@@ -4,7 +4,7 @@
 -- Governor Kessler released the following statement: “…”.
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local kind_at, case_at = D.kind, D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -14,13 +14,12 @@ local is_cue = D.Doc.is_cue
 -- "- Lena Marsh:", "Brandt:": capitalised words that open the sentence
 -- (or follow a dash) and end at the colon p.
 local function name_before_colon(doc, p, floor)
-   local toks = doc.toks
    local first = p - 1
-   while first > floor and toks:kind(first - 1) == "word" and toks:get(first - 1, "case") == "title" do
+   while first > floor and kind_at(doc, first - 1) == "word" and case_at(doc, first - 1) == "title" do
       first = first - 1
    end
-   if first >= floor and toks:get(p - 1, "case") == "title" and (first == floor or toks:kind(first - 1) == "dash")
-      and not NOT_NAMES[key(doc, first)] then
+   if first >= floor and case_at(doc, p - 1) == "title" and (first == floor or kind_at(doc, first - 1) == "dash")
+      and not NOT_NAMES[doc.keys[first]] then
       return { kind = "name", first = first, last = p - 1 }
    end
    return nil
@@ -30,14 +29,13 @@ end
 -- m before the colon ends that appositive: "Tom Reed, a retired teacher:"
 -- (a person opening the sentence, a comma, then m); or nil.
 local function labelled(doc, m, floor)
-   local toks = doc.toks
    for c = m.first - 1, floor + 1, -1 do
-      if key(doc, c) == "," then
+      if doc.keys[c] == "," then
          local who = M.ending(doc, c - 1, floor)
          if who and who.kind == "person" and who.first == floor then return who end
          return nil
       end
-      if toks:kind(c) ~= "word" and toks:kind(c) ~= "number" and key(doc, c) ~= "'s" then return nil end
+      if kind_at(doc, c) ~= "word" and kind_at(doc, c) ~= "number" and doc.keys[c] ~= "'s" then return nil end
    end
    return nil
 end
@@ -46,7 +44,7 @@ end
 -- ("told The Harbour Times:", "to the weekly paper Harbour Times:").
 local function before_mention(doc, m, floor)
    for d = m.first - 1, math.max(floor + 1, m.first - 4), -1 do
-      local k = key(doc, d)
+      local k = doc.keys[d]
       if W.DETS[k] then return d - 1 end
       if doc.toks:kind(d) ~= "word" or PREPOSITIONS[k] or is_cue(doc, d) then break end
    end
@@ -58,9 +56,9 @@ local function introduced(doc, p)
    local floor = D.Doc.sentence_start(doc, p)
    local m = M.ending(doc, p - 1, floor)
    -- ("As Ann Vale put it:": as_put_it's)
-   if m and m.kind == "pronoun" and m.first > floor and W.PUT[key(doc, m.first - 1)] then return nil end
+   if m and m.kind == "pronoun" and m.first > floor and W.PUT[doc.keys[m.first - 1]] then return nil end
    local b = m and before_mention(doc, m, floor)
-   if m and b >= floor and (is_cue(doc, b) or PREPOSITIONS[key(doc, b)]) then
+   if m and b >= floor and (is_cue(doc, b) or PREPOSITIONS[doc.keys[b]]) then
       -- "Hadley told Channel 9:", "he said in an interview with the radio station:": to
       -- whom or where, the subject speaks
       for c = b, floor, -1 do
@@ -98,7 +96,7 @@ return {
    name = "colon_intro",
    about = "what a colon before the quote closes: Pollster Dana Ruiz: “…”",
    find = function(q, doc)
-      if q.open > 2 and key(doc, q.open - 1) == ":" then return introduced(doc, q.open - 1) end
+      if q.open > 2 and doc.keys[q.open - 1] == ":" then return introduced(doc, q.open - 1) end
       return nil
    end,
 }

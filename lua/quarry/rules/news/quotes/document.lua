@@ -2,6 +2,7 @@
 -- the driver (quotes/init.lua), read by every strategy, changed by none.
 --
 --   doc.toks, doc.text, doc.n      the tokens (quarry.Tokens), the text, #toks
+--   doc.keys[i]                    the key of token i (toks:column("key"))
 --   doc.kept                       the entities kept, sorted by start
 --   doc.persons                    the people among them, in order
 --   doc.clusters                   the people of the document (people.lua)
@@ -14,6 +15,10 @@
 --                                  on the one before ("(D-Minn.) reacted");
 --                                  doc.root[s] the first of those it goes on
 --   doc.cache                      lookups built on first use (speakers.lua)
+--
+-- The modules read a token's kind, case and paragraph through
+-- document.kind(doc, i), document.case(doc, i), document.para(doc, i),
+-- each looked up once a document (doc.kinds, doc.cases, doc.paras).
 --
 -- Methods (for a pack's own strategies; the modules call the functions
 -- directly): doc:key(i), doc:sent(i), doc:sentence_start(i),
@@ -56,26 +61,29 @@ end
 -- tokens with the ones joined to them. One pass over the sentences.
 local PARENS = wordset.new { "(", ")" }
 
-local function sentence_structure(toks)
+local kind_at, case_at, para_at
+
+local function sentence_structure(doc)
+   local toks, keys = doc.toks, doc.keys
    local joined, root, long = {}, {}, {}
-   local n = #toks
-   local depth, para = 0, nil   -- parentheses open in paragraph para
+   local n = doc.n
+   local depth, cur_para = 0, nil   -- parentheses open in paragraph cur_para
    -- (the parentheses only, found by their keys, not every token)
    local paren = n > 0 and PARENS:find(toks, 1, n) or nil
    local extra, cur_s, cur_first, cur_last = 0, nil, nil, nil
    for s, _, _, first, last in toks:sentences() do
       if first > 1 then
          while paren and paren < first do
-            local p = toks:get(paren, "paragraph")
-            if p ~= para then para, depth = p, 0 end
-            if toks:key(paren) == "(" then depth = depth + 1 elseif depth > 0 then depth = depth - 1 end
+            local p = para_at(doc, paren)
+            if p ~= cur_para then cur_para, depth = p, 0 end
+            if keys[paren] == "(" then depth = depth + 1 elseif depth > 0 then depth = depth - 1 end
             paren = paren < n and PARENS:find(toks, paren + 1, n) or nil
          end
          -- a paragraph starts counting again from none
-         local before = toks:get(first - 1, "paragraph")
-         if before ~= para then para, depth = before, 0 end
-         if depth > 0 or toks:key(first - 1) == ")" and toks:kind(first) == "word"
-            and toks:get(first, "case") == "lower" then
+         local before = para_at(doc, first - 1)
+         if before ~= cur_para then cur_para, depth = before, 0 end
+         if depth > 0 or keys[first - 1] == ")" and kind_at(doc, first) == "word"
+            and case_at(doc, first) == "lower" then
             joined[s] = first
             root[s] = root[s - 1] or s - 1
          end
@@ -97,8 +105,10 @@ end
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, keys = {}, sents = {}, cues = {} }
-   doc.joined, doc.root, doc.long = sentence_structure(toks)
+      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, sents = {}, cues = {},
+      keys = toks:column("key"), kinds = {}, cases = {}, paras = {}, sentences = {},
+      get = toks.get, kind_of = toks.kind }
+   doc.joined, doc.root, doc.long = sentence_structure(doc)
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
    for k, f in pairs(Doc) do doc[k] = f end
@@ -120,18 +130,46 @@ function document.new(ctx, kept, clusters, allowed)
    return doc
 end
 
---- The key of token i (toks:key(i)), looked up once a document:
--- document.key(doc, i); i in 1 .. doc.n (toks:key raises otherwise).
+--- The key of token i (toks:key(i), doc.keys[i]):
+-- document.key(doc, i); i in 1 .. doc.n.
 local function key(doc, i)
-   local keys = doc.keys
-   local k = keys[i]
+   return doc.keys[i]
+end
+document.key = key
+
+--- The kind of token i (toks:kind(i)), looked up once a document:
+-- document.kind(doc, i); i in 1 .. doc.n (toks:kind raises otherwise).
+function kind_at(doc, i)
+   local kinds = doc.kinds
+   local k = kinds[i]
    if k == nil then
-      k = doc.toks:key(i)
-      keys[i] = k
+      k = doc.kind_of(doc.toks, i)
+      kinds[i] = k
    end
    return k
 end
-document.key = key
+document.kind = kind_at
+
+-- A field of token i that is never nil, looked up once a document in
+-- doc[cache]: toks:get(i, field).
+local function field(doc, cache, name, i)
+   local t = doc[cache]
+   local v = t[i]
+   if v == nil then
+      v = doc.get(doc.toks, i, name)
+      t[i] = v
+   end
+   return v
+end
+
+--- The case of token i (toks:get(i, "case")): document.case(doc, i).
+function case_at(doc, i) return field(doc, "cases", "case", i) end
+document.case = case_at
+
+--- The paragraph of token i (toks:get(i, "paragraph"); nil without
+-- paragraphs): document.para(doc, i).
+function para_at(doc, i) return field(doc, "paras", "paragraph", i) end
+document.para = para_at
 
 --- The key of token i (key(doc, i)), or nil outside 1 .. doc.n.
 function Doc.key(doc, i)
@@ -142,7 +180,7 @@ end
 --- The number of token i's attribution sentence: its sentence, or its
 -- window of a sentence longer than WINDOW tokens.
 local function sent_of(doc, i)
-   local s = doc.toks:get(i, "sentence")
+   local s = doc.get(doc.toks, i, "sentence")
    s = doc.root[s] or s
    local long = doc.long
    if not long[1] then return s end
@@ -169,9 +207,8 @@ end
 
 --- The first token of token i's attribution sentence.
 function Doc.sentence_start(doc, i)
-   local toks = doc.toks
-   local s = toks:get(i, "sentence")
-   local _, _, first = toks:sentence(doc.root[s] or s)
+   local s = doc.get(doc.toks, i, "sentence")
+   local _, _, first = doc.toks:sentence(doc.root[s] or s)
    if i - first >= WINDOW then return first + (i - first) // WINDOW * WINDOW end
    return first
 end
@@ -201,25 +238,25 @@ function Doc.is_cue(doc, i)
 end
 
 function is_cue(doc, i)
-   local n, toks = doc.n, doc.toks
-   local k = key(doc, i)
+   local n = doc.n
+   local k = doc.keys[i]
    if W.VERBS[k] == true and not doc.in_name[i] then
       -- "Hadley's tweet", "his early-morning tweets", "the claim": a noun
       if k:sub(-2) ~= "ed" and i > 1 then
-         local p = key(doc, i - 1)
+         local p = doc.keys[i - 1]
          if W.NOUN_LEADS[p] then return false end
          -- "his ‘tone-deaf’ comments": a noun after a quote a possessive opens
-         if toks:kind(i - 1) == "close_quote" then
+         if kind_at(doc, i - 1) == "close_quote" then
             for o = i - 2, math.max(1, i - 12), -1 do
-               if toks:kind(o) == "open_quote" then
-                  if o > 1 and W.NOUN_LEADS[key(doc, o - 1)] then return false end
+               if kind_at(doc, o) == "open_quote" then
+                  if o > 1 and W.NOUN_LEADS[doc.keys[o - 1]] then return false end
                   break
                end
             end
          end
          -- "his early-morning tweets" (an adjective between; "the ad
          -- says" has a noun there, which the tokens cannot tell apart)
-         if i > 2 and W.NOUN_LEADS[key(doc, i - 2)] and p:find("%l%-%l") and toks:get(i - 1, "case") == "lower" then
+         if i > 2 and W.NOUN_LEADS[doc.keys[i - 2]] and p:find("%l%-%l") and case_at(doc, i - 1) == "lower" then
             return false
          end
       end
@@ -227,7 +264,8 @@ function is_cue(doc, i)
    end
    -- "he went on", "she fired back", "they pointed out": a speech verb of
    -- two words (the lists' phrasal verbs)
-   return i < n and W.VERB_HEADS[k] == true and toks:kind(i) == "word" and W.VERBS[k .. " " .. key(doc, i + 1)] == true
+   return i < n and W.VERB_HEADS[k] == true and kind_at(doc, i) == "word"
+      and W.VERBS[k .. " " .. doc.keys[i + 1]] == true
       and not doc.in_name[i]
 end
 
@@ -249,11 +287,10 @@ end
 --- The first cue of speech from token from on in sentence s0 that stands
 -- outside quotation marks (inside: whether from is inside a pair), or nil.
 function Doc.cue_later(doc, from, s0, inside)
-   local toks = doc.toks
    if not Doc.run_may_hold(doc, W.CUE_WORDS, from, s0) then return nil end
    for t = from, doc.n do
       if Doc.sent(doc, t) ~= s0 then break end
-      local kind = toks:kind(t)
+      local kind = kind_at(doc, t)
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
       elseif not inside and Doc.is_cue(doc, t) then return t end
    end

@@ -38,7 +38,7 @@ local null = require("cjson").null
 local sieve = require "quarry.sieve"
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local para_at = D.para
 local pairing = include "quotes/pairing"
 local speakers = include "quotes/speakers"
 local terms = include "quotes/terms"
@@ -88,30 +88,30 @@ local function transcript_label(doc, s)
    local first, last = toks:cover(s, s + #label)
    if not first then return nil end
    return { first = first, last = last, text = label, stop = s + #label,
-      colon = last + 1 <= doc.n and key(doc, last + 1) == ":" and last + 1 or nil }
+      colon = last + 1 <= doc.n and doc.keys[last + 1] == ":" and last + 1 or nil }
 end
 
 -- The quote record of a pair of marks, or nil for an empty one or one in
 -- the page's clutter.
 local function quote_of(doc, p)
-   local text, toks = doc.text, doc.toks
+   local text = doc.text
    local s, e = p.start, p.stop
    while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
    while e > s and text:sub(e, e):match("%s") do e = e - 1 end
    -- “on Channel 9's “Early Edition,””: a title, whose marks (PolNeAR counts
    -- them as quotes) must not hand their speaker to the next quote
-   local lead = p.open > 1 and key(doc, p.open - 1) or nil
+   local lead = p.open > 1 and doc.keys[p.open - 1] or nil
    local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
       and terms.title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
    if not (e > s and doc.allowed(s)) then return nil end
-   local q = { open = p.open, close = p.close, is_title = is_title, para = toks:get(p.open, "paragraph") }
+   local q = { open = p.open, close = p.close, is_title = is_title, para = para_at(doc, p.open) }
    q.label = transcript_label(doc, s)
    if q.label then
       s = q.label.stop + 1
       while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
    end
    q.start, q.stop = s, e
-   q.lead_in = q.open > 2 and (key(doc, q.open - 1) == "," or key(doc, q.open - 1) == ":") and is_cue(doc, q.open - 2)
+   q.lead_in = q.open > 2 and (doc.keys[q.open - 1] == "," or doc.keys[q.open - 1] == ":") and is_cue(doc, q.open - 2)
    -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
    local tail = text:sub(math.max(1, e - 2), e)
    q.closed_sentence = q.close ~= nil and (tail:match("%.$") ~= nil or tail == "\u{2026}")
@@ -136,10 +136,16 @@ local function attribute(the_sieve, q, doc, state)
    return a
 end
 
--- The strategies tried, by name, and the one that decided.
-local function trace_of(a, the_sieve)
-   local tried = {}
-   for k = 1, a.tried do tried[k] = the_sieve.list[k].name end
+-- The strategies tried, by name, and the one that decided. (tried_lists[k]:
+-- the names of the first k strategies, made once a document; quarry hands
+-- each annotation out as a copy of its own.)
+local function trace_of(a, the_sieve, tried_lists)
+   local tried = tried_lists[a.tried]
+   if not tried then
+      tried = {}
+      for k = 1, a.tried do tried[k] = the_sieve.list[k].name end
+      tried_lists[a.tried] = tried
+   end
    local strategy = a.strategy and a.strategy.name
    return { strategy = strategy, where = a.strategy and a.strategy.where, tried = tried }
 end
@@ -156,18 +162,18 @@ end
 
 -- The quote's annotation (type "quote", or "term" for marks around words
 -- nobody says), or nil when it is not kept (markup: tweet="...").
-local function annotation(doc, q, a, the_sieve)
+local function annotation(doc, q, a, the_sieve, tried_lists)
    local text, toks = doc.text, doc.toks
    local s, e = q.start, q.stop
    -- the kind: a whole statement, or words woven into a sentence
-   local before = q.open > 1 and key(doc, q.open - 1) or nil
+   local before = q.open > 1 and doc.keys[q.open - 1] or nil
    local opens_sentence = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or before == ":"
       or (before == "," and q.open > 2 and is_cue(doc, q.open - 2))
       or toks:get(q.open, "para_start")
    local kind = (opens_sentence and not text:sub(s + 1, s + 1):match("%l")) and "direct" or "partial"
    local firm = a.mention and not (a.strategy.weak and not a.inherited)
    if before == "=" and not firm then return nil end
-   local trace = trace_of(a, the_sieve)
+   local trace = trace_of(a, the_sieve, tried_lists)
    local term, why = terms.classify(doc, q, a, kind == "direct", firm)
    if term then return term_annotation(q, term, why, trace) end
    local cue_text = null
@@ -223,11 +229,12 @@ function quotes.find(ctx, kept, clusters, allowed, the_sieve)
    if not marks[1] then return out end
    local doc = D.new(ctx, kept, clusters, allowed)
    local state = { prev = nil, last_speaker = nil }
+   local tried_lists = {}
    for _, p in ipairs(marks) do
       local q = quote_of(doc, p)
       if q then
          local a = attribute(the_sieve, q, doc, state)
-         local ann = annotation(doc, q, a, the_sieve)
+         local ann = annotation(doc, q, a, the_sieve, tried_lists)
          if ann then
             out[#out + 1] = ann
             if ann.type == "quote" then

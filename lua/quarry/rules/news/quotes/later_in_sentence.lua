@@ -3,7 +3,7 @@
 -- Harbour Gazette. / “…” fostered by Hadley, according to the groups.
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local kind_at = D.kind
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -18,17 +18,17 @@ local function later(doc, j)
    local s = sent(doc, j - 1)
    -- "…” fostered by Hadley, according to the groups": the source named
    local last = j
-   while last + 1 <= n and sent(doc, last + 1) == s and toks:kind(last + 1) ~= "open_quote" do last = last + 1 end
+   while last + 1 <= n and sent(doc, last + 1) == s and kind_at(doc, last + 1) ~= "open_quote" do last = last + 1 end
    local src, a1 = C.according_to(doc, j, last + 1)
    if src then return src, a1 end
    -- (the walk below stays in j .. last)
    if not W.CUE_WORDS:find(toks, j, last) then return nil end
    local t = j
    while t <= n and sent(doc, t) == s do
-      if toks:kind(t) == "open_quote" then return nil end
+      if kind_at(doc, t) == "open_quote" then return nil end
       if is_cue(doc, t) then
          -- "…”, reported the Harbour Gazette.": the inverted subject
-         if t > j and key(doc, t - 1) == "," and not OBJECT_CUES[key(doc, t)] then
+         if t > j and doc.keys[t - 1] == "," and not OBJECT_CUES[doc.keys[t]] then
             local after = M.after_cue(doc, t + 1)
             if after and after.kind ~= "pronoun" and C.ends_clause(doc, after.last) then return after, t end
          end

@@ -11,7 +11,7 @@
 -- nothing.
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local kind_at, case_at = D.kind, D.case
 
 local mentions = {}
 
@@ -23,12 +23,12 @@ local SPEAKER_TYPES, ALONE = W.SPEAKER_TYPES, W.ALONE
 --- A description that starts at token i: a determiner, up to five words,
 -- a role or outlet noun ("the ministry spokesman"), or nil.
 function mentions.description_from(doc, i)
-   local toks, n = doc.toks, doc.n
-   local k = key(doc, i)
+   local n = doc.n
+   local k = doc.keys[i]
    if not DETS[k] then return nil end
    for t = i + 1, math.min(i + 6, n) do
-      local kt = key(doc, t)
-      local kind = toks:kind(t)
+      local kt = doc.keys[t]
+      local kind = kind_at(doc, t)
       if kind ~= "word" and kind ~= "number" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then
          return nil
       end
@@ -37,10 +37,10 @@ function mentions.description_from(doc, i)
       if DESC_HEADS[kt] then
          -- "the ministry spokesman": the longest description
          local last = t
-         while last + 1 <= n and DESC_HEADS[key(doc, last + 1)] do last = last + 1 end
+         while last + 1 <= n and DESC_HEADS[doc.keys[last + 1]] do last = last + 1 end
          local words = {}
-         for w = i + 1, last do words[#words + 1] = key(doc, w) end
-         return { kind = "desc", first = i, last = last, words = words, head = key(doc, last) }
+         for w = i + 1, last do words[#words + 1] = doc.keys[w] end
+         return { kind = "desc", first = i, last = last, words = words, head = doc.keys[last] }
       end
       if VERBS[kt] then return nil end
    end
@@ -53,7 +53,7 @@ function mentions.at(doc, i)
    if i < 1 or i > doc.n then return nil end
    local a = doc.at[i]
    if a then return { kind = a.type, ann = a, first = i, last = a.last_tok } end
-   local k = key(doc, i)
+   local k = doc.keys[i]
    if PRONOUNS[k] and k ~= "her" and k ~= "them" then return { kind = "pronoun", pron = k, first = i, last = i } end
    return mentions.description_from(doc, i)
 end
@@ -61,20 +61,19 @@ end
 -- "Hadley's former campaign strategist", "the IMF report", "the ministry
 -- spokesman": a description that ends at i on a role or outlet noun.
 local function description_ending(doc, i, floor, k)
-   local toks = doc.toks
    for d = i - 1, math.max(floor, i - 6), -1 do
       local m = mentions.description_from(doc, d)
       if m and m.last == i then return m end
-      local kd = key(doc, d)
+      local kd = doc.keys[d]
       if kd == "'s" then
          local owner = doc.ends[d - 1]
          local first = owner and owner.first_tok or d - 1
-         if first > 1 and DETS[key(doc, first - 1)] then first = first - 1 end
+         if first > 1 and DETS[doc.keys[first - 1]] then first = first - 1 end
          local words = {}
-         for w = d + 1, i do words[#words + 1] = key(doc, w) end
+         for w = d + 1, i do words[#words + 1] = doc.keys[w] end
          return { kind = "desc", first = first, last = i, words = words, head = k, owner = owner }
       end
-      if toks:kind(d) ~= "word" then break end
+      if kind_at(doc, d) ~= "word" then break end
    end
    return nil
 end
@@ -82,20 +81,19 @@ end
 -- "one questioner", "the clip", "the band leader": a determiner and a
 -- noun the lists do not know, ending at i.
 local function generic_ending(doc, i, floor, k)
-   local toks = doc.toks
-   if DESC_HEADS[k] or toks:get(i, "case") ~= "lower" or toks:kind(i) ~= "word"
+   if DESC_HEADS[k] or case_at(doc, i) ~= "lower" or kind_at(doc, i) ~= "word"
       or VERBS[k] or NOT_NOUNS[k] or PREPOSITIONS[k] or CLAUSE_JOINS[k]
       or SKIP_AFTER_CUE[k] ~= nil or k:find("n[\'\u{2019}]t$") or k:find("ly$") then
       return nil
    end
    for d = i - 1, math.max(floor, i - 3), -1 do
-      local kd = key(doc, d)
+      local kd = doc.keys[d]
       if DETS[kd] and kd ~= "that" and kd ~= "this" then
          local words = {}
-         for w = d + 1, i do words[#words + 1] = key(doc, w) end
+         for w = d + 1, i do words[#words + 1] = doc.keys[w] end
          return { kind = "desc", first = d, last = i, words = words, head = k }
       end
-      if toks:kind(d) ~= "word" then break end
+      if kind_at(doc, d) ~= "word" then break end
    end
    return nil
 end
@@ -104,7 +102,7 @@ local function ending(doc, i, floor, generic)
    if i < floor then return nil end
    local a = doc.ends[i]
    if a then return { kind = a.type, ann = a, first = a.first_tok, last = i } end
-   local k = key(doc, i)
+   local k = doc.keys[i]
    if PRONOUNS[k] and k ~= "him" and k ~= "them" and k ~= "her" then
       return { kind = "pronoun", pron = k, first = i, last = i }
    end
@@ -120,7 +118,7 @@ end
 -- interview") is where or how something was said, not who said it.
 function mentions.ending(doc, i, floor, generic)
    local m = ending(doc, i, floor, generic)
-   if m and m.kind == "desc" and m.first > 1 and PREPOSITIONS[key(doc, m.first - 1)] then return nil end
+   if m and m.kind == "desc" and m.first > 1 and PREPOSITIONS[doc.keys[m.first - 1]] then return nil end
    return m
 end
 
@@ -135,7 +133,7 @@ end
 
 -- Whether token t is a possessive "'s".
 local function possessive(doc, t)
-   local k = t <= doc.n and key(doc, t)
+   local k = t <= doc.n and doc.keys[t]
    return k == "'s" or k == "\u{2019}s" or k == "s'"
 end
 
@@ -143,11 +141,11 @@ end
 -- person a place or an organisation premodifies, over role words, from
 -- the mention m; or nil.
 local function person_premodified(doc, m)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    for t = m.last + 1, math.min(n, m.last + 5) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if toks:kind(t) ~= "word" or toks:get(t, "case") == "lower" and not DESC_HEADS[key(doc, t)] then break end
+      if kind_at(doc, t) ~= "word" or case_at(doc, t) == "lower" and not DESC_HEADS[doc.keys[t]] then break end
    end
    return nil
 end
@@ -156,16 +154,16 @@ end
 -- person or the description a possessor m opens; nil for anything else
 -- ("calling the mayor's plan": a possessor is no speaker).
 local function possessed(doc, m)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    local p = person_within(doc, m.last + 2, math.min(n, m.last + 6))
    if p then return p end
    for t = m.last + 2, math.min(n, m.last + 5) do
-      if toks:kind(t) ~= "word" then break end
-      local head = key(doc, t)
+      if kind_at(doc, t) ~= "word" then break end
+      local head = doc.keys[t]
       local ty = SPEAKER_TYPES[head]
       if ty == "person" or ty == "group" then
          local words = {}
-         for w = m.last + 2, t do words[#words + 1] = key(doc, w) end
+         for w = m.last + 2, t do words[#words + 1] = doc.keys[w] end
          return { kind = "desc", first = m.first, last = t, words = words, head = head, owner = m.ann }
       end
    end
@@ -174,7 +172,7 @@ end
 
 -- "said another", "Others say": a word that speaks by itself, at k; or nil.
 local function alone_at(doc, k)
-   local word = k >= 1 and k <= doc.n and key(doc, k)
+   local word = k >= 1 and k <= doc.n and doc.keys[k]
    if word and ALONE[word] then return { kind = "desc", first = k, last = k, words = {}, head = word, alone = true } end
    return nil
 end
@@ -184,16 +182,16 @@ mentions.alone_at = alone_at
 -- group without a determiner, up to two modifiers before it, from token k
 -- to the head at or before k + 2 that ends the noun; or nil.
 local function bare_role_at(doc, k)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    for t = k, math.min(n, k + 2) do
-      local head = key(doc, t)
-      if toks:kind(t) ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
+      local head = doc.keys[t]
+      if kind_at(doc, t) ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
       local ty = SPEAKER_TYPES[head]
       -- (a modifier is an adjective or a name: "Senior officials", not "emailed supporters")
       if not ty and (head:find("ed$") or head:find("ing$")) then return nil end
-      if (ty == "person" or ty == "group") and not (t < n and DESC_HEADS[key(doc, t + 1)]) then
+      if (ty == "person" or ty == "group") and not (t < n and DESC_HEADS[doc.keys[t + 1]]) then
          local words = {}
-         for w = k, t do words[#words + 1] = key(doc, w) end
+         for w = k, t do words[#words + 1] = doc.keys[w] end
          return { kind = "desc", first = k, last = t, words = words, head = head }
       end
    end
@@ -214,10 +212,10 @@ end
 -- ("told reporters Lavrov" is not one; nor "calling the mayor's
 -- plan"); or nil.
 function mentions.after_cue(doc, k)
-   local toks, n = doc.toks, doc.n
-   if k <= n and SKIP_AFTER_CUE[key(doc, k)] then k = k + 1 end
+   local n = doc.n
+   if k <= n and SKIP_AFTER_CUE[doc.keys[k]] then k = k + 1 end
    -- (the cue ends its sentence: "… comments. Sutcliffe's office said")
-   if k > n or toks:kind(k) == "punct" and key(doc, k) ~= "(" then return nil end
+   if k > n or kind_at(doc, k) == "punct" and doc.keys[k] ~= "(" then return nil end
    local m = mentions.at(doc, k)
    if m and m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
    if m and m.kind == "desc" then
@@ -232,34 +230,34 @@ function mentions.after_cue(doc, k)
    if m then return m end
    -- "said another.", "said one, who asked not to be named"
    local alone = alone_at(doc, k)
-   if alone and (k == n or toks:kind(k + 1) ~= "word") then return alone end
+   if alone and (k == n or kind_at(doc, k + 1) ~= "word") then return alone end
    -- "said former Nebraska Gov. Tom Ashby"
    for t = k + 1, math.min(k + 9, n) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if toks:kind(t) ~= "word" or (t > k + 3 and toks:get(t, "case") == "lower" and key(doc, t) ~= "and") then
+      if kind_at(doc, t) ~= "word" or (t > k + 3 and case_at(doc, t) == "lower" and doc.keys[t] ~= "and") then
          break
       end
    end
    -- "said a person close to the Hadleys": a determiner and the words
    -- up to a preposition or a punctuation mark
-   if k <= n and DETS[key(doc, k)] and key(doc, k) ~= "that" and key(doc, k) ~= "this" then
+   if k <= n and DETS[doc.keys[k]] and doc.keys[k] ~= "that" and doc.keys[k] ~= "this" then
       local last = k
-      while last + 1 <= n and last - k < 5 and toks:kind(last + 1) == "word" and not PREPOSITIONS[key(doc, last + 1)]
-         and not VERBS[key(doc, last + 1)] and not CLAUSE_JOINS[key(doc, last + 1)]
-         and not NOT_NOUNS[key(doc, last + 1)] do
+      while last + 1 <= n and last - k < 5 and kind_at(doc, last + 1) == "word" and not PREPOSITIONS[doc.keys[last + 1]]
+         and not VERBS[doc.keys[last + 1]] and not CLAUSE_JOINS[doc.keys[last + 1]]
+         and not NOT_NOUNS[doc.keys[last + 1]] do
          last = last + 1
       end
       if last > k then
          local words = {}
-         for w = k + 1, last do words[#words + 1] = key(doc, w) end
-         return { kind = "desc", first = k, last = last, words = words, head = key(doc, last) }
+         for w = k + 1, last do words[#words + 1] = doc.keys[w] end
+         return { kind = "desc", first = k, last = last, words = words, head = doc.keys[last] }
       end
    end
    -- "‘Nobody told us,’ says mayor", "said police": a role that ends the clause
    local role = k <= n and bare_role_at(doc, k)
-   if role and (role.last == n or toks:kind(role.last + 1) ~= "word" or CLAUSE_JOINS[key(doc, role.last + 1)]
-      or PREPOSITIONS[key(doc, role.last + 1)]) then
+   if role and (role.last == n or kind_at(doc, role.last + 1) ~= "word" or CLAUSE_JOINS[doc.keys[role.last + 1]]
+      or PREPOSITIONS[doc.keys[role.last + 1]]) then
       return role
    end
    return nil
@@ -270,18 +268,18 @@ end
 -- said"): a mention of kind "name", or nil.
 function mentions.bare_name_at(doc, i)
    local toks, n = doc.toks, doc.n
-   if i > n or toks:kind(i) ~= "word" then return nil end
+   if i > n or kind_at(doc, i) ~= "word" then return nil end
    local first = i
    -- "The Hill reported": an outlet's article is part of its name
-   if key(doc, i) == "the" and i < n and toks:get(i + 1, "case") == "title" then i = i + 1 end
-   if NOT_NAMES[key(doc, i)] then return nil end
+   if doc.keys[i] == "the" and i < n and case_at(doc, i + 1) == "title" then i = i + 1 end
+   if NOT_NAMES[doc.keys[i]] then return nil end
    local last = i - 1
-   while last + 1 <= n and last - i < 3 and toks:kind(last + 1) == "word"
-      and (toks:get(last + 1, "case") == "title" or toks:text(last + 1):match("^%u%.$")
-           or toks:get(last + 1, "case") == "upper" and #toks:text(last + 1) <= 5) do
+   while last + 1 <= n and last - i < 3 and kind_at(doc, last + 1) == "word"
+      and (case_at(doc, last + 1) == "title" or toks:text(last + 1):match("^%u%.$")
+           or case_at(doc, last + 1) == "upper" and #toks:text(last + 1) <= 5) do
       last = last + 1
    end
-   if last < i or DETS[key(doc, i)] or PRONOUNS[key(doc, i)] then return nil end
+   if last < i or DETS[doc.keys[i]] or PRONOUNS[doc.keys[i]] then return nil end
    return { kind = "name", first = first, last = last }
 end
 

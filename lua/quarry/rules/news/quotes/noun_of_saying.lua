@@ -3,7 +3,7 @@
 -- “…”" — when no verb of saying in the sentence has a speaker of its own.
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local kind_at = D.kind
 
 local SPEECH_NOUNS, POSSESSIVE_PRONOUNS, DETS = W.SPEECH_NOUNS, W.POSSESSIVE_PRONOUNS, W.DETS
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
@@ -15,11 +15,11 @@ local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 -- “…”, the groups say").
 local function another_cue(doc, i, o, s0)
    for t = i - 1, 1, -1 do
-      if sent(doc, t) ~= s0 or key(doc, t) == "," or key(doc, t) == ";" then break end
+      if sent(doc, t) ~= s0 or doc.keys[t] == "," or doc.keys[t] == ";" then break end
       if is_cue(doc, t) then return true end
    end
    for t = i + 1, o - 1 do
-      if is_cue(doc, t) or key(doc, t) == "as" then return true end
+      if is_cue(doc, t) or doc.keys[t] == "as" then return true end
    end
    return D.Doc.cue_later(doc, o + 1, s0, true) ~= nil
 end
@@ -27,15 +27,14 @@ end
 -- The owner of the noun of saying at token i: a possessive pronoun or an
 -- entity before "'s", over one adjective ("his famous demand").
 local function owner_of(doc, i)
-   local toks = doc.toks
    local p = i - 1
    -- (a noun of saying that opens the text has no owner before it)
    if p < 1 then return nil end
-   if p > 1 and not POSSESSIVE_PRONOUNS[key(doc, p)] and key(doc, p) ~= "'s" and key(doc, p) ~= "\u{2019}s"
-      and toks:kind(p) == "word" and not DETS[key(doc, p)] then
+   if p > 1 and not POSSESSIVE_PRONOUNS[doc.keys[p]] and doc.keys[p] ~= "'s" and doc.keys[p] ~= "\u{2019}s"
+      and kind_at(doc, p) == "word" and not DETS[doc.keys[p]] then
       p = p - 1
    end
-   local kp = key(doc, p)
+   local kp = doc.keys[p]
    if POSSESSIVE_PRONOUNS[kp] then
       return { kind = "pronoun", pron = POSSESSIVE_PRONOUNS[kp], first = p, last = p }
    end
@@ -57,8 +56,8 @@ return {
       if o < 2 or not W.SPEECH_NOUN_WORDS:find(toks, math.max(1, o - 8), o - 1) then return nil end
       local s0 = sent(doc, o)
       for i = o - 1, math.max(1, o - 8), -1 do
-         if sent(doc, i) ~= s0 or toks:kind(i) == "close_quote" then return nil end
-         if SPEECH_NOUNS[key(doc, i)] then
+         if sent(doc, i) ~= s0 or kind_at(doc, i) == "close_quote" then return nil end
+         if SPEECH_NOUNS[doc.keys[i]] then
             if another_cue(doc, i, o, s0) then return nil end
             return owner_of(doc, i)
          end

@@ -4,7 +4,7 @@
 -- that does not open its sentence with a capital (a partial quote).
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local kind_at, case_at = D.kind, D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -13,28 +13,26 @@ local sent = D.Doc.sent
 
 -- whether the quote at q.open is woven into its sentence
 local function partial(doc, q)
-   local toks = doc.toks
    local first = q.open + 1
    if first > doc.n then return false end
-   local starts = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or key(doc, q.open - 1) == ":"
-   return not (starts and toks:get(first, "case") ~= "lower")
+   local starts = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or doc.keys[q.open - 1] == ":"
+   return not (starts and case_at(doc, first) ~= "lower")
 end
 
 -- the subject that opens the sentence ("But Hadley", "On Monday, she"),
 -- before the quote at o; what follows a preposition is where or how ("In
 -- a city hall statement, Mayor Dunne")
 local function opening_subject(doc, o)
-   local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, o)
    -- ("As Hadley spoke, the growers' lobby…": a subordinate clause first)
-   if W.SUBORDINATORS[key(doc, floor)] then return nil end
+   if W.SUBORDINATORS[doc.keys[floor]] then return nil end
    for t = floor, math.min(o - 1, floor + 4) do
       local m = M.at(doc, t)
-      if m and not (t > 1 and PREPOSITIONS[key(doc, t - 1)]) then
+      if m and not (t > 1 and PREPOSITIONS[doc.keys[t - 1]]) then
          if m.kind == "location" or m.kind == "pronoun" and PRONOUNS[m.pron] == "n" then return nil end
          return m
       end
-      if toks:kind(t) == "open_quote" then return nil end
+      if kind_at(doc, t) == "open_quote" then return nil end
    end
    return nil
 end

@@ -7,7 +7,7 @@
 local W = include "quotes/words"
 local D = include "quotes/document"
 local C = include "quotes/clauses"
-local key = D.key
+local kind_at, para_at = D.kind, D.para
 
 local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 
@@ -23,9 +23,9 @@ local function cue_subject(doc, last)
    if floor > last or not W.CUE_WORDS:find(toks, floor, last) then return nil end
    local inside, cues, final, comma = false, {}, nil, false
    for c = floor, last do
-      local kind = toks:kind(c)
+      local kind = kind_at(doc, c)
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
-      if not inside and key(doc, c) == "," then final, comma = nil, true end
+      if not inside and doc.keys[c] == "," then final, comma = nil, true end
       if not inside and is_cue(doc, c) then
          cues[#cues + 1] = c
          if comma then final = c end
@@ -47,11 +47,11 @@ return {
       if not q.close then return nil end
       local toks, o = doc.toks, q.open
       local s0 = sent(doc, o)
-      local para = toks:get(o, "paragraph")
+      local p = para_at(doc, o)
       local t = o - 1
       for _ = 1, 2 do
          while t >= 1 and sent(doc, t) == s0 do t = t - 1 end
-         if t < 1 or toks:get(t, "paragraph") < para - 1 then return nil end
+         if t < 1 or para_at(doc, t) < p - 1 then return nil end
          s0 = sent(doc, t)
          -- (a sentence in the page's clutter speaks for no one: "Article continued below")
          local m, c

@@ -9,7 +9,7 @@
 local W = include "quotes/words"
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
-local key = D.key
+local kind_at, case_at, para_at = D.kind, D.case, D.para
 local M = include "quotes/mentions"
 local people = include "people"
 
@@ -89,13 +89,13 @@ local function furniture(doc, p)
       for q, _, _, first, last in toks:paragraphs() do
          local words = 0
          for i = first, last do
-            if toks:kind(i) == "word" then
+            if kind_at(doc, i) == "word" then
                words = words + 1
                if words > FURNITURE_WORDS then break end
             end
          end
          if words > 0 then
-            local k = key(doc, last)
+            local k = doc.keys[last]
             lines[q] = words <= FURNITURE_WORDS and not (k == "." or k == "!" or k == "?")
          end
       end
@@ -117,9 +117,9 @@ local function quoted_stretches(doc)
    end
    local m = n > 0 and MARKS:find(toks, 1, n) or nil
    while m do
-      local kind = toks:kind(m)
+      local kind = kind_at(doc, m)
       if kind == "open_quote" or kind == "close_quote" then
-         local p = toks:get(m, "paragraph")
+         local p = para_at(doc, m)
          if p ~= para then
             close_at(para_last)
             para, depth, prev = p, 0, nil
@@ -154,11 +154,11 @@ end
 -- communities" after "Susan Black": a later mention the rules did not
 -- mark, before a word that is no verb).
 local function can_be_subject(doc, a)
-   local toks, f = doc.toks, a.first_tok
-   if furniture(doc, toks:get(f, "paragraph")) or quoted(doc, f) then return false end
+   local f = a.first_tok
+   if furniture(doc, para_at(doc, f)) or quoted(doc, f) then return false end
    if a.rule == "coref" and a.last_tok == f and f < doc.n then
-      local nk = key(doc, f + 1)
-      if toks:kind(f + 1) == "word" and toks:get(f + 1, "case") == "lower" and not D.Doc.is_cue(doc, f + 1)
+      local nk = doc.keys[f + 1]
+      if kind_at(doc, f + 1) == "word" and case_at(doc, f + 1) == "lower" and not D.Doc.is_cue(doc, f + 1)
          and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and not nk:find("ed$") then
          return false
       end
@@ -174,7 +174,7 @@ local function possessives_before(doc, f)
    -- (walked only when a word set's C scan finds a possessive there)
    if from > f - 1 or not W.POSSESSIVE_WORDS:find(doc.toks, from, f - 1) then return out end
    for t = from, f - 1 do
-      local base = W.POSSESSIVE_PRONOUNS[key(doc, t)]
+      local base = W.POSSESSIVE_PRONOUNS[doc.keys[t]]
       if base then out[PRONOUNS[base] or "?"] = true end
    end
    return out
@@ -208,7 +208,7 @@ end
 -- pronoun whose sentence names no one before it.
 local function description_before(doc, p)
    for t = D.Doc.sentence_start(doc, p), p - 1 do
-      if W.DETS[key(doc, t)] then
+      if W.DETS[doc.keys[t]] then
          local m = M.description_from(doc, t)
          if m and m.last < p and SPEAKER_TYPES[m.head] == "person" and not W.UNNAMED[m.head] then return m end
       end
@@ -344,10 +344,10 @@ local function resolve(doc, state, m)
    if kind == "name" then
       local ns, ne = D.Doc.span_of(doc, m.first, m.last)
       if m.first == m.last then
-         local name, cluster = person_by_surname(doc, key(doc, m.first))
+         local name, cluster = person_by_surname(doc, doc.keys[m.first])
          if name then return name, cluster, "person" end
       end
-      local t = type_of_head(key(doc, m.last))
+      local t = type_of_head(doc.keys[m.last])
       return doc.text:sub(ns + 1, ne), nil, (t == "organization" or t == "document") and t or "person"
    end
    if kind == "pronoun" then

@@ -3,7 +3,6 @@
 -- “…”. Reads state.prev: the previous quote in the same sentence, with
 -- the mention and cue that attributed it.
 local D = include "quotes/document"
-local key = D.key
 local sent = D.Doc.sent
 
 return {
@@ -12,7 +11,7 @@ return {
    find = function(q, doc, state)
       local prev = state.prev
       if prev and prev.close_tok and prev.mention and sent(doc, prev.close_tok) == sent(doc, q.open)
-         and q.open > 1 and key(doc, q.open - 1) == "," then
+         and q.open > 1 and doc.keys[q.open - 1] == "," then
          return prev.mention, prev.cue_tok
       end
       return nil

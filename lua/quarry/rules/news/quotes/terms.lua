@@ -15,7 +15,7 @@
 -- nothing.
 local W = include "quotes/words"
 local D = include "quotes/document"
-local key = D.key
+local kind_at, case_at = D.kind, D.case
 local M = include "quotes/mentions"
 
 local terms = {}
@@ -84,7 +84,7 @@ local function spells(doc, keys, t, dir)
    local first = dir == 1 and t or t - k + 1
    if first < 1 or first + k - 1 > doc.n then return false end
    for i = 1, k do
-      if key(doc, first + i - 1) ~= keys[i] then return false end
+      if doc.keys[first + i - 1] ~= keys[i] then return false end
    end
    return true
 end
@@ -92,7 +92,7 @@ end
 -- Whether "what" or "which" opens the clause a few words before token t.
 local function after_what(doc, t)
    for u = t - 1, math.max(1, t - 5), -1 do
-      local k = key(doc, u)
+      local k = doc.keys[u]
       if k == "what" or k == "which" then return true end
       if doc.toks:kind(u) ~= "word" then return false end
    end
@@ -124,8 +124,8 @@ function terms.marker(doc, q, title)
    local named = inside:find("^[Tt]he%s") or inside:find("^%u")
    -- "known as 'Nightjar'", "known as the 'Gang of Five'"
    for _, t in ipairs { o - 1, o - 2 } do
-      if t >= 1 and (t == o - 1 or DETS[key(doc, o - 1)]) then
-         local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title, false, named)
+      if t >= 1 and (t == o - 1 or DETS[doc.keys[o - 1]]) then
+         local e = marker_at(doc, BEFORE[doc.keys[t]], t, -1, title, false, named)
          if e then return e.kind, t - #e.keys + 1, t end
       end
    end
@@ -135,12 +135,12 @@ function terms.marker(doc, q, title)
    for t = o - 3, far and math.max(1, o - 7) or o - 2, -1 do
       local kind = doc.toks:kind(t)
       if kind ~= "word" and kind ~= "number" then break end
-      local e = marker_at(doc, BEFORE[key(doc, t)], t, -1, title, true)
+      local e = marker_at(doc, BEFORE[doc.keys[t]], t, -1, title, true)
       if e then return e.kind, t - #e.keys + 1, t end
    end
    local j = q.close and q.close + 1
    if j and j <= doc.n then
-      local e = marker_at(doc, AFTER[key(doc, j)], j, 1, title)
+      local e = marker_at(doc, AFTER[doc.keys[j]], j, 1, title)
       if e then return e.kind, j, j + #e.keys - 1 end
    end
    return nil
@@ -157,9 +157,9 @@ function terms.cue_in_clause(doc, q)
    -- (walked only when a word a cue or a noun of saying stands on is there)
    if floor <= q.open - 1 and W.CUE_OR_NOUN_WORDS:find(toks, floor, q.open - 1) then
       for t = q.open - 1, floor, -1 do
-         local kind = toks:kind(t)
+         local kind = kind_at(doc, t)
          if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-         elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[key(doc, t)]) then return t end
+         elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[doc.keys[t]]) then return t end
       end
    end
    if not q.close then return nil end
@@ -170,13 +170,12 @@ end
 -- in Talks, Says Voronov"): its words outside the marks, two at least, all
 -- capitalised but for the small words of titles.
 local function headline_case(doc, q)
-   local toks = doc.toks
    local first, n = D.Doc.sentence_start(doc, q.open), 0
    local s0 = sent(doc, q.open)
    for t = first, doc.n do
       if sent(doc, t) ~= s0 then break end
-      if (t < q.open or t > q.close) and toks:kind(t) == "word" and not SMALL[key(doc, t)] then
-         if toks:get(t, "case") == "lower" then return false end
+      if (t < q.open or t > q.close) and kind_at(doc, t) == "word" and not SMALL[doc.keys[t]] then
+         if case_at(doc, t) == "lower" then return false end
          n = n + 1
       end
    end
@@ -189,10 +188,9 @@ end
 -- mention within two tokens after the closing one ("'Build It Now,' Hadley
 -- said").
 local function adjacent(doc, q, a)
-   local toks = doc.toks
    for t = q.open - 1, math.max(1, q.open - 8), -1 do
       if is_cue(doc, t) then return true end
-      if toks:kind(t) ~= "word" and toks:kind(t) ~= "number" then break end
+      if kind_at(doc, t) ~= "word" and kind_at(doc, t) ~= "number" then break end
    end
    local c = a.cue
    if c and c > q.close and c <= q.close + 2 then return true end
@@ -207,9 +205,8 @@ end
 -- levy 'works for a while. Then it doesn't.'": nobody holds two sentences
 -- at a distance).
 local function speaks(doc, q, title)
-   local toks = doc.toks
    for t = q.open + 1, q.close - 1 do
-      if SPEAKING[key(doc, t)] and toks:kind(t) == "word" then return true end
+      if SPEAKING[doc.keys[t]] and kind_at(doc, t) == "word" then return true end
    end
    if q.close - q.open > 2 and sent(doc, q.open + 1) ~= sent(doc, q.close - 1) then return true end
    return not title and doc.text:sub(q.start + 1, q.start + 1):match("%u") ~= nil
@@ -230,19 +227,18 @@ end
 -- thinking (data/speaker_words.tsv) whose subject can say them. -> the
 -- complementiser's or the verb's token, or nil.
 local function reported_clause(doc, q)
-   local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, q.open)
    for t = q.open - 1, floor + 1, -1 do
-      local k = key(doc, t)
-      if toks:kind(t) ~= "word" and toks:kind(t) ~= "number" and k ~= "," then return nil end
+      local k = doc.keys[t]
+      if kind_at(doc, t) ~= "word" and kind_at(doc, t) ~= "number" and k ~= "," then return nil end
       if REPORTING[k] and t >= floor + 2 then
          local v = t - 1
-         if toks:kind(v) == "word" and toks:get(v, "case") == "lower" and not DETS[key(doc, v)] then
+         if kind_at(doc, v) == "word" and case_at(doc, v) == "lower" and not DETS[doc.keys[v]] then
             v = v - 1
-            while v > floor and SKIP[key(doc, v)] do v = v - 1 end
+            while v > floor and SKIP[doc.keys[v]] do v = v - 1 end
             if can_say(M.ending(doc, v, floor)) then return t end
          end
-      elseif FINDING[k] and toks:get(t, "case") == "lower" and can_say(D.Doc.subject_before(doc, t, floor)) then
+      elseif FINDING[k] and case_at(doc, t) == "lower" and can_say(D.Doc.subject_before(doc, t, floor)) then
          return t
       end
    end
@@ -267,7 +263,7 @@ end
 -- @return string|nil the term's kind
 -- @return string|nil why
 function terms.classify(doc, q, a, opens, firm)
-   local before = q.open > 1 and key(doc, q.open - 1) or nil
+   local before = q.open > 1 and doc.keys[q.open - 1] or nil
    if q.label or before == ":" or q.lead_in or not q.close then return nil end
    local inside = doc.text:sub(q.start + 1, q.stop)
    -- (a cry is no title: "Vote for Nell!", "Mr. O'Malley?"; in a headline
