@@ -57,6 +57,8 @@ typedef struct strtab {     /* interned byte strings, ids 1..n */
     uint32_t *off;          /* off[id]: offset of the record of id; off[0] unused */
     size_t n, ocap;
     table t;                /* slot id: record offset + 1 */
+    uint64_t *filter;       /* a bit a hash (filter_of), set for every string held: */
+    size_t fmask;           /* most strings of a text a list lacks end at one bit */
 } strtab;
 
 typedef struct gentry { uint32_t coff, clen, type, aoff, alen; } gentry;
@@ -249,13 +251,56 @@ static uint32_t get32(const char *p)
     return v;
 }
 
+/* The filter of interned strings: 32 bits a string or more (a power of
+ * two), so that about one absent string in 32 passes it. */
+#define FILTER_BITS 32
+#define FILTER_MIN 1024
+
+static size_t filter_of(const strtab *st, uint32_t h)
+{
+    return (size_t)(h >> 13 | h << 19) & st->fmask;
+}
+
+static int filter_has(const strtab *st, uint32_t h)
+{
+    size_t b = filter_of(st, h);
+    return (int)(st->filter[b >> 6] >> (b & 63) & 1u);
+}
+
+static void filter_set(strtab *st, uint32_t h)
+{
+    size_t b = filter_of(st, h);
+    st->filter[b >> 6] |= UINT64_C(1) << (b & 63);
+}
+
+/* Makes the filter room for `need` strings, setting the bits of those
+ * the table holds when it grows. */
+static int filter_reserve(strtab *st, size_t need)
+{
+    size_t bits = st->fmask + 1, i;
+    uint64_t *nf;
+    if (st->filter && need <= bits / FILTER_BITS) return QR_OK;
+    while (bits < FILTER_MIN || need > bits / FILTER_BITS) {
+        if (bits > ((size_t)-1) / 4) return QR_ENOMEM;
+        bits *= 2;
+    }
+    if (!(nf = calloc(bits / 64, sizeof *nf))) return QR_ENOMEM;
+    free(st->filter);
+    st->filter = nf;
+    st->fmask = bits - 1;
+    for (i = 0; i <= st->t.mask; i++)
+        if (st->t.s[i].id) filter_set(st, st->t.s[i].hash);
+    return QR_OK;
+}
+
 static int strtab_init(strtab *st)
 {
     memset(st, 0, sizeof *st);
     st->off = grow(NULL, &st->ocap, 16, sizeof *st->off);
     if (!st->off) return QR_ENOMEM;
     st->off[0] = 0;
-    return table_init(&st->t, 64, 2);
+    if (table_init(&st->t, 64, 2) != QR_OK) return QR_ENOMEM;
+    return filter_reserve(st, 1);
 }
 
 static void strtab_free(strtab *st)
@@ -263,12 +308,14 @@ static void strtab_free(strtab *st)
     free(st->buf);
     free(st->off);
     free(st->t.s);
+    free(st->filter);
     memset(st, 0, sizeof *st);
 }
 
 static uint32_t strtab_find(const strtab *st, const char *s, size_t len, uint32_t h)
 {
     size_t i = h & st->t.mask;
+    if (!filter_has(st, h)) return 0;
     for (;; i = (i + 1) & st->t.mask) {
         const slot *sl = &st->t.s[i];
         if (!sl->id) return 0;
@@ -293,7 +340,7 @@ static int strtab_intern(strtab *st, const char *s, size_t len, uint32_t *id)
     uint32_t *noff;
     if ((*id = strtab_find(st, s, len, h)) != 0) return QR_OK;
     if (st->n + 1 >= ID_LIMIT || len + REC_HEAD >= ID_LIMIT - st->len) return QR_ETOOBIG;
-    if (table_reserve(&st->t) != QR_OK) return QR_ENOMEM;
+    if (table_reserve(&st->t) != QR_OK || filter_reserve(st, st->n + 1) != QR_OK) return QR_ENOMEM;
     if (!(noff = grow(st->off, &st->ocap, st->n + 2, sizeof *st->off))) return QR_ENOMEM;
     st->off = noff;
     if (!(nb = grow(st->buf, &st->cap, st->len + REC_HEAD + len, 1))) return QR_ENOMEM;
@@ -306,6 +353,7 @@ static int strtab_intern(strtab *st, const char *s, size_t len, uint32_t *id)
     if (len) memcpy(st->buf + st->len + REC_HEAD, s, len);
     st->off[st->n] = (uint32_t)st->len;
     table_put(&st->t, (uint32_t)st->len + 1, h);
+    filter_set(st, h);
     st->len += REC_HEAD + len;
     *id = (uint32_t)st->n;
     return QR_OK;
@@ -357,7 +405,7 @@ size_t qr_gaz_longest(const qr_gaz *g) { return g->longest; }
 
 static size_t strtab_memsize(const strtab *st)
 {
-    return st->cap + st->ocap * sizeof(uint32_t) + (st->t.mask + 1) * sizeof(slot);
+    return st->cap + st->ocap * sizeof(uint32_t) + (st->t.mask + 1) * sizeof(slot) + (st->fmask + 1) / 8;
 }
 
 size_t qr_gaz_memsize(const qr_gaz *g)
@@ -652,6 +700,7 @@ void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const
 {
     const strtab *st = &g->keys;
     uint32_t hashes[2 * AHEAD];     /* of the keys j - AHEAD .. j */
+    unsigned char pass[2 * AHEAD];  /* whether the filter lets each through */
     size_t j;
     if (last > t->n) last = t->n;
     if (first >= last) return;
@@ -666,16 +715,21 @@ void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const
             uint32_t h;
             h = mix32(keys->absorb[j]);     /* the key's hash_bytes */
             hashes[j % (2 * AHEAD)] = h;
-            PREFETCH(&st->t.s[h & st->t.mask]);
+            /* a key the filter rules out is looked up no further */
+            if ((pass[j % (2 * AHEAD)] = (unsigned char)filter_has(st, h)) != 0) PREFETCH(&st->t.s[h & st->t.mask]);
         }
-        if (j >= first + AHEAD / 2 && j - AHEAD / 2 < last) {   /* its record, half way */
+        if (j >= first + AHEAD / 2 && j - AHEAD / 2 < last && pass[(j - AHEAD / 2) % (2 * AHEAD)]) {
+            /* its record, half way */
             const slot *sl = &st->t.s[hashes[(j - AHEAD / 2) % (2 * AHEAD)] & st->t.mask];
             if (sl->id) PREFETCH(st->buf + (sl->id - 1));
         }
         if (j >= first + AHEAD) {
             size_t k = j - AHEAD;
-            s = qr_key_of(keys, k, &len);
-            ids[k] = strtab_find(st, s, len, hashes[k % (2 * AHEAD)]);
+            if (!pass[k % (2 * AHEAD)]) ids[k] = 0;
+            else {
+                s = qr_key_of(keys, k, &len);
+                ids[k] = strtab_find(st, s, len, hashes[k % (2 * AHEAD)]);
+            }
         }
     }
 }

@@ -530,6 +530,10 @@ static int gaz_match(lua_State *L)
     lua_newtable(L);
     while (i < t->n) {
         size_t limit, m, k;
+        if (!lg->ids[i]) {      /* no phrase has its key: most tokens */
+            i++;
+            continue;
+        }
         while (gi + 1 < nstarts && starts[gi + 1] <= i) gi++;
         limit = gi + 1 < nstarts ? starts[gi + 1] : t->n;
         if (!o.all) {

@@ -316,6 +316,18 @@ describe("quarry.gazetteer", function()
    end)
 
    describe("phrases and tokens", function()
+      it("finds every word of a list that grew to thousands of words, and no word it lacks", function()
+         -- the list's words are looked up past a filter of them that grows with it
+         local g = gazetteer.new()
+         local words = {}
+         for i = 1, 3000 do
+            words[i] = ("Kel%dvar"):format(i)
+            g:add(words[i] .. " Bay", "bay " .. i, "place")
+         end
+         local text = "From Kel7var Bay to Kel2999var Bay, past Kel3001var Bay and Kel12var Bays, to Kel1var Bay."
+         assert.same({ "bay 7", "bay 2999", "bay 1" }, canon(match_text(g, text)))
+         assert.same({ "Kel7var Bay", "Kel2999var Bay", "Kel1var Bay" }, spans(text, match_text(g, text)))
+      end)
       it("matches phrases with periods, hyphens and ampersands as the tokeniser splits them", function()
          local g = gaz_of({
             { "U.S.", "United States", "place" }, { "Bosnia-Herzegovina", nil, "place" },
