@@ -34,6 +34,48 @@ static int l_name_variant(lua_State *L)
     return 1;
 }
 
+/* The string keys of a table with a true value, when they are a few (n <=
+ * FEW_KEYS: then compared byte for byte, no string made to look one up);
+ * n counts them all. The strings are anchored by the table. */
+#define FEW_KEYS 16
+typedef struct few_keys {
+    const char *s[FEW_KEYS];
+    size_t len[FEW_KEYS];
+    size_t n;
+} few_keys;
+
+static void read_few(lua_State *L, int idx, few_keys *few)
+{
+    few->n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1)) {
+            if (few->n < FEW_KEYS) few->s[few->n] = lua_tolstring(L, -2, &few->len[few->n]);
+            few->n++;
+        }
+        lua_pop(L, 1);
+    }
+}
+
+static int in_few(const few_keys *few, const char *s, size_t len)
+{
+    size_t f;
+    for (f = 0; f < few->n; f++) {
+        if (few->len[f] == len && memcmp(few->s[f], s, len) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Whether the table at idx has the string s as a key with a true value. */
+static int in_table(lua_State *L, int idx, const char *s, size_t len)
+{
+    int hit;
+    lua_pushlstring(L, s, len);
+    hit = lua_rawget(L, idx) != LUA_TNIL && lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return hit;
+}
+
 /***
 quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
 or capitals whose bare key's variant is a key of the table set (with a
@@ -51,11 +93,13 @@ static int l_name_tokens(lua_State *L)
     char *buf = stack_buf;          /* or a userdata at index 4, freed by the GC */
     size_t cap = sizeof stack_buf / 2, i;
     lua_Integer found = 0;
+    few_keys few;
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
+    read_few(L, 2, &few);
     lua_newtable(L);                /* 3: the result */
     lua_pushnil(L);                 /* 4: a larger buffer, when one is needed */
-    for (i = 0; i < t->n; i++) {
+    for (i = 0; i < t->n && few.n > 0; i++) {
         const qr_token *tok = &t->tok[i];
         size_t klen, vlen, need;
         if (tok->kind != QR_WORD || (tok->casing != QR_CASE_TITLE && tok->casing != QR_CASE_UPPER)) continue;
@@ -68,12 +112,10 @@ static int l_name_tokens(lua_State *L)
         }
         klen = qr_token_key(text, tok, QR_KEY_BARE, buf);
         vlen = qr_name_variant(buf, klen, buf + cap);
-        lua_pushlstring(L, buf + cap, vlen);
-        if (lua_rawget(L, 2) != LUA_TNIL && lua_toboolean(L, -1)) {
+        if (few.n <= FEW_KEYS ? in_few(&few, buf + cap, vlen) : in_table(L, 2, buf + cap, vlen)) {
             lua_pushinteger(L, (lua_Integer)i + 1);
             lua_rawseti(L, 3, ++found);
         }
-        lua_pop(L, 1);
     }
     lua_settop(L, 3);
     return 1;
@@ -147,6 +189,59 @@ static int l_span_key(lua_State *L)
     }
     if (j > i + 8) qr_limit_work(L, (long long)(j - i));
     lua_pushlstring(L, b.p, b.len);
+    return 1;
+}
+
+/***
+quarry.core.line_first(tokens, i) -> integer: the first token of token i's
+line (the nearest at or before i that starts a line, or token 1). See
+quarry.names.line_first.
+@function line_first
+@param tokens quarry.Tokens the document's tokens
+@param i integer a token's number
+@return integer
+*/
+static int l_line_first(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    lua_Integer i = luaL_checkinteger(L, 2), first;
+    luaL_argcheck(L, i >= 1 && (lua_Unsigned)i <= t->n, 2, "token index out of range");
+    for (first = i; first > 1 && !(t->tok[first - 1].flags & QR_F_LINE_START); first--) {}
+    if (i - first > 64) qr_limit_work(L, (long long)(i - first));
+    lua_pushinteger(L, first);
+    return 1;
+}
+
+/***
+quarry.core.caps_words(tokens) -> {i, ...}: the words in capitals on the
+lines that hold no word in lower or title case (a headline or a dateline
+in capitals), in order. See quarry.names.caps_words.
+@function caps_words
+@param tokens quarry.Tokens the document's tokens
+@return table the token numbers
+*/
+static int l_caps_words(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    size_t first = 0, end, k;
+    lua_Integer found = 0;
+    lua_newtable(L);
+    qr_limit_work(L, (long long)t->n);
+    while (first < t->n) {
+        int caps = 1;
+        for (end = first + 1; end < t->n && !(t->tok[end].flags & QR_F_LINE_START); end++) {}
+        for (k = first; k < end && caps; k++) {
+            const qr_token *tok = &t->tok[k];
+            caps = !(tok->kind == QR_WORD && (tok->casing == QR_CASE_LOWER || tok->casing == QR_CASE_TITLE));
+        }
+        for (k = first; k < end && caps; k++) {
+            if (t->tok[k].kind == QR_WORD && t->tok[k].casing == QR_CASE_UPPER) {
+                lua_pushinteger(L, (lua_Integer)k + 1);
+                lua_rawseti(L, -2, ++found);
+            }
+        }
+        first = end;
+    }
     return 1;
 }
 
@@ -302,35 +397,20 @@ static int l_find_texts(lua_State *L)
 {
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 1, &text, NULL);
-    const char *few[8];
-    size_t few_len[8], nfew = 0, i;
+    few_keys few;
+    size_t i;
     lua_Integer found = 0;
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     /* a few texts are compared byte for byte; more are looked up */
-    lua_pushnil(L);
-    while (lua_next(L, 2)) {
-        if (lua_type(L, -2) == LUA_TSTRING && lua_toboolean(L, -1)) {
-            if (nfew < 8) few[nfew] = lua_tolstring(L, -2, &few_len[nfew]);   /* anchored by set */
-            nfew++;
-        }
-        lua_pop(L, 1);
-    }
+    read_few(L, 2, &few);
     lua_newtable(L);                                 /* 3: the result */
     qr_limit_work(L, (long long)t->n);
-    for (i = 0; i < t->n && nfew > 0; i++) {
+    for (i = 0; i < t->n && few.n > 0; i++) {
         const qr_token *tok = &t->tok[i];
-        size_t len = tok->stop - tok->start, f;
-        int hit = 0;
-        if (nfew <= 8) {
-            for (f = 0; f < nfew && !hit; f++)
-                hit = few_len[f] == len && memcmp(few[f], text + tok->start, len) == 0;
-        } else {
-            lua_pushlstring(L, text + tok->start, len);
-            hit = lua_rawget(L, 2) != LUA_TNIL && lua_toboolean(L, -1);
-            lua_pop(L, 1);
-        }
-        if (hit) {
+        size_t len = tok->stop - tok->start;
+        const char *s = text + tok->start;
+        if (few.n <= FEW_KEYS ? in_few(&few, s, len) : in_table(L, 2, s, len)) {
             lua_pushinteger(L, (lua_Integer)i + 1);
             lua_rawseti(L, 3, ++found);
         }
@@ -371,6 +451,28 @@ static int read_span_keys(lua_State *L, lua_Integer n, int ranked, qr_spankey *k
     return 1;
 }
 
+/* Whether the n elements of the list at index 1 are tables whose starts
+ * are integers in strictly increasing order: then any sort by start, as
+ * table.sort's, leaves them as they are (no two compare equal). */
+static int increasing_starts(lua_State *L, lua_Integer n)
+{
+    lua_Integer i, prev = 0;
+    for (i = 1; i <= n; i++) {
+        int isnum = 0;
+        lua_Integer start = 0;
+        if (lua_geti(L, 1, i) == LUA_TTABLE) {
+            lua_getfield(L, -1, "start");
+            start = lua_tointegerx(L, -1, &isnum);
+            isnum = isnum && lua_isinteger(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        if (!isnum || (i > 1 && start <= prev)) return 0;
+        prev = start;
+    }
+    return 1;
+}
+
 /***
 quarry.core.sort_spans(list [, ranks]) -> boolean: sorts the list of spans
 (tables with integer start and stop) in place, in the order table.sort
@@ -399,7 +501,7 @@ static int l_sort_spans(lua_State *L)
     n = luaL_len(L, 1);
     luaL_argcheck(L, n < INT_MAX, 1, "array too big");
     qr_limit_work(L, n > 0 ? n : 0);
-    if (n < 2) {
+    if (n < 2 || (!ranked && increasing_starts(L, n))) {
         lua_pushboolean(L, 1);
         return 1;
     }
@@ -573,6 +675,10 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "known_runs");
     lua_pushcfunction(L, l_find_texts);
     lua_setfield(L, -2, "find_texts");
+    lua_pushcfunction(L, l_line_first);
+    lua_setfield(L, -2, "line_first");
+    lua_pushcfunction(L, l_caps_words);
+    lua_setfield(L, -2, "caps_words");
     lua_pushcfunction(L, l_name_variant);
     lua_setfield(L, -2, "name_variant");
     lua_pushcfunction(L, l_name_tokens);

@@ -48,6 +48,13 @@ describe("quarry.names", function()
       end
       assert.same({ "Sergei", "Lavrov", "LAVROV", "Lavrov", "Sergey" }, found)   -- ("'s" is a token of its own)
       assert.same({}, names.find(toks, {}))
+      assert.same({}, names.find(toks, { sergei = false }))
+      -- a set of many keys is looked up key by key: the same words
+      local many = { [names.variant("lavrov")] = true, sergei = true }
+      for k = 1, 40 do many["name" .. k] = true end
+      local again = {}
+      for _, i in ipairs(names.find(toks, many)) do again[#again + 1] = toks:text(i) end
+      assert.same(found, again)
       assert.has_error(function() names.find(toks, "lavrov") end)
       toks:close()
    end)
@@ -91,6 +98,24 @@ describe("quarry.names", function()
          assert.has_error(function() names.known_runs(toks, known, { 0 }, 4, nil, print) end)
          assert.has_error(function() names.known_runs(toks, known, {}, "4", nil, print) end,
             "names.known_runs: expected tokens, a table, a table, an integer, a function or nil, a function")
+      end)
+
+      it("finds the first token of a token's line", function()
+         local won = 0
+         for i = 1, #toks do if toks:text(i) == "won" then won = i end end
+         assert.equal("United", toks:text(names.line_first(toks, won)))
+         assert.equal(1, names.line_first(toks, 3))
+         assert.equal(1, names.line_first(toks, 1))
+         assert.has_error(function() names.line_first(toks, #toks + 1) end)
+      end)
+
+      it("finds the words in capitals of the lines in capitals only", function()
+         local t = core.tokenize("KOHL BACK IN BONN\nKohl met the PUK there.\nPUK ( AFP ) - 1996-08-30\nNATO talks")
+         local words = {}
+         for _, i in ipairs(names.caps_words(t)) do words[#words + 1] = t:text(i) end
+         assert.same({ "KOHL", "BACK", "IN", "BONN", "PUK", "AFP" }, words)
+         t:close()
+         assert.same({}, names.caps_words(toks))
       end)
 
       it("finds the tokens written exactly as a key of a set", function()

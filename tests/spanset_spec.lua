@@ -110,6 +110,17 @@ describe("quarry.spanset", function()
       end
    end)
 
+   it("leaves a list by strictly increasing start as it is, and sorts one with ties as table.sort", function()
+      local a, b = { start = 1, stop = 2 }, { start = 3, stop = 3 }
+      local c, d = { start = 3, stop = 5 }, { start = 7, stop = 8 }
+      local list = { a, b, d }
+      assert.equal(list, spanset.sort(list))
+      assert.same({ a, b, d }, list)
+      local want = { d, c, b, a }
+      table.sort(want, function(x, y) return x.start < y.start end)
+      assert.same(want, spanset.sort({ d, c, b, a }))
+   end)
+
    it("sorts with table.sort itself spans whose start is no integer, or whose rank is NaN", function()
       local a, b, c = { start = 2.5, stop = 3 }, { start = 1, stop = 2 }, { start = 2, stop = 4 }
       assert.same({ b, c, a }, spanset.sort({ a, b, c }))

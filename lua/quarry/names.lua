@@ -13,6 +13,7 @@ local core = require "quarry.core"
 local error, pcall, type, math_type = error, pcall, type, math.type
 local core_variant, core_find = core.name_variant, core.name_tokens
 local core_span_key, core_known_runs, core_find_texts = core.span_key, core.known_runs, core.find_texts
+local core_line_first, core_caps_words = core.line_first, core.caps_words
 
 local names = {}
 
@@ -74,6 +75,28 @@ function names.known_runs(tokens, known, starts, max, accept, found)
    if not ok then error(err, 2) end
    -- (not in a pcall: what accept and found raise goes on as it is)
    core_known_runs(tokens, known, starts, max, accept, found)
+end
+
+--- The first token of token i's line: the nearest token at or before i
+-- that starts a line (tokens:get(k, "line_start")), or token 1.
+-- @param tokens quarry.Tokens the document's tokens
+-- @param i integer a token's number
+-- @return integer
+function names.line_first(tokens, i)
+   local ok, first = pcall(core_line_first, tokens, i)
+   if not ok then error(first, 2) end
+   return first
+end
+
+--- The words in capitals on the lines that hold no word in lower or title
+-- case (a headline or a dateline in capitals: "FERGUSON BACK IN SQUAD"), in
+-- order: the words of tokens:where("word", "upper") on such lines.
+-- @param tokens quarry.Tokens the document's tokens
+-- @return table the token numbers
+function names.caps_words(tokens)
+   local ok, found = pcall(core_caps_words, tokens)
+   if not ok then error(found, 2) end
+   return found
 end
 
 --- The tokens whose text is, byte for byte, a key of set (with a value

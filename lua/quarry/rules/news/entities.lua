@@ -474,22 +474,10 @@ local span_key = names.span_key
 -- 1996-08-31", "PARIS (AFP) -") is a place, whatever teams it names: a
 -- line that opens with a word in capitals followed by a comma, a
 -- parenthesis, a dash or a date, up to that parenthesis, dash or date.
--- line_of(i): the first token of token i's line, walking back no further
--- than the last token asked (so asking in order is linear in a document).
+-- line_of(i): the first token of token i's line (in C).
 local function line_finder(toks)
-   local memo_i, memo_first
-   return function(i)
-      local first = i
-      while first > 1 and not toks:get(first, "line_start") do
-         if first == memo_i then
-            first = memo_first
-            break
-         end
-         first = first - 1
-      end
-      memo_i, memo_first = i, first
-      return first
-   end
+   local line_first = names.line_first
+   return function(i) return line_first(toks, i) end
 end
 
 local function dateline_at(toks, start, line_of)
@@ -562,17 +550,29 @@ local function about_sport(toks)
    return false
 end
 
--- Whether annotation a is glued by a hyphen to a word in lower case
--- ("U.S.-led", "anti-Iraq"): an adjective, not a name.
-local function glued(toks, a)
-   local first, last = toks:cover(a.start, a.stop)
-   if not first then return false end
-   if last + 2 <= #toks and toks:kind(last + 1) == "dash" and toks:text(last + 1) == "-"
-      and not toks:get(last + 1, "space_before") and not toks:get(last + 2, "space_before")
-      and toks:get(last + 2, "case") == "lower" then
-      return true
+-- The tokens glued by a hyphen to a word in lower case ("U.S." in
+-- "U.S.-led"): set[i] = true when token i + 1 is a "-" with no space on
+-- either side and token i + 2 is in lower case (from the document's few
+-- dashes). -> the set, or nil when there is none.
+local function glued_tokens(toks)
+   local set, n = nil, #toks
+   for _, d in ipairs(toks:where("dash")) do
+      if d > 1 and d + 1 <= n and toks:text(d) == "-" and not toks:get(d, "space_before")
+         and not toks:get(d + 1, "space_before") and toks:get(d + 1, "case") == "lower" then
+         set = set or {}
+         set[d - 1] = true
+      end
    end
-   return false
+   return set
+end
+
+-- Whether annotation a is glued by a hyphen to a word in lower case
+-- ("U.S.-led", "anti-Iraq"): an adjective, not a name. glued_set: what
+-- glued_tokens gives.
+local function glued(toks, a, glued_set)
+   if not glued_set then return false end
+   local first, last = toks:cover(a.start, a.stop)
+   return first ~= nil and glued_set[last] == true
 end
 
 --- Teams of a document (resolve phase, before overlaps are settled): the
@@ -592,25 +592,28 @@ function entities.team_names(ctx, cands)
       end
    end
    if any_sport_only and not sport then sport = about_sport(toks) end
-   local out = {}
+   local out, glued_set = {}, glued_tokens(toks)
+   local n = 0
    for _, a in ipairs(cands) do
-      if a.rule == "club_sport" and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start)) then
-         a = nil
-      end
-      -- a league, or a side in a looser pattern, outside a story about sport
-      if a and a.attrs.sport_only and not sport then a = nil end
-      -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
-      if a and glued(toks, a) then a = nil end
-      -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
-      if a and a.rule == "organization_exact" and caps_line(toks, a.start, line_of, caps) then a = nil end
-      if a then
-         if a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club" or a.rule == "club_sport") then
+      local rule, attrs = a.rule, a.attrs
+      local drop = rule == "club_sport"
+            and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start))
+         -- a league, or a side in a looser pattern, outside a story about sport
+         or attrs.sport_only and not sport
+         -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
+         or glued_set and glued(toks, a, glued_set)
+         -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
+         or rule == "organization_exact" and caps_line(toks, a.start, line_of, caps)
+      if not drop then
+         if a.type == "organization" and (attrs.kind == "team" or rule == "club" or rule == "club_sport") then
             teams[span_key(toks, a.start, a.stop)] = true
          end
-         out[#out + 1] = a
+         n = n + 1
+         out[n] = a
       end
    end
-   if not sport then return out, teams end
+   -- (no team: no other candidate becomes one)
+   if not sport or next(teams) == nil then return out, teams end
    for _, a in ipairs(out) do
       if a.type ~= "organization" and a.type ~= "event" and a.rule ~= "country" and a.attrs.kind ~= "venue"
          and teams[span_key(toks, a.start, a.stop)] and not dateline_at(toks, a.start, line_of) then
@@ -692,12 +695,9 @@ local function add(ctx, kept, taken, typ, s, e, rule)
    kept[#kept + 1] = { type = typ, start = s, stop = e, rule = rule, attrs = {}, text = ctx.text:sub(s + 1, e) }
 end
 
---- Acronyms a document defines ("Patriotic Union of Kurdistan ( PUK )"),
--- and their later mentions, take the type of the name they abbreviate
--- (resolve phase, after overlaps): added to kept and taken.
-function entities.acronyms(ctx, kept, taken, allowed)
-   local toks = ctx.tokens
-   local defined = {}
+-- The organisations and places of kept by the last token they cover
+-- (the last of them that ends there).
+local function by_last_token(toks, kept)
    local named = {}
    for _, a in ipairs(kept) do
       if a.type == "organization" or a.type == "location" then
@@ -705,11 +705,24 @@ function entities.acronyms(ctx, kept, taken, allowed)
          if last then named[last] = a end
       end
    end
+   return named
+end
+
+--- Acronyms a document defines ("Patriotic Union of Kurdistan ( PUK )"),
+-- and their later mentions, take the type of the name they abbreviate
+-- (resolve phase, after overlaps): added to kept and taken.
+function entities.acronyms(ctx, kept, taken, allowed)
+   local toks = ctx.tokens
+   local defined = {}
+   -- (the places and bodies kept by their last token, listed at the first
+   -- parenthesis that may define an acronym, before any is added)
+   local named
    local last_open = #toks - 2
    local i = last_open >= 1 and OPEN_PAREN:find(toks, 1, last_open) or nil
    while i do
       local acr = toks:text(i + 1)
       if toks:text(i) == "(" and toks:text(i + 2) == ")" and acr:match("^%u[%u&]+$") and #acr <= 6 then
+         named = named or by_last_token(toks, kept)
          local a = named[i - 1]
          local first = a and toks:cover(a.start, a.stop)
          if a and abbreviates(acr, initials(toks, first, i - 1)) then
@@ -733,6 +746,10 @@ end
 -- (resolve phase, after overlaps): added to kept and taken.
 function entities.caps_names(ctx, kept, taken, allowed)
    local toks = ctx.tokens
+   -- the words in capitals on a line in capitals only (a headline, a
+   -- dateline: few), where a run may start
+   local starts = names.caps_words(toks)
+   if not starts[1] then return end
    local known = {}
    for _, a in ipairs(kept) do
       if (a.type == "person" or a.type == "organization" or a.type == "location") and a.text:find("%l") then
@@ -742,10 +759,7 @@ function entities.caps_names(ctx, kept, taken, allowed)
       end
    end
    if next(known) == nil then return end
-   local line_of, memo = line_finder(toks), {}
-   each_known(toks, known, toks:where("word", "upper"), function(i)
-      return caps_line(toks, toks:span(i), line_of, memo)
-   end, function(s, e, typ)
+   each_known(toks, known, starts, nil, function(s, e, typ)
       if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, typ, s, e, "caps_name") end
    end)
 end

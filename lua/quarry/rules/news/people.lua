@@ -13,6 +13,11 @@ local variant = names.variant
 people.variant = variant
 
 local function split_words(s)
+   -- (one word, the most common: no iterator)
+   if not s:find("%s") then
+      if s == "" or s:match("^%p+$") then return {} end
+      return { s }
+   end
    local out = {}
    for w in s:gmatch("[^%s]+") do
       if not w:match("^%p+$") then out[#out + 1] = w end
@@ -55,9 +60,19 @@ end
 function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names)
    local clusters = {}
    local by_last = {}
+   -- the variant of each word in lower case, made once a document
+   local variants = {}
+   local function variant_of(word)
+      local v = variants[word]
+      if not v then
+         v = variant(word:lower())
+         variants[word] = v
+      end
+      return v
+   end
    local function new_cluster(words)
-      local c = { forms = {}, order = {}, mentions = {}, titles = {}, last = variant(words[#words]:lower()),
-         first = #words > 1 and variant(words[1]:lower()) or nil }
+      local c = { forms = {}, order = {}, mentions = {}, titles = {}, last = variant_of(words[#words]),
+         first = #words > 1 and variant_of(words[1]) or nil }
       clusters[#clusters + 1] = c
       local list = by_last[c.last]
       if not list then
@@ -75,13 +90,16 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
          if not c.forms[form] then c.order[#c.order + 1] = form end
          c.forms[form] = (c.forms[form] or 0) + 1
          c.first_form = c.first_form or form
-         if not c.first then c.first = variant(words[1]:lower()) end
+         if not c.first then c.first = variant_of(words[1]) end
       else
          c.single = c.single or words[1]
       end
-      if a.attrs.title then c.titles[#c.titles + 1] = a.attrs.title end
-      local first = #words > 1 and words[1]:lower()
-      c.sex = c.sex or sex_from_title(a.attrs.title) or (first and sex_of[first] ~= "u" and sex_of[first]) or nil
+      local title = a.attrs.title
+      if title then c.titles[#c.titles + 1] = title end
+      if not c.sex then
+         local first = #words > 1 and words[1]:lower()
+         c.sex = title and sex_from_title(title) or (first and sex_of[first] ~= "u" and sex_of[first]) or nil
+      end
    end
    -- full names first, so that a surname before its full name ("Says
    -- Lavrov" in a headline) still joins it
@@ -94,8 +112,8 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
       end
       a.words = words
       if #words > 1 then
-         local last = variant(words[#words]:lower())
-         local first = variant(words[1]:lower())
+         local last = variant_of(words[#words])
+         local first = variant_of(words[1])
          local found
          for _, c in ipairs(by_last[last] or {}) do
             local initial = c.first and c.first:sub(1, 1) == first:sub(1, 1) and (#first == 1 or #c.first == 1)
@@ -116,7 +134,7 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
       if c.first then by_first[c.first] = by_first[c.first] == nil and c or false end
    end
    local function find_single(word)
-      local key = variant(word:lower())
+      local key = variant_of(word)
       local list = by_last[key]
       if list then return list[#list] end
       return by_first[key] or nil
@@ -130,17 +148,14 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    -- surnames of known people the rules did not mark
    local added = {}
    -- (the words in title case or capitals whose variant is a known surname)
+   -- (most are mentions the rules marked: that is asked first)
    for _, i in ipairs(names.find(toks, by_last)) do
-      local list = by_last[variant(toks:key(i, true))]
-      if not not_names[toks:key(i)] then
-         local s, e = toks:span(i)
-         if allowed(s) and not covered(s, e) then
-            local c = list[#list]
-            local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {},
-               text = text:sub(s + 1, e) }
-            add(c, a, { a.text })
-            added[#added + 1] = a
-         end
+      local s, e = toks:span(i)
+      if allowed(s) and not covered(s, e) and not not_names[toks:key(i)] then
+         local list = by_last[variant(toks:key(i, true))]
+         local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {}, text = text:sub(s + 1, e) }
+         add(list[#list], a, { a.text })
+         added[#added + 1] = a
       end
    end
    for _, c in ipairs(clusters) do

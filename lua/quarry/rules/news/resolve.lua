@@ -23,7 +23,9 @@ local CLUTTER = { comments = true, related = true, boilerplate = true }
 -- "Ford"), ranks AMBIGUOUS_RANK: below a full name that ends in it.
 local DEFAULT_RANK, AMBIGUOUS_RANK = 2, 4.25
 
-local ENTITY = { person = true, organization = true, location = true, event = true }
+-- what the candidates take: entities, demonyms, dates
+local CANDIDATE = { person = "entity", organization = "entity", location = "entity", event = "entity",
+   demonym = "demonym", date = "date" }
 
 -- s opens with a lower-case letter (%l: a to z)
 local function lower_first(s)
@@ -62,8 +64,9 @@ local function container(spans)
    end
 end
 
--- outside(spans) -> allowed(pos): true when no span of the list holds
--- byte pos (a binary search over the spans merged and sorted).
+-- outside(spans) -> allowed(pos), starts, stops: allowed(pos) is true when
+-- no span of the list holds byte pos (a binary search over the spans
+-- merged and sorted: starts[k], stops[k], disjoint, in order).
 local function outside(spans)
    local sorted = {}
    for i, a in ipairs(spans) do sorted[i] = a end
@@ -77,7 +80,7 @@ local function outside(spans)
          starts[k + 1], stops[k + 1] = a.start, a.stop
       end
    end
-   if not starts[1] then return function() return true end end
+   if not starts[1] then return function() return true end, starts, stops end
    return function(pos)
       local lo, hi, found = 1, #starts, nil
       while lo <= hi do
@@ -85,43 +88,58 @@ local function outside(spans)
          if starts[mid] <= pos then found, lo = mid, mid + 1 else hi = mid - 1 end
       end
       return not (found and pos < stops[found])
-   end
+   end, starts, stops
 end
 
--- 1. The page's structure (kept as it is) and its clutter: -> allowed(pos).
+-- 1. The page's structure (kept as it is) and its clutter: -> allowed(pos)
+-- and the clutter's merged spans (as outside gives them).
 local function structure(anns, out)
    local clutter = {}
    for _, a in ipairs(anns) do
-      if a.type == "segment" then
+      local t = a.type
+      if t == "segment" then
          out[#out + 1] = a
          if CLUTTER[a.attrs.kind] then clutter[#clutter + 1] = a end
-      elseif a.type == "dateline" then
+      elseif t == "dateline" then
          out[#out + 1] = a
       end
    end
    return outside(clutter)
 end
 
--- The candidates outside the clutter: entities, demonyms, dates.
-local function candidates(anns, allowed)
+-- The candidates outside the clutter: entities, demonyms, dates. The
+-- annotations come by start: one walk along the clutter's merged spans
+-- (starts, stops) tells which are outside (allowed(pos) for one that would
+-- come out of order).
+local function candidates(anns, allowed, starts, stops)
    local cands, demonyms, dated = {}, {}, {}
+   local k, nspans, last = 1, #starts, -1
    for _, a in ipairs(anns) do
-      local t = a.type
-      if ENTITY[t] then
-         -- gazetteer names count written with a capital (or in capitals)
-         if allowed(a.start) and not (a.phase == "lexicon" and lower_first(a.text)) then cands[#cands + 1] = a end
-      elseif t == "demonym" then
-         if allowed(a.start) and not lower_first(a.text) then demonyms[#demonyms + 1] = a end
-      elseif t == "date" then
-         if allowed(a.start) then dated[#dated + 1] = a end
+      local t = CANDIDATE[a.type]
+      if t then
+         local pos, out = a.start, true
+         if nspans > 0 then
+            if pos >= last then
+               while k <= nspans and stops[k] <= pos do k = k + 1 end
+               out = not (k <= nspans and starts[k] <= pos)
+               last = pos
+            else
+               out = allowed(pos)
+            end
+         end
+         if out then
+            if t == "entity" then
+               -- gazetteer names count written with a capital (or in capitals)
+               if not (a.phase == "lexicon" and lower_first(a.text)) then cands[#cands + 1] = a end
+            elseif t == "date" then
+               dated[#dated + 1] = a
+            elseif not lower_first(a.text) then
+               demonyms[#demonyms + 1] = a
+            end
+         end
       end
    end
    return cands, demonyms, dated
-end
-
-local function rank(a)
-   if a.attrs and a.attrs.ambiguous then return AMBIGUOUS_RANK end
-   return a.rank or DEFAULT_RANK
 end
 
 -- 2. Entities: by rank, then the longer span, keep what does not overlap a
@@ -129,8 +147,12 @@ end
 local function choose_entities(ctx, cands, allowed)
    local teams
    cands, teams = E.team_names(ctx, cands)
+   -- (a name the gazetteer marks ambiguous ranks AMBIGUOUS_RANK)
    local ranks = {}
-   for i, a in ipairs(cands) do ranks[i] = rank(a) end
+   for i, a in ipairs(cands) do
+      local attrs = a.attrs
+      ranks[i] = attrs and attrs.ambiguous and AMBIGUOUS_RANK or a.rank or DEFAULT_RANK
+   end
    spanset.sort(cands, ranks)
    local taken = spanset.new()
    local kept = taken:claim(cands)
@@ -150,31 +172,38 @@ local function organisations_first(kept)
    local org_by_first, org_by_text = {}, {}
    for _, a in ipairs(kept) do
       if a.type == "organization" then
-         local first = a.text:match("^(%S+)%s")
+         local text = a.text
+         local name = a.attrs.name or text
+         local first = text:match("^(%S+)%s")
          if first and not first:match("%p$") then
-            org_by_first[first] = org_by_first[first] or a.attrs.name or a.text
+            org_by_first[first] = org_by_first[first] or name
          end
-         org_by_text[a.text] = org_by_text[a.text] or a.attrs.name or a.text
+         org_by_text[text] = org_by_text[text] or name
       end
    end
    -- (a person named as an organisation is one; the others' surnames)
    local surnames = {}
+   -- (and the persons, each a one-word name or not)
+   local listed, one_word = {}, {}
    for _, a in ipairs(kept) do
       if a.type == "person" then
-         if org_by_text[a.text] and not a.attrs.title then
-            a.type, a.attrs = "organization", { name = org_by_text[a.text] }
+         local text = a.text
+         if org_by_text[text] and not a.attrs.title then
+            a.type, a.attrs = "organization", { name = org_by_text[text] }
          else
-            local last = a.text:match("%s(%S+)$")
+            local last = text:match("%s(%S+)$")
             if last then surnames[last] = true end
+            listed[#listed + 1] = a
+            one_word[#listed] = last == nil and not text:find("%s")
          end
       end
    end
    local persons = {}
-   for _, a in ipairs(kept) do
-      if a.type == "person" and not a.text:find("%s") and org_by_first[a.text] and not a.attrs.title
-         and not surnames[a.text] then
-         a.type, a.attrs = "organization", { name = org_by_first[a.text] }
-      elseif a.type == "person" then
+   for k, a in ipairs(listed) do
+      local text = a.text
+      if one_word[k] and org_by_first[text] and not a.attrs.title and not surnames[text] then
+         a.type, a.attrs = "organization", { name = org_by_first[text] }
+      else
          persons[#persons + 1] = a
       end
    end
@@ -199,10 +228,11 @@ end
 -- title case, not names, unless the text names them elsewhere; a dateline
 -- holds its place and its source, nothing else. -> what is left of kept.
 local function outside_heads(kept, out)
-   local heads = {}
+   local heads, last_stop = {}, -1
    for _, a in ipairs(out) do
       if a.type == "segment" and (a.attrs.kind == "headline" or a.attrs.kind == "dateline") then
          heads[#heads + 1] = a
+         if a.stop > last_stop then last_stop = a.stop end
       end
    end
    local in_heads = container(heads)
@@ -212,28 +242,36 @@ local function outside_heads(kept, out)
       end
       return false
    end
-   local filtered = {}
+   local filtered, n = {}, 0
    for _, a in ipairs(kept) do
-      local where, h = in_heads(a)
-      local drop = where == "dateline" and not (a.type == "location" and a.start == h.start)
-         or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster))
-      if not drop then filtered[#filtered + 1] = a end
+      -- (what ends after every head is in none: most of a text)
+      local drop = false
+      if a.stop <= last_stop then
+         local where, h = in_heads(a)
+         drop = where == "dateline" and not (a.type == "location" and a.start == h.start)
+            or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster))
+      end
+      if not drop then
+         n = n + 1
+         filtered[n] = a
+      end
    end
    return filtered
 end
 
 -- The entities and demonyms as the pack outputs them: canonical names.
 local function emit_entities(kept, demonyms, out)
+   local n = #out
    for _, a in ipairs(kept) do
-      if a.type == "person" then
-         local c = a.cluster
-         a.attrs.name = c and c.canonical or a.attrs.name or a.text
-         if c then a.attrs.key = c.key end
+      local attrs, c = a.attrs, a.cluster
+      if a.type == "person" and c then
+         attrs.name, attrs.key = c.canonical or attrs.name or a.text, c.key
       else
-         a.attrs.name = a.attrs.name or a.text
+         attrs.name = attrs.name or a.text
       end
-      a.attrs.guess, a.attrs.category, a.attrs.ambiguous = nil, nil, nil
-      out[#out + 1] = a
+      attrs.guess, attrs.category, attrs.ambiguous = nil, nil, nil
+      n = n + 1
+      out[n] = a
    end
    for _, a in ipairs(demonyms) do
       a.attrs.country = a.attrs.country or a.attrs.name
@@ -245,8 +283,8 @@ end
 
 function resolve.run(ctx)
    local out = {}
-   local allowed = structure(ctx.annotations, out)
-   local cands, demonyms, dated = candidates(ctx.annotations, allowed)
+   local allowed, cstarts, cstops = structure(ctx.annotations, out)
+   local cands, demonyms, dated = candidates(ctx.annotations, allowed, cstarts, cstops)
    local kept, taken = choose_entities(ctx, cands, allowed)
    local clusters = find_people(ctx, kept, taken, allowed)
    kept = outside_heads(kept, out)
