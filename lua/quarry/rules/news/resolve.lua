@@ -3,6 +3,7 @@
 -- dates, pairs quotes and finds their speakers.
 
 local resolve = {}
+local string_byte = string.byte
 local spanset = require "quarry.spanset"
 
 -- set by init.lua: the entities, dates, people and quotes modules, and
@@ -137,8 +138,10 @@ local function candidates(anns, allowed, starts, stops)
          end
          if out then
             if t == "entity" then
-               -- gazetteer names count written with a capital (or in capitals)
-               if not (a.phase == "lexicon" and lower_first(a.text)) then cands[#cands + 1] = a end
+               -- gazetteer names count written with a capital (or in capitals):
+               -- not opening with a to z (lower_first, inline)
+               local b = a.phase == "lexicon" and string_byte(a.text, 1)
+               if not (b and b >= 97 and b <= 122) then cands[#cands + 1] = a end
             elseif t == "date" then
                dated[#dated + 1] = a
             elseif not lower_first(a.text) then
