@@ -60,6 +60,8 @@ static void read_classes(lua_State *L, qr_tense_model *m)
 static void read_phrases(lua_State *L, qr_tense_model *m)
 {
     lua_Integer p, np = (lua_Integer)lua_rawlen(L, 2);
+    /* each token of a clause may be tried against every phrase in one call */
+    if (np > QR_TENSE_MAX_PHRASES) luaL_error(L, "tense_model: more than %d phrases", QR_TENSE_MAX_PHRASES);
     for (p = 1; p <= np; p++) {
         uint32_t ids[16];
         lua_Integer i, n;
@@ -111,7 +113,7 @@ static int l_tense_model(lua_State *L)
     lua_getfield(L, 3, "past_min");
     past_min = luaL_checkinteger(L, -1);
     lua_pop(L, 2);
-    luaL_argcheck(L, reach >= 0 && reach <= 100000, 3, "reach must be 0 .. 100000");
+    luaL_argcheck(L, reach >= 0 && reach <= QR_TENSE_MAX_REACH, 3, "reach must be 0 .. 1000");
     luaL_argcheck(L, past_min >= 0 && past_min <= 1000, 3, "past_min must be 0 .. 1000");
     m->reach = (long)reach;
     m->past_min = (size_t)past_min;

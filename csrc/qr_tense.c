@@ -170,6 +170,7 @@ static int future_phrase(const qr_tense_model *m, qr_tense_doc *d, long i, long 
         const uint32_t *w = m->phrase_words + m->phrase_off[p];
         size_t nw = m->phrase_off[p + 1] - m->phrase_off[p];
         int ok = w[0] == d->ids[i - 1];
+        d->work++;
         for (j = 1; ok && j < nw; j++)
             if (i + (long)j > hi || d->ids[i + (long)j - 1] != w[j]) ok = 0;
         if (ok && qr_idset_has(&m->sets[QR_TC_TO], w[nw - 1]) && i + (long)nw <= n

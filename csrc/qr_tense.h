@@ -30,6 +30,10 @@ enum qr_tense_class {
 };
 
 #define QR_TENSE_SUFFIX_MAX 16
+/* The most a model holds: a call looks at up to 2 * reach + 1 tokens of a
+ * sentence, each against the phrases that start with its word. */
+#define QR_TENSE_MAX_REACH 1000
+#define QR_TENSE_MAX_PHRASES 1024
 
 typedef struct qr_tense_model {
     qr_idset sets[QR_TC_COUNT];     /* QR_TC_PHRASE_START: first words of the phrases */

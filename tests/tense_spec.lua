@@ -94,6 +94,8 @@ describe("a clause-tense model", function()
       assert.has_error(function() tense.model { classes = { future = { "going to" } } } end)
       assert.has_error(function() tense.model { phrases = { { "soon" } } } end,
          "tense.model: phrase 1 must have two words or more")
+      assert.has_error(function() tense.model { reach = 5000 } end,
+         "tense.model: reach must be an integer from 0 to 1000")
    end)
 
    it("is available to an untrusted pack's document phase", function()

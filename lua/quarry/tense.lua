@@ -71,10 +71,11 @@ local function ids_of(words, what)
 end
 
 --- Makes a clause-tense model.
--- @param def table {classes = {class = {word, ...}}, phrases = {{word, word, ...}},
--- reach (tokens, default 40), past_suffix (default "ed"), past_min (default 5),
--- future_suffix (default "'ll"), possessive (default "'s")}; the classes are those of the module's
--- description, a missing one empty
+-- @param def table {classes = {class = {word, ...}}, phrases = {{word,
+-- word, ...}} (at most 1024), reach (tokens, default 40, at most 1000),
+-- past_suffix (default "ed"), past_min (default 5), future_suffix
+-- (default "'ll"), possessive (default "'s")}; the classes are those of
+-- the module's description, a missing one empty
 -- @return quarry.TenseModel; raises naming the caller's line on an unknown
 -- class or a word that is not one token
 function tense.model(def)
@@ -84,11 +85,16 @@ function tense.model(def)
       if not KNOWN[name] then error("tense.model: unknown class '" .. tostring(name) .. "'", 2) end
    end
    for _, c in ipairs(CLASSES) do classes[c] = ids_of((def.classes or {})[c] or {}, "classes." .. c) end
+   local reach = def.reach or 40
+   if math.type(reach) ~= "integer" or reach < 0 or reach > 1000 then
+      error("tense.model: reach must be an integer from 0 to 1000", 2)
+   end
+   if #(def.phrases or {}) > 1024 then error("tense.model: more than 1024 phrases", 2) end
    for i, p in ipairs(def.phrases or {}) do
       phrases[i] = ids_of(p, "phrase " .. i)
       if #phrases[i] < 2 then error("tense.model: phrase " .. i .. " must have two words or more", 2) end
    end
-   local ok, model = pcall(core_tense_model, classes, phrases, { reach = def.reach or 40,
+   local ok, model = pcall(core_tense_model, classes, phrases, { reach = reach,
       past_suffix = def.past_suffix or "ed", past_min = def.past_min or 5, future_suffix = def.future_suffix or "'ll",
       possessive = def.possessive or "'s" })
    if not ok then error(model, 2) end
