@@ -79,7 +79,8 @@ static int in_table(lua_State *L, int idx, const char *s, size_t len)
 /***
 quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
 or capitals whose bare key's variant is a key of the table set (with a
-value that is not false), in order. See quarry.names.find.
+value that is not false), in order. See quarry.names.find. Counts #tokens
+steps against a sandbox's budget.
 @function name_tokens
 @param tokens quarry.Tokens the document's tokens
 @param set table variant keys -> true
@@ -97,6 +98,7 @@ static int l_name_tokens(lua_State *L)
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     read_few(L, 2, &few);
+    qr_limit_work(L, (long long)t->n);
     lua_newtable(L);                /* 3: the result */
     lua_pushnil(L);                 /* 4: a larger buffer, when one is needed */
     for (i = 0; i < t->n && few.n > 0; i++) {

@@ -68,6 +68,28 @@ static void disp_add(qr_mdispatch *d, uint32_t id, int rule)
     list[j] = rule;     /* a rule listed twice for a word is kept once */
 }
 
+/* What rules a token out of every regex of predicate p at once (qr_mpred
+ * quick), when p is a regex or alternatives of words and regexes. */
+static void prepare_quick(const qr_matcher *m, qr_mpred *p)
+{
+    int k, n = p->op == QR_P_REGEX ? 1 : p->nkids;
+    p->quick = 0;
+    if (!m->refilters || (p->op != QR_P_REGEX && p->op != QR_P_OR)) return;
+    p->qmin = UINT32_MAX;
+    memset(p->qfirst, 0, sizeof p->qfirst);
+    for (k = 0; k < n; k++) {
+        const qr_mpred *q = p->op == QR_P_REGEX ? p : &m->preds[p->kids[k]];
+        const qr_regex_filter *f;
+        int b;
+        if (q->op == QR_P_KEY || q->op == QR_P_KEYSET) continue;
+        if (q->op != QR_P_REGEX) return;
+        f = &m->refilters[q->a - 1];
+        if (f->min_chars < p->qmin) p->qmin = f->min_chars;
+        for (b = 0; b < 32; b++) p->qfirst[b] |= f->anchored && f->have_first ? f->first[b] : 0xff;
+    }
+    p->quick = 1;
+}
+
 int qr_matcher_prepare(qr_matcher *m)
 {
     qr_mdispatch *d = &m->disp;
@@ -119,6 +141,7 @@ int qr_matcher_prepare(qr_matcher *m)
         }
     }
     if (total || m->any_required) m->needs_ids = 1;
+    for (i = 0; i < m->npreds; i++) prepare_quick(m, &m->preds[i]);
     return QR_OK;
 }
 
@@ -193,15 +216,20 @@ static long annindex_find(const qr_annindex *ax, int c, size_t t)
 
 /* --- the machine ------------------------------------------------------------ */
 
-static int push_frame(qr_mrun *r, int pc, size_t pos, long alt)
+/* Makes room for one more backtrack entry (push_frame): 0 without memory. */
+static int grow_stack(qr_mrun *r)
 {
-    if (r->nstack == r->capstack) {
-        size_t ncap = r->capstack ? 2 * r->capstack : 64;
-        qr_mframe *ns = realloc(r->stack, ncap * sizeof *ns);
-        if (!ns) { r->err = QR_MATCH_NOMEM; return 0; }
-        r->stack = ns;
-        r->capstack = ncap;
-    }
+    size_t ncap = r->capstack ? 2 * r->capstack : 64;
+    qr_mframe *ns = realloc(r->stack, ncap * sizeof *ns);
+    if (!ns) { r->err = QR_MATCH_NOMEM; return 0; }
+    r->stack = ns;
+    r->capstack = ncap;
+    return 1;
+}
+
+static inline int push_frame(qr_mrun *r, int pc, size_t pos, long alt)
+{
+    if (r->nstack == r->capstack && !grow_stack(r)) return 0;
     r->stack[r->nstack].pc = pc;
     r->stack[r->nstack].pos = pos;
     r->stack[r->nstack].caps = r->ncaps;
@@ -231,6 +259,27 @@ static size_t count_codepoints(const char *s, size_t n)
     size_t k = 0, i;
     for (i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
     return k;
+}
+
+static int eval_pred(qr_mrun *r, int pi, size_t t);
+
+/* eval_pred, with the tests of most steps of the machine made in place:
+ * a word, a word set, a kind, a case. */
+static inline int eval_step(qr_mrun *r, int pi, size_t t)
+{
+    const qr_mpred *p = &r->m->preds[pi];
+    switch (p->op) {
+    case QR_P_KEY:
+        return r->ids[t] == p->id;
+    case QR_P_KEYSET:
+        return qr_idset_has(&r->m->sets[p->a - 1], r->ids[t]);
+    case QR_P_KIND:
+        return ((unsigned)p->a >> r->toks->tok[t].kind) & 1u;
+    case QR_P_CASE:
+        return ((unsigned)p->a >> r->toks->tok[t].casing) & 1u;
+    default:
+        return eval_pred(r, pi, t);
+    }
 }
 
 static int eval_pred(qr_mrun *r, int pi, size_t t)
@@ -303,6 +352,7 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
 
 static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long need_end, size_t *endpos);
 
+
 /* From entry i on (longest first), the first annotation of class c that
  * starts at pos and ends before limit, or -1. */
 static long ann_fit(const qr_annindex *ax, int c, long i, size_t pos, size_t limit)
@@ -374,7 +424,7 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
             }
             goto fail;
         case QR_OP_TOKEN:
-            if (pos < limit && eval_pred(r, in->a, pos)) { pos++; pc++; continue; }
+            if (pos < limit && eval_step(r, in->a, pos)) { pos++; pc++; continue; }
             goto fail;
         case QR_OP_ANN: {
             long i;
@@ -397,7 +447,7 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
             continue;
         case QR_OP_TEST: {
             /* the token at pos (ahead) or before it (behind), not taken */
-            int hit = in->c ? pos > lower && eval_pred(r, in->a, pos - 1) : pos < limit && eval_pred(r, in->a, pos);
+            int hit = in->c ? pos > lower && eval_step(r, in->a, pos - 1) : pos < limit && eval_step(r, in->a, pos);
             if (r->err) return 0;
             if (hit != in->b) { pc++; continue; }
             goto fail;
@@ -508,6 +558,34 @@ static int quick_miss(const qr_mrun *r, const qr_mpred *p, size_t t)
     return 1;
 }
 
+/* The first token at or after u that quick_miss may let through, for a
+ * predicate with a quick test of its regexes (qr_mpred quick): the tokens
+ * before it are too short or of the wrong first byte for every regex of
+ * p, and none is one of its words. */
+static size_t quick_scan(const qr_mrun *r, const qr_mpred *p, size_t u)
+{
+    const qr_token *tok = r->toks->tok;
+    const unsigned char *text = (const unsigned char *)r->text;
+    size_t n = r->toks->n;
+    int k;
+    for (; u < n; u++) {
+        size_t len = tok[u].stop - tok[u].start;
+        unsigned c;
+        if (len >= p->qmin) {
+            if (len == 0) return u;
+            c = text[tok[u].start];
+            if ((p->qfirst[c >> 3] >> (c & 7)) & 1u) return u;
+        }
+        for (k = 0; p->op == QR_P_OR && k < p->nkids; k++) {
+            const qr_mpred *q = &r->m->preds[p->kids[k]];
+            if (q->op == QR_P_KEY ? r->ids[u] == q->id
+                : q->op == QR_P_KEYSET && qr_idset_has(&r->m->sets[q->a - 1], r->ids[u]))
+                return u;
+        }
+    }
+    return n;
+}
+
 /* The first token at or after from that meets predicate pi, the predicate
  * of window k (a rule's window), or n when none does; (size_t)-1 on an
  * error (r->err). A window is asked with from increasing, so each token is
@@ -535,6 +613,7 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
         if (r->pred_memo && !memo) memo = r->pred_memo[pi] = calloc(n + 1, 1);
         for (; u < n; u++) {
             int hit;
+            if (quick && p->quick && (u = quick_scan(r, p, u)) >= n) break;
             if (quick && quick_miss(r, p, u)) continue;
             if (memo && memo[u]) hit = memo[u] - 1;
             else {

@@ -55,6 +55,12 @@ typedef struct qr_mpred {
     uint32_t id;        /* KEY, BARE: the word's id */
     int *kids;          /* NOT, AND, OR: predicate indexes (0-based) */
     int nkids;
+    /* A REGEX, or an OR of KEY, KEYSET and REGEX, with the matcher's regex
+     * filters (qr_matcher_prepare sets quick): a token of fewer bytes than
+     * qmin, or whose first byte qfirst lacks, meets none of its regexes */
+    int quick;
+    uint32_t qmin;
+    uint8_t qfirst[32];
 } qr_mpred;
 
 enum { QR_SCOPE_DOCUMENT, QR_SCOPE_PARAGRAPH, QR_SCOPE_SENTENCE };

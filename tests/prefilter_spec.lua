@@ -45,4 +45,13 @@ describe("the matcher's prefilters", function()
       assert.same({ "1990", "\u{0661}\u{0669}\u{0669}\u{0660}" },
          texts(P.regex [[^\d{4}$]] * P.opt(P.word "x"), "in 1990 and \u{0661}\u{0669}\u{0669}\u{0660} or 19"))
    end)
+
+   it("keep the tokens a window of a word and regexes meets past tokens too short or of other first bytes", function()
+      -- the window's quick pass goes over "Q" (too short for either regex),
+      -- "199" and "fall", and stops at the word, the year and "Q3"
+      local p = P.word "in" * P.rep(P.tok { case = "lower" }, 0, 2)
+         * (P.word "spring" + P.regex [[^\d{4}$]] + P.regex [[^Q\d$]])
+      assert.same({ "in late spring", "in 1990", "in the Q3" },
+         texts(p, "in late spring, in 1990, in the Q3, in Q, in 199, in the fall, in Z3"))
+   end)
 end)

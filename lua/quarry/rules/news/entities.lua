@@ -554,14 +554,17 @@ end
 -- "U.S.-led"): set[i] = true when token i + 1 is a "-" with no space on
 -- either side and token i + 2 is in lower case (from the document's few
 -- dashes). -> the set, or nil when there is none.
+local HYPHEN = wordset.new { "-" }
 local function glued_tokens(toks)
    local set, n = nil, #toks
-   for _, d in ipairs(toks:where("dash")) do
-      if d > 1 and d + 1 <= n and toks:text(d) == "-" and not toks:get(d, "space_before")
+   local d = n > 0 and HYPHEN:find(toks, 1) or nil
+   while d do
+      if d > 1 and d + 1 <= n and toks:kind(d) == "dash" and toks:text(d) == "-" and not toks:get(d, "space_before")
          and not toks:get(d + 1, "space_before") and toks:get(d + 1, "case") == "lower" then
          set = set or {}
          set[d - 1] = true
       end
+      d = d < n and HYPHEN:find(toks, d + 1) or nil
    end
    return set
 end

@@ -3,6 +3,7 @@
 -- dates, pairs quotes and finds their speakers.
 
 local resolve = {}
+local string_byte = string.byte
 local spanset = require "quarry.spanset"
 
 -- set by init.lua: the entities, dates, people and quotes modules, and
@@ -26,6 +27,12 @@ local DEFAULT_RANK, AMBIGUOUS_RANK = 2, 4.25
 -- what the candidates take: entities, demonyms, dates
 local CANDIDATE = { person = "entity", organization = "entity", location = "entity", event = "entity",
    demonym = "demonym", date = "date" }
+
+-- byte b is punctuation (%p in the C locale: ASCII, printable, not a
+-- letter, digit or space)
+local function punct_byte(b)
+   return b >= 33 and b <= 47 or b >= 58 and b <= 64 or b >= 91 and b <= 96 or b >= 123 and b <= 126
+end
 
 -- s opens with a lower-case letter (%l: a to z)
 local function lower_first(s)
@@ -67,7 +74,10 @@ end
 -- outside(spans) -> allowed(pos), starts, stops: allowed(pos) is true when
 -- no span of the list holds byte pos (a binary search over the spans
 -- merged and sorted: starts[k], stops[k], disjoint, in order).
+local function always() return true end
+local NONE = {}   -- (no spans: only read)
 local function outside(spans)
+   if not spans[1] then return always, NONE, NONE end
    local sorted = {}
    for i, a in ipairs(spans) do sorted[i] = a end
    spanset.sort(sorted)
@@ -80,7 +90,6 @@ local function outside(spans)
          starts[k + 1], stops[k + 1] = a.start, a.stop
       end
    end
-   if not starts[1] then return function() return true end, starts, stops end
    return function(pos)
       local lo, hi, found = 1, #starts, nil
       while lo <= hi do
@@ -129,8 +138,10 @@ local function candidates(anns, allowed, starts, stops)
          end
          if out then
             if t == "entity" then
-               -- gazetteer names count written with a capital (or in capitals)
-               if not (a.phase == "lexicon" and lower_first(a.text)) then cands[#cands + 1] = a end
+               -- gazetteer names count written with a capital (or in capitals):
+               -- not opening with a to z (lower_first, inline)
+               local b = a.phase == "lexicon" and string_byte(a.text, 1)
+               if not (b and b >= 97 and b <= 122) then cands[#cands + 1] = a end
             elseif t == "date" then
                dated[#dated + 1] = a
             elseif not lower_first(a.text) then
@@ -175,7 +186,7 @@ local function organisations_first(kept)
          local text = a.text
          local name = a.attrs.name or text
          local first = text:match("^(%S+)%s")
-         if first and not first:match("%p$") then
+         if first and not punct_byte(first:byte(-1)) then
             org_by_first[first] = org_by_first[first] or name
          end
          org_by_text[text] = org_by_text[text] or name
