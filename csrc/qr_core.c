@@ -49,6 +49,7 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_sandbox(L);
     qr_open_lpat(L);
     qr_open_doc(L);
+    qr_open_quote(L);
     qr_open_tense(L);
     return 1;
 }

@@ -356,6 +356,21 @@ static int tokens_column(lua_State *L)
     luaL_argcheck(L, first >= 1 && first <= n + 1, 3, "token index out of range");
     luaL_argcheck(L, last >= first - 1 && last <= n, 4, "token index out of range");
     qr_limit_work(L, last - first + 1);
+    if (f == F_KIND || f == F_CASE) {
+        /* the names pushed once, each value a copy of one (4: the first) */
+        unsigned k, count = f == F_KIND ? QR_KIND_COUNT : QR_CASE_COUNT;
+        lua_settop(L, 3);
+        luaL_checkstack(L, (int)count + 3, "too many names");
+        for (k = 0; k <= count; k++) lua_pushstring(L, f == F_KIND ? qr_kind_name(k) : qr_case_name(k));
+        lua_createtable(L, last - first + 1 < INT_MAX ? (int)(last - first + 1) : 0, 0);
+        for (i = first; i <= last; i++) {
+            const qr_token *t = &lt->t.tok[i - 1];
+            unsigned v = f == F_KIND ? t->kind : t->casing;
+            lua_pushvalue(L, 4 + (int)(v < count ? v : count));    /* (count: "?") */
+            lua_rawseti(L, -2, i);
+        }
+        return 1;
+    }
     lua_createtable(L, last - first + 1 < INT_MAX ? (int)(last - first + 1) : 0, 0);
     for (i = first; i <= last; i++) {
         push_field(L, lt, (size_t)(i - 1), f);

@@ -35,6 +35,7 @@ void qr_open_lpat(lua_State *L);
  * Nothing outside core.limited or without a budget. */
 void qr_limit_work(lua_State *L, long long n);
 void qr_open_doc(lua_State *L);
+void qr_open_quote(lua_State *L);
 void qr_open_tense(lua_State *L);
 
 struct qr_tokens;

@@ -5,14 +5,15 @@
 -- clause (“… wrong.” Democrats also described the vote as… is a new
 -- statement), and a cue before a colon introduces the next quote instead.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
-local kind_at, case_at = D.kind, D.case
+local case_at = D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
 local NOT_NOUNS, PREPOSITIONS, CLAUSE_JOINS, DETS, SKIP_AFTER_CUE, QUOTING = W.NOT_NOUNS, W.PREPOSITIONS,
    W.CLAUSE_JOINS, W.DETS, W.SKIP_AFTER_CUE, W.QUOTING
-local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local is_cue = D.Doc.is_cue
 
 local after_quote = {
    name = "after_quote",
@@ -26,7 +27,7 @@ local function signature(doc, j)
    local m = M.at(doc, j + 1)
    if m and m.kind ~= "desc" then return m, j end
    local last = j
-   while last + 1 <= n and last - j < 5 and kind_at(doc, last + 1) == "word"
+   while last + 1 <= n and last - j < 5 and doc.kinds[last + 1] == "word"
       and (case_at(doc, last + 1) == "title" or case_at(doc, last + 1) == "upper"
            or toks:text(last + 1):match("^%u%.?$")) do
       last = last + 1
@@ -38,7 +39,7 @@ end
 -- a word that can be a verb the lists lack ("beamed", "shot back")
 local function verb_like(doc, k)
    local word = doc.keys[k]
-   return kind_at(doc, k) == "word" and case_at(doc, k) == "lower" and not NOT_NOUNS[word]
+   return doc.kinds[k] == "word" and case_at(doc, k) == "lower" and not NOT_NOUNS[word]
       and not PREPOSITIONS[word] and not CLAUSE_JOINS[word] and not DETS[word]
 end
 
@@ -51,13 +52,13 @@ local function subject_at(doc, j)
    -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
    if not m and j <= n and DETS[doc.keys[j]] and doc.keys[j] ~= "that" and doc.keys[j] ~= "this" then
       for t = j + 1, math.min(j + 6, n) do
-         if is_cue(doc, t) and t > j + 1 then
+         if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) and t > j + 1 then
             local words = {}
             for w = j + 1, t - 1 do words[#words + 1] = doc.keys[w] end
             m = { kind = "desc", first = j, last = t - 1, words = words, head = doc.keys[t - 1] }
             break
          end
-         if kind_at(doc, t) ~= "word" then break end
+         if doc.kinds[t] ~= "word" then break end
       end
    end
    -- “…,” Channel 9's Ruth Okoye said / Hadley's campaign manager said
@@ -68,7 +69,7 @@ local function subject_at(doc, j)
       for t = m.last + 1, math.min(n, m.last + 4) do
          local a = doc.at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-         if kind_at(doc, t) ~= "word" or case_at(doc, t) == "lower" then break end
+         if doc.kinds[t] ~= "word" or case_at(doc, t) == "lower" then break end
       end
    end
    return m
@@ -87,9 +88,9 @@ local function cue_after(doc, m)
       if close <= n and doc.keys[close] == ")" then k = close + 1 end
    end
    if k <= n and doc.keys[k] == "," and not is_cue(doc, k + 1) then
-      local s0 = sent(doc, k)
+      local s0 = doc.sents[k]
       for t = k + 1, math.min(k + 24, n - 1) do
-         if sent(doc, t) ~= s0 or kind_at(doc, t) == "open_quote" then break end
+         if doc.sents[t] ~= s0 or doc.kinds[t] == "open_quote" then break end
          if doc.keys[t] == "," and is_cue(doc, t + 1) then
             k = t + 1
             break
@@ -110,9 +111,9 @@ local function speaker_of_cue(doc, m, k)
    end
    -- “…,” Dunmore said, according to Valley Morning Radio: the source that
    -- reports the words
-   local s0 = sent(doc, k)
+   local s0 = doc.sents[k]
    for t = k + 1, math.min(n - 2, k + 16) do
-      if sent(doc, t) ~= s0 or kind_at(doc, t) == "open_quote" then break end
+      if doc.sents[t] ~= s0 or doc.kinds[t] == "open_quote" then break end
       if doc.keys[t] == "according" and doc.keys[t + 1] == "to" and doc.keys[t - 1] == "," then
          local src = M.at(doc, t + 2)
          if src then return src, t, t + 1 end
@@ -134,9 +135,9 @@ local function cue_before(doc, q)
    -- (walked only when a word a cue stands on is there)
    if floor > q.open - 1 or not W.CUE_WORDS:find(toks, floor, q.open - 1) then return false end
    for t = q.open - 1, floor, -1 do
-      local kind = kind_at(doc, t)
+      local kind = doc.kinds[t]
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-      elseif not inside and is_cue(doc, t) then return true end
+      elseif not inside and (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
    end
    return false
 end
@@ -176,7 +177,7 @@ function after_quote.attribute(doc, q)
    local n = doc.n
    -- (a signature signs a statement, not words woven into a sentence:
    -- "… was “the best we have.”--Lena Marsh" is a byline)
-   if j <= n and kind_at(doc, j) == "dash" and doc.text:sub(q.start + 1, q.start + 1):match("[%u%d%p]") then
+   if j <= n and doc.kinds[j] == "dash" and doc.text:sub(q.start + 1, q.start + 1):match("[%u%d%p]") then
       local m, c = signature(doc, j)
       if m then return m, c end
    end

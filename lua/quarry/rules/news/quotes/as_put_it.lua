@@ -3,13 +3,14 @@
 -- ‘a disaster for renters’ / “…,” as a leaked memo put it. The words are
 -- X's, whatever verb the sentence's clause has.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
-local kind_at, case_at = D.kind, D.case
+local case_at = D.case
 local M = include "quotes/mentions"
 
 local PUT, AS_CUES, SKIP_AFTER_CUE, DESC_HEADS = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE, W.DESC_HEADS
-local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local is_cue = D.Doc.is_cue
 
 -- "as", found by its key in C: a sentence without one is not walked
 local AS = wordset.new { "as" }
@@ -44,8 +45,8 @@ local function as_clause(doc, t)
    if not AS_CUES[doc.keys[v]] then return nil end
    for u = v + 1, math.min(n, v + 8) do
       local k = doc.keys[u]
-      if k == "," or k == "." or k == ";" or kind_at(doc, u) == "close_quote" then return m, v end
-      if kind_at(doc, u) == "open_quote" or is_cue(doc, u) then return nil end
+      if k == "," or k == "." or k == ";" or doc.kinds[u] == "close_quote" then return m, v end
+      if doc.kinds[u] == "open_quote" or (CUE_KEYS[doc.keys[u]] and is_cue(doc, u)) then return nil end
    end
    return nil
 end
@@ -53,7 +54,7 @@ end
 --- "as X put it" in the sentence of the quote q, outside the quote and
 -- any other: mention, cue tokens; or nil.
 function as_put_it.attribute(doc, q)
-   local s0 = sent(doc, q.open)
+   local s0 = doc.sents[q.open]
    local floor = D.Doc.sentence_start(doc, q.open)
    -- (the walk below stays in the tokens from floor on of sentence s0, and
    -- before the last token)
@@ -62,14 +63,14 @@ function as_put_it.attribute(doc, q)
    -- said, as the crowd cheered")
    local inside, other = false, false
    for t = floor, doc.n - 1 do
-      if sent(doc, t) ~= s0 then break end
-      local kind = kind_at(doc, t)
+      if doc.sents[t] ~= s0 then break end
+      local kind = doc.kinds[t]
       if t == q.open then other = false end
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
       elseif not inside and doc.keys[t] == "as" and not other then
          local m, c, c2 = as_clause(doc, t)
          if m then return m, c, c2 end
-      elseif not inside and t > q.open and is_cue(doc, t) then
+      elseif not inside and t > q.open and (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then
          other = true
       end
    end

@@ -5,8 +5,8 @@
 -- called it “…”" is Hadley's; "…, and Morrow called it “…”" opens a
 -- clause of its own. A cue inside another quote is someone else's words.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
-local kind_at = D.kind
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -53,7 +53,7 @@ end
 local function opens_clause(doc, m, floor)
    local before = m.first - 1
    return before < floor or CLAUSE_JOINS[doc.keys[before]] or doc.keys[before] == ","
-      or RELATIVES[doc.keys[before]] or kind_at(doc, before) == "close_quote" or kind_at(doc, before) == "open_quote"
+      or RELATIVES[doc.keys[before]] or doc.kinds[before] == "close_quote" or doc.kinds[before] == "open_quote"
 end
 
 -- "As Hadley spoke, the growers' lobby was pressing lawmakers against “…”":
@@ -65,7 +65,7 @@ local function opening_clause_end(doc, floor, o)
    if not SUBORDINATORS[k] then return nil end
    local inside = false
    for t = floor + 1, o - 1 do
-      local kind = kind_at(doc, t)
+      local kind = doc.kinds[t]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
       elseif not inside and doc.keys[t] == "," then return t end
    end
@@ -84,10 +84,10 @@ function before_quote.attribute(doc, o)
    local inside = false
    local sub_end = opening_clause_end(doc, floor, o)
    for c = o - 1, floor, -1 do
-      local kind = kind_at(doc, c)
+      local kind = doc.kinds[c]
       if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
       if sub_end and c < sub_end then break end
-      if not inside and is_cue(doc, c) and (not found or c < found.first) then
+      if not inside and (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) and (not found or c < found.first) then
          local m = cue_speaker(doc, c, o, floor, found)
          if m then
             found, cue = m, c

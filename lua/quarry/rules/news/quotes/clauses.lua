@@ -2,9 +2,10 @@
 -- cue, where a clause ends, "according to X". Every function reads the
 -- document record (document.lua) and changes nothing.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
-local kind_at, case_at = D.kind, D.case
+local case_at = D.case
 local M = include "quotes/mentions"
 
 local clauses = {}
@@ -13,7 +14,7 @@ local subject_before
 local SKIP_AFTER_CUE, PRONOUNS, PREPOSITIONS, NOUN_LEADS, SUBORDINATORS = W.SKIP_AFTER_CUE, W.PRONOUNS,
    W.PREPOSITIONS, W.NOUN_LEADS, W.SUBORDINATORS
 local NOT_NAMES, DETS, ISSUED, CLAUSE_END, CLAUSE_JOINS = W.NOT_NAMES, W.DETS, W.ISSUED, W.CLAUSE_END, W.CLAUSE_JOINS
-local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local is_cue = D.Doc.is_cue
 local MANNER, SHARES = W.MANNER, W.SHARES
 
 -- the words a clause break below stands on
@@ -42,7 +43,7 @@ local function clause_start(doc, c, floor)
    -- "MILLBROOK, Ore., Oct. 4 (Northwind) — Former Governor Ada Kessler…": past
    -- the dateline
    for t = start + 1, math.min(c - 1, start + 15) do
-      if kind_at(doc, t) == "dash" and (doc.keys[t - 1] == ")" or case_at(doc, t - 1) == "upper") then
+      if doc.kinds[t] == "dash" and (doc.keys[t - 1] == ")" or case_at(doc, t - 1) == "upper") then
          start = t + 1
          break
       end
@@ -55,7 +56,7 @@ local function clause_start(doc, c, floor)
    -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what" opens
    for t = c - 1, math.max(start, c - 12), -1 do
       if doc.keys[t] == "what" then return t + 1 end
-      if kind_at(doc, t) == "open_quote" or kind_at(doc, t) == "close_quote" then break end
+      if doc.kinds[t] == "open_quote" or doc.kinds[t] == "close_quote" then break end
    end
    return start
 end
@@ -83,7 +84,7 @@ local function bare_subject(doc, t, c)
    local kv = doc.keys[v]
    -- (a verb, or the comma of an appositive: "Rosa Dunne, Hadley's treasurer, called")
    if kv == "," then return m end
-   if kind_at(doc, v) ~= "word" or case_at(doc, v) ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
+   if doc.kinds[v] ~= "word" or case_at(doc, v) ~= "lower" or DETS[kv] or PREPOSITIONS[kv] or CLAUSE_JOINS[kv] then
       return nil
    end
    return m
@@ -97,8 +98,8 @@ function clauses.clause_subject(doc, c, floor)
    local start = clause_start(doc, c, floor)
    local t = start
    while t < c do
-      if kind_at(doc, t) == "open_quote" then
-         repeat t = t + 1 until t >= c or kind_at(doc, t) == "close_quote"
+      if doc.kinds[t] == "open_quote" then
+         repeat t = t + 1 until t >= c or doc.kinds[t] == "close_quote"
       else
          local m = M.at(doc, t) or t == start and bare_subject(doc, t, c)
          if m and m.last < c then
@@ -137,7 +138,7 @@ local function relative_before(doc, c, t, floor)
          return { kind = "rel", first = u, last = u, antecedent = ante }
       end
       -- (a subject of its own between: "in which he says")
-      if ku == "," or kind_at(doc, u) ~= "word" and kind_at(doc, u) ~= "number" or is_cue(doc, u)
+      if ku == "," or doc.kinds[u] ~= "word" and doc.kinds[u] ~= "number" or (CUE_KEYS[doc.keys[u]] and is_cue(doc, u))
          or doc.ends[u] or PRONOUNS[ku] then
          break
       end
@@ -148,11 +149,11 @@ end
 -- "Reed says", "Democrats said": capitalised words the rules did not
 -- take for a name, right before the cue at t + 1.
 local function capitals_before(doc, t, floor)
-   if kind_at(doc, t) ~= "word" or case_at(doc, t) ~= "title" then return nil end
+   if doc.kinds[t] ~= "word" or case_at(doc, t) ~= "title" then return nil end
    local k = doc.keys[t]
    if NOT_NAMES[k] or PRONOUNS[k] or DETS[k] or k:find("ing$") then return nil end
    local first = t
-   while first > floor and kind_at(doc, first - 1) == "word" and case_at(doc, first - 1) == "title"
+   while first > floor and doc.kinds[first - 1] == "word" and case_at(doc, first - 1) == "title"
       and not NOT_NAMES[doc.keys[first - 1]] and t - first < 3 do
       first = first - 1
    end
@@ -165,7 +166,7 @@ end
 local function role_before(doc, t, floor)
    local alone = M.alone_at(doc, t)
    -- ("Pell and Amsel both denounced": "both" only at the clause's start)
-   if alone and (t == floor or kind_at(doc, t - 1) ~= "word" or CLAUSE_JOINS[doc.keys[t - 1]]) then return alone end
+   if alone and (t == floor or doc.kinds[t - 1] ~= "word" or CLAUSE_JOINS[doc.keys[t - 1]]) then return alone end
    for k = math.max(floor, t - 2), t do
       local m = M.bare_role_at(doc, k)
       if m and m.last == t then
@@ -173,7 +174,7 @@ local function role_before(doc, t, floor)
          -- "61 per cent of respondents", "half of homeowners": a share of a group
          if before == "of" and k - 2 >= floor and SHARES[doc.keys[k - 2]] then
             local first = k - 2
-            while first > floor and (kind_at(doc, first - 1) == "number" or SHARES[doc.keys[first - 1]]) do
+            while first > floor and (doc.kinds[first - 1] == "number" or SHARES[doc.keys[first - 1]]) do
                first = first - 1
             end
             m.first = first
@@ -209,13 +210,13 @@ function clauses.subordinate_subject(doc, o)
    for t = o - 1, D.Doc.sentence_start(doc, o), -1 do
       local k = doc.keys[t]
       -- ("As Reed spoke, the union was “…”": the clause ended at the comma)
-      if kind_at(doc, t) == "open_quote" or kind_at(doc, t) == "close_quote" or k == ";" or k == "," then return nil end
+      if doc.kinds[t] == "open_quote" or doc.kinds[t] == "close_quote" or k == ";" or k == "," then return nil end
       if W.SUBORDINATORS[k] then
          local m = M.at(doc, t + 1)
          if not (m and can_say(m)) then return nil end
          local v = m.last + 1
          local kv = doc.keys[v]
-         if v < o and kind_at(doc, v) == "word" and case_at(doc, v) == "lower" and not W.DETS[kv]
+         if v < o and doc.kinds[v] == "word" and case_at(doc, v) == "lower" and not W.DETS[kv]
             and not PREPOSITIONS[kv] and not W.CLAUSE_JOINS[kv] then
             return m
          end
@@ -272,7 +273,7 @@ function subject_before(doc, c, floor)
    -- (over adverbs, commas, and the closing mark of a quote that ends in
    -- a comma: "Lin, known for “Harbour Nights,” said")
    while t >= floor and (SKIP_AFTER_CUE[doc.keys[t]] or doc.keys[t] == ","
-      or kind_at(doc, t) == "close_quote" and t > floor and doc.keys[t - 1] == ",") do
+      or doc.kinds[t] == "close_quote" and t > floor and doc.keys[t - 1] == ",") do
       t = t - 1
    end
    local rel = relative_before(doc, c, t, floor)
@@ -318,15 +319,15 @@ end
 -- quotes, or at the end of one), in the sentence; or nil.
 function clauses.main_subject_after(doc, from)
    local n = doc.n
-   local s0, inside = sent(doc, from), false
+   local s0, inside = doc.sents[from], false
    for t = from, math.min(n - 1, from + 40) do
-      if sent(doc, t) ~= s0 then return nil end
-      local kind = kind_at(doc, t)
+      if doc.sents[t] ~= s0 then return nil end
+      local kind = doc.kinds[t]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
       local comma = (not inside and doc.keys[t] == ",") or (kind == "close_quote" and doc.keys[t - 1] == ",")
       if comma then
          local u = t + 1
-         if kind_at(doc, u) == "close_quote" then u = u + 1 end
+         if doc.kinds[u] == "close_quote" then u = u + 1 end
          while u <= n and SKIP_AFTER_CUE[doc.keys[u]] do u = u + 1 end
          local m = M.at(doc, u)
          if m and m.kind ~= "location" then return m end
@@ -344,7 +345,7 @@ function clauses.ends_clause(doc, k)
    local n = doc.n
    local kk = k + 1
    while kk <= n and SKIP_AFTER_CUE[doc.keys[kk]] do kk = kk + 1 end
-   return kk > n or CLAUSE_END[doc.keys[kk]] or kind_at(doc, kk) == "open_quote" or sent(doc, kk) ~= sent(doc, k)
+   return kk > n or CLAUSE_END[doc.keys[kk]] or doc.kinds[kk] == "open_quote" or doc.sents[kk] ~= doc.sents[k]
 end
 
 local ACCORDING = wordset.new { "according" }
@@ -370,7 +371,7 @@ end
 function clauses.after_start(doc, j)
    local toks = doc.toks
    if j > doc.n then return nil end
-   if toks:get(j, "para_start") and kind_at(doc, j) ~= "dash" then return nil end
+   if toks:get(j, "para_start") and doc.kinds[j] ~= "dash" then return nil end
    if doc.keys[j] == "," then j = j + 1 end
    return j
 end

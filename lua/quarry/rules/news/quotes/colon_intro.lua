@@ -3,8 +3,9 @@
 -- / Hadley told Channel 9: “…” (to whom or where, the subject speaks) /
 -- Governor Kessler released the following statement: “…”.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
-local kind_at, case_at = D.kind, D.case
+local case_at = D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
@@ -15,10 +16,10 @@ local is_cue = D.Doc.is_cue
 -- (or follow a dash) and end at the colon p.
 local function name_before_colon(doc, p, floor)
    local first = p - 1
-   while first > floor and kind_at(doc, first - 1) == "word" and case_at(doc, first - 1) == "title" do
+   while first > floor and doc.kinds[first - 1] == "word" and case_at(doc, first - 1) == "title" do
       first = first - 1
    end
-   if first >= floor and case_at(doc, p - 1) == "title" and (first == floor or kind_at(doc, first - 1) == "dash")
+   if first >= floor and case_at(doc, p - 1) == "title" and (first == floor or doc.kinds[first - 1] == "dash")
       and not NOT_NAMES[doc.keys[first]] then
       return { kind = "name", first = first, last = p - 1 }
    end
@@ -35,7 +36,7 @@ local function labelled(doc, m, floor)
          if who and who.kind == "person" and who.first == floor then return who end
          return nil
       end
-      if kind_at(doc, c) ~= "word" and kind_at(doc, c) ~= "number" and doc.keys[c] ~= "'s" then return nil end
+      if doc.kinds[c] ~= "word" and doc.kinds[c] ~= "number" and doc.keys[c] ~= "'s" then return nil end
    end
    return nil
 end
@@ -46,7 +47,7 @@ local function before_mention(doc, m, floor)
    for d = m.first - 1, math.max(floor + 1, m.first - 4), -1 do
       local k = doc.keys[d]
       if W.DETS[k] then return d - 1 end
-      if doc.toks:kind(d) ~= "word" or PREPOSITIONS[k] or is_cue(doc, d) then break end
+      if doc.kinds[d] ~= "word" or PREPOSITIONS[k] or (CUE_KEYS[doc.keys[d]] and is_cue(doc, d)) then break end
    end
    return m.first - 1
 end
@@ -62,7 +63,7 @@ local function introduced(doc, p)
       -- "Hadley told Channel 9:", "he said in an interview with the radio station:": to
       -- whom or where, the subject speaks
       for c = b, floor, -1 do
-         if is_cue(doc, c) then
+         if (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) then
             local subj = C.subject_before(doc, c, floor)
             if subj then return subj, c end
             break

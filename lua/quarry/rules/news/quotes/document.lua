@@ -2,7 +2,10 @@
 -- the driver (quotes/init.lua), read by every strategy, changed by none.
 --
 --   doc.toks, doc.text, doc.n      the tokens (quarry.Tokens), the text, #toks
---   doc.keys[i]                    the key of token i (toks:column("key"))
+--   doc.keys[i], doc.kinds[i]      the key and kind of token i
+--                                  (toks:column), and its attribution
+--   doc.sents[i]                   sentence (Doc.sent); doc.starts[a] the
+--                                  first token of attribution sentence a
 --   doc.kept                       the entities kept, sorted by start
 --   doc.persons                    the people among them, in order
 --   doc.clusters                   the people of the document (people.lua)
@@ -16,9 +19,9 @@
 --                                  doc.root[s] the first of those it goes on
 --   doc.cache                      lookups built on first use (speakers.lua)
 --
--- The modules read a token's kind, case and paragraph through
--- document.kind(doc, i), document.case(doc, i), document.para(doc, i),
--- each looked up once a document (doc.kinds, doc.cases, doc.paras).
+-- The modules read those arrays directly, and a token's case and
+-- paragraph through document.case(doc, i) and document.para(doc, i),
+-- looked up once a document (doc.cases, doc.paras).
 --
 -- Methods (for a pack's own strategies; the modules call the functions
 -- directly): doc:key(i), doc:sent(i), doc:sentence_start(i),
@@ -27,7 +30,8 @@
 -- doc:mention_ending(i, floor), doc:mention_after_cue(i),
 -- doc:subject_before(cue, floor), doc:clause_subject(t, floor), ...).
 local W = include "quotes/words"
-local wordset = require "quarry.wordset"
+local attribution = require "quarry.attribution"
+local CUE_KEYS = W.CUE_KEYS
 
 local document = {}
 
@@ -43,88 +47,46 @@ document.WINDOW = WINDOW
 local Doc = {}
 document.Doc = Doc
 
--- A long sentence (a sentence with those joined to it, s its number,
--- first .. last its tokens) in long: {s, first, before, after}, where
--- before and after count the windows the long sentences before it (and
--- it) add. -> the windows added so far.
-local function add_long(long, extra, s, first, last)
-   local added = (last - first) // WINDOW
-   long[#long + 1] = { s = s, first = first, before = extra, after = extra + added }
-   return extra + added
-end
-
 -- "Rep. Ida Brandt (D-Minn.) reacted to the news": a sentence the
 -- tokeniser began inside parentheses, or in lower case right after them,
 -- goes on the one before. -> joined[s] = the first token of sentence s,
 -- root[s] = the first sentence of those it goes on, for each such
--- sentence; and the long sentences (add_long), those of more than WINDOW
--- tokens with the ones joined to them. One pass over the sentences.
-local PARENS = wordset.new { "(", ")" }
+-- sentence; and the long sentences, those of more than WINDOW tokens with
+-- the ones joined to them: {s, first, before, after}, where before and
+-- after count the windows the long sentences before it (and it) add. One
+-- pass over the tokens, in C (quarry.attribution.sentences).
+local function sentence_structure(doc)
+   return attribution.sentences(doc.toks, WINDOW)
+end
 
 local kind_at, case_at, para_at
-
-local function sentence_structure(doc)
-   local toks, keys = doc.toks, doc.keys
-   local joined, root, long = {}, {}, {}
-   local n = doc.n
-   local depth, cur_para = 0, nil   -- parentheses open in paragraph cur_para
-   -- (the parentheses only, found by their keys, not every token)
-   local paren = n > 0 and PARENS:find(toks, 1, n) or nil
-   local extra, cur_s, cur_first, cur_last = 0, nil, nil, nil
-   for s, _, _, first, last in toks:sentences() do
-      if first > 1 then
-         while paren and paren < first do
-            local p = para_at(doc, paren)
-            if p ~= cur_para then cur_para, depth = p, 0 end
-            if keys[paren] == "(" then depth = depth + 1 elseif depth > 0 then depth = depth - 1 end
-            paren = paren < n and PARENS:find(toks, paren + 1, n) or nil
-         end
-         -- a paragraph starts counting again from none
-         local before = para_at(doc, first - 1)
-         if before ~= cur_para then cur_para, depth = before, 0 end
-         if depth > 0 or keys[first - 1] == ")" and kind_at(doc, first) == "word"
-            and case_at(doc, first) == "lower" then
-            joined[s] = first
-            root[s] = root[s - 1] or s - 1
-         end
-      end
-      if root[s] then
-         cur_last = last
-      else
-         if cur_s and cur_last - cur_first + 1 > WINDOW then
-            extra = add_long(long, extra, cur_s, cur_first, cur_last)
-         end
-         cur_s, cur_first, cur_last = s, first, last
-      end
-   end
-   if cur_s and cur_last - cur_first + 1 > WINDOW then add_long(long, extra, cur_s, cur_first, cur_last) end
-   return joined, root, long
-end
 
 --- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, sents = {}, cues = {},
-      keys = toks:column("key"), kinds = {}, cases = {}, paras = {}, sentences = {},
-      get = toks.get, kind_of = toks.kind }
-   doc.joined, doc.root, doc.long = sentence_structure(doc)
+      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, cues = {},
+      keys = toks:column("key"), kinds = toks:column("kind"), cases = {}, paras = {},
+      get = toks.get }
+   doc.joined, doc.root, doc.long, doc.sents, doc.starts = sentence_structure(doc)
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
    for k, f in pairs(Doc) do doc[k] = f end
    local at, ends, in_name, persons = doc.at, doc.ends, doc.in_name, doc.persons
+   local cover = toks.cover
    for _, a in ipairs(kept) do
-      if a.type == "person" or a.type == "organization" or a.type == "location" then
-         local f, l = toks:cover(a.start, a.stop)
+      local ty = a.type
+      if ty == "person" or ty == "organization" or ty == "location" then
+         local f, l = cover(toks, a.start, a.stop)
          if f then
             a.first_tok, a.last_tok = f, l
             at[f], ends[l] = a, a
             -- "United States", "Says Media": a word of a name is no cue
-            if a.type ~= "person" then
+            if ty ~= "person" then
                for t = f, l do in_name[t] = true end
             end
          end
-         if a.type == "person" then persons[#persons + 1] = a end
+         if ty == "person" then persons[#persons + 1] = a end
       end
    end
    return doc
@@ -137,17 +99,8 @@ local function key(doc, i)
 end
 document.key = key
 
---- The kind of token i (toks:kind(i)), looked up once a document:
--- document.kind(doc, i); i in 1 .. doc.n (toks:kind raises otherwise).
-function kind_at(doc, i)
-   local kinds = doc.kinds
-   local k = kinds[i]
-   if k == nil then
-      k = doc.kind_of(doc.toks, i)
-      kinds[i] = k
-   end
-   return k
-end
+--- The kind of token i (toks:kind(i), doc.kinds[i]): document.kind(doc, i).
+function kind_at(doc, i) return doc.kinds[i] end
 document.kind = kind_at
 
 -- A field of token i that is never nil, looked up once a document in
@@ -162,7 +115,8 @@ local function field(doc, cache, name, i)
    return v
 end
 
---- The case of token i (toks:get(i, "case")): document.case(doc, i).
+--- The case of token i (toks:get(i, "case")), looked up once a document
+-- (doc.cases): document.case(doc, i).
 function case_at(doc, i) return field(doc, "cases", "case", i) end
 document.case = case_at
 
@@ -177,40 +131,16 @@ function Doc.key(doc, i)
    return key(doc, i)
 end
 
---- The number of token i's attribution sentence: its sentence, or its
--- window of a sentence longer than WINDOW tokens.
-local function sent_of(doc, i)
-   local s = doc.get(doc.toks, i, "sentence")
-   s = doc.root[s] or s
-   local long = doc.long
-   if not long[1] then return s end
-   -- the last long sentence numbered <= s
-   local lo, hi, l = 1, #long, nil
-   while lo <= hi do
-      local mid = (lo + hi) // 2
-      if long[mid].s <= s then l, lo = long[mid], mid + 1 else hi = mid - 1 end
-   end
-   if not l then return s end
-   if l.s == s then return s + l.before + (i - l.first) // WINDOW end
-   return s + l.after
-end
-
+--- The number of token i's attribution sentence (doc.sents[i]): its
+-- sentence, or its window of a sentence longer than WINDOW tokens.
 function Doc.sent(doc, i)
-   local sents = doc.sents   -- (looked up once a token)
-   local s = sents[i]
-   if s == nil then
-      s = sent_of(doc, i)
-      sents[i] = s
-   end
-   return s
+   return doc.sents[i]
 end
 
---- The first token of token i's attribution sentence.
+--- The first token of token i's attribution sentence (doc.starts[a]: the
+-- first token of attribution sentence a).
 function Doc.sentence_start(doc, i)
-   local s = doc.get(doc.toks, i, "sentence")
-   local _, _, first = doc.toks:sentence(doc.root[s] or s)
-   if i - first >= WINDOW then return first + (i - first) // WINDOW * WINDOW end
-   return first
+   return doc.starts[doc.sents[i]]
 end
 
 --- The byte span of tokens first .. last: doc:span_of(first, last) -> start, stop.
@@ -227,10 +157,10 @@ end
 local is_cue
 
 function Doc.is_cue(doc, i)
-   if i < 1 or i > doc.n then return false end
    local cues = doc.cues   -- (decided once a token)
    local c = cues[i]
    if c == nil then
+      if i < 1 or i > doc.n then return false end
       c = is_cue(doc, i)
       cues[i] = c
    end
@@ -246,9 +176,9 @@ function is_cue(doc, i)
          local p = doc.keys[i - 1]
          if W.NOUN_LEADS[p] then return false end
          -- "his ‘tone-deaf’ comments": a noun after a quote a possessive opens
-         if kind_at(doc, i - 1) == "close_quote" then
+         if doc.kinds[i - 1] == "close_quote" then
             for o = i - 2, math.max(1, i - 12), -1 do
-               if kind_at(doc, o) == "open_quote" then
+               if doc.kinds[o] == "open_quote" then
                   if o > 1 and W.NOUN_LEADS[doc.keys[o - 1]] then return false end
                   break
                end
@@ -264,7 +194,7 @@ function is_cue(doc, i)
    end
    -- "he went on", "she fired back", "they pointed out": a speech verb of
    -- two words (the lists' phrasal verbs)
-   return i < n and W.VERB_HEADS[k] == true and kind_at(doc, i) == "word"
+   return i < n and W.VERB_HEADS[k] == true and doc.kinds[i] == "word"
       and W.VERBS[k .. " " .. doc.keys[i + 1]] == true
       and not doc.in_name[i]
 end
@@ -280,8 +210,8 @@ function Doc.run_may_hold(doc, set, from, s0)
    if from < 1 then return true end
    local last = math.min(n, from + WINDOW)
    local w = set:find(doc.toks, from, last)
-   if w then return Doc.sent(doc, w) == s0 end   -- (the first one from there; past the run when not in s0)
-   return not (last == n or Doc.sent(doc, last) ~= s0)
+   if w then return doc.sents[w] == s0 end   -- (the first one from there; past the run when not in s0)
+   return not (last == n or doc.sents[last] ~= s0)
 end
 
 --- The first cue of speech from token from on in sentence s0 that stands
@@ -289,10 +219,10 @@ end
 function Doc.cue_later(doc, from, s0, inside)
    if not Doc.run_may_hold(doc, W.CUE_WORDS, from, s0) then return nil end
    for t = from, doc.n do
-      if Doc.sent(doc, t) ~= s0 then break end
-      local kind = kind_at(doc, t)
+      if doc.sents[t] ~= s0 then break end
+      local kind = doc.kinds[t]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and Doc.is_cue(doc, t) then return t end
+      elseif not inside and (CUE_KEYS[doc.keys[t]] and Doc.is_cue(doc, t)) then return t end
    end
    return nil
 end

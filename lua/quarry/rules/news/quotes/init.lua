@@ -44,7 +44,7 @@ local speakers = include "quotes/speakers"
 local terms = include "quotes/terms"
 
 local NOT_LABELS = W.NOT_LABELS
-local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local is_cue = D.Doc.is_cue
 
 --- The strategies, most precise first.
 quotes.ORDER = {
@@ -167,7 +167,7 @@ local function annotation(doc, q, a, the_sieve, tried_lists)
    local s, e = q.start, q.stop
    -- the kind: a whole statement, or words woven into a sentence
    local before = q.open > 1 and doc.keys[q.open - 1] or nil
-   local opens_sentence = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or before == ":"
+   local opens_sentence = q.open == 1 or doc.sents[q.open - 1] ~= doc.sents[q.open] or before == ":"
       or (before == "," and q.open > 2 and is_cue(doc, q.open - 2))
       or toks:get(q.open, "para_start")
    local kind = (opens_sentence and not text:sub(s + 1, s + 1):match("%l")) and "direct" or "partial"
@@ -224,7 +224,7 @@ end
 -- kept: the entities kept (sorted by start); clusters: the people
 -- (people.lua); allowed(pos): false inside the page's clutter.
 function quotes.find(ctx, kept, clusters, allowed, the_sieve)
-   local marks = pairing.pair(ctx.tokens, ctx.text)
+   local marks = pairing.pair(ctx.tokens)
    local out, said = {}, {}
    if not marks[1] then return out end
    local doc = D.new(ctx, kept, clusters, allowed)

@@ -2,31 +2,31 @@
 -- its closing mark: ‘Progress’ in Talks, Says Voronov / “…”, reported the
 -- Harbour Gazette. / “…” fostered by Hadley, according to the groups.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
-local kind_at = D.kind
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
 local OBJECT_CUES = W.OBJECT_CUES
-local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local is_cue = D.Doc.is_cue
 
 -- The speaker of a cue later in the sentence, from token j (after the
 -- closing mark): mention, cue token; or nil.
 local function later(doc, j)
    local toks, n = doc.toks, doc.n
    if j > n then return nil end
-   local s = sent(doc, j - 1)
+   local s = doc.sents[j - 1]
    -- "…” fostered by Hadley, according to the groups": the source named
    local last = j
-   while last + 1 <= n and sent(doc, last + 1) == s and kind_at(doc, last + 1) ~= "open_quote" do last = last + 1 end
+   while last + 1 <= n and doc.sents[last + 1] == s and doc.kinds[last + 1] ~= "open_quote" do last = last + 1 end
    local src, a1 = C.according_to(doc, j, last + 1)
    if src then return src, a1 end
    -- (the walk below stays in j .. last)
    if not W.CUE_WORDS:find(toks, j, last) then return nil end
    local t = j
-   while t <= n and sent(doc, t) == s do
-      if kind_at(doc, t) == "open_quote" then return nil end
-      if is_cue(doc, t) then
+   while t <= n and doc.sents[t] == s do
+      if doc.kinds[t] == "open_quote" then return nil end
+      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then
          -- "…”, reported the Harbour Gazette.": the inverted subject
          if t > j and doc.keys[t - 1] == "," and not OBJECT_CUES[doc.keys[t]] then
             local after = M.after_cue(doc, t + 1)

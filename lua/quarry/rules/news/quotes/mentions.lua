@@ -10,8 +10,7 @@
 -- Every function reads the document record (document.lua) and changes
 -- nothing.
 local W = include "quotes/words"
-local D = include "quotes/document"
-local kind_at, case_at = D.kind, D.case
+local case_at = include("quotes/document").case
 
 local mentions = {}
 
@@ -28,7 +27,7 @@ function mentions.description_from(doc, i)
    if not DETS[k] then return nil end
    for t = i + 1, math.min(i + 6, n) do
       local kt = doc.keys[t]
-      local kind = kind_at(doc, t)
+      local kind = doc.kinds[t]
       if kind ~= "word" and kind ~= "number" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then
          return nil
       end
@@ -73,7 +72,7 @@ local function description_ending(doc, i, floor, k)
          for w = d + 1, i do words[#words + 1] = doc.keys[w] end
          return { kind = "desc", first = first, last = i, words = words, head = k, owner = owner }
       end
-      if kind_at(doc, d) ~= "word" then break end
+      if doc.kinds[d] ~= "word" then break end
    end
    return nil
 end
@@ -81,7 +80,7 @@ end
 -- "one questioner", "the clip", "the band leader": a determiner and a
 -- noun the lists do not know, ending at i.
 local function generic_ending(doc, i, floor, k)
-   if DESC_HEADS[k] or case_at(doc, i) ~= "lower" or kind_at(doc, i) ~= "word"
+   if DESC_HEADS[k] or case_at(doc, i) ~= "lower" or doc.kinds[i] ~= "word"
       or VERBS[k] or NOT_NOUNS[k] or PREPOSITIONS[k] or CLAUSE_JOINS[k]
       or SKIP_AFTER_CUE[k] ~= nil or k:find("n[\'\u{2019}]t$") or k:find("ly$") then
       return nil
@@ -93,7 +92,7 @@ local function generic_ending(doc, i, floor, k)
          for w = d + 1, i do words[#words + 1] = doc.keys[w] end
          return { kind = "desc", first = d, last = i, words = words, head = k }
       end
-      if kind_at(doc, d) ~= "word" then break end
+      if doc.kinds[d] ~= "word" then break end
    end
    return nil
 end
@@ -145,7 +144,7 @@ local function person_premodified(doc, m)
    for t = m.last + 1, math.min(n, m.last + 5) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if kind_at(doc, t) ~= "word" or case_at(doc, t) == "lower" and not DESC_HEADS[doc.keys[t]] then break end
+      if doc.kinds[t] ~= "word" or case_at(doc, t) == "lower" and not DESC_HEADS[doc.keys[t]] then break end
    end
    return nil
 end
@@ -158,7 +157,7 @@ local function possessed(doc, m)
    local p = person_within(doc, m.last + 2, math.min(n, m.last + 6))
    if p then return p end
    for t = m.last + 2, math.min(n, m.last + 5) do
-      if kind_at(doc, t) ~= "word" then break end
+      if doc.kinds[t] ~= "word" then break end
       local head = doc.keys[t]
       local ty = SPEAKER_TYPES[head]
       if ty == "person" or ty == "group" then
@@ -185,7 +184,7 @@ local function bare_role_at(doc, k)
    local n = doc.n
    for t = k, math.min(n, k + 2) do
       local head = doc.keys[t]
-      if kind_at(doc, t) ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
+      if doc.kinds[t] ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
       local ty = SPEAKER_TYPES[head]
       -- (a modifier is an adjective or a name: "Senior officials", not "emailed supporters")
       if not ty and (head:find("ed$") or head:find("ing$")) then return nil end
@@ -215,7 +214,7 @@ function mentions.after_cue(doc, k)
    local n = doc.n
    if k <= n and SKIP_AFTER_CUE[doc.keys[k]] then k = k + 1 end
    -- (the cue ends its sentence: "… comments. Sutcliffe's office said")
-   if k > n or kind_at(doc, k) == "punct" and doc.keys[k] ~= "(" then return nil end
+   if k > n or doc.kinds[k] == "punct" and doc.keys[k] ~= "(" then return nil end
    local m = mentions.at(doc, k)
    if m and m.ann and possessive(doc, m.last + 1) then return possessed(doc, m) end
    if m and m.kind == "desc" then
@@ -230,12 +229,12 @@ function mentions.after_cue(doc, k)
    if m then return m end
    -- "said another.", "said one, who asked not to be named"
    local alone = alone_at(doc, k)
-   if alone and (k == n or kind_at(doc, k + 1) ~= "word") then return alone end
+   if alone and (k == n or doc.kinds[k + 1] ~= "word") then return alone end
    -- "said former Nebraska Gov. Tom Ashby"
    for t = k + 1, math.min(k + 9, n) do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-      if kind_at(doc, t) ~= "word" or (t > k + 3 and case_at(doc, t) == "lower" and doc.keys[t] ~= "and") then
+      if doc.kinds[t] ~= "word" or (t > k + 3 and case_at(doc, t) == "lower" and doc.keys[t] ~= "and") then
          break
       end
    end
@@ -243,7 +242,7 @@ function mentions.after_cue(doc, k)
    -- up to a preposition or a punctuation mark
    if k <= n and DETS[doc.keys[k]] and doc.keys[k] ~= "that" and doc.keys[k] ~= "this" then
       local last = k
-      while last + 1 <= n and last - k < 5 and kind_at(doc, last + 1) == "word" and not PREPOSITIONS[doc.keys[last + 1]]
+      while last + 1 <= n and last - k < 5 and doc.kinds[last + 1] == "word" and not PREPOSITIONS[doc.keys[last + 1]]
          and not VERBS[doc.keys[last + 1]] and not CLAUSE_JOINS[doc.keys[last + 1]]
          and not NOT_NOUNS[doc.keys[last + 1]] do
          last = last + 1
@@ -256,7 +255,7 @@ function mentions.after_cue(doc, k)
    end
    -- "‘Nobody told us,’ says mayor", "said police": a role that ends the clause
    local role = k <= n and bare_role_at(doc, k)
-   if role and (role.last == n or kind_at(doc, role.last + 1) ~= "word" or CLAUSE_JOINS[doc.keys[role.last + 1]]
+   if role and (role.last == n or doc.kinds[role.last + 1] ~= "word" or CLAUSE_JOINS[doc.keys[role.last + 1]]
       or PREPOSITIONS[doc.keys[role.last + 1]]) then
       return role
    end
@@ -268,13 +267,13 @@ end
 -- said"): a mention of kind "name", or nil.
 function mentions.bare_name_at(doc, i)
    local toks, n = doc.toks, doc.n
-   if i > n or kind_at(doc, i) ~= "word" then return nil end
+   if i > n or doc.kinds[i] ~= "word" then return nil end
    local first = i
    -- "The Hill reported": an outlet's article is part of its name
    if doc.keys[i] == "the" and i < n and case_at(doc, i + 1) == "title" then i = i + 1 end
    if NOT_NAMES[doc.keys[i]] then return nil end
    local last = i - 1
-   while last + 1 <= n and last - i < 3 and kind_at(doc, last + 1) == "word"
+   while last + 1 <= n and last - i < 3 and doc.kinds[last + 1] == "word"
       and (case_at(doc, last + 1) == "title" or toks:text(last + 1):match("^%u%.$")
            or case_at(doc, last + 1) == "upper" and #toks:text(last + 1) <= 5) do
       last = last + 1

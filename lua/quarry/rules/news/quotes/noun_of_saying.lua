@@ -2,11 +2,11 @@
 -- quote: "her remark during the hearing that “…”", "Hadley's claim that
 -- “…”" — when no verb of saying in the sentence has a speaker of its own.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
-local kind_at = D.kind
 
 local SPEECH_NOUNS, POSSESSIVE_PRONOUNS, DETS = W.SPEECH_NOUNS, W.POSSESSIVE_PRONOUNS, W.DETS
-local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local is_cue = D.Doc.is_cue
 
 -- Whether a cue in the noun's sentence has the speaker as its subject:
 -- before the noun in its clause ("Morrow called Hadley's comment “…”"),
@@ -15,11 +15,11 @@ local is_cue, sent = D.Doc.is_cue, D.Doc.sent
 -- “…”, the groups say").
 local function another_cue(doc, i, o, s0)
    for t = i - 1, 1, -1 do
-      if sent(doc, t) ~= s0 or doc.keys[t] == "," or doc.keys[t] == ";" then break end
-      if is_cue(doc, t) then return true end
+      if doc.sents[t] ~= s0 or doc.keys[t] == "," or doc.keys[t] == ";" then break end
+      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
    end
    for t = i + 1, o - 1 do
-      if is_cue(doc, t) or doc.keys[t] == "as" then return true end
+      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) or doc.keys[t] == "as" then return true end
    end
    return D.Doc.cue_later(doc, o + 1, s0, true) ~= nil
 end
@@ -31,7 +31,7 @@ local function owner_of(doc, i)
    -- (a noun of saying that opens the text has no owner before it)
    if p < 1 then return nil end
    if p > 1 and not POSSESSIVE_PRONOUNS[doc.keys[p]] and doc.keys[p] ~= "'s" and doc.keys[p] ~= "\u{2019}s"
-      and kind_at(doc, p) == "word" and not DETS[doc.keys[p]] then
+      and doc.kinds[p] == "word" and not DETS[doc.keys[p]] then
       p = p - 1
    end
    local kp = doc.keys[p]
@@ -54,9 +54,9 @@ return {
       local o, toks = q.open, doc.toks
       -- (walked only when a word set's C scan finds a noun of saying there)
       if o < 2 or not W.SPEECH_NOUN_WORDS:find(toks, math.max(1, o - 8), o - 1) then return nil end
-      local s0 = sent(doc, o)
+      local s0 = doc.sents[o]
       for i = o - 1, math.max(1, o - 8), -1 do
-         if sent(doc, i) ~= s0 or kind_at(doc, i) == "close_quote" then return nil end
+         if doc.sents[i] ~= s0 or doc.kinds[i] == "close_quote" then return nil end
          if SPEECH_NOUNS[doc.keys[i]] then
             if another_cue(doc, i, o, s0) then return nil end
             return owner_of(doc, i)

@@ -4,18 +4,17 @@
 -- that does not open its sentence with a capital (a partial quote).
 local W = include "quotes/words"
 local D = include "quotes/document"
-local kind_at, case_at = D.kind, D.case
+local case_at = D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
 local PREPOSITIONS, PRONOUNS = W.PREPOSITIONS, W.PRONOUNS
-local sent = D.Doc.sent
 
 -- whether the quote at q.open is woven into its sentence
 local function partial(doc, q)
    local first = q.open + 1
    if first > doc.n then return false end
-   local starts = q.open == 1 or sent(doc, q.open - 1) ~= sent(doc, q.open) or doc.keys[q.open - 1] == ":"
+   local starts = q.open == 1 or doc.sents[q.open - 1] ~= doc.sents[q.open] or doc.keys[q.open - 1] == ":"
    return not (starts and case_at(doc, first) ~= "lower")
 end
 
@@ -32,7 +31,7 @@ local function opening_subject(doc, o)
          if m.kind == "location" or m.kind == "pronoun" and PRONOUNS[m.pron] == "n" then return nil end
          return m
       end
-      if kind_at(doc, t) == "open_quote" then return nil end
+      if doc.kinds[t] == "open_quote" then return nil end
    end
    return nil
 end

@@ -5,11 +5,12 @@
 -- attributes is still dropped. A quote left open takes the speaker of
 -- where it goes on instead (the driver's last step).
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local C = include "quotes/clauses"
-local kind_at, para_at = D.kind, D.para
+local para_at = D.para
 
-local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local is_cue = D.Doc.is_cue
 
 -- The cue and its subject that attribute the sentence from floor to
 -- last, not inside another quote (a cue there is someone's words, not
@@ -23,10 +24,10 @@ local function cue_subject(doc, last)
    if floor > last or not W.CUE_WORDS:find(toks, floor, last) then return nil end
    local inside, cues, final, comma = false, {}, nil, false
    for c = floor, last do
-      local kind = kind_at(doc, c)
+      local kind = doc.kinds[c]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
       if not inside and doc.keys[c] == "," then final, comma = nil, true end
-      if not inside and is_cue(doc, c) then
+      if not inside and (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) then
          cues[#cues + 1] = c
          if comma then final = c end
       end
@@ -46,13 +47,13 @@ return {
    find = function(q, doc)
       if not q.close then return nil end
       local toks, o = doc.toks, q.open
-      local s0 = sent(doc, o)
+      local s0 = doc.sents[o]
       local p = para_at(doc, o)
       local t = o - 1
       for _ = 1, 2 do
-         while t >= 1 and sent(doc, t) == s0 do t = t - 1 end
+         while t >= 1 and doc.sents[t] == s0 do t = t - 1 end
          if t < 1 or para_at(doc, t) < p - 1 then return nil end
-         s0 = sent(doc, t)
+         s0 = doc.sents[t]
          -- (a sentence in the page's clutter speaks for no one: "Article continued below")
          local m, c
          if doc.allowed(toks:span(t)) then m, c = cue_subject(doc, t) end

@@ -9,7 +9,7 @@
 local W = include "quotes/words"
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
-local kind_at, case_at, para_at = D.kind, D.case, D.para
+local case_at, para_at = D.case, D.para
 local M = include "quotes/mentions"
 local people = include "people"
 
@@ -18,7 +18,6 @@ local speakers = {}
 local PRONOUNS, OUTLET_HEADS, ORG_HEADS, UNNAMED, OUTLET_KINDS = W.PRONOUNS, W.OUTLET_HEADS, W.ORG_HEADS,
    W.UNNAMED, W.OUTLET_KINDS
 local SPEAKER_TYPES = W.SPEAKER_TYPES
-local sent = D.Doc.sent
 
 local function compatible(sex, g)
    if g ~= "m" and g ~= "f" then return false end
@@ -89,7 +88,7 @@ local function furniture(doc, p)
       for q, _, _, first, last in toks:paragraphs() do
          local words = 0
          for i = first, last do
-            if kind_at(doc, i) == "word" then
+            if doc.kinds[i] == "word" then
                words = words + 1
                if words > FURNITURE_WORDS then break end
             end
@@ -117,7 +116,7 @@ local function quoted_stretches(doc)
    end
    local m = n > 0 and MARKS:find(toks, 1, n) or nil
    while m do
-      local kind = kind_at(doc, m)
+      local kind = doc.kinds[m]
       if kind == "open_quote" or kind == "close_quote" then
          local p = para_at(doc, m)
          if p ~= para then
@@ -158,7 +157,7 @@ local function can_be_subject(doc, a)
    if furniture(doc, para_at(doc, f)) or quoted(doc, f) then return false end
    if a.rule == "coref" and a.last_tok == f and f < doc.n then
       local nk = doc.keys[f + 1]
-      if kind_at(doc, f + 1) == "word" and case_at(doc, f + 1) == "lower" and not D.Doc.is_cue(doc, f + 1)
+      if doc.kinds[f + 1] == "word" and case_at(doc, f + 1) == "lower" and not D.Doc.is_cue(doc, f + 1)
          and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and not nk:find("ed$") then
          return false
       end
@@ -190,7 +189,7 @@ local function sentence_subject(doc, s, pos)
       for _, a in ipairs(doc.persons) do
          local f = a.first_tok
          if f then
-            local si = sent(doc, f)
+            local si = doc.sents[f]
             if not first[si] and can_be_subject(doc, a) then
                first[si] = { ann = a, possessives = possessives_before(doc, f) }
             end
@@ -282,7 +281,7 @@ local function pronoun(doc, state, m)
       return nil
    end
    if g ~= "m" and g ~= "f" then return nil end
-   local s = sent(doc, m.first)
+   local s = doc.sents[m.first]
    local ms = toks:span(m.first)
    for back = 0, 4 do
       if s - back < 1 then break end

@@ -14,15 +14,16 @@
 -- closing one ("… star", "… means"). Reads the document record; changes
 -- nothing.
 local W = include "quotes/words"
+local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
-local kind_at, case_at = D.kind, D.case
+local case_at = D.case
 local M = include "quotes/mentions"
 
 local terms = {}
 
 local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING, FINDING = W.SMALL, W.DETS, W.SPEECH_NOUNS,
    W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING, W.FINDING
-local is_cue, sent = D.Doc.is_cue, D.Doc.sent
+local is_cue = D.Doc.is_cue
 
 local PERSONAL = { he = true, she = true, they = true, we = true }
 local KINDS = { scare = true, title = true, nickname = true, mention = true, speech = true }
@@ -94,7 +95,7 @@ local function after_what(doc, t)
    for u = t - 1, math.max(1, t - 5), -1 do
       local k = doc.keys[u]
       if k == "what" or k == "which" then return true end
-      if doc.toks:kind(u) ~= "word" then return false end
+      if doc.kinds[u] ~= "word" then return false end
    end
    return false
 end
@@ -104,7 +105,7 @@ end
 -- sentence ("Titled “…”, the ad…"). far: only the markers that may stand
 -- a few words before the marks; named: the words inside look like a name.
 local function marker_at(doc, list, t, dir, title, far, named)
-   if not list or doc.toks:get(t, "case") ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
+   if not list or case_at(doc, t) ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
    for _, e in ipairs(list) do
       if (title or not e.title_only) and (not far or e.far)
          and (not e.what or named and after_what(doc, t - #e.keys + 1)) and spells(doc, e.keys, t, dir) then
@@ -133,7 +134,7 @@ function terms.marker(doc, q, title)
    -- before (walked when a word set's C scan finds the end of a marker there)
    local far = o - 3 >= 1 and BEFORE_WORDS:find(doc.toks, math.max(1, o - 7), o - 3)
    for t = o - 3, far and math.max(1, o - 7) or o - 2, -1 do
-      local kind = doc.toks:kind(t)
+      local kind = doc.kinds[t]
       if kind ~= "word" and kind ~= "number" then break end
       local e = marker_at(doc, BEFORE[doc.keys[t]], t, -1, title, true)
       if e then return e.kind, t - #e.keys + 1, t end
@@ -157,13 +158,15 @@ function terms.cue_in_clause(doc, q)
    -- (walked only when a word a cue or a noun of saying stands on is there)
    if floor <= q.open - 1 and W.CUE_OR_NOUN_WORDS:find(toks, floor, q.open - 1) then
       for t = q.open - 1, floor, -1 do
-         local kind = kind_at(doc, t)
+         local kind = doc.kinds[t]
          if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-         elseif not inside and (is_cue(doc, t) or SPEECH_NOUNS[doc.keys[t]]) then return t end
+         elseif not inside and ((CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) or SPEECH_NOUNS[doc.keys[t]]) then
+            return t
+         end
       end
    end
    if not q.close then return nil end
-   return D.Doc.cue_later(doc, q.close + 1, sent(doc, q.close), false)
+   return D.Doc.cue_later(doc, q.close + 1, doc.sents[q.close], false)
 end
 
 -- Whether the quote's sentence is a headline in title case ("‘Progress’
@@ -171,10 +174,10 @@ end
 -- capitalised but for the small words of titles.
 local function headline_case(doc, q)
    local first, n = D.Doc.sentence_start(doc, q.open), 0
-   local s0 = sent(doc, q.open)
+   local s0 = doc.sents[q.open]
    for t = first, doc.n do
-      if sent(doc, t) ~= s0 then break end
-      if (t < q.open or t > q.close) and kind_at(doc, t) == "word" and not SMALL[doc.keys[t]] then
+      if doc.sents[t] ~= s0 then break end
+      if (t < q.open or t > q.close) and doc.kinds[t] == "word" and not SMALL[doc.keys[t]] then
          if case_at(doc, t) == "lower" then return false end
          n = n + 1
       end
@@ -189,8 +192,8 @@ end
 -- said").
 local function adjacent(doc, q, a)
    for t = q.open - 1, math.max(1, q.open - 8), -1 do
-      if is_cue(doc, t) then return true end
-      if kind_at(doc, t) ~= "word" and kind_at(doc, t) ~= "number" then break end
+      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
+      if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" then break end
    end
    local c = a.cue
    if c and c > q.close and c <= q.close + 2 then return true end
@@ -206,9 +209,9 @@ end
 -- at a distance).
 local function speaks(doc, q, title)
    for t = q.open + 1, q.close - 1 do
-      if SPEAKING[doc.keys[t]] and kind_at(doc, t) == "word" then return true end
+      if SPEAKING[doc.keys[t]] and doc.kinds[t] == "word" then return true end
    end
-   if q.close - q.open > 2 and sent(doc, q.open + 1) ~= sent(doc, q.close - 1) then return true end
+   if q.close - q.open > 2 and doc.sents[q.open + 1] ~= doc.sents[q.close - 1] then return true end
    return not title and doc.text:sub(q.start + 1, q.start + 1):match("%u") ~= nil
 end
 
@@ -230,10 +233,10 @@ local function reported_clause(doc, q)
    local floor = D.Doc.sentence_start(doc, q.open)
    for t = q.open - 1, floor + 1, -1 do
       local k = doc.keys[t]
-      if kind_at(doc, t) ~= "word" and kind_at(doc, t) ~= "number" and k ~= "," then return nil end
+      if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" and k ~= "," then return nil end
       if REPORTING[k] and t >= floor + 2 then
          local v = t - 1
-         if kind_at(doc, v) == "word" and case_at(doc, v) == "lower" and not DETS[doc.keys[v]] then
+         if doc.kinds[v] == "word" and case_at(doc, v) == "lower" and not DETS[doc.keys[v]] then
             v = v - 1
             while v > floor and SKIP[doc.keys[v]] do v = v - 1 end
             if can_say(M.ending(doc, v, floor)) then return t end

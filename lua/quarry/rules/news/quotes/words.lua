@@ -97,7 +97,7 @@ end
 -- set by words.setup from the pack's other data; VERB_HEADS: the speech
 -- verbs of several words cut before each of their spaces ("went on":
 -- "went"), so that a phrasal verb is looked up only from a word that opens one
-local VERBS, NOT_NAMES, VERB_HEADS = {}, {}, {}
+local VERBS, NOT_NAMES, VERB_HEADS, CUE_KEYS = {}, {}, {}, {}
 
 --- words.setup(entities): the speech verbs and the words that are no
 -- names, from the entities module's data.
@@ -118,6 +118,9 @@ function words.setup(E)
    end
    table.sort(list)
    words.CUE_WORDS = one_token_words(list)
+   -- and as a table of keys: a quick test before document.lua's is_cue
+   -- (a token whose key is none of them is no cue)
+   for _, v in ipairs(list) do CUE_KEYS[v] = true end
    -- and those with the nouns of saying ("her promise to be 'neutral'")
    local nouns = {}
    for w, yes in pairs(words.SPEECH_NOUNS) do
@@ -132,6 +135,6 @@ function words.setup(E)
    words.SPEECH_NOUN_WORDS = one_token_words(nouns)
 end
 
-words.VERBS, words.VERB_HEADS = VERBS, VERB_HEADS
+words.VERBS, words.VERB_HEADS, words.CUE_KEYS = VERBS, VERB_HEADS, CUE_KEYS
 words.NOT_NAMES = NOT_NAMES
 return words

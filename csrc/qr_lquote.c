@@ -1,0 +1,152 @@
+/*
+ * Lua binding of the per-document primitives of quote attribution
+ * (qr_quote.h): quarry.core.quote_pairs(tokens, double) and
+ * quarry.core.quote_sentences(tokens, window), for quarry.attribution.
+ */
+/***
+@module quarry.core
+*/
+#include "qr_lua.h"
+#include "qr_quote.h"
+
+#include <limits.h>
+
+/* Sets field name of the table on top to integer v. */
+static void set_int(lua_State *L, const char *name, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, name);
+}
+
+/***
+quarry.core.quote_pairs(tokens, double) -> {pair, ...}: the pairs of
+quotation marks of a document in the order they are found (see
+qr_quote.h), each {open = i, close = j or nil, start, stop, single,
+depth}: token numbers, the bytes between the marks; double: a table whose
+keys are the double marks' texts. See quarry.attribution.pairs.
+@function quote_pairs
+@param tokens quarry.Tokens the document's tokens
+@param double table mark text -> true for the double marks
+@return table the pairs
+*/
+static int l_quote_pairs(lua_State *L)
+{
+    const char *text;
+    size_t len, n, np, m;
+    const qr_tokens *t = qr_check_tokens(L, 1, &text, &len);
+    const qr_keys *keys;
+    qr_qmark *marks;
+    qr_qopen *stack;
+    qr_qpair *pairs;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    qr_limit_work(L, (long long)t->n);
+    if (t->n == 0) { lua_newtable(L); return 1; }
+    keys = qr_tokens_keys(L, 1, 0);
+    marks = lua_newuserdatauv(L, t->n * sizeof *marks, 0);          /* 3 */
+    n = qr_quote_marks(t, keys, marks);
+    for (m = 0; m < n; m++) {
+        const qr_token *tk = &t->tok[marks[m].tok];
+        lua_pushlstring(L, text + tk->start, tk->stop - tk->start);
+        marks[m].single = lua_rawget(L, 2) == LUA_TNIL || !lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    stack = lua_newuserdatauv(L, (n ? n : 1) * sizeof *stack, 0);   /* 4 */
+    pairs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *pairs, 0);   /* 5 */
+    np = qr_quote_pair(t, text, len, marks, n, stack, pairs);
+    lua_createtable(L, np > INT_MAX ? INT_MAX : (int)np, 0);
+    for (m = 0; m < np; m++) {
+        const qr_qpair *p = &pairs[m];
+        lua_createtable(L, 0, 6);
+        set_int(L, "open", p->open + 1);
+        if (p->close >= 0) set_int(L, "close", p->close + 1);
+        set_int(L, "start", p->start);
+        set_int(L, "stop", p->stop);
+        lua_pushboolean(L, p->single);
+        lua_setfield(L, -2, "single");
+        if (p->depth >= 0) set_int(L, "depth", p->depth);
+        lua_rawseti(L, -2, (lua_Integer)m + 1);
+    }
+    return 1;
+}
+
+/***
+quarry.core.quote_sentences(tokens, window) -> joined, root, long, sents, starts:
+the attribution sentences of a document (see qr_quote.h): joined[s] the
+first token of sentence s when it goes on the one before, root[s] the
+first sentence of those it goes on; long: {s, first, before, after} for
+each sentence (with those joined to it) of more than window tokens, in
+order; sents[i] the attribution sentence of token i, starts[a] the first
+token of attribution sentence a (both empty without sentences).
+See quarry.attribution.sentences.
+@function quote_sentences
+@param tokens quarry.Tokens the document's tokens
+@param window integer the most tokens of a window (>= 1)
+@return table joined
+@return table root
+@return table long
+@return table sents
+@return table starts
+*/
+static int l_quote_sentences(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    lua_Integer window = luaL_checkinteger(L, 2);
+    size_t ns = t->nsent, nlong, s;
+    uint32_t *joined, *root;
+    qr_qlong *longs;
+    luaL_argcheck(L, window >= 1 && window <= INT_MAX, 2, "window out of range");
+    lua_settop(L, 2);
+    qr_limit_work(L, (long long)t->n);
+    joined = lua_newuserdatauv(L, (ns ? ns : 1) * sizeof *joined, 0);     /* 3 */
+    root = lua_newuserdatauv(L, (ns ? ns : 1) * sizeof *root, 0);         /* 4 */
+    longs = lua_newuserdatauv(L, (ns ? ns : 1) * sizeof *longs, 0);       /* 5 */
+    nlong = ns ? qr_quote_sentences(t, qr_tokens_keys(L, 1, 0), (uint32_t)window, joined, root, longs) : 0;
+    lua_newtable(L);                /* 6: joined */
+    lua_newtable(L);                /* 7: root */
+    for (s = 0; s < ns; s++) {
+        if (!root[s]) continue;
+        lua_pushinteger(L, joined[s]);
+        lua_rawseti(L, 6, (lua_Integer)s + 1);
+        lua_pushinteger(L, root[s]);
+        lua_rawseti(L, 7, (lua_Integer)s + 1);
+    }
+    lua_createtable(L, nlong > INT_MAX ? INT_MAX : (int)nlong, 0);    /* 8: long */
+    for (s = 0; s < nlong; s++) {
+        lua_createtable(L, 0, 4);
+        set_int(L, "s", longs[s].s);
+        set_int(L, "first", longs[s].first);
+        set_int(L, "before", longs[s].before);
+        set_int(L, "after", longs[s].after);
+        lua_rawseti(L, 8, (lua_Integer)s + 1);
+    }
+    /* 9: the attribution sentence of each token; 10: the first token of each */
+    lua_createtable(L, ns && t->n < INT_MAX ? (int)t->n : 0, 0);
+    lua_createtable(L, (int)(ns + nlong), 0);     /* (a window of a long sentence is one more) */
+    if (ns) {
+        uint32_t *sents = lua_newuserdatauv(L, t->n * sizeof *sents, 0);
+        uint32_t prev = 0;
+        size_t i;
+        qr_quote_sentence_of(t, root, longs, nlong, (uint32_t)window, sents);
+        for (i = 0; i < t->n; i++) {
+            lua_pushinteger(L, sents[i]);
+            lua_rawseti(L, 9, (lua_Integer)i + 1);
+            if (sents[i] != prev) {     /* (the numbers only grow) */
+                lua_pushinteger(L, (lua_Integer)i + 1);
+                lua_rawseti(L, 10, sents[i]);
+                prev = sents[i];
+            }
+        }
+        lua_pop(L, 1);
+    }
+    return 5;
+}
+
+void qr_open_quote(lua_State *L)
+{
+    static const luaL_Reg funcs[] = {
+        { "quote_pairs", l_quote_pairs }, { "quote_sentences", l_quote_sentences },
+        { NULL, NULL }
+    };
+    luaL_setfuncs(L, funcs, 0);
+}

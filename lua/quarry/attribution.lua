@@ -1,0 +1,68 @@
+--- Per-document primitives of quote attribution, in C: the pairs of
+-- quotation marks of a document and its attribution sentences, each one
+-- pass over the tokens instead of a walk in Lua. The news pack's quotes/
+-- modules build on them (pairing.lua, document.lua); available to
+-- sandboxed packs (`require "quarry.attribution"`).
+--
+--   local attribution = require "quarry.attribution"
+--   local found = attribution.pairs(ctx.tokens, { ["\u{201C}"] = true, ['"'] = true })
+--   local joined, root, long = attribution.sentences(ctx.tokens, 128)
+-- @module quarry.attribution
+local core = require "quarry.core"
+
+local quote_pairs, quote_sentences = core.quote_pairs, core.quote_sentences
+local type, error, math_type = type, error, math.type
+
+local attribution = {}
+
+--- The pairs of quotation marks of a document, in the order they are
+-- found: attribution.pairs(tokens, double) -> {pair, ...}. Marks (tokens
+-- whose key is `"` or `'`, opening or closing) pair up within a
+-- paragraph: a closing mark closes the innermost open mark of its kind
+-- (single or double: double when its text is a key of `double`) and those
+-- opened after it; an opening double mark right after a word or
+-- punctuation and before a space, punctuation or the end, while a double
+-- mark is open, closes; the outermost double mark left open at a
+-- paragraph's end runs to the paragraph's end. A pair closed while a
+-- double mark opened before it is still open (a quote inside a quote) is
+-- left out.
+-- @param tokens quarry.Tokens the document's tokens
+-- @param double table the texts of the double marks (text -> true)
+-- @return table {open = i, close = j (nil for a mark left open), start,
+-- stop (the bytes between the marks), single, depth (the marks still open
+-- around it; nil for a mark left open)}, ...
+function attribution.pairs(tokens, double)
+   if type(double) ~= "table" then error("attribution.pairs: expected a table of double marks", 2) end
+   return quote_pairs(tokens, double)
+end
+
+--- The attribution sentences of a document: attribution.sentences(tokens,
+-- window) -> joined, root, long, sents, starts. A sentence the tokeniser began inside
+-- parentheses, or in lower case right after them ("Rep. Ida Brandt
+-- (D-Minn.) reacted"), goes on the one before: joined[s] is its first
+-- token, root[s] the first sentence of those it goes on. long lists, in
+-- order, each sentence (with those joined to it) of more than window
+-- tokens: {s = its number, first = its first token, before = the windows
+-- the long sentences before it add, after = those and its own}, where a
+-- sentence of k tokens has (k - 1) // window windows more than one.
+-- sents[i] is the attribution sentence of token i: the number of its
+-- sentence's root (or of its sentence), plus the windows the long
+-- sentences before add, plus for a token of a long one the number of its
+-- window in it (0 for the first); those numbers never decrease from a
+-- token to the next. starts[a] is the first token of attribution sentence
+-- a. Both are empty without sentences.
+-- @param tokens quarry.Tokens the document's tokens
+-- @param window integer the most tokens of a window
+-- @return table joined
+-- @return table root
+-- @return table long
+-- @return table sents
+-- @return table starts
+function attribution.sentences(tokens, window)
+   if math_type(window) ~= "integer" or window < 1 then
+      error("attribution.sentences: expected a window of at least one token", 2)
+   end
+   return quote_sentences(tokens, window)
+end
+
+return attribution

@@ -1,0 +1,232 @@
+-- quarry.attribution: the pairs of quotation marks and the attribution
+-- sentences of a document, in C; on sentences written for these specs,
+-- and against a walk in Lua over the same tokens (the one the news pack
+-- had before) on texts made from pieces.
+local attribution = require "quarry.attribution"
+local core = require "quarry.core"
+local wordset = require "quarry.wordset"
+
+local DOUBLE = { ["\u{201C}"] = true, ["\u{201D}"] = true, ['"'] = true, ["\u{201E}"] = true }
+
+local function tok(text) return core.tokenize(text) end
+
+-- The text between the marks of a pair.
+local function inside(text, p) return text:sub(p.start + 1, p.stop) end
+
+-- The pairs as a walk in Lua finds them.
+local MARKS = wordset.new { "\"", "'" }
+local function lua_pairs(toks, text)
+   local n, out, stack, top = #toks, {}, {}, {}
+   local para, para_stop = nil, 0
+   local function flush()
+      for _, o in ipairs(stack) do
+         if not o.single then
+            out[#out + 1] = { open = o.i, start = o.stop, stop = para_stop, single = false }
+            break
+         end
+      end
+      stack, top = {}, {}
+   end
+   local i = n > 0 and MARKS:find(toks, 1, n) or nil
+   while i do
+      local kind = toks:kind(i)
+      if kind == "open_quote" or kind == "close_quote" then
+         local p = toks:get(i, "paragraph")
+         if p ~= para or para_stop == 0 then
+            if para then flush() end
+            para = p
+            if p then para_stop = select(2, toks:paragraph(p)) else para_stop = select(2, toks:span(n)) end
+         end
+         local s, e = toks:span(i)
+         local single = not DOUBLE[text:sub(s + 1, e)]
+         if kind == "open_quote" and not single and top[false] and s > 0 and not text:sub(s, s):match("%s")
+            and (e >= #text or text:sub(e + 1, e + 1):match("[%s%p]")) then
+            kind = "close_quote"
+         end
+         if kind == "open_quote" then
+            local o = { i = i, stop = e, single = single, below = top[single] }
+            stack[#stack + 1] = o
+            o.at = #stack
+            top[single] = o
+         elseif top[single] then
+            local o = top[single]
+            for _ = o.at, #stack do
+               local gone = stack[#stack]
+               top[gone.single] = gone.below
+               stack[#stack] = nil
+            end
+            if o.at == 1 or not (stack[1] and not stack[1].single) then
+               out[#out + 1] = { open = o.i, close = i, start = o.stop, stop = s, single = single, depth = #stack }
+            end
+         end
+      end
+      i = i < n and MARKS:find(toks, i + 1, n) or nil
+   end
+   flush()
+   return out
+end
+
+-- The attribution sentences as a walk in Lua finds them.
+local function lua_sentences(toks, window)
+   local joined, root, long = {}, {}, {}
+   local depth, para, extra, cur_s, cur_first, cur_last = 0, nil, 0, nil, nil, nil
+   local function add_long()
+      local added = (cur_last - cur_first) // window
+      long[#long + 1] = { s = cur_s, first = cur_first, before = extra, after = extra + added }
+      extra = extra + added
+   end
+   local paren = 1
+   for s, _, _, first, last in toks:sentences() do
+      if first > 1 then
+         while paren < first do
+            local k = toks:key(paren)
+            if k == "(" or k == ")" then
+               local p = toks:get(paren, "paragraph")
+               if p ~= para then para, depth = p, 0 end
+               if k == "(" then depth = depth + 1 elseif depth > 0 then depth = depth - 1 end
+            end
+            paren = paren + 1
+         end
+         local before = toks:get(first - 1, "paragraph")
+         if before ~= para then para, depth = before, 0 end
+         if depth > 0 or toks:key(first - 1) == ")" and toks:kind(first) == "word"
+            and toks:get(first, "case") == "lower" then
+            joined[s], root[s] = first, root[s - 1] or s - 1
+         end
+      end
+      if root[s] then cur_last = last
+      else
+         if cur_s and cur_last - cur_first + 1 > window then add_long() end
+         cur_s, cur_first, cur_last = s, first, last
+      end
+   end
+   if cur_s and cur_last - cur_first + 1 > window then add_long() end
+   return joined, root, long
+end
+
+-- The attribution sentence of each token, as a walk in Lua finds it.
+local function lua_sents(toks, window, root, long)
+   local out = {}
+   for i = 1, #toks do
+      local s = toks:get(i, "sentence")
+      if s then
+         s = root[s] or s
+         local l
+         for _, x in ipairs(long) do
+            if x.s <= s then l = x end
+         end
+         if not l then out[i] = s
+         elseif l.s == s then out[i] = s + l.before + (i - l.first) // window
+         else out[i] = s + l.after end
+      end
+   end
+   return out
+end
+
+-- rand(n) -> 1 .. n, the same numbers on every run
+local function generator(seed)
+   return function(n)
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n + 1
+   end
+end
+
+local PIECES = { "Ada Vance said", " ", " ", "\u{201C}", "\u{201D}", '"', "'", "\u{2018}", "\u{2019}", "We stay",
+   ",", ".", "!", " (", ")", " (D-Minn.) ", "reacted", " he", "\n\n", "\n", "Then", "it's", "\u{201C}Frozen\u{201C}",
+   " and ", "\u{201E}", ":" }
+
+describe("quarry.attribution", function()
+   it("pairs opening and closing marks, a quote inside a quote left out", function()
+      local text = "Ada Vance said, \u{201C}The word \u{2018}never\u{2019} is ours.\u{201D} Then she left."
+      local found = attribution.pairs(tok(text), DOUBLE)
+      assert.equal(1, #found)
+      assert.equal("The word \u{2018}never\u{2019} is ours.", inside(text, found[1]))
+      assert.is_true(found[1].close > found[1].open)
+      assert.is_false(found[1].single)
+      assert.equal(0, found[1].depth)
+      -- alone, the single marks pair up
+      local alone = attribution.pairs(tok("The word \u{2018}never\u{2019} is ours."), DOUBLE)
+      assert.equal(1, #alone)
+      assert.is_true(alone[1].single)
+   end)
+
+   it("runs a mark left open to its paragraph's end, and pairs the next paragraph anew", function()
+      local text = "\u{201C}We will stay until the end.\n\n\u{201C}And then we go,\u{201D} she said."
+      local found = attribution.pairs(tok(text), DOUBLE)
+      assert.equal(2, #found)
+      local open = found[1].close == nil and found[1] or found[2]
+      assert.is_nil(open.close)
+      assert.is_nil(open.depth)
+      assert.equal("We will stay until the end.", inside(text, open))
+   end)
+
+   it("closes with an opening double mark written after a word", function()
+      local text = "She loved \u{201C}Frozen\u{201C} and its songs."
+      local found = attribution.pairs(tok(text), DOUBLE)
+      assert.equal(1, #found)
+      assert.equal("Frozen", inside(text, found[1]))
+   end)
+
+   it("finds no pairs in a text without marks, nor in the empty text", function()
+      assert.same({}, attribution.pairs(tok("No quotes here."), DOUBLE))
+      assert.same({}, attribution.pairs(tok(""), DOUBLE))
+   end)
+
+   it("joins a sentence begun inside parentheses to the one before", function()
+      -- "The vote (it passed." | "Barely.) was close." | "Then rain."
+      local toks = tok("The vote (it passed. Barely.) was close. Then rain.")
+      assert.equal(3, toks:nsentences())
+      local joined, root, long, sents = attribution.sentences(toks, 128)
+      assert.same({ [2] = 7 }, joined)
+      assert.same({ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3 }, sents)
+      assert.same({ [2] = 1 }, root)
+      assert.same({}, long)
+      local joined2, root2 = attribution.sentences(tok("One. Two. Three."), 128)
+      assert.same({}, joined2)
+      assert.same({}, root2)
+   end)
+
+   it("cuts a sentence of more than window tokens into windows", function()
+      local text = string.rep("word ", 25) .. "end. Short one. Then " .. string.rep("more ", 11) .. "end."
+      local toks = tok(text)
+      local joined, root, long, sents = attribution.sentences(toks, 10)
+      assert.same({}, joined)
+      assert.same({}, root)
+      assert.same({ { s = 1, first = 1, before = 0, after = 2 }, { s = 3, first = 31, before = 2, after = 3 } }, long)
+      -- tokens 1 .. 10 in window 1, 11 .. 20 in 2, 21 .. 27 in 3; "Short one." is 4; then 5 and 6
+      assert.same({ 1, 2, 3, 4, 5, 6 }, { sents[1], sents[11], sents[27], sents[28], sents[31], sents[#toks] })
+      assert.same({ 1, 11, 21, 28, 31, 41 }, select(5, attribution.sentences(toks, 10)))
+   end)
+
+   it("raises on a bad window or a table of marks that is none", function()
+      local toks = tok("Fine.")
+      assert.has_error(function() attribution.sentences(toks, 0) end,
+         "attribution.sentences: expected a window of at least one token")
+      assert.has_error(function() attribution.pairs(toks, "\"") end,
+         "attribution.pairs: expected a table of double marks")
+   end)
+
+   it("finds the pairs and sentences a walk in Lua finds, on texts made from pieces", function()
+      local rand = generator(20261206)
+      for _ = 1, 300 do
+         local parts = {}
+         for k = 1, rand(40) do parts[k] = PIECES[rand(#PIECES)] end
+         local text = table.concat(parts)
+         local toks = tok(text)
+         assert.same(lua_pairs(toks, text), attribution.pairs(toks, DOUBLE), text)
+         local window = rand(6)
+         local j1, r1, l1 = lua_sentences(toks, window)
+         local j2, r2, l2, s2, f2 = attribution.sentences(toks, window)
+         local s1 = lua_sents(toks, window, r1, l1)
+         assert.same(s1, s2, text)
+         local f1 = {}
+         for i = #toks, 1, -1 do
+            if s1[i] then f1[s1[i]] = i end
+         end
+         assert.same(f1, f2, text)
+         assert.same(j1, j2, text)
+         assert.same(r1, r2, text)
+         assert.same(l1, l2, text)
+      end
+   end)
+end)
