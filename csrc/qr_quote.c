@@ -125,6 +125,24 @@ size_t qr_quote_pair(const qr_tokens *t, const char *text, size_t len, const qr_
     return np;
 }
 
+/* A run of sentences joined into one (tokens first..last, 0-based, led by
+ * sentence s) longer than window tokens: written to *out as cut into
+ * windows, *extra counting the windows added so far; returns 1, or 0 for a
+ * run that fits. */
+static size_t cut_long(qr_qlong *out, uint32_t s, uint32_t first, uint32_t last, uint32_t window,
+                       uint32_t *extra)
+{
+    uint32_t added;
+    if (last - first + 1 <= window) return 0;
+    added = (last - first) / window;
+    out->s = s + 1;
+    out->first = first + 1;
+    out->before = *extra;
+    out->after = *extra + added;
+    *extra += added;
+    return 1;
+}
+
 size_t qr_quote_sentences(const qr_tokens *t, const qr_keys *keys, uint32_t window,
                           uint32_t *joined, uint32_t *root, qr_qlong *out)
 {
@@ -158,28 +176,13 @@ size_t qr_quote_sentences(const qr_tokens *t, const qr_keys *keys, uint32_t wind
         if (root[s]) {
             cur_last = last;
         } else {
-            if (cur_s >= 0 && cur_last - cur_first + 1 > window) {
-                uint32_t added = (cur_last - cur_first) / window;
-                out[nlong].s = (uint32_t)cur_s + 1;
-                out[nlong].first = cur_first + 1;
-                out[nlong].before = extra;
-                out[nlong].after = extra + added;
-                extra += added;
-                nlong++;
-            }
+            if (cur_s >= 0) nlong += cut_long(out + nlong, (uint32_t)cur_s, cur_first, cur_last, window, &extra);
             cur_s = (int64_t)s;
             cur_first = first;
             cur_last = last;
         }
     }
-    if (cur_s >= 0 && cur_last - cur_first + 1 > window) {
-        uint32_t added = (cur_last - cur_first) / window;
-        out[nlong].s = (uint32_t)cur_s + 1;
-        out[nlong].first = cur_first + 1;
-        out[nlong].before = extra;
-        out[nlong].after = extra + added;
-        nlong++;
-    }
+    if (cur_s >= 0) nlong += cut_long(out + nlong, (uint32_t)cur_s, cur_first, cur_last, window, &extra);
     return nlong;
 }
 
