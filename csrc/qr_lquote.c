@@ -1,7 +1,8 @@
 /*
  * Lua binding of the per-document primitives of quote attribution
- * (qr_quote.h): quarry.core.quote_pairs(tokens, double) and
- * quarry.core.quote_sentences(tokens, window), for quarry.attribution.
+ * (qr_quote.h): quarry.core.quote_pairs(tokens, double),
+ * quarry.core.quote_sentences(tokens, window) and
+ * quarry.core.quote_mentions(tokens, kept), for quarry.attribution.
  */
 /***
 @module quarry.core
@@ -10,6 +11,7 @@
 #include "qr_quote.h"
 
 #include <limits.h>
+#include <string.h>
 
 /* Sets field name of the table on top to integer v. */
 static void set_int(lua_State *L, const char *name, lua_Integer v)
@@ -142,10 +144,96 @@ static int l_quote_sentences(lua_State *L)
     return 5;
 }
 
+/* Which kind of name annotation the value on top is the type of: 2 for
+ * "person", 1 for "organization" or "location", 0 for anything else. */
+static int name_type(lua_State *L)
+{
+    size_t n;
+    const char *s;
+    if (lua_type(L, -1) != LUA_TSTRING) return 0;
+    s = lua_tolstring(L, -1, &n);
+    if (n == 6 && memcmp(s, "person", 6) == 0) return 2;
+    if ((n == 12 && memcmp(s, "organization", 12) == 0) || (n == 8 && memcmp(s, "location", 8) == 0)) return 1;
+    return 0;
+}
+
+/* The integer field name of annotation k (on top), or an error naming it. */
+static lua_Integer ann_int(lua_State *L, lua_Integer k, const char *name)
+{
+    int ok;
+    lua_Integer v;
+    lua_getfield(L, -1, name);
+    v = lua_tointegerx(L, -1, &ok);
+    if (!ok) luaL_error(L, "quote_mentions: kept[%I] has no integer %s", k, name);
+    lua_pop(L, 1);
+    return v;
+}
+
+/***
+quarry.core.quote_mentions(tokens, kept) -> at, ends, in_name, persons:
+the names among a document's annotations, by token. For each annotation
+a of kept (in order, up to the first nil) whose type is "person",
+"organization" or "location" and whose span [a.start, a.stop) touches
+tokens f .. l (tokens:cover), sets a.first_tok = f, a.last_tok = l,
+at[f] = a, ends[l] = a and, unless a person's, in_name[t] = true for t in
+f .. l; persons lists the person annotations in order (those touching no
+token too). See quarry.attribution.mentions.
+@function quote_mentions
+@param tokens quarry.Tokens the document's tokens
+@param kept table the annotations, in order
+@return table at
+@return table ends
+@return table in_name
+@return table persons
+*/
+static int l_quote_mentions(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    lua_Integer k, np = 0;
+    long long work = 0;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    lua_newtable(L);    /* 3: at */
+    lua_newtable(L);    /* 4: ends */
+    lua_newtable(L);    /* 5: in_name */
+    lua_newtable(L);    /* 6: persons */
+    for (k = 1; lua_geti(L, 2, k) != LUA_TNIL; k++) {      /* 7: a */
+        int ty;
+        size_t f, l;
+        lua_Integer start, stop;
+        work++;
+        lua_getfield(L, 7, "type");
+        ty = name_type(L);
+        lua_pop(L, 1);
+        if (ty == 0) { lua_pop(L, 1); continue; }
+        start = ann_int(L, k, "start");
+        stop = ann_int(L, k, "stop");
+        if (stop > 0 && stop > start && qr_tokens_cover(t, start < 0 ? 0 : (size_t)start, (size_t)stop, &f, &l)) {
+            lua_pushinteger(L, (lua_Integer)f + 1);
+            lua_setfield(L, 7, "first_tok");
+            lua_pushinteger(L, (lua_Integer)l + 1);
+            lua_setfield(L, 7, "last_tok");
+            lua_pushvalue(L, 7);
+            lua_rawseti(L, 3, (lua_Integer)f + 1);
+            lua_pushvalue(L, 7);
+            lua_rawseti(L, 4, (lua_Integer)l + 1);
+            for (; ty == 1 && f <= l; f++, work++) {
+                lua_pushboolean(L, 1);
+                lua_rawseti(L, 5, (lua_Integer)f + 1);
+            }
+        }
+        if (ty == 2) lua_rawseti(L, 6, ++np); else lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    qr_limit_work(L, work);
+    return 4;
+}
+
 void qr_open_quote(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "quote_pairs", l_quote_pairs }, { "quote_sentences", l_quote_sentences },
+        { "quote_mentions", l_quote_mentions },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);
