@@ -169,6 +169,44 @@ static lua_Integer ann_int(lua_State *L, lua_Integer k, const char *name)
     return v;
 }
 
+/* A size for lua_createtable: n, or 0 (no presizing) past INT_MAX. */
+static int fit_int(size_t n) { return n < INT_MAX ? (int)n : 0; }
+
+/* A name among the annotations: its type (name_type) and tokens. */
+typedef struct { int ty, covered; size_t first, last; } qmention;
+
+/* Reads annotations 1 .. n of kept (at 2) into m; -> the tokens the
+ * organizations and locations cover, and counts the covered names and
+ * the persons. */
+static size_t read_mentions(lua_State *L, const qr_tokens *t, lua_Integer n, qmention *m,
+                            size_t *ncov, size_t *npers)
+{
+    lua_Integer k;
+    size_t nin = 0;
+    for (k = 1; k <= n; k++) {
+        qmention *e = &m[k - 1];
+        lua_Integer start, stop;
+        lua_geti(L, 2, k);
+        lua_getfield(L, -1, "type");
+        e->ty = name_type(L);
+        e->covered = 0;
+        lua_pop(L, 1);
+        if (e->ty) {
+            start = ann_int(L, k, "start");
+            stop = ann_int(L, k, "stop");
+            e->covered = stop > 0 && stop > start
+                && qr_tokens_cover(t, start < 0 ? 0 : (size_t)start, (size_t)stop, &e->first, &e->last);
+            if (e->covered) {
+                (*ncov)++;
+                if (e->ty == 1) nin += e->last - e->first + 1;
+            }
+            if (e->ty == 2) (*npers)++;
+        }
+        lua_pop(L, 1);
+    }
+    return nin;
+}
+
 /***
 quarry.core.quote_mentions(tokens, kept) -> at, ends, in_name, persons:
 the names among a document's annotations, by token. For each annotation
@@ -189,43 +227,42 @@ token too). See quarry.attribution.mentions.
 static int l_quote_mentions(lua_State *L)
 {
     const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
-    lua_Integer k, np = 0;
-    long long work = 0;
+    lua_Integer k, n, np = 0;
+    size_t nin, ncov = 0, npers = 0;
+    qmention *m;
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    lua_newtable(L);    /* 3: at */
-    lua_newtable(L);    /* 4: ends */
-    lua_newtable(L);    /* 5: in_name */
-    lua_newtable(L);    /* 6: persons */
-    for (k = 1; lua_geti(L, 2, k) != LUA_TNIL; k++) {      /* 7: a */
-        int ty;
-        size_t f, l;
-        lua_Integer start, stop;
-        work++;
-        lua_getfield(L, 7, "type");
-        ty = name_type(L);
-        lua_pop(L, 1);
-        if (ty == 0) { lua_pop(L, 1); continue; }
-        start = ann_int(L, k, "start");
-        stop = ann_int(L, k, "stop");
-        if (stop > 0 && stop > start && qr_tokens_cover(t, start < 0 ? 0 : (size_t)start, (size_t)stop, &f, &l)) {
-            lua_pushinteger(L, (lua_Integer)f + 1);
-            lua_setfield(L, 7, "first_tok");
-            lua_pushinteger(L, (lua_Integer)l + 1);
-            lua_setfield(L, 7, "last_tok");
-            lua_pushvalue(L, 7);
-            lua_rawseti(L, 3, (lua_Integer)f + 1);
-            lua_pushvalue(L, 7);
-            lua_rawseti(L, 4, (lua_Integer)l + 1);
-            for (; ty == 1 && f <= l; f++, work++) {
+    for (n = 0; lua_geti(L, 2, n + 1) != LUA_TNIL; n++) lua_pop(L, 1);
+    lua_pop(L, 1);
+    qr_limit_work(L, (long long)n);
+    m = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *m, 0);     /* 3 */
+    nin = read_mentions(L, t, n, m, &ncov, &npers);
+    qr_limit_work(L, (long long)nin);
+    lua_createtable(L, 0, fit_int(ncov));       /* 4: at */
+    lua_createtable(L, 0, fit_int(ncov));       /* 5: ends */
+    lua_createtable(L, 0, fit_int(nin));        /* 6: in_name */
+    lua_createtable(L, fit_int(npers), 0);      /* 7: persons */
+    for (k = 1; k <= n; k++) {
+        const qmention *e = &m[k - 1];
+        size_t f;
+        if (!e->ty) continue;
+        lua_geti(L, 2, k);                                              /* 8: a */
+        if (e->covered) {
+            lua_pushinteger(L, (lua_Integer)e->first + 1);
+            lua_setfield(L, 8, "first_tok");
+            lua_pushinteger(L, (lua_Integer)e->last + 1);
+            lua_setfield(L, 8, "last_tok");
+            lua_pushvalue(L, 8);
+            lua_rawseti(L, 4, (lua_Integer)e->first + 1);
+            lua_pushvalue(L, 8);
+            lua_rawseti(L, 5, (lua_Integer)e->last + 1);
+            for (f = e->first; e->ty == 1 && f <= e->last; f++) {
                 lua_pushboolean(L, 1);
-                lua_rawseti(L, 5, (lua_Integer)f + 1);
+                lua_rawseti(L, 6, (lua_Integer)f + 1);
             }
         }
-        if (ty == 2) lua_rawseti(L, 6, ++np); else lua_pop(L, 1);
+        if (e->ty == 2) lua_rawseti(L, 7, ++np); else lua_pop(L, 1);
     }
-    lua_pop(L, 1);
-    qr_limit_work(L, work);
     return 4;
 }
 
