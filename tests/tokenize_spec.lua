@@ -158,9 +158,9 @@ describe("quarry.tokenize API", function()
 
    it("gives the keys of words met again as tokens:get gives them, bare or not", function()
       -- the same words again and again, in other cases, other marks, with and without accents
-      local text = string.rep("The \u{201C}caf\u{E9}\u{201D} and the \"Cafe\", THE CAF\u{C9}; the end. ", 40)
+      local again = string.rep("The \u{201C}caf\u{E9}\u{201D} and the \"Cafe\", THE CAF\u{C9}; the end. ", 40)
          .. "Words once: alpha, beta, gamma, delta."
-      local toks = tok(text)
+      local toks = tok(again)
       for _, field in ipairs { "key", "bare_key" } do
          local col = toks:column(field)
          for i = 1, #toks do assert.equal(toks:get(i, field), col[i]) end
