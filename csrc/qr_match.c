@@ -40,6 +40,9 @@ void qr_matcher_free(qr_matcher *m)
     free(m->disp.lists);
     free(m->disp.ids);
     free(m->disp.any);
+    free(m->wset_bit);
+    free(m->wids);
+    free(m->wmasks);
     for (i = 0; i < QR_KIND_COUNT; i++)
         for (int c = 0; c < QR_CASE_COUNT; c++) free(m->disp.any_by[i][c]);
     memset(m, 0, sizeof *m);
@@ -96,6 +99,46 @@ static int quick_words(const qr_matcher *m, qr_mpred *p)
         for (w = 0; w < m->sets[q->a - 1].nbits >> 6; w++) p->qwords.bits[w] |= m->sets[q->a - 1].bits[w];
     }
     return 0;
+}
+
+/* The word-set predicates of the rules' windows and, per word, the bits
+ * of those holding it (qr_matcher wset_bit, wids, wmasks): QR_OK or
+ * QR_ENOMEM. */
+static int prepare_wsets(qr_matcher *m)
+{
+    size_t total = 0, cap = 16;
+    int i, w;
+    m->wset_bit = malloc(((size_t)m->npreds + 1) * sizeof *m->wset_bit);
+    if (!m->wset_bit) return QR_ENOMEM;
+    for (i = 0; i < m->npreds; i++) m->wset_bit[i] = -1;
+    for (i = 0; i < m->nrules; i++)
+        for (w = 0; w < m->rules[i].nwindows; w++) {
+            int pi = m->rules[i].windows[w].pred;
+            if (m->preds[pi].op != QR_P_KEYSET || m->wset_bit[pi] >= 0 || m->nwsets == 64) continue;
+            m->wset_bit[pi] = m->nwsets++;
+            total += m->sets[m->preds[pi].a - 1].count;
+        }
+    if (!m->nwsets) return QR_OK;
+    while (cap < 2 * total + 2) cap <<= 1;
+    m->wids = calloc(cap, sizeof *m->wids);
+    m->wmasks = calloc(cap, sizeof *m->wmasks);
+    if (!m->wids || !m->wmasks) return QR_ENOMEM;
+    m->wcap = cap;
+    for (i = 0; i < m->npreds; i++) {
+        const qr_idset *set;
+        uint32_t id;
+        if (m->wset_bit[i] < 0) continue;
+        set = &m->sets[m->preds[i].a - 1];
+        for (id = 1; id < set->nbits; id++) {
+            size_t s;
+            if (!set->bits[id >> 6]) { id |= 63; continue; }
+            if (!qr_idset_has(set, id)) continue;
+            for (s = (id * 2654435761u) & (cap - 1); m->wids[s] && m->wids[s] != id; s = (s + 1) & (cap - 1)) {}
+            m->wids[s] = id;
+            m->wmasks[s] |= (uint64_t)1 << m->wset_bit[i];
+        }
+    }
+    return QR_OK;
 }
 
 /* What rules a token out of every regex of predicate p at once (qr_mpred
@@ -173,7 +216,7 @@ int qr_matcher_prepare(qr_matcher *m)
     }
     if (total || m->any_required) m->needs_ids = 1;
     for (i = 0; i < m->npreds; i++) prepare_quick(m, &m->preds[i]);
-    return QR_OK;
+    return prepare_wsets(m);
 }
 
 /* --- annotation index --------------------------------------------------------- */
@@ -629,6 +672,55 @@ static size_t memo_skip(const uint8_t *memo, size_t u, size_t n)
     return u;
 }
 
+/* The bits of the window word sets holding word id (qr_matcher wmasks). */
+static uint64_t wset_mask(const qr_matcher *m, uint32_t id)
+{
+    size_t s;
+    if (!id) return 0;
+    for (s = (id * 2654435761u) & (m->wcap - 1); m->wids[s]; s = (s + 1) & (m->wcap - 1))
+        if (m->wids[s] == id) return m->wmasks[s];
+    return 0;
+}
+
+/* Lists, for each window word set, the tokens holding one of its words
+ * (qr_mrun wpost), in two passes: count, then fill. */
+static void build_wpost(qr_mrun *r)
+{
+    const qr_matcher *m = r->m;
+    size_t n = r->toks->n, t;
+    uint64_t *masks = malloc((n + 1) * sizeof *masks);
+    int b;
+    r->wpost_state = -1;
+    if (!masks) return;
+    for (t = 0; t < n; t++) {
+        masks[t] = wset_mask(m, r->ids[t]);
+        for (b = 0; b < 64 && masks[t] >> b; b++) r->nwpost[b] += (masks[t] >> b) & 1u;
+    }
+    for (b = 0; b < m->nwsets; b++) {
+        r->wpost[b] = malloc((r->nwpost[b] + 1) * sizeof *r->wpost[b]);
+        if (!r->wpost[b]) { free(masks); return; }
+        r->nwpost[b] = 0;
+    }
+    for (t = 0; t < n; t++)
+        for (b = 0; b < 64 && masks[t] >> b; b++)
+            if ((masks[t] >> b) & 1u) r->wpost[b][r->nwpost[b]++] = (uint32_t)t;
+    free(masks);
+    r->wpost_state = 1;
+}
+
+/* The first token at or after u in the list of window word set b, or n. */
+static size_t wpost_next(const qr_mrun *r, int b, size_t u, size_t n)
+{
+    const uint32_t *post = r->wpost[b];
+    size_t lo = 0, hi = r->nwpost[b];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (post[mid] < u) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < r->nwpost[b] ? post[lo] : n;
+}
+
 /* The first token at or after from that meets predicate pi, the predicate
  * of window k (a rule's window), or n when none does; (size_t)-1 on an
  * error (r->err). A window is asked with from increasing, so each token is
@@ -641,9 +733,13 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
     if (pos != UINT32_MAX && pos >= from) return pos;
     u = from > r->win_upto[k] ? from : r->win_upto[k];
     if (p->op == QR_P_KEYSET) {
-        /* most windows test words: a bit a token */
+        /* most windows test words: where they are was listed once a run,
+         * or else a bit a token */
         const qr_idset *set = &r->m->sets[p->a - 1];
-        while (u < n && !qr_idset_has(set, r->ids[u])) u++;
+        int b = r->m->wset_bit ? r->m->wset_bit[pi] : -1;
+        if (b >= 0 && !r->wpost_state) build_wpost(r);
+        if (b >= 0 && r->wpost_state > 0) u = wpost_next(r, b, u, n);
+        else while (u < n && !qr_idset_has(set, r->ids[u])) u++;
     } else if (p->op == QR_P_KEY) {
         while (u < n && r->ids[u] != p->id) u++;
     } else {
@@ -866,6 +962,11 @@ void qr_mrun_free(qr_mrun *r)
     }
     free(r->pred_memo);
     r->pred_memo = NULL;
+    {
+        int b;
+        for (b = 0; b < 64; b++) { free(r->wpost[b]); r->wpost[b] = NULL; r->nwpost[b] = 0; }
+        r->wpost_state = 0;
+    }
     free(r->win_pos);
     free(r->win_upto);
     free(r->skip);

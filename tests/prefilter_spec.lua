@@ -72,4 +72,32 @@ describe("the matcher's prefilters", function()
       toks:close()
       assert.same({ "2:Since 1990", "1:in 1991", "2:since the late 1992", "3:Spring of 1993", "3:May of 1994" }, got)
    end)
+
+   it("keep every rule's matches when windows of word sets are listed once a run, past 64 sets too", function()
+      -- 70 rules, each a window of its own set that shares "common" with
+      -- the others: the matcher lists where 64 of the sets' words are and
+      -- scans the tokens for the last six
+      local function build(prefilter)
+         local c = P.compiler()
+         for i = 1, 70 do
+            c:add("r" .. i, P.word "in" * P.rep(P.tok { case = "lower" }, 0, 2) * P.set { "w" .. i, "common" })
+         end
+         return c:build { prefilter = prefilter }
+      end
+      local text = "in the w3 and in w69, in a common way; in w70 w1 and in the w66 and in the end"
+      local toks = quarry.tokenize(text)
+      local function run(m)
+         local out = {}
+         for _, r in ipairs(m:run(toks)) do out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
+         return out
+      end
+      local got, all = run(build(true)), run(build(false))
+      toks:close()
+      assert.same(all, got)
+      local seen = {}
+      for _, g in ipairs(got) do seen[g] = true end
+      assert.is_true(seen["3:in the w3"] and seen["69:in w69"] and seen["70:in w70"] and seen["66:in the w66"])
+      assert.is_true(seen["1:in a common"] and seen["70:in a common"])
+      assert.equal(75, #got)
+   end)
 end)
