@@ -561,8 +561,10 @@ static int quick_miss(const qr_mrun *r, const qr_mpred *p, size_t t)
 /* The first token at or after u that quick_miss may let through, for a
  * predicate with a quick test of its regexes (qr_mpred quick): the tokens
  * before it are too short or of the wrong first byte for every regex of
- * p, and none is one of its words. */
-static size_t quick_scan(const qr_mrun *r, const qr_mpred *p, size_t u)
+ * p, and none is one of its words. With memo (the predicate's, see
+ * qr_mrun pred_memo), the tokens passed over are noted there as failing
+ * it, for the next window that scans them. */
+static size_t quick_scan(const qr_mrun *r, const qr_mpred *p, size_t u, uint8_t *memo)
 {
     const qr_token *tok = r->toks->tok;
     const unsigned char *text = (const unsigned char *)r->text;
@@ -582,8 +584,24 @@ static size_t quick_scan(const qr_mrun *r, const qr_mpred *p, size_t u)
                 : q->op == QR_P_KEYSET && qr_idset_has(&r->m->sets[q->a - 1], r->ids[u]))
                 return u;
         }
+        if (memo) memo[u] = 1;
     }
     return n;
+}
+
+/* The first token at or after u whose memo byte is not 1 (known to fail
+ * the predicate), or n: eight tokens a load along a run of failures. */
+static size_t memo_skip(const uint8_t *memo, size_t u, size_t n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    uint64_t w;
+    while (u + 8 <= n) {
+        memcpy(&w, memo + u, 8);
+        if (w != ones) break;
+        u += 8;
+    }
+    while (u < n && memo[u] == 1) u++;
+    return u;
 }
 
 /* The first token at or after from that meets predicate pi, the predicate
@@ -613,8 +631,14 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
         if (r->pred_memo && !memo) memo = r->pred_memo[pi] = calloc(n + 1, 1);
         for (; u < n; u++) {
             int hit;
-            if (quick && p->quick && (u = quick_scan(r, p, u)) >= n) break;
-            if (quick && quick_miss(r, p, u)) continue;
+            /* tokens an earlier window of the same predicate found failing
+             * it are passed over with a byte compare each */
+            if (memo && (u = memo_skip(memo, u, n)) >= n) break;
+            if (quick && p->quick && (u = quick_scan(r, p, u, memo)) >= n) break;
+            if (quick && quick_miss(r, p, u)) {
+                if (memo) memo[u] = 1;
+                continue;
+            }
             if (memo && memo[u]) hit = memo[u] - 1;
             else {
                 hit = eval_pred(r, pi, u);

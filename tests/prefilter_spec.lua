@@ -54,4 +54,22 @@ describe("the matcher's prefilters", function()
       assert.same({ "in late spring", "in 1990", "in the Q3" },
          texts(p, "in late spring, in 1990, in the Q3, in Q, in 199, in the fall, in Z3"))
    end)
+
+   it("keep every rule's matches when rules share a window's predicate at different offsets", function()
+      -- the three rules test the same regex a token or more after their
+      -- start: what one rule's window found of a token serves the next
+      local year = P.regex [[^\d{4}$]]
+      local c = P.compiler()
+      c:add("in_year", P.word "in" * year)
+      c:add("since_year", P.word "since" * P.rep(P.tok { case = "lower" }, 0, 2) * year)
+      c:add("year_after", P.case "title" * P.word "of" * year)
+      local m = c:build()
+      local text = "Since 1990 sales rose, in 1991 and since the late 1992 crash; Spring of 1993, in May of 1994 "
+         .. "and since then in 19 or in 12345"
+      local toks = quarry.tokenize(text)
+      local got = {}
+      for _, r in ipairs(m:run(toks)) do got[#got + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
+      toks:close()
+      assert.same({ "2:Since 1990", "1:in 1991", "2:since the late 1992", "3:Spring of 1993", "3:May of 1994" }, got)
+   end)
 end)
