@@ -1,7 +1,8 @@
 /*
  * Lua binding of the per-document primitives of quote attribution
- * (qr_quote.h): quarry.core.quote_pairs(tokens, double) and
- * quarry.core.quote_sentences(tokens, window), for quarry.attribution.
+ * (qr_quote.h): quarry.core.quote_pairs(tokens, double),
+ * quarry.core.quote_sentences(tokens, window) and
+ * quarry.core.quote_mentions(tokens, kept), for quarry.attribution.
  */
 /***
 @module quarry.core
@@ -10,6 +11,7 @@
 #include "qr_quote.h"
 
 #include <limits.h>
+#include <string.h>
 
 /* Sets field name of the table on top to integer v. */
 static void set_int(lua_State *L, const char *name, lua_Integer v)
@@ -142,10 +144,133 @@ static int l_quote_sentences(lua_State *L)
     return 5;
 }
 
+/* Which kind of name annotation the value on top is the type of: 2 for
+ * "person", 1 for "organization" or "location", 0 for anything else. */
+static int name_type(lua_State *L)
+{
+    size_t n;
+    const char *s;
+    if (lua_type(L, -1) != LUA_TSTRING) return 0;
+    s = lua_tolstring(L, -1, &n);
+    if (n == 6 && memcmp(s, "person", 6) == 0) return 2;
+    if ((n == 12 && memcmp(s, "organization", 12) == 0) || (n == 8 && memcmp(s, "location", 8) == 0)) return 1;
+    return 0;
+}
+
+/* The integer field name of annotation k (on top), or an error naming it. */
+static lua_Integer ann_int(lua_State *L, lua_Integer k, const char *name)
+{
+    int ok;
+    lua_Integer v;
+    lua_getfield(L, -1, name);
+    v = lua_tointegerx(L, -1, &ok);
+    if (!ok) luaL_error(L, "quote_mentions: kept[%I] has no integer %s", k, name);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* A size for lua_createtable: n, or 0 (no presizing) past INT_MAX. */
+static int fit_int(size_t n) { return n < INT_MAX ? (int)n : 0; }
+
+/* A name among the annotations: its type (name_type) and tokens. */
+typedef struct { int ty, covered; size_t first, last; } qmention;
+
+/* Reads annotations 1 .. n of kept (at 2) into m; -> the tokens the
+ * organizations and locations cover, and counts the covered names and
+ * the persons. */
+static size_t read_mentions(lua_State *L, const qr_tokens *t, lua_Integer n, qmention *m,
+                            size_t *ncov, size_t *npers)
+{
+    lua_Integer k;
+    size_t nin = 0;
+    for (k = 1; k <= n; k++) {
+        qmention *e = &m[k - 1];
+        lua_Integer start, stop;
+        lua_geti(L, 2, k);
+        lua_getfield(L, -1, "type");
+        e->ty = name_type(L);
+        e->covered = 0;
+        lua_pop(L, 1);
+        if (e->ty) {
+            start = ann_int(L, k, "start");
+            stop = ann_int(L, k, "stop");
+            e->covered = stop > 0 && stop > start
+                && qr_tokens_cover(t, start < 0 ? 0 : (size_t)start, (size_t)stop, &e->first, &e->last);
+            if (e->covered) {
+                (*ncov)++;
+                if (e->ty == 1) nin += e->last - e->first + 1;
+            }
+            if (e->ty == 2) (*npers)++;
+        }
+        lua_pop(L, 1);
+    }
+    return nin;
+}
+
+/***
+quarry.core.quote_mentions(tokens, kept) -> at, ends, in_name, persons:
+the names among a document's annotations, by token. For each annotation
+a of kept (in order, up to the first nil) whose type is "person",
+"organization" or "location" and whose span [a.start, a.stop) touches
+tokens f .. l (tokens:cover), sets a.first_tok = f, a.last_tok = l,
+at[f] = a, ends[l] = a and, unless a person's, in_name[t] = true for t in
+f .. l; persons lists the person annotations in order (those touching no
+token too). See quarry.attribution.mentions.
+@function quote_mentions
+@param tokens quarry.Tokens the document's tokens
+@param kept table the annotations, in order
+@return table at
+@return table ends
+@return table in_name
+@return table persons
+*/
+static int l_quote_mentions(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    lua_Integer k, n, np = 0;
+    size_t nin, ncov = 0, npers = 0;
+    qmention *m;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    for (n = 0; lua_geti(L, 2, n + 1) != LUA_TNIL; n++) lua_pop(L, 1);
+    lua_pop(L, 1);
+    qr_limit_work(L, (long long)n);
+    m = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *m, 0);     /* 3 */
+    nin = read_mentions(L, t, n, m, &ncov, &npers);
+    qr_limit_work(L, (long long)nin);
+    lua_createtable(L, 0, fit_int(ncov));       /* 4: at */
+    lua_createtable(L, 0, fit_int(ncov));       /* 5: ends */
+    lua_createtable(L, 0, fit_int(nin));        /* 6: in_name */
+    lua_createtable(L, fit_int(npers), 0);      /* 7: persons */
+    for (k = 1; k <= n; k++) {
+        const qmention *e = &m[k - 1];
+        size_t f;
+        if (!e->ty) continue;
+        lua_geti(L, 2, k);                                              /* 8: a */
+        if (e->covered) {
+            lua_pushinteger(L, (lua_Integer)e->first + 1);
+            lua_setfield(L, 8, "first_tok");
+            lua_pushinteger(L, (lua_Integer)e->last + 1);
+            lua_setfield(L, 8, "last_tok");
+            lua_pushvalue(L, 8);
+            lua_rawseti(L, 4, (lua_Integer)e->first + 1);
+            lua_pushvalue(L, 8);
+            lua_rawseti(L, 5, (lua_Integer)e->last + 1);
+            for (f = e->first; e->ty == 1 && f <= e->last; f++) {
+                lua_pushboolean(L, 1);
+                lua_rawseti(L, 6, (lua_Integer)f + 1);
+            }
+        }
+        if (e->ty == 2) lua_rawseti(L, 7, ++np); else lua_pop(L, 1);
+    }
+    return 4;
+}
+
 void qr_open_quote(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "quote_pairs", l_quote_pairs }, { "quote_sentences", l_quote_sentences },
+        { "quote_mentions", l_quote_mentions },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

@@ -331,6 +331,49 @@ static int tokens_kind(lua_State *L)
     return 1;
 }
 
+/* The key column of tokens first .. last into the table on top (bare:
+ * the bare keys): a key met a little before (the same word again: "the",
+ * ",") is copied from the table, not made into a string again. */
+static int key_column(lua_State *L, ltokens *lt, int bare, lua_Integer first, lua_Integer last)
+{
+    struct { uint64_t h; lua_Integer tok; } seen[256];
+    const qr_keys *k;
+    lua_Integer i;
+    push_field(L, lt, (size_t)(first - 1), bare ? F_BARE_KEY : F_KEY);     /* (builds the keys) */
+    lua_rawseti(L, -2, first);
+    if (!lt->have_keys[bare]) {     /* (no memory for them: one key at a time) */
+        for (i = first + 1; i <= last; i++) {
+            push_field(L, lt, (size_t)(i - 1), bare ? F_BARE_KEY : F_KEY);
+            lua_rawseti(L, -2, i);
+        }
+        return 1;
+    }
+    k = &lt->keys[bare];
+    memset(seen, 0, sizeof seen);
+    for (i = first; i <= last; i++) {
+        size_t n, m;
+        const char *key = qr_key_of(k, (size_t)(i - 1), &n);
+        uint64_t h = k->absorb[i - 1];
+        unsigned slot = (unsigned)((h ^ (h >> 29)) & 255u);
+        lua_Integer j = seen[slot].tok;
+        if (j && seen[slot].h == h && qr_key_of(k, (size_t)(j - 1), &m) && m == n
+            && memcmp(k->buf + k->off[j - 1], key, n) == 0) {
+            if (i > first) {
+                lua_rawgeti(L, -1, j);
+                lua_rawseti(L, -2, i);
+            }
+        } else {
+            if (i > first) {
+                lua_pushlstring(L, key, n);
+                lua_rawseti(L, -2, i);
+            }
+            seen[slot].h = h;
+            seen[slot].tok = i;
+        }
+    }
+    return 1;
+}
+
 /***
 tokens:column(field [, first [, last]]) -> {value, ...}: the field of
 tokens first .. last (default: all) in one table indexed by token number,
@@ -372,6 +415,7 @@ static int tokens_column(lua_State *L)
         return 1;
     }
     lua_createtable(L, last - first + 1 < INT_MAX ? (int)(last - first + 1) : 0, 0);
+    if ((f == F_KEY || f == F_BARE_KEY) && first <= last) return key_column(L, lt, f == F_BARE_KEY, first, last);
     for (i = first; i <= last; i++) {
         push_field(L, lt, (size_t)(i - 1), f);
         lua_rawseti(L, -2, i);

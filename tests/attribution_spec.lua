@@ -206,6 +206,36 @@ describe("quarry.attribution", function()
          "attribution.pairs: expected a table of double marks")
    end)
 
+   it("indexes the names among a document's annotations by token", function()
+      -- tokens: Mayor(1) Ana(2) Reyes(3) of(4) New(5) York(6) met(7) Acme(8) Corp(9) on(10) Monday(11) .(12)
+      local text = "Mayor Ana Reyes of New York met Acme Corp on Monday."
+      local toks = tok(text)
+      local function ann(ty, s, e) return { type = ty, start = s, stop = e } end
+      local reyes, york = ann("person", 6, 15), ann("location", 19, 27)
+      local acme, monday = ann("organization", 32, 41), ann("date", 45, 51)
+      local nobody = ann("person", 52, 52)          -- touches no token
+      local kept = { reyes, york, monday, acme, nobody }
+      local at, ends, in_name, persons = attribution.mentions(toks, kept)
+      assert.same({ [2] = reyes, [5] = york, [8] = acme }, at)
+      assert.equal(reyes, at[2])
+      assert.same({ [3] = reyes, [6] = york, [9] = acme }, ends)
+      assert.same({ [5] = true, [6] = true, [8] = true, [9] = true }, in_name)
+      assert.equal(2, #persons)
+      assert.equal(reyes, persons[1])
+      assert.equal(nobody, persons[2])
+      assert.same({ 2, 3, 5, 6, 8, 9 }, { reyes.first_tok, reyes.last_tok, york.first_tok, york.last_tok,
+         acme.first_tok, acme.last_tok })
+      assert.is_nil(monday.first_tok)
+      assert.is_nil(nobody.first_tok)
+      -- a later name with the same first token wins
+      local ana = ann("person", 6, 9)
+      local at2 = attribution.mentions(toks, { reyes, ana })
+      assert.equal(ana, at2[2])
+      assert.has_error(function() attribution.mentions(toks, "kept") end,
+         "attribution.mentions: expected a table of annotations")
+      assert.has_error(function() attribution.mentions(toks, { { type = "person", start = "x", stop = 3 } }) end)
+   end)
+
    it("finds the pairs and sentences a walk in Lua finds, on texts made from pieces", function()
       local rand = generator(20261206)
       for _ = 1, 300 do

@@ -156,6 +156,24 @@ describe("quarry.tokenize API", function()
       assert.same({}, tok(""):column("key"))
    end)
 
+   it("gives the keys of words met again as tokens:get gives them, bare or not", function()
+      -- the same words again and again, in other cases, other marks, with and without accents
+      local again = string.rep("The \u{201C}caf\u{E9}\u{201D} and the \"Cafe\", THE CAF\u{C9}; the end. ", 40)
+         .. "Words once: alpha, beta, gamma, delta."
+      local toks = tok(again)
+      for _, field in ipairs { "key", "bare_key" } do
+         local col = toks:column(field)
+         for i = 1, #toks do assert.equal(toks:get(i, field), col[i]) end
+         assert.is_nil(col[#toks + 1])
+         local part = toks:column(field, 7, #toks - 2)
+         for i = 7, #toks - 2 do assert.equal(toks:get(i, field), part[i]) end
+         assert.is_nil(part[6])
+         assert.is_nil(part[#toks - 1])
+      end
+      assert.same({ [2] = "\"", [3] = "caf\u{E9}" }, toks:column("key", 2, 3))
+      assert.same({ [3] = "cafe" }, toks:column("bare_key", 3, 3))
+   end)
+
    it("raises on a column of an unknown field or out of range", function()
       local toks = tok("Mara Quill said so.")
       raises(function() return toks:column("colour") end, "no token field 'colour'")

@@ -10,7 +10,7 @@
 -- @module quarry.attribution
 local core = require "quarry.core"
 
-local quote_pairs, quote_sentences = core.quote_pairs, core.quote_sentences
+local quote_pairs, quote_sentences, quote_mentions = core.quote_pairs, core.quote_sentences, core.quote_mentions
 local type, error, math_type = type, error, math.type
 
 local attribution = {}
@@ -63,6 +63,26 @@ function attribution.sentences(tokens, window)
       error("attribution.sentences: expected a window of at least one token", 2)
    end
    return quote_sentences(tokens, window)
+end
+
+--- The names among a document's annotations, by token:
+-- attribution.mentions(tokens, kept) -> at, ends, in_name, persons. For
+-- each annotation a of kept (in order) whose type is "person",
+-- "organization" or "location" and whose span touches tokens f .. l
+-- (tokens:cover(a.start, a.stop)), it sets a.first_tok = f and
+-- a.last_tok = l, and at[f] = a, ends[l] = a (a later one in kept wins);
+-- in_name[t] is true for each token t of an organization or a location
+-- ("United States": a word of a name is no cue); persons lists the person
+-- annotations in order, those touching no token too. One pass in C.
+-- @param tokens quarry.Tokens the document's tokens
+-- @param kept table the annotations ({type, start, stop, ...}, ...)
+-- @return table at: first token -> annotation
+-- @return table ends: last token -> annotation
+-- @return table in_name: token -> true
+-- @return table persons: {annotation, ...}
+function attribution.mentions(tokens, kept)
+   if type(kept) ~= "table" then error("attribution.mentions: expected a table of annotations", 2) end
+   return quote_mentions(tokens, kept)
 end
 
 return attribution

@@ -65,30 +65,15 @@ local kind_at, case_at, para_at
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, at = {}, ends = {}, in_name = {}, persons = {}, cache = {}, cues = {},
+      allowed = allowed, cache = {}, cues = {},
       keys = toks:column("key"), kinds = toks:column("kind"), cases = {}, paras = {},
       get = toks.get }
    doc.joined, doc.root, doc.long, doc.sents, doc.starts = sentence_structure(doc)
    -- the methods, as fields: a metatable made in a pack's sandbox would
    -- have quarry check every annotation of the document for one
    for k, f in pairs(Doc) do doc[k] = f end
-   local at, ends, in_name, persons = doc.at, doc.ends, doc.in_name, doc.persons
-   local cover = toks.cover
-   for _, a in ipairs(kept) do
-      local ty = a.type
-      if ty == "person" or ty == "organization" or ty == "location" then
-         local f, l = cover(toks, a.start, a.stop)
-         if f then
-            a.first_tok, a.last_tok = f, l
-            at[f], ends[l] = a, a
-            -- "United States", "Says Media": a word of a name is no cue
-            if ty ~= "person" then
-               for t = f, l do in_name[t] = true end
-            end
-         end
-         if ty == "person" then persons[#persons + 1] = a end
-      end
-   end
+   -- the names by token (first_tok, last_tok on each), in one pass in C
+   doc.at, doc.ends, doc.in_name, doc.persons = attribution.mentions(toks, kept)
    return doc
 end
 
