@@ -22,7 +22,11 @@ void qr_matcher_free(qr_matcher *m)
     int i;
     size_t k;
     if (m->preds)
-        for (i = 0; i < m->npreds; i++) { free(m->preds[i].s); free(m->preds[i].kids); }
+        for (i = 0; i < m->npreds; i++) {
+            free(m->preds[i].s);
+            free(m->preds[i].kids);
+            qr_idset_free(&m->preds[i].qwords);
+        }
     free(m->preds);
     if (m->sets) for (i = 0; i < m->nsets; i++) qr_idset_free(&m->sets[i]);
     free(m->sets);
@@ -68,6 +72,32 @@ static void disp_add(qr_mdispatch *d, uint32_t id, int rule)
     list[j] = rule;     /* a rule listed twice for a word is kept once */
 }
 
+/* The words of the KEY and KEYSET parts of OR predicate p in one set
+ * (qr_mpred qwords): 0, or -1 without memory. */
+static int quick_words(const qr_matcher *m, qr_mpred *p)
+{
+    uint32_t nbits = 0;
+    int k;
+    for (k = 0; k < p->nkids; k++) {
+        const qr_mpred *q = &m->preds[p->kids[k]];
+        uint32_t need = q->op == QR_P_KEY ? ((q->id >> 6) + 1) << 6
+                        : q->op == QR_P_KEYSET ? m->sets[q->a - 1].nbits : 0;
+        if (need > nbits) nbits = need;
+    }
+    if (!nbits) return 0;
+    p->qwords.bits = calloc(nbits >> 6, sizeof *p->qwords.bits);
+    if (!p->qwords.bits) return -1;
+    p->qwords.nbits = nbits;
+    for (k = 0; k < p->nkids; k++) {
+        const qr_mpred *q = &m->preds[p->kids[k]];
+        uint32_t w;
+        if (q->op == QR_P_KEY) p->qwords.bits[q->id >> 6] |= (uint64_t)1 << (q->id & 63);
+        if (q->op != QR_P_KEYSET) continue;
+        for (w = 0; w < m->sets[q->a - 1].nbits >> 6; w++) p->qwords.bits[w] |= m->sets[q->a - 1].bits[w];
+    }
+    return 0;
+}
+
 /* What rules a token out of every regex of predicate p at once (qr_mpred
  * quick), when p is a regex or alternatives of words and regexes. */
 static void prepare_quick(const qr_matcher *m, qr_mpred *p)
@@ -87,7 +117,8 @@ static void prepare_quick(const qr_matcher *m, qr_mpred *p)
         if (f->min_chars < p->qmin) p->qmin = f->min_chars;
         for (b = 0; b < 32; b++) p->qfirst[b] |= f->anchored && f->have_first ? f->first[b] : 0xff;
     }
-    p->quick = 1;
+    /* without memory for the words, no quick scan: only slower */
+    p->quick = p->op == QR_P_REGEX || quick_words(m, p) == 0;
 }
 
 int qr_matcher_prepare(qr_matcher *m)
@@ -569,7 +600,6 @@ static size_t quick_scan(const qr_mrun *r, const qr_mpred *p, size_t u, uint8_t 
     const qr_token *tok = r->toks->tok;
     const unsigned char *text = (const unsigned char *)r->text;
     size_t n = r->toks->n;
-    int k;
     for (; u < n; u++) {
         size_t len = tok[u].stop - tok[u].start;
         unsigned c;
@@ -578,12 +608,7 @@ static size_t quick_scan(const qr_mrun *r, const qr_mpred *p, size_t u, uint8_t 
             c = text[tok[u].start];
             if ((p->qfirst[c >> 3] >> (c & 7)) & 1u) return u;
         }
-        for (k = 0; p->op == QR_P_OR && k < p->nkids; k++) {
-            const qr_mpred *q = &r->m->preds[p->kids[k]];
-            if (q->op == QR_P_KEY ? r->ids[u] == q->id
-                : q->op == QR_P_KEYSET && qr_idset_has(&r->m->sets[q->a - 1], r->ids[u]))
-                return u;
-        }
+        if (p->qwords.nbits && qr_idset_has(&p->qwords, r->ids[u])) return u;   /* one of its words */
         if (memo) memo[u] = 1;
     }
     return n;

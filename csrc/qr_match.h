@@ -61,6 +61,9 @@ typedef struct qr_mpred {
     int quick;
     uint32_t qmin;
     uint8_t qfirst[32];
+    /* an OR with quick set: the words of its KEY and KEYSET parts in one
+     * set, so that a quick scan tests one bit a token for all of them */
+    qr_idset qwords;
 } qr_mpred;
 
 enum { QR_SCOPE_DOCUMENT, QR_SCOPE_PARAGRAPH, QR_SCOPE_SENTENCE };
