@@ -621,15 +621,79 @@ typedef struct plain_seen {
     long long keys;           /* fields copied, charged as steps */
 } plain_seen;
 
+#define QR_PLAIN_PAIRS 48     /* fields of a table read in one traversal; more: read twice */
+
+/* Whether key (at idx) goes to a table's array part when sizing a copy. */
+static int array_key(lua_State *L, int idx)
+{
+    lua_Integer k;
+    if (!lua_isinteger(L, idx)) return 0;
+    k = lua_tointeger(L, idx);
+    return k >= 1 && k <= INT_MAX / 2;
+}
+
+static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth);
+
+/* Pushes the key or value at idx, a table copied (plain_copy_c); 0 when it
+ * cannot be copied here. */
+static int plain_push(lua_State *L, int idx, plain_seen *seen, int depth)
+{
+    if (lua_type(L, idx) != LUA_TTABLE) {
+        lua_pushvalue(L, idx);
+        return 1;
+    }
+    return plain_copy_c(L, idx, seen, depth);
+}
+
+/* Pushes a new table sized narr, nrec, the copy of the table at idx, and
+ * keeps it as the copy of p (before its fields are copied: a table that
+ * holds itself, at any depth, gets this copy). */
+static int plain_new(lua_State *L, const void *p, plain_seen *seen, int narr, int nrec)
+{
+    int copy;
+    lua_createtable(L, narr, nrec);
+    copy = lua_gettop(L);
+    seen->orig[seen->n++] = p;
+    lua_pushvalue(L, copy);
+    lua_rawseti(L, QR_PLAIN_KEEP, seen->n);
+    return copy;
+}
+
+/* The copy of a table of more than QR_PLAIN_PAIRS fields: sized by one
+ * traversal, filled by a second. */
+static int plain_copy_wide(lua_State *L, int idx, const void *p, plain_seen *seen, int depth)
+{
+    int copy, narr = 0, nrec = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (array_key(L, -2)) narr++;
+        else nrec++;
+        lua_pop(L, 1);
+    }
+    copy = plain_new(L, p, seen, narr, nrec);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {      /* key at copy + 1, value at copy + 2 */
+        if (!plain_push(L, copy + 1, seen, depth + 1) || !plain_push(L, copy + 2, seen, depth + 1)) return 0;
+        lua_rawset(L, copy);
+        lua_pop(L, 1);              /* the value; the key stays for lua_next */
+        seen->keys++;
+    }
+    return 1;
+}
+
 /* Pushes a copy of the table at idx (plain_copy of sandbox.lua: tables at
  * every depth copied, one copy of a table met twice); raises "WHAT: a
  * table with a metatable ..." for a table with a metatable or one the
  * untrusted code gave one (own). Returns 0, pushing nothing, when the
- * annotation is too large or deep for this copy. */
+ * annotation is too large or deep for this copy. The fields of a small
+ * table are read in one traversal, kept on the stack, then copied in the
+ * order next gave them into a table made at its size (growing it a key at
+ * a time rehashes it at every power of two; its order of keys is Lua's
+ * own either way, the same as plain_copy_wide's). */
 static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
 {
     const void *p = lua_topointer(L, idx);
-    int j, copy, own, narr, nrec;
+    int j, n, base, copy, own, narr, nrec;
     for (j = 0; j < seen->n; j++)
         if (seen->orig[j] == p) { lua_rawgeti(L, QR_PLAIN_KEEP, j + 1); return 1; }
     lua_pushvalue(L, idx);
@@ -639,37 +703,28 @@ static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
         luaL_error(L, "%s: a table with a metatable (quarry takes plain tables from a pack or report)",
                    lua_tostring(L, QR_PLAIN_WHAT));
     if (seen->n == QR_PLAIN_TABLES || depth > QR_PLAIN_DEPTH) return 0;
-    luaL_checkstack(L, 6, "annotations too deep");
-    /* the copy made at its size: growing it a key at a time rehashes it
-     * at every power of two (its order of keys is Lua's own either way) */
-    narr = nrec = 0;
+    luaL_checkstack(L, 2 * QR_PLAIN_PAIRS + 8, "annotations too deep");
+    base = lua_gettop(L);           /* the fields at base + 1 .. base + 2n, key then value */
+    n = narr = nrec = 0;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
-        if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= INT_MAX / 2) narr++;
+        if (++n > QR_PLAIN_PAIRS) {
+            lua_settop(L, base);
+            return plain_copy_wide(L, idx, p, seen, depth);
+        }
+        if (array_key(L, -2)) narr++;
         else nrec++;
-        lua_pop(L, 1);
+        lua_pushvalue(L, -2);       /* the key again, for lua_next */
     }
-    lua_createtable(L, narr, nrec);
-    copy = lua_gettop(L);
-    seen->orig[seen->n++] = p;
-    lua_pushvalue(L, copy);
-    lua_rawseti(L, QR_PLAIN_KEEP, seen->n);
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {      /* key at copy + 1, value at copy + 2 */
-        if (lua_type(L, copy + 1) == LUA_TTABLE) {
-            if (!plain_copy_c(L, copy + 1, seen, depth + 1)) return 0;
-        } else {
-            lua_pushvalue(L, copy + 1);
-        }
-        if (lua_type(L, copy + 2) == LUA_TTABLE) {
-            if (!plain_copy_c(L, copy + 2, seen, depth + 1)) return 0;
-        } else {
-            lua_pushvalue(L, copy + 2);
-        }
+    copy = plain_new(L, p, seen, narr, nrec);
+    for (j = 0; j < n; j++) {
+        if (!plain_push(L, base + 1 + 2 * j, seen, depth + 1) || !plain_push(L, base + 2 + 2 * j, seen, depth + 1))
+            return 0;
         lua_rawset(L, copy);
-        lua_pop(L, 1);              /* the value; the key stays for lua_next */
         seen->keys++;
     }
+    lua_replace(L, base + 1);
+    lua_settop(L, base + 1);
     return 1;
 }
 

@@ -904,6 +904,45 @@ end } } }
          raises(function() pack:run("bad") end, "the annotations: a table with a metatable")
       end)
 
+      it("copies annotations with few fields and with many, holding themselves or not", function()
+         local dir = tmpdir { ["wide.lua"] = [[
+local function fields(n, t) for i = 1, n do t["f" .. i] = i; t[i] = "v" .. i end; return t end
+local kept = {}
+return { phases = { { name = "doc", run = function(ctx)
+   for _, k in ipairs(kept) do k.start, k.attrs.f1 = 1, "changed" end
+   local few = fields(3, { type = "t", start = 0, stop = 1 })
+   local many = fields(40, { type = "t", start = 0, stop = 1 })
+   few.attrs = fields(2, {})
+   many.attrs = fields(30, {})
+   few.attrs.back, many.attrs.back = few, many
+   kept[#kept + 1] = many
+   if ctx.text == "bad" then many.attrs[7] = setmetatable({}, {}) end
+   return { few, many }
+end } } }
+]] }
+         local pack = rules.load(dir .. "/wide.lua")
+         local anns = pack:run("x")
+         assert.equal(2, #anns)
+         for _, a in ipairs(anns) do
+            local n = a.f40 and 40 or 3
+            local count = 0
+            for _ in pairs(a) do count = count + 1 end
+            assert.equal(2 * n + 7, count)              -- type, start, stop, attrs, phase, rule, text
+            for i = 1, n do
+               assert.equal(i, a["f" .. i])
+               assert.equal("v" .. i, a[i])
+            end
+            assert.equal(a, a.attrs.back)                -- the copy holds its copy, not the pack's table
+            assert.equal(n == 40 and "v30" or "v2", a.attrs[#a.attrs])
+         end
+         -- what the pack keeps is not what quarry returns
+         pack:run("x")
+         assert.truthy(anns[2].f40)
+         assert.equal(0, anns[2].start)
+         assert.equal(1, anns[2].attrs.f1)
+         raises(function() pack:run("bad") end, "the annotations: a table with a metatable")
+      end)
+
       it("reads nothing of a pack outside its limits: phase names, examples, the merge list", function()
          local loop = "function() while true do end end"
          -- a phase named by a pattern whose __tostring never ends hung `quarry rules list`
