@@ -87,16 +87,20 @@ local function lower_ascii(s)
    return (s:gsub(RIGHT_QUOTE, "'"))
 end
 
+-- The most words a paragraph of boilerplate has; the longest a paragraph
+-- is counted (word_count), since no test asks about more.
+local BOILERPLATE_WORDS = 40
+
 -- What a paragraph is by the clutter list: role ("comments", "related",
 -- "signature", "boilerplate") and whether it is strong; or nil.
 local function clutter_role(p, words)
    local low = lower_ascii(p)
    local last = low:byte(-1)
-   local plain = words <= 40 and ANY_PLAIN and ANY_PLAIN:test(low)
+   local plain = words <= BOILERPLATE_WORDS and ANY_PLAIN and ANY_PLAIN:test(low)
    for _, c in ipairs((plain and CLUTTER_AT or CLUTTER_LEAN)[low:byte(1) or 0]) do
       if c.role ~= "boilerplate" then
          if (c.last == nil or c.last == last) and low:match(c.pattern) then return c.role, c.strong end
-      elseif words <= 40 and low:find(c.pattern, 1, c.plain) then
+      elseif words <= BOILERPLATE_WORDS and low:find(c.pattern, 1, c.plain) then
          return "boilerplate", false
       end
    end
@@ -165,9 +169,9 @@ local function dateline(p)
 end
 structure.dateline = dateline
 
--- The words of p, counted up to WORDS_ENOUGH: no test asks about more
--- than 40, and a body paragraph need not be walked to its end.
-local WORDS_ENOUGH = 41
+-- The words of p, counted up to one past BOILERPLATE_WORDS (no test
+-- below asks about more), so that a body paragraph is not walked to its end.
+local WORDS_ENOUGH = BOILERPLATE_WORDS + 1
 local function word_count(p)
    local _, n = p:gsub("%S+", "", WORDS_ENOUGH)
    return n
