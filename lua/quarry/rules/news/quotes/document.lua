@@ -88,8 +88,8 @@ document.key = key
 function kind_at(doc, i) return doc.kinds[i] end
 document.kind = kind_at
 
--- A field of token i that is never nil, looked up once a document in
--- doc[cache]: toks:get(i, field).
+-- A field of token i, toks:get(i, field), looked up once a document in
+-- doc[cache] (a nil, as "paragraph" without paragraphs, is asked again).
 local function field(doc, cache, name, i)
    local t = doc[cache]
    local v = t[i]
