@@ -141,6 +141,39 @@ describe("the matcher's prefilters", function()
          assert.is_true(#got >= 10)
       end)
 
+      it("test alternatives of words, kinds, cases, annotations and regexes as each alone would", function()
+         -- one token test of many parts: the words, kinds and cases are
+         -- tested at once, then the others in order
+         local parts = { P.word "said", P.kind "number", P.case "upper", P.starts "place", P.regex [[^\p{Lu}\.$]],
+            P.within "place", P.text "&" }
+         -- (the place: "New York", tokens 10 and 11)
+         local text = "Ann said 12 NATO & J. went to New York. Then Bo said no."
+         local toks = quarry.tokenize(text)
+         local function starts(p, opts)
+            local c = P.compiler(opts)
+            c:add("p", p)
+            c:add("q", P.case "title" * p)
+            c:add("z", P.ann "place" * P.word "zzz")   -- (so that class 1 is a place in every matcher)
+            local out = {}
+            for _, r in ipairs(c:build(opts):run(toks, { 1, 10, 11, 1 })) do
+               out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop)
+            end
+            return out
+         end
+         local any = parts[1]
+         for i = 2, #parts do any = any + parts[i] end
+         local want = {}
+         for _, p in ipairs(parts) do
+            for _, m in ipairs(starts(p, { prefilter = false, guards = false })) do want[m] = true end
+         end
+         local got, seen = starts(any), {}
+         for _, m in ipairs(got) do seen[m] = true end
+         toks:close()
+         assert.same(want, seen)
+         assert.is_true(seen["1:New"] and seen["1:York"] and seen["1:&"] and seen["1:12"] and seen["2:Ann said"]
+            and seen["1:NATO"])
+      end)
+
       it("let a token through when a regex of the guard fails, for the pattern to decide", function()
          -- the guard tests the regex where the second alternative would
          -- not (its lookahead turns the word away first): the regex's
@@ -156,6 +189,12 @@ describe("the matcher's prefilters", function()
          end
          toks:close()
          assert.same({ "y z" }, got)
+         -- nor does a guard pass over a lookaround that may fail so
+         local r = P.word "x" * P.any + P.notahead(bad) * P.word "z" + P.word "y" * P.any
+         toks = quarry.tokenize(text)
+         assert.has_error(function() P.compile(r, { name = "ahead", prefilter = false }):run(toks) end,
+            "rule ahead: a token regex failed at token 1 (match limit exceeded)")
+         toks:close()
          -- where the pattern itself reaches the regex, its error is raised
          local q = P.word "x" * P.any + bad + P.word "y" * P.any
          toks = quarry.tokenize(text)

@@ -640,14 +640,37 @@ local function single_token(p, in_look)
    return nil
 end
 
+-- Whether a token predicate can fail with an error (a regex's limits).
+local function may_raise(pr)
+   if pr.op == PR.REGEX then return true end
+   for _, k in ipairs(pr.kids or {}) do
+      if may_raise(k) then return true end
+   end
+   return false
+end
+
+-- Whether running p may fail with an error (a regex's limits).
+local function node_may_raise(p)
+   if p.t == "tok" then return may_raise(p.pred) end
+   if p.p then return node_may_raise(p.p) end
+   for _, q in ipairs(p.list or {}) do
+      if node_may_raise(q) then return true end
+   end
+   return false
+end
+
 -- What the first token p takes must meet, when p takes one: a token
 -- predicate (nil: anything), and whether p can take no token at all.
--- Lookaround takes no token, so the element after it takes the first.
+-- Lookaround takes no token, so the element after it takes the first
+-- (unless it may fail with an error, which a guard would then skip).
 local function first_pred(p)
    local t = p.t
    if t == "tok" then return p.pred, false end
    if t == "ann" then return { op = PR.STARTS, class = p.class }, false end
-   if t == "look" then return nil, true, true end
+   if t == "look" then
+      if node_may_raise(p.p) then return nil, true end
+      return nil, true, true
+   end
    if t == "cap" then return first_pred(p.p) end
    if t == "rep" then
       local pr, empty = first_pred(p.p)
@@ -896,15 +919,6 @@ local function key_pred(pr)
       end
    end
    return nil
-end
-
--- Whether a token predicate can fail with an error (a regex's limits).
-local function may_raise(pr)
-   if pr.op == PR.REGEX then return true end
-   for _, k in ipairs(pr.kids or {}) do
-      if may_raise(k) then return true end
-   end
-   return false
 end
 
 -- The matcher's anchor of p: a key predicate that the token `offset` (> 0)
