@@ -19,6 +19,7 @@ typedef struct lmatcher {
     qr_matcher m;
     qr_annspec *specs;  /* per rule (matcher:declare), or NULL when no rule is declared */
     char *declared;     /* per rule: 1 when declared */
+    char *shaped;       /* per rule: 1 when its matches come out as Match objects (matcher:shape) */
     int closed;
 } lmatcher;
 
@@ -28,9 +29,11 @@ static void lmatcher_free(lmatcher *lm)
     if (lm->specs) for (i = 0; i < lm->m.nrules; i++) qr_annspec_free(&lm->specs[i]);
     free(lm->specs);
     free(lm->declared);
+    free(lm->shaped);
     qr_matcher_free(&lm->m);
     lm->specs = NULL;
     lm->declared = NULL;
+    lm->shaped = NULL;
     lm->closed = 1;
 }
 
@@ -409,13 +412,15 @@ static int l_matcher(lua_State *L)
     qr_matcher *m;
     int self;
     luaL_checktype(L, 1, LUA_TTABLE);
-    lm = lua_newuserdatauv(L, sizeof *lm, 2);
+    lm = lua_newuserdatauv(L, sizeof *lm, 3);
     memset(lm, 0, sizeof *lm);
     m = &lm->m;
     self = lua_gettop(L);
     luaL_setmetatable(L, QR_MATCHER_MT);     /* from here __gc frees whatever was built */
     lua_newtable(L);                          /* the declared rules' strings and values */
     lua_setiuservalue(L, self, 2);
+    lua_newtable(L);                          /* the shaped rules' shapes (matcher:shape) */
+    lua_setiuservalue(L, self, 3);
     m->nclasses = opt_int_field(L, 1, "classes", 0);
     m->step_limit = opt_int_field(L, 1, "step_limit", 100000);
     if (m->nclasses < 0 || m->step_limit < 1) luaL_error(L, "matcher description: bad classes or step_limit");
@@ -474,12 +479,49 @@ static int matcher_declare(lua_State *L)
         lm->declared = calloc((size_t)lm->m.nrules + 1, 1);
         if (!lm->specs || !lm->declared) return luaL_error(L, "not enough memory");
     }
-    if (lm->declared[ri - 1]) return luaL_error(L, "matcher:declare: rule %d is declared already", (int)ri);
+    if (lm->declared[ri - 1] || (lm->shaped && lm->shaped[ri - 1]))
+        return luaL_error(L, "matcher:declare: rule %d is declared already", (int)ri);
     sl.ncaps = lm->m.rules[ri - 1].ncaps;
     lua_getiuservalue(L, 1, 2);
     qr_annspec_read(L, 3, 4, &spec, resolve_slot, &sl, "matcher:declare");
     lm->specs[ri - 1] = spec;
     lm->declared[ri - 1] = 1;
+    return 0;
+}
+
+/***
+matcher:shape(rule, {name =, caps = {[slot + 1] = name, ...}, match = mt, capture = mt})
+Declares that matcher:run returns the matches of rule number `rule`
+(1-based) as the Match objects the rule engine hands to actions: {rule =
+name, doc_text, tokens, start, stop, first, last, caps = {name = capture},
+units, doc} with metatable `match`, each capture {start, stop, first,
+last, doc_text [, units]} with metatable `capture` (see matcher:run).
+Raises on a malformed shape or a rule declared already.
+@function Matcher:shape
+@param rule integer the rule's number (1-based)
+@param shape table {name, caps, match, capture}
+@return nothing
+*/
+static int matcher_shape(lua_State *L)
+{
+    lmatcher *lm = check_matcher(L, 1);
+    lua_Integer ri = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, ri >= 1 && ri <= lm->m.nrules, 2, "rule number out of range");
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    if (lua_getfield(L, 3, "name") != LUA_TSTRING || lua_getfield(L, 3, "caps") != LUA_TTABLE
+        || lua_getfield(L, 3, "match") != LUA_TTABLE || lua_getfield(L, 3, "capture") != LUA_TTABLE)
+        return luaL_error(L, "matcher:shape: needs name (a string), caps, match and capture (tables)");
+    if (!lm->shaped) {
+        lm->shaped = calloc((size_t)lm->m.nrules + 1, 1);
+        if (!lm->shaped) return luaL_error(L, "not enough memory");
+    }
+    if (lm->shaped[ri - 1] || (lm->declared && lm->declared[ri - 1]))
+        return luaL_error(L, "matcher:shape: rule %d is declared already", (int)ri);
+    lua_getiuservalue(L, 1, 3);
+    lua_pushvalue(L, 3);
+    lua_rawseti(L, -2, ri);
+    lm->shaped[ri - 1] = 1;
     return 0;
 }
 
@@ -493,6 +535,7 @@ typedef struct emitter {
     qr_annemit ann;
     const qr_mrun *run;      /* the run of the match being emitted */
     int list, rules, starts; /* stack indexes of the results */
+    int shapes, text, doc, anns;   /* stack indexes of what shaped rules' matches hold (0: none) */
     int nout;
 } emitter;
 
@@ -558,6 +601,110 @@ static void push_match(lua_State *L, const qr_mrun *r, int ri, size_t start, siz
     lua_setfield(L, -2, "units");
 }
 
+/* Pushes a new capture table {start, stop, first, last, doc_text [, units]}
+ * of tokens first..end - 1 (units: those of the match's units, at index
+ * units, that lie within it), with the shape's capture metatable. */
+static void push_capture(lua_State *L, const emitter *em, int shape, size_t first, size_t end, int units)
+{
+    const qr_token *tok = em->toks->tok;
+    lua_Integer cs = tok[first].start, ce = tok[end - 1].stop;
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, units), in = 0;
+    int c;
+    lua_createtable(L, 0, 5);
+    c = lua_gettop(L);
+    lua_pushinteger(L, cs);
+    lua_setfield(L, c, "start");
+    lua_pushinteger(L, ce);
+    lua_setfield(L, c, "stop");
+    lua_pushinteger(L, (lua_Integer)first + 1);
+    lua_setfield(L, c, "first");
+    lua_pushinteger(L, (lua_Integer)end);
+    lua_setfield(L, c, "last");
+    lua_pushvalue(L, em->text);
+    lua_setfield(L, c, "doc_text");
+    for (i = 1; i <= n; i++) {          /* units inside the capture, for "$capture.attr" */
+        int inside;
+        lua_rawgeti(L, units, i);
+        lua_getfield(L, -1, "start");
+        lua_pushinteger(L, cs);
+        inside = lua_compare(L, -1, -2, LUA_OPLE);
+        lua_pop(L, 2);
+        if (inside) {
+            lua_getfield(L, -1, "stop");
+            lua_pushinteger(L, ce);
+            inside = lua_compare(L, -2, -1, LUA_OPLE);
+            lua_pop(L, 2);
+        }
+        if (!inside) { lua_pop(L, 1); continue; }
+        if (in == 0) {
+            lua_newtable(L);
+            lua_pushvalue(L, -1);
+            lua_setfield(L, c, "units");
+            lua_insert(L, -2);
+        }
+        lua_rawseti(L, -2, ++in);
+    }
+    if (in) lua_pop(L, 1);
+    lua_getfield(L, shape, "capture");
+    lua_setmetatable(L, c);
+}
+
+/* Pushes the match of shaped rule ri from first to end as the Match object
+ * matcher:shape describes. */
+static void push_shaped(lua_State *L, const emitter *em, const qr_mrun *r, int ri, size_t first, size_t end)
+{
+    const qr_token *tok = em->toks->tok;
+    int shape, m, names, caps, units, slot, nunits = 0;
+    size_t i;
+    lua_rawgeti(L, em->shapes, ri + 1);
+    shape = lua_gettop(L);
+    lua_getfield(L, shape, "caps");
+    names = shape + 1;
+    lua_createtable(L, 0, 10);
+    m = names + 1;
+    lua_getfield(L, shape, "name");
+    lua_setfield(L, m, "rule");
+    lua_pushvalue(L, em->text);
+    lua_setfield(L, m, "doc_text");
+    lua_pushvalue(L, 2);
+    lua_setfield(L, m, "tokens");
+    lua_pushinteger(L, tok[first].start);
+    lua_setfield(L, m, "start");
+    lua_pushinteger(L, tok[end - 1].stop);
+    lua_setfield(L, m, "stop");
+    lua_pushinteger(L, (lua_Integer)first + 1);
+    lua_setfield(L, m, "first");
+    lua_pushinteger(L, (lua_Integer)end);          /* last token, inclusive, 1-based */
+    lua_setfield(L, m, "last");
+    /* annotation units, in order: the annotations themselves */
+    lua_newtable(L);
+    units = m + 1;
+    for (i = 0; i < r->ncaps; i++) {
+        const qr_mcapev *e = &r->caps[i];
+        if (e->slot >= 0) continue;
+        lua_rawgeti(L, em->anns, (lua_Integer)e->pos);
+        lua_rawseti(L, units, ++nunits);
+    }
+    /* captures that took tokens, by name */
+    lua_newtable(L);
+    caps = units + 1;
+    for (slot = 0; slot < r->m->rules[ri].ncaps; slot++) {
+        size_t cfirst, cend;
+        if (!qr_mrun_cap(r, slot, &cfirst, &cend)) continue;
+        lua_rawgeti(L, names, slot + 1);
+        push_capture(L, em, shape, cfirst, cend, units);
+        lua_rawset(L, caps);
+    }
+    lua_setfield(L, m, "caps");
+    lua_setfield(L, m, "units");
+    lua_pushvalue(L, em->doc);
+    lua_setfield(L, m, "doc");
+    lua_getfield(L, shape, "match");
+    lua_setmetatable(L, m);
+    lua_replace(L, shape);
+    lua_settop(L, shape);
+}
+
 static int emit_match(void *ud, const qr_mrun *r, int ri, size_t first, size_t end)
 {
     emitter *em = ud;
@@ -567,6 +714,8 @@ static int emit_match(void *ud, const qr_mrun *r, int ri, size_t first, size_t e
         /* a declared rule's match whose span capture took no token is none */
         if (!qr_ann_push(&em->ann, &em->lm->specs[ri], em->toks->tok[first].start, em->toks->tok[end - 1].stop))
             return 0;
+    } else if (em->lm->shaped && em->lm->shaped[ri]) {
+        push_shaped(L, em, r, ri, first, end);
     } else {
         push_match(L, r, ri, first, end);
     }
@@ -659,17 +808,20 @@ static int run_error(lua_State *L, const lmatcher *lm, const qr_mrun *r, int rc)
 }
 
 /***
-matcher:run(tokens [, annotations]) -> list, rules, starts
+matcher:run(tokens [, annotations [, env]]) -> list, rules, starts
 list: the matches {rule, first, last, start, stop, caps = {[slot + 1] =
 {first, last, start, stop}}, units = {{class, ref}, ...}} in order, where
-a declared rule (matcher:declare) has its annotation instead; rules[i]
-and starts[i]: the rule number of item i and the byte offset where its
-match starts. annotations: flat {class, first_token, last_token, ref,
-...}. Raises naming the rule when a pattern exceeds the step limit or a
-regex its limits.
+a declared rule (matcher:declare) has its annotation instead, and a
+shaped rule (matcher:shape) its Match object: units are then
+env.annotations[ref], and doc_text and doc are env.text and env.doc;
+rules[i] and starts[i]: the rule number of item i and the byte offset
+where its match starts. annotations: flat {class, first_token,
+last_token, ref, ...}. Raises naming the rule when a pattern exceeds the
+step limit or a regex its limits.
 @function Matcher:run
 @param tokens quarry.Tokens the document's tokens
 @param annotations table optional: the annotations of earlier phases, flat
+@param env table {text, doc, annotations}: needed when a rule is shaped
 @return table list: the matches
 @return table rules: the rule number of each item
 @return table starts: where each item's match starts
@@ -685,11 +837,11 @@ static int matcher_run(lua_State *L)
     emitter em;
     int rc;
 
-    lua_settop(L, 3);     /* the annotations stay at 3 even when absent */
+    lua_settop(L, 4);     /* the annotations stay at 3 and env at 4 even when absent */
     box = lua_newuserdatauv(L, sizeof *box, 0);
     memset(box, 0, sizeof *box);
     luaL_setmetatable(L, QR_MATCHRUN_MT);
-    lua_toclose(L, 4);
+    lua_toclose(L, 5);
     if (m->nregexes) {
         /* regexes come from a shared cache: someone may have closed one since
          * the matcher was built, so look them up again (raises if closed) */
@@ -712,6 +864,23 @@ static int matcher_run(lua_State *L)
     em.L = L;
     em.lm = lm;
     em.toks = toks;
+    if (lm->shaped) {
+        luaL_argcheck(L, lua_istable(L, 4), 4, "env {text, doc, annotations} expected: the matcher has shaped rules");
+        lua_getfield(L, 4, "text");
+        em.text = lua_gettop(L);
+        luaL_argcheck(L, lua_type(L, em.text) == LUA_TSTRING, 4, "env.text must be the document's text");
+        lua_getfield(L, 4, "doc");
+        em.doc = lua_gettop(L);
+        lua_getfield(L, 4, "annotations");
+        em.anns = lua_gettop(L);
+        if (lua_isnil(L, em.anns)) {
+            lua_newtable(L);
+            lua_replace(L, em.anns);
+        }
+        luaL_argcheck(L, lua_istable(L, em.anns), 4, "env.annotations must be a table");
+        lua_getiuservalue(L, 1, 3);
+        em.shapes = lua_gettop(L);
+    }
     if (lm->specs) {
         lua_getiuservalue(L, 1, 2);
         qr_ann_begin(L, &em.ann, lua_gettop(L), text, cap_bytes, &em);
@@ -861,7 +1030,8 @@ static int matcher_tostring(lua_State *L)
 void qr_open_match(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        { "run", matcher_run }, { "declare", matcher_declare }, { "close", matcher_release },
+        { "run", matcher_run }, { "declare", matcher_declare }, { "shape", matcher_shape },
+        { "close", matcher_release },
         { NULL, NULL }
     };
     luaL_newmetatable(L, QR_MATCHRUN_MT);   /* scratch of one run, freed on exit */

@@ -507,6 +507,24 @@ local function document_phase_where(fn)
    return string_format("%s:%d", info.short_src, info.linedefined)
 end
 
+-- What a rule's action gets for each match (the type Match below); the
+-- matcher makes them (matcher:shape). The methods stay out of a pack's
+-- reach: m.__index is nil.
+local Match = {}
+local MatchMT = { __index = Match, __metatable = "quarry.Match" }
+
+-- A capture's text is cut from the document only when someone reads it.
+local Capture = {
+   __index = function(c, k)
+      if k == "text" then
+         local t = c.doc_text:sub(c.start + 1, c.stop)
+         rawset(c, "text", t)
+         return t
+      end
+      return nil
+   end,
+}
+
 -- How the C side makes the annotations of a declared rule (no action, no
 -- function in attrs, no "$capture.attr"), or nil when the rule needs Lua:
 -- {type, rule, phase, span, attrs = {{key, "const", value} | {key, "cap", ref}
@@ -675,10 +693,12 @@ function rules.compile(def, opts)
          phase.matcher = m
          phase.compiler = compiler
          -- declared rules: the matcher makes their annotations
+         -- the others: the matcher makes their Match objects
          for index, rule in pairs(phase.token_rules) do
-            local cap_ids = compiler.rules[index].cap_ids
-            local spec = emit_spec(rule, phase.name, function(name) return cap_ids[name] end)
-            if spec then m:declare(index, spec) end
+            local cr = compiler.rules[index]
+            local spec = emit_spec(rule, phase.name, function(name) return cr.cap_ids[name] end)
+            if spec then m:declare(index, spec)
+            else m:shape(index, { name = rule.name, caps = cr.caps, match = MatchMT, capture = Capture }) end
          end
       end
       pack.phases[#pack.phases + 1] = phase
@@ -730,21 +750,6 @@ end
 --- What a rule's action gets for each match: m.start, m.stop, m.caps
 -- (name -> {start, stop, text, first, last, units}), m.units, m.tokens, m.doc.
 -- @type Match
-local Match = {}
--- (the methods stay out of a pack's reach: m.__index is nil)
-local MatchMT = { __index = Match, __metatable = "quarry.Match" }
-
--- A capture's text is cut from the document only when someone reads it.
-local Capture = {
-   __index = function(c, k)
-      if k == "text" then
-         local t = c.doc_text:sub(c.start + 1, c.stop)
-         rawset(c, "text", t)
-         return t
-      end
-      return nil
-   end,
-}
 
 --- The text of a capture (or of the whole match).
 -- @param name string optional: a capture's name
@@ -879,8 +884,9 @@ local function add_candidates(rule, ctx, hit, cands, crules, cstarts)
 end
 
 local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
-   local toks, text = ctx.tokens, ctx.text
-   local ok, matches, mrules, mstarts = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns))
+   local toks = ctx.tokens
+   local ok, matches, mrules, mstarts = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns),
+      { text = ctx.text, doc = ctx.doc, annotations = anns })
    if not ok then error(tostring(matches):gsub("^rule (%S+):", function(name)
       for _, r in pairs(phase.token_rules) do
          if r.name == name then return rule_where(r) .. ": rule " .. name .. ":" end
@@ -889,42 +895,24 @@ local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
    end), 0) end
    local token_rules, keep_all = phase.token_rules, phase.control == "all"
    for k = 1, #matches do
-      local mt = matches[k]
+      local m = matches[k]
       local rule = token_rules[mrules[k]]
-      if mt.phase then
+      local n = #cands
+      if m.phase then
          -- a declared rule's annotation, made by the matcher (a phase that
          -- keeps every candidate needs no rule and start for it)
-         local n = #cands + 1
-         cands[n] = mt
-         if not keep_all then crules[n], cstarts[n] = rule, mstarts[k] end
-         goto next_match
-      end
-      local cr = phase.compiler.rules[mt.rule]
-      local start, stop = mt.start, mt.stop
-      local caps = {}
-      for slot, span in pairs(mt.caps) do
-         local first, last = span[1], span[2]
-         if first and last and last >= first then
-            caps[cr.caps[slot]] = setmetatable({ start = span[3], stop = span[4], first = first, last = last,
-               doc_text = text }, Capture)
+         cands[n + 1] = m
+         if not keep_all then crules[n + 1], cstarts[n + 1] = rule, mstarts[k] end
+      else
+         -- a Match the matcher made (matcher:shape)
+         if rule.needs_match then
+            emit(rule, m, cands)
+         else
+            local a = declared_annotation(rule, m)
+            if a then cands[n + 1] = a end
          end
+         for i = n + 1, #cands do crules[i], cstarts[i] = rule, mstarts[k] end
       end
-      local units = {}
-      if #mt.units > 0 then
-         for i, u in ipairs(mt.units) do units[i] = anns[u[2]] end
-         -- units inside captures, for "$capture.attr"
-         for _, c in pairs(caps) do
-            for _, u in ipairs(units) do
-               if u.start >= c.start and u.stop <= c.stop then
-                  c.units = c.units or {}
-                  c.units[#c.units + 1] = u
-               end
-            end
-         end
-      end
-      add_candidates(rule, ctx, { start = start, stop = stop, first = mt.first, last = mt.last, caps = caps,
-         units = units }, cands, crules, cstarts)
-      ::next_match::
    end
 end
 
@@ -976,14 +964,21 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
    end
 end
 
--- A gazetteer entry's own attrs (its TSV column or list item's attrs)
--- join the annotation's name and category; decoded once per entry.
-local function merge_entry_attrs(rule, a)
+-- The cache of a gazetteer rule's decoded entry attrs: entry id -> the
+-- table, or false when the entry's attrs do not decode to one.
+local function entry_cache(rule)
    local cache = rule.entry_attrs
    if not cache then
       cache = {}
       rule.entry_attrs = cache
    end
+   return cache
+end
+
+-- A gazetteer entry's own attrs (its TSV column or list item's attrs)
+-- join the annotation's name and category; decoded once per entry.
+local function merge_entry_attrs(rule, a)
+   local cache = entry_cache(rule)
    local extra = cache[a.entry]
    if extra == nil then
       local _, _, json = rule.compiled:entry(a.entry)
@@ -1027,18 +1022,18 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
             end
          end
       else
-         -- a plain gazetteer rule: the C side builds the annotations
+         -- a plain gazetteer rule: the C side builds the annotations, with
+         -- the rank and the entry attrs decoded so far; it lists those
+         -- whose entry's attrs are still to decode
          local n = #cands
-         local list = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
-            phase = phase.name })
-         for k = 1, #list do
-            if list[k].entry then merge_entry_attrs(rule, list[k]) end
+         local list, pending = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
+            phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) })
+         if pending then
+            for _, k in ipairs(pending) do merge_entry_attrs(rule, list[k]) end
          end
          table_move(list, 1, #list, n + 1, cands)
          if not all then
             for k = 1, #list do crules[n + k], cstarts[n + k] = rule, list[k].start end
-         elseif rule.rank ~= nil then
-            for k = 1, #list do list[k].rank = rule.rank end
          end
       end
    end
