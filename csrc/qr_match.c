@@ -25,7 +25,9 @@ void qr_matcher_free(qr_matcher *m)
         for (i = 0; i < m->npreds; i++) {
             free(m->preds[i].s);
             free(m->preds[i].kids);
+            free(m->preds[i].rest);
             qr_idset_free(&m->preds[i].qwords);
+            qr_idset_free(&m->preds[i].fwords);
         }
     free(m->preds);
     if (m->sets) for (i = 0; i < m->nsets; i++) qr_idset_free(&m->sets[i]);
@@ -75,30 +77,91 @@ static void disp_add(qr_mdispatch *d, uint32_t id, int rule)
     list[j] = rule;     /* a rule listed twice for a word is kept once */
 }
 
-/* The words of the KEY and KEYSET parts of OR predicate p in one set
- * (qr_mpred qwords): 0, or -1 without memory. */
-static int quick_words(const qr_matcher *m, qr_mpred *p)
+/* The words of the KEY and KEYSET predicates kids[0 .. n - 1] in one set
+ * (empty when none): 0, or -1 without memory. */
+static int words_of(const qr_matcher *m, const int *kids, int n, qr_idset *set)
 {
     uint32_t nbits = 0;
     int k;
-    for (k = 0; k < p->nkids; k++) {
-        const qr_mpred *q = &m->preds[p->kids[k]];
+    for (k = 0; k < n; k++) {
+        const qr_mpred *q = &m->preds[kids[k]];
         uint32_t need = q->op == QR_P_KEY ? ((q->id >> 6) + 1) << 6
                         : q->op == QR_P_KEYSET ? m->sets[q->a - 1].nbits : 0;
         if (need > nbits) nbits = need;
     }
     if (!nbits) return 0;
-    p->qwords.bits = calloc(nbits >> 6, sizeof *p->qwords.bits);
-    if (!p->qwords.bits) return -1;
-    p->qwords.nbits = nbits;
-    for (k = 0; k < p->nkids; k++) {
-        const qr_mpred *q = &m->preds[p->kids[k]];
+    set->bits = calloc(nbits >> 6, sizeof *set->bits);
+    if (!set->bits) return -1;
+    set->nbits = nbits;
+    for (k = 0; k < n; k++) {
+        const qr_mpred *q = &m->preds[kids[k]];
         uint32_t w;
-        if (q->op == QR_P_KEY) p->qwords.bits[q->id >> 6] |= (uint64_t)1 << (q->id & 63);
+        if (q->op == QR_P_KEY) set->bits[q->id >> 6] |= (uint64_t)1 << (q->id & 63);
         if (q->op != QR_P_KEYSET) continue;
-        for (w = 0; w < m->sets[q->a - 1].nbits >> 6; w++) p->qwords.bits[w] |= m->sets[q->a - 1].bits[w];
+        for (w = 0; w < m->sets[q->a - 1].nbits >> 6; w++) set->bits[w] |= m->sets[q->a - 1].bits[w];
     }
     return 0;
+}
+
+/* The words of the KEY and KEYSET parts of OR predicate p in one set
+ * (qr_mpred qwords): 0, or -1 without memory. */
+static int quick_words(const qr_matcher *m, qr_mpred *p)
+{
+    return words_of(m, p->kids, p->nkids, &p->qwords);
+}
+
+/* Whether testing predicate pi may fail with an error: a regex, or made
+ * of one. */
+static int pred_may_fail(const qr_matcher *m, int pi)
+{
+    const qr_mpred *p = &m->preds[pi];
+    int k;
+    if (p->op == QR_P_REGEX) return 1;
+    for (k = 0; k < p->nkids; k++)
+        if (pred_may_fail(m, p->kids[k])) return 1;
+    return 0;
+}
+
+/* Whether part q of OR or AND predicate p is tested at once (qr_mpred
+ * fast), and adds it there. */
+static int fold_part(qr_mpred *p, const qr_mpred *q)
+{
+    int any = p->op == QR_P_OR;
+    if (q->op == QR_P_KIND) p->fkinds = any ? p->fkinds | (unsigned)q->a : p->fkinds & (unsigned)q->a;
+    else if (q->op == QR_P_CASE) p->fcases = any ? p->fcases | (unsigned)q->a : p->fcases & (unsigned)q->a;
+    else if (any && (q->op == QR_P_KEY || q->op == QR_P_KEYSET)) return 1;   /* (fwords: made after) */
+    else if (any && (q->op == QR_P_WITHIN || q->op == QR_P_STARTS || q->op == QR_P_ENDS)
+             && p->nfcovers < QR_FAST_COVERS) {
+        p->fclass[p->nfcovers] = q->a - 1;
+        p->fbits[p->nfcovers++] = q->op == QR_P_WITHIN ? QR_COVER_WITHIN
+                                  : q->op == QR_P_STARTS ? QR_COVER_STARTS : QR_COVER_ENDS;
+    } else return 0;
+    return 1;
+}
+
+/* Splits OR or AND predicate p into the parts tested at once and the
+ * others (qr_mpred fast). Without memory, p stays as it is: only slower. */
+static void prepare_fast(const qr_matcher *m, qr_mpred *p)
+{
+    int *words = malloc(((size_t)p->nkids + 1) * sizeof *words), nwords = 0, nfolded = 0, k, before_fail = 1;
+    p->rest = malloc(((size_t)p->nkids + 1) * sizeof *p->rest);
+    if (!words || !p->rest) {
+        free(words);
+        return;
+    }
+    p->fkinds = p->fcases = p->op == QR_P_OR ? 0u : ~0u;
+    for (k = 0; k < p->nkids; k++) {
+        const qr_mpred *q = &m->preds[p->kids[k]];
+        if (pred_may_fail(m, p->kids[k])) before_fail = 0;
+        if (before_fail && fold_part(p, q)) {
+            nfolded++;
+            if (q->op == QR_P_KEY || q->op == QR_P_KEYSET) words[nwords++] = p->kids[k];
+        } else {
+            p->rest[p->nrest++] = p->kids[k];
+        }
+    }
+    p->fast = nfolded > 0 && words_of(m, words, nwords, &p->fwords) == 0;
+    free(words);
 }
 
 /* The word-set predicates of the rules' windows and, per word, the bits
@@ -209,13 +272,22 @@ int qr_matcher_prepare(qr_matcher *m)
             d->any_by[kind][cs] = list;
             for (j = 0; j < nany; j++) {
                 const qr_mrule *ru = &m->rules[d->any[j]];
-                if (((ru->first_kinds >> kind) & 1u) && ((ru->first_cases >> cs) & 1u)) list[n++] = d->any[j];
+                if (!((ru->first_kinds >> kind) & 1u) || !((ru->first_cases >> cs) & 1u)) continue;
+                list[n++] = d->any[j];
+                if (j < 64) d->any_mask[kind][cs] |= (uint64_t)1 << j;
             }
             list[n] = -1;
         }
     }
     if (total || m->any_required) m->needs_ids = 1;
-    for (i = 0; i < m->npreds; i++) prepare_quick(m, &m->preds[i]);
+    for (i = 0; i < m->npreds; i++) {
+        prepare_quick(m, &m->preds[i]);
+        if (m->preds[i].op == QR_P_OR || m->preds[i].op == QR_P_AND) prepare_fast(m, &m->preds[i]);
+    }
+    for (i = 0; i < m->nrules; i++) {
+        const qr_minst *in = &m->code[m->rules[i].entry];
+        m->rules[i].guard = in->op == QR_OP_TEST && in->d == 1 && !in->b && !in->c ? in->a + 1 : 0;
+    }
     return prepare_wsets(m);
 }
 
@@ -414,9 +486,23 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
     case QR_P_NOT:
         return !eval_pred(r, p->kids[0], t);
     case QR_P_AND:
+        if (p->fast) {
+            if (!((p->fkinds >> tok->kind) & 1u) || !((p->fcases >> tok->casing) & 1u)) return 0;
+            for (k = 0; k < p->nrest; k++) if (!eval_pred(r, p->rest[k], t)) return 0;
+            return 1;
+        }
         for (k = 0; k < p->nkids; k++) if (!eval_pred(r, p->kids[k], t)) return 0;
         return 1;
     case QR_P_OR:
+        if (p->fast) {
+            if (((p->fkinds >> tok->kind) & 1u) || ((p->fcases >> tok->casing) & 1u)
+                || (p->fwords.nbits && qr_idset_has(&p->fwords, r->ids[t])))
+                return 1;
+            for (k = 0; r->ax && k < p->nfcovers; k++)
+                if (r->ax->cover[p->fclass[k]][t] & p->fbits[k]) return 1;
+            for (k = 0; k < p->nrest; k++) if (eval_pred(r, p->rest[k], t)) return 1;
+            return 0;
+        }
         for (k = 0; k < p->nkids; k++) if (eval_pred(r, p->kids[k], t)) return 1;
         return 0;
     default:
@@ -486,8 +572,9 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
     size_t base = r->nstack;
     for (;;) {
         const qr_minst *in;
+        /* (an error stops the machine where it is met: a token test that
+         * fails with one goes to fail_or_error) */
         if (++r->steps > m->step_limit) { r->err = QR_MATCH_STEPS; return 0; }
-        if (r->err) return 0;
         in = &m->code[pc];
         switch (in->op) {
         case QR_OP_END:
@@ -499,10 +586,10 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
             goto fail;
         case QR_OP_TOKEN:
             if (pos < limit && eval_step(r, in->a, pos)) { pos++; pc++; continue; }
-            goto fail;
+            goto fail_or_error;
         case QR_OP_ANN: {
             long i;
-            if (!r->ax || pos >= limit) goto fail;
+            if (!r->ax || pos >= limit || !(r->ax->cover[in->a - 1][pos] & QR_COVER_STARTS)) goto fail;
             i = ann_fit(r->ax, in->a - 1, annindex_find(r->ax, in->a - 1, pos), pos, limit);
             if (i < 0 || !take_ann(r, pc, i, &pos, limit)) goto fail_or_error;
             pc++;
@@ -822,6 +909,7 @@ static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
     const qr_mrule *ru = &r->m->rules[ri];
     const qr_token *tok = &r->toks->tok[t];
     size_t end;
+    int entry = ru->entry;
     if (!((ru->first_kinds >> tok->kind) & 1u) || !((ru->first_cases >> tok->casing) & 1u)) return 0;
     if (ru->required) {
         uint64_t have = ru->scope == QR_SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
@@ -842,13 +930,20 @@ static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
         size_t a = t + (size_t)ru->anchor_off;
         if (a >= r->bounds[ru->scope][1] || !eval_pred(r, ru->anchor_pred, a)) return 0;
     }
+    if (ru->guard) {
+        /* the program's guard, tested before it runs: most starts fail it
+         * (a regex's error lets the token through, as in the machine) */
+        if (!eval_step(r, ru->guard - 1, t) && !r->err) return 0;
+        r->err = QR_MATCH_OK;
+        entry++;
+    }
     r->nstack = 0;
     r->ncaps = 0;
     r->steps = 0;
     r->backtracks = 0;
     r->depth = 0;
     /* empty matches are not annotations */
-    if (vm(r, ru->entry, t, r->bounds[ru->scope][1], r->bounds[ru->scope][0], -1, &end) && end > t
+    if (vm(r, entry, t, r->bounds[ru->scope][1], r->bounds[ru->scope][0], -1, &end) && end > t
         && emit(ud, r, ri, t, end))
         r->err = QR_MATCH_STOPPED;
     if (r->err) {
@@ -877,6 +972,93 @@ static const int *passing_rules(qr_mrun *r, unsigned kind, unsigned casing, size
         r->pass_stamp[kind][casing] = (long)para;
     }
     return out;
+}
+
+/* Whether the anchor's word rules out rule ri at t before calling: most
+ * tokens try no rule. */
+static int anchor_misses(const qr_mrun *r, int ri, size_t t)
+{
+    const qr_matcher *m = r->m;
+    const qr_mrule *ru = &m->rules[ri];
+    return ru->anchor_off > 0 && m->preds[ru->anchor_pred].op == QR_P_KEY
+           && (t + (size_t)ru->anchor_off >= r->toks->n
+               || r->ids[t + (size_t)ru->anchor_off] != m->preds[ru->anchor_pred].id);
+}
+
+/* Tries at t the rules that may start on any word (qr_mdispatch any), in
+ * order: 0, or -1 on an error or a stop (r->err). */
+static int try_any_list(qr_mrun *r, size_t t, size_t para, qr_match_emit emit, void *ud)
+{
+    const qr_token *tok = &r->toks->tok[t];
+    const int *list = r->m->disp.any_by[tok->kind][tok->casing];
+    int k;
+    if (r->pass_lists && list[0] >= 0) list = passing_rules(r, tok->kind, tok->casing, para);
+    for (k = 0; list[k] >= 0; k++) {
+        if (r->skip[list[k]] > t) continue;    /* a window rules it out until then */
+        if (anchor_misses(r, list[k], t)) continue;
+        if (try_rule(r, list[k], t, emit, ud) < 0) return -1;
+    }
+    return 0;
+}
+
+/* The position of the lowest bit set in x (x != 0). */
+static int lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(x);
+#else
+    int b = 0;
+    while (!((x >> b) & 1u)) b++;
+    return b;
+#endif
+}
+
+/* try_any_list with the rules as bits (qr_mdispatch any_mask): those the
+ * token's kind and case, the paragraph's words and the windows allow. A
+ * rule whose window rules it out past t sleeps until its skip. */
+static int try_any_bits(qr_mrun *r, size_t t, size_t para, qr_match_emit emit, void *ud)
+{
+    const qr_mdispatch *d = &r->m->disp;
+    const qr_token *tok = &r->toks->tok[t];
+    uint64_t cand;
+    if (r->asleep && t >= r->wake_at) {
+        uint64_t s = r->asleep;
+        r->wake_at = SIZE_MAX;
+        while (s) {
+            int j = lowest_bit(s);
+            size_t skip = r->skip[d->any[j]];
+            s &= s - 1;
+            if (skip <= t) {
+                r->asleep &= ~((uint64_t)1 << j);
+                r->awake |= (uint64_t)1 << j;
+            } else if (skip < r->wake_at) {
+                r->wake_at = skip;
+            }
+        }
+    }
+    if (r->para_blooms && r->pass_para != para + 1) {
+        size_t j;
+        r->pass_mask = 0;
+        for (j = 0; j < d->nany; j++) {
+            const qr_mrule *ru = &r->m->rules[d->any[j]];
+            uint64_t have = ru->scope == QR_SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
+            if ((ru->required & have) == ru->required) r->pass_mask |= (uint64_t)1 << j;
+        }
+        r->pass_para = para + 1;
+    }
+    cand = d->any_mask[tok->kind][tok->casing] & r->awake & (r->para_blooms ? r->pass_mask : ~(uint64_t)0);
+    while (cand) {
+        int j = lowest_bit(cand), ri = d->any[j];
+        cand &= cand - 1;
+        if (anchor_misses(r, ri, t)) continue;
+        if (try_rule(r, ri, t, emit, ud) < 0) return -1;
+        if (r->skip[ri] > t + 1) {
+            r->awake &= ~((uint64_t)1 << j);
+            r->asleep |= (uint64_t)1 << j;
+            if (r->skip[ri] < r->wake_at) r->wake_at = r->skip[ri];
+        }
+    }
+    return 0;
 }
 
 /* Which words each paragraph holds, for the rules' prefilter. */
@@ -930,6 +1112,10 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
         if (!r->win_pos || !r->win_upto || !r->skip) return r->err = QR_MATCH_NOMEM;
         for (k = 0; k < nw; k++) r->win_pos[k] = UINT32_MAX;
     }
+    r->awake = m->disp.nany >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << m->disp.nany) - 1;
+    r->asleep = 0;
+    r->wake_at = SIZE_MAX;
+    r->pass_para = 0;     /* (none yet) */
     for (t = 0; t < toks->n; t++) {
         const int *list;
         int k;
@@ -938,18 +1124,8 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
         if (ids && (list = disp_list(&m->disp, ids[t])) != NULL)
             for (k = 0; list[k] >= 0; k++)
                 if (r->skip[list[k]] <= t && try_rule(r, list[k], t, emit, ud) < 0) return r->err;
-        list = m->disp.any_by[toks->tok[t].kind][toks->tok[t].casing];
-        if (r->pass_lists && list[0] >= 0) list = passing_rules(r, toks->tok[t].kind, toks->tok[t].casing, para);
-        for (k = 0; list[k] >= 0; k++) {
-            const qr_mrule *ru = &m->rules[list[k]];
-            if (r->skip[list[k]] > t) continue;    /* a window rules it out until then */
-            /* the anchor's word, before calling: most tokens try no rule */
-            if (ru->anchor_off > 0 && m->preds[ru->anchor_pred].op == QR_P_KEY
-                && (t + (size_t)ru->anchor_off >= toks->n
-                    || ids[t + (size_t)ru->anchor_off] != m->preds[ru->anchor_pred].id))
-                continue;
-            if (try_rule(r, list[k], t, emit, ud) < 0) return r->err;
-        }
+        if ((m->disp.nany <= 64 ? try_any_bits(r, t, para, emit, ud) : try_any_list(r, t, para, emit, ud)) < 0)
+            return r->err;
     }
     return QR_MATCH_OK;
 }

@@ -48,6 +48,8 @@ enum qr_mpred_op {
     QR_P_OR, QR_P_COUNT
 };
 
+#define QR_FAST_COVERS 4
+
 typedef struct qr_mpred {
     int op;
     int a, b;           /* masks, numbers, class, set (1-based) or regex (1-based) */
@@ -65,6 +67,20 @@ typedef struct qr_mpred {
     /* an OR with quick set: the words of its KEY and KEYSET parts in one
      * set, so that a quick scan tests one bit a token for all of them */
     qr_idset qwords;
+    /* an OR or AND with fast set: its parts that test a kind or a case
+     * (OR: also a word, where annotations lie) and come before any part
+     * that may fail with an error (a regex), tested at once; then the
+     * others (rest, in order). Those parts cannot fail, so their order
+     * changes nothing. OR: the token meets one of fkinds, fcases, fwords
+     * or a cover (class fclass, bits fbits); AND: both fkinds and fcases. */
+    int fast;
+    unsigned fkinds, fcases;
+    qr_idset fwords;
+    int fclass[QR_FAST_COVERS];
+    unsigned fbits[QR_FAST_COVERS];
+    int nfcovers;
+    int *rest;
+    int nrest;
 } qr_mpred;
 
 enum { QR_SCOPE_DOCUMENT, QR_SCOPE_PARAGRAPH, QR_SCOPE_SENTENCE };
@@ -94,6 +110,10 @@ typedef struct qr_mrule {
     int anchor_pred;    /* anchor_pred this many tokens after its start */
     qr_mwindow windows[QR_MAX_WINDOWS];
     int nwindows;
+    /* set by qr_matcher_prepare: when the program opens with a guard (a
+     * TEST with d = 1), its predicate + 1, which a run tests before
+     * running the program from the next instruction; else 0 */
+    int guard;
 } qr_mrule;
 
 /* Rules that may start on a token with a given word: its id -> a list. */
@@ -106,6 +126,10 @@ typedef struct qr_mdispatch {
     /* ... of them, those whose first token may have this kind and case: most
      * tokens then try no rule at all instead of failing each one */
     int *any_by[QR_KIND_COUNT][QR_CASE_COUNT];
+    /* ... the same as bits of their positions in any, when there are at
+     * most 64 of them (nany <= 64): a run then goes over the rules a
+     * token may start and that no window rules out, not over them all */
+    uint64_t any_mask[QR_KIND_COUNT][QR_CASE_COUNT];
 } qr_mdispatch;
 
 typedef struct qr_matcher {
@@ -221,6 +245,13 @@ struct qr_mrun {
      * current paragraph has: filtered once a paragraph, when first needed */
     int *pass_lists;
     long pass_stamp[QR_KIND_COUNT][QR_CASE_COUNT];
+    /* with any_mask: the any-word rules (bits of their positions) the
+     * paragraph's words allow (pass_mask, of paragraph pass_para + 1),
+     * those that may start at the current token (awake) and those a window
+     * rules out until their skip (asleep; the first of them wakes at
+     * wake_at) */
+    uint64_t pass_mask, awake, asleep;
+    size_t pass_para, wake_at;
     /* per rule and window, what the scan for its predicate found so far:
      * no token from the last start's window on meets it before win_pos,
      * which does, or (win_pos UINT32_MAX) none before win_upto */

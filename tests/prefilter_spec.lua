@@ -101,6 +101,37 @@ describe("the matcher's prefilters", function()
       assert.equal(75, #got)
    end)
 
+   it("keep every rule's matches when rules wait for the next token their windows allow", function()
+      -- rules whose windows rule out many starts wait (as bits of the
+      -- rules of a token) until the token their window allows; the
+      -- others run at every start; all in rule order at each token
+      local function build(opts)
+         local c = P.compiler(opts)
+         c:add("far", P.case "title" * P.rep(P.any, 0, 6) * P.word "minister")
+         c:add("near", P.tok { case = "title", len = { 2, 5 } } * P.word "said")
+         c:add("two", P.rep(P.tok { kind = "word", case = { "title", "upper" } }, 1, 2) * P.set { "bank", "party" })
+         c:add("num", P.kind "number" * P.opt(P.word "per") * P.word "cent")
+         c:add("any", P.tok { case = "upper", len = { 2, 30 } })
+         c:add("late", P.word "the" * P.rep(P.tok { case = "lower" }, 0, 3) * P.word "minister")
+         return c:build(opts)
+      end
+      local text = "Ann Lee, the foreign minister, said rates rose 5 per cent. NATO and the Acme Bank said "
+         .. "Bo Ray of the Green Party was the new prime minister; Cy said 12 cent or so. The EU minister said no."
+      local toks = quarry.tokenize(text)
+      local function run(m)
+         local out = {}
+         for _, r in ipairs(m:run(toks)) do out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
+         return out
+      end
+      local got, all = run(build()), run(build { prefilter = false, guards = false })
+      toks:close()
+      assert.same(all, got)
+      local seen = {}
+      for _, g in ipairs(got) do seen[g] = true end
+      assert.is_true(seen["1:Ann Lee, the foreign minister"] and seen["2:Cy said"] and seen["4:5 per cent"]
+         and seen["3:Acme Bank"] and seen["3:Green Party"] and seen["5:NATO"] and seen["6:the new prime minister"])
+   end)
+
    -- Guards: a token test before alternatives (and at a rule's start) of
    -- what the first token of every alternative needs, so that where none
    -- can start the machine fails at once instead of trying each in turn.

@@ -661,33 +661,57 @@ end
 
 -- What the first token p takes must meet, when p takes one: a token
 -- predicate (nil: anything), and whether p can take no token at all.
--- Lookaround takes no token, so the element after it takes the first
--- (unless it may fail with an error, which a guard would then skip).
-local function first_pred(p)
+local first_pred
+
+-- The condition lookaround p puts on the token at its position, for a
+-- guard: nil when the guard may leave it to the pattern (it cannot fail
+-- with an error), the test of one token ahead when it may (so that the
+-- guard meets the error first and lets the token through), or false when
+-- neither (a guard would skip an error the pattern meets).
+local function look_cond(p)
+   if not node_may_raise(p.p) then return nil end
+   local pr = p.dir == "ahead" and single_token(p.p, true)
+   if not pr then return false end
+   return p.neg and { op = PR.NOT, kids = { pr } } or pr
+end
+
+-- first_pred of the elements of a sequence from i on.
+local function first_of_seq(list, i)
+   local q = list[i]
+   if not q then return nil, true end
+   if q.t == "look" then
+      local cond = look_cond(q)
+      if cond == false then return nil, true end
+      local pr, empty = first_of_seq(list, i + 1)
+      if not pr or not cond then return pr, empty end
+      return { op = PR.AND, kids = { cond, pr } }, empty
+   end
+   local pr, empty = first_pred(q)
+   if not pr or not empty then return pr, empty end
+   local rest, rest_empty = first_of_seq(list, i + 1)
+   if not rest then return nil, true end
+   return any_of { pr, rest }, rest_empty
+end
+
+first_pred = function(p)
    local t = p.t
    if t == "tok" then return p.pred, false end
    if t == "ann" then return { op = PR.STARTS, class = p.class }, false end
-   if t == "look" then
-      if node_may_raise(p.p) then return nil, true end
-      return nil, true, true
-   end
+   if t == "look" then return nil, true end
    if t == "cap" then return first_pred(p.p) end
    if t == "rep" then
       local pr, empty = first_pred(p.p)
       return pr, empty or p.min == 0
    end
-   local preds, empty = {}, t == "seq"
-   for _, q in ipairs(p.list) do
-      local pr, e, none = first_pred(q)
-      if not none then
-         if not pr then return nil, true end
-         preds[#preds + 1] = pr
-      end
-      if t == "alt" then empty = empty or e
-      elseif not e then empty = false break end
+   if t == "seq" then return first_of_seq(p.list, 1) end
+   local preds, empty = {}, false
+   for i, q in ipairs(p.list) do
+      local pr, e = first_pred(q)
+      if not pr then return nil, true end
+      preds[i] = pr
+      empty = empty or e
    end
-   if #preds == 0 then return nil, true end
-   return #preds == 1 and preds[1] or any_of(preds), empty
+   return any_of(preds), empty
 end
 
 -- Whether testing predicate pr costs little (a shape is made of the token
