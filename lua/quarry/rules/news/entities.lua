@@ -554,6 +554,21 @@ end
 -- "U.S.-led"): set[i] = true when token i + 1 is a "-" with no space on
 -- either side and token i + 2 is in lower case (from the document's few
 -- dashes). -> the set, or nil when there is none.
+-- Whether candidates cands are of a story about sport: one is a club, a
+-- firm pattern of results or players listed after a score, or else (when
+-- some count only in such a story) the words say so.
+local function sport_story(toks, cands)
+   local any_sport_only = false
+   for _, a in ipairs(cands) do
+      if a.attrs.sport_only or a.rule == "club_sport" then any_sport_only = true
+      elseif a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") or a.rule == "scorers" then
+         return true
+      end
+   end
+   if any_sport_only then return about_sport(toks) end
+   return nil
+end
+
 local HYPHEN = wordset.new { "-" }
 local function glued_tokens(toks)
    local set, n = nil, #toks
@@ -586,19 +601,13 @@ end
 function entities.team_names(ctx, cands)
    local toks, teams = ctx.tokens, {}
    local line_of, caps = line_finder(toks), {}
-   local sport, any_sport_only = nil, false
-   for _, a in ipairs(cands) do
-      if a.attrs.sport_only or a.rule == "club_sport" then any_sport_only = true
-      -- a club, a firm pattern of results, or players listed after a score
-      elseif a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") or a.rule == "scorers" then
-         sport = true
-      end
-   end
-   if any_sport_only and not sport then sport = about_sport(toks) end
+   -- (asked at the first candidate that counts only in a story about sport)
+   local sport = nil
    local out, glued_set = {}, glued_tokens(toks)
    local n = 0
    for _, a in ipairs(cands) do
       local rule, attrs = a.rule, a.attrs
+      if sport == nil and (rule == "club_sport" or attrs.sport_only) then sport = sport_story(toks, cands) end
       local drop = rule == "club_sport"
             and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start))
          -- a league, or a side in a looser pattern, outside a story about sport
@@ -616,7 +625,9 @@ function entities.team_names(ctx, cands)
       end
    end
    -- (no team: no other candidate becomes one)
-   if not sport or next(teams) == nil then return out, teams end
+   if next(teams) == nil then return out, teams end
+   if sport == nil then sport = sport_story(toks, cands) end
+   if not sport then return out, teams end
    for _, a in ipairs(out) do
       if a.type ~= "organization" and a.type ~= "event" and a.rule ~= "country" and a.attrs.kind ~= "venue"
          and teams[span_key(toks, a.start, a.stop)] and not dateline_at(toks, a.start, line_of) then

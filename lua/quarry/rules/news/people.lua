@@ -4,6 +4,8 @@
 -- or a description ("the top Russian diplomat") stands for.
 
 local people = {}
+local string_byte = string.byte
+local NONE = {}   -- (an empty list: only read)
 
 -- Spelling variants of transliterated names meet on one key:
 -- Sergey/Sergei, Dmitry/Dmitri, Sarkisian/Sarkissian, Mikhail/Mihail
@@ -103,19 +105,19 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    end
    -- full names first, so that a surname before its full name ("Says
    -- Lavrov" in a headline) still joins it
-   local singles = {}
+   local singles, single_words = {}, {}
    for _, a in ipairs(persons) do
       local words = split_words(a.attrs.name or a.text)
       -- "Mr." "Dr." stay titles, not first names
-      while #words > 1 and words[1]:match("%.$") and #words[1] <= 5 and not words[1]:match("^[%u%.]+$") do
+      -- (a word of at most five bytes that ends in a full stop: byte 46)
+      while #words > 1 and #words[1] <= 5 and string_byte(words[1], -1) == 46 and not words[1]:match("^[%u%.]+$") do
          table.remove(words, 1)
       end
-      a.words = words
       if #words > 1 then
          local last = variant_of(words[#words])
          local first = variant_of(words[1])
          local found
-         for _, c in ipairs(by_last[last] or {}) do
+         for _, c in ipairs(by_last[last] or NONE) do
             local initial = c.first and c.first:sub(1, 1) == first:sub(1, 1) and (#first == 1 or #c.first == 1)
             if c.first == nil or c.first == first or initial then
                found = c
@@ -124,6 +126,7 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
          add(found or new_cluster(words), a, words)
       else
          singles[#singles + 1] = a
+         single_words[#singles] = words
       end
    end
    -- a first name alone ("Ellen") for one person of that first name
@@ -139,11 +142,12 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
       if list then return list[#list] end
       return by_first[key] or nil
    end
-   for _, a in ipairs(singles) do
-      local w = a.words[1]
+   for k, a in ipairs(singles) do
+      local words = single_words[k]
+      local w = words[1]
       local c = w and find_single(w)
-      if not c and w then c = new_cluster(a.words) end
-      if c then add(c, a, a.words) end
+      if not c and w then c = new_cluster(words) end
+      if c then add(c, a, words) end
    end
    -- surnames of known people the rules did not mark
    local added = {}

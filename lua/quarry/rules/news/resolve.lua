@@ -179,23 +179,34 @@ end
 -- Systems"), a name it elsewhere gives a company ("drinks firm Allied
 -- Domecq") -- unless a person of the article bears it ("J.R. Hollis",
 -- "Hollis Capital"). -> the persons left.
+-- (organisations by their first word, when it ends in no punctuation:
+-- the first of them named so)
+local function orgs_by_first(orgs)
+   local org_by_first = {}
+   for _, a in ipairs(orgs) do
+      local text = a.text
+      local first = text:match("^(%S+)%s")
+      if first and not punct_byte(first:byte(-1)) then
+         org_by_first[first] = org_by_first[first] or a.attrs.name or text
+      end
+   end
+   return org_by_first
+end
+
 local function organisations_first(kept)
-   local org_by_first, org_by_text = {}, {}
+   local org_by_text, orgs = {}, {}
    for _, a in ipairs(kept) do
       if a.type == "organization" then
          local text = a.text
-         local name = a.attrs.name or text
-         local first = text:match("^(%S+)%s")
-         if first and not punct_byte(first:byte(-1)) then
-            org_by_first[first] = org_by_first[first] or name
-         end
-         org_by_text[text] = org_by_text[text] or name
+         org_by_text[text] = org_by_text[text] or a.attrs.name or text
+         orgs[#orgs + 1] = a
       end
    end
    -- (a person named as an organisation is one; the others' surnames)
    local surnames = {}
-   -- (and the persons, each a one-word name or not)
-   local listed, one_word = {}, {}
+   -- (and the persons, each a one-word name or not: the one-word names
+   -- are few, the organisations by first word made only for them)
+   local listed, one_word, any_one_word = {}, {}, false
    for _, a in ipairs(kept) do
       if a.type == "person" then
          local text = a.text
@@ -205,10 +216,14 @@ local function organisations_first(kept)
             local last = text:match("%s(%S+)$")
             if last then surnames[last] = true end
             listed[#listed + 1] = a
-            one_word[#listed] = last == nil and not text:find("%s")
+            local one = last == nil and not text:find("%s")
+            one_word[#listed] = one
+            any_one_word = any_one_word or one
          end
       end
    end
+   if not any_one_word then return listed end
+   local org_by_first = orgs_by_first(orgs)
    local persons = {}
    for k, a in ipairs(listed) do
       local text = a.text
@@ -246,6 +261,7 @@ local function outside_heads(kept, out)
          if a.stop > last_stop then last_stop = a.stop end
       end
    end
+   if not heads[1] then return kept end
    local in_heads = container(heads)
    local function firm(c)
       for _, m in ipairs(c.mentions) do
@@ -253,19 +269,24 @@ local function outside_heads(kept, out)
       end
       return false
    end
-   local filtered, n = {}, 0
-   for _, a in ipairs(kept) do
-      -- (what ends after every head is in none: most of a text)
-      local drop = false
+   -- (what ends after every head is in none: most of a text; kept is
+   -- sorted by start, and what starts after the last head's end is past)
+   local drops
+   for i, a in ipairs(kept) do
+      if a.start > last_stop then break end
       if a.stop <= last_stop then
          local where, h = in_heads(a)
-         drop = where == "dateline" and not (a.type == "location" and a.start == h.start)
-            or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster))
+         if where == "dateline" and not (a.type == "location" and a.start == h.start)
+            or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster)) then
+            drops = drops or {}
+            drops[i] = true
+         end
       end
-      if not drop then
-         n = n + 1
-         filtered[n] = a
-      end
+   end
+   if not drops then return kept end
+   local filtered = {}
+   for i, a in ipairs(kept) do
+      if not drops[i] then filtered[#filtered + 1] = a end
    end
    return filtered
 end
@@ -285,10 +306,12 @@ local function emit_entities(kept, demonyms, out)
       out[n] = a
    end
    for _, a in ipairs(demonyms) do
-      a.attrs.country = a.attrs.country or a.attrs.name
-      a.attrs.name = a.text
-      a.attrs.category, a.attrs.ambiguous, a.attrs.plural = nil, nil, nil
-      out[#out + 1] = a
+      local attrs = a.attrs
+      attrs.country = attrs.country or attrs.name
+      attrs.name = a.text
+      attrs.category, attrs.ambiguous, attrs.plural = nil, nil, nil
+      n = n + 1
+      out[n] = a
    end
 end
 
@@ -304,7 +327,10 @@ function resolve.run(ctx)
    for _, a in ipairs(D.resolve_document(ctx, dated)) do out[#out + 1] = a end
    -- 5. quotes
    for _, q in ipairs(quotes.find(ctx, kept, clusters, allowed, sieve)) do out[#out + 1] = q end
-   for _, a in ipairs(kept) do a.cluster, a.words = nil, nil end
+   -- (a kept mention of a person leaves its cluster here: most have none)
+   for _, a in ipairs(kept) do
+      if a.cluster ~= nil then a.cluster = nil end
+   end
    return out
 end
 

@@ -167,38 +167,74 @@ end
 
 -- The genders of the possessive pronouns before token f in its sentence
 -- ("His foreman, Joe Varga": "his" stands for someone else, the topic).
+local NO_POSSESSIVES = {}   -- (shared, never written: most people have none before them)
 local function possessives_before(doc, f)
-   local out = {}
    local from = D.Doc.sentence_start(doc, f)
    -- (walked only when a word set's C scan finds a possessive there)
-   if from > f - 1 or not W.POSSESSIVE_WORDS:find(doc.toks, from, f - 1) then return out end
+   if from > f - 1 or not W.POSSESSIVE_WORDS:find(doc.toks, from, f - 1) then return NO_POSSESSIVES end
+   local out = nil
    for t = from, f - 1 do
       local base = W.POSSESSIVE_PRONOUNS[doc.keys[t]]
-      if base then out[PRONOUNS[base] or "?"] = true end
+      if base then
+         out = out or {}
+         out[PRONOUNS[base] or "?"] = true
+      end
    end
-   return out
+   return out or NO_POSSESSIVES
+end
+
+-- (the people of each sentence, in doc.persons' order: head[s] the first
+-- one's number in doc.persons, nxt[k] the next one of k's sentence; made
+-- once a document, without a table a person)
+local function people_by_sentence(doc)
+   local head, nxt, tail = {}, {}, {}
+   local persons, sents = doc.persons, doc.sents
+   for k = 1, #persons do
+      local f = persons[k].first_tok
+      if f then
+         local si = sents[f]
+         if head[si] then nxt[tail[si]] = k else head[si] = k end
+         tail[si] = k
+      end
+   end
+   doc.cache.person_head, doc.cache.person_next = head, nxt
+   return head, nxt
+end
+
+-- (the first person of sentence s that can be the subject, looked for on
+-- first use: the person, or false, in first[s]; the possessives in poss[s])
+local function first_subject(doc, s)
+   local cache = doc.cache
+   local first, poss = cache.first_person, cache.first_possessives
+   if not first then
+      first, poss = {}, {}
+      cache.first_person, cache.first_possessives = first, poss
+   end
+   local e = first[s]
+   if e ~= nil then return e, poss[s] end
+   local head, nxt = cache.person_head, cache.person_next
+   if not head then head, nxt = people_by_sentence(doc) end
+   local k, persons = head[s], doc.persons
+   e = false
+   while k do
+      local a = persons[k]
+      if can_be_subject(doc, a) then
+         e = a
+         poss[s] = possessives_before(doc, a.first_tok)
+         break
+      end
+      k = nxt[k]
+   end
+   first[s] = e
+   return e, poss[s]
 end
 
 -- The first person of sentence s that a pronoun can stand for, if it
 -- starts before byte pos: the person, and the genders of the possessives
 -- before it.
 local function sentence_subject(doc, s, pos)
-   local first = doc.cache.first_person
-   if not first then
-      first = {}
-      for _, a in ipairs(doc.persons) do
-         local f = a.first_tok
-         if f then
-            local si = doc.sents[f]
-            if not first[si] and can_be_subject(doc, a) then
-               first[si] = { ann = a, possessives = possessives_before(doc, f) }
-            end
-         end
-      end
-      doc.cache.first_person = first
-   end
-   local e = first[s]
-   if e and e.ann.start < pos then return e.ann, e.possessives end
+   local a, possessives = first_subject(doc, s)
+   if a and a.start < pos then return a, possessives end
    return nil
 end
 
