@@ -8,9 +8,9 @@
 #include <string.h>
 
 /* The field names, pushed once a call at e->keys. */
-enum { K_TYPE, K_START, K_STOP, K_ATTRS, K_RULE, K_PHASE, K_TEXT, K_ENTRY, K_NAME, K_CATEGORY, K_COUNT };
+enum { K_TYPE, K_START, K_STOP, K_ATTRS, K_RULE, K_PHASE, K_TEXT, K_ENTRY, K_NAME, K_CATEGORY, K_RANK, K_COUNT };
 static const char *const key_names[K_COUNT] = {
-    "type", "start", "stop", "attrs", "rule", "phase", "text", "entry", "name", "category"
+    "type", "start", "stop", "attrs", "rule", "phase", "text", "entry", "name", "category", "rank"
 };
 
 /* --- specs -------------------------------------------------------------------- */
@@ -160,13 +160,22 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     return 1;
 }
 
-void qr_ann_push_entry(const qr_annemit *e, int type, int rule, int phase, size_t start, size_t stop,
+void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, size_t stop,
                        const char *canonical, size_t clen, const char *category, size_t catlen,
-                       lua_Integer entry)
+                       lua_Integer entry, int extra)
 {
     lua_State *L = e->L;
-    lua_createtable(L, 0, 7);
-    lua_pushvalue(L, type);
+    int attrs, nextra = 0;
+    if (extra) {
+        lua_pushnil(L);
+        while (lua_next(L, extra)) {
+            nextra++;
+            lua_pop(L, 1);
+        }
+    }
+    /* every field at once: the table is made at its size */
+    lua_createtable(L, 0, 5 + (a->rule != 0) + (a->phase != 0) + (a->rank != 0) + (entry > 0));
+    lua_pushvalue(L, a->type);
     set(e, K_TYPE);
     lua_pushinteger(L, (lua_Integer)start);
     set(e, K_START);
@@ -174,25 +183,43 @@ void qr_ann_push_entry(const qr_annemit *e, int type, int rule, int phase, size_
     set(e, K_STOP);
     lua_pushlstring(L, e->text + start, stop - start);
     set(e, K_TEXT);
-    if (rule) {
-        lua_pushvalue(L, rule);
+    if (a->rule) {
+        lua_pushvalue(L, a->rule);
         set(e, K_RULE);
     }
-    if (phase) {
-        lua_pushvalue(L, phase);
+    if (a->phase) {
+        lua_pushvalue(L, a->phase);
         set(e, K_PHASE);
+    }
+    if (a->rank) {
+        lua_pushvalue(L, a->rank);
+        set(e, K_RANK);
     }
     if (entry > 0) {
         /* the entry's own attrs: the rule engine decodes them once per entry */
         lua_pushinteger(L, entry);
         set(e, K_ENTRY);
     }
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 2 + nextra);
+    attrs = lua_gettop(L);
     lua_pushlstring(L, canonical, clen);
     set(e, K_NAME);
     if (category) {
         lua_pushlstring(L, category, catlen);
         set(e, K_CATEGORY);
+    }
+    if (extra) {
+        /* the entry's attrs, where the name and category left room */
+        lua_pushnil(L);
+        while (lua_next(L, extra)) {
+            lua_pushvalue(L, -2);
+            if (lua_rawget(L, attrs) == LUA_TNIL) {
+                lua_pushvalue(L, -3);
+                lua_pushvalue(L, -3);
+                lua_rawset(L, attrs);
+            }
+            lua_pop(L, 2);
+        }
     }
     set(e, K_ATTRS);
 }

@@ -70,12 +70,20 @@ void qr_ann_begin(lua_State *L, qr_annemit *e, int values, const char *text,
  * Returns 0, pushing nothing, when the span's capture took no part. */
 int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me);
 
-/* Pushes the annotation of a gazetteer entry over [start, stop):
- * {type, start, stop, text, rule, phase, [entry,] attrs = {name = canonical
- * [, category]}}; type at stack index type, rule and phase at theirs (0:
- * left out); entry (> 0) when the entry has attrs of its own. */
-void qr_ann_push_entry(const qr_annemit *e, int type, int rule, int phase, size_t start, size_t stop,
+/* The stack indexes of the values every annotation of a gazetteer shares:
+ * its type, and its rule, phase and rank (0: left out). */
+typedef struct qr_annentry {
+    int type, rule, phase, rank;
+} qr_annentry;
+
+/* Pushes the annotation of a gazetteer entry over [start, stop), made at
+ * its size: {type, start, stop, text, rule, phase, rank, [entry,] attrs =
+ * {name = canonical [, category] [, the entry's own attrs]}}; entry (> 0)
+ * when the entry has attrs of its own that are not merged; extra (a stack
+ * index, 0: none) the table of the entry's attrs, merged into attrs where
+ * a key has no value yet. */
+void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, size_t stop,
                        const char *canonical, size_t clen, const char *category, size_t catlen,
-                       lua_Integer entry);
+                       lua_Integer entry, int extra);
 
 #endif

@@ -89,12 +89,7 @@ struct qr_gaz {
 
 static uint32_t mix32(uint64_t x)
 {
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return (uint32_t)x;
+    return qr_hash32_finish(x);
 }
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -664,13 +659,14 @@ static uint32_t token_id(const qr_gaz *g, const qr_tokens *t, const char *text,
     size_t len;
     char local[256], *heap = NULL;
     uint32_t id;
-    if (g->mode == QR_GAZ_EXACT) {
+    if (keys && (g->mode != QR_GAZ_EXACT || keys->same[j])) {
+        /* the key's hash, finished once a document (in exact mode: when
+         * the key is the token's text) */
+        s = qr_key_of(keys, j, &len);
+        return strtab_find(&g->keys, s, len, keys->h32[j]);
+    } else if (g->mode == QR_GAZ_EXACT) {
         s = text + tk->start;
         len = tk->stop - tk->start;
-    } else if (keys) {
-        s = qr_key_of(keys, j, &len);
-        id = strtab_find(&g->keys, s, len, mix32(keys->absorb[j]));
-        return id;
     } else {                      /* no keys given: compute this one */
         size_t need = 3 * (size_t)(tk->stop - tk->start) + 1;
         char *buf = local;
@@ -694,6 +690,9 @@ static uint32_t token_id(const qr_gaz *g, const qr_tokens *t, const char *text,
  * the key AHEAD tokens on is fetched ahead, and the record of the key half
  * as far on once its slot is in: the waits overlap. */
 #define AHEAD 8
+/* Lists with fewer slots than this (256 KB of them) are looked up in order,
+ * without fetching ahead. */
+#define SMALL_SLOTS ((size_t)1 << 15)
 
 void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
                     size_t first, size_t last, uint32_t *ids)
@@ -704,8 +703,23 @@ void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const
     size_t j;
     if (last > t->n) last = t->n;
     if (first >= last) return;
-    if (g->mode == QR_GAZ_EXACT || !keys) {
+    if (!keys) {
         for (j = first; j < last; j++) ids[j] = token_id(g, t, text, keys, j);
+        return;
+    }
+    if (g->mode == QR_GAZ_EXACT || st->t.mask < SMALL_SLOTS) {
+        /* no memory waits worth hiding: the slots of a small list stay in
+         * cache. Most keys fail the filter: a bit test each. */
+        for (j = first; j < last; j++) {
+            uint32_t h = keys->h32[j];
+            if (g->mode == QR_GAZ_EXACT && !keys->same[j]) ids[j] = token_id(g, t, text, keys, j);
+            else if (!filter_has(st, h)) ids[j] = 0;
+            else {
+                size_t len;
+                const char *s = qr_key_of(keys, j, &len);
+                ids[j] = strtab_find(st, s, len, h);
+            }
+        }
         return;
     }
     for (j = first; j < last + AHEAD; j++) {
@@ -713,7 +727,7 @@ void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const
         const char *s;
         if (j < last) {         /* the slot of key j, fetched now, read AHEAD tokens on */
             uint32_t h;
-            h = mix32(keys->absorb[j]);     /* the key's hash_bytes */
+            h = keys->h32[j];     /* the key's hash_bytes */
             hashes[j % (2 * AHEAD)] = h;
             /* a key the filter rules out is looked up no further */
             if ((pass[j % (2 * AHEAD)] = (unsigned char)filter_has(st, h)) != 0) PREFETCH(&st->t.s[h & st->t.mask]);

@@ -92,8 +92,10 @@ int qr_gaz_load_file(qr_gaz *g, const char *path, int format, const char *type, 
  * token `limit` (exclusive; e.g. the end of the sentence, the paragraph or
  * the text; clamped to t->n). keys are the text's keys in the mode
  * qr_gaz_key_mode(g) gives, built with qr_keys_build or qr_tokens_keys
- * (NULL works too, computing each key as it goes, more slowly); ignored by
- * a QR_GAZ_EXACT gazetteer, which compares text[tok.start..stop).
+ * (NULL works too, computing each key as it goes, more slowly). A
+ * QR_GAZ_EXACT gazetteer compares text[tok.start..stop); given keys (of
+ * either mode), it takes the hash of a token whose key is its text
+ * (keys->same) from them rather than hashing the text again.
  *
  * Matches go to out[0 .. cap) longest first (by end, descending); the
  * entries of one phrase in the order they were first added. Returns the

@@ -38,6 +38,18 @@ static inline uint64_t qr_hash64_finish(uint64_t h)
     return h;
 }
 
+/* qr_hash_absorb finished to 32 bits (the gazetteer's tables), a mix of
+ * all its 64. */
+static inline uint32_t qr_hash32_finish(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x *= UINT64_C(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    return (uint32_t)x;
+}
+
 static inline uint64_t qr_hash64(const char *s, size_t n)
 {
     return qr_hash64_finish(qr_hash_absorb(s, n));

@@ -25,26 +25,33 @@ int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mod
     if (total > (size_t)UINT32_MAX / 3) return QR_ETOOBIG;
     k->off = malloc((t->n + 1) * sizeof *k->off);
     k->buf = malloc(3 * total + 1);
-    if (!k->off || !k->buf) { qr_keys_free(k); return QR_ENOMEM; }
+    k->same = malloc(t->n + 1);
+    if (!k->off || !k->buf || !k->same) { qr_keys_free(k); return QR_ENOMEM; }
     for (i = 0; i < t->n; i++) {
         const qr_token *tk = &t->tok[i];
+        const unsigned char *w = (const unsigned char *)text + tk->start;
+        size_t len = tk->stop - tk->start, klen;
         k->off[i] = (uint32_t)o;
         if (tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE) {
             /* most tokens are ASCII: lower-cased by table (as qr_normalize
              * does), and normalised only when a byte above 0x7F shows up */
-            const unsigned char *w = (const unsigned char *)text + tk->start;
-            size_t len = tk->stop - tk->start, j;
-            unsigned seen = 0;
+            size_t j;
+            unsigned seen = 0, changed = 0;
             for (j = 0; j < len; j++) {
+                unsigned char c = ascii_key(w[j]);
                 seen |= w[j];
-                k->buf[o + j] = (char)ascii_key(w[j]);
+                changed |= (unsigned)(c != w[j]);
+                k->buf[o + j] = (char)c;
             }
             if (!(seen & 0x80)) {
+                k->same[i] = (unsigned char)!changed;
                 o += len;
                 continue;
             }
         }
-        o += qr_token_key(text, tk, mode, k->buf + o);
+        klen = qr_token_key(text, tk, mode, k->buf + o);
+        k->same[i] = (unsigned char)(klen == len && memcmp(k->buf + o, w, len) == 0);
+        o += klen;
     }
     k->off[t->n] = (uint32_t)o;
     k->n = t->n;
@@ -54,8 +61,12 @@ int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mod
         if (nb) k->buf = nb;
     }
     k->absorb = malloc((t->n + 1) * sizeof *k->absorb);
-    if (!k->absorb) { qr_keys_free(k); return QR_ENOMEM; }
-    for (i = 0; i < t->n; i++) k->absorb[i] = qr_hash_absorb(k->buf + k->off[i], k->off[i + 1] - k->off[i]);
+    k->h32 = malloc((t->n + 1) * sizeof *k->h32);
+    if (!k->absorb || !k->h32) { qr_keys_free(k); return QR_ENOMEM; }
+    for (i = 0; i < t->n; i++) {
+        k->absorb[i] = qr_hash_absorb(k->buf + k->off[i], k->off[i + 1] - k->off[i]);
+        k->h32[i] = qr_hash32_finish(k->absorb[i]);
+    }
     return QR_OK;
 }
 
@@ -64,5 +75,7 @@ void qr_keys_free(qr_keys *k)
     free(k->buf);
     free(k->off);
     free(k->absorb);
+    free(k->h32);
+    free(k->same);
     memset(k, 0, sizeof *k);
 }

@@ -409,6 +409,7 @@ typedef struct match_opts {
     size_t annotate_len;
     const char *rule, *phase;   /* with annotate: copied into each annotation when given */
     size_t rule_len, phase_len;
+    int rank, entry_attrs;  /* with annotate: given (then read again from the options) */
 } match_opts;
 
 static void match_option(lua_State *L, int arg, const char *key, void *ud)
@@ -421,6 +422,12 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
         if (lua_type(L, -1) != LUA_TSTRING) qr_option_error(L, arg, key, "must be a string");
         if (key[0] == 'r') o->rule = lua_tolstring(L, -1, &o->rule_len);
         else o->phase = lua_tolstring(L, -1, &o->phase_len);
+    } else if (!strcmp(key, "rank")) {
+        if (lua_type(L, -1) != LUA_TNUMBER) qr_option_error(L, arg, key, "must be a number");
+        o->rank = 1;
+    } else if (!strcmp(key, "entry_attrs")) {
+        if (lua_type(L, -1) != LUA_TTABLE) qr_option_error(L, arg, key, "must be a table");
+        o->entry_attrs = 1;
     } else if (!strcmp(key, "all")) {
         if (!lua_isboolean(L, -1)) qr_option_error(L, arg, key, "must be a boolean");
         o->all = lua_toboolean(L, -1);
@@ -435,19 +442,53 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
     }
 }
 
+/* The stack indexes of what the annotations of one match call share: type,
+ * rule, phase, rank (qr_annentry); the cache of decoded entry attrs (0:
+ * none) and the list of the annotations it lacked (pending, 0: not made
+ * yet) with its length. */
+typedef struct gazann {
+    qr_annentry f;
+    int cache, pending;
+    lua_Integer npending;
+} gazann;
+
 /* Appends the annotation of match m at token i (qr_ann_push_entry) to the
  * list on top of the stack, as item n: what the rule engine emits for a
- * plain gazetteer rule, without a table per hit in between. type, rule and
- * phase are at stack indexes (0: none). */
+ * plain gazetteer rule, without a table per hit in between. An entry's
+ * attrs found decoded in the cache (a table) are merged; an entry the
+ * cache marks false has none; one it lacks gets its id in `entry`, and n
+ * goes to the pending list (made below the list when first needed), for
+ * the caller to decode. */
 static void push_annotation(const qr_annemit *e, const qr_gaz *g, const qr_tokens *t, size_t i,
-                            const qr_gaz_match *m, lua_Integer n, const int *names)
+                            const qr_gaz_match *m, lua_Integer n, gazann *a)
 {
-    const char *c, *ty, *a;
+    lua_State *L = e->L;
+    const char *c, *ty, *at;
     size_t cl, tl, al;
-    qr_gaz_entry(g, m->entry, &c, &cl, &ty, &tl, &a, &al);
-    qr_ann_push_entry(e, names[0], names[1], names[2], t->tok[i].start, t->tok[m->end - 1].stop, c, cl,
-                      tl ? ty : NULL, tl, al ? (lua_Integer)m->entry : 0);
-    lua_rawseti(e->L, -2, n);
+    int extra = 0, kind;
+    lua_Integer entry = 0;
+    qr_gaz_entry(g, m->entry, &c, &cl, &ty, &tl, &at, &al);
+    if (al && !a->cache) {
+        entry = m->entry;
+    } else if (al) {
+        kind = lua_rawgeti(L, a->cache, m->entry);
+        if (kind == LUA_TTABLE) extra = lua_gettop(L);
+        else lua_pop(L, 1);
+        if (kind == LUA_TNIL) {
+            entry = m->entry;
+            if (!a->pending) {      /* below the list, which goes on top again */
+                lua_newtable(L);
+                lua_insert(L, -2);
+                a->pending = lua_gettop(L) - 1;
+            }
+            lua_pushinteger(L, n);
+            lua_rawseti(L, a->pending, ++a->npending);
+        }
+    }
+    qr_ann_push_entry(e, &a->f, t->tok[i].start, t->tok[m->end - 1].stop, c, cl, tl ? ty : NULL, tl,
+                      entry, extra);
+    lua_rawseti(L, extra ? -3 : -2, n);
+    if (extra) lua_pop(L, 1);
 }
 
 /* Appends {start, stop, first, last, entry, canonical, type, attrs} to the
@@ -485,15 +526,21 @@ static void push_match(lua_State *L, const qr_gaz *g, const qr_tokens *t, size_t
 /***
 gaz:match(tokens [, {all = false, within = "paragraph"|"sentence"|"text", annotate = type}])
   -> {{start, stop, first, last, entry, canonical, type, attrs}, ...}
-or, with annotate = type (and optional rule, phase names),
-{{type, start, stop, text, rule, phase, attrs = {name, category}}, ...}
+or, with annotate = type (and optional rule, phase names and rank),
+{{type, start, stop, text, rule, phase, rank, attrs = {name, category}}, ...}:
+an entry with attrs of its own gives its id in `entry`; with entry_attrs
+= cache (entry id -> the entry's attrs decoded, or false), those the
+cache holds are merged into attrs instead (where name and category left
+room), and a second result lists the positions of the annotations whose
+entry the cache lacks (nil when none), for the caller to decode them.
 Default: the longest match at each token, left to right, not overlapping
 (of several entries of that phrase, the first added). all = true: every
 match, by first token, then longest first.
 @function Gazetteer:match
 @param tokens quarry.Tokens the text's tokens
-@param opts table optional: all (boolean), within ("paragraph", "sentence" or "text"), annotate (a type), rule, phase
+@param opts table optional: all (boolean), within ("paragraph", "sentence" or "text"), annotate (a type), rule, phase, rank (a number), entry_attrs (a table)
 @return table the matches
+@return table or nil with entry_attrs: the positions of the annotations left with an entry id
 */
 static int gaz_match(lua_State *L)
 {
@@ -502,15 +549,17 @@ static int gaz_match(lua_State *L)
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 2, &text, NULL);
     const qr_keys *keys = NULL;
-    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0 };
+    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, 0, 0 };
     qr_annemit e;
-    int names[3] = { 0, 0, 0 };   /* stack indexes of the annotations' type, rule, phase */
+    gazann a = { { 0, 0, 0, 0 }, 0, 0, 0 };
     const uint32_t *starts = NULL;
     size_t nstarts = 0, gi = 0, i = 0;
     lua_Integer n = 0;
 
     each_option(L, 3, match_option, &o);
-    if (qr_gaz_mode(g) != QR_GAZ_EXACT) keys = qr_tokens_keys(L, 2, qr_gaz_key_mode(g));
+    qr_limit_work(L, (long long)t->n);   /* a step a token */
+    /* an exact list takes the hash of a token whose key is its text from the keys */
+    keys = qr_tokens_keys(L, 2, qr_gaz_key_mode(g));
     if (o.within == WITHIN_PARAGRAPH) { starts = t->para; nstarts = t->npara; }
     else if (o.within == WITHIN_SENTENCE) { starts = t->sent; nstarts = t->nsent; }
     if (t->n > lg->idcap) {
@@ -523,9 +572,11 @@ static int gaz_match(lua_State *L)
     if (o.annotate) {
         qr_ann_begin(L, &e, 0, text, NULL, NULL);
         lua_pushlstring(L, o.annotate, o.annotate_len);
-        names[0] = lua_gettop(L);
-        if (o.rule) { lua_pushlstring(L, o.rule, o.rule_len); names[1] = lua_gettop(L); }
-        if (o.phase) { lua_pushlstring(L, o.phase, o.phase_len); names[2] = lua_gettop(L); }
+        a.f.type = lua_gettop(L);
+        if (o.rule) { lua_pushlstring(L, o.rule, o.rule_len); a.f.rule = lua_gettop(L); }
+        if (o.phase) { lua_pushlstring(L, o.phase, o.phase_len); a.f.phase = lua_gettop(L); }
+        if (o.rank) { lua_getfield(L, 3, "rank"); a.f.rank = lua_gettop(L); }
+        if (o.entry_attrs) { lua_getfield(L, 3, "entry_attrs"); a.cache = lua_gettop(L); }
     }
     lua_newtable(L);
     while (i < t->n) {
@@ -539,7 +590,7 @@ static int gaz_match(lua_State *L)
         if (!o.all) {
             qr_gaz_match one;
             if (qr_gaz_match_ids(g, lg->ids, i, limit, &one, 1)) {
-                if (o.annotate) push_annotation(&e, g, t, i, &one, ++n, names);
+                if (o.annotate) push_annotation(&e, g, t, i, &one, ++n, &a);
                 else push_match(L, g, t, i, &one, ++n);
                 i = one.end;
             } else {
@@ -556,7 +607,7 @@ static int gaz_match(lua_State *L)
             m = qr_gaz_match_ids(g, lg->ids, i, limit, lg->buf, lg->bufcap);
         }
         for (k = 0; k < m; k++) {
-            if (o.annotate) push_annotation(&e, g, t, i, &lg->buf[k], ++n, names);
+            if (o.annotate) push_annotation(&e, g, t, i, &lg->buf[k], ++n, &a);
             else push_match(L, g, t, i, &lg->buf[k], ++n);
         }
         i++;
@@ -565,6 +616,10 @@ static int gaz_match(lua_State *L)
         free(lg->ids);
         lg->ids = NULL;
         lg->idcap = 0;
+    }
+    if (a.pending) {
+        lua_pushvalue(L, a.pending);
+        return 2;
     }
     return 1;
 }

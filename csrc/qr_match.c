@@ -522,7 +522,13 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
         case QR_OP_TEST: {
             /* the token at pos (ahead) or before it (behind), not taken */
             int hit = in->c ? pos > lower && eval_step(r, in->a, pos - 1) : pos < limit && eval_step(r, in->a, pos);
-            if (r->err) return 0;
+            if (r->err) {
+                /* a guard (d = 1) that failed with an error lets the token
+                 * through: the pattern meets the error where it would */
+                if (!in->d || r->err != QR_MATCH_REGEX) return 0;
+                r->err = QR_MATCH_OK;
+                hit = !in->b;
+            }
             if (hit != in->b) { pc++; continue; }
             goto fail;
         }

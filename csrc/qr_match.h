@@ -37,7 +37,8 @@ typedef struct qr_minst {
     int a, b, c, d;     /* TOKEN: a = predicate; ANN: a = class (1-based); CHOICE, JMP: a = target;
                            OPEN, CLOSE: a = capture slot; AHEAD, BEHIND: a = body, b = 1 if
                            negative, c .. d = tokens a lookbehind body takes; TEST: a lookaround
-                           of one token, a = predicate, b = 1 if negative, c = 1 behind */
+                           of one token, a = predicate, b = 1 if negative, c = 1 behind, d = 1 a
+                           guard: a regex error lets the token through */
 } qr_minst;
 
 /* Token predicates; the codes are those of PRED in lua/quarry/pattern.lua. */

@@ -385,6 +385,74 @@ describe("quarry.gazetteer", function()
       end)
    end)
 
+   describe("ready-made annotations (annotate)", function()
+      -- a list where two entries have attrs of their own and one has none
+      local function annotating()
+         local g = gazetteer.new()
+         g:add("Yerevan", nil, "capital", '{"country":"Armenia","name":"Erebuni"}')
+         g:add("Gyumri", nil, "city", '{"country":"Armenia"}')
+         g:add("Lake Sevan", "Sevan", "lake")
+         return g
+      end
+      local text = "From Yerevan to Lake Sevan, then Gyumri and Yerevan again."
+
+      it("makes each match an annotation with its rule, phase, rank and name, and its entry's id", function()
+         local g = annotating()
+         local toks <close> = quarry.tokenize(text)
+         local list, pending = g:match(toks, { annotate = "location", rule = "place", phase = "lexicon", rank = 4.5 })
+         assert.is_nil(pending)
+         assert.equal(4, #list)
+         assert.same({ type = "location", start = 5, stop = 12, text = "Yerevan", rule = "place", phase = "lexicon",
+                       rank = 4.5, entry = 1, attrs = { name = "Yerevan", category = "capital" } }, list[1])
+         -- an entry without attrs of its own has no id
+         assert.same({ type = "location", start = 16, stop = 26, text = "Lake Sevan", rule = "place",
+                       phase = "lexicon", rank = 4.5, attrs = { name = "Sevan", category = "lake" } }, list[2])
+         assert.equal(math.type(4), math.type(g:match(toks, { annotate = "x", rank = 4 })[1].rank))
+      end)
+
+      it("merges the attrs an entry_attrs cache holds, and lists the annotations whose entry it lacks", function()
+         local g = annotating()
+         local toks <close> = quarry.tokenize(text)
+         -- entry 1 decoded; entry 2 not yet
+         local cache = { [1] = { country = "Armenia", name = "Erebuni", population = 1000000 } }
+         local list, pending = g:match(toks, { annotate = "location", entry_attrs = cache })
+         assert.same({ 3 }, pending)                   -- Gyumri, its entry (2) not in the cache
+         -- the name and category win over the entry's own
+         assert.same({ name = "Yerevan", category = "capital", country = "Armenia", population = 1000000 },
+                     list[1].attrs)
+         assert.is_nil(list[1].entry)
+         assert.same(list[1].attrs, list[4].attrs)
+         assert.are_not.equal(list[1].attrs, list[4].attrs)   -- each annotation its own table
+         assert.equal(2, list[3].entry)
+         assert.same({ name = "Gyumri", category = "city" }, list[3].attrs)
+         -- false: the entry's attrs do not decode to a table; nothing merged, nothing pending
+         cache[2] = false
+         list, pending = g:match(toks, { annotate = "location", entry_attrs = cache })
+         assert.is_nil(pending)
+         assert.same({ name = "Gyumri", category = "city" }, list[3].attrs)
+         assert.is_nil(list[3].entry)
+      end)
+
+      it("raises on a rank that is not a number and a cache that is not a table", function()
+         local g = annotating()
+         local toks <close> = quarry.tokenize(text)
+         raises(function() g:match(toks, { annotate = "x", rank = "4" }) end, "option 'rank' must be a number")
+         raises(function() g:match(toks, { annotate = "x", entry_attrs = true }) end,
+                "option 'entry_attrs' must be a table")
+      end)
+
+      it("finds an exact-case list's names whatever the case of the text around them", function()
+         -- an exact list hashes a token whose key is not its text ("NATO" -> "nato") itself
+         local g = gazetteer.new({ fold = "exact" })
+         g:add("NATO", nil, "alliance")
+         g:add("un", "un-word")
+         local toks <close> = quarry.tokenize("The NATO summit, not Nato or nato; the un word, not the UN.")
+         local list = g:match(toks, { annotate = "org" })
+         assert.same({ "NATO", "un" }, { list[1].text, list[2].text })
+         assert.equal(2, #list)
+      end)
+   end)
+
    describe("misuse and closing", function()
       it("raises on bad arguments and options to match", function()
          local g = gaz_of({ { "Paris" } })

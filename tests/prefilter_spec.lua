@@ -100,4 +100,107 @@ describe("the matcher's prefilters", function()
       assert.is_true(seen["1:in a common"] and seen["70:in a common"])
       assert.equal(75, #got)
    end)
+
+   -- Guards: a token test before alternatives (and at a rule's start) of
+   -- what the first token of every alternative needs, so that where none
+   -- can start the machine fails at once instead of trying each in turn.
+   describe("guards", function()
+      -- every match of each rule, with its captures, compiled with or
+      -- without guards
+      local function all_matches(rules, text, guards)
+         local c = P.compiler { guards = guards }
+         for _, r in ipairs(rules) do c:add(r[1], r[2]) end
+         local toks = quarry.tokenize(text)
+         local out = {}
+         for _, r in ipairs(c:build():run(toks)) do
+            local caps = {}
+            for slot, span in pairs(r.caps) do caps[#caps + 1] = slot .. "=" .. text:sub(span[3] + 1, span[4]) end
+            table.sort(caps)
+            out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) .. "[" .. table.concat(caps, " ") .. "]"
+         end
+         toks:close()
+         return out
+      end
+
+      it("change no match: phrases, annotation units, empty alternatives, lookaround, captures", function()
+         local title = P.set { "minister", "head of state", "chief of staff", "chief of the general staff",
+            "secretary of state" }
+         local rules = {
+            { "title", P.rep(P.notahead(title) * P.tok { case = { "lower", "title" } }, 0, 3)
+               * P.rep(title, 1, 2) * P.cap("name", P.case "title" ^ 1) },
+            { "lead", P.notbehind(P.word "the" * P.case "title") * (P.word "of" * P.case "title"
+               + P.cap("acro", P.regex [[^\p{Lu}{2,5}$]]) + P.case "title" * P.word "bank") },
+            { "maybe", (P.word "said" + P.opt(P.word "then") + P.word "told") * P.cap("who", P.case "title") },
+            { "nested", P.notahead(P.notahead(P.case "title")) * P.case "title" * P.word "said" },
+         }
+         local text = "The chief of the general staff Ann Berg and Secretary of State Bo Lind met head of state "
+            .. "Kim; the minister Sam spoke. Board of Trade and NATO and Acme bank, then Ann, said Bo, told "
+            .. "Cy; the Bank of Leeds. Kim said no, Lee said yes and the chief of staff went home."
+         local got, plain = all_matches(rules, text, true), all_matches(rules, text, false)
+         assert.same(plain, got)
+         assert.is_true(#got >= 10)
+      end)
+
+      it("test alternatives of words, kinds, cases, annotations and regexes as each alone would", function()
+         -- one token test of many parts: the words, kinds and cases are
+         -- tested at once, then the others in order
+         local parts = { P.word "said", P.kind "number", P.case "upper", P.starts "place", P.regex [[^\p{Lu}\.$]],
+            P.within "place", P.text "&" }
+         -- (the place: "New York", tokens 10 and 11)
+         local text = "Ann said 12 NATO & J. went to New York. Then Bo said no."
+         local toks = quarry.tokenize(text)
+         local function starts(p, opts)
+            local c = P.compiler(opts)
+            c:add("p", p)
+            c:add("q", P.case "title" * p)
+            c:add("z", P.ann "place" * P.word "zzz")   -- (so that class 1 is a place in every matcher)
+            local out = {}
+            for _, r in ipairs(c:build(opts):run(toks, { 1, 10, 11, 1 })) do
+               out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop)
+            end
+            return out
+         end
+         local any = parts[1]
+         for i = 2, #parts do any = any + parts[i] end
+         local want = {}
+         for _, p in ipairs(parts) do
+            for _, m in ipairs(starts(p, { prefilter = false, guards = false })) do want[m] = true end
+         end
+         local got, seen = starts(any), {}
+         for _, m in ipairs(got) do seen[m] = true end
+         toks:close()
+         assert.same(want, seen)
+         assert.is_true(seen["1:New"] and seen["1:York"] and seen["1:&"] and seen["1:12"] and seen["2:Ann said"]
+            and seen["1:NATO"])
+      end)
+
+      it("let a token through when a regex of the guard fails, for the pattern to decide", function()
+         -- the guard tests the regex where the second alternative would
+         -- not (its lookahead turns the word away first): the regex's
+         -- error there is not the pattern's
+         local bad = P.regex("^(a+)+$", { match_limit = 100 })
+         local p = P.word "x" * P.any + P.notahead(P.kind "word") * bad + P.word "y" * P.any
+         local text = string.rep("a", 30) .. "b y z"
+         local toks = quarry.tokenize(text)
+         local got = {}
+         -- (the windows off: they test the regex ahead of the pattern too)
+         for _, r in ipairs(P.compile(p, { prefilter = false }):run(toks)) do
+            got[#got + 1] = text:sub(r.start + 1, r.stop)
+         end
+         toks:close()
+         assert.same({ "y z" }, got)
+         -- nor does a guard pass over a lookaround that may fail so
+         local r = P.word "x" * P.any + P.notahead(bad) * P.word "z" + P.word "y" * P.any
+         toks = quarry.tokenize(text)
+         assert.has_error(function() P.compile(r, { name = "ahead", prefilter = false }):run(toks) end,
+            "rule ahead: a token regex failed at token 1 (match limit exceeded)")
+         toks:close()
+         -- where the pattern itself reaches the regex, its error is raised
+         local q = P.word "x" * P.any + bad + P.word "y" * P.any
+         toks = quarry.tokenize(text)
+         assert.has_error(function() P.compile(q, { name = "blowup", prefilter = false }):run(toks) end,
+            "rule blowup: a token regex failed at token 1 (match limit exceeded)")
+         toks:close()
+      end)
+   end)
 end)

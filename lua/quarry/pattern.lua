@@ -471,13 +471,16 @@ P.width = width
 local Compiler = {}
 Compiler.__index = Compiler
 
---- A phase compiler: P.compiler() -> compiler, which compiles the rules of a phase
+--- A phase compiler: P.compiler([opts]) -> compiler, which compiles the rules of a phase
 -- into one C matcher (compiler:add, compiler:build).
+-- @param opts table optional: guards = false compiles no guard (a token
+-- test that fails early where no alternative can start), which changes
+-- the time a run takes but no match
 -- @return a compiler
-function P.compiler()
+function P.compiler(opts)
    return setmetatable({
       code = {}, preds = {}, pred_ids = {}, sets = {}, set_ids = {}, regexes = {}, regex_ids = {},
-      classes = {}, class_ids = {}, rules = {}, subs = {},
+      classes = {}, class_ids = {}, rules = {}, subs = {}, guards = not (opts and opts.guards == false),
    }, Compiler)
 end
 
@@ -571,7 +574,7 @@ local function code_size(p, seen)
    elseif t == "cap" then n = code_size(p.p, seen) + 2
    elseif t == "look" then n = code_size(p.p, seen) + 2
    elseif t == "seq" or t == "alt" then
-      n = t == "alt" and 2 * (#p.list - 1) or 0
+      n = t == "alt" and 2 * (#p.list - 1) + 1 or 0   -- (and a guard)
       for _, q in ipairs(p.list) do n = n + code_size(q, seen) end
    elseif t == "rep" then
       local body = code_size(p.p, seen)
@@ -637,6 +640,79 @@ local function single_token(p, in_look)
    return nil
 end
 
+-- Whether a token predicate can fail with an error (a regex's limits).
+local function may_raise(pr)
+   if pr.op == PR.REGEX then return true end
+   for _, k in ipairs(pr.kids or {}) do
+      if may_raise(k) then return true end
+   end
+   return false
+end
+
+-- Whether running p may fail with an error (a regex's limits).
+local function node_may_raise(p)
+   if p.t == "tok" then return may_raise(p.pred) end
+   if p.p then return node_may_raise(p.p) end
+   for _, q in ipairs(p.list or {}) do
+      if node_may_raise(q) then return true end
+   end
+   return false
+end
+
+-- What the first token p takes must meet, when p takes one: a token
+-- predicate (nil: anything), and whether p can take no token at all.
+-- Lookaround takes no token, so the element after it takes the first
+-- (unless it may fail with an error, which a guard would then skip).
+local function first_pred(p)
+   local t = p.t
+   if t == "tok" then return p.pred, false end
+   if t == "ann" then return { op = PR.STARTS, class = p.class }, false end
+   if t == "look" then
+      if node_may_raise(p.p) then return nil, true end
+      return nil, true, true
+   end
+   if t == "cap" then return first_pred(p.p) end
+   if t == "rep" then
+      local pr, empty = first_pred(p.p)
+      return pr, empty or p.min == 0
+   end
+   local preds, empty = {}, t == "seq"
+   for _, q in ipairs(p.list) do
+      local pr, e, none = first_pred(q)
+      if not none then
+         if not pr then return nil, true end
+         preds[#preds + 1] = pr
+      end
+      if t == "alt" then empty = empty or e
+      elseif not e then empty = false break end
+   end
+   if #preds == 0 then return nil, true end
+   return #preds == 1 and preds[1] or any_of(preds), empty
+end
+
+-- Whether testing predicate pr costs little (a shape is made of the token
+-- each time), so that a guard of it before alternatives saves time.
+local function cheap_pred(pr)
+   local op = pr.op
+   if op == PR.SHAPE or op == PR.SHORT_SHAPE then return false end
+   for _, k in ipairs(pr.kids or {}) do
+      if not cheap_pred(k) then return false end
+   end
+   return true
+end
+
+-- A test of the token at the position that every way through p needs, to
+-- fail at once where none can start: for alternatives (each of which
+-- would test the token in turn, with a choice point each) and a rule's
+-- start. Nothing is taken nor captured, so no match changes; a regex of
+-- the test that fails with an error lets the token through (d = 1), for
+-- the pattern itself to meet the error where it would have.
+function Compiler:guard(p)
+   if not self.guards then return end
+   local pr, empty = first_pred(p)
+   if pr and not empty and pr.op ~= PR.TRUE and cheap_pred(pr) then self:emit(OP.TEST, self:pred(pr), 0, 0, 1) end
+end
+
 function Compiler:gen(p, rule)
    local t = p.t
    if t == "tok" then
@@ -666,6 +742,7 @@ function Compiler:gen(p, rule)
       end
       flush()
       if #list == 1 then return self:gen(list[1], rule) end
+      if #list >= 3 then self:guard { t = "alt", list = list } end
       local exits = {}
       for i, q in ipairs(list) do
          if i < #list then
@@ -725,19 +802,23 @@ function Compiler:gen(p, rule)
       self:gen(p.p, rule)
       self:emit(OP.CLOSE, slot)
    elseif t == "look" then
-      local lo, hi = width(p.p)
-      if p.dir == "behind" and hi == math_huge then
-         fail(string_format("rule %s: %s: lookbehind needs a pattern of bounded length", rule.name, p.where), 0)
+      -- lookaround inside lookahead looks from the same position: one
+      -- lookaround (P.notahead(P.notahead(x)) is P.ahead(x))
+      local dir, neg, body = p.dir, p.neg, p.p
+      while dir == "ahead" and body.t == "look" do dir, neg, body = body.dir, neg ~= body.neg, body.p end
+      local lo, hi = width(body)
+      if dir == "behind" and hi == math_huge then
+         fail(string_format("rule %s: %s: lookbehind needs a pattern of bounded length", rule.name, body.where), 0)
       end
-      local pr = single_token(p.p, true)
+      local pr = single_token(body, true)
       if pr then
          -- one token before or at the position: tested in place
-         self:emit(OP.TEST, self:pred(pr), p.neg and 1 or 0, p.dir == "behind" and 1 or 0)
+         self:emit(OP.TEST, self:pred(pr), neg and 1 or 0, dir == "behind" and 1 or 0)
          return
       end
-      local at = self:emit(p.dir == "ahead" and OP.AHEAD or OP.BEHIND, 0, p.neg and 1 or 0, lo,
+      local at = self:emit(dir == "ahead" and OP.AHEAD or OP.BEHIND, 0, neg and 1 or 0, lo,
          hi == math_huge and 0 or hi)
-      self.subs[#self.subs + 1] = { at = at, p = p.p, rule = rule }
+      self.subs[#self.subs + 1] = { at = at, p = body, rule = rule }
    else
       error("unknown pattern node " .. tostring(t))
    end
@@ -838,15 +919,6 @@ local function key_pred(pr)
       end
    end
    return nil
-end
-
--- Whether a token predicate can fail with an error (a regex's limits).
-local function may_raise(pr)
-   if pr.op == PR.REGEX then return true end
-   for _, k in ipairs(pr.kids or {}) do
-      if may_raise(k) then return true end
-   end
-   return false
 end
 
 -- The matcher's anchor of p: a key predicate that the token `offset` (> 0)
@@ -1092,6 +1164,8 @@ function Compiler:add(name, p, opts)
    rule.entry = self:here()
    self.current = { name = name, where = p.where }
    if self:here() + code_size(p, {}) > P.MAX_INSTRUCTIONS then self:emit_limit() end
+   -- a rule that does not open with a token test opens with a guard
+   if p.t ~= "tok" and not (p.t == "seq" and p.list[1].t == "tok") then self:guard(p) end
    self:gen(p, rule)
    self:emit(OP.END)
    local aoff, apred = anchor_of(p)
@@ -1150,11 +1224,12 @@ end
 
 --- Compiles one pattern on its own: P.compile(p [, opts]) -> matcher, info.
 -- @param p a pattern
--- @param opts table optional: name (of the rule), scope, step_limit
+-- @param opts table optional: name (of the rule), scope, step_limit,
+-- prefilter (compiler:build), guards (P.compiler)
 -- @return the C matcher
 -- @return the compiler, for its tables
 function P.compile(p, opts)
-   local c = P.compiler()
+   local c = P.compiler(opts)
    c:add(opts and opts.name or "pattern", p, opts)
    return c:build(opts), c
 end

@@ -964,14 +964,21 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
    end
 end
 
--- A gazetteer entry's own attrs (its TSV column or list item's attrs)
--- join the annotation's name and category; decoded once per entry.
-local function merge_entry_attrs(rule, a)
+-- The cache of a gazetteer rule's decoded entry attrs: entry id -> the
+-- table, or false when the entry's attrs do not decode to one.
+local function entry_cache(rule)
    local cache = rule.entry_attrs
    if not cache then
       cache = {}
       rule.entry_attrs = cache
    end
+   return cache
+end
+
+-- A gazetteer entry's own attrs (its TSV column or list item's attrs)
+-- join the annotation's name and category; decoded once per entry.
+local function merge_entry_attrs(rule, a)
+   local cache = entry_cache(rule)
    local extra = cache[a.entry]
    if extra == nil then
       local _, _, json = rule.compiled:entry(a.entry)
@@ -1015,18 +1022,18 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
             end
          end
       else
-         -- a plain gazetteer rule: the C side builds the annotations
+         -- a plain gazetteer rule: the C side builds the annotations, with
+         -- the rank and the entry attrs decoded so far; it lists those
+         -- whose entry's attrs are still to decode
          local n = #cands
-         local list = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
-            phase = phase.name })
-         for k = 1, #list do
-            if list[k].entry then merge_entry_attrs(rule, list[k]) end
+         local list, pending = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
+            phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) })
+         if pending then
+            for _, k in ipairs(pending) do merge_entry_attrs(rule, list[k]) end
          end
          table_move(list, 1, #list, n + 1, cands)
          if not all then
             for k = 1, #list do crules[n + k], cstarts[n + k] = rule, list[k].start end
-         elseif rule.rank ~= nil then
-            for k = 1, #list do list[k].rank = rule.rank end
          end
       end
    end

@@ -4,6 +4,8 @@
 -- or a description ("the top Russian diplomat") stands for.
 
 local people = {}
+local string_byte = string.byte
+local NONE = {}   -- (an empty list: only read)
 
 -- Spelling variants of transliterated names meet on one key:
 -- Sergey/Sergei, Dmitry/Dmitri, Sarkisian/Sarkissian, Mikhail/Mihail
@@ -107,14 +109,15 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    for _, a in ipairs(persons) do
       local words = split_words(a.attrs.name or a.text)
       -- "Mr." "Dr." stay titles, not first names
-      while #words > 1 and words[1]:match("%.$") and #words[1] <= 5 and not words[1]:match("^[%u%.]+$") do
+      -- (a word of at most five bytes that ends in a full stop: byte 46)
+      while #words > 1 and #words[1] <= 5 and string_byte(words[1], -1) == 46 and not words[1]:match("^[%u%.]+$") do
          table.remove(words, 1)
       end
       if #words > 1 then
          local last = variant_of(words[#words])
          local first = variant_of(words[1])
          local found
-         for _, c in ipairs(by_last[last] or {}) do
+         for _, c in ipairs(by_last[last] or NONE) do
             local initial = c.first and c.first:sub(1, 1) == first:sub(1, 1) and (#first == 1 or #c.first == 1)
             if c.first == nil or c.first == first or initial then
                found = c

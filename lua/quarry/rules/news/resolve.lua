@@ -306,10 +306,12 @@ local function emit_entities(kept, demonyms, out)
       out[n] = a
    end
    for _, a in ipairs(demonyms) do
-      a.attrs.country = a.attrs.country or a.attrs.name
-      a.attrs.name = a.text
-      a.attrs.category, a.attrs.ambiguous, a.attrs.plural = nil, nil, nil
-      out[#out + 1] = a
+      local attrs = a.attrs
+      attrs.country = attrs.country or attrs.name
+      attrs.name = a.text
+      attrs.category, attrs.ambiguous, attrs.plural = nil, nil, nil
+      n = n + 1
+      out[n] = a
    end
 end
 
