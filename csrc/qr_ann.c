@@ -499,6 +499,197 @@ static int l_complete_annotations(lua_State *L)
     return 1;
 }
 
+/* --- candidates of rule phases ------------------------------------------------------ */
+
+/* The value on top of the stack as math.tointeger would make it of an
+ * integer or a float with an integral value; pops it. 0 when it is not one. */
+static int pop_integer(lua_State *L, lua_Integer *v)
+{
+    int ok = 0;
+    if (lua_isinteger(L, -1)) {
+        *v = lua_tointeger(L, -1);
+        ok = 1;
+    } else if (lua_type(L, -1) == LUA_TNUMBER) {
+        lua_Number d = lua_tonumber(L, -1);
+        ok = d == floor(d) && lua_numbertointeger(d, v);
+    }
+    lua_pop(L, 1);
+    return ok;
+}
+
+/* Checks the annotation at a (a table) and appends it to the list at out,
+ * as the rule engine's checked does, returning 0; when it is not so, pushes
+ * the problem (and for "span" the start and stop given) and returns how
+ * many values it pushed. */
+static int check_append(lua_State *L, int a, int out, lua_Integer size, int type)
+{
+    lua_Integer start = 0, stop = 0;
+    int ok;
+    lua_getfield(L, a, "type");
+    if (!lua_toboolean(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, type);
+    }
+    lua_setfield(L, a, "type");
+    lua_getfield(L, a, "start");
+    ok = pop_integer(L, &start);
+    lua_getfield(L, a, "stop");
+    ok = pop_integer(L, &stop) && ok;
+    if (!ok || start < 0 || stop < start || stop > size) {
+        lua_pushliteral(L, "span");
+        lua_getfield(L, a, "start");
+        lua_getfield(L, a, "stop");
+        return 3;
+    }
+    if (lua_getfield(L, a, "type") != LUA_TSTRING) {
+        if (lua_isnil(L, -1)) lua_pushliteral(L, "no type");
+        else lua_pushliteral(L, "type");
+        return 1;
+    }
+    lua_pop(L, 1);
+    lua_pushinteger(L, start);
+    lua_setfield(L, a, "start");
+    lua_pushinteger(L, stop);
+    lua_setfield(L, a, "stop");
+    lua_pushvalue(L, a);
+    lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
+    return 0;
+}
+
+/***
+quarry.core.emit_annotations(res, out, size, type) -> nil | problem, start, stop
+What a rule's action returned (res: one annotation, a table with a type or
+a start, or a list of them), appended to the list out in order, each
+checked as the rule engine does it: a table with numeric start and stop
+(else problem "numbers"), given `type` when it has none, start and stop
+integers (floats of integral value made integers) with 0 <= start <= stop
+<= size (else "span", with the start and stop it has), a string type (else
+"no type" or "type"). Fields are read and set as Lua's a.field does.
+Returns nil when all are appended, or the first one's problem (those
+before it appended).
+@function emit_annotations
+@param res table what the action returned
+@param out table the candidates so far
+@param size integer the text's length in bytes
+@param type string the rule's type, or nil
+@return string nil, or the problem
+@return any the bad annotation's start ("span")
+@return any its stop ("span")
+*/
+static int l_emit_annotations(lua_State *L)
+{
+    lua_Integer i, size;
+    int bad;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    size = luaL_checkinteger(L, 3);
+    lua_settop(L, 4);
+    if (lua_getfield(L, 1, "type") != LUA_TNIL && lua_toboolean(L, -1)) lua_pushboolean(L, 1);
+    else lua_getfield(L, 1, "start");
+    if (lua_toboolean(L, -1)) {         /* one annotation: as the list {res} */
+        lua_createtable(L, 1, 0);
+        lua_pushvalue(L, 1);
+        lua_rawseti(L, -2, 1);
+        lua_replace(L, 1);
+    }
+    lua_settop(L, 4);
+    for (i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {   /* the annotation at 5 */
+        if (lua_type(L, 5) != LUA_TTABLE || lua_getfield(L, 5, "start") != LUA_TNUMBER
+            || lua_getfield(L, 5, "stop") != LUA_TNUMBER) {
+            lua_pushliteral(L, "numbers");
+            return 1;
+        }
+        lua_settop(L, 5);
+        bad = check_append(L, 5, 2, size, 4);
+        if (bad) return bad;
+        lua_settop(L, 4);
+    }
+    return 0;
+}
+
+/* string.sub(s, i, j) of integers, as Lua computes it, pushed. */
+static void push_sub(lua_State *L, const char *s, size_t len, lua_Integer i, lua_Integer j)
+{
+    lua_Integer l = (lua_Integer)len;
+    if (i < 0) i = i < -l ? 1 : l + i + 1;
+    else if (i == 0) i = 1;
+    if (j < 0) j = j < -l ? 0 : l + j + 1;
+    else if (j > l) j = l;
+    if (i <= j) lua_pushlstring(L, s + i - 1, (size_t)(j - i + 1));
+    else lua_pushliteral(L, "");
+}
+
+/***
+quarry.core.append_kept(anns, cands, rules, kept, text, phase) -> anns
+Appends the candidates a rule phase keeps (cands[kept[k]] in order, or
+every candidate when kept is false) to anns, as the rule engine does: one
+whose phase is not `phase` gets rule (its own, or its rule's name), phase
+and text (text:sub(start + 1, stop)); one whose rule (rules[i]) has a rank
+gets it. Fields are read and set as Lua's a.field does.
+@function append_kept
+@param anns table the annotations so far
+@param cands table the candidates
+@param rules table the rule of each candidate (nil for some when kept is false)
+@param kept table|boolean the indexes kept, or false for all
+@param text string the document's text
+@param phase string the phase's name
+@return table anns
+*/
+static int l_append_kept(lua_State *L)
+{
+    size_t len;
+    const char *text;
+    lua_Integer k, n, nk, i;
+    int all;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    all = !lua_toboolean(L, 4);
+    if (!all) luaL_checktype(L, 4, LUA_TTABLE);
+    text = luaL_checklstring(L, 5, &len);
+    luaL_checktype(L, 6, LUA_TSTRING);
+    lua_settop(L, 6);
+    n = (lua_Integer)lua_rawlen(L, 1);
+    nk = (lua_Integer)lua_rawlen(L, all ? 2 : 4);
+    for (k = 1; k <= nk; k++) {
+        if (all) i = k;
+        else {
+            lua_rawgeti(L, 4, k);
+            i = lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_rawgeti(L, 2, i);           /* the candidate at 7 */
+        lua_rawgeti(L, 3, i);           /* its rule at 8 */
+        lua_getfield(L, 7, "phase");
+        if (!lua_rawequal(L, -1, 6)) {
+            lua_Integer start, stop;
+            if (lua_getfield(L, 7, "rule") == LUA_TNIL || !lua_toboolean(L, -1)) {
+                lua_pop(L, 1);
+                lua_getfield(L, 8, "name");
+            }
+            lua_setfield(L, 7, "rule");
+            lua_pushvalue(L, 6);
+            lua_setfield(L, 7, "phase");
+            lua_getfield(L, 7, "start");
+            lua_getfield(L, 7, "stop");
+            start = luaL_checkinteger(L, -2);
+            stop = luaL_checkinteger(L, -1);
+            lua_pop(L, 2);
+            push_sub(L, text, len, start + 1, stop);
+            lua_setfield(L, 7, "text");
+        }
+        lua_pop(L, 1);
+        if (lua_toboolean(L, 8)) {
+            if (lua_getfield(L, 8, "rank") != LUA_TNIL) lua_setfield(L, 7, "rank");
+            else lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+        lua_rawseti(L, 1, ++n);
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
 void qr_open_ann(lua_State *L)
 {
     lua_pushcfunction(L, l_resolve_overlaps);
@@ -507,4 +698,8 @@ void qr_open_ann(lua_State *L)
     lua_setfield(L, -2, "sort_annotations");
     lua_pushcfunction(L, l_complete_annotations);
     lua_setfield(L, -2, "complete_annotations");
+    lua_pushcfunction(L, l_emit_annotations);
+    lua_setfield(L, -2, "emit_annotations");
+    lua_pushcfunction(L, l_append_kept);
+    lua_setfield(L, -2, "append_kept");
 }

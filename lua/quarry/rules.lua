@@ -38,6 +38,7 @@ local cjson_decode = require("cjson").decode
 local regex_annotations = quarry_core.regex_annotations
 local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.resolve_overlaps
 local complete_annotations = quarry_core.complete_annotations
+local emit_annotations, append_kept = quarry_core.emit_annotations, quarry_core.append_kept
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
@@ -818,6 +819,19 @@ local function call_action(rule, m)
    return res
 end
 
+-- Raises what is wrong with an annotation of rule's (quarry.core.emit_annotations'
+-- problem; start and stop as given) in a text of size bytes.
+local function check_failed(rule, problem, size, start, stop)
+   if problem == "numbers" then
+      rule_error(rule, "an action must return annotations with numeric start and stop")
+   elseif problem == "span" then
+      rule_error(rule, string_format("an annotation needs integer start <= stop within the text (0 to %d bytes), "
+         .. "not start %s, stop %s", size, tostring(start), tostring(stop)))
+   end
+   rule_error(rule, problem == "no type" and "an annotation from the action has no type" or "an annotation's type must "
+      .. "be a string")
+end
+
 -- An annotation of a match's, checked: byte offsets within the text (the
 -- action, or a function in attrs, may have changed m.start, m.stop or a
 -- capture's with rawset, or returned any numbers) and a type.
@@ -826,18 +840,15 @@ local function checked(rule, a, size)
    if math_type(start) == "float" and start == math_floor(start) then start = math_tointeger(start) end
    if math_type(stop) == "float" and stop == math_floor(stop) then stop = math_tointeger(stop) end
    if math_type(start) ~= "integer" or math_type(stop) ~= "integer" or start < 0 or stop < start or stop > size then
-      rule_error(rule, string_format("an annotation needs integer start <= stop within the text (0 to %d bytes), "
-         .. "not start %s, stop %s", size, tostring(a.start), tostring(a.stop)))
+      check_failed(rule, "span", size, a.start, a.stop)
    end
-   if type(a.type) ~= "string" then
-      rule_error(rule, a.type == nil and "an annotation from the action has no type" or "an annotation's type must "
-         .. "be a string")
-   end
+   if type(a.type) ~= "string" then check_failed(rule, a.type == nil and "no type" or "type") end
    a.start, a.stop = start, stop
    return a
 end
 
--- Candidates of one match: the annotations its rule emits.
+-- Candidates of one match: the annotations its rule emits (those an
+-- action returns checked in C: quarry.core.emit_annotations).
 local function emit(rule, m, out)
    local res = true
    if rule.action then res = call_action(rule, m) end
@@ -846,14 +857,8 @@ local function emit(rule, m, out)
       local a = declared_annotation(rule, m)
       if a then out[#out + 1] = checked(rule, a, size) end
    elseif type(res) == "table" then
-      if res.type or res.start then res = { res } end
-      for _, a in ipairs(res) do
-         if type(a) ~= "table" or type(a.start) ~= "number" or type(a.stop) ~= "number" then
-            rule_error(rule, "an action must return annotations with numeric start and stop")
-         end
-         a.type = a.type or rule.type
-         out[#out + 1] = checked(rule, a, size)
-      end
+      local problem, start, stop = emit_annotations(res, out, size, rule.type)
+      if problem then check_failed(rule, problem, size, start, stop) end
    elseif res ~= nil and res ~= false then
       rule_error(rule, "an action returns annotations, true, or nil/false to veto")
    end
@@ -1079,24 +1084,11 @@ local function run_rule_phase(phase, ctx, anns)
    if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
    if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
    if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
-   local text, pname, n = ctx.text, phase.name, #anns
-   -- a phase that keeps every candidate keeps them in order
+   -- a phase that keeps every candidate keeps them in order; those kept
+   -- get rule, phase and text (annotations made in C come complete) and
+   -- their rule's rank, for later document phases (in C)
    local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts)
-   for k = 1, kept and #kept or #cands do
-      local i = kept and kept[k] or k
-      local a = cands[i]
-      local rule = crules[i]
-      if a.phase ~= pname then  -- annotations made in C come complete
-         a.rule = a.rule or rule.name
-         a.phase = pname
-         a.text = text:sub(a.start + 1, a.stop)
-      end
-      -- a rule's rank goes with its annotations, for later document phases
-      if rule and rule.rank ~= nil then a.rank = rule.rank end
-      n = n + 1
-      anns[n] = a
-   end
-   return anns
+   return append_kept(anns, cands, crules, kept, ctx.text, phase.name)
 end
 
 -- By start, then longest first, then type: in C, where a Lua comparator

@@ -1,0 +1,86 @@
+-- Specs for the C helpers of the rule engine's candidates (csrc/qr_ann.c):
+-- quarry.core.emit_annotations (what an action returns, checked) and
+-- quarry.core.append_kept (the candidates a phase keeps, completed), and
+-- the errors a pack's author sees through them.
+local core = require "quarry.core"
+local rules = require "quarry.rules"
+local P = require "quarry.pattern"
+local raises = require("tests.support").raises
+
+local TEXT = "The board met on Friday in Oslo."
+
+describe("quarry.core.emit_annotations", function()
+   it("appends one annotation or a list, giving the rule's type and integer offsets", function()
+      local out = { "before" }
+      assert.is_nil(core.emit_annotations({ start = 17, stop = 23.0 }, out, #TEXT, "date"))
+      assert.is_nil(core.emit_annotations({ { type = "place", start = 27, stop = 31 }, { start = 4, stop = 9 } }, out,
+         #TEXT, "org"))
+      assert.equal(4, #out)
+      assert.same({ type = "date", start = 17, stop = 23 }, out[2])
+      assert.equal("integer", math.type(out[2].stop))
+      assert.same({ type = "place", start = 27, stop = 31 }, out[3])
+      assert.same({ type = "org", start = 4, stop = 9 }, out[4])
+   end)
+
+   it("says what is wrong with the first bad one, after appending those before it", function()
+      local out = {}
+      assert.same({ "span", 20, 99 }, { core.emit_annotations({ { start = 0, stop = 3 }, { start = 20, stop = 99 } },
+         out, #TEXT, "x") })
+      assert.equal(1, #out)
+      assert.same({ "span", 2.5, 4 }, { core.emit_annotations({ start = 2.5, stop = 4 }, {}, #TEXT, "x") })
+      assert.same({ "span", 5, 4 }, { core.emit_annotations({ start = 5, stop = 4 }, {}, #TEXT, "x") })
+      assert.equal("numbers", core.emit_annotations({ { start = "1", stop = 2 } }, {}, #TEXT, "x"))
+      assert.equal("numbers", core.emit_annotations({ "not a table" }, {}, #TEXT, "x"))
+      assert.equal("no type", core.emit_annotations({ start = 1, stop = 2 }, {}, #TEXT, nil))
+      assert.equal("type", core.emit_annotations({ type = 5, start = 1, stop = 2 }, {}, #TEXT, "x"))
+      -- an empty list appends nothing
+      assert.is_nil(core.emit_annotations({}, out, #TEXT, "x"))
+      assert.equal(1, #out)
+   end)
+end)
+
+describe("quarry.core.append_kept", function()
+   it("appends the kept candidates in order with rule, phase, text and the rule's rank", function()
+      local ranked = { name = "days", rank = 2 }
+      local plain = { name = "places" }
+      local done = { type = "org", start = 4, stop = 9, phase = "p", rule = "made in C", text = "board" }
+      local cands = { { type = "date", start = 17, stop = 23 }, { type = "place", start = 27, stop = 31, rule = "own" },
+         done }
+      local anns = { { type = "earlier" } }
+      local out = core.append_kept(anns, cands, { ranked, plain, plain }, { 3, 1 }, TEXT, "p")
+      assert.equal(anns, out)
+      assert.equal(3, #anns)
+      assert.equal(done, anns[2])
+      assert.same({ type = "org", start = 4, stop = 9, phase = "p", rule = "made in C", text = "board" }, done)
+      assert.same({ type = "date", start = 17, stop = 23, phase = "p", rule = "days", text = "Friday", rank = 2 },
+         anns[3])
+      -- false keeps them all, in order; a candidate's own rule name stays
+      core.append_kept(anns, cands, { ranked, plain, plain }, false, TEXT, "q")
+      assert.equal(6, #anns)
+      assert.same({ type = "place", start = 27, stop = 31, rule = "own", phase = "q", text = "Oslo" }, anns[5])
+   end)
+end)
+
+describe("the errors of an action's annotations", function()
+   local function pack_of(action)
+      return rules.compile({ name = "t", phases = { { name = "p", rules = {
+         { name = "act", type = "date", pattern = P.word "Friday", action = action } } } } }, { file = "t.lua" })
+   end
+
+   it("name the rule and what is wrong", function()
+      raises(function() pack_of(function(m) return { start = m.start, stop = 999 } end):run(TEXT) end,
+         "rule act: an annotation needs integer start <= stop within the text (0 to 32 bytes), not start 17, stop 999")
+      raises(function() pack_of(function() return { { start = 1 } } end):run(TEXT) end,
+         "rule act: an action must return annotations with numeric start and stop")
+      raises(function() pack_of(function(m) return { type = {}, start = m.start, stop = m.stop } end):run(TEXT) end,
+         "rule act: an annotation's type must be a string")
+   end)
+
+   it("keep what the action returns, with the rule's type", function()
+      local anns = pack_of(function(m) return { { start = m.start, stop = m.stop + 0.0, attrs = { day = 5 } } } end)
+         :run(TEXT)
+      assert.equal(1, #anns)
+      assert.same({ type = "date", start = 17, stop = 23, attrs = { day = 5 }, rule = "act", phase = "p",
+         text = "Friday" }, anns[1])
+   end)
+end)
