@@ -138,7 +138,7 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     lua_pushinteger(L, (lua_Integer)ae);
     set(e, K_STOP);
     if (s->nattrs >= 0) {
-        lua_newtable(L);        /* grown as the Lua side grows it: the same order for pairs() */
+        lua_createtable(L, 0, s->nattrs);   /* at its size: no rehash per attr */
         for (k = 0; k < s->nattrs; k++) {
             const qr_annattr *a = &s->attrs[k];
             size_t cs, ce;
@@ -289,6 +289,11 @@ static int l_sort_annotations(lua_State *L)
         lua_pop(L, 4);
     }
     qsort(keys, n, sizeof *keys, sortkey_cmp);
+    for (i = 0; i < n && keys[i].index == (int)i + 1; i++) {}
+    if (i == n) {                   /* in order already: nothing to move */
+        lua_settop(L, 1);
+        return 1;
+    }
     /* items go back through a copy: the list is being overwritten */
     lua_createtable(L, (int)n, 0);
     for (i = 0; i < n; i++) {
@@ -640,7 +645,8 @@ static int l_append_kept(lua_State *L)
     size_t len;
     const char *text;
     lua_Integer k, n, nk, i;
-    int all;
+    const void *last_rule = NULL;
+    int all, last_ranked = 0;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -652,6 +658,7 @@ static int l_append_kept(lua_State *L)
     n = (lua_Integer)lua_rawlen(L, 1);
     nk = (lua_Integer)lua_rawlen(L, all ? 2 : 4);
     for (k = 1; k <= nk; k++) {
+        const void *rule;
         if (all) i = k;
         else {
             lua_rawgeti(L, 4, k);
@@ -679,9 +686,16 @@ static int l_append_kept(lua_State *L)
             lua_setfield(L, 7, "text");
         }
         lua_pop(L, 1);
-        if (lua_toboolean(L, 8)) {
-            if (lua_getfield(L, 8, "rank") != LUA_TNIL) lua_setfield(L, 7, "rank");
-            else lua_pop(L, 1);
+        /* a rule's rank, looked up once for the candidates of one rule in a row */
+        rule = lua_toboolean(L, 8) ? lua_topointer(L, 8) : NULL;
+        if (rule && rule != last_rule) {
+            last_rule = rule;
+            last_ranked = lua_getfield(L, 8, "rank") != LUA_TNIL;
+            lua_pop(L, 1);
+        }
+        if (rule && last_ranked) {
+            lua_getfield(L, 8, "rank");
+            lua_setfield(L, 7, "rank");
         }
         lua_pop(L, 1);
         lua_rawseti(L, 1, ++n);
