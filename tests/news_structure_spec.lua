@@ -95,4 +95,59 @@ describe("news page structure", function()
       assert.equal("body", kind_at("The committee met"))
       assert.equal("body", kind_at("Council leader Mara Dunn"))
    end)
+
+   it("counts the words of a paragraph whatever white space and bytes it holds", function()
+      -- 44 words, tabs between some, a byte that is not UTF-8 in one: more than a boilerplate line has
+      local long = ("Members\tof the public asked the council to subscribe to the ferry plan and "):rep(3)
+         .. "then went home \xFF early."
+      -- 14 words, the same byte in one: a short line, boilerplate
+      local short = "Subscribe to our \xFF newsletter\tfor the latest ferry news from the harbour every week."
+      local kind_at = page {
+         "Harbour council approves ferry budget",
+         "The harbour council approved a new budget for the ferry service on Tuesday after a long debate.",
+         long,
+         short,
+         "Opposition members said they would keep asking questions about the cost of the new vessels.",
+      }
+      assert.equal("body", kind_at("then went home"))
+      assert.equal("boilerplate", kind_at("Subscribe to our"))
+      assert.equal("body", kind_at("Opposition members"))
+   end)
+
+   it("opens comments at a bare 'Comments' line and at a count of them, in any case", function()
+      for _, marker in ipairs { "Comments", "12 COMMENTS", "1 comment" } do
+         local kind_at = page {
+            "Bridge repairs to last all summer",
+            "Repairs to the old bridge will last all summer, the roads office said in a statement on Friday.",
+            marker,
+            "Pete K. says:",
+            "They promised two weeks last year as well and it took three months to finish the job.",
+         }
+         assert.equal("comments", kind_at(marker))
+         assert.equal("comments", kind_at("They promised"))
+      end
+   end)
+
+   it("takes a first line in title case, or ending with a name's initial, for the headline, not a sentence", function()
+      local function first_kind(line)
+         local kind_at = page { line, "The harbour council approved a new budget for the ferry service on Tuesday "
+            .. "after a long debate that went on into the night." }
+         return kind_at(line)
+      end
+      assert.equal("headline", first_kind("Harbour Council Approves New Ferry Budget."))
+      assert.equal("headline", first_kind("Ferry budget passes, thanks to Mr."))
+      assert.equal("headline", first_kind("Ferry budget passes"))
+      assert.are_not.equal("headline", first_kind("The council met and the budget passed after a vote."))
+   end)
+
+   it("finds a dateline of upper-case words, and none in a line that only begins with capitals", function()
+      local text = "Ferry budget passes\n\nST. LOUIS (Harbour Wire) \u{2014} The council approved the budget.\n\n"
+         .. "U.S.-based lines said the fares would rise."
+      local anns = news:run({ text = text, date = "2024-05-02" })
+      local places = {}
+      for _, a in ipairs(anns) do
+         if a.type == "dateline" then places[#places + 1] = a.attrs.place .. "/" .. tostring(a.attrs.source) end
+      end
+      assert.same({ "ST. LOUIS/Harbour Wire" }, places)
+   end)
 end)

@@ -20,35 +20,83 @@ for _, row in ipairs(read_list("data/page_clutter.tsv")) do
       plain = row[1]:sub(1, 1) ~= "^" }
 end
 
--- The class of the first byte a clutter pattern can match, when it is
--- anchored and begins with a letter, a digit or a %-class that no
--- quantifier makes optional ("^leave a reply": "l"); nil otherwise (a
--- plain boilerplate string is found anywhere).
-local function first_class(c)
-   local pat = c.pattern
+-- Where the single-byte class (a character, ".", a %-class or a [set])
+-- at byte i of pat ends: the index after it; nil for anything else (a
+-- capture, %b, %f, a back-reference, the final "$", the pattern's end).
+local function class_end(pat, i)
+   local ch = pat:sub(i, i)
+   if ch == "" or ch == "(" or ch == ")" or (ch == "$" and i == #pat) then return nil end
+   if ch == "%" then
+      local nx = pat:sub(i + 1, i + 1)
+      if nx == "" or nx == "b" or nx == "f" or nx:find("^%d") then return nil end
+      return i + 2
+   end
+   if ch ~= "[" then return i + 1 end
+   -- as Lua reads a set: an optional ^, then at least one item, to a "]"
+   local j = i + 1
+   if pat:sub(j, j) == "^" then j = j + 1 end
+   repeat
+      local c = pat:sub(j, j)
+      if c == "" then return nil end
+      j = j + (c == "%" and 2 or 1)
+   until pat:sub(j, j) == "]"
+   return j + 1
+end
+
+-- The bytes each class matches: byte -> true (by class, computed once).
+local CLASS_BYTES = {}
+local function class_bytes(class)
+   local set = CLASS_BYTES[class]
+   if set then return set end
+   set = {}
+   if #class == 1 and class ~= "." then
+      set[class:byte()] = true          -- a character stands for itself
+   else
+      for b = 0, 255 do
+         if string.char(b):find("^" .. class .. "$") then set[b] = true end
+      end
+   end
+   CLASS_BYTES[class] = set
+   return set
+end
+
+-- The bytes a paragraph that a clutter pattern matches can begin with:
+-- those of its first class, and of the classes after each one a
+-- quantifier makes optional ("^%d*%s*comments?$": digits, white space
+-- and "c"); nil when it may begin with any (a plain boilerplate string,
+-- which is found anywhere, or a pattern that can match nothing).
+local function first_bytes(pat)
    if pat:sub(1, 1) ~= "^" then return nil end
-   local class, rest = pat:match("^%^(%%%a)(.?)")
-   if not class then class, rest = pat:match("^%^(%w)(.?)") end
-   if not class or rest == "*" or rest == "?" or rest == "-" then return nil end
-   return "^" .. class .. "$"
+   local set, i = {}, 2
+   while true do
+      local e = class_end(pat, i)
+      if not e then return nil end
+      for b in pairs(class_bytes(pat:sub(i, e - 1))) do set[b] = true end
+      local q = pat:sub(e, e)
+      if q ~= "*" and q ~= "?" and q ~= "-" then return set end
+      i = e + 1
+   end
 end
 
 -- CLUTTER_AT[b]: the entries of CLUTTER, in order, that can match a
--- paragraph whose first byte is b (CLUTTER_AT[0]: an empty paragraph).
+-- paragraph whose first byte is b (CLUTTER_AT[0]: also an empty paragraph).
 -- CLUTTER_LEAN[b]: the same without the boilerplate strings found as they
 -- are, for a paragraph that holds none of them (ANY_PLAIN says whether one
 -- does: one search for them all, where each was a search of its own).
 local CLUTTER_AT, CLUTTER_LEAN = {}, {}
-for b = 0, 255 do
-   local list, lean = {}, {}
-   for _, c in ipairs(CLUTTER) do
-      local class = first_class(c)
-      if not class or (b > 0 and string.char(b):match(class)) then
-         list[#list + 1] = c
-         if not (c.role == "boilerplate" and c.plain) then lean[#lean + 1] = c end
+do
+   local firsts = {}
+   for i, c in ipairs(CLUTTER) do firsts[i] = first_bytes(c.pattern) or false end
+   for b = 0, 255 do
+      local list, lean = {}, {}
+      for i, c in ipairs(CLUTTER) do
+         if not firsts[i] or firsts[i][b] then
+            list[#list + 1] = c
+            if not (c.role == "boilerplate" and c.plain) then lean[#lean + 1] = c end
+         end
       end
+      CLUTTER_AT[b], CLUTTER_LEAN[b] = list, lean
    end
-   CLUTTER_AT[b], CLUTTER_LEAN[b] = list, lean
 end
 local ANY_PLAIN
 do
@@ -70,8 +118,24 @@ for _, c in ipairs(CLUTTER) do
    if last and before ~= "%" then c.last = last:byte() end
 end
 
+-- The bytes the second byte of a paragraph a clutter pattern matches is
+-- one of, when its first two classes stand once each ("^top stories":
+-- "o"); nil otherwise. Most paragraphs share the first byte of a few
+-- patterns ("The", "^top stories"), few the second too.
+for _, c in ipairs(CLUTTER) do
+   local pat = c.pattern
+   local e1 = pat:sub(1, 1) == "^" and class_end(pat, 2)
+   local e2 = e1 and not pat:sub(e1, e1):find("^[*?+-]") and class_end(pat, e1)
+   if e2 and not pat:sub(e2, e2):find("^[*?-]") then c.second = class_bytes(pat:sub(e1, e2 - 1)) end
+end
+
 -- s without the white space (%s) at either end
+-- The bytes %s matches: a paragraph that neither begins nor ends with one
+-- is its own trim (most are: the tokeniser's paragraphs end at tokens).
+local SPACE_BYTE = class_bytes("%s")
 local function trim(s)
+   local first, last = s:byte(1), s:byte(-1)
+   if first and not SPACE_BYTE[first] and not SPACE_BYTE[last] then return s end
    local a = s:find("%S")
    if not a then return "" end
    local b = #s
@@ -96,11 +160,18 @@ local BOILERPLATE_WORDS = 40
 local function clutter_role(p, words)
    local low = lower_ascii(p)
    local last = low:byte(-1)
+   local first, second = low:byte(1, 2)
    local plain = words <= BOILERPLATE_WORDS and ANY_PLAIN and ANY_PLAIN:test(low)
-   for _, c in ipairs((plain and CLUTTER_AT or CLUTTER_LEAN)[low:byte(1) or 0]) do
+   local list = (plain and CLUTTER_AT or CLUTTER_LEAN)[first or 0]
+   for k = 1, #list do
+      local c = list[k]
       if c.role ~= "boilerplate" then
-         if (c.last == nil or c.last == last) and low:match(c.pattern) then return c.role, c.strong end
-      elseif words <= BOILERPLATE_WORDS and low:find(c.pattern, 1, c.plain) then
+         if (c.last == nil or c.last == last) and (c.second == nil or c.second[second])
+            and low:match(c.pattern) then
+            return c.role, c.strong
+         end
+      elseif words <= BOILERPLATE_WORDS and (c.second == nil or c.second[second])
+         and low:find(c.pattern, 1, c.plain) then
          return "boilerplate", false
       end
    end
@@ -119,7 +190,17 @@ for _, row in ipairs(read_list("data/date_names.tsv")) do
    if row[2] == "month" then MONTH_WORD[row[1]] = true end
 end
 
+-- The bytes a dateline's place can begin with, and those that can follow
+-- the first (more of the place, or the space before its next word): a
+-- paragraph that begins otherwise has none, without a pattern tried.
+local PLACE_FIRST, PLACE_SECOND = class_bytes("%u"), {}
+for _, class in ipairs { "[%u%.'%-]", " " } do
+   for b in pairs(class_bytes(class)) do PLACE_SECOND[b] = true end
+end
+
 local function dateline(p)
+   local b1, b2 = p:byte(1, 2)
+   if not PLACE_FIRST[b1] or not PLACE_SECOND[b2] then return nil end
    local place = p:match("^([%u][%u%.'%-]*[%u%.]*)")
    if not place then return nil end
    local rest_at = #place + 1
@@ -172,7 +253,16 @@ structure.dateline = dateline
 -- The words of p, counted up to one past BOILERPLATE_WORDS (no test
 -- below asks about more), so that a body paragraph is not walked to its end.
 local WORDS_ENOUGH = BOILERPLATE_WORDS + 1
+-- Whether p begins with WORDS_ENOUGH runs of bytes that %S takes (the
+-- white space of %s spelt out): one regex walk over a body paragraph, where
+-- counting them was a pattern step a byte. A run that holds a byte that
+-- is not UTF-8 (which no PCRE2 class matches) fails it: then they are counted.
+local SPACE = "[ \\t\\n\\x0b\\x0c\\r]"
+local HAS_ENOUGH = regex.compile(string.format("^%s*+(?:[^%s]++%s*+){%d}", SPACE, SPACE:sub(2, -2), SPACE,
+   WORDS_ENOUGH))
 local function word_count(p)
+   -- (a word and a space a byte each at the least)
+   if #p >= 2 * WORDS_ENOUGH - 1 and HAS_ENOUGH:test(p) then return WORDS_ENOUGH end
    local _, n = p:gsub("%S+", "", WORDS_ENOUGH)
    return n
 end
@@ -183,17 +273,38 @@ local function is_byline(p, words)
       or p:match("^[Rr]eporting by") ~= nil
 end
 
+-- The last bytes of a sentence ("[%.!?]$").
+local SENTENCE_STOP, DOT = class_bytes("[%.!?]"), ("."):byte()
+
+-- Whether p ends with a capital, lower-case letters and a dot
+-- ("[%u][%l]*%.$": "Mr.", "Smith."): a regex over the classes spelt out
+-- (both ASCII), found from the end at the speed of PCRE2, where the
+-- pattern was tried at every byte of p.
+local function ascii_class(class)
+   local out = {}
+   for b = 0, 127 do
+      if class_bytes(class)[b] then out[#out + 1] = string.format("\\x%02x", b) end
+   end
+   for b = 128, 255 do
+      assert(not class_bytes(class)[b], "a class over ASCII")
+   end
+   return "[" .. table.concat(out) .. "]"
+end
+local INITIAL_END = regex.compile(ascii_class("%u") .. ascii_class("%l") .. "*\\.\\z")
+local function ends_with_initial(p)
+   return INITIAL_END:test(p) == true
+end
+
 -- A headline: a short first paragraph without a sentence's final stop, or
 -- in title case.
 local function is_headline(p, words)
    if words == 0 or words > 25 then return false end
-   if p:match("[%.!?]$") and not p:match("[%u][%l]*%.$") then
-      -- a sentence; still a headline when most words are capitalised
-      local caps, n = 0, 0
-      for w in p:gmatch("%a[%w'’%-]*") do
-         n = n + 1
-         if w:match("^%u") then caps = caps + 1 end
-      end
+   local last = p:byte(-1)
+   if SENTENCE_STOP[last] and not (last == DOT and ends_with_initial(p)) then
+      -- a sentence; still a headline when most words are capitalised:
+      -- the first letter of each word ("%a[%w'’%-]*"), then its capitals
+      local firsts, n = p:gsub("[^%a]*(%a)[%w'’%-]*", "%1")
+      local _, caps = firsts:gsub("%u", "")
       return n > 0 and caps / n > 0.6
    end
    return true
@@ -211,12 +322,16 @@ for _, b in ipairs { ("\u{201D}\u{2019}"):byte(1, -1) } do ENDS_WITH[b] = true e
 -- name, a date.
 local function describe(text, paras)
    local out = {}
-   for i, p in ipairs(paras) do
+   for i = 1, #paras do
+      local p = paras[i]
       local t = trim(text:sub(p.start + 1, p.stop))
       local words = word_count(t)
       local role, strong = clutter_role(t, words)
-      local tail = t:sub(-3)
-      local ends = ENDS_WITH[t:byte(-1) or 0] == true and tail ~= "..." and tail ~= "\u{2026}"
+      local ends = ENDS_WITH[t:byte(-1) or 0] == true
+      if ends then
+         local tail = t:sub(-3)
+         ends = tail ~= "..." and tail ~= "\u{2026}"
+      end
       out[i] = { text = t, words = words, role = role, strong = strong,
                  prose = role == nil and ends and words >= 8,
                  short = role == nil and not (ends and words >= 8) and words <= 15 }
@@ -248,7 +363,8 @@ end
 -- weak marker end there too unless a signature confirmed them.
 local function clutter_kinds(d)
    local kinds, block, signed = {}, nil, false
-   for i, p in ipairs(d) do
+   for i = 1, #d do
+      local p = d[i]
       local role = p.role
       if role == "comments" or role == "related" or role == "signature" then
          local kind = role == "signature" and "comments" or role
