@@ -138,7 +138,7 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     lua_pushinteger(L, (lua_Integer)ae);
     set(e, K_STOP);
     if (s->nattrs >= 0) {
-        lua_createtable(L, 0, s->nattrs);   /* at its size: no rehash per attr */
+        lua_newtable(L);        /* grown as the Lua side grows it: the same order for pairs() */
         for (k = 0; k < s->nattrs; k++) {
             const qr_annattr *a = &s->attrs[k];
             size_t cs, ce;
@@ -612,6 +612,55 @@ static int l_emit_annotations(lua_State *L)
     return 0;
 }
 
+/***
+quarry.core.append_declared(cands, crules, cstarts, matches, mrules, mstarts, rules, k, keep_all) -> k
+Appends to cands the annotations matcher:run made of declared rules'
+matches (those with a phase), from matches[k] on, in order, with the rule
+of each (rules[mrules[i]]) and where its match starts (mstarts[i]) at the
+same index of crules and cstarts (neither when keep_all). Stops at the
+first match that is no annotation (a shaped rule's Match): returns its
+index, or nil when there is none left.
+@function append_declared
+@param cands table the candidates so far
+@param crules table their rules
+@param cstarts table where their matches start
+@param matches table matcher:run's list
+@param mrules table matcher:run's rule numbers
+@param mstarts table matcher:run's starts
+@param rules table the phase's rules by number
+@param k integer the first match to look at
+@param keep_all boolean whether the phase keeps every candidate
+@return integer the index of the first Match, or nil
+*/
+static int l_append_declared(lua_State *L)
+{
+    lua_Integer k, nm, n;
+    int i, keep_all;
+    for (i = 1; i <= 7; i++) luaL_checktype(L, i, LUA_TTABLE);
+    k = luaL_checkinteger(L, 8);
+    keep_all = lua_toboolean(L, 9);
+    lua_settop(L, 9);
+    nm = (lua_Integer)lua_rawlen(L, 4);
+    n = (lua_Integer)lua_rawlen(L, 1);
+    for (; k <= nm; k++) {
+        lua_rawgeti(L, 4, k);            /* the match at 10 */
+        lua_getfield(L, 10, "phase");
+        if (!lua_toboolean(L, -1)) {
+            lua_pushinteger(L, k);
+            return 1;
+        }
+        lua_pop(L, 1);
+        lua_rawseti(L, 1, ++n);
+        if (keep_all) continue;
+        lua_rawgeti(L, 5, k);
+        lua_gettable(L, 7);
+        lua_rawseti(L, 2, n);
+        lua_rawgeti(L, 6, k);
+        lua_rawseti(L, 3, n);
+    }
+    return 0;
+}
+
 /* string.sub(s, i, j) of integers, as Lua computes it, pushed. */
 static void push_sub(lua_State *L, const char *s, size_t len, lua_Integer i, lua_Integer j)
 {
@@ -716,4 +765,6 @@ void qr_open_ann(lua_State *L)
     lua_setfield(L, -2, "emit_annotations");
     lua_pushcfunction(L, l_append_kept);
     lua_setfield(L, -2, "append_kept");
+    lua_pushcfunction(L, l_append_declared);
+    lua_setfield(L, -2, "append_declared");
 }
