@@ -109,3 +109,27 @@ describe("quarry.core.sort_annotations of a list in order already", function()
       assert.equal(c, other[3])
    end)
 end)
+
+describe("quarry.core.append_declared", function()
+   it("appends annotations with their rule and start up to the first Match, and says where it is", function()
+      local r1, r2 = { name = "one" }, { name = "two" }
+      local a1, a2, a3 = { phase = "p", n = 1 }, { phase = "p", n = 2 }, { phase = "p", n = 3 }
+      local m = setmetatable({ start = 4 }, { __index = {} })
+      local matches, mrules, mstarts = { a1, a2, m, a3 }, { 2, 1, 1, 2 }, { 10, 20, 30, 40 }
+      local cands, crules, cstarts = { "x" }, { "rx" }, { 0 }
+      assert.equal(3, core.append_declared(cands, crules, cstarts, matches, mrules, mstarts, { r1, r2 }, 1, false))
+      assert.same({ "x", a1, a2 }, cands)
+      assert.equal(r2, crules[2])
+      assert.equal(r1, crules[3])
+      assert.same({ 0, 10, 20 }, cstarts)
+      assert.is_nil(core.append_declared(cands, crules, cstarts, matches, mrules, mstarts, { r1, r2 }, 4, false))
+      assert.equal(a3, cands[4])
+      assert.same({ 0, 10, 20, 40 }, cstarts)
+      -- a phase that keeps them all gets no rules nor starts
+      local all, arules, astarts = {}, {}, {}
+      assert.equal(3, core.append_declared(all, arules, astarts, matches, mrules, mstarts, { r1, r2 }, 1, true))
+      assert.same({ a1, a2 }, all)
+      assert.same({}, arules)
+      assert.same({}, astarts)
+   end)
+end)
