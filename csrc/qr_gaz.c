@@ -710,9 +710,11 @@ void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const
     if (g->mode == QR_GAZ_EXACT || st->t.mask < SMALL_SLOTS) {
         /* no memory waits worth hiding: the slots of a small list stay in
          * cache. Most keys fail the filter: a bit test each. */
+        const uint32_t *h32 = keys->h32;
+        const unsigned char *same = g->mode == QR_GAZ_EXACT ? keys->same : NULL;
         for (j = first; j < last; j++) {
-            uint32_t h = keys->h32[j];
-            if (g->mode == QR_GAZ_EXACT && !keys->same[j]) ids[j] = token_id(g, t, text, keys, j);
+            uint32_t h = h32[j];
+            if (same && !same[j]) ids[j] = token_id(g, t, text, keys, j);
             else if (!filter_has(st, h)) ids[j] = 0;
             else {
                 size_t len;

@@ -20,6 +20,7 @@ local sieve = {}
 
 local debug_getinfo = debug.getinfo
 local error, ipairs, pcall, setmetatable, tostring, type = error, ipairs, pcall, setmetatable, tostring, type
+local math_min = math.min
 local string_format, table_concat, table_insert, table_remove =
    string.format, table.concat, table.insert, table.remove
 
@@ -95,6 +96,28 @@ function Sieve:names()
    return out
 end
 
+--- The names of the first k strategies, in order: sieve:first_names(k)
+-- -> {name, ...} (all of them for k past the last; none for k < 1). The
+-- list for a k is made once and handed out again until the sieve changes
+-- through its methods (for a trace of the strategies tried before one,
+-- made for every quote): read it, do not change it.
+-- @param k integer how many
+-- @return table the names
+function Sieve:first_names(k)
+   local list, made = self.list, self.made
+   if not (made and made.list == list and made.n == #list) then
+      made = { list = list, n = #list, names = {} }
+      self.made = made
+   end
+   local names = made.names[k]
+   if not names then
+      names = {}
+      for i = 1, math_min(k, #list) do names[i] = list[i].name end
+      made.names[k] = names
+   end
+   return names
+end
+
 --- The strategy of a name, or nil: sieve:get(name) -> strategy.
 -- @param name string the strategy's name
 -- @return table the strategy, or nil
@@ -108,6 +131,7 @@ end
 -- @param s table the new strategy {name, find}
 -- @return nothing
 function Sieve:insert_before(name, s)
+   self.made = nil
    check(self, "insert_before", s)
    not_held(self, "insert_before", s)
    table_insert(self.list, position(self, "insert_before", name), s)
@@ -118,6 +142,7 @@ end
 -- @param s table the new strategy {name, find}
 -- @return nothing
 function Sieve:insert_after(name, s)
+   self.made = nil
    check(self, "insert_after", s)
    not_held(self, "insert_after", s)
    table_insert(self.list, position(self, "insert_after", name) + 1, s)
@@ -127,6 +152,7 @@ end
 -- @param s table the new strategy {name, find}
 -- @return nothing
 function Sieve:append(s)
+   self.made = nil
    check(self, "append", s)
    not_held(self, "append", s)
    self.list[#self.list + 1] = s
@@ -136,6 +162,7 @@ end
 -- @param name string the strategy's name
 -- @return table the strategy dropped
 function Sieve:remove(name)
+   self.made = nil
    return table_remove(self.list, position(self, "remove", name))
 end
 
@@ -148,6 +175,7 @@ function Sieve:replace(name, s)
    check(self, "replace", s)
    if s.name ~= name then not_held(self, "replace", s) end
    local old = self.list[i]
+   self.made = nil
    self.list[i] = s
    return old
 end
@@ -165,6 +193,7 @@ function Sieve:move(name, where)
    local other = where.before or where.after
    if other == name then error(string_format("%s:move: '%s' cannot move next to itself", self.what, name), 2) end
    position(self, "move", other)   -- (raises for an unknown name before anything moves)
+   self.made = nil
    local s = table_remove(self.list, i)
    local j = position(self, "move", other)
    table_insert(self.list, where.before and j or j + 1, s)
@@ -189,6 +218,7 @@ function Sieve:order(items)
       end
       list[#list + 1] = s
    end
+   self.made = nil
    self.list = list
 end
 

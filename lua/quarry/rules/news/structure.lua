@@ -78,38 +78,6 @@ local function first_bytes(pat)
    end
 end
 
--- CLUTTER_AT[b]: the entries of CLUTTER, in order, that can match a
--- paragraph whose first byte is b (CLUTTER_AT[0]: also an empty paragraph).
--- CLUTTER_LEAN[b]: the same without the boilerplate strings found as they
--- are, for a paragraph that holds none of them (ANY_PLAIN says whether one
--- does: one search for them all, where each was a search of its own).
-local CLUTTER_AT, CLUTTER_LEAN = {}, {}
-do
-   local firsts = {}
-   for i, c in ipairs(CLUTTER) do firsts[i] = first_bytes(c.pattern) or false end
-   for b = 0, 255 do
-      local list, lean = {}, {}
-      for i, c in ipairs(CLUTTER) do
-         if not firsts[i] or firsts[i][b] then
-            list[#list + 1] = c
-            if not (c.role == "boilerplate" and c.plain) then lean[#lean + 1] = c end
-         end
-      end
-      CLUTTER_AT[b], CLUTTER_LEAN[b] = list, lean
-   end
-end
-local ANY_PLAIN
-do
-   local alternatives = {}
-   for _, c in ipairs(CLUTTER) do
-      if c.role == "boilerplate" and c.plain then
-         -- the string as it is: every byte but a letter or a digit escaped
-         alternatives[#alternatives + 1] = c.pattern:gsub("[^%w\128-\255]", "\\%0")
-      end
-   end
-   if #alternatives > 0 then ANY_PLAIN = regex.compile(table.concat(alternatives, "|")) end
-end
-
 -- The byte a clutter pattern's match must end with: that of a letter, a
 -- digit or a colon just before its final "$" ("^.-%s+wrote:$": ":"), or
 -- nil. (Tried on every paragraph, "^.-" would walk each one to its end.)
@@ -127,6 +95,57 @@ for _, c in ipairs(CLUTTER) do
    local e1 = pat:sub(1, 1) == "^" and class_end(pat, 2)
    local e2 = e1 and not pat:sub(e1, e1):find("^[*?+-]") and class_end(pat, e1)
    if e2 and not pat:sub(e2, e2):find("^[*?-]") then c.second = class_bytes(pat:sub(e1, e2 - 1)) end
+end
+
+-- CLUTTER_AT[b1][b2]: the entries of CLUTTER, in order, that can match a
+-- paragraph whose first bytes are b1, b2 (b1 0: also an empty paragraph;
+-- [b2] absent, or b2 nil: .other, the entries that ask nothing of it).
+-- CLUTTER_LEAN[b1][b2]: the same without the boilerplate strings found as
+-- they are, for a paragraph that holds none of them (ANY_PLAIN says whether
+-- one does: one search for them all, where each was a search of its own).
+local function by_second(list)
+   local seconds, out = {}, { other = {} }
+   for _, c in ipairs(list) do
+      if c.second then
+         for b in pairs(c.second) do seconds[b] = true end
+      else
+         out.other[#out.other + 1] = c
+      end
+   end
+   for b2 in pairs(seconds) do
+      local l = {}
+      for _, c in ipairs(list) do
+         if not c.second or c.second[b2] then l[#l + 1] = c end
+      end
+      out[b2] = l
+   end
+   return out
+end
+local CLUTTER_AT, CLUTTER_LEAN = {}, {}
+do
+   local firsts = {}
+   for i, c in ipairs(CLUTTER) do firsts[i] = first_bytes(c.pattern) or false end
+   for b = 0, 255 do
+      local list, lean = {}, {}
+      for i, c in ipairs(CLUTTER) do
+         if not firsts[i] or firsts[i][b] then
+            list[#list + 1] = c
+            if not (c.role == "boilerplate" and c.plain) then lean[#lean + 1] = c end
+         end
+      end
+      CLUTTER_AT[b], CLUTTER_LEAN[b] = by_second(list), by_second(lean)
+   end
+end
+local ANY_PLAIN
+do
+   local alternatives = {}
+   for _, c in ipairs(CLUTTER) do
+      if c.role == "boilerplate" and c.plain then
+         -- the string as it is: every byte but a letter or a digit escaped
+         alternatives[#alternatives + 1] = c.pattern:gsub("[^%w\128-\255]", "\\%0")
+      end
+   end
+   if #alternatives > 0 then ANY_PLAIN = regex.compile(table.concat(alternatives, "|")) end
 end
 
 -- s without the white space (%s) at either end
@@ -162,16 +181,13 @@ local function clutter_role(p, words)
    local last = low:byte(-1)
    local first, second = low:byte(1, 2)
    local plain = words <= BOILERPLATE_WORDS and ANY_PLAIN and ANY_PLAIN:test(low)
-   local list = (plain and CLUTTER_AT or CLUTTER_LEAN)[first or 0]
+   local at = (plain and CLUTTER_AT or CLUTTER_LEAN)[first or 0]
+   local list = at[second] or at.other
    for k = 1, #list do
       local c = list[k]
       if c.role ~= "boilerplate" then
-         if (c.last == nil or c.last == last) and (c.second == nil or c.second[second])
-            and low:match(c.pattern) then
-            return c.role, c.strong
-         end
-      elseif words <= BOILERPLATE_WORDS and (c.second == nil or c.second[second])
-         and low:find(c.pattern, 1, c.plain) then
+         if (c.last == nil or c.last == last) and low:match(c.pattern) then return c.role, c.strong end
+      elseif words <= BOILERPLATE_WORDS and low:find(c.pattern, 1, c.plain) then
          return "boilerplate", false
       end
    end

@@ -89,25 +89,34 @@ function kind_at(doc, i) return doc.kinds[i] end
 document.kind = kind_at
 
 -- A field of token i, toks:get(i, field), looked up once a document in
--- doc[cache] (a nil, as "paragraph" without paragraphs, is asked again).
-local function field(doc, cache, name, i)
-   local t = doc[cache]
+-- doc.cases or doc.paras (a nil, as "paragraph" without paragraphs, is
+-- asked again); each function reads its own table (no call more for a
+-- lookup that is made for most tokens a walk visits).
+
+--- The case of token i (toks:get(i, "case")), looked up once a document
+-- (doc.cases): document.case(doc, i).
+function case_at(doc, i)
+   local t = doc.cases
    local v = t[i]
    if v == nil then
-      v = doc.get(doc.toks, i, name)
+      v = doc.get(doc.toks, i, "case")
       t[i] = v
    end
    return v
 end
-
---- The case of token i (toks:get(i, "case")), looked up once a document
--- (doc.cases): document.case(doc, i).
-function case_at(doc, i) return field(doc, "cases", "case", i) end
 document.case = case_at
 
 --- The paragraph of token i (toks:get(i, "paragraph"); nil without
 -- paragraphs): document.para(doc, i).
-function para_at(doc, i) return field(doc, "paras", "paragraph", i) end
+function para_at(doc, i)
+   local t = doc.paras
+   local v = t[i]
+   if v == nil then
+      v = doc.get(doc.toks, i, "paragraph")
+      t[i] = v
+   end
+   return v
+end
 document.para = para_at
 
 --- The key of token i (key(doc, i)), or nil outside 1 .. doc.n.

@@ -136,18 +136,13 @@ local function attribute(the_sieve, q, doc, state)
    return a
 end
 
--- The strategies tried, by name, and the one that decided. (tried_lists[k]:
--- the names of the first k strategies, made once a document; quarry hands
--- each annotation out as a copy of its own.)
-local function trace_of(a, the_sieve, tried_lists)
-   local tried = tried_lists[a.tried]
-   if not tried then
-      tried = {}
-      for k = 1, a.tried do tried[k] = the_sieve.list[k].name end
-      tried_lists[a.tried] = tried
-   end
-   local strategy = a.strategy and a.strategy.name
-   return { strategy = strategy, where = a.strategy and a.strategy.where, tried = tried }
+-- The strategies tried, by name, and the one that decided. (The lists of
+-- names are the sieve's, made once for each length until it changes;
+-- quarry hands each annotation out as a copy of its own.)
+local function trace_of(a, the_sieve)
+   local strategy = a.strategy
+   return { strategy = strategy and strategy.name, where = strategy and strategy.where,
+      tried = the_sieve:first_names(a.tried) }
 end
 
 local TERMS_WHERE = sieve.where(terms.classify)
@@ -162,7 +157,7 @@ end
 
 -- The quote's annotation (type "quote", or "term" for marks around words
 -- nobody says), or nil when it is not kept (markup: tweet="...").
-local function annotation(doc, q, a, the_sieve, tried_lists)
+local function annotation(doc, q, a, the_sieve)
    local text, toks = doc.text, doc.toks
    local s, e = q.start, q.stop
    -- the kind: a whole statement, or words woven into a sentence
@@ -173,7 +168,7 @@ local function annotation(doc, q, a, the_sieve, tried_lists)
    local kind = (opens_sentence and not text:sub(s + 1, s + 1):match("%l")) and "direct" or "partial"
    local firm = a.mention and not (a.strategy.weak and not a.inherited)
    if before == "=" and not firm then return nil end
-   local trace = trace_of(a, the_sieve, tried_lists)
+   local trace = trace_of(a, the_sieve)
    local term, why = terms.classify(doc, q, a, kind == "direct", firm)
    if term then return term_annotation(q, term, why, trace) end
    local cue_text = null
@@ -229,12 +224,11 @@ function quotes.find(ctx, kept, clusters, allowed, the_sieve)
    if not marks[1] then return out end
    local doc = D.new(ctx, kept, clusters, allowed)
    local state = { prev = nil, last_speaker = nil }
-   local tried_lists = {}
    for _, p in ipairs(marks) do
       local q = quote_of(doc, p)
       if q then
          local a = attribute(the_sieve, q, doc, state)
-         local ann = annotation(doc, q, a, the_sieve, tried_lists)
+         local ann = annotation(doc, q, a, the_sieve)
          if ann then
             out[#out + 1] = ann
             if ann.type == "quote" then

@@ -54,6 +54,8 @@ function mentions.at(doc, i)
    if a then return { kind = a.type, ann = a, first = i, last = a.last_tok } end
    local k = doc.keys[i]
    if PRONOUNS[k] and k ~= "her" and k ~= "them" then return { kind = "pronoun", pron = k, first = i, last = i } end
+   -- (a description starts on a determiner: no call for the other words)
+   if not DETS[k] then return nil end
    return mentions.description_from(doc, i)
 end
 

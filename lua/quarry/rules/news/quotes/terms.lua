@@ -119,14 +119,18 @@ end
 -- or nil. title: whether the words inside are title-like.
 function terms.marker(doc, q, title)
    local o = q.open
-   -- (what a name looks like: "the tower", "Ice District fan zone"; "what
-   -- it called “changing market conditions”" quotes a description)
-   local inside = doc.text:sub(q.start + 1, q.stop)
-   local named = inside:find("^[Tt]he%s") or inside:find("^%u")
+   local named   -- (looked at when a marker may end right before the marks)
    -- "known as 'Nightjar'", "known as the 'Gang of Five'"
-   for _, t in ipairs { o - 1, o - 2 } do
-      if t >= 1 and (t == o - 1 or DETS[doc.keys[o - 1]]) then
-         local e = marker_at(doc, BEFORE[doc.keys[t]], t, -1, title, false, named)
+   for t = o - 1, o - 2, -1 do
+      local list = t >= 1 and (t == o - 1 or DETS[doc.keys[o - 1]]) and BEFORE[doc.keys[t]]
+      if list then
+         if named == nil then
+            -- (what a name looks like: "the tower", "Ice District fan zone";
+            -- "what it called “changing market conditions”" quotes a description)
+            local inside = doc.text:sub(q.start + 1, q.stop)
+            named = (inside:find("^[Tt]he%s") or inside:find("^%u")) ~= nil
+         end
+         local e = marker_at(doc, list, t, -1, title, false, named)
          if e then return e.kind, t - #e.keys + 1, t end
       end
    end
