@@ -45,6 +45,9 @@ void qr_matcher_free(qr_matcher *m)
     free(m->wset_bit);
     free(m->wids);
     free(m->wmasks);
+    free(m->quick_bit);
+    free(m->qids);
+    free(m->qwmasks);
     for (i = 0; i < QR_KIND_COUNT; i++)
         for (int c = 0; c < QR_CASE_COUNT; c++) free(m->disp.any_by[i][c]);
     memset(m, 0, sizeof *m);
@@ -227,6 +230,80 @@ static void prepare_quick(const qr_matcher *m, qr_mpred *p)
     p->quick = p->op == QR_P_REGEX || quick_words(m, p) == 0;
 }
 
+/* Whether predicate p is a regex, or alternatives of words and regexes:
+ * one quick_miss can rule a token out. */
+static int quick_pred(const qr_matcher *m, const qr_mpred *p)
+{
+    int k;
+    if (!m->refilters) return 0;
+    if (p->op == QR_P_REGEX) return 1;
+    if (p->op != QR_P_OR) return 0;
+    for (k = 0; k < p->nkids; k++) {
+        int op = m->preds[p->kids[k]].op;
+        if (op != QR_P_KEY && op != QR_P_KEYSET && op != QR_P_REGEX) return 0;
+    }
+    return 1;
+}
+
+/* How many words set holds. */
+static size_t set_size(const qr_idset *set)
+{
+    size_t n = 0;
+    uint32_t w;
+    for (w = 0; w < set->nbits >> 6; w++) {
+        uint64_t x = set->bits[w];
+        for (; x; x &= x - 1) n++;
+    }
+    return n;
+}
+
+/* Adds the words of set to the quick words table with bit b. */
+static void add_quick_words(qr_matcher *m, const qr_idset *set, uint64_t bit)
+{
+    uint32_t id;
+    for (id = 1; id < set->nbits; id++) {
+        size_t s;
+        if (!set->bits[id >> 6]) { id |= 63; continue; }
+        if (!qr_idset_has(set, id)) continue;
+        for (s = (id * 2654435761u) & (m->qcap - 1); m->qids[s] && m->qids[s] != id; s = (s + 1) & (m->qcap - 1)) {}
+        m->qids[s] = id;
+        m->qwmasks[s] |= bit;
+    }
+}
+
+/* The bits of the windows' quick predicates (qr_matcher quick_bit, qbyte,
+ * qlen, qmins, qids, qwmasks): QR_OK or QR_ENOMEM. */
+static int prepare_quick_bits(qr_matcher *m)
+{
+    size_t words = 0, cap = 16;
+    int i, w, c;
+    m->quick_bit = malloc(((size_t)m->npreds + 1) * sizeof *m->quick_bit);
+    if (!m->quick_bit) return QR_ENOMEM;
+    for (i = 0; i < m->npreds; i++) m->quick_bit[i] = -1;
+    for (i = 0; i < m->nrules; i++)
+        for (w = 0; w < m->rules[i].nwindows; w++) {
+            int pi = m->rules[i].windows[w].pred, b;
+            const qr_mpred *p = &m->preds[pi];
+            if (!p->quick || !quick_pred(m, p) || m->quick_bit[pi] >= 0 || m->nquick == 64) continue;
+            b = m->quick_bit[pi] = m->nquick++;
+            m->qmins[b] = p->qmin;
+            for (c = 0; c < 256; c++)
+                if ((p->qfirst[c >> 3] >> (c & 7)) & 1u) m->qbyte[c] |= (uint64_t)1 << b;
+            for (c = 0; c < 64; c++)
+                if (p->qmin <= (uint32_t)c) m->qlen[c] |= (uint64_t)1 << b;
+            words += set_size(&p->qwords);
+        }
+    if (!words) return QR_OK;
+    while (cap < 2 * words + 2) cap <<= 1;
+    m->qids = calloc(cap, sizeof *m->qids);
+    m->qwmasks = calloc(cap, sizeof *m->qwmasks);
+    if (!m->qids || !m->qwmasks) return QR_ENOMEM;
+    m->qcap = cap;
+    for (i = 0; i < m->npreds; i++)
+        if (m->quick_bit[i] >= 0) add_quick_words(m, &m->preds[i].qwords, (uint64_t)1 << m->quick_bit[i]);
+    return QR_OK;
+}
+
 int qr_matcher_prepare(qr_matcher *m)
 {
     qr_mdispatch *d = &m->disp;
@@ -288,7 +365,7 @@ int qr_matcher_prepare(qr_matcher *m)
         const qr_minst *in = &m->code[m->rules[i].entry];
         m->rules[i].guard = in->op == QR_OP_TEST && in->d == 1 && !in->b && !in->c ? in->a + 1 : 0;
     }
-    return prepare_wsets(m);
+    return prepare_wsets(m) == QR_OK ? prepare_quick_bits(m) : QR_ENOMEM;
 }
 
 /* --- annotation index --------------------------------------------------------- */
@@ -691,19 +768,10 @@ int qr_mrun_cap(const qr_mrun *r, int slot, size_t *first, size_t *end)
     return 1;
 }
 
-/* Whether predicate p is a regex, or alternatives of words and regexes:
- * one quick_miss can rule a token out. */
+/* quick_pred of the run's matcher. */
 static int quick_window(const qr_mrun *r, const qr_mpred *p)
 {
-    int k;
-    if (!r->m->refilters) return 0;
-    if (p->op == QR_P_REGEX) return 1;
-    if (p->op != QR_P_OR) return 0;
-    for (k = 0; k < p->nkids; k++) {
-        int op = r->m->preds[p->kids[k]].op;
-        if (op != QR_P_KEY && op != QR_P_KEYSET && op != QR_P_REGEX) return 0;
-    }
-    return 1;
+    return quick_pred(r->m, p);
 }
 
 /* 1 when token t meets no part of predicate p (quick_window): not its
@@ -731,7 +799,7 @@ static int quick_miss(const qr_mrun *r, const qr_mpred *p, size_t t)
  * p, and none is one of its words. With memo (the predicate's, see
  * qr_mrun pred_memo), the tokens passed over are noted there as failing
  * it, for the next window that scans them. */
-static size_t quick_scan(const qr_mrun *r, const qr_mpred *p, size_t u, uint8_t *memo)
+static size_t quick_scan_tokens(const qr_mrun *r, const qr_mpred *p, size_t u, uint8_t *memo)
 {
     const qr_token *tok = r->toks->tok;
     const unsigned char *text = (const unsigned char *)r->text;
@@ -748,6 +816,52 @@ static size_t quick_scan(const qr_mrun *r, const qr_mpred *p, size_t u, uint8_t 
         if (memo) memo[u] = 1;
     }
     return n;
+}
+
+/* The bits of the quick predicates a token of len bytes, first byte c
+ * and word id may meet (qr_matcher quick_bit). */
+static uint64_t quick_bits(const qr_matcher *m, size_t len, unsigned c, uint32_t id)
+{
+    uint64_t bits = 0;
+    size_t s;
+    if (len < 64) bits = m->qlen[len];
+    else
+        for (s = 0; s < (size_t)m->nquick; s++) bits |= m->qmins[s] <= len ? (uint64_t)1 << s : 0;
+    if (len) bits &= m->qbyte[c];
+    if (!m->qcap || !id) return bits;
+    for (s = (id * 2654435761u) & (m->qcap - 1); m->qids[s]; s = (s + 1) & (m->qcap - 1))
+        if (m->qids[s] == id) return bits | m->qwmasks[s];
+    return bits;
+}
+
+/* Marks every token with the quick bits it may meet (qr_mrun qmask). */
+static void build_qmask(qr_mrun *r)
+{
+    const qr_token *tok = r->toks->tok;
+    size_t n = r->toks->n, t;
+    r->qmask_state = -1;
+    r->qmask = malloc((n + 1) * sizeof *r->qmask);
+    if (!r->qmask) return;
+    for (t = 0; t < n; t++)
+        r->qmask[t] = quick_bits(r->m, tok[t].stop - tok[t].start, (unsigned char)r->text[tok[t].start],
+                                 r->ids ? r->ids[t] : 0);
+    r->qmask_state = 1;
+}
+
+/* quick_scan_tokens, with the marks of build_qmask when the predicate has
+ * a quick bit: one bit test a token. */
+static size_t quick_scan(qr_mrun *r, int pi, const qr_mpred *p, size_t u, uint8_t *memo)
+{
+    int b = r->m->quick_bit ? r->m->quick_bit[pi] : -1;
+    if (b >= 0 && !r->qmask_state) build_qmask(r);
+    if (b >= 0 && r->qmask_state > 0) {
+        /* (the tokens passed over are not noted in memo: the next scan
+         * passes them as quickly) */
+        size_t n = r->toks->n;
+        while (u < n && !((r->qmask[u] >> b) & 1u)) u++;
+        return u;
+    }
+    return quick_scan_tokens(r, p, u, memo);
 }
 
 /* The first token at or after u whose memo byte is not 1 (known to fail
@@ -848,7 +962,7 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
             /* tokens an earlier window of the same predicate found failing
              * it are passed over with a byte compare each */
             if (memo && (u = memo_skip(memo, u, n)) >= n) break;
-            if (quick && p->quick && (u = quick_scan(r, p, u, memo)) >= n) break;
+            if (quick && p->quick && (u = quick_scan(r, pi, p, u, memo)) >= n) break;
             if (quick && quick_miss(r, p, u)) {
                 if (memo) memo[u] = 1;
                 continue;
@@ -1148,6 +1262,9 @@ void qr_mrun_free(qr_mrun *r)
         int b;
         for (b = 0; b < 64; b++) { free(r->wpost[b]); r->wpost[b] = NULL; r->nwpost[b] = 0; }
         r->wpost_state = 0;
+        free(r->qmask);
+        r->qmask = NULL;
+        r->qmask_state = 0;
     }
     free(r->win_pos);
     free(r->win_upto);

@@ -158,6 +158,19 @@ typedef struct qr_matcher {
     uint32_t *wids;
     uint64_t *wmasks;
     size_t wcap;
+    /* The predicates of windows with a quick test (qr_mpred quick; the
+     * first 64) and, as their bits, what each lets through: per first
+     * byte, per token length (up to 63; past that, qmins), per word id
+     * (open addressing, 0 = empty). A run marks each token once with the
+     * bits of those it may meet (qr_mrun qmask) instead of each window
+     * testing the token. */
+    int *quick_bit;     /* per predicate: its bit, or -1 */
+    int nquick;
+    uint64_t qbyte[256], qlen[64];
+    uint32_t qmins[64];
+    uint32_t *qids;
+    uint64_t *qwmasks;
+    size_t qcap;
 } qr_matcher;
 
 /* Bloom bits of word id in a 64-bit filter (two bits). */
@@ -265,6 +278,8 @@ struct qr_mrun {
     uint32_t *wpost[64];
     size_t nwpost[64];
     int wpost_state;       /* 0 not made, 1 made, -1 no memory: scan instead */
+    uint64_t *qmask;       /* per token: the quick bits (qr_matcher quick_bit) it may meet */
+    int qmask_state;       /* the same states */
     char shape_buf[256];
 };
 

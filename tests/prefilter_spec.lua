@@ -101,6 +101,36 @@ describe("the matcher's prefilters", function()
       assert.equal(75, #got)
    end)
 
+   it("keep every rule's matches when the tokens are marked once for windows of regexes, past 64 of them", function()
+      -- 70 rules, each with a window of a regex or a word and a regex: the
+      -- matcher marks each token once with those of the first 64 it may
+      -- meet, and scans the tokens for the last six
+      local function build(prefilter)
+         local c = P.compiler()
+         for i = 1, 70 do
+            local re = P.regex("^[" .. string.char(96 + (i - 1) % 26 + 1) .. "Z]\\d{" .. (i % 3 + 1) .. "}$")
+            local last = i % 2 == 0 and re or P.word "common" + re
+            c:add("r" .. i, P.word "in" * P.rep(P.tok { case = "lower" }, 0, 2) * last)
+         end
+         return c:build { prefilter = prefilter }
+      end
+      local text = "in a1 and in the b22, in common use; in the Z333 and in z1 and in q55 and in x7 or in y1234 zone"
+      local toks = quarry.tokenize(text)
+      local function run(m)
+         local out = {}
+         for _, r in ipairs(m:run(toks)) do out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
+         return out
+      end
+      local got, all = run(build(true)), run(build(false))
+      toks:close()
+      assert.same(all, got)
+      local seen = {}
+      for _, g in ipairs(got) do seen[g] = true end
+      assert.is_true(seen["27:in a1"] and seen["28:in the b22"] and seen["69:in common"] and seen["68:in the Z333"]
+         and seen["43:in q55"] and seen["24:in x7"] and seen["2:in the Z333"])
+      assert.equal(62, #got)
+   end)
+
    it("keep every rule's matches when rules wait for the next token their windows allow", function()
       -- rules whose windows rule out many starts wait (as bits of the
       -- rules of a token) until the token their window allows; the
