@@ -289,6 +289,11 @@ static int l_sort_annotations(lua_State *L)
         lua_pop(L, 4);
     }
     qsort(keys, n, sizeof *keys, sortkey_cmp);
+    for (i = 0; i < n && keys[i].index == (int)i + 1; i++) {}
+    if (i == n) {                   /* in order already: nothing to move */
+        lua_settop(L, 1);
+        return 1;
+    }
     /* items go back through a copy: the list is being overwritten */
     lua_createtable(L, (int)n, 0);
     for (i = 0; i < n; i++) {
@@ -607,6 +612,55 @@ static int l_emit_annotations(lua_State *L)
     return 0;
 }
 
+/***
+quarry.core.append_declared(cands, crules, cstarts, matches, mrules, mstarts, rules, k, keep_all) -> k
+Appends to cands the annotations matcher:run made of declared rules'
+matches (those with a phase), from matches[k] on, in order, with the rule
+of each (rules[mrules[i]]) and where its match starts (mstarts[i]) at the
+same index of crules and cstarts (neither when keep_all). Stops at the
+first match that is no annotation (a shaped rule's Match): returns its
+index, or nil when there is none left.
+@function append_declared
+@param cands table the candidates so far
+@param crules table their rules
+@param cstarts table where their matches start
+@param matches table matcher:run's list
+@param mrules table matcher:run's rule numbers
+@param mstarts table matcher:run's starts
+@param rules table the phase's rules by number
+@param k integer the first match to look at
+@param keep_all boolean whether the phase keeps every candidate
+@return integer the index of the first Match, or nil
+*/
+static int l_append_declared(lua_State *L)
+{
+    lua_Integer k, nm, n;
+    int i, keep_all;
+    for (i = 1; i <= 7; i++) luaL_checktype(L, i, LUA_TTABLE);
+    k = luaL_checkinteger(L, 8);
+    keep_all = lua_toboolean(L, 9);
+    lua_settop(L, 9);
+    nm = (lua_Integer)lua_rawlen(L, 4);
+    n = (lua_Integer)lua_rawlen(L, 1);
+    for (; k <= nm; k++) {
+        lua_rawgeti(L, 4, k);            /* the match at 10 */
+        lua_getfield(L, 10, "phase");
+        if (!lua_toboolean(L, -1)) {
+            lua_pushinteger(L, k);
+            return 1;
+        }
+        lua_pop(L, 1);
+        lua_rawseti(L, 1, ++n);
+        if (keep_all) continue;
+        lua_rawgeti(L, 5, k);
+        lua_gettable(L, 7);
+        lua_rawseti(L, 2, n);
+        lua_rawgeti(L, 6, k);
+        lua_rawseti(L, 3, n);
+    }
+    return 0;
+}
+
 /* string.sub(s, i, j) of integers, as Lua computes it, pushed. */
 static void push_sub(lua_State *L, const char *s, size_t len, lua_Integer i, lua_Integer j)
 {
@@ -640,7 +694,8 @@ static int l_append_kept(lua_State *L)
     size_t len;
     const char *text;
     lua_Integer k, n, nk, i;
-    int all;
+    const void *last_rule = NULL;
+    int all, last_ranked = 0;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -652,6 +707,7 @@ static int l_append_kept(lua_State *L)
     n = (lua_Integer)lua_rawlen(L, 1);
     nk = (lua_Integer)lua_rawlen(L, all ? 2 : 4);
     for (k = 1; k <= nk; k++) {
+        const void *rule;
         if (all) i = k;
         else {
             lua_rawgeti(L, 4, k);
@@ -679,9 +735,16 @@ static int l_append_kept(lua_State *L)
             lua_setfield(L, 7, "text");
         }
         lua_pop(L, 1);
-        if (lua_toboolean(L, 8)) {
-            if (lua_getfield(L, 8, "rank") != LUA_TNIL) lua_setfield(L, 7, "rank");
-            else lua_pop(L, 1);
+        /* a rule's rank, looked up once for the candidates of one rule in a row */
+        rule = lua_toboolean(L, 8) ? lua_topointer(L, 8) : NULL;
+        if (rule && rule != last_rule) {
+            last_rule = rule;
+            last_ranked = lua_getfield(L, 8, "rank") != LUA_TNIL;
+            lua_pop(L, 1);
+        }
+        if (rule && last_ranked) {
+            lua_getfield(L, 8, "rank");
+            lua_setfield(L, 7, "rank");
         }
         lua_pop(L, 1);
         lua_rawseti(L, 1, ++n);
@@ -702,4 +765,6 @@ void qr_open_ann(lua_State *L)
     lua_setfield(L, -2, "emit_annotations");
     lua_pushcfunction(L, l_append_kept);
     lua_setfield(L, -2, "append_kept");
+    lua_pushcfunction(L, l_append_declared);
+    lua_setfield(L, -2, "append_declared");
 }

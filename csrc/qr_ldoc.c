@@ -2,7 +2,8 @@
  * Lua binding of the per-document helpers (qr_doc.h) of the document
  * phases: quarry.core.name_variant(s), quarry.core.name_tokens(tokens,
  * set) (see lua/quarry/names.lua), and quarry.core.sort_spans(list [,
- * ranks]) on qr_spans.h (see lua/quarry/spanset.lua).
+ * ranks]) on qr_spans.h and quarry.core.select_spans(list, classes [,
+ * starts, stops]) (see lua/quarry/spanset.lua).
  */
 /***
 @module quarry.core
@@ -528,6 +529,116 @@ static int l_sort_spans(lua_State *L)
     return 1;
 }
 
+/* --- quarry.core.select_spans ------------------------------------------ */
+
+/* Reads the merged spans starts[k], stops[k] (tables at indexes 3 and 4)
+ * into pairs (2 * n integers): each must be integers, start <= stop, each
+ * span starting after the one before stops. */
+static void read_merged(lua_State *L, lua_Integer n, int64_t *pairs)
+{
+    lua_Integer k;
+    for (k = 1; k <= n; k++) {
+        int ok_s, ok_e;
+        lua_Integer s, e;
+        lua_geti(L, 3, k);
+        lua_geti(L, 4, k);
+        s = lua_tointegerx(L, -2, &ok_s);
+        e = lua_tointegerx(L, -1, &ok_e);
+        lua_pop(L, 2);
+        if (!ok_s || !ok_e || e < s || (k > 1 && s <= pairs[2 * k - 3]))
+            luaL_error(L, "bad argument #3 to 'select_spans' (span %d: integers, each after the one before)", (int)k);
+        pairs[2 * k - 2] = (int64_t)s;
+        pairs[2 * k - 1] = (int64_t)e;
+    }
+}
+
+/* Whether pos lies in one of the n merged spans [pairs[2k], pairs[2k+1]):
+ * a binary search for the last that starts at or before it. */
+static int in_merged(const int64_t *pairs, size_t n, int64_t pos)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pairs[2 * mid] <= pos) lo = mid + 1; else hi = mid;
+    }
+    return lo > 0 && pos < pairs[2 * lo - 1];
+}
+
+/***
+quarry.core.select_spans(list, classes [, starts, stops]) -> groups: sorts
+out the annotations of a list by class in one scan: for each element a of
+list (a table), in order, whose class classes[a.type] is not nil, and
+whose start lies in none of the merged spans [starts[k], stops[k]) (sorted,
+each after the one before; none given: no span), appends a to the list
+groups[class] (made at the class's first annotation). Raises when an
+element is no table, or when spans are given and the start of a classed
+one is no integer. Counts #list + #starts steps against a sandbox's step
+budget. See quarry.spanset.select.
+@function select_spans
+@param list table the annotations
+@param classes table type -> class
+@param starts table optional: the spans' starts
+@param stops table optional: the spans' stops
+@return table class -> the annotations of that class, in the list's order
+*/
+static int l_select_spans(lua_State *L)
+{
+    lua_Integer n, i, nspans = 0;
+    int64_t *pairs = NULL;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        luaL_checktype(L, 4, LUA_TTABLE);
+        nspans = luaL_len(L, 3);
+        luaL_argcheck(L, nspans < INT_MAX / 2 && luaL_len(L, 4) == nspans, 4, "as many stops as starts");
+    }
+    lua_settop(L, 4);
+    n = luaL_len(L, 1);
+    qr_limit_work(L, (n > 0 ? n : 0) + nspans);
+    if (nspans > 0) {
+        pairs = (int64_t *)lua_newuserdatauv(L, 2 * (size_t)nspans * sizeof *pairs, 0);   /* 5 */
+        read_merged(L, nspans, pairs);
+    } else {
+        lua_pushnil(L);                                                                   /* 5 */
+    }
+    lua_newtable(L);                                                                      /* 6: groups */
+    for (i = 1; i <= n; i++) {
+        if (lua_geti(L, 1, i) != LUA_TTABLE)
+            return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: no table)", (int)i);
+        lua_getfield(L, -1, "type");
+        lua_rawget(L, 2);                       /* the class */
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 2);
+            continue;
+        }
+        if (nspans > 0) {
+            int isint;
+            lua_Integer start;
+            lua_getfield(L, -2, "start");
+            start = lua_tointegerx(L, -1, &isint);
+            if (!isint) return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: start no integer)", (int)i);
+            lua_pop(L, 1);
+            if (in_merged(pairs, (size_t)nspans, (int64_t)start)) {
+                lua_pop(L, 2);
+                continue;
+            }
+        }
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, 6) != LUA_TTABLE) {   /* the class's list, made at its first */
+            lua_pop(L, 1);
+            lua_newtable(L);
+            lua_pushvalue(L, -2);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, 6);
+        }
+        lua_pushvalue(L, -3);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        lua_pop(L, 3);
+    }
+    return 1;
+}
+
 /* --- quarry.SpanSet ---------------------------------------------------- */
 
 #define QR_SPANSET_MT "quarry.SpanSet"
@@ -687,4 +798,6 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "name_tokens");
     lua_pushcfunction(L, l_sort_spans);
     lua_setfield(L, -2, "sort_spans");
+    lua_pushcfunction(L, l_select_spans);
+    lua_setfield(L, -2, "select_spans");
 }

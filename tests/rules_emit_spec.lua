@@ -59,6 +59,16 @@ describe("quarry.core.append_kept", function()
       assert.equal(6, #anns)
       assert.same({ type = "place", start = 27, stop = 31, rule = "own", phase = "q", text = "Oslo" }, anns[5])
    end)
+
+   it("gives each candidate its own rule's rank, whatever the order of the rules", function()
+      local r1, r2, r3 = { name = "a", rank = 1 }, { name = "b" }, { name = "c", rank = 3 }
+      local cands, crules = {}, { r1, r1, r2, r1, r3, r3, r2 }
+      for i = 1, #crules do cands[i] = { type = "t", start = i, stop = i + 1 } end
+      local anns = core.append_kept({}, cands, crules, false, TEXT, "p")
+      local ranks = {}
+      for i, a in ipairs(anns) do ranks[i] = a.rank or 0 end
+      assert.same({ 1, 1, 0, 1, 3, 3, 0 }, ranks)
+   end)
 end)
 
 describe("the errors of an action's annotations", function()
@@ -82,5 +92,44 @@ describe("the errors of an action's annotations", function()
       assert.equal(1, #anns)
       assert.same({ type = "date", start = 17, stop = 23, attrs = { day = 5 }, rule = "act", phase = "p",
          text = "Friday" }, anns[1])
+   end)
+end)
+
+describe("quarry.core.sort_annotations of a list in order already", function()
+   it("returns the same list with the same items, and still sorts one out of order", function()
+      local a, b = { type = "x", start = 0, stop = 4 }, { type = "a", start = 5, stop = 9 }
+      local c = { type = "b", start = 5, stop = 9 }
+      local list = { a, b, c }
+      assert.equal(list, core.sort_annotations(list))
+      assert.same({ a, b, c }, { list[1], list[2], list[3] })
+      local other = { c, a, b }
+      core.sort_annotations(other)
+      assert.equal(a, other[1])
+      assert.equal(b, other[2])
+      assert.equal(c, other[3])
+   end)
+end)
+
+describe("quarry.core.append_declared", function()
+   it("appends annotations with their rule and start up to the first Match, and says where it is", function()
+      local r1, r2 = { name = "one" }, { name = "two" }
+      local a1, a2, a3 = { phase = "p", n = 1 }, { phase = "p", n = 2 }, { phase = "p", n = 3 }
+      local m = setmetatable({ start = 4 }, { __index = {} })
+      local matches, mrules, mstarts = { a1, a2, m, a3 }, { 2, 1, 1, 2 }, { 10, 20, 30, 40 }
+      local cands, crules, cstarts = { "x" }, { "rx" }, { 0 }
+      assert.equal(3, core.append_declared(cands, crules, cstarts, matches, mrules, mstarts, { r1, r2 }, 1, false))
+      assert.same({ "x", a1, a2 }, cands)
+      assert.equal(r2, crules[2])
+      assert.equal(r1, crules[3])
+      assert.same({ 0, 10, 20 }, cstarts)
+      assert.is_nil(core.append_declared(cands, crules, cstarts, matches, mrules, mstarts, { r1, r2 }, 4, false))
+      assert.equal(a3, cands[4])
+      assert.same({ 0, 10, 20, 40 }, cstarts)
+      -- a phase that keeps them all gets no rules nor starts
+      local all, arules, astarts = {}, {}, {}
+      assert.equal(3, core.append_declared(all, arules, astarts, matches, mrules, mstarts, { r1, r2 }, 1, true))
+      assert.same({ a1, a2 }, all)
+      assert.same({}, arules)
+      assert.same({}, astarts)
    end)
 end)

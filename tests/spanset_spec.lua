@@ -129,4 +129,49 @@ describe("quarry.spanset", function()
       assert.is_false(require("quarry.core").sort_spans({ { start = 1, stop = 2 }, { start = 0, stop = 1 } },
          { 0 / 0, 1 }))
    end)
+
+   it("sorts out annotations by class in the list's order, leaving out those that start inside the spans", function()
+      local rand = generator(77)
+      local classes = { person = "entity", place = "entity", date = "date" }
+      local types = { "person", "place", "date", "segment" }
+      for _ = 1, 20 do
+         -- merged spans, each after the one before, and annotations in any order
+         local starts, stops, pos = {}, {}, rand(20)
+         for k = 1, rand(5) do
+            starts[k] = pos
+            stops[k] = pos + rand(30)
+            pos = stops[k] + 1 + rand(40)
+         end
+         local list = {}
+         for i = 1, 60 do list[i] = { type = types[rand(4) + 1], start = rand(pos + 10), stop = 0 } end
+         local want = {}
+         for _, a in ipairs(list) do
+            local inside = false
+            for k = 1, #starts do
+               if starts[k] <= a.start and a.start < stops[k] then inside = true end
+            end
+            local c = classes[a.type]
+            if c and not inside then
+               want[c] = want[c] or {}
+               want[c][#want[c] + 1] = a
+            end
+         end
+         local got = spanset.select(list, classes, starts, stops)
+         assert.same(want, got)
+         for c, l in pairs(want) do
+            for i, a in ipairs(l) do assert(got[c][i] == a) end
+         end
+      end
+   end)
+
+   it("selects without spans, and refuses spans out of order or an element that is no table", function()
+      local a, b = { type = "date", start = 5, stop = 9 }, { type = "segment", start = 0, stop = 20 }
+      assert.same({ date = { a } }, spanset.select({ b, a }, { date = "date" }))
+      assert.same({}, spanset.select({ b, a }, { date = "date" }, { 0 }, { 20 }))
+      assert.same({ date = { a } }, spanset.select({ b, a }, { date = "date" }, {}, {}))
+      assert.has_error(function() spanset.select({ a }, { date = "date" }, { 10, 4 }, { 12, 6 }) end)
+      assert.has_error(function() spanset.select({ a, 3 }, { date = "date" }) end)
+      local odd = { type = "date", start = 1.5 }
+      assert.has_error(function() spanset.select({ odd }, { date = "date" }, { 0 }, { 1 }) end)
+   end)
 end)

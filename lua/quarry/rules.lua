@@ -39,6 +39,7 @@ local regex_annotations = quarry_core.regex_annotations
 local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.resolve_overlaps
 local complete_annotations = quarry_core.complete_annotations
 local emit_annotations, append_kept = quarry_core.emit_annotations, quarry_core.append_kept
+local append_declared = quarry_core.append_declared
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
@@ -899,25 +900,21 @@ local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
       return "rule " .. name .. ":"
    end), 0) end
    local token_rules, keep_all = phase.token_rules, phase.control == "all"
-   for k = 1, #matches do
-      local m = matches[k]
-      local rule = token_rules[mrules[k]]
-      local n = #cands
-      if m.phase then
-         -- a declared rule's annotation, made by the matcher (a phase that
-         -- keeps every candidate needs no rule and start for it)
-         cands[n + 1] = m
-         if not keep_all then crules[n + 1], cstarts[n + 1] = rule, mstarts[k] end
+   -- the annotations the matcher made of declared rules go in as they are
+   -- (in C, up to the next Match); a phase that keeps every candidate
+   -- needs no rule and start for them
+   local k = append_declared(cands, crules, cstarts, matches, mrules, mstarts, token_rules, 1, keep_all)
+   while k do
+      -- a Match the matcher made (matcher:shape)
+      local m, rule, n = matches[k], token_rules[mrules[k]], #cands
+      if rule.needs_match then
+         emit(rule, m, cands)
       else
-         -- a Match the matcher made (matcher:shape)
-         if rule.needs_match then
-            emit(rule, m, cands)
-         else
-            local a = declared_annotation(rule, m)
-            if a then cands[n + 1] = a end
-         end
-         for i = n + 1, #cands do crules[i], cstarts[i] = rule, mstarts[k] end
+         local a = declared_annotation(rule, m)
+         if a then cands[n + 1] = a end
       end
+      for i = n + 1, #cands do crules[i], cstarts[i] = rule, mstarts[k] end
+      k = append_declared(cands, crules, cstarts, matches, mrules, mstarts, token_rules, k + 1, keep_all)
    end
 end
 

@@ -13,10 +13,14 @@
 -- spanset.sort(list [, ranks]) sorts a list of spans as table.sort does
 -- with the comparator that orders them by start (or by rank, length and
 -- start), ties left in the same order, with the comparisons in C.
+--
+-- spanset.select(list, classes [, starts, stops]) sorts out the
+-- annotations of a list by class in one scan in C, leaving out those that
+-- start inside given spans.
 -- @module quarry.spanset
 local core = require "quarry.core"
 
-local core_sort_spans, core_spanset = core.sort_spans, core.spanset
+local core_sort_spans, core_spanset, core_select_spans = core.sort_spans, core.spanset, core.select_spans
 local spanset = {}
 
 local BUCKET = 256
@@ -87,6 +91,31 @@ function spanset.sort(list, ranks)
       return x.start < y.start
    end)
    return list
+end
+
+--- Selection.
+-- @section selection
+
+--- Sorts out the annotations of a list by class, in one scan in C
+-- (quarry.core.select_spans): spanset.select(list, classes [, starts,
+-- stops]) -> groups, where groups[c] lists, in the list's order, the
+-- annotations a whose classes[a.type] is c and whose start lies in none of
+-- the spans [starts[k], stops[k]) (merged: sorted, each starting after the
+-- one before stops; without them, no annotation is left out). A class
+-- with no annotation has no list. Raises when an element is no table, when
+-- the spans are not merged, or when a start to test is no integer.
+--
+--   local groups = spanset.select(anns, { person = "entity", date = "date" })
+--   for _, a in ipairs(groups.entity or {}) do ... end
+-- @param list table the annotations (tables with a type and an integer start)
+-- @param classes table type -> class (any value but nil)
+-- @param starts table optional: the spans' starts, in increasing order
+-- @param stops table optional: the spans' stops (as many)
+-- @return table class -> list of annotations
+function spanset.select(list, classes, starts, stops)
+   local ok, groups = pcall(core_select_spans, list, classes, starts, stops)
+   if not ok then error(groups, 2) end
+   return groups
 end
 
 return spanset

@@ -24,9 +24,11 @@ local CLUTTER = { comments = true, related = true, boilerplate = true }
 -- "Ford"), ranks AMBIGUOUS_RANK: below a full name that ends in it.
 local DEFAULT_RANK, AMBIGUOUS_RANK = 2, 4.25
 
--- what the candidates take: entities, demonyms, dates
+-- what the candidates take: entities, demonyms, dates; and the page's
+-- structure (kept as it is)
 local CANDIDATE = { person = "entity", organization = "entity", location = "entity", event = "entity",
    demonym = "demonym", date = "date" }
+local STRUCTURE = { segment = "structure", dateline = "structure" }
 
 -- byte b is punctuation (%p in the C locale: ASCII, printable, not a
 -- letter, digit or space)
@@ -104,53 +106,30 @@ end
 -- and the clutter's merged spans (as outside gives them).
 local function structure(anns, out)
    local clutter = {}
-   for _, a in ipairs(anns) do
-      local t = a.type
-      if t == "segment" then
-         out[#out + 1] = a
-         if CLUTTER[a.attrs.kind] then clutter[#clutter + 1] = a end
-      elseif t == "dateline" then
-         out[#out + 1] = a
-      end
+   local n = #out
+   for _, a in ipairs(spanset.select(anns, STRUCTURE).structure or NONE) do
+      n = n + 1
+      out[n] = a
+      if a.type == "segment" and CLUTTER[a.attrs.kind] then clutter[#clutter + 1] = a end
    end
    return outside(clutter)
 end
 
--- The candidates outside the clutter: entities, demonyms, dates. The
--- annotations come by start: one walk along the clutter's merged spans
--- (starts, stops) tells which are outside (allowed(pos) for one that would
--- come out of order).
-local function candidates(anns, allowed, starts, stops)
-   local cands, demonyms, dated = {}, {}, {}
-   local k, nspans, last = 1, #starts, -1
-   for _, a in ipairs(anns) do
-      local t = CANDIDATE[a.type]
-      if t then
-         local pos, out = a.start, true
-         if nspans > 0 then
-            if pos >= last then
-               while k <= nspans and stops[k] <= pos do k = k + 1 end
-               out = not (k <= nspans and starts[k] <= pos)
-               last = pos
-            else
-               out = allowed(pos)
-            end
-         end
-         if out then
-            if t == "entity" then
-               -- gazetteer names count written with a capital (or in capitals):
-               -- not opening with a to z (lower_first, inline)
-               local b = a.phase == "lexicon" and string_byte(a.text, 1)
-               if not (b and b >= 97 and b <= 122) then cands[#cands + 1] = a end
-            elseif t == "date" then
-               dated[#dated + 1] = a
-            elseif not lower_first(a.text) then
-               demonyms[#demonyms + 1] = a
-            end
-         end
-      end
+-- The candidates outside the clutter (its merged spans starts, stops):
+-- entities, demonyms, dates (sorted out in C).
+local function candidates(anns, starts, stops)
+   local groups = spanset.select(anns, CANDIDATE, starts, stops)
+   local cands, demonyms = {}, {}
+   for _, a in ipairs(groups.entity or NONE) do
+      -- gazetteer names count written with a capital (or in capitals):
+      -- not opening with a to z (lower_first, inline)
+      local b = a.phase == "lexicon" and string_byte(a.text, 1)
+      if not (b and b >= 97 and b <= 122) then cands[#cands + 1] = a end
    end
-   return cands, demonyms, dated
+   for _, a in ipairs(groups.demonym or NONE) do
+      if not lower_first(a.text) then demonyms[#demonyms + 1] = a end
+   end
+   return cands, demonyms, groups.date or {}
 end
 
 -- 2. Entities: by rank, then the longer span, keep what does not overlap a
@@ -318,7 +297,7 @@ end
 function resolve.run(ctx)
    local out = {}
    local allowed, cstarts, cstops = structure(ctx.annotations, out)
-   local cands, demonyms, dated = candidates(ctx.annotations, allowed, cstarts, cstops)
+   local cands, demonyms, dated = candidates(ctx.annotations, cstarts, cstops)
    local kept, taken = choose_entities(ctx, cands, allowed)
    local clusters = find_people(ctx, kept, taken, allowed)
    kept = outside_heads(kept, out)
