@@ -564,6 +564,21 @@ static int in_merged(const int64_t *pairs, size_t n, int64_t pos)
     return lo > 0 && pos < pairs[2 * lo - 1];
 }
 
+/* Pushes the field of the table at index t (absolute) whose name is the
+ * string at index key: read raw, no string made, unless the table has a
+ * metatable (then t[key], which may run its __index). */
+static void get_field(lua_State *L, int t, int key)
+{
+    if (lua_getmetatable(L, t)) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, key);
+        lua_gettable(L, t);
+    } else {
+        lua_pushvalue(L, key);
+        lua_rawget(L, t);
+    }
+}
+
 /***
 quarry.core.select_spans(list, classes [, starts, stops]) -> groups: sorts
 out the annotations of a list by class in one scan: for each element a of
@@ -602,12 +617,14 @@ static int l_select_spans(lua_State *L)
     } else {
         lua_pushnil(L);                                                                   /* 5 */
     }
-    lua_newtable(L);                                                                      /* 6: groups */
+    lua_createtable(L, 0, 4);                                                             /* 6: groups */
+    lua_pushliteral(L, "type");                                                           /* 7 */
+    lua_pushliteral(L, "start");                                                          /* 8 */
     for (i = 1; i <= n; i++) {
-        if (lua_geti(L, 1, i) != LUA_TTABLE)
+        if (lua_geti(L, 1, i) != LUA_TTABLE)    /* 9: the element */
             return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: no table)", (int)i);
-        lua_getfield(L, -1, "type");
-        lua_rawget(L, 2);                       /* the class */
+        get_field(L, 9, 7);                     /* 10: its type */
+        lua_rawget(L, 2);                       /* 10: the class */
         if (lua_isnil(L, -1)) {
             lua_pop(L, 2);
             continue;
@@ -615,7 +632,7 @@ static int l_select_spans(lua_State *L)
         if (nspans > 0) {
             int isint;
             lua_Integer start;
-            lua_getfield(L, -2, "start");
+            get_field(L, 9, 8);
             start = lua_tointegerx(L, -1, &isint);
             if (!isint) return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: start no integer)", (int)i);
             lua_pop(L, 1);
@@ -636,6 +653,7 @@ static int l_select_spans(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
         lua_pop(L, 3);
     }
+    lua_settop(L, 6);
     return 1;
 }
 
