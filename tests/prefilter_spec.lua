@@ -15,6 +15,25 @@ local function texts(p, text)
    return out
 end
 
+-- "rule:text" of every match of the rules that add(c) puts into a
+-- compiler, made and built with opts (nil: the defaults), over text.
+local function rule_texts(add, text, opts)
+   local c = P.compiler(opts)
+   add(c)
+   local toks = quarry.tokenize(text)
+   local out = {}
+   for _, r in ipairs(c:build(opts):run(toks)) do out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
+   toks:close()
+   return out
+end
+
+-- The set of a list's items.
+local function set_of(list)
+   local seen = {}
+   for _, v in ipairs(list) do seen[v] = true end
+   return seen
+end
+
 describe("the matcher's prefilters", function()
    it("keep every token an anchored regex matches, digits and capitals of any script", function()
       assert.same({ "12", "\u{0663}\u{0664}", "7" }, texts(P.regex [[^\d{1,3}$]], "a 12 \u{0663}\u{0664} x 7 1234"))
@@ -59,17 +78,14 @@ describe("the matcher's prefilters", function()
       -- the three rules test the same regex a token or more after their
       -- start: what one rule's window found of a token serves the next
       local year = P.regex [[^\d{4}$]]
-      local c = P.compiler()
-      c:add("in_year", P.word "in" * year)
-      c:add("since_year", P.word "since" * P.rep(P.tok { case = "lower" }, 0, 2) * year)
-      c:add("year_after", P.case "title" * P.word "of" * year)
-      local m = c:build()
+      local function add(c)
+         c:add("in_year", P.word "in" * year)
+         c:add("since_year", P.word "since" * P.rep(P.tok { case = "lower" }, 0, 2) * year)
+         c:add("year_after", P.case "title" * P.word "of" * year)
+      end
       local text = "Since 1990 sales rose, in 1991 and since the late 1992 crash; Spring of 1993, in May of 1994 "
          .. "and since then in 19 or in 12345"
-      local toks = quarry.tokenize(text)
-      local got = {}
-      for _, r in ipairs(m:run(toks)) do got[#got + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
-      toks:close()
+      local got = rule_texts(add, text)
       assert.same({ "2:Since 1990", "1:in 1991", "2:since the late 1992", "3:Spring of 1993", "3:May of 1994" }, got)
    end)
 
@@ -77,25 +93,15 @@ describe("the matcher's prefilters", function()
       -- 70 rules, each a window of its own set that shares "common" with
       -- the others: the matcher lists where 64 of the sets' words are and
       -- scans the tokens for the last six
-      local function build(prefilter)
-         local c = P.compiler()
+      local function add(c)
          for i = 1, 70 do
             c:add("r" .. i, P.word "in" * P.rep(P.tok { case = "lower" }, 0, 2) * P.set { "w" .. i, "common" })
          end
-         return c:build { prefilter = prefilter }
       end
       local text = "in the w3 and in w69, in a common way; in w70 w1 and in the w66 and in the end"
-      local toks = quarry.tokenize(text)
-      local function run(m)
-         local out = {}
-         for _, r in ipairs(m:run(toks)) do out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
-         return out
-      end
-      local got, all = run(build(true)), run(build(false))
-      toks:close()
+      local got, all = rule_texts(add, text, { prefilter = true }), rule_texts(add, text, { prefilter = false })
       assert.same(all, got)
-      local seen = {}
-      for _, g in ipairs(got) do seen[g] = true end
+      local seen = set_of(got)
       assert.is_true(seen["3:in the w3"] and seen["69:in w69"] and seen["70:in w70"] and seen["66:in the w66"])
       assert.is_true(seen["1:in a common"] and seen["70:in a common"])
       assert.equal(75, #got)
@@ -105,27 +111,17 @@ describe("the matcher's prefilters", function()
       -- 70 rules, each with a window of a regex or a word and a regex: the
       -- matcher marks each token once with those of the first 64 it may
       -- meet, and scans the tokens for the last six
-      local function build(prefilter)
-         local c = P.compiler()
+      local function add(c)
          for i = 1, 70 do
             local re = P.regex("^[" .. string.char(96 + (i - 1) % 26 + 1) .. "Z]\\d{" .. (i % 3 + 1) .. "}$")
             local last = i % 2 == 0 and re or P.word "common" + re
             c:add("r" .. i, P.word "in" * P.rep(P.tok { case = "lower" }, 0, 2) * last)
          end
-         return c:build { prefilter = prefilter }
       end
       local text = "in a1 and in the b22, in common use; in the Z333 and in z1 and in q55 and in x7 or in y1234 zone"
-      local toks = quarry.tokenize(text)
-      local function run(m)
-         local out = {}
-         for _, r in ipairs(m:run(toks)) do out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
-         return out
-      end
-      local got, all = run(build(true)), run(build(false))
-      toks:close()
+      local got, all = rule_texts(add, text, { prefilter = true }), rule_texts(add, text, { prefilter = false })
       assert.same(all, got)
-      local seen = {}
-      for _, g in ipairs(got) do seen[g] = true end
+      local seen = set_of(got)
       assert.is_true(seen["27:in a1"] and seen["28:in the b22"] and seen["69:in common"] and seen["68:in the Z333"]
          and seen["43:in q55"] and seen["24:in x7"] and seen["2:in the Z333"])
       assert.equal(62, #got)
@@ -135,29 +131,19 @@ describe("the matcher's prefilters", function()
       -- rules whose windows rule out many starts wait (as bits of the
       -- rules of a token) until the token their window allows; the
       -- others run at every start; all in rule order at each token
-      local function build(opts)
-         local c = P.compiler(opts)
+      local function add(c)
          c:add("far", P.case "title" * P.rep(P.any, 0, 6) * P.word "minister")
          c:add("near", P.tok { case = "title", len = { 2, 5 } } * P.word "said")
          c:add("two", P.rep(P.tok { kind = "word", case = { "title", "upper" } }, 1, 2) * P.set { "bank", "party" })
          c:add("num", P.kind "number" * P.opt(P.word "per") * P.word "cent")
          c:add("any", P.tok { case = "upper", len = { 2, 30 } })
          c:add("late", P.word "the" * P.rep(P.tok { case = "lower" }, 0, 3) * P.word "minister")
-         return c:build(opts)
       end
       local text = "Ann Lee, the foreign minister, said rates rose 5 per cent. NATO and the Acme Bank said "
          .. "Bo Ray of the Green Party was the new prime minister; Cy said 12 cent or so. The EU minister said no."
-      local toks = quarry.tokenize(text)
-      local function run(m)
-         local out = {}
-         for _, r in ipairs(m:run(toks)) do out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
-         return out
-      end
-      local got, all = run(build()), run(build { prefilter = false, guards = false })
-      toks:close()
+      local got, all = rule_texts(add, text), rule_texts(add, text, { prefilter = false, guards = false })
       assert.same(all, got)
-      local seen = {}
-      for _, g in ipairs(got) do seen[g] = true end
+      local seen = set_of(got)
       assert.is_true(seen["1:Ann Lee, the foreign minister"] and seen["2:Cy said"] and seen["4:5 per cent"]
          and seen["3:Acme Bank"] and seen["3:Green Party"] and seen["5:NATO"] and seen["6:the new prime minister"])
    end)
