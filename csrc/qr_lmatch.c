@@ -412,7 +412,7 @@ static int l_matcher(lua_State *L)
     qr_matcher *m;
     int self;
     luaL_checktype(L, 1, LUA_TTABLE);
-    lm = lua_newuserdatauv(L, sizeof *lm, 3);
+    lm = lua_newuserdatauv(L, sizeof *lm, 4);   /* 4: the scratch of its runs (run_box) */
     memset(lm, 0, sizeof *lm);
     m = &lm->m;
     self = lua_gettop(L);
@@ -767,9 +767,14 @@ static void build_annindex(lua_State *L, int idx, const qr_matcher *m, size_t nt
 }
 
 /* Cleans up a run whatever happens, through a to-be-closed userdata. */
+/* The scratch of a run. A matcher keeps one (its user value 4, kept) for
+ * its next runs: what it sized by the matcher stays allocated from one
+ * run to the next (qr_mrun_reset). A run that finds it in use (busy: a
+ * run within a run) makes one of its own, freed when it ends. */
 typedef struct runbox {
     qr_mrun r;
     qr_annindex ax;
+    int kept, busy;
 } runbox;
 
 static int runbox_gc(lua_State *L)
@@ -778,6 +783,40 @@ static int runbox_gc(lua_State *L)
     qr_mrun_free(&b->r);
     qr_annindex_free(&b->ax);
     return 0;
+}
+
+/* __close: the run is over (or failed) */
+static int runbox_close(lua_State *L)
+{
+    runbox *b = lua_touserdata(L, 1);
+    b->busy = 0;
+    if (!b->kept) return runbox_gc(L);
+    qr_mrun_reset(&b->r);
+    qr_annindex_free(&b->ax);
+    return 0;
+}
+
+/* The scratch of a run of the matcher at 1, pushed at 5 and closed when
+ * the run ends: the matcher's own when it is free. */
+static runbox *run_box(lua_State *L)
+{
+    runbox *box = NULL;
+    if (lua_getiuservalue(L, 1, 4) == LUA_TUSERDATA) box = lua_touserdata(L, -1);
+    if (!box || box->busy) {
+        int keep = box == NULL;
+        lua_pop(L, 1);
+        box = lua_newuserdatauv(L, sizeof *box, 0);
+        memset(box, 0, sizeof *box);
+        luaL_setmetatable(L, QR_MATCHRUN_MT);
+        if (keep) {
+            box->kept = 1;
+            lua_pushvalue(L, -1);
+            lua_setiuservalue(L, 1, 4);
+        }
+    }
+    box->busy = 1;
+    lua_toclose(L, 5);
+    return box;
 }
 
 /* Raises the error of a run that failed, naming its rule and token. */
@@ -838,10 +877,7 @@ static int matcher_run(lua_State *L)
     int rc;
 
     lua_settop(L, 4);     /* the annotations stay at 3 and env at 4 even when absent */
-    box = lua_newuserdatauv(L, sizeof *box, 0);
-    memset(box, 0, sizeof *box);
-    luaL_setmetatable(L, QR_MATCHRUN_MT);
-    lua_toclose(L, 5);
+    box = run_box(L);
     if (m->nregexes) {
         /* regexes come from a shared cache: someone may have closed one since
          * the matcher was built, so look them up again (raises if closed) */
@@ -1034,10 +1070,10 @@ void qr_open_match(lua_State *L)
         { "close", matcher_release },
         { NULL, NULL }
     };
-    luaL_newmetatable(L, QR_MATCHRUN_MT);   /* scratch of one run, freed on exit */
+    luaL_newmetatable(L, QR_MATCHRUN_MT);   /* scratch of runs, cleared on exit */
     lua_pushcfunction(L, runbox_gc);
     lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, runbox_gc);
+    lua_pushcfunction(L, runbox_close);
     lua_setfield(L, -2, "__close");
     lua_pop(L, 1);
     luaL_newmetatable(L, QR_MATCHER_MT);
