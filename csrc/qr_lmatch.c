@@ -20,6 +20,7 @@ typedef struct lmatcher {
     qr_annspec *specs;  /* per rule (matcher:declare), or NULL when no rule is declared */
     char *declared;     /* per rule: 1 when declared */
     char *shaped;       /* per rule: 1 when its matches come out as Match objects (matcher:shape) */
+    qr_regex *const **reslots;   /* per regex: where its quarry.Regex keeps it (qr_regex_slot) */
     int closed;
 } lmatcher;
 
@@ -30,6 +31,8 @@ static void lmatcher_free(lmatcher *lm)
     free(lm->specs);
     free(lm->declared);
     free(lm->shaped);
+    free((void *)lm->reslots);
+    lm->reslots = NULL;
     qr_matcher_free(&lm->m);
     lm->specs = NULL;
     lm->declared = NULL;
@@ -154,23 +157,28 @@ static void sharpen_filter(const qr_regex *re, qr_regex_filter *f)
     f->have_first = 1;
 }
 
-static void read_regexes(lua_State *L, int desc, qr_matcher *m, int self)
+static void read_regexes(lua_State *L, int desc, lmatcher *lm, int self)
 {
+    qr_matcher *m = &lm->m;
     int i;
     lua_getfield(L, desc, "regexes");
     m->nregexes = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
     m->regexes = calloc((size_t)m->nregexes + 1, sizeof *m->regexes);
     m->refilters = calloc((size_t)m->nregexes + 1, sizeof *m->refilters);
-    if (!m->regexes || !m->refilters) luaL_error(L, "not enough memory");
+    lm->reslots = calloc((size_t)m->nregexes + 1, sizeof *lm->reslots);
+    if (!m->regexes || !m->refilters || !lm->reslots) luaL_error(L, "not enough memory");
+    lua_createtable(L, m->nregexes, 0);     /* the matcher's own list: nobody else changes it */
     for (i = 0; i < m->nregexes; i++) {
-        lua_rawgeti(L, -1, i + 1);
-        m->regexes[i] = qr_check_regex(L, -1);
+        lua_rawgeti(L, -2, i + 1);
+        lm->reslots[i] = qr_regex_slot(L, -1);
+        m->regexes[i] = *lm->reslots[i];
         qr_regex_get_filter(m->regexes[i], &m->refilters[i]);
         sharpen_filter(m->regexes[i], &m->refilters[i]);
-        lua_pop(L, 1);
+        lua_rawseti(L, -2, i + 1);
     }
     /* the matcher keeps its regexes alive */
     lua_setiuservalue(L, self, 1);
+    lua_pop(L, 1);
 }
 
 static void read_kids(lua_State *L, int t, qr_mpred *p, int i)
@@ -425,7 +433,7 @@ static int l_matcher(lua_State *L)
     m->step_limit = opt_int_field(L, 1, "step_limit", 100000);
     if (m->nclasses < 0 || m->step_limit < 1) luaL_error(L, "matcher description: bad classes or step_limit");
     read_sets(L, 1, m);
-    read_regexes(L, 1, m, self);
+    read_regexes(L, 1, lm, self);
     read_preds(L, 1, m);
     read_code(L, 1, m);
     read_rules(L, 1, m);
@@ -882,13 +890,10 @@ static int matcher_run(lua_State *L)
         /* regexes come from a shared cache: someone may have closed one since
          * the matcher was built, so look them up again (raises if closed) */
         int i;
-        lua_getiuservalue(L, 1, 1);
         for (i = 0; i < m->nregexes; i++) {
-            lua_rawgeti(L, -1, i + 1);
-            m->regexes[i] = qr_check_regex(L, -1);
-            lua_pop(L, 1);
+            m->regexes[i] = *lm->reslots[i];
+            if (!m->regexes[i]) luaL_error(L, "attempt to use a closed quarry.Regex");
         }
-        lua_pop(L, 1);
     }
     if (m->needs_ids) ids = qr_tokens_ids(L, 2, 0);
     if (m->needs_bare) bare = qr_tokens_ids(L, 2, QR_KEY_BARE);

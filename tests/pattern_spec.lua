@@ -476,6 +476,17 @@ describe("quarry.Matcher", function()
       kept:close()
    end)
 
+   it("raises when one of its regexes was closed since it was built", function()
+      local m = P.compile(P.regex "^Zq[a-z]+$" * "said", { name = "zq" })
+      local toks = quarry.tokenize("Zqara said no.")
+      assert.equal(1, #m:run(toks))
+      -- the regex cache gives the matcher's own regex back
+      require("quarry.core").regex("^Zq[a-z]+$"):close()
+      raises(function() m:run(toks) end, "attempt to use a closed quarry.Regex")
+      toks:close()
+      m:close()
+   end)
+
    it("finds nothing in an empty text", function()
       assert.same({}, texts(P.word "x", ""))
    end)
