@@ -767,6 +767,44 @@ return true
       assert.is_false(exists(marker), "the helper ran with io")
    end)
 
+   it("matches with the gazetteer behind an untrusted pack's view, or with the match the pack put there", function()
+      -- the engine calls the gazetteer behind a view box:gazetteer made
+      -- itself, with options the pack never sees; a match function the
+      -- pack puts in the view (here from its second phase, for the next
+      -- documents) is still the one called
+      local dir = tmpdir {
+         ["places.txt"] = "Lisbon\nGeneva\n",
+         ["pack.lua"] = [[
+local g = gazetteer("places.txt", { format = "lines" })
+local function mine(_, _, opts)
+   return { { type = opts.annotate, start = 0, stop = 2, rule = opts.rule, phase = opts.phase, text = "Or" } }
+end
+return { phases = {
+   { name = "places", rules = { rule { name = "place", type = "location", gazetteer = g } } },
+   { name = "swap", run = function(ctx) if ctx.text:find("swap") then g.match = mine end end },
+} }
+]] }
+      local pack = rules.load(dir .. "/pack.lua")
+      local function found(text)
+         local out = {}
+         for _, a in ipairs(pack:run(text)) do out[#out + 1] = a.rule .. ":" .. a.text end
+         return table.concat(out, " ")
+      end
+      assert.equal("place:Lisbon place:Geneva", found("Lisbon or Geneva"))
+      assert.equal("place:Geneva", found("Geneva, swap"))
+      assert.equal("place:Or", found("Or Lisbon"))
+      -- the view's own match is the gazetteer's
+      local sandbox = require "quarry.sandbox"
+      local box = sandbox.new { kind = "rule pack", name = "t", root = dir }
+      local view = box:gazetteer("places.txt", { format = "lines" })
+      local g, match = sandbox.gazetteer_behind(view)
+      assert.equal(match, view.match)
+      local toks = require("quarry").tokenize("in Geneva")
+      assert.same(g:match(toks), view:match(toks))
+      toks:close()
+      assert.is_nil(sandbox.gazetteer_behind({ match = match }))
+   end)
+
    it("does not let an untrusted pack read files outside its folder through gazetteers", function()
       -- Guards a fixed hole: `gazetteer = "/abs/path"` in a rule and
       -- require("quarry.gazetteer").load("/abs/path") both read any file,

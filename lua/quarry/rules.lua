@@ -40,6 +40,7 @@ local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.re
 local complete_annotations = quarry_core.complete_annotations
 local emit_annotations, append_kept = quarry_core.emit_annotations, quarry_core.append_kept
 local append_declared = quarry_core.append_declared
+local gazetteer_behind = sandbox.gazetteer_behind
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
@@ -677,7 +678,7 @@ function rules.compile(def, opts)
          error(string_format("%s: phase %d has both 'rules' and 'run'", def.file or "pack", pi), 0)
       end
       local phase = { name = ph.name or ("phase" .. pi), control = ph.control or "appelt",
-         token_rules = {}, regex_rules = {}, gaz_rules = {}, rules = {}, regex_specs = {} }
+         token_rules = {}, regex_rules = {}, gaz_rules = {}, rules = {}, regex_specs = {}, gaz_native = {} }
       if type(phase.name) ~= "string" then
          error(string_format("%s: phase %d: name must be a string", def.file or "pack", pi), 0)
       end
@@ -997,6 +998,22 @@ local function merge_entry_attrs(rule, a)
    end
 end
 
+-- How a plain gazetteer rule matches in C, when quarry made its
+-- gazetteer (a quarry.Gazetteer, or the view box:gazetteer gives a pack):
+-- {gazetteer, match = the view's own match, opts = the options, made
+-- once, which go to C only}; false otherwise.
+local function native_gazetteer(phase, rule, all)
+   local native = phase.gaz_native[rule]
+   if native == nil then
+      local g, match = rule.compiled, nil
+      if type(g) ~= "userdata" then g, match = gazetteer_behind(g) end
+      native = g and { gazetteer = g, match = match, opts = { all = all, annotate = rule.type, rule = rule.name,
+         phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) } } or false
+      phase.gaz_native[rule] = native
+   end
+   return native
+end
+
 local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    local all = phase.control == "all"
@@ -1028,8 +1045,15 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
          -- the rank and the entry attrs decoded so far; it lists those
          -- whose entry's attrs are still to decode
          local n = #cands
-         local list, pending = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
-            phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) })
+         local list, pending
+         local native = native_gazetteer(phase, rule, all)
+         -- (a view's own match does what the gazetteer's does)
+         if native and (not native.match or rule.compiled.match == native.match) then
+            list, pending = native.gazetteer:match(toks, native.opts)
+         else
+            list, pending = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
+               phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) })
+         end
          if pending then
             for _, k in ipairs(pending) do merge_entry_attrs(rule, list[k]) end
          end

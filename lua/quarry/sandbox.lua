@@ -782,6 +782,10 @@ function Box:read_list(name, level)
    return rows
 end
 
+-- The views box:gazetteer made (weak keys): the gazetteer behind each, and
+-- its own match.
+local views = setmetatable({}, { __mode = "k" })
+
 -- What an untrusted pack gets of a gazetteer: matching, not loading files.
 local function gazetteer_view(g)
    local view = {}
@@ -789,7 +793,22 @@ local function gazetteer_view(g)
    function view.entry(_, id) return g:entry(id) end
    function view.size() return #g end
    view.native = true   -- match() takes the C options, annotate included
+   views[view] = { gazetteer = g, match = view.match }
    return view
+end
+
+--- sandbox.gazetteer_behind(v) -> the quarry.Gazetteer a view that
+-- box:gazetteer made matches with, and the view's own match function
+-- (v.match(v, toks, opts) is gazetteer:match(toks, opts) while v.match is
+-- that function); nil for any other value. The rule engine matches with
+-- it directly, with options of its own that untrusted code never sees.
+-- @param v any value
+-- @return the gazetteer, or nil
+-- @return function the view's own match
+function sandbox.gazetteer_behind(v)
+   local view = views[v]
+   if view then return view.gazetteer, view.match end
+   return nil
 end
 
 --- box:gazetteer(spec [, opts [, level]]) -> a gazetteer (untrusted: a view
