@@ -998,68 +998,77 @@ local function merge_entry_attrs(rule, a)
    end
 end
 
--- How a plain gazetteer rule matches in C, when quarry made its
--- gazetteer (a quarry.Gazetteer, or the view box:gazetteer gives a pack):
--- {gazetteer, match = the view's own match, opts = the options, made
--- once, which go to C only}; false otherwise.
+-- How a plain gazetteer rule (no action, attrs nor span) matches in C,
+-- when quarry made its gazetteer (a quarry.Gazetteer, or the view
+-- box:gazetteer gives a pack): {gazetteer, match = the view's own match,
+-- opts = the options, made once, which go to C only}; false otherwise.
 local function native_gazetteer(phase, rule, all)
    local native = phase.gaz_native[rule]
    if native == nil then
       local g, match = rule.compiled, nil
       if type(g) ~= "userdata" then g, match = gazetteer_behind(g) end
-      native = g and { gazetteer = g, match = match, opts = { all = all, annotate = rule.type, rule = rule.name,
-         phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) } } or false
+      native = g and not (rule.needs_match or rule.attrs or rule.span) and { gazetteer = g, match = match,
+         opts = { all = all, annotate = rule.type, rule = rule.name, phase = phase.name, rank = rule.rank,
+            entry_attrs = entry_cache(rule) } } or false
       phase.gaz_native[rule] = native
    end
    return native
 end
 
-local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
+-- The matches of a gazetteer rule that needs Lua (an action, attrs, a
+-- span, or a gazetteer of the pack's own): Match objects, emitted.
+local function lua_gaz_rule(phase, rule, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
-   local all = phase.control == "all"
-   for _, rule in ipairs(phase.gaz_rules) do
-      if rule.needs_match or rule.attrs or rule.span
-         or (type(rule.compiled) ~= "userdata" and not rule.compiled.native) then
-         for _, hit in ipairs(rule.compiled:match(toks, { all = all })) do
-            local before = #cands
-            local m = make_match(rule, text, toks, hit.start, hit.stop, hit.first, hit.last, nil, nil)
-            m.entry = hit
-            m.doc = ctx.doc
-            emit(rule, m, cands)
-            for i = before + 1, #cands do
-               local a = cands[i]
-               if not rule.action then
-                  a.attrs = a.attrs or {}
-                  if a.attrs.name == nil then a.attrs.name = hit.canonical end
-                  if a.attrs.category == nil and hit.type and hit.type ~= "" then a.attrs.category = hit.type end
-                  if hit.attrs then
-                     a.entry = hit.entry
-                     merge_entry_attrs(rule, a)
-                  end
-               end
-               crules[i], cstarts[i] = rule, hit.start
+   for _, hit in ipairs(rule.compiled:match(toks, { all = phase.control == "all" })) do
+      local before = #cands
+      local m = make_match(rule, text, toks, hit.start, hit.stop, hit.first, hit.last, nil, nil)
+      m.entry = hit
+      m.doc = ctx.doc
+      emit(rule, m, cands)
+      for i = before + 1, #cands do
+         local a = cands[i]
+         if not rule.action then
+            a.attrs = a.attrs or {}
+            if a.attrs.name == nil then a.attrs.name = hit.canonical end
+            if a.attrs.category == nil and hit.type and hit.type ~= "" then a.attrs.category = hit.type end
+            if hit.attrs then
+               a.entry = hit.entry
+               merge_entry_attrs(rule, a)
             end
          end
+         crules[i], cstarts[i] = rule, hit.start
+      end
+   end
+end
+
+local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
+   local toks = ctx.tokens
+   local all = phase.control == "all"
+   for _, rule in ipairs(phase.gaz_rules) do
+      local list, pending
+      local native, compiled = phase.gaz_native[rule], rule.compiled
+      if native == nil then native = native_gazetteer(phase, rule, all) end
+      -- (a view's own match does what the gazetteer's does)
+      if native and (not native.match or (compiled.match == native.match and compiled.native)) then
+         list, pending = native.gazetteer:match(toks, native.opts)
+      elseif rule.needs_match or rule.attrs or rule.span or (type(compiled) ~= "userdata" and not compiled.native) then
+         lua_gaz_rule(phase, rule, ctx, cands, crules, cstarts)
       else
-         -- a plain gazetteer rule: the C side builds the annotations, with
-         -- the rank and the entry attrs decoded so far; it lists those
-         -- whose entry's attrs are still to decode
-         local n = #cands
-         local list, pending
-         local native = native_gazetteer(phase, rule, all)
-         -- (a view's own match does what the gazetteer's does)
-         if native and (not native.match or rule.compiled.match == native.match) then
-            list, pending = native.gazetteer:match(toks, native.opts)
-         else
-            list, pending = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
-               phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) })
-         end
+         list, pending = compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
+            phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) })
+      end
+      -- a plain gazetteer rule: the C side builds the annotations, with
+      -- the rank and the entry attrs decoded so far; it lists those
+      -- whose entry's attrs are still to decode
+      local nl = list and #list or 0
+      if nl > 0 then
          if pending then
             for _, k in ipairs(pending) do merge_entry_attrs(rule, list[k]) end
          end
-         table_move(list, 1, #list, n + 1, cands)
+         local n = #cands
+         table_move(list, 1, nl, n + 1, cands)
          if not all then
-            for k = 1, #list do crules[n + k], cstarts[n + k] = rule, list[k].start end
+            for k = 1, nl do crules[n + k], cstarts[n + k] = rule, list[k].start end
          end
       end
    end
