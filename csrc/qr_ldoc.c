@@ -78,14 +78,16 @@ static int in_table(lua_State *L, int idx, const char *s, size_t len)
 }
 
 /***
-quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
-or capitals whose bare key's variant is a key of the table set (with a
-value that is not false), in order. See quarry.names.find. Counts #tokens
-steps against a sandbox's budget.
+quarry.core.name_tokens(tokens, set) -> {i, ...}, {variant, ...}: the
+words in title case or capitals whose bare key's variant is a key of the
+table set (with a value that is not false), in order, and those variants
+(the k-th of the word at the k-th place). See quarry.names.find. Counts
+#tokens steps against a sandbox's budget.
 @function name_tokens
 @param tokens quarry.Tokens the document's tokens
 @param set table variant keys -> true
 @return table token numbers
+@return table their variants
 */
 static int l_name_tokens(lua_State *L)
 {
@@ -102,6 +104,7 @@ static int l_name_tokens(lua_State *L)
     qr_limit_work(L, (long long)t->n);
     lua_newtable(L);                /* 3: the result */
     lua_pushnil(L);                 /* 4: a larger buffer, when one is needed */
+    lua_newtable(L);                /* 5: the variants of the words found */
     for (i = 0; i < t->n && few.n > 0; i++) {
         const qr_token *tok = &t->tok[i];
         size_t klen, vlen, need;
@@ -118,10 +121,12 @@ static int l_name_tokens(lua_State *L)
         if (few.n <= FEW_KEYS ? in_few(&few, buf + cap, vlen) : in_table(L, 2, buf + cap, vlen)) {
             lua_pushinteger(L, (lua_Integer)i + 1);
             lua_rawseti(L, 3, ++found);
+            lua_pushlstring(L, buf + cap, vlen);
+            lua_rawseti(L, 5, found);
         }
     }
-    lua_settop(L, 3);
-    return 1;
+    lua_remove(L, 4);
+    return 2;
 }
 
 /* A growable byte buffer kept in a userdata at stack index slot (nil
