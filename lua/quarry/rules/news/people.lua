@@ -132,7 +132,8 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
          local first = variant_of(words[1])
          local found
          for _, c in ipairs(by_last[last] or NONE) do
-            local initial = c.first and string_byte(c.first, 1) == string_byte(first, 1) and (#first == 1 or #c.first == 1)
+            local initial = c.first and string_byte(c.first, 1) == string_byte(first, 1)
+               and (#first == 1 or #c.first == 1)
             if c.first == nil or c.first == first or initial then
                found = c
             end
