@@ -53,6 +53,22 @@ local function sex_from_title(title)
    return nil
 end
 
+-- The words of a name (split_words), the titles "Mr." "Dr." left out:
+-- split once a document, words_of[name] (the lists are only read after).
+local function name_words(words_of, name)
+   local words = words_of[name]
+   if not words then
+      words = split_words(name)
+      -- (a word of at most five bytes that ends in a full stop: byte 46)
+      while #words > 1 and #words[1] <= 5 and string_byte(words[1], -1) == 46
+         and not words[1]:match("^[%u%.]+$") do
+         table.remove(words, 1)
+      end
+      words_of[name] = words
+   end
+   return words
+end
+
 --- Clusters the person annotations of a document (sorted by start) and
 -- adds the mentions of known surnames the rules did not mark.
 -- persons: list of annotations; covered(start, stop) -> true when a span
@@ -115,18 +131,7 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    -- (the words of each name, split once a document: only read after)
    local words_of = {}
    for _, a in ipairs(persons) do
-      local name = a.attrs.name or a.text
-      local words = words_of[name]
-      if not words then
-         words = split_words(name)
-         -- "Mr." "Dr." stay titles, not first names
-         -- (a word of at most five bytes that ends in a full stop: byte 46)
-         while #words > 1 and #words[1] <= 5 and string_byte(words[1], -1) == 46
-            and not words[1]:match("^[%u%.]+$") do
-            table.remove(words, 1)
-         end
-         words_of[name] = words
-      end
+      local words = name_words(words_of, a.attrs.name or a.text)
       if #words > 1 then
          local last = variant_of(words[#words])
          local first = variant_of(words[1])
