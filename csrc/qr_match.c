@@ -170,9 +170,19 @@ static void prepare_fast(const qr_matcher *m, qr_mpred *p)
     free(words);
 }
 
-/* The word-set predicates of the rules' windows and, per word, the bits
- * of those holding it (qr_matcher wset_bit, wids, wmasks): QR_OK or
- * QR_ENOMEM. */
+/* Word id joins the window words table with bit b: QR_OK or QR_ENOMEM. */
+static int add_wset_word(qr_matcher *m, uint32_t id, int b)
+{
+    size_t s;
+    for (s = (id * 2654435761u) & (m->wcap - 1); m->wids[s] && m->wids[s] != id; s = (s + 1) & (m->wcap - 1)) {}
+    m->wids[s] = id;
+    m->wmasks[s] |= (uint64_t)1 << b;
+    return qr_idset_add(&m->whas, id);
+}
+
+/* The word and word-set predicates of the rules' windows and, per word,
+ * the bits of those holding it (qr_matcher wset_bit, wids, wmasks): QR_OK
+ * or QR_ENOMEM. */
 static int prepare_wsets(qr_matcher *m)
 {
     size_t total = 0, cap = 16;
@@ -182,10 +192,12 @@ static int prepare_wsets(qr_matcher *m)
     for (i = 0; i < m->npreds; i++) m->wset_bit[i] = -1;
     for (i = 0; i < m->nrules; i++)
         for (w = 0; w < m->rules[i].nwindows; w++) {
-            int pi = m->rules[i].windows[w].pred;
-            if (m->preds[pi].op != QR_P_KEYSET || m->wset_bit[pi] >= 0 || m->nwsets == 64) continue;
+            int pi = m->rules[i].windows[w].pred, op = m->preds[pi].op;
+            if ((op != QR_P_KEYSET && (op != QR_P_KEY || !m->preds[pi].id)) || m->wset_bit[pi] >= 0
+                || m->nwsets == 64)
+                continue;
             m->wset_bit[pi] = m->nwsets++;
-            total += m->sets[m->preds[pi].a - 1].count;
+            total += op == QR_P_KEY ? 1 : m->sets[m->preds[pi].a - 1].count;
         }
     if (!m->nwsets) return QR_OK;
     while (cap < 2 * total + 2) cap <<= 1;
@@ -197,15 +209,14 @@ static int prepare_wsets(qr_matcher *m)
         const qr_idset *set;
         uint32_t id;
         if (m->wset_bit[i] < 0) continue;
+        if (m->preds[i].op == QR_P_KEY) {
+            if (add_wset_word(m, m->preds[i].id, m->wset_bit[i]) != QR_OK) return QR_ENOMEM;
+            continue;
+        }
         set = &m->sets[m->preds[i].a - 1];
         for (id = 1; id < set->nbits; id++) {
-            size_t s;
             if (!set->bits[id >> 6]) { id |= 63; continue; }
-            if (!qr_idset_has(set, id)) continue;
-            for (s = (id * 2654435761u) & (cap - 1); m->wids[s] && m->wids[s] != id; s = (s + 1) & (cap - 1)) {}
-            m->wids[s] = id;
-            m->wmasks[s] |= (uint64_t)1 << m->wset_bit[i];
-            if (qr_idset_add(&m->whas, id) != QR_OK) return QR_ENOMEM;
+            if (qr_idset_has(set, id) && add_wset_word(m, id, m->wset_bit[i]) != QR_OK) return QR_ENOMEM;
         }
     }
     return QR_OK;
@@ -940,8 +951,8 @@ static void build_wpost(qr_mrun *r)
     r->wpost_state = -1;
     if (!masks) return;
     for (t = 0; t < n; t++) {
-        masks[t] = wset_mask(m, r->ids[t]);
-        for (b = 0; b < 64 && masks[t] >> b; b++) r->nwpost[b] += (masks[t] >> b) & 1u;
+        uint64_t x = masks[t] = wset_mask(m, r->ids[t]);
+        for (; x; x &= x - 1) r->nwpost[lowest_bit(x)]++;
     }
     for (b = 0; b < m->nwsets; b++) {
         r->wpost[b] = malloc((r->nwpost[b] + 1) * sizeof *r->wpost[b]);
@@ -949,8 +960,10 @@ static void build_wpost(qr_mrun *r)
         r->nwpost[b] = 0;
     }
     for (t = 0; t < n; t++)
-        for (b = 0; b < 64 && masks[t] >> b; b++)
-            if ((masks[t] >> b) & 1u) r->wpost[b][r->nwpost[b]++] = (uint32_t)t;
+        for (uint64_t x = masks[t]; x; x &= x - 1) {
+            b = lowest_bit(x);
+            r->wpost[b][r->nwpost[b]++] = (uint32_t)t;
+        }
     free(masks);
     r->wpost_state = 1;
 }
@@ -979,16 +992,14 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
     const qr_mpred *p = &r->m->preds[pi];
     if (pos != UINT32_MAX && pos >= from) return pos;
     u = from > r->win_upto[k] ? from : r->win_upto[k];
-    if (p->op == QR_P_KEYSET) {
+    if (p->op == QR_P_KEYSET || p->op == QR_P_KEY) {
         /* most windows test words: where they are was listed once a run,
-         * or else a bit a token */
-        const qr_idset *set = &r->m->sets[p->a - 1];
+         * or else a compare or a bit a token */
         int b = r->m->wset_bit ? r->m->wset_bit[pi] : -1;
         if (b >= 0 && !r->wpost_state) build_wpost(r);
         if (b >= 0 && r->wpost_state > 0) u = wpost_next(r, b, u, n);
-        else while (u < n && !qr_idset_has(set, r->ids[u])) u++;
-    } else if (p->op == QR_P_KEY) {
-        while (u < n && r->ids[u] != p->id) u++;
+        else if (p->op == QR_P_KEY) while (u < n && r->ids[u] != p->id) u++;
+        else while (u < n && !qr_idset_has(&r->m->sets[p->a - 1], r->ids[u])) u++;
     } else {
         /* rules share what a predicate said of a token: each (predicate,
          * token) is tested once a run, however many windows test it; in a

@@ -152,7 +152,7 @@ typedef struct qr_matcher {
     int any_required;   /* some rule has required words: paragraph filters are built */
     qr_mdispatch disp;
     long step_limit;
-    /* The word-set predicates of windows (the first 64), and per word id
+    /* The word and word-set predicates of windows (the first 64), and per word id
      * the bits of those that hold it (open addressing, 0 = empty): a run
      * lists once where each one's words are (qr_mrun wpost) instead of
      * each window scanning the tokens for them. */
@@ -278,7 +278,7 @@ struct qr_mrun {
     uint8_t **re_memo;     /* per regex, per token: 0 not asked yet, 1 no match, 2 a match */
     uint8_t **pred_memo;   /* per window predicate, per token: the same */
     size_t ann_max;        /* tokens of the longest annotation of the run's index */
-    /* per word-set predicate of windows (qr_matcher wset_bit): the tokens
+    /* per word or word-set predicate of windows (qr_matcher wset_bit): the tokens
      * holding one of its words, in order; made when a window first asks */
     uint32_t *wpost[64];
     size_t nwpost[64];
