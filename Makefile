@@ -68,7 +68,7 @@ HDR := $(wildcard csrc/*.h)
 # Fuzz targets (see "fuzzing" below).
 FUZZ_CC      ?= clang-14
 FUZZ_TIME    ?= 30
-FUZZ_TARGETS  = token match regex gaz fts docs news lpat
+FUZZ_TARGETS  = token match regex gaz fts docs news lpat pool
 FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
                 $(WARN) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -DQR_FUZZ_ROOT='"$(CURDIR)"'
