@@ -689,6 +689,7 @@ static int l_realpath(lua_State *L)
 typedef struct plain_seen {
     const void *orig[QR_PLAIN_TABLES];
     int n;
+    int own;                  /* the set own holds a table: look each one up */
     long long keys;           /* fields copied, charged as steps */
 } plain_seen;
 
@@ -752,50 +753,63 @@ static int plain_copy_wide(lua_State *L, int idx, const void *p, plain_seen *see
     return 1;
 }
 
+/* Replaces the table at idx (near the top) with its copy; 0 when it
+ * cannot be copied here. */
+static int plain_replace(lua_State *L, int idx, plain_seen *seen, int depth)
+{
+    if (!plain_copy_c(L, idx, seen, depth)) return 0;
+    lua_replace(L, idx);
+    return 1;
+}
+
 /* Pushes a copy of the table at idx (plain_copy of sandbox.lua: tables at
  * every depth copied, one copy of a table met twice); raises "WHAT: a
  * table with a metatable ..." for a table with a metatable or one the
  * untrusted code gave one (own). Returns 0, pushing nothing, when the
  * annotation is too large or deep for this copy. The fields of a small
- * table are read in one traversal, kept on the stack, then copied in the
- * order next gave them into a table made at its size (growing it a key at
- * a time rehashes it at every power of two; its order of keys is Lua's
- * own either way, the same as plain_copy_wide's). */
+ * table are read in one traversal and kept on the stack above a slot for
+ * the copy; the copy, made at its size (growing it a key at a time
+ * rehashes it at every power of two), goes there and takes them from the
+ * top, each pair set where it is (its order of keys is Lua's own either way, the same as
+ * plain_copy_wide's). */
 static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
 {
     const void *p = lua_topointer(L, idx);
-    int j, n, base, copy, own, narr, nrec;
+    int j, n, base, own = 0, narr, nrec;
     for (j = 0; j < seen->n; j++)
         if (seen->orig[j] == p) { lua_rawgeti(L, QR_PLAIN_KEEP, j + 1); return 1; }
-    lua_pushvalue(L, idx);
-    own = lua_rawget(L, QR_PLAIN_OWN) != LUA_TNIL && lua_toboolean(L, -1);
-    lua_pop(L, 1);
+    if (seen->own) {
+        lua_pushvalue(L, idx);
+        own = lua_rawget(L, QR_PLAIN_OWN) != LUA_TNIL && lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
     if (own || lua_getmetatable(L, idx))
         luaL_error(L, "%s: a table with a metatable (quarry takes plain tables from a pack or report)",
                    lua_tostring(L, QR_PLAIN_WHAT));
     if (seen->n == QR_PLAIN_TABLES || depth > QR_PLAIN_DEPTH) return 0;
     luaL_checkstack(L, 2 * QR_PLAIN_PAIRS + 8, "annotations too deep");
-    base = lua_gettop(L);           /* the fields at base + 1 .. base + 2n, key then value */
+    base = lua_gettop(L) + 1;       /* the copy's place; its fields above, key then value */
     n = narr = nrec = 0;
+    lua_pushnil(L);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         if (++n > QR_PLAIN_PAIRS) {
-            lua_settop(L, base);
+            lua_settop(L, base - 1);
             return plain_copy_wide(L, idx, p, seen, depth);
         }
         if (array_key(L, -2)) narr++;
         else nrec++;
         lua_pushvalue(L, -2);       /* the key again, for lua_next */
     }
-    copy = plain_new(L, p, seen, narr, nrec);
-    for (j = 0; j < n; j++) {
-        if (!plain_push(L, base + 1 + 2 * j, seen, depth + 1) || !plain_push(L, base + 2 + 2 * j, seen, depth + 1))
-            return 0;
-        lua_rawset(L, copy);
-        seen->keys++;
+    plain_new(L, p, seen, narr, nrec);
+    lua_replace(L, base);
+    for (j = 0; j < n; j++) {       /* the last pair on top: key at top - 1 */
+        int top = lua_gettop(L);
+        if (lua_type(L, top) == LUA_TTABLE && !plain_replace(L, top, seen, depth + 1)) return 0;
+        if (lua_type(L, top - 1) == LUA_TTABLE && !plain_replace(L, top - 1, seen, depth + 1)) return 0;
+        lua_rawset(L, base);
     }
-    lua_replace(L, base + 1);
-    lua_settop(L, base + 1);
+    seen->keys += n;
     return 1;
 }
 
@@ -817,10 +831,14 @@ static int l_plain_annotations(lua_State *L)
 {
     const int out = 5, val = QR_PLAIN_KEEP + 2;   /* the key of list at val - 1 */
     long long charged = 0;
+    int own;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, QR_PLAIN_OWN, LUA_TTABLE);
     luaL_checkstring(L, QR_PLAIN_WHAT);
     luaL_checktype(L, 4, LUA_TFUNCTION);
+    lua_settop(L, 4);
+    lua_pushnil(L);                 /* whether own holds a table at all (most often not) */
+    own = lua_next(L, QR_PLAIN_OWN);
     lua_settop(L, 4);
     lua_newtable(L);                /* out */
     lua_newtable(L);                /* the copies (QR_PLAIN_KEEP) */
@@ -829,6 +847,7 @@ static int l_plain_annotations(lua_State *L)
         if (lua_type(L, val) == LUA_TTABLE) {
             plain_seen seen;
             seen.n = 0;
+            seen.own = own;
             seen.keys = 0;
             if (!plain_copy_c(L, val, &seen, 0)) {
                 lua_settop(L, val);
