@@ -44,6 +44,11 @@ local speakers = include "quotes/speakers"
 local terms = include "quotes/terms"
 
 local NOT_LABELS = W.NOT_LABELS
+local byte = string.byte
+
+-- The bytes %s matches (isspace in the C locale): a byte test instead of a
+-- one-byte string and a pattern for each character trimmed.
+local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
 local is_cue = D.Doc.is_cue
 
 --- The strategies, most precise first.
@@ -83,6 +88,8 @@ end
 -- record or nil.
 local function transcript_label(doc, s)
    local text, toks = doc.text, doc.toks
+   local b = byte(text, s + 1)   -- (a label opens on a capital: %u)
+   if not b or b < 65 or b > 90 then return nil end
    local label = text:sub(s + 1, s + 64):match("^(%u[%u%.%-' ]*%u%.?):%s")
    if not (label and #label <= 40 and not NOT_LABELS[label:lower()]) then return nil end
    local first, last = toks:cover(s, s + #label)
@@ -96,8 +103,8 @@ end
 local function quote_of(doc, p)
    local text = doc.text
    local s, e = p.start, p.stop
-   while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
-   while e > s and text:sub(e, e):match("%s") do e = e - 1 end
+   while s < e and SPACE[byte(text, s + 1)] do s = s + 1 end
+   while e > s and SPACE[byte(text, e)] do e = e - 1 end
    -- “on Channel 9's “Early Edition,””: a title, whose marks (PolNeAR counts
    -- them as quotes) must not hand their speaker to the next quote
    local lead = p.open > 1 and doc.keys[p.open - 1] or nil
@@ -108,14 +115,15 @@ local function quote_of(doc, p)
    q.label = transcript_label(doc, s)
    if q.label then
       s = q.label.stop + 1
-      while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
+      while s < e and SPACE[byte(text, s + 1)] do s = s + 1 end
    end
    q.start, q.stop = s, e
    q.lead_in = q.open > 2 and (doc.keys[q.open - 1] == "," or doc.keys[q.open - 1] == ":") and is_cue(doc, q.open - 2)
    -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
-   local tail = text:sub(math.max(1, e - 2), e)
-   q.closed_sentence = q.close ~= nil and (tail:match("%.$") ~= nil or tail == "\u{2026}")
-   q.soft_end = q.close ~= nil and tail:match("[,!?]$") ~= nil
+   local last = byte(text, e)   -- (e > s >= 0: the last byte inside)
+   q.closed_sentence = q.close ~= nil
+      and (last == 46 or last == 0xA6 and e >= 3 and text:sub(e - 2, e) == "\u{2026}")   -- "." or "…"
+   q.soft_end = q.close ~= nil and (last == 44 or last == 33 or last == 63)             -- ",", "!" or "?"
    return q
 end
 
@@ -165,7 +173,8 @@ local function annotation(doc, q, a, the_sieve)
    local opens_sentence = q.open == 1 or doc.sents[q.open - 1] ~= doc.sents[q.open] or before == ":"
       or (before == "," and q.open > 2 and is_cue(doc, q.open - 2))
       or toks:get(q.open, "para_start")
-   local kind = (opens_sentence and not text:sub(s + 1, s + 1):match("%l")) and "direct" or "partial"
+   local b = opens_sentence and byte(text, s + 1)   -- (a lower-case letter, %l, opens a partial one)
+   local kind = (opens_sentence and not (b and b >= 97 and b <= 122)) and "direct" or "partial"
    local firm = a.mention and not (a.strategy.weak and not a.inherited)
    if before == "=" and not firm then return nil end
    local trace = trace_of(a, the_sieve)
