@@ -541,6 +541,79 @@ return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word 
          raises(function() c:extract(pack, { on_failure = true }) end, "'on_failure' must be a function")
       end)
 
+      -- Five documents: "a" and "d" fine, "b", "c" and "e" fail at once (an
+      -- action that raises), as a broken pack fails on every document.
+      local function some_fail()
+         local lines = {}
+         for _, d in ipairs { { "a", "fine" }, { "b", "bad" }, { "c", "bad" }, { "d", "fine" }, { "e", "bad" } } do
+            lines[#lines + 1] = ('{"id": "%s", "text": "%s x"}'):format(d[1], d[2])
+         end
+         return tmpdir {
+            ["broken.lua"] = pack_source("", [[rule { name = "r", type = "t", pattern = P.word "x",
+   action = function(m) if m.doc.text:find("bad") then error("cannot do this one") end return true end }]]),
+            ["docs.jsonl"] = table.concat(lines, "\n") .. "\n",
+         }
+      end
+
+      it("stops quarry extract after --max-failures failed documents, keeping what was written", function()
+         local dir = some_fail()
+         local cmd = "extract -j %d --rules " .. dir .. "/broken.lua " .. dir .. "/docs.jsonl"
+         local code, out, err = support.quarry(cmd:format(1) .. " --max-failures 2")
+         assert.equal(1, code, err)
+         assert.matches('"doc":"a"', out, 1, true)
+         assert.is_nil(out:find('"doc":"d"', 1, true))
+         assert.matches("quarry extract: c: " .. dir .. "/broken.lua:3: rule r: action failed: ", err, 1, true)
+         assert.is_nil(err:find("quarry extract: e:", 1, true))
+         assert.matches("quarry extract: stopped after 2 failed documents (--max-failures 2); 1 documents written\n",
+            err, 1, true)
+         -- without it, every document runs
+         code, out, err = support.quarry(cmd:format(1))
+         assert.equal(1, code, err)
+         assert.matches('"doc":"d"', out, 1, true)
+         assert.matches("quarry extract: e: ", err, 1, true)
+         assert.is_nil(err:find("stopped after", 1, true))
+         -- in workers: those in flight finish, then it stops and says so
+         code, out, err = support.quarry(cmd:format(2) .. " --max-failures 1")
+         assert.equal(1, code, err)
+         assert.matches('"doc":"a"', out, 1, true)
+         assert.matches("quarry extract: stopped after 1 failed documents (--max-failures 1); ", err, 1, true)
+         code, _, err = support.quarry(cmd:format(1) .. " --max-failures 0")
+         assert.equal(2, code)
+         assert.matches("--max-failures", err, 1, true)
+      end)
+
+      it("stops quarry extract --db and corpus:extract after max_failures, the rest left pending", function()
+         local dir = some_fail()
+         local db = dir .. "/c.db"
+         local c = assert(quarry.open(db))
+         assert(c:ingest { dir .. "/docs.jsonl" })
+         c:close()
+         local code, out, err = support.quarry(("extract -j 1 --rules %s/broken.lua --db %s --max-failures 2")
+            :format(dir, db))
+         assert.equal(1, code, err)
+         assert.equal("", out)
+         assert.matches("quarry extract: stopped after 2 failed documents (--max-failures 2); 1 documents stored, "
+            .. "2 not run (running again does the failed ones and the rest)\n", err, 1, true)
+         local stored = "SELECT docs.id AS doc, count(*) AS n FROM spans JOIN docs ON docs.rowid = spans.doc "
+            .. "GROUP BY docs.id"
+         assert.equal("doc=a|n=1", support.rows(db, stored))
+         -- the API: raised at the end without on_failure, told in the stats with it
+         c = assert(quarry.open(db))
+         local pack = rules.load(dir .. "/broken.lua")
+         raises(function() c:extract(pack, { max_failures = 1 }) end,
+            "stopped after 1 failed documents (max_failures): 0 stored, 3 not run",
+            "the first: document b: " .. dir .. "/broken.lua:3: rule r: action failed: ", "cannot do this one")
+         local told = {}
+         local stats = assert(c:extract(pack, { max_failures = 3,
+            on_failure = function(id) told[#told + 1] = id end }))
+         assert.same({ 1, 3, 0, true, 1 }, { stats.documents, stats.failed, stats.not_run, stats.stopped,
+            stats.skipped })
+         assert.same({ "b", "c", "e" }, told)
+         assert.equal("doc=a|n=1\ndoc=d|n=1", support.rows(db, stored))
+         raises(function() c:extract(pack, { max_failures = 0 }) end, "'max_failures' must be a positive integer")
+         c:close()
+      end)
+
       it("goes on with the next document in quarry eval (the failed one scored as annotating nothing), explain",
          function()
          local dir = stuck_and_fine()

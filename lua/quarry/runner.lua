@@ -18,7 +18,7 @@ local os_clock = os.clock
 local runner = {}
 
 local EXTRACT_OPTS = { force = true, date = true, batch = true, progress = true, trusted = true, jobs = true,
-   limits = true, on_failure = true, on_notice = true }
+   limits = true, on_failure = true, on_notice = true, max_failures = true }
 
 --- The job of a worker process (quarry.parallel): a document in, its
 -- spans out (without their text). config: {pack = name or path, trusted, limits}.
@@ -55,9 +55,11 @@ end
 
 -- A document the pack failed on (its error, a worker that died with it):
 -- reported to on_failure, or kept for the error at the end; the run goes
--- on. The document keeps what was stored for it before and stays pending.
+-- on, unless it was the max_failures-th (stats.stopped). The document
+-- keeps what was stored for it before and stays pending.
 local function failure(stats, opts, id, msg)
    stats.failed = stats.failed + 1
+   if opts.max_failures and stats.failed >= opts.max_failures then stats.stopped = true end
    if opts.on_failure then
       opts.on_failure(id, msg)
    elseif not stats.first_failure then
@@ -77,6 +79,7 @@ end
 -- Documents ids[first..last] in this process.
 local function run_here(self, pack, ids, first, last, stats, opts)
    for k = first, last do
+      if stats.stopped then return end
       local doc = fetch(self, ids[k], opts.date)
       if doc then
          local ok, spans = pcall(pack.run, pack, doc)
@@ -91,7 +94,7 @@ local function run_pool(self, pool, pack, ids, first, last, stats, opts)
    local k, held = first, {}
    local ok, err, signal = pool:map {
       input = function()
-         while k <= last do
+         while k <= last and not stats.stopped do
             local doc = fetch(self, ids[k], opts.date)
             k = k + 1
             if doc then
@@ -154,7 +157,7 @@ local function extract(self, pack, spec, opts)
    end
    local ok, err = pcall(function()
       local i = 1
-      while i <= #ids do
+      while i <= #ids and not stats.stopped do
          local last = math_min(#ids, i + batch - 1)
          check(self:transaction(function()
             if pool then run_pool(self, pool, pack, ids, i, last, stats, opts)
@@ -169,7 +172,12 @@ local function extract(self, pack, spec, opts)
    if bulk then check(self:report_indexes(true)) end
    if pack.merge and stats.documents > 0 then check(self:merge_names(pack.name, pack.merge, pack.version)) end
    stats.seconds = os_clock() - t0
-   if stats.first_failure then
+   if stats.stopped then stats.not_run = #ids - stats.documents - stats.failed end
+   if stats.first_failure and stats.stopped then
+      error(string_format("stopped after %d failed documents (max_failures): %d stored, %d not run (running again "
+         .. "does the failed ones and the rest); the first: %s", stats.failed, stats.documents, stats.not_run,
+         stats.first_failure), 0)
+   elseif stats.first_failure then
       error(string_format("%d of %d documents failed, the other %d stored (running again retries the failed ones); "
          .. "the first: %s", stats.failed, #ids, stats.documents, stats.first_failure), 0)
    end
@@ -177,8 +185,8 @@ local function extract(self, pack, spec, opts)
 end
 
 --- corpus:extract(pack [, {force, date, batch = 500, progress = fn, trusted, limits, jobs = 1, on_failure = fn,
---   on_notice = fn}])
---   -> {documents, skipped, spans, failed, seconds} | nil, message, code
+--   on_notice = fn, max_failures}])
+--   -> {documents, skipped, spans, failed, seconds [, stopped, not_run]} | nil, message, code
 -- Runs a rule pack (loaded, or a name or path) over the corpus and stores
 -- its spans, replacing that pack's earlier spans of each document. Documents
 -- whose text and pack version are unchanged since the pack last ran are
@@ -195,21 +203,27 @@ end
 -- several documents is named to on_notice(message), and they run again
 -- one at a time: only the one it dies on alone fails); without on_failure, extract raises at the
 -- end, once the other documents are stored, naming how many failed and
--- the first (the pack's file, line, rule and limit). An interrupt (Ctrl-C) returns
+-- the first (the pack's file, line, rule and limit). max_failures = N
+-- stops the run at the Nth failed document (a pack that fails on every
+-- document, say at its step limit, would otherwise take that limit's time
+-- on each): the documents done stay stored, those in flight in workers
+-- finish, stats.stopped is true and stats.not_run counts the documents
+-- left pending; without on_failure, the error says so. An interrupt (Ctrl-C) returns
 -- nil, message, "interrupted"; the committed batches stay. Then the pack's
 -- `merge` list makes one spelling of each name across the corpus
 -- (corpus:merge_names).
 -- @function Corpus:extract
 -- @param pack a loaded pack, or a pack's name or path
--- @param opts table optional: force, date, batch, progress, trusted, limits, jobs, on_failure, on_notice
--- @return table {documents, skipped, spans, failed, seconds}; or nil, message, code
+-- @param opts table optional: force, date, batch, progress, trusted, limits, jobs, on_failure, on_notice,
+--   max_failures
+-- @return table {documents, skipped, spans, failed, seconds [, stopped, not_run]}; or nil, message, code
 function corpus_mod.Corpus:extract(pack, opts)
    if type(opts) ~= "nil" and type(opts) ~= "table" then error("corpus:extract: options must be a table", 2) end
    opts = opts or {}
    for k in pairs(opts) do
       if not EXTRACT_OPTS[k] then error(string_format("corpus:extract: unknown option '%s'", tostring(k)), 2) end
    end
-   for _, k in ipairs { "batch", "jobs" } do
+   for _, k in ipairs { "batch", "jobs", "max_failures" } do
       if opts[k] ~= nil and (math_type(opts[k]) ~= "integer" or opts[k] < 1) then
          error(string_format("corpus:extract: option '%s' must be a positive integer", k), 2)
       end

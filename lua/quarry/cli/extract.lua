@@ -17,6 +17,8 @@ function extract.configure(cmd)
    cmd:flag("--trusted", "Let the pack use os, io and any module.")
    common.limit_options(cmd, "pack")
    cmd:flag("--force", "With --db: run again on documents the pack already saw unchanged.")
+   cmd:option("--max-failures", "Stop after N documents the pack failed on (an error, a limit); those done keep "
+      .. "their output or stored spans. Default: no limit."):convert(common.positive):argname("<n>")
    cmd:option("-j --jobs", "Worker processes (default: the number of cores; 1 runs in this process). "
       .. "The output is the same whatever the number."):convert(common.positive):argname("<n>")
    common.reading_options(cmd)
@@ -40,6 +42,12 @@ function extract.worker(config)
    end
 end
 
+-- The note of a run that --max-failures stopped.
+local function stopped(args, what)
+   common.complain("extract", ("stopped after %d failed documents (--max-failures %d); %s")
+      :format(args.max_failures, args.max_failures, what))
+end
+
 -- Writes s to stdout; raises when stdout is gone (a closed pipe).
 local function emit(s)
    local ok, err = io_stdout:write(s)
@@ -50,11 +58,13 @@ end
 -- The documents of paths through worker processes; returns the exit code.
 local function run_jobs(args, iter, bar, total)
    local parallel = require "quarry.parallel"
-   local done, rule_failed = 0, false
+   local done, failures = 0, 0
+   local limit = args.max_failures or math.huge
    local ok, err, signal = parallel.map {
       jobs = args.jobs, worker = "quarry.cli.extract", input_blocks = require("quarry.docs").may_wait(args.path),
       config = parallel.encode { rules = args.rules, trusted = args.trusted or false, limits = common.limits(args) },
       input = function()
+         if failures >= limit then return nil end   -- those in flight finish
          local doc = iter()
          if not doc then return nil end
          if args.date and not doc.date then doc.date = args.date end
@@ -69,7 +79,7 @@ local function run_jobs(args, iter, bar, total)
          if bar then bar.clear() end
          if msg:find("^worker %d") then msg = id .. ": not annotated: " .. msg end
          common.complain("extract", msg)
-         rule_failed = true
+         failures = failures + 1
          done = done + 1
       end,
       notice = function(msg)
@@ -82,7 +92,8 @@ local function run_jobs(args, iter, bar, total)
       common.complain("extract", tostring(err) .. (signal and string.format(" (%d documents written)", done) or ""))
       return signal == "sigint" and 130 or 1
    end
-   return rule_failed and 1 or 0
+   if failures >= limit then stopped(args, ("%d documents written"):format(done - failures)) end
+   return failures > 0 and 1 or 0
 end
 
 function extract.run(args)
@@ -113,7 +124,7 @@ function extract.run(args)
       -- a document the pack fails on is reported as it comes, and the
       -- others still run and are stored
       local ok, stats, xerr, xcode = pcall(corpus.extract, corpus, args.rules, { force = args.force, date = args.date,
-         trusted = args.trusted, limits = common.limits(args), jobs = args.jobs,
+         trusted = args.trusted, limits = common.limits(args), jobs = args.jobs, max_failures = args.max_failures,
          progress = bar and function(done, total) bar.update(done, total) end or nil,
          on_failure = function(id, msg)
             if bar then bar.clear() end
@@ -128,6 +139,11 @@ function extract.run(args)
       if not ok or not stats then
          common.complain("extract", ok and xerr or stats)
          return xcode == "interrupted" and 130 or 1
+      end
+      if stats.stopped then
+         stopped(args, ("%d documents stored, %d not run (running again does the failed ones and the rest)")
+            :format(stats.documents, stats.not_run))
+         return 1
       end
       if stats.failed > 0 then
          -- said even with --quiet: the run did not do all it was asked
@@ -152,8 +168,7 @@ function extract.run(args)
    local bar = common.progress_bar("documents")
    local total = bar and require("quarry.docs").count(args.path) or nil
    local iter, failed = common.documents("extract", args.path, bar, args.max_bytes)
-   local done = 0
-   local rule_failed = false
+   local done, failures = 0, 0
    for doc in iter do
       if args.date and not doc.date then doc.date = args.date end
       -- a rule that fails on one document (a regex past its match limit)
@@ -165,14 +180,19 @@ function extract.run(args)
          end
       else
          common.complain("extract", doc.id .. ": " .. tostring(anns))
-         rule_failed = true
+         failures = failures + 1
       end
       io_stdout:flush()
       done = done + 1
       if bar then bar.update(done, total) end
+      if failures == args.max_failures then
+         if bar then bar.clear() end
+         stopped(args, ("%d documents written"):format(done - failures))
+         break
+      end
    end
    if bar then bar.clear() end
-   return (failed() or rule_failed) and 1 or 0
+   return (failed() or failures > 0) and 1 or 0
 end
 
 return extract
