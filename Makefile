@@ -108,7 +108,7 @@ check-deps:
 
 $(CORE): $(SRC) $(HDR) | check-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -shared -o $@ $(SRC) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $(SRC) $(DEP_LIBS) -ldl
 
 # No -lsqlite3: the extension calls the SQLite of the program that loads it.
 $(EXT): $(EXT_SRC) $(HDR) | check-deps
@@ -117,7 +117,7 @@ $(EXT): $(EXT_SRC) $(HDR) | check-deps
 
 $(CORE_ASAN): $(SRC) $(HDR) $(EXT) | check-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -shared -o $@ $(SRC) $(DEP_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -shared -o $@ $(SRC) $(DEP_LIBS) -ldl
 	@# the SQLite extension beside it, as built (it is loaded into programs built without ASan)
 	cp $(EXT) build/asan/quarry_sqlite.so
 
@@ -155,10 +155,14 @@ build/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(HDR) | ch
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -o $@ tests/c/test_regex.c csrc/qr_regex.c $(DEP_LIBS)
 
+build/test_pool: tests/c/tap.h tests/c/test_pool.c csrc/qr_pool.c $(HDR)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_pool.c csrc/qr_pool.c -ldl
+
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_vocab build/test_regex $(FUZZ_BINS)
+test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_vocab build/test_regex build/test_pool $(FUZZ_BINS)
 	@rm -rf $(TAP) && mkdir -p $(TAP)
 	@echo "== C unit tests (ASan + UBSan)"
 	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
@@ -167,6 +171,7 @@ test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/
 	-@./build/test_gaz > $(TAP)/c-gaz.tap 2>&1; tail -n 1 $(TAP)/c-gaz.tap
 	-@./build/test_vocab > $(TAP)/c-vocab.tap 2>&1; tail -n 1 $(TAP)/c-vocab.tap
 	-@./build/test_regex > $(TAP)/c-regex.tap 2>&1; tail -n 1 $(TAP)/c-regex.tap
+	-@./build/test_pool > $(TAP)/c-pool.tap 2>&1; tail -n 1 $(TAP)/c-pool.tap
 	@echo "== Fuzz targets: every seed and regression input once (ASan + UBSan)"
 	-@sh tests/fuzz/run.sh replay $(FUZZ_TARGETS) > $(TAP)/fuzz-replay.tap 2>&1; grep -E '^not ok|^#   ' $(TAP)/fuzz-replay.tap; tail -n 1 $(TAP)/fuzz-replay.tap
 	@echo "== Lua specs"
@@ -269,8 +274,12 @@ build/valgrind/test_regex: tests/c/tap.h tests/c/test_regex.c csrc/qr_regex.c $(
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -DPCRE2_CODE_UNIT_WIDTH=8 $(DEP_CFLAGS) -o $@ tests/c/test_regex.c csrc/qr_regex.c $(DEP_LIBS)
 
+build/valgrind/test_pool: tests/c/tap.h tests/c/test_pool.c csrc/qr_pool.c $(HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_pool.c csrc/qr_pool.c -ldl
+
 VG_TESTS = build/valgrind/test_unicode build/valgrind/test_token build/valgrind/test_gaz build/valgrind/test_vocab \
-           build/valgrind/test_regex
+           build/valgrind/test_regex build/valgrind/test_pool
 
 valgrind: $(CORE) $(VG_TESTS)
 	@mkdir -p $(TAP)

@@ -20,6 +20,7 @@ typedef struct lmatcher {
     qr_annspec *specs;  /* per rule (matcher:declare), or NULL when no rule is declared */
     char *declared;     /* per rule: 1 when declared */
     char *shaped;       /* per rule: 1 when its matches come out as Match objects (matcher:shape) */
+    qr_regex *const **reslots;   /* per regex: where its quarry.Regex keeps it (qr_regex_slot) */
     int closed;
 } lmatcher;
 
@@ -30,6 +31,8 @@ static void lmatcher_free(lmatcher *lm)
     free(lm->specs);
     free(lm->declared);
     free(lm->shaped);
+    free((void *)lm->reslots);
+    lm->reslots = NULL;
     qr_matcher_free(&lm->m);
     lm->specs = NULL;
     lm->declared = NULL;
@@ -154,23 +157,28 @@ static void sharpen_filter(const qr_regex *re, qr_regex_filter *f)
     f->have_first = 1;
 }
 
-static void read_regexes(lua_State *L, int desc, qr_matcher *m, int self)
+static void read_regexes(lua_State *L, int desc, lmatcher *lm, int self)
 {
+    qr_matcher *m = &lm->m;
     int i;
     lua_getfield(L, desc, "regexes");
     m->nregexes = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
     m->regexes = calloc((size_t)m->nregexes + 1, sizeof *m->regexes);
     m->refilters = calloc((size_t)m->nregexes + 1, sizeof *m->refilters);
-    if (!m->regexes || !m->refilters) luaL_error(L, "not enough memory");
+    lm->reslots = calloc((size_t)m->nregexes + 1, sizeof *lm->reslots);
+    if (!m->regexes || !m->refilters || !lm->reslots) luaL_error(L, "not enough memory");
+    lua_createtable(L, m->nregexes, 0);     /* the matcher's own list: nobody else changes it */
     for (i = 0; i < m->nregexes; i++) {
-        lua_rawgeti(L, -1, i + 1);
-        m->regexes[i] = qr_check_regex(L, -1);
+        lua_rawgeti(L, -2, i + 1);
+        lm->reslots[i] = qr_regex_slot(L, -1);
+        m->regexes[i] = *lm->reslots[i];
         qr_regex_get_filter(m->regexes[i], &m->refilters[i]);
         sharpen_filter(m->regexes[i], &m->refilters[i]);
-        lua_pop(L, 1);
+        lua_rawseti(L, -2, i + 1);
     }
     /* the matcher keeps its regexes alive */
     lua_setiuservalue(L, self, 1);
+    lua_pop(L, 1);
 }
 
 static void read_kids(lua_State *L, int t, qr_mpred *p, int i)
@@ -412,7 +420,7 @@ static int l_matcher(lua_State *L)
     qr_matcher *m;
     int self;
     luaL_checktype(L, 1, LUA_TTABLE);
-    lm = lua_newuserdatauv(L, sizeof *lm, 3);
+    lm = lua_newuserdatauv(L, sizeof *lm, 4);   /* 4: the scratch of its runs (run_box) */
     memset(lm, 0, sizeof *lm);
     m = &lm->m;
     self = lua_gettop(L);
@@ -425,7 +433,7 @@ static int l_matcher(lua_State *L)
     m->step_limit = opt_int_field(L, 1, "step_limit", 100000);
     if (m->nclasses < 0 || m->step_limit < 1) luaL_error(L, "matcher description: bad classes or step_limit");
     read_sets(L, 1, m);
-    read_regexes(L, 1, m, self);
+    read_regexes(L, 1, lm, self);
     read_preds(L, 1, m);
     read_code(L, 1, m);
     read_rules(L, 1, m);
@@ -767,9 +775,14 @@ static void build_annindex(lua_State *L, int idx, const qr_matcher *m, size_t nt
 }
 
 /* Cleans up a run whatever happens, through a to-be-closed userdata. */
+/* The scratch of a run. A matcher keeps one (its user value 4, kept) for
+ * its next runs: what it sized by the matcher stays allocated from one
+ * run to the next (qr_mrun_reset). A run that finds it in use (busy: a
+ * run within a run) makes one of its own, freed when it ends. */
 typedef struct runbox {
     qr_mrun r;
     qr_annindex ax;
+    int kept, busy;
 } runbox;
 
 static int runbox_gc(lua_State *L)
@@ -778,6 +791,40 @@ static int runbox_gc(lua_State *L)
     qr_mrun_free(&b->r);
     qr_annindex_free(&b->ax);
     return 0;
+}
+
+/* __close: the run is over (or failed) */
+static int runbox_close(lua_State *L)
+{
+    runbox *b = lua_touserdata(L, 1);
+    b->busy = 0;
+    if (!b->kept) return runbox_gc(L);
+    qr_mrun_reset(&b->r);
+    qr_annindex_free(&b->ax);
+    return 0;
+}
+
+/* The scratch of a run of the matcher at 1, pushed at 5 and closed when
+ * the run ends: the matcher's own when it is free. */
+static runbox *run_box(lua_State *L)
+{
+    runbox *box = NULL;
+    if (lua_getiuservalue(L, 1, 4) == LUA_TUSERDATA) box = lua_touserdata(L, -1);
+    if (!box || box->busy) {
+        int keep = box == NULL;
+        lua_pop(L, 1);
+        box = lua_newuserdatauv(L, sizeof *box, 0);
+        memset(box, 0, sizeof *box);
+        luaL_setmetatable(L, QR_MATCHRUN_MT);
+        if (keep) {
+            box->kept = 1;
+            lua_pushvalue(L, -1);
+            lua_setiuservalue(L, 1, 4);
+        }
+    }
+    box->busy = 1;
+    lua_toclose(L, 5);
+    return box;
 }
 
 /* Raises the error of a run that failed, naming its rule and token. */
@@ -838,21 +885,15 @@ static int matcher_run(lua_State *L)
     int rc;
 
     lua_settop(L, 4);     /* the annotations stay at 3 and env at 4 even when absent */
-    box = lua_newuserdatauv(L, sizeof *box, 0);
-    memset(box, 0, sizeof *box);
-    luaL_setmetatable(L, QR_MATCHRUN_MT);
-    lua_toclose(L, 5);
+    box = run_box(L);
     if (m->nregexes) {
         /* regexes come from a shared cache: someone may have closed one since
          * the matcher was built, so look them up again (raises if closed) */
         int i;
-        lua_getiuservalue(L, 1, 1);
         for (i = 0; i < m->nregexes; i++) {
-            lua_rawgeti(L, -1, i + 1);
-            m->regexes[i] = qr_check_regex(L, -1);
-            lua_pop(L, 1);
+            m->regexes[i] = *lm->reslots[i];
+            if (!m->regexes[i]) luaL_error(L, "attempt to use a closed quarry.Regex");
         }
-        lua_pop(L, 1);
     }
     if (m->needs_ids) ids = qr_tokens_ids(L, 2, 0);
     if (m->needs_bare) bare = qr_tokens_ids(L, 2, QR_KEY_BARE);
@@ -1034,10 +1075,10 @@ void qr_open_match(lua_State *L)
         { "close", matcher_release },
         { NULL, NULL }
     };
-    luaL_newmetatable(L, QR_MATCHRUN_MT);   /* scratch of one run, freed on exit */
+    luaL_newmetatable(L, QR_MATCHRUN_MT);   /* scratch of runs, cleared on exit */
     lua_pushcfunction(L, runbox_gc);
     lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, runbox_gc);
+    lua_pushcfunction(L, runbox_close);
     lua_setfield(L, -2, "__close");
     lua_pop(L, 1);
     luaL_newmetatable(L, QR_MATCHER_MT);

@@ -38,6 +38,11 @@ qr_regex *qr_check_regex(lua_State *L, int idx)
     return check_lregex(L, idx)->re;
 }
 
+qr_regex *const *qr_regex_slot(lua_State *L, int idx)
+{
+    return &check_lregex(L, idx)->re;
+}
+
 /* Pushes nil and the message of a failed match; returns 2. */
 static int push_failure(lua_State *L, int rc)
 {

@@ -1216,13 +1216,14 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
     if (m->any_required && !build_blooms(r)) return r->err = QR_MATCH_NOMEM;
     /* made when first needed; without memory, regexes and predicates are
      * asked again */
-    if (m->nregexes) r->re_memo = calloc((size_t)m->nregexes, sizeof *r->re_memo);
-    r->pred_memo = calloc((size_t)m->npreds + 1, sizeof *r->pred_memo);
+    /* (kept cleared by qr_mrun_reset from the last run of m) */
+    if (m->nregexes && !r->re_memo) r->re_memo = calloc((size_t)m->nregexes, sizeof *r->re_memo);
+    if (!r->pred_memo) r->pred_memo = calloc((size_t)m->npreds + 1, sizeof *r->pred_memo);
     {
         size_t nw = (size_t)m->nrules * QR_MAX_WINDOWS, k;
-        r->win_pos = malloc((nw + 1) * sizeof *r->win_pos);
-        r->win_upto = calloc(nw + 1, sizeof *r->win_upto);
-        r->skip = calloc((size_t)m->nrules + 1, sizeof *r->skip);
+        if (!r->win_pos) r->win_pos = malloc((nw + 1) * sizeof *r->win_pos);
+        if (!r->win_upto) r->win_upto = calloc(nw + 1, sizeof *r->win_upto);
+        if (!r->skip) r->skip = calloc((size_t)m->nrules + 1, sizeof *r->skip);
         if (!r->win_pos || !r->win_upto || !r->skip) return r->err = QR_MATCH_NOMEM;
         for (k = 0; k < nw; k++) r->win_pos[k] = UINT32_MAX;
     }
@@ -1260,7 +1261,8 @@ void qr_mrun_free(qr_mrun *r)
     r->pred_memo = NULL;
     {
         int b;
-        for (b = 0; b < 64; b++) { free(r->wpost[b]); r->wpost[b] = NULL; r->nwpost[b] = 0; }
+        for (b = 0; b < 64; b++)
+            if (r->wpost[b]) { free(r->wpost[b]); r->wpost[b] = NULL; r->nwpost[b] = 0; }
         r->wpost_state = 0;
         free(r->qmask);
         r->qmask = NULL;
@@ -1279,4 +1281,43 @@ void qr_mrun_free(qr_mrun *r)
     r->caps = NULL;
     r->para_blooms = NULL;
     r->pass_lists = NULL;
+}
+
+void qr_mrun_reset(qr_mrun *r)
+{
+    const qr_matcher *m = r->m;
+    qr_mframe *stack = r->stack;
+    qr_mcapev *caps = r->caps;
+    size_t capstack = r->capstack, capcaps = r->capcaps;
+    uint8_t **re_memo = r->re_memo, **pred_memo = r->pred_memo;
+    uint32_t *win_pos = r->win_pos, *win_upto = r->win_upto;
+    size_t *skip = r->skip;
+    int i;
+    if (!m) {               /* no run began: nothing made for a text */
+        qr_mrun_free(r);
+        memset(r, 0, sizeof *r);
+        return;
+    }
+    for (i = 0; re_memo && i < m->nregexes; i++)
+        if (re_memo[i]) { free(re_memo[i]); re_memo[i] = NULL; }
+    for (i = 0; pred_memo && i < m->npreds; i++)
+        if (pred_memo[i]) { free(pred_memo[i]); pred_memo[i] = NULL; }
+    if (win_upto) memset(win_upto, 0, ((size_t)m->nrules * QR_MAX_WINDOWS + 1) * sizeof *win_upto);
+    if (skip) memset(skip, 0, ((size_t)m->nrules + 1) * sizeof *skip);
+    r->stack = NULL;
+    r->caps = NULL;
+    r->re_memo = r->pred_memo = NULL;
+    r->win_pos = r->win_upto = NULL;
+    r->skip = NULL;
+    qr_mrun_free(r);        /* what the text sized: paragraphs, postings, quick masks */
+    memset(r, 0, sizeof *r);
+    r->stack = stack;
+    r->capstack = capstack;
+    r->caps = caps;
+    r->capcaps = capcaps;
+    r->re_memo = re_memo;
+    r->pred_memo = pred_memo;
+    r->win_pos = win_pos;
+    r->win_upto = win_upto;
+    r->skip = skip;
 }

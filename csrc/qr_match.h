@@ -292,6 +292,10 @@ struct qr_mrun {
 int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const char *text, const uint32_t *ids,
                  const uint32_t *bare, const qr_annindex *ax, qr_match_emit emit, void *ud);
 void qr_mrun_free(qr_mrun *r);
+/* After a run, r as a run of the same matcher takes it, without freeing
+ * what the matcher sizes (its memo tables, windows, stacks): what the run
+ * made for its text is freed, the rest cleared. qr_mrun_free frees it. */
+void qr_mrun_reset(qr_mrun *r);
 
 /* In emit: the tokens capture slot took in the match (the last time it was
  * opened and closed), [*first, *end); 0 when it took none. */

@@ -59,6 +59,10 @@ void qr_regex_free(qr_regex *re);
 
 /* The compiled regex of the quarry.Regex at idx; raises if not one or closed. */
 qr_regex *qr_check_regex(struct lua_State *L, int idx);
+/* Where the quarry.Regex at idx keeps its compiled regex (NULL once it is
+ * closed), valid while the object lives: to look it up again without the
+ * Lua API. Raises as qr_check_regex. */
+qr_regex *const *qr_regex_slot(struct lua_State *L, int idx);
 
 /* What PCRE2 found every match of a regex needs, to turn most subjects
  * away without calling it: at least min_chars characters, and, when the

@@ -9,10 +9,26 @@
  * 10 GB and is refused before anything is allocated). Both hold only
  * inside core.limited(); outside, the hook is not set and the wrapper
  * only counts. The wrapper is installed on first use and stays until the
- * state is closed, when the finalizer of a sentinel in the registry puts
- * the original allocator back: lua_close unloads this library (the
- * package library's finalizer, marked earlier, runs later) and frees the
- * rest of the state through whatever allocator is set by then.
+ * state is closed.
+ *
+ * The wrapper also puts a small-object allocator (qr_pool.c) in front of
+ * the state's own: the many small tables, strings and closures a pack
+ * makes and drops cost malloc's bins and consolidations otherwise. Blocks
+ * the state had before the wrapper came, and large ones, stay the real
+ * allocator's (the pool tells its own by address). The counts and the
+ * ceiling are of the bytes Lua asks for, with or without the pool.
+ * lua_close unloads this library (the package library's finalizer, marked
+ * earlier, runs after the state's other finalizers) before it frees the
+ * rest of the state, whose blocks the pool must take back: so the pool is
+ * used only once this library is pinned in memory (dlopen RTLD_NODELETE
+ * of its own file), the wrapper then stays to the end, and the last block
+ * freed, the state's own (the main thread's lua_getextraspace, allocated
+ * first and freed last), frees the pool and the bookkeeping with it.
+ * Without the pool (QUARRY_POOL=0 in the environment, a build with
+ * AddressSanitizer, a run under valgrind unless QUARRY_POOL=1, or the
+ * library cannot be pinned: linked into the program) the finalizer of a
+ * sentinel in the registry puts the original allocator back instead, and
+ * lua_close frees the rest of the state through it.
  *
  * A limit that trips raises an error in the code that ran past it. Code
  * that catches it gets QR_STEP_GRACE more steps to unwind and say where it
@@ -47,6 +63,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 
 #include "qr_lua.h"
+#include "qr_pool.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -56,6 +73,20 @@
 #include <string.h>
 #include <sys/time.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define QR_VALGRIND 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define QR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define QR_ASAN 1
+#endif
+#endif
+
 #define QR_STEP_CHUNK 1000          /* instructions between two hook calls */
 #define QR_STEP_GRACE 100000        /* steps to unwind after the step limit tripped */
 #define QR_TICK_MS 10               /* CPU time between two ticks of the CPU clock */
@@ -64,6 +95,8 @@
 typedef struct qr_limits {
     lua_Alloc real;               /* the allocator this one wraps */
     void *real_ud;
+    qr_pool *pool;                /* the small blocks' allocator, or NULL */
+    const void *state_block;      /* with the pool: the block freed last, the state's own */
     long long total;              /* bytes of the Lua heap */
     int active;                   /* inside core.limited */
     /* memory: total may not pass base + max (max 0: no ceiling) */
@@ -85,6 +118,12 @@ typedef struct qr_limits {
 
 /* --- the allocator ------------------------------------------------------------ */
 
+/* the block moved (lua_Alloc) by the pool when there is one, else by the real allocator */
+static void *heap_realloc(qr_limits *lim, void *ptr, size_t osize, size_t nsize)
+{
+    return lim->pool ? qr_pool_realloc(lim->pool, ptr, osize, nsize) : lim->real(lim->real_ud, ptr, osize, nsize);
+}
+
 static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     qr_limits *lim = ud;
@@ -92,7 +131,14 @@ static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     void *res;
     if (nsize == 0) {
         lim->total -= old;
-        return lim->real(lim->real_ud, ptr, osize, 0);
+        if (!lim->pool) return lim->real(lim->real_ud, ptr, osize, 0);
+        qr_pool_realloc(lim->pool, ptr, osize, 0);
+        if (ptr == lim->state_block) {          /* lua_close is done: nothing calls here again */
+            lua_Alloc real = lim->real;
+            qr_pool_delete(lim->pool);
+            real(lim->real_ud, lim, sizeof *lim, 0);
+        }
+        return NULL;
     }
     if (lim->active && lim->mem_max > 0 && (long long)nsize > old) {
         /* Lua collects its garbage and asks again once before it raises
@@ -109,10 +155,10 @@ static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
             }
             return NULL;
         }
-        res = lim->real(lim->real_ud, ptr, osize, nsize);
+        res = heap_realloc(lim, ptr, osize, nsize);
         if (res && retry) lim->mem_trips--;
     } else {
-        res = lim->real(lim->real_ud, ptr, osize, nsize);
+        res = heap_realloc(lim, ptr, osize, nsize);
     }
     if (res) {
         lim->total += (long long)nsize - old;
@@ -128,15 +174,34 @@ static qr_limits *limits_if_any(lua_State *L)
     return lua_getallocf(L, &ud) == limit_alloc ? ud : NULL;
 }
 
-/* __gc of the sentinel: the original allocator back, the bookkeeping freed */
+/* __gc of the sentinel: without the pool, the original allocator back and
+ * the bookkeeping freed (with it, the last free does that: limit_alloc) */
 static int limits_uninstall(lua_State *L)
 {
     qr_limits *lim = limits_if_any(L);
-    if (lim) {
+    if (lim && !lim->pool) {
         lua_setallocf(L, lim->real, lim->real_ud);
         lim->real(lim->real_ud, lim, sizeof *lim, 0);
     }
     return 0;
+}
+
+/* Whether a new state's heap gets the pool (see the header comment). */
+static int pool_wanted(void)
+{
+    static const char here = 0;   /* an address in this library */
+    const char *env = getenv("QUARRY_POOL");
+#ifdef QR_ASAN
+    (void)here;
+    (void)env;
+    return 0;
+#else
+    if (env && strcmp(env, "0") == 0) return 0;
+#ifdef QR_VALGRIND
+    if (RUNNING_ON_VALGRIND && !(env && strcmp(env, "1") == 0)) return 0;
+#endif
+    return qr_pool_pin_code(&here);
+#endif
 }
 
 /* The limits of the state of L, installing the counting allocator. */
@@ -160,6 +225,12 @@ static qr_limits *limits_of(lua_State *L)
     memset(lim, 0, sizeof *lim);
     lim->real = real;
     lim->real_ud = ud;
+    if (pool_wanted()) lim->pool = qr_pool_new(real, ud);
+    if (lim->pool) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+        lim->state_block = lua_getextraspace(lua_tothread(L, -1));
+        lua_pop(L, 1);
+    }
     lim->total = (long long)lua_gc(L, LUA_GCCOUNT) * 1024 + lua_gc(L, LUA_GCCOUNTB);
     lua_setallocf(L, limit_alloc, lim);
     lua_setfield(L, LUA_REGISTRYINDEX, "quarry.limits");
@@ -618,6 +689,7 @@ static int l_realpath(lua_State *L)
 typedef struct plain_seen {
     const void *orig[QR_PLAIN_TABLES];
     int n;
+    int own;                  /* the set own holds a table: look each one up */
     long long keys;           /* fields copied, charged as steps */
 } plain_seen;
 
@@ -681,50 +753,63 @@ static int plain_copy_wide(lua_State *L, int idx, const void *p, plain_seen *see
     return 1;
 }
 
+/* Replaces the table at idx (near the top) with its copy; 0 when it
+ * cannot be copied here. */
+static int plain_replace(lua_State *L, int idx, plain_seen *seen, int depth)
+{
+    if (!plain_copy_c(L, idx, seen, depth)) return 0;
+    lua_replace(L, idx);
+    return 1;
+}
+
 /* Pushes a copy of the table at idx (plain_copy of sandbox.lua: tables at
  * every depth copied, one copy of a table met twice); raises "WHAT: a
  * table with a metatable ..." for a table with a metatable or one the
  * untrusted code gave one (own). Returns 0, pushing nothing, when the
  * annotation is too large or deep for this copy. The fields of a small
- * table are read in one traversal, kept on the stack, then copied in the
- * order next gave them into a table made at its size (growing it a key at
- * a time rehashes it at every power of two; its order of keys is Lua's
- * own either way, the same as plain_copy_wide's). */
+ * table are read in one traversal and kept on the stack above a slot for
+ * the copy; the copy, made at its size (growing it a key at a time
+ * rehashes it at every power of two), goes there and takes them from the
+ * top, each pair set where it is (its order of keys is Lua's own either way, the same as
+ * plain_copy_wide's). */
 static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
 {
     const void *p = lua_topointer(L, idx);
-    int j, n, base, copy, own, narr, nrec;
+    int j, n, base, own = 0, narr, nrec;
     for (j = 0; j < seen->n; j++)
         if (seen->orig[j] == p) { lua_rawgeti(L, QR_PLAIN_KEEP, j + 1); return 1; }
-    lua_pushvalue(L, idx);
-    own = lua_rawget(L, QR_PLAIN_OWN) != LUA_TNIL && lua_toboolean(L, -1);
-    lua_pop(L, 1);
+    if (seen->own) {
+        lua_pushvalue(L, idx);
+        own = lua_rawget(L, QR_PLAIN_OWN) != LUA_TNIL && lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
     if (own || lua_getmetatable(L, idx))
         luaL_error(L, "%s: a table with a metatable (quarry takes plain tables from a pack or report)",
                    lua_tostring(L, QR_PLAIN_WHAT));
     if (seen->n == QR_PLAIN_TABLES || depth > QR_PLAIN_DEPTH) return 0;
     luaL_checkstack(L, 2 * QR_PLAIN_PAIRS + 8, "annotations too deep");
-    base = lua_gettop(L);           /* the fields at base + 1 .. base + 2n, key then value */
+    base = lua_gettop(L) + 1;       /* the copy's place; its fields above, key then value */
     n = narr = nrec = 0;
+    lua_pushnil(L);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         if (++n > QR_PLAIN_PAIRS) {
-            lua_settop(L, base);
+            lua_settop(L, base - 1);
             return plain_copy_wide(L, idx, p, seen, depth);
         }
         if (array_key(L, -2)) narr++;
         else nrec++;
         lua_pushvalue(L, -2);       /* the key again, for lua_next */
     }
-    copy = plain_new(L, p, seen, narr, nrec);
-    for (j = 0; j < n; j++) {
-        if (!plain_push(L, base + 1 + 2 * j, seen, depth + 1) || !plain_push(L, base + 2 + 2 * j, seen, depth + 1))
-            return 0;
-        lua_rawset(L, copy);
-        seen->keys++;
+    plain_new(L, p, seen, narr, nrec);
+    lua_replace(L, base);
+    for (j = 0; j < n; j++) {       /* the last pair on top: key at top - 1 */
+        int top = lua_gettop(L);
+        if (lua_type(L, top) == LUA_TTABLE && !plain_replace(L, top, seen, depth + 1)) return 0;
+        if (lua_type(L, top - 1) == LUA_TTABLE && !plain_replace(L, top - 1, seen, depth + 1)) return 0;
+        lua_rawset(L, base);
     }
-    lua_replace(L, base + 1);
-    lua_settop(L, base + 1);
+    seen->keys += n;
     return 1;
 }
 
@@ -746,10 +831,14 @@ static int l_plain_annotations(lua_State *L)
 {
     const int out = 5, val = QR_PLAIN_KEEP + 2;   /* the key of list at val - 1 */
     long long charged = 0;
+    int own;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, QR_PLAIN_OWN, LUA_TTABLE);
     luaL_checkstring(L, QR_PLAIN_WHAT);
     luaL_checktype(L, 4, LUA_TFUNCTION);
+    lua_settop(L, 4);
+    lua_pushnil(L);                 /* whether own holds a table at all (most often not) */
+    own = lua_next(L, QR_PLAIN_OWN);
     lua_settop(L, 4);
     lua_newtable(L);                /* out */
     lua_newtable(L);                /* the copies (QR_PLAIN_KEEP) */
@@ -758,6 +847,7 @@ static int l_plain_annotations(lua_State *L)
         if (lua_type(L, val) == LUA_TTABLE) {
             plain_seen seen;
             seen.n = 0;
+            seen.own = own;
             seen.keys = 0;
             if (!plain_copy_c(L, val, &seen, 0)) {
                 lua_settop(L, val);

@@ -55,6 +55,7 @@ build = {
             "csrc/qr_ltoken.c",
             "csrc/qr_lvocab.c",
             "csrc/qr_match.c",
+            "csrc/qr_pool.c",
             "csrc/qr_quote.c",
             "csrc/qr_regex.c",
             "csrc/qr_sandbox.c",
@@ -66,7 +67,7 @@ build = {
          },
          -- QR_SCM: quarry.version says "+scm" (the release rockspec leaves it out)
          defines = { "PCRE2_CODE_UNIT_WIDTH=8", "QR_SCM" },
-         libraries = { "pcre2-8", "sqlite3" },
+         libraries = { "pcre2-8", "sqlite3", "dl" },
          incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(SQLITE_INCDIR)" },
          libdirs = { "$(PCRE2_LIBDIR)", "$(SQLITE_LIBDIR)" },
       },

@@ -439,6 +439,54 @@ describe("quarry.Matcher", function()
       toks:close()
    end)
 
+   it("finds the same matches run after run, over texts long and short and after a run that failed", function()
+      -- a matcher keeps its scratch (memos of regexes and windows, its
+      -- stacks) from one run to the next: each run must start clean
+      local function build()
+         local c = P.compiler()
+         c:add("caps", P.regex("^[A-Z]") ^ 2 * P.ahead "said")
+         c:add("said", P.cap("who", P.ann "person") * "said")
+         c:add("runaway", (P.any ^ 1) ^ 1 * P.word "zzz" * P.kind "symbol")
+         return c:build()
+      end
+      local texts_ = { LEDE .. " Ana Ruiz said so.", "Bo Lee said no.", "", string.rep("Ana Ruiz said it. ", 30) }
+      local function run(m, text)
+         local toks = quarry.tokenize(text)
+         local anns = #text > 0 and { 1, 1, 2, 1 } or nil
+         local got = {}
+         for _, r in ipairs(m:run(toks, anns)) do
+            got[#got + 1] = table.concat({ r.rule, r.first, r.last, r.start, r.stop, #r.units }, ":")
+         end
+         toks:close()
+         return got
+      end
+      local kept = build()
+      for round = 1, 2 do
+         for _, text in ipairs(texts_) do
+            local fresh = build()
+            assert.same(run(fresh, text), run(kept, text))
+            fresh:close()
+         end
+         -- a run that raises leaves the matcher as it was
+         local toks = quarry.tokenize(string.rep("word ", 40) .. "zzz word")
+         raises(function() kept:run(toks) end, "rule runaway", "catastrophic backtracking")
+         toks:close()
+         assert.truthy(round)
+      end
+      kept:close()
+   end)
+
+   it("raises when one of its regexes was closed since it was built", function()
+      local m = P.compile(P.regex "^Zq[a-z]+$" * "said", { name = "zq" })
+      local toks = quarry.tokenize("Zqara said no.")
+      assert.equal(1, #m:run(toks))
+      -- the regex cache gives the matcher's own regex back
+      require("quarry.core").regex("^Zq[a-z]+$"):close()
+      raises(function() m:run(toks) end, "attempt to use a closed quarry.Regex")
+      toks:close()
+      m:close()
+   end)
+
    it("finds nothing in an empty text", function()
       assert.same({}, texts(P.word "x", ""))
    end)
