@@ -787,6 +787,17 @@ size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t l
     return emit(g, hit, hend, nhit, out, cap);
 }
 
+size_t qr_gaz_next_start(const qr_gaz *g, const uint32_t *ids, size_t i, size_t n)
+{
+    const uint32_t *root = g->root;
+    size_t cap = g->rootcap;
+    for (; i < n; i++) {
+        uint32_t id = ids[i];
+        if (id && id < cap && root[id]) break;      /* the root has an edge along it */
+    }
+    return i;
+}
+
 size_t qr_gaz_match_at(const qr_gaz *g, const qr_tokens *t, const char *text,
                        const qr_keys *keys, size_t i, size_t limit,
                        qr_gaz_match *out, size_t cap)

@@ -121,6 +121,9 @@ void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const
                     size_t first, size_t last, uint32_t *ids);
 size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t limit,
                         qr_gaz_match *out, size_t cap);
+/* The first token j in [i, n) whose key id in ids can begin a phrase (n
+ * when none): qr_gaz_match_ids finds nothing at the tokens before it. */
+size_t qr_gaz_next_start(const qr_gaz *g, const uint32_t *ids, size_t i, size_t n);
 
 /* Entry `id`: its canonical name, type and attrs (each with its length;
  * type and attrs have length 0 when absent; the strings are not

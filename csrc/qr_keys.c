@@ -1,6 +1,7 @@
 /*
  * Keys of all tokens in one buffer. The buffer is sized from the tokens'
- * bytes (a key is at most three times its token), then trimmed.
+ * bytes (a key is at most three times its token), then trimmed. The keys
+ * of ASCII tokens (most) and their hashes are made eight bytes a step.
  */
 #include "qr_keys.h"
 
@@ -17,55 +18,135 @@ static inline unsigned char ascii_key(unsigned char b)
     return b == '`' ? '\'' : b;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define QR_KEYS_WORDS 1     /* keys of ASCII tokens eight bytes a step (below) */
+#else
+#define QR_KEYS_WORDS 0
+#endif
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS (ONES * 0x80)
+
+/* What ascii_key makes of each byte of w, eight at a time, into *key: 0
+ * when a byte is above 0x7F or a backquote (the byte loop and
+ * qr_normalize see to those). */
+static inline int ascii_word_key(uint64_t w, uint64_t *key)
+{
+    uint64_t bq = w ^ (ONES * '`'), upper;
+    if ((w & HIGHS) || ((bq - ONES) & ~bq & HIGHS)) return 0;
+    /* no byte is above 0x7F: the sums carry into no other byte */
+    upper = (w + ONES * (0x80 - 'A')) & ~(w + ONES * (0x80 - 'Z' - 1)) & HIGHS;
+    *key = w | upper >> 2;
+    return 1;
+}
+
+/* The key of the ASCII token of len bytes at w into out, its
+ * qr_hash_absorb into *absorb and whether it is the token's text into
+ * *same, eight bytes a step: 0 (nothing made) when a byte is above 0x7F
+ * or a backquote. Bytes up to `end` may be read (the text's), eight after
+ * the key's end written (the buffer has room). */
+static int ascii_token_key(const unsigned char *w, size_t len, const unsigned char *end, unsigned char *out,
+                           uint64_t *absorb, unsigned char *same)
+{
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)len, changed = 0;
+    size_t j;
+    for (j = 0; j < len; j += 8) {
+        size_t n = len - j < 8 ? len - j : 8, b;
+        uint64_t x = 0, key;
+        if (w + j + 8 <= end) {
+            memcpy(&x, w + j, 8);
+            if (n < 8) x &= (UINT64_C(1) << (8 * n)) - 1;
+        } else {
+            for (b = 0; b < n; b++) x |= (uint64_t)w[j + b] << (8 * b);
+        }
+        if (!ascii_word_key(x, &key)) return 0;
+        memcpy(out + j, &key, 8);
+        changed |= key ^ x;
+        /* as qr_hash_absorb: whole words, then the tail */
+        if (n == 8) {
+            h = (h ^ key) * UINT64_C(0xbf58476d1ce4e5b9);
+            h ^= h >> 31;
+        } else {
+            h = (h ^ key) * UINT64_C(0x94d049bb133111eb);
+            h ^= h >> 29;
+        }
+    }
+    *absorb = h;
+    *same = (unsigned char)!changed;
+    return 1;
+}
+
+/* The key of token i at k->buf + o, byte by byte: ASCII bytes by table,
+ * qr_token_key once a byte above 0x7F shows up (and for quotes); sets
+ * k->same[i]. Returns the key's length. */
+static size_t token_key(qr_keys *k, const char *text, const qr_token *tk, size_t i, size_t o, unsigned mode)
+{
+    const unsigned char *w = (const unsigned char *)text + tk->start;
+    unsigned char *out = (unsigned char *)k->buf + o;
+    size_t len = tk->stop - tk->start, klen;
+    if (tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE) {
+        size_t j;
+        unsigned seen = 0, changed = 0;
+        for (j = 0; j < len; j++) {
+            unsigned char c = ascii_key(w[j]);
+            seen |= w[j];
+            changed |= (unsigned)(c != w[j]);
+            out[j] = c;
+        }
+        if (!(seen & 0x80)) {
+            k->same[i] = (unsigned char)!changed;
+            return len;
+        }
+    }
+    klen = qr_token_key(text, tk, mode, (char *)out);
+    k->same[i] = (unsigned char)(klen == len && memcmp(out, w, len) == 0);
+    return klen;
+}
+
 int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode)
 {
-    size_t i, total = 0, o = 0;
+    size_t i, total, o = 0;
+    const unsigned char *end;
     memset(k, 0, sizeof *k);
-    for (i = 0; i < t->n; i++) total += t->tok[i].stop - t->tok[i].start;
-    if (total > (size_t)UINT32_MAX / 3) return QR_ETOOBIG;
+    /* tokens in order, apart: their bytes are at most the span from the
+     * first to the last (which ends where the text read ends); counted
+     * only when that span is too long */
+    total = t->n ? t->tok[t->n - 1].stop - t->tok[0].start : 0;
+    if (total > (size_t)UINT32_MAX / 3) {
+        for (i = 0, total = 0; i < t->n; i++) total += t->tok[i].stop - t->tok[i].start;
+        if (total > (size_t)UINT32_MAX / 3) return QR_ETOOBIG;
+    }
+    end = (const unsigned char *)text + (t->n ? t->tok[t->n - 1].stop : 0);
     k->off = malloc((t->n + 1) * sizeof *k->off);
-    k->buf = malloc(3 * total + 1);
+    k->buf = malloc(3 * total + 8);
     k->same = malloc(t->n + 1);
-    if (!k->off || !k->buf || !k->same) { qr_keys_free(k); return QR_ENOMEM; }
+    k->absorb = malloc((t->n + 1) * sizeof *k->absorb);
+    k->h32 = malloc((t->n + 1) * sizeof *k->h32);
+    if (!k->off || !k->buf || !k->same || !k->absorb || !k->h32) { qr_keys_free(k); return QR_ENOMEM; }
     for (i = 0; i < t->n; i++) {
         const qr_token *tk = &t->tok[i];
-        const unsigned char *w = (const unsigned char *)text + tk->start;
-        size_t len = tk->stop - tk->start, klen;
+        size_t len = tk->stop - tk->start;
+        uint64_t absorb;
         k->off[i] = (uint32_t)o;
-        if (tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE) {
-            /* most tokens are ASCII: lower-cased by table (as qr_normalize
-             * does), and normalised only when a byte above 0x7F shows up */
-            size_t j;
-            unsigned seen = 0, changed = 0;
-            for (j = 0; j < len; j++) {
-                unsigned char c = ascii_key(w[j]);
-                seen |= w[j];
-                changed |= (unsigned)(c != w[j]);
-                k->buf[o + j] = (char)c;
-            }
-            if (!(seen & 0x80)) {
-                k->same[i] = (unsigned char)!changed;
-                o += len;
-                continue;
-            }
+        /* most tokens are ASCII: their keys and hashes eight bytes a step */
+        if (QR_KEYS_WORDS && tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE
+            && ascii_token_key((const unsigned char *)text + tk->start, len, end,
+                               (unsigned char *)k->buf + o, &absorb, &k->same[i])) {
+            o += len;
+        } else {
+            size_t klen = token_key(k, text, tk, i, o, mode);
+            absorb = qr_hash_absorb(k->buf + o, klen);
+            o += klen;
         }
-        klen = qr_token_key(text, tk, mode, k->buf + o);
-        k->same[i] = (unsigned char)(klen == len && memcmp(k->buf + o, w, len) == 0);
-        o += klen;
+        k->absorb[i] = absorb;
+        k->h32[i] = qr_hash32_finish(absorb);
     }
     k->off[t->n] = (uint32_t)o;
     k->n = t->n;
     k->mode = mode;
-    if (o < 3 * total) {
+    if (o + 8 < 3 * total + 8) {
         char *nb = realloc(k->buf, o + 1);
         if (nb) k->buf = nb;
-    }
-    k->absorb = malloc((t->n + 1) * sizeof *k->absorb);
-    k->h32 = malloc((t->n + 1) * sizeof *k->h32);
-    if (!k->absorb || !k->h32) { qr_keys_free(k); return QR_ENOMEM; }
-    for (i = 0; i < t->n; i++) {
-        k->absorb[i] = qr_hash_absorb(k->buf + k->off[i], k->off[i + 1] - k->off[i]);
-        k->h32[i] = qr_hash32_finish(k->absorb[i]);
     }
     return QR_OK;
 }

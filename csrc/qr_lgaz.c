@@ -412,32 +412,57 @@ typedef struct match_opts {
     int rank, entry_attrs;  /* with annotate: given (then read again from the options) */
 } match_opts;
 
+enum { OPT_ALL, OPT_ANNOTATE, OPT_ENTRY_ATTRS, OPT_PHASE, OPT_RANK, OPT_RULE, OPT_WITHIN, OPT_COUNT };
+static const char *const match_option_names[OPT_COUNT] = {
+    "all", "annotate", "entry_attrs", "phase", "rank", "rule", "within"
+};
+
+/* Which option key names (OPT_*), or -1: its first bytes pick the one
+ * name compared, where a chain of them was compared a call. */
+static int match_option_of(const char *key)
+{
+    int k;
+    for (k = 0; k < OPT_COUNT; k++) {
+        const char *nm = match_option_names[k];
+        if (key[0] == nm[0] && key[1] == nm[1]) return strcmp(key, nm) ? -1 : k;
+    }
+    return -1;
+}
+
 static void match_option(lua_State *L, int arg, const char *key, void *ud)
 {
     match_opts *o = ud;
-    if (!strcmp(key, "annotate")) {
+    switch (match_option_of(key)) {
+    case OPT_ANNOTATE:
         if (lua_type(L, -1) != LUA_TSTRING) qr_option_error(L, arg, key, "must be an annotation type");
         o->annotate = lua_tolstring(L, -1, &o->annotate_len);
-    } else if (!strcmp(key, "rule") || !strcmp(key, "phase")) {
+        break;
+    case OPT_RULE: case OPT_PHASE:
         if (lua_type(L, -1) != LUA_TSTRING) qr_option_error(L, arg, key, "must be a string");
         if (key[0] == 'r') o->rule = lua_tolstring(L, -1, &o->rule_len);
         else o->phase = lua_tolstring(L, -1, &o->phase_len);
-    } else if (!strcmp(key, "rank")) {
+        break;
+    case OPT_RANK:
         if (lua_type(L, -1) != LUA_TNUMBER) qr_option_error(L, arg, key, "must be a number");
         o->rank = 1;
-    } else if (!strcmp(key, "entry_attrs")) {
+        break;
+    case OPT_ENTRY_ATTRS:
         if (lua_type(L, -1) != LUA_TTABLE) qr_option_error(L, arg, key, "must be a table");
         o->entry_attrs = 1;
-    } else if (!strcmp(key, "all")) {
+        break;
+    case OPT_ALL:
         if (!lua_isboolean(L, -1)) qr_option_error(L, arg, key, "must be a boolean");
         o->all = lua_toboolean(L, -1);
-    } else if (!strcmp(key, "within")) {
+        break;
+    case OPT_WITHIN: {
         const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
         if (!strcmp(v, "paragraph")) o->within = WITHIN_PARAGRAPH;
         else if (!strcmp(v, "sentence")) o->within = WITHIN_SENTENCE;
         else if (!strcmp(v, "text")) o->within = WITHIN_TEXT;
         else qr_option_error(L, arg, key, "must be \"paragraph\", \"sentence\" or \"text\"");
-    } else {
+        break;
+    }
+    default:
         unknown_option(L, arg, key);
     }
 }
@@ -553,7 +578,8 @@ static int gaz_match(lua_State *L)
     qr_annemit e;
     gazann a = { { 0, 0, 0, 0 }, 0, 0, 0 };
     const uint32_t *starts = NULL;
-    size_t nstarts = 0, gi = 0, i = 0;
+    size_t nstarts = 0, gi = 0, i = 0, ntok;
+    const uint32_t *ids;
     lua_Integer n = 0;
 
     each_option(L, 3, match_option, &o);
@@ -579,17 +605,18 @@ static int gaz_match(lua_State *L)
         if (o.entry_attrs) { lua_getfield(L, 3, "entry_attrs"); a.cache = lua_gettop(L); }
     }
     lua_newtable(L);
-    while (i < t->n) {
+    ids = lg->ids;
+    ntok = t->n;
+    while (i < ntok) {
         size_t limit, m, k;
-        if (!lg->ids[i]) {      /* no phrase has its key: most tokens */
-            i++;
-            continue;
-        }
+        /* most tokens begin no phrase (no phrase has their key, or only
+         * further on) */
+        if ((i = qr_gaz_next_start(g, ids, i, ntok)) == ntok) break;
         while (gi + 1 < nstarts && starts[gi + 1] <= i) gi++;
-        limit = gi + 1 < nstarts ? starts[gi + 1] : t->n;
+        limit = gi + 1 < nstarts ? starts[gi + 1] : ntok;
         if (!o.all) {
             qr_gaz_match one;
-            if (qr_gaz_match_ids(g, lg->ids, i, limit, &one, 1)) {
+            if (qr_gaz_match_ids(g, ids, i, limit, &one, 1)) {
                 if (o.annotate) push_annotation(&e, g, t, i, &one, ++n, &a);
                 else push_match(L, g, t, i, &one, ++n);
                 i = one.end;
@@ -598,13 +625,13 @@ static int gaz_match(lua_State *L)
             }
             continue;
         }
-        m = qr_gaz_match_ids(g, lg->ids, i, limit, lg->buf, lg->bufcap);
+        m = qr_gaz_match_ids(g, ids, i, limit, lg->buf, lg->bufcap);
         if (m > lg->bufcap) {
             qr_gaz_match *nb = realloc(lg->buf, m * sizeof *nb);
             if (!nb) return luaL_error(L, "not enough memory for %I gazetteer matches", (lua_Integer)m);
             lg->buf = nb;
             lg->bufcap = m;
-            m = qr_gaz_match_ids(g, lg->ids, i, limit, lg->buf, lg->bufcap);
+            m = qr_gaz_match_ids(g, ids, i, limit, lg->buf, lg->bufcap);
         }
         for (k = 0; k < m; k++) {
             if (o.annotate) push_annotation(&e, g, t, i, &lg->buf[k], ++n, &a);

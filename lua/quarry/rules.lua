@@ -997,6 +997,18 @@ local function merge_entry_attrs(rule, a)
    end
 end
 
+-- The options of a plain gazetteer rule's match, made once a rule (the
+-- same for every document).
+local function gaz_options(rule, phase, all)
+   local o = rule.gaz_options
+   if not o then
+      o = { all = all, annotate = rule.type, rule = rule.name, phase = phase.name, rank = rule.rank,
+         entry_attrs = entry_cache(rule) }
+      rule.gaz_options = o
+   end
+   return o
+end
+
 local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
    local toks, text = ctx.tokens, ctx.text
    local all = phase.control == "all"
@@ -1028,8 +1040,7 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
          -- the rank and the entry attrs decoded so far; it lists those
          -- whose entry's attrs are still to decode
          local n = #cands
-         local list, pending = rule.compiled:match(toks, { all = all, annotate = rule.type, rule = rule.name,
-            phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) })
+         local list, pending = rule.compiled:match(toks, gaz_options(rule, phase, all))
          if pending then
             for _, k in ipairs(pending) do merge_entry_attrs(rule, list[k]) end
          end
