@@ -111,28 +111,31 @@ local function quote_of(doc, p)
    local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
       and terms.title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
    if not (e > s and doc.allowed(s)) then return nil end
-   local q = { open = p.open, close = p.close, is_title = is_title, para = para_at(doc, p.open) }
-   q.label = transcript_label(doc, s)
-   if q.label then
-      s = q.label.stop + 1
+   local open, close = p.open, p.close
+   local label = transcript_label(doc, s)
+   if label then
+      s = label.stop + 1
       while s < e and SPACE[byte(text, s + 1)] do s = s + 1 end
    end
-   q.start, q.stop = s, e
-   q.lead_in = q.open > 2 and (doc.keys[q.open - 1] == "," or doc.keys[q.open - 1] == ":") and is_cue(doc, q.open - 2)
+   local before = open > 2 and doc.keys[open - 1]
    -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
    local last = byte(text, e)   -- (e > s >= 0: the last byte inside)
-   q.closed_sentence = q.close ~= nil
-      and (last == 46 or last == 0xA6 and e >= 3 and text:sub(e - 2, e) == "\u{2026}")   -- "." or "…"
-   q.soft_end = q.close ~= nil and (last == 44 or last == 33 or last == 63)             -- ",", "!" or "?"
-   return q
+   -- (all the fields in one constructor: a table made at its size)
+   return { open = open, close = close, is_title = is_title, para = para_at(doc, open), label = label,
+      start = s, stop = e, lead_in = open > 2 and (before == "," or before == ":") and is_cue(doc, open - 2),
+      closed_sentence = close ~= nil
+         and (last == 46 or last == 0xA6 and e >= 3 and text:sub(e - 2, e) == "\u{2026}"),   -- "." or "…"
+      soft_end = close ~= nil and (last == 44 or last == 33 or last == 63) }                  -- ",", "!" or "?"
 end
 
 -- The sieve's answer for q: the speaker's name, cluster, type, span, the
 -- cue tokens, the strategy and whether it inherited the speaker.
 local function attribute(the_sieve, q, doc, state)
    local i, m, c, c2 = the_sieve:run(q, doc, state)
+   -- (the fields set below named here too: a table made at its size)
    local a = { strategy = i and the_sieve.list[i] or nil, tried = i and i - 1 or #the_sieve.list, mention = m,
-      cue = c, cue_last = c2, speaker_type = "unknown" }
+      cue = c, cue_last = c2, speaker_type = "unknown", speaker = nil, cluster = nil, sstart = nil, send = nil,
+      inherited = nil }
    if not m then return a end
    if m.kind == "same_speaker" then
       a.speaker, a.cluster, a.sstart, a.send, a.inherited = m.speaker, m.cluster, m.start, m.stop, true
