@@ -48,6 +48,9 @@ void qr_matcher_free(qr_matcher *m)
     free(m->quick_bit);
     free(m->qids);
     free(m->qwmasks);
+    qr_idset_free(&m->disp.has);
+    qr_idset_free(&m->whas);
+    qr_idset_free(&m->qhas);
     for (i = 0; i < QR_KIND_COUNT; i++)
         for (int c = 0; c < QR_CASE_COUNT; c++) free(m->disp.any_by[i][c]);
     memset(m, 0, sizeof *m);
@@ -66,7 +69,7 @@ static size_t disp_slot(const qr_mdispatch *d, uint32_t id)
 static const int *disp_list(const qr_mdispatch *d, uint32_t id)
 {
     size_t i;
-    if (!d->cap || !id) return NULL;
+    if (!qr_idset_has(&d->has, id)) return NULL;
     i = disp_slot(d, id);
     return d->ids[i] ? d->lists[i] : NULL;
 }
@@ -167,9 +170,19 @@ static void prepare_fast(const qr_matcher *m, qr_mpred *p)
     free(words);
 }
 
-/* The word-set predicates of the rules' windows and, per word, the bits
- * of those holding it (qr_matcher wset_bit, wids, wmasks): QR_OK or
- * QR_ENOMEM. */
+/* Word id joins the window words table with bit b: QR_OK or QR_ENOMEM. */
+static int add_wset_word(qr_matcher *m, uint32_t id, int b)
+{
+    size_t s;
+    for (s = (id * 2654435761u) & (m->wcap - 1); m->wids[s] && m->wids[s] != id; s = (s + 1) & (m->wcap - 1)) {}
+    m->wids[s] = id;
+    m->wmasks[s] |= (uint64_t)1 << b;
+    return qr_idset_add(&m->whas, id);
+}
+
+/* The word and word-set predicates of the rules' windows and, per word,
+ * the bits of those holding it (qr_matcher wset_bit, wids, wmasks): QR_OK
+ * or QR_ENOMEM. */
 static int prepare_wsets(qr_matcher *m)
 {
     size_t total = 0, cap = 16;
@@ -179,10 +192,12 @@ static int prepare_wsets(qr_matcher *m)
     for (i = 0; i < m->npreds; i++) m->wset_bit[i] = -1;
     for (i = 0; i < m->nrules; i++)
         for (w = 0; w < m->rules[i].nwindows; w++) {
-            int pi = m->rules[i].windows[w].pred;
-            if (m->preds[pi].op != QR_P_KEYSET || m->wset_bit[pi] >= 0 || m->nwsets == 64) continue;
+            int pi = m->rules[i].windows[w].pred, op = m->preds[pi].op;
+            if ((op != QR_P_KEYSET && (op != QR_P_KEY || !m->preds[pi].id)) || m->wset_bit[pi] >= 0
+                || m->nwsets == 64)
+                continue;
             m->wset_bit[pi] = m->nwsets++;
-            total += m->sets[m->preds[pi].a - 1].count;
+            total += op == QR_P_KEY ? 1 : m->sets[m->preds[pi].a - 1].count;
         }
     if (!m->nwsets) return QR_OK;
     while (cap < 2 * total + 2) cap <<= 1;
@@ -194,14 +209,14 @@ static int prepare_wsets(qr_matcher *m)
         const qr_idset *set;
         uint32_t id;
         if (m->wset_bit[i] < 0) continue;
+        if (m->preds[i].op == QR_P_KEY) {
+            if (add_wset_word(m, m->preds[i].id, m->wset_bit[i]) != QR_OK) return QR_ENOMEM;
+            continue;
+        }
         set = &m->sets[m->preds[i].a - 1];
         for (id = 1; id < set->nbits; id++) {
-            size_t s;
             if (!set->bits[id >> 6]) { id |= 63; continue; }
-            if (!qr_idset_has(set, id)) continue;
-            for (s = (id * 2654435761u) & (cap - 1); m->wids[s] && m->wids[s] != id; s = (s + 1) & (cap - 1)) {}
-            m->wids[s] = id;
-            m->wmasks[s] |= (uint64_t)1 << m->wset_bit[i];
+            if (qr_idset_has(set, id) && add_wset_word(m, id, m->wset_bit[i]) != QR_OK) return QR_ENOMEM;
         }
     }
     return QR_OK;
@@ -257,8 +272,9 @@ static size_t set_size(const qr_idset *set)
     return n;
 }
 
-/* Adds the words of set to the quick words table with bit b. */
-static void add_quick_words(qr_matcher *m, const qr_idset *set, uint64_t bit)
+/* Adds the words of set to the quick words table with bit b: QR_OK or
+ * QR_ENOMEM. */
+static int add_quick_words(qr_matcher *m, const qr_idset *set, uint64_t bit)
 {
     uint32_t id;
     for (id = 1; id < set->nbits; id++) {
@@ -268,7 +284,9 @@ static void add_quick_words(qr_matcher *m, const qr_idset *set, uint64_t bit)
         for (s = (id * 2654435761u) & (m->qcap - 1); m->qids[s] && m->qids[s] != id; s = (s + 1) & (m->qcap - 1)) {}
         m->qids[s] = id;
         m->qwmasks[s] |= bit;
+        if (qr_idset_add(&m->qhas, id) != QR_OK) return QR_ENOMEM;
     }
+    return QR_OK;
 }
 
 /* The bits of the windows' quick predicates (qr_matcher quick_bit, qbyte,
@@ -300,7 +318,8 @@ static int prepare_quick_bits(qr_matcher *m)
     if (!m->qids || !m->qwmasks) return QR_ENOMEM;
     m->qcap = cap;
     for (i = 0; i < m->npreds; i++)
-        if (m->quick_bit[i] >= 0) add_quick_words(m, &m->preds[i].qwords, (uint64_t)1 << m->quick_bit[i]);
+        if (m->quick_bit[i] >= 0 && add_quick_words(m, &m->preds[i].qwords, (uint64_t)1 << m->quick_bit[i]) != QR_OK)
+            return QR_ENOMEM;
     return QR_OK;
 }
 
@@ -328,6 +347,7 @@ int qr_matcher_prepare(qr_matcher *m)
             size_t s = disp_slot(d, id);
             d->ids[s] = id;
             counts[s]++;
+            if (qr_idset_add(&d->has, id) != QR_OK) { free(counts); return QR_ENOMEM; }
         }
     for (k = 0; k < cap; k++) {
         if (!d->ids[k]) continue;
@@ -818,6 +838,18 @@ static size_t quick_scan_tokens(const qr_mrun *r, const qr_mpred *p, size_t u, u
     return n;
 }
 
+/* The position of the lowest bit set in x (x != 0). */
+static int lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return __builtin_ctzll(x);
+#else
+    int b = 0;
+    while (!((x >> b) & 1u)) b++;
+    return b;
+#endif
+}
+
 /* The bits of the quick predicates a token of len bytes, first byte c
  * and word id may meet (qr_matcher quick_bit). */
 static uint64_t quick_bits(const qr_matcher *m, size_t len, unsigned c, uint32_t id)
@@ -828,24 +860,45 @@ static uint64_t quick_bits(const qr_matcher *m, size_t len, unsigned c, uint32_t
     else
         for (s = 0; s < (size_t)m->nquick; s++) bits |= m->qmins[s] <= len ? (uint64_t)1 << s : 0;
     if (len) bits &= m->qbyte[c];
-    if (!m->qcap || !id) return bits;
+    if (!qr_idset_has(&m->qhas, id)) return bits;
     for (s = (id * 2654435761u) & (m->qcap - 1); m->qids[s]; s = (s + 1) & (m->qcap - 1))
         if (m->qids[s] == id) return bits | m->qwmasks[s];
     return bits;
 }
 
-/* Marks every token with the quick bits it may meet (qr_mrun qmask). */
+/* Marks every token in the bitmaps of the quick bits it may meet (qr_mrun
+ * qmask). */
 static void build_qmask(qr_mrun *r)
 {
     const qr_token *tok = r->toks->tok;
     size_t n = r->toks->n, t;
     r->qmask_state = -1;
-    r->qmask = malloc((n + 1) * sizeof *r->qmask);
+    r->qwords = (n >> 6) + 1;
+    r->qmask = calloc(r->qwords * (size_t)r->m->nquick, sizeof *r->qmask);
     if (!r->qmask) return;
-    for (t = 0; t < n; t++)
-        r->qmask[t] = quick_bits(r->m, tok[t].stop - tok[t].start, (unsigned char)r->text[tok[t].start],
-                                 r->ids ? r->ids[t] : 0);
+    for (t = 0; t < n; t++) {
+        uint64_t bits = quick_bits(r->m, tok[t].stop - tok[t].start, (unsigned char)r->text[tok[t].start],
+                                   r->ids ? r->ids[t] : 0);
+        for (; bits; bits &= bits - 1)
+            r->qmask[(size_t)lowest_bit(bits) * r->qwords + (t >> 6)] |= (uint64_t)1 << (t & 63);
+    }
     r->qmask_state = 1;
+}
+
+/* The first token at or after u whose bit is set in bitmap bits of nwords
+ * words, or n. */
+static size_t next_marked(const uint64_t *bits, size_t nwords, size_t u, size_t n)
+{
+    size_t w = u >> 6;
+    uint64_t x;
+    if (u >= n) return n;
+    x = bits[w] & (~(uint64_t)0 << (u & 63));
+    while (!x) {
+        if (++w >= nwords) return n;
+        x = bits[w];
+    }
+    u = (w << 6) + (size_t)lowest_bit(x);
+    return u < n ? u : n;
 }
 
 /* quick_scan_tokens, with the marks of build_qmask when the predicate has
@@ -857,9 +910,7 @@ static size_t quick_scan(qr_mrun *r, int pi, const qr_mpred *p, size_t u, uint8_
     if (b >= 0 && r->qmask_state > 0) {
         /* (the tokens passed over are not noted in memo: the next scan
          * passes them as quickly) */
-        size_t n = r->toks->n;
-        while (u < n && !((r->qmask[u] >> b) & 1u)) u++;
-        return u;
+        return next_marked(r->qmask + (size_t)b * r->qwords, r->qwords, u, r->toks->n);
     }
     return quick_scan_tokens(r, p, u, memo);
 }
@@ -883,7 +934,7 @@ static size_t memo_skip(const uint8_t *memo, size_t u, size_t n)
 static uint64_t wset_mask(const qr_matcher *m, uint32_t id)
 {
     size_t s;
-    if (!id) return 0;
+    if (!qr_idset_has(&m->whas, id)) return 0;
     for (s = (id * 2654435761u) & (m->wcap - 1); m->wids[s]; s = (s + 1) & (m->wcap - 1))
         if (m->wids[s] == id) return m->wmasks[s];
     return 0;
@@ -900,8 +951,8 @@ static void build_wpost(qr_mrun *r)
     r->wpost_state = -1;
     if (!masks) return;
     for (t = 0; t < n; t++) {
-        masks[t] = wset_mask(m, r->ids[t]);
-        for (b = 0; b < 64 && masks[t] >> b; b++) r->nwpost[b] += (masks[t] >> b) & 1u;
+        uint64_t x = masks[t] = wset_mask(m, r->ids[t]);
+        for (; x; x &= x - 1) r->nwpost[lowest_bit(x)]++;
     }
     for (b = 0; b < m->nwsets; b++) {
         r->wpost[b] = malloc((r->nwpost[b] + 1) * sizeof *r->wpost[b]);
@@ -909,8 +960,10 @@ static void build_wpost(qr_mrun *r)
         r->nwpost[b] = 0;
     }
     for (t = 0; t < n; t++)
-        for (b = 0; b < 64 && masks[t] >> b; b++)
-            if ((masks[t] >> b) & 1u) r->wpost[b][r->nwpost[b]++] = (uint32_t)t;
+        for (uint64_t x = masks[t]; x; x &= x - 1) {
+            b = lowest_bit(x);
+            r->wpost[b][r->nwpost[b]++] = (uint32_t)t;
+        }
     free(masks);
     r->wpost_state = 1;
 }
@@ -939,16 +992,14 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
     const qr_mpred *p = &r->m->preds[pi];
     if (pos != UINT32_MAX && pos >= from) return pos;
     u = from > r->win_upto[k] ? from : r->win_upto[k];
-    if (p->op == QR_P_KEYSET) {
+    if (p->op == QR_P_KEYSET || p->op == QR_P_KEY) {
         /* most windows test words: where they are was listed once a run,
-         * or else a bit a token */
-        const qr_idset *set = &r->m->sets[p->a - 1];
+         * or else a compare or a bit a token */
         int b = r->m->wset_bit ? r->m->wset_bit[pi] : -1;
         if (b >= 0 && !r->wpost_state) build_wpost(r);
         if (b >= 0 && r->wpost_state > 0) u = wpost_next(r, b, u, n);
-        else while (u < n && !qr_idset_has(set, r->ids[u])) u++;
-    } else if (p->op == QR_P_KEY) {
-        while (u < n && r->ids[u] != p->id) u++;
+        else if (p->op == QR_P_KEY) while (u < n && r->ids[u] != p->id) u++;
+        else while (u < n && !qr_idset_has(&r->m->sets[p->a - 1], r->ids[u])) u++;
     } else {
         /* rules share what a predicate said of a token: each (predicate,
          * token) is tested once a run, however many windows test it; in a
@@ -1115,18 +1166,6 @@ static int try_any_list(qr_mrun *r, size_t t, size_t para, qr_match_emit emit, v
     return 0;
 }
 
-/* The position of the lowest bit set in x (x != 0). */
-static int lowest_bit(uint64_t x)
-{
-#if defined(__GNUC__)
-    return __builtin_ctzll(x);
-#else
-    int b = 0;
-    while (!((x >> b) & 1u)) b++;
-    return b;
-#endif
-}
-
 /* try_any_list with the rules as bits (qr_mdispatch any_mask): those the
  * token's kind and case, the paragraph's words and the windows allow. A
  * rule whose window rules it out past t sleeps until its skip. */
@@ -1197,7 +1236,7 @@ static int build_blooms(qr_mrun *r)
 int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const char *text, const uint32_t *ids,
                  const uint32_t *bare, const qr_annindex *ax, qr_match_emit emit, void *ud)
 {
-    size_t t, para = 0, sent = 0;
+    size_t t, para = 0, sent = 0, next_group = 0;
     r->m = m;
     r->toks = toks;
     r->text = text;
@@ -1234,8 +1273,14 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
     for (t = 0; t < toks->n; t++) {
         const int *list;
         int k;
-        set_bounds(r, t, &para, &sent);
-        if (r->para_blooms) r->bloom_para = r->para_blooms[para];
+        if (t >= next_group) {
+            /* the token's paragraph and sentence: they change only where
+             * the next one starts */
+            set_bounds(r, t, &para, &sent);
+            if (r->para_blooms) r->bloom_para = r->para_blooms[para];
+            next_group = r->bounds[QR_SCOPE_PARAGRAPH][1] < r->bounds[QR_SCOPE_SENTENCE][1]
+                         ? r->bounds[QR_SCOPE_PARAGRAPH][1] : r->bounds[QR_SCOPE_SENTENCE][1];
+        }
         if (ids && (list = disp_list(&m->disp, ids[t])) != NULL)
             for (k = 0; list[k] >= 0; k++)
                 if (r->skip[list[k]] <= t && try_rule(r, list[k], t, emit, ud) < 0) return r->err;

@@ -130,6 +130,9 @@ typedef struct qr_mdispatch {
      * most 64 of them (nany <= 64): a run then goes over the rules a
      * token may start and that no window rules out, not over them all */
     uint64_t any_mask[QR_KIND_COUNT][QR_CASE_COUNT];
+    /* the words of ids as a set: a token whose word starts no rule is
+     * turned away with one bit, without probing the table */
+    qr_idset has;
 } qr_mdispatch;
 
 typedef struct qr_matcher {
@@ -149,7 +152,7 @@ typedef struct qr_matcher {
     int any_required;   /* some rule has required words: paragraph filters are built */
     qr_mdispatch disp;
     long step_limit;
-    /* The word-set predicates of windows (the first 64), and per word id
+    /* The word and word-set predicates of windows (the first 64), and per word id
      * the bits of those that hold it (open addressing, 0 = empty): a run
      * lists once where each one's words are (qr_mrun wpost) instead of
      * each window scanning the tokens for them. */
@@ -158,6 +161,7 @@ typedef struct qr_matcher {
     uint32_t *wids;
     uint64_t *wmasks;
     size_t wcap;
+    qr_idset whas;      /* the words of wids as a set (see qr_mdispatch has) */
     /* The predicates of windows with a quick test (qr_mpred quick; the
      * first 64) and, as their bits, what each lets through: per first
      * byte, per token length (up to 63; past that, qmins), per word id
@@ -171,6 +175,7 @@ typedef struct qr_matcher {
     uint32_t *qids;
     uint64_t *qwmasks;
     size_t qcap;
+    qr_idset qhas;      /* the words of qids as a set */
 } qr_matcher;
 
 /* Bloom bits of word id in a 64-bit filter (two bits). */
@@ -273,12 +278,16 @@ struct qr_mrun {
     uint8_t **re_memo;     /* per regex, per token: 0 not asked yet, 1 no match, 2 a match */
     uint8_t **pred_memo;   /* per window predicate, per token: the same */
     size_t ann_max;        /* tokens of the longest annotation of the run's index */
-    /* per word-set predicate of windows (qr_matcher wset_bit): the tokens
+    /* per word or word-set predicate of windows (qr_matcher wset_bit): the tokens
      * holding one of its words, in order; made when a window first asks */
     uint32_t *wpost[64];
     size_t nwpost[64];
     int wpost_state;       /* 0 not made, 1 made, -1 no memory: scan instead */
-    uint64_t *qmask;       /* per token: the quick bits (qr_matcher quick_bit) it may meet */
+    /* per quick bit (qr_matcher quick_bit), a bitmap of the tokens that
+     * may meet its predicate (qwords words each), so that a scan passes
+     * 64 tokens a word */
+    uint64_t *qmask;
+    size_t qwords;
     int qmask_state;       /* the same states */
     char shape_buf[256];
 };

@@ -127,6 +127,33 @@ describe("the matcher's prefilters", function()
       assert.equal(62, #got)
    end)
 
+   it("keep the matches of windows of regexes far apart in a long text, and of each scope's groups", function()
+      -- the tokens a window's regex may meet are marked 64 to a word: hits
+      -- on either side of a word's edge, and none for hundreds of tokens;
+      -- rules of sentences and paragraphs stop at each one's end
+      local function add(c)
+         c:add("year", P.word "in" * P.rep(P.tok { case = "lower" }, 0, 2) * P.regex [[^\d{4}$]])
+         c:add("pair", P.word "in" * P.regex [[^\d{4}$]] * P.rep(P.any, 0, 3) * P.regex [[^\d{2}$]],
+            { scope = "sentence" })
+         c:add("para", P.word "by" * P.rep(P.any, 0, 8) * P.regex [[^Q\d$]], { scope = "paragraph" })
+      end
+      local words = {}
+      for i = 1, 400 do words[i] = "w" end
+      words[60], words[61], words[62] = "in", "the", "1990"           -- tokens 60 .. 62
+      words[63], words[64], words[65] = "in", "1991", "and"          -- across the first word's edge
+      words[127], words[128], words[129] = "in", "2001", "with."     -- a sentence ends: no pair
+      words[130], words[131] = "Then", "12"
+      words[132], words[133], words[134], words[135] = "in", "2002", "w", "13"
+      words[300], words[301], words[302] = "by", "w", "Q3"
+      words[390], words[391] = "in", "2010"
+      local text = table.concat(words, " ", 1, 200) .. "\n\n" .. table.concat(words, " ", 201, 305) .. "\n\n"
+         .. "by w w\n\nQ4 w " .. table.concat(words, " ", 306, 400)
+      local got, all = rule_texts(add, text), rule_texts(add, text, { prefilter = false, guards = false })
+      assert.same(all, got)
+      assert.same({ "1:in the 1990", "1:in 1991", "1:in 2001", "1:in 2002", "2:in 2002 w 13", "3:by w Q3",
+         "1:in 2010" }, got)
+   end)
+
    it("keep every rule's matches when rules wait for the next token their windows allow", function()
       -- rules whose windows rule out many starts wait (as bits of the
       -- rules of a token) until the token their window allows; the
