@@ -78,14 +78,16 @@ static int in_table(lua_State *L, int idx, const char *s, size_t len)
 }
 
 /***
-quarry.core.name_tokens(tokens, set) -> {i, ...}: the words in title case
-or capitals whose bare key's variant is a key of the table set (with a
-value that is not false), in order. See quarry.names.find. Counts #tokens
-steps against a sandbox's budget.
+quarry.core.name_tokens(tokens, set) -> {i, ...}, {variant, ...}: the
+words in title case or capitals whose bare key's variant is a key of the
+table set (with a value that is not false), in order, and those variants
+(the k-th of the word at the k-th place). See quarry.names.find. Counts
+#tokens steps against a sandbox's budget.
 @function name_tokens
 @param tokens quarry.Tokens the document's tokens
 @param set table variant keys -> true
 @return table token numbers
+@return table their variants
 */
 static int l_name_tokens(lua_State *L)
 {
@@ -102,6 +104,7 @@ static int l_name_tokens(lua_State *L)
     qr_limit_work(L, (long long)t->n);
     lua_newtable(L);                /* 3: the result */
     lua_pushnil(L);                 /* 4: a larger buffer, when one is needed */
+    lua_newtable(L);                /* 5: the variants of the words found */
     for (i = 0; i < t->n && few.n > 0; i++) {
         const qr_token *tok = &t->tok[i];
         size_t klen, vlen, need;
@@ -118,10 +121,12 @@ static int l_name_tokens(lua_State *L)
         if (few.n <= FEW_KEYS ? in_few(&few, buf + cap, vlen) : in_table(L, 2, buf + cap, vlen)) {
             lua_pushinteger(L, (lua_Integer)i + 1);
             lua_rawseti(L, 3, ++found);
+            lua_pushlstring(L, buf + cap, vlen);
+            lua_rawseti(L, 5, found);
         }
     }
-    lua_settop(L, 3);
-    return 1;
+    lua_remove(L, 4);
+    return 2;
 }
 
 /* A growable byte buffer kept in a userdata at stack index slot (nil
@@ -596,9 +601,136 @@ budget. See quarry.spanset.select.
 @param stops table optional: the spans' stops
 @return table class -> the annotations of that class, in the list's order
 */
+/* Whether element i of the list at index 1, pushed at index e (its type,
+ * then its class, at e + 1), has a class and starts in none of the nspans
+ * merged spans; raises as select_spans does. Leaves e and e + 1 pushed. */
+static int has_class(lua_State *L, lua_Integer i, int e, const int64_t *pairs, lua_Integer nspans)
+{
+    if (lua_geti(L, 1, i) != LUA_TTABLE)    /* e: the element */
+        return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: no table)", (int)i);
+    get_field(L, e, 7);                     /* e + 1: its type */
+    lua_rawget(L, 2);                       /* e + 1: the class */
+    if (lua_isnil(L, -1)) return 0;
+    if (nspans > 0) {
+        int isint;
+        lua_Integer start;
+        get_field(L, e, 8);
+        start = lua_tointegerx(L, -1, &isint);
+        if (!isint) return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: start no integer)", (int)i);
+        lua_pop(L, 1);
+        if (in_merged(pairs, (size_t)nspans, (int64_t)start)) return 0;
+    }
+    return 1;
+}
+
+/* The classes a list of no metatable may have for its groups to be made
+ * at their sizes (in two passes); with more, or a metatable, one pass. */
+#define MAX_CLASSES 16
+#define CLASS_SLOTS 9                       /* the classes met: 9 .. 8 + MAX_CLASSES */
+#define PLACE_SLOT (9 + MAX_CLASSES)        /* the first pass's places */
+#define ELEMENT_SLOT (10 + MAX_CLASSES)
+
+/* First pass: place[i - 1] the class of element i (c: the c-th class met,
+ * its value at index 8 + c; 0: none or left out), count[c - 1] how many
+ * are of class c. -> the number of classes, or -1 past MAX_CLASSES (a
+ * NaN class is none met before). */
+static int count_classes(lua_State *L, lua_Integer n, const int64_t *pairs, lua_Integer nspans,
+                         unsigned char *place, lua_Integer *count)
+{
+    lua_Integer i;
+    int nclasses = 0, c;
+    for (i = 1; i <= n; i++) {
+        place[i - 1] = 0;
+        if (has_class(L, i, ELEMENT_SLOT, pairs, nspans)) {
+            for (c = 1; c <= nclasses && !lua_rawequal(L, -1, CLASS_SLOTS - 1 + c); c++) {}
+            if (c > nclasses) {
+                if (nclasses == MAX_CLASSES) return -1;
+                lua_pushvalue(L, -1);
+                lua_replace(L, CLASS_SLOTS - 1 + c);
+                count[c - 1] = 0;
+                nclasses++;
+            }
+            place[i - 1] = (unsigned char)c;
+            count[c - 1]++;
+        }
+        lua_settop(L, ELEMENT_SLOT - 1);
+    }
+    return nclasses;
+}
+
+/* Second pass: the groups (at index 6) of the classes met, their lists
+ * made at their sizes, in the order the classes were met. */
+static void fill_groups(lua_State *L, lua_Integer n, int nclasses, const unsigned char *place,
+                        const lua_Integer *count)
+{
+    lua_Integer i, filled[MAX_CLASSES];
+    int c;
+    for (c = 1; c <= nclasses; c++) {
+        lua_pushvalue(L, CLASS_SLOTS - 1 + c);
+        lua_createtable(L, count[c - 1] < INT_MAX ? (int)count[c - 1] : 0, 0);
+        lua_pushvalue(L, -1);
+        lua_replace(L, CLASS_SLOTS - 1 + c);    /* the class's list, where its class was */
+        lua_rawset(L, 6);
+        filled[c - 1] = 0;
+    }
+    for (i = 1; i <= n; i++) {
+        c = place[i - 1];
+        if (c == 0) continue;
+        lua_rawgeti(L, 1, i);
+        lua_rawseti(L, CLASS_SLOTS - 1 + c, ++filled[c - 1]);
+    }
+}
+
+/* The one pass, of a list with a metatable or many classes: each list
+ * made at its class's first element. */
+static void select_one_pass(lua_State *L, lua_Integer n, const int64_t *pairs, lua_Integer nspans)
+{
+    lua_Integer i;
+    for (i = 1; i <= n; i++) {
+        if (!has_class(L, i, ELEMENT_SLOT, pairs, nspans)) {
+            lua_settop(L, ELEMENT_SLOT - 1);
+            continue;
+        }
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, 6) != LUA_TTABLE) {   /* the class's list, made at its first */
+            lua_pop(L, 1);
+            lua_newtable(L);
+            lua_pushvalue(L, -2);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, 6);
+        }
+        lua_pushvalue(L, ELEMENT_SLOT);
+        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+        lua_settop(L, ELEMENT_SLOT - 1);
+    }
+}
+
+/* Whether the table of classes (index 2) has at most MAX_CLASSES entries. */
+static int few_classes(lua_State *L)
+{
+    int entries = 0;
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        lua_pop(L, 1);
+        if (++entries > MAX_CLASSES) {
+            lua_pop(L, 1);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether the list (index 1) has no metatable. */
+static int plain_list(lua_State *L)
+{
+    if (!lua_getmetatable(L, 1)) return 1;
+    lua_pop(L, 1);
+    return 0;
+}
+
 static int l_select_spans(lua_State *L)
 {
-    lua_Integer n, i, nspans = 0;
+    lua_Integer n, nspans = 0;
     int64_t *pairs = NULL;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -620,39 +752,22 @@ static int l_select_spans(lua_State *L)
     lua_createtable(L, 0, 4);                                                             /* 6: groups */
     lua_pushliteral(L, "type");                                                           /* 7 */
     lua_pushliteral(L, "start");                                                          /* 8 */
-    for (i = 1; i <= n; i++) {
-        if (lua_geti(L, 1, i) != LUA_TTABLE)    /* 9: the element */
-            return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: no table)", (int)i);
-        get_field(L, 9, 7);                     /* 10: its type */
-        lua_rawget(L, 2);                       /* 10: the class */
-        if (lua_isnil(L, -1)) {
-            lua_pop(L, 2);
-            continue;
+    luaL_checkstack(L, MAX_CLASSES + 8, "select_spans");
+    lua_settop(L, ELEMENT_SLOT - 1);        /* 9 ..: the classes met; PLACE_SLOT */
+    if (n > 0 && few_classes(L) && plain_list(L)) {
+        lua_Integer count[MAX_CLASSES];
+        unsigned char *place = (unsigned char *)lua_newuserdatauv(L, (size_t)n, 0);
+        int nclasses;
+        lua_replace(L, PLACE_SLOT);
+        nclasses = count_classes(L, n, pairs, nspans, place, count);
+        if (nclasses >= 0) {
+            fill_groups(L, n, nclasses, place, count);
+            lua_settop(L, 6);
+            return 1;
         }
-        if (nspans > 0) {
-            int isint;
-            lua_Integer start;
-            get_field(L, 9, 8);
-            start = lua_tointegerx(L, -1, &isint);
-            if (!isint) return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: start no integer)", (int)i);
-            lua_pop(L, 1);
-            if (in_merged(pairs, (size_t)nspans, (int64_t)start)) {
-                lua_pop(L, 2);
-                continue;
-            }
-        }
-        lua_pushvalue(L, -1);
-        if (lua_rawget(L, 6) != LUA_TTABLE) {   /* the class's list, made at its first */
-            lua_pop(L, 1);
-            lua_newtable(L);
-            lua_pushvalue(L, -2);
-            lua_pushvalue(L, -2);
-            lua_rawset(L, 6);
-        }
-        lua_pushvalue(L, -3);
-        lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-        lua_pop(L, 3);
+        lua_settop(L, ELEMENT_SLOT - 1);
     }
+    select_one_pass(L, n, pairs, nspans);
     lua_settop(L, 6);
     return 1;
 }

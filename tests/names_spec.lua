@@ -59,6 +59,24 @@ describe("quarry.names", function()
       toks:close()
    end)
 
+   it("gives the variant of each word it finds, as names.variant gives it", function()
+      local toks = core.tokenize("Sergey Lavrov met SERGEI and Lavrov's aide; Mikhail Sarkissian left.")
+      local set = {}
+      for _, w in ipairs { "sergei", "lavrov", "mihail", "sarkisian" } do set[names.variant(w)] = true end
+      local found, variants = names.find(toks, set)
+      local words = {}
+      for k, i in ipairs(found) do
+         words[k] = toks:text(i)
+         assert.equal(names.variant(toks:key(i, true)), variants[k])
+      end
+      assert.same({ "Sergey", "Lavrov", "SERGEI", "Lavrov", "Mikhail", "Sarkissian" }, words)
+      assert.same({ "sergei", "lavrov", "sergei", "lavrov", "mihail", "sarkisian" }, variants)
+      local none, no_variants = names.find(toks, {})
+      assert.same({}, none)
+      assert.same({}, no_variants)
+      toks:close()
+   end)
+
    describe("keys of spans and runs of known keys", function()
       local text = "Leeds United beat LEEDS UNITED fans.\nUnited won; Leeds lost (PUK) and PUK, puk."
       local toks

@@ -177,4 +177,29 @@ describe("quarry.spanset", function()
       local odd = { type = "date", start = 1.5 }
       assert.has_error(function() spanset.select({ odd }, { date = "date" }, { 0 }, { 1 }) end)
    end)
+
+   it("selects alike from a list read through its metatable, and with many classes", function()
+      local list, classes, want = {}, {}, {}
+      for k = 1, 40 do
+         classes["t" .. k] = k % 20        -- (20 classes, two types each)
+         list[k] = { type = "t" .. k, start = k }
+         list[40 + k] = { type = "t" .. k, start = 100 + k }
+      end
+      list[81] = { type = "other", start = 5 }
+      for _, a in ipairs(list) do
+         local c = classes[a.type]
+         if c and not (a.start >= 110 and a.start < 120) then
+            want[c] = want[c] or {}
+            want[c][#want[c] + 1] = a
+         end
+      end
+      local got = spanset.select(list, classes, { 110 }, { 120 })
+      assert.same(want, got)
+      assert.equal(list[1], got[1][1])
+      local few = { t1 = "a", t2 = "b", t3 = "a" }
+      local by_class = { a = { list[1], list[3], list[41], list[43] }, b = { list[2], list[42] } }
+      assert.same(by_class, spanset.select(list, few))
+      local proxy = setmetatable({}, { __index = list, __len = function() return #list end })
+      assert.same(by_class, spanset.select(proxy, few))
+   end)
 end)

@@ -29,14 +29,17 @@ function names.variant(s)
 end
 
 --- The words of a document in title case or capitals whose key without
--- diacritics (tokens:key(i, true)) has a variant that is a key of set.
+-- diacritics (tokens:key(i, true)) has a variant that is a key of set,
+-- and those variants (variants[k] = names.variant(tokens:key(found[k],
+-- true)), made once).
 -- @param tokens quarry.Tokens the document's tokens
 -- @param set table variant keys (as names.variant gives them) -> a true value
 -- @return table the token numbers, in order
+-- @return table their variants, in the same order
 function names.find(tokens, set)
-   local ok, found = pcall(core_find, tokens, set)
+   local ok, found, variants = pcall(core_find, tokens, set)
    if not ok then error(found, 2) end
-   return found
+   return found, variants
 end
 
 --- The key of the tokens covering a span: the keys (tokens:key(i)) of the

@@ -53,6 +53,22 @@ local function sex_from_title(title)
    return nil
 end
 
+-- The words of a name (split_words), the titles "Mr." "Dr." left out:
+-- split once a document, words_of[name] (the lists are only read after).
+local function name_words(words_of, name)
+   local words = words_of[name]
+   if not words then
+      words = split_words(name)
+      -- (a word of at most five bytes that ends in a full stop: byte 46)
+      while #words > 1 and #words[1] <= 5 and string_byte(words[1], -1) == 46
+         and not words[1]:match("^[%u%.]+$") do
+         table.remove(words, 1)
+      end
+      words_of[name] = words
+   end
+   return words
+end
+
 --- Clusters the person annotations of a document (sorted by start) and
 -- adds the mentions of known surnames the rules did not mark.
 -- persons: list of annotations; covered(start, stop) -> true when a span
@@ -84,11 +100,17 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
       list[#list + 1] = c
       return c
    end
+   -- the form of each list of words (the lists are made once a name)
+   local form_of = {}
    local function add(c, a, words)
       c.mentions[#c.mentions + 1] = a
       a.cluster = c
       if #words > 1 then
-         local form = table.concat(words, " ")
+         local form = form_of[words]
+         if not form then
+            form = table.concat(words, " ")
+            form_of[words] = form
+         end
          if not c.forms[form] then c.order[#c.order + 1] = form end
          c.forms[form] = (c.forms[form] or 0) + 1
          c.first_form = c.first_form or form
@@ -106,19 +128,17 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    -- full names first, so that a surname before its full name ("Says
    -- Lavrov" in a headline) still joins it
    local singles, single_words = {}, {}
+   -- (the words of each name, split once a document: only read after)
+   local words_of = {}
    for _, a in ipairs(persons) do
-      local words = split_words(a.attrs.name or a.text)
-      -- "Mr." "Dr." stay titles, not first names
-      -- (a word of at most five bytes that ends in a full stop: byte 46)
-      while #words > 1 and #words[1] <= 5 and string_byte(words[1], -1) == 46 and not words[1]:match("^[%u%.]+$") do
-         table.remove(words, 1)
-      end
+      local words = name_words(words_of, a.attrs.name or a.text)
       if #words > 1 then
          local last = variant_of(words[#words])
          local first = variant_of(words[1])
          local found
          for _, c in ipairs(by_last[last] or NONE) do
-            local initial = c.first and c.first:sub(1, 1) == first:sub(1, 1) and (#first == 1 or #c.first == 1)
+            local initial = c.first and string_byte(c.first, 1) == string_byte(first, 1)
+               and (#first == 1 or #c.first == 1)
             if c.first == nil or c.first == first or initial then
                found = c
             end
@@ -153,10 +173,11 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    local added = {}
    -- (the words in title case or capitals whose variant is a known surname)
    -- (most are mentions the rules marked: that is asked first)
-   for _, i in ipairs(names.find(toks, by_last)) do
+   local found, found_variants = names.find(toks, by_last)
+   for k, i in ipairs(found) do
       local s, e = toks:span(i)
       if allowed(s) and not covered(s, e) and not not_names[toks:key(i)] then
-         local list = by_last[variant(toks:key(i, true))]
+         local list = by_last[found_variants[k]]
          local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {}, text = text:sub(s + 1, e) }
          add(list[#list], a, { a.text })
          added[#added + 1] = a

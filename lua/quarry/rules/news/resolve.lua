@@ -173,32 +173,39 @@ local function orgs_by_first(orgs)
 end
 
 local function organisations_first(kept)
-   local org_by_text, orgs = {}, {}
+   -- (the organisations by text, and the persons, in one pass)
+   local org_by_text, orgs, kept_persons, np = {}, {}, {}, 0
    for _, a in ipairs(kept) do
-      if a.type == "organization" then
+      local typ = a.type
+      if typ == "organization" then
          local text = a.text
          org_by_text[text] = org_by_text[text] or a.attrs.name or text
          orgs[#orgs + 1] = a
+      elseif typ == "person" then
+         np = np + 1
+         kept_persons[np] = a
       end
    end
    -- (a person named as an organisation is one; the others' surnames)
    local surnames = {}
-   -- (and the persons, each a one-word name or not: the one-word names
-   -- are few, the organisations by first word made only for them)
+   -- (and the persons, each a one-word name -- no space in it -- or not:
+   -- the one-word names are few, the organisations by first word made
+   -- only for them)
    local listed, one_word, any_one_word = {}, {}, false
-   for _, a in ipairs(kept) do
-      if a.type == "person" then
-         local text = a.text
-         if org_by_text[text] and not a.attrs.title then
-            a.type, a.attrs = "organization", { name = org_by_text[text] }
-         else
+   for k = 1, np do
+      local a = kept_persons[k]
+      local text = a.text
+      if org_by_text[text] and not a.attrs.title then
+         a.type, a.attrs = "organization", { name = org_by_text[text] }
+      else
+         local one = not text:find("%s")
+         if not one then
             local last = text:match("%s(%S+)$")
             if last then surnames[last] = true end
-            listed[#listed + 1] = a
-            local one = last == nil and not text:find("%s")
-            one_word[#listed] = one
-            any_one_word = any_one_word or one
          end
+         listed[#listed + 1] = a
+         one_word[#listed] = one
+         any_one_word = any_one_word or one
       end
    end
    if not any_one_word then return listed end
@@ -303,11 +310,19 @@ function resolve.run(ctx)
    kept = outside_heads(kept, out)
    emit_entities(kept, demonyms, out)
    -- 4. dates
-   for _, a in ipairs(D.resolve_document(ctx, dated)) do out[#out + 1] = a end
+   local n = #out
+   for _, a in ipairs(D.resolve_document(ctx, dated)) do
+      n = n + 1
+      out[n] = a
+   end
    -- 5. quotes
-   for _, q in ipairs(quotes.find(ctx, kept, clusters, allowed, sieve)) do out[#out + 1] = q end
+   for _, q in ipairs(quotes.find(ctx, kept, clusters, allowed, sieve)) do
+      n = n + 1
+      out[n] = q
+   end
    -- (a kept mention of a person leaves its cluster here: most have none)
-   for _, a in ipairs(kept) do
+   for i = 1, #kept do
+      local a = kept[i]
       if a.cluster ~= nil then a.cluster = nil end
    end
    return out
