@@ -68,7 +68,7 @@ HDR := $(wildcard csrc/*.h)
 # Fuzz targets (see "fuzzing" below).
 FUZZ_CC      ?= clang-14
 FUZZ_TIME    ?= 30
-FUZZ_TARGETS  = token match regex gaz fts docs news lpat
+FUZZ_TARGETS  = token match regex gaz fts docs news lpat pool
 FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 FUZZ_CFLAGS   = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
                 $(WARN) -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(DEP_CFLAGS) -DQR_FUZZ_ROOT='"$(CURDIR)"'
@@ -159,10 +159,17 @@ build/test_pool: tests/c/tap.h tests/c/test_pool.c csrc/qr_pool.c $(HDR)
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_pool.c csrc/qr_pool.c -ldl
 
+# Several Lua states loading build/quarry/core.so as a program would (run from the checkout).
+LUA_LIBS = $(if $(LUA_PC),$(shell $(PKG_CONFIG) --libs $(LUA_PC)))
+
+build/test_states: tests/c/tap.h tests/c/test_states.c $(CORE)
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) $(DEP_CFLAGS) -Icsrc -o $@ tests/c/test_states.c $(LUA_LIBS) -ldl
+
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_vocab build/test_regex build/test_pool $(FUZZ_BINS)
+test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_vocab build/test_regex build/test_pool build/test_states $(FUZZ_BINS)
 	@rm -rf $(TAP) && mkdir -p $(TAP)
 	@echo "== C unit tests (ASan + UBSan)"
 	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
@@ -172,6 +179,7 @@ test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/
 	-@./build/test_vocab > $(TAP)/c-vocab.tap 2>&1; tail -n 1 $(TAP)/c-vocab.tap
 	-@./build/test_regex > $(TAP)/c-regex.tap 2>&1; tail -n 1 $(TAP)/c-regex.tap
 	-@./build/test_pool > $(TAP)/c-pool.tap 2>&1; tail -n 1 $(TAP)/c-pool.tap
+	-@./build/test_states > $(TAP)/c-states.tap 2>&1; tail -n 1 $(TAP)/c-states.tap
 	@echo "== Fuzz targets: every seed and regression input once (ASan + UBSan)"
 	-@sh tests/fuzz/run.sh replay $(FUZZ_TARGETS) > $(TAP)/fuzz-replay.tap 2>&1; grep -E '^not ok|^#   ' $(TAP)/fuzz-replay.tap; tail -n 1 $(TAP)/fuzz-replay.tap
 	@echo "== Lua specs"
@@ -278,8 +286,12 @@ build/valgrind/test_pool: tests/c/tap.h tests/c/test_pool.c csrc/qr_pool.c $(HDR
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_pool.c csrc/qr_pool.c -ldl
 
+build/valgrind/test_states: tests/c/tap.h tests/c/test_states.c $(CORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(VG_CFLAGS) $(DEP_CFLAGS) -o $@ tests/c/test_states.c $(LUA_LIBS) -ldl
+
 VG_TESTS = build/valgrind/test_unicode build/valgrind/test_token build/valgrind/test_gaz build/valgrind/test_vocab \
-           build/valgrind/test_regex build/valgrind/test_pool
+           build/valgrind/test_regex build/valgrind/test_pool build/valgrind/test_states
 
 valgrind: $(CORE) $(VG_TESTS)
 	@mkdir -p $(TAP)

@@ -686,68 +686,86 @@ static uint32_t token_id(const qr_gaz *g, const qr_tokens *t, const char *text,
 #endif
 
 /* Looking up every key of a text in the interned keys of a large list
- * waits on memory twice a token (the slot, then the record). The slot of
- * the key AHEAD tokens on is fetched ahead, and the record of the key half
- * as far on once its slot is in: the waits overlap. */
-#define AHEAD 8
-/* Lists with fewer slots than this (256 KB of them) are looked up in order,
- * without fetching ahead. */
-#define SMALL_SLOTS ((size_t)1 << 15)
+ * waits on memory twice a token (the slot, then the record). Most keys
+ * fail the filter (a bit test each); those that pass are looked up a
+ * chunk of CHUNK tokens at a time: their slots fetched ahead as the
+ * filter lets them through, their records once the slots are in, then
+ * each looked up: the waits overlap. */
+#define CHUNK 64
 
-void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
-                    size_t first, size_t last, uint32_t *ids)
+/* The ids of the tokens [first, last) that keys give hashes for (not those
+ * of an exact list whose key is not their text), by chunks. */
+/* Whether a phrase of g can begin with the key of id (the root has an
+ * edge along it). */
+static int can_start(const qr_gaz *g, uint32_t id)
+{
+    return id && id < g->rootcap && g->root[id];
+}
+
+static size_t key_ids_by_hash(const qr_gaz *g, const qr_keys *keys, size_t first, size_t last, uint32_t *ids,
+                              uint32_t *starts, size_t ns)
 {
     const strtab *st = &g->keys;
-    uint32_t hashes[2 * AHEAD];     /* of the keys j - AHEAD .. j */
-    unsigned char pass[2 * AHEAD];  /* whether the filter lets each through */
-    size_t j;
-    if (last > t->n) last = t->n;
-    if (first >= last) return;
-    if (!keys) {
-        for (j = first; j < last; j++) ids[j] = token_id(g, t, text, keys, j);
-        return;
-    }
-    if (g->mode == QR_GAZ_EXACT || st->t.mask < SMALL_SLOTS) {
-        /* no memory waits worth hiding: the slots of a small list stay in
-         * cache. Most keys fail the filter: a bit test each. */
-        const uint32_t *h32 = keys->h32;
-        const unsigned char *same = g->mode == QR_GAZ_EXACT ? keys->same : NULL;
-        for (j = first; j < last; j++) {
+    const uint32_t *h32 = keys->h32;
+    const uint64_t *filter = st->filter;
+    size_t fmask = st->fmask, mask = st->t.mask, base;
+    for (base = first; base < last; base += CHUNK) {
+        uint32_t pass[CHUNK];
+        size_t np = 0, k, j, end = last - base > CHUNK ? base + CHUNK : last;
+        for (j = base; j < end; j++) {
             uint32_t h = h32[j];
-            if (same && !same[j]) ids[j] = token_id(g, t, text, keys, j);
-            else if (!filter_has(st, h)) ids[j] = 0;
-            else {
-                size_t len;
-                const char *s = qr_key_of(keys, j, &len);
-                ids[j] = strtab_find(st, s, len, h);
+            size_t b = (size_t)(h >> 13 | h << 19) & fmask;     /* filter_of */
+            ids[j] = 0;
+            if (filter[b >> 6] >> (b & 63) & 1u) {
+                pass[np++] = (uint32_t)(j - base);
+                PREFETCH(&st->t.s[h & mask]);
             }
         }
-        return;
-    }
-    for (j = first; j < last + AHEAD; j++) {
-        size_t len;
-        const char *s;
-        if (j < last) {         /* the slot of key j, fetched now, read AHEAD tokens on */
-            uint32_t h;
-            h = keys->h32[j];     /* the key's hash_bytes */
-            hashes[j % (2 * AHEAD)] = h;
-            /* a key the filter rules out is looked up no further */
-            if ((pass[j % (2 * AHEAD)] = (unsigned char)filter_has(st, h)) != 0) PREFETCH(&st->t.s[h & st->t.mask]);
-        }
-        if (j >= first + AHEAD / 2 && j - AHEAD / 2 < last && pass[(j - AHEAD / 2) % (2 * AHEAD)]) {
-            /* its record, half way */
-            const slot *sl = &st->t.s[hashes[(j - AHEAD / 2) % (2 * AHEAD)] & st->t.mask];
+        for (k = 0; k < np; k++) {
+            const slot *sl = &st->t.s[h32[base + pass[k]] & mask];
             if (sl->id) PREFETCH(st->buf + (sl->id - 1));
         }
-        if (j >= first + AHEAD) {
-            size_t k = j - AHEAD;
-            if (!pass[k % (2 * AHEAD)]) ids[k] = 0;
-            else {
-                s = qr_key_of(keys, k, &len);
-                ids[k] = strtab_find(st, s, len, hashes[k % (2 * AHEAD)]);
-            }
+        for (k = 0; k < np; k++) {
+            size_t len;
+            const char *s;
+            j = base + pass[k];
+            s = qr_key_of(keys, j, &len);
+            ids[j] = strtab_find(st, s, len, h32[j]);
+            if (starts && can_start(g, ids[j])) starts[ns++] = (uint32_t)j;
         }
     }
+    return ns;
+}
+
+size_t qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
+                      size_t first, size_t last, uint32_t *ids, uint32_t *starts)
+{
+    size_t j, ns = 0;
+    if (last > t->n) last = t->n;
+    if (first >= last) return 0;
+    if (!keys) {
+        for (j = first; j < last; j++) {
+            ids[j] = token_id(g, t, text, keys, j);
+            if (starts && can_start(g, ids[j])) starts[ns++] = (uint32_t)j;
+        }
+        return ns;
+    }
+    if (g->mode == QR_GAZ_EXACT) {
+        /* a token whose key is not its text: its text's own hash */
+        const unsigned char *same = keys->same;
+        size_t from = first;
+        for (j = first; j <= last; j++) {
+            if (j < last && same[j]) continue;
+            ns = key_ids_by_hash(g, keys, from, j, ids, starts, ns);
+            if (j < last) {
+                ids[j] = token_id(g, t, text, keys, j);
+                if (starts && can_start(g, ids[j])) starts[ns++] = (uint32_t)j;
+            }
+            from = j + 1;
+        }
+        return ns;
+    }
+    return key_ids_by_hash(g, keys, first, last, ids, starts, 0);
 }
 
 /* Emits the entries of the terminal nodes hit[0 .. nhit), deepest first. */
@@ -785,17 +803,6 @@ size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t l
         }
     }
     return emit(g, hit, hend, nhit, out, cap);
-}
-
-size_t qr_gaz_next_start(const qr_gaz *g, const uint32_t *ids, size_t i, size_t n)
-{
-    const uint32_t *root = g->root;
-    size_t cap = g->rootcap;
-    for (; i < n; i++) {
-        uint32_t id = ids[i];
-        if (id && id < cap && root[id]) break;      /* the root has an edge along it */
-    }
-    return i;
 }
 
 size_t qr_gaz_match_at(const qr_gaz *g, const qr_tokens *t, const char *text,

@@ -113,17 +113,17 @@ size_t qr_gaz_match_at(const qr_gaz *g, const qr_tokens *t, const char *text,
  *
  * qr_gaz_key_ids sets ids[j], for every token j in [first, last) (clamped
  * to t->n), to the id of the token's key in g, 0 when no phrase has it;
- * text and keys as for qr_gaz_match_at. The ids stay valid until the next
+ * text and keys as for qr_gaz_match_at. With starts (room for last - first
+ * tokens), it lists there, in order, the tokens whose key can begin a
+ * phrase, and returns how many (qr_gaz_match_ids finds nothing at the
+ * others); without, it returns 0. The ids stay valid until the next
  * qr_gaz_add or load. qr_gaz_match_ids is qr_gaz_match_at over such ids:
  * ids[i .. limit) must be set (limit is not clamped); same results, same
  * order. */
-void qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
-                    size_t first, size_t last, uint32_t *ids);
+size_t qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
+                      size_t first, size_t last, uint32_t *ids, uint32_t *starts);
 size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t limit,
                         qr_gaz_match *out, size_t cap);
-/* The first token j in [i, n) whose key id in ids can begin a phrase (n
- * when none): qr_gaz_match_ids finds nothing at the tokens before it. */
-size_t qr_gaz_next_start(const qr_gaz *g, const uint32_t *ids, size_t i, size_t n);
 
 /* Entry `id`: its canonical name, type and attrs (each with its length;
  * type and attrs have length 0 when absent; the strings are not

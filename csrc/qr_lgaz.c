@@ -22,7 +22,8 @@ typedef struct lgaz {
     qr_gaz *g;              /* NULL once closed */
     qr_gaz_match *buf;      /* the matches at one token, for match{all = true} */
     size_t bufcap;
-    uint32_t *ids;          /* key ids of the tokens of the text being matched */
+    uint32_t *ids;          /* key ids of the tokens of the text being matched (idcap of
+                             * them), then the tokens that can begin a phrase */
     size_t idcap;
 } lgaz;
 
@@ -207,7 +208,7 @@ static int gaz_memsize(lua_State *L)
 {
     lgaz *lg = check_lgaz(L, 1);
     lua_pushinteger(L, (lua_Integer)(qr_gaz_memsize(lg->g) + lg->bufcap * sizeof *lg->buf
-                                     + lg->idcap * sizeof *lg->ids));
+                                     + 2 * lg->idcap * sizeof *lg->ids));
     return 1;
 }
 
@@ -578,8 +579,8 @@ static int gaz_match(lua_State *L)
     qr_annemit e;
     gazann a = { { 0, 0, 0, 0 }, 0, 0, 0 };
     const uint32_t *starts = NULL;
-    size_t nstarts = 0, gi = 0, i = 0, ntok;
-    const uint32_t *ids;
+    size_t nstarts = 0, gi = 0, i = 0, ntok, nbegins, bi;
+    uint32_t *ids, *begins;
     lua_Integer n = 0;
 
     each_option(L, 3, match_option, &o);
@@ -589,12 +590,14 @@ static int gaz_match(lua_State *L)
     if (o.within == WITHIN_PARAGRAPH) { starts = t->para; nstarts = t->npara; }
     else if (o.within == WITHIN_SENTENCE) { starts = t->sent; nstarts = t->nsent; }
     if (t->n > lg->idcap) {
-        uint32_t *ni = realloc(lg->ids, t->n * sizeof *ni);
+        uint32_t *ni = realloc(lg->ids, 2 * t->n * sizeof *ni);
         if (!ni) return luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
         lg->ids = ni;
         lg->idcap = t->n;
     }
-    qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids);
+    ids = lg->ids;
+    begins = lg->ids + lg->idcap;
+    nbegins = qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids, begins);
     if (o.annotate) {
         qr_ann_begin(L, &e, 0, text, NULL, NULL);
         lua_pushlstring(L, o.annotate, o.annotate_len);
@@ -605,13 +608,12 @@ static int gaz_match(lua_State *L)
         if (o.entry_attrs) { lua_getfield(L, 3, "entry_attrs"); a.cache = lua_gettop(L); }
     }
     lua_newtable(L);
-    ids = lg->ids;
     ntok = t->n;
-    while (i < ntok) {
+    /* only the tokens whose key can begin a phrase (few) */
+    for (bi = 0; bi < nbegins; bi++) {
         size_t limit, m, k;
-        /* most tokens begin no phrase (no phrase has their key, or only
-         * further on) */
-        if ((i = qr_gaz_next_start(g, ids, i, ntok)) == ntok) break;
+        if (begins[bi] < i) continue;       /* within the match before */
+        i = begins[bi];
         while (gi + 1 < nstarts && starts[gi + 1] <= i) gi++;
         limit = gi + 1 < nstarts ? starts[gi + 1] : ntok;
         if (!o.all) {

@@ -313,6 +313,19 @@ describe("quarry.gazetteer", function()
          local e = gaz_of({ { "“Iron Dome”" }, { "O'Brien" } }, { fold = "exact" })
          assert.same({}, match_text(e, text2))
       end)
+
+      it("folds long words, every ASCII capital and a backquote as it folds short ones", function()
+         -- (the keys of ASCII words are made eight bytes at a time)
+         local g = gaz_of({ { "Internationalisation Committee", nil, "org" }, { "ABCDEFGHIJKLMNOPQRSTUVWXYZ@[" },
+            { "rock 'n' roll", nil, "genre" }, { "Zz" } })
+         local text2 = "The INTERNATIONALISATION committee heard abcdefghijklmnopqrstuvwxyz@[ and "
+            .. "Rock `n' Roll, then zZ"
+         assert.same({ "INTERNATIONALISATION committee", "abcdefghijklmnopqrstuvwxyz@[", "Rock `n' Roll", "zZ" },
+                     spans(text2, match_text(g, text2)))
+         -- neighbours of the capitals in ASCII are not folded into them
+         assert.same({}, match_text(g, "abcdefghijklmnopqrstuvwxyz`{"))
+         assert.same({}, match_text(gaz_of({ { "[\\]^_" } }), "{|}~_"))
+      end)
    end)
 
    describe("phrases and tokens", function()

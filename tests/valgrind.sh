@@ -48,7 +48,7 @@ report() {
     fi
 }
 
-for t in unicode token gaz vocab regex pool; do
+for t in unicode token gaz vocab regex pool states; do
     args=""
     if [ $t = unicode ]; then args="/usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt"; fi
     start=$(date +%s)

@@ -255,7 +255,7 @@ static void test_random(unsigned gmode)
     ids = malloc(NTEXT * sizeof *ids);
     /* keys in every mode: an exact list takes the hash of a token whose key
      * is its text from them, checked here against match_at hashing the text */
-    qr_gaz_key_ids(g, &x.t, x.s, &x.k, 0, NTEXT, ids);
+    qr_gaz_key_ids(g, &x.t, x.s, &x.k, 0, NTEXT, ids, NULL);
     for (i = 0; i < NTEXT && !bad; i++) {
         size_t n = qr_gaz_match_at(g, &x.t, x.s, gmode == QR_GAZ_EXACT ? NULL : &x.k, i, x.t.n, got, 512);
         size_t nw = 0, a, b, limit = i + rng() % 6;

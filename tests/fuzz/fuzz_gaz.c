@@ -12,7 +12,8 @@
  * error code comes with a NUL-terminated message naming the file; matches
  * lie inside their limit, longest first, name existing entries; the
  * per-token lookup (qr_gaz_match_at) and the scan API (qr_gaz_key_ids +
- * qr_gaz_match_ids) agree.
+ * qr_gaz_match_ids) agree, and no match begins at a token qr_gaz_key_ids
+ * leaves out of its list of those that can begin one.
  */
 #define _POSIX_C_SOURCE 200809L     /* mkstemp, unlink */
 #include "qr_gaz.h"
@@ -49,15 +50,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_matches(qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys)
 {
     qr_gaz_match a[8], b[8];
-    uint32_t *ids = malloc((t->n + 1) * sizeof *ids);
-    size_t i, k;
-    CHECK(ids != NULL);
-    qr_gaz_key_ids(g, t, text, keys, 0, t->n, ids);
+    uint32_t *ids = malloc((t->n + 1) * sizeof *ids), *begins = malloc((t->n + 1) * sizeof *begins);
+    size_t i, k, nbegins, bi = 0;
+    CHECK(ids != NULL && begins != NULL);
+    nbegins = qr_gaz_key_ids(g, t, text, keys, 0, t->n, ids, begins);
+    CHECK(nbegins <= t->n);
     for (i = 0; i < t->n; i++) {
         size_t limit = t->n, na, nb;
+        int listed = bi < nbegins && begins[bi] == i;
         na = qr_gaz_match_at(g, t, text, keys, i, limit, a, 8);
         nb = qr_gaz_match_ids(g, ids, i, limit, b, 8);
         CHECK(na == nb);
+        /* the tokens listed as able to begin a phrase: in order, and every one that does */
+        if (listed) bi++;
+        CHECK(listed || na == 0);
         for (k = 0; k < na && k < 8; k++) {
             CHECK(a[k].end == b[k].end && a[k].entry == b[k].entry);
             CHECK(a[k].end > i && a[k].end <= limit);
@@ -68,7 +74,9 @@ static void check_matches(qr_gaz *g, const qr_tokens *t, const char *text, const
         CHECK(qr_gaz_match_at(g, t, text, NULL, i, limit, a, 1) == na);   /* keys computed as it goes */
         CHECK(qr_gaz_match_at(g, t, text, keys, i, i, a, 1) == 0);        /* an empty range */
     }
+    CHECK(bi == nbegins);
     free(ids);
+    free(begins);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

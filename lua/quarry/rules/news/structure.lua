@@ -407,10 +407,12 @@ local function article_kind(text, paras, d, kinds, i, first_body)
    local t, words = d[i].text, d[i].words
    if first_body then return "body" end
    if i <= 3 and is_byline(t, words) then return "byline" end
-   if not dateline(t) and is_headline(t, words)
-      and (i == 1 or (i == 2 and kinds[1] == "byline")
-           -- a page that prints its headline twice
-           or (kinds[i - 1] == "headline" and t == trim(text:sub(paras[i - 1].start + 1, paras[i - 1].stop)))) then
+   -- (where a headline can stand tested first: the headline's own tests
+   -- walk the paragraph)
+   if (i == 1 or (i == 2 and kinds[1] == "byline")
+       -- a page that prints its headline twice
+       or (kinds[i - 1] == "headline" and t == trim(text:sub(paras[i - 1].start + 1, paras[i - 1].stop))))
+      and not dateline(t) and is_headline(t, words) then
       return "headline"
    end
    -- a dateline on a line of its own: "BUDAPEST, March 12 (Xinhua) --"

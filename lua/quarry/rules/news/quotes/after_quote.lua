@@ -14,6 +14,13 @@ local C = include "quotes/clauses"
 local NOT_NOUNS, PREPOSITIONS, CLAUSE_JOINS, DETS, SKIP_AFTER_CUE, QUOTING = W.NOT_NOUNS, W.PREPOSITIONS,
    W.CLAUSE_JOINS, W.DETS, W.SKIP_AFTER_CUE, W.QUOTING
 local is_cue = D.Doc.is_cue
+local byte = string.byte
+
+-- The bytes [%u%d%p] matches (C locale): capitals, digits, punctuation.
+local UDP = {}
+for b = 33, 126 do
+   if not (b >= 97 and b <= 122) then UDP[b] = true end
+end
 
 local after_quote = {
    name = "after_quote",
@@ -129,7 +136,8 @@ end
 -- urged" opens with a phrase whose subject comes after).
 local function cue_before(doc, q)
    local toks = doc.toks
-   if not doc.text:sub(q.start + 1, q.start + 1):match("%l") then return false end
+   local b = byte(doc.text, q.start + 1)   -- (%l: a lower-case letter opens the quote)
+   if not (b and b >= 97 and b <= 122) then return false end
    local inside = false
    local floor = D.Doc.sentence_start(doc, q.open) + 1
    -- (walked only when a word a cue stands on is there)
@@ -177,13 +185,13 @@ function after_quote.attribute(doc, q)
    local n = doc.n
    -- (a signature signs a statement, not words woven into a sentence:
    -- "… was “the best we have.”--Lena Marsh" is a byline)
-   if j <= n and doc.kinds[j] == "dash" and doc.text:sub(q.start + 1, q.start + 1):match("[%u%d%p]") then
+   if j <= n and doc.kinds[j] == "dash" and UDP[byte(doc.text, q.start + 1)] then
       local m, c = signature(doc, j)
       if m then return m, c end
    end
    -- (“…,” echoing Hadley / citing a study: a participle after the quote
    -- takes an object; the words are its clause's subject's)
-   if is_cue(doc, j) and not doc.keys[j]:find("ing$") then
+   if is_cue(doc, j) and doc.keys[j]:sub(-3) ~= "ing" then
       local m = M.after_cue(doc, j + 1)
       if m then return m, j end
       -- “…,” said Trask, who…: a name the rules did not know

@@ -28,7 +28,7 @@ local function cue_speaker(doc, c, o, floor, found)
    -- "In calling the mayor's plan “not workable,” the council …": a
    -- participle opening the sentence speaks for the main clause's subject
    local k0 = doc.keys[floor]
-   if doc.keys[c]:find("ing$") and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
+   if doc.keys[c]:sub(-3) == "ing" and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
       local m = C.main_subject_after(doc, c)
       if m then return m end
    end

@@ -151,7 +151,7 @@ end
 local function capitals_before(doc, t, floor)
    if doc.kinds[t] ~= "word" or case_at(doc, t) ~= "title" then return nil end
    local k = doc.keys[t]
-   if NOT_NAMES[k] or PRONOUNS[k] or DETS[k] or k:find("ing$") then return nil end
+   if NOT_NAMES[k] or PRONOUNS[k] or DETS[k] or k:sub(-3) == "ing" then return nil end
    local first = t
    while first > floor and doc.kinds[first - 1] == "word" and case_at(doc, first - 1) == "title"
       and not NOT_NAMES[doc.keys[first - 1]] and t - first < 3 do
@@ -231,7 +231,7 @@ end
 local function subject_over_comma(doc, c, t, floor)
    -- "Morrow hit back at Hadley on Monday, saying “…”": a participle
    -- after a comma has the subject of its clause
-   if doc.keys[c]:find("ing$") then
+   if doc.keys[c]:sub(-3) == "ing" then
       -- "…, Pell said, adding": the subject of the cue before
       -- "Reed sat down as the mayor rose, saying": the subject of the
       -- subordinate clause it follows
@@ -254,7 +254,7 @@ end
 -- issued, the board who speaks.
 function clauses.subject_before(doc, c, floor)
    local m = subject_before(doc, c, floor)
-   if m and m.kind == "desc" and ISSUED[m.head] and doc.keys[c]:find("ing$") and m.first > floor then
+   if m and m.kind == "desc" and ISSUED[m.head] and doc.keys[c]:sub(-3) == "ing" and m.first > floor then
       local subj = clauses.clause_subject(doc, m.first, floor)
       if subj then return subj end
    end
@@ -265,7 +265,7 @@ end
 function subject_before(doc, c, floor)
    -- "Okoye corrected the candidate by tweeting back": a participle after
    -- a preposition of manner or time has the clause's subject
-   if c - 1 > floor and MANNER[doc.keys[c - 1]] and doc.keys[c]:find("ing$") then
+   if c - 1 > floor and MANNER[doc.keys[c - 1]] and doc.keys[c]:sub(-3) == "ing" then
       local subj = clauses.clause_subject(doc, c - 1, floor)
       if subj then return subj end
    end

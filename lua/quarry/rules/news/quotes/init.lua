@@ -44,6 +44,11 @@ local speakers = include "quotes/speakers"
 local terms = include "quotes/terms"
 
 local NOT_LABELS = W.NOT_LABELS
+local byte = string.byte
+
+-- The bytes %s matches (isspace in the C locale): a byte test instead of a
+-- one-byte string and a pattern for each character trimmed.
+local SPACE = { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
 local is_cue = D.Doc.is_cue
 
 --- The strategies, most precise first.
@@ -83,6 +88,8 @@ end
 -- record or nil.
 local function transcript_label(doc, s)
    local text, toks = doc.text, doc.toks
+   local b = byte(text, s + 1)   -- (a label opens on a capital: %u)
+   if not b or b < 65 or b > 90 then return nil end
    local label = text:sub(s + 1, s + 64):match("^(%u[%u%.%-' ]*%u%.?):%s")
    if not (label and #label <= 40 and not NOT_LABELS[label:lower()]) then return nil end
    local first, last = toks:cover(s, s + #label)
@@ -96,35 +103,39 @@ end
 local function quote_of(doc, p)
    local text = doc.text
    local s, e = p.start, p.stop
-   while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
-   while e > s and text:sub(e, e):match("%s") do e = e - 1 end
+   while s < e and SPACE[byte(text, s + 1)] do s = s + 1 end
+   while e > s and SPACE[byte(text, e)] do e = e - 1 end
    -- “on Channel 9's “Early Edition,””: a title, whose marks (PolNeAR counts
    -- them as quotes) must not hand their speaker to the next quote
    local lead = p.open > 1 and doc.keys[p.open - 1] or nil
    local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
       and terms.title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
    if not (e > s and doc.allowed(s)) then return nil end
-   local q = { open = p.open, close = p.close, is_title = is_title, para = para_at(doc, p.open) }
-   q.label = transcript_label(doc, s)
-   if q.label then
-      s = q.label.stop + 1
-      while s < e and text:sub(s + 1, s + 1):match("%s") do s = s + 1 end
+   local open, close = p.open, p.close
+   local label = transcript_label(doc, s)
+   if label then
+      s = label.stop + 1
+      while s < e and SPACE[byte(text, s + 1)] do s = s + 1 end
    end
-   q.start, q.stop = s, e
-   q.lead_in = q.open > 2 and (doc.keys[q.open - 1] == "," or doc.keys[q.open - 1] == ":") and is_cue(doc, q.open - 2)
+   local before = open > 2 and doc.keys[open - 1]
    -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
-   local tail = text:sub(math.max(1, e - 2), e)
-   q.closed_sentence = q.close ~= nil and (tail:match("%.$") ~= nil or tail == "\u{2026}")
-   q.soft_end = q.close ~= nil and tail:match("[,!?]$") ~= nil
-   return q
+   local last = byte(text, e)   -- (e > s >= 0: the last byte inside)
+   -- (all the fields in one constructor: a table made at its size)
+   return { open = open, close = close, is_title = is_title, para = para_at(doc, open), label = label,
+      start = s, stop = e, lead_in = open > 2 and (before == "," or before == ":") and is_cue(doc, open - 2),
+      closed_sentence = close ~= nil
+         and (last == 46 or last == 0xA6 and e >= 3 and text:sub(e - 2, e) == "\u{2026}"),   -- "." or "…"
+      soft_end = close ~= nil and (last == 44 or last == 33 or last == 63) }                  -- ",", "!" or "?"
 end
 
 -- The sieve's answer for q: the speaker's name, cluster, type, span, the
 -- cue tokens, the strategy and whether it inherited the speaker.
 local function attribute(the_sieve, q, doc, state)
    local i, m, c, c2 = the_sieve:run(q, doc, state)
+   -- (the fields set below named here too: a table made at its size)
    local a = { strategy = i and the_sieve.list[i] or nil, tried = i and i - 1 or #the_sieve.list, mention = m,
-      cue = c, cue_last = c2, speaker_type = "unknown" }
+      cue = c, cue_last = c2, speaker_type = "unknown", speaker = nil, cluster = nil, sstart = nil, send = nil,
+      inherited = nil }
    if not m then return a end
    if m.kind == "same_speaker" then
       a.speaker, a.cluster, a.sstart, a.send, a.inherited = m.speaker, m.cluster, m.start, m.stop, true
@@ -165,7 +176,8 @@ local function annotation(doc, q, a, the_sieve)
    local opens_sentence = q.open == 1 or doc.sents[q.open - 1] ~= doc.sents[q.open] or before == ":"
       or (before == "," and q.open > 2 and is_cue(doc, q.open - 2))
       or toks:get(q.open, "para_start")
-   local kind = (opens_sentence and not text:sub(s + 1, s + 1):match("%l")) and "direct" or "partial"
+   local b = opens_sentence and byte(text, s + 1)   -- (a lower-case letter, %l, opens a partial one)
+   local kind = (opens_sentence and not (b and b >= 97 and b <= 122)) and "direct" or "partial"
    local firm = a.mention and not (a.strategy.weak and not a.inherited)
    if before == "=" and not firm then return nil end
    local trace = trace_of(a, the_sieve)

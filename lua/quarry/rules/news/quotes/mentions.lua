@@ -84,7 +84,7 @@ end
 local function generic_ending(doc, i, floor, k)
    if DESC_HEADS[k] or case_at(doc, i) ~= "lower" or doc.kinds[i] ~= "word"
       or VERBS[k] or NOT_NOUNS[k] or PREPOSITIONS[k] or CLAUSE_JOINS[k]
-      or SKIP_AFTER_CUE[k] ~= nil or k:find("n[\'\u{2019}]t$") or k:find("ly$") then
+      or SKIP_AFTER_CUE[k] ~= nil or k:find("n[\'\u{2019}]t$") or k:sub(-2) == "ly" then
       return nil
    end
    for d = i - 1, math.max(floor, i - 3), -1 do
@@ -189,7 +189,7 @@ local function bare_role_at(doc, k)
       if doc.kinds[t] ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
       local ty = SPEAKER_TYPES[head]
       -- (a modifier is an adjective or a name: "Senior officials", not "emailed supporters")
-      if not ty and (head:find("ed$") or head:find("ing$")) then return nil end
+      if not ty and (head:sub(-2) == "ed" or head:sub(-3) == "ing") then return nil end
       if (ty == "person" or ty == "group") and not (t < n and DESC_HEADS[doc.keys[t + 1]]) then
          local words = {}
          for w = k, t do words[#words + 1] = doc.keys[w] end

@@ -115,14 +115,27 @@ local function quoted_stretches(doc)
       if prev and depth > 0 and last > prev then from[#from + 1], to[#to + 1] = prev + 1, last end
    end
    local m = n > 0 and MARKS:find(toks, 1, n) or nil
+   if not m then return from, to end
+   -- the last token of each paragraph (none without paragraphs), walked
+   -- along with the marks: a mark's paragraph is the first that ends at
+   -- or after it (toks:get(m, "paragraph"), without a call a mark)
+   local lasts, np, cur = {}, 0, 1
+   for _, _, _, _, last in toks:paragraphs() do
+      np = np + 1
+      lasts[np] = last
+   end
    while m do
       local kind = doc.kinds[m]
       if kind == "open_quote" or kind == "close_quote" then
-         local p = para_at(doc, m)
+         local p = nil
+         if np > 0 then
+            while cur < np and lasts[cur] < m do cur = cur + 1 end
+            p = cur
+         end
          if p ~= para then
             close_at(para_last)
             para, depth, prev = p, 0, nil
-            para_last = p and select(4, toks:paragraph(p)) or n
+            para_last = p and lasts[p] or n
          end
          close_at(m - 1)
          if kind == "open_quote" then depth = depth + 1 else depth = math.max(0, depth - 1) end
@@ -158,7 +171,7 @@ local function can_be_subject(doc, a)
    if a.rule == "coref" and a.last_tok == f and f < doc.n then
       local nk = doc.keys[f + 1]
       if doc.kinds[f + 1] == "word" and case_at(doc, f + 1) == "lower" and not D.Doc.is_cue(doc, f + 1)
-         and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and not nk:find("ed$") then
+         and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and nk:sub(-2) ~= "ed" then
          return false
       end
    end

@@ -20,6 +20,7 @@ local case_at = D.case
 local M = include "quotes/mentions"
 
 local terms = {}
+local byte = string.byte
 
 local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING, FINDING = W.SMALL, W.DETS, W.SPEECH_NOUNS,
    W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING, W.FINDING
@@ -70,9 +71,11 @@ end
 function terms.title_like(s)
    local n = 0
    for w in s:gmatch("[^%s]+") do
-      local bare = w:gsub("^%p+", ""):gsub("%p+$", "")
+      -- (the word without the punctuation around it, in one match)
+      local bare = w:match("^%p*(.-)%p*$")
       if bare ~= "" and not SMALL[bare] then
-         if not bare:match("^[%u%d]") then return false end
+         local b = byte(bare)   -- (%u or %d)
+         if not (b >= 65 and b <= 90 or b >= 48 and b <= 57) then return false end
          n = n + 1
       end
    end
@@ -216,7 +219,8 @@ local function speaks(doc, q, title)
       if SPEAKING[doc.keys[t]] and doc.kinds[t] == "word" then return true end
    end
    if q.close - q.open > 2 and doc.sents[q.open + 1] ~= doc.sents[q.close - 1] then return true end
-   return not title and doc.text:sub(q.start + 1, q.start + 1):match("%u") ~= nil
+   local b = byte(doc.text, q.start + 1)   -- (a capital, %u, opens it)
+   return not title and b ~= nil and b >= 65 and b <= 90
 end
 
 -- Whether a mention can say words: someone who is not a place, or a
