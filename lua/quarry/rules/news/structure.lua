@@ -121,19 +121,22 @@ local function by_second(list)
    end
    return out
 end
-local CLUTTER_AT, CLUTTER_LEAN = {}, {}
+-- CLUTTER_LONG[b1][b2]: the same without any boilerplate, for a paragraph
+-- of more words than boilerplate has.
+local CLUTTER_AT, CLUTTER_LEAN, CLUTTER_LONG = {}, {}, {}
 do
    local firsts = {}
    for i, c in ipairs(CLUTTER) do firsts[i] = first_bytes(c.pattern) or false end
    for b = 0, 255 do
-      local list, lean = {}, {}
+      local list, lean, long = {}, {}, {}
       for i, c in ipairs(CLUTTER) do
          if not firsts[i] or firsts[i][b] then
             list[#list + 1] = c
             if not (c.role == "boilerplate" and c.plain) then lean[#lean + 1] = c end
+            if c.role ~= "boilerplate" then long[#long + 1] = c end
          end
       end
-      CLUTTER_AT[b], CLUTTER_LEAN[b] = by_second(list), by_second(lean)
+      CLUTTER_AT[b], CLUTTER_LEAN[b], CLUTTER_LONG[b] = by_second(list), by_second(lean), by_second(long)
    end
 end
 local ANY_PLAIN
@@ -163,10 +166,12 @@ local function trim(s)
 end
 
 local RIGHT_QUOTE = "\u{2019}"
+local RIGHT_QUOTE_LEAD = RIGHT_QUOTE:sub(1, 1)
 local function lower_ascii(s)
    -- curly apostrophes to straight, so "editor’s" meets "editor'?s"
    s = s:lower()
-   if not s:find(RIGHT_QUOTE, 1, true) then return s end
+   -- (its first byte looked for first: one byte is found faster than three)
+   if not s:find(RIGHT_QUOTE_LEAD, 1, true) or not s:find(RIGHT_QUOTE, 1, true) then return s end
    return (s:gsub(RIGHT_QUOTE, "'"))
 end
 
@@ -181,7 +186,7 @@ local function clutter_role(p, words)
    local last = low:byte(-1)
    local first, second = low:byte(1, 2)
    local plain = words <= BOILERPLATE_WORDS and ANY_PLAIN and ANY_PLAIN:test(low)
-   local at = (plain and CLUTTER_AT or CLUTTER_LEAN)[first or 0]
+   local at = (plain and CLUTTER_AT or words > BOILERPLATE_WORDS and CLUTTER_LONG or CLUTTER_LEAN)[first or 0]
    local list = at[second] or at.other
    for k = 1, #list do
       local c = list[k]

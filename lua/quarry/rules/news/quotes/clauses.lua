@@ -371,7 +371,7 @@ end
 function clauses.after_start(doc, j)
    local toks = doc.toks
    if j > doc.n then return nil end
-   if toks:get(j, "para_start") and doc.kinds[j] ~= "dash" then return nil end
+   if doc.get(toks, j, "para_start") and doc.kinds[j] ~= "dash" then return nil end
    if doc.keys[j] == "," then j = j + 1 end
    return j
 end

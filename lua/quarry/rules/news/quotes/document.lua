@@ -140,8 +140,11 @@ end
 --- The byte span of tokens first .. last: doc:span_of(first, last) -> start, stop.
 function Doc.span_of(doc, first, last)
    local toks = doc.toks
-   local s = toks:span(first)
-   local _, e = toks:span(last)
+   local s, e = toks:span(first)
+   if last ~= first then
+      local _, last_stop = toks:span(last)
+      e = last_stop
+   end
    return s, e
 end
 

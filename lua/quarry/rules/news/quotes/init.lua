@@ -175,7 +175,7 @@ local function annotation(doc, q, a, the_sieve)
    local before = q.open > 1 and doc.keys[q.open - 1] or nil
    local opens_sentence = q.open == 1 or doc.sents[q.open - 1] ~= doc.sents[q.open] or before == ":"
       or (before == "," and q.open > 2 and is_cue(doc, q.open - 2))
-      or toks:get(q.open, "para_start")
+      or doc.get(toks, q.open, "para_start")
    local b = opens_sentence and byte(text, s + 1)   -- (a lower-case letter, %l, opens a partial one)
    local kind = (opens_sentence and not (b and b >= 97 and b <= 122)) and "direct" or "partial"
    local firm = a.mention and not (a.strategy.weak and not a.inherited)
@@ -185,8 +185,11 @@ local function annotation(doc, q, a, the_sieve)
    if term then return term_annotation(q, term, why, trace) end
    local cue_text = null
    if a.cue then
-      local cs = toks:span(a.cue)
-      local _, ce = toks:span(a.cue_last or a.cue)
+      local cs, ce = toks:span(a.cue)
+      if a.cue_last then
+         local _, last_stop = toks:span(a.cue_last)
+         ce = last_stop
+      end
       cue_text = text:sub(cs + 1, ce)
    elseif q.close == nil or before == ":" then
       cue_text = before == ":" and ":" or null
