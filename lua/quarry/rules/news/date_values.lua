@@ -468,7 +468,8 @@ function values.resolve_document(ctx, dated, tense)
    dated = without_overlaps(dated)
    local st = { ref = reference_day(ctx, dated) }
    local period_sentence
-   for _, a in ipairs(dated) do
+   for i = 1, #dated do
+      local a = dated[i]
       local first = toks:cover(a.start, a.stop)
       local sentence = first and toks:get(first, "sentence") or 0
       -- a period compared with "a year earlier" is of this sentence or the last

@@ -605,13 +605,15 @@ function entities.team_names(ctx, cands)
    local sport = nil
    local out, glued_set = {}, glued_tokens(toks)
    local n = 0
-   for _, a in ipairs(cands) do
+   for i = 1, #cands do
+      local a = cands[i]
       local rule, attrs = a.rule, a.attrs
-      if sport == nil and (rule == "club_sport" or attrs.sport_only) then sport = sport_story(toks, cands) end
+      local sport_only = attrs.sport_only
+      if sport == nil and (rule == "club_sport" or sport_only) then sport = sport_story(toks, cands) end
       local drop = rule == "club_sport"
             and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start))
          -- a league, or a side in a looser pattern, outside a story about sport
-         or attrs.sport_only and not sport
+         or sport_only and not sport
          -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
          or glued_set and glued(toks, a, glued_set)
          -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
@@ -765,7 +767,8 @@ function entities.caps_names(ctx, kept, taken, allowed)
    local starts = names.caps_words(toks)
    if not starts[1] then return end
    local known = {}
-   for _, a in ipairs(kept) do
+   for i = 1, #kept do
+      local a = kept[i]
       if (a.type == "person" or a.type == "organization" or a.type == "location") and a.text:find("%l") then
          known[span_key(toks, a.start, a.stop)] = a.type
          local first, last = toks:cover(a.start, a.stop)

@@ -69,6 +69,21 @@ local function name_words(words_of, name)
    return words
 end
 
+-- Each cluster's canonical name -- the form written most often; on a tie,
+-- the first written -- and its key.
+local function name_clusters(clusters)
+   for k = 1, #clusters do
+      local c = clusters[k]
+      local best, n, order = nil, 0, c.order
+      for f = 1, #order do
+         local form = order[f]
+         if c.forms[form] > n then best, n = form, c.forms[form] end
+      end
+      c.canonical = best or c.single
+      c.key = (c.first and c.first .. " " or "") .. c.last
+   end
+end
+
 --- Clusters the person annotations of a document (sorted by start) and
 -- adds the mentions of known surnames the rules did not mark.
 -- persons: list of annotations; covered(start, stop) -> true when a span
@@ -130,13 +145,16 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    local singles, single_words = {}, {}
    -- (the words of each name, split once a document: only read after)
    local words_of = {}
-   for _, a in ipairs(persons) do
+   for p = 1, #persons do
+      local a = persons[p]
       local words = name_words(words_of, a.attrs.name or a.text)
       if #words > 1 then
          local last = variant_of(words[#words])
          local first = variant_of(words[1])
          local found
-         for _, c in ipairs(by_last[last] or NONE) do
+         local same_last = by_last[last] or NONE
+         for k = 1, #same_last do
+            local c = same_last[k]
             local initial = c.first and string_byte(c.first, 1) == string_byte(first, 1)
                and (#first == 1 or #c.first == 1)
             if c.first == nil or c.first == first or initial then
@@ -153,7 +171,8 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    -- (the clusters made so far by first name: made for full names, the
    -- singles below make none with a first name)
    local by_first = {}
-   for _, c in ipairs(clusters) do
+   for k = 1, #clusters do
+      local c = clusters[k]
       if c.first then by_first[c.first] = by_first[c.first] == nil and c or false end
    end
    local function find_single(word)
@@ -162,7 +181,8 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
       if list then return list[#list] end
       return by_first[key] or nil
    end
-   for k, a in ipairs(singles) do
+   for k = 1, #singles do
+      local a = singles[k]
       local words = single_words[k]
       local w = words[1]
       local c = w and find_single(w)
@@ -174,7 +194,8 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    -- (the words in title case or capitals whose variant is a known surname)
    -- (most are mentions the rules marked: that is asked first)
    local found, found_variants = names.find(toks, by_last)
-   for k, i in ipairs(found) do
+   for k = 1, #found do
+      local i = found[k]
       local s, e = toks:span(i)
       if allowed(s) and not covered(s, e) and not not_names[toks:key(i)] then
          local list = by_last[found_variants[k]]
@@ -183,15 +204,7 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
          added[#added + 1] = a
       end
    end
-   for _, c in ipairs(clusters) do
-      -- the form written most often; on a tie, the first written
-      local best, n = nil, 0
-      for _, form in ipairs(c.order) do
-         if c.forms[form] > n then best, n = form, c.forms[form] end
-      end
-      c.canonical = best or c.single
-      c.key = (c.first and c.first .. " " or "") .. c.last
-   end
+   name_clusters(clusters)
    return clusters, added
 end
 
@@ -231,14 +244,16 @@ end
 function people.describer(clusters)
    -- the mentions of titled people: pos[k], owner[k], order sorts them by pos
    local pos, owner, order = {}, {}, {}
-   local titles = {}
-   for _, c in ipairs(clusters) do
+   local titles, n = {}, 0
+   for i = 1, #clusters do
+      local c = clusters[i]
       local t = table.concat(c.titles, " | "):lower()
       if t ~= "" then
          titles[c] = t
-         for _, m in ipairs(c.mentions) do
-            local k = #pos + 1
-            pos[k], owner[k], order[k] = m.start, c, k
+         local mentions = c.mentions
+         for j = 1, #mentions do
+            n = n + 1
+            pos[n], owner[n], order[n] = mentions[j].start, c, n
          end
       end
    end

@@ -81,10 +81,11 @@ local NONE = {}   -- (no spans: only read)
 local function outside(spans)
    if not spans[1] then return always, NONE, NONE end
    local sorted = {}
-   for i, a in ipairs(spans) do sorted[i] = a end
+   for i = 1, #spans do sorted[i] = spans[i] end
    spanset.sort(sorted)
    local starts, stops = {}, {}
-   for _, a in ipairs(sorted) do
+   for i = 1, #sorted do
+      local a = sorted[i]
       local k = #starts
       if k > 0 and a.start <= stops[k] then
          if a.stop > stops[k] then stops[k] = a.stop end
@@ -107,7 +108,9 @@ end
 local function structure(anns, out)
    local clutter = {}
    local n = #out
-   for _, a in ipairs(spanset.select(anns, STRUCTURE).structure or NONE) do
+   local structs = spanset.select(anns, STRUCTURE).structure or NONE
+   for i = 1, #structs do
+      local a = structs[i]
       n = n + 1
       out[n] = a
       if a.type == "segment" and CLUTTER[a.attrs.kind] then clutter[#clutter + 1] = a end
@@ -119,14 +122,22 @@ end
 -- entities, demonyms, dates (sorted out in C).
 local function candidates(anns, starts, stops)
    local groups = spanset.select(anns, CANDIDATE, starts, stops)
-   local cands, demonyms = {}, {}
-   for _, a in ipairs(groups.entity or NONE) do
+   local cands, demonyms, n = {}, {}, 0
+   -- (lists of select's: numeric loops)
+   local entities = groups.entity or NONE
+   for i = 1, #entities do
+      local a = entities[i]
       -- gazetteer names count written with a capital (or in capitals):
       -- not opening with a to z (lower_first, inline)
       local b = a.phase == "lexicon" and string_byte(a.text, 1)
-      if not (b and b >= 97 and b <= 122) then cands[#cands + 1] = a end
+      if not (b and b >= 97 and b <= 122) then
+         n = n + 1
+         cands[n] = a
+      end
    end
-   for _, a in ipairs(groups.demonym or NONE) do
+   local dems = groups.demonym or NONE
+   for i = 1, #dems do
+      local a = dems[i]
       if not lower_first(a.text) then demonyms[#demonyms + 1] = a end
    end
    return cands, demonyms, groups.date or {}
@@ -139,7 +150,8 @@ local function choose_entities(ctx, cands, allowed)
    cands, teams = E.team_names(ctx, cands)
    -- (a name the gazetteer marks ambiguous ranks AMBIGUOUS_RANK)
    local ranks = {}
-   for i, a in ipairs(cands) do
+   for i = 1, #cands do
+      local a = cands[i]
       local attrs = a.attrs
       ranks[i] = attrs and attrs.ambiguous and AMBIGUOUS_RANK or a.rank or DEFAULT_RANK
    end
@@ -175,7 +187,8 @@ end
 local function organisations_first(kept)
    -- (the organisations by text, and the persons, in one pass)
    local org_by_text, orgs, kept_persons, np = {}, {}, {}, 0
-   for _, a in ipairs(kept) do
+   for i = 1, #kept do
+      local a = kept[i]
       local typ = a.type
       if typ == "organization" then
          local text = a.text
@@ -211,7 +224,8 @@ local function organisations_first(kept)
    if not any_one_word then return listed end
    local org_by_first = orgs_by_first(orgs)
    local persons = {}
-   for k, a in ipairs(listed) do
+   for k = 1, #listed do
+      local a = listed[k]
       local text = a.text
       if one_word[k] and org_by_first[text] and not a.attrs.title and not surnames[text] then
          a.type, a.attrs = "organization", { name = org_by_first[text] }
@@ -241,7 +255,8 @@ end
 -- holds its place and its source, nothing else. -> what is left of kept.
 local function outside_heads(kept, out)
    local heads, last_stop = {}, -1
-   for _, a in ipairs(out) do
+   for i = 1, #out do
+      local a = out[i]
       if a.type == "segment" and (a.attrs.kind == "headline" or a.attrs.kind == "dateline") then
          heads[#heads + 1] = a
          if a.stop > last_stop then last_stop = a.stop end
@@ -258,7 +273,8 @@ local function outside_heads(kept, out)
    -- (what ends after every head is in none: most of a text; kept is
    -- sorted by start, and what starts after the last head's end is past)
    local drops
-   for i, a in ipairs(kept) do
+   for i = 1, #kept do
+      local a = kept[i]
       if a.start > last_stop then break end
       if a.stop <= last_stop then
          local where, h = in_heads(a)
@@ -280,7 +296,8 @@ end
 -- The entities and demonyms as the pack outputs them: canonical names.
 local function emit_entities(kept, demonyms, out)
    local n = #out
-   for _, a in ipairs(kept) do
+   for i = 1, #kept do
+      local a = kept[i]
       local attrs, c = a.attrs, a.cluster
       if a.type == "person" and c then
          attrs.name, attrs.key = c.canonical or attrs.name or a.text, c.key
@@ -311,14 +328,16 @@ function resolve.run(ctx)
    emit_entities(kept, demonyms, out)
    -- 4. dates
    local n = #out
-   for _, a in ipairs(D.resolve_document(ctx, dated)) do
+   local dates = D.resolve_document(ctx, dated)
+   for i = 1, #dates do
       n = n + 1
-      out[n] = a
+      out[n] = dates[i]
    end
    -- 5. quotes
-   for _, q in ipairs(quotes.find(ctx, kept, clusters, allowed, sieve)) do
+   local found = quotes.find(ctx, kept, clusters, allowed, sieve)
+   for i = 1, #found do
       n = n + 1
-      out[n] = q
+      out[n] = found[i]
    end
    -- (a kept mention of a person leaves its cluster here: most have none)
    for i = 1, #kept do
