@@ -577,8 +577,9 @@ return { phases = { { rules = { rule { name = "r", type = "t", pattern = P.word 
          assert.equal(1, code, err)
          assert.matches('"doc":"a"', out, 1, true)
          assert.matches("quarry extract: stopped after 1 failed documents (--max-failures 1); ", err, 1, true)
-         code, _, err = support.quarry(cmd:format(1) .. " --max-failures 0")
+         code, out, err = support.quarry(cmd:format(1) .. " --max-failures 0")
          assert.equal(2, code)
+         assert.equal("", out)
          assert.matches("--max-failures", err, 1, true)
       end)
 
