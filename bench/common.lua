@@ -19,6 +19,38 @@ function common.load_texts(path)
    return texts
 end
 
+--- The documents of a corpus ({id, text, date}; a JSONL file, or one text
+-- file as one document), and a sample of about `want` bytes of them taken
+-- at an even stride, so that every section of the corpus is in it.
+-- @return table the sample
+-- @return number the sample's bytes
+-- @return table all the documents
+function common.news_sample(path, want)
+   local docs = {}
+   if path:match("%.jsonl$") then
+      for line in io.lines(path) do
+         local obj = cjson.decode(line)
+         if type(obj) == "table" and type(obj.text) == "string" then
+            docs[#docs + 1] = { id = obj.id or tostring(#docs + 1), text = obj.text, date = obj.date }
+         end
+      end
+   else
+      docs[1] = { id = path, text = common.load_texts(path)[1] }
+   end
+   local corpus_bytes = 0
+   for _, d in ipairs(docs) do corpus_bytes = corpus_bytes + #d.text end
+   local sample, bytes = {}, 0
+   local stride = math.max(1, corpus_bytes / want)
+   local pos = 1
+   while pos <= #docs and bytes < want do
+      local d = docs[math.floor(pos)]
+      sample[#sample + 1] = d
+      bytes = bytes + #d.text
+      pos = pos + stride
+   end
+   return sample, bytes, docs
+end
+
 --- Best wall-clock-free CPU time of fn over `rounds` calls, and its last result.
 function common.best_time(fn, rounds)
    local best, result = math.huge, nil

@@ -21,29 +21,7 @@ local path = assert(arg[1], "usage: bench/news.lua CORPUS [MEGABYTES [ROUNDS]]")
 local want = (tonumber(arg[2]) or 1) * 1e6
 local rounds = tonumber(arg[3]) or 3
 
--- the documents of the corpus, with their ids
-local docs = {}
-if path:match("%.jsonl$") then
-   for line in io.lines(path) do
-      local ok, obj = pcall(cjson.decode, line)
-      if ok and type(obj) == "table" and type(obj.text) == "string" then
-         docs[#docs + 1] = { id = obj.id or tostring(#docs + 1), text = obj.text, date = obj.date }
-      end
-   end
-else
-   docs[1] = { id = path, text = common.load_texts(path)[1] }
-end
-local corpus_bytes = 0
-for _, d in ipairs(docs) do corpus_bytes = corpus_bytes + #d.text end
-local sample, bytes = {}, 0
-local stride = math.max(1, corpus_bytes / want)
-local pos = 1
-while pos <= #docs and bytes < want do
-   local d = docs[math.floor(pos)]
-   sample[#sample + 1] = d
-   bytes = bytes + #d.text
-   pos = pos + stride
-end
+local sample, bytes, docs = common.news_sample(path, want)
 
 local function sh(cmd)
    local p = io.popen(cmd .. " 2>/dev/null")
