@@ -596,7 +596,7 @@ static int gaz_match(lua_State *L)
         lg->idcap = t->n;
     }
     ids = lg->ids;
-    begins = lg->ids + lg->idcap;
+    begins = ids ? ids + lg->idcap : NULL;   /* (no tokens yet: no buffer, and nothing to list) */
     nbegins = qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids, begins);
     if (o.annotate) {
         qr_ann_begin(L, &e, 0, text, NULL, NULL);
