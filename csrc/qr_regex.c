@@ -84,6 +84,21 @@ static size_t jit_stack_size(uint32_t depth_limit)
     return (size_t)bytes;
 }
 
+/* The filter's required byte (qr_regex_filter have_req): the last code
+ * unit PCRE2 found every match needs, when it is ASCII (past that, one
+ * byte of a character whose other cases PCRE2 may match). */
+static void set_req(const pcre2_code *code, qr_regex_filter *f)
+{
+    uint32_t type = 0, unit = 0;
+    if (pcre2_pattern_info(code, PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1
+        || pcre2_pattern_info(code, PCRE2_INFO_LASTCODEUNIT, &unit) != 0 || unit == 0 || unit > 127)
+        return;
+    f->req[0] = f->req[1] = (uint8_t)unit;
+    if (unit >= 'a' && unit <= 'z') f->req[1] = (uint8_t)(unit - 'a' + 'A');
+    if (unit >= 'A' && unit <= 'Z') f->req[1] = (uint8_t)(unit - 'A' + 'a');
+    f->have_req = 1;
+}
+
 qr_regex *qr_regex_compile(const char *pattern, size_t len, const qr_regex_opts *o,
                            int *errcode, size_t *erroffset)
 {
@@ -128,6 +143,7 @@ qr_regex *qr_regex_compile(const char *pattern, size_t len, const qr_regex_opts 
             memcpy(f->first, bitmap, sizeof f->first);
             f->have_first = 1;
         }
+        set_req(re->code, f);
     }
 
     /* The JIT when this PCRE2 has one for this machine; the interpreter

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <pcre2.h>      /* PCRE2_CODE_UNIT_WIDTH=8 comes from the build */
 
 struct lua_State;
@@ -65,24 +66,44 @@ qr_regex *qr_check_regex(struct lua_State *L, int idx);
 qr_regex *const *qr_regex_slot(struct lua_State *L, int idx);
 
 /* What PCRE2 found every match of a regex needs, to turn most subjects
- * away without calling it: at least min_chars characters, and, when the
- * regex is anchored at the start, a first byte whose bit is set in first
- * (have_first). */
+ * away without calling it: at least min_chars characters; when the regex
+ * is anchored at the start, a first byte whose bit is set in first
+ * (have_first); and an ASCII byte every match holds past its start
+ * (have_req: req[0], or req[1], its other case for a letter), which
+ * PCRE2 looks for itself before matching in a subject shorter than
+ * QR_REGEX_REQ_MAX bytes (its REQ_CU_MAX, 1000 bytes or more): a subject
+ * without it is no match, never an error. */
 typedef struct qr_regex_filter {
     uint32_t min_chars;
-    int anchored, have_first;
+    int anchored, have_first, have_req;
     uint8_t first[32];
+    uint8_t req[2];
 } qr_regex_filter;
+
+#define QR_REGEX_REQ_MAX 1000
 
 void qr_regex_get_filter(const qr_regex *re, qr_regex_filter *f);
 
+/* Whether s[0..len) lacks the filter's required byte (have_req): both
+ * cases of a letter are looked for, whether the regex is caseless or not. */
+static inline int qr_regex_lacks_req(const qr_regex_filter *f, const char *s, size_t len)
+{
+    size_t i;
+    if (f->req[0] == f->req[1]) return memchr(s, f->req[0], len) == NULL;
+    for (i = 0; i < len; i++)
+        if ((uint8_t)s[i] == f->req[0] || (uint8_t)s[i] == f->req[1]) return 0;
+    return 1;
+}
+
 /* 1 when no match of the regex can start at s[0] of s[0..len) (a test's
- * subject): too short, or an anchored regex's impossible first byte. */
+ * subject): too short, an anchored regex's impossible first byte, or no
+ * required byte (in a subject shorter than QR_REGEX_REQ_MAX). */
 static inline int qr_regex_filter_rejects(const qr_regex_filter *f, const char *s, size_t len)
 {
     return len < f->min_chars
         || (f->anchored && f->have_first && len > 0
-            && !((f->first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7)) & 1u));
+            && !((f->first[(unsigned char)s[0] >> 3] >> ((unsigned char)s[0] & 7)) & 1u))
+        || (f->have_req && len < QR_REGEX_REQ_MAX && qr_regex_lacks_req(f, s, len));
 }
 
 /* Does the regex match inside s[0..len) (anchored or not, per its flags)?

@@ -298,20 +298,24 @@ static void test_no_jit_switch(void)
     free(copy);
 }
 
-/* qr_regex_test turns subjects away before calling PCRE2 (too short, or an
- * anchored pattern's impossible first byte): it must say what a full match
- * says, caseless, with (?i) inside, for non-ASCII first characters and
- * invalid bytes too. */
+/* qr_regex_test turns subjects away before calling PCRE2 (too short, an
+ * anchored pattern's impossible first byte, no byte every match holds): it
+ * must say what a full match says, caseless, with (?i) inside, for
+ * non-ASCII characters (the Kelvin sign is a caseless k, the long s a
+ * caseless s) and invalid bytes too. */
 static void test_quick_reject(void)
 {
     static const char *const patterns[] = {
         "^\\d{4}-\\d{2}-\\d{2}$", "^(?:mid|early|late)-x$", "(?i)^said$", "^(?i:a)b", "^\\p{Lu}\\w+",
         "^é+", "^(?:É|x)y", "b$", "^$", "^.{3}", "^(?=a)ab", "^[^a]", "\\bz", "^(?:ab|cd)*e",
+        "^(?:\\p{Lu}\\.){1,3}$", "^\\p{L}+-(?:based|led)$", "ok", "(?i)ok", "a(?i:k)", "as", "(?i)as", "x\\.y",
+        "(?i:mid)-x", "[-.]z", "a(?=k)",
     };
     static const char *const subjects[] = {
         "", "1996-08-22", "1996-08-2", "mid-x", "Mid-x", "SAID", "said", "SaId", "Ab", "aB", "ab", "AB",
         "Lavrov", "lavrov", "Élan", "éé", "Éy", "xy", "b", "ab", "abc", "é", "\xff\xfe", "\xc3", "e", "cde", "z",
-        "qz",
+        "qz", "J.", "J.R.", "JR", "Ontario-based", "Ontario-Based", "ok", "OK", "oK", "o\xe2\x84\xaa", "ak",
+        "aK", "a\xe2\x84\xaa", "as", "aS", "a\xc5\xbf", "x.y", "xy", "MID-x", "mid-X", ".z", "-z", "z", "ak.",
     };
     size_t p, k;
     int agree = 1;
@@ -331,7 +335,51 @@ static void test_quick_reject(void)
             qr_regex_free(re);
         }
     }
-    ok(agree, "test turns away only subjects that cannot match (length, first byte of an anchored pattern)");
+    ok(agree, "test turns away only subjects that cannot match (length, first byte, a byte every match holds)");
+}
+
+/* A pattern that takes exponential time without its required byte: PCRE2
+ * turns a short subject lacking it away before matching (as the filter
+ * does, without the call), and only a subject of QR_REGEX_REQ_MAX bytes or
+ * more, which the filter lets through, meets the match limit. */
+static void test_required_byte(int jit)
+{
+    char what[128], *long_subject = malloc(QR_REGEX_REQ_MAX + 1);
+    qr_regex_opts o;
+    qr_regex *re;
+    int code;
+    size_t off;
+    qr_regex_opts_default(&o);
+    o.jit = jit;
+    o.match_limit = 1000;
+    re = qr_regex_compile("^(?:a+)+-$", 10, &o, &code, &off);
+    if (!re || !long_subject) {
+        ok(0, "the required byte's pattern compiles");
+        free(long_subject);
+        return;
+    }
+    memset(long_subject, 'a', QR_REGEX_REQ_MAX);
+    long_subject[QR_REGEX_REQ_MAX] = '\0';
+    snprintf(what, sizeof what, "no required byte in a short subject: no match, no limit (jit %d)", jit);
+    ok(qr_regex_test(re, long_subject, 40) == 0 && qr_regex_match(re, long_subject, 40, 0, 0) == PCRE2_ERROR_NOMATCH,
+       what);
+    snprintf(what, sizeof what, "a subject of QR_REGEX_REQ_MAX bytes goes to PCRE2 (jit %d)", jit);
+    ok(qr_regex_test(re, long_subject, QR_REGEX_REQ_MAX) == qr_regex_match(re, long_subject, QR_REGEX_REQ_MAX, 0, 0)
+       || qr_regex_match(re, long_subject, QR_REGEX_REQ_MAX, 0, 0) == PCRE2_ERROR_NOMATCH, what);
+    qr_regex_free(re);
+    free(long_subject);
+    if (jit) {
+        qr_regex_filter f1, f2, f3;
+        qr_regex *a = compile("^(?:\\p{Lu}\\.){1,3}$", 0, 1), *b = compile("(?i)ok", 0, 1), *c = compile("^\\p{Lu}{2,5}$", 0, 1);
+        qr_regex_get_filter(a, &f1);
+        qr_regex_get_filter(b, &f2);
+        qr_regex_get_filter(c, &f3);
+        ok(f1.have_req && f1.req[0] == '.' && f1.req[1] == '.' && f2.have_req && f2.req[0] == 'k' && f2.req[1] == 'K'
+           && !f3.have_req, "the filter's required byte: '.' of initials, both cases of a letter, none for a class");
+        qr_regex_free(a);
+        qr_regex_free(b);
+        qr_regex_free(c);
+    }
 }
 
 int main(void)
@@ -341,6 +389,7 @@ int main(void)
         test_basics(jit);
         test_limits(jit);
         test_invalid_utf(jit);
+        test_required_byte(jit);
     }
     test_match_api();
     test_scan();
