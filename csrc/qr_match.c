@@ -693,6 +693,13 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
             continue;
         }
         case QR_OP_CHOICE:
+            if (in->b && !(pos < limit && eval_step(r, in->b - 1, pos))) {
+                /* the way on cannot take the token: the other way at once
+                 * (a regex's error lets the token through, as a guard's) */
+                if (!r->err) { pc = in->a; continue; }
+                if (r->err != QR_MATCH_REGEX) return 0;
+                r->err = QR_MATCH_OK;
+            }
             if (!push_frame(r, in->a, pos, -1)) return 0;
             pc++;
             continue;

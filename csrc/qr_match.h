@@ -35,6 +35,8 @@ enum qr_mop {
 typedef struct qr_minst {
     int op;
     int a, b, c, d;     /* TOKEN: a = predicate; ANN: a = class (1-based); CHOICE, JMP: a = target;
+                           CHOICE: b = 0, or predicate + 1 that the token at the position must
+                           meet for the way on (else it goes to a at once, no entry pushed);
                            OPEN, CLOSE: a = capture slot; AHEAD, BEHIND: a = body, b = 1 if
                            negative, c .. d = tokens a lookbehind body takes; TEST: a lookaround
                            of one token, a = predicate, b = 1 if negative, c = 1 behind, d = 1 a

@@ -507,6 +507,11 @@ describe("quarry.Matcher", function()
       local core = require "quarry.core"
       raises(function() core.matcher { code = { 1, 9, 0, 0, 0, 0, 0, 0, 0, 0 }, preds = {}, rules = {} } end,
          "bad predicate")
+      -- a choice point's test of the token (b: a predicate + 1, or 0)
+      raises(function() core.matcher { code = { 3, 2, 2, 0, 0, 0, 0, 0, 0, 0 }, preds = { { op = 0 } }, rules = {} }
+      end, "instruction 1: bad predicate")
+      raises(function() core.matcher { code = { 3, 2, -1, 0, 0, 0, 0, 0, 0, 0 }, preds = {}, rules = {} } end,
+         "instruction 1: bad predicate")
       raises(function()
          core.matcher { code = { 0, 0, 0, 0, 0 }, preds = {}, rules = { { name = "r", entry = 5 } } }
       end, "rule r: bad entry")

@@ -215,6 +215,48 @@ describe("the matcher's prefilters", function()
          assert.is_true(#got >= 10)
       end)
 
+      it("choice points that test the token first change no match: repetitions, alternatives, annotations", function()
+         -- a way through a choice point that cannot take the token is
+         -- not tried: greedy and lazy repetitions, bounded and not, ways
+         -- that open with a lookahead, an annotation, a capture, or can
+         -- take no token
+         local rules = {
+            { "greedy", P.rep(P.notahead(P.word "the") * P.case "lower", 0, 3) * P.word "minister" },
+            { "lazy", P.word "the" * P.rep(P.any, 0, 4, "lazy") * P.cap("who", P.case "title") * P.word "said" },
+            { "open", P.word "from" * P.case "title" ^ 1 * P.opt(P.word "to" * P.case "title") },
+            { "ann", (P.ann "place" + P.word "in" * P.ann "place" + P.cap("w", P.word "at")) * P.case "title" },
+            { "empty", (P.opt(P.word "then") + P.word "now") * P.cap("x", P.case "title") * P.word "spoke" },
+            { "ahead", (P.ahead(P.case "title") * P.any + P.notahead(P.kind "punct") * P.word "and") * P.word "Bo" },
+         }
+         local text = "The prime minister met the foreign minister; from Oslo Bergen to Lund Hel went, the man "
+            .. "Ann Berg said no. In York Ann and Bo met at Kew Cy then Di spoke, now Ed spoke and Bo left."
+         local got, plain = {}, {}
+         for _, guards in ipairs { true, false } do
+            local cc = P.compiler { guards = guards }
+            cc:add("z", P.ann "place" * P.word "zzz")   -- (class 1: a place)
+            for _, r in ipairs(rules) do cc:add(r[1], r[2]) end
+            local toks = quarry.tokenize(text)
+            -- "York" (token 25) and "Kew" (token 31) are places
+            for _, r in ipairs(cc:build():run(toks, { 1, 25, 25, 1, 1, 31, 31, 2 })) do
+               local caps = {}
+               for slot, span in pairs(r.caps) do caps[#caps + 1] = slot .. "=" .. text:sub(span[3] + 1, span[4]) end
+               table.sort(caps)
+               local out = guards and got or plain
+               out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) .. "[" .. table.concat(caps, " ") .. "]"
+            end
+            toks:close()
+         end
+         assert.same(plain, got)
+         -- (rules by number: 1 is the place rule; captures by slot)
+         local seen = {}
+         for _, m in ipairs(got) do seen[m] = true end
+         for _, m in ipairs { "2:prime minister[]", "3:the man Ann Berg said[1=Berg]", "4:from Oslo Bergen to Lund[]",
+            "5:York Ann[]", "5:In York Ann[]", "5:at Kew[1=at]", "6:Di spoke[1=Di]", "6:now Ed spoke[1=Ed]",
+            "7:and Bo[]" } do
+            assert.is_true(seen[m], m)
+         end
+      end)
+
       it("test alternatives of words, kinds, cases, annotations and regexes as each alone would", function()
          -- one token test of many parts: the words, kinds and cases are
          -- tested at once, then the others in order

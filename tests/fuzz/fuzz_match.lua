@@ -146,13 +146,14 @@ local function run_dsl(data)
    local anns
    ok, anns = pcall(pack.run, pack, text)
    if ok then check_anns(anns, text) end
-   -- the matcher's prefilters rule starts out, never a match
+   -- the matcher's prefilters and guards (and choice points' tests) rule
+   -- starts and ways out, never a match
    local toks = core.tokenize(text)
    for _, ph in ipairs(def.phases) do
       for _, r in ipairs(ph.rules) do
          if r.pattern then
             local ok1, fast = pcall(P.compile, r.pattern, { step_limit = 20000 })
-            local ok2, slow = pcall(P.compile, r.pattern, { step_limit = 20000, prefilter = false })
+            local ok2, slow = pcall(P.compile, r.pattern, { step_limit = 20000, prefilter = false, guards = false })
             if ok1 and ok2 then
                local okf, a = pcall(fast.run, fast, toks)
                local oks, b = pcall(slow.run, slow, toks)
