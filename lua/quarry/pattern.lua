@@ -736,7 +736,20 @@ end
 function Compiler:guard(p)
    if not self.guards then return end
    local pr, empty = first_pred(p)
-   if pr and not empty and pr.op ~= PR.TRUE and cheap_pred(pr) then self:emit(OP.TEST, self:pred(pr), 0, 0, 1) end
+   if not pr or empty or pr.op == PR.TRUE or not cheap_pred(pr) then return end
+   local id = self:pred(pr)
+   -- the same test at the same token as the last guard (a rule's, then
+   -- its alternatives' after a capture or a lookaround) is made once
+   local last = self.last_guard
+   if last and last.pred == id then
+      local straight = true
+      for pc = last.at + 1, self:here() - 1 do
+         local op = self.code[(pc - 1) * 5 + 1]
+         if op ~= OP.OPEN and op ~= OP.TEST and op ~= OP.AHEAD and op ~= OP.BEHIND then straight = false end
+      end
+      if straight then return end
+   end
+   self.last_guard = { at = self:emit(OP.TEST, id, 0, 0, 1), pred = id }
 end
 
 -- A choice point before p, the way the machine tries first (the other is
