@@ -290,7 +290,8 @@ static void read_code(lua_State *L, int desc, qr_matcher *m)
             break;
         case QR_OP_CHOICE: case QR_OP_JMP: case QR_OP_AHEAD: case QR_OP_BEHIND:
             if (in->a < 1 || in->a > m->ncode) luaL_error(L, "matcher description: instruction %d: bad target", i + 1);
-            if (in->op == QR_OP_CHOICE && (in->b < 0 || in->b > m->npreds))
+            if ((in->op == QR_OP_CHOICE && (in->b < 0 || in->b > m->npreds))
+                || (in->op == QR_OP_AHEAD && (in->c < 0 || in->c > m->npreds)))
                 luaL_error(L, "matcher description: instruction %d: bad predicate", i + 1);
             in->a--;
             break;

@@ -724,7 +724,19 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
             goto fail;
         }
         case QR_OP_AHEAD: case QR_OP_BEHIND: {
-            int hit = lookaround(r, in, pos, limit, lower);
+            int hit;
+            if (in->op == QR_OP_AHEAD && in->c && r->depth < QR_MAX_LOOK_DEPTH
+                && !(pos < limit && eval_step(r, in->c - 1, pos))) {
+                /* the body cannot take the token: it does not match (a
+                 * regex's error lets the token through, to the body) */
+                if (!r->err) {
+                    if (in->b) { pc++; continue; }
+                    goto fail;
+                }
+                if (r->err != QR_MATCH_REGEX) return 0;
+                r->err = QR_MATCH_OK;
+            }
+            hit = lookaround(r, in, pos, limit, lower);
             if (r->err) return 0;
             if (hit != in->b) { pc++; continue; }   /* b: 1 for negative lookaround */
             goto fail;

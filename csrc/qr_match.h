@@ -38,7 +38,9 @@ typedef struct qr_minst {
                            CHOICE: b = 0, or predicate + 1 that the token at the position must
                            meet for the way on (else it goes to a at once, no entry pushed);
                            OPEN, CLOSE: a = capture slot; AHEAD, BEHIND: a = body, b = 1 if
-                           negative, c .. d = tokens a lookbehind body takes; TEST: a lookaround
+                           negative, c .. d = tokens a lookbehind body takes; AHEAD: c = 0, or
+                           predicate + 1 that the token at the position must meet for the body
+                           to match (else the body is not run); TEST: a lookaround
                            of one token, a = predicate, b = 1 if negative, c = 1 behind, d = 1 a
                            guard: a regex error lets the token through */
 } qr_minst;

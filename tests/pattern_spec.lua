@@ -512,6 +512,9 @@ describe("quarry.Matcher", function()
       end, "instruction 1: bad predicate")
       raises(function() core.matcher { code = { 3, 2, -1, 0, 0, 0, 0, 0, 0, 0 }, preds = {}, rules = {} } end,
          "instruction 1: bad predicate")
+      -- a lookahead's test of the token (c: a predicate + 1, or 0)
+      raises(function() core.matcher { code = { 8, 2, 0, 2, 0, 0, 0, 0, 0, 0 }, preds = { { op = 0 } }, rules = {} }
+      end, "instruction 1: bad predicate")
       raises(function()
          core.matcher { code = { 0, 0, 0, 0, 0 }, preds = {}, rules = { { name = "r", entry = 5 } } }
       end, "rule r: bad entry")

@@ -231,6 +231,9 @@ describe("the matcher's prefilters", function()
             { "ann", (P.ann "place" + P.word "in" * P.ann "place" + P.cap("w", P.word "at")) * P.case "title" },
             { "empty", (P.opt(P.word "then") + P.word "now") * P.cap("x", P.case "title") * P.word "spoke" },
             { "ahead", (P.ahead(P.case "title") * P.any + P.notahead(P.kind "punct") * P.word "and") * P.word "Bo" },
+            -- lookaheads of more than a token, whose first token is tested first
+            { "looks", P.notahead(P.word "the" * P.case "lower") * P.case "lower" * P.ahead(P.word "Ann" * P.any)
+               * P.cap("who", P.case "title") },
          }
          local text = "The prime minister met the foreign minister; from Oslo Bergen to Lund Hel went, the man "
             .. "Ann Berg said no. In York Ann and Bo met at Kew Cy then Di spoke, now Ed spoke and Bo left."
@@ -256,7 +259,7 @@ describe("the matcher's prefilters", function()
          for _, m in ipairs(got) do seen[m] = true end
          for _, m in ipairs { "2:prime minister[]", "3:the man Ann Berg said[1=Berg]", "4:from Oslo Bergen to Lund[]",
             "5:York Ann[]", "5:In York Ann[]", "5:at Kew[1=at]", "6:Di spoke[1=Di]", "6:now Ed spoke[1=Ed]",
-            "7:and Bo[]" } do
+            "7:and Bo[]", "8:man Ann[1=Ann]" } do
             assert.is_true(seen[m], m)
          end
       end)

@@ -759,12 +759,17 @@ end
 -- the other way at once, with no backtrack entry nor p's steps (no match
 -- changes: p would fail there); 0 otherwise.
 function Compiler:choice(p)
-   local b = 0
-   if self.guards then
-      local pr, empty = first_pred(p)
-      if pr and not empty and pr.op ~= PR.TRUE and cheap_pred(pr) and not may_raise(pr) then b = self:pred(pr) end
-   end
-   return self:emit(OP.CHOICE, 0, b)
+   return self:emit(OP.CHOICE, 0, self:first_test(p))
+end
+
+-- The test of what the first token p takes must meet (a predicate + 1),
+-- when p must take one and the test can fail with no error; 0 otherwise
+-- (or without guards).
+function Compiler:first_test(p)
+   if not self.guards then return 0 end
+   local pr, empty = first_pred(p)
+   if pr and not empty and pr.op ~= PR.TRUE and cheap_pred(pr) and not may_raise(pr) then return self:pred(pr) end
+   return 0
 end
 
 function Compiler:gen(p, rule)
@@ -870,8 +875,11 @@ function Compiler:gen(p, rule)
          self:emit(OP.TEST, self:pred(pr), neg and 1 or 0, dir == "behind" and 1 or 0)
          return
       end
-      local at = self:emit(dir == "ahead" and OP.AHEAD or OP.BEHIND, 0, neg and 1 or 0, lo,
-         hi == math_huge and 0 or hi)
+      -- a lookahead tests first what its body's first token needs: where
+      -- the token fails it, the body is not run (AHEAD's c)
+      local at
+      if dir == "ahead" then at = self:emit(OP.AHEAD, 0, neg and 1 or 0, self:first_test(body), 0)
+      else at = self:emit(OP.BEHIND, 0, neg and 1 or 0, lo, hi == math_huge and 0 or hi) end
       self.subs[#self.subs + 1] = { at = at, p = body, rule = rule }
    else
       error("unknown pattern node " .. tostring(t))
