@@ -209,7 +209,8 @@ describe("the matcher's prefilters", function()
             -- (the rule's guard and its alternatives' after a lookbehind
             -- and a capture: one test)
             { "opening", P.notbehind(P.word "the") * P.cap("who", P.word "chief" * P.case "title"
-               + P.word "head" * P.word "of" * P.case "title" + P.case "title" * P.word "bank") * P.opt(P.word "said") },
+               + P.word "head" * P.word "of" * P.case "title" + P.case "title" * P.word "bank")
+               * P.opt(P.word "said") },
          }
          local text = "The chief of the general staff Ann Berg and Secretary of State Bo Lind met head of state "
             .. "Kim; the minister Sam spoke. Board of Trade and NATO and Acme bank, then Ann, said Bo, told "
