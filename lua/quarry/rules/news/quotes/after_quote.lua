@@ -135,19 +135,11 @@ end
 -- other quotes, past the sentence's first word ("Citing “…,” Hadley
 -- urged" opens with a phrase whose subject comes after).
 local function cue_before(doc, q)
-   local toks = doc.toks
    local b = byte(doc.text, q.start + 1)   -- (%l: a lower-case letter opens the quote)
    if not (b and b >= 97 and b <= 122) then return false end
-   local inside = false
-   local floor = D.Doc.sentence_start(doc, q.open) + 1
-   -- (walked only when a word a cue stands on is there)
-   if floor > q.open - 1 or not W.CUE_WORDS:find(toks, floor, q.open - 1) then return false end
-   for t = q.open - 1, floor, -1 do
-      local kind = doc.kinds[t]
-      if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-      elseif not inside and (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
-   end
-   return false
+   local o = q.open
+   local floor = doc.starts[doc.sents[o]] + 1
+   return floor <= o - 1 and C.cue_back(doc, o - 1, floor, o - 1) ~= nil
 end
 
 -- A mention after the quote and a cue after the mention. After a quote

@@ -19,6 +19,53 @@ local MANNER, SHARES = W.MANNER, W.SHARES
 
 -- the words a clause break below stands on
 local BREAKS = wordset.new { ";", "and", "but", "while", "yet" }
+-- the keys of every quotation mark (the tokeniser unifies them)
+local MARKS = wordset.new { "\"", "'" }
+
+--- Whether token t stands inside quotation marks as a walk back to it
+-- from token top sees them (outside at top; walking back, a closing mark
+-- opens a quote and an opening one ends it): the first mark after t, up
+-- to top, is a closing one. The marks are found by a word set's C scan,
+-- not by a walk over the tokens.
+local function inside_back(doc, top, t)
+   local toks, kinds = doc.toks, doc.kinds
+   local m = t < top and MARKS:find(toks, t + 1, top) or nil
+   while m do
+      local kind = kinds[m]
+      if kind == "close_quote" then return true elseif kind == "open_quote" then return false end
+      m = m < top and MARKS:find(toks, m + 1, top) or nil
+   end
+   return false
+end
+clauses.inside_back = inside_back
+
+--- Whether token t stands inside quotation marks as a walk from token
+-- floor to it sees them (outside at floor): the last mark before t, from
+-- floor on, is an opening one (found by a C scan, as inside_back).
+function clauses.inside_from(doc, floor, t)
+   local toks, kinds = doc.toks, doc.kinds
+   local m = t > floor and MARKS:find(toks, t - 1, floor) or nil
+   while m do
+      local kind = kinds[m]
+      if kind == "open_quote" then return true elseif kind == "close_quote" then return false end
+      m = m > floor and MARKS:find(toks, m - 1, floor) or nil
+   end
+   return false
+end
+
+--- The last cue of speech in tokens lo .. hi that stands outside
+-- quotation marks as a walk back from token top (>= hi) sees them; or
+-- nil. What a walk from hi down to lo that tracks the marks finds, but
+-- only the words a cue stands on are visited (a word set's C scan).
+function clauses.cue_back(doc, hi, lo, top)
+   local toks, keys, words = doc.toks, doc.keys, W.CUE_WORDS
+   local c = hi >= lo and words:find(toks, hi, lo) or nil
+   while c do
+      if CUE_KEYS[keys[c]] and is_cue(doc, c) and not inside_back(doc, top, c) then return c end
+      c = c > lo and words:find(toks, c - 1, lo) or nil
+   end
+   return nil
+end
 
 -- Where the clause that holds token c starts, not before floor: after a
 -- ";" or a ", and", a leading conjunction, a dateline, an opening
