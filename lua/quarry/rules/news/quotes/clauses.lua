@@ -15,12 +15,13 @@ local SKIP_AFTER_CUE, PRONOUNS, PREPOSITIONS, NOUN_LEADS, SUBORDINATORS = W.SKIP
    W.PREPOSITIONS, W.NOUN_LEADS, W.SUBORDINATORS
 local NOT_NAMES, DETS, ISSUED, CLAUSE_END, CLAUSE_JOINS = W.NOT_NAMES, W.DETS, W.ISSUED, W.CLAUSE_END, W.CLAUSE_JOINS
 local is_cue = D.Doc.is_cue
-local MANNER, SHARES = W.MANNER, W.SHARES
+local MANNER, SHARES, DESC_HEADS = W.MANNER, W.SHARES, W.DESC_HEADS
 
 -- the words a clause break below stands on
 local BREAKS = wordset.new { ";", "and", "but", "while", "yet" }
 -- the keys of every quotation mark (the tokeniser unifies them)
 local MARKS = wordset.new { "\"", "'" }
+local WHAT_MARKS = wordset.new { "what", "\"", "'" }
 
 --- Whether token t stands inside quotation marks as a walk back to it
 -- from token top sees them (outside at top; walking back, a closing mark
@@ -51,6 +52,29 @@ function clauses.inside_from(doc, floor, t)
       m = m > floor and MARKS:find(toks, m - 1, floor) or nil
    end
    return false
+end
+
+--- The last token of token i's attribution sentence (doc.sents: the
+-- numbers never decrease from a token to the next).
+function clauses.sentence_last(doc, i)
+   local starts, n = doc.starts, doc.n
+   for a = doc.sents[i] + 1, doc.sents[n] do
+      local f = starts[a]
+      if f then return f - 1 end
+   end
+   return n
+end
+
+--- The first opening quotation mark in tokens from .. to, or nil (found
+-- by a C scan of the marks).
+function clauses.next_open_quote(doc, from, to)
+   local toks, kinds = doc.toks, doc.kinds
+   local m = from <= to and MARKS:find(toks, from, to) or nil
+   while m do
+      if kinds[m] == "open_quote" then return m end
+      m = m < to and MARKS:find(toks, m + 1, to) or nil
+   end
+   return nil
 end
 
 --- The last cue of speech in tokens lo .. hi that stands outside
@@ -100,10 +124,14 @@ local function clause_start(doc, c, floor)
          if doc.keys[t] == "," then start = t + 1 break end
       end
    end
-   -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what" opens
-   for t = c - 1, math.max(start, c - 12), -1 do
+   -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what"
+   -- opens, up to a quotation mark (the words visited found by a C scan)
+   local lo = math.max(start, c - 12)
+   local t = c - 1 >= lo and WHAT_MARKS:find(toks, c - 1, lo) or nil
+   while t do
       if doc.keys[t] == "what" then return t + 1 end
       if doc.kinds[t] == "open_quote" or doc.kinds[t] == "close_quote" then break end
+      t = t > lo and WHAT_MARKS:find(toks, t - 1, lo) or nil
    end
    return start
 end
@@ -144,11 +172,15 @@ end
 function clauses.clause_subject(doc, c, floor)
    local start = clause_start(doc, c, floor)
    local t = start
+   local at, keys = doc.at, doc.keys
    while t < c do
       if doc.kinds[t] == "open_quote" then
          repeat t = t + 1 until t >= c or doc.kinds[t] == "close_quote"
       else
-         local m = M.at(doc, t) or t == start and bare_subject(doc, t, c)
+         -- (a mention starts on a name, a pronoun or a determiner: no call
+         -- for the other words)
+         local k = keys[t]
+         local m = (at[t] or PRONOUNS[k] or DETS[k]) and M.at(doc, t) or t == start and bare_subject(doc, t, c)
          if m and m.last < c then
             if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[doc.keys[t - 1]] or NOUN_LEADS[doc.keys[t - 1]]))
                and m.pron ~= "him" then
@@ -349,8 +381,12 @@ function subject_before(doc, c, floor)
       if m and m.last + 1 < c and doc.keys[m.last + 1] == "," then return m end
    end
    -- "Voronov, in his remarks, said" / "Voronov went on to stress"
+   local ends, keys = doc.ends, doc.keys
    for u = t - 1, math.max(floor, c - 12), -1 do
-      m = M.ending(doc, u, floor)
+      -- (a mention ends on a name, a pronoun or a role: no call for the
+      -- other words)
+      local k = keys[u]
+      m = (ends[u] or PRONOUNS[k] or DESC_HEADS[k]) and M.ending(doc, u, floor) or nil
       -- a place in between ("in Virginia") is where, not who; the
       -- object of a preposition ("sings to Morrow") is not the subject
       if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[doc.keys[m.first - 1]]) then
