@@ -27,7 +27,11 @@ local WHAT_MARKS = wordset.new { "what", "\"", "'" }
 -- from token top sees them (outside at top; walking back, a closing mark
 -- opens a quote and an opening one ends it): the first mark after t, up
 -- to top, is a closing one. The marks are found by a word set's C scan,
--- not by a walk over the tokens.
+-- not by a walk over the tokens: doc:inside_back(top, t).
+-- @param doc table the document record (document.lua)
+-- @param top integer the token a walk back starts from, outside quotes
+-- @param t integer a token at or before top
+-- @return boolean
 local function inside_back(doc, top, t)
    local toks, kinds = doc.toks, doc.kinds
    local m = t < top and MARKS:find(toks, t + 1, top) or nil
@@ -42,7 +46,12 @@ clauses.inside_back = inside_back
 
 --- Whether token t stands inside quotation marks as a walk from token
 -- floor to it sees them (outside at floor): the last mark before t, from
--- floor on, is an opening one (found by a C scan, as inside_back).
+-- floor on, is an opening one (found by a C scan, as inside_back):
+-- doc:inside_from(floor, t).
+-- @param doc table the document record
+-- @param floor integer the token a walk starts from, outside quotes
+-- @param t integer a token at or after floor
+-- @return boolean
 function clauses.inside_from(doc, floor, t)
    local toks, kinds = doc.toks, doc.kinds
    local m = t > floor and MARKS:find(toks, t - 1, floor) or nil
@@ -55,7 +64,10 @@ function clauses.inside_from(doc, floor, t)
 end
 
 --- The last token of token i's attribution sentence (doc.sents: the
--- numbers never decrease from a token to the next).
+-- numbers never decrease from a token to the next): doc:sentence_last(i).
+-- @param doc table the document record
+-- @param i integer a token, 1 .. doc.n
+-- @return integer
 function clauses.sentence_last(doc, i)
    local starts, n = doc.starts, doc.n
    for a = doc.sents[i] + 1, doc.sents[n] do
@@ -66,7 +78,11 @@ function clauses.sentence_last(doc, i)
 end
 
 --- The first opening quotation mark in tokens from .. to, or nil (found
--- by a C scan of the marks).
+-- by a C scan of the marks): doc:next_open_quote(from, to).
+-- @param doc table the document record
+-- @param from integer the first token looked at
+-- @param to integer the last
+-- @return integer or nil
 function clauses.next_open_quote(doc, from, to)
    local toks, kinds = doc.toks, doc.kinds
    local m = from <= to and MARKS:find(toks, from, to) or nil
@@ -80,7 +96,13 @@ end
 --- The last cue of speech in tokens lo .. hi that stands outside
 -- quotation marks as a walk back from token top (>= hi) sees them; or
 -- nil. What a walk from hi down to lo that tracks the marks finds, but
--- only the words a cue stands on are visited (a word set's C scan).
+-- only the words a cue stands on are visited (a word set's C scan):
+-- doc:cue_back(hi, lo, top).
+-- @param doc table the document record
+-- @param hi integer the last token looked at
+-- @param lo integer the first
+-- @param top integer where a walk back starts, outside quotes (hi when the walk starts there)
+-- @return integer the cue's token, or nil
 function clauses.cue_back(doc, hi, lo, top)
    local toks, keys, words = doc.toks, doc.keys, W.CUE_WORDS
    local c = hi >= lo and words:find(toks, hi, lo) or nil
@@ -463,5 +485,7 @@ end
 D.Doc.clause_subject, D.Doc.subject_before, D.Doc.ends_clause, D.Doc.according_to, D.Doc.main_subject_after =
    clauses.clause_subject, clauses.subject_before, clauses.ends_clause, clauses.according_to,
    clauses.main_subject_after
+D.Doc.cue_back, D.Doc.inside_back, D.Doc.inside_from, D.Doc.sentence_last, D.Doc.next_open_quote =
+   clauses.cue_back, clauses.inside_back, clauses.inside_from, clauses.sentence_last, clauses.next_open_quote
 
 return clauses
