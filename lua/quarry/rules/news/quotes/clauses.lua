@@ -23,6 +23,27 @@ local BREAKS = wordset.new { ";", "and", "but", "while", "yet" }
 local MARKS = wordset.new { "\"", "'" }
 local WHAT_MARKS = wordset.new { "what", "\"", "'" }
 
+-- A word set of the words a table holds true (and of those of the list
+-- more), or nil when one of them is no token's key (a phrase): a C scan
+-- for them then misses none.
+local function set_of(words, more)
+   local list = {}
+   for w, yes in pairs(words) do
+      if yes == true then list[#list + 1] = w end
+   end
+   for _, w in ipairs(more or {}) do list[#list + 1] = w end
+   table.sort(list)
+   local set = W.word_set(list)
+   for _, w in ipairs(list) do
+      if not set:contains(w) then return nil end
+   end
+   return set
+end
+clauses.set_of = set_of
+
+-- where a walk back from a quote to its subordinate clause's start stops
+local SUBORDINATE_STOPS = set_of(SUBORDINATORS, { "\"", "'", ";", "," })
+
 --- Whether token t stands inside quotation marks as a walk back to it
 -- from token top sees them (outside at top; walking back, a closing mark
 -- opens a quote and an opening one ends it): the first mark after t, up
@@ -308,11 +329,16 @@ end
 -- subordinate clause that holds token o, right after the nearest
 -- subordinator before it (no comma between), before a verb; or nil.
 function clauses.subordinate_subject(doc, o)
-   for t = o - 1, D.Doc.sentence_start(doc, o), -1 do
+   local floor, toks, stops = doc.starts[doc.sents[o]], doc.toks, SUBORDINATE_STOPS
+   -- (the walk visits only the words it stops on, found by a C scan, when
+   -- the set can hold them all)
+   local t = o - 1
+   if stops then t = t >= floor and stops:find(toks, t, floor) or nil end
+   while t and t >= floor do
       local k = doc.keys[t]
       -- ("As Reed spoke, the union was “…”": the clause ended at the comma)
       if doc.kinds[t] == "open_quote" or doc.kinds[t] == "close_quote" or k == ";" or k == "," then return nil end
-      if W.SUBORDINATORS[k] then
+      if SUBORDINATORS[k] then
          local m = M.at(doc, t + 1)
          if not (m and can_say(m)) then return nil end
          local v = m.last + 1
@@ -323,6 +349,7 @@ function clauses.subordinate_subject(doc, o)
          end
          return nil
       end
+      if stops then t = t > floor and stops:find(toks, t - 1, floor) or nil else t = t - 1 end
    end
    return nil
 end
