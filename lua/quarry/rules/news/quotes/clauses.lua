@@ -289,6 +289,9 @@ local function role_before(doc, t, floor)
    local alone = M.alone_at(doc, t)
    -- ("Pell and Amsel both denounced": "both" only at the clause's start)
    if alone and (t == floor or doc.kinds[t - 1] ~= "word" or CLAUSE_JOINS[doc.keys[t - 1]]) then return alone end
+   -- (a role that ends at t ends on a word for a person or a group)
+   local ty = W.SPEAKER_TYPES[doc.keys[t]]
+   if ty ~= "person" and ty ~= "group" then return nil end
    for k = math.max(floor, t - 2), t do
       local m = M.bare_role_at(doc, k)
       if m and m.last == t then
