@@ -90,8 +90,9 @@ end
 -- @param i integer a token, 1 .. doc.n
 -- @return integer
 function clauses.sentence_last(doc, i)
-   local starts, n = doc.starts, doc.n
-   for a = doc.sents[i] + 1, doc.sents[n] do
+   local starts, n, s = doc.starts, doc.n, doc.sents[i]
+   if not s then error(string.format("sentence_last: token %s is not one of the text's", tostring(i)), 2) end
+   for a = s + 1, doc.sents[n] do
       local f = starts[a]
       if f then return f - 1 end
    end
