@@ -90,13 +90,19 @@ end
 -- @param i integer a token, 1 .. doc.n
 -- @return integer
 function clauses.sentence_last(doc, i)
-   local starts, n, s = doc.starts, doc.n, doc.sents[i]
+   local sents, n = doc.sents, doc.n
+   local s = sents[i]
    if not s then error(string.format("sentence_last: token %s is not one of the text's", tostring(i)), 2) end
-   for a = s + 1, doc.sents[n] do
-      local f = starts[a]
-      if f then return f - 1 end
+   local f = doc.starts[s + 1]
+   if f then return f - 1 end
+   -- (a number left out, a sentence joined to the one before: the last
+   -- token of number s, found by halves)
+   local lo, hi = i, n
+   while lo < hi do
+      local mid = (lo + hi + 1) // 2
+      if sents[mid] == s then lo = mid else hi = mid - 1 end
    end
-   return n
+   return lo
 end
 
 --- The first opening quotation mark in tokens from .. to, or nil (found
