@@ -1,8 +1,9 @@
 /*
  * Lua binding of the per-document primitives of quote attribution
  * (qr_quote.h): quarry.core.quote_pairs(tokens, double),
- * quarry.core.quote_sentences(tokens, window) and
- * quarry.core.quote_mentions(tokens, kept), for quarry.attribution.
+ * quarry.core.quote_sentences(tokens, window),
+ * quarry.core.quote_mentions(tokens, kept) and
+ * quarry.core.quote_columns(tokens), for quarry.attribution.
  */
 /***
 @module quarry.core
@@ -266,11 +267,111 @@ static int l_quote_mentions(lua_State *L)
     return 4;
 }
 
+/* What the key and kind columns of a document read (quote_columns): a
+ * copy of its tokens' keys and kinds, in one block, so that a column
+ * outlives the tokens and reads no quarry.Tokens: n, then off[n + 1] (the
+ * keys' offsets in buf), kind[n], buf. */
+typedef struct qcolumns {
+    size_t n;
+} qcolumns;
+
+#define QCOL_OFF(c) ((const uint32_t *)((const char *)(c) + sizeof(qcolumns)))
+#define QCOL_KIND(c) ((const unsigned char *)(QCOL_OFF(c) + (c)->n + 1))
+#define QCOL_BUF(c) ((const char *)(QCOL_KIND(c) + (c)->n))
+
+/* The __index of a column of quote_columns (upvalue 1: the qcolumns, 2:
+ * the other column, 3: true for the kinds, 4: the kinds' names, name k + 1
+ * of kind k, "?" last): for a token number i, the key
+ * and the kind of token i, each set in its column (the next read finds
+ * them there); nil for any other key. */
+static int columns_index(lua_State *L)
+{
+    const qcolumns *c = lua_touserdata(L, lua_upvalueindex(1));
+    int kinds = lua_toboolean(L, lua_upvalueindex(3));
+    const uint32_t *off;
+    lua_Integer i;
+    if (!c || !lua_isinteger(L, 2)) return 0;
+    i = lua_tointeger(L, 2);
+    if (i < 1 || (lua_Unsigned)i > (lua_Unsigned)c->n) return 0;
+    off = QCOL_OFF(c);
+    lua_pushlstring(L, QCOL_BUF(c) + off[i - 1], off[i] - off[i - 1]);
+    lua_rawseti(L, kinds ? lua_upvalueindex(2) : 1, i);
+    lua_rawgeti(L, lua_upvalueindex(4), QCOL_KIND(c)[i - 1] + 1);
+    lua_rawseti(L, kinds ? 1 : lua_upvalueindex(2), i);
+    lua_rawgeti(L, 1, i);
+    return 1;
+}
+
+/* Sets the metatable of the column at idx: its __index reads the
+ * qcolumns at 1 and the kinds' names at 4, and sets the column at other
+ * too. */
+static void column_metatable(lua_State *L, int idx, int other, int kinds)
+{
+    lua_createtable(L, 0, 2);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, other);
+    lua_pushboolean(L, kinds);
+    lua_pushvalue(L, 4);
+    lua_pushcclosure(L, columns_index, 4);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "quarry.attribution.columns");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, idx);
+}
+
+/***
+quarry.core.quote_columns(tokens) -> keys, kinds: the key and the kind of
+each token as tokens:get(i, "key") and tokens:get(i, "kind") give them,
+keys[i] and kinds[i], made when first read (both at once) and kept in
+the columns: a walk that reads a few tokens of a long document makes only
+theirs. Read them by token number (1 .. #tokens; nil elsewhere): pairs
+and # see only the values read so far. They hold a copy of what they
+need (the tokens may be closed). See quarry.attribution.columns.
+@function quote_columns
+@param tokens quarry.Tokens the document's tokens
+@return table keys
+@return table kinds
+*/
+static int l_quote_columns(lua_State *L)
+{
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    const qr_keys *k = t->n ? qr_tokens_keys(L, 1, 0) : NULL;
+    size_t n = t->n, bytes = k ? k->off[n] : 0, i;
+    qcolumns *c;
+    uint32_t *off;
+    unsigned char *kind;
+    qr_limit_work(L, (long long)n);
+    lua_settop(L, 1);
+    c = lua_newuserdatauv(L, sizeof *c + (n + 1) * sizeof *off + n + bytes, 0);     /* 2 */
+    c->n = n;
+    off = (uint32_t *)((char *)c + sizeof *c);
+    kind = (unsigned char *)(off + n + 1);
+    if (k) {
+        memcpy(off, k->off, (n + 1) * sizeof *off);
+        memcpy(kind + n, k->buf, bytes);
+    } else {
+        off[0] = 0;
+    }
+    for (i = 0; i < n; i++) kind[i] = (unsigned char)(t->tok[i].kind < QR_KIND_COUNT ? t->tok[i].kind : QR_KIND_COUNT);
+    lua_replace(L, 1);                      /* 1: the qcolumns */
+    lua_createtable(L, fit_int(n), 0);      /* 2: keys (their values set in place) */
+    lua_createtable(L, fit_int(n), 0);      /* 3: kinds */
+    lua_createtable(L, QR_KIND_COUNT + 1, 0);   /* 4: the kinds' names ("?" last) */
+    for (i = 0; i <= QR_KIND_COUNT; i++) {
+        lua_pushstring(L, qr_kind_name((unsigned)i));
+        lua_rawseti(L, 4, (lua_Integer)i + 1);
+    }
+    column_metatable(L, 2, 3, 0);
+    column_metatable(L, 3, 2, 1);
+    lua_settop(L, 3);
+    return 2;
+}
+
 void qr_open_quote(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "quote_pairs", l_quote_pairs }, { "quote_sentences", l_quote_sentences },
-        { "quote_mentions", l_quote_mentions },
+        { "quote_mentions", l_quote_mentions }, { "quote_columns", l_quote_columns },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

@@ -236,6 +236,40 @@ describe("quarry.attribution", function()
       assert.has_error(function() attribution.mentions(toks, { { type = "person", start = "x", stop = 3 } }) end)
    end)
 
+   it("gives each token's key and kind as tokens:get does, made when first read", function()
+      local text = "Ada Vance said, \u{201C}We\u{2019}ll stay \u{2014} 42 days.\u{201D}"
+      local toks = tok(text)
+      local keys, kinds = attribution.columns(toks)
+      -- nothing made before a read; a read of either makes both of that token
+      assert.is_nil(next(keys))
+      assert.is_nil(next(kinds))
+      assert.equal(toks:get(3, "key"), keys[3])
+      assert.equal("said", rawget(keys, 3))
+      assert.equal("word", rawget(kinds, 3))
+      assert.is_nil(rawget(keys, 2))
+      for i = #toks, 1, -1 do
+         assert.equal(toks:get(i, "key"), keys[i])
+         assert.equal(toks:get(i, "kind"), kinds[i])
+      end
+      assert.same(toks:column("key"), keys)
+      assert.same(toks:column("kind"), kinds)
+      -- nil for any key that is no token number, and nothing kept for it
+      for _, k in ipairs { 0, -1, #toks + 1, 2.5, "3", true } do
+         assert.is_nil(keys[k])
+         assert.is_nil(kinds[k])
+      end
+      assert.equal(keys[3], keys[3.0])
+      -- they keep what they need: read after the tokens are closed
+      local keys2, kinds2 = attribution.columns(toks)
+      toks:close()
+      assert.equal("ada", keys2[1])
+      assert.equal("open_quote", kinds2[5])
+      -- the empty text
+      local none_keys, none_kinds = attribution.columns(tok(""))
+      assert.is_nil(none_keys[1])
+      assert.is_nil(none_kinds[1])
+   end)
+
    it("finds the pairs and sentences a walk in Lua finds, on texts made from pieces", function()
       local rand = generator(20261206)
       for _ = 1, 300 do

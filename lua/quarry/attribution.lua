@@ -10,7 +10,8 @@
 -- @module quarry.attribution
 local core = require "quarry.core"
 
-local quote_pairs, quote_sentences, quote_mentions = core.quote_pairs, core.quote_sentences, core.quote_mentions
+local quote_pairs, quote_sentences, quote_mentions, quote_columns =
+   core.quote_pairs, core.quote_sentences, core.quote_mentions, core.quote_columns
 local type, error, math_type = type, error, math.type
 
 local attribution = {}
@@ -83,6 +84,22 @@ end
 function attribution.mentions(tokens, kept)
    if type(kept) ~= "table" then error("attribution.mentions: expected a table of annotations", 2) end
    return quote_mentions(tokens, kept)
+end
+
+--- The key and the kind of each token, made when first read:
+-- attribution.columns(tokens) -> keys, kinds, where keys[i] and kinds[i]
+-- are tokens:get(i, "key") and tokens:get(i, "kind") for a token number i
+-- (1 .. #tokens), nil for any other key. Both values of a token are made
+-- the first time either is read, and kept in the columns, so that a walk
+-- over a few tokens of a long document makes only theirs (tokens:column
+-- makes them all). Read them by token number: pairs and the length
+-- operator see only the values read so far. They keep a copy of what they
+-- need: they can be read after the tokens are closed.
+-- @param tokens quarry.Tokens the document's tokens
+-- @return table keys
+-- @return table kinds
+function attribution.columns(tokens)
+   return quote_columns(tokens)
 end
 
 return attribution

@@ -3,7 +3,9 @@
 --
 --   doc.toks, doc.text, doc.n      the tokens (quarry.Tokens), the text, #toks
 --   doc.keys[i], doc.kinds[i]      the key and kind of token i
---                                  (toks:column), and its attribution
+--                                  (attribution.columns: made when first
+--                                  read; read by token number, doc.n is
+--                                  their count), and its attribution
 --   doc.sents[i]                   sentence (Doc.sent); doc.starts[a] the
 --                                  first token of attribution sentence a
 --   doc.kept                       the entities kept, sorted by start
@@ -64,9 +66,9 @@ local kind_at, case_at, para_at
 --- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
 function document.new(ctx, kept, clusters, allowed)
    local toks = ctx.tokens
+   local keys, kinds = attribution.columns(toks)
    local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, cache = {}, cues = {},
-      keys = toks:column("key"), kinds = toks:column("kind"), cases = {}, paras = {},
+      allowed = allowed, cache = {}, cues = {}, keys = keys, kinds = kinds, cases = {}, paras = {},
       get = toks.get }
    doc.joined, doc.root, doc.long, doc.sents, doc.starts = sentence_structure(doc)
    -- the methods, as fields: a metatable made in a pack's sandbox would
