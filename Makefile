@@ -106,9 +106,13 @@ check-deps:
 	  echo "quarry: cannot build, missing: $(MISSING)" >&2; \
 	  echo "quarry: on Debian, tools/setup-debian.sh installs them" >&2; exit 1; fi
 
+# Calls between the core's own functions made directly, not through the
+# PLT (the allocator's run once a block): only its entry point,
+# luaopen_quarry_core, is exported.
+LOCAL_CALLS = -fvisibility=hidden
 $(CORE): $(SRC) $(HDR) | check-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -shared -o $@ $(SRC) $(DEP_LIBS) -ldl
+	$(CC) $(ALL_CFLAGS) $(LOCAL_CALLS) -shared -o $@ $(SRC) $(DEP_LIBS) -ldl
 
 # No -lsqlite3: the extension calls the SQLite of the program that loads it.
 $(EXT): $(EXT_SRC) $(HDR) | check-deps

@@ -14,7 +14,13 @@
 #define QR_VERSION_STRING QR_VERSION
 #endif
 
-int luaopen_quarry_core(lua_State *L);
+/* the library's one entry point (a build may hide the rest: see LOCAL_CALLS in the Makefile) */
+#if defined(__GNUC__)
+#define QR_EXPORT __attribute__((visibility("default")))
+#else
+#define QR_EXPORT
+#endif
+QR_EXPORT int luaopen_quarry_core(lua_State *L);
 
 /***
 The C core of quarry: the tokeniser, PCRE2 regexes, gazetteers, the token-pattern

@@ -46,9 +46,11 @@
 /* the fast paths, inlined into qr_pool_realloc whatever the compiler's own count says */
 #if defined(__GNUC__)
 #define HOT static inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
 #define PREFETCH(p) __builtin_prefetch((p), 1, 3)
 #else
 #define HOT static inline
+#define NOINLINE
 #define PREFETCH(p) ((void)(p))
 #endif
 
@@ -283,20 +285,64 @@ static void *block_move(qr_pool *p, slab *s, void *ptr, size_t osize, size_t nsi
     return nb;
 }
 
-void *qr_pool_realloc(qr_pool *p, void *ptr, size_t osize, size_t nsize)
+/* The paths of qr_pool_realloc that are not its two commonest (a block
+ * of a slab's free list given; a block freed to a slab that stays listed
+ * and in use), out of line: the hot function then saves few registers. */
+static NOINLINE void *alloc_slow(qr_pool *p, size_t osize, size_t nsize)
 {
-    slab *s;
-    if (!ptr) {
-        void *b = nsize > 0 && nsize <= QR_POOL_MAX ? block_alloc(p, nsize) : NULL;
-        return b ? b : nsize > 0 ? p->real(p->ud, NULL, osize, nsize) : NULL;
-    }
-    s = owner(p, ptr);
+    void *b = nsize > 0 && nsize <= QR_POOL_MAX ? block_alloc(p, nsize) : NULL;
+    return b ? b : nsize > 0 ? p->real(p->ud, NULL, osize, nsize) : NULL;
+}
+
+static NOINLINE void *move_slow(qr_pool *p, void *ptr, size_t osize, size_t nsize)
+{
+    slab *s = owner(p, ptr);
     if (!s) return p->real(p->ud, ptr, osize, nsize);
     if (nsize == 0) {
         block_free(p, s, ptr);
         return NULL;
     }
     return block_move(p, s, ptr, osize, nsize);
+}
+
+void *qr_pool_realloc(qr_pool *p, void *ptr, size_t osize, size_t nsize)
+{
+    slab *s;
+    if (!ptr) {
+        /* a block of its class's first slab, when that leaves the slab
+         * with more to give (block_alloc, less the slab's leaving the list) */
+        if (nsize - 1 < QR_POOL_MAX && (s = p->room[class_of(nsize)]) != NULL) {
+            void *b = s->free;
+            if (b) {
+                void *next = *(void **)b;
+                if (next || s->carved < s->count) {
+                    s->free = next;
+                    if (next) PREFETCH(next);
+                    s->live++;
+                    p->blocks++;
+                    return b;
+                }
+            } else if (s->carved + 1 < s->count) {
+                b = (char *)s + HEADER + (size_t)s->carved++ * s->size;
+                s->live++;
+                p->blocks++;
+                return b;
+            }
+        }
+        return alloc_slow(p, osize, nsize);
+    }
+    if (nsize == 0) {
+        /* a block freed to a slab of its that stays listed and in use */
+        s = set_find(p, (uintptr_t)ptr & SLAB_MASK);
+        if (s && s->cls && s->listed && s->live > 1) {
+            *(void **)ptr = s->free;
+            s->free = ptr;
+            s->live--;
+            p->blocks--;
+            return NULL;
+        }
+    }
+    return move_slow(p, ptr, osize, nsize);
 }
 
 int qr_pool_owns(const qr_pool *p, const void *ptr)

@@ -92,6 +92,12 @@
 #define QR_TICK_MS 10               /* CPU time between two ticks of the CPU clock */
 #define QR_NS_PER_STEP 100          /* the CPU time a step may take, on average */
 
+#if defined(__GNUC__)
+#define QR_NOINLINE __attribute__((noinline))
+#else
+#define QR_NOINLINE
+#endif
+
 typedef struct qr_limits {
     lua_Alloc real;               /* the allocator this one wraps */
     void *real_ud;
@@ -124,6 +130,45 @@ static void *heap_realloc(qr_limits *lim, void *ptr, size_t osize, size_t nsize)
     return lim->pool ? qr_pool_realloc(lim->pool, ptr, osize, nsize) : lim->real(lim->real_ud, ptr, osize, nsize);
 }
 
+/* The last block freed, the state's own: lua_close is done, nothing
+ * calls limit_alloc again (with the pool). */
+static QR_NOINLINE void *limit_last_free(qr_limits *lim, void *ptr, size_t osize)
+{
+    lua_Alloc real = lim->real;
+    qr_pool_realloc(lim->pool, ptr, osize, 0);
+    qr_pool_delete(lim->pool);
+    real(lim->real_ud, lim, sizeof *lim, 0);
+    return NULL;
+}
+
+/* A request to grow inside core.limited with a ceiling (the heap at
+ * total, old of it the block's): refused past the ceiling. */
+static QR_NOINLINE void *limit_grow(qr_limits *lim, void *ptr, size_t osize, size_t nsize, long long old)
+{
+    /* Lua collects its garbage and asks again once before it raises
+     * "not enough memory": a refusal counts as a trip unless that
+     * second request, the very next one to grow, gets its memory */
+    int retry = lim->pending && ptr == lim->refused_ptr && nsize == lim->refused_size;
+    void *res;
+    lim->pending = 0;
+    if (nsize > (size_t)LLONG_MAX / 2 || lim->total - old + (long long)nsize > lim->mem_base + lim->mem_max) {
+        if (!retry) {
+            lim->mem_trips++;
+            lim->pending = 1;
+            lim->refused_ptr = ptr;
+            lim->refused_size = nsize;
+        }
+        return NULL;
+    }
+    res = heap_realloc(lim, ptr, osize, nsize);
+    if (res && retry) lim->mem_trips--;
+    if (res) {
+        lim->total += (long long)nsize - old;
+        if (lim->total - lim->mem_base > lim->mem_peak) lim->mem_peak = lim->total - lim->mem_base;
+    }
+    return res;
+}
+
 static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     qr_limits *lim = ud;
@@ -132,34 +177,16 @@ static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (nsize == 0) {
         lim->total -= old;
         if (!lim->pool) return lim->real(lim->real_ud, ptr, osize, 0);
-        qr_pool_realloc(lim->pool, ptr, osize, 0);
-        if (ptr == lim->state_block) {          /* lua_close is done: nothing calls here again */
-            lua_Alloc real = lim->real;
-            qr_pool_delete(lim->pool);
-            real(lim->real_ud, lim, sizeof *lim, 0);
-        }
-        return NULL;
+        if (ptr == lim->state_block) return limit_last_free(lim, ptr, osize);
+        return qr_pool_realloc(lim->pool, ptr, osize, 0);
     }
-    if (lim->active && lim->mem_max > 0 && (long long)nsize > old) {
-        /* Lua collects its garbage and asks again once before it raises
-         * "not enough memory": a refusal counts as a trip unless that
-         * second request, the very next one to grow, gets its memory */
-        int retry = lim->pending && ptr == lim->refused_ptr && nsize == lim->refused_size;
-        lim->pending = 0;
-        if (nsize > (size_t)LLONG_MAX / 2 || lim->total - old + (long long)nsize > lim->mem_base + lim->mem_max) {
-            if (!retry) {
-                lim->mem_trips++;
-                lim->pending = 1;
-                lim->refused_ptr = ptr;
-                lim->refused_size = nsize;
-            }
-            return NULL;
-        }
-        res = heap_realloc(lim, ptr, osize, nsize);
-        if (res && retry) lim->mem_trips--;
-    } else {
-        res = heap_realloc(lim, ptr, osize, nsize);
-    }
+    /* a request to grow that the ceiling refuses, or that follows a
+     * refusal, out of line (limit_grow): the common one goes straight on */
+    if (lim->active && lim->mem_max > 0 && (long long)nsize > old
+        && (lim->pending || nsize > (size_t)LLONG_MAX / 2
+            || lim->total - old + (long long)nsize > lim->mem_base + lim->mem_max))
+        return limit_grow(lim, ptr, osize, nsize, old);
+    res = heap_realloc(lim, ptr, osize, nsize);
     if (res) {
         lim->total += (long long)nsize - old;
         if (lim->active && lim->total - lim->mem_base > lim->mem_peak) lim->mem_peak = lim->total - lim->mem_base;
