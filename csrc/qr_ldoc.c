@@ -35,6 +35,51 @@ static int l_name_variant(lua_State *L)
     return 1;
 }
 
+/* Pushes the variant key of the n bytes at w in lower case (ASCII), made
+ * in buf (room for 2 * n bytes). */
+static void push_lower_variant(lua_State *L, const char *w, size_t n, char *buf)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = w[i];
+        buf[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    lua_pushlstring(L, buf + n, qr_name_variant(buf, n, buf + n));
+}
+
+/***
+quarry.core.name_words(s) -> n, form, first, first_variant, last_variant:
+the words of the name s as qr_name_words takes them (the titles that open
+it left out): how many, the words joined by one space, the first word, and
+the variant keys (see name_variant) of the first and the last word in
+lower case. Only n (0) when s has no word. See quarry.names.words.
+@function name_words
+@param s string a name
+@return integer the number of words
+@return string the words joined by spaces
+@return string the first word
+@return string the first word's variant key
+@return string the last word's variant key
+*/
+static int l_name_words(lua_State *L)
+{
+    size_t len, form_len = 0, first = 0, first_len = 0, last = 0, last_len = 0, n;
+    const char *s = luaL_checklstring(L, 1, &len);
+    char stack_buf[3 * 128];
+    char *buf = stack_buf;
+    if (len > 128) buf = lua_newuserdatauv(L, 3 * len, 0);     /* freed by the GC */
+    n = qr_name_words(s, len, buf, &form_len, &first, &first_len, &last, &last_len);
+    lua_pushinteger(L, (lua_Integer)n);
+    if (n == 0) return 1;
+    /* (a form, or a first word, that is the whole of s: s itself, no string made) */
+    if (form_len == len && memcmp(buf, s, len) == 0) lua_pushvalue(L, 1); else lua_pushlstring(L, buf, form_len);
+    if (first_len == len) lua_pushvalue(L, 1); else lua_pushlstring(L, s + first, first_len);
+    push_lower_variant(L, s + first, first_len, buf + len);
+    if (n == 1) lua_pushvalue(L, -1);
+    else push_lower_variant(L, s + last, last_len, buf + len);
+    return 5;
+}
+
 /* The string keys of a table with a true value, when they are a few (n <=
  * FEW_KEYS: then compared byte for byte, no string made to look one up);
  * n counts them all. The strings are anchored by the table. */
@@ -929,6 +974,8 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "name_variant");
     lua_pushcfunction(L, l_name_tokens);
     lua_setfield(L, -2, "name_tokens");
+    lua_pushcfunction(L, l_name_words);
+    lua_setfield(L, -2, "name_words");
     lua_pushcfunction(L, l_sort_spans);
     lua_setfield(L, -2, "sort_spans");
     lua_pushcfunction(L, l_select_spans);

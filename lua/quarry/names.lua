@@ -14,6 +14,7 @@ local error, pcall, type, math_type = error, pcall, type, math.type
 local core_variant, core_find = core.name_variant, core.name_tokens
 local core_span_key, core_known_runs, core_find_texts = core.span_key, core.known_runs, core.find_texts
 local core_line_first, core_caps_words = core.line_first, core.caps_words
+local core_name_words = core.name_words
 
 local names = {}
 
@@ -26,6 +27,24 @@ local names = {}
 function names.variant(s)
    if type(s) ~= "string" then error("names.variant: expected a string", 2) end
    return core_variant(s)
+end
+
+--- The words of a name as mentions of one person are compared by them:
+-- the runs of bytes between spaces that are not ASCII punctuation only,
+-- less the titles that open the name ("Mr." "Dr.": a word of at most five
+-- bytes that ends in a full stop and is not capitals and full stops only,
+-- as "U.S." is) while more than one word is left. names.words("Mr. Sergey
+-- Lavrov") -> 2, "Sergey Lavrov", "Sergey", names.variant("sergey"),
+-- names.variant("lavrov"). One call in C, no table made.
+-- @param s string a name
+-- @return integer the number of words (0: none, and nothing else returned)
+-- @return string the words joined by one space
+-- @return string the first word
+-- @return string the variant of the first word in lower case
+-- @return string the variant of the last word in lower case
+function names.words(s)
+   if type(s) ~= "string" then error("names.words: expected a string", 2) end
+   return core_name_words(s)
 end
 
 --- The words of a document in title case or capitals whose key without
