@@ -35,14 +35,17 @@ size_t qr_name_variant(const char *s, size_t len, char *out)
         unsigned char c = (unsigned char)s[len - 2];
         if (c == 0xE2 || c == 0x80 || c == 0x99 || c == '\'') len -= 2;
     }
+    /* (w -> v here: kh and ph neither make nor take a w or a v) */
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (is_space(c) || is_punct(c)) continue;
-        out[n++] = c == 'y' ? 'i' : (char)c;
+        out[n++] = c == 'y' ? 'i' : c == 'w' ? 'v' : (char)c;
     }
-    n = replace2(out, n, 'k', 'h', 'h');
-    n = replace2(out, n, 'p', 'h', 'f');
-    for (i = 0; i < n; i++) if (out[i] == 'w') out[i] = 'v';
+    /* (kh and ph only where an h follows a byte) */
+    if (n > 1 && memchr(out + 1, 'h', n - 1) != NULL) {
+        n = replace2(out, n, 'k', 'h', 'h');
+        n = replace2(out, n, 'p', 'h', 'f');
+    }
     /* (%a)%1 -> %1, left to right */
     i = 0, o = 0;
     while (i < n) {

@@ -106,6 +106,15 @@ describe("quarry.names", function()
       local again = {}
       for _, i in ipairs(names.find(toks, many)) do again[#again + 1] = toks:text(i) end
       assert.same(found, again)
+      -- the words of a span set's spans are left out ("Sergei Lavrov")
+      local taken = require("quarry.spanset").new()
+      taken:add(0, 13)
+      local outside = {}
+      local left, variants = names.find(toks, { [names.variant("lavrov")] = true, sergei = true }, taken)
+      for _, i in ipairs(left) do outside[#outside + 1] = toks:text(i) end
+      assert.same({ "LAVROV", "Lavrov", "Sergey" }, outside)
+      assert.same({ names.variant("lavrov"), names.variant("lavrov"), "sergei" }, variants)
+      assert.has_error(function() names.find(toks, { sergei = true }, {}) end)
       assert.has_error(function() names.find(toks, "lavrov") end)
       toks:close()
    end)

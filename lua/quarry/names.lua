@@ -50,13 +50,15 @@ end
 --- The words of a document in title case or capitals whose key without
 -- diacritics (tokens:key(i, true)) has a variant that is a key of set,
 -- and those variants (variants[k] = names.variant(tokens:key(found[k],
--- true)), made once).
+-- true)), made once); with taken (a span set, quarry.spanset.new()),
+-- only the words that overlap none of its spans.
 -- @param tokens quarry.Tokens the document's tokens
 -- @param set table variant keys (as names.variant gives them) -> a true value
+-- @param taken quarry.SpanSet optional: the spans whose words are left out
 -- @return table the token numbers, in order
 -- @return table their variants, in the same order
-function names.find(tokens, set)
-   local ok, found, variants = pcall(core_find, tokens, set)
+function names.find(tokens, set, taken)
+   local ok, found, variants = pcall(core_find, tokens, set, taken)
    if not ok then error(found, 2) end
    return found, variants
 end

@@ -127,11 +127,11 @@ end
 
 --- Clusters the person annotations of a document (sorted by start) and
 -- adds the mentions of known surnames the rules did not mark.
--- persons: list of annotations; covered(start, stop) -> true when a span
--- overlaps an entity already kept; allowed(start) -> false inside clutter;
+-- persons: list of annotations; taken: the span set of the entities
+-- already kept (quarry.spanset); allowed(start) -> false inside clutter;
 -- not_names: the set of words that are no name (not_names[word] = true).
 -- Returns the clusters {canonical, key, sex, titles, mentions}.
-function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names)
+function people.cluster(persons, sex_of, toks, text, taken, allowed, not_names)
    local st = { clusters = {}, by_last = {} }
    local clusters, by_last = st.clusters, st.by_last
    -- full names first, so that a surname before its full name ("Says
@@ -157,13 +157,13 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
    end
    -- surnames of known people the rules did not mark
    local added = {}
-   -- (the words in title case or capitals whose variant is a known surname)
-   -- (most are mentions the rules marked: that is asked first)
-   local found, found_variants = names.find(toks, by_last)
+   -- (the words in title case or capitals whose variant is a known surname,
+   -- outside the entities kept: most are mentions the rules marked)
+   local found, found_variants = names.find(toks, by_last, taken)
    for k = 1, #found do
       local i = found[k]
       local s, e = toks:span(i)
-      if allowed(s) and not covered(s, e) and not not_names[toks:key(i)] then
+      if allowed(s) and not not_names[toks:key(i)] then
          local list = by_last[found_variants[k]]
          local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {}, text = text:sub(s + 1, e) }
          add(list[#list], a, 1, nil, a.text, nil, sex_of)
