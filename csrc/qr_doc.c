@@ -35,14 +35,17 @@ size_t qr_name_variant(const char *s, size_t len, char *out)
         unsigned char c = (unsigned char)s[len - 2];
         if (c == 0xE2 || c == 0x80 || c == 0x99 || c == '\'') len -= 2;
     }
+    /* (w -> v here: kh and ph neither make nor take a w or a v) */
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (is_space(c) || is_punct(c)) continue;
-        out[n++] = c == 'y' ? 'i' : (char)c;
+        out[n++] = c == 'y' ? 'i' : c == 'w' ? 'v' : (char)c;
     }
-    n = replace2(out, n, 'k', 'h', 'h');
-    n = replace2(out, n, 'p', 'h', 'f');
-    for (i = 0; i < n; i++) if (out[i] == 'w') out[i] = 'v';
+    /* (kh and ph only where an h follows a byte) */
+    if (n > 1 && memchr(out + 1, 'h', n - 1) != NULL) {
+        n = replace2(out, n, 'k', 'h', 'h');
+        n = replace2(out, n, 'p', 'h', 'f');
+    }
     /* (%a)%1 -> %1, left to right */
     i = 0, o = 0;
     while (i < n) {
@@ -54,4 +57,65 @@ size_t qr_name_variant(const char *s, size_t len, char *out)
         }
     }
     return o;
+}
+
+/* Whether the n bytes at w are ASCII punctuation only (n > 0). */
+static int punct_only(const char *w, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) if (!is_punct((unsigned char)w[i])) return 0;
+    return n > 0;
+}
+
+/* Whether the word at w opens a name as a title does: at most five bytes,
+ * the last a full stop, not capitals and full stops only. */
+static int title_word(const char *w, size_t n)
+{
+    size_t i;
+    if (n == 0 || n > 5 || w[n - 1] != '.') return 0;
+    for (i = 0; i < n; i++) if (!((w[i] >= 'A' && w[i] <= 'Z') || w[i] == '.')) return 1;
+    return 0;
+}
+
+/* The next run of bytes that are not spaces at or after *at: its start
+ * into *start, its length returned (0 at the end); *at moves past it. */
+static size_t next_run(const char *s, size_t len, size_t *at, size_t *start)
+{
+    size_t i = *at, j;
+    while (i < len && is_space((unsigned char)s[i])) i++;
+    j = i;
+    while (j < len && !is_space((unsigned char)s[j])) j++;
+    *start = i;
+    *at = j;
+    return j - i;
+}
+
+size_t qr_name_words(const char *s, size_t len, char *form, size_t *form_len, size_t *first, size_t *first_len,
+                     size_t *last, size_t *last_len)
+{
+    size_t total = 0, kept = 0, k = 0, at = 0, start, n, o = 0;
+    int dropping = 1;
+    while ((n = next_run(s, len, &at, &start)) > 0) {
+        if (!punct_only(s + start, n)) total++;
+    }
+    at = 0;
+    while ((n = next_run(s, len, &at, &start)) > 0) {
+        if (punct_only(s + start, n)) continue;
+        k++;
+        /* (a title goes while more than one word is left) */
+        if (dropping && k < total && title_word(s + start, n)) continue;
+        dropping = 0;
+        if (kept++ == 0) {
+            *first = start;
+            *first_len = n;
+        } else {
+            form[o++] = ' ';
+        }
+        memcpy(form + o, s + start, n);
+        o += n;
+        *last = start;
+        *last_len = n;
+    }
+    if (kept > 0) *form_len = o;
+    return kept;
 }

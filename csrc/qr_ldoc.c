@@ -17,6 +17,11 @@
 #include <limits.h>
 #include <string.h>
 
+#define QR_SPANSET_MT "quarry.SpanSet"
+
+static qr_spanset *check_spanset(lua_State *L, int idx);
+static void charge_spans(lua_State *L, size_t work);
+
 
 /***
 quarry.core.name_variant(s) -> string: the spelling-variant key of s (see
@@ -33,6 +38,51 @@ static int l_name_variant(lua_State *L)
     char *out = luaL_buffinitsize(L, &b, len + 1);
     luaL_pushresultsize(&b, qr_name_variant(s, len, out));
     return 1;
+}
+
+/* Pushes the variant key of the n bytes at w in lower case (ASCII), made
+ * in buf (room for 2 * n bytes). */
+static void push_lower_variant(lua_State *L, const char *w, size_t n, char *buf)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = w[i];
+        buf[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    lua_pushlstring(L, buf + n, qr_name_variant(buf, n, buf + n));
+}
+
+/***
+quarry.core.name_words(s) -> n, form, first, first_variant, last_variant:
+the words of the name s as qr_name_words takes them (the titles that open
+it left out): how many, the words joined by one space, the first word, and
+the variant keys (see name_variant) of the first and the last word in
+lower case. Only n (0) when s has no word. See quarry.names.words.
+@function name_words
+@param s string a name
+@return integer the number of words
+@return string the words joined by spaces
+@return string the first word
+@return string the first word's variant key
+@return string the last word's variant key
+*/
+static int l_name_words(lua_State *L)
+{
+    size_t len, form_len = 0, first = 0, first_len = 0, last = 0, last_len = 0, n;
+    const char *s = luaL_checklstring(L, 1, &len);
+    char stack_buf[3 * 128];
+    char *buf = stack_buf;
+    if (len > 128) buf = lua_newuserdatauv(L, 3 * len, 0);     /* freed by the GC */
+    n = qr_name_words(s, len, buf, &form_len, &first, &first_len, &last, &last_len);
+    lua_pushinteger(L, (lua_Integer)n);
+    if (n == 0) return 1;
+    /* (a form, or a first word, that is the whole of s: s itself, no string made) */
+    if (form_len == len && memcmp(buf, s, len) == 0) lua_pushvalue(L, 1); else lua_pushlstring(L, buf, form_len);
+    if (first_len == len) lua_pushvalue(L, 1); else lua_pushlstring(L, s + first, first_len);
+    push_lower_variant(L, s + first, first_len, buf + len);
+    if (n == 1) lua_pushvalue(L, -1);
+    else push_lower_variant(L, s + last, last_len, buf + len);
+    return 5;
 }
 
 /* The string keys of a table with a true value, when they are a few (n <=
@@ -78,14 +128,16 @@ static int in_table(lua_State *L, int idx, const char *s, size_t len)
 }
 
 /***
-quarry.core.name_tokens(tokens, set) -> {i, ...}, {variant, ...}: the
-words in title case or capitals whose bare key's variant is a key of the
-table set (with a value that is not false), in order, and those variants
-(the k-th of the word at the k-th place). See quarry.names.find. Counts
-#tokens steps against a sandbox's budget.
+quarry.core.name_tokens(tokens, set [, taken]) -> {i, ...}, {variant, ...}:
+the words in title case or capitals whose bare key's variant is a key of
+the table set (with a value that is not false), in order, and those
+variants (the k-th of the word at the k-th place); with taken (a
+quarry.SpanSet), only the words that overlap none of its spans. See
+quarry.names.find. Counts #tokens steps against a sandbox's budget.
 @function name_tokens
 @param tokens quarry.Tokens the document's tokens
 @param set table variant keys -> true
+@param taken quarry.SpanSet optional: the spans whose words are left out
 @return table token numbers
 @return table their variants
 */
@@ -93,39 +145,45 @@ static int l_name_tokens(lua_State *L)
 {
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 1, &text, NULL);
+    const qr_spanset *taken = lua_isnoneornil(L, 3) ? NULL : check_spanset(L, 3);
     char stack_buf[2 * 256];
-    char *buf = stack_buf;          /* or a userdata at index 4, freed by the GC */
+    char *buf = stack_buf;          /* or a userdata at index 5, freed by the GC */
     size_t cap = sizeof stack_buf / 2, i;
     lua_Integer found = 0;
     few_keys few;
     luaL_checktype(L, 2, LUA_TTABLE);
-    lua_settop(L, 2);
+    lua_settop(L, 3);               /* (taken, if any, stays on the stack) */
     read_few(L, 2, &few);
     qr_limit_work(L, (long long)t->n);
-    lua_newtable(L);                /* 3: the result */
-    lua_pushnil(L);                 /* 4: a larger buffer, when one is needed */
-    lua_newtable(L);                /* 5: the variants of the words found */
+    lua_newtable(L);                /* 4: the result */
+    lua_pushnil(L);                 /* 5: a larger buffer, when one is needed */
+    lua_newtable(L);                /* 6: the variants of the words found */
     for (i = 0; i < t->n && few.n > 0; i++) {
         const qr_token *tok = &t->tok[i];
-        size_t klen, vlen, need;
+        size_t klen, vlen, need, work = 0;
         if (tok->kind != QR_WORD || (tok->casing != QR_CASE_TITLE && tok->casing != QR_CASE_UPPER)) continue;
+        if (taken) {
+            int over = qr_spanset_overlaps(taken, (int64_t)tok->start, (int64_t)tok->stop, &work);
+            charge_spans(L, work);
+            if (over) continue;
+        }
         /* the bare key (at most 3 bytes a byte of the token), then its variant */
         need = 3 * (size_t)(tok->stop - tok->start) + 1;
         if (need > cap) {
             buf = lua_newuserdatauv(L, 2 * need, 0);
-            lua_replace(L, 4);
+            lua_replace(L, 5);
             cap = need;
         }
         klen = qr_token_key(text, tok, QR_KEY_BARE, buf);
         vlen = qr_name_variant(buf, klen, buf + cap);
         if (few.n <= FEW_KEYS ? in_few(&few, buf + cap, vlen) : in_table(L, 2, buf + cap, vlen)) {
             lua_pushinteger(L, (lua_Integer)i + 1);
-            lua_rawseti(L, 3, ++found);
+            lua_rawseti(L, 4, ++found);
             lua_pushlstring(L, buf + cap, vlen);
-            lua_rawseti(L, 5, found);
+            lua_rawseti(L, 6, found);
         }
     }
-    lua_remove(L, 4);
+    lua_remove(L, 5);
     return 2;
 }
 
@@ -428,8 +486,9 @@ static int l_find_texts(lua_State *L)
 
 /* The keys of the n elements of the list at index 1 (and of the ranks at
  * index 2 when ranked) into keys[1..n]: 0 when an element is no table, a
- * start (or, ranked, a stop) no integer, or a rank no number or NaN. */
-static int read_span_keys(lua_State *L, lua_Integer n, int ranked, qr_spankey *keys)
+ * start (or, ranked, a stop) no integer, or a rank no number or NaN. With
+ * keep, the elements are left pushed, in order (the caller made room). */
+static int read_span_keys(lua_State *L, lua_Integer n, int ranked, int keep, qr_spankey *keys)
 {
     lua_Integer i;
     for (i = 1; i <= n; i++) {
@@ -453,7 +512,7 @@ static int read_span_keys(lua_State *L, lua_Integer n, int ranked, qr_spankey *k
             ok = ok && k->rank == k->rank;
             lua_pop(L, 2);
         }
-        lua_pop(L, 2);
+        lua_pop(L, keep ? 1 : 2);
         if (!ok) return 0;
     }
     return 1;
@@ -481,6 +540,23 @@ static int increasing_starts(lua_State *L, lua_Integer n)
     return 1;
 }
 
+/* Puts the elements of the list at index 1 in the order perm gives (place
+ * i gets the element that was the perm[i]-th), from the n elements pushed
+ * above base in the list's order; a list of no metatable gets only the
+ * places that change. */
+static void permute_pushed(lua_State *L, lua_Integer n, int base, const size_t *perm)
+{
+    lua_Integer i;
+    int plain = !lua_getmetatable(L, 1);
+    if (!plain) lua_pop(L, 1);
+    for (i = 1; i <= n; i++) {
+        if (plain && perm[i] == (size_t)i) continue;
+        lua_pushvalue(L, base + (int)perm[i]);
+        lua_seti(L, 1, i);
+    }
+    lua_settop(L, base);
+}
+
 /***
 quarry.core.sort_spans(list [, ranks]) -> boolean: sorts the list of spans
 (tables with integer start and stop) in place, in the order table.sort
@@ -499,7 +575,7 @@ budget, as its table.sort does. See quarry.spanset.sort.
 */
 static int l_sort_spans(lua_State *L)
 {
-    int ranked = !lua_isnoneornil(L, 2);
+    int ranked = !lua_isnoneornil(L, 2), keep, base;
     lua_Integer n, i;
     qr_spankey *keys;
     size_t *perm;
@@ -515,20 +591,27 @@ static int l_sort_spans(lua_State *L)
     }
     keys = (qr_spankey *)lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *keys, 0);    /* 3 */
     perm = (size_t *)lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *perm, 0);        /* 4 */
-    if (!read_span_keys(L, n, ranked, keys)) {
+    /* (the elements kept on the stack as their keys are read, room given) */
+    base = lua_gettop(L);
+    keep = n < INT_MAX / 2 && lua_checkstack(L, (int)n + 4);
+    if (!read_span_keys(L, n, ranked, keep, keys)) {
         lua_pushboolean(L, 0);
         return 1;
     }
     for (i = 0; i <= n; i++) perm[i] = (size_t)i;
     qr_sort_spans(perm, (size_t)n, keys, ranked ? QR_BY_RANK : QR_BY_START);
-    lua_createtable(L, (int)n, 0);                                                   /* 5: the elements */
-    for (i = 1; i <= n; i++) {
-        lua_geti(L, 1, i);
-        lua_rawseti(L, 5, i);
-    }
-    for (i = 1; i <= n; i++) {
-        lua_rawgeti(L, 5, (lua_Integer)perm[i]);
-        lua_seti(L, 1, i);
+    if (keep) {
+        permute_pushed(L, n, base, perm);
+    } else {
+        lua_createtable(L, (int)n, 0);                                               /* 5: the elements */
+        for (i = 1; i <= n; i++) {
+            lua_geti(L, 1, i);
+            lua_rawseti(L, 5, i);
+        }
+        for (i = 1; i <= n; i++) {
+            lua_rawgeti(L, 5, (lua_Integer)perm[i]);
+            lua_seti(L, 1, i);
+        }
     }
     lua_pushboolean(L, 1);
     return 1;
@@ -774,8 +857,6 @@ static int l_select_spans(lua_State *L)
 
 /* --- quarry.SpanSet ---------------------------------------------------- */
 
-#define QR_SPANSET_MT "quarry.SpanSet"
-
 static qr_spanset *check_spanset(lua_State *L, int idx)
 {
     return (qr_spanset *)luaL_checkudata(L, idx, QR_SPANSET_MT);
@@ -929,6 +1010,8 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "name_variant");
     lua_pushcfunction(L, l_name_tokens);
     lua_setfield(L, -2, "name_tokens");
+    lua_pushcfunction(L, l_name_words);
+    lua_setfield(L, -2, "name_words");
     lua_pushcfunction(L, l_sort_spans);
     lua_setfield(L, -2, "sort_spans");
     lua_pushcfunction(L, l_select_spans);

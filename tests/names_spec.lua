@@ -40,6 +40,57 @@ describe("quarry.names", function()
       end
    end)
 
+   it("splits a name into the words a person's mentions are compared by", function()
+      local v = names.variant
+      assert.same({ 2, "Sergey Lavrov", "Sergey", v("sergey"), v("lavrov") }, { names.words("Mr. Sergey Lavrov") })
+      assert.same({ 1, "Lavrov", "Lavrov", v("lavrov"), v("lavrov") }, { names.words("Lavrov") })
+      -- the titles that open a name go while a word is left; "U.S." is no title
+      assert.same({ 1, "Lavrov", "Lavrov", v("lavrov"), v("lavrov") }, { names.words("Dr. Mrs. Lavrov") })
+      assert.same({ 1, "Dr.", "Dr.", v("dr."), v("dr.") }, { names.words("Dr.") })
+      assert.same({ 2, "U.S. Grant", "U.S.", v("u.s."), v("grant") }, { names.words("U.S. Grant") })
+      assert.same({ 2, "Ann Lee-Hart", "Ann", v("ann"), v("lee-hart") }, { names.words("Prof. Ann Lee-Hart") })
+      -- words of punctuation only are none; any spaces part words
+      assert.same({ 3, "J.R. O'Neill Jr.", "J.R.", v("j.r."), v("jr.") },
+         { names.words("  J.R.\t--  O'Neill\nJr.  ") })
+      -- (lower case as string.lower gives it: ASCII letters only)
+      assert.same({ 1, "Łódź", "Łódź", v("Łódź"), v("Łódź") }, { names.words("Łódź") })
+      assert.same({ 0 }, { names.words("") })
+      assert.same({ 0 }, { names.words(" -- , ") })
+      -- a long name, past the stack buffer
+      local long = ("Xy "):rep(100) .. "Zed"
+      local n, form, first, vfirst, vlast = names.words(long)
+      assert.same({ 101, long, "Xy", v("xy"), v("zed") }, { n, form, first, vfirst, vlast })
+      assert.has_error(function() names.words(nil) end, "names.words: expected a string")
+   end)
+
+   it("splits names as the Lua patterns did, on random names", function()
+      -- the reference: gmatch and match in the C locale
+      local function split_reference(s)
+         local words = {}
+         for w in s:gmatch("[^%s]+") do
+            if not w:match("^%p+$") then words[#words + 1] = w end
+         end
+         while #words > 1 and #words[1] <= 5 and words[1]:sub(-1) == "." and not words[1]:match("^[%u%.]+$") do
+            table.remove(words, 1)
+         end
+         if not words[1] then return { 0 } end
+         return { #words, table.concat(words, " "), words[1], names.variant(words[1]:lower()),
+                  names.variant(words[#words]:lower()) }
+      end
+      local alphabet = { "A", "b", "Mr.", "Dr", ".", "-", " ", "\t", "\n", "U.", "S.", "é", "\128", "'s" }
+      local seed = 7
+      for _ = 1, 3000 do
+         local parts = {}
+         for k = 1, seed % 11 do
+            seed = (seed * 1103515245 + 12345) % 2147483648
+            parts[k] = alphabet[seed % #alphabet + 1]
+         end
+         seed = (seed * 1103515245 + 12345) % 2147483648
+         local s = table.concat(parts)
+         assert.same(split_reference(s), { names.words(s) }, s)
+      end
+   end)
+
    it("finds the words in title case or capitals whose key has a variant of the set", function()
       local toks = core.tokenize("Sergei Lavrov met LAVROV fans; lavrov, Lavrov's aide and Sergey left.")
       local found = {}
@@ -55,6 +106,15 @@ describe("quarry.names", function()
       local again = {}
       for _, i in ipairs(names.find(toks, many)) do again[#again + 1] = toks:text(i) end
       assert.same(found, again)
+      -- the words of a span set's spans are left out ("Sergei Lavrov")
+      local taken = require("quarry.spanset").new()
+      taken:add(0, 13)
+      local outside = {}
+      local left, variants = names.find(toks, { [names.variant("lavrov")] = true, sergei = true }, taken)
+      for _, i in ipairs(left) do outside[#outside + 1] = toks:text(i) end
+      assert.same({ "LAVROV", "Lavrov", "Sergey" }, outside)
+      assert.same({ names.variant("lavrov"), names.variant("lavrov"), "sergei" }, variants)
+      assert.has_error(function() names.find(toks, { sergei = true }, {}) end)
       assert.has_error(function() names.find(toks, "lavrov") end)
       toks:close()
    end)

@@ -121,6 +121,21 @@ describe("quarry.spanset", function()
       assert.same(want, spanset.sort({ d, c, b, a }))
    end)
 
+   it("sorts a list that reads and writes through its metatable, each place written", function()
+      local a, b, c = { start = 5, stop = 6 }, { start = 1, stop = 2 }, { start = 3, stop = 9 }
+      local store, writes = { a, b, c }, {}
+      local proxy = setmetatable({}, { __index = store, __len = function() return #store end,
+         __newindex = function(_, i, v) writes[#writes + 1] = i; store[i] = v end })
+      spanset.sort(proxy)
+      assert.same({ b, c, a }, store)
+      assert.same({ 1, 2, 3 }, writes)
+      -- by rank: the longer span first at one rank, each place written again
+      writes = {}
+      spanset.sort(proxy, { 1, 1, 1 })
+      assert.same({ c, b, a }, store)
+      assert.same({ 1, 2, 3 }, writes)
+   end)
+
    it("sorts with table.sort itself spans whose start is no integer, or whose rank is NaN", function()
       local a, b, c = { start = 2.5, stop = 3 }, { start = 1, stop = 2 }, { start = 2, stop = 4 }
       assert.same({ b, c, a }, spanset.sort({ a, b, c }))

@@ -14,6 +14,7 @@ local error, pcall, type, math_type = error, pcall, type, math.type
 local core_variant, core_find = core.name_variant, core.name_tokens
 local core_span_key, core_known_runs, core_find_texts = core.span_key, core.known_runs, core.find_texts
 local core_line_first, core_caps_words = core.line_first, core.caps_words
+local core_name_words = core.name_words
 
 local names = {}
 
@@ -28,16 +29,36 @@ function names.variant(s)
    return core_variant(s)
 end
 
+--- The words of a name as mentions of one person are compared by them:
+-- the runs of bytes between spaces that are not ASCII punctuation only,
+-- less the titles that open the name ("Mr." "Dr.": a word of at most five
+-- bytes that ends in a full stop and is not capitals and full stops only,
+-- as "U.S." is) while more than one word is left. names.words("Mr. Sergey
+-- Lavrov") -> 2, "Sergey Lavrov", "Sergey", names.variant("sergey"),
+-- names.variant("lavrov"). One call in C, no table made.
+-- @param s string a name
+-- @return integer the number of words (0: none, and nothing else returned)
+-- @return string the words joined by one space
+-- @return string the first word
+-- @return string the variant of the first word in lower case
+-- @return string the variant of the last word in lower case
+function names.words(s)
+   if type(s) ~= "string" then error("names.words: expected a string", 2) end
+   return core_name_words(s)
+end
+
 --- The words of a document in title case or capitals whose key without
 -- diacritics (tokens:key(i, true)) has a variant that is a key of set,
 -- and those variants (variants[k] = names.variant(tokens:key(found[k],
--- true)), made once).
+-- true)), made once); with taken (a span set, quarry.spanset.new()),
+-- only the words that overlap none of its spans.
 -- @param tokens quarry.Tokens the document's tokens
 -- @param set table variant keys (as names.variant gives them) -> a true value
+-- @param taken quarry.SpanSet optional: the spans whose words are left out
 -- @return table the token numbers, in order
 -- @return table their variants, in the same order
-function names.find(tokens, set)
-   local ok, found, variants = pcall(core_find, tokens, set)
+function names.find(tokens, set, taken)
+   local ok, found, variants = pcall(core_find, tokens, set, taken)
    if not ok then error(found, 2) end
    return found, variants
 end

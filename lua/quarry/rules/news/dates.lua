@@ -156,8 +156,43 @@ local MONTH = P.tok { set = spellings("month", true), case = { "title", "upper" 
 local MONTH_ALONE = P.tok { set = spellings("month", false), case = { "title", "upper" } }
    + P.tok { set = spellings("month", true), case = { "title", "upper" }, regex = [[\.$]] }
 local WEEKDAY = P.tok { set = spellings("weekday"), case = { "title", "upper" } }
-local DAY = P.regex [[^(?:[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?$]]
-local DIGIT_YEAR = P.regex [[^(?:1[89][0-9]{2}|20[0-9]{2})$]]
+-- Every joining of one item of each list, in order: product({"1", "2"},
+-- {"", "st"}) -> {"1", "1st", "2", "2st"}.
+local function product(...)
+   local out = { "" }
+   for _, list in ipairs { ... } do
+      local joined = {}
+      for _, a in ipairs(out) do
+         for _, b in ipairs(list) do joined[#joined + 1] = a .. b end
+      end
+      out = joined
+   end
+   return out
+end
+local function numerals(lo, hi, step)
+   local out = {}
+   for n = lo, hi, step or 1 do out[#out + 1] = tostring(n) end
+   return out
+end
+-- A token the regex takes, of a closed set of words: words holds every
+-- text the regex takes (in lower case too when it ignores case), so the
+-- pattern matches what the regex alone does, and the matcher tries a rule
+-- that opens with it only at tokens of those words, not at every token.
+-- A word that is several tokens when written alone ("mid-Sept." is
+-- "mid-Sept" and a period, but one token in "mid-Sept. 12") is its exact
+-- text.
+local function closed(words, regex)
+   local set, p = {}, nil
+   for _, w in ipairs(words) do
+      if select(2, P.width(P.word(w))) == 1 then set[#set + 1] = w
+      else p = p and p + P.text(w) or P.text(w) end
+   end
+   local tok = P.tok { set = set, regex = regex }
+   return p and tok + p or tok
+end
+local DAY = closed(product(numerals(1, 31), { "", "st", "nd", "rd", "th" }),
+   [[^(?:[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?$]])
+local DIGIT_YEAR = closed(numerals(1800, 2099), [[^(?:1[89][0-9]{2}|20[0-9]{2})$]])
 -- spoken, in transcripts: "nineteen ninety-six", "two thousand"
 local function number_words(lo, hi, step)
    local out = {}
@@ -172,12 +207,13 @@ local YEAR = DIGIT_YEAR + P.set { "eighteen", "nineteen" } * TENS
    + P.word "two thousand" * P.opt(P.opt("and") * P.set { "one", "two", "three", "four", "five", "six", "seven",
                                                            "eight", "nine" })
 local SEASON = P.set(spellings("season"))
-local ORDINAL = P.set(spellings("ordinal")) + P.regex [[^(?:[1-9]|1[0-9]|2[01])(?:st|nd|rd|th)$]]
-local COUNT = P.set(spellings("number")) + P.regex [[^[1-9][0-9]?$]]
+local ORDINAL = P.set(spellings("ordinal"))
+   + closed(product(numerals(1, 21), { "st", "nd", "rd", "th" }), [[^(?:[1-9]|1[0-9]|2[01])(?:st|nd|rd|th)$]])
+local COUNT = P.set(spellings("number")) + closed(numerals(1, 99), [[^[1-9][0-9]?$]])
 local UNIT = P.set(spellings("unit"))
 -- a determiner or possessive: "a 2011 audit", "its 2009 report", "the
 -- company's 1989 results"
-local DET = P.set(LIST.determiner) + P.regex [[^['’]s$]]
+local DET = P.set(LIST.determiner) + P.text "'s" + P.text "’s"
 local NOT_UNIT = P.notahead(P.set(list_of(NOT_YEAR.unit)) + P.set(list_of(NOT_YEAR.clock)))
 local YEAR_CUE = P.set(LIST.year_cue)
 -- what makes "the fall" a noun: "the fall of Rome", "the fall in prices"
@@ -264,6 +300,14 @@ local function ago(m)
    if unit == "century" then n, unit = 100 * n, "year" end
    return relative { ago = n, unit = unit } (m)
 end
+
+-- the words of "third-quarter" and "fiscal-quarter", "fiscal-first"
+local QUARTER_ORDINALS = { "first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th" }
+local QUARTER_ORDINALS_FISCAL = { "fiscal", table.unpack(QUARTER_ORDINALS) }
+-- "80s", "1990s", "mid-1990s"
+local decade_numbers = numerals(0, 9)
+for n = 180, 209 do decade_numbers[#decade_numbers + 1] = tostring(n) end
+local DECADES = product({ "", "mid-", "early-", "late-" }, decade_numbers, { "0s" })
 
 -- "the third quarter", "third-quarter", "the fiscal first quarter", "the
 -- 1988 third quarter", "the third quarter of 1990", "this year's third
@@ -465,8 +509,8 @@ dates.rules = {
       examples = { { text = "Stores opened on Thanksgiving Day.", date = "2013-12-02",
                      expect = { { type = "date", text = "Thanksgiving Day", attrs = { value = "2013-11-28" } } } } } },
    rule { name = "mid_month", type = "date", priority = 1,
-      pattern = P.regex("^(?:mid|early|late)-(?:" .. table.concat(spellings("month", true), "|"):gsub("%.", "\\.")
-         .. ")$"),
+      pattern = closed(product({ "mid-", "early-", "late-" }, spellings("month", true)),
+         "^(?:mid|early|late)-(?:" .. table.concat(spellings("month", true), "|"):gsub("%.", "\\.") .. ")$"),
       action = function(m)
          local month = name_of("month", m:text():match("%-(%a+)"))
          return month and relative { month = month } (m)
@@ -493,7 +537,8 @@ dates.rules = {
       examples = { { text = "Atlanta, nineteen ninety-six. A bomb shakes the games.",
                      expect = { { type = "date", text = "nineteen ninety-six", attrs = { value = "1996" } } } } } },
    rule { name = "mid_year", type = "date", priority = 1,
-      pattern = P.regex [[^(?:mid|early|late)-(?:1[89]|20)[0-9]{2}$]],
+      pattern = closed(product({ "mid-", "early-", "late-" }, numerals(1800, 2099)),
+         [[^(?:mid|early|late)-(?:1[89]|20)[0-9]{2}$]]),
       action = function(m) return valued(m, m:text():match("(%d%d%d%d)$")) end },
    rule { name = "fiscal_year", type = "date", priority = 1,
       pattern = P.word "fiscal" * P.opt("year") * P.cap("year", YEAR),
@@ -636,9 +681,11 @@ dates.rules = {
          * (P.cap("ord", ORDINAL) * P.opt("-") * P.cap("unit", P.set { "quarter", "half" })
             -- "the last half of 1989", "the latter half": the second
             + P.cap("latter", P.set { "last", "latter" }) * P.cap("unit", P.word "half")
-            + P.cap("hq", P.regex [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]])
+            + P.cap("hq", closed(product(QUARTER_ORDINALS_FISCAL, { "-quarter", "-half" }),
+                                 [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]]))
             -- "the fiscal-first quarter"
-            + P.cap("fq", P.regex [[^(?i:fiscal)-(?i:first|second|third|fourth|1st|2nd|3rd|4th)$]])
+            + P.cap("fq", closed(product({ "fiscal-" }, QUARTER_ORDINALS),
+                                 [[^(?i:fiscal)-(?i:first|second|third|fourth|1st|2nd|3rd|4th)$]]))
             * P.cap("unit", P.set { "quarter", "half" }))
          * P.opt(P.word "of" * P.cap("year2", YEAR)),
       action = quarter,
@@ -705,7 +752,7 @@ dates.rules = {
    rule { name = "decade", type = "date", priority = 1,
       pattern = (P.word "the" * P.opt(P.set { "early", "late", "mid", "last half of the", "first half of the" })
                  + P.set { "early", "late", "mid" } + P.behind(P.set { "in", "of", "since", "during", "and" }))
-         * (P.opt("'") * P.cap("dec", P.regex [[^(?:(?:mid|early|late)-)?(?:1[89][0-9]0s|20[0-9]0s|[0-9]0s)$]])
+         * (P.opt("'") * P.cap("dec", closed(DECADES, [[^(?:(?:mid|early|late)-)?(?:1[89][0-9]0s|20[0-9]0s|[0-9]0s)$]]))
             + P.cap("word", P.set(spellings("decade"))))
          -- "the 20th century", "the ruined 11th century chapel"
          + DET * P.opt(P.tok { kind = "word", case = "lower" }) * P.cap("cent", ORDINAL) * P.word "century"

@@ -474,16 +474,13 @@ local span_key = names.span_key
 -- 1996-08-31", "PARIS (AFP) -") is a place, whatever teams it names: a
 -- line that opens with a word in capitals followed by a comma, a
 -- parenthesis, a dash or a date, up to that parenthesis, dash or date.
--- line_of(i): the first token of token i's line (in C).
-local function line_finder(toks)
-   local line_first = names.line_first
-   return function(i) return line_first(toks, i) end
-end
+-- line_first(toks, i): the first token of token i's line (in C).
+local line_first = names.line_first
 
-local function dateline_at(toks, start, line_of)
+local function dateline_at(toks, start)
    local i = toks:at(start)
    if not i then return false end
-   local first = line_of(i)
+   local first = line_first(toks, i)
    if toks:get(first, "case") ~= "upper" then return false end
    local n = #toks
    local j = first + 1
@@ -507,10 +504,10 @@ end
 
 -- A line written in capitals only (a headline): no word on it in lower or
 -- title case.
-local function caps_line(toks, start, line_of, memo)
+local function caps_line(toks, start, memo)
    local i = toks:at(start)
    if not i then return false end
-   local first, n = line_of(i), #toks
+   local first, n = line_first(toks, i), #toks
    if memo[first] ~= nil then return memo[first] end
    memo[first] = true
    for k = first, n do
@@ -550,16 +547,13 @@ local function about_sport(toks)
    return false
 end
 
--- The tokens glued by a hyphen to a word in lower case ("U.S." in
--- "U.S.-led"): set[i] = true when token i + 1 is a "-" with no space on
--- either side and token i + 2 is in lower case (from the document's few
--- dashes). -> the set, or nil when there is none.
 -- Whether candidates cands are of a story about sport: one is a club, a
 -- firm pattern of results or players listed after a score, or else (when
 -- some count only in such a story) the words say so.
 local function sport_story(toks, cands)
    local any_sport_only = false
-   for _, a in ipairs(cands) do
+   for i = 1, #cands do
+      local a = cands[i]
       if a.attrs.sport_only or a.rule == "club_sport" then any_sport_only = true
       elseif a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") or a.rule == "scorers" then
          return true
@@ -569,6 +563,10 @@ local function sport_story(toks, cands)
    return nil
 end
 
+-- The tokens glued by a hyphen to a word in lower case ("U.S." in
+-- "U.S.-led"): set[i] = true when token i + 1 is a "-" with no space on
+-- either side and token i + 2 is in lower case (from the document's few
+-- dashes). -> the set, or nil when there is none.
 local HYPHEN = wordset.new { "-" }
 local function glued_tokens(toks)
    local set, n = nil, #toks
@@ -600,7 +598,7 @@ end
 -- team. Returns the candidates kept and the set of team keys.
 function entities.team_names(ctx, cands)
    local toks, teams = ctx.tokens, {}
-   local line_of, caps = line_finder(toks), {}
+   local caps = {}
    -- (asked at the first candidate that counts only in a story about sport)
    local sport = nil
    local out, glued_set = {}, glued_tokens(toks)
@@ -611,13 +609,13 @@ function entities.team_names(ctx, cands)
       local sport_only = attrs.sport_only
       if sport == nil and (rule == "club_sport" or sport_only) then sport = sport_story(toks, cands) end
       local drop = rule == "club_sport"
-            and (not sport or dateline_at(toks, a.start, line_of) or venue_at(toks, a.start))
+            and (not sport or dateline_at(toks, a.start) or venue_at(toks, a.start))
          -- a league, or a side in a looser pattern, outside a story about sport
          or sport_only and not sport
          -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
          or glued_set and glued(toks, a, glued_set)
          -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
-         or rule == "organization_exact" and caps_line(toks, a.start, line_of, caps)
+         or rule == "organization_exact" and caps_line(toks, a.start, caps)
       if not drop then
          if a.type == "organization" and (attrs.kind == "team" or rule == "club" or rule == "club_sport") then
             teams[span_key(toks, a.start, a.stop)] = true
@@ -630,9 +628,10 @@ function entities.team_names(ctx, cands)
    if next(teams) == nil then return out, teams end
    if sport == nil then sport = sport_story(toks, cands) end
    if not sport then return out, teams end
-   for _, a in ipairs(out) do
+   for i = 1, #out do
+      local a = out[i]
       if a.type ~= "organization" and a.type ~= "event" and a.rule ~= "country" and a.attrs.kind ~= "venue"
-         and teams[span_key(toks, a.start, a.stop)] and not dateline_at(toks, a.start, line_of) then
+         and teams[span_key(toks, a.start, a.stop)] and not dateline_at(toks, a.start) then
          -- (it ranks as a team, below the team rules: rank on the annotation)
          a.type, a.rule, a.rank = "organization", "team_same", 4.5
          a.attrs = { name = a.attrs.name, kind = "team" }
@@ -669,9 +668,8 @@ end
 function entities.team_coref(ctx, teams, kept, taken, allowed)
    if next(teams) == nil then return end
    local toks, text = ctx.tokens, ctx.text
-   local line_of = line_finder(toks)
    each_known(toks, teams, toks:where("word", CAPITALISED), nil, function(s, e)
-      if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s, line_of) then
+      if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s) then
          taken:add(s, e)
          kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
             attrs = { kind = "team" }, text = text:sub(s + 1, e) }
@@ -715,7 +713,8 @@ end
 -- (the last of them that ends there).
 local function by_last_token(toks, kept)
    local named = {}
-   for _, a in ipairs(kept) do
+   for i = 1, #kept do
+      local a = kept[i]
       if a.type == "organization" or a.type == "location" then
          local _, last = toks:cover(a.start, a.stop)
          if last then named[last] = a end

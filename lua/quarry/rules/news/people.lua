@@ -11,21 +11,8 @@ local NONE = {}   -- (an empty list: only read)
 -- Sergey/Sergei, Dmitry/Dmitri, Sarkisian/Sarkissian, Mikhail/Mihail
 -- (quarry.names: ASCII punctuation and spaces go, letters of any script stay).
 local names = require "quarry.names"
-local variant = names.variant
+local variant, name_words = names.variant, names.words
 people.variant = variant
-
-local function split_words(s)
-   -- (one word, the most common: no iterator)
-   if not s:find("%s") then
-      if s == "" or s:match("^%p+$") then return {} end
-      return { s }
-   end
-   local out = {}
-   for w in s:gmatch("[^%s]+") do
-      if not w:match("^%p+$") then out[#out + 1] = w end
-   end
-   return out
-end
 
 -- Titles that tell a person's sex, and the titles a description's role
 -- words stand for (data/people_words.tsv).
@@ -53,22 +40,6 @@ local function sex_from_title(title)
    return nil
 end
 
--- The words of a name (split_words), the titles "Mr." "Dr." left out:
--- split once a document, words_of[name] (the lists are only read after).
-local function name_words(words_of, name)
-   local words = words_of[name]
-   if not words then
-      words = split_words(name)
-      -- (a word of at most five bytes that ends in a full stop: byte 46)
-      while #words > 1 and #words[1] <= 5 and string_byte(words[1], -1) == 46
-         and not words[1]:match("^[%u%.]+$") do
-         table.remove(words, 1)
-      end
-      words_of[name] = words
-   end
-   return words
-end
-
 -- Each cluster's canonical name -- the form written most often; on a tie,
 -- the first written -- and its key.
 local function name_clusters(clusters)
@@ -84,73 +55,56 @@ local function name_clusters(clusters)
    end
 end
 
---- Clusters the person annotations of a document (sorted by start) and
--- adds the mentions of known surnames the rules did not mark.
--- persons: list of annotations; covered(start, stop) -> true when a span
--- overlaps an entity already kept; allowed(start) -> false inside clutter;
--- not_names: the set of words that are no name (not_names[word] = true).
--- Returns the clusters {canonical, key, sex, titles, mentions}.
-function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names)
-   local clusters = {}
-   local by_last = {}
-   -- the variant of each word in lower case, made once a document
-   local variants = {}
-   local function variant_of(word)
-      local v = variants[word]
-      if not v then
-         v = variant(word:lower())
-         variants[word] = v
-      end
-      return v
+-- A new cluster of a name of n words whose first and last words have the
+-- variants first and last, listed in st.clusters and st.by_last (its
+-- clusters by the last word's variant).
+local function new_cluster(st, n, first, last)
+   local c = { forms = {}, order = {}, mentions = {}, titles = {}, last = last, first = n > 1 and first or nil }
+   local clusters = st.clusters
+   clusters[#clusters + 1] = c
+   local by_last = st.by_last
+   local list = by_last[last]
+   if not list then
+      list = {}
+      by_last[last] = list
    end
-   local function new_cluster(words)
-      local c = { forms = {}, order = {}, mentions = {}, titles = {}, last = variant_of(words[#words]),
-         first = #words > 1 and variant_of(words[1]) or nil }
-      clusters[#clusters + 1] = c
-      local list = by_last[c.last]
-      if not list then
-         list = {}
-         by_last[c.last] = list
-      end
-      list[#list + 1] = c
-      return c
+   list[#list + 1] = c
+   return c
+end
+
+-- Adds mention a, a name of n words (form: joined by spaces; word: the
+-- first; first: its variant), to cluster c.
+local function add(c, a, n, form, word, first, sex_of)
+   c.mentions[#c.mentions + 1] = a
+   a.cluster = c
+   if n > 1 then
+      local forms = c.forms
+      if not forms[form] then c.order[#c.order + 1] = form end
+      forms[form] = (forms[form] or 0) + 1
+      c.first_form = c.first_form or form
+      if not c.first then c.first = first end
+   else
+      c.single = c.single or word
    end
-   -- the form of each list of words (the lists are made once a name)
-   local form_of = {}
-   local function add(c, a, words)
-      c.mentions[#c.mentions + 1] = a
-      a.cluster = c
-      if #words > 1 then
-         local form = form_of[words]
-         if not form then
-            form = table.concat(words, " ")
-            form_of[words] = form
-         end
-         if not c.forms[form] then c.order[#c.order + 1] = form end
-         c.forms[form] = (c.forms[form] or 0) + 1
-         c.first_form = c.first_form or form
-         if not c.first then c.first = variant_of(words[1]) end
-      else
-         c.single = c.single or words[1]
-      end
-      local title = a.attrs.title
-      if title then c.titles[#c.titles + 1] = title end
-      if not c.sex then
-         local first = #words > 1 and words[1]:lower()
-         c.sex = title and sex_from_title(title) or (first and sex_of[first] ~= "u" and sex_of[first]) or nil
-      end
+   local title = a.attrs.title
+   if title then c.titles[#c.titles + 1] = title end
+   if not c.sex then
+      local lower = n > 1 and word:lower()
+      c.sex = title and sex_from_title(title) or (lower and sex_of[lower] ~= "u" and sex_of[lower]) or nil
    end
-   -- full names first, so that a surname before its full name ("Says
-   -- Lavrov" in a headline) still joins it
-   local singles, single_words = {}, {}
-   -- (the words of each name, split once a document: only read after)
-   local words_of = {}
+end
+
+-- The full names of persons (two words or more, names.words gives them)
+-- into their clusters: one of the same last word whose first word is the
+-- same, an initial of it, or none (the last such cluster made); else a new
+-- one. -> the other names: their annotations, and for each its word (or
+-- false: none) and the word's variant.
+local function full_names(st, persons, sex_of)
+   local singles, words, keys, by_last = {}, {}, {}, st.by_last
    for p = 1, #persons do
       local a = persons[p]
-      local words = name_words(words_of, a.attrs.name or a.text)
-      if #words > 1 then
-         local last = variant_of(words[#words])
-         local first = variant_of(words[1])
+      local n, form, word, first, last = name_words(a.attrs.name or a.text)
+      if n > 1 then
          local found
          local same_last = by_last[last] or NONE
          for k = 1, #same_last do
@@ -161,12 +115,28 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
                found = c
             end
          end
-         add(found or new_cluster(words), a, words)
+         add(found or new_cluster(st, n, first, last), a, n, form, word, first, sex_of)
       else
-         singles[#singles + 1] = a
-         single_words[#singles] = words
+         local k = #singles + 1
+         singles[k] = a
+         words[k], keys[k] = n > 0 and word or false, first
       end
    end
+   return singles, words, keys
+end
+
+--- Clusters the person annotations of a document (sorted by start) and
+-- adds the mentions of known surnames the rules did not mark.
+-- persons: list of annotations; taken: the span set of the entities
+-- already kept (quarry.spanset); allowed(start) -> false inside clutter;
+-- not_names: the set of words that are no name (not_names[word] = true).
+-- Returns the clusters {canonical, key, sex, titles, mentions}.
+function people.cluster(persons, sex_of, toks, text, taken, allowed, not_names)
+   local st = { clusters = {}, by_last = {} }
+   local clusters, by_last = st.clusters, st.by_last
+   -- full names first, so that a surname before its full name ("Says
+   -- Lavrov" in a headline) still joins it
+   local singles, words, keys = full_names(st, persons, sex_of)
    -- a first name alone ("Ellen") for one person of that first name
    -- (the clusters made so far by first name: made for full names, the
    -- singles below make none with a first name)
@@ -175,32 +145,28 @@ function people.cluster(persons, sex_of, toks, text, covered, allowed, not_names
       local c = clusters[k]
       if c.first then by_first[c.first] = by_first[c.first] == nil and c or false end
    end
-   local function find_single(word)
-      local key = variant_of(word)
-      local list = by_last[key]
-      if list then return list[#list] end
-      return by_first[key] or nil
-   end
    for k = 1, #singles do
-      local a = singles[k]
-      local words = single_words[k]
-      local w = words[1]
-      local c = w and find_single(w)
-      if not c and w then c = new_cluster(words) end
-      if c then add(c, a, words) end
+      local w = words[k]
+      if w then
+         local key = keys[k]
+         local list = by_last[key]
+         local c = list and list[#list] or by_first[key] or nil
+         if not c then c = new_cluster(st, 1, key, key) end
+         add(c, singles[k], 1, nil, w, key, sex_of)
+      end
    end
    -- surnames of known people the rules did not mark
    local added = {}
-   -- (the words in title case or capitals whose variant is a known surname)
-   -- (most are mentions the rules marked: that is asked first)
-   local found, found_variants = names.find(toks, by_last)
+   -- (the words in title case or capitals whose variant is a known surname,
+   -- outside the entities kept: most are mentions the rules marked)
+   local found, found_variants = names.find(toks, by_last, taken)
    for k = 1, #found do
       local i = found[k]
       local s, e = toks:span(i)
-      if allowed(s) and not covered(s, e) and not not_names[toks:key(i)] then
+      if allowed(s) and not not_names[toks:key(i)] then
          local list = by_last[found_variants[k]]
          local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {}, text = text:sub(s + 1, e) }
-         add(list[#list], a, { a.text })
+         add(list[#list], a, 1, nil, a.text, nil, sex_of)
          added[#added + 1] = a
       end
    end

@@ -103,25 +103,34 @@ local function outside(spans)
    end, starts, stops
 end
 
--- 1. The page's structure (kept as it is) and its clutter: -> allowed(pos)
--- and the clutter's merged spans (as outside gives them).
+-- (both at once: one scan of the annotations when there is no clutter)
+local SELECTED = {}
+for typ, class in pairs(STRUCTURE) do SELECTED[typ] = class end
+for typ, class in pairs(CANDIDATE) do SELECTED[typ] = class end
+
+-- 1. The page's structure (kept as it is) and its clutter: -> allowed(pos),
+-- the clutter's merged spans (as outside gives them), and the annotations
+-- sorted out by class (spanset.select; STRUCTURE's and CANDIDATE's).
 local function structure(anns, out)
    local clutter = {}
    local n = #out
-   local structs = spanset.select(anns, STRUCTURE).structure or NONE
+   local groups = spanset.select(anns, SELECTED)
+   local structs = groups.structure or NONE
    for i = 1, #structs do
       local a = structs[i]
       n = n + 1
       out[n] = a
       if a.type == "segment" and CLUTTER[a.attrs.kind] then clutter[#clutter + 1] = a end
    end
-   return outside(clutter)
+   local allowed, starts, stops = outside(clutter)
+   return allowed, starts, stops, groups
 end
 
 -- The candidates outside the clutter (its merged spans starts, stops):
--- entities, demonyms, dates (sorted out in C).
-local function candidates(anns, starts, stops)
-   local groups = spanset.select(anns, CANDIDATE, starts, stops)
+-- entities, demonyms, dates (sorted out in C; groups: those of all the
+-- annotations, as structure gives them, when there is no clutter).
+local function candidates(anns, starts, stops, groups)
+   if starts[1] then groups = spanset.select(anns, CANDIDATE, starts, stops) end
    local cands, demonyms, n = {}, {}, 0
    -- (lists of select's: numeric loops)
    local entities = groups.entity or NONE
@@ -174,7 +183,8 @@ end
 -- the first of them named so)
 local function orgs_by_first(orgs)
    local org_by_first = {}
-   for _, a in ipairs(orgs) do
+   for i = 1, #orgs do
+      local a = orgs[i]
       local text = a.text
       local first = text:match("^(%S+)%s")
       if first and not punct_byte(first:byte(-1)) then
@@ -199,10 +209,9 @@ local function organisations_first(kept)
          kept_persons[np] = a
       end
    end
-   -- (a person named as an organisation is one; the others' surnames)
-   local surnames = {}
-   -- (and the persons, each a one-word name -- no space in it -- or not:
-   -- the one-word names are few, the organisations by first word made
+   -- (a person named as an organisation is one; the others, each a
+   -- one-word name -- no space in it -- or not: the one-word names are
+   -- few, the organisations by first word and the others' surnames made
    -- only for them)
    local listed, one_word, any_one_word = {}, {}, false
    for k = 1, np do
@@ -211,17 +220,21 @@ local function organisations_first(kept)
       if org_by_text[text] and not a.attrs.title then
          a.type, a.attrs = "organization", { name = org_by_text[text] }
       else
-         local one = not text:find("%s")
-         if not one then
-            local last = text:match("%s(%S+)$")
-            if last then surnames[last] = true end
-         end
+         -- (most have a plain space: no pattern asked then)
+         local one = not text:find(" ", 1, true) and not text:find("%s")
          listed[#listed + 1] = a
          one_word[#listed] = one
          any_one_word = any_one_word or one
       end
    end
    if not any_one_word then return listed end
+   local surnames = {}
+   for k = 1, #listed do
+      if not one_word[k] then
+         local last = listed[k].text:match("%s(%S+)$")
+         if last then surnames[last] = true end
+      end
+   end
    local org_by_first = orgs_by_first(orgs)
    local persons = {}
    for k = 1, #listed do
@@ -240,9 +253,10 @@ end
 -- missed (added to kept). -> clusters.
 local function find_people(ctx, kept, taken, allowed)
    local persons = organisations_first(kept)
-   local clusters, added = people.cluster(persons, E.sex_of, ctx.tokens, ctx.text,
-      function(s, e) return taken:overlaps(s, e) end, allowed, E.not_name_set)
-   for _, a in ipairs(added) do
+   local clusters, added = people.cluster(persons, E.sex_of, ctx.tokens, ctx.text, taken, allowed,
+      E.not_name_set)
+   for i = 1, #added do
+      local a = added[i]
       taken:add(a.start, a.stop)
       kept[#kept + 1] = a
    end
@@ -308,7 +322,8 @@ local function emit_entities(kept, demonyms, out)
       n = n + 1
       out[n] = a
    end
-   for _, a in ipairs(demonyms) do
+   for i = 1, #demonyms do
+      local a = demonyms[i]
       local attrs = a.attrs
       attrs.country = attrs.country or attrs.name
       attrs.name = a.text
@@ -320,8 +335,8 @@ end
 
 function resolve.run(ctx)
    local out = {}
-   local allowed, cstarts, cstops = structure(ctx.annotations, out)
-   local cands, demonyms, dated = candidates(ctx.annotations, cstarts, cstops)
+   local allowed, cstarts, cstops, groups = structure(ctx.annotations, out)
+   local cands, demonyms, dated = candidates(ctx.annotations, cstarts, cstops, groups)
    local kept, taken = choose_entities(ctx, cands, allowed)
    local clusters = find_people(ctx, kept, taken, allowed)
    kept = outside_heads(kept, out)

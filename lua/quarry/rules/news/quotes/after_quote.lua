@@ -13,8 +13,11 @@ local C = include "quotes/clauses"
 
 local NOT_NOUNS, PREPOSITIONS, CLAUSE_JOINS, DETS, SKIP_AFTER_CUE, QUOTING = W.NOT_NOUNS, W.PREPOSITIONS,
    W.CLAUSE_JOINS, W.DETS, W.SKIP_AFTER_CUE, W.QUOTING
+local PRONOUNS = W.PRONOUNS
 local is_cue = D.Doc.is_cue
 local byte = string.byte
+-- "according", found by its key in C
+local ACCORDING = require("quarry.wordset").new { "according" }
 
 -- The bytes [%u%d%p] matches (C locale): capitals, digits, punctuation.
 local UDP = {}
@@ -54,7 +57,10 @@ end
 -- name, "the letter" before a speech verb, and the person a title leads to.
 local function subject_at(doc, j)
    local n = doc.n
-   local m = M.at(doc, j) or M.bare_name_at(doc, j)
+   -- (a mention starts on a name, a pronoun or a determiner: no call for
+   -- the other words)
+   local k = doc.keys[j]
+   local m = (doc.at[j] or PRONOUNS[k] or DETS[k]) and M.at(doc, j) or M.bare_name_at(doc, j)
    -- “…,” the letter reads: a determiner and the nouns before a speech verb
    -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
    if not m and j <= n and DETS[doc.keys[j]] and doc.keys[j] ~= "that" and doc.keys[j] ~= "this" then
@@ -94,11 +100,11 @@ local function cue_after(doc, m)
       while close <= math.min(n, k + 8) and doc.keys[close] ~= ")" do close = close + 1 end
       if close <= n and doc.keys[close] == ")" then k = close + 1 end
    end
-   if k <= n and doc.keys[k] == "," and not is_cue(doc, k + 1) then
+   if k <= n and doc.keys[k] == "," and not (CUE_KEYS[doc.keys[k + 1]] and is_cue(doc, k + 1)) then
       local s0 = doc.sents[k]
       for t = k + 1, math.min(k + 24, n - 1) do
          if doc.sents[t] ~= s0 or doc.kinds[t] == "open_quote" then break end
-         if doc.keys[t] == "," and is_cue(doc, t + 1) then
+         if doc.keys[t] == "," and CUE_KEYS[doc.keys[t + 1]] and is_cue(doc, t + 1) then
             k = t + 1
             break
          end
@@ -118,13 +124,17 @@ local function speaker_of_cue(doc, m, k)
    end
    -- “…,” Dunmore said, according to Valley Morning Radio: the source that
    -- reports the words
-   local s0 = doc.sents[k]
-   for t = k + 1, math.min(n - 2, k + 16) do
-      if doc.sents[t] ~= s0 or doc.kinds[t] == "open_quote" then break end
-      if doc.keys[t] == "according" and doc.keys[t + 1] == "to" and doc.keys[t - 1] == "," then
+   -- (the walk up to the sentence's end or an opening mark visits only
+   -- each "according", found by a C scan)
+   local s0, last = doc.sents[k], math.min(n - 2, k + 16)
+   local t = k + 1 <= last and ACCORDING:find(doc.toks, k + 1, last) or nil
+   while t do
+      if doc.sents[t] ~= s0 or C.next_open_quote(doc, k + 1, t) then break end
+      if doc.keys[t + 1] == "to" and doc.keys[t - 1] == "," then
          local src = M.at(doc, t + 2)
          if src then return src, t, t + 1 end
       end
+      t = t < last and ACCORDING:find(doc.toks, t + 1, last) or nil
    end
    return m, k
 end
@@ -135,19 +145,11 @@ end
 -- other quotes, past the sentence's first word ("Citing “…,” Hadley
 -- urged" opens with a phrase whose subject comes after).
 local function cue_before(doc, q)
-   local toks = doc.toks
    local b = byte(doc.text, q.start + 1)   -- (%l: a lower-case letter opens the quote)
    if not (b and b >= 97 and b <= 122) then return false end
-   local inside = false
-   local floor = D.Doc.sentence_start(doc, q.open) + 1
-   -- (walked only when a word a cue stands on is there)
-   if floor > q.open - 1 or not W.CUE_WORDS:find(toks, floor, q.open - 1) then return false end
-   for t = q.open - 1, floor, -1 do
-      local kind = doc.kinds[t]
-      if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false
-      elseif not inside and (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
-   end
-   return false
+   local o = q.open
+   local floor = doc.starts[doc.sents[o]] + 1
+   return floor <= o - 1 and C.cue_back(doc, o - 1, floor, o - 1) ~= nil
 end
 
 -- A mention after the quote and a cue after the mention. After a quote
@@ -161,7 +163,7 @@ local function mention_then_cue(doc, q, j)
    local k = cue_after(doc, m)
    -- “…” Hadley replied: “…”: the cue introduces the next quote
    local introduces = q.closed_sentence and k < n and doc.keys[k + 1] == ":"
-   if is_cue(doc, k) and not introduces
+   if CUE_KEYS[doc.keys[k]] and is_cue(doc, k) and not introduces
       and (not (q.closed_sentence or cue_before(doc, q)) or QUOTING[doc.keys[k]] or C.ends_clause(doc, k)) then
       return speaker_of_cue(doc, m, k)
    end
@@ -191,7 +193,7 @@ function after_quote.attribute(doc, q)
    end
    -- (“…,” echoing Hadley / citing a study: a participle after the quote
    -- takes an object; the words are its clause's subject's)
-   if is_cue(doc, j) and doc.keys[j]:sub(-3) ~= "ing" then
+   if CUE_KEYS[doc.keys[j]] and is_cue(doc, j) and doc.keys[j]:sub(-3) ~= "ing" then
       local m = M.after_cue(doc, j + 1)
       if m then return m, j end
       -- “…,” said Trask, who…: a name the rules did not know

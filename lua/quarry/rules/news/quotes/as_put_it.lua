@@ -8,9 +8,11 @@ local wordset = require "quarry.wordset"
 local D = include "quotes/document"
 local case_at = D.case
 local M = include "quotes/mentions"
+local C = include "quotes/clauses"
 
 local PUT, AS_CUES, SKIP_AFTER_CUE, DESC_HEADS = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE, W.DESC_HEADS
 local is_cue = D.Doc.is_cue
+local WINDOW = D.WINDOW
 
 -- "as", found by its key in C: a sentence without one is not walked
 local AS = wordset.new { "as" }
@@ -54,27 +56,39 @@ end
 --- "as X put it" in the sentence of the quote q, outside the quote and
 -- any other: mention, cue tokens; or nil.
 function as_put_it.attribute(doc, q)
-   local s0 = doc.sents[q.open]
-   local floor = D.Doc.sentence_start(doc, q.open)
-   -- (the walk below stays in the tokens from floor on of sentence s0, and
-   -- before the last token)
-   if floor > doc.n - 1 or not D.Doc.run_may_hold(doc, AS, floor, s0) then return nil end
+   local o, n, toks, sents = q.open, doc.n, doc.toks, doc.sents
+   local s0 = sents[o]
+   local floor = doc.starts[s0]
+   -- (what a walk from floor to the sentence's end, before the last token,
+   -- would visit: each "as" there, found by a C scan, in a window of at
+   -- most WINDOW + 1 tokens at a time)
+   local last = math.min(n - 1, floor + WINDOW)
+   local t = floor <= last and AS:find(toks, floor, last) or nil
    -- (another cue between the quote and "as" attributes it: "“…,” Okoye
-   -- said, as the crowd cheered")
-   local inside, other = false, false
-   for t = floor, doc.n - 1 do
-      if doc.sents[t] ~= s0 then break end
-      local kind = doc.kinds[t]
-      if t == q.open then other = false end
-      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and doc.keys[t] == "as" and not other then
-         local m, c, c2 = as_clause(doc, t)
-         if m then return m, c, c2 end
-      elseif not inside and t > q.open and (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then
-         other = true
+   -- said, as the crowd cheered": the first cue outside quotes after the
+   -- quote, looked for once, false for none)
+   local other = nil
+   while true do
+      if not t then
+         if last >= n - 1 or sents[last] ~= s0 then return nil end
+         local from = last + 1
+         last = math.min(n - 1, last + WINDOW)
+         t = AS:find(toks, from, last)
+      elseif sents[t] ~= s0 then
+         return nil
+      else
+         if not C.inside_from(doc, floor, t) then
+            if t > o and other == nil then
+               other = D.Doc.cue_later(doc, o + 1, s0, doc.kinds[o] == "open_quote") or false
+            end
+            if not (t > o and other and other < t) then
+               local m, c, c2 = as_clause(doc, t)
+               if m then return m, c, c2 end
+            end
+         end
+         t = t < last and AS:find(toks, t + 1, last) or nil
       end
    end
-   return nil
 end
 
 function as_put_it.find(q, doc)

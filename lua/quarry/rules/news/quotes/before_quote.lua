@@ -5,15 +5,13 @@
 -- called it “…”" is Hadley's; "…, and Morrow called it “…”" opens a
 -- clause of its own. A cue inside another quote is someone else's words.
 local W = include "quotes/words"
-local CUE_KEYS = W.CUE_KEYS
-local D = include "quotes/document"
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
 local PASSIVE_AUX, CLAUSE_JOINS, RELATIVES, SUBORDINATORS, PREPOSITIONS = W.PASSIVE_AUX, W.CLAUSE_JOINS,
    W.RELATIVES, W.SUBORDINATORS, W.PREPOSITIONS
 
-local is_cue = D.Doc.is_cue
+local cue_back = C.cue_back
 
 local before_quote = {
    name = "before_quote",
@@ -76,24 +74,23 @@ end
 -- mention, cue token; or nil. A cue in a subordinate clause that opens
 -- the sentence and ends before the quote speaks for that clause only.
 function before_quote.attribute(doc, o)
-   local toks = doc.toks
-   local floor = D.Doc.sentence_start(doc, o)
-   -- (no word a cue stands on before the quote: no cue, nothing to walk)
-   if floor > o - 1 or not W.CUE_WORDS:find(toks, floor, o - 1) then return nil end
+   local floor = doc.starts[doc.sents[o]]
+   -- (the cues outside quotes from the quote back, found by a C scan of
+   -- the words a cue stands on: none, nothing to walk)
+   local c = floor <= o - 1 and cue_back(doc, o - 1, floor, o - 1)
+   if not c then return nil end
    local found, cue
-   local inside = false
    local sub_end = opening_clause_end(doc, floor, o)
-   for c = o - 1, floor, -1 do
-      local kind = doc.kinds[c]
-      if kind == "close_quote" then inside = true elseif kind == "open_quote" then inside = false end
-      if sub_end and c < sub_end then break end
-      if not inside and (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) and (not found or c < found.first) then
-         local m = cue_speaker(doc, c, o, floor, found)
-         if m then
-            found, cue = m, c
-            if opens_clause(doc, m, floor) then break end
-         end
+   local lo = sub_end or floor
+   while c and c >= lo do
+      local m = cue_speaker(doc, c, o, floor, found)
+      if m then
+         found, cue = m, c
+         if opens_clause(doc, m, floor) then break end
       end
+      -- (a cue nearer the quote than its speaker's first token is passed)
+      local below = found and math.min(c, found.first) - 1 or c - 1
+      c = below >= lo and cue_back(doc, below, lo, o - 1) or nil
    end
    if found then return found, cue end
    return nil

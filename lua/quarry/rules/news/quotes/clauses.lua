@@ -15,10 +15,131 @@ local SKIP_AFTER_CUE, PRONOUNS, PREPOSITIONS, NOUN_LEADS, SUBORDINATORS = W.SKIP
    W.PREPOSITIONS, W.NOUN_LEADS, W.SUBORDINATORS
 local NOT_NAMES, DETS, ISSUED, CLAUSE_END, CLAUSE_JOINS = W.NOT_NAMES, W.DETS, W.ISSUED, W.CLAUSE_END, W.CLAUSE_JOINS
 local is_cue = D.Doc.is_cue
-local MANNER, SHARES = W.MANNER, W.SHARES
+local MANNER, SHARES, DESC_HEADS = W.MANNER, W.SHARES, W.DESC_HEADS
 
 -- the words a clause break below stands on
 local BREAKS = wordset.new { ";", "and", "but", "while", "yet" }
+-- the keys of every quotation mark (the tokeniser unifies them)
+local MARKS = wordset.new { "\"", "'" }
+local WHAT_MARKS = wordset.new { "what", "\"", "'" }
+
+-- A word set of the words a table holds true (and of those of the list
+-- more), or nil when one of them is no token's key (a phrase): a C scan
+-- for them then misses none.
+local function set_of(words, more)
+   local list = {}
+   for w, yes in pairs(words) do
+      if yes == true then list[#list + 1] = w end
+   end
+   for _, w in ipairs(more or {}) do list[#list + 1] = w end
+   table.sort(list)
+   local set = W.word_set(list)
+   for _, w in ipairs(list) do
+      if not set:contains(w) then return nil end
+   end
+   return set
+end
+clauses.set_of = set_of
+
+-- where a walk back from a quote to its subordinate clause's start stops
+local SUBORDINATE_STOPS = set_of(SUBORDINATORS, { "\"", "'", ";", "," })
+
+--- Whether token t stands inside quotation marks as a walk back to it
+-- from token top sees them (outside at top; walking back, a closing mark
+-- opens a quote and an opening one ends it): the first mark after t, up
+-- to top, is a closing one. The marks are found by a word set's C scan,
+-- not by a walk over the tokens: doc:inside_back(top, t).
+-- @param doc table the document record (document.lua)
+-- @param top integer the token a walk back starts from, outside quotes
+-- @param t integer a token at or before top
+-- @return boolean
+local function inside_back(doc, top, t)
+   local toks, kinds = doc.toks, doc.kinds
+   local m = t < top and MARKS:find(toks, t + 1, top) or nil
+   while m do
+      local kind = kinds[m]
+      if kind == "close_quote" then return true elseif kind == "open_quote" then return false end
+      m = m < top and MARKS:find(toks, m + 1, top) or nil
+   end
+   return false
+end
+clauses.inside_back = inside_back
+
+--- Whether token t stands inside quotation marks as a walk from token
+-- floor to it sees them (outside at floor): the last mark before t, from
+-- floor on, is an opening one (found by a C scan, as inside_back):
+-- doc:inside_from(floor, t).
+-- @param doc table the document record
+-- @param floor integer the token a walk starts from, outside quotes
+-- @param t integer a token at or after floor
+-- @return boolean
+function clauses.inside_from(doc, floor, t)
+   local toks, kinds = doc.toks, doc.kinds
+   local m = t > floor and MARKS:find(toks, t - 1, floor) or nil
+   while m do
+      local kind = kinds[m]
+      if kind == "open_quote" then return true elseif kind == "close_quote" then return false end
+      m = m > floor and MARKS:find(toks, m - 1, floor) or nil
+   end
+   return false
+end
+
+--- The last token of token i's attribution sentence (doc.sents: the
+-- numbers never decrease from a token to the next): doc:sentence_last(i).
+-- @param doc table the document record
+-- @param i integer a token, 1 .. doc.n
+-- @return integer
+function clauses.sentence_last(doc, i)
+   local sents, n = doc.sents, doc.n
+   local s = sents[i]
+   if not s then error(string.format("sentence_last: token %s is not one of the text's", tostring(i)), 2) end
+   local f = doc.starts[s + 1]
+   if f then return f - 1 end
+   -- (a number left out, a sentence joined to the one before: the last
+   -- token of number s, found by halves)
+   local lo, hi = i, n
+   while lo < hi do
+      local mid = (lo + hi + 1) // 2
+      if sents[mid] == s then lo = mid else hi = mid - 1 end
+   end
+   return lo
+end
+
+--- The first opening quotation mark in tokens from .. to, or nil (found
+-- by a C scan of the marks): doc:next_open_quote(from, to).
+-- @param doc table the document record
+-- @param from integer the first token looked at
+-- @param to integer the last
+-- @return integer or nil
+function clauses.next_open_quote(doc, from, to)
+   local toks, kinds = doc.toks, doc.kinds
+   local m = from <= to and MARKS:find(toks, from, to) or nil
+   while m do
+      if kinds[m] == "open_quote" then return m end
+      m = m < to and MARKS:find(toks, m + 1, to) or nil
+   end
+   return nil
+end
+
+--- The last cue of speech in tokens lo .. hi that stands outside
+-- quotation marks as a walk back from token top (>= hi) sees them; or
+-- nil. What a walk from hi down to lo that tracks the marks finds, but
+-- only the words a cue stands on are visited (a word set's C scan):
+-- doc:cue_back(hi, lo, top).
+-- @param doc table the document record
+-- @param hi integer the last token looked at
+-- @param lo integer the first
+-- @param top integer where a walk back starts, outside quotes (hi when the walk starts there)
+-- @return integer the cue's token, or nil
+function clauses.cue_back(doc, hi, lo, top)
+   local toks, keys, words = doc.toks, doc.keys, W.CUE_WORDS
+   local c = hi >= lo and words:find(toks, hi, lo) or nil
+   while c do
+      if CUE_KEYS[keys[c]] and is_cue(doc, c) and not inside_back(doc, top, c) then return c end
+      c = c > lo and words:find(toks, c - 1, lo) or nil
+   end
+   return nil
+end
 
 -- Where the clause that holds token c starts, not before floor: after a
 -- ";" or a ", and", a leading conjunction, a dateline, an opening
@@ -53,10 +174,14 @@ local function clause_start(doc, c, floor)
          if doc.keys[t] == "," then start = t + 1 break end
       end
    end
-   -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what" opens
-   for t = c - 1, math.max(start, c - 12), -1 do
+   -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what"
+   -- opens, up to a quotation mark (the words visited found by a C scan)
+   local lo = math.max(start, c - 12)
+   local t = c - 1 >= lo and WHAT_MARKS:find(toks, c - 1, lo) or nil
+   while t do
       if doc.keys[t] == "what" then return t + 1 end
       if doc.kinds[t] == "open_quote" or doc.kinds[t] == "close_quote" then break end
+      t = t > lo and WHAT_MARKS:find(toks, t - 1, lo) or nil
    end
    return start
 end
@@ -97,11 +222,15 @@ end
 function clauses.clause_subject(doc, c, floor)
    local start = clause_start(doc, c, floor)
    local t = start
+   local at, keys = doc.at, doc.keys
    while t < c do
       if doc.kinds[t] == "open_quote" then
          repeat t = t + 1 until t >= c or doc.kinds[t] == "close_quote"
       else
-         local m = M.at(doc, t) or t == start and bare_subject(doc, t, c)
+         -- (a mention starts on a name, a pronoun or a determiner: no call
+         -- for the other words)
+         local k = keys[t]
+         local m = (at[t] or PRONOUNS[k] or DETS[k]) and M.at(doc, t) or t == start and bare_subject(doc, t, c)
          if m and m.last < c then
             if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[doc.keys[t - 1]] or NOUN_LEADS[doc.keys[t - 1]]))
                and m.pron ~= "him" then
@@ -167,6 +296,9 @@ local function role_before(doc, t, floor)
    local alone = M.alone_at(doc, t)
    -- ("Pell and Amsel both denounced": "both" only at the clause's start)
    if alone and (t == floor or doc.kinds[t - 1] ~= "word" or CLAUSE_JOINS[doc.keys[t - 1]]) then return alone end
+   -- (a role that ends at t ends on a word for a person or a group)
+   local ty = W.SPEAKER_TYPES[doc.keys[t]]
+   if ty ~= "person" and ty ~= "group" then return nil end
    for k = math.max(floor, t - 2), t do
       local m = M.bare_role_at(doc, k)
       if m and m.last == t then
@@ -207,11 +339,16 @@ end
 -- subordinate clause that holds token o, right after the nearest
 -- subordinator before it (no comma between), before a verb; or nil.
 function clauses.subordinate_subject(doc, o)
-   for t = o - 1, D.Doc.sentence_start(doc, o), -1 do
+   local floor, toks, stops = doc.starts[doc.sents[o]], doc.toks, SUBORDINATE_STOPS
+   -- (the walk visits only the words it stops on, found by a C scan, when
+   -- the set can hold them all)
+   local t = o - 1
+   if stops then t = t >= floor and stops:find(toks, t, floor) or nil end
+   while t and t >= floor do
       local k = doc.keys[t]
       -- ("As Reed spoke, the union was “…”": the clause ended at the comma)
       if doc.kinds[t] == "open_quote" or doc.kinds[t] == "close_quote" or k == ";" or k == "," then return nil end
-      if W.SUBORDINATORS[k] then
+      if SUBORDINATORS[k] then
          local m = M.at(doc, t + 1)
          if not (m and can_say(m)) then return nil end
          local v = m.last + 1
@@ -222,6 +359,7 @@ function clauses.subordinate_subject(doc, o)
          end
          return nil
       end
+      if stops then t = t > floor and stops:find(toks, t - 1, floor) or nil else t = t - 1 end
    end
    return nil
 end
@@ -302,8 +440,12 @@ function subject_before(doc, c, floor)
       if m and m.last + 1 < c and doc.keys[m.last + 1] == "," then return m end
    end
    -- "Voronov, in his remarks, said" / "Voronov went on to stress"
+   local ends, keys = doc.ends, doc.keys
    for u = t - 1, math.max(floor, c - 12), -1 do
-      m = M.ending(doc, u, floor)
+      -- (a mention ends on a name, a pronoun or a role: no call for the
+      -- other words)
+      local k = keys[u]
+      m = (ends[u] or PRONOUNS[k] or DESC_HEADS[k]) and M.ending(doc, u, floor) or nil
       -- a place in between ("in Virginia") is where, not who; the
       -- object of a preposition ("sings to Morrow") is not the subject
       if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[doc.keys[m.first - 1]]) then
@@ -380,5 +522,7 @@ end
 D.Doc.clause_subject, D.Doc.subject_before, D.Doc.ends_clause, D.Doc.according_to, D.Doc.main_subject_after =
    clauses.clause_subject, clauses.subject_before, clauses.ends_clause, clauses.according_to,
    clauses.main_subject_after
+D.Doc.cue_back, D.Doc.inside_back, D.Doc.inside_from, D.Doc.sentence_last, D.Doc.next_open_quote =
+   clauses.cue_back, clauses.inside_back, clauses.inside_from, clauses.sentence_last, clauses.next_open_quote
 
 return clauses

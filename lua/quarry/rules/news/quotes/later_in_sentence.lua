@@ -13,19 +13,26 @@ local is_cue = D.Doc.is_cue
 -- The speaker of a cue later in the sentence, from token j (after the
 -- closing mark): mention, cue token; or nil.
 local function later(doc, j)
-   local toks, n = doc.toks, doc.n
+   local n = doc.n
    if j > n then return nil end
    local s = doc.sents[j - 1]
-   -- "…” fostered by Hadley, according to the groups": the source named
+   -- "…” fostered by Hadley, according to the groups": the source named,
+   -- up to the sentence's end or the next opening mark
+   local e = C.sentence_last(doc, j - 1)
    local last = j
-   while last + 1 <= n and doc.sents[last + 1] == s and doc.kinds[last + 1] ~= "open_quote" do last = last + 1 end
+   if j <= e then
+      local open = j < e and C.next_open_quote(doc, j + 1, e)
+      last = open and open - 1 or e
+   end
    local src, a1 = C.according_to(doc, j, last + 1)
    if src then return src, a1 end
-   -- (the walk below stays in j .. last)
-   if not W.CUE_WORDS:find(toks, j, last) then return nil end
-   local t = j
-   while t <= n and doc.sents[t] == s do
-      if doc.kinds[t] == "open_quote" then return nil end
+   -- (the walk from j to the sentence's end, which stops at an opening
+   -- mark, visits only the words a cue stands on: tokens j .. last, found
+   -- by a C scan)
+   if doc.sents[j] ~= s or doc.kinds[j] == "open_quote" then return nil end
+   local words = W.CUE_WORDS
+   local t = words:find(doc.toks, j, last)
+   while t do
       if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then
          -- "…”, reported the Harbour Gazette.": the inverted subject
          if t > j and doc.keys[t - 1] == "," and not OBJECT_CUES[doc.keys[t]] then
@@ -38,7 +45,7 @@ local function later(doc, j)
          m = M.at(doc, t + 1)
          if m then return m, t end
       end
-      t = t + 1
+      t = t < last and words:find(doc.toks, t + 1, last) or nil
    end
    return nil
 end

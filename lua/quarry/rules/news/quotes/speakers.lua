@@ -79,28 +79,32 @@ end
 -- below", "Related"): at most FURNITURE_WORDS words and no full stop.
 local FURNITURE_WORDS = 4
 local function furniture(doc, p)
+   if p == nil then return nil end
    local lines = doc.cache.furniture
    if not lines then
-      -- each paragraph's first FURNITURE_WORDS + 1 words at most, and its
-      -- last token (not every token of the document)
       lines = {}
-      local toks = doc.toks
-      for q, _, _, first, last in toks:paragraphs() do
-         local words = 0
-         for i = first, last do
-            if doc.kinds[i] == "word" then
-               words = words + 1
-               if words > FURNITURE_WORDS then break end
-            end
-         end
-         if words > 0 then
-            local k = doc.keys[last]
-            lines[q] = words <= FURNITURE_WORDS and not (k == "." or k == "!" or k == "?")
-         end
-      end
       doc.cache.furniture = lines
    end
-   return lines[p]
+   local v = lines[p]
+   if v == nil then
+      -- (looked at on first use, a paragraph at a time: its first
+      -- FURNITURE_WORDS + 1 words at most, and its last token)
+      local _, _, first, last = doc.toks:paragraph(p)
+      local words, kinds = 0, doc.kinds
+      for i = first, last do
+         if kinds[i] == "word" then
+            words = words + 1
+            if words > FURNITURE_WORDS then break end
+         end
+      end
+      v = false
+      if words > 0 then
+         local k = doc.keys[last]
+         v = words <= FURNITURE_WORDS and not (k == "." or k == "!" or k == "?")
+      end
+      lines[p] = v
+   end
+   return v
 end
 
 -- The stretches of tokens inside quotation marks: from[k] .. to[k] (a
@@ -147,9 +151,9 @@ local function quoted_stretches(doc)
    return from, to
 end
 
--- Whether token i is inside quotation marks (someone's words, whose
--- people are not the sentence's subject).
-local function quoted(doc, i)
+-- Whether token i is inside a stretch of quoted_stretches (made on first
+-- use, for a paragraph too long to count its marks at each question).
+local function in_stretches(doc, i)
    local cache = doc.cache
    if not cache.quoted_from then cache.quoted_from, cache.quoted_to = quoted_stretches(doc) end
    local from, to = cache.quoted_from, cache.quoted_to
@@ -159,6 +163,36 @@ local function quoted(doc, i)
       if from[mid] <= i then found, lo = mid, mid + 1 else hi = mid - 1 end
    end
    return found ~= nil and i <= to[found]
+end
+
+-- Whether token i (not a mark) is inside quotation marks (someone's
+-- words, whose people are not the sentence's subject): the marks of its
+-- paragraph before it leave one open, as quoted_stretches counts them.
+-- Only the marks are visited, found by a word set's C scan from the
+-- paragraph's first token (the first paragraph's from the text's); past
+-- WINDOW tokens into a paragraph, the stretches of the whole document
+-- answer instead (made once: no walk over a long paragraph a question).
+local WINDOW = D.WINDOW
+local function quoted(doc, i)
+   local p = para_at(doc, i)
+   local first = 1
+   if p and p > 1 then
+      local _
+      _, _, first = doc.toks:paragraph(p)
+   end
+   if i - first > WINDOW then return in_stretches(doc, i) end
+   local toks, kinds, depth = doc.toks, doc.kinds, 0
+   local m = first <= i - 1 and MARKS:find(toks, first, i - 1) or nil
+   while m do
+      local kind = kinds[m]
+      if kind == "open_quote" then
+         depth = depth + 1
+      elseif kind == "close_quote" and depth > 0 then
+         depth = depth - 1
+      end
+      m = m < i - 1 and MARKS:find(toks, m + 1, i - 1) or nil
+   end
+   return depth > 0
 end
 
 -- Whether person a can be the subject a pronoun stands for: not a line
@@ -251,15 +285,39 @@ local function sentence_subject(doc, s, pos)
    return nil
 end
 
+-- the determiners (data/quote_words.tsv) as a word set, or nil when one
+-- of them is not a word of its own (no token's key)
+local DET_WORDS
+do
+   local list = {}
+   for w, yes in pairs(W.DETS) do
+      if yes then list[#list + 1] = w end
+   end
+   table.sort(list)
+   DET_WORDS = W.word_set(list)
+   for _, w in ipairs(list) do
+      if not DET_WORDS:contains(w) then
+         DET_WORDS = nil
+         break
+      end
+   end
+end
+
 -- "The rights group condemned the mayor's remarks when he spoke": a
 -- description of one person before token p in its sentence, for a
 -- pronoun whose sentence names no one before it.
 local function description_before(doc, p)
-   for t = D.Doc.sentence_start(doc, p), p - 1 do
-      if W.DETS[doc.keys[t]] then
+   local from, toks, keys, dets = doc.starts[doc.sents[p]], doc.toks, doc.keys, W.DETS
+   -- (the determiners found by a word set's C scan; each token walked
+   -- when the set cannot hold them all)
+   local t = from
+   if DET_WORDS then t = from <= p - 1 and DET_WORDS:find(toks, from, p - 1) or nil end
+   while t and t <= p - 1 do
+      if dets[keys[t]] then
          local m = M.description_from(doc, t)
          if m and m.last < p and SPEAKER_TYPES[m.head] == "person" and not W.UNNAMED[m.head] then return m end
       end
+      if DET_WORDS then t = t < p - 1 and DET_WORDS:find(toks, t + 1, p - 1) or nil else t = t + 1 end
    end
    return nil
 end
