@@ -69,4 +69,13 @@ describe("the document's scans for strategies", function()
       assert.is_true(seen[1].final)
       assert.is_nil(seen[1].none)
    end)
+
+   it("raises for a token outside the text", function()
+      local seen = probe(TEXT, function(_, doc)
+         local ok, err = pcall(doc.sentence_last, doc, doc.n + 1)
+         return { ok = ok, err = tostring(err) }
+      end)
+      assert.is_false(seen[1].ok)
+      assert.matches("is not one of the text's", seen[1].err)
+   end)
 end)

@@ -11,6 +11,10 @@ local according_to = {
 --- The source named right after the quote's closing mark: mention,
 -- the tokens of "according" and "to"; or nil.
 function according_to.attribute(doc, q)
+   -- (only "according", "per" or a comma before them right after the
+   -- mark can start it: no more to look at for another word)
+   local k = doc.keys[q.close + 1]
+   if k ~= "according" and k ~= "per" and k ~= "," then return nil end
    local j = C.after_start(doc, q.close + 1)
    if not j then return nil end
    if j < doc.n and doc.keys[j] == "according" and doc.keys[j + 1] == "to" then

@@ -13,6 +13,7 @@ local C = include "quotes/clauses"
 
 local NOT_NOUNS, PREPOSITIONS, CLAUSE_JOINS, DETS, SKIP_AFTER_CUE, QUOTING = W.NOT_NOUNS, W.PREPOSITIONS,
    W.CLAUSE_JOINS, W.DETS, W.SKIP_AFTER_CUE, W.QUOTING
+local PRONOUNS = W.PRONOUNS
 local is_cue = D.Doc.is_cue
 local byte = string.byte
 -- "according", found by its key in C
@@ -56,7 +57,10 @@ end
 -- name, "the letter" before a speech verb, and the person a title leads to.
 local function subject_at(doc, j)
    local n = doc.n
-   local m = M.at(doc, j) or M.bare_name_at(doc, j)
+   -- (a mention starts on a name, a pronoun or a determiner: no call for
+   -- the other words)
+   local k = doc.keys[j]
+   local m = (doc.at[j] or PRONOUNS[k] or DETS[k]) and M.at(doc, j) or M.bare_name_at(doc, j)
    -- “…,” the letter reads: a determiner and the nouns before a speech verb
    -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
    if not m and j <= n and DETS[doc.keys[j]] and doc.keys[j] ~= "that" and doc.keys[j] ~= "this" then

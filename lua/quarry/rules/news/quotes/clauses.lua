@@ -90,12 +90,19 @@ end
 -- @param i integer a token, 1 .. doc.n
 -- @return integer
 function clauses.sentence_last(doc, i)
-   local starts, n = doc.starts, doc.n
-   for a = doc.sents[i] + 1, doc.sents[n] do
-      local f = starts[a]
-      if f then return f - 1 end
+   local sents, n = doc.sents, doc.n
+   local s = sents[i]
+   if not s then error(string.format("sentence_last: token %s is not one of the text's", tostring(i)), 2) end
+   local f = doc.starts[s + 1]
+   if f then return f - 1 end
+   -- (a number left out, a sentence joined to the one before: the last
+   -- token of number s, found by halves)
+   local lo, hi = i, n
+   while lo < hi do
+      local mid = (lo + hi + 1) // 2
+      if sents[mid] == s then lo = mid else hi = mid - 1 end
    end
-   return n
+   return lo
 end
 
 --- The first opening quotation mark in tokens from .. to, or nil (found
@@ -289,6 +296,9 @@ local function role_before(doc, t, floor)
    local alone = M.alone_at(doc, t)
    -- ("Pell and Amsel both denounced": "both" only at the clause's start)
    if alone and (t == floor or doc.kinds[t - 1] ~= "word" or CLAUSE_JOINS[doc.keys[t - 1]]) then return alone end
+   -- (a role that ends at t ends on a word for a person or a group)
+   local ty = W.SPEAKER_TYPES[doc.keys[t]]
+   if ty ~= "person" and ty ~= "group" then return nil end
    for k = math.max(floor, t - 2), t do
       local m = M.bare_role_at(doc, k)
       if m and m.last == t then

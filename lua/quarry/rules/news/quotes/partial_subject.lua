@@ -25,8 +25,12 @@ local function opening_subject(doc, o)
    local floor = D.Doc.sentence_start(doc, o)
    -- ("As Hadley spoke, the growers' lobby…": a subordinate clause first)
    if W.SUBORDINATORS[doc.keys[floor]] then return nil end
+   local at, keys, dets = doc.at, doc.keys, W.DETS
    for t = floor, math.min(o - 1, floor + 4) do
-      local m = M.at(doc, t)
+      -- (a mention starts on a name, a pronoun or a determiner: no call
+      -- for the other words)
+      local k = keys[t]
+      local m = (at[t] or PRONOUNS[k] or dets[k]) and M.at(doc, t) or nil
       if m and not (t > 1 and PREPOSITIONS[doc.keys[t - 1]]) then
          if m.kind == "location" or m.kind == "pronoun" and PRONOUNS[m.pron] == "n" then return nil end
          return m

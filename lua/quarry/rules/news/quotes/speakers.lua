@@ -151,9 +151,9 @@ local function quoted_stretches(doc)
    return from, to
 end
 
--- Whether token i is inside quotation marks (someone's words, whose
--- people are not the sentence's subject).
-local function quoted(doc, i)
+-- Whether token i is inside a stretch of quoted_stretches (made on first
+-- use, for a paragraph too long to count its marks at each question).
+local function in_stretches(doc, i)
    local cache = doc.cache
    if not cache.quoted_from then cache.quoted_from, cache.quoted_to = quoted_stretches(doc) end
    local from, to = cache.quoted_from, cache.quoted_to
@@ -163,6 +163,36 @@ local function quoted(doc, i)
       if from[mid] <= i then found, lo = mid, mid + 1 else hi = mid - 1 end
    end
    return found ~= nil and i <= to[found]
+end
+
+-- Whether token i (not a mark) is inside quotation marks (someone's
+-- words, whose people are not the sentence's subject): the marks of its
+-- paragraph before it leave one open, as quoted_stretches counts them.
+-- Only the marks are visited, found by a word set's C scan from the
+-- paragraph's first token (the first paragraph's from the text's); past
+-- WINDOW tokens into a paragraph, the stretches of the whole document
+-- answer instead (made once: no walk over a long paragraph a question).
+local WINDOW = D.WINDOW
+local function quoted(doc, i)
+   local p = para_at(doc, i)
+   local first = 1
+   if p and p > 1 then
+      local _
+      _, _, first = doc.toks:paragraph(p)
+   end
+   if i - first > WINDOW then return in_stretches(doc, i) end
+   local toks, kinds, depth = doc.toks, doc.kinds, 0
+   local m = first <= i - 1 and MARKS:find(toks, first, i - 1) or nil
+   while m do
+      local kind = kinds[m]
+      if kind == "open_quote" then
+         depth = depth + 1
+      elseif kind == "close_quote" and depth > 0 then
+         depth = depth - 1
+      end
+      m = m < i - 1 and MARKS:find(toks, m + 1, i - 1) or nil
+   end
+   return depth > 0
 end
 
 -- Whether person a can be the subject a pronoun stands for: not a line
