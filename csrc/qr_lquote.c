@@ -22,14 +22,17 @@ static void set_int(lua_State *L, const char *name, lua_Integer v)
 }
 
 /***
-quarry.core.quote_pairs(tokens, double) -> {pair, ...}: the pairs of
-quotation marks of a document in the order they are found (see
+quarry.core.quote_pairs(tokens, double [, outermost]) -> {pair, ...}: the
+pairs of quotation marks of a document in the order they are found (see
 qr_quote.h), each {open = i, close = j or nil, start, stop, single,
 depth}: token numbers, the bytes between the marks; double: a table whose
-keys are the double marks' texts. See quarry.attribution.pairs.
+keys are the double marks' texts; with outermost, only the pairs no
+other pair holds, by start (qr_quote_outermost). See
+quarry.attribution.pairs.
 @function quote_pairs
 @param tokens quarry.Tokens the document's tokens
 @param double table mark text -> true for the double marks
+@param outermost boolean optional: only the outermost pairs, by start
 @return table the pairs
 */
 static int l_quote_pairs(lua_State *L)
@@ -41,6 +44,7 @@ static int l_quote_pairs(lua_State *L)
     qr_qmark *marks;
     qr_qopen *stack;
     qr_qpair *pairs;
+    int outermost = lua_toboolean(L, 3);
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     qr_limit_work(L, (long long)t->n);
@@ -57,6 +61,7 @@ static int l_quote_pairs(lua_State *L)
     stack = lua_newuserdatauv(L, (n ? n : 1) * sizeof *stack, 0);   /* 4 */
     pairs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *pairs, 0);   /* 5 */
     np = qr_quote_pair(t, text, len, marks, n, stack, pairs);
+    if (outermost) np = qr_quote_outermost(pairs, np);
     lua_createtable(L, np > INT_MAX ? INT_MAX : (int)np, 0);
     for (m = 0; m < np; m++) {
         const qr_qpair *p = &pairs[m];

@@ -7,6 +7,7 @@
 #include "qr_quote.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Whether token i's key is the one-byte string c. */
@@ -201,4 +202,23 @@ int qr_quote_sentence_of(const qr_tokens *t, const uint32_t *root, const qr_qlon
         else sents[i] = r + longs[l - 1].after;
     }
     return 1;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    uint32_t x = ((const qr_qpair *)a)->start, y = ((const qr_qpair *)b)->start;
+    return x < y ? -1 : x > y;
+}
+
+size_t qr_quote_outermost(qr_qpair *pairs, size_t n)
+{
+    size_t i, kept = 0;
+    if (n == 0) return 0;
+    qsort(pairs, n, sizeof *pairs, by_start);
+    for (i = 0; i < n; i++) {
+        const qr_qpair *last = kept ? &pairs[kept - 1] : NULL;
+        if (last && pairs[i].start >= last->start && pairs[i].stop <= last->stop) continue;
+        pairs[kept++] = pairs[i];
+    }
+    return kept;
 }

@@ -55,6 +55,12 @@ typedef struct qr_qopen {
 size_t qr_quote_pair(const qr_tokens *t, const char *text, size_t len, const qr_qmark *marks, size_t n,
                      qr_qopen *stack, qr_qpair *out);
 
+/* Keeps the outermost of n pairs (qr_quote_pair), in place, sorted by
+ * start (no two pairs start at one byte): a pair that starts and stops
+ * within the last one kept is a quote inside a quote, left out. Returns
+ * how many are kept. */
+size_t qr_quote_outermost(qr_qpair *pairs, size_t n);
+
 /* A long attribution sentence: a sentence with those joined to it of more
  * than window tokens (s its number, first its first token, 1-based), the
  * windows the long sentences before it add, and with it. */

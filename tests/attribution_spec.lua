@@ -150,6 +150,29 @@ describe("quarry.attribution", function()
       assert.is_true(alone[1].single)
    end)
 
+   it("keeps only the outermost pairs, by start, when asked", function()
+      -- (a double pair inside a single one is among the pairs found, first)
+      local text = "\u{2018}The word \u{201C}never\u{201D} is ours,\u{2019} she said. "
+         .. "He called it \u{2018}fine\u{2019} and \u{201C}a \u{2018}small\u{2019} step.\u{201D}"
+      local toks = tok(text)
+      local all = attribution.pairs(toks, DOUBLE)
+      assert.equal(4, #all)
+      assert.equal("never", inside(text, all[1]))
+      local outer = attribution.pairs(toks, DOUBLE, true)
+      local got = {}
+      for i, p in ipairs(outer) do got[i] = inside(text, p) end
+      assert.same({ "The word \u{201C}never\u{201D} is ours,", "fine", "a \u{2018}small\u{2019} step." }, got)
+      -- the same pairs as those found, each as it is among them
+      for _, p in ipairs(outer) do
+         local same
+         for _, q in ipairs(all) do
+            if q.start == p.start then same = q end
+         end
+         assert.same(same, p)
+      end
+      assert.same({}, attribution.pairs(tok(""), DOUBLE, true))
+   end)
+
    it("runs a mark left open to its paragraph's end, and pairs the next paragraph anew", function()
       local text = "\u{201C}We will stay until the end.\n\n\u{201C}And then we go,\u{201D} she said."
       local found = attribution.pairs(tok(text), DOUBLE)

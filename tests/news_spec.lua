@@ -419,3 +419,32 @@ describe("the news pack", function()
       assert.is_true(passed >= 20)
    end)
 end)
+
+describe("news pack traces", function()
+   it("gives each quote and term its trace only when the caller asks (pack:run's trace, ctx.trace)", function()
+      local text = "Ann Vale spoke on Monday.\n\n\u{201C}We will not sign,\u{201D} said Ann Vale. "
+         .. "The plan was dubbed \u{201C}Project Lantern\u{201D} last year."
+      local plain = news:run({ text = text })
+      local traced = news:run({ text = text }, { trace = true })
+      assert.equal(#plain, #traced)
+      local quotes, terms = 0, 0
+      for i, a in ipairs(traced) do
+         assert.is_nil(plain[i].trace)
+         assert.same(a.attrs, plain[i].attrs)
+         if a.type == "quote" then
+            quotes = quotes + 1
+            assert.equal("after_quote", a.trace.strategy)
+            assert.equal(a.attrs.strategy, a.trace.strategy)
+            assert.matches("quotes/after_quote%.lua:%d+$", a.trace.where)
+            assert.same({ "transcript_label", "cue_before_mark", "comma_after_colon", "colon_intro", "split_quote",
+               "according_to" }, a.trace.tried)
+         elseif a.type == "term" then
+            terms = terms + 1
+            assert.equal("nickname: marked by 'dubbed'", a.trace.term)
+            assert.is_nil(a.trace.strategy)
+         end
+      end
+      assert.equal(1, quotes)
+      assert.equal(1, terms)
+   end)
+end)

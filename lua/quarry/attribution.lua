@@ -17,7 +17,7 @@ local type, error, math_type = type, error, math.type
 local attribution = {}
 
 --- The pairs of quotation marks of a document, in the order they are
--- found: attribution.pairs(tokens, double) -> {pair, ...}. Marks (tokens
+-- found: attribution.pairs(tokens, double [, outermost]) -> {pair, ...}. Marks (tokens
 -- whose key is `"` or `'`, opening or closing) pair up within a
 -- paragraph: a closing mark closes the innermost open mark of its kind
 -- (single or double: double when its text is a key of `double`) and those
@@ -26,15 +26,18 @@ local attribution = {}
 -- mark is open, closes; the outermost double mark left open at a
 -- paragraph's end runs to the paragraph's end. A pair closed while a
 -- double mark opened before it is still open (a quote inside a quote) is
--- left out.
+-- left out. With outermost, only the pairs that no other pair holds (a
+-- pair that starts and stops within another is a quote inside a quote),
+-- sorted by start.
 -- @param tokens quarry.Tokens the document's tokens
 -- @param double table the texts of the double marks (text -> true)
+-- @param outermost boolean optional: only the outermost pairs, by start
 -- @return table {open = i, close = j (nil for a mark left open), start,
 -- stop (the bytes between the marks), single, depth (the marks still open
 -- around it; nil for a mark left open)}, ...
-function attribution.pairs(tokens, double)
+function attribution.pairs(tokens, double, outermost)
    if type(double) ~= "table" then error("attribution.pairs: expected a table of double marks", 2) end
-   return quote_pairs(tokens, double)
+   return quote_pairs(tokens, double, outermost)
 end
 
 --- The attribution sentences of a document: attribution.sentences(tokens,

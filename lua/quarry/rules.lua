@@ -1128,7 +1128,7 @@ local sort_by_position = quarry_core.sort_annotations
 local function run_phases(self, doc, opts)
    local text = doc.text
    local toks = opts.tokens or quarry_core.tokenize(text)
-   local ctx = { doc = doc, text = text, tokens = toks, date = doc.date }
+   local ctx = { doc = doc, text = text, tokens = toks, date = doc.date, trace = opts.trace == true or nil }
    local anns = {}
    local times = opts.phase_times
    local clock = times and os_clock()
@@ -1162,7 +1162,9 @@ end
 -- document 'ID': file:line: ... step limit exceeded ..." (or memory limit).
 -- @param doc string|table the text, or a document {text = ..., date = ...}
 -- @param opts table optional: tokens (a quarry.Tokens to reuse); phase_times
--- (a table: the CPU seconds of each phase are added to phase_times[name])
+-- (a table: the CPU seconds of each phase are added to phase_times[name]);
+-- trace (true: the phases are asked, as ctx.trace, for a trace of how each
+-- annotation was found, a.trace, as quarry explain shows it)
 -- @return table the annotations
 function Pack:run(doc, opts)
    if type(doc) == "string" then doc = { text = doc } end

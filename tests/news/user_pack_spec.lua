@@ -38,8 +38,8 @@ describe("a pack that builds on the news pack", function()
       local at
       for i, n in ipairs(names) do if n == "in_the_words_of" then at = i end end
       assert.equal("after_quote", names[at - 1])
-      -- run sandboxed (the default)
-      local q = quote_of(rules.load(def):run(files["lind.txt"]))
+      -- run sandboxed (the default), with the traces quarry explain shows
+      local q = quote_of(rules.load(def):run(files["lind.txt"], { trace = true }))
       assert.equal("Nobody wins a war of tariffs,", q.text)
       assert.equal("Vera Lind", q.attrs.speaker)
       assert.equal("in_the_words_of", q.attrs.strategy)

@@ -339,9 +339,10 @@ function eval_cmd.run(args)
    -- a document the pack fails on (an error, a limit) is reported and
    -- scored as annotating nothing; the others still run
    local failed = 0
+   local opts = on_error and { trace = true } or nil    -- (an error record says why a term is no quote)
    local function run(doc)
       if args.date and not doc.date then doc.date = args.date end
-      local ok, anns = pcall(pack.run, pack, doc)
+      local ok, anns = pcall(pack.run, pack, doc, opts)
       if ok then return anns end
       failed = failed + 1
       common.complain("eval", tostring(doc.id) .. ": " .. tostring(anns))

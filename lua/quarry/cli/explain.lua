@@ -29,6 +29,9 @@ local function attrs_text(attrs)
    return table_concat(parts, " ")
 end
 
+-- (the pack's phases asked for the traces they can give: ctx.trace)
+local TRACED = { trace = true }
+
 function explain.run(args)
    local pack, err = common.load_pack(common.rules_of("explain", args, "path"), args.trusted, common.limits(args))
    if not pack then
@@ -46,7 +49,7 @@ function explain.run(args)
    for doc in iter do
       if args.date and not doc.date then doc.date = args.date end
       -- a document the pack fails on (past a limit) is reported, and the others still run
-      local ok, anns = pcall(pack.run, pack, doc)
+      local ok, anns = pcall(pack.run, pack, doc, TRACED)
       if not ok then
          common.complain("explain", doc.id .. ": " .. tostring(anns))
          rule_failed = true

@@ -67,7 +67,8 @@ local function iso_week(z) return fmt("%04d-W%02d", week_of(z)) end
 -- "quarter"|"half"|"season"|"year", y, m, d, n (week, quarter, half),
 -- season, z (a day number)}; nil for PRESENT_REF and the like.
 function values.parse_value(v)
-   if type(v) ~= "string" then return nil end
+   -- each form opens with a year's four digits: "PRESENT_REF" is none
+   if type(v) ~= "string" or not v:find("^%d") then return nil end
    local y, m, d = calendar.parse_iso(v)
    if d then return { kind = "day", y = y, m = m, d = d, z = days_from_civil(y, m, d) } end
    if m then return { kind = "month", y = y, m = m } end
@@ -437,6 +438,19 @@ end
 
 local PERIOD = { quarter = true, half = true, month = true, season = true }
 
+-- The sentence of date annotation a (0 when it covers no token).
+local function sentence_of(toks, a)
+   local first = toks:cover(a.start, a.stop)
+   return first and toks:get(first, "sentence") or 0
+end
+
+-- Whether values.resolve reads no tense for rel: "yesterday", "last
+-- week", "this year" (a day's offset or a unit from the reference day).
+local function timeless(rel)
+   return (rel.offset_days or rel.unit) and not (rel.quarter or rel.half or rel.week_of or rel.holiday or rel.date
+      or rel.season or rel.anaphor or rel.ago or rel.year or rel.month or rel.weekday or rel.weekend)
+end
+
 -- A quarter mentioned: st.quarter is the latest; st.done_quarter the
 -- latest of those over (ended by the reference day, or begun and told of
 -- in the past tense, as a fiscal quarter just reported): the one a
@@ -470,13 +484,17 @@ function values.resolve_document(ctx, dated, tense)
    local period_sentence
    for i = 1, #dated do
       local a = dated[i]
-      local first = toks:cover(a.start, a.stop)
-      local sentence = first and toks:get(first, "sentence") or 0
+      -- (its sentence: asked only where a period is in view)
+      local sentence
       -- a period compared with "a year earlier" is of this sentence or the last
-      if st.period and period_sentence and sentence - period_sentence > 1 then st.period = nil end
+      if st.period and period_sentence then
+         sentence = sentence_of(toks, a)
+         if sentence - period_sentence > 1 then st.period = nil end
+      end
       local rel = a.attrs.rel
+      local tense_known = rel and not timeless(rel)
       if rel then
-         st.tense = tense.of(toks, a)
+         st.tense = tense_known and tense.of(toks, a) or nil
          a.attrs.value = values.resolve(rel, st)
          a.attrs.rel = nil
          a.attrs.relative = true
@@ -490,11 +508,11 @@ function values.resolve_document(ctx, dated, tense)
          st.anchor = parsed
          if parsed.kind == "quarter" then
             note_quarter(st, parsed, function()
-               local t = rel and st.tense or tense.of(toks, a)
+               local t = tense_known and st.tense or tense.of(toks, a)
                return t ~= "future" and t ~= "deadline" and tense.told_past(toks, a)
             end)
          end
-         if PERIOD[parsed.kind] then st.period, period_sentence = parsed, sentence end
+         if PERIOD[parsed.kind] then st.period, period_sentence = parsed, sentence or sentence_of(toks, a) end
       end
    end
    return dated

@@ -87,10 +87,14 @@ local function list_of(set)
 end
 
 local function name_of(kind, s)
-   return NAMES[kind][(s:lower():gsub("%.$", ""))]
+   local low = s:lower()
+   -- an abbreviation's period off: "Sept." is "sept"
+   if low:byte(-1) == 46 then low = low:sub(1, -2) end
+   return NAMES[kind][low]
 end
 
 local function number_of(s)
+   if s:find("^%d+$") then return tonumber(s) end   -- most are digits only
    local n = tonumber((s:gsub("[^%d]", "")))
    return n
 end

@@ -31,8 +31,9 @@
 -- still be dropped as a scare quote or a title. The default order is
 -- quotes.ORDER; a pack that includes news changes it through news.quotes
 -- (docs/rules.md). Each quote's attrs.strategy names the strategy that
--- attributed it; q.trace (for quarry explain) also lists those tried
--- before it.
+-- attributed it; with ctx.trace (quarry explain, and quarry eval's error
+-- records) its trace also lists those tried before it, and a term's says
+-- why it is no quote.
 local quotes = {}
 local null = require("cjson").null
 local sieve = require "quarry.sieve"
@@ -159,16 +160,19 @@ end
 local TERMS_WHERE = sieve.where(terms.classify)
 
 -- Marks around words nobody says (quotes/terms.lua): a term annotation,
--- whose trace says why it is no quote (quarry explain).
+-- whose trace (when asked) says why it is no quote (quarry explain).
 local function term_annotation(q, kind, why, trace)
-   trace.term = kind .. ": " .. why
-   trace.strategy, trace.where = nil, TERMS_WHERE
+   if trace then
+      trace.term = kind .. ": " .. why
+      trace.strategy, trace.where = nil, TERMS_WHERE
+   end
    return { type = "term", start = q.start, stop = q.stop, rule = "term", attrs = { kind = kind }, trace = trace }
 end
 
 -- The quote's annotation (type "quote", or "term" for marks around words
--- nobody says), or nil when it is not kept (markup: tweet="...").
-local function annotation(doc, q, a, the_sieve)
+-- nobody says), or nil when it is not kept (markup: tweet="..."); traced:
+-- with its trace.
+local function annotation(doc, q, a, the_sieve, traced)
    local text, toks = doc.text, doc.toks
    local s, e = q.start, q.stop
    -- the kind: a whole statement, or words woven into a sentence
@@ -180,7 +184,7 @@ local function annotation(doc, q, a, the_sieve)
    local kind = (opens_sentence and not (b and b >= 97 and b <= 122)) and "direct" or "partial"
    local firm = a.mention and not (a.strategy.weak and not a.inherited)
    if before == "=" and not firm then return nil end
-   local trace = trace_of(a, the_sieve)
+   local trace = traced and trace_of(a, the_sieve) or nil
    local term, why = terms.classify(doc, q, a, kind == "direct", firm)
    if term then return term_annotation(q, term, why, trace) end
    local cue_text = null
@@ -197,7 +201,7 @@ local function annotation(doc, q, a, the_sieve)
    return { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
       attrs = { speaker = a.speaker or null, speaker_start = a.sstart or null, speaker_end = a.send or null,
                 cue = cue_text, kind = kind, speaker_key = a.cluster and a.cluster.key or nil,
-                speaker_type = a.speaker_type, strategy = trace.strategy or null },
+                speaker_type = a.speaker_type, strategy = a.strategy and a.strategy.name or null },
       trace = trace }
 end
 
@@ -222,7 +226,7 @@ local function carry_open(out)
          qa.speaker, qa.speaker_start, qa.speaker_end = na.speaker, na.speaker_start, na.speaker_end
          qa.speaker_key, qa.cue, qa.speaker_type = na.speaker_key, na.cue, na.speaker_type
          qa.strategy = "open_quote"
-         q.trace.strategy, q.trace.where = "open_quote", nil
+         if q.trace then q.trace.strategy, q.trace.where = "open_quote", nil end
       end
       if q.open_ended then nxt.attrs.kind = q.attrs.kind end
    end
@@ -239,11 +243,12 @@ function quotes.find(ctx, kept, clusters, allowed, the_sieve)
    if not marks[1] then return out end
    local doc = D.new(ctx, kept, clusters, allowed)
    local state = { prev = nil, last_speaker = nil }
+   local traced = ctx.trace
    for _, p in ipairs(marks) do
       local q = quote_of(doc, p)
       if q then
          local a = attribute(the_sieve, q, doc, state)
-         local ann = annotation(doc, q, a, the_sieve)
+         local ann = annotation(doc, q, a, the_sieve, traced)
          if ann then
             out[#out + 1] = ann
             if ann.type == "quote" then

@@ -5,7 +5,6 @@
 -- are a nested quote, part of it.
 local W = include "quotes/words"
 local attribution = require "quarry.attribution"
-local spanset = require "quarry.spanset"
 
 local pairing = {}
 
@@ -13,17 +12,10 @@ local pairing = {}
 -- {open = i, close = j | nil, start, stop, single, depth} with token
 -- indexes and the byte span of the text inside the marks, the outermost
 -- only, sorted by start. The marks are paired in C
--- (quarry.attribution.pairs), in one pass over the tokens.
+-- (quarry.attribution.pairs), in one pass over the tokens, and the
+-- outermost kept there (a pair inside another is a nested quote).
 function pairing.pair(toks)
-   local pairs_ = attribution.pairs(toks, W.DOUBLE)
-   -- keep the outermost: a pair inside another is a nested quote
-   spanset.sort(pairs_)
-   local out = {}
-   for _, q in ipairs(pairs_) do
-      local prev = out[#out]
-      if not (prev and q.start >= prev.start and q.stop <= prev.stop) then out[#out + 1] = q end
-   end
-   return out
+   return attribution.pairs(toks, W.DOUBLE, true)
 end
 
 return pairing
