@@ -12,6 +12,22 @@ local function reference(key)
    return key
 end
 
+-- n strings of up to (parts - 1) pieces of alphabet, from a seeded LCG:
+-- the same strings on every run
+local function random_strings(seed, alphabet, parts, n)
+   local out = {}
+   for i = 1, n do
+      local pieces = {}
+      for k = 1, seed % parts do
+         seed = (seed * 1103515245 + 12345) % 2147483648
+         pieces[k] = alphabet[seed % #alphabet + 1]
+      end
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      out[i] = table.concat(pieces)
+   end
+   return out
+end
+
 describe("quarry.names", function()
    it("makes transliterations of one name meet", function()
       assert.equal(names.variant("sergey"), names.variant("sergei"))
@@ -26,16 +42,8 @@ describe("quarry.names", function()
          "wwx", "a b\tc", "j.r.", "mc-dowell", "\u{2019}s", "ab\u{2019}", "x\226s" } do
          assert.equal(reference(s), names.variant(s), s)
       end
-      local seed = 99
       local alphabet = { "a", "b", "h", "k", "p", "w", "y", "s", "'", "\u{2019}", " ", ".", "-", "é", "\128", "ss" }
-      for _ = 1, 3000 do
-         local parts = {}
-         for k = 1, seed % 9 do
-            seed = (seed * 1103515245 + 12345) % 2147483648
-            parts[k] = alphabet[seed % #alphabet + 1]
-         end
-         seed = (seed * 1103515245 + 12345) % 2147483648
-         local s = table.concat(parts)
+      for _, s in ipairs(random_strings(99, alphabet, 9, 3000)) do
          assert.equal(reference(s), names.variant(s), s)
       end
    end)
@@ -78,15 +86,7 @@ describe("quarry.names", function()
                   names.variant(words[#words]:lower()) }
       end
       local alphabet = { "A", "b", "Mr.", "Dr", ".", "-", " ", "\t", "\n", "U.", "S.", "é", "\128", "'s" }
-      local seed = 7
-      for _ = 1, 3000 do
-         local parts = {}
-         for k = 1, seed % 11 do
-            seed = (seed * 1103515245 + 12345) % 2147483648
-            parts[k] = alphabet[seed % #alphabet + 1]
-         end
-         seed = (seed * 1103515245 + 12345) % 2147483648
-         local s = table.concat(parts)
+      for _, s in ipairs(random_strings(7, alphabet, 11, 3000)) do
          assert.same(split_reference(s), { names.words(s) }, s)
       end
    end)
