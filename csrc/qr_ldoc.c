@@ -540,6 +540,14 @@ static int increasing_starts(lua_State *L, lua_Integer n)
     return 1;
 }
 
+/* Whether the list (index 1) has no metatable. */
+static int plain_list(lua_State *L)
+{
+    if (!lua_getmetatable(L, 1)) return 1;
+    lua_pop(L, 1);
+    return 0;
+}
+
 /* Puts the elements of the list at index 1 in the order perm gives (place
  * i gets the element that was the perm[i]-th), from the n elements pushed
  * above base in the list's order; a list of no metatable gets only the
@@ -547,8 +555,7 @@ static int increasing_starts(lua_State *L, lua_Integer n)
 static void permute_pushed(lua_State *L, lua_Integer n, int base, const size_t *perm)
 {
     lua_Integer i;
-    int plain = !lua_getmetatable(L, 1);
-    if (!plain) lua_pop(L, 1);
+    int plain = plain_list(L);
     for (i = 1; i <= n; i++) {
         if (plain && perm[i] == (size_t)i) continue;
         lua_pushvalue(L, base + (int)perm[i]);
@@ -801,14 +808,6 @@ static int few_classes(lua_State *L)
         }
     }
     return 1;
-}
-
-/* Whether the list (index 1) has no metatable. */
-static int plain_list(lua_State *L)
-{
-    if (!lua_getmetatable(L, 1)) return 1;
-    lua_pop(L, 1);
-    return 0;
 }
 
 static int l_select_spans(lua_State *L)
