@@ -215,9 +215,9 @@ size_t qr_quote_outermost(qr_qpair *pairs, size_t n)
     size_t i, kept = 0;
     if (n == 0) return 0;
     qsort(pairs, n, sizeof *pairs, by_start);
+    /* (sorted by start: a pair starts at or after the last one kept) */
     for (i = 0; i < n; i++) {
-        const qr_qpair *last = kept ? &pairs[kept - 1] : NULL;
-        if (last && pairs[i].start >= last->start && pairs[i].stop <= last->stop) continue;
+        if (kept > 0 && pairs[i].stop <= pairs[kept - 1].stop) continue;
         pairs[kept++] = pairs[i];
     }
     return kept;
