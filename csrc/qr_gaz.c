@@ -693,8 +693,6 @@ static uint32_t token_id(const qr_gaz *g, const qr_tokens *t, const char *text,
  * each looked up: the waits overlap. */
 #define CHUNK 64
 
-/* The ids of the tokens [first, last) that keys give hashes for (not those
- * of an exact list whose key is not their text), by chunks. */
 /* Whether a phrase of g can begin with the key of id (the root has an
  * edge along it). */
 static int can_start(const qr_gaz *g, uint32_t id)
@@ -702,21 +700,21 @@ static int can_start(const qr_gaz *g, uint32_t id)
     return id && id < g->rootcap && g->root[id];
 }
 
+/* The ids of the tokens [first, last) that keys give hashes for (not those
+ * of an exact list whose key is not their text), by chunks. */
 static size_t key_ids_by_hash(const qr_gaz *g, const qr_keys *keys, size_t first, size_t last, uint32_t *ids,
                               uint32_t *starts, size_t ns)
 {
     const strtab *st = &g->keys;
     const uint32_t *h32 = keys->h32;
-    const uint64_t *filter = st->filter;
-    size_t fmask = st->fmask, mask = st->t.mask, base;
+    size_t mask = st->t.mask, base;
     for (base = first; base < last; base += CHUNK) {
         uint32_t pass[CHUNK];
         size_t np = 0, k, j, end = last - base > CHUNK ? base + CHUNK : last;
         for (j = base; j < end; j++) {
             uint32_t h = h32[j];
-            size_t b = (size_t)(h >> 13 | h << 19) & fmask;     /* filter_of */
             ids[j] = 0;
-            if (filter[b >> 6] >> (b & 63) & 1u) {
+            if (filter_has(st, h)) {
                 pass[np++] = (uint32_t)(j - base);
                 PREFETCH(&st->t.s[h & mask]);
             }

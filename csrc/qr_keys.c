@@ -144,7 +144,7 @@ int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mod
     k->off[t->n] = (uint32_t)o;
     k->n = t->n;
     k->mode = mode;
-    if (o + 8 < 3 * total + 8) {
+    if (o < 3 * total) {
         char *nb = realloc(k->buf, o + 1);
         if (nb) k->buf = nb;
     }

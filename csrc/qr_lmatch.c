@@ -777,8 +777,8 @@ static void build_annindex(lua_State *L, int idx, const qr_matcher *m, size_t nt
     qr_annindex_finish(ax, ntok);
 }
 
-/* Cleans up a run whatever happens, through a to-be-closed userdata. */
-/* The scratch of a run. A matcher keeps one (its user value 4, kept) for
+/* The scratch of a run, cleaned up whatever happens through a
+ * to-be-closed userdata. A matcher keeps one (its user value 4, kept) for
  * its next runs: what it sized by the matcher stays allocated from one
  * run to the next (qr_mrun_reset). A run that finds it in use (busy: a
  * run within a run) makes one of its own, freed when it ends. */

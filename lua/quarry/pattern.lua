@@ -727,6 +727,14 @@ local function cheap_pred(pr)
    return true
 end
 
+-- The predicate every way through p needs its first token to meet, when
+-- p must take one and the test can fail and costs little; nil otherwise.
+local function first_test_pred(p)
+   local pr, empty = first_pred(p)
+   if pr and not empty and pr.op ~= PR.TRUE and cheap_pred(pr) then return pr end
+   return nil
+end
+
 -- A test of the token at the position that every way through p needs, to
 -- fail at once where none can start: for alternatives (each of which
 -- would test the token in turn, with a choice point each) and a rule's
@@ -734,9 +742,8 @@ end
 -- the test that fails with an error lets the token through (d = 1), for
 -- the pattern itself to meet the error where it would have.
 function Compiler:guard(p)
-   if not self.guards then return end
-   local pr, empty = first_pred(p)
-   if not pr or empty or pr.op == PR.TRUE or not cheap_pred(pr) then return end
+   local pr = self.guards and first_test_pred(p)
+   if not pr then return end
    local id = self:pred(pr)
    -- the same test at the same token as the last guard (a rule's, then
    -- its alternatives' after a capture or a lookaround) is made once
@@ -766,9 +773,8 @@ end
 -- when p must take one and the test can fail with no error; 0 otherwise
 -- (or without guards).
 function Compiler:first_test(p)
-   if not self.guards then return 0 end
-   local pr, empty = first_pred(p)
-   if pr and not empty and pr.op ~= PR.TRUE and cheap_pred(pr) and not may_raise(pr) then return self:pred(pr) end
+   local pr = self.guards and first_test_pred(p)
+   if pr and not may_raise(pr) then return self:pred(pr) end
    return 0
 end
 

@@ -173,9 +173,9 @@ local function product(...)
    end
    return out
 end
-local function numerals(lo, hi, step)
+local function numerals(lo, hi)
    local out = {}
-   for n = lo, hi, step or 1 do out[#out + 1] = tostring(n) end
+   for n = lo, hi do out[#out + 1] = tostring(n) end
    return out
 end
 -- A token the regex takes, of a closed set of words: words holds every

@@ -81,7 +81,6 @@ local function add(c, a, n, form, word, first, sex_of)
       local forms = c.forms
       if not forms[form] then c.order[#c.order + 1] = form end
       forms[form] = (forms[form] or 0) + 1
-      c.first_form = c.first_form or form
       if not c.first then c.first = first end
    else
       c.single = c.single or word

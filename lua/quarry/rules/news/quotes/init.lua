@@ -189,11 +189,7 @@ local function annotation(doc, q, a, the_sieve, traced)
    if term then return term_annotation(q, term, why, trace) end
    local cue_text = null
    if a.cue then
-      local cs, ce = toks:span(a.cue)
-      if a.cue_last then
-         local _, last_stop = toks:span(a.cue_last)
-         ce = last_stop
-      end
+      local cs, ce = D.Doc.span_of(doc, a.cue, a.cue_last or a.cue)
       cue_text = text:sub(cs + 1, ce)
    elseif q.close == nil or before == ":" then
       cue_text = before == ":" and ":" or null

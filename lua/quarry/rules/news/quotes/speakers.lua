@@ -11,6 +11,7 @@ local wordset = require "quarry.wordset"
 local D = include "quotes/document"
 local case_at, para_at = D.case, D.para
 local M = include "quotes/mentions"
+local C = include "quotes/clauses"
 local people = include "people"
 
 local speakers = {}
@@ -287,21 +288,7 @@ end
 
 -- the determiners (data/quote_words.tsv) as a word set, or nil when one
 -- of them is not a word of its own (no token's key)
-local DET_WORDS
-do
-   local list = {}
-   for w, yes in pairs(W.DETS) do
-      if yes then list[#list + 1] = w end
-   end
-   table.sort(list)
-   DET_WORDS = W.word_set(list)
-   for _, w in ipairs(list) do
-      if not DET_WORDS:contains(w) then
-         DET_WORDS = nil
-         break
-      end
-   end
-end
+local DET_WORDS = C.set_of(W.DETS)
 
 -- "The rights group condemned the mayor's remarks when he spoke": a
 -- description of one person before token p in its sentence, for a
