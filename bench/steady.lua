@@ -1,5 +1,8 @@
 --- The news pack's steady state alone, for a profiler: the pack loaded
--- (untrusted, under its default limits, as `quarry extract` runs it) and
+-- (untrusted, under its default limits, as `quarry extract` runs it: a
+-- pack quarry ships, its step budget counted by the CPU clock, no count
+-- hook; a user's pack that includes news is counted by instructions,
+-- bench/news.lua measures both) and
 -- warmed up on the sample's first document, then run once over the
 -- whole sample. Prints the annotations made and each phase's CPU time.
 --   lua5.4 bench/steady.lua CORPUS [MEGABYTES]

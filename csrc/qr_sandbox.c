@@ -54,6 +54,17 @@
  * call of a C function: those that loop charge steps themselves
  * (core.limit_charge, sandbox.lua).
  *
+ * A count hook costs every instruction, whatever its count: Lua 5.4's
+ * interpreter stops at each one while a count hook is set (13% of the
+ * news pack's time). So core.limited_by_clock, for the packs quarry
+ * ships (the sandbox decides which, rules.lua), counts the budget by the
+ * CPU clock alone: no hook is set, the clock's tick sets it, and the hook
+ * checks the budget against the steps the ticks' CPU time stands for and
+ * removes itself. Once the limit trips, the grace is counted by
+ * instructions as above; coroutines (core.limit_thread) keep their count
+ * hook; and without the clock (SIGVTALRM taken) the call counts
+ * instructions. The steps it reports are those its CPU time stands for.
+ *
  * The error names where the code was: the nearest stack level whose
  * source is untrusted code's (core.limit_source; the sandbox marks each
  * file it loads), so that a limit tripping inside quarry's own Lua code,
@@ -91,6 +102,7 @@
 #define QR_STEP_GRACE 100000        /* steps to unwind after the step limit tripped */
 #define QR_TICK_MS 10               /* CPU time between two ticks of the CPU clock */
 #define QR_NS_PER_STEP 100          /* the CPU time a step may take, on average */
+#define QR_STEPS_PER_TICK (QR_TICK_MS * (1000000 / QR_NS_PER_STEP))   /* the steps a tick stands for */
 
 #if defined(__GNUC__)
 #define QR_NOINLINE __attribute__((noinline))
@@ -116,6 +128,8 @@ typedef struct qr_limits {
     int steps_tripped;            /* 1: tripped once; 2: past the grace too */
     long long cpu_ticks;          /* CPU clock ticks since core.limited began */
     int cpu_tripped;              /* the step limit tripped on CPU time */
+    int by_clock;                 /* steps counted by the CPU clock alone (core.limited_by_clock) */
+    lua_State *thread;            /* the thread core.limited runs on */
 } qr_limits;
 
 /***
@@ -313,12 +327,26 @@ static void clock_start(lua_State *L)
     if (setitimer(ITIMER_VIRTUAL, &tick, &clock_saved) != 0) clock_thread = NULL;
 }
 
-static void clock_stop(lua_State *L)
+/* Stops the CPU clock that clock_start started for L; returns the CPU
+ * time (microseconds) since the last tick a hook took: the ticks not
+ * taken, and the part of a tick since the last. (The timer's own count,
+ * not clock_gettime: reading the thread's CPU clock would bring the
+ * kernel's tally of the process's CPU time up to date, which it otherwise
+ * does at its own ticks only while a timer runs, and os.clock() read
+ * inside the call would lag behind.) */
+static long long clock_stop(lua_State *L)
 {
-    if (clock_thread != L) return;
+    struct itimerval left;
+    long long untaken;
+    if (clock_thread != L) return 0;
+    untaken = (long long)clock_ticks * QR_TICK_MS * 1000;
+    if (getitimer(ITIMER_VIRTUAL, &left) == 0 && left.it_value.tv_sec == 0
+        && left.it_value.tv_usec > 0 && left.it_value.tv_usec <= QR_TICK_MS * 1000)
+        untaken += QR_TICK_MS * 1000 - left.it_value.tv_usec;
     setitimer(ITIMER_VIRTUAL, &clock_saved, NULL);
     clock_thread = NULL;
     clock_ticks = 0;
+    return untaken;
 }
 
 /* --- charging steps ----------------------------------------------------------------- */
@@ -368,6 +396,7 @@ static int host_source(lua_State *L, const char *source)
  * rule engine), such as a pack a program made in Lua; without one, none
  * (*line 0). The walk ends at core.limited: its caller is outside. */
 static int l_limited(lua_State *L);
+static int l_limited_by_clock(lua_State *L);
 
 static void limit_position(lua_State *L, int level, char *src, size_t size, int *line)
 {
@@ -377,7 +406,7 @@ static void limit_position(lua_State *L, int level, char *src, size_t size, int 
         int boundary;
         if (!lua_getinfo(L, "Slf", &ar)) continue;
         /* what called core.limited is outside the limits */
-        boundary = lua_tocfunction(L, -1) == l_limited;
+        boundary = lua_tocfunction(L, -1) == l_limited || lua_tocfunction(L, -1) == l_limited_by_clock;
         lua_pop(L, 1);
         if (boundary) break;
         if (ar.currentline <= 0) continue;
@@ -404,9 +433,12 @@ static void limit_charge(lua_State *L, qr_limits *lim, long long n, int level)
     lim->steps_used += n;
     if (lim->steps_tripped < 2) {
         long long allowed = lim->steps_max + (lim->steps_tripped ? QR_STEP_GRACE : 0);
-        int cpu_over = lim->cpu_ticks * QR_TICK_MS * (1000000 / QR_NS_PER_STEP) > allowed;
+        int cpu_over = lim->cpu_ticks * QR_STEPS_PER_TICK > allowed;
         if (lim->steps_used <= allowed && !cpu_over) return;
         if (lim->steps_tripped) lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+        /* counted by the clock alone, the thread had no hook: the grace
+         * is counted by instructions, as without the clock */
+        else if (lim->by_clock) lua_sethook(lim->thread, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
         lim->steps_tripped++;
         if (cpu_over && lim->steps_used <= allowed) lim->cpu_tripped = 1;
     }
@@ -431,6 +463,15 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
     if (ticks) {
         clock_ticks = 0;
         lim->cpu_ticks += ticks;
+    }
+    if (lim->by_clock && !lim->steps_tripped && L == lim->thread) {
+        /* called by the clock: the budget checked against the steps its
+         * ticks' CPU time stands for (limit_charge), and no hook until
+         * the next tick (unless the budget is spent now) */
+        lua_sethook(L, NULL, 0, 0);
+        if (clock_ticks) lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);   /* a tick came meanwhile */
+        limit_charge(L, lim, 0, 0);
+        return;
     }
     if (L == clock_thread && lim->steps_tripped < 2 && lua_gethookcount(L) == 1) {
         /* called by the clock, not after QR_STEP_CHUNK instructions */
@@ -547,23 +588,10 @@ static int l_limit_thread(lua_State *L)
     return 1;
 }
 
-/***
-core.limited(max_steps, max_bytes, f, ...) -> true, f's results... | false, message, kind
-Calls f(...) in protected mode with at most max_steps Lua VM
-instructions (counted every 1000; 0: no budget) and the Lua heap
-growing by at most max_bytes over its size at the call (0: no ceiling).
-kind is "steps" or "memory" when a limit tripped, "error" otherwise; the
-error object is f's, as pcall gives it (turning it into a string may run
-untrusted code: the caller does that under limits of its own). Inside
-another core.limited call, the outer limits hold and this is a pcall.
-@function limited
-@param max_steps integer the most VM instructions (0: no budget)
-@param max_bytes integer the most the Lua heap may grow (0: no ceiling)
-@param f function the code
-@param ... its arguments
-@return boolean true, then f's results; or false, message, kind ("steps", "memory" or "error")
-*/
-static int l_limited(lua_State *L)
+/* core.limited and core.limited_by_clock: f(...) at index 3 on, under
+ * the limits at 1 and 2; by_clock: the steps counted by the CPU clock
+ * alone (by instructions when the clock cannot run). */
+static int limited_call(lua_State *L, int by_clock)
 {
     lua_Integer steps = luaL_checkinteger(L, 1), bytes = luaL_checkinteger(L, 2);
     qr_limits *lim;
@@ -581,6 +609,8 @@ static int l_limited(lua_State *L)
         old_mask = lua_gethookmask(L);
         old_count = lua_gethookcount(L);
         lim->active = 1;
+        lim->thread = L;
+        lim->by_clock = 0;
         lim->steps_max = steps > 0 ? steps : 0;
         lim->steps_used = 0;
         lim->steps_tripped = lim->cpu_tripped = 0;
@@ -590,11 +620,19 @@ static int l_limited(lua_State *L)
         lim->mem_peak = 0;
         lim->mem_trips = lim->pending = 0;
         if (lim->steps_max) {
-            lua_sethook(L, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
             clock_start(L);
+            lim->by_clock = by_clock && clock_thread == L;
+            if (lim->by_clock) lua_sethook(L, NULL, 0, 0);
+            else lua_sethook(L, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
         }
         status = lua_pcall(L, nargs, LUA_MULTRET, 0);
-        clock_stop(L);
+        {
+            long long untaken_us = clock_stop(L);
+            /* counted by the clock: core.limit_stats reports the steps the
+             * call's CPU time stands for (with those C functions charged) */
+            if (lim->by_clock)
+                lim->steps_used += (lim->cpu_ticks * QR_TICK_MS * 1000 + untaken_us) * 1000 / QR_NS_PER_STEP;
+        }
         lua_sethook(L, old_hook, old_mask, old_count);
         lim->active = 0;
         kind = lim->steps_tripped ? "steps"
@@ -609,6 +647,64 @@ static int l_limited(lua_State *L)
     lua_insert(L, -2);
     lua_pushstring(L, kind);
     return 3;
+}
+
+/***
+core.limited(max_steps, max_bytes, f, ...) -> true, f's results... | false, message, kind
+Calls f(...) in protected mode with at most max_steps Lua VM
+instructions (counted every 1000; 0: no budget; the budget stands for
+CPU time too, 100 ns a step) and the Lua heap
+growing by at most max_bytes over its size at the call (0: no ceiling).
+kind is "steps" or "memory" when a limit tripped, "error" otherwise; the
+error object is f's, as pcall gives it (turning it into a string may run
+untrusted code: the caller does that under limits of its own). Inside
+another core.limited call, the outer limits hold and this is a pcall.
+@function limited
+@param max_steps integer the most VM instructions (0: no budget)
+@param max_bytes integer the most the Lua heap may grow (0: no ceiling)
+@param f function the code
+@param ... its arguments
+@return boolean true, then f's results; or false, message, kind ("steps", "memory" or "error")
+*/
+static int l_limited(lua_State *L)
+{
+    return limited_call(L, 0);
+}
+
+/***
+core.limited_by_clock(max_steps, max_bytes, f, ...) -> as core.limited:
+the step budget counted by the CPU clock alone, max_steps standing for
+max_steps x 100 ns of CPU time, for code quarry ships: no count hook runs
+while f runs (one costs every VM instruction), but a tick of the clock
+(every 10 ms of CPU time) charges its CPU time as steps and checks the
+budget. Once the limit has tripped, the grace and what follows are counted
+by instructions, as core.limited counts them; so are coroutines
+(core.limit_thread), and the whole call when the clock cannot run
+(SIGVTALRM is the program's, or another Lua state's call runs it).
+@function limited_by_clock
+@param max_steps integer the steps of 100 ns of CPU time (0: no budget)
+@param max_bytes integer the most the Lua heap may grow (0: no ceiling)
+@param f function the code
+@param ... its arguments
+@return boolean true, then f's results; or false, message, kind ("steps", "memory" or "error")
+*/
+static int l_limited_by_clock(lua_State *L)
+{
+    return limited_call(L, 1);
+}
+
+/***
+core.limit_clocked() -> boolean: whether the last (or running)
+core.limited call counted its steps by the CPU clock alone
+(core.limited_by_clock, the clock running)
+@function limit_clocked
+@return boolean
+*/
+static int l_limit_clocked(lua_State *L)
+{
+    qr_limits *lim = limits_if_any(L);
+    lua_pushboolean(L, lim && lim->by_clock);
+    return 1;
 }
 
 /***
@@ -628,8 +724,10 @@ static int l_limit_tripped(lua_State *L)
 
 /***
 core.limit_stats() -> steps, bytes: the steps the last core.limited call
-counted (a multiple of 1000) and how far the Lua heap grew over its size
-at the call, at most
+counted (instructions, a multiple of 1000, and what C functions charged;
+for core.limited_by_clock, the steps its CPU time stands for, 100 ns a
+step, and what C functions charged) and how far the Lua heap grew over
+its size at the call, at most
 @function limit_stats
 @return integer the steps counted
 @return integer the bytes the heap grew by
@@ -906,7 +1004,8 @@ void qr_open_sandbox(lua_State *L)
     static const luaL_Reg funcs[] = {
         { "limited", l_limited }, { "limit_thread", l_limit_thread }, { "limit_tripped", l_limit_tripped },
         { "limit_stats", l_limit_stats }, { "limit_charge", l_limit_charge }, { "limit_source", l_limit_source },
-        { "limit_host", l_limit_host },
+        { "limit_host", l_limit_host }, { "limited_by_clock", l_limited_by_clock },
+        { "limit_clocked", l_limit_clocked },
         { "callsite", l_callsite },
         { "realpath", l_realpath },
         { "plain_annotations", l_plain_annotations },

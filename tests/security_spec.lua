@@ -345,6 +345,64 @@ error(setmetatable({}, { __tostring = function() while true do end end }))
          end
       end)
 
+      -- quarry's own packs count the budget by the CPU clock (no count hook
+      -- while they run); a box in that mode, made here with sandbox.new's
+      -- clock, since the shipped pack has no loop to stop
+      it("stops a loop in a box that counts steps by the CPU clock, with the same error; the next call runs",
+         function()
+         local dir = tmpdir { ["spin.lua"] = [[
+return function(body)
+   if body == "loop" then while true do end end
+   if body == "catch" then while true do pcall(function() while true do end end) end end
+   return "done"
+end]] }
+         local path = dir .. "/spin.lua"
+         -- 200,000 steps: 20 ms of CPU time
+         local box = sandbox.new { kind = "rule pack", name = "spin", root = dir, clock = true,
+            limits = { steps = 200000, memory = 64 * 1024 * 1024 } }
+         local f = box:run("loading", box:load(path))
+         for _, body in ipairs { "loop", "catch" } do
+            raises(function() box:run("document 'one'", f, body) end, "rule pack 'spin', document 'one'",
+               path .. ":", "step limit exceeded (more than 200000 steps: its CPU time, 100 ns a step, is spent)",
+               "--max-steps")
+            assert.is_true(core.limit_clocked())
+            assert.equal("done", box:run("document 'two'", f, "none"))
+         end
+      end)
+
+      it("counts the steps of the packs quarry ships by the CPU clock, and of a user's pack by instructions",
+         function()
+         local news = rules.load("news")
+         assert.is_true(news.box.clock)
+         news:run { id = "d", text = "Rain fell, the minister said." }
+         assert.is_true(core.limit_clocked())
+         assert.is_true(rules.load("news", { trusted = true }).box.clock)
+         -- a user's pack, by path, and one that includes news: its code runs in the user's box
+         local dir = tmpdir { ["mine.lua"] = pack_source(), ["more.lua"] = 'return include "news"' }
+         for _, file in ipairs { "mine.lua", "more.lua" } do
+            local pack = rules.load(dir .. "/" .. file)
+            assert.is_false(pack.box.clock)
+            pack:run { id = "d", text = "Rain fell, the minister said. x" }
+            assert.is_false(core.limit_clocked())
+         end
+      end)
+
+      it("counts by instructions a pack named like a shipped one but outside quarry's own folder", function()
+         -- quarry/rules/news.lua on package.path, found before the shipped pack
+         local dir = tmpdir { ["quarry/rules/news.lua"] = pack_source("while true do end") }
+         local script = support.put(dir, "probe.lua", ([[
+package.path = %q .. "/?.lua;" .. package.path
+local rules = require "quarry.rules"
+local core = require "quarry.core"
+local ok, err = pcall(rules.load, "news", { limits = { steps = 100000 } })
+print(ok, err, core.limit_clocked())
+]]):format(dir))
+         local code, out = child(script)
+         assert.equal(0, code, out)
+         assert.matches("^false\t[^\n]*" .. dir:gsub("%p", "%%%0") .. "/quarry/rules/news%.lua:1: step limit exceeded "
+            .. "%(more than 100000 steps[^\n]*\tfalse\n$", out)
+      end)
+
       it("counts what the table library goes through in C against the step budget", function()
          for _, body in ipairs {
             "table.move({}, 1, 1e15, 1, {})",

@@ -372,14 +372,37 @@ local origins = setmetatable({}, { __mode = "k" })
 
 local pack_include
 
--- A new sandbox for a pack whose folder is dir; share: the box of
--- the pack that includes it, whose module instances it shares (one
--- quarry.pattern for the patterns of both).
-local function pack_box(dir, name, opts, share)
+-- The folder of the packs quarry ships, as realpath(3) gives it: rules/
+-- next to this file, quarry's own installed modules (nil when this file
+-- was not loaded from one).
+local SHIPPED_DIR
+do
+   local here = string_match(debug_getinfo(1, "S").source, "^@(.*)/rules%.lua$")
+   SHIPPED_DIR = here and quarry_core.realpath(here .. "/rules")
+end
+
+-- Whether the file at path is a pack quarry ships: it really is (symbolic
+-- links resolved) under SHIPPED_DIR. Where it was found from, and what it
+-- says of itself, do not count: a file named quarry/rules/NAME.lua on
+-- another folder of package.path is not one.
+local function shipped(path)
+   local real = quarry_core.realpath(path)
+   return SHIPPED_DIR ~= nil and real ~= nil and string_sub(real, 1, #SHIPPED_DIR + 1) == SHIPPED_DIR .. "/"
+end
+
+-- A new sandbox for a pack whose file is path and folder dir; share: the
+-- box of the pack that includes it, whose module instances it shares (one
+-- quarry.pattern for the patterns of both). A pack quarry ships counts its
+-- step budget by the CPU clock (sandbox.new's clock), any other pack by
+-- instructions; a pack included runs in the including pack's box, and
+-- counts as it does.
+local function pack_box(path, dir, name, opts, share)
+   local clock
+   if share then clock = share.clock else clock = shipped(path) end
    local box = sandbox.new { kind = "rule pack", name = name, root = dir, trusted = opts.trusted,
       limits = share and share.limits or sandbox.limits(opts.limits, 3), modules = PACK_MODULES,
       require = pack_module, include = pack_include, files = true, globals = { rule = rule_helper },
-      instances = share and share.instances }
+      instances = share and share.instances, clock = clock }
    box.env.P = opts.trusted and P or box:module("quarry.pattern")
    box.packs = {}   -- the definitions of the packs it includes
    return box
@@ -412,7 +435,7 @@ function pack_include(box, name)
    local path = package.searchpath("quarry.rules." .. name, package.path)
    if not path then return false end
    local dir = string_match(path, "^(.*)/[^/]*$") or "."
-   local child = pack_box(dir, name, { trusted = box.trusted }, box)
+   local child = pack_box(path, dir, name, { trusted = box.trusted }, box)
    local def = definition_in(child, path, dir, name)
    box.packs[#box.packs + 1] = def
    return true, def
@@ -428,7 +451,7 @@ local function open_pack(name_or_path, opts)
    if not path then error(dir, 0) end
    if lfs_attributes(path, "mode") ~= "file" then error(path .. ": a rule pack must be a regular file", 0) end
    local name = string_gsub(string_match(string_gsub(name_or_path, "/+$", ""), "([^/]+)$") or "pack", "%.lua$", "")
-   local box = pack_box(dir, name, opts)
+   local box = pack_box(path, dir, name, opts)
    local ok, def = pcall(box.run, box, "loading", definition_in, box, path, dir, name)
    if not ok then error(tostring(def), 0) end
    return def

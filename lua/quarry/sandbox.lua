@@ -38,6 +38,7 @@ local package_searchpath = package.searchpath
 local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symlinkattributes, lfs.dir
 local limited, limit_thread, limit_tripped, limit_charge = core.limited, core.limit_thread, core.limit_tripped,
    core.limit_charge
+local limited_by_clock = core.limited_by_clock
 local realpath, limit_source = core.realpath, core.limit_source
 local plain_annotations = core.plain_annotations
 
@@ -51,7 +52,9 @@ do
 end
 
 --- Default step budget of one call (loading a pack, one document, one
--- report): Lua VM instructions, counted every 1000. The news pack spends
+-- report): Lua VM instructions, counted every 1000, and 100 ns of CPU time
+-- a step (a box with `clock`, a pack quarry ships: CPU time alone,
+-- 100 s for this budget). Counted by instructions, the news pack spends
 -- about 25 a byte of text (2026-12, BBC and Reuters: at most 560,000 on
 -- one article), so this takes documents of tens of megabytes.
 sandbox.DEFAULT_STEPS = 1000000000
@@ -438,11 +441,14 @@ end
 -- gazetteer and pack_dir in the environment), include (function(box, name)
 -- -> found, value: what include gives for a name before the folder's
 -- files), instances (the module instances of another box, to share),
--- globals (more names).
--- @param opts table {kind, name, root, trusted, limits, modules, require, files, globals}
+-- globals (more names), clock (true: box:run counts the step budget by
+-- the CPU clock alone, core.limited_by_clock, without the per-instruction
+-- hook: for code quarry ships, never for a user's; box.clock says which).
+-- @param opts table {kind, name, root, trusted, limits, modules, require, files, globals, clock}
 -- @return table the box (see Box)
 function sandbox.new(opts)
    local box = setmetatable({ kind = opts.kind or "rule pack", name = opts.name or "?", trusted = opts.trusted and true,
+      clock = opts.clock and true or false,
       limits = sandbox.limits(opts.limits, 2), instances = opts.instances or {}, loaded = {}, own = own,
       included = {}, include_other = opts.include }, BoxMT)
    if opts.root then
@@ -475,17 +481,18 @@ function Box:set_limits(limits)
    self.limits = sandbox.limits(limits, 2)
 end
 
--- Calls f(...) within limits, the box's string methods in place of the
--- real ones (string.dump left out): as box:run, and as message_of.
+-- Calls f(...) within limits (limit: core.limited or
+-- core.limited_by_clock), the box's string methods in place of the real
+-- ones (string.dump left out): as box:run, and as message_of.
 local function restore_methods(saved, ...)
    string_mt.__index = saved
    return ...
 end
 
-local function boxed(steps, memory, f, ...)
+local function boxed(limit, steps, memory, f, ...)
    local saved = string_mt.__index
    string_mt.__index = string_methods
-   return restore_methods(saved, limited(steps, memory, f, ...))
+   return restore_methods(saved, limit(steps, memory, f, ...))
 end
 
 -- The message of an error object: a string as it is; any other value
@@ -494,7 +501,7 @@ end
 -- module instance's objects).
 local function message_of(err)
    if type(err) == "string" then return err end
-   local ok, s = boxed(MESSAGE_STEPS, MESSAGE_MEMORY, tostring, err)
+   local ok, s = boxed(limited, MESSAGE_STEPS, MESSAGE_MEMORY, tostring, err)
    if ok and type(s) == "string" then return s end
    return "(an error object whose __tostring failed: " .. (type(s) == "string" and s or "?") .. ")"
 end
@@ -567,7 +574,8 @@ end
 -- @param ... its arguments
 -- @return what f returns
 function Box:run(what, f, ...)
-   return finish(self, what, boxed(self.limits.steps, self.limits.memory, f, ...))
+   return finish(self, what, boxed(self.clock and limited_by_clock or limited, self.limits.steps, self.limits.memory,
+      f, ...))
 end
 
 -- --- values leaving the box ----------------------------------------------------------

@@ -207,8 +207,10 @@ end
 -- code of a pack or a report (what: "pack" or "report").
 function common.limit_options(cmd, what)
    local report = what == "report"
-   cmd:option("--max-steps", string.format("At most N Lua steps (VM instructions) in each call of the %s's code: "
-      .. "%s. 0: no limit. Default: %d%s.", what, report and "loading it, running it" or "loading it, each document",
+   cmd:option("--max-steps", string.format("At most N Lua steps in each call of the %s's code: %s. A step is a "
+      .. "VM instruction and at most 100 ns of CPU time%s. 0: no limit. Default: %d%s.", what,
+      report and "loading it, running it" or "loading it, each document",
+      report and "" or " (a pack quarry ships, such as news, is counted by its CPU time alone)",
       sandbox.DEFAULT_STEPS, report and "" or ", or a lower limits.steps the pack sets"))
       :convert(common.count):argname("<n>")
    cmd:option("--max-memory", string.format("At most SIZE bytes (512M, 2G) of Lua memory added by each call of "
