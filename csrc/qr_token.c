@@ -2129,6 +2129,20 @@ size_t qr_tokens_where(const qr_tokens *t, unsigned kinds, unsigned cases, uint3
     return n;
 }
 
+static int ascii_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+size_t qr_count_words(const char *s, size_t len, size_t most)
+{
+    size_t i = 0, n = 0;
+    while (n < most) {
+        while (i < len && ascii_space((unsigned char)s[i])) i++;
+        if (i == len) break;
+        n++;
+        while (i < len && !ascii_space((unsigned char)s[i])) i++;
+    }
+    return n;
+}
+
 const char *qr_kind_name(unsigned kind) { return kind < QR_KIND_COUNT ? kind_names[kind] : "?"; }
 const char *qr_case_name(unsigned casing) { return casing < QR_CASE_COUNT ? case_names[casing] : "?"; }
 

@@ -87,6 +87,11 @@ int qr_tokens_cover(const qr_tokens *t, size_t start, size_t stop, size_t *first
  * out (room for t->n) and returns how many. */
 size_t qr_tokens_where(const qr_tokens *t, unsigned kinds, unsigned cases, uint32_t *out);
 
+/* The words of s[0, len): runs of bytes other than ASCII white space
+ * (" \t\n\v\f\r", what Lua's %S takes), counted up to most (the count
+ * or most, whichever is smaller; the scan stops at the last word counted). */
+size_t qr_count_words(const char *s, size_t len, size_t most);
+
 const char *qr_kind_name(unsigned kind);
 const char *qr_case_name(unsigned casing);
 

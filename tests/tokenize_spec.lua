@@ -217,6 +217,26 @@ describe("quarry.tokenize API", function()
       assert.same({}, tok(""):where("word"))
    end)
 
+   it("counts the words of a stretch of the text as %S+ finds them, up to a most", function()
+      local s = "  Hello, big\tworld!\n\nx\v\f\r y  "
+      local t = tok(s)
+      local _, all = s:gsub("%S+", "")
+      assert.equal(all, t:count_words(0, #s))
+      assert.equal(5, all)
+      assert.equal(2, t:count_words(0, #s, 2))
+      assert.equal(0, t:count_words(0, #s, 0))
+      assert.equal(1, t:count_words(3, 9))                -- "ello, "
+      assert.equal(2, t:count_words(9, 14))               -- "big\tw": a stretch may cut a word
+      assert.equal(0, t:count_words(0, 2))
+      assert.equal(0, t:count_words(5, 5))
+      -- bytes that are not UTF-8, and non-breaking spaces, are word bytes as for %S
+      assert.equal(3, tok("a\255b \194\160 c"):count_words(0, 8))
+      assert.error_matches(function() t:count_words(-1, 3) end, "start outside the text")
+      assert.error_matches(function() t:count_words(4, 3) end, "stop outside")
+      assert.error_matches(function() t:count_words(0, #s + 1) end, "stop outside")
+      assert.error_matches(function() t:count_words(0, 3, -1) end, "most must be >= 0")
+   end)
+
    it("raises on an unknown kind or case, naming it", function()
       local t = tok("Hi there.")
       assert.error_matches(function() t:where("wrod") end, "unknown kind 'wrod'")

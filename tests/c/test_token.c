@@ -279,6 +279,27 @@ static void test_where(void)
     qr_tokens_free(&t);
 }
 
+/* qr_count_words against a plain count of runs of non-space bytes, on
+ * random bytes rich in white space, with and without a most. */
+static void test_count_words(void)
+{
+    static const char alphabet[] = " \t\n\v\f\rab\xc2\xa0\xff";
+    char s[64];
+    int round, good = 1;
+    for (round = 0; round < 5000 && good; round++) {
+        size_t len = rng() % sizeof s, i, want = 0, most = rng() % 8 == 0 ? (size_t)-1 : rng() % 12;
+        for (i = 0; i < len; i++) s[i] = alphabet[rng() % (sizeof alphabet - 1)];
+        for (i = 0; i < len; i++) {
+            int space = s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r');
+            int prev_space = i == 0 || s[i - 1] == ' ' || (s[i - 1] >= '\t' && s[i - 1] <= '\r');
+            if (!space && prev_space) want++;
+        }
+        if (qr_count_words(s, len, most) != (want < most ? want : most)) good = 0;
+    }
+    ok(good, "count_words: runs of bytes other than ASCII white space, up to most");
+    ok(qr_count_words("", 0, 5) == 0 && qr_count_words("a b", 3, 0) == 0, "count_words: none in nothing or up to 0");
+}
+
 int main(void)
 {
     test_empty();
@@ -291,6 +312,7 @@ int main(void)
     test_keys();
     test_keys_every_code_point();
     test_where();
+    test_count_words();
     printf("1..%d\n", tests);
     return failures ? 1 : 0;
 }

@@ -14,6 +14,7 @@
 #define qr_tokens_group_of scalar_tokens_group_of
 #define qr_tokens_cover scalar_tokens_cover
 #define qr_tokens_where scalar_tokens_where
+#define qr_count_words scalar_count_words
 #define qr_kind_name scalar_kind_name
 #define qr_case_name scalar_case_name
 #define qr_normalize scalar_normalize
@@ -27,6 +28,7 @@
 #undef qr_word_cmp
 #undef qr_tokens_group_of
 #undef qr_tokens_cover
+#undef qr_count_words
 #undef qr_kind_name
 #undef qr_case_name
 #undef qr_normalize

@@ -17,6 +17,8 @@
 
 local dates = {}
 
+local wordset = require "quarry.wordset"
+
 local values = include "date_values"
 local tense = include "date_tense"
 dates.values = values
@@ -85,8 +87,37 @@ local function list_of(set)
    table.sort(out)
    return out
 end
+-- The market's words as a word set, found among a sentence's tokens in
+-- one call: a token's key is one token's, so a word of several tokens
+-- ("s&p") is never one.
+local function word_set(set)
+   local out = {}
+   for _, w in ipairs(list_of(set)) do
+      if select(2, P.width(P.word(w))) == 1 then out[#out + 1] = w end
+   end
+   return wordset.new(out)
+end
+local MARKET_WORDS = word_set(NOT_YEAR.market)
+
+-- NAMES[kind] by the spellings text has most (lower, title and upper
+-- case, with and without an abbreviation's period): SPELT[kind][text],
+-- what name_of finds of them without lowering the text.
+local SPELT = {}
+for kind, names in pairs(NAMES) do
+   local spelt = {}
+   for w, v in pairs(names) do
+      if w == w:lower() and w:byte(-1) ~= 46 then
+         for _, t in ipairs { w, w:sub(1, 1):upper() .. w:sub(2), w:upper() } do
+            spelt[t], spelt[t .. "."] = v, v
+         end
+      end
+   end
+   SPELT[kind] = spelt
+end
 
 local function name_of(kind, s)
+   local v = SPELT[kind][s]
+   if v ~= nil then return v end
    local low = s:lower()
    -- an abbreviation's period off: "Sept." is "sept"
    if low:byte(-1) == 46 then low = low:sub(1, -2) end
@@ -144,10 +175,9 @@ local function starts_sentence(toks, start)
    return not i or i == 1 or toks:get(i - 1, "sentence") ~= toks:get(i, "sentence")
 end
 
-local function relative(rel)
-   return function(m)
-      return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
-   end
+-- The date of match m that rel says relative to the article.
+local function relative(m, rel)
+   return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
 end
 
 local function valued(m, value)
@@ -229,8 +259,8 @@ local PART = P.set(LIST.part)
 -- level is meant: "from 1800 to 2100 local time", "the Dow rose to 1850".
 local function false_year(m, cap)
    local toks = m.tokens
-   local first, last = toks:cover(cap.start, cap.stop)
-   if not first then return false end
+   -- (a match and its captures carry their tokens)
+   local first, last = cap.first, cap.last
    -- the next word, or the one after a range's second number
    for i = last + 1, math.min(#toks, last + 4) do
       local k = toks:key(i)
@@ -241,11 +271,9 @@ local function false_year(m, cap)
    local level = last < #toks and NOT_YEAR.level[toks:key(last + 1)]
    if level or before == "to" or before == "at" or before == "from" or before == "the" or before == "above"
       or before == "below" or before == "near" or before == "around" then
-      local s0, e0 = toks:sentence(toks:get(first, "sentence"))
-      local f, l = toks:cover(s0, e0)
-      for i = f or 1, l or 0 do
-         if NOT_YEAR.market[toks:key(i)] then return true end
-      end
+      -- a market's word in the sentence: one scan in C
+      local _, _, f, l = toks:sentence(toks:get(first, "sentence"))
+      return MARKET_WORDS:find(toks, f, l) ~= nil
    end
    return false
 end
@@ -302,7 +330,7 @@ local function ago(m)
    if not n then return valued(m, "PAST_REF") end   -- "several years ago", "years ago"
    if unit == "decade" then n, unit = 10 * n, "year" end
    if unit == "century" then n, unit = 100 * n, "year" end
-   return relative { ago = n, unit = unit } (m)
+   return relative(m, { ago = n, unit = unit })
 end
 
 -- the words of "third-quarter" and "fiscal-quarter", "fiscal-first"
@@ -338,7 +366,7 @@ local function quarter(m)
       local w = caps.whose.text:lower()
       rel.year_offset = (w:match("^last") or w:match("^year")) and -1 or w:match("^next") and 1 or 0
    end
-   return relative(rel)(m)
+   return relative(m, rel)
 end
 
 -- "the quarter", "the latest quarter", "this quarter", "the year-ago
@@ -356,7 +384,7 @@ local function quarter_ref(m)
    elseif which == "next" or which == "coming" then rel = { quarter = "current", offset = 1 }
    elseif which == "last" or which == "previous" or which == "prior" then rel = { quarter = "current", offset = -1 }
    else rel = { quarter = "anaphor" } end
-   return relative(rel)(m)
+   return relative(m, rel)
 end
 
 -- "last summer", "this spring", "the summer of 2019", "winter 2013"
@@ -369,7 +397,7 @@ local function season(m)
       rel.dir = d:match("last") and "last" or d:match("next") and "next" or d:match("this") and "this" or nil
    end
    if not rel.year and not rel.dir and not caps.det then return nil end
-   return relative(rel)(m)
+   return relative(m, rel)
 end
 
 -- "the 1990s", "the '80s", "the mid-1990s", "the nineties", "the 20th
@@ -390,7 +418,7 @@ local function decade(m)
       if not n or n < 1 or n > 21 then return nil end
       return valued(m, string.format("%02d", n - 1))
    end
-   return relative { unit = "century", offset = 0 } (m)
+   return relative(m, { unit = "century", offset = 0 })
 end
 
 -- "a year earlier", "a year ago" said of a quarter or a month: that period
@@ -408,7 +436,7 @@ local function anaphor(m)
       rel.offset = n
    end
    if w == "ago" then rel.deictic = true end
-   return relative(rel)(m)
+   return relative(m, rel)
 end
 
 dates.rules = {
@@ -494,7 +522,7 @@ dates.rules = {
       action = function(m)
          local d = m.caps.dir.text:lower()
          local off = d == "last" and -1 or d == "next" and 1 or 0
-         return relative { month = name_of("month", m.caps.month.text), year_offset = off } (m)
+         return relative(m, { month = name_of("month", m.caps.month.text), year_offset = off })
       end,
       examples = { { text = "The pact was signed in June last year.", date = "1998-02-19",
                      expect = { { type = "date", text = "June last year", attrs = { value = "1997-06" } } } } } },
@@ -508,7 +536,7 @@ dates.rules = {
          if m.caps.year then rel.year = year_of(m.caps.year.text) end
          -- "Easter week", "Christmas week": the holiday's ISO week
          if m.caps.week then rel.week = true end
-         return relative(rel)(m)
+         return relative(m, rel)
       end,
       examples = { { text = "Stores opened on Thanksgiving Day.", date = "2013-12-02",
                      expect = { { type = "date", text = "Thanksgiving Day", attrs = { value = "2013-11-28" } } } } } },
@@ -517,7 +545,7 @@ dates.rules = {
          "^(?:mid|early|late)-(?:" .. table.concat(spellings("month", true), "|"):gsub("%.", "\\.") .. ")$"),
       action = function(m)
          local month = name_of("month", m:text():match("%-(%a+)"))
-         return month and relative { month = month } (m)
+         return month and relative(m, { month = month })
       end,
       examples = { { text = "Talks resume in mid-November.", date = "1989-10-30",
                      expect = { { type = "date", attrs = { value = "1989-11" } } } } } },
@@ -585,7 +613,7 @@ dates.rules = {
       action = function(m)
          local w = m.caps.w.text:lower()
          local off = w == "yesterday" and -1 or w == "tomorrow" and 1 or 0
-         return relative { offset_days = off } (m)
+         return relative(m, { offset_days = off })
       end,
       examples = { { text = "He said so yesterday.", date = "2020-08-28",
                      expect = { { type = "date", attrs = { value = "2020-08-27" } } } } } },
@@ -602,7 +630,7 @@ dates.rules = {
          if m.caps.unit.text:match("^%u") and not starts_sentence(m.tokens, m.start) then return nil end
          local offset = (dir == "last" or dir == "past" or dir == "previous" or dir == "this past") and -1
             or (dir == "next" or dir == "coming") and 1 or 0
-         return relative { unit = unit, offset = offset } (m)
+         return relative(m, { unit = unit, offset = offset })
       end,
       examples = { { text = "It aired last week.", date = "2010-02-10",
                      expect = { { type = "date", attrs = { value = "2010-W05" } } } },
@@ -618,7 +646,7 @@ dates.rules = {
       action = function(m)
          -- "the year" alone is the article's year; with "the end of" its end
          local unit = m.caps.unit.text:lower():gsub("[%- ]end$", ""):gsub("['’]s$", "")
-         return relative { unit = unit, offset = 0 } (m)
+         return relative(m, { unit = unit, offset = 0 })
       end,
       examples = { { text = "Prices should fall by the end of the year and by year-end.", date = "2013-05-02",
                      expect = { { type = "date", text = "the end of the year", attrs = { value = "2013" } },
@@ -675,7 +703,7 @@ dates.rules = {
    rule { name = "year_adj", type = "date",
       pattern = P.set { "year-earlier", "year-ago" } * P.opt(P.set { "quarter", "period" }),
       action = function(m)
-         return relative { anaphor = "year", offset = -1, same_period = true } (m)
+         return relative(m, { anaphor = "year", offset = -1, same_period = true })
       end },
    rule { name = "quarter", type = "date", priority = 1,
       pattern = P.opt(DET) * P.opt(P.cap("whose", P.set { "this year's", "last year's", "next year's",
@@ -771,7 +799,7 @@ dates.rules = {
       action = function(m)
          local d = m.caps.dir.text:lower()
          local dir = d:match("last") or d:match("past") and "last" or d:match("next") or d:match("coming") and "next"
-         return relative { weekend = true, dir = dir } (m)
+         return relative(m, { weekend = true, dir = dir })
       end,
       examples = { { text = "Protesters gathered over the weekend.", date = "2014-03-12",
                      expect = { { type = "date", text = "the weekend", attrs = { value = "2014-W10-WE" } } } } } },

@@ -86,6 +86,32 @@ for _, c in ipairs(CLUTTER) do
    if last and before ~= "%" then c.last = last:byte() end
 end
 
+-- The opening of a clutter pattern that lowering the paragraph cannot
+-- change the match of ("^%a+ %d%d?, %d%d%d%d " of "^%a+ %d%d?, %d%d%d%d at
+-- %d%d?:%d%d"), or nil: its classes, each with its quantifier, up to the
+-- first that is not %a, %d, %s, %w or an ASCII character that is neither
+-- a letter nor an apostrophe. Such a class takes a letter in either case,
+-- and never the apostrophe a curly one is lowered to, so a paragraph whose
+-- lowered text the pattern matches begins with what the opening matches.
+local BLIND_CLASS = { ["%a"] = true, ["%d"] = true, ["%s"] = true, ["%w"] = true }
+local function blind_opening(pat)
+   if pat:sub(1, 1) ~= "^" then return nil end
+   local i = 2
+   while true do
+      local e = class_end(pat, i)
+      if not e then break end
+      local class = pat:sub(i, e - 1)
+      local char = class:match("^%%(%p)$") or (#class == 1 and not class:find("[%^%$%*%+%?%.%(%)%[%]%%%-]") and class)
+      if not (BLIND_CLASS[class] or (char and char:find("^[\0-\127]$") and not char:find("[%a']"))) then break end
+      i = e
+      if pat:sub(i, i):find("^[*+?-]") then i = i + 1 end
+   end
+   return i > 2 and pat:sub(1, i - 1) or nil
+end
+for _, c in ipairs(CLUTTER) do
+   if c.role ~= "boilerplate" then c.opening = blind_opening(c.pattern) end
+end
+
 -- The bytes the second byte of a paragraph a clutter pattern matches is
 -- one of, when its first two classes stand once each ("^top stories":
 -- "o"); nil otherwise. Most paragraphs share the first byte of a few
@@ -97,27 +123,60 @@ for _, c in ipairs(CLUTTER) do
    if e2 and not pat:sub(e2, e2):find("^[*?-]") then c.second = class_bytes(pat:sub(e1, e2 - 1)) end
 end
 
--- CLUTTER_AT[b1][b2]: the entries of CLUTTER, in order, that can match a
--- paragraph whose first bytes are b1, b2 (b1 0: also an empty paragraph;
--- [b2] absent, or b2 nil: .other, the entries that ask nothing of it).
--- CLUTTER_LEAN[b1][b2]: the same without the boilerplate strings found as
--- they are, for a paragraph that holds none of them (ANY_PLAIN says whether
--- one does: one search for them all, where each was a search of its own).
-local function by_second(list)
-   local seconds, out = {}, { other = {} }
+-- A list of entries by the last byte of the paragraph: [b] the entries
+-- whose last byte is b or that ask none (c.last), and the boilerplate (whose
+-- test does not ask it); .rest those for any other last byte. Equal lists
+-- are one table (seen: entry ids -> list).
+local ENTRY_ID = {}
+for i, c in ipairs(CLUTTER) do ENTRY_ID[c] = i end
+local function one_list(list, seen)
+   local ids = {}
+   for k, c in ipairs(list) do ids[k] = ENTRY_ID[c] end
+   local key = table.concat(ids, ",")
+   seen[key] = seen[key] or list
+   return seen[key]
+end
+local function by_last(list, seen)
+   local lasts, out = {}, {}
+   local function kept(b)
+      local l = {}
+      for _, c in ipairs(list) do
+         if c.role == "boilerplate" or c.last == nil or c.last == b then l[#l + 1] = c end
+      end
+      return one_list(l, seen)
+   end
+   for _, c in ipairs(list) do
+      if c.role ~= "boilerplate" and c.last then lasts[c.last] = true end
+   end
+   for b in pairs(lasts) do out[b] = kept(b) end
+   out.rest = kept(nil)
+   return out
+end
+
+-- CLUTTER_AT[b1][b2][b3]: the entries of CLUTTER, in order, that can match
+-- a paragraph whose first bytes are b1, b2 and whose last byte is b3 (b1
+-- 0: also an empty paragraph; [b2] absent, or b2 nil: .other, the entries
+-- that ask nothing of it; [b3] absent, or b3 nil: .rest, as by_last).
+-- CLUTTER_LEAN[b1][b2][b3]: the same without the boilerplate strings found
+-- as they are, for a paragraph that holds none of them (ANY_PLAIN says
+-- whether one does: one search for them all, where each was a search of
+-- its own).
+local function by_second(list, seen)
+   local seconds, other = {}, {}
    for _, c in ipairs(list) do
       if c.second then
          for b in pairs(c.second) do seconds[b] = true end
       else
-         out.other[#out.other + 1] = c
+         other[#other + 1] = c
       end
    end
+   local out = { other = by_last(other, seen) }
    for b2 in pairs(seconds) do
       local l = {}
       for _, c in ipairs(list) do
          if not c.second or c.second[b2] then l[#l + 1] = c end
       end
-      out[b2] = l
+      out[b2] = by_last(l, seen)
    end
    return out
 end
@@ -125,7 +184,7 @@ end
 -- of more words than boilerplate has.
 local CLUTTER_AT, CLUTTER_LEAN, CLUTTER_LONG = {}, {}, {}
 do
-   local firsts = {}
+   local firsts, seen = {}, {}
    for i, c in ipairs(CLUTTER) do firsts[i] = first_bytes(c.pattern) or false end
    for b = 0, 255 do
       local list, lean, long = {}, {}, {}
@@ -136,7 +195,8 @@ do
             if c.role ~= "boilerplate" then long[#long + 1] = c end
          end
       end
-      CLUTTER_AT[b], CLUTTER_LEAN[b], CLUTTER_LONG[b] = by_second(list), by_second(lean), by_second(long)
+      CLUTTER_AT[b], CLUTTER_LEAN[b], CLUTTER_LONG[b] = by_second(list, seen), by_second(lean, seen),
+         by_second(long, seen)
    end
 end
 local ANY_PLAIN
@@ -151,10 +211,10 @@ do
    if #alternatives > 0 then ANY_PLAIN = regex.compile(table.concat(alternatives, "|")) end
 end
 
--- s without the white space (%s) at either end
--- The bytes %s matches: a paragraph that neither begins nor ends with one
--- is its own trim (most are: the tokeniser's paragraphs end at tokens).
+-- The bytes %s matches.
 local SPACE_BYTE = class_bytes("%s")
+
+-- s without the white space (%s) at either end
 local function trim(s)
    local first, last = s:byte(1), s:byte(-1)
    if first and not SPACE_BYTE[first] and not SPACE_BYTE[last] then return s end
@@ -176,24 +236,49 @@ local function lower_ascii(s)
 end
 
 -- The most words a paragraph of boilerplate has; the longest a paragraph
--- is counted (word_count), since no test asks about more.
+-- is counted (WORDS_ENOUGH), since no test asks about more.
 local BOILERPLATE_WORDS = 40
 
+-- A byte as lower_ascii makes it: A-Z to a-z, any other as it is.
+local LOWER_BYTE = {}
+for b = 0, 255 do LOWER_BYTE[b] = b end
+for b = 65, 90 do LOWER_BYTE[b] = b + 32 end
+
 -- What a paragraph is by the clutter list: role ("comments", "related",
--- "signature", "boilerplate") and whether it is strong; or nil.
-local function clutter_role(p, words)
-   local low = lower_ascii(p)
-   local last = low:byte(-1)
-   local first, second = low:byte(1, 2)
-   local plain = words <= BOILERPLATE_WORDS and ANY_PLAIN and ANY_PLAIN:test(low)
-   local at = (plain and CLUTTER_AT or words > BOILERPLATE_WORDS and CLUTTER_LONG or CLUTTER_LEAN)[first or 0]
-   local list = at[second] or at.other
+-- "signature", "boilerplate") and whether it is strong; or nil. The
+-- paragraph is lowered (lower_ascii) only when a pattern is to be tried
+-- on it: its first, second and last bytes rule out most patterns, and
+-- they are those of its lowered text unless one of them is not ASCII (a
+-- curly apostrophe there is made one byte).
+-- (first, second, last: p's first, second and last bytes)
+local function clutter_role(p, words, first, second, last)
+   local low
+   if (first or 0) >= 128 or (second or 0) >= 128 or (last or 0) >= 128 then
+      low = lower_ascii(p)
+      first, second = low:byte(1, 2)
+      last = low:byte(-1)
+   else
+      first, second, last = LOWER_BYTE[first], LOWER_BYTE[second], LOWER_BYTE[last]
+   end
+   local short = words <= BOILERPLATE_WORDS
+   local plain = false
+   if short and ANY_PLAIN then
+      low = low or lower_ascii(p)
+      plain = ANY_PLAIN:test(low)
+   end
+   local at = (plain and CLUTTER_AT or not short and CLUTTER_LONG or CLUTTER_LEAN)[first or 0]
+   local lists = at[second] or at.other
+   local list = lists[last] or lists.rest
    for k = 1, #list do
       local c = list[k]
       if c.role ~= "boilerplate" then
-         if (c.last == nil or c.last == last) and low:match(c.pattern) then return c.role, c.strong end
-      elseif words <= BOILERPLATE_WORDS and low:find(c.pattern, 1, c.plain) then
-         return "boilerplate", false
+         if low or not c.opening or p:find(c.opening) then
+            low = low or lower_ascii(p)
+            if low:match(c.pattern) then return c.role, c.strong end
+         end
+      elseif short then
+         low = low or lower_ascii(p)
+         if low:find(c.pattern, 1, c.plain) then return "boilerplate", false end
       end
    end
    return nil
@@ -271,22 +356,10 @@ local function dateline(p)
 end
 structure.dateline = dateline
 
--- The words of p, counted up to one past BOILERPLATE_WORDS (no test
--- below asks about more), so that a body paragraph is not walked to its end.
+-- A paragraph's words are counted up to one past BOILERPLATE_WORDS (no
+-- test below asks about more), so that a body paragraph is not walked to
+-- its end: tokens:count_words, Lua's %S+ counted in C.
 local WORDS_ENOUGH = BOILERPLATE_WORDS + 1
--- Whether p begins with WORDS_ENOUGH runs of bytes that %S takes (the
--- white space of %s spelt out): one regex walk over a body paragraph, where
--- counting them was a pattern step a byte. A run that holds a byte that
--- is not UTF-8 (which no PCRE2 class matches) fails it: then they are counted.
-local SPACE = "[ \\t\\n\\x0b\\x0c\\r]"
-local HAS_ENOUGH = regex.compile(string.format("^%s*+(?:[^%s]++%s*+){%d}", SPACE, SPACE:sub(2, -2), SPACE,
-   WORDS_ENOUGH))
-local function word_count(p)
-   -- (a word and a space a byte each at the least)
-   if #p >= 2 * WORDS_ENOUGH - 1 and HAS_ENOUGH:test(p) then return WORDS_ENOUGH end
-   local _, n = p:gsub("%S+", "", WORDS_ENOUGH)
-   return n
-end
 
 local function is_byline(p, words)
    if words > 12 then return false end
@@ -341,18 +414,26 @@ for _, b in ipairs { ("\u{201D}\u{2019}"):byte(1, -1) } do ENDS_WITH[b] = true e
 -- short}. Prose is article text: a sentence or more that ends as one (a
 -- teaser cut with "…" does not); a short line is a link, a title, a
 -- name, a date.
-local function describe(text, paras)
+local function describe(text, toks, paras)
    local out = {}
    for i = 1, #paras do
       local p = paras[i]
-      local t = trim(text:sub(p.start + 1, p.stop))
-      local words = word_count(t)
-      local role, strong = clutter_role(t, words)
-      local ends = ENDS_WITH[t:byte(-1) or 0] == true
-      if ends then
-         local tail = t:sub(-3)
-         ends = tail ~= "..." and tail ~= "\u{2026}"
+      local t = text:sub(p.start + 1, p.stop)
+      local first, second = t:byte(1, 2)
+      local last = t:byte(-1)
+      -- (a paragraph that neither begins nor ends with white space is its
+      -- own trim: most are, as the tokeniser's paragraphs end at tokens)
+      if not first or SPACE_BYTE[first] or SPACE_BYTE[last] then
+         t = trim(t)
+         first, second = t:byte(1, 2)
+         last = t:byte(-1)
       end
+      -- (the white space trimmed off holds no word)
+      local words = toks:count_words(p.start, p.stop, WORDS_ENOUGH)
+      local role, strong = clutter_role(t, words, first, second, last)
+      -- (not "...": a teaser cut short; "…" ends with no byte of ENDS_WITH)
+      local ends = ENDS_WITH[last or 0] == true
+      if last == DOT and #t >= 3 and t:byte(-2) == DOT and t:byte(-3) == DOT then ends = false end
       out[i] = { text = t, words = words, role = role, strong = strong,
                  prose = role == nil and ends and words >= 8,
                  short = role == nil and not (ends and words >= 8) and words <= 15 }
@@ -406,11 +487,10 @@ local function clutter_kinds(d)
    return kinds
 end
 
--- The kind of an article paragraph that is not clutter: byline,
--- headline, dateline, caption (boilerplate) or body.
-local function article_kind(text, paras, d, kinds, i, first_body)
+-- The kind of an article paragraph that is not clutter, before the
+-- body's first: byline, headline, dateline, caption (boilerplate) or body.
+local function article_kind(text, paras, d, kinds, i)
    local t, words = d[i].text, d[i].words
-   if first_body then return "body" end
    if i <= 3 and is_byline(t, words) then return "byline" end
    -- (where a headline can stand tested first: the headline's own tests
    -- walk the paragraph)
@@ -430,18 +510,20 @@ end
 
 -- The segments and dateline of runs of paragraphs of one kind.
 local function emit(text, paras, kinds, first_body, out)
-   local i = 1
-   while i <= #paras do
+   local i, n = 1, #paras
+   while i <= n do
       local kind = kinds[i]
       local j = i
-      while j < #paras and kinds[j + 1] == kind and kind ~= "headline" do j = j + 1 end
-      if kind == "body" or kind == "dateline" then
+      if kind ~= "headline" then
+         while j < n and kinds[j + 1] == kind do j = j + 1 end
+      end
+      if (kind == "body" and i == first_body) or kind == "dateline" then
          -- the dateline opens the body's first paragraph, or stands before it
          local p = paras[i]
          local ptext = text:sub(p.start + 1, p.stop)
          local lead = #ptext:match("^%s*")
          local place, source, len = dateline(ptext:sub(lead + 1))
-         if place and (i == first_body or kind == "dateline") then
+         if place then
             local ds = p.start + lead
             local trimmed = text:sub(ds + 1, ds + len):match("^(.-)%s*$")
             out[#out + 1] = { type = "dateline", start = ds, stop = ds + #trimmed,
@@ -465,13 +547,17 @@ function structure.run(ctx)
    local paras = {}
    for _, s, e in toks:paragraphs() do paras[#paras + 1] = { start = s, stop = e } end
    if #paras == 0 then return out end
-   local d = describe(text, paras)
+   local d = describe(text, toks, paras)
    local kinds = clutter_kinds(d)
    local first_body
    for i = 1, #paras do
       if not kinds[i] then
-         kinds[i] = article_kind(text, paras, d, kinds, i, first_body)
-         if kinds[i] == "body" then first_body = first_body or i end
+         if first_body then
+            kinds[i] = "body"
+         else
+            kinds[i] = article_kind(text, paras, d, kinds, i)
+            if kinds[i] == "body" then first_body = i end
+         end
       end
    end
    emit(text, paras, kinds, first_body, out)
