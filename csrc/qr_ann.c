@@ -116,12 +116,12 @@ void qr_ann_begin(lua_State *L, qr_annemit *e, int values, const char *text,
     e->ud = ud;
 }
 
-/* t[key k] = the value on top (popped); t is below it */
-static void set(const qr_annemit *e, int k)
+/* Pushes field name k; the table the field goes in is just below it (its
+ * value is pushed next, then set with lua_rawset(L, -3)). Pushing the key
+ * before the value spares moving the value under it. */
+static void key(const qr_annemit *e, int k)
 {
     lua_pushvalue(e->L, e->keys + k);
-    lua_insert(e->L, -2);
-    lua_rawset(e->L, -3);
 }
 
 int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
@@ -131,13 +131,17 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     int k;
     if (s->span >= 0 && !e->cap(e->ud, s->span, &as, &ae)) return 0;
     lua_createtable(L, 0, 7);
+    key(e, K_TYPE);
     lua_rawgeti(L, e->values, s->type);
-    set(e, K_TYPE);
+    lua_rawset(L, -3);
+    key(e, K_START);
     lua_pushinteger(L, (lua_Integer)as);
-    set(e, K_START);
+    lua_rawset(L, -3);
+    key(e, K_STOP);
     lua_pushinteger(L, (lua_Integer)ae);
-    set(e, K_STOP);
+    lua_rawset(L, -3);
     if (s->nattrs >= 0) {
+        key(e, K_ATTRS);
         lua_newtable(L);        /* grown as the Lua side grows it: the same order for pairs() */
         for (k = 0; k < s->nattrs; k++) {
             const qr_annattr *a = &s->attrs[k];
@@ -149,14 +153,17 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
             else lua_pushlstring(L, e->text + ms, me - ms);
             lua_rawset(L, -3);
         }
-        set(e, K_ATTRS);
+        lua_rawset(L, -3);
     }
+    key(e, K_RULE);
     lua_rawgeti(L, e->values, s->rule);
-    set(e, K_RULE);
+    lua_rawset(L, -3);
+    key(e, K_PHASE);
     lua_rawgeti(L, e->values, s->phase);
-    set(e, K_PHASE);
+    lua_rawset(L, -3);
+    key(e, K_TEXT);
     lua_pushlstring(L, e->text + as, ae - as);
-    set(e, K_TEXT);
+    lua_rawset(L, -3);
     return 1;
 }
 
@@ -175,38 +182,49 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
     }
     /* every field at once: the table is made at its size */
     lua_createtable(L, 0, 5 + (a->rule != 0) + (a->phase != 0) + (a->rank != 0) + (entry > 0));
+    key(e, K_TYPE);
     lua_pushvalue(L, a->type);
-    set(e, K_TYPE);
+    lua_rawset(L, -3);
+    key(e, K_START);
     lua_pushinteger(L, (lua_Integer)start);
-    set(e, K_START);
+    lua_rawset(L, -3);
+    key(e, K_STOP);
     lua_pushinteger(L, (lua_Integer)stop);
-    set(e, K_STOP);
+    lua_rawset(L, -3);
+    key(e, K_TEXT);
     lua_pushlstring(L, e->text + start, stop - start);
-    set(e, K_TEXT);
+    lua_rawset(L, -3);
     if (a->rule) {
+        key(e, K_RULE);
         lua_pushvalue(L, a->rule);
-        set(e, K_RULE);
+        lua_rawset(L, -3);
     }
     if (a->phase) {
+        key(e, K_PHASE);
         lua_pushvalue(L, a->phase);
-        set(e, K_PHASE);
+        lua_rawset(L, -3);
     }
     if (a->rank) {
+        key(e, K_RANK);
         lua_pushvalue(L, a->rank);
-        set(e, K_RANK);
+        lua_rawset(L, -3);
     }
     if (entry > 0) {
         /* the entry's own attrs: the rule engine decodes them once per entry */
+        key(e, K_ENTRY);
         lua_pushinteger(L, entry);
-        set(e, K_ENTRY);
+        lua_rawset(L, -3);
     }
+    key(e, K_ATTRS);
     lua_createtable(L, 0, 2 + nextra);
     attrs = lua_gettop(L);
+    key(e, K_NAME);
     lua_pushlstring(L, canonical, clen);
-    set(e, K_NAME);
+    lua_rawset(L, -3);
     if (category) {
+        key(e, K_CATEGORY);
         lua_pushlstring(L, category, catlen);
-        set(e, K_CATEGORY);
+        lua_rawset(L, -3);
     }
     if (extra) {
         /* the entry's attrs, where the name and category left room */
@@ -221,7 +239,7 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
             lua_pop(L, 2);
         }
     }
-    set(e, K_ATTRS);
+    lua_rawset(L, -3);
 }
 
 /***
@@ -339,13 +357,16 @@ static int cand_cmp_first(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-static lua_Number number_field(lua_State *L, int t, const char *key, const char *what, int i)
+/* t[key] (key: the stack index of the field's name), which must be a number. */
+static lua_Number number_field(lua_State *L, int t, int key, const char *what, int i)
 {
     int isnum;
     lua_Number v;
-    lua_getfield(L, t, key);
+    t = lua_absindex(L, t);
+    lua_pushvalue(L, key);
+    lua_gettable(L, t);
     v = lua_tonumberx(L, -1, &isnum);
-    if (!isnum) luaL_error(L, "resolve_overlaps: %s %d needs a number '%s'", what, i, key);
+    if (!isnum) luaL_error(L, "resolve_overlaps: %s %d needs a number '%s'", what, i, lua_tostring(L, key));
     lua_pop(L, 1);
     return v;
 }
@@ -397,6 +418,10 @@ static int l_resolve_overlaps(lua_State *L)
     if (strcmp(control, "appelt") != 0 && strcmp(control, "first") != 0)
         return luaL_argerror(L, 4, "control must be \"appelt\" or \"first\"");
     lua_settop(L, 4);
+    lua_pushliteral(L, "start");    /* the field names once, at 5 to 8 */
+    lua_pushliteral(L, "stop");
+    lua_pushliteral(L, "priority");
+    lua_pushliteral(L, "order");
     n = lua_rawlen(L, 1);
     /* collected on error: the candidates, their starts and stops sorted, and
      * a Fenwick tree over those of the latest stop of a kept span by start */
@@ -407,12 +432,12 @@ static int l_resolve_overlaps(lua_State *L)
         int isnum;
         if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "resolve_overlaps: candidate %d is not a table", (int)i + 1);
-        c[i].start = number_field(L, -1, "start", "candidate", (int)i + 1);
-        c[i].stop = number_field(L, -1, "stop", "candidate", (int)i + 1);
+        c[i].start = number_field(L, -1, 5, "candidate", (int)i + 1);
+        c[i].stop = number_field(L, -1, 6, "candidate", (int)i + 1);
         if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "resolve_overlaps: the rule of candidate %d is not a table", (int)i + 1);
-        c[i].priority = number_field(L, -1, "priority", "the rule of candidate", (int)i + 1);
-        c[i].order = (lua_Integer)number_field(L, -1, "order", "the rule of candidate", (int)i + 1);
+        c[i].priority = number_field(L, -1, 7, "the rule of candidate", (int)i + 1);
+        c[i].order = (lua_Integer)number_field(L, -1, 8, "the rule of candidate", (int)i + 1);
         lua_rawgeti(L, 3, (lua_Integer)i + 1);
         c[i].cstart = lua_tonumberx(L, -1, &isnum);
         if (!isnum) return luaL_error(L, "resolve_overlaps: the start of match %d is not a number", (int)i + 1);
@@ -444,6 +469,15 @@ static int l_resolve_overlaps(lua_State *L)
     return 1;
 }
 
+/* Pushes t[key] as Lua's t.field reads it, key the field's name at stack
+ * index key (pushed once a call: lua_getfield would intern it every time);
+ * returns its type. */
+static int get(lua_State *L, int t, int key)
+{
+    lua_pushvalue(L, key);
+    return lua_gettable(L, t);
+}
+
 /* Whether the value on top of the stack is an integer in [lo, hi]; pops it. */
 static int integer_within(lua_State *L, lua_Integer lo, lua_Integer hi, lua_Integer *v)
 {
@@ -470,36 +504,47 @@ that is not so (those before it completed), or nil.
 */
 static int l_complete_annotations(lua_State *L)
 {
+    /* the field names once, at 4 to 9; the annotation at 10 */
+    enum { TYPE = 4, START, STOP, PHASE, RULE, TEXT, A };
     size_t len;
     const char *text = luaL_checklstring(L, 2, &len);
     lua_Integer i, start, stop;
     luaL_checkstring(L, 3);
     lua_settop(L, 3);
-    for (i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {   /* the annotation at 4 */
-        if (lua_type(L, 4) != LUA_TTABLE) break;
-        if (lua_getfield(L, 4, "type") != LUA_TSTRING) break;
+    lua_pushliteral(L, "type");
+    lua_pushliteral(L, "start");
+    lua_pushliteral(L, "stop");
+    lua_pushliteral(L, "phase");
+    lua_pushliteral(L, "rule");
+    lua_pushliteral(L, "text");
+    for (i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {
+        if (lua_type(L, A) != LUA_TTABLE) break;
+        if (get(L, A, TYPE) != LUA_TSTRING) break;
         lua_pop(L, 1);
-        lua_getfield(L, 4, "start");
+        get(L, A, START);
         if (!integer_within(L, 0, (lua_Integer)len, &start)) break;
-        lua_getfield(L, 4, "stop");
+        get(L, A, STOP);
         if (!integer_within(L, start, (lua_Integer)len, &stop)) break;
-        if (lua_getfield(L, 4, "phase") == LUA_TNIL) {
+        if (get(L, A, PHASE) == LUA_TNIL) {
+            lua_pushvalue(L, PHASE);
             lua_pushvalue(L, 3);
-            lua_setfield(L, 4, "phase");
-            if (lua_getfield(L, 4, "rule") == LUA_TNIL || !lua_toboolean(L, -1)) {
+            lua_settable(L, A);
+            if (get(L, A, RULE) == LUA_TNIL || !lua_toboolean(L, -1)) {
+                lua_pushvalue(L, RULE);
                 lua_pushvalue(L, 3);
-                lua_setfield(L, 4, "rule");
+                lua_settable(L, A);
             }
             lua_pop(L, 1);
         }
         lua_pop(L, 1);
-        if (lua_getfield(L, 4, "text") == LUA_TNIL) {
+        if (get(L, A, TEXT) == LUA_TNIL) {
+            lua_pushvalue(L, TEXT);
             lua_pushlstring(L, text + start, (size_t)(stop - start));
-            lua_setfield(L, 4, "text");
+            lua_settable(L, A);
         }
-        lua_settop(L, 3);
+        lua_settop(L, TEXT);
     }
-    if (lua_type(L, 4) == LUA_TNIL) return 0;
+    if (lua_type(L, A) == LUA_TNIL) return 0;
     lua_pushinteger(L, i);
     return 1;
 }
@@ -525,37 +570,41 @@ static int pop_integer(lua_State *L, lua_Integer *v)
 /* Checks the annotation at a (a table) and appends it to the list at out,
  * as the rule engine's checked does, returning 0; when it is not so, pushes
  * the problem (and for "span" the start and stop given) and returns how
- * many values it pushed. */
-static int check_append(lua_State *L, int a, int out, lua_Integer size, int type)
+ * many values it pushed. The names "type", "start" and "stop" are at keys,
+ * keys + 1 and keys + 2. */
+static int check_append(lua_State *L, int a, int out, lua_Integer size, int type, int keys)
 {
     lua_Integer start = 0, stop = 0;
     int ok;
-    lua_getfield(L, a, "type");
+    lua_pushvalue(L, keys);
+    get(L, a, keys);
     if (!lua_toboolean(L, -1)) {
         lua_pop(L, 1);
         lua_pushvalue(L, type);
     }
-    lua_setfield(L, a, "type");
-    lua_getfield(L, a, "start");
+    lua_settable(L, a);
+    get(L, a, keys + 1);
     ok = pop_integer(L, &start);
-    lua_getfield(L, a, "stop");
+    get(L, a, keys + 2);
     ok = pop_integer(L, &stop) && ok;
     if (!ok || start < 0 || stop < start || stop > size) {
         lua_pushliteral(L, "span");
-        lua_getfield(L, a, "start");
-        lua_getfield(L, a, "stop");
+        get(L, a, keys + 1);
+        get(L, a, keys + 2);
         return 3;
     }
-    if (lua_getfield(L, a, "type") != LUA_TSTRING) {
+    if (get(L, a, keys) != LUA_TSTRING) {
         if (lua_isnil(L, -1)) lua_pushliteral(L, "no type");
         else lua_pushliteral(L, "type");
         return 1;
     }
     lua_pop(L, 1);
+    lua_pushvalue(L, keys + 1);
     lua_pushinteger(L, start);
-    lua_setfield(L, a, "start");
+    lua_settable(L, a);
+    lua_pushvalue(L, keys + 2);
     lua_pushinteger(L, stop);
-    lua_setfield(L, a, "stop");
+    lua_settable(L, a);
     lua_pushvalue(L, a);
     lua_rawseti(L, out, (lua_Integer)lua_rawlen(L, out) + 1);
     return 0;
@@ -598,16 +647,18 @@ static int l_emit_annotations(lua_State *L)
         lua_replace(L, 1);
     }
     lua_settop(L, 4);
-    for (i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {   /* the annotation at 5 */
-        if (lua_type(L, 5) != LUA_TTABLE || lua_getfield(L, 5, "start") != LUA_TNUMBER
-            || lua_getfield(L, 5, "stop") != LUA_TNUMBER) {
+    lua_pushliteral(L, "type");     /* the field names once, at 5 to 7 */
+    lua_pushliteral(L, "start");
+    lua_pushliteral(L, "stop");
+    for (i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {   /* the annotation at 8 */
+        if (lua_type(L, 8) != LUA_TTABLE || get(L, 8, 6) != LUA_TNUMBER || get(L, 8, 7) != LUA_TNUMBER) {
             lua_pushliteral(L, "numbers");
             return 1;
         }
-        lua_settop(L, 5);
-        bad = check_append(L, 5, 2, size, 4);
+        lua_settop(L, 8);
+        bad = check_append(L, 8, 2, size, 4, 5);
         if (bad) return bad;
-        lua_settop(L, 4);
+        lua_settop(L, 7);
     }
     return 0;
 }
@@ -691,6 +742,7 @@ gets it. Fields are read and set as Lua's a.field does.
 */
 static int l_append_kept(lua_State *L)
 {
+    enum { PHASE = 7, RULE, NAME, START, STOP, TEXT, RANK, C, R };   /* C: the candidate, R: its rule */
     size_t len;
     const char *text;
     lua_Integer k, n, nk, i;
@@ -704,6 +756,13 @@ static int l_append_kept(lua_State *L)
     text = luaL_checklstring(L, 5, &len);
     luaL_checktype(L, 6, LUA_TSTRING);
     lua_settop(L, 6);
+    lua_pushliteral(L, "phase");    /* the field names once, at 7 to 13 */
+    lua_pushliteral(L, "rule");
+    lua_pushliteral(L, "name");
+    lua_pushliteral(L, "start");
+    lua_pushliteral(L, "stop");
+    lua_pushliteral(L, "text");
+    lua_pushliteral(L, "rank");
     n = (lua_Integer)lua_rawlen(L, 1);
     nk = (lua_Integer)lua_rawlen(L, all ? 2 : 4);
     for (k = 1; k <= nk; k++) {
@@ -714,37 +773,41 @@ static int l_append_kept(lua_State *L)
             i = lua_tointeger(L, -1);
             lua_pop(L, 1);
         }
-        lua_rawgeti(L, 2, i);           /* the candidate at 7 */
-        lua_rawgeti(L, 3, i);           /* its rule at 8 */
-        lua_getfield(L, 7, "phase");
+        lua_rawgeti(L, 2, i);           /* the candidate at C */
+        lua_rawgeti(L, 3, i);           /* its rule at R */
+        get(L, C, PHASE);
         if (!lua_rawequal(L, -1, 6)) {
             lua_Integer start, stop;
-            if (lua_getfield(L, 7, "rule") == LUA_TNIL || !lua_toboolean(L, -1)) {
+            lua_pushvalue(L, RULE);
+            if (get(L, C, RULE) == LUA_TNIL || !lua_toboolean(L, -1)) {
                 lua_pop(L, 1);
-                lua_getfield(L, 8, "name");
+                get(L, R, NAME);
             }
-            lua_setfield(L, 7, "rule");
+            lua_settable(L, C);
+            lua_pushvalue(L, PHASE);
             lua_pushvalue(L, 6);
-            lua_setfield(L, 7, "phase");
-            lua_getfield(L, 7, "start");
-            lua_getfield(L, 7, "stop");
+            lua_settable(L, C);
+            get(L, C, START);
+            get(L, C, STOP);
             start = luaL_checkinteger(L, -2);
             stop = luaL_checkinteger(L, -1);
             lua_pop(L, 2);
+            lua_pushvalue(L, TEXT);
             push_sub(L, text, len, start + 1, stop);
-            lua_setfield(L, 7, "text");
+            lua_settable(L, C);
         }
         lua_pop(L, 1);
         /* a rule's rank, looked up once for the candidates of one rule in a row */
-        rule = lua_toboolean(L, 8) ? lua_topointer(L, 8) : NULL;
+        rule = lua_toboolean(L, R) ? lua_topointer(L, R) : NULL;
         if (rule && rule != last_rule) {
             last_rule = rule;
-            last_ranked = lua_getfield(L, 8, "rank") != LUA_TNIL;
+            last_ranked = get(L, R, RANK) != LUA_TNIL;
             lua_pop(L, 1);
         }
         if (rule && last_ranked) {
-            lua_getfield(L, 8, "rank");
-            lua_setfield(L, 7, "rank");
+            lua_pushvalue(L, RANK);
+            get(L, R, RANK);
+            lua_settable(L, C);
         }
         lua_pop(L, 1);
         lua_rawseti(L, 1, ++n);

@@ -25,9 +25,11 @@ typedef struct lgaz {
     uint32_t *ids;          /* key ids of the tokens of the text being matched (idcap of
                              * them), then the tokens that can begin a phrase */
     size_t idcap;
+    int last_n;             /* the matches of the last match call: the next one's list is made at that size */
 } lgaz;
 
 #define KEEP_IDS 65536      /* ids kept between match calls; more are freed */
+#define KEEP_LIST 4096      /* the largest size a match call's list is made at before it */
 
 static const char *const fold_names[] = { "exact", "case", "bare", NULL };
 
@@ -607,7 +609,7 @@ static int gaz_match(lua_State *L)
         if (o.rank) { lua_getfield(L, 3, "rank"); a.f.rank = lua_gettop(L); }
         if (o.entry_attrs) { lua_getfield(L, 3, "entry_attrs"); a.cache = lua_gettop(L); }
     }
-    lua_newtable(L);
+    lua_createtable(L, lg->last_n, 0);   /* (a list grown an item at a time is rehashed at every power of two) */
     ntok = t->n;
     /* only the tokens whose key can begin a phrase (few) */
     for (bi = 0; bi < nbegins; bi++) {
@@ -641,6 +643,7 @@ static int gaz_match(lua_State *L)
         }
         i++;
     }
+    lg->last_n = n < KEEP_LIST ? (int)n : KEEP_LIST;
     if (lg->idcap > KEEP_IDS) {
         free(lg->ids);
         lg->ids = NULL;

@@ -22,6 +22,7 @@ typedef struct lmatcher {
     char *shaped;       /* per rule: 1 when its matches come out as Match objects (matcher:shape) */
     qr_regex *const **reslots;   /* per regex: where its quarry.Regex keeps it (qr_regex_slot) */
     int closed;
+    int last_nout;      /* the matches of the last run: the next run's lists are made at that size */
 } lmatcher;
 
 static void lmatcher_free(lmatcher *lm)
@@ -538,6 +539,17 @@ static int matcher_shape(lua_State *L)
 
 /* --- running -------------------------------------------------------------------- */
 
+/* The field names of shaped rules' Match objects and captures, and of the
+ * shapes, pushed once a run (lua_setfield would intern each every time). */
+enum { M_RULE, M_DOC_TEXT, M_TOKENS, M_START, M_STOP, M_FIRST, M_LAST, M_CAPS, M_UNITS, M_DOC, M_NAME,
+       M_CAPTURE, M_MATCH, M_COUNT };
+static const char *const match_keys[M_COUNT] = {
+    "rule", "doc_text", "tokens", "start", "stop", "first", "last", "caps", "units", "doc", "name",
+    "capture", "match"
+};
+
+#define QR_LIST_HINT_MAX 4096   /* the largest size a run's lists are made at before it */
+
 /* What a run's emit callback needs. */
 typedef struct emitter {
     lua_State *L;
@@ -547,6 +559,7 @@ typedef struct emitter {
     const qr_mrun *run;      /* the run of the match being emitted */
     int list, rules, starts; /* stack indexes of the results */
     int shapes, text, doc, anns;   /* stack indexes of what shaped rules' matches hold (0: none) */
+    int mkeys;               /* stack index of the first of match_keys (shaped rules) */
     int nout;
 } emitter;
 
@@ -620,28 +633,35 @@ static void push_capture(lua_State *L, const emitter *em, int shape, size_t firs
     const qr_token *tok = em->toks->tok;
     lua_Integer cs = tok[first].start, ce = tok[end - 1].stop;
     lua_Integer i, n = (lua_Integer)lua_rawlen(L, units), in = 0;
-    int c;
+    int c, k = em->mkeys;
     lua_createtable(L, 0, 5);
     c = lua_gettop(L);
+    lua_pushvalue(L, k + M_START);
     lua_pushinteger(L, cs);
-    lua_setfield(L, c, "start");
+    lua_rawset(L, c);
+    lua_pushvalue(L, k + M_STOP);
     lua_pushinteger(L, ce);
-    lua_setfield(L, c, "stop");
+    lua_rawset(L, c);
+    lua_pushvalue(L, k + M_FIRST);
     lua_pushinteger(L, (lua_Integer)first + 1);
-    lua_setfield(L, c, "first");
+    lua_rawset(L, c);
+    lua_pushvalue(L, k + M_LAST);
     lua_pushinteger(L, (lua_Integer)end);
-    lua_setfield(L, c, "last");
+    lua_rawset(L, c);
+    lua_pushvalue(L, k + M_DOC_TEXT);
     lua_pushvalue(L, em->text);
-    lua_setfield(L, c, "doc_text");
+    lua_rawset(L, c);
     for (i = 1; i <= n; i++) {          /* units inside the capture, for "$capture.attr" */
         int inside;
         lua_rawgeti(L, units, i);
-        lua_getfield(L, -1, "start");
+        lua_pushvalue(L, k + M_START);
+        lua_gettable(L, -2);
         lua_pushinteger(L, cs);
         inside = lua_compare(L, -1, -2, LUA_OPLE);
         lua_pop(L, 2);
         if (inside) {
-            lua_getfield(L, -1, "stop");
+            lua_pushvalue(L, k + M_STOP);
+            lua_gettable(L, -2);
             lua_pushinteger(L, ce);
             inside = lua_compare(L, -2, -1, LUA_OPLE);
             lua_pop(L, 2);
@@ -649,14 +669,16 @@ static void push_capture(lua_State *L, const emitter *em, int shape, size_t firs
         if (!inside) { lua_pop(L, 1); continue; }
         if (in == 0) {
             lua_newtable(L);
-            lua_pushvalue(L, -1);
-            lua_setfield(L, c, "units");
+            lua_pushvalue(L, k + M_UNITS);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, c);
             lua_insert(L, -2);
         }
         lua_rawseti(L, -2, ++in);
     }
     if (in) lua_pop(L, 1);
-    lua_getfield(L, shape, "capture");
+    lua_pushvalue(L, k + M_CAPTURE);
+    lua_gettable(L, shape);
     lua_setmetatable(L, c);
 }
 
@@ -665,28 +687,37 @@ static void push_capture(lua_State *L, const emitter *em, int shape, size_t firs
 static void push_shaped(lua_State *L, const emitter *em, const qr_mrun *r, int ri, size_t first, size_t end)
 {
     const qr_token *tok = em->toks->tok;
-    int shape, m, names, caps, units, slot, nunits = 0;
+    int shape, m, names, caps, units, slot, nunits = 0, k = em->mkeys;
     size_t i;
     lua_rawgeti(L, em->shapes, ri + 1);
     shape = lua_gettop(L);
-    lua_getfield(L, shape, "caps");
+    lua_pushvalue(L, k + M_CAPS);
+    lua_gettable(L, shape);
     names = shape + 1;
     lua_createtable(L, 0, 10);
     m = names + 1;
-    lua_getfield(L, shape, "name");
-    lua_setfield(L, m, "rule");
+    lua_pushvalue(L, k + M_RULE);
+    lua_pushvalue(L, k + M_NAME);
+    lua_gettable(L, shape);
+    lua_rawset(L, m);
+    lua_pushvalue(L, k + M_DOC_TEXT);
     lua_pushvalue(L, em->text);
-    lua_setfield(L, m, "doc_text");
+    lua_rawset(L, m);
+    lua_pushvalue(L, k + M_TOKENS);
     lua_pushvalue(L, 2);
-    lua_setfield(L, m, "tokens");
+    lua_rawset(L, m);
+    lua_pushvalue(L, k + M_START);
     lua_pushinteger(L, tok[first].start);
-    lua_setfield(L, m, "start");
+    lua_rawset(L, m);
+    lua_pushvalue(L, k + M_STOP);
     lua_pushinteger(L, tok[end - 1].stop);
-    lua_setfield(L, m, "stop");
+    lua_rawset(L, m);
+    lua_pushvalue(L, k + M_FIRST);
     lua_pushinteger(L, (lua_Integer)first + 1);
-    lua_setfield(L, m, "first");
+    lua_rawset(L, m);
+    lua_pushvalue(L, k + M_LAST);
     lua_pushinteger(L, (lua_Integer)end);          /* last token, inclusive, 1-based */
-    lua_setfield(L, m, "last");
+    lua_rawset(L, m);
     /* annotation units, in order: the annotations themselves */
     lua_newtable(L);
     units = m + 1;
@@ -706,11 +737,18 @@ static void push_shaped(lua_State *L, const emitter *em, const qr_mrun *r, int r
         push_capture(L, em, shape, cfirst, cend, units);
         lua_rawset(L, caps);
     }
-    lua_setfield(L, m, "caps");
-    lua_setfield(L, m, "units");
+    lua_pushvalue(L, k + M_CAPS);
+    lua_pushvalue(L, caps);
+    lua_rawset(L, m);
+    lua_pushvalue(L, k + M_UNITS);
+    lua_pushvalue(L, units);
+    lua_rawset(L, m);
+    lua_pushvalue(L, k + M_DOC);
     lua_pushvalue(L, em->doc);
-    lua_setfield(L, m, "doc");
-    lua_getfield(L, shape, "match");
+    lua_rawset(L, m);
+    lua_settop(L, m);
+    lua_pushvalue(L, k + M_MATCH);
+    lua_gettable(L, shape);
     lua_setmetatable(L, m);
     lua_replace(L, shape);
     lua_settop(L, shape);
@@ -885,7 +923,7 @@ static int matcher_run(lua_State *L)
     const uint32_t *ids = NULL, *bare = NULL;
     runbox *box;
     emitter em;
-    int rc;
+    int rc, k;
 
     lua_settop(L, 4);     /* the annotations stay at 3 and env at 4 even when absent */
     box = run_box(L);
@@ -924,22 +962,40 @@ static int matcher_run(lua_State *L)
         luaL_argcheck(L, lua_istable(L, em.anns), 4, "env.annotations must be a table");
         lua_getiuservalue(L, 1, 3);
         em.shapes = lua_gettop(L);
+        luaL_checkstack(L, M_COUNT + 16, "shaped rules");
+        em.mkeys = lua_gettop(L) + 1;
+        for (k = 0; k < M_COUNT; k++) lua_pushstring(L, match_keys[k]);
     }
     if (lm->specs) {
         lua_getiuservalue(L, 1, 2);
         qr_ann_begin(L, &em.ann, lua_gettop(L), text, cap_bytes, &em);
     }
-    lua_newtable(L);
+    /* made at the size of the last run's (a list grown an item at a time is
+     * rehashed at every power of two) */
+    lua_createtable(L, lm->last_nout, 0);
     em.rules = lua_gettop(L);
-    lua_newtable(L);
+    lua_createtable(L, lm->last_nout, 0);
     em.starts = lua_gettop(L);
-    lua_newtable(L);
+    lua_createtable(L, lm->last_nout, 0);
     em.list = lua_gettop(L);
     rc = qr_match_run(&box->r, m, toks, text, ids, bare, box->ax.nclasses ? &box->ax : NULL, emit_match, &em);
     if (rc != QR_MATCH_OK) return run_error(L, lm, &box->r, rc);
+    lm->last_nout = em.nout < QR_LIST_HINT_MAX ? em.nout : QR_LIST_HINT_MAX;
     lua_pushvalue(L, em.rules);
     lua_pushvalue(L, em.starts);
     return 3;
+}
+
+/* The field names l_class_list reads, pushed at 4 to 9. */
+enum { K_TYPE = 4, K_ATTRS, K_FIRST, K_LAST, K_START, K_STOP };
+
+/* Pushes t[key] as Lua's t.field reads it (key: the stack index of the
+ * field's name, pushed once a call: lua_getfield would intern it each time). */
+static void field(lua_State *L, int t, int key)
+{
+    t = lua_absindex(L, t);
+    lua_pushvalue(L, key);
+    lua_gettable(L, t);
 }
 
 /* Whether every attr of the class's want table (at want) has that value in
@@ -990,13 +1046,19 @@ static int l_class_list(lua_State *L)
     nclasses = (lua_Integer)lua_rawlen(L, 1);
     if (nclasses == 0) return 0;
     lua_settop(L, 3);
-    luaL_checkstack(L, 2 * (int)(nclasses > 1000 ? 1000 : nclasses) + 16, "class list");
+    luaL_checkstack(L, 2 * (int)(nclasses > 1000 ? 1000 : nclasses) + 24, "class list");
     if (nclasses > 1000) return luaL_error(L, "class_list: more than 1000 classes");
+    lua_pushliteral(L, "type");             /* the field names once, at 4 to 9 */
+    lua_pushliteral(L, "attrs");
+    lua_pushliteral(L, "first");
+    lua_pushliteral(L, "last");
+    lua_pushliteral(L, "start");
+    lua_pushliteral(L, "stop");
     base = lua_gettop(L) + 1;
     for (ci = 1; ci <= nclasses; ci++) {    /* each class's type and attrs, at base + 2 (ci - 1) */
         if (lua_rawgeti(L, 1, ci) != LUA_TTABLE) return luaL_error(L, "class_list: class %d is not a table", (int)ci);
-        lua_getfield(L, -1, "type");
-        lua_getfield(L, -2, "attrs");
+        field(L, -1, K_TYPE);
+        field(L, -2, K_ATTRS);
         lua_remove(L, -3);
     }
     lua_newtable(L);                         /* the list */
@@ -1006,15 +1068,15 @@ static int l_class_list(lua_State *L)
         size_t first = 0, last = 0;
         int have_span = 0;
         if (lua_rawgeti(L, 3, ai) != LUA_TTABLE) return luaL_error(L, "class_list: annotation %d is not a table", (int)ai);
-        lua_getfield(L, a, "type");          /* a + 1 */
-        lua_getfield(L, a, "attrs");         /* a + 2 */
+        field(L, a, K_TYPE);                 /* a + 1 */
+        field(L, a, K_ATTRS);                /* a + 2 */
         for (ci = 0; ci < nclasses; ci++) {
             if (!lua_rawequal(L, a + 1, base + 2 * (int)ci)) continue;
             if (!attrs_match(L, base + 2 * (int)ci + 1, a + 2)) continue;
             if (!have_span) {
                 lua_Integer f, l;
-                lua_getfield(L, a, "first");
-                lua_getfield(L, a, "last");
+                field(L, a, K_FIRST);
+                field(L, a, K_LAST);
                 f = lua_tointegerx(L, -2, &isnum1);
                 l = lua_tointegerx(L, -1, &isnum2);
                 lua_pop(L, 2);
@@ -1024,8 +1086,8 @@ static int l_class_list(lua_State *L)
                     have_span = 1;
                 } else {
                     lua_Integer s0, e0;
-                    lua_getfield(L, a, "start");
-                    lua_getfield(L, a, "stop");
+                    field(L, a, K_START);
+                    field(L, a, K_STOP);
                     s0 = lua_tointegerx(L, -2, &isnum1);
                     e0 = lua_tointegerx(L, -1, &isnum2);
                     lua_pop(L, 2);

@@ -893,14 +893,15 @@ static int plain_replace(lua_State *L, int idx, plain_seen *seen, int depth)
  * untrusted code gave one (own). Returns 0, pushing nothing, when the
  * annotation is too large or deep for this copy. The fields of a small
  * table are read in one traversal and kept on the stack above a slot for
- * the copy; the copy, made at its size (growing it a key at a time
- * rehashes it at every power of two), goes there and takes them from the
- * top, each pair set where it is (its order of keys is Lua's own either way, the same as
- * plain_copy_wide's). */
+ * the copy, with which of them are tables; the copy, made at its size
+ * (growing it a key at a time rehashes it at every power of two), goes
+ * there and takes them from the top, each pair set where it is (its order
+ * of keys is Lua's own either way, the same as plain_copy_wide's). */
 static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
 {
     const void *p = lua_topointer(L, idx);
-    int j, n, base, own = 0, narr, nrec;
+    unsigned char tables[QR_PLAIN_PAIRS];   /* of each pair: 1 the key is a table, 2 the value */
+    int j, n, base, own = 0, narr, nrec, any = 0;
     for (j = 0; j < seen->n; j++)
         if (seen->orig[j] == p) { lua_rawgeti(L, QR_PLAIN_KEEP, j + 1); return 1; }
     if (seen->own) {
@@ -918,21 +919,28 @@ static int plain_copy_c(lua_State *L, int idx, plain_seen *seen, int depth)
     lua_pushnil(L);
     lua_pushnil(L);
     while (lua_next(L, idx)) {
-        if (++n > QR_PLAIN_PAIRS) {
+        int kt = lua_type(L, -2);
+        if (n == QR_PLAIN_PAIRS) {
             lua_settop(L, base - 1);
             return plain_copy_wide(L, idx, p, seen, depth);
         }
-        if (array_key(L, -2)) narr++;
+        if (kt == LUA_TNUMBER && array_key(L, -2)) narr++;
         else nrec++;
+        tables[n] = (unsigned char)((kt == LUA_TTABLE) | (lua_type(L, -1) == LUA_TTABLE) << 1);
+        any |= tables[n++];
         lua_pushvalue(L, -2);       /* the key again, for lua_next */
     }
     plain_new(L, p, seen, narr, nrec);
     lua_replace(L, base);
-    for (j = 0; j < n; j++) {       /* the last pair on top: key at top - 1 */
-        int top = lua_gettop(L);
-        if (lua_type(L, top) == LUA_TTABLE && !plain_replace(L, top, seen, depth + 1)) return 0;
-        if (lua_type(L, top - 1) == LUA_TTABLE && !plain_replace(L, top - 1, seen, depth + 1)) return 0;
-        lua_rawset(L, base);
+    if (!any) {                     /* (most often) no table to copy: set them as they are */
+        for (j = 0; j < n; j++) lua_rawset(L, base);
+    } else {
+        for (j = n - 1; j >= 0; j--) {  /* pair j: key at top - 1, value on top */
+            int top = base + 2 * (j + 1);
+            if ((tables[j] & 2) && !plain_replace(L, top, seen, depth + 1)) return 0;
+            if ((tables[j] & 1) && !plain_replace(L, top - 1, seen, depth + 1)) return 0;
+            lua_rawset(L, base);
+        }
     }
     seen->keys += n;
     return 1;
@@ -965,7 +973,7 @@ static int l_plain_annotations(lua_State *L)
     lua_pushnil(L);                 /* whether own holds a table at all (most often not) */
     own = lua_next(L, QR_PLAIN_OWN);
     lua_settop(L, 4);
-    lua_newtable(L);                /* out */
+    lua_createtable(L, (int)(lua_rawlen(L, 1) < INT_MAX ? lua_rawlen(L, 1) : 0), 0);    /* out, a list's size */
     lua_newtable(L);                /* the copies (QR_PLAIN_KEEP) */
     lua_pushnil(L);
     while (lua_next(L, 1)) {
@@ -986,9 +994,13 @@ static int l_plain_annotations(lua_State *L)
             lua_settop(L, val);
             charged += seen.keys + 1;
         }
-        lua_pushvalue(L, val - 1);
-        lua_insert(L, val);
-        lua_rawset(L, out);
+        if (lua_isinteger(L, val - 1)) {
+            lua_rawseti(L, out, lua_tointeger(L, val - 1));
+        } else {
+            lua_pushvalue(L, val - 1);
+            lua_insert(L, val);
+            lua_rawset(L, out);
+        }
         if (charged >= 1024) {
             qr_limit_work(L, charged);
             charged = 0;
