@@ -84,15 +84,23 @@ lazy_mt.__index = function(p, k)
 end
 
 -- Where a pattern was written, for error messages: the first caller
--- outside this module.
+-- outside this module. (Every node asks, so the short source of each
+-- function on the stack, false for this module's own, is found once: a
+-- level's function and line cost less to ask for than its source.)
 local own_source = debug_getinfo(1, "S").source
+local short_src_of = setmetatable({}, { __mode = "k" })   -- function -> short_src | false
 local function where()
    for level = 3, 8 do
-      local info = debug_getinfo(level, "Sl")
+      local info = debug_getinfo(level, "fl")
       if not info then break end
-      if info.source ~= own_source then
-         return string_format("%s:%d", info.short_src, info.currentline or 0)
+      local f = info.func
+      local src = short_src_of[f]
+      if src == nil then
+         local s = debug_getinfo(f, "S")
+         src = s.source ~= own_source and s.short_src
+         short_src_of[f] = src
       end
+      if src then return string_format("%s:%d", src, info.currentline or 0) end
    end
    return "?"
 end
@@ -481,7 +489,7 @@ Compiler.__index = Compiler
 -- @return a compiler
 function P.compiler(opts)
    return setmetatable({
-      code = {}, preds = {}, pred_ids = {}, sets = {}, set_ids = {}, regexes = {}, regex_ids = {},
+      code = {}, preds = {}, pred_ids = {}, pred_of = {}, sets = {}, set_ids = {}, regexes = {}, regex_ids = {},
       classes = {}, class_ids = {}, rules = {}, subs = {}, guards = not (opts and opts.guards == false),
    }, Compiler)
 end
@@ -524,6 +532,9 @@ function Compiler:set(list)
 end
 
 function Compiler:pred(pr)
+   -- (a predicate does not change once made: the same table, the same id)
+   local known = self.pred_of[pr]
+   if known then return known end
    local kids
    if pr.kids then
       kids = {}
@@ -551,6 +562,7 @@ function Compiler:pred(pr)
       id = #self.preds
       self.pred_ids[key] = id
    end
+   self.pred_of[pr] = id
    return id
 end
 
@@ -603,22 +615,74 @@ function Compiler:patch(at, target)
    self.code[(at - 1) * 5 + 2] = target
 end
 
+-- The words joined from sources (a word, or a set: a list of words), in
+-- order, each once.
+local function joined(sources)
+   local seen, words = {}, {}
+   for _, src in ipairs(sources) do
+      if type(src) == "string" then
+         if not seen[src] then seen[src] = true; words[#words + 1] = src end
+      else
+         for _, w in ipairs(src) do
+            if not seen[w] then seen[w] = true; words[#words + 1] = w end
+         end
+      end
+   end
+   return words
+end
+
+-- joined(sources), memoised when a set is among them (sets do not change
+-- once made): the same sets are joined again for each rule and each use of
+-- a shared sub-pattern, and the same words are then the same table
+-- (Compiler:set and pred_cost know it). A trie of weak tables, under the
+-- first set, then each source in order: it lasts as long as the sets.
+local joined_words = setmetatable({}, { __mode = "k" })
+local JOINED = {}   -- a trie node's key of the words joined from the sources up to it
+
+local function join_words(sources)
+   local first
+   for _, src in ipairs(sources) do
+      if type(src) == "table" then first = src break end
+   end
+   if not first then return joined(sources) end
+   local at = joined_words[first]
+   if not at then
+      at = setmetatable({}, { __mode = "k" })
+      joined_words[first] = at
+   end
+   for _, src in ipairs(sources) do
+      local nxt = at[src]
+      if not nxt then
+         nxt = setmetatable({}, { __mode = "k" })
+         at[src] = nxt
+      end
+      at = nxt
+   end
+   local words = at[JOINED]
+   if not words then
+      words = joined(sources)
+      at[JOINED] = words
+   end
+   return words
+end
+
 -- A predicate that holds where one of preds does, the words of those that
 -- test words joined in one set (one bit to test a token instead of many).
 local function any_of(preds)
-   local words, seen, others = {}, {}, {}
+   local sources, others = {}, {}
    local function add(pr)
       if pr.op == PR.OR then
          for _, k in ipairs(pr.kids) do add(k) end
-      elseif pr.op == PR.KEY or pr.op == PR.KEYSET then
-         for _, w in ipairs(pr.op == PR.KEY and { pr.s } or pr.set) do
-            if not seen[w] then seen[w] = true; words[#words + 1] = w end
-         end
+      elseif pr.op == PR.KEY then
+         sources[#sources + 1] = pr.s
+      elseif pr.op == PR.KEYSET then
+         sources[#sources + 1] = pr.set
       else
          others[#others + 1] = pr
       end
    end
    for _, pr in ipairs(preds) do add(pr) end
+   local words = #sources > 0 and join_words(sources) or sources
    local kids = {}
    if #words > 0 then kids[1] = { op = PR.KEYSET, set = words } end
    for _, pr in ipairs(others) do kids[#kids + 1] = pr end
@@ -695,7 +759,8 @@ local function first_of_seq(list, i)
    return any_of { pr, rest }, rest_empty
 end
 
-first_pred = function(p)
+-- first_pred(p) without the memo.
+local function first_pred_of(p)
    local t = p.t
    if t == "tok" then return p.pred, false end
    if t == "ann" then return { op = PR.STARTS, class = p.class }, false end
@@ -714,6 +779,21 @@ first_pred = function(p)
       empty = empty or e
    end
    return any_of(preds), empty
+end
+
+-- Memoised per node (nodes do not change): a rule's guard and the choice
+-- points of its alternatives ask for the same nodes' first predicates, and
+-- merging their word sets anew each time makes compiling quadratic.
+local first_preds = setmetatable({}, { __mode = "k" })   -- node -> {pred, empty}
+
+first_pred = function(p)
+   local m = first_preds[p]
+   if not m then
+      local pr, empty = first_pred_of(p)
+      m = { pr, empty }
+      first_preds[p] = m
+   end
+   return m[1], m[2]
 end
 
 -- Whether testing predicate pr costs little (a shape is made of the token
@@ -895,7 +975,10 @@ end
 -- What the first token p takes can be: its keys (a list; nil: any key),
 -- kinds and cases (bit masks), and whether p can take no token at all (then
 -- what follows p may take the first token: its first_info joins in).
-local function first_info(p)
+local first_info
+
+-- first_info(p) without the memo.
+local function first_info_of(p)
    local t = p.t
    if t == "tok" then
       local keys, kinds, cases = nil, -1, -1
@@ -938,6 +1021,20 @@ local function first_info(p)
       return keys, kinds, cases, empty
    end
    error("unknown pattern node " .. tostring(t))
+end
+
+-- Memoised per node (nodes do not change; what it returns is only read):
+-- a sub-pattern many rules share joins its alternatives' first words once.
+local first_infos = setmetatable({}, { __mode = "k" })   -- node -> {keys, kinds, cases, empty}
+
+first_info = function(p)
+   local m = first_infos[p]
+   if not m then
+      local keys, kinds, cases, empty = first_info_of(p)
+      m = { keys, kinds, cases, empty }
+      first_infos[p] = m
+   end
+   return m[1], m[2], m[3], m[4]
 end
 
 -- Keys every match of p must contain (a set), for the matcher's prefilter:
@@ -1073,12 +1170,22 @@ local function word_cost(w)
    return #w <= 3 and 20 or 1
 end
 
+-- The cost of each word set (sets do not change once made), memoised: a
+-- big set (a gazetteer's words) is costed for every window of every rule
+-- that holds it.
+local set_costs = setmetatable({}, { __mode = "k" })
+
 local function pred_cost(pr)
    local op = pr.op
    if op == PR.KEY or op == PR.BARE or op == PR.TEXT then return word_cost(pr.s) end
    if op == PR.KEYSET or op == PR.BARESET then
-      local c = 0
-      for _, w in ipairs(pr.set) do c = c + word_cost(w) end
+      local set = pr.set
+      local c = set_costs[set]
+      if not c then
+         c = 0
+         for _, w in ipairs(set) do c = c + (#w <= 3 and 20 or 1) end   -- word_cost(w)
+         set_costs[set] = c
+      end
       return c
    end
    if op == PR.REGEX then return 50 end
