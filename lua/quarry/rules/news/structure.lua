@@ -184,7 +184,13 @@ end
 -- of more words than boilerplate has.
 local CLUTTER_AT, CLUTTER_LEAN, CLUTTER_LONG = {}, {}, {}
 do
-   local firsts, seen = {}, {}
+   local firsts, seen, made = {}, {}, {}
+   -- most first bytes share their list: each distinct list is split once
+   local function split(list)
+      local key = one_list(list, seen)
+      made[key] = made[key] or by_second(list, seen)
+      return made[key]
+   end
    for i, c in ipairs(CLUTTER) do firsts[i] = first_bytes(c.pattern) or false end
    for b = 0, 255 do
       local list, lean, long = {}, {}, {}
@@ -195,8 +201,7 @@ do
             if c.role ~= "boilerplate" then long[#long + 1] = c end
          end
       end
-      CLUTTER_AT[b], CLUTTER_LEAN[b], CLUTTER_LONG[b] = by_second(list, seen), by_second(lean, seen),
-         by_second(long, seen)
+      CLUTTER_AT[b], CLUTTER_LEAN[b], CLUTTER_LONG[b] = split(list), split(lean), split(long)
    end
 end
 local ANY_PLAIN
