@@ -119,3 +119,202 @@ size_t qr_name_words(const char *s, size_t len, char *form, size_t *form_len, si
     if (kept > 0) *form_len = o;
     return kept;
 }
+
+/* --- clusters of one person's mentions --------------------------------- */
+
+/* Slots of the open-addressing tables: a power of two, at least 2n + 2
+ * (half full at most: a probe ends at an empty slot). */
+static size_t table_slots(size_t n)
+{
+    size_t cap = 4;
+    while (cap < 2 * n + 2) cap *= 2;
+    return cap;
+}
+
+size_t qr_name_clusters_scratch(size_t n)
+{
+    return 3 * table_slots(n) + 4 * n;
+}
+
+static size_t hash_bytes(const char *s, size_t len, size_t tag)
+{
+    size_t h = (size_t)2166136261u ^ (tag * (size_t)0x9E3779B9u), i;
+    for (i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * (size_t)16777619u;
+    return h;
+}
+
+static int same_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+/* What the keys of the tables are read from: the mentions, the clusters,
+ * each mention's cluster. */
+typedef struct name_ctx {
+    const qr_name_mention *m;
+    const qr_name_cluster *c;
+    const size_t *cluster_of;
+} name_ctx;
+
+/* Whether the entry (an index) of a table has the key s (of len bytes;
+ * tag: the cluster, for forms). */
+typedef int (*key_test)(const name_ctx *x, size_t entry, const char *s, size_t len, size_t tag);
+
+/* The slot of the table (cap slots, each 0 or 1 + an entry) for the key
+ * s: the one whose entry has it (is_key tells), else the empty slot where
+ * it goes. */
+static size_t find_slot(const size_t *table, size_t cap, const char *s, size_t len, size_t tag, key_test is_key,
+                        const name_ctx *x)
+{
+    size_t at = hash_bytes(s, len, tag) & (cap - 1);
+    while (table[at] != 0 && !is_key(x, table[at] - 1, s, len, tag)) at = (at + 1) & (cap - 1);
+    return at;
+}
+
+/* (entries of the last-name and first-name tables: clusters, by the last
+ * or first variant of a mention of theirs; of the forms table: mentions,
+ * by their cluster and form) */
+static int last_is(const name_ctx *x, size_t k, const char *s, size_t len, size_t tag)
+{
+    const qr_name_mention *w = &x->m[x->c[k].last];
+    (void)tag;
+    return same_bytes(w->last, w->last_len, s, len);
+}
+
+static int first_is(const name_ctx *x, size_t k, const char *s, size_t len, size_t tag)
+{
+    const qr_name_mention *w = &x->m[x->c[k].first];
+    (void)tag;
+    return same_bytes(w->first, w->first_len, s, len);
+}
+
+static int form_is(const name_ctx *x, size_t i, const char *s, size_t len, size_t tag)
+{
+    return x->cluster_of[i] == tag && same_bytes(x->m[i].form, x->m[i].form_len, s, len);
+}
+
+/* Whether first variants a and b name one person: the same, or one an
+ * initial of the other (one byte, the other's first). */
+static int first_names_meet(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (same_bytes(a, alen, b, blen)) return 1;
+    return alen > 0 && blen > 0 && a[0] == b[0] && (alen == 1 || blen == 1);
+}
+
+/* The mentions m[i] of two words or more into clusters (the latest of
+ * their last variant whose first name meets theirs, else a new one). ->
+ * the number of clusters. */
+static size_t cluster_full_names(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *c,
+                                 size_t *by_last, size_t cap, size_t *prev)
+{
+    size_t i, nc = 0;
+    name_ctx x;
+    x.m = m, x.c = c, x.cluster_of = cluster_of;
+    for (i = 0; i < n; i++) {
+        size_t slot, k, found = QR_NO_MENTION;
+        if (m[i].nwords < 2) continue;
+        slot = find_slot(by_last, cap, m[i].last, m[i].last_len, 0, last_is, &x);
+        for (k = by_last[slot]; k != 0; k = prev[k - 1]) {
+            const qr_name_mention *f = &m[c[k - 1].first];
+            if (first_names_meet(f->first, f->first_len, m[i].first, m[i].first_len)) {
+                found = k - 1;
+                break;
+            }
+        }
+        if (found == QR_NO_MENTION) {
+            found = nc++;
+            c[found].first = c[found].last = i;
+            c[found].canonical = QR_NO_MENTION;
+            prev[found] = by_last[slot];
+            by_last[slot] = found + 1;
+        }
+        cluster_of[i] = found;
+    }
+    return nc;
+}
+
+/* The one-word mentions into clusters: the latest of their last variant,
+ * else the one cluster of the nfull full names' clusters with that first
+ * variant, else a new one. -> the number of clusters. */
+static size_t cluster_one_words(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *c,
+                                size_t nc, size_t *by_last, size_t *by_first, size_t cap, size_t *shared)
+{
+    size_t i, k, nfull = nc;
+    name_ctx x;
+    x.m = m, x.c = c, x.cluster_of = cluster_of;
+    for (k = 0; k < nfull; k++) {
+        size_t slot = find_slot(by_first, cap, m[c[k].first].first, m[c[k].first].first_len, 0, first_is, &x);
+        if (by_first[slot] == 0) by_first[slot] = k + 1; else shared[by_first[slot] - 1] = 1;
+    }
+    for (i = 0; i < n; i++) {
+        size_t slot, fslot;
+        if (m[i].nwords != 1) continue;
+        slot = find_slot(by_last, cap, m[i].first, m[i].first_len, 0, last_is, &x);
+        if (by_last[slot] != 0) {
+            cluster_of[i] = by_last[slot] - 1;
+            continue;
+        }
+        fslot = find_slot(by_first, cap, m[i].first, m[i].first_len, 0, first_is, &x);
+        if (by_first[fslot] != 0 && !shared[by_first[fslot] - 1]) {
+            cluster_of[i] = by_first[fslot] - 1;
+            continue;
+        }
+        c[nc].first = QR_NO_MENTION;
+        c[nc].last = i;
+        c[nc].canonical = QR_NO_MENTION;
+        by_last[slot] = nc + 1;
+        cluster_of[i] = nc++;
+    }
+    return nc;
+}
+
+/* Each cluster's name: the form of its full names written most often (the
+ * first written on a tie), else its first one-word name. */
+static void name_clusters(const qr_name_mention *m, size_t n, const size_t *cluster_of, qr_name_cluster *c,
+                          size_t *forms, size_t cap, size_t *count, size_t *best)
+{
+    size_t i;
+    name_ctx x;
+    x.m = m, x.c = c, x.cluster_of = cluster_of;
+    for (i = 0; i < n; i++) {
+        size_t slot, k = cluster_of[i];
+        count[i] = 0;
+        if (m[i].nwords < 2 || k == QR_NO_MENTION) continue;
+        slot = find_slot(forms, cap, m[i].form, m[i].form_len, k, form_is, &x);
+        if (forms[slot] == 0) {
+            forms[slot] = i + 1;
+            count[i] = 1;
+        } else {
+            count[forms[slot] - 1]++;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        size_t k = cluster_of[i];
+        if (k == QR_NO_MENTION) continue;
+        if (m[i].nwords > 1 && count[i] > best[k]) {
+            best[k] = count[i];
+            c[k].canonical = i;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        size_t k = cluster_of[i];
+        if (k != QR_NO_MENTION && m[i].nwords == 1 && c[k].canonical == QR_NO_MENTION) c[k].canonical = i;
+    }
+}
+
+size_t qr_name_clusters(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *clusters,
+                        size_t *scratch)
+{
+    size_t cap = table_slots(n), i, nc;
+    size_t *by_last = scratch, *by_first = scratch + cap, *forms = scratch + 2 * cap;
+    size_t *prev = scratch + 3 * cap, *shared = prev + n, *count = shared + n, *best = count + n;
+    for (i = 0; i < 3 * cap; i++) scratch[i] = 0;
+    for (i = 0; i < n; i++) {
+        cluster_of[i] = QR_NO_MENTION;
+        shared[i] = best[i] = 0;
+    }
+    nc = cluster_full_names(m, n, cluster_of, clusters, by_last, cap, prev);
+    nc = cluster_one_words(m, n, cluster_of, clusters, nc, by_last, by_first, cap, shared);
+    name_clusters(m, n, cluster_of, clusters, forms, cap, count, best);
+    return nc;
+}

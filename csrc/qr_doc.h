@@ -34,4 +34,42 @@ size_t qr_name_variant(const char *s, size_t len, char *out);
 size_t qr_name_words(const char *s, size_t len, char *form, size_t *form_len, size_t *first, size_t *first_len,
                      size_t *last, size_t *last_len);
 
+/* --- Clusters of one person's mentions ---------------------------------- */
+
+/* A mention of a person, as qr_name_clusters takes it: its number of words
+ * (qr_name_words; 0: none, in no cluster), the variant keys (in lower
+ * case) of its first and last word, and its form (the words joined by one
+ * space). */
+typedef struct qr_name_mention {
+    size_t nwords;
+    const char *first, *last, *form;
+    size_t first_len, last_len, form_len;
+} qr_name_mention;
+
+#define QR_NO_MENTION ((size_t)-1)
+
+/* A cluster: the mention whose first variant is its first name
+ * (QR_NO_MENTION: none, a cluster of one-word names), the one whose last
+ * variant is its last name, and the one whose form names it. */
+typedef struct qr_name_cluster {
+    size_t first, last, canonical;
+} qr_name_cluster;
+
+/* The number of size_t qr_name_clusters needs as scratch for n mentions. */
+size_t qr_name_clusters_scratch(size_t n);
+
+/* Clusters the n mentions m of persons in a document (in text order):
+ * cluster_of[i] gets the cluster of mention i (QR_NO_MENTION: none),
+ * clusters[0 ..] the clusters in the order they are made; returns how many
+ * (at most n). First the names of two words or more, in order: each joins
+ * the latest cluster of its last variant whose first variant is its own,
+ * or an initial of it, or it of the cluster's ("J" and "john"); else a new
+ * one. Then the one-word names, in order: the latest cluster of that last
+ * variant, else the one cluster of the full names with that first variant,
+ * else a new one. A cluster's name is the form its full names are written
+ * in most often, the first written on a tie; without full names, its first
+ * one-word name. scratch: qr_name_clusters_scratch(n) size_t. */
+size_t qr_name_clusters(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *clusters,
+                        size_t *scratch);
+
 #endif

@@ -209,6 +209,301 @@ static void buf_add(lua_State *L, growbuf *b, const char *s, size_t n)
     b->len += n;
 }
 
+/* --- quarry.core.name_clusters ----------------------------------------- */
+
+/* Where a mention's bytes are in the arena (offsets: it moves as it grows). */
+typedef struct mention_at {
+    size_t nwords, name, word, word_len, form, form_len, first, first_len, last, last_len;
+} mention_at;
+
+/* Room for n more bytes at the end of the arena b (grown as buf_add grows
+ * it); -> where they go. */
+static char *arena_room(lua_State *L, growbuf *b, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t cap = 2 * (b->len + n);
+        char *p = lua_newuserdatauv(L, cap, 0);
+        memcpy(p, b->p, b->len);
+        lua_replace(L, b->slot);
+        b->p = p;
+        b->cap = cap;
+    }
+    return b->p + b->len;
+}
+
+/* The variant key of the n bytes at w in lower case (ASCII) into out,
+ * through tmp (n bytes): its length. */
+static size_t lower_variant(const char *w, size_t n, char *tmp, char *out)
+{
+    size_t i;
+    for (i = 0; i < n; i++) tmp[i] = w[i] >= 'A' && w[i] <= 'Z' ? (char)(w[i] - 'A' + 'a') : w[i];
+    return qr_name_variant(tmp, n, out);
+}
+
+/* The upvalues of name_clusters: the keys it reads and writes (no string
+ * made a read). */
+#define NC_KEYS { "attrs", "name", "text", "title", "cluster", "sex", "canonical", "key", "mentions", "titles" }
+enum { UP_ATTRS = 1, UP_NAME, UP_TEXT, UP_TITLE, UP_CLUSTER, UP_SEX, UP_CANONICAL, UP_KEY, UP_MENTIONS, UP_TITLES,
+       UP_COUNT = UP_TITLES };
+
+/* Pushes t[k], the key k the upvalue up (t at index t, relative before the
+ * push): -> its type. */
+static int get_up(lua_State *L, int t, int up)
+{
+    lua_pushvalue(L, lua_upvalueindex(up));
+    return lua_gettable(L, t < 0 ? t - 1 : t);
+}
+
+/* t[k] = the value on top (popped), the key k the upvalue up; raw when
+ * raw (a table of name_clusters' own). */
+static void set_up(lua_State *L, int t, int up, int raw)
+{
+    lua_pushvalue(L, lua_upvalueindex(up));
+    lua_insert(L, -2);
+    if (raw) lua_rawset(L, t < 0 ? t - 1 : t); else lua_settable(L, t < 0 ? t - 1 : t);
+}
+
+/* Reads person i (1-based) of the list at index 1: the words of its name
+ * (a.attrs.name, else a.text) into the arena. */
+static void read_mention(lua_State *L, lua_Integer i, growbuf *arena, mention_at *at)
+{
+    size_t len, first = 0, first_len = 0, last = 0, last_len = 0;
+    const char *s;
+    char *p;
+    if (lua_geti(L, 1, i) != LUA_TTABLE) luaL_error(L, "bad argument #1 to 'name_clusters' (element %d: no table)", (int)i);
+    if (get_up(L, -1, UP_ATTRS) != LUA_TTABLE)
+        luaL_error(L, "bad argument #1 to 'name_clusters' (element %d: attrs no table)", (int)i);
+    if (get_up(L, -1, UP_NAME) == LUA_TNIL || !lua_toboolean(L, -1)) {
+        lua_pop(L, 1);
+        get_up(L, -2, UP_TEXT);
+    }
+    if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "bad argument #1 to 'name_clusters' (element %d: its name is no string)", (int)i);
+    s = lua_tolstring(L, -1, &len);
+    /* the name, its form, the two variants, a lower-case copy: 5 * len bytes */
+    p = arena_room(L, arena, 5 * len + 1);
+    memcpy(p, s, len);
+    lua_pop(L, 3);
+    at->name = arena->len;
+    at->form_len = at->first_len = at->last_len = 0;
+    at->nwords = qr_name_words(p, len, p + len, &at->form_len, &first, &first_len, &last, &last_len);
+    at->form = at->first = at->last = at->name + len;
+    at->word = at->name + first, at->word_len = first_len;
+    if (at->nwords > 0) {
+        at->first = at->form + at->form_len;
+        at->first_len = lower_variant(p + first, first_len, p + 4 * len, p + (at->first - at->name));
+        at->last = at->first + at->first_len;
+        at->last_len = lower_variant(p + last, last_len, p + 4 * len, p + (at->last - at->name));
+    }
+    arena->len += 5 * len;
+}
+
+/* The sex a title tells (index t: a string): the value title_sex (index
+ * 3) gives the first of its words (runs of ASCII letters and full stops,
+ * in lower case) it has, pushed; nil when none. */
+static void push_title_sex(lua_State *L, int t)
+{
+    size_t len, i = 0, j;
+    const char *s;
+    luaL_Buffer b;
+    const char *title = lua_tolstring(L, t, &len);
+    char *low = luaL_buffinitsize(L, &b, len + 1);
+    for (j = 0; j < len; j++) low[j] = title[j] >= 'A' && title[j] <= 'Z' ? (char)(title[j] - 'A' + 'a') : title[j];
+    luaL_pushresultsize(&b, len);
+    s = lua_tostring(L, -1);
+    while (i < len) {
+        while (i < len && !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '.')) i++;
+        j = i;
+        while (j < len && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '.')) j++;
+        if (j > i) {
+            lua_pushlstring(L, s + i, j - i);
+            if (lua_gettable(L, 3) != LUA_TNIL && lua_toboolean(L, -1)) {
+                lua_remove(L, -2);
+                return;
+            }
+            lua_pop(L, 1);
+        }
+        i = j;
+    }
+    lua_pop(L, 1);
+    lua_pushnil(L);
+}
+
+/* Stack slots of name_clusters' tables */
+#define NC_ARENA 4
+#define NC_CLUSTERS 5
+#define NC_MENTIONS 6
+#define NC_TITLES 7
+
+/* Adds mention i (0-based; at: its bytes) to cluster k: to its mentions
+ * (a.cluster = the cluster) and its titles; the cluster's sex, when it has
+ * none yet, from the mention's title or (a full name) its first word. */
+static void add_mention(lua_State *L, size_t i, const mention_at *at, const char *arena, size_t k, size_t *counts)
+{
+    size_t *nmentions = counts, *ntitles = counts + 1, *sexed = counts + 2;
+    lua_geti(L, 1, (lua_Integer)i + 1);                             /* a */
+    lua_rawgeti(L, NC_MENTIONS, (lua_Integer)k + 1);
+    lua_pushvalue(L, -2);
+    lua_rawseti(L, -2, (lua_Integer)++*nmentions);
+    lua_pop(L, 1);
+    lua_rawgeti(L, NC_CLUSTERS, (lua_Integer)k + 1);                /* a, c */
+    lua_pushvalue(L, -1);
+    set_up(L, -3, UP_CLUSTER, 0);
+    get_up(L, -2, UP_ATTRS);
+    get_up(L, -1, UP_TITLE);                                        /* a, c, attrs, title */
+    if (lua_toboolean(L, -1)) {
+        lua_rawgeti(L, NC_TITLES, (lua_Integer)k + 1);
+        lua_pushvalue(L, -2);
+        lua_rawseti(L, -2, (lua_Integer)++*ntitles);
+        lua_pop(L, 1);
+        if (!*sexed) {
+            if (lua_type(L, -1) != LUA_TSTRING)
+                luaL_error(L, "bad argument #1 to 'name_clusters' (element %d: its title is no string)", (int)i + 1);
+            push_title_sex(L, lua_gettop(L));
+            if (!lua_isnil(L, -1)) {
+                set_up(L, -4, UP_SEX, 1);
+                *sexed = 1;
+            } else {
+                lua_pop(L, 1);
+            }
+        }
+    }
+    if (!*sexed && at->nwords > 1) {
+        luaL_Buffer b;
+        char *low = luaL_buffinitsize(L, &b, at->word_len + 1);
+        size_t j;
+        for (j = 0; j < at->word_len; j++) {
+            char ch = arena[at->word + j];
+            low[j] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+        }
+        luaL_pushresultsize(&b, at->word_len);
+        if (lua_gettable(L, 2) != LUA_TNIL && lua_toboolean(L, -1) &&
+            !(lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "u") == 0)) {
+            set_up(L, -4, UP_SEX, 1);
+            *sexed = 1;
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 4);
+}
+
+/* A new cluster k (its mentions' and titles' lists too), named by the
+ * form of mention canonical, its key the first variant (if any), a space,
+ * and the last. */
+static void push_cluster(lua_State *L, const char *arena, const mention_at *canonical, const mention_at *first,
+                         const mention_at *last, size_t k)
+{
+    lua_createtable(L, 0, 5);
+    lua_pushlstring(L, arena + canonical->form, canonical->form_len);
+    set_up(L, -2, UP_CANONICAL, 1);
+    if (first) {
+        lua_pushlstring(L, arena + first->first, first->first_len);
+        lua_pushliteral(L, " ");
+        lua_pushlstring(L, arena + last->last, last->last_len);
+        lua_concat(L, 3);
+    } else {
+        lua_pushlstring(L, arena + last->last, last->last_len);
+    }
+    set_up(L, -2, UP_KEY, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, NC_MENTIONS, (lua_Integer)k + 1);
+    set_up(L, -2, UP_MENTIONS, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, NC_TITLES, (lua_Integer)k + 1);
+    set_up(L, -2, UP_TITLES, 1);
+    lua_rawseti(L, NC_CLUSTERS, (lua_Integer)k + 1);
+}
+
+/***
+quarry.core.name_clusters(persons, sex_of, title_sex) -> clusters, by_last:
+the mentions of persons of a document (annotations, in text order; each
+named by a.attrs.name, else a.text) clustered by the words of their
+names (qr_name_clusters; the words as quarry.names.words takes them).
+Each cluster is a table {canonical, key, mentions, titles [, sex]}, in the
+order they are made: its name; its first and last variant joined by a
+space (the last alone without a first); its mentions, the full names
+first; the truthy titles (a.attrs.title) of those; the sex of the first
+of them whose title has a word that title_sex maps to a value (ASCII
+letters and full stops, in lower case), or, a full name, whose first
+word in lower case sex_of maps to a value other than "u". Each mention
+gets a.cluster. by_last maps each last variant to the latest cluster of
+it. Raises when an element, or its attrs, is no table, or its name (or a
+title looked at) no string. Counts #persons steps against a sandbox's
+budget. See quarry.names.clusters.
+@function name_clusters
+@param persons table the annotations of persons
+@param sex_of table first name in lower case -> sex
+@param title_sex table title word in lower case -> sex
+@return table the clusters
+@return table last variant -> cluster
+*/
+static int l_name_clusters(lua_State *L)
+{
+    lua_Integer n, i;
+    size_t nc, k, *cluster_of, *scratch, *counts;
+    char stack_arena[1024];
+    growbuf arena;
+    mention_at *at;
+    qr_name_mention *m;
+    qr_name_cluster *c;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    n = luaL_len(L, 1);
+    luaL_argcheck(L, n >= 0 && (size_t)n < ((size_t)-1 / 4) / sizeof(mention_at), 1, "too many persons");
+    qr_limit_work(L, (long long)n);
+    lua_pushnil(L);                                                 /* 4: the arena */
+    arena.p = stack_arena, arena.len = 0, arena.cap = sizeof stack_arena, arena.slot = NC_ARENA;
+    at = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *at, 0);     /* 5, 6, 7, 8: scratch till replaced */
+    for (i = 1; i <= n; i++) read_mention(L, i, &arena, &at[i - 1]);
+    m = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *m, 0);
+    c = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *c, 0);
+    cluster_of = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *cluster_of, 0);
+    scratch = lua_newuserdatauv(L, qr_name_clusters_scratch((size_t)n) * sizeof *scratch, 0);
+    for (i = 0; i < n; i++) {
+        const mention_at *a = &at[i];
+        m[i].nwords = a->nwords;
+        m[i].form = arena.p + a->form, m[i].form_len = a->form_len;
+        m[i].first = arena.p + a->first, m[i].first_len = a->first_len;
+        m[i].last = arena.p + a->last, m[i].last_len = a->last_len;
+    }
+    nc = qr_name_clusters(m, (size_t)n, cluster_of, c, scratch);
+    /* the clusters, their lists of mentions and titles (at 5, 6, 7, the
+     * userdata above them); counts: each cluster's mentions, titles and
+     * whether its sex is found, in the scratch, done with */
+    lua_createtable(L, nc < INT_MAX ? (int)nc : 0, 0);
+    lua_createtable(L, nc < INT_MAX ? (int)nc : 0, 0);
+    lua_createtable(L, nc < INT_MAX ? (int)nc : 0, 0);
+    lua_rotate(L, NC_CLUSTERS, 3);                                  /* 5, 6, 7: clusters, mentions, titles */
+    counts = scratch;
+    for (k = 0; k < nc; k++) {
+        push_cluster(L, arena.p, &at[c[k].canonical], c[k].first == QR_NO_MENTION ? NULL : &at[c[k].first],
+                     &at[c[k].last], k);
+        counts[3 * k] = counts[3 * k + 1] = counts[3 * k + 2] = 0;
+    }
+    /* the full names first, then the one-word names */
+    for (i = 0; i < n; i++) {
+        if (m[i].nwords > 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i]);
+    }
+    for (i = 0; i < n; i++) {
+        if (m[i].nwords == 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i]);
+    }
+    lua_createtable(L, 0, nc < INT_MAX ? (int)nc : 0);              /* by_last */
+    for (k = 0; k < nc; k++) {
+        const mention_at *last = &at[c[k].last];
+        lua_pushlstring(L, arena.p + last->last, last->last_len);
+        lua_rawgeti(L, NC_CLUSTERS, (lua_Integer)k + 1);
+        lua_rawset(L, -3);
+    }
+    lua_pushvalue(L, NC_CLUSTERS);
+    lua_insert(L, -2);
+    return 2;
+}
+
 /* The 0-based token the Lua tokens:at(start) gives (the first whose stop
  * is past start, when it starts at or before start), or t->n for none. */
 static size_t token_at(const qr_tokens *t, lua_Integer start)
@@ -495,13 +790,15 @@ static int read_span_keys(lua_State *L, lua_Integer n, int ranked, int keep, qr_
         qr_spankey *k = &keys[i];
         int ok;
         if (lua_geti(L, 1, i) != LUA_TTABLE) return 0;
-        lua_getfield(L, -1, "start");
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_gettable(L, -2);                /* its start */
         ok = lua_isinteger(L, -1);
         k->start = (int64_t)lua_tointeger(L, -1);
         k->stop = k->start;
         k->rank = 0;
         if (ranked) {
-            lua_getfield(L, -2, "stop");
+            lua_pushvalue(L, lua_upvalueindex(2));
+            lua_gettable(L, -3);            /* its stop */
             ok = ok && lua_isinteger(L, -1);
             k->stop = (int64_t)lua_tointeger(L, -1);
             lua_geti(L, 2, i);
@@ -528,7 +825,8 @@ static int increasing_starts(lua_State *L, lua_Integer n)
         int isnum = 0;
         lua_Integer start = 0;
         if (lua_geti(L, 1, i) == LUA_TTABLE) {
-            lua_getfield(L, -1, "start");
+            lua_pushvalue(L, lua_upvalueindex(1));
+            lua_gettable(L, -2);            /* its start */
             start = lua_tointegerx(L, -1, &isnum);
             isnum = isnum && lua_isinteger(L, -1);
             lua_pop(L, 1);
@@ -1011,7 +1309,17 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "name_tokens");
     lua_pushcfunction(L, l_name_words);
     lua_setfield(L, -2, "name_words");
-    lua_pushcfunction(L, l_sort_spans);
+    {
+        static const char *const keys[] = NC_KEYS;
+        int up;
+        for (up = 0; up < UP_COUNT; up++) lua_pushstring(L, keys[up]);
+        lua_pushcclosure(L, l_name_clusters, UP_COUNT);
+        lua_setfield(L, -2, "name_clusters");
+    }
+    /* (the keys sort_spans reads, its upvalues: no string made a read) */
+    lua_pushliteral(L, "start");
+    lua_pushliteral(L, "stop");
+    lua_pushcclosure(L, l_sort_spans, 2);
     lua_setfield(L, -2, "sort_spans");
     lua_pushcfunction(L, l_select_spans);
     lua_setfield(L, -2, "select_spans");

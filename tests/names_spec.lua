@@ -214,4 +214,162 @@ describe("quarry.names", function()
          assert.same({}, texts {})
       end)
    end)
+
+   describe("clusters of persons", function()
+      local function person(name, title, text)
+         return { type = "person", text = text or name, attrs = { name = name, title = title } }
+      end
+      local SEX_OF = { ellen = "f", john = "m", sergey = "m", sam = "u" }
+      local TITLE_SEX = { mrs = "f", ["mr."] = "m", minister = false }
+
+      it("merges a person's mentions by the words of their names", function()
+         local ps = { person("Lavrov", nil), person("Sergey Lavrov", "Foreign Minister"), person("Sergei Lavrov"),
+            person("Sergey Lavrov"), person("J. Hollis"), person("John Hollis"), person("Ellen"),
+            person("Ellen Page", "Mrs Dr."), person("Kim Hollis"), person(" -- ") }
+         local clusters, by_last = names.clusters(ps, SEX_OF, TITLE_SEX)
+         assert.equal(4, #clusters)
+         local lavrov, hollis, page, kim = clusters[1], clusters[2], clusters[3], clusters[4]
+         -- the full names first, then the one-word names; the form written most often names it
+         assert.same({ ps[2], ps[3], ps[4], ps[1] }, lavrov.mentions)
+         assert.equal("Sergey Lavrov", lavrov.canonical)
+         assert.equal(names.variant("sergey") .. " " .. names.variant("lavrov"), lavrov.key)
+         assert.same({ "Foreign Minister" }, lavrov.titles)
+         assert.equal("m", lavrov.sex)   -- (no title word tells it: the first name)
+         -- an initial meets the first name; a different first name makes another
+         assert.same({ ps[5], ps[6] }, hollis.mentions)
+         assert.equal("J. Hollis", hollis.canonical)   -- (a tie: the first written)
+         assert.same({ ps[9] }, kim.mentions)
+         -- a first name alone joins the one person of that first name
+         assert.same({ ps[8], ps[7] }, page.mentions)
+         assert.equal("f", page.sex)
+         assert.same({}, hollis.titles)
+         assert.is_nil(kim.sex)
+         -- each mention gets its cluster; a name without words, none
+         for _, c in ipairs(clusters) do
+            for _, a in ipairs(c.mentions) do assert.equal(c, a.cluster) end
+         end
+         assert.is_nil(ps[10].cluster)
+         assert.equal(kim, by_last[names.variant("hollis")])   -- (the latest of that last name)
+         assert.equal(lavrov, by_last[names.variant("lavrov")])
+      end)
+
+      it("makes a cluster of one-word names that meet no full name", function()
+         local ps = { person("Page"), person("Mr. Page", nil, "Mr. Page"), person("Ellen"), person("Ellen Page"),
+            person("Ellen Lee") }
+         local clusters = names.clusters(ps, SEX_OF, TITLE_SEX)
+         -- (Ellen: two full names of that first name, so a cluster of its own)
+         assert.equal(3, #clusters)
+         assert.same({ ps[4], ps[1], ps[2] }, clusters[1].mentions)
+         assert.same({ ps[3] }, clusters[3].mentions)
+         assert.equal("Ellen", clusters[3].canonical)
+         assert.equal(names.variant("ellen"), clusters[3].key)
+         -- a title without a word of title_sex tells nothing; "u" is no sex
+         local c = names.clusters({ person("Sam Ray", "Minister") }, SEX_OF, TITLE_SEX)
+         assert.is_nil(c[1].sex)
+         assert.equal("m", names.clusters({ person("Sam Ray", "Deputy MR. Speaker") }, SEX_OF, TITLE_SEX)[1].sex)
+      end)
+
+      it("clusters as the news pack's Lua once did, on random names", function()
+         -- the reference: the pack's former Lua
+         local function lua_clusters(persons, sex_of, title_sex)
+            local clusters, by_last, by_first = {}, {}, {}
+            local function new_cluster(n, first, last)
+               local c = { forms = {}, order = {}, mentions = {}, titles = {}, last = last,
+                  first = n > 1 and first or nil }
+               clusters[#clusters + 1] = c
+               by_last[last] = by_last[last] or {}
+               table.insert(by_last[last], c)
+               return c
+            end
+            local function add(c, a, n, form, word)
+               c.mentions[#c.mentions + 1] = a
+               if n > 1 then
+                  if not c.forms[form] then c.order[#c.order + 1] = form end
+                  c.forms[form] = (c.forms[form] or 0) + 1
+               else
+                  c.single = c.single or word
+               end
+               local title = a.attrs.title
+               if title then c.titles[#c.titles + 1] = title end
+               if not c.sex then
+                  local sex
+                  if title then
+                     for w in title:lower():gmatch("[%a%.]+") do
+                        if title_sex[w] then sex = title_sex[w] break end
+                     end
+                  end
+                  local lower = n > 1 and word:lower()
+                  c.sex = sex or (lower and sex_of[lower] ~= "u" and sex_of[lower]) or nil
+               end
+            end
+            local singles = {}
+            for _, a in ipairs(persons) do
+               local n, form, word, first, last = names.words(a.attrs.name or a.text)
+               if n > 1 then
+                  local found
+                  for _, c in ipairs(by_last[last] or {}) do
+                     if c.first == first or c.first:byte(1) == first:byte(1) and (#first == 1 or #c.first == 1) then
+                        found = c
+                     end
+                  end
+                  add(found or new_cluster(n, first, last), a, n, form, word)
+               elseif n == 1 then
+                  singles[#singles + 1] = { a, word, first }
+               end
+            end
+            for _, c in ipairs(clusters) do
+               if by_first[c.first] == nil then by_first[c.first] = c else by_first[c.first] = false end
+            end
+            for _, s in ipairs(singles) do
+               local list = by_last[s[3]]
+               local c = list and list[#list] or by_first[s[3]] or new_cluster(1, s[3], s[3])
+               add(c, s[1], 1, nil, s[2])
+            end
+            local out = {}
+            for i, c in ipairs(clusters) do
+               local best, most = nil, 0
+               for _, form in ipairs(c.order) do
+                  if c.forms[form] > most then best, most = form, c.forms[form] end
+               end
+               out[i] = { canonical = best or c.single, key = (c.first and c.first .. " " or "") .. c.last,
+                  sex = c.sex, titles = c.titles, mentions = c.mentions }
+            end
+            return out
+         end
+         local words = { "Ann", "Anna", "A.", "Sergey", "Sergei", "Lee", "LEE", "Lees", "Mr.", "Dr.", "--",
+            "O'Neill", "Page", "Y", "I" }
+         local titles = { false, false, "Mrs", "Mr. Justice", "the minister", "dr. x" }
+         local seed = 5
+         local function rand(n)
+            seed = (seed * 1103515245 + 12345) % 2147483648
+            return seed % n + 1
+         end
+         for _ = 1, 300 do
+            local ps = {}
+            for i = 1, rand(12) do
+               local parts = {}
+               for k = 1, rand(4) - 1 do parts[k] = words[rand(#words)] end
+               ps[i] = person(table.concat(parts, " "), titles[rand(#titles)] or nil)
+            end
+            local sex_of = { ann = "f", sergey = "m", lee = "u", page = "f" }
+            local title_sex = { mrs = "f", ["mr."] = "m" }
+            local got = names.clusters(ps, sex_of, title_sex)
+            local want = lua_clusters(ps, sex_of, title_sex)
+            assert.equal(#want, #got)
+            for i, c in ipairs(want) do
+               for _, field in ipairs { "canonical", "key", "sex", "titles", "mentions" } do
+                  assert.same(c[field], got[i][field], field)
+               end
+            end
+         end
+      end)
+
+      it("raises on what is no list of annotations", function()
+         assert.has_error(function() names.clusters({ 1 }, {}, {}) end)
+         assert.has_error(function() names.clusters({ { text = "X" } }, {}, {}) end)
+         assert.has_error(function() names.clusters({ { attrs = {}, text = 5 } }, {}, {}) end)
+         assert.has_error(function() names.clusters({ person("Ann Lee", {}) }, {}, {}) end)
+         assert.has_error(function() names.clusters("x", {}, {}) end)
+      end)
+   end)
 end)

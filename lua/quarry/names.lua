@@ -14,7 +14,7 @@ local error, pcall, type, math_type = error, pcall, type, math.type
 local core_variant, core_find = core.name_variant, core.name_tokens
 local core_span_key, core_known_runs, core_find_texts = core.span_key, core.known_runs, core.find_texts
 local core_line_first, core_caps_words = core.line_first, core.caps_words
-local core_name_words = core.name_words
+local core_name_words, core_name_clusters = core.name_words, core.name_clusters
 
 local names = {}
 
@@ -45,6 +45,37 @@ end
 function names.words(s)
    if type(s) ~= "string" then error("names.words: expected a string", 2) end
    return core_name_words(s)
+end
+
+--- The mentions of persons in a document clustered by their names, in C:
+-- names.clusters(persons, sex_of, title_sex) -> clusters, by_last. Each
+-- name (a.attrs.name, else a.text) is taken by its words as names.words
+-- gives them. First the names of two words or more, in order: each joins
+-- the latest cluster of the same last word (its variant) whose first word
+-- is the same, an initial of it, or it an initial of the cluster's ("J.
+-- Hollis", "John Hollis"); else a new one. Then the names of one word, in
+-- order: the latest cluster of that last word, else the one cluster of
+-- the full names with that first word ("Ellen" for the only Ellen), else a
+-- new one. A name without words joins none. Each mention gets a.cluster.
+--
+-- A cluster is a table: canonical, the form its full names are written in
+-- most often (the first written on a tie), else its first one-word name;
+-- key, its first word's variant, a space and its last word's (the last
+-- alone when it has no first); mentions, the full names first, then the
+-- one-word names; titles, the titles (a.attrs.title) of those that have
+-- one; sex, when one of them tells it: the first whose title has a word
+-- (a run of ASCII letters and full stops, in lower case) that title_sex
+-- maps to a value, or, a full name, whose first word in lower case sex_of
+-- maps to a value other than "u".
+-- @param persons table the person annotations of the document, in order
+-- @param sex_of table first names in lower case -> sex ("u": unknown)
+-- @param title_sex table title words in lower case -> sex
+-- @return table the clusters, in the order they were made
+-- @return table the last words' variants -> the latest cluster of each
+function names.clusters(persons, sex_of, title_sex)
+   local ok, clusters, by_last = pcall(core_name_clusters, persons, sex_of, title_sex)
+   if not ok then error(clusters, 2) end
+   return clusters, by_last
 end
 
 --- The words of a document in title case or capitals whose key without
