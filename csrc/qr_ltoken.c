@@ -53,21 +53,29 @@ static ltokens *check_tokens(lua_State *L, int idx)
 @module quarry.core
 */
 
-/* The quarry.Tokens a method is called on (argument 1): its metatable
- * compared with the one the method closes over (upvalue 2), cheaper than
- * luaL_checkudata's look-up by name; that one raises the usual error. */
-static ltokens *self_tokens(lua_State *L)
+/* The quarry.Tokens at idx: its metatable compared with the value at mt
+ * (quarry.Tokens' metatable, an upvalue of the caller), cheaper than
+ * luaL_checkudata's look-up by name; that one checks anything else and
+ * raises the usual error. */
+static ltokens *tokens_by_mt(lua_State *L, int idx, int mt)
 {
-    ltokens *lt = lua_touserdata(L, 1);
-    if (lt && lua_getmetatable(L, 1)) {
-        int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+    ltokens *lt = lua_touserdata(L, idx);
+    if (lt && lua_getmetatable(L, idx)) {
+        int same = lua_rawequal(L, -1, mt);
         lua_pop(L, 1);
         if (same) {
             if (lt->closed) luaL_error(L, "attempt to use a closed quarry.Tokens");
             return lt;
         }
     }
-    return check_tokens(L, 1);
+    return check_tokens(L, idx);
+}
+
+/* The quarry.Tokens a method is called on (argument 1), by the metatable
+ * the method closes over (upvalue 2). */
+static ltokens *self_tokens(lua_State *L)
+{
+    return tokens_by_mt(L, 1, lua_upvalueindex(2));
 }
 
 /* 1-based token number at idx, checked against the count. */
@@ -761,11 +769,10 @@ const qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode)
     return &lt->keys[k];
 }
 
-const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode)
+/* The key ids of lt (at idx) in vocabulary v: qr_tokens_ids. */
+static const uint32_t *ids_of(lua_State *L, ltokens *lt, int idx, const qr_vocab *v, unsigned mode)
 {
-    ltokens *lt = check_tokens(L, idx);
     int k = (mode & QR_KEY_BARE) ? 1 : 0;
-    const qr_vocab *v = qr_state_vocab(L);
     if (!lt->ids[k] || lt->ids_count[k] != v->count) {
         /* first use, or rules made since added words: look up the keys
          * that had none */
@@ -779,6 +786,20 @@ const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode)
         lt->ids_count[k] = v->count;
     }
     return lt->ids[k];
+}
+
+const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode)
+{
+    ltokens *lt = check_tokens(L, idx);
+    return ids_of(L, lt, idx, qr_state_vocab(L), mode);
+}
+
+const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, const struct qr_vocab *v, unsigned mode,
+                                    size_t *n)
+{
+    ltokens *lt = tokens_by_mt(L, idx, mt);
+    *n = lt->t.n;
+    return ids_of(L, lt, idx, v, mode);
 }
 
 /***

@@ -55,6 +55,14 @@ struct qr_vocab *qr_state_vocab(lua_State *L);
  * of the quarry.Tokens at idx, 0 for the keys it lacks: computed on first
  * use, and again for those keys when the vocabulary has grown since. */
 const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode);
+/* The same ids, and the number of tokens in *n, for a C function called
+ * often (a word set's scan): the quarry.Tokens at idx is told by its
+ * metatable, compared with the value at mt (quarry.Tokens' metatable,
+ * an upvalue of the caller), instead of a look-up by name (which still
+ * checks anything else and raises its error); v is qr_state_vocab(L),
+ * which the caller may keep. */
+const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, const struct qr_vocab *v, unsigned mode,
+                                    size_t *n);
 
 struct qr_gaz;
 /* The gazetteer of the quarry.Gazetteer at idx (qr_gaz.h); raises if it is

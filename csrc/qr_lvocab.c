@@ -193,6 +193,22 @@ static int l_word_keys(lua_State *L)
     return (int)n;
 }
 
+/* The word set a method is called on (argument 1): its metatable compared
+ * with the one the method closes over (upvalue 1), cheaper than
+ * luaL_checkudata's look-up by name; that one raises the usual error.
+ * (set:has and set:find also close over quarry.Tokens' metatable, upvalue
+ * 2, and the state's vocabulary, upvalue 3: qr_tokens_ids_by_mt.) */
+static const lwordset *self_set(lua_State *L)
+{
+    const lwordset *ws = lua_touserdata(L, 1);
+    if (ws && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+        lua_pop(L, 1);
+        if (same) return ws;
+    }
+    return luaL_checkudata(L, 1, QR_WORDSET_MT);
+}
+
 /***
 A set of words tested on tokens in O(1) (quarry.wordset.new).
 @type WordSet
@@ -208,12 +224,12 @@ index outside 1 .. #tokens
 */
 static int set_has(lua_State *L)
 {
-    lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
-    const qr_tokens *t = qr_check_tokens(L, 2, NULL, NULL);
+    const lwordset *ws = self_set(L);
+    size_t n;
+    const uint32_t *ids = qr_tokens_ids_by_mt(L, 2, lua_upvalueindex(2), lua_touserdata(L, lua_upvalueindex(3)),
+                                              ws->mode, &n);
     lua_Integer i = luaL_checkinteger(L, 3);
-    int hit = 0;
-    if (i >= 1 && (lua_Unsigned)i <= t->n) hit = qr_idset_has(&ws->set, qr_tokens_ids(L, 2, ws->mode)[i - 1]);
-    lua_pushboolean(L, hit);
+    lua_pushboolean(L, i >= 1 && (lua_Unsigned)i <= n && qr_idset_has(&ws->set, ids[i - 1]));
     return 1;
 }
 
@@ -229,13 +245,13 @@ the set. i and j are clamped to 1 .. #tokens.
 */
 static int set_find(lua_State *L)
 {
-    lwordset *ws = luaL_checkudata(L, 1, QR_WORDSET_MT);
-    const qr_tokens *t = qr_check_tokens(L, 2, NULL, NULL);
-    lua_Integer i = luaL_checkinteger(L, 3);
-    lua_Integer j = luaL_optinteger(L, 4, (lua_Integer)t->n), k, n = (lua_Integer)t->n;
-    const uint32_t *ids;
+    const lwordset *ws = self_set(L);
+    size_t count;
+    const uint32_t *ids = qr_tokens_ids_by_mt(L, 2, lua_upvalueindex(2), lua_touserdata(L, lua_upvalueindex(3)),
+                                              ws->mode, &count);
+    lua_Integer n = (lua_Integer)count, i = luaL_checkinteger(L, 3);
+    lua_Integer j = luaL_optinteger(L, 4, n), k;
     if (n == 0) return 0;
-    ids = qr_tokens_ids(L, 2, ws->mode);
     if (i <= j) {
         if (i < 1) i = 1;
         if (j > n) j = n;
@@ -297,7 +313,12 @@ void qr_open_vocab(lua_State *L)
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
     luaL_newmetatable(L, QR_WORDSET_MT);
-    luaL_newlib(L, methods);
+    luaL_newlibtable(L, methods);
+    lua_pushvalue(L, -2);                       /* upvalue 1: the word sets' metatable (self_set) */
+    luaL_getmetatable(L, QR_TOKENS_MT);         /* upvalue 2: quarry.Tokens' (qr_open_tokens made it) */
+    qr_state_vocab(L);                          /* made and pinned in the registry, then: */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &vocab_key);   /* upvalue 3: the vocabulary */
+    luaL_setfuncs(L, methods, 3);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, set_gc);
     lua_setfield(L, -2, "__gc");

@@ -90,6 +90,17 @@ describe("a word set", function()
       local say = wordset.new { "said" }
       t:close()
       support.raises(function() say:has(t, 1) end, "closed")
+      support.raises(function() say:find(t, 1) end, "closed")
+   end)
+
+   it("refuses what is not a word set or not a document's tokens", function()
+      local say = wordset.new { "said" }
+      for _, method in ipairs { "has", "find" } do
+         support.raises(function() say[method]({}, toks, 1) end, "quarry.WordSet expected")
+         support.raises(function() say[method](toks, toks, 1) end, "quarry.WordSet expected")
+         support.raises(function() say[method](say, {}, 1) end, "quarry.Tokens expected")
+         support.raises(function() say[method](say, say, 1) end, "quarry.Tokens expected")
+      end
    end)
 
    it("is available to an untrusted pack's document phase", function()

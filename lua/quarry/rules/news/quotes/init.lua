@@ -89,8 +89,11 @@ end
 -- record or nil.
 local function transcript_label(doc, s)
    local text, toks = doc.text, doc.toks
-   local b = byte(text, s + 1)   -- (a label opens on a capital: %u)
-   if not b or b < 65 or b > 90 then return nil end
+   local b, b2 = byte(text, s + 1, s + 2)   -- (a label opens on a capital, %u, and goes on with [%u%.%-' ])
+   if not b or b < 65 or b > 90 or not b2 or not (b2 >= 65 and b2 <= 90 or b2 == 46 or b2 == 45 or b2 == 39
+      or b2 == 32) then
+      return nil
+   end
    local label = text:sub(s + 1, s + 64):match("^(%u[%u%.%-' ]*%u%.?):%s")
    if not (label and #label <= 40 and not NOT_LABELS[label:lower()]) then return nil end
    local first, last = toks:cover(s, s + #label)
