@@ -83,6 +83,7 @@ struct qr_gaz {
     size_t longest;         /* longest phrase, in tokens */
     char *scratch;          /* the key of one phrase token */
     size_t scap;
+    uint64_t version;       /* qr_gaz_add calls so far (qr_gaz_version) */
 };
 
 /* --- hashing -------------------------------------------------------------- */
@@ -397,6 +398,8 @@ unsigned qr_gaz_key_mode(const qr_gaz *g) { return g->mode == QR_GAZ_BARE ? QR_K
 size_t qr_gaz_entries(const qr_gaz *g) { return g->nentries; }
 size_t qr_gaz_phrases(const qr_gaz *g) { return g->nterms; }
 size_t qr_gaz_longest(const qr_gaz *g) { return g->longest; }
+size_t qr_gaz_keys(const qr_gaz *g) { return g->keys.n; }
+uint64_t qr_gaz_version(const qr_gaz *g) { return g->version; }
 
 static size_t strtab_memsize(const strtab *st)
 {
@@ -588,6 +591,7 @@ int qr_gaz_add(qr_gaz *g, const char *phrase, size_t plen,
     size_t i;
     int rc;
 
+    g->version++;
     trim(&canonical, &clen);
     trim(&type, &tlen);
     trim(&attrs, &alen);
@@ -660,10 +664,10 @@ static uint32_t token_id(const qr_gaz *g, const qr_tokens *t, const char *text,
     char local[256], *heap = NULL;
     uint32_t id;
     if (keys && (g->mode != QR_GAZ_EXACT || keys->same[j])) {
-        /* the key's hash, finished once a document (in exact mode: when
+        /* the key's hash, absorbed once a document (in exact mode: when
          * the key is the token's text) */
         s = qr_key_of(keys, j, &len);
-        return strtab_find(&g->keys, s, len, keys->h32[j]);
+        return strtab_find(&g->keys, s, len, mix32(keys->absorb[j]));
     } else if (g->mode == QR_GAZ_EXACT) {
         s = text + tk->start;
         len = tk->stop - tk->start;
@@ -706,21 +710,21 @@ static size_t key_ids_by_hash(const qr_gaz *g, const qr_keys *keys, size_t first
                               uint32_t *starts, size_t ns)
 {
     const strtab *st = &g->keys;
-    const uint32_t *h32 = keys->h32;
     size_t mask = st->t.mask, base;
     for (base = first; base < last; base += CHUNK) {
-        uint32_t pass[CHUNK];
+        uint32_t pass[CHUNK], ph[CHUNK];
         size_t np = 0, k, j, end = last - base > CHUNK ? base + CHUNK : last;
         for (j = base; j < end; j++) {
-            uint32_t h = h32[j];
+            uint32_t h = mix32(keys->absorb[j]);
             ids[j] = 0;
             if (filter_has(st, h)) {
+                ph[np] = h;
                 pass[np++] = (uint32_t)(j - base);
                 PREFETCH(&st->t.s[h & mask]);
             }
         }
         for (k = 0; k < np; k++) {
-            const slot *sl = &st->t.s[h32[base + pass[k]] & mask];
+            const slot *sl = &st->t.s[ph[k] & mask];
             if (sl->id) PREFETCH(st->buf + (sl->id - 1));
         }
         for (k = 0; k < np; k++) {
@@ -728,7 +732,7 @@ static size_t key_ids_by_hash(const qr_gaz *g, const qr_keys *keys, size_t first
             const char *s;
             j = base + pass[k];
             s = qr_key_of(keys, j, &len);
-            ids[j] = strtab_find(st, s, len, h32[j]);
+            ids[j] = strtab_find(st, s, len, ph[k]);
             if (starts && can_start(g, ids[j])) starts[ns++] = (uint32_t)j;
         }
     }
@@ -764,6 +768,47 @@ size_t qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, con
         return ns;
     }
     return key_ids_by_hash(g, keys, first, last, ids, starts, 0);
+}
+
+const char *qr_gaz_key(const qr_gaz *g, uint32_t id, size_t *len)
+{
+    return strtab_str(&g->keys, id, len);
+}
+
+uint32_t qr_gaz_key_word(const qr_gaz *g, uint32_t id)
+{
+    return can_start(g, id) ? id | QR_GAZ_STARTS : id;
+}
+
+size_t qr_gaz_key_ids_mapped(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
+                             const uint32_t *vids, const uint32_t *map, size_t nmap, size_t first, size_t last,
+                             uint32_t *ids, uint32_t *starts)
+{
+    size_t j, ns = 0;
+    if (last > t->n) last = t->n;
+    if (g->mode != QR_GAZ_EXACT) {
+        for (j = first; j < last; j++) {
+            uint32_t v = vids[j], w = v < nmap ? map[v] : 0;
+            ids[j] = w & ~QR_GAZ_STARTS;
+            starts[ns] = (uint32_t)j;       /* kept when it can begin a phrase */
+            ns += (w & QR_GAZ_STARTS) != 0;
+        }
+        return ns;
+    }
+    for (j = first; j < last; j++) {
+        uint32_t v = vids[j], w;
+        if (!keys->same[j]) {
+            /* the text is not the key the id is of: the text's own hash */
+            w = token_id(g, t, text, keys, j);
+            ids[j] = w;
+            if (can_start(g, w)) starts[ns++] = (uint32_t)j;
+            continue;
+        }
+        w = v < nmap ? map[v] : 0;
+        ids[j] = w & ~QR_GAZ_STARTS;
+        if (w & QR_GAZ_STARTS) starts[ns++] = (uint32_t)j;
+    }
+    return ns;
 }
 
 /* Emits the entries of the terminal nodes hit[0 .. nhit), deepest first. */

@@ -125,6 +125,34 @@ size_t qr_gaz_key_ids(const qr_gaz *g, const qr_tokens *t, const char *text, con
 size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t limit,
                         qr_gaz_match *out, size_t cap);
 
+/* The interned keys of g's phrases, ids 1 .. qr_gaz_keys(g): the key of
+ * id (len bytes; valid until the next qr_gaz_add, load or free). */
+size_t qr_gaz_keys(const qr_gaz *g);
+const char *qr_gaz_key(const qr_gaz *g, uint32_t id, size_t *len);
+/* Changes with every qr_gaz_add (and load): what a caller derived from
+ * g's keys (a map for qr_gaz_key_ids_mapped) holds while it stays the
+ * same. */
+uint64_t qr_gaz_version(const qr_gaz *g);
+
+#define QR_GAZ_STARTS 0x80000000u   /* in a map word: a phrase can begin with the key */
+
+/* The map word of key id for qr_gaz_key_ids_mapped: id, with
+ * QR_GAZ_STARTS when a phrase can begin with the key. */
+uint32_t qr_gaz_key_word(const qr_gaz *g, uint32_t id);
+
+/* qr_gaz_key_ids over ids of the tokens' keys that the caller looked up
+ * once for every list (a vocabulary shared by several gazetteers): vids[j]
+ * is token j's key id there (keys built in qr_gaz_key_mode(g)), and
+ * map[v] (v < nmap; 0 past nmap) the map word (qr_gaz_key_word) of g's
+ * key interned there as v, 0 when g lacks the key. The caller keeps map
+ * in step with g (qr_gaz_version). keys must be given (an exact list
+ * looks up the text of a token whose key is not its text, keys->same).
+ * Requires starts; same results as qr_gaz_key_ids. Costs an array read a
+ * token, without hashing. */
+size_t qr_gaz_key_ids_mapped(const qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys,
+                             const uint32_t *vids, const uint32_t *map, size_t nmap, size_t first, size_t last,
+                             uint32_t *ids, uint32_t *starts);
+
 /* Entry `id`: its canonical name, type and attrs (each with its length;
  * type and attrs have length 0 when absent; the strings are not
  * NUL-terminated and stay valid until the next qr_gaz_add, load or free).

@@ -121,8 +121,7 @@ int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mod
     k->buf = malloc(3 * total + 8);
     k->same = malloc(t->n + 1);
     k->absorb = malloc((t->n + 1) * sizeof *k->absorb);
-    k->h32 = malloc((t->n + 1) * sizeof *k->h32);
-    if (!k->off || !k->buf || !k->same || !k->absorb || !k->h32) { qr_keys_free(k); return QR_ENOMEM; }
+    if (!k->off || !k->buf || !k->same || !k->absorb) { qr_keys_free(k); return QR_ENOMEM; }
     for (i = 0; i < t->n; i++) {
         const qr_token *tk = &t->tok[i];
         size_t len = tk->stop - tk->start;
@@ -139,7 +138,6 @@ int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mod
             o += klen;
         }
         k->absorb[i] = absorb;
-        k->h32[i] = qr_hash32_finish(absorb);
     }
     k->off[t->n] = (uint32_t)o;
     k->n = t->n;
@@ -156,7 +154,6 @@ void qr_keys_free(qr_keys *k)
     free(k->buf);
     free(k->off);
     free(k->absorb);
-    free(k->h32);
     free(k->same);
     memset(k, 0, sizeof *k);
 }

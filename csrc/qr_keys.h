@@ -11,11 +11,9 @@ typedef struct qr_keys {
     char *buf;          /* all keys, back to back */
     uint32_t *off;      /* key of token i is buf[off[i]] .. buf[off[i + 1]] */
     uint64_t *absorb;   /* qr_hash_absorb of each key (qr_hash.h): the tables that look keys
-                         * up (the vocabulary, each gazetteer) finish it, not hash it again */
-    uint32_t *h32;      /* qr_hash32_finish of each absorb: the gazetteers' hash of the key,
-                         * finished once a document, not once a gazetteer */
+                         * up (the vocabulary, a gazetteer) finish it, not hash it again */
     unsigned char *same;    /* same[i]: the key of token i is its text, byte for byte (an
-                             * exact-case gazetteer takes its hash from h32 then) */
+                             * exact-case gazetteer takes its hash from absorb then) */
     size_t n;           /* number of tokens */
     unsigned mode;      /* 0 or QR_KEY_BARE */
 } qr_keys;

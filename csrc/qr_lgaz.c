@@ -14,22 +14,35 @@
 #include "qr_gaz.h"
 #include "qr_keys.h"
 #include "qr_token.h"
+#include "qr_vocab.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct lgaz {
     qr_gaz *g;              /* NULL once closed */
-    qr_gaz_match *buf;      /* the matches at one token, for match{all = true} */
+    qr_gaz_match *buf;      /* the matches of the text being matched (bufcap of them), */
+    uint32_t *first;        /* ... and the token each starts at */
     size_t bufcap;
     uint32_t *ids;          /* key ids of the tokens of the text being matched (idcap of
                              * them), then the tokens that can begin a phrase */
     size_t idcap;
-    int last_n;             /* the matches of the last match call: the next one's list is made at that size */
+    uint32_t *map;          /* per id of the state's vocabulary, the map word of the key
+                             * (qr_gaz_key_ids_mapped), or NULL: not made yet, or not shared */
+    size_t nmap;
+    uint64_t map_version;   /* qr_gaz_version when map was made */
+    uint32_t *vids;         /* vids[k]: the vocabulary's id of key k of the list, 1 .. nvids */
+    size_t nvids, vidcap;
 } lgaz;
 
 #define KEEP_IDS 65536      /* ids kept between match calls; more are freed */
-#define KEEP_LIST 4096      /* the largest size a match call's list is made at before it */
+/* A list of at most this many distinct keys shares the state's vocabulary
+ * of keys (qr_vocab.h) with the token patterns, word sets and other
+ * lists: a text's keys are then looked up once for all of them. A larger
+ * list looks them up itself, not to grow the vocabulary every text's keys
+ * are looked up in. */
+#define SHARE_KEYS 65536
 
 static const char *const fold_names[] = { "exact", "case", "bare", NULL };
 
@@ -141,9 +154,17 @@ static int gaz_release(lua_State *L)
     lgaz *lg = luaL_checkudata(L, 1, QR_GAZ_MT);
     qr_gaz_free(lg->g);
     free(lg->buf);
+    free(lg->first);
     free(lg->ids);
+    free(lg->map);
+    free(lg->vids);
     lg->g = NULL;
+    lg->map = NULL;
+    lg->nmap = 0;
+    lg->vids = NULL;
+    lg->nvids = lg->vidcap = 0;
     lg->buf = NULL;
+    lg->first = NULL;
     lg->bufcap = 0;
     lg->ids = NULL;
     lg->idcap = 0;
@@ -209,8 +230,9 @@ gaz:memsize() -> bytes held in C
 static int gaz_memsize(lua_State *L)
 {
     lgaz *lg = check_lgaz(L, 1);
-    lua_pushinteger(L, (lua_Integer)(qr_gaz_memsize(lg->g) + lg->bufcap * sizeof *lg->buf
-                                     + 2 * lg->idcap * sizeof *lg->ids));
+    lua_pushinteger(L, (lua_Integer)(qr_gaz_memsize(lg->g) + lg->bufcap * (sizeof *lg->buf + sizeof *lg->first)
+                                     + 2 * lg->idcap * sizeof *lg->ids + lg->nmap * sizeof *lg->map
+                                     + lg->vidcap * sizeof *lg->vids));
     return 1;
 }
 
@@ -551,6 +573,109 @@ static void push_match(lua_State *L, const qr_gaz *g, const qr_tokens *t, size_t
     lua_rawseti(L, -2, n);
 }
 
+/* The map from the state's vocabulary to the keys of lg's list
+ * (qr_gaz_key_ids_mapped): its keys are interned there when first asked,
+ * those added since when the list changed (the map's words made again: a
+ * new phrase may begin with an old key); NULL for a list too large to
+ * share the vocabulary, or without memory (then the list looks its keys
+ * up itself). */
+static const uint32_t *shared_map(lua_State *L, lgaz *lg, size_t *nmap)
+{
+    const qr_gaz *g = lg->g;
+    size_t nk = qr_gaz_keys(g), k;
+    qr_vocab *v;
+    if (lg->map && lg->map_version == qr_gaz_version(g)) {
+        *nmap = lg->nmap;
+        return lg->map;
+    }
+    lg->map_version = qr_gaz_version(g) - 1;    /* (not made, until it is) */
+    if (nk > SHARE_KEYS) {                      /* (it grew past it) */
+        free(lg->map);
+        free(lg->vids);
+        lg->map = lg->vids = NULL;
+        lg->nmap = lg->nvids = lg->vidcap = 0;
+        return NULL;
+    }
+    if (nk + 1 > lg->vidcap) {
+        uint32_t *nv = realloc(lg->vids, (nk + 1) * sizeof *nv);
+        if (!nv) return NULL;
+        lg->vids = nv;
+        lg->vidcap = nk + 1;
+    }
+    v = qr_state_vocab(L);
+    for (k = lg->nvids + 1; k <= nk; k++) {
+        size_t len;
+        const char *s = qr_gaz_key(g, (uint32_t)k, &len);
+        if (qr_vocab_intern(v, s, len, &lg->vids[k]) != QR_OK) return NULL;
+        lg->nvids = k;
+    }
+    if ((size_t)v->count + 1 > lg->nmap) {
+        uint32_t *nm = realloc(lg->map, ((size_t)v->count + 1) * sizeof *nm);
+        if (!nm) return NULL;
+        memset(nm + lg->nmap, 0, ((size_t)v->count + 1 - lg->nmap) * sizeof *nm);
+        lg->map = nm;
+        lg->nmap = (size_t)v->count + 1;
+    }
+    for (k = 1; k <= nk; k++) lg->map[lg->vids[k]] = qr_gaz_key_word(g, (uint32_t)k);
+    lg->map_version = qr_gaz_version(g);
+    *nmap = lg->nmap;
+    return lg->map;
+}
+
+/* Room for need matches in lg->buf and lg->first: 0 without memory. */
+static int grow_matches(lgaz *lg, size_t need)
+{
+    size_t cap = lg->bufcap ? lg->bufcap : 16;
+    qr_gaz_match *nb;
+    uint32_t *nf;
+    while (cap < need) cap *= 2;
+    if (!(nb = realloc(lg->buf, cap * sizeof *nb))) return 0;
+    lg->buf = nb;
+    if (!(nf = realloc(lg->first, cap * sizeof *nf))) return 0;
+    lg->first = nf;
+    lg->bufcap = cap;
+    return 1;
+}
+
+/* The matches of lg's list in a text of ntok tokens whose key ids are ids,
+ * at the tokens that can begin a phrase, begins[0 .. nbegins), each
+ * within its group of starts[0 .. nstarts) (the text when none), in
+ * order: into lg->buf and lg->first, all of them (all) or the longest at
+ * each token, left to right, not overlapping. Returns how many, or
+ * (size_t)-1 without memory. Made before the list of their annotations,
+ * so that it is made at its size. */
+static size_t collect_matches(lgaz *lg, const uint32_t *ids, const uint32_t *begins, size_t nbegins,
+                              const uint32_t *starts, size_t nstarts, size_t ntok, int all)
+{
+    size_t nm = 0, gi = 0, i = 0, bi, m, k;
+    for (bi = 0; bi < nbegins; bi++) {
+        size_t limit;
+        if (begins[bi] < i) continue;       /* within the match before */
+        i = begins[bi];
+        while (gi + 1 < nstarts && starts[gi + 1] <= i) gi++;
+        limit = gi + 1 < nstarts ? starts[gi + 1] : ntok;
+        if (nm == lg->bufcap && !grow_matches(lg, nm + 1)) return (size_t)-1;
+        m = qr_gaz_match_ids(lg->g, ids, i, limit, lg->buf + nm, all ? lg->bufcap - nm : 1);
+        if (!m) {
+            i++;
+            continue;
+        }
+        if (!all) {                         /* the longest, stored */
+            lg->first[nm++] = (uint32_t)i;
+            i = lg->buf[nm - 1].end;
+            continue;
+        }
+        if (m > lg->bufcap - nm) {
+            if (!grow_matches(lg, nm + m)) return (size_t)-1;
+            m = qr_gaz_match_ids(lg->g, ids, i, limit, lg->buf + nm, m);
+        }
+        for (k = 0; k < m; k++) lg->first[nm + k] = (uint32_t)i;
+        nm += m;
+        i++;
+    }
+    return nm;
+}
+
 /***
 gaz:match(tokens [, {all = false, within = "paragraph"|"sentence"|"text", annotate = type}])
   -> {{start, stop, first, last, entry, canonical, type, attrs}, ...}
@@ -581,7 +706,7 @@ static int gaz_match(lua_State *L)
     qr_annemit e;
     gazann a = { { 0, 0, 0, 0 }, 0, 0, 0 };
     const uint32_t *starts = NULL;
-    size_t nstarts = 0, gi = 0, i = 0, ntok, nbegins, bi;
+    size_t nstarts = 0, nbegins, nm, k;
     uint32_t *ids, *begins;
     lua_Integer n = 0;
 
@@ -599,8 +724,20 @@ static int gaz_match(lua_State *L)
     }
     ids = lg->ids;
     begins = ids ? ids + lg->idcap : NULL;   /* (no tokens yet: no buffer, and nothing to list) */
-    nbegins = qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids, begins);
-    if (o.annotate) {
+    {
+        /* the ids of the tokens' keys, looked up once a text for every
+         * list that shares the vocabulary, give the list's key ids */
+        size_t nmap = 0;
+        const uint32_t *map = t->n ? shared_map(L, lg, &nmap) : NULL;
+        if (map)
+            nbegins = qr_gaz_key_ids_mapped(g, t, text, keys, qr_tokens_ids(L, 2, qr_gaz_key_mode(g)), map, nmap,
+                                            0, t->n, ids, begins);
+        else
+            nbegins = qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids, begins);
+    }
+    nm = collect_matches(lg, ids, begins, nbegins, starts, nstarts, t->n, o.all);
+    if (nm == (size_t)-1) return luaL_error(L, "not enough memory for gazetteer matches");
+    if (o.annotate && nm) {         /* (what the annotations share: for none, nothing) */
         qr_ann_begin(L, &e, 0, text, NULL, NULL);
         lua_pushlstring(L, o.annotate, o.annotate_len);
         a.f.type = lua_gettop(L);
@@ -609,45 +746,22 @@ static int gaz_match(lua_State *L)
         if (o.rank) { lua_getfield(L, 3, "rank"); a.f.rank = lua_gettop(L); }
         if (o.entry_attrs) { lua_getfield(L, 3, "entry_attrs"); a.cache = lua_gettop(L); }
     }
-    lua_createtable(L, lg->last_n, 0);   /* (a list grown an item at a time is rehashed at every power of two) */
-    ntok = t->n;
-    /* only the tokens whose key can begin a phrase (few) */
-    for (bi = 0; bi < nbegins; bi++) {
-        size_t limit, m, k;
-        if (begins[bi] < i) continue;       /* within the match before */
-        i = begins[bi];
-        while (gi + 1 < nstarts && starts[gi + 1] <= i) gi++;
-        limit = gi + 1 < nstarts ? starts[gi + 1] : ntok;
-        if (!o.all) {
-            qr_gaz_match one;
-            if (qr_gaz_match_ids(g, ids, i, limit, &one, 1)) {
-                if (o.annotate) push_annotation(&e, g, t, i, &one, ++n, &a);
-                else push_match(L, g, t, i, &one, ++n);
-                i = one.end;
-            } else {
-                i++;
-            }
-            continue;
-        }
-        m = qr_gaz_match_ids(g, ids, i, limit, lg->buf, lg->bufcap);
-        if (m > lg->bufcap) {
-            qr_gaz_match *nb = realloc(lg->buf, m * sizeof *nb);
-            if (!nb) return luaL_error(L, "not enough memory for %I gazetteer matches", (lua_Integer)m);
-            lg->buf = nb;
-            lg->bufcap = m;
-            m = qr_gaz_match_ids(g, ids, i, limit, lg->buf, lg->bufcap);
-        }
-        for (k = 0; k < m; k++) {
-            if (o.annotate) push_annotation(&e, g, t, i, &lg->buf[k], ++n, &a);
-            else push_match(L, g, t, i, &lg->buf[k], ++n);
-        }
-        i++;
+    lua_createtable(L, nm < INT_MAX ? (int)nm : 0, 0);
+    for (k = 0; k < nm; k++) {
+        if (o.annotate) push_annotation(&e, g, t, lg->first[k], &lg->buf[k], ++n, &a);
+        else push_match(L, g, t, lg->first[k], &lg->buf[k], ++n);
     }
-    lg->last_n = n < KEEP_LIST ? (int)n : KEEP_LIST;
     if (lg->idcap > KEEP_IDS) {
         free(lg->ids);
         lg->ids = NULL;
         lg->idcap = 0;
+    }
+    if (lg->bufcap > KEEP_IDS) {
+        free(lg->buf);
+        free(lg->first);
+        lg->buf = NULL;
+        lg->first = NULL;
+        lg->bufcap = 0;
     }
     if (a.pending) {
         lua_pushvalue(L, a.pending);

@@ -310,8 +310,9 @@ static void read_code(lua_State *L, int desc, qr_matcher *m)
 }
 
 /* The words of the list field `key` of the rule table at t, as ids: the
- * first keys (into r->first_ids) or the required ones (into r->required). */
-static void read_rule_words(lua_State *L, int t, qr_mrule *r, const char *key)
+ * first keys (into r->first_ids) or the required ones (into r->required,
+ * and into the set of every rule's, m->reqwords). */
+static void read_rule_words(lua_State *L, int t, qr_matcher *m, qr_mrule *r, const char *key)
 {
     size_t k, count;
     int first = key[0] == 'f';
@@ -328,7 +329,10 @@ static void read_rule_words(lua_State *L, int t, qr_mrule *r, const char *key)
         lua_rawgeti(L, -1, (lua_Integer)k + 1);
         id = intern_key(L, -1, first ? "rule's first keys:" : "rule's required keys:", r->name);
         if (first) r->first_ids[r->nfirst++] = id;
-        else r->required |= qr_match_bloom(id);
+        else {
+            r->required |= qr_match_bloom(id);
+            if (qr_idset_add(&m->reqwords, id) != QR_OK) luaL_error(L, "not enough memory");
+        }
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -399,8 +403,8 @@ static void read_rules(lua_State *L, int desc, qr_matcher *m)
             if (r->anchor_off < 0 || (r->anchor_off > 0 && (r->anchor_pred < 0 || r->anchor_pred >= m->npreds)))
                 luaL_error(L, "matcher description: rule %s: bad anchor", r->name);
             read_windows(L, t, m, r);
-            read_rule_words(L, t, r, "required_keys");
-            read_rule_words(L, t, r, "first_keys");
+            read_rule_words(L, t, m, r, "required_keys");
+            read_rule_words(L, t, m, r, "first_keys");
         }
         lua_pop(L, 1);
     }

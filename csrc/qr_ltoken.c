@@ -757,9 +757,9 @@ const qr_tokens *qr_check_tokens(lua_State *L, int idx, const char **text, size_
     return &lt->t;
 }
 
-const qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode)
+/* qr_tokens_keys of lt, checked already. */
+static const qr_keys *keys_of(lua_State *L, ltokens *lt, unsigned mode)
 {
-    ltokens *lt = check_tokens(L, idx);
     int k = (mode & QR_KEY_BARE) ? 1 : 0;
     if (!lt->have_keys[k]) {
         if (qr_keys_build(&lt->keys[k], lt->text, &lt->t, mode) != QR_OK)
@@ -769,14 +769,19 @@ const qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode)
     return &lt->keys[k];
 }
 
-/* The key ids of lt (at idx) in vocabulary v: qr_tokens_ids. */
-static const uint32_t *ids_of(lua_State *L, ltokens *lt, int idx, const qr_vocab *v, unsigned mode)
+const qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode)
+{
+    return keys_of(L, check_tokens(L, idx), mode);
+}
+
+/* The key ids of lt in vocabulary v: qr_tokens_ids. */
+static const uint32_t *ids_of(lua_State *L, ltokens *lt, const qr_vocab *v, unsigned mode)
 {
     int k = (mode & QR_KEY_BARE) ? 1 : 0;
     if (!lt->ids[k] || lt->ids_count[k] != v->count) {
         /* first use, or rules made since added words: look up the keys
          * that had none */
-        const qr_keys *keys = qr_tokens_keys(L, idx, mode);
+        const qr_keys *keys = keys_of(L, lt, mode);
         int again = lt->ids[k] != NULL;
         if (!again) {
             lt->ids[k] = malloc((lt->t.n + 1) * sizeof *lt->ids[k]);
@@ -791,7 +796,7 @@ static const uint32_t *ids_of(lua_State *L, ltokens *lt, int idx, const qr_vocab
 const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode)
 {
     ltokens *lt = check_tokens(L, idx);
-    return ids_of(L, lt, idx, qr_state_vocab(L), mode);
+    return ids_of(L, lt, qr_state_vocab(L), mode);
 }
 
 const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, const struct qr_vocab *v, unsigned mode,
@@ -799,17 +804,17 @@ const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, const struct 
 {
     ltokens *lt = tokens_by_mt(L, idx, mt);
     *n = lt->t.n;
-    return ids_of(L, lt, idx, v, mode);
+    return ids_of(L, lt, v, mode);
 }
 
 /***
 tokens:key_id(i [, bare]) -> integer: the id of the token's key (its bare
-key with bare) among the words that rules and word sets name
+key with bare) among the words that rules, word sets and gazetteers name
 (quarry.wordset.id), or 0 when none names it
 @function Tokens:key_id
 @param i integer the token's number
 @param bare boolean optional: the id of its bare key
-@return integer the id, 0 when no word set or pattern names the key
+@return integer the id, 0 when no word set, pattern or gazetteer (one that has matched in this Lua state) names the key
 */
 static int tokens_key_id(lua_State *L)
 {

@@ -51,6 +51,7 @@ void qr_matcher_free(qr_matcher *m)
     qr_idset_free(&m->disp.has);
     qr_idset_free(&m->whas);
     qr_idset_free(&m->qhas);
+    qr_idset_free(&m->reqwords);
     for (i = 0; i < QR_KIND_COUNT; i++)
         for (int c = 0; c < QR_CASE_COUNT; c++) free(m->disp.any_by[i][c]);
     memset(m, 0, sizeof *m);
@@ -497,10 +498,17 @@ static int log_cap(qr_mrun *r, int slot, int close, size_t pos)
     return 1;
 }
 
+/* The characters of s[0 .. n): its bytes but the continuation bytes
+ * (10xxxxxx), eight bytes a step. */
 static size_t count_codepoints(const char *s, size_t n)
 {
-    size_t k = 0, i;
-    for (i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    size_t k = n, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, c;
+        memcpy(&w, s + i, 8);
+        for (c = w & ~(w << 1) & UINT64_C(0x8080808080808080); c; c &= c - 1) k--;
+    }
+    for (; i < n; i++) k -= ((unsigned char)s[i] & 0xC0) == 0x80;
     return k;
 }
 
@@ -525,18 +533,96 @@ static inline int eval_step(qr_mrun *r, int pi, size_t t)
     }
 }
 
+/* The parts of eval_pred that call out or loop, apart, so that its
+ * common tests (a word, a kind, a case, a cover) run without a frame: it
+ * tail-calls these. */
+#if defined(__GNUC__)
+#define QR_COLD __attribute__((noinline))
+#else
+#define QR_COLD
+#endif
+
+static QR_COLD int eval_text(const qr_mrun *r, const qr_mpred *p, const qr_token *tok)
+{
+    size_t n = tok->stop - tok->start;
+    return n == p->slen && !memcmp(r->text + tok->start, p->s, n);
+}
+
+static QR_COLD int eval_shape(qr_mrun *r, const qr_mpred *p, const qr_token *tok)
+{
+    size_t n;
+    if (4 * (size_t)(tok->stop - tok->start) > sizeof r->shape_buf) return 0;  /* no shape that long */
+    n = qr_token_shape(r->text, tok, p->op == QR_P_SHORT_SHAPE, r->shape_buf);
+    return n == p->slen && !memcmp(r->shape_buf, p->s, n);
+}
+
+static QR_COLD int eval_regex(qr_mrun *r, const qr_mpred *p, const qr_token *tok, size_t t)
+{
+    /* a regex's answer for a token is kept for the run: rules, their
+     * windows and alternatives ask the same regex about the same token */
+    uint8_t *memo = r->re_memo ? r->re_memo[p->a - 1] : NULL;
+    int rc;
+    if (r->m->refilters && qr_regex_filter_rejects(&r->m->refilters[p->a - 1], r->text + tok->start,
+                                                   tok->stop - tok->start))
+        return 0;
+    if (memo && memo[t]) return memo[t] - 1;
+    rc = qr_regex_test(r->m->regexes[p->a - 1], r->text + tok->start, tok->stop - tok->start);
+    if (rc < 0) { r->err = QR_MATCH_REGEX; r->regex_err = rc; return 0; }
+    if (!memo && r->re_memo) memo = r->re_memo[p->a - 1] = calloc(r->toks->n + 1, 1);
+    if (memo) memo[t] = (uint8_t)(rc + 1);
+    return rc;
+}
+
+static QR_COLD int eval_len(const qr_mrun *r, const qr_mpred *p, const qr_token *tok)
+{
+    size_t bytes = tok->stop - tok->start, n;
+    if ((long)bytes < p->a) return 0;     /* fewer characters than bytes */
+    n = count_codepoints(r->text + tok->start, bytes);
+    return (long)n >= p->a && (p->b < 0 || (long)n <= p->b);
+}
+
+static QR_COLD int eval_not(qr_mrun *r, const qr_mpred *p, size_t t)
+{
+    return !eval_pred(r, p->kids[0], t);
+}
+
+static QR_COLD int eval_and(qr_mrun *r, const qr_mpred *p, const qr_token *tok, size_t t)
+{
+    int k;
+    if (p->fast) {
+        if (!((p->fkinds >> tok->kind) & 1u) || !((p->fcases >> tok->casing) & 1u)) return 0;
+        for (k = 0; k < p->nrest; k++) if (!eval_pred(r, p->rest[k], t)) return 0;
+        return 1;
+    }
+    for (k = 0; k < p->nkids; k++) if (!eval_pred(r, p->kids[k], t)) return 0;
+    return 1;
+}
+
+static QR_COLD int eval_or(qr_mrun *r, const qr_mpred *p, const qr_token *tok, size_t t)
+{
+    int k;
+    if (p->fast) {
+        if (((p->fkinds >> tok->kind) & 1u) || ((p->fcases >> tok->casing) & 1u)
+            || (p->fwords.nbits && qr_idset_has(&p->fwords, r->ids[t])))
+            return 1;
+        for (k = 0; r->ax && k < p->nfcovers; k++)
+            if (r->ax->cover[p->fclass[k]][t] & p->fbits[k]) return 1;
+        for (k = 0; k < p->nrest; k++) if (eval_pred(r, p->rest[k], t)) return 1;
+        return 0;
+    }
+    for (k = 0; k < p->nkids; k++) if (eval_pred(r, p->kids[k], t)) return 1;
+    return 0;
+}
+
 static int eval_pred(qr_mrun *r, int pi, size_t t)
 {
     const qr_mpred *p = &r->m->preds[pi];
     const qr_token *tok = &r->toks->tok[t];
-    size_t n;
-    int k;
     switch (p->op) {
     case QR_P_TRUE:
         return 1;
     case QR_P_TEXT:
-        n = tok->stop - tok->start;
-        return n == p->slen && !memcmp(r->text + tok->start, p->s, n);
+        return eval_text(r, p, tok);
     case QR_P_KEY:
         return r->ids[t] == p->id;
     case QR_P_BARE:
@@ -550,27 +636,11 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
     case QR_P_CASE:
         return ((unsigned)p->a >> tok->casing) & 1u;
     case QR_P_SHAPE: case QR_P_SHORT_SHAPE:
-        if (4 * (size_t)(tok->stop - tok->start) > sizeof r->shape_buf) return 0;  /* no shape that long */
-        n = qr_token_shape(r->text, tok, p->op == QR_P_SHORT_SHAPE, r->shape_buf);
-        return n == p->slen && !memcmp(r->shape_buf, p->s, n);
-    case QR_P_REGEX: {
-        /* a regex's answer for a token is kept for the run: rules, their
-         * windows and alternatives ask the same regex about the same token */
-        uint8_t *memo = r->re_memo ? r->re_memo[p->a - 1] : NULL;
-        int rc;
-        if (r->m->refilters && qr_regex_filter_rejects(&r->m->refilters[p->a - 1], r->text + tok->start,
-                                                       tok->stop - tok->start))
-            return 0;
-        if (memo && memo[t]) return memo[t] - 1;
-        rc = qr_regex_test(r->m->regexes[p->a - 1], r->text + tok->start, tok->stop - tok->start);
-        if (rc < 0) { r->err = QR_MATCH_REGEX; r->regex_err = rc; return 0; }
-        if (!memo && r->re_memo) memo = r->re_memo[p->a - 1] = calloc(r->toks->n + 1, 1);
-        if (memo) memo[t] = (uint8_t)(rc + 1);
-        return rc;
-    }
+        return eval_shape(r, p, tok);
+    case QR_P_REGEX:
+        return eval_regex(r, p, tok, t);
     case QR_P_LEN:
-        n = count_codepoints(r->text + tok->start, tok->stop - tok->start);
-        return (long)n >= p->a && (p->b < 0 || (long)n <= p->b);
+        return eval_len(r, p, tok);
     case QR_P_FLAGS:
         /* a: flags that must be set, b: flags that must be clear */
         return (tok->flags & (unsigned)p->a) == (unsigned)p->a && !(tok->flags & (unsigned)p->b);
@@ -581,27 +651,11 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
     case QR_P_ENDS:
         return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_ENDS);
     case QR_P_NOT:
-        return !eval_pred(r, p->kids[0], t);
+        return eval_not(r, p, t);
     case QR_P_AND:
-        if (p->fast) {
-            if (!((p->fkinds >> tok->kind) & 1u) || !((p->fcases >> tok->casing) & 1u)) return 0;
-            for (k = 0; k < p->nrest; k++) if (!eval_pred(r, p->rest[k], t)) return 0;
-            return 1;
-        }
-        for (k = 0; k < p->nkids; k++) if (!eval_pred(r, p->kids[k], t)) return 0;
-        return 1;
+        return eval_and(r, p, tok, t);
     case QR_P_OR:
-        if (p->fast) {
-            if (((p->fkinds >> tok->kind) & 1u) || ((p->fcases >> tok->casing) & 1u)
-                || (p->fwords.nbits && qr_idset_has(&p->fwords, r->ids[t])))
-                return 1;
-            for (k = 0; r->ax && k < p->nfcovers; k++)
-                if (r->ax->cover[p->fclass[k]][t] & p->fbits[k]) return 1;
-            for (k = 0; k < p->nrest; k++) if (eval_pred(r, p->rest[k], t)) return 1;
-            return 0;
-        }
-        for (k = 0; k < p->nkids; k++) if (eval_pred(r, p->kids[k], t)) return 1;
-        return 0;
+        return eval_or(r, p, tok, t);
     default:
         return 0;
     }
@@ -667,18 +721,23 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
 {
     const qr_matcher *m = r->m;
     size_t base = r->nstack;
+    /* the step count in a register, written back where the machine stops
+     * and around a lookaround (which runs it one level deeper) */
+    long steps = r->steps;
+    const long step_limit = m->step_limit;
+#define VM_RETURN(x) do { r->steps = steps; return (x); } while (0)
     for (;;) {
         const qr_minst *in;
         /* (an error stops the machine where it is met: a token test that
          * fails with one goes to fail_or_error) */
-        if (++r->steps > m->step_limit) { r->err = QR_MATCH_STEPS; return 0; }
+        if (++steps > step_limit) { r->err = QR_MATCH_STEPS; VM_RETURN(0); }
         in = &m->code[pc];
         switch (in->op) {
         case QR_OP_END:
             if (need_end < 0 || (long)pos == need_end) {
                 *endpos = pos;
                 r->nstack = base;
-                return 1;
+                VM_RETURN(1);
             }
             goto fail;
         case QR_OP_TOKEN:
@@ -697,17 +756,17 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
                 /* the way on cannot take the token: the other way at once
                  * (a regex's error lets the token through, as a guard's) */
                 if (!r->err) { pc = in->a; continue; }
-                if (r->err != QR_MATCH_REGEX) return 0;
+                if (r->err != QR_MATCH_REGEX) VM_RETURN(0);
                 r->err = QR_MATCH_OK;
             }
-            if (!push_frame(r, in->a, pos, -1)) return 0;
+            if (!push_frame(r, in->a, pos, -1)) VM_RETURN(0);
             pc++;
             continue;
         case QR_OP_JMP:
             pc = in->a;
             continue;
         case QR_OP_OPEN: case QR_OP_CLOSE:
-            if (!log_cap(r, in->a, in->op == QR_OP_CLOSE, pos)) return 0;
+            if (!log_cap(r, in->a, in->op == QR_OP_CLOSE, pos)) VM_RETURN(0);
             pc++;
             continue;
         case QR_OP_TEST: {
@@ -716,7 +775,7 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
             if (r->err) {
                 /* a guard (d = 1) that failed with an error lets the token
                  * through: the pattern meets the error where it would */
-                if (!in->d || r->err != QR_MATCH_REGEX) return 0;
+                if (!in->d || r->err != QR_MATCH_REGEX) VM_RETURN(0);
                 r->err = QR_MATCH_OK;
                 hit = !in->b;
             }
@@ -733,11 +792,13 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
                     if (in->b) { pc++; continue; }
                     goto fail;
                 }
-                if (r->err != QR_MATCH_REGEX) return 0;
+                if (r->err != QR_MATCH_REGEX) VM_RETURN(0);
                 r->err = QR_MATCH_OK;
             }
+            r->steps = steps;
             hit = lookaround(r, in, pos, limit, lower);
-            if (r->err) return 0;
+            steps = r->steps;
+            if (r->err) VM_RETURN(0);
             if (hit != in->b) { pc++; continue; }   /* b: 1 for negative lookaround */
             goto fail;
         }
@@ -746,9 +807,9 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
             goto fail;
         }
     fail_or_error:
-        if (r->err) return 0;
+        if (r->err) VM_RETURN(0);
     fail:
-        if (r->nstack <= base) return 0;
+        if (r->nstack <= base) VM_RETURN(0);
         r->backtracks++;
         {
             qr_mframe *f = &r->stack[--r->nstack];
@@ -763,6 +824,7 @@ static int vm(qr_mrun *r, int pc, size_t pos, size_t limit, size_t lower, long n
         }
     }
 }
+#undef VM_RETURN
 
 /* --- running a phase over a text ---------------------------------------------- */
 
@@ -1160,7 +1222,7 @@ static const int *passing_rules(qr_mrun *r, unsigned kind, unsigned casing, size
 
 /* Whether the anchor's word rules out rule ri at t before calling: most
  * tokens try no rule. */
-static int anchor_misses(const qr_mrun *r, int ri, size_t t)
+static inline int anchor_misses(const qr_mrun *r, int ri, size_t t)
 {
     const qr_matcher *m = r->m;
     const qr_mrule *ru = &m->rules[ri];
@@ -1242,7 +1304,9 @@ static int build_blooms(qr_mrun *r)
     r->pass_lists = malloc((size_t)QR_KIND_COUNT * QR_CASE_COUNT * (nany + 1) * sizeof(int));
     if (!r->para_blooms || !r->pass_lists) return 0;
     for (t = 0; t < toks->n; t++) {
-        uint64_t bits = r->ids[t] ? qr_match_bloom(r->ids[t]) : 0;
+        /* only the words some rule requires: the other words of the
+         * vocabulary (word sets', gazetteers') would fill the filter */
+        uint64_t bits = qr_idset_has(&r->m->reqwords, r->ids[t]) ? qr_match_bloom(r->ids[t]) : 0;
         while (pi + 1 < toks->npara && toks->para[pi + 1] <= t) pi++;
         r->para_blooms[pi] |= bits;
         r->bloom_doc |= bits;

@@ -154,6 +154,7 @@ typedef struct qr_matcher {
     int nclasses;
     int needs_ids, needs_bare;   /* which token ids a run needs */
     int any_required;   /* some rule has required words: paragraph filters are built */
+    qr_idset reqwords;  /* the required words of every rule: only they go into those filters */
     qr_mdispatch disp;
     long step_limit;
     /* The word and word-set predicates of windows (the first 64), and per word id

@@ -392,6 +392,30 @@ describe("quarry.gazetteer", function()
          assert.equal(3, #match_text(g, "Person123 Surname26 met Person20000 Surname18 and Person5 Surname6."))
       end)
 
+      it("matches one text's tokens alike before and after other lists, sets and phrases are made", function()
+         local text = "Paris Hilton met the Lord Mayor of Lyon in Paris, then flew to Rome."
+         local toks <close> = quarry.tokenize(text)
+         local places = gaz_of({ { "Paris" }, { "Lyon" }, { "Rome" } })
+         local exact = gaz_of({ { "Lord Mayor" }, { "ROME" } }, { fold = "exact" })
+         assert.same({ "Paris", "Lyon", "Paris", "Rome" }, canon(places:match(toks)))
+         -- words the text has, interned after its keys were first looked up
+         local set = quarry.wordset.new { "mayor", "flew", "unseen-word" }
+         assert.is_true(set:has(toks, 6))
+         assert.same({ "Lord Mayor" }, canon(exact:match(toks)))
+         -- a phrase that begins with a key the list already had, and one with new keys
+         places:add("Paris Hilton", "Paris Hilton", "person")
+         places:add("Lord Mayor of Lyon", "Lord Mayor of Lyon", "office")
+         assert.same({ "Paris Hilton", "Lord Mayor of Lyon", "Paris", "Rome" }, canon(places:match(toks)))
+         assert.same({ "Lord Mayor" }, canon(exact:match(toks)))
+         -- a list of more keys than the vocabulary shares finds the same
+         local big = gazetteer.new()
+         local list = { "Rome", "Lyon" }
+         for i = 1, 70000 do list[#list + 1] = "Town" .. i end
+         big:load_table(list)
+         assert.same({ "Lyon", "Rome" }, canon(big:match(toks)))
+         assert.same({ "Town69999" }, canon(match_text(big, "to Town69999 and Town70001")))
+      end)
+
       it("returns an empty list when nothing matches, or when empty", function()
          assert.same({}, match_text(gazetteer.new(), news))
          assert.same({}, match_text(gaz_of({ { "Paris" } }), ""))

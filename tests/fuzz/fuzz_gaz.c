@@ -13,12 +13,16 @@
  * lie inside their limit, longest first, name existing entries; the
  * per-token lookup (qr_gaz_match_at) and the scan API (qr_gaz_key_ids +
  * qr_gaz_match_ids) agree, and no match begins at a token qr_gaz_key_ids
- * leaves out of its list of those that can begin one.
+ * leaves out of its list of those that can begin one; the key ids through
+ * a vocabulary the list's keys were interned in (qr_gaz_key_ids_mapped,
+ * with words interned before them and a map shorter than the vocabulary)
+ * are those qr_gaz_key_ids gives.
  */
 #define _POSIX_C_SOURCE 200809L     /* mkstemp, unlink */
 #include "qr_gaz.h"
 #include "qr_keys.h"
 #include "qr_token.h"
+#include "qr_vocab.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +49,58 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     close(fd);
     atexit(remove_file);
     return 0;
+}
+
+/* qr_gaz_key_ids_mapped through a vocabulary holding the text's first
+ * keys, then the list's, then more words (past the map's end) gives what
+ * qr_gaz_key_ids gives: ids and begins[0 .. nbegins). */
+static void check_mapped(const qr_gaz *g, const qr_tokens *t, const char *text, const uint32_t *ids,
+                         const uint32_t *begins, size_t nbegins)
+{
+    qr_vocab v;
+    qr_keys keys;
+    uint32_t *vids, *map, *mids = malloc((t->n + 1) * sizeof *mids), *mbegins = malloc((t->n + 1) * sizeof *mbegins);
+    size_t k, nk = qr_gaz_keys(g), nmap, nm;
+    CHECK(mids != NULL && mbegins != NULL);
+    CHECK(qr_keys_build(&keys, text, t, qr_gaz_key_mode(g)) == QR_OK);
+    qr_vocab_init(&v);
+    for (k = 0; k < t->n && k < 4; k++) {
+        size_t len;
+        const char *s = qr_key_of(&keys, k, &len);
+        uint32_t id;
+        CHECK(qr_vocab_intern(&v, s, len, &id) == QR_OK);
+    }
+    vids = malloc((nk + 1) * sizeof *vids);
+    CHECK(vids != NULL);
+    for (k = 1; k <= nk; k++) {
+        size_t len;
+        const char *s = qr_gaz_key(g, (uint32_t)k, &len);
+        CHECK(qr_vocab_intern(&v, s, len, &vids[k]) == QR_OK);
+    }
+    nmap = (size_t)v.count + 1;
+    map = calloc(nmap, sizeof *map);
+    CHECK(map != NULL);
+    for (k = 1; k <= nk; k++) map[vids[k]] = qr_gaz_key_word(g, (uint32_t)k);
+    for (k = 0; k < t->n; k++) {         /* the rest of the text's keys, past the map */
+        size_t len;
+        const char *s = qr_key_of(&keys, k, &len);
+        uint32_t id;
+        CHECK(qr_vocab_intern(&v, s, len, &id) == QR_OK);
+    }
+    free(vids);
+    vids = malloc((t->n + 1) * sizeof *vids);
+    CHECK(vids != NULL);
+    qr_vocab_ids(&v, &keys, vids, 0);
+    nm = qr_gaz_key_ids_mapped(g, t, text, &keys, vids, map, nmap, 0, t->n, mids, mbegins);
+    CHECK(nm == nbegins);
+    CHECK(nm == 0 || memcmp(mbegins, begins, nm * sizeof *begins) == 0);
+    CHECK(t->n == 0 || memcmp(mids, ids, t->n * sizeof *ids) == 0);
+    free(vids);
+    free(map);
+    free(mids);
+    free(mbegins);
+    qr_keys_free(&keys);
+    qr_vocab_free(&v);
 }
 
 static void check_matches(qr_gaz *g, const qr_tokens *t, const char *text, const qr_keys *keys)
@@ -75,6 +131,7 @@ static void check_matches(qr_gaz *g, const qr_tokens *t, const char *text, const
         CHECK(qr_gaz_match_at(g, t, text, keys, i, i, a, 1) == 0);        /* an empty range */
     }
     CHECK(bi == nbegins);
+    check_mapped(g, t, text, ids, begins, nbegins);
     free(ids);
     free(begins);
 }
