@@ -370,6 +370,18 @@ end]] }
          end
       end)
 
+      it("counts by instructions a link to the news pack's file in a user's folder, whose files it includes",
+         function()
+         -- news/init.lua's first include, lexicon.lua, is then the folder's own
+         local dir = tmpdir { ["lexicon.lua"] = "while true do end" }
+         local news_init = assert(package.searchpath("quarry.rules.news", package.path))
+         if news_init:sub(1, 1) ~= "/" then news_init = lfs.currentdir() .. "/" .. news_init end
+         assert(lfs.link(news_init, dir .. "/pack.lua", true))
+         raises(function() rules.load(dir .. "/pack.lua", { limits = { steps = 100000 } }) end,
+            "lexicon.lua:1: step limit exceeded (more than 100000 steps)")
+         assert.is_false(core.limit_clocked())
+      end)
+
       it("counts the steps of the packs quarry ships by the CPU clock, and of a user's pack by instructions",
          function()
          local news = rules.load("news")

@@ -381,13 +381,22 @@ do
    SHIPPED_DIR = here and quarry_core.realpath(here .. "/rules")
 end
 
--- Whether the file at path is a pack quarry ships: it really is (symbolic
--- links resolved) under SHIPPED_DIR. Where it was found from, and what it
--- says of itself, do not count: a file named quarry/rules/NAME.lua on
--- another folder of package.path is not one.
-local function shipped(path)
+-- Whether the file or folder at path really is (symbolic links resolved)
+-- SHIPPED_DIR or under it.
+local function inside_shipped(path)
    local real = quarry_core.realpath(path)
-   return SHIPPED_DIR ~= nil and real ~= nil and string_sub(real, 1, #SHIPPED_DIR + 1) == SHIPPED_DIR .. "/"
+   return SHIPPED_DIR ~= nil and real ~= nil
+      and (real == SHIPPED_DIR or string_sub(real, 1, #SHIPPED_DIR + 1) == SHIPPED_DIR .. "/")
+end
+
+-- Whether the pack whose file is path and folder dir is one quarry ships:
+-- both really are under SHIPPED_DIR (the folder too, as the pack includes
+-- and reads the files of its folder: a link in a user's folder to the
+-- news pack's init.lua does not make that folder's files quarry's). Where
+-- it was found from, and what it says of itself, do not count: a file
+-- named quarry/rules/NAME.lua on another folder of package.path is not one.
+local function shipped(path, dir)
+   return inside_shipped(path) and inside_shipped(dir)
 end
 
 -- A new sandbox for a pack whose file is path and folder dir; share: the
@@ -398,7 +407,7 @@ end
 -- counts as it does.
 local function pack_box(path, dir, name, opts, share)
    local clock
-   if share then clock = share.clock else clock = shipped(path) end
+   if share then clock = share.clock else clock = shipped(path, dir) end
    local box = sandbox.new { kind = "rule pack", name = name, root = dir, trusted = opts.trusted,
       limits = share and share.limits or sandbox.limits(opts.limits, 3), modules = PACK_MODULES,
       require = pack_module, include = pack_include, files = true, globals = { rule = rule_helper },
