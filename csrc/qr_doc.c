@@ -149,12 +149,28 @@ static int same_bytes(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /* What the keys of the tables are read from: the mentions, the clusters,
- * each mention's cluster. */
+ * each mention's cluster; and the work done (units: a slot probed, a
+ * cluster tried), told to report every QR_NAME_WORK_TICK units or so. */
 typedef struct name_ctx {
     const qr_name_mention *m;
     const qr_name_cluster *c;
     const size_t *cluster_of;
+    size_t *work;               /* units since the last report */
+    qr_name_report report;      /* NULL: none */
+    void *ud;
 } name_ctx;
+
+/* Counts units of work, reporting them every QR_NAME_WORK_TICK or so
+ * (report may not return). */
+static void spend(const name_ctx *x, size_t units)
+{
+    *x->work += units;
+    if (*x->work >= QR_NAME_WORK_TICK) {
+        size_t done = *x->work;
+        *x->work = 0;
+        if (x->report) x->report(x->ud, done);
+    }
+}
 
 /* Whether the entry (an index) of a table has the key s (of len bytes;
  * tag: the cluster, for forms). */
@@ -166,8 +182,12 @@ typedef int (*key_test)(const name_ctx *x, size_t entry, const char *s, size_t l
 static size_t find_slot(const size_t *table, size_t cap, const char *s, size_t len, size_t tag, key_test is_key,
                         const name_ctx *x)
 {
-    size_t at = hash_bytes(s, len, tag) & (cap - 1);
-    while (table[at] != 0 && !is_key(x, table[at] - 1, s, len, tag)) at = (at + 1) & (cap - 1);
+    size_t at = hash_bytes(s, len, tag) & (cap - 1), probes = 1;
+    while (table[at] != 0 && !is_key(x, table[at] - 1, s, len, tag)) {
+        at = (at + 1) & (cap - 1);
+        probes++;
+    }
+    spend(x, probes);
     return at;
 }
 
@@ -204,23 +224,24 @@ static int first_names_meet(const char *a, size_t alen, const char *b, size_t bl
 /* The mentions m[i] of two words or more into clusters (the latest of
  * their last variant whose first name meets theirs, else a new one). ->
  * the number of clusters. */
-static size_t cluster_full_names(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *c,
+static size_t cluster_full_names(const name_ctx *x, size_t n, size_t *cluster_of, qr_name_cluster *c,
                                  size_t *by_last, size_t cap, size_t *prev)
 {
+    const qr_name_mention *m = x->m;
     size_t i, nc = 0;
-    name_ctx x;
-    x.m = m, x.c = c, x.cluster_of = cluster_of;
     for (i = 0; i < n; i++) {
-        size_t slot, k, found = QR_NO_MENTION;
+        size_t slot, k, found = QR_NO_MENTION, tried = 0;
         if (m[i].nwords < 2) continue;
-        slot = find_slot(by_last, cap, m[i].last, m[i].last_len, 0, last_is, &x);
+        slot = find_slot(by_last, cap, m[i].last, m[i].last_len, 0, last_is, x);
         for (k = by_last[slot]; k != 0; k = prev[k - 1]) {
             const qr_name_mention *f = &m[c[k - 1].first];
+            tried++;
             if (first_names_meet(f->first, f->first_len, m[i].first, m[i].first_len)) {
                 found = k - 1;
                 break;
             }
         }
+        spend(x, tried);
         if (found == QR_NO_MENTION) {
             found = nc++;
             c[found].first = c[found].last = i;
@@ -236,25 +257,24 @@ static size_t cluster_full_names(const qr_name_mention *m, size_t n, size_t *clu
 /* The one-word mentions into clusters: the latest of their last variant,
  * else the one cluster of the nfull full names' clusters with that first
  * variant, else a new one. -> the number of clusters. */
-static size_t cluster_one_words(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *c,
+static size_t cluster_one_words(const name_ctx *x, size_t n, size_t *cluster_of, qr_name_cluster *c,
                                 size_t nc, size_t *by_last, size_t *by_first, size_t cap, size_t *shared)
 {
+    const qr_name_mention *m = x->m;
     size_t i, k, nfull = nc;
-    name_ctx x;
-    x.m = m, x.c = c, x.cluster_of = cluster_of;
     for (k = 0; k < nfull; k++) {
-        size_t slot = find_slot(by_first, cap, m[c[k].first].first, m[c[k].first].first_len, 0, first_is, &x);
+        size_t slot = find_slot(by_first, cap, m[c[k].first].first, m[c[k].first].first_len, 0, first_is, x);
         if (by_first[slot] == 0) by_first[slot] = k + 1; else shared[by_first[slot] - 1] = 1;
     }
     for (i = 0; i < n; i++) {
         size_t slot, fslot;
         if (m[i].nwords != 1) continue;
-        slot = find_slot(by_last, cap, m[i].first, m[i].first_len, 0, last_is, &x);
+        slot = find_slot(by_last, cap, m[i].first, m[i].first_len, 0, last_is, x);
         if (by_last[slot] != 0) {
             cluster_of[i] = by_last[slot] - 1;
             continue;
         }
-        fslot = find_slot(by_first, cap, m[i].first, m[i].first_len, 0, first_is, &x);
+        fslot = find_slot(by_first, cap, m[i].first, m[i].first_len, 0, first_is, x);
         if (by_first[fslot] != 0 && !shared[by_first[fslot] - 1]) {
             cluster_of[i] = by_first[fslot] - 1;
             continue;
@@ -270,17 +290,16 @@ static size_t cluster_one_words(const qr_name_mention *m, size_t n, size_t *clus
 
 /* Each cluster's name: the form of its full names written most often (the
  * first written on a tie), else its first one-word name. */
-static void name_clusters(const qr_name_mention *m, size_t n, const size_t *cluster_of, qr_name_cluster *c,
+static void name_clusters(const name_ctx *x, size_t n, const size_t *cluster_of, qr_name_cluster *c,
                           size_t *forms, size_t cap, size_t *count, size_t *best)
 {
+    const qr_name_mention *m = x->m;
     size_t i;
-    name_ctx x;
-    x.m = m, x.c = c, x.cluster_of = cluster_of;
     for (i = 0; i < n; i++) {
         size_t slot, k = cluster_of[i];
         count[i] = 0;
         if (m[i].nwords < 2 || k == QR_NO_MENTION) continue;
-        slot = find_slot(forms, cap, m[i].form, m[i].form_len, k, form_is, &x);
+        slot = find_slot(forms, cap, m[i].form, m[i].form_len, k, form_is, x);
         if (forms[slot] == 0) {
             forms[slot] = i + 1;
             count[i] = 1;
@@ -303,9 +322,10 @@ static void name_clusters(const qr_name_mention *m, size_t n, const size_t *clus
 }
 
 size_t qr_name_clusters(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *clusters,
-                        size_t *scratch)
+                        size_t *scratch, qr_name_report report, void *ud)
 {
-    size_t cap = table_slots(n), i, nc;
+    size_t cap = table_slots(n), i, nc, work = 0;
+    name_ctx x;
     size_t *by_last = scratch, *by_first = scratch + cap, *forms = scratch + 2 * cap;
     size_t *prev = scratch + 3 * cap, *shared = prev + n, *count = shared + n, *best = count + n;
     for (i = 0; i < 3 * cap; i++) scratch[i] = 0;
@@ -313,8 +333,9 @@ size_t qr_name_clusters(const qr_name_mention *m, size_t n, size_t *cluster_of, 
         cluster_of[i] = QR_NO_MENTION;
         shared[i] = best[i] = 0;
     }
-    nc = cluster_full_names(m, n, cluster_of, clusters, by_last, cap, prev);
-    nc = cluster_one_words(m, n, cluster_of, clusters, nc, by_last, by_first, cap, shared);
-    name_clusters(m, n, cluster_of, clusters, forms, cap, count, best);
+    x.m = m, x.c = clusters, x.cluster_of = cluster_of, x.work = &work, x.report = report, x.ud = ud;
+    nc = cluster_full_names(&x, n, cluster_of, clusters, by_last, cap, prev);
+    nc = cluster_one_words(&x, n, cluster_of, clusters, nc, by_last, by_first, cap, shared);
+    name_clusters(&x, n, cluster_of, clusters, forms, cap, count, best);
     return nc;
 }

@@ -55,6 +55,15 @@ typedef struct qr_name_cluster {
     size_t first, last, canonical;
 } qr_name_cluster;
 
+/* What qr_name_clusters tells of its work: report(ud, units) every
+ * QR_NAME_WORK_TICK units or so (a unit: a slot of a hash table probed, a
+ * cluster tried for a full name), so that a caller can bound work that
+ * grows faster than n (many full names of one last name, keys whose
+ * hashes collide). report may not return (a longjmp): qr_name_clusters
+ * holds nothing but what its caller gave it. */
+#define QR_NAME_WORK_TICK 4096
+typedef void (*qr_name_report)(void *ud, size_t units);
+
 /* The number of size_t qr_name_clusters needs as scratch for n mentions. */
 size_t qr_name_clusters_scratch(size_t n);
 
@@ -68,8 +77,9 @@ size_t qr_name_clusters_scratch(size_t n);
  * variant, else the one cluster of the full names with that first variant,
  * else a new one. A cluster's name is the form its full names are written
  * in most often, the first written on a tie; without full names, its first
- * one-word name. scratch: qr_name_clusters_scratch(n) size_t. */
+ * one-word name. scratch: qr_name_clusters_scratch(n) size_t; report
+ * (NULL: none) hears of the work, with ud. */
 size_t qr_name_clusters(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *clusters,
-                        size_t *scratch);
+                        size_t *scratch, qr_name_report report, void *ud);
 
 #endif

@@ -329,11 +329,28 @@ static void push_title_sex(lua_State *L, int t)
     lua_pushnil(L);
 }
 
+/* qr_name_clusters' work, charged as steps against a sandbox's budget
+ * (qr_limit_work raises the step limit's error past it). */
+static void charge_name_work(void *ud, size_t units)
+{
+    qr_limit_work((lua_State *)ud, (long long)units);
+}
+
 /* Stack slots of name_clusters' tables */
 #define NC_ARENA 4
 #define NC_CLUSTERS 5
 #define NC_MENTIONS 6
 #define NC_TITLES 7
+
+/* Whether the value at idx is the string "u" (sex_of's "unknown"). */
+static int is_unknown_sex(lua_State *L, int idx)
+{
+    size_t len;
+    const char *s;
+    if (lua_type(L, idx) != LUA_TSTRING) return 0;
+    s = lua_tolstring(L, idx, &len);
+    return len == 1 && s[0] == 'u';
+}
 
 /* Adds mention i (0-based; at: its bytes) to cluster k: to its mentions
  * (a.cluster = the cluster) and its titles; the cluster's sex, when it has
@@ -377,8 +394,7 @@ static void add_mention(lua_State *L, size_t i, const mention_at *at, const char
             low[j] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
         }
         luaL_pushresultsize(&b, at->word_len);
-        if (lua_gettable(L, 2) != LUA_TNIL && lua_toboolean(L, -1) &&
-            !(lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "u") == 0)) {
+        if (lua_gettable(L, 2) != LUA_TNIL && lua_toboolean(L, -1) && !is_unknown_sex(L, -1)) {
             set_up(L, -4, UP_SEX, 1);
             *sexed = 1;
         } else {
@@ -432,7 +448,8 @@ word in lower case sex_of maps to a value other than "u". Each mention
 gets a.cluster. by_last maps each last variant to the latest cluster of
 it. Raises when an element, or its attrs, is no table, or its name (or a
 title looked at) no string. Counts #persons steps against a sandbox's
-budget. See quarry.names.clusters.
+budget, and a step for each slot of its hash tables probed and each
+cluster a full name is tried against. See quarry.names.clusters.
 @function name_clusters
 @param persons table the annotations of persons
 @param sex_of table first name in lower case -> sex
@@ -471,7 +488,7 @@ static int l_name_clusters(lua_State *L)
         m[i].first = arena.p + a->first, m[i].first_len = a->first_len;
         m[i].last = arena.p + a->last, m[i].last_len = a->last_len;
     }
-    nc = qr_name_clusters(m, (size_t)n, cluster_of, c, scratch);
+    nc = qr_name_clusters(m, (size_t)n, cluster_of, c, scratch, charge_name_work, L);
     /* the clusters, their lists of mentions and titles (at 5, 6, 7, the
      * userdata above them); counts: each cluster's mentions, titles and
      * whether its sex is found, in the scratch, done with */

@@ -371,5 +371,29 @@ describe("quarry.names", function()
          assert.has_error(function() names.clusters({ person("Ann Lee", {}) }, {}, {}) end)
          assert.has_error(function() names.clusters("x", {}, {}) end)
       end)
+
+      it("counts its work against a sandbox's step budget, as the Lua it replaced was counted", function()
+         -- n full names of one last name, none of whose first names meets
+         -- another's: each is tried against every cluster before it
+         local function one_last_name(n, same)
+            local ps = {}
+            for i = 1, n do
+               local first = { "Q" }
+               for d in tostring(i):gmatch(".") do first[#first + 1] = string.char(98 + tonumber(d)) .. "a" end
+               ps[i] = person(table.concat(first) .. (same and " Smith" or " Smith" .. table.concat(first)))
+            end
+            return ps
+         end
+         local ps = one_last_name(2000, true)
+         local ok, err, kind = core.limited(200000, 0, names.clusters, ps, {}, {})
+         assert.is_false(ok)
+         assert.equal("steps", kind)
+         assert.matches("step limit exceeded", tostring(err))
+         -- as many names of as many last names: well within it
+         local ok2, clusters = core.limited(200000, 0, names.clusters, one_last_name(2000, false), {}, {})
+         assert.is_true(ok2)
+         assert.equal(2000, #clusters)
+         assert.equal(2000, #names.clusters(ps, {}, {}))   -- (outside a sandbox, no budget)
+      end)
    end)
 end)
