@@ -819,6 +819,8 @@ typedef struct plain_seen {
 } plain_seen;
 
 #define QR_PLAIN_PAIRS 48     /* fields of a table read in one traversal; more: read twice */
+#define QR_PLAIN_PRESIZE 65536   /* the most items the copy of a list is made at: #list is only
+                                  * a border, far past the items of a list with holes */
 
 /* Whether key (at idx) goes to a table's array part when sizing a copy. */
 static int array_key(lua_State *L, int idx)
@@ -973,7 +975,8 @@ static int l_plain_annotations(lua_State *L)
     lua_pushnil(L);                 /* whether own holds a table at all (most often not) */
     own = lua_next(L, QR_PLAIN_OWN);
     lua_settop(L, 4);
-    lua_createtable(L, (int)(lua_rawlen(L, 1) < INT_MAX ? lua_rawlen(L, 1) : 0), 0);    /* out, a list's size */
+    /* out, at the list's size */
+    lua_createtable(L, (int)(lua_rawlen(L, 1) < QR_PLAIN_PRESIZE ? lua_rawlen(L, 1) : QR_PLAIN_PRESIZE), 0);
     lua_newtable(L);                /* the copies (QR_PLAIN_KEEP) */
     lua_pushnil(L);
     while (lua_next(L, 1)) {
