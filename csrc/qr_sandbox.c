@@ -62,8 +62,8 @@
  * checks the budget against the steps the ticks' CPU time stands for and
  * removes itself. Once the limit trips, the grace is counted by
  * instructions as above; coroutines (core.limit_thread) keep their count
- * hook; and without the clock (SIGVTALRM taken) the call counts
- * instructions. The steps it reports are those its CPU time stands for.
+ * hook; and without the clock (SIGVTALRM taken, or blocked in the
+ * calling thread) the call counts instructions. The steps it reports are those its CPU time stands for.
  *
  * The error names where the code was: the nearest stack level whose
  * source is untrusted code's (core.limit_source; the sandbox marks each
@@ -325,6 +325,15 @@ static void clock_start(lua_State *L)
     tick.it_interval.tv_sec = tick.it_value.tv_sec = 0;
     tick.it_interval.tv_usec = tick.it_value.tv_usec = QR_TICK_MS * 1000;
     if (setitimer(ITIMER_VIRTUAL, &tick, &clock_saved) != 0) clock_thread = NULL;
+}
+
+/* Whether this thread blocks SIGVTALRM (a program may block signals in
+ * the threads that run Lua): the clock's ticks wait then, and a call
+ * counted by the clock alone would not be counted at all. */
+static int clock_blocked(void)
+{
+    sigset_t mask;
+    return sigprocmask(SIG_BLOCK, NULL, &mask) != 0 || sigismember(&mask, SIGVTALRM) == 1;
 }
 
 /* Stops the CPU clock that clock_start started for L; returns the CPU
@@ -621,7 +630,7 @@ static int limited_call(lua_State *L, int by_clock)
         lim->mem_trips = lim->pending = 0;
         if (lim->steps_max) {
             clock_start(L);
-            lim->by_clock = by_clock && clock_thread == L;
+            lim->by_clock = by_clock && clock_thread == L && !clock_blocked();
             if (lim->by_clock) lua_sethook(L, NULL, 0, 0);
             else lua_sethook(L, limit_hook, LUA_MASKCOUNT, QR_STEP_CHUNK);
         }
@@ -680,7 +689,8 @@ while f runs (one costs every VM instruction), but a tick of the clock
 budget. Once the limit has tripped, the grace and what follows are counted
 by instructions, as core.limited counts them; so are coroutines
 (core.limit_thread), and the whole call when the clock cannot run
-(SIGVTALRM is the program's, or another Lua state's call runs it).
+(SIGVTALRM is the program's or blocked, or another Lua state's call
+runs it).
 @function limited_by_clock
 @param max_steps integer the steps of 100 ns of CPU time (0: no budget)
 @param max_bytes integer the most the Lua heap may grow (0: no ceiling)
