@@ -195,29 +195,8 @@ typedef struct growbuf {
     int slot;
 } growbuf;
 
-static void buf_add(lua_State *L, growbuf *b, const char *s, size_t n)
-{
-    if (b->len + n > b->cap) {
-        size_t cap = 2 * (b->len + n);
-        char *p = lua_newuserdatauv(L, cap, 0);
-        memcpy(p, b->p, b->len);
-        lua_replace(L, b->slot);
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-/* --- quarry.core.name_clusters ----------------------------------------- */
-
-/* Where a mention's bytes are in the arena (offsets: it moves as it grows). */
-typedef struct mention_at {
-    size_t nwords, name, word, word_len, form, form_len, first, first_len, last, last_len;
-} mention_at;
-
-/* Room for n more bytes at the end of the arena b (grown as buf_add grows
- * it); -> where they go. */
+/* Room for n more bytes at the end of b, grown (doubled) into a new
+ * userdata at b->slot when short; -> where they go (b->len unchanged). */
 static char *arena_room(lua_State *L, growbuf *b, size_t n)
 {
     if (b->len + n > b->cap) {
@@ -230,6 +209,20 @@ static char *arena_room(lua_State *L, growbuf *b, size_t n)
     }
     return b->p + b->len;
 }
+
+static void buf_add(lua_State *L, growbuf *b, const char *s, size_t n)
+{
+    memcpy(arena_room(L, b, n), s, n);
+    b->len += n;
+}
+
+/* --- quarry.core.name_clusters ----------------------------------------- */
+
+/* Where a mention's bytes are in the arena (offsets: it moves as it grows). */
+typedef struct mention_at {
+    size_t nwords, name, word, word_len, form, form_len, first, first_len, last, last_len;
+} mention_at;
+
 
 /* The variant key of the n bytes at w in lower case (ASCII) into out,
  * through tmp (n bytes): its length. */
