@@ -89,7 +89,7 @@ int qr_vocab_intern(qr_vocab *v, const char *s, size_t n, uint32_t *id)
         v->off = no;
         v->offcap = nn;
     }
-    memcpy(v->buf + v->buflen, s, n);
+    if (n) memcpy(v->buf + v->buflen, s, n);   /* (an empty key, the first: no buffer yet) */
     v->buflen += n;
     v->count++;
     v->off[v->count] = (uint32_t)v->buflen;
