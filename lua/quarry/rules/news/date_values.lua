@@ -42,11 +42,16 @@ function values.day_of(s)
    return days_from_civil(y, m, d)
 end
 
+--- year, month, day (month and day optional) -> "YYYY-MM-DD", "YYYY-MM", "YYYY".
+function values.format_date(y, m, d)
+   if d then return fmt("%04d-%02d-%02d", y, m, d) end
+   if m then return fmt("%04d-%02d", y, m) end
+   return fmt("%04d", y)
+end
+
 --- {year, month, day} (month and day optional) -> "YYYY-MM-DD", "YYYY-MM", "YYYY".
 function values.format(rel)
-   if rel.day then return fmt("%04d-%02d-%02d", rel.year, rel.month, rel.day) end
-   if rel.month then return fmt("%04d-%02d", rel.year, rel.month) end
-   return fmt("%04d", rel.year)
+   return values.format_date(rel.year, rel.month, rel.day)
 end
 
 local function iso_day(z) return fmt("%04d-%02d-%02d", civil_from_days(z)) end
@@ -68,7 +73,9 @@ local function iso_week(z) return fmt("%04d-W%02d", week_of(z)) end
 -- season, z (a day number)}; nil for PRESENT_REF and the like.
 function values.parse_value(v)
    -- each form opens with a year's four digits: "PRESENT_REF" is none
-   if type(v) ~= "string" or not v:find("^%d") then return nil end
+   if type(v) ~= "string" then return nil end
+   local b = v:byte(1)
+   if not b or b < 48 or b > 57 then return nil end
    local y, m, d = calendar.parse_iso(v)
    if d then return { kind = "day", y = y, m = m, d = d, z = days_from_civil(y, m, d) } end
    if m then return { kind = "month", y = y, m = m } end

@@ -98,6 +98,12 @@ local function word_set(set)
    return wordset.new(out)
 end
 local MARKET_WORDS = word_set(NOT_YEAR.market)
+-- a clock's words ("local", "GMT"), an index level's ("level", "mark")
+local CLOCK_WORDS, LEVEL_WORDS = word_set(NOT_YEAR.clock), word_set(NOT_YEAR.level)
+-- what joins a range's numbers, and the words before a number that may be
+-- a level ("the Dow rose to 1850", "above 2000")
+local RANGE_WORDS = wordset.new { "to", "and", "-", "\u{2013}" }
+local LEVEL_BEFORE = wordset.new { "to", "at", "from", "the", "above", "below", "near", "around" }
 
 -- NAMES[kind] by the spellings text has most (lower, title and upper
 -- case, with and without an abbreviation's period): SPELT[kind][text],
@@ -150,23 +156,22 @@ end
 
 -- A year, month, day that say a real date (any may be nil).
 local valid = values.valid
+-- year, month, day (month and day optional) -> "YYYY-MM-DD", "YYYY-MM", "YYYY"
+local format_date = values.format_date
 
 -- The date of a match's captures year, month, day.
 local function date_from(m)
    local caps = m.caps
-   local rel = {}
-   if caps.year then rel.year = year_of(caps.year.text) end
-   if caps.month then rel.month = name_of("month", caps.month.text) end
-   if caps.day then rel.day = number_of(caps.day.text) end
-   if caps.dir then rel.dir = caps.dir.text:lower() end
-   if not valid(rel.year, rel.month, rel.day) then return nil end
-   local a = { type = "date", start = m.start, stop = m.stop, attrs = {} }
-   if rel.year then
-      a.attrs.value = values.format(rel)
-   else
-      a.attrs.rel = rel
+   local c_year, c_month, c_day, c_dir = caps.year, caps.month, caps.day, caps.dir
+   local year = c_year and year_of(c_year.text)
+   local month = c_month and name_of("month", c_month.text)
+   local day = c_day and number_of(c_day.text)
+   if not valid(year, month, day) then return nil end
+   if year then
+      return { type = "date", start = m.start, stop = m.stop, attrs = { value = format_date(year, month, day) } }
    end
-   return a
+   local rel = { month = month, day = day, dir = c_dir and c_dir.text:lower() or nil }
+   return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
 end
 
 -- Whether the token at byte offset start opens its sentence.
@@ -190,6 +195,9 @@ local MONTH = P.tok { set = spellings("month", true), case = { "title", "upper" 
 local MONTH_ALONE = P.tok { set = spellings("month", false), case = { "title", "upper" } }
    + P.tok { set = spellings("month", true), case = { "title", "upper" }, regex = [[\.$]] }
 local WEEKDAY = P.tok { set = spellings("weekday"), case = { "title", "upper" } }
+-- the words a weekday's date may open with: "last Monday", "on Friday"
+local WEEKDAY_DIR = P.set { "last", "next", "this", "on", "On", "this coming", "this past", "the previous",
+   "the preceding", "the following" }
 -- Every joining of one item of each list, in order: product({"1", "2"},
 -- {"", "st"}) -> {"1", "1st", "2", "2st"}.
 local function product(...)
@@ -263,14 +271,10 @@ local function false_year(m, cap)
    local first, last = cap.first, cap.last
    -- the next word, or the one after a range's second number
    for i = last + 1, math.min(#toks, last + 4) do
-      local k = toks:key(i)
-      if NOT_YEAR.clock[k] then return true end
-      if not (k == "to" or k == "and" or k == "-" or k == "\u{2013}" or toks:kind(i) == "number") then break end
+      if CLOCK_WORDS:has(toks, i) then return true end
+      if not (RANGE_WORDS:has(toks, i) or toks:kind(i) == "number") then break end
    end
-   local before = first > 1 and toks:key(first - 1)
-   local level = last < #toks and NOT_YEAR.level[toks:key(last + 1)]
-   if level or before == "to" or before == "at" or before == "from" or before == "the" or before == "above"
-      or before == "below" or before == "near" or before == "around" then
+   if LEVEL_WORDS:has(toks, last + 1) or LEVEL_BEFORE:has(toks, first - 1) then
       -- a market's word in the sentence: one scan in C
       local _, _, f, l = toks:sentence(toks:get(first, "sentence"))
       return MARKET_WORDS:find(toks, f, l) ~= nil
@@ -305,6 +309,10 @@ do
       return out
    end
    for _, row in ipairs(rows) do
+      -- (ref_word looks a match's text up as it is first: a phrase is listed as its key)
+      if row[1] ~= row[1]:lower():gsub("%s+", " ") then
+         error("data/date_refs.tsv:" .. row.line .. ": write '" .. row[1] .. "' in lower case, one space between words")
+      end
       REFS[row[1]] = row[2]
       local p = P.word(row[1])
       local need, not_before, not_after = set_of(row[3]), set_of(row[4]), set_of(row[5])
@@ -317,8 +325,12 @@ do
 end
 
 local function ref_word(m)
-   local key = m:text():lower():gsub("%s+", " ")
-   local v = REFS[key]
+   local text = m:text()
+   -- (most are written as listed: "recently", "the past")
+   local v = REFS[text]
+   if v then return valued(m, v) end
+   local key = text:lower():gsub("%s+", " ")
+   v = REFS[key]
    if not v then return nil end
    return valued(m, v)
 end
@@ -470,8 +482,7 @@ dates.rules = {
          * P.cap("day", DAY) * P.notahead(P.kind "number" + MONTH) * NOT_UNIT,
       action = function(m)
          -- the month is three tokens back (a lookbehind reports no capture)
-         local i = m.tokens:cover(m.start, m.stop)
-         m.caps.month = { text = m.tokens:text(i - 3) }
+         m.caps.month = { text = m.tokens:text(m.caps.day.first - 3) }
          return date_from(m)
       end,
       examples = { { text = "The summit meets on April 24 and 25.", date = "1999-02-10",
@@ -495,10 +506,13 @@ dates.rules = {
          -- "December's figures" ("May's" is more often Theresa May's)
          + P.cap("month", MONTH_ALONE) * P.ahead(P.regex [[^['’]s$]]),
       action = function(m)
-         local toks = m.tokens
-         local _, last = toks:cover(m.start, m.stop)
-         local owner = last and last < #toks and (toks:key(last + 1) == "'s" or toks:key(last + 1) == "’s")
-         if owner and name_of("month", m.caps.month.text) == 5 then return nil end
+         local month = m.caps.month
+         if name_of("month", month.text) == 5 then
+            -- (the month is the match's last token)
+            local toks, last = m.tokens, month.last
+            local owner = last < #toks and (toks:key(last + 1) == "'s" or toks:key(last + 1) == "’s")
+            if owner then return nil end
+         end
          return date_from(m)
       end,
       examples = { { text = "The deal was signed last May.", date = "1998-02-27",
@@ -587,9 +601,10 @@ dates.rules = {
                      expect = { { type = "date", text = "2007-2008", attrs = { value = "2007", through = "2008" } },
                                 { type = "date", text = "1998-99", attrs = { value = "1998", through = "1999" } } } },
                    { text = "The curfew lasts 1800-2100 GMT.", reject = { { type = "date" } } } } },
+   -- (a weekday right after one of its words is the match that starts at
+   -- the word: "on Monday" is one match, not that and "Monday" too)
    rule { name = "weekday", type = "date",
-      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this", "on", "On", "this coming", "this past",
-                                           "the previous", "the preceding", "the following" }))
+      pattern = (P.cap("dir", WEEKDAY_DIR) + P.notbehind(WEEKDAY_DIR))
          * P.cap("wd", WEEKDAY) * P.notahead(P.opt(",") * (MONTH + DAY)),
       action = function(m)
          local dir = m.caps.dir and m.caps.dir.text:lower() or nil

@@ -439,8 +439,7 @@ entities.rules = {
             * NEXT * P.set { "de", "of", "d'", "of the", "de la", "d\u{2019}" } * NEXT * EVENT_WORD),
       action = function(m)
          local c = m.caps.name
-         local _, last = m.tokens:cover(c.start, c.stop)
-         local kind = EVENT_HEAD_KIND[m.tokens:key(last)] or "tournament"
+         local kind = EVENT_HEAD_KIND[m.tokens:key(c.last)] or "tournament"
          return { type = "event", start = c.start, stop = c.stop,
                   attrs = { name = c.text, kind = kind, sport_only = kind == "league" or nil } }
       end,
