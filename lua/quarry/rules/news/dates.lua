@@ -9,6 +9,10 @@
 -- third quarter") carries what it says in attrs.rel, and the resolve
 -- phase turns that into a value (date_values.lua) against the document's
 -- date, the tense of the date's clause and the dates mentioned before it.
+-- A rule whose date its captures' texts say alone ("yesterday", "on
+-- Monday", "now") is declared, with no action: the matcher makes its
+-- annotations, which carry those texts until the resolve phase reads them
+-- (READ below), once overlaps are settled.
 --
 -- Word lists: data/date_names.tsv (months, weekdays, seasons, ordinals,
 -- numbers, units), data/date_refs.tsv ("now", "the past"),
@@ -23,11 +27,36 @@ local values = include "date_values"
 local tense = include "date_tense"
 dates.values = values
 
+-- The rules whose annotations the matcher makes as they are declared
+-- (no action: no Lua call a match), their attrs the texts of their
+-- captures: READ[rule](attrs, toks, a) -> the attrs the rule's date a
+-- carries (attrs.value or attrs.rel), or nil when it is no date. Read
+-- once the phase's overlaps are settled, for the dates kept alone.
+local READ = {}
+
+-- dated with each declared rule's attrs read (the list itself; a new one
+-- when some are no date). ctx: {tokens}.
+local function read_declared(ctx, dated)
+   local out = dated
+   for i = 1, #dated do
+      local a = dated[i]
+      local read = READ[a.rule]
+      if read then
+         a.attrs = read(a.attrs, ctx.tokens, a)
+         if not a.attrs and out == dated then
+            out = table.move(dated, 1, i - 1, 1, {})
+         end
+      end
+      if out ~= dated and a.attrs then out[#out + 1] = a end
+   end
+   return out
+end
+
 --- Resolves the document's dates (see date_values.lua): ctx {text,
 -- tokens, date}, dated: its date annotations. Returns those kept, in
 -- text order, with their values.
 function dates.resolve_document(ctx, dated)
-   return values.resolve_document(ctx, dated, tense)
+   return values.resolve_document(ctx, read_declared(ctx, dated), tense)
 end
 
 -- The calendar's words: NAMES[kind][word] = value, and each kind's words
@@ -159,25 +188,53 @@ local valid = values.valid
 -- year, month, day (month and day optional) -> "YYYY-MM-DD", "YYYY-MM", "YYYY"
 local format_date = values.format_date
 
+-- The attrs of a date from the texts of its year, month, day and dir (any
+-- may be nil): its value when it has a year, else rel; nil when they say
+-- no real date.
+local function date_attrs(year_text, month_text, day_text, dir_text)
+   local year = year_text and year_of(year_text)
+   local month = month_text and name_of("month", month_text)
+   local day = day_text and number_of(day_text)
+   if not valid(year, month, day) then return nil end
+   if year then return { value = format_date(year, month, day) } end
+   return { rel = { month = month, day = day, dir = dir_text and dir_text:lower() or nil } }
+end
+
 -- The date of a match's captures year, month, day.
 local function date_from(m)
    local caps = m.caps
    local c_year, c_month, c_day, c_dir = caps.year, caps.month, caps.day, caps.dir
-   local year = c_year and year_of(c_year.text)
-   local month = c_month and name_of("month", c_month.text)
-   local day = c_day and number_of(c_day.text)
-   if not valid(year, month, day) then return nil end
-   if year then
-      return { type = "date", start = m.start, stop = m.stop, attrs = { value = format_date(year, month, day) } }
-   end
-   local rel = { month = month, day = day, dir = c_dir and c_dir.text:lower() or nil }
-   return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
+   local attrs = date_attrs(c_year and c_year.text, c_month and c_month.text, c_day and c_day.text,
+      c_dir and c_dir.text)
+   return attrs and { type = "date", start = m.start, stop = m.stop, attrs = attrs }
 end
 
 -- Whether the token at byte offset start opens its sentence.
 local function starts_sentence(toks, start)
    local i = toks:cover(start, start + 1)
    return not i or i == 1 or toks:get(i - 1, "sentence") ~= toks:get(i, "sentence")
+end
+
+-- last_unit's date: "last week", "this year"; no date for a decade but
+-- the last, the past or this one, nor for "This Week" in title case inside
+-- a sentence (a show's or a paper's name).
+function READ.last_unit(attrs, toks, a)
+   local dir, unit = attrs.dir:lower(), attrs.unit:lower()
+   if unit == "decade" and dir ~= "last" and dir ~= "past" and dir ~= "this" then return nil end
+   if attrs.unit:match("^%u") and not starts_sentence(toks, a.start) then return nil end
+   local offset = (dir == "last" or dir == "past" or dir == "previous" or dir == "this past") and -1
+      or (dir == "next" or dir == "coming") and 1 or 0
+   return { rel = { unit = unit, offset = offset } }
+end
+
+-- month's date; none for "May's" (more often Theresa May's than the month's).
+function READ.month(attrs, toks, a)
+   if name_of("month", attrs.month) == 5 then
+      -- (the month is the date's last token)
+      local _, last = toks:cover(a.start, a.stop)
+      if last < #toks and (toks:key(last + 1) == "'s" or toks:key(last + 1) == "’s") then return nil end
+   end
+   return date_attrs(nil, attrs.month, nil, attrs.dir)
 end
 
 -- The date of match m that rel says relative to the article.
@@ -189,6 +246,23 @@ local function valued(m, value)
    return { type = "date", start = m.start, stop = m.stop, attrs = { value = value } }
 end
 
+-- weekday's date: the weekday, after the last, the next, the one before
+-- the day told of ("the previous Friday") or after it.
+local WEEKDAY_DIRS = { ["this coming"] = "next", ["this past"] = "last", ["the previous"] = "before",
+   ["the preceding"] = "before", ["the following"] = "after", on = false, this = false }
+function READ.weekday(attrs)
+   local dir = attrs.dir and attrs.dir:lower()
+   local named = WEEKDAY_DIRS[dir]
+   if named ~= nil then dir = named or nil end
+   return { rel = { weekday = name_of("weekday", attrs.wd), dir = dir } }
+end
+
+-- yesterday's date: a day from the article's.
+function READ.yesterday(attrs)
+   local w = attrs.text:lower()
+   return { rel = { offset_days = w == "yesterday" and -1 or w == "tomorrow" and 1 or 0 } }
+end
+
 -- Token patterns.
 local MONTH = P.tok { set = spellings("month", true), case = { "title", "upper" } }
 -- alone, without a day or a year: "Jan" is more often a name ("Jan Kavan")
@@ -196,8 +270,10 @@ local MONTH_ALONE = P.tok { set = spellings("month", false), case = { "title", "
    + P.tok { set = spellings("month", true), case = { "title", "upper" }, regex = [[\.$]] }
 local WEEKDAY = P.tok { set = spellings("weekday"), case = { "title", "upper" } }
 -- the words a weekday's date may open with: "last Monday", "on Friday"
-local WEEKDAY_DIR = P.set { "last", "next", "this", "on", "On", "this coming", "this past", "the previous",
-   "the preceding", "the following" }
+local WEEKDAY_DIR_KEPT = P.set { "last", "next", "this coming", "this past", "the previous", "the preceding",
+   "the following" }
+-- ... and those the date leaves out: "on Friday" is "Friday"
+local WEEKDAY_DIR_LEFT = P.set { "this", "on", "On" }
 -- Every joining of one item of each list, in order: product({"1", "2"},
 -- {"", "st"}) -> {"1", "1st", "2", "2st"}.
 local function product(...)
@@ -262,13 +338,26 @@ local YEAR_CUE = P.set(LIST.year_cue)
 local SEASON_NOT_AFTER = P.set(LIST.noun_season)
 -- "early", "late", "mid-", "the end of": a part of the date, TIMEX3's mod
 local PART = P.set(LIST.part)
+-- "last week", "this fiscal year": what says which, and the unit
+local UNIT_DIR = P.cap("dir", P.set { "last", "next", "this", "past", "earlier this", "later this", "coming", "current",
+                                      "previous", "this past" })
+local UNIT_WORD = P.cap("unit", P.set { "week", "month", "year", "decade" })
+-- Where last_unit starts on its dir, not on the "the" before it, when
+-- the match that starts there holds it and says the same (a unit in lower
+-- case: "This Week" in title case is no date where its sentence does not
+-- start). (Not so after "earlier" and "later": "three weeks later this
+-- year" is "three weeks later" and "this year".)
+local UNIT_NOT_AFTER_THE = P.notbehind(P.word "the")
+   + P.notahead(UNIT_DIR * P.opt("fiscal") * P.tok { set = { "week", "month", "year", "decade" }, case = "lower" })
+-- "nearly two years ago", "a few years ago"
+local AGO_ABOUT = P.set { "nearly", "almost", "about", "some", "more than", "less than", "over", "roughly",
+                          "just over", "just under" }
+local AGO_N = COUNT + P.set { "several", "a few", "many", "a couple of" }
+local AGO_UNIT = P.cap("unit", UNIT) * P.word "ago"
 
 -- A number that looks like a year is no year when a clock or an index
 -- level is meant: "from 1800 to 2100 local time", "the Dow rose to 1850".
-local function false_year(m, cap)
-   local toks = m.tokens
-   -- (a match and its captures carry their tokens)
-   local first, last = cap.first, cap.last
+local function false_year(toks, first, last)
    -- the next word, or the one after a range's second number
    for i = last + 1, math.min(#toks, last + 4) do
       if CLOCK_WORDS:has(toks, i) then return true end
@@ -282,9 +371,11 @@ local function false_year(m, cap)
    return false
 end
 
-local function year_action(m)
-   if false_year(m, m.caps.year) then return nil end
-   return date_from(m)
+-- year's date, of its tokens first .. last
+function READ.year(attrs, toks, a)
+   local first, last = toks:cover(a.start, a.stop)
+   if false_year(toks, first, last) then return nil end
+   return date_attrs(attrs.year)
 end
 
 -- "2007-2008", "1998-99": the first year, with attrs.through the last.
@@ -292,7 +383,7 @@ local function year_range(m)
    local a, b = m:text():match("^(%d%d%d%d)[%-\u{2013}](%d+)$")
    local y1, y2 = tonumber(a), tonumber(b)
    if #b == 2 then y2 = y1 // 100 * 100 + y2 elseif #b ~= 4 then return nil end
-   if y2 <= y1 or y2 - y1 > 20 or false_year(m, m) then return nil end
+   if y2 <= y1 or y2 - y1 > 20 or false_year(m.tokens, m.tokens:cover(m.start, m.stop)) then return nil end
    local d = valued(m, string.format("%04d", y1))
    d.attrs.through = string.format("%04d", y2)
    return d
@@ -324,15 +415,12 @@ do
    end
 end
 
-local function ref_word(m)
-   local text = m:text()
+-- ref_word's date: its text's value.
+function READ.ref_word(attrs)
+   local text = attrs.text
    -- (most are written as listed: "recently", "the past")
-   local v = REFS[text]
-   if v then return valued(m, v) end
-   local key = text:lower():gsub("%s+", " ")
-   v = REFS[key]
-   if not v then return nil end
-   return valued(m, v)
+   local v = REFS[text] or REFS[text:lower():gsub("%s+", " ")]
+   return v and { value = v } or nil
 end
 
 -- "two years ago", "a decade ago", "several years ago"
@@ -505,16 +593,7 @@ dates.rules = {
          * P.cap("month", MONTH_ALONE) * P.notahead(P.kind "number" + P.tok { kind = "word", case = "title" })
          -- "December's figures" ("May's" is more often Theresa May's)
          + P.cap("month", MONTH_ALONE) * P.ahead(P.regex [[^['’]s$]]),
-      action = function(m)
-         local month = m.caps.month
-         if name_of("month", month.text) == 5 then
-            -- (the month is the match's last token)
-            local toks, last = m.tokens, month.last
-            local owner = last < #toks and (toks:key(last + 1) == "'s" or toks:key(last + 1) == "’s")
-            if owner then return nil end
-         end
-         return date_from(m)
-      end,
+      attrs = { month = "$month", dir = "$dir" },
       examples = { { text = "The deal was signed last May.", date = "1998-02-27",
                      expect = { { type = "date", text = "last May", attrs = { value = "1997-05" } } } } } },
    -- "the week of March 6": the ISO week of that day
@@ -567,7 +646,7 @@ dates.rules = {
       -- after a cue, a determiner, or a year of a list ("in 1994, 1995 and 1997")
       pattern = (P.behind(YEAR_CUE) + P.behind(DET) + P.behind(DIGIT_YEAR * P.word ","))
          * P.cap("year", YEAR) * NOT_UNIT,
-      action = year_action,
+      attrs = { year = "$year" },
       examples = { { text = "The ferry ran in 2014 and 2016.",
                      expect = { { type = "date", text = "2014", attrs = { value = "2014" } },
                                 { type = "date", text = "2016", attrs = { value = "2016" } } } },
@@ -601,22 +680,14 @@ dates.rules = {
                      expect = { { type = "date", text = "2007-2008", attrs = { value = "2007", through = "2008" } },
                                 { type = "date", text = "1998-99", attrs = { value = "1998", through = "1999" } } } },
                    { text = "The curfew lasts 1800-2100 GMT.", reject = { { type = "date" } } } } },
-   -- (a weekday right after one of its words is the match that starts at
-   -- the word: "on Monday" is one match, not that and "Monday" too)
-   rule { name = "weekday", type = "date",
-      pattern = (P.cap("dir", WEEKDAY_DIR) + P.notbehind(WEEKDAY_DIR))
-         * P.cap("wd", WEEKDAY) * P.notahead(P.opt(",") * (MONTH + DAY)),
-      action = function(m)
-         local dir = m.caps.dir and m.caps.dir.text:lower() or nil
-         if dir == "this coming" then dir = "next" elseif dir == "this past" then dir = "last" end
-         if dir == "on" or dir == "this" then dir = nil end
-         -- "the previous Friday", "the following Monday": from the day told of before
-         if dir == "the previous" or dir == "the preceding" then dir = "before"
-         elseif dir == "the following" then dir = "after" end
-         local wd = name_of("weekday", m.caps.wd.text)
-         local start = m.caps.dir and (dir and m.caps.dir.start or m.caps.wd.start) or m.start
-         return { type = "date", start = start, stop = m.stop, attrs = { rel = { weekday = wd, dir = dir } } }
-      end,
+   -- ("on Friday" is the date "Friday"; a weekday right after one of its
+   -- words is the match that starts at the word, not one of its own)
+   rule { name = "weekday", type = "date", span = "date",
+      pattern = (P.cap("date", P.cap("dir", WEEKDAY_DIR_KEPT) * P.cap("wd", WEEKDAY))
+                 + P.cap("dir", WEEKDAY_DIR_LEFT) * P.cap("date", P.cap("wd", WEEKDAY))
+                 + P.notbehind(WEEKDAY_DIR_KEPT + WEEKDAY_DIR_LEFT) * P.cap("date", P.cap("wd", WEEKDAY)))
+         * P.notahead(P.opt(",") * (MONTH + DAY)),
+      attrs = { dir = "$dir", wd = "$wd" },
       examples = { { text = "Voronov on Monday called for talks.", date = "2017-03-01",
                      expect = { { type = "date", text = "Monday", attrs = { value = "2017-02-27" } } } } } },
    rule { name = "weekday_date", type = "date", priority = 3,
@@ -624,29 +695,16 @@ dates.rules = {
          * P.cap("year", YEAR)),
       action = date_from },
    rule { name = "yesterday", type = "date",
-      pattern = P.cap("w", P.set { "yesterday", "today", "tomorrow" }),
-      action = function(m)
-         local w = m.caps.w.text:lower()
-         local off = w == "yesterday" and -1 or w == "tomorrow" and 1 or 0
-         return relative(m, { offset_days = off })
-      end,
+      pattern = P.set { "yesterday", "today", "tomorrow" },
+      attrs = { text = "$match" },
       examples = { { text = "He said so yesterday.", date = "2020-08-28",
                      expect = { { type = "date", attrs = { value = "2020-08-27" } } } } } },
+   -- ("past year" of "the past year" is not a match of its own)
    rule { name = "last_unit", type = "date",
-      pattern = P.opt(P.cap("part", PART)) * P.opt("the")
-         * P.cap("dir", P.set { "last", "next", "this", "past", "earlier this", "later this", "coming",
-                                "current", "previous", "this past" })
-         * P.opt("fiscal") * P.cap("unit", P.set { "week", "month", "year", "decade" }),
-      action = function(m)
-         local dir = m.caps.dir.text:lower()
-         local unit = m.caps.unit.text:lower()
-         if unit == "decade" and dir ~= "last" and dir ~= "past" and dir ~= "this" then return nil end
-         -- "This Week" in title case inside a sentence names a show or a paper
-         if m.caps.unit.text:match("^%u") and not starts_sentence(m.tokens, m.start) then return nil end
-         local offset = (dir == "last" or dir == "past" or dir == "previous" or dir == "this past") and -1
-            or (dir == "next" or dir == "coming") and 1 or 0
-         return relative(m, { unit = unit, offset = offset })
-      end,
+      pattern = P.cap("part", PART) * P.opt("the") * UNIT_DIR * P.opt("fiscal") * UNIT_WORD
+         + P.word "the" * UNIT_DIR * P.opt("fiscal") * UNIT_WORD
+         + UNIT_NOT_AFTER_THE * UNIT_DIR * P.opt("fiscal") * UNIT_WORD,
+      attrs = { dir = "$dir", unit = "$unit" },
       examples = { { text = "It aired last week.", date = "2010-02-10",
                      expect = { { type = "date", attrs = { value = "2010-W05" } } } },
                    { text = "Profit will rise this fiscal year.", date = "2013-05-02",
@@ -670,17 +728,19 @@ dates.rules = {
                      reject = { { type = "date", text = "the year" } } } } },
    rule { name = "ref_word", type = "date",
       pattern = ref_alts,
-      action = ref_word,
+      attrs = { text = "$match" },
       examples = { { text = "Prices are currently high; at the time they were low, as in the past.",
                      expect = { { type = "date", text = "currently", attrs = { value = "PRESENT_REF" } },
                                 { type = "date", text = "the time", attrs = { value = "PAST_REF" } },
                                 { type = "date", text = "the past", attrs = { value = "PAST_REF" } } } },
                    { text = "From now on, the past few weeks look dry.", reject = { { type = "date" } } } } },
+   -- (a match that leaves out the words before it that it could take is
+   -- part of the longer one that starts there: "years ago" of "two years
+   -- ago" is not one of its own)
    rule { name = "ago", type = "date",
-      pattern = P.opt(P.set { "nearly", "almost", "about", "some", "more than", "less than", "over", "roughly",
-                              "just over", "just under" })
-         * P.opt(P.cap("n", COUNT + P.set { "several", "a few", "many", "a couple of" }))
-         * P.cap("unit", UNIT) * P.word "ago",
+      pattern = AGO_ABOUT * P.opt(P.cap("n", AGO_N)) * AGO_UNIT
+         + P.notbehind(AGO_ABOUT) * P.cap("n", AGO_N) * AGO_UNIT
+         + P.notbehind(AGO_ABOUT + AGO_N) * AGO_UNIT,
       action = function(m)
          local n = m.caps.n and m.caps.n.text:lower()
          if n == "several" or n == "a few" or n == "many" or n == "a couple of" then m.caps.n = nil
@@ -720,10 +780,12 @@ dates.rules = {
       action = function(m)
          return relative(m, { anaphor = "year", offset = -1, same_period = true })
       end },
+   -- (after a determiner, the match that starts at it: "fourth quarter" of
+   -- "the fourth quarter" is not one of its own)
    rule { name = "quarter", type = "date", priority = 1,
-      pattern = P.opt(DET) * P.opt(P.cap("whose", P.set { "this year's", "last year's", "next year's",
-                                                           "this year’s", "last year’s", "next year’s",
-                                                           "year-ago", "year-earlier" }))
+      pattern = (DET + P.notbehind(DET))
+         * P.opt(P.cap("whose", P.set { "this year's", "last year's", "next year's", "this year’s", "last year’s",
+                                        "next year’s", "year-ago", "year-earlier" }))
          * P.opt(P.cap("year", YEAR)) * P.opt("fiscal")
          * (P.cap("ord", ORDINAL) * P.opt("-") * P.cap("unit", P.set { "quarter", "half" })
             -- "the last half of 1989", "the latter half": the second

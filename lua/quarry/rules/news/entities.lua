@@ -405,14 +405,10 @@ entities.rules = {
                      expect = { { type = "organization", text = "Leeds" },
                                 { type = "organization", text = "Wimbledon" } } } } },
    -- "Luca Fenzi ( Italy ) Corvetta 1:52.817": the team after a rider's country
-   rule { name = "team_after_country", type = "organization", priority = 3,
+   rule { name = "team_after_country", type = "organization", priority = 3, span = "a",
       pattern = P.text "(" * P.ann("location") * P.text ")" * P.cap("a", TEAM_WORD * P.opt(NEXT * TEAM_WORD))
          * P.ahead(P.regex [[^\d+(?:[:.]\d+)*$]]),
-      action = function(m)
-         local a = m.caps.a
-         return { type = "organization", start = a.start, stop = a.stop,
-                  attrs = { kind = "team", sport_only = true } }
-      end },
+      attrs = { kind = "team", sport_only = true } },
    -- a fixture list "DENVER AT SAN DIEGO": the visitors, then where they play
    rule { name = "schedule_at", rank = 5.5, type = "organization", priority = 3,
       pattern = P.ahead(P.line_start) * P.cap("a", TEAM) * P.text "AT" * P.cap("b", TEAM) * LINE_END,
