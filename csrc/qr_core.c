@@ -57,5 +57,6 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_doc(L);
     qr_open_quote(L);
     qr_open_tense(L);
+    qr_open_speak(L);
     return 1;
 }

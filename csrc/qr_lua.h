@@ -37,6 +37,7 @@ void qr_limit_work(lua_State *L, long long n);
 void qr_open_doc(lua_State *L);
 void qr_open_quote(lua_State *L);
 void qr_open_tense(lua_State *L);
+void qr_open_speak(lua_State *L);
 
 struct qr_tokens;
 struct qr_keys;

@@ -4,6 +4,8 @@
 local W = include "quotes/words"
 local CUE_KEYS = W.CUE_KEYS
 local wordset = require "quarry.wordset"
+local marks = require "quarry.marks"
+local marks_inside_back, marks_inside_from, marks_next_open = marks.inside_back, marks.inside_from, marks.next_open
 local D = include "quotes/document"
 local case_at = D.case
 local M = include "quotes/mentions"
@@ -19,8 +21,6 @@ local MANNER, SHARES, DESC_HEADS = W.MANNER, W.SHARES, W.DESC_HEADS
 
 -- the words a clause break below stands on
 local BREAKS = wordset.new { ";", "and", "but", "while", "yet" }
--- the keys of every quotation mark (the tokeniser unifies them)
-local MARKS = wordset.new { "\"", "'" }
 local WHAT_MARKS = wordset.new { "what", "\"", "'" }
 
 -- A word set of the words a table holds true (and of those of the list
@@ -47,41 +47,27 @@ local SUBORDINATE_STOPS = set_of(SUBORDINATORS, { "\"", "'", ";", "," })
 --- Whether token t stands inside quotation marks as a walk back to it
 -- from token top sees them (outside at top; walking back, a closing mark
 -- opens a quote and an opening one ends it): the first mark after t, up
--- to top, is a closing one. The marks are found by a word set's C scan,
--- not by a walk over the tokens: doc:inside_back(top, t).
+-- to top, is a closing one. One C scan of the tokens' kinds
+-- (quarry.marks), not a walk in Lua: doc:inside_back(top, t).
 -- @param doc table the document record (document.lua)
 -- @param top integer the token a walk back starts from, outside quotes
 -- @param t integer a token at or before top
 -- @return boolean
 local function inside_back(doc, top, t)
-   local toks, kinds = doc.toks, doc.kinds
-   local m = t < top and MARKS:find(toks, t + 1, top) or nil
-   while m do
-      local kind = kinds[m]
-      if kind == "close_quote" then return true elseif kind == "open_quote" then return false end
-      m = m < top and MARKS:find(toks, m + 1, top) or nil
-   end
-   return false
+   return marks_inside_back(doc.toks, top, t)
 end
 clauses.inside_back = inside_back
 
 --- Whether token t stands inside quotation marks as a walk from token
 -- floor to it sees them (outside at floor): the last mark before t, from
--- floor on, is an opening one (found by a C scan, as inside_back):
+-- floor on, is an opening one (one C scan, as inside_back):
 -- doc:inside_from(floor, t).
 -- @param doc table the document record
 -- @param floor integer the token a walk starts from, outside quotes
 -- @param t integer a token at or after floor
 -- @return boolean
 function clauses.inside_from(doc, floor, t)
-   local toks, kinds = doc.toks, doc.kinds
-   local m = t > floor and MARKS:find(toks, t - 1, floor) or nil
-   while m do
-      local kind = kinds[m]
-      if kind == "open_quote" then return true elseif kind == "close_quote" then return false end
-      m = m > floor and MARKS:find(toks, m - 1, floor) or nil
-   end
-   return false
+   return marks_inside_from(doc.toks, floor, t)
 end
 
 --- The last token of token i's attribution sentence (doc.sents: the
@@ -105,20 +91,14 @@ function clauses.sentence_last(doc, i)
    return lo
 end
 
---- The first opening quotation mark in tokens from .. to, or nil (found
--- by a C scan of the marks): doc:next_open_quote(from, to).
+--- The first opening quotation mark in tokens from .. to, or nil (one C
+-- scan of the tokens' kinds): doc:next_open_quote(from, to).
 -- @param doc table the document record
 -- @param from integer the first token looked at
 -- @param to integer the last
 -- @return integer or nil
 function clauses.next_open_quote(doc, from, to)
-   local toks, kinds = doc.toks, doc.kinds
-   local m = from <= to and MARKS:find(toks, from, to) or nil
-   while m do
-      if kinds[m] == "open_quote" then return m end
-      m = m < to and MARKS:find(toks, m + 1, to) or nil
-   end
-   return nil
+   return marks_next_open(doc.toks, from, to)
 end
 
 --- The last cue of speech in tokens lo .. hi that stands outside

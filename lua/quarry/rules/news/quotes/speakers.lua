@@ -7,7 +7,7 @@
 -- sentence, people by surname, organisations by position, the people a
 -- description can stand for).
 local W = include "quotes/words"
-local wordset = require "quarry.wordset"
+local marks = require "quarry.marks"
 local D = include "quotes/document"
 local case_at, para_at = D.case, D.para
 local M = include "quotes/mentions"
@@ -108,55 +108,13 @@ local function furniture(doc, p)
    return v
 end
 
--- The stretches of tokens inside quotation marks: from[k] .. to[k] (a
--- mark opens one, the next mark of the paragraph ends it; marks close in
--- any order; a paragraph starts with none open), found from the marks only.
-local MARKS = wordset.new { "\"", "'" }
-local function quoted_stretches(doc)
-   local toks, n = doc.toks, doc.n
-   local from, to = {}, {}
-   local depth, para, para_last, prev = 0, nil, n, nil
-   local function close_at(last)   -- the stretch after the last mark counted
-      if prev and depth > 0 and last > prev then from[#from + 1], to[#to + 1] = prev + 1, last end
-   end
-   local m = n > 0 and MARKS:find(toks, 1, n) or nil
-   if not m then return from, to end
-   -- the last token of each paragraph (none without paragraphs), walked
-   -- along with the marks: a mark's paragraph is the first that ends at
-   -- or after it (toks:get(m, "paragraph"), without a call a mark)
-   local lasts, np, cur = {}, 0, 1
-   for _, _, _, _, last in toks:paragraphs() do
-      np = np + 1
-      lasts[np] = last
-   end
-   while m do
-      local kind = doc.kinds[m]
-      if kind == "open_quote" or kind == "close_quote" then
-         local p = nil
-         if np > 0 then
-            while cur < np and lasts[cur] < m do cur = cur + 1 end
-            p = cur
-         end
-         if p ~= para then
-            close_at(para_last)
-            para, depth, prev = p, 0, nil
-            para_last = p and lasts[p] or n
-         end
-         close_at(m - 1)
-         if kind == "open_quote" then depth = depth + 1 else depth = math.max(0, depth - 1) end
-         prev = m
-      end
-      m = m < n and MARKS:find(toks, m + 1, n) or nil
-   end
-   close_at(para_last)
-   return from, to
-end
-
--- Whether token i is inside a stretch of quoted_stretches (made on first
--- use, for a paragraph too long to count its marks at each question).
+-- Whether token i is inside a stretch of tokens inside quotation marks
+-- (marks.stretches: a mark opens one, the next mark of the paragraph ends
+-- it; made on first use, for a paragraph too long to count its marks at
+-- each question).
 local function in_stretches(doc, i)
    local cache = doc.cache
-   if not cache.quoted_from then cache.quoted_from, cache.quoted_to = quoted_stretches(doc) end
+   if not cache.quoted_from then cache.quoted_from, cache.quoted_to = marks.stretches(doc.toks) end
    local from, to = cache.quoted_from, cache.quoted_to
    local lo, hi, found = 1, #from, nil
    while lo <= hi do
@@ -168,11 +126,11 @@ end
 
 -- Whether token i (not a mark) is inside quotation marks (someone's
 -- words, whose people are not the sentence's subject): the marks of its
--- paragraph before it leave one open, as quoted_stretches counts them.
--- Only the marks are visited, found by a word set's C scan from the
--- paragraph's first token (the first paragraph's from the text's); past
--- WINDOW tokens into a paragraph, the stretches of the whole document
--- answer instead (made once: no walk over a long paragraph a question).
+-- paragraph before it leave one open, as marks.stretches counts them
+-- (one C scan from the paragraph's first token, the first paragraph's
+-- from the text's); past WINDOW tokens into a paragraph, the stretches of
+-- the whole document answer instead (made once: no walk over a long
+-- paragraph a question).
 local WINDOW = D.WINDOW
 local function quoted(doc, i)
    local p = para_at(doc, i)
@@ -182,18 +140,7 @@ local function quoted(doc, i)
       _, _, first = doc.toks:paragraph(p)
    end
    if i - first > WINDOW then return in_stretches(doc, i) end
-   local toks, kinds, depth = doc.toks, doc.kinds, 0
-   local m = first <= i - 1 and MARKS:find(toks, first, i - 1) or nil
-   while m do
-      local kind = kinds[m]
-      if kind == "open_quote" then
-         depth = depth + 1
-      elseif kind == "close_quote" and depth > 0 then
-         depth = depth - 1
-      end
-      m = m < i - 1 and MARKS:find(toks, m + 1, i - 1) or nil
-   end
-   return depth > 0
+   return marks.depth(doc.toks, first, i - 1) > 0
 end
 
 -- Whether person a can be the subject a pronoun stands for: not a line

@@ -1,0 +1,105 @@
+/*
+ * Scans over a document's quotation marks for speaker attribution: see
+ * qr_speak.h.
+ */
+#include "qr_speak.h"
+
+static int is_mark(const qr_token *tk)
+{
+    return tk->kind == QR_OPEN_QUOTE || tk->kind == QR_CLOSE_QUOTE;
+}
+
+size_t qr_speak_depth(const qr_tokens *t, long long from, long long to)
+{
+    size_t depth = 0;
+    long long k;
+    if (from < 0) from = 0;
+    if (to > (long long)t->n - 1) to = (long long)t->n - 1;
+    for (k = from; k <= to; k++) {
+        unsigned kind = t->tok[k].kind;
+        if (kind == QR_OPEN_QUOTE) depth++;
+        else if (kind == QR_CLOSE_QUOTE && depth > 0) depth--;
+    }
+    return depth;
+}
+
+int qr_speak_inside_back(const qr_tokens *t, long long top, long long i)
+{
+    long long k;
+    if (i < -1) i = -1;
+    if (top > (long long)t->n - 1) top = (long long)t->n - 1;
+    for (k = i + 1; k <= top; k++) {
+        unsigned kind = t->tok[k].kind;
+        if (kind == QR_CLOSE_QUOTE) return 1;
+        if (kind == QR_OPEN_QUOTE) return 0;
+    }
+    return 0;
+}
+
+int qr_speak_inside_from(const qr_tokens *t, long long floor, long long i)
+{
+    long long k;
+    if (floor < 0) floor = 0;
+    if (i > (long long)t->n) i = (long long)t->n;
+    for (k = i - 1; k >= floor; k--) {
+        unsigned kind = t->tok[k].kind;
+        if (kind == QR_OPEN_QUOTE) return 1;
+        if (kind == QR_CLOSE_QUOTE) return 0;
+    }
+    return 0;
+}
+
+long long qr_speak_next_open(const qr_tokens *t, long long from, long long to)
+{
+    long long k;
+    if (from < 0) from = 0;
+    if (to > (long long)t->n - 1) to = (long long)t->n - 1;
+    for (k = from; k <= to; k++)
+        if (t->tok[k].kind == QR_OPEN_QUOTE) return k;
+    return -1;
+}
+
+size_t qr_speak_marks(const qr_tokens *t)
+{
+    size_t k, n = 0;
+    for (k = 0; k < t->n; k++) n += (size_t)is_mark(&t->tok[k]);
+    return n;
+}
+
+size_t qr_speak_stretches(const qr_tokens *t, uint32_t *from, uint32_t *to)
+{
+    size_t n = t->n, count = 0, depth = 0, k, p = 0, next_para;
+    size_t para_last = n - 1;
+    long long prev = -1;                       /* the last mark counted, -1 for none */
+    if (n == 0) return 0;
+    /* the paragraph's last token: the one before the next paragraph's first */
+    next_para = t->npara > 1 ? t->para[1] : n;
+    if (t->npara > 0) para_last = next_para - 1;
+    for (k = 0; k < n; k++) {
+        if (!is_mark(&t->tok[k])) continue;
+        if (t->npara > 0 && k > para_last) {
+            /* a mark of a later paragraph: the open stretch ends with its
+             * paragraph, and none is open in the new one */
+            if (prev >= 0 && depth > 0 && para_last > (size_t)prev) {
+                from[count] = (uint32_t)(prev + 1);
+                to[count++] = (uint32_t)para_last;
+            }
+            while (p + 1 < t->npara && t->para[p + 1] <= k) p++;
+            para_last = (p + 1 < t->npara ? t->para[p + 1] : n) - 1;
+            depth = 0;
+            prev = -1;
+        }
+        if (prev >= 0 && depth > 0 && k - 1 > (size_t)prev) {
+            from[count] = (uint32_t)(prev + 1);
+            to[count++] = (uint32_t)(k - 1);
+        }
+        if (t->tok[k].kind == QR_OPEN_QUOTE) depth++;
+        else if (depth > 0) depth--;
+        prev = (long long)k;
+    }
+    if (prev >= 0 && depth > 0 && para_last > (size_t)prev) {
+        from[count] = (uint32_t)(prev + 1);
+        to[count++] = (uint32_t)para_last;
+    }
+    return count;
+}

@@ -1,0 +1,47 @@
+/*
+ * Scans over a document's quotation marks for speaker attribution (pure
+ * C, no Lua): whether a token stands inside quotation marks as a walk
+ * from a given token sees them, the stretches of tokens inside marks a
+ * paragraph at a time. A mark is a token of kind QR_OPEN_QUOTE or
+ * QR_CLOSE_QUOTE (the tokeniser keys every one '"' or '\''). Token
+ * numbers are 0-based; ranges are clamped to the text's tokens. Their Lua
+ * binding is qr_lspeak.c (quarry.marks).
+ */
+#ifndef QR_SPEAK_H
+#define QR_SPEAK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qr_token.h"
+
+/* The marks left open after a walk over tokens from .. to (inclusive; none
+ * when from > to): an opening mark opens one, a closing mark closes one
+ * when one is open. */
+size_t qr_speak_depth(const qr_tokens *t, long long from, long long to);
+
+/* The first mark after token i up to token top (a walk back from top to i
+ * meets it last): 1 when it is a closing one, 0 when it is an opening one
+ * or there is none. */
+int qr_speak_inside_back(const qr_tokens *t, long long top, long long i);
+
+/* The last mark before token i, from token floor on: 1 when it is an
+ * opening one, 0 when it is a closing one or there is none. */
+int qr_speak_inside_from(const qr_tokens *t, long long floor, long long i);
+
+/* The first opening mark in tokens from .. to, or -1. */
+long long qr_speak_next_open(const qr_tokens *t, long long from, long long to);
+
+/* The stretches of tokens inside quotation marks, a paragraph at a time:
+ * a paragraph starts with no mark open; after each mark the marks open are
+ * counted as qr_speak_depth counts them, and the tokens between a mark and
+ * the next one of its paragraph (or the paragraph's last token) are a
+ * stretch when a mark is open. Writes the first and last token of each
+ * stretch to from[k], to[k] (room for as many as the text has marks,
+ * plus one) and returns how many. Without paragraphs the text is one. */
+size_t qr_speak_stretches(const qr_tokens *t, uint32_t *from, uint32_t *to);
+
+/* The number of marks of the text. */
+size_t qr_speak_marks(const qr_tokens *t);
+
+#endif

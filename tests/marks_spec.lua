@@ -1,0 +1,53 @@
+-- quarry.marks: quotation marks as a walk over the tokens sees them.
+local quarry = require "quarry"
+local marks = require "quarry.marks"
+
+-- the token numbers of a text's words, by key
+local function tokens_of(text)
+   local toks = quarry.tokenize(text)
+   local at = {}
+   for i = 1, #toks do
+      local k = toks:key(i)
+      at[k] = at[k] or i
+   end
+   return toks, at
+end
+
+describe("quarry.marks", function()
+   local text = 'Vale said "we will not wait" and left.\n\nReed said "no \'deal\' yet" then "maybe'
+   local toks, at = tokens_of(text)
+
+   it("counts the marks left open after a walk", function()
+      assert.equal(0, marks.depth(toks, 1, at.vale))
+      assert.equal(1, marks.depth(toks, 1, at.we))
+      assert.equal(0, marks.depth(toks, 1, at["and"]))
+      assert.equal(2, marks.depth(toks, at.reed, at.deal))
+      assert.equal(0, marks.depth(toks, 5, 4))        -- an empty walk
+      assert.equal(0, marks.depth(toks, -10, 0))      -- clamped to the text
+   end)
+
+   it("tells a token inside marks walking back from outside", function()
+      assert.is_true(marks.inside_back(toks, at["and"], at.wait))
+      assert.is_false(marks.inside_back(toks, at["and"], at.said))
+      assert.is_false(marks.inside_back(toks, at.said, at.said))
+   end)
+
+   it("tells a token inside marks walking from outside", function()
+      assert.is_true(marks.inside_from(toks, at.vale, at.wait))
+      assert.is_false(marks.inside_from(toks, at.vale, at["and"]))
+      assert.is_false(marks.inside_from(toks, at.vale, at.vale))
+   end)
+
+   it("finds the next opening mark", function()
+      assert.equal(at.we - 1, marks.next_open(toks, 1, #toks))
+      assert.is_nil(marks.next_open(toks, at.wait, at.left))
+      assert.is_nil(marks.next_open(toks, 3, 2))
+   end)
+
+   it("gives the stretches inside marks a paragraph at a time", function()
+      local from, to = marks.stretches(toks)
+      -- "we will not wait"; "no"; "deal"; "yet"; "maybe", left open to the end
+      assert.same({ at.we, at.no, at.deal, at.yet, at.maybe }, from)
+      assert.same({ at.wait, at.no, at.deal, at.yet, #toks }, to)
+   end)
+end)
