@@ -2,7 +2,9 @@
  * Lua binding of the scans over a document's quotation marks
  * (qr_speak.h): quarry.core.marks_depth, marks_inside_back,
  * marks_inside_from, marks_next_open and marks_stretches, for
- * quarry.marks. Token numbers are 1-based here, as Lua has them.
+ * quarry.marks; and the phrase scans (qr_speak_phrase):
+ * quarry.core.phrase_scanner, for quarry.phrases. Token numbers are
+ * 1-based here, as Lua has them.
  */
 /***
 @module quarry.core
@@ -11,6 +13,14 @@
 #include "qr_speak.h"
 
 #include <limits.h>
+#include <string.h>
+
+#define QR_PHRASES_MT "quarry.PhraseScanner"
+
+typedef struct lphrases {
+    qr_phrase_sets sets;
+    size_t reach;
+} lphrases;
 
 /* The token number at idx, as a 0-based long long (clamped far outside
  * any text, so that the scans' own clamping sees no overflow). */
@@ -40,7 +50,7 @@ closing one closes one when one is open). See quarry.marks.depth.
 */
 static int l_marks_depth(lua_State *L)
 {
-    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     long long from = tok_arg(L, 2), to = tok_arg(L, 3);
     qr_limit_work(L, span(from, to));
     lua_pushinteger(L, (lua_Integer)qr_speak_depth(t, from, to));
@@ -58,7 +68,7 @@ after token i, up to token top, is a closing one. See quarry.marks.inside_back.
 */
 static int l_marks_inside_back(lua_State *L)
 {
-    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     long long top = tok_arg(L, 2), i = tok_arg(L, 3);
     qr_limit_work(L, span(i, top));
     lua_pushboolean(L, qr_speak_inside_back(t, top, i));
@@ -77,7 +87,7 @@ quarry.marks.inside_from.
 */
 static int l_marks_inside_from(lua_State *L)
 {
-    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     long long floor = tok_arg(L, 2), i = tok_arg(L, 3);
     qr_limit_work(L, span(floor, i));
     lua_pushboolean(L, qr_speak_inside_from(t, floor, i));
@@ -95,7 +105,7 @@ quotation mark in tokens from .. to. See quarry.marks.next_open.
 */
 static int l_marks_next_open(lua_State *L)
 {
-    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     long long from = tok_arg(L, 2), to = tok_arg(L, 3), k;
     qr_limit_work(L, span(from, to));
     k = qr_speak_next_open(t, from, to);
@@ -115,7 +125,7 @@ runs from token from[k] to token to[k], by start. See quarry.marks.stretches.
 */
 static int l_marks_stretches(lua_State *L)
 {
-    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     size_t marks, n, k;
     uint32_t *from, *to;
     lua_settop(L, 1);
@@ -135,12 +145,132 @@ static int l_marks_stretches(lua_State *L)
     return 2;
 }
 
+static int phrases_gc(lua_State *L)
+{
+    lphrases *p = luaL_checkudata(L, 1, QR_PHRASES_MT);
+    qr_idset_free(&p->sets.stops);
+    qr_idset_free(&p->sets.heads);
+    qr_idset_free(&p->sets.breaks);
+    qr_idset_free(&p->sets.joins);
+    return 0;
+}
+
+/* Adds the words of the list at field name of the table at idx to set s,
+ * each as a key of its own (a token whose key is the word is in the set):
+ * no tokenising, so that a word is what a table keyed by token keys
+ * would hold. */
+static void add_words(lua_State *L, int idx, const char *name, qr_idset *s)
+{
+    qr_vocab *v = qr_state_vocab(L);
+    lua_Integer i, count;
+    if (lua_getfield(L, idx, name) != LUA_TTABLE) {
+        if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
+        luaL_error(L, "phrase_scanner: %s must be a list of words", name);
+    }
+    count = (lua_Integer)lua_rawlen(L, -1);
+    for (i = 1; i <= count; i++) {
+        size_t n;
+        const char *w;
+        uint32_t id;
+        int rc;
+        lua_rawgeti(L, -1, i);
+        w = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+        if (!w || n == 0) luaL_error(L, "phrase_scanner: %s[%d] must be a non-empty string", name, (int)i);
+        rc = qr_vocab_intern(v, w, n, &id);
+        if (rc == QR_OK) rc = qr_idset_add(s, id);
+        if (rc != QR_OK) luaL_error(L, rc == QR_ENOMEM ? "not enough memory" : "too many words");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/***
+quarry.core.phrase_scanner{stops, heads, breaks, joins, reach} ->
+quarry.PhraseScanner: a scan for phrases that start on a given token
+(qr_speak_phrase), its word lists taken as token keys (a token whose key
+is the word). See quarry.phrases.new.
+@function phrase_scanner
+@param lists table stops, heads, breaks, joins (lists of words), reach (integer, 1 .. 64)
+@return quarry.PhraseScanner
+*/
+static int l_phrase_scanner(lua_State *L)
+{
+    lphrases *p;
+    lua_Integer reach;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_getfield(L, 1, "reach");
+    reach = luaL_optinteger(L, -1, 6);
+    luaL_argcheck(L, reach >= 1 && reach <= 64, 1, "reach must be 1 .. 64");
+    lua_pop(L, 1);
+    p = lua_newuserdatauv(L, sizeof *p, 0);                     /* 2 */
+    memset(p, 0, sizeof *p);
+    qr_idset_init(&p->sets.stops);
+    qr_idset_init(&p->sets.heads);
+    qr_idset_init(&p->sets.breaks);
+    qr_idset_init(&p->sets.joins);
+    p->reach = (size_t)reach;
+    luaL_setmetatable(L, QR_PHRASES_MT);                        /* from here __gc frees the sets */
+    add_words(L, 1, "stops", &p->sets.stops);
+    add_words(L, 1, "heads", &p->sets.heads);
+    add_words(L, 1, "breaks", &p->sets.breaks);
+    add_words(L, 1, "joins", &p->sets.joins);
+    return 1;
+}
+
+/* The scanner a method is called on (argument 1), by the metatable the
+ * method closes over (upvalue 2), cheaper than luaL_checkudata's look-up
+ * by name; that one raises the usual error. */
+static const lphrases *self_phrases(lua_State *L)
+{
+    const lphrases *p = lua_touserdata(L, 1);
+    if (p && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+        lua_pop(L, 1);
+        if (same) return p;
+    }
+    return luaL_checkudata(L, 1, QR_PHRASES_MT);
+}
+
+/***
+scanner:last(tokens, i) -> integer or nil: the last token of the phrase
+that starts on token i (qr_speak_phrase), or nil.
+@function PhraseScanner:last
+@param tokens quarry.Tokens the document's tokens
+@param i integer the phrase's first token (its determiner)
+@return integer or nil
+*/
+static int phrases_last(lua_State *L)
+{
+    const lphrases *p = self_phrases(L);
+    size_t n;
+    const qr_tokens *t = qr_tokens_by_mt(L, 2, lua_upvalueindex(1));
+    const uint32_t *ids = qr_tokens_ids_by_mt(L, 2, lua_upvalueindex(1), qr_state_vocab(L), 0, &n);
+    long long i = tok_arg(L, 3), k;
+    qr_limit_work(L, (long long)p->reach);
+    k = qr_speak_phrase(t, ids, &p->sets, p->reach, i);
+    if (k < 0) return 0;
+    lua_pushinteger(L, (lua_Integer)k + 1);
+    return 1;
+}
+
 void qr_open_speak(lua_State *L)
 {
+    static const luaL_Reg methods[] = { { "last", phrases_last }, { NULL, NULL } };
     static const luaL_Reg fns[] = {
         { "marks_depth", l_marks_depth }, { "marks_inside_back", l_marks_inside_back },
         { "marks_inside_from", l_marks_inside_from }, { "marks_next_open", l_marks_next_open },
-        { "marks_stretches", l_marks_stretches }, { NULL, NULL }
+        { "marks_stretches", l_marks_stretches }, { "phrase_scanner", l_phrase_scanner }, { NULL, NULL }
     };
-    luaL_setfuncs(L, fns, 0);
+    luaL_newmetatable(L, QR_PHRASES_MT);
+    luaL_newlibtable(L, methods);
+    luaL_getmetatable(L, QR_TOKENS_MT);         /* upvalue 1: quarry.Tokens' (qr_open_tokens made it) */
+    lua_pushvalue(L, -3);                       /* upvalue 2: the scanners' (self_phrases) */
+    luaL_setfuncs(L, methods, 2);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, phrases_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    luaL_getmetatable(L, QR_TOKENS_MT);         /* upvalue 1 of each: quarry.Tokens' metatable */
+    luaL_setfuncs(L, fns, 1);
 }

@@ -799,6 +799,11 @@ const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode)
     return ids_of(L, lt, qr_state_vocab(L), mode);
 }
 
+const qr_tokens *qr_tokens_by_mt(lua_State *L, int idx, int mt)
+{
+    return &tokens_by_mt(L, idx, mt)->t;
+}
+
 const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, const struct qr_vocab *v, unsigned mode,
                                     size_t *n)
 {

@@ -65,6 +65,11 @@ const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode);
 const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, const struct qr_vocab *v, unsigned mode,
                                     size_t *n);
 
+/* The tokens of the quarry.Tokens at idx, told by its metatable compared
+ * with the value at mt (as qr_tokens_ids_by_mt); raises if closed or not
+ * one. */
+const struct qr_tokens *qr_tokens_by_mt(lua_State *L, int idx, int mt);
+
 struct qr_gaz;
 /* The gazetteer of the quarry.Gazetteer at idx (qr_gaz.h); raises if it is
  * not one or is closed. */

@@ -103,3 +103,23 @@ size_t qr_speak_stretches(const qr_tokens *t, uint32_t *from, uint32_t *to)
     }
     return count;
 }
+
+long long qr_speak_phrase(const qr_tokens *t, const uint32_t *ids, const qr_phrase_sets *s, size_t reach,
+                          long long i)
+{
+    long long n = (long long)t->n, k, end;
+    if (i < 0 || i >= n) return -1;
+    end = (long long)reach < n - 1 - i ? i + (long long)reach : n - 1;
+    for (k = i + 1; k <= end; k++) {
+        unsigned kind = t->tok[k].kind;
+        uint32_t id = ids[k];
+        if (kind != QR_WORD && kind != QR_NUMBER && kind != QR_DASH && !qr_idset_has(&s->joins, id)) return -1;
+        if (qr_idset_has(&s->stops, id)) return -1;
+        if (qr_idset_has(&s->heads, id)) {
+            while (k + 1 < n && qr_idset_has(&s->heads, ids[k + 1])) k++;
+            return k;
+        }
+        if (qr_idset_has(&s->breaks, id)) return -1;
+    }
+    return -1;
+}

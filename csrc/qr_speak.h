@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "qr_token.h"
+#include "qr_vocab.h"
 
 /* The marks left open after a walk over tokens from .. to (inclusive; none
  * when from > to): an opening mark opens one, a closing mark closes one
@@ -40,6 +41,24 @@ long long qr_speak_next_open(const qr_tokens *t, long long from, long long to);
  * stretch to from[k], to[k] (room for as many as the text has marks,
  * plus one) and returns how many. Without paragraphs the text is one. */
 size_t qr_speak_stretches(const qr_tokens *t, uint32_t *from, uint32_t *to);
+
+/* The word lists of a phrase scan (qr_speak_phrase), as sets of the ids
+ * of token keys (qr_vocab.h). */
+typedef struct qr_phrase_sets {
+    qr_idset stops;     /* a word the phrase cannot hold */
+    qr_idset heads;     /* a word that can end it */
+    qr_idset breaks;    /* a word that ends the scan with no phrase, after the tests above */
+    qr_idset joins;     /* a token of another kind than a word, number or dash the phrase can hold */
+} qr_phrase_sets;
+
+/* The phrase that starts on token i (a determiner, say): over tokens i + 1
+ * .. i + reach, a token that is no word, number or dash (nor one of
+ * joins), or one of stops, ends the scan with no phrase; the first of
+ * heads is the phrase's head, and the phrase runs on over the heads right
+ * after it; one of breaks ends the scan with no phrase. ids: the key ids
+ * of the tokens. Returns the phrase's last token, or -1. */
+long long qr_speak_phrase(const qr_tokens *t, const uint32_t *ids, const qr_phrase_sets *s, size_t reach,
+                          long long i);
 
 /* The number of marks of the text. */
 size_t qr_speak_marks(const qr_tokens *t);

@@ -111,6 +111,7 @@ build = {
       ["quarry.parallel"] = "lua/quarry/parallel.lua",
       ["quarry.names"] = "lua/quarry/names.lua",
       ["quarry.pattern"] = "lua/quarry/pattern.lua",
+      ["quarry.phrases"] = "lua/quarry/phrases.lua",
       ["quarry.regex"] = "lua/quarry/regex.lua",
       ["quarry.tense"] = "lua/quarry/tense.lua",
       ["quarry.term"] = "lua/quarry/term.lua",

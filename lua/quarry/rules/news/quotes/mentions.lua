@@ -22,28 +22,14 @@ local SPEAKER_TYPES, ALONE = W.SPEAKER_TYPES, W.ALONE
 --- A description that starts at token i: a determiner, up to five words,
 -- a role or outlet noun ("the ministry spokesman"), or nil.
 function mentions.description_from(doc, i)
-   local n = doc.n
-   local k = doc.keys[i]
-   if not DETS[k] then return nil end
-   for t = i + 1, math.min(i + 6, n) do
-      local kt = doc.keys[t]
-      local kind = doc.kinds[t]
-      if kind ~= "word" and kind ~= "number" and kind ~= "dash" and kt ~= "'s" and kt ~= "\u{2019}s" then
-         return nil
-      end
-      -- "that he is to blame for longer queues": a clause, not a noun phrase
-      if PRONOUNS[kt] or NOT_NOUNS[kt] or SKIP_AFTER_CUE[kt] ~= nil then return nil end
-      if DESC_HEADS[kt] then
-         -- "the ministry spokesman": the longest description
-         local last = t
-         while last + 1 <= n and DESC_HEADS[doc.keys[last + 1]] do last = last + 1 end
-         local words = {}
-         for w = i + 1, last do words[#words + 1] = doc.keys[w] end
-         return { kind = "desc", first = i, last = last, words = words, head = doc.keys[last] }
-      end
-      if VERBS[kt] then return nil end
-   end
-   return nil
+   local keys = doc.keys
+   if not DETS[keys[i]] then return nil end
+   -- (the words after the determiner scanned in C: words.DESCRIPTIONS)
+   local last = W.DESCRIPTIONS:last(doc.toks, i)
+   if not last then return nil end
+   local words = {}
+   for w = i + 1, last do words[#words + 1] = keys[w] end
+   return { kind = "desc", first = i, last = last, words = words, head = keys[last] }
 end
 
 --- The mention that starts at token i: a person or organisation, a

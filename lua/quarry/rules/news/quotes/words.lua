@@ -1,6 +1,7 @@
 -- The word lists of quote attribution, shared by its modules (read only),
 -- from data/quote_words.tsv and data/pronouns.txt.
 local wordset = require "quarry.wordset"
+local phrases = require "quarry.phrases"
 
 local words = {}
 
@@ -99,8 +100,30 @@ end
 -- "went"), so that a phrasal verb is looked up only from a word that opens one
 local VERBS, NOT_NAMES, VERB_HEADS, CUE_KEYS = {}, {}, {}, {}
 
+-- The words of table t whose value is true (any listed with all), added to list.
+local function keys_of(list, t, all)
+   for w, v in pairs(t) do
+      if v or all then list[#list + 1] = w end
+   end
+   return list
+end
+
+-- The scan of a description after its determiner (mentions.lua's
+-- description_from), in C: up to six tokens, words, numbers, dashes or a
+-- possessive "'s"; no pronoun, no word that is no noun, no adverb a cue
+-- skips (a clause, not a noun phrase: "that he is to blame for longer
+-- queues"); its head a role or outlet noun, and the nouns right after it
+-- ("the ministry spokesman": the longest description); no speech verb
+-- before the head.
+local function description_scan()
+   local stops = keys_of(keys_of({}, words.PRONOUNS), words.NOT_NOUNS)
+   keys_of(stops, words.SKIP_AFTER_CUE, true)   -- (listed, skipped or not)
+   return phrases.new { stops = stops, heads = keys_of({}, words.DESC_HEADS), breaks = keys_of({}, VERBS),
+      joins = { "'s", "\u{2019}s" }, reach = 6 }
+end
+
 --- words.setup(entities): the speech verbs and the words that are no
--- names, from the entities module's data.
+-- names, from the entities module's data; and the scans built on them.
 function words.setup(E)
    for _, v in ipairs(E.speech_verbs) do VERBS[v:lower()] = true end
    for _, w in ipairs(E.not_names) do NOT_NAMES[w] = true end
@@ -133,6 +156,7 @@ function words.setup(E)
    table.sort(nouns)
    words.CUE_OR_NOUN_WORDS = one_token_words(list)
    words.SPEECH_NOUN_WORDS = one_token_words(nouns)
+   words.DESCRIPTIONS = description_scan()
 end
 
 words.VERBS, words.VERB_HEADS, words.CUE_KEYS = VERBS, VERB_HEADS, CUE_KEYS
