@@ -160,6 +160,18 @@ function P.bare(s)
    return word_nodes(s, true, "P.bare")
 end
 
+--- P.keys(s [, bare]): the keys of the tokens s makes, in order (P.word
+-- matches tokens with these keys): {"new", "york"} for "New York", {}
+-- for a string of no token. #P.keys(s) == 1 says that s is one token,
+-- without making a pattern.
+-- @param s string a word, or several
+-- @param bare boolean optional: the keys of P.bare (no diacritics)
+-- @return table the keys
+function P.keys(s, bare)
+   if type(s) ~= "string" then fail("P.keys: expected a string", 2) end
+   return { word_keys(s, bare and true or false) }
+end
+
 --- P.text(s): one token whose text is exactly s.
 -- @param s string the exact text of one token
 -- @return a pattern

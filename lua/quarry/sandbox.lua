@@ -29,8 +29,8 @@ local error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, s
    error, getmetatable, ipairs, load, loadfile, next, pairs, pcall, rawget, select, setmetatable, tonumber
 local tostring, type, require = tostring, type, require
 local math_type, math_floor, math_tointeger = math.type, math.floor, math.tointeger
-local string_byte, string_find, string_format, string_gmatch, string_gsub, string_lower, string_match, string_sub =
-   string.byte, string.find, string.format, string.gmatch, string.gsub, string.lower, string.match, string.sub
+local string_byte, string_find, string_format, string_gsub, string_lower, string_match, string_sub =
+   string.byte, string.find, string.format, string.gsub, string.lower, string.match, string.sub
 local table_concat, table_sort = table.concat, table.sort
 local coroutine_create, coroutine_resume, coroutine_close = coroutine.create, coroutine.resume, coroutine.close
 local io_open, io_stderr = io.open, io.stderr
@@ -39,6 +39,7 @@ local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symli
 local limited, limit_thread, limit_tripped, limit_charge = core.limited, core.limit_thread, core.limit_tripped,
    core.limit_charge
 local limited_by_clock = core.limited_by_clock
+local list_rows = core.list_rows
 local realpath, limit_source = core.realpath, core.limit_source
 local plain_annotations = core.plain_annotations
 
@@ -768,26 +769,7 @@ function Box:read_list(name, level)
    if not f then error("read_list: " .. tostring(err), level) end
    local text = f:read("a")
    f:close()
-   local rows, n = {}, 0
-   -- (the pattern matches an empty line once more at the very end)
-   for line in string_gmatch(text, "([^\n]*)\n?") do
-      n = n + 1
-      if string_byte(line, -1) == 13 then line = string_sub(line, 1, -2) end   -- a CRLF line's CR
-      if line ~= "" and string_byte(line, 1) ~= 35 then
-         -- the fields between tabs (empty ones too)
-         local row, pos = {}, 1
-         while true do
-            local tab = string_find(line, "\t", pos, true)
-            if not tab then break end
-            row[#row + 1] = string_sub(line, pos, tab - 1)
-            pos = tab + 1
-         end
-         row[#row + 1] = string_sub(line, pos)
-         row.line = n
-         rows[#rows + 1] = row
-      end
-   end
-   return rows
+   return list_rows(text)
 end
 
 -- The views box:gazetteer made (weak keys): the gazetteer behind each, and

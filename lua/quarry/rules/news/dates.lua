@@ -302,7 +302,7 @@ end
 local function closed(words, regex)
    local set, p = {}, nil
    for _, w in ipairs(words) do
-      if select(2, P.width(P.word(w))) == 1 then set[#set + 1] = w
+      if #P.keys(w) == 1 then set[#set + 1] = w
       else p = p and p + P.text(w) or P.text(w) end
    end
    local tok = P.tok { set = set, regex = regex }

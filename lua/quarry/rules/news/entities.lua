@@ -83,7 +83,7 @@ local function first_words(...)
       for _, w in ipairs(list) do
          local first = w:match("^(%S+)")
          -- only what is one token ("Mr." is; "U.S.-led" is not)
-         if first and not seen[first:lower()] and pcall(P.tok, { set = { first } }) then
+         if first and not seen[first:lower()] and #P.keys(first) == 1 then
             seen[first:lower()] = true
             out[#out + 1] = first
          end
