@@ -193,6 +193,69 @@ static int l_word_keys(lua_State *L)
     return (int)n;
 }
 
+/***
+quarry.core.set_keys(list [, bare]) -> singles, phrases, cost | nil, i: the
+members of list (a sequence of strings, read as ipairs reads it) sorted as
+P.set takes them: singles, the key of each member that makes one token
+(word_keys, in order, repeats kept); phrases, the members that make several
+tokens; cost, the sum over singles of 20 for a key of at most three bytes
+and 1 for a longer one (quarry.pattern's guess of how common the words are).
+Members that make no token are left out. nil, i when member i is not a
+non-empty string.
+@function set_keys
+@param list table the members
+@param bare boolean optional: keys without diacritics
+@return table singles, table phrases, integer cost; or nil, integer i
+*/
+static int l_set_keys(lua_State *L)
+{
+    unsigned mode = lua_toboolean(L, 2) ? QR_KEY_BARE : 0;
+    qr_tokopts o;
+    char *out = NULL;
+    size_t cap = 0;
+    lua_Integer i, nsingle = 0, nphrase = 0, cost = 0;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    qr_tokopts_default(&o);
+    o.sentences = 0;
+    lua_newtable(L);                                /* singles, at 3 */
+    lua_newtable(L);                                /* phrases, at 4 */
+    lua_pushnil(L);                                 /* the scratch, at 5 */
+    for (i = 1;; i++) {
+        size_t n;
+        const char *s;
+        qr_tokens t;
+        if (lua_geti(L, 1, i) == LUA_TNIL) break;   /* at 6 */
+        s = lua_type(L, 6) == LUA_TSTRING ? lua_tolstring(L, 6, &n) : NULL;
+        if (!s || n == 0) {
+            lua_pushnil(L);
+            lua_pushinteger(L, i);
+            return 2;
+        }
+        if (n > QR_MAX_TEXT / 3) return luaL_error(L, "word_keys: the string is too long");
+        if (3 * n + 1 > cap) {
+            cap = 3 * n + 1 > 256 ? 3 * n + 1 : 256;
+            out = lua_newuserdatauv(L, cap, 0);
+            lua_replace(L, 5);
+        }
+        if (qr_tokenize(s, n, &o, &t) != QR_OK) return luaL_error(L, "not enough memory");
+        if (t.n == 1) {
+            size_t k = qr_token_key(s, &t.tok[0], mode, out);
+            lua_pushlstring(L, out, k);
+            lua_rawseti(L, 3, ++nsingle);
+            cost += k <= 3 ? 20 : 1;
+        } else if (t.n > 1) {
+            lua_pushvalue(L, 6);
+            lua_rawseti(L, 4, ++nphrase);
+        }
+        qr_tokens_free(&t);
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 4);
+    lua_pushinteger(L, cost);
+    return 3;
+}
+
 /* The word set a method is called on (argument 1): its metatable compared
  * with the one the method closes over (upvalue 1), cheaper than
  * luaL_checkudata's look-up by name; that one raises the usual error.
@@ -333,4 +396,6 @@ void qr_open_vocab(lua_State *L)
     lua_setfield(L, -2, "key_id");
     lua_pushcfunction(L, l_word_keys);
     lua_setfield(L, -2, "word_keys");
+    lua_pushcfunction(L, l_set_keys);
+    lua_setfield(L, -2, "set_keys");
 }

@@ -25,7 +25,12 @@ local table_unpack = table.unpack
 local math_huge, string_format, table_concat, table_sort = math.huge, string.format, table.concat, table.sort
 local debug_getinfo = debug.getinfo
 
-local word_keys = core.word_keys
+local word_keys, set_keys = core.word_keys, core.set_keys
+
+-- The cost of each word set (sets do not change once made: see pred_cost),
+-- found when the set is made (P.set, joined) or first costed: a big set (a
+-- gazetteer's words) is costed for every window of every rule that holds it.
+local set_costs = setmetatable({}, { __mode = "k" })
 
 local P = {}
 
@@ -187,16 +192,16 @@ end
 function P.set(list, opts)
    if type(list) ~= "table" then fail("P.set: expected a list of strings", 2) end
    local bare = opts and opts.bare
-   local singles, phrases = {}, {}
-   for _, s in ipairs(list) do
-      if type(s) ~= "string" or s == "" then fail("P.set: every member must be a non-empty string", 2) end
-      local k1, k2 = word_keys(s, bare)
-      if k2 then phrases[#phrases + 1] = word_nodes(s, bare, "P.set")
-      elseif k1 then singles[#singles + 1] = k1 end
-   end
+   -- the members' keys in C: one-token members as a word set (its cost
+   -- found there too), the others as sequences
+   local singles, phrases, cost = set_keys(list, bare)
+   if not singles then fail("P.set: every member must be a non-empty string", 2) end
    local alts = {}
-   if #singles > 0 then alts[1] = tok { op = bare and PR.BARESET or PR.KEYSET, set = singles } end
-   for _, p in ipairs(phrases) do alts[#alts + 1] = p end
+   if #singles > 0 then
+      set_costs[singles] = cost
+      alts[1] = tok { op = bare and PR.BARESET or PR.KEYSET, set = singles }
+   end
+   for _, s in ipairs(phrases) do alts[#alts + 1] = word_nodes(s, bare, "P.set") end
    if #alts == 0 then fail("P.set: the list is empty", 2) end
    return #alts == 1 and alts[1] or node { t = "alt", list = alts }
 end
@@ -630,16 +635,23 @@ end
 -- The words joined from sources (a word, or a set: a list of words), in
 -- order, each once.
 local function joined(sources)
-   local seen, words = {}, {}
+   local seen, words, cost = {}, {}, 0
    for _, src in ipairs(sources) do
       if type(src) == "string" then
-         if not seen[src] then seen[src] = true; words[#words + 1] = src end
+         if not seen[src] then
+            seen[src] = true; words[#words + 1] = src
+            cost = cost + (#src <= 3 and 20 or 1)   -- word_cost(src)
+         end
       else
          for _, w in ipairs(src) do
-            if not seen[w] then seen[w] = true; words[#words + 1] = w end
+            if not seen[w] then
+               seen[w] = true; words[#words + 1] = w
+               cost = cost + (#w <= 3 and 20 or 1)
+            end
          end
       end
    end
+   set_costs[words] = cost
    return words
 end
 
@@ -1016,21 +1028,19 @@ local function first_info_of(p)
    elseif t == "seq" or t == "alt" then
       -- a sequence: its elements up to the first that must take a token;
       -- alternatives: each of them
-      local keys, kinds, cases, seen = {}, 0, 0, {}
+      -- (their keys joined as any_of joins sets: the same lists of keys,
+      -- which sub-patterns many rules share give, are joined once)
+      local sources, kinds, cases = {}, 0, 0
       local empty = t == "seq"
       for _, q in ipairs(p.list) do
          local k, ki, ca, e = first_info(q)
-         if not k then keys = nil end
-         if keys then
-            for _, w in ipairs(k) do
-               if not seen[w] then seen[w] = true; keys[#keys + 1] = w end
-            end
-         end
+         if not k then sources = nil
+         elseif sources then sources[#sources + 1] = k end
          kinds, cases = kinds | ki, cases | ca
          if t == "alt" then empty = empty or e
          elseif not e then empty = false break end
       end
-      return keys, kinds, cases, empty
+      return sources and join_words(sources), kinds, cases, empty
    end
    error("unknown pattern node " .. tostring(t))
 end
@@ -1182,10 +1192,6 @@ local function word_cost(w)
    return #w <= 3 and 20 or 1
 end
 
--- The cost of each word set (sets do not change once made), memoised: a
--- big set (a gazetteer's words) is costed for every window of every rule
--- that holds it.
-local set_costs = setmetatable({}, { __mode = "k" })
 
 local function pred_cost(pr)
    local op = pr.op

@@ -161,22 +161,27 @@ end
 -- as they are, for a paragraph that holds none of them (ANY_PLAIN says
 -- whether one does: one search for them all, where each was a search of
 -- its own).
+-- (Bytes that the same entries ask for, as first or second byte, have the
+-- same lists: each is made once, keyed by those entries.)
 local function by_second(list, seen)
-   local seconds, other = {}, {}
-   for _, c in ipairs(list) do
+   local asks, other = {}, {}
+   for k, c in ipairs(list) do
       if c.second then
-         for b in pairs(c.second) do seconds[b] = true end
+         for b in pairs(c.second) do asks[b] = (asks[b] and asks[b] .. "," or "") .. k end
       else
          other[#other + 1] = c
       end
    end
-   local out = { other = by_last(other, seen) }
-   for b2 in pairs(seconds) do
-      local l = {}
-      for _, c in ipairs(list) do
-         if not c.second or c.second[b2] then l[#l + 1] = c end
+   local out, made = { other = by_last(other, seen) }, {}
+   for b2, key in pairs(asks) do
+      if not made[key] then
+         local l = {}
+         for _, c in ipairs(list) do
+            if not c.second or c.second[b2] then l[#l + 1] = c end
+         end
+         made[key] = by_last(l, seen)
       end
-      out[b2] = by_last(l, seen)
+      out[b2] = made[key]
    end
    return out
 end
@@ -191,17 +196,25 @@ do
       made[key] = made[key] or by_second(list, seen)
       return made[key]
    end
-   for i, c in ipairs(CLUTTER) do firsts[i] = first_bytes(c.pattern) or false end
+   local asks, lists = {}, {}
+   for i, c in ipairs(CLUTTER) do
+      firsts[i] = first_bytes(c.pattern) or false
+      for b in pairs(firsts[i] or {}) do asks[b] = (asks[b] and asks[b] .. "," or "") .. i end
+   end
    for b = 0, 255 do
-      local list, lean, long = {}, {}, {}
-      for i, c in ipairs(CLUTTER) do
-         if not firsts[i] or firsts[i][b] then
-            list[#list + 1] = c
-            if not (c.role == "boilerplate" and c.plain) then lean[#lean + 1] = c end
-            if c.role ~= "boilerplate" then long[#long + 1] = c end
+      local key = asks[b] or ""
+      if not lists[key] then
+         local list, lean, long = {}, {}, {}
+         for i, c in ipairs(CLUTTER) do
+            if not firsts[i] or firsts[i][b] then
+               list[#list + 1] = c
+               if not (c.role == "boilerplate" and c.plain) then lean[#lean + 1] = c end
+               if c.role ~= "boilerplate" then long[#long + 1] = c end
+            end
          end
+         lists[key] = { split(list), split(lean), split(long) }
       end
-      CLUTTER_AT[b], CLUTTER_LEAN[b], CLUTTER_LONG[b] = split(list), split(lean), split(long)
+      CLUTTER_AT[b], CLUTTER_LEAN[b], CLUTTER_LONG[b] = table.unpack(lists[key])
    end
 end
 local ANY_PLAIN
