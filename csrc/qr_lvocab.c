@@ -12,6 +12,7 @@
 @module quarry.core
 */
 
+#include "qr_hash.h"
 #include "qr_lua.h"
 #include "qr_token.h"
 #include "qr_vocab.h"
@@ -256,6 +257,73 @@ static int l_set_keys(lua_State *L)
     return 3;
 }
 
+/* A word join_words has taken: its bytes, which the sources hold while it runs. */
+typedef struct joined_word {
+    const char *s;
+    size_t n;
+} joined_word;
+
+/* Pushes the string at idx onto words (at index 2) unless seen (a table of
+ * cap slots, a power of two) holds it; adds its cost. */
+static void join_one(lua_State *L, int idx, joined_word *seen, size_t cap, lua_Integer *nwords,
+                     lua_Integer *cost)
+{
+    size_t n, i;
+    const char *s;
+    if (lua_type(L, idx) != LUA_TSTRING) luaL_error(L, "join_words: a source holds a %s", luaL_typename(L, idx));
+    s = lua_tolstring(L, idx, &n);
+    for (i = (size_t)qr_hash64_finish(qr_hash_absorb(s, n)) & (cap - 1); seen[i].s; i = (i + 1) & (cap - 1))
+        if (seen[i].n == n && memcmp(seen[i].s, s, n) == 0) return;
+    seen[i].s = s;
+    seen[i].n = n;
+    lua_pushvalue(L, idx);
+    lua_rawseti(L, 2, ++*nwords);
+    *cost += n <= 3 ? 20 : 1;
+}
+
+/***
+quarry.core.join_words(sources) -> words, cost: the words of sources (a
+list of words and lists of words), in order, each once; cost as set_keys
+counts it, over words. What quarry.pattern makes one word set of.
+@function join_words
+@param sources table words (strings) and lists of words
+@return table words, integer cost
+*/
+static int l_join_words(lua_State *L)
+{
+    size_t total = 0, cap = 16, j, n;
+    lua_Integer nwords = 0, cost = 0;
+    joined_word *seen;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    n = lua_rawlen(L, 1);
+    for (j = 1; j <= n; j++) {
+        int t = lua_rawgeti(L, 1, (lua_Integer)j);
+        total += t == LUA_TTABLE ? lua_rawlen(L, -1) : 1;
+        lua_pop(L, 1);
+    }
+    while (cap < 2 * total) cap *= 2;
+    lua_createtable(L, total < INT_MAX ? (int)total : 0, 0);   /* words, at 2 */
+    seen = lua_newuserdatauv(L, cap * sizeof *seen, 0);          /* at 3 */
+    memset(seen, 0, cap * sizeof *seen);
+    for (j = 1; j <= n; j++) {
+        if (lua_rawgeti(L, 1, (lua_Integer)j) == LUA_TTABLE) {   /* at 4 */
+            size_t k, m = lua_rawlen(L, 4);
+            for (k = 1; k <= m; k++) {
+                lua_rawgeti(L, 4, (lua_Integer)k);
+                join_one(L, 5, seen, cap, &nwords, &cost);
+                lua_pop(L, 1);
+            }
+        } else {
+            join_one(L, 4, seen, cap, &nwords, &cost);
+        }
+        lua_pop(L, 1);
+    }
+    lua_settop(L, 2);
+    lua_pushinteger(L, cost);
+    return 2;
+}
+
 /* The word set a method is called on (argument 1): its metatable compared
  * with the one the method closes over (upvalue 1), cheaper than
  * luaL_checkudata's look-up by name; that one raises the usual error.
@@ -398,4 +466,6 @@ void qr_open_vocab(lua_State *L)
     lua_setfield(L, -2, "word_keys");
     lua_pushcfunction(L, l_set_keys);
     lua_setfield(L, -2, "set_keys");
+    lua_pushcfunction(L, l_join_words);
+    lua_setfield(L, -2, "join_words");
 }

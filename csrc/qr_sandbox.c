@@ -784,6 +784,41 @@ static int l_callsite(lua_State *L)
     return 1;
 }
 
+/* where(): the "file:line" of the first of the frames 2 to 7 above it (its
+ * caller's callers) whose source is not upvalue 1's, "?" when none is. */
+static int where_call(lua_State *L)
+{
+    const char *own = lua_tostring(L, lua_upvalueindex(1));
+    lua_Debug ar;
+    int level;
+    for (level = 2; level <= 7 && lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar)) break;
+        if (strcmp(ar.source, own) != 0) {
+            lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+            return 1;
+        }
+    }
+    lua_pushliteral(L, "?");
+    return 1;
+}
+
+/***
+core.where_outside(source) -> where: where() returns "file:line" of the
+first frame outside the file source names (a chunk's source, "@path"),
+from its caller's caller up to five frames more, or "?": where a value a
+module makes was written, for its messages.
+@function where_outside
+@param source string the module's own source
+@return function where
+*/
+static int l_where_outside(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_pushcclosure(L, where_call, 1);
+    return 1;
+}
+
 /* --- paths ---------------------------------------------------------------------------- */
 
 /***
@@ -853,6 +888,117 @@ static int l_list_rows(lua_State *L)
     }
     qr_limit_work(L, (long long)(nrows + (lua_Integer)(len / 64)));
     return 1;
+}
+
+/***
+core.module_setmetatable(t, mt) -> t: setmetatable for quarry's modules
+loaded for untrusted code (sandbox.lua), which refuses a metatable with a
+__gc field: their metatables are within its reach, and a __gc it added
+to one would make each object the module makes later run it as a
+finalizer, outside every limit (the error names the nearest line of
+untrusted code on the stack). Otherwise Lua's setmetatable.
+@function module_setmetatable
+@param t table the table
+@param mt table the metatable, or nil
+@return table t
+*/
+static int l_module_setmetatable(lua_State *L)
+{
+    int t = lua_type(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (t == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL) {
+            /* named where the untrusted code that led here is (its nearest
+             * frame), else where the module called */
+            lua_Debug ar;
+            int level;
+            for (level = 1; lua_getstack(L, level, &ar); level++)
+                if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && untrusted_source(L, ar.source)) break;
+            if (lua_getstack(L, level, &ar)) {
+                lua_getinfo(L, "Sl", &ar);
+                lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            } else {
+                luaL_where(L, 1);
+            }
+            lua_pushliteral(L, "setmetatable: __gc is not available to untrusted code (a finalizer runs outside "
+                               "its limits)");
+            lua_concat(L, 2);
+            return lua_error(L);
+        }
+        lua_pop(L, 1);
+    }
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* --- values leaving the box ----------------------------------------------------------- */
+
+/***
+core.check_plain(v, own, what [, strict]) raises "WHAT: a table with a
+metatable (...)" when the table v holds, at any depth (keys and values),
+a table that own (a set of tables) holds, or with strict one with any
+metatable (box:check_plain); each table is looked at once, its fields
+counted against the step budget (core.limited).
+@function check_plain
+@param v table the value
+@param own table the tables untrusted code gave a metatable
+@param what string what v is, for messages
+@param strict boolean optional: refuse any metatable
+@return nothing
+*/
+static int l_check_plain(lua_State *L)
+{
+    int strict = lua_toboolean(L, 4);
+    lua_Integer head = 1, tail = 1;
+    long long fields = 0;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checkstring(L, 3);
+    lua_settop(L, 3);
+    lua_newtable(L);                /* the tables met (seen), at 4 */
+    lua_newtable(L);                /* those to look into, in the order met, at 5 */
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, 5, tail++);
+    lua_pushvalue(L, 1);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, 4);
+    while (head < tail) {
+        lua_rawgeti(L, 5, head++);  /* the table, at 6 */
+        lua_pushvalue(L, 6);
+        if ((lua_rawget(L, 2) != LUA_TNIL && lua_toboolean(L, -1)) || (strict && lua_getmetatable(L, 6)))
+            return luaL_error(L, "%s: a table with a metatable (quarry takes plain tables from a pack or report)",
+                              lua_tostring(L, 3));
+        lua_settop(L, 6);
+        lua_pushnil(L);
+        while (lua_next(L, 6)) {    /* key at 7, value at 8 */
+            int i;
+            for (i = 7; i <= 8; i++) {
+                if (lua_type(L, i) != LUA_TTABLE) continue;
+                lua_pushvalue(L, i);
+                if (lua_rawget(L, 4) == LUA_TNIL) {
+                    lua_pushvalue(L, i);
+                    lua_pushboolean(L, 1);
+                    lua_rawset(L, 4);
+                    lua_pushvalue(L, i);
+                    lua_rawseti(L, 5, tail++);
+                }
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+            fields++;
+        }
+        lua_settop(L, 5);
+        if (fields >= 4096) {
+            qr_limit_work(L, fields);
+            fields = 0;
+        }
+    }
+    qr_limit_work(L, fields);
+    return 0;
 }
 
 /* --- annotations leaving the box ------------------------------------------------------ */
@@ -1075,8 +1221,9 @@ void qr_open_sandbox(lua_State *L)
         { "limit_stats", l_limit_stats }, { "limit_charge", l_limit_charge }, { "limit_source", l_limit_source },
         { "limit_host", l_limit_host }, { "limited_by_clock", l_limited_by_clock },
         { "limit_clocked", l_limit_clocked },
-        { "callsite", l_callsite },
+        { "callsite", l_callsite }, { "where_outside", l_where_outside },
         { "realpath", l_realpath }, { "list_rows", l_list_rows },
+        { "check_plain", l_check_plain }, { "module_setmetatable", l_module_setmetatable },
         { "plain_annotations", l_plain_annotations },
         { NULL, NULL }
     };

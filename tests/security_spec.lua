@@ -131,6 +131,20 @@ DUMPS = table.concat(found, " ")
    end)
 
    describe("takes plain values back", function()
+      it("refuses a definition that holds, at any depth, a table the pack gave a metatable", function()
+         local rule_src = [[rule { name = "r", type = "t", pattern = P.word "x" }]]
+         local dir = tmpdir {
+            -- as a key of a table of a table; past a chain 10,000 deep, which is walked without recursion
+            ["key.lua"] = "local key = setmetatable({}, {})\nlocal t = {}\nfor _ = 1, 10000 do t = { t } end\n"
+               .. "t[1] = { [{ [key] = true }] = 1 }\n"
+               .. "return { phases = { { rules = { " .. rule_src .. " } } }, extra = t }\n",
+            ["cycle.lua"] = "local a = {}\na.self = a\nlocal t = {}\nfor _ = 1, 10000 do t = { t, a } end\n"
+               .. "return { phases = { { rules = { " .. rule_src .. " } } }, extra = t }\n",
+         }
+         raises(function() rules.load(dir .. "/key.lua") end, "key.lua: a table with a metatable")
+         assert.equal(1, #rules.load(dir .. "/cycle.lua"):run("x"))
+      end)
+
       it("refuses annotations whose tables run code when read", function()
          local dir = tmpdir {
             ["own.lua"] = pack_source("", [[rule { name = "r", type = "t", pattern = P.word "x",

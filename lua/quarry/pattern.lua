@@ -25,7 +25,7 @@ local table_unpack = table.unpack
 local math_huge, string_format, table_concat, table_sort = math.huge, string.format, table.concat, table.sort
 local debug_getinfo = debug.getinfo
 
-local word_keys, set_keys = core.word_keys, core.set_keys
+local word_keys, set_keys, join_keys = core.word_keys, core.set_keys, core.join_words
 
 -- The cost of each word set (sets do not change once made: see pred_cost),
 -- found when the set is made (P.set, joined) or first costed: a big set (a
@@ -89,26 +89,9 @@ lazy_mt.__index = function(p, k)
 end
 
 -- Where a pattern was written, for error messages: the first caller
--- outside this module. (Every node asks, so the short source of each
--- function on the stack, false for this module's own, is found once: a
--- level's function and line cost less to ask for than its source.)
-local own_source = debug_getinfo(1, "S").source
-local short_src_of = setmetatable({}, { __mode = "k" })   -- function -> short_src | false
-local function where()
-   for level = 3, 8 do
-      local info = debug_getinfo(level, "fl")
-      if not info then break end
-      local f = info.func
-      local src = short_src_of[f]
-      if src == nil then
-         local s = debug_getinfo(f, "S")
-         src = s.source ~= own_source and s.short_src
-         short_src_of[f] = src
-      end
-      if src then return string_format("%s:%d", src, info.currentline or 0) end
-   end
-   return "?"
-end
+-- outside this module (of the frames above the function that asks, up to
+-- six), as "file:line" (in C: every node asks).
+local where = core.where_outside(debug_getinfo(1, "S").source)
 
 -- A pattern node; w: where it was written, when the caller knows.
 local function node(t, w)
@@ -633,24 +616,10 @@ function Compiler:patch(at, target)
 end
 
 -- The words joined from sources (a word, or a set: a list of words), in
--- order, each once.
+-- order, each once (in C: the sets can be a gazetteer's words), with their
+-- cost.
 local function joined(sources)
-   local seen, words, cost = {}, {}, 0
-   for _, src in ipairs(sources) do
-      if type(src) == "string" then
-         if not seen[src] then
-            seen[src] = true; words[#words + 1] = src
-            cost = cost + (#src <= 3 and 20 or 1)   -- word_cost(src)
-         end
-      else
-         for _, w in ipairs(src) do
-            if not seen[w] then
-               seen[w] = true; words[#words + 1] = w
-               cost = cost + (#w <= 3 and 20 or 1)
-            end
-         end
-      end
-   end
+   local words, cost = join_keys(sources)
    set_costs[words] = cost
    return words
 end
@@ -882,6 +851,43 @@ function Compiler:first_test(p)
    return 0
 end
 
+-- The alternatives gen compiles for alternatives p, neighbouring one-token
+-- ones made one token test (no choice point to make and to backtrack to),
+-- and, for three or more, the node a guard tests before them. Memoised per
+-- node (nodes do not change): a sub-pattern many rules share is compiled
+-- for each, from the same nodes, whose predicates the compiler knows.
+local alt_lists = setmetatable({}, { __mode = "k" })   -- node -> {list, guard}
+
+local function alt_list_of(p)
+   local list, run = {}, {}
+   local function flush()
+      if #run > 1 then list[#list + 1] = tok(any_of(run))
+      elseif #run == 1 then list[#list + 1] = p.list[run.first] end
+      run = {}
+   end
+   for i, q in ipairs(p.list) do
+      local pr = single_token(q)
+      if pr then
+         run.first = run.first or i
+         run[#run + 1] = pr
+      else
+         flush()
+         list[#list + 1] = q
+      end
+   end
+   flush()
+   return list, #list >= 3 and { t = "alt", list = list } or nil
+end
+
+local function alt_list(p)
+   local m = alt_lists[p]
+   if not m then
+      m = { alt_list_of(p) }
+      alt_lists[p] = m
+   end
+   return m[1], m[2]
+end
+
 function Compiler:gen(p, rule)
    local t = p.t
    if t == "tok" then
@@ -891,27 +897,9 @@ function Compiler:gen(p, rule)
    elseif t == "seq" then
       for _, q in ipairs(p.list) do self:gen(q, rule) end
    elseif t == "alt" then
-      -- neighbouring one-token alternatives are one token test: no choice
-      -- point to make and to backtrack to
-      local list, run = {}, {}
-      local function flush()
-         if #run > 1 then list[#list + 1] = tok(any_of(run))
-         elseif #run == 1 then list[#list + 1] = p.list[run.first] end
-         run = {}
-      end
-      for i, q in ipairs(p.list) do
-         local pr = single_token(q)
-         if pr then
-            run.first = run.first or i
-            run[#run + 1] = pr
-         else
-            flush()
-            list[#list + 1] = q
-         end
-      end
-      flush()
+      local list, guard = alt_list(p)
       if #list == 1 then return self:gen(list[1], rule) end
-      if #list >= 3 then self:guard { t = "alt", list = list } end
+      if guard then self:guard(guard) end
       local exits = {}
       for i, q in ipairs(list) do
          if i < #list then

@@ -39,7 +39,7 @@ local lfs_attributes, lfs_symlinkattributes, lfs_dir = lfs.attributes, lfs.symli
 local limited, limit_thread, limit_tripped, limit_charge = core.limited, core.limit_thread, core.limit_tripped,
    core.limit_charge
 local limited_by_clock = core.limited_by_clock
-local list_rows = core.list_rows
+local list_rows, check_plain = core.list_rows, core.check_plain
 local realpath, limit_source = core.realpath, core.limit_source
 local plain_annotations = core.plain_annotations
 
@@ -370,13 +370,9 @@ end
 -- metatables are within its reach (a class's __index is the class, so
 -- P.word("x").__index is the pattern metatable), and a __gc it added there
 -- would make each object the module makes later run it as a finalizer,
--- outside every limit.
-local function module_setmetatable(t, mt)
-   if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
-      error("setmetatable: __gc is not available to untrusted code (a finalizer runs outside its limits)", 2)
-   end
-   return setmetatable(t, mt)
-end
+-- outside every limit. core.module_setmetatable refuses a metatable with
+-- __gc (in C: quarry.pattern sets one on every node it makes).
+local module_setmetatable = core.module_setmetatable
 local MODULE_ENV_MT = { __index = _G }
 
 -- The instance of a module this box's code gets: cjson as cjson.new(),
@@ -581,25 +577,14 @@ end
 
 -- --- values leaving the box ----------------------------------------------------------
 
-local function check_plain(v, what, seen, strict)
-   if seen[v] then return end
-   seen[v] = true
-   if own[v] or (strict and getmetatable(v) ~= nil) then
-      error(string_format("%s: a table with a metatable (quarry takes plain tables from a pack or report)", what), 0)
-   end
-   for k, x in next, v do
-      if type(k) == "table" then check_plain(k, what, seen, strict) end
-      if type(x) == "table" then check_plain(x, what, seen, strict) end
-   end
-end
-
 --- box:check_plain(v, what [, strict]) raises "WHAT: a table with a
 -- metatable ..." when v holds, at any depth, a table untrusted code gave a
 -- metatable (strict: a table with any metatable). What quarry keeps and
 -- reads after box:run must not run untrusted code when it is read: a
 -- pack's definition, its annotations, a report's model.
 function Box.check_plain(_, v, what, strict)
-   if type(v) == "table" then check_plain(v, what, {}, strict) end
+   -- (in C: a pack's definition holds its patterns' word sets)
+   if type(v) == "table" then check_plain(v, own, what, strict) end
 end
 
 local function plain_copy(v, what, seen)
