@@ -578,25 +578,27 @@ function Compiler:emit_limit()
       P.MAX_INSTRUCTIONS), 0)
 end
 
--- How many instructions p compiles to, lookaround bodies included (seen
--- memoises shared sub-patterns; the count may be a float past 2^53).
-local function code_size(p, seen)
-   local n = seen[p]
+-- How many instructions p compiles to, lookaround bodies included (the
+-- count may be a float past 2^53). Memoised per node (nodes do not
+-- change): a sub-pattern is counted once, however many rules share it.
+local code_sizes = setmetatable({}, { __mode = "k" })   -- node -> instructions
+local function code_size(p)
+   local n = code_sizes[p]
    if n then return n end
    local t = p.t
    if t == "tok" or t == "ann" then n = 1
-   elseif t == "cap" then n = code_size(p.p, seen) + 2
-   elseif t == "look" then n = code_size(p.p, seen) + 2
+   elseif t == "cap" then n = code_size(p.p) + 2
+   elseif t == "look" then n = code_size(p.p) + 2
    elseif t == "seq" or t == "alt" then
       n = t == "alt" and 2 * (#p.list - 1) + 1 or 0   -- (and a guard)
-      for _, q in ipairs(p.list) do n = n + code_size(q, seen) end
+      for _, q in ipairs(p.list) do n = n + code_size(q) end
    elseif t == "rep" then
-      local body = code_size(p.p, seen)
+      local body = code_size(p.p)
       n = p.min * body + (p.max == math_huge and body + 3 or (p.max - p.min) * (body + 2))
    else
       n = 1
    end
-   seen[p] = n
+   code_sizes[p] = n
    return n
 end
 
@@ -802,10 +804,17 @@ end
 
 -- The predicate every way through p needs its first token to meet, when
 -- p must take one and the test can fail and costs little; nil otherwise.
+-- (Memoised per node, as first_pred: each choice point and guard asks.)
+local first_tests = setmetatable({}, { __mode = "k" })   -- node -> predicate | false
+
 local function first_test_pred(p)
-   local pr, empty = first_pred(p)
-   if pr and not empty and pr.op ~= PR.TRUE and cheap_pred(pr) then return pr end
-   return nil
+   local t = first_tests[p]
+   if t == nil then
+      local pr, empty = first_pred(p)
+      t = pr and not empty and pr.op ~= PR.TRUE and cheap_pred(pr) and pr or false
+      first_tests[p] = t
+   end
+   return t or nil
 end
 
 -- A test of the token at the position that every way through p needs, to
@@ -1344,7 +1353,7 @@ function Compiler:add(name, p, opts)
    end
    rule.entry = self:here()
    self.current = { name = name, where = p.where }
-   if self:here() + code_size(p, {}) > P.MAX_INSTRUCTIONS then self:emit_limit() end
+   if self:here() + code_size(p) > P.MAX_INSTRUCTIONS then self:emit_limit() end
    -- a rule that does not open with a token test opens with a guard
    if p.t ~= "tok" and not (p.t == "seq" and p.list[1].t == "tok") then self:guard(p) end
    self:gen(p, rule)

@@ -122,6 +122,12 @@ local function check_rule_fields(rule)
    -- before anything reaches the C matcher, which takes them as strings
    if rule.name ~= nil and type(rule.name) ~= "string" then rule_error(rule, "name must be a string") end
    if rule.type ~= nil and type(rule.type) ~= "string" then rule_error(rule, "type must be a string") end
+   -- (the first wrong field in sorted order is named: sorted only when one is)
+   local wrong = false
+   for k in pairs(rule) do
+      if type(k) ~= "string" or not (RULE_FIELD[k] or COMPILED_FIELDS[k]) then wrong = true break end
+   end
+   if not wrong then return end
    for _, k in ipairs(sorted_keys(rule)) do
       if type(k) ~= "string" then
          rule_error(rule, string_format("a value without a field name (%s): write name = value", tostring(rule[k])))
@@ -131,33 +137,46 @@ local function check_rule_fields(rule)
    end
 end
 
--- The captures of a pattern: name -> whether it holds an annotation unit
--- (P.ann), whose attrs "$name.attr" reads.
-local function pattern_captures(p, out)
-   out = out or {}
-   if type(p) ~= "table" then return out end
-   local function holds_ann(q)
-      if type(q) ~= "table" then return false end
-      if q.t == "ann" then return true end
-      if holds_ann(q.p) then return true end
-      for _, x in ipairs(type(q.list) == "table" and q.list or {}) do
-         if holds_ann(x) then return true end
+-- Whether pattern q holds an annotation unit (P.ann); memo: node -> that.
+local function holds_ann(q, memo)
+   if type(q) ~= "table" then return false end
+   local h = memo[q]
+   if h == nil then
+      h = q.t == "ann" or holds_ann(q.p, memo)
+      for _, x in ipairs(not h and type(q.list) == "table" and q.list or {}) do
+         if holds_ann(x, memo) then h = true break end
       end
-      return false
+      memo[q] = h
    end
-   if p.t == "cap" and type(p.name) == "string" then out[p.name] = out[p.name] or holds_ann(p.p) end
-   pattern_captures(p.p, out)
-   for _, x in ipairs(type(p.list) == "table" and p.list or {}) do pattern_captures(x, out) end
+   return h
+end
+
+-- The captures of a pattern: name -> whether it holds an annotation unit
+-- (P.ann), whose attrs "$name.attr" reads. memo (for one compile: caps,
+-- node -> its captures; ann, as holds_ann's): the sub-patterns rules share
+-- are walked once. What it returns is only read.
+local function pattern_captures(p, memo)
+   if type(p) ~= "table" then return {} end
+   local out = memo.caps[p]
+   if out then return out end
+   out = {}
+   if p.t == "cap" and type(p.name) == "string" then out[p.name] = holds_ann(p.p, memo.ann) end
+   local parts = { p.p }
+   for _, x in ipairs(type(p.list) == "table" and p.list or {}) do parts[#parts + 1] = x end
+   for _, x in ipairs(parts) do
+      for name, h in pairs(pattern_captures(x, memo)) do out[name] = out[name] or h end
+   end
+   memo.caps[p] = out
    return out
 end
 
 -- span and "$capture" / "$capture.attr" in attrs name captures the rule has:
 -- caps is name -> whether it holds an annotation.
 local function check_captures(rule, caps)
-   local names = sorted_keys(caps)
    local function need(cap, what)
       if caps[cap] == nil then
-         rule_error(rule, string_format("%s: the rule has no capture '%s'%s", what, cap, did_you_mean(cap, names)))
+         rule_error(rule, string_format("%s: the rule has no capture '%s'%s", what, cap,
+            did_you_mean(cap, sorted_keys(caps))))
       end
    end
    if type(rule.span) == "string" then need(rule.span, string_format('span = "%s"', rule.span)) end
@@ -615,8 +634,9 @@ local function merge_list(def)
 end
 
 -- Compiles rule number ri of a phase into phase (what the phase compiles
--- to) and pack; seen: the rule names taken so far.
-local function compile_rule(def, opts, pack, phase, compiler, seen, ri, rule)
+-- to) and pack; seen: the rule names taken so far; caps_memo: the
+-- compile's memo of pattern_captures.
+local function compile_rule(def, opts, pack, phase, compiler, seen, ri, rule, caps_memo)
    if type(rule) ~= "table" then
       error(string_format("%s: phase %s: rule %d is not a table", def.file or "pack", phase.name, ri), 0)
    end
@@ -650,7 +670,7 @@ local function compile_rule(def, opts, pack, phase, compiler, seen, ri, rule)
          if err:match("^rule [^:]+: ") then error(rule_where(rule) .. ": " .. err, 0) end
          rule_error(rule, err)
       end
-      check_captures(rule, pattern_captures(rule.pattern))
+      check_captures(rule, pattern_captures(rule.pattern, caps_memo))
       phase.token_rules[rule.index] = rule
    elseif rule.regex then
       if type(rule.regex) ~= "string" then rule_error(rule, "regex must be a string") end
@@ -702,7 +722,7 @@ function rules.compile(def, opts)
    local pack = setmetatable({ name = def.name or "pack", file = def.file, phases = {}, rules = {}, merge = merge,
       version = def.version and tostring(def.version) or def.fingerprint }, Pack)
    if type(pack.name) ~= "string" then error((def.file or "pack") .. ": the pack's name must be a string", 0) end
-   local seen = {}
+   local seen, caps_memo = {}, { caps = {}, ann = {} }
    for pi, ph in ipairs(def.phases) do
       if type(ph) ~= "table" or (type(ph.rules) ~= "table" and type(ph.run) ~= "function") then
          error(string_format("%s: phase %d needs a 'rules' list or a 'run' function", def.file or "pack", pi), 0)
@@ -721,7 +741,7 @@ function rules.compile(def, opts)
       phase.where = ph.where or (ph.run and document_phase_where(ph.run)) or def.file
       local compiler = (opts.pattern or P).compiler()   -- the pack's own quarry.pattern
       for ri, rule in ipairs(ph.rules or {}) do
-         compile_rule(def, opts, pack, phase, compiler, seen, ri, rule)
+         compile_rule(def, opts, pack, phase, compiler, seen, ri, rule, caps_memo)
       end
       if next(phase.token_rules) then
          local ok, m = pcall(compiler.build, compiler, { step_limit = opts.step_limit })
