@@ -339,3 +339,134 @@ size_t qr_name_clusters(const qr_name_mention *m, size_t n, size_t *cluster_of, 
     name_clusters(&x, n, cluster_of, clusters, forms, cap, count, best);
     return nc;
 }
+
+/* --- persons a document shows to be organisations ----------------------- */
+
+size_t qr_orgs_first_scratch(size_t n)
+{
+    return 3 * (table_slots(n) + 2 * n);
+}
+
+/* A table of byte keys, each a part of an entity's text: slot[cap] (0 or
+ * 1 + the entity), the key of entity j at off[j], len[j] bytes. */
+typedef struct text_table {
+    size_t *slot, *off, *len, cap;
+} text_table;
+
+/* The slot of t for the key s (len bytes): the one that has it, else the
+ * empty slot where it goes. */
+static size_t text_slot(const text_table *t, const qr_entity_text *e, const char *s, size_t len, const name_ctx *x)
+{
+    size_t at = hash_bytes(s, len, 0) & (t->cap - 1), probes = 1;
+    while (t->slot[at] != 0) {
+        size_t j = t->slot[at] - 1;
+        if (same_bytes(e[j].text + t->off[j], t->len[j], s, len)) break;
+        at = (at + 1) & (t->cap - 1);
+        probes++;
+    }
+    spend(x, probes);
+    return at;
+}
+
+/* Adds the bytes [off, off + len) of entity j's text as a key, unless the
+ * key is there already (the first entity of a key stays). */
+static void text_add(text_table *t, const qr_entity_text *e, size_t j, size_t off, size_t len, const name_ctx *x)
+{
+    size_t at = text_slot(t, e, e[j].text + off, len, x);
+    if (t->slot[at] == 0) {
+        t->slot[at] = j + 1;
+        t->off[j] = off, t->len[j] = len;
+    }
+}
+
+/* The entity of key s (len bytes) in t, or QR_NO_MENTION. */
+static size_t text_get(const text_table *t, const qr_entity_text *e, const char *s, size_t len, const name_ctx *x)
+{
+    size_t at = text_slot(t, e, s, len, x);
+    return t->slot[at] == 0 ? QR_NO_MENTION : t->slot[at] - 1;
+}
+
+/* The offset of the last white space of s (len bytes), or len: none. */
+static size_t last_space(const char *s, size_t len)
+{
+    size_t i = len;
+    while (i > 0) {
+        if (is_space((unsigned char)s[i - 1])) return i - 1;
+        i--;
+    }
+    return len;
+}
+
+/* The tables over 3 * (cap + 2n) size_t of scratch, emptied. */
+static void text_tables(text_table *t, size_t n, size_t cap, size_t *scratch)
+{
+    size_t k, i;
+    for (k = 0; k < 3; k++) {
+        t[k].slot = scratch, t[k].off = scratch + cap, t[k].len = scratch + cap + n, t[k].cap = cap;
+        for (i = 0; i < cap; i++) scratch[i] = 0;
+        scratch += cap + 2 * n;
+    }
+}
+
+/* The one-word persons left that name an organisation by its first word,
+ * unless a person's name of several words ends in it: as_org set. ->
+ * how many. */
+static size_t orgs_by_first_word(const qr_entity_text *e, size_t n, size_t *as_org, text_table *by_first,
+                                 text_table *surnames, const name_ctx *x)
+{
+    size_t i, moved = 0;
+    for (i = 0; i < n; i++) {
+        size_t sp;
+        if (e[i].kind != QR_ENTITY_PERSON || as_org[i] != QR_NO_MENTION) continue;
+        sp = last_space(e[i].text, e[i].len);
+        /* (%s(%S+)$: the bytes after the last white space, when some) */
+        if (sp + 1 < e[i].len) text_add(surnames, e, i, sp + 1, e[i].len - sp - 1, x);
+    }
+    for (i = 0; i < n; i++) {
+        size_t w = 0;
+        if (e[i].kind != QR_ENTITY_ORG) continue;
+        /* (^(%S+)%s: the bytes before the first white space, when some) */
+        while (w < e[i].len && !is_space((unsigned char)e[i].text[w])) w++;
+        if (w > 0 && w < e[i].len && !is_punct((unsigned char)e[i].text[w - 1])) text_add(by_first, e, i, 0, w, x);
+    }
+    for (i = 0; i < n; i++) {
+        size_t j;
+        if (e[i].kind != QR_ENTITY_PERSON || as_org[i] != QR_NO_MENTION || e[i].titled
+            || last_space(e[i].text, e[i].len) < e[i].len)
+            continue;
+        j = text_get(by_first, e, e[i].text, e[i].len, x);
+        if (j != QR_NO_MENTION && text_get(surnames, e, e[i].text, e[i].len, x) == QR_NO_MENTION) {
+            as_org[i] = j;
+            moved++;
+        }
+    }
+    return moved;
+}
+
+size_t qr_orgs_first(const qr_entity_text *e, size_t n, size_t *as_org, size_t *scratch, qr_name_report report,
+                     void *ud)
+{
+    size_t i, persons = 0, work = 0;
+    int any_one_word = 0;
+    text_table t[3];            /* organisations by text, by first word; surnames */
+    name_ctx x;
+    x.m = NULL, x.c = NULL, x.cluster_of = NULL, x.work = &work, x.report = report, x.ud = ud;
+    text_tables(t, n, table_slots(n), scratch);
+    for (i = 0; i < n; i++) {
+        as_org[i] = QR_NO_MENTION;
+        if (e[i].kind == QR_ENTITY_ORG) text_add(&t[0], e, i, 0, e[i].len, &x);
+    }
+    for (i = 0; i < n; i++) {
+        size_t j;
+        if (e[i].kind != QR_ENTITY_PERSON) continue;
+        j = e[i].titled ? QR_NO_MENTION : text_get(&t[0], e, e[i].text, e[i].len, &x);
+        if (j != QR_NO_MENTION) {
+            as_org[i] = j;
+        } else {
+            persons++;
+            if (last_space(e[i].text, e[i].len) == e[i].len) any_one_word = 1;
+        }
+    }
+    if (!any_one_word) return persons;
+    return persons - orgs_by_first_word(e, n, as_org, &t[1], &t[2], &x);
+}

@@ -82,4 +82,35 @@ size_t qr_name_clusters_scratch(size_t n);
 size_t qr_name_clusters(const qr_name_mention *m, size_t n, size_t *cluster_of, qr_name_cluster *clusters,
                         size_t *scratch, qr_name_report report, void *ud);
 
+/* --- Persons a document shows to be organisations ----------------------- */
+
+/* An entity kept in a document, as qr_orgs_first takes it: an
+ * organisation, a person (titled: with a title) or another; its text. */
+enum { QR_ENTITY_OTHER, QR_ENTITY_ORG, QR_ENTITY_PERSON };
+typedef struct qr_entity_text {
+    int kind, titled;
+    const char *text;
+    size_t len;
+} qr_entity_text;
+
+/* The number of size_t qr_orgs_first needs as scratch for n entities. */
+size_t qr_orgs_first_scratch(size_t n);
+
+/* Which persons of the n entities e (in text order) the document shows to
+ * be organisations: as_org[i] gets, for such a person i, the organisation
+ * whose name it takes, else QR_NO_MENTION. A person without a title whose
+ * text is an organisation's takes the first such organisation's; then,
+ * when some person left is one word (no ASCII white space in it), each
+ * such without a title whose text is the first word of an organisation's
+ * ("Lumora" of "Lumora Systems": the bytes before its first white space,
+ * not ending in ASCII punctuation) takes the first such organisation's,
+ * unless it is the last word of a person's name of several words left
+ * (the bytes after its last white space). The same as the Lua of the news
+ * pack's resolve phase (organisations_first) on texts in the C locale.
+ * scratch: qr_orgs_first_scratch(n) size_t; report (NULL: none) hears of
+ * the work (a unit: a slot of a hash table probed), with ud. Returns the
+ * number of persons left. */
+size_t qr_orgs_first(const qr_entity_text *e, size_t n, size_t *as_org, size_t *scratch, qr_name_report report,
+                     void *ud);
+
 #endif

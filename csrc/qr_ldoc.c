@@ -514,6 +514,99 @@ static int l_name_clusters(lua_State *L)
     return 2;
 }
 
+/* --- quarry.core.orgs_first ---------------------------------------------- */
+
+/* Whether the string at idx is the n bytes of lit. */
+static int is_string(lua_State *L, int idx, const char *lit, size_t n)
+{
+    size_t len;
+    const char *s;
+    if (lua_type(L, idx) != LUA_TSTRING) return 0;
+    s = lua_tolstring(L, idx, &len);
+    return len == n && memcmp(s, lit, n) == 0;
+}
+
+/* Reads entity i (1-based) of the list at index 1 into *e: its kind by
+ * a.type, and for an organisation or a person a.text (the string stays
+ * in the list's table while it is read: no copy) and, for a person,
+ * whether a.attrs.title is true. */
+static void read_entity(lua_State *L, lua_Integer i, qr_entity_text *e)
+{
+    int top = lua_gettop(L);
+    if (lua_geti(L, 1, i) != LUA_TTABLE) luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: no table)", (int)i);
+    lua_getfield(L, -1, "type");
+    e->kind = is_string(L, -1, "organization", 12) ? QR_ENTITY_ORG
+        : is_string(L, -1, "person", 6) ? QR_ENTITY_PERSON : QR_ENTITY_OTHER;
+    e->titled = 0, e->text = NULL, e->len = 0;
+    if (e->kind != QR_ENTITY_OTHER) {
+        if (lua_getfield(L, top + 1, "text") != LUA_TSTRING)
+            luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: text no string)", (int)i);
+        e->text = lua_tolstring(L, -1, &e->len);
+        if (lua_getfield(L, top + 1, "attrs") != LUA_TTABLE)
+            luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: attrs no table)", (int)i);
+        if (e->kind == QR_ENTITY_PERSON) {
+            lua_getfield(L, -1, "title");
+            e->titled = lua_toboolean(L, -1);
+        }
+    }
+    lua_settop(L, top);
+}
+
+/***
+quarry.core.orgs_first(list) -> persons, renamed: the persons of a list of
+entities (annotations in text order, each with a type, a text and attrs)
+that the list does not show to be organisations (qr_orgs_first: a person
+without a title named as an organisation is one; a one-word person named
+as an organisation's first word, unless a person's name ends in it), in
+order; and those it shows to be, each followed by the name it takes (the
+organisation's attrs.name, else its text): renamed = {a, name, ...}.
+Nothing is changed. Raises when an element is no table, or an
+organisation's or a person's text no string or attrs no table. Counts
+#list steps against a sandbox's budget, and a step for each slot of its
+hash tables probed. See quarry.names.orgs_first.
+@function orgs_first
+@param list table the entities
+@return table the persons left
+@return table the persons shown to be organisations, each followed by its name
+*/
+static int l_orgs_first(lua_State *L)
+{
+    lua_Integer n, i;
+    size_t left, *as_org, *scratch;
+    lua_Integer np = 0, nr = 0;
+    qr_entity_text *e;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    n = luaL_len(L, 1);
+    luaL_argcheck(L, n >= 0 && (size_t)n < ((size_t)-1 / 8) / sizeof *e, 1, "too many entities");
+    qr_limit_work(L, (long long)n);
+    e = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *e, 0);                          /* 2 */
+    as_org = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *as_org, 0);                /* 3 */
+    scratch = lua_newuserdatauv(L, qr_orgs_first_scratch((size_t)n) * sizeof *scratch, 0);  /* 4 */
+    for (i = 1; i <= n; i++) read_entity(L, i, &e[i - 1]);
+    left = qr_orgs_first(e, (size_t)n, as_org, scratch, charge_name_work, L);
+    lua_createtable(L, left < INT_MAX ? (int)left : 0, 0);                              /* 5: persons */
+    lua_newtable(L);                                                                    /* 6: renamed */
+    for (i = 0; i < n; i++) {
+        if (e[i].kind != QR_ENTITY_PERSON) continue;
+        lua_geti(L, 1, i + 1);
+        if (as_org[i] == QR_NO_MENTION) {
+            lua_rawseti(L, 5, ++np);
+            continue;
+        }
+        lua_rawseti(L, 6, ++nr);
+        lua_geti(L, 1, (lua_Integer)as_org[i] + 1);                                     /* the organisation */
+        lua_getfield(L, -1, "attrs");
+        if (lua_getfield(L, -1, "name") == LUA_TNIL || !lua_toboolean(L, -1)) {
+            lua_pop(L, 2);
+            lua_getfield(L, -1, "text");
+        }
+        lua_rawseti(L, 6, ++nr);
+        lua_settop(L, 6);
+    }
+    return 2;
+}
+
 /* The 0-based token the Lua tokens:at(start) gives (the first whose stop
  * is past start, when it starts at or before start), or t->n for none. */
 static size_t token_at(const qr_tokens *t, lua_Integer start)
@@ -612,6 +705,36 @@ static int l_caps_words(lua_State *L)
             }
         }
         first = end;
+    }
+    return 1;
+}
+
+/***
+quarry.core.hyphen_glued(tokens) -> {i, ...}: the numbers of the tokens
+glued by a hyphen to a word in lower case ("U.S." in "U.S.-led"): token i
+when token i + 1 is a dash written "-" with no white space before it and
+none before token i + 2, a word in lower case. In order. See
+quarry.names.hyphen_glued.
+@function hyphen_glued
+@param tokens quarry.Tokens the document's tokens
+@return table the token numbers
+*/
+static int l_hyphen_glued(lua_State *L)
+{
+    const char *text;
+    const qr_tokens *t = qr_check_tokens(L, 1, &text, NULL);
+    size_t d;
+    lua_Integer found = 0;
+    lua_newtable(L);
+    qr_limit_work(L, (long long)t->n);
+    for (d = 1; d + 1 < t->n; d++) {
+        const qr_token *dash = &t->tok[d], *next = &t->tok[d + 1];
+        if (dash->kind == QR_DASH && dash->stop - dash->start == 1 && text[dash->start] == '-'
+            && !(dash->flags & QR_F_SPACE_BEFORE) && !(next->flags & QR_F_SPACE_BEFORE)
+            && next->casing == QR_CASE_LOWER) {
+            lua_pushinteger(L, (lua_Integer)d);
+            lua_rawseti(L, -2, ++found);
+        }
     }
     return 1;
 }
@@ -1242,35 +1365,83 @@ static lua_Integer int_field(lua_State *L, const char *name, int arg, lua_Intege
     return v;
 }
 
+/* The key of element i (pushed) of the list at index 2, its rank ranks[i]
+ * (the table at index 3), into *k; raises when its start or stop is no
+ * integer or its rank no number (or NaN, or an integer past 2^53, which
+ * would not compare as its double does). */
+static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k)
+{
+    lua_getfield(L, -1, "start");
+    lua_getfield(L, -2, "stop");
+    if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
+        luaL_error(L, "bad argument #2 to 'claim' (element %d: start or stop no integer)", (int)i);
+    k->start = (int64_t)lua_tointeger(L, -2);
+    k->stop = (int64_t)lua_tointeger(L, -1);
+    lua_geti(L, 3, i);
+    if (lua_type(L, -1) != LUA_TNUMBER
+        || (lua_isinteger(L, -1) && (lua_tointeger(L, -1) > (1LL << 53) || lua_tointeger(L, -1) < -(1LL << 53))))
+        luaL_error(L, "bad argument #3 to 'claim' (rank %d: no number)", (int)i);
+    k->rank = (double)lua_tonumber(L, -1);
+    if (k->rank != k->rank) luaL_error(L, "bad argument #3 to 'claim' (rank %d: NaN)", (int)i);
+    lua_pop(L, 3);
+}
+
 /***
-set:claim(list) -> kept: of the spans of list (tables with integer start
-and stop), in order, those that overlap no span of the set, each added to
-the set as it is taken (so a later one that overlaps it is not); as
+set:claim(list [, ranks]) -> kept: of the spans of list (tables with
+integer start and stop), in order, those that overlap no span of the set,
+each added to the set as it is taken (so a later one that overlaps it is
+not); as
 `if not set:overlaps(a.start, a.stop) then set:add(a.start, a.stop); kept[#kept + 1] = a end`
-for each, in one call. Counts #list steps against a sandbox's budget.
+for each, in one call. With ranks (ranks[i] the number of list[i]), in the
+order quarry.core.sort_spans(list, ranks) would sort them (the higher rank
+first, then the longer span, then the earlier start), the list left as it
+is. Counts #list steps against a sandbox's budget.
 @function SpanSet:claim
 @param list table the spans, the best first
-@return table the spans taken, in the list's order
+@param ranks table optional: a number for each span
+@return table the spans taken, in the list's order (with ranks, in theirs)
 */
 static int spanset_claim(lua_State *L)
 {
     qr_spanset *set = check_spanset(L, 1);
     lua_Integer n, i, kept = 0;
+    qr_spankey *keys = NULL;
+    size_t *perm = NULL;
+    int out;
     luaL_checktype(L, 2, LUA_TTABLE);
-    lua_settop(L, 2);
+    if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
     n = luaL_len(L, 2);
     qr_limit_work(L, n > 0 ? n : 0);
-    lua_createtable(L, n > 0 && n < INT_MAX ? (int)n : 0, 0);       /* 3: kept */
+    if (!lua_isnil(L, 3) && n > 0) {
+        luaL_argcheck(L, n < INT_MAX, 2, "array too big");
+        keys = (qr_spankey *)lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *keys, 0);
+        perm = (size_t *)lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *perm, 0);
+        for (i = 1; i <= n; i++) {
+            if (lua_geti(L, 2, i) != LUA_TTABLE)
+                return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)i);
+            read_ranked(L, i, &keys[i]);
+            lua_pop(L, 1);
+        }
+        for (i = 0; i <= n; i++) perm[i] = (size_t)i;
+        qr_sort_spans(perm, (size_t)n, keys, QR_BY_RANK);
+    }
+    lua_createtable(L, n > 0 && n < INT_MAX ? (int)n : 0, 0);       /* kept */
+    out = lua_gettop(L);
     for (i = 1; i <= n; i++) {
-        lua_Integer s, e;
+        lua_Integer s, e, at = perm ? (lua_Integer)perm[i] : i;
         size_t work = 0;
-        if (lua_geti(L, 2, i) != LUA_TTABLE)
-            return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)i);
-        s = int_field(L, "start", 2, i);
-        e = int_field(L, "stop", 2, i);
+        if (lua_geti(L, 2, at) != LUA_TTABLE)
+            return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)at);
+        if (keys) {
+            s = (lua_Integer)keys[at].start, e = (lua_Integer)keys[at].stop;
+        } else {
+            s = int_field(L, "start", 2, i);
+            e = int_field(L, "stop", 2, i);
+        }
         if (!qr_spanset_overlaps(set, (int64_t)s, (int64_t)e, &work)) {
             add_span(L, set, s, e);
-            lua_rawseti(L, 3, ++kept);
+            lua_rawseti(L, out, ++kept);
         } else {
             lua_pop(L, 1);
         }
@@ -1313,10 +1484,14 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "line_first");
     lua_pushcfunction(L, l_caps_words);
     lua_setfield(L, -2, "caps_words");
+    lua_pushcfunction(L, l_hyphen_glued);
+    lua_setfield(L, -2, "hyphen_glued");
     lua_pushcfunction(L, l_name_variant);
     lua_setfield(L, -2, "name_variant");
     lua_pushcfunction(L, l_name_tokens);
     lua_setfield(L, -2, "name_tokens");
+    lua_pushcfunction(L, l_orgs_first);
+    lua_setfield(L, -2, "orgs_first");
     lua_pushcfunction(L, l_name_words);
     lua_setfield(L, -2, "name_words");
     {

@@ -196,6 +196,25 @@ describe("quarry.names", function()
          assert.same({}, names.caps_words(toks))
       end)
 
+      it("finds the tokens glued by a hyphen to a word in lower case", function()
+         local t = core.tokenize("U.S.-led troops, an Ontario-based firm, Leeds - United, A -b, X- c, Y-Z -")
+         local glued = {}
+         for _, i in ipairs(names.hyphen_glued(t)) do glued[#glued + 1] = t:text(i) end
+         -- (the Lua it stands for: the dashes' tokens asked one by one)
+         local want = {}
+         for d = 2, #t - 1 do
+            if t:kind(d) == "dash" and t:text(d) == "-" and not t:get(d, "space_before")
+               and not t:get(d + 1, "space_before") and t:get(d + 1, "case") == "lower" then
+               want[#want + 1] = t:text(d - 1)
+            end
+         end
+         assert.same(want, glued)
+         assert.is_true(#glued >= 1)
+         t:close()
+         assert.same({}, names.hyphen_glued(toks))
+         assert.has_error(function() names.hyphen_glued({}) end)
+      end)
+
       it("finds the tokens written exactly as a key of a set", function()
          local function texts(set)
             local out = {}
@@ -397,6 +416,110 @@ describe("quarry.names", function()
          assert.is_true(core.limit_stats() < 200000)
          assert.equal(2000, #clusters)
          assert.equal(2000, #names.clusters(ps, {}, {}))   -- (outside a sandbox, no budget)
+      end)
+   end)
+
+   describe("persons shown to be organisations", function()
+      local function ent(typ, text, attrs) return { type = typ, text = text, attrs = attrs or {} } end
+
+      it("takes a person named as an organisation, or as its first word, for one", function()
+         local lumora = ent("organization", "Lumora Systems", { name = "Lumora Systems Inc" })
+         local allied = ent("organization", "Allied Domecq")
+         local kept = { lumora, ent("person", "Lumora"), ent("person", "Allied Domecq"),
+            ent("person", "Allied Domecq", { title = "Mr" }), allied, ent("location", "Leeds"),
+            ent("person", "Ann Lee") }
+         local persons, renamed = names.orgs_first(kept)
+         assert.same({ kept[4], kept[7] }, persons)
+         assert.same({ kept[2], "Lumora Systems Inc", kept[3], "Allied Domecq" }, renamed)
+         assert.equal("person", kept[2].type)   -- (nothing changed)
+         -- a person's surname stays a person's ("J.R. Hollis", "Hollis Capital")
+         local hollis = { ent("organization", "Hollis Capital"), ent("person", "J.R. Hollis"), ent("person", "Hollis") }
+         persons, renamed = names.orgs_first(hollis)
+         assert.same({ hollis[2], hollis[3] }, persons)
+         assert.same({}, renamed)
+         -- a first word that ends in punctuation opens no name of its own
+         persons = names.orgs_first { ent("organization", "Acme, Inc"), ent("person", "Acme,") }
+         assert.equal(1, #persons)
+      end)
+
+      it("gives what the news pack's Lua gave, on random entities", function()
+         -- the reference: the pack's former Lua (resolve.lua)
+         local function lua_orgs_first(kept)
+            local org_by_text, orgs, listed, persons, renamed = {}, {}, {}, {}, {}
+            for _, a in ipairs(kept) do
+               if a.type == "organization" then
+                  org_by_text[a.text] = org_by_text[a.text] or a.attrs.name or a.text
+                  orgs[#orgs + 1] = a
+               end
+            end
+            for _, a in ipairs(kept) do
+               if a.type == "person" then
+                  if org_by_text[a.text] and not a.attrs.title then
+                     renamed[#renamed + 1], renamed[#renamed + 2] = a, org_by_text[a.text]
+                  else
+                     listed[#listed + 1] = a
+                  end
+               end
+            end
+            local surnames, org_by_first = {}, {}
+            for _, a in ipairs(listed) do
+               if a.text:find("%s") then
+                  local last = a.text:match("%s(%S+)$")
+                  if last then surnames[last] = true end
+               end
+            end
+            for _, a in ipairs(orgs) do
+               local first = a.text:match("^(%S+)%s")
+               if first and not first:sub(-1):match("%p") then
+                  org_by_first[first] = org_by_first[first] or a.attrs.name or a.text
+               end
+            end
+            for _, a in ipairs(listed) do
+               local t = a.text
+               if not t:find("%s") and org_by_first[t] and not a.attrs.title and not surnames[t] then
+                  renamed[#renamed + 1], renamed[#renamed + 2] = a, org_by_first[t]
+               else
+                  persons[#persons + 1] = a
+               end
+            end
+            -- (the Lua took the renamed of both passes in kept's order)
+            local at = {}
+            for i, a in ipairs(kept) do at[a] = i end
+            local pairs_ = {}
+            for k = 1, #renamed, 2 do pairs_[#pairs_ + 1] = { renamed[k], renamed[k + 1] } end
+            table.sort(pairs_, function(x, y) return at[x[1]] < at[y[1]] end)
+            renamed = {}
+            for _, p in ipairs(pairs_) do renamed[#renamed + 1], renamed[#renamed + 2] = p[1], p[2] end
+            return persons, renamed
+         end
+         local words = { "Acme", "Lee", "Acme,", "Ann", "X", "" }
+         local seps = { " ", "  ", "\t", "" }
+         local seed = 11
+         local function rand(n)
+            seed = (seed * 1103515245 + 12345) % 2147483648
+            return seed % n + 1
+         end
+         for _ = 1, 500 do
+            local kept = {}
+            for i = 1, rand(10) do
+               local parts = {}
+               for _ = 1, rand(4) do parts[#parts + 1] = words[rand(#words)] .. seps[rand(#seps)] end
+               local typ = ({ "organization", "person", "person", "location" })[rand(4)]
+               kept[i] = ent(typ, table.concat(parts), { title = rand(4) == 1 and "Mr" or nil,
+                  name = rand(3) == 1 and "N" .. i or nil })
+            end
+            local want_p, want_r = lua_orgs_first(kept)
+            local got_p, got_r = names.orgs_first(kept)
+            assert.same(want_p, got_p)
+            assert.same(want_r, got_r)
+         end
+      end)
+
+      it("raises on what is no list of entities", function()
+         assert.has_error(function() names.orgs_first { 1 } end)
+         assert.has_error(function() names.orgs_first { { type = "person", attrs = {} } } end)
+         assert.has_error(function() names.orgs_first { { type = "organization", text = "X" } } end)
+         assert.has_error(function() names.orgs_first "x" end)
       end)
    end)
 end)

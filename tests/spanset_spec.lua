@@ -84,6 +84,28 @@ describe("quarry.spanset", function()
       end
    end
 
+   it("claims by rank as a claim of the list spanset.sort ranked would, the list left as it is", function()
+      local rand = generator(91)
+      local RANKS = { 2, 4.25, 3, 5 }
+      for trial = 1, 200 do
+         local n = rand(trial % 5 == 0 and 200 or 30)
+         local list, ranks = {}, {}
+         for i = 1, n do
+            local s = rand(60)
+            list[i], ranks[i] = { start = s, stop = s + rand(6) }, RANKS[1 + rand(#RANKS)]
+         end
+         local copy = table.move(list, 1, n, 1, {})
+         local want = spanset.new():claim(spanset.sort(table.move(list, 1, n, 1, {}), ranks))
+         local got = spanset.new():claim(list, ranks)
+         assert.equal(#want, #got)
+         for i = 1, #want do assert(want[i] == got[i], string.format("trial %d, place %d", trial, i)) end
+         for i = 1, n do assert(copy[i] == list[i]) end
+      end
+      assert.has_error(function() spanset.new():claim({ { start = 1, stop = 2 } }, { 0 / 0 }) end)
+      assert.has_error(function() spanset.new():claim({ { start = 1, stop = 2 } }, { "x" }) end)
+      assert.has_error(function() spanset.new():claim({ { start = 1.5, stop = 2 } }, { 1 }) end)
+   end)
+
    it("sorts spans as table.sort does with the same comparator, ties in the same order", function()
       local rand = generator(77)
       local RANKS = { 2, 4.25, 3, 2.0, 5 }

@@ -13,8 +13,8 @@ local core = require "quarry.core"
 local error, pcall, type, math_type = error, pcall, type, math.type
 local core_variant, core_find = core.name_variant, core.name_tokens
 local core_span_key, core_known_runs, core_find_texts = core.span_key, core.known_runs, core.find_texts
-local core_line_first, core_caps_words = core.line_first, core.caps_words
-local core_name_words, core_name_clusters = core.name_words, core.name_clusters
+local core_line_first, core_caps_words, core_hyphen_glued = core.line_first, core.caps_words, core.hyphen_glued
+local core_name_words, core_name_clusters, core_orgs_first = core.name_words, core.name_clusters, core.orgs_first
 
 local names = {}
 
@@ -94,6 +94,27 @@ function names.find(tokens, set, taken)
    return found, variants
 end
 
+--- The persons of a document's entities that its organisations show to be
+-- organisations, in C: names.orgs_first(list) -> persons, renamed. list:
+-- the entities kept (annotations in text order, each with a type, a text
+-- and attrs). A person without a title (attrs.title) whose text is an
+-- organisation's is one, named as the first such organisation is
+-- (attrs.name, else its text); then, when a person left is one word (no
+-- white space in it), one such without a title whose text is the first
+-- word of an organisation's ("Lumora" of "Lumora Systems"; a first word
+-- ending in ASCII punctuation counts not) is that organisation, unless a
+-- person's name of several words ends in it ("J.R. Hollis", "Hollis
+-- Capital"). Nothing is changed: persons lists the persons left, in order;
+-- renamed the others, each followed by the name it takes ({a, name, ...}).
+-- @param list table the entities
+-- @return table the persons left
+-- @return table the persons shown to be organisations, each followed by its name
+function names.orgs_first(list)
+   local ok, persons, renamed = pcall(core_orgs_first, list)
+   if not ok then error(persons, 2) end
+   return persons, renamed
+end
+
 --- The key of the tokens covering a span: the keys (tokens:key(i)) of the
 -- tokens from the one at byte start (tokens:at(start)) up to the last that
 -- starts before stop, joined by spaces; "" when no token is at start. Two
@@ -150,6 +171,18 @@ end
 -- @return table the token numbers
 function names.caps_words(tokens)
    local ok, found = pcall(core_caps_words, tokens)
+   if not ok then error(found, 2) end
+   return found
+end
+
+--- The tokens glued by a hyphen to a word in lower case ("U.S." in
+-- "U.S.-led", "Ontario" in "Ontario-based"), in order: token i when token
+-- i + 1 is a dash written "-" with no white space on either side
+-- (tokens:get(k, "space_before")) and token i + 2 is in lower case.
+-- @param tokens quarry.Tokens the document's tokens
+-- @return table the token numbers
+function names.hyphen_glued(tokens)
+   local ok, found = pcall(core_hyphen_glued, tokens)
    if not ok then error(found, 2) end
    return found
 end

@@ -51,13 +51,18 @@ end
 
 --- Takes from a list of spans (tables with integer start and stop), in
 -- order, those that overlap no span of the set nor one taken before them,
--- adding each: set:claim(list) -> kept, in one call, as
+-- adding each: set:claim(list [, ranks]) -> kept, in one call, as
 --   for _, a in ipairs(list) do
 --      if not set:overlaps(a.start, a.stop) then set:add(a.start, a.stop); kept[#kept + 1] = a end
 --   end
+-- With ranks (ranks[i] the number of list[i]), in the order
+-- spanset.sort(list, ranks) would give them (the higher rank first, then
+-- the longer span, then the earlier start), the list left as it is; a rank
+-- that is no number (or NaN) raises.
 -- @function Set:claim
 -- @param list table the spans, the best first
--- @return table the spans taken, in the list's order
+-- @param ranks table optional: a number for each span
+-- @return table the spans taken, in the list's order (with ranks, in theirs)
 
 --- Sorting.
 -- @section sorting

@@ -560,20 +560,13 @@ end
 
 -- The tokens glued by a hyphen to a word in lower case ("U.S." in
 -- "U.S.-led"): set[i] = true when token i + 1 is a "-" with no space on
--- either side and token i + 2 is in lower case (from the document's few
--- dashes). -> the set, or nil when there is none.
-local HYPHEN = wordset.new { "-" }
+-- either side and token i + 2 is in lower case (quarry.names.hyphen_glued,
+-- one scan in C). -> the set, or nil when there is none.
 local function glued_tokens(toks)
-   local set, n = nil, #toks
-   local d = n > 0 and HYPHEN:find(toks, 1) or nil
-   while d do
-      if d > 1 and d + 1 <= n and toks:kind(d) == "dash" and toks:text(d) == "-" and not toks:get(d, "space_before")
-         and not toks:get(d + 1, "space_before") and toks:get(d + 1, "case") == "lower" then
-         set = set or {}
-         set[d - 1] = true
-      end
-      d = d < n and HYPHEN:find(toks, d + 1) or nil
-   end
+   local found = names.hyphen_glued(toks)
+   if not found[1] then return nil end
+   local set = {}
+   for k = 1, #found do set[found[k]] = true end
    return set
 end
 

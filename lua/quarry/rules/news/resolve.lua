@@ -5,6 +5,7 @@
 local resolve = {}
 local string_byte = string.byte
 local spanset = require "quarry.spanset"
+local names = require "quarry.names"
 
 -- set by init.lua: the entities, dates, people and quotes modules, and
 -- the sieve of speaker strategies
@@ -29,12 +30,6 @@ local DEFAULT_RANK, AMBIGUOUS_RANK = 2, 4.25
 local CANDIDATE = { person = "entity", organization = "entity", location = "entity", event = "entity",
    demonym = "demonym", date = "date" }
 local STRUCTURE = { segment = "structure", dateline = "structure" }
-
--- byte b is punctuation (%p in the C locale: ASCII, printable, not a
--- letter, digit or space)
-local function punct_byte(b)
-   return b >= 33 and b <= 47 or b >= 58 and b <= 64 or b >= 91 and b <= 96 or b >= 123 and b <= 126
-end
 
 -- s opens with a lower-case letter (%l: a to z)
 local function lower_first(s)
@@ -164,9 +159,8 @@ local function choose_entities(ctx, cands, allowed)
       local attrs = a.attrs
       ranks[i] = attrs and attrs.ambiguous and AMBIGUOUS_RANK or a.rank or DEFAULT_RANK
    end
-   spanset.sort(cands, ranks)
    local taken = spanset.new()
-   local kept = taken:claim(cands)
+   local kept = taken:claim(cands, ranks)
    E.team_coref(ctx, teams, kept, taken, allowed)
    E.acronyms(ctx, kept, taken, allowed)
    E.caps_names(ctx, kept, taken, allowed)
@@ -178,73 +172,12 @@ end
 -- lone word that opens an organisation's name ("Lumora" after "Lumora
 -- Systems"), a name it elsewhere gives a company ("drinks firm Allied
 -- Domecq") -- unless a person of the article bears it ("J.R. Hollis",
--- "Hollis Capital"). -> the persons left.
--- (organisations by their first word, when it ends in no punctuation:
--- the first of them named so)
-local function orgs_by_first(orgs)
-   local org_by_first = {}
-   for i = 1, #orgs do
-      local a = orgs[i]
-      local text = a.text
-      local first = text:match("^(%S+)%s")
-      if first and not punct_byte(first:byte(-1)) then
-         org_by_first[first] = org_by_first[first] or a.attrs.name or text
-      end
-   end
-   return org_by_first
-end
-
+-- "Hollis Capital"): quarry.names.orgs_first. -> the persons left.
 local function organisations_first(kept)
-   -- (the organisations by text, and the persons, in one pass)
-   local org_by_text, orgs, kept_persons, np = {}, {}, {}, 0
-   for i = 1, #kept do
-      local a = kept[i]
-      local typ = a.type
-      if typ == "organization" then
-         local text = a.text
-         org_by_text[text] = org_by_text[text] or a.attrs.name or text
-         orgs[#orgs + 1] = a
-      elseif typ == "person" then
-         np = np + 1
-         kept_persons[np] = a
-      end
-   end
-   -- (a person named as an organisation is one; the others, each a
-   -- one-word name -- no space in it -- or not: the one-word names are
-   -- few, the organisations by first word and the others' surnames made
-   -- only for them)
-   local listed, one_word, any_one_word = {}, {}, false
-   for k = 1, np do
-      local a = kept_persons[k]
-      local text = a.text
-      if org_by_text[text] and not a.attrs.title then
-         a.type, a.attrs = "organization", { name = org_by_text[text] }
-      else
-         -- (most have a plain space: no pattern asked then)
-         local one = not text:find(" ", 1, true) and not text:find("%s")
-         listed[#listed + 1] = a
-         one_word[#listed] = one
-         any_one_word = any_one_word or one
-      end
-   end
-   if not any_one_word then return listed end
-   local surnames = {}
-   for k = 1, #listed do
-      if not one_word[k] then
-         local last = listed[k].text:match("%s(%S+)$")
-         if last then surnames[last] = true end
-      end
-   end
-   local org_by_first = orgs_by_first(orgs)
-   local persons = {}
-   for k = 1, #listed do
-      local a = listed[k]
-      local text = a.text
-      if one_word[k] and org_by_first[text] and not a.attrs.title and not surnames[text] then
-         a.type, a.attrs = "organization", { name = org_by_first[text] }
-      else
-         persons[#persons + 1] = a
-      end
+   local persons, renamed = names.orgs_first(kept)
+   for k = 1, #renamed, 2 do
+      local a = renamed[k]
+      a.type, a.attrs = "organization", { name = renamed[k + 1] }
    end
    return persons
 end
@@ -255,6 +188,7 @@ local function find_people(ctx, kept, taken, allowed)
    local persons = organisations_first(kept)
    local clusters, added = people.cluster(persons, E.sex_of, ctx.tokens, ctx.text, taken, allowed,
       E.not_name_set)
+   if not added[1] then return clusters end   -- (kept is sorted as it is)
    for i = 1, #added do
       local a = added[i]
       taken:add(a.start, a.stop)
