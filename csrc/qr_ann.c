@@ -411,6 +411,7 @@ static int l_resolve_overlaps(lua_State *L)
     cand *c;
     lua_Number *coord, *best;
     const char *control;
+    const void *last_rule = NULL;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -430,14 +431,23 @@ static int l_resolve_overlaps(lua_State *L)
     best = coord + 2 * n;
     for (i = 0; i < n; i++) {
         int isnum;
+        const void *rule;
         if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "resolve_overlaps: candidate %d is not a table", (int)i + 1);
         c[i].start = number_field(L, -1, 5, "candidate", (int)i + 1);
         c[i].stop = number_field(L, -1, 6, "candidate", (int)i + 1);
         if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "resolve_overlaps: the rule of candidate %d is not a table", (int)i + 1);
-        c[i].priority = number_field(L, -1, 7, "the rule of candidate", (int)i + 1);
-        c[i].order = (lua_Integer)number_field(L, -1, 8, "the rule of candidate", (int)i + 1);
+        /* a rule's priority and order, read once for the candidates of one rule in a row */
+        rule = lua_topointer(L, -1);
+        if (i > 0 && rule == last_rule) {
+            c[i].priority = c[i - 1].priority;
+            c[i].order = c[i - 1].order;
+        } else {
+            last_rule = rule;
+            c[i].priority = number_field(L, -1, 7, "the rule of candidate", (int)i + 1);
+            c[i].order = (lua_Integer)number_field(L, -1, 8, "the rule of candidate", (int)i + 1);
+        }
         lua_rawgeti(L, 3, (lua_Integer)i + 1);
         c[i].cstart = lua_tonumberx(L, -1, &isnum);
         if (!isnum) return luaL_error(L, "resolve_overlaps: the start of match %d is not a number", (int)i + 1);
@@ -712,6 +722,56 @@ static int l_append_declared(lua_State *L)
     return 0;
 }
 
+/***
+quarry.core.append_candidates(cands, crules, cstarts, list, rule, starts, keep_all) -> cands
+Appends the annotations of list, in order, to cands, with rule at the
+same index of crules and where each one's match starts at that of
+cstarts: starts[k] for list[k], or its own start (list[k].start, read as
+Lua's a.field does) when starts is nil; neither when keep_all.
+@function append_candidates
+@param cands table the candidates so far
+@param crules table their rules
+@param cstarts table where their matches start
+@param list table the annotations of one rule
+@param rule table the rule
+@param starts table optional: where the match of each annotation starts
+@param keep_all boolean whether the phase keeps every candidate
+@return table cands
+*/
+static int l_append_candidates(lua_State *L)
+{
+    lua_Integer k, nl, n;
+    int has_starts, keep_all;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    luaL_checkany(L, 5);
+    has_starts = !lua_isnoneornil(L, 6);
+    if (has_starts) luaL_checktype(L, 6, LUA_TTABLE);
+    keep_all = lua_toboolean(L, 7);
+    lua_settop(L, 7);
+    nl = (lua_Integer)lua_rawlen(L, 4);
+    n = (lua_Integer)lua_rawlen(L, 1);
+    lua_pushliteral(L, "start");    /* at 8 */
+    for (k = 1; k <= nl; k++) {
+        lua_rawgeti(L, 4, k);       /* the annotation at 9 */
+        if (!keep_all) {
+            lua_pushvalue(L, 5);
+            lua_rawseti(L, 2, n + k);
+            if (has_starts) lua_rawgeti(L, 6, k);
+            else {
+                lua_pushvalue(L, 8);
+                lua_gettable(L, 9);
+            }
+            lua_rawseti(L, 3, n + k);
+        }
+        lua_rawseti(L, 1, n + k);
+    }
+    lua_settop(L, 1);
+    return 1;
+}
+
 /* string.sub(s, i, j) of integers, as Lua computes it, pushed. */
 static void push_sub(lua_State *L, const char *s, size_t len, lua_Integer i, lua_Integer j)
 {
@@ -830,4 +890,6 @@ void qr_open_ann(lua_State *L)
     lua_setfield(L, -2, "append_kept");
     lua_pushcfunction(L, l_append_declared);
     lua_setfield(L, -2, "append_declared");
+    lua_pushcfunction(L, l_append_candidates);
+    lua_setfield(L, -2, "append_candidates");
 }

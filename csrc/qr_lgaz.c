@@ -434,12 +434,12 @@ typedef struct match_opts {
     size_t annotate_len;
     const char *rule, *phase;   /* with annotate: copied into each annotation when given */
     size_t rule_len, phase_len;
-    int rank, entry_attrs;  /* with annotate: given (then read again from the options) */
+    int rank, entry_attrs, decode;  /* with annotate: given (then read again from the options) */
 } match_opts;
 
-enum { OPT_ALL, OPT_ANNOTATE, OPT_ENTRY_ATTRS, OPT_PHASE, OPT_RANK, OPT_RULE, OPT_WITHIN, OPT_COUNT };
+enum { OPT_ALL, OPT_ANNOTATE, OPT_DECODE, OPT_ENTRY_ATTRS, OPT_PHASE, OPT_RANK, OPT_RULE, OPT_WITHIN, OPT_COUNT };
 static const char *const match_option_names[OPT_COUNT] = {
-    "all", "annotate", "entry_attrs", "phase", "rank", "rule", "within"
+    "all", "annotate", "decode", "entry_attrs", "phase", "rank", "rule", "within"
 };
 
 /* Which option key names (OPT_*), or -1: its first bytes pick the one
@@ -475,6 +475,10 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
         if (lua_type(L, -1) != LUA_TTABLE) qr_option_error(L, arg, key, "must be a table");
         o->entry_attrs = 1;
         break;
+    case OPT_DECODE:
+        if (lua_type(L, -1) != LUA_TFUNCTION) qr_option_error(L, arg, key, "must be a function");
+        o->decode = 1;
+        break;
     case OPT_ALL:
         if (!lua_isboolean(L, -1)) qr_option_error(L, arg, key, "must be a boolean");
         o->all = lua_toboolean(L, -1);
@@ -494,13 +498,30 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
 
 /* The stack indexes of what the annotations of one match call share: type,
  * rule, phase, rank (qr_annentry); the cache of decoded entry attrs (0:
- * none) and the list of the annotations it lacked (pending, 0: not made
- * yet) with its length. */
+ * none), the function that decodes what it lacks (0: none) and the list
+ * of the annotations it lacked (pending, 0: not made yet) with its length. */
 typedef struct gazann {
     qr_annentry f;
-    int cache, pending;
+    int cache, decode, pending;
     lua_Integer npending;
 } gazann;
+
+/* Decodes the attrs of entry (json, len bytes) with the decode function at
+ * a->decode, called protected, into the cache: the table it returns, or
+ * false when it fails or returns anything else. Leaves that on the stack. */
+static int decode_entry(lua_State *L, gazann *a, uint32_t entry, const char *json, size_t len)
+{
+    luaL_checkstack(L, 3, "decoding a gazetteer entry's attrs");
+    lua_pushvalue(L, a->decode);
+    lua_pushlstring(L, json, len);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK || lua_type(L, -1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 0);
+    }
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, a->cache, entry);
+    return lua_type(L, -1);
+}
 
 /* Appends the annotation of match m at token i (qr_ann_push_entry) to the
  * list on top of the stack, as item n: what the rule engine emits for a
@@ -522,6 +543,10 @@ static void push_annotation(const qr_annemit *e, const qr_gaz *g, const qr_token
         entry = m->entry;
     } else if (al) {
         kind = lua_rawgeti(L, a->cache, m->entry);
+        if (kind == LUA_TNIL && a->decode) {
+            lua_pop(L, 1);
+            kind = decode_entry(L, a, m->entry, at, al);
+        }
         if (kind == LUA_TTABLE) extra = lua_gettop(L);
         else lua_pop(L, 1);
         if (kind == LUA_TNIL) {
@@ -685,13 +710,16 @@ an entry with attrs of its own gives its id in `entry`; with entry_attrs
 = cache (entry id -> the entry's attrs decoded, or false), those the
 cache holds are merged into attrs instead (where name and category left
 room), and a second result lists the positions of the annotations whose
-entry the cache lacks (nil when none), for the caller to decode them.
+entry the cache lacks (nil when none), for the caller to decode them;
+with decode = f as well, f(json) decodes them instead (called protected,
+once an entry: what it returns, or false when it fails or returns no
+table, goes into the cache) and there is no second result.
 Default: the longest match at each token, left to right, not overlapping
 (of several entries of that phrase, the first added). all = true: every
 match, by first token, then longest first.
 @function Gazetteer:match
 @param tokens quarry.Tokens the text's tokens
-@param opts table optional: all (boolean), within ("paragraph", "sentence" or "text"), annotate (a type), rule, phase, rank (a number), entry_attrs (a table)
+@param opts table optional: all (boolean), within ("paragraph", "sentence" or "text"), annotate (a type), rule, phase, rank (a number), entry_attrs (a table), decode (a function)
 @return table the matches
 @return table or nil with entry_attrs: the positions of the annotations left with an entry id
 */
@@ -702,9 +730,9 @@ static int gaz_match(lua_State *L)
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 2, &text, NULL);
     const qr_keys *keys = NULL;
-    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, 0, 0 };
+    match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0 };
     qr_annemit e;
-    gazann a = { { 0, 0, 0, 0 }, 0, 0, 0 };
+    gazann a = { { 0, 0, 0, 0 }, 0, 0, 0, 0 };
     const uint32_t *starts = NULL;
     size_t nstarts = 0, nbegins, nm, k;
     uint32_t *ids, *begins;
@@ -745,6 +773,7 @@ static int gaz_match(lua_State *L)
         if (o.phase) { lua_pushlstring(L, o.phase, o.phase_len); a.f.phase = lua_gettop(L); }
         if (o.rank) { lua_getfield(L, 3, "rank"); a.f.rank = lua_gettop(L); }
         if (o.entry_attrs) { lua_getfield(L, 3, "entry_attrs"); a.cache = lua_gettop(L); }
+        if (o.entry_attrs && o.decode) { lua_getfield(L, 3, "decode"); a.decode = lua_gettop(L); }
     }
     lua_createtable(L, nm < INT_MAX ? (int)nm : 0, 0);
     for (k = 0; k < nm; k++) {

@@ -470,6 +470,37 @@ describe("quarry.gazetteer", function()
          assert.is_nil(list[3].entry)
       end)
 
+      it("decodes the attrs of an entry the cache lacks with decode, once an entry, into the cache", function()
+         local g = annotating()
+         g:add("Vanadzor", nil, "city", '{"fails":true}')
+         g:add("Dilijan", nil, "town", '{"scalar":true}')
+         local toks <close> = quarry.tokenize(text .. " Vanadzor, Dilijan.")
+         local cache, decoded = {}, 0
+         local function decode(json)
+            decoded = decoded + 1
+            if json:find("fails") then error("cannot decode") end
+            if json:find("scalar") then return 42 end
+            return require("cjson").decode(json)
+         end
+         local list, pending = g:match(toks, { annotate = "location", entry_attrs = cache, decode = decode })
+         assert.is_nil(pending)
+         assert.equal(4, decoded)                      -- Yerevan twice, the others once each
+         assert.same({ name = "Yerevan", category = "capital", country = "Armenia" }, list[1].attrs)
+         assert.same(list[1].attrs, list[4].attrs)
+         assert.same({ name = "Gyumri", category = "city", country = "Armenia" }, list[3].attrs)
+         assert.is_nil(list[3].entry)
+         -- an entry whose attrs fail to decode (or decode to no table) is false in the cache
+         assert.same({ name = "Vanadzor", category = "city" }, list[5].attrs)
+         assert.same({ name = "Dilijan", category = "town" }, list[6].attrs)
+         assert.same({ country = "Armenia", name = "Erebuni" }, cache[1])
+         assert.same({ false, false }, { cache[4], cache[5] })
+         assert.is_nil(cache[3])                       -- Lake Sevan: no attrs of its own
+         g:match(toks, { annotate = "location", entry_attrs = cache, decode = decode })
+         assert.equal(4, decoded)
+         raises(function() g:match(toks, { annotate = "x", entry_attrs = cache, decode = "cjson" }) end,
+                "option 'decode' must be a function")
+      end)
+
       it("raises on a rank that is not a number and a cache that is not a table", function()
          local g = annotating()
          local toks <close> = quarry.tokenize(text)

@@ -39,12 +39,12 @@ local regex_annotations = quarry_core.regex_annotations
 local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.resolve_overlaps
 local complete_annotations = quarry_core.complete_annotations
 local emit_annotations, append_kept = quarry_core.emit_annotations, quarry_core.append_kept
-local append_declared = quarry_core.append_declared
+local append_declared, append_candidates = quarry_core.append_declared, quarry_core.append_candidates
 local gazetteer_behind = sandbox.gazetteer_behind
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
    error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require
-local string_format, table_move = string.format, table.move
+local string_format = string.format
 local math_type, math_floor, math_tointeger = math.type, math.floor, math.tointeger
 local os_clock = os.clock
 local debug_getinfo = debug.getinfo
@@ -983,11 +983,7 @@ local function run_regex_rules(phase, ctx, cands, crules, cstarts)
             error(string_format("%s: rule %s: regex failed: %s", rule_where(rule), rule.name or "?",
                tostring(starts)), 0)
          end
-         local n = #cands
-         table_move(list, 1, #list, n + 1, cands)
-         if phase.control ~= "all" then
-            for k = 1, #list do crules[n + k], cstarts[n + k] = rule, starts[k] end
-         end
+         append_candidates(cands, crules, cstarts, list, rule, starts, phase.control == "all")
          goto next_rule
       end
       local found, err = rule.compiled:find_all(text)
@@ -1055,6 +1051,8 @@ end
 -- when quarry made its gazetteer (a quarry.Gazetteer, or the view
 -- box:gazetteer gives a pack): {gazetteer, match = the view's own match,
 -- opts = the options, made once, which go to C only}; false otherwise.
+-- The C side decodes the attrs of an entry the cache lacks (decode, called
+-- protected), as merge_entry_attrs does.
 local function native_gazetteer(phase, rule, all)
    local native = phase.gaz_native[rule]
    if native == nil then
@@ -1062,7 +1060,7 @@ local function native_gazetteer(phase, rule, all)
       if type(g) ~= "userdata" then g, match = gazetteer_behind(g) end
       native = g and not (rule.needs_match or rule.attrs or rule.span) and { gazetteer = g, match = match,
          opts = { all = all, annotate = rule.type, rule = rule.name, phase = phase.name, rank = rule.rank,
-            entry_attrs = entry_cache(rule) } } or false
+            entry_attrs = entry_cache(rule), decode = cjson_decode } } or false
       phase.gaz_native[rule] = native
    end
    return native
@@ -1111,18 +1109,13 @@ local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
             phase = phase.name, rank = rule.rank, entry_attrs = entry_cache(rule) })
       end
       -- a plain gazetteer rule: the C side builds the annotations, with
-      -- the rank and the entry attrs decoded so far; it lists those
-      -- whose entry's attrs are still to decode
-      local nl = list and #list or 0
-      if nl > 0 then
+      -- the rank and the entry attrs (a view of the pack's own lists
+      -- those whose entry's attrs are still to decode)
+      if list then
          if pending then
             for _, k in ipairs(pending) do merge_entry_attrs(rule, list[k]) end
          end
-         local n = #cands
-         table_move(list, 1, nl, n + 1, cands)
-         if not all then
-            for k = 1, nl do crules[n + k], cstarts[n + k] = rule, list[k].start end
-         end
+         append_candidates(cands, crules, cstarts, list, rule, nil, all)
       end
    end
 end
