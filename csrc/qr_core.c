@@ -56,6 +56,7 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_lpat(L);
     qr_open_doc(L);
     qr_open_quote(L);
+    qr_open_qdrive(L);
     qr_open_tense(L);
     qr_open_speak(L);
     return 1;

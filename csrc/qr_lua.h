@@ -36,6 +36,7 @@ void qr_open_lpat(lua_State *L);
 void qr_limit_work(lua_State *L, long long n);
 void qr_open_doc(lua_State *L);
 void qr_open_quote(lua_State *L);
+void qr_open_qdrive(lua_State *L);
 void qr_open_tense(lua_State *L);
 void qr_open_speak(lua_State *L);
 

@@ -10,8 +10,8 @@
 -- @module quarry.attribution
 local core = require "quarry.core"
 
-local quote_pairs, quote_sentences, quote_mentions, quote_columns =
-   core.quote_pairs, core.quote_sentences, core.quote_mentions, core.quote_columns
+local quote_pairs, quote_sentences, quote_mentions, quote_columns, quote_title_test =
+   core.quote_pairs, core.quote_sentences, core.quote_mentions, core.quote_columns, core.quote_title_test
 local type, error, math_type = type, error, math.type
 
 local attribution = {}
@@ -103,6 +103,22 @@ end
 -- @return table kinds
 function attribution.columns(tokens)
    return quote_columns(tokens)
+end
+
+--- A test of whether a text is title-like ("Harbour Nights.", "Channel 9
+-- Sunday,", "13th"), in C: attribution.title_test(words) -> test, where
+-- test(text [, start, stop]) -> boolean tells whether the words of text
+-- (cut at ASCII white space, each stripped of the ASCII punctuation that
+-- opens or ends it), those that are not empty and not among `words` (the
+-- small words of titles, compared as written: "of", "the"), all open on a
+-- capital A-Z or a digit, and there are one to seven of them. With start
+-- and stop, it reads the bytes start .. stop of text (0-based, stop
+-- exclusive: a quote's `start`, `stop`) and makes no string.
+-- @param words table the small words, a list of strings of 1 to 255 bytes
+-- @return function test(text [, start, stop]) -> boolean
+function attribution.title_test(words)
+   if type(words) ~= "table" then error("attribution.title_test: expected a list of words", 2) end
+   return quote_title_test(words)
 end
 
 return attribution

@@ -113,7 +113,7 @@ local function quote_of(doc, p)
    -- them as quotes) must not hand their speaker to the next quote
    local lead = p.open > 1 and doc.keys[p.open - 1] or nil
    local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
-      and terms.title_like(text:sub(s + 1, e)) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
+      and terms.title_like(text, s, e) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
    if not (e > s and doc.allowed(s)) then return nil end
    local open, close = p.open, p.close
    local label = transcript_label(doc, s)

@@ -18,6 +18,7 @@ local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local case_at = D.case
 local M = include "quotes/mentions"
+local attribution = require "quarry.attribution"
 
 local terms = {}
 local byte = string.byte
@@ -65,21 +66,23 @@ do
    BEFORE_WORDS = W.word_set(list)
 end
 
+-- the test of title-like words, in C, with the small words of titles
+local TITLE_LIKE
+do
+   local list = {}
+   for w, yes in pairs(SMALL) do
+      if yes then list[#list + 1] = w end
+   end
+   table.sort(list)
+   TITLE_LIKE = attribution.title_test(list)
+end
+
 --- Whether a text is title-like: "Harbour Nights.", "Channel 9
 -- Sunday," "13th" — one to seven capitalised words (or numbers) and the
--- small words of titles.
-function terms.title_like(s)
-   local n = 0
-   for w in s:gmatch("[^%s]+") do
-      -- (the word without the punctuation around it, in one match)
-      local bare = w:match("^%p*(.-)%p*$")
-      if bare ~= "" and not SMALL[bare] then
-         local b = byte(bare)   -- (%u or %d)
-         if not (b >= 65 and b <= 90 or b >= 48 and b <= 57) then return false end
-         n = n + 1
-      end
-   end
-   return n >= 1 and n <= 7
+-- small words of titles: terms.title_like(s [, start, stop]), over the
+-- bytes start .. stop of s (0-based, stop exclusive) when given.
+function terms.title_like(s, start, stop)
+   return TITLE_LIKE(s, start, stop)
 end
 
 -- Whether the tokens from t on (dir 1) or up to t (dir -1) spell keys.
@@ -276,10 +279,10 @@ end
 function terms.classify(doc, q, a, opens, firm)
    local before = q.open > 1 and doc.keys[q.open - 1] or nil
    if q.label or before == ":" or q.lead_in or not q.close then return nil end
-   local inside = doc.text:sub(q.start + 1, q.stop)
    -- (a cry is no title: "Vote for Nell!", "Mr. O'Malley?"; in a headline
    -- every word is capitalised)
-   local title = terms.title_like(inside) and not inside:match("[!?]$") and not headline_case(doc, q)
+   local last = byte(doc.text, q.stop)   -- (q.stop > q.start: the quote's last byte)
+   local title = last ~= 33 and last ~= 63 and TITLE_LIKE(doc.text, q.start, q.stop) and not headline_case(doc, q)
    local kind, mf, ml = terms.marker(doc, q, title)
    if kind then
       local ms, me = D.Doc.span_of(doc, mf, ml)
