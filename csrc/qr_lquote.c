@@ -2,8 +2,10 @@
  * Lua binding of the per-document primitives of quote attribution
  * (qr_quote.h): quarry.core.quote_pairs(tokens, double),
  * quarry.core.quote_sentences(tokens, window),
- * quarry.core.quote_mentions(tokens, kept) and
- * quarry.core.quote_columns(tokens), for quarry.attribution.
+ * quarry.core.quote_mentions(tokens, kept),
+ * quarry.core.quote_columns(tokens) and
+ * quarry.core.quote_document(tokens, kept, window, methods), for
+ * quarry.attribution.
  */
 /***
 @module quarry.core
@@ -372,11 +374,84 @@ static int l_quote_columns(lua_State *L)
     return 2;
 }
 
+/* Calls f with the values at a and b (b: 0 for none), keeping nres
+ * results on the stack. */
+static void call_with(lua_State *L, lua_CFunction f, int a, int b, int nres)
+{
+    lua_pushcfunction(L, f);
+    lua_pushvalue(L, a);
+    if (b) lua_pushvalue(L, b);
+    lua_call(L, b ? 2 : 1, nres);
+}
+
+/* Sets the fields names[0 .. n - 1] of the table at t to the n values on
+ * top of the stack (the first name to the lowest), and pops them. */
+static void set_fields(lua_State *L, int t, const char *const *names, int n)
+{
+    while (n-- > 0) lua_setfield(L, t, names[n]);
+}
+
+/***
+quarry.core.quote_document(tokens, kept, window, methods) -> doc: the
+record of a document that quote attribution reads, in one table made at
+its size: toks (the tokens), n (#tokens), kept, keys and kinds
+(quote_columns), joined, root, long, sents, starts (quote_sentences with
+window), at, ends, in_name, persons (quote_mentions of kept), get (the
+tokens' get method), and cache, cues, cases, paras (empty tables, the
+caller's lookups); its metatable's __index is methods (a metatable set
+here, out of reach of a sandbox's getmetatable). See
+quarry.attribution.document.
+@function quote_document
+@param tokens quarry.Tokens the document's tokens
+@param kept table the annotations, in order
+@param window integer the most tokens of a window (>= 1)
+@param methods table the record's methods
+@return table the record
+*/
+static int l_quote_document(lua_State *L)
+{
+    static const char *const columns[] = { "keys", "kinds" };
+    static const char *const sentences[] = { "joined", "root", "long", "sents", "starts" };
+    static const char *const mentions[] = { "at", "ends", "in_name", "persons" };
+    static const char *const caches[] = { "cache", "cues", "cases", "paras" };
+    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    int k;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checkinteger(L, 3);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_settop(L, 4);
+    lua_createtable(L, 0, 24);      /* 5: the record (room for three fields of the caller's) */
+    lua_pushvalue(L, 1);
+    lua_setfield(L, 5, "toks");
+    lua_pushinteger(L, (lua_Integer)t->n);
+    lua_setfield(L, 5, "n");
+    lua_pushvalue(L, 2);
+    lua_setfield(L, 5, "kept");
+    call_with(L, l_quote_columns, 1, 0, 2);
+    set_fields(L, 5, columns, 2);
+    call_with(L, l_quote_sentences, 1, 3, 5);
+    set_fields(L, 5, sentences, 5);
+    call_with(L, l_quote_mentions, 1, 2, 4);
+    set_fields(L, 5, mentions, 4);
+    for (k = 0; k < 4; k++) {
+        lua_newtable(L);
+        lua_setfield(L, 5, caches[k]);
+    }
+    lua_getfield(L, 1, "get");
+    lua_setfield(L, 5, "get");
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, 4);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, 5);
+    return 1;
+}
+
 void qr_open_quote(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "quote_pairs", l_quote_pairs }, { "quote_sentences", l_quote_sentences },
         { "quote_mentions", l_quote_mentions }, { "quote_columns", l_quote_columns },
+        { "quote_document", l_quote_document },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

@@ -293,6 +293,65 @@ describe("quarry.attribution", function()
       assert.is_nil(none_kinds[1])
    end)
 
+   it("makes a document's record in one call, its methods reached through a metatable", function()
+      local text = "Mayor Ana Reyes said it. (She left.) Then she went."
+      local toks = tok(text)
+      local reyes = { type = "person", start = 6, stop = 15 }
+      local methods = { key = function(doc, i) return doc.keys[i] end }
+      local doc = attribution.document(toks, { reyes }, 3, methods)
+      assert.equal(toks, doc.toks)
+      assert.equal(#toks, doc.n)
+      assert.same({ reyes }, doc.kept)
+      assert.equal(toks.get, doc.get)
+      assert.equal("said", doc:key(4))
+      assert.is_nil(rawget(doc, "key"))
+      local keys, kinds = attribution.columns(toks)
+      for i = 1, #toks do
+         assert.equal(keys[i], doc.keys[i])
+         assert.equal(kinds[i], doc.kinds[i])
+      end
+      local joined, root, long, sents, starts = attribution.sentences(toks, 3)
+      assert.same({ joined, root, long, sents, starts }, { doc.joined, doc.root, doc.long, doc.sents, doc.starts })
+      local at, ends, in_name, persons = attribution.mentions(toks, { reyes })
+      assert.same({ at, ends, in_name, persons }, { doc.at, doc.ends, doc.in_name, doc.persons })
+      assert.same({ 2, 3 }, { reyes.first_tok, reyes.last_tok })
+      for _, k in ipairs { "cache", "cues", "cases", "paras" } do assert.same({}, doc[k]) end
+      -- a method added later is reached too
+      methods.sent = function(d, i) return d.sents[i] end
+      assert.equal(sents[4], doc:sent(4))
+      assert.has_error(function() attribution.document(toks, "kept", 3, methods) end,
+         "attribution.document: expected a table of annotations")
+      assert.has_error(function() attribution.document(toks, {}, 0, methods) end,
+         "attribution.document: expected a window of at least one token")
+      assert.has_error(function() attribution.document(toks, {}, 3) end,
+         "attribution.document: expected a table of methods")
+   end)
+
+   it("tells title-like words, over a whole text or the bytes of a quote", function()
+      local title_like = attribution.title_test { "of", "the", "&" }
+      assert.is_true(title_like("Harbour Nights."))
+      assert.is_true(title_like("Channel 9 Sunday,"))
+      assert.is_true(title_like("13th"))
+      assert.is_true(title_like("The Lord of the Rings"))
+      assert.is_true(title_like("(Pride & Prejudice)"))
+      assert.is_false(title_like("the plan"))             -- "plan" opens on a small letter
+      assert.is_false(title_like("of the"))               -- no word but small ones
+      assert.is_false(title_like("...  ,"))               -- nothing but punctuation
+      assert.is_false(title_like(""))
+      assert.is_false(title_like("One Two Three Four Five Six Seven Eight"))
+      assert.is_true(title_like("One Two Three Four Five Six Seven"))
+      assert.is_false(title_like("\u{00C9}cole Normale"))   -- a capital past ASCII is no A-Z
+      assert.is_true(title_like("Of Mice"))                -- small words are compared as written: "Of" counts
+      local text = "on Channel 9's \u{201C}Early Edition,\u{201D} he said"
+      local s = text:find("Early", 1, true) - 1
+      local e = text:find(",", s, true)
+      assert.is_true(title_like(text, s, e))
+      assert.is_false(title_like(text, 0, e))
+      assert.is_false(title_like(text, e, s))
+      assert.has_error(function() attribution.title_test("of") end, "attribution.title_test: expected a list of words")
+      assert.has_error(function() attribution.title_test { "" } end)
+   end)
+
    it("finds the pairs and sentences a walk in Lua finds, on texts made from pieces", function()
       local rand = generator(20261206)
       for _ = 1, 300 do

@@ -10,8 +10,9 @@
 -- @module quarry.attribution
 local core = require "quarry.core"
 
-local quote_pairs, quote_sentences, quote_mentions, quote_columns, quote_title_test =
-   core.quote_pairs, core.quote_sentences, core.quote_mentions, core.quote_columns, core.quote_title_test
+local quote_pairs, quote_sentences, quote_mentions, quote_columns, quote_document, quote_title_test =
+   core.quote_pairs, core.quote_sentences, core.quote_mentions, core.quote_columns, core.quote_document,
+   core.quote_title_test
 local type, error, math_type = type, error, math.type
 
 local attribution = {}
@@ -103,6 +104,31 @@ end
 -- @return table kinds
 function attribution.columns(tokens)
    return quote_columns(tokens)
+end
+
+--- The record of a document that quote attribution reads, in one call:
+-- attribution.document(tokens, kept, window, methods) -> doc, a table
+-- made at its size with the fields toks (the tokens), n (#tokens), kept,
+-- keys and kinds (attribution.columns), joined, root, long, sents, starts
+-- (attribution.sentences with window), at, ends, in_name, persons
+-- (attribution.mentions of kept: it sets first_tok and last_tok on the
+-- names), get (the tokens' get method) and cache, cues, cases, paras
+-- (empty tables, for the caller's lookups), with room for three fields
+-- more; the methods are reached through its metatable (`doc:key(i)` calls
+-- methods.key), a metatable of quarry's that a sandboxed pack neither
+-- sees nor changes.
+-- @param tokens quarry.Tokens the document's tokens
+-- @param kept table the annotations ({type, start, stop, ...}, ...)
+-- @param window integer the most tokens of a window
+-- @param methods table the record's methods
+-- @return table doc
+function attribution.document(tokens, kept, window, methods)
+   if type(kept) ~= "table" then error("attribution.document: expected a table of annotations", 2) end
+   if math_type(window) ~= "integer" or window < 1 then
+      error("attribution.document: expected a window of at least one token", 2)
+   end
+   if type(methods) ~= "table" then error("attribution.document: expected a table of methods", 2) end
+   return quote_document(tokens, kept, window, methods)
 end
 
 --- A test of whether a text is title-like ("Harbour Nights.", "Channel 9

@@ -49,33 +49,23 @@ document.WINDOW = WINDOW
 local Doc = {}
 document.Doc = Doc
 
--- "Rep. Ida Brandt (D-Minn.) reacted to the news": a sentence the
--- tokeniser began inside parentheses, or in lower case right after them,
--- goes on the one before. -> joined[s] = the first token of sentence s,
--- root[s] = the first sentence of those it goes on, for each such
--- sentence; and the long sentences, those of more than WINDOW tokens with
--- the ones joined to them: {s, first, before, after}, where before and
--- after count the windows the long sentences before it (and it) add. One
--- pass over the tokens, in C (quarry.attribution.sentences).
-local function sentence_structure(doc)
-   return attribution.sentences(doc.toks, WINDOW)
-end
-
 local kind_at, case_at, para_at
 
 --- The record of a document: document.new(ctx, kept, clusters, allowed) -> doc.
+-- Made in one call in C (quarry.attribution.document): the key and kind
+-- columns; the attribution sentences ("Rep. Ida Brandt (D-Minn.) reacted
+-- to the news": a sentence the tokeniser began inside parentheses, or in
+-- lower case right after them, goes on the one before: joined[s] = the
+-- first token of sentence s, root[s] = the first sentence of those it goes
+-- on, for each such sentence; the long sentences, those of more than
+-- WINDOW tokens with the ones joined to them: {s, first, before, after},
+-- where before and after count the windows the long sentences before it,
+-- and it, add); the names by token (first_tok, last_tok on each); and the
+-- methods of Doc through a metatable of quarry's (one a pack's sandbox
+-- made would have quarry check every annotation of the document for one).
 function document.new(ctx, kept, clusters, allowed)
-   local toks = ctx.tokens
-   local keys, kinds = attribution.columns(toks)
-   local doc = { toks = toks, text = ctx.text, n = #toks, kept = kept, clusters = clusters,
-      allowed = allowed, cache = {}, cues = {}, keys = keys, kinds = kinds, cases = {}, paras = {},
-      get = toks.get }
-   doc.joined, doc.root, doc.long, doc.sents, doc.starts = sentence_structure(doc)
-   -- the methods, as fields: a metatable made in a pack's sandbox would
-   -- have quarry check every annotation of the document for one
-   for k, f in pairs(Doc) do doc[k] = f end
-   -- the names by token (first_tok, last_tok on each), in one pass in C
-   doc.at, doc.ends, doc.in_name, doc.persons = attribution.mentions(toks, kept)
+   local doc = attribution.document(ctx.tokens, kept, WINDOW, Doc)
+   doc.text, doc.clusters, doc.allowed = ctx.text, clusters, allowed
    return doc
 end
 
