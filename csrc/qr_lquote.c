@@ -3,24 +3,60 @@
  * (qr_quote.h): quarry.core.quote_pairs(tokens, double),
  * quarry.core.quote_sentences(tokens, window),
  * quarry.core.quote_mentions(tokens, kept),
- * quarry.core.quote_columns(tokens) and
- * quarry.core.quote_document(tokens, kept, window, methods), for
+ * quarry.core.quote_columns(tokens),
+ * quarry.core.quote_document(tokens, kept, window, methods) and
+ * quarry.core.quote_records(tokens, double), for
  * quarry.attribution.
  */
 /***
 @module quarry.core
 */
 #include "qr_lua.h"
+#include "qr_qdrive.h"
 #include "qr_quote.h"
 
 #include <limits.h>
 #include <string.h>
+
+/* A size for lua_createtable: n, or 0 (no presizing) past INT_MAX. */
+static int fit_int(size_t n) { return n < INT_MAX ? (int)n : 0; }
 
 /* Sets field name of the table on top to integer v. */
 static void set_int(lua_State *L, const char *name, lua_Integer v)
 {
     lua_pushinteger(L, v);
     lua_setfield(L, -2, name);
+}
+
+/* The pairs of marks of the tokens t (at 1; double: the table at 2), as
+ * qr_quote_pair finds them (outermost: only the outermost, by start), in
+ * a block pushed on the stack with two more; *np: their number. NULL (and
+ * nothing pushed) without tokens. */
+static const qr_qpair *find_pairs(lua_State *L, const qr_tokens *t, const char *text, size_t len, int outermost,
+                                  size_t *np)
+{
+    size_t n, m;
+    const qr_keys *keys;
+    qr_qmark *marks;
+    qr_qopen *stack;
+    qr_qpair *pairs;
+    *np = 0;
+    qr_limit_work(L, (long long)t->n);
+    if (t->n == 0) return NULL;
+    keys = qr_tokens_keys(L, 1, 0);
+    marks = lua_newuserdatauv(L, t->n * sizeof *marks, 0);
+    n = qr_quote_marks(t, keys, marks);
+    for (m = 0; m < n; m++) {
+        const qr_token *tk = &t->tok[marks[m].tok];
+        lua_pushlstring(L, text + tk->start, tk->stop - tk->start);
+        marks[m].single = lua_rawget(L, 2) == LUA_TNIL || !lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    stack = lua_newuserdatauv(L, (n ? n : 1) * sizeof *stack, 0);
+    pairs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *pairs, 0);
+    *np = qr_quote_pair(t, text, len, marks, n, stack, pairs);
+    if (outermost) *np = qr_quote_outermost(pairs, *np);
+    return pairs;
 }
 
 /***
@@ -40,30 +76,13 @@ quarry.attribution.pairs.
 static int l_quote_pairs(lua_State *L)
 {
     const char *text;
-    size_t len, n, np, m;
+    size_t len, np, m;
     const qr_tokens *t = qr_check_tokens(L, 1, &text, &len);
-    const qr_keys *keys;
-    qr_qmark *marks;
-    qr_qopen *stack;
-    qr_qpair *pairs;
+    const qr_qpair *pairs;
     int outermost = lua_toboolean(L, 3);
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    qr_limit_work(L, (long long)t->n);
-    if (t->n == 0) { lua_newtable(L); return 1; }
-    keys = qr_tokens_keys(L, 1, 0);
-    marks = lua_newuserdatauv(L, t->n * sizeof *marks, 0);          /* 3 */
-    n = qr_quote_marks(t, keys, marks);
-    for (m = 0; m < n; m++) {
-        const qr_token *tk = &t->tok[marks[m].tok];
-        lua_pushlstring(L, text + tk->start, tk->stop - tk->start);
-        marks[m].single = lua_rawget(L, 2) == LUA_TNIL || !lua_toboolean(L, -1);
-        lua_pop(L, 1);
-    }
-    stack = lua_newuserdatauv(L, (n ? n : 1) * sizeof *stack, 0);   /* 4 */
-    pairs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *pairs, 0);   /* 5 */
-    np = qr_quote_pair(t, text, len, marks, n, stack, pairs);
-    if (outermost) np = qr_quote_outermost(pairs, np);
+    pairs = find_pairs(L, t, text, len, outermost, &np);
     lua_createtable(L, np > INT_MAX ? INT_MAX : (int)np, 0);
     for (m = 0; m < np; m++) {
         const qr_qpair *p = &pairs[m];
@@ -78,6 +97,54 @@ static int l_quote_pairs(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)m + 1);
     }
     return 1;
+}
+
+/***
+quarry.core.quote_records(tokens, double) -> records, npairs: the quotes
+of a document as the news pack's driver starts them, one table a pair of
+marks (the outermost pairs, by start: quote_pairs with outermost) whose
+words are not all white space: {open, close (nil for a quote left open),
+start, stop (the bytes of its words: those between the marks, the white
+space around them left out), para (the opening mark's paragraph, nil
+without paragraphs), closed_sentence (its words end on "." or "…"),
+soft_end (on ",", "!" or "?"), both false for a quote left open}, made
+with room for three fields more; npairs: the number of pairs, those left
+out counted. See quarry.attribution.quotes.
+@function quote_records
+@param tokens quarry.Tokens the document's tokens
+@param double table mark text -> true for the double marks
+@return table the records
+@return integer the number of pairs
+*/
+static int l_quote_records(lua_State *L)
+{
+    const char *text;
+    size_t len, np, m;
+    lua_Integer nq = 0;
+    const qr_tokens *t = qr_check_tokens(L, 1, &text, &len);
+    const qr_qpair *pairs;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    pairs = find_pairs(L, t, text, len, 1, &np);
+    lua_createtable(L, fit_int(np), 0);
+    for (m = 0; m < np; m++) {
+        const qr_qpair *p = &pairs[m];
+        qr_qwordspan w;
+        if (!qr_quote_words(text, len, p->start, p->stop, p->close >= 0, &w)) continue;
+        lua_createtable(L, 0, 10);
+        set_int(L, "open", p->open + 1);
+        if (p->close >= 0) set_int(L, "close", p->close + 1);
+        set_int(L, "start", (lua_Integer)w.start);
+        set_int(L, "stop", (lua_Integer)w.stop);
+        if (t->npara) set_int(L, "para", (lua_Integer)qr_tokens_group_of(t->para, t->npara, (size_t)p->open) + 1);
+        lua_pushboolean(L, w.closed_sentence);
+        lua_setfield(L, -2, "closed_sentence");
+        lua_pushboolean(L, w.soft_end);
+        lua_setfield(L, -2, "soft_end");
+        lua_rawseti(L, -2, ++nq);
+    }
+    lua_pushinteger(L, (lua_Integer)np);
+    return 2;
 }
 
 /***
@@ -177,8 +244,6 @@ static lua_Integer ann_int(lua_State *L, lua_Integer k, const char *name)
     return v;
 }
 
-/* A size for lua_createtable: n, or 0 (no presizing) past INT_MAX. */
-static int fit_int(size_t n) { return n < INT_MAX ? (int)n : 0; }
 
 /* A name among the annotations: its type (name_type) and tokens. */
 typedef struct { int ty, covered; size_t first, last; } qmention;
@@ -451,7 +516,7 @@ void qr_open_quote(lua_State *L)
     static const luaL_Reg funcs[] = {
         { "quote_pairs", l_quote_pairs }, { "quote_sentences", l_quote_sentences },
         { "quote_mentions", l_quote_mentions }, { "quote_columns", l_quote_columns },
-        { "quote_document", l_quote_document },
+        { "quote_document", l_quote_document }, { "quote_records", l_quote_records },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

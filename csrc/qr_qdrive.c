@@ -44,3 +44,19 @@ int qr_title_like(const char *s, size_t len, const qr_qwords *small)
     }
     return n >= 1;
 }
+
+int qr_quote_words(const char *text, size_t len, size_t start, size_t stop, int closed, qr_qwordspan *out)
+{
+    unsigned char last;
+    if (stop > len) stop = len;
+    while (start < stop && is_space((unsigned char)text[start])) start++;
+    while (stop > start && is_space((unsigned char)text[stop - 1])) stop--;
+    if (stop <= start) return 0;
+    last = (unsigned char)text[stop - 1];
+    out->start = start;
+    out->stop = stop;
+    out->closed_sentence = closed && (last == '.'
+        || (last == 0xA6 && stop >= 3 && memcmp(text + stop - 3, "\xE2\x80\xA6", 3) == 0));   /* "…" */
+    out->soft_end = closed && (last == ',' || last == '!' || last == '?');
+    return 1;
+}

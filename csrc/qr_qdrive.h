@@ -22,4 +22,18 @@ int qr_qwords_has(const qr_qwords *list, const char *w, size_t n);
  * are one to seven of them. */
 int qr_title_like(const char *s, size_t len, const qr_qwords *small);
 
+/* What the driver reads off a pair of quotation marks before it looks
+ * for a speaker: the bytes of its words (those between the marks without
+ * the white space around them), whether it ends a sentence ("." or "…")
+ * or softly (",", "!" or "?"); both false for a quote left open. */
+typedef struct qr_qwordspan {
+    size_t start, stop;
+    int closed_sentence, soft_end;
+} qr_qwordspan;
+
+/* The words of the quote between bytes start and stop of text (len
+ * bytes), closed or not: fills out and returns 1, or returns 0 when only
+ * white space is there. */
+int qr_quote_words(const char *text, size_t len, size_t start, size_t stop, int closed, qr_qwordspan *out);
+
 #endif

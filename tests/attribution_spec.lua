@@ -293,6 +293,34 @@ describe("quarry.attribution", function()
       assert.is_nil(none_kinds[1])
    end)
 
+   it("starts the quotes of a document from its outermost pairs, without the white space around", function()
+      local text = "He said, \u{201C} We stay. \u{201D} Then \u{201C}Go,\u{201D} and \u{201C}  \u{201D}.\n\n"
+         .. "\u{201C}Wait\u{2026}\u{201D} She \u{201C}left"
+      local toks = tok(text)
+      local found, npairs = attribution.quotes(toks, DOUBLE)
+      local pairs = attribution.pairs(toks, DOUBLE, true)
+      assert.equal(#pairs, npairs)
+      assert.equal(5, npairs)
+      assert.equal(4, #found)                       -- the pair around white space makes none
+      local words = {}
+      for i, q in ipairs(found) do words[i] = text:sub(q.start + 1, q.stop) end
+      assert.same({ "We stay.", "Go,", "Wait\u{2026}", "left" }, words)
+      assert.same({ true, false, true, false }, { found[1].closed_sentence, found[2].closed_sentence,
+         found[3].closed_sentence, found[4].closed_sentence })
+      assert.same({ false, true, false, false }, { found[1].soft_end, found[2].soft_end, found[3].soft_end,
+         found[4].soft_end })
+      assert.equal(pairs[1].open, found[1].open)
+      assert.equal(pairs[1].close, found[1].close)
+      assert.is_nil(found[4].close)                 -- left open at the paragraph's end
+      assert.same({ 1, 1, 2, 2 }, { found[1].para, found[2].para, found[3].para, found[4].para })
+      assert.equal(toks:get(found[3].open, "paragraph"), found[3].para)
+      local none, n0 = attribution.quotes(tok(""), DOUBLE)
+      assert.same({}, none)
+      assert.equal(0, n0)
+      assert.has_error(function() attribution.quotes(toks, "\"") end,
+         "attribution.quotes: expected a table of double marks")
+   end)
+
    it("makes a document's record in one call, its methods reached through a metatable", function()
       local text = "Mayor Ana Reyes said it. (She left.) Then she went."
       local toks = tok(text)

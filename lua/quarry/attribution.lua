@@ -10,9 +10,9 @@
 -- @module quarry.attribution
 local core = require "quarry.core"
 
-local quote_pairs, quote_sentences, quote_mentions, quote_columns, quote_document, quote_title_test =
-   core.quote_pairs, core.quote_sentences, core.quote_mentions, core.quote_columns, core.quote_document,
-   core.quote_title_test
+local quote_pairs, quote_records, quote_sentences, quote_mentions, quote_columns, quote_document, quote_title_test =
+   core.quote_pairs, core.quote_records, core.quote_sentences, core.quote_mentions, core.quote_columns,
+   core.quote_document, core.quote_title_test
 local type, error, math_type = type, error, math.type
 
 local attribution = {}
@@ -39,6 +39,28 @@ local attribution = {}
 function attribution.pairs(tokens, double, outermost)
    if type(double) ~= "table" then error("attribution.pairs: expected a table of double marks", 2) end
    return quote_pairs(tokens, double, outermost)
+end
+
+--- The quotes of a document as a driver of quote attribution starts
+-- them: attribution.quotes(tokens, double) -> quotes, npairs. One table
+-- for each of the outermost pairs of marks (attribution.pairs(tokens,
+-- double, true), in that order) whose words are not all white space:
+-- {open, close, start, stop, para, closed_sentence, soft_end}, where open
+-- and close are its marks' tokens (close nil for a quote left open at its
+-- paragraph's end), start and stop the bytes of its words (those between
+-- the marks without the ASCII white space around them), para the opening
+-- mark's paragraph (tokens:get(open, "paragraph"): nil without
+-- paragraphs), closed_sentence whether its words end on "." or "…" and
+-- soft_end on ",", "!" or "?" (both false for a quote left open); each
+-- made with room for three fields more (the driver's own). npairs counts
+-- the pairs, those left out too.
+-- @param tokens quarry.Tokens the document's tokens
+-- @param double table the texts of the double marks (text -> true)
+-- @return table the quotes
+-- @return integer the number of pairs
+function attribution.quotes(tokens, double)
+   if type(double) ~= "table" then error("attribution.quotes: expected a table of double marks", 2) end
+   return quote_records(tokens, double)
 end
 
 --- The attribution sentences of a document: attribution.sentences(tokens,

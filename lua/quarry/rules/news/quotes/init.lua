@@ -3,8 +3,8 @@
 -- al. 2017): each strategy is a small rule in a file of its own, tried in
 -- order; the first that finds a mention decides who speaks.
 --
--- For each pair of quotation marks (pairing.lua) the driver makes the
--- quote record q, runs the sieve with (q, doc, state), resolves the
+-- For each pair of quotation marks the driver completes the quote record
+-- q that pairing.quotes starts in C, runs the sieve with (q, doc, state), resolves the
 -- mention found to a speaker (speakers.lua), decides the quote's kind and
 -- whether to keep it, and updates the state, in one place (remember).
 --
@@ -39,7 +39,6 @@ local null = require("cjson").null
 local sieve = require "quarry.sieve"
 local W = include "quotes/words"
 local D = include "quotes/document"
-local para_at = D.para
 local pairing = include "quotes/pairing"
 local speakers = include "quotes/speakers"
 local terms = include "quotes/terms"
@@ -102,34 +101,29 @@ local function transcript_label(doc, s)
       colon = last + 1 <= doc.n and doc.keys[last + 1] == ":" and last + 1 or nil }
 end
 
--- The quote record of a pair of marks, or nil for an empty one or one in
--- the page's clutter.
-local function quote_of(doc, p)
+-- The quote record q of the driver, completed in place (pairing.quotes
+-- made it with open, close, start, stop, para, closed_sentence and
+-- soft_end): is_title, label (the quote's words then start after it) and
+-- lead_in; nil for a quote in the page's clutter.
+local function quote_of(doc, q)
    local text = doc.text
-   local s, e = p.start, p.stop
-   while s < e and SPACE[byte(text, s + 1)] do s = s + 1 end
-   while e > s and SPACE[byte(text, e)] do e = e - 1 end
+   local s, e, open = q.start, q.stop, q.open
+   if not doc.allowed(s) then return nil end
    -- “on Channel 9's “Early Edition,””: a title, whose marks (PolNeAR counts
    -- them as quotes) must not hand their speaker to the next quote
-   local lead = p.open > 1 and doc.keys[p.open - 1] or nil
-   local is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
+   local lead = open > 1 and doc.keys[open - 1] or nil
+   q.is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
       and terms.title_like(text, s, e) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
-   if not (e > s and doc.allowed(s)) then return nil end
-   local open, close = p.open, p.close
    local label = transcript_label(doc, s)
    if label then
       s = label.stop + 1
       while s < e and SPACE[byte(text, s + 1)] do s = s + 1 end
+      q.label, q.start = label, s
    end
+   -- (a cue right before the opening mark, after "," or ":")
    local before = open > 2 and doc.keys[open - 1]
-   -- (“…?” Lichtman said: a question or a cry runs on into its attribution)
-   local last = byte(text, e)   -- (e > s >= 0: the last byte inside)
-   -- (all the fields in one constructor: a table made at its size)
-   return { open = open, close = close, is_title = is_title, para = para_at(doc, open), label = label,
-      start = s, stop = e, lead_in = open > 2 and (before == "," or before == ":") and is_cue(doc, open - 2),
-      closed_sentence = close ~= nil
-         and (last == 46 or last == 0xA6 and e >= 3 and text:sub(e - 2, e) == "\u{2026}"),   -- "." or "…"
-      soft_end = close ~= nil and (last == 44 or last == 33 or last == 63) }                  -- ",", "!" or "?"
+   q.lead_in = open > 2 and (before == "," or before == ":") and is_cue(doc, open - 2)
+   return q
 end
 
 -- The sieve's answer for q: the speaker's name, cluster, type, span, the
@@ -237,14 +231,14 @@ end
 -- kept: the entities kept (sorted by start); clusters: the people
 -- (people.lua); allowed(pos): false inside the page's clutter.
 function quotes.find(ctx, kept, clusters, allowed, the_sieve)
-   local marks = pairing.pair(ctx.tokens)
+   local found, npairs = pairing.quotes(ctx.tokens)
    local out, said = {}, {}
-   if not marks[1] then return out end
+   if npairs == 0 then return out end
    local doc = D.new(ctx, kept, clusters, allowed)
    local state = { prev = nil, last_speaker = nil }
    local traced = ctx.trace
-   for _, p in ipairs(marks) do
-      local q = quote_of(doc, p)
+   for _, found_q in ipairs(found) do
+      local q = quote_of(doc, found_q)
       if q then
          local a = attribute(the_sieve, q, doc, state)
          local ann = annotation(doc, q, a, the_sieve, traced)

@@ -18,4 +18,14 @@ function pairing.pair(toks)
    return attribution.pairs(toks, W.DOUBLE, true)
 end
 
+--- The quotes of those pairs, as the driver starts them (quotes/init.lua):
+-- pairing.quotes(toks) -> {q, ...}, npairs. Each q: open, close, start,
+-- stop (the bytes of its words, the white space around them left out),
+-- para, closed_sentence, soft_end, made in C (quarry.attribution.quotes)
+-- with room for the fields the driver adds; a pair of marks around white
+-- space only makes none, npairs counts it.
+function pairing.quotes(toks)
+   return attribution.quotes(toks, W.DOUBLE)
+end
+
 return pairing
