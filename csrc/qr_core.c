@@ -59,5 +59,6 @@ int luaopen_quarry_core(lua_State *L)
     qr_open_qdrive(L);
     qr_open_tense(L);
     qr_open_speak(L);
+    qr_open_page(L);
     return 1;
 }

@@ -39,6 +39,7 @@ void qr_open_quote(lua_State *L);
 void qr_open_qdrive(lua_State *L);
 void qr_open_tense(lua_State *L);
 void qr_open_speak(lua_State *L);
+void qr_open_page(lua_State *L);
 
 struct qr_tokens;
 struct qr_keys;

@@ -60,6 +60,8 @@ local function objects()
       Corpus = corpus,
       Pack = quarry.rules.load("tests/fixtures/packs/newsroom.lua"),
       Context = ctx,
+      PageClutter = require("quarry.page").clutter { { pattern = "^related", role = "related" } },
+      Page = require("quarry.page").clutter({}):describe(quarry.tokenize("Talks resumed.")),
    }
 end
 

@@ -18,6 +18,11 @@ local function page(paragraphs)
    return kind_at, quotes
 end
 
+-- The kind the shipped pack gives the segment holding a needle.
+local function kind_of_news(text, needle)
+   return support.segment_at(news:run({ text = text, date = "2024-05-02" }), text, needle)
+end
+
 describe("news page structure", function()
    it("takes one 'Related' line inside an article for itself only", function()
       local kind_at, quotes = page {
@@ -149,5 +154,34 @@ describe("news page structure", function()
          if a.type == "dateline" then places[#places + 1] = a.attrs.place .. "/" .. tostring(a.attrs.source) end
       end
       assert.same({ "ST. LOUIS/Harbour Wire" }, places)
+   end)
+
+   describe("in a copy of the pack whose clutter list is changed", function()
+      -- the pack's folder copied, a line added to its data/page_clutter.tsv
+      local function copy_with(line)
+         local dir = support.tmpdir()
+         assert.is_true(os.execute("cp -r lua/quarry/rules/news '" .. dir .. "/news'"))
+         local f = assert(io.open(dir .. "/news/data/page_clutter.tsv", "a"))
+         f:write(line, "\n")
+         f:close()
+         return dir .. "/news/init.lua"
+      end
+      teardown(support.cleanup)
+
+      it("takes the added line for clutter", function()
+         local pack = rules.load(copy_with("^harbour notice\tboilerplate"))
+         local text = "Ferry budget passes\n\nThe harbour council approved a new budget for the ferry service on "
+            .. "Tuesday after a long debate.\n\nHarbour Notice: the office closes early."
+         local kind = support.segment_at(pack:run({ text = text, date = "2024-05-02" }), text, "Harbour Notice")
+         assert.equal("boilerplate", kind)
+         assert.equal("body", kind_of_news(text, "Harbour Notice"))
+      end)
+
+      it("names the file and line of a role it does not know", function()
+         local ok, err = pcall(rules.load, copy_with("^harbour notice\tads"))
+         assert.is_false(ok)
+         assert.matches("data/page_clutter.tsv:%d+: the role must be comments, related, signature or boilerplate, "
+            .. "not 'ads'", err)
+      end)
    end)
 end)

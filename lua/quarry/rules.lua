@@ -249,7 +249,7 @@ local lfs_attributes = require("lfs").attributes
 -- Modules an untrusted pack may require; each pack gets its own instance.
 local PACK_MODULES = { "quarry.pattern", "quarry.regex", "quarry.calendar", "quarry.names", "quarry.sieve",
    "quarry.spanset", "quarry.wordset", "quarry.tense", "quarry.attribution", "quarry.marks", "quarry.phrases",
-   "cjson", "cjson.safe" }
+   "quarry.page", "cjson", "cjson.safe" }
 
 -- require "quarry.rules.<...>" in an untrusted pack: a module file inside
 -- the pack's folder, run in the pack's sandbox, once.
