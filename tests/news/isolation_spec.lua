@@ -46,12 +46,18 @@ end
 describe("the news pack's annotations", function()
    local news = rules.load("news")
 
-   it("share no table with one another, within a document or across documents", function()
+   it("share no table with one another, within a document or across documents, traced or not", function()
       local seen, problems, n = {}, {}, 0
       for _, doc in ipairs(TEXTS) do
+         -- (traced as quarry explain and eval --errors run the pack: each
+         -- quote's trace names the strategies tried)
          for i, a in ipairs(news:run(doc)) do
             n = n + 1
             walk(a, doc.id .. "#" .. i .. " (" .. a.type .. ")", seen, problems)
+         end
+         for i, a in ipairs(news:run(doc, { trace = true })) do
+            n = n + 1
+            walk(a, doc.id .. "#" .. i .. " (" .. a.type .. ", traced)", seen, problems)
          end
       end
       assert.is_true(n > 30, "the texts make annotations of many kinds")

@@ -36,6 +36,7 @@
 -- why it is no quote.
 local quotes = {}
 local null = require("cjson").null
+local table_move = table.move
 local sieve = require "quarry.sieve"
 local W = include "quotes/words"
 local D = include "quotes/document"
@@ -148,10 +149,13 @@ end
 -- The strategies tried, by name, and the one that decided. (The lists of
 -- names are the sieve's, made once for each length until it changes;
 -- quarry hands each annotation out as a copy of its own.)
+-- (tried is a copy: the sieve hands out one list a k, and the annotation,
+-- uncopied out of the sandbox, is the caller's alone)
 local function trace_of(a, the_sieve)
    local strategy = a.strategy
+   local names = the_sieve:first_names(a.tried)
    return { strategy = strategy and strategy.name, where = strategy and strategy.where,
-      tried = the_sieve:first_names(a.tried) }
+      tried = table_move(names, 1, #names, 1, {}) }
 end
 
 local TERMS_WHERE = sieve.where(terms.classify)
