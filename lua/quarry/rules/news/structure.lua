@@ -28,12 +28,17 @@ do
    CLUTTER = page.clutter(entries)
 end
 
--- The bytes a class of a pattern matches: byte -> true.
+-- The bytes a class of a pattern matches: byte -> true (by class, made
+-- once: ascii_class asks for each byte; read only).
+local CLASS_BYTES = {}
 local function class_bytes(class)
-   local set = {}
+   local set = CLASS_BYTES[class]
+   if set then return set end
+   set = {}
    for b = 0, 255 do
       if string.char(b):find("^" .. class .. "$") then set[b] = true end
    end
+   CLASS_BYTES[class] = set
    return set
 end
 
