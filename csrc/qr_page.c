@@ -14,6 +14,7 @@ static unsigned pair_hash(unsigned char a, unsigned char b) { return ((unsigned)
 void qr_page_clutter_index(qr_page_clutter *c)
 {
     size_t k, j, n = 0, min = 0;
+    int any = 0;
     unsigned b;
     for (b = 0; b < 256; b++) {
         c->at[b] = (uint32_t)n;
@@ -24,7 +25,10 @@ void qr_page_clutter_index(qr_page_clutter *c)
     c->at[256] = (uint32_t)n;
     for (k = 0; k < c->n; k++) {
         c->entry[k].next_plain = -1;
-        if (c->entry[k].plain && (min == 0 || c->entry[k].plen < min)) min = c->entry[k].plen;
+        if (c->entry[k].plain && (!any || c->entry[k].plen < min)) {
+            min = c->entry[k].plen;   /* an empty one too: min 0 turns the search off */
+            any = 1;
+        }
     }
     c->min_plain = min >= 2 && c->n <= INT16_MAX ? min : 0;
     if (!c->min_plain) return;

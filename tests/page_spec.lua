@@ -40,6 +40,12 @@ describe("quarry.page", function()
       assert.same({ false, "boilerplate", false, "boilerplate", "related" }, k)
    end)
 
+   it("finds an empty plain string in every short paragraph, whatever the other plain strings", function()
+      local list = { { pattern = "", role = "boilerplate" },
+         { pattern = "subscribe to our newsletter", role = "boilerplate" } }
+      assert.same({ "boilerplate", "boilerplate" }, (kinds(list, { "Hello there.", "Subscribe now" })))
+   end)
+
    it("ends a block of related links where prose resumes, and a weak marker opens none before prose", function()
       local k = kinds(LIST, { PROSE, "Related", "Ferry fares rise", "New cycle lanes open", PROSE,
          "What do you think?", PROSE })
