@@ -148,7 +148,9 @@ static int clutter_describe(lua_State *L)
     m.tick = lpat_tick;
     m.fail = lpat_fail;
     m.ud = L;
-    qr_limit_work(L, (long long)(n + len / 64));
+    /* a paragraph may go through every entry before a pattern is tried
+     * (and ticks): each counts as a step of matching */
+    qr_limit_work(L, (long long)(n + len / 64) + (long long)n * (long long)c->n / QR_LPAT_PER_STEP);
     qr_page_describe(c, text, pg->para, n, low, &m);
     lua_pop(L, 1);
     return 1;
