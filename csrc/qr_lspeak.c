@@ -250,6 +250,7 @@ static int phrases_last(lua_State *L)
     qr_limit_work(L, (long long)p->reach);
     k = qr_speak_phrase(t, ids, &p->sets, p->reach, i);
     if (k < 0) return 0;
+    if (k - i > (long long)p->reach) qr_limit_work(L, k - i - (long long)p->reach);   /* a run of heads past reach */
     lua_pushinteger(L, (lua_Integer)k + 1);
     return 1;
 }
