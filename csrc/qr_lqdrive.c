@@ -19,6 +19,8 @@ static int title_test(lua_State *L)
     const char *s = luaL_checklstring(L, 1, &len);
     lua_Integer start = luaL_optinteger(L, 2, 0), stop = luaL_optinteger(L, 3, (lua_Integer)len);
     const qr_qwords *small = lua_touserdata(L, lua_upvalueindex(1));
+    size_t looked;
+    int like;
     if (start < 0) start = 0;
     if (stop > (lua_Integer)len) stop = (lua_Integer)len;
     if (stop <= start) {
@@ -26,7 +28,10 @@ static int title_test(lua_State *L)
         return 1;
     }
     qr_limit_work(L, (long long)(stop - start) / 8);
-    lua_pushboolean(L, qr_title_like(s + start, (size_t)(stop - start), small));
+    like = qr_title_like(s + start, (size_t)(stop - start), small, &looked);
+    /* each word looked up walks the list of small words */
+    qr_limit_work(L, (long long)(looked * (lua_rawlen(L, lua_upvalueindex(1)) / 64)));
+    lua_pushboolean(L, like);
     return 1;
 }
 

@@ -25,9 +25,10 @@ int qr_qwords_has(const qr_qwords *list, const char *w, size_t n)
     return 0;
 }
 
-int qr_title_like(const char *s, size_t len, const qr_qwords *small)
+int qr_title_like(const char *s, size_t len, const qr_qwords *small, size_t *looked)
 {
     size_t i = 0, n = 0;
+    *looked = 0;
     while (i < len) {
         size_t a, b;
         unsigned char c;
@@ -37,7 +38,9 @@ int qr_title_like(const char *s, size_t len, const qr_qwords *small)
         b = i;
         while (a < b && is_punct((unsigned char)s[a])) a++;
         while (b > a && is_punct((unsigned char)s[b - 1])) b--;
-        if (a == b || qr_qwords_has(small, s + a, b - a)) continue;
+        if (a == b) continue;
+        ++*looked;
+        if (qr_qwords_has(small, s + a, b - a)) continue;
         c = (unsigned char)s[a];
         if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return 0;
         if (++n > 7) return 0;      /* (no word after can bring it back to seven) */

@@ -19,8 +19,9 @@ int qr_qwords_has(const qr_qwords *list, const char *w, size_t n);
  * (what Lua's %s is in the C locale), each word stripped of the ASCII
  * punctuation (%p) that opens or ends it, the words left that are not
  * empty and not in small all open on a capital A-Z or a digit, and there
- * are one to seven of them. */
-int qr_title_like(const char *s, size_t len, const qr_qwords *small);
+ * are one to seven of them. *looked: how many words were looked up in
+ * small (each a walk over the list). */
+int qr_title_like(const char *s, size_t len, const qr_qwords *small, size_t *looked);
 
 /* What the driver reads off a pair of quotation marks before it looks
  * for a speaker: the bytes of its words (those between the marks without
