@@ -527,10 +527,11 @@ static int is_string(lua_State *L, int idx, const char *lit, size_t n)
 }
 
 /* Reads entity i (1-based) of the list at index 1 into *e: its kind by
- * a.type, and for an organisation or a person a.text (the string stays
- * in the list's table while it is read: no copy) and, for a person,
- * whether a.attrs.title is true. */
-static void read_entity(lua_State *L, lua_Integer i, qr_entity_text *e)
+ * a.type, and for an organisation or a person a.text and, for a person,
+ * whether a.attrs.title is true. The text is not copied: the string is
+ * kept at [i] of the table at index anchor, since the list's tables need
+ * not hold it (an __index can make it, or a later read can change it). */
+static void read_entity(lua_State *L, lua_Integer i, qr_entity_text *e, int anchor)
 {
     int top = lua_gettop(L);
     if (lua_geti(L, 1, i) != LUA_TTABLE) luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: no table)", (int)i);
@@ -542,6 +543,8 @@ static void read_entity(lua_State *L, lua_Integer i, qr_entity_text *e)
         if (lua_getfield(L, top + 1, "text") != LUA_TSTRING)
             luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: text no string)", (int)i);
         e->text = lua_tolstring(L, -1, &e->len);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, anchor, i);
         if (lua_getfield(L, top + 1, "attrs") != LUA_TTABLE)
             luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: attrs no table)", (int)i);
         if (e->kind == QR_ENTITY_PERSON) {
@@ -583,26 +586,27 @@ static int l_orgs_first(lua_State *L)
     e = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *e, 0);                          /* 2 */
     as_org = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *as_org, 0);                /* 3 */
     scratch = lua_newuserdatauv(L, qr_orgs_first_scratch((size_t)n) * sizeof *scratch, 0);  /* 4 */
-    for (i = 1; i <= n; i++) read_entity(L, i, &e[i - 1]);
+    lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);                                    /* 5: the texts */
+    for (i = 1; i <= n; i++) read_entity(L, i, &e[i - 1], 5);
     left = qr_orgs_first(e, (size_t)n, as_org, scratch, charge_name_work, L);
-    lua_createtable(L, left < INT_MAX ? (int)left : 0, 0);                              /* 5: persons */
-    lua_newtable(L);                                                                    /* 6: renamed */
+    lua_createtable(L, left < INT_MAX ? (int)left : 0, 0);                              /* 6: persons */
+    lua_newtable(L);                                                                    /* 7: renamed */
     for (i = 0; i < n; i++) {
         if (e[i].kind != QR_ENTITY_PERSON) continue;
         lua_geti(L, 1, i + 1);
         if (as_org[i] == QR_NO_MENTION) {
-            lua_rawseti(L, 5, ++np);
+            lua_rawseti(L, 6, ++np);
             continue;
         }
-        lua_rawseti(L, 6, ++nr);
+        lua_rawseti(L, 7, ++nr);
         lua_geti(L, 1, (lua_Integer)as_org[i] + 1);                                     /* the organisation */
         lua_getfield(L, -1, "attrs");
         if (lua_getfield(L, -1, "name") == LUA_TNIL || !lua_toboolean(L, -1)) {
             lua_pop(L, 2);
             lua_getfield(L, -1, "text");
         }
-        lua_rawseti(L, 6, ++nr);
-        lua_settop(L, 6);
+        lua_rawseti(L, 7, ++nr);
+        lua_settop(L, 7);
     }
     return 2;
 }

@@ -515,6 +515,21 @@ describe("quarry.names", function()
          end
       end)
 
+      it("reads entities that an __index makes afresh, their texts kept while it works", function()
+         -- each text is a new string no table holds once read (run under
+         -- AddressSanitizer, a text collected before the work shows)
+         local list = setmetatable({}, { __len = function() return 40 end, __index = function(_, i)
+            collectgarbage()
+            for k = 1, 50 do local _ = ("x"):rep(60) .. k end   -- (strings that can take a freed one's place)
+            local name = ("Lumora Systems of the long name number %d"):format((i + 1) // 2)
+            return ent(i % 2 == 0 and "organization" or "person", name)
+         end })
+         local persons, renamed = names.orgs_first(list)
+         assert.same({}, persons)
+         assert.equal(40, #renamed)
+         assert.equal("Lumora Systems of the long name number 20", renamed[40])
+      end)
+
       it("raises on what is no list of entities", function()
          assert.has_error(function() names.orgs_first { 1 } end)
          assert.has_error(function() names.orgs_first { { type = "person", attrs = {} } } end)
