@@ -202,7 +202,8 @@ P.set takes them: singles, the key of each member that makes one token
 tokens; cost, the sum over singles of 20 for a key of at most three bytes
 and 1 for a longer one (quarry.pattern's guess of how common the words are).
 Members that make no token are left out. nil, i when member i is not a
-non-empty string.
+non-empty string. A step a member and one per 64 bytes count against the
+step budget (core.limited).
 @function set_keys
 @param list table the members
 @param bare boolean optional: keys without diacritics
@@ -223,7 +224,7 @@ static int l_set_keys(lua_State *L)
     lua_newtable(L);                                /* phrases, at 4 */
     lua_pushnil(L);                                 /* the scratch, at 5 */
     for (i = 1;; i++) {
-        size_t n;
+        size_t n, ntok, k = 0;
         const char *s;
         qr_tokens t;
         if (lua_geti(L, 1, i) == LUA_TNIL) break;   /* at 6 */
@@ -233,23 +234,25 @@ static int l_set_keys(lua_State *L)
             lua_pushinteger(L, i);
             return 2;
         }
-        if (n > QR_MAX_TEXT / 3) return luaL_error(L, "word_keys: the string is too long");
+        if (n > QR_MAX_TEXT / 3) return luaL_error(L, "set_keys: the string is too long");
+        qr_limit_work(L, 1 + (long long)(n / 64));
         if (3 * n + 1 > cap) {
             cap = 3 * n + 1 > 256 ? 3 * n + 1 : 256;
             out = lua_newuserdatauv(L, cap, 0);
             lua_replace(L, 5);
         }
         if (qr_tokenize(s, n, &o, &t) != QR_OK) return luaL_error(L, "not enough memory");
-        if (t.n == 1) {
-            size_t k = qr_token_key(s, &t.tok[0], mode, out);
+        ntok = t.n;
+        if (ntok == 1) k = qr_token_key(s, &t.tok[0], mode, out);
+        qr_tokens_free(&t);             /* (before anything that can raise) */
+        if (ntok == 1) {
             lua_pushlstring(L, out, k);
             lua_rawseti(L, 3, ++nsingle);
             cost += k <= 3 ? 20 : 1;
-        } else if (t.n > 1) {
+        } else if (ntok > 1) {
             lua_pushvalue(L, 6);
             lua_rawseti(L, 4, ++nphrase);
         }
-        qr_tokens_free(&t);
         lua_pop(L, 1);
     }
     lua_settop(L, 4);
@@ -284,7 +287,8 @@ static void join_one(lua_State *L, int idx, joined_word *seen, size_t cap, lua_I
 /***
 quarry.core.join_words(sources) -> words, cost: the words of sources (a
 list of words and lists of words), in order, each once; cost as set_keys
-counts it, over words. What quarry.pattern makes one word set of.
+counts it, over words. What quarry.pattern makes one word set of. A
+step a word counts against the step budget (core.limited).
 @function join_words
 @param sources table words (strings) and lists of words
 @return table words, integer cost
@@ -302,6 +306,7 @@ static int l_join_words(lua_State *L)
         total += t == LUA_TTABLE ? lua_rawlen(L, -1) : 1;
         lua_pop(L, 1);
     }
+    qr_limit_work(L, (long long)total);
     while (cap < 2 * total) cap *= 2;
     lua_createtable(L, total < INT_MAX ? (int)total : 0, 0);   /* words, at 2 */
     seen = lua_newuserdatauv(L, cap * sizeof *seen, 0);          /* at 3 */
