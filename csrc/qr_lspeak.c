@@ -32,10 +32,15 @@ static long long tok_arg(lua_State *L, int idx)
     return (long long)v - 1;
 }
 
-/* The tokens a walk from a to b visits, for the step budget. */
-static long long span(long long a, long long b)
+/* The tokens of t a walk between a and b (either way) can visit, for the
+ * step budget: the scans clamp their ranges to the text, so a far bound
+ * costs no more than the text's end. */
+static long long span(const qr_tokens *t, long long a, long long b)
 {
-    return a <= b ? b - a + 1 : a - b + 1;
+    long long lo = a < b ? a : b, hi = a < b ? b : a, last = (long long)t->n - 1;
+    if (lo < 0) lo = 0;
+    if (hi > last) hi = last;
+    return hi >= lo ? hi - lo + 1 : 1;
 }
 
 /***
@@ -52,7 +57,7 @@ static int l_marks_depth(lua_State *L)
 {
     const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     long long from = tok_arg(L, 2), to = tok_arg(L, 3);
-    qr_limit_work(L, span(from, to));
+    qr_limit_work(L, span(t, from, to));
     lua_pushinteger(L, (lua_Integer)qr_speak_depth(t, from, to));
     return 1;
 }
@@ -70,7 +75,7 @@ static int l_marks_inside_back(lua_State *L)
 {
     const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     long long top = tok_arg(L, 2), i = tok_arg(L, 3);
-    qr_limit_work(L, span(i, top));
+    qr_limit_work(L, span(t, i, top));
     lua_pushboolean(L, qr_speak_inside_back(t, top, i));
     return 1;
 }
@@ -89,7 +94,7 @@ static int l_marks_inside_from(lua_State *L)
 {
     const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     long long floor = tok_arg(L, 2), i = tok_arg(L, 3);
-    qr_limit_work(L, span(floor, i));
+    qr_limit_work(L, span(t, floor, i));
     lua_pushboolean(L, qr_speak_inside_from(t, floor, i));
     return 1;
 }
@@ -107,7 +112,7 @@ static int l_marks_next_open(lua_State *L)
 {
     const qr_tokens *t = qr_tokens_by_mt(L, 1, lua_upvalueindex(1));
     long long from = tok_arg(L, 2), to = tok_arg(L, 3), k;
-    qr_limit_work(L, span(from, to));
+    qr_limit_work(L, span(t, from, to));
     k = qr_speak_next_open(t, from, to);
     if (k < 0) return 0;
     lua_pushinteger(L, (lua_Integer)k + 1);

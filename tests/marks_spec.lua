@@ -44,6 +44,17 @@ describe("quarry.marks", function()
       assert.is_nil(marks.next_open(toks, 3, 2))
    end)
 
+   it("counts the tokens of the text a walk can visit against the step budget, not a far bound's", function()
+      local core = require "quarry.core"
+      local huge = math.maxinteger
+      local ok, depth, back, from, open = core.limited(100000, 0, function()
+         return marks.depth(toks, 1, huge), marks.inside_back(toks, huge, at.wait),
+            marks.inside_from(toks, -huge, at.wait), marks.next_open(toks, -huge, huge)
+      end)
+      assert.is_true(ok, depth)
+      assert.same({ 1, true, true, at.we - 1 }, { depth, back, from, open })
+   end)
+
    it("gives the stretches inside marks a paragraph at a time", function()
       local from, to = marks.stretches(toks)
       -- "we will not wait"; "no"; "deal"; "yet"; "maybe", left open to the end
