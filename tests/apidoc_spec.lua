@@ -62,6 +62,7 @@ local function objects()
       Context = ctx,
       PageClutter = require("quarry.page").clutter { { pattern = "^related", role = "related" } },
       Page = require("quarry.page").clutter({}):describe(quarry.tokenize("Talks resumed.")),
+      PhraseScanner = require("quarry.phrases").new { heads = { "spokesman" } },
    }
 end
 
