@@ -148,6 +148,7 @@ static int clutter_describe(lua_State *L)
     m.tick = lpat_tick;
     m.fail = lpat_fail;
     m.ud = L;
+    m.countdown = QR_LPAT_TICK;   /* a plain string may be searched before any pattern sets it */
     /* a paragraph may go through every entry before a pattern is tried
      * (and ticks): each counts as a step of matching */
     qr_limit_work(L, (long long)(n + len / 64) + (long long)n * (long long)c->n / QR_LPAT_PER_STEP);

@@ -174,7 +174,7 @@ static void add_words(lua_State *L, int idx, const char *name, qr_idset *s)
     }
     count = (lua_Integer)lua_rawlen(L, -1);
     for (i = 1; i <= count; i++) {
-        size_t n;
+        size_t n = 0;
         const char *w;
         uint32_t id;
         int rc;
