@@ -499,29 +499,15 @@ static void match_option(lua_State *L, int arg, const char *key, void *ud)
 /* The stack indexes of what the annotations of one match call share: type,
  * rule, phase, rank (qr_annentry); the cache of decoded entry attrs (0:
  * none), the function that decodes what it lacks (0: none) and the list
- * of the annotations it lacked (pending, 0: not made yet) with its length. */
+ * of the annotations it lacked (pending, 0: not made yet) with its length;
+ * with decode, the list holds pairs (the annotation's position, its entry
+ * id) and jsons (made with it) the attrs of each such entry, by id, for
+ * after the scan. */
 typedef struct gazann {
     qr_annentry f;
-    int cache, decode, pending;
+    int cache, decode, pending, jsons;
     lua_Integer npending;
 } gazann;
-
-/* Decodes the attrs of entry (json, len bytes) with the decode function at
- * a->decode, called protected, into the cache: the table it returns, or
- * false when it fails or returns anything else. Leaves that on the stack. */
-static int decode_entry(lua_State *L, gazann *a, uint32_t entry, const char *json, size_t len)
-{
-    luaL_checkstack(L, 3, "decoding a gazetteer entry's attrs");
-    lua_pushvalue(L, a->decode);
-    lua_pushlstring(L, json, len);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK || lua_type(L, -1) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_pushboolean(L, 0);
-    }
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, a->cache, entry);
-    return lua_type(L, -1);
-}
 
 /* Appends the annotation of match m at token i (qr_ann_push_entry) to the
  * list on top of the stack, as item n: what the rule engine emits for a
@@ -529,7 +515,10 @@ static int decode_entry(lua_State *L, gazann *a, uint32_t entry, const char *jso
  * attrs found decoded in the cache (a table) are merged; an entry the
  * cache marks false has none; one it lacks gets its id in `entry`, and n
  * goes to the pending list (made below the list when first needed), for
- * the caller to decode. */
+ * the caller to decode; with decode, n and the entry id go there without
+ * `entry`, and the entry's attrs to jsons, for decode_pending after the
+ * scan (decode runs Lua code, which may match, add to or close the list,
+ * or close the tokens: none of it runs while the scan holds them). */
 static void push_annotation(const qr_annemit *e, const qr_gaz *g, const qr_tokens *t, size_t i,
                             const qr_gaz_match *m, lua_Integer n, gazann *a)
 {
@@ -543,27 +532,123 @@ static void push_annotation(const qr_annemit *e, const qr_gaz *g, const qr_token
         entry = m->entry;
     } else if (al) {
         kind = lua_rawgeti(L, a->cache, m->entry);
-        if (kind == LUA_TNIL && a->decode) {
-            lua_pop(L, 1);
-            kind = decode_entry(L, a, m->entry, at, al);
-        }
         if (kind == LUA_TTABLE) extra = lua_gettop(L);
         else lua_pop(L, 1);
         if (kind == LUA_TNIL) {
-            entry = m->entry;
             if (!a->pending) {      /* below the list, which goes on top again */
                 lua_newtable(L);
-                lua_insert(L, -2);
-                a->pending = lua_gettop(L) - 1;
+                if (a->decode) lua_newtable(L);
+                lua_rotate(L, a->decode ? -3 : -2, -1);
+                a->pending = lua_gettop(L) - (a->decode ? 2 : 1);
+                if (a->decode) a->jsons = a->pending + 1;
             }
             lua_pushinteger(L, n);
             lua_rawseti(L, a->pending, ++a->npending);
+            if (a->decode) {
+                lua_pushinteger(L, m->entry);
+                lua_rawseti(L, a->pending, ++a->npending);
+                if (lua_rawgeti(L, a->jsons, m->entry) == LUA_TNIL) {
+                    lua_pushlstring(L, at, al);
+                    lua_rawseti(L, a->jsons, m->entry);
+                }
+                lua_pop(L, 1);
+            } else {
+                entry = m->entry;
+            }
         }
     }
     qr_ann_push_entry(e, &a->f, t->tok[i].start, t->tok[m->end - 1].stop, c, cl, tl ? ty : NULL, tl,
                       entry, extra);
     lua_rawseti(L, extra ? -3 : -2, n);
     if (extra) lua_pop(L, 1);
+}
+
+/* Decodes the attrs of entry (from a->jsons) with the decode function at
+ * a->decode, called protected, into the cache: the table it returns, or
+ * false when it fails or returns anything else. A tripped step or memory
+ * limit, or a memory error, goes on up. Leaves that on the stack and
+ * returns its type. */
+static int decode_entry(lua_State *L, const gazann *a, lua_Integer entry)
+{
+    int status;
+    luaL_checkstack(L, 3, "decoding a gazetteer entry's attrs");
+    lua_pushvalue(L, a->decode);
+    lua_rawgeti(L, a->jsons, entry);
+    status = lua_pcall(L, 1, 1, 0);
+    if (status != LUA_OK && (status == LUA_ERRMEM || qr_limit_tripped(L))) lua_error(L);
+    if (status != LUA_OK || lua_type(L, -1) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 0);
+    }
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, a->cache, entry);
+    return lua_type(L, -1);
+}
+
+/* Gives the annotation at position n of list the attrs of the table at
+ * extra where its attrs have no value yet: a table made again, at its
+ * size, with the name, the category and then those, as qr_ann_push_entry
+ * makes it when it merges them. */
+static void merge_attrs(lua_State *L, int list, lua_Integer n, int extra)
+{
+    int ann, old, attrs, nextra = 0;
+    luaL_checkstack(L, 8, "merging a gazetteer entry's attrs");
+    lua_pushnil(L);
+    while (lua_next(L, extra)) {
+        nextra++;
+        lua_pop(L, 1);
+    }
+    lua_rawgeti(L, list, n);
+    ann = lua_gettop(L);
+    lua_pushliteral(L, "attrs");
+    lua_rawget(L, ann);
+    old = lua_gettop(L);
+    lua_createtable(L, 0, 2 + nextra);
+    attrs = lua_gettop(L);
+    lua_pushliteral(L, "name");
+    lua_pushvalue(L, -1);
+    lua_rawget(L, old);
+    lua_rawset(L, attrs);
+    lua_pushliteral(L, "category");
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, old) != LUA_TNIL) lua_rawset(L, attrs);
+    else lua_pop(L, 2);
+    lua_pushnil(L);
+    while (lua_next(L, extra)) {
+        lua_pushvalue(L, -2);
+        if (lua_rawget(L, attrs) == LUA_TNIL) {
+            lua_pushvalue(L, -3);
+            lua_pushvalue(L, -3);
+            lua_rawset(L, attrs);
+        }
+        lua_pop(L, 2);
+    }
+    lua_pushliteral(L, "attrs");
+    lua_pushvalue(L, attrs);
+    lua_rawset(L, ann);
+    lua_pop(L, 3);
+}
+
+/* After the scan, once nothing of the list, the tokens or the match
+ * buffers is in use: decodes the attrs of each entry the pending list
+ * names (decode_entry, once an entry, unless the cache has them by then)
+ * and merges them into its annotations in list (an index). */
+static void decode_pending(lua_State *L, const gazann *a, int list)
+{
+    lua_Integer k, n, entry;
+    for (k = 1; k < a->npending; k += 2) {
+        lua_rawgeti(L, a->pending, k);
+        n = lua_tointeger(L, -1);
+        lua_rawgeti(L, a->pending, k + 1);
+        entry = lua_tointeger(L, -1);
+        lua_pop(L, 2);
+        if (lua_rawgeti(L, a->cache, entry) == LUA_TNIL) {
+            lua_pop(L, 1);
+            decode_entry(L, a, entry);
+        }
+        if (lua_type(L, -1) == LUA_TTABLE) merge_attrs(L, list, n, lua_gettop(L));
+        lua_pop(L, 1);
+    }
 }
 
 /* Appends {start, stop, first, last, entry, canonical, type, attrs} to the
@@ -712,8 +797,10 @@ cache holds are merged into attrs instead (where name and category left
 room), and a second result lists the positions of the annotations whose
 entry the cache lacks (nil when none), for the caller to decode them;
 with decode = f as well, f(json) decodes them instead (called protected,
-once an entry: what it returns, or false when it fails or returns no
-table, goes into the cache) and there is no second result.
+once an entry, after the scan, so f may use the gazetteer or the tokens:
+what it returns, or false when it fails or returns no table, goes into
+the cache; a tripped step or memory limit goes on up) and there is no
+second result.
 Default: the longest match at each token, left to right, not overlapping
 (of several entries of that phrase, the first added). all = true: every
 match, by first token, then longest first.
@@ -732,7 +819,7 @@ static int gaz_match(lua_State *L)
     const qr_keys *keys = NULL;
     match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0 };
     qr_annemit e;
-    gazann a = { { 0, 0, 0, 0 }, 0, 0, 0, 0 };
+    gazann a = { { 0, 0, 0, 0 }, 0, 0, 0, 0, 0 };
     const uint32_t *starts = NULL;
     size_t nstarts = 0, nbegins, nm, k;
     uint32_t *ids, *begins;
@@ -791,6 +878,10 @@ static int gaz_match(lua_State *L)
         lg->buf = NULL;
         lg->first = NULL;
         lg->bufcap = 0;
+    }
+    if (a.pending && a.decode) {    /* (the scan's done: decode may run anything) */
+        decode_pending(L, &a, lua_gettop(L));
+        return 1;
     }
     if (a.pending) {
         lua_pushvalue(L, a.pending);

@@ -34,6 +34,10 @@ void qr_open_lpat(lua_State *L);
  * ticks taken; past either, raises the step limit's error (qr_sandbox.c).
  * Nothing outside core.limited or without a budget. */
 void qr_limit_work(lua_State *L, long long n);
+/* Inside core.limited, whether a limit has tripped (1: the step limit, 2:
+ * the memory limit; 0: none): a C function's own protected call lets
+ * that error go on up (qr_sandbox.c). */
+int qr_limit_tripped(lua_State *L);
 void qr_open_doc(lua_State *L);
 void qr_open_quote(lua_State *L);
 void qr_open_qdrive(lua_State *L);

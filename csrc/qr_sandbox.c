@@ -723,11 +723,19 @@ which limit has tripped (the sandbox's pcall raises it again)
 @function limit_tripped
 @return string "steps", "memory", or nil
 */
-static int l_limit_tripped(lua_State *L)
+int qr_limit_tripped(lua_State *L)
 {
     qr_limits *lim = limits_if_any(L);
-    if (lim && lim->active && lim->steps_tripped) lua_pushliteral(L, "steps");
-    else if (lim && lim->active && lim->mem_trips > 0) lua_pushliteral(L, "memory");
+    if (lim && lim->active && lim->steps_tripped) return 1;
+    if (lim && lim->active && lim->mem_trips > 0) return 2;
+    return 0;
+}
+
+static int l_limit_tripped(lua_State *L)
+{
+    int tripped = qr_limit_tripped(L);
+    if (tripped == 1) lua_pushliteral(L, "steps");
+    else if (tripped == 2) lua_pushliteral(L, "memory");
     else lua_pushnil(L);
     return 1;
 }

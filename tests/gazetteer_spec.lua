@@ -501,6 +501,57 @@ describe("quarry.gazetteer", function()
                 "option 'decode' must be a function")
       end)
 
+      it("calls decode after the scan: one that closes the list, matches again or closes the tokens is safe", function()
+         local cjson = require("cjson")
+         -- decode closes the gazetteer: the annotations made before stand, merged
+         local g = annotating()
+         local toks <close> = quarry.tokenize(text)
+         local cache, calls = {}, 0
+         local list = g:match(toks, { annotate = "location", entry_attrs = cache, decode = function(json)
+            calls = calls + 1
+            g:close()
+            return cjson.decode(json)
+         end })
+         assert.equal(2, calls)                        -- once an entry
+         assert.equal(4, #list)
+         assert.same({ name = "Yerevan", category = "capital", country = "Armenia" }, list[1].attrs)
+         assert.same(list[1].attrs, list[4].attrs)
+         assert.same({ name = "Gyumri", category = "city", country = "Armenia" }, list[3].attrs)
+         assert.is_nil(list[1].entry)
+         assert.equal("quarry.Gazetteer (closed)", tostring(g))
+         raises(function() g:match(toks, { annotate = "location" }) end, "closed")
+         -- decode matches again with the same list and tokens, adds to the list and closes the tokens
+         g = annotating()
+         local toks2 = quarry.tokenize(text)
+         local cache2, inner = {}, nil
+         list = g:match(toks2, { annotate = "location", entry_attrs = cache2, decode = function(json)
+            inner = inner or g:match(toks2, { annotate = "x", entry_attrs = {}, decode = cjson.decode })
+            for i = 1, 200 do g:add("Place " .. i) end
+            toks2:close()
+            return cjson.decode(json)
+         end })
+         assert.equal(4, #list)
+         assert.same({ name = "Gyumri", category = "city", country = "Armenia" }, list[3].attrs)
+         assert.same(list[1].attrs, list[4].attrs)
+         assert.same({ name = "Yerevan", category = "capital", country = "Armenia" }, inner[1].attrs)
+         assert.same({ name = "Sevan", category = "lake" }, list[2].attrs)
+         assert.same({ country = "Armenia", name = "Erebuni" }, cache2[1])
+         g:close()
+      end)
+
+      it("lets a step limit tripped inside decode go on up", function()
+         local g = annotating()
+         local toks <close> = quarry.tokenize(text)
+         local ok, err, kind = core.limited(100000, 0, function()
+            return g:match(toks, { annotate = "location", entry_attrs = {}, decode = function()
+               while true do end
+            end })
+         end)
+         assert.is_false(ok)
+         assert.equal("steps", kind)
+         assert.matches("step limit exceeded", tostring(err))
+      end)
+
       it("raises on a rank that is not a number and a cache that is not a table", function()
          local g = annotating()
          local toks <close> = quarry.tokenize(text)
