@@ -116,6 +116,23 @@ void qr_ann_begin(lua_State *L, qr_annemit *e, int values, const char *text,
     e->ud = ud;
 }
 
+
+/* Sets in the table at attrs each field of the table at extra that attrs
+ * lacks (raw, in the order next gives): a gazetteer entry's own attrs
+ * joining what an annotation already has. Both indexes absolute. */
+void qr_ann_merge_absent(lua_State *L, int attrs, int extra)
+{
+    lua_pushnil(L);
+    while (lua_next(L, extra)) {
+        lua_pushvalue(L, -2);
+        if (lua_rawget(L, attrs) == LUA_TNIL) {
+            lua_pushvalue(L, -3);
+            lua_pushvalue(L, -3);
+            lua_rawset(L, attrs);
+        }
+        lua_pop(L, 2);
+    }
+}
 /* Pushes field name k; the table the field goes in is just below it (its
  * value is pushed next, then set with lua_rawset(L, -3)). Pushing the key
  * before the value spares moving the value under it. */
@@ -226,19 +243,7 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
         lua_pushlstring(L, category, catlen);
         lua_rawset(L, -3);
     }
-    if (extra) {
-        /* the entry's attrs, where the name and category left room */
-        lua_pushnil(L);
-        while (lua_next(L, extra)) {
-            lua_pushvalue(L, -2);
-            if (lua_rawget(L, attrs) == LUA_TNIL) {
-                lua_pushvalue(L, -3);
-                lua_pushvalue(L, -3);
-                lua_rawset(L, attrs);
-            }
-            lua_pop(L, 2);
-        }
-    }
+    if (extra) qr_ann_merge_absent(L, attrs, extra);   /* where the name and category left room */
     lua_rawset(L, -3);
 }
 

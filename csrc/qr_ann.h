@@ -76,6 +76,10 @@ typedef struct qr_annentry {
     int type, rule, phase, rank;
 } qr_annentry;
 
+/* Sets in the table at attrs each field of the table at extra it lacks
+ * (raw; both indexes absolute). */
+void qr_ann_merge_absent(lua_State *L, int attrs, int extra);
+
 /* Pushes the annotation of a gazetteer entry over [start, stop), made at
  * its size: {type, start, stop, text, rule, phase, rank, [entry,] attrs =
  * {name = canonical [, category] [, the entry's own attrs]}}; entry (> 0)

@@ -613,16 +613,7 @@ static void merge_attrs(lua_State *L, int list, lua_Integer n, int extra)
     lua_pushvalue(L, -1);
     if (lua_rawget(L, old) != LUA_TNIL) lua_rawset(L, attrs);
     else lua_pop(L, 2);
-    lua_pushnil(L);
-    while (lua_next(L, extra)) {
-        lua_pushvalue(L, -2);
-        if (lua_rawget(L, attrs) == LUA_TNIL) {
-            lua_pushvalue(L, -3);
-            lua_pushvalue(L, -3);
-            lua_rawset(L, attrs);
-        }
-        lua_pop(L, 2);
-    }
+    qr_ann_merge_absent(L, attrs, extra);
     lua_pushliteral(L, "attrs");
     lua_pushvalue(L, attrs);
     lua_rawset(L, ann);
