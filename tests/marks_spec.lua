@@ -1,17 +1,7 @@
 -- quarry.marks: quotation marks as a walk over the tokens sees them.
-local quarry = require "quarry"
 local marks = require "quarry.marks"
 
--- the token numbers of a text's words, by key
-local function tokens_of(text)
-   local toks = quarry.tokenize(text)
-   local at = {}
-   for i = 1, #toks do
-      local k = toks:key(i)
-      at[k] = at[k] or i
-   end
-   return toks, at
-end
+local tokens_of = require("tests.support").tokens_of
 
 describe("quarry.marks", function()
    local text = 'Vale said "we will not wait" and left.\n\nReed said "no \'deal\' yet" then "maybe'

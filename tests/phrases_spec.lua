@@ -1,16 +1,7 @@
 -- quarry.phrases: phrase scans over a document's token keys.
-local quarry = require "quarry"
 local phrases = require "quarry.phrases"
 
-local function tokens_of(text)
-   local toks = quarry.tokenize(text)
-   local at = {}
-   for i = 1, #toks do
-      local k = toks:key(i)
-      at[k] = at[k] or i
-   end
-   return toks, at
-end
+local tokens_of = require("tests.support").tokens_of
 
 describe("quarry.phrases", function()
    local scan = phrases.new { stops = { "he", "that" }, heads = { "spokesman", "ministry", "board" },

@@ -26,6 +26,18 @@ function support.has(s, needle)
 end
 
 --- The non-empty lines of s, in order.
+--- The tokens of a text, and the token number of each word's first
+-- occurrence, by key: toks, at = support.tokens_of(text).
+function support.tokens_of(text)
+   local toks = require("quarry").tokenize(text)
+   local at = {}
+   for i = 1, #toks do
+      local k = toks:key(i)
+      at[k] = at[k] or i
+   end
+   return toks, at
+end
+
 function support.lines(s)
    local out = {}
    for line in s:gmatch("[^\n]+") do out[#out + 1] = line end
