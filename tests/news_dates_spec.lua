@@ -67,6 +67,15 @@ describe("news dates", function()
       assert.same({ { "2007-2008", "2007", "2008" }, { "1998-99", "1998", "1999" } }, got)
    end)
 
+   it("reads a year range written with an en dash, and no range outside 1800 to 2099", function()
+      local found = news:run({ text = "The 2010\u{2013}2012 plan, the 1998\u{2013}99 season and the 1700-1720 war." })
+      local got = {}
+      for _, a in ipairs(found) do
+         if a.type == "date" then got[#got + 1] = { a.text, a.attrs.value, a.attrs.through } end
+      end
+      assert.same({ { "2010\u{2013}2012", "2010", "2012" }, { "1998\u{2013}99", "1998", "1999" } }, got)
+   end)
+
    it("reads a year after any determiner", function()
       assert.same({ ["2011"] = "2011", ["2009"] = "2009", ["1996"] = "1996" },
          dates("A 2011 audit repeated its 2009 report and the agency's 1996 findings."))

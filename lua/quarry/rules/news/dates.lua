@@ -318,9 +318,13 @@ local function number_words(lo, hi, step)
       if n >= lo and n <= hi and n % step == 0 and #w > 2 then out[#out + 1] = w end
    end
    table.sort(out)
-   return table.concat(out, "|")
+   return out
 end
-local TENS = P.regex("^(?i:" .. number_words(20, 90, 10) .. ")(?:-(?i:" .. number_words(1, 9, 1) .. "))?$")
+-- "ninety", "ninety-six": a closed set, so that the matcher looks for its
+-- words, not for what a regex takes, among a document's tokens
+local TENS_WORDS, ONES_WORDS = number_words(20, 90, 10), number_words(1, 9, 1)
+local TENS = closed(product(TENS_WORDS, { "", table.unpack(product({ "-" }, ONES_WORDS)) }),
+   "^(?i:" .. table.concat(TENS_WORDS, "|") .. ")(?:-(?i:" .. table.concat(ONES_WORDS, "|") .. "))?$")
 local YEAR = DIGIT_YEAR + P.set { "eighteen", "nineteen" } * TENS
    + P.word "two thousand" * P.opt(P.opt("and") * P.set { "one", "two", "three", "four", "five", "six", "seven",
                                                            "eight", "nine" })
@@ -378,11 +382,17 @@ function READ.year(attrs, toks, a)
    return date_attrs(attrs.year)
 end
 
--- "2007-2008", "1998-99": the first year, with attrs.through the last.
+-- "2007-2008", "1998-99", "2007\u{2013}2008": the first year, with
+-- attrs.through the last; nil for a number of that shape that is no
+-- range of years (1800 to 2099, the last of two digits or four).
 local function year_range(m)
-   local a, b = m:text():match("^(%d%d%d%d)[%-\u{2013}](%d+)$")
+   local text = m:text()
+   local a, b = text:match("^(%d%d%d%d)%-(%d+)$")
+   if not a then a, b = text:match("^(%d%d%d%d)\u{2013}(%d+)$") end
+   if not a then return nil end
    local y1, y2 = tonumber(a), tonumber(b)
-   if #b == 2 then y2 = y1 // 100 * 100 + y2 elseif #b ~= 4 then return nil end
+   if y1 < 1800 or y1 > 2099 then return nil end
+   if #b == 2 then y2 = y1 // 100 * 100 + y2 elseif #b ~= 4 or y2 < 1800 or y2 > 2099 then return nil end
    if y2 <= y1 or y2 - y1 > 20 or false_year(m.tokens, m.tokens:cover(m.start, m.stop)) then return nil end
    local d = valued(m, string.format("%04d", y1))
    d.attrs.through = string.format("%04d", y2)
@@ -541,7 +551,9 @@ end
 
 dates.rules = {
    rule { name = "iso_date", type = "date",
-      pattern = P.regex [[^\d{4}-\d{2}-\d{2}$]],
+      -- (a shape and a kind, where a regex would have the matcher scan
+      -- every token for it; the action reads the digits)
+      pattern = P.tok { kind = "number", len = 10, shape = "dddd-dd-dd" },
       action = function(m)
          local y, mo, d = values.parse(m:text())
          if not d then return nil end
@@ -674,11 +686,15 @@ dates.rules = {
       pattern = P.word "the year" * P.cap("year", YEAR),
       action = function(m) return valued(m, string.format("%04d", year_of(m.caps.year.text))) end },
    rule { name = "year_range", type = "date", priority = 1,
-      pattern = P.regex [[^(?:1[89][0-9]{2}|20[0-9]{2})[-–](?:[0-9]{2}|1[89][0-9]{2}|20[0-9]{2})$]] * NOT_UNIT,
+      -- (a kind, a length and a shape, tested in that order, where a
+      -- regex would have the matcher scan every token for it)
+      pattern = (P.tok { kind = "number", len = { 7, 9 }, short_shape = "d-d" }
+                 + P.tok { kind = "number", len = { 7, 9 }, short_shape = "d–d" }) * NOT_UNIT,
       action = year_range,
-      examples = { { text = "The 2007-2008 crisis and the 1998-99 season.",
+      examples = { { text = "The 2007-2008 crisis, the 1998-99 season and the 2010–2012 plan.",
                      expect = { { type = "date", text = "2007-2008", attrs = { value = "2007", through = "2008" } },
-                                { type = "date", text = "1998-99", attrs = { value = "1998", through = "1999" } } } },
+                                { type = "date", text = "1998-99", attrs = { value = "1998", through = "1999" } },
+                                { type = "date", text = "2010–2012", attrs = { value = "2010", through = "2012" } } } },
                    { text = "The curfew lasts 1800-2100 GMT.", reject = { { type = "date" } } } } },
    -- ("on Friday" is the date "Friday"; a weekday right after one of its
    -- words is the match that starts at the word, not one of its own)
