@@ -68,14 +68,33 @@ local function week_of(z)
 end
 local function iso_week(z) return fmt("%04d-W%02d", week_of(z)) end
 
+-- Whether byte b is an ASCII digit.
+local function digit(b) return b >= 48 and b <= 57 end
+
 --- What a value says, for anaphora: {kind = "day"|"week"|"month"|
 -- "quarter"|"half"|"season"|"year", y, m, d, n (week, quarter, half),
 -- season, z (a day number)}; nil for PRESENT_REF and the like.
 function values.parse_value(v)
    -- each form opens with a year's four digits: "PRESENT_REF" is none
    if type(v) ~= "string" then return nil end
-   local b = v:byte(1)
-   if not b or b < 48 or b > 57 then return nil end
+   local len = #v
+   local b1, b2, b3, b4, b5, b6, b7, b8, b9, b10 = v:byte(1, 10)
+   if not b1 or b1 < 48 or b1 > 57 then return nil end
+   -- the forms most dates have, read from their bytes: "YYYY", "YYYY-MM",
+   -- "YYYY-MM-DD" (what calendar.parse_iso makes of them)
+   if (len == 4 or len == 7 or len == 10) and digit(b2) and digit(b3) and digit(b4)
+      and (len == 4 or b5 == 45 and digit(b6) and digit(b7)) then
+      local y = (b1 - 48) * 1000 + (b2 - 48) * 100 + (b3 - 48) * 10 + b4 - 48
+      if len == 4 then return { kind = "year", y = y } end
+      local m = (b6 - 48) * 10 + b7 - 48
+      if len == 7 then
+         if m >= 1 and m <= 12 then return { kind = "month", y = y, m = m } end
+      elseif b8 == 45 and digit(b9) and digit(b10) then
+         local d = (b9 - 48) * 10 + b10 - 48
+         if m < 1 or m > 12 or d < 1 or d > days_in_month(y, m) then return nil end
+         return { kind = "day", y = y, m = m, d = d, z = days_from_civil(y, m, d) }
+      end
+   end
    local y, m, d = calendar.parse_iso(v)
    if d then return { kind = "day", y = y, m = m, d = d, z = days_from_civil(y, m, d) } end
    if m then return { kind = "month", y = y, m = m } end

@@ -270,10 +270,25 @@ local MONTH_ALONE = P.tok { set = spellings("month", false), case = { "title", "
    + P.tok { set = spellings("month", true), case = { "title", "upper" }, regex = [[\.$]] }
 local WEEKDAY = P.tok { set = spellings("weekday"), case = { "title", "upper" } }
 -- the words a weekday's date may open with: "last Monday", "on Friday"
-local WEEKDAY_DIR_KEPT = P.set { "last", "next", "this coming", "this past", "the previous", "the preceding",
+local WEEKDAY_DIRS_KEPT = { "last", "next", "this coming", "this past", "the previous", "the preceding",
    "the following" }
+local WEEKDAY_DIR_KEPT = P.set(WEEKDAY_DIRS_KEPT)
 -- ... and those the date leaves out: "on Friday" is "Friday"
-local WEEKDAY_DIR_LEFT = P.set { "this", "on", "On" }
+local WEEKDAY_DIRS_LEFT = { "this", "on", "On" }
+local WEEKDAY_DIR_LEFT = P.set(WEEKDAY_DIRS_LEFT)
+-- A weekday after none of those: the words of one token tested in place
+-- on the token before it, and only where none is, the phrases of two
+-- (a lookbehind of them all would run at every weekday).
+local WEEKDAY_NOT_AFTER_DIR
+do
+   local one, more = {}, {}
+   for _, list in ipairs { WEEKDAY_DIRS_KEPT, WEEKDAY_DIRS_LEFT } do
+      for _, w in ipairs(list) do
+         if #P.keys(w) == 1 then one[#one + 1] = w else more[#more + 1] = w end
+      end
+   end
+   WEEKDAY_NOT_AFTER_DIR = P.notbehind(P.set(one)) * P.notbehind(P.set(more))
+end
 -- Every joining of one item of each list, in order: product({"1", "2"},
 -- {"", "st"}) -> {"1", "1st", "2", "2st"}.
 local function product(...)
@@ -701,8 +716,9 @@ dates.rules = {
    rule { name = "weekday", type = "date", span = "date",
       pattern = (P.cap("date", P.cap("dir", WEEKDAY_DIR_KEPT) * P.cap("wd", WEEKDAY))
                  + P.cap("dir", WEEKDAY_DIR_LEFT) * P.cap("date", P.cap("wd", WEEKDAY))
-                 + P.notbehind(WEEKDAY_DIR_KEPT + WEEKDAY_DIR_LEFT) * P.cap("date", P.cap("wd", WEEKDAY)))
-         * P.notahead(P.opt(",") * (MONTH + DAY)),
+                 + WEEKDAY_NOT_AFTER_DIR * P.cap("date", P.cap("wd", WEEKDAY)))
+         -- (no month or day next, nor after a comma: each a test of one token)
+         * P.notahead(MONTH + DAY) * P.notahead(P.word "," * (MONTH + DAY)),
       attrs = { dir = "$dir", wd = "$wd" },
       examples = { { text = "Voronov on Monday called for talks.", date = "2017-03-01",
                      expect = { { type = "date", text = "Monday", attrs = { value = "2017-02-27" } } } } } },
