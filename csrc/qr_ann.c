@@ -333,11 +333,7 @@ static int l_sort_annotations(lua_State *L)
 
 /* --- overlaps -------------------------------------------------------------------- */
 
-typedef struct cand {
-    lua_Number priority, start, stop, cstart;
-    lua_Integer order;
-    int index;           /* 1-based, in the candidate list */
-} cand;
+typedef qr_cand cand;
 
 /* appelt: higher priority, then longer, then earlier, then the match that
  * started earlier (saw more context), then the rule declared first */
@@ -412,9 +408,10 @@ first by match start, then rule order.
 */
 static int l_resolve_overlaps(lua_State *L)
 {
-    size_t n, i, ncoord, nkept = 0;
+    size_t n, i, nkept;
     cand *c;
-    lua_Number *coord, *best;
+    lua_Number *coord;
+    int *kept;
     const char *control;
     const void *last_rule = NULL;
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -429,11 +426,11 @@ static int l_resolve_overlaps(lua_State *L)
     lua_pushliteral(L, "priority");
     lua_pushliteral(L, "order");
     n = lua_rawlen(L, 1);
-    /* collected on error: the candidates, their starts and stops sorted, and
-     * a Fenwick tree over those of the latest stop of a kept span by start */
-    c = lua_newuserdatauv(L, n * sizeof *c + (4 * n + 2) * sizeof(lua_Number), 0);
+    /* collected on error: the candidates, the numbers qr_resolve_overlaps
+     * needs, and the indexes kept */
+    c = lua_newuserdatauv(L, n * sizeof *c + (4 * n + 2) * sizeof(lua_Number) + n * sizeof(int), 0);
     coord = (lua_Number *)(c + n);
-    best = coord + 2 * n;
+    kept = (int *)(coord + 4 * n + 2);
     for (i = 0; i < n; i++) {
         int isnum;
         const void *rule;
@@ -459,6 +456,20 @@ static int l_resolve_overlaps(lua_State *L)
         c[i].index = (int)i + 1;
         lua_pop(L, 3);
     }
+    nkept = qr_resolve_overlaps(c, n, control[0] == 'a', coord, kept);
+    lua_createtable(L, (int)(nkept < 1024 ? nkept : 1024), 0);
+    for (i = 0; i < nkept; i++) {
+        lua_pushinteger(L, kept[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+size_t qr_resolve_overlaps(qr_cand *c, size_t n, int appelt, lua_Number *coord, int *kept)
+{
+    lua_Number *best = coord + 2 * n;   /* a Fenwick tree over the sorted starts and stops: the
+                                         * latest stop of a kept span by start */
+    size_t i, ncoord, nkept = 0;
     for (i = 0; i < n; i++) {
         coord[2 * i] = c[i].start;
         coord[2 * i + 1] = c[i].stop;
@@ -467,8 +478,7 @@ static int l_resolve_overlaps(lua_State *L)
     for (i = 0, ncoord = 0; i < 2 * n; i++)
         if (ncoord == 0 || coord[i] != coord[ncoord - 1]) coord[ncoord++] = coord[i];
     for (i = 0; i <= ncoord; i++) best[i] = -HUGE_VAL;
-    qsort(c, n, sizeof *c, control[0] == 'a' ? cand_cmp_appelt : cand_cmp_first);
-    lua_createtable(L, (int)(n < 1024 ? n : 1024), 0);
+    qsort(c, n, sizeof *c, appelt ? cand_cmp_appelt : cand_cmp_first);
     for (i = 0; i < n; i++) {
         /* [s, e) overlaps a kept span k when k.start < e and s < k.stop:
          * the latest stop of the kept spans that start before e decides */
@@ -478,10 +488,9 @@ static int l_resolve_overlaps(lua_State *L)
         if (latest > c[i].start) continue;
         for (k = rank_of(coord, ncoord, c[i].start) + 1; k <= ncoord; k += k & (~k + 1))
             if (best[k] < c[i].stop) best[k] = c[i].stop;
-        lua_pushinteger(L, c[i].index);
-        lua_rawseti(L, -2, (lua_Integer)++nkept);
+        kept[nkept++] = c[i].index;
     }
-    return 1;
+    return nkept;
 }
 
 /* Pushes t[key] as Lua's t.field reads it, key the field's name at stack

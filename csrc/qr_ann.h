@@ -90,4 +90,19 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
                        const char *canonical, size_t clen, const char *category, size_t catlen,
                        lua_Integer entry, int extra);
 
+/* A candidate of a rule phase for overlap resolution: its rule's priority
+ * and order, its span, where its match started (cstart), and its position
+ * in the phase's candidate list (1-based). */
+typedef struct qr_cand {
+    lua_Number priority, start, stop, cstart;
+    lua_Integer order;
+    int index;
+} qr_cand;
+
+/* Which of the n candidates c a phase keeps by its control style (appelt
+ * nonzero: "appelt", else "first"), as quarry.core.resolve_overlaps: their
+ * indexes, best first, into kept (room for n); returns how many. Sorts c;
+ * coord needs room for 4 * n + 2 numbers. */
+size_t qr_resolve_overlaps(qr_cand *c, size_t n, int appelt, lua_Number *coord, int *kept);
+
 #endif

@@ -153,6 +153,13 @@ size_t qr_gaz_key_ids_mapped(const qr_gaz *g, const qr_tokens *t, const char *te
                              const uint32_t *vids, const uint32_t *map, size_t nmap, size_t first, size_t last,
                              uint32_t *ids, uint32_t *starts);
 
+/* qr_gaz_match_ids with each token's key id read through the map of
+ * qr_gaz_key_ids_mapped (vids[i .. limit) must be set): for a list that is
+ * not QR_GAZ_EXACT, at a token whose map word has QR_GAZ_STARTS, with no
+ * array of the list's own key ids made first. Same results, same order. */
+size_t qr_gaz_match_mapped(const qr_gaz *g, const uint32_t *vids, const uint32_t *map, size_t nmap, size_t i,
+                           size_t limit, qr_gaz_match *out, size_t cap);
+
 /* Entry `id`: its canonical name, type and attrs (each with its length;
  * type and attrs have length 0 when absent; the strings are not
  * NUL-terminated and stay valid until the next qr_gaz_add, load or free).

@@ -738,14 +738,28 @@ static int grow_matches(lgaz *lg, size_t need)
     return 1;
 }
 
-/* The matches of lg's list in a text of ntok tokens whose key ids are ids,
- * at the tokens that can begin a phrase, begins[0 .. nbegins), each
+/* The key ids of a text's tokens in a list: its own array (ids), or the
+ * ids of the state's vocabulary (vids) read through the list's map
+ * (qr_gaz_key_ids_mapped) when ids is NULL. */
+typedef struct idsrc {
+    const uint32_t *ids, *vids, *map;
+    size_t nmap;
+} idsrc;
+
+static size_t match_at(const qr_gaz *g, const idsrc *src, size_t i, size_t limit, qr_gaz_match *out, size_t cap)
+{
+    if (src->ids) return qr_gaz_match_ids(g, src->ids, i, limit, out, cap);
+    return qr_gaz_match_mapped(g, src->vids, src->map, src->nmap, i, limit, out, cap);
+}
+
+/* The matches of lg's list in a text of ntok tokens whose key ids src
+ * gives, at the tokens that can begin a phrase, begins[0 .. nbegins), each
  * within its group of starts[0 .. nstarts) (the text when none), in
  * order: into lg->buf and lg->first, all of them (all) or the longest at
  * each token, left to right, not overlapping. Returns how many, or
  * (size_t)-1 without memory. Made before the list of their annotations,
  * so that it is made at its size. */
-static size_t collect_matches(lgaz *lg, const uint32_t *ids, const uint32_t *begins, size_t nbegins,
+static size_t collect_matches(lgaz *lg, const idsrc *src, const uint32_t *begins, size_t nbegins,
                               const uint32_t *starts, size_t nstarts, size_t ntok, int all)
 {
     size_t nm = 0, gi = 0, i = 0, bi, m, k;
@@ -756,7 +770,7 @@ static size_t collect_matches(lgaz *lg, const uint32_t *ids, const uint32_t *beg
         while (gi + 1 < nstarts && starts[gi + 1] <= i) gi++;
         limit = gi + 1 < nstarts ? starts[gi + 1] : ntok;
         if (nm == lg->bufcap && !grow_matches(lg, nm + 1)) return (size_t)-1;
-        m = qr_gaz_match_ids(lg->g, ids, i, limit, lg->buf + nm, all ? lg->bufcap - nm : 1);
+        m = match_at(lg->g, src, i, limit, lg->buf + nm, all ? lg->bufcap - nm : 1);
         if (!m) {
             i++;
             continue;
@@ -768,13 +782,79 @@ static size_t collect_matches(lgaz *lg, const uint32_t *ids, const uint32_t *beg
         }
         if (m > lg->bufcap - nm) {
             if (!grow_matches(lg, nm + m)) return (size_t)-1;
-            m = qr_gaz_match_ids(lg->g, ids, i, limit, lg->buf + nm, m);
+            m = match_at(lg->g, src, i, limit, lg->buf + nm, m);
         }
         for (k = 0; k < m; k++) lg->first[nm + k] = (uint32_t)i;
         nm += m;
         i++;
     }
     return nm;
+}
+
+/* The groups of tokens a match may not cross (within): paragraph or
+ * sentence starts, or none (the text). */
+static const uint32_t *within_starts(const qr_tokens *t, int within, size_t *nstarts)
+{
+    if (within == WITHIN_PARAGRAPH) { *nstarts = t->npara; return t->para; }
+    if (within == WITHIN_SENTENCE) { *nstarts = t->nsent; return t->sent; }
+    *nstarts = 0;
+    return NULL;
+}
+
+/* The matches of lg's list in the tokens t (at stack index tok) into
+ * lg->buf and lg->first (collect_matches): the tokens' key ids in the list
+ * looked up first, into lg->ids. Returns how many; raises without memory. */
+static size_t scan_list(lua_State *L, lgaz *lg, int tok, const qr_tokens *t, const char *text, int within,
+                        int all)
+{
+    const qr_gaz *g = lg->g;
+    /* an exact list takes the hash of a token whose key is its text from the keys */
+    const qr_keys *keys = qr_tokens_keys(L, tok, qr_gaz_key_mode(g));
+    const uint32_t *starts;
+    size_t nstarts, nbegins, nm;
+    uint32_t *ids, *begins;
+    idsrc src = { NULL, NULL, NULL, 0 };
+    starts = within_starts(t, within, &nstarts);
+    if (t->n > lg->idcap) {
+        uint32_t *ni = realloc(lg->ids, 2 * t->n * sizeof *ni);
+        if (!ni) return (size_t)luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
+        lg->ids = ni;
+        lg->idcap = t->n;
+    }
+    ids = lg->ids;
+    begins = ids ? ids + lg->idcap : NULL;   /* (no tokens yet: no buffer, and nothing to list) */
+    {
+        /* the ids of the tokens' keys, looked up once a text for every
+         * list that shares the vocabulary, give the list's key ids */
+        size_t nmap = 0;
+        const uint32_t *map = t->n ? shared_map(L, lg, &nmap) : NULL;
+        if (map)
+            nbegins = qr_gaz_key_ids_mapped(g, t, text, keys, qr_tokens_ids(L, tok, qr_gaz_key_mode(g)), map, nmap,
+                                            0, t->n, ids, begins);
+        else
+            nbegins = qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids, begins);
+    }
+    src.ids = ids;
+    nm = collect_matches(lg, &src, begins, nbegins, starts, nstarts, t->n, all);
+    if (nm == (size_t)-1) return (size_t)luaL_error(L, "not enough memory for gazetteer matches");
+    return nm;
+}
+
+/* Frees the buffers of lg grown past KEEP_IDS by a long text. */
+static void release_large(lgaz *lg)
+{
+    if (lg->idcap > KEEP_IDS) {
+        free(lg->ids);
+        lg->ids = NULL;
+        lg->idcap = 0;
+    }
+    if (lg->bufcap > KEEP_IDS) {
+        free(lg->buf);
+        free(lg->first);
+        lg->buf = NULL;
+        lg->first = NULL;
+        lg->bufcap = 0;
+    }
 }
 
 /***
@@ -807,42 +887,15 @@ static int gaz_match(lua_State *L)
     const qr_gaz *g = lg->g;
     const char *text;
     const qr_tokens *t = qr_check_tokens(L, 2, &text, NULL);
-    const qr_keys *keys = NULL;
     match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0 };
     qr_annemit e;
     gazann a = { { 0, 0, 0, 0 }, 0, 0, 0, 0, 0 };
-    const uint32_t *starts = NULL;
-    size_t nstarts = 0, nbegins, nm, k;
-    uint32_t *ids, *begins;
+    size_t nm, k;
     lua_Integer n = 0;
 
     each_option(L, 3, match_option, &o);
     qr_limit_work(L, (long long)t->n);   /* a step a token */
-    /* an exact list takes the hash of a token whose key is its text from the keys */
-    keys = qr_tokens_keys(L, 2, qr_gaz_key_mode(g));
-    if (o.within == WITHIN_PARAGRAPH) { starts = t->para; nstarts = t->npara; }
-    else if (o.within == WITHIN_SENTENCE) { starts = t->sent; nstarts = t->nsent; }
-    if (t->n > lg->idcap) {
-        uint32_t *ni = realloc(lg->ids, 2 * t->n * sizeof *ni);
-        if (!ni) return luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
-        lg->ids = ni;
-        lg->idcap = t->n;
-    }
-    ids = lg->ids;
-    begins = ids ? ids + lg->idcap : NULL;   /* (no tokens yet: no buffer, and nothing to list) */
-    {
-        /* the ids of the tokens' keys, looked up once a text for every
-         * list that shares the vocabulary, give the list's key ids */
-        size_t nmap = 0;
-        const uint32_t *map = t->n ? shared_map(L, lg, &nmap) : NULL;
-        if (map)
-            nbegins = qr_gaz_key_ids_mapped(g, t, text, keys, qr_tokens_ids(L, 2, qr_gaz_key_mode(g)), map, nmap,
-                                            0, t->n, ids, begins);
-        else
-            nbegins = qr_gaz_key_ids(g, t, text, keys, 0, t->n, lg->ids, begins);
-    }
-    nm = collect_matches(lg, ids, begins, nbegins, starts, nstarts, t->n, o.all);
-    if (nm == (size_t)-1) return luaL_error(L, "not enough memory for gazetteer matches");
+    nm = scan_list(L, lg, 2, t, text, o.within, o.all);
     if (o.annotate && nm) {         /* (what the annotations share: for none, nothing) */
         qr_ann_begin(L, &e, 0, text, NULL, NULL);
         lua_pushlstring(L, o.annotate, o.annotate_len);
@@ -858,18 +911,7 @@ static int gaz_match(lua_State *L)
         if (o.annotate) push_annotation(&e, g, t, lg->first[k], &lg->buf[k], ++n, &a);
         else push_match(L, g, t, lg->first[k], &lg->buf[k], ++n);
     }
-    if (lg->idcap > KEEP_IDS) {
-        free(lg->ids);
-        lg->ids = NULL;
-        lg->idcap = 0;
-    }
-    if (lg->bufcap > KEEP_IDS) {
-        free(lg->buf);
-        free(lg->first);
-        lg->buf = NULL;
-        lg->first = NULL;
-        lg->bufcap = 0;
-    }
+    release_large(lg);
     if (a.pending && a.decode) {    /* (the scan's done: decode may run anything) */
         decode_pending(L, &a, lua_gettop(L));
         return 1;
@@ -881,8 +923,519 @@ static int gaz_match(lua_State *L)
     return 1;
 }
 
+/* --- quarry.core.gazetteer_rules ------------------------------------------ */
+
+#define QR_GAZRULES_MT "quarry.GazetteerRules"
+
+/* The values of member k of a set in its values table, at k * SLOTS +
+ * SLOT_*: its gazetteer, the annotations' type, rule and phase names,
+ * rank, the cache of decoded entry attrs and the function decoding them
+ * (each nil when not given), and the rule the candidates go with. */
+enum { SLOT_GAZ = 1, SLOT_TYPE, SLOT_RULE, SLOT_PHASE, SLOT_RANK, SLOT_CACHE, SLOT_DECODE, SLOT_CRULE, SLOTS = 8 };
+
+/* A set's methods take the set at 1, the tokens at 2 and its values (the
+ * set's user value) at 6. */
+enum { SET_TOKENS = 2, SET_VALUES = 6 };
+
+/* A match of a member: the member, its first token, the token after its
+ * last, and its entry. */
+typedef struct gmrec {
+    uint32_t member, first, end, entry;
+} gmrec;
+
+typedef struct gmember {
+    int all, within;
+    int bit;                /* its bit in the set's cmask, or -1: it looks its keys up itself */
+    lgaz *lg;               /* the userdata, which the values keep; checked open at each call */
+    const uint32_t *map;    /* its shared_map this call (NULL: none), and its length */
+    size_t nmap;
+    const uint32_t *seen_map;   /* the map and version cmask was made with */
+    uint64_t seen_version;
+} gmember;
+
+/* Several plain gazetteer rules matched in one call: the tokens that can
+ * begin a phrase of any "case" list sharing the state's vocabulary found
+ * in one pass over the text (cmask: per vocabulary id, a bit for each such
+ * list a phrase of which begins with the key), not one pass a list. */
+typedef struct lgazset {
+    size_t n;
+    gmember *m;
+    uint32_t *cmask;        /* ncmask words, made with the lists in cset */
+    size_t ncmask;
+    uint32_t cset;
+    int cmade;
+    uint32_t *hits, *hmask; /* the tokens whose key begins a phrase of a list of cset, and its bits */
+    uint32_t *begins;       /* those of one list */
+    size_t hitcap;
+    uint32_t hits_count;    /* the vocabulary's size when hits were found */
+    gmrec *recs;            /* a phase's matches (reccap of them), ... */
+    qr_cand *cands;         /* ... as candidates, ... */
+    lua_Number *coord;      /* ... what resolving them needs (4 * reccap + 2), ... */
+    int *kept;              /* ... and those kept */
+    size_t reccap;
+    gazann *anns;           /* per member: the stack indexes of what its annotations share */
+} lgazset;
+
+static int gazset_gc(lua_State *L)
+{
+    lgazset *s = luaL_checkudata(L, 1, QR_GAZRULES_MT);
+    free(s->m);
+    free(s->cmask);
+    free(s->hits);
+    free(s->hmask);
+    free(s->begins);
+    free(s->recs);
+    free(s->cands);
+    free(s->coord);
+    free(s->kept);
+    free(s->anns);
+    memset(s, 0, sizeof *s);
+    return 0;
+}
+
+/* Makes cmask again when a list of the set changed (or its map did):
+ * returns 1 when it did. */
+static int gazset_maps(lua_State *L, lgazset *s)
+{
+    uint32_t cset = 0;
+    int stale = !s->cmade;
+    size_t k, id;
+    for (k = 0; k < s->n; k++) {
+        gmember *m = &s->m[k];
+        if (m->bit < 0) continue;
+        m->map = shared_map(L, m->lg, &m->nmap);
+        if (!m->map) continue;
+        cset |= 1u << m->bit;
+        if (m->map != m->seen_map || m->lg->map_version != m->seen_version) stale = 1;
+    }
+    if (!stale && cset == s->cset) return 0;
+    {
+        const qr_vocab *v = qr_state_vocab(L);
+        size_t need = (size_t)v->count + 1;
+        if (need > s->ncmask) {
+            uint32_t *nc = realloc(s->cmask, need * sizeof *nc);
+            if (!nc) luaL_error(L, "not enough memory for gazetteer rules");
+            s->cmask = nc;
+            s->ncmask = need;
+        }
+        memset(s->cmask, 0, s->ncmask * sizeof *s->cmask);
+    }
+    for (k = 0; k < s->n; k++) {
+        gmember *m = &s->m[k];
+        const lgaz *lg = m->lg;
+        if (m->bit < 0 || !m->map) continue;
+        for (id = 1; id <= lg->nvids; id++) {
+            uint32_t vid = lg->vids[id];
+            if (vid < s->ncmask && vid < m->nmap && (m->map[vid] & QR_GAZ_STARTS)) s->cmask[vid] |= 1u << m->bit;
+        }
+        m->seen_map = m->map;
+        m->seen_version = lg->map_version;
+    }
+    s->cset = cset;
+    s->cmade = 1;
+    return 1;
+}
+
+/* The tokens of t whose key (vids) begins a phrase of a list of cset, into
+ * s->hits and s->hmask: how many. */
+static size_t gazset_hits(lua_State *L, lgazset *s, const qr_tokens *t, const uint32_t *vids)
+{
+    size_t j, nh = 0, nc = s->ncmask;
+    const uint32_t *cmask = s->cmask;
+    if (t->n > s->hitcap) {
+        uint32_t *h = realloc(s->hits, t->n * sizeof *h), *hm, *b;
+        if (h) s->hits = h;
+        hm = h ? realloc(s->hmask, t->n * sizeof *hm) : NULL;
+        if (hm) s->hmask = hm;
+        b = hm ? realloc(s->begins, t->n * sizeof *b) : NULL;
+        if (!b) luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
+        s->begins = b;
+        s->hitcap = t->n;
+    }
+    for (j = 0; j < t->n; j++) {
+        uint32_t v = vids[j], w = v < nc ? cmask[v] : 0;
+        s->hits[nh] = (uint32_t)j;
+        s->hmask[nh] = w;
+        nh += w != 0;
+    }
+    return nh;
+}
+
+/* Checks the lists of the set are open, and finds the tokens
+ * where a phrase of those of cset can begin (gazset_hits), unless those
+ * found before still hold (again: after Lua code ran, which may have
+ * changed a list or the vocabulary): returns *vids, the tokens' key ids. */
+static const uint32_t *gazset_prepare(lua_State *L, lgazset *s, const qr_tokens *t, int again,
+                                      const uint32_t *vids, size_t *nh)
+{
+    size_t k;
+    int remade;
+    for (k = 0; k < s->n; k++)      /* (as check_lgaz; the values keep each list) */
+        if (!s->m[k].lg->g) luaL_error(L, "attempt to use a closed quarry.Gazetteer");
+    if (!t->n) return NULL;
+    remade = gazset_maps(L, s);
+    if (!s->cset) return NULL;
+    if (again && !remade && vids && qr_state_vocab(L)->count == s->hits_count) return vids;
+    vids = qr_tokens_ids(L, SET_TOKENS, 0);
+    *nh = gazset_hits(L, s, t, vids);
+    s->hits_count = qr_state_vocab(L)->count;
+    return vids;
+}
+
+/* The matches of member m in t (at stack index SET_TOKENS): from the tokens s->hits
+ * lists (nh of them) for a member sharing them, else by its own scan. */
+static size_t gazset_scan(lua_State *L, lgazset *s, gmember *m, const qr_tokens *t, const char *text,
+                          const uint32_t *vids, size_t nh)
+{
+    if (vids && m->bit >= 0 && m->map && (s->cset & (1u << m->bit))) {
+        uint32_t bit = 1u << m->bit;
+        size_t nb = 0, h, nstarts, nm;
+        const uint32_t *starts = within_starts(t, m->within, &nstarts);
+        idsrc src = { NULL, vids, m->map, m->nmap };
+        for (h = 0; h < nh; h++) {
+            s->begins[nb] = s->hits[h];
+            nb += (s->hmask[h] & bit) != 0;
+        }
+        nm = collect_matches(m->lg, &src, s->begins, nb, starts, nstarts, t->n, m->all);
+        if (nm == (size_t)-1) return (size_t)luaL_error(L, "not enough memory for gazetteer matches");
+        return nm;
+    }
+    return scan_list(L, m->lg, SET_TOKENS, t, text, m->within, m->all);
+}
+
+/* Pushes the values member k's annotations share, and sets a to their
+ * stack indexes. */
+static void push_shared(lua_State *L, size_t k, gazann *a)
+{
+    int slot = (int)k * SLOTS;
+    memset(a, 0, sizeof *a);
+    lua_rawgeti(L, SET_VALUES, slot + SLOT_TYPE);
+    a->f.type = lua_gettop(L);
+    if (lua_rawgeti(L, SET_VALUES, slot + SLOT_RULE) != LUA_TNIL) a->f.rule = lua_gettop(L); else lua_pop(L, 1);
+    if (lua_rawgeti(L, SET_VALUES, slot + SLOT_PHASE) != LUA_TNIL) a->f.phase = lua_gettop(L); else lua_pop(L, 1);
+    if (lua_rawgeti(L, SET_VALUES, slot + SLOT_RANK) != LUA_TNIL) a->f.rank = lua_gettop(L); else lua_pop(L, 1);
+    if (lua_rawgeti(L, SET_VALUES, slot + SLOT_CACHE) != LUA_TNIL) a->cache = lua_gettop(L); else lua_pop(L, 1);
+    if (a->cache && lua_rawgeti(L, SET_VALUES, slot + SLOT_DECODE) != LUA_TNIL) a->decode = lua_gettop(L);
+    else if (a->cache) lua_pop(L, 1);
+}
+
+/* Appends the nm matches of member k (in its lgaz's buffers) to cands (at
+ * 3) as annotations, its rule to crules (4) and their starts to cstarts
+ * (5) unless keep_all, and decodes the attrs of entries its cache lacks
+ * (then returns 1: Lua code ran). */
+static int gazset_emit(lua_State *L, const qr_annemit *e, size_t k, const gmember *m, const qr_tokens *t,
+                       size_t nm, int keep_all)
+{
+    gazann a;
+    lua_Integer n0 = (lua_Integer)lua_rawlen(L, 3);
+    int crule, top = lua_gettop(L);
+    size_t j;
+    luaL_checkstack(L, 16, "gazetteer rules");
+    push_shared(L, k, &a);
+    lua_rawgeti(L, SET_VALUES, (int)k * SLOTS + SLOT_CRULE);
+    crule = lua_gettop(L);
+    lua_pushvalue(L, 3);
+    for (j = 0; j < nm; j++) {
+        lua_Integer n = n0 + (lua_Integer)j + 1;
+        push_annotation(e, m->lg->g, t, m->lg->first[j], &m->lg->buf[j], n, &a);
+        if (!keep_all) {
+            lua_pushvalue(L, crule);
+            lua_rawseti(L, 4, n);
+            lua_pushinteger(L, t->tok[m->lg->first[j]].start);
+            lua_rawseti(L, 5, n);
+        }
+    }
+    release_large(m->lg);
+    if (a.pending) decode_pending(L, &a, lua_gettop(L));   /* (the scan's done: decode may run anything) */
+    lua_settop(L, top);
+    return a.pending != 0;
+}
+
+/***
+Gazetteer rules.
+@section gazetteer_rules
+*/
+
+/* Reads the set's members (the list at index 1) into s and values (a table
+ * at index 2). */
+static void gazset_read(lua_State *L, lgazset *s)
+{
+    size_t k;
+    int bits = 0;
+    for (k = 0; k < s->n; k++) {
+        gmember *m = &s->m[k];
+        match_opts o = { 0, WITHIN_PARAGRAPH, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0 };
+        int item, slot = (int)k * SLOTS;
+        lgaz *lg;
+        if (lua_rawgeti(L, 1, (lua_Integer)k + 1) != LUA_TTABLE)
+            luaL_argerror(L, 1, lua_pushfstring(L, "member %I must be a table", (lua_Integer)k + 1));
+        item = lua_gettop(L);
+        lua_getfield(L, item, "gazetteer");
+        m->lg = lg = check_lgaz(L, -1);
+        lua_rawseti(L, 2, slot + SLOT_GAZ);
+        if (lua_getfield(L, item, "opts") != LUA_TTABLE)
+            luaL_argerror(L, 1, lua_pushfstring(L, "member %I needs its match options", (lua_Integer)k + 1));
+        each_option(L, lua_gettop(L), match_option, &o);
+        if (!o.annotate || (o.entry_attrs && !o.decode))
+            luaL_argerror(L, 1, lua_pushfstring(L, "member %I: the options need annotate, and decode with "
+                                                   "entry_attrs", (lua_Integer)k + 1));
+        lua_pushlstring(L, o.annotate, o.annotate_len);
+        lua_rawseti(L, 2, slot + SLOT_TYPE);
+        if (o.rule) { lua_pushlstring(L, o.rule, o.rule_len); lua_rawseti(L, 2, slot + SLOT_RULE); }
+        if (o.phase) { lua_pushlstring(L, o.phase, o.phase_len); lua_rawseti(L, 2, slot + SLOT_PHASE); }
+        lua_getfield(L, -1, "rank");
+        lua_rawseti(L, 2, slot + SLOT_RANK);
+        if (o.entry_attrs) {
+            lua_getfield(L, -1, "entry_attrs");
+            lua_rawseti(L, 2, slot + SLOT_CACHE);
+            lua_getfield(L, -1, "decode");
+            lua_rawseti(L, 2, slot + SLOT_DECODE);
+        }
+        lua_getfield(L, item, "rule");
+        lua_rawseti(L, 2, slot + SLOT_CRULE);
+        m->all = o.all;
+        m->within = o.within;
+        m->bit = qr_gaz_mode(lg->g) == QR_GAZ_CASE && bits < 32 ? bits++ : -1;
+        lua_settop(L, item - 1);
+    }
+}
+
+/***
+quarry.core.gazetteer_rules({{gazetteer = g, opts = o, rule = r}, ...}) -> quarry.GazetteerRules
+The plain gazetteer rules of a phase, matched together: each member's
+annotations are those g:match(tokens, o) makes (o as match takes them,
+read once here: annotate given, and decode with entry_attrs), its
+candidates go with rule r. Each member counts a step a token, as match
+does. Lists that fold case ("case") share one pass over the tokens to
+find where their phrases can begin, rather than one pass a list.
+@function gazetteer_rules
+@param members table the rules: gazetteer, match options, rule
+@return quarry.GazetteerRules
+*/
+static int l_gazetteer_rules(lua_State *L)
+{
+    size_t n;
+    lgazset *s;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    n = (size_t)lua_rawlen(L, 1);
+    lua_newtable(L);                    /* the values, at 2 */
+    s = lua_newuserdatauv(L, sizeof *s, 1);
+    memset(s, 0, sizeof *s);
+    luaL_setmetatable(L, QR_GAZRULES_MT);
+    if (n && (!(s->m = calloc(n, sizeof *s->m)) || !(s->anns = calloc(n, sizeof *s->anns))))
+        return luaL_error(L, "not enough memory for gazetteer rules");
+    s->n = n;
+    gazset_read(L, s);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, 3, 1);
+    return 1;
+}
+
+/***
+A set of gazetteer rules, quarry.core.gazetteer_rules makes one.
+@type GazetteerRules
+*/
+
+/***
+rules:candidates(tokens, cands, crules, cstarts, keep_all) -> cands.
+Appends to cands, member after member, the annotations g:match(tokens, o)
+makes, with r at the same index of crules and where each match starts at
+that of cstarts (neither when keep_all), as append_candidates does.
+@function GazetteerRules:candidates
+@param tokens quarry.Tokens the text's tokens
+@param cands table the phase's candidates
+@param crules table their rules
+@param cstarts table where their matches start
+@param keep_all boolean whether the phase keeps every candidate
+@return table cands
+*/
+static int gazset_candidates(lua_State *L)
+{
+    lgazset *s = luaL_checkudata(L, 1, QR_GAZRULES_MT);
+    const char *text;
+    const qr_tokens *t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
+    const uint32_t *vids;
+    size_t nh = 0, k;
+    int keep_all;
+    qr_annemit e;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    luaL_checktype(L, 5, LUA_TTABLE);
+    keep_all = lua_toboolean(L, 6);
+    lua_settop(L, 5);
+    lua_getiuservalue(L, 1, 1);         /* at SET_VALUES */
+    qr_ann_begin(L, &e, 0, text, NULL, NULL);
+    vids = gazset_prepare(L, s, t, 0, NULL, &nh);
+    for (k = 0; k < s->n; k++) {
+        gmember *m = &s->m[k];
+        size_t nm;
+        qr_limit_work(L, (long long)t->n);   /* a step a token, a list */
+        nm = gazset_scan(L, s, m, t, text, vids, nh);
+        if (nm && gazset_emit(L, &e, k, m, t, nm, keep_all) && k + 1 < s->n) {
+            t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
+            e.text = text;
+            vids = gazset_prepare(L, s, t, 1, vids, &nh);
+        }
+    }
+    lua_settop(L, 3);
+    return 1;
+}
+
+/* Room for need matches of a phase in s. */
+static void gazset_room(lua_State *L, lgazset *s, size_t need)
+{
+    size_t cap = s->reccap ? s->reccap : 64;
+    void *p;
+    if (need <= s->reccap) return;
+    while (cap < need) cap *= 2;
+    if (!(p = realloc(s->recs, cap * sizeof *s->recs))) goto nomem;
+    s->recs = p;
+    if (!(p = realloc(s->cands, cap * sizeof *s->cands))) goto nomem;
+    s->cands = p;
+    if (!(p = realloc(s->coord, (4 * cap + 2) * sizeof *s->coord))) goto nomem;
+    s->coord = p;
+    if (!(p = realloc(s->kept, cap * sizeof *s->kept))) goto nomem;
+    s->kept = p;
+    s->reccap = cap;
+    return;
+nomem:
+    luaL_error(L, "not enough memory for gazetteer matches");
+}
+
+/* The matches of every member, in order, into s->recs: how many. */
+static size_t gazset_collect(lua_State *L, lgazset *s, const qr_tokens *t, const char *text)
+{
+    size_t nh = 0, k, j, nrec = 0;
+    const uint32_t *vids = gazset_prepare(L, s, t, 0, NULL, &nh);
+    for (k = 0; k < s->n; k++) {
+        gmember *m = &s->m[k];
+        size_t nm;
+        qr_limit_work(L, (long long)t->n);   /* a step a token, a list */
+        nm = gazset_scan(L, s, m, t, text, vids, nh);
+        gazset_room(L, s, nrec + nm);
+        for (j = 0; j < nm; j++) {
+            gmrec *r = &s->recs[nrec++];
+            r->member = (uint32_t)k;
+            r->first = m->lg->first[j];
+            r->end = m->lg->buf[j].end;
+            r->entry = m->lg->buf[j].entry;
+        }
+        release_large(m->lg);
+    }
+    return nrec;
+}
+
+/* Field key (a number) of the rule of member k, for the candidate at
+ * position i: as resolve_overlaps reads it. */
+static lua_Number rule_number(lua_State *L, size_t k, const char *key, size_t i)
+{
+    int isnum;
+    lua_Number v;
+    lua_rawgeti(L, SET_VALUES, (int)k * SLOTS + SLOT_CRULE);
+    if (!lua_istable(L, -1))
+        luaL_error(L, "resolve_overlaps: the rule of candidate %d is not a table", (int)i);
+    lua_getfield(L, -1, key);
+    v = lua_tonumberx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "resolve_overlaps: the rule of candidate %d needs a number '%s'", (int)i, key);
+    lua_pop(L, 2);
+    return v;
+}
+
+/* The phase's nrec matches (s->recs) as candidates, resolved by control
+ * (appelt or first; all keeps each, in order): s->kept, how many. */
+static size_t gazset_resolve(lua_State *L, lgazset *s, const qr_tokens *t, size_t nrec, const char *control)
+{
+    size_t r, last = (size_t)-1;
+    lua_Number priority = 0;
+    lua_Integer order = 0;
+    if (control[1] == 'l') {            /* all */
+        for (r = 0; r < nrec; r++) s->kept[r] = (int)r + 1;
+        return nrec;
+    }
+    for (r = 0; r < nrec; r++) {
+        const gmrec *m = &s->recs[r];
+        qr_cand *c = &s->cands[r];
+        if (m->member != last) {        /* a rule's priority and order, read once for its run */
+            last = m->member;
+            priority = rule_number(L, last, "priority", r + 1);
+            order = (lua_Integer)rule_number(L, last, "order", r + 1);
+        }
+        c->priority = priority;
+        c->order = order;
+        c->start = c->cstart = (lua_Number)t->tok[m->first].start;
+        c->stop = (lua_Number)t->tok[m->end - 1].stop;
+        c->index = (int)r + 1;
+    }
+    return qr_resolve_overlaps(s->cands, nrec, control[0] == 'a', s->coord, s->kept);
+}
+
+/***
+rules:phase(tokens, anns, control, phase) -> anns.
+A phase of these rules alone: the annotations candidates() would make,
+resolved by control ("appelt", "first" or "all") as resolve_overlaps
+resolves them, those kept appended to anns in the order kept, as
+append_kept appends them (each member's options give this phase's name
+and its rule's rank: they go as they are). The annotations of matches not
+kept are not made, nor their entries' attrs decoded.
+@function GazetteerRules:phase
+@param tokens quarry.Tokens the text's tokens
+@param anns table the annotations so far
+@param control string "appelt", "first" or "all"
+@param phase string the phase's name
+@return table anns
+*/
+static int gazset_phase(lua_State *L)
+{
+    lgazset *s = luaL_checkudata(L, 1, QR_GAZRULES_MT);
+    const char *text, *control;
+    const qr_tokens *t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
+    size_t nrec, nkept, r, k;
+    lua_Integer n0;
+    qr_annemit e;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    control = luaL_checkstring(L, 4);
+    if (strcmp(control, "appelt") != 0 && strcmp(control, "first") != 0 && strcmp(control, "all") != 0)
+        return luaL_argerror(L, 4, "control must be \"appelt\", \"first\" or \"all\"");
+    luaL_checktype(L, 5, LUA_TSTRING);
+    lua_settop(L, 5);
+    lua_getiuservalue(L, 1, 1);         /* at SET_VALUES */
+    for (k = 0; k < s->n; k++) {
+        lua_rawgeti(L, SET_VALUES, (int)k * SLOTS + SLOT_PHASE);
+        if (!lua_rawequal(L, -1, 5)) return luaL_argerror(L, 5, "the members' options name another phase");
+        lua_pop(L, 1);
+    }
+    nrec = gazset_collect(L, s, t, text);
+    if (!nrec) {
+        lua_settop(L, 3);
+        return 1;
+    }
+    nkept = gazset_resolve(L, s, t, nrec, control);
+    luaL_checkstack(L, (int)(7 * s->n) + 16, "gazetteer rules");
+    qr_ann_begin(L, &e, 0, text, NULL, NULL);
+    for (k = 0; k < s->n; k++) push_shared(L, k, &s->anns[k]);
+    n0 = (lua_Integer)lua_rawlen(L, 3);
+    lua_pushvalue(L, 3);
+    for (r = 0; r < nkept; r++) {
+        const gmrec *m = &s->recs[s->kept[r] - 1];
+        qr_gaz_match gm;
+        gm.end = m->end;
+        gm.entry = m->entry;
+        push_annotation(&e, s->m[m->member].lg->g, t, m->first, &gm, n0 + (lua_Integer)r + 1,
+                        &s->anns[m->member]);
+    }
+    /* the scan's done: decode may run anything */
+    for (k = 0; k < s->n; k++)
+        if (s->anns[k].pending) decode_pending(L, &s->anns[k], lua_gettop(L));
+    lua_settop(L, 3);
+    return 1;
+}
+
 void qr_open_gazetteer(lua_State *L)
 {
+    static const luaL_Reg set_methods[] = {
+        { "candidates", gazset_candidates }, { "phase", gazset_phase }, { NULL, NULL }
+    };
     static const luaL_Reg methods[] = {
         { "add", gaz_add }, { "load", gaz_load }, { "load_table", gaz_load_table },
         { "entry", gaz_entry }, { "match", gaz_match }, { "phrases", gaz_phrases },
@@ -906,4 +1459,14 @@ void qr_open_gazetteer(lua_State *L)
 
     lua_pushcfunction(L, l_gazetteer);
     lua_setfield(L, -2, "gazetteer");
+
+    luaL_newmetatable(L, QR_GAZRULES_MT);
+    lua_newtable(L);
+    luaL_setfuncs(L, set_methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, gazset_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, l_gazetteer_rules);
+    lua_setfield(L, -2, "gazetteer_rules");
 }

@@ -572,6 +572,97 @@ describe("quarry.gazetteer", function()
       end)
    end)
 
+   describe("the gazetteer rules of a phase (quarry.core.gazetteer_rules)", function()
+      local cjson = require "cjson"
+      local text = "NATO and the UN met in Yerevan (Armenia), then Sao Paulo and São Paulo.\n\nUN Yerevan"
+      -- a case list with attrs, an exact one, a bare one that keeps every match
+      local function lists()
+         local places = gazetteer.new()
+         places:add("Yerevan", nil, "capital", '{"country":"Armenia"}')
+         places:add("Armenia", nil, "country")
+         places:add("Yerevan Armenia", "Yerevan, Armenia")
+         local orgs = gazetteer.new({ fold = "exact" })
+         orgs:add("NATO")
+         orgs:add("UN", "United Nations", "body", '{"founded":1945}')
+         local cities = gazetteer.new({ fold = "bare" })
+         cities:add("Sao Paulo", nil, "city")
+         cities:add("Paulo")
+         return places, orgs, cities
+      end
+      local function members_of(gs, rule_list, opts_list)
+         local members = {}
+         for i, g in ipairs(gs) do members[i] = { gazetteer = g, opts = opts_list[i], rule = rule_list[i] } end
+         return members
+      end
+      local function options(name, rank, all)
+         return { annotate = "thing", rule = name, phase = "lexicon", rank = rank, all = all,
+                  entry_attrs = {}, decode = cjson.decode }
+      end
+      local rule_list = { { name = "place", priority = 0, order = 1, rank = 4 },
+                          { name = "org", priority = 1, order = 2, rank = 5 },
+                          { name = "city", priority = 0, order = 3 } }
+
+      it("makes the candidates each list's own match makes, in order", function()
+         local gs = { lists() }
+         local opts_list = { options("place", 4), options("org", 5), options("city", nil, true) }
+         local set = core.gazetteer_rules(members_of(gs, rule_list, opts_list))
+         local toks <close> = quarry.tokenize(text)
+         for _ = 1, 2 do     -- the second time with the entries' attrs decoded
+            local cands, crules, cstarts = {}, {}, {}
+            set:candidates(toks, cands, crules, cstarts, false)
+            local want, wrules, wstarts = {}, {}, {}
+            local fresh = { options("place", 4), options("org", 5), options("city", nil, true) }
+            for i, g in ipairs(gs) do
+               core.append_candidates(want, wrules, wstarts, g:match(toks, fresh[i]), rule_list[i], nil, false)
+            end
+            assert.same(want, cands)
+            assert.same(wstarts, cstarts)
+            for i = 1, #wrules do assert.equal(wrules[i], crules[i]) end
+            assert.equal(10, #cands)
+            assert.same({ name = "United Nations", category = "body", founded = 1945 }, cands[5].attrs)
+         end
+         -- a phrase added since is found
+         gs[1]:add("Paulo", "Paulo (place)")
+         local cands = {}
+         set:candidates(toks, cands, {}, {}, true)
+         assert.equal(12, #cands)
+         gs[2]:close()
+         raises(function() set:candidates(toks, {}, {}, {}, false) end, "closed quarry.Gazetteer")
+      end)
+
+      it("resolves and keeps a phase's annotations as resolve_overlaps and append_kept do", function()
+         for _, control in ipairs({ "appelt", "first", "all" }) do
+            local gs = { lists() }
+            local set = core.gazetteer_rules(members_of(gs, rule_list,
+               { options("place", 4), options("org", 5), options("city", nil, true) }))
+            local toks <close> = quarry.tokenize(text)
+            local before = { { type = "x", start = 0, stop = 1 } }
+            local got = set:phase(toks, { before[1] }, control, "lexicon")
+            local cands, crules, cstarts = {}, {}, {}
+            local fresh = { options("place", 4), options("org", 5), options("city", nil, true) }
+            for i, g in ipairs(gs) do
+               core.append_candidates(cands, crules, cstarts, g:match(toks, fresh[i]), rule_list[i], nil, false)
+            end
+            local kept = control ~= "all" and core.resolve_overlaps(cands, crules, cstarts, control)
+            local want = core.append_kept({ before[1] }, cands, crules, kept, text, "lexicon")
+            assert.same(want, got)
+            assert.equal(before[1], got[1])
+            raises(function() set:phase(toks, {}, "longest", "lexicon") end, "control must be")
+            raises(function() set:phase(toks, {}, "appelt", "names") end, "another phase")
+         end
+      end)
+
+      it("raises on members without the options it needs", function()
+         local g = gaz_of({ { "Paris" } })
+         raises(function() core.gazetteer_rules({ { gazetteer = g, opts = { all = true }, rule = {} } }) end,
+                "need annotate")
+         raises(function() core.gazetteer_rules({ { gazetteer = g, opts = { annotate = "x", entry_attrs = {} } } }) end,
+                "decode with entry_attrs")
+         raises(function() core.gazetteer_rules({ { gazetteer = {}, opts = { annotate = "x" } } }) end,
+                "quarry.Gazetteer expected")
+      end)
+   end)
+
    describe("misuse and closing", function()
       it("raises on bad arguments and options to match", function()
          local g = gaz_of({ { "Paris" } })

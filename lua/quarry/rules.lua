@@ -40,6 +40,7 @@ local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.re
 local complete_annotations = quarry_core.complete_annotations
 local emit_annotations, append_kept = quarry_core.emit_annotations, quarry_core.append_kept
 local append_declared, append_candidates = quarry_core.append_declared, quarry_core.append_candidates
+local gazetteer_rules = quarry_core.gazetteer_rules
 local gazetteer_behind = sandbox.gazetteer_behind
 
 local error, ipairs, pairs, pcall, setmetatable, tostring, type, next, require =
@@ -1092,9 +1093,43 @@ local function lua_gaz_rule(phase, rule, ctx, cands, crules, cstarts)
    end
 end
 
+-- The phase's gazetteer rules matched together in C
+-- (quarry.core.gazetteer_rules), when each is plain and on a gazetteer
+-- quarry made (native_gazetteer), and each view among them still has its
+-- own match (a pack may replace it); false otherwise. Made once a phase.
+local function gaz_group(phase)
+   local group = phase.gaz_group
+   if group == nil then
+      local all, members = phase.control == "all", {}
+      for i, rule in ipairs(phase.gaz_rules) do
+         local native = phase.gaz_native[rule]
+         if native == nil then native = native_gazetteer(phase, rule, all) end
+         if not native then
+            members = nil
+            break
+         end
+         members[i] = { gazetteer = native.gazetteer, opts = native.opts, rule = rule }
+      end
+      group = members ~= nil and gazetteer_rules(members)
+      phase.gaz_group = group
+   end
+   if not group then return false end
+   local natives = phase.gaz_native
+   for _, rule in ipairs(phase.gaz_rules) do
+      local native, compiled = natives[rule], rule.compiled
+      if native.match and not (compiled.match == native.match and compiled.native) then return false end
+   end
+   return group
+end
+
 local function run_gaz_rules(phase, ctx, cands, crules, cstarts)
    local toks = ctx.tokens
    local all = phase.control == "all"
+   local group = gaz_group(phase)
+   if group then
+      group:candidates(toks, cands, crules, cstarts, all)
+      return
+   end
    for _, rule in ipairs(phase.gaz_rules) do
       local list, pending
       local native, compiled = phase.gaz_native[rule], rule.compiled
@@ -1156,6 +1191,9 @@ end
 -- A phase of declared rules: the candidates of its token, regex and
 -- gazetteer rules, those its control style keeps appended to anns.
 local function run_rule_phase(phase, ctx, anns)
+   -- a phase of plain gazetteer rules alone: matched, resolved and kept in C
+   local group = not phase.matcher and #phase.regex_rules == 0 and #phase.gaz_rules > 0 and gaz_group(phase)
+   if group then return group:phase(ctx.tokens, anns, phase.control, phase.name) end
    local cands, crules, cstarts = {}, {}, {}
    if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
    if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
