@@ -147,25 +147,23 @@ static int l_quote_records(lua_State *L)
     return 2;
 }
 
-/***
-quarry.core.quote_sentences(tokens, window) -> joined, root, long, sents, starts:
-the attribution sentences of a document (see qr_quote.h): joined[s] the
-first token of sentence s when it goes on the one before, root[s] the
-first sentence of those it goes on; long: {s, first, before, after} for
-each sentence (with those joined to it) of more than window tokens, in
-order; sents[i] the attribution sentence of token i, starts[a] the first
-token of attribution sentence a (both empty without sentences).
-See quarry.attribution.sentences.
-@function quote_sentences
-@param tokens quarry.Tokens the document's tokens
-@param window integer the most tokens of a window (>= 1)
-@return table joined
-@return table root
-@return table long
-@return table sents
-@return table starts
-*/
-static int l_quote_sentences(lua_State *L)
+/* The __index of a document's sents (quote_document; upvalue 1: the
+ * attribution sentence of each token, a block of uint32_t): for a token
+ * number i, its sentence; nil for any other key. */
+static int sents_index(lua_State *L)
+{
+    const uint32_t *sents = lua_touserdata(L, lua_upvalueindex(1));
+    size_t n = lua_rawlen(L, lua_upvalueindex(1)) / sizeof *sents;
+    lua_Integer i;
+    if (!sents || !lua_isinteger(L, 2)) return 0;
+    i = lua_tointeger(L, 2);
+    if (i < 1 || (lua_Unsigned)i > (lua_Unsigned)n) return 0;
+    lua_pushinteger(L, sents[i - 1]);
+    return 1;
+}
+
+/* quote_sentences (lazy: sents an empty table read through sents_index). */
+static int push_sentences(lua_State *L, int lazy)
 {
     const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
     lua_Integer window = luaL_checkinteger(L, 2);
@@ -198,26 +196,61 @@ static int l_quote_sentences(lua_State *L)
         lua_rawseti(L, 8, (lua_Integer)s + 1);
     }
     /* 9: the attribution sentence of each token; 10: the first token of each */
-    lua_createtable(L, ns && t->n < INT_MAX ? (int)t->n : 0, 0);
+    lua_createtable(L, ns && !lazy && t->n < INT_MAX ? (int)t->n : 0, 0);
     lua_createtable(L, (int)(ns + nlong), 0);     /* (a window of a long sentence is one more) */
     if (ns) {
-        uint32_t *sents = lua_newuserdatauv(L, t->n * sizeof *sents, 0);
+        uint32_t *sents = lua_newuserdatauv(L, t->n * sizeof *sents, 0);     /* 11 */
         uint32_t prev = 0;
         size_t i;
         qr_quote_sentence_of(t, root, longs, nlong, (uint32_t)window, sents);
         for (i = 0; i < t->n; i++) {
-            lua_pushinteger(L, sents[i]);
-            lua_rawseti(L, 9, (lua_Integer)i + 1);
+            if (!lazy) {
+                lua_pushinteger(L, sents[i]);
+                lua_rawseti(L, 9, (lua_Integer)i + 1);
+            }
             if (sents[i] != prev) {     /* (the numbers only grow) */
                 lua_pushinteger(L, (lua_Integer)i + 1);
                 lua_rawseti(L, 10, sents[i]);
                 prev = sents[i];
             }
         }
-        lua_pop(L, 1);
+        if (lazy) {
+            lua_createtable(L, 0, 2);
+            lua_pushvalue(L, 11);
+            lua_pushcclosure(L, sents_index, 1);
+            lua_setfield(L, -2, "__index");
+            lua_pushliteral(L, "quarry.attribution.sents");
+            lua_setfield(L, -2, "__metatable");
+            lua_setmetatable(L, 9);
+        }
+        lua_settop(L, 10);
     }
     return 5;
 }
+
+/***
+quarry.core.quote_sentences(tokens, window) -> joined, root, long, sents, starts:
+the attribution sentences of a document (see qr_quote.h): joined[s] the
+first token of sentence s when it goes on the one before, root[s] the
+first sentence of those it goes on; long: {s, first, before, after} for
+each sentence (with those joined to it) of more than window tokens, in
+order; sents[i] the attribution sentence of token i, starts[a] the first
+token of attribution sentence a (both empty without sentences).
+See quarry.attribution.sentences.
+@function quote_sentences
+@param tokens quarry.Tokens the document's tokens
+@param window integer the most tokens of a window (>= 1)
+@return table joined
+@return table root
+@return table long
+@return table sents
+@return table starts
+*/
+static int l_quote_sentences(lua_State *L) { return push_sentences(L, 0); }
+
+/* quote_sentences whose sents are read through a C lookup (quote_document):
+ * a walk reads the sentence of a few of the document's tokens. */
+static int l_quote_sentences_lazy(lua_State *L) { return push_sentences(L, 1); }
 
 /* Which kind of name annotation the value on top is the type of: 2 for
  * "person", 1 for "organization" or "location", 0 for anything else. */
@@ -351,40 +384,65 @@ typedef struct qcolumns {
 #define QCOL_KIND(c) ((const unsigned char *)(QCOL_OFF(c) + (c)->n + 1))
 #define QCOL_BUF(c) ((const char *)(QCOL_KIND(c) + (c)->n))
 
-/* The __index of a column of quote_columns (upvalue 1: the qcolumns, 2:
- * the other column, 3: true for the kinds, 4: the kinds' names, name k + 1
- * of kind k, "?" last): for a token number i, the key
- * and the kind of token i, each set in its column (the next read finds
- * them there); nil for any other key. */
-static int columns_index(lua_State *L)
+/* Fills token i (1 .. c->n) of both columns of quote_columns: its key
+ * in keys, its kind's name in kinds (names: the kinds' names, name k + 1
+ * of kind k, "?" last); leaves the key, then the kind, on the stack. */
+static void columns_fill(lua_State *L, const qcolumns *c, lua_Integer i, int keys, int kinds, int names)
 {
-    const qcolumns *c = lua_touserdata(L, lua_upvalueindex(1));
-    int kinds = lua_toboolean(L, lua_upvalueindex(3));
-    const uint32_t *off;
+    const uint32_t *off = QCOL_OFF(c);
+    lua_pushlstring(L, QCOL_BUF(c) + off[i - 1], off[i] - off[i - 1]);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, i);
+    lua_rawgeti(L, names, QCOL_KIND(c)[i - 1] + 1);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, kinds, i);
+}
+
+/* The token number of key 2 of an __index of a column over c, or 0 when
+ * it is not one (1 .. c->n). */
+static lua_Integer column_token(lua_State *L, const qcolumns *c)
+{
     lua_Integer i;
     if (!c || !lua_isinteger(L, 2)) return 0;
     i = lua_tointeger(L, 2);
-    if (i < 1 || (lua_Unsigned)i > (lua_Unsigned)c->n) return 0;
-    off = QCOL_OFF(c);
-    lua_pushlstring(L, QCOL_BUF(c) + off[i - 1], off[i] - off[i - 1]);
-    lua_rawseti(L, kinds ? lua_upvalueindex(2) : 1, i);
-    lua_rawgeti(L, lua_upvalueindex(4), QCOL_KIND(c)[i - 1] + 1);
-    lua_rawseti(L, kinds ? 1 : lua_upvalueindex(2), i);
-    lua_rawgeti(L, 1, i);
+    return i >= 1 && (lua_Unsigned)i <= (lua_Unsigned)c->n ? i : 0;
+}
+
+/* The __index of the key column of quote_columns (upvalue 1: the
+ * qcolumns, 2: the kind column, 3: the kinds' names): for a token number
+ * i, the key of token i, set in both columns with its kind (the next read
+ * finds them there); nil for any other key. */
+static int keys_index(lua_State *L)
+{
+    const qcolumns *c = lua_touserdata(L, lua_upvalueindex(1));
+    lua_Integer i = column_token(L, c);
+    if (!i) return 0;
+    columns_fill(L, c, i, 1, lua_upvalueindex(2), lua_upvalueindex(3));
+    lua_pop(L, 1);
     return 1;
 }
 
-/* Sets the metatable of the column at idx: its __index reads the
+/* The __index of the kind column (upvalue 2: the key column): as
+ * keys_index, the kind of token i. */
+static int kinds_index(lua_State *L)
+{
+    const qcolumns *c = lua_touserdata(L, lua_upvalueindex(1));
+    lua_Integer i = column_token(L, c);
+    if (!i) return 0;
+    columns_fill(L, c, i, lua_upvalueindex(2), 1, lua_upvalueindex(3));
+    return 1;
+}
+
+/* Sets the metatable of the column at idx: its __index f reads the
  * qcolumns at 1 and the kinds' names at 4, and sets the column at other
  * too. */
-static void column_metatable(lua_State *L, int idx, int other, int kinds)
+static void column_metatable(lua_State *L, int idx, int other, lua_CFunction f)
 {
     lua_createtable(L, 0, 2);
     lua_pushvalue(L, 1);
     lua_pushvalue(L, other);
-    lua_pushboolean(L, kinds);
     lua_pushvalue(L, 4);
-    lua_pushcclosure(L, columns_index, 4);
+    lua_pushcclosure(L, f, 3);
     lua_setfield(L, -2, "__index");
     lua_pushliteral(L, "quarry.attribution.columns");
     lua_setfield(L, -2, "__metatable");
@@ -433,8 +491,8 @@ static int l_quote_columns(lua_State *L)
         lua_pushstring(L, qr_kind_name((unsigned)i));
         lua_rawseti(L, 4, (lua_Integer)i + 1);
     }
-    column_metatable(L, 2, 3, 0);
-    column_metatable(L, 3, 2, 1);
+    column_metatable(L, 2, 3, keys_index);
+    column_metatable(L, 3, 2, kinds_index);
     lua_settop(L, 3);
     return 2;
 }
@@ -461,8 +519,10 @@ quarry.core.quote_document(tokens, kept, window, methods) -> doc: the
 record of a document that quote attribution reads, in one table made at
 its size: toks (the tokens), n (#tokens), kept, keys and kinds
 (quote_columns), joined, root, long, sents, starts (quote_sentences with
-window), at, ends, in_name, persons (quote_mentions of kept), get (the
-tokens' get method), and cache, cues, cases, paras (empty tables, the
+window; sents an empty table whose __index looks a token's sentence up
+in C: read it by token number, pairs and # see nothing), at, ends,
+in_name, persons (quote_mentions of kept), get and span (the tokens' get
+and span methods), and cache, cues, cases, paras (empty tables, the
 caller's lookups); its metatable's __index is methods (a metatable set
 here, out of reach of a sandbox's getmetatable). See
 quarry.attribution.document.
@@ -485,7 +545,7 @@ static int l_quote_document(lua_State *L)
     luaL_checkinteger(L, 3);
     luaL_checktype(L, 4, LUA_TTABLE);
     lua_settop(L, 4);
-    lua_createtable(L, 0, 24);      /* 5: the record (room for three fields of the caller's) */
+    lua_createtable(L, 0, 25);      /* 5: the record (room for three fields of the caller's) */
     lua_pushvalue(L, 1);
     lua_setfield(L, 5, "toks");
     lua_pushinteger(L, (lua_Integer)t->n);
@@ -494,7 +554,7 @@ static int l_quote_document(lua_State *L)
     lua_setfield(L, 5, "kept");
     call_with(L, l_quote_columns, 1, 0, 2);
     set_fields(L, 5, columns, 2);
-    call_with(L, l_quote_sentences, 1, 3, 5);
+    call_with(L, l_quote_sentences_lazy, 1, 3, 5);
     set_fields(L, 5, sentences, 5);
     call_with(L, l_quote_mentions, 1, 2, 4);
     set_fields(L, 5, mentions, 4);
@@ -504,6 +564,8 @@ static int l_quote_document(lua_State *L)
     }
     lua_getfield(L, 1, "get");
     lua_setfield(L, 5, "get");
+    lua_getfield(L, 1, "span");
+    lua_setfield(L, 5, "span");
     lua_createtable(L, 0, 1);
     lua_pushvalue(L, 4);
     lua_setfield(L, -2, "__index");

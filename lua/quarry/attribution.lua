@@ -132,9 +132,11 @@ end
 -- attribution.document(tokens, kept, window, methods) -> doc, a table
 -- made at its size with the fields toks (the tokens), n (#tokens), kept,
 -- keys and kinds (attribution.columns), joined, root, long, sents, starts
--- (attribution.sentences with window), at, ends, in_name, persons
--- (attribution.mentions of kept: it sets first_tok and last_tok on the
--- names), get (the tokens' get method) and cache, cues, cases, paras
+-- (attribution.sentences with window; sents[i] is looked up in C when
+-- read, by token number: pairs and the length operator see nothing), at,
+-- ends, in_name, persons (attribution.mentions of kept: it sets first_tok
+-- and last_tok on the names), get and span (the tokens' get and span
+-- methods) and cache, cues, cases, paras
 -- (empty tables, for the caller's lookups), with room for three fields
 -- more; the methods are reached through its metatable (`doc:key(i)` calls
 -- methods.key), a metatable of quarry's that a sandboxed pack neither

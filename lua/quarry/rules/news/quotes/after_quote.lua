@@ -79,7 +79,9 @@ local function subject_at(doc, j)
    if owned then return owned end
    if m and m.kind ~= "person" then
       -- “…,” US Senator Dale Furrow said: the person the title leads to
-      for t = m.last + 1, math.min(n, m.last + 4) do
+      local hi = m.last + 4
+      if hi > n then hi = n end
+      for t = m.last + 1, hi do
          local a = doc.at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
          if doc.kinds[t] ~= "word" or case_at(doc, t) == "lower" then break end
@@ -126,7 +128,8 @@ local function speaker_of_cue(doc, m, k)
    -- reports the words
    -- (the walk up to the sentence's end or an opening mark visits only
    -- each "according", found by a C scan)
-   local s0, last = doc.sents[k], math.min(n - 2, k + 16)
+   local s0, last = doc.sents[k], k + 16
+   if last > n - 2 then last = n - 2 end
    local t = k + 1 <= last and ACCORDING:find(doc.toks, k + 1, last) or nil
    while t do
       if doc.sents[t] ~= s0 or C.next_open_quote(doc, k + 1, t) then break end

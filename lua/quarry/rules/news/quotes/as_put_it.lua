@@ -62,7 +62,8 @@ function as_put_it.attribute(doc, q)
    -- (what a walk from floor to the sentence's end, before the last token,
    -- would visit: each "as" there, found by a C scan, in a window of at
    -- most WINDOW + 1 tokens at a time)
-   local last = math.min(n - 1, floor + WINDOW)
+   local last = floor + WINDOW
+   if last > n - 1 then last = n - 1 end
    local t = floor <= last and AS:find(toks, floor, last) or nil
    -- (another cue between the quote and "as" attributes it: "“…,” Okoye
    -- said, as the crowd cheered": the first cue outside quotes after the
@@ -72,7 +73,8 @@ function as_put_it.attribute(doc, q)
       if not t then
          if last >= n - 1 or sents[last] ~= s0 then return nil end
          local from = last + 1
-         last = math.min(n - 1, last + WINDOW)
+         last = last + WINDOW
+         if last > n - 1 then last = n - 1 end
          t = AS:find(toks, from, last)
       elseif sents[t] ~= s0 then
          return nil

@@ -89,7 +89,8 @@ function before_quote.attribute(doc, o)
          if opens_clause(doc, m, floor) then break end
       end
       -- (a cue nearer the quote than its speaker's first token is passed)
-      local below = found and math.min(c, found.first) - 1 or c - 1
+      local below = c - 1
+      if found and found.first < c then below = found.first - 1 end
       c = below >= lo and cue_back(doc, below, lo, o - 1) or nil
    end
    if found then return found, cue end

@@ -143,7 +143,9 @@ local function clause_start(doc, c, floor)
    end
    -- "MILLBROOK, Ore., Oct. 4 (Northwind) — Former Governor Ada Kessler…": past
    -- the dateline
-   for t = start + 1, math.min(c - 1, start + 15) do
+   local hi = start + 15
+   if hi > c - 1 then hi = c - 1 end
+   for t = start + 1, hi do
       if doc.kinds[t] == "dash" and (doc.keys[t - 1] == ")" or case_at(doc, t - 1) == "upper") then
          start = t + 1
          break
@@ -156,7 +158,8 @@ local function clause_start(doc, c, floor)
    end
    -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what"
    -- opens, up to a quotation mark (the words visited found by a C scan)
-   local lo = math.max(start, c - 12)
+   local lo = c - 12
+   if lo < start then lo = start end
    local t = c - 1 >= lo and WHAT_MARKS:find(toks, c - 1, lo) or nil
    while t do
       if doc.keys[t] == "what" then return t + 1 end
@@ -231,7 +234,9 @@ end
 -- a little before it) is the mention that attributes, the name before
 -- it who it stands for; nil when another subject stands between.
 local function relative_before(doc, c, t, floor)
-   for u = t, math.max(floor + 1, c - 6), -1 do
+   local lo = c - 6
+   if lo < floor + 1 then lo = floor + 1 end
+   for u = t, lo, -1 do
       local ku = doc.keys[u]
       if ku == "who" or ku == "which" then
          local a = u - 1
@@ -421,7 +426,9 @@ function subject_before(doc, c, floor)
    end
    -- "Voronov, in his remarks, said" / "Voronov went on to stress"
    local ends, keys = doc.ends, doc.keys
-   for u = t - 1, math.max(floor, c - 12), -1 do
+   local lo = c - 12
+   if lo < floor then lo = floor end
+   for u = t - 1, lo, -1 do
       -- (a mention ends on a name, a pronoun or a role: no call for the
       -- other words)
       local k = keys[u]

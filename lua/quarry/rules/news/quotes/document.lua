@@ -6,8 +6,9 @@
 --                                  (attribution.columns: made when first
 --                                  read; read by token number, doc.n is
 --                                  their count), and its attribution
---   doc.sents[i]                   sentence (Doc.sent); doc.starts[a] the
---                                  first token of attribution sentence a
+--   doc.sents[i]                   sentence (Doc.sent; looked up in C when
+--                                  read, by token number); doc.starts[a]
+--                                  the first token of attribution sentence a
 --   doc.kept                       the entities kept, sorted by start
 --   doc.persons                    the people among them, in order
 --   doc.clusters                   the people of the document (people.lua)
@@ -20,6 +21,7 @@
 --                                  on the one before ("(D-Minn.) reacted");
 --                                  doc.root[s] the first of those it goes on
 --   doc.cache                      lookups built on first use (speakers.lua)
+--   doc.get, doc.span              the tokens' get and span methods
 --
 -- The modules read those arrays directly, and a token's case and
 -- paragraph through document.case(doc, i) and document.para(doc, i),
@@ -131,10 +133,10 @@ end
 
 --- The byte span of tokens first .. last: doc:span_of(first, last) -> start, stop.
 function Doc.span_of(doc, first, last)
-   local toks = doc.toks
-   local s, e = toks:span(first)
+   local toks, span = doc.toks, doc.span
+   local s, e = span(toks, first)
    if last ~= first then
-      local _, last_stop = toks:span(last)
+      local _, last_stop = span(toks, last)
       e = last_stop
    end
    return s, e
@@ -166,7 +168,9 @@ function is_cue(doc, i)
          if W.NOUN_LEADS[p] then return false end
          -- "his ‘tone-deaf’ comments": a noun after a quote a possessive opens
          if doc.kinds[i - 1] == "close_quote" then
-            for o = i - 2, math.max(1, i - 12), -1 do
+            local lo = i - 12
+            if lo < 1 then lo = 1 end
+            for o = i - 2, lo, -1 do
                if doc.kinds[o] == "open_quote" then
                   if o > 1 and W.NOUN_LEADS[doc.keys[o - 1]] then return false end
                   break
@@ -197,7 +201,8 @@ function Doc.run_may_hold(doc, set, from, s0)
    local n = doc.n
    if from > n then return false end
    if from < 1 then return true end
-   local last = math.min(n, from + WINDOW)
+   local last = from + WINDOW
+   if last > n then last = n end
    local w = set:find(doc.toks, from, last)
    if w then return doc.sents[w] == s0 end   -- (the first one from there; past the run when not in s0)
    return not (last == n or doc.sents[last] ~= s0)

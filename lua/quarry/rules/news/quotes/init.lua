@@ -112,7 +112,7 @@ local function quote_of(doc, q)
    if not doc.allowed(s) then return nil end
    -- “on Channel 9's “Early Edition,””: a title, whose marks (PolNeAR counts
    -- them as quotes) must not hand their speaker to the next quote
-   local lead = open > 1 and doc.keys[open - 1] or nil
+   local lead = open > 1 and doc.keys[open - 1] or nil   -- (also what makes a lead-in below)
    q.is_title = (lead == "'s" or lead == "\u{2019}s" or lead == "on")
       and terms.title_like(text, s, e) and select(2, text:sub(s + 1, e):gsub("%S+", "")) <= 6
    local label = transcript_label(doc, s)
@@ -122,8 +122,7 @@ local function quote_of(doc, q)
       q.label, q.start = label, s
    end
    -- (a cue right before the opening mark, after "," or ":")
-   local before = open > 2 and doc.keys[open - 1]
-   q.lead_in = open > 2 and (before == "," or before == ":") and is_cue(doc, open - 2)
+   q.lead_in = open > 2 and (lead == "," or lead == ":") and is_cue(doc, open - 2)
    return q
 end
 
@@ -175,12 +174,13 @@ end
 -- with its trace.
 local function annotation(doc, q, a, the_sieve, traced)
    local text, toks = doc.text, doc.toks
-   local s, e = q.start, q.stop
+   local s, e, open = q.start, q.stop, q.open
    -- the kind: a whole statement, or words woven into a sentence
-   local before = q.open > 1 and doc.keys[q.open - 1] or nil
-   local opens_sentence = q.open == 1 or doc.sents[q.open - 1] ~= doc.sents[q.open] or before == ":"
-      or (before == "," and q.open > 2 and is_cue(doc, q.open - 2))
-      or doc.get(toks, q.open, "para_start")
+   local before = open > 1 and doc.keys[open - 1] or nil
+   local sents = doc.sents
+   local opens_sentence = open == 1 or sents[open - 1] ~= sents[open] or before == ":"
+      or (before == "," and open > 2 and is_cue(doc, open - 2))
+      or doc.get(toks, open, "para_start")
    local b = opens_sentence and byte(text, s + 1)   -- (a lower-case letter, %l, opens a partial one)
    local kind = (opens_sentence and not (b and b >= 97 and b <= 122)) and "direct" or "partial"
    local firm = a.mention and not (a.strategy.weak and not a.inherited)

@@ -170,7 +170,9 @@ mentions.alone_at = alone_at
 -- to the head at or before k + 2 that ends the noun; or nil.
 local function bare_role_at(doc, k)
    local n = doc.n
-   for t = k, math.min(n, k + 2) do
+   local hi = k + 2
+   if hi > n then hi = n end
+   for t = k, hi do
       local head = doc.keys[t]
       if doc.kinds[t] ~= "word" or DETS[head] or PREPOSITIONS[head] or VERBS[head] then return nil end
       local ty = SPEAKER_TYPES[head]
@@ -219,7 +221,9 @@ function mentions.after_cue(doc, k)
    local alone = alone_at(doc, k)
    if alone and (k == n or doc.kinds[k + 1] ~= "word") then return alone end
    -- "said former Nebraska Gov. Tom Ashby"
-   for t = k + 1, math.min(k + 9, n) do
+   local hi = k + 9
+   if hi > n then hi = n end
+   for t = k + 1, hi do
       local a = doc.at[t]
       if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
       if doc.kinds[t] ~= "word" or (t > k + 3 and case_at(doc, t) == "lower" and doc.keys[t] ~= "and") then

@@ -53,9 +53,11 @@ return {
    find = function(q, doc)
       local o, toks = q.open, doc.toks
       -- (walked only when a word set's C scan finds a noun of saying there)
-      if o < 2 or not W.SPEECH_NOUN_WORDS:find(toks, math.max(1, o - 8), o - 1) then return nil end
+      local lo = o - 8
+      if lo < 1 then lo = 1 end
+      if o < 2 or not W.SPEECH_NOUN_WORDS:find(toks, lo, o - 1) then return nil end
       local s0 = doc.sents[o]
-      for i = o - 1, math.max(1, o - 8), -1 do
+      for i = o - 1, lo, -1 do
          if doc.sents[i] ~= s0 or doc.kinds[i] == "close_quote" then return nil end
          if SPEECH_NOUNS[doc.keys[i]] then
             if another_cue(doc, i, o, s0) then return nil end

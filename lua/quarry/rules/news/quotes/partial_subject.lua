@@ -22,11 +22,13 @@ end
 -- before the quote at o; what follows a preposition is where or how ("In
 -- a city hall statement, Mayor Dunne")
 local function opening_subject(doc, o)
-   local floor = D.Doc.sentence_start(doc, o)
+   local floor = doc.starts[doc.sents[o]]
    -- ("As Hadley spoke, the growers' lobby…": a subordinate clause first)
    if W.SUBORDINATORS[doc.keys[floor]] then return nil end
    local at, keys, dets = doc.at, doc.keys, W.DETS
-   for t = floor, math.min(o - 1, floor + 4) do
+   local hi = floor + 4
+   if hi > o - 1 then hi = o - 1 end
+   for t = floor, hi do
       -- (a mention starts on a name, a pronoun or a determiner: no call
       -- for the other words)
       local k = keys[t]

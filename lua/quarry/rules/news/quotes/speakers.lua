@@ -314,16 +314,16 @@ end
 -- 'We built engines,' he said" is Brandt's) — else the last speaker's;
 -- "it": the organisation last named.
 local function pronoun(doc, state, m)
-   local toks = doc.toks
+   local toks, span = doc.toks, doc.span
    local g = PRONOUNS[m.pron]
    if g == "n" then
-      local a = last_before(organisations(doc), toks:span(m.first))
+      local a = last_before(organisations(doc), span(toks, m.first))
       if a then return a.attrs.name, nil end
       return nil
    end
    if g ~= "m" and g ~= "f" then return nil end
    local s = doc.sents[m.first]
-   local ms = toks:span(m.first)
+   local ms = span(toks, m.first)
    for back = 0, 4 do
       if s - back < 1 then break end
       local a, possessives = sentence_subject(doc, s - back, ms)

@@ -98,7 +98,9 @@ end
 
 -- Whether "what" or "which" opens the clause a few words before token t.
 local function after_what(doc, t)
-   for u = t - 1, math.max(1, t - 5), -1 do
+   local lo = t - 5
+   if lo < 1 then lo = 1 end
+   for u = t - 1, lo, -1 do
       local k = doc.keys[u]
       if k == "what" or k == "which" then return true end
       if doc.kinds[u] ~= "word" then return false end
@@ -111,7 +113,7 @@ end
 -- sentence ("Titled “…”, the ad…"). far: only the markers that may stand
 -- a few words before the marks; named: the words inside look like a name.
 local function marker_at(doc, list, t, dir, title, far, named)
-   if not list or case_at(doc, t) ~= "lower" and D.Doc.sentence_start(doc, t) ~= t then return nil end
+   if not list or case_at(doc, t) ~= "lower" and doc.starts[doc.sents[t]] ~= t then return nil end
    for _, e in ipairs(list) do
       if (title or not e.title_only) and (not far or e.far)
          and (not e.what or named and after_what(doc, t - #e.keys + 1)) and spells(doc, e.keys, t, dir) then
@@ -142,8 +144,10 @@ function terms.marker(doc, q, title)
    end
    -- "dubbed this year's push 'the last dance'": a naming verb a few words
    -- before (walked when a word set's C scan finds the end of a marker there)
-   local far = o - 3 >= 1 and BEFORE_WORDS:find(doc.toks, math.max(1, o - 7), o - 3)
-   for t = o - 3, far and math.max(1, o - 7) or o - 2, -1 do
+   local lo = o - 7
+   if lo < 1 then lo = 1 end
+   local far = o - 3 >= 1 and BEFORE_WORDS:find(doc.toks, lo, o - 3)
+   for t = o - 3, far and lo or o - 2, -1 do
       local kind = doc.kinds[t]
       if kind ~= "word" and kind ~= "number" then break end
       local e = marker_at(doc, BEFORE[doc.keys[t]], t, -1, title, true)
@@ -163,7 +167,7 @@ end
 -- promise to be 'neutral'"): its token, or nil.
 function terms.cue_in_clause(doc, q)
    local toks = doc.toks
-   local floor = D.Doc.sentence_start(doc, q.open)
+   local floor = doc.starts[doc.sents[q.open]]
    local inside = false
    -- (walked only when a word a cue or a noun of saying stands on is there)
    if floor <= q.open - 1 and W.CUE_OR_NOUN_WORDS:find(toks, floor, q.open - 1) then
@@ -183,7 +187,7 @@ end
 -- in Talks, Says Voronov"): its words outside the marks, two at least, all
 -- capitalised but for the small words of titles.
 local function headline_case(doc, q)
-   local first, n = D.Doc.sentence_start(doc, q.open), 0
+   local first, n = doc.starts[doc.sents[q.open]], 0
    local s0 = doc.sents[q.open]
    for t = first, doc.n do
       if doc.sents[t] ~= s0 then break end
@@ -201,7 +205,9 @@ end
 -- mention within two tokens after the closing one ("'Build It Now,' Hadley
 -- said").
 local function adjacent(doc, q, a)
-   for t = q.open - 1, math.max(1, q.open - 8), -1 do
+   local lo = q.open - 8
+   if lo < 1 then lo = 1 end
+   for t = q.open - 1, lo, -1 do
       if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
       if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" then break end
    end
@@ -241,7 +247,7 @@ end
 -- thinking (data/speaker_words.tsv) whose subject can say them. -> the
 -- complementiser's or the verb's token, or nil.
 local function reported_clause(doc, q)
-   local floor = D.Doc.sentence_start(doc, q.open)
+   local floor = doc.starts[doc.sents[q.open]]
    for t = q.open - 1, floor + 1, -1 do
       local k = doc.keys[t]
       if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" and k ~= "," then return nil end
