@@ -402,6 +402,9 @@ static void read_rules(lua_State *L, int desc, qr_matcher *m)
             r->anchor_pred = opt_int_field(L, t, "anchor_pred", 0) - 1;
             if (r->anchor_off < 0 || (r->anchor_off > 0 && (r->anchor_pred < 0 || r->anchor_pred >= m->npreds)))
                 luaL_error(L, "matcher description: rule %s: bad anchor", r->name);
+            r->start = opt_int_field(L, t, "start_pred", 0);
+            if (r->start < 0 || r->start > m->npreds)
+                luaL_error(L, "matcher description: rule %s: bad start_pred", r->name);
             read_windows(L, t, m, r);
             read_rule_words(L, t, m, r, "required_keys");
             read_rule_words(L, t, m, r, "first_keys");
@@ -416,7 +419,7 @@ quarry.core.matcher(description) -> quarry.Matcher
 description = {code = {op, a, b, c, d, ...}, preds = {...}, sets = {...},
   regexes = {...}, classes = n, rules = {{name, entry, ncaps, scope,
   first_keys, required_keys, first_kinds, first_cases, anchor_offset,
-  anchor_pred, windows}, ...}, step_limit = n [, prefilter = false]}.
+  anchor_pred, start_pred, windows}, ...}, step_limit = n [, prefilter = false]}.
 Built by quarry.pattern; raises on a malformed description.
 @function matcher
 @param description table the program, as quarry.pattern builds it

@@ -30,6 +30,8 @@ void qr_matcher_free(qr_matcher *m)
             qr_idset_free(&m->preds[i].fwords);
         }
     free(m->preds);
+    free(m->flat);
+    free(m->flat_entry);
     if (m->sets) for (i = 0; i < m->nsets; i++) qr_idset_free(&m->sets[i]);
     free(m->sets);
     if (m->rules)
@@ -324,6 +326,75 @@ static int prepare_quick_bits(qr_matcher *m)
     return QR_OK;
 }
 
+#define QR_FLAT_FAIL (-4)     /* flat_gen: no memory, or too big */
+#define QR_FLAT_MAX_TESTS 256   /* the most tests of one predicate flattened */
+
+/* Appends the test of part op of predicate pi, going to on_true or
+ * on_false by its answer: its index, or QR_FLAT_FAIL without memory. */
+static int flat_test(qr_matcher *m, int pi, int op, int on_true, int on_false)
+{
+    qr_mflat *f;
+    if (m->nflat == m->capflat) {
+        int ncap = m->capflat ? 2 * m->capflat : 256;
+        qr_mflat *nf = realloc(m->flat, (size_t)ncap * sizeof *nf);
+        if (!nf) return QR_FLAT_FAIL;
+        m->flat = nf;
+        m->capflat = ncap;
+    }
+    f = &m->flat[m->nflat];
+    f->pred = pi;
+    f->op = op;
+    f->on_true = on_true;
+    f->on_false = on_false;
+    return m->nflat++;
+}
+
+/* The tests of predicate pi, going on to on_true or on_false with its
+ * answer: the first one's index (or on_true or on_false when it tests
+ * nothing), QR_FLAT_FAIL when it cannot be made. The parts come in the
+ * order eval_pred tests them, and a part that fails with an error answers
+ * no and goes on as there, so no answer and no error changes. Made from
+ * the last part back: each part's tests know where they go. */
+static int flat_gen(qr_matcher *m, int pi, int on_true, int on_false, int start)
+{
+    const qr_mpred *p = &m->preds[pi];
+    const int *kids = p->fast ? p->rest : p->kids;
+    int n = p->fast ? p->nrest : p->nkids, k, e;
+    if (m->nflat - start > QR_FLAT_MAX_TESTS) return QR_FLAT_FAIL;
+    switch (p->op) {
+    case QR_P_NOT:
+        return flat_gen(m, p->kids[0], on_false, on_true, start);
+    case QR_P_AND:
+        for (e = on_true, k = n - 1; k >= 0 && e != QR_FLAT_FAIL; k--) e = flat_gen(m, kids[k], e, on_false, start);
+        return p->fast && e != QR_FLAT_FAIL ? flat_test(m, pi, QR_P_AND, e, on_false) : e;
+    case QR_P_OR:
+        for (e = on_false, k = n - 1; k >= 0 && e != QR_FLAT_FAIL; k--) e = flat_gen(m, kids[k], on_true, e, start);
+        return p->fast && e != QR_FLAT_FAIL ? flat_test(m, pi, QR_P_OR, on_true, e) : e;
+    default:
+        return flat_test(m, pi, p->op, on_true, on_false);
+    }
+}
+
+/* Flattens every NOT, AND and OR predicate (qr_matcher flat): QR_OK or
+ * QR_ENOMEM. One too big to flatten is tested part by part. */
+static int prepare_flat(qr_matcher *m)
+{
+    int i;
+    m->flat_entry = malloc(((size_t)m->npreds + 1) * sizeof *m->flat_entry);
+    if (!m->flat_entry) return QR_ENOMEM;
+    for (i = 0; i < m->npreds; i++) {
+        int op = m->preds[i].op, start = m->nflat;
+        m->flat_entry[i] = QR_FLAT_NONE;
+        if (op != QR_P_NOT && op != QR_P_AND && op != QR_P_OR) continue;
+        m->flat_entry[i] = flat_gen(m, i, QR_FLAT_TRUE, QR_FLAT_FALSE, start);
+        if (m->flat_entry[i] != QR_FLAT_FAIL) continue;
+        if (m->nflat - start <= QR_FLAT_MAX_TESTS) return QR_ENOMEM;
+        m->nflat = start;           /* too big: its tests are dropped */
+        m->flat_entry[i] = QR_FLAT_NONE;
+    }
+    return QR_OK;
+}
+
 int qr_matcher_prepare(qr_matcher *m)
 {
     qr_mdispatch *d = &m->disp;
@@ -382,6 +453,7 @@ int qr_matcher_prepare(qr_matcher *m)
         prepare_quick(m, &m->preds[i]);
         if (m->preds[i].op == QR_P_OR || m->preds[i].op == QR_P_AND) prepare_fast(m, &m->preds[i]);
     }
+    if (prepare_flat(m) != QR_OK) return QR_ENOMEM;
     for (i = 0; i < m->nrules; i++) {
         const qr_minst *in = &m->code[m->rules[i].entry];
         m->rules[i].guard = in->op == QR_OP_TEST && in->d == 1 && !in->b && !in->c ? in->a + 1 : 0;
@@ -614,6 +686,71 @@ static QR_COLD int eval_or(qr_mrun *r, const qr_mpred *p, const qr_token *tok, s
     return 0;
 }
 
+/* The fast parts of OR predicate p (qr_mpred fast) at token t. */
+static inline int fast_or(const qr_mrun *r, const qr_mpred *p, const qr_token *tok, size_t t)
+{
+    int k;
+    if (((p->fkinds >> tok->kind) & 1u) || ((p->fcases >> tok->casing) & 1u)
+        || (p->fwords.nbits && qr_idset_has(&p->fwords, r->ids[t])))
+        return 1;
+    for (k = 0; r->ax && k < p->nfcovers; k++)
+        if (r->ax->cover[p->fclass[k]][t] & p->fbits[k]) return 1;
+    return 0;
+}
+
+/* A flattened predicate (qr_matcher flat) from test i at token t: the
+ * tests of one token made in place, the others by eval_pred. */
+static QR_COLD int eval_flat(qr_mrun *r, int i, size_t t)
+{
+    const qr_matcher *m = r->m;
+    const qr_token *tok = &r->toks->tok[t];
+    while (i >= 0) {
+        const qr_mflat *f = &m->flat[i];
+        const qr_mpred *p = &m->preds[f->pred];
+        int hit;
+        switch (f->op) {
+        case QR_P_KEY:
+            hit = r->ids[t] == p->id;
+            break;
+        case QR_P_KEYSET:
+            hit = qr_idset_has(&m->sets[p->a - 1], r->ids[t]);
+            break;
+        case QR_P_KIND:
+            hit = ((unsigned)p->a >> tok->kind) & 1u;
+            break;
+        case QR_P_CASE:
+            hit = ((unsigned)p->a >> tok->casing) & 1u;
+            break;
+        case QR_P_FLAGS:
+            hit = (tok->flags & (unsigned)p->a) == (unsigned)p->a && !(tok->flags & (unsigned)p->b);
+            break;
+        case QR_P_WITHIN:
+            hit = r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_WITHIN);
+            break;
+        case QR_P_STARTS:
+            hit = r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_STARTS);
+            break;
+        case QR_P_ENDS:
+            hit = r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_ENDS);
+            break;
+        case QR_P_AND:      /* its fast parts */
+            hit = ((p->fkinds >> tok->kind) & 1u) && ((p->fcases >> tok->casing) & 1u);
+            break;
+        case QR_P_OR:
+            hit = fast_or(r, p, tok, t);
+            break;
+        case QR_P_REGEX:
+            hit = eval_regex(r, p, tok, t);
+            break;
+        default:
+            hit = eval_pred(r, f->pred, t);
+            break;
+        }
+        i = hit ? f->on_true : f->on_false;
+    }
+    return i == QR_FLAT_TRUE;
+}
+
 static int eval_pred(qr_mrun *r, int pi, size_t t)
 {
     const qr_mpred *p = &r->m->preds[pi];
@@ -650,12 +787,9 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
         return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_STARTS);
     case QR_P_ENDS:
         return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_ENDS);
-    case QR_P_NOT:
-        return eval_not(r, p, t);
-    case QR_P_AND:
-        return eval_and(r, p, tok, t);
-    case QR_P_OR:
-        return eval_or(r, p, tok, t);
+    case QR_P_NOT: case QR_P_AND: case QR_P_OR:
+        if (r->m->flat_entry && r->m->flat_entry[pi] != QR_FLAT_NONE) return eval_flat(r, r->m->flat_entry[pi], t);
+        return p->op == QR_P_NOT ? eval_not(r, p, t) : p->op == QR_P_AND ? eval_and(r, p, tok, t) : eval_or(r, p, tok, t);
     default:
         return 0;
     }
@@ -1176,6 +1310,7 @@ static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
         size_t a = t + (size_t)ru->anchor_off;
         if (a >= r->bounds[ru->scope][1] || !eval_pred(r, ru->anchor_pred, a)) return 0;
     }
+    if (ru->start && !eval_pred(r, ru->start - 1, t)) return 0;
     if (ru->guard) {
         /* the program's guard, tested before it runs: most starts fail it
          * (a regex's error lets the token through, as in the machine) */

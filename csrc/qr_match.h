@@ -112,6 +112,8 @@ typedef struct qr_mrule {
     uint64_t required;  /* bloom bits (qr_match_bloom) of the words every match contains */
     int anchor_off;     /* > 0: every match has a token meeting predicate */
     int anchor_pred;    /* anchor_pred this many tokens after its start */
+    int start;          /* 0, or predicate + 1 that the token every match starts
+                           at meets, and whose test cannot fail with an error */
     qr_mwindow windows[QR_MAX_WINDOWS];
     int nwindows;
     /* set by qr_matcher_prepare: when the program opens with a guard (a
@@ -139,11 +141,32 @@ typedef struct qr_mdispatch {
     qr_idset has;
 } qr_mdispatch;
 
+/* One test of a flattened predicate (qr_matcher flat): the part of
+ * predicate pred that op says (a predicate's own op for a one-token test;
+ * QR_P_AND or QR_P_OR for the parts of pred that qr_mpred fast tests at
+ * once), then the next test by its answer: an index into flat, or
+ * QR_FLAT_FALSE or QR_FLAT_TRUE, the predicate's answer. */
+typedef struct qr_mflat {
+    int pred, op;
+    int on_true, on_false;
+} qr_mflat;
+
+#define QR_FLAT_FALSE (-1)
+#define QR_FLAT_TRUE  (-2)
+#define QR_FLAT_NONE  (-3)   /* not flattened: tested part by part */
+
 typedef struct qr_matcher {
     qr_minst *code;
     int ncode;
     qr_mpred *preds;
     int npreds;
+    /* NOT, AND and OR predicates as tests of one token each, in the order
+     * the parts are tested, that jump on each answer instead of calling
+     * themselves for each part: per predicate, its first test
+     * (QR_FLAT_NONE: not flattened, or not made of others) */
+    qr_mflat *flat;
+    int nflat, capflat;
+    int *flat_entry;
     qr_idset *sets;     /* KEYSET, BARESET */
     int nsets;
     qr_regex **regexes;

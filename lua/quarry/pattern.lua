@@ -817,6 +817,77 @@ local function first_test_pred(p)
    return t or nil
 end
 
+-- What the first token of every match of p must meet, the tests of the
+-- lookaheads before it included (first_pred leaves those that cannot fail
+-- with an error to the pattern): a rule's start test (Compiler:add), made
+-- before its program runs and outside it, so that no step is charged and
+-- no instruction added. Returns pred, empty as first_pred.
+local start_pred
+local start_preds = setmetatable({}, { __mode = "k" })   -- node -> {pred, empty}
+
+-- start_pred of the elements of a sequence from i on.
+local function start_of_seq(list, i)
+   local q = list[i]
+   if not q then return nil, true end
+   if q.t == "look" then
+      local cond = look_cond(q)
+      if cond == false then return nil, true end
+      if cond == nil and q.dir == "ahead" then
+         local pr = single_token(q.p, true)
+         if pr then cond = q.neg and { op = PR.NOT, kids = { pr } } or pr end
+      end
+      local pr, empty = start_of_seq(list, i + 1)
+      if not pr or not cond then return pr, empty end
+      return { op = PR.AND, kids = { cond, pr } }, empty
+   end
+   local pr, empty = start_pred(q)
+   if not pr or not empty then return pr, empty end
+   local rest, rest_empty = start_of_seq(list, i + 1)
+   if not rest then return nil, true end
+   return any_of { pr, rest }, rest_empty
+end
+
+-- start_pred(p) without the memo.
+local function start_pred_of(p)
+   local t = p.t
+   if t == "seq" then return start_of_seq(p.list, 1) end
+   if t == "cap" then return start_pred(p.p) end
+   if t == "rep" then
+      local pr, empty = start_pred(p.p)
+      return pr, empty or p.min == 0
+   end
+   if t ~= "alt" then return first_pred(p) end
+   local preds, empty = {}, false
+   for i, q in ipairs(p.list) do
+      local pr, e = start_pred(q)
+      if not pr then return nil, true end
+      preds[i] = pr
+      empty = empty or e
+   end
+   return any_of(preds), empty
+end
+
+start_pred = function(p)
+   local m = start_preds[p]
+   if not m then
+      local pr, empty = start_pred_of(p)
+      m = { pr, empty }
+      start_preds[p] = m
+   end
+   return m[1], m[2]
+end
+
+-- A rule's start test (start_pred), when it says more than its guard and
+-- cannot fail with an error (the matcher tests it outside the program, so
+-- an error it met there would be one the pattern might not meet): nil
+-- otherwise.
+local function start_test(p)
+   local pr, empty = start_pred(p)
+   if not pr or empty or pr.op == PR.TRUE or may_raise(pr) or not cheap_pred(pr) then return nil end
+   if pr == first_pred(p) then return nil end
+   return pr
+end
+
 -- A test of the token at the position that every way through p needs, to
 -- fail at once where none can start: for alternatives (each of which
 -- would test the token in turn, with a choice point each) and a rule's
@@ -1105,18 +1176,35 @@ local function key_pred(pr)
    return nil
 end
 
--- The matcher's anchor of p: a key predicate that the token `offset` (> 0)
--- tokens after the start of every match meets, with only plain tokens and
--- captures before it (so that checking it first changes nothing but the
--- time: no backtracking and no error is skipped). Returns offset, predicate
--- or nil.
+-- Whether a token predicate is worth testing on its own before a rule's
+-- program runs (an anchor that is not a word): a test of the token's
+-- kind, case or flags, or all of them, that cannot fail with an error.
+local function plain_pred(pr)
+   local op = pr.op
+   if op == PR.KIND or op == PR.CASE or op == PR.FLAGS then return true end
+   if op ~= PR.AND then return false end
+   for _, k in ipairs(pr.kids) do
+      if not plain_pred(k) and k.op ~= PR.LEN then return false end
+   end
+   return true
+end
+
+-- The matcher's anchor of p: a token predicate that the token `offset`
+-- (> 0) tokens after the start of every match meets, with only plain
+-- tokens, captures and lookarounds that cannot fail with an error before
+-- it (so that checking it first changes nothing but the time: no
+-- backtracking and no error is skipped). A key predicate when there is
+-- one (the dispatch tests it in place), else the first test of the
+-- token's kind, case or flags (plain_pred), which a positive lookahead's
+-- plain tokens may also give. Returns offset, predicate or nil.
 local function anchor_of(p)
-   local offset = 0
+   local offset, plain_at, plain = 0, nil, nil
    local function walk(q)       -- true to go on after q, or offset, predicate
       if q.t == "tok" then
          local kp = key_pred(q.pred)
          if kp and offset > 0 then return offset, kp end
          if may_raise(q.pred) then return false end
+         if offset > 0 and not plain and plain_pred(q.pred) then plain_at, plain = offset, q.pred end
          offset = offset + 1
          return true
       elseif q.t == "cap" then
@@ -1127,12 +1215,22 @@ local function anchor_of(p)
             if a ~= true then return a, b end
          end
          return true
+      elseif q.t == "look" then
+         if node_may_raise(q.p) then return false end
+         if q.dir == "ahead" and not q.neg then
+            -- the body's tokens from here: its anchor is the pattern's
+            local at = offset
+            local a, b = walk(q.p)
+            offset = at
+            if type(a) == "number" then return a, b end
+         end
+         return true
       end
       return false
    end
    local a, b = walk(p)
    if type(a) == "number" then return a, b end
-   return nil
+   return plain_at, plain
 end
 
 -- Token counts of p: the least, the most (math.huge: no bound) and how
@@ -1362,6 +1460,8 @@ function Compiler:add(name, p, opts)
    if aoff then
       rule.anchor_offset, rule.anchor_pred = aoff, self:pred(apred)
    end
+   local start = start_test(p)
+   if start then rule.start_pred = self:pred(start) end
    local keys, kinds, cases, empty = first_info(p)
    if empty then keys, kinds, cases = nil, -1, -1 end
    rule.first_keys = keys
@@ -1403,7 +1503,7 @@ function Compiler:build(opts)
       rules[n] = { name = r.name, entry = r.entry, ncaps = r.ncaps, scope = r.scope,
          first_keys = r.first_keys, required_keys = r.required_keys, first_kinds = r.first_kinds & 0x7fffffff,
          first_cases = r.first_cases & 0x7fffffff, anchor_offset = r.anchor_offset, anchor_pred = r.anchor_pred,
-         windows = r.windows }
+         start_pred = r.start_pred, windows = r.windows }
    end
    return core.matcher {
       code = self.code, preds = self.preds, sets = self.sets, regexes = self.regexes,

@@ -160,7 +160,10 @@ local DET = P.set { "the", "a", "an", "his", "her", "its", "their" }
 -- people ("Wall Street", "World Cup", "Labor Day", "Gold Fields").
 local NOT_SURNAME = P.set(WORDS.not_surname)
 -- "Ontario-based", "Family-controlled": words before a name, not names
-local COMPOUND = P.regex [[^\p{L}+-(?:based|controlled|owned|listed|born|led|backed|run|held|made|registered)$]]
+-- (every use is of a capitalised token, and such a word is hyphenated:
+-- the case and the flag turn the other tokens away before the regex)
+local COMPOUND = P.tok { case = { "title", "mixed" }, hyphenated = true,
+   regex = [[^\p{L}+-(?:based|controlled|owned|listed|born|led|backed|run|held|made|registered)$]] }
 -- A word of an organisation's name before its head word ("Foreign" in
 -- "Foreign Ministry"): a demonym, a place, or a capitalised word that is
 -- not a function word, on a line that is not in capitals only.
@@ -292,7 +295,10 @@ entities.rules = {
       attrs = { name = "$name" },
       examples = { { text = "“No,” added Mnatsakanyan.", expect = { { type = "person", text = "Mnatsakanyan" } } } } },
    rule { name = "name_pair", rank = 1, type = "person", priority = -1,
-      pattern = P.notbehind(P.tok { case = { "title", "upper" } }) * P.notahead(COMPOUND) * NAME_TOK
+      -- (the lookahead at the second token, which the pattern takes as a
+      -- NAME_TOK, lets the matcher turn most starts away before running it)
+      pattern = P.notbehind(P.tok { case = { "title", "upper" } })
+         * P.ahead(P.any * P.tok { case = { "title", "mixed" } }) * P.notahead(COMPOUND) * NAME_TOK
          * NEXT * P.notahead(NOT_SURNAME + COMPOUND) * NAME_TOK * P.notahead(P.tok { case = { "title", "upper" } }),
       attrs = { name = "$match", guess = true } },
 
