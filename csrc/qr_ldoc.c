@@ -22,6 +22,36 @@
 static qr_spanset *check_spanset(lua_State *L, int idx);
 static void charge_spans(lua_State *L, size_t work);
 
+/* Scratch memory kept between calls: the largest a function keeps */
+#define SCRATCH_KEPT (64 * 1024)
+
+/* Pushes a userdata of at least bytes for the running C function's
+ * scratch, the one kept in its upvalue up when it is large enough (else
+ * a new one): -> its memory. The upvalue is nil while the scratch is in
+ * use, so that a call made meanwhile (from a metamethod) makes its own;
+ * scratch_keep gives it back. The function called every document spares
+ * the allocator and the collector an allocation a call. */
+static void *scratch_push(lua_State *L, int up, size_t bytes)
+{
+    int kept = lua_upvalueindex(up);
+    if (lua_type(L, kept) == LUA_TUSERDATA && lua_rawlen(L, kept) >= bytes) {
+        lua_pushvalue(L, kept);
+        lua_pushnil(L);
+        lua_replace(L, kept);
+        return lua_touserdata(L, -1);
+    }
+    return lua_newuserdatauv(L, bytes > 0 ? bytes : 1, 0);
+}
+
+/* Keeps the scratch at idx (scratch_push's) in upvalue up for the next
+ * call, unless it is larger than SCRATCH_KEPT. */
+static void scratch_keep(lua_State *L, int up, int idx)
+{
+    if (lua_rawlen(L, idx) > SCRATCH_KEPT) return;
+    lua_pushvalue(L, idx);
+    lua_replace(L, lua_upvalueindex(up));
+}
+
 
 /***
 quarry.core.name_variant(s) -> string: the spelling-variant key of s (see
@@ -108,6 +138,34 @@ static void read_few(lua_State *L, int idx, few_keys *few)
     }
 }
 
+/* The first bytes of the few keys as a set (first[b] = 1); all of them
+ * when one is empty (no byte to test). */
+static void few_firsts(const few_keys *few, unsigned char first[256])
+{
+    size_t f;
+    memset(first, 0, 256);
+    for (f = 0; f < few->n && f < FEW_KEYS; f++) {
+        if (few->len[f] == 0) {
+            memset(first, 1, 256);
+            return;
+        }
+        first[(unsigned char)few->s[f][0]] = 1;
+    }
+}
+
+/* Whether a word whose text opens with byte b may have a variant (of its
+ * bare key) that opens with a byte of first: when b is an ASCII letter,
+ * the variant opens with it in lower case, y and w as i and v, k or p
+ * maybe as h or f (kh, ph); anything else may. */
+static int may_open(const unsigned char first[256], unsigned char b)
+{
+    unsigned char c = b >= 'A' && b <= 'Z' ? (unsigned char)(b - 'A' + 'a') : b;
+    if (c < 'a' || c > 'z') return 1;
+    if (c == 'y') c = 'i';
+    else if (c == 'w') c = 'v';
+    return first[c] || (c == 'k' && first['h']) || (c == 'p' && first['f']);
+}
+
 static int in_few(const few_keys *few, const char *s, size_t len)
 {
     size_t f;
@@ -151,9 +209,11 @@ static int l_name_tokens(lua_State *L)
     size_t cap = sizeof stack_buf / 2, i;
     lua_Integer found = 0;
     few_keys few;
+    unsigned char first[256];
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 3);               /* (taken, if any, stays on the stack) */
     read_few(L, 2, &few);
+    few_firsts(&few, first);
     qr_limit_work(L, (long long)t->n);
     lua_newtable(L);                /* 4: the result */
     lua_pushnil(L);                 /* 5: a larger buffer, when one is needed */
@@ -162,6 +222,8 @@ static int l_name_tokens(lua_State *L)
         const qr_token *tok = &t->tok[i];
         size_t klen, vlen, need, work = 0;
         if (tok->kind != QR_WORD || (tok->casing != QR_CASE_TITLE && tok->casing != QR_CASE_UPPER)) continue;
+        /* (a few keys: a word whose variant cannot open as one does is passed) */
+        if (few.n <= FEW_KEYS && !may_open(first, (unsigned char)text[tok->start])) continue;
         if (taken) {
             int over = qr_spanset_overlaps(taken, (int64_t)tok->start, (int64_t)tok->stop, &work);
             charge_spans(L, work);
@@ -221,6 +283,7 @@ static void buf_add(lua_State *L, growbuf *b, const char *s, size_t n)
 /* Where a mention's bytes are in the arena (offsets: it moves as it grows). */
 typedef struct mention_at {
     size_t nwords, name, word, word_len, form, form_len, first, first_len, last, last_len;
+    int titled;         /* a.attrs.title is true */
 } mention_at;
 
 
@@ -234,10 +297,10 @@ static size_t lower_variant(const char *w, size_t n, char *tmp, char *out)
 }
 
 /* The upvalues of name_clusters: the keys it reads and writes (no string
- * made a read). */
+ * made a read), and its scratch. */
 #define NC_KEYS { "attrs", "name", "text", "title", "cluster", "sex", "canonical", "key", "mentions", "titles" }
 enum { UP_ATTRS = 1, UP_NAME, UP_TEXT, UP_TITLE, UP_CLUSTER, UP_SEX, UP_CANONICAL, UP_KEY, UP_MENTIONS, UP_TITLES,
-       UP_COUNT = UP_TITLES };
+       UP_SCRATCH, UP_COUNT = UP_SCRATCH };
 
 /* Pushes t[k], the key k the upvalue up (t at index t, relative before the
  * push): -> its type. */
@@ -266,6 +329,9 @@ static void read_mention(lua_State *L, lua_Integer i, growbuf *arena, mention_at
     if (lua_geti(L, 1, i) != LUA_TTABLE) luaL_error(L, "bad argument #1 to 'name_clusters' (element %d: no table)", (int)i);
     if (get_up(L, -1, UP_ATTRS) != LUA_TTABLE)
         luaL_error(L, "bad argument #1 to 'name_clusters' (element %d: attrs no table)", (int)i);
+    get_up(L, -1, UP_TITLE);
+    at->titled = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     if (get_up(L, -1, UP_NAME) == LUA_TNIL || !lua_toboolean(L, -1)) {
         lua_pop(L, 1);
         get_up(L, -2, UP_TEXT);
@@ -300,10 +366,11 @@ static void push_title_sex(lua_State *L, int t)
     const char *s;
     luaL_Buffer b;
     const char *title = lua_tolstring(L, t, &len);
+    /* (the lower-case copy in the buffer, left unpushed: only its words
+     * become strings) */
     char *low = luaL_buffinitsize(L, &b, len + 1);
     for (j = 0; j < len; j++) low[j] = title[j] >= 'A' && title[j] <= 'Z' ? (char)(title[j] - 'A' + 'a') : title[j];
-    luaL_pushresultsize(&b, len);
-    s = lua_tostring(L, -1);
+    s = low;
     while (i < len) {
         while (i < len && !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '.')) i++;
         j = i;
@@ -311,7 +378,7 @@ static void push_title_sex(lua_State *L, int t)
         if (j > i) {
             lua_pushlstring(L, s + i, j - i);
             if (lua_gettable(L, 3) != LUA_TNIL && lua_toboolean(L, -1)) {
-                lua_remove(L, -2);
+                lua_replace(L, -2);     /* over the buffer's slot */
                 return;
             }
             lua_pop(L, 1);
@@ -334,6 +401,7 @@ static void charge_name_work(void *ud, size_t units)
 #define NC_CLUSTERS 5
 #define NC_MENTIONS 6
 #define NC_TITLES 7
+#define NC_SCRATCH 8
 
 /* Whether the value at idx is the string "u" (sex_of's "unknown"). */
 static int is_unknown_sex(lua_State *L, int idx)
@@ -397,29 +465,37 @@ static void add_mention(lua_State *L, size_t i, const mention_at *at, const char
     lua_pop(L, 4);
 }
 
-/* A new cluster k (its mentions' and titles' lists too), named by the
- * form of mention canonical, its key the first variant (if any), a space,
- * and the last. */
+/* Array sizes for lua_createtable (a hint: 0 past INT_MAX). */
+static int array_hint(size_t n)
+{
+    return n < INT_MAX ? (int)n : 0;
+}
+
+/* A new cluster k (its mentions' and titles' lists too, made at their
+ * sizes: nmentions, ntitles), named by the form of mention canonical, its
+ * key the first variant (if any), a space, and the last. */
 static void push_cluster(lua_State *L, const char *arena, const mention_at *canonical, const mention_at *first,
-                         const mention_at *last, size_t k)
+                         const mention_at *last, size_t k, size_t nmentions, size_t ntitles)
 {
     lua_createtable(L, 0, 5);
     lua_pushlstring(L, arena + canonical->form, canonical->form_len);
     set_up(L, -2, UP_CANONICAL, 1);
     if (first) {
-        lua_pushlstring(L, arena + first->first, first->first_len);
-        lua_pushliteral(L, " ");
-        lua_pushlstring(L, arena + last->last, last->last_len);
-        lua_concat(L, 3);
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        luaL_addlstring(&b, arena + first->first, first->first_len);
+        luaL_addchar(&b, ' ');
+        luaL_addlstring(&b, arena + last->last, last->last_len);
+        luaL_pushresult(&b);
     } else {
         lua_pushlstring(L, arena + last->last, last->last_len);
     }
     set_up(L, -2, UP_KEY, 1);
-    lua_newtable(L);
+    lua_createtable(L, array_hint(nmentions), 0);
     lua_pushvalue(L, -1);
     lua_rawseti(L, NC_MENTIONS, (lua_Integer)k + 1);
     set_up(L, -2, UP_MENTIONS, 1);
-    lua_newtable(L);
+    lua_createtable(L, array_hint(ntitles), 0);
     lua_pushvalue(L, -1);
     lua_rawseti(L, NC_TITLES, (lua_Integer)k + 1);
     set_up(L, -2, UP_TITLES, 1);
@@ -453,7 +529,7 @@ cluster a full name is tried against. See quarry.names.clusters.
 static int l_name_clusters(lua_State *L)
 {
     lua_Integer n, i;
-    size_t nc, k, *cluster_of, *scratch, *counts;
+    size_t nc, k, *cluster_of, *scratch, *counts, bytes;
     char stack_arena[1024];
     growbuf arena;
     mention_at *at;
@@ -468,12 +544,17 @@ static int l_name_clusters(lua_State *L)
     qr_limit_work(L, (long long)n);
     lua_pushnil(L);                                                 /* 4: the arena */
     arena.p = stack_arena, arena.len = 0, arena.cap = sizeof stack_arena, arena.slot = NC_ARENA;
-    at = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *at, 0);     /* 5, 6, 7, 8: scratch till replaced */
+    /* 5: the scratch, one block (till the clusters' tables go under it):
+     * at, m, c, cluster_of, scratch, each of n + 1 (every field of each a
+     * size_t or a pointer: each part aligned) */
+    bytes = ((size_t)n + 1) * (sizeof *at + sizeof *m + sizeof *c + sizeof *cluster_of)
+        + qr_name_clusters_scratch((size_t)n) * sizeof *scratch;
+    at = scratch_push(L, UP_SCRATCH, bytes);
+    m = (qr_name_mention *)(void *)(at + n + 1);
+    c = (qr_name_cluster *)(void *)(m + n + 1);
+    cluster_of = (size_t *)(void *)(c + n + 1);
+    scratch = cluster_of + n + 1;
     for (i = 1; i <= n; i++) read_mention(L, i, &arena, &at[i - 1]);
-    m = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *m, 0);
-    c = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *c, 0);
-    cluster_of = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *cluster_of, 0);
-    scratch = lua_newuserdatauv(L, qr_name_clusters_scratch((size_t)n) * sizeof *scratch, 0);
     for (i = 0; i < n; i++) {
         const mention_at *a = &at[i];
         m[i].nwords = a->nwords;
@@ -490,10 +571,18 @@ static int l_name_clusters(lua_State *L)
     lua_createtable(L, nc < INT_MAX ? (int)nc : 0, 0);
     lua_rotate(L, NC_CLUSTERS, 3);                                  /* 5, 6, 7: clusters, mentions, titles */
     counts = scratch;
+    for (k = 0; k < nc; k++) counts[3 * k] = counts[3 * k + 1] = counts[3 * k + 2] = 0;
+    /* (each cluster's mentions and titles counted first: their lists are
+     * made at their sizes) */
+    for (i = 0; i < n; i++) {
+        if (m[i].nwords == 0) continue;
+        counts[3 * cluster_of[i]]++;
+        if (at[i].titled) counts[3 * cluster_of[i] + 1]++;
+    }
     for (k = 0; k < nc; k++) {
         push_cluster(L, arena.p, &at[c[k].canonical], c[k].first == QR_NO_MENTION ? NULL : &at[c[k].first],
-                     &at[c[k].last], k);
-        counts[3 * k] = counts[3 * k + 1] = counts[3 * k + 2] = 0;
+                     &at[c[k].last], k, counts[3 * k], counts[3 * k + 1]);
+        counts[3 * k] = counts[3 * k + 1] = 0;
     }
     /* the full names first, then the one-word names */
     for (i = 0; i < n; i++) {
@@ -509,12 +598,18 @@ static int l_name_clusters(lua_State *L)
         lua_rawgeti(L, NC_CLUSTERS, (lua_Integer)k + 1);
         lua_rawset(L, -3);
     }
+    scratch_keep(L, UP_SCRATCH, NC_SCRATCH);
     lua_pushvalue(L, NC_CLUSTERS);
     lua_insert(L, -2);
     return 2;
 }
 
 /* --- quarry.core.orgs_first ---------------------------------------------- */
+
+/* The upvalues of orgs_first: the keys it reads (no string made a read),
+ * and its scratch. */
+#define OF_KEYS { "type", "text", "attrs", "title", "name" }
+enum { OF_TYPE = 1, OF_TEXT, OF_ATTRS, OF_TITLE, OF_NAME, OF_SCRATCH, OF_COUNT = OF_SCRATCH };
 
 /* Whether the string at idx is the n bytes of lit. */
 static int is_string(lua_State *L, int idx, const char *lit, size_t n)
@@ -535,20 +630,20 @@ static void read_entity(lua_State *L, lua_Integer i, qr_entity_text *e, int anch
 {
     int top = lua_gettop(L);
     if (lua_geti(L, 1, i) != LUA_TTABLE) luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: no table)", (int)i);
-    lua_getfield(L, -1, "type");
+    get_up(L, -1, OF_TYPE);
     e->kind = is_string(L, -1, "organization", 12) ? QR_ENTITY_ORG
         : is_string(L, -1, "person", 6) ? QR_ENTITY_PERSON : QR_ENTITY_OTHER;
     e->titled = 0, e->text = NULL, e->len = 0;
     if (e->kind != QR_ENTITY_OTHER) {
-        if (lua_getfield(L, top + 1, "text") != LUA_TSTRING)
+        if (get_up(L, top + 1, OF_TEXT) != LUA_TSTRING)
             luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: text no string)", (int)i);
         e->text = lua_tolstring(L, -1, &e->len);
         lua_pushvalue(L, -1);
         lua_rawseti(L, anchor, i);
-        if (lua_getfield(L, top + 1, "attrs") != LUA_TTABLE)
+        if (get_up(L, top + 1, OF_ATTRS) != LUA_TTABLE)
             luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: attrs no table)", (int)i);
         if (e->kind == QR_ENTITY_PERSON) {
-            lua_getfield(L, -1, "title");
+            get_up(L, -1, OF_TITLE);
             e->titled = lua_toboolean(L, -1);
         }
     }
@@ -583,9 +678,13 @@ static int l_orgs_first(lua_State *L)
     n = luaL_len(L, 1);
     luaL_argcheck(L, n >= 0 && (size_t)n < ((size_t)-1 / 8) / sizeof *e, 1, "too many entities");
     qr_limit_work(L, (long long)n);
-    e = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *e, 0);                          /* 2 */
-    as_org = lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *as_org, 0);                /* 3 */
-    scratch = lua_newuserdatauv(L, qr_orgs_first_scratch((size_t)n) * sizeof *scratch, 0);  /* 4 */
+    /* 2: the scratch, one block: e, as_org (n + 1 each), qr_orgs_first's */
+    e = scratch_push(L, OF_SCRATCH, ((size_t)n + 1) * (sizeof *e + sizeof *as_org)
+                                    + qr_orgs_first_scratch((size_t)n) * sizeof *scratch);
+    as_org = (size_t *)(void *)(e + n + 1);
+    scratch = as_org + n + 1;
+    lua_pushnil(L);                                                                     /* 3 */
+    lua_pushnil(L);                                                                     /* 4 */
     lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);                                    /* 5: the texts */
     for (i = 1; i <= n; i++) read_entity(L, i, &e[i - 1], 5);
     left = qr_orgs_first(e, (size_t)n, as_org, scratch, charge_name_work, L);
@@ -600,14 +699,15 @@ static int l_orgs_first(lua_State *L)
         }
         lua_rawseti(L, 7, ++nr);
         lua_geti(L, 1, (lua_Integer)as_org[i] + 1);                                     /* the organisation */
-        lua_getfield(L, -1, "attrs");
-        if (lua_getfield(L, -1, "name") == LUA_TNIL || !lua_toboolean(L, -1)) {
+        get_up(L, -1, OF_ATTRS);
+        if (get_up(L, -1, OF_NAME) == LUA_TNIL || !lua_toboolean(L, -1)) {
             lua_pop(L, 2);
-            lua_getfield(L, -1, "text");
+            get_up(L, -1, OF_TEXT);
         }
         lua_rawseti(L, 7, ++nr);
         lua_settop(L, 7);
     }
+    scratch_keep(L, OF_SCRATCH, 2);
     return 2;
 }
 
@@ -1015,6 +1115,9 @@ budget, as its table.sort does. See quarry.spanset.sort.
 @param ranks table optional: a number for each span
 @return boolean whether it sorted the list
 */
+/* sort_spans' upvalues: "start", "stop", then its scratch */
+#define SORT_SCRATCH 3
+
 static int l_sort_spans(lua_State *L)
 {
     int ranked = !lua_isnoneornil(L, 2), keep, base;
@@ -1031,8 +1134,9 @@ static int l_sort_spans(lua_State *L)
         lua_pushboolean(L, 1);
         return 1;
     }
-    keys = (qr_spankey *)lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *keys, 0);    /* 3 */
-    perm = (size_t *)lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *perm, 0);        /* 4 */
+    keys = scratch_push(L, SORT_SCRATCH, ((size_t)n + 1) * (sizeof *keys + sizeof *perm));    /* 3 */
+    perm = (size_t *)(void *)(keys + n + 1);
+    lua_pushnil(L);                                                                   /* 4 */
     /* (the elements kept on the stack as their keys are read, room given) */
     base = lua_gettop(L);
     keep = n < INT_MAX / 2 && lua_checkstack(L, (int)n + 4);
@@ -1044,6 +1148,7 @@ static int l_sort_spans(lua_State *L)
     qr_sort_spans(perm, (size_t)n, keys, ranked ? QR_BY_RANK : QR_BY_START);
     if (keep) {
         permute_pushed(L, n, base, perm);
+        scratch_keep(L, SORT_SCRATCH, 3);
     } else {
         lua_createtable(L, (int)n, 0);                                               /* 5: the elements */
         for (i = 1; i <= n; i++) {
@@ -1054,6 +1159,7 @@ static int l_sort_spans(lua_State *L)
             lua_rawgeti(L, 5, (lua_Integer)perm[i]);
             lua_seti(L, 1, i);
         }
+        scratch_keep(L, SORT_SCRATCH, 3);
     }
     lua_pushboolean(L, 1);
     return 1;
@@ -1356,38 +1462,131 @@ static int spanset_add(lua_State *L)
     return 0;
 }
 
-/* The integer field name of the table on top of the stack; raises naming
- * element i of argument arg when it is no integer. */
-static lua_Integer int_field(lua_State *L, const char *name, int arg, lua_Integer i)
+/* The upvalues of the span set's methods: the keys claim reads (no string
+ * made a read), and claim's scratch. */
+#define SS_KEYS { "start", "stop", "attrs", "ambiguous", "rank" }
+enum { SS_START = 1, SS_STOP, SS_ATTRS, SS_AMBIGUOUS, SS_RANK, SS_SCRATCH, SS_COUNT = SS_SCRATCH };
+
+/* Pushes t[k] (t on top of the stack), the key k the upvalue up: -> its type. */
+static int get_key(lua_State *L, int up)
+{
+    lua_pushvalue(L, lua_upvalueindex(up));
+    return lua_gettable(L, -2);
+}
+
+/* The integer field of the table on top of the stack whose key is the
+ * upvalue up (name: the key, for the message); raises naming element i of
+ * argument arg when it is no integer. */
+static lua_Integer int_field(lua_State *L, int up, const char *name, int arg, lua_Integer i)
 {
     lua_Integer v;
     int isnum;
-    lua_getfield(L, -1, name);
+    get_key(L, up);
     v = lua_tointegerx(L, -1, &isnum);
     if (!isnum) luaL_error(L, "bad argument #%d to 'claim' (element %d: %s is not an integer)", arg, (int)i, name);
     lua_pop(L, 1);
     return v;
 }
 
-/* The key of element i (pushed) of the list at index 2, its rank ranks[i]
- * (the table at index 3), into *k; raises when its start or stop is no
- * integer or its rank no number (or NaN, or an integer past 2^53, which
- * would not compare as its double does). */
-static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k)
+/* Pushes the rank of the span on top of the stack (a table) as claim_by_rank
+ * reads it: ambiguous (index 4) when a.attrs.ambiguous is true, else
+ * a.rank when true, else default (index 3). */
+static void push_own_rank(lua_State *L)
 {
-    lua_getfield(L, -1, "start");
-    lua_getfield(L, -2, "stop");
+    if (get_key(L, SS_ATTRS) != LUA_TNIL && lua_toboolean(L, -1)) {
+        get_key(L, SS_AMBIGUOUS);
+        if (lua_toboolean(L, -1)) {
+            lua_pop(L, 2);
+            lua_pushvalue(L, 4);
+            return;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (get_key(L, SS_RANK) != LUA_TNIL && lua_toboolean(L, -1)) return;
+    lua_pop(L, 1);
+    lua_pushvalue(L, 3);
+}
+
+/* The key of element i (pushed) of the list at index 2, its rank into *k:
+ * ranks[i] (the table at index 3), or, with own, as push_own_rank reads
+ * it; raises when its start or stop is no integer or its rank no number
+ * (or NaN, or an integer past 2^53, which would not compare as its double
+ * does). */
+static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k, int own)
+{
+    get_key(L, SS_START);
+    lua_pushvalue(L, -2);
+    get_key(L, SS_STOP);
+    lua_remove(L, -2);
     if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
         luaL_error(L, "bad argument #2 to 'claim' (element %d: start or stop no integer)", (int)i);
     k->start = (int64_t)lua_tointeger(L, -2);
     k->stop = (int64_t)lua_tointeger(L, -1);
-    lua_geti(L, 3, i);
+    if (own) {
+        lua_pushvalue(L, -3);
+        push_own_rank(L);
+        lua_remove(L, -2);
+    } else {
+        lua_geti(L, 3, i);
+    }
     if (lua_type(L, -1) != LUA_TNUMBER
         || (lua_isinteger(L, -1) && (lua_tointeger(L, -1) > (1LL << 53) || lua_tointeger(L, -1) < -(1LL << 53))))
         luaL_error(L, "bad argument #3 to 'claim' (rank %d: no number)", (int)i);
     k->rank = (double)lua_tonumber(L, -1);
     if (k->rank != k->rank) luaL_error(L, "bad argument #3 to 'claim' (rank %d: NaN)", (int)i);
     lua_pop(L, 3);
+}
+
+/* The claim of set:claim and set:claim_by_rank (own: the ranks read off
+ * the spans, the default and ambiguous ranks at 3 and 4; else the ranks'
+ * table, or nil, at 3). */
+static int claim(lua_State *L, int own)
+{
+    qr_spanset *set = check_spanset(L, 1);
+    lua_Integer n, i, kept = 0;
+    qr_spankey *keys = NULL;
+    size_t *perm = NULL;
+    int out, scratch = 0;
+    n = luaL_len(L, 2);
+    qr_limit_work(L, n > 0 ? n : 0);
+    if ((own || !lua_isnil(L, 3)) && n > 0) {
+        luaL_argcheck(L, n < INT_MAX, 2, "array too big");
+        keys = scratch_push(L, SS_SCRATCH, ((size_t)n + 1) * (sizeof *keys + sizeof *perm));
+        scratch = lua_gettop(L);
+        perm = (size_t *)(void *)(keys + n + 1);
+        for (i = 1; i <= n; i++) {
+            if (lua_geti(L, 2, i) != LUA_TTABLE)
+                return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)i);
+            read_ranked(L, i, &keys[i], own);
+            lua_pop(L, 1);
+        }
+        for (i = 0; i <= n; i++) perm[i] = (size_t)i;
+        qr_sort_spans(perm, (size_t)n, keys, QR_BY_RANK);
+    }
+    lua_createtable(L, n > 0 && n < INT_MAX ? (int)n : 0, 0);       /* kept */
+    out = lua_gettop(L);
+    for (i = 1; i <= n; i++) {
+        lua_Integer s, e, at = perm ? (lua_Integer)perm[i] : i;
+        size_t work = 0;
+        if (lua_geti(L, 2, at) != LUA_TTABLE)
+            return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)at);
+        if (keys) {
+            s = (lua_Integer)keys[at].start, e = (lua_Integer)keys[at].stop;
+        } else {
+            s = int_field(L, SS_START, "start", 2, i);
+            e = int_field(L, SS_STOP, "stop", 2, i);
+        }
+        if (!qr_spanset_overlaps(set, (int64_t)s, (int64_t)e, &work)) {
+            add_span(L, set, s, e);
+            lua_rawseti(L, out, ++kept);
+        } else {
+            lua_pop(L, 1);
+        }
+        charge_spans(L, work);
+    }
+    if (scratch) scratch_keep(L, SS_SCRATCH, scratch);
+    return 1;
 }
 
 /***
@@ -1407,51 +1606,31 @@ is. Counts #list steps against a sandbox's budget.
 */
 static int spanset_claim(lua_State *L)
 {
-    qr_spanset *set = check_spanset(L, 1);
-    lua_Integer n, i, kept = 0;
-    qr_spankey *keys = NULL;
-    size_t *perm = NULL;
-    int out;
     luaL_checktype(L, 2, LUA_TTABLE);
     if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
-    n = luaL_len(L, 2);
-    qr_limit_work(L, n > 0 ? n : 0);
-    if (!lua_isnil(L, 3) && n > 0) {
-        luaL_argcheck(L, n < INT_MAX, 2, "array too big");
-        keys = (qr_spankey *)lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *keys, 0);
-        perm = (size_t *)lua_newuserdatauv(L, ((size_t)n + 1) * sizeof *perm, 0);
-        for (i = 1; i <= n; i++) {
-            if (lua_geti(L, 2, i) != LUA_TTABLE)
-                return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)i);
-            read_ranked(L, i, &keys[i]);
-            lua_pop(L, 1);
-        }
-        for (i = 0; i <= n; i++) perm[i] = (size_t)i;
-        qr_sort_spans(perm, (size_t)n, keys, QR_BY_RANK);
-    }
-    lua_createtable(L, n > 0 && n < INT_MAX ? (int)n : 0, 0);       /* kept */
-    out = lua_gettop(L);
-    for (i = 1; i <= n; i++) {
-        lua_Integer s, e, at = perm ? (lua_Integer)perm[i] : i;
-        size_t work = 0;
-        if (lua_geti(L, 2, at) != LUA_TTABLE)
-            return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)at);
-        if (keys) {
-            s = (lua_Integer)keys[at].start, e = (lua_Integer)keys[at].stop;
-        } else {
-            s = int_field(L, "start", 2, i);
-            e = int_field(L, "stop", 2, i);
-        }
-        if (!qr_spanset_overlaps(set, (int64_t)s, (int64_t)e, &work)) {
-            add_span(L, set, s, e);
-            lua_rawseti(L, out, ++kept);
-        } else {
-            lua_pop(L, 1);
-        }
-        charge_spans(L, work);
-    }
-    return 1;
+    return claim(L, 0);
+}
+
+/***
+set:claim_by_rank(list, default, ambiguous) -> kept: set:claim(list,
+ranks) with each span's rank read off it: ambiguous when a.attrs.ambiguous
+is true, else a.rank when true, else default (as
+`a.attrs and a.attrs.ambiguous and ambiguous or a.rank or default`).
+Raises as claim does when a rank is no number.
+@function SpanSet:claim_by_rank
+@param list table the spans
+@param default number the rank of a span without one
+@param ambiguous number the rank of a span whose attrs.ambiguous is true
+@return table the spans taken, in the order of their ranks
+*/
+static int spanset_claim_by_rank(lua_State *L)
+{
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checknumber(L, 3);
+    luaL_checknumber(L, 4);
+    lua_settop(L, 4);
+    return claim(L, 1);
 }
 
 static int spanset_gc(lua_State *L)
@@ -1463,10 +1642,16 @@ static int spanset_gc(lua_State *L)
 static void open_spanset(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        { "overlaps", spanset_overlaps }, { "add", spanset_add }, { "claim", spanset_claim }, { NULL, NULL }
+        { "overlaps", spanset_overlaps }, { "add", spanset_add }, { "claim", spanset_claim },
+        { "claim_by_rank", spanset_claim_by_rank }, { NULL, NULL }
     };
+    static const char *const keys[] = SS_KEYS;
+    int up;
     luaL_newmetatable(L, QR_SPANSET_MT);
-    luaL_newlib(L, methods);
+    luaL_newlibtable(L, methods);
+    for (up = 0; up < SS_SCRATCH - 1; up++) lua_pushstring(L, keys[up]);
+    lua_pushnil(L);
+    luaL_setfuncs(L, methods, SS_COUNT);
     lua_setfield(L, -2, "__index");
     lua_pushcfunction(L, spanset_gc);
     lua_setfield(L, -2, "__gc");
@@ -1494,21 +1679,30 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "name_variant");
     lua_pushcfunction(L, l_name_tokens);
     lua_setfield(L, -2, "name_tokens");
-    lua_pushcfunction(L, l_orgs_first);
-    lua_setfield(L, -2, "orgs_first");
+    {
+        static const char *const keys[] = OF_KEYS;
+        int up;
+        for (up = 0; up < OF_SCRATCH - 1; up++) lua_pushstring(L, keys[up]);
+        lua_pushnil(L);
+        lua_pushcclosure(L, l_orgs_first, OF_COUNT);
+        lua_setfield(L, -2, "orgs_first");
+    }
     lua_pushcfunction(L, l_name_words);
     lua_setfield(L, -2, "name_words");
     {
         static const char *const keys[] = NC_KEYS;
         int up;
-        for (up = 0; up < UP_COUNT; up++) lua_pushstring(L, keys[up]);
+        for (up = 0; up < UP_SCRATCH - 1; up++) lua_pushstring(L, keys[up]);
+        lua_pushnil(L);
         lua_pushcclosure(L, l_name_clusters, UP_COUNT);
         lua_setfield(L, -2, "name_clusters");
     }
-    /* (the keys sort_spans reads, its upvalues: no string made a read) */
+    /* (the keys sort_spans reads, its upvalues: no string made a read;
+     * and its scratch) */
     lua_pushliteral(L, "start");
     lua_pushliteral(L, "stop");
-    lua_pushcclosure(L, l_sort_spans, 2);
+    lua_pushnil(L);
+    lua_pushcclosure(L, l_sort_spans, SORT_SCRATCH);
     lua_setfield(L, -2, "sort_spans");
     lua_pushcfunction(L, l_select_spans);
     lua_setfield(L, -2, "select_spans");

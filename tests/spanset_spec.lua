@@ -106,6 +106,27 @@ describe("quarry.spanset", function()
       assert.has_error(function() spanset.new():claim({ { start = 1.5, stop = 2 } }, { 1 }) end)
    end)
 
+   it("claims by the ranks the spans carry: ambiguous when attrs.ambiguous, else rank, else the default", function()
+      local rand = generator(93)
+      for trial = 1, 100 do
+         local n = rand(40)
+         local list, ranks = {}, {}
+         for i = 1, n do
+            local s, kind = rand(60), rand(4)
+            local a = { start = s, stop = s + rand(6), attrs = {} }
+            if kind == 1 then a.rank = 5 elseif kind == 2 then a.attrs.ambiguous = true; a.rank = 6
+            elseif kind == 3 then a.attrs = nil end
+            list[i] = a
+            ranks[i] = a.attrs and a.attrs.ambiguous and 4.25 or a.rank or 2
+         end
+         local want = spanset.new():claim(list, ranks)
+         local got = spanset.new():claim_by_rank(list, 2, 4.25)
+         assert.equal(#want, #got)
+         for i = 1, #want do assert(want[i] == got[i], string.format("trial %d, place %d", trial, i)) end
+      end
+      assert.has_error(function() spanset.new():claim_by_rank({ { start = 1, stop = 2, rank = "x" } }, 2, 4) end)
+   end)
+
    it("sorts spans as table.sort does with the same comparator, ties in the same order", function()
       local rand = generator(77)
       local RANKS = { 2, 4.25, 3, 2.0, 5 }

@@ -64,6 +64,18 @@ end
 -- @param ranks table optional: a number for each span
 -- @return table the spans taken, in the list's order (with ranks, in theirs)
 
+--- Takes from a list of spans as set:claim(list, ranks) does, each
+-- span's rank read off it: set:claim_by_rank(list, default, ambiguous) ->
+-- kept, with the rank of a
+--   a.attrs and a.attrs.ambiguous and ambiguous or a.rank or default
+-- (the rank a rule gives its annotations, docs/rules.md; a name a
+-- gazetteer marks ambiguous ranks ambiguous), in one call in C.
+-- @function Set:claim_by_rank
+-- @param list table the spans
+-- @param default number the rank of a span without one
+-- @param ambiguous number the rank of a span whose attrs.ambiguous is true
+-- @return table the spans taken, in the order of their ranks
+
 --- Sorting.
 -- @section sorting
 

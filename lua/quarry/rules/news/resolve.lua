@@ -152,15 +152,10 @@ end
 local function choose_entities(ctx, cands, allowed)
    local teams
    cands, teams = E.team_names(ctx, cands)
-   -- (a name the gazetteer marks ambiguous ranks AMBIGUOUS_RANK)
-   local ranks = {}
-   for i = 1, #cands do
-      local a = cands[i]
-      local attrs = a.attrs
-      ranks[i] = attrs and attrs.ambiguous and AMBIGUOUS_RANK or a.rank or DEFAULT_RANK
-   end
+   -- (each ranks a.rank, else DEFAULT_RANK; a name the gazetteer marks
+   -- ambiguous AMBIGUOUS_RANK)
    local taken = spanset.new()
-   local kept = taken:claim(cands, ranks)
+   local kept = taken:claim_by_rank(cands, DEFAULT_RANK, AMBIGUOUS_RANK)
    E.team_coref(ctx, teams, kept, taken, allowed)
    E.acronyms(ctx, kept, taken, allowed)
    E.caps_names(ctx, kept, taken, allowed)
