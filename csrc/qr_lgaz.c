@@ -563,6 +563,8 @@ static void push_annotation(const qr_annemit *e, const qr_gaz *g, const qr_token
     if (extra) lua_pop(L, 1);
 }
 
+static int decode_json(lua_State *L, const gazann *a, lua_Integer entry);
+
 /* Decodes the attrs of entry (from a->jsons) with the decode function at
  * a->decode, called protected, into the cache: the table it returns, or
  * false when it fails or returns anything else. A tripped step or memory
@@ -570,10 +572,18 @@ static void push_annotation(const qr_annemit *e, const qr_gaz *g, const qr_token
  * returns its type. */
 static int decode_entry(lua_State *L, const gazann *a, lua_Integer entry)
 {
+    luaL_checkstack(L, 3, "decoding a gazetteer entry's attrs");
+    lua_rawgeti(L, a->jsons, entry);
+    return decode_json(L, a, entry);
+}
+
+/* decode_entry of the attrs on top of the stack (which it replaces). */
+static int decode_json(lua_State *L, const gazann *a, lua_Integer entry)
+{
     int status;
     luaL_checkstack(L, 3, "decoding a gazetteer entry's attrs");
     lua_pushvalue(L, a->decode);
-    lua_rawgeti(L, a->jsons, entry);
+    lua_rotate(L, -2, 1);
     status = lua_pcall(L, 1, 1, 0);
     if (status != LUA_OK && (status == LUA_ERRMEM || qr_limit_tripped(L))) lua_error(L);
     if (status != LUA_OK || lua_type(L, -1) != LUA_TTABLE) {
@@ -968,12 +978,12 @@ typedef struct lgazset {
     uint32_t *begins;       /* those of one list */
     size_t hitcap;
     uint32_t hits_count;    /* the vocabulary's size when hits were found */
+    uint64_t hits_made;     /* counts the times hits were found (by any call: decode may run another) */
     gmrec *recs;            /* a phase's matches (reccap of them), ... */
     qr_cand *cands;         /* ... as candidates, ... */
     lua_Number *coord;      /* ... what resolving them needs (4 * reccap + 2), ... */
     int *kept;              /* ... and those kept */
     size_t reccap;
-    gazann *anns;           /* per member: the stack indexes of what its annotations share */
 } lgazset;
 
 static int gazset_gc(lua_State *L)
@@ -988,7 +998,6 @@ static int gazset_gc(lua_State *L)
     free(s->cands);
     free(s->coord);
     free(s->kept);
-    free(s->anns);
     memset(s, 0, sizeof *s);
     return 0;
 }
@@ -1061,12 +1070,13 @@ static size_t gazset_hits(lua_State *L, lgazset *s, const qr_tokens *t, const ui
     return nh;
 }
 
-/* Checks the lists of the set are open, and finds the tokens
- * where a phrase of those of cset can begin (gazset_hits), unless those
- * found before still hold (again: after Lua code ran, which may have
- * changed a list or the vocabulary): returns *vids, the tokens' key ids. */
+/* Checks the lists of the set are open, and finds the tokens where a
+ * phrase of those of cset can begin (gazset_hits), unless those this call
+ * found (*made counts them) still hold (again: after Lua code ran, which
+ * may have changed a list or the vocabulary, or run the set on other
+ * tokens): returns vids, the tokens' key ids. */
 static const uint32_t *gazset_prepare(lua_State *L, lgazset *s, const qr_tokens *t, int again,
-                                      const uint32_t *vids, size_t *nh)
+                                      const uint32_t *vids, size_t *nh, uint64_t *made)
 {
     size_t k;
     int remade;
@@ -1075,10 +1085,12 @@ static const uint32_t *gazset_prepare(lua_State *L, lgazset *s, const qr_tokens 
     if (!t->n) return NULL;
     remade = gazset_maps(L, s);
     if (!s->cset) return NULL;
-    if (again && !remade && vids && qr_state_vocab(L)->count == s->hits_count) return vids;
+    if (again && !remade && vids && qr_state_vocab(L)->count == s->hits_count && s->hits_made == *made)
+        return vids;
     vids = qr_tokens_ids(L, SET_TOKENS, 0);
     *nh = gazset_hits(L, s, t, vids);
     s->hits_count = qr_state_vocab(L)->count;
+    *made = ++s->hits_made;
     return vids;
 }
 
@@ -1223,7 +1235,7 @@ static int l_gazetteer_rules(lua_State *L)
     s = lua_newuserdatauv(L, sizeof *s, 1);
     memset(s, 0, sizeof *s);
     luaL_setmetatable(L, QR_GAZRULES_MT);
-    if (n && (!(s->m = calloc(n, sizeof *s->m)) || !(s->anns = calloc(n, sizeof *s->anns))))
+    if (n && !(s->m = calloc(n, sizeof *s->m)))
         return luaL_error(L, "not enough memory for gazetteer rules");
     s->n = n;
     gazset_read(L, s);
@@ -1257,6 +1269,7 @@ static int gazset_candidates(lua_State *L)
     const qr_tokens *t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
     const uint32_t *vids;
     size_t nh = 0, k;
+    uint64_t made = 0;
     int keep_all;
     qr_annemit e;
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -1266,7 +1279,7 @@ static int gazset_candidates(lua_State *L)
     lua_settop(L, 5);
     lua_getiuservalue(L, 1, 1);         /* at SET_VALUES */
     qr_ann_begin(L, &e, 0, text, NULL, NULL);
-    vids = gazset_prepare(L, s, t, 0, NULL, &nh);
+    vids = gazset_prepare(L, s, t, 0, NULL, &nh, &made);
     for (k = 0; k < s->n; k++) {
         gmember *m = &s->m[k];
         size_t nm;
@@ -1275,7 +1288,7 @@ static int gazset_candidates(lua_State *L)
         if (nm && gazset_emit(L, &e, k, m, t, nm, keep_all) && k + 1 < s->n) {
             t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
             e.text = text;
-            vids = gazset_prepare(L, s, t, 1, vids, &nh);
+            vids = gazset_prepare(L, s, t, 1, vids, &nh, &made);
         }
     }
     lua_settop(L, 3);
@@ -1307,7 +1320,8 @@ nomem:
 static size_t gazset_collect(lua_State *L, lgazset *s, const qr_tokens *t, const char *text)
 {
     size_t nh = 0, k, j, nrec = 0;
-    const uint32_t *vids = gazset_prepare(L, s, t, 0, NULL, &nh);
+    uint64_t made = 0;
+    const uint32_t *vids = gazset_prepare(L, s, t, 0, NULL, &nh, &made);
     for (k = 0; k < s->n; k++) {
         gmember *m = &s->m[k];
         size_t nm;
@@ -1370,6 +1384,33 @@ static size_t gazset_resolve(lua_State *L, lgazset *s, const qr_tokens *t, size_
     return qr_resolve_overlaps(s->cands, nrec, control[0] == 'a', s->coord, s->kept);
 }
 
+/* Decodes the attrs of the entries of the nkept matches kept that their
+ * member's cache (a[member]) lacks, once an entry, before their
+ * annotations are made: they are then merged as they are made, with no
+ * attrs table made twice. Returns 1 when it called decode. */
+static int gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, size_t nkept, const gazann *a)
+{
+    size_t r;
+    int ran = 0;
+    for (r = 0; r < nkept; r++) {
+        const gazann *ma = &a[kept[r].member];
+        const char *at;
+        size_t al = 0;
+        if (!ma->cache || !ma->decode) continue;
+        if (!s->m[kept[r].member].lg->g) luaL_error(L, "attempt to use a closed quarry.Gazetteer");
+        qr_gaz_entry(s->m[kept[r].member].lg->g, kept[r].entry, NULL, NULL, NULL, NULL, &at, &al);
+        if (!al) continue;
+        if (lua_rawgeti(L, ma->cache, kept[r].entry) == LUA_TNIL) {
+            lua_pushlstring(L, at, al);
+            decode_json(L, ma, kept[r].entry);
+            lua_pop(L, 1);
+            ran = 1;
+        }
+        lua_pop(L, 1);
+    }
+    return ran;
+}
+
 /***
 rules:phase(tokens, anns, control, phase) -> anns.
 A phase of these rules alone: the annotations candidates() would make,
@@ -1393,6 +1434,8 @@ static int gazset_phase(lua_State *L)
     size_t nrec, nkept, r, k;
     lua_Integer n0;
     qr_annemit e;
+    gmrec *kept;
+    gazann *a;
     luaL_checktype(L, 3, LUA_TTABLE);
     control = luaL_checkstring(L, 4);
     if (strcmp(control, "appelt") != 0 && strcmp(control, "first") != 0 && strcmp(control, "all") != 0)
@@ -1411,22 +1454,32 @@ static int gazset_phase(lua_State *L)
         return 1;
     }
     nkept = gazset_resolve(L, s, t, nrec, control);
+    /* what the rest needs, held by this call (decode may run anything,
+     * this set's methods too): the matches kept, in order, and the stack
+     * indexes of what each member's annotations share */
+    kept = lua_newuserdatauv(L, nkept * sizeof *kept + s->n * sizeof *a, 0);
+    a = (gazann *)(kept + nkept);
+    for (r = 0; r < nkept; r++) kept[r] = s->recs[s->kept[r] - 1];
     luaL_checkstack(L, (int)(7 * s->n) + 16, "gazetteer rules");
+    for (k = 0; k < s->n; k++) push_shared(L, k, &a[k]);
+    if (gazset_decode(L, s, kept, nkept, a)) {   /* Lua ran: the lists and tokens checked again */
+        t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
+        for (k = 0; k < s->n; k++)
+            if (!s->m[k].lg->g) return luaL_error(L, "attempt to use a closed quarry.Gazetteer");
+    }
     qr_ann_begin(L, &e, 0, text, NULL, NULL);
-    for (k = 0; k < s->n; k++) push_shared(L, k, &s->anns[k]);
     n0 = (lua_Integer)lua_rawlen(L, 3);
     lua_pushvalue(L, 3);
     for (r = 0; r < nkept; r++) {
-        const gmrec *m = &s->recs[s->kept[r] - 1];
         qr_gaz_match gm;
-        gm.end = m->end;
-        gm.entry = m->entry;
-        push_annotation(&e, s->m[m->member].lg->g, t, m->first, &gm, n0 + (lua_Integer)r + 1,
-                        &s->anns[m->member]);
+        gm.end = kept[r].end;
+        gm.entry = kept[r].entry;
+        push_annotation(&e, s->m[kept[r].member].lg->g, t, kept[r].first, &gm, n0 + (lua_Integer)r + 1,
+                        &a[kept[r].member]);
     }
-    /* the scan's done: decode may run anything */
+    /* (entries the caches lack still: decode changed them) */
     for (k = 0; k < s->n; k++)
-        if (s->anns[k].pending) decode_pending(L, &s->anns[k], lua_gettop(L));
+        if (a[k].pending) decode_pending(L, &a[k], lua_gettop(L));
     lua_settop(L, 3);
     return 1;
 }

@@ -652,6 +652,46 @@ describe("quarry.gazetteer", function()
          end
       end)
 
+      it("decodes only the attrs of the matches a phase keeps, and may be run again by decode", function()
+         local g = gazetteer.new()
+         g:add("Sao Paulo", nil, "city", '{"a":1}')
+         g:add("Paulo", nil, "name", '{"b":2}')
+         local toks <close> = quarry.tokenize("Sao Paulo and Sao Paulo.")
+         local decoded, set, again = {}, nil, false
+         local opts = { annotate = "thing", rule = "city", phase = "lexicon", all = true, entry_attrs = {},
+                        decode = function(json)
+                           decoded[#decoded + 1] = json
+                           if not again then   -- each call keeps what it needs apart
+                              again = true
+                              assert.equal(2, #set:phase(toks, {}, "appelt", "lexicon"))
+                           end
+                           return cjson.decode(json)
+                        end }
+         set = core.gazetteer_rules({ { gazetteer = g, opts = opts, rule = { priority = 0, order = 1 } } })
+         local got = set:phase(toks, {}, "appelt", "lexicon")
+         assert.same({ "Sao Paulo", "Sao Paulo" }, { got[1].text, got[2].text })
+         assert.same({ name = "Sao Paulo", category = "city", a = 1 }, got[2].attrs)
+         assert.same({ '{"a":1}', '{"a":1}' }, decoded)   -- the outer run's, then the inner one's; never Paulo's
+      end)
+
+      it("makes the same candidates when decode runs the set on another text", function()
+         local g, g2 = gazetteer.new(), gazetteer.new()
+         g:add("Yerevan", nil, "capital", '{"c":1}')
+         g2:add("Gyumri")
+         local toks <close> = quarry.tokenize("Yerevan and Gyumri")
+         local other <close> = quarry.tokenize("a b c Gyumri")
+         local set
+         local opts = { annotate = "place", entry_attrs = {}, decode = function(json)
+            assert.equal(1, #set:candidates(other, {}, {}, {}, true))
+            return cjson.decode(json)
+         end }
+         set = core.gazetteer_rules({ { gazetteer = g, opts = opts, rule = {} },
+                                      { gazetteer = g2, opts = { annotate = "place" }, rule = {} } })
+         local cands = set:candidates(toks, {}, {}, {}, true)
+         assert.same({ "Yerevan", "Gyumri" }, { cands[1].text, cands[2].text })
+         assert.equal(1, cands[1].attrs.c)
+      end)
+
       it("raises on members without the options it needs", function()
          local g = gaz_of({ { "Paris" } })
          raises(function() core.gazetteer_rules({ { gazetteer = g, opts = { all = true }, rule = {} } }) end,
