@@ -461,6 +461,42 @@ int qr_matcher_prepare(qr_matcher *m)
     return prepare_wsets(m) == QR_OK ? prepare_quick_bits(m) : QR_ENOMEM;
 }
 
+/* --- what a run makes for its text ----------------------------------------- */
+
+#define QR_MCHUNK (64 * 1024)  /* bytes of a chunk (more for a larger request) */
+
+struct qr_mchunk {
+    struct qr_mchunk *next;
+    size_t cap, used;
+    uint64_t data[];        /* (8-byte units: every block is aligned) */
+};
+
+/* A block of bytes for the current text (qr_mrun chunks), zeroed when
+ * zero is set; NULL without memory. Valid until the run is reset. */
+static void *run_alloc(qr_mrun *r, size_t bytes, int zero)
+{
+    size_t units = (bytes + 7) / 8;
+    struct qr_mchunk *c = r->chunk_at ? r->chunk_at : r->chunks, *last = NULL;
+    void *p;
+    for (; c && c->cap - c->used < units; c = c->next) last = c;
+    if (!c) {
+        size_t cap = units > QR_MCHUNK / 8 ? units : QR_MCHUNK / 8;
+        c = malloc(sizeof *c + cap * 8);
+        if (!c) return NULL;
+        c->next = NULL;
+        c->cap = cap;
+        c->used = 0;
+        if (!last) for (last = r->chunks; last && last->next; last = last->next) {}
+        if (last) last->next = c;
+        else r->chunks = c;
+    }
+    r->chunk_at = c;
+    p = c->data + c->used;
+    c->used += units;
+    if (zero) memset(p, 0, units * 8);
+    return p;
+}
+
 /* --- annotation index --------------------------------------------------------- */
 
 int qr_annindex_init(qr_annindex *ax, int nclasses, size_t ntok, const size_t *counts)
@@ -585,9 +621,11 @@ static size_t count_codepoints(const char *s, size_t n)
 }
 
 static int eval_pred(qr_mrun *r, int pi, size_t t);
+static int eval_flat(qr_mrun *r, int i, size_t t);
 
 /* eval_pred, with the tests of most steps of the machine made in place:
- * a word, a word set, a kind, a case. */
+ * a word, a word set, a kind, a case; a predicate made of others goes
+ * straight to its flat tests. */
 static inline int eval_step(qr_mrun *r, int pi, size_t t)
 {
     const qr_mpred *p = &r->m->preds[pi];
@@ -600,6 +638,9 @@ static inline int eval_step(qr_mrun *r, int pi, size_t t)
         return ((unsigned)p->a >> r->toks->tok[t].kind) & 1u;
     case QR_P_CASE:
         return ((unsigned)p->a >> r->toks->tok[t].casing) & 1u;
+    case QR_P_NOT: case QR_P_AND: case QR_P_OR:
+        if (r->m->flat_entry && r->m->flat_entry[pi] != QR_FLAT_NONE) return eval_flat(r, r->m->flat_entry[pi], t);
+        return eval_pred(r, pi, t);
     default:
         return eval_pred(r, pi, t);
     }
@@ -628,19 +669,70 @@ static QR_COLD int eval_shape(qr_mrun *r, const qr_mpred *p, const qr_token *tok
     return n == p->slen && !memcmp(r->shape_buf, p->s, n);
 }
 
+#define QR_RECACHE 512        /* answers a regex keeps by text (a power of two) */
+#define QR_RECACHE_TEXT 26     /* the longest token text kept */
+
+/* A regex's answer for a token text: answer 0 (an empty entry), 1 no
+ * match, 2 a match. */
+typedef struct qr_recache {
+    uint32_t hash;
+    uint8_t len, answer;
+    char text[QR_RECACHE_TEXT];
+} qr_recache;
+
+/* FNV-1a of s[0 .. n). */
+static uint32_t text_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+    for (i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+/* The entry of regex ri for text s[0 .. n), made when first needed: NULL
+ * when the text is too long to keep, or without memory. */
+static qr_recache *recache_entry(qr_mrun *r, int ri, const char *s, size_t n, uint32_t *hash)
+{
+    if (n > QR_RECACHE_TEXT) return NULL;
+    if (!r->re_cache) {
+        r->re_cache = calloc((size_t)r->m->nregexes, sizeof *r->re_cache);
+        if (!r->re_cache) return NULL;
+        r->nre_cache = r->m->nregexes;
+    }
+    if (!r->re_cache[ri]) r->re_cache[ri] = calloc(QR_RECACHE, sizeof(qr_recache));
+    if (!r->re_cache[ri]) return NULL;
+    *hash = text_hash(s, n);
+    return &r->re_cache[ri][*hash & (QR_RECACHE - 1)];
+}
+
 static QR_COLD int eval_regex(qr_mrun *r, const qr_mpred *p, const qr_token *tok, size_t t)
 {
     /* a regex's answer for a token is kept for the run: rules, their
-     * windows and alternatives ask the same regex about the same token */
+     * windows and alternatives ask the same regex about the same token;
+     * and by the token's text from one run to the next (an error is not
+     * kept: it is met again) */
     uint8_t *memo = r->re_memo ? r->re_memo[p->a - 1] : NULL;
+    const char *s = r->text + tok->start;
+    size_t n = tok->stop - tok->start;
+    qr_recache *e;
+    uint32_t hash = 0;
     int rc;
-    if (r->m->refilters && qr_regex_filter_rejects(&r->m->refilters[p->a - 1], r->text + tok->start,
-                                                   tok->stop - tok->start))
-        return 0;
+    if (r->m->refilters && qr_regex_filter_rejects(&r->m->refilters[p->a - 1], s, n)) return 0;
     if (memo && memo[t]) return memo[t] - 1;
-    rc = qr_regex_test(r->m->regexes[p->a - 1], r->text + tok->start, tok->stop - tok->start);
-    if (rc < 0) { r->err = QR_MATCH_REGEX; r->regex_err = rc; return 0; }
-    if (!memo && r->re_memo) memo = r->re_memo[p->a - 1] = calloc(r->toks->n + 1, 1);
+    e = recache_entry(r, p->a - 1, s, n, &hash);
+    if (e && e->answer && e->hash == hash && e->len == n && !memcmp(e->text, s, n)) {
+        rc = e->answer - 1;
+    } else {
+        rc = qr_regex_test(r->m->regexes[p->a - 1], s, n);
+        if (rc < 0) { r->err = QR_MATCH_REGEX; r->regex_err = rc; return 0; }
+        if (e) {
+            e->hash = hash;
+            e->len = (uint8_t)n;
+            e->answer = (uint8_t)(rc + 1);
+            memcpy(e->text, s, n);
+        }
+    }
+    if (!memo && r->re_memo) memo = r->re_memo[p->a - 1] = run_alloc(r, r->toks->n + 1, 1);
     if (memo) memo[t] = (uint8_t)(rc + 1);
     return rc;
 }
@@ -740,7 +832,10 @@ static QR_COLD int eval_flat(qr_mrun *r, int i, size_t t)
             hit = fast_or(r, p, tok, t);
             break;
         case QR_P_REGEX:
-            hit = eval_regex(r, p, tok, t);
+            /* (most tokens are turned away by the regex's filter) */
+            hit = !(m->refilters && qr_regex_filter_rejects(&m->refilters[p->a - 1], r->text + tok->start,
+                                                            tok->stop - tok->start))
+                  && eval_regex(r, p, tok, t);
             break;
         default:
             hit = eval_pred(r, f->pred, t);
@@ -1089,7 +1184,7 @@ static void build_qmask(qr_mrun *r)
     size_t n = r->toks->n, t;
     r->qmask_state = -1;
     r->qwords = (n >> 6) + 1;
-    r->qmask = calloc(r->qwords * (size_t)r->m->nquick, sizeof *r->qmask);
+    r->qmask = run_alloc(r, r->qwords * (size_t)r->m->nquick * sizeof *r->qmask, 1);
     if (!r->qmask) return;
     for (t = 0; t < n; t++) {
         uint64_t bits = quick_bits(r->m, tok[t].stop - tok[t].start, (unsigned char)r->text[tok[t].start],
@@ -1161,7 +1256,7 @@ static void build_wpost(qr_mrun *r)
 {
     const qr_matcher *m = r->m;
     size_t n = r->toks->n, t;
-    uint64_t *masks = malloc((n + 1) * sizeof *masks);
+    uint64_t *masks = run_alloc(r, (n + 1) * sizeof *masks, 0);
     int b;
     r->wpost_state = -1;
     if (!masks) return;
@@ -1170,8 +1265,8 @@ static void build_wpost(qr_mrun *r)
         for (; x; x &= x - 1) r->nwpost[lowest_bit(x)]++;
     }
     for (b = 0; b < m->nwsets; b++) {
-        r->wpost[b] = malloc((r->nwpost[b] + 1) * sizeof *r->wpost[b]);
-        if (!r->wpost[b]) { free(masks); return; }
+        r->wpost[b] = run_alloc(r, (r->nwpost[b] + 1) * sizeof *r->wpost[b], 0);
+        if (!r->wpost[b]) return;
         r->nwpost[b] = 0;
     }
     for (t = 0; t < n; t++)
@@ -1179,7 +1274,6 @@ static void build_wpost(qr_mrun *r)
             b = lowest_bit(x);
             r->wpost[b][r->nwpost[b]++] = (uint32_t)t;
         }
-    free(masks);
     r->wpost_state = 1;
 }
 
@@ -1222,7 +1316,7 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
          * bytes let through is passed over without asking the predicate */
         int quick = quick_window(r, p);
         uint8_t *memo = r->pred_memo ? r->pred_memo[pi] : NULL;
-        if (r->pred_memo && !memo) memo = r->pred_memo[pi] = calloc(n + 1, 1);
+        if (r->pred_memo && !memo) memo = r->pred_memo[pi] = run_alloc(r, n + 1, 1);
         for (; u < n; u++) {
             int hit;
             /* tokens an earlier window of the same predicate found failing
@@ -1293,7 +1387,13 @@ static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
     if (!((ru->first_kinds >> tok->kind) & 1u) || !((ru->first_cases >> tok->casing) & 1u)) return 0;
     if (ru->required) {
         uint64_t have = ru->scope == QR_SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
-        if ((ru->required & have) != ru->required) return 0;   /* a required word is absent */
+        if ((ru->required & have) != ru->required) {
+            /* a required word is absent: from every start of the paragraph
+             * (of the text, for a rule of the document) */
+            size_t skip = r->bounds[ru->scope == QR_SCOPE_DOCUMENT ? QR_SCOPE_DOCUMENT : QR_SCOPE_PARAGRAPH][1];
+            if (skip > r->skip[ri]) r->skip[ri] = skip;
+            return 0;
+        }
     }
     if (ru->nwindows) {
         int ok = windows_hold(r, ri, t);
@@ -1435,15 +1535,19 @@ static int build_blooms(qr_mrun *r)
 {
     const qr_tokens *toks = r->toks;
     size_t np = toks->npara ? toks->npara : 1, pi = 0, t, b, c, nany = r->m->disp.nany;
-    r->para_blooms = calloc(np, sizeof *r->para_blooms);
-    r->pass_lists = malloc((size_t)QR_KIND_COUNT * QR_CASE_COUNT * (nany + 1) * sizeof(int));
+    r->para_blooms = run_alloc(r, np * sizeof *r->para_blooms, 0);
+    r->pass_lists = run_alloc(r, (size_t)QR_KIND_COUNT * QR_CASE_COUNT * (nany + 1) * sizeof(int), 0);
     if (!r->para_blooms || !r->pass_lists) return 0;
-    for (t = 0; t < toks->n; t++) {
-        /* only the words some rule requires: the other words of the
-         * vocabulary (word sets', gazetteers') would fill the filter */
-        uint64_t bits = qr_idset_has(&r->m->reqwords, r->ids[t]) ? qr_match_bloom(r->ids[t]) : 0;
-        while (pi + 1 < toks->npara && toks->para[pi + 1] <= t) pi++;
-        r->para_blooms[pi] |= bits;
+    for (t = 0; pi < np; pi++) {
+        /* paragraph pi: up to the next one's first token (the first holds
+         * any tokens before it) */
+        size_t end = pi + 1 < toks->npara ? toks->para[pi + 1] : toks->n;
+        uint64_t bits = 0;
+        for (; t < end; t++)
+            /* only the words some rule requires: the other words of the
+             * vocabulary (word sets', gazetteers') would fill the filter */
+            if (qr_idset_has(&r->m->reqwords, r->ids[t])) bits |= qr_match_bloom(r->ids[t]);
+        r->para_blooms[pi] = bits;
         r->bloom_doc |= bits;
     }
     for (b = 0; b < QR_KIND_COUNT; b++)
@@ -1510,27 +1614,29 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
 
 void qr_mrun_free(qr_mrun *r)
 {
-    if (r->re_memo && r->m) {
+    struct qr_mchunk *c = r->chunks;
+    if (r->re_cache) {
         int i;
-        for (i = 0; i < r->m->nregexes; i++) free(r->re_memo[i]);
+        for (i = 0; i < r->nre_cache; i++) free(r->re_cache[i]);
     }
+    free(r->re_cache);
+    r->re_cache = NULL;
+    r->nre_cache = 0;
+    /* the memo columns, postings, masks and paragraph filters are in the chunks */
     free(r->re_memo);
-    r->re_memo = NULL;
-    if (r->pred_memo && r->m) {
-        int i;
-        for (i = 0; i < r->m->npreds; i++) free(r->pred_memo[i]);
-    }
     free(r->pred_memo);
-    r->pred_memo = NULL;
-    {
-        int b;
-        for (b = 0; b < 64; b++)
-            if (r->wpost[b]) { free(r->wpost[b]); r->wpost[b] = NULL; r->nwpost[b] = 0; }
-        r->wpost_state = 0;
-        free(r->qmask);
-        r->qmask = NULL;
-        r->qmask_state = 0;
+    r->re_memo = r->pred_memo = NULL;
+    while (c) {
+        struct qr_mchunk *next = c->next;
+        free(c);
+        c = next;
     }
+    r->chunks = r->chunk_at = NULL;
+    memset(r->wpost, 0, sizeof r->wpost);
+    memset(r->nwpost, 0, sizeof r->nwpost);
+    r->wpost_state = 0;
+    r->qmask = NULL;
+    r->qmask_state = 0;
     free(r->win_pos);
     free(r->win_upto);
     free(r->skip);
@@ -1538,8 +1644,6 @@ void qr_mrun_free(qr_mrun *r)
     r->skip = NULL;
     free(r->stack);
     free(r->caps);
-    free(r->para_blooms);
-    free(r->pass_lists);
     r->stack = NULL;
     r->caps = NULL;
     r->para_blooms = NULL;
@@ -1553,26 +1657,22 @@ void qr_mrun_reset(qr_mrun *r)
     qr_mcapev *caps = r->caps;
     size_t capstack = r->capstack, capcaps = r->capcaps;
     uint8_t **re_memo = r->re_memo, **pred_memo = r->pred_memo;
+    qr_recache **re_cache = r->re_cache;
+    int nre_cache = r->nre_cache;
+    struct qr_mchunk *chunks = r->chunks, *c;
     uint32_t *win_pos = r->win_pos, *win_upto = r->win_upto;
     size_t *skip = r->skip;
-    int i;
     if (!m) {               /* no run began: nothing made for a text */
         qr_mrun_free(r);
         memset(r, 0, sizeof *r);
         return;
     }
-    for (i = 0; re_memo && i < m->nregexes; i++)
-        if (re_memo[i]) { free(re_memo[i]); re_memo[i] = NULL; }
-    for (i = 0; pred_memo && i < m->npreds; i++)
-        if (pred_memo[i]) { free(pred_memo[i]); pred_memo[i] = NULL; }
+    /* what the text sized (in the chunks) is forgotten, the chunks kept */
+    if (re_memo) memset(re_memo, 0, (size_t)m->nregexes * sizeof *re_memo);
+    if (pred_memo) memset(pred_memo, 0, ((size_t)m->npreds + 1) * sizeof *pred_memo);
+    for (c = chunks; c; c = c->next) c->used = 0;
     if (win_upto) memset(win_upto, 0, ((size_t)m->nrules * QR_MAX_WINDOWS + 1) * sizeof *win_upto);
     if (skip) memset(skip, 0, ((size_t)m->nrules + 1) * sizeof *skip);
-    r->stack = NULL;
-    r->caps = NULL;
-    r->re_memo = r->pred_memo = NULL;
-    r->win_pos = r->win_upto = NULL;
-    r->skip = NULL;
-    qr_mrun_free(r);        /* what the text sized: paragraphs, postings, quick masks */
     memset(r, 0, sizeof *r);
     r->stack = stack;
     r->capstack = capstack;
@@ -1580,6 +1680,9 @@ void qr_mrun_reset(qr_mrun *r)
     r->capcaps = capcaps;
     r->re_memo = re_memo;
     r->pred_memo = pred_memo;
+    r->re_cache = re_cache;
+    r->nre_cache = nre_cache;
+    r->chunks = chunks;
     r->win_pos = win_pos;
     r->win_upto = win_upto;
     r->skip = skip;

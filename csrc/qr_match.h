@@ -304,6 +304,16 @@ struct qr_mrun {
     uint32_t *win_pos, *win_upto;
     size_t *skip;          /* per rule: no start before this can pass its windows */
     uint8_t **re_memo;     /* per regex, per token: 0 not asked yet, 1 no match, 2 a match */
+    /* per regex, its answers by the token's text (QR_RECACHE of them, by
+     * hash, the last one kept), kept from one run of the matcher to the
+     * next: the same words come back in every text */
+    struct qr_recache **re_cache;
+    int nre_cache;         /* regexes re_cache has room for */
+    /* where what a run makes for its text comes from (memo columns,
+     * postings, masks, paragraph filters): chunks kept from one run of the
+     * matcher to the next and taken again from their start, instead of a
+     * malloc and a free each */
+    struct qr_mchunk *chunks, *chunk_at;
     uint8_t **pred_memo;   /* per window predicate, per token: the same */
     size_t ann_max;        /* tokens of the longest annotation of the run's index */
     /* per word or word-set predicate of windows (qr_matcher wset_bit): the tokens
@@ -330,8 +340,10 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
                  const uint32_t *bare, const qr_annindex *ax, qr_match_emit emit, void *ud);
 void qr_mrun_free(qr_mrun *r);
 /* After a run, r as a run of the same matcher takes it, without freeing
- * what the matcher sizes (its memo tables, windows, stacks): what the run
- * made for its text is freed, the rest cleared. qr_mrun_free frees it. */
+ * what the matcher sizes (its memo tables, windows, stacks, regex answers
+ * by text) nor the chunks the run's text took room from: what the run
+ * made for its text is forgotten, the rest cleared. qr_mrun_free frees
+ * it. */
 void qr_mrun_reset(qr_mrun *r);
 
 /* In emit: the tokens capture slot took in the match (the last time it was

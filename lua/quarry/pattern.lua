@@ -537,8 +537,17 @@ function Compiler:pred(pr)
    if known then return known end
    local kids
    if pr.kids then
+      -- a part met twice is tested once (the second test could only give
+      -- the first one's answer, or its error again)
       kids = {}
-      for i, k in ipairs(pr.kids) do kids[i] = self:pred(k) end
+      local seen = {}
+      for _, k in ipairs(pr.kids) do
+         local id = self:pred(k)
+         if not seen[id] then
+            seen[id] = true
+            kids[#kids + 1] = id
+         end
+      end
    end
    local entry = { op = pr.op, a = pr.a, b = pr.b, s = pr.s, kids = kids }
    if pr.set then
