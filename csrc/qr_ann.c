@@ -147,7 +147,7 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     size_t as = ms, ae = me;
     int k;
     if (s->span >= 0 && !e->cap(e->ud, s->span, &as, &ae)) return 0;
-    lua_createtable(L, 0, 7);
+    lua_createtable(L, 0, 7 + QR_ANN_ROOM);
     key(e, K_TYPE);
     lua_rawgeti(L, e->values, s->type);
     lua_rawset(L, -3);
@@ -197,8 +197,9 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
             lua_pop(L, 1);
         }
     }
-    /* every field at once: the table is made at its size */
-    lua_createtable(L, 0, 5 + (a->rule != 0) + (a->phase != 0) + (a->rank != 0) + (entry > 0));
+    /* every field at once: the table is made at its size, and the room
+     * later phases take */
+    lua_createtable(L, 0, 5 + (a->rule != 0) + (a->phase != 0) + (a->rank != 0) + (entry > 0) + QR_ANN_ROOM);
     key(e, K_TYPE);
     lua_pushvalue(L, a->type);
     lua_rawset(L, -3);
