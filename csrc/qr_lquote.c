@@ -147,17 +147,28 @@ static int l_quote_records(lua_State *L)
     return 2;
 }
 
+/* The token number (1 .. n) that key 2 of an __index names, or 0 when
+ * it names none: a number of integral value, a float as a table takes it
+ * (t[2.0] is t[2]); a string is no token number. */
+static lua_Integer token_key(lua_State *L, size_t n)
+{
+    int isnum;
+    lua_Integer i;
+    if (lua_type(L, 2) != LUA_TNUMBER) return 0;
+    i = lua_tointegerx(L, 2, &isnum);
+    return isnum && i >= 1 && (lua_Unsigned)i <= (lua_Unsigned)n ? i : 0;
+}
+
 /* The __index of a document's sents (quote_document; upvalue 1: the
  * attribution sentence of each token, a block of uint32_t): for a token
  * number i, its sentence; nil for any other key. */
 static int sents_index(lua_State *L)
 {
     const uint32_t *sents = lua_touserdata(L, lua_upvalueindex(1));
-    size_t n = lua_rawlen(L, lua_upvalueindex(1)) / sizeof *sents;
     lua_Integer i;
-    if (!sents || !lua_isinteger(L, 2)) return 0;
-    i = lua_tointeger(L, 2);
-    if (i < 1 || (lua_Unsigned)i > (lua_Unsigned)n) return 0;
+    if (!sents) return 0;
+    i = token_key(L, lua_rawlen(L, lua_upvalueindex(1)) / sizeof *sents);
+    if (!i) return 0;
     lua_pushinteger(L, sents[i - 1]);
     return 1;
 }
@@ -399,13 +410,10 @@ static void columns_fill(lua_State *L, const qcolumns *c, lua_Integer i, int key
 }
 
 /* The token number of key 2 of an __index of a column over c, or 0 when
- * it is not one (1 .. c->n). */
+ * it is not one (token_key). */
 static lua_Integer column_token(lua_State *L, const qcolumns *c)
 {
-    lua_Integer i;
-    if (!c || !lua_isinteger(L, 2)) return 0;
-    i = lua_tointeger(L, 2);
-    return i >= 1 && (lua_Unsigned)i <= (lua_Unsigned)c->n ? i : 0;
+    return c ? token_key(L, c->n) : 0;
 }
 
 /* The __index of the key column of quote_columns (upvalue 1: the

@@ -282,6 +282,10 @@ describe("quarry.attribution", function()
          assert.is_nil(kinds[k])
       end
       assert.equal(keys[3], keys[3.0])
+      -- a float of integral value reads its token, as a table's key does
+      local keys_f, kinds_f = attribution.columns(toks)
+      assert.equal("said", keys_f[3.0])
+      assert.equal("word", kinds_f[3.0])
       -- they keep what they need: read after the tokens are closed
       local keys2, kinds2 = attribution.columns(toks)
       toks:close()
@@ -342,7 +346,11 @@ describe("quarry.attribution", function()
       local joined, root, long, sents, starts = attribution.sentences(toks, 3)
       assert.same({ joined, root, long, starts }, { doc.joined, doc.root, doc.long, doc.starts })
       -- (doc.sents: each token's sentence looked up when read, nothing stored)
-      for i = 0, #toks + 1 do assert.equal(sents[i], doc.sents[i]) end
+      for i = 0, #toks + 1 do
+         assert.equal(sents[i], doc.sents[i])
+         assert.equal(sents[i], doc.sents[i + 0.0])
+      end
+      for _, k in ipairs { 2.5, "3", true } do assert.is_nil(doc.sents[k]) end
       assert.is_nil(next(doc.sents))
       local at, ends, in_name, persons = attribution.mentions(toks, { reyes })
       assert.same({ at, ends, in_name, persons }, { doc.at, doc.ends, doc.in_name, doc.persons })
