@@ -545,8 +545,9 @@ static int l_name_clusters(lua_State *L)
     lua_pushnil(L);                                                 /* 4: the arena */
     arena.p = stack_arena, arena.len = 0, arena.cap = sizeof stack_arena, arena.slot = NC_ARENA;
     /* 5: the scratch, one block (till the clusters' tables go under it):
-     * at, m, c, cluster_of, scratch, each of n + 1 (every field of each a
-     * size_t or a pointer: each part aligned) */
+     * at, m, c, cluster_of, scratch, each of n + 1 (each struct holds a
+     * size_t, so its size is a multiple of a size_t's alignment: each part
+     * aligned) */
     bytes = ((size_t)n + 1) * (sizeof *at + sizeof *m + sizeof *c + sizeof *cluster_of)
         + qr_name_clusters_scratch((size_t)n) * sizeof *scratch;
     at = scratch_push(L, UP_SCRATCH, bytes);
@@ -1099,6 +1100,9 @@ static void permute_pushed(lua_State *L, lua_Integer n, int base, const size_t *
     lua_settop(L, base);
 }
 
+/* sort_spans' upvalues: "start", "stop", then its scratch */
+#define SORT_SCRATCH 3
+
 /***
 quarry.core.sort_spans(list [, ranks]) -> boolean: sorts the list of spans
 (tables with integer start and stop) in place, in the order table.sort
@@ -1115,9 +1119,6 @@ budget, as its table.sort does. See quarry.spanset.sort.
 @param ranks table optional: a number for each span
 @return boolean whether it sorted the list
 */
-/* sort_spans' upvalues: "start", "stop", then its scratch */
-#define SORT_SCRATCH 3
-
 static int l_sort_spans(lua_State *L)
 {
     int ranked = !lua_isnoneornil(L, 2), keep, base;
@@ -1148,7 +1149,6 @@ static int l_sort_spans(lua_State *L)
     qr_sort_spans(perm, (size_t)n, keys, ranked ? QR_BY_RANK : QR_BY_START);
     if (keep) {
         permute_pushed(L, n, base, perm);
-        scratch_keep(L, SORT_SCRATCH, 3);
     } else {
         lua_createtable(L, (int)n, 0);                                               /* 5: the elements */
         for (i = 1; i <= n; i++) {
@@ -1159,8 +1159,8 @@ static int l_sort_spans(lua_State *L)
             lua_rawgeti(L, 5, (lua_Integer)perm[i]);
             lua_seti(L, 1, i);
         }
-        scratch_keep(L, SORT_SCRATCH, 3);
     }
+    scratch_keep(L, SORT_SCRATCH, 3);
     lua_pushboolean(L, 1);
     return 1;
 }
@@ -1627,8 +1627,8 @@ Raises as claim does when a rank is no number.
 static int spanset_claim_by_rank(lua_State *L)
 {
     luaL_checktype(L, 2, LUA_TTABLE);
-    luaL_checknumber(L, 3);
-    luaL_checknumber(L, 4);
+    luaL_checktype(L, 3, LUA_TNUMBER);
+    luaL_checktype(L, 4, LUA_TNUMBER);
     lua_settop(L, 4);
     return claim(L, 1);
 }

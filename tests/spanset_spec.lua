@@ -125,6 +125,9 @@ describe("quarry.spanset", function()
          for i = 1, #want do assert(want[i] == got[i], string.format("trial %d, place %d", trial, i)) end
       end
       assert.has_error(function() spanset.new():claim_by_rank({ { start = 1, stop = 2, rank = "x" } }, 2, 4) end)
+      -- the default and ambiguous ranks are numbers, not strings that read as ones
+      assert.has_error(function() spanset.new():claim_by_rank({}, "2", 4) end)
+      assert.has_error(function() spanset.new():claim_by_rank({}, 2, "4") end)
    end)
 
    it("sorts spans as table.sort does with the same comparator, ties in the same order", function()
