@@ -1467,13 +1467,6 @@ static int spanset_add(lua_State *L)
 #define SS_KEYS { "start", "stop", "attrs", "ambiguous", "rank" }
 enum { SS_START = 1, SS_STOP, SS_ATTRS, SS_AMBIGUOUS, SS_RANK, SS_SCRATCH, SS_COUNT = SS_SCRATCH };
 
-/* Pushes t[k] (t on top of the stack), the key k the upvalue up: -> its type. */
-static int get_key(lua_State *L, int up)
-{
-    lua_pushvalue(L, lua_upvalueindex(up));
-    return lua_gettable(L, -2);
-}
-
 /* The integer field of the table on top of the stack whose key is the
  * upvalue up (name: the key, for the message); raises naming element i of
  * argument arg when it is no integer. */
@@ -1481,7 +1474,7 @@ static lua_Integer int_field(lua_State *L, int up, const char *name, int arg, lu
 {
     lua_Integer v;
     int isnum;
-    get_key(L, up);
+    get_up(L, -1, up);
     v = lua_tointegerx(L, -1, &isnum);
     if (!isnum) luaL_error(L, "bad argument #%d to 'claim' (element %d: %s is not an integer)", arg, (int)i, name);
     lua_pop(L, 1);
@@ -1493,8 +1486,8 @@ static lua_Integer int_field(lua_State *L, int up, const char *name, int arg, lu
  * a.rank when true, else default (index 3). */
 static void push_own_rank(lua_State *L)
 {
-    if (get_key(L, SS_ATTRS) != LUA_TNIL && lua_toboolean(L, -1)) {
-        get_key(L, SS_AMBIGUOUS);
+    if (get_up(L, -1, SS_ATTRS) != LUA_TNIL && lua_toboolean(L, -1)) {
+        get_up(L, -1, SS_AMBIGUOUS);
         if (lua_toboolean(L, -1)) {
             lua_pop(L, 2);
             lua_pushvalue(L, 4);
@@ -1503,7 +1496,7 @@ static void push_own_rank(lua_State *L)
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    if (get_key(L, SS_RANK) != LUA_TNIL && lua_toboolean(L, -1)) return;
+    if (get_up(L, -1, SS_RANK) != LUA_TNIL && lua_toboolean(L, -1)) return;
     lua_pop(L, 1);
     lua_pushvalue(L, 3);
 }
@@ -1515,10 +1508,8 @@ static void push_own_rank(lua_State *L)
  * does). */
 static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k, int own)
 {
-    get_key(L, SS_START);
-    lua_pushvalue(L, -2);
-    get_key(L, SS_STOP);
-    lua_remove(L, -2);
+    get_up(L, -1, SS_START);
+    get_up(L, -2, SS_STOP);
     if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
         luaL_error(L, "bad argument #2 to 'claim' (element %d: start or stop no integer)", (int)i);
     k->start = (int64_t)lua_tointeger(L, -2);
