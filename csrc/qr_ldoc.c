@@ -1481,6 +1481,9 @@ static lua_Integer int_field(lua_State *L, int up, const char *name, int arg, lu
     return v;
 }
 
+/* The method's name in an error of claim (own: claim_by_rank's) */
+#define CLAIM_NAME(own) ((own) ? "claim_by_rank" : "claim")
+
 /* Pushes the rank of the span on top of the stack (a table) as claim_by_rank
  * reads it: ambiguous (index 4) when a.attrs.ambiguous is true, else
  * a.rank when true, else default (index 3). */
@@ -1511,7 +1514,7 @@ static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k, int own)
     get_up(L, -1, SS_START);
     get_up(L, -2, SS_STOP);
     if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
-        luaL_error(L, "bad argument #2 to 'claim' (element %d: start or stop no integer)", (int)i);
+        luaL_error(L, "bad argument #2 to '%s' (element %d: start or stop no integer)", CLAIM_NAME(own), (int)i);
     k->start = (int64_t)lua_tointeger(L, -2);
     k->stop = (int64_t)lua_tointeger(L, -1);
     if (own) {
@@ -1523,9 +1526,12 @@ static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k, int own)
     }
     if (lua_type(L, -1) != LUA_TNUMBER
         || (lua_isinteger(L, -1) && (lua_tointeger(L, -1) > (1LL << 53) || lua_tointeger(L, -1) < -(1LL << 53))))
-        luaL_error(L, "bad argument #3 to 'claim' (rank %d: no number)", (int)i);
+        luaL_error(L, own ? "bad argument #2 to 'claim_by_rank' (element %d: its rank no number)"
+                          : "bad argument #3 to 'claim' (rank %d: no number)", (int)i);
     k->rank = (double)lua_tonumber(L, -1);
-    if (k->rank != k->rank) luaL_error(L, "bad argument #3 to 'claim' (rank %d: NaN)", (int)i);
+    if (k->rank != k->rank)
+        luaL_error(L, own ? "bad argument #2 to 'claim_by_rank' (element %d: its rank NaN)"
+                          : "bad argument #3 to 'claim' (rank %d: NaN)", (int)i);
     lua_pop(L, 3);
 }
 
@@ -1548,7 +1554,7 @@ static int claim(lua_State *L, int own)
         perm = (size_t *)(void *)(keys + n + 1);
         for (i = 1; i <= n; i++) {
             if (lua_geti(L, 2, i) != LUA_TTABLE)
-                return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)i);
+                return luaL_error(L, "bad argument #2 to '%s' (element %d is not a table)", CLAIM_NAME(own), (int)i);
             read_ranked(L, i, &keys[i], own);
             lua_pop(L, 1);
         }
@@ -1561,7 +1567,7 @@ static int claim(lua_State *L, int own)
         lua_Integer s, e, at = perm ? (lua_Integer)perm[i] : i;
         size_t work = 0;
         if (lua_geti(L, 2, at) != LUA_TTABLE)
-            return luaL_error(L, "bad argument #2 to 'claim' (element %d is not a table)", (int)at);
+            return luaL_error(L, "bad argument #2 to '%s' (element %d is not a table)", CLAIM_NAME(own), (int)at);
         if (keys) {
             s = (lua_Integer)keys[at].start, e = (lua_Integer)keys[at].stop;
         } else {
