@@ -553,7 +553,7 @@ static int l_quote_document(lua_State *L)
     luaL_checkinteger(L, 3);
     luaL_checktype(L, 4, LUA_TTABLE);
     lua_settop(L, 4);
-    lua_createtable(L, 0, 25);      /* 5: the record (room for three fields of the caller's) */
+    lua_createtable(L, 0, 20 + 3);  /* 5: the record: its 20 fields, and room for three of the caller's */
     lua_pushvalue(L, 1);
     lua_setfield(L, 5, "toks");
     lua_pushinteger(L, (lua_Integer)t->n);
