@@ -159,7 +159,10 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     lua_rawset(L, -3);
     if (s->nattrs >= 0) {
         key(e, K_ATTRS);
-        lua_newtable(L);        /* grown as the Lua side grows it: the same order for pairs() */
+        /* at its size, and room for one more (the news pack adds a
+         * person's key): growing it field by field rehashed it each time
+         * (its pairs() order is Lua's own, seeded per process) */
+        lua_createtable(L, 0, s->nattrs + 1);
         for (k = 0; k < s->nattrs; k++) {
             const qr_annattr *a = &s->attrs[k];
             size_t cs, ce;
