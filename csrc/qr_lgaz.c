@@ -979,6 +979,7 @@ typedef struct lgazset {
     size_t hitcap;
     uint32_t hits_count;    /* the vocabulary's size when hits were found */
     uint64_t hits_made;     /* counts the times hits were found (by any call: decode may run another) */
+    uint64_t recs_made;     /* counts the times recs were filled (a rule's priority may run the set) */
     gmrec *recs;            /* a phase's matches (reccap of them), ... */
     qr_cand *cands;         /* ... as candidates, ... */
     lua_Number *coord;      /* ... what resolving them needs (4 * reccap + 2), ... */
@@ -1322,6 +1323,7 @@ static size_t gazset_collect(lua_State *L, lgazset *s, const qr_tokens *t, const
     size_t nh = 0, k, j, nrec = 0;
     uint64_t made = 0;
     const uint32_t *vids = gazset_prepare(L, s, t, 0, NULL, &nh, &made);
+    s->recs_made++;
     for (k = 0; k < s->n; k++) {
         gmember *m = &s->m[k];
         size_t nm;
@@ -1357,24 +1359,33 @@ static lua_Number rule_number(lua_State *L, size_t k, const char *key, size_t i)
 }
 
 /* The phase's nrec matches (s->recs) as candidates, resolved by control
- * (appelt or first; all keeps each, in order): s->kept, how many. */
-static size_t gazset_resolve(lua_State *L, lgazset *s, const qr_tokens *t, size_t nrec, const char *control)
+ * (appelt or first; all keeps each, in order): s->kept, how many. Reading
+ * a rule's priority may run Lua code (an __index): the tokens are checked
+ * again after it, and a run of the set from there raises, as it changed
+ * the records read here. */
+static size_t gazset_resolve(lua_State *L, lgazset *s, size_t nrec, const char *control)
 {
     size_t r, last = (size_t)-1;
+    uint64_t made = s->recs_made;
     lua_Number priority = 0;
     lua_Integer order = 0;
+    const qr_tokens *t = NULL;
     if (control[1] == 'l') {            /* all */
         for (r = 0; r < nrec; r++) s->kept[r] = (int)r + 1;
         return nrec;
     }
     for (r = 0; r < nrec; r++) {
-        const gmrec *m = &s->recs[r];
-        qr_cand *c = &s->cands[r];
-        if (m->member != last) {        /* a rule's priority and order, read once for its run */
-            last = m->member;
+        const gmrec *m;
+        qr_cand *c;
+        if (s->recs[r].member != last) {   /* a rule's priority and order, read once for its run */
+            last = s->recs[r].member;
             priority = rule_number(L, last, "priority", r + 1);
             order = (lua_Integer)rule_number(L, last, "order", r + 1);
+            if (s->recs_made != made) luaL_error(L, "gazetteer rules: a rule's priority or order ran them again");
+            t = qr_check_tokens(L, SET_TOKENS, NULL, NULL);
         }
+        m = &s->recs[r];
+        c = &s->cands[r];
         c->priority = priority;
         c->order = order;
         c->start = c->cstart = (lua_Number)t->tok[m->first].start;
@@ -1387,11 +1398,10 @@ static size_t gazset_resolve(lua_State *L, lgazset *s, const qr_tokens *t, size_
 /* Decodes the attrs of the entries of the nkept matches kept that their
  * member's cache (a[member]) lacks, once an entry, before their
  * annotations are made: they are then merged as they are made, with no
- * attrs table made twice. Returns 1 when it called decode. */
-static int gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, size_t nkept, const gazann *a)
+ * attrs table made twice. */
+static void gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, size_t nkept, const gazann *a)
 {
     size_t r;
-    int ran = 0;
     for (r = 0; r < nkept; r++) {
         const gazann *ma = &a[kept[r].member];
         const char *at;
@@ -1404,11 +1414,9 @@ static int gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, size
             lua_pushlstring(L, at, al);
             decode_json(L, ma, kept[r].entry);
             lua_pop(L, 1);
-            ran = 1;
         }
         lua_pop(L, 1);
     }
-    return ran;
 }
 
 /***
@@ -1453,7 +1461,7 @@ static int gazset_phase(lua_State *L)
         lua_settop(L, 3);
         return 1;
     }
-    nkept = gazset_resolve(L, s, t, nrec, control);
+    nkept = gazset_resolve(L, s, nrec, control);
     /* what the rest needs, held by this call (decode may run anything,
      * this set's methods too): the matches kept, in order, and the stack
      * indexes of what each member's annotations share */
@@ -1462,11 +1470,11 @@ static int gazset_phase(lua_State *L)
     for (r = 0; r < nkept; r++) kept[r] = s->recs[s->kept[r] - 1];
     luaL_checkstack(L, (int)(7 * s->n) + 16, "gazetteer rules");
     for (k = 0; k < s->n; k++) push_shared(L, k, &a[k]);
-    if (gazset_decode(L, s, kept, nkept, a)) {   /* Lua ran: the lists and tokens checked again */
-        t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
-        for (k = 0; k < s->n; k++)
-            if (!s->m[k].lg->g) return luaL_error(L, "attempt to use a closed quarry.Gazetteer");
-    }
+    gazset_decode(L, s, kept, nkept, a);
+    /* Lua may have run (decode, a rule's priority): the lists and tokens checked again */
+    t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
+    for (k = 0; k < s->n; k++)
+        if (!s->m[k].lg->g) return luaL_error(L, "attempt to use a closed quarry.Gazetteer");
     qr_ann_begin(L, &e, 0, text, NULL, NULL);
     n0 = (lua_Integer)lua_rawlen(L, 3);
     lua_pushvalue(L, 3);

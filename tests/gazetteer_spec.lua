@@ -692,6 +692,31 @@ describe("quarry.gazetteer", function()
          assert.equal(1, cands[1].attrs.c)
       end)
 
+      it("raises when reading a rule's priority closes its list or tokens, or runs the set", function()
+         for _, what in ipairs({ "set", "list", "tokens" }) do
+            local g = gazetteer.new()
+            g:add("Sao Paulo", nil, "city")
+            g:add("Paulo")
+            local toks = quarry.tokenize("Sao Paulo and Paulo")
+            local big <close> = quarry.tokenize(string.rep("Sao Paulo ", 500))
+            local set, done
+            local rule = setmetatable({ order = 1 }, { __index = function()
+               if not done then
+                  done = true
+                  if what == "set" then set:phase(big, {}, "appelt", "lexicon")
+                  elseif what == "list" then g:close()
+                  else toks:close() end
+               end
+               return 0
+            end })
+            local opts = { annotate = "x", phase = "lexicon" }
+            set = core.gazetteer_rules({ { gazetteer = g, opts = opts, rule = rule } })
+            local want = { set = "ran them again", list = "closed quarry.Gazetteer", tokens = "closed quarry.Tokens" }
+            raises(function() set:phase(toks, {}, "appelt", "lexicon") end, want[what])
+            toks:close()
+         end
+      end)
+
       it("raises on members without the options it needs", function()
          local g = gaz_of({ { "Paris" } })
          raises(function() core.gazetteer_rules({ { gazetteer = g, opts = { all = true }, rule = {} } }) end,
