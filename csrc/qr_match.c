@@ -326,8 +326,13 @@ static int prepare_quick_bits(qr_matcher *m)
     return QR_OK;
 }
 
-#define QR_FLAT_FAIL (-4)     /* flat_gen: no memory, or too big */
+#define QR_FLAT_FAIL (-4)     /* flat_gen: no memory */
+#define QR_FLAT_BIG (-5)      /* flat_gen: too big */
 #define QR_FLAT_MAX_TESTS 256   /* the most tests of one predicate flattened */
+/* the most parts (NOTs included) visited flattening one predicate: bounds
+ * the work and the depth of flat_gen, which a chain of NOTs (no test
+ * each) would otherwise take through every predicate below it */
+#define QR_FLAT_MAX_VISITS 1024
 
 /* Appends the test of part op of predicate pi, going to on_true or
  * on_false by its answer: its index, or QR_FLAT_FAIL without memory. */
@@ -351,25 +356,28 @@ static int flat_test(qr_matcher *m, int pi, int op, int on_true, int on_false)
 
 /* The tests of predicate pi, going on to on_true or on_false with its
  * answer: the first one's index (or on_true or on_false when it tests
- * nothing), QR_FLAT_FAIL when it cannot be made. The parts come in the
+ * nothing), QR_FLAT_FAIL without memory, QR_FLAT_BIG past the tests or
+ * the visits (*visits, counted down) allowed. The parts come in the
  * order eval_pred tests them, and a part that fails with an error answers
  * no and goes on as there, so no answer and no error changes. Made from
  * the last part back: each part's tests know where they go. */
-static int flat_gen(qr_matcher *m, int pi, int on_true, int on_false, int start)
+static int flat_gen(qr_matcher *m, int pi, int on_true, int on_false, int start, int *visits)
 {
     const qr_mpred *p = &m->preds[pi];
     const int *kids = p->fast ? p->rest : p->kids;
     int n = p->fast ? p->nrest : p->nkids, k, e;
-    if (m->nflat - start > QR_FLAT_MAX_TESTS) return QR_FLAT_FAIL;
+    if (m->nflat - start > QR_FLAT_MAX_TESTS || --*visits < 0) return QR_FLAT_BIG;
     switch (p->op) {
     case QR_P_NOT:
-        return flat_gen(m, p->kids[0], on_false, on_true, start);
+        return flat_gen(m, p->kids[0], on_false, on_true, start, visits);
     case QR_P_AND:
-        for (e = on_true, k = n - 1; k >= 0 && e != QR_FLAT_FAIL; k--) e = flat_gen(m, kids[k], e, on_false, start);
-        return p->fast && e != QR_FLAT_FAIL ? flat_test(m, pi, QR_P_AND, e, on_false) : e;
+        for (e = on_true, k = n - 1; k >= 0 && e > QR_FLAT_FAIL; k--)
+            e = flat_gen(m, kids[k], e, on_false, start, visits);
+        return p->fast && e > QR_FLAT_FAIL ? flat_test(m, pi, QR_P_AND, e, on_false) : e;
     case QR_P_OR:
-        for (e = on_false, k = n - 1; k >= 0 && e != QR_FLAT_FAIL; k--) e = flat_gen(m, kids[k], on_true, e, start);
-        return p->fast && e != QR_FLAT_FAIL ? flat_test(m, pi, QR_P_OR, on_true, e) : e;
+        for (e = on_false, k = n - 1; k >= 0 && e > QR_FLAT_FAIL; k--)
+            e = flat_gen(m, kids[k], on_true, e, start, visits);
+        return p->fast && e > QR_FLAT_FAIL ? flat_test(m, pi, QR_P_OR, on_true, e) : e;
     default:
         return flat_test(m, pi, p->op, on_true, on_false);
     }
@@ -383,12 +391,12 @@ static int prepare_flat(qr_matcher *m)
     m->flat_entry = malloc(((size_t)m->npreds + 1) * sizeof *m->flat_entry);
     if (!m->flat_entry) return QR_ENOMEM;
     for (i = 0; i < m->npreds; i++) {
-        int op = m->preds[i].op, start = m->nflat;
+        int op = m->preds[i].op, start = m->nflat, visits = QR_FLAT_MAX_VISITS;
         m->flat_entry[i] = QR_FLAT_NONE;
         if (op != QR_P_NOT && op != QR_P_AND && op != QR_P_OR) continue;
-        m->flat_entry[i] = flat_gen(m, i, QR_FLAT_TRUE, QR_FLAT_FALSE, start);
-        if (m->flat_entry[i] != QR_FLAT_FAIL) continue;
-        if (m->nflat - start <= QR_FLAT_MAX_TESTS) return QR_ENOMEM;
+        m->flat_entry[i] = flat_gen(m, i, QR_FLAT_TRUE, QR_FLAT_FALSE, start, &visits);
+        if (m->flat_entry[i] == QR_FLAT_FAIL) return QR_ENOMEM;
+        if (m->flat_entry[i] != QR_FLAT_BIG) continue;
         m->nflat = start;           /* too big: its tests are dropped */
         m->flat_entry[i] = QR_FLAT_NONE;
     }

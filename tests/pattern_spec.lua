@@ -127,6 +127,14 @@ describe("one-token patterns", function()
       assert.same({}, texts(-P.word "minister" * P.word "Sergei", LEDE))
    end)
 
+   it("-p negated many times over (a predicate too deep to test as flat jumps)", function()
+      local odd, even = P.word "on", P.word "on"
+      for _ = 1, 1501 do odd = -odd end
+      for _ = 1, 1500 do even = -even end
+      assert.same({ "said Monday" }, texts(P.word "said" * odd, "said on Monday said Monday"))
+      assert.same({ "said on" }, texts(P.word "said" * even, "said on Monday said Monday"))
+   end)
+
    it("refuses to negate a sequence", function()
       local err = raises(function() return -(P.word "a" * P.word "b") end, "single-token")
       assert.matches("P.notahead", err, 1, true)
