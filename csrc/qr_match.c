@@ -472,6 +472,9 @@ int qr_matcher_prepare(qr_matcher *m)
 /* --- what a run makes for its text ----------------------------------------- */
 
 #define QR_MCHUNK (64 * 1024)  /* bytes of a chunk (more for a larger request) */
+/* the most bytes of chunks kept from one run to the next: what a long
+ * text took beyond it is freed when its run ends */
+#define QR_MCHUNK_KEEP (4 * 1024 * 1024)
 
 struct qr_mchunk {
     struct qr_mchunk *next;
@@ -1667,7 +1670,8 @@ void qr_mrun_reset(qr_mrun *r)
     uint8_t **re_memo = r->re_memo, **pred_memo = r->pred_memo;
     qr_recache **re_cache = r->re_cache;
     int nre_cache = r->nre_cache;
-    struct qr_mchunk *chunks = r->chunks, *c;
+    struct qr_mchunk *chunks = r->chunks, **pc = &chunks;
+    size_t kept = 0;
     uint32_t *win_pos = r->win_pos, *win_upto = r->win_upto;
     size_t *skip = r->skip;
     if (!m) {               /* no run began: nothing made for a text */
@@ -1675,10 +1679,22 @@ void qr_mrun_reset(qr_mrun *r)
         memset(r, 0, sizeof *r);
         return;
     }
-    /* what the text sized (in the chunks) is forgotten, the chunks kept */
+    /* what the text sized (in the chunks) is forgotten, the chunks kept up
+     * to QR_MCHUNK_KEEP bytes */
     if (re_memo) memset(re_memo, 0, (size_t)m->nregexes * sizeof *re_memo);
     if (pred_memo) memset(pred_memo, 0, ((size_t)m->npreds + 1) * sizeof *pred_memo);
-    for (c = chunks; c; c = c->next) c->used = 0;
+    while (*pc) {
+        struct qr_mchunk *c = *pc;
+        size_t bytes = sizeof *c + c->cap * 8;
+        if (kept + bytes > QR_MCHUNK_KEEP) {
+            *pc = c->next;
+            free(c);
+            continue;
+        }
+        kept += bytes;
+        c->used = 0;
+        pc = &c->next;
+    }
     if (win_upto) memset(win_upto, 0, ((size_t)m->nrules * QR_MAX_WINDOWS + 1) * sizeof *win_upto);
     if (skip) memset(skip, 0, ((size_t)m->nrules + 1) * sizeof *skip);
     memset(r, 0, sizeof *r);

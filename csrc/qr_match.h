@@ -341,9 +341,9 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
 void qr_mrun_free(qr_mrun *r);
 /* After a run, r as a run of the same matcher takes it, without freeing
  * what the matcher sizes (its memo tables, windows, stacks, regex answers
- * by text) nor the chunks the run's text took room from: what the run
- * made for its text is forgotten, the rest cleared. qr_mrun_free frees
- * it. */
+ * by text) nor the chunks the run's text took room from (up to 4 MB of
+ * them: a long text's beyond that are freed): what the run made for its
+ * text is forgotten, the rest cleared. qr_mrun_free frees it. */
 void qr_mrun_reset(qr_mrun *r);
 
 /* In emit: the tokens capture slot took in the match (the last time it was
