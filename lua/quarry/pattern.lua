@@ -729,6 +729,21 @@ local function node_may_raise(p)
    return false
 end
 
+-- f memoised per node (nodes do not change): memo_pred(f) -> g, where
+-- g(p) gives f(p)'s two results, computed once per node p.
+local function memo_pred(f)
+   local memo = setmetatable({}, { __mode = "k" })   -- node -> {pred, empty}
+   return function(p)
+      local m = memo[p]
+      if not m then
+         local pr, empty = f(p)
+         m = { pr, empty }
+         memo[p] = m
+      end
+      return m[1], m[2]
+   end
+end
+
 -- What the first token p takes must meet, when p takes one: a token
 -- predicate (nil: anything), and whether p can take no token at all.
 local first_pred
@@ -788,17 +803,7 @@ end
 -- Memoised per node (nodes do not change): a rule's guard and the choice
 -- points of its alternatives ask for the same nodes' first predicates, and
 -- merging their word sets anew each time makes compiling quadratic.
-local first_preds = setmetatable({}, { __mode = "k" })   -- node -> {pred, empty}
-
-first_pred = function(p)
-   local m = first_preds[p]
-   if not m then
-      local pr, empty = first_pred_of(p)
-      m = { pr, empty }
-      first_preds[p] = m
-   end
-   return m[1], m[2]
-end
+first_pred = memo_pred(first_pred_of)
 
 -- Whether testing predicate pr costs little (a shape is made of the token
 -- each time), so that a guard of it before alternatives saves time.
@@ -832,7 +837,6 @@ end
 -- before its program runs and outside it, so that no step is charged and
 -- no instruction added. Returns pred, empty as first_pred.
 local start_pred
-local start_preds = setmetatable({}, { __mode = "k" })   -- node -> {pred, empty}
 
 -- start_pred of the elements of a sequence from i on.
 local function start_of_seq(list, i)
@@ -876,15 +880,7 @@ local function start_pred_of(p)
    return any_of(preds), empty
 end
 
-start_pred = function(p)
-   local m = start_preds[p]
-   if not m then
-      local pr, empty = start_pred_of(p)
-      m = { pr, empty }
-      start_preds[p] = m
-   end
-   return m[1], m[2]
-end
+start_pred = memo_pred(start_pred_of)
 
 -- A rule's start test (start_pred), when it says more than its guard and
 -- cannot fail with an error (the matcher tests it outside the program, so
