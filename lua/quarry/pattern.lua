@@ -748,6 +748,12 @@ end
 -- predicate (nil: anything), and whether p can take no token at all.
 local first_pred
 
+-- The test lookaround p makes of the token it looks at, given pr: the
+-- token's own test.
+local function look_test(p, pr)
+   return p.neg and { op = PR.NOT, kids = { pr } } or pr
+end
+
 -- The condition lookaround p puts on the token at its position, for a
 -- guard: nil when the guard may leave it to the pattern (it cannot fail
 -- with an error), the test of one token ahead when it may (so that the
@@ -757,25 +763,47 @@ local function look_cond(p)
    if not node_may_raise(p.p) then return nil end
    local pr = p.dir == "ahead" and single_token(p.p, true)
    if not pr then return false end
-   return p.neg and { op = PR.NOT, kids = { pr } } or pr
+   return look_test(p, pr)
 end
 
--- first_pred of the elements of a sequence from i on.
-local function first_of_seq(list, i)
+-- What the first token of a sequence's elements from i on must meet, by
+-- pred (first_pred or start_pred) of each element and cond_of (look_cond
+-- or start_cond) of each lookaround: pred, empty as first_pred.
+local function seq_pred(pred, cond_of, list, i)
    local q = list[i]
    if not q then return nil, true end
    if q.t == "look" then
-      local cond = look_cond(q)
+      local cond = cond_of(q)
       if cond == false then return nil, true end
-      local pr, empty = first_of_seq(list, i + 1)
+      local pr, empty = seq_pred(pred, cond_of, list, i + 1)
       if not pr or not cond then return pr, empty end
       return { op = PR.AND, kids = { cond, pr } }, empty
    end
-   local pr, empty = first_pred(q)
+   local pr, empty = pred(q)
    if not pr or not empty then return pr, empty end
-   local rest, rest_empty = first_of_seq(list, i + 1)
+   local rest, rest_empty = seq_pred(pred, cond_of, list, i + 1)
    if not rest then return nil, true end
    return any_of { pr, rest }, rest_empty
+end
+
+-- The same of a capture, repetition, sequence or alternative p, from its
+-- parts' pred (and cond_of, in a sequence).
+local function composite_pred(pred, cond_of, p)
+   local t = p.t
+   if t == "cap" then return pred(p.p) end
+   if t == "rep" then
+      local pr, empty = pred(p.p)
+      return pr, empty or p.min == 0
+   end
+   if t == "seq" then return seq_pred(pred, cond_of, p.list, 1) end
+   local preds, empty = {}, false
+   for i, q in ipairs(p.list) do
+      local pr, e = pred(q)
+      if not pr then return nil, true end
+      preds[i] = pr
+      empty = empty or e
+   end
+   return any_of(preds), empty
 end
 
 -- first_pred(p) without the memo.
@@ -784,20 +812,7 @@ local function first_pred_of(p)
    if t == "tok" then return p.pred, false end
    if t == "ann" then return { op = PR.STARTS, class = p.class }, false end
    if t == "look" then return nil, true end
-   if t == "cap" then return first_pred(p.p) end
-   if t == "rep" then
-      local pr, empty = first_pred(p.p)
-      return pr, empty or p.min == 0
-   end
-   if t == "seq" then return first_of_seq(p.list, 1) end
-   local preds, empty = {}, false
-   for i, q in ipairs(p.list) do
-      local pr, e = first_pred(q)
-      if not pr then return nil, true end
-      preds[i] = pr
-      empty = empty or e
-   end
-   return any_of(preds), empty
+   return composite_pred(first_pred, look_cond, p)
 end
 
 -- Memoised per node (nodes do not change): a rule's guard and the choice
@@ -838,46 +853,21 @@ end
 -- no instruction added. Returns pred, empty as first_pred.
 local start_pred
 
--- start_pred of the elements of a sequence from i on.
-local function start_of_seq(list, i)
-   local q = list[i]
-   if not q then return nil, true end
-   if q.t == "look" then
-      local cond = look_cond(q)
-      if cond == false then return nil, true end
-      if cond == nil and q.dir == "ahead" then
-         local pr = single_token(q.p, true)
-         if pr then cond = q.neg and { op = PR.NOT, kids = { pr } } or pr end
-      end
-      local pr, empty = start_of_seq(list, i + 1)
-      if not pr or not cond then return pr, empty end
-      return { op = PR.AND, kids = { cond, pr } }, empty
-   end
-   local pr, empty = start_pred(q)
-   if not pr or not empty then return pr, empty end
-   local rest, rest_empty = start_of_seq(list, i + 1)
-   if not rest then return nil, true end
-   return any_of { pr, rest }, rest_empty
+-- The condition lookaround p puts on the token at its position in a start
+-- test: look_cond's, and where that leaves a lookahead to the pattern,
+-- its own test of one token (the start test runs before the program).
+local function start_cond(p)
+   local cond = look_cond(p)
+   if cond ~= nil or p.dir ~= "ahead" then return cond end
+   local pr = single_token(p.p, true)
+   return pr and look_test(p, pr) or nil
 end
 
 -- start_pred(p) without the memo.
 local function start_pred_of(p)
    local t = p.t
-   if t == "seq" then return start_of_seq(p.list, 1) end
-   if t == "cap" then return start_pred(p.p) end
-   if t == "rep" then
-      local pr, empty = start_pred(p.p)
-      return pr, empty or p.min == 0
-   end
-   if t ~= "alt" then return first_pred(p) end
-   local preds, empty = {}, false
-   for i, q in ipairs(p.list) do
-      local pr, e = start_pred(q)
-      if not pr then return nil, true end
-      preds[i] = pr
-      empty = empty or e
-   end
-   return any_of(preds), empty
+   if t ~= "seq" and t ~= "cap" and t ~= "rep" and t ~= "alt" then return first_pred(p) end
+   return composite_pred(start_pred, start_cond, p)
 end
 
 start_pred = memo_pred(start_pred_of)
