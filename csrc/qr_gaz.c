@@ -830,14 +830,20 @@ static size_t emit(const qr_gaz *g, const uint32_t *hit, const uint32_t *hend, s
     return n;
 }
 
-size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t limit,
-                        qr_gaz_match *out, size_t cap)
+/* The phrases of g that begin at token i, up to limit: qr_gaz_match_ids
+ * when map is NULL (token j's key id is ids[j]), qr_gaz_match_mapped
+ * otherwise (it is map[ids[j]], from a vocabulary id). Inlined in each,
+ * where map is known. */
+static inline size_t match_walk(const qr_gaz *g, const uint32_t *ids, const uint32_t *map, size_t nmap, size_t i,
+                                size_t limit, qr_gaz_match *out, size_t cap)
 {
-    uint32_t hit[QR_GAZ_MAX_TOKENS], hend[QR_GAZ_MAX_TOKENS], nd = 0, w;
+    uint32_t hit[QR_GAZ_MAX_TOKENS], hend[QR_GAZ_MAX_TOKENS], nd = 0, w, id;
     size_t nhit = 0, j, stop;
-    if (i >= limit || !ids[i]) return 0;
+    if (i >= limit) return 0;
     stop = limit - i > g->longest ? i + g->longest : limit;
-    for (j = i; j < stop && ids[j] && (w = edge_find(g, nd, ids[j])) != 0; j++) {
+    for (j = i; j < stop; j++) {
+        id = !map ? ids[j] : ids[j] < nmap ? map[ids[j]] & ~QR_GAZ_STARTS : 0;
+        if (!id || !(w = edge_find(g, nd, id))) break;
         nd = w & ~TERM_BIT;
         if (w & TERM_BIT) {
             hit[nhit] = nd;
@@ -848,24 +854,16 @@ size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t l
     return emit(g, hit, hend, nhit, out, cap);
 }
 
+size_t qr_gaz_match_ids(const qr_gaz *g, const uint32_t *ids, size_t i, size_t limit,
+                        qr_gaz_match *out, size_t cap)
+{
+    return match_walk(g, ids, NULL, 0, i, limit, out, cap);
+}
+
 size_t qr_gaz_match_mapped(const qr_gaz *g, const uint32_t *vids, const uint32_t *map, size_t nmap, size_t i,
                            size_t limit, qr_gaz_match *out, size_t cap)
 {
-    uint32_t hit[QR_GAZ_MAX_TOKENS], hend[QR_GAZ_MAX_TOKENS], nd = 0, w, id;
-    size_t nhit = 0, j, stop;
-    if (i >= limit) return 0;
-    stop = limit - i > g->longest ? i + g->longest : limit;
-    for (j = i; j < stop; j++) {
-        id = vids[j] < nmap ? map[vids[j]] & ~QR_GAZ_STARTS : 0;
-        if (!id || !(w = edge_find(g, nd, id))) break;
-        nd = w & ~TERM_BIT;
-        if (w & TERM_BIT) {
-            hit[nhit] = nd;
-            hend[nhit] = (uint32_t)(j + 1);
-            nhit++;
-        }
-    }
-    return emit(g, hit, hend, nhit, out, cap);
+    return match_walk(g, vids, map, nmap, i, limit, out, cap);
 }
 
 size_t qr_gaz_match_at(const qr_gaz *g, const qr_tokens *t, const char *text,
