@@ -425,20 +425,25 @@ P.behind, P.notbehind = look("behind", false), look("behind", true)
 
 mt.__tostring = function(p) return "quarry.pattern " .. p.t .. " (" .. p.where .. ")" end
 
--- Smallest and largest number of tokens p can take (largest: math.huge).
-local widths = setmetatable({}, { __mode = "k" })   -- node -> {lo, hi}: nodes do not change
-local width_of
-
-local function width(p)
-   local w = widths[p]
-   if not w then
-      w = { width_of(p) }
-      widths[p] = w
+-- f memoised per node (nodes do not change): memo_node(f) -> g, where
+-- g(p) gives f(p)'s two results, computed once per node p.
+local function memo_node(f)
+   local memo = setmetatable({}, { __mode = "k" })   -- node -> {first, second}
+   return function(p)
+      local m = memo[p]
+      if not m then
+         local a, b = f(p)
+         m = { a, b }
+         memo[p] = m
+      end
+      return m[1], m[2]
    end
-   return w[1], w[2]
 end
 
-width_of = function(p)
+-- Smallest and largest number of tokens p can take (largest: math.huge).
+local width
+
+local function width_of(p)
    local t = p.t
    if t == "tok" then return 1, 1 end
    if t == "ann" then return 1, math_huge end
@@ -467,6 +472,7 @@ width_of = function(p)
    end
    error("unknown pattern node " .. tostring(t))
 end
+width = memo_node(width_of)
 P.width = width
 
 --- The fewest and most tokens a pattern can take: P.width(p) -> min, max.
@@ -729,21 +735,6 @@ local function node_may_raise(p)
    return false
 end
 
--- f memoised per node (nodes do not change): memo_pred(f) -> g, where
--- g(p) gives f(p)'s two results, computed once per node p.
-local function memo_pred(f)
-   local memo = setmetatable({}, { __mode = "k" })   -- node -> {pred, empty}
-   return function(p)
-      local m = memo[p]
-      if not m then
-         local pr, empty = f(p)
-         m = { pr, empty }
-         memo[p] = m
-      end
-      return m[1], m[2]
-   end
-end
-
 -- What the first token p takes must meet, when p takes one: a token
 -- predicate (nil: anything), and whether p can take no token at all.
 local first_pred
@@ -818,7 +809,7 @@ end
 -- Memoised per node (nodes do not change): a rule's guard and the choice
 -- points of its alternatives ask for the same nodes' first predicates, and
 -- merging their word sets anew each time makes compiling quadratic.
-first_pred = memo_pred(first_pred_of)
+first_pred = memo_node(first_pred_of)
 
 -- Whether testing predicate pr costs little (a shape is made of the token
 -- each time), so that a guard of it before alternatives saves time.
@@ -870,7 +861,7 @@ local function start_pred_of(p)
    return composite_pred(start_pred, start_cond, p)
 end
 
-start_pred = memo_pred(start_pred_of)
+start_pred = memo_node(start_pred_of)
 
 -- A rule's start test (start_pred), when it says more than its guard and
 -- cannot fail with an error (the matcher tests it outside the program, so
@@ -931,8 +922,6 @@ end
 -- and, for three or more, the node a guard tests before them. Memoised per
 -- node (nodes do not change): a sub-pattern many rules share is compiled
 -- for each, from the same nodes, whose predicates the compiler knows.
-local alt_lists = setmetatable({}, { __mode = "k" })   -- node -> {list, guard}
-
 local function alt_list_of(p)
    local list, run = {}, {}
    local function flush()
@@ -954,14 +943,7 @@ local function alt_list_of(p)
    return list, #list >= 3 and { t = "alt", list = list } or nil
 end
 
-local function alt_list(p)
-   local m = alt_lists[p]
-   if not m then
-      m = { alt_list_of(p) }
-      alt_lists[p] = m
-   end
-   return m[1], m[2]
-end
+local alt_list = memo_node(alt_list_of)   -- -> list, guard
 
 function Compiler:gen(p, rule)
    local t = p.t
