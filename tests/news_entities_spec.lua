@@ -89,6 +89,19 @@ describe("news entities in wire copy", function()
       assert_has(got, "person VALMORE", "person Dale Valmore", "location GLASGOW")
    end)
 
+   it("gives an acronym defined right after a name, and its later mentions, the name's type", function()
+      local function count(list, item)
+         local n = 0
+         for _, x in ipairs(list) do if x == item then n = n + 1 end end
+         return n
+      end
+      local text = " ( KDP ) on Monday . Later KDP fighters left the town ."
+      assert.equal(2, count(found("Leaders of the Kurdistan Democratic Party" .. text), "organization KDP"))
+      -- not after a word that ends no name, nor letters the name's initials lack
+      assert.equal(0, count(found("Leaders of the Kurdistan Democratic Party met" .. text), "organization KDP"))
+      assert_lacks(found("Leaders of the Kurdistan Democratic Party ( PUK ) met on Monday ."), "organization PUK")
+   end)
+
    it("reads tournaments and leagues as events, and names glued to adjectives as nothing", function()
       local got = found("She reached the U.S. Open final and later rode in the Tour de France , where a "
          .. "U.S.-led team won the stage .")

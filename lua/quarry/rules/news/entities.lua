@@ -564,25 +564,33 @@ local function sport_story(toks, cands)
    return nil
 end
 
--- The tokens glued by a hyphen to a word in lower case ("U.S." in
--- "U.S.-led"): set[i] = true when token i + 1 is a "-" with no space on
--- either side and token i + 2 is in lower case (quarry.names.hyphen_glued,
--- one scan in C). -> the set, or nil when there is none.
-local function glued_tokens(toks)
+-- The byte positions where a span glued by a hyphen to a word in lower
+-- case ("U.S." in "U.S.-led") may end: for each token g that
+-- quarry.names.hyphen_glued gives (token g + 1 a "-" with no space on
+-- either side, token g + 2 in lower case), at[p] = the stop of token g for
+-- each p after g's start up to the start of the "-": a span [s, p) with s
+-- before that stop (and s < p) has g for its last token, as
+-- tokens:cover(s, p) gives it. -> the table, or nil when there is none.
+local function glued_ends(toks)
    local found = names.hyphen_glued(toks)
    if not found[1] then return nil end
-   local set = {}
-   for k = 1, #found do set[found[k]] = true end
-   return set
+   local at = {}
+   for k = 1, #found do
+      local g = found[k]
+      local s, e = toks:span(g)
+      local dash = toks:span(g + 1)
+      for p = s + 1, dash do at[p] = e end
+   end
+   return at
 end
 
 -- Whether annotation a is glued by a hyphen to a word in lower case
--- ("U.S.-led", "anti-Iraq"): an adjective, not a name. glued_set: what
--- glued_tokens gives.
-local function glued(toks, a, glued_set)
-   if not glued_set then return false end
-   local first, last = toks:cover(a.start, a.stop)
-   return first ~= nil and glued_set[last] == true
+-- ("U.S.-led", "anti-Iraq"): an adjective, not a name. at: what
+-- glued_ends gives.
+local function glued(a, at)
+   local start, stop = a.start, a.stop
+   local e = at[stop]
+   return e ~= nil and start < e and start < stop
 end
 
 --- Teams of a document (resolve phase, before overlaps are settled): the
@@ -595,7 +603,7 @@ function entities.team_names(ctx, cands)
    local caps = {}
    -- (asked at the first candidate that counts only in a story about sport)
    local sport = nil
-   local out, glued_set = {}, glued_tokens(toks)
+   local out, glued_at = {}, glued_ends(toks)
    local n = 0
    for i = 1, #cands do
       local a = cands[i]
@@ -607,7 +615,7 @@ function entities.team_names(ctx, cands)
          -- a league, or a side in a looser pattern, outside a story about sport
          or sport_only and not sport
          -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
-         or glued_set and glued(toks, a, glued_set)
+         or glued_at and glued(a, glued_at)
          -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
          or rule == "organization_exact" and caps_line(toks, a.start, caps)
       if not drop then
@@ -703,18 +711,23 @@ local function add(ctx, kept, taken, typ, s, e, rule)
    kept[#kept + 1] = { type = typ, start = s, stop = e, rule = rule, attrs = {}, text = ctx.text:sub(s + 1, e) }
 end
 
--- The organisations and places of kept by the last token they cover
--- (the last of them that ends there).
-local function by_last_token(toks, kept)
-   local named = {}
-   for i = 1, #kept do
-      local a = kept[i]
-      if a.type == "organization" or a.type == "location" then
-         local _, last = toks:cover(a.start, a.stop)
-         if last then named[last] = a end
+-- The organisation or place of kept[1 .. n] whose last token (as
+-- tokens:cover gives it) is token t, followed by token t + 1: the last of
+-- them in kept's order, or nil. (A span [s, p) ends on token t when p is
+-- past t's start and not past t + 1's, and s is before t's stop.)
+local function ending_on(toks, kept, n, t)
+   if t < 1 then return nil end
+   local ts, te = toks:span(t)
+   local next_start = toks:span(t + 1)
+   for k = n, 1, -1 do
+      local a = kept[k]
+      local start, stop = a.start, a.stop
+      if stop > ts and stop <= next_start and start < te and start < stop
+         and (a.type == "organization" or a.type == "location") then
+         return a
       end
    end
-   return named
+   return nil
 end
 
 --- Acronyms a document defines ("Patriotic Union of Kurdistan ( PUK )"),
@@ -723,16 +736,14 @@ end
 function entities.acronyms(ctx, kept, taken, allowed)
    local toks = ctx.tokens
    local defined = {}
-   -- (the places and bodies kept by their last token, listed at the first
-   -- parenthesis that may define an acronym, before any is added)
-   local named
+   -- (the places and bodies kept before any is added)
+   local n_kept = #kept
    local last_open = #toks - 2
    local i = last_open >= 1 and OPEN_PAREN:find(toks, 1, last_open) or nil
    while i do
       local acr = toks:text(i + 1)
       if toks:text(i) == "(" and toks:text(i + 2) == ")" and acr:match("^%u[%u&]+$") and #acr <= 6 then
-         named = named or by_last_token(toks, kept)
-         local a = named[i - 1]
+         local a = ending_on(toks, kept, n_kept, i - 1)
          local first = a and toks:cover(a.start, a.stop)
          if a and abbreviates(acr, initials(toks, first, i - 1)) then
             defined[acr] = a.type
