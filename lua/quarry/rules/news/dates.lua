@@ -11,8 +11,9 @@
 -- date, the tense of the date's clause and the dates mentioned before it.
 -- A rule whose date its captures' texts say alone ("yesterday", "on
 -- Monday", "now") is declared, with no action: the matcher makes its
--- annotations, which carry those texts until the resolve phase reads them
--- (READ below), once overlaps are settled.
+-- annotations, which carry those texts (or only their own text, when
+-- that says the date) until the resolve phase reads them (READ below),
+-- once overlaps are settled.
 --
 -- Word lists: data/date_names.tsv (months, weekdays, seasons, ordinals,
 -- numbers, units), data/date_refs.tsv ("now", "the past"),
@@ -29,9 +30,10 @@ dates.values = values
 
 -- The rules whose annotations the matcher makes as they are declared
 -- (no action: no Lua call a match), their attrs the texts of their
--- captures: READ[rule](attrs, toks, a) -> the attrs the rule's date a
--- carries (attrs.value or attrs.rel), or nil when it is no date. Read
--- once the phase's overlaps are settled, for the dates kept alone.
+-- captures (none when the annotation's text is all they need):
+-- READ[rule](attrs, toks, a) -> the attrs the rule's date a carries
+-- (attrs.value or attrs.rel), or nil when it is no date. Read once the
+-- phase's overlaps are settled, for the dates kept alone.
 local READ = {}
 
 -- dated with each declared rule's attrs read (the list itself; a new one
@@ -257,9 +259,9 @@ function READ.weekday(attrs)
    return { rel = { weekday = name_of("weekday", attrs.wd), dir = dir } }
 end
 
--- yesterday's date: a day from the article's.
-function READ.yesterday(attrs)
-   local w = attrs.text:lower()
+-- yesterday's date: a day from the article's (its text).
+function READ.yesterday(_, _, a)
+   local w = a.text:lower()
    return { rel = { offset_days = w == "yesterday" and -1 or w == "tomorrow" and 1 or 0 } }
 end
 
@@ -390,11 +392,11 @@ local function false_year(toks, first, last)
    return false
 end
 
--- year's date, of its tokens first .. last
-function READ.year(attrs, toks, a)
+-- year's date (its text), of its tokens first .. last
+function READ.year(_, toks, a)
    local first, last = toks:cover(a.start, a.stop)
    if false_year(toks, first, last) then return nil end
-   return date_attrs(attrs.year)
+   return date_attrs(a.text)
 end
 
 -- "2007-2008", "1998-99", "2007\u{2013}2008": the first year, with
@@ -441,8 +443,8 @@ do
 end
 
 -- ref_word's date: its text's value.
-function READ.ref_word(attrs)
-   local text = attrs.text
+function READ.ref_word(_, _, a)
+   local text = a.text
    -- (most are written as listed: "recently", "the past")
    local v = REFS[text] or REFS[text:lower():gsub("%s+", " ")]
    return v and { value = v } or nil
@@ -671,9 +673,9 @@ dates.rules = {
                      expect = { { type = "date", attrs = { value = "1989-11" } } } } } },
    rule { name = "year", type = "date",
       -- after a cue, a determiner, or a year of a list ("in 1994, 1995 and 1997")
+      -- (the date is the annotation's text: no attrs)
       pattern = (P.behind(YEAR_CUE) + P.behind(DET) + P.behind(DIGIT_YEAR * P.word ","))
          * P.cap("year", YEAR) * NOT_UNIT,
-      attrs = { year = "$year" },
       examples = { { text = "The ferry ran in 2014 and 2016.",
                      expect = { { type = "date", text = "2014", attrs = { value = "2014" } },
                                 { type = "date", text = "2016", attrs = { value = "2016" } } } },
@@ -728,7 +730,6 @@ dates.rules = {
       action = date_from },
    rule { name = "yesterday", type = "date",
       pattern = P.set { "yesterday", "today", "tomorrow" },
-      attrs = { text = "$match" },
       examples = { { text = "He said so yesterday.", date = "2020-08-28",
                      expect = { { type = "date", attrs = { value = "2020-08-27" } } } } } },
    -- ("past year" of "the past year" is not a match of its own)
@@ -760,7 +761,6 @@ dates.rules = {
                      reject = { { type = "date", text = "the year" } } } } },
    rule { name = "ref_word", type = "date",
       pattern = ref_alts,
-      attrs = { text = "$match" },
       examples = { { text = "Prices are currently high; at the time they were low, as in the past.",
                      expect = { { type = "date", text = "currently", attrs = { value = "PRESENT_REF" } },
                                 { type = "date", text = "the time", attrs = { value = "PAST_REF" } },
