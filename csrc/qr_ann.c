@@ -264,16 +264,110 @@ typedef struct sortkey {
     int index;           /* position in the list, for a stable order */
 } sortkey;
 
-static int sortkey_cmp(const void *x, const void *y)
+/* Whether a goes before b: by start, then longest first, then type, then
+ * position (a total order: any sort gives the same list). Types are
+ * mostly one interned string: the same pointer is the same type. */
+static inline int key_before(const sortkey *a, const sortkey *b)
 {
-    const sortkey *a = x, *b = y;
     int c;
-    if (a->start != b->start) return a->start < b->start ? -1 : 1;
-    if (a->stop != b->stop) return a->stop > b->stop ? -1 : 1;       /* longer first */
-    c = memcmp(a->type, b->type, a->tlen < b->tlen ? a->tlen : b->tlen);
-    if (c) return c;
-    if (a->tlen != b->tlen) return a->tlen < b->tlen ? -1 : 1;
-    return (a->index > b->index) - (a->index < b->index);
+    if (a->start != b->start) return a->start < b->start;
+    if (a->stop != b->stop) return a->stop > b->stop;       /* longer first */
+    if (a->type != b->type || a->tlen != b->tlen) {
+        c = memcmp(a->type, b->type, a->tlen < b->tlen ? a->tlen : b->tlen);
+        if (c) return c < 0;
+        if (a->tlen != b->tlen) return a->tlen < b->tlen;
+    }
+    return a->index < b->index;
+}
+
+/* Sorts the n keys k (tmp: room for n more), a merge sort of runs made by
+ * insertion, with the comparison inline (qsort's callback was most of the
+ * sort's time). Returns the array holding the result: k or tmp. */
+static sortkey *sort_keys(sortkey *k, sortkey *tmp, size_t n)
+{
+    enum { RUN = 8 };
+    size_t i, j, w;
+    for (i = 0; i < n; i += RUN) {
+        size_t e = i + RUN < n ? i + RUN : n;
+        for (j = i + 1; j < e; j++) {
+            sortkey x = k[j];
+            size_t p = j;
+            while (p > i && key_before(&x, &k[p - 1])) {
+                k[p] = k[p - 1];
+                p--;
+            }
+            k[p] = x;
+        }
+    }
+    for (w = RUN; w < n; w *= 2) {
+        for (i = 0; i < n; i += 2 * w) {
+            size_t m = i + w < n ? i + w : n, e = i + 2 * w < n ? i + 2 * w : n, a = i, b = m, o = i;
+            if (m == e || !key_before(&k[m], &k[m - 1])) {      /* in order already: copied */
+                memcpy(tmp + i, k + i, (e - i) * sizeof *k);
+                continue;
+            }
+            while (a < m && b < e) tmp[o++] = key_before(&k[b], &k[a]) ? k[b++] : k[a++];
+            while (a < m) tmp[o++] = k[a++];
+            while (b < e) tmp[o++] = k[b++];
+        }
+        {
+            sortkey *t = k;
+            k = tmp;
+            tmp = t;
+        }
+    }
+    return k;
+}
+
+/* The scratch of the sorts: a userdata kept as upvalue 1 of the functions
+ * that sort, so that a sort allocates nothing in the steady state. Taken
+ * from there while in use (a metamethod may sort too: it then makes its
+ * own, and one an error leaves behind is collected) and given back if not
+ * too large. Pushes it; returns room for 2 * n keys. */
+#define SCRATCH_KEEP ((size_t)1 << 20)
+static sortkey *scratch_take(lua_State *L, size_t n)
+{
+    size_t need = 2 * n * sizeof(sortkey);
+    if (lua_type(L, lua_upvalueindex(1)) == LUA_TUSERDATA && lua_rawlen(L, lua_upvalueindex(1)) >= need) {
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_pushboolean(L, 0);
+        lua_replace(L, lua_upvalueindex(1));
+    } else {
+        size_t size = 64 * sizeof(sortkey);
+        while (size < need) size *= 2;
+        lua_newuserdatauv(L, size, 0);
+    }
+    return lua_touserdata(L, -1);
+}
+
+/* Gives the scratch at idx back (scratch_take). */
+static void scratch_give(lua_State *L, int idx)
+{
+    if (lua_rawlen(L, idx) > SCRATCH_KEEP) return;
+    lua_pushvalue(L, idx);
+    lua_replace(L, lua_upvalueindex(1));
+}
+
+/* Sorts the n keys (their items in the list at index 1, keys[i] of item
+ * i + 1; tmp: room for n more) and puts the items in that order, moving
+ * each once, cycle by cycle. */
+static void sort_list(lua_State *L, sortkey *keys, sortkey *tmp, size_t n)
+{
+    size_t i, j;
+    keys = sort_keys(keys, tmp, n);
+    for (i = 0; i < n; i++) {
+        if (keys[i].index == (int)i + 1) continue;
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);     /* the item the cycle's last place takes */
+        for (j = i;;) {
+            size_t from = (size_t)keys[j].index - 1;
+            keys[j].index = (int)j + 1;             /* placed */
+            if (from == i) break;
+            lua_rawgeti(L, 1, (lua_Integer)from + 1);
+            lua_rawseti(L, 1, (lua_Integer)j + 1);
+            j = from;
+        }
+        lua_rawseti(L, 1, (lua_Integer)j + 1);
+    }
 }
 
 /***
@@ -292,8 +386,8 @@ static int l_sort_annotations(lua_State *L)
     lua_settop(L, 1);
     n = lua_rawlen(L, 1);
     if (n < 2) return 1;
-    keys = lua_newuserdatauv(L, n * sizeof *keys, 0);     /* collected on error */
-    lua_pushliteral(L, "start");     /* the field names once, at 3, 4, 5 */
+    keys = scratch_take(L, n);          /* at 2 */
+    lua_pushliteral(L, "start");        /* the field names once, at 3, 4, 5 */
     lua_pushliteral(L, "stop");
     lua_pushliteral(L, "type");
     for (i = 0; i < n; i++) {
@@ -315,22 +409,8 @@ static int l_sort_annotations(lua_State *L)
         keys[i].index = (int)i + 1;
         lua_pop(L, 4);
     }
-    qsort(keys, n, sizeof *keys, sortkey_cmp);
-    for (i = 0; i < n && keys[i].index == (int)i + 1; i++) {}
-    if (i == n) {                   /* in order already: nothing to move */
-        lua_settop(L, 1);
-        return 1;
-    }
-    /* items go back through a copy: the list is being overwritten */
-    lua_createtable(L, (int)n, 0);
-    for (i = 0; i < n; i++) {
-        lua_rawgeti(L, 1, keys[i].index);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    for (i = 0; i < n; i++) {
-        lua_rawgeti(L, -1, (lua_Integer)i + 1);
-        lua_rawseti(L, 1, (lua_Integer)i + 1);
-    }
+    sort_list(L, keys, keys + n, n);
+    scratch_give(L, 2);
     lua_settop(L, 1);
     return 1;
 }
@@ -516,29 +596,42 @@ static int integer_within(lua_State *L, lua_Integer lo, lua_Integer hi, lua_Inte
 }
 
 /***
-quarry.core.complete_annotations(list, text, phase) -> nil | i
+quarry.core.complete_annotations(list, text, phase [, sort]) -> nil | i
 What a document phase returned, checked and completed in order, as a
 loop of ipairs over list would: each annotation a table with a string
 type and integer start <= stop within text; one without a phase gets
 phase and, when it has none, rule (both the phase's name); one without a
 text gets text's bytes [start, stop). Fields are read and set as Lua's
 a.field reads and sets them. Returns the index of the first annotation
-that is not so (those before it completed), or nil.
+that is not so (those before it completed), or nil; with sort, the list,
+once all are completed, is then sorted as sort_annotations sorts it.
 @function complete_annotations
 @param list table the annotations
 @param text string the document's text
 @param phase string the phase's name
+@param sort boolean optional: sort the list once completed
 @return integer the first bad annotation's index, or nil
 */
 static int l_complete_annotations(lua_State *L)
 {
-    /* the field names once, at 4 to 9; the annotation at 10 */
-    enum { TYPE = 4, START, STOP, PHASE, RULE, TEXT, A };
-    size_t len;
+    /* the sorts' scratch (or nil) at 5; the field names once, at 6 to 11;
+     * the annotation at 12 */
+    enum { SCRATCH = 5, TYPE, START, STOP, PHASE, RULE, TEXT, A };
+    size_t len, n = 0;
     const char *text = luaL_checklstring(L, 2, &len);
     lua_Integer i, start, stop;
+    sortkey *keys = NULL;
+    int sort, plain;
     luaL_checkstring(L, 3);
-    lua_settop(L, 3);
+    sort = lua_toboolean(L, 4);
+    lua_settop(L, 4);
+    /* the sort's keys are read here from a list of plain tables (no
+     * metatable: what completing sets leaves them as read); else the sort
+     * reads them again */
+    plain = sort && !lua_getmetatable(L, 1);
+    if (!plain) lua_settop(L, 4);
+    if (plain && (n = lua_rawlen(L, 1)) >= 2) keys = scratch_take(L, n);
+    else lua_pushnil(L);
     lua_pushliteral(L, "type");
     lua_pushliteral(L, "start");
     lua_pushliteral(L, "stop");
@@ -546,13 +639,25 @@ static int l_complete_annotations(lua_State *L)
     lua_pushliteral(L, "rule");
     lua_pushliteral(L, "text");
     for (i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {
+        sortkey *k = NULL;
         if (lua_type(L, A) != LUA_TTABLE) break;
+        if (keys && (size_t)i <= n && !lua_getmetatable(L, A)) k = &keys[i - 1];
+        else if (keys) {             /* an item with a metatable: the sort reads them all again */
+            scratch_give(L, SCRATCH);
+            keys = NULL;
+        }
         if (get(L, A, TYPE) != LUA_TSTRING) break;
+        if (k) k->type = lua_tolstring(L, -1, &k->tlen);     /* anchored by the item */
         lua_pop(L, 1);
         get(L, A, START);
         if (!integer_within(L, 0, (lua_Integer)len, &start)) break;
         get(L, A, STOP);
         if (!integer_within(L, start, (lua_Integer)len, &stop)) break;
+        if (k) {
+            k->start = start;
+            k->stop = stop;
+            k->index = (int)i;
+        }
         if (get(L, A, PHASE) == LUA_TNIL) {
             lua_pushvalue(L, PHASE);
             lua_pushvalue(L, 3);
@@ -572,9 +677,19 @@ static int l_complete_annotations(lua_State *L)
         }
         lua_settop(L, TEXT);
     }
-    if (lua_type(L, A) == LUA_TNIL) return 0;
-    lua_pushinteger(L, i);
-    return 1;
+    if (lua_type(L, A) != LUA_TNIL) {
+        lua_pushinteger(L, i);
+        return 1;
+    }
+    if (!sort) return 0;
+    if (keys && (size_t)i - 1 == n) {
+        sort_list(L, keys, keys + n, n);
+        scratch_give(L, SCRATCH);
+    } else if (!plain || n >= 2) {
+        lua_settop(L, 1);
+        l_sort_annotations(L);
+    }
+    return 0;
 }
 
 /* --- candidates of rule phases ------------------------------------------------------ */
@@ -898,9 +1013,11 @@ void qr_open_ann(lua_State *L)
 {
     lua_pushcfunction(L, l_resolve_overlaps);
     lua_setfield(L, -2, "resolve_overlaps");
-    lua_pushcfunction(L, l_sort_annotations);
+    lua_pushboolean(L, 0);              /* the sorts' scratch, made when first needed */
+    lua_pushcclosure(L, l_sort_annotations, 1);
     lua_setfield(L, -2, "sort_annotations");
-    lua_pushcfunction(L, l_complete_annotations);
+    lua_pushboolean(L, 0);
+    lua_pushcclosure(L, l_complete_annotations, 1);
     lua_setfield(L, -2, "complete_annotations");
     lua_pushcfunction(L, l_emit_annotations);
     lua_setfield(L, -2, "emit_annotations");

@@ -133,3 +133,78 @@ describe("quarry.core.append_declared", function()
       assert.same({}, astarts)
    end)
 end)
+
+-- The order sort_annotations promises: start, longest first, type, then
+-- the position in the list.
+local function by_position(list)
+   local order = {}
+   for i, a in ipairs(list) do order[i] = { a = a, i = i } end
+   table.sort(order, function(x, y)
+      local a, b = x.a, y.a
+      if a.start ~= b.start then return a.start < b.start end
+      if a.stop ~= b.stop then return a.stop > b.stop end
+      if a.type ~= b.type then return a.type < b.type end
+      return x.i < y.i
+   end)
+   for i, o in ipairs(order) do order[i] = o.a end
+   return order
+end
+
+local function random_list(n, seed)
+   local state, list = seed, {}
+   local function rand(m)
+      state = (state * 1103515245 + 12345) % 2147483648
+      return state % m
+   end
+   for i = 1, n do
+      local start = rand(40)
+      list[i] = { type = ({ "person", "place", "date", "p" })[rand(4) + 1], start = start, stop = start + rand(5),
+         n = i }
+   end
+   return list
+end
+
+describe("quarry.core.sort_annotations of long lists", function()
+   it("orders them as start, longest first, type and position do", function()
+      for _, n in ipairs { 2, 7, 9, 16, 17, 100, 1000, 5000 } do
+         local list = random_list(n, n)
+         local want = by_position(list)
+         core.sort_annotations(list)
+         assert.same(want, list)
+         core.sort_annotations(list)      -- in order already
+         assert.same(want, list)
+      end
+   end)
+end)
+
+describe("quarry.core.complete_annotations with sort", function()
+   local text = string.rep("abcdefghij", 5)
+
+   it("completes the annotations, then sorts them by position", function()
+      local list = random_list(300, 7)
+      local want = by_position(list)
+      assert.is_nil(core.complete_annotations(list, text, "ph", true))
+      assert.same(want, list)
+      for _, a in ipairs(list) do
+         assert.equal("ph", a.phase)
+         assert.equal(text:sub(a.start + 1, a.stop), a.text)
+      end
+   end)
+
+   it("sorts items with a metatable as sort_annotations does", function()
+      local list = random_list(50, 3)
+      local mt = { __index = function() return nil end }
+      setmetatable(list[10], mt)
+      local want = by_position(list)
+      assert.is_nil(core.complete_annotations(list, text, "ph", true))
+      assert.same(want, list)
+   end)
+
+   it("leaves the list unsorted when an annotation is bad", function()
+      local list = random_list(20, 5)
+      list[15].start = "x"
+      local copy = { table.unpack(list) }
+      assert.equal(15, core.complete_annotations(list, text, "ph", true))
+      assert.same(copy, list)
+   end)
+end)

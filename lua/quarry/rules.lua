@@ -1166,8 +1166,9 @@ local function resolve(phase, cands, crules, cstarts)
 end
 
 -- A document phase: its function gets the whole document and the
--- annotations so far (by position), and returns those the next phases see.
-local function run_document_phase(phase, ctx, anns)
+-- annotations so far (by position), and returns those the next phases see
+-- (sorted by position too when sort: the pack's last phase).
+local function run_document_phase(phase, ctx, anns, sort)
    ctx.annotations = quarry_core.sort_annotations(anns)
    local ok, out = pcall(phase.run, ctx)
    ctx.annotations = nil
@@ -1179,8 +1180,9 @@ local function run_document_phase(phase, ctx, anns)
       error(string_format("%s: phase %s: run must return a list of annotations or nil", phase.where,
          phase.name), 0)
    end
-   -- each checked, and given the phase, rule and text it lacks (in C)
-   local bad = complete_annotations(out, ctx.text, phase.name)
+   -- each checked, and given the phase, rule and text it lacks (in C;
+   -- sorting them there reads their positions once)
+   local bad = complete_annotations(out, ctx.text, phase.name, sort)
    if bad then
       error(string_format("%s: phase %s: annotation %d needs a type and integer start <= stop within the text",
          phase.where, phase.name, bad), 0)
@@ -1216,8 +1218,12 @@ local function run_phases(self, doc, opts)
    local anns = {}
    local times = opts.phase_times
    local clock = times and os_clock()
-   for _, phase in ipairs(self.phases) do
-      if phase.run then anns = run_document_phase(phase, ctx, anns)
+   local phases = self.phases
+   local sorted = false
+   for i, phase in ipairs(phases) do
+      -- (a last document phase sorts what it returns as it completes it)
+      sorted = phase.run ~= nil and i == #phases
+      if phase.run then anns = run_document_phase(phase, ctx, anns, sorted)
       else anns = run_rule_phase(phase, ctx, anns) end
       if times then
          local now = os_clock()
@@ -1226,6 +1232,7 @@ local function run_phases(self, doc, opts)
       end
    end
    if not opts.tokens then toks:close() end
+   if sorted then return anns end
    return sort_by_position(anns)
 end
 
