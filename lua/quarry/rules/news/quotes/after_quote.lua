@@ -49,42 +49,48 @@ end
 -- a word that can be a verb the lists lack ("beamed", "shot back")
 local function verb_like(doc, k)
    local word = doc.keys[k]
-   return doc.kinds[k] == "word" and case_at(doc, k) == "lower" and not NOT_NOUNS[word]
-      and not PREPOSITIONS[word] and not CLAUSE_JOINS[word] and not DETS[word]
+   return doc.kinds[k] == "word" and not NOT_NOUNS[word] and not PREPOSITIONS[word] and not CLAUSE_JOINS[word]
+      and not DETS[word] and case_at(doc, k) == "lower"
 end
 
 -- The mention at j that a cue after it may attribute: a mention, a bare
 -- name, "the letter" before a speech verb, and the person a title leads to.
 local function subject_at(doc, j)
-   local n = doc.n
+   local n, keys = doc.n, doc.keys
    -- (a mention starts on a name, a pronoun or a determiner: no call for
    -- the other words)
-   local k = doc.keys[j]
-   local m = (doc.at[j] or PRONOUNS[k] or DETS[k]) and M.at(doc, j) or M.bare_name_at(doc, j)
+   local k = keys[j]
+   local det = DETS[k]
+   local m = (doc.at[j] or PRONOUNS[k] or det) and M.at(doc, j) or M.bare_name_at(doc, j)
    -- “…,” the letter reads: a determiner and the nouns before a speech verb
    -- (not "that" or "this": "“…” that he says is…" goes on the sentence)
-   if not m and j <= n and DETS[doc.keys[j]] and doc.keys[j] ~= "that" and doc.keys[j] ~= "this" then
-      for t = j + 1, math.min(j + 6, n) do
-         if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) and t > j + 1 then
+   if not m and j <= n and det and k ~= "that" and k ~= "this" then
+      local kinds = doc.kinds
+      local hi = j + 6
+      if hi > n then hi = n end
+      for t = j + 1, hi do
+         if (CUE_KEYS[keys[t]] and is_cue(doc, t)) and t > j + 1 then
             local words = {}
-            for w = j + 1, t - 1 do words[#words + 1] = doc.keys[w] end
-            m = { kind = "desc", first = j, last = t - 1, words = words, head = doc.keys[t - 1] }
+            for w = j + 1, t - 1 do words[#words + 1] = keys[w] end
+            m = { kind = "desc", first = j, last = t - 1, words = words, head = keys[t - 1] }
             break
          end
-         if doc.kinds[t] ~= "word" then break end
+         if kinds[t] ~= "word" then break end
       end
    end
+   if not m then return nil end
    -- “…,” Channel 9's Ruth Okoye said / Hadley's campaign manager said
-   local owned = m and M.possessed(doc, m)
+   local owned = M.possessed(doc, m)
    if owned then return owned end
-   if m and m.kind ~= "person" then
+   if m.kind ~= "person" then
       -- “…,” US Senator Dale Furrow said: the person the title leads to
+      local at, kinds = doc.at, doc.kinds
       local hi = m.last + 4
       if hi > n then hi = n end
       for t = m.last + 1, hi do
-         local a = doc.at[t]
+         local a = at[t]
          if a and a.type == "person" then return { kind = "person", ann = a, first = t, last = a.last_tok } end
-         if doc.kinds[t] ~= "word" or case_at(doc, t) == "lower" then break end
+         if kinds[t] ~= "word" or case_at(doc, t) == "lower" then break end
       end
    end
    return m
@@ -95,24 +101,29 @@ end
 -- ("Hal Brenner, the treasurer of Maine, one of the states that
 -- sued, said"), and adverbs.
 local function cue_after(doc, m)
-   local n = doc.n
+   local n, keys = doc.n, doc.keys
    local k = m.last + 1
-   if k <= n and doc.keys[k] == "(" then
+   local kk = keys[k]   -- (nil past the text)
+   if kk == "(" then
       local close = k + 1
-      while close <= math.min(n, k + 8) and doc.keys[close] ~= ")" do close = close + 1 end
-      if close <= n and doc.keys[close] == ")" then k = close + 1 end
+      while close <= math.min(n, k + 8) and keys[close] ~= ")" do close = close + 1 end
+      if close <= n and keys[close] == ")" then
+         k = close + 1
+         kk = keys[k]
+      end
    end
-   if k <= n and doc.keys[k] == "," and not (CUE_KEYS[doc.keys[k + 1]] and is_cue(doc, k + 1)) then
-      local s0 = doc.sents[k]
+   if kk == "," and not (CUE_KEYS[keys[k + 1]] and is_cue(doc, k + 1)) then
+      local sents, kinds = doc.sents, doc.kinds
+      local s0 = sents[k]
       for t = k + 1, math.min(k + 24, n - 1) do
-         if doc.sents[t] ~= s0 or doc.kinds[t] == "open_quote" then break end
-         if doc.keys[t] == "," and CUE_KEYS[doc.keys[t + 1]] and is_cue(doc, t + 1) then
+         if sents[t] ~= s0 or kinds[t] == "open_quote" then break end
+         if keys[t] == "," and CUE_KEYS[keys[t + 1]] and is_cue(doc, t + 1) then
             k = t + 1
             break
          end
       end
    end
-   while k <= n and SKIP_AFTER_CUE[doc.keys[k]] do k = k + 1 end
+   while k <= n and SKIP_AFTER_CUE[keys[k]] do k = k + 1 end
    return k
 end
 
@@ -128,9 +139,10 @@ local function speaker_of_cue(doc, m, k)
    -- reports the words
    -- (the walk up to the sentence's end or an opening mark visits only
    -- each "according", found by a C scan)
-   local s0, last = doc.sents[k], k + 16
+   local last = k + 16
    if last > n - 2 then last = n - 2 end
    local t = k + 1 <= last and ACCORDING:find(doc.toks, k + 1, last) or nil
+   local s0 = t and doc.sents[k]
    while t do
       if doc.sents[t] ~= s0 or C.next_open_quote(doc, k + 1, t) then break end
       if doc.keys[t + 1] == "to" and doc.keys[t - 1] == "," then
@@ -160,21 +172,24 @@ end
 -- them speaks ("Hadley said the levy was “a tax on work,” the crowd
 -- applauded and …"), the verb must end the clause.
 local function mention_then_cue(doc, q, j)
-   local n = doc.n
+   local n, keys = doc.n, doc.keys
    local m = subject_at(doc, j)
    if not m then return nil end
    local k = cue_after(doc, m)
+   local kk = keys[k]
    -- “…” Hadley replied: “…”: the cue introduces the next quote
-   local introduces = q.closed_sentence and k < n and doc.keys[k + 1] == ":"
-   if CUE_KEYS[doc.keys[k]] and is_cue(doc, k) and not introduces
-      and (not (q.closed_sentence or cue_before(doc, q)) or QUOTING[doc.keys[k]] or C.ends_clause(doc, k)) then
+   local closed = q.closed_sentence
+   local introduces = closed and k < n and keys[k + 1] == ":"
+   if CUE_KEYS[kk] and not introduces and is_cue(doc, k)
+      and (not (closed or cue_before(doc, q)) or QUOTING[kk] or C.ends_clause(doc, k)) then
       return speaker_of_cue(doc, m, k)
    end
    -- “…,” Morrow shot back. / “…,” the man shouted.: a verb the lists lack,
    -- when the quote ends on a comma or a cry and the verb ends the clause
    if q.soft_end and not introduces and k <= n and verb_like(doc, k) and m.kind ~= "location" then
       local v = k
-      if v < n and (doc.keys[v + 1] == "back" or doc.keys[v + 1] == "out" or doc.keys[v + 1] == "up") then
+      local kv = keys[v + 1]
+      if v < n and (kv == "back" or kv == "out" or kv == "up") then
          v = v + 1
       end
       if C.ends_clause(doc, v) then return m, k end
@@ -187,7 +202,7 @@ end
 function after_quote.attribute(doc, q)
    local j = C.after_start(doc, q.close + 1)
    if not j then return nil end
-   local n = doc.n
+   local n, keys = doc.n, doc.keys
    -- (a signature signs a statement, not words woven into a sentence:
    -- "… was “the best we have.”--Lena Marsh" is a byline)
    if j <= n and doc.kinds[j] == "dash" and UDP[byte(doc.text, q.start + 1)] then
@@ -196,20 +211,24 @@ function after_quote.attribute(doc, q)
    end
    -- (“…,” echoing Hadley / citing a study: a participle after the quote
    -- takes an object; the words are its clause's subject's)
-   if CUE_KEYS[doc.keys[j]] and is_cue(doc, j) and doc.keys[j]:sub(-3) ~= "ing" then
+   local kj = keys[j]
+   if CUE_KEYS[kj] and is_cue(doc, j) and kj:sub(-3) ~= "ing" then
       local m = M.after_cue(doc, j + 1)
       if m then return m, j end
       -- “…,” said Trask, who…: a name the rules did not know
       m = M.bare_name_at(doc, j + 1)
       -- (“…,” said Chief Ada Tillman of the Marrow Lake Nation)
-      local nk = m and m.last < n and doc.keys[m.last + 1]
+      local nk = m and m.last < n and keys[m.last + 1]
       if nk and (nk == "," or nk == "." or PREPOSITIONS[nk]) then return m, j end
    end
    -- “…!” beamed Nell Farraday: a verb the lists lack, between a quote
    -- that ends on a comma or a cry and a name that ends the clause
-   if q.soft_end and j < n and verb_like(doc, j) then
+   -- (the person tested first: M.at makes a person's mention of the name
+   -- that starts there)
+   local a = j < n and doc.at[j + 1]
+   if a and a.type == "person" and q.soft_end and verb_like(doc, j) then
       local m = M.at(doc, j + 1)
-      if m and m.kind == "person" and C.ends_clause(doc, m.last) then return m, j end
+      if C.ends_clause(doc, m.last) then return m, j end
    end
    return mention_then_cue(doc, q, j)
 end

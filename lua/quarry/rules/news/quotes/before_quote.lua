@@ -23,14 +23,18 @@ local before_quote = {
 -- subject, or for the nearest cue the speaker after it ("said Voronov:
 -- …"; "said it was" is what was said).
 local function cue_speaker(doc, c, o, floor, found)
+   local keys = doc.keys
    -- "In calling the mayor's plan “not workable,” the council …": a
    -- participle opening the sentence speaks for the main clause's subject
-   local k0 = doc.keys[floor]
-   if doc.keys[c]:sub(-3) == "ing" and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
-      local m = C.main_subject_after(doc, c)
-      if m then return m end
+   -- (the opening tested first: no string made for a cue further in)
+   if c - 1 <= floor then
+      local k0 = keys[floor]
+      if keys[c]:sub(-3) == "ing" and (c == floor or c - 1 == floor and (SUBORDINATORS[k0] or PREPOSITIONS[k0])) then
+         local m = C.main_subject_after(doc, c)
+         if m then return m end
+      end
    end
-   local agent = doc.keys[c + 1] == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[doc.keys[c - 1]]
+   local agent = keys[c + 1] == "by" and c + 2 < o and c > 1 and PASSIVE_AUX[keys[c - 1]]
       and M.after_cue(doc, c + 2)
    local m
    if agent and agent.last < o and agent.kind ~= "pronoun" then
@@ -50,22 +54,24 @@ end
 -- emailed him, he replied, “…”"): no outer attribution to look for
 local function opens_clause(doc, m, floor)
    local before = m.first - 1
-   return before < floor or CLAUSE_JOINS[doc.keys[before]] or doc.keys[before] == ","
-      or RELATIVES[doc.keys[before]] or doc.kinds[before] == "close_quote" or doc.kinds[before] == "open_quote"
+   if before < floor then return true end
+   local k, kind = doc.keys[before], doc.kinds[before]
+   return CLAUSE_JOINS[k] or k == "," or RELATIVES[k] or kind == "close_quote" or kind == "open_quote"
 end
 
 -- "As Hadley spoke, the growers' lobby was pressing lawmakers against “…”":
 -- the comma that closes a subordinate clause opening the sentence, if
 -- one does before token o; or nil.
 local function opening_clause_end(doc, floor, o)
-   local k = doc.keys[floor]
-   if k == "but" or k == "and" then floor, k = floor + 1, doc.keys[floor + 1] end
+   local keys = doc.keys
+   local k = keys[floor]
+   if k == "but" or k == "and" then floor, k = floor + 1, keys[floor + 1] end
    if not SUBORDINATORS[k] then return nil end
-   local inside = false
+   local inside, kinds = false, doc.kinds
    for t = floor + 1, o - 1 do
-      local kind = doc.kinds[t]
+      local kind = kinds[t]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false
-      elseif not inside and doc.keys[t] == "," then return t end
+      elseif not inside and keys[t] == "," then return t end
    end
    return nil
 end

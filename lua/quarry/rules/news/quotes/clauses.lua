@@ -125,20 +125,21 @@ end
 -- ";" or a ", and", a leading conjunction, a dateline, an opening
 -- subordinate clause ("As Hadley spoke, Morrow…").
 local function clause_start(doc, c, floor)
-   local toks = doc.toks
+   local toks, keys, kinds = doc.toks, doc.keys, doc.kinds
    local start = floor
    -- (walked only when a word set's C scan finds one of those words there)
    local walk = true
    if floor + 1 >= 1 and c - 1 <= doc.n and floor + 1 <= c - 1 then walk = BREAKS:find(toks, floor + 1, c - 1) end
    for t = walk and c - 1 or floor, floor + 1, -1 do
-      local k = doc.keys[t]
-      if k == ";" or (doc.keys[t - 1] == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
+      local k = keys[t]
+      if k == ";" or (keys[t - 1] == "," and (k == "and" or k == "but" or k == "while" or k == "yet")) then
          start = t + 1
          break
       end
    end
-   while start < c - 1 and (doc.keys[start] == "and" or doc.keys[start] == "but" or doc.keys[start] == "so"
-      or doc.keys[start] == "yet" or doc.keys[start] == "or") do
+   while start < c - 1 do
+      local k = keys[start]
+      if not (k == "and" or k == "but" or k == "so" or k == "yet" or k == "or") then break end
       start = start + 1
    end
    -- "MILLBROOK, Ore., Oct. 4 (Northwind) — Former Governor Ada Kessler…": past
@@ -146,14 +147,14 @@ local function clause_start(doc, c, floor)
    local hi = start + 15
    if hi > c - 1 then hi = c - 1 end
    for t = start + 1, hi do
-      if doc.kinds[t] == "dash" and (doc.keys[t - 1] == ")" or case_at(doc, t - 1) == "upper") then
+      if kinds[t] == "dash" and (keys[t - 1] == ")" or case_at(doc, t - 1) == "upper") then
          start = t + 1
          break
       end
    end
-   if SUBORDINATORS[doc.keys[start]] then
+   if SUBORDINATORS[keys[start]] then
       for t = start + 1, c - 1 do
-         if doc.keys[t] == "," then start = t + 1 break end
+         if keys[t] == "," then start = t + 1 break end
       end
    end
    -- "in what Rosa Dunne, Hadley's treasurer, called": a clause "what"
@@ -162,8 +163,8 @@ local function clause_start(doc, c, floor)
    if lo < start then lo = start end
    local t = c - 1 >= lo and WHAT_MARKS:find(toks, c - 1, lo) or nil
    while t do
-      if doc.keys[t] == "what" then return t + 1 end
-      if doc.kinds[t] == "open_quote" or doc.kinds[t] == "close_quote" then break end
+      if keys[t] == "what" then return t + 1 end
+      if kinds[t] == "open_quote" or kinds[t] == "close_quote" then break end
       t = t > lo and WHAT_MARKS:find(toks, t - 1, lo) or nil
    end
    return start
@@ -205,17 +206,17 @@ end
 function clauses.clause_subject(doc, c, floor)
    local start = clause_start(doc, c, floor)
    local t = start
-   local at, keys = doc.at, doc.keys
+   local at, keys, kinds = doc.at, doc.keys, doc.kinds
    while t < c do
-      if doc.kinds[t] == "open_quote" then
-         repeat t = t + 1 until t >= c or doc.kinds[t] == "close_quote"
+      if kinds[t] == "open_quote" then
+         repeat t = t + 1 until t >= c or kinds[t] == "close_quote"
       else
          -- (a mention starts on a name, a pronoun or a determiner: no call
          -- for the other words)
          local k = keys[t]
          local m = (at[t] or PRONOUNS[k] or DETS[k]) and M.at(doc, t) or t == start and bare_subject(doc, t, c)
          if m and m.last < c then
-            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[doc.keys[t - 1]] or NOUN_LEADS[doc.keys[t - 1]]))
+            if m.kind ~= "location" and not (t > 1 and (PREPOSITIONS[keys[t - 1]] or NOUN_LEADS[keys[t - 1]]))
                and m.pron ~= "him" then
                return appositive_name(doc, m) or m
             end
@@ -236,24 +237,26 @@ end
 local function relative_before(doc, c, t, floor)
    local lo = c - 6
    if lo < floor + 1 then lo = floor + 1 end
+   local keys, kinds, ends = doc.keys, doc.kinds, doc.ends
    for u = t, lo, -1 do
-      local ku = doc.keys[u]
+      local ku = keys[u]
       if ku == "who" or ku == "which" then
          local a = u - 1
-         if doc.keys[a] == "," then a = a - 1 end
+         if keys[a] == "," then a = a - 1 end
          local ante = M.ending(doc, a, floor, true)
          if not ante then
             for v = a - 1, math.max(floor, a - 8), -1 do
                ante = M.ending(doc, v, floor)
                if ante then break end
-               if doc.keys[v] == "," then break end
+               if keys[v] == "," then break end
             end
          end
          return { kind = "rel", first = u, last = u, antecedent = ante }
       end
       -- (a subject of its own between: "in which he says")
-      if ku == "," or doc.kinds[u] ~= "word" and doc.kinds[u] ~= "number" or (CUE_KEYS[doc.keys[u]] and is_cue(doc, u))
-         or doc.ends[u] or PRONOUNS[ku] then
+      local kind = kinds[u]
+      if ku == "," or kind ~= "word" and kind ~= "number" or PRONOUNS[ku] or ends[u]
+         or (CUE_KEYS[ku] and is_cue(doc, u)) then
          break
       end
    end
@@ -386,28 +389,32 @@ end
 
 -- (clauses.subject_before without the statement issued)
 function subject_before(doc, c, floor)
+   local keys, kinds = doc.keys, doc.kinds
    -- "Okoye corrected the candidate by tweeting back": a participle after
    -- a preposition of manner or time has the clause's subject
-   if c - 1 > floor and MANNER[doc.keys[c - 1]] and doc.keys[c]:sub(-3) == "ing" then
+   if c - 1 > floor and MANNER[keys[c - 1]] and keys[c]:sub(-3) == "ing" then
       local subj = clauses.clause_subject(doc, c - 1, floor)
       if subj then return subj end
    end
    local t = c - 1
    -- (over adverbs, commas, and the closing mark of a quote that ends in
    -- a comma: "Lin, known for “Harbour Nights,” said")
-   while t >= floor and (SKIP_AFTER_CUE[doc.keys[t]] or doc.keys[t] == ","
-      or doc.kinds[t] == "close_quote" and t > floor and doc.keys[t - 1] == ",") do
+   while t >= floor do
+      local k = keys[t]
+      if not (SKIP_AFTER_CUE[k] or k == "," or kinds[t] == "close_quote" and t > floor and keys[t - 1] == ",") then
+         break
+      end
       t = t - 1
    end
    local rel = relative_before(doc, c, t, floor)
    if rel then return rel end
    -- "Rep. Ida Brandt (D-Minn.) said"
-   if t > floor and doc.keys[t] == ")" then
+   if t > floor and keys[t] == ")" then
       local open = t - 1
-      while open > math.max(floor, t - 8) and doc.keys[open] ~= "(" do open = open - 1 end
-      if doc.keys[open] == "(" then t = open - 1 end
+      while open > math.max(floor, t - 8) and keys[open] ~= "(" do open = open - 1 end
+      if keys[open] == "(" then t = open - 1 end
    end
-   local comma = t < c - 1 and doc.keys[t + 1] == ","
+   local comma = t < c - 1 and keys[t + 1] == ","
    if comma then
       local m = subject_over_comma(doc, c, t, floor)
       if m then return m end
@@ -425,7 +432,7 @@ function subject_before(doc, c, floor)
       if m and m.last + 1 < c and doc.keys[m.last + 1] == "," then return m end
    end
    -- "Voronov, in his remarks, said" / "Voronov went on to stress"
-   local ends, keys = doc.ends, doc.keys
+   local ends = doc.ends
    local lo = c - 12
    if lo < floor then lo = floor end
    for u = t - 1, lo, -1 do
@@ -435,7 +442,7 @@ function subject_before(doc, c, floor)
       m = (ends[u] or PRONOUNS[k] or DESC_HEADS[k]) and M.ending(doc, u, floor) or nil
       -- a place in between ("in Virginia") is where, not who; the
       -- object of a preposition ("sings to Morrow") is not the subject
-      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[doc.keys[m.first - 1]]) then
+      if m and m.kind ~= "location" and not (m.first > 1 and PREPOSITIONS[keys[m.first - 1]]) then
          return m
       end
    end
@@ -471,10 +478,12 @@ end
 -- end. After a quote that ended its sentence (“… wrong.” Voronov said), a
 -- name and a verb attribute it only when the verb ends the clause.
 function clauses.ends_clause(doc, k)
-   local n = doc.n
+   local n, keys = doc.n, doc.keys
    local kk = k + 1
-   while kk <= n and SKIP_AFTER_CUE[doc.keys[kk]] do kk = kk + 1 end
-   return kk > n or CLAUSE_END[doc.keys[kk]] or doc.kinds[kk] == "open_quote" or doc.sents[kk] ~= doc.sents[k]
+   while kk <= n and SKIP_AFTER_CUE[keys[kk]] do kk = kk + 1 end
+   if kk > n or CLAUSE_END[keys[kk]] or doc.kinds[kk] == "open_quote" then return true end
+   local sents = doc.sents
+   return sents[kk] ~= sents[k]
 end
 
 local ACCORDING = wordset.new { "according" }

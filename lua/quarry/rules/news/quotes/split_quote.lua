@@ -7,9 +7,11 @@ return {
    name = "split_quote",
    about = "the second half of a split quote: “…,” he told the host, “…”",
    find = function(q, doc, state)
-      local prev = state.prev
-      if prev and prev.close_tok and prev.mention and doc.sents[prev.close_tok] == doc.sents[q.open]
-         and q.open > 1 and doc.keys[q.open - 1] == "," then
+      local prev, o = state.prev, q.open
+      -- (the comma before the mark tested first: no sentence looked up
+      -- for the other quotes)
+      if prev and o > 1 and doc.keys[o - 1] == "," and prev.close_tok and prev.mention
+         and doc.sents[prev.close_tok] == doc.sents[o] then
          return prev.mention, prev.cue_tok
       end
       return nil
