@@ -5,7 +5,7 @@
  * quarry.core.quote_mentions(tokens, kept),
  * quarry.core.quote_columns(tokens),
  * quarry.core.quote_document(tokens, kept, window, methods) and
- * quarry.core.quote_records(tokens, double), for
+ * quarry.core.quote_records(tokens, double [, room]), for
  * quarry.attribution.
  */
 /***
@@ -100,7 +100,7 @@ static int l_quote_pairs(lua_State *L)
 }
 
 /***
-quarry.core.quote_records(tokens, double) -> records, npairs: the quotes
+quarry.core.quote_records(tokens, double [, room]) -> records, npairs: the quotes
 of a document as the news pack's driver starts them, one table a pair of
 marks (the outermost pairs, by start: quote_pairs with outermost) whose
 words are not all white space: {open, close (nil for a quote left open),
@@ -108,11 +108,12 @@ start, stop (the bytes of its words: those between the marks, the white
 space around them left out), para (the opening mark's paragraph, nil
 without paragraphs), closed_sentence (its words end on "." or "…"),
 soft_end (on ",", "!" or "?"), both false for a quote left open}, made
-with room for three fields more; npairs: the number of pairs, those left
-out counted. See quarry.attribution.quotes.
+with room for room fields more (3 by default); npairs: the number of
+pairs, those left out counted. See quarry.attribution.quotes.
 @function quote_records
 @param tokens quarry.Tokens the document's tokens
 @param double table mark text -> true for the double marks
+@param room integer optional: the fields the caller adds to each record (0 to 64; 3 by default)
 @return table the records
 @return integer the number of pairs
 */
@@ -123,7 +124,9 @@ static int l_quote_records(lua_State *L)
     lua_Integer nq = 0;
     const qr_tokens *t = qr_check_tokens(L, 1, &text, &len);
     const qr_qpair *pairs;
+    lua_Integer room = luaL_optinteger(L, 3, 3);
     luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_argcheck(L, room >= 0 && room <= 64, 3, "expected 0 to 64 fields more");
     lua_settop(L, 2);
     pairs = find_pairs(L, t, text, len, 1, &np);
     lua_createtable(L, fit_int(np), 0);
@@ -131,7 +134,7 @@ static int l_quote_records(lua_State *L)
         const qr_qpair *p = &pairs[m];
         qr_qwordspan w;
         if (!qr_quote_words(text, len, p->start, p->stop, p->close >= 0, &w)) continue;
-        lua_createtable(L, 0, 10);
+        lua_createtable(L, 0, 7 + (int)room);
         set_int(L, "open", p->open + 1);
         if (p->close >= 0) set_int(L, "close", p->close + 1);
         set_int(L, "start", (lua_Integer)w.start);

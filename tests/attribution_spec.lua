@@ -323,6 +323,11 @@ describe("quarry.attribution", function()
       assert.equal(0, n0)
       assert.has_error(function() attribution.quotes(toks, "\"") end,
          "attribution.quotes: expected a table of double marks")
+      -- room for the caller's fields changes no record
+      local roomy = attribution.quotes(toks, DOUBLE, 17)
+      assert.same(found, roomy)
+      assert.has_error(function() attribution.quotes(toks, DOUBLE, -1) end,
+         "attribution.quotes: expected room for 0 to 64 fields")
    end)
 
    it("makes a document's record in one call, its methods reached through a metatable", function()

@@ -42,7 +42,7 @@ function attribution.pairs(tokens, double, outermost)
 end
 
 --- The quotes of a document as a driver of quote attribution starts
--- them: attribution.quotes(tokens, double) -> quotes, npairs. One table
+-- them: attribution.quotes(tokens, double [, room]) -> quotes, npairs. One table
 -- for each of the outermost pairs of marks (attribution.pairs(tokens,
 -- double, true), in that order) whose words are not all white space:
 -- {open, close, start, stop, para, closed_sentence, soft_end}, where open
@@ -52,15 +52,19 @@ end
 -- mark's paragraph (tokens:get(open, "paragraph"): nil without
 -- paragraphs), closed_sentence whether its words end on "." or "…" and
 -- soft_end on ",", "!" or "?" (both false for a quote left open); each
--- made with room for three fields more (the driver's own). npairs counts
--- the pairs, those left out too.
+-- made with room for `room` fields more (the driver's own; 3 by default).
+-- npairs counts the pairs, those left out too.
 -- @param tokens quarry.Tokens the document's tokens
 -- @param double table the texts of the double marks (text -> true)
+-- @param room integer optional: how many fields the caller adds to each quote (0 to 64; 3 by default)
 -- @return table the quotes
 -- @return integer the number of pairs
-function attribution.quotes(tokens, double)
+function attribution.quotes(tokens, double, room)
    if type(double) ~= "table" then error("attribution.quotes: expected a table of double marks", 2) end
-   return quote_records(tokens, double)
+   if room ~= nil and (math_type(room) ~= "integer" or room < 0 or room > 64) then
+      error("attribution.quotes: expected room for 0 to 64 fields", 2)
+   end
+   return quote_records(tokens, double, room)
 end
 
 --- The attribution sentences of a document: attribution.sentences(tokens,

@@ -6,7 +6,10 @@
 -- For each pair of quotation marks the driver completes the quote record
 -- q that pairing.quotes starts in C, runs the sieve with (q, doc, state), resolves the
 -- mention found to a speaker (speakers.lua), decides the quote's kind and
--- whether to keep it, and updates the state, in one place (remember).
+-- whether to keep it, and updates the state, in one place (remember). The
+-- sieve's answer goes into q itself (attribute), and a quote kept is the
+-- state's previous quote as it is: no table more a quote than q and its
+-- annotation.
 --
 --   q      the quote: open, close (token numbers; close is nil for a quote
 --          left open at its paragraph's end), start, stop (the bytes of its
@@ -14,17 +17,23 @@
 --          "…"), soft_end (on ",", "!" or "?"), lead_in (a cue right before
 --          its opening mark, after "," or ":"), label (a transcript's
 --          speaker in capitals that opens it: first, last, text, colon),
---          is_title (a title after "'s" or "on": “Morning Joe”)
+--          is_title (a title after "'s" or "on": “Morning Joe”); once
+--          the sieve has run (attribute): strategy, tried, found (the
+--          mention the strategy found), mention (the same, nil when the
+--          speaker was carried over), inherited, cue_tok, cue_last,
+--          speaker, cluster, speaker_type, sstart, send (its speaker's
+--          span); kept (remember): close_tok, name (= speaker)
 --   doc    the document (document.lua): tokens, entities by position,
 --          sentences; read only
 --   state  what earlier quotes decided, read only to strategies:
---          state.prev          the previous quote kept that is not a title:
---                              speaker, cluster, para, sstart, send (its
---                              speaker's span), close_tok, mention (what a
---                              strategy found in the text; nil when the
---                              speaker was carried over), cue_tok
---          state.last_speaker  {name, cluster, speaker_type} of the last
---                              quote with one
+--          state.prev          the previous quote kept that is not a title
+--                              (its record q): speaker, cluster, para,
+--                              sstart, send (its speaker's span), close_tok,
+--                              mention (what a strategy found in the text;
+--                              nil when the speaker was carried over),
+--                              cue_tok, speaker_type
+--          state.last_speaker  the last quote with a speaker (its record
+--                              q): name, cluster, speaker_type
 --
 -- A strategy is {name, about, find = function(q, doc, state) -> mention,
 -- cue token, last cue token | nil, weak = true?}; a weak one's quote can
@@ -45,6 +54,10 @@ local speakers = include "quotes/speakers"
 local terms = include "quotes/terms"
 
 local NOT_LABELS = W.NOT_LABELS
+
+-- The fields the driver adds to a quote record (quote_of, attribute,
+-- remember): its record is made with room for them.
+local ROOM = 17
 local byte = string.byte
 
 -- The bytes %s matches (isspace in the C locale): a byte test instead of a
@@ -126,23 +139,24 @@ local function quote_of(doc, q)
    return q
 end
 
--- The sieve's answer for q: the speaker's name, cluster, type, span, the
--- cue tokens, the strategy and whether it inherited the speaker.
+-- The sieve's answer for q, set in q: the strategy that found the
+-- speaker (tried: how many before it), the mention it found, the cue
+-- tokens, the speaker's name, cluster, type and span, and whether it
+-- inherited the speaker.
 local function attribute(the_sieve, q, doc, state)
    local i, m, c, c2 = the_sieve:run(q, doc, state)
-   -- (the fields set below named here too: a table made at its size)
-   local a = { strategy = i and the_sieve.list[i] or nil, tried = i and i - 1 or #the_sieve.list, mention = m,
-      cue = c, cue_last = c2, speaker_type = "unknown", speaker = nil, cluster = nil, sstart = nil, send = nil,
-      inherited = nil }
-   if not m then return a end
+   q.strategy, q.tried, q.found, q.cue_tok, q.cue_last = i and the_sieve.list[i] or nil, i and i - 1 or #the_sieve.list,
+      m, c, c2
+   q.speaker_type = "unknown"
+   if not m then return end
    if m.kind == "same_speaker" then
-      a.speaker, a.cluster, a.sstart, a.send, a.inherited = m.speaker, m.cluster, m.start, m.stop, true
-      a.speaker_type = m.speaker_type or "unknown"
+      q.speaker, q.cluster, q.sstart, q.send, q.inherited = m.speaker, m.cluster, m.start, m.stop, true
+      q.speaker_type = m.speaker_type or "unknown"
    else
-      a.speaker, a.cluster, a.speaker_type = speakers.resolve(doc, state, m)
-      a.sstart, a.send = D.Doc.span_of(doc, m.first, m.last)
+      q.mention = m
+      q.speaker, q.cluster, q.speaker_type = speakers.resolve(doc, state, m)
+      q.sstart, q.send = D.Doc.span_of(doc, m.first, m.last)
    end
-   return a
 end
 
 -- The strategies tried, by name, and the one that decided. (The lists of
@@ -150,9 +164,9 @@ end
 -- quarry hands each annotation out as a copy of its own.)
 -- (tried is a copy: the sieve hands out one list a k, and the annotation,
 -- uncopied out of the sandbox, is the caller's alone)
-local function trace_of(a, the_sieve)
-   local strategy = a.strategy
-   local names = the_sieve:first_names(a.tried)
+local function trace_of(q, the_sieve)
+   local strategy = q.strategy
+   local names = the_sieve:first_names(q.tried)
    return { strategy = strategy and strategy.name, where = strategy and strategy.where,
       tried = table_move(names, 1, #names, 1, {}) }
 end
@@ -172,7 +186,7 @@ end
 -- The quote's annotation (type "quote", or "term" for marks around words
 -- nobody says), or nil when it is not kept (markup: tweet="..."); traced:
 -- with its trace.
-local function annotation(doc, q, a, the_sieve, traced)
+local function annotation(doc, q, the_sieve, traced)
    local text, toks = doc.text, doc.toks
    local s, e, open = q.start, q.stop, q.open
    -- the kind: a whole statement, or words woven into a sentence
@@ -183,33 +197,37 @@ local function annotation(doc, q, a, the_sieve, traced)
       or doc.get(toks, open, "para_start")
    local b = opens_sentence and byte(text, s + 1)   -- (a lower-case letter, %l, opens a partial one)
    local kind = (opens_sentence and not (b and b >= 97 and b <= 122)) and "direct" or "partial"
-   local firm = a.mention and not (a.strategy.weak and not a.inherited)
+   local firm = q.found and not (q.strategy.weak and not q.inherited)
    if before == "=" and not firm then return nil end
-   local trace = traced and trace_of(a, the_sieve) or nil
-   local term, why = terms.classify(doc, q, a, kind == "direct", firm)
+   local trace = traced and trace_of(q, the_sieve) or nil
+   local term, why = terms.classify(doc, q, q, kind == "direct", firm)
    if term then return term_annotation(q, term, why, trace) end
    local cue_text = null
-   if a.cue then
-      local cs, ce = D.Doc.span_of(doc, a.cue, a.cue_last or a.cue)
+   local cue = q.cue_tok
+   if cue then
+      local cs, ce = D.Doc.span_of(doc, cue, q.cue_last or cue)
       cue_text = text:sub(cs + 1, ce)
    elseif q.close == nil or before == ":" then
       cue_text = before == ":" and ":" or null
    end
    return { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
-      attrs = { speaker = a.speaker or null, speaker_start = a.sstart or null, speaker_end = a.send or null,
-                cue = cue_text, kind = kind, speaker_key = a.cluster and a.cluster.key or nil,
-                speaker_type = a.speaker_type, strategy = a.strategy and a.strategy.name or null },
+      attrs = { speaker = q.speaker or null, speaker_start = q.sstart or null, speaker_end = q.send or null,
+                cue = cue_text, kind = kind, speaker_key = q.cluster and q.cluster.key or nil,
+                speaker_type = q.speaker_type, strategy = q.strategy and q.strategy.name or null },
       trace = trace }
 end
 
--- What a later quote needs of this one: the driver's one update of the state.
-local function remember(state, q, a)
-   if not q.is_title then
-      state.prev = { speaker = a.speaker, cluster = a.cluster, para = q.para, sstart = a.sstart, send = a.send,
-         close_tok = q.close, mention = not a.inherited and a.mention or nil, cue_tok = a.cue,
-         speaker_type = a.speaker_type }
+-- What a later quote needs of this one: the driver's one update of the
+-- state, whose previous quote and last speaker are quote records (q is
+-- not changed after this).
+local function remember(state, q)
+   q.close_tok = q.close
+   if not q.is_title then state.prev = q end
+   local speaker = q.speaker
+   if speaker then
+      q.name = speaker
+      state.last_speaker = q
    end
-   if a.speaker then state.last_speaker = { name = a.speaker, cluster = a.cluster, speaker_type = a.speaker_type } end
 end
 
 -- A quote left open at its paragraph's end goes on in the next one: the
@@ -235,7 +253,7 @@ end
 -- kept: the entities kept (sorted by start); clusters: the people
 -- (people.lua); allowed(pos): false inside the page's clutter.
 function quotes.find(ctx, kept, clusters, allowed, the_sieve)
-   local found, npairs = pairing.quotes(ctx.tokens)
+   local found, npairs = pairing.quotes(ctx.tokens, ROOM)
    local out, said = {}, {}
    if npairs == 0 then return out end
    local doc = D.new(ctx, kept, clusters, allowed)
@@ -244,13 +262,13 @@ function quotes.find(ctx, kept, clusters, allowed, the_sieve)
    for _, found_q in ipairs(found) do
       local q = quote_of(doc, found_q)
       if q then
-         local a = attribute(the_sieve, q, doc, state)
-         local ann = annotation(doc, q, a, the_sieve, traced)
+         attribute(the_sieve, q, doc, state)
+         local ann = annotation(doc, q, the_sieve, traced)
          if ann then
             out[#out + 1] = ann
             if ann.type == "quote" then
                said[#said + 1] = ann
-               remember(state, q, a)
+               remember(state, q)
             end
          end
       end

@@ -19,13 +19,13 @@ function pairing.pair(toks)
 end
 
 --- The quotes of those pairs, as the driver starts them (quotes/init.lua):
--- pairing.quotes(toks) -> {q, ...}, npairs. Each q: open, close, start,
+-- pairing.quotes(toks, room) -> {q, ...}, npairs. Each q: open, close, start,
 -- stop (the bytes of its words, the white space around them left out),
 -- para, closed_sentence, soft_end, made in C (quarry.attribution.quotes)
--- with room for the fields the driver adds; a pair of marks around white
--- space only makes none, npairs counts it.
-function pairing.quotes(toks)
-   return attribution.quotes(toks, W.DOUBLE)
+-- with room for the room fields the driver adds; a pair of marks around
+-- white space only makes none, npairs counts it.
+function pairing.quotes(toks, room)
+   return attribution.quotes(toks, W.DOUBLE, room)
 end
 
 return pairing

@@ -211,9 +211,9 @@ local function adjacent(doc, q, a)
       if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
       if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" then break end
    end
-   local c = a.cue
+   local c = a.cue_tok
    if c and c > q.close and c <= q.close + 2 then return true end
-   local m = a.mention
+   local m = a.found
    return m ~= nil and m.first ~= nil and m.first > q.close and m.first <= q.close + 2
 end
 
@@ -277,7 +277,7 @@ end
 
 --- What the quote q is when it is not speech: kind, why (for quarry
 -- explain); or nil for reported speech.
--- @param a table the sieve's answer (strategy, mention, cue, inherited)
+-- @param a table the sieve's answer (found, mention, cue_tok, inherited: the driver's quote record)
 -- @param opens bool whether the quote opens its sentence with a capital (a statement)
 -- @param firm bool whether a strategy that is not weak attributed it
 -- @return string|nil the term's kind
@@ -300,7 +300,7 @@ function terms.classify(doc, q, a, opens, firm)
       if firm and (adjacent(doc, q, a) or a.inherited and opens) then return nil end
       return "title", "title-like words with no speaker or cue next to them"
    end
-   if a.cue or opens or speaks(doc, q, title) or terms.cue_in_clause(doc, q) or reported_clause(doc, q)
+   if a.cue_tok or opens or speaks(doc, q, title) or terms.cue_in_clause(doc, q) or reported_clause(doc, q)
       or someone_subject(a) then
       return nil
    end
