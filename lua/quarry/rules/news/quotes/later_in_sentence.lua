@@ -15,10 +15,12 @@ local is_cue = D.Doc.is_cue
 local function later(doc, j)
    local n = doc.n
    if j > n then return nil end
-   local s = doc.sents[j - 1]
    -- "…” fostered by Hadley, according to the groups": the source named,
-   -- up to the sentence's end or the next opening mark
-   local e = C.sentence_last(doc, j - 1)
+   -- up to the sentence's end or the next opening mark (e: the last token
+   -- of the sentence of token j - 1, C.sentence_last's, read here from
+   -- the first of the next sentence when there is one)
+   local f = doc.starts[doc.sents[j - 1] + 1]
+   local e = f and f - 1 or C.sentence_last(doc, j - 1)
    local last = j
    if j <= e then
       local open = j < e and C.next_open_quote(doc, j + 1, e)
@@ -29,7 +31,8 @@ local function later(doc, j)
    -- (the walk from j to the sentence's end, which stops at an opening
    -- mark, visits only the words a cue stands on: tokens j .. last, found
    -- by a C scan)
-   if doc.sents[j] ~= s or doc.kinds[j] == "open_quote" then return nil end
+   -- (token j is in that sentence when it is not past its last token)
+   if j > e or doc.kinds[j] == "open_quote" then return nil end
    local words = W.CUE_WORDS
    local t = words:find(doc.toks, j, last)
    while t do

@@ -12,10 +12,14 @@ local PREPOSITIONS, PRONOUNS = W.PREPOSITIONS, W.PRONOUNS
 
 -- whether the quote at q.open is woven into its sentence
 local function partial(doc, q)
-   local first = q.open + 1
+   local o = q.open
+   local first = o + 1
    if first > doc.n then return false end
-   local starts = q.open == 1 or doc.sents[q.open - 1] ~= doc.sents[q.open] or doc.keys[q.open - 1] == ":"
-   return not (starts and case_at(doc, first) ~= "lower")
+   -- (a quote that opens in lower case is woven in wherever it stands:
+   -- no sentence looked up for it)
+   if case_at(doc, first) == "lower" then return true end
+   local sents = doc.sents
+   return not (o == 1 or doc.keys[o - 1] == ":" or sents[o - 1] ~= sents[o])
 end
 
 -- the subject that opens the sentence ("But Hadley", "On Monday, she"),

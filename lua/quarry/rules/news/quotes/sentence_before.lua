@@ -46,14 +46,16 @@ return {
    weak = true,
    find = function(q, doc)
       if not q.close then return nil end
-      local toks, o = doc.toks, q.open
-      local s0 = doc.sents[o]
+      local toks, o, sents, starts = doc.toks, q.open, doc.sents, doc.starts
+      local s0 = sents[o]
       local p = para_at(doc, o)
       local t = o - 1
       for _ = 1, 2 do
-         while t >= 1 and doc.sents[t] == s0 do t = t - 1 end
+         -- (over the rest of sentence s0 at once: the numbers never
+         -- decrease from a token to the next, and starts[s0] is its first)
+         if t >= 1 and sents[t] == s0 then t = starts[s0] - 1 end
          if t < 1 or para_at(doc, t) < p - 1 then return nil end
-         s0 = doc.sents[t]
+         s0 = sents[t]
          -- (a sentence in the page's clutter speaks for no one: "Article continued below")
          local m, c
          if doc.allowed(toks:span(t)) then m, c = cue_subject(doc, t) end
