@@ -216,8 +216,9 @@ static void check_pred(lua_State *L, qr_matcher *m, qr_mpred *p, int i)
     case QR_P_WITHIN: case QR_P_STARTS: case QR_P_ENDS:
         if (p->a < 1 || p->a > m->nclasses) luaL_error(L, "matcher description: predicate %d: bad class", i + 1);
         break;
-    case QR_P_NOT:
-        if (p->nkids != 1) luaL_error(L, "matcher description: predicate %d: 'not' takes one", i + 1);
+    case QR_P_NOT: case QR_P_NEXT:
+        if (p->nkids != 1)
+            luaL_error(L, "matcher description: predicate %d: '%s' takes one", i + 1, p->op == QR_P_NOT ? "not" : "next");
         break;
     default:
         break;

@@ -183,6 +183,17 @@ static int add_wset_word(qr_matcher *m, uint32_t id, int b)
     return qr_idset_add(&m->whas, id);
 }
 
+/* The predicate whose words window predicate pi's tokens must have: pi
+ * itself when it is a word or a word set, its first part when it is an
+ * AND that opens with one; -1 otherwise. */
+static int window_words(const qr_matcher *m, int pi)
+{
+    const qr_mpred *p = &m->preds[pi];
+    if (p->op == QR_P_AND && p->nkids > 0) p = &m->preds[pi = p->kids[0]];
+    if (p->op == QR_P_KEYSET || (p->op == QR_P_KEY && p->id)) return pi;
+    return -1;
+}
+
 /* The word and word-set predicates of the rules' windows and, per word,
  * the bits of those holding it (qr_matcher wset_bit, wids, wmasks): QR_OK
  * or QR_ENOMEM. */
@@ -195,12 +206,10 @@ static int prepare_wsets(qr_matcher *m)
     for (i = 0; i < m->npreds; i++) m->wset_bit[i] = -1;
     for (i = 0; i < m->nrules; i++)
         for (w = 0; w < m->rules[i].nwindows; w++) {
-            int pi = m->rules[i].windows[w].pred, op = m->preds[pi].op;
-            if ((op != QR_P_KEYSET && (op != QR_P_KEY || !m->preds[pi].id)) || m->wset_bit[pi] >= 0
-                || m->nwsets == 64)
-                continue;
+            int pi = m->rules[i].windows[w].pred, wi = window_words(m, pi);
+            if (wi < 0 || m->wset_bit[pi] >= 0 || m->nwsets == 64) continue;
             m->wset_bit[pi] = m->nwsets++;
-            total += op == QR_P_KEY ? 1 : m->sets[m->preds[pi].a - 1].count;
+            total += m->preds[wi].op == QR_P_KEY ? 1 : m->sets[m->preds[wi].a - 1].count;
         }
     if (!m->nwsets) return QR_OK;
     while (cap < 2 * total + 2) cap <<= 1;
@@ -211,12 +220,14 @@ static int prepare_wsets(qr_matcher *m)
     for (i = 0; i < m->npreds; i++) {
         const qr_idset *set;
         uint32_t id;
+        int wi;
         if (m->wset_bit[i] < 0) continue;
-        if (m->preds[i].op == QR_P_KEY) {
-            if (add_wset_word(m, m->preds[i].id, m->wset_bit[i]) != QR_OK) return QR_ENOMEM;
+        wi = window_words(m, i);
+        if (m->preds[wi].op == QR_P_KEY) {
+            if (add_wset_word(m, m->preds[wi].id, m->wset_bit[i]) != QR_OK) return QR_ENOMEM;
             continue;
         }
-        set = &m->sets[m->preds[i].a - 1];
+        set = &m->sets[m->preds[wi].a - 1];
         for (id = 1; id < set->nbits; id++) {
             if (!set->bits[id >> 6]) { id |= 63; continue; }
             if (qr_idset_has(set, id) && add_wset_word(m, id, m->wset_bit[i]) != QR_OK) return QR_ENOMEM;
@@ -756,6 +767,18 @@ static QR_COLD int eval_len(const qr_mrun *r, const qr_mpred *p, const qr_token 
     return (long)n >= p->a && (p->b < 0 || (long)n <= p->b);
 }
 
+static QR_COLD int eval_next(qr_mrun *r, const qr_mpred *p, size_t t)
+{
+    int hit;
+    if (t + 1 >= r->toks->n) return 0;
+    hit = eval_pred(r, p->kids[0], t + 1);
+    if (r->err == QR_MATCH_REGEX) {     /* (a window's test: the pattern meets the error, if at all) */
+        r->err = QR_MATCH_OK;
+        hit = 1;
+    }
+    return hit;
+}
+
 static QR_COLD int eval_not(qr_mrun *r, const qr_mpred *p, size_t t)
 {
     return !eval_pred(r, p->kids[0], t);
@@ -896,6 +919,8 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
     case QR_P_NOT: case QR_P_AND: case QR_P_OR:
         if (r->m->flat_entry && r->m->flat_entry[pi] != QR_FLAT_NONE) return eval_flat(r, r->m->flat_entry[pi], t);
         return p->op == QR_P_NOT ? eval_not(r, p, t) : p->op == QR_P_AND ? eval_and(r, p, tok, t) : eval_or(r, p, tok, t);
+    case QR_P_NEXT:
+        return eval_next(r, p, t);
     default:
         return 0;
     }
@@ -1301,6 +1326,15 @@ static size_t wpost_next(const qr_mrun *r, int b, size_t u, size_t n)
     return lo < r->nwpost[b] ? post[lo] : n;
 }
 
+/* Whether the tokens holding the words of window predicate pi are listed
+ * (qr_mrun wpost), listing them when first asked. */
+static int and_words_listed(qr_mrun *r, int pi)
+{
+    if (!r->m->wset_bit || r->m->wset_bit[pi] < 0) return 0;
+    if (!r->wpost_state) build_wpost(r);
+    return r->wpost_state > 0;
+}
+
 /* The first token at or after from that meets predicate pi, the predicate
  * of window k (a rule's window), or n when none does; (size_t)-1 on an
  * error (r->err). A window is asked with from increasing, so each token is
@@ -1320,6 +1354,15 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
         if (b >= 0 && r->wpost_state > 0) u = wpost_next(r, b, u, n);
         else if (p->op == QR_P_KEY) while (u < n && r->ids[u] != p->id) u++;
         else while (u < n && !qr_idset_has(&r->m->sets[p->a - 1], r->ids[u])) u++;
+    } else if (p->op == QR_P_AND && and_words_listed(r, pi)) {
+        /* an AND that opens with words (window_words): where they are,
+         * then the whole test at each */
+        int b = r->m->wset_bit[pi];
+        for (; (u = wpost_next(r, b, u, n)) < n; u++) {
+            int hit = eval_pred(r, pi, u);
+            if (r->err) return (size_t)-1;
+            if (hit) break;
+        }
     } else {
         /* rules share what a predicate said of a token: each (predicate,
          * token) is tested once a run, however many windows test it; in a
@@ -1352,6 +1395,40 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
     return u;
 }
 
+/* The reach of every token (qr_mrun reach), when annotations are longer
+ * than a token; without memory, windows count each unit as the longest. */
+static void build_reach(qr_mrun *r)
+{
+    const qr_annindex *ax = r->ax;
+    size_t n = r->toks->n, i, t;
+    uint32_t *reach;
+    int c;
+    r->reach_state = -1;
+    if (!ax || r->ann_max <= 1 || !(reach = run_alloc(r, (n + 1) * sizeof *reach, 0))) return;
+    for (t = 0; t < n; t++) reach[t] = (uint32_t)(t + 1);
+    for (c = 0; c < ax->nclasses; c++)
+        for (i = 0; i < ax->count[c]; i++) {
+            const qr_annref *a = &ax->byclass[c][i];
+            if (a->last + 1 > reach[a->first]) reach[a->first] = a->last + 1;
+        }
+    for (t = 1; t < n; t++)
+        if (reach[t - 1] > reach[t]) reach[t] = reach[t - 1];
+    r->reach = reach;
+    r->reach_state = 1;
+}
+
+/* Whether units (tokens or annotations) taken one after another from
+ * token t may bring a match to token goal (qr_mrun reach): 1 also when
+ * the reach is not known. */
+static int window_reaches(qr_mrun *r, size_t t, size_t units, size_t goal)
+{
+    size_t n = r->toks->n, at = t;
+    if (!r->reach_state) build_reach(r);
+    if (r->reach_state < 0) return 1;
+    while (units-- > 0 && at < goal && at < n) at = r->reach[at];
+    return goal <= at;
+}
+
 /* Whether every window of rule ri has a token meeting its predicate among
  * the tokens it covers from a start at t; -1 on an error (r->err). When one
  * has none, r->skip[ri] is where the next start that may have one is. */
@@ -1375,7 +1452,13 @@ static int windows_hold(qr_mrun *r, int ri, size_t t)
             goto fail;
         }
         span = (size_t)wd->hi + (size_t)wd->anns * r->ann_max;
-        if (u < limit && u <= t + span) continue;
+        if (u < limit && u <= t + span) {
+            /* the annotations the window's units may take are where they
+             * lie: its hi + anns units from t end no further than reach
+             * taken as many times, most often far short of span */
+            size_t units = (size_t)wd->hi + (size_t)wd->anns;
+            if (!wd->anns || u <= t + units || window_reaches(r, t, units, u)) continue;
+        }
         /* no start before u - span reaches u; none of this group past its end */
         skip = u > t + span ? u - span : t + 1;
         if (u >= limit && skip < limit) skip = limit;
@@ -1659,6 +1742,8 @@ void qr_mrun_free(qr_mrun *r)
     r->caps = NULL;
     r->para_blooms = NULL;
     r->pass_lists = NULL;
+    r->reach = NULL;
+    r->reach_state = 0;
 }
 
 void qr_mrun_reset(qr_mrun *r)

@@ -45,11 +45,13 @@ typedef struct qr_minst {
                            guard: a regex error lets the token through */
 } qr_minst;
 
-/* Token predicates; the codes are those of PRED in lua/quarry/pattern.lua. */
+/* Token predicates; the codes are those of PRED in lua/quarry/pattern.lua.
+ * QR_P_NEXT (of windows only): the next token of the text meets kids[0];
+ * a regex's error there lets the token through, as a guard's does. */
 enum qr_mpred_op {
     QR_P_TRUE, QR_P_TEXT, QR_P_KEY, QR_P_BARE, QR_P_KEYSET, QR_P_BARESET, QR_P_KIND, QR_P_CASE, QR_P_SHAPE,
     QR_P_SHORT_SHAPE, QR_P_REGEX, QR_P_LEN, QR_P_FLAGS, QR_P_WITHIN, QR_P_STARTS, QR_P_ENDS, QR_P_NOT, QR_P_AND,
-    QR_P_OR, QR_P_COUNT
+    QR_P_OR, QR_P_NEXT, QR_P_COUNT
 };
 
 #define QR_FAST_COVERS 4
@@ -180,7 +182,8 @@ typedef struct qr_matcher {
     qr_idset reqwords;  /* the required words of every rule: only they go into those filters */
     qr_mdispatch disp;
     long step_limit;
-    /* The word and word-set predicates of windows (the first 64), and per word id
+    /* The word and word-set predicates of windows (the first 64; also an
+     * AND whose first part is one: its words), and per word id
      * the bits of those that hold it (open addressing, 0 = empty): a run
      * lists once where each one's words are (qr_mrun wpost) instead of
      * each window scanning the tokens for them. */
@@ -316,6 +319,16 @@ struct qr_mrun {
     struct qr_mchunk *chunks, *chunk_at;
     uint8_t **pred_memo;   /* per window predicate, per token: the same */
     size_t ann_max;        /* tokens of the longest annotation of the run's index */
+    /* when ann_max > 1: per token p, the furthest token one unit (a token,
+     * or an annotation) starting at or before p can end before: the
+     * largest q + (tokens of the longest annotation starting at q), at
+     * least q + 1, for q <= p. A window's tokens and annotation units from
+     * a start reach no further than as many steps of it (windows_hold),
+     * most often far less than anns * ann_max. Made when a window first
+     * asks (reach_state as wpost_state; -1 also when no annotation is
+     * longer than a token). */
+    uint32_t *reach;
+    int reach_state;
     /* per word or word-set predicate of windows (qr_matcher wset_bit): the tokens
      * holding one of its words, in order; made when a window first asks */
     uint32_t *wpost[64];

@@ -175,6 +175,82 @@ describe("the matcher's prefilters", function()
          and seen["3:Acme Bank"] and seen["3:Green Party"] and seen["5:NATO"] and seen["6:the new prime minister"])
    end)
 
+   it("keep the matches of windows across annotation units, however long the annotations elsewhere", function()
+      -- a window across annotation units reaches as far as the
+      -- annotations where the units lie take it: a long place far off
+      -- does not widen it, a long one within it does
+      local function add(c)
+         c:add("title", P.rep(P.ann "place" + P.tok { case = { "lower", "title" } }, 0, 3) * P.word "minister"
+            * P.cap("who", P.case "title"))
+         c:add("two", P.ann "place" * P.ann "place" * P.word "talks")
+         c:add("org", P.rep(P.ann "place" + P.case "title", 1, 4) * P.word "ministry")
+      end
+      local text = "The Bosnia and Herzegovina foreign minister Ann met; Leeds Paris talks went on. In "
+         .. "the United Kingdom of Great Britain and Northern Ireland minister Ed and the United Kingdom of Great "
+         .. "Britain and Northern Ireland Health Ministry , the Oslo minister Bo and a late minister Cy and the "
+         .. "Ruritania minister Di spoke ."
+      -- places (class 1): Bosnia and Herzegovina (tokens 2-4), Leeds (10),
+      -- Paris (11), United Kingdom ... Northern Ireland (18-25, 30-37),
+      -- Oslo (42), Ruritania (52)
+      local anns = { 1, 2, 4, 1, 1, 10, 10, 2, 1, 11, 11, 3, 1, 18, 25, 4, 1, 30, 37, 5, 1, 42, 42, 6,
+         1, 52, 52, 7 }
+      local function run(opts)
+         local c = P.compiler(opts)
+         add(c)
+         local toks = quarry.tokenize(text)
+         local out = {}
+         for _, r in ipairs(c:build(opts):run(toks, anns)) do
+            out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop)
+         end
+         toks:close()
+         return out
+      end
+      local got = run()
+      assert.same(run { prefilter = false, guards = false }, got)
+      local seen = set_of(got)
+      assert.is_true(seen["1:The Bosnia and Herzegovina foreign minister Ann"] and seen["2:Leeds Paris talks"]
+         and seen["1:the United Kingdom of Great Britain and Northern Ireland minister Ed"]
+         and seen["3:United Kingdom of Great Britain and Northern Ireland Health Ministry"]
+         and seen["3:Health Ministry"]
+         and seen["1:the Oslo minister Bo"] and seen["1:a late minister Cy"] and seen["1:the Ruritania minister Di"])
+   end)
+
+   it("keep every rule's matches when a window's word needs the token after it to be what follows", function()
+      -- a window of words tests the token after the word when what
+      -- follows it in the pattern must take one: a title followed by a
+      -- comma, another title or a name; alternatives with what each needs
+      -- next; a regex next (whose error would let the token through); a
+      -- word at the end of the text
+      local function add(c)
+         local title = P.set { "minister", "chief", "secretary of state" }
+         c:add("title", P.rep(P.tok { case = "lower" }, 0, 2) * P.rep(title, 1, 2) * P.opt(",")
+            * P.cap("who", P.case "title" ^ 1))
+         c:add("vs", P.case "title" * (P.word "v" * P.case "title" + P.word "vs" * P.kind "number"))
+         c:add("code", P.word "code" * P.regex [[^\d{3}$]])
+         c:add("last", P.case "title" * P.word "end")
+      end
+      local text = "The minister, Ann Lee met the chief minister Bo and the secretary of state Cy; a minister "
+         .. "said no, the chief spoke. Leeds v Stoke, Leeds vs 3, Leeds v 3, Leeds vs Stoke; code 123, code "
+         .. "12, code x. The End"
+      local got, all = rule_texts(add, text), rule_texts(add, text, { prefilter = false, guards = false })
+      assert.same(all, got)
+      local seen = set_of(got)
+      assert.is_true(seen["1:minister, Ann Lee"] and seen["1:the chief minister Bo"]
+         and seen["1:the secretary of state Cy"] and seen["2:Leeds v Stoke"] and seen["2:Leeds vs 3"]
+         and seen["3:code 123"] and not seen["2:Leeds v 3"] and not seen["1:a minister"])
+      -- a runaway pattern is not tried where its word is not followed by
+      -- what the pattern needs next, and is where it is
+      local m = P.compile((P.any ^ 1) ^ 1 * P.word "zzz" * P.kind "symbol" * P.kind "number", { name = "blowup" })
+      local toks = quarry.tokenize(string.rep("word ", 40) .. "zzz word")
+      assert.same({}, m:run(toks))
+      toks:close()
+      toks = quarry.tokenize(string.rep("word ", 40) .. "zzz $ word")
+      local ok, err = pcall(m.run, m, toks)
+      assert.is_false(ok)
+      assert.matches("catastrophic", err)
+      toks:close()
+   end)
+
    -- Guards: a token test before alternatives (and at a rule's start) of
    -- what the first token of every alternative needs, so that where none
    -- can start the machine fails at once instead of trying each in turn.

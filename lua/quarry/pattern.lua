@@ -40,7 +40,7 @@ local OP = { END = 0, TOKEN = 1, ANN = 2, CHOICE = 3, JMP = 4, FAIL = 5, OPEN = 
    AHEAD = 8, BEHIND = 9, TEST = 10 }
 local PR = { TRUE = 0, TEXT = 1, KEY = 2, BARE = 3, KEYSET = 4, BARESET = 5, KIND = 6, CASE = 7,
    SHAPE = 8, SHORT_SHAPE = 9, REGEX = 10, LEN = 11, FLAGS = 12, WITHIN = 13, STARTS = 14,
-   ENDS = 15, NOT = 16, AND = 17, OR = 18 }
+   ENDS = 15, NOT = 16, AND = 17, OR = 18, NEXT = 19 }
 P.OP, P.PRED = OP, PR
 
 local KIND_BIT = {}
@@ -1333,20 +1333,56 @@ local function window_pred(pr)
    return pred_cost(pr) and pr or nil
 end
 
-local function windows(p, lo, hi, anns)
+-- A window's test of a word (or a word set) whose next token must meet
+-- nxt: the AND of the two, which the matcher tests at the words only; the
+-- word test alone without nxt, or when pr is no word test.
+local function with_next(pr, nxt)
+   if not nxt or (pr.op ~= PR.KEY and pr.op ~= PR.KEYSET) then return pr end
+   return { op = PR.AND, kids = { pr, { op = PR.NEXT, kids = { nxt } } } }
+end
+
+-- The word test and the next token's test of a window predicate
+-- (with_next): pr, nil when it has no test of the next token.
+local function split_next(pr)
+   local kids = pr.op == PR.AND and pr.kids
+   if kids and #kids == 2 and kids[2].op == PR.NEXT then return kids[1], kids[2].kids[1] end
+   return pr, nil
+end
+
+-- What the token after a sequence's element i must meet, nxt being what
+-- the token after the sequence must: nil when anything (or no token) may
+-- follow. (first_pred of what follows; its lookaheads that cannot fail
+-- with an error are left out, so that it says less, never more.)
+local function follow(list, i, nxt)
+   if i == #list then return nxt end
+   local pr, empty = seq_pred(first_pred, look_cond, list, i + 1)
+   if not pr or pr.op == PR.TRUE or not cheap_pred(pr) then return nil end
+   if not empty then return pr end
+   return nxt and any_of { pr, nxt } or nil
+end
+
+-- The windows of p as windows(p, lo, hi, anns), nxt being what the token
+-- after p must meet (nil: anything): a window of words gets the test of
+-- the token after its word when that token is p's or what follows p.
+local function windows(p, lo, hi, anns, nxt)
    local t = p.t
    if t == "tok" then
       local pr = window_pred(p.pred)
       if not pr then return {} end
-      return { { pred = pr, cost = pred_cost(pr), lo = lo, hi = hi, anns = anns } }
-   elseif t == "cap" or (t == "look" and p.dir == "ahead" and not p.neg) then
-      return windows(p.p, lo, hi, anns)
+      return { { pred = with_next(pr, nxt), cost = pred_cost(pr), lo = lo, hi = hi, anns = anns } }
+   elseif t == "cap" then
+      return windows(p.p, lo, hi, anns, nxt)
+   elseif t == "look" and p.dir == "ahead" and not p.neg then
+      return windows(p.p, lo, hi, anns, nil)
    elseif t == "rep" then
-      return p.min > 0 and windows(p.p, lo, hi, anns) or {}
+      if p.min == 0 then return {} end
+      -- each time but the last, the body is followed by itself
+      local again = p.max > 1 and nxt and first_test_pred(p.p)
+      return windows(p.p, lo, hi, anns, p.max == 1 and nxt or again and any_of { again, nxt } or nil)
    elseif t == "seq" then
       local out = {}
-      for _, q in ipairs(p.list) do
-         for _, w in ipairs(windows(q, lo, hi, anns)) do out[#out + 1] = w end
+      for i, q in ipairs(p.list) do
+         for _, w in ipairs(windows(q, lo, hi, anns, follow(p.list, i, nxt))) do out[#out + 1] = w end
          local a, b, c = extent(q)
          lo, hi, anns = lo + a, hi + b, anns + c
       end
@@ -1359,8 +1395,9 @@ local function windows(p, lo, hi, anns)
       local kids, cost, wlo, whi, wanns = {}, 0, math_huge, 0, 0
       for _, q in ipairs(p.list) do
          local best, best_words
-         for _, w in ipairs(windows(q, lo, hi, anns)) do
-            local words = w.pred.op == PR.KEY or w.pred.op == PR.KEYSET
+         for _, w in ipairs(windows(q, lo, hi, anns, nxt)) do
+            local wp = split_next(w.pred)
+            local words = wp.op == PR.KEY or wp.op == PR.KEYSET
             if not best or (words and not best_words) or (words == best_words and w.cost < best.cost) then
                best, best_words = w, words
             end
@@ -1372,8 +1409,16 @@ local function windows(p, lo, hi, anns)
          if best.hi > whi then whi = best.hi end
          if best.anns > wanns then wanns = best.anns end
       end
-      -- (a word the alternatives share counts once)
-      local pred = any_of(kids)
+      -- (a word the alternatives share counts once; the words of all
+      -- with the tests of their next tokens when each has one)
+      local words, nexts = {}, {}
+      for i, pr in ipairs(kids) do
+         local nx
+         words[i], nx = split_next(pr)
+         nexts[#nexts + 1] = nx
+      end
+      local pred = any_of(words)
+      if #nexts == #kids then pred = with_next(pred, any_of(nexts)) end
       return { { pred = pred, cost = math.min(cost, pred_cost(pred) or cost), lo = wlo, hi = whi, anns = wanns } }
    end
    return {}
@@ -1385,7 +1430,7 @@ end
 -- window does; each costs the matcher a test of each token once a run.
 local function best_windows(p, dispatched)
    local list = {}
-   for _, w in ipairs(windows(p, 0, 0, 0)) do
+   for _, w in ipairs(windows(p, 0, 0, 0, nil)) do
       if w.cost <= 1000 and not (dispatched and w.lo == 0 and w.hi == 0 and w.anns == 0) then
          if w.hi == math_huge then w.cost = w.cost * 8 end
          list[#list + 1] = w
