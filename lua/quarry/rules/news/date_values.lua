@@ -464,6 +464,23 @@ end
 
 local PERIOD = { quarter = true, half = true, month = true, season = true }
 
+-- values.parse_value of each value met, shared by the documents (a parse
+-- is read, never changed): most values recur ("2016", "2016-07"), and a
+-- parse a date reads once is then no table made for each date. false for
+-- a value it reads none of; emptied once it holds PARSED_MAX values.
+local PARSED_MAX = 4096
+local parsed_values, parsed_count = {}, 0
+local function parse_value_once(v)
+   if type(v) ~= "string" then return nil end
+   local p = parsed_values[v]
+   if p == nil then
+      p = values.parse_value(v) or false
+      if parsed_count >= PARSED_MAX then parsed_values, parsed_count = {}, 0 end
+      parsed_values[v], parsed_count = p, parsed_count + 1
+   end
+   return p
+end
+
 -- The sentence of date annotation a (0 when it covers no token).
 local function sentence_of(toks, a)
    local first = toks:cover(a.start, a.stop)
@@ -506,39 +523,46 @@ function values.resolve_document(ctx, dated, tense)
    spanset.sort(dated)
    share_years(ctx.text, dated)
    dated = without_overlaps(dated)
-   local st = { ref = reference_day(ctx, dated) }
+   local ref = reference_day(ctx, dated)
+   local st = { ref = ref }
    local period_sentence
    for i = 1, #dated do
       local a = dated[i]
+      local attrs = a.attrs
       -- (its sentence: asked only where a period is in view)
       local sentence
       -- a period compared with "a year earlier" is of this sentence or the last
-      if st.period and period_sentence then
+      if period_sentence and st.period then
          sentence = sentence_of(toks, a)
          if sentence - period_sentence > 1 then st.period = nil end
       end
-      local rel = a.attrs.rel
-      local tense_known = rel and not timeless(rel)
+      local rel = attrs.rel
+      local tense_known, parsed
       if rel then
+         -- (values.resolve reads no tense without a reference day)
+         tense_known = ref and not timeless(rel)
          st.tense = tense_known and tense.of(toks, a) or nil
-         a.attrs.value = values.resolve(rel, st)
-         a.attrs.rel = nil
-         a.attrs.relative = true
+         local value = values.resolve(rel, st)
+         attrs.value, attrs.rel, attrs.relative = value, nil, true
+         -- a date shifted a year back ("a year earlier", "the year-ago
+         -- quarter", "the 1988 quarter") is no anchor: the next one is read
+         -- against the period compared, not against it
+         if not (rel.same_period or rel.compared or (rel.year_offset or 0) ~= 0) then
+            parsed = parse_value_once(value)
+         end
+      else
+         parsed = parse_value_once(attrs.value)
       end
-      -- a date shifted a year back ("a year earlier", "the year-ago
-      -- quarter", "the 1988 quarter") is no anchor: the next one is read
-      -- against the period compared, not against it
-      local shifted_back = rel and (rel.same_period or rel.compared or (rel.year_offset or 0) ~= 0)
-      local parsed = not shifted_back and values.parse_value(a.attrs.value)
       if parsed then
          st.anchor = parsed
-         if parsed.kind == "quarter" then
+         local kind = parsed.kind
+         if kind == "quarter" then
             note_quarter(st, parsed, function()
                local t = tense_known and st.tense or tense.of(toks, a)
                return t ~= "future" and t ~= "deadline" and tense.told_past(toks, a)
             end)
          end
-         if PERIOD[parsed.kind] then st.period, period_sentence = parsed, sentence or sentence_of(toks, a) end
+         if PERIOD[kind] then st.period, period_sentence = parsed, sentence or sentence_of(toks, a) end
       end
    end
    return dated

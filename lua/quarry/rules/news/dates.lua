@@ -190,6 +190,13 @@ local valid = values.valid
 -- year, month, day (month and day optional) -> "YYYY-MM-DD", "YYYY-MM", "YYYY"
 local format_date = values.format_date
 
+-- The attrs of a date relative to the article: rel, and room for the
+-- value and relative that the resolve phase sets in its place (a table
+-- made with its fields, so that setting them later does not resize it).
+local function rel_attrs(rel)
+   return { rel = rel, value = nil, relative = nil }
+end
+
 -- The attrs of a date from the texts of its year, month, day and dir (any
 -- may be nil): its value when it has a year, else rel; nil when they say
 -- no real date.
@@ -199,7 +206,7 @@ local function date_attrs(year_text, month_text, day_text, dir_text)
    local day = day_text and number_of(day_text)
    if not valid(year, month, day) then return nil end
    if year then return { value = format_date(year, month, day) } end
-   return { rel = { month = month, day = day, dir = dir_text and dir_text:lower() or nil } }
+   return rel_attrs { month = month, day = day, dir = dir_text and dir_text:lower() or nil }
 end
 
 -- The date of a match's captures year, month, day.
@@ -226,22 +233,43 @@ function READ.last_unit(attrs, toks, a)
    if attrs.unit:match("^%u") and not starts_sentence(toks, a.start) then return nil end
    local offset = (dir == "last" or dir == "past" or dir == "previous" or dir == "this past") and -1
       or (dir == "next" or dir == "coming") and 1 or 0
-   return { rel = { unit = unit, offset = offset } }
+   return rel_attrs { unit = unit, offset = offset }
 end
 
--- month's date; none for "May's" (more often Theresa May's than the month's).
-function READ.month(attrs, toks, a)
-   if name_of("month", attrs.month) == 5 then
-      -- (the month is the date's last token)
-      local _, last = toks:cover(a.start, a.stop)
+-- The words a month's date may open with that say which ("last May"):
+-- its dir; the others are its part ("early May", "the end of May").
+local MONTH_DIRS = { last = true, next = true, this = true, ["this past"] = true, ["this coming"] = true }
+
+-- The texts of date a's words before its last token, when there are any
+-- (from its text: a declared rule's annotation carries no capture), and
+-- of its last token; first, last: a's tokens.
+local function split_last(toks, a, first, last)
+   local text, start = a.text, a.start
+   local last_start = toks:span(last)
+   local before
+   if first < last then
+      local _, stop = toks:span(last - 1)
+      before = text:sub(1, stop - start)
+   end
+   return before, text:sub(last_start - start + 1)
+end
+
+-- month's date (the month its last token, what says which before it); none
+-- for "May's" (more often Theresa May's than the month's).
+function READ.month(_, toks, a)
+   local first, last = toks:cover(a.start, a.stop)
+   local before, month = split_last(toks, a, first, last)
+   if name_of("month", month) == 5 then
       if last < #toks and (toks:key(last + 1) == "'s" or toks:key(last + 1) == "’s") then return nil end
    end
-   return date_attrs(nil, attrs.month, nil, attrs.dir)
+   -- (a part is one word or three: a dir one word or two)
+   local dir = before and (last - first == 2 or MONTH_DIRS[toks:key(first)]) and before or nil
+   return date_attrs(nil, month, nil, dir)
 end
 
 -- The date of match m that rel says relative to the article.
 local function relative(m, rel)
-   return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
+   return { type = "date", start = m.start, stop = m.stop, attrs = rel_attrs(rel) }
 end
 
 local function valued(m, value)
@@ -252,17 +280,20 @@ end
 -- the day told of ("the previous Friday") or after it.
 local WEEKDAY_DIRS = { ["this coming"] = "next", ["this past"] = "last", ["the previous"] = "before",
    ["the preceding"] = "before", ["the following"] = "after", on = false, this = false }
-function READ.weekday(attrs)
-   local dir = attrs.dir and attrs.dir:lower()
+-- (the weekday its last token, what says which before it in its span:
+-- "on Friday" is the date "Friday")
+function READ.weekday(_, toks, a)
+   local before, wd = split_last(toks, a, toks:cover(a.start, a.stop))
+   local dir = before and before:lower()
    local named = WEEKDAY_DIRS[dir]
    if named ~= nil then dir = named or nil end
-   return { rel = { weekday = name_of("weekday", attrs.wd), dir = dir } }
+   return rel_attrs { weekday = name_of("weekday", wd), dir = dir }
 end
 
 -- yesterday's date: a day from the article's (its text).
 function READ.yesterday(_, _, a)
    local w = a.text:lower()
-   return { rel = { offset_days = w == "yesterday" and -1 or w == "tomorrow" and 1 or 0 } }
+   return rel_attrs { offset_days = w == "yesterday" and -1 or w == "tomorrow" and 1 or 0 }
 end
 
 -- Token patterns.
@@ -622,7 +653,6 @@ dates.rules = {
          * P.cap("month", MONTH_ALONE) * P.notahead(P.kind "number" + P.tok { kind = "word", case = "title" })
          -- "December's figures" ("May's" is more often Theresa May's)
          + P.cap("month", MONTH_ALONE) * P.ahead(P.regex [[^['’]s$]]),
-      attrs = { month = "$month", dir = "$dir" },
       examples = { { text = "The deal was signed last May.", date = "1998-02-27",
                      expect = { { type = "date", text = "last May", attrs = { value = "1997-05" } } } } } },
    -- "the week of March 6": the ISO week of that day
@@ -721,7 +751,6 @@ dates.rules = {
                  + WEEKDAY_NOT_AFTER_DIR * P.cap("date", P.cap("wd", WEEKDAY)))
          -- (no month or day next, nor after a comma: each a test of one token)
          * P.notahead(MONTH + DAY) * P.notahead(P.word "," * (MONTH + DAY)),
-      attrs = { dir = "$dir", wd = "$wd" },
       examples = { { text = "Voronov on Monday called for talks.", date = "2017-03-01",
                      expect = { { type = "date", text = "Monday", attrs = { value = "2017-02-27" } } } } } },
    rule { name = "weekday_date", type = "date", priority = 3,
