@@ -1,6 +1,7 @@
 -- The scans of the document record a pack's own strategy can call
 -- (lua/quarry/rules/news/quotes/clauses.lua: doc:cue_back, doc:inside_back,
--- doc:inside_from, doc:sentence_last, doc:next_open_quote), on sentences
+-- doc:inside_from, doc:sentence_last, doc:next_open_quote,
+-- doc:holds_according), on sentences
 -- written for them, through a strategy alone in the news pack's sieve.
 local H = require "tests.news.quotes.helper"
 
@@ -68,6 +69,22 @@ describe("the document's scans for strategies", function()
       assert.is_nil(seen[2].after)
       assert.is_true(seen[1].final)
       assert.is_nil(seen[1].none)
+   end)
+
+   it("tells whether the document holds \"according\" at all, and finds no source in one without it", function()
+      local without = probe(TEXT, function(q, doc)
+         return { holds = doc:holds_according(), src = doc:according_to(1, doc.n + 1) ~= nil, quote = q.open }
+      end)
+      assert.is_false(without[1].holds)
+      assert.is_false(without[1].src)
+      local with = probe("The plan failed, according to Ann Vale. \u{201C}It is over,\u{201D} Reed said.",
+         function(_, doc)
+            local src, a = doc:according_to(1, doc.n + 1)
+            return { holds = doc:holds_according(), src = src and src.kind, a = a and doc:key(a) }
+         end)
+      assert.is_true(with[1].holds)
+      assert.equal("person", with[1].src)
+      assert.equal("according", with[1].a)
    end)
 
    it("raises for a token outside the text", function()

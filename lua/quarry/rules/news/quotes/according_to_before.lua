@@ -11,6 +11,8 @@ local according_to_before = {
 --- "according to X" in the sentence before token o: mention, the tokens
 -- of "according" and "to"; or nil.
 function according_to_before.attribute(doc, o)
+   -- (no sentence looked up in a document without "according")
+   if not C.holds_according(doc) then return nil end
    return C.according_to(doc, D.Doc.sentence_start(doc, o), o)
 end
 

@@ -17,7 +17,7 @@ local PRONOUNS = W.PRONOUNS
 local is_cue = D.Doc.is_cue
 local byte = string.byte
 -- "according", found by its key in C
-local ACCORDING = require("quarry.wordset").new { "according" }
+local ACCORDING = C.ACCORDING
 
 -- The bytes [%u%d%p] matches (C locale): capitals, digits, punctuation.
 local UDP = {}
@@ -141,7 +141,7 @@ local function speaker_of_cue(doc, m, k)
    -- each "according", found by a C scan)
    local last = k + 16
    if last > n - 2 then last = n - 2 end
-   local t = k + 1 <= last and ACCORDING:find(doc.toks, k + 1, last) or nil
+   local t = k + 1 <= last and C.holds_according(doc) and ACCORDING:find(doc.toks, k + 1, last) or nil
    local s0 = t and doc.sents[k]
    while t do
       if doc.sents[t] ~= s0 or C.next_open_quote(doc, k + 1, t) then break end

@@ -487,13 +487,34 @@ function clauses.ends_clause(doc, k)
 end
 
 local ACCORDING = wordset.new { "according" }
+clauses.ACCORDING = ACCORDING
+
+--- Whether the document holds the word "according" at all: one C scan of
+-- its tokens on first use, kept in doc.cache.according. Most documents
+-- hold none, and "according to X" is then looked for nowhere in them:
+-- doc:holds_according().
+-- @param doc table the document record
+-- @return boolean
+function clauses.holds_according(doc)
+   local cache = doc.cache
+   local v = cache.according
+   if v == nil then
+      v = doc.n >= 1 and ACCORDING:find(doc.toks, 1, doc.n) ~= nil
+      cache.according = v
+   end
+   return v
+end
+local holds_according = clauses.holds_according
 
 --- "according to X" in tokens from .. to - 1: the mention X and the
 -- tokens of "according" and "to", or nil.
 function clauses.according_to(doc, from, to)
    local n = doc.n
    -- (walked only when a word set's C scan finds "according" there)
-   if from > to - 1 or from >= 1 and to - 1 <= n and not ACCORDING:find(doc.toks, from, to - 1) then return nil end
+   if not holds_according(doc) or from > to - 1
+      or from >= 1 and to - 1 <= n and not ACCORDING:find(doc.toks, from, to - 1) then
+      return nil
+   end
    for t = from, to - 1 do
       if doc.keys[t] == "according" and t + 1 <= n and doc.keys[t + 1] == "to" then
          local m = M.at(doc, t + 2)
@@ -520,5 +541,6 @@ D.Doc.clause_subject, D.Doc.subject_before, D.Doc.ends_clause, D.Doc.according_t
    clauses.main_subject_after
 D.Doc.cue_back, D.Doc.inside_back, D.Doc.inside_from, D.Doc.sentence_last, D.Doc.next_open_quote =
    clauses.cue_back, clauses.inside_back, clauses.inside_from, clauses.sentence_last, clauses.next_open_quote
+D.Doc.holds_according = clauses.holds_according
 
 return clauses

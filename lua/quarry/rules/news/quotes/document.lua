@@ -20,7 +20,8 @@
 --   doc.joined[s]                  the first token of sentence s when it goes
 --                                  on the one before ("(D-Minn.) reacted");
 --                                  doc.root[s] the first of those it goes on
---   doc.cache                      lookups built on first use (speakers.lua)
+--   doc.cache                      lookups built on first use (speakers.lua,
+--                                  clauses.lua)
 --   doc.get, doc.span              the tokens' get and span methods
 --
 -- The modules read those arrays directly, and a token's case and
