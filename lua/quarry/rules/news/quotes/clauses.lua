@@ -326,8 +326,10 @@ end
 -- sat down as the mayor kept talking about “…”": the subject of the
 -- subordinate clause that holds token o, right after the nearest
 -- subordinator before it (no comma between), before a verb; or nil.
-function clauses.subordinate_subject(doc, o)
-   local floor, toks, stops = doc.starts[doc.sents[o]], doc.toks, SUBORDINATE_STOPS
+-- floor: the first token of o's sentence, when the caller has it.
+function clauses.subordinate_subject(doc, o, floor)
+   local toks, stops = doc.toks, SUBORDINATE_STOPS
+   floor = floor or doc.starts[doc.sents[o]]
    -- (the walk visits only the words it stops on, found by a C scan, when
    -- the set can hold them all)
    local t = o - 1

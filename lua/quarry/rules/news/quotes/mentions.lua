@@ -258,19 +258,25 @@ end
 -- when a speech verb follows them ("Morrow recalled", "Tia Lowe, 25,
 -- said"): a mention of kind "name", or nil.
 function mentions.bare_name_at(doc, i)
-   local toks, n = doc.toks, doc.n
-   if i > n or doc.kinds[i] ~= "word" then return nil end
+   local toks, n, keys, kinds = doc.toks, doc.n, doc.keys, doc.kinds
+   if i > n or kinds[i] ~= "word" then return nil end
    local first = i
    -- "The Hill reported": an outlet's article is part of its name
-   if doc.keys[i] == "the" and i < n and case_at(doc, i + 1) == "title" then i = i + 1 end
-   if NOT_NAMES[doc.keys[i]] then return nil end
+   if keys[i] == "the" and i < n and case_at(doc, i + 1) == "title" then i = i + 1 end
+   local k = keys[i]
+   if NOT_NAMES[k] or DETS[k] or PRONOUNS[k] then return nil end
    local last = i - 1
-   while last + 1 <= n and last - i < 3 and doc.kinds[last + 1] == "word"
-      and (case_at(doc, last + 1) == "title" or toks:text(last + 1):match("^%u%.$")
-           or case_at(doc, last + 1) == "upper" and #toks:text(last + 1) <= 5) do
+   while last + 1 <= n and last - i < 3 and kinds[last + 1] == "word" do
+      -- (a word in lower case has no capital letter: it is no initial
+      -- "A.", and its text is not looked at)
+      local case = case_at(doc, last + 1)
+      if not (case == "title" or case ~= "lower" and (toks:text(last + 1):match("^%u%.$")
+              or case == "upper" and #toks:text(last + 1) <= 5)) then
+         break
+      end
       last = last + 1
    end
-   if last < i or DETS[doc.keys[i]] or PRONOUNS[doc.keys[i]] then return nil end
+   if last < i then return nil end
    return { kind = "name", first = first, last = last }
 end
 

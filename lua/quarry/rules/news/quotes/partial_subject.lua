@@ -23,10 +23,9 @@ local function partial(doc, q)
 end
 
 -- the subject that opens the sentence ("But Hadley", "On Monday, she"),
--- before the quote at o; what follows a preposition is where or how ("In
--- a city hall statement, Mayor Dunne")
-local function opening_subject(doc, o)
-   local floor = doc.starts[doc.sents[o]]
+-- before the quote at o (floor: the sentence's first token); what follows
+-- a preposition is where or how ("In a city hall statement, Mayor Dunne")
+local function opening_subject(doc, o, floor)
    -- ("As Hadley spoke, the growers' lobby…": a subordinate clause first)
    if W.SUBORDINATORS[doc.keys[floor]] then return nil end
    local at, keys, dets = doc.at, doc.keys, W.DETS
@@ -51,9 +50,11 @@ return {
    about = "the sentence's subject for words woven into it: Hadley is promising “homes, homes, homes”",
    find = function(q, doc)
       if not partial(doc, q) then return nil end
-      local m = C.subordinate_subject(doc, q.open) or opening_subject(doc, q.open)
+      local o = q.open
+      local floor = doc.starts[doc.sents[o]]   -- (D.Doc.sentence_start's, looked up once)
+      local m = C.subordinate_subject(doc, o, floor) or opening_subject(doc, o, floor)
       if m then return m end
-      m = C.clause_subject(doc, q.open, D.Doc.sentence_start(doc, q.open))
+      m = C.clause_subject(doc, o, floor)
       if m and m.kind ~= "location" then return m end
       return nil
    end,
