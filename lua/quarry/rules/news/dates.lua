@@ -236,6 +236,32 @@ function READ.last_unit(attrs, toks, a)
    return rel_attrs { unit = unit, offset = offset }
 end
 
+-- month_rel_year's date: "June last year".
+function READ.month_rel_year(attrs)
+   local d = attrs.dir:lower()
+   local off = d == "last" and -1 or d == "next" and 1 or 0
+   return rel_attrs { month = name_of("month", attrs.month), year_offset = off }
+end
+
+-- year_end's date: "the year" alone is the article's year; with "the end
+-- of" its end.
+function READ.year_end(attrs)
+   local unit = attrs.unit:lower():gsub("[%- ]end$", ""):gsub("['’]s$", "")
+   return rel_attrs { unit = unit, offset = 0 }
+end
+
+-- year_adj's date: "the year-earlier quarter", that period a year before.
+function READ.year_adj()
+   return rel_attrs { anaphor = "year", offset = -1, same_period = true }
+end
+
+-- weekend's date: "the weekend", "next weekend".
+function READ.weekend(attrs)
+   local d = attrs.dir:lower()
+   local dir = d:match("last") or d:match("past") and "last" or d:match("next") or d:match("coming") and "next"
+   return rel_attrs { weekend = true, dir = dir }
+end
+
 -- The words a month's date may open with that say which ("last May"):
 -- its dir; the others are its part ("early May", "the end of May").
 local MONTH_DIRS = { last = true, next = true, this = true, ["this past"] = true, ["this coming"] = true }
@@ -671,11 +697,7 @@ dates.rules = {
    rule { name = "month_rel_year", type = "date", priority = 2,
       pattern = P.opt(P.cap("part", PART)) * P.cap("month", MONTH)
          * P.cap("dir", P.set { "this", "last", "next" }) * P.word "year",
-      action = function(m)
-         local d = m.caps.dir.text:lower()
-         local off = d == "last" and -1 or d == "next" and 1 or 0
-         return relative(m, { month = name_of("month", m.caps.month.text), year_offset = off })
-      end,
+      attrs = { month = "$month", dir = "$dir" },
       examples = { { text = "The pact was signed in June last year.", date = "1998-02-19",
                      expect = { { type = "date", text = "June last year", attrs = { value = "1997-06" } } } } } },
    rule { name = "holiday", type = "date", priority = 1,
@@ -778,11 +800,7 @@ dates.rules = {
                               "of", "in", "that", "when" } + YEAR + P.kind "number")
          + P.behind(P.set { "by", "at", "since", "before", "after", "until", "around", "the" })
            * P.cap("unit", P.set { "year-end", "year end", "year's end", "year’s end" }),
-      action = function(m)
-         -- "the year" alone is the article's year; with "the end of" its end
-         local unit = m.caps.unit.text:lower():gsub("[%- ]end$", ""):gsub("['’]s$", "")
-         return relative(m, { unit = unit, offset = 0 })
-      end,
+      attrs = { unit = "$unit" },
       examples = { { text = "Prices should fall by the end of the year and by year-end.", date = "2013-05-02",
                      expect = { { type = "date", text = "the end of the year", attrs = { value = "2013" } },
                                 { type = "date", text = "year-end", attrs = { value = "2013" } } } },
@@ -837,10 +855,7 @@ dates.rules = {
       examples = { { text = "He arrived on March 3, 2010; his wife had come the day before.",
                      expect = { { type = "date", text = "the day before" } } } } },
    rule { name = "year_adj", type = "date",
-      pattern = P.set { "year-earlier", "year-ago" } * P.opt(P.set { "quarter", "period" }),
-      action = function(m)
-         return relative(m, { anaphor = "year", offset = -1, same_period = true })
-      end },
+      pattern = P.set { "year-earlier", "year-ago" } * P.opt(P.set { "quarter", "period" }) },
    -- (after a determiner, the match that starts at it: "fourth quarter" of
    -- "the fourth quarter" is not one of its own)
    rule { name = "quarter", type = "date", priority = 1,
@@ -934,11 +949,7 @@ dates.rules = {
    rule { name = "weekend", type = "date",
       pattern = P.notbehind(P.set { "every", "each", "per", "a" })
          * P.cap("dir", P.set { "the", "this", "last", "next", "this past", "this coming" }) * P.word "weekend",
-      action = function(m)
-         local d = m.caps.dir.text:lower()
-         local dir = d:match("last") or d:match("past") and "last" or d:match("next") or d:match("coming") and "next"
-         return relative(m, { weekend = true, dir = dir })
-      end,
+      attrs = { dir = "$dir" },
       examples = { { text = "Protesters gathered over the weekend.", date = "2014-03-12",
                      expect = { { type = "date", text = "the weekend", attrs = { value = "2014-W10-WE" } } } } } },
 }
