@@ -187,21 +187,13 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     return 1;
 }
 
-void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, size_t stop,
-                       const char *canonical, size_t clen, const char *category, size_t catlen,
-                       lua_Integer entry, int extra)
+/* Pushes the table of a gazetteer entry's annotation over [start, stop)
+ * with its fields up to attrs: type, start, stop, text, rule, phase, rank
+ * [, entry] (made at its size, and the room later phases take). */
+static void push_entry_head(const qr_annemit *e, const qr_annentry *a, size_t start, size_t stop,
+                            lua_Integer entry)
 {
     lua_State *L = e->L;
-    int attrs, nextra = 0;
-    if (extra) {
-        lua_pushnil(L);
-        while (lua_next(L, extra)) {
-            nextra++;
-            lua_pop(L, 1);
-        }
-    }
-    /* every field at once: the table is made at its size, and the room
-     * later phases take */
     lua_createtable(L, 0, 5 + (a->rule != 0) + (a->phase != 0) + (a->rank != 0) + (entry > 0) + QR_ANN_ROOM);
     key(e, K_TYPE);
     lua_pushvalue(L, a->type);
@@ -236,6 +228,22 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
         lua_pushinteger(L, entry);
         lua_rawset(L, -3);
     }
+}
+
+void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, size_t stop,
+                       const char *canonical, size_t clen, const char *category, size_t catlen,
+                       lua_Integer entry, int extra)
+{
+    lua_State *L = e->L;
+    int attrs, nextra = 0;
+    if (extra) {
+        lua_pushnil(L);
+        while (lua_next(L, extra)) {
+            nextra++;
+            lua_pop(L, 1);
+        }
+    }
+    push_entry_head(e, a, start, stop, entry);
     key(e, K_ATTRS);
     lua_createtable(L, 0, 2 + nextra);
     attrs = lua_gettop(L);
@@ -248,6 +256,78 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
         lua_rawset(L, -3);
     }
     if (extra) qr_ann_merge_absent(L, attrs, extra);   /* where the name and category left room */
+    lua_rawset(L, -3);
+}
+
+/* Whether the value at idx is the string s of n bytes. */
+static int is_string(lua_State *L, int idx, const char *s, size_t n)
+{
+    size_t len;
+    const char *v;
+    if (lua_type(L, idx) != LUA_TSTRING) return 0;
+    v = lua_tolstring(L, idx, &len);
+    return len == n && !memcmp(v, s, n);
+}
+
+void qr_ann_entry_record(lua_State *L, const char *canonical, size_t clen, const char *category, size_t catlen,
+                         int extra)
+{
+    int nextra = 0, rec;
+    lua_Integer i = REC_PAIRS;
+    if (extra) {
+        lua_pushnil(L);
+        while (lua_next(L, extra)) {
+            nextra++;
+            lua_pop(L, 1);
+        }
+    }
+    lua_createtable(L, REC_PAIRS - 1 + 2 * nextra, 0);
+    rec = lua_gettop(L);
+    lua_pushlstring(L, canonical, clen);
+    lua_rawseti(L, rec, REC_NAME);
+    if (category) lua_pushlstring(L, category, catlen);
+    else lua_pushboolean(L, 0);
+    lua_rawseti(L, rec, REC_CATEGORY);
+    if (extra) lua_pushvalue(L, extra);
+    else lua_pushboolean(L, 0);
+    lua_rawseti(L, rec, REC_EXTRA);
+    lua_pushinteger(L, 2 + nextra);
+    lua_rawseti(L, rec, REC_SIZE);
+    if (!extra) return;
+    /* the pairs qr_ann_merge_absent sets: all but a name, and a category
+     * when the entry has one (the attrs hold those already) */
+    lua_pushnil(L);
+    while (lua_next(L, extra)) {
+        if (is_string(L, -2, "name", 4) || (category && is_string(L, -2, "category", 8))) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_rawseti(L, rec, i++);
+        lua_rawseti(L, rec, i++);
+    }
+}
+
+void qr_ann_push_record(const qr_annemit *e, const qr_annentry *a, size_t start, size_t stop, int rec)
+{
+    lua_State *L = e->L;
+    lua_Integer i;
+    push_entry_head(e, a, start, stop, 0);
+    key(e, K_ATTRS);
+    lua_rawgeti(L, rec, REC_SIZE);
+    lua_createtable(L, 0, (int)lua_tointeger(L, -1));
+    lua_replace(L, -2);
+    key(e, K_NAME);
+    lua_rawgeti(L, rec, REC_NAME);
+    lua_rawset(L, -3);
+    key(e, K_CATEGORY);
+    if (lua_rawgeti(L, rec, REC_CATEGORY) == LUA_TSTRING) lua_rawset(L, -3);
+    else lua_pop(L, 2);
+    for (i = REC_PAIRS; lua_rawgeti(L, rec, i) != LUA_TNIL; i += 2) {
+        lua_rawgeti(L, rec, i + 1);
+        lua_rawset(L, -3);
+    }
+    lua_pop(L, 1);
     lua_rawset(L, -3);
 }
 

@@ -98,6 +98,24 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
                        const char *canonical, size_t clen, const char *category, size_t catlen,
                        lua_Integer entry, int extra);
 
+/* The record of a gazetteer entry that qr_ann_push_record makes its
+ * annotations of, in a list: the canonical name, the category (false:
+ * none), the table of the entry's own attrs it was made with (false:
+ * none), the size of the attrs table, then the key and value of each
+ * attr merged, in the order qr_ann_merge_absent sets them. */
+enum { REC_NAME = 1, REC_CATEGORY, REC_EXTRA, REC_SIZE, REC_PAIRS };
+
+/* Pushes the record of an entry named canonical, of category (NULL:
+ * none), with the attrs of the table at extra (a stack index, 0: none). */
+void qr_ann_entry_record(lua_State *L, const char *canonical, size_t clen, const char *category, size_t catlen,
+                         int extra);
+
+/* Pushes the annotation of a gazetteer entry over [start, stop) by its
+ * record at rec (a stack index): what qr_ann_push_entry makes of the
+ * entry with its attrs merged, without the strings made again and with
+ * the attrs to merge found in order. */
+void qr_ann_push_record(const qr_annemit *e, const qr_annentry *a, size_t start, size_t stop, int rec);
+
 /* A candidate of a rule phase for overlap resolution: its rule's priority
  * and order, its span, where its match started (cstart), and its position
  * in the phase's candidate list (1-based). */

@@ -940,8 +940,10 @@ static int gaz_match(lua_State *L)
 /* The values of member k of a set in its values table, at k * SLOTS +
  * SLOT_*: its gazetteer, the annotations' type, rule and phase names,
  * rank, the cache of decoded entry attrs and the function decoding them
- * (each nil when not given), and the rule the candidates go with. */
-enum { SLOT_GAZ = 1, SLOT_TYPE, SLOT_RULE, SLOT_PHASE, SLOT_RANK, SLOT_CACHE, SLOT_DECODE, SLOT_CRULE, SLOTS = 8 };
+ * (each nil when not given), the rule the candidates go with, and the
+ * records of the entries a phase annotated (push_kept; nil until then). */
+enum { SLOT_GAZ = 1, SLOT_TYPE, SLOT_RULE, SLOT_PHASE, SLOT_RANK, SLOT_CACHE, SLOT_DECODE, SLOT_CRULE, SLOT_RECORDS,
+       SLOTS = 9 };
 
 /* A set's methods take the set at 1, the tokens at 2 and its values (the
  * set's user value) at 6. */
@@ -961,6 +963,7 @@ typedef struct gmember {
     size_t nmap;
     const uint32_t *seen_map;   /* the map and version cmask was made with */
     uint64_t seen_version;
+    uint64_t rec_version;   /* the list's version its records were made for */
 } gmember;
 
 /* Several plain gazetteer rules matched in one call: the tokens that can
@@ -1419,6 +1422,66 @@ static void gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, siz
     }
 }
 
+/* Pushes member k's records of the entries it annotated (qr_ann_entry_record,
+ * by entry id), made again when its list changed. */
+static void push_records(lua_State *L, gmember *m, size_t k)
+{
+    int slot = (int)k * SLOTS + SLOT_RECORDS;
+    uint64_t version = qr_gaz_version(m->lg->g);
+    if (lua_rawgeti(L, SET_VALUES, slot) == LUA_TTABLE && m->rec_version == version) return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, SET_VALUES, slot);
+    m->rec_version = version;
+}
+
+/* Whether the record at rec was made with the attrs at extra (0: none). */
+static int record_of(lua_State *L, int rec, int extra)
+{
+    int same;
+    lua_rawgeti(L, rec, REC_EXTRA);
+    same = extra ? lua_rawequal(L, -1, extra) : lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return same;
+}
+
+/* Appends the annotation of the match kept r to the list on top of the
+ * stack, as item n: as push_annotation does, but by the entry's record
+ * in the table at records (made when missing, or made with other attrs),
+ * whose strings and attrs to merge are ready; an entry whose attrs the
+ * cache lacks goes to push_annotation. */
+static void push_kept(const qr_annemit *e, const qr_gaz *g, const qr_tokens *t, const gmrec *r, lua_Integer n,
+                      gazann *a, int records)
+{
+    lua_State *L = e->L;
+    const char *c, *ty, *at;
+    size_t cl, tl, al;
+    int list = lua_gettop(L), extra = 0, kind;
+    qr_gaz_entry(g, r->entry, &c, &cl, &ty, &tl, &at, &al);
+    if (al) {
+        kind = a->cache ? lua_rawgeti(L, a->cache, r->entry) : LUA_TNIL;
+        if (kind == LUA_TNIL) {
+            qr_gaz_match gm;
+            lua_settop(L, list);
+            gm.end = r->end;
+            gm.entry = r->entry;
+            push_annotation(e, g, t, r->first, &gm, n, a);
+            return;
+        }
+        if (kind == LUA_TTABLE) extra = lua_gettop(L);
+    }
+    if (lua_rawgeti(L, records, r->entry) != LUA_TTABLE || !record_of(L, lua_gettop(L), extra)) {
+        lua_pop(L, 1);
+        qr_ann_entry_record(L, c, cl, tl ? ty : NULL, tl, extra);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, records, r->entry);
+    }
+    qr_ann_push_record(e, &a->f, t->tok[r->first].start, t->tok[r->end - 1].stop, lua_gettop(L));
+    lua_rawseti(L, list, n);
+    lua_settop(L, list);
+}
+
 /***
 rules:phase(tokens, anns, control, phase) -> anns.
 A phase of these rules alone: the annotations candidates() would make,
@@ -1444,6 +1507,7 @@ static int gazset_phase(lua_State *L)
     qr_annemit e;
     gmrec *kept;
     gazann *a;
+    int records;
     luaL_checktype(L, 3, LUA_TTABLE);
     control = luaL_checkstring(L, 4);
     if (strcmp(control, "appelt") != 0 && strcmp(control, "first") != 0 && strcmp(control, "all") != 0)
@@ -1468,23 +1532,21 @@ static int gazset_phase(lua_State *L)
     kept = lua_newuserdatauv(L, nkept * sizeof *kept + s->n * sizeof *a, 0);
     a = (gazann *)(kept + nkept);
     for (r = 0; r < nkept; r++) kept[r] = s->recs[s->kept[r] - 1];
-    luaL_checkstack(L, (int)(7 * s->n) + 16, "gazetteer rules");
+    luaL_checkstack(L, (int)(8 * s->n) + 16, "gazetteer rules");
     for (k = 0; k < s->n; k++) push_shared(L, k, &a[k]);
     gazset_decode(L, s, kept, nkept, a);
     /* Lua may have run (decode, a rule's priority): the lists and tokens checked again */
     t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
     for (k = 0; k < s->n; k++)
         if (!s->m[k].lg->g) return luaL_error(L, "attempt to use a closed quarry.Gazetteer");
+    records = lua_gettop(L) + 1;
+    for (k = 0; k < s->n; k++) push_records(L, &s->m[k], k);
     qr_ann_begin(L, &e, 0, text, NULL, NULL);
     n0 = (lua_Integer)lua_rawlen(L, 3);
     lua_pushvalue(L, 3);
-    for (r = 0; r < nkept; r++) {
-        qr_gaz_match gm;
-        gm.end = kept[r].end;
-        gm.entry = kept[r].entry;
-        push_annotation(&e, s->m[kept[r].member].lg->g, t, kept[r].first, &gm, n0 + (lua_Integer)r + 1,
-                        &a[kept[r].member]);
-    }
+    for (r = 0; r < nkept; r++)
+        push_kept(&e, s->m[kept[r].member].lg->g, t, &kept[r], n0 + (lua_Integer)r + 1, &a[kept[r].member],
+                  records + (int)kept[r].member);
     /* (entries the caches lack still: decode changed them) */
     for (k = 0; k < s->n; k++)
         if (a[k].pending) decode_pending(L, &a[k], lua_gettop(L));

@@ -652,6 +652,46 @@ describe("quarry.gazetteer", function()
          end
       end)
 
+      it("makes the same annotations when run again, after its cache or its list changed", function()
+         local gs = { lists() }
+         gs[1]:add("Gyumri", nil, "city", '{"name":"Kumayri","category":"town","z":1}')
+         gs[1]:add("Dilijan", nil, nil, '{"category":"town","name":"D"}')
+         local opts_list = { options("place", 4), options("org", 5), options("city", nil, true) }
+         local set = core.gazetteer_rules(members_of(gs, rule_list, opts_list))
+         local body = text .. " Gyumri, Dilijan and Gyumri."
+         local function want_of(toks)
+            local cands, crules, cstarts = {}, {}, {}
+            local fresh = { options("place", 4), options("org", 5), options("city", nil, true) }
+            for i, g in ipairs(gs) do
+               core.append_candidates(cands, crules, cstarts, g:match(toks, fresh[i]), rule_list[i], nil, false)
+            end
+            return core.append_kept({}, cands, crules, core.resolve_overlaps(cands, crules, cstarts, "appelt"),
+               body, "lexicon")
+         end
+         local toks <close> = quarry.tokenize(body)
+         for round = 1, 4 do
+            if round == 3 then opts_list[1].entry_attrs[1] = { country = "Armenia", pop = 1 } end
+            if round == 4 then gs[1]:add("Dilijan", "Dilijan town", nil, '{"q":2}') end
+            local got = set:phase(toks, {}, "appelt", "lexicon")
+            local want = want_of(toks)
+            if round >= 3 then    -- the cache's attrs, not those decoded afresh
+               for _, a in ipairs(want) do
+                  if a.attrs.name == "Yerevan" then a.attrs.country, a.attrs.pop = "Armenia", 1 end
+               end
+            end
+            assert.same(want, got)
+         end
+         -- the list's name and category win over the entry's own
+         local got = set:phase(toks, {}, "appelt", "lexicon")
+         local gyumri, dilijan
+         for _, a in ipairs(got) do
+            if a.text == "Gyumri" then gyumri = a.attrs end
+            if a.text == "Dilijan" then dilijan = a.attrs end
+         end
+         assert.same({ name = "Gyumri", category = "city", z = 1 }, gyumri)
+         assert.same({ name = "Dilijan", category = "town" }, dilijan)
+      end)
+
       it("decodes only the attrs of the matches a phase keeps, and may be run again by decode", function()
          local g = gazetteer.new()
          g:add("Sao Paulo", nil, "city", '{"a":1}')
