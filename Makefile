@@ -145,9 +145,9 @@ build/test_token_fast: tests/c/tap.h tests/c/same_tokens.h tests/c/test_token_fa
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_token_fast.c csrc/qr_token.c csrc/qr_unicode.c
 
-build/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+build/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_vocab.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p build
-	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
+	$(CC) $(CFLAGS) $(WARN) $(SAN_FLAGS) -Icsrc -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_vocab.c csrc/qr_token.c csrc/qr_unicode.c
 
 VOCAB_SRC = csrc/qr_vocab.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
 
@@ -274,9 +274,9 @@ build/valgrind/test_token: tests/c/tap.h tests/c/same_tokens.h tests/c/test_toke
 	@mkdir -p $(dir $@)
 	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_token.c csrc/qr_token.c csrc/qr_unicode.c
 
-build/valgrind/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
+build/valgrind/test_gaz: tests/c/tap.h tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_vocab.c csrc/qr_token.c csrc/qr_unicode.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_token.c csrc/qr_unicode.c
+	$(CC) $(VG_CFLAGS) -o $@ tests/c/test_gaz.c csrc/qr_gaz.c csrc/qr_keys.c csrc/qr_vocab.c csrc/qr_token.c csrc/qr_unicode.c
 
 build/valgrind/test_vocab: tests/c/tap.h tests/c/test_vocab.c $(VOCAB_SRC) $(HDR)
 	@mkdir -p $(dir $@)

@@ -6,6 +6,7 @@
 #include "qr_keys.h"
 
 #include "qr_hash.h"
+#include "qr_vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,10 +104,11 @@ static size_t token_key(qr_keys *k, const char *text, const qr_token *tk, size_t
     return klen;
 }
 
-int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode)
+/* Makes k's arrays for the tokens of t: room for their keys, and sets
+ * *end, the end of the text the keys are read from. */
+static int keys_begin(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode, const unsigned char **end)
 {
-    size_t i, total, o = 0;
-    const unsigned char *end;
+    size_t i, total;
     memset(k, 0, sizeof *k);
     /* tokens in order, apart: their bytes are at most the span from the
      * first to the last (which ends where the text read ends); counted
@@ -116,36 +118,144 @@ int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mod
         for (i = 0, total = 0; i < t->n; i++) total += t->tok[i].stop - t->tok[i].start;
         if (total > (size_t)UINT32_MAX / 3) return QR_ETOOBIG;
     }
-    end = (const unsigned char *)text + (t->n ? t->tok[t->n - 1].stop : 0);
+    *end = (const unsigned char *)text + (t->n ? t->tok[t->n - 1].stop : 0);
     k->off = malloc((t->n + 1) * sizeof *k->off);
     k->buf = malloc(3 * total + 8);
     k->same = malloc(t->n + 1);
     k->absorb = malloc((t->n + 1) * sizeof *k->absorb);
     if (!k->off || !k->buf || !k->same || !k->absorb) { qr_keys_free(k); return QR_ENOMEM; }
-    for (i = 0; i < t->n; i++) {
-        const qr_token *tk = &t->tok[i];
-        size_t len = tk->stop - tk->start;
-        uint64_t absorb;
-        k->off[i] = (uint32_t)o;
-        /* most tokens are ASCII: their keys and hashes eight bytes a step */
-        if (QR_KEYS_WORDS && tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE
-            && ascii_token_key((const unsigned char *)text + tk->start, len, end,
-                               (unsigned char *)k->buf + o, &absorb, &k->same[i])) {
-            o += len;
-        } else {
-            size_t klen = token_key(k, text, tk, i, o, mode);
-            absorb = qr_hash_absorb(k->buf + o, klen);
-            o += klen;
-        }
-        k->absorb[i] = absorb;
-    }
-    k->off[t->n] = (uint32_t)o;
     k->n = t->n;
     k->mode = mode;
-    if (o < 3 * total) {
-        char *nb = realloc(k->buf, o + 1);
-        if (nb) k->buf = nb;
+    k->off[0] = 0;
+    return QR_OK;
+}
+
+/* The key of token i at byte o of k's buffer, its absorb and same:
+ * returns the byte after it. */
+static size_t key_at(qr_keys *k, const char *text, const qr_tokens *t, size_t i, size_t o,
+                     const unsigned char *end)
+{
+    const qr_token *tk = &t->tok[i];
+    size_t len = tk->stop - tk->start;
+    uint64_t absorb;
+    /* most tokens are ASCII: their keys and hashes eight bytes a step */
+    if (QR_KEYS_WORDS && tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE
+        && ascii_token_key((const unsigned char *)text + tk->start, len, end,
+                           (unsigned char *)k->buf + o, &absorb, &k->same[i])) {
+        o += len;
+    } else {
+        size_t klen = token_key(k, text, tk, i, o, k->mode);
+        absorb = qr_hash_absorb(k->buf + o, klen);
+        o += klen;
     }
+    k->absorb[i] = absorb;
+    return o;
+}
+
+/* The buffer trimmed to the o bytes of the keys. */
+static void keys_end(qr_keys *k, size_t o)
+{
+    char *nb;
+    k->off[k->n] = (uint32_t)o;
+    nb = realloc(k->buf, o + 1);
+    if (nb) k->buf = nb;
+}
+
+int qr_keys_build(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode)
+{
+    size_t i, o = 0;
+    const unsigned char *end;
+    int rc = keys_begin(k, text, t, mode, &end);
+    if (rc != QR_OK) return rc;
+    for (i = 0; i < t->n; i++) {
+        k->off[i] = (uint32_t)o;
+        o = key_at(k, text, t, i, o, end);
+    }
+    keys_end(k, o);
+    return QR_OK;
+}
+
+/* The memo's entry of the token of len bytes (1 to 8) raw. */
+static inline size_t memo_slot(uint64_t raw, size_t len)
+{
+    uint64_t h = (raw ^ (uint64_t)len) * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> (64 - QR_KEYMEMO_BITS));
+}
+
+/* The memo's entry for the token of len bytes (1 to 8) at w, filled for
+ * them when it holds another's; NULL when they are not ASCII, or hold a
+ * backquote (the key is then qr_normalize's). key: where the key goes in
+ * the keys' buffer (eight bytes may be written there). */
+static const qr_keymemo *memo_of(qr_vocab *v, const unsigned char *w, size_t len, const unsigned char *end,
+                                 char *key)
+{
+    uint64_t raw = 0, kw;
+    qr_keymemo *e;
+    size_t b;
+    if (w + 8 <= end) {
+        memcpy(&raw, w, 8);
+        if (len < 8) raw &= (UINT64_C(1) << (8 * len)) - 1;
+    } else {
+        for (b = 0; b < len; b++) raw |= (uint64_t)w[b] << (8 * b);
+    }
+    e = &v->memo[memo_slot(raw, len)];
+    if (e->len == len && e->raw == raw) {
+        memcpy(key, &e->key, 8);
+        /* an id of 0 holds until the vocabulary grows */
+        if (!e->id && e->count != v->count) {
+            e->id = qr_vocab_find_absorbed(v, key, len, e->absorb);
+            e->count = v->count;
+        }
+        return e;
+    }
+    if (!ascii_word_key(raw, &kw)) return NULL;
+    e->raw = raw;
+    e->key = kw;
+    e->len = (uint8_t)len;
+    e->same = kw == raw;
+    /* as qr_hash_absorb of the key: a whole word, or a tail */
+    e->absorb = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)len;
+    if (len == 8) {
+        e->absorb = (e->absorb ^ kw) * UINT64_C(0xbf58476d1ce4e5b9);
+        e->absorb ^= e->absorb >> 31;
+    } else {
+        e->absorb = (e->absorb ^ kw) * UINT64_C(0x94d049bb133111eb);
+        e->absorb ^= e->absorb >> 29;
+    }
+    memcpy(key, &kw, 8);
+    e->id = qr_vocab_find_absorbed(v, key, len, e->absorb);
+    e->count = v->count;
+    return e;
+}
+
+int qr_keys_build_ids(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode, qr_vocab *v, uint32_t *ids)
+{
+    size_t i, o = 0;
+    const unsigned char *end;
+    int rc = keys_begin(k, text, t, mode, &end);
+    if (rc != QR_OK) return rc;
+    if (QR_KEYS_WORDS && !v->memo) v->memo = calloc((size_t)1 << QR_KEYMEMO_BITS, sizeof *v->memo);
+    for (i = 0; i < t->n; i++) {
+        const qr_token *tk = &t->tok[i];
+        size_t len = tk->stop - tk->start, klen;
+        const qr_keymemo *e = NULL;
+        k->off[i] = (uint32_t)o;
+        /* a short ASCII token: its key, hash and id as an earlier one with
+         * the same bytes had them */
+        if (QR_KEYS_WORDS && v->memo && len - 1 < 8 && tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE)
+            e = memo_of(v, (const unsigned char *)text + tk->start, len, end, k->buf + o);
+        if (e) {
+            k->same[i] = e->same;
+            k->absorb[i] = e->absorb;
+            ids[i] = e->id;
+            o += len;
+            continue;
+        }
+        o = key_at(k, text, t, i, o, end);
+        klen = o - k->off[i];
+        ids[i] = qr_vocab_find_absorbed(v, k->buf + k->off[i], klen, k->absorb[i]);
+    }
+    keys_end(k, o);
     return QR_OK;
 }
 

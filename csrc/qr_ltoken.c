@@ -775,19 +775,27 @@ const qr_keys *qr_tokens_keys(lua_State *L, int idx, unsigned mode)
 }
 
 /* The key ids of lt in vocabulary v: qr_tokens_ids. */
-static const uint32_t *ids_of(lua_State *L, ltokens *lt, const qr_vocab *v, unsigned mode)
+static const uint32_t *ids_of(lua_State *L, ltokens *lt, qr_vocab *v, unsigned mode)
 {
     int k = (mode & QR_KEY_BARE) ? 1 : 0;
     if (!lt->ids[k] || lt->ids_count[k] != v->count) {
         /* first use, or rules made since added words: look up the keys
          * that had none */
-        const qr_keys *keys = keys_of(L, lt, mode);
         int again = lt->ids[k] != NULL;
         if (!again) {
             lt->ids[k] = malloc((lt->t.n + 1) * sizeof *lt->ids[k]);
             if (!lt->ids[k]) luaL_error(L, "not enough memory for the key ids of %d tokens", (int)lt->t.n);
         }
-        qr_vocab_ids(v, keys, lt->ids[k], again);
+        if (!again && !lt->have_keys[k]) {      /* the keys and their ids made at once */
+            if (qr_keys_build_ids(&lt->keys[k], lt->text, &lt->t, mode, v, lt->ids[k]) != QR_OK) {
+                free(lt->ids[k]);
+                lt->ids[k] = NULL;
+                luaL_error(L, "not enough memory for the keys of %d tokens", (int)lt->t.n);
+            }
+            lt->have_keys[k] = 1;
+        } else {
+            qr_vocab_ids(v, keys_of(L, lt, mode), lt->ids[k], again);
+        }
         lt->ids_count[k] = v->count;
     }
     return lt->ids[k];
@@ -804,7 +812,7 @@ const qr_tokens *qr_tokens_by_mt(lua_State *L, int idx, int mt)
     return &tokens_by_mt(L, idx, mt)->t;
 }
 
-const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, const struct qr_vocab *v, unsigned mode,
+const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, struct qr_vocab *v, unsigned mode,
                                     size_t *n)
 {
     ltokens *lt = tokens_by_mt(L, idx, mt);

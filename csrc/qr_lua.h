@@ -68,7 +68,7 @@ const uint32_t *qr_tokens_ids(lua_State *L, int idx, unsigned mode);
  * an upvalue of the caller), instead of a look-up by name (which still
  * checks anything else and raises its error); v is qr_state_vocab(L),
  * which the caller may keep. */
-const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, const struct qr_vocab *v, unsigned mode,
+const uint32_t *qr_tokens_ids_by_mt(lua_State *L, int idx, int mt, struct qr_vocab *v, unsigned mode,
                                     size_t *n);
 
 /* The tokens of the quarry.Tokens at idx, told by its metatable compared

@@ -21,6 +21,7 @@ void qr_vocab_free(qr_vocab *v)
     free(v->buf);
     free(v->off);
     free(v->slots);
+    free(v->memo);
     memset(v, 0, sizeof *v);
 }
 
@@ -97,6 +98,11 @@ int qr_vocab_intern(qr_vocab *v, const char *s, size_t n, uint32_t *id)
     v->slots[slot] = v->count;
     *id = v->count;
     return QR_OK;
+}
+
+uint32_t qr_vocab_find_absorbed(const qr_vocab *v, const char *s, size_t n, uint64_t absorb)
+{
+    return v->count ? v->slots[find_slot(v, s, n, qr_hash64_finish(absorb))] : 0;
 }
 
 void qr_vocab_ids(const qr_vocab *v, const qr_keys *k, uint32_t *ids, int only_zero)

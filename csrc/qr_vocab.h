@@ -16,6 +16,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What the keys of a short token come to, remembered across texts
+ * (qr_keys_build_ids): a token of 1 to 8 ASCII bytes (no quote mark nor
+ * backquote), as a word, its key as a word, the key's qr_hash_absorb, and
+ * its id, or 0 when the vocabulary had count ids and lacked it. */
+typedef struct qr_keymemo {
+    uint64_t raw, key, absorb;
+    uint32_t id, count;
+    uint8_t len;        /* 0: an empty entry */
+    uint8_t same;       /* the key is the token's bytes */
+} qr_keymemo;
+
+#define QR_KEYMEMO_BITS 13
+
 typedef struct qr_vocab {
     char *buf;          /* the keys, back to back */
     size_t buflen, bufcap;
@@ -24,6 +37,7 @@ typedef struct qr_vocab {
     uint32_t *slots;    /* open addressing: an id, or 0 for an empty slot */
     size_t cap;         /* slots (a power of two) */
     uint32_t count;     /* ids handed out: 1 .. count */
+    qr_keymemo *memo;   /* 1 << QR_KEYMEMO_BITS entries, made when first needed (qr_keys_build_ids) */
 } qr_vocab;
 
 /* A set of ids: bit id of a bitmap that covers ids below nbits. */
@@ -49,6 +63,17 @@ static inline const char *qr_vocab_key(const qr_vocab *v, uint32_t id, size_t *l
     *len = v->off[id] - v->off[id - 1];
     return v->buf + v->off[id - 1];
 }
+
+/* The id of key s (n bytes) whose qr_hash_absorb is absorb, or 0. */
+uint32_t qr_vocab_find_absorbed(const qr_vocab *v, const char *s, size_t n, uint64_t absorb);
+
+/* The keys of t (mode 0 or QR_KEY_BARE), as qr_keys_build makes them,
+ * and the id of each in v into ids (room for t->n), as qr_vocab_ids
+ * finds them: at once, a short ASCII token's both from v's memo when an
+ * earlier text had the same bytes. Returns QR_OK, QR_ENOMEM or
+ * QR_ETOOBIG (then k is empty). */
+int qr_keys_build_ids(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode, qr_vocab *v,
+                      uint32_t *ids);
 
 /* ids[i] = the id of key i of k for every token, 0 for keys the vocabulary
  * lacks. With only_zero set, only the entries that are 0 are looked up

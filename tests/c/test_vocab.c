@@ -3,7 +3,8 @@
  * (qr_vocab.h), built with ASan and UBSan by `make test`: ids dense and
  * stable through many table and buffer growths, keys read back, lookups of
  * absent keys, keys with NUL bytes and of length 0, the ids of a text's
- * tokens (and their refresh after the vocabulary grew), and id sets against
+ * tokens (and their refresh after the vocabulary grew), the keys and ids
+ * made at once through the memo of short tokens, and id sets against
  * a plain array over random ids. Prints TAP.
  */
 #include "qr_keys.h"
@@ -112,10 +113,62 @@ static void test_idset(void)
     qr_idset_free(&s);
 }
 
+/* The keys and ids qr_keys_build_ids makes, against qr_keys_build and
+ * qr_vocab_ids: on a first text (the memo filled), the same text again
+ * (found there), after the vocabulary grew (an id of 0 looked up again),
+ * and with tokens the memo leaves out (long, non-ASCII, quotes). */
+static int same_as_plain(const char *text, qr_vocab *v, unsigned mode)
+{
+    qr_tokens t;
+    qr_keys a, b;
+    uint32_t *ia, *ib;
+    size_t i;
+    int same = 1;
+    qr_tokenize(text, strlen(text), NULL, &t);
+    ia = malloc((t.n + 1) * sizeof *ia);
+    ib = malloc((t.n + 1) * sizeof *ib);
+    if (!ia || !ib || qr_keys_build(&a, text, &t, mode) != QR_OK
+        || qr_keys_build_ids(&b, text, &t, mode, v, ib) != QR_OK) {
+        same = 0;
+    } else {
+        qr_vocab_ids(v, &a, ia, 0);
+        for (i = 0; i <= t.n; i++) same &= a.off[i] == b.off[i];
+        for (i = 0; same && i < t.n; i++) {
+            same &= a.same[i] == b.same[i] && a.absorb[i] == b.absorb[i] && ia[i] == ib[i];
+            same &= !memcmp(a.buf + a.off[i], b.buf + b.off[i], a.off[i + 1] - a.off[i]);
+        }
+        qr_keys_free(&a);
+        qr_keys_free(&b);
+    }
+    free(ia);
+    free(ib);
+    qr_tokens_free(&t);
+    return same;
+}
+
+static void test_keys_ids(void)
+{
+    const char *text = "Ann SAID that Ann said it, \"Ca`t\" \u2019s Z\u00fcrich co-operation "
+                       "ABCDEFGH abcdefghi 12345678 x.";
+    qr_vocab v;
+    uint32_t id;
+    qr_vocab_init(&v);
+    qr_vocab_intern(&v, "said", 4, &id);
+    qr_vocab_intern(&v, "abcdefgh", 8, &id);
+    ok(same_as_plain(text, &v, 0), "keys and ids at once are those made apart, the memo filled");
+    ok(same_as_plain(text, &v, 0), "and with them found in the memo");
+    ok(same_as_plain(text, &v, QR_KEY_BARE), "and bare keys");
+    qr_vocab_intern(&v, "ann", 3, &id);
+    qr_vocab_intern(&v, "it", 2, &id);
+    ok(same_as_plain(text, &v, 0), "and after the vocabulary grew");
+    qr_vocab_free(&v);
+}
+
 int main(void)
 {
     test_intern();
     test_ids();
+    test_keys_ids();
     test_idset();
     printf("1..%d\n", tests);
     return failures != 0;
