@@ -23,11 +23,13 @@ local function cue_subject(doc, last)
    local floor = D.Doc.sentence_start(doc, last)
    if floor > last or not W.CUE_WORDS:find(toks, floor, last) then return nil end
    local inside, cues, final, comma = false, {}, nil, false
+   local keys, kinds = doc.keys, doc.kinds
    for c = floor, last do
-      local kind = doc.kinds[c]
+      local kind = kinds[c]
       if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
-      if not inside and doc.keys[c] == "," then final, comma = nil, true end
-      if not inside and (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) then
+      local k = keys[c]
+      if not inside and k == "," then final, comma = nil, true end
+      if not inside and (CUE_KEYS[k] and is_cue(doc, c)) then
          cues[#cues + 1] = c
          if comma then final = c end
       end

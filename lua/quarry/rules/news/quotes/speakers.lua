@@ -50,7 +50,9 @@ local function organisations(doc)
    local all = doc.cache.organisations
    if all then return all end
    all = {}
-   for _, a in ipairs(doc.kept) do
+   local kept = doc.kept
+   for k = 1, #kept do   -- (a numeric loop: no iterator call an entity)
+      local a = kept[k]
       if a.type == "organization" then all[#all + 1] = a end
    end
    doc.cache.organisations = all
@@ -261,7 +263,9 @@ local function person_by_surname(doc, want)
    local by = doc.cache.by_surname
    if not by then
       by = {}
-      for _, a in ipairs(doc.persons) do
+      local persons = doc.persons
+      for k = 1, #persons do
+         local a = persons[k]
          local last = (a.attrs.name or ""):lower():match("(%S+)$")
          if last and not by[last] then by[last] = a end
       end
