@@ -216,9 +216,10 @@ static void check_pred(lua_State *L, qr_matcher *m, qr_mpred *p, int i)
     case QR_P_WITHIN: case QR_P_STARTS: case QR_P_ENDS:
         if (p->a < 1 || p->a > m->nclasses) luaL_error(L, "matcher description: predicate %d: bad class", i + 1);
         break;
-    case QR_P_NOT: case QR_P_NEXT:
+    case QR_P_NOT: case QR_P_NEXT: case QR_P_PREV:
         if (p->nkids != 1)
-            luaL_error(L, "matcher description: predicate %d: '%s' takes one", i + 1, p->op == QR_P_NOT ? "not" : "next");
+            luaL_error(L, "matcher description: predicate %d: '%s' takes one", i + 1,
+                       p->op == QR_P_NOT ? "not" : p->op == QR_P_NEXT ? "next" : "prev");
         break;
     default:
         break;

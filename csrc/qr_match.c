@@ -767,11 +767,12 @@ static QR_COLD int eval_len(const qr_mrun *r, const qr_mpred *p, const qr_token 
     return (long)n >= p->a && (p->b < 0 || (long)n <= p->b);
 }
 
+/* NEXT and PREV: the token after t, or the one before, meets the part. */
 static QR_COLD int eval_next(qr_mrun *r, const qr_mpred *p, size_t t)
 {
     int hit;
-    if (t + 1 >= r->toks->n) return 0;
-    hit = eval_pred(r, p->kids[0], t + 1);
+    if (p->op == QR_P_NEXT ? t + 1 >= r->toks->n : t == 0) return 0;
+    hit = eval_pred(r, p->kids[0], p->op == QR_P_NEXT ? t + 1 : t - 1);
     if (r->err == QR_MATCH_REGEX) {     /* (a window's test: the pattern meets the error, if at all) */
         r->err = QR_MATCH_OK;
         hit = 1;
@@ -919,7 +920,7 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
     case QR_P_NOT: case QR_P_AND: case QR_P_OR:
         if (r->m->flat_entry && r->m->flat_entry[pi] != QR_FLAT_NONE) return eval_flat(r, r->m->flat_entry[pi], t);
         return p->op == QR_P_NOT ? eval_not(r, p, t) : p->op == QR_P_AND ? eval_and(r, p, tok, t) : eval_or(r, p, tok, t);
-    case QR_P_NEXT:
+    case QR_P_NEXT: case QR_P_PREV:
         return eval_next(r, p, t);
     default:
         return 0;

@@ -46,12 +46,13 @@ typedef struct qr_minst {
 } qr_minst;
 
 /* Token predicates; the codes are those of PRED in lua/quarry/pattern.lua.
- * QR_P_NEXT (of windows only): the next token of the text meets kids[0];
- * a regex's error there lets the token through, as a guard's does. */
+ * QR_P_NEXT and QR_P_PREV (of windows only): the next token of the text,
+ * or the one before, meets kids[0]; a regex's error there lets the token
+ * through, as a guard's does. */
 enum qr_mpred_op {
     QR_P_TRUE, QR_P_TEXT, QR_P_KEY, QR_P_BARE, QR_P_KEYSET, QR_P_BARESET, QR_P_KIND, QR_P_CASE, QR_P_SHAPE,
     QR_P_SHORT_SHAPE, QR_P_REGEX, QR_P_LEN, QR_P_FLAGS, QR_P_WITHIN, QR_P_STARTS, QR_P_ENDS, QR_P_NOT, QR_P_AND,
-    QR_P_OR, QR_P_NEXT, QR_P_COUNT
+    QR_P_OR, QR_P_NEXT, QR_P_PREV, QR_P_COUNT
 };
 
 #define QR_FAST_COVERS 4

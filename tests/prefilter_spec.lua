@@ -215,12 +215,14 @@ describe("the matcher's prefilters", function()
          and seen["1:the Oslo minister Bo"] and seen["1:a late minister Cy"] and seen["1:the Ruritania minister Di"])
    end)
 
-   it("keep every rule's matches when a window's word needs the token after it to be what follows", function()
+   it("keep every rule's matches when a window's word needs the tokens next to it to be the pattern's", function()
       -- a window of words tests the token after the word when what
-      -- follows it in the pattern must take one: a title followed by a
-      -- comma, another title or a name; alternatives with what each needs
-      -- next; a regex next (whose error would let the token through); a
-      -- word at the end of the text
+      -- follows it in the pattern must take one, and the token before it
+      -- when what comes before must: a title followed by a comma, another
+      -- title or a name; alternatives with what each needs next; a regex
+      -- next (whose error would let the token through); a word at the end
+      -- of the text; a head word after capitalised words, an annotation
+      -- or an acronym; a speech verb after a name or an adverb
       local function add(c)
          local title = P.set { "minister", "chief", "secretary of state" }
          c:add("title", P.rep(P.tok { case = "lower" }, 0, 2) * P.rep(title, 1, 2) * P.opt(",")
@@ -228,16 +230,34 @@ describe("the matcher's prefilters", function()
          c:add("vs", P.case "title" * (P.word "v" * P.case "title" + P.word "vs" * P.kind "number"))
          c:add("code", P.word "code" * P.regex [[^\d{3}$]])
          c:add("last", P.case "title" * P.word "end")
+         c:add("org", (P.ann "place" + P.case "title" + P.regex [[^\p{Lu}{2,4}$]]) ^ 1 * P.notahead(P.word "x")
+            * (P.tok { case = "title", set = { "ministry", "bank" } } + P.ahead(P.case "upper") * P.word "bank"))
+         c:add("said", P.cap("who", P.case "title" ^ 1) * P.opt(P.set { "also", "then" }) * P.word "said")
       end
       local text = "The minister, Ann Lee met the chief minister Bo and the secretary of state Cy; a minister "
          .. "said no, the chief spoke. Leeds v Stoke, Leeds vs 3, Leeds v 3, Leeds vs Stoke; code 123, code "
-         .. "12, code x. The End"
-      local got, all = rule_texts(add, text), rule_texts(add, text, { prefilter = false, guards = false })
-      assert.same(all, got)
+         .. "12, code x. Oslo Ministry and the ministry and Acme Bank and ACME BANK and NBB Bank; Di said, "
+         .. "Ed then said and he said. The End"
+      local function run(opts)
+         local c = P.compiler(opts)
+         add(c)
+         local toks = quarry.tokenize(text)
+         local out = {}
+         -- (Oslo, token 52, is a place: class 1)
+         for _, r in ipairs(c:build(opts):run(toks, { 1, 52, 52, 1 })) do
+            out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop)
+         end
+         toks:close()
+         return out
+      end
+      local got = run()
+      assert.same(run { prefilter = false, guards = false }, got)
       local seen = set_of(got)
       assert.is_true(seen["1:minister, Ann Lee"] and seen["1:the chief minister Bo"]
          and seen["1:the secretary of state Cy"] and seen["2:Leeds v Stoke"] and seen["2:Leeds vs 3"]
-         and seen["3:code 123"] and not seen["2:Leeds v 3"] and not seen["1:a minister"])
+         and seen["3:code 123"] and not seen["2:Leeds v 3"] and not seen["1:a minister"]
+         and seen["5:Oslo Ministry"] and seen["5:Acme Bank"] and seen["5:ACME BANK"] and seen["5:NBB Bank"]
+         and seen["6:Di said"] and seen["6:Ed then said"])
       -- a runaway pattern is not tried where its word is not followed by
       -- what the pattern needs next, and is where it is
       local m = P.compile((P.any ^ 1) ^ 1 * P.word "zzz" * P.kind "symbol" * P.kind "number", { name = "blowup" })

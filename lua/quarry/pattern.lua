@@ -40,7 +40,7 @@ local OP = { END = 0, TOKEN = 1, ANN = 2, CHOICE = 3, JMP = 4, FAIL = 5, OPEN = 
    AHEAD = 8, BEHIND = 9, TEST = 10 }
 local PR = { TRUE = 0, TEXT = 1, KEY = 2, BARE = 3, KEYSET = 4, BARESET = 5, KIND = 6, CASE = 7,
    SHAPE = 8, SHORT_SHAPE = 9, REGEX = 10, LEN = 11, FLAGS = 12, WITHIN = 13, STARTS = 14,
-   ENDS = 15, NOT = 16, AND = 17, OR = 18, NEXT = 19 }
+   ENDS = 15, NOT = 16, AND = 17, OR = 18, NEXT = 19, PREV = 20 }
 P.OP, P.PRED = OP, PR
 
 local KIND_BIT = {}
@@ -1333,20 +1333,84 @@ local function window_pred(pr)
    return pred_cost(pr) and pr or nil
 end
 
--- A window's test of a word (or a word set) whose next token must meet
--- nxt: the AND of the two, which the matcher tests at the words only; the
--- word test alone without nxt, or when pr is no word test.
-local function with_next(pr, nxt)
-   if not nxt or (pr.op ~= PR.KEY and pr.op ~= PR.KEYSET) then return pr end
-   return { op = PR.AND, kids = { pr, { op = PR.NEXT, kids = { nxt } } } }
+-- What the last token p takes must meet, when p takes one: a token
+-- predicate (nil: anything), and whether p can take no token at all (as
+-- first_pred, from the end; lookarounds take no token and say nothing).
+local last_pred
+
+-- The same of a sequence's elements up to i.
+local function seq_last(list, i)
+   local q = list[i]
+   if not q then return nil, true end
+   if q.t == "look" then return seq_last(list, i - 1) end
+   local pr, empty = last_pred(q)
+   if not pr or not empty then return pr, empty end
+   local rest, rest_empty = seq_last(list, i - 1)
+   if not rest then return nil, true end
+   return any_of { pr, rest }, rest_empty
 end
 
--- The word test and the next token's test of a window predicate
--- (with_next): pr, nil when it has no test of the next token.
-local function split_next(pr)
+-- last_pred(p) without the memo.
+local function last_pred_of(p)
+   local t = p.t
+   if t == "tok" then return p.pred, false end
+   if t == "ann" then return { op = PR.ENDS, class = p.class }, false end
+   if t == "look" then return nil, true end
+   if t == "cap" then return last_pred(p.p) end
+   if t == "rep" then
+      local pr, empty = last_pred(p.p)
+      return pr, empty or p.min == 0
+   end
+   if t == "seq" then return seq_last(p.list, #p.list) end
+   local preds, empty = {}, false
+   for i, q in ipairs(p.list) do
+      local pr, e = last_pred(q)
+      if not pr then return nil, true end
+      preds[i] = pr
+      empty = empty or e
+   end
+   return any_of(preds), empty
+end
+
+last_pred = memo_node(last_pred_of)
+
+-- A test of a neighbour of a window's token: pr, unless it says nothing
+-- or costs much (then nil).
+local function neighbour_test(pr)
+   if not pr or pr.op == PR.TRUE or not cheap_pred(pr) then return nil end
+   return pr
+end
+
+-- A window's test of a word (or a word set) whose next token must meet
+-- nxt and whose token before prv (nil: anything): the AND of the three,
+-- which the matcher tests at the words only; the word test alone when
+-- there is neither, or when pr is no word test.
+local function with_context(pr, nxt, prv)
+   if not (nxt or prv) or (pr.op ~= PR.KEY and pr.op ~= PR.KEYSET) then return pr end
+   local kids = { pr }
+   if nxt then kids[#kids + 1] = { op = PR.NEXT, kids = { nxt } } end
+   if prv then kids[#kids + 1] = { op = PR.PREV, kids = { prv } } end
+   return { op = PR.AND, kids = kids }
+end
+
+-- The word test and the tests of the next token and the one before of a
+-- window predicate (with_context): pr, nil, nil when it has none.
+local function split_context(pr)
    local kids = pr.op == PR.AND and pr.kids
-   if kids and #kids == 2 and kids[2].op == PR.NEXT then return kids[1], kids[2].kids[1] end
-   return pr, nil
+   if not kids or #kids < 2 or (kids[2].op ~= PR.NEXT and kids[2].op ~= PR.PREV) then return pr, nil, nil end
+   local nxt, prv
+   for i = 2, #kids do
+      if kids[i].op == PR.NEXT then nxt = kids[i].kids[1] else prv = kids[i].kids[1] end
+   end
+   return kids[1], nxt, prv
+end
+
+-- Whether the elements of list from i to j take no token (lookarounds).
+local function looks_only(list, i, j)
+   for k = i, j do
+      if list[k].t ~= "look" then return false end
+   end
+   return true
 end
 
 -- What the token after a sequence's element i must meet, nxt being what
@@ -1354,35 +1418,72 @@ end
 -- follow. (first_pred of what follows; its lookaheads that cannot fail
 -- with an error are left out, so that it says less, never more.)
 local function follow(list, i, nxt)
-   if i == #list then return nxt end
+   if looks_only(list, i + 1, #list) then return nxt end
    local pr, empty = seq_pred(first_pred, look_cond, list, i + 1)
-   if not pr or pr.op == PR.TRUE or not cheap_pred(pr) then return nil end
-   if not empty then return pr end
+   pr = neighbour_test(pr)
+   if not pr or not empty then return pr end
    return nxt and any_of { pr, nxt } or nil
 end
 
--- The windows of p as windows(p, lo, hi, anns), nxt being what the token
--- after p must meet (nil: anything): a window of words gets the test of
--- the token after its word when that token is p's or what follows p.
-local function windows(p, lo, hi, anns, nxt)
+-- What the token before a sequence's element i must meet, prv being what
+-- the token before the sequence must (last_pred of what comes before).
+local function precede(list, i, prv)
+   if looks_only(list, 1, i - 1) then return prv end
+   local pr, empty = seq_last(list, i - 1)
+   pr = neighbour_test(pr)
+   if not pr or not empty then return pr end
+   return prv and any_of { pr, prv } or nil
+end
+
+-- The context of a repetition's body: what the token next to each time
+-- it is taken must meet, given what the one next to the repetition must
+-- (side, nil: anything) and what the body's own first or last token
+-- needs (again: each time but one, the body is next to itself).
+local function body_context(p, side, again)
+   if p.max == 1 then return side end
+   again = side and neighbour_test(again)
+   return again and any_of { again, side } or nil
+end
+
+-- The window of alternatives whose best windows are kids: the words of
+-- all, with the tests of their next tokens (and of those before) when
+-- each has one.
+local function alt_window_pred(kids)
+   local words, nexts, prevs = {}, {}, {}
+   for i, pr in ipairs(kids) do
+      local nx, pv
+      words[i], nx, pv = split_context(pr)
+      nexts[#nexts + 1] = nx
+      prevs[#prevs + 1] = pv
+   end
+   return with_context(any_of(words), #nexts == #kids and any_of(nexts) or nil,
+      #prevs == #kids and any_of(prevs) or nil)
+end
+
+-- The windows of p as windows(p, lo, hi, anns), nxt and prv being what
+-- the token after p and the one before p must meet (nil: anything): a
+-- window of words gets the tests of the tokens next to its word when
+-- they are p's or those next to p.
+local function windows(p, lo, hi, anns, nxt, prv)
    local t = p.t
    if t == "tok" then
       local pr = window_pred(p.pred)
       if not pr then return {} end
-      return { { pred = with_next(pr, nxt), cost = pred_cost(pr), lo = lo, hi = hi, anns = anns } }
+      return { { pred = with_context(pr, nxt, prv), cost = pred_cost(pr), lo = lo, hi = hi, anns = anns } }
    elseif t == "cap" then
-      return windows(p.p, lo, hi, anns, nxt)
+      return windows(p.p, lo, hi, anns, nxt, prv)
    elseif t == "look" and p.dir == "ahead" and not p.neg then
-      return windows(p.p, lo, hi, anns, nil)
+      return windows(p.p, lo, hi, anns, nil, prv)
    elseif t == "rep" then
       if p.min == 0 then return {} end
-      -- each time but the last, the body is followed by itself
-      local again = p.max > 1 and nxt and first_test_pred(p.p)
-      return windows(p.p, lo, hi, anns, p.max == 1 and nxt or again and any_of { again, nxt } or nil)
+      return windows(p.p, lo, hi, anns, body_context(p, nxt, first_test_pred(p.p)),
+         body_context(p, prv, (last_pred(p.p))))
    elseif t == "seq" then
       local out = {}
       for i, q in ipairs(p.list) do
-         for _, w in ipairs(windows(q, lo, hi, anns, follow(p.list, i, nxt))) do out[#out + 1] = w end
+         for _, w in ipairs(windows(q, lo, hi, anns, follow(p.list, i, nxt), precede(p.list, i, prv))) do
+            out[#out + 1] = w
+         end
          local a, b, c = extent(q)
          lo, hi, anns = lo + a, hi + b, anns + c
       end
@@ -1395,8 +1496,8 @@ local function windows(p, lo, hi, anns, nxt)
       local kids, cost, wlo, whi, wanns = {}, 0, math_huge, 0, 0
       for _, q in ipairs(p.list) do
          local best, best_words
-         for _, w in ipairs(windows(q, lo, hi, anns, nxt)) do
-            local wp = split_next(w.pred)
+         for _, w in ipairs(windows(q, lo, hi, anns, nxt, prv)) do
+            local wp = split_context(w.pred)
             local words = wp.op == PR.KEY or wp.op == PR.KEYSET
             if not best or (words and not best_words) or (words == best_words and w.cost < best.cost) then
                best, best_words = w, words
@@ -1409,16 +1510,8 @@ local function windows(p, lo, hi, anns, nxt)
          if best.hi > whi then whi = best.hi end
          if best.anns > wanns then wanns = best.anns end
       end
-      -- (a word the alternatives share counts once; the words of all
-      -- with the tests of their next tokens when each has one)
-      local words, nexts = {}, {}
-      for i, pr in ipairs(kids) do
-         local nx
-         words[i], nx = split_next(pr)
-         nexts[#nexts + 1] = nx
-      end
-      local pred = any_of(words)
-      if #nexts == #kids then pred = with_next(pred, any_of(nexts)) end
+      -- (a word the alternatives share counts once)
+      local pred = alt_window_pred(kids)
       return { { pred = pred, cost = math.min(cost, pred_cost(pred) or cost), lo = wlo, hi = whi, anns = wanns } }
    end
    return {}
@@ -1430,7 +1523,7 @@ end
 -- window does; each costs the matcher a test of each token once a run.
 local function best_windows(p, dispatched)
    local list = {}
-   for _, w in ipairs(windows(p, 0, 0, 0, nil)) do
+   for _, w in ipairs(windows(p, 0, 0, 0, nil, nil)) do
       if w.cost <= 1000 and not (dispatched and w.lo == 0 and w.hi == 0 and w.anns == 0) then
          if w.hi == math_huge then w.cost = w.cost * 8 end
          list[#list + 1] = w
