@@ -711,23 +711,34 @@ local function add(ctx, kept, taken, typ, s, e, rule)
    kept[#kept + 1] = { type = typ, start = s, stop = e, rule = rule, attrs = {}, text = ctx.text:sub(s + 1, e) }
 end
 
--- The organisation or place of kept[1 .. n] whose last token (as
--- tokens:cover gives it) is token t, followed by token t + 1: the last of
--- them in kept's order, or nil. (A span [s, p) ends on token t when p is
--- past t's start and not past t + 1's, and s is before t's stop.)
-local function ending_on(toks, kept, n, t)
+-- The organisations and places of kept[1 .. n] by their stop: by_stop[p]
+-- = k, the last of them in kept's order whose (non-empty) span ends at
+-- byte p (kept's spans do not overlap: one a stop).
+local function named_by_stop(kept, n)
+   local by_stop = {}
+   for k = 1, n do
+      local a = kept[k]
+      if a.start < a.stop and (a.type == "organization" or a.type == "location") then by_stop[a.stop] = k end
+   end
+   return by_stop
+end
+
+-- The organisation or place of kept whose last token (as tokens:cover
+-- gives it) is token t, followed by token t + 1: the last of them in
+-- kept's order, or nil; by_stop: named_by_stop's. (A span [s, p) ends on
+-- token t when p is past t's start and not past t + 1's, and s is before
+-- t's stop: the stops looked up are those bytes, a token and the space
+-- after it, so that the candidates of a document read each byte once.)
+local function ending_on(toks, kept, by_stop, t)
    if t < 1 then return nil end
    local ts, te = toks:span(t)
    local next_start = toks:span(t + 1)
-   for k = n, 1, -1 do
-      local a = kept[k]
-      local start, stop = a.start, a.stop
-      if stop > ts and stop <= next_start and start < te and start < stop
-         and (a.type == "organization" or a.type == "location") then
-         return a
-      end
+   local best = 0
+   for p = ts + 1, next_start do
+      local k = by_stop[p]
+      if k and k > best and kept[k].start < te then best = k end
    end
-   return nil
+   return best > 0 and kept[best] or nil
 end
 
 --- Acronyms a document defines ("Patriotic Union of Kurdistan ( PUK )"),
@@ -736,14 +747,16 @@ end
 function entities.acronyms(ctx, kept, taken, allowed)
    local toks = ctx.tokens
    local defined = {}
-   -- (the places and bodies kept before any is added)
-   local n_kept = #kept
+   -- (the places and bodies kept before any is added, by their stop:
+   -- mapped at the first parenthesis that may define an acronym)
+   local n_kept, by_stop = #kept, nil
    local last_open = #toks - 2
    local i = last_open >= 1 and OPEN_PAREN:find(toks, 1, last_open) or nil
    while i do
       local acr = toks:text(i + 1)
       if toks:text(i) == "(" and toks:text(i + 2) == ")" and acr:match("^%u[%u&]+$") and #acr <= 6 then
-         local a = ending_on(toks, kept, n_kept, i - 1)
+         by_stop = by_stop or named_by_stop(kept, n_kept)
+         local a = ending_on(toks, kept, by_stop, i - 1)
          local first = a and toks:cover(a.start, a.stop)
          if a and abbreviates(acr, initials(toks, first, i - 1)) then
             defined[acr] = a.type
