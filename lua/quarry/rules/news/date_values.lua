@@ -467,11 +467,15 @@ local PERIOD = { quarter = true, half = true, month = true, season = true }
 -- values.parse_value of each value met, shared by the documents (a parse
 -- is read, never changed): most values recur ("2016", "2016-07"), and a
 -- parse a date reads once is then no table made for each date. false for
--- a value it reads none of; emptied once it holds PARSED_MAX values.
-local PARSED_MAX = 4096
+-- a value it reads none of; emptied once it holds PARSED_MAX values. A
+-- value longer than PARSED_LEN bytes (no form a date's value takes, but
+-- what a pack's own rule may set) is parsed and not kept, so that the
+-- values kept across documents hold at most PARSED_MAX short strings.
+local PARSED_MAX, PARSED_LEN = 4096, 32
 local parsed_values, parsed_count = {}, 0
 local function parse_value_once(v)
    if type(v) ~= "string" then return nil end
+   if #v > PARSED_LEN then return values.parse_value(v) end
    local p = parsed_values[v]
    if p == nil then
       p = values.parse_value(v) or false
