@@ -263,8 +263,11 @@ function READ.weekend(attrs)
 end
 
 -- The words a month's date may open with that say which ("last May"):
--- its dir; the others are its part ("early May", "the end of May").
-local MONTH_DIRS = { last = true, next = true, this = true, ["this past"] = true, ["this coming"] = true }
+-- its dir (the others are its part: "early May", "the end of May");
+-- MONTH_DIRS: the same, by their keys joined by a space.
+local MONTH_DIR_WORDS = { "last", "next", "this", "this past", "this coming" }
+local MONTH_DIRS = {}
+for _, w in ipairs(MONTH_DIR_WORDS) do MONTH_DIRS[w] = true end
 
 -- The texts of date a's words before its last token, when there are any
 -- (from its text: a declared rule's annotation carries no capture), and
@@ -288,8 +291,14 @@ function READ.month(_, toks, a)
    if name_of("month", month) == 5 then
       if last < #toks and (toks:key(last + 1) == "'s" or toks:key(last + 1) == "’s") then return nil end
    end
-   -- (a part is one word or three: a dir one word or two)
-   local dir = before and (last - first == 2 or MONTH_DIRS[toks:key(first)]) and before or nil
+   -- (the words before the month are its dir when they are one of
+   -- MONTH_DIR_WORDS, whatever the parts' lengths; else its part)
+   local dir
+   if before then
+      local words = toks:key(first)
+      for t = first + 1, last - 1 do words = words .. " " .. toks:key(t) end
+      if MONTH_DIRS[words] then dir = before end
+   end
    return date_attrs(nil, month, nil, dir)
 end
 
@@ -670,7 +679,7 @@ dates.rules = {
       examples = { { text = "They met in June 2016.",
                      expect = { { type = "date", attrs = { value = "2016-06" } } } } } },
    rule { name = "month", type = "date",
-      pattern = (P.cap("dir", P.set { "last", "next", "this", "this past", "this coming" })
+      pattern = (P.cap("dir", P.set(MONTH_DIR_WORDS))
                  + P.cap("part", PART)
                  + P.behind(P.set { "in", "since", "until", "during", "of", "by", "and", "or", "before",
                                     "after", "for", "through", "from", "till" })
