@@ -248,4 +248,35 @@ describe("news dates", function()
       assert.same({ ["June last year"] = "2012-06", ["January this year"] = "2013-01" },
          dates("The pact was signed in June last year and ratified in January this year.", "2013-05-02"))
    end)
+
+   it("keeps the date of a pack's own rule that takes the name of a news rule, with an action", function()
+      local support = require "tests.support"
+      local dir = support.tmpdir { ["mine.lua"] = [[
+local news = include "news"
+news.name = "mine"
+for _, phase in ipairs(news.phases) do
+   for i, r in ipairs(phase.rules or {}) do
+      if r.name == "weekend" then
+         phase.rules[i] = rule { name = "weekend", type = "date", pattern = P.word "the weekend",
+            action = function(m)
+               local rel = { weekend = true, dir = "next" }
+               return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
+            end }
+      end
+   end
+end
+return news
+]] }
+      local ok, anns = pcall(function()
+         local text = "Protesters gather over the weekend."
+         return rules.load(dir .. "/mine.lua"):run({ text = text, date = "2014-03-12" })
+      end)
+      support.cleanup()
+      assert.is_true(ok, anns)
+      local got = {}
+      for _, a in ipairs(anns) do
+         if a.type == "date" then got[a.text] = a.attrs.value end
+      end
+      assert.same({ ["the weekend"] = "2014-W11-WE" }, got)
+   end)
 end)

@@ -37,13 +37,17 @@ dates.values = values
 local READ = {}
 
 -- dated with each declared rule's attrs read (the list itself; a new one
--- when some are no date). ctx: {tokens}.
+-- when some are no date). ctx: {tokens}. A date whose attrs already say
+-- its value or rel is kept as it is: an action's date, as that of a rule
+-- of the same name a pack that includes this one puts in (a declared
+-- rule's attrs are the texts of its captures, none named so).
 local function read_declared(ctx, dated)
    local out = dated
    for i = 1, #dated do
       local a = dated[i]
       local read = READ[a.rule]
-      if read then
+      local attrs = read and a.attrs
+      if read and not (attrs and (attrs.value ~= nil or attrs.rel ~= nil)) then
          a.attrs = read(a.attrs, ctx.tokens, a)
          if not a.attrs and out == dated then
             out = table.move(dated, 1, i - 1, 1, {})
