@@ -37,6 +37,7 @@
 local W = include "quotes/words"
 local attribution = require "quarry.attribution"
 local CUE_KEYS = W.CUE_KEYS
+local byte = string.byte
 
 local document = {}
 
@@ -164,7 +165,8 @@ function is_cue(doc, i)
    local k = doc.keys[i]
    if W.VERBS[k] == true and not doc.in_name[i] then
       -- "Hadley's tweet", "his early-morning tweets", "the claim": a noun
-      if k:sub(-2) ~= "ed" and i > 1 then
+      local y, z = byte(k, -2, -1)   -- (not "-ed": the key's last two bytes)
+      if (y ~= 101 or z ~= 100) and i > 1 then
          local p = doc.keys[i - 1]
          if W.NOUN_LEADS[p] then return false end
          -- "his ‘tone-deaf’ comments": a noun after a quote a possessive opens

@@ -21,7 +21,7 @@ local M = include "quotes/mentions"
 local attribution = require "quarry.attribution"
 
 local terms = {}
-local byte = string.byte
+local byte, SPACE = string.byte, { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
 
 local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING, FINDING = W.SMALL, W.DETS, W.SPEECH_NOUNS,
    W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING, W.FINDING
@@ -55,12 +55,12 @@ for _, row in ipairs(read_list("data/quote_terms.tsv")) do
    end
 end
 
--- the keys a marker before the marks ends on, as a word set
+-- the keys a marker a few words before the marks ends on, as a word set
 local BEFORE_WORDS
 do
    local list = {}
-   for k in pairs(BEFORE) do
-      if not k:find("%s") then list[#list + 1] = k end
+   for k, entries in pairs(BEFORE) do
+      for _, e in ipairs(entries) do if e.far then list[#list + 1] = k break end end
    end
    table.sort(list)
    BEFORE_WORDS = W.word_set(list)
@@ -135,8 +135,8 @@ function terms.marker(doc, q, title)
          if named == nil then
             -- (what a name looks like: "the tower", "Ice District fan zone";
             -- "what it called “changing market conditions”" quotes a description)
-            local inside = doc.text:sub(q.start + 1, q.stop)
-            named = (inside:find("^[Tt]he%s") or inside:find("^%u")) ~= nil
+            local b, h, e, sp = byte(doc.text, q.start + 1, q.start + 4 < q.stop and q.start + 4 or q.stop)
+            named = b ~= nil and (b >= 65 and b <= 90 or b == 116 and h == 104 and e == 101 and SPACE[sp] ~= nil)
          end
          local e = marker_at(doc, list, t, -1, title, false, named)
          if e then return e.kind, t - #e.keys + 1, t end
@@ -144,20 +144,20 @@ function terms.marker(doc, q, title)
    end
    -- "dubbed this year's push 'the last dance'": a naming verb a few words
    -- before (walked when a word set's C scan finds the end of a marker there)
-   local lo = o - 7
+   local lo, k3 = o - 7, o > 3 and doc.kinds[o - 3]   -- (the walk stops at once at other tokens)
    if lo < 1 then lo = 1 end
-   local far = o - 3 >= 1 and BEFORE_WORDS:find(doc.toks, lo, o - 3)
+   local far = (k3 == "word" or k3 == "number") and BEFORE_WORDS:find(doc.toks, lo, o - 3)
    for t = o - 3, far and lo or o - 2, -1 do
       local kind = doc.kinds[t]
       if kind ~= "word" and kind ~= "number" then break end
       local e = marker_at(doc, BEFORE[doc.keys[t]], t, -1, title, true)
       if e then return e.kind, t - #e.keys + 1, t end
    end
+   -- "… star", "… means": a marker right after the closing mark
    local j = q.close and q.close + 1
-   if j and j <= doc.n then
-      local e = marker_at(doc, AFTER[doc.keys[j]], j, 1, title)
-      if e then return e.kind, j, j + #e.keys - 1 end
-   end
+   local list = j and j <= doc.n and AFTER[doc.keys[j]]
+   local e = list and marker_at(doc, list, j, 1, title)
+   if e then return e.kind, j, j + #e.keys - 1 end
    return nil
 end
 
