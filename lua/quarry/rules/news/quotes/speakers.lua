@@ -61,20 +61,43 @@ end
 
 -- The organisations a description with that head noun can stand for:
 -- outlets for "the newspaper", others for "the ministry" (whose names
--- hold the head, but for "the government" and "the campaign").
+-- hold the head, but for "the government" and "the campaign"). Kept in
+-- doc.cache.heads by head, with the organisations' lower-case texts
+-- (doc.cache.org_lower, made once a document on first need).
 local function organisations_for(doc, head)
-   local slot = "heads " .. head
-   local list = doc.cache[slot]
+   local cache = doc.cache
+   local heads = cache.heads
+   if not heads then
+      heads = {}
+      cache.heads = heads
+   end
+   local list = heads[head]
    if list then return list end
    list = {}
-   for _, a in ipairs(organisations(doc)) do
+   local all = organisations(doc)
+   local outlet_head = OUTLET_HEADS[head]
+   local org_head = ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization"
+   local any_name = head == "government" or head == "campaign"
+   local lower = cache.org_lower
+   for k = 1, #all do
+      local a = all[k]
       local outlet = OUTLET_KINDS[a.attrs.kind] == true
-      if (OUTLET_HEADS[head] and outlet) or ((ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization")
-         and not outlet and (a.text:lower():find(head, 1, true) or head == "government" or head == "campaign")) then
-         list[#list + 1] = a
+      if outlet then
+         if outlet_head then list[#list + 1] = a end
+      elseif org_head then
+         if not lower then
+            lower = {}
+            cache.org_lower = lower
+         end
+         local text = lower[k]
+         if not text then
+            text = a.text:lower()
+            lower[k] = text
+         end
+         if any_name or text:find(head, 1, true) then list[#list + 1] = a end
       end
    end
-   doc.cache[slot] = list
+   heads[head] = list
    return list
 end
 
@@ -126,16 +149,15 @@ local function in_stretches(doc, i)
    return found ~= nil and i <= to[found]
 end
 
--- Whether token i (not a mark) is inside quotation marks (someone's
--- words, whose people are not the sentence's subject): the marks of its
--- paragraph before it leave one open, as marks.stretches counts them
--- (one C scan from the paragraph's first token, the first paragraph's
--- from the text's); past WINDOW tokens into a paragraph, the stretches of
--- the whole document answer instead (made once: no walk over a long
--- paragraph a question).
+-- Whether token i (not a mark) of paragraph p is inside quotation marks
+-- (someone's words, whose people are not the sentence's subject): the
+-- marks of its paragraph before it leave one open, as marks.stretches
+-- counts them (one C scan from the paragraph's first token, the first
+-- paragraph's from the text's); past WINDOW tokens into a paragraph, the
+-- stretches of the whole document answer instead (made once: no walk
+-- over a long paragraph a question).
 local WINDOW = D.WINDOW
-local function quoted(doc, i)
-   local p = para_at(doc, i)
+local function quoted(doc, i, p)
    local first = 1
    if p and p > 1 then
       local _
@@ -151,7 +173,8 @@ end
 -- mark, before a word that is no verb).
 local function can_be_subject(doc, a)
    local f = a.first_tok
-   if furniture(doc, para_at(doc, f)) or quoted(doc, f) then return false end
+   local p = para_at(doc, f)
+   if furniture(doc, p) or quoted(doc, f, p) then return false end
    if a.rule == "coref" and a.last_tok == f and f < doc.n then
       local nk = doc.keys[f + 1]
       if doc.kinds[f + 1] == "word" and case_at(doc, f + 1) == "lower" and not D.Doc.is_cue(doc, f + 1)
@@ -182,16 +205,27 @@ end
 
 -- (the people of each sentence, in doc.persons' order: head[s] the first
 -- one's number in doc.persons, nxt[k] the next one of k's sentence; made
--- once a document, without a table a person)
+-- once a document, without a table a person. doc.persons is in the
+-- text's order, so a person's sentence is that of the one before or a
+-- new one; the walk to a list's end is there for any other order.)
 local function people_by_sentence(doc)
-   local head, nxt, tail = {}, {}, {}
+   local head, nxt = {}, {}
    local persons, sents = doc.persons, doc.sents
+   local last, last_s = nil, nil
    for k = 1, #persons do
       local f = persons[k].first_tok
       if f then
          local si = sents[f]
-         if head[si] then nxt[tail[si]] = k else head[si] = k end
-         tail[si] = k
+         if si == last_s then
+            nxt[last] = k
+         elseif head[si] == nil then
+            head[si] = k
+         else
+            local t = head[si]
+            while nxt[t] do t = nxt[t] end
+            nxt[t] = k
+         end
+         last, last_s = k, si
       end
    end
    doc.cache.person_head, doc.cache.person_next = head, nxt
@@ -243,15 +277,19 @@ local DET_WORDS = C.set_of(W.DETS)
 -- description of one person before token p in its sentence, for a
 -- pronoun whose sentence names no one before it.
 local function description_before(doc, p)
-   local from, toks, keys, dets = doc.starts[doc.sents[p]], doc.toks, doc.keys, W.DETS
+   local from, toks, keys, dets, descriptions = doc.starts[doc.sents[p]], doc.toks, doc.keys, W.DETS, W.DESCRIPTIONS
    -- (the determiners found by a word set's C scan; each token walked
    -- when the set cannot hold them all)
    local t = from
    if DET_WORDS then t = from <= p - 1 and DET_WORDS:find(toks, from, p - 1) or nil end
+   -- (a determiner's description is made only when it ends before p on
+   -- a person's head noun: M.description_from's C scan for its last word
+   -- first, no tables for the others)
    while t and t <= p - 1 do
       if dets[keys[t]] then
-         local m = M.description_from(doc, t)
-         if m and m.last < p and SPEAKER_TYPES[m.head] == "person" and not W.UNNAMED[m.head] then return m end
+         local last = descriptions:last(toks, t)
+         local head = last and last < p and keys[last]
+         if head and SPEAKER_TYPES[head] == "person" and not UNNAMED[head] then return M.description_from(doc, t) end
       end
       if DET_WORDS then t = t < p - 1 and DET_WORDS:find(toks, t + 1, p - 1) or nil else t = t + 1 end
    end
@@ -371,6 +409,9 @@ local function pronoun_type(m, name)
    return name and "organization" or "group"
 end
 
+-- (gsub's replacement for an upper-case word: "HADLEY" -> "Hadley")
+local function title_case(a, b) return a .. b:lower() end
+
 -- Who mention m stands for and what kind of speaker: name, cluster, type.
 local function resolve(doc, state, m)
    local kind = m.kind
@@ -382,7 +423,7 @@ local function resolve(doc, state, m)
    if kind == "label" then
       local name, cluster = person_by_surname(doc, (m.label:lower():gsub("^.*%s", "")))
       if name then return name, cluster, "person" end
-      return (m.label:gsub("(%u)(%u*)", function(a, b) return a .. b:lower() end)), nil, "person"
+      return (m.label:gsub("(%u)(%u*)", title_case)), nil, "person"
    end
    if kind == "organization" or kind == "location" then return m.ann.attrs.name, nil, "organization" end
    if kind == "name" then
