@@ -187,6 +187,18 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     return 1;
 }
 
+/* The number of pairs of the table at idx (an absolute index). */
+static int count_pairs(lua_State *L, int idx)
+{
+    int n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        n++;
+        lua_pop(L, 1);
+    }
+    return n;
+}
+
 /* Pushes the table of a gazetteer entry's annotation over [start, stop)
  * with its fields up to attrs: type, start, stop, text, rule, phase, rank
  * [, entry] (made at its size, and the room later phases take). */
@@ -235,14 +247,7 @@ void qr_ann_push_entry(const qr_annemit *e, const qr_annentry *a, size_t start, 
                        lua_Integer entry, int extra)
 {
     lua_State *L = e->L;
-    int attrs, nextra = 0;
-    if (extra) {
-        lua_pushnil(L);
-        while (lua_next(L, extra)) {
-            nextra++;
-            lua_pop(L, 1);
-        }
-    }
+    int attrs, nextra = extra ? count_pairs(L, extra) : 0;
     push_entry_head(e, a, start, stop, entry);
     key(e, K_ATTRS);
     lua_createtable(L, 0, 2 + nextra);
@@ -272,15 +277,8 @@ static int is_string(lua_State *L, int idx, const char *s, size_t n)
 void qr_ann_entry_record(lua_State *L, const char *canonical, size_t clen, const char *category, size_t catlen,
                          int extra)
 {
-    int nextra = 0, rec;
+    int nextra = extra ? count_pairs(L, extra) : 0, rec;
     lua_Integer i = REC_PAIRS;
-    if (extra) {
-        lua_pushnil(L);
-        while (lua_next(L, extra)) {
-            nextra++;
-            lua_pop(L, 1);
-        }
-    }
     lua_createtable(L, REC_PAIRS - 1 + 2 * nextra, 0);
     rec = lua_gettop(L);
     lua_pushlstring(L, canonical, clen);
@@ -361,8 +359,9 @@ static inline int key_before(const sortkey *a, const sortkey *b)
 }
 
 /* Sorts the n keys k (tmp: room for n more), a merge sort of runs made by
- * insertion, with the comparison inline (qsort's callback was most of the
- * sort's time). Returns the array holding the result: k or tmp. */
+ * insertion, with the comparison inline (a call per comparison, as
+ * qsort makes, would be most of the sort's time). Returns the array
+ * holding the result: k or tmp. */
 static sortkey *sort_keys(sortkey *k, sortkey *tmp, size_t n)
 {
     enum { RUN = 8 };
