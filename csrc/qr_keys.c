@@ -41,6 +41,18 @@ static inline int ascii_word_key(uint64_t w, uint64_t *key)
     return 1;
 }
 
+/* h with the key word of n bytes (1 to 8) absorbed as qr_hash_absorb
+ * absorbs a key's words: a whole word, or the tail. */
+static inline uint64_t absorb_word(uint64_t h, uint64_t key, size_t n)
+{
+    if (n == 8) {
+        h = (h ^ key) * UINT64_C(0xbf58476d1ce4e5b9);
+        return h ^ h >> 31;
+    }
+    h = (h ^ key) * UINT64_C(0x94d049bb133111eb);
+    return h ^ h >> 29;
+}
+
 /* The key of the ASCII token of len bytes at w into out, its
  * qr_hash_absorb into *absorb and whether it is the token's text into
  * *same, eight bytes a step: 0 (nothing made) when a byte is above 0x7F
@@ -63,14 +75,7 @@ static int ascii_token_key(const unsigned char *w, size_t len, const unsigned ch
         if (!ascii_word_key(x, &key)) return 0;
         memcpy(out + j, &key, 8);
         changed |= key ^ x;
-        /* as qr_hash_absorb: whole words, then the tail */
-        if (n == 8) {
-            h = (h ^ key) * UINT64_C(0xbf58476d1ce4e5b9);
-            h ^= h >> 31;
-        } else {
-            h = (h ^ key) * UINT64_C(0x94d049bb133111eb);
-            h ^= h >> 29;
-        }
+        h = absorb_word(h, key, n);
     }
     *absorb = h;
     *same = (unsigned char)!changed;
@@ -213,15 +218,7 @@ static const qr_keymemo *memo_of(qr_vocab *v, const unsigned char *w, size_t len
     e->key = kw;
     e->len = (uint8_t)len;
     e->same = kw == raw;
-    /* as qr_hash_absorb of the key: a whole word, or a tail */
-    e->absorb = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)len;
-    if (len == 8) {
-        e->absorb = (e->absorb ^ kw) * UINT64_C(0xbf58476d1ce4e5b9);
-        e->absorb ^= e->absorb >> 31;
-    } else {
-        e->absorb = (e->absorb ^ kw) * UINT64_C(0x94d049bb133111eb);
-        e->absorb ^= e->absorb >> 29;
-    }
+    e->absorb = absorb_word(UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)len, kw, len);
     memcpy(key, &kw, 8);
     e->id = qr_vocab_find_absorbed(v, key, len, e->absorb);
     e->count = v->count;
