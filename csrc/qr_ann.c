@@ -3,6 +3,7 @@
  */
 #include "qr_ann.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -449,6 +450,29 @@ static void sort_list(lua_State *L, sortkey *keys, sortkey *tmp, size_t n)
     }
 }
 
+/* l_sort_annotations' stack: the list at 1, the scratch, the field
+ * names once, the anchor of the types (or nil), then each item. */
+enum { SORT_SCRATCH = 2, SORT_START, SORT_STOP, SORT_TYPE, SORT_ANCHOR, SORT_ITEM };
+
+/* The types of items 1 .. n of the list kept alive in a table at
+ * SORT_ANCHOR: a type read through a metamethod, or made of a number, is
+ * held by no item, and a metamethod may change an item read before.
+ * Items 1 .. n are tables without a metatable whose string types were
+ * read with no Lua code run since: read again raw. */
+static void anchor_types(lua_State *L, size_t n)
+{
+    size_t i;
+    lua_createtable(L, (int)(n < INT_MAX ? n : 0), 0);
+    lua_replace(L, SORT_ANCHOR);
+    for (i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);
+        lua_pushvalue(L, SORT_TYPE);
+        lua_rawget(L, -2);
+        lua_rawseti(L, SORT_ANCHOR, (lua_Integer)i + 1);
+        lua_pop(L, 1);
+    }
+}
+
 /***
 quarry.core.sort_annotations(list) -> list, sorted in place by start,
 then longest first, then type (a stable order otherwise). Each item needs
@@ -461,35 +485,47 @@ static int l_sort_annotations(lua_State *L)
 {
     size_t n, i;
     sortkey *keys;
+    int anchored = 0;
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
     n = lua_rawlen(L, 1);
     if (n < 2) return 1;
-    keys = scratch_take(L, n);          /* at 2 */
-    lua_pushliteral(L, "start");        /* the field names once, at 3, 4, 5 */
+    keys = scratch_take(L, n);
+    lua_pushliteral(L, "start");
     lua_pushliteral(L, "stop");
     lua_pushliteral(L, "type");
+    lua_pushnil(L);
     for (i = 0; i < n; i++) {
         int ok1, ok2;
         if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "sort_annotations: item %d is not a table", (int)i + 1);
+        if (!anchored && lua_getmetatable(L, SORT_ITEM)) {    /* Lua code may run from here on */
+            lua_pop(L, 1);
+            anchor_types(L, i);
+            anchored = 1;
+        }
         /* fields read as lua_getfield would (an item may have a metatable) */
-        lua_pushvalue(L, 3);
-        lua_gettable(L, -2);
-        lua_pushvalue(L, 4);
-        lua_gettable(L, -3);
-        lua_pushvalue(L, 5);
-        lua_gettable(L, -4);
+        lua_pushvalue(L, SORT_START);
+        lua_gettable(L, SORT_ITEM);
+        lua_pushvalue(L, SORT_STOP);
+        lua_gettable(L, SORT_ITEM);
+        lua_pushvalue(L, SORT_TYPE);
+        lua_gettable(L, SORT_ITEM);
+        if (!anchored && lua_type(L, -1) != LUA_TSTRING) {      /* (a number's string is made below) */
+            anchor_types(L, i);
+            anchored = 1;
+        }
         keys[i].start = lua_tointegerx(L, -3, &ok1);
         keys[i].stop = lua_tointegerx(L, -2, &ok2);
-        keys[i].type = lua_tolstring(L, -1, &keys[i].tlen);    /* anchored by the item */
+        keys[i].type = lua_tolstring(L, -1, &keys[i].tlen);
         if (!ok1 || !ok2 || !keys[i].type)
             return luaL_error(L, "sort_annotations: item %d needs integer start and stop and a type", (int)i + 1);
+        if (anchored) lua_rawseti(L, SORT_ANCHOR, (lua_Integer)i + 1);
         keys[i].index = (int)i + 1;
-        lua_pop(L, 4);
+        lua_settop(L, SORT_ANCHOR);
     }
     sort_list(L, keys, keys + n, n);
-    scratch_give(L, 2);
+    scratch_give(L, SORT_SCRATCH);
     lua_settop(L, 1);
     return 1;
 }

@@ -177,6 +177,64 @@ describe("quarry.core.sort_annotations of long lists", function()
    end)
 end)
 
+describe("quarry.core.sort_annotations of types no item holds", function()
+   -- every item at the same span: the order is the types'. A type read
+   -- through __index, or made of a number, is held by no item, and a
+   -- metamethod may change an item read before; the collector runs
+   -- between reads, so that a type held by nothing would be freed
+   local function junk()
+      collectgarbage()
+      local t = {}
+      for j = 1, 50 do t[j] = string.rep(string.char(65 + j % 26), 61) .. j end
+      return t
+   end
+   local function name(i, n) return string.format("type-%05d-%s", (i * 7919) % n, string.rep("x", 50)) end
+
+   local function in_order(list, type_of)
+      for i = 2, #list do
+         if type_of(list[i - 1]) > type_of(list[i]) then return false end
+      end
+      return true
+   end
+
+   it("sorts by the types a metamethod makes", function()
+      local n, list = 200, {}
+      local mt = { __index = function(t, k)
+         if k ~= "type" then return nil end
+         local s = table.concat { name(t.n, n), "" }
+         junk()
+         return s
+      end }
+      for i = 1, n do list[i] = setmetatable({ start = 0, stop = 1, n = i }, mt) end
+      core.sort_annotations(list)
+      assert.is_true(in_order(list, function(a) return name(a.n, n) end))
+   end)
+
+   it("sorts by the types read, when a metamethod changes an item read before", function()
+      local n, list, index = 200, {}, {}
+      for i = 1, n do
+         list[i] = { start = 0, stop = 1, type = table.concat { name(i, n), "" } }
+         index[list[i]] = i
+      end
+      list[n] = setmetatable({ start = 0, stop = 1 }, { __index = function(_, k)
+         if k ~= "type" then return nil end
+         for i = 1, n - 1 do list[i].type = "changed" end
+         junk()
+         return name(n, n)
+      end })
+      index[list[n]] = n
+      core.sort_annotations(list)
+      assert.is_true(in_order(list, function(a) return name(index[a], n) end))
+   end)
+
+   it("sorts numbers as types as their strings (\"10\" before \"9\")", function()
+      local n, list = 200, {}
+      for i = 1, n do list[i] = { start = 0, stop = 1, type = (i * 7919) % n } end
+      core.sort_annotations(list)
+      assert.is_true(in_order(list, function(a) return tostring(a.type) end))
+   end)
+end)
+
 describe("quarry.core.complete_annotations with sort", function()
    local text = string.rep("abcdefghij", 5)
 
