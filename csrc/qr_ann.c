@@ -793,6 +793,7 @@ static int l_complete_annotations(lua_State *L)
         lua_settop(L, TEXT);
     }
     if (lua_type(L, A) != LUA_TNIL) {
+        if (keys) scratch_give(L, SCRATCH);     /* (nothing to sort: the caller raises) */
         lua_pushinteger(L, i);
         return 1;
     }
