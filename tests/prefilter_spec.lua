@@ -16,13 +16,16 @@ local function texts(p, text)
 end
 
 -- "rule:text" of every match of the rules that add(c) puts into a
--- compiler, made and built with opts (nil: the defaults), over text.
-local function rule_texts(add, text, opts)
+-- compiler, made and built with opts (nil: the defaults), over text and
+-- its annotations anns (optional: matcher:run's flat list).
+local function rule_texts(add, text, opts, anns)
    local c = P.compiler(opts)
    add(c)
    local toks = quarry.tokenize(text)
    local out = {}
-   for _, r in ipairs(c:build(opts):run(toks)) do out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop) end
+   for _, r in ipairs(c:build(opts):run(toks, anns)) do
+      out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop)
+   end
    toks:close()
    return out
 end
@@ -194,19 +197,8 @@ describe("the matcher's prefilters", function()
       -- Oslo (42), Ruritania (52)
       local anns = { 1, 2, 4, 1, 1, 10, 10, 2, 1, 11, 11, 3, 1, 18, 25, 4, 1, 30, 37, 5, 1, 42, 42, 6,
          1, 52, 52, 7 }
-      local function run(opts)
-         local c = P.compiler(opts)
-         add(c)
-         local toks = quarry.tokenize(text)
-         local out = {}
-         for _, r in ipairs(c:build(opts):run(toks, anns)) do
-            out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop)
-         end
-         toks:close()
-         return out
-      end
-      local got = run()
-      assert.same(run { prefilter = false, guards = false }, got)
+      local got = rule_texts(add, text, nil, anns)
+      assert.same(rule_texts(add, text, { prefilter = false, guards = false }, anns), got)
       local seen = set_of(got)
       assert.is_true(seen["1:The Bosnia and Herzegovina foreign minister Ann"] and seen["2:Leeds Paris talks"]
          and seen["1:the United Kingdom of Great Britain and Northern Ireland minister Ed"]
@@ -238,20 +230,9 @@ describe("the matcher's prefilters", function()
          .. "said no, the chief spoke. Leeds v Stoke, Leeds vs 3, Leeds v 3, Leeds vs Stoke; code 123, code "
          .. "12, code x. Oslo Ministry and the ministry and Acme Bank and ACME BANK and NBB Bank; Di said, "
          .. "Ed then said and he said. The End"
-      local function run(opts)
-         local c = P.compiler(opts)
-         add(c)
-         local toks = quarry.tokenize(text)
-         local out = {}
-         -- (Oslo, token 52, is a place: class 1)
-         for _, r in ipairs(c:build(opts):run(toks, { 1, 52, 52, 1 })) do
-            out[#out + 1] = r.rule .. ":" .. text:sub(r.start + 1, r.stop)
-         end
-         toks:close()
-         return out
-      end
-      local got = run()
-      assert.same(run { prefilter = false, guards = false }, got)
+      local anns = { 1, 52, 52, 1 }   -- (Oslo, token 52, is a place: class 1)
+      local got = rule_texts(add, text, nil, anns)
+      assert.same(rule_texts(add, text, { prefilter = false, guards = false }, anns), got)
       local seen = set_of(got)
       assert.is_true(seen["1:minister, Ann Lee"] and seen["1:the chief minister Bo"]
          and seen["1:the secretary of state Cy"] and seen["2:Leeds v Stoke"] and seen["2:Leeds vs 3"]

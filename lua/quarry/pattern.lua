@@ -1356,20 +1356,8 @@ local function last_pred_of(p)
    if t == "tok" then return p.pred, false end
    if t == "ann" then return { op = PR.ENDS, class = p.class }, false end
    if t == "look" then return nil, true end
-   if t == "cap" then return last_pred(p.p) end
-   if t == "rep" then
-      local pr, empty = last_pred(p.p)
-      return pr, empty or p.min == 0
-   end
    if t == "seq" then return seq_last(p.list, #p.list) end
-   local preds, empty = {}, false
-   for i, q in ipairs(p.list) do
-      local pr, e = last_pred(q)
-      if not pr then return nil, true end
-      preds[i] = pr
-      empty = empty or e
-   end
-   return any_of(preds), empty
+   return composite_pred(last_pred, nil, p)
 end
 
 last_pred = memo_node(last_pred_of)
