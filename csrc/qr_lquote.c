@@ -295,36 +295,59 @@ static lua_Integer ann_int(lua_State *L, lua_Integer k, const char *name)
 /* A name among the annotations: its type (name_type) and tokens. */
 typedef struct { int ty, covered; size_t first, last; } qmention;
 
-/* Reads annotations 1 .. n of kept (at 2) into m; -> the tokens the
- * organizations and locations cover, and counts the covered names and
- * the persons. */
-static size_t read_mentions(lua_State *L, const qr_tokens *t, lua_Integer n, qmention *m,
-                            size_t *ncov, size_t *npers)
+/* Reads mention k of kept (on top) into e; -> the tokens it adds to
+ * in_name, and counts a covered name and a person. */
+static size_t read_mention(lua_State *L, const qr_tokens *t, lua_Integer k, qmention *e,
+                           size_t *ncov, size_t *npers)
 {
-    lua_Integer k;
-    size_t nin = 0;
-    for (k = 1; k <= n; k++) {
-        qmention *e = &m[k - 1];
-        lua_Integer start, stop;
-        lua_geti(L, 2, k);
-        lua_getfield(L, -1, "type");
-        e->ty = name_type(L);
-        e->covered = 0;
-        lua_pop(L, 1);
-        if (e->ty) {
-            start = ann_int(L, k, "start");
-            stop = ann_int(L, k, "stop");
-            e->covered = stop > 0 && stop > start
-                && qr_tokens_cover(t, start < 0 ? 0 : (size_t)start, (size_t)stop, &e->first, &e->last);
-            if (e->covered) {
-                (*ncov)++;
-                if (e->ty == 1) nin += e->last - e->first + 1;
-            }
-            if (e->ty == 2) (*npers)++;
+    lua_Integer start, stop;
+    lua_getfield(L, -1, "type");
+    e->ty = name_type(L);
+    e->covered = 0;
+    lua_pop(L, 1);
+    if (!e->ty) return 0;
+    start = ann_int(L, k, "start");
+    stop = ann_int(L, k, "stop");
+    e->covered = stop > 0 && stop > start
+        && qr_tokens_cover(t, start < 0 ? 0 : (size_t)start, (size_t)stop, &e->first, &e->last);
+    if (e->ty == 2) (*npers)++;
+    if (!e->covered) return 0;
+    (*ncov)++;
+    return e->ty == 1 ? e->last - e->first + 1 : 0;
+}
+
+/* Reads the annotations of kept (at 2), up to the first nil, into a
+ * block at 3 (grown as it fills; #kept its first size), charging each
+ * to the work limit; -> their number, the tokens the organizations and
+ * locations cover in *nin, and counts the covered names and the persons. */
+static lua_Integer read_mentions(lua_State *L, const qr_tokens *t, size_t *nin, size_t *ncov, size_t *npers)
+{
+    size_t cap = lua_rawlen(L, 2), charged = 0;
+    lua_Integer n = 0;
+    qmention *m;
+    if (cap < 16) cap = 16;
+    if (cap > 4096) cap = 4096;
+    m = lua_newuserdatauv(L, cap * sizeof *m, 0);                     /* 3 */
+    *nin = 0;
+    while (lua_geti(L, 2, n + 1) != LUA_TNIL) {
+        if ((size_t)n == cap) {
+            qmention *grown;
+            qr_limit_work(L, (long long)((size_t)n - charged));
+            charged = (size_t)n;
+            luaL_argcheck(L, cap <= (SIZE_MAX / sizeof *m) / 2, 2, "too many annotations");
+            grown = lua_newuserdatauv(L, 2 * cap * sizeof *m, 0);
+            memcpy(grown, m, cap * sizeof *m);
+            lua_replace(L, 3);
+            m = grown;
+            cap *= 2;
         }
+        n++;
+        *nin += read_mention(L, t, n, &m[n - 1], ncov, npers);
         lua_pop(L, 1);
     }
-    return nin;
+    lua_pop(L, 1);
+    qr_limit_work(L, (long long)((size_t)n - charged));
+    return n;
 }
 
 /***
@@ -352,11 +375,8 @@ static int l_quote_mentions(lua_State *L)
     qmention *m;
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    for (n = 0; lua_geti(L, 2, n + 1) != LUA_TNIL; n++) lua_pop(L, 1);
-    lua_pop(L, 1);
-    qr_limit_work(L, (long long)n);
-    m = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *m, 0);     /* 3 */
-    nin = read_mentions(L, t, n, m, &ncov, &npers);
+    n = read_mentions(L, t, &nin, &ncov, &npers);                  /* 3: the mentions */
+    m = lua_touserdata(L, 3);
     qr_limit_work(L, (long long)nin);
     lua_createtable(L, 0, fit_int(ncov));       /* 4: at */
     lua_createtable(L, 0, fit_int(ncov));       /* 5: ends */

@@ -259,6 +259,31 @@ describe("quarry.attribution", function()
       assert.has_error(function() attribution.mentions(toks, { { type = "person", start = "x", stop = 3 } }) end)
    end)
 
+   it("reads every annotation of kept up to the first nil, through its __index too", function()
+      -- tokens: Ana(1) met(2) Acme(3) in(4) Paris(5) .(6)
+      local toks = tok("Ana met Acme in Paris.")
+      local list = {}
+      for k = 1, 100 do      -- more annotations than mentions reads at first
+         local ty = ({ "person", "organization", "location", "date" })[k % 4 + 1]
+         local s = ({ 0, 8, 16, 8 })[k % 4 + 1]
+         list[k] = { type = ty, start = s, stop = s + ({ 3, 4, 5, 5 })[k % 4 + 1] }
+      end
+      list[102] = { type = "person", start = 0, stop = 3 }   -- after a hole: not read
+      local kept = setmetatable({}, { __index = list })    -- #kept is 0
+      local at, ends, in_name, persons = attribution.mentions(toks, kept)
+      assert.equal(list[100], at[1])
+      assert.equal(list[97], at[3])
+      assert.equal(list[98], at[5])
+      assert.equal(list[98], ends[5])
+      assert.same({ [3] = true, [5] = true }, in_name)
+      assert.equal(25, #persons)
+      assert.equal(list[4], persons[1])
+      assert.equal(list[100], persons[25])
+      assert.is_nil(list[102].first_tok)
+      assert.same({ 5, 5 }, { list[2].first_tok, list[2].last_tok })
+      assert.is_nil(list[3].first_tok)
+   end)
+
    it("gives each token's key and kind as tokens:get does, made when first read", function()
       local text = "Ada Vance said, \u{201C}We\u{2019}ll stay \u{2014} 42 days.\u{201D}"
       local toks = tok(text)
