@@ -971,6 +971,91 @@ static int l_append_declared(lua_State *L)
     return 0;
 }
 
+/* rules[mrules[i]] (its rule number read as Lua's rules[n] does) at
+ * stack index slot, left there when match i has the rule number of the
+ * match before it (*last: that number, or -1 when it was none). */
+static void rule_of(lua_State *L, int mrules, int rules, lua_Integer i, int slot, lua_Integer *last)
+{
+    lua_Integer r;
+    int isnum;
+    lua_rawgeti(L, mrules, i);
+    r = lua_tointegerx(L, -1, &isnum);
+    if (isnum && r >= 0 && r == *last) {
+        lua_pop(L, 1);
+        return;
+    }
+    *last = isnum && r >= 0 ? r : -1;
+    lua_gettable(L, rules);
+    lua_replace(L, slot);
+}
+
+/***
+quarry.core.declared_candidates(matches, mrules, mstarts, rules, keep_all) -> cands, crules, cstarts, k
+A token phase's first candidates: the annotations matcher:run made of
+declared rules' matches (those with a phase), from the first match on, in
+order, with the rule of each (rules[mrules[i]]) and where its match starts
+(mstarts[i]) at the same index of crules and cstarts (both empty when
+keep_all), up to the first match that is no annotation (a shaped rule's
+Match), whose index is k (nil when there is none). When every match is an
+annotation, cands is matches itself and cstarts mstarts (the matcher makes
+them afresh each run, for its caller); otherwise new lists, made at the
+size of matches.
+@function declared_candidates
+@param matches table matcher:run's list
+@param mrules table matcher:run's rule numbers
+@param mstarts table matcher:run's starts
+@param rules table the phase's rules by number
+@param keep_all boolean whether the phase keeps every candidate
+@return table cands
+@return table crules
+@return table cstarts
+@return integer the index of the first Match, or nil
+*/
+static int l_declared_candidates(lua_State *L)
+{
+    enum { MATCHES = 1, MRULES, MSTARTS, RULES, KEEP_ALL, PHASE, CANDS, CRULES, CSTARTS, RULE };
+    lua_Integer k, nm, i, last = -1;
+    int keep_all, prealloc;
+    for (k = 1; k <= 4; k++) luaL_checktype(L, (int)k, LUA_TTABLE);
+    keep_all = lua_toboolean(L, KEEP_ALL);
+    lua_settop(L, KEEP_ALL);
+    lua_pushliteral(L, "phase");
+    nm = (lua_Integer)lua_rawlen(L, MATCHES);
+    for (k = 1; k <= nm; k++) {
+        lua_rawgeti(L, MATCHES, k);
+        lua_pushvalue(L, PHASE);
+        lua_gettable(L, -2);
+        if (!lua_toboolean(L, -1)) break;
+        lua_pop(L, 2);
+    }
+    lua_settop(L, PHASE);
+    prealloc = (int)(nm < 1024 ? nm : 1024);
+    if (k > nm) lua_pushvalue(L, MATCHES);
+    else lua_createtable(L, prealloc, 0);
+    lua_createtable(L, keep_all ? 0 : prealloc, 0);
+    if (k > nm && !keep_all) lua_pushvalue(L, MSTARTS);
+    else lua_createtable(L, keep_all ? 0 : prealloc, 0);
+    lua_pushnil(L);                     /* the rule of the match at RULE */
+    for (i = 1; i < k; i++) {
+        if (k <= nm) {
+            lua_rawgeti(L, MATCHES, i);
+            lua_rawseti(L, CANDS, i);
+        }
+        if (keep_all) continue;
+        rule_of(L, MRULES, RULES, i, RULE, &last);
+        lua_pushvalue(L, RULE);
+        lua_rawseti(L, CRULES, i);
+        if (k <= nm) {
+            lua_rawgeti(L, MSTARTS, i);
+            lua_rawseti(L, CSTARTS, i);
+        }
+    }
+    lua_settop(L, CSTARTS);
+    if (k <= nm) lua_pushinteger(L, k);
+    else lua_pushnil(L);
+    return 4;
+}
+
 /***
 quarry.core.append_candidates(cands, crules, cstarts, list, rule, starts, keep_all) -> cands
 Appends the annotations of list, in order, to cands, with rule at the
@@ -1141,6 +1226,8 @@ void qr_open_ann(lua_State *L)
     lua_setfield(L, -2, "append_kept");
     lua_pushcfunction(L, l_append_declared);
     lua_setfield(L, -2, "append_declared");
+    lua_pushcfunction(L, l_declared_candidates);
+    lua_setfield(L, -2, "declared_candidates");
     lua_pushcfunction(L, l_append_candidates);
     lua_setfield(L, -2, "append_candidates");
 }

@@ -134,6 +134,46 @@ describe("quarry.core.append_declared", function()
    end)
 end)
 
+describe("quarry.core.declared_candidates", function()
+   it("makes the first candidates, their rules and starts up to the first Match, and says where it is", function()
+      local r1, r2 = { name = "one" }, { name = "two" }
+      local a1, a2, a3 = { phase = "p", n = 1 }, { phase = "p", n = 2 }, { phase = "p", n = 3 }
+      local m = setmetatable({ start = 4 }, { __index = {} })
+      local matches, mrules, mstarts = { a1, a2, m, a3 }, { 2, 2, 1, 1 }, { 10, 20, 30, 40 }
+      local cands, crules, cstarts, k = core.declared_candidates(matches, mrules, mstarts, { r1, r2 }, false)
+      assert.equal(3, k)
+      assert.same({ a1, a2 }, cands)
+      assert.are_not.equal(matches, cands)
+      assert.equal(r2, crules[1])
+      assert.equal(r2, crules[2])
+      assert.equal(2, #crules)
+      assert.same({ 10, 20 }, cstarts)
+      -- a phase that keeps them all gets no rules nor starts
+      cands, crules, cstarts, k = core.declared_candidates(matches, mrules, mstarts, { r1, r2 }, true)
+      assert.equal(3, k)
+      assert.same({ a1, a2 }, cands)
+      assert.same({}, crules)
+      assert.same({}, cstarts)
+   end)
+
+   it("hands the matcher's own lists on when every match is an annotation", function()
+      local r1, r2 = { name = "one" }, { name = "two" }
+      local matches, mrules, mstarts = { { phase = "p" }, { phase = "p" }, { phase = "p" } }, { 1, 2, 1 }, { 5, 6, 7 }
+      local cands, crules, cstarts, k = core.declared_candidates(matches, mrules, mstarts, { r1, r2 }, false)
+      assert.is_nil(k)
+      assert.equal(matches, cands)
+      assert.equal(mstarts, cstarts)
+      assert.equal(r1, crules[1])
+      assert.equal(r2, crules[2])
+      assert.equal(r1, crules[3])
+      cands, crules, cstarts, k = core.declared_candidates({}, {}, {}, { r1 }, false)
+      assert.is_nil(k)
+      assert.same({}, cands)
+      assert.same({}, crules)
+      assert.same({}, cstarts)
+   end)
+end)
+
 -- The order sort_annotations promises: start, longest first, type, then
 -- the position in the list.
 local function by_position(list)

@@ -40,6 +40,7 @@ local core_class_list, resolve_overlaps = quarry_core.class_list, quarry_core.re
 local complete_annotations = quarry_core.complete_annotations
 local emit_annotations, append_kept = quarry_core.emit_annotations, quarry_core.append_kept
 local append_declared, append_candidates = quarry_core.append_declared, quarry_core.append_candidates
+local declared_candidates = quarry_core.declared_candidates
 local gazetteer_rules = quarry_core.gazetteer_rules
 local gazetteer_behind = sandbox.gazetteer_behind
 
@@ -944,7 +945,10 @@ local function add_candidates(rule, ctx, hit, cands, crules, cstarts)
    for i = before + 1, #cands do crules[i], cstarts[i] = rule, hit.start end
 end
 
-local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
+-- The candidates of a phase's token rules: cands, crules (the rule of
+-- each) and cstarts (where its match starts), new lists the phase's other
+-- rules append to.
+local function run_token_rules(phase, ctx, anns)
    local toks = ctx.tokens
    local ok, matches, mrules, mstarts = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns),
       { text = ctx.text, doc = ctx.doc, annotations = anns })
@@ -956,9 +960,10 @@ local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
    end), 0) end
    local token_rules, keep_all = phase.token_rules, phase.control == "all"
    -- the annotations the matcher made of declared rules go in as they are
-   -- (in C, up to the next Match); a phase that keeps every candidate
-   -- needs no rule and start for them
-   local k = append_declared(cands, crules, cstarts, matches, mrules, mstarts, token_rules, 1, keep_all)
+   -- (in C, up to the next Match; the matcher's own lists when there is
+   -- none); a phase that keeps every candidate needs no rule and start
+   -- for them
+   local cands, crules, cstarts, k = declared_candidates(matches, mrules, mstarts, token_rules, keep_all)
    while k do
       -- a Match the matcher made (matcher:shape)
       local m, rule, n = matches[k], token_rules[mrules[k]], #cands
@@ -971,6 +976,7 @@ local function run_token_rules(phase, ctx, anns, cands, crules, cstarts)
       for i = n + 1, #cands do crules[i], cstarts[i] = rule, mstarts[k] end
       k = append_declared(cands, crules, cstarts, matches, mrules, mstarts, token_rules, k + 1, keep_all)
    end
+   return cands, crules, cstarts
 end
 
 local function run_regex_rules(phase, ctx, cands, crules, cstarts)
@@ -1196,8 +1202,9 @@ local function run_rule_phase(phase, ctx, anns)
    -- a phase of plain gazetteer rules alone: matched, resolved and kept in C
    local group = not phase.matcher and #phase.regex_rules == 0 and #phase.gaz_rules > 0 and gaz_group(phase)
    if group then return group:phase(ctx.tokens, anns, phase.control, phase.name) end
-   local cands, crules, cstarts = {}, {}, {}
-   if phase.matcher then run_token_rules(phase, ctx, anns, cands, crules, cstarts) end
+   local cands, crules, cstarts
+   if phase.matcher then cands, crules, cstarts = run_token_rules(phase, ctx, anns)
+   else cands, crules, cstarts = {}, {}, {} end
    if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
    if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
    -- a phase that keeps every candidate keeps them in order; those kept
