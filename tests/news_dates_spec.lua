@@ -279,4 +279,31 @@ return news
       end
       assert.same({ ["the weekend"] = "2014-W11-WE" }, got)
    end)
+
+   it("keeps the attrs of a pack's own declared rule that takes the name of a news rule", function()
+      local support = require "tests.support"
+      local dir = support.tmpdir { ["mine.lua"] = [[
+local news = include "news"
+news.name = "mine"
+for _, phase in ipairs(news.phases) do
+   for i, r in ipairs(phase.rules or {}) do
+      if r.name == "month" then
+         phase.rules[i] = rule { name = "month", type = "date", pattern = P.word "in June",
+            attrs = { season = "summer" } }
+      end
+   end
+end
+return news
+]] }
+      local ok, anns = pcall(function()
+         return rules.load(dir .. "/mine.lua"):run({ text = "The pool opens in June.", date = "2014-03-12" })
+      end)
+      support.cleanup()
+      assert.is_true(ok, anns)
+      local got = {}
+      for _, a in ipairs(anns) do
+         if a.type == "date" then got[a.text] = a.attrs end
+      end
+      assert.same({ ["in June"] = { season = "summer" } }, got)
+   end)
 end)

@@ -405,45 +405,19 @@ function values.resolve(rel, st)
    return nil
 end
 
--- The reference day of a document: its date, else the first full date
--- of its opening (a dateline's).
-local function reference_day(ctx, dated)
-   local ref = ctx.date and values.day_of(ctx.date)
-   if ref then return ref end
-   for _, a in ipairs(dated) do
-      if a.start > 600 then break end
-      local v = a.attrs.value
-      if type(v) == "string" and #v == 10 then return values.day_of(v) end
-   end
-   return nil
-end
-values.reference_day = reference_day
-
--- "in May and June 2016": the year said once serves both.
-local function share_years(text, dated)
-   for i = 1, #dated - 1 do
-      local a, b = dated[i], dated[i + 1]
-      local rel = a.attrs.rel
-      if rel and rel.month and not rel.year and not rel.dir and b.start - a.stop <= 12
-         and text:sub(a.stop + 1, b.start):match("^[%s,]*%a*[%s,%-\u{2013}]*$") then
-         local y = b.attrs.value and tonumber(tostring(b.attrs.value):match("^(%d%d%d%d)"))
-            or b.attrs.rel and b.attrs.rel.year
-         if y then rel.year = y end
-      end
+-- "in May and June 2016": the year said once serves both. rel: date a's,
+-- a month without a year or a dir; b: the next date.
+local function share_year(text, rel, a, b)
+   if b.start - a.stop <= 12 and text:sub(a.stop + 1, b.start):match("^[%s,]*%a*[%s,%-\u{2013}]*$") then
+      local y = b.attrs.value and tonumber(tostring(b.attrs.value):match("^(%d%d%d%d)"))
+         or b.attrs.rel and b.attrs.rel.year
+      if y then rel.year = y end
    end
 end
 
--- Of overlapping dates, the longest (then the first) is kept. dated:
--- sorted by start; when none overlaps the next ones (the common case), all
--- are kept as they are.
+-- The dates kept of dated (sorted by start, overlapping): of overlapping
+-- ones the longest, then the first.
 local function without_overlaps(dated)
-   local reach = -math.huge
-   for i = 1, #dated do
-      local a = dated[i]
-      if a.start < reach then break end
-      if a.stop > reach then reach = a.stop end
-      if i == #dated then return dated end
-   end
    local order, ranks = {}, {}
    for i, a in ipairs(dated) do order[i], ranks[i] = a, 0 end
    -- with one rank: the longer first, then the earlier
@@ -460,6 +434,39 @@ local function without_overlaps(dated)
       if kept[a] then out[#out + 1] = a end
    end
    return out
+end
+
+-- The first full date of a document's opening (a dateline's), of its
+-- dates kept: its value (of ten bytes), or nil.
+local function opening_day(dated)
+   for _, a in ipairs(dated) do
+      if a.start > 600 then break end
+      local v = a.attrs.value
+      if type(v) == "string" and #v == 10 then return v end
+   end
+   return nil
+end
+
+-- dated (sorted by start) in one pass: the years said once shared (share_year), and
+-- those kept of overlapping dates; with the value of the opening's first
+-- full date (opening_day) when none overlaps.
+local function settle(text, dated)
+   local n, reach, overlap, opening = #dated, -math.huge, false, nil
+   for i = 1, n do
+      local a = dated[i]
+      local attrs = a.attrs
+      local rel = attrs.rel
+      if rel and i < n and rel.month and not rel.year and not rel.dir then share_year(text, rel, a, dated[i + 1]) end
+      if a.start < reach then overlap = true end
+      if a.stop > reach then reach = a.stop end
+      if not opening and not overlap and a.start <= 600 then
+         local v = attrs.value
+         if type(v) == "string" and #v == 10 then opening = v end
+      end
+   end
+   if not overlap then return dated, opening end
+   dated = without_overlaps(dated)
+   return dated, opening_day(dated)
 end
 
 local PERIOD = { quarter = true, half = true, month = true, season = true }
@@ -525,9 +532,11 @@ end
 function values.resolve_document(ctx, dated, tense)
    local toks = ctx.tokens
    spanset.sort(dated)
-   share_years(ctx.text, dated)
-   dated = without_overlaps(dated)
-   local ref = reference_day(ctx, dated)
+   local opening
+   dated, opening = settle(ctx.text, dated)
+   -- the reference day: the document's date, else its opening's
+   local ref = ctx.date and values.day_of(ctx.date)
+   if not ref and opening then ref = values.day_of(opening) end
    local st = { ref = ref }
    local period_sentence
    for i = 1, #dated do
@@ -555,7 +564,10 @@ function values.resolve_document(ctx, dated, tense)
             parsed = parse_value_once(value)
          end
       else
-         parsed = parse_value_once(attrs.value)
+         -- (most values were met before: the lookup of parse_value_once in place)
+         local v = attrs.value
+         parsed = parsed_values[v]
+         if parsed == nil then parsed = parse_value_once(v) end
       end
       if parsed then
          st.anchor = parsed

@@ -35,21 +35,34 @@ dates.values = values
 -- (attrs.value or attrs.rel), or nil when it is no date. Read once the
 -- phase's overlaps are settled, for the dates kept alone.
 local READ = {}
+-- READ_KEYS[rule]: the attrs names that rule declares (set at the end,
+-- from dates.rules), false for a rule that declares none.
+local READ_KEYS = {}
+
+-- Whether date a's attrs are those its rule of READ declares: none for a
+-- rule that declares none, else some of its names and no other. A rule of
+-- the same name that a pack including this one puts in its place, with
+-- attrs of its own (a value, a rel, anything else), keeps them.
+local function declared_attrs(keys, attrs)
+   if not keys then return attrs == nil end
+   if attrs == nil then return false end
+   for k in pairs(attrs) do
+      if not keys[k] then return false end
+   end
+   return true
+end
 
 -- dated with each declared rule's attrs read (the list itself; a new one
--- when some are no date). ctx: {tokens}. A date whose attrs already say
--- its value or rel is kept as it is: an action's date, as that of a rule
--- of the same name a pack that includes this one puts in (a declared
--- rule's attrs are the texts of its captures, none named so).
+-- when some are no date). ctx: {tokens}.
 local function read_declared(ctx, dated)
-   local out = dated
+   local out, toks = dated, ctx.tokens
    for i = 1, #dated do
       local a = dated[i]
       local read = READ[a.rule]
-      local attrs = read and a.attrs
-      if read and not (attrs and (attrs.value ~= nil or attrs.rel ~= nil)) then
-         a.attrs = read(a.attrs, ctx.tokens, a)
-         if not a.attrs and out == dated then
+      if read and declared_attrs(READ_KEYS[a.rule], a.attrs) then
+         local attrs = read(a.attrs, toks, a)
+         a.attrs = attrs
+         if not attrs and out == dated then
             out = table.move(dated, 1, i - 1, 1, {})
          end
       end
@@ -137,7 +150,18 @@ local MARKET_WORDS = word_set(NOT_YEAR.market)
 local CLOCK_WORDS, LEVEL_WORDS = word_set(NOT_YEAR.clock), word_set(NOT_YEAR.level)
 -- what joins a range's numbers, and the words before a number that may be
 -- a level ("the Dow rose to 1850", "above 2000")
-local RANGE_WORDS = wordset.new { "to", "and", "-", "\u{2013}" }
+local RANGE = { "to", "and", "-", "\u{2013}" }
+local RANGE_WORDS = wordset.new(RANGE)
+-- the words of a clock, a range and a level: one test of the token after a year
+local AFTER_YEAR
+do
+   local set = {}
+   for _, w in ipairs(RANGE) do set[w] = true end
+   for _, kind in ipairs { "clock", "level" } do
+      for w in pairs(NOT_YEAR[kind]) do set[w] = true end
+   end
+   AFTER_YEAR = word_set(set)
+end
 local LEVEL_BEFORE = wordset.new { "to", "at", "from", "the", "above", "below", "near", "around" }
 
 -- NAMES[kind] by the spellings text has most (lower, title and upper
@@ -154,6 +178,17 @@ for kind, names in pairs(NAMES) do
       end
    end
    SPELT[kind] = spelt
+end
+
+-- The same of the words written in letters alone: WORD_OF[kind][text],
+-- a date's text found there being that one token ("Friday", "May").
+local WORD_OF = {}
+for kind, spelt in pairs(SPELT) do
+   local words = {}
+   for t, v in pairs(spelt) do
+      if t:find("^%a+$") then words[t] = v end
+   end
+   WORD_OF[kind] = words
 end
 
 local function name_of(kind, s)
@@ -234,7 +269,8 @@ end
 function READ.last_unit(attrs, toks, a)
    local dir, unit = attrs.dir:lower(), attrs.unit:lower()
    if unit == "decade" and dir ~= "last" and dir ~= "past" and dir ~= "this" then return nil end
-   if attrs.unit:match("^%u") and not starts_sentence(toks, a.start) then return nil end
+   local b = attrs.unit:byte(1)
+   if b and b >= 65 and b <= 90 and not starts_sentence(toks, a.start) then return nil end
    local offset = (dir == "last" or dir == "past" or dir == "previous" or dir == "this past") and -1
       or (dir == "next" or dir == "coming") and 1 or 0
    return rel_attrs { unit = unit, offset = offset }
@@ -290,6 +326,9 @@ end
 -- month's date (the month its last token, what says which before it); none
 -- for "May's" (more often Theresa May's than the month's).
 function READ.month(_, toks, a)
+   -- (most are the month alone: "in June")
+   local m = WORD_OF.month[a.text]
+   if m and m ~= 5 then return rel_attrs { month = m } end
    local first, last = toks:cover(a.start, a.stop)
    local before, month = split_last(toks, a, first, last)
    if name_of("month", month) == 5 then
@@ -322,6 +361,9 @@ local WEEKDAY_DIRS = { ["this coming"] = "next", ["this past"] = "last", ["the p
 -- (the weekday its last token, what says which before it in its span:
 -- "on Friday" is the date "Friday")
 function READ.weekday(_, toks, a)
+   -- (most are the weekday alone: "on Friday")
+   local day = WORD_OF.weekday[a.text]
+   if day then return rel_attrs { weekday = day } end
    local before, wd = split_last(toks, a, toks:cover(a.start, a.stop))
    local dir = before and before:lower()
    local named = WEEKDAY_DIRS[dir]
@@ -448,25 +490,42 @@ local AGO_UNIT = P.cap("unit", UNIT) * P.word "ago"
 
 -- A number that looks like a year is no year when a clock or an index
 -- level is meant: "from 1800 to 2100 local time", "the Dow rose to 1850".
+-- Whether the sentence of token first holds a market's word: one scan in C.
+local function market_sentence(toks, first)
+   local _, _, f, l = toks:sentence(toks:get(first, "sentence"))
+   return MARKET_WORDS:find(toks, f, l) ~= nil
+end
+
 local function false_year(toks, first, last)
-   -- the next word, or the one after a range's second number
-   for i = last + 1, math.min(#toks, last + 4) do
-      if CLOCK_WORDS:has(toks, i) then return true end
-      if not (RANGE_WORDS:has(toks, i) or toks:kind(i) == "number") then break end
+   local after = last + 1
+   -- (the next token is most often none of the words below, and no number)
+   if AFTER_YEAR:has(toks, after) or (after <= #toks and toks:kind(after) == "number") then
+      -- the next word, or the one after a range's second number
+      for i = after, math.min(#toks, last + 4) do
+         if CLOCK_WORDS:has(toks, i) then return true end
+         if not (RANGE_WORDS:has(toks, i) or toks:kind(i) == "number") then break end
+      end
+      if LEVEL_WORDS:has(toks, after) then return market_sentence(toks, first) end
    end
-   if LEVEL_WORDS:has(toks, last + 1) or LEVEL_BEFORE:has(toks, first - 1) then
-      -- a market's word in the sentence: one scan in C
-      local _, _, f, l = toks:sentence(toks:get(first, "sentence"))
-      return MARKET_WORDS:find(toks, f, l) ~= nil
-   end
+   if LEVEL_BEFORE:has(toks, first - 1) then return market_sentence(toks, first) end
    return false
+end
+
+-- Whether s is four ASCII digits.
+local function four_digits(s)
+   if #s ~= 4 then return false end
+   local a, b, c, d = s:byte(1, 4)
+   return a >= 48 and a <= 57 and b >= 48 and b <= 57 and c >= 48 and c <= 57 and d >= 48 and d <= 57
 end
 
 -- year's date (its text), of its tokens first .. last
 function READ.year(_, toks, a)
    local first, last = toks:cover(a.start, a.stop)
    if false_year(toks, first, last) then return nil end
-   return date_attrs(a.text)
+   local text = a.text
+   -- (a year in digits, as most are, is its own value)
+   if four_digits(text) then return { value = text } end
+   return date_attrs(text)
 end
 
 -- "2007-2008", "1998-99", "2007\u{2013}2008": the first year, with
@@ -966,5 +1025,16 @@ dates.rules = {
       examples = { { text = "Protesters gathered over the weekend.", date = "2014-03-12",
                      expect = { { type = "date", text = "the weekend", attrs = { value = "2014-W10-WE" } } } } } },
 }
+
+for _, r in ipairs(dates.rules) do
+   if READ[r.name] then
+      local keys = false
+      for k in pairs(r.attrs or {}) do
+         keys = keys or {}
+         keys[k] = true
+      end
+      READ_KEYS[r.name] = keys
+   end
+end
 
 return dates
