@@ -63,6 +63,9 @@ describe("speakers of the news pack", function()
             .. "the commission said."
          local name, kind = speaker(text, "We cleared")
          assert.same({ "Halifax Water Commission", "organization" }, { name, kind })
+         name, kind = speaker("Harbour Bank cut its rates on Monday. \u{201C}We see no slowdown,\u{201D} it said.",
+            "We see")
+         assert.same({ "Harbour Bank", "organization" }, { name, kind })
          name, kind = speaker("A poll found that 61 per cent of respondents describe their finances as "
             .. "\u{201C}worse than last year.\u{201D}", "worse")
          assert.same({ "61 per cent of respondents", "group" }, { name, kind })

@@ -67,7 +67,8 @@ function as_put_it.attribute(doc, q)
    local t = floor <= last and AS:find(toks, floor, last) or nil
    -- (another cue between the quote and "as" attributes it: "“…,” Okoye
    -- said, as the crowd cheered": the first cue outside quotes after the
-   -- quote, looked for once, false for none)
+   -- quote, looked for once, false for none; only once an "as" clause
+   -- after the quote is found, which few are)
    local other = nil
    while true do
       if not t then
@@ -80,13 +81,11 @@ function as_put_it.attribute(doc, q)
          return nil
       else
          if not C.inside_from(doc, floor, t) then
-            if t > o and other == nil then
+            local m, c, c2 = as_clause(doc, t)
+            if m and t > o and other == nil then
                other = D.Doc.cue_later(doc, o + 1, s0, doc.kinds[o] == "open_quote") or false
             end
-            if not (t > o and other and other < t) then
-               local m, c, c2 = as_clause(doc, t)
-               if m then return m, c, c2 end
-            end
+            if m and not (t > o and other and other < t) then return m, c, c2 end
          end
          t = t < last and AS:find(toks, t + 1, last) or nil
       end

@@ -5,6 +5,7 @@
 -- attributes is still dropped. A quote left open takes the speaker of
 -- where it goes on instead (the driver's last step).
 local W = include "quotes/words"
+local wordset = require "quarry.wordset"
 local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local C = include "quotes/clauses"
@@ -12,32 +13,42 @@ local para_at = D.para
 
 local is_cue = D.Doc.is_cue
 
+-- the commas, found by a word set's C scan
+local COMMAS = wordset.new { "," }
+
 -- The cue and its subject that attribute the sentence from floor to
 -- last, not inside another quote (a cue there is someone's words, not
 -- ours): the outermost attribution, which is a cue that ends the sentence
 -- after its last comma ("The board may wait while the mayor talks, Vale
 -- said.") or else the first ("Vale said the mayor had stated her case."
--- is Vale's).
+-- is Vale's). Only the words a cue stands on and the commas are visited
+-- (C scans), each asked whether it stands inside quotation marks as a
+-- walk from floor sees them (C.inside_from): no walk over the sentence.
 local function cue_subject(doc, last)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, last)
-   if floor > last or not W.CUE_WORDS:find(toks, floor, last) then return nil end
-   local inside, cues, final, comma = false, {}, nil, false
-   local keys, kinds = doc.keys, doc.kinds
-   for c = floor, last do
-      local kind = kinds[c]
-      if kind == "open_quote" then inside = true elseif kind == "close_quote" then inside = false end
-      local k = keys[c]
-      if not inside and k == "," then final, comma = nil, true end
-      if not inside and (CUE_KEYS[k] and is_cue(doc, c)) then
-         cues[#cues + 1] = c
-         if comma then final = c end
+   local words = W.CUE_WORDS
+   local c = floor <= last and words:find(toks, floor, last) or nil
+   if not c then return nil end
+   local cues, keys, inside_from = {}, doc.keys, C.inside_from
+   while c do
+      if CUE_KEYS[keys[c]] and not inside_from(doc, floor, c) and is_cue(doc, c) then cues[#cues + 1] = c end
+      c = c < last and words:find(toks, c + 1, last) or nil
+   end
+   -- the last cue after the sentence's last comma outside quotes, if a
+   -- cue follows that comma
+   local final = cues[#cues]
+   if final then
+      local comma = COMMAS:find(toks, last, floor)
+      while comma and inside_from(doc, floor, comma) do
+         comma = comma > floor and COMMAS:find(toks, comma - 1, floor) or nil
       end
+      if not (comma and comma < final) then final = nil end
    end
    if final and C.ends_clause(doc, final) then table.insert(cues, 1, final) end
-   for _, c in ipairs(cues) do
-      local m = C.subject_before(doc, c, floor)
-      if m and m.kind ~= "location" then return m, c end
+   for _, cue in ipairs(cues) do
+      local m = C.subject_before(doc, cue, floor)
+      if m and m.kind ~= "location" then return m, cue end
    end
    return nil
 end

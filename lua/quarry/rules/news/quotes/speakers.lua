@@ -25,16 +25,6 @@ local function compatible(sex, g)
    return sex == nil or sex == "u" or sex == g
 end
 
--- the last item of a list sorted by start that starts before pos
-local function last_before(list, pos)
-   local lo, hi, found = 1, #list, nil
-   while lo <= hi do
-      local mid = (lo + hi) // 2
-      if list[mid].start < pos then found, lo = list[mid], mid + 1 else hi = mid - 1 end
-   end
-   return found
-end
-
 -- the first entity of doc.kept that starts at or after pos
 local function first_from(kept, pos)
    local lo, hi = 1, #kept + 1
@@ -45,60 +35,40 @@ local function first_from(kept, pos)
    return lo
 end
 
--- The organisations of the document, by start.
-local function organisations(doc)
-   local all = doc.cache.organisations
-   if all then return all end
-   all = {}
-   local kept = doc.kept
-   for k = 1, #kept do   -- (a numeric loop: no iterator call an entity)
-      local a = kept[k]
-      if a.type == "organization" then all[#all + 1] = a end
+-- Whether a description with that head noun can stand for organisation
+-- a: an outlet for "the newspaper", another for "the ministry" (whose
+-- name holds the head, but for "the government" and "the campaign").
+-- The organisations' lower-case texts are kept in doc.cache.org_lower,
+-- by annotation.
+local function stands_for(doc, a, head)
+   if OUTLET_KINDS[a.attrs.kind] == true then return not not OUTLET_HEADS[head] end
+   if not (ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization") then return false end
+   if head == "government" or head == "campaign" then return true end
+   local cache = doc.cache
+   local lower = cache.org_lower
+   if not lower then
+      lower = {}
+      cache.org_lower = lower
    end
-   doc.cache.organisations = all
-   return all
+   local text = lower[a]
+   if not text then
+      text = a.text:lower()
+      lower[a] = text
+   end
+   return text:find(head, 1, true) ~= nil
 end
 
--- The organisations a description with that head noun can stand for:
--- outlets for "the newspaper", others for "the ministry" (whose names
--- hold the head, but for "the government" and "the campaign"). Kept in
--- doc.cache.heads by head, with the organisations' lower-case texts
--- (doc.cache.org_lower, made once a document on first need).
-local function organisations_for(doc, head)
-   local cache = doc.cache
-   local heads = cache.heads
-   if not heads then
-      heads = {}
-      cache.heads = heads
+-- The last organisation of the document that starts before byte pos (and
+-- that a description with head noun head can stand for, with a head), or
+-- nil: doc.kept is sorted by start, so the walk back from pos meets it
+-- first, and no list of the organisations is made.
+local function organisation_before(doc, pos, head)
+   local kept = doc.kept
+   for k = first_from(kept, pos) - 1, 1, -1 do
+      local a = kept[k]
+      if a.type == "organization" and (head == nil or stands_for(doc, a, head)) then return a end
    end
-   local list = heads[head]
-   if list then return list end
-   list = {}
-   local all = organisations(doc)
-   local outlet_head = OUTLET_HEADS[head]
-   local org_head = ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization"
-   local any_name = head == "government" or head == "campaign"
-   local lower = cache.org_lower
-   for k = 1, #all do
-      local a = all[k]
-      local outlet = OUTLET_KINDS[a.attrs.kind] == true
-      if outlet then
-         if outlet_head then list[#list + 1] = a end
-      elseif org_head then
-         if not lower then
-            lower = {}
-            cache.org_lower = lower
-         end
-         local text = lower[k]
-         if not text then
-            text = a.text:lower()
-            lower[k] = text
-         end
-         if any_name or text:find(head, 1, true) then list[#list + 1] = a end
-      end
-   end
-   heads[head] = list
-   return list
+   return nil
 end
 
 -- Whether paragraph p is a line of page furniture ("Article continued
@@ -203,33 +173,38 @@ local function possessives_before(doc, f)
    return out or NO_POSSESSIVES
 end
 
--- (the people of each sentence, in doc.persons' order: head[s] the first
--- one's number in doc.persons, nxt[k] the next one of k's sentence; made
--- once a document, without a table a person. doc.persons is in the
--- text's order, so a person's sentence is that of the one before or a
--- new one; the walk to a list's end is there for any other order.)
-local function people_by_sentence(doc)
-   local head, nxt = {}, {}
+-- The people of sentence s: first_of_sentence(doc, s) -> the number in
+-- doc.persons of its first person, next_of_sentence(doc, s, k) -> the
+-- one after person k, or nil. doc.persons is in the order of doc.kept
+-- (by start), and a person's first token is the first its span touches,
+-- so the people whose first token is in sentence s are a run of the list
+-- (those touching no token left out): its start found by halves, at the
+-- first person that starts at or after the end of the token before the
+-- sentence's first, no list made a document.
+local function next_of_sentence(doc, s, k)
    local persons, sents = doc.persons, doc.sents
-   local last, last_s = nil, nil
-   for k = 1, #persons do
-      local f = persons[k].first_tok
+   for j = k + 1, #persons do
+      local f = persons[j].first_tok
       if f then
-         local si = sents[f]
-         if si == last_s then
-            nxt[last] = k
-         elseif head[si] == nil then
-            head[si] = k
-         else
-            local t = head[si]
-            while nxt[t] do t = nxt[t] end
-            nxt[t] = k
-         end
-         last, last_s = k, si
+         if sents[f] == s then return j end
+         return nil
       end
    end
-   doc.cache.person_head, doc.cache.person_next = head, nxt
-   return head, nxt
+   return nil
+end
+
+local function first_of_sentence(doc, s)
+   local from, persons = doc.starts[s], doc.persons
+   if not from then return nil end
+   local lo, hi = 1, #persons + 1
+   if from > 1 then
+      local _, after = doc.span(doc.toks, from - 1)
+      while lo < hi do
+         local mid = (lo + hi) // 2
+         if persons[mid].start < after then lo = mid + 1 else hi = mid end
+      end
+   end
+   return next_of_sentence(doc, s, lo - 1)
 end
 
 -- (the first person of sentence s that can be the subject, looked for on
@@ -243,9 +218,7 @@ local function first_subject(doc, s)
    end
    local e = first[s]
    if e ~= nil then return e, poss[s] end
-   local head, nxt = cache.person_head, cache.person_next
-   if not head then head, nxt = people_by_sentence(doc) end
-   local k, persons = head[s], doc.persons
+   local k, persons = first_of_sentence(doc, s), doc.persons
    e = false
    while k do
       local a = persons[k]
@@ -254,7 +227,7 @@ local function first_subject(doc, s)
          poss[s] = possessives_before(doc, a.first_tok)
          break
       end
-      k = nxt[k]
+      k = next_of_sentence(doc, s, k)
    end
    first[s] = e
    return e, poss[s]
@@ -335,7 +308,7 @@ local function description(doc, m)
    end
    if m.owner and OUTLET_HEADS[head] then return m.owner.attrs.name, nil, true end
    if OUTLET_HEADS[head] or ORG_HEADS[head] or SPEAKER_TYPES[head] == "organization" then
-      local a = last_before(organisations_for(doc, head), ms)
+      local a = organisation_before(doc, ms, head)
       if a then return a.attrs.name, nil, true end
       return nil
    end
@@ -359,7 +332,7 @@ local function pronoun(doc, state, m)
    local toks, span = doc.toks, doc.span
    local g = PRONOUNS[m.pron]
    if g == "n" then
-      local a = last_before(organisations(doc), span(toks, m.first))
+      local a = organisation_before(doc, (span(toks, m.first)))
       if a then return a.attrs.name, nil end
       return nil
    end
