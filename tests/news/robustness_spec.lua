@@ -51,6 +51,9 @@ describe("the news pack on hostile shapes", function()
          unbalanced = "\u{201C}We said \u{2018}no and \u{201C}yes, ' Lind said \u{2019} and \u{201D} ",
          -- a parenthesis left open joins every sentence after it to the one before
          open_paren = "Vera Lind (of the party said it was \u{201C}dead\u{201D}. She left. ",
+         -- "it" and "the ministry" stand for an organisation named before: none is
+         it_said = "Vera Lind met Carl Brandt in Oslo. \u{201C}We will go,\u{201D} it said. "
+            .. "\u{201C}We stay,\u{201D} the ministry said. ",
       }
       for name, unit in pairs(shapes) do
          local small = unit:rep(30000 // #unit)

@@ -61,14 +61,41 @@ end
 -- The last organisation of the document that starts before byte pos (and
 -- that a description with head noun head can stand for, with a head), or
 -- nil: doc.kept is sorted by start, so the walk back from pos meets it
--- first, and no list of the organisations is made.
+-- first, and no list of the organisations is made. The last answer of
+-- each head is kept (doc.cache.org_before[head or true]: i, the last
+-- entity before the pos asked about, and k, the answer's index, 0 for
+-- none): a later pos walks back only to that i, so that the calls of a
+-- document, made in text order, walk kept once between them (a walk
+-- back to the start each time, in a document that names no
+-- organisation, would grow with the square of its entities).
 local function organisation_before(doc, pos, head)
-   local kept = doc.kept
-   for k = first_from(kept, pos) - 1, 1, -1 do
-      local a = kept[k]
-      if a.type == "organization" and (head == nil or stands_for(doc, a, head)) then return a end
+   local kept, cache = doc.kept, doc.cache
+   local memos = cache.org_before
+   if not memos then
+      memos = {}
+      cache.org_before = memos
    end
-   return nil
+   local key = head or true
+   local memo = memos[key]
+   local i = first_from(kept, pos) - 1
+   -- the walk stops above floor, where the answer is found (0: none)
+   local floor, found = 0, 0
+   if memo then
+      if memo.i <= i then floor, found = memo.i, memo.k
+      elseif memo.k <= i then return kept[memo.k]   -- (kept[0] is nil)
+      end
+   end
+   for k = i, floor + 1, -1 do
+      local a = kept[k]
+      if a.type == "organization" and (head == nil or stands_for(doc, a, head)) then
+         found = k
+         break
+      end
+   end
+   if not memo then memos[key] = { i = i, k = found }
+   elseif memo.i <= i then memo.i, memo.k = i, found
+   end
+   return kept[found]
 end
 
 -- Whether paragraph p is a line of page furniture ("Article continued
