@@ -10,6 +10,9 @@
 #                   runs the news pack against compromise (npm) on 1 MB of CORPUS
 #   make fuzz       run each libFuzzer target for FUZZ_TIME seconds (default 30)
 #   make valgrind   C tests and Lua specs under valgrind memcheck
+#   make valgrind-fuzz  both at once, in one pool of jobs (.ci/run)
+#                   (test, valgrind and fuzz run their jobs JOBS at a time:
+#                   the cores there are, unless make -jN says otherwise)
 #   make lint       luacheck over the Lua code
 #   make docs       the API reference (LDoc) in build/docs; fails on any LDoc warning
 #   make rock       the source rock of this checkout, offline: build/rock/quarry-VERSION-1.src.rock
@@ -97,7 +100,8 @@ STREAM_MB ?= 1000
 SCALE_CORPUS ?= $(firstword $(wildcard ../shared/corpora/reuters.jsonl))
 SCALE_MB ?= 10
 
-.PHONY: all docs rock rockspec install test-lua check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind demo bench lint unicode clean
+.PHONY: all docs rock rockspec install test-lua check-deps setup test test-run test-c test-lua test-asan fuzz fuzz-build valgrind \
+        valgrind-fuzz valgrind-costs demo bench lint unicode clean FORCE
 
 all: $(CORE) $(EXT)
 
@@ -127,6 +131,22 @@ $(CORE_ASAN): $(SRC) $(HDR) $(EXT) | check-deps
 
 setup:
 	@sh tools/setup-debian.sh
+
+# --- jobs ---------------------------------------------------------------------
+# make test, make valgrind and make fuzz run their jobs through a make of
+# their own: JOBS at a time (the cores there are), unless this make was given
+# -jN, whose jobs they share then (make -j2 test, make -j1 valgrind).
+JOBS      ?= $(shell nproc 2>/dev/null || echo 1)
+POOL_J     = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+POOL_SIZE  = $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),$(JOBS))
+# the TAP files of jobs, the longest first (tests/longest_first.lua)
+longest_first = $(shell $(LUA) tests/longest_first.lua tests/valgrind.costs $(FUZZ_TIME) $(1))
+# a job's result as it ends: its verdict and its diagnostics ("ok - fuzz_news: ...")
+tap_progress = sed -n -e 's/^ok 1 - /ok - /p' -e 's/^not ok 1 - /not ok - /p' -e '/^\#   /p' $(1)
+# tap_report NAME,FILES: joins the jobs' TAP into $(TAP)/NAME.tap, repeats its
+# failures and prints its count; fails if any failed
+tap_report = $(LUA) tests/tap_join.lua $(2) > $(TAP)/$(1).tap; \
+  grep -E '^not ok|^\#   ' $(TAP)/$(1).tap; $(LUA) tests/summary.lua $(TAP)/$(1).tap
 
 # --- tests --------------------------------------------------------------------
 # Every suite writes TAP into build/tap; tests/summary.lua adds them up and
@@ -173,24 +193,36 @@ build/test_states: tests/c/tap.h tests/c/test_states.c $(CORE)
 test: setup
 	@$(MAKE) --no-print-directory test-run
 
+# make test runs its suites as jobs, side by side (POOL_J; --output-sync
+# prints each job's lines together once it ends), the longest first.
+TEST_TAPS = $(TAP)/lua-asan.tap $(TAP)/lua.tap $(TAP)/fuzz-replay.tap \
+            $(patsubst %,$(TAP)/c-%.tap,unicode token token-fast gaz vocab regex pool states)
+
 test-run: $(CORE) $(EXT) $(CORE_ASAN) build/test_unicode build/test_token build/test_token_fast build/test_gaz build/test_vocab build/test_regex build/test_pool build/test_states $(FUZZ_BINS)
 	@rm -rf $(TAP) && mkdir -p $(TAP)
-	@echo "== C unit tests (ASan + UBSan)"
-	-@./build/test_unicode /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt > $(TAP)/c-unicode.tap 2>&1; tail -n 1 $(TAP)/c-unicode.tap
-	-@./build/test_token > $(TAP)/c-token.tap 2>&1; tail -n 1 $(TAP)/c-token.tap
-	-@./build/test_token_fast > $(TAP)/c-token-fast.tap 2>&1; tail -n 1 $(TAP)/c-token-fast.tap
-	-@./build/test_gaz > $(TAP)/c-gaz.tap 2>&1; tail -n 1 $(TAP)/c-gaz.tap
-	-@./build/test_vocab > $(TAP)/c-vocab.tap 2>&1; tail -n 1 $(TAP)/c-vocab.tap
-	-@./build/test_regex > $(TAP)/c-regex.tap 2>&1; tail -n 1 $(TAP)/c-regex.tap
-	-@./build/test_pool > $(TAP)/c-pool.tap 2>&1; tail -n 1 $(TAP)/c-pool.tap
-	-@./build/test_states > $(TAP)/c-states.tap 2>&1; tail -n 1 $(TAP)/c-states.tap
-	@echo "== Fuzz targets: every seed and regression input once (ASan + UBSan)"
-	-@sh tests/fuzz/run.sh replay $(FUZZ_TARGETS) > $(TAP)/fuzz-replay.tap 2>&1; grep -E '^not ok|^#   ' $(TAP)/fuzz-replay.tap; tail -n 1 $(TAP)/fuzz-replay.tap
-	@echo "== Lua specs"
-	-@$(LUA_ENV) $(LUA) $(BUSTED) -o TAP --cpath='build/?.so' tests > $(TAP)/lua.tap 2>&1; grep -E '^not ok|^#' $(TAP)/lua.tap | head -n 60; tail -n 1 $(TAP)/lua.tap
-	@echo "== Lua specs against the C core built with ASan + UBSan (all but #rock: the rock is built once, above)"
-	-@$(LUA_ENV) $(ASAN_ENV) QUARRY_CPATH='build/asan/?.so' $(LUA) $(BUSTED) -o TAP --exclude-tags=rock --cpath='build/asan/?.so' tests > $(TAP)/lua-asan.tap 2>&1; grep -E '^not ok|ERROR|runtime error' $(TAP)/lua-asan.tap | head -n 60; tail -n 1 $(TAP)/lua-asan.tap
+	@echo "== C unit tests (ASan + UBSan), fuzz seeds and regressions, Lua specs (normal and ASan): $(POOL_SIZE) jobs at a time"
+	@$(MAKE) --no-print-directory --output-sync=target $(POOL_J) $(TEST_TAPS) || true
 	@$(LUA) tests/summary.lua $(TAP)/*.tap
+
+# The jobs of test-run (which builds what they run first). Each writes its
+# TAP and prints its last line, and its failures; a failure fails the
+# summary, not make, so that the other jobs still run.
+C_TEST_ARGS_unicode = /usr/share/unicode/CaseFolding.txt /usr/share/unicode/UnicodeData.txt
+$(TAP)/c-%.tap: FORCE
+	-@./build/test_$(subst -,_,$*) $(C_TEST_ARGS_$*) > $@ 2>&1; echo "C test test_$(subst -,_,$*) (ASan + UBSan): $$(tail -n 1 $@)"
+
+$(TAP)/fuzz-replay.tap: FORCE
+	-@sh tests/fuzz/run.sh replay $(FUZZ_TARGETS) > $@ 2>&1; \
+	  echo "Fuzz targets, every seed and regression input once (ASan + UBSan):"; grep -E '^not ok|^#   ' $@; tail -n 1 $@
+
+$(TAP)/lua.tap: FORCE
+	-@$(LUA_ENV) $(LUA) $(BUSTED) -o TAP --cpath='build/?.so' tests > $@ 2>&1; \
+	  echo "Lua specs:"; grep -E '^not ok|^#' $@ | head -n 60; tail -n 1 $@
+
+$(TAP)/lua-asan.tap: FORCE
+	-@$(LUA_ENV) $(ASAN_ENV) QUARRY_CPATH='build/asan/?.so' $(LUA) $(BUSTED) -o TAP --exclude-tags=rock --cpath='build/asan/?.so' tests > $@ 2>&1; \
+	  echo "Lua specs against the C core built with ASan + UBSan (all but #rock: the rock is built once, by lua.tap):"; \
+	  grep -E '^not ok|ERROR|runtime error' $@ | head -n 60; tail -n 1 $@
 
 lint:
 	luacheck lua bin tests bench
@@ -255,10 +287,18 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_lua.h $(FUZZ_OBJ)
 
 fuzz-build: $(FUZZ_BINS)
 
+# Each target is a job (build/fuzz/tap/TARGET.tap, one core each), run
+# JOBS at a time; their TAP is joined into $(TAP)/fuzz.tap.
 fuzz: $(FUZZ_BINS)
-	@mkdir -p $(TAP)
-	@sh tests/fuzz/run.sh fuzz $(FUZZ_TIME) $(FUZZ_TARGETS) > $(TAP)/fuzz.tap; status=$$?; \
-	  grep -E '^#' $(TAP)/fuzz.tap; $(LUA) tests/summary.lua $(TAP)/fuzz.tap && exit $$status
+	@rm -rf build/fuzz/tap && mkdir -p $(TAP)
+	@echo "== fuzz: $(words $(FUZZ_TARGETS)) targets, $(FUZZ_TIME) s each, $(POOL_SIZE) at a time"
+	@$(MAKE) --no-print-directory $(POOL_J) $(FUZZ_TAPS) || true
+	@$(call tap_report,fuzz,$(FUZZ_TAPS))
+
+FUZZ_TAPS = $(FUZZ_TARGETS:%=build/fuzz/tap/%.tap)
+build/fuzz/tap/%.tap: build/fuzz/fuzz_% FORCE
+	@mkdir -p $(dir $@)
+	@sh tests/fuzz/run.sh fuzz $(FUZZ_TIME) $* > $@ || true; $(call tap_progress,$@)
 
 # --- valgrind -------------------------------------------------------------------
 # The C unit tests built without sanitizers, and the Lua specs against the
@@ -297,11 +337,39 @@ build/valgrind/test_states: tests/c/tap.h tests/c/test_states.c $(CORE)
 VG_TESTS = build/valgrind/test_unicode build/valgrind/test_token build/valgrind/test_gaz build/valgrind/test_vocab \
            build/valgrind/test_regex build/valgrind/test_pool build/valgrind/test_states
 
+# Each C test and each spec file is a job of its own under memcheck
+# (tests/valgrind.sh jobs lists them; VG_JOBS="spec-news c-pool" runs only
+# those), writing build/valgrind/tap/JOB.tap; they run JOBS at a time, the
+# longest first (tests/valgrind.costs), and their TAP is joined into
+# $(TAP)/valgrind.tap.
+VG_JOBS ?= $(shell sh tests/valgrind.sh jobs)
+VG_TAPS  = $(VG_JOBS:%=build/valgrind/tap/%.tap)
+
 valgrind: $(CORE) $(VG_TESTS)
-	@mkdir -p $(TAP)
-	@echo "== valgrind memcheck: C tests and Lua specs (QUARRY_NO_JIT=1)"
-	@sh tests/valgrind.sh $(LUA) $(BUSTED) > $(TAP)/valgrind.tap; status=$$?; \
-	  grep -E '^(not )?ok|^#' $(TAP)/valgrind.tap; $(LUA) tests/summary.lua $(TAP)/valgrind.tap && exit $$status
+	@rm -rf build/valgrind/tap && mkdir -p $(TAP)
+	@echo "== valgrind memcheck: $(words $(VG_JOBS)) jobs (C tests, Lua spec files), $(POOL_SIZE) at a time (QUARRY_NO_JIT=1)"
+	@$(MAKE) --no-print-directory $(POOL_J) $(call longest_first,$(VG_TAPS)) || true
+	@$(call tap_report,valgrind,$(VG_TAPS))
+
+# make valgrind and make fuzz in one pool, the longest jobs first, so that
+# no core waits on another's last job (.ci/run); writes both TAP files.
+valgrind-fuzz: $(CORE) $(VG_TESTS) $(FUZZ_BINS)
+	@rm -rf build/valgrind/tap build/fuzz/tap && mkdir -p $(TAP)
+	@echo "== valgrind memcheck ($(words $(VG_JOBS)) jobs, QUARRY_NO_JIT=1) and fuzz ($(words $(FUZZ_TARGETS)) targets, $(FUZZ_TIME) s each), $(POOL_SIZE) jobs at a time"
+	@$(MAKE) --no-print-directory $(POOL_J) $(call longest_first,$(VG_TAPS) $(FUZZ_TAPS)) || true
+	@status=0; $(call tap_report,valgrind,$(VG_TAPS)) || status=1; \
+	  $(call tap_report,fuzz,$(FUZZ_TAPS)) || status=1; exit $$status
+
+build/valgrind/tap/%.tap: $(CORE) $(VG_TESTS) FORCE
+	@mkdir -p $(dir $@)
+	@sh tests/valgrind.sh run $(LUA) $(BUSTED) $* > $@ || true; $(call tap_progress,$@)
+
+# tests/valgrind.costs from the last make valgrind: each job's CPU seconds.
+valgrind-costs:
+	@{ echo "# CPU seconds of each job of make valgrind (make valgrind-costs, after make valgrind):"; \
+	   echo "# tests/longest_first.lua starts the longest first."; \
+	   sed -n 's/^# cpu //p' $(TAP)/valgrind.tap | sort -k2,2nr -k1,1; } > tests/valgrind.costs.new
+	@mv tests/valgrind.costs.new tests/valgrind.costs && echo "tests/valgrind.costs: $$(grep -vc '^#' tests/valgrind.costs) jobs"
 
 # --- demo and benchmarks ------------------------------------------------------
 # The corpus of examples/articles, the news pack's annotations, a Markdown
