@@ -405,12 +405,21 @@ function values.resolve(rel, st)
    return nil
 end
 
+-- The rel of a date's attrs: attrs.rel, or the attrs themselves when
+-- attrs.rel is true (a declared date's, as dates.lua reads it: one table).
+local function rel_of(attrs)
+   local rel = attrs.rel
+   if rel == true then return attrs end
+   return rel
+end
+
 -- "in May and June 2016": the year said once serves both. rel: date a's,
 -- a month without a year or a dir; b: the next date.
 local function share_year(text, rel, a, b)
    if b.start - a.stop <= 12 and text:sub(a.stop + 1, b.start):match("^[%s,]*%a*[%s,%-\u{2013}]*$") then
+      local brel = rel_of(b.attrs)
       local y = b.attrs.value and tonumber(tostring(b.attrs.value):match("^(%d%d%d%d)"))
-         or b.attrs.rel and b.attrs.rel.year
+         or brel and brel.year
       if y then rel.year = y end
    end
 end
@@ -455,7 +464,7 @@ local function settle(text, dated)
    for i = 1, n do
       local a = dated[i]
       local attrs = a.attrs
-      local rel = attrs.rel
+      local rel = rel_of(attrs)
       if rel and i < n and rel.month and not rel.year and not rel.dir then share_year(text, rel, a, dated[i + 1]) end
       if a.start < reach then overlap = true end
       if a.stop > reach then reach = a.stop end
@@ -552,17 +561,22 @@ function values.resolve_document(ctx, dated, tense)
       local rel = attrs.rel
       local tense_known, parsed
       if rel then
+         local own = rel == true
+         if own then rel = attrs end
          -- (values.resolve reads no tense without a reference day)
          tense_known = ref and not timeless(rel)
          st.tense = tense_known and tense.of(toks, a) or nil
          local value = values.resolve(rel, st)
-         attrs.value, attrs.rel, attrs.relative = value, nil, true
          -- a date shifted a year back ("a year earlier", "the year-ago
          -- quarter", "the 1988 quarter") is no anchor: the next one is read
          -- against the period compared, not against it
-         if not (rel.same_period or rel.compared or (rel.year_offset or 0) ~= 0) then
-            parsed = parse_value_once(value)
+         local anchor = not (rel.same_period or rel.compared or (rel.year_offset or 0) ~= 0)
+         -- (attrs that are their own rel lose its fields)
+         if own then
+            for k in next, attrs do attrs[k] = nil end
          end
+         attrs.value, attrs.rel, attrs.relative = value, nil, true
+         if anchor then parsed = parse_value_once(value) end
       else
          -- (most values were met before: the lookup of parse_value_once in place)
          local v = attrs.value

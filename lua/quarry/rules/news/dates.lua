@@ -32,7 +32,7 @@ dates.values = values
 -- (no action: no Lua call a match), their attrs the texts of their
 -- captures (none when the annotation's text is all they need):
 -- READ[rule](attrs, toks, a) -> the attrs the rule's date a carries
--- (attrs.value or attrs.rel), or nil when it is no date. Read once the
+-- (attrs.value, or a rel's fields and rel = true), or nil when it is no date. Read once the
 -- phase's overlaps are settled, for the dates kept alone.
 local READ = {}
 -- READ_KEYS[rule]: the attrs names that rule declares (set at the end,
@@ -125,6 +125,17 @@ end
 table.sort(HOLIDAY_NAMES, function(x, y) return #x > #y end)
 local HOLIDAY = nil
 for _, name in ipairs(HOLIDAY_NAMES) do HOLIDAY = HOLIDAY and HOLIDAY + P.word(name) or P.word(name) end
+-- the first words of the holidays' names
+local HOLIDAY_FIRST
+do
+   local firsts, seen = {}, {}
+   for _, name in ipairs(HOLIDAY_NAMES) do
+      local w = P.keys(name)[1]
+      if not seen[w] then seen[w] = true; firsts[#firsts + 1] = w end
+   end
+   table.sort(firsts)
+   HOLIDAY_FIRST = P.set(firsts)
+end
 
 -- What makes a year-like number no year.
 local NOT_YEAR = { unit = {}, clock = {}, market = {}, level = {} }
@@ -257,6 +268,12 @@ local function date_from(m)
    return attrs and { type = "date", start = m.start, stop = m.stop, attrs = attrs }
 end
 
+-- The attrs of a date READ finds relative to the article are the fields
+-- of its rel themselves, with rel = true: values.resolve_document reads
+-- them as the rel, then puts the value in their place (one table a date,
+-- not an attrs and a rel). The tables are made with room for value and
+-- relative, so that setting them does not resize them.
+
 -- Whether the token at byte offset start opens its sentence.
 local function starts_sentence(toks, start)
    local i = toks:cover(start, start + 1)
@@ -273,33 +290,33 @@ function READ.last_unit(attrs, toks, a)
    if b and b >= 65 and b <= 90 and not starts_sentence(toks, a.start) then return nil end
    local offset = (dir == "last" or dir == "past" or dir == "previous" or dir == "this past") and -1
       or (dir == "next" or dir == "coming") and 1 or 0
-   return rel_attrs { unit = unit, offset = offset }
+   return { unit = unit, offset = offset, rel = true, value = nil, relative = nil }
 end
 
 -- month_rel_year's date: "June last year".
 function READ.month_rel_year(attrs)
    local d = attrs.dir:lower()
    local off = d == "last" and -1 or d == "next" and 1 or 0
-   return rel_attrs { month = name_of("month", attrs.month), year_offset = off }
+   return { month = name_of("month", attrs.month), year_offset = off, rel = true, value = nil, relative = nil }
 end
 
 -- year_end's date: "the year" alone is the article's year; with "the end
 -- of" its end.
 function READ.year_end(attrs)
    local unit = attrs.unit:lower():gsub("[%- ]end$", ""):gsub("['’]s$", "")
-   return rel_attrs { unit = unit, offset = 0 }
+   return { unit = unit, offset = 0, rel = true, value = nil, relative = nil }
 end
 
 -- year_adj's date: "the year-earlier quarter", that period a year before.
 function READ.year_adj()
-   return rel_attrs { anaphor = "year", offset = -1, same_period = true }
+   return { anaphor = "year", offset = -1, same_period = true, rel = true, value = nil, relative = nil }
 end
 
 -- weekend's date: "the weekend", "next weekend".
 function READ.weekend(attrs)
    local d = attrs.dir:lower()
    local dir = d:match("last") or d:match("past") and "last" or d:match("next") or d:match("coming") and "next"
-   return rel_attrs { weekend = true, dir = dir }
+   return { weekend = true, dir = dir, rel = true, value = nil, relative = nil }
 end
 
 -- The words a month's date may open with that say which ("last May"):
@@ -328,7 +345,7 @@ end
 function READ.month(_, toks, a)
    -- (most are the month alone: "in June")
    local m = WORD_OF.month[a.text]
-   if m and m ~= 5 then return rel_attrs { month = m } end
+   if m and m ~= 5 then return { month = m, rel = true, value = nil, relative = nil } end
    local first, last = toks:cover(a.start, a.stop)
    local before, month = split_last(toks, a, first, last)
    if name_of("month", month) == 5 then
@@ -342,7 +359,10 @@ function READ.month(_, toks, a)
       for t = first + 1, last - 1 do words = words .. " " .. toks:key(t) end
       if MONTH_DIRS[words] then dir = before end
    end
-   return date_attrs(nil, month, nil, dir)
+   local attrs = date_attrs(nil, month, nil, dir)
+   local rel = attrs and attrs.rel
+   if rel then rel.rel = true end
+   return rel
 end
 
 -- The date of match m that rel says relative to the article.
@@ -363,18 +383,19 @@ local WEEKDAY_DIRS = { ["this coming"] = "next", ["this past"] = "last", ["the p
 function READ.weekday(_, toks, a)
    -- (most are the weekday alone: "on Friday")
    local day = WORD_OF.weekday[a.text]
-   if day then return rel_attrs { weekday = day } end
+   if day then return { weekday = day, rel = true, value = nil, relative = nil } end
    local before, wd = split_last(toks, a, toks:cover(a.start, a.stop))
    local dir = before and before:lower()
    local named = WEEKDAY_DIRS[dir]
    if named ~= nil then dir = named or nil end
-   return rel_attrs { weekday = name_of("weekday", wd), dir = dir }
+   return { weekday = name_of("weekday", wd), dir = dir, rel = true, value = nil, relative = nil }
 end
 
 -- yesterday's date: a day from the article's (its text).
 function READ.yesterday(_, _, a)
    local w = a.text:lower()
-   return rel_attrs { offset_days = w == "yesterday" and -1 or w == "tomorrow" and 1 or 0 }
+   return { offset_days = w == "yesterday" and -1 or w == "tomorrow" and 1 or 0, rel = true, value = nil,
+            relative = nil }
 end
 
 -- Token patterns.
@@ -402,6 +423,13 @@ do
       end
    end
    WEEKDAY_NOT_AFTER_DIR = P.notbehind(P.set(one)) * P.notbehind(P.set(more))
+end
+-- A lookahead that one of the words p takes stands lo to hi tokens after
+-- a match's start, for a rule whose every match has one there: it gives
+-- the matcher a window of those words, so that the rule is not run where
+-- only its first words stand ("this" of "this spring" before "year").
+local function near(lo, hi, p)
+   return P.ahead(P.rep(P.any, lo, hi) * p)
 end
 -- Every joining of one item of each list, in order: product({"1", "2"},
 -- {"", "st"}) -> {"1", "1st", "2", "2st"}.
@@ -773,7 +801,8 @@ dates.rules = {
       examples = { { text = "The pact was signed in June last year.", date = "1998-02-19",
                      expect = { { type = "date", text = "June last year", attrs = { value = "1997-06" } } } } } },
    rule { name = "holiday", type = "date", priority = 1,
-      pattern = P.opt(P.cap("dir", P.set { "last", "next", "this" })) * P.cap("name", HOLIDAY)
+      pattern = near(0, 1, HOLIDAY_FIRST) * P.opt(P.cap("dir", P.set { "last", "next", "this" }))
+         * P.cap("name", HOLIDAY)
          * P.opt(P.cap("year", YEAR)) * P.opt(P.cap("week", P.word "week")),
       action = function(m)
          local name = m.caps.name.text:lower():gsub("’", "'"):gsub("%s+", " ")
@@ -840,7 +869,7 @@ dates.rules = {
    -- ("on Friday" is the date "Friday"; a weekday right after one of its
    -- words is the match that starts at the word, not one of its own)
    rule { name = "weekday", type = "date", span = "date",
-      pattern = (P.cap("date", P.cap("dir", WEEKDAY_DIR_KEPT) * P.cap("wd", WEEKDAY))
+      pattern = near(0, 2, WEEKDAY) * (P.cap("date", P.cap("dir", WEEKDAY_DIR_KEPT) * P.cap("wd", WEEKDAY))
                  + P.cap("dir", WEEKDAY_DIR_LEFT) * P.cap("date", P.cap("wd", WEEKDAY))
                  + WEEKDAY_NOT_AFTER_DIR * P.cap("date", P.cap("wd", WEEKDAY)))
          -- (no month or day next, nor after a comma: each a test of one token)
@@ -905,7 +934,7 @@ dates.rules = {
       examples = { { text = "The plant closed two years ago.", date = "2013-05-02",
                      expect = { { type = "date", text = "two years ago", attrs = { value = "2011" } } } } } },
    rule { name = "anaphor", type = "date", priority = 1,
-      pattern = (P.cap("n", COUNT) * P.cap("unit", UNIT)
+      pattern = near(1, 2, UNIT) * ((P.cap("n", COUNT) * P.cap("unit", UNIT)
                  * (P.cap("how", P.set { "earlier", "later", "previously" }) * P.notahead(P.word "than")
                     + P.cap("how", P.set { "before", "after" }) * P.notahead(P.kind("word", "number"))))
          + (P.word "the" * P.cap("unit", P.set { "day", "week", "month", "year" })
@@ -914,7 +943,7 @@ dates.rules = {
          + (P.word "the" * P.cap("how", P.set { "previous", "following", "next", "prior", "same" })
             * P.cap("unit", P.set { "day", "week", "month", "year" }) * P.notahead(P.set { "as", "that" }))
          + (P.set { "later that", "earlier that" } * P.cap("unit", P.set { "day", "week", "month", "year" }))
-         + P.word "that" * P.cap("unit", P.word "year"),
+         + P.word "that" * P.cap("unit", P.word "year")),
       action = function(m)
          local unit = name_of("unit", m.caps.unit.text)
          if not unit or unit == "century" then return nil end
@@ -951,7 +980,7 @@ dates.rules = {
                      expect = { { type = "date", text = "the third quarter of 1990", attrs = { value = "1990-Q3" } },
                                 { type = "date", text = "third-quarter", attrs = { value = "1990-Q3" } } } } } },
    rule { name = "quarter_ref", type = "date",
-      pattern = (P.set { "the", "this", "that", "its", "last", "next" }
+      pattern = near(1, 3, P.set { "quarter", "period" }) * (P.set { "the", "this", "that", "its", "last", "next" }
          * (P.opt(P.cap("which", P.set { "latest", "current", "comparable", "same", "previous", "prior", "coming",
                                          "year-ago", "year-earlier", "comparable year-ago", "most recent" }))
             * P.cap("noun", P.word "quarter")
@@ -986,7 +1015,7 @@ dates.rules = {
          return d
       end },
    rule { name = "season", type = "date", priority = 1,
-      pattern = P.cap("dir", P.set { "last", "next", "this", "this past", "this coming" })
+      pattern = near(0, 2, SEASON) * (P.cap("dir", P.set { "last", "next", "this", "this past", "this coming" })
          * P.cap("season", SEASON) * P.opt(P.opt("of") * P.cap("year", YEAR))
          -- "the fall of Rome", "the spring equinox": nouns
          + P.cap("det", P.set { "the", "early", "late", "mid", "the early", "the late" })
@@ -995,7 +1024,7 @@ dates.rules = {
          + P.behind(P.set { "in", "during", "by", "until", "since", "through" })
          * P.cap("det", P.opt(P.set { "early", "late" }))
          * P.cap("season", SEASON) * P.opt(P.opt("of") * P.cap("year", YEAR)) * P.notahead(SEASON_NOT_AFTER)
-         + P.cap("season", SEASON) * P.opt("of") * P.cap("year", YEAR),
+         + P.cap("season", SEASON) * P.opt("of") * P.cap("year", YEAR)),
       action = function(m)
          -- "in spring": a capture that took nothing is absent; say it was there
          if not m.caps.det and not m.caps.dir and not m.caps.year then m.caps.det = true end
@@ -1007,13 +1036,14 @@ dates.rules = {
                      expect = { { type = "date", text = "spring", attrs = { value = "2014-SP" } } },
                      reject = { { type = "date", text = "fall" }, { type = "date", text = "the fall" } } } } },
    rule { name = "decade", type = "date", priority = 1,
-      pattern = (P.word "the" * P.opt(P.set { "early", "late", "mid", "last half of the", "first half of the" })
+      pattern = near(0, 6, P.set(DECADES) + P.set(spellings("decade")) + P.word "century")
+         * ((P.word "the" * P.opt(P.set { "early", "late", "mid", "last half of the", "first half of the" })
                  + P.set { "early", "late", "mid" } + P.behind(P.set { "in", "of", "since", "during", "and" }))
          * (P.opt("'") * P.cap("dec", closed(DECADES, [[^(?:(?:mid|early|late)-)?(?:1[89][0-9]0s|20[0-9]0s|[0-9]0s)$]]))
             + P.cap("word", P.set(spellings("decade"))))
          -- "the 20th century", "the ruined 11th century chapel"
          + DET * P.opt(P.tok { kind = "word", case = "lower" }) * P.cap("cent", ORDINAL) * P.word "century"
-         + P.word "this century",
+         + P.word "this century"),
       action = decade,
       examples = { { text = "Since the 1990s and the 20th century.",
                      expect = { { type = "date", text = "the 1990s", attrs = { value = "199" } },
