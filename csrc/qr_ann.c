@@ -188,6 +188,160 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     return 1;
 }
 
+/* --- deferred annotations ------------------------------------------------------ */
+
+#define QR_ANNDEFER_MT "quarry.DeferredAnnotations"
+#define NO_SPAN ((size_t)-1)
+
+/* One declared rule's match: its spec, the match's bytes, the
+ * annotation's span, and where its captures' spans begin in the store's
+ * spans (ncaps pairs; NO_SPAN for a capture that took no part). */
+typedef struct annrec {
+    size_t ms, me, as, ae;
+    size_t spans;
+    int spec, ncaps;
+} annrec;
+
+struct qr_anndefer {
+    annrec *rec;
+    size_t n, cap;
+    size_t *spans;
+    size_t nspans, spancap;
+    qr_annspec *const *specs;
+    const annrec *cur;       /* the record qr_anndefer_push makes a table of */
+};
+
+/* user values of the store */
+enum { DEFER_OWNER = 1, DEFER_VALUES, DEFER_TOKENS, DEFER_NUV = DEFER_TOKENS };
+
+static int anndefer_gc(lua_State *L)
+{
+    qr_anndefer *d = lua_touserdata(L, 1);
+    free(d->rec);
+    free(d->spans);
+    d->rec = NULL;
+    d->spans = NULL;
+    d->n = d->cap = d->nspans = d->spancap = 0;
+    return 0;
+}
+
+qr_anndefer *qr_anndefer_new(lua_State *L, int owner, int values, int tokens, qr_annspec *const *specs)
+{
+    qr_anndefer *d;
+    owner = lua_absindex(L, owner);
+    values = lua_absindex(L, values);
+    tokens = lua_absindex(L, tokens);
+    d = lua_newuserdatauv(L, sizeof *d, DEFER_NUV);
+    memset(d, 0, sizeof *d);
+    d->specs = specs;
+    luaL_setmetatable(L, QR_ANNDEFER_MT);
+    lua_pushvalue(L, owner);
+    lua_setiuservalue(L, -2, DEFER_OWNER);
+    lua_pushvalue(L, values);
+    lua_setiuservalue(L, -2, DEFER_VALUES);
+    lua_pushvalue(L, tokens);
+    lua_setiuservalue(L, -2, DEFER_TOKENS);
+    return d;
+}
+
+/* Room for one more record and n more span pairs, or 0. */
+static int defer_room(qr_anndefer *d, size_t n)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 64;
+        annrec *r = realloc(d->rec, cap * sizeof *r);
+        if (!r) return 0;
+        d->rec = r;
+        d->cap = cap;
+    }
+    if (d->nspans + 2 * n > d->spancap) {
+        size_t cap = d->spancap ? 2 * d->spancap : 256;
+        size_t *sp;
+        while (cap < d->nspans + 2 * n) cap *= 2;
+        sp = realloc(d->spans, cap * sizeof *sp);
+        if (!sp) return 0;
+        d->spans = sp;
+        d->spancap = cap;
+    }
+    return 1;
+}
+
+lua_Integer qr_anndefer_add(lua_State *L, qr_anndefer *d, int si, size_t ms, size_t me, int ncaps,
+                            int (*cap)(void *ud, int ref, size_t *start, size_t *stop), void *ud)
+{
+    const qr_annspec *s = &(*d->specs)[si];
+    annrec *r;
+    size_t as = ms, ae = me;
+    int k;
+    if (s->span >= 0 && !cap(ud, s->span, &as, &ae)) return 0;
+    if (!defer_room(d, (size_t)ncaps)) luaL_error(L, "not enough memory");
+    r = &d->rec[d->n];
+    r->ms = ms;
+    r->me = me;
+    r->as = as;
+    r->ae = ae;
+    r->spec = si;
+    r->ncaps = ncaps;
+    r->spans = d->nspans;
+    for (k = 0; k < ncaps; k++) {
+        size_t *sp = &d->spans[d->nspans + 2 * (size_t)k];
+        if (!cap(ud, k, &sp[0], &sp[1])) sp[0] = sp[1] = NO_SPAN;
+    }
+    d->nspans += 2 * (size_t)ncaps;
+    return (lua_Integer)++d->n;
+}
+
+qr_anndefer *qr_anndefer_opt(lua_State *L, int idx)
+{
+    if (lua_isnoneornil(L, idx)) return NULL;
+    return luaL_checkudata(L, idx, QR_ANNDEFER_MT);
+}
+
+int qr_anndefer_span(const qr_anndefer *d, lua_Integer i, size_t *start, size_t *stop)
+{
+    if (i < 1 || (lua_Unsigned)i > d->n) return 0;
+    *start = d->rec[i - 1].as;
+    *stop = d->rec[i - 1].ae;
+    return 1;
+}
+
+/* qr_annemit's capture span: from the record being made a table of */
+static int defer_cap(void *ud, int ref, size_t *start, size_t *stop)
+{
+    const qr_anndefer *d = ud;
+    const size_t *sp;
+    if (ref < 0 || ref >= d->cur->ncaps) return 0;
+    sp = &d->spans[d->cur->spans + 2 * (size_t)ref];
+    if (sp[0] == NO_SPAN) return 0;
+    *start = sp[0];
+    *stop = sp[1];
+    return 1;
+}
+
+void qr_anndefer_begin(lua_State *L, int idx, qr_annemit *e)
+{
+    qr_anndefer *d = luaL_checkudata(L, idx, QR_ANNDEFER_MT);
+    const char *text;
+    idx = lua_absindex(L, idx);
+    if (!*d->specs) luaL_error(L, "attempt to use the annotations of a closed quarry.Matcher");
+    lua_getiuservalue(L, idx, DEFER_TOKENS);
+    qr_check_tokens(L, -1, &text, NULL);
+    lua_pop(L, 1);
+    lua_getiuservalue(L, idx, DEFER_VALUES);
+    qr_ann_begin(L, e, lua_gettop(L), text, defer_cap, d);
+}
+
+void qr_anndefer_push(qr_annemit *e, lua_Integer i)
+{
+    qr_anndefer *d = e->ud;
+    const annrec *r;
+    if (i < 1 || (lua_Unsigned)i > d->n) luaL_error(e->L, "no deferred annotation %d", (int)i);
+    r = &d->rec[i - 1];
+    d->cur = r;
+    if (!qr_ann_push(e, &(*d->specs)[r->spec], r->ms, r->me))
+        luaL_error(e->L, "deferred annotation %d has no span", (int)i);
+}
+
 /* The number of pairs of the table at idx (an absolute index). */
 static int count_pairs(lua_State *L, int idx)
 {
@@ -589,20 +743,22 @@ static size_t rank_of(const lua_Number *v, size_t n, lua_Number x)
 }
 
 /***
-quarry.core.resolve_overlaps(candidates, rules, starts, control) -> kept
+quarry.core.resolve_overlaps(candidates, rules, starts, control [, deferred]) -> kept
 Which candidates a phase keeps, by its control style ("appelt" or
 "first"): their indexes, best first, each overlapping none kept before it
 (two spans overlap when each starts before the other stops: an empty span
 [p, p) overlaps one that holds p strictly inside). O(n log n).
-candidates[i] needs numbers start and stop; rules[i] (its rule) numbers
-priority and order; starts[i] is where its match started. appelt ranks
-by priority, then length, then start, then match start, then rule order;
-first by match start, then rule order.
+candidates[i] needs numbers start and stop (or is the number of an
+annotation in deferred, matcher:run's, whose span it takes); rules[i]
+(its rule) numbers priority and order; starts[i] is where its match
+started. appelt ranks by priority, then length, then start, then match
+start, then rule order; first by match start, then rule order.
 @function resolve_overlaps
 @param candidates table the candidates {start, stop, ...}
 @param rules table the rule of each candidate {priority, order}
 @param starts table where each candidate's match started
 @param control string "appelt" or "first"
+@param deferred userdata optional: the annotations matcher:run deferred
 @return table the indexes of the candidates kept, best first
 */
 static int l_resolve_overlaps(lua_State *L)
@@ -613,14 +769,16 @@ static int l_resolve_overlaps(lua_State *L)
     int *kept;
     const char *control;
     const void *last_rule = NULL;
+    const qr_anndefer *d;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
     control = luaL_checkstring(L, 4);
     if (strcmp(control, "appelt") != 0 && strcmp(control, "first") != 0)
         return luaL_argerror(L, 4, "control must be \"appelt\" or \"first\"");
-    lua_settop(L, 4);
-    lua_pushliteral(L, "start");    /* the field names once, at 5 to 8 */
+    d = qr_anndefer_opt(L, 5);
+    lua_settop(L, 5);
+    lua_pushliteral(L, "start");    /* the field names once, at 6 to 9 */
     lua_pushliteral(L, "stop");
     lua_pushliteral(L, "priority");
     lua_pushliteral(L, "order");
@@ -633,10 +791,19 @@ static int l_resolve_overlaps(lua_State *L)
     for (i = 0; i < n; i++) {
         int isnum;
         const void *rule;
-        if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
+        int t = lua_rawgeti(L, 1, (lua_Integer)i + 1);
+        if (t == LUA_TNUMBER && d) {
+            size_t as, ae;
+            if (!qr_anndefer_span(d, lua_tointegerx(L, -1, &isnum), &as, &ae) || !isnum)
+                return luaL_error(L, "resolve_overlaps: candidate %d is no deferred annotation", (int)i + 1);
+            c[i].start = (lua_Number)as;
+            c[i].stop = (lua_Number)ae;
+        } else if (t != LUA_TTABLE) {
             return luaL_error(L, "resolve_overlaps: candidate %d is not a table", (int)i + 1);
-        c[i].start = number_field(L, -1, 5, "candidate", (int)i + 1);
-        c[i].stop = number_field(L, -1, 6, "candidate", (int)i + 1);
+        } else {
+            c[i].start = number_field(L, -1, 6, "candidate", (int)i + 1);
+            c[i].stop = number_field(L, -1, 7, "candidate", (int)i + 1);
+        }
         if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "resolve_overlaps: the rule of candidate %d is not a table", (int)i + 1);
         /* a rule's priority and order, read once for the candidates of one rule in a row */
@@ -646,8 +813,8 @@ static int l_resolve_overlaps(lua_State *L)
             c[i].order = c[i - 1].order;
         } else {
             last_rule = rule;
-            c[i].priority = number_field(L, -1, 7, "the rule of candidate", (int)i + 1);
-            c[i].order = (lua_Integer)number_field(L, -1, 8, "the rule of candidate", (int)i + 1);
+            c[i].priority = number_field(L, -1, 8, "the rule of candidate", (int)i + 1);
+            c[i].order = (lua_Integer)number_field(L, -1, 9, "the rule of candidate", (int)i + 1);
         }
         lua_rawgeti(L, 3, (lua_Integer)i + 1);
         c[i].cstart = lua_tonumberx(L, -1, &isnum);
@@ -925,7 +1092,7 @@ static int l_emit_annotations(lua_State *L)
 /***
 quarry.core.append_declared(cands, crules, cstarts, matches, mrules, mstarts, rules, k, keep_all) -> k
 Appends to cands the annotations matcher:run made of declared rules'
-matches (those with a phase), from matches[k] on, in order, with the rule
+matches (those with a phase, or the numbers of those it deferred), from matches[k] on, in order, with the rule
 of each (rules[mrules[i]]) and where its match starts (mstarts[i]) at the
 same index of crules and cstarts (neither when keep_all). Stops at the
 first match that is no annotation (a shaped rule's Match): returns its
@@ -953,13 +1120,15 @@ static int l_append_declared(lua_State *L)
     nm = (lua_Integer)lua_rawlen(L, 4);
     n = (lua_Integer)lua_rawlen(L, 1);
     for (; k <= nm; k++) {
-        lua_rawgeti(L, 4, k);            /* the match at 10 */
-        lua_getfield(L, 10, "phase");
-        if (!lua_toboolean(L, -1)) {
-            lua_pushinteger(L, k);
-            return 1;
+        /* the match at 10: an annotation, or the number of a deferred one */
+        if (lua_rawgeti(L, 4, k) != LUA_TNUMBER) {
+            lua_getfield(L, 10, "phase");
+            if (!lua_toboolean(L, -1)) {
+                lua_pushinteger(L, k);
+                return 1;
+            }
+            lua_pop(L, 1);
         }
-        lua_pop(L, 1);
         lua_rawseti(L, 1, ++n);
         if (keep_all) continue;
         lua_rawgeti(L, 5, k);
@@ -992,7 +1161,8 @@ static void rule_of(lua_State *L, int mrules, int rules, lua_Integer i, int slot
 /***
 quarry.core.declared_candidates(matches, mrules, mstarts, rules, keep_all) -> cands, crules, cstarts, k
 A token phase's first candidates: the annotations matcher:run made of
-declared rules' matches (those with a phase), from the first match on, in
+declared rules' matches (those with a phase, or the numbers of those it
+deferred), from the first match on, in
 order, with the rule of each (rules[mrules[i]]) and where its match starts
 (mstarts[i]) at the same index of crules and cstarts (both empty when
 keep_all), up to the first match that is no annotation (a shaped rule's
@@ -1022,7 +1192,11 @@ static int l_declared_candidates(lua_State *L)
     lua_pushliteral(L, "phase");
     nm = (lua_Integer)lua_rawlen(L, MATCHES);
     for (k = 1; k <= nm; k++) {
-        lua_rawgeti(L, MATCHES, k);
+        /* an annotation, or the number of a deferred one */
+        if (lua_rawgeti(L, MATCHES, k) == LUA_TNUMBER) {
+            lua_pop(L, 1);
+            continue;
+        }
         lua_pushvalue(L, PHASE);
         lua_gettable(L, -2);
         if (!lua_toboolean(L, -1)) break;
@@ -1119,12 +1293,14 @@ static void push_sub(lua_State *L, const char *s, size_t len, lua_Integer i, lua
 }
 
 /***
-quarry.core.append_kept(anns, cands, rules, kept, text, phase) -> anns
+quarry.core.append_kept(anns, cands, rules, kept, text, phase [, deferred]) -> anns
 Appends the candidates a rule phase keeps (cands[kept[k]] in order, or
 every candidate when kept is false) to anns, as the rule engine does: one
 whose phase is not `phase` gets rule (its own, or its rule's name), phase
 and text (text:sub(start + 1, stop)); one whose rule (rules[i]) has a rank
-gets it. Fields are read and set as Lua's a.field does.
+gets it. A candidate that is a number is the annotation of that number in
+deferred (matcher:run's), made now. Fields are read and set as Lua's
+a.field does.
 @function append_kept
 @param anns table the annotations so far
 @param cands table the candidates
@@ -1132,16 +1308,18 @@ gets it. Fields are read and set as Lua's a.field does.
 @param kept table|boolean the indexes kept, or false for all
 @param text string the document's text
 @param phase string the phase's name
+@param deferred userdata optional: the annotations matcher:run deferred
 @return table anns
 */
 static int l_append_kept(lua_State *L)
 {
-    enum { PHASE = 7, RULE, NAME, START, STOP, TEXT, RANK, C, R };   /* C: the candidate, R: its rule */
+    enum { DEFERRED = 7, PHASE, RULE, NAME, START, STOP, TEXT, RANK };
     size_t len;
     const char *text;
     lua_Integer k, n, nk, i;
     const void *last_rule = NULL;
-    int all, last_ranked = 0;
+    int all, last_ranked = 0, C, R;     /* C: the candidate, R: its rule */
+    qr_annemit e;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -1149,14 +1327,18 @@ static int l_append_kept(lua_State *L)
     if (!all) luaL_checktype(L, 4, LUA_TTABLE);
     text = luaL_checklstring(L, 5, &len);
     luaL_checktype(L, 6, LUA_TSTRING);
-    lua_settop(L, 6);
-    lua_pushliteral(L, "phase");    /* the field names once, at 7 to 13 */
+    lua_settop(L, DEFERRED);
+    lua_pushliteral(L, "phase");    /* the field names once, at 8 to 14 */
     lua_pushliteral(L, "rule");
     lua_pushliteral(L, "name");
     lua_pushliteral(L, "start");
     lua_pushliteral(L, "stop");
     lua_pushliteral(L, "text");
     lua_pushliteral(L, "rank");
+    if (qr_anndefer_opt(L, DEFERRED)) qr_anndefer_begin(L, DEFERRED, &e);
+    else e.L = NULL;
+    C = lua_gettop(L) + 1;
+    R = C + 1;
     n = (lua_Integer)lua_rawlen(L, 1);
     nk = (lua_Integer)lua_rawlen(L, all ? 2 : 4);
     for (k = 1; k <= nk; k++) {
@@ -1167,7 +1349,11 @@ static int l_append_kept(lua_State *L)
             i = lua_tointeger(L, -1);
             lua_pop(L, 1);
         }
-        lua_rawgeti(L, 2, i);           /* the candidate at C */
+        if (lua_rawgeti(L, 2, i) == LUA_TNUMBER && e.L) {   /* the candidate at C */
+            lua_Integer di = lua_tointeger(L, C);
+            lua_pop(L, 1);
+            qr_anndefer_push(&e, di);
+        }
         lua_rawgeti(L, 3, i);           /* its rule at R */
         get(L, C, PHASE);
         if (!lua_rawequal(L, -1, 6)) {
@@ -1212,6 +1398,10 @@ static int l_append_kept(lua_State *L)
 
 void qr_open_ann(lua_State *L)
 {
+    luaL_newmetatable(L, QR_ANNDEFER_MT);
+    lua_pushcfunction(L, anndefer_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
     lua_pushcfunction(L, l_resolve_overlaps);
     lua_setfield(L, -2, "resolve_overlaps");
     lua_pushboolean(L, 0);              /* the sorts' scratch, made when first needed */

@@ -78,6 +78,42 @@ void qr_ann_begin(lua_State *L, qr_annemit *e, int values, const char *text,
  * Returns 0, pushing nothing, when the span's capture took no part. */
 int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me);
 
+/* Annotations of declared rules kept as records until a phase's overlap
+ * resolution has picked those it keeps: only those are made into tables
+ * (qr_anndefer_push makes the table qr_ann_push would have made at the
+ * match). A userdata that holds its owner (whose specs *specs points to,
+ * NULL once the owner is closed), the values table of the specs' strings
+ * and the tokens whose text the spans are in. Records are numbered from 1. */
+typedef struct qr_anndefer qr_anndefer;
+
+/* Pushes a new, empty record store (owner, values and tokens: stack
+ * indexes of the values it keeps; specs: where the owner keeps its specs). */
+qr_anndefer *qr_anndefer_new(lua_State *L, int owner, int values, int tokens, qr_annspec *const *specs);
+
+/* Records the annotation spec number si (in *specs) makes of a match over
+ * bytes [ms, me) with ncaps captures, found by cap (as qr_annemit's):
+ * returns its number, or 0 (no record) when the span's capture took no
+ * part. Raises on a lack of memory. */
+lua_Integer qr_anndefer_add(lua_State *L, qr_anndefer *d, int si, size_t ms, size_t me, int ncaps,
+                            int (*cap)(void *ud, int ref, size_t *start, size_t *stop), void *ud);
+
+/* The record store at idx, or NULL when the value there is nil or none;
+ * raises when it is something else. */
+qr_anndefer *qr_anndefer_opt(lua_State *L, int idx);
+
+/* The span of record i: 1 and its bytes [*start, *stop), or 0 when there
+ * is no such record. */
+int qr_anndefer_span(const qr_anndefer *d, lua_Integer i, size_t *start, size_t *stop);
+
+/* Prepares e to make tables of the records of the store at idx (pushing
+ * the values table and the field names: a few stack slots). Raises when
+ * the store's owner or tokens are closed. */
+void qr_anndefer_begin(lua_State *L, int idx, qr_annemit *e);
+
+/* Pushes the annotation of record i (qr_ann_push's), with e from
+ * qr_anndefer_begin; raises when there is no such record. */
+void qr_anndefer_push(qr_annemit *e, lua_Integer i);
+
 /* The stack indexes of the values every annotation of a gazetteer shares:
  * its type, and its rule, phase and rank (0: left out). */
 typedef struct qr_annentry {

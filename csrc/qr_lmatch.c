@@ -570,6 +570,7 @@ typedef struct emitter {
     int shapes, text, doc, anns;   /* stack indexes of what shaped rules' matches hold (0: none) */
     int mkeys;               /* stack index of the first of match_keys (shaped rules) */
     int nout;
+    qr_anndefer *defer;      /* where declared rules' matches are recorded, or NULL: made tables */
 } emitter;
 
 /* qr_annemit's capture span: slot's tokens as bytes */
@@ -770,8 +771,14 @@ static int emit_match(void *ud, const qr_mrun *r, int ri, size_t first, size_t e
     em->run = r;
     if (em->lm->declared && em->lm->declared[ri]) {
         /* a declared rule's match whose span capture took no token is none */
-        if (!qr_ann_push(&em->ann, &em->lm->specs[ri], em->toks->tok[first].start, em->toks->tok[end - 1].stop))
+        size_t ms = em->toks->tok[first].start, me = em->toks->tok[end - 1].stop;
+        if (em->defer) {
+            lua_Integer i = qr_anndefer_add(L, em->defer, ri, ms, me, r->m->rules[ri].ncaps, cap_bytes, em);
+            if (!i) return 0;
+            lua_pushinteger(L, i);
+        } else if (!qr_ann_push(&em->ann, &em->lm->specs[ri], ms, me)) {
             return 0;
+        }
     } else if (em->lm->shaped && em->lm->shaped[ri]) {
         push_shaped(L, em, r, ri, first, end);
     } else {
@@ -905,7 +912,7 @@ static int run_error(lua_State *L, const lmatcher *lm, const qr_mrun *r, int rc)
 }
 
 /***
-matcher:run(tokens [, annotations [, env]]) -> list, rules, starts
+matcher:run(tokens [, annotations [, env [, defer]]]) -> list, rules, starts [, deferred]
 list: the matches {rule, first, last, start, stop, caps = {[slot + 1] =
 {first, last, start, stop}}, units = {{class, ref}, ...}} in order, where
 a declared rule (matcher:declare) has its annotation instead, and a
@@ -913,15 +920,21 @@ shaped rule (matcher:shape) its Match object: units are then
 env.annotations[ref], and doc_text and doc are env.text and env.doc;
 rules[i] and starts[i]: the rule number of item i and the byte offset
 where its match starts. annotations: flat {class, first_token,
-last_token, ref, ...}. Raises naming the rule when a pattern exceeds the
-step limit or a regex its limits.
+last_token, ref, ...}. With defer (and a declared rule), a declared
+rule's annotation is not made: the list has its number in deferred (a
+4th result) instead, which quarry.core.resolve_overlaps and
+quarry.core.append_kept take, making a table only of those kept. Raises
+naming the rule when a pattern exceeds the step limit or a regex its
+limits.
 @function Matcher:run
 @param tokens quarry.Tokens the document's tokens
 @param annotations table optional: the annotations of earlier phases, flat
 @param env table {text, doc, annotations}: needed when a rule is shaped
+@param defer boolean optional: record declared rules' annotations, not made
 @return table list: the matches
 @return table rules: the rule number of each item
 @return table starts: where each item's match starts
+@return userdata deferred: the annotations recorded (with defer and a declared rule)
 */
 static int matcher_run(lua_State *L)
 {
@@ -934,6 +947,7 @@ static int matcher_run(lua_State *L)
     emitter em;
     int rc, k;
 
+    int defer = lua_toboolean(L, 5), deferred = 0;
     lua_settop(L, 4);     /* the annotations stay at 3 and env at 4 even when absent */
     box = run_box(L);
     if (m->nregexes) {
@@ -977,7 +991,11 @@ static int matcher_run(lua_State *L)
     }
     if (lm->specs) {
         lua_getiuservalue(L, 1, 2);
-        qr_ann_begin(L, &em.ann, lua_gettop(L), text, cap_bytes, &em);
+        if (defer) {
+            em.defer = qr_anndefer_new(L, 1, -1, 2, &lm->specs);
+            deferred = lua_gettop(L);
+        }
+        else qr_ann_begin(L, &em.ann, lua_gettop(L), text, cap_bytes, &em);
     }
     /* made at the size of the last run's (a list grown an item at a time is
      * rehashed at every power of two) */
@@ -992,7 +1010,9 @@ static int matcher_run(lua_State *L)
     lm->last_nout = em.nout < QR_LIST_HINT_MAX ? em.nout : QR_LIST_HINT_MAX;
     lua_pushvalue(L, em.rules);
     lua_pushvalue(L, em.starts);
-    return 3;
+    if (!em.defer) return 3;
+    lua_pushvalue(L, deferred);
+    return 4;
 }
 
 /* The field names l_class_list reads, pushed at 4 to 9. */

@@ -108,6 +108,35 @@ describe("declared rules", function()
       end)
    end
 
+   it("are deferred by matcher:run(..., defer): made as the same tables when kept", function()
+      local core = require "quarry.core"
+      local fast = packs("appelt")
+      local phase = fast.phases[1]
+      local text = articles()[1]
+      local toks = require("quarry").tokenize(text)
+      local env = { text = text, annotations = {} }
+      local made, mrules = phase.matcher:run(toks, nil, env)
+      local nums, nrules, nstarts, deferred = phase.matcher:run(toks, nil, env, true)
+      assert.equal(#made, #nums)
+      assert.same(mrules, nrules)
+      assert.equal("userdata", type(deferred))
+      local crules, all = {}, {}
+      for i, item in ipairs(nums) do
+         assert.equal("integer", math.type(item))
+         crules[i], all[i] = phase.token_rules[nrules[i]], i
+      end
+      -- every one kept: the tables made now are those the run made
+      local want = core.append_kept({}, made, crules, all, text, "one")
+      assert.same(view(want), view(core.append_kept({}, nums, crules, all, text, "one", deferred)))
+      -- overlaps resolved on their spans alone: the same kept
+      assert.same(core.resolve_overlaps(made, crules, nstarts, "appelt"),
+         core.resolve_overlaps(nums, crules, nstarts, "appelt", deferred))
+      support.raises(function() core.append_kept({}, { #nums + 1 }, crules, { 1 }, text, "one", deferred) end,
+         "no deferred annotation")
+      phase.matcher:close()
+      support.raises(function() core.append_kept({}, nums, crules, all, text, "one", deferred) end, "closed")
+   end)
+
    it("share constant tables as the Lua path does", function()
       local fast = packs("all")
       local seen

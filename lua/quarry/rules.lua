@@ -781,12 +781,14 @@ rules.token_span = token_span
 -- @return integer the last token
 
 --- Which candidates of a phase survive its overlap control:
--- rules.resolve(phase, cands, crules, cstarts) -> kept (used by pack:run; exposed for its specs).
+-- rules.resolve(phase, cands, crules, cstarts [, deferred]) -> kept (used by pack:run; exposed for its specs).
 -- @function resolve
 -- @param phase table the compiled phase (its control: "appelt", "first" or "all")
 -- @param cands table the candidate annotations {type, start, stop, ...}
 -- @param crules table the rule of each candidate
 -- @param cstarts table where each candidate's match starts
+-- @param deferred userdata optional: the annotations the phase's matcher deferred (a
+-- candidate that is a number is one of them)
 -- @return table the indexes of the candidates kept, in order
 
 local function attrs_match(want, have)
@@ -947,18 +949,21 @@ end
 
 -- The candidates of a phase's token rules: cands, crules (the rule of
 -- each) and cstarts (where its match starts), new lists the phase's other
--- rules append to.
+-- rules append to; and deferred: a phase that resolves overlaps has the
+-- matcher defer its declared rules' annotations (a candidate is then the
+-- number of one there), made only when kept (quarry.core.append_kept).
 local function run_token_rules(phase, ctx, anns)
    local toks = ctx.tokens
-   local ok, matches, mrules, mstarts = pcall(phase.matcher.run, phase.matcher, toks, class_list(phase, toks, anns),
-      { text = ctx.text, doc = ctx.doc, annotations = anns })
+   local keep_all = phase.control == "all"
+   local ok, matches, mrules, mstarts, deferred = pcall(phase.matcher.run, phase.matcher, toks,
+      class_list(phase, toks, anns), { text = ctx.text, doc = ctx.doc, annotations = anns }, not keep_all)
    if not ok then error(tostring(matches):gsub("^rule (%S+):", function(name)
       for _, r in pairs(phase.token_rules) do
          if r.name == name then return rule_where(r) .. ": rule " .. name .. ":" end
       end
       return "rule " .. name .. ":"
    end), 0) end
-   local token_rules, keep_all = phase.token_rules, phase.control == "all"
+   local token_rules = phase.token_rules
    -- the annotations the matcher made of declared rules go in as they are
    -- (in C, up to the next Match; the matcher's own lists when there is
    -- none); a phase that keeps every candidate needs no rule and start
@@ -976,7 +981,7 @@ local function run_token_rules(phase, ctx, anns)
       for i = n + 1, #cands do crules[i], cstarts[i] = rule, mstarts[k] end
       k = append_declared(cands, crules, cstarts, matches, mrules, mstarts, token_rules, k + 1, keep_all)
    end
-   return cands, crules, cstarts
+   return cands, crules, cstarts, deferred
 end
 
 local function run_regex_rules(phase, ctx, cands, crules, cstarts)
@@ -1163,9 +1168,10 @@ end
 
 -- Which candidates a phase keeps: their indexes, by its control style
 -- (quarry.core.resolve_overlaps for appelt and first; all keeps them all).
--- crules[i] is the rule of cands[i], cstarts[i] where its match starts.
-local function resolve(phase, cands, crules, cstarts)
-   if phase.control ~= "all" then return resolve_overlaps(cands, crules, cstarts, phase.control) end
+-- crules[i] is the rule of cands[i], cstarts[i] where its match starts;
+-- deferred: the annotations the matcher deferred (run_token_rules), or nil.
+local function resolve(phase, cands, crules, cstarts, deferred)
+   if phase.control ~= "all" then return resolve_overlaps(cands, crules, cstarts, phase.control, deferred) end
    local order = {}
    for i = 1, #cands do order[i] = i end
    return order
@@ -1202,16 +1208,16 @@ local function run_rule_phase(phase, ctx, anns)
    -- a phase of plain gazetteer rules alone: matched, resolved and kept in C
    local group = not phase.matcher and #phase.regex_rules == 0 and #phase.gaz_rules > 0 and gaz_group(phase)
    if group then return group:phase(ctx.tokens, anns, phase.control, phase.name) end
-   local cands, crules, cstarts
-   if phase.matcher then cands, crules, cstarts = run_token_rules(phase, ctx, anns)
+   local cands, crules, cstarts, deferred
+   if phase.matcher then cands, crules, cstarts, deferred = run_token_rules(phase, ctx, anns)
    else cands, crules, cstarts = {}, {}, {} end
    if #phase.regex_rules > 0 then run_regex_rules(phase, ctx, cands, crules, cstarts) end
    if #phase.gaz_rules > 0 then run_gaz_rules(phase, ctx, cands, crules, cstarts) end
    -- a phase that keeps every candidate keeps them in order; those kept
    -- get rule, phase and text (annotations made in C come complete) and
    -- their rule's rank, for later document phases (in C)
-   local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts)
-   return append_kept(anns, cands, crules, kept, ctx.text, phase.name)
+   local kept = phase.control ~= "all" and resolve(phase, cands, crules, cstarts, deferred)
+   return append_kept(anns, cands, crules, kept, ctx.text, phase.name, deferred)
 end
 
 -- By start, then longest first, then type: in C, where a Lua comparator
