@@ -30,7 +30,7 @@ static void set_int(lua_State *L, const char *name, lua_Integer v)
 
 /* The pairs of marks of the tokens t (at 1; double: the table at 2), as
  * qr_quote_pair finds them (outermost: only the outermost, by start), in
- * a block pushed on the stack with two more; *np: their number. NULL (and
+ * a block pushed on the stack with two values more; *np: their number. NULL (and
  * nothing pushed) without tokens. */
 static const qr_qpair *find_pairs(lua_State *L, const qr_tokens *t, const char *text, size_t len, int outermost,
                                   size_t *np)
@@ -52,8 +52,11 @@ static const qr_qpair *find_pairs(lua_State *L, const qr_tokens *t, const char *
         marks[m].single = lua_rawget(L, 2) == LUA_TNIL || !lua_toboolean(L, -1);
         lua_pop(L, 1);
     }
-    stack = lua_newuserdatauv(L, (n ? n : 1) * sizeof *stack, 0);
-    pairs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *pairs, 0);
+    /* the pairs, then the stack of open marks, in one block (pairs first:
+     * the stricter alignment, as a block's start has it) */
+    pairs = lua_newuserdatauv(L, (n ? n : 1) * (sizeof *pairs + sizeof *stack), 0);
+    stack = (qr_qopen *)(pairs + (n ? n : 1));
+    lua_pushnil(L);     /* (two values on the stack, as callers count them) */
     *np = qr_quote_pair(t, text, len, marks, n, stack, pairs);
     if (outermost) *np = qr_quote_outermost(pairs, *np);
     return pairs;
@@ -187,9 +190,13 @@ static int push_sentences(lua_State *L, int lazy)
     luaL_argcheck(L, window >= 1 && window <= INT_MAX, 2, "window out of range");
     lua_settop(L, 2);
     qr_limit_work(L, (long long)t->n);
-    joined = lua_newuserdatauv(L, (ns ? ns : 1) * sizeof *joined, 0);     /* 3 */
-    root = lua_newuserdatauv(L, (ns ? ns : 1) * sizeof *root, 0);         /* 4 */
-    longs = lua_newuserdatauv(L, (ns ? ns : 1) * sizeof *longs, 0);       /* 5 */
+    /* 3: one block for the long sentences, then joined and root (the
+     * stricter alignment first); 4, 5: nil */
+    longs = lua_newuserdatauv(L, (ns ? ns : 1) * (sizeof *longs + sizeof *joined + sizeof *root), 0);
+    joined = (uint32_t *)(longs + (ns ? ns : 1));
+    root = joined + (ns ? ns : 1);
+    lua_pushnil(L);
+    lua_pushnil(L);
     nlong = ns ? qr_quote_sentences(t, qr_tokens_keys(L, 1, 0), (uint32_t)window, joined, root, longs) : 0;
     lua_newtable(L);                /* 6: joined */
     lua_newtable(L);                /* 7: root */
@@ -279,14 +286,22 @@ static int name_type(lua_State *L)
     return 0;
 }
 
-/* The integer field name of annotation k (on top), or an error naming it. */
-static lua_Integer ann_int(lua_State *L, lua_Integer k, const char *name)
+/* The stack of quote_mentions: the tokens, kept, the field names it reads
+ * and sets (pushed once a call: each read or set is then a raw one, with
+ * no string to look up), the block of mentions, then the tables made. */
+enum { QM_TOKENS = 1, QM_KEPT, QM_TYPE, QM_START, QM_STOP, QM_FIRST, QM_LAST, QM_BLOCK, QM_AT, QM_ENDS,
+       QM_IN_NAME, QM_PERSONS, QM_ANN };
+
+/* The integer field (its name at key) of annotation k (on top), or an
+ * error naming it. */
+static lua_Integer ann_int(lua_State *L, lua_Integer k, int key)
 {
     int ok;
     lua_Integer v;
-    lua_getfield(L, -1, name);
+    lua_pushvalue(L, key);
+    lua_rawget(L, -2);
     v = lua_tointegerx(L, -1, &ok);
-    if (!ok) luaL_error(L, "quote_mentions: kept[%I] has no integer %s", k, name);
+    if (!ok) luaL_error(L, "quote_mentions: kept[%I] has no integer %s", k, lua_tostring(L, key));
     lua_pop(L, 1);
     return v;
 }
@@ -301,13 +316,15 @@ static size_t read_mention(lua_State *L, const qr_tokens *t, lua_Integer k, qmen
                            size_t *ncov, size_t *npers)
 {
     lua_Integer start, stop;
-    lua_getfield(L, -1, "type");
+    if (lua_type(L, -1) != LUA_TTABLE) luaL_error(L, "quote_mentions: kept[%I] is not a table", k);
+    lua_pushvalue(L, QM_TYPE);
+    lua_rawget(L, -2);
     e->ty = name_type(L);
     e->covered = 0;
     lua_pop(L, 1);
     if (!e->ty) return 0;
-    start = ann_int(L, k, "start");
-    stop = ann_int(L, k, "stop");
+    start = ann_int(L, k, QM_START);
+    stop = ann_int(L, k, QM_STOP);
     e->covered = stop > 0 && stop > start
         && qr_tokens_cover(t, start < 0 ? 0 : (size_t)start, (size_t)stop, &e->first, &e->last);
     if (e->ty == 2) (*npers)++;
@@ -316,20 +333,20 @@ static size_t read_mention(lua_State *L, const qr_tokens *t, lua_Integer k, qmen
     return e->ty == 1 ? e->last - e->first + 1 : 0;
 }
 
-/* Reads the annotations of kept (at 2), up to the first nil, into a
- * block at 3 (grown as it fills; #kept its first size), charging each
- * to the work limit; -> their number, the tokens the organizations and
+/* Reads the annotations of kept, up to the first nil, into a block at
+ * QM_BLOCK (grown as it fills; #kept its first size), charging each to
+ * the work limit; -> their number, the tokens the organizations and
  * locations cover in *nin, and counts the covered names and the persons. */
 static lua_Integer read_mentions(lua_State *L, const qr_tokens *t, size_t *nin, size_t *ncov, size_t *npers)
 {
-    size_t cap = lua_rawlen(L, 2), charged = 0;
+    size_t cap = lua_rawlen(L, QM_KEPT), charged = 0;
     lua_Integer n = 0;
     qmention *m;
     if (cap < 16) cap = 16;
     if (cap > 4096) cap = 4096;
-    m = lua_newuserdatauv(L, cap * sizeof *m, 0);                     /* 3 */
+    m = lua_newuserdatauv(L, cap * sizeof *m, 0);                     /* QM_BLOCK */
     *nin = 0;
-    while (lua_geti(L, 2, n + 1) != LUA_TNIL) {
+    while (lua_geti(L, QM_KEPT, n + 1) != LUA_TNIL) {
         if ((size_t)n == cap) {
             qmention *grown;
             qr_limit_work(L, (long long)((size_t)n - charged));
@@ -337,7 +354,7 @@ static lua_Integer read_mentions(lua_State *L, const qr_tokens *t, size_t *nin, 
             luaL_argcheck(L, cap <= (SIZE_MAX / sizeof *m) / 2, 2, "too many annotations");
             grown = lua_newuserdatauv(L, 2 * cap * sizeof *m, 0);
             memcpy(grown, m, cap * sizeof *m);
-            lua_replace(L, 3);
+            lua_replace(L, QM_BLOCK);
             m = grown;
             cap *= 2;
         }
@@ -358,7 +375,8 @@ a of kept (in order, up to the first nil) whose type is "person",
 tokens f .. l (tokens:cover), sets a.first_tok = f, a.last_tok = l,
 at[f] = a, ends[l] = a and, unless a person's, in_name[t] = true for t in
 f .. l; persons lists the person annotations in order (those touching no
-token too). See quarry.attribution.mentions.
+token too). The annotations are plain tables: their fields are read and
+set raw. See quarry.attribution.mentions.
 @function quote_mentions
 @param tokens quarry.Tokens the document's tokens
 @param kept table the annotations, in order
@@ -369,39 +387,46 @@ token too). See quarry.attribution.mentions.
 */
 static int l_quote_mentions(lua_State *L)
 {
-    const qr_tokens *t = qr_check_tokens(L, 1, NULL, NULL);
+    const qr_tokens *t = qr_check_tokens(L, QM_TOKENS, NULL, NULL);
     lua_Integer k, n, np = 0;
     size_t nin, ncov = 0, npers = 0;
     qmention *m;
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_settop(L, 2);
-    n = read_mentions(L, t, &nin, &ncov, &npers);                  /* 3: the mentions */
-    m = lua_touserdata(L, 3);
+    luaL_checktype(L, QM_KEPT, LUA_TTABLE);
+    lua_settop(L, QM_KEPT);
+    lua_pushliteral(L, "type");
+    lua_pushliteral(L, "start");
+    lua_pushliteral(L, "stop");
+    lua_pushliteral(L, "first_tok");
+    lua_pushliteral(L, "last_tok");
+    n = read_mentions(L, t, &nin, &ncov, &npers);                  /* QM_BLOCK: the mentions */
+    m = lua_touserdata(L, QM_BLOCK);
     qr_limit_work(L, (long long)nin);
-    lua_createtable(L, 0, fit_int(ncov));       /* 4: at */
-    lua_createtable(L, 0, fit_int(ncov));       /* 5: ends */
-    lua_createtable(L, 0, fit_int(nin));        /* 6: in_name */
-    lua_createtable(L, fit_int(npers), 0);      /* 7: persons */
+    lua_createtable(L, 0, fit_int(ncov));       /* QM_AT */
+    lua_createtable(L, 0, fit_int(ncov));       /* QM_ENDS */
+    lua_createtable(L, 0, fit_int(nin));        /* QM_IN_NAME */
+    lua_createtable(L, fit_int(npers), 0);      /* QM_PERSONS */
     for (k = 1; k <= n; k++) {
         const qmention *e = &m[k - 1];
         size_t f;
         if (!e->ty) continue;
-        lua_geti(L, 2, k);                                              /* 8: a */
+        lua_geti(L, QM_KEPT, k);                                        /* QM_ANN: a */
         if (e->covered) {
+            lua_pushvalue(L, QM_FIRST);
             lua_pushinteger(L, (lua_Integer)e->first + 1);
-            lua_setfield(L, 8, "first_tok");
+            lua_rawset(L, QM_ANN);
+            lua_pushvalue(L, QM_LAST);
             lua_pushinteger(L, (lua_Integer)e->last + 1);
-            lua_setfield(L, 8, "last_tok");
-            lua_pushvalue(L, 8);
-            lua_rawseti(L, 4, (lua_Integer)e->first + 1);
-            lua_pushvalue(L, 8);
-            lua_rawseti(L, 5, (lua_Integer)e->last + 1);
+            lua_rawset(L, QM_ANN);
+            lua_pushvalue(L, QM_ANN);
+            lua_rawseti(L, QM_AT, (lua_Integer)e->first + 1);
+            lua_pushvalue(L, QM_ANN);
+            lua_rawseti(L, QM_ENDS, (lua_Integer)e->last + 1);
             for (f = e->first; e->ty == 1 && f <= e->last; f++) {
                 lua_pushboolean(L, 1);
-                lua_rawseti(L, 6, (lua_Integer)f + 1);
+                lua_rawseti(L, QM_IN_NAME, (lua_Integer)f + 1);
             }
         }
-        if (e->ty == 2) lua_rawseti(L, 7, ++np); else lua_pop(L, 1);
+        if (e->ty == 2) lua_rawseti(L, QM_PERSONS, ++np); else lua_pop(L, 1);
     }
     return 4;
 }
@@ -464,6 +489,24 @@ static int kinds_index(lua_State *L)
     return 1;
 }
 
+/* Pushes the kinds' names, name k + 1 of kind k and "?" last: one table a
+ * Lua state, made on first use and kept in the registry (keyed by the
+ * address of kind_names_key), that no Lua code reaches or changes. */
+static const char kind_names_key = 'k';
+static void push_kind_names(lua_State *L)
+{
+    unsigned k;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &kind_names_key) == LUA_TTABLE) return;
+    lua_pop(L, 1);
+    lua_createtable(L, QR_KIND_COUNT + 1, 0);
+    for (k = 0; k <= QR_KIND_COUNT; k++) {
+        lua_pushstring(L, qr_kind_name(k));
+        lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &kind_names_key);
+}
+
 /* Sets the metatable of the column at idx: its __index f reads the
  * qcolumns at 1 and the kinds' names at 4, and sets the column at other
  * too. */
@@ -517,11 +560,7 @@ static int l_quote_columns(lua_State *L)
     lua_replace(L, 1);                      /* 1: the qcolumns */
     lua_createtable(L, fit_int(n), 0);      /* 2: keys (their values set in place) */
     lua_createtable(L, fit_int(n), 0);      /* 3: kinds */
-    lua_createtable(L, QR_KIND_COUNT + 1, 0);   /* 4: the kinds' names ("?" last) */
-    for (i = 0; i <= QR_KIND_COUNT; i++) {
-        lua_pushstring(L, qr_kind_name((unsigned)i));
-        lua_rawseti(L, 4, (lua_Integer)i + 1);
-    }
+    push_kind_names(L);                     /* 4: the kinds' names ("?" last) */
     column_metatable(L, 2, 3, keys_index);
     column_metatable(L, 3, 2, kinds_index);
     lua_settop(L, 3);
@@ -543,6 +582,36 @@ static void call_with(lua_State *L, lua_CFunction f, int a, int b, int nres)
 static void set_fields(lua_State *L, int t, const char *const *names, int n)
 {
     while (n-- > 0) lua_setfield(L, t, names[n]);
+}
+
+/* Pushes the metatable of the documents whose methods are the table at
+ * methods, {__index = methods}: one a methods table, made on first use
+ * and kept in a table of the registry with weak keys (keyed by the
+ * address of doc_meta_key), out of reach of Lua code. */
+static const char doc_meta_key = 'm';
+static void push_doc_metatable(lua_State *L, int methods)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &doc_meta_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 1);
+        lua_createtable(L, 0, 1);
+        lua_pushliteral(L, "k");
+        lua_setfield(L, -2, "__mode");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &doc_meta_key);
+    }
+    lua_pushvalue(L, methods);
+    if (lua_rawget(L, -2) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 1);
+        lua_pushvalue(L, methods);
+        lua_setfield(L, -2, "__index");
+        lua_pushvalue(L, methods);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_remove(L, -2);
 }
 
 /***
@@ -597,9 +666,7 @@ static int l_quote_document(lua_State *L)
     lua_setfield(L, 5, "get");
     lua_getfield(L, 1, "span");
     lua_setfield(L, 5, "span");
-    lua_createtable(L, 0, 1);
-    lua_pushvalue(L, 4);
-    lua_setfield(L, -2, "__index");
+    push_doc_metatable(L, 4);
     lua_setmetatable(L, 5);
     return 1;
 }

@@ -191,8 +191,9 @@ local function annotation(doc, q, the_sieve, traced)
    local s, e, open = q.start, q.stop, q.open
    -- the kind: a whole statement, or words woven into a sentence
    local before = open > 1 and doc.keys[open - 1] or nil
-   local sents = doc.sents
-   local opens_sentence = open == 1 or sents[open - 1] ~= sents[open] or before == ":"
+   -- (open is the first token of its attribution sentence: the sentence
+   -- numbers never decrease, so the one before is in another)
+   local opens_sentence = open == 1 or doc.starts[doc.sents[open]] == open or before == ":"
       or (before == "," and open > 2 and is_cue(doc, open - 2))
       or doc.get(toks, open, "para_start")
    local b = opens_sentence and byte(text, s + 1)   -- (a lower-case letter, %l, opens a partial one)
@@ -200,7 +201,7 @@ local function annotation(doc, q, the_sieve, traced)
    local firm = q.found and not (q.strategy.weak and not q.inherited)
    if before == "=" and not firm then return nil end
    local trace = traced and trace_of(q, the_sieve) or nil
-   local term, why = terms.classify(doc, q, q, kind == "direct", firm)
+   local term, why = terms.classify(doc, q, kind == "direct", firm)
    if term then return term_annotation(q, term, why, trace) end
    local cue_text = null
    local cue = q.cue_tok
@@ -210,7 +211,7 @@ local function annotation(doc, q, the_sieve, traced)
    elseif q.close == nil or before == ":" then
       cue_text = before == ":" and ":" or null
    end
-   return { type = "quote", start = s, stop = e, rule = "quote", open_ended = q.close == nil,
+   return { type = "quote", start = s, stop = e, rule = "quote",
       attrs = { speaker = q.speaker or null, speaker_start = q.sstart or null, speaker_end = q.send or null,
                 cue = cue_text, kind = kind, speaker_key = q.cluster and q.cluster.key or nil,
                 speaker_type = q.speaker_type, strategy = q.strategy and q.strategy.name or null },
@@ -232,20 +233,21 @@ end
 
 -- A quote left open at its paragraph's end goes on in the next one: the
 -- speaker named there is its speaker too, and its kind is the next one's.
--- (out: the quote annotations, terms left out.)
-local function carry_open(out)
+-- (out: the quote annotations, terms left out; opened[i]: quote i was
+-- left open.)
+local function carry_open(out, opened)
    for i = #out - 1, 1, -1 do
       local q, nxt = out[i], out[i + 1]
-      if q.open_ended and q.attrs.speaker == null and nxt.attrs.speaker ~= null then
+      local open_ended = opened[i]
+      if open_ended and q.attrs.speaker == null and nxt.attrs.speaker ~= null then
          local qa, na = q.attrs, nxt.attrs
          qa.speaker, qa.speaker_start, qa.speaker_end = na.speaker, na.speaker_start, na.speaker_end
          qa.speaker_key, qa.cue, qa.speaker_type = na.speaker_key, na.cue, na.speaker_type
          qa.strategy = "open_quote"
          if q.trace then q.trace.strategy, q.trace.where = "open_quote", nil end
       end
-      if q.open_ended then nxt.attrs.kind = q.attrs.kind end
+      if open_ended then nxt.attrs.kind = q.attrs.kind end
    end
-   for _, q in ipairs(out) do q.open_ended = nil end
 end
 
 --- Finds the quotes of a document and their speakers:
@@ -259,6 +261,7 @@ function quotes.find(ctx, kept, clusters, allowed, the_sieve)
    local doc = D.new(ctx, kept, clusters, allowed)
    local state = { prev = nil, last_speaker = nil }
    local traced = ctx.trace
+   local opened   -- (the quotes of said left open, made for the first one)
    for _, found_q in ipairs(found) do
       local q = quote_of(doc, found_q)
       if q then
@@ -268,12 +271,16 @@ function quotes.find(ctx, kept, clusters, allowed, the_sieve)
             out[#out + 1] = ann
             if ann.type == "quote" then
                said[#said + 1] = ann
+               if q.close == nil then
+                  opened = opened or {}
+                  opened[#said] = true
+               end
                remember(state, q)
             end
          end
       end
    end
-   carry_open(said)
+   if opened then carry_open(said, opened) end
    return out
 end
 

@@ -204,16 +204,16 @@ end
 -- "called the 1998 spelling champion 'Little Webster'"), the sieve's cue or
 -- mention within two tokens after the closing one ("'Build It Now,' Hadley
 -- said").
-local function adjacent(doc, q, a)
+local function adjacent(doc, q)
    local lo = q.open - 8
    if lo < 1 then lo = 1 end
    for t = q.open - 1, lo, -1 do
       if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
       if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" then break end
    end
-   local c = a.cue_tok
+   local c = q.cue_tok
    if c and c > q.close and c <= q.close + 2 then return true end
-   local m = a.found
+   local m = q.found
    return m ~= nil and m.first ~= nil and m.first > q.close and m.first <= q.close + 2
 end
 
@@ -268,21 +268,23 @@ end
 -- Whether the words are woven into a clause whose subject is someone
 -- who can say them ("Dunne questioned Hadley's 'harbour values'"): the
 -- sieve found them a person, an organisation or a personal pronoun.
-local function someone_subject(a)
-   local m = a.mention
-   if not m or a.inherited then return false end
+local function someone_subject(q)
+   local m = q.mention
+   if not m or q.inherited then return false end
    return m.kind == "person" or m.kind == "organization" or m.kind == "name"
       or m.kind == "pronoun" and PERSONAL[m.pron] ~= nil
 end
 
 --- What the quote q is when it is not speech: kind, why (for quarry
 -- explain); or nil for reported speech.
--- @param a table the sieve's answer (found, mention, cue_tok, inherited: the driver's quote record)
+-- @param doc table the document record (quotes/document.lua)
+-- @param q table the driver's quote record, the sieve's answer set in it
+-- (found, mention, cue_tok, inherited)
 -- @param opens bool whether the quote opens its sentence with a capital (a statement)
 -- @param firm bool whether a strategy that is not weak attributed it
 -- @return string|nil the term's kind
 -- @return string|nil why
-function terms.classify(doc, q, a, opens, firm)
+function terms.classify(doc, q, opens, firm)
    local before = q.open > 1 and doc.keys[q.open - 1] or nil
    if q.label or before == ":" or q.lead_in or not q.close then return nil end
    -- (a cry is no title: "Vote for Nell!", "Mr. O'Malley?"; in a headline
@@ -297,11 +299,11 @@ function terms.classify(doc, q, a, opens, firm)
    if q.is_title then return "title", "a title after '" .. before .. "'" end
    if title then
       -- (“Who?” he asked. “Ada Kessler.”: an answer goes on speaking)
-      if firm and (adjacent(doc, q, a) or a.inherited and opens) then return nil end
+      if firm and (adjacent(doc, q) or q.inherited and opens) then return nil end
       return "title", "title-like words with no speaker or cue next to them"
    end
-   if a.cue_tok or opens or speaks(doc, q, title) or terms.cue_in_clause(doc, q) or reported_clause(doc, q)
-      or someone_subject(a) then
+   if q.cue_tok or opens or speaks(doc, q, title) or terms.cue_in_clause(doc, q) or reported_clause(doc, q)
+      or someone_subject(q) then
       return nil
    end
    return "scare", "no speech cue in its clause"
