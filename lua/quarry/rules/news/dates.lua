@@ -31,9 +31,14 @@ dates.values = values
 -- The rules whose annotations the matcher makes as they are declared
 -- (no action: no Lua call a match), their attrs the texts of their
 -- captures (none when the annotation's text is all they need):
--- READ[rule](attrs, toks, a) -> the attrs the rule's date a carries
--- (attrs.value, or a rel's fields and rel = true), or nil when it is no date. Read once the
--- phase's overlaps are settled, for the dates kept alone.
+-- READ[rule](attrs, toks, a) -> the attrs the rule's date a carries, or
+-- nil when it is no date. Read once the phase's overlaps are settled, for
+-- the dates kept alone. A date that names its value carries attrs.value;
+-- one relative to the article carries its rel's fields themselves, with
+-- rel = true: values.resolve_document reads them as the rel, then puts
+-- the value in their place (one table a date, not an attrs and a rel).
+-- The tables are made with room for value and relative, so that setting
+-- them does not resize them.
 local READ = {}
 -- READ_KEYS[rule]: the attrs names that rule declares (set at the end,
 -- from dates.rules), false for a rule that declares none.
@@ -267,12 +272,6 @@ local function date_from(m)
       c_dir and c_dir.text)
    return attrs and { type = "date", start = m.start, stop = m.stop, attrs = attrs }
 end
-
--- The attrs of a date READ finds relative to the article are the fields
--- of its rel themselves, with rel = true: values.resolve_document reads
--- them as the rel, then puts the value in their place (one table a date,
--- not an attrs and a rel). The tables are made with room for value and
--- relative, so that setting them does not resize them.
 
 -- Whether the token at byte offset start opens its sentence.
 local function starts_sentence(toks, start)
