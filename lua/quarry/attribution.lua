@@ -104,7 +104,10 @@ end
 -- a.last_tok = l, and at[f] = a, ends[l] = a (a later one in kept wins);
 -- in_name[t] is true for each token t of an organization or a location
 -- ("United States": a word of a name is no cue); persons lists the person
--- annotations in order, those touching no token too. One pass in C.
+-- annotations in order, those touching no token too. One pass in C. The
+-- annotations' fields are read and set raw: a metatable's __index or
+-- __newindex of theirs is not used (an annotation that is not a table
+-- raises).
 -- @param tokens quarry.Tokens the document's tokens
 -- @param kept table the annotations ({type, start, stop, ...}, ...)
 -- @return table at: first token -> annotation
