@@ -811,6 +811,17 @@ static const uint32_t *within_starts(const qr_tokens *t, int within, size_t *nst
     return NULL;
 }
 
+/* Room in lg->ids for the key ids of n tokens, and as many after them. */
+static void ids_room(lua_State *L, lgaz *lg, size_t n)
+{
+    if (n > lg->idcap) {
+        uint32_t *ni = realloc(lg->ids, 2 * n * sizeof *ni);
+        if (!ni) luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)n);
+        lg->ids = ni;
+        lg->idcap = n;
+    }
+}
+
 /* The matches of lg's list in the tokens t (at stack index tok) into
  * lg->buf and lg->first (collect_matches): the tokens' key ids in the list
  * looked up first, into lg->ids. Returns how many; raises without memory. */
@@ -825,12 +836,7 @@ static size_t scan_list(lua_State *L, lgaz *lg, int tok, const qr_tokens *t, con
     uint32_t *ids, *begins;
     idsrc src = { NULL, NULL, NULL, 0 };
     starts = within_starts(t, within, &nstarts);
-    if (t->n > lg->idcap) {
-        uint32_t *ni = realloc(lg->ids, 2 * t->n * sizeof *ni);
-        if (!ni) return (size_t)luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
-        lg->ids = ni;
-        lg->idcap = t->n;
-    }
+    ids_room(L, lg, t->n);
     ids = lg->ids;
     begins = ids ? ids + lg->idcap : NULL;   /* (no tokens yet: no buffer, and nothing to list) */
     {
@@ -964,6 +970,13 @@ typedef struct gmember {
     const uint32_t *seen_map;   /* the map and version cmask was made with */
     uint64_t seen_version;
     uint64_t rec_version;   /* the list's version its records were made for */
+    /* an exact list: the vocabulary ids of the case-folded keys that can
+     * begin its phrases (exact_folds), for the version of the list
+     * fold_version; NULL when it has none such, or it scans itself */
+    uint32_t *folds;
+    size_t nfolds, foldcap;
+    uint64_t fold_version;
+    int json;               /* its decode is cjson.decode (flat_json decodes what it can) */
 } gmember;
 
 /* Several plain gazetteer rules matched in one call: the tokens that can
@@ -978,8 +991,10 @@ typedef struct lgazset {
     uint32_t cset;
     int cmade;
     uint32_t *hits, *hmask; /* the tokens whose key begins a phrase of a list of cset, and its bits */
-    uint32_t *begins;       /* those of one list */
     size_t hitcap;
+    uint32_t *begins;       /* those of each list of cset, by bit: from boff[bit], bcount[bit] of them */
+    size_t begincap;
+    size_t boff[32], bcount[32];
     uint32_t hits_count;    /* the vocabulary's size when hits were found */
     uint64_t hits_made;     /* counts the times hits were found (by any call: decode may run another) */
     uint64_t recs_made;     /* counts the times recs were filled (a rule's priority may run the set) */
@@ -993,6 +1008,8 @@ typedef struct lgazset {
 static int gazset_gc(lua_State *L)
 {
     lgazset *s = luaL_checkudata(L, 1, QR_GAZRULES_MT);
+    size_t k;
+    for (k = 0; k < s->n; k++) free(s->m[k].folds);
     free(s->m);
     free(s->cmask);
     free(s->hits);
@@ -1006,8 +1023,58 @@ static int gazset_gc(lua_State *L)
     return 0;
 }
 
+/* The vocabulary ids of the keys of mode 0 (case-folded) of the keys that
+ * can begin a phrase of m's exact list, into m->folds (made again when
+ * the list changed): a token whose text begins a phrase has one of them
+ * as its key's id, so that the tokens of those ids are the only ones
+ * where a phrase can begin. Only plain ASCII keys fold so simply (capitals
+ * lower-cased): NULL, and the list scans every token itself, when a key
+ * that can begin a phrase is not, or holds a quote mark or a backquote
+ * (qr_normalize's to fold), or without memory. */
+static const uint32_t *exact_folds(lua_State *L, gmember *m)
+{
+    const qr_gaz *g = m->lg->g;
+    size_t nk = qr_gaz_keys(g), k, n = 0, j, len;
+    qr_vocab *v;
+    char fold[64];
+    if (m->fold_version == qr_gaz_version(g)) return m->folds;
+    m->fold_version = qr_gaz_version(g);
+    m->nfolds = 0;
+    v = qr_state_vocab(L);
+    for (k = 1; k <= nk; k++) {
+        const char *key;
+        uint32_t vid;
+        if (!(qr_gaz_key_word(g, (uint32_t)k) & QR_GAZ_STARTS)) continue;
+        key = qr_gaz_key(g, (uint32_t)k, &len);
+        if (len > sizeof fold) goto none;
+        for (j = 0; j < len; j++) {
+            unsigned char c = (unsigned char)key[j];
+            if (c >= 0x80 || c == '\'' || c == '"' || c == '`') goto none;
+            fold[j] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+        }
+        if (qr_vocab_intern(v, fold, len, &vid) != QR_OK) goto none;
+        if (n == m->foldcap) {
+            size_t cap = m->foldcap ? 2 * m->foldcap : 16;
+            uint32_t *nf = realloc(m->folds, cap * sizeof *nf);
+            if (!nf) goto none;
+            m->folds = nf;
+            m->foldcap = cap;
+        }
+        m->folds[n++] = vid;
+    }
+    m->nfolds = n;
+    if (!m->folds) m->folds = malloc(sizeof *m->folds);   /* (none: an empty list, not a failure) */
+    return m->folds;
+none:
+    free(m->folds);
+    m->folds = NULL;
+    m->nfolds = m->foldcap = 0;
+    return NULL;
+}
+
 /* Makes cmask again when a list of the set changed (or its map did):
- * returns 1 when it did. */
+ * returns 1 when it did. An exact list's bit goes with the case-folded
+ * keys that can begin its phrases (exact_folds). */
 static int gazset_maps(lua_State *L, lgazset *s)
 {
     uint32_t cset = 0;
@@ -1015,9 +1082,15 @@ static int gazset_maps(lua_State *L, lgazset *s)
     size_t k, id;
     for (k = 0; k < s->n; k++) {
         gmember *m = &s->m[k];
+        uint64_t version;
         if (m->bit < 0) continue;
+        version = m->fold_version;
         m->map = shared_map(L, m->lg, &m->nmap);
         if (!m->map) continue;
+        if (qr_gaz_mode(m->lg->g) == QR_GAZ_EXACT) {
+            if (!exact_folds(L, m)) continue;
+            if (m->fold_version != version) stale = 1;
+        }
         cset |= 1u << m->bit;
         if (m->map != m->seen_map || m->lg->map_version != m->seen_version) stale = 1;
     }
@@ -1036,10 +1109,16 @@ static int gazset_maps(lua_State *L, lgazset *s)
     for (k = 0; k < s->n; k++) {
         gmember *m = &s->m[k];
         const lgaz *lg = m->lg;
-        if (m->bit < 0 || !m->map) continue;
-        for (id = 1; id <= lg->nvids; id++) {
-            uint32_t vid = lg->vids[id];
-            if (vid < s->ncmask && vid < m->nmap && (m->map[vid] & QR_GAZ_STARTS)) s->cmask[vid] |= 1u << m->bit;
+        if (m->bit < 0 || !(cset & (1u << m->bit))) continue;
+        if (qr_gaz_mode(lg->g) == QR_GAZ_EXACT) {
+            for (id = 0; id < m->nfolds; id++)
+                if (m->folds[id] < s->ncmask) s->cmask[m->folds[id]] |= 1u << m->bit;
+        } else {
+            for (id = 1; id <= lg->nvids; id++) {
+                uint32_t vid = lg->vids[id];
+                if (vid < s->ncmask && vid < m->nmap && (m->map[vid] & QR_GAZ_STARTS))
+                    s->cmask[vid] |= 1u << m->bit;
+            }
         }
         m->seen_map = m->map;
         m->seen_version = lg->map_version;
@@ -1050,26 +1129,48 @@ static int gazset_maps(lua_State *L, lgazset *s)
 }
 
 /* The tokens of t whose key (vids) begins a phrase of a list of cset, into
- * s->hits and s->hmask: how many. */
+ * s->hits and s->hmask, and those of each such list into s->begins (by
+ * its bit: s->boff, s->bcount): how many. */
 static size_t gazset_hits(lua_State *L, lgazset *s, const qr_tokens *t, const uint32_t *vids)
 {
-    size_t j, nh = 0, nc = s->ncmask;
+    size_t j, nh = 0, nc = s->ncmask, total = 0, b, fill[32];
     const uint32_t *cmask = s->cmask;
     if (t->n > s->hitcap) {
-        uint32_t *h = realloc(s->hits, t->n * sizeof *h), *hm, *b;
+        uint32_t *h = realloc(s->hits, t->n * sizeof *h), *hm;
         if (h) s->hits = h;
         hm = h ? realloc(s->hmask, t->n * sizeof *hm) : NULL;
-        if (hm) s->hmask = hm;
-        b = hm ? realloc(s->begins, t->n * sizeof *b) : NULL;
-        if (!b) luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
-        s->begins = b;
+        if (!hm) luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
+        s->hmask = hm;
         s->hitcap = t->n;
     }
+    memset(s->bcount, 0, sizeof s->bcount);
     for (j = 0; j < t->n; j++) {
         uint32_t v = vids[j], w = v < nc ? cmask[v] : 0;
+        if (!w) continue;
         s->hits[nh] = (uint32_t)j;
-        s->hmask[nh] = w;
-        nh += w != 0;
+        s->hmask[nh++] = w;
+        do {
+            s->bcount[__builtin_ctz(w)]++;
+            w &= w - 1;
+        } while (w);
+    }
+    /* each list's tokens, bucketed once, rather than each list reading them all */
+    for (b = 0; b < 32; b++) {
+        s->boff[b] = fill[b] = total;
+        total += s->bcount[b];
+    }
+    if (total > s->begincap) {
+        uint32_t *nb = realloc(s->begins, total * sizeof *nb);
+        if (!nb) luaL_error(L, "not enough memory to match %I tokens", (lua_Integer)t->n);
+        s->begins = nb;
+        s->begincap = total;
+    }
+    for (j = 0; j < nh; j++) {
+        uint32_t w = s->hmask[j];
+        do {
+            s->begins[fill[__builtin_ctz(w)]++] = s->hits[j];
+            w &= w - 1;
+        } while (w);
     }
     return nh;
 }
@@ -1098,21 +1199,41 @@ static const uint32_t *gazset_prepare(lua_State *L, lgazset *s, const qr_tokens 
     return vids;
 }
 
+/* The key ids in m's exact list of the tokens from each of begins[0 ..
+ * nb) (in order) to the list's longest phrase after it, which are all
+ * that matching there reads: the list's own (it compares the tokens'
+ * text), into its lgaz's ids. */
+static const uint32_t *exact_ids(lua_State *L, gmember *m, const qr_tokens *t, const char *text,
+                                 const uint32_t *vids, const uint32_t *begins, size_t nb)
+{
+    lgaz *lg = m->lg;
+    const qr_keys *keys = qr_tokens_keys(L, SET_TOKENS, 0);
+    size_t b, done = 0, longest = qr_gaz_longest(lg->g);
+    ids_room(L, lg, t->n);
+    for (b = 0; b < nb; b++) {
+        size_t from = begins[b] > done ? begins[b] : done, to = begins[b] + longest;
+        if (to > t->n) to = t->n;
+        if (from >= to) continue;
+        qr_gaz_key_ids_mapped(lg->g, t, text, keys, vids, m->map, m->nmap, from, to, lg->ids,
+                              lg->ids + lg->idcap);
+        done = to;
+    }
+    return lg->ids;
+}
+
 /* The matches of member m in t (at stack index SET_TOKENS): from the tokens s->hits
  * lists (nh of them) for a member sharing them, else by its own scan. */
 static size_t gazset_scan(lua_State *L, lgazset *s, gmember *m, const qr_tokens *t, const char *text,
                           const uint32_t *vids, size_t nh)
 {
     if (vids && m->bit >= 0 && m->map && (s->cset & (1u << m->bit))) {
-        uint32_t bit = 1u << m->bit;
-        size_t nb = 0, h, nstarts, nm;
+        size_t nb = nh ? s->bcount[m->bit] : 0, nstarts, nm;
         const uint32_t *starts = within_starts(t, m->within, &nstarts);
+        const uint32_t *begins = nb ? s->begins + s->boff[m->bit] : NULL;
         idsrc src = { NULL, vids, m->map, m->nmap };
-        for (h = 0; h < nh; h++) {
-            s->begins[nb] = s->hits[h];
-            nb += (s->hmask[h] & bit) != 0;
-        }
-        nm = collect_matches(m->lg, &src, s->begins, nb, starts, nstarts, t->n, m->all);
+        if (nb && qr_gaz_mode(m->lg->g) == QR_GAZ_EXACT)
+            src.ids = exact_ids(L, m, t, text, vids, begins, nb);
+        nm = collect_matches(m->lg, &src, begins, nb, starts, nstarts, t->n, m->all);
         if (nm == (size_t)-1) return (size_t)luaL_error(L, "not enough memory for gazetteer matches");
         return nm;
     }
@@ -1172,6 +1293,21 @@ Gazetteer rules.
 @section gazetteer_rules
 */
 
+/* Whether the value at idx is cjson.decode (of the cjson module loaded). */
+static int is_cjson_decode(lua_State *L, int idx)
+{
+    int same = 0;
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    if (lua_istable(L, -1) && lua_getfield(L, -1, "cjson") == LUA_TTABLE) {
+        lua_pushliteral(L, "decode");
+        lua_rawget(L, -2);
+        same = lua_type(L, idx) == LUA_TFUNCTION && lua_rawequal(L, -1, idx);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+    return same;
+}
+
 /* Reads the set's members (the list at index 1) into s and values (a table
  * at index 2). */
 static void gazset_read(lua_State *L, lgazset *s)
@@ -1205,13 +1341,14 @@ static void gazset_read(lua_State *L, lgazset *s)
             lua_getfield(L, -1, "entry_attrs");
             lua_rawseti(L, 2, slot + SLOT_CACHE);
             lua_getfield(L, -1, "decode");
+            m->json = is_cjson_decode(L, lua_gettop(L));
             lua_rawseti(L, 2, slot + SLOT_DECODE);
         }
         lua_getfield(L, item, "rule");
         lua_rawseti(L, 2, slot + SLOT_CRULE);
         m->all = o.all;
         m->within = o.within;
-        m->bit = qr_gaz_mode(lg->g) == QR_GAZ_CASE && bits < 32 ? bits++ : -1;
+        m->bit = qr_gaz_mode(lg->g) != QR_GAZ_BARE && bits < 32 ? bits++ : -1;
         lua_settop(L, item - 1);
     }
 }
@@ -1398,6 +1535,80 @@ static size_t gazset_resolve(lua_State *L, lgazset *s, size_t nrec, const char *
     return qr_resolve_overlaps(s->cands, nrec, control[0] == 'a', s->coord, s->kept);
 }
 
+/* The end of the JSON white space from p (before end). */
+static const char *json_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    return p;
+}
+
+/* The end of the JSON string at p (its opening quote) before end, when it
+ * holds no escape nor control character: its bytes are then its value;
+ * else NULL. */
+static const char *json_plain_string(const char *p, const char *end)
+{
+    for (p++; p < end; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"') return p + 1;
+        if (c == '\\' || c < 0x20) return NULL;
+    }
+    return NULL;
+}
+
+/* The entry attrs json (n bytes) as cjson.decode makes them, pushed, when
+ * they are an object whose values are all strings without escapes, true
+ * or false (what the news pack's lists hold): returns 1. Else pushes
+ * nothing and returns 0, for cjson to decode (numbers, null, escapes,
+ * nesting, anything malformed). The same keys and values: a table made at
+ * its size rather than grown, its pairs set in order (a later duplicate
+ * key wins, as in cjson). */
+static int flat_json(lua_State *L, const char *json, size_t n)
+{
+    const char *end = json + n, *p, *q;
+    int pairs = 0, pass;
+    for (pass = 0; pass < 2; pass++) {
+        p = json_space(json, end);
+        if (p == end || *p++ != '{') return 0;
+        p = json_space(p, end);
+        if (pass) lua_createtable(L, 0, pairs);
+        else luaL_checkstack(L, 3, "decoding a gazetteer entry's attrs");
+        if (p < end && *p == '}') {
+            p++;
+        } else {
+            for (;;) {
+                if (p == end || *p != '"' || !(q = json_plain_string(p, end))) return 0;
+                if (pass) lua_pushlstring(L, p + 1, (size_t)(q - p - 2));
+                p = json_space(q, end);
+                if (p == end || *p++ != ':') return 0;
+                p = json_space(p, end);
+                if (p < end && *p == '"') {
+                    if (!(q = json_plain_string(p, end))) return 0;
+                    if (pass) lua_pushlstring(L, p + 1, (size_t)(q - p - 2));
+                } else if (end - p >= 4 && !memcmp(p, "true", 4)) {
+                    q = p + 4;
+                    if (pass) lua_pushboolean(L, 1);
+                } else if (end - p >= 5 && !memcmp(p, "false", 5)) {
+                    q = p + 5;
+                    if (pass) lua_pushboolean(L, 0);
+                } else {
+                    return 0;
+                }
+                if (pass) lua_rawset(L, -3);
+                else pairs++;
+                p = json_space(q, end);
+                if (p < end && *p == ',') {
+                    p = json_space(p + 1, end);
+                    continue;
+                }
+                if (p == end || *p++ != '}') return 0;
+                break;
+            }
+        }
+        if (json_space(p, end) != end) return 0;
+    }
+    return 1;
+}
+
 /* Decodes the attrs of the entries of the nkept matches kept that their
  * member's cache (a[member]) lacks, once an entry, before their
  * annotations are made: they are then merged as they are made, with no
@@ -1414,9 +1625,13 @@ static void gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, siz
         qr_gaz_entry(s->m[kept[r].member].lg->g, kept[r].entry, NULL, NULL, NULL, NULL, &at, &al);
         if (!al) continue;
         if (lua_rawgeti(L, ma->cache, kept[r].entry) == LUA_TNIL) {
-            lua_pushlstring(L, at, al);
-            decode_json(L, ma, kept[r].entry);
-            lua_pop(L, 1);
+            if (s->m[kept[r].member].json && flat_json(L, at, al)) {
+                lua_rawseti(L, ma->cache, kept[r].entry);
+            } else {
+                lua_pushlstring(L, at, al);
+                decode_json(L, ma, kept[r].entry);
+                lua_pop(L, 1);
+            }
         }
         lua_pop(L, 1);
     }

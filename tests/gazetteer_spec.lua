@@ -630,6 +630,47 @@ describe("quarry.gazetteer", function()
          raises(function() set:candidates(toks, {}, {}, {}, false) end, "closed quarry.Gazetteer")
       end)
 
+      it("finds an exact list's phrases where their case-folded first key is, as its own match does", function()
+         local body = "UN, Un and un; NATO nato Nato. WHO said who? The U.N. and O'Neil's São Tomé.\n\nUN"
+         local function exact(extra)
+            local g = gazetteer.new({ fold = "exact" })
+            g:add("UN", "United Nations")
+            g:add("NATO")
+            g:add("WHO", "World Health Organization", nil, '{"kind":"international"}')
+            g:add("U.N.", "United Nations")
+            for _, p in ipairs(extra) do g:add(p) end
+            return g
+         end
+         -- plain ASCII first keys; one not plain ASCII, one with a quote mark (then the list scans itself)
+         for _, extra in ipairs({ {}, { "São Tomé" }, { "O'Neil" } }) do
+            local gs = { exact(extra), (lists()) }
+            local rules2 = { { name = "org", priority = 1, order = 1 }, { name = "place", priority = 0, order = 2 } }
+            local set = core.gazetteer_rules(members_of(gs, rules2, { options("org", 5), options("place", 4) }))
+            local toks <close> = quarry.tokenize(body)
+            for _ = 1, 2 do
+               local cands, crules, cstarts = {}, {}, {}
+               set:candidates(toks, cands, crules, cstarts, false)
+               local want, wrules, wstarts = {}, {}, {}
+               local fresh = { options("org", 5), options("place", 4) }
+               for i, g in ipairs(gs) do
+                  core.append_candidates(want, wrules, wstarts, g:match(toks, fresh[i]), rules2[i], nil, false)
+               end
+               assert.same(want, cands)
+               assert.same(wstarts, cstarts)
+               local texts = {}
+               for _, a in ipairs(cands) do texts[#texts + 1] = a.text end
+               assert.same({ "UN", "NATO", "WHO", "U.N." }, { table.unpack(texts, 1, 4) })
+            end
+            -- a phrase added since is found
+            gs[1]:add("Nato", "NATO (mixed case)")
+            local cands = {}
+            set:candidates(toks, cands, {}, {}, true)
+            local found = false
+            for _, a in ipairs(cands) do found = found or a.attrs.name == "NATO (mixed case)" end
+            assert.is_true(found)
+         end
+      end)
+
       it("resolves and keeps a phase's annotations as resolve_overlaps and append_kept do", function()
          for _, control in ipairs({ "appelt", "first", "all" }) do
             local gs = { lists() }
@@ -690,6 +731,39 @@ describe("quarry.gazetteer", function()
          end
          assert.same({ name = "Gyumri", category = "city", z = 1 }, gyumri)
          assert.same({ name = "Dilijan", category = "town" }, dilijan)
+      end)
+
+      it("decodes an entry's attrs as cjson.decode does, whatever they hold", function()
+         local jsons = { '{"a":"x","b":true,"c":false}', ' { "a" : "x" ,\n "a":"y" } ', '{}', '{"n":1}',
+                         '{"s":"a\\"b"}', '{"u":"\\u00e9"}', '{"z":null}', '{"o":{"p":"q"}}', '{"a":"b",}',
+                         '{"a" "b"}', '{"a":"b"} {}', '{"a":tru}', '{"a":"b":"c"}', '', '{"é":"ü"}', '{"t":"\t"}' }
+         local g = gazetteer.new()
+         local words = {}
+         for i, json in ipairs(jsons) do
+            words[i] = "w" .. i
+            g:add(words[i], nil, nil, json ~= "" and json or nil)
+         end
+         local cache = {}
+         local opts = { annotate = "thing", rule = "w", phase = "lexicon", entry_attrs = cache, decode = cjson.decode }
+         local set = core.gazetteer_rules({ { gazetteer = g, opts = opts, rule = { priority = 0, order = 1 } } })
+         local toks <close> = quarry.tokenize(table.concat(words, " "))
+         local got = set:phase(toks, {}, "appelt", "lexicon")
+         assert.equal(#jsons, #got)
+         local by_word = {}
+         for _, a in ipairs(got) do by_word[a.text] = a end
+         for i, json in ipairs(jsons) do
+            local ok, want = pcall(cjson.decode, json)
+            if json == "" then
+               assert.is_nil(cache[i])
+            elseif ok and type(want) == "table" then
+               assert.same(want, cache[i])
+               for k, v in pairs(want) do
+                  if type(v) ~= "table" then assert.equal(v, by_word[words[i]].attrs[k]) end
+               end
+            else
+               assert.is_false(cache[i])
+            end
+         end
       end)
 
       it("decodes only the attrs of the matches a phase keeps, and may be run again by decode", function()
