@@ -1483,14 +1483,19 @@ static size_t gazset_collect(lua_State *L, lgazset *s, const qr_tokens *t, const
 }
 
 /* Field key (a number) of the rule of member k, for the candidate at
- * position i: as resolve_overlaps reads it. */
-static lua_Number rule_number(lua_State *L, size_t k, const char *key, size_t i)
+ * position i: as resolve_overlaps reads it. Sets *lua when reading it may
+ * have run Lua code (the rule has a metatable: an __index). */
+static lua_Number rule_number(lua_State *L, size_t k, const char *key, size_t i, int *lua)
 {
     int isnum;
     lua_Number v;
     lua_rawgeti(L, SET_VALUES, (int)k * SLOTS + SLOT_CRULE);
     if (!lua_istable(L, -1))
         luaL_error(L, "resolve_overlaps: the rule of candidate %d is not a table", (int)i);
+    if (lua_getmetatable(L, -1)) {
+        *lua = 1;
+        lua_pop(L, 1);
+    }
     lua_getfield(L, -1, key);
     v = lua_tonumberx(L, -1, &isnum);
     if (!isnum) luaL_error(L, "resolve_overlaps: the rule of candidate %d needs a number '%s'", (int)i, key);
@@ -1498,18 +1503,19 @@ static lua_Number rule_number(lua_State *L, size_t k, const char *key, size_t i)
     return v;
 }
 
-/* The phase's nrec matches (s->recs) as candidates, resolved by control
- * (appelt or first; all keeps each, in order): s->kept, how many. Reading
- * a rule's priority may run Lua code (an __index): the tokens are checked
+/* The phase's nrec matches (s->recs) in the tokens t as candidates,
+ * resolved by control (appelt or first; all keeps each, in order):
+ * s->kept, how many. Reading the priority of a rule with a metatable may
+ * run Lua code (an __index): then *ran is set, the tokens are checked
  * again after it, and a run of the set from there raises, as it changed
  * the records read here. */
-static size_t gazset_resolve(lua_State *L, lgazset *s, size_t nrec, const char *control)
+static size_t gazset_resolve(lua_State *L, lgazset *s, const qr_tokens *t, size_t nrec, const char *control,
+                             int *ran)
 {
     size_t r, last = (size_t)-1;
     uint64_t made = s->recs_made;
     lua_Number priority = 0;
     lua_Integer order = 0;
-    const qr_tokens *t = NULL;
     if (control[1] == 'l') {            /* all */
         for (r = 0; r < nrec; r++) s->kept[r] = (int)r + 1;
         return nrec;
@@ -1518,11 +1524,15 @@ static size_t gazset_resolve(lua_State *L, lgazset *s, size_t nrec, const char *
         const gmrec *m;
         qr_cand *c;
         if (s->recs[r].member != last) {   /* a rule's priority and order, read once for its run */
+            int lua = 0;
             last = s->recs[r].member;
-            priority = rule_number(L, last, "priority", r + 1);
-            order = (lua_Integer)rule_number(L, last, "order", r + 1);
-            if (s->recs_made != made) luaL_error(L, "gazetteer rules: a rule's priority or order ran them again");
-            t = qr_check_tokens(L, SET_TOKENS, NULL, NULL);
+            priority = rule_number(L, last, "priority", r + 1, &lua);
+            order = (lua_Integer)rule_number(L, last, "order", r + 1, &lua);
+            if (lua) {
+                if (s->recs_made != made) luaL_error(L, "gazetteer rules: a rule's priority or order ran them again");
+                t = qr_check_tokens(L, SET_TOKENS, NULL, NULL);
+                *ran = 1;
+            }
         }
         m = &s->recs[r];
         c = &s->cands[r];
@@ -1612,10 +1622,12 @@ static int flat_json(lua_State *L, const char *json, size_t n)
 /* Decodes the attrs of the entries of the nkept matches kept that their
  * member's cache (a[member]) lacks, once an entry, before their
  * annotations are made: they are then merged as they are made, with no
- * attrs table made twice. */
-static void gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, size_t nkept, const gazann *a)
+ * attrs table made twice. Returns 1 when a decode function ran (Lua
+ * code), 0 when flat_json decoded them all. */
+static int gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, size_t nkept, const gazann *a)
 {
     size_t r;
+    int lua = 0;
     for (r = 0; r < nkept; r++) {
         const gazann *ma = &a[kept[r].member];
         const char *at;
@@ -1631,10 +1643,12 @@ static void gazset_decode(lua_State *L, const lgazset *s, const gmrec *kept, siz
                 lua_pushlstring(L, at, al);
                 decode_json(L, ma, kept[r].entry);
                 lua_pop(L, 1);
+                lua = 1;
             }
         }
         lua_pop(L, 1);
     }
+    return lua;
 }
 
 /* Pushes member k's records of the entries it annotated (qr_ann_entry_record,
@@ -1722,7 +1736,7 @@ static int gazset_phase(lua_State *L)
     qr_annemit e;
     gmrec *kept;
     gazann *a;
-    int records;
+    int *records, lua = 0;
     luaL_checktype(L, 3, LUA_TTABLE);
     control = luaL_checkstring(L, 4);
     if (strcmp(control, "appelt") != 0 && strcmp(control, "first") != 0 && strcmp(control, "all") != 0)
@@ -1740,28 +1754,40 @@ static int gazset_phase(lua_State *L)
         lua_settop(L, 3);
         return 1;
     }
-    nkept = gazset_resolve(L, s, nrec, control);
+    nkept = gazset_resolve(L, s, t, nrec, control, &lua);
     /* what the rest needs, held by this call (decode may run anything,
-     * this set's methods too): the matches kept, in order, and the stack
-     * indexes of what each member's annotations share */
-    kept = lua_newuserdatauv(L, nkept * sizeof *kept + s->n * sizeof *a, 0);
+     * this set's methods too): the matches kept, in order, and for each
+     * member with some, the stack indexes of what its annotations share
+     * and of its records (records[k], 0 for the others) */
+    kept = lua_newuserdatauv(L, nkept * sizeof *kept + s->n * (sizeof *a + sizeof *records), 0);
     a = (gazann *)(kept + nkept);
-    for (r = 0; r < nkept; r++) kept[r] = s->recs[s->kept[r] - 1];
-    luaL_checkstack(L, (int)(8 * s->n) + 16, "gazetteer rules");
-    for (k = 0; k < s->n; k++) push_shared(L, k, &a[k]);
-    gazset_decode(L, s, kept, nkept, a);
-    /* Lua may have run (decode, a rule's priority): the lists and tokens checked again */
-    t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
+    records = (int *)(a + s->n);
+    memset(a, 0, s->n * sizeof *a);
+    memset(records, 0, s->n * sizeof *records);
+    for (r = 0; r < nkept; r++) {
+        kept[r] = s->recs[s->kept[r] - 1];
+        records[kept[r].member] = 1;
+    }
+    luaL_checkstack(L, (int)(9 * s->n) + 16, "gazetteer rules");
     for (k = 0; k < s->n; k++)
-        if (!s->m[k].lg->g) return luaL_error(L, "attempt to use a closed quarry.Gazetteer");
-    records = lua_gettop(L) + 1;
-    for (k = 0; k < s->n; k++) push_records(L, &s->m[k], k);
+        if (records[k]) push_shared(L, k, &a[k]);
+    lua |= gazset_decode(L, s, kept, nkept, a);
+    if (lua) {      /* (decode, a rule's priority): the lists and tokens checked again */
+        t = qr_check_tokens(L, SET_TOKENS, &text, NULL);
+        for (k = 0; k < s->n; k++)
+            if (!s->m[k].lg->g) return luaL_error(L, "attempt to use a closed quarry.Gazetteer");
+    }
+    for (k = 0; k < s->n; k++) {
+        if (!records[k]) continue;
+        push_records(L, &s->m[k], k);
+        records[k] = lua_gettop(L);
+    }
     qr_ann_begin(L, &e, 0, text, NULL, NULL);
     n0 = (lua_Integer)lua_rawlen(L, 3);
     lua_pushvalue(L, 3);
     for (r = 0; r < nkept; r++)
         push_kept(&e, s->m[kept[r].member].lg->g, t, &kept[r], n0 + (lua_Integer)r + 1, &a[kept[r].member],
-                  records + (int)kept[r].member);
+                  records[kept[r].member]);
     /* (entries the caches lack still: decode changed them) */
     for (k = 0; k < s->n; k++)
         if (a[k].pending) decode_pending(L, &a[k], lua_gettop(L));
