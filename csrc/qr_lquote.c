@@ -409,7 +409,10 @@ static int l_quote_mentions(lua_State *L)
         const qmention *e = &m[k - 1];
         size_t f;
         if (!e->ty) continue;
-        lua_geti(L, QM_KEPT, k);                                        /* QM_ANN: a */
+        /* QM_ANN: a, read again (kept's __index may give another value
+         * now): the raw sets below need a table */
+        if (lua_geti(L, QM_KEPT, k) != LUA_TTABLE)
+            luaL_error(L, "quote_mentions: kept[%I] is not a table", k);
         if (e->covered) {
             lua_pushvalue(L, QM_FIRST);
             lua_pushinteger(L, (lua_Integer)e->first + 1);

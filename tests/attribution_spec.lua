@@ -4,6 +4,7 @@
 -- had before) on texts made from pieces.
 local attribution = require "quarry.attribution"
 local core = require "quarry.core"
+local support = require "tests.support"
 local wordset = require "quarry.wordset"
 
 local DOUBLE = { ["\u{201C}"] = true, ["\u{201D}"] = true, ['"'] = true, ["\u{201E}"] = true }
@@ -282,6 +283,31 @@ describe("quarry.attribution", function()
       assert.is_nil(list[102].first_tok)
       assert.same({ 5, 5 }, { list[2].first_tok, list[2].last_tok })
       assert.is_nil(list[3].first_tok)
+   end)
+
+   it("reads and sets an annotation's fields raw, and refuses one that is not a table", function()
+      -- tokens: Ana(1) met(2) Acme(3) .(4)
+      local toks = tok("Ana met Acme.")
+      local set = {}
+      local ana = setmetatable({ type = "person", start = 0, stop = 3 },
+         { __newindex = function(_, k, v) set[k] = v end })
+      local acme = setmetatable({ start = 8, stop = 12 }, { __index = { type = "organization" } })
+      local at, _, in_name, persons = attribution.mentions(toks, { ana, acme })
+      assert.same({ ana }, persons)
+      assert.same({ 1, 1 }, { rawget(ana, "first_tok"), rawget(ana, "last_tok") })
+      assert.same({}, set)
+      assert.same({ [1] = ana }, at)          -- acme's type came through __index: no name
+      assert.same({}, in_name)
+      support.raises(function() attribution.mentions(toks, { ana, "Acme" }) end, "kept[2] is not a table")
+      -- kept's __index giving a table, then something else when read again
+      local given = {}
+      local fickle = setmetatable({}, { __index = function(_, k)
+         if k ~= 1 then return nil end
+         if given[k] then return 42 end
+         given[k] = true
+         return { type = "person", start = 0, stop = 3 }
+      end })
+      support.raises(function() attribution.mentions(toks, fickle) end, "kept[1] is not a table")
    end)
 
    it("gives each token's key and kind as tokens:get does, made when first read", function()
