@@ -30,8 +30,8 @@ static void set_int(lua_State *L, const char *name, lua_Integer v)
 
 /* The pairs of marks of the tokens t (at 1; double: the table at 2), as
  * qr_quote_pair finds them (outermost: only the outermost, by start), in
- * a block pushed on the stack with two values more; *np: their number. NULL (and
- * nothing pushed) without tokens. */
+ * a block pushed on the stack with one value more (the marks); *np: their
+ * number. NULL (and nothing pushed) without tokens. */
 static const qr_qpair *find_pairs(lua_State *L, const qr_tokens *t, const char *text, size_t len, int outermost,
                                   size_t *np)
 {
@@ -56,7 +56,6 @@ static const qr_qpair *find_pairs(lua_State *L, const qr_tokens *t, const char *
      * the stricter alignment, as a block's start has it) */
     pairs = lua_newuserdatauv(L, (n ? n : 1) * (sizeof *pairs + sizeof *stack), 0);
     stack = (qr_qopen *)(pairs + (n ? n : 1));
-    lua_pushnil(L);     /* (two values on the stack, as callers count them) */
     *np = qr_quote_pair(t, text, len, marks, n, stack, pairs);
     if (outermost) *np = qr_quote_outermost(pairs, *np);
     return pairs;
@@ -191,60 +190,58 @@ static int push_sentences(lua_State *L, int lazy)
     lua_settop(L, 2);
     qr_limit_work(L, (long long)t->n);
     /* 3: one block for the long sentences, then joined and root (the
-     * stricter alignment first); 4, 5: nil */
+     * stricter alignment first) */
     longs = lua_newuserdatauv(L, (ns ? ns : 1) * (sizeof *longs + sizeof *joined + sizeof *root), 0);
     joined = (uint32_t *)(longs + (ns ? ns : 1));
     root = joined + (ns ? ns : 1);
-    lua_pushnil(L);
-    lua_pushnil(L);
     nlong = ns ? qr_quote_sentences(t, qr_tokens_keys(L, 1, 0), (uint32_t)window, joined, root, longs) : 0;
-    lua_newtable(L);                /* 6: joined */
-    lua_newtable(L);                /* 7: root */
+    lua_newtable(L);                /* 4: joined */
+    lua_newtable(L);                /* 5: root */
     for (s = 0; s < ns; s++) {
         if (!root[s]) continue;
         lua_pushinteger(L, joined[s]);
-        lua_rawseti(L, 6, (lua_Integer)s + 1);
+        lua_rawseti(L, 4, (lua_Integer)s + 1);
         lua_pushinteger(L, root[s]);
-        lua_rawseti(L, 7, (lua_Integer)s + 1);
+        lua_rawseti(L, 5, (lua_Integer)s + 1);
     }
-    lua_createtable(L, nlong > INT_MAX ? INT_MAX : (int)nlong, 0);    /* 8: long */
+    lua_createtable(L, nlong > INT_MAX ? INT_MAX : (int)nlong, 0);    /* 6: long */
     for (s = 0; s < nlong; s++) {
         lua_createtable(L, 0, 4);
         set_int(L, "s", longs[s].s);
         set_int(L, "first", longs[s].first);
         set_int(L, "before", longs[s].before);
         set_int(L, "after", longs[s].after);
-        lua_rawseti(L, 8, (lua_Integer)s + 1);
+        lua_rawseti(L, 6, (lua_Integer)s + 1);
     }
-    /* 9: the attribution sentence of each token; 10: the first token of each */
+    /* 7: the attribution sentence of each token; 8: the first token of each */
     lua_createtable(L, ns && !lazy && t->n < INT_MAX ? (int)t->n : 0, 0);
     lua_createtable(L, (int)(ns + nlong), 0);     /* (a window of a long sentence is one more) */
     if (ns) {
-        uint32_t *sents = lua_newuserdatauv(L, t->n * sizeof *sents, 0);     /* 11 */
+        uint32_t *sents = lua_newuserdatauv(L, t->n * sizeof *sents, 0);     /* 9 */
         uint32_t prev = 0;
         size_t i;
         qr_quote_sentence_of(t, root, longs, nlong, (uint32_t)window, sents);
         for (i = 0; i < t->n; i++) {
             if (!lazy) {
                 lua_pushinteger(L, sents[i]);
-                lua_rawseti(L, 9, (lua_Integer)i + 1);
+                lua_rawseti(L, 7, (lua_Integer)i + 1);
             }
             if (sents[i] != prev) {     /* (the numbers only grow) */
                 lua_pushinteger(L, (lua_Integer)i + 1);
-                lua_rawseti(L, 10, sents[i]);
+                lua_rawseti(L, 8, sents[i]);
                 prev = sents[i];
             }
         }
         if (lazy) {
             lua_createtable(L, 0, 2);
-            lua_pushvalue(L, 11);
+            lua_pushvalue(L, 9);
             lua_pushcclosure(L, sents_index, 1);
             lua_setfield(L, -2, "__index");
             lua_pushliteral(L, "quarry.attribution.sents");
             lua_setfield(L, -2, "__metatable");
-            lua_setmetatable(L, 9);
+            lua_setmetatable(L, 7);
         }
-        lua_settop(L, 10);
+        lua_settop(L, 8);
     }
     return 5;
 }
