@@ -335,11 +335,11 @@ void qr_anndefer_push(qr_annemit *e, lua_Integer i)
 {
     qr_anndefer *d = e->ud;
     const annrec *r;
-    if (i < 1 || (lua_Unsigned)i > d->n) luaL_error(e->L, "no deferred annotation %d", (int)i);
+    if (i < 1 || (lua_Unsigned)i > d->n) luaL_error(e->L, "no deferred annotation %I", i);
     r = &d->rec[i - 1];
     d->cur = r;
     if (!qr_ann_push(e, &(*d->specs)[r->spec], r->ms, r->me))
-        luaL_error(e->L, "deferred annotation %d has no span", (int)i);
+        luaL_error(e->L, "deferred annotation %I has no span", i);
 }
 
 /* The number of pairs of the table at idx (an absolute index). */

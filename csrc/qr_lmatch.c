@@ -945,9 +945,8 @@ static int matcher_run(lua_State *L)
     const uint32_t *ids = NULL, *bare = NULL;
     runbox *box;
     emitter em;
-    int rc, k;
+    int rc, k, defer = lua_toboolean(L, 5), deferred = 0;
 
-    int defer = lua_toboolean(L, 5), deferred = 0;
     lua_settop(L, 4);     /* the annotations stay at 3 and env at 4 even when absent */
     box = run_box(L);
     if (m->nregexes) {
@@ -994,8 +993,9 @@ static int matcher_run(lua_State *L)
         if (defer) {
             em.defer = qr_anndefer_new(L, 1, -1, 2, &lm->specs);
             deferred = lua_gettop(L);
+        } else {
+            qr_ann_begin(L, &em.ann, lua_gettop(L), text, cap_bytes, &em);
         }
-        else qr_ann_begin(L, &em.ann, lua_gettop(L), text, cap_bytes, &em);
     }
     /* made at the size of the last run's (a list grown an item at a time is
      * rehashed at every power of two) */
