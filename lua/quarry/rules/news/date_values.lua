@@ -514,18 +514,24 @@ local function timeless(rel)
       or rel.season or rel.anaphor or rel.ago or rel.year or rel.month or rel.weekday or rel.weekend)
 end
 
--- A quarter mentioned: st.quarter is the latest; st.done_quarter the
--- latest of those over (ended by the reference day, or begun and told of
--- in the past tense, as a fiscal quarter just reported): the one a
--- report compares with a year before, not a forecast for the next.
--- told_past() says whether its sentence tells of it in the past, and not
--- in a clause about the future.
-local function note_quarter(st, q, told_past)
+-- Whether the sentence of date a tells of it in the past, and not in a
+-- clause about the future (st.tense its clause's tense when known).
+local function told_past(toks, a, tense, st, tense_known)
+   local t = tense_known and st.tense or tense.of(toks, a)
+   return t ~= "future" and t ~= "deadline" and tense.told_past(toks, a)
+end
+
+-- A quarter mentioned, q of date a: st.quarter is the latest;
+-- st.done_quarter the latest of those over (ended by the reference day,
+-- or begun and told of in the past tense, as a fiscal quarter just
+-- reported): the one a report compares with a year before, not a
+-- forecast for the next.
+local function note_quarter(st, q, toks, a, tense, tense_known)
    st.quarter = q
    if st.ref then
       local ey, em = add_months(q.y, 3 * q.n + 1, 0)   -- the day after it ends
       if days_from_civil(ey, em, 1) > st.ref
-         and (days_from_civil(q.y, 3 * q.n - 2, 1) > st.ref or not told_past()) then
+         and (days_from_civil(q.y, 3 * q.n - 2, 1) > st.ref or not told_past(toks, a, tense, st, tense_known)) then
          return
       end
    end
@@ -586,12 +592,7 @@ function values.resolve_document(ctx, dated, tense)
       if parsed then
          st.anchor = parsed
          local kind = parsed.kind
-         if kind == "quarter" then
-            note_quarter(st, parsed, function()
-               local t = tense_known and st.tense or tense.of(toks, a)
-               return t ~= "future" and t ~= "deadline" and tense.told_past(toks, a)
-            end)
-         end
+         if kind == "quarter" then note_quarter(st, parsed, toks, a, tense, tense_known) end
          if PERIOD[kind] then st.period, period_sentence = parsed, sentence or sentence_of(toks, a) end
       end
    end

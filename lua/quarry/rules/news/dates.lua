@@ -130,16 +130,23 @@ end
 table.sort(HOLIDAY_NAMES, function(x, y) return #x > #y end)
 local HOLIDAY = nil
 for _, name in ipairs(HOLIDAY_NAMES) do HOLIDAY = HOLIDAY and HOLIDAY + P.word(name) or P.word(name) end
--- the first words of the holidays' names
-local HOLIDAY_FIRST
+-- the first and the last words of the holidays' names, and the most
+-- tokens a name takes
+local HOLIDAY_FIRST, HOLIDAY_LAST, HOLIDAY_WIDTH
 do
-   local firsts, seen = {}, {}
+   local firsts, lasts, width = {}, {}, 1
    for _, name in ipairs(HOLIDAY_NAMES) do
-      local w = P.keys(name)[1]
-      if not seen[w] then seen[w] = true; firsts[#firsts + 1] = w end
+      local keys = P.keys(name)
+      firsts[keys[1]], lasts[keys[#keys]] = true, true
+      width = math.max(width, #keys)
    end
-   table.sort(firsts)
-   HOLIDAY_FIRST = P.set(firsts)
+   local function sorted(set)
+      local out = {}
+      for w in pairs(set) do out[#out + 1] = w end
+      table.sort(out)
+      return out
+   end
+   HOLIDAY_FIRST, HOLIDAY_LAST, HOLIDAY_WIDTH = P.set(sorted(firsts)), P.set(sorted(lasts)), width
 end
 
 -- What makes a year-like number no year.
@@ -670,38 +677,51 @@ local function quarter_ref(m)
    return relative(m, rel)
 end
 
--- "last summer", "this spring", "the summer of 2019", "winter 2013"
-local function season(m)
-   local caps = m.caps
-   local rel = { season = name_of("season", caps.season.text) }
-   if caps.year then rel.year = year_of(caps.year.text) end
-   if caps.dir then
-      local d = caps.dir.text:lower()
+-- season's date: "last summer", "this spring", "the summer of 2019",
+-- "winter 2013", "in spring" (attrs: the texts of its season, year and
+-- dir, the last two when it has them).
+function READ.season(attrs)
+   local rel = { season = name_of("season", attrs.season), year = nil, dir = nil, rel = true, value = nil,
+                 relative = nil }
+   if attrs.year then rel.year = year_of(attrs.year) end
+   if attrs.dir then
+      local d = attrs.dir:lower()
       rel.dir = d:match("last") and "last" or d:match("next") and "next" or d:match("this") and "this" or nil
    end
-   if not rel.year and not rel.dir and not caps.det then return nil end
-   return relative(m, rel)
+   return rel
 end
 
--- "the 1990s", "the '80s", "the mid-1990s", "the nineties", "the 20th
--- century", "this century"
-local function decade(m)
-   local caps = m.caps
-   if caps.dec then
-      local t = caps.dec.text:gsub("^%a+%-", "")
+-- decade's date: "the 1990s", "the '80s", "the mid-1990s", "the nineties",
+-- "the 20th century", "this century" (attrs: the text of its dec, word or
+-- cent, when it has one).
+function READ.decade(attrs)
+   if attrs.dec then
+      local t = attrs.dec:gsub("^%a+%-", "")
       local four = t:match("^(%d%d%d)0s$")
-      if four then return valued(m, four) end
+      if four then return { value = four } end
       local two = t:match("^(%d)0s$")
-      if two then return valued(m, "19" .. two) end
+      if two then return { value = "19" .. two } end
       return nil
    end
-   if caps.word then return valued(m, "19" .. name_of("decade", caps.word.text)) end
-   if caps.cent then
-      local n = name_of("ordinal", caps.cent.text) or number_of(caps.cent.text)
+   if attrs.word then return { value = "19" .. name_of("decade", attrs.word) } end
+   if attrs.cent then
+      local n = name_of("ordinal", attrs.cent) or number_of(attrs.cent)
       if not n or n < 1 or n > 21 then return nil end
-      return valued(m, string.format("%02d", n - 1))
+      return { value = string.format("%02d", n - 1) }
    end
-   return relative(m, { unit = "century", offset = 0 })
+   return { unit = "century", offset = 0, rel = true, value = nil, relative = nil }
+end
+
+-- month_year's date: "June 2016", "early June, 2016" (attrs: the texts of
+-- its month and year).
+function READ.month_year(attrs)
+   local d = date_attrs(attrs.year, attrs.month)
+   local rel = d and d.rel
+   if rel then
+      rel.rel = true
+      return rel
+   end
+   return d
 end
 
 -- "a year earlier", "a year ago" said of a quarter or a month: that period
@@ -765,7 +785,7 @@ dates.rules = {
       action = date_from },
    rule { name = "month_year", type = "date", priority = 1,
       pattern = P.opt(P.cap("part", PART)) * P.cap("month", MONTH) * P.opt(",") * P.cap("year", YEAR),
-      action = date_from,
+      attrs = { month = "$month", year = "$year" },
       examples = { { text = "They met in June 2016.",
                      expect = { { type = "date", attrs = { value = "2016-06" } } } } } },
    rule { name = "month", type = "date",
@@ -800,8 +820,8 @@ dates.rules = {
       examples = { { text = "The pact was signed in June last year.", date = "1998-02-19",
                      expect = { { type = "date", text = "June last year", attrs = { value = "1997-06" } } } } } },
    rule { name = "holiday", type = "date", priority = 1,
-      pattern = near(0, 1, HOLIDAY_FIRST) * P.opt(P.cap("dir", P.set { "last", "next", "this" }))
-         * P.cap("name", HOLIDAY)
+      pattern = near(0, 1, HOLIDAY_FIRST) * near(0, HOLIDAY_WIDTH, HOLIDAY_LAST)
+         * P.opt(P.cap("dir", P.set { "last", "next", "this" })) * P.cap("name", HOLIDAY)
          * P.opt(P.cap("year", YEAR)) * P.opt(P.cap("week", P.word "week")),
       action = function(m)
          local name = m.caps.name.text:lower():gsub("’", "'"):gsub("%s+", " ")
@@ -1024,11 +1044,7 @@ dates.rules = {
          * P.cap("det", P.opt(P.set { "early", "late" }))
          * P.cap("season", SEASON) * P.opt(P.opt("of") * P.cap("year", YEAR)) * P.notahead(SEASON_NOT_AFTER)
          + P.cap("season", SEASON) * P.opt("of") * P.cap("year", YEAR)),
-      action = function(m)
-         -- "in spring": a capture that took nothing is absent; say it was there
-         if not m.caps.det and not m.caps.dir and not m.caps.year then m.caps.det = true end
-         return season(m)
-      end,
+      attrs = { season = "$season", year = "$year", dir = "$dir" },
       examples = { { text = "Sales slumped last summer.", date = "2014-03-10",
                      expect = { { type = "date", text = "last summer", attrs = { value = "2013-SU" } } } },
                    { text = "Prices fall in spring after the fall of the wall.", date = "2014-03-10",
@@ -1043,7 +1059,7 @@ dates.rules = {
          -- "the 20th century", "the ruined 11th century chapel"
          + DET * P.opt(P.tok { kind = "word", case = "lower" }) * P.cap("cent", ORDINAL) * P.word "century"
          + P.word "this century"),
-      action = decade,
+      attrs = { dec = "$dec", word = "$word", cent = "$cent" },
       examples = { { text = "Since the 1990s and the 20th century.",
                      expect = { { type = "date", text = "the 1990s", attrs = { value = "199" } },
                                 { type = "date", text = "the 20th century", attrs = { value = "19" } } } } } },
