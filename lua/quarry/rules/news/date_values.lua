@@ -546,7 +546,14 @@ end
 -- them) and attrs.relative = true.
 function values.resolve_document(ctx, dated, tense)
    local toks = ctx.tokens
-   spanset.sort(dated)
+   -- (a document phase gets them in text order: sorted only when a start
+   -- is not past the one before, as ties may come out in another order)
+   for i = 2, #dated do
+      if dated[i].start <= dated[i - 1].start then
+         spanset.sort(dated)
+         break
+      end
+   end
    local opening
    dated, opening = settle(ctx.text, dated)
    -- the reference day: the document's date, else its opening's
