@@ -645,27 +645,53 @@ static size_t count_codepoints(const char *s, size_t n)
 static int eval_pred(qr_mrun *r, int pi, size_t t);
 static int eval_flat(qr_mrun *r, int i, size_t t);
 
+static inline int fast_or(const qr_mrun *r, const qr_mpred *p, const qr_token *tok, size_t t);
+
+/* Made in place at each of its calls: the machine's steps call it. */
+#if defined(__GNUC__)
+#define QR_HOT inline __attribute__((always_inline))
+#else
+#define QR_HOT inline
+#endif
+
 /* eval_pred, with the tests of most steps of the machine made in place:
- * a word, a word set, a kind, a case; a predicate made of others goes
+ * a word, a word set, a kind, a case, flags, a cover, an AND or OR of
+ * such parts only (qr_mpred fast); another predicate made of others goes
  * straight to its flat tests. */
-static inline int eval_step(qr_mrun *r, int pi, size_t t)
+static QR_HOT int eval_step(qr_mrun *r, int pi, size_t t)
 {
     const qr_mpred *p = &r->m->preds[pi];
+    const qr_token *tok = &r->toks->tok[t];
     switch (p->op) {
     case QR_P_KEY:
         return r->ids[t] == p->id;
     case QR_P_KEYSET:
         return qr_idset_has(&r->m->sets[p->a - 1], r->ids[t]);
     case QR_P_KIND:
-        return ((unsigned)p->a >> r->toks->tok[t].kind) & 1u;
+        return ((unsigned)p->a >> tok->kind) & 1u;
     case QR_P_CASE:
-        return ((unsigned)p->a >> r->toks->tok[t].casing) & 1u;
-    case QR_P_NOT: case QR_P_AND: case QR_P_OR:
-        if (r->m->flat_entry && r->m->flat_entry[pi] != QR_FLAT_NONE) return eval_flat(r, r->m->flat_entry[pi], t);
-        return eval_pred(r, pi, t);
+        return ((unsigned)p->a >> tok->casing) & 1u;
+    case QR_P_FLAGS:
+        return (tok->flags & (unsigned)p->a) == (unsigned)p->a && !(tok->flags & (unsigned)p->b);
+    case QR_P_WITHIN:
+        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_WITHIN);
+    case QR_P_STARTS:
+        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_STARTS);
+    case QR_P_ENDS:
+        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_ENDS);
+    case QR_P_AND:
+        if (p->fast && !p->nrest) return ((p->fkinds >> tok->kind) & 1u) && ((p->fcases >> tok->casing) & 1u);
+        break;
+    case QR_P_OR:
+        if (p->fast && !p->nrest) return fast_or(r, p, tok, t);
+        break;
+    case QR_P_NOT:
+        break;
     default:
         return eval_pred(r, pi, t);
     }
+    if (r->m->flat_entry && r->m->flat_entry[pi] != QR_FLAT_NONE) return eval_flat(r, r->m->flat_entry[pi], t);
+    return eval_pred(r, pi, t);
 }
 
 /* The parts of eval_pred that call out or loop, apart, so that its
@@ -1288,17 +1314,23 @@ static uint64_t wset_mask(const qr_matcher *m, uint32_t id)
 }
 
 /* Lists, for each window word set, the tokens holding one of its words
- * (qr_mrun wpost), in two passes: count, then fill. */
+ * (qr_mrun wpost), in two passes: count (noting the tokens holding any,
+ * with their bits), then fill from the tokens noted. */
 static void build_wpost(qr_mrun *r)
 {
     const qr_matcher *m = r->m;
-    size_t n = r->toks->n, t;
+    const uint32_t *ids = r->ids;
+    size_t n = r->toks->n, t, nheld = 0, k;
     uint64_t *masks = run_alloc(r, (n + 1) * sizeof *masks, 0);
+    uint32_t *held = run_alloc(r, (n + 1) * sizeof *held, 0);
     int b;
     r->wpost_state = -1;
-    if (!masks) return;
+    if (!masks || !held) return;
     for (t = 0; t < n; t++) {
-        uint64_t x = masks[t] = wset_mask(m, r->ids[t]);
+        uint64_t x;
+        if (!qr_idset_has(&m->whas, ids[t])) continue;    /* (most tokens) */
+        x = masks[nheld] = wset_mask(m, ids[t]);
+        held[nheld++] = (uint32_t)t;
         for (; x; x &= x - 1) r->nwpost[lowest_bit(x)]++;
     }
     for (b = 0; b < m->nwsets; b++) {
@@ -1306,10 +1338,10 @@ static void build_wpost(qr_mrun *r)
         if (!r->wpost[b]) return;
         r->nwpost[b] = 0;
     }
-    for (t = 0; t < n; t++)
-        for (uint64_t x = masks[t]; x; x &= x - 1) {
+    for (k = 0; k < nheld; k++)
+        for (uint64_t x = masks[k]; x; x &= x - 1) {
             b = lowest_bit(x);
-            r->wpost[b][r->nwpost[b]++] = (uint32_t)t;
+            r->wpost[b][r->nwpost[b]++] = held[k];
         }
     r->wpost_state = 1;
 }
@@ -1355,6 +1387,11 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
         if (b >= 0 && r->wpost_state > 0) u = wpost_next(r, b, u, n);
         else if (p->op == QR_P_KEY) while (u < n && r->ids[u] != p->id) u++;
         else while (u < n && !qr_idset_has(&r->m->sets[p->a - 1], r->ids[u])) u++;
+    } else if (p->op == QR_P_TEXT) {
+        /* a token's text: its length and bytes, compared in place */
+        const qr_token *tok = r->toks->tok;
+        for (; u < n; u++)
+            if (tok[u].stop - tok[u].start == p->slen && !memcmp(r->text + tok[u].start, p->s, p->slen)) break;
     } else if (p->op == QR_P_AND && and_words_listed(r, pi)) {
         /* an AND that opens with words (window_words): where they are,
          * then the whole test at each */
@@ -1432,11 +1469,12 @@ static int window_reaches(qr_mrun *r, size_t t, size_t units, size_t goal)
 
 /* Whether every window of rule ri has a token meeting its predicate among
  * the tokens it covers from a start at t; -1 on an error (r->err). When one
- * has none, r->skip[ri] is where the next start that may have one is. */
+ * has none, r->skip[ri] is where the next start that may have one is; when
+ * all have one, r->hold[ri] is where they stop holding. */
 static int windows_hold(qr_mrun *r, int ri, size_t t)
 {
     const qr_mrule *ru = &r->m->rules[ri];
-    size_t limit = r->bounds[ru->scope][1], skip;
+    size_t limit = r->bounds[ru->scope][1], skip, until = limit;
     int w;
     for (w = 0; w < ru->nwindows; w++) {
         const qr_mwindow *wd = &ru->windows[w];
@@ -1447,6 +1485,10 @@ static int windows_hold(qr_mrun *r, int ri, size_t t)
         }
         u = next_hit(r, (size_t)ri * QR_MAX_WINDOWS + (size_t)w, wd->pred, from);
         if (u == (size_t)-1) return -1;
+        /* a later start up to u - lo has the same first token meeting the
+         * predicate in its window (none lies between), which it reaches
+         * at least as well */
+        if (u - (size_t)wd->lo + 1 < until) until = u - (size_t)wd->lo + 1;
         if (wd->hi < 0) {        /* anywhere before the group's end */
             if (u < limit) continue;
             skip = limit;
@@ -1465,20 +1507,22 @@ static int windows_hold(qr_mrun *r, int ri, size_t t)
         if (u >= limit && skip < limit) skip = limit;
         goto fail;
     }
+    r->hold[ri] = until;
     return 1;
 fail:
     if (skip > r->skip[ri]) r->skip[ri] = skip;
     return 0;
 }
 
-/* Tries rule ri at token t; calls emit on a match. Returns 0, or -1 on an
- * error or a stop (r->err). */
-static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
+static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud);
+
+/* Tries rule ri, one of those that may start on the word of token t
+ * (qr_mdispatch lists), at t: try_rule, when the token's kind and case
+ * and the paragraph's words allow it. */
+static int try_word_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
 {
     const qr_mrule *ru = &r->m->rules[ri];
     const qr_token *tok = &r->toks->tok[t];
-    size_t end;
-    int entry = ru->entry;
     if (!((ru->first_kinds >> tok->kind) & 1u) || !((ru->first_cases >> tok->casing) & 1u)) return 0;
     if (ru->required) {
         uint64_t have = ru->scope == QR_SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
@@ -1490,7 +1534,19 @@ static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
             return 0;
         }
     }
-    if (ru->nwindows) {
+    return try_rule(r, ri, t, emit, ud);
+}
+
+/* Tries rule ri at token t, whose kind and case and paragraph's words
+ * allow it (try_word_rule, or the any-word lists and masks, which hold
+ * only such rules); calls emit on a match. Returns 0, or -1 on an error or
+ * a stop (r->err). */
+static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud)
+{
+    const qr_mrule *ru = &r->m->rules[ri];
+    size_t end;
+    int entry = ru->entry;
+    if (ru->nwindows && t >= r->hold[ri]) {
         int ok = windows_hold(r, ri, t);
         if (ok < 0) {
             r->err_rule = ri;
@@ -1577,40 +1633,49 @@ static int try_any_list(qr_mrun *r, size_t t, size_t para, qr_match_emit emit, v
     return 0;
 }
 
-/* try_any_list with the rules as bits (qr_mdispatch any_mask): those the
- * token's kind and case, the paragraph's words and the windows allow. A
- * rule whose window rules it out past t sleeps until its skip. */
-static int try_any_bits(qr_mrun *r, size_t t, size_t para, qr_match_emit emit, void *ud)
+/* Wakes the any-word rules (qr_mdispatch any_mask) whose skip t has
+ * reached, at the first token of them (r->wake_at). */
+static void wake_rules(qr_mrun *r, size_t t)
 {
     const qr_mdispatch *d = &r->m->disp;
-    const qr_token *tok = &r->toks->tok[t];
-    uint64_t cand;
-    if (r->asleep && t >= r->wake_at) {
-        uint64_t s = r->asleep;
-        r->wake_at = SIZE_MAX;
-        while (s) {
-            int j = lowest_bit(s);
-            size_t skip = r->skip[d->any[j]];
-            s &= s - 1;
-            if (skip <= t) {
-                r->asleep &= ~((uint64_t)1 << j);
-                r->awake |= (uint64_t)1 << j;
-            } else if (skip < r->wake_at) {
-                r->wake_at = skip;
-            }
+    uint64_t s = r->asleep;
+    r->wake_at = SIZE_MAX;
+    while (s) {
+        int j = lowest_bit(s);
+        size_t skip = r->skip[d->any[j]];
+        s &= s - 1;
+        if (skip <= t) {
+            r->asleep &= ~((uint64_t)1 << j);
+            r->awake |= (uint64_t)1 << j;
+        } else if (skip < r->wake_at) {
+            r->wake_at = skip;
         }
     }
-    if (r->para_blooms && r->pass_para != para + 1) {
-        size_t j;
-        r->pass_mask = 0;
-        for (j = 0; j < d->nany; j++) {
-            const qr_mrule *ru = &r->m->rules[d->any[j]];
-            uint64_t have = ru->scope == QR_SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
-            if ((ru->required & have) == ru->required) r->pass_mask |= (uint64_t)1 << j;
-        }
-        r->pass_para = para + 1;
+}
+
+/* The any-word rules (as bits of qr_mdispatch any_mask) whose required
+ * words the current paragraph (the text, for a rule of the document) may
+ * hold. */
+static uint64_t passing_mask(const qr_mrun *r)
+{
+    const qr_mdispatch *d = &r->m->disp;
+    uint64_t mask = 0;
+    size_t j;
+    for (j = 0; j < d->nany; j++) {
+        const qr_mrule *ru = &r->m->rules[d->any[j]];
+        uint64_t have = ru->scope == QR_SCOPE_DOCUMENT ? r->bloom_doc : r->bloom_para;
+        if ((ru->required & have) == ru->required) mask |= (uint64_t)1 << j;
     }
-    cand = d->any_mask[tok->kind][tok->casing] & r->awake & (r->para_blooms ? r->pass_mask : ~(uint64_t)0);
+    return mask;
+}
+
+/* try_any_list with the rules as bits (qr_mdispatch any_mask): cand, those
+ * the token's kind and case, the paragraph's words and the windows allow
+ * (qr_match_run). A rule whose window rules it out past t sleeps until
+ * its skip. */
+static int try_any_bits(qr_mrun *r, size_t t, uint64_t cand, qr_match_emit emit, void *ud)
+{
+    const qr_mdispatch *d = &r->m->disp;
     while (cand) {
         int j = lowest_bit(cand), ri = d->any[j];
         cand &= cand - 1;
@@ -1654,6 +1719,7 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
                  const uint32_t *bare, const qr_annindex *ax, qr_match_emit emit, void *ud)
 {
     size_t t, para = 0, sent = 0, next_group = 0;
+    int bits;
     r->m = m;
     r->toks = toks;
     r->text = text;
@@ -1679,30 +1745,43 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
         size_t nw = (size_t)m->nrules * QR_MAX_WINDOWS, k;
         if (!r->win_pos) r->win_pos = malloc((nw + 1) * sizeof *r->win_pos);
         if (!r->win_upto) r->win_upto = calloc(nw + 1, sizeof *r->win_upto);
-        if (!r->skip) r->skip = calloc((size_t)m->nrules + 1, sizeof *r->skip);
+        if (!r->skip) r->skip = calloc(2 * ((size_t)m->nrules + 1), sizeof *r->skip);
+        r->hold = r->skip ? r->skip + m->nrules + 1 : NULL;
         if (!r->win_pos || !r->win_upto || !r->skip) return r->err = QR_MATCH_NOMEM;
         for (k = 0; k < nw; k++) r->win_pos[k] = UINT32_MAX;
     }
     r->awake = m->disp.nany >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << m->disp.nany) - 1;
     r->asleep = 0;
     r->wake_at = SIZE_MAX;
-    r->pass_para = 0;     /* (none yet) */
+    r->pass_mask = ~(uint64_t)0;
+    bits = m->disp.nany <= 64;
     for (t = 0; t < toks->n; t++) {
         const int *list;
         int k;
         if (t >= next_group) {
             /* the token's paragraph and sentence: they change only where
              * the next one starts */
+            size_t was = para;
             set_bounds(r, t, &para, &sent);
-            if (r->para_blooms) r->bloom_para = r->para_blooms[para];
+            if (r->para_blooms && (t == 0 || para != was)) {
+                r->bloom_para = r->para_blooms[para];
+                if (bits) r->pass_mask = passing_mask(r);
+            }
             next_group = r->bounds[QR_SCOPE_PARAGRAPH][1] < r->bounds[QR_SCOPE_SENTENCE][1]
                          ? r->bounds[QR_SCOPE_PARAGRAPH][1] : r->bounds[QR_SCOPE_SENTENCE][1];
         }
         if (ids && (list = disp_list(&m->disp, ids[t])) != NULL)
             for (k = 0; list[k] >= 0; k++)
-                if (r->skip[list[k]] <= t && try_rule(r, list[k], t, emit, ud) < 0) return r->err;
-        if ((m->disp.nany <= 64 ? try_any_bits(r, t, para, emit, ud) : try_any_list(r, t, para, emit, ud)) < 0)
+                if (r->skip[list[k]] <= t && try_word_rule(r, list[k], t, emit, ud) < 0) return r->err;
+        if (bits) {
+            /* most tokens start none of them: a mask and no call */
+            uint64_t cand;
+            if (t >= r->wake_at) wake_rules(r, t);
+            cand = m->disp.any_mask[toks->tok[t].kind][toks->tok[t].casing] & r->awake & r->pass_mask;
+            if (cand && try_any_bits(r, t, cand, emit, ud) < 0) return r->err;
+        } else if (try_any_list(r, t, para, emit, ud) < 0) {
             return r->err;
+        }
     }
     return QR_MATCH_OK;
 }
@@ -1736,7 +1815,7 @@ void qr_mrun_free(qr_mrun *r)
     free(r->win_upto);
     free(r->skip);
     r->win_pos = r->win_upto = NULL;
-    r->skip = NULL;
+    r->skip = r->hold = NULL;
     free(r->stack);
     free(r->caps);
     r->stack = NULL;
@@ -1782,7 +1861,7 @@ void qr_mrun_reset(qr_mrun *r)
         pc = &c->next;
     }
     if (win_upto) memset(win_upto, 0, ((size_t)m->nrules * QR_MAX_WINDOWS + 1) * sizeof *win_upto);
-    if (skip) memset(skip, 0, ((size_t)m->nrules + 1) * sizeof *skip);
+    if (skip) memset(skip, 0, 2 * ((size_t)m->nrules + 1) * sizeof *skip);
     memset(r, 0, sizeof *r);
     r->stack = stack;
     r->capstack = capstack;

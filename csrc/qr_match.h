@@ -296,17 +296,20 @@ struct qr_mrun {
     int *pass_lists;
     long pass_stamp[QR_KIND_COUNT][QR_CASE_COUNT];
     /* with any_mask: the any-word rules (bits of their positions) the
-     * paragraph's words allow (pass_mask, of paragraph pass_para + 1),
-     * those that may start at the current token (awake) and those a window
-     * rules out until their skip (asleep; the first of them wakes at
-     * wake_at) */
+     * current paragraph's words allow (pass_mask), those that may start at
+     * the current token (awake) and those a window rules out until their
+     * skip (asleep; the first of them wakes at wake_at, SIZE_MAX when none
+     * sleeps) */
     uint64_t pass_mask, awake, asleep;
-    size_t pass_para, wake_at;
+    size_t wake_at;
     /* per rule and window, what the scan for its predicate found so far:
      * no token from the last start's window on meets it before win_pos,
      * which does, or (win_pos UINT32_MAX) none before win_upto */
     uint32_t *win_pos, *win_upto;
     size_t *skip;          /* per rule: no start before this can pass its windows */
+    size_t *hold;          /* per rule (in skip's block): every start before this
+                              passes its windows (an earlier start found them
+                              holding up to here) */
     uint8_t **re_memo;     /* per regex, per token: 0 not asked yet, 1 no match, 2 a match */
     /* per regex, its answers by the token's text (QR_RECACHE of them, by
      * hash, the last one kept), kept from one run of the matcher to the
