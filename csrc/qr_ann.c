@@ -689,46 +689,111 @@ static int l_sort_annotations(lua_State *L)
 typedef qr_cand cand;
 
 /* appelt: higher priority, then longer, then earlier, then the match that
- * started earlier (saw more context), then the rule declared first */
-static int cand_cmp_appelt(const void *x, const void *y)
+ * started earlier (saw more context), then the rule declared first; and
+ * the position in the list last (no two candidates are equal) */
+static int cand_before_appelt(const cand *a, const cand *b)
 {
-    const cand *a = x, *b = y;
     lua_Number la = a->stop - a->start, lb = b->stop - b->start;
-    if (a->priority != b->priority) return a->priority > b->priority ? -1 : 1;
-    if (la != lb) return la > lb ? -1 : 1;
-    if (a->start != b->start) return a->start < b->start ? -1 : 1;
-    if (a->cstart != b->cstart) return a->cstart < b->cstart ? -1 : 1;
-    if (a->order != b->order) return a->order < b->order ? -1 : 1;
-    return (a->index > b->index) - (a->index < b->index);
+    if (a->priority != b->priority) return a->priority > b->priority;
+    if (la != lb) return la > lb;
+    if (a->start != b->start) return a->start < b->start;
+    if (a->cstart != b->cstart) return a->cstart < b->cstart;
+    if (a->order != b->order) return a->order < b->order;
+    return a->index < b->index;
 }
 
 /* first: where the match starts, then the rule declared first */
-static int cand_cmp_first(const void *x, const void *y)
+static int cand_before_first(const cand *a, const cand *b)
 {
-    const cand *a = x, *b = y;
-    if (a->cstart != b->cstart) return a->cstart < b->cstart ? -1 : 1;
-    if (a->order != b->order) return a->order < b->order ? -1 : 1;
-    return (a->index > b->index) - (a->index < b->index);
+    if (a->cstart != b->cstart) return a->cstart < b->cstart;
+    if (a->order != b->order) return a->order < b->order;
+    return a->index < b->index;
 }
 
-/* t[key] (key: the stack index of the field's name), which must be a number. */
+static int cand_before(const cand *a, const cand *b, int appelt)
+{
+    return appelt ? cand_before_appelt(a, b) : cand_before_first(a, b);
+}
+
+/* The n candidates c in order, as positions into c: perm[0 .. n) (tmp:
+ * room for n more). A merge sort of runs made by insertion, with the
+ * comparison inline (qsort's call per comparison would be most of its
+ * time); the order is total, so any sort gives it. */
+static void sort_cands(const cand *c, size_t n, int appelt, int *perm, int *tmp)
+{
+    enum { RUN = 8 };
+    size_t i, j, w;
+    int *from = perm, *to = tmp;
+    for (i = 0; i < n; i++) perm[i] = (int)i;
+    for (i = 0; i < n; i += RUN) {
+        size_t e = i + RUN < n ? i + RUN : n;
+        for (j = i + 1; j < e; j++) {
+            int x = perm[j];
+            size_t p = j;
+            while (p > i && cand_before(&c[x], &c[perm[p - 1]], appelt)) {
+                perm[p] = perm[p - 1];
+                p--;
+            }
+            perm[p] = x;
+        }
+    }
+    for (w = RUN; w < n; w *= 2) {
+        int *t;
+        for (i = 0; i < n; i += 2 * w) {
+            size_t m = i + w < n ? i + w : n, e = i + 2 * w < n ? i + 2 * w : n, a = i, b = m, o = i;
+            while (a < m && b < e) to[o++] = cand_before(&c[from[b]], &c[from[a]], appelt) ? from[b++] : from[a++];
+            while (a < m) to[o++] = from[a++];
+            while (b < e) to[o++] = from[b++];
+        }
+        t = from, from = to, to = t;
+    }
+    if (from != perm) memcpy(perm, from, n * sizeof *perm);
+}
+
+/* Sorts the n numbers v (tmp: room for n more) in increasing order, as
+ * sort_cands does. */
+static void sort_numbers(lua_Number *v, lua_Number *tmp, size_t n)
+{
+    enum { RUN = 8 };
+    size_t i, j, w;
+    lua_Number *from = v, *to = tmp;
+    for (i = 0; i < n; i += RUN) {
+        size_t e = i + RUN < n ? i + RUN : n;
+        for (j = i + 1; j < e; j++) {
+            lua_Number x = v[j];
+            size_t p = j;
+            while (p > i && x < v[p - 1]) {
+                v[p] = v[p - 1];
+                p--;
+            }
+            v[p] = x;
+        }
+    }
+    for (w = RUN; w < n; w *= 2) {
+        lua_Number *t;
+        for (i = 0; i < n; i += 2 * w) {
+            size_t m = i + w < n ? i + w : n, e = i + 2 * w < n ? i + 2 * w : n, a = i, b = m, o = i;
+            while (a < m && b < e) to[o++] = from[b] < from[a] ? from[b++] : from[a++];
+            while (a < m) to[o++] = from[a++];
+            while (b < e) to[o++] = from[b++];
+        }
+        t = from, from = to, to = t;
+    }
+    if (from != v) memcpy(v, from, n * sizeof *v);
+}
+
+/* t[key] (key: the stack index of the field's name; t: an absolute
+ * index), which must be a number. */
 static lua_Number number_field(lua_State *L, int t, int key, const char *what, int i)
 {
     int isnum;
     lua_Number v;
-    t = lua_absindex(L, t);
     lua_pushvalue(L, key);
     lua_gettable(L, t);
     v = lua_tonumberx(L, -1, &isnum);
     if (!isnum) luaL_error(L, "resolve_overlaps: %s %d needs a number '%s'", what, i, lua_tostring(L, key));
     lua_pop(L, 1);
     return v;
-}
-
-static int number_cmp(const void *x, const void *y)
-{
-    lua_Number a = *(const lua_Number *)x, b = *(const lua_Number *)y;
-    return (a > b) - (a < b);
 }
 
 /* How many of the n sorted values are below v. */
@@ -801,8 +866,8 @@ static int l_resolve_overlaps(lua_State *L)
         } else if (t != LUA_TTABLE) {
             return luaL_error(L, "resolve_overlaps: candidate %d is not a table", (int)i + 1);
         } else {
-            c[i].start = number_field(L, -1, 6, "candidate", (int)i + 1);
-            c[i].stop = number_field(L, -1, 7, "candidate", (int)i + 1);
+            c[i].start = number_field(L, 11, 6, "candidate", (int)i + 1);
+            c[i].stop = number_field(L, 11, 7, "candidate", (int)i + 1);
         }
         if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "resolve_overlaps: the rule of candidate %d is not a table", (int)i + 1);
@@ -813,8 +878,8 @@ static int l_resolve_overlaps(lua_State *L)
             c[i].order = c[i - 1].order;
         } else {
             last_rule = rule;
-            c[i].priority = number_field(L, -1, 8, "the rule of candidate", (int)i + 1);
-            c[i].order = (lua_Integer)number_field(L, -1, 9, "the rule of candidate", (int)i + 1);
+            c[i].priority = number_field(L, 12, 8, "the rule of candidate", (int)i + 1);
+            c[i].order = (lua_Integer)number_field(L, 12, 9, "the rule of candidate", (int)i + 1);
         }
         lua_rawgeti(L, 3, (lua_Integer)i + 1);
         c[i].cstart = lua_tonumberx(L, -1, &isnum);
@@ -831,30 +896,52 @@ static int l_resolve_overlaps(lua_State *L)
     return 1;
 }
 
+/* Below this many candidates each is tested against the spans kept one by
+ * one (at most FEW_CANDS - 1 of them) rather than through the tree. */
+#define FEW_CANDS 32
+
 size_t qr_resolve_overlaps(qr_cand *c, size_t n, int appelt, lua_Number *coord, int *kept)
 {
     lua_Number *best = coord + 2 * n;   /* a Fenwick tree over the sorted starts and stops: the
                                          * latest stop of a kept span by start */
+    int *order = kept;                  /* the candidates' order, read ahead of kept's writes */
     size_t i, ncoord, nkept = 0;
+    /* (the order's scratch in the tree's room, before the tree is made) */
+    sort_cands(c, n, appelt, order, (int *)(void *)best);
+    if (n < FEW_CANDS) {
+        /* [s, e) overlaps a kept span k when k.start < e and s < k.stop;
+         * the spans kept as pairs in coord */
+        for (i = 0; i < n; i++) {
+            const cand *ci = &c[order[i]];
+            size_t k;
+            for (k = 0; k < nkept; k++)
+                if (coord[2 * k] < ci->stop && ci->start < coord[2 * k + 1]) break;
+            if (k < nkept) continue;
+            coord[2 * nkept] = ci->start;
+            coord[2 * nkept + 1] = ci->stop;
+            kept[nkept++] = ci->index;
+        }
+        return nkept;
+    }
     for (i = 0; i < n; i++) {
         coord[2 * i] = c[i].start;
         coord[2 * i + 1] = c[i].stop;
     }
-    qsort(coord, 2 * n, sizeof *coord, number_cmp);
+    sort_numbers(coord, best, 2 * n);
     for (i = 0, ncoord = 0; i < 2 * n; i++)
         if (ncoord == 0 || coord[i] != coord[ncoord - 1]) coord[ncoord++] = coord[i];
     for (i = 0; i <= ncoord; i++) best[i] = -HUGE_VAL;
-    qsort(c, n, sizeof *c, appelt ? cand_cmp_appelt : cand_cmp_first);
     for (i = 0; i < n; i++) {
         /* [s, e) overlaps a kept span k when k.start < e and s < k.stop:
          * the latest stop of the kept spans that start before e decides */
-        size_t k = rank_of(coord, ncoord, c[i].stop);
+        const cand *ci = &c[order[i]];
+        size_t k = rank_of(coord, ncoord, ci->stop);
         lua_Number latest = -HUGE_VAL;
         for (; k > 0; k -= k & (~k + 1)) if (best[k] > latest) latest = best[k];
-        if (latest > c[i].start) continue;
-        for (k = rank_of(coord, ncoord, c[i].start) + 1; k <= ncoord; k += k & (~k + 1))
-            if (best[k] < c[i].stop) best[k] = c[i].stop;
-        kept[nkept++] = c[i].index;
+        if (latest > ci->start) continue;
+        for (k = rank_of(coord, ncoord, ci->start) + 1; k <= ncoord; k += k & (~k + 1))
+            if (best[k] < ci->stop) best[k] = ci->stop;
+        kept[nkept++] = ci->index;
     }
     return nkept;
 }

@@ -163,8 +163,8 @@ typedef struct qr_cand {
 
 /* Which of the n candidates c a phase keeps by its control style (appelt
  * nonzero: "appelt", else "first"), as quarry.core.resolve_overlaps: their
- * indexes, best first, into kept (room for n); returns how many. Sorts c;
- * coord needs room for 4 * n + 2 numbers. */
+ * indexes, best first, into kept (room for n); returns how many. Leaves c
+ * as it is; coord needs room for 4 * n + 2 numbers. */
 size_t qr_resolve_overlaps(qr_cand *c, size_t n, int appelt, lua_Number *coord, int *kept);
 
 #endif
