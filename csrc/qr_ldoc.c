@@ -399,9 +399,7 @@ static void charge_name_work(void *ud, size_t units)
 /* Stack slots of name_clusters' tables */
 #define NC_ARENA 4
 #define NC_CLUSTERS 5
-#define NC_MENTIONS 6
-#define NC_TITLES 7
-#define NC_SCRATCH 8
+#define NC_SCRATCH 6
 
 /* Whether the value at idx is the string "u" (sex_of's "unknown"). */
 static int is_unknown_sex(lua_State *L, int idx)
@@ -413,6 +411,14 @@ static int is_unknown_sex(lua_State *L, int idx)
     return len == 1 && s[0] == 'u';
 }
 
+/* Pushes t[k] of a table of name_clusters' own, the key k the upvalue up
+ * (t at index t, relative before the push). */
+static void raw_up(lua_State *L, int t, int up)
+{
+    lua_pushvalue(L, lua_upvalueindex(up));
+    lua_rawget(L, t < 0 ? t - 1 : t);
+}
+
 /* Adds mention i (0-based; at: its bytes) to cluster k: to its mentions
  * (a.cluster = the cluster) and its titles; the cluster's sex, when it has
  * none yet, from the mention's title or (a full name) its first word. */
@@ -420,17 +426,17 @@ static void add_mention(lua_State *L, size_t i, const mention_at *at, const char
 {
     size_t *nmentions = counts, *ntitles = counts + 1, *sexed = counts + 2;
     lua_geti(L, 1, (lua_Integer)i + 1);                             /* a */
-    lua_rawgeti(L, NC_MENTIONS, (lua_Integer)k + 1);
-    lua_pushvalue(L, -2);
+    lua_rawgeti(L, NC_CLUSTERS, (lua_Integer)k + 1);                /* a, c */
+    raw_up(L, -1, UP_MENTIONS);
+    lua_pushvalue(L, -3);
     lua_rawseti(L, -2, (lua_Integer)++*nmentions);
     lua_pop(L, 1);
-    lua_rawgeti(L, NC_CLUSTERS, (lua_Integer)k + 1);                /* a, c */
     lua_pushvalue(L, -1);
     set_up(L, -3, UP_CLUSTER, 0);
     get_up(L, -2, UP_ATTRS);
     get_up(L, -1, UP_TITLE);                                        /* a, c, attrs, title */
     if (lua_toboolean(L, -1)) {
-        lua_rawgeti(L, NC_TITLES, (lua_Integer)k + 1);
+        raw_up(L, -3, UP_TITLES);
         lua_pushvalue(L, -2);
         lua_rawseti(L, -2, (lua_Integer)++*ntitles);
         lua_pop(L, 1);
@@ -473,7 +479,8 @@ static int array_hint(size_t n)
 
 /* A new cluster k (its mentions' and titles' lists too, made at their
  * sizes: nmentions, ntitles), named by the form of mention canonical, its
- * key the first variant (if any), a space, and the last. */
+ * key the first variant (if any), a space, and the last; in the list of
+ * clusters. */
 static void push_cluster(lua_State *L, const char *arena, const mention_at *canonical, const mention_at *first,
                          const mention_at *last, size_t k, size_t nmentions, size_t ntitles)
 {
@@ -492,12 +499,8 @@ static void push_cluster(lua_State *L, const char *arena, const mention_at *cano
     }
     set_up(L, -2, UP_KEY, 1);
     lua_createtable(L, array_hint(nmentions), 0);
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, NC_MENTIONS, (lua_Integer)k + 1);
     set_up(L, -2, UP_MENTIONS, 1);
     lua_createtable(L, array_hint(ntitles), 0);
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, NC_TITLES, (lua_Integer)k + 1);
     set_up(L, -2, UP_TITLES, 1);
     lua_rawseti(L, NC_CLUSTERS, (lua_Integer)k + 1);
 }
@@ -564,13 +567,11 @@ static int l_name_clusters(lua_State *L)
         m[i].last = arena.p + a->last, m[i].last_len = a->last_len;
     }
     nc = qr_name_clusters(m, (size_t)n, cluster_of, c, scratch, charge_name_work, L);
-    /* the clusters, their lists of mentions and titles (at 5, 6, 7, the
-     * userdata above them); counts: each cluster's mentions, titles and
-     * whether its sex is found, in the scratch, done with */
+    /* the clusters (at 5, the userdata above them); counts: each
+     * cluster's mentions, titles and whether its sex is found, in the
+     * scratch, done with */
     lua_createtable(L, nc < INT_MAX ? (int)nc : 0, 0);
-    lua_createtable(L, nc < INT_MAX ? (int)nc : 0, 0);
-    lua_createtable(L, nc < INT_MAX ? (int)nc : 0, 0);
-    lua_rotate(L, NC_CLUSTERS, 3);                                  /* 5, 6, 7: clusters, mentions, titles */
+    lua_rotate(L, NC_CLUSTERS, 1);                                  /* 5: clusters */
     counts = scratch;
     for (k = 0; k < nc; k++) counts[3 * k] = counts[3 * k + 1] = counts[3 * k + 2] = 0;
     /* (each cluster's mentions and titles counted first: their lists are

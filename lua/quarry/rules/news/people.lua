@@ -40,14 +40,14 @@ people.ROLE_WORDS = ROLE_WORDS
 -- for the one person of that first name); a cluster's sex comes from a
 -- title (data/people_words.tsv) or a first name (sex_of).
 -- Returns the clusters {canonical, key, sex, titles, mentions} and the
--- mentions added.
+-- mentions added (a list; nil when there is none).
 function people.cluster(persons, sex_of, toks, text, taken, allowed, not_names)
    local clusters, by_last = names.clusters(persons, sex_of, TITLE_SEX)
    -- surnames of known people the rules did not mark: the words in title
    -- case or capitals whose variant is a cluster's last word, outside the
    -- entities kept (most are mentions the rules marked); each joins the
    -- latest cluster of that word
-   local added, n = {}, 0
+   local added, n = nil, 0
    local found, found_variants = names.find(toks, by_last, taken)
    for k = 1, #found do
       local i = found[k]
@@ -59,6 +59,7 @@ function people.cluster(persons, sex_of, toks, text, taken, allowed, not_names)
          local mentions = c.mentions
          mentions[#mentions + 1] = a
          n = n + 1
+         if n == 1 then added = {} end
          added[n] = a
       end
    end

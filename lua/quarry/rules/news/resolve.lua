@@ -31,41 +31,26 @@ local CANDIDATE = { person = "entity", organization = "entity", location = "enti
    demonym = "demonym", date = "date" }
 local STRUCTURE = { segment = "structure", dateline = "structure" }
 
--- s opens with a lower-case letter (%l: a to z)
-local function lower_first(s)
-   local b = s:byte(1)
-   return b ~= nil and b >= 97 and b <= 122
-end
-
--- container(spans) -> within(a): the first span of the list that holds
--- annotation a (its kind and the span), or nil. Segments do not overlap:
--- a binary search finds it; spans that overlap are searched one by one.
-local function container(spans)
-   local disjoint = true
-   for i = 2, #spans do
-      if spans[i].start < spans[i - 1].stop then disjoint = false end
-   end
-   -- (what ends after every span is in none: most of a text, after its headline)
-   local last_stop = -1
-   for _, h in ipairs(spans) do
-      if h.stop > last_stop then last_stop = h.stop end
-   end
-   return function(a)
-      if a.stop > last_stop then return nil end
-      if disjoint then
-         local lo, hi, found = 1, #spans, nil
-         while lo <= hi do
-            local mid = (lo + hi) // 2
-            if spans[mid].start <= a.start then found, lo = spans[mid], mid + 1 else hi = mid - 1 end
-         end
-         if found and a.stop <= found.stop then return found.attrs.kind, found end
-         return nil
+-- The first of the spans (disjoint: none overlaps the one before it)
+-- that holds annotation a: its kind and the span, or nil. Segments do not
+-- overlap: a binary search finds it; spans that overlap are searched one
+-- by one. last_stop: where the last of them ends (what ends after it is
+-- in none: most of a text, after its headline).
+local function container(spans, disjoint, last_stop, a)
+   if a.stop > last_stop then return nil end
+   if disjoint then
+      local lo, hi, found = 1, #spans, nil
+      while lo <= hi do
+         local mid = (lo + hi) // 2
+         if spans[mid].start <= a.start then found, lo = spans[mid], mid + 1 else hi = mid - 1 end
       end
-      for _, h in ipairs(spans) do
-         if a.start >= h.start and a.stop <= h.stop then return h.attrs.kind, h end
-      end
+      if found and a.stop <= found.stop then return found.attrs.kind, found end
       return nil
    end
+   for _, h in ipairs(spans) do
+      if a.start >= h.start and a.stop <= h.stop then return h.attrs.kind, h end
+   end
+   return nil
 end
 
 -- outside(spans) -> allowed(pos), starts, stops: allowed(pos) is true when
@@ -107,7 +92,7 @@ for typ, class in pairs(CANDIDATE) do SELECTED[typ] = class end
 -- the clutter's merged spans (as outside gives them), and the annotations
 -- sorted out by class (spanset.select; STRUCTURE's and CANDIDATE's).
 local function structure(anns, out)
-   local clutter = {}
+   local clutter = NONE   -- (a list made at the first: most pages have none)
    local n = #out
    local groups = spanset.select(anns, SELECTED)
    local structs = groups.structure or NONE
@@ -115,10 +100,37 @@ local function structure(anns, out)
       local a = structs[i]
       n = n + 1
       out[n] = a
-      if a.type == "segment" and CLUTTER[a.attrs.kind] then clutter[#clutter + 1] = a end
+      if a.type == "segment" and CLUTTER[a.attrs.kind] then
+         if clutter == NONE then clutter = {} end
+         clutter[#clutter + 1] = a
+      end
    end
    local allowed, starts, stops = outside(clutter)
    return allowed, starts, stops, groups
+end
+
+-- The annotations of a list (one of select's, or nil) that do not open
+-- with a to z: names count written with a capital or in capitals (with
+-- lexicon, only the gazetteer's are tested: other phases' all count).
+-- -> the list itself when it drops none, as most do (nothing after
+-- changes it), else a new one.
+local function capitalised(list, lexicon)
+   if not list then return {} end
+   local out, n = list, 0
+   for i = 1, #list do
+      local a = list[i]
+      local b = (not lexicon or a.phase == "lexicon") and string_byte(a.text, 1)
+      if b and b >= 97 and b <= 122 then
+         if out == list then
+            out, n = {}, i - 1
+            for k = 1, n do out[k] = list[k] end
+         end
+      elseif out ~= list then
+         n = n + 1
+         out[n] = a
+      end
+   end
+   return out
 end
 
 -- The candidates outside the clutter (its merged spans starts, stops):
@@ -126,25 +138,7 @@ end
 -- annotations, as structure gives them, when there is no clutter).
 local function candidates(anns, starts, stops, groups)
    if starts[1] then groups = spanset.select(anns, CANDIDATE, starts, stops) end
-   local cands, demonyms, n = {}, {}, 0
-   -- (lists of select's: numeric loops)
-   local entities = groups.entity or NONE
-   for i = 1, #entities do
-      local a = entities[i]
-      -- gazetteer names count written with a capital (or in capitals):
-      -- not opening with a to z (lower_first, inline)
-      local b = a.phase == "lexicon" and string_byte(a.text, 1)
-      if not (b and b >= 97 and b <= 122) then
-         n = n + 1
-         cands[n] = a
-      end
-   end
-   local dems = groups.demonym or NONE
-   for i = 1, #dems do
-      local a = dems[i]
-      if not lower_first(a.text) then demonyms[#demonyms + 1] = a end
-   end
-   return cands, demonyms, groups.date or {}
+   return capitalised(groups.entity, true), capitalised(groups.demonym, false), groups.date or {}
 end
 
 -- 2. Entities: by rank, then the longer span, keep what does not overlap a
@@ -183,7 +177,7 @@ local function find_people(ctx, kept, taken, allowed)
    local persons = organisations_first(kept)
    local clusters, added = people.cluster(persons, E.sex_of, ctx.tokens, ctx.text, taken, allowed,
       E.not_name_set)
-   if not added[1] then return clusters end   -- (kept is sorted as it is)
+   if not added then return clusters end   -- (kept is sorted as it is)
    for i = 1, #added do
       local a = added[i]
       taken:add(a.start, a.stop)
@@ -191,6 +185,15 @@ local function find_people(ctx, kept, taken, allowed)
    end
    spanset.sort(kept)
    return clusters
+end
+
+-- Whether cluster c has a mention the rules named (no guess) outside
+-- the heads (as container takes them).
+local function named_outside(c, heads, disjoint, last_stop)
+   for _, m in ipairs(c.mentions) do
+      if not m.attrs.guess and not container(heads, disjoint, last_stop, m) then return true end
+   end
+   return false
 end
 
 -- Guesses in a headline or a dateline ("Talks Stall", "Caspian Wire") are
@@ -206,12 +209,9 @@ local function outside_heads(kept, out)
       end
    end
    if not heads[1] then return kept end
-   local in_heads = container(heads)
-   local function firm(c)
-      for _, m in ipairs(c.mentions) do
-         if not m.attrs.guess and not in_heads(m) then return true end
-      end
-      return false
+   local disjoint = true
+   for i = 2, #heads do
+      if heads[i].start < heads[i - 1].stop then disjoint = false end
    end
    -- (what ends after every head is in none: most of a text; kept is
    -- sorted by start, and what starts after the last head's end is past)
@@ -220,9 +220,10 @@ local function outside_heads(kept, out)
       local a = kept[i]
       if a.start > last_stop then break end
       if a.stop <= last_stop then
-         local where, h = in_heads(a)
+         local where, h = container(heads, disjoint, last_stop, a)
          if where == "dateline" and not (a.type == "location" and a.start == h.start)
-            or where == "headline" and a.type == "person" and a.attrs.guess and not (a.cluster and firm(a.cluster)) then
+            or where == "headline" and a.type == "person" and a.attrs.guess
+               and not (a.cluster and named_outside(a.cluster, heads, disjoint, last_stop)) then
             drops = drops or {}
             drops[i] = true
          end
