@@ -1260,28 +1260,94 @@ static int has_class(lua_State *L, lua_Integer i, int e, const int64_t *pairs, l
 #define MAX_CLASSES 16
 #define CLASS_SLOTS 9                       /* the classes met: 9 .. 8 + MAX_CLASSES */
 #define PLACE_SLOT (9 + MAX_CLASSES)        /* the first pass's places */
-#define ELEMENT_SLOT (10 + MAX_CLASSES)
+#define TYPE_CACHE 8                        /* the types whose classes the first pass keeps */
+#define TYPE_SLOTS (10 + MAX_CLASSES)       /* ... those types, held: TYPE_SLOTS .. + TYPE_CACHE - 1 */
+#define ELEMENT_SLOT (TYPE_SLOTS + TYPE_CACHE)
+
+/* The class number of the class pushed on top (c: the c-th class met, its
+ * value at index 8 + c; 0: nil), the class added to those met when new
+ * (count[c - 1] = 0); pops it. -> -1 past MAX_CLASSES (a NaN class is none
+ * met before). */
+static int class_number(lua_State *L, int *nclasses, lua_Integer *count)
+{
+    int c;
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    for (c = 1; c <= *nclasses && !lua_rawequal(L, -1, CLASS_SLOTS - 1 + c); c++) {}
+    if (c > *nclasses) {
+        if (*nclasses == MAX_CLASSES) return -1;
+        lua_replace(L, CLASS_SLOTS - 1 + c);
+        count[c - 1] = 0;
+        ++*nclasses;
+        return c;
+    }
+    lua_pop(L, 1);
+    return c;
+}
+
+/* Whether element i (at ELEMENT_SLOT) starts in one of the nspans merged
+ * spans; raises as select_spans does when its start is no integer. */
+static int left_out(lua_State *L, lua_Integer i, const int64_t *pairs, lua_Integer nspans)
+{
+    int isint;
+    lua_Integer start;
+    get_field(L, ELEMENT_SLOT, 8);
+    start = lua_tointegerx(L, -1, &isint);
+    if (!isint) return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: start no integer)", (int)i);
+    lua_pop(L, 1);
+    return in_merged(pairs, (size_t)nspans, (int64_t)start);
+}
 
 /* First pass: place[i - 1] the class of element i (c: the c-th class met,
  * its value at index 8 + c; 0: none or left out), count[c - 1] how many
- * are of class c. -> the number of classes, or -1 past MAX_CLASSES (a
- * NaN class is none met before). */
+ * are of class c. -> the number of classes, or -1 past MAX_CLASSES. The
+ * class of each of the first TYPE_CACHE types (strings) met is kept by
+ * the string's address (the string held at TYPE_SLOTS on: the address is
+ * its own), while no element has a metatable (whose __index might change
+ * the classes). */
 static int count_classes(lua_State *L, lua_Integer n, const int64_t *pairs, lua_Integer nspans,
                          unsigned char *place, lua_Integer *count)
 {
+    const void *seen[TYPE_CACHE];
+    int seen_class[TYPE_CACHE];
+    int nseen = 0, cache = 1, nclasses = 0, c, k;
     lua_Integer i;
-    int nclasses = 0, c;
     for (i = 1; i <= n; i++) {
+        const void *type = NULL;
         place[i - 1] = 0;
-        if (has_class(L, i, ELEMENT_SLOT, pairs, nspans)) {
-            for (c = 1; c <= nclasses && !lua_rawequal(L, -1, CLASS_SLOTS - 1 + c); c++) {}
-            if (c > nclasses) {
-                if (nclasses == MAX_CLASSES) return -1;
-                lua_pushvalue(L, -1);
-                lua_replace(L, CLASS_SLOTS - 1 + c);
-                count[c - 1] = 0;
-                nclasses++;
+        if (lua_geti(L, 1, i) != LUA_TTABLE)    /* ELEMENT_SLOT: the element */
+            return luaL_error(L, "bad argument #1 to 'select_spans' (element %d: no table)", (int)i);
+        if (cache && lua_getmetatable(L, ELEMENT_SLOT)) {
+            lua_pop(L, 1);
+            cache = 0, nseen = 0;
+        }
+        get_field(L, ELEMENT_SLOT, 7);          /* its type */
+        if (cache && lua_type(L, -1) == LUA_TSTRING) type = lua_topointer(L, -1);
+        for (k = 0; k < nseen && seen[k] != type; k++) {}
+        if (type && k < nseen) {
+            c = seen_class[k];
+            if (c > 0 && nspans > 0 && left_out(L, i, pairs, nspans)) c = 0;
+        } else {
+            int nan;
+            lua_pushvalue(L, -1);
+            lua_rawget(L, 2);                   /* the class */
+            if (!lua_isnil(L, -1) && nspans > 0 && left_out(L, i, pairs, nspans)) {
+                /* (a class is met at its first element kept) */
+                lua_settop(L, ELEMENT_SLOT - 1);
+                continue;
             }
+            nan = lua_type(L, -1) == LUA_TNUMBER && lua_tonumber(L, -1) != lua_tonumber(L, -1);
+            c = class_number(L, &nclasses, count);
+            if (c < 0) return -1;
+            if (type && !nan && nseen < TYPE_CACHE) {
+                lua_pushvalue(L, -1);
+                lua_replace(L, TYPE_SLOTS + nseen);
+                seen[nseen] = type, seen_class[nseen++] = c;
+            }
+        }
+        if (c > 0) {
             place[i - 1] = (unsigned char)c;
             count[c - 1]++;
         }
@@ -1376,7 +1442,7 @@ static int l_select_spans(lua_State *L)
     lua_createtable(L, 0, 4);                                                             /* 6: groups */
     lua_pushliteral(L, "type");                                                           /* 7 */
     lua_pushliteral(L, "start");                                                          /* 8 */
-    luaL_checkstack(L, MAX_CLASSES + 8, "select_spans");
+    luaL_checkstack(L, MAX_CLASSES + TYPE_CACHE + 8, "select_spans");
     lua_settop(L, ELEMENT_SLOT - 1);        /* 9 ..: the classes met; PLACE_SLOT */
     if (n > 0 && few_classes(L) && plain_list(L)) {
         lua_Integer count[MAX_CLASSES];
@@ -1485,22 +1551,26 @@ static lua_Integer int_field(lua_State *L, int up, const char *name, int arg, lu
 /* The method's name in an error of claim (own: claim_by_rank's) */
 #define CLAIM_NAME(own) ((own) ? "claim_by_rank" : "claim")
 
-/* Pushes the rank of the span on top of the stack (a table) as claim_by_rank
- * reads it: ambiguous (index 4) when a.attrs.ambiguous is true, else
- * a.rank when true, else default (index 3). */
-static void push_own_rank(lua_State *L)
+/* Whether a value of type t, pushed on top, is true (nil and false are
+ * not). */
+static int truthy(lua_State *L, int t)
 {
-    if (get_up(L, -1, SS_ATTRS) != LUA_TNIL && lua_toboolean(L, -1)) {
-        get_up(L, -1, SS_AMBIGUOUS);
-        if (lua_toboolean(L, -1)) {
-            lua_pop(L, 2);
-            lua_pushvalue(L, 4);
-            return;
-        }
-        lua_pop(L, 1);
+    return t != LUA_TNIL && (t != LUA_TBOOLEAN || lua_toboolean(L, -1));
+}
+
+/* Pushes the rank of the span at index e (a table) as claim_by_rank reads
+ * it: ambiguous (index 4) when a.attrs.ambiguous is true, else a.rank
+ * when true, else default (index 3). */
+static void push_own_rank(lua_State *L, int e)
+{
+    int top = lua_gettop(L);
+    if (truthy(L, get_up(L, e, SS_ATTRS)) && truthy(L, get_up(L, top + 1, SS_AMBIGUOUS))) {
+        lua_settop(L, top);
+        lua_pushvalue(L, 4);
+        return;
     }
-    lua_pop(L, 1);
-    if (get_up(L, -1, SS_RANK) != LUA_TNIL && lua_toboolean(L, -1)) return;
+    lua_settop(L, top);
+    if (truthy(L, get_up(L, e, SS_RANK))) return;
     lua_pop(L, 1);
     lua_pushvalue(L, 3);
 }
@@ -1509,22 +1579,18 @@ static void push_own_rank(lua_State *L)
  * ranks[i] (the table at index 3), or, with own, as push_own_rank reads
  * it; raises when its start or stop is no integer or its rank no number
  * (or NaN, or an integer past 2^53, which would not compare as its double
- * does). */
+ * does). Leaves the element pushed. */
 static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k, int own)
 {
-    get_up(L, -1, SS_START);
-    get_up(L, -2, SS_STOP);
-    if (!lua_isinteger(L, -2) || !lua_isinteger(L, -1))
+    int e = lua_gettop(L);
+    get_up(L, e, SS_START);
+    get_up(L, e, SS_STOP);
+    if (!lua_isinteger(L, e + 1) || !lua_isinteger(L, e + 2))
         luaL_error(L, "bad argument #2 to '%s' (element %d: start or stop no integer)", CLAIM_NAME(own), (int)i);
-    k->start = (int64_t)lua_tointeger(L, -2);
-    k->stop = (int64_t)lua_tointeger(L, -1);
-    if (own) {
-        lua_pushvalue(L, -3);
-        push_own_rank(L);
-        lua_remove(L, -2);
-    } else {
-        lua_geti(L, 3, i);
-    }
+    k->start = (int64_t)lua_tointeger(L, e + 1);
+    k->stop = (int64_t)lua_tointeger(L, e + 2);
+    if (own) push_own_rank(L, e);
+    else lua_geti(L, 3, i);
     if (lua_type(L, -1) != LUA_TNUMBER
         || (lua_isinteger(L, -1) && (lua_tointeger(L, -1) > (1LL << 53) || lua_tointeger(L, -1) < -(1LL << 53))))
         luaL_error(L, own ? "bad argument #2 to 'claim_by_rank' (element %d: its rank no number)"
@@ -1533,7 +1599,7 @@ static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k, int own)
     if (k->rank != k->rank)
         luaL_error(L, own ? "bad argument #2 to 'claim_by_rank' (element %d: its rank NaN)"
                           : "bad argument #3 to 'claim' (rank %d: NaN)", (int)i);
-    lua_pop(L, 3);
+    lua_settop(L, e);
 }
 
 /* The claim of set:claim and set:claim_by_rank (own: the ranks read off
