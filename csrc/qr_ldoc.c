@@ -625,13 +625,20 @@ static int is_string(lua_State *L, int idx, const char *lit, size_t n)
 
 /* Reads entity i (1-based) of the list at index 1 into *e: its kind by
  * a.type, and for an organisation or a person a.text and, for a person,
- * whether a.attrs.title is true. The text is not copied: the string is
- * kept at [i] of the table at index anchor, since the list's tables need
- * not hold it (an __index can make it, or a later read can change it). */
-static void read_entity(lua_State *L, lua_Integer i, qr_entity_text *e, int anchor)
+ * whether a.attrs.title is true. The text is not copied: with anchor (a
+ * stack index), the string is kept at [i] of the table there, since the
+ * list's tables need not hold it (an __index can make it, or a later read
+ * can change it); without (0), the list has no metatable, and neither
+ * has any element read before. -> 0, nothing read, when anchor is 0 and
+ * the element has a metatable. */
+static int read_entity(lua_State *L, lua_Integer i, qr_entity_text *e, int anchor)
 {
     int top = lua_gettop(L);
     if (lua_geti(L, 1, i) != LUA_TTABLE) luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: no table)", (int)i);
+    if (!anchor && lua_getmetatable(L, -1)) {
+        lua_settop(L, top);
+        return 0;
+    }
     get_up(L, -1, OF_TYPE);
     e->kind = is_string(L, -1, "organization", 12) ? QR_ENTITY_ORG
         : is_string(L, -1, "person", 6) ? QR_ENTITY_PERSON : QR_ENTITY_OTHER;
@@ -640,8 +647,10 @@ static void read_entity(lua_State *L, lua_Integer i, qr_entity_text *e, int anch
         if (get_up(L, top + 1, OF_TEXT) != LUA_TSTRING)
             luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: text no string)", (int)i);
         e->text = lua_tolstring(L, -1, &e->len);
-        lua_pushvalue(L, -1);
-        lua_rawseti(L, anchor, i);
+        if (anchor) {
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, anchor, i);
+        }
         if (get_up(L, top + 1, OF_ATTRS) != LUA_TTABLE)
             luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: attrs no table)", (int)i);
         if (e->kind == QR_ENTITY_PERSON) {
@@ -650,6 +659,7 @@ static void read_entity(lua_State *L, lua_Integer i, qr_entity_text *e, int anch
         }
     }
     lua_settop(L, top);
+    return 1;
 }
 
 /***
@@ -675,6 +685,7 @@ static int l_orgs_first(lua_State *L)
     size_t left, *as_org, *scratch;
     lua_Integer np = 0, nr = 0;
     qr_entity_text *e;
+    int anchored;
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
     n = luaL_len(L, 1);
@@ -687,8 +698,20 @@ static int l_orgs_first(lua_State *L)
     scratch = as_org + n + 1;
     lua_pushnil(L);                                                                     /* 3 */
     lua_pushnil(L);                                                                     /* 4 */
-    lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);                                    /* 5: the texts */
-    for (i = 1; i <= n; i++) read_entity(L, i, &e[i - 1], 5);
+    /* 5: the texts, held when a metatable may run code (else the tables
+     * hold them, and nothing changes them); read again from the first
+     * when an element has one */
+    anchored = lua_getmetatable(L, 1);
+    lua_settop(L, 4);
+    if (anchored) lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
+    else lua_pushnil(L);
+    for (i = 1; i <= n; i++) {
+        if (!read_entity(L, i, &e[i - 1], anchored ? 5 : 0)) {
+            lua_createtable(L, n < INT_MAX ? (int)n : 0, 0);
+            lua_replace(L, 5);
+            anchored = 1, i = 0;
+        }
+    }
     left = qr_orgs_first(e, (size_t)n, as_org, scratch, charge_name_work, L);
     lua_createtable(L, left < INT_MAX ? (int)left : 0, 0);                              /* 6: persons */
     lua_newtable(L);                                                                    /* 7: renamed */
