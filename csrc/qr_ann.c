@@ -559,9 +559,8 @@ static sortkey *sort_keys(sortkey *k, sortkey *tmp, size_t n)
  * own, and one an error leaves behind is collected) and given back if not
  * too large. Pushes it; returns room for 2 * n keys. */
 #define SCRATCH_KEEP ((size_t)1 << 20)
-static sortkey *scratch_take(lua_State *L, size_t n)
+static void *scratch_take_bytes(lua_State *L, size_t need)
 {
-    size_t need = 2 * n * sizeof(sortkey);
     if (lua_type(L, lua_upvalueindex(1)) == LUA_TUSERDATA && lua_rawlen(L, lua_upvalueindex(1)) >= need) {
         lua_pushvalue(L, lua_upvalueindex(1));
         lua_pushboolean(L, 0);
@@ -572,6 +571,11 @@ static sortkey *scratch_take(lua_State *L, size_t n)
         lua_newuserdatauv(L, size, 0);
     }
     return lua_touserdata(L, -1);
+}
+
+static sortkey *scratch_take(lua_State *L, size_t n)
+{
+    return scratch_take_bytes(L, 2 * n * sizeof(sortkey));
 }
 
 /* Gives the scratch at idx back (scratch_take). */
@@ -848,9 +852,10 @@ static int l_resolve_overlaps(lua_State *L)
     lua_pushliteral(L, "priority");
     lua_pushliteral(L, "order");
     n = lua_rawlen(L, 1);
-    /* collected on error: the candidates, the numbers qr_resolve_overlaps
-     * needs, and the indexes kept */
-    c = lua_newuserdatauv(L, n * sizeof *c + (4 * n + 2) * sizeof(lua_Number) + n * sizeof(int), 0);
+    /* 10: the candidates, the numbers qr_resolve_overlaps needs, and the
+     * indexes kept (the scratch of the sorts' kind, its own; one an error
+     * leaves taken is collected) */
+    c = scratch_take_bytes(L, n * sizeof *c + (4 * n + 2) * sizeof(lua_Number) + n * sizeof(int));
     coord = (lua_Number *)(c + n);
     kept = (int *)(coord + 4 * n + 2);
     for (i = 0; i < n; i++) {
@@ -893,6 +898,7 @@ static int l_resolve_overlaps(lua_State *L)
         lua_pushinteger(L, kept[i]);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    scratch_give(L, 10);
     return 1;
 }
 
@@ -1489,7 +1495,8 @@ void qr_open_ann(lua_State *L)
     lua_pushcfunction(L, anndefer_gc);
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
-    lua_pushcfunction(L, l_resolve_overlaps);
+    lua_pushboolean(L, 0);              /* its scratch, made when first needed */
+    lua_pushcclosure(L, l_resolve_overlaps, 1);
     lua_setfield(L, -2, "resolve_overlaps");
     lua_pushboolean(L, 0);              /* the sorts' scratch, made when first needed */
     lua_pushcclosure(L, l_sort_annotations, 1);

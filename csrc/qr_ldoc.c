@@ -431,8 +431,9 @@ static void add_mention(lua_State *L, size_t i, const mention_at *at, const char
     lua_pushvalue(L, -3);
     lua_rawseti(L, -2, (lua_Integer)++*nmentions);
     lua_pop(L, 1);
-    lua_pushvalue(L, -1);
-    set_up(L, -3, UP_CLUSTER, 0);
+    lua_pushvalue(L, lua_upvalueindex(UP_CLUSTER));
+    lua_pushvalue(L, -2);
+    lua_settable(L, -4);
     get_up(L, -2, UP_ATTRS);
     get_up(L, -1, UP_TITLE);                                        /* a, c, attrs, title */
     if (lua_toboolean(L, -1)) {
@@ -484,9 +485,12 @@ static int array_hint(size_t n)
 static void push_cluster(lua_State *L, const char *arena, const mention_at *canonical, const mention_at *first,
                          const mention_at *last, size_t k, size_t nmentions, size_t ntitles)
 {
+    /* (each key pushed before its value: no rotation) */
     lua_createtable(L, 0, 5);
+    lua_pushvalue(L, lua_upvalueindex(UP_CANONICAL));
     lua_pushlstring(L, arena + canonical->form, canonical->form_len);
-    set_up(L, -2, UP_CANONICAL, 1);
+    lua_rawset(L, -3);
+    lua_pushvalue(L, lua_upvalueindex(UP_KEY));
     if (first) {
         luaL_Buffer b;
         luaL_buffinit(L, &b);
@@ -497,11 +501,13 @@ static void push_cluster(lua_State *L, const char *arena, const mention_at *cano
     } else {
         lua_pushlstring(L, arena + last->last, last->last_len);
     }
-    set_up(L, -2, UP_KEY, 1);
+    lua_rawset(L, -3);
+    lua_pushvalue(L, lua_upvalueindex(UP_MENTIONS));
     lua_createtable(L, array_hint(nmentions), 0);
-    set_up(L, -2, UP_MENTIONS, 1);
+    lua_rawset(L, -3);
+    lua_pushvalue(L, lua_upvalueindex(UP_TITLES));
     lua_createtable(L, array_hint(ntitles), 0);
-    set_up(L, -2, UP_TITLES, 1);
+    lua_rawset(L, -3);
     lua_rawseti(L, NC_CLUSTERS, (lua_Integer)k + 1);
 }
 

@@ -242,8 +242,10 @@ local function emit_entities(kept, demonyms, out)
    local n = #out
    for i = 1, #kept do
       local a = kept[i]
-      local attrs, c = a.attrs, a.cluster
-      if a.type == "person" and c then
+      local attrs = a.attrs
+      -- (a cluster names persons only: the others' is not looked up)
+      local c = a.type == "person" and a.cluster
+      if c then
          attrs.name, attrs.key = c.canonical or attrs.name or a.text, c.key
       else
          attrs.name = attrs.name or a.text
@@ -284,10 +286,11 @@ function resolve.run(ctx)
       n = n + 1
       out[n] = found[i]
    end
-   -- (a kept mention of a person leaves its cluster here: most have none)
-   for i = 1, #kept do
-      local a = kept[i]
-      if a.cluster ~= nil then a.cluster = nil end
+   -- (a mention of a person leaves its cluster here: the clusters'
+   -- mentions are all the annotations that have one)
+   for i = 1, #clusters do
+      local mentions = clusters[i].mentions
+      for j = 1, #mentions do mentions[j].cluster = nil end
    end
    return out
 end
