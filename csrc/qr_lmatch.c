@@ -792,43 +792,72 @@ static int emit_match(void *ud, const qr_mrun *r, int ri, size_t first, size_t e
     return 0;
 }
 
-/* Builds the annotation index from the flat list {class, first, last, ref, ...}
+/* Builds the annotation index from n quads {class, first, last, ref}
  * (1-based token numbers, inclusive). Raises on bad input. */
-static void build_annindex(lua_State *L, int idx, const qr_matcher *m, size_t ntok, qr_annindex *ax)
+static void index_quads(lua_State *L, const int32_t *q, size_t n, const qr_matcher *m, size_t ntok,
+                        qr_annindex *ax)
 {
-    size_t n = lua_rawlen(L, idx) / 4, i, *fill, *counts;
+    size_t i, *fill, *counts;
     int c;
     counts = lua_newuserdatauv(L, 2 * ((size_t)m->nclasses + 1) * sizeof *counts, 0);   /* collected on error */
     memset(counts, 0, 2 * ((size_t)m->nclasses + 1) * sizeof *counts);
     fill = counts + m->nclasses + 1;
     for (i = 0; i < n; i++) {
-        lua_rawgeti(L, idx, (lua_Integer)(4 * i + 1));
-        c = (int)lua_tointeger(L, -1);
-        lua_pop(L, 1);
+        c = q[4 * i];
         if (c < 1 || c > m->nclasses) luaL_error(L, "annotation list: bad class %d", c);
         counts[c - 1]++;
     }
     if (qr_annindex_init(ax, m->nclasses, ntok, counts) != QR_OK) luaL_error(L, "not enough memory");
     for (i = 0; i < n; i++) {
-        lua_Integer v[4];
-        int k;
+        const int32_t *v = &q[4 * i];
         qr_annref *a;
-        for (k = 0; k < 4; k++) {
-            lua_rawgeti(L, idx, (lua_Integer)(4 * i + (size_t)k + 1));
-            v[k] = lua_tointeger(L, -1);
-            lua_pop(L, 1);
-        }
-        if (v[1] < 1 || v[2] < v[1] || (lua_Unsigned)v[2] > ntok)
+        if (v[1] < 1 || v[2] < v[1] || (size_t)v[2] > ntok)
             luaL_error(L, "annotation list: bad token span %d..%d", (int)v[1], (int)v[2]);
-        c = (int)v[0] - 1;
+        c = v[0] - 1;
         a = &ax->byclass[c][fill[c]++];
         a->first = (uint32_t)(v[1] - 1);
         a->last = (uint32_t)(v[2] - 1);
-        a->ref = (int32_t)v[3];
+        a->ref = v[3];
     }
     memcpy(ax->count, counts, (size_t)m->nclasses * sizeof *counts);
     lua_pop(L, 1);
     qr_annindex_finish(ax, ntok);
+}
+
+/* The number of a flat list's item as an int32 (out of range: 0, which
+ * index_quads refuses as a class or a token, and INT32_MIN as a ref). */
+static int32_t quad_item(lua_State *L, int idx, lua_Integer i, int is_ref)
+{
+    lua_Integer v;
+    lua_rawgeti(L, idx, i);
+    v = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    if (v < INT32_MIN || v > INT32_MAX) return is_ref ? INT32_MIN : 0;
+    return (int32_t)v;
+}
+
+/* Builds the annotation index from the annotations at idx: the flat list
+ * {class, first, last, ref, ...}, or the packed string class_list makes
+ * of one. Raises on bad input. */
+static void build_annindex(lua_State *L, int idx, const qr_matcher *m, size_t ntok, qr_annindex *ax)
+{
+    size_t n, i, len;
+    const int32_t *q;
+    if (lua_type(L, idx) == LUA_TSTRING) {
+        /* (a Lua string's bytes are aligned as any allocation is) */
+        q = (const int32_t *)(const void *)lua_tolstring(L, idx, &len);
+        if (len % (4 * sizeof *q)) luaL_error(L, "annotation list: a packed list of %d bytes", (int)len);
+        index_quads(L, q, len / (4 * sizeof *q), m, ntok, ax);
+        return;
+    }
+    luaL_checktype(L, idx, LUA_TTABLE);
+    n = lua_rawlen(L, idx) / 4;
+    {
+        int32_t *v = lua_newuserdatauv(L, (n ? n : 1) * 4 * sizeof *v, 0);     /* collected on error */
+        for (i = 0; i < 4 * n; i++) v[i] = quad_item(L, idx, (lua_Integer)i + 1, i % 4 == 3);
+        index_quads(L, v, n, m, ntok, ax);
+        lua_pop(L, 1);
+    }
 }
 
 /* The scratch of a run, cleaned up whatever happens through a
@@ -960,10 +989,7 @@ static int matcher_run(lua_State *L)
     }
     if (m->needs_ids) ids = qr_tokens_ids(L, 2, 0);
     if (m->needs_bare) bare = qr_tokens_ids(L, 2, QR_KEY_BARE);
-    if (!lua_isnoneornil(L, 3)) {
-        luaL_checktype(L, 3, LUA_TTABLE);
-        build_annindex(L, 3, m, toks->n, &box->ax);
-    }
+    if (!lua_isnoneornil(L, 3)) build_annindex(L, 3, m, toks->n, &box->ax);
     memset(&em, 0, sizeof em);
     em.L = L;
     em.lm = lm;
@@ -1050,28 +1076,65 @@ The annotations of earlier phases, as the matcher takes them.
 @section classes
 */
 
+/* The scratch of packed class lists: a userdata kept as upvalue 1 of
+ * class_list, taken from there while in use (one a nested call or an
+ * error leaves behind is collected) and given back if not too large. */
+#define PACK_KEEP ((size_t)1 << 20)
+
+/* Pushes the scratch, with room for at least need int32s. */
+static int32_t *pack_take(lua_State *L, size_t need)
+{
+    size_t size = 256 * sizeof(int32_t);
+    if (lua_type(L, lua_upvalueindex(1)) == LUA_TUSERDATA && lua_rawlen(L, lua_upvalueindex(1)) >= need * sizeof(int32_t)) {
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_pushboolean(L, 0);
+        lua_replace(L, lua_upvalueindex(1));
+        return lua_touserdata(L, -1);
+    }
+    while (size < need * sizeof(int32_t)) size *= 2;
+    return lua_newuserdatauv(L, size, 0);
+}
+
+/* The scratch at idx (holding n int32s) made room for 4 more: replaced by
+ * one twice its size when full. */
+static int32_t *pack_room(lua_State *L, int idx, int32_t *buf, size_t n)
+{
+    size_t size = lua_rawlen(L, idx);
+    int32_t *bigger;
+    if ((n + 4) * sizeof *buf <= size) return buf;
+    bigger = lua_newuserdatauv(L, 2 * size, 0);
+    memcpy(bigger, buf, n * sizeof *buf);
+    lua_replace(L, idx);
+    return bigger;
+}
+
 /***
-quarry.core.class_list(classes, tokens, annotations) -> list or nil
+quarry.core.class_list(classes, tokens, annotations [, packed]) -> list or nil
 The annotation list matcher:run takes, {class, first, last, ref, ...}:
 for every annotation (ref: its index) and every class {type [, attrs]}
 (class: its index) it belongs to (its type, and each of the class's attrs
 with that value), the tokens it covers (its own first and last when it
 has them). nil when there are no classes. Annotations that touch no
-token are left out.
+token are left out. With packed, the list is a string of the same
+numbers as native 32-bit integers, which matcher:run takes as well (and
+reads without a table made and read).
 @function class_list
 @param classes table the classes {type [, attrs]} the phase's patterns name
 @param tokens quarry.Tokens the document's tokens
 @param annotations table the annotations of earlier phases
-@return table the flat list matcher:run takes, or nil when there are no classes
+@param packed boolean optional: the list packed in a string
+@return table|string the flat list matcher:run takes, or nil when there are no classes
 */
 static int l_class_list(lua_State *L)
 {
     const qr_tokens *toks;
     lua_Integer nclasses, nanns, ci, ai, n = 0;
-    int base;
+    int base, packed, list;
+    int32_t *buf = NULL;
     luaL_checktype(L, 1, LUA_TTABLE);
     toks = qr_check_tokens(L, 2, NULL, NULL);
     luaL_checktype(L, 3, LUA_TTABLE);
+    packed = lua_toboolean(L, 4);
     nclasses = (lua_Integer)lua_rawlen(L, 1);
     if (nclasses == 0) return 0;
     lua_settop(L, 3);
@@ -1090,8 +1153,14 @@ static int l_class_list(lua_State *L)
         field(L, -2, K_ATTRS);
         lua_remove(L, -3);
     }
-    lua_newtable(L);                         /* the list */
     nanns = (lua_Integer)lua_rawlen(L, 3);
+    if (packed) {
+        if (nanns >= INT32_MAX) return luaL_error(L, "class_list: too many annotations");
+        buf = pack_take(L, 4 * (size_t)nanns);
+    } else {
+        lua_newtable(L);
+    }
+    list = lua_gettop(L);                    /* the list, or its scratch */
     for (ai = 1; ai <= nanns; ai++) {
         int a = lua_gettop(L) + 1, isnum1, isnum2;
         size_t first = 0, last = 0;
@@ -1127,16 +1196,30 @@ static int l_class_list(lua_State *L)
                 }
             }
             if (have_span < 0) break;
+            if (buf) {
+                buf = pack_room(L, list, buf, (size_t)n);
+                buf[n++] = (int32_t)ci + 1;
+                buf[n++] = (int32_t)first + 1;
+                buf[n++] = (int32_t)last + 1;
+                buf[n++] = (int32_t)ai;
+                continue;
+            }
             lua_pushinteger(L, ci + 1);
-            lua_rawseti(L, a - 1, ++n);
+            lua_rawseti(L, list, ++n);
             lua_pushinteger(L, (lua_Integer)first + 1);
-            lua_rawseti(L, a - 1, ++n);
+            lua_rawseti(L, list, ++n);
             lua_pushinteger(L, (lua_Integer)last + 1);
-            lua_rawseti(L, a - 1, ++n);
+            lua_rawseti(L, list, ++n);
             lua_pushinteger(L, ai);
-            lua_rawseti(L, a - 1, ++n);
+            lua_rawseti(L, list, ++n);
         }
-        lua_settop(L, a - 1);
+        lua_settop(L, list);
+    }
+    if (!buf) return 1;
+    lua_pushlstring(L, (const char *)buf, (size_t)n * sizeof *buf);
+    if (lua_rawlen(L, list) <= PACK_KEEP) {
+        lua_pushvalue(L, list);
+        lua_replace(L, lua_upvalueindex(1));
     }
     return 1;
 }
@@ -1187,6 +1270,7 @@ void qr_open_match(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_matcher);
     lua_setfield(L, -2, "matcher");
-    lua_pushcfunction(L, l_class_list);
+    lua_pushboolean(L, 0);              /* the scratch of packed lists, made when first needed */
+    lua_pushcclosure(L, l_class_list, 1);
     lua_setfield(L, -2, "class_list");
 }

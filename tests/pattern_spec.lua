@@ -447,12 +447,37 @@ describe("quarry.Matcher", function()
       toks:close()
    end)
 
+   it("takes the list class_list packs as it takes the flat one", function()
+      local core = require "quarry.core"
+      local m = P.compile(P.cap("who", P.ann "person") * "said")
+      local text = "Ana Ruiz said yes, and Ruiz said no"
+      local toks = quarry.tokenize(text)
+      local anns = { { type = "person", start = 0, stop = 8 }, { type = "place", start = 0, stop = 3 },
+         { type = "person", start = 23, stop = 27, first = 7, last = 7 }, { type = "person", start = 4, stop = 4 } }
+      local classes = { { type = "person" } }
+      local flat, packed = core.class_list(classes, toks, anns), core.class_list(classes, toks, anns, true)
+      assert.same({ 1, 1, 2, 1, 1, 7, 7, 3 }, flat)
+      assert.equal("string", type(packed))
+      assert.equal(#flat * 4, #packed)
+      local function view(res)
+         local out = {}
+         for i, r in ipairs(res) do out[i] = { r.start, r.stop, r.units } end
+         return out
+      end
+      assert.same(view(m:run(toks, flat)), view(m:run(toks, packed)))
+      assert.equal(2, #m:run(toks, packed))
+      assert.equal("", core.class_list(classes, toks, {}, true))
+      raises(function() m:run(toks, "abc") end, "a packed list of 3 bytes")
+      toks:close()
+   end)
+
    it("raises on a malformed annotation list", function()
       local m = P.compile(P.ann "foo")
       local toks = quarry.tokenize("a b")
       raises(function() m:run(toks, { 1, 1, 5, 1 }) end, "annotation list: bad token span 1..5")
       raises(function() m:run(toks, { 2, 1, 1, 1 }) end, "annotation list: bad class 2")
       raises(function() m:run(toks, { 1, 2, 1, 1 }) end, "bad token span")
+      raises(function() m:run(toks, string.pack("=i4i4i4i4", 1, 1, 5, 1)) end, "annotation list: bad token span 1..5")
       toks:close()
    end)
 

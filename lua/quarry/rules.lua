@@ -800,11 +800,12 @@ local function attrs_match(want, have)
    return true
 end
 
--- The flat annotation list of a phase's classes (quarry.core.class_list).
+-- The flat annotation list of a phase's classes (quarry.core.class_list),
+-- packed: the matcher reads it as it is.
 local function class_list(phase, toks, anns)
    local compiler = phase.compiler
    if not compiler or #compiler.classes == 0 then return nil end
-   return core_class_list(compiler.classes, toks, anns)
+   return core_class_list(compiler.classes, toks, anns, true)
 end
 
 --- What a rule's action gets for each match: m.start, m.stop, m.caps
