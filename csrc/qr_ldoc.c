@@ -635,8 +635,9 @@ static int is_string(lua_State *L, int idx, const char *lit, size_t n)
  * stack index), the string is kept at [i] of the table there, since the
  * list's tables need not hold it (an __index can make it, or a later read
  * can change it); without (0), the list has no metatable, and neither
- * has any element read before. -> 0, nothing read, when anchor is 0 and
- * the element has a metatable. */
+ * has any element read before, nor a person's attrs. -> 0, nothing kept,
+ * when anchor is 0 and the element, or the attrs of a person, has a
+ * metatable. */
 static int read_entity(lua_State *L, lua_Integer i, qr_entity_text *e, int anchor)
 {
     int top = lua_gettop(L);
@@ -660,6 +661,11 @@ static int read_entity(lua_State *L, lua_Integer i, qr_entity_text *e, int ancho
         if (get_up(L, top + 1, OF_ATTRS) != LUA_TTABLE)
             luaL_error(L, "bad argument #1 to 'orgs_first' (element %d: attrs no table)", (int)i);
         if (e->kind == QR_ENTITY_PERSON) {
+            /* attrs' own __index may run code as well */
+            if (!anchor && lua_getmetatable(L, -1)) {
+                lua_settop(L, top);
+                return 0;
+            }
             get_up(L, -1, OF_TITLE);
             e->titled = lua_toboolean(L, -1);
         }

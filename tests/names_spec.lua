@@ -530,6 +530,27 @@ describe("quarry.names", function()
          assert.equal("Lumora Systems of the long name number 20", renamed[40])
       end)
 
+      it("keeps the texts read while a person's attrs' __index runs", function()
+         -- a plain list, but attrs whose __index gives the first entity a
+         -- new text (the same words) and collects the one read before
+         -- (run under memcheck or AddressSanitizer, a text read after it
+         -- was collected shows)
+         -- (41 bytes: a string made afresh each time, not interned)
+         local function name() return ("Lumora Systems of the longer name number %d"):format(7) end
+         local list
+         local touchy = setmetatable({}, { __index = function()
+            list[1].text = name()
+            collectgarbage()
+            for k = 1, 50 do local _ = ("x"):rep(60) .. k end   -- (strings that can take a freed one's place)
+            return nil
+         end })
+         -- (made in a function of its own: no register of this one holds the first text)
+         list = (function() return { ent("organization", name()), ent("person", "Lumora", touchy) } end)()
+         local persons, renamed = names.orgs_first(list)
+         assert.same({}, persons)
+         assert.same({ list[2], name() }, renamed)
+      end)
+
       it("raises on what is no list of entities", function()
          assert.has_error(function() names.orgs_first { 1 } end)
          assert.has_error(function() names.orgs_first { { type = "person", attrs = {} } } end)
