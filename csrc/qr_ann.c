@@ -553,11 +553,12 @@ static sortkey *sort_keys(sortkey *k, sortkey *tmp, size_t n)
     return k;
 }
 
-/* The scratch of the sorts: a userdata kept as upvalue 1 of the functions
- * that sort, so that a sort allocates nothing in the steady state. Taken
- * from there while in use (a metamethod may sort too: it then makes its
- * own, and one an error leaves behind is collected) and given back if not
- * too large. Pushes it; returns room for 2 * n keys. */
+/* The scratch of the sorts (and of resolve_overlaps): a userdata kept as
+ * upvalue 1 of the functions that sort, so that a sort allocates nothing
+ * in the steady state. Taken from there while in use (a metamethod may
+ * sort too: it then makes its own, and one an error leaves behind is
+ * collected) and given back if not too large. Pushes it; returns room for
+ * need bytes. */
 #define SCRATCH_KEEP ((size_t)1 << 20)
 static void *scratch_take_bytes(lua_State *L, size_t need)
 {
@@ -573,6 +574,7 @@ static void *scratch_take_bytes(lua_State *L, size_t need)
     return lua_touserdata(L, -1);
 }
 
+/* scratch_take_bytes with room for 2 * n keys */
 static sortkey *scratch_take(lua_State *L, size_t n)
 {
     return scratch_take_bytes(L, 2 * n * sizeof(sortkey));

@@ -949,7 +949,8 @@ shaped rule (matcher:shape) its Match object: units are then
 env.annotations[ref], and doc_text and doc are env.text and env.doc;
 rules[i] and starts[i]: the rule number of item i and the byte offset
 where its match starts. annotations: flat {class, first_token,
-last_token, ref, ...}. With defer (and a declared rule), a declared
+last_token, ref, ...}, or the string quarry.core.class_list(..., true)
+packs that list in. With defer (and a declared rule), a declared
 rule's annotation is not made: the list has its number in deferred (a
 4th result) instead, which quarry.core.resolve_overlaps and
 quarry.core.append_kept take, making a table only of those kept. Raises
@@ -957,7 +958,7 @@ naming the rule when a pattern exceeds the step limit or a regex its
 limits.
 @function Matcher:run
 @param tokens quarry.Tokens the document's tokens
-@param annotations table optional: the annotations of earlier phases, flat
+@param annotations table|string optional: the annotations of earlier phases, flat (or packed)
 @param env table {text, doc, annotations}: needed when a rule is shaped
 @param defer boolean optional: record declared rules' annotations, not made
 @return table list: the matches
