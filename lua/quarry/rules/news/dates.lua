@@ -130,6 +130,13 @@ end
 table.sort(HOLIDAY_NAMES, function(x, y) return #x > #y end)
 local HOLIDAY = nil
 for _, name in ipairs(HOLIDAY_NAMES) do HOLIDAY = HOLIDAY and HOLIDAY + P.word(name) or P.word(name) end
+-- The words of a set, sorted (a pattern's alternatives in a fixed order).
+local function list_of(set)
+   local out = {}
+   for w in pairs(set) do out[#out + 1] = w end
+   table.sort(out)
+   return out
+end
 -- the first and the last words of the holidays' names, and the most
 -- tokens a name takes
 local HOLIDAY_FIRST, HOLIDAY_LAST, HOLIDAY_WIDTH
@@ -140,24 +147,12 @@ do
       firsts[keys[1]], lasts[keys[#keys]] = true, true
       width = math.max(width, #keys)
    end
-   local function sorted(set)
-      local out = {}
-      for w in pairs(set) do out[#out + 1] = w end
-      table.sort(out)
-      return out
-   end
-   HOLIDAY_FIRST, HOLIDAY_LAST, HOLIDAY_WIDTH = P.set(sorted(firsts)), P.set(sorted(lasts)), width
+   HOLIDAY_FIRST, HOLIDAY_LAST, HOLIDAY_WIDTH = P.set(list_of(firsts)), P.set(list_of(lasts)), width
 end
 
 -- What makes a year-like number no year.
 local NOT_YEAR = { unit = {}, clock = {}, market = {}, level = {} }
 for _, row in ipairs(read_list("data/date_not_years.tsv")) do NOT_YEAR[row[2]][row[1]] = true end
-local function list_of(set)
-   local out = {}
-   for w in pairs(set) do out[#out + 1] = w end
-   table.sort(out)
-   return out
-end
 -- The market's words as a word set, found among a sentence's tokens in
 -- one call: a token's key is one token's, so a word of several tokens
 -- ("s&p") is never one.
