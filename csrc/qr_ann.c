@@ -490,6 +490,50 @@ void qr_ann_push_record(const qr_annemit *e, const qr_annentry *a, size_t start,
 
 /* --- sorting ------------------------------------------------------------------- */
 
+/* MERGE_SORT(name, T, ctx_t, before) defines
+ *     static T *name(T *v, T *tmp, size_t n, ctx_t ctx)
+ * which sorts the n items v (tmp: room for n more) and returns the array
+ * that holds the result, v or tmp: a merge sort of runs of 8 made by
+ * insertion, that copies a pair of runs already in order as it is.
+ * before(ctx, a, b) says whether item a goes before item b; it is written
+ * in place, since a call per comparison, as qsort makes, would be most of
+ * a sort's time. The order must be total (the sorts here end in a
+ * position), so the sort's stability does not matter. */
+#define MERGE_SORT(name, T, ctx_t, before)                                                              \
+    static T *name(T *v, T *tmp, size_t n, ctx_t ctx)                                                   \
+    {                                                                                                   \
+        enum { RUN = 8 };                                                                               \
+        size_t i, j, w;                                                                                 \
+        (void)ctx;                                                                                      \
+        for (i = 0; i < n; i += RUN) {                                                                  \
+            size_t e = i + RUN < n ? i + RUN : n;                                                       \
+            for (j = i + 1; j < e; j++) {                                                               \
+                T x = v[j];                                                                             \
+                size_t p = j;                                                                           \
+                while (p > i && before(ctx, x, v[p - 1])) {                                             \
+                    v[p] = v[p - 1];                                                                    \
+                    p--;                                                                                \
+                }                                                                                       \
+                v[p] = x;                                                                               \
+            }                                                                                           \
+        }                                                                                               \
+        for (w = RUN; w < n; w *= 2) {                                                                  \
+            T *t;                                                                                       \
+            for (i = 0; i < n; i += 2 * w) {                                                            \
+                size_t m = i + w < n ? i + w : n, e = i + 2 * w < n ? i + 2 * w : n, a = i, b = m, o = i; \
+                if (m == e || !before(ctx, v[m], v[m - 1])) {   /* in order already: copied */          \
+                    memcpy(tmp + i, v + i, (e - i) * sizeof *v);                                        \
+                    continue;                                                                           \
+                }                                                                                       \
+                while (a < m && b < e) tmp[o++] = before(ctx, v[b], v[a]) ? v[b++] : v[a++];            \
+                while (a < m) tmp[o++] = v[a++];                                                        \
+                while (b < e) tmp[o++] = v[b++];                                                        \
+            }                                                                                           \
+            t = v, v = tmp, tmp = t;                                                                    \
+        }                                                                                               \
+        return v;                                                                                       \
+    }
+
 typedef struct sortkey {
     lua_Integer start, stop;
     const char *type;
@@ -513,45 +557,9 @@ static inline int key_before(const sortkey *a, const sortkey *b)
     return a->index < b->index;
 }
 
-/* Sorts the n keys k (tmp: room for n more), a merge sort of runs made by
- * insertion, with the comparison inline (a call per comparison, as
- * qsort makes, would be most of the sort's time). Returns the array
- * holding the result: k or tmp. */
-static sortkey *sort_keys(sortkey *k, sortkey *tmp, size_t n)
-{
-    enum { RUN = 8 };
-    size_t i, j, w;
-    for (i = 0; i < n; i += RUN) {
-        size_t e = i + RUN < n ? i + RUN : n;
-        for (j = i + 1; j < e; j++) {
-            sortkey x = k[j];
-            size_t p = j;
-            while (p > i && key_before(&x, &k[p - 1])) {
-                k[p] = k[p - 1];
-                p--;
-            }
-            k[p] = x;
-        }
-    }
-    for (w = RUN; w < n; w *= 2) {
-        for (i = 0; i < n; i += 2 * w) {
-            size_t m = i + w < n ? i + w : n, e = i + 2 * w < n ? i + 2 * w : n, a = i, b = m, o = i;
-            if (m == e || !key_before(&k[m], &k[m - 1])) {      /* in order already: copied */
-                memcpy(tmp + i, k + i, (e - i) * sizeof *k);
-                continue;
-            }
-            while (a < m && b < e) tmp[o++] = key_before(&k[b], &k[a]) ? k[b++] : k[a++];
-            while (a < m) tmp[o++] = k[a++];
-            while (b < e) tmp[o++] = k[b++];
-        }
-        {
-            sortkey *t = k;
-            k = tmp;
-            tmp = t;
-        }
-    }
-    return k;
-}
+/* sort_keys(k, tmp, n, NULL): the n keys k sorted, in k or tmp. */
+#define KEY_BEFORE(ctx, a, b) key_before(&(a), &(b))
+MERGE_SORT(sort_keys, sortkey, const void *, KEY_BEFORE)
 
 /* The scratch of the sorts (and of resolve_overlaps): a userdata kept as
  * upvalue 1 of the functions that sort, so that a sort allocates nothing
@@ -594,7 +602,7 @@ static void scratch_give(lua_State *L, int idx)
 static void sort_list(lua_State *L, sortkey *keys, sortkey *tmp, size_t n)
 {
     size_t i, j;
-    keys = sort_keys(keys, tmp, n);
+    keys = sort_keys(keys, tmp, n, NULL);
     for (i = 0; i < n; i++) {
         if (keys[i].index == (int)i + 1) continue;
         lua_rawgeti(L, 1, (lua_Integer)i + 1);     /* the item the cycle's last place takes */
@@ -721,71 +729,34 @@ static int cand_before(const cand *a, const cand *b, int appelt)
     return appelt ? cand_before_appelt(a, b) : cand_before_first(a, b);
 }
 
+/* The candidates and the style they are ordered by, for sort_order. */
+typedef struct cands_by {
+    const cand *c;
+    int appelt;
+} cands_by;
+
+/* sort_order(perm, tmp, n, by): positions into by.c sorted by their
+ * candidates, in perm or tmp. */
+#define CAND_BEFORE(by, a, b) cand_before(&(by).c[a], &(by).c[b], (by).appelt)
+MERGE_SORT(sort_order, int, cands_by, CAND_BEFORE)
+
+/* sort_numbers(v, tmp, n, 0): the n numbers v in increasing order, in v
+ * or tmp. */
+#define NUMBER_BEFORE(ctx, a, b) ((a) < (b))
+MERGE_SORT(sort_numbers, lua_Number, int, NUMBER_BEFORE)
+
 /* The n candidates c in order, as positions into c: perm[0 .. n) (tmp:
- * room for n more). A merge sort of runs made by insertion, with the
- * comparison inline (qsort's call per comparison would be most of its
- * time); the order is total, so any sort gives it. */
+ * room for n more). */
 static void sort_cands(const cand *c, size_t n, int appelt, int *perm, int *tmp)
 {
-    enum { RUN = 8 };
-    size_t i, j, w;
-    int *from = perm, *to = tmp;
+    cands_by by;
+    int *sorted;
+    size_t i;
+    by.c = c;
+    by.appelt = appelt;
     for (i = 0; i < n; i++) perm[i] = (int)i;
-    for (i = 0; i < n; i += RUN) {
-        size_t e = i + RUN < n ? i + RUN : n;
-        for (j = i + 1; j < e; j++) {
-            int x = perm[j];
-            size_t p = j;
-            while (p > i && cand_before(&c[x], &c[perm[p - 1]], appelt)) {
-                perm[p] = perm[p - 1];
-                p--;
-            }
-            perm[p] = x;
-        }
-    }
-    for (w = RUN; w < n; w *= 2) {
-        int *t;
-        for (i = 0; i < n; i += 2 * w) {
-            size_t m = i + w < n ? i + w : n, e = i + 2 * w < n ? i + 2 * w : n, a = i, b = m, o = i;
-            while (a < m && b < e) to[o++] = cand_before(&c[from[b]], &c[from[a]], appelt) ? from[b++] : from[a++];
-            while (a < m) to[o++] = from[a++];
-            while (b < e) to[o++] = from[b++];
-        }
-        t = from, from = to, to = t;
-    }
-    if (from != perm) memcpy(perm, from, n * sizeof *perm);
-}
-
-/* Sorts the n numbers v (tmp: room for n more) in increasing order, as
- * sort_cands does. */
-static void sort_numbers(lua_Number *v, lua_Number *tmp, size_t n)
-{
-    enum { RUN = 8 };
-    size_t i, j, w;
-    lua_Number *from = v, *to = tmp;
-    for (i = 0; i < n; i += RUN) {
-        size_t e = i + RUN < n ? i + RUN : n;
-        for (j = i + 1; j < e; j++) {
-            lua_Number x = v[j];
-            size_t p = j;
-            while (p > i && x < v[p - 1]) {
-                v[p] = v[p - 1];
-                p--;
-            }
-            v[p] = x;
-        }
-    }
-    for (w = RUN; w < n; w *= 2) {
-        lua_Number *t;
-        for (i = 0; i < n; i += 2 * w) {
-            size_t m = i + w < n ? i + w : n, e = i + 2 * w < n ? i + 2 * w : n, a = i, b = m, o = i;
-            while (a < m && b < e) to[o++] = from[b] < from[a] ? from[b++] : from[a++];
-            while (a < m) to[o++] = from[a++];
-            while (b < e) to[o++] = from[b++];
-        }
-        t = from, from = to, to = t;
-    }
-    if (from != v) memcpy(v, from, n * sizeof *v);
+    sorted = sort_order(perm, tmp, n, by);
+    if (sorted != perm) memcpy(perm, sorted, n * sizeof *perm);
 }
 
 /* t[key] (key: the stack index of the field's name; t: an absolute
@@ -935,7 +906,10 @@ size_t qr_resolve_overlaps(qr_cand *c, size_t n, int appelt, lua_Number *coord, 
         coord[2 * i] = c[i].start;
         coord[2 * i + 1] = c[i].stop;
     }
-    sort_numbers(coord, best, 2 * n);
+    {
+        lua_Number *sorted = sort_numbers(coord, best, 2 * n, 0);
+        if (sorted != coord) memcpy(coord, sorted, 2 * n * sizeof *coord);
+    }
     for (i = 0, ncoord = 0; i < 2 * n; i++)
         if (ncoord == 0 || coord[i] != coord[ncoord - 1]) coord[ncoord++] = coord[i];
     for (i = 0; i <= ncoord; i++) best[i] = -HUGE_VAL;
