@@ -249,29 +249,34 @@ describe("news dates", function()
          dates("The pact was signed in June last year and ratified in January this year.", "2013-05-02"))
    end)
 
-   it("keeps the date of a pack's own rule that takes the name of a news rule, with an action", function()
+   -- A pack that includes news with its dates rule `name` replaced by
+   -- `rule_src` (the source of a rule), run on text: pcall's answers.
+   local function run_replacing(name, rule_src, text, date)
       local support = require "tests.support"
-      local dir = support.tmpdir { ["mine.lua"] = [[
+      local dir = support.tmpdir { ["mine.lua"] = ([[
 local news = include "news"
 news.name = "mine"
 for _, phase in ipairs(news.phases) do
    for i, r in ipairs(phase.rules or {}) do
-      if r.name == "weekend" then
-         phase.rules[i] = rule { name = "weekend", type = "date", pattern = P.word "the weekend",
-            action = function(m)
-               local rel = { weekend = true, dir = "next" }
-               return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
-            end }
-      end
+      if r.name == %q then phase.rules[i] = %s end
    end
 end
 return news
-]] }
+]]):format(name, rule_src) }
       local ok, anns = pcall(function()
-         local text = "Protesters gather over the weekend."
-         return rules.load(dir .. "/mine.lua"):run({ text = text, date = "2014-03-12" })
+         return rules.load(dir .. "/mine.lua"):run({ text = text, date = date })
       end)
       support.cleanup()
+      return ok, anns
+   end
+
+   it("keeps the date of a pack's own rule that takes the name of a news rule, with an action", function()
+      local ok, anns = run_replacing("weekend", [[rule { name = "weekend", type = "date",
+            pattern = P.word "the weekend",
+            action = function(m)
+               local rel = { weekend = true, dir = "next" }
+               return { type = "date", start = m.start, stop = m.stop, attrs = { rel = rel } }
+            end }]], "Protesters gather over the weekend.", "2014-03-12")
       assert.is_true(ok, anns)
       local got = {}
       for _, a in ipairs(anns) do
@@ -281,24 +286,8 @@ return news
    end)
 
    it("keeps the attrs of a pack's own declared rule that takes the name of a news rule", function()
-      local support = require "tests.support"
-      local dir = support.tmpdir { ["mine.lua"] = [[
-local news = include "news"
-news.name = "mine"
-for _, phase in ipairs(news.phases) do
-   for i, r in ipairs(phase.rules or {}) do
-      if r.name == "month" then
-         phase.rules[i] = rule { name = "month", type = "date", pattern = P.word "in June",
-            attrs = { season = "summer" } }
-      end
-   end
-end
-return news
-]] }
-      local ok, anns = pcall(function()
-         return rules.load(dir .. "/mine.lua"):run({ text = "The pool opens in June.", date = "2014-03-12" })
-      end)
-      support.cleanup()
+      local ok, anns = run_replacing("month", [[rule { name = "month", type = "date", pattern = P.word "in June",
+            attrs = { season = "summer" } }]], "The pool opens in June.", "2014-03-12")
       assert.is_true(ok, anns)
       local got = {}
       for _, a in ipairs(anns) do
