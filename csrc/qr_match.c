@@ -654,6 +654,19 @@ static inline int fast_or(const qr_mrun *r, const qr_mpred *p, const qr_token *t
 #define QR_HOT inline
 #endif
 
+/* Whether token tok has the flags p->a set and p->b clear (QR_P_FLAGS). */
+static QR_HOT int flags_hold(const qr_mpred *p, const qr_token *tok)
+{
+    return (tok->flags & (unsigned)p->a) == (unsigned)p->a && !(tok->flags & (unsigned)p->b);
+}
+
+/* Whether token t has bit (QR_COVER_WITHIN, _STARTS or _ENDS) in the
+ * cover of p's annotation type (QR_P_WITHIN, QR_P_STARTS, QR_P_ENDS). */
+static QR_HOT int covered(const qr_mrun *r, const qr_mpred *p, size_t t, unsigned bit)
+{
+    return r->ax && (r->ax->cover[p->a - 1][t] & bit);
+}
+
 /* eval_pred, with the tests of most steps of the machine made in place:
  * a word, a word set, a kind, a case, flags, a cover, an AND or OR of
  * such parts only (qr_mpred fast); another predicate made of others goes
@@ -672,13 +685,13 @@ static QR_HOT int eval_step(qr_mrun *r, int pi, size_t t)
     case QR_P_CASE:
         return ((unsigned)p->a >> tok->casing) & 1u;
     case QR_P_FLAGS:
-        return (tok->flags & (unsigned)p->a) == (unsigned)p->a && !(tok->flags & (unsigned)p->b);
+        return flags_hold(p, tok);
     case QR_P_WITHIN:
-        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_WITHIN);
+        return covered(r, p, t, QR_COVER_WITHIN);
     case QR_P_STARTS:
-        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_STARTS);
+        return covered(r, p, t, QR_COVER_STARTS);
     case QR_P_ENDS:
-        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_ENDS);
+        return covered(r, p, t, QR_COVER_ENDS);
     case QR_P_AND:
         if (p->fast && !p->nrest) return ((p->fkinds >> tok->kind) & 1u) && ((p->fcases >> tok->casing) & 1u);
         break;
@@ -875,16 +888,16 @@ static QR_COLD int eval_flat(qr_mrun *r, int i, size_t t)
             hit = ((unsigned)p->a >> tok->casing) & 1u;
             break;
         case QR_P_FLAGS:
-            hit = (tok->flags & (unsigned)p->a) == (unsigned)p->a && !(tok->flags & (unsigned)p->b);
+            hit = flags_hold(p, tok);
             break;
         case QR_P_WITHIN:
-            hit = r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_WITHIN);
+            hit = covered(r, p, t, QR_COVER_WITHIN);
             break;
         case QR_P_STARTS:
-            hit = r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_STARTS);
+            hit = covered(r, p, t, QR_COVER_STARTS);
             break;
         case QR_P_ENDS:
-            hit = r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_ENDS);
+            hit = covered(r, p, t, QR_COVER_ENDS);
             break;
         case QR_P_AND:      /* its fast parts */
             hit = ((p->fkinds >> tok->kind) & 1u) && ((p->fcases >> tok->casing) & 1u);
@@ -935,14 +948,13 @@ static int eval_pred(qr_mrun *r, int pi, size_t t)
     case QR_P_LEN:
         return eval_len(r, p, tok);
     case QR_P_FLAGS:
-        /* a: flags that must be set, b: flags that must be clear */
-        return (tok->flags & (unsigned)p->a) == (unsigned)p->a && !(tok->flags & (unsigned)p->b);
+        return flags_hold(p, tok);
     case QR_P_WITHIN:
-        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_WITHIN);
+        return covered(r, p, t, QR_COVER_WITHIN);
     case QR_P_STARTS:
-        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_STARTS);
+        return covered(r, p, t, QR_COVER_STARTS);
     case QR_P_ENDS:
-        return r->ax && (r->ax->cover[p->a - 1][t] & QR_COVER_ENDS);
+        return covered(r, p, t, QR_COVER_ENDS);
     case QR_P_NOT: case QR_P_AND: case QR_P_OR:
         if (r->m->flat_entry && r->m->flat_entry[pi] != QR_FLAT_NONE) return eval_flat(r, r->m->flat_entry[pi], t);
         return p->op == QR_P_NOT ? eval_not(r, p, t) : p->op == QR_P_AND ? eval_and(r, p, tok, t) : eval_or(r, p, tok, t);
