@@ -541,17 +541,20 @@ end
 --- Resolves the dates of a document in place: dated, its date annotations
 -- (overlapping ones are dropped, the longest kept); ctx: {text, tokens,
 -- date}; tense: the date_tense module (tense.of(tokens, annotation) ->
--- "future" | "past" | "deadline" | nil; tense.told_past). Returns the dates kept, in
--- text order, relative ones with attrs.value (nil when nothing resolves
--- them) and attrs.relative = true.
-function values.resolve_document(ctx, dated, tense)
+-- "future" | "past" | "deadline" | nil; tense.told_past); sorted: true
+-- when each date of dated starts past the one before it (nil: not known).
+-- Returns the dates kept, in text order, relative ones with attrs.value
+-- (nil when nothing resolves them) and attrs.relative = true.
+function values.resolve_document(ctx, dated, tense, sorted)
    local toks = ctx.tokens
    -- (a document phase gets them in text order: sorted only when a start
    -- is not past the one before, as ties may come out in another order)
-   for i = 2, #dated do
-      if dated[i].start <= dated[i - 1].start then
-         spanset.sort(dated)
-         break
+   if not sorted then
+      for i = 2, #dated do
+         if dated[i].start <= dated[i - 1].start then
+            spanset.sort(dated)
+            break
+         end
       end
    end
    local opening

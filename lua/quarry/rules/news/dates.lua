@@ -57,30 +57,37 @@ local function declared_attrs(keys, attrs)
    return true
 end
 
--- dated with each declared rule's attrs read (the list itself; a new one
--- when some are no date). ctx: {tokens}.
-local function read_declared(ctx, dated)
-   local out, toks = dated, ctx.tokens
-   for i = 1, #dated do
-      local a = dated[i]
-      local read = READ[a.rule]
-      if read and declared_attrs(READ_KEYS[a.rule], a.attrs) then
-         local attrs = read(a.attrs, toks, a)
-         a.attrs = attrs
-         if not attrs and out == dated then
-            out = table.move(dated, 1, i - 1, 1, {})
-         end
-      end
-      if out ~= dated and a.attrs then out[#out + 1] = a end
-   end
-   return out
-end
-
 --- Resolves the document's dates (see date_values.lua): ctx {text,
 -- tokens, date}, dated: its date annotations. Returns those kept, in
 -- text order, with their values.
+-- (One pass first: each declared rule's attrs read, a date that is none
+-- dropped, and whether the dates kept come in text order, so that
+-- values.resolve_document sorts them only when they do not.)
 function dates.resolve_document(ctx, dated)
-   return values.resolve_document(ctx, read_declared(ctx, dated), tense)
+   local toks, out, k, prev, sorted = ctx.tokens, dated, 0, -1, true
+   for i = 1, #dated do
+      local a = dated[i]
+      local rule, attrs = a.rule, a.attrs
+      local read = READ[rule]
+      if read then
+         local keys = READ_KEYS[rule]
+         -- (most declare none and carry none: "2014", "last May")
+         if attrs == nil and not keys or attrs ~= nil and keys and declared_attrs(keys, attrs) then
+            attrs = read(attrs, toks, a)
+            a.attrs = attrs
+         end
+      end
+      if attrs then
+         k = k + 1
+         if out ~= dated then out[k] = a end
+         local start = a.start
+         if start <= prev then sorted = false end
+         prev = start
+      elseif out == dated then
+         out = table.move(dated, 1, k, 1, {})
+      end
+   end
+   return values.resolve_document(ctx, out, tense, sorted)
 end
 
 -- The calendar's words: NAMES[kind][word] = value, and each kind's words
