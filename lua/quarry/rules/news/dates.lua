@@ -476,6 +476,25 @@ end
 local DAY = closed(product(numerals(1, 31), { "", "st", "nd", "rd", "th" }),
    [[^(?:[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?$]])
 local DIGIT_YEAR = closed(numerals(1800, 2099), [[^(?:1[89][0-9]{2}|20[0-9]{2})$]])
+-- A day and a month it has (February's 29th too: a year may be leap),
+-- "7 December", "the 30th of April": a day up to the 29th of any month,
+-- the 30th and the 31st of the months that have them.
+local function day_of_month(of)
+   local SUFFIXES = { "", "st", "nd", "rd", "th" }
+   local function months_of(day)
+      local out = {}
+      for _, w in ipairs(spellings("month", true)) do
+         if values.valid(nil, name_of("month", w), day) then out[#out + 1] = w end
+      end
+      return P.tok { set = out, case = { "title", "upper" } }
+   end
+   local function day_then(days, regex, months)
+      return P.cap("day", closed(product(days, SUFFIXES), regex)) * of * P.cap("month", months)
+   end
+   return day_then(numerals(1, 29), [[^(?:[1-9]|1[0-9]|2[0-9])(?:st|nd|rd|th)?$]], MONTH)
+      + day_then({ "30" }, [[^30(?:st|nd|rd|th)?$]], months_of(30))
+      + day_then({ "31" }, [[^31(?:st|nd|rd|th)?$]], months_of(31))
+end
 -- spoken, in transcripts: "nineteen ninety-six", "two thousand"
 local function number_words(lo, hi, step)
    local out = {}
@@ -523,6 +542,16 @@ local AGO_ABOUT = P.set { "nearly", "almost", "about", "some", "more than", "les
                           "just over", "just under" }
 local AGO_N = COUNT + P.set { "several", "a few", "many", "a couple of" }
 local AGO_UNIT = P.cap("unit", UNIT) * P.word "ago"
+-- without a count, a unit in the plural: "years ago" ("year ago" alone is
+-- no date)
+local AGO_UNITS
+do
+   local plural = {}
+   for _, w in ipairs(spellings("unit")) do
+      if w:lower():match("s$") then plural[#plural + 1] = w end
+   end
+   AGO_UNITS = P.cap("unit", P.set(plural)) * P.word "ago"
+end
 
 -- A number that looks like a year is no year when a clock or an index
 -- level is meant: "from 1800 to 2100 local time", "the Dow rose to 1850".
@@ -615,50 +644,86 @@ function READ.ref_word(_, _, a)
    return v and { value = v } or nil
 end
 
--- "two years ago", "a decade ago", "several years ago"
-local function ago(m)
-   local n = m.caps.n and (tonumber(m.caps.n.text) or name_of("number", m.caps.n.text))
-   local unit = name_of("unit", m.caps.unit.text)
-   if not n then return valued(m, "PAST_REF") end   -- "several years ago", "years ago"
+-- The counts of "several years ago" that say no number: the past.
+local AGO_SOME = { several = true, ["a few"] = true, many = true, ["a couple of"] = true }
+
+-- ago's date: "two years ago", "a decade ago", that many units before the
+-- article's day; "several years ago", "years ago", the past (attrs: the
+-- texts of its n, when it has one, and unit).
+function READ.ago(attrs)
+   local count = attrs.n
+   local n = count and not AGO_SOME[count:lower()] and (tonumber(count) or name_of("number", count))
+   if not n then return { value = "PAST_REF" } end
+   local unit = name_of("unit", attrs.unit)
    if unit == "decade" then n, unit = 10 * n, "year" end
    if unit == "century" then n, unit = 100 * n, "year" end
-   return relative(m, { ago = n, unit = unit })
+   -- "a year ago" said of a quarter is that quarter's year-ago one
+   return { ago = n, unit = unit, same_period = n == 1 and unit == "year" or nil, rel = true, value = nil,
+            relative = nil }
 end
 
--- the words of "third-quarter" and "fiscal-quarter", "fiscal-first"
-local QUARTER_ORDINALS = { "first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th" }
-local QUARTER_ORDINALS_FISCAL = { "fiscal", table.unpack(QUARTER_ORDINALS) }
+-- Which quarter or half: "the third quarter", "third-quarter", "the
+-- fiscal-first quarter", "the first half", "the latter half"; an ordinal
+-- past the fourth quarter or the second half is none ("the fifth
+-- quarter", "third-half").
+local QUARTER_WHICH
+do
+   local function ordinals(most)
+      local words = {}
+      for _, w in ipairs(spellings("ordinal")) do
+         if name_of("ordinal", w) <= most then words[#words + 1] = w end
+      end
+      return P.set(words) + closed(product(numerals(1, most), { "st", "nd", "rd", "th" }),
+         "^[1-" .. most .. "](?:st|nd|rd|th)$")
+   end
+   local ORDS = { [4] = { "first", "second", "third", "fourth", "1st", "2nd", "3rd", "4th" },
+                  [2] = { "first", "second", "1st", "2nd" } }
+   local function which(unit, most)
+      local ords = "(?i:" .. table.concat(ORDS[most], "|") .. ")"
+      return P.cap("ord", ordinals(most)) * P.opt("-") * P.cap("unit", P.word(unit))
+         + P.cap("hq", closed(product(ORDS[most], { "-" .. unit }), "^" .. ords .. "-(?i:" .. unit .. ")$"))
+         -- "the fiscal-first quarter"
+         + P.cap("fq", closed(product({ "fiscal-" }, ORDS[most]), "^(?i:fiscal)-" .. ords .. "$"))
+         * P.cap("unit", P.word(unit))
+   end
+   -- "the last half of 1989", "the latter half": the second
+   QUARTER_WHICH = which("quarter", 4) + which("half", 2)
+      + P.cap("latter", P.set { "last", "latter" }) * P.cap("unit", P.word "half")
+end
 -- "80s", "1990s", "mid-1990s"
 local decade_numbers = numerals(0, 9)
 for n = 180, 209 do decade_numbers[#decade_numbers + 1] = tostring(n) end
 local DECADES = product({ "", "mid-", "early-", "late-" }, decade_numbers, { "0s" })
 
--- "the third quarter", "third-quarter", "the fiscal first quarter", "the
--- 1988 third quarter", "the third quarter of 1990", "this year's third
--- quarter", "the first half of 1990"
-local function quarter(m)
-   local caps = m.caps
-   local q = caps.ord and (name_of("ordinal", caps.ord.text) or number_of(caps.ord.text))
-   local half = caps.unit and caps.unit.text:lower() == "half"
-   if caps.latter then q = 2 end
-   if caps.fq then
-      local o = caps.fq.text:lower():match("%-(%w+)$")
+-- quarter's date: "the third quarter", "third-quarter", "the fiscal
+-- first quarter", "the 1988 third quarter", "the third quarter of 1990",
+-- "this year's third quarter", "the first half of 1990" (attrs: the texts
+-- of its captures: ord, unit, latter, hq, fq, year, year2, whose).
+function READ.quarter(attrs)
+   local unit = attrs.unit
+   local half = unit ~= nil and unit:lower() == "half"
+   local q
+   if attrs.ord then q = name_of("ordinal", attrs.ord) or number_of(attrs.ord) end
+   if attrs.latter then q = 2 end
+   if attrs.fq then
+      local o = attrs.fq:lower():match("%-(%w+)$")
       q = name_of("ordinal", o) or number_of(o)
    end
-   if caps.hq then
-      local o, unit = caps.hq.text:lower():match("^(%w+)%-(%a+)$")
+   if attrs.hq then
+      local o, u = attrs.hq:lower():match("^(%w+)%-(%a+)$")
       q = name_of("ordinal", o) or number_of(o)
-      half = unit == "half"
+      half = u == "half"
    end
-   if not q or q < 1 or q > (half and 2 or 4) then return nil end
-   local rel = { quarter = not half and q or nil, half = half and q or nil }
-   local year = caps.year2 or caps.year
-   if year then rel.year = year_of(year.text) end
-   if caps.whose then
-      local w = caps.whose.text:lower()
+   local rel = { quarter = not half and q or nil, half = half and q or nil, year = nil, year_offset = nil, rel = true,
+                 value = nil, relative = nil }
+   local year = attrs.year2 or attrs.year
+   if year then rel.year = year_of(year) end
+   local whose = attrs.whose
+   if whose then
+      local w = whose:lower()
       rel.year_offset = (w:match("^last") or w:match("^year")) and -1 or w:match("^next") and 1 or 0
    end
-   return relative(m, rel)
+   return rel
 end
 
 -- "the quarter", "the latest quarter", "this quarter", "the year-ago
@@ -712,6 +777,13 @@ function READ.decade(attrs)
       return { value = string.format("%02d", n - 1) }
    end
    return { unit = "century", offset = 0, rel = true, value = nil, relative = nil }
+end
+
+-- day_month's date: "7 December", "the 30th of April" (attrs: the texts
+-- of its day and month).
+function READ.day_month(attrs)
+   return { month = name_of("month", attrs.month), day = number_of(attrs.day), rel = true, value = nil,
+            relative = nil }
 end
 
 -- month_year's date: "June 2016", "early June, 2016" (attrs: the texts of
@@ -783,8 +855,11 @@ dates.rules = {
       examples = { { text = "The summit meets on April 24 and 25.", date = "1999-02-10",
                      expect = { { type = "date", text = "25", attrs = { value = "1999-04-25" } } } } } },
    rule { name = "day_month", type = "date", priority = 1,
-      pattern = P.cap("day", DAY) * P.opt("of") * P.cap("month", MONTH),
-      action = date_from },
+      pattern = day_of_month(P.opt("of")),
+      attrs = { day = "$day", month = "$month" },
+      examples = { { text = "Talks began on 7 December and were to end on 31 April.", date = "1998-12-20",
+                     expect = { { type = "date", text = "7 December", attrs = { value = "1998-12-07" } } },
+                     reject = { { type = "date", text = "31 April" } } } } },
    rule { name = "month_year", type = "date", priority = 1,
       pattern = P.opt(P.cap("part", PART)) * P.cap("month", MONTH) * P.opt(",") * P.cap("year", YEAR),
       attrs = { month = "$month", year = "$year" },
@@ -939,21 +1014,16 @@ dates.rules = {
    -- part of the longer one that starts there: "years ago" of "two years
    -- ago" is not one of its own)
    rule { name = "ago", type = "date",
-      pattern = AGO_ABOUT * P.opt(P.cap("n", AGO_N)) * AGO_UNIT
+      pattern = AGO_ABOUT * P.cap("n", AGO_N) * AGO_UNIT + AGO_ABOUT * AGO_UNITS
          + P.notbehind(AGO_ABOUT) * P.cap("n", AGO_N) * AGO_UNIT
-         + P.notbehind(AGO_ABOUT + AGO_N) * AGO_UNIT,
-      action = function(m)
-         local n = m.caps.n and m.caps.n.text:lower()
-         if n == "several" or n == "a few" or n == "many" or n == "a couple of" then m.caps.n = nil
-         elseif not n and not m.caps.unit.text:lower():match("s$") then return nil end
-         local rel = ago(m)
-         -- "a year ago" said of a quarter is that quarter's year-ago one
-         local r = rel.attrs.rel
-         if r and r.ago == 1 and r.unit == "year" then r.same_period = true end
-         return rel
-      end,
+         + P.notbehind(AGO_ABOUT + AGO_N) * AGO_UNITS,
+      attrs = { n = "$n", unit = "$unit" },
       examples = { { text = "The plant closed two years ago.", date = "2013-05-02",
-                     expect = { { type = "date", text = "two years ago", attrs = { value = "2011" } } } } } },
+                     expect = { { type = "date", text = "two years ago", attrs = { value = "2011" } } } },
+                   { text = "Several years ago it opened; about year ago it was sold.",
+                     expect = { { type = "date", text = "Several years ago", attrs = { value = "PAST_REF" } } },
+                     reject = { { type = "date", text = "about year ago" },
+                                { type = "date", text = "year ago" } } } } },
    rule { name = "anaphor", type = "date", priority = 1,
       pattern = near(1, 2, UNIT) * ((P.cap("n", COUNT) * P.cap("unit", UNIT)
                  * (P.cap("how", P.set { "earlier", "later", "previously" }) * P.notahead(P.word "than")
@@ -984,22 +1054,17 @@ dates.rules = {
       pattern = (DET + P.notbehind(DET))
          * P.opt(P.cap("whose", P.set { "this year's", "last year's", "next year's", "this year’s", "last year’s",
                                         "next year’s", "year-ago", "year-earlier" }))
-         * P.opt(P.cap("year", YEAR)) * P.opt("fiscal")
-         * (P.cap("ord", ORDINAL) * P.opt("-") * P.cap("unit", P.set { "quarter", "half" })
-            -- "the last half of 1989", "the latter half": the second
-            + P.cap("latter", P.set { "last", "latter" }) * P.cap("unit", P.word "half")
-            + P.cap("hq", closed(product(QUARTER_ORDINALS_FISCAL, { "-quarter", "-half" }),
-                                 [[^(?i:first|second|third|fourth|1st|2nd|3rd|4th|fiscal)-(?i:quarter|half)$]]))
-            -- "the fiscal-first quarter"
-            + P.cap("fq", closed(product({ "fiscal-" }, QUARTER_ORDINALS),
-                                 [[^(?i:fiscal)-(?i:first|second|third|fourth|1st|2nd|3rd|4th)$]]))
-            * P.cap("unit", P.set { "quarter", "half" }))
+         * P.opt(P.cap("year", YEAR)) * P.opt("fiscal") * QUARTER_WHICH
          * P.opt(P.word "of" * P.cap("year2", YEAR)),
-      action = quarter,
+      attrs = { ord = "$ord", unit = "$unit", latter = "$latter", hq = "$hq", fq = "$fq", year = "$year",
+                year2 = "$year2", whose = "$whose" },
       examples = { { text = "Profit rose in the third quarter of 1990 and in third-quarter trading.",
                      date = "1990-11-02",
                      expect = { { type = "date", text = "the third quarter of 1990", attrs = { value = "1990-Q3" } },
-                                { type = "date", text = "third-quarter", attrs = { value = "1990-Q3" } } } } } },
+                                { type = "date", text = "third-quarter", attrs = { value = "1990-Q3" } } } },
+                   { text = "Not the fifth quarter, nor the third half of 1990.",
+                     reject = { { type = "date", text = "the fifth quarter" },
+                                { type = "date", text = "the third half of 1990" } } } } },
    rule { name = "quarter_ref", type = "date",
       pattern = near(1, 3, P.set { "quarter", "period" }) * (P.set { "the", "this", "that", "its", "last", "next" }
          * (P.opt(P.cap("which", P.set { "latest", "current", "comparable", "same", "previous", "prior", "coming",
