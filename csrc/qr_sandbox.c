@@ -111,13 +111,19 @@
 #endif
 
 typedef struct qr_limits {
+    /* what every request reads first */
+    qr_pool *pool;                /* the small blocks' allocator, or NULL */
+    long long total;              /* bytes of the Lua heap */
+    long long ceiling;            /* a request that would take total past this goes the long way
+                                     (limit_move): base + max inside core.limited with a ceiling,
+                                     LLONG_MIN while a refusal is pending, else LLONG_MAX */
+    long long high;               /* the most total has been since core.limited began */
     lua_Alloc real;               /* the allocator this one wraps */
     void *real_ud;
-    qr_pool *pool;                /* the small blocks' allocator, or NULL */
     const void *state_block;      /* with the pool: the block freed last, the state's own */
-    long long total;              /* bytes of the Lua heap */
     int active;                   /* inside core.limited */
-    /* memory: total may not pass base + max (max 0: no ceiling) */
+    /* memory: total may not pass base + max (max 0: no ceiling); peak:
+     * high - base when the last core.limited call ended */
     long long mem_base, mem_max, mem_peak;
     int mem_trips;                /* requests refused (and not given on Lua's second try) */
     int pending;                  /* the last request to grow was refused: */
@@ -155,6 +161,13 @@ static QR_NOINLINE void *limit_last_free(qr_limits *lim, void *ptr, size_t osize
     return NULL;
 }
 
+/* ceiling's value for what lim holds now */
+static void set_ceiling(qr_limits *lim)
+{
+    lim->ceiling = !lim->active || lim->mem_max <= 0 ? LLONG_MAX
+                 : lim->pending ? LLONG_MIN : lim->mem_base + lim->mem_max;
+}
+
 /* A request to grow inside core.limited with a ceiling (the heap at
  * total, old of it the block's): refused past the ceiling. */
 static QR_NOINLINE void *limit_grow(qr_limits *lim, void *ptr, size_t osize, size_t nsize, long long old)
@@ -172,40 +185,68 @@ static QR_NOINLINE void *limit_grow(qr_limits *lim, void *ptr, size_t osize, siz
             lim->refused_ptr = ptr;
             lim->refused_size = nsize;
         }
+        set_ceiling(lim);
         return NULL;
     }
+    set_ceiling(lim);
     res = heap_realloc(lim, ptr, osize, nsize);
     if (res && retry) lim->mem_trips--;
     if (res) {
         lim->total += (long long)nsize - old;
-        if (lim->total - lim->mem_base > lim->mem_peak) lim->mem_peak = lim->total - lim->mem_base;
+        if (lim->total > lim->high) lim->high = lim->total;
     }
     return res;
 }
 
-static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+/* A request to take, move or grow a block that limit_alloc's short path
+ * does not serve (a move, a large block, the pool's list empty, or a
+ * request the ceiling may refuse, or that follows a refusal). */
+static QR_NOINLINE void *limit_move(qr_limits *lim, void *ptr, size_t osize, size_t nsize)
 {
-    qr_limits *lim = ud;
     long long old = ptr ? (long long)osize : 0;
     void *res;
-    if (nsize == 0) {
-        lim->total -= old;
-        if (!lim->pool) return lim->real(lim->real_ud, ptr, osize, 0);
-        if (ptr == lim->state_block) return limit_last_free(lim, ptr, osize);
-        return qr_pool_realloc(lim->pool, ptr, osize, 0);
-    }
-    /* a request to grow that the ceiling refuses, or that follows a
-     * refusal, out of line (limit_grow): the common one goes straight on */
-    if (lim->active && lim->mem_max > 0 && (long long)nsize > old
-        && (lim->pending || nsize > (size_t)LLONG_MAX / 2
-            || lim->total - old + (long long)nsize > lim->mem_base + lim->mem_max))
+    if (lim->ceiling < LLONG_MAX && (long long)nsize > old
+        && (nsize > (size_t)LLONG_MAX / 2 || lim->total - old + (long long)nsize > lim->ceiling))
         return limit_grow(lim, ptr, osize, nsize, old);
     res = heap_realloc(lim, ptr, osize, nsize);
     if (res) {
         lim->total += (long long)nsize - old;
-        if (lim->active && lim->total - lim->mem_base > lim->mem_peak) lim->mem_peak = lim->total - lim->mem_base;
+        if (lim->total > lim->high) lim->high = lim->total;
     }
     return res;
+}
+
+/* ptr (not NULL) freed, when the pool's short path did not free it */
+static QR_NOINLINE void *limit_free(qr_limits *lim, void *ptr, size_t osize)
+{
+    if (!lim->pool) return lim->real(lim->real_ud, ptr, osize, 0);
+    if (ptr == lim->state_block) return limit_last_free(lim, ptr, osize);
+    return qr_pool_realloc(lim->pool, ptr, osize, 0);
+}
+
+/* The short paths, the commonest requests by far: a small block taken
+ * from the pool with room under the ceiling, a block freed to the pool.
+ * The ceiling's one comparison stands for every case the long way
+ * handles (see ceiling). */
+static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    qr_limits *lim = ud;
+    if (nsize == 0) {
+        if (!ptr) return NULL;
+        lim->total -= (long long)osize;
+        if (lim->pool && qr_pool_give(lim->pool, ptr)) return NULL;
+        return limit_free(lim, ptr, osize);
+    }
+    if (!ptr && nsize <= QR_POOL_MAX && lim->pool) {
+        long long total = lim->total + (long long)nsize;
+        void *b;
+        if (total <= lim->ceiling && (b = qr_pool_take(lim->pool, nsize)) != NULL) {
+            lim->total = total;
+            if (total > lim->high) lim->high = total;
+            return b;
+        }
+    }
+    return limit_move(lim, ptr, osize, nsize);
 }
 
 /* The limits of the state of L, or NULL before they are installed. */
@@ -273,6 +314,8 @@ static qr_limits *limits_of(lua_State *L)
         lua_pop(L, 1);
     }
     lim->total = (long long)lua_gc(L, LUA_GCCOUNT) * 1024 + lua_gc(L, LUA_GCCOUNTB);
+    lim->high = lim->total;
+    set_ceiling(lim);
     lua_setallocf(L, limit_alloc, lim);
     lua_setfield(L, LUA_REGISTRYINDEX, "quarry.limits");
     return lim;
@@ -625,9 +668,10 @@ static int limited_call(lua_State *L, int by_clock)
         lim->steps_tripped = lim->cpu_tripped = 0;
         lim->cpu_ticks = 0;
         lim->mem_max = bytes > 0 ? bytes : 0;
-        lim->mem_base = lim->total;
+        lim->mem_base = lim->high = lim->total;
         lim->mem_peak = 0;
         lim->mem_trips = lim->pending = 0;
+        set_ceiling(lim);
         if (lim->steps_max) {
             clock_start(L);
             lim->by_clock = by_clock && clock_thread == L && !clock_blocked();
@@ -644,6 +688,8 @@ static int limited_call(lua_State *L, int by_clock)
         }
         lua_sethook(L, old_hook, old_mask, old_count);
         lim->active = 0;
+        lim->mem_peak = lim->high - lim->mem_base;
+        set_ceiling(lim);
         kind = lim->steps_tripped ? "steps"
              : (lim->mem_trips > 0 || status == LUA_ERRMEM) ? "memory" : "error";
     }
@@ -754,7 +800,7 @@ static int l_limit_stats(lua_State *L)
 {
     qr_limits *lim = limits_if_any(L);
     lua_pushinteger(L, lim ? (lua_Integer)lim->steps_used : 0);
-    lua_pushinteger(L, lim ? (lua_Integer)lim->mem_peak : 0);
+    lua_pushinteger(L, !lim ? 0 : (lua_Integer)(lim->active ? lim->high - lim->mem_base : lim->mem_peak));
     return 2;
 }
 
