@@ -41,6 +41,7 @@
 #include <dlfcn.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #define SLAB_MASK (~(uintptr_t)(QR_POOL_SLAB - 1))
 #define HEADER 64                  /* bytes of a slab's header: a multiple of 16 */
@@ -103,6 +104,8 @@ static void room_link(qr_pool *p, slab *s)
     if (s->next) s->next->prev = s;
     p->room[s->cls] = s;
     s->listed = 1;
+    s->live = s->held;
+    s->held = 0;
 }
 
 static void room_unlink(qr_pool *p, slab *s)
@@ -112,6 +115,8 @@ static void room_unlink(qr_pool *p, slab *s)
     if (s->next) s->next->prev = s->prev;
     s->next = s->prev = NULL;
     s->listed = 0;
+    s->held = s->live;
+    s->live = 0;
 }
 
 /* A slab for class c, put at the head of its list: an empty one kept, or
@@ -126,7 +131,7 @@ static slab *slab_for(qr_pool *p, int c)
         return NULL;
     }
     s->free = NULL;
-    s->carved = s->live = 0;
+    s->carved = s->live = s->held = 0;
     s->cls = c;
     s->size = class_size(c);
     s->count = (unsigned)((QR_POOL_SLAB - HEADER) / s->size);
@@ -246,16 +251,23 @@ void qr_pool_stats_of(const qr_pool *p, qr_pool_stats *st)
     st->empty = p->nempty;
     st->blocks = 0;
     for (i = 0; i < n; i++)
-        if (p->mapped[i / 64] >> (i % 64) & 1) st->blocks += ((const slab *)(p->base + i * QR_POOL_SLAB))->live;
+        if (p->mapped[i / 64] >> (i % 64) & 1) {
+            const slab *s = (const slab *)(p->base + i * QR_POOL_SLAB);
+            st->blocks += s->live + s->held;
+        }
 }
 
 /* The range for slabs, on a slab's boundary: QR_POOL_SPAN bytes, or
- * fewer when the system will not reserve that many; 0 when not even
- * SPAN_MIN. */
+ * fewer when the system will not reserve that many, and no more than an
+ * eighth of the address space the process may have (ulimit -v counts a
+ * reservation as if it were used); 0 when not even SPAN_MIN. */
 static size_t reserve(uintptr_t *base)
 {
-    size_t span;
-    for (span = QR_POOL_SPAN; span >= SPAN_MIN; span /= 4) {
+    size_t span = QR_POOL_SPAN;
+    struct rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+        while (span >= SPAN_MIN && span > as.rlim_cur / 8) span /= 2;
+    for (; span >= SPAN_MIN; span /= 4) {
         size_t whole = span + QR_POOL_SLAB, head;
         char *m = mmap(NULL, whole, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (m == MAP_FAILED) continue;

@@ -35,7 +35,9 @@ typedef void *(*qr_pool_backend)(void *ud, void *ptr, size_t osize, size_t nsize
 typedef struct qr_pool_slab {
     struct qr_pool_slab *next, *prev;   /* in its class's list of slabs with room, or in the empty list */
     void *free;                         /* blocks freed or carved, linked through their first word */
-    unsigned live;                      /* blocks handed out */
+    unsigned live;                      /* blocks handed out, while the slab is listed (0
+                                           while it is not: a free then goes the long way) */
+    unsigned held;                      /* blocks handed out, while it is not listed (0 while it is) */
     unsigned carved;                    /* blocks carved from the slab so far */
     unsigned count;                     /* blocks the slab holds */
     unsigned size;                      /* bytes a block */
@@ -106,7 +108,7 @@ static inline int qr_pool_give(qr_pool *p, void *ptr)
     qr_pool_slab *s;
     if ((uintptr_t)ptr - p->base >= p->span) return 0;
     s = (qr_pool_slab *)((uintptr_t)ptr & ~(uintptr_t)(QR_POOL_SLAB - 1));
-    if (s->live <= 1 || !s->listed) return 0;
+    if (s->live <= 1) return 0;
     *(void **)ptr = s->free;
     s->free = ptr;
     s->live--;

@@ -151,7 +151,7 @@ static void *heap_realloc(qr_limits *lim, void *ptr, size_t osize, size_t nsize)
 }
 
 /* The last block freed, the state's own: lua_close is done, nothing
- * calls limit_alloc again (with the pool). */
+ * calls pool_alloc again. */
 static QR_NOINLINE void *limit_last_free(qr_limits *lim, void *ptr, size_t osize)
 {
     lua_Alloc real = lim->real;
@@ -198,7 +198,7 @@ static QR_NOINLINE void *limit_grow(qr_limits *lim, void *ptr, size_t osize, siz
     return res;
 }
 
-/* A request to take, move or grow a block that limit_alloc's short path
+/* A request to take, move or grow a block that pool_alloc's short path
  * does not serve (a move, a large block, the pool's list empty, or a
  * request the ceiling may refuse, or that follows a refusal). */
 static QR_NOINLINE void *limit_move(qr_limits *lim, void *ptr, size_t osize, size_t nsize)
@@ -219,25 +219,24 @@ static QR_NOINLINE void *limit_move(qr_limits *lim, void *ptr, size_t osize, siz
 /* ptr (not NULL) freed, when the pool's short path did not free it */
 static QR_NOINLINE void *limit_free(qr_limits *lim, void *ptr, size_t osize)
 {
-    if (!lim->pool) return lim->real(lim->real_ud, ptr, osize, 0);
     if (ptr == lim->state_block) return limit_last_free(lim, ptr, osize);
     return qr_pool_realloc(lim->pool, ptr, osize, 0);
 }
 
-/* The short paths, the commonest requests by far: a small block taken
- * from the pool with room under the ceiling, a block freed to the pool.
- * The ceiling's one comparison stands for every case the long way
- * handles (see ceiling). */
-static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+/* The wrapper with the pool. Its short paths, the commonest requests by
+ * far: a small block taken from the pool with room under the ceiling, a
+ * block freed to the pool. The ceiling's one comparison stands for every
+ * case the long way handles (see ceiling). */
+static void *pool_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     qr_limits *lim = ud;
     if (nsize == 0) {
         if (!ptr) return NULL;
         lim->total -= (long long)osize;
-        if (lim->pool && qr_pool_give(lim->pool, ptr)) return NULL;
+        if (qr_pool_give(lim->pool, ptr)) return NULL;
         return limit_free(lim, ptr, osize);
     }
-    if (!ptr && nsize <= QR_POOL_MAX && lim->pool) {
+    if (!ptr && nsize <= QR_POOL_MAX) {
         long long total = lim->total + (long long)nsize;
         void *b;
         if (total <= lim->ceiling && (b = qr_pool_take(lim->pool, nsize)) != NULL) {
@@ -249,15 +248,27 @@ static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return limit_move(lim, ptr, osize, nsize);
 }
 
+/* The wrapper without the pool. */
+static void *limit_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    qr_limits *lim = ud;
+    if (nsize == 0) {
+        if (ptr) lim->total -= (long long)osize;
+        return lim->real(lim->real_ud, ptr, osize, 0);
+    }
+    return limit_move(lim, ptr, osize, nsize);
+}
+
 /* The limits of the state of L, or NULL before they are installed. */
 static qr_limits *limits_if_any(lua_State *L)
 {
     void *ud;
-    return lua_getallocf(L, &ud) == limit_alloc ? ud : NULL;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    return f == limit_alloc || f == pool_alloc ? ud : NULL;
 }
 
 /* __gc of the sentinel: without the pool, the original allocator back and
- * the bookkeeping freed (with it, the last free does that: limit_alloc) */
+ * the bookkeeping freed (with it, the last free does that: pool_alloc) */
 static int limits_uninstall(lua_State *L)
 {
     qr_limits *lim = limits_if_any(L);
@@ -292,7 +303,7 @@ static qr_limits *limits_of(lua_State *L)
     void *ud;
     lua_Alloc real = lua_getallocf(L, &ud);
     qr_limits *lim;
-    if (real == limit_alloc) return ud;
+    if (real == limit_alloc || real == pool_alloc) return ud;
     /* the sentinel first: nothing may raise once the allocator is set */
     lua_newuserdatauv(L, 0, 0);
     lua_createtable(L, 0, 1);
@@ -316,7 +327,7 @@ static qr_limits *limits_of(lua_State *L)
     lim->total = (long long)lua_gc(L, LUA_GCCOUNT) * 1024 + lua_gc(L, LUA_GCCOUNTB);
     lim->high = lim->total;
     set_ceiling(lim);
-    lua_setallocf(L, limit_alloc, lim);
+    lua_setallocf(L, lim->pool ? pool_alloc : limit_alloc, lim);
     lua_setfield(L, LUA_REGISTRYINDEX, "quarry.limits");
     return lim;
 }
