@@ -517,6 +517,14 @@ local ORDINAL = P.set(spellings("ordinal"))
    + closed(product(numerals(1, 21), { "st", "nd", "rd", "th" }), [[^(?:[1-9]|1[0-9]|2[01])(?:st|nd|rd|th)$]])
 local COUNT = P.set(spellings("number")) + closed(numerals(1, 99), [[^[1-9][0-9]?$]])
 local UNIT = P.set(spellings("unit"))
+local UNIT_NOT_CENTURY
+do
+   local words = {}
+   for _, w in ipairs(spellings("unit")) do
+      if name_of("unit", w) ~= "century" then words[#words + 1] = w end
+   end
+   UNIT_NOT_CENTURY = P.set(words)
+end
 -- a determiner or possessive: "a 2011 audit", "its 2009 report", "the
 -- company's 1989 results"
 local DET = P.set(LIST.determiner) + P.text "'s" + P.text "’s"
@@ -798,22 +806,24 @@ function READ.month_year(attrs)
    return d
 end
 
--- "a year earlier", "a year ago" said of a quarter or a month: that period
--- a year before; "the day before", "the following week", "that year"
-local function anaphor(m)
-   local caps = m.caps
-   local unit = name_of("unit", caps.unit.text)
-   local n = caps.n and (tonumber(caps.n.text) or name_of("number", caps.n.text)) or 1
-   local w = caps.how and caps.how.text:lower() or ""
-   local rel = { anaphor = unit, offset = 0 }
-   if w == "earlier" or w == "before" or w == "previous" or w == "prior" or w == "ago" or w == "year-ago"
-      or w == "year-earlier" then
-      rel.offset = -n
+-- anaphor's date: "the day before", "the following week", "that year",
+-- "three weeks later", from the date before it; "a year earlier" said of
+-- a quarter or a month, that period a year before (attrs: the texts of
+-- its unit, and its n and how when it has them).
+function READ.anaphor(attrs)
+   local unit = name_of("unit", attrs.unit)
+   local count = attrs.n
+   local n = count and (tonumber(count) or name_of("number", count)) or 1
+   local w = attrs.how and attrs.how:lower() or ""
+   local offset = 0
+   if w == "earlier" or w == "before" or w == "previous" or w == "prior" then
+      offset = -n
    elseif w == "later" or w == "after" or w == "following" or w == "next" then
-      rel.offset = n
+      offset = n
    end
-   if w == "ago" then rel.deictic = true end
-   return relative(m, rel)
+   -- ("the next year" is no comparison)
+   return { anaphor = unit, offset = offset, same_period = unit == "year" and offset < 0 or nil, rel = true,
+            value = nil, relative = nil }
 end
 
 dates.rules = {
@@ -1025,7 +1035,8 @@ dates.rules = {
                      reject = { { type = "date", text = "about year ago" },
                                 { type = "date", text = "year ago" } } } } },
    rule { name = "anaphor", type = "date", priority = 1,
-      pattern = near(1, 2, UNIT) * ((P.cap("n", COUNT) * P.cap("unit", UNIT)
+      -- ("two centuries later" is none)
+      pattern = near(1, 2, UNIT) * ((P.cap("n", COUNT) * P.cap("unit", UNIT_NOT_CENTURY)
                  * (P.cap("how", P.set { "earlier", "later", "previously" }) * P.notahead(P.word "than")
                     + P.cap("how", P.set { "before", "after" }) * P.notahead(P.kind("word", "number"))))
          + (P.word "the" * P.cap("unit", P.set { "day", "week", "month", "year" })
@@ -1035,17 +1046,11 @@ dates.rules = {
             * P.cap("unit", P.set { "day", "week", "month", "year" }) * P.notahead(P.set { "as", "that" }))
          + (P.set { "later that", "earlier that" } * P.cap("unit", P.set { "day", "week", "month", "year" }))
          + P.word "that" * P.cap("unit", P.word "year")),
-      action = function(m)
-         local unit = name_of("unit", m.caps.unit.text)
-         if not unit or unit == "century" then return nil end
-         local rel = anaphor(m)
-         -- "a year earlier" said of a quarter is that quarter's year-ago
-         -- one; "the next year" is no comparison
-         if unit == "year" and rel.attrs.rel.offset < 0 then rel.attrs.rel.same_period = true end
-         return rel
-      end,
+      attrs = { n = "$n", unit = "$unit", how = "$how" },
       examples = { { text = "He arrived on March 3, 2010; his wife had come the day before.",
-                     expect = { { type = "date", text = "the day before" } } } } },
+                     expect = { { type = "date", text = "the day before" } } },
+                   { text = "The chapel was built in 1700; two centuries later it fell.",
+                     reject = { { type = "date", text = "two centuries later" } } } } },
    rule { name = "year_adj", type = "date",
       pattern = P.set { "year-earlier", "year-ago" } * P.opt(P.set { "quarter", "period" }) },
    -- (after a determiner, the match that starts at it: "fourth quarter" of
