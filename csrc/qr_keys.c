@@ -187,12 +187,12 @@ static inline size_t memo_slot(uint64_t raw, size_t len)
     return (size_t)(h >> (64 - QR_KEYMEMO_BITS));
 }
 
-/* The memo's entry for the token of len bytes (1 to 8) at w, filled for
+/* The memo's entry (in memo, v's) for the token of len bytes (1 to 8) at w, filled for
  * them when it holds another's; NULL when they are not ASCII, or hold a
  * backquote (the key is then qr_normalize's). key: where the key goes in
  * the keys' buffer (eight bytes may be written there). */
-static const qr_keymemo *memo_of(qr_vocab *v, const unsigned char *w, size_t len, const unsigned char *end,
-                                 char *key)
+static const qr_keymemo *memo_of(qr_vocab *v, qr_keymemo *memo, const unsigned char *w, size_t len,
+                                 const unsigned char *end, char *key)
 {
     uint64_t raw = 0, kw;
     qr_keymemo *e;
@@ -203,7 +203,7 @@ static const qr_keymemo *memo_of(qr_vocab *v, const unsigned char *w, size_t len
     } else {
         for (b = 0; b < len; b++) raw |= (uint64_t)w[b] << (8 * b);
     }
-    e = &v->memo[memo_slot(raw, len)];
+    e = &memo[memo_slot(raw, len)];
     if (e->len == len && e->raw == raw) {
         memcpy(key, &e->key, 8);
         /* an id of 0 holds until the vocabulary grows */
@@ -227,30 +227,44 @@ static const qr_keymemo *memo_of(qr_vocab *v, const unsigned char *w, size_t len
 
 int qr_keys_build_ids(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode, qr_vocab *v, uint32_t *ids)
 {
-    size_t i, o = 0;
+    size_t i, o = 0, n;
     const unsigned char *end;
+    const qr_token *tok;
+    uint32_t *off;
+    uint64_t *absorb;
+    unsigned char *same;
+    char *buf;
+    qr_keymemo *memo;
     int rc = keys_begin(k, text, t, mode, &end);
     if (rc != QR_OK) return rc;
     if (QR_KEYS_WORDS && !v->memo) v->memo = calloc((size_t)1 << QR_KEYMEMO_BITS, sizeof *v->memo);
-    for (i = 0; i < t->n; i++) {
-        const qr_token *tk = &t->tok[i];
-        size_t len = tk->stop - tk->start, klen;
+    memo = v->memo;
+    /* in locals: the stores to same (bytes, which may alias anything)
+     * would have each of these read again for every token */
+    n = t->n;
+    tok = t->tok;
+    off = k->off;
+    absorb = k->absorb;
+    same = k->same;
+    buf = k->buf;
+    for (i = 0; i < n; i++) {
+        const qr_token *tk = &tok[i];
+        size_t len = tk->stop - tk->start;
         const qr_keymemo *e = NULL;
-        k->off[i] = (uint32_t)o;
+        off[i] = (uint32_t)o;
         /* a short ASCII token: its key, hash and id as an earlier one with
          * the same bytes had them */
-        if (QR_KEYS_WORDS && v->memo && len - 1 < 8 && tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE)
-            e = memo_of(v, (const unsigned char *)text + tk->start, len, end, k->buf + o);
+        if (QR_KEYS_WORDS && memo && len - 1 < 8 && tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE)
+            e = memo_of(v, memo, (const unsigned char *)text + tk->start, len, end, buf + o);
         if (e) {
-            k->same[i] = e->same;
-            k->absorb[i] = e->absorb;
+            same[i] = e->same;
+            absorb[i] = e->absorb;
             ids[i] = e->id;
             o += len;
             continue;
         }
         o = key_at(k, text, t, i, o, end);
-        klen = o - k->off[i];
-        ids[i] = qr_vocab_find_absorbed(v, k->buf + k->off[i], klen, k->absorb[i]);
+        ids[i] = qr_vocab_find_absorbed(v, buf + off[i], o - off[i], absorb[i]);
     }
     keys_end(k, o);
     return QR_OK;

@@ -1950,7 +1950,10 @@ static void boundary_step(bounds *b, const char *text, qr_tokens *tk, size_t i)
     else if ((t->flags & (QR_F_ABBREV | QR_F_NOBREAK)) == QR_F_ABBREV) { b->expect = EXPECT_AFTER_ABBREV; b->from = i; }
 }
 
-/* Redoes the boundaries with other paragraph breaks, over the array. */
+/* Redoes the boundaries with other paragraph breaks, over the array. A
+ * token that no boundary waits for and whose flags need none (most: the
+ * words inside a sentence) is left as boundary_step would leave it, with
+ * no call. On failure the caller frees the tokens. */
 static int resplit(const char *text, qr_tokens *tk, unsigned para_breaks)
 {
     bounds b;
@@ -1959,8 +1962,11 @@ static int resplit(const char *text, qr_tokens *tk, unsigned para_breaks)
     b.scap = tk->nsent;
     b.pcap = tk->npara;
     tk->nsent = tk->npara = 0;
-    for (i = 0; i < tk->n; i++) tk->tok[i].flags &= (uint16_t)~(QR_F_SENT_START | QR_F_PARA_START);
-    for (i = 0; i < tk->n && !b.err; i++) boundary_step(&b, text, tk, i);
+    for (i = 0; i < tk->n && !b.err; i++) {
+        qr_token *t = &tk->tok[i];
+        t->flags &= (uint16_t)~(QR_F_SENT_START | QR_F_PARA_START);
+        if (b.expect != EXPECT_NONE || (t->flags & b.watch)) boundary_step(&b, text, tk, i);
+    }
     return b.err;
 }
 
