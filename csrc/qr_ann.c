@@ -103,14 +103,22 @@ void qr_annspec_read(lua_State *L, int idx, int values, qr_annspec *spec, qr_ann
 
 /* --- making annotations -------------------------------------------------------- */
 
+/* The registry's key of the list of the field names (made by
+ * qr_open_ann): pushed from there, they are not made Lua strings again
+ * at each call. */
+static const char key_list;
+
 void qr_ann_begin(lua_State *L, qr_annemit *e, int values, const char *text,
                   int (*cap)(void *ud, int ref, size_t *start, size_t *stop), void *ud)
 {
-    int k;
+    int k, list;
     luaL_checkstack(L, K_COUNT + 8, "annotations");
     e->L = L;
-    e->keys = lua_gettop(L) + 1;
-    for (k = 0; k < K_COUNT; k++) lua_pushstring(L, key_names[k]);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &key_list);
+    list = lua_gettop(L);
+    for (k = 0; k < K_COUNT; k++) lua_rawgeti(L, list, k + 1);
+    lua_remove(L, list);
+    e->keys = list;
     e->values = values;
     e->text = text;
     e->cap = cap;
@@ -1467,6 +1475,13 @@ static int l_append_kept(lua_State *L)
 
 void qr_open_ann(lua_State *L)
 {
+    int k;
+    lua_createtable(L, K_COUNT, 0);
+    for (k = 0; k < K_COUNT; k++) {
+        lua_pushstring(L, key_names[k]);
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_list);
     luaL_newmetatable(L, QR_ANNDEFER_MT);
     lua_pushcfunction(L, anndefer_gc);
     lua_setfield(L, -2, "__gc");

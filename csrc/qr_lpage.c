@@ -157,8 +157,18 @@ static int clutter_describe(lua_State *L)
     return 1;
 }
 
+/* The quarry.Page a method is called on (argument 1): told by its
+ * metatable, which each method closes over (upvalue 1), cheaper than
+ * luaL_checkudata's look-up by name; that one checks anything else and
+ * raises the usual error. */
 static lpage *check_page(lua_State *L)
 {
+    lpage *pg = lua_touserdata(L, 1);
+    if (pg && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+        lua_pop(L, 1);
+        if (same) return pg;
+    }
     return luaL_checkudata(L, 1, QR_PAGE_MT);
 }
 
@@ -297,9 +307,12 @@ void qr_open_page(lua_State *L)
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
     luaL_newmetatable(L, QR_PAGE_MT);
-    luaL_newlib(L, page_methods);
+    luaL_newlibtable(L, page_methods);
+    lua_pushvalue(L, -2);              /* the metatable: upvalue 1 of each method (check_page) */
+    luaL_setfuncs(L, page_methods, 1);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, page_len);
+    lua_pushvalue(L, -1);
+    lua_pushcclosure(L, page_len, 1);
     lua_setfield(L, -2, "__len");
     lua_pop(L, 1);
     lua_pushcfunction(L, l_page_clutter);
