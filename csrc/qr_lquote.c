@@ -28,34 +28,47 @@ static void set_int(lua_State *L, const char *name, lua_Integer v)
     lua_setfield(L, -2, name);
 }
 
+/* The marks, pairs and open marks of a document with few marks (QBUF at
+ * most), on the C stack: most documents need no block on the Lua heap. */
+enum { QBUF = 64 };
+typedef struct qbufs {
+    qr_qpair pairs[QBUF];
+    qr_qopen stack[QBUF];
+    qr_qmark marks[QBUF];
+} qbufs;
+
 /* The pairs of marks of the tokens t (at 1; double: the table at 2), as
  * qr_quote_pair finds them (outermost: only the outermost, by start), in
- * a block pushed on the stack with one value more (the marks); *np: their
- * number. NULL (and nothing pushed) without tokens. */
+ * b, or for more than QBUF marks in blocks pushed on the stack (two
+ * values more, which must stay there while the pairs are read); *np:
+ * their number. NULL without tokens. */
 static const qr_qpair *find_pairs(lua_State *L, const qr_tokens *t, const char *text, size_t len, int outermost,
-                                  size_t *np)
+                                  size_t *np, qbufs *b)
 {
     size_t n, m;
     const qr_keys *keys;
-    qr_qmark *marks;
-    qr_qopen *stack;
-    qr_qpair *pairs;
+    qr_qmark *marks = b->marks;
+    qr_qopen *stack = b->stack;
+    qr_qpair *pairs = b->pairs;
     *np = 0;
     qr_limit_work(L, (long long)t->n);
     if (t->n == 0) return NULL;
     keys = qr_tokens_keys(L, 1, 0);
-    marks = lua_newuserdatauv(L, t->n * sizeof *marks, 0);
-    n = qr_quote_marks(t, keys, marks);
+    n = qr_quote_marks(t, keys, marks, QBUF);
+    if (n > QBUF) {
+        marks = lua_newuserdatauv(L, n * sizeof *marks, 0);
+        qr_quote_marks(t, keys, marks, n);
+        /* the pairs, then the stack of open marks, in one block (pairs
+         * first: the stricter alignment, as a block's start has it) */
+        pairs = lua_newuserdatauv(L, n * (sizeof *pairs + sizeof *stack), 0);
+        stack = (qr_qopen *)(pairs + n);
+    }
     for (m = 0; m < n; m++) {
         const qr_token *tk = &t->tok[marks[m].tok];
         lua_pushlstring(L, text + tk->start, tk->stop - tk->start);
         marks[m].single = lua_rawget(L, 2) == LUA_TNIL || !lua_toboolean(L, -1);
         lua_pop(L, 1);
     }
-    /* the pairs, then the stack of open marks, in one block (pairs first:
-     * the stricter alignment, as a block's start has it) */
-    pairs = lua_newuserdatauv(L, (n ? n : 1) * (sizeof *pairs + sizeof *stack), 0);
-    stack = (qr_qopen *)(pairs + (n ? n : 1));
     *np = qr_quote_pair(t, text, len, marks, n, stack, pairs);
     if (outermost) *np = qr_quote_outermost(pairs, *np);
     return pairs;
@@ -82,9 +95,10 @@ static int l_quote_pairs(lua_State *L)
     const qr_tokens *t = qr_check_tokens(L, 1, &text, &len);
     const qr_qpair *pairs;
     int outermost = lua_toboolean(L, 3);
+    qbufs b;
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
-    pairs = find_pairs(L, t, text, len, outermost, &np);
+    pairs = find_pairs(L, t, text, len, outermost, &np, &b);
     lua_createtable(L, np > INT_MAX ? INT_MAX : (int)np, 0);
     for (m = 0; m < np; m++) {
         const qr_qpair *p = &pairs[m];
@@ -99,6 +113,15 @@ static int l_quote_pairs(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)m + 1);
     }
     return 1;
+}
+
+/* Sets the field whose name is at index k of the table on top to integer
+ * v, raw (no string looked up for the name). */
+static void rec_int(lua_State *L, int k, lua_Integer v)
+{
+    lua_pushvalue(L, k);
+    lua_pushinteger(L, v);
+    lua_rawset(L, -3);
 }
 
 /***
@@ -121,6 +144,9 @@ pairs, those left out counted. See quarry.attribution.quotes.
 */
 static int l_quote_records(lua_State *L)
 {
+    static const char *const fields[] = { "open", "close", "start", "stop", "para", "closed_sentence", "soft_end" };
+    qbufs b;
+    int f, k;
     const char *text;
     size_t len, np, m;
     lua_Integer nq = 0;
@@ -130,23 +156,27 @@ static int l_quote_records(lua_State *L)
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_argcheck(L, room >= 0 && room <= 64, 3, "expected 0 to 64 fields more");
     lua_settop(L, 2);
-    pairs = find_pairs(L, t, text, len, 1, &np);
-    lua_createtable(L, fit_int(np), 0);
+    pairs = find_pairs(L, t, text, len, 1, &np, &b);
+    k = lua_gettop(L);      /* (the blocks of find_pairs, if any, stay below) */
+    for (f = 0; f < 7; f++) lua_pushstring(L, fields[f]);     /* k + 1 .. k + 7: the fields' names */
+    lua_createtable(L, fit_int(np), 0);     /* k + 8: the records */
     for (m = 0; m < np; m++) {
         const qr_qpair *p = &pairs[m];
         qr_qwordspan w;
         if (!qr_quote_words(text, len, p->start, p->stop, p->close >= 0, &w)) continue;
         lua_createtable(L, 0, 7 + (int)room);
-        set_int(L, "open", p->open + 1);
-        if (p->close >= 0) set_int(L, "close", p->close + 1);
-        set_int(L, "start", (lua_Integer)w.start);
-        set_int(L, "stop", (lua_Integer)w.stop);
-        if (t->npara) set_int(L, "para", (lua_Integer)qr_tokens_group_of(t->para, t->npara, (size_t)p->open) + 1);
+        rec_int(L, k + 1, p->open + 1);
+        if (p->close >= 0) rec_int(L, k + 2, p->close + 1);
+        rec_int(L, k + 3, (lua_Integer)w.start);
+        rec_int(L, k + 4, (lua_Integer)w.stop);
+        if (t->npara) rec_int(L, k + 5, (lua_Integer)qr_tokens_group_of(t->para, t->npara, (size_t)p->open) + 1);
+        lua_pushvalue(L, k + 6);
         lua_pushboolean(L, w.closed_sentence);
-        lua_setfield(L, -2, "closed_sentence");
+        lua_rawset(L, -3);
+        lua_pushvalue(L, k + 7);
         lua_pushboolean(L, w.soft_end);
-        lua_setfield(L, -2, "soft_end");
-        lua_rawseti(L, -2, ++nq);
+        lua_rawset(L, -3);
+        lua_rawseti(L, k + 8, ++nq);
     }
     lua_pushinteger(L, (lua_Integer)np);
     return 2;

@@ -18,15 +18,17 @@ static int key_is(const qr_keys *keys, size_t i, char c)
     return len == 1 && k[0] == c;
 }
 
-size_t qr_quote_marks(const qr_tokens *t, const qr_keys *keys, qr_qmark *out)
+size_t qr_quote_marks(const qr_tokens *t, const qr_keys *keys, qr_qmark *out, size_t cap)
 {
     size_t i, n = 0;
     for (i = 0; i < t->n; i++) {
         unsigned kind = t->tok[i].kind;
         if ((kind == QR_OPEN_QUOTE || kind == QR_CLOSE_QUOTE) && (key_is(keys, i, '"') || key_is(keys, i, '\''))) {
-            out[n].tok = (uint32_t)i;
-            out[n].single = 0;
-            out[n].open = kind == QR_OPEN_QUOTE;
+            if (n < cap) {
+                out[n].tok = (uint32_t)i;
+                out[n].single = 0;
+                out[n].open = kind == QR_OPEN_QUOTE;
+            }
             n++;
         }
     }
@@ -158,11 +160,13 @@ size_t qr_quote_sentences(const qr_tokens *t, const qr_keys *keys, uint32_t wind
         if (first > 0) {
             int64_t before;
             for (; paren < first; paren++) {
+                size_t len;
+                const char *k = qr_key_of(keys, paren, &len);
                 int64_t p;
-                if (!key_is(keys, paren, '(') && !key_is(keys, paren, ')')) continue;
+                if (len != 1 || (k[0] != '(' && k[0] != ')')) continue;
                 p = para_of(t, paren);
                 if (p != para) { para = p; depth = 0; }
-                if (key_is(keys, paren, '(')) depth++;
+                if (k[0] == '(') depth++;
                 else if (depth > 0) depth--;
             }
             /* a paragraph starts counting again from none */
@@ -190,16 +194,22 @@ size_t qr_quote_sentences(const qr_tokens *t, const qr_keys *keys, uint32_t wind
 int qr_quote_sentence_of(const qr_tokens *t, const uint32_t *root, const qr_qlong *longs, size_t nlong,
                          uint32_t window, uint32_t *sents)
 {
-    size_t i, s = 0, l = 0;         /* l: the long sentences numbered <= the root, counted */
+    size_t s, l = 0;                /* l: the long sentences numbered <= the root, counted */
     if (!t->nsent) return 0;
-    for (i = 0; i < t->n; i++) {
-        uint32_t r;
-        while (s + 1 < t->nsent && t->sent[s + 1] <= i) s++;
-        r = root[s] ? root[s] : (uint32_t)s + 1;
+    /* a sentence at a time (its root, and whether it is long, are those of
+     * all its tokens); the first takes the tokens before it too */
+    for (s = 0; s < t->nsent; s++) {
+        size_t i = s ? t->sent[s] : 0, end = s + 1 < t->nsent ? t->sent[s + 1] : t->n;
+        uint32_t r = root[s] ? root[s] : (uint32_t)s + 1;
+        if (end > t->n) end = t->n;
         while (l < nlong && longs[l].s <= r) l++;
-        if (l == 0) sents[i] = r;
-        else if (longs[l - 1].s == r) sents[i] = r + longs[l - 1].before + ((uint32_t)i + 1 - longs[l - 1].first) / window;
-        else sents[i] = r + longs[l - 1].after;
+        if (l > 0 && longs[l - 1].s == r) {
+            const qr_qlong *g = &longs[l - 1];
+            for (; i < end; i++) sents[i] = r + g->before + ((uint32_t)i + 1 - g->first) / window;
+        } else {
+            uint32_t v = l > 0 ? r + longs[l - 1].after : r;
+            for (; i < end; i++) sents[i] = v;
+        }
     }
     return 1;
 }

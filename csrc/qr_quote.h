@@ -32,10 +32,11 @@ typedef struct qr_qpair {
 } qr_qpair;
 
 /* The quotation marks of the text: tokens whose key is '"' or '\'' and
- * whose kind is an opening or closing quote, in order. Writes their tokens
- * to out (room for t->n) and returns how many; single and open are the
- * caller's to fill (single: the mark is not a double one). */
-size_t qr_quote_marks(const qr_tokens *t, const qr_keys *keys, qr_qmark *out);
+ * whose kind is an opening or closing quote, in order. Writes the first
+ * cap of them to out (room for cap; t->n is room for all) and returns how
+ * many there are (more than cap: call again with room for them); single
+ * is the caller's to fill (single: the mark is not a double one). */
+size_t qr_quote_marks(const qr_tokens *t, const qr_keys *keys, qr_qmark *out, size_t cap);
 
 /* A mark open while pairing: its token, the byte after it, whether it is
  * single, and the open mark of its kind below it in the stack (-1: none). */
