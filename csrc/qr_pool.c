@@ -83,17 +83,19 @@ static slab *slab_map(qr_pool *p)
     return (slab *)(void *)at;
 }
 
-/* the slab s given back to the range: its memory returned, its place free */
-static void slab_unmap(qr_pool *p, slab *s)
+/* The slab s given back to the range, its memory returned and its place
+ * free: 1; 0, s left as it is, when mmap fails (the kernel will not split
+ * the mapping once more: vm.max_map_count). */
+static int slab_unmap(qr_pool *p, slab *s)
 {
     size_t i = ((uintptr_t)s - p->base) / QR_POOL_SLAB;
-    /* on failure the slab stays mapped and marked: only its memory is not given back */
     if (mmap(s, QR_POOL_SLAB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0)
         == MAP_FAILED)
-        return;
+        return 0;
     p->mapped[i / 64] &= ~((uint64_t)1 << (i % 64));
     if (i < p->hint) p->hint = i;
     p->nslabs--;
+    return 1;
 }
 
 static void room_link(qr_pool *p, slab *s)
@@ -144,13 +146,13 @@ static void slab_release(qr_pool *p, slab *s)
 {
     room_unlink(p, s);
     s->cls = 0;
-    if (p->nempty < QR_POOL_KEEP) {
+    /* (one that cannot be unmapped is kept too: mapped and marked, it is
+     * in no list else, and no slab_map would take its place again) */
+    if (p->nempty < QR_POOL_KEEP || !slab_unmap(p, s)) {
         s->next = p->empty;
         p->empty = s;
         p->nempty++;
-        return;
     }
-    slab_unmap(p, s);
 }
 
 /* --- blocks ---------------------------------------------------------------------- */
