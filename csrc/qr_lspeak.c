@@ -13,9 +13,11 @@
 #include "qr_speak.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define QR_PHRASES_MT "quarry.PhraseScanner"
+#define QR_CUES_MT "quarry.CueScanner"
 
 typedef struct lphrases {
     qr_phrase_sets sets;
@@ -260,23 +262,258 @@ static int phrases_last(lua_State *L)
     return 1;
 }
 
+/* A cue scanner: the test's word lists. */
+typedef struct lcues {
+    qr_cue_sets sets;
+} lcues;
+
+static int cues_gc(lua_State *L)
+{
+    lcues *c = luaL_checkudata(L, 1, QR_CUES_MT);
+    qr_idset_free(&c->sets.verbs);
+    qr_idset_free(&c->sets.verbs_ed);
+    qr_idset_free(&c->sets.heads);
+    qr_idset_free(&c->sets.noun_leads);
+    qr_idset_free(&c->sets.scan);
+    free(c->sets.pairs);
+    c->sets.pairs = NULL;
+    c->sets.npairs = 0;
+    return 0;
+}
+
+static int cmp_pairs(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The id of word w (n bytes), interned; raises on failure. */
+static uint32_t intern(lua_State *L, const char *w, size_t n)
+{
+    uint32_t id;
+    int rc = qr_vocab_intern(qr_state_vocab(L), w, n, &id);
+    if (rc != QR_OK) luaL_error(L, rc == QR_ENOMEM ? "not enough memory" : "too many words");
+    return id;
+}
+
+/* Adds to c the verbs of the list at field "verbs" of the table at idx
+ * (those ending in "ed" to verbs_ed too) and its speech verbs of two words
+ * (a word, one space, a word) as pairs of ids. */
+static void add_verbs(lua_State *L, int idx, lcues *c)
+{
+    lua_Integer i, count;
+    size_t npairs = 0;
+    if (lua_getfield(L, idx, "verbs") != LUA_TTABLE) luaL_error(L, "cue_scanner: verbs must be a list of words");
+    count = (lua_Integer)lua_rawlen(L, -1);
+    c->sets.pairs = malloc(((size_t)count + 1) * sizeof *c->sets.pairs);
+    if (!c->sets.pairs) luaL_error(L, "not enough memory");
+    for (i = 1; i <= count; i++) {
+        size_t n = 0;
+        const char *w, *space;
+        lua_rawgeti(L, -1, i);
+        w = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+        if (!w || n == 0) luaL_error(L, "cue_scanner: verbs[%d] must be a non-empty string", (int)i);
+        space = memchr(w, ' ', n);
+        if (!space) {
+            uint32_t id = intern(L, w, n);
+            int rc = qr_idset_add(&c->sets.verbs, id);
+            if (rc == QR_OK && n >= 2 && w[n - 2] == 'e' && w[n - 1] == 'd') rc = qr_idset_add(&c->sets.verbs_ed, id);
+            if (rc != QR_OK) luaL_error(L, "not enough memory");
+        } else if (space > w && space < w + n - 1 && !memchr(space + 1, ' ', (size_t)(w + n - space - 1))) {
+            uint32_t first = intern(L, w, (size_t)(space - w));
+            uint32_t second = intern(L, space + 1, (size_t)(w + n - space - 1));
+            c->sets.pairs[npairs++] = (uint64_t)first << 32 | second;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    qsort(c->sets.pairs, npairs, sizeof *c->sets.pairs, cmp_pairs);
+    c->sets.npairs = npairs;
+}
+
+/***
+quarry.core.cue_scanner{verbs, heads, noun_leads, scan} -> quarry.CueScanner:
+a test for cues of speech on tokens (qr_speak_is_cue), its word lists
+taken as token keys: verbs (speech verbs; those of two words, "went on",
+are the pairs of words), heads (the first words of speech verbs of
+several words), noun_leads (the words that make a verb after them a noun),
+scan (the tokens a scan tests). See quarry.phrases.cues.
+@function cue_scanner
+@param lists table verbs, heads, noun_leads, scan (lists of words)
+@return quarry.CueScanner
+*/
+static int l_cue_scanner(lua_State *L)
+{
+    lcues *c;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    c = lua_newuserdatauv(L, sizeof *c, 0);                     /* 2 */
+    memset(c, 0, sizeof *c);
+    qr_idset_init(&c->sets.verbs);
+    qr_idset_init(&c->sets.verbs_ed);
+    qr_idset_init(&c->sets.heads);
+    qr_idset_init(&c->sets.noun_leads);
+    qr_idset_init(&c->sets.scan);
+    luaL_setmetatable(L, QR_CUES_MT);                           /* from here __gc frees the sets */
+    add_verbs(L, 1, c);
+    add_words(L, 1, "heads", &c->sets.heads);
+    add_words(L, 1, "noun_leads", &c->sets.noun_leads);
+    add_words(L, 1, "scan", &c->sets.scan);
+    return 1;
+}
+
+/* The scanner a method is called on (argument 1), by the metatable the
+ * method closes over (upvalue 2), as self_phrases. */
+static const lcues *self_cues(lua_State *L)
+{
+    const lcues *c = lua_touserdata(L, 1);
+    if (c && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+        lua_pop(L, 1);
+        if (same) return c;
+    }
+    return luaL_checkudata(L, 1, QR_CUES_MT);
+}
+
+/* What a cue method reads of the document through the Lua state: the
+ * in_name table at index names, the tokens at index 2 (their keys read
+ * on first need). */
+typedef struct cue_ctx {
+    lua_State *L;
+    int names;
+    const qr_keys *keys;
+} cue_ctx;
+
+static int cue_in_name(void *ctx, long long i)
+{
+    cue_ctx *c = ctx;
+    int yes = lua_rawgeti(c->L, c->names, (lua_Integer)i + 1) != LUA_TNIL && lua_toboolean(c->L, -1);
+    lua_pop(c->L, 1);
+    return yes;
+}
+
+static const char *cue_key(void *ctx, long long i, size_t *len)
+{
+    cue_ctx *c = ctx;
+    if (!c->keys) c->keys = qr_tokens_keys(c->L, 2, 0);
+    return qr_key_of(c->keys, (size_t)i, len);
+}
+
+/* Sets up d for a method called as (self, tokens, ..., in_name), in_name
+ * at index names. */
+static const lcues *cue_args(lua_State *L, qr_cue_doc *d, cue_ctx *ctx, int names)
+{
+    const lcues *c = self_cues(L);
+    size_t n;
+    d->t = qr_tokens_by_mt(L, 2, lua_upvalueindex(1));
+    d->ids = qr_tokens_ids_by_mt(L, 2, lua_upvalueindex(1), qr_state_vocab(L), 0, &n);
+    luaL_checktype(L, names, LUA_TTABLE);
+    ctx->L = L;
+    ctx->names = names;
+    ctx->keys = NULL;
+    d->in_name = cue_in_name;
+    d->key = cue_key;
+    d->ctx = ctx;
+    return c;
+}
+
+/***
+scanner:is_cue(tokens, i, in_name) -> boolean: whether token i is a cue of
+speech (qr_speak_is_cue); false outside 1 .. #tokens.
+@function CueScanner:is_cue
+@param tokens quarry.Tokens the document's tokens
+@param i integer a token's number
+@param in_name table in_name[i] is true for a word of a name (a verb there is none)
+@return boolean
+*/
+static int cues_is_cue(lua_State *L)
+{
+    qr_cue_doc d;
+    cue_ctx ctx;
+    const lcues *c = cue_args(L, &d, &ctx, 4);
+    lua_pushboolean(L, qr_speak_is_cue(&d, &c->sets, tok_arg(L, 3)));
+    return 1;
+}
+
+/***
+scanner:back(tokens, hi, lo, top, in_name) -> integer or nil: the last cue
+of speech in tokens lo .. hi, walking back from hi, that stands outside
+quotation marks as a walk back from token top sees them
+(qr_speak_cue_back); only the tokens whose key is one of scan are tested.
+@function CueScanner:back
+@param tokens quarry.Tokens the document's tokens
+@param hi integer the first token looked at
+@param lo integer the last
+@param top integer where a walk back starts, outside quotes (>= hi)
+@param in_name table in_name[i] is true for a word of a name
+@return integer or nil
+*/
+static int cues_back(lua_State *L)
+{
+    qr_cue_doc d;
+    cue_ctx ctx;
+    const lcues *c = cue_args(L, &d, &ctx, 6);
+    long long hi = tok_arg(L, 3), lo = tok_arg(L, 4), top = tok_arg(L, 5), k;
+    qr_limit_work(L, span(d.t, lo, top));
+    k = qr_speak_cue_back(&d, &c->sets, hi, lo, top);
+    if (k < 0) return 0;
+    lua_pushinteger(L, (lua_Integer)k + 1);
+    return 1;
+}
+
+/***
+scanner:next(tokens, from, to, in_name) -> integer or nil: the first cue of
+speech in tokens from .. to (qr_speak_cue_next); only the tokens whose
+key is one of scan are tested.
+@function CueScanner:next
+@param tokens quarry.Tokens the document's tokens
+@param from integer the first token looked at
+@param to integer the last
+@param in_name table in_name[i] is true for a word of a name
+@return integer or nil
+*/
+static int cues_next(lua_State *L)
+{
+    qr_cue_doc d;
+    cue_ctx ctx;
+    const lcues *c = cue_args(L, &d, &ctx, 5);
+    long long from = tok_arg(L, 3), to = tok_arg(L, 4), k;
+    qr_limit_work(L, span(d.t, from, to));
+    k = qr_speak_cue_next(&d, &c->sets, from, to);
+    if (k < 0) return 0;
+    lua_pushinteger(L, (lua_Integer)k + 1);
+    return 1;
+}
+
+/* Makes the metatable name whose methods (each closing over quarry.Tokens'
+ * metatable and this one) are methods, and whose __gc is gc. */
+static void scanner_metatable(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc)
+{
+    luaL_newmetatable(L, name);
+    lua_newtable(L);
+    luaL_getmetatable(L, QR_TOKENS_MT);         /* upvalue 1: quarry.Tokens' (qr_open_tokens made it) */
+    lua_pushvalue(L, -3);                       /* upvalue 2: the scanners' (self_phrases, self_cues) */
+    luaL_setfuncs(L, methods, 2);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+}
+
 void qr_open_speak(lua_State *L)
 {
     static const luaL_Reg methods[] = { { "last", phrases_last }, { NULL, NULL } };
+    static const luaL_Reg cue_methods[] = {
+        { "is_cue", cues_is_cue }, { "back", cues_back }, { "next", cues_next }, { NULL, NULL }
+    };
     static const luaL_Reg fns[] = {
         { "marks_depth", l_marks_depth }, { "marks_inside_back", l_marks_inside_back },
         { "marks_inside_from", l_marks_inside_from }, { "marks_next_open", l_marks_next_open },
-        { "marks_stretches", l_marks_stretches }, { "phrase_scanner", l_phrase_scanner }, { NULL, NULL }
+        { "marks_stretches", l_marks_stretches }, { "phrase_scanner", l_phrase_scanner },
+        { "cue_scanner", l_cue_scanner }, { NULL, NULL }
     };
-    luaL_newmetatable(L, QR_PHRASES_MT);
-    luaL_newlibtable(L, methods);
-    luaL_getmetatable(L, QR_TOKENS_MT);         /* upvalue 1: quarry.Tokens' (qr_open_tokens made it) */
-    lua_pushvalue(L, -3);                       /* upvalue 2: the scanners' (self_phrases) */
-    luaL_setfuncs(L, methods, 2);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, phrases_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pop(L, 1);
+    scanner_metatable(L, QR_PHRASES_MT, methods, phrases_gc);
+    scanner_metatable(L, QR_CUES_MT, cue_methods, cues_gc);
     luaL_getmetatable(L, QR_TOKENS_MT);         /* upvalue 1 of each: quarry.Tokens' metatable */
     luaL_setfuncs(L, fns, 1);
 }

@@ -123,3 +123,94 @@ long long qr_speak_phrase(const qr_tokens *t, const uint32_t *ids, const qr_phra
     }
     return -1;
 }
+
+/* Whether the pair of ids (first, second) is a speech verb of two words:
+ * a binary search of the sorted pairs. */
+static int is_pair(const qr_cue_sets *s, uint32_t first, uint32_t second)
+{
+    uint64_t want = (uint64_t)first << 32 | second;
+    size_t lo = 0, hi = s->npairs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->pairs[mid] < want) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < s->npairs && s->pairs[lo] == want;
+}
+
+/* Whether a key holds a lower-case ASCII letter, a hyphen and another
+ * ("early-morning"). */
+static int lower_hyphen_lower(const char *k, size_t n)
+{
+    size_t j;
+    for (j = 0; j + 2 < n; j++)
+        if (k[j] >= 'a' && k[j] <= 'z' && k[j + 1] == '-' && k[j + 2] >= 'a' && k[j + 2] <= 'z') return 1;
+    return 0;
+}
+
+/* Whether the speech verb at token i (no word of a name) is a noun. */
+static int verb_is_noun(const qr_cue_doc *d, const qr_cue_sets *s, long long i)
+{
+    const qr_token *tok = d->t->tok;
+    const uint32_t *ids = d->ids;
+    if (qr_idset_has(&s->verbs_ed, ids[i]) || i < 1) return 0;
+    /* "Hadley's tweet", "the claim" */
+    if (qr_idset_has(&s->noun_leads, ids[i - 1])) return 1;
+    /* "his 'tone-deaf' comments": after a quote that a noun lead opens */
+    if (tok[i - 1].kind == QR_CLOSE_QUOTE) {
+        long long lo = i - 12 > 0 ? i - 12 : 0, o;
+        for (o = i - 2; o >= lo; o--) {
+            if (tok[o].kind == QR_OPEN_QUOTE) {
+                if (o > 0 && qr_idset_has(&s->noun_leads, ids[o - 1])) return 1;
+                break;
+            }
+        }
+    }
+    /* "his early-morning tweets" */
+    if (i > 1 && qr_idset_has(&s->noun_leads, ids[i - 2]) && tok[i - 1].casing == QR_CASE_LOWER) {
+        size_t n;
+        const char *k = d->key(d->ctx, i - 1, &n);
+        if (k && lower_hyphen_lower(k, n)) return 1;
+    }
+    return 0;
+}
+
+int qr_speak_is_cue(const qr_cue_doc *d, const qr_cue_sets *s, long long i)
+{
+    long long n = (long long)d->t->n;
+    uint32_t id;
+    if (i < 0 || i >= n) return 0;
+    id = d->ids[i];
+    if (qr_idset_has(&s->verbs, id)) {
+        if (d->in_name(d->ctx, i)) return 0;
+        return !verb_is_noun(d, s, i);
+    }
+    return i + 1 < n && qr_idset_has(&s->heads, id) && d->t->tok[i].kind == QR_WORD
+        && is_pair(s, id, d->ids[i + 1]) && !d->in_name(d->ctx, i);
+}
+
+/* Whether a scan tests token i: its key is one of scan. */
+static int may_cue(const qr_cue_doc *d, const qr_cue_sets *s, long long i)
+{
+    return qr_idset_has(&s->scan, d->ids[i]);
+}
+
+long long qr_speak_cue_back(const qr_cue_doc *d, const qr_cue_sets *s, long long hi, long long lo, long long top)
+{
+    long long c;
+    if (hi > (long long)d->t->n - 1) hi = (long long)d->t->n - 1;
+    if (lo < 0) lo = 0;
+    for (c = hi; c >= lo; c--)
+        if (may_cue(d, s, c) && qr_speak_is_cue(d, s, c) && !qr_speak_inside_back(d->t, top, c)) return c;
+    return -1;
+}
+
+long long qr_speak_cue_next(const qr_cue_doc *d, const qr_cue_sets *s, long long from, long long to)
+{
+    long long c;
+    if (from < 0) from = 0;
+    if (to > (long long)d->t->n - 1) to = (long long)d->t->n - 1;
+    for (c = from; c <= to; c++)
+        if (may_cue(d, s, c) && qr_speak_is_cue(d, s, c)) return c;
+    return -1;
+}

@@ -60,6 +60,47 @@ typedef struct qr_phrase_sets {
 long long qr_speak_phrase(const qr_tokens *t, const uint32_t *ids, const qr_phrase_sets *s, size_t reach,
                           long long i);
 
+/* The word lists of the test for cues of speech (qr_speak_is_cue), as sets
+ * of the ids of token keys (qr_vocab.h). */
+typedef struct qr_cue_sets {
+    qr_idset verbs;         /* a speech verb of one word */
+    qr_idset verbs_ed;      /* those of them whose key ends in "ed" */
+    qr_idset heads;         /* the first word of a speech verb of several words */
+    qr_idset noun_leads;    /* a word that makes the word after it a noun ("his", "the") */
+    qr_idset scan;          /* the words a scan tests (qr_speak_cue_back, qr_speak_cue_next) */
+    uint64_t *pairs;        /* the speech verbs of two words: first id << 32 | second id, sorted */
+    size_t npairs;
+} qr_cue_sets;
+
+/* What the cue test reads of a document besides its tokens: the key ids of
+ * its tokens, whether token i is a word of a name (in_name), and the key
+ * of token i (key: its bytes, length in *len), asked only for the rare
+ * word that an adjective may be ("his early-morning tweets"). */
+typedef struct qr_cue_doc {
+    const qr_tokens *t;
+    const uint32_t *ids;
+    int (*in_name)(void *ctx, long long i);
+    const char *(*key)(void *ctx, long long i, size_t *len);
+    void *ctx;
+} qr_cue_doc;
+
+/* Whether token i is a cue of speech: a speech verb that is no word of a
+ * name and no noun (after one of noun_leads, over a quote that one of
+ * them opens, or over an adjective with a hyphen in lower case, unless
+ * the verb ends in "ed"), or the first word of a speech verb of two words
+ * that is no word of a name. 0 outside the text. */
+int qr_speak_is_cue(const qr_cue_doc *d, const qr_cue_sets *s, long long i);
+
+/* The last cue of speech in tokens lo .. hi (walking back from hi; only
+ * the tokens whose key is one of scan are tested) that
+ * stands outside quotation marks as a walk back from token top sees them
+ * (qr_speak_inside_back), or -1. */
+long long qr_speak_cue_back(const qr_cue_doc *d, const qr_cue_sets *s, long long hi, long long lo, long long top);
+
+/* The first cue of speech in tokens from .. to (only the tokens whose key
+ * is one of scan are tested), or -1. */
+long long qr_speak_cue_next(const qr_cue_doc *d, const qr_cue_sets *s, long long from, long long to);
+
 /* The number of marks of the text. */
 size_t qr_speak_marks(const qr_tokens *t);
 

@@ -38,4 +38,39 @@ describe("quarry.phrases", function()
       assert.has_error(function() phrases.new { reach = 0 } end)
       assert.has_error(function() phrases.new "x" end, "phrases.new: expected a table of lists")
    end)
+   describe("cues", function()
+      local cues = phrases.cues { verbs = { "said", "claim", "called", "went on" }, heads = { "went" },
+         noun_leads = { "the", "his" }, scan = { "said", "claim", "called", "went" } }
+      local none = {}
+
+      it("tells a speech verb from a noun, a word of a name and a verb of two words", function()
+         local toks, at = tokens_of("The claim, he said, went on. The Said Group went home; his early-morning claim")
+         assert.is_true(cues:is_cue(toks, at.said, none))
+         assert.is_false(cues:is_cue(toks, at.claim, none))                    -- after "the"
+         assert.is_false(cues:is_cue(toks, at.said, { [at.said] = true }))     -- a word of a name
+         assert.is_true(cues:is_cue(toks, at.went, none))                      -- "went on"
+         assert.is_false(cues:is_cue(toks, at.home - 1, none))                 -- "went home"
+         assert.is_false(cues:is_cue(toks, #toks, none))                       -- his early-morning claim
+         assert.is_false(cues:is_cue(toks, 0, none))
+         assert.is_false(cues:is_cue(toks, 99, none))
+         local toks2, at2 = tokens_of("the widely called vote")
+         assert.is_true(cues:is_cue(toks2, at2.called, none))                  -- "-ed": a verb still
+      end)
+
+      it("finds the last cue back outside quotation marks, and the next one", function()
+         local toks, at = tokens_of('Reed said "they called it off" and then')
+         local last = #toks
+         assert.equal(at.said, cues:back(toks, last, 1, last, none))          -- "called" is inside the quote
+         assert.equal(at.called, cues:back(toks, at.called, 1, at.called, none))
+         assert.is_nil(cues:back(toks, at.said - 1, 1, last, none))
+         assert.equal(at.said, cues:next(toks, 1, last, none))
+         assert.equal(at.called, cues:next(toks, at.said + 1, last, none))
+         assert.is_nil(cues:next(toks, at.called + 1, last, none))
+      end)
+
+      it("refuses a list that is not one, naming the caller", function()
+         assert.has_error(function() phrases.cues { heads = {} } end, "cue_scanner: verbs must be a list of words")
+         assert.has_error(function() phrases.cues "x" end, "phrases.cues: expected a table of lists")
+      end)
+   end)
 end)

@@ -1,8 +1,9 @@
 --- Phrase scans, in C: from a token that opens a phrase (a determiner,
 -- say), the tokens after it up to the phrase's head, tested against word
--- lists as token keys, in one call instead of a walk in Lua. The news
--- pack's description mentions ("the ministry spokesman",
--- quotes/mentions.lua) are found so. Available to sandboxed packs
+-- lists as token keys, in one call instead of a walk in Lua; and the cues
+-- of speech in a stretch of tokens. The news pack's description mentions
+-- ("the ministry spokesman", quotes/mentions.lua) and its speech cues
+-- (quotes/clauses.lua) are found so. Available to sandboxed packs
 -- (`require "quarry.phrases"`).
 --
 --   local phrases = require "quarry.phrases"
@@ -13,7 +14,7 @@
 local core = require "quarry.core"
 
 local error, pcall, type = error, pcall, type
-local phrase_scanner = core.phrase_scanner
+local phrase_scanner, cue_scanner = core.phrase_scanner, core.cue_scanner
 
 local phrases = {}
 
@@ -33,6 +34,29 @@ function phrases.new(lists)
    return scanner
 end
 
+--- Makes a scanner for cues of speech: a speech verb that is no word of a
+-- name and no noun, or the first word of a speech verb of two words ("went
+-- on") that is no word of a name. A verb is a noun (unless its key ends in
+-- "ed") after one of `noun_leads` ("the claim"), after a quote one of them
+-- opens ("his 'tone-deaf' comments"), or after one of them and a word in
+-- lower case with a hyphen ("his early-morning tweets"). Its words are
+-- compared with token keys as they are.
+--
+--   local CUES = phrases.cues { verbs = { "said", "went on" }, heads = { "went" },
+--      noun_leads = { "his", "the" }, scan = { "said", "went" } }
+--   local c = CUES:back(toks, o - 1, floor, o - 1, in_name)   -- the last cue before o, outside quotes
+-- @param lists table `verbs`: the speech verbs (those of two words, a
+-- space between, make the pairs); `heads`: the first words of the speech
+-- verbs of several words; `noun_leads`; `scan`: the words a scan tests
+-- (a token whose key is none of them is passed)
+-- @return quarry.CueScanner; raises naming the caller's line on a bad list
+function phrases.cues(lists)
+   if type(lists) ~= "table" then error("phrases.cues: expected a table of lists", 2) end
+   local ok, scanner = pcall(cue_scanner, lists)
+   if not ok then error(scanner, 2) end
+   return scanner
+end
+
 --- Methods of a quarry.PhraseScanner.
 -- @type PhraseScanner
 
@@ -45,5 +69,37 @@ end
 -- @param tokens quarry.Tokens the document's tokens
 -- @param i integer the phrase's first token
 -- @return integer the phrase's last token, or nil
+
+--- Methods of a quarry.CueScanner. Each takes `in_name`, a table whose
+-- value at a token's number is true for a word of a name.
+-- @type CueScanner
+
+--- Whether token i is a cue of speech (false outside 1 .. #tokens).
+-- @function CueScanner:is_cue
+-- @param tokens quarry.Tokens the document's tokens
+-- @param i integer a token's number
+-- @param in_name table the words of names
+-- @return boolean
+
+--- The last cue in tokens lo .. hi, walking back from hi, that stands
+-- outside quotation marks as a walk back from token top sees them (the
+-- first mark after it, up to top, is no closing one); only the tokens
+-- whose key is one of `scan` are tested.
+-- @function CueScanner:back
+-- @param tokens quarry.Tokens the document's tokens
+-- @param hi integer the first token looked at
+-- @param lo integer the last
+-- @param top integer where a walk back starts, outside quotes (>= hi)
+-- @param in_name table the words of names
+-- @return integer the cue's token, or nil
+
+--- The first cue in tokens from .. to; only the tokens whose key is one
+-- of `scan` are tested.
+-- @function CueScanner:next
+-- @param tokens quarry.Tokens the document's tokens
+-- @param from integer the first token looked at
+-- @param to integer the last
+-- @param in_name table the words of names
+-- @return integer the cue's token, or nil
 
 return phrases

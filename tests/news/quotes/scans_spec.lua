@@ -87,6 +87,24 @@ describe("the document's scans for strategies", function()
       assert.equal("according", with[1].a)
    end)
 
+   it("finds a cue where doc:is_cue finds one, and no other", function()
+      -- (nouns after a determiner, a possessive or a quote a possessive
+      -- opens, or a possessive and an adjective with a hyphen; a verb of
+      -- two words; a verb in "-ed" after a determiner)
+      local text = "The claim, his early-morning tweets, his \u{2018}tone-deaf\u{2019} remarks and the widely "
+         .. "reported vote went on, Ann Vale reported, as Reed said: \u{201C}It failed.\u{201D}"
+      local seen = probe(text, function(_, doc)
+         local cues, scans = {}, {}
+         for t = 1, doc.n do
+            if doc:is_cue(t) then cues[#cues + 1] = doc:key(t) end
+            if doc:cue_back(t, t, t) == t then scans[#scans + 1] = doc:key(t) end
+         end
+         return { cues = cues, scans = scans }
+      end)
+      assert.same({ "reported", "went", "reported", "said" }, seen[1].cues)
+      assert.same(seen[1].cues, seen[1].scans)
+   end)
+
    it("raises for a token outside the text", function()
       local seen = probe(TEXT, function(_, doc)
          local ok, err = pcall(doc.sentence_last, doc, doc.n + 1)

@@ -5,7 +5,6 @@
 -- clause (“… wrong.” Democrats also described the vote as… is a new
 -- statement), and a cue before a colon introduces the next quote instead.
 local W = include "quotes/words"
-local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local case_at = D.case
 local M = include "quotes/mentions"
@@ -14,7 +13,7 @@ local C = include "quotes/clauses"
 local NOT_NOUNS, PREPOSITIONS, CLAUSE_JOINS, DETS, SKIP_AFTER_CUE, QUOTING = W.NOT_NOUNS, W.PREPOSITIONS,
    W.CLAUSE_JOINS, W.DETS, W.SKIP_AFTER_CUE, W.QUOTING
 local PRONOUNS = W.PRONOUNS
-local is_cue = D.Doc.is_cue
+local is_cue = C.is_cue
 local byte = string.byte
 -- "according", found by its key in C
 local ACCORDING = C.ACCORDING
@@ -69,7 +68,7 @@ local function subject_at(doc, j)
       local hi = j + 6
       if hi > n then hi = n end
       for t = j + 1, hi do
-         if (CUE_KEYS[keys[t]] and is_cue(doc, t)) and t > j + 1 then
+         if is_cue(doc, t) and t > j + 1 then
             local words = {}
             for w = j + 1, t - 1 do words[#words + 1] = keys[w] end
             m = { kind = "desc", first = j, last = t - 1, words = words, head = keys[t - 1] }
@@ -112,12 +111,12 @@ local function cue_after(doc, m)
          kk = keys[k]
       end
    end
-   if kk == "," and not (CUE_KEYS[keys[k + 1]] and is_cue(doc, k + 1)) then
+   if kk == "," and not is_cue(doc, k + 1) then
       local sents, kinds = doc.sents, doc.kinds
       local s0 = sents[k]
       for t = k + 1, math.min(k + 24, n - 1) do
          if sents[t] ~= s0 or kinds[t] == "open_quote" then break end
-         if keys[t] == "," and CUE_KEYS[keys[t + 1]] and is_cue(doc, t + 1) then
+         if keys[t] == "," and is_cue(doc, t + 1) then
             k = t + 1
             break
          end
@@ -180,7 +179,7 @@ local function mention_then_cue(doc, q, j)
    -- “…” Hadley replied: “…”: the cue introduces the next quote
    local closed = q.closed_sentence
    local introduces = closed and k < n and keys[k + 1] == ":"
-   if CUE_KEYS[kk] and not introduces and is_cue(doc, k)
+   if not introduces and is_cue(doc, k)
       and (not (closed or cue_before(doc, q)) or QUOTING[kk] or C.ends_clause(doc, k)) then
       return speaker_of_cue(doc, m, k)
    end
@@ -212,7 +211,7 @@ function after_quote.attribute(doc, q)
    -- (“…,” echoing Hadley / citing a study: a participle after the quote
    -- takes an object; the words are its clause's subject's)
    local kj = keys[j]
-   if CUE_KEYS[kj] and is_cue(doc, j) and kj:sub(-3) ~= "ing" then
+   if is_cue(doc, j) and kj:sub(-3) ~= "ing" then
       local m = M.after_cue(doc, j + 1)
       if m then return m, j end
       -- “…,” said Trask, who…: a name the rules did not know

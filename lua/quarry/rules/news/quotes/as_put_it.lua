@@ -3,7 +3,6 @@
 -- ‘a disaster for renters’ / “…,” as a leaked memo put it. The words are
 -- X's, whatever verb the sentence's clause has.
 local W = include "quotes/words"
-local CUE_KEYS = W.CUE_KEYS
 local wordset = require "quarry.wordset"
 local D = include "quotes/document"
 local case_at = D.case
@@ -11,7 +10,7 @@ local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
 local PUT, AS_CUES, SKIP_AFTER_CUE, DESC_HEADS = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE, W.DESC_HEADS
-local is_cue = D.Doc.is_cue
+local is_cue = C.is_cue
 local WINDOW = D.WINDOW
 
 -- "as", found by its key in C: a sentence without one is not walked
@@ -48,7 +47,7 @@ local function as_clause(doc, t)
    for u = v + 1, math.min(n, v + 8) do
       local k = doc.keys[u]
       if k == "," or k == "." or k == ";" or doc.kinds[u] == "close_quote" then return m, v end
-      if doc.kinds[u] == "open_quote" or (CUE_KEYS[doc.keys[u]] and is_cue(doc, u)) then return nil end
+      if doc.kinds[u] == "open_quote" or is_cue(doc, u) then return nil end
    end
    return nil
 end

@@ -16,8 +16,19 @@ local subject_before
 local SKIP_AFTER_CUE, PRONOUNS, PREPOSITIONS, NOUN_LEADS, SUBORDINATORS = W.SKIP_AFTER_CUE, W.PRONOUNS,
    W.PREPOSITIONS, W.NOUN_LEADS, W.SUBORDINATORS
 local NOT_NAMES, DETS, ISSUED, CLAUSE_END, CLAUSE_JOINS = W.NOT_NAMES, W.DETS, W.ISSUED, W.CLAUSE_END, W.CLAUSE_JOINS
-local is_cue = D.Doc.is_cue
 local MANNER, SHARES, DESC_HEADS = W.MANNER, W.SHARES, W.DESC_HEADS
+
+--- Whether token i is a cue of speech: doc:is_cue's test, made in C over
+-- the token keys (words.CUES) after a look at its key in Lua (most
+-- tokens are no speech verb), and not kept in doc.cues:
+-- clauses.is_cue(doc, i).
+-- @param doc table the document record
+-- @param i integer a token (false outside 1 .. doc.n)
+-- @return boolean
+local function is_cue(doc, i)
+   return CUE_KEYS[doc.keys[i]] == true and W.CUES:is_cue(doc.toks, i, doc.in_name)
+end
+clauses.is_cue = is_cue
 
 -- the words a clause break below stands on
 local BREAKS = wordset.new { ";", "and", "but", "while", "yet" }
@@ -103,22 +114,17 @@ end
 
 --- The last cue of speech in tokens lo .. hi that stands outside
 -- quotation marks as a walk back from token top (>= hi) sees them; or
--- nil. What a walk from hi down to lo that tracks the marks finds, but
--- only the words a cue stands on are visited (a word set's C scan):
--- doc:cue_back(hi, lo, top).
+-- nil. What a walk from hi down to lo that tracks the marks finds, in one
+-- C scan that tests only the words a cue stands on (words.CUES, the test
+-- of doc:is_cue): doc:cue_back(hi, lo, top).
 -- @param doc table the document record
 -- @param hi integer the last token looked at
 -- @param lo integer the first
 -- @param top integer where a walk back starts, outside quotes (hi when the walk starts there)
 -- @return integer the cue's token, or nil
 function clauses.cue_back(doc, hi, lo, top)
-   local toks, keys, words = doc.toks, doc.keys, W.CUE_WORDS
-   local c = hi >= lo and words:find(toks, hi, lo) or nil
-   while c do
-      if CUE_KEYS[keys[c]] and is_cue(doc, c) and not inside_back(doc, top, c) then return c end
-      c = c > lo and words:find(toks, c - 1, lo) or nil
-   end
-   return nil
+   if hi < lo then return nil end
+   return W.CUES:back(doc.toks, hi, lo, top, doc.in_name)
 end
 
 -- Where the clause that holds token c starts, not before floor: after a
@@ -256,7 +262,7 @@ local function relative_before(doc, c, t, floor)
       -- (a subject of its own between: "in which he says")
       local kind = kinds[u]
       if ku == "," or kind ~= "word" and kind ~= "number" or PRONOUNS[ku] or ends[u]
-         or (CUE_KEYS[ku] and is_cue(doc, u)) then
+         or is_cue(doc, u) then
          break
       end
    end

@@ -3,14 +3,13 @@
 -- / Hadley told Channel 9: “…” (to whom or where, the subject speaks) /
 -- Governor Kessler released the following statement: “…”.
 local W = include "quotes/words"
-local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local case_at = D.case
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
 local PREPOSITIONS, ISSUED, NOT_NAMES = W.PREPOSITIONS, W.ISSUED, W.NOT_NAMES
-local is_cue = D.Doc.is_cue
+local is_cue = C.is_cue
 
 -- "- Lena Marsh:", "Brandt:": capitalised words that open the sentence
 -- (or follow a dash) and end at the colon p.
@@ -47,7 +46,7 @@ local function before_mention(doc, m, floor)
    for d = m.first - 1, math.max(floor + 1, m.first - 4), -1 do
       local k = doc.keys[d]
       if W.DETS[k] then return d - 1 end
-      if doc.kinds[d] ~= "word" or PREPOSITIONS[k] or (CUE_KEYS[doc.keys[d]] and is_cue(doc, d)) then break end
+      if doc.kinds[d] ~= "word" or PREPOSITIONS[k] or is_cue(doc, d) then break end
    end
    return m.first - 1
 end
@@ -63,7 +62,7 @@ local function introduced(doc, p)
       -- "Hadley told Channel 9:", "he said in an interview with the radio station:": to
       -- whom or where, the subject speaks
       for c = b, floor, -1 do
-         if (CUE_KEYS[doc.keys[c]] and is_cue(doc, c)) then
+         if is_cue(doc, c) then
             local subj = C.subject_before(doc, c, floor)
             if subj then return subj, c end
             break

@@ -2,13 +2,10 @@
 -- its closing mark: ‘Progress’ in Talks, Says Voronov / “…”, reported the
 -- Harbour Gazette. / “…” fostered by Hadley, according to the groups.
 local W = include "quotes/words"
-local CUE_KEYS = W.CUE_KEYS
-local D = include "quotes/document"
 local M = include "quotes/mentions"
 local C = include "quotes/clauses"
 
 local OBJECT_CUES = W.OBJECT_CUES
-local is_cue = D.Doc.is_cue
 
 -- The speaker of a cue later in the sentence, from token j (after the
 -- closing mark): mention, cue token; or nil.
@@ -29,26 +26,23 @@ local function later(doc, j)
    local src, a1 = C.according_to(doc, j, last + 1)
    if src then return src, a1 end
    -- (the walk from j to the sentence's end, which stops at an opening
-   -- mark, visits only the words a cue stands on: tokens j .. last, found
-   -- by a C scan)
+   -- mark, visits only the cues: tokens j .. last, found by a C scan)
    -- (token j is in that sentence when it is not past its last token)
    if j > e or doc.kinds[j] == "open_quote" then return nil end
-   local words = W.CUE_WORDS
-   local t = words:find(doc.toks, j, last)
+   local cues, toks, in_name = W.CUES, doc.toks, doc.in_name
+   local t = cues:next(toks, j, last, in_name)
    while t do
-      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then
-         -- "…”, reported the Harbour Gazette.": the inverted subject
-         if t > j and doc.keys[t - 1] == "," and not OBJECT_CUES[doc.keys[t]] then
-            local after = M.after_cue(doc, t + 1)
-            if after and after.kind ~= "pronoun" and C.ends_clause(doc, after.last) then return after, t end
-         end
-         -- "…,” though she noted she has…": the subject before the cue first
-         local m = C.subject_before(doc, t, j)
-         if m then return m, t end
-         m = M.at(doc, t + 1)
-         if m then return m, t end
+      -- "…”, reported the Harbour Gazette.": the inverted subject
+      if t > j and doc.keys[t - 1] == "," and not OBJECT_CUES[doc.keys[t]] then
+         local after = M.after_cue(doc, t + 1)
+         if after and after.kind ~= "pronoun" and C.ends_clause(doc, after.last) then return after, t end
       end
-      t = t < last and words:find(doc.toks, t + 1, last) or nil
+      -- "…,” though she noted she has…": the subject before the cue first
+      local m = C.subject_before(doc, t, j)
+      if m then return m, t end
+      m = M.at(doc, t + 1)
+      if m then return m, t end
+      t = t < last and cues:next(toks, t + 1, last, in_name) or nil
    end
    return nil
 end

@@ -2,11 +2,11 @@
 -- quote: "her remark during the hearing that “…”", "Hadley's claim that
 -- “…”" — when no verb of saying in the sentence has a speaker of its own.
 local W = include "quotes/words"
-local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
+local C = include "quotes/clauses"
 
 local SPEECH_NOUNS, POSSESSIVE_PRONOUNS, DETS = W.SPEECH_NOUNS, W.POSSESSIVE_PRONOUNS, W.DETS
-local is_cue = D.Doc.is_cue
+local is_cue = C.is_cue
 
 -- Whether a cue in the noun's sentence has the speaker as its subject:
 -- before the noun in its clause ("Morrow called Hadley's comment “…”"),
@@ -16,10 +16,10 @@ local is_cue = D.Doc.is_cue
 local function another_cue(doc, i, o, s0)
    for t = i - 1, 1, -1 do
       if doc.sents[t] ~= s0 or doc.keys[t] == "," or doc.keys[t] == ";" then break end
-      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) then return true end
+      if is_cue(doc, t) then return true end
    end
    for t = i + 1, o - 1 do
-      if (CUE_KEYS[doc.keys[t]] and is_cue(doc, t)) or doc.keys[t] == "as" then return true end
+      if is_cue(doc, t) or doc.keys[t] == "as" then return true end
    end
    return D.Doc.cue_later(doc, o + 1, s0, true) ~= nil
 end

@@ -6,12 +6,9 @@
 -- where it goes on instead (the driver's last step).
 local W = include "quotes/words"
 local wordset = require "quarry.wordset"
-local CUE_KEYS = W.CUE_KEYS
 local D = include "quotes/document"
 local C = include "quotes/clauses"
 local para_at = D.para
-
-local is_cue = D.Doc.is_cue
 
 -- the commas, found by a word set's C scan
 local COMMAS = wordset.new { "," }
@@ -27,13 +24,13 @@ local COMMAS = wordset.new { "," }
 local function cue_subject(doc, last)
    local toks = doc.toks
    local floor = D.Doc.sentence_start(doc, last)
-   local words = W.CUE_WORDS
-   local c = floor <= last and words:find(toks, floor, last) or nil
+   local scan, in_name = W.CUES, doc.in_name
+   local c = floor <= last and scan:next(toks, floor, last, in_name) or nil
    if not c then return nil end
-   local cues, keys, inside_from = {}, doc.keys, C.inside_from
+   local cues, inside_from = {}, C.inside_from
    while c do
-      if CUE_KEYS[keys[c]] and not inside_from(doc, floor, c) and is_cue(doc, c) then cues[#cues + 1] = c end
-      c = c < last and words:find(toks, c + 1, last) or nil
+      if not inside_from(doc, floor, c) then cues[#cues + 1] = c end
+      c = c < last and scan:next(toks, c + 1, last, in_name) or nil
    end
    -- the last cue after the sentence's last comma outside quotes, if a
    -- cue follows that comma

@@ -174,7 +174,7 @@ local function can_be_subject(doc, a)
    if furniture(doc, p) or quoted(doc, f, p) then return false end
    if a.rule == "coref" and a.last_tok == f and f < doc.n then
       local nk = doc.keys[f + 1]
-      if doc.kinds[f + 1] == "word" and case_at(doc, f + 1) == "lower" and not D.Doc.is_cue(doc, f + 1)
+      if doc.kinds[f + 1] == "word" and case_at(doc, f + 1) == "lower" and not C.is_cue(doc, f + 1)
          and W.SKIP_AFTER_CUE[nk] == nil and not W.PASSIVE_AUX[nk] and nk:sub(-2) ~= "ed" then
          return false
       end

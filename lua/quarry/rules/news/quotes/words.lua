@@ -29,14 +29,15 @@ end
 --- A word set of the words of list (strings without spaces) that are one
 -- token each (a word of several tokens is no token's key), for a C scan
 -- that finds whether a stretch of tokens holds one: words.word_set(list).
+-- (and the list of those words: -> set, list)
 local function one_token_words(list)
    local ok, set = pcall(wordset.new, list)
-   if ok then return set end
+   if ok then return set, list end
    local one = {}
    for _, v in ipairs(list) do
       if pcall(wordset.new, { v }) then one[#one + 1] = v end
    end
-   return wordset.new(one)
+   return wordset.new(one), one
 end
 
 words.word_set = one_token_words
@@ -140,10 +141,15 @@ function words.setup(E)
       end
    end
    table.sort(list)
-   words.CUE_WORDS = one_token_words(list)
+   local scan
+   words.CUE_WORDS, scan = one_token_words(list)
    -- and as a table of keys: a quick test before document.lua's is_cue
    -- (a token whose key is none of them is no cue)
    for _, v in ipairs(list) do CUE_KEYS[v] = true end
+   -- document.lua's is_cue in C, for the scans of clauses.lua: the tokens
+   -- of CUE_WORDS tested, as a walk over those the set finds
+   words.CUES = phrases.cues { verbs = keys_of({}, VERBS), heads = keys_of({}, VERB_HEADS),
+      noun_leads = keys_of({}, words.NOUN_LEADS), scan = scan }
    -- and those with the nouns of saying ("her promise to be 'neutral'")
    local nouns = {}
    for w, yes in pairs(words.SPEECH_NOUNS) do
