@@ -284,6 +284,7 @@ static void buf_add(lua_State *L, growbuf *b, const char *s, size_t n)
 typedef struct mention_at {
     size_t nwords, name, word, word_len, form, form_len, first, first_len, last, last_len;
     int titled;         /* a.attrs.title is true */
+    int plain;          /* neither a nor a.attrs has a metatable (nothing runs to change them) */
 } mention_at;
 
 
@@ -326,9 +327,12 @@ static void read_mention(lua_State *L, lua_Integer i, growbuf *arena, mention_at
     size_t len, first = 0, first_len = 0, last = 0, last_len = 0;
     const char *s;
     char *p;
+    int top = lua_gettop(L);
     if (lua_geti(L, 1, i) != LUA_TTABLE) luaL_error(L, "bad argument #1 to 'name_clusters' (element %d: no table)", (int)i);
     if (get_up(L, -1, UP_ATTRS) != LUA_TTABLE)
         luaL_error(L, "bad argument #1 to 'name_clusters' (element %d: attrs no table)", (int)i);
+    at->plain = !lua_getmetatable(L, -2) && !lua_getmetatable(L, -1);
+    lua_settop(L, top + 2);
     get_up(L, -1, UP_TITLE);
     at->titled = lua_toboolean(L, -1);
     lua_pop(L, 1);
@@ -421,8 +425,10 @@ static void raw_up(lua_State *L, int t, int up)
 
 /* Adds mention i (0-based; at: its bytes) to cluster k: to its mentions
  * (a.cluster = the cluster) and its titles; the cluster's sex, when it has
- * none yet, from the mention's title or (a full name) its first word. */
-static void add_mention(lua_State *L, size_t i, const mention_at *at, const char *arena, size_t k, size_t *counts)
+ * none yet, from the mention's title or (a full name) its first word.
+ * plain_args: no metatable on the persons, sex_of nor title_sex. */
+static void add_mention(lua_State *L, size_t i, const mention_at *at, const char *arena, size_t k, size_t *counts,
+                        int plain_args)
 {
     size_t *nmentions = counts, *ntitles = counts + 1, *sexed = counts + 2;
     lua_geti(L, 1, (lua_Integer)i + 1);                             /* a */
@@ -434,8 +440,16 @@ static void add_mention(lua_State *L, size_t i, const mention_at *at, const char
     lua_pushvalue(L, lua_upvalueindex(UP_CLUSTER));
     lua_pushvalue(L, -2);
     lua_settable(L, -4);
-    get_up(L, -2, UP_ATTRS);
-    get_up(L, -1, UP_TITLE);                                        /* a, c, attrs, title */
+    /* (the title read again unless read_mention found none and nothing
+     * can have run since to change it: no metatable on a, its attrs,
+     * sex_of or title_sex) */
+    if (at->titled || !at->plain || !plain_args) {
+        get_up(L, -2, UP_ATTRS);
+        get_up(L, -1, UP_TITLE);                                    /* a, c, attrs, title */
+    } else {
+        lua_pushnil(L);
+        lua_pushnil(L);
+    }
     if (lua_toboolean(L, -1)) {
         raw_up(L, -3, UP_TITLES);
         lua_pushvalue(L, -2);
@@ -544,9 +558,12 @@ static int l_name_clusters(lua_State *L)
     mention_at *at;
     qr_name_mention *m;
     qr_name_cluster *c;
+    int plain_args;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    plain_args = !lua_getmetatable(L, 1) && !lua_getmetatable(L, 2) && !lua_getmetatable(L, 3);
     lua_settop(L, 3);
     n = luaL_len(L, 1);
     luaL_argcheck(L, n >= 0 && (size_t)n < ((size_t)-1 / 4) / sizeof(mention_at), 1, "too many persons");
@@ -594,10 +611,10 @@ static int l_name_clusters(lua_State *L)
     }
     /* the full names first, then the one-word names */
     for (i = 0; i < n; i++) {
-        if (m[i].nwords > 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i]);
+        if (m[i].nwords > 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i], plain_args);
     }
     for (i = 0; i < n; i++) {
-        if (m[i].nwords == 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i]);
+        if (m[i].nwords == 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i], plain_args);
     }
     lua_createtable(L, 0, nc < INT_MAX ? (int)nc : 0);              /* by_last */
     for (k = 0; k < nc; k++) {
@@ -1050,6 +1067,84 @@ static int l_find_texts(lua_State *L)
             lua_rawseti(L, 3, ++found);
         }
     }
+    return 1;
+}
+
+/* --- quarry.core.capitalised ------------------------------------------ */
+
+/* The upvalues of capitalised: the keys it reads (no string made a read) */
+#define CAP_KEYS { "phase", "text" }
+enum { CAP_PHASE = 1, CAP_TEXT, CAP_COUNT = CAP_TEXT };
+
+/* Whether element i of the list at index 1, pushed on top (a table), is
+ * to be left out: its text opens with a to z, and (a phase at index 2) it
+ * is of that phase. Raises when the text looked at is no string. */
+static int opens_lower(lua_State *L, lua_Integer i, const char *phase, size_t plen)
+{
+    size_t len;
+    const char *s;
+    int lower;
+    if (phase && !(get_up(L, -1, CAP_PHASE) == LUA_TSTRING && is_string(L, -1, phase, plen))) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (phase) lua_pop(L, 1);
+    if (get_up(L, -1, CAP_TEXT) != LUA_TSTRING)
+        luaL_error(L, "bad argument #1 to 'capitalised' (element %d: text no string)", (int)i);
+    s = lua_tolstring(L, -1, &len);
+    lower = len > 0 && s[0] >= 'a' && s[0] <= 'z';
+    lua_pop(L, 1);
+    return lower;
+}
+
+/***
+quarry.core.capitalised(list [, phase]) -> list: the annotations of a list
+(tables, each with a string text) whose text does not open with an ASCII
+letter in lower case (a to z); with phase, only the annotations of that
+phase (a.phase) are tested, the others all kept. -> the list itself when
+it leaves none out, else a new list, in the list's order. Raises when an
+element is no table or a text tested no string. Counts #list steps
+against a sandbox's step budget. See quarry.names.capitalised.
+@function capitalised
+@param list table the annotations
+@param phase string optional: the phase whose annotations are tested
+@return table the annotations kept
+*/
+static int l_capitalised(lua_State *L)
+{
+    lua_Integer n, i, kept = 0;
+    size_t plen = 0;
+    const char *phase;
+    int out = 0;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    phase = luaL_optlstring(L, 2, NULL, &plen);
+    lua_settop(L, 2);
+    n = luaL_len(L, 1);
+    qr_limit_work(L, n > 0 ? n : 0);
+    lua_pushnil(L);                                         /* 3: the new list, made at the first left out */
+    for (i = 1; i <= n; i++) {
+        if (lua_geti(L, 1, i) != LUA_TTABLE)                /* 4: the element */
+            return luaL_error(L, "bad argument #1 to 'capitalised' (element %d: no table)", (int)i);
+        if (opens_lower(L, i, phase, plen)) {
+            if (!out) {
+                lua_Integer k;
+                lua_createtable(L, n - 1 < INT_MAX ? (int)(n - 1) : 0, 0);
+                lua_replace(L, 3);
+                out = 3;
+                for (k = 1; k < i; k++) {
+                    lua_geti(L, 1, k);
+                    lua_rawseti(L, out, k);
+                }
+                kept = i - 1;
+            }
+            lua_pop(L, 1);
+        } else if (out) {
+            lua_rawseti(L, out, ++kept);
+        } else {
+            lua_pop(L, 1);
+        }
+    }
+    if (!out) lua_pushvalue(L, 1);
     return 1;
 }
 
@@ -1637,23 +1732,55 @@ static void read_ranked(lua_State *L, lua_Integer i, qr_spankey *k, int own)
     lua_settop(L, e);
 }
 
+/* Pushes the spans kept (indexes into the list at 2, kept[1..nkept], in the
+ * order of their ranks) as a new list, sorted by start when by_start and
+ * no two of them start at one byte nor is one empty (as spanset.sort would
+ * sort them: their order is then the only one by start); and whether it
+ * sorted them. keys: the spans' keys; order: room for nkept + 1 numbers. */
+static int push_kept(lua_State *L, const size_t *kept, lua_Integer nkept, const qr_spankey *keys, size_t *order,
+                     int by_start)
+{
+    lua_Integer j;
+    const size_t *from = kept;
+    int sorted = 0;
+    if (by_start) {
+        memcpy(order, kept, ((size_t)nkept + 1) * sizeof *order);
+        qr_sort_spans(order, (size_t)nkept, keys, QR_BY_START);
+        sorted = 1;
+        for (j = 1; j <= nkept && sorted; j++) {
+            const qr_spankey *k = &keys[order[j]];
+            if (k->start == k->stop || (j > 1 && k->start == keys[order[j - 1]].start)) sorted = 0;
+        }
+        if (sorted) from = order;
+    }
+    lua_createtable(L, array_hint((size_t)nkept), 0);
+    for (j = 1; j <= nkept; j++) {
+        lua_geti(L, 2, (lua_Integer)from[j]);
+        lua_rawseti(L, -2, j);
+    }
+    return sorted;
+}
+
 /* The claim of set:claim and set:claim_by_rank (own: the ranks read off
- * the spans, the default and ambiguous ranks at 3 and 4; else the ranks'
- * table, or nil, at 3). */
+ * the spans, the default and ambiguous ranks at 3 and 4, by_start at 5;
+ * else the ranks' table, or nil, at 3). The spans of a ranked claim are
+ * read once, into keys: only those kept are fetched again. */
 static int claim(lua_State *L, int own)
 {
     qr_spanset *set = check_spanset(L, 1);
-    lua_Integer n, i, kept = 0;
+    lua_Integer n, i, nkept = 0;
     qr_spankey *keys = NULL;
-    size_t *perm = NULL;
-    int out, scratch = 0;
+    size_t *perm = NULL, *kept = NULL;
+    int out = 0, scratch = 0, by_start = own && lua_toboolean(L, 5);
     n = luaL_len(L, 2);
     qr_limit_work(L, n > 0 ? n : 0);
     if ((own || !lua_isnil(L, 3)) && n > 0) {
         luaL_argcheck(L, n < INT_MAX, 2, "array too big");
-        keys = scratch_push(L, SS_SCRATCH, ((size_t)n + 1) * (sizeof *keys + sizeof *perm));
+        /* keys, perm, kept, and push_kept's order: n + 1 each */
+        keys = scratch_push(L, SS_SCRATCH, ((size_t)n + 1) * (sizeof *keys + 3 * sizeof *perm));
         scratch = lua_gettop(L);
         perm = (size_t *)(void *)(keys + n + 1);
+        kept = perm + n + 1;
         for (i = 1; i <= n; i++) {
             if (lua_geti(L, 2, i) != LUA_TTABLE)
                 return luaL_error(L, "bad argument #2 to '%s' (element %d is not a table)", CLAIM_NAME(own), (int)i);
@@ -1662,30 +1789,40 @@ static int claim(lua_State *L, int own)
         }
         for (i = 0; i <= n; i++) perm[i] = (size_t)i;
         qr_sort_spans(perm, (size_t)n, keys, QR_BY_RANK);
+    } else {
+        lua_createtable(L, n > 0 && n < INT_MAX ? (int)n : 0, 0);   /* kept */
+        out = lua_gettop(L);
     }
-    lua_createtable(L, n > 0 && n < INT_MAX ? (int)n : 0, 0);       /* kept */
-    out = lua_gettop(L);
     for (i = 1; i <= n; i++) {
         lua_Integer s, e, at = perm ? (lua_Integer)perm[i] : i;
         size_t work = 0;
-        if (lua_geti(L, 2, at) != LUA_TTABLE)
-            return luaL_error(L, "bad argument #2 to '%s' (element %d is not a table)", CLAIM_NAME(own), (int)at);
         if (keys) {
             s = (lua_Integer)keys[at].start, e = (lua_Integer)keys[at].stop;
         } else {
+            if (lua_geti(L, 2, at) != LUA_TTABLE)
+                return luaL_error(L, "bad argument #2 to '%s' (element %d is not a table)", CLAIM_NAME(own), (int)at);
             s = int_field(L, SS_START, "start", 2, i);
             e = int_field(L, SS_STOP, "stop", 2, i);
         }
         if (!qr_spanset_overlaps(set, (int64_t)s, (int64_t)e, &work)) {
             add_span(L, set, s, e);
-            lua_rawseti(L, out, ++kept);
-        } else {
+            if (keys) kept[++nkept] = (size_t)at;
+            else lua_rawseti(L, out, ++nkept);
+        } else if (!keys) {
             lua_pop(L, 1);
         }
         charge_spans(L, work);
     }
-    if (scratch) scratch_keep(L, SS_SCRATCH, scratch);
-    return 1;
+    if (keys) {
+        int sorted = push_kept(L, kept, nkept, keys, kept + n + 1, by_start);
+        scratch_keep(L, SS_SCRATCH, scratch);
+        if (!by_start) return 1;
+        lua_pushboolean(L, sorted);
+        return 2;
+    }
+    if (!by_start) return 1;
+    lua_pushboolean(L, 1);      /* (no span: the empty list is in order) */
+    return 2;
 }
 
 /***
@@ -1712,23 +1849,28 @@ static int spanset_claim(lua_State *L)
 }
 
 /***
-set:claim_by_rank(list, default, ambiguous) -> kept: set:claim(list,
-ranks) with each span's rank read off it: ambiguous when a.attrs.ambiguous
-is true, else a.rank when true, else default (as
+set:claim_by_rank(list, default, ambiguous [, by_start]) -> kept [, sorted]:
+set:claim(list, ranks) with each span's rank read off it: ambiguous when
+a.attrs.ambiguous is true, else a.rank when true, else default (as
 `a.attrs and a.attrs.ambiguous and ambiguous or a.rank or default`).
-Raises as claim does when a rank is no number.
+With by_start, kept comes sorted by start when no two of its spans start
+at one byte and none is empty (the one order by start, as
+quarry.core.sort_spans(kept) would leave it), else in the order of the
+ranks; sorted tells which. Raises as claim does when a rank is no number.
 @function SpanSet:claim_by_rank
 @param list table the spans
 @param default number the rank of a span without one
 @param ambiguous number the rank of a span whose attrs.ambiguous is true
-@return table the spans taken, in the order of their ranks
+@param by_start boolean optional: kept sorted by start when it can be
+@return table the spans taken, in the order of their ranks (or by start)
+@return boolean with by_start: whether kept is sorted by start
 */
 static int spanset_claim_by_rank(lua_State *L)
 {
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TNUMBER);
     luaL_checktype(L, 4, LUA_TNUMBER);
-    lua_settop(L, 4);
+    lua_settop(L, 5);
     return claim(L, 1);
 }
 
@@ -1788,6 +1930,13 @@ void qr_open_doc(lua_State *L)
     }
     lua_pushcfunction(L, l_name_words);
     lua_setfield(L, -2, "name_words");
+    {
+        static const char *const keys[] = CAP_KEYS;
+        int up;
+        for (up = 0; up < CAP_COUNT; up++) lua_pushstring(L, keys[up]);
+        lua_pushcclosure(L, l_capitalised, CAP_COUNT);
+        lua_setfield(L, -2, "capitalised");
+    }
     {
         static const char *const keys[] = NC_KEYS;
         int up;

@@ -234,6 +234,37 @@ describe("quarry.names", function()
       end)
    end)
 
+   describe("annotations written with a capital", function()
+      local function ann(text, phase) return { text = text, phase = phase } end
+
+      it("leaves out those whose text opens with a to z, the list itself when none is", function()
+         local list = { ann("Leeds"), ann("UN"), ann(""), ann("1996"), ann("\u{00E9}cole") }
+         assert.equal(list, names.capitalised(list))
+         local lower = { ann("Leeds"), ann("the Hague"), ann("Paris"), ann("van Gogh") }
+         local kept = names.capitalised(lower)
+         assert.are_not.equal(lower, kept)
+         assert.same({ lower[1], lower[3] }, kept)
+         assert.equal(4, #lower)
+         assert.same({}, names.capitalised { ann("abc") })
+         assert.same({}, names.capitalised {})
+      end)
+
+      it("tests only the annotations of a phase when given one", function()
+         local list = { ann("leeds", "lexicon"), ann("rules", "names"), ann("Paris", "lexicon"), ann("x") }
+         assert.same({ list[2], list[3], list[4] }, names.capitalised(list, "lexicon"))
+         assert.same({ list[1], list[3], list[4] }, names.capitalised(list, "names"))
+         assert.same({ list[3] }, names.capitalised(list))
+      end)
+
+      it("raises on what is no list of annotations", function()
+         assert.has_error(function() names.capitalised(nil) end)
+         assert.has_error(function() names.capitalised { 1 } end)
+         assert.has_error(function() names.capitalised { { text = 3 } } end)
+         -- (a text not tested is not read)
+         assert.same({ { phase = "x" } }, names.capitalised({ { phase = "x" } }, "lexicon"))
+      end)
+   end)
+
    describe("clusters of persons", function()
       local function person(name, title, text)
          return { type = "person", text = text or name, attrs = { name = name, title = title } }

@@ -132,6 +132,39 @@ describe("quarry.spanset", function()
       assert.has_error(function() spanset.new():claim_by_rank({}, 2, "4") end)
    end)
 
+   it("claims by rank into a list sorted by start when its spans start apart and none is empty", function()
+      local rand = generator(311)
+      local sorted_seen, unsorted_seen = 0, 0
+      for trial = 1, 200 do
+         local n = rand(30)
+         local list = {}
+         for i = 1, n do
+            local s = rand(80)
+            list[i] = { start = s, stop = s + rand(7), rank = rand(3) == 0 and 5 or nil, attrs = {} }
+         end
+         local ranked = spanset.new():claim_by_rank(list, 2, 4.25)
+         local got, sorted = spanset.new():claim_by_rank(list, 2, 4.25, true)
+         assert.equal(#ranked, #got)
+         local apart = true
+         local want = spanset.sort(table.move(ranked, 1, #ranked, 1, {}))
+         for i = 1, #want do
+            if want[i].start == want[i].stop or i > 1 and want[i].start == want[i - 1].start then apart = false end
+         end
+         assert.equal(apart, sorted, "trial " .. trial)
+         if sorted then
+            sorted_seen = sorted_seen + 1
+            for i = 1, #want do assert(want[i] == got[i], string.format("trial %d, place %d", trial, i)) end
+         else
+            unsorted_seen = unsorted_seen + 1
+            for i = 1, #ranked do assert(ranked[i] == got[i], string.format("trial %d, place %d", trial, i)) end
+         end
+      end
+      assert.is_true(sorted_seen > 10 and unsorted_seen > 10)
+      local kept, sorted = spanset.new():claim_by_rank({}, 2, 4, true)
+      assert.same({}, kept)
+      assert.is_true(sorted)
+   end)
+
    it("sorts spans as table.sort does with the same comparator, ties in the same order", function()
       local rand = generator(77)
       local RANKS = { 2, 4.25, 3, 2.0, 5 }

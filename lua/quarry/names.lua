@@ -15,6 +15,7 @@ local core_variant, core_find = core.name_variant, core.name_tokens
 local core_span_key, core_known_runs, core_find_texts = core.span_key, core.known_runs, core.find_texts
 local core_line_first, core_caps_words, core_hyphen_glued = core.line_first, core.caps_words, core.hyphen_glued
 local core_name_words, core_name_clusters, core_orgs_first = core.name_words, core.name_clusters, core.orgs_first
+local core_capitalised = core.capitalised
 
 local names = {}
 
@@ -113,6 +114,21 @@ function names.orgs_first(list)
    local ok, persons, renamed = pcall(core_orgs_first, list)
    if not ok then error(persons, 2) end
    return persons, renamed
+end
+
+--- The annotations of a list written with a capital: those whose text does
+-- not open with an ASCII letter in lower case (a to z), in one scan in C;
+-- with phase, only the annotations of that phase (a.phase) are tested,
+-- the others all kept. names.capitalised(list [, phase]) -> the list
+-- itself when it leaves none out (as most do), else a new list, in order.
+-- Raises when an element is no table or a text tested no string.
+-- @param list table the annotations (tables with a string text)
+-- @param phase string optional: the phase whose annotations are tested
+-- @return table the annotations kept
+function names.capitalised(list, phase)
+   local ok, kept = pcall(core_capitalised, list, phase)
+   if not ok then error(kept, 2) end
+   return kept
 end
 
 --- The key of the tokens covering a span: the keys (tokens:key(i)) of the

@@ -65,16 +65,22 @@ end
 -- @return table the spans taken, in the list's order (with ranks, in theirs)
 
 --- Takes from a list of spans as set:claim(list, ranks) does, each
--- span's rank read off it: set:claim_by_rank(list, default, ambiguous) ->
--- kept, with the rank of a
+-- span's rank read off it: set:claim_by_rank(list, default, ambiguous [,
+-- by_start]) -> kept [, sorted], with the rank of a
 --   a.attrs and a.attrs.ambiguous and ambiguous or a.rank or default
 -- (the rank a rule gives its annotations, docs/rules.md; a name a
--- gazetteer marks ambiguous ranks ambiguous), in one call in C.
+-- gazetteer marks ambiguous ranks ambiguous), in one call in C. With
+-- by_start, kept comes sorted by start when no two of its spans start at
+-- one byte and none is empty (their one order by start: as
+-- spanset.sort(kept) leaves it), else in the order of the ranks; sorted
+-- tells which.
 -- @function Set:claim_by_rank
 -- @param list table the spans
 -- @param default number the rank of a span without one
 -- @param ambiguous number the rank of a span whose attrs.ambiguous is true
--- @return table the spans taken, in the order of their ranks
+-- @param by_start boolean optional: kept sorted by start when it can be
+-- @return table the spans taken, in the order of their ranks (or by start)
+-- @return boolean with by_start: whether kept is sorted by start
 
 --- Sorting.
 -- @section sorting

@@ -597,14 +597,16 @@ end
 -- names the team rules and the club gazetteer found; names of clubs that are
 -- also places or words count only in a document about sport. Other
 -- candidates with the same words (a place or a guessed person) become that
--- team. Returns the candidates kept and the set of team keys.
+-- team. Returns the candidates kept (cands itself when it drops none, as
+-- most do) and the set of team keys.
 function entities.team_names(ctx, cands)
    local toks, teams = ctx.tokens, {}
    local caps = {}
    -- (asked at the first candidate that counts only in a story about sport)
    local sport = nil
-   local out, glued_at = {}, glued_ends(toks)
-   local n = 0
+   local glued_at = glued_ends(toks)
+   -- (out is cands till the first dropped: then a copy of those before it)
+   local out, n = cands, 0
    for i = 1, #cands do
       local a = cands[i]
       local rule, attrs = a.rule, a.attrs
@@ -618,12 +620,16 @@ function entities.team_names(ctx, cands)
          or glued_at and glued(a, glued_at)
          -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
          or rule == "organization_exact" and caps_line(toks, a.start, caps)
-      if not drop then
+      if drop then
+         if out == cands then out, n = table.move(cands, 1, i - 1, 1, {}), i - 1 end
+      else
          if a.type == "organization" and (attrs.kind == "team" or rule == "club" or rule == "club_sport") then
             teams[span_key(toks, a.start, a.stop)] = true
          end
-         n = n + 1
-         out[n] = a
+         if out ~= cands then
+            n = n + 1
+            out[n] = a
+         end
       end
    end
    -- (no team: no other candidate becomes one)
@@ -673,8 +679,10 @@ function entities.team_coref(ctx, teams, kept, taken, allowed)
    each_known(toks, teams, toks:where("word", CAPITALISED), nil, function(s, e)
       if allowed(s) and not taken:overlaps(s, e) and not dateline_at(toks, s) then
          taken:add(s, e)
+         -- (attrs made with the name the output gives it, its text)
+         local name = text:sub(s + 1, e)
          kept[#kept + 1] = { type = "organization", start = s, stop = e, rule = "team_coref",
-            attrs = { kind = "team" }, text = text:sub(s + 1, e) }
+            attrs = { kind = "team", name = name }, text = name }
       end
    end)
 end
@@ -706,9 +714,12 @@ end
 -- where a definition "( PUK )" may begin
 local OPEN_PAREN = wordset.new { "(" }
 
+-- (attrs made with the name the output gives it, its text: no key added
+-- to them after)
 local function add(ctx, kept, taken, typ, s, e, rule)
    taken:add(s, e)
-   kept[#kept + 1] = { type = typ, start = s, stop = e, rule = rule, attrs = {}, text = ctx.text:sub(s + 1, e) }
+   local text = ctx.text:sub(s + 1, e)
+   kept[#kept + 1] = { type = typ, start = s, stop = e, rule = rule, attrs = { name = text }, text = text }
 end
 
 -- The organisations and places of kept[1 .. n] by their stop: by_stop[p]
@@ -753,8 +764,9 @@ function entities.acronyms(ctx, kept, taken, allowed)
    local last_open = #toks - 2
    local i = last_open >= 1 and OPEN_PAREN:find(toks, 1, last_open) or nil
    while i do
-      local acr = toks:text(i + 1)
-      if toks:text(i) == "(" and toks:text(i + 2) == ")" and acr:match("^%u[%u&]+$") and #acr <= 6 then
+      -- (the closing parenthesis first: most parentheses hold more)
+      local acr = toks:text(i + 2) == ")" and toks:text(i) == "(" and toks:text(i + 1)
+      if acr and acr:match("^%u[%u&]+$") and #acr <= 6 then
          by_stop = by_stop or named_by_stop(kept, n_kept)
          local a = ending_on(toks, kept, by_stop, i - 1)
          local first = a and toks:cover(a.start, a.stop)

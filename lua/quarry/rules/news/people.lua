@@ -40,7 +40,8 @@ people.ROLE_WORDS = ROLE_WORDS
 -- for the one person of that first name); a cluster's sex comes from a
 -- title (data/people_words.tsv) or a first name (sex_of).
 -- Returns the clusters {canonical, key, sex, titles, mentions} and the
--- mentions added (a list; nil when there is none).
+-- mentions added (a list; nil when there is none; each with attrs name and
+-- key, its cluster's canonical and key).
 function people.cluster(persons, sex_of, toks, text, taken, allowed, not_names)
    local clusters, by_last = names.clusters(persons, sex_of, TITLE_SEX)
    -- surnames of known people the rules did not mark: the words in title
@@ -54,8 +55,10 @@ function people.cluster(persons, sex_of, toks, text, taken, allowed, not_names)
       local s, e = toks:span(i)
       if allowed(s) and not not_names[toks:key(i)] then
          local c = by_last[found_variants[k]]
-         local a = { type = "person", start = s, stop = e, rule = "coref", attrs = {}, text = text:sub(s + 1, e),
-            cluster = c }
+         -- (attrs made with the name and key the output gives it: the
+         -- cluster's, no key added to them after)
+         local a = { type = "person", start = s, stop = e, rule = "coref", attrs = { name = c.canonical, key = c.key },
+            text = text:sub(s + 1, e), cluster = c }
          local mentions = c.mentions
          mentions[#mentions + 1] = a
          n = n + 1

@@ -3,7 +3,6 @@
 -- dates, pairs quotes and finds their speakers.
 
 local resolve = {}
-local string_byte = string.byte
 local spanset = require "quarry.spanset"
 local names = require "quarry.names"
 
@@ -111,26 +110,12 @@ end
 
 -- The annotations of a list (one of select's, or nil) that do not open
 -- with a to z: names count written with a capital or in capitals (with
--- lexicon, only the gazetteer's are tested: other phases' all count).
--- -> the list itself when it drops none, as most do (nothing after
--- changes it), else a new one.
-local function capitalised(list, lexicon)
+-- phase, only that phase's are tested: the gazetteer's; other phases' all
+-- count). -> the list itself when it drops none, as most do (nothing
+-- after changes it), else a new one (quarry.names.capitalised).
+local function capitalised(list, phase)
    if not list then return {} end
-   local out, n = list, 0
-   for i = 1, #list do
-      local a = list[i]
-      local b = (not lexicon or a.phase == "lexicon") and string_byte(a.text, 1)
-      if b and b >= 97 and b <= 122 then
-         if out == list then
-            out, n = {}, i - 1
-            for k = 1, n do out[k] = list[k] end
-         end
-      elseif out ~= list then
-         n = n + 1
-         out[n] = a
-      end
-   end
-   return out
+   return names.capitalised(list, phase)
 end
 
 -- The candidates outside the clutter (its merged spans starts, stops):
@@ -138,23 +123,28 @@ end
 -- annotations, as structure gives them, when there is no clutter).
 local function candidates(anns, starts, stops, groups)
    if starts[1] then groups = spanset.select(anns, CANDIDATE, starts, stops) end
-   return capitalised(groups.entity, true), capitalised(groups.demonym, false), groups.date or {}
+   return capitalised(groups.entity, "lexicon"), capitalised(groups.demonym), groups.date or {}
 end
 
 -- 2. Entities: by rank, then the longer span, keep what does not overlap a
--- better one; the teams' other mentions. -> kept (sorted by start), taken.
+-- better one; the teams' other mentions. -> kept (sorted by start), taken,
+-- and whether kept's spans are none empty and start each at a byte of its
+-- own (then kept's is the one order by start).
 local function choose_entities(ctx, cands, allowed)
    local teams
    cands, teams = E.team_names(ctx, cands)
    -- (each ranks a.rank, else DEFAULT_RANK; a name the gazetteer marks
-   -- ambiguous AMBIGUOUS_RANK)
+   -- ambiguous AMBIGUOUS_RANK; kept comes sorted by start when distinct)
    local taken = spanset.new()
-   local kept = taken:claim_by_rank(cands, DEFAULT_RANK, AMBIGUOUS_RANK)
+   local kept, distinct = taken:claim_by_rank(cands, DEFAULT_RANK, AMBIGUOUS_RANK, true)
+   local n = #kept
    E.team_coref(ctx, teams, kept, taken, allowed)
    E.acronyms(ctx, kept, taken, allowed)
    E.caps_names(ctx, kept, taken, allowed)
-   spanset.sort(kept)
-   return kept, taken
+   -- (what they add are tokens' spans, none overlapping another span of
+   -- kept: when kept's are distinct, theirs are too)
+   if not distinct or #kept > n then spanset.sort(kept) end
+   return kept, taken, distinct
 end
 
 -- A person guess that the article shows to be an organisation is one: a
@@ -171,9 +161,26 @@ local function organisations_first(kept)
    return persons
 end
 
+-- Merges added (spans sorted by start) into kept (sorted by start), in
+-- place: kept sorted by start, as spanset.sort(kept) would leave it with
+-- added after it when no start of one list is one of the other's.
+local function merge_by_start(kept, added)
+   local i, j = #kept, #added
+   for k = i + j, 1, -1 do
+      if j == 0 then break end
+      local b, a = added[j], kept[i]
+      if a and a.start > b.start then
+         kept[k], i = a, i - 1
+      else
+         kept[k], j = b, j - 1
+      end
+   end
+end
+
 -- 3. People: clusters of one person's mentions, and the surnames the rules
--- missed (added to kept). -> clusters.
-local function find_people(ctx, kept, taken, allowed)
+-- missed (added to kept, kept sorted by start). distinct: as
+-- choose_entities gives it. -> clusters.
+local function find_people(ctx, kept, taken, allowed, distinct)
    local persons = organisations_first(kept)
    local clusters, added = people.cluster(persons, E.sex_of, ctx.tokens, ctx.text, taken, allowed,
       E.not_name_set)
@@ -181,9 +188,15 @@ local function find_people(ctx, kept, taken, allowed)
    for i = 1, #added do
       local a = added[i]
       taken:add(a.start, a.stop)
-      kept[#kept + 1] = a
    end
-   spanset.sort(kept)
+   -- (the words added overlap no span of kept: when kept's are distinct,
+   -- their starts are none of kept's)
+   if distinct then
+      merge_by_start(kept, added)
+   else
+      table.move(added, 1, #added, #kept + 1, kept)
+      spanset.sort(kept)
+   end
    return clusters
 end
 
@@ -269,8 +282,8 @@ function resolve.run(ctx)
    local out = {}
    local allowed, cstarts, cstops, groups = structure(ctx.annotations, out)
    local cands, demonyms, dated = candidates(ctx.annotations, cstarts, cstops, groups)
-   local kept, taken = choose_entities(ctx, cands, allowed)
-   local clusters = find_people(ctx, kept, taken, allowed)
+   local kept, taken, distinct = choose_entities(ctx, cands, allowed)
+   local clusters = find_people(ctx, kept, taken, allowed, distinct)
    kept = outside_heads(kept, out)
    emit_entities(kept, demonyms, out)
    -- 4. dates
