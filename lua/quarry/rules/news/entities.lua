@@ -610,14 +610,16 @@ function entities.team_names(ctx, cands)
    for i = 1, #cands do
       local a = cands[i]
       local rule, attrs = a.rule, a.attrs
-      local sport_only = attrs.sport_only
-      if sport == nil and (rule == "club_sport" or sport_only) then sport = sport_story(toks, cands) end
-      local drop = rule == "club_sport"
-            and (not sport or dateline_at(toks, a.start) or venue_at(toks, a.start))
-         -- a league, or a side in a looser pattern, outside a story about sport
-         or sport_only and not sport
-         -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
-         or glued_at and glued(a, glued_at)
+      local club, drop = rule == "club_sport", false
+      -- a club that is also a place or a word, a league, or a side in a
+      -- looser pattern, outside a story about sport; such a club in a
+      -- dateline or as a venue
+      if club or attrs.sport_only then
+         if sport == nil then sport = sport_story(toks, cands) end
+         drop = not sport or club and (dateline_at(toks, a.start) or venue_at(toks, a.start))
+      end
+      -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
+      drop = drop or glued_at and glued(a, glued_at)
          -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
          or rule == "organization_exact" and caps_line(toks, a.start, caps)
       if drop then

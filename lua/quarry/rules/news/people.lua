@@ -108,7 +108,8 @@ function people.describer(clusters)
    local titles, n = {}, 0
    for i = 1, #clusters do
       local c = clusters[i]
-      local t = table.concat(c.titles, " | "):lower()
+      -- (most have no title: no string made for them)
+      local t = c.titles[1] and table.concat(c.titles, " | "):lower() or ""
       if t ~= "" then
          titles[c] = t
          local mentions = c.mentions

@@ -260,8 +260,8 @@ local function emit_entities(kept, demonyms, out)
       local c = a.type == "person" and a.cluster
       if c then
          attrs.name, attrs.key = c.canonical or attrs.name or a.text, c.key
-      else
-         attrs.name = attrs.name or a.text
+      elseif not attrs.name then
+         attrs.name = a.text
       end
       attrs.guess, attrs.category, attrs.ambiguous = nil, nil, nil
       n = n + 1
