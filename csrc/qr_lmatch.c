@@ -371,6 +371,7 @@ static void read_rules(lua_State *L, int desc, qr_matcher *m)
     int i, prefilter;
     lua_getfield(L, desc, "prefilter");
     prefilter = lua_isnil(L, -1) || lua_toboolean(L, -1);
+    m->no_prefilter = !prefilter;
     lua_pop(L, 1);
     lua_getfield(L, desc, "rules");
     luaL_checktype(L, -1, LUA_TTABLE);

@@ -51,6 +51,11 @@ void qr_matcher_free(qr_matcher *m)
     free(m->qids);
     free(m->qwmasks);
     qr_idset_free(&m->disp.has);
+    free(m->disp.start_cover);
+    free(m->disp.start_classes);
+    free(m->disp.start_ids);
+    free(m->disp.start_words);
+    qr_idset_free(&m->disp.start_has);
     qr_idset_free(&m->whas);
     qr_idset_free(&m->qhas);
     qr_idset_free(&m->reqwords);
@@ -414,6 +419,328 @@ static int prepare_flat(qr_matcher *m)
     return QR_OK;
 }
 
+/* --- what starts a rule ------------------------------------------------------ */
+
+/* One alternative of what a token is (qr_sterms): of kinds and cases,
+ * and (type) also covered as cover predicate pred says, one of the words
+ * of KEY or KEYSET pred, or let through by the filter of REGEX pred. */
+enum { QR_ST_PLAIN, QR_ST_COVER, QR_ST_WORDS, QR_ST_REGEX };
+
+typedef struct qr_sterm {
+    unsigned kinds, cases;
+    int type, pred;
+} qr_sterm;
+
+#define QR_MAX_STERMS 12      /* the most alternatives of a set */
+#define QR_MAX_SDEPTH 8       /* the deepest part looked into */
+
+/* Tokens, as alternatives: n of them (0: none), or n < 0: any token. */
+typedef struct qr_sterms {
+    int n;
+    qr_sterm t[QR_MAX_STERMS];
+} qr_sterms;
+
+/* What testing a predicate at a token may do: meet it (acc: the token is
+ * among these, or does not meet it) and fail with an error (err: among
+ * these, or no error). A token among neither is turned away, with no
+ * error, without testing. */
+typedef struct qr_sfate {
+    qr_sterms acc, err;
+} qr_sfate;
+
+static void sterms_any(qr_sterms *s) { s->n = -1; }
+static void sterms_none(qr_sterms *s) { s->n = 0; }
+
+/* One alternative (of its kinds and cases, type and pred). */
+static void sterms_one(qr_sterms *s, unsigned kinds, unsigned cases, int type, int pred)
+{
+    s->n = 1;
+    s->t[0].kinds = kinds;
+    s->t[0].cases = cases;
+    s->t[0].type = type;
+    s->t[0].pred = pred;
+}
+
+/* a or b, into a (too many alternatives: any token). */
+static void sterms_or(qr_sterms *a, const qr_sterms *b)
+{
+    int k, j;
+    if (a->n < 0) return;
+    if (b->n < 0) { a->n = -1; return; }
+    for (k = 0; k < b->n; k++) {
+        for (j = 0; j < a->n && memcmp(&a->t[j], &b->t[k], sizeof b->t[k]); j++) {}
+        if (j < a->n) continue;     /* (the same alternative twice) */
+        if (a->n == QR_MAX_STERMS) { a->n = -1; return; }
+        a->t[a->n++] = b->t[k];
+    }
+}
+
+/* a and b, into out: each pair of alternatives, which keeps one test
+ * past its kinds and cases, a's (dropping b's only lets more tokens
+ * through); too many pairs: a as it is, which holds them all. */
+static void sterms_and(qr_sterms *out, const qr_sterms *a, const qr_sterms *b)
+{
+    qr_sterms r;
+    int i, j;
+    if (b->n < 0 || (a->n >= 0 && a->n * b->n > QR_MAX_STERMS)) { *out = *a; return; }
+    if (a->n < 0) { *out = *b; return; }
+    r.n = 0;
+    for (i = 0; i < a->n; i++)
+        for (j = 0; j < b->n; j++) {
+            qr_sterm x = a->t[i];
+            x.kinds &= b->t[j].kinds;
+            x.cases &= b->t[j].cases;
+            if (x.type == QR_ST_PLAIN) {
+                x.type = b->t[j].type;
+                x.pred = b->t[j].pred;
+            }
+            if (x.kinds && x.cases) {
+                qr_sterms one;
+                one.n = 1;
+                one.t[0] = x;
+                sterms_or(&r, &one);
+            }
+        }
+    *out = r;
+}
+
+/* What testing tests[0 .. n - 1] one after another at a token may do
+ * (into f): all met, or one failing with an error after those before it
+ * were met. */
+static void sfate_seq(qr_sfate *f, const qr_sfate *tests, int n)
+{
+    qr_sterms e;
+    int k;
+    sterms_any(&f->acc);
+    sterms_none(&f->err);
+    for (k = 0; k < n; k++) {
+        sterms_and(&e, &f->acc, &tests[k].err);
+        sterms_or(&f->err, &e);
+        sterms_and(&f->acc, &f->acc, &tests[k].acc);
+    }
+}
+
+/* What testing predicate pi at a token may do (qr_sfate). */
+static void start_fate(const qr_matcher *m, int pi, qr_sfate *f, int depth)
+{
+    const qr_mpred *p = &m->preds[pi];
+    int k;
+    sterms_any(&f->acc);
+    sterms_none(&f->err);
+    if (depth > QR_MAX_SDEPTH) {
+        if (pred_may_fail(m, pi)) sterms_any(&f->err);
+        return;
+    }
+    switch (p->op) {
+    case QR_P_KIND:
+        sterms_one(&f->acc, (unsigned)p->a, ~0u, QR_ST_PLAIN, pi);
+        return;
+    case QR_P_CASE:
+        sterms_one(&f->acc, ~0u, (unsigned)p->a, QR_ST_PLAIN, pi);
+        return;
+    case QR_P_KEY: case QR_P_KEYSET:
+        if (p->op == QR_P_KEYSET || p->id) sterms_one(&f->acc, ~0u, ~0u, QR_ST_WORDS, pi);
+        return;
+    case QR_P_WITHIN: case QR_P_STARTS: case QR_P_ENDS:
+        sterms_one(&f->acc, ~0u, ~0u, QR_ST_COVER, pi);
+        return;
+    case QR_P_REGEX: {
+        /* met or failing, only where its filter lets the token through */
+        const qr_regex_filter *fl = m->refilters ? &m->refilters[p->a - 1] : NULL;
+        if (fl && ((fl->anchored && fl->have_first) || fl->min_chars >= 2))
+            sterms_one(&f->acc, ~0u, ~0u, QR_ST_REGEX, pi);
+        f->err = f->acc;
+        return;
+    }
+    case QR_P_NOT:
+        start_fate(m, p->kids[0], f, depth + 1);
+        sterms_any(&f->acc);
+        return;
+    case QR_P_OR: {
+        qr_sfate kid;
+        sterms_none(&f->acc);
+        for (k = 0; k < p->nkids; k++) {
+            start_fate(m, p->kids[k], &kid, depth + 1);
+            sterms_or(&f->acc, &kid.acc);
+            sterms_or(&f->err, &kid.err);
+        }
+        return;
+    }
+    case QR_P_AND: {
+        /* (the parts it tests at once, qr_mpred fast, come before any
+         * that may fail: those before a part are still tested before it) */
+        qr_sfate kids[QR_MAX_STERMS];
+        if (p->nkids > QR_MAX_STERMS) {
+            if (pred_may_fail(m, pi)) sterms_any(&f->err);
+            return;
+        }
+        for (k = 0; k < p->nkids; k++) start_fate(m, p->kids[k], &kids[k], depth + 1);
+        sfate_seq(f, kids, p->nkids);
+        return;
+    }
+    default:
+        /* NEXT and PREV let a regex's error through */
+        return;
+    }
+}
+
+/* The tokens at which rule ru may start (into s): where its start test
+ * and its program's first tests (up to the one that takes the token) may
+ * be met, or fail with an error, which a guard lets through. */
+static void rule_starts(const qr_matcher *m, const qr_mrule *ru, qr_sterms *s)
+{
+    qr_sfate tests[8], all;
+    int n = 0, pc;
+    if (ru->start) start_fate(m, ru->start - 1, &tests[n++], 0);
+    for (pc = ru->entry; pc < m->ncode && n < 8; pc++) {
+        const qr_minst *in = &m->code[pc];
+        if (in->op == QR_OP_OPEN || in->op == QR_OP_CLOSE) continue;
+        if (in->op != QR_OP_TOKEN && (in->op != QR_OP_TEST || in->c)) break;
+        start_fate(m, in->a, &tests[n], 0);
+        if (in->op == QR_OP_TEST && in->b) sterms_any(&tests[n].acc);   /* negative: met or not */
+        if (in->op == QR_OP_TEST && in->d == 1) {
+            sterms_or(&tests[n].acc, &tests[n].err);   /* a guard's error lets the token through */
+            sterms_none(&tests[n].err);
+        }
+        n++;
+        if (in->op == QR_OP_TOKEN) break;
+    }
+    sfate_seq(&all, tests, n);
+    *s = all.acc;
+    sterms_or(s, &all.err);
+}
+
+/* Word id joins the start words table with rule bit bit. */
+static int add_start_word(qr_mdispatch *d, uint32_t id, uint64_t bit)
+{
+    size_t s;
+    for (s = (id * 2654435761u) & (d->start_cap - 1); d->start_ids[s] && d->start_ids[s] != id;
+         s = (s + 1) & (d->start_cap - 1)) {}
+    d->start_ids[s] = id;
+    d->start_words[s] |= bit;
+    return qr_idset_add(&d->start_has, id);
+}
+
+/* Alternative t of rule bit bit into the start tables (qr_mdispatch
+ * has_start): QR_OK or QR_ENOMEM. A test past the kind and case lets a
+ * token of any kind and case through. */
+static int add_start_term(qr_matcher *m, const qr_sterm *t, uint64_t bit)
+{
+    qr_mdispatch *d = &m->disp;
+    const qr_mpred *p = t->pred >= 0 ? &m->preds[t->pred] : NULL;
+    int k, c, type = t->type;
+    /* a regex's first byte says less than a kind or a case */
+    if (type == QR_ST_REGEX && (t->kinds != ~0u || t->cases != ~0u)) type = QR_ST_PLAIN;
+    switch (type) {
+    case QR_ST_PLAIN:
+        for (k = 0; k < QR_KIND_COUNT; k++)
+            for (c = 0; c < QR_CASE_COUNT; c++)
+                if (((t->kinds >> k) & 1u) && ((t->cases >> c) & 1u)) d->start_plain[k][c] |= bit;
+        return QR_OK;
+    case QR_ST_COVER: {
+        unsigned cb = p->op == QR_P_WITHIN ? QR_COVER_WITHIN : p->op == QR_P_STARTS ? QR_COVER_STARTS : QR_COVER_ENDS;
+        for (k = 0; k < d->nstart_classes && d->start_classes[k] != p->a - 1; k++) {}
+        if (k == d->nstart_classes) d->start_classes[d->nstart_classes++] = p->a - 1;
+        for (c = 0; c < 8; c++)
+            if ((unsigned)c & cb) d->start_cover[k][c] |= bit;
+        d->start_covered |= bit;
+        return QR_OK;
+    }
+    case QR_ST_WORDS: {
+        const qr_idset *set;
+        uint32_t id;
+        if (p->op == QR_P_KEY) return add_start_word(d, p->id, bit);
+        set = &m->sets[p->a - 1];
+        for (id = 1; id < set->nbits; id++) {
+            if (!set->bits[id >> 6]) { id |= 63; continue; }
+            if (qr_idset_has(set, id) && add_start_word(d, id, bit) != QR_OK) return QR_ENOMEM;
+        }
+        return QR_OK;
+    }
+    default: {
+        const qr_regex_filter *f = &m->refilters[p->a - 1];
+        for (c = 0; c < 256; c++)
+            if (!(f->anchored && f->have_first) || ((f->first[c >> 3] >> (c & 7)) & 1u)) d->start_byte[c] |= bit;
+        for (c = 0; c < 64; c++)
+            if ((uint32_t)c >= f->min_chars || c == 63) d->start_len[c] |= bit;
+        d->start_regex |= bit;
+        return QR_OK;
+    }
+    }
+}
+
+/* The any-word rules whose anchor is the next token's kind or case, as
+ * the bits of qr_mdispatch next_plain and next_end. */
+static void prepare_next(qr_matcher *m)
+{
+    qr_mdispatch *d = &m->disp;
+    int j, k, c;
+    for (k = 0; k < QR_KIND_COUNT; k++)
+        for (c = 0; c < QR_CASE_COUNT; c++) d->next_plain[k][c] = ~(uint64_t)0;
+    d->next_end = ~(uint64_t)0;
+    for (j = 0; j < (int)d->nany; j++) {
+        const qr_mrule *ru = &m->rules[d->any[j]];
+        const qr_mpred *p = &m->preds[ru->anchor_pred];
+        unsigned kinds = ~0u, cases = ~0u;
+        uint64_t bit = (uint64_t)1 << j;
+        if (ru->anchor_off != 1) continue;
+        if (p->op == QR_P_KIND) kinds = (unsigned)p->a;
+        else if (p->op == QR_P_CASE) cases = (unsigned)p->a;
+        else if (p->op == QR_P_AND && p->fast) {
+            kinds = p->fkinds;
+            cases = p->fcases;
+        } else {
+            continue;
+        }
+        d->has_start = 1;
+        d->next_end &= ~bit;
+        for (k = 0; k < QR_KIND_COUNT; k++)
+            for (c = 0; c < QR_CASE_COUNT; c++)
+                if (!((kinds >> k) & 1u) || !((cases >> c) & 1u)) d->next_plain[k][c] &= ~bit;
+    }
+}
+
+/* The start tables of the any-word rules (qr_mdispatch has_start), when
+ * there are at most 64 of them: QR_OK or QR_ENOMEM. */
+static int prepare_starts(qr_matcher *m)
+{
+    qr_mdispatch *d = &m->disp;
+    qr_sterms *starts;
+    qr_sterm any = { ~0u, ~0u, QR_ST_PLAIN, -1 };
+    int j, k;
+    size_t words = 0, cap = 16;
+    if (m->no_prefilter || d->nany > 64 || !d->nany) return QR_OK;
+    prepare_next(m);
+    starts = malloc(d->nany * sizeof *starts);
+    d->start_cover = calloc((size_t)m->nclasses + 1, sizeof *d->start_cover);
+    d->start_classes = calloc((size_t)m->nclasses + 1, sizeof *d->start_classes);
+    if (!starts || !d->start_cover || !d->start_classes) { free(starts); return QR_ENOMEM; }
+    for (j = 0; j < (int)d->nany; j++) {
+        rule_starts(m, &m->rules[d->any[j]], &starts[j]);
+        if (starts[j].n >= 0) d->has_start = 1;   /* (also set by prepare_next) */
+        for (k = 0; k < starts[j].n; k++) {
+            const qr_mpred *p = &m->preds[starts[j].t[k].pred];
+            if (starts[j].t[k].type == QR_ST_WORDS) words += p->op == QR_P_KEY ? 1 : m->sets[p->a - 1].count;
+        }
+    }
+    if (d->has_start) {
+        while (cap < 2 * words + 2) cap <<= 1;
+        d->start_ids = calloc(cap, sizeof *d->start_ids);
+        d->start_words = calloc(cap, sizeof *d->start_words);
+        if (!d->start_ids || !d->start_words) { free(starts); return QR_ENOMEM; }
+        d->start_cap = words ? cap : 0;
+    }
+    for (j = 0; d->has_start && j < (int)d->nany; j++) {
+        uint64_t bit = (uint64_t)1 << j;
+        if (starts[j].n < 0 && add_start_term(m, &any, bit) != QR_OK) break;
+        for (k = 0; k < starts[j].n; k++)
+            if (add_start_term(m, &starts[j].t[k], bit) != QR_OK) break;
+        if (k < starts[j].n) break;
+    }
+    free(starts);
+    return d->has_start && j < (int)d->nany ? QR_ENOMEM : QR_OK;
+}
+
 int qr_matcher_prepare(qr_matcher *m)
 {
     qr_mdispatch *d = &m->disp;
@@ -477,6 +804,7 @@ int qr_matcher_prepare(qr_matcher *m)
         const qr_minst *in = &m->code[m->rules[i].entry];
         m->rules[i].guard = in->op == QR_OP_TEST && in->d == 1 && !in->b && !in->c ? in->a + 1 : 0;
     }
+    if (prepare_starts(m) != QR_OK) return QR_ENOMEM;
     return prepare_wsets(m) == QR_OK ? prepare_quick_bits(m) : QR_ENOMEM;
 }
 
@@ -1528,6 +1856,63 @@ fail:
 
 static int try_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void *ud);
 
+/* Whether the anchor of rule ri (qr_mrule anchor_off) rules it out at t
+ * before calling try_rule, when its test is a word, a word set, a kind, a
+ * case or the kind and case an AND tests at once: most tokens then try
+ * no rule. */
+static QR_HOT int anchor_misses(const qr_mrun *r, int ri, size_t t)
+{
+    const qr_mrule *ru = &r->m->rules[ri];
+    const qr_mpred *p;
+    const qr_token *tok;
+    size_t a;
+    if (ru->anchor_off <= 0) return 0;
+    a = t + (size_t)ru->anchor_off;
+    if (a >= r->toks->n) return 1;
+    p = &r->m->preds[ru->anchor_pred];
+    tok = &r->toks->tok[a];
+    switch (p->op) {
+    case QR_P_KEY:
+        return r->ids[a] != p->id;
+    case QR_P_KEYSET:
+        return !qr_idset_has(&r->m->sets[p->a - 1], r->ids[a]);
+    case QR_P_KIND:
+        return !(((unsigned)p->a >> tok->kind) & 1u);
+    case QR_P_CASE:
+        return !(((unsigned)p->a >> tok->casing) & 1u);
+    case QR_P_AND:
+        return p->fast && (!((p->fkinds >> tok->kind) & 1u) || !((p->fcases >> tok->casing) & 1u));
+    default:
+        return 0;
+    }
+}
+
+/* Of the any-word rules cand (bits of qr_mdispatch any_mask), those whose
+ * first tests token t may pass (qr_mdispatch has_start). */
+static inline uint64_t start_mask(const qr_mrun *r, size_t t, uint64_t cand)
+{
+    const qr_mdispatch *d = &r->m->disp;
+    const qr_token *tok = &r->toks->tok[t];
+    size_t len, s;
+    uint64_t sm = d->start_plain[tok->kind][tok->casing];
+    cand &= t + 1 < r->toks->n ? d->next_plain[tok[1].kind][tok[1].casing] : d->next_end;
+    if (!(cand & ~sm)) return cand;
+    if (cand & d->start_regex) {
+        len = tok->stop - tok->start;
+        sm |= len ? d->start_byte[(unsigned char)r->text[tok->start]] & d->start_len[len < 63 ? len : 63]
+                  : d->start_regex;
+    }
+    if (r->start_cov) sm |= r->start_cov[t];
+    else if (r->ax) sm |= d->start_covered;    /* (no memory for start_cov) */
+    if (d->start_cap && (cand & ~sm) && qr_idset_has(&d->start_has, r->ids[t]))
+        for (s = (r->ids[t] * 2654435761u) & (d->start_cap - 1); d->start_ids[s]; s = (s + 1) & (d->start_cap - 1))
+            if (d->start_ids[s] == r->ids[t]) {
+                sm |= d->start_words[s];
+                break;
+            }
+    return cand & sm;
+}
+
 /* Tries rule ri, one of those that may start on the word of token t
  * (qr_mdispatch lists), at t: try_rule, when the token's kind and case
  * and the paragraph's words allow it. */
@@ -1546,6 +1931,7 @@ static int try_word_rule(qr_mrun *r, int ri, size_t t, qr_match_emit emit, void 
             return 0;
         }
     }
+    if (anchor_misses(r, ri, t)) return 0;
     return try_rule(r, ri, t, emit, ud);
 }
 
@@ -1618,16 +2004,6 @@ static const int *passing_rules(qr_mrun *r, unsigned kind, unsigned casing, size
     return out;
 }
 
-/* Whether the anchor's word rules out rule ri at t before calling: most
- * tokens try no rule. */
-static inline int anchor_misses(const qr_mrun *r, int ri, size_t t)
-{
-    const qr_matcher *m = r->m;
-    const qr_mrule *ru = &m->rules[ri];
-    return ru->anchor_off > 0 && m->preds[ru->anchor_pred].op == QR_P_KEY
-           && (t + (size_t)ru->anchor_off >= r->toks->n
-               || r->ids[t + (size_t)ru->anchor_off] != m->preds[ru->anchor_pred].id);
-}
 
 /* Tries at t the rules that may start on any word (qr_mdispatch any), in
  * order: 0, or -1 on an error or a stop (r->err). */
@@ -1727,6 +2103,25 @@ static int build_blooms(qr_mrun *r)
     return 1;
 }
 
+/* The rules each token's covers let start (qr_mrun start_cov), from the
+ * annotations of the classes of qr_mdispatch start_cover: most tokens
+ * have none. Without memory, none is made: covers then rule nothing
+ * out. */
+static void build_start_cov(qr_mrun *r)
+{
+    const qr_mdispatch *d = &r->m->disp;
+    const qr_annindex *ax = r->ax;
+    int k;
+    r->start_cov = run_alloc(r, (r->toks->n + 1) * sizeof *r->start_cov, 1);
+    for (k = 0; r->start_cov && k < d->nstart_classes; k++) {
+        int c = d->start_classes[k];
+        size_t i, t;
+        for (i = 0; i < ax->count[c]; i++)
+            for (t = ax->byclass[c][i].first; t <= ax->byclass[c][i].last; t++)
+                r->start_cov[t] |= d->start_cover[k][ax->cover[c][t] & 7u];
+    }
+}
+
 int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const char *text, const uint32_t *ids,
                  const uint32_t *bare, const qr_annindex *ax, qr_match_emit emit, void *ud)
 {
@@ -1762,6 +2157,7 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
         if (!r->win_pos || !r->win_upto || !r->skip) return r->err = QR_MATCH_NOMEM;
         for (k = 0; k < nw; k++) r->win_pos[k] = UINT32_MAX;
     }
+    if (ax && m->disp.nstart_classes) build_start_cov(r);
     r->awake = m->disp.nany >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << m->disp.nany) - 1;
     r->asleep = 0;
     r->wake_at = SIZE_MAX;
@@ -1790,6 +2186,7 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
             uint64_t cand;
             if (t >= r->wake_at) wake_rules(r, t);
             cand = m->disp.any_mask[toks->tok[t].kind][toks->tok[t].casing] & r->awake & r->pass_mask;
+            if (cand && m->disp.has_start) cand = start_mask(r, t, cand);
             if (cand && try_any_bits(r, t, cand, emit, ud) < 0) return r->err;
         } else if (try_any_list(r, t, para, emit, ud) < 0) {
             return r->err;

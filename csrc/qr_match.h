@@ -142,6 +142,31 @@ typedef struct qr_mdispatch {
     /* the words of ids as a set: a token whose word starts no rule is
      * turned away with one bit, without probing the table */
     qr_idset has;
+    /* With any_mask, unless no_prefilter (has_start): what the first token of
+     * each any-word rule must be, as its program's first tests (a guard,
+     * a start test, a first token) say, made into a few alternatives a
+     * token is told by at once (start_mask in qr_match.c). Bit j of
+     * any_mask may start at a token only when it is set in start_plain
+     * of the token's kind and case, start_cover of a class at the token's
+     * cover bits, start_word of its word, or both start_byte of its first
+     * byte and start_len of its length (up to 63). */
+    int has_start;
+    uint64_t start_plain[QR_KIND_COUNT][QR_CASE_COUNT];
+    uint64_t (*start_cover)[8];     /* per class (start_classes of them) */
+    int *start_classes;             /* the classes start_cover has bits for */
+    uint64_t start_covered;         /* the rules with bits in start_cover */
+    int nstart_classes;
+    uint64_t start_byte[256], start_len[64];
+    uint64_t start_regex;           /* the rules with a first byte or length */
+    /* the rules whose anchor is the next token's kind or case (qr_mrule
+     * anchor_off 1), as bits of those the next token's kind and case
+     * allow (every other rule's bit set); next_end: those allowed at the
+     * last token of a text */
+    uint64_t next_plain[QR_KIND_COUNT][QR_CASE_COUNT], next_end;
+    uint32_t *start_ids;            /* words (open addressing, 0 = empty) */
+    uint64_t *start_words;          /* ... and the rules each may start */
+    size_t start_cap;
+    qr_idset start_has;             /* the words of start_ids as a set */
 } qr_mdispatch;
 
 /* One test of a flattened predicate (qr_matcher flat): the part of
@@ -179,6 +204,8 @@ typedef struct qr_matcher {
     int nrules;
     int nclasses;
     int needs_ids, needs_bare;   /* which token ids a run needs */
+    int no_prefilter;   /* set: no start is ruled out but by what the rules'
+                           descriptions say (qr_mrule) and the program */
     int any_required;   /* some rule has required words: paragraph filters are built */
     qr_idset reqwords;  /* the required words of every rule: only they go into those filters */
     qr_mdispatch disp;
@@ -341,6 +368,9 @@ struct qr_mrun {
     /* per quick bit (qr_matcher quick_bit), a bitmap of the tokens that
      * may meet its predicate (qwords words each), so that a scan passes
      * 64 tokens a word */
+    /* with qr_mdispatch start_cover: per token, the rules (bits of
+     * any_mask) its covers let start, made with the run */
+    uint64_t *start_cov;
     uint64_t *qmask;
     size_t qwords;
     int qmask_state;       /* the same states */

@@ -178,6 +178,43 @@ describe("the matcher's prefilters", function()
          and seen["3:Acme Bank"] and seen["3:Green Party"] and seen["5:NATO"] and seen["6:the new prime minister"])
    end)
 
+   it("keep every rule's matches when a rule's first tests turn a token away before it is tried", function()
+      -- what the first token of a rule that may start on any word must
+      -- be (its guard, start test and first token: kinds, cases, covers,
+      -- words, a regex's first bytes and length, and the next token of an
+      -- anchor), told for all such rules at once a token; a part that may
+      -- fail with an error (a regex under a NOT) still lets its tokens in
+      local function add(c)
+         c:add("cover", (P.starts "place" + P.tok { case = "title", kind = "word" }) * P.word "said")
+         c:add("words", (P.set { "mr", "dr" } + P.within "place" + P.case "upper") * P.case "title")
+         c:add("regex", (P.regex [[^\d{2,4}$]] + P.ends "place") * P.opt(P.word "per") * P.word "cent")
+         c:add("notre", P.notahead(P.regex [[^\p{Lu}{4,}$]]) * P.tok { case = "title" } * P.word "bank")
+         c:add("next", P.tok { case = "lower" } * P.tok { case = "title", len = { 2, 30 } })
+         c:add("any", P.opt(P.word "the") * P.rep(P.case "lower", 1, 2) * P.word "minister")
+      end
+      local text = "Mr Lee said 12 per cent in New York. NATO Bank and Acme Bank said the foreign minister "
+         .. "Ann met DR Bo; York said 1999 cent, the York cent rose and Dr Cy of ACME left."
+      -- places (class 1): New York (tokens 8-9), York (25, 31)
+      local anns = { 1, 8, 9, 1, 1, 25, 25, 2, 1, 31, 31, 3 }
+      local got = rule_texts(add, text, nil, anns)
+      assert.same(rule_texts(add, text, { prefilter = false, guards = false }, anns), got)
+      local seen = set_of(got)
+      assert.is_true(seen["1:Lee said"] and seen["2:Mr Lee"] and seen["3:12 per cent"] and seen["4:Acme Bank"]
+         and seen["5:in New"] and seen["6:the foreign minister"] and seen["1:York said"] and seen["3:York cent"]
+         and seen["2:DR Bo"] and seen["2:New York"] and seen["3:1999 cent"] and not seen["4:NATO Bank"])
+      -- a regex that fails with an error at a token the pattern tests
+      -- first: the same error
+      local bad = P.regex("^(a+)+$", { match_limit = 100 })
+      for _, opts in ipairs { {}, { prefilter = false } } do
+         local c = P.compiler(opts)
+         c:add("guarded", P.notahead(bad) * P.any * P.word "x")
+         local toks = quarry.tokenize(string.rep("a", 30) .. "b x")
+         assert.has_error(function() c:build(opts):run(toks) end,
+            "rule guarded: a token regex failed at token 1 (match limit exceeded)")
+         toks:close()
+      end
+   end)
+
    it("keep the matches of windows across annotation units, however long the annotations elsewhere", function()
       -- a window across annotation units reaches as far as the
       -- annotations where the units lie take it: a long place far off
