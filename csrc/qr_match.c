@@ -423,8 +423,9 @@ static int prepare_flat(qr_matcher *m)
 
 /* One alternative of what a token is (qr_sterms): of kinds and cases,
  * and (type) also covered as cover predicate pred says, one of the words
- * of KEY or KEYSET pred, or let through by the filter of REGEX pred. */
-enum { QR_ST_PLAIN, QR_ST_COVER, QR_ST_WORDS, QR_ST_REGEX };
+ * of KEY or KEYSET pred, or of the first bytes and lengths that the
+ * filter of REGEX pred or LEN pred let through. */
+enum { QR_ST_PLAIN, QR_ST_COVER, QR_ST_WORDS, QR_ST_BYTES };
 
 typedef struct qr_sterm {
     unsigned kinds, cases;
@@ -544,11 +545,15 @@ static void start_fate(const qr_matcher *m, int pi, qr_sfate *f, int depth)
     case QR_P_WITHIN: case QR_P_STARTS: case QR_P_ENDS:
         sterms_one(&f->acc, ~0u, ~0u, QR_ST_COVER, pi);
         return;
+    case QR_P_LEN:
+        /* (a character takes one to four bytes) */
+        if (p->a >= 2 || (p->b >= 0 && 4 * (long)p->b < 63)) sterms_one(&f->acc, ~0u, ~0u, QR_ST_BYTES, pi);
+        return;
     case QR_P_REGEX: {
         /* met or failing, only where its filter lets the token through */
         const qr_regex_filter *fl = m->refilters ? &m->refilters[p->a - 1] : NULL;
         if (fl && ((fl->anchored && fl->have_first) || fl->min_chars >= 2))
-            sterms_one(&f->acc, ~0u, ~0u, QR_ST_REGEX, pi);
+            sterms_one(&f->acc, ~0u, ~0u, QR_ST_BYTES, pi);
         f->err = f->acc;
         return;
     }
@@ -622,16 +627,14 @@ static int add_start_word(qr_mdispatch *d, uint32_t id, uint64_t bit)
 }
 
 /* Alternative t of rule bit bit into the start tables (qr_mdispatch
- * has_start): QR_OK or QR_ENOMEM. A test past the kind and case lets a
- * token of any kind and case through. */
+ * has_start): QR_OK or QR_ENOMEM. Of a cover or a word, the token's kind
+ * and case are not told (a token of any may pass). */
 static int add_start_term(qr_matcher *m, const qr_sterm *t, uint64_t bit)
 {
     qr_mdispatch *d = &m->disp;
     const qr_mpred *p = t->pred >= 0 ? &m->preds[t->pred] : NULL;
-    int k, c, type = t->type;
-    /* a regex's first byte says less than a kind or a case */
-    if (type == QR_ST_REGEX && (t->kinds != ~0u || t->cases != ~0u)) type = QR_ST_PLAIN;
-    switch (type) {
+    int k, c;
+    switch (t->type) {
     case QR_ST_PLAIN:
         for (k = 0; k < QR_KIND_COUNT; k++)
             for (c = 0; c < QR_CASE_COUNT; c++)
@@ -658,12 +661,18 @@ static int add_start_term(qr_matcher *m, const qr_sterm *t, uint64_t bit)
         return QR_OK;
     }
     default: {
-        const qr_regex_filter *f = &m->refilters[p->a - 1];
+        const qr_regex_filter *f = p->op == QR_P_REGEX ? &m->refilters[p->a - 1] : NULL;
         for (c = 0; c < 256; c++)
-            if (!(f->anchored && f->have_first) || ((f->first[c >> 3] >> (c & 7)) & 1u)) d->start_byte[c] |= bit;
-        for (c = 0; c < 64; c++)
-            if ((uint32_t)c >= f->min_chars || c == 63) d->start_len[c] |= bit;
-        d->start_regex |= bit;
+            if (!f || !(f->anchored && f->have_first) || ((f->first[c >> 3] >> (c & 7)) & 1u))
+                d->start_byte[c] |= bit;
+        for (c = 0; c < 64; c++)   /* (63: 63 bytes or more) */
+            if (f ? (uint32_t)c >= f->min_chars || c == 63
+                  : c >= p->a && (p->b < 0 || c <= 4 * (long)p->b || c == 63))
+                d->start_len[c] |= bit;
+        for (k = 0; k < QR_KIND_COUNT; k++)
+            for (c = 0; c < QR_CASE_COUNT; c++)
+                if (((t->kinds >> k) & 1u) && ((t->cases >> c) & 1u)) d->start_rplain[k][c] |= bit;
+        d->start_bytes |= bit;
         return QR_OK;
     }
     }
@@ -732,9 +741,19 @@ static int prepare_starts(qr_matcher *m)
     }
     for (j = 0; d->has_start && j < (int)d->nany; j++) {
         uint64_t bit = (uint64_t)1 << j;
+        int nbytes = 0;
         if (starts[j].n < 0 && add_start_term(m, &any, bit) != QR_OK) break;
-        for (k = 0; k < starts[j].n; k++)
+        for (k = 0; k < starts[j].n; k++) nbytes += starts[j].t[k].type == QR_ST_BYTES;
+        for (k = 0; k < starts[j].n; k++) {
+            /* a rule's regexes and lengths share its first bytes,
+             * lengths, kinds and cases: of several, one of some kinds or
+             * cases is told by them alone (which says more than its
+             * first bytes) */
+            if (nbytes > 1 && starts[j].t[k].type == QR_ST_BYTES
+                && (starts[j].t[k].kinds != ~0u || starts[j].t[k].cases != ~0u))
+                starts[j].t[k].type = QR_ST_PLAIN;
             if (add_start_term(m, &starts[j].t[k], bit) != QR_OK) break;
+        }
         if (k < starts[j].n) break;
     }
     free(starts);
@@ -1094,6 +1113,26 @@ static qr_recache *recache_entry(qr_mrun *r, int ri, const char *s, size_t n, ui
     return &r->re_cache[ri][*hash & (QR_RECACHE - 1)];
 }
 
+/* Whether no text beginning with the two ASCII bytes s[0], s[1] meets
+ * regex ri, whose matches start at the text's first byte (its filter
+ * anchored): PCRE2 finds neither a match of the two bytes nor the start
+ * of one (a partial match), asked once a pair (qr_mrun re_pairs). */
+static QR_COLD int pair_rejects(qr_mrun *r, int ri, const char *s)
+{
+    size_t k = (size_t)(uint8_t)s[0] * 128 + (uint8_t)s[1];
+    uint8_t *pairs;
+    if (!r->re_pairs) {
+        r->re_pairs = calloc((size_t)r->m->nregexes, sizeof *r->re_pairs);
+        if (!r->re_pairs) return 0;
+        r->nre_pairs = r->m->nregexes;
+    }
+    if (!r->re_pairs[ri]) r->re_pairs[ri] = calloc(128 * 128, 1);
+    if (!(pairs = r->re_pairs[ri])) return 0;
+    if (!pairs[k])
+        pairs[k] = qr_regex_match(r->m->regexes[ri], s, 2, 0, PCRE2_PARTIAL_HARD) == PCRE2_ERROR_NOMATCH ? 1 : 2;
+    return pairs[k] == 1;
+}
+
 static QR_COLD int eval_regex(qr_mrun *r, const qr_mpred *p, const qr_token *tok, size_t t)
 {
     /* a regex's answer for a token is kept for the run: rules, their
@@ -1108,6 +1147,11 @@ static QR_COLD int eval_regex(qr_mrun *r, const qr_mpred *p, const qr_token *tok
     int rc;
     if (r->m->refilters && qr_regex_filter_rejects(&r->m->refilters[p->a - 1], s, n)) return 0;
     if (memo && memo[t]) return memo[t] - 1;
+    /* most tokens a regex is asked about are turned away by their first
+     * two bytes (a capitalised word, of a regex of capitals or initials) */
+    if (n >= 2 && !(((uint8_t)s[0] | (uint8_t)s[1]) & 0x80) && r->m->refilters && r->m->refilters[p->a - 1].anchored
+        && pair_rejects(r, p->a - 1, s))
+        return 0;
     e = recache_entry(r, p->a - 1, s, n, &hash);
     if (e && e->answer && e->hash == hash && e->len == n && !memcmp(e->text, s, n)) {
         rc = e->answer - 1;
@@ -1130,6 +1174,8 @@ static QR_COLD int eval_len(const qr_mrun *r, const qr_mpred *p, const qr_token 
 {
     size_t bytes = tok->stop - tok->start, n;
     if ((long)bytes < p->a) return 0;     /* fewer characters than bytes */
+    /* a character takes at most 4 bytes: no count needed */
+    if ((long)((bytes + 3) / 4) >= p->a && (p->b < 0 || (long)bytes <= p->b)) return 1;
     n = count_codepoints(r->text + tok->start, bytes);
     return (long)n >= p->a && (p->b < 0 || (long)n <= p->b);
 }
@@ -1897,10 +1943,11 @@ static inline uint64_t start_mask(const qr_mrun *r, size_t t, uint64_t cand)
     uint64_t sm = d->start_plain[tok->kind][tok->casing];
     cand &= t + 1 < r->toks->n ? d->next_plain[tok[1].kind][tok[1].casing] : d->next_end;
     if (!(cand & ~sm)) return cand;
-    if (cand & d->start_regex) {
+    if (cand & d->start_bytes) {
         len = tok->stop - tok->start;
-        sm |= len ? d->start_byte[(unsigned char)r->text[tok->start]] & d->start_len[len < 63 ? len : 63]
-                  : d->start_regex;
+        sm |= d->start_rplain[tok->kind][tok->casing]
+              & (len ? d->start_byte[(unsigned char)r->text[tok->start]] & d->start_len[len < 63 ? len : 63]
+                     : d->start_bytes);
     }
     if (r->start_cov) sm |= r->start_cov[t];
     else if (r->ax) sm |= d->start_covered;    /* (no memory for start_cov) */
@@ -2205,6 +2252,13 @@ void qr_mrun_free(qr_mrun *r)
     free(r->re_cache);
     r->re_cache = NULL;
     r->nre_cache = 0;
+    if (r->re_pairs) {
+        int i;
+        for (i = 0; i < r->nre_pairs; i++) free(r->re_pairs[i]);
+    }
+    free(r->re_pairs);
+    r->re_pairs = NULL;
+    r->nre_pairs = 0;
     /* the memo columns, postings, masks and paragraph filters are in the chunks */
     free(r->re_memo);
     free(r->pred_memo);
@@ -2244,6 +2298,8 @@ void qr_mrun_reset(qr_mrun *r)
     uint8_t **re_memo = r->re_memo, **pred_memo = r->pred_memo;
     qr_recache **re_cache = r->re_cache;
     int nre_cache = r->nre_cache;
+    uint8_t **re_pairs = r->re_pairs;
+    int nre_pairs = r->nre_pairs;
     struct qr_mchunk *chunks = r->chunks, **pc = &chunks;
     size_t kept = 0;
     uint32_t *win_pos = r->win_pos, *win_upto = r->win_upto;
@@ -2280,6 +2336,8 @@ void qr_mrun_reset(qr_mrun *r)
     r->pred_memo = pred_memo;
     r->re_cache = re_cache;
     r->nre_cache = nre_cache;
+    r->re_pairs = re_pairs;
+    r->nre_pairs = nre_pairs;
     r->chunks = chunks;
     r->win_pos = win_pos;
     r->win_upto = win_upto;

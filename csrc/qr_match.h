@@ -148,16 +148,17 @@ typedef struct qr_mdispatch {
      * token is told by at once (start_mask in qr_match.c). Bit j of
      * any_mask may start at a token only when it is set in start_plain
      * of the token's kind and case, start_cover of a class at the token's
-     * cover bits, start_word of its word, or both start_byte of its first
-     * byte and start_len of its length (up to 63). */
+     * cover bits, start_word of its word, or all of start_byte of its
+     * first byte, start_len of its length (up to 63) and start_rplain of
+     * its kind and case. */
     int has_start;
     uint64_t start_plain[QR_KIND_COUNT][QR_CASE_COUNT];
     uint64_t (*start_cover)[8];     /* per class (start_classes of them) */
     int *start_classes;             /* the classes start_cover has bits for */
     uint64_t start_covered;         /* the rules with bits in start_cover */
     int nstart_classes;
-    uint64_t start_byte[256], start_len[64];
-    uint64_t start_regex;           /* the rules with a first byte or length */
+    uint64_t start_byte[256], start_len[64], start_rplain[QR_KIND_COUNT][QR_CASE_COUNT];
+    uint64_t start_bytes;           /* the rules with a first byte or length */
     /* the rules whose anchor is the next token's kind or case (qr_mrule
      * anchor_off 1), as bits of those the next token's kind and case
      * allow (every other rule's bit set); next_end: those allowed at the
@@ -343,6 +344,12 @@ struct qr_mrun {
      * next: the same words come back in every text */
     struct qr_recache **re_cache;
     int nre_cache;         /* regexes re_cache has room for */
+    /* per regex whose matches start at a token's first byte (its filter
+     * anchored), by a token's first two bytes when both are ASCII (128 *
+     * first + second): 0 not asked yet, 1 no token beginning so meets it,
+     * 2 one may; kept from one run to the next, as re_cache */
+    uint8_t **re_pairs;
+    int nre_pairs;         /* regexes re_pairs has room for */
     /* where what a run makes for its text comes from (memo columns,
      * postings, masks, paragraph filters): chunks kept from one run of the
      * matcher to the next and taken again from their start, instead of a

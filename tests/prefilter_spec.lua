@@ -49,6 +49,20 @@ describe("the matcher's prefilters", function()
       -- case folded, and a lookahead first
       assert.same({ "Fiscal-Quarter", "ok" },
          texts(P.regex [[^(?i:fiscal)-(?i:quarter)$]] + P.regex [[^(?=o)\w+$]], "Fiscal-Quarter ok no"))
+      -- tokens turned away by their first two bytes, and those kept:
+      -- capitals, digits, a case folded pair, a lookahead past them
+      assert.same({ "NATO", "UN", "\u{00C9}U" }, texts(P.regex [[^\p{Lu}{2,5}$]], "NATO Nato UN N.A. \u{00C9}U"))
+      assert.same({ "12", "7" }, texts(P.regex [[^\d{1,3}$]], "12 1a 1,000 7 x9"))
+      assert.same({ "MR", "mr", "Mrs" }, texts(P.regex [[^(?i)mrs?$]], "MR Ms mr Mrs m"))
+      assert.same({ "ab1" }, texts(P.regex [[^(?=\w*\d)[a-z]+\d$]], "ab1 abc a1b"))
+   end)
+
+   it("keep every token of a length in characters, however many bytes each takes", function()
+      assert.same({ "ab", "\u{00E9}\u{00E9}\u{00E9}", "\u{4E2D}\u{6587}" },
+         texts(P.tok { len = { 2, 3 } }, "a ab \u{00E9}\u{00E9}\u{00E9} \u{00E9}\u{00E9}\u{00E9}\u{00E9} "
+            .. "\u{4E2D}\u{6587} abcd"))
+      assert.same({ "\u{4E2D}\u{6587}\u{4E2D}\u{6587}\u{4E2D} x" }, texts(P.tok { len = 5 } * P.word "x",
+         "\u{4E2D}\u{6587}\u{4E2D}\u{6587}\u{4E2D} x abcd y"))
    end)
 
    it("keep a match whose alternatives need a word or an acronym before the word", function()
