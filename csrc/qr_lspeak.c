@@ -454,7 +454,7 @@ static int cues_back(lua_State *L)
     cue_ctx ctx;
     const lcues *c = cue_args(L, &d, &ctx, 6);
     long long hi = tok_arg(L, 3), lo = tok_arg(L, 4), top = tok_arg(L, 5), k;
-    qr_limit_work(L, span(d.t, lo, top));
+    qr_limit_work(L, span(d.t, lo, hi > top ? hi : top));
     k = qr_speak_cue_back(&d, &c->sets, hi, lo, top);
     if (k < 0) return 0;
     lua_pushinteger(L, (lua_Integer)k + 1);

@@ -197,11 +197,24 @@ static int may_cue(const qr_cue_doc *d, const qr_cue_sets *s, long long i)
 
 long long qr_speak_cue_back(const qr_cue_doc *d, const qr_cue_sets *s, long long hi, long long lo, long long top)
 {
-    long long c;
-    if (hi > (long long)d->t->n - 1) hi = (long long)d->t->n - 1;
+    long long last = (long long)d->t->n - 1, c;
+    int inside;
+    if (hi > last) hi = last;
     if (lo < 0) lo = 0;
-    for (c = hi; c >= lo; c--)
-        if (may_cue(d, s, c) && qr_speak_is_cue(d, s, c) && !qr_speak_inside_back(d->t, top, c)) return c;
+    if (top > last) top = last;
+    if (hi < lo) return -1;
+    /* qr_speak_inside_back(t, top, c) for each c, kept as c walks back:
+     * the kind of the first mark in c + 1 .. top (one walk, not one a
+     * cue inside a long quote) */
+    inside = qr_speak_inside_back(d->t, top, hi);
+    for (c = hi; c >= lo; c--) {
+        if (c < hi && c + 1 <= top) {
+            unsigned kind = d->t->tok[c + 1].kind;
+            if (kind == QR_CLOSE_QUOTE) inside = 1;
+            else if (kind == QR_OPEN_QUOTE) inside = 0;
+        }
+        if (may_cue(d, s, c) && qr_speak_is_cue(d, s, c) && !inside) return c;
+    }
     return -1;
 }
 

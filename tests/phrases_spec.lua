@@ -68,6 +68,32 @@ describe("quarry.phrases", function()
          assert.is_nil(cues:next(toks, at.called + 1, last, none))
       end)
 
+      it("finds back what a walk asking marks.inside_back at each cue finds, the tokens walked counted", function()
+         local marks = require "quarry.marks"
+         local toks = tokens_of('He said "we said, they said" and said: "she said it" then "said')
+         for top = 1, #toks + 1 do
+            for hi = 1, #toks + 1 do
+               for lo = 0, hi do
+                  local want
+                  for c = math.min(hi, #toks), math.max(lo, 1), -1 do
+                     if cues:is_cue(toks, c, none) and not marks.inside_back(toks, top, c) then
+                        want = c
+                        break
+                     end
+                  end
+                  assert.equal(want, cues:back(toks, hi, lo, top, none), hi .. " " .. lo .. " " .. top)
+               end
+            end
+         end
+         -- a walk from far past top: its tokens count, not top's few
+         local core = require "quarry.core"
+         local long = tokens_of('"' .. string.rep("said ", 5000) .. 'x')
+         local ok, err, kind = core.limited(1000, 0, function() return cues:back(long, #long, 1, 1, none) end)
+         assert.is_false(ok)
+         assert.equal("steps", kind)
+         assert.matches("step limit exceeded", err)
+      end)
+
       it("refuses a list that is not one, naming the caller", function()
          assert.has_error(function() phrases.cues { heads = {} } end, "cue_scanner: verbs must be a list of words")
          assert.has_error(function() phrases.cues "x" end, "phrases.cues: expected a table of lists")
