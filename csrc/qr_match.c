@@ -665,9 +665,10 @@ static int add_start_term(qr_matcher *m, const qr_sterm *t, uint64_t bit)
         for (c = 0; c < 256; c++)
             if (!f || !(f->anchored && f->have_first) || ((f->first[c >> 3] >> (c & 7)) & 1u))
                 d->start_byte[c] |= bit;
-        for (c = 0; c < 64; c++)   /* (63: 63 bytes or more) */
-            if (f ? (uint32_t)c >= f->min_chars || c == 63
-                  : c >= p->a && (p->b < 0 || c <= 4 * (long)p->b || c == 63))
+        /* (63: 63 bytes or more, which may hold any number of characters
+         * from 16 up: never ruled out, whatever the least a LEN asks) */
+        for (c = 0; c < 64; c++)
+            if (c == 63 || (f ? (uint32_t)c >= f->min_chars : c >= p->a && (p->b < 0 || c <= 4 * (long)p->b)))
                 d->start_len[c] |= bit;
         for (k = 0; k < QR_KIND_COUNT; k++)
             for (c = 0; c < QR_CASE_COUNT; c++)

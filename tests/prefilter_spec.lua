@@ -63,6 +63,11 @@ describe("the matcher's prefilters", function()
             .. "\u{4E2D}\u{6587} abcd"))
       assert.same({ "\u{4E2D}\u{6587}\u{4E2D}\u{6587}\u{4E2D} x" }, texts(P.tok { len = 5 } * P.word "x",
          "\u{4E2D}\u{6587}\u{4E2D}\u{6587}\u{4E2D} x abcd y"))
+      -- a token of 63 bytes or more, for a length of more than 63 characters
+      local long = string.rep("x", 80)
+      assert.same({ long }, texts(P.len(70), "short " .. long))
+      assert.same({ long }, texts(P.tok { len = { 64, 100 } }, "short " .. long))
+      assert.same({ long .. " y" }, texts(P.len(70) * P.word "y", "a y " .. long .. " y"))
    end)
 
    it("keep a match whose alternatives need a word or an acronym before the word", function()
