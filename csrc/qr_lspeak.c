@@ -423,7 +423,7 @@ speech (qr_speak_is_cue); false outside 1 .. #tokens.
 @function CueScanner:is_cue
 @param tokens quarry.Tokens the document's tokens
 @param i integer a token's number
-@param in_name table in_name[i] is true for a word of a name (a verb there is none)
+@param in_name table in_name[i] is true for a word of a name (a verb there is none); read raw
 @return boolean
 */
 static int cues_is_cue(lua_State *L)

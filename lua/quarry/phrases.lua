@@ -71,7 +71,8 @@ end
 -- @return integer the phrase's last token, or nil
 
 --- Methods of a quarry.CueScanner. Each takes `in_name`, a table whose
--- value at a token's number is true for a word of a name.
+-- value at a token's number is true for a word of a name, read raw (an
+-- `__index` of its metatable is not asked).
 -- @type CueScanner
 
 --- Whether token i is a cue of speech (false outside 1 .. #tokens).
