@@ -284,7 +284,7 @@ static void buf_add(lua_State *L, growbuf *b, const char *s, size_t n)
 typedef struct mention_at {
     size_t nwords, name, word, word_len, form, form_len, first, first_len, last, last_len;
     int titled;         /* a.attrs.title is true */
-    int plain;          /* neither a nor a.attrs has a metatable (nothing runs to change them) */
+    int plain;          /* neither a nor a.attrs has a metatable */
 } mention_at;
 
 
@@ -426,9 +426,10 @@ static void raw_up(lua_State *L, int t, int up)
 /* Adds mention i (0-based; at: its bytes) to cluster k: to its mentions
  * (a.cluster = the cluster) and its titles; the cluster's sex, when it has
  * none yet, from the mention's title or (a full name) its first word.
- * plain_args: no metatable on the persons, sex_of nor title_sex. */
+ * plain: no metatable on the list, sex_of, title_sex, any person or its
+ * attrs (no code can have run since read_mention to change a title). */
 static void add_mention(lua_State *L, size_t i, const mention_at *at, const char *arena, size_t k, size_t *counts,
-                        int plain_args)
+                        int plain)
 {
     size_t *nmentions = counts, *ntitles = counts + 1, *sexed = counts + 2;
     lua_geti(L, 1, (lua_Integer)i + 1);                             /* a */
@@ -441,9 +442,8 @@ static void add_mention(lua_State *L, size_t i, const mention_at *at, const char
     lua_pushvalue(L, -2);
     lua_settable(L, -4);
     /* (the title read again unless read_mention found none and nothing
-     * can have run since to change it: no metatable on a, its attrs,
-     * sex_of or title_sex) */
-    if (at->titled || !at->plain || !plain_args) {
+     * can have run since to change it: plain) */
+    if (at->titled || !plain) {
         get_up(L, -2, UP_ATTRS);
         get_up(L, -1, UP_TITLE);                                    /* a, c, attrs, title */
     } else {
@@ -558,12 +558,12 @@ static int l_name_clusters(lua_State *L)
     mention_at *at;
     qr_name_mention *m;
     qr_name_cluster *c;
-    int plain_args;
+    int plain;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
-    plain_args = !lua_getmetatable(L, 1) && !lua_getmetatable(L, 2) && !lua_getmetatable(L, 3);
+    plain = !lua_getmetatable(L, 1) && !lua_getmetatable(L, 2) && !lua_getmetatable(L, 3);
     lua_settop(L, 3);
     n = luaL_len(L, 1);
     luaL_argcheck(L, n >= 0 && (size_t)n < ((size_t)-1 / 4) / sizeof(mention_at), 1, "too many persons");
@@ -582,6 +582,8 @@ static int l_name_clusters(lua_State *L)
     cluster_of = (size_t *)(void *)(c + n + 1);
     scratch = cluster_of + n + 1;
     for (i = 1; i <= n; i++) read_mention(L, i, &arena, &at[i - 1]);
+    /* (a metatable of any person may run code that changes another's title) */
+    for (i = 0; i < n && plain; i++) plain = at[i].plain;
     for (i = 0; i < n; i++) {
         const mention_at *a = &at[i];
         m[i].nwords = a->nwords;
@@ -611,10 +613,10 @@ static int l_name_clusters(lua_State *L)
     }
     /* the full names first, then the one-word names */
     for (i = 0; i < n; i++) {
-        if (m[i].nwords > 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i], plain_args);
+        if (m[i].nwords > 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i], plain);
     }
     for (i = 0; i < n; i++) {
-        if (m[i].nwords == 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i], plain_args);
+        if (m[i].nwords == 1) add_mention(L, (size_t)i, &at[i], arena.p, cluster_of[i], counts + 3 * cluster_of[i], plain);
     }
     lua_createtable(L, 0, nc < INT_MAX ? (int)nc : 0);              /* by_last */
     for (k = 0; k < nc; k++) {

@@ -414,6 +414,19 @@ describe("quarry.names", function()
          end
       end)
 
+      it("reads the title a person's metatable gave another while the clusters were made", function()
+         -- the full name's cluster is set first: its __newindex titles the
+         -- one-word name, read with no title before
+         local plain = person("Lavrov")
+         local full = setmetatable(person("Sergey Lavrov"), { __newindex = function(t, k, v)
+            rawset(t, k, v)
+            if k == "cluster" then plain.attrs.title = "Mr." end
+         end })
+         local clusters = names.clusters({ full, plain }, { sergey = "m" }, { ["mr."] = "m" })
+         assert.equal(1, #clusters)
+         assert.same({ "Mr." }, clusters[1].titles)
+      end)
+
       it("raises on what is no list of annotations", function()
          assert.has_error(function() names.clusters({ 1 }, {}, {}) end)
          assert.has_error(function() names.clusters({ { text = "X" } }, {}, {}) end)
