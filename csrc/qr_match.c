@@ -584,7 +584,8 @@ static void start_fate(const qr_matcher *m, int pi, qr_sfate *f, int depth)
         return;
     }
     default:
-        /* NEXT and PREV let a regex's error through */
+        /* any token, and no error: the others never fail (NEXT and PREV
+         * take their part's regex error as met, eval_next) */
         return;
     }
 }
