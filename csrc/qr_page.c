@@ -7,6 +7,17 @@
 
 #include <string.h>
 
+/* Words of eight bytes read at once where the byte order allows
+ * (lower, count_words). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define QR_PAGE_WORDS 1
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define LOWS  0x7F7F7F7F7F7F7F7FULL
+#else
+#define QR_PAGE_WORDS 0
+#endif
+
 static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 static int has_bit(const uint8_t *set, unsigned b) { return set[b >> 3] >> (b & 7) & 1; }
 static unsigned pair_hash(unsigned char a, unsigned char b) { return ((unsigned)a << 7 ^ b) & (QR_PAGE_PAIRS - 1); }
@@ -96,6 +107,22 @@ static size_t lower(const char *p, size_t len, char *low)
     size_t i = 0, o = 0;
     while (i < len) {
         unsigned char ch = (unsigned char)p[i];
+#if QR_PAGE_WORDS
+        if (i + 8 <= len) {
+            /* eight ASCII bytes at once: A-Z are those that adding
+             * 0x80 - 'A' lifts to 0x80 and adding 0x80 - 'Z' - 1 does not
+             * (no sum carries into the next byte), given 0x20 */
+            uint64_t w;
+            memcpy(&w, p + i, sizeof w);
+            if (!(w & HIGHS)) {
+                w |= ((w + ONES * (0x80 - 'A')) & ~(w + ONES * (0x80 - 'Z' - 1)) & HIGHS) >> 2;
+                memcpy(low + o, &w, sizeof w);
+                i += 8;
+                o += 8;
+                continue;
+            }
+        }
+#endif
         if (ch == 0xE2 && i + 2 < len && (unsigned char)p[i + 1] == 0x80 && (unsigned char)p[i + 2] == 0x99) {
             low[o++] = '\'';
             i += 3;
@@ -240,10 +267,7 @@ static void clutter_kinds(qr_page_para *d, size_t n)
     }
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-#define LOWS  0x7F7F7F7F7F7F7F7FULL
+#if QR_PAGE_WORDS
 
 /* The high bit of each byte of x that is ASCII white space (' ', \t to
  * \r); no carry crosses a byte. */
@@ -273,7 +297,7 @@ static size_t count_words(const char *s, size_t len, size_t most)
 {
     size_t i = 0, n = 0;
     int after_space = 1;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if QR_PAGE_WORDS
     uint64_t carry = 0x80;   /* the high bit: the byte before is white space */
     for (; i + 8 <= len; i += 8) {
         uint64_t x, sp;

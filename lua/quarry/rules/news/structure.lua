@@ -57,14 +57,19 @@ end
 -- The bytes a dateline's place can begin with, and those that can follow
 -- the first (more of the place, or the space before its next word): a
 -- paragraph that begins otherwise has none, without a pattern tried.
-local PLACE_FIRST, PLACE_SECOND = class_bytes("%u"), {}
+local PLACE_FIRST, PLACE_SECOND, SPACE = class_bytes("%u"), {}, class_bytes("%s")
 for _, class in ipairs { "[%u%.'%-]", " " } do
    for b in pairs(class_bytes(class)) do PLACE_SECOND[b] = true end
 end
 
+-- Whether a text whose first two bytes are b1, b2 can open with a
+-- dateline (without, dateline finds none).
+local function can_open(b1, b2)
+   return PLACE_FIRST[b1] and PLACE_SECOND[b2]
+end
+
 local function dateline(p)
-   local b1, b2 = p:byte(1, 2)
-   if not PLACE_FIRST[b1] or not PLACE_SECOND[b2] then return nil end
+   if not can_open(p:byte(1, 2)) then return nil end
    local place = p:match("^([%u][%u%.'%-]*[%u%.]*)")
    if not place then return nil end
    local rest_at = #place + 1
@@ -181,6 +186,9 @@ end
 -- The dateline at the start of the paragraph that starts at byte start:
 -- its annotation and segment added to out.
 local function emit_dateline(text, start, stop, out)
+   -- (most paragraphs open otherwise: not copied then)
+   local b1 = text:byte(start + 1)
+   if not SPACE[b1] and not can_open(b1, stop > start + 1 and text:byte(start + 2) or nil) then return end
    local ptext = text:sub(start + 1, stop)
    local lead = #ptext:match("^%s*")
    local place, source, len = dateline(ptext:sub(lead + 1))
