@@ -1176,8 +1176,10 @@ static QR_COLD int eval_len(const qr_mrun *r, const qr_mpred *p, const qr_token 
 {
     size_t bytes = tok->stop - tok->start, n;
     if ((long)bytes < p->a) return 0;     /* fewer characters than bytes */
-    /* a character takes at most 4 bytes: no count needed */
-    if ((long)((bytes + 3) / 4) >= p->a && (p->b < 0 || (long)bytes <= p->b)) return 1;
+    /* a character takes at most 4 bytes: no count needed (but where
+     * bytes are not valid UTF-8: a stray continuation byte counts none) */
+    if (!(tok->flags & QR_F_INVALID) && (long)((bytes + 3) / 4) >= p->a && (p->b < 0 || (long)bytes <= p->b))
+        return 1;
     n = count_codepoints(r->text + tok->start, bytes);
     return (long)n >= p->a && (p->b < 0 || (long)n <= p->b);
 }
@@ -1946,7 +1948,9 @@ static inline uint64_t start_mask(const qr_mrun *r, size_t t, uint64_t cand)
     cand &= t + 1 < r->toks->n ? d->next_plain[tok[1].kind][tok[1].casing] : d->next_end;
     if (!(cand & ~sm)) return cand;
     if (cand & d->start_bytes) {
-        len = tok->stop - tok->start;
+        /* (a token with bytes that are not valid UTF-8 may count fewer
+         * characters than a byte in four: the bucket of any count) */
+        len = tok->flags & QR_F_INVALID ? 63 : tok->stop - tok->start;
         sm |= d->start_rplain[tok->kind][tok->casing]
               & (len ? d->start_byte[(unsigned char)r->text[tok->start]] & d->start_len[len < 63 ? len : 63]
                      : d->start_bytes);

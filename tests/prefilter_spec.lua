@@ -68,6 +68,10 @@ describe("the matcher's prefilters", function()
       assert.same({ long }, texts(P.len(70), "short " .. long))
       assert.same({ long }, texts(P.tok { len = { 64, 100 } }, "short " .. long))
       assert.same({ long .. " y" }, texts(P.len(70) * P.word "y", "a y " .. long .. " y"))
+      -- bytes that are not valid UTF-8 (one token): a stray continuation byte counts no character
+      local stray = "a" .. string.rep("\x80", 39)
+      assert.same({ "x", stray }, texts(P.len(1, 1), "x " .. stray .. " yy"))
+      assert.same({ "yy" }, texts(P.len(2), "a" .. string.rep("\x80", 7) .. " yy"))
    end)
 
    it("keep a match whose alternatives need a word or an acronym before the word", function()
