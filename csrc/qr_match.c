@@ -624,6 +624,7 @@ static int add_start_word(qr_mdispatch *d, uint32_t id, uint64_t bit)
          s = (s + 1) & (d->start_cap - 1)) {}
     d->start_ids[s] = id;
     d->start_words[s] |= bit;
+    d->start_worded |= bit;
     return qr_idset_add(&d->start_has, id);
 }
 
@@ -704,6 +705,7 @@ static void prepare_next(qr_matcher *m)
             continue;
         }
         d->has_start = 1;
+        d->next_rules |= bit;
         d->next_end &= ~bit;
         for (k = 0; k < QR_KIND_COUNT; k++)
             for (c = 0; c < QR_CASE_COUNT; c++)
@@ -1135,6 +1137,21 @@ static QR_COLD int pair_rejects(qr_mrun *r, int ri, const char *s)
     return pairs[k] == 1;
 }
 
+/* Whether the first two bytes of text s[0 .. n) turn regex ri away (see
+ * pair_rejects): when both are ASCII and the regex's filter anchored. */
+static QR_HOT int pair_turns_away(qr_mrun *r, int ri, const char *s, size_t n)
+{
+    return n >= 2 && !(((uint8_t)s[0] | (uint8_t)s[1]) & 0x80) && r->m->refilters[ri].anchored
+           && pair_rejects(r, ri, s);
+}
+
+/* Whether regex ri meets no token of text s[0 .. n) (and fails with no
+ * error there): its filter or its first two bytes turn it away. */
+static QR_HOT int regex_turns_away(qr_mrun *r, int ri, const char *s, size_t n)
+{
+    return qr_regex_filter_rejects(&r->m->refilters[ri], s, n) || pair_turns_away(r, ri, s, n);
+}
+
 static QR_COLD int eval_regex(qr_mrun *r, const qr_mpred *p, const qr_token *tok, size_t t)
 {
     /* a regex's answer for a token is kept for the run: rules, their
@@ -1150,10 +1167,8 @@ static QR_COLD int eval_regex(qr_mrun *r, const qr_mpred *p, const qr_token *tok
     if (r->m->refilters && qr_regex_filter_rejects(&r->m->refilters[p->a - 1], s, n)) return 0;
     if (memo && memo[t]) return memo[t] - 1;
     /* most tokens a regex is asked about are turned away by their first
-     * two bytes (a capitalised word, of a regex of capitals or initials) */
-    if (n >= 2 && !(((uint8_t)s[0] | (uint8_t)s[1]) & 0x80) && r->m->refilters && r->m->refilters[p->a - 1].anchored
-        && pair_rejects(r, p->a - 1, s))
-        return 0;
+     * two bytes (capitalised words, of a regex of capitals or initials) */
+    if (r->m->refilters && pair_turns_away(r, p->a - 1, s, n)) return 0;
     e = recache_entry(r, p->a - 1, s, n, &hash);
     if (e && e->answer && e->hash == hash && e->len == n && !memcmp(e->text, s, n)) {
         rc = e->answer - 1;
@@ -1558,19 +1573,19 @@ static int quick_window(const qr_mrun *r, const qr_mpred *p)
 }
 
 /* 1 when token t meets no part of predicate p (quick_window): not its
- * words, and too short or of the wrong first byte for its regexes. */
-static int quick_miss(const qr_mrun *r, const qr_mpred *p, size_t t)
+ * words, and turned away by the filters of its regexes. */
+static int quick_miss(qr_mrun *r, const qr_mpred *p, size_t t)
 {
     const qr_token *tok = &r->toks->tok[t];
     const char *s = r->text + tok->start;
     size_t len = tok->stop - tok->start;
     int k;
-    if (p->op == QR_P_REGEX) return qr_regex_filter_rejects(&r->m->refilters[p->a - 1], s, len);
+    if (p->op == QR_P_REGEX) return regex_turns_away(r, p->a - 1, s, len);
     for (k = 0; k < p->nkids; k++) {
         const qr_mpred *q = &r->m->preds[p->kids[k]];
         if (q->op == QR_P_KEY ? r->ids[t] == q->id
             : q->op == QR_P_KEYSET ? qr_idset_has(&r->m->sets[q->a - 1], r->ids[t])
-            : !qr_regex_filter_rejects(&r->m->refilters[q->a - 1], s, len))
+            : !regex_turns_away(r, q->a - 1, s, len))
             return 0;
     }
     return 1;
@@ -1945,7 +1960,7 @@ static inline uint64_t start_mask(const qr_mrun *r, size_t t, uint64_t cand)
     const qr_token *tok = &r->toks->tok[t];
     size_t len, s;
     uint64_t sm = d->start_plain[tok->kind][tok->casing];
-    cand &= t + 1 < r->toks->n ? d->next_plain[tok[1].kind][tok[1].casing] : d->next_end;
+    if (cand & d->next_rules) cand &= t + 1 < r->toks->n ? d->next_plain[tok[1].kind][tok[1].casing] : d->next_end;
     if (!(cand & ~sm)) return cand;
     if (cand & d->start_bytes) {
         /* (a token with bytes that are not valid UTF-8 may count fewer
@@ -1957,7 +1972,7 @@ static inline uint64_t start_mask(const qr_mrun *r, size_t t, uint64_t cand)
     }
     if (r->start_cov) sm |= r->start_cov[t];
     else if (r->ax) sm |= d->start_covered;    /* (no memory for start_cov) */
-    if (d->start_cap && (cand & ~sm) && qr_idset_has(&d->start_has, r->ids[t]))
+    if ((cand & ~sm & d->start_worded) && qr_idset_has(&d->start_has, r->ids[t]))
         for (s = (r->ids[t] * 2654435761u) & (d->start_cap - 1); d->start_ids[s]; s = (s + 1) & (d->start_cap - 1))
             if (d->start_ids[s] == r->ids[t]) {
                 sm |= d->start_words[s];

@@ -164,6 +164,8 @@ typedef struct qr_mdispatch {
      * allow (every other rule's bit set); next_end: those allowed at the
      * last token of a text */
     uint64_t next_plain[QR_KIND_COUNT][QR_CASE_COUNT], next_end;
+    uint64_t next_rules;            /* the rules with such an anchor */
+    uint64_t start_worded;          /* the rules with bits in start_words */
     uint32_t *start_ids;            /* words (open addressing, 0 = empty) */
     uint64_t *start_words;          /* ... and the rules each may start */
     size_t start_cap;

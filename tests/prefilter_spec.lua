@@ -98,6 +98,10 @@ describe("the matcher's prefilters", function()
          * (P.word "spring" + P.regex [[^\d{4}$]] + P.regex [[^Q\d$]])
       assert.same({ "in late spring", "in 1990", "in the Q3" },
          texts(p, "in late spring, in 1990, in the Q3, in Q, in 199, in the fall, in Z3"))
+      -- ... and over tokens whose first two bytes no match begins with
+      -- ("Qa", "Ann", "Mr"), to initials and acronyms
+      local q = P.word "by" * P.rep(P.any, 0, 3) * (P.regex [[^(?:\p{Lu}\.){1,3}$]] + P.regex [[^Q\d$]])
+      assert.same({ "by Ann Mr J.R.", "by Qa Q7" }, texts(q, "by Ann Mr J.R. and by Qa Q7 and by Ann Lee Mr Bo"))
    end)
 
    it("keep every rule's matches when rules share a window's predicate at different offsets", function()
