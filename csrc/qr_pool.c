@@ -259,39 +259,53 @@ void qr_pool_stats_of(const qr_pool *p, qr_pool_stats *st)
         }
 }
 
-/* The range for slabs, on a slab's boundary: QR_POOL_SPAN bytes, or
- * fewer when the system will not reserve that many, and no more than an
- * eighth of the address space the process may have (ulimit -v counts a
- * reservation as if it were used); 0 when not even SPAN_MIN. */
-static size_t reserve(uintptr_t *base)
+/* The range for slabs, on a slab's boundary: span bytes (a multiple of
+ * QR_POOL_SLAB, QR_POOL_SPAN at most), or fewer when the system will not
+ * reserve that many, and no more than an eighth of the address space the
+ * process may have (ulimit -v counts a reservation as if it were used);
+ * 0 when not even SPAN_MIN (or span, when that is less). */
+static size_t reserve(uintptr_t *base, size_t span)
 {
-    size_t span = QR_POOL_SPAN;
+    size_t least = span < SPAN_MIN ? span : SPAN_MIN;
     struct rlimit as;
-    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
-        while (span >= SPAN_MIN && span > as.rlim_cur / 8) span /= 2;
-    for (; span >= SPAN_MIN; span /= 4) {
-        size_t whole = span + QR_POOL_SLAB, head;
-        char *m = mmap(NULL, whole, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (m == MAP_FAILED) continue;
+    if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY && span > as.rlim_cur / 8)
+        span = as.rlim_cur / 8;
+    for (;;) {
+        size_t whole, head;
+        char *m;
+        span -= span % QR_POOL_SLAB;
+        if (span == 0 || span < least) return 0;
+        whole = span + QR_POOL_SLAB;
+        m = mmap(NULL, whole, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) {
+            span /= 4;
+            continue;
+        }
         *base = ((uintptr_t)m + QR_POOL_SLAB - 1) & SLAB_MASK;
         head = (size_t)(*base - (uintptr_t)m);
         if (head) munmap(m, head);
         munmap((char *)*base + span, whole - head - span);
         return span;
     }
-    return 0;
 }
 
 qr_pool *qr_pool_new(qr_pool_backend real, void *ud)
 {
+    return qr_pool_new_within(real, ud, QR_POOL_SPAN);
+}
+
+qr_pool *qr_pool_new_within(qr_pool_backend real, void *ud, size_t span)
+{
     qr_pool *p = real(ud, NULL, 0, sizeof *p);
     int c;
+    if (span > QR_POOL_SPAN) span = QR_POOL_SPAN;
+    span -= span % QR_POOL_SLAB;
     if (!p) return NULL;
     memset(p, 0, sizeof *p);
     p->real = real;
     p->ud = ud;
     for (c = 0; c <= NCLASS; c++) p->room[c] = &p->none;
-    p->span = reserve(&p->base);
+    p->span = reserve(&p->base, span);
     if (!p->span) {
         real(ud, p, sizeof *p, 0);
         return NULL;

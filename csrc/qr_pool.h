@@ -73,6 +73,11 @@ typedef struct qr_pool_stats {
  * that fails or no address space for slabs can be reserved. */
 qr_pool *qr_pool_new(qr_pool_backend real, void *ud);
 
+/* The same with a range of at most span bytes (QR_POOL_SPAN at most;
+ * rounded down to a multiple of QR_POOL_SLAB): once its slabs are all in
+ * use, small blocks come from real too. */
+qr_pool *qr_pool_new_within(qr_pool_backend real, void *ud, size_t span);
+
 /* lua_Alloc's contract: a block of the pool's, or real's when it is large,
  * or when ptr is one the pool did not hand out (a block real gave before
  * the pool stood in front of it). */

@@ -2,7 +2,8 @@
  * The small-object allocator (csrc/qr_pool.c) against a reference: random
  * sequences of allocations, moves and frees of many sizes, every block's
  * bytes checked; blocks of the allocator behind the pool passed through;
- * moves within a class in place; empty slabs given back.
+ * moves within a class in place; empty slabs given back; small blocks
+ * the backend's once the pool's range is full.
  */
 #include "tap.h"
 #include "qr_pool.h"
@@ -210,12 +211,53 @@ static void test_release(void)
     qr_pool_delete(p);
 }
 
+static void test_range_full(void)
+{
+    enum { N = 100000, SLABS = 16 };
+    static unsigned char *blocks[N];
+    backend b = { 0, 0, 0 };
+    qr_pool *p = qr_pool_new_within(real_alloc, &b, SLABS * QR_POOL_SLAB);
+    qr_pool_stats st;
+    long i, owned = 0, bad = 0;
+    ok(p != NULL, "a pool of 16 slabs is made");
+    if (!p) return;
+    for (i = 0; i < N; i++) {
+        blocks[i] = qr_pool_realloc(p, NULL, 5, 64);
+        if (!blocks[i]) {
+            bad++;
+            continue;
+        }
+        fill(blocks[i], 64, (uint32_t)i);
+        owned += qr_pool_owns(p, blocks[i]);
+    }
+    qr_pool_stats_of(p, &st);
+    ok(bad == 0 && st.slabs == SLABS && owned == (long)(SLABS * ((QR_POOL_SLAB - 64) / 64))
+       && b.live == 1 + (N - owned),
+       "its range full: every slab in use, the blocks past them the backend's");
+    for (i = 0; i < N; i += 2) {
+        bad += !same(blocks[i], 64, (uint32_t)i);
+        qr_pool_realloc(p, blocks[i], 64, 0);
+    }
+    for (i = 0; i < N; i += 2) {
+        blocks[i] = qr_pool_realloc(p, NULL, 5, 64);
+        fill(blocks[i], 64, (uint32_t)i);
+    }
+    for (i = 0; i < N; i++) {
+        bad += !same(blocks[i], 64, (uint32_t)i);
+        qr_pool_realloc(p, blocks[i], 64, 0);
+    }
+    qr_pool_stats_of(p, &st);
+    ok(bad == 0 && st.blocks == 0 && b.live == 1, "freed, taken again and freed: contents kept, all back");
+    qr_pool_delete(p);
+}
+
 int main(void)
 {
     test_random();
     test_foreign();
     test_moves();
     test_release();
+    test_range_full();
     printf("1..%d\n", tests);
     return failures != 0;
 }
