@@ -665,7 +665,12 @@ static int subjects_first(lua_State *L)
         if (f < from || f > to) { lua_pop(L, 1); break; }
         single = int_at(L, SS_LAST) == f && string_at_is(L, SS_RULE, "coref");
         lua_pop(L, 1);
-        if (f <= (lua_Integer)count && qr_speak_subject_ok(&d, &c->sets, &s->sets, f - 1, single)) {
+        if (f > (lua_Integer)count) continue;
+        /* (each person tested walks its paragraph: counted a person, as
+         * many may share one long paragraph) */
+        qr_limit_work(L, (long long)qr_speak_subject_work(d.t, f - 1));
+        if (qr_speak_subject_ok(&d, &c->sets, &s->sets, f - 1, single)) {
+            qr_limit_work(L, span(d.t, from - 1, f - 2));
             lua_pushinteger(L, j);
             lua_pushinteger(L, (lua_Integer)qr_speak_possessives(&d, &s->sets, from - 1, f - 2));
             return 2;

@@ -278,6 +278,16 @@ int qr_speak_subject_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_s
     return 1;
 }
 
+size_t qr_speak_subject_work(const qr_tokens *t, long long f)
+{
+    size_t g;
+    if (f < 0 || f >= (long long)t->n) return 1;
+    if (t->npara == 0) return t->n;
+    g = qr_tokens_group_of(t->para, t->npara, (size_t)f);
+    /* (quoted counts the marks from the text's first token in the first paragraph) */
+    return (g + 1 < t->npara ? t->para[g + 1] : t->n) - (g > 0 ? t->para[g] : 0) + 1;
+}
+
 unsigned qr_speak_possessives(const qr_cue_doc *d, const qr_subject_sets *s, long long from, long long to)
 {
     unsigned genders = 0;

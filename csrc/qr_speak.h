@@ -129,6 +129,11 @@ typedef struct qr_subject_sets {
 int qr_speak_subject_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_subject_sets *s, long long f,
                         int single);
 
+/* The tokens qr_speak_subject_ok(d, cues, s, f, single) may walk, at most
+ * (f's paragraph, from the text's first token for the first; the text
+ * without paragraphs), for a caller's step budget. */
+size_t qr_speak_subject_work(const qr_tokens *t, long long f);
+
 /* The genders of the possessive pronouns in tokens from .. to: bit 1 when
  * one of s->his is there, bit 2 when one of s->her is. */
 unsigned qr_speak_possessives(const qr_cue_doc *d, const qr_subject_sets *s, long long from, long long to);

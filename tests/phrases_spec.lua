@@ -130,6 +130,21 @@ describe("quarry.phrases", function()
          assert.equal(1, subjects:first(toks2, { person(toks2, at2.black, at2.black, "coref") }, 1, #toks2, none, cues))
       end)
 
+      it("counts each person it tests against the step budget, as long as its paragraph", function()
+         -- many people inside one long quote: each is tested, over the paragraph
+         local core = require "quarry.core"
+         local toks = tokens_of('"' .. string.rep("Bob ", 3000) .. '"')
+         local persons = {}
+         for k = 2, 2001 do persons[#persons + 1] = person(toks, k) end
+         assert.is_nil(subjects:first(toks, persons, 1, #toks, none, cues))
+         local ok, err, kind = core.limited(200000, 0, function()
+            return subjects:first(toks, persons, 1, #toks, none, cues)
+         end)
+         assert.is_false(ok)
+         assert.equal("steps", kind)
+         assert.matches("step limit exceeded", err)
+      end)
+
       it("refuses a list that is not one, naming the caller", function()
          assert.has_error(function() phrases.subjects { skip = "also" } end,
             "subject_scanner: skip must be a list of words")
