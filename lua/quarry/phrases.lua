@@ -133,7 +133,9 @@ end
 -- `first_tok`, `last_tok`, `rule`) whose first token is in tokens from ..
 -- to (a sentence) and who can be the subject a pronoun stands for;
 -- looked for from the first that starts at or after the end of token
--- from - 1, up to the first whose first token is past to.
+-- from - 1, up to the first whose first token is past to. `persons`, its
+-- annotations' fields and `in_name` are read raw (an `__index` of their
+-- metatables is not asked).
 -- @function SubjectScanner:first
 -- @param tokens quarry.Tokens the document's tokens
 -- @param persons table the person annotations, by start
