@@ -468,14 +468,17 @@ static void add_mention(lua_State *L, size_t i, const mention_at *at, const char
         }
     }
     if (!*sexed && at->nwords > 1) {
+        /* the first word in lower case: on the C stack when short */
+        char stack_low[64];
         luaL_Buffer b;
-        char *low = luaL_buffinitsize(L, &b, at->word_len + 1);
+        char *low = at->word_len < sizeof stack_low ? stack_low : luaL_buffinitsize(L, &b, at->word_len + 1);
         size_t j;
         for (j = 0; j < at->word_len; j++) {
             char ch = arena[at->word + j];
             low[j] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
         }
-        luaL_pushresultsize(&b, at->word_len);
+        if (low == stack_low) lua_pushlstring(L, low, at->word_len);
+        else luaL_pushresultsize(&b, at->word_len);
         if (lua_gettable(L, 2) != LUA_TNIL && lua_toboolean(L, -1) && !is_unknown_sex(L, -1)) {
             set_up(L, -4, UP_SEX, 1);
             *sexed = 1;
@@ -505,7 +508,14 @@ static void push_cluster(lua_State *L, const char *arena, const mention_at *cano
     lua_pushlstring(L, arena + canonical->form, canonical->form_len);
     lua_rawset(L, -3);
     lua_pushvalue(L, lua_upvalueindex(UP_KEY));
-    if (first) {
+    if (first && first->first_len + last->last_len < 128) {
+        /* (a short key joined on the C stack: one string made) */
+        char key[128];
+        memcpy(key, arena + first->first, first->first_len);
+        key[first->first_len] = ' ';
+        memcpy(key + first->first_len + 1, arena + last->last, last->last_len);
+        lua_pushlstring(L, key, first->first_len + 1 + last->last_len);
+    } else if (first) {
         luaL_Buffer b;
         luaL_buffinit(L, &b);
         luaL_addlstring(&b, arena + first->first, first->first_len);

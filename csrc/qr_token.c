@@ -2096,8 +2096,18 @@ int qr_tokens_cover(const qr_tokens *t, size_t start, size_t stop, size_t *first
     }
     if (lo >= t->n || t->tok[lo].start >= stop) return 0;
     *first = lo;
-    hi = t->n;
-    while (lo < hi) {               /* first token starting at or after stop */
+    /* the first token starting at or after stop: a span holds few tokens,
+     * so the range is found by steps that double from lo, then halved */
+    {
+        size_t step = 1;
+        while (lo + step < t->n && t->tok[lo + step].start < stop) {
+            lo += step;
+            step *= 2;
+        }
+        hi = lo + step < t->n ? lo + step : t->n;
+        lo++;
+    }
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (t->tok[mid].start < stop) lo = mid + 1; else hi = mid;
     }
