@@ -550,13 +550,17 @@ static int matcher_shape(lua_State *L)
 /* --- running -------------------------------------------------------------------- */
 
 /* The field names of shaped rules' Match objects and captures, and of the
- * shapes, pushed once a run (lua_setfield would intern each every time). */
+ * shapes, pushed once a run (lua_setfield would intern each every time)
+ * from a list in the registry (key: match_key_list), made by
+ * qr_open_match. */
 enum { M_RULE, M_DOC_TEXT, M_TOKENS, M_START, M_STOP, M_FIRST, M_LAST, M_CAPS, M_UNITS, M_DOC, M_NAME,
        M_CAPTURE, M_MATCH, M_COUNT };
 static const char *const match_keys[M_COUNT] = {
     "rule", "doc_text", "tokens", "start", "stop", "first", "last", "caps", "units", "doc", "name",
     "capture", "match"
 };
+
+static const char match_key_list;
 
 #define QR_LIST_HINT_MAX 4096   /* the largest size a run's lists are made at before it */
 
@@ -1013,8 +1017,9 @@ static int matcher_run(lua_State *L)
         lua_getiuservalue(L, 1, 3);
         em.shapes = lua_gettop(L);
         luaL_checkstack(L, M_COUNT + 16, "shaped rules");
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &match_key_list);
         em.mkeys = lua_gettop(L) + 1;
-        for (k = 0; k < M_COUNT; k++) lua_pushstring(L, match_keys[k]);
+        for (k = 0; k < M_COUNT; k++) lua_rawgeti(L, em.mkeys - 1, k + 1);
     }
     if (lm->specs) {
         lua_getiuservalue(L, 1, 2);
@@ -1254,6 +1259,13 @@ void qr_open_match(lua_State *L)
         { "close", matcher_release },
         { NULL, NULL }
     };
+    int k;
+    lua_createtable(L, M_COUNT, 0);
+    for (k = 0; k < M_COUNT; k++) {
+        lua_pushstring(L, match_keys[k]);
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &match_key_list);
     luaL_newmetatable(L, QR_MATCHRUN_MT);   /* scratch of runs, cleared on exit */
     lua_pushcfunction(L, runbox_gc);
     lua_setfield(L, -2, "__gc");

@@ -1024,8 +1024,8 @@ static QR_HOT int covered(const qr_mrun *r, const qr_mpred *p, size_t t, unsigne
  * straight to its flat tests. */
 static QR_HOT int eval_step(qr_mrun *r, int pi, size_t t)
 {
-    const qr_mpred *p = &r->m->preds[pi];
-    const qr_token *tok = &r->toks->tok[t];
+    const qr_mpred *p = &r->preds[pi];
+    const qr_token *tok = &r->tok[t];
     switch (p->op) {
     case QR_P_KEY:
         return r->ids[t] == p->id;
@@ -1262,7 +1262,7 @@ static inline int fast_or(const qr_mrun *r, const qr_mpred *p, const qr_token *t
 static QR_COLD int eval_flat(qr_mrun *r, int i, size_t t)
 {
     const qr_matcher *m = r->m;
-    const qr_token *tok = &r->toks->tok[t];
+    const qr_token *tok = &r->tok[t];
     while (i >= 0) {
         const qr_mflat *f = &m->flat[i];
         const qr_mpred *p = &m->preds[f->pred];
@@ -1315,8 +1315,8 @@ static QR_COLD int eval_flat(qr_mrun *r, int i, size_t t)
 
 static int eval_pred(qr_mrun *r, int pi, size_t t)
 {
-    const qr_mpred *p = &r->m->preds[pi];
-    const qr_token *tok = &r->toks->tok[t];
+    const qr_mpred *p = &r->preds[pi];
+    const qr_token *tok = &r->tok[t];
     switch (p->op) {
     case QR_P_TRUE:
         return 1;
@@ -1751,17 +1751,27 @@ static void build_wpost(qr_mrun *r)
     r->wpost_state = 1;
 }
 
-/* The first token at or after u in the list of window word set b, or n. */
-static size_t wpost_next(const qr_mrun *r, int b, size_t u, size_t n)
+/* The first token at or after u in the list of window word set b, or n,
+ * for window k: from where its last scan left off in the list (win_idx)
+ * when u is not before that, a few steps at a time, else by halves. */
+static size_t wpost_next(const qr_mrun *r, size_t k, int b, size_t u, size_t n)
 {
     const uint32_t *post = r->wpost[b];
-    size_t lo = 0, hi = r->nwpost[b];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (post[mid] < u) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < r->nwpost[b] ? post[lo] : n;
+    size_t np = r->nwpost[b], lo = r->win_idx[k], hi = np, near;
+    if (lo > np || (lo > 0 && post[lo - 1] >= u)) lo = 0;
+    for (near = lo + 4; lo < hi && post[lo] < u; lo++)
+        if (lo + 1 == near) {
+            /* far: by halves from here */
+            lo++;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (post[mid] < u) lo = mid + 1;
+                else hi = mid;
+            }
+            break;
+        }
+    r->win_idx[k] = (uint32_t)lo;
+    return lo < np ? post[lo] : n;
 }
 
 /* Whether the tokens holding the words of window predicate pi are listed
@@ -1789,7 +1799,7 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
          * or else a compare or a bit a token */
         int b = r->m->wset_bit ? r->m->wset_bit[pi] : -1;
         if (b >= 0 && !r->wpost_state) build_wpost(r);
-        if (b >= 0 && r->wpost_state > 0) u = wpost_next(r, b, u, n);
+        if (b >= 0 && r->wpost_state > 0) u = wpost_next(r, k, b, u, n);
         else if (p->op == QR_P_KEY) while (u < n && r->ids[u] != p->id) u++;
         else while (u < n && !qr_idset_has(&r->m->sets[p->a - 1], r->ids[u])) u++;
     } else if (p->op == QR_P_TEXT) {
@@ -1801,7 +1811,7 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
         /* an AND that opens with words (window_words): where they are,
          * then the whole test at each */
         int b = r->m->wset_bit[pi];
-        for (; (u = wpost_next(r, b, u, n)) < n; u++) {
+        for (; (u = wpost_next(r, k, b, u, n)) < n; u++) {
             int hit = eval_pred(r, pi, u);
             if (r->err) return (size_t)-1;
             if (hit) break;
@@ -1813,7 +1823,8 @@ static size_t next_hit(qr_mrun *r, size_t k, int pi, size_t from)
          * bytes let through is passed over without asking the predicate */
         int quick = quick_window(r, p);
         uint8_t *memo = r->pred_memo ? r->pred_memo[pi] : NULL;
-        if (r->pred_memo && !memo) memo = r->pred_memo[pi] = run_alloc(r, n + 1, 1);
+        if (r->pred_memo && !memo && (memo = r->pred_memo[pi] = run_alloc(r, n + 1, 1)) != NULL)
+            r->memo_preds[r->nmemo_preds++] = pi;
         for (; u < n; u++) {
             int hit;
             /* tokens an earlier window of the same predicate found failing
@@ -2197,6 +2208,8 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
     int bits;
     r->m = m;
     r->toks = toks;
+    r->tok = toks->tok;
+    r->preds = m->preds;
     r->text = text;
     r->ids = ids;
     r->bare = bare;
@@ -2215,15 +2228,28 @@ int qr_match_run(qr_mrun *r, const qr_matcher *m, const qr_tokens *toks, const c
      * asked again */
     /* (kept cleared by qr_mrun_reset from the last run of m) */
     if (m->nregexes && !r->re_memo) r->re_memo = calloc((size_t)m->nregexes, sizeof *r->re_memo);
-    if (!r->pred_memo) r->pred_memo = calloc((size_t)m->npreds + 1, sizeof *r->pred_memo);
+    if (!r->pred_memo) {
+        r->pred_memo = calloc((size_t)m->npreds + 1, sizeof *r->pred_memo);
+        r->memo_preds = malloc(((size_t)m->npreds + 1) * sizeof *r->memo_preds);
+        if (!r->pred_memo || !r->memo_preds) {     /* (predicates are then asked again) */
+            free(r->pred_memo);
+            free(r->memo_preds);
+            r->pred_memo = NULL;
+            r->memo_preds = NULL;
+        }
+    }
     {
         size_t nw = (size_t)m->nrules * QR_MAX_WINDOWS, k;
-        if (!r->win_pos) r->win_pos = malloc((nw + 1) * sizeof *r->win_pos);
+        if (!r->win_pos) r->win_pos = malloc(2 * (nw + 1) * sizeof *r->win_pos);
         if (!r->win_upto) r->win_upto = calloc(nw + 1, sizeof *r->win_upto);
         if (!r->skip) r->skip = calloc(2 * ((size_t)m->nrules + 1), sizeof *r->skip);
         r->hold = r->skip ? r->skip + m->nrules + 1 : NULL;
         if (!r->win_pos || !r->win_upto || !r->skip) return r->err = QR_MATCH_NOMEM;
-        for (k = 0; k < nw; k++) r->win_pos[k] = UINT32_MAX;
+        r->win_idx = r->win_pos + nw + 1;
+        for (k = 0; k < nw; k++) {
+            r->win_pos[k] = UINT32_MAX;
+            r->win_idx[k] = 0;
+        }
     }
     if (ax && m->disp.nstart_classes) build_start_cov(r);
     r->awake = m->disp.nany >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << m->disp.nany) - 1;
@@ -2283,7 +2309,10 @@ void qr_mrun_free(qr_mrun *r)
     /* the memo columns, postings, masks and paragraph filters are in the chunks */
     free(r->re_memo);
     free(r->pred_memo);
+    free(r->memo_preds);
     r->re_memo = r->pred_memo = NULL;
+    r->memo_preds = NULL;
+    r->nmemo_preds = 0;
     while (c) {
         struct qr_mchunk *next = c->next;
         free(c);
@@ -2298,7 +2327,7 @@ void qr_mrun_free(qr_mrun *r)
     free(r->win_pos);
     free(r->win_upto);
     free(r->skip);
-    r->win_pos = r->win_upto = NULL;
+    r->win_pos = r->win_upto = r->win_idx = NULL;
     r->skip = r->hold = NULL;
     free(r->stack);
     free(r->caps);
@@ -2317,6 +2346,7 @@ void qr_mrun_reset(qr_mrun *r)
     qr_mcapev *caps = r->caps;
     size_t capstack = r->capstack, capcaps = r->capcaps;
     uint8_t **re_memo = r->re_memo, **pred_memo = r->pred_memo;
+    int *memo_preds = r->memo_preds;
     qr_recache **re_cache = r->re_cache;
     int nre_cache = r->nre_cache;
     uint8_t **re_pairs = r->re_pairs;
@@ -2333,7 +2363,11 @@ void qr_mrun_reset(qr_mrun *r)
     /* what the text sized (in the chunks) is forgotten, the chunks kept up
      * to QR_MCHUNK_KEEP bytes */
     if (re_memo) memset(re_memo, 0, (size_t)m->nregexes * sizeof *re_memo);
-    if (pred_memo) memset(pred_memo, 0, ((size_t)m->npreds + 1) * sizeof *pred_memo);
+    if (pred_memo) {
+        /* (only the columns the run made: most predicates have none) */
+        int k;
+        for (k = 0; k < r->nmemo_preds; k++) pred_memo[memo_preds[k]] = NULL;
+    }
     while (*pc) {
         struct qr_mchunk *c = *pc;
         size_t bytes = sizeof *c + c->cap * 8;
@@ -2355,6 +2389,7 @@ void qr_mrun_reset(qr_mrun *r)
     r->capcaps = capcaps;
     r->re_memo = re_memo;
     r->pred_memo = pred_memo;
+    r->memo_preds = memo_preds;
     r->re_cache = re_cache;
     r->nre_cache = nre_cache;
     r->re_pairs = re_pairs;

@@ -304,6 +304,8 @@ typedef int (*qr_match_emit)(void *ud, const qr_mrun *r, int ri, size_t first, s
 struct qr_mrun {
     const qr_matcher *m;
     const qr_tokens *toks;
+    const qr_token *tok;          /* toks->tok, and m->preds: read at every step */
+    const qr_mpred *preds;
     const char *text;
     const uint32_t *ids, *bare;   /* per token: the ids of its key and bare key (or NULL) */
     const qr_annindex *ax;        /* or NULL */
@@ -336,6 +338,10 @@ struct qr_mrun {
      * no token from the last start's window on meets it before win_pos,
      * which does, or (win_pos UINT32_MAX) none before win_upto */
     uint32_t *win_pos, *win_upto;
+    /* ... and (for a window of words, listed in wpost) the place in its
+     * list of the first token at or after its last scan's start (in
+     * win_pos's block): scans start ever later, so each goes on from there */
+    uint32_t *win_idx;
     size_t *skip;          /* per rule: no start before this can pass its windows */
     size_t *hold;          /* per rule (in skip's block): every start before this
                               passes its windows (an earlier start found them
@@ -358,6 +364,9 @@ struct qr_mrun {
      * malloc and a free each */
     struct qr_mchunk *chunks, *chunk_at;
     uint8_t **pred_memo;   /* per window predicate, per token: the same */
+    int *memo_preds;       /* the predicates pred_memo has a column for this run
+                              (npreds + 1 of room), which qr_mrun_reset clears */
+    int nmemo_preds;
     size_t ann_max;        /* tokens of the longest annotation of the run's index */
     /* when ann_max > 1: per token p, the furthest token one unit (a token,
      * or an annotation) starting at or before p can end before: the
