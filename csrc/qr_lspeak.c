@@ -2,9 +2,11 @@
  * Lua binding of the scans over a document's quotation marks
  * (qr_speak.h): quarry.core.marks_depth, marks_inside_back,
  * marks_inside_from, marks_next_open and marks_stretches, for
- * quarry.marks; and the phrase scans (qr_speak_phrase):
- * quarry.core.phrase_scanner, for quarry.phrases. Token numbers are
- * 1-based here, as Lua has them.
+ * quarry.marks; and the phrase scans (qr_speak_phrase), the cues of
+ * speech (qr_speak_is_cue) and the subjects a pronoun stands for
+ * (qr_speak_subject_ok): quarry.core.phrase_scanner, cue_scanner and
+ * subject_scanner, for quarry.phrases. Token numbers are 1-based here, as
+ * Lua has them.
  */
 /***
 @module quarry.core
@@ -18,6 +20,7 @@
 
 #define QR_PHRASES_MT "quarry.PhraseScanner"
 #define QR_CUES_MT "quarry.CueScanner"
+#define QR_SUBJECTS_MT "quarry.SubjectScanner"
 
 typedef struct lphrases {
     qr_phrase_sets sets;
@@ -166,13 +169,13 @@ static int phrases_gc(lua_State *L)
  * each as a key of its own (a token whose key is the word is in the set):
  * no tokenising, so that a word is what a table keyed by token keys
  * would hold. */
-static void add_words(lua_State *L, int idx, const char *name, qr_idset *s)
+static void add_words(lua_State *L, int idx, const char *who, const char *name, qr_idset *s)
 {
     qr_vocab *v = qr_state_vocab(L);
     lua_Integer i, count;
     if (lua_getfield(L, idx, name) != LUA_TTABLE) {
         if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
-        luaL_error(L, "phrase_scanner: %s must be a list of words", name);
+        luaL_error(L, "%s: %s must be a list of words", who, name);
     }
     count = (lua_Integer)lua_rawlen(L, -1);
     for (i = 1; i <= count; i++) {
@@ -182,7 +185,7 @@ static void add_words(lua_State *L, int idx, const char *name, qr_idset *s)
         int rc;
         lua_rawgeti(L, -1, i);
         w = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
-        if (!w || n == 0) luaL_error(L, "phrase_scanner: %s[%d] must be a non-empty string", name, (int)i);
+        if (!w || n == 0) luaL_error(L, "%s: %s[%d] must be a non-empty string", who, name, (int)i);
         rc = qr_vocab_intern(v, w, n, &id);
         if (rc == QR_OK) rc = qr_idset_add(s, id);
         if (rc != QR_OK) luaL_error(L, rc == QR_ENOMEM ? "not enough memory" : "too many words");
@@ -218,10 +221,10 @@ static int l_phrase_scanner(lua_State *L)
     qr_idset_init(&p->sets.joins);
     p->reach = (size_t)reach;
     luaL_setmetatable(L, QR_PHRASES_MT);                        /* from here __gc frees the sets */
-    add_words(L, 1, "stops", &p->sets.stops);
-    add_words(L, 1, "heads", &p->sets.heads);
-    add_words(L, 1, "breaks", &p->sets.breaks);
-    add_words(L, 1, "joins", &p->sets.joins);
+    add_words(L, 1, "phrase_scanner", "stops", &p->sets.stops);
+    add_words(L, 1, "phrase_scanner", "heads", &p->sets.heads);
+    add_words(L, 1, "phrase_scanner", "breaks", &p->sets.breaks);
+    add_words(L, 1, "phrase_scanner", "joins", &p->sets.joins);
     return 1;
 }
 
@@ -356,9 +359,9 @@ static int l_cue_scanner(lua_State *L)
     qr_idset_init(&c->sets.scan);
     luaL_setmetatable(L, QR_CUES_MT);                           /* from here __gc frees the sets */
     add_verbs(L, 1, c);
-    add_words(L, 1, "heads", &c->sets.heads);
-    add_words(L, 1, "noun_leads", &c->sets.noun_leads);
-    add_words(L, 1, "scan", &c->sets.scan);
+    add_words(L, 1, "cue_scanner", "heads", &c->sets.heads);
+    add_words(L, 1, "cue_scanner", "noun_leads", &c->sets.noun_leads);
+    add_words(L, 1, "cue_scanner", "scan", &c->sets.scan);
     return 1;
 }
 
@@ -485,6 +488,223 @@ static int cues_next(lua_State *L)
     return 1;
 }
 
+/* A subject scanner: its word lists. */
+typedef struct lsubjects {
+    qr_subject_sets sets;
+} lsubjects;
+
+static int subjects_gc(lua_State *L)
+{
+    lsubjects *s = luaL_checkudata(L, 1, QR_SUBJECTS_MT);
+    qr_idset_free(&s->sets.skip);
+    qr_idset_free(&s->sets.passive);
+    qr_idset_free(&s->sets.ends);
+    qr_idset_free(&s->sets.his);
+    qr_idset_free(&s->sets.her);
+    return 0;
+}
+
+/* The integer field name of the table at idx, or dflt when it is nil. */
+static size_t size_field(lua_State *L, int idx, const char *name, lua_Integer dflt, lua_Integer most)
+{
+    lua_Integer v;
+    lua_getfield(L, idx, name);
+    v = luaL_optinteger(L, -1, dflt);
+    lua_pop(L, 1);
+    if (v < 0 || v > most) luaL_error(L, "subject_scanner: %s must be 0 .. %d", name, (int)most);
+    return (size_t)v;
+}
+
+/***
+quarry.core.subject_scanner{skip, passive, ends, his, her, furniture, window}
+-> quarry.SubjectScanner: the test whether a person can be the
+subject a pronoun stands for (qr_speak_subject_ok), its word lists taken
+as token keys, and the genders of the possessives before one. See
+quarry.phrases.subjects.
+@function subject_scanner
+@param lists table skip, passive, ends, his, her (lists of words), furniture, window (integers)
+@return quarry.SubjectScanner
+*/
+static int l_subject_scanner(lua_State *L)
+{
+    lsubjects *s;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    s = lua_newuserdatauv(L, sizeof *s, 0);                     /* 2 */
+    memset(s, 0, sizeof *s);
+    qr_idset_init(&s->sets.skip);
+    qr_idset_init(&s->sets.passive);
+    qr_idset_init(&s->sets.ends);
+    qr_idset_init(&s->sets.his);
+    qr_idset_init(&s->sets.her);
+    luaL_setmetatable(L, QR_SUBJECTS_MT);                       /* from here __gc frees the sets */
+    s->sets.furniture = size_field(L, 1, "furniture", 4, 1 << 20);
+    s->sets.window = size_field(L, 1, "window", 128, INT_MAX);
+    add_words(L, 1, "subject_scanner", "skip", &s->sets.skip);
+    add_words(L, 1, "subject_scanner", "passive", &s->sets.passive);
+    add_words(L, 1, "subject_scanner", "ends", &s->sets.ends);
+    add_words(L, 1, "subject_scanner", "his", &s->sets.his);
+    add_words(L, 1, "subject_scanner", "her", &s->sets.her);
+    return 1;
+}
+
+/* The integer field at key (on the stack at key) of the table on top, or
+ * -1 when it is nil or no integer; pops nothing. */
+static lua_Integer int_at(lua_State *L, int key)
+{
+    int ok;
+    lua_Integer v;
+    lua_pushvalue(L, key);
+    lua_rawget(L, -2);
+    v = lua_tointegerx(L, -1, &ok);
+    lua_pop(L, 1);
+    return ok ? v : -1;
+}
+
+/* Whether the field at key (on the stack at key) of the table on top is
+ * the string want; pops nothing. */
+static int string_at_is(lua_State *L, int key, const char *want)
+{
+    size_t n, wn = strlen(want);
+    const char *v;
+    int yes;
+    lua_pushvalue(L, key);
+    lua_rawget(L, -2);
+    v = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &n) : NULL;
+    yes = v && n == wn && memcmp(v, want, wn) == 0;
+    lua_pop(L, 1);
+    return yes;
+}
+
+/* The scanner a method is called on (argument 1), as self_phrases. */
+static const lsubjects *self_subjects(lua_State *L)
+{
+    const lsubjects *s = lua_touserdata(L, 1);
+    if (s && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+        lua_pop(L, 1);
+        if (same) return s;
+    }
+    return luaL_checkudata(L, 1, QR_SUBJECTS_MT);
+}
+
+enum { SS_SELF = 1, SS_TOKENS, SS_PERSONS, SS_FROM, SS_TO, SS_NAMES, SS_CUES, SS_AFTER, SS_START, SS_FIRST,
+       SS_LAST, SS_RULE };
+
+/* Pushes person k of the persons (SS_PERSONS); raises when it is no table. */
+static void person_at(lua_State *L, lua_Integer k)
+{
+    if (lua_rawgeti(L, SS_PERSONS, k) != LUA_TTABLE) luaL_error(L, "first: persons[%d] is not a table", (int)k);
+}
+
+/* The number of persons (1 .. hi - 1) before the first that starts at or
+ * after byte after, found by halves (each person read charged). */
+static lua_Integer persons_before(lua_State *L, lua_Integer hi, lua_Integer after)
+{
+    lua_Integer lo = 1;
+    long long steps = 1;
+    while (lo < hi) {
+        lua_Integer mid = (lo + hi) / 2;
+        person_at(L, mid);
+        if (int_at(L, SS_START) < after) lo = mid + 1;
+        else hi = mid;
+        lua_pop(L, 1);
+        steps++;
+    }
+    qr_limit_work(L, steps);
+    return lo - 1;
+}
+
+/***
+scanner:first(tokens, persons, from, to, in_name, cues [, after]) -> k, genders; nil; or false, k:
+the first person of persons (annotations in order of start, each with
+start and first_tok, last_tok and rule) whose first token is in tokens
+from .. to (a sentence) and that can be the subject a pronoun stands for
+(qr_speak_subject_ok; rule "coref" and one token: the word after it
+looked at); genders: the possessive pronouns before it in from .. its
+first token (1: his, 2: her, qr_speak_possessives). The people are looked
+for from the first that starts at or after the end of token from - 1 (with
+after, from person after + 1), up to the first whose first token is past
+to. A person whose paragraph is longer than the scanner's window (the
+first paragraph counted from the text's first token; the text without
+paragraphs) is not tested: false and its number are returned, for the
+caller to decide it (and to go on with after = k). Each test walks at
+most window tokens, charged to the step budget.
+@function SubjectScanner:first
+@param tokens quarry.Tokens the document's tokens
+@param persons table the person annotations, by start
+@param from integer the sentence's first token
+@param to integer its last
+@param in_name table in_name[i] is true for a word of a name
+@param cues quarry.CueScanner the cues of speech (a word after a name that is one is no noun it premodifies)
+@param after integer optional: look at the persons after number after only
+@return integer the person's number in persons, nil, or false
+@return integer the genders of the possessives before it, or the number of the person not tested
+*/
+static int subjects_first(lua_State *L)
+{
+    const lsubjects *s = self_subjects(L);
+    const lcues *c;
+    qr_cue_doc d;
+    cue_ctx ctx;
+    size_t count;
+    lua_Integer from, to, after, lo = 1, hi, j;
+    long long visited = 0;
+    luaL_checktype(L, SS_PERSONS, LUA_TTABLE);
+    from = luaL_checkinteger(L, SS_FROM);
+    to = luaL_checkinteger(L, SS_TO);
+    luaL_checktype(L, SS_NAMES, LUA_TTABLE);
+    c = luaL_checkudata(L, SS_CUES, QR_CUES_MT);
+    after = luaL_optinteger(L, SS_AFTER, 0);
+    luaL_argcheck(L, after >= 0, SS_AFTER, "expected a person's number");
+    lua_settop(L, SS_AFTER);
+    d.t = qr_tokens_by_mt(L, SS_TOKENS, lua_upvalueindex(1));
+    d.ids = qr_tokens_ids_by_mt(L, SS_TOKENS, lua_upvalueindex(1), qr_state_vocab(L), 0, &count);
+    ctx.L = L;
+    ctx.names = SS_NAMES;
+    ctx.keys = NULL;
+    d.in_name = cue_in_name;
+    d.key = cue_key;
+    d.ctx = &ctx;
+    lua_pushliteral(L, "start");
+    lua_pushliteral(L, "first_tok");
+    lua_pushliteral(L, "last_tok");
+    lua_pushliteral(L, "rule");
+    hi = (lua_Integer)lua_rawlen(L, SS_PERSONS) + 1;
+    if (after > 0) lo = after + 1;
+    else if (from > 1 && from - 1 <= (lua_Integer)count)    /* the first that starts at or after token from - 1's end */
+        lo = persons_before(L, hi, (lua_Integer)d.t->tok[from - 2].stop) + 1;
+    for (j = lo; j < hi; j++) {
+        lua_Integer f;
+        size_t work;
+        int single = 0;
+        visited++;
+        person_at(L, j);
+        f = int_at(L, SS_FIRST);
+        if (f < 0) { lua_pop(L, 1); continue; }        /* (a person that touches no token) */
+        if (f < from || f > to) { lua_pop(L, 1); break; }
+        single = int_at(L, SS_LAST) == f && string_at_is(L, SS_RULE, "coref");
+        lua_pop(L, 1);
+        if (f > (lua_Integer)count) continue;
+        work = qr_speak_subject_work(d.t, f - 1);
+        if (work > s->sets.window + 1) {            /* (a long paragraph: the caller's) */
+            qr_limit_work(L, visited);
+            lua_pushboolean(L, 0);
+            lua_pushinteger(L, j);
+            return 2;
+        }
+        qr_limit_work(L, (long long)work);
+        if (qr_speak_subject_ok(&d, &c->sets, &s->sets, f - 1, single)) {
+            qr_limit_work(L, visited + span(d.t, from - 1, f - 2));
+            lua_pushinteger(L, j);
+            lua_pushinteger(L, (lua_Integer)qr_speak_possessives(&d, &s->sets, from - 1, f - 2));
+            return 2;
+        }
+    }
+    qr_limit_work(L, visited);
+    return 0;
+}
+
 /* Makes the metatable name whose methods (each closing over quarry.Tokens'
  * metatable and this one) are methods, and whose __gc is gc. */
 static void scanner_metatable(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc)
@@ -506,14 +726,16 @@ void qr_open_speak(lua_State *L)
     static const luaL_Reg cue_methods[] = {
         { "is_cue", cues_is_cue }, { "back", cues_back }, { "next", cues_next }, { NULL, NULL }
     };
+    static const luaL_Reg subject_methods[] = { { "first", subjects_first }, { NULL, NULL } };
     static const luaL_Reg fns[] = {
         { "marks_depth", l_marks_depth }, { "marks_inside_back", l_marks_inside_back },
         { "marks_inside_from", l_marks_inside_from }, { "marks_next_open", l_marks_next_open },
         { "marks_stretches", l_marks_stretches }, { "phrase_scanner", l_phrase_scanner },
-        { "cue_scanner", l_cue_scanner }, { NULL, NULL }
+        { "cue_scanner", l_cue_scanner }, { "subject_scanner", l_subject_scanner }, { NULL, NULL }
     };
     scanner_metatable(L, QR_PHRASES_MT, methods, phrases_gc);
     scanner_metatable(L, QR_CUES_MT, cue_methods, cues_gc);
+    scanner_metatable(L, QR_SUBJECTS_MT, subject_methods, subjects_gc);
     luaL_getmetatable(L, QR_TOKENS_MT);         /* upvalue 1 of each: quarry.Tokens' metatable */
     luaL_setfuncs(L, fns, 1);
 }

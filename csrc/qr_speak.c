@@ -227,3 +227,75 @@ long long qr_speak_cue_next(const qr_cue_doc *d, const qr_cue_sets *s, long long
         if (may_cue(d, s, c) && qr_speak_is_cue(d, s, c)) return c;
     return -1;
 }
+
+/* Whether paragraph g (0-based; the text when it has none) is a line of
+ * page furniture. */
+static int furniture(const qr_cue_doc *d, const qr_subject_sets *s, size_t g)
+{
+    const qr_tokens *t = d->t;
+    size_t first = t->para[g], last = (g + 1 < t->npara ? t->para[g + 1] : t->n) - 1, i, words = 0;
+    for (i = first; i <= last; i++) {
+        if (t->tok[i].kind == QR_WORD && ++words > s->furniture) return 0;
+    }
+    return words > 0 && !qr_idset_has(&s->ends, d->ids[last]);
+}
+
+/* Whether token f is inside quotation marks, counted from first. */
+static int quoted(const qr_tokens *t, long long first, long long f)
+{
+    return qr_speak_depth(t, first, f - 1) > 0;
+}
+
+/* Whether a key ends in "ed". */
+static int ends_ed(const char *k, size_t n)
+{
+    return k && n >= 2 && k[n - 2] == 'e' && k[n - 1] == 'd';
+}
+
+int qr_speak_subject_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_subject_sets *s, long long f,
+                        int single)
+{
+    const qr_tokens *t = d->t;
+    long long n = (long long)t->n, first = 0;
+    if (f < 0 || f >= n) return 0;
+    if (t->npara > 0) {
+        size_t g = qr_tokens_group_of(t->para, t->npara, (size_t)f);
+        if (furniture(d, s, g)) return 0;
+        if (g > 0) first = t->para[g];
+    }
+    if (quoted(t, first, f)) return 0;
+    if (single && f + 1 < n) {
+        const qr_token *next = &t->tok[f + 1];
+        uint32_t id = d->ids[f + 1];
+        if (next->kind == QR_WORD && next->casing == QR_CASE_LOWER && !qr_speak_is_cue(d, cues, f + 1)
+            && !qr_idset_has(&s->skip, id) && !qr_idset_has(&s->passive, id)) {
+            size_t len;
+            const char *k = d->key(d->ctx, f + 1, &len);
+            if (!ends_ed(k, len)) return 0;
+        }
+    }
+    return 1;
+}
+
+size_t qr_speak_subject_work(const qr_tokens *t, long long f)
+{
+    size_t g;
+    if (f < 0 || f >= (long long)t->n) return 1;
+    if (t->npara == 0) return t->n;
+    g = qr_tokens_group_of(t->para, t->npara, (size_t)f);
+    /* (quoted counts the marks from the text's first token in the first paragraph) */
+    return (g + 1 < t->npara ? t->para[g + 1] : t->n) - (g > 0 ? t->para[g] : 0) + 1;
+}
+
+unsigned qr_speak_possessives(const qr_cue_doc *d, const qr_subject_sets *s, long long from, long long to)
+{
+    unsigned genders = 0;
+    long long k;
+    if (from < 0) from = 0;
+    if (to > (long long)d->t->n - 1) to = (long long)d->t->n - 1;
+    for (k = from; k <= to; k++) {
+        if (qr_idset_has(&s->his, d->ids[k])) genders |= 1u;
+        if (qr_idset_has(&s->her, d->ids[k])) genders |= 2u;
+    }
+    return genders;
+}

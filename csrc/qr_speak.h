@@ -1,11 +1,12 @@
 /*
- * Scans over a document's quotation marks for speaker attribution (pure
- * C, no Lua): whether a token stands inside quotation marks as a walk
- * from a given token sees them, the stretches of tokens inside marks a
- * paragraph at a time. A mark is a token of kind QR_OPEN_QUOTE or
- * QR_CLOSE_QUOTE (the tokeniser keys every one '"' or '\''). Token
- * numbers are 0-based; ranges are clamped to the text's tokens. Their Lua
- * binding is qr_lspeak.c (quarry.marks).
+ * Scans over a document's tokens for speaker attribution (pure C, no
+ * Lua): whether a token stands inside quotation marks as a walk from a
+ * given token sees them, the stretches of tokens inside marks a paragraph
+ * at a time; a phrase that opens on a token; the cues of speech; whether
+ * a person can be the subject a pronoun stands for. A mark is a token of
+ * kind QR_OPEN_QUOTE or QR_CLOSE_QUOTE (the tokeniser keys every one '"'
+ * or '\''). Token numbers are 0-based; ranges are clamped to the text's
+ * tokens. Their Lua binding is qr_lspeak.c (quarry.marks, quarry.phrases).
  */
 #ifndef QR_SPEAK_H
 #define QR_SPEAK_H
@@ -100,6 +101,42 @@ long long qr_speak_cue_back(const qr_cue_doc *d, const qr_cue_sets *s, long long
 /* The first cue of speech in tokens from .. to (only the tokens whose key
  * is one of scan are tested), or -1. */
 long long qr_speak_cue_next(const qr_cue_doc *d, const qr_cue_sets *s, long long from, long long to);
+
+/* The word lists of the test whether a person can be the subject a pronoun
+ * stands for (qr_speak_subject_ok), as sets of the ids of token keys, and
+ * of the genders of the possessive pronouns before one
+ * (qr_speak_possessives). */
+typedef struct qr_subject_sets {
+    qr_idset skip;          /* the words a cue skips ("also"), all of them listed */
+    qr_idset passive;       /* the passive auxiliaries */
+    qr_idset ends;          /* the keys a paragraph that is no page furniture may end on (".", "!", "?") */
+    qr_idset his, her;      /* the possessive pronouns of a male, a female person */
+    size_t furniture;       /* the most words of a line of page furniture */
+    size_t window;          /* the most tokens a test may walk (qr_speak_subject_work): a person
+                             * whose paragraph is longer is for the caller to decide */
+} qr_subject_sets;
+
+/* Whether the person whose first token is f can be the subject a pronoun
+ * stands for: its paragraph is no line of page furniture (at most
+ * s->furniture words, and its last token's key none of s->ends), f is
+ * not inside quotation marks (the marks counted from its paragraph's
+ * first token, the text's first for the first paragraph or a text
+ * without paragraphs); and for single (a one-token name the coreference
+ * rule found), the word after it is not one a surname used as an
+ * adjective comes before ("Black communities": a word in lower case that
+ * is no cue of speech, no word a cue skips, no passive auxiliary, and
+ * does not end in "ed"). */
+int qr_speak_subject_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_subject_sets *s, long long f,
+                        int single);
+
+/* The tokens qr_speak_subject_ok(d, cues, s, f, single) may walk, at most
+ * (f's paragraph, from the text's first token for the first; the text
+ * without paragraphs), for a caller's step budget. */
+size_t qr_speak_subject_work(const qr_tokens *t, long long f);
+
+/* The genders of the possessive pronouns in tokens from .. to: bit 1 when
+ * one of s->his is there, bit 2 when one of s->her is. */
+unsigned qr_speak_possessives(const qr_cue_doc *d, const qr_subject_sets *s, long long from, long long to);
 
 /* The number of marks of the text. */
 size_t qr_speak_marks(const qr_tokens *t);

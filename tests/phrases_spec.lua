@@ -99,4 +99,72 @@ describe("quarry.phrases", function()
          assert.has_error(function() phrases.cues "x" end, "phrases.cues: expected a table of lists")
       end)
    end)
+   describe("subjects", function()
+      local cues = phrases.cues { verbs = { "said" }, heads = {}, noun_leads = { "the" }, scan = { "said" } }
+      local subjects = phrases.subjects { skip = { "also" }, passive = { "was" }, ends = { ".", "!", "?" },
+         his = { "his" }, her = { "her" }, furniture = 4, window = 128 }
+      local none = {}
+
+      -- a person annotation over tokens first .. last
+      local function person(toks, first, last, rule)
+         local start = toks:span(first)
+         return { start = start, first_tok = first, last_tok = last or first, rule = rule }
+      end
+
+      it("finds a sentence's first person, with the genders of the possessives before it", function()
+         local toks, at = tokens_of("Then his friend Joe Park and Ann Vale left.")
+         local persons = { person(toks, at.joe, at.park), person(toks, at.ann, at.vale) }
+         local k, genders = subjects:first(toks, persons, 1, #toks, none, cues)
+         assert.equal(1, k)
+         assert.equal(1, genders)
+         assert.is_nil(subjects:first(toks, persons, 1, at.joe - 1, none, cues))   -- none in the sentence
+      end)
+
+      it("passes a person inside quotation marks, in a line of page furniture, or a surname before a noun", function()
+         local toks, at = tokens_of('Related: Joe Park\n\nThey said "Ann Vale won" as Black voters and Tom Reed met.')
+         local persons = { person(toks, at.joe, at.park), person(toks, at.ann, at.vale),
+            person(toks, at.black, at.black, "coref"), person(toks, at.tom, at.reed) }
+         assert.is_nil(subjects:first(toks, persons, 1, at.park, none, cues))
+         assert.equal(4, subjects:first(toks, persons, at.they, #toks, none, cues))
+         local toks2, at2 = tokens_of("Black said no.")
+         assert.equal(1, subjects:first(toks2, { person(toks2, at2.black, at2.black, "coref") }, 1, #toks2, none, cues))
+      end)
+
+      it("leaves a person of a paragraph longer than its window to the caller, and goes on after it", function()
+         -- many people inside one long quote: none is walked to
+         local toks = tokens_of('"' .. string.rep("Bob ", 3000) .. '"')
+         local persons = {}
+         for k = 2, 2001 do persons[#persons + 1] = person(toks, k) end
+         local k, which = subjects:first(toks, persons, 1, #toks, none, cues)
+         assert.is_false(k)
+         assert.equal(1, which)
+         k, which = subjects:first(toks, persons, 1, #toks, none, cues, 1)
+         assert.is_false(k)
+         assert.equal(2, which)
+         -- a short paragraph after the long one is the scanner's
+         local toks2, at2 = tokens_of(string.rep("Bob ", 200) .. ".\n\nThen Ann Vale left.")
+         local k2 = subjects:first(toks2, { person(toks2, 1), person(toks2, at2.ann, at2.vale) }, at2.ann - 1,
+            #toks2, none, cues, 1)
+         assert.equal(2, k2)
+      end)
+
+      it("charges its walks to the step budget", function()
+         local core = require "quarry.core"
+         local text = string.rep("Bob left. ", 100)
+         local toks = tokens_of(text)
+         local persons = {}
+         for k = 1, #toks, 3 do persons[#persons + 1] = person(toks, k) end
+         local ok, _, kind = core.limited(5, 0, function()
+            for _ = 1, 20 do subjects:first(toks, persons, #toks - 2, #toks, none, cues) end
+         end)
+         assert.is_false(ok)
+         assert.equal("steps", kind)
+      end)
+
+      it("refuses a list that is not one, naming the caller", function()
+         assert.has_error(function() phrases.subjects { skip = "also" } end,
+            "subject_scanner: skip must be a list of words")
+         assert.has_error(function() phrases.subjects "x" end, "phrases.subjects: expected a table of lists")
+      end)
+   end)
 end)

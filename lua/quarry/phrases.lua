@@ -14,7 +14,7 @@
 local core = require "quarry.core"
 
 local error, pcall, type = error, pcall, type
-local phrase_scanner, cue_scanner = core.phrase_scanner, core.cue_scanner
+local phrase_scanner, cue_scanner, subject_scanner = core.phrase_scanner, core.cue_scanner, core.subject_scanner
 
 local phrases = {}
 
@@ -53,6 +53,30 @@ end
 function phrases.cues(lists)
    if type(lists) ~= "table" then error("phrases.cues: expected a table of lists", 2) end
    local ok, scanner = pcall(cue_scanner, lists)
+   if not ok then error(scanner, 2) end
+   return scanner
+end
+
+--- Makes a scanner for the person a sentence opens with that a pronoun
+-- can stand for: the first person of a sentence who is not in a line of
+-- page furniture (a paragraph of at most `furniture` words that does not
+-- end on one of `ends`), not inside quotation marks (counted from the
+-- paragraph's first token; a person of a paragraph longer than `window`
+-- tokens is left to the caller), and, for a one-token name the
+-- coreference rule found, not a surname used as an adjective ("Black
+-- communities": a word in lower case after it that is no cue of speech,
+-- not one of `skip` or `passive`, and does not end in "ed"); with the
+-- genders of the possessives before them.
+--
+--   local SUBJECTS = phrases.subjects { skip = { "also" }, passive = { "was" }, ends = { ".", "!", "?" },
+--      his = { "his" }, her = { "her" }, furniture = 4, window = 128 }
+--   local k, genders = SUBJECTS:first(toks, persons, from, to, in_name, CUES)
+-- @param lists table `skip`, `passive`, `ends`, `his`, `her` (lists of
+-- words), `furniture` (default 4), `window` (default 128)
+-- @return quarry.SubjectScanner; raises naming the caller's line on a bad list
+function phrases.subjects(lists)
+   if type(lists) ~= "table" then error("phrases.subjects: expected a table of lists", 2) end
+   local ok, scanner = pcall(subject_scanner, lists)
    if not ok then error(scanner, 2) end
    return scanner
 end
@@ -102,5 +126,34 @@ end
 -- @param to integer the last
 -- @param in_name table the words of names
 -- @return integer the cue's token, or nil
+
+--- Methods of a quarry.SubjectScanner.
+-- @type SubjectScanner
+
+--- The first person of `persons` (annotations by start, with `start`,
+-- `first_tok`, `last_tok`, `rule`) whose first token is in tokens from ..
+-- to (a sentence) and who can be the subject a pronoun stands for;
+-- looked for from the first that starts at or after the end of token
+-- from - 1 (with `after`, from person `after` + 1), up to the first whose
+-- first token is past to. A test walks at most `window` tokens: a person
+-- whose paragraph is longer (the first paragraph counted from the text's
+-- first token; the whole text without paragraphs) is not tested, and
+-- `false` and its number come back for the caller to decide it (and to
+-- call again with `after` set to that number). `persons`, its
+-- annotations' fields and `in_name` are read raw (an `__index` of their
+-- metatables is not asked).
+-- @function SubjectScanner:first
+-- @param tokens quarry.Tokens the document's tokens
+-- @param persons table the person annotations, by start
+-- @param from integer the sentence's first token
+-- @param to integer its last
+-- @param in_name table the words of names
+-- @param cues quarry.CueScanner the cues of speech (`phrases.cues`)
+-- @param after integer optional: only the persons after number `after`
+-- @return integer the person's number in persons; nil for none; false
+-- for a person of a paragraph longer than `window`
+-- @return integer the genders of the possessives from `from` to the
+-- person: 1 one of `his`, 2 one of `her`, 3 both, 0 none; after false,
+-- the number of the person not tested
 
 return phrases

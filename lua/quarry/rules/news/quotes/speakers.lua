@@ -7,6 +7,7 @@
 -- sentence, people by surname, organisations by position, the people a
 -- description can stand for).
 local W = include "quotes/words"
+local phrases = require "quarry.phrases"
 local marks = require "quarry.marks"
 local D = include "quotes/document"
 local case_at, para_at = D.case, D.para
@@ -98,9 +99,43 @@ local function organisation_before(doc, pos, head)
    return kept[found]
 end
 
--- Whether paragraph p is a line of page furniture ("Article continued
--- below", "Related"): at most FURNITURE_WORDS words and no full stop.
+-- The first person of a sentence that a pronoun can stand for, found in
+-- C (quarry.phrases.subjects): doc.persons is in the order of doc.kept
+-- (by start), and a person's first token is the first its span touches,
+-- so the people whose first token is in the sentence are a run of the
+-- list, found by halves from the end of the token before the sentence's
+-- first. A person is the subject unless it is in a line of page furniture
+-- (at most FURNITURE_WORDS words and no full stop: "Article continued
+-- below", "Related"), inside quotation marks (someone's words: the marks
+-- of its paragraph before it leave one open, as marks.stretches counts
+-- them), or a surname used as an adjective ("Black communities" after
+-- "Susan Black": a later mention the rules did not mark, before a word
+-- that is no verb). With it, the genders of the possessive pronouns
+-- before it in its sentence ("His foreman, Joe Varga": "his" stands for
+-- someone else, the topic), as bits: GENDER_BITS. The scanner walks at
+-- most WINDOW tokens a person: a person in a longer paragraph is left to
+-- can_be_subject below, which answers from the document's stretches.
 local FURNITURE_WORDS = 4
+local GENDER_BITS = { m = 1, f = 2 }
+local WINDOW = D.WINDOW
+local SUBJECTS
+do
+   local skip, passive, his, her = {}, {}, {}, {}
+   for w in pairs(W.SKIP_AFTER_CUE) do skip[#skip + 1] = w end   -- (listed, skipped or not)
+   for w, yes in pairs(W.PASSIVE_AUX) do
+      if yes then passive[#passive + 1] = w end
+   end
+   for w, base in pairs(W.POSSESSIVE_PRONOUNS) do
+      local g = PRONOUNS[base]
+      if g == "m" then his[#his + 1] = w elseif g == "f" then her[#her + 1] = w end
+   end
+   SUBJECTS = phrases.subjects { skip = skip, passive = passive, ends = { ".", "!", "?" }, his = his, her = her,
+      furniture = FURNITURE_WORDS, window = WINDOW }
+end
+
+-- Whether paragraph p is a line of page furniture (the scanner's test, for
+-- a person of a paragraph longer than WINDOW tokens; kept a paragraph in
+-- doc.cache.furniture).
 local function furniture(doc, p)
    if p == nil then return nil end
    local lines = doc.cache.furniture
@@ -110,8 +145,7 @@ local function furniture(doc, p)
    end
    local v = lines[p]
    if v == nil then
-      -- (looked at on first use, a paragraph at a time: its first
-      -- FURNITURE_WORDS + 1 words at most, and its last token)
+      -- (its first FURNITURE_WORDS + 1 words at most, and its last token)
       local _, _, first, last = doc.toks:paragraph(p)
       local words, kinds = 0, doc.kinds
       for i = first, last do
@@ -130,10 +164,10 @@ local function furniture(doc, p)
    return v
 end
 
--- Whether token i is inside a stretch of tokens inside quotation marks
--- (marks.stretches: a mark opens one, the next mark of the paragraph ends
--- it; made on first use, for a paragraph too long to count its marks at
--- each question).
+-- Whether token i, more than WINDOW tokens into its paragraph, is inside
+-- quotation marks: inside a stretch of marks.stretches (a mark opens one,
+-- the next mark of the paragraph ends it; made once a document), found by
+-- halves, with no walk over the paragraph.
 local function in_stretches(doc, i)
    local cache = doc.cache
    if not cache.quoted_from then cache.quoted_from, cache.quoted_to = marks.stretches(doc.toks) end
@@ -146,14 +180,10 @@ local function in_stretches(doc, i)
    return found ~= nil and i <= to[found]
 end
 
--- Whether token i (not a mark) of paragraph p is inside quotation marks
--- (someone's words, whose people are not the sentence's subject): the
--- marks of its paragraph before it leave one open, as marks.stretches
--- counts them (one C scan from the paragraph's first token, the first
--- paragraph's from the text's); past WINDOW tokens into a paragraph, the
--- stretches of the whole document answer instead (made once: no walk
--- over a long paragraph a question).
-local WINDOW = D.WINDOW
+-- Whether token i (not a mark) of paragraph p is inside quotation marks:
+-- the marks of its paragraph before it leave one open (the first
+-- paragraph's counted from the text's first token), one C scan up to
+-- WINDOW tokens into the paragraph, the stretches past them.
 local function quoted(doc, i, p)
    local first = 1
    if p and p > 1 then
@@ -164,11 +194,11 @@ local function quoted(doc, i, p)
    return marks.depth(doc.toks, first, i - 1) > 0
 end
 
--- Whether person a can be the subject a pronoun stands for: not a line
--- of page furniture, not inside quotation marks, not a surname used as an adjective ("Black
--- communities" after "Susan Black": a later mention the rules did not
--- mark, before a word that is no verb).
-local function can_be_subject(doc, a)
+-- Whether person a can be the subject a pronoun stands for, and the
+-- genders of the possessives before it in the sentence from token from
+-- (GENDER_BITS), or false: the scanner's test, for a person of a
+-- paragraph longer than WINDOW tokens.
+local function can_be_subject(doc, a, from)
    local f = a.first_tok
    local p = para_at(doc, f)
    if furniture(doc, p) or quoted(doc, f, p) then return false end
@@ -179,63 +209,21 @@ local function can_be_subject(doc, a)
          return false
       end
    end
-   return true
-end
-
--- The genders of the possessive pronouns before token f in its sentence
--- ("His foreman, Joe Varga": "his" stands for someone else, the topic).
-local NO_POSSESSIVES = {}   -- (shared, never written: most people have none before them)
-local function possessives_before(doc, f)
-   local from = D.Doc.sentence_start(doc, f)
+   local genders = 0
    -- (walked only when a word set's C scan finds a possessive there)
-   if from > f - 1 or not W.POSSESSIVE_WORDS:find(doc.toks, from, f - 1) then return NO_POSSESSIVES end
-   local out = nil
-   for t = from, f - 1 do
-      local base = W.POSSESSIVE_PRONOUNS[doc.keys[t]]
-      if base then
-         out = out or {}
-         out[PRONOUNS[base] or "?"] = true
+   if from <= f - 1 and W.POSSESSIVE_WORDS:find(doc.toks, from, f - 1) then
+      for t = from, f - 1 do
+         local base = W.POSSESSIVE_PRONOUNS[doc.keys[t]]
+         local bit = base and GENDER_BITS[PRONOUNS[base]]
+         if bit then genders = genders | bit end
       end
    end
-   return out or NO_POSSESSIVES
-end
-
--- The people of sentence s: first_of_sentence(doc, s) -> the number in
--- doc.persons of its first person, next_of_sentence(doc, s, k) -> the
--- one after person k, or nil. doc.persons is in the order of doc.kept
--- (by start), and a person's first token is the first its span touches,
--- so the people whose first token is in sentence s are a run of the list
--- (those touching no token left out): its start found by halves, at the
--- first person that starts at or after the end of the token before the
--- sentence's first, no list made a document.
-local function next_of_sentence(doc, s, k)
-   local persons, sents = doc.persons, doc.sents
-   for j = k + 1, #persons do
-      local f = persons[j].first_tok
-      if f then
-         if sents[f] == s then return j end
-         return nil
-      end
-   end
-   return nil
-end
-
-local function first_of_sentence(doc, s)
-   local from, persons = doc.starts[s], doc.persons
-   if not from then return nil end
-   local lo, hi = 1, #persons + 1
-   if from > 1 then
-      local _, after = doc.span(doc.toks, from - 1)
-      while lo < hi do
-         local mid = (lo + hi) // 2
-         if persons[mid].start < after then lo = mid + 1 else hi = mid end
-      end
-   end
-   return next_of_sentence(doc, s, lo - 1)
+   return genders
 end
 
 -- (the first person of sentence s that can be the subject, looked for on
--- first use: the person, or false, in first[s]; the possessives in poss[s])
+-- first use: the person, or false, in first[s]; the possessives' genders
+-- in poss[s])
 local function first_subject(doc, s)
    local cache = doc.cache
    local first, poss = cache.first_person, cache.first_possessives
@@ -245,16 +233,26 @@ local function first_subject(doc, s)
    end
    local e = first[s]
    if e ~= nil then return e, poss[s] end
-   local k, persons = first_of_sentence(doc, s), doc.persons
+   local starts, from = doc.starts, doc.starts[s]
    e = false
-   while k do
-      local a = persons[k]
-      if can_be_subject(doc, a) then
-         e = a
-         poss[s] = possessives_before(doc, a.first_tok)
-         break
+   if from then
+      local nxt = starts[s + 1]
+      local persons, toks, in_name, cues = doc.persons, doc.toks, doc.in_name, W.CUES
+      local to = nxt and nxt - 1 or C.sentence_last(doc, from)
+      local k, genders = SUBJECTS:first(toks, persons, from, to, in_name, cues)
+      -- (false: person number genders is in a long paragraph, decided here)
+      while k == false do
+         local g = can_be_subject(doc, persons[genders], from)
+         if g then
+            k, genders = genders, g
+         else
+            k, genders = SUBJECTS:first(toks, persons, from, to, in_name, cues, genders)
+         end
       end
-      k = next_of_sentence(doc, s, k)
+      if k then
+         e = persons[k]
+         poss[s] = genders
+      end
    end
    first[s] = e
    return e, poss[s]
@@ -369,7 +367,7 @@ local function pronoun(doc, state, m)
    for back = 0, 4 do
       if s - back < 1 then break end
       local a, possessives = sentence_subject(doc, s - back, ms)
-      if a and compatible(a.cluster and a.cluster.sex, g) and not (back > 0 and possessives[g]) then
+      if a and compatible(a.cluster and a.cluster.sex, g) and not (back > 0 and possessives & GENDER_BITS[g] ~= 0) then
          return a.attrs.name, a.cluster
       end
       if back == 0 and not a then
