@@ -42,9 +42,21 @@ static const char *const field_names[] = {
     "clitic", "hyphenated", "range", "invalid", "sentence", "paragraph", NULL
 };
 
+/* Its address keys quarry.Tokens' metatable in the registry (besides its
+ * name, which luaL_checkudata looks up: by the address, fewer steps). */
+static const char tokens_mt_key = 'T';
+
 static ltokens *check_tokens(lua_State *L, int idx)
 {
-    ltokens *lt = luaL_checkudata(L, idx, QR_TOKENS_MT);
+    ltokens *lt = lua_touserdata(L, idx);
+    int same = 0;
+    if (lt && lua_getmetatable(L, idx)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &tokens_mt_key);
+        same = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    /* (anything else: luaL_checkudata raises the usual error) */
+    if (!same) lt = luaL_checkudata(L, idx, QR_TOKENS_MT);
     if (lt->closed) luaL_error(L, "attempt to use a closed quarry.Tokens");
     return lt;
 }
@@ -1009,6 +1021,8 @@ void qr_open_tokens(lua_State *L)
 
     /* quarry.Tokens: methods get the field table as upvalue 1 */
     luaL_newmetatable(L, QR_TOKENS_MT);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &tokens_mt_key);
     push_field_table(L);                        /* upvalue 1 of every method */
     lua_newtable(L);                            /* the method table */
     for (k = 0; methods[k].name; k++) {

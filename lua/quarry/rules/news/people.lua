@@ -41,7 +41,8 @@ people.ROLE_WORDS = ROLE_WORDS
 -- title (data/people_words.tsv) or a first name (sex_of).
 -- Returns the clusters {canonical, key, sex, titles, mentions} and the
 -- mentions added (a list; nil when there is none; each with attrs name and
--- key, its cluster's canonical and key).
+-- key, its cluster's canonical and key, and first_tok = last_tok = its
+-- token's number).
 function people.cluster(persons, sex_of, toks, text, taken, allowed, not_names)
    local clusters, by_last = names.clusters(persons, sex_of, TITLE_SEX)
    -- surnames of known people the rules did not mark: the words in title
@@ -56,9 +57,11 @@ function people.cluster(persons, sex_of, toks, text, taken, allowed, not_names)
       if allowed(s) and not not_names[toks:key(i)] then
          local c = by_last[found_variants[k]]
          -- (attrs made with the name and key the output gives it: the
-         -- cluster's, no key added to them after)
+         -- cluster's, no key added to them after; first_tok and last_tok,
+         -- its token, as quarry.attribution.mentions sets them: made with
+         -- the table, which then needs no growing)
          local a = { type = "person", start = s, stop = e, rule = "coref", attrs = { name = c.canonical, key = c.key },
-            text = text:sub(s + 1, e), cluster = c }
+            text = text:sub(s + 1, e), cluster = c, first_tok = i, last_tok = i }
          local mentions = c.mentions
          mentions[#mentions + 1] = a
          n = n + 1
