@@ -504,14 +504,15 @@ static int subjects_gc(lua_State *L)
     return 0;
 }
 
-/* The integer field name of the table at idx, or dflt when it is nil. */
+/* The integer field name of the table at idx, or dflt when it is nil;
+ * raises naming the field when it is no integer in 0 .. most. */
 static size_t size_field(lua_State *L, int idx, const char *name, lua_Integer dflt, lua_Integer most)
 {
-    lua_Integer v;
-    lua_getfield(L, idx, name);
-    v = luaL_optinteger(L, -1, dflt);
+    lua_Integer v = dflt;
+    int ok = 1;
+    if (lua_getfield(L, idx, name) != LUA_TNIL) v = lua_tointegerx(L, -1, &ok);
     lua_pop(L, 1);
-    if (v < 0 || v > most) luaL_error(L, "subject_scanner: %s must be 0 .. %d", name, (int)most);
+    if (!ok || v < 0 || v > most) luaL_error(L, "subject_scanner: %s must be an integer 0 .. %d", name, (int)most);
     return (size_t)v;
 }
 
@@ -671,7 +672,9 @@ static int subjects_first(lua_State *L)
     lua_pushliteral(L, "last_tok");
     lua_pushliteral(L, "rule");
     hi = (lua_Integer)lua_rawlen(L, SS_PERSONS) + 1;
-    if (after > 0) lo = after + 1;
+    /* (a token before the first is none: from - 1 and after + 1 cannot overflow) */
+    if (from < 0) from = 0;
+    if (after > 0) lo = after < hi ? after + 1 : hi;
     else if (from > 1 && from - 1 <= (lua_Integer)count)    /* the first that starts at or after token from - 1's end */
         lo = persons_before(L, hi, (lua_Integer)d.t->tok[from - 2].stop) + 1;
     for (j = lo; j < hi; j++) {

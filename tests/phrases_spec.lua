@@ -161,9 +161,22 @@ describe("quarry.phrases", function()
          assert.equal("steps", kind)
       end)
 
+      it("answers none for a sentence or an after past either end", function()
+         local toks, at = tokens_of("Joe Park left.")
+         local persons = { person(toks, at.joe, at.park) }
+         assert.equal(1, subjects:first(toks, persons, math.mininteger, #toks, none, cues))
+         assert.is_nil(subjects:first(toks, persons, 1, #toks, none, cues, 1))
+         assert.is_nil(subjects:first(toks, persons, 1, #toks, none, cues, math.maxinteger))
+         assert.is_nil(subjects:first(toks, persons, math.maxinteger, math.maxinteger, none, cues))
+      end)
+
       it("refuses a list that is not one, naming the caller", function()
          assert.has_error(function() phrases.subjects { skip = "also" } end,
             "subject_scanner: skip must be a list of words")
+         assert.has_error(function() phrases.subjects { window = "wide" } end,
+            "subject_scanner: window must be an integer 0 .. 2147483647")
+         assert.has_error(function() phrases.subjects { furniture = -1 } end,
+            "subject_scanner: furniture must be an integer 0 .. 1048576")
          assert.has_error(function() phrases.subjects "x" end, "phrases.subjects: expected a table of lists")
       end)
    end)
