@@ -39,6 +39,17 @@ describe("speakers of the news pack", function()
             .. "\u{2018}We lost everything,\u{2019} she said."
          assert.equal("Ann Vale", speaker(text, "We lost"))
       end)
+
+      it("pass a person inside a quote far into a long paragraph too", function()
+         -- (180 tokens before the people: past the window a test walks)
+         local pad = string.rep("The plant made engines for trucks and buses. ", 20)
+         local text = pad .. "Maria Lopez runs the shelter. \u{201C}Ann Vale was wrong,\u{201D} a guard said. "
+            .. "\u{201C}We are full,\u{201D} she said."
+         assert.equal("Maria Lopez", speaker(text, "We are full"))
+         text = pad .. "Maria Lopez runs the shelter. Ann Vale was wrong, a guard said. "
+            .. "\u{201C}We are full,\u{201D} she said."
+         assert.equal("Ann Vale", speaker(text, "We are full"))
+      end)
    end)
 
    describe("kinds of speaker", function()
