@@ -225,6 +225,54 @@ static const qr_keymemo *memo_of(qr_vocab *v, qr_keymemo *memo, const unsigned c
     return e;
 }
 
+/* The memo16 entry of the token of len bytes (9 to 16) whose words are
+ * lo and hi (hi: the bytes past the eighth). */
+static inline size_t memo16_slot(uint64_t lo, uint64_t hi, size_t len)
+{
+    uint64_t h = (lo ^ (hi * UINT64_C(0xbf58476d1ce4e5b9)) ^ (uint64_t)len) * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> (64 - QR_KEYMEMO16_BITS));
+}
+
+/* As memo_of, for a token of len bytes (9 to 16) at w, in v's memo16: its
+ * key (16 bytes written at key), absorb and id; NULL when its bytes are
+ * not ASCII, or hold a backquote. */
+static const qr_keymemo16 *memo16_of(qr_vocab *v, const unsigned char *w, size_t len, const unsigned char *end,
+                                     char *key)
+{
+    uint64_t lo, hi = 0, klo, khi;
+    qr_keymemo16 *e;
+    size_t b;
+    memcpy(&lo, w, 8);      /* (the token's own first eight bytes) */
+    if (w + 16 <= end) {
+        memcpy(&hi, w + 8, 8);
+        if (len < 16) hi &= (UINT64_C(1) << (8 * (len - 8))) - 1;
+    } else {
+        for (b = 8; b < len; b++) hi |= (uint64_t)w[b] << (8 * (b - 8));
+    }
+    e = &v->memo16[memo16_slot(lo, hi, len)];
+    if (e->len == len && e->raw[0] == lo && e->raw[1] == hi) {
+        memcpy(key, e->key, 16);
+        if (!e->id && e->count != v->count) {
+            e->id = qr_vocab_find_absorbed(v, key, len, e->absorb);
+            e->count = v->count;
+        }
+        return e;
+    }
+    if (!ascii_word_key(lo, &klo) || !ascii_word_key(hi, &khi)) return NULL;
+    e->raw[0] = lo;
+    e->raw[1] = hi;
+    e->key[0] = klo;
+    e->key[1] = khi;
+    e->len = (uint8_t)len;
+    e->same = klo == lo && khi == hi;
+    /* (as ascii_token_key absorbs the two words) */
+    e->absorb = absorb_word(absorb_word(UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)len, klo, 8), khi, len - 8);
+    memcpy(key, e->key, 16);
+    e->id = qr_vocab_find_absorbed(v, key, len, e->absorb);
+    e->count = v->count;
+    return e;
+}
+
 int qr_keys_build_ids(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode, qr_vocab *v, uint32_t *ids)
 {
     size_t i, o = 0, n;
@@ -237,7 +285,14 @@ int qr_keys_build_ids(qr_keys *k, const char *text, const qr_tokens *t, unsigned
     qr_keymemo *memo;
     int rc = keys_begin(k, text, t, mode, &end);
     if (rc != QR_OK) return rc;
-    if (QR_KEYS_WORDS && !v->memo) v->memo = calloc((size_t)1 << QR_KEYMEMO_BITS, sizeof *v->memo);
+    if (QR_KEYS_WORDS && !v->memo) {
+        v->memo = calloc((size_t)1 << QR_KEYMEMO_BITS, sizeof *v->memo);
+        v->memo16 = v->memo ? calloc((size_t)1 << QR_KEYMEMO16_BITS, sizeof *v->memo16) : NULL;
+        if (!v->memo16) {       /* (both or neither) */
+            free(v->memo);
+            v->memo = NULL;
+        }
+    }
     memo = v->memo;
     /* in locals: the stores to same (bytes, which may alias anything)
      * would have each of these read again for every token */
@@ -262,6 +317,17 @@ int qr_keys_build_ids(qr_keys *k, const char *text, const qr_tokens *t, unsigned
             ids[i] = e->id;
             o += len;
             continue;
+        }
+        /* a longer one up to 16 bytes the same way, in the other memo */
+        if (QR_KEYS_WORDS && memo && len - 9 < 8 && tk->kind != QR_OPEN_QUOTE && tk->kind != QR_CLOSE_QUOTE) {
+            const qr_keymemo16 *e16 = memo16_of(v, (const unsigned char *)text + tk->start, len, end, buf + o);
+            if (e16) {
+                same[i] = e16->same;
+                absorb[i] = e16->absorb;
+                ids[i] = e16->id;
+                o += len;
+                continue;
+            }
         }
         o = key_at(k, text, t, i, o, end);
         ids[i] = qr_vocab_find_absorbed(v, buf + off[i], o - off[i], absorb[i]);

@@ -22,6 +22,7 @@ void qr_vocab_free(qr_vocab *v)
     free(v->off);
     free(v->slots);
     free(v->memo);
+    free(v->memo16);
     memset(v, 0, sizeof *v);
 }
 

@@ -29,6 +29,17 @@ typedef struct qr_keymemo {
 
 #define QR_KEYMEMO_BITS 13
 
+/* The same for a token of 9 to 16 ASCII bytes: its two words (the second
+ * its bytes past the eighth), their keys. */
+typedef struct qr_keymemo16 {
+    uint64_t raw[2], key[2], absorb;
+    uint32_t id, count;
+    uint8_t len;        /* 0: an empty entry */
+    uint8_t same;
+} qr_keymemo16;
+
+#define QR_KEYMEMO16_BITS 12
+
 typedef struct qr_vocab {
     char *buf;          /* the keys, back to back */
     size_t buflen, bufcap;
@@ -38,6 +49,7 @@ typedef struct qr_vocab {
     size_t cap;         /* slots (a power of two) */
     uint32_t count;     /* ids handed out: 1 .. count */
     qr_keymemo *memo;   /* 1 << QR_KEYMEMO_BITS entries, made when first needed (qr_keys_build_ids) */
+    qr_keymemo16 *memo16;   /* 1 << QR_KEYMEMO16_BITS entries, made with memo */
 } qr_vocab;
 
 /* A set of ids: bit id of a bitmap that covers ids below nbits. */
@@ -69,8 +81,8 @@ uint32_t qr_vocab_find_absorbed(const qr_vocab *v, const char *s, size_t n, uint
 
 /* The keys of t (mode 0 or QR_KEY_BARE), as qr_keys_build makes them,
  * and the id of each in v into ids (room for t->n), as qr_vocab_ids
- * finds them: at once, a short ASCII token's both from v's memo when an
- * earlier text had the same bytes. Returns QR_OK, QR_ENOMEM or
+ * finds them: at once, those of a token of at most 16 ASCII bytes from
+ * v's memos when an earlier text had the same bytes. Returns QR_OK, QR_ENOMEM or
  * QR_ETOOBIG (then k is empty). */
 int qr_keys_build_ids(qr_keys *k, const char *text, const qr_tokens *t, unsigned mode, qr_vocab *v,
                       uint32_t *ids);

@@ -114,9 +114,11 @@ static void test_idset(void)
 }
 
 /* The keys and ids qr_keys_build_ids makes, against qr_keys_build and
- * qr_vocab_ids: on a first text (the memo filled), the same text again
+ * qr_vocab_ids: on a first text (the memos filled), the same text again
  * (found there), after the vocabulary grew (an id of 0 looked up again),
- * and with tokens the memo leaves out (long, non-ASCII, quotes). */
+ * and with tokens the memos leave out (past 16 bytes, non-ASCII in the
+ * first eight bytes or after them, quotes, a backquote); tokens of 9 to 16
+ * bytes in their own memo, one at the text's end (read byte by byte). */
 static int same_as_plain(const char *text, qr_vocab *v, unsigned mode)
 {
     qr_tokens t;
@@ -149,17 +151,21 @@ static int same_as_plain(const char *text, qr_vocab *v, unsigned mode)
 static void test_keys_ids(void)
 {
     const char *text = "Ann SAID that Ann said it, \"Ca`t\" \u2019s Z\u00fcrich co-operation "
-                       "ABCDEFGH abcdefghi 12345678 x.";
+                       "ABCDEFGH abcdefghi 12345678 x. Constitutional CONSTITUTIONAL abcdefghijklmnop "
+                       "Abcdefghijklmnopq Bundesstra\u00dfe Z\u00fcrichersee extraordinary";
     qr_vocab v;
     uint32_t id;
     qr_vocab_init(&v);
     qr_vocab_intern(&v, "said", 4, &id);
     qr_vocab_intern(&v, "abcdefgh", 8, &id);
+    qr_vocab_intern(&v, "constitutional", 14, &id);
     ok(same_as_plain(text, &v, 0), "keys and ids at once are those made apart, the memo filled");
     ok(same_as_plain(text, &v, 0), "and with them found in the memo");
     ok(same_as_plain(text, &v, QR_KEY_BARE), "and bare keys");
     qr_vocab_intern(&v, "ann", 3, &id);
     qr_vocab_intern(&v, "it", 2, &id);
+    qr_vocab_intern(&v, "abcdefghijklmnop", 16, &id);
+    qr_vocab_intern(&v, "extraordinary", 13, &id);
     ok(same_as_plain(text, &v, 0), "and after the vocabulary grew");
     qr_vocab_free(&v);
 }
