@@ -792,6 +792,11 @@ static size_t rank_of(const lua_Number *v, size_t n, lua_Number x)
     return lo;
 }
 
+/* The rules whose priority and order l_resolve_overlaps keeps, by the
+ * rule table: a phase has a few dozen rules, and candidates of different
+ * rules alternate. */
+#define RULES_SEEN 64
+
 /***
 quarry.core.resolve_overlaps(candidates, rules, starts, control [, deferred]) -> kept
 Which candidates a phase keeps, by its control style ("appelt" or
@@ -820,6 +825,8 @@ static int l_resolve_overlaps(lua_State *L)
     const char *control;
     const void *last_rule = NULL;
     const qr_anndefer *d;
+    struct { const void *rule; lua_Number priority; lua_Integer order; } seen[RULES_SEEN];
+    int nseen = 0;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     luaL_checktype(L, 3, LUA_TTABLE);
@@ -857,15 +864,29 @@ static int l_resolve_overlaps(lua_State *L)
         }
         if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
             return luaL_error(L, "resolve_overlaps: the rule of candidate %d is not a table", (int)i + 1);
-        /* a rule's priority and order, read once for the candidates of one rule in a row */
+        /* a rule's priority and order, read once a call (for its first
+         * candidate) for the first RULES_SEEN rules, else once for the
+         * candidates of one rule in a row */
         rule = lua_topointer(L, -1);
         if (i > 0 && rule == last_rule) {
             c[i].priority = c[i - 1].priority;
             c[i].order = c[i - 1].order;
         } else {
+            int s;
             last_rule = rule;
-            c[i].priority = number_field(L, 12, 8, "the rule of candidate", (int)i + 1);
-            c[i].order = (lua_Integer)number_field(L, 12, 9, "the rule of candidate", (int)i + 1);
+            for (s = 0; s < nseen && seen[s].rule != rule; s++) {}
+            if (s < nseen) {
+                c[i].priority = seen[s].priority;
+                c[i].order = seen[s].order;
+            } else {
+                c[i].priority = number_field(L, 12, 8, "the rule of candidate", (int)i + 1);
+                c[i].order = (lua_Integer)number_field(L, 12, 9, "the rule of candidate", (int)i + 1);
+                if (nseen < RULES_SEEN) {
+                    seen[nseen].rule = rule;
+                    seen[nseen].priority = c[i].priority;
+                    seen[nseen++].order = c[i].order;
+                }
+            }
         }
         lua_rawgeti(L, 3, (lua_Integer)i + 1);
         c[i].cstart = lua_tonumberx(L, -1, &isnum);

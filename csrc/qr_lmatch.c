@@ -564,6 +564,22 @@ static const char match_key_list;
 
 #define QR_LIST_HINT_MAX 4096   /* the largest size a run's lists are made at before it */
 
+/* The scratch of a run, cleaned up whatever happens through a
+ * to-be-closed userdata. A matcher keeps one (its user value 4, kept) for
+ * its next runs: what it sized by the matcher stays allocated from one
+ * run to the next (qr_mrun_reset). A run that finds it in use (busy: a
+ * run within a run) makes one of its own, freed when it ends. */
+typedef struct runbox {
+    qr_mrun r;
+    qr_annindex ax;
+    int kept, busy;
+    /* the rule number and start byte of each match of the run, made into
+     * the rules and starts lists once the run has ended, at their size */
+    int *mrules;
+    lua_Integer *mstarts;
+    size_t mcap;
+} runbox;
+
 /* What a run's emit callback needs. */
 typedef struct emitter {
     lua_State *L;
@@ -571,7 +587,8 @@ typedef struct emitter {
     const qr_tokens *toks;
     qr_annemit ann;
     const qr_mrun *run;      /* the run of the match being emitted */
-    int list, rules, starts; /* stack indexes of the results */
+    int list;                /* stack index of the list of matches */
+    runbox *box;             /* where each match's rule and start are noted */
     int shapes, text, doc, anns;   /* stack indexes of what shaped rules' matches hold (0: none) */
     int mkeys;               /* stack index of the first of match_keys (shaped rules) */
     int nout;
@@ -789,11 +806,20 @@ static int emit_match(void *ud, const qr_mrun *r, int ri, size_t first, size_t e
     } else {
         push_match(L, r, ri, first, end);
     }
+    if ((size_t)em->nout == em->box->mcap) {
+        runbox *b = em->box;
+        size_t cap = b->mcap ? 2 * b->mcap : 256;
+        int *mrules = realloc(b->mrules, cap * sizeof *mrules);
+        lua_Integer *mstarts;
+        if (mrules) b->mrules = mrules;
+        mstarts = mrules ? realloc(b->mstarts, cap * sizeof *mstarts) : NULL;
+        if (!mstarts) return luaL_error(L, "not enough memory");
+        b->mstarts = mstarts;
+        b->mcap = cap;
+    }
+    em->box->mrules[em->nout] = ri + 1;
+    em->box->mstarts[em->nout] = (lua_Integer)em->toks->tok[first].start;
     lua_rawseti(L, em->list, ++em->nout);
-    lua_pushinteger(L, ri + 1);
-    lua_rawseti(L, em->rules, em->nout);
-    lua_pushinteger(L, em->toks->tok[first].start);
-    lua_rawseti(L, em->starts, em->nout);
     return 0;
 }
 
@@ -865,22 +891,17 @@ static void build_annindex(lua_State *L, int idx, const qr_matcher *m, size_t nt
     }
 }
 
-/* The scratch of a run, cleaned up whatever happens through a
- * to-be-closed userdata. A matcher keeps one (its user value 4, kept) for
- * its next runs: what it sized by the matcher stays allocated from one
- * run to the next (qr_mrun_reset). A run that finds it in use (busy: a
- * run within a run) makes one of its own, freed when it ends. */
-typedef struct runbox {
-    qr_mrun r;
-    qr_annindex ax;
-    int kept, busy;
-} runbox;
 
 static int runbox_gc(lua_State *L)
 {
     runbox *b = lua_touserdata(L, 1);
     qr_mrun_free(&b->r);
     qr_annindex_free(&b->ax);
+    free(b->mrules);
+    free(b->mstarts);
+    b->mrules = NULL;
+    b->mstarts = NULL;
+    b->mcap = 0;
     return 0;
 }
 
@@ -1033,16 +1054,21 @@ static int matcher_run(lua_State *L)
     /* made at the size of the last run's (a list grown an item at a time is
      * rehashed at every power of two) */
     lua_createtable(L, lm->last_nout, 0);
-    em.rules = lua_gettop(L);
-    lua_createtable(L, lm->last_nout, 0);
-    em.starts = lua_gettop(L);
-    lua_createtable(L, lm->last_nout, 0);
     em.list = lua_gettop(L);
+    em.box = box;
     rc = qr_match_run(&box->r, m, toks, text, ids, bare, box->ax.nclasses ? &box->ax : NULL, emit_match, &em);
     if (rc != QR_MATCH_OK) return run_error(L, lm, &box->r, rc);
     lm->last_nout = em.nout < QR_LIST_HINT_MAX ? em.nout : QR_LIST_HINT_MAX;
-    lua_pushvalue(L, em.rules);
-    lua_pushvalue(L, em.starts);
+    lua_createtable(L, em.nout, 0);
+    for (k = 0; k < em.nout; k++) {
+        lua_pushinteger(L, box->mrules[k]);
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_createtable(L, em.nout, 0);
+    for (k = 0; k < em.nout; k++) {
+        lua_pushinteger(L, box->mstarts[k]);
+        lua_rawseti(L, -2, k + 1);
+    }
     if (!em.defer) return 3;
     lua_pushvalue(L, deferred);
     return 4;
