@@ -589,8 +589,8 @@ static const lsubjects *self_subjects(lua_State *L)
     return luaL_checkudata(L, 1, QR_SUBJECTS_MT);
 }
 
-enum { SS_SELF = 1, SS_TOKENS, SS_PERSONS, SS_FROM, SS_TO, SS_NAMES, SS_CUES, SS_AFTER, SS_START, SS_FIRST,
-       SS_LAST, SS_RULE };
+enum { SS_SELF = 1, SS_TOKENS, SS_PERSONS, SS_FROM, SS_TO, SS_NAMES, SS_CUES, SS_AFTER, SS_QFROM, SS_QTO, SS_START,
+       SS_FIRST, SS_LAST, SS_RULE };
 
 /* Pushes person k of the persons (SS_PERSONS); raises when it is no table. */
 static void person_at(lua_State *L, lua_Integer k)
@@ -616,8 +616,35 @@ static lua_Integer persons_before(lua_State *L, lua_Integer hi, lua_Integer afte
     return lo - 1;
 }
 
+/* Integer k of the list at idx, or 0 when it is no integer. */
+static lua_Integer list_int(lua_State *L, int idx, lua_Integer k)
+{
+    lua_Integer v;
+    lua_rawgeti(L, idx, k);
+    v = lua_tointegerx(L, -1, NULL);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* Whether token i is inside one of the stretches of tokens inside
+ * quotation marks (SS_QFROM, SS_QTO: marks.stretches's lists, by start),
+ * found by halves (each step charged). */
+static int in_stretches(lua_State *L, lua_Integer i)
+{
+    lua_Integer lo = 1, hi = (lua_Integer)lua_rawlen(L, SS_QFROM), found = 0;
+    long long steps = 1;
+    while (lo <= hi) {
+        lua_Integer mid = lo + (hi - lo) / 2;
+        if (list_int(L, SS_QFROM, mid) <= i) { found = mid; lo = mid + 1; }
+        else hi = mid - 1;
+        steps++;
+    }
+    qr_limit_work(L, steps);
+    return found > 0 && i <= list_int(L, SS_QTO, found);
+}
+
 /***
-scanner:first(tokens, persons, from, to, in_name, cues [, after]) -> k, genders; nil; or false, k:
+scanner:first(tokens, persons, from, to, in_name, cues [, after [, quoted_from, quoted_to]]) -> k, genders; nil; or false, k:
 the first person of persons (annotations in order of start, each with
 start and first_tok, last_tok and rule) whose first token is in tokens
 from .. to (a sentence) and that can be the subject a pronoun stands for
@@ -626,11 +653,14 @@ looked at); genders: the possessive pronouns before it in from .. its
 first token (1: his, 2: her, qr_speak_possessives). The people are looked
 for from the first that starts at or after the end of token from - 1 (with
 after, from person after + 1), up to the first whose first token is past
-to. A person whose paragraph is longer than the scanner's window (the
+to. A person more than the scanner's window tokens into its paragraph (the
 first paragraph counted from the text's first token; the text without
-paragraphs) is not tested: false and its number are returned, for the
-caller to decide it (and to go on with after = k). Each test walks at
-most window tokens, charged to the step budget.
+paragraphs) is told inside quotation marks by the stretches quoted_from,
+quoted_to (marks.stretches(tokens)); without them, or when the window's
+tokens of its paragraph do not tell whether it is page furniture, false
+and its number are returned, for the caller to decide it (and to go on
+with after = k). Each test walks at most window + 1 tokens, charged to the
+step budget.
 @function SubjectScanner:first
 @param tokens quarry.Tokens the document's tokens
 @param persons table the person annotations, by start
@@ -639,8 +669,10 @@ most window tokens, charged to the step budget.
 @param in_name table in_name[i] is true for a word of a name
 @param cues quarry.CueScanner the cues of speech (a word after a name that is one is no noun it premodifies)
 @param after integer optional: look at the persons after number after only
+@param quoted_from table optional: the first tokens of the stretches inside quotation marks
+@param quoted_to table optional: their last tokens
 @return integer the person's number in persons, nil, or false
-@return integer the genders of the possessives before it, or the number of the person not tested
+@return integer the genders of the possessives before it, or the number of the person not decided
 */
 static int subjects_first(lua_State *L)
 {
@@ -650,7 +682,8 @@ static int subjects_first(lua_State *L)
     cue_ctx ctx;
     size_t count;
     lua_Integer from, to, after, lo = 1, hi, j;
-    long long visited = 0;
+    long long visited = 0, walk = 2 * ((long long)s->sets.window + 1);
+    int stretches;
     luaL_checktype(L, SS_PERSONS, LUA_TTABLE);
     from = luaL_checkinteger(L, SS_FROM);
     to = luaL_checkinteger(L, SS_TO);
@@ -658,7 +691,12 @@ static int subjects_first(lua_State *L)
     c = luaL_checkudata(L, SS_CUES, QR_CUES_MT);
     after = luaL_optinteger(L, SS_AFTER, 0);
     luaL_argcheck(L, after >= 0, SS_AFTER, "expected a person's number");
-    lua_settop(L, SS_AFTER);
+    stretches = !lua_isnoneornil(L, SS_QFROM);
+    if (stretches) {
+        luaL_checktype(L, SS_QFROM, LUA_TTABLE);
+        luaL_checktype(L, SS_QTO, LUA_TTABLE);
+    }
+    lua_settop(L, SS_QTO);
     d.t = qr_tokens_by_mt(L, SS_TOKENS, lua_upvalueindex(1));
     d.ids = qr_tokens_ids_by_mt(L, SS_TOKENS, lua_upvalueindex(1), qr_state_vocab(L), 0, &count);
     ctx.L = L;
@@ -680,7 +718,7 @@ static int subjects_first(lua_State *L)
     for (j = lo; j < hi; j++) {
         lua_Integer f;
         size_t work;
-        int single = 0;
+        int single = 0, ok;
         visited++;
         person_at(L, j);
         f = int_at(L, SS_FIRST);
@@ -690,14 +728,17 @@ static int subjects_first(lua_State *L)
         lua_pop(L, 1);
         if (f > (lua_Integer)count) continue;
         work = qr_speak_subject_work(d.t, f - 1);
-        if (work > s->sets.window + 1) {            /* (a long paragraph: the caller's) */
+        qr_limit_work(L, (long long)work < walk ? (long long)work : walk);
+        ok = qr_speak_subject_ok(&d, &c->sets, &s->sets, f - 1, single);
+        if (ok == 2 && stretches)       /* (far into a long paragraph: the stretches tell) */
+            ok = !in_stretches(L, f) && qr_speak_subject_word_ok(&d, &c->sets, &s->sets, f - 1, single);
+        if (ok < 0 || ok == 2) {        /* (the caller's to decide) */
             qr_limit_work(L, visited);
             lua_pushboolean(L, 0);
             lua_pushinteger(L, j);
             return 2;
         }
-        qr_limit_work(L, (long long)work);
-        if (qr_speak_subject_ok(&d, &c->sets, &s->sets, f - 1, single)) {
+        if (ok) {
             qr_limit_work(L, visited + span(d.t, from - 1, f - 2));
             lua_pushinteger(L, j);
             lua_pushinteger(L, (lua_Integer)qr_speak_possessives(&d, &s->sets, from - 1, f - 2));

@@ -228,13 +228,15 @@ long long qr_speak_cue_next(const qr_cue_doc *d, const qr_cue_sets *s, long long
     return -1;
 }
 
-/* Whether paragraph g (0-based; the text when it has none) is a line of
- * page furniture. */
-static int furniture(const qr_cue_doc *d, const qr_subject_sets *s, size_t g)
+/* Whether paragraph g (0-based) is a line of page furniture, walking at
+ * most limit of its tokens: 1 or 0, or -1 when they do not tell (they hold
+ * no more than s->furniture words, and the paragraph goes on). */
+static int furniture(const qr_cue_doc *d, const qr_subject_sets *s, size_t g, size_t limit)
 {
     const qr_tokens *t = d->t;
     size_t first = t->para[g], last = (g + 1 < t->npara ? t->para[g + 1] : t->n) - 1, i, words = 0;
     for (i = first; i <= last; i++) {
+        if (i - first >= limit) return -1;
         if (t->tok[i].kind == QR_WORD && ++words > s->furniture) return 0;
     }
     return words > 0 && !qr_idset_has(&s->ends, d->ids[last]);
@@ -252,18 +254,12 @@ static int ends_ed(const char *k, size_t n)
     return k && n >= 2 && k[n - 2] == 'e' && k[n - 1] == 'd';
 }
 
-int qr_speak_subject_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_subject_sets *s, long long f,
-                        int single)
+int qr_speak_subject_word_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_subject_sets *s, long long f,
+                             int single)
 {
     const qr_tokens *t = d->t;
-    long long n = (long long)t->n, first = 0;
+    long long n = (long long)t->n;
     if (f < 0 || f >= n) return 0;
-    if (t->npara > 0) {
-        size_t g = qr_tokens_group_of(t->para, t->npara, (size_t)f);
-        if (furniture(d, s, g)) return 0;
-        if (g > 0) first = t->para[g];
-    }
-    if (quoted(t, first, f)) return 0;
     if (single && f + 1 < n) {
         const qr_token *next = &t->tok[f + 1];
         uint32_t id = d->ids[f + 1];
@@ -275,6 +271,24 @@ int qr_speak_subject_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_s
         }
     }
     return 1;
+}
+
+int qr_speak_subject_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_subject_sets *s, long long f,
+                        int single)
+{
+    const qr_tokens *t = d->t;
+    long long n = (long long)t->n, first = 0;
+    if (f < 0 || f >= n) return 0;
+    if (t->npara > 0) {
+        size_t g = qr_tokens_group_of(t->para, t->npara, (size_t)f);
+        int line = furniture(d, s, g, s->window + 1);
+        if (line < 0) return -1;
+        if (line) return 0;
+        if (g > 0) first = t->para[g];
+    }
+    if (f - first > (long long)s->window) return 2;
+    if (quoted(t, first, f)) return 0;
+    return qr_speak_subject_word_ok(d, cues, s, f, single);
 }
 
 size_t qr_speak_subject_work(const qr_tokens *t, long long f)

@@ -112,22 +112,30 @@ typedef struct qr_subject_sets {
     qr_idset ends;          /* the keys a paragraph that is no page furniture may end on (".", "!", "?") */
     qr_idset his, her;      /* the possessive pronouns of a male, a female person */
     size_t furniture;       /* the most words of a line of page furniture */
-    size_t window;          /* the most tokens a test may walk (qr_speak_subject_work): a person
-                             * whose paragraph is longer is for the caller to decide */
+    size_t window;          /* the most tokens into its paragraph a person is tested for marks
+                             * (qr_speak_subject_ok walks at most window + 1 tokens) */
 } qr_subject_sets;
 
 /* Whether the person whose first token is f can be the subject a pronoun
- * stands for: its paragraph is no line of page furniture (at most
- * s->furniture words, and its last token's key none of s->ends), f is
- * not inside quotation marks (the marks counted from its paragraph's
- * first token, the text's first for the first paragraph or a text
- * without paragraphs); and for single (a one-token name the coreference
- * rule found), the word after it is not one a surname used as an
- * adjective comes before ("Black communities": a word in lower case that
- * is no cue of speech, no word a cue skips, no passive auxiliary, and
- * does not end in "ed"). */
+ * stands for, walking at most s->window + 1 tokens: 1 yes, 0 no. Its
+ * paragraph is no line of page furniture (at most s->furniture words, and
+ * its last token's key none of s->ends; -1 when the first s->window + 1
+ * tokens of a longer paragraph do not tell), f is not inside quotation
+ * marks (the marks counted from its paragraph's first token, the text's
+ * first for the first paragraph or a text without paragraphs; 2 when f is
+ * more than s->window tokens into it: the caller tells, from
+ * qr_speak_stretches, and then asks qr_speak_subject_word_ok); and
+ * qr_speak_subject_word_ok. */
 int qr_speak_subject_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_subject_sets *s, long long f,
                         int single);
+
+/* The last test of qr_speak_subject_ok: for single (a one-token name the
+ * coreference rule found), the word after f is not one a surname used as
+ * an adjective comes before ("Black communities": a word in lower case
+ * that is no cue of speech, no word a cue skips, no passive auxiliary,
+ * and does not end in "ed"): 1 when it is not (or not single), else 0. */
+int qr_speak_subject_word_ok(const qr_cue_doc *d, const qr_cue_sets *cues, const qr_subject_sets *s, long long f,
+                             int single);
 
 /* The tokens qr_speak_subject_ok(d, cues, s, f, single) may walk, at most
  * (f's paragraph, from the text's first token for the first; the text

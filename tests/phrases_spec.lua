@@ -130,22 +130,31 @@ describe("quarry.phrases", function()
          assert.equal(1, subjects:first(toks2, { person(toks2, at2.black, at2.black, "coref") }, 1, #toks2, none, cues))
       end)
 
-      it("leaves a person of a paragraph longer than its window to the caller, and goes on after it", function()
-         -- many people inside one long quote: none is walked to
+      it("tells a person far into a long paragraph by the stretches, or leaves it to the caller", function()
+         -- many people inside one long quote: the first window's by the
+         -- marks before them, the others by the stretches
+         local marks = require "quarry.marks"
          local toks = tokens_of('"' .. string.rep("Bob ", 3000) .. '"')
          local persons = {}
          for k = 2, 2001 do persons[#persons + 1] = person(toks, k) end
          local k, which = subjects:first(toks, persons, 1, #toks, none, cues)
          assert.is_false(k)
-         assert.equal(1, which)
-         k, which = subjects:first(toks, persons, 1, #toks, none, cues, 1)
+         assert.equal(129, which)   -- (token 130: 129 tokens past the text's first)
+         k, which = subjects:first(toks, persons, 1, #toks, none, cues, 129)
          assert.is_false(k)
-         assert.equal(2, which)
-         -- a short paragraph after the long one is the scanner's
-         local toks2, at2 = tokens_of(string.rep("Bob ", 200) .. ".\n\nThen Ann Vale left.")
-         local k2 = subjects:first(toks2, { person(toks2, 1), person(toks2, at2.ann, at2.vale) }, at2.ann - 1,
-            #toks2, none, cues, 1)
-         assert.equal(2, k2)
+         assert.equal(130, which)
+         local from, to = marks.stretches(toks)
+         assert.is_nil(subjects:first(toks, persons, 1, #toks, none, cues, nil, from, to))
+         -- outside the quote, far into the paragraph: the person after it
+         local toks2 = tokens_of('"' .. string.rep("Bob ", 200) .. '" Ann left.')
+         local from2, to2 = marks.stretches(toks2)
+         local ps = { person(toks2, 2), person(toks2, 203) }
+         assert.equal(2, subjects:first(toks2, ps, 1, #toks2, none, cues, nil, from2, to2))
+         -- a short paragraph after the long one needs none
+         local toks3, at3 = tokens_of(string.rep("Bob ", 200) .. ".\n\nThen Ann Vale left.")
+         local k3 = subjects:first(toks3, { person(toks3, 1), person(toks3, at3.ann, at3.vale) }, at3.ann - 1,
+            #toks3, none, cues, 1)
+         assert.equal(2, k3)
       end)
 
       it("charges its walks to the step budget", function()

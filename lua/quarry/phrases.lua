@@ -61,8 +61,8 @@ end
 -- can stand for: the first person of a sentence who is not in a line of
 -- page furniture (a paragraph of at most `furniture` words that does not
 -- end on one of `ends`), not inside quotation marks (counted from the
--- paragraph's first token; a person of a paragraph longer than `window`
--- tokens is left to the caller), and, for a one-token name the
+-- paragraph's first token, or told by the stretches of `marks.stretches`
+-- past `window` tokens into it), and, for a one-token name the
 -- coreference rule found, not a surname used as an adjective ("Black
 -- communities": a word in lower case after it that is no cue of speech,
 -- not one of `skip` or `passive`, and does not end in "ed"); with the
@@ -70,7 +70,7 @@ end
 --
 --   local SUBJECTS = phrases.subjects { skip = { "also" }, passive = { "was" }, ends = { ".", "!", "?" },
 --      his = { "his" }, her = { "her" }, furniture = 4, window = 128 }
---   local k, genders = SUBJECTS:first(toks, persons, from, to, in_name, CUES)
+--   local k, genders = SUBJECTS:first(toks, persons, from, to, in_name, CUES, nil, quoted_from, quoted_to)
 -- @param lists table `skip`, `passive`, `ends`, `his`, `her` (lists of
 -- words), `furniture` (default 4), `window` (default 128)
 -- @return quarry.SubjectScanner; raises naming the caller's line on a bad list
@@ -135,13 +135,17 @@ end
 -- to (a sentence) and who can be the subject a pronoun stands for;
 -- looked for from the first that starts at or after the end of token
 -- from - 1 (with `after`, from person `after` + 1), up to the first whose
--- first token is past to. A test walks at most `window` tokens: a person
--- whose paragraph is longer (the first paragraph counted from the text's
--- first token; the whole text without paragraphs) is not tested, and
--- `false` and its number come back for the caller to decide it (and to
--- call again with `after` set to that number). `persons`, its
--- annotations' fields and `in_name` are read raw (an `__index` of their
--- metatables is not asked).
+-- first token is past to. A test walks at most `window` + 1 tokens: a
+-- person more than `window` tokens into its paragraph (the first
+-- paragraph counted from the text's first token; the whole text without
+-- paragraphs) is told inside quotation marks or not by the stretches
+-- `quoted_from`, `quoted_to` (`marks.stretches(tokens)`). Without them,
+-- or when the first `window` + 1 tokens of a long paragraph do not tell
+-- whether it is a line of page furniture, `false` and the person's number
+-- come back for the caller to decide it (and to call again with `after`
+-- set to that number). `persons`, its annotations' fields, `in_name` and
+-- the stretches are read raw (an `__index` of their metatables is not
+-- asked).
 -- @function SubjectScanner:first
 -- @param tokens quarry.Tokens the document's tokens
 -- @param persons table the person annotations, by start
@@ -150,10 +154,12 @@ end
 -- @param in_name table the words of names
 -- @param cues quarry.CueScanner the cues of speech (`phrases.cues`)
 -- @param after integer optional: only the persons after number `after`
+-- @param quoted_from table optional: the first tokens of the stretches inside quotation marks
+-- @param quoted_to table optional: their last tokens
 -- @return integer the person's number in persons; nil for none; false
--- for a person of a paragraph longer than `window`
+-- for a person the caller is to decide
 -- @return integer the genders of the possessives from `from` to the
 -- person: 1 one of `his`, 2 one of `her`, 3 both, 0 none; after false,
--- the number of the person not tested
+-- the number of the person not decided
 
 return phrases

@@ -113,8 +113,10 @@ end
 -- that is no verb). With it, the genders of the possessive pronouns
 -- before it in its sentence ("His foreman, Joe Varga": "his" stands for
 -- someone else, the topic), as bits: GENDER_BITS. The scanner walks at
--- most WINDOW tokens a person: a person in a longer paragraph is left to
--- can_be_subject below, which answers from the document's stretches.
+-- most WINDOW + 1 tokens a person: past WINDOW tokens into a paragraph the
+-- document's stretches tell whether a person is inside quotation marks
+-- (in_stretches below: made once a document, on first use), and the
+-- scanner leaves a person to can_be_subject until they are made.
 local FURNITURE_WORDS = 4
 local GENDER_BITS = { m = 1, f = 2 }
 local WINDOW = D.WINDOW
@@ -134,7 +136,7 @@ do
 end
 
 -- Whether paragraph p is a line of page furniture (the scanner's test, for
--- a person of a paragraph longer than WINDOW tokens; kept a paragraph in
+-- a person it leaves to can_be_subject; kept a paragraph in
 -- doc.cache.furniture).
 local function furniture(doc, p)
    if p == nil then return nil end
@@ -196,8 +198,8 @@ end
 
 -- Whether person a can be the subject a pronoun stands for, and the
 -- genders of the possessives before it in the sentence from token from
--- (GENDER_BITS), or false: the scanner's test, for a person of a
--- paragraph longer than WINDOW tokens.
+-- (GENDER_BITS), or false: the scanner's test, for a person it leaves to
+-- the caller (far into a long paragraph before the stretches are made).
 local function can_be_subject(doc, a, from)
    local f = a.first_tok
    local p = para_at(doc, f)
@@ -239,14 +241,19 @@ local function first_subject(doc, s)
       local nxt = starts[s + 1]
       local persons, toks, in_name, cues = doc.persons, doc.toks, doc.in_name, W.CUES
       local to = nxt and nxt - 1 or C.sentence_last(doc, from)
-      local k, genders = SUBJECTS:first(toks, persons, from, to, in_name, cues)
-      -- (false: person number genders is in a long paragraph, decided here)
+      local k, genders = SUBJECTS:first(toks, persons, from, to, in_name, cues, nil, cache.quoted_from,
+         cache.quoted_to)
+      -- (false: person number genders is far into a long paragraph, and the
+      -- document's stretches are not made yet, or a long paragraph's first
+      -- WINDOW + 1 tokens do not tell whether it is page furniture: decided
+      -- here, which makes the stretches when it needs them)
       while k == false do
          local g = can_be_subject(doc, persons[genders], from)
          if g then
             k, genders = genders, g
          else
-            k, genders = SUBJECTS:first(toks, persons, from, to, in_name, cues, genders)
+            k, genders = SUBJECTS:first(toks, persons, from, to, in_name, cues, genders, cache.quoted_from,
+               cache.quoted_to)
          end
       end
       if k then
