@@ -432,6 +432,31 @@ describe("quarry.Matcher", function()
       toks:close()
    end)
 
+   it("lists each match's rule number and start beside the matches, run after run", function()
+      -- (rules.lua reads them: some thousands of matches, two runs of one matcher)
+      local c = P.compiler()
+      c:add("x", P.word "x")
+      c:add("yx", P.word "y" * P.word "x")
+      c:add("lower", P.case "lower")
+      local m = c:build()
+      local words = {}
+      for i = 1, 1500 do words[i] = i % 3 == 0 and "y" or "x" end
+      local toks = quarry.tokenize(table.concat(words, " "))
+      for _ = 1, 2 do
+         local list, rules, starts = m:run(toks)
+         assert.equal(2999, #list)
+         assert.equal(#list, #rules)
+         assert.equal(#list, #starts)
+         for i, r in ipairs(list) do
+            if rules[i] ~= r.rule or starts[i] ~= r.start then
+               error(("item %d: rule %s start %s, listed %s %s"):format(i, r.rule, r.start, rules[i], starts[i]))
+            end
+         end
+      end
+      toks:close()
+      m:close()
+   end)
+
    it("matches annotations as units from a flat {class, first, last, ref} list", function()
       local m = P.compile(P.cap("who", P.ann "person") * "said")
       local toks = quarry.tokenize("Ana Ruiz said yes")
