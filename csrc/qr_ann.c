@@ -966,12 +966,12 @@ static int get(lua_State *L, int t, int key)
     return lua_gettable(L, t);
 }
 
-/* Whether the value on top of the stack is an integer in [lo, hi]; pops it. */
+/* Whether the value on top of the stack is an integer in [lo, hi] (left
+ * there). */
 static int integer_within(lua_State *L, lua_Integer lo, lua_Integer hi, lua_Integer *v)
 {
     int ok = lua_isinteger(L, -1);
     *v = ok ? lua_tointeger(L, -1) : 0;
-    lua_pop(L, 1);
     return ok && *v >= lo && *v <= hi;
 }
 
@@ -995,7 +995,7 @@ once all are completed, is then sorted as sort_annotations sorts it.
 static int l_complete_annotations(lua_State *L)
 {
     /* the sorts' scratch (or nil) at 5; the field names once, at 6 to 11;
-     * the annotation at 12 */
+     * the annotation at 12, and above it the fields read, up to the next */
     enum { SCRATCH = 5, TYPE, START, STOP, PHASE, RULE, TEXT, A };
     size_t len, n = 0;
     const char *text = luaL_checklstring(L, 2, &len);
@@ -1003,6 +1003,7 @@ static int l_complete_annotations(lua_State *L)
     sortkey *keys = NULL;
     int sort, plain;
     luaL_checkstring(L, 3);
+    luaL_checkstack(L, 16, "annotations");
     sort = lua_toboolean(L, 4);
     lua_settop(L, 4);
     /* the sort's keys are read here from a list of plain tables (no
@@ -1028,7 +1029,6 @@ static int l_complete_annotations(lua_State *L)
         }
         if (get(L, A, TYPE) != LUA_TSTRING) break;
         if (k) k->type = lua_tolstring(L, -1, &k->tlen);     /* anchored by the item */
-        lua_pop(L, 1);
         get(L, A, START);
         if (!integer_within(L, 0, (lua_Integer)len, &start)) break;
         get(L, A, STOP);
@@ -1049,7 +1049,6 @@ static int l_complete_annotations(lua_State *L)
             }
             lua_pop(L, 1);
         }
-        lua_pop(L, 1);
         if (get(L, A, TEXT) == LUA_TNIL) {
             lua_pushvalue(L, TEXT);
             lua_pushlstring(L, text + start, (size_t)(stop - start));
@@ -1416,7 +1415,7 @@ static int l_append_kept(lua_State *L)
     const char *text;
     lua_Integer k, n, nk, i;
     const void *last_rule = NULL;
-    int all, last_ranked = 0, C, R;     /* C: the candidate, R: its rule */
+    int all, last_ranked = 0, C, R, RK;     /* C: the candidate, R: its rule */
     qr_annemit e;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -1435,7 +1434,9 @@ static int l_append_kept(lua_State *L)
     lua_pushliteral(L, "rank");
     if (qr_anndefer_opt(L, DEFERRED)) qr_anndefer_begin(L, DEFERRED, &e);
     else e.L = NULL;
-    C = lua_gettop(L) + 1;
+    lua_pushnil(L);                     /* the rank of the last rule looked up, at RK */
+    RK = lua_gettop(L);
+    C = RK + 1;
     R = C + 1;
     n = (lua_Integer)lua_rawlen(L, 1);
     nk = (lua_Integer)lua_rawlen(L, all ? 2 : 4);
@@ -1480,11 +1481,11 @@ static int l_append_kept(lua_State *L)
         if (rule && rule != last_rule) {
             last_rule = rule;
             last_ranked = get(L, R, RANK) != LUA_TNIL;
-            lua_pop(L, 1);
+            lua_replace(L, RK);
         }
         if (rule && last_ranked) {
             lua_pushvalue(L, RANK);
-            get(L, R, RANK);
+            lua_pushvalue(L, RK);
             lua_settable(L, C);
         }
         lua_pop(L, 1);

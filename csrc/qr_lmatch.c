@@ -1141,6 +1141,10 @@ static int32_t *pack_room(lua_State *L, int idx, int32_t *buf, size_t n)
     return bigger;
 }
 
+/* The classes whose string types l_class_list compares by their bytes
+ * (the others: by lua_rawequal) */
+#define CLASS_TYPES 64
+
 /***
 quarry.core.class_list(classes, tokens, annotations [, packed]) -> list or nil
 The annotation list matcher:run takes, {class, first, last, ref, ...}:
@@ -1160,6 +1164,8 @@ reads without a table made and read).
 */
 static int l_class_list(lua_State *L)
 {
+    const char *ctype[CLASS_TYPES];
+    size_t ctlen[CLASS_TYPES];
     const qr_tokens *toks;
     lua_Integer nclasses, nanns, ci, ai, n = 0;
     int base, packed, list;
@@ -1185,6 +1191,9 @@ static int l_class_list(lua_State *L)
         field(L, -1, K_TYPE);
         field(L, -2, K_ATTRS);
         lua_remove(L, -3);
+        /* a string type's bytes (anchored at base + 2 (ci - 1)) */
+        if (ci <= CLASS_TYPES)
+            ctype[ci - 1] = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &ctlen[ci - 1]) : NULL;
     }
     nanns = (lua_Integer)lua_rawlen(L, 3);
     if (packed) {
@@ -1198,19 +1207,38 @@ static int l_class_list(lua_State *L)
         int a = lua_gettop(L) + 1, isnum1, isnum2;
         size_t first = 0, last = 0;
         int have_span = 0;
+        const char *type;
+        size_t tlen = 0;
+        int attrs_read = 0;
         if (lua_rawgeti(L, 3, ai) != LUA_TTABLE) return luaL_error(L, "class_list: annotation %d is not a table", (int)ai);
         field(L, a, K_TYPE);                 /* a + 1 */
-        field(L, a, K_ATTRS);                /* a + 2 */
+        lua_pushnil(L);                      /* a + 2: its attrs, read when a class asks */
+        type = lua_type(L, a + 1) == LUA_TSTRING ? lua_tolstring(L, a + 1, &tlen) : NULL;
         for (ci = 0; ci < nclasses; ci++) {
-            if (!lua_rawequal(L, a + 1, base + 2 * (int)ci)) continue;
+            /* a string compared with a class's string type by its bytes:
+             * what lua_rawequal says of two strings */
+            if (type && ci < CLASS_TYPES && ctype[ci]) {
+                if (tlen != ctlen[ci] || (type != ctype[ci] && memcmp(type, ctype[ci], tlen) != 0)) continue;
+            } else if (!lua_rawequal(L, a + 1, base + 2 * (int)ci)) {
+                continue;
+            }
+            if (!attrs_read && !lua_isnil(L, base + 2 * (int)ci + 1)) {
+                field(L, a, K_ATTRS);
+                lua_replace(L, a + 2);
+                attrs_read = 1;
+            }
             if (!attrs_match(L, base + 2 * (int)ci + 1, a + 2)) continue;
             if (!have_span) {
-                lua_Integer f, l;
+                lua_Integer f, l = 0;
                 field(L, a, K_FIRST);
-                field(L, a, K_LAST);
-                f = lua_tointegerx(L, -2, &isnum1);
-                l = lua_tointegerx(L, -1, &isnum2);
-                lua_pop(L, 2);
+                f = lua_tointegerx(L, -1, &isnum1);
+                lua_pop(L, 1);
+                isnum2 = 0;
+                if (isnum1) {               /* (its last is read only with a first) */
+                    field(L, a, K_LAST);
+                    l = lua_tointegerx(L, -1, &isnum2);
+                    lua_pop(L, 1);
+                }
                 if (isnum1 && isnum2) {
                     first = (size_t)f - 1;
                     last = (size_t)l - 1;
