@@ -384,6 +384,31 @@ end]] }
          end
       end)
 
+      -- pack:run's phase_times and bench/news.lua time code inside such a
+      -- box: its clock must move by less than the kernel's tick there
+      -- (os.clock moves by whole ticks while the box's timer runs)
+      it("reads the thread's CPU clock to well under a millisecond inside a box that counts by the CPU clock",
+         function()
+         local box = sandbox.new { kind = "rule pack", name = "clock", root = tmpdir {}, clock = true,
+            limits = { steps = 10000000, memory = 64 * 1024 * 1024 } }
+         -- the largest of the clock's first 20 moves
+         local steps, largest = box:run("document 'one'", function()
+            local cpu_clock = core.cpu_clock
+            local last, n, most = cpu_clock(), 0, 0
+            for _ = 1, 10000000 do
+               local t = cpu_clock()
+               if t ~= last then
+                  n, most, last = n + 1, math.max(most, t - last), t
+                  if n == 20 then break end
+               end
+            end
+            return n, most
+         end)
+         assert.is_true(core.limit_clocked())
+         assert.equal(20, steps)
+         assert.is_true(largest > 0 and largest < 0.0005, "the clock moved by up to " .. tostring(largest) .. " s")
+      end)
+
       it("counts by instructions a link to the news pack's file in a user's folder, whose files it includes",
          function()
          -- news/init.lua's first include, lexicon.lua, is then the folder's own
