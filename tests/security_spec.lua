@@ -392,7 +392,7 @@ end]] }
          local box = sandbox.new { kind = "rule pack", name = "clock", root = tmpdir {}, clock = true,
             limits = { steps = 10000000, memory = 64 * 1024 * 1024 } }
          -- the largest of the clock's first 20 moves
-         local steps, largest = box:run("document 'one'", function()
+         local moves, largest = box:run("document 'one'", function()
             local cpu_clock = core.cpu_clock
             local last, n, most = cpu_clock(), 0, 0
             for _ = 1, 10000000 do
@@ -405,7 +405,7 @@ end]] }
             return n, most
          end)
          assert.is_true(core.limit_clocked())
-         assert.equal(20, steps)
+         assert.equal(20, moves)
          assert.is_true(largest > 0 and largest < 0.0005, "the clock moved by up to " .. tostring(largest) .. " s")
       end)
 
