@@ -111,14 +111,9 @@ static const char key_list;
 void qr_ann_begin(lua_State *L, qr_annemit *e, int values, const char *text,
                   int (*cap)(void *ud, int ref, size_t *start, size_t *stop), void *ud)
 {
-    int k, list;
     luaL_checkstack(L, K_COUNT + 8, "annotations");
     e->L = L;
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &key_list);
-    list = lua_gettop(L);
-    for (k = 0; k < K_COUNT; k++) lua_rawgeti(L, list, k + 1);
-    lua_remove(L, list);
-    e->keys = list;
+    e->keys = qr_names_push(L, &key_list, K_COUNT);
     e->values = values;
     e->text = text;
     e->cap = cap;
@@ -1497,13 +1492,7 @@ static int l_append_kept(lua_State *L)
 
 void qr_open_ann(lua_State *L)
 {
-    int k;
-    lua_createtable(L, K_COUNT, 0);
-    for (k = 0; k < K_COUNT; k++) {
-        lua_pushstring(L, key_names[k]);
-        lua_rawseti(L, -2, k + 1);
-    }
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &key_list);
+    qr_names_store(L, &key_list, key_names, K_COUNT);
     luaL_newmetatable(L, QR_ANNDEFER_MT);
     lua_pushcfunction(L, anndefer_gc);
     lua_setfield(L, -2, "__gc");

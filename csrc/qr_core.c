@@ -37,6 +37,27 @@ int qr_option_error(lua_State *L, int arg, const char *key, const char *what)
     return luaL_argerror(L, arg, lua_pushfstring(L, "option '%s' %s", key, what));
 }
 
+void qr_names_store(lua_State *L, const void *key, const char *const *names, int n)
+{
+    int k;
+    lua_createtable(L, n, 0);
+    for (k = 0; k < n; k++) {
+        lua_pushstring(L, names[k]);
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+}
+
+int qr_names_push(lua_State *L, const void *key, int n)
+{
+    int k, list;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+    list = lua_gettop(L);
+    for (k = 0; k < n; k++) lua_rawgeti(L, list, k + 1);
+    lua_remove(L, list);
+    return list;
+}
+
 /* require "quarry.core" -> table */
 int luaopen_quarry_core(lua_State *L)
 {

@@ -1038,9 +1038,7 @@ static int matcher_run(lua_State *L)
         lua_getiuservalue(L, 1, 3);
         em.shapes = lua_gettop(L);
         luaL_checkstack(L, M_COUNT + 16, "shaped rules");
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &match_key_list);
-        em.mkeys = lua_gettop(L) + 1;
-        for (k = 0; k < M_COUNT; k++) lua_rawgeti(L, em.mkeys - 1, k + 1);
+        em.mkeys = qr_names_push(L, &match_key_list, M_COUNT);
     }
     if (lm->specs) {
         lua_getiuservalue(L, 1, 2);
@@ -1313,13 +1311,7 @@ void qr_open_match(lua_State *L)
         { "close", matcher_release },
         { NULL, NULL }
     };
-    int k;
-    lua_createtable(L, M_COUNT, 0);
-    for (k = 0; k < M_COUNT; k++) {
-        lua_pushstring(L, match_keys[k]);
-        lua_rawseti(L, -2, k + 1);
-    }
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &match_key_list);
+    qr_names_store(L, &match_key_list, match_keys, M_COUNT);
     luaL_newmetatable(L, QR_MATCHRUN_MT);   /* scratch of runs, cleared on exit */
     lua_pushcfunction(L, runbox_gc);
     lua_setfield(L, -2, "__gc");

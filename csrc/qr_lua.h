@@ -84,4 +84,13 @@ struct qr_gaz *qr_check_gaz(lua_State *L, int idx);
 /* Raise "bad option" errors the same way everywhere. */
 int qr_option_error(lua_State *L, int arg, const char *key, const char *what);
 
+/* Field names kept as Lua strings in the registry, so that a binding that
+ * sets them on many tables pushes them rather than interning them again
+ * at each call. qr_names_store (at open) keeps names[0..n-1] as a list
+ * at the registry's light key `key`; qr_names_push pushes the n names
+ * kept there, in order, and returns the stack index of the first (the
+ * caller makes room for n + 1 slots). */
+void qr_names_store(lua_State *L, const void *key, const char *const *names, int n);
+int qr_names_push(lua_State *L, const void *key, int n);
+
 #endif
