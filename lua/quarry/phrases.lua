@@ -18,6 +18,16 @@ local phrase_scanner, cue_scanner, subject_scanner = core.phrase_scanner, core.c
 
 local phrases = {}
 
+-- A scanner made by core's constructor make from lists, for the public
+-- function name, which tail-calls this: a bad list raises naming the line
+-- that called name (level 2, the tail call having taken name's place).
+local function made(name, make, lists)
+   if type(lists) ~= "table" then error(name .. ": expected a table of lists", 2) end
+   local ok, scanner = pcall(make, lists)
+   if not ok then error(scanner, 2) end
+   return scanner
+end
+
 --- Makes a phrase scanner. Its words are compared with token keys as they
 -- are (a token is one of them when its key, `tokens:key(i)`, is the word:
 -- write them case folded, as keys are).
@@ -28,10 +38,7 @@ local phrases = {}
 -- most 64): how many tokens after the first one the head may be
 -- @return quarry.PhraseScanner; raises naming the caller's line on a bad list
 function phrases.new(lists)
-   if type(lists) ~= "table" then error("phrases.new: expected a table of lists", 2) end
-   local ok, scanner = pcall(phrase_scanner, lists)
-   if not ok then error(scanner, 2) end
-   return scanner
+   return made("phrases.new", phrase_scanner, lists)
 end
 
 --- Makes a scanner for cues of speech: a speech verb that is no word of a
@@ -51,10 +58,7 @@ end
 -- (a token whose key is none of them is passed)
 -- @return quarry.CueScanner; raises naming the caller's line on a bad list
 function phrases.cues(lists)
-   if type(lists) ~= "table" then error("phrases.cues: expected a table of lists", 2) end
-   local ok, scanner = pcall(cue_scanner, lists)
-   if not ok then error(scanner, 2) end
-   return scanner
+   return made("phrases.cues", cue_scanner, lists)
 end
 
 --- Makes a scanner for the person a sentence opens with that a pronoun
@@ -75,10 +79,7 @@ end
 -- words), `furniture` (default 4), `window` (default 128)
 -- @return quarry.SubjectScanner; raises naming the caller's line on a bad list
 function phrases.subjects(lists)
-   if type(lists) ~= "table" then error("phrases.subjects: expected a table of lists", 2) end
-   local ok, scanner = pcall(subject_scanner, lists)
-   if not ok then error(scanner, 2) end
-   return scanner
+   return made("phrases.subjects", subject_scanner, lists)
 end
 
 --- Methods of a quarry.PhraseScanner.
