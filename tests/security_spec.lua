@@ -391,22 +391,27 @@ end]] }
          function()
          local box = sandbox.new { kind = "rule pack", name = "clock", root = tmpdir {}, clock = true,
             limits = { steps = 10000000, memory = 64 * 1024 * 1024 } }
-         -- the largest of the clock's first 20 moves
-         local moves, largest = box:run("document 'one'", function()
+         -- the clock's first 20 moves; their median is its step. (Not the
+         -- largest: under valgrind the first moves also carry the time it
+         -- spends translating the loop, some 15 ms.)
+         local moves = box:run("document 'one'", function()
             local cpu_clock = core.cpu_clock
-            local last, n, most = cpu_clock(), 0, 0
+            local last, list = cpu_clock(), {}
             for _ = 1, 10000000 do
                local t = cpu_clock()
                if t ~= last then
-                  n, most, last = n + 1, math.max(most, t - last), t
-                  if n == 20 then break end
+                  list[#list + 1], last = t - last, t
+                  if #list == 20 then break end
                end
             end
-            return n, most
+            return list
          end)
          assert.is_true(core.limit_clocked())
-         assert.equal(20, moves)
-         assert.is_true(largest > 0 and largest < 0.0005, "the clock moved by up to " .. tostring(largest) .. " s")
+         assert.equal(20, #moves)
+         table.sort(moves)
+         -- os.clock here: a median of 4 ms, the kernel's tick
+         local median = moves[10]
+         assert.is_true(median > 0 and median < 0.0005, "the clock's median move is " .. tostring(median) .. " s")
       end)
 
       it("counts by instructions a link to the news pack's file in a user's folder, whose files it includes",
