@@ -909,6 +909,38 @@ static int l_hyphen_glued(lua_State *L)
     return 1;
 }
 
+/* Whether token tok is the one byte b. */
+static int is_byte(const char *text, const qr_token *tok, char b)
+{
+    return tok->stop - tok->start == 1 && text[tok->start] == b;
+}
+
+/***
+quarry.core.parenthesised(tokens) -> {i, ...}: the numbers of the tokens
+that stand alone between parentheses ("PUK" in "( PUK )", "(PUK)"): token
+i when token i - 1 is "(" and token i + 1 is ")", written so. In order.
+See quarry.names.parenthesised.
+@function parenthesised
+@param tokens quarry.Tokens the document's tokens
+@return table the token numbers
+*/
+static int l_parenthesised(lua_State *L)
+{
+    const char *text;
+    const qr_tokens *t = qr_check_tokens(L, 1, &text, NULL);
+    size_t i;
+    lua_Integer found = 0;
+    lua_newtable(L);
+    qr_limit_work(L, (long long)t->n);
+    for (i = 1; i + 1 < t->n; i++) {
+        if (is_byte(text, &t->tok[i + 1], ')') && is_byte(text, &t->tok[i - 1], '(')) {
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_rawseti(L, -2, ++found);
+        }
+    }
+    return 1;
+}
+
 /* Into the table at index into: each string key of the table at index from
  * (whose value is true) and each of its beginnings before a space. */
 static void add_prefixes(lua_State *L, int from, int into)
@@ -1928,6 +1960,8 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "caps_words");
     lua_pushcfunction(L, l_hyphen_glued);
     lua_setfield(L, -2, "hyphen_glued");
+    lua_pushcfunction(L, l_parenthesised);
+    lua_setfield(L, -2, "parenthesised");
     lua_pushcfunction(L, l_name_variant);
     lua_setfield(L, -2, "name_variant");
     lua_pushcfunction(L, l_name_tokens);

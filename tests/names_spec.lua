@@ -215,6 +215,26 @@ describe("quarry.names", function()
          assert.has_error(function() names.hyphen_glued({}) end)
       end)
 
+      it("finds the tokens that stand alone between parentheses", function()
+         local t = core.tokenize("The Patriotic Union of Kurdistan (PUK) and ( KDP ) met (in Erbil) [UN] (US)")
+         local inside = {}
+         for _, i in ipairs(names.parenthesised(t)) do
+            inside[#inside + 1] = t:text(i)
+            assert.equal("(", t:text(i - 1))
+            assert.equal(")", t:text(i + 1))
+         end
+         assert.same({ "PUK", "KDP", "US" }, inside)
+         -- none at the text's edges, none in an empty pair
+         local edge = core.tokenize("PUK) and () or (KDP")
+         assert.same({}, names.parenthesised(edge))
+         edge:close()
+         t:close()
+         local found = names.parenthesised(toks)
+         assert.equal(1, #found)
+         assert.equal("PUK", toks:text(found[1]))
+         assert.has_error(function() names.parenthesised({}) end)
+      end)
+
       it("finds the tokens written exactly as a key of a set", function()
          local function texts(set)
             local out = {}

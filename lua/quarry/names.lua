@@ -15,7 +15,7 @@ local core_variant, core_find = core.name_variant, core.name_tokens
 local core_span_key, core_known_runs, core_find_texts = core.span_key, core.known_runs, core.find_texts
 local core_line_first, core_caps_words, core_hyphen_glued = core.line_first, core.caps_words, core.hyphen_glued
 local core_name_words, core_name_clusters, core_orgs_first = core.name_words, core.name_clusters, core.orgs_first
-local core_capitalised = core.capitalised
+local core_capitalised, core_parenthesised = core.capitalised, core.parenthesised
 
 local names = {}
 
@@ -199,6 +199,17 @@ end
 -- @return table the token numbers
 function names.hyphen_glued(tokens)
    local ok, found = pcall(core_hyphen_glued, tokens)
+   if not ok then error(found, 2) end
+   return found
+end
+
+--- The tokens that stand alone between parentheses ("PUK" in "( PUK )" or
+-- "(PUK)"), in order: token i when the text of token i - 1 is "(" and that
+-- of token i + 1 is ")". One scan in C.
+-- @param tokens quarry.Tokens the document's tokens
+-- @return table the token numbers
+function names.parenthesised(tokens)
+   local ok, found = pcall(core_parenthesised, tokens)
    if not ok then error(found, 2) end
    return found
 end

@@ -713,9 +713,6 @@ local function abbreviates(acr, init)
    return true
 end
 
--- where a definition "( PUK )" may begin
-local OPEN_PAREN = wordset.new { "(" }
-
 -- (attrs made with the name the output gives it, its text: no key added
 -- to them after)
 local function add(ctx, kept, taken, typ, s, e, rule)
@@ -763,22 +760,21 @@ function entities.acronyms(ctx, kept, taken, allowed)
    -- (the places and bodies kept before any is added, by their stop:
    -- mapped at the first parenthesis that may define an acronym)
    local n_kept, by_stop = #kept, nil
-   local last_open = #toks - 2
-   local i = last_open >= 1 and OPEN_PAREN:find(toks, 1, last_open) or nil
-   while i do
-      -- (the closing parenthesis first: most parentheses hold more)
-      local acr = toks:text(i + 2) == ")" and toks:text(i) == "(" and toks:text(i + 1)
-      if acr and acr:match("^%u[%u&]+$") and #acr <= 6 then
+   -- the tokens alone in parentheses, found in C (most parentheses hold more)
+   local inside = names.parenthesised(toks)
+   for k = 1, #inside do
+      local j = inside[k]
+      local acr = toks:text(j)
+      if acr:match("^%u[%u&]+$") and #acr <= 6 then
          by_stop = by_stop or named_by_stop(kept, n_kept)
-         local a = ending_on(toks, kept, by_stop, i - 1)
+         local a = ending_on(toks, kept, by_stop, j - 2)
          local first = a and toks:cover(a.start, a.stop)
-         if a and abbreviates(acr, initials(toks, first, i - 1)) then
+         if a and abbreviates(acr, initials(toks, first, j - 2)) then
             defined[acr] = a.type
-            local s, e = toks:span(i + 1)
+            local s, e = toks:span(j)
             if allowed(s) and not taken:overlaps(s, e) then add(ctx, kept, taken, a.type, s, e, "acronym") end
          end
       end
-      i = i < last_open and OPEN_PAREN:find(toks, i + 1, last_open) or nil
    end
    if next(defined) == nil then return end
    for _, j in ipairs(names.find_texts(toks, defined)) do
