@@ -74,6 +74,38 @@ describe("the matcher's prefilters", function()
       assert.same({ "yy" }, texts(P.len(2), "a" .. string.rep("\x80", 7) .. " yy"))
    end)
 
+   it("keep a match that opens with a lookbehind, or with alternatives of lookarounds", function()
+      -- a team at a line's start or after a colon or a parenthesis, then its score
+      local side = P.ahead(P.line_start) + P.behind(P.set { ":", ")" })
+      local p = side * P.tok { case = "title" } * P.kind "number"
+      local text = "Scores: Harwick 2 ( late ) Dunmore 1 and Tolland 3\nBrackley 0 ,Ash 4"
+      local want = { "Harwick 2", "Dunmore 1", "Brackley 0" }
+      assert.same(want, texts(p, text))
+      assert.same({ "1:Harwick 2", "1:Dunmore 1", "1:Brackley 0" },
+         rule_texts(function(c) c:add("score", p) end, text, { prefilter = false }))
+      -- a word after the token before it; a regex among the first
+      -- token's tests (which may fail with an error) leaves the test of
+      -- the token before to the prefilter
+      local q = P.behind(P.set { "said", "told" }) * (P.regex [[^\p{Lu}{2,}$]] + P.tok { case = "title" })
+      assert.same({ "NATO", "Ames" }, texts(q, "Officials said NATO and Lee said Ames , Kell said nothing"))
+      -- the token before is in the sentence before ("Ward" after the
+      -- period): a rule of sentences does not look there, whatever the
+      -- prefilter lets through
+      local s = "The score was known :\nHarwick 2 . Ward 3"
+      local function scored(scope)
+         return rule_texts(function(c)
+            c:add("r", P.behind(P.set { ".", ":" }) * P.tok { case = "title" } * P.kind "number", { scope = scope })
+         end, s)
+      end
+      assert.same({ "1:Harwick 2", "1:Ward 3" }, scored("paragraph"))
+      assert.same({ "1:Harwick 2" }, scored("sentence"))
+      -- nor does a negative lookbehind at a sentence's start ("known"
+      -- ends the paragraph before "Harwick 4")
+      assert.same({ "1:Ward 3", "1:Harwick 4" }, rule_texts(function(c)
+         c:add("r", P.notbehind(P.word "known") * P.tok { case = "title" } * P.kind "number", { scope = "sentence" })
+      end, "It was known Harwick 2 . Ward 3 and known\n\nHarwick 4"))
+   end)
+
    it("keep a match whose alternatives need a word or an acronym before the word", function()
       local heads = P.set { "ministry", "corp" }
       local p = P.tok { case = "title" } * P.rep(P.tok { case = "title" }, 0, 3)

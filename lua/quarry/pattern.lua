@@ -757,14 +757,42 @@ local function look_cond(p)
    return look_test(p, pr)
 end
 
+-- Whether p takes no token: a lookaround, or alternatives of them
+-- ("at a line's start or after a comma").
+local function looks_alone(p)
+   if p.t == "look" then return true end
+   if p.t ~= "alt" then return false end
+   for _, q in ipairs(p.list) do
+      if not looks_alone(q) then return false end
+   end
+   return true
+end
+
+-- The condition cond_of (look_cond or start_cond) says lookarounds p
+-- (looks_alone) put on the token at their position: of alternatives,
+-- false when one's is (a guard would skip an error), nil when one puts
+-- none, else any of theirs.
+local function looks_cond(cond_of, p)
+   if p.t == "look" then return cond_of(p) end
+   local conds, none = {}, false
+   for i, q in ipairs(p.list) do
+      local c = looks_cond(cond_of, q)
+      if c == false then return false end
+      if c == nil then none = true end
+      conds[i] = c
+   end
+   if none then return nil end
+   return any_of(conds)
+end
+
 -- What the first token of a sequence's elements from i on must meet, by
 -- pred (first_pred or start_pred) of each element and cond_of (look_cond
 -- or start_cond) of each lookaround: pred, empty as first_pred.
 local function seq_pred(pred, cond_of, list, i)
    local q = list[i]
    if not q then return nil, true end
-   if q.t == "look" then
-      local cond = cond_of(q)
+   if looks_alone(q) then
+      local cond = looks_cond(cond_of, q)
       if cond == false then return nil, true end
       local pr, empty = seq_pred(pred, cond_of, list, i + 1)
       if not pr or not cond then return pr, empty end
@@ -849,9 +877,16 @@ local start_pred
 -- its own test of one token (the start test runs before the program).
 local function start_cond(p)
    local cond = look_cond(p)
-   if cond ~= nil or p.dir ~= "ahead" then return cond end
+   if cond ~= nil then return cond end
    local pr = single_token(p.p, true)
-   return pr and look_test(p, pr) or nil
+   if not pr then return nil end
+   if p.dir == "ahead" then return look_test(p, pr) end
+   -- a lookbehind of one token: the token before the start meets it
+   -- (PREV); which the program's own test (from the start of the rule's
+   -- scope, which PREV does not know) can only make stricter. Not a
+   -- negative one: there the scope's start lets any token through.
+   if p.neg then return nil end
+   return { op = PR.PREV, kids = { pr } }
 end
 
 -- start_pred(p) without the memo.
@@ -863,13 +898,48 @@ end
 
 start_pred = memo_node(start_pred_of)
 
+-- Of a predicate that may fail with an error, a weaker one that cannot:
+-- its parts that cannot, where leaving the others out lets more tokens
+-- through (parts of an AND; each alternative of an OR, weakened; not a
+-- negation), or nil.
+local function unfailing_part(pr)
+   if not may_raise(pr) then return pr end
+   local op = pr.op
+   if op ~= PR.AND and op ~= PR.OR and op ~= PR.PREV then return nil end
+   local kids = {}
+   for _, k in ipairs(pr.kids) do
+      local u = unfailing_part(k)
+      if u then kids[#kids + 1] = u
+      elseif op ~= PR.AND then return nil end
+   end
+   if #kids == 0 then return nil end
+   if #kids == 1 and op == PR.AND then return kids[1] end
+   return { op = op, kids = kids }
+end
+
+-- Whether predicate pr tests the token before (PREV).
+local function tests_prev(pr)
+   if pr.op == PR.PREV then return true end
+   for _, k in ipairs(pr.kids or {}) do
+      if tests_prev(k) then return true end
+   end
+   return false
+end
+
 -- A rule's start test (start_pred), when it says more than its guard and
 -- cannot fail with an error (the matcher tests it outside the program, so
 -- an error it met there would be one the pattern might not meet): nil
--- otherwise.
+-- otherwise. One that may is weakened to its parts that cannot, when
+-- those test the token before the start (a lookbehind's PREV).
 local function start_test(p)
    local pr, empty = start_pred(p)
-   if not pr or empty or pr.op == PR.TRUE or may_raise(pr) or not cheap_pred(pr) then return nil end
+   if not pr or empty or pr.op == PR.TRUE or not cheap_pred(pr) then return nil end
+   -- one that may fail with an error: its parts that cannot, when they
+   -- test the token before, which no guard does
+   if may_raise(pr) then
+      pr = unfailing_part(pr)
+      if not (pr and tests_prev(pr)) then return nil end
+   end
    if pr == first_pred(p) then return nil end
    return pr
 end
