@@ -149,8 +149,12 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
 {
     lua_State *L = e->L;
     size_t as = ms, ae = me;
-    int k;
+    int k, str;
     if (s->span >= 0 && !e->cap(e->ud, s->span, &as, &ae)) return 0;
+    /* the annotation's text, made once (at str): an attr of the same
+     * bytes, as "$match" or the span's capture most often are, takes it */
+    lua_pushlstring(L, e->text + as, ae - as);
+    str = lua_gettop(L);
     lua_createtable(L, 0, 7 + QR_ANN_ROOM);
     key(e, K_TYPE);
     lua_rawgeti(L, e->values, s->type);
@@ -169,12 +173,15 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
         lua_createtable(L, 0, s->nattrs + 1);
         for (k = 0; k < s->nattrs; k++) {
             const qr_annattr *a = &s->attrs[k];
-            size_t cs, ce;
+            size_t cs = 0, ce = 0;
             if (a->kind == QR_ANN_CAP && !e->cap(e->ud, a->arg, &cs, &ce)) continue;   /* nil */
             lua_rawgeti(L, e->values, a->key);
             if (a->kind == QR_ANN_CONST) lua_rawgeti(L, e->values, a->arg);
-            else if (a->kind == QR_ANN_CAP) lua_pushlstring(L, e->text + cs, ce - cs);
-            else lua_pushlstring(L, e->text + ms, me - ms);
+            else if (a->kind == QR_ANN_MATCH) cs = ms, ce = me;
+            if (a->kind != QR_ANN_CONST) {
+                if (cs == as && ce == ae) lua_pushvalue(L, str);
+                else lua_pushlstring(L, e->text + cs, ce - cs);
+            }
             lua_rawset(L, -3);
         }
         lua_rawset(L, -3);
@@ -186,8 +193,9 @@ int qr_ann_push(const qr_annemit *e, const qr_annspec *s, size_t ms, size_t me)
     lua_rawgeti(L, e->values, s->phase);
     lua_rawset(L, -3);
     key(e, K_TEXT);
-    lua_pushlstring(L, e->text + as, ae - as);
+    lua_pushvalue(L, str);
     lua_rawset(L, -3);
+    lua_replace(L, str);
     return 1;
 }
 
