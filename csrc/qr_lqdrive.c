@@ -1,13 +1,17 @@
 /*
  * Lua binding of the quote driver's helpers (qr_qdrive.h):
- * quarry.core.quote_title_test(words), for quarry.attribution.
+ * quarry.core.quote_title_test(words) and quote_markers(markers, dets), for
+ * quarry.attribution.
  */
 /***
 @module quarry.core
 */
 #include "qr_lua.h"
 #include "qr_qdrive.h"
+#include "qr_keys.h"
+#include "qr_token.h"
 
+#include <limits.h>
 #include <string.h>
 
 /* test(text [, start, stop]) -> boolean: qr_title_like over the bytes
@@ -80,10 +84,303 @@ static int l_quote_title_test(lua_State *L)
     return 1;
 }
 
+/* The block of a marker test: the markers' table, then its arrays. */
+typedef struct lmarkers {
+    qr_qmarkers m;
+} lmarkers;
+
+/* Where a marker stands, by the name data/quote_terms.tsv gives it: its
+ * flags, or -1 for an unknown name. */
+static int where_flags(const char *w)
+{
+    if (strcmp(w, "before") == 0) return 0;
+    if (strcmp(w, "before_title") == 0) return QR_QM_TITLE_ONLY;
+    if (strcmp(w, "before_far") == 0) return QR_QM_FAR;
+    if (strcmp(w, "what_before") == 0) return QR_QM_WHAT;
+    if (strcmp(w, "after") == 0) return QR_QM_AFTER;
+    return -1;
+}
+
+/* The number of word w (a string at idx) in the table of words at
+ * words (word -> number, 0-based), added with the next number (*nw)
+ * when new; its bytes count in *bytes. */
+static uint32_t word_number(lua_State *L, int words, int idx, size_t *nw, size_t *bytes)
+{
+    uint32_t w;
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, words) == LUA_TNUMBER) {
+        w = (uint32_t)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        return w;
+    }
+    lua_pop(L, 1);
+    if (*nw >= INT32_MAX / 4) luaL_error(L, "quote_markers: too many words");
+    w = (uint32_t)(*nw)++;
+    *bytes += lua_rawlen(L, idx);
+    lua_pushvalue(L, idx);
+    lua_pushinteger(L, w);
+    lua_rawset(L, words);
+    return w;
+}
+
+/* A string field of the table on top, or an error naming marker i. */
+static const char *marker_string(lua_State *L, lua_Integer i, const char *field)
+{
+    const char *s;
+    lua_getfield(L, -1, field);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "quote_markers: marker %d has no %s", (int)i, field);
+    s = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return s;
+}
+
+/* test(tokens, text, open, close, start, stop, title, sents, starts)
+ * upvalues: 1 the block, 2 the kinds' names, 3 quarry.Tokens' metatable. */
+enum { MT_TOKENS = 1, MT_TEXT, MT_OPEN, MT_CLOSE, MT_START, MT_STOP, MT_TITLE, MT_SENTS, MT_STARTS };
+
+/* Whether token i opens its attribution sentence: starts[sents[i]] == i. */
+static int marker_opens(void *ud, size_t i)
+{
+    lua_State *L = ud;
+    int is;
+    lua_Integer s;
+    if (lua_geti(L, MT_SENTS, (lua_Integer)i) != LUA_TNUMBER || !lua_isinteger(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    s = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_geti(L, MT_STARTS, s);
+    is = lua_isinteger(L, -1) && lua_tointeger(L, -1) == (lua_Integer)i;
+    lua_pop(L, 1);
+    return is;
+}
+
+/* A non-negative integer argument (a negative one as 0); nil or none as 0
+ * when optional. */
+static size_t size_arg(lua_State *L, int idx, int optional)
+{
+    int ok;
+    lua_Integer v = lua_tointegerx(L, idx, &ok);
+    if (!ok) {
+        if (optional && lua_isnoneornil(L, idx)) return 0;
+        luaL_checkinteger(L, idx);      /* (raises) */
+    }
+    return v < 0 ? 0 : (size_t)v;
+}
+
+static int marker_test(lua_State *L)
+{
+    const lmarkers *lm = lua_touserdata(L, lua_upvalueindex(1));
+    qr_qmarkdoc d;
+    size_t first, last, open, close, start, stop;
+    long k;
+    d.t = qr_tokens_by_mt(L, MT_TOKENS, lua_upvalueindex(3));
+    d.text = luaL_checklstring(L, MT_TEXT, &d.len);
+    open = size_arg(L, MT_OPEN, 0);
+    close = size_arg(L, MT_CLOSE, 1);
+    start = size_arg(L, MT_START, 0);
+    stop = size_arg(L, MT_STOP, 0);
+    luaL_checkany(L, MT_STARTS);
+    d.k = d.t->n ? qr_tokens_keys(L, MT_TOKENS, 0) : NULL;
+    if (!d.k) return 0;
+    d.opens = marker_opens;
+    d.ud = L;
+    qr_limit_work(L, 16);
+    k = qr_qmarker_find(&lm->m, &d, open, close, start, stop, lua_toboolean(L, MT_TITLE), &first, &last);
+    if (k < 0) return 0;
+    lua_rawgeti(L, lua_upvalueindex(2), (lua_Integer)lm->m.marks[k].kind + 1);
+    lua_pushinteger(L, (lua_Integer)first);
+    lua_pushinteger(L, (lua_Integer)last);
+    return 3;
+}
+
+/* Fills the block's arrays from the markers at 1 and the determiners at
+ * 2, with the words' table at words (word -> number) and the kinds' names
+ * at kinds (kind -> number, and the list of names). */
+static void fill_markers(lua_State *L, qr_qmarkers *m, int words, int kinds)
+{
+    qr_qmarker *marks = m->marks;
+    uint32_t *phrase = m->phrase, *woff = m->woff, at = 0, np = 0;
+    int32_t *slots = m->slots, *before = m->before, *after = m->after;
+    int32_t *tail_b, *tail_a;
+    unsigned char *det = m->det, *far = m->far;
+    char *pool = m->pool;
+    size_t i, w;
+    lua_Integer k, n = (lua_Integer)lua_rawlen(L, 1);
+    /* the words' bytes, by number */
+    lua_pushnil(L);
+    while (lua_next(L, words)) {
+        w = (size_t)lua_tointeger(L, -1);
+        woff[w] = (uint32_t)lua_rawlen(L, -2);      /* (its length, made offsets below) */
+        lua_pop(L, 1);
+    }
+    for (w = 0; w < m->nwords; w++) {
+        uint32_t len = woff[w];
+        woff[w] = at;
+        at += len;
+    }
+    woff[m->nwords] = at;
+    lua_pushnil(L);
+    while (lua_next(L, words)) {
+        size_t len;
+        const char *s = lua_tolstring(L, -2, &len);
+        w = (size_t)lua_tointeger(L, -1);
+        memcpy(pool + woff[w], s, len);
+        lua_pop(L, 1);
+    }
+    for (i = 0; i < m->nslots; i++) slots[i] = -1;
+    for (w = 0; w < m->nwords; w++) {
+        size_t mask = m->nslots - 1;
+        for (i = (size_t)qr_qmarkers_hash(pool + woff[w], woff[w + 1] - woff[w]) & mask; slots[i] >= 0; i = (i + 1) & mask) {}
+        slots[i] = (int32_t)w;
+        before[w] = after[w] = -1;
+        det[w] = far[w] = 0;
+    }
+    /* the markers, in the list's order, each last of its chain */
+    tail_b = after + m->nwords;     /* (scratch right after after: the last marker of each chain) */
+    tail_a = tail_b + m->nwords;
+    for (k = 1; k <= n; k++) {
+        qr_qmarker *e = &marks[k - 1];
+        lua_Integer j, nk;
+        uint32_t near;
+        lua_rawgeti(L, 1, k);
+        e->flags = (unsigned)where_flags(marker_string(L, k, "where"));
+        lua_getfield(L, -1, "kind");
+        lua_rawget(L, kinds);
+        e->kind = (unsigned)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        lua_getfield(L, -1, "keys");
+        nk = (lua_Integer)lua_rawlen(L, -1);
+        e->first = np;
+        e->nkeys = (uint32_t)nk;
+        e->next = -1;
+        for (j = 1; j <= nk; j++) {
+            lua_rawgeti(L, -1, j);
+            lua_rawget(L, words);
+            phrase[np++] = (uint32_t)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 2);
+        near = phrase[(e->flags & QR_QM_AFTER) ? e->first : e->first + e->nkeys - 1];
+        if (e->flags & QR_QM_AFTER) {
+            if (after[near] < 0) after[near] = (int32_t)(k - 1); else marks[tail_a[near]].next = (int32_t)(k - 1);
+            tail_a[near] = (int32_t)(k - 1);
+        } else {
+            if (before[near] < 0) before[near] = (int32_t)(k - 1); else marks[tail_b[near]].next = (int32_t)(k - 1);
+            tail_b[near] = (int32_t)(k - 1);
+            if (e->flags & QR_QM_FAR) far[near] = 1;
+        }
+    }
+    n = (lua_Integer)lua_rawlen(L, 2);
+    for (k = 1; k <= n; k++) {
+        lua_rawgeti(L, 2, k);
+        lua_rawget(L, words);
+        det[lua_tointeger(L, -1)] = 1;
+        lua_pop(L, 1);
+    }
+}
+
+/***
+quarry.core.quote_markers(markers, dets) -> test: the test of the markers
+of words in quotation marks that nobody says (quotes/terms.lua), in C.
+markers is a list of {keys = {key, ...}, kind = name, where = "before" |
+"before_title" | "before_far" | "what_before" | "after"}, in the order
+they are tried; dets the determiners a marker may stand before ("known
+as the 'Gang of Five'"). test(tokens, text, open, close, start, stop,
+title, sents, starts) -> kind, first, last, or nothing: the marker of the
+quote whose marks are tokens open and close (nil: left open) and whose
+words are the bytes start .. stop of text, title whether they are
+title-like; sents and starts the document's attribution sentences (read
+for a marker word that is not in lower case: it must open its
+sentence). See quarry.attribution.markers.
+@function quote_markers
+@param markers table the markers, in order
+@param dets table a list of words
+@return function the test
+*/
+static int l_quote_markers(lua_State *L)
+{
+    lua_Integer i, n, j, nk;
+    size_t nw = 0, bytes = 0, nphrase = 0, nslots = 8, nmarks, size;
+    lmarkers *lm;
+    qr_qmarkers *m;
+    char *p;
+    int words, kinds;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    lua_newtable(L);
+    words = lua_gettop(L);
+    lua_newtable(L);
+    kinds = lua_gettop(L);                     /* name -> number (0-based), and [k + 1] = name */
+    n = (lua_Integer)lua_rawlen(L, 1);
+    if (n > INT32_MAX / 4) return luaL_error(L, "quote_markers: too many markers");
+    for (i = 1; i <= n; i++) {
+        const char *kind;
+        if (lua_rawgeti(L, 1, i) != LUA_TTABLE) return luaL_error(L, "quote_markers: marker %d is not a table", (int)i);
+        if (where_flags(marker_string(L, i, "where")) < 0)
+            return luaL_error(L, "quote_markers: marker %d has an unknown where", (int)i);
+        kind = marker_string(L, i, "kind");
+        lua_getfield(L, -1, "kind");
+        if (lua_rawget(L, kinds) == LUA_TNIL) {
+            lua_Integer nkinds = (lua_Integer)lua_rawlen(L, kinds);
+            lua_pushstring(L, kind);
+            lua_pushinteger(L, nkinds);
+            lua_rawset(L, kinds);
+            lua_pushstring(L, kind);
+            lua_rawseti(L, kinds, nkinds + 1);
+        }
+        lua_pop(L, 1);
+        if (lua_getfield(L, -1, "keys") != LUA_TTABLE || (nk = (lua_Integer)lua_rawlen(L, -1)) < 1 || nk > 64)
+            return luaL_error(L, "quote_markers: marker %d needs 1 to 64 keys", (int)i);
+        for (j = 1; j <= nk; j++) {
+            if (lua_rawgeti(L, -1, j) != LUA_TSTRING || lua_rawlen(L, -1) < 1 || lua_rawlen(L, -1) > 255)
+                return luaL_error(L, "quote_markers: marker %d: key %d is not a word", (int)i, (int)j);
+            word_number(L, words, lua_gettop(L), &nw, &bytes);
+            lua_pop(L, 1);
+        }
+        nphrase += (size_t)nk;
+        lua_pop(L, 2);
+    }
+    n = (lua_Integer)lua_rawlen(L, 2);
+    for (i = 1; i <= n; i++) {
+        if (lua_rawgeti(L, 2, i) != LUA_TSTRING || lua_rawlen(L, -1) < 1 || lua_rawlen(L, -1) > 255)
+            return luaL_error(L, "quote_markers: determiner %d is not a word", (int)i);
+        word_number(L, words, lua_gettop(L), &nw, &bytes);
+        lua_pop(L, 1);
+    }
+    while (nslots < 2 * nw) nslots *= 2;
+    nmarks = (size_t)lua_rawlen(L, 1);
+    size = sizeof *lm + nmarks * sizeof(qr_qmarker) + (nphrase + nw + 1) * sizeof(uint32_t)
+         + (nslots + 4 * nw) * sizeof(int32_t) + 2 * nw + bytes + 1;
+    lm = lua_newuserdatauv(L, size, 0);
+    m = &lm->m;
+    p = (char *)(lm + 1);
+    m->nmarks = nmarks;
+    m->nwords = nw;
+    m->nslots = nslots;
+    m->marks = (qr_qmarker *)(void *)p;      p += nmarks * sizeof(qr_qmarker);
+    m->phrase = (uint32_t *)(void *)p;       p += nphrase * sizeof(uint32_t);
+    m->woff = (uint32_t *)(void *)p;         p += (nw + 1) * sizeof(uint32_t);
+    m->slots = (int32_t *)(void *)p;         p += nslots * sizeof(int32_t);
+    m->before = (int32_t *)(void *)p;        p += nw * sizeof(int32_t);
+    m->after = (int32_t *)(void *)p;         p += nw * sizeof(int32_t);
+    /* (then two arrays of nw int32_t, fill_markers' scratch) */
+    m->det = (unsigned char *)p + 2 * nw * sizeof(int32_t);
+    m->far = m->det + nw;
+    m->pool = (char *)(m->far + nw);
+    fill_markers(L, m, words, kinds);
+    lua_pushvalue(L, kinds);
+    luaL_getmetatable(L, QR_TOKENS_MT);
+    lua_pushcclosure(L, marker_test, 3);
+    return 1;
+}
+
 void qr_open_qdrive(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        { "quote_title_test", l_quote_title_test },
+        { "quote_title_test", l_quote_title_test }, { "quote_markers", l_quote_markers },
         { NULL, NULL }
     };
     luaL_setfuncs(L, funcs, 0);

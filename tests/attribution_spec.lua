@@ -494,4 +494,147 @@ describe("quarry.attribution", function()
          assert.same(l1, l2, text)
       end
    end)
+
+   -- the markers of terms, as the news pack's walk in Lua found them (quotes/terms.lua before C)
+   local MARKERS = {
+      { keys = { "known", "as" }, kind = "nickname", where = "before" },
+      { keys = { "so-called" }, kind = "scare", where = "before" },
+      { keys = { "called" }, kind = "title", where = "before_title" },
+      { keys = { "dubbed" }, kind = "nickname", where = "before_far" },
+      { keys = { "call" }, kind = "nickname", where = "what_before" },
+      { keys = { "star" }, kind = "title", where = "after" },
+      { keys = { "means" }, kind = "mention", where = "after" },
+   }
+   local DETS = { "the", "a", "this" }
+
+   local function lua_marker(toks, text, o, close, start, stop, title, sents, starts)
+      local n, key, kind = #toks, function(i) return toks:key(i) end, function(i) return toks:kind(i) end
+      local before, after, far_words, dets = {}, {}, {}, {}
+      for _, d in ipairs(DETS) do dets[d] = true end
+      for _, e in ipairs(MARKERS) do
+         local by, near = before, e.keys[#e.keys]
+         if e.where == "after" then by, near = after, e.keys[1] end
+         by[near] = by[near] or {}
+         table.insert(by[near], e)
+         if e.where == "before_far" then far_words[near] = true end
+      end
+      local function spells(keys, t, dir)
+         local first = dir == 1 and t or t - #keys + 1
+         if first < 1 or first + #keys - 1 > n then return false end
+         for i = 1, #keys do if key(first + i - 1) ~= keys[i] then return false end end
+         return true
+      end
+      local function after_what(t)
+         for u = t - 1, math.max(1, t - 5), -1 do
+            if key(u) == "what" or key(u) == "which" then return true end
+            if kind(u) ~= "word" then return false end
+         end
+         return false
+      end
+      local function marker_at(list, t, dir, far, named)
+         if not list or toks:get(t, "case") ~= "lower" and starts[sents[t]] ~= t then return nil end
+         for _, e in ipairs(list) do
+            if (title or e.where ~= "before_title") and (not far or e.where == "before_far")
+               and (e.where ~= "what_before" or named and after_what(t - #e.keys + 1)) and spells(e.keys, t, dir) then
+               return e
+            end
+         end
+      end
+      local b, h, e3, sp = text:byte(start + 1, start + 4 < stop and start + 4 or stop)
+      local named = b ~= nil and (b >= 65 and b <= 90 or b == 116 and h == 104 and e3 == 101
+         and (sp == 32 or sp ~= nil and sp >= 9 and sp <= 13))
+      for t = o - 1, o - 2, -1 do
+         local list = t >= 1 and (t == o - 1 or dets[key(o - 1)]) and before[key(t)]
+         local e = list and marker_at(list, t, -1, false, named)
+         if e then return e.kind, t - #e.keys + 1, t end
+      end
+      local lo, k3 = math.max(1, o - 7), o > 3 and kind(o - 3)
+      local far = false
+      if k3 == "word" or k3 == "number" then
+         for t = o - 3, lo, -1 do far = far or far_words[key(t)] or false end
+      end
+      for t = o - 3, far and lo or o - 2, -1 do
+         if kind(t) ~= "word" and kind(t) ~= "number" then break end
+         local e = marker_at(before[key(t)], t, -1, true)
+         if e then return e.kind, t - #e.keys + 1, t end
+      end
+      local j = close and close + 1
+      local e = j and j <= n and marker_at(after[key(j)], j, 1)
+      if e then return e.kind, j, j + #e.keys - 1 end
+      return nil
+   end
+
+   -- the marker test of a text's first pair of marks, in C and by the walk above
+   local function markers_of(test, text, title)
+      local toks = tok(text)
+      local p = attribution.pairs(toks, DOUBLE, true)[1]
+      local sents, starts = select(4, attribution.sentences(toks, 128))
+      local want = { lua_marker(toks, text, p.open, p.close, p.start, p.stop, title, sents, starts) }
+      local got = { test(toks, text, p.open, p.close, p.start, p.stop, title, sents, starts) }
+      assert.same(want, got, text)
+      return got[1], got[2] and toks:text(got[2]), got[3] and toks:text(got[3])
+   end
+
+   it("finds the marker that makes the words in quotation marks a term", function()
+      local test = attribution.markers(MARKERS, DETS)
+      assert.same({ "nickname", "known", "as" }, { markers_of(test, 'The ship, known as "Nightjar", sailed.') })
+      assert.same({ "nickname", "known", "as" }, { markers_of(test, 'A band known as the "Gang of Five" played.') })
+      assert.same({ "scare", "so-called", "so-called" },
+         { markers_of(test, 'She mocked the so-called "soft landing".') })
+      -- only for title-like words
+      assert.same({ "title", "called", "called" }, { markers_of(test, 'A group called "Keep the Promise" met.', true) })
+      assert.same({}, { markers_of(test, 'A group called "Keep the Promise" met.', false) })
+      -- a few words before, over words only
+      assert.same({ "nickname", "dubbed", "dubbed" },
+         { markers_of(test, "Critics dubbed this year's push \"the last dance\" on Monday.") })
+      assert.same({}, { markers_of(test, 'Critics dubbed it, then the push "the last dance" went on.') })
+      -- after "what" or "which", for words that look like a name
+      assert.same({ "nickname", "call", "call" }, { markers_of(test, 'It is what officials call "Ice District" now.') })
+      assert.same({ "nickname", "call", "call" }, { markers_of(test, 'It is what officials call "the tower" now.') })
+      assert.same({}, { markers_of(test, 'It is what officials call "changing conditions" now.') })
+      assert.same({}, { markers_of(test, 'Officials call "Ice District" home.') })
+      -- right after the closing mark
+      assert.same({ "title", "star", "star" }, { markers_of(test, 'The "Rust Is Gold" star arrived.') })
+      assert.same({ "mention", "means", "means" }, { markers_of(test, 'Nobody knows what "lagom" means here.') })
+      assert.same({}, { markers_of(test, 'He said "we will win" and left.') })
+      -- in capitals only where it opens its sentence
+      assert.same({ "nickname", "Dubbed", "Dubbed" }, { markers_of(test, 'Dubbed "the tower" by locals, it rose.') })
+      assert.same({}, { markers_of(test, 'Locals, Dubbed "the tower" fans, came.') })
+      assert.same({}, { markers_of(test, '"Alone" at the start.') })
+   end)
+
+   it("finds the markers a walk in Lua finds, on texts made from pieces", function()
+      local test = attribution.markers(MARKERS, DETS)
+      local pieces = { "known ", "as ", "the ", "a ", "this ", "so-called ", "called ", "Called ", "dubbed ", "Dubbed ",
+         "call ", "what ", "which ", "star ", "means ", "push ", "Ice ", "plan ", "7 ", ", ", ". ", "\u{201C}",
+         "\u{201D} ", '"', "They ", "\n\n" }
+      local rand, hits = generator(20261208), 0
+      for _ = 1, 400 do
+         local parts = {}
+         for k = 1, rand(30) do parts[k] = pieces[rand(#pieces)] end
+         local text = table.concat(parts)
+         local toks = tok(text)
+         local sents, starts = select(4, attribution.sentences(toks, 128))
+         for _, p in ipairs(attribution.pairs(toks, DOUBLE, true)) do
+            local title = rand(2) == 1
+            local want = { lua_marker(toks, text, p.open, p.close, p.start, p.stop, title, sents, starts) }
+            if want[1] then hits = hits + 1 end
+            assert.same(want,
+               { test(toks, text, p.open, p.close, p.start, p.stop, title, sents, starts) }, text)
+         end
+      end
+      assert.is_true(hits >= 40)   -- (the pieces make markers often enough to test them)
+   end)
+
+   it("raises on a marker list it cannot read, naming the caller", function()
+      assert.has_error(function() attribution.markers("known as", {}) end,
+         "attribution.markers: expected a list of markers and a list of determiners")
+      assert.has_error(function() attribution.markers({ { keys = {}, kind = "scare", where = "before" } }, {}) end,
+         "attribution.markers: marker 1 needs 1 to 64 keys")
+      assert.has_error(function() attribution.markers({ { keys = { "x" }, kind = "scare", where = "near" } }, {}) end,
+         "attribution.markers: marker 1 has an unknown where")
+      assert.has_error(function() attribution.markers({ { keys = { "x" }, where = "after" } }, {}) end,
+         "attribution.markers: marker 1 has no kind")
+      assert.has_error(function() attribution.markers({}, { 3 }) end, "attribution.markers: determiner 1 is not a word")
+   end)
 end)

@@ -13,6 +13,8 @@ local core = require "quarry.core"
 local quote_pairs, quote_records, quote_sentences, quote_mentions, quote_columns, quote_document, quote_title_test =
    core.quote_pairs, core.quote_records, core.quote_sentences, core.quote_mentions, core.quote_columns,
    core.quote_document, core.quote_title_test
+local quote_markers = core.quote_markers
+local pcall = pcall
 local type, error, math_type = type, error, math.type
 
 local attribution = {}
@@ -176,6 +178,40 @@ end
 function attribution.title_test(words)
    if type(words) ~= "table" then error("attribution.title_test: expected a list of words", 2) end
    return quote_title_test(words)
+end
+
+--- A test of the markers that make the words in a pair of quotation
+-- marks a term nobody says ("the so-called 'soft landing'", "the
+-- documentary 'Cold Water'", "the 'Rust Is the New Gold' star"), in C:
+-- attribution.markers(markers, dets) -> test. markers is a list of
+-- {keys = {key, ...}, kind = name, where = w}, tried in that order, each
+-- a phrase of token keys (`tokens:key`: lower case) and w one of
+-- "before" (it ends right before the opening mark, or before one of
+-- dets right before it: "known as the 'Gang of Five'"), "before_title"
+-- (the same, when the words inside are title-like), "before_far" (it
+-- ends at most five words and numbers before the opening mark),
+-- "what_before" (as "before", when "what" or "which" opens its clause
+-- a few words before it and the words inside open on a capital or
+-- "the ") or "after" (it starts right after the closing mark); a marker
+-- counts only in lower case, unless it opens its sentence.
+-- test(tokens, text, open, close, start, stop, title, sents, starts) ->
+-- kind, first, last (the marker's kind and tokens), or nothing: for the
+-- quote whose marks are tokens open and close (nil: left open), whose
+-- words are the bytes start .. stop of text (0-based, stop exclusive),
+-- title whether they are title-like, and sents, starts the document's
+-- attribution sentences (doc.sents, doc.starts: read for a marker word
+-- not in lower case). Markers before the marks are tried first (right
+-- before, then a few words before), then after.
+-- @param markers table the markers, in order
+-- @param dets table the determiners, a list of words
+-- @return function test
+function attribution.markers(markers, dets)
+   if type(markers) ~= "table" or type(dets) ~= "table" then
+      error("attribution.markers: expected a list of markers and a list of determiners", 2)
+   end
+   local ok, test = pcall(quote_markers, markers, dets)
+   if not ok then error("attribution.markers: " .. tostring(test):gsub("^quote_markers: ", ""), 2) end
+   return test
 end
 
 return attribution

@@ -21,7 +21,7 @@ local M = include "quotes/mentions"
 local attribution = require "quarry.attribution"
 
 local terms = {}
-local byte, SPACE = string.byte, { [9] = true, [10] = true, [11] = true, [12] = true, [13] = true, [32] = true }
+local byte = string.byte
 
 local SMALL, DETS, SPEECH_NOUNS, SKIP, SPEAKER_TYPES, REPORTING, FINDING = W.SMALL, W.DETS, W.SPEECH_NOUNS,
    W.SKIP_AFTER_CUE, W.SPEAKER_TYPES, W.REPORTING, W.FINDING
@@ -32,10 +32,9 @@ local KINDS = { scare = true, title = true, nickname = true, mention = true, spe
 local WHERE = { before = true, before_title = true, before_far = true, what_before = true, after = true,
    inside = true }
 
--- The markers, by the key nearest the marks: BEFORE[last key], AFTER[first
--- key] = list of {keys = {...}, kind, title_only}; SPEAKING[key]: a word
--- of someone speaking.
-local BEFORE, AFTER, SPEAKING = {}, {}, {}
+-- The markers (in the file's order) and the test of them, in C
+-- (quarry.attribution.markers); SPEAKING[key]: a word of someone speaking.
+local MARKERS, SPEAKING = {}, {}
 for _, row in ipairs(read_list("data/quote_terms.tsv")) do
    local phrase, kind, where = row[1], row[2], row[3]
    if not (phrase and KINDS[kind] and WHERE[where] and (kind == "speech") == (where == "inside")) then
@@ -47,23 +46,17 @@ for _, row in ipairs(read_list("data/quote_terms.tsv")) do
    else
       local keys = {}
       for w in phrase:gmatch("%S+") do keys[#keys + 1] = w end
-      local by, near = AFTER, keys[1]
-      if where ~= "after" then by, near = BEFORE, keys[#keys] end
-      by[near] = by[near] or {}
-      table.insert(by[near], { keys = keys, kind = kind, title_only = where == "before_title",
-         far = where == "before_far", what = where == "what_before" })
+      MARKERS[#MARKERS + 1] = { keys = keys, kind = kind, where = where }
    end
 end
-
--- the keys a marker a few words before the marks ends on, as a word set
-local BEFORE_WORDS
+local MARKER_TEST
 do
-   local list = {}
-   for k, entries in pairs(BEFORE) do
-      for _, e in ipairs(entries) do if e.far then list[#list + 1] = k break end end
+   local dets = {}
+   for w, yes in pairs(DETS) do
+      if yes then dets[#dets + 1] = w end
    end
-   table.sort(list)
-   BEFORE_WORDS = W.word_set(list)
+   table.sort(dets)
+   MARKER_TEST = attribution.markers(MARKERS, dets)
 end
 
 -- the test of title-like words, in C, with the small words of titles
@@ -85,80 +78,12 @@ function terms.title_like(s, start, stop)
    return TITLE_LIKE(s, start, stop)
 end
 
--- Whether the tokens from t on (dir 1) or up to t (dir -1) spell keys.
-local function spells(doc, keys, t, dir)
-   local k = #keys
-   local first = dir == 1 and t or t - k + 1
-   if first < 1 or first + k - 1 > doc.n then return false end
-   for i = 1, k do
-      if doc.keys[first + i - 1] ~= keys[i] then return false end
-   end
-   return true
-end
-
--- Whether "what" or "which" opens the clause a few words before token t.
-local function after_what(doc, t)
-   local lo = t - 5
-   if lo < 1 then lo = 1 end
-   for u = t - 1, lo, -1 do
-      local k = doc.keys[u]
-      if k == "what" or k == "which" then return true end
-      if doc.kinds[u] ~= "word" then return false end
-   end
-   return false
-end
-
--- The marker of the list that the tokens at t spell, written in lower
--- case ("Dr. Ana Song" is a name, not a song) unless it opens its
--- sentence ("Titled “…”, the ad…"). far: only the markers that may stand
--- a few words before the marks; named: the words inside look like a name.
-local function marker_at(doc, list, t, dir, title, far, named)
-   if not list or case_at(doc, t) ~= "lower" and doc.starts[doc.sents[t]] ~= t then return nil end
-   for _, e in ipairs(list) do
-      if (title or not e.title_only) and (not far or e.far)
-         and (not e.what or named and after_what(doc, t - #e.keys + 1)) and spells(doc, e.keys, t, dir) then
-         return e
-      end
-   end
-   return nil
-end
-
 --- The marker of the quote q: kind, the marker's first and last tokens;
--- or nil. title: whether the words inside are title-like.
+-- or nil. title: whether the words inside are title-like. ("known as
+-- 'Nightjar'", "dubbed this year's push 'the last dance'", "the '…' star":
+-- data/quote_terms.tsv, tested in C.)
 function terms.marker(doc, q, title)
-   local o = q.open
-   local named   -- (looked at when a marker may end right before the marks)
-   -- "known as 'Nightjar'", "known as the 'Gang of Five'"
-   for t = o - 1, o - 2, -1 do
-      local list = t >= 1 and (t == o - 1 or DETS[doc.keys[o - 1]]) and BEFORE[doc.keys[t]]
-      if list then
-         if named == nil then
-            -- (what a name looks like: "the tower", "Ice District fan zone";
-            -- "what it called “changing market conditions”" quotes a description)
-            local b, h, e, sp = byte(doc.text, q.start + 1, q.start + 4 < q.stop and q.start + 4 or q.stop)
-            named = b ~= nil and (b >= 65 and b <= 90 or b == 116 and h == 104 and e == 101 and SPACE[sp] ~= nil)
-         end
-         local e = marker_at(doc, list, t, -1, title, false, named)
-         if e then return e.kind, t - #e.keys + 1, t end
-      end
-   end
-   -- "dubbed this year's push 'the last dance'": a naming verb a few words
-   -- before (walked when a word set's C scan finds the end of a marker there)
-   local lo, k3 = o - 7, o > 3 and doc.kinds[o - 3]   -- (the walk stops at once at other tokens)
-   if lo < 1 then lo = 1 end
-   local far = (k3 == "word" or k3 == "number") and BEFORE_WORDS:find(doc.toks, lo, o - 3)
-   for t = o - 3, far and lo or o - 2, -1 do
-      local kind = doc.kinds[t]
-      if kind ~= "word" and kind ~= "number" then break end
-      local e = marker_at(doc, BEFORE[doc.keys[t]], t, -1, title, true)
-      if e then return e.kind, t - #e.keys + 1, t end
-   end
-   -- "… star", "… means": a marker right after the closing mark
-   local j = q.close and q.close + 1
-   local list = j and j <= doc.n and AFTER[doc.keys[j]]
-   local e = list and marker_at(doc, list, j, 1, title)
-   if e then return e.kind, j, j + #e.keys - 1 end
-   return nil
+   return MARKER_TEST(doc.toks, doc.text, q.open, q.close, q.start, q.stop, title, doc.sents, doc.starts)
 end
 
 --- The speech cue of the quote's clause: a speech verb before the quote
@@ -291,7 +216,7 @@ function terms.classify(doc, q, opens, firm)
    -- every word is capitalised)
    local last = byte(doc.text, q.stop)   -- (q.stop > q.start: the quote's last byte)
    local title = last ~= 33 and last ~= 63 and TITLE_LIKE(doc.text, q.start, q.stop) and not headline_case(doc, q)
-   local kind, mf, ml = terms.marker(doc, q, title)
+   local kind, mf, ml = MARKER_TEST(doc.toks, doc.text, q.open, q.close, q.start, q.stop, title, doc.sents, doc.starts)
    if kind then
       local ms, me = D.Doc.span_of(doc, mf, ml)
       return kind, "marked by '" .. doc.text:sub(ms + 1, me) .. "'"
