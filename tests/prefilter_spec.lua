@@ -88,6 +88,9 @@ describe("the matcher's prefilters", function()
       -- the token before to the prefilter
       local q = P.behind(P.set { "said", "told" }) * (P.regex [[^\p{Lu}{2,}$]] + P.tok { case = "title" })
       assert.same({ "NATO", "Ames" }, texts(q, "Officials said NATO and Lee said Ames , Kell said nothing"))
+      -- and the test of a line's start, the same way
+      local l = P.ahead(P.line_start) * (P.regex [[^\p{Lu}{2,}$]] + P.tok { case = "title" }) * P.kind "number"
+      assert.same({ "Harwick 4", "UTD 3" }, texts(l, "Harwick 4\nthen Dunmore 2 and\nUTD 3 , NATO 5"))
       -- the token before is in the sentence before ("Ward" after the
       -- period): a rule of sentences does not look there, whatever the
       -- prefilter lets through

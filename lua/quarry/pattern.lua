@@ -917,11 +917,13 @@ local function unfailing_part(pr)
    return { op = op, kids = kids }
 end
 
--- Whether predicate pr tests the token before (PREV).
-local function tests_prev(pr)
-   if pr.op == PR.PREV then return true end
+-- Whether predicate pr tests the token before (PREV) or flags (a line's
+-- start), outside a negation.
+local function tests_context(pr)
+   if pr.op == PR.PREV or pr.op == PR.FLAGS then return true end
+   if pr.op == PR.NOT then return false end
    for _, k in ipairs(pr.kids or {}) do
-      if tests_prev(k) then return true end
+      if tests_context(k) then return true end
    end
    return false
 end
@@ -938,7 +940,7 @@ local function start_test(p)
    -- test the token before, which no guard does
    if may_raise(pr) then
       pr = unfailing_part(pr)
-      if not (pr and tests_prev(pr)) then return nil end
+      if not (pr and tests_context(pr)) then return nil end
    end
    if pr == first_pred(p) then return nil end
    return pr
