@@ -653,7 +653,8 @@ window; sents an empty table whose __index looks a token's sentence up
 in C: read it by token number, pairs and # see nothing), at, ends,
 in_name, persons (quote_mentions of kept), get and span (the tokens' get
 and span methods), and cache, cues, cases, paras (empty tables, the
-caller's lookups); its metatable's __index is methods (a metatable set
+caller's lookups, made with room for a few entries: most documents fill
+four or fewer, cases up to sixteen); its metatable's __index is methods (a metatable set
 here, out of reach of a sandbox's getmetatable). See
 quarry.attribution.document.
 @function quote_document
@@ -689,7 +690,9 @@ static int l_quote_document(lua_State *L)
     call_with(L, l_quote_mentions, 1, 2, 4);
     set_fields(L, 5, mentions, 4);
     for (k = 0; k < 4; k++) {
-        lua_newtable(L);
+        /* (room for the entries most documents put there: no table
+         * grown one rehash at a time, 1, 2, 4, …) */
+        lua_createtable(L, 0, k == 2 ? 16 : 4);
         lua_setfield(L, 5, caches[k]);
     }
     lua_getfield(L, 1, "get");
