@@ -1340,83 +1340,6 @@ static int l_sort_spans(lua_State *L)
     return 1;
 }
 
-/* --- quarry.core.marked_spans ------------------------------------------ */
-
-/* The most (key, value) pairs of attrs that marked_spans tests */
-#define MAX_MARKS 16
-
-/* Whether the value on top matches the wanted value at index want: the
- * same value (raw equality), or any true value when want is true. */
-static int mark_matches(lua_State *L, int want)
-{
-    if (lua_isboolean(L, want) && lua_toboolean(L, want)) return lua_toboolean(L, -1);
-    return lua_rawequal(L, -1, want);
-}
-
-/***
-quarry.core.marked_spans(list, rules, attrs) -> {k, ...}: the positions in
-list of its annotations that a rule of rules made (rules[a.rule] neither
-nil nor false) or whose attrs hold a value of attrs (a.attrs[key] equal to
-attrs[key] for a key of attrs; a value true there: any value but nil and
-false), in order, in one scan. Fields are read as Lua reads them (an
-__index runs). Raises when an element is no table, or (attrs not empty)
-its attrs no table, or when attrs has more than 16 keys. Counts #list
-steps against a sandbox's step budget. See quarry.spanset.marked.
-@function marked_spans
-@param list table the annotations
-@param rules table rule name -> true
-@param attrs table attribute name -> the value wanted (true: any)
-@return table the positions (1-based)
-*/
-static int l_marked_spans(lua_State *L)
-{
-    lua_Integer n, i, found = 0;
-    int npairs = 0, p;
-    luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    luaL_checktype(L, 3, LUA_TTABLE);
-    lua_settop(L, 3);
-    n = luaL_len(L, 1);
-    qr_limit_work(L, n > 0 ? n : 0);
-    luaL_checkstack(L, 2 * MAX_MARKS + 8, "marked_spans");
-    lua_newtable(L);                                    /* 4: the positions */
-    lua_pushliteral(L, "rule");                         /* 5 */
-    lua_pushliteral(L, "attrs");                        /* 6 */
-    /* 7 ..: attrs' pairs, key then value */
-    lua_pushnil(L);
-    while (lua_next(L, 3)) {
-        if (npairs == MAX_MARKS) return luaL_error(L, "bad argument #3 to 'marked_spans' (more than %d keys)", MAX_MARKS);
-        lua_pushvalue(L, -2);                           /* key, value, the key again for lua_next */
-        npairs++;
-    }
-    for (i = 1; i <= n; i++) {
-        int top = 6 + 2 * npairs, hit;
-        if (lua_geti(L, 1, i) != LUA_TTABLE)            /* top + 1: the element */
-            return luaL_error(L, "bad argument #1 to 'marked_spans' (element %d: no table)", (int)i);
-        lua_pushvalue(L, 5);
-        lua_gettable(L, top + 1);                       /* top + 2: its rule */
-        hit = !lua_isnil(L, -1) && lua_rawget(L, 2) != LUA_TNIL && lua_toboolean(L, -1);
-        if (!hit && npairs > 0) {
-            lua_pushvalue(L, 6);
-            if (lua_gettable(L, top + 1) != LUA_TTABLE)     /* top + 3: its attrs */
-                return luaL_error(L, "bad argument #1 to 'marked_spans' (element %d: attrs no table)", (int)i);
-            for (p = 0; p < npairs && !hit; p++) {
-                lua_pushvalue(L, 7 + 2 * p);
-                lua_gettable(L, top + 3);
-                hit = mark_matches(L, 8 + 2 * p);
-                lua_pop(L, 1);
-            }
-        }
-        lua_settop(L, top);
-        if (hit) {
-            lua_pushinteger(L, i);
-            lua_rawseti(L, 4, ++found);
-        }
-    }
-    lua_pushvalue(L, 4);
-    return 1;
-}
-
 /* --- quarry.core.select_spans ------------------------------------------ */
 
 /* Reads the merged spans starts[k], stops[k] (tables at indexes 3 and 4)
@@ -2077,6 +2000,4 @@ void qr_open_doc(lua_State *L)
     lua_setfield(L, -2, "sort_spans");
     lua_pushcfunction(L, l_select_spans);
     lua_setfield(L, -2, "select_spans");
-    lua_pushcfunction(L, l_marked_spans);
-    lua_setfield(L, -2, "marked_spans");
 }

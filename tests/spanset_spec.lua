@@ -298,36 +298,4 @@ describe("quarry.spanset", function()
       local proxy = setmetatable({}, { __index = list, __len = function() return #list end })
       assert.same(by_class, spanset.select(proxy, few))
    end)
-
-   it("marks the annotations of some rules, or with some attrs, as a walk over them in Lua would", function()
-      local list = {
-         { rule = "club", attrs = {} },                              -- 1: its rule
-         { rule = "city", attrs = { kind = "team" } },               -- 2: kind "team"
-         { rule = "city", attrs = { kind = "venue" } },              -- 3: another kind
-         { rule = "league", attrs = { sport_only = 1 } },            -- 4: any true value
-         { rule = "league", attrs = { sport_only = false } },        -- 5: false is none
-         { attrs = { name = "Leeds" } },                             -- 6: no rule
-         { rule = "scorers", attrs = { kind = "team" } },            -- 7: both
-      }
-      local rules, attrs = { club = true, scorers = true, city = false }, { kind = "team", sport_only = true }
-      local want = {}
-      for k, a in ipairs(list) do
-         local wanted = rules[a.rule] or a.attrs.kind == "team" or a.attrs.sport_only
-         if wanted then want[#want + 1] = k end
-      end
-      assert.same({ 1, 2, 4, 7 }, want)
-      assert.same(want, spanset.marked(list, rules, attrs))
-      assert.same({ 1, 7 }, spanset.marked(list, rules, {}))
-      assert.same({ 2, 7 }, spanset.marked(list, {}, { kind = "team" }))
-      assert.same({}, spanset.marked({}, rules, attrs))
-      -- (read as Lua reads them: through a metatable)
-      local team = setmetatable({}, { __index = { kind = "team" } })
-      local proxy = setmetatable({}, { __index = { rule = "x", attrs = team } })
-      assert.same({ 2 }, spanset.marked({ list[6], proxy }, rules, attrs))
-      assert.has_error(function() spanset.marked({ list[1], 3 }, rules, attrs) end)
-      assert.has_error(function() spanset.marked({ { rule = "x" } }, rules, attrs) end)
-      local many = {}
-      for k = 1, 17 do many["k" .. k] = true end
-      assert.has_error(function() spanset.marked(list, rules, many) end)
-   end)
 end)

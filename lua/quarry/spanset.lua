@@ -21,7 +21,6 @@
 local core = require "quarry.core"
 
 local core_sort_spans, core_spanset, core_select_spans = core.sort_spans, core.spanset, core.select_spans
-local core_marked_spans = core.marked_spans
 local spanset = {}
 
 local BUCKET = 256
@@ -140,25 +139,6 @@ function spanset.select(list, classes, starts, stops)
    local ok, groups = pcall(core_select_spans, list, classes, starts, stops)
    if not ok then error(groups, 2) end
    return groups
-end
-
---- The positions in a list of the annotations a rule of rules made
--- (rules[a.rule] neither nil nor false), or whose attrs hold a value of
--- attrs (a.attrs[key] == attrs[key] for a key of attrs; true there: any
--- value but nil and false), in order, in one scan in C
--- (quarry.core.marked_spans): the few a test can change, without a walk
--- over the others in Lua. Raises when an element is no table, or (attrs
--- not empty) its attrs no table, or attrs has more than 16 keys.
---
---   for _, k in ipairs(spanset.marked(cands, { club = true }, { kind = "team" })) do ... end
--- @param list table the annotations
--- @param rules table rule name -> true
--- @param attrs table attribute name -> the value wanted (true: any)
--- @return table the positions, in order
-function spanset.marked(list, rules, attrs)
-   local ok, found = pcall(core_marked_spans, list, rules, attrs)
-   if not ok then error(found, 2) end
-   return found
 end
 
 return spanset

@@ -7,7 +7,6 @@
 -- titles, months or places/organisations the lexicon phase found.
 
 local names = require "quarry.names"
-local spanset = require "quarry.spanset"
 local wordset = require "quarry.wordset"
 
 local entities = {}
@@ -551,13 +550,11 @@ end
 
 -- Whether candidates cands are of a story about sport: one is a club, a
 -- firm pattern of results or players listed after a score, or else (when
--- some count only in such a story) the words say so. marked: the
--- positions of those team_names marks (TEAM_RULES, TEAM_ATTRS), the only
--- ones that can tell.
-local function sport_story(toks, cands, marked)
+-- some count only in such a story) the words say so.
+local function sport_story(toks, cands)
    local any_sport_only = false
-   for k = 1, #marked do
-      local a = cands[marked[k]]
+   for i = 1, #cands do
+      local a = cands[i]
       if a.attrs.sport_only or a.rule == "club_sport" then any_sport_only = true
       elseif a.type == "organization" and (a.attrs.kind == "team" or a.rule == "club") or a.rule == "scorers" then
          return true
@@ -596,28 +593,6 @@ local function glued(a, at)
    return e ~= nil and start < e and start < stop
 end
 
--- The candidates team_names looks at when no name is glued to a word
--- (spanset.marked): those of the rules of clubs, of acronyms spelt
--- exactly, of scorers, and the teams and the names that count only in a
--- story about sport. No other can be dropped or be a team, or tell
--- whether the story is about sport.
-local TEAM_RULES = { club = true, club_sport = true, organization_exact = true, scorers = true }
-local TEAM_ATTRS = { kind = "team", sport_only = true }
-
--- cands without the candidates at the positions drops (in order).
-local function without(cands, drops)
-   local out, n, d = {}, 0, 1
-   for i = 1, #cands do
-      if drops[d] == i then
-         d = d + 1
-      else
-         n = n + 1
-         out[n] = cands[i]
-      end
-   end
-   return out
-end
-
 --- Teams of a document (resolve phase, before overlaps are settled): the
 -- names the team rules and the club gazetteer found; names of clubs that are
 -- also places or words count only in a document about sport. Other
@@ -630,12 +605,9 @@ function entities.team_names(ctx, cands)
    -- (asked at the first candidate that counts only in a story about sport)
    local sport = nil
    local glued_at = glued_ends(toks)
-   local marked = spanset.marked(cands, TEAM_RULES, TEAM_ATTRS)
-   -- (without a glued name, the marked candidates alone; drops: the
-   -- positions of those dropped, in order)
-   local drops = nil
-   for k = 1, glued_at and #cands or #marked do
-      local i = glued_at and k or marked[k]
+   -- (out is cands till the first dropped: then a copy of those before it)
+   local out, n = cands, 0
+   for i = 1, #cands do
       local a = cands[i]
       local rule, attrs = a.rule, a.attrs
       local club, drop = rule == "club_sport", false
@@ -643,7 +615,7 @@ function entities.team_names(ctx, cands)
       -- looser pattern, outside a story about sport; such a club in a
       -- dateline or as a venue
       if club or attrs.sport_only then
-         if sport == nil then sport = sport_story(toks, cands, marked) end
+         if sport == nil then sport = sport_story(toks, cands) end
          drop = not sport or club and (dateline_at(toks, a.start) or venue_at(toks, a.start))
       end
       -- a name glued to an adjective ("U.S.-led", "Ontario-based") names nothing
@@ -651,16 +623,20 @@ function entities.team_names(ctx, cands)
          -- an acronym matched by its exact spelling means nothing in a headline in capitals ("KOHL IS ...")
          or rule == "organization_exact" and caps_line(toks, a.start, caps)
       if drop then
-         drops = drops or {}
-         drops[#drops + 1] = i
-      elseif a.type == "organization" and (attrs.kind == "team" or rule == "club" or rule == "club_sport") then
-         teams[span_key(toks, a.start, a.stop)] = true
+         if out == cands then out, n = table.move(cands, 1, i - 1, 1, {}), i - 1 end
+      else
+         if a.type == "organization" and (attrs.kind == "team" or rule == "club" or rule == "club_sport") then
+            teams[span_key(toks, a.start, a.stop)] = true
+         end
+         if out ~= cands then
+            n = n + 1
+            out[n] = a
+         end
       end
    end
-   local out = drops and without(cands, drops) or cands
    -- (no team: no other candidate becomes one)
    if next(teams) == nil then return out, teams end
-   if sport == nil then sport = sport_story(toks, cands, marked) end
+   if sport == nil then sport = sport_story(toks, cands) end
    if not sport then return out, teams end
    for i = 1, #out do
       local a = out[i]
