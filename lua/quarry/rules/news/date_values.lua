@@ -464,7 +464,9 @@ local function settle(text, dated)
    for i = 1, n do
       local a = dated[i]
       local attrs = a.attrs
-      local rel = rel_of(attrs)
+      -- (rel_of, inline)
+      local rel = attrs.rel
+      if rel == true then rel = attrs end
       if rel and i < n and rel.month and not rel.year and not rel.dir then share_year(text, rel, a, dated[i + 1]) end
       if a.start < reach then overlap = true end
       if a.stop > reach then reach = a.stop end

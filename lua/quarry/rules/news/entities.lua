@@ -190,13 +190,19 @@ end
 local EVENT_WORD = P.ann("location") + P.ann("demonym") + P.regex [[^\d[\d,]*$]]
    + P.notahead(P.set(FUNCTION_WORDS)) * P.tok { case = { "title", "upper", "mixed" }, len = { 2, 30 } }
 
--- The sides a team rule found, as organisations; a country is left out.
-local function sides(m, ...)
-   local out = {}
-   for _, name in ipairs { ... } do
-      local c = m.caps[name] or { start = 0, stop = 0 }
+-- (a side the pattern did not capture, and no units: only read)
+local NO_SIDE, NO_UNITS = { start = 0, stop = 0 }, {}
+
+-- The sides a team rule found (its captures a and, when two, b), as
+-- organisations; a country is left out.
+local function sides(m, two)
+   local out, caps = {}, m.caps
+   for k = 1, two and 2 or 1 do
+      local c = caps[k == 1 and "a" or "b"] or NO_SIDE
       local country = c.stop == c.start      -- (a side the pattern did not capture)
-      for _, u in ipairs(c.units or {}) do
+      local units = c.units or NO_UNITS
+      for i = 1, #units do
+         local u = units[i]
          if u.rule == "country" and u.start == c.start and u.stop == c.stop then country = true end
       end
       if not country then
@@ -344,7 +350,7 @@ entities.rules = {
    rule { name = "team_score", rank = 5.5, type = "organization", priority = 3,
       pattern = P.cap("a", TEAM) * SCORE * P.opt(",") * P.cap("b", TEAM) * SCORE
          * P.notahead(P.set { "-", "." } * P.kind "number"),
-      action = function(m) return sides(m, "a", "b") end,
+      action = function(m) return sides(m, true) end,
       examples = { { text = "Results: Leeds 2 Everton 1 on Saturday.",
                      expect = { { type = "organization", text = "Leeds" },
                                 { type = "organization", text = "Everton" } } },
@@ -352,7 +358,7 @@ entities.rules = {
    rule { name = "team_versus", rank = 5.5, type = "organization", priority = 3,
       pattern = (P.notahead(FIRST) * P.cap("a", TEAM) + P.behind(P.text ")"))
          * P.set { "v", "v.", "vs", "vs.", "versus" } * P.notahead(FIRST) * P.cap("b", TEAM),
-      action = function(m) return sides(m, "a", "b") end,
+      action = function(m) return sides(m, true) end,
       examples = { { text = "Saturday: Stoke v Leeds United (3pm).",
                      expect = { { type = "organization", text = "Stoke" },
                                 { type = "organization", text = "Leeds United" } } } } },
@@ -360,7 +366,7 @@ entities.rules = {
       pattern = P.ahead(P.line_start) * P.notahead(FIRST) * P.cap("a", TEAM)
          * (SCORE * (SCORE + P.word "and" * P.kind "number")
             + P.regex [[^\d{1,3}-\d{1,2}$]] * P.set { "declared", "dec" }),
-      action = function(m) return sides(m, "a") end,
+      action = function(m) return sides(m) end,
       examples = { { text = "Standings:\nBarnsley 4 3 1 0 8 2 10\nWatford 4 2 2 0 7 4 8",
                      expect = { { type = "organization", text = "Barnsley" },
                                 { type = "organization", text = "Watford" } } } } },
@@ -369,21 +375,21 @@ entities.rules = {
       pattern = P.cap("a", SIDE) * P.opt(P.set(WORDS.team_beat_lead))
          * P.set(WORDS.team_beat)
          * P.cap("b", SIDE) * P.notahead(P.tok { case = { "title", "upper" } }),
-      action = function(m) return sides(m, "a", "b") end,
+      action = function(m) return sides(m, true) end,
       examples = { { text = "Leicester beat Oldham by two goals.",
                      expect = { { type = "organization", text = "Leicester" },
                                 { type = "organization", text = "Oldham" } } } } },
    rule { name = "team_role", rank = 5.5, type = "organization", priority = 3,
       pattern = P.cap("a", SIDE) * P.opt(P.tok { case = "lower", set = WORDS.team_role_modifier })
          * P.set(WORDS.team_role),
-      action = function(m) return sides(m, "a") end,
+      action = function(m) return sides(m) end,
       examples = { { text = "The Leeds striker scored twice.",
                      expect = { { type = "organization", text = "Leeds" } } } } },
    rule { name = "team_game", rank = 5.5, type = "organization", priority = 3,
       pattern = P.set(WORDS.team_game)
          * P.opt(P.set { "against", "over", "with", "to", "by", "at", "from" }) * P.cap("a", SIDE)
          * P.notahead(P.tok { case = { "title", "upper" } }),
-      action = function(m) return sides(m, "a") end,
+      action = function(m) return sides(m) end,
       examples = { { text = "He scored in their 2-0 win over Oldham.",
                      expect = { { type = "organization", text = "Oldham" } } } } },
 
@@ -403,7 +409,7 @@ entities.rules = {
       pattern = (P.ahead(P.line_start) + P.behind(P.set { ")", ":", ",", ";" }))
          * P.notahead(FIRST) * P.cap("a", TEAM) * TOTAL * P.ahead(P.text "(" + P.set { ".", ",", ";" } + LINE_END),
       action = function(m)
-         local out = sides(m, "a")
+         local out = sides(m)
          for _, a in ipairs(out) do a.attrs.sport_only = true end
          return out
       end,

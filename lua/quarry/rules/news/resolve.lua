@@ -164,16 +164,19 @@ end
 -- Merges added (spans sorted by start) into kept (sorted by start), in
 -- place: kept sorted by start, as spanset.sort(kept) would leave it with
 -- added after it when no start of one list is one of the other's.
+-- (From the last added: the kept that start after it move up, in a loop
+-- of their own, then it takes its place.)
 local function merge_by_start(kept, added)
-   local i, j = #kept, #added
-   for k = i + j, 1, -1 do
-      if j == 0 then break end
-      local b, a = added[j], kept[i]
-      if a and a.start > b.start then
-         kept[k], i = a, i - 1
-      else
-         kept[k], j = b, j - 1
+   local i = #kept
+   local k = i + #added
+   for j = #added, 1, -1 do
+      local b = added[j]
+      local start, a = b.start, kept[i]
+      while a and a.start > start do
+         kept[k], k, i = a, k - 1, i - 1
+         a = kept[i]
       end
+      kept[k], k = b, k - 1
    end
 end
 
