@@ -123,22 +123,23 @@ static uint32_t word_number(lua_State *L, int words, int idx, size_t *nw, size_t
     return w;
 }
 
-/* A string field of the table on top, or an error naming marker i. */
-static const char *marker_string(lua_State *L, lua_Integer i, const char *field)
+/* A string field of the marker at index mk, pushed (the caller pops it:
+ * the string lives while it is on the stack), or an error naming marker i. */
+static const char *marker_string(lua_State *L, int mk, lua_Integer i, const char *field)
 {
-    const char *s;
-    lua_getfield(L, -1, field);
+    lua_getfield(L, mk, field);
     if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "quote_markers: marker %d has no %s", (int)i, field);
-    s = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    return s;
+    return lua_tostring(L, -1);
 }
 
 /* test(tokens, text, open, close, start, stop, title, sents, starts)
  * upvalues: 1 the block, 2 the kinds' names, 3 quarry.Tokens' metatable. */
 enum { MT_TOKENS = 1, MT_TEXT, MT_OPEN, MT_CLOSE, MT_START, MT_STOP, MT_TITLE, MT_SENTS, MT_STARTS };
 
-/* Whether token i opens its attribution sentence: starts[sents[i]] == i. */
+/* Whether token i opens its attribution sentence: starts[sents[i]] == i.
+ * (The reads may run Lua: a document's sents is read through an __index.
+ * Such code may close the tokens whose arrays the test holds: they are
+ * checked again after it, and raise when closed.) */
 static int marker_opens(void *ud, size_t i)
 {
     lua_State *L = ud;
@@ -146,6 +147,7 @@ static int marker_opens(void *ud, size_t i)
     lua_Integer s;
     if (lua_geti(L, MT_SENTS, (lua_Integer)i) != LUA_TNUMBER || !lua_isinteger(L, -1)) {
         lua_pop(L, 1);
+        qr_tokens_by_mt(L, MT_TOKENS, lua_upvalueindex(3));
         return 0;
     }
     s = lua_tointeger(L, -1);
@@ -153,6 +155,7 @@ static int marker_opens(void *ud, size_t i)
     lua_geti(L, MT_STARTS, s);
     is = lua_isinteger(L, -1) && lua_tointeger(L, -1) == (lua_Integer)i;
     lua_pop(L, 1);
+    qr_tokens_by_mt(L, MT_TOKENS, lua_upvalueindex(3));
     return is;
 }
 
@@ -195,10 +198,13 @@ static int marker_test(lua_State *L)
     return 3;
 }
 
-/* Fills the block's arrays from the markers at 1 and the determiners at
- * 2, with the words' table at words (word -> number) and the kinds' names
- * at kinds (kind -> number, and the list of names). */
-static void fill_markers(lua_State *L, qr_qmarkers *m, int words, int kinds)
+/* Fills the block's arrays from what the first pass read (snap: each
+ * marker's flags, kind, number of keys and its keys' word numbers, back to
+ * back; dets: the determiners' word numbers), with the words' table at
+ * words (word -> number). Reads the internal tables alone: the caller's
+ * are read once, by the first pass, whose counts sized the block (a
+ * metamethod could change them between two reads). */
+static void fill_markers(lua_State *L, qr_qmarkers *m, int words, int snap, int dets, size_t ndets)
 {
     qr_qmarker *marks = m->marks;
     uint32_t *phrase = m->phrase, *woff = m->woff, at = 0, np = 0;
@@ -206,8 +212,8 @@ static void fill_markers(lua_State *L, qr_qmarkers *m, int words, int kinds)
     int32_t *tail_b, *tail_a;
     unsigned char *det = m->det, *far = m->far;
     char *pool = m->pool;
-    size_t i, w;
-    lua_Integer k, n = (lua_Integer)lua_rawlen(L, 1);
+    size_t i, w, k;
+    lua_Integer pos = 0;
     /* the words' bytes, by number */
     lua_pushnil(L);
     while (lua_next(L, words)) {
@@ -240,45 +246,90 @@ static void fill_markers(lua_State *L, qr_qmarkers *m, int words, int kinds)
     /* the markers, in the list's order, each last of its chain */
     tail_b = after + m->nwords;     /* (scratch right after after: the last marker of each chain) */
     tail_a = tail_b + m->nwords;
-    for (k = 1; k <= n; k++) {
-        qr_qmarker *e = &marks[k - 1];
-        lua_Integer j, nk;
-        uint32_t near;
-        lua_rawgeti(L, 1, k);
-        e->flags = (unsigned)where_flags(marker_string(L, k, "where"));
-        lua_getfield(L, -1, "kind");
-        lua_rawget(L, kinds);
+    for (k = 0; k < m->nmarks; k++) {
+        qr_qmarker *e = &marks[k];
+        uint32_t j, near;
+        lua_rawgeti(L, snap, ++pos);
+        e->flags = (unsigned)lua_tointeger(L, -1);
+        lua_rawgeti(L, snap, ++pos);
         e->kind = (unsigned)lua_tointeger(L, -1);
-        lua_pop(L, 1);
-        lua_getfield(L, -1, "keys");
-        nk = (lua_Integer)lua_rawlen(L, -1);
+        lua_rawgeti(L, snap, ++pos);
+        e->nkeys = (uint32_t)lua_tointeger(L, -1);
+        lua_pop(L, 3);
         e->first = np;
-        e->nkeys = (uint32_t)nk;
         e->next = -1;
-        for (j = 1; j <= nk; j++) {
-            lua_rawgeti(L, -1, j);
-            lua_rawget(L, words);
+        for (j = 0; j < e->nkeys; j++) {
+            lua_rawgeti(L, snap, ++pos);
             phrase[np++] = (uint32_t)lua_tointeger(L, -1);
             lua_pop(L, 1);
         }
-        lua_pop(L, 2);
         near = phrase[(e->flags & QR_QM_AFTER) ? e->first : e->first + e->nkeys - 1];
         if (e->flags & QR_QM_AFTER) {
-            if (after[near] < 0) after[near] = (int32_t)(k - 1); else marks[tail_a[near]].next = (int32_t)(k - 1);
-            tail_a[near] = (int32_t)(k - 1);
+            if (after[near] < 0) after[near] = (int32_t)k; else marks[tail_a[near]].next = (int32_t)k;
+            tail_a[near] = (int32_t)k;
         } else {
-            if (before[near] < 0) before[near] = (int32_t)(k - 1); else marks[tail_b[near]].next = (int32_t)(k - 1);
-            tail_b[near] = (int32_t)(k - 1);
+            if (before[near] < 0) before[near] = (int32_t)k; else marks[tail_b[near]].next = (int32_t)k;
+            tail_b[near] = (int32_t)k;
             if (e->flags & QR_QM_FAR) far[near] = 1;
         }
     }
-    n = (lua_Integer)lua_rawlen(L, 2);
-    for (k = 1; k <= n; k++) {
-        lua_rawgeti(L, 2, k);
-        lua_rawget(L, words);
+    for (k = 1; k <= ndets; k++) {
+        lua_rawgeti(L, dets, (lua_Integer)k);
         det[lua_tointeger(L, -1)] = 1;
         lua_pop(L, 1);
     }
+}
+
+/* Appends integer v to the list at index list, whose length is *len. */
+static void append_int(lua_State *L, int list, lua_Integer *len, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_rawseti(L, list, ++*len);
+}
+
+/* Reads the markers at 1, each once, into snap (each marker's flags,
+ * kind, number of keys and its keys' word numbers, back to back), the
+ * words of their keys into words (word -> number: *nw of them, of *bytes
+ * bytes) and their kinds into kinds (name -> number, 0-based, and the
+ * list of names). -> the number of markers; their keys in all in *nphrase. */
+static size_t read_markers(lua_State *L, int words, int kinds, int snap, size_t *nw, size_t *bytes, size_t *nphrase)
+{
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, 1), j, nk = 0, len = 0;
+    if (n > INT32_MAX / 4) luaL_error(L, "quote_markers: too many markers");
+    for (i = 1; i <= n; i++) {
+        int mk = lua_gettop(L) + 1, flags;
+        if (lua_rawgeti(L, 1, i) != LUA_TTABLE) luaL_error(L, "quote_markers: marker %d is not a table", (int)i);
+        flags = where_flags(marker_string(L, mk, i, "where"));
+        lua_pop(L, 1);
+        if (flags < 0) luaL_error(L, "quote_markers: marker %d has an unknown where", (int)i);
+        append_int(L, snap, &len, flags);
+        marker_string(L, mk, i, "kind");                /* mk + 1: its name */
+        lua_pushvalue(L, mk + 1);
+        if (lua_rawget(L, kinds) == LUA_TNIL) {
+            lua_Integer nkinds = (lua_Integer)lua_rawlen(L, kinds);
+            lua_pop(L, 1);
+            lua_pushvalue(L, mk + 1);
+            lua_pushinteger(L, nkinds);
+            lua_rawset(L, kinds);
+            lua_pushvalue(L, mk + 1);
+            lua_rawseti(L, kinds, nkinds + 1);
+            lua_pushinteger(L, nkinds);
+        }
+        append_int(L, snap, &len, lua_tointeger(L, -1));
+        lua_settop(L, mk);
+        if (lua_getfield(L, mk, "keys") != LUA_TTABLE || (nk = (lua_Integer)lua_rawlen(L, -1)) < 1 || nk > 64)
+            luaL_error(L, "quote_markers: marker %d needs 1 to 64 keys", (int)i);
+        append_int(L, snap, &len, nk);
+        for (j = 1; j <= nk; j++) {
+            if (lua_rawgeti(L, mk + 1, j) != LUA_TSTRING || lua_rawlen(L, -1) < 1 || lua_rawlen(L, -1) > 255)
+                luaL_error(L, "quote_markers: marker %d: key %d is not a word", (int)i, (int)j);
+            append_int(L, snap, &len, (lua_Integer)word_number(L, words, mk + 2, nw, bytes));
+            lua_pop(L, 1);
+        }
+        *nphrase += (size_t)nk;
+        lua_settop(L, mk - 1);
+    }
+    return (size_t)n;
 }
 
 /***
@@ -286,14 +337,14 @@ quarry.core.quote_markers(markers, dets) -> test: the test of the markers
 of words in quotation marks that nobody says (quotes/terms.lua), in C.
 markers is a list of {keys = {key, ...}, kind = name, where = "before" |
 "before_title" | "before_far" | "what_before" | "after"}, in the order
-they are tried; dets the determiners a marker may stand before ("known
-as the 'Gang of Five'"). test(tokens, text, open, close, start, stop,
+they are tried (each marker's fields read once); dets the determiners a
+marker may stand before ("known as the 'Gang of Five'"). test(tokens, text, open, close, start, stop,
 title, sents, starts) -> kind, first, last, or nothing: the marker of the
 quote whose marks are tokens open and close (nil: left open) and whose
 words are the bytes start .. stop of text, title whether they are
 title-like; sents and starts the document's attribution sentences (read
-for a marker word that is not in lower case: it must open its
-sentence). See quarry.attribution.markers.
+for a marker word that is not in lower case: it must open its sentence;
+tokens closed by a metamethod there raise). See quarry.attribution.markers.
 @function quote_markers
 @param markers table the markers, in order
 @param dets table a list of words
@@ -301,57 +352,33 @@ sentence). See quarry.attribution.markers.
 */
 static int l_quote_markers(lua_State *L)
 {
-    lua_Integer i, n, j, nk;
+    lua_Integer i, n;
     size_t nw = 0, bytes = 0, nphrase = 0, nslots = 8, nmarks, size;
     lmarkers *lm;
     qr_qmarkers *m;
     char *p;
-    int words, kinds;
+    int words, kinds, snap, dets;
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_settop(L, 2);
     lua_newtable(L);
     words = lua_gettop(L);
     lua_newtable(L);
-    kinds = lua_gettop(L);                     /* name -> number (0-based), and [k + 1] = name */
-    n = (lua_Integer)lua_rawlen(L, 1);
-    if (n > INT32_MAX / 4) return luaL_error(L, "quote_markers: too many markers");
-    for (i = 1; i <= n; i++) {
-        const char *kind;
-        if (lua_rawgeti(L, 1, i) != LUA_TTABLE) return luaL_error(L, "quote_markers: marker %d is not a table", (int)i);
-        if (where_flags(marker_string(L, i, "where")) < 0)
-            return luaL_error(L, "quote_markers: marker %d has an unknown where", (int)i);
-        kind = marker_string(L, i, "kind");
-        lua_getfield(L, -1, "kind");
-        if (lua_rawget(L, kinds) == LUA_TNIL) {
-            lua_Integer nkinds = (lua_Integer)lua_rawlen(L, kinds);
-            lua_pushstring(L, kind);
-            lua_pushinteger(L, nkinds);
-            lua_rawset(L, kinds);
-            lua_pushstring(L, kind);
-            lua_rawseti(L, kinds, nkinds + 1);
-        }
-        lua_pop(L, 1);
-        if (lua_getfield(L, -1, "keys") != LUA_TTABLE || (nk = (lua_Integer)lua_rawlen(L, -1)) < 1 || nk > 64)
-            return luaL_error(L, "quote_markers: marker %d needs 1 to 64 keys", (int)i);
-        for (j = 1; j <= nk; j++) {
-            if (lua_rawgeti(L, -1, j) != LUA_TSTRING || lua_rawlen(L, -1) < 1 || lua_rawlen(L, -1) > 255)
-                return luaL_error(L, "quote_markers: marker %d: key %d is not a word", (int)i, (int)j);
-            word_number(L, words, lua_gettop(L), &nw, &bytes);
-            lua_pop(L, 1);
-        }
-        nphrase += (size_t)nk;
-        lua_pop(L, 2);
-    }
+    kinds = lua_gettop(L);
+    lua_newtable(L);
+    snap = lua_gettop(L);
+    lua_newtable(L);
+    dets = lua_gettop(L);                      /* the determiners' word numbers */
+    nmarks = read_markers(L, words, kinds, snap, &nw, &bytes, &nphrase);
     n = (lua_Integer)lua_rawlen(L, 2);
     for (i = 1; i <= n; i++) {
         if (lua_rawgeti(L, 2, i) != LUA_TSTRING || lua_rawlen(L, -1) < 1 || lua_rawlen(L, -1) > 255)
             return luaL_error(L, "quote_markers: determiner %d is not a word", (int)i);
-        word_number(L, words, lua_gettop(L), &nw, &bytes);
+        lua_pushinteger(L, (lua_Integer)word_number(L, words, lua_gettop(L), &nw, &bytes));
+        lua_rawseti(L, dets, i);
         lua_pop(L, 1);
     }
     while (nslots < 2 * nw) nslots *= 2;
-    nmarks = (size_t)lua_rawlen(L, 1);
     size = sizeof *lm + nmarks * sizeof(qr_qmarker) + (nphrase + nw + 1) * sizeof(uint32_t)
          + (nslots + 4 * nw) * sizeof(int32_t) + 2 * nw + bytes + 1;
     lm = lua_newuserdatauv(L, size, 0);
@@ -370,7 +397,7 @@ static int l_quote_markers(lua_State *L)
     m->det = (unsigned char *)p + 2 * nw * sizeof(int32_t);
     m->far = m->det + nw;
     m->pool = (char *)(m->far + nw);
-    fill_markers(L, m, words, kinds);
+    fill_markers(L, m, words, snap, dets, (size_t)n);
     lua_pushvalue(L, kinds);
     luaL_getmetatable(L, QR_TOKENS_MT);
     lua_pushcclosure(L, marker_test, 3);

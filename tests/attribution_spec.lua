@@ -637,4 +637,36 @@ describe("quarry.attribution", function()
          "attribution.markers: marker 1 has no kind")
       assert.has_error(function() attribution.markers({}, { 3 }) end, "attribution.markers: determiner 1 is not a word")
    end)
+
+   it("reads each marker once, and raises for tokens closed while it reads the sentences", function()
+      -- a marker whose fields come from a metatable that answers the
+      -- first read and then another ("keys" grows): the test keeps what
+      -- it read first (a second read would not fit what the first sized)
+      local reads = {}
+      local marker = setmetatable({}, { __index = function(_, k)
+         reads[k] = (reads[k] or 0) + 1
+         if k == "where" then return "before" end
+         if k == "kind" then return reads.kind == 1 and "nickname" or "scare" end
+         if k == "keys" then return reads.keys == 1 and { "dubbed" } or { "called", "plain" } end
+      end })
+      local test = attribution.markers({ marker }, { "the" })
+      assert.same({ where = 1, kind = 1, keys = 1 }, reads)
+      local text = 'Dubbed "the tower" by locals, it rose.'
+      local toks = tok(text)
+      local p = attribution.pairs(toks, DOUBLE, true)[1]
+      local sents, starts = select(4, attribution.sentences(toks, 128))
+      assert.same({ "nickname", 1, 1 }, { test(toks, text, p.open, p.close, p.start, p.stop, false, sents, starts) })
+      -- the sentences may be read through a metamethod (a document's
+      -- are); one that closes the tokens the test is reading makes it
+      -- raise, not read the freed arrays
+      local proxy = setmetatable({}, { __index = function(_, i) return sents[i] end })
+      assert.same({ "nickname", 1, 1 }, { test(toks, text, p.open, p.close, p.start, p.stop, false, proxy, starts) })
+      local closing = setmetatable({}, { __index = function(_, i)
+         toks:close()
+         return sents[i]
+      end })
+      assert.has_error(function() test(toks, text, p.open, p.close, p.start, p.stop, false, closing, starts) end,
+         "attempt to use a closed quarry.Tokens")
+      toks:close()
+   end)
 end)

@@ -200,7 +200,8 @@ end
 -- words are the bytes start .. stop of text (0-based, stop exclusive),
 -- title whether they are title-like, and sents, starts the document's
 -- attribution sentences (doc.sents, doc.starts: read for a marker word
--- not in lower case). Markers before the marks are tried first (right
+-- not in lower case). Each marker's fields are read once, by
+-- attribution.markers. Markers before the marks are tried first (right
 -- before, then a few words before), then after.
 -- @param markers table the markers, in order
 -- @param dets table the determiners, a list of words
