@@ -1110,11 +1110,12 @@ end
 -- The phase's gazetteer rules matched together in C
 -- (quarry.core.gazetteer_rules), when each is plain and on a gazetteer
 -- quarry made (native_gazetteer), and each view among them still has its
--- own match (a pack may replace it); false otherwise. Made once a phase.
+-- own match (a pack may replace it); false otherwise. Made once a phase,
+-- with the list of its views (phase.gaz_views), which alone are tested again.
 local function gaz_group(phase)
    local group = phase.gaz_group
    if group == nil then
-      local all, members = phase.control == "all", {}
+      local all, members, views = phase.control == "all", {}, {}
       for i, rule in ipairs(phase.gaz_rules) do
          local native = phase.gaz_native[rule]
          if native == nil then native = native_gazetteer(phase, rule, all) end
@@ -1123,15 +1124,16 @@ local function gaz_group(phase)
             break
          end
          members[i] = { gazetteer = native.gazetteer, opts = native.opts, rule = rule }
+         if native.match then views[#views + 1] = rule end
       end
       group = members ~= nil and gazetteer_rules(members)
-      phase.gaz_group = group
+      phase.gaz_group, phase.gaz_views = group, views
    end
    if not group then return false end
    local natives = phase.gaz_native
-   for _, rule in ipairs(phase.gaz_rules) do
-      local native, compiled = natives[rule], rule.compiled
-      if native.match and not (compiled.match == native.match and compiled.native) then return false end
+   for _, rule in ipairs(phase.gaz_views) do
+      local compiled = rule.compiled
+      if not (compiled.match == natives[rule].match and compiled.native) then return false end
    end
    return group
 end
