@@ -608,12 +608,22 @@ static void scratch_give(lua_State *L, int idx)
 }
 
 /* Sorts the n keys (their items in the list at index 1, keys[i] of item
- * i + 1; tmp: room for n more) and puts the items in that order, moving
- * each once, cycle by cycle. */
-static void sort_list(lua_State *L, sortkey *keys, sortkey *tmp, size_t n)
+ * i + 1; tmp: room for n more) and puts the items in that order: from the
+ * stack when items is the index of item 1 there (item i + 1 at items + i:
+ * read with no Lua code run since), each out of place set once; else
+ * read from the list and moved once, cycle by cycle. */
+static void sort_list(lua_State *L, sortkey *keys, sortkey *tmp, size_t n, int items)
 {
     size_t i, j;
     keys = sort_keys(keys, tmp, n, NULL);
+    if (items) {
+        for (i = 0; i < n; i++) {
+            if (keys[i].index == (int)i + 1) continue;
+            lua_pushvalue(L, items + keys[i].index - 1);
+            lua_rawseti(L, 1, (lua_Integer)i + 1);
+        }
+        return;
+    }
     for (i = 0; i < n; i++) {
         if (keys[i].index == (int)i + 1) continue;
         lua_rawgeti(L, 1, (lua_Integer)i + 1);     /* the item the cycle's last place takes */
@@ -630,7 +640,8 @@ static void sort_list(lua_State *L, sortkey *keys, sortkey *tmp, size_t n)
 }
 
 /* l_sort_annotations' stack: the list at 1, the scratch, the field
- * names once, the anchor of the types (or nil), then each item. */
+ * names once, the anchor of the types (or nil), then the items (each
+ * left there while no Lua code can have run, for sort_list). */
 enum { SORT_SCRATCH = 2, SORT_START, SORT_STOP, SORT_TYPE, SORT_ANCHOR, SORT_ITEM };
 
 /* The types of items 1 .. n of the list kept alive in a table at
@@ -664,7 +675,7 @@ static int l_sort_annotations(lua_State *L)
 {
     size_t n, i;
     sortkey *keys;
-    int anchored = 0;
+    int anchored = 0, keep, item = SORT_ITEM;
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
     n = lua_rawlen(L, 1);
@@ -674,22 +685,23 @@ static int l_sort_annotations(lua_State *L)
     lua_pushliteral(L, "stop");
     lua_pushliteral(L, "type");
     lua_pushnil(L);
+    keep = n <= (size_t)INT_MAX - SORT_ITEM - 8 && lua_checkstack(L, (int)n + 8);
     for (i = 0; i < n; i++) {
         int ok1, ok2;
-        if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)
+        if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE)     /* at item */
             return luaL_error(L, "sort_annotations: item %d is not a table", (int)i + 1);
-        if (!anchored && lua_getmetatable(L, SORT_ITEM)) {    /* Lua code may run from here on */
+        if (!anchored && lua_getmetatable(L, item)) {    /* Lua code may run from here on */
             lua_pop(L, 1);
             anchor_types(L, i);
             anchored = 1;
         }
         /* fields read as lua_getfield would (an item may have a metatable) */
         lua_pushvalue(L, SORT_START);
-        lua_gettable(L, SORT_ITEM);
+        lua_gettable(L, item);
         lua_pushvalue(L, SORT_STOP);
-        lua_gettable(L, SORT_ITEM);
+        lua_gettable(L, item);
         lua_pushvalue(L, SORT_TYPE);
-        lua_gettable(L, SORT_ITEM);
+        lua_gettable(L, item);
         if (!anchored && lua_type(L, -1) != LUA_TSTRING) {      /* (a number's string is made below) */
             anchor_types(L, i);
             anchored = 1;
@@ -699,11 +711,14 @@ static int l_sort_annotations(lua_State *L)
         keys[i].type = lua_tolstring(L, -1, &keys[i].tlen);
         if (!ok1 || !ok2 || !keys[i].type)
             return luaL_error(L, "sort_annotations: item %d needs integer start and stop and a type", (int)i + 1);
-        if (anchored) lua_rawseti(L, SORT_ANCHOR, (lua_Integer)i + 1);
+        if (anchored) {
+            lua_rawseti(L, SORT_ANCHOR, (lua_Integer)i + 1);
+            keep = 0;           /* (the items left so far stay unused) */
+        }
         keys[i].index = (int)i + 1;
-        lua_settop(L, SORT_ANCHOR);
+        lua_settop(L, keep ? item++ : item - 1);
     }
-    sort_list(L, keys, keys + n, n);
+    sort_list(L, keys, keys + n, n, keep ? SORT_ITEM : 0);
     scratch_give(L, SORT_SCRATCH);
     lua_settop(L, 1);
     return 1;
@@ -998,13 +1013,15 @@ once all are completed, is then sorted as sort_annotations sorts it.
 static int l_complete_annotations(lua_State *L)
 {
     /* the sorts' scratch (or nil) at 5; the field names once, at 6 to 11;
-     * the annotation at 12, and above it the fields read, up to the next */
+     * the annotation at A (12), and above it the fields read, up to the
+     * next; with the sort's keys, each annotation stays there (the next at
+     * A + 1 ...: for sort_list) */
     enum { SCRATCH = 5, TYPE, START, STOP, PHASE, RULE, TEXT, A };
     size_t len, n = 0;
     const char *text = luaL_checklstring(L, 2, &len);
     lua_Integer i, start, stop;
     sortkey *keys = NULL;
-    int sort, plain;
+    int sort, plain, a = A, keep;
     luaL_checkstring(L, 3);
     luaL_checkstack(L, 16, "annotations");
     sort = lua_toboolean(L, 4);
@@ -1022,51 +1039,54 @@ static int l_complete_annotations(lua_State *L)
     lua_pushliteral(L, "phase");
     lua_pushliteral(L, "rule");
     lua_pushliteral(L, "text");
-    for (i = 1; lua_geti(L, 1, i) != LUA_TNIL; i++) {
+    keep = keys && n <= (size_t)INT_MAX - A - 16 && lua_checkstack(L, (int)n + 16);
+    for (i = 1;; i++) {
         sortkey *k = NULL;
-        if (lua_type(L, A) != LUA_TTABLE) break;
-        if (keys && (size_t)i <= n && !lua_getmetatable(L, A)) k = &keys[i - 1];
+        if (lua_geti(L, 1, i) == LUA_TNIL) break;         /* at a */
+        if (lua_type(L, a) != LUA_TTABLE) break;
+        if (keys && (size_t)i <= n && !lua_getmetatable(L, a)) k = &keys[i - 1];
         else if (keys) {             /* an item with a metatable: the sort reads them all again */
             scratch_give(L, SCRATCH);
             keys = NULL;
+            keep = 0;
         }
-        if (get(L, A, TYPE) != LUA_TSTRING) break;
+        if (get(L, a, TYPE) != LUA_TSTRING) break;
         if (k) k->type = lua_tolstring(L, -1, &k->tlen);     /* anchored by the item */
-        get(L, A, START);
+        get(L, a, START);
         if (!integer_within(L, 0, (lua_Integer)len, &start)) break;
-        get(L, A, STOP);
+        get(L, a, STOP);
         if (!integer_within(L, start, (lua_Integer)len, &stop)) break;
         if (k) {
             k->start = start;
             k->stop = stop;
             k->index = (int)i;
         }
-        if (get(L, A, PHASE) == LUA_TNIL) {
+        if (get(L, a, PHASE) == LUA_TNIL) {
             lua_pushvalue(L, PHASE);
             lua_pushvalue(L, 3);
-            lua_settable(L, A);
-            if (get(L, A, RULE) == LUA_TNIL || !lua_toboolean(L, -1)) {
+            lua_settable(L, a);
+            if (get(L, a, RULE) == LUA_TNIL || !lua_toboolean(L, -1)) {
                 lua_pushvalue(L, RULE);
                 lua_pushvalue(L, 3);
-                lua_settable(L, A);
+                lua_settable(L, a);
             }
             lua_pop(L, 1);
         }
-        if (get(L, A, TEXT) == LUA_TNIL) {
+        if (get(L, a, TEXT) == LUA_TNIL) {
             lua_pushvalue(L, TEXT);
             lua_pushlstring(L, text + start, (size_t)(stop - start));
-            lua_settable(L, A);
+            lua_settable(L, a);
         }
-        lua_settop(L, TEXT);
+        lua_settop(L, keep ? a++ : a - 1);
     }
-    if (lua_type(L, A) != LUA_TNIL) {
+    if (lua_type(L, a) != LUA_TNIL) {
         if (keys) scratch_give(L, SCRATCH);     /* (nothing to sort: the caller raises) */
         lua_pushinteger(L, i);
         return 1;
     }
     if (!sort) return 0;
     if (keys && (size_t)i - 1 == n) {
-        sort_list(L, keys, keys + n, n);
+        sort_list(L, keys, keys + n, n, keep ? A : 0);
         scratch_give(L, SCRATCH);
     } else if (!plain || n >= 2) {
         lua_settop(L, 1);

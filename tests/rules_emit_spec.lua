@@ -215,6 +215,16 @@ describe("quarry.core.sort_annotations of long lists", function()
          assert.same(want, list)
       end
    end)
+
+   it("orders them so when an item met halfway has a metatable", function()
+      for _, n in ipairs { 3, 100, 1000 } do
+         local list = random_list(n, n + 1)
+         setmetatable(list[n // 2 + 1], { __index = function() return nil end })
+         local want = by_position(list)
+         core.sort_annotations(list)
+         assert.same(want, list)
+      end
+   end)
 end)
 
 describe("quarry.core.sort_annotations of types no item holds", function()
