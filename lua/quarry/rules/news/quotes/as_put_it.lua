@@ -11,7 +11,6 @@ local C = include "quotes/clauses"
 
 local PUT, AS_CUES, SKIP_AFTER_CUE, DESC_HEADS = W.PUT, W.AS_CUES, W.SKIP_AFTER_CUE, W.DESC_HEADS
 local is_cue = C.is_cue
-local WINDOW = D.WINDOW
 
 -- "as", found by its key in C: a sentence without one is not walked
 local AS = wordset.new { "as" }
@@ -55,13 +54,16 @@ end
 --- "as X put it" in the sentence of the quote q, outside the quote and
 -- any other: mention, cue tokens; or nil.
 function as_put_it.attribute(doc, q)
-   local o, n, toks, sents = q.open, doc.n, doc.toks, doc.sents
-   local s0 = sents[o]
-   local floor = doc.starts[s0]
-   -- (what a walk from floor to the sentence's end, before the last token,
-   -- would visit: each "as" there, found by a C scan, in a window of at
-   -- most WINDOW + 1 tokens at a time)
-   local last = floor + WINDOW
+   local o, n, toks = q.open, doc.n, doc.toks
+   local s0 = doc.sents[o]
+   local starts = doc.starts
+   local floor = starts[s0]
+   -- (the sentence's last token: the one before the next sentence's first,
+   -- or, a number left out, found by halves; the walk stops before the
+   -- document's last token. Each "as" there found by one C scan: a
+   -- sentence without one is not walked)
+   local last = starts[s0 + 1]
+   if last then last = last - 1 else last = C.sentence_last(doc, o) end
    if last > n - 1 then last = n - 1 end
    local t = floor <= last and AS:find(toks, floor, last) or nil
    -- (another cue between the quote and "as" attributes it: "“…,” Okoye
@@ -69,26 +71,17 @@ function as_put_it.attribute(doc, q)
    -- quote, looked for once, false for none; only once an "as" clause
    -- after the quote is found, which few are)
    local other = nil
-   while true do
-      if not t then
-         if last >= n - 1 or sents[last] ~= s0 then return nil end
-         local from = last + 1
-         last = last + WINDOW
-         if last > n - 1 then last = n - 1 end
-         t = AS:find(toks, from, last)
-      elseif sents[t] ~= s0 then
-         return nil
-      else
-         if not C.inside_from(doc, floor, t) then
-            local m, c, c2 = as_clause(doc, t)
-            if m and t > o and other == nil then
-               other = D.Doc.cue_later(doc, o + 1, s0, doc.kinds[o] == "open_quote") or false
-            end
-            if m and not (t > o and other and other < t) then return m, c, c2 end
+   while t do
+      if not C.inside_from(doc, floor, t) then
+         local m, c, c2 = as_clause(doc, t)
+         if m and t > o and other == nil then
+            other = D.Doc.cue_later(doc, o + 1, s0, doc.kinds[o] == "open_quote") or false
          end
-         t = t < last and AS:find(toks, t + 1, last) or nil
+         if m and not (t > o and other and other < t) then return m, c, c2 end
       end
+      t = t < last and AS:find(toks, t + 1, last) or nil
    end
+   return nil
 end
 
 function as_put_it.find(q, doc)
