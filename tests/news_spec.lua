@@ -413,6 +413,29 @@ describe("the news pack", function()
       assert.is_true(n > 40)
    end)
 
+   it("gives a pack's strategy each quote's sentence as q.sent, that of its opening mark", function()
+      local dir = support.tmpdir {
+         ["sent_pack.lua"] = 'local news = include "news"\n'
+            .. 'news.quotes:insert_before("transcript_label", include "check_sent")\nreturn news\n',
+         ["check_sent.lua"] = [[
+return { name = "check_sent", about = "q.sent is doc:sent(q.open)", find = function(q, doc)
+   if math.type(q.sent) ~= "integer" or q.sent ~= doc:sent(q.open) then
+      error("q.sent " .. tostring(q.sent) .. " for a quote in sentence " .. tostring(doc:sent(q.open)), 0)
+   end
+   if doc:key(q.open + 1) == "second" then return doc:mention_at(doc:sentence_start(q.open)) end
+   return nil
+end }
+]],
+      }
+      local pack = rules.load(dir .. "/sent_pack.lua")
+      local got = pack:run({ text = "Ann Vale spoke first. “We will build,” she said.\n\n"
+         .. "Then Tom Reed answered. Reed: “Second thoughts are welcome.”" })
+      assert.equal("Ann Vale", quote(got, "We will build").attrs.speaker)
+      local second = quote(got, "Second thoughts")
+      assert.equal("check_sent", second.attrs.strategy)
+      assert.equal("Tom Reed", second.attrs.speaker)
+   end)
+
    it("passes its own inline examples", function()
       local passed, failed, failures = news:test()
       assert.equal(0, failed, failures[1] and (failures[1].where .. " " .. failures[1].rule) or "")

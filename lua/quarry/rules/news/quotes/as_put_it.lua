@@ -55,7 +55,7 @@ end
 -- any other: mention, cue tokens; or nil.
 function as_put_it.attribute(doc, q)
    local o, n, toks = q.open, doc.n, doc.toks
-   local s0 = doc.sents[o]
+   local s0 = q.sent or doc.sents[o]
    local starts = doc.starts
    local floor = starts[s0]
    -- (the sentence's last token: the one before the next sentence's first,

@@ -79,8 +79,9 @@ end
 --- The speaker of the outermost cue before token o in its sentence:
 -- mention, cue token; or nil. A cue in a subordinate clause that opens
 -- the sentence and ends before the quote speaks for that clause only.
-function before_quote.attribute(doc, o)
-   local floor = doc.starts[doc.sents[o]]
+-- s0: o's sentence (doc.sents[o]), when the caller has it (q.sent).
+function before_quote.attribute(doc, o, s0)
+   local floor = doc.starts[s0 or doc.sents[o]]
    -- (the cues outside quotes from the quote back, found by a C scan of
    -- the words a cue stands on: none, nothing to walk)
    local c = floor <= o - 1 and cue_back(doc, o - 1, floor, o - 1)
@@ -104,7 +105,7 @@ function before_quote.attribute(doc, o)
 end
 
 function before_quote.find(q, doc)
-   return before_quote.attribute(doc, q.open)
+   return before_quote.attribute(doc, q.open, q.sent)
 end
 
 return before_quote

@@ -12,6 +12,6 @@ return {
       if not q.lead_in then return nil end
       local m, c, c2 = according_to_before.attribute(doc, q.open)
       if m then return m, c, c2 end
-      return before_quote.attribute(doc, q.open)
+      return before_quote.attribute(doc, q.open, q.sent)
    end,
 }

@@ -14,7 +14,9 @@
 --   q      the quote: open, close (token numbers; close is nil for a quote
 --          left open at its paragraph's end), start, stop (the bytes of its
 --          words), para (its paragraph), closed_sentence (it ends on "." or
---          "…"), soft_end (on ",", "!" or "?"), lead_in (a cue right before
+--          "…"), soft_end (on ",", "!" or "?"), sent (the attribution
+--          sentence of its opening mark, doc.sents[open], looked up once for
+--          every strategy), lead_in (a cue right before
 --          its opening mark, after "," or ":"), label (a transcript's
 --          speaker in capitals that opens it: first, last, text, colon),
 --          is_title (a title after "'s" or "on": “Morning Joe”); once
@@ -57,7 +59,7 @@ local NOT_LABELS = W.NOT_LABELS
 
 -- The fields the driver adds to a quote record (quote_of, attribute,
 -- remember): its record is made with room for them.
-local ROOM = 17
+local ROOM = 18
 local byte = string.byte
 
 -- The bytes %s matches (isspace in the C locale): a byte test instead of a
@@ -117,12 +119,13 @@ end
 
 -- The quote record q of the driver, completed in place (pairing.quotes
 -- made it with open, close, start, stop, para, closed_sentence and
--- soft_end): is_title, label (the quote's words then start after it) and
--- lead_in; nil for a quote in the page's clutter.
+-- soft_end): sent, is_title, label (the quote's words then start after
+-- it) and lead_in; nil for a quote in the page's clutter.
 local function quote_of(doc, q)
    local text = doc.text
    local s, e, open = q.start, q.stop, q.open
    if not doc.allowed(s) then return nil end
+   q.sent = doc.sents[open]
    -- “on Channel 9's “Early Edition,””: a title, whose marks (PolNeAR counts
    -- them as quotes) must not hand their speaker to the next quote
    local lead = open > 1 and doc.keys[open - 1] or nil   -- (also what makes a lead-in below)
@@ -193,7 +196,7 @@ local function annotation(doc, q, the_sieve, traced)
    local before = open > 1 and doc.keys[open - 1] or nil
    -- (open is the first token of its attribution sentence: the sentence
    -- numbers never decrease, so the one before is in another)
-   local opens_sentence = open == 1 or doc.starts[doc.sents[open]] == open or before == ":"
+   local opens_sentence = open == 1 or doc.starts[q.sent] == open or before == ":"
       or (before == "," and open > 2 and is_cue(doc, open - 2))
       or doc.get(toks, open, "para_start")
    local b = opens_sentence and byte(text, s + 1)   -- (a lower-case letter, %l, opens a partial one)

@@ -10,16 +10,14 @@ local C = include "quotes/clauses"
 
 local PREPOSITIONS, PRONOUNS = W.PREPOSITIONS, W.PRONOUNS
 
--- whether the quote at q.open is woven into its sentence
-local function partial(doc, q)
+-- whether the quote at q.open (in sentence s0) is woven into its sentence
+local function partial(doc, q, s0)
    local o = q.open
    local first = o + 1
    if first > doc.n then return false end
-   -- (a quote that opens in lower case is woven in wherever it stands:
-   -- no sentence looked up for it)
+   -- (a quote that opens in lower case is woven in wherever it stands)
    if case_at(doc, first) == "lower" then return true end
-   local sents = doc.sents
-   return not (o == 1 or doc.keys[o - 1] == ":" or sents[o - 1] ~= sents[o])
+   return not (o == 1 or doc.keys[o - 1] == ":" or doc.sents[o - 1] ~= s0)
 end
 
 -- the subject that opens the sentence ("But Hadley", "On Monday, she"),
@@ -49,9 +47,10 @@ return {
    name = "partial_subject",
    about = "the sentence's subject for words woven into it: Hadley is promising “homes, homes, homes”",
    find = function(q, doc)
-      if not partial(doc, q) then return nil end
       local o = q.open
-      local floor = doc.starts[doc.sents[o]]   -- (D.Doc.sentence_start's, looked up once)
+      local s0 = q.sent or doc.sents[o]
+      if not partial(doc, q, s0) then return nil end
+      local floor = doc.starts[s0]   -- (D.Doc.sentence_start's)
       local m = C.subordinate_subject(doc, o, floor) or opening_subject(doc, o, floor)
       if m then return m end
       m = C.clause_subject(doc, o, floor)

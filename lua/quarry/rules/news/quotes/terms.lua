@@ -92,7 +92,7 @@ end
 -- promise to be 'neutral'"): its token, or nil.
 function terms.cue_in_clause(doc, q)
    local toks = doc.toks
-   local floor = doc.starts[doc.sents[q.open]]
+   local floor = doc.starts[q.sent or doc.sents[q.open]]
    local inside = false
    -- (walked only when a word a cue or a noun of saying stands on is there)
    if floor <= q.open - 1 and W.CUE_OR_NOUN_WORDS:find(toks, floor, q.open - 1) then
@@ -112,8 +112,8 @@ end
 -- in Talks, Says Voronov"): its words outside the marks, two at least, all
 -- capitalised but for the small words of titles.
 local function headline_case(doc, q)
-   local first, n = doc.starts[doc.sents[q.open]], 0
-   local s0 = doc.sents[q.open]
+   local s0 = q.sent or doc.sents[q.open]
+   local first, n = doc.starts[s0], 0
    for t = first, doc.n do
       if doc.sents[t] ~= s0 then break end
       if (t < q.open or t > q.close) and doc.kinds[t] == "word" and not SMALL[doc.keys[t]] then
@@ -172,7 +172,7 @@ end
 -- thinking (data/speaker_words.tsv) whose subject can say them. -> the
 -- complementiser's or the verb's token, or nil.
 local function reported_clause(doc, q)
-   local floor = doc.starts[doc.sents[q.open]]
+   local floor = doc.starts[q.sent or doc.sents[q.open]]
    for t = q.open - 1, floor + 1, -1 do
       local k = doc.keys[t]
       if doc.kinds[t] ~= "word" and doc.kinds[t] ~= "number" and k ~= "," then return nil end
